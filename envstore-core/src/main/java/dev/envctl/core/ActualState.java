@@ -1,0 +1,25 @@
+package dev.envctl.core;
+
+import java.util.Locale;
+
+/**
+ * What envctl last observed or did: {@code unknown -> creating -> running}, {@code failed} with a last
+ * error, {@code deleting -> (record removed)}.
+ */
+public enum ActualState {
+    UNKNOWN, CREATING, RUNNING, FAILED, DELETING;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ActualState ofKey(String key) {
+        for (ActualState s : values()) {
+            if (s.key().equalsIgnoreCase(key)) {
+                return s;
+            }
+        }
+        throw EnvctlException.invalid("unknown state '" + key
+                + "'; allowed: unknown, creating, running, failed, deleting");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.envctl.core;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * An IPv4 CIDR block such as {@code 10.101.0.0/16}, always with its host bits zero. Immutable; ordered by
+ * first address, then by prefix length.
+ */
+public record Cidr(long first, int prefix) implements Comparable<Cidr> {
+
+    public Cidr {
+        if (prefix < 0 || prefix > 32) {
+            throw EnvctlException.invalid("prefix length /" + prefix + " is out of range; allowed: /0 to /32");
+        }
+        if (first < 0 || first > 0xFFFF_FFFFL) {
+            throw EnvctlException.invalid("address out of IPv4 range");
+        }
+        if ((first & ~mask(prefix)) != 0) {
+            throw EnvctlException.invalid("CIDR " + format(first) + "/" + prefix + " has host bits set; use "
+                    + format(first & mask(prefix)) + "/" + prefix);
+        }
+    }
+
+    /**
+     * Parses {@code a.b.c.d/n}. The message of a rejected value says what is allowed; one with host bits
+     * set suggests the block it lies in ({@code 10.101.0.1/16} suggests {@code 10.101.0.0/16}).
+     */
+    public static Cidr parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw EnvctlException.invalid("subnet is empty; expected an IPv4 CIDR such as 10.101.0.0/16");
+        }
+        String s = text.strip();
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            throw EnvctlException.invalid("subnet '" + s + "' has no prefix length; expected an IPv4 CIDR such as "
+                    + "10.101.0.0/16");
+        }
+        long address = parseAddress(s.substring(0, slash), s);
+        String p = s.substring(slash + 1);
+        if (!p.matches("\\d{1,2}") || Integer.parseInt(p) > 32) {
+            throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length; allowed: /0 to /32");
+        }
+        int prefix = Integer.parseInt(p);
+        if ((address & ~mask(prefix)) != 0) {
+            throw EnvctlException.invalid("subnet '" + s + "' has host bits set; did you mean "
+                    + format(address & mask(prefix)) + "/" + prefix + "?");
+        }
+        return new Cidr(address, prefix);
+    }
+
+    private static long parseAddress(String a, String whole) {
+        String[] parts = a.split("\\.", -1);
+        if (parts.length != 4) {
+            throw EnvctlException.invalid("subnet '" + whole + "' is not an IPv4 CIDR; expected a.b.c.d/n, "
+                    + "such as 10.101.0.0/16");
+        }
+        long value = 0;
+        for (String part : parts) {
+            if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255 || (part.length() > 1 && part.startsWith("0"))) {
+                throw EnvctlException.invalid("subnet '" + whole + "' has an invalid address part '" + part
+                        + "'; each part is 0 to 255 without leading zeros");
+            }
+            value = (value << 8) | Integer.parseInt(part);
+        }
+        return value;
+    }
+
+    static long mask(int prefix) {
+        return prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+    }
+
+    static String format(long address) {
+        return ((address >>> 24) & 0xFF) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
+                + (address & 0xFF);
+    }
+
+    /** The last address of the block. */
+    public long last() {
+        return first | (~mask(prefix) & 0xFFFF_FFFFL);
+    }
+
+    /** Number of addresses in the block. */
+    public long size() {
+        return 1L << (32 - prefix);
+    }
+
+    public boolean contains(Cidr other) {
+        return first <= other.first && other.last() <= last();
+    }
+
+    public boolean contains(long address) {
+        return first <= address && address <= last();
+    }
+
+    /** True when the blocks share any address; for CIDR blocks that means one contains the other. */
+    public boolean overlaps(Cidr other) {
+        return first <= other.last() && other.first <= last();
+    }
+
+    /** The blocks of the given prefix length inside this one, lowest first. */
+    public Iterable<Cidr> blocks(int blockPrefix) {
+        if (blockPrefix < prefix || blockPrefix > 32) {
+            throw EnvctlException.invalid("cannot split " + this + " into /" + blockPrefix
+                    + " blocks; the block prefix must be between /" + prefix + " and /32");
+        }
+        long step = 1L << (32 - blockPrefix);
+        return () -> new Iterator<>() {
+            long next = first;
+
+            @Override
+            public boolean hasNext() {
+                return next <= last();
+            }
+
+            @Override
+            public Cidr next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Cidr c = new Cidr(next, blockPrefix);
+                next += step;
+                return c;
+            }
+        };
+    }
+
+    /** The block of the given prefix length that contains {@code address}. */
+    public static Cidr enclosing(long address, int prefix) {
+        return new Cidr(address & mask(prefix), prefix);
+    }
+
+    @Override
+    public int compareTo(Cidr o) {
+        int c = Long.compare(first, o.first);
+        return c != 0 ? c : Integer.compare(prefix, o.prefix);
+    }
+
+    @Override
+    public String toString() {
+        return format(first) + "/" + prefix;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.envctl.core;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One environment as a store records it. Immutable; a change is a new value written with
+ * {@code EnvironmentStore.update(next, expectedVersion)}.
+ *
+ * @param subnet   the Docker subnet, or {@code null} for the provider's shared network
+ * @param ports    host ports; complete for environments envctl created, possibly without {@code api} for
+ *                 rows adopted from the replaced system
+ * @param nodePort in-cluster NodePort of the ingress; not a host port, so not unique across environments
+ * @param options  provider options ({@code servers}, {@code agents}, {@code image}, ...)
+ * @param version  optimistic-concurrency version, incremented by every update
+ */
+public record Environment(String name, String provider, Cidr subnet, HostPorts ports, int nodePort,
+                          Map<String, String> labels, Map<String, String> options, DesiredState desiredState,
+                          ActualState actualState, String lastError, Instant createdAt, Instant updatedAt,
+                          long version) {
+
+    public Environment {
+        Validation.requireName(name);
+        Validation.requireProviderId(provider);
+        Objects.requireNonNull(ports, "ports");
+        Validation.requirePort("node port", nodePort);
+        labels = Map.copyOf(Validation.requireLabels(new TreeMap<>(labels == null ? Map.of() : labels)));
+        options = Map.copyOf(Validation.requireLabels(new TreeMap<>(options == null ? Map.of() : options)));
+        Objects.requireNonNull(desiredState, "desiredState");
+        Objects.requireNonNull(actualState, "actualState");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A new record for a resolved request: desired present, state unknown, version 1. */
+    public static Environment created(EnvironmentSpec spec, HostPorts ports, Cidr subnet, Instant now) {
+        return new Environment(spec.name(), spec.provider(), subnet, ports, spec.nodePort(), spec.labels(),
+                spec.options(), DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1);
+    }
+
+    public Environment withDesiredState(DesiredState s) {
+        return new Environment(name, provider, subnet, ports, nodePort, labels, options, s, actualState, lastError,
+                createdAt, updatedAt, version);
+    }
+
+    /** The same record with a new actual state and last error ({@code null} clears it). */
+    public Environment withActualState(ActualState s, String error) {
+        return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, s, error,
+                createdAt, updatedAt, version);
+    }
+
+    public Environment withLabels(Map<String, String> l) {
+        return new Environment(name, provider, subnet, ports, nodePort, l, options, desiredState, actualState,
+                lastError, createdAt, updatedAt, version);
+    }
+
+    /** What stores return after a write: the given update time and version. */
+    public Environment withWrite(Instant updated, long newVersion) {
+        return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState,
+                lastError, createdAt, updated, newVersion);
+    }
+
+    /** The kubeconfig context the provider creates: {@code k3d-NAME} or {@code kind-NAME}. */
+    public String kubeContext() {
+        return provider + "-" + name;
+    }
+}

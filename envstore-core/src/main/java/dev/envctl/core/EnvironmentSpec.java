@@ -1,0 +1,52 @@
+package dev.envctl.core;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What a user asks for: a name, a provider, optionally explicit host ports and a subnet, the in-cluster
+ * node port, labels, and provider options (such as {@code servers}, {@code agents}, {@code image}). Ports
+ * left {@code null} and a subnet of {@link SubnetRequest#AUTO} are allocated by the store.
+ */
+public record EnvironmentSpec(String name, String provider, HostPorts ports, SubnetRequest subnet, int nodePort,
+                              Map<String, String> labels, Map<String, String> options) {
+
+    public static final int DEFAULT_NODE_PORT = 30080;
+
+    public EnvironmentSpec {
+        Validation.requireName(name);
+        Validation.requireProviderId(provider);
+        ports = ports == null ? HostPorts.NONE : ports;
+        subnet = subnet == null ? SubnetRequest.NONE : subnet;
+        Validation.requirePort("node port", nodePort);
+        labels = Map.copyOf(Validation.requireLabels(new TreeMap<>(labels == null ? Map.of() : labels)));
+        options = Map.copyOf(Validation.requireLabels(new TreeMap<>(options == null ? Map.of() : options)));
+    }
+
+    /** A request with every port and the subnet left to allocation on the shared network. */
+    public static EnvironmentSpec of(String name, String provider) {
+        return new EnvironmentSpec(name, provider, HostPorts.NONE, SubnetRequest.NONE, DEFAULT_NODE_PORT,
+                Map.of(), Map.of());
+    }
+
+    public EnvironmentSpec withPorts(HostPorts p) {
+        return new EnvironmentSpec(name, provider, Objects.requireNonNull(p), subnet, nodePort, labels, options);
+    }
+
+    public EnvironmentSpec withSubnet(SubnetRequest s) {
+        return new EnvironmentSpec(name, provider, ports, Objects.requireNonNull(s), nodePort, labels, options);
+    }
+
+    public EnvironmentSpec withLabels(Map<String, String> l) {
+        return new EnvironmentSpec(name, provider, ports, subnet, nodePort, l, options);
+    }
+
+    public EnvironmentSpec withNodePort(int n) {
+        return new EnvironmentSpec(name, provider, ports, subnet, n, labels, options);
+    }
+
+    public EnvironmentSpec withOptions(Map<String, String> o) {
+        return new EnvironmentSpec(name, provider, ports, subnet, nodePort, labels, o);
+    }
+}

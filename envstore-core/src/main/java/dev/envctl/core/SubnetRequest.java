@@ -1,0 +1,41 @@
+package dev.envctl.core;
+
+import java.util.Objects;
+
+/**
+ * What a request says about the subnet: none (the provider's shared network), auto (the lowest free block
+ * of the pool) or an explicit CIDR.
+ */
+public record SubnetRequest(Mode mode, Cidr cidr) {
+    public enum Mode { NONE, AUTO, EXPLICIT }
+
+    public static final SubnetRequest NONE = new SubnetRequest(Mode.NONE, null);
+    public static final SubnetRequest AUTO = new SubnetRequest(Mode.AUTO, null);
+
+    public SubnetRequest {
+        Objects.requireNonNull(mode, "mode");
+        if ((mode == Mode.EXPLICIT) != (cidr != null)) {
+            throw new IllegalArgumentException("an explicit subnet request needs a CIDR, the others none");
+        }
+    }
+
+    public static SubnetRequest of(Cidr cidr) {
+        return cidr == null ? NONE : new SubnetRequest(Mode.EXPLICIT, cidr);
+    }
+
+    /** Parses {@code none}, {@code auto} or a CIDR; an empty value means none. */
+    public static SubnetRequest parse(String text) {
+        if (text == null || text.isBlank() || text.strip().equals("none")) {
+            return NONE;
+        }
+        if (text.strip().equals("auto")) {
+            return AUTO;
+        }
+        return of(Cidr.parse(text));
+    }
+
+    @Override
+    public String toString() {
+        return mode == Mode.EXPLICIT ? cidr.toString() : mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

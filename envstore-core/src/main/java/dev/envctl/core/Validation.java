@@ -1,0 +1,97 @@
+package dev.envctl.core;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
+public final class Validation {
+    /** k3d's limit on cluster names; also valid for kind. */
+    public static final int MAX_NAME_LENGTH = 32;
+    public static final int MAX_LABEL_KEY_LENGTH = 63;
+    public static final int MAX_LABEL_VALUE_LENGTH = 253;
+    public static final int MAX_PROVIDER_ID_LENGTH = 32;
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
+    private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]*");
+
+    private Validation() {
+    }
+
+    /** A lowercase RFC 1123 label of 1 to 32 characters: a-z, 0-9 and '-', not starting or ending with '-'. */
+    public static String requireName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw EnvctlException.invalid("environment name is empty; allowed: 1 to " + MAX_NAME_LENGTH
+                    + " characters a-z, 0-9 and '-'");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw EnvctlException.invalid("environment name '" + printable(name) + "' is " + name.length()
+                    + " characters long; at most " + MAX_NAME_LENGTH + " are allowed (k3d's limit)");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw EnvctlException.invalid("environment name '" + printable(name) + "' is invalid; allowed: "
+                    + "lowercase a-z, 0-9 and '-', starting and ending with a letter or digit");
+        }
+        return name;
+    }
+
+    public static String requireProviderId(String provider) {
+        if (provider == null || provider.isEmpty() || provider.length() > MAX_PROVIDER_ID_LENGTH
+                || !PROVIDER_ID.matcher(provider).matches()) {
+            throw EnvctlException.invalid("provider '" + printable(String.valueOf(provider))
+                    + "' is invalid; a provider id is lowercase letters, digits and '-', such as k3d or kind");
+        }
+        return provider;
+    }
+
+    public static int requirePort(String what, int port) {
+        if (port < 1 || port > 65535) {
+            throw EnvctlException.invalid(what + " " + port + " is out of range; allowed: 1 to 65535");
+        }
+        return port;
+    }
+
+    /**
+     * Label keys: a letter, then letters, digits, '_', '.', '-', ending with a letter or digit, at most
+     * 63 characters. Values: at most 253 characters with no control characters (no newlines).
+     */
+    public static Map<String, String> requireLabels(Map<String, String> labels) {
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            String key = e.getKey();
+            if (key == null || key.isEmpty() || key.length() > MAX_LABEL_KEY_LENGTH
+                    || !LABEL_KEY.matcher(key).matches()) {
+                throw EnvctlException.invalid("label key '" + printable(String.valueOf(key)) + "' is invalid; "
+                        + "allowed: a letter, then letters, digits, '_', '.' or '-', at most "
+                        + MAX_LABEL_KEY_LENGTH + " characters");
+            }
+            String value = e.getValue();
+            if (value == null) {
+                throw EnvctlException.invalid("label '" + key + "' has no value");
+            }
+            if (value.length() > MAX_LABEL_VALUE_LENGTH) {
+                throw EnvctlException.invalid("label '" + key + "' value is " + value.length()
+                        + " characters long; at most " + MAX_LABEL_VALUE_LENGTH + " are allowed");
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (Character.isISOControl(value.charAt(i))) {
+                    throw EnvctlException.invalid("label '" + key + "' value contains a control character "
+                            + "(such as a newline or tab); allowed: printable characters");
+                }
+            }
+        }
+        return labels;
+    }
+
+    /** Makes input safe to echo in a one-line message: control characters become '?', long text is cut. */
+    public static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (s.length() > 80) {
+            b.append("...");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.PortRole;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where allocation takes ports and subnets from: one port pool per role and one subnet pool split into
+ * blocks of {@code subnetPrefix}. The defaults (documented in {@code config/envctl.properties}) hold at
+ * least 320 environments: http 18080-18399, https 18400-18799, pf 19000-19399, api 26443-26842, subnets
+ * /24 blocks of 10.100.0.0/14 (1,024 blocks).
+ */
+public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPool, int subnetPrefix) {
+
+    /** The config keys this policy reads, each under {@link #fromProperties}. */
+    public static final Set<String> KEYS = Set.of("pool.http", "pool.https", "pool.pf", "pool.api", "pool.subnet",
+            "pool.subnet.prefix");
+
+    public AllocationPolicy {
+        Map<PortRole, PortRange> copy = new EnumMap<>(PortRole.class);
+        copy.putAll(Objects.requireNonNull(portPools, "portPools"));
+        for (PortRole role : PortRole.values()) {
+            if (!copy.containsKey(role)) {
+                throw EnvctlException.invalid("no port pool for role " + role.key() + "; set pool." + role.key());
+            }
+        }
+        portPools = Map.copyOf(copy);
+        Objects.requireNonNull(subnetPool, "subnetPool");
+        if (subnetPrefix < subnetPool.prefix() || subnetPrefix > 30) {
+            throw EnvctlException.invalid("subnet prefix /" + subnetPrefix + " does not fit pool " + subnetPool
+                    + "; allowed: /" + subnetPool.prefix() + " to /30");
+        }
+    }
+
+    public static AllocationPolicy defaults() {
+        Map<PortRole, PortRange> pools = new EnumMap<>(PortRole.class);
+        pools.put(PortRole.HTTP, new PortRange(18080, 18399));
+        pools.put(PortRole.HTTPS, new PortRange(18400, 18799));
+        pools.put(PortRole.PF, new PortRange(19000, 19399));
+        pools.put(PortRole.API, new PortRange(26443, 26842));
+        return new AllocationPolicy(pools, Cidr.parse("10.100.0.0/14"), 24);
+    }
+
+    /**
+     * The defaults overridden by the {@link #KEYS} present in {@code properties}; other keys are ignored
+     * (the caller checks unknown keys against the whole config).
+     */
+    public static AllocationPolicy fromProperties(Map<String, String> properties) {
+        AllocationPolicy d = defaults();
+        Map<PortRole, PortRange> pools = new EnumMap<>(d.portPools());
+        for (PortRole role : PortRole.values()) {
+            String v = properties.get("pool." + role.key());
+            if (v != null) {
+                pools.put(role, PortRange.parse(v));
+            }
+        }
+        Cidr pool = properties.containsKey("pool.subnet") ? Cidr.parse(properties.get("pool.subnet")) : d.subnetPool();
+        int prefix = d.subnetPrefix();
+        String p = properties.get("pool.subnet.prefix");
+        if (p != null) {
+            String digits = p.strip().startsWith("/") ? p.strip().substring(1) : p.strip();
+            if (!digits.matches("\\d{1,2}")) {
+                throw EnvctlException.invalid("pool.subnet.prefix '" + p + "' is invalid; write a prefix length "
+                        + "such as 24");
+            }
+            prefix = Integer.parseInt(digits);
+        }
+        return new AllocationPolicy(pools, pool, prefix);
+    }
+
+    public PortRange pool(PortRole role) {
+        return portPools.get(role);
+    }
+
+    /** The keys and values of this policy, in the form {@link #fromProperties} reads. */
+    public Map<String, String> toProperties() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (PortRole role : PortRole.values()) {
+            m.put("pool." + role.key(), pool(role).toString());
+        }
+        m.put("pool.subnet", subnetPool.toString());
+        m.put("pool.subnet.prefix", Integer.toString(subnetPrefix));
+        return m;
+    }
+
+    static Set<String> sortedKeys() {
+        return new TreeSet<>(KEYS);
+    }
+}

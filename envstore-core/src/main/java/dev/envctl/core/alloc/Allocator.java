@@ -1,0 +1,126 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
+
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Chooses ports and a subnet for a request: explicit values are checked against what is held, missing
+ * ones take the lowest free value of their pool. Pure: it reads {@link HeldResources} and changes nothing,
+ * so a store makes it atomic by calling it inside its lock or transaction and writing the result there.
+ * Immutable and thread-safe.
+ */
+public final class Allocator {
+    private final AllocationPolicy policy;
+
+    public Allocator(AllocationPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    public AllocationPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Resolves {@code spec} against {@code held}.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} when an explicit port or subnet is held,
+     *                         {@link ErrorCode#POOL_EXHAUSTED} when a pool has nothing free
+     */
+    public Allocation allocate(EnvironmentSpec spec, HeldResources held) {
+        Map<PortRole, Integer> chosen = new EnumMap<>(PortRole.class);
+        Set<Integer> taken = new HashSet<>();
+        requirePortsFree(spec.name(), spec.ports(), held);
+        for (Map.Entry<PortRole, Integer> e : spec.ports().asMap().entrySet()) {
+            chosen.put(e.getKey(), e.getValue());
+            taken.add(e.getValue());
+        }
+        for (PortRole role : PortRole.values()) {
+            if (!chosen.containsKey(role)) {
+                int port = lowestFree(role, held, taken);
+                chosen.put(role, port);
+                taken.add(port);
+            }
+        }
+        return new Allocation(HostPorts.of(chosen), subnet(spec, held));
+    }
+
+    private int lowestFree(PortRole role, HeldResources held, Set<Integer> taken) {
+        PortRange pool = policy.pool(role);
+        int from = pool.from();
+        while (from <= pool.to()) {
+            OptionalInt free = held.lowestFreePort(from, pool.to());
+            if (free.isEmpty()) {
+                break;
+            }
+            if (!taken.contains(free.getAsInt())) {
+                return free.getAsInt();
+            }
+            from = free.getAsInt() + 1;
+        }
+        throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free " + role.key() + " port left in pool " + pool
+                + "; delete an environment or widen pool." + role.key() + " in the config");
+    }
+
+    private Cidr subnet(EnvironmentSpec spec, HeldResources held) {
+        SubnetRequest request = spec.subnet();
+        switch (request.mode()) {
+            case NONE:
+                return null;
+            case EXPLICIT:
+                requireSubnetFree(spec.name(), request.cidr(), held);
+                return request.cidr();
+            default:
+                return held.lowestFreeSubnet(policy.subnetPool(), policy.subnetPrefix())
+                        .orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /"
+                                + policy.subnetPrefix() + " subnet left in pool " + policy.subnetPool()
+                                + "; delete an environment or widen pool.subnet in the config"));
+        }
+    }
+
+    /**
+     * Checks that a resolved record can be written beside what {@code held} holds: each of its ports and its
+     * subnet are free. Stores call this for inserts and updates, with {@code held} built from the other
+     * environments only (without the record's own previous version).
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} naming the resource and its holder
+     */
+    public static void requireFree(Environment environment, HeldResources held) {
+        requirePortsFree(environment.name(), environment.ports(), held);
+        if (environment.subnet() != null) {
+            requireSubnetFree(environment.name(), environment.subnet(), held);
+        }
+    }
+
+    private static void requirePortsFree(String name, HostPorts ports, HeldResources held) {
+        for (Map.Entry<PortRole, Integer> e : ports.asMap().entrySet()) {
+            Optional<String> holder = held.portHolder(e.getValue());
+            if (holder.isPresent() && !holder.get().equals(name)) {
+                throw new EnvctlException(ErrorCode.CONFLICT, e.getKey().key() + " port " + e.getValue()
+                        + " is already held by environment '" + holder.get() + "'; choose another or leave it out "
+                        + "to allocate one");
+            }
+        }
+    }
+
+    private static void requireSubnetFree(String name, Cidr subnet, HeldResources held) {
+        Optional<SubnetHolder> hit = held.overlapping(subnet);
+        if (hit.isPresent() && !hit.get().name().equals(name)) {
+            throw new EnvctlException(ErrorCode.CONFLICT, "subnet " + subnet + " overlaps " + hit.get().subnet()
+                    + " of environment '" + hit.get().name() + "'; choose another or use --subnet auto");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.Environment;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * An in-memory view of what a set of environments holds: host ports in a bit set of 65,536 bits (lowest
+ * free port by {@link BitSet#nextClearBit}) and subnets in a tree ordered by first address (overlap test in
+ * O(log n), since held subnets never overlap each other). Not thread-safe; build one per atomic step.
+ */
+public final class HeldSnapshot implements HeldResources {
+    private final BitSet ports = new BitSet(65536);
+    private final Map<Integer, String> portHolders = new HashMap<>();
+    private final NavigableMap<Long, SubnetHolder> subnets = new TreeMap<>();
+
+    /** Everything the given environments hold. */
+    public static HeldSnapshot of(Iterable<Environment> environments) {
+        HeldSnapshot s = new HeldSnapshot();
+        for (Environment e : environments) {
+            s.add(e);
+        }
+        return s;
+    }
+
+    /** Adds what {@code e} holds; later holders of a port or block do not replace earlier ones. */
+    public HeldSnapshot add(Environment e) {
+        for (Integer port : e.ports().values()) {
+            addPort(port, e.name());
+        }
+        if (e.subnet() != null) {
+            addSubnet(e.subnet(), e.name());
+        }
+        return this;
+    }
+
+    public void addPort(int port, String holder) {
+        ports.set(port);
+        portHolders.putIfAbsent(port, holder);
+    }
+
+    public void addSubnet(Cidr subnet, String holder) {
+        subnets.putIfAbsent(subnet.first(), new SubnetHolder(holder, subnet));
+    }
+
+    @Override
+    public Optional<String> portHolder(int port) {
+        return ports.get(port) ? Optional.of(portHolders.get(port)) : Optional.empty();
+    }
+
+    @Override
+    public OptionalInt lowestFreePort(int from, int to) {
+        int free = ports.nextClearBit(from);
+        return free <= to ? OptionalInt.of(free) : OptionalInt.empty();
+    }
+
+    @Override
+    public Optional<SubnetHolder> overlapping(Cidr block) {
+        Map.Entry<Long, SubnetHolder> below = subnets.floorEntry(block.last());
+        if (below != null && below.getValue().subnet().overlaps(block)) {
+            return Optional.of(below.getValue());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
+
+/** An inclusive range of ports, written {@code 18080-18399}. */
+public record PortRange(int from, int to) {
+
+    public PortRange {
+        Validation.requirePort("pool start", from);
+        Validation.requirePort("pool end", to);
+        if (from > to) {
+            throw EnvctlException.invalid("port pool " + from + "-" + to + " is empty; write it low-high, such as "
+                    + "18080-18399");
+        }
+    }
+
+    public static PortRange parse(String text) {
+        String s = text == null ? "" : text.strip();
+        int dash = s.indexOf('-');
+        try {
+            if (dash > 0) {
+                return new PortRange(Integer.parseInt(s.substring(0, dash).strip()),
+                        Integer.parseInt(s.substring(dash + 1).strip()));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw EnvctlException.invalid("port pool '" + Validation.printable(s) + "' is invalid; write it low-high, "
+                + "such as 18080-18399");
+    }
+
+    public int size() {
+        return to - from + 1;
+    }
+
+    public boolean contains(int port) {
+        return from <= port && port <= to;
+    }
+
+    @Override
+    public String toString() {
+        return from + "-" + to;
+    }
+}

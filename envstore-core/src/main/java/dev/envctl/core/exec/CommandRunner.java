@@ -1,0 +1,133 @@
+package dev.envctl.core.exec;
+
+import dev.envctl.core.ErrorCode;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ExecuteException;
+import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.environment.EnvironmentUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Runs external commands with Apache Commons Exec: argv passed as is (never through a shell, no quote
+ * handling), stdout and stderr read line by line into SLF4J at DEBUG and into a line listener, a timeout
+ * that kills the process. Thread-safe; stateless.
+ */
+public final class CommandRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
+    private static final int TAIL_LINES = 5;
+
+    /** Receives each output line: the line, and whether it came from stderr. */
+    public interface LineListener extends BiConsumer<String, Boolean> {
+    }
+
+    /**
+     * Runs the command and returns its result whatever its exit code.
+     *
+     * @throws CommandFailedException with {@link ErrorCode#PROVIDER_FAILED} when it could not start or timed out
+     */
+    public CommandResult run(CommandSpec spec, LineListener listener) {
+        List<String> argv = spec.argv();
+        LOG.debug("running {}", argv);
+        CommandLine line = new CommandLine(argv.get(0));
+        for (String arg : argv.subList(1, argv.size())) {
+            line.addArgument(arg, false);
+        }
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        List<String> err = Collections.synchronizedList(new ArrayList<>());
+        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(spec.timeout()).get();
+        PumpStreamHandler streams = new PumpStreamHandler(new Lines(argv.get(0), out, false, listener),
+                new Lines(argv.get(0), err, true, listener),
+                spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
+        streams.setStopTimeout(Duration.ofSeconds(2));
+        DefaultExecutor executor = DefaultExecutor.builder().get();
+        executor.setStreamHandler(streams);
+        executor.setWatchdog(watchdog);
+        executor.setExitValues(null);
+        if (spec.workingDirectory() != null) {
+            executor.setWorkingDirectory(spec.workingDirectory().toFile());
+        }
+        int exit;
+        try {
+            Map<String, String> env = EnvironmentUtils.getProcEnvironment();
+            env.putAll(spec.environment());
+            exit = executor.execute(line, env);
+        } catch (ExecuteException e) {
+            exit = e.getExitValue();
+        } catch (IOException e) {
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, "could not run " + argv.get(0) + ": "
+                    + e.getMessage(), argv, -1, "", false, e);
+        }
+        CommandResult result = new CommandResult(argv, exit, out, err);
+        if (watchdog.killedProcess()) {
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
+                    Math.min(3, argv.size()))) + " timed out after " + spec.timeout().toSeconds()
+                    + " s and was killed" + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
+        }
+        LOG.debug("{} exited {}", argv.get(0), exit);
+        return result;
+    }
+
+    /**
+     * Runs the command and returns its result if it exited 0.
+     *
+     * @throws CommandFailedException with {@link ErrorCode#PROVIDER_FAILED} otherwise, naming the command,
+     *                                its exit value and the tail of its stderr
+     */
+    public CommandResult runChecked(CommandSpec spec, LineListener listener) {
+        CommandResult result = run(spec, listener);
+        if (!result.succeeded()) {
+            List<String> argv = spec.argv();
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
+                    Math.min(3, argv.size()))) + " failed with exit code " + result.exitCode() + tailSuffix(result),
+                    argv, result.exitCode(), result.stderrTail(TAIL_LINES), false, null);
+        }
+        return result;
+    }
+
+    private static String tailSuffix(CommandResult result) {
+        String tail = result.stderrTail(TAIL_LINES);
+        if (tail.isEmpty()) {
+            tail = String.join(" | ", result.stdout().subList(Math.max(0, result.stdout().size() - TAIL_LINES),
+                    result.stdout().size())).strip();
+        }
+        return tail.isEmpty() ? "" : ": " + tail;
+    }
+
+    private static final class Lines extends LogOutputStream {
+        private final String tool;
+        private final List<String> sink;
+        private final boolean stderr;
+        private final LineListener listener;
+
+        Lines(String tool, List<String> sink, boolean stderr, LineListener listener) {
+            super(0, StandardCharsets.UTF_8);
+            this.tool = tool;
+            this.sink = sink;
+            this.stderr = stderr;
+            this.listener = listener;
+        }
+
+        @Override
+        protected void processLine(String line, int level) {
+            sink.add(line);
+            LOG.debug("{} {}: {}", tool, stderr ? "stderr" : "stdout", line);
+            if (listener != null) {
+                listener.accept(line, stderr);
+            }
+        }
+    }
+}

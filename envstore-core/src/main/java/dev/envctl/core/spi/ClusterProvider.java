@@ -1,0 +1,42 @@
+package dev.envctl.core.spi;
+
+import dev.envctl.core.Environment;
+
+import java.util.List;
+
+/**
+ * Makes and removes clusters for environments with one tool (k3d, kind, ...). Implementations pass every
+ * host port explicitly, run tools with argv arrays (never a shell) and are thread-safe.
+ *
+ * <p>Failures are {@code EnvctlException}s with code {@code PROVIDER_FAILED} whose message carries the tail of
+ * the tool's stderr.
+ */
+public interface ClusterProvider {
+
+    String id();
+
+    /**
+     * Creates the cluster of {@code environment} (its resolved ports and subnet). If the tool fails after it
+     * started, the provider removes what it made (cluster, network) before throwing; if that cleanup fails
+     * too, the error reports both.
+     */
+    void create(Environment environment, ProgressListener progress);
+
+    /** Deletes the cluster and any network the provider made for it; deleting a missing cluster succeeds. */
+    void delete(Environment environment, ProgressListener progress);
+
+    /** The clusters the tool knows, managed by envctl or not. */
+    List<ClusterStatus> list();
+
+    /** The tool's version, such as {@code v5.8.3}. */
+    String version();
+
+    /** Tool found and its version, Docker reachable: one check each. Never throws. */
+    List<PrerequisiteCheck> checkPrerequisites();
+
+    /** The exact commands {@link #create} would run, as argv lists, for {@code --dry-run}. */
+    List<List<String>> planCreate(Environment environment);
+
+    /** The exact commands {@link #delete} would run, as argv lists, for {@code --dry-run}. */
+    List<List<String>> planDelete(Environment environment);
+}

@@ -1,0 +1,21 @@
+package dev.envctl.core.spi;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates a {@link ClusterProvider} from settings. Found with {@link java.util.ServiceLoader} under
+ * {@code META-INF/services/dev.envctl.core.spi.ClusterProviderFactory}; public no-argument constructor.
+ */
+public interface ClusterProviderFactory {
+
+    /** Stable id, such as {@code k3d}; it is the {@code provider} of the environments it makes. */
+    String id();
+
+    /** The setting keys {@link #create} understands; the registry rejects any other key. */
+    default Set<String> settingKeys() {
+        return Set.of();
+    }
+
+    ClusterProvider create(Map<String, String> settings);
+}

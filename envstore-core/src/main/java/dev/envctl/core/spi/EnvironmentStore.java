@@ -1,0 +1,83 @@
+package dev.envctl.core.spi;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocator;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one source of truth for environments. Every implementation enforces, under concurrent writers in
+ * threads and in other processes: unique names; no host port held twice across all roles; no two
+ * overlapping subnets; and a write that finds a conflict changes nothing.
+ *
+ * <p>Implementations are thread-safe. Timestamps are kept to the millisecond (stores truncate on write).
+ * {@link #list} returns environments ordered by name unless the store documents another stable order.
+ */
+public interface EnvironmentStore extends AutoCloseable {
+
+    /** Where the store is, for messages: a file path or a JDBC URL with any password removed. */
+    String location();
+
+    Optional<Environment> find(String name);
+
+    /** The named environment, or a {@link ErrorCode#NOT_FOUND} error. */
+    default Environment get(String name) {
+        return find(name).orElseThrow(() -> EnvctlException.notFound("environment '" + name + "' not found in "
+                + location()));
+    }
+
+    List<Environment> list(EnvironmentFilter filter);
+
+    /**
+     * Reads what is held, allocates with {@code allocator} and inserts, as one atomic step. The new record is
+     * desired {@code present}, actual {@code unknown}, version 1.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name exists or an explicit port or subnet is
+     *                         held, {@link ErrorCode#POOL_EXHAUSTED} when a pool is empty
+     */
+    Environment create(EnvironmentSpec spec, Allocator allocator);
+
+    /**
+     * Inserts a fully resolved record as it is (timestamps, states and version kept), as migration and
+     * import need; the invariants are checked exactly as for {@link #create}.
+     */
+    Environment insert(Environment environment);
+
+    /**
+     * Replaces the record of {@code next.name()} if its stored version is {@code expectedVersion}. Ports and
+     * subnet may change and are checked against the other environments. Returns the stored record, with
+     * version {@code expectedVersion + 1} and a new update time.
+     *
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND}, {@link ErrorCode#VERSION_CONFLICT},
+     *                         {@link ErrorCode#CONFLICT}
+     */
+    Environment update(Environment next, long expectedVersion);
+
+    /** Removes the record whatever its version; false when there was none. */
+    boolean delete(String name);
+
+    /**
+     * Removes the record if its stored version is {@code expectedVersion}.
+     *
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND}, {@link ErrorCode#VERSION_CONFLICT}
+     */
+    void delete(String name, long expectedVersion);
+
+    /**
+     * Takes the per-environment lock that keeps two reconcilers (in this or another process) from acting on
+     * the same environment at once, without waiting; empty when someone else holds it. The name need not
+     * have a record.
+     */
+    Optional<EnvironmentLock> tryLock(String name);
+
+    /** Whether the store answers now; never throws for an unreachable store. */
+    StoreHealth health();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,17 @@
+package dev.envctl.core.spi;
+
+import dev.envctl.core.Environment;
+
+/**
+ * An integration run around the lifecycle of each environment (HAProxy routes, Portainer, Argo CD, ...).
+ * A hook that throws marks the environment {@code failed} with the hook's name and message; nothing a hook
+ * throws is ignored. Implementations are thread-safe: hooks of different environments run in parallel.
+ */
+public interface LifecycleHook {
+
+    /** Name shown in errors and logs. */
+    String name();
+
+    /** Runs in {@code phase} for {@code environment} (its record as stored at that moment). */
+    void run(HookPhase phase, Environment environment);
+}

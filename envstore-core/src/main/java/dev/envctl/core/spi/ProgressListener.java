@@ -1,0 +1,18 @@
+package dev.envctl.core.spi;
+
+/**
+ * Receives progress of long work: the step being taken and each line a provider's tool prints. Called from
+ * worker threads; implementations are thread-safe.
+ */
+public interface ProgressListener {
+    ProgressListener NONE = new ProgressListener() {
+    };
+
+    /** A new step began, such as "creating cluster dev with k3d". */
+    default void step(String environment, String message) {
+    }
+
+    /** One line the tool printed on stdout ({@code stderr} false) or stderr. */
+    default void output(String environment, String line, boolean stderr) {
+    }
+}

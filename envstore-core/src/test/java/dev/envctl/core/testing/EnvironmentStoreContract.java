@@ -1,0 +1,442 @@
+package dev.envctl.core.testing;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviour every {@link EnvironmentStore} shows. A store module extends this class and supplies a fresh,
+ * empty store per test; each test closes it afterwards.
+ */
+public abstract class EnvironmentStoreContract {
+
+    /** A new, empty store; called once per test. */
+    protected abstract EnvironmentStore newStore();
+
+    protected EnvironmentStore store;
+    protected final Allocator allocator = new Allocator(AllocationPolicy.defaults());
+
+    @BeforeEach
+    void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected static EnvironmentSpec spec(String name) {
+        return EnvironmentSpec.of(name, "k3d");
+    }
+
+    /** A policy with pools wide enough for thousands of environments, for the concurrency cases. */
+    protected static AllocationPolicy widePolicy() {
+        Map<PortRole, PortRange> pools = new EnumMap<>(PortRole.class);
+        pools.put(PortRole.HTTP, new PortRange(20000, 22999));
+        pools.put(PortRole.HTTPS, new PortRange(23000, 25999));
+        pools.put(PortRole.PF, new PortRange(26000, 28999));
+        pools.put(PortRole.API, new PortRange(29000, 31999));
+        return new AllocationPolicy(pools, Cidr.parse("10.0.0.0/8"), 24);
+    }
+
+    private void assertUnchangedAfter(Runnable change, ErrorCode expected) {
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        assertThatThrownBy(change::run).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(expected));
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+    }
+
+    // --- create and read -------------------------------------------------------------------------------
+
+    @Test
+    void createAllocatesLowestFreePortsAndRecordsDesiredPresent() {
+        Environment e = store.create(spec("dev"), allocator);
+
+        assertThat(e.ports()).isEqualTo(new HostPorts(18080, 18400, 19000, 26443));
+        assertThat(e.subnet()).isNull();
+        assertThat(e.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(e.actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(e.version()).isEqualTo(1);
+        assertThat(e.nodePort()).isEqualTo(30080);
+        assertThat(store.find("dev")).contains(e);
+        assertThat(store.get("dev")).isEqualTo(e);
+    }
+
+    @Test
+    void secondCreateTakesTheNextFreePorts() {
+        store.create(spec("a"), allocator);
+        Environment b = store.create(spec("b"), allocator);
+
+        assertThat(b.ports()).isEqualTo(new HostPorts(18081, 18401, 19001, 26444));
+    }
+
+    @Test
+    void createKeepsExplicitPortsSubnetLabelsAndOptions() {
+        EnvironmentSpec s = spec("dev-k3d").withPorts(new HostPorts(18091, 18444, 19002, null))
+                .withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/16"))).withNodePort(30800)
+                .withLabels(Map.of("register_portainer", "true", "haproxy_route", "false", "team", "a, \"b\"; c"))
+                .withOptions(Map.of("servers", "1", "agents", "2", "image", "rancher/k3s:v1.31.5-k3s1"));
+
+        Environment e = store.create(s, allocator);
+
+        assertThat(e.ports()).isEqualTo(new HostPorts(18091, 18444, 19002, 26443));
+        assertThat(e.subnet()).isEqualTo(Cidr.parse("10.101.0.0/16"));
+        assertThat(e.nodePort()).isEqualTo(30800);
+        assertThat(store.get("dev-k3d")).isEqualTo(e);
+        assertThat(store.get("dev-k3d").labels()).containsEntry("team", "a, \"b\"; c");
+        assertThat(store.get("dev-k3d").options()).containsEntry("image", "rancher/k3s:v1.31.5-k3s1");
+    }
+
+    @Test
+    void autoSubnetTakesLowestFreeBlockAndSkipsOverlappingOnes() {
+        store.create(spec("wide").withSubnet(SubnetRequest.of(Cidr.parse("10.100.0.0/23"))), allocator);
+
+        Environment a = store.create(spec("a").withSubnet(SubnetRequest.AUTO), allocator);
+        Environment b = store.create(spec("b").withSubnet(SubnetRequest.AUTO), allocator);
+
+        assertThat(a.subnet()).isEqualTo(Cidr.parse("10.100.2.0/24"));
+        assertThat(b.subnet()).isEqualTo(Cidr.parse("10.100.3.0/24"));
+    }
+
+    @Test
+    void findOfMissingNameIsEmptyAndGetIsNotFound() {
+        assertThat(store.find("nope")).isEmpty();
+        assertThatThrownBy(() -> store.get("nope")).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void listIsOrderedByNameAndFilters() {
+        store.create(spec("b"), allocator);
+        store.create(EnvironmentSpec.of("a", "kind"), allocator);
+        Environment c = store.create(spec("c"), allocator);
+        store.update(c.withActualState(ActualState.RUNNING, null), c.version());
+
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("a", "b", "c");
+        assertThat(store.list(new EnvironmentFilter("k3d", null, null))).extracting(Environment::name)
+                .containsExactly("b", "c");
+        assertThat(store.list(new EnvironmentFilter(null, null, ActualState.RUNNING))).extracting(Environment::name)
+                .containsExactly("c");
+        assertThat(store.list(new EnvironmentFilter(null, DesiredState.ABSENT, null))).isEmpty();
+    }
+
+    // --- invariants --------------------------------------------------------------------------------------
+
+    @Test
+    void rejectsDuplicateNameAndChangesNothing() {
+        store.create(spec("dev"), allocator);
+        assertUnchangedAfter(() -> store.create(spec("dev"), allocator), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void rejectsPortHeldInAnotherRole() {
+        Environment a = store.create(spec("a"), allocator);
+        assertUnchangedAfter(() -> store.create(spec("b").withPorts(new HostPorts(null, null, a.ports().http(), null)),
+                allocator), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void rejectsOverlappingSubnetsNotOnlyEqualOnes() {
+        store.create(spec("a").withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/16"))), allocator);
+
+        assertUnchangedAfter(() -> store.create(spec("b").withSubnet(SubnetRequest.of(Cidr.parse("10.101.5.0/24"))),
+                allocator), ErrorCode.CONFLICT);
+        assertUnchangedAfter(() -> store.create(spec("c").withSubnet(SubnetRequest.of(Cidr.parse("10.0.0.0/8"))),
+                allocator), ErrorCode.CONFLICT);
+        assertUnchangedAfter(() -> store.create(spec("d").withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/16"))),
+                allocator), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void environmentsOnTheSharedNetworkNeverConflictOnSubnet() {
+        store.create(spec("a"), allocator);
+        store.create(spec("b"), allocator);
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::subnet).containsOnlyNulls();
+    }
+
+    @Test
+    void nodePortIsNotAHostPortAndMayRepeat() {
+        store.create(spec("a").withNodePort(30080), allocator);
+        Environment b = store.create(spec("b").withNodePort(30080), allocator);
+        assertThat(b.nodePort()).isEqualTo(30080);
+    }
+
+    @Test
+    void exhaustedPortPoolIsAnErrorThatChangesNothing() {
+        Map<PortRole, PortRange> pools = new EnumMap<>(AllocationPolicy.defaults().portPools());
+        pools.put(PortRole.PF, new PortRange(19000, 19001));
+        Allocator small = new Allocator(new AllocationPolicy(pools, Cidr.parse("10.100.0.0/14"), 24));
+        store.create(spec("a"), small);
+        store.create(spec("b"), small);
+
+        assertUnchangedAfter(() -> store.create(spec("c"), small), ErrorCode.POOL_EXHAUSTED);
+    }
+
+    @Test
+    void exhaustedSubnetPoolIsAnErrorThatChangesNothing() {
+        Allocator small = new Allocator(new AllocationPolicy(AllocationPolicy.defaults().portPools(),
+                Cidr.parse("10.200.0.0/23"), 24));
+        store.create(spec("a").withSubnet(SubnetRequest.AUTO), small);
+        store.create(spec("b").withSubnet(SubnetRequest.AUTO), small);
+
+        assertUnchangedAfter(() -> store.create(spec("c").withSubnet(SubnetRequest.AUTO), small),
+                ErrorCode.POOL_EXHAUSTED);
+    }
+
+    @Test
+    void deleteFreesPortsAndSubnetForTheNextCreate() {
+        Environment a = store.create(spec("a").withSubnet(SubnetRequest.AUTO), allocator);
+        assertThat(store.delete("a")).isTrue();
+
+        Environment b = store.create(spec("b").withSubnet(SubnetRequest.AUTO), allocator);
+
+        assertThat(b.ports()).isEqualTo(a.ports());
+        assertThat(b.subnet()).isEqualTo(a.subnet());
+    }
+
+    // --- insert, update, delete ---------------------------------------------------------------------------
+
+    @Test
+    void insertKeepsEverythingAsGiven() {
+        Environment e = new Environment("legacy", "kind", Cidr.parse("10.102.0.0/16"),
+                new HostPorts(18090, 18443, 19001, null), 30080, Map.of("register_portainer", "true"),
+                Map.of(), DesiredState.PRESENT, ActualState.RUNNING, "old error, with \"quotes\"",
+                Instant.parse("2025-01-02T03:04:05Z"), Instant.parse("2025-06-07T08:09:10.123Z"), 7);
+
+        assertThat(store.insert(e)).isEqualTo(e);
+        assertThat(store.get("legacy")).isEqualTo(e);
+    }
+
+    @Test
+    void insertChecksInvariantsLikeCreate() {
+        Environment a = store.create(spec("a"), allocator);
+        Environment clash = new Environment("b", "k3d", null, new HostPorts(a.ports().api(), null, null, null), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, Instant.EPOCH, Instant.EPOCH, 1);
+
+        assertUnchangedAfter(() -> store.insert(clash), ErrorCode.CONFLICT);
+        assertUnchangedAfter(() -> store.insert(a), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void updateWithTheExpectedVersionWritesAndIncrementsIt() {
+        Environment e = store.create(spec("dev"), allocator);
+
+        Environment next = store.update(e.withActualState(ActualState.FAILED, "k3d failed: boom"), e.version());
+
+        assertThat(next.version()).isEqualTo(2);
+        assertThat(next.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(next.lastError()).isEqualTo("k3d failed: boom");
+        assertThat(next.createdAt()).isEqualTo(e.createdAt());
+        assertThat(next.updatedAt()).isAfterOrEqualTo(e.updatedAt());
+        assertThat(store.get("dev")).isEqualTo(next);
+    }
+
+    @Test
+    void updateWithAStaleVersionIsAVersionConflictAndChangesNothing() {
+        Environment e = store.create(spec("dev"), allocator);
+        store.update(e.withActualState(ActualState.CREATING, null), e.version());
+
+        assertUnchangedAfter(() -> store.update(e.withActualState(ActualState.RUNNING, null), e.version()),
+                ErrorCode.VERSION_CONFLICT);
+    }
+
+    @Test
+    void updateOfAMissingEnvironmentIsNotFound() {
+        Environment e = store.create(spec("dev"), allocator);
+        store.delete("dev");
+        assertUnchangedAfter(() -> store.update(e, e.version()), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void updateThatTakesAnotherEnvironmentsPortIsAConflict() {
+        Environment a = store.create(spec("a"), allocator);
+        Environment b = store.create(spec("b"), allocator);
+        Environment moved = new Environment(b.name(), b.provider(), b.subnet(),
+                b.ports().with(PortRole.PF, a.ports().https()), b.nodePort(), b.labels(), b.options(),
+                b.desiredState(), b.actualState(), b.lastError(), b.createdAt(), b.updatedAt(), b.version());
+
+        assertUnchangedAfter(() -> store.update(moved, b.version()), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void updateMayKeepOrChangeItsOwnSubnet() {
+        Environment a = store.create(spec("a").withSubnet(SubnetRequest.of(Cidr.parse("10.101.5.0/24"))), allocator);
+        Environment same = store.update(a.withDesiredState(DesiredState.ABSENT), a.version());
+        Environment wider = new Environment(a.name(), a.provider(), Cidr.parse("10.101.0.0/16"), a.ports(),
+                a.nodePort(), a.labels(), a.options(), a.desiredState(), a.actualState(), null, a.createdAt(),
+                a.updatedAt(), same.version());
+
+        assertThat(store.update(wider, same.version()).subnet()).isEqualTo(Cidr.parse("10.101.0.0/16"));
+    }
+
+    @Test
+    void deleteReportsWhetherThereWasARecord() {
+        store.create(spec("dev"), allocator);
+        assertThat(store.delete("dev")).isTrue();
+        assertThat(store.delete("dev")).isFalse();
+        assertThat(store.find("dev")).isEmpty();
+    }
+
+    @Test
+    void deleteWithVersionChecksIt() {
+        Environment e = store.create(spec("dev"), allocator);
+        Environment next = store.update(e.withDesiredState(DesiredState.ABSENT), e.version());
+
+        assertUnchangedAfter(() -> store.delete("dev", e.version()), ErrorCode.VERSION_CONFLICT);
+        assertUnchangedAfter(() -> store.delete("other", 1), ErrorCode.NOT_FOUND);
+        store.delete("dev", next.version());
+        assertThat(store.find("dev")).isEmpty();
+    }
+
+    // --- locks and health ------------------------------------------------------------------------------------
+
+    @Test
+    void environmentLockIsExclusiveUntilClosed() {
+        Optional<EnvironmentLock> first = store.tryLock("dev");
+        assertThat(first).isPresent();
+        assertThat(store.tryLock("dev")).isEmpty();
+        Optional<EnvironmentLock> other = store.tryLock("uat");
+        assertThat(other).isPresent();
+
+        first.get().close();
+        first.get().close();
+        Optional<EnvironmentLock> again = store.tryLock("dev");
+        assertThat(again).isPresent();
+        again.get().close();
+        other.get().close();
+    }
+
+    @Test
+    void healthyStoreSaysSo() {
+        assertThat(store.health().available()).isTrue();
+        assertThat(store.location()).isNotBlank();
+    }
+
+    // --- concurrency -----------------------------------------------------------------------------------------
+
+    /** Runs {@code tasks} from {@code threads} threads released together; returns their futures. */
+    protected static <T> List<Future<T>> race(int threads, List<Callable<T>> tasks) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        try {
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).as("writers finished").isTrue();
+            return futures;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void eightThreadsOfFiftyAutoAllocatedCreatesEndWithFourHundredValidEnvironments() throws Exception {
+        Allocator wide = new Allocator(widePolicy());
+        List<Callable<Environment>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            tasks.add(() -> {
+                Environment last = null;
+                for (int i = 0; i < 50; i++) {
+                    SubnetRequest subnet = i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
+                    last = store.create(spec("t" + thread + "-e" + i).withSubnet(subnet), wide);
+                }
+                return last;
+            });
+        }
+        for (Future<Environment> f : race(8, tasks)) {
+            f.get();
+        }
+
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        assertThat(all).hasSize(400);
+        assertThat(all).allSatisfy(e -> assertThat(e.ports().complete()).isTrue());
+        assertThat(all.stream().filter(e -> e.subnet() != null)).hasSize(200);
+        StoreInvariants.assertHold(all);
+    }
+
+    @Test
+    void eightThreadsRacingForOneNameGiveOneWinnerAndSevenConflicts() throws Exception {
+        List<Callable<Environment>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            tasks.add(() -> store.create(spec("contested").withSubnet(SubnetRequest.AUTO), allocator));
+        }
+        AtomicInteger wins = new AtomicInteger();
+        AtomicInteger conflicts = new AtomicInteger();
+        for (Future<Environment> f : race(8, tasks)) {
+            try {
+                f.get();
+                wins.incrementAndGet();
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(EnvctlException.class);
+                assertThat(((EnvctlException) e.getCause()).code()).isEqualTo(ErrorCode.CONFLICT);
+                conflicts.incrementAndGet();
+            }
+        }
+        assertThat(wins.get()).isEqualTo(1);
+        assertThat(conflicts.get()).isEqualTo(7);
+        assertThat(store.list(EnvironmentFilter.ALL)).hasSize(1);
+    }
+
+    @Test
+    void threadsRacingForOneExplicitPortGiveOneWinner() throws Exception {
+        List<Callable<Environment>> creates = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            EnvironmentSpec s = spec("p" + t).withPorts(new HostPorts(null, null, 40000, null));
+            creates.add(() -> store.create(s, allocator));
+        }
+        int wins = 0;
+        for (Future<Environment> f : race(8, creates)) {
+            try {
+                f.get();
+                wins++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(((EnvctlException) e.getCause()).code()).isEqualTo(ErrorCode.CONFLICT);
+            }
+        }
+        assertThat(wins).isEqualTo(1);
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+}

@@ -1,0 +1,182 @@
+package dev.envctl.core.testing;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreHealth;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The reference store: a map under one monitor. It passes {@link EnvironmentStoreContract} and serves the
+ * engine and CLI tests. Thread-safe; nothing survives the JVM.
+ */
+public final class InMemoryEnvironmentStore implements EnvironmentStore {
+    private final TreeMap<String, Environment> rows = new TreeMap<>();
+    private final Set<String> locks = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    private volatile boolean available = true;
+
+    public InMemoryEnvironmentStore() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryEnvironmentStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Makes every operation fail with {@link ErrorCode#STORE_UNAVAILABLE}, as a server outage would. */
+    public void setAvailable(boolean up) {
+        this.available = up;
+    }
+
+    private void requireUp() {
+        if (!available) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store " + location() + " is unavailable");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public String location() {
+        return "memory:";
+    }
+
+    @Override
+    public synchronized Optional<Environment> find(String name) {
+        requireUp();
+        return Optional.ofNullable(rows.get(name));
+    }
+
+    @Override
+    public synchronized List<Environment> list(EnvironmentFilter filter) {
+        requireUp();
+        List<Environment> out = new ArrayList<>();
+        for (Environment e : rows.values()) {
+            if (filter.matches(e)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Environment create(EnvironmentSpec spec, Allocator allocator) {
+        requireUp();
+        requireNewName(spec.name());
+        Allocation a = allocator.allocate(spec, HeldSnapshot.of(rows.values()));
+        Environment e = Environment.created(spec, a.ports(), a.subnet(), now());
+        rows.put(e.name(), e);
+        return e;
+    }
+
+    @Override
+    public synchronized Environment insert(Environment environment) {
+        requireUp();
+        requireNewName(environment.name());
+        Allocator.requireFree(environment, HeldSnapshot.of(rows.values()));
+        Environment e = environment.withWrite(environment.updatedAt().truncatedTo(ChronoUnit.MILLIS),
+                environment.version());
+        e = new Environment(e.name(), e.provider(), e.subnet(), e.ports(), e.nodePort(), e.labels(), e.options(),
+                e.desiredState(), e.actualState(), e.lastError(), e.createdAt().truncatedTo(ChronoUnit.MILLIS),
+                e.updatedAt(), e.version());
+        rows.put(e.name(), e);
+        return e;
+    }
+
+    private void requireNewName(String name) {
+        if (rows.containsKey(name)) {
+            throw EnvctlException.conflict("environment '" + name + "' already exists");
+        }
+    }
+
+    @Override
+    public synchronized Environment update(Environment next, long expectedVersion) {
+        requireUp();
+        Environment current = current(next.name(), expectedVersion);
+        List<Environment> others = new ArrayList<>(rows.values());
+        others.remove(current);
+        Allocator.requireFree(next, HeldSnapshot.of(others));
+        Environment stored = new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
+                next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
+                next.lastError(), current.createdAt(), now(), expectedVersion + 1);
+        rows.put(stored.name(), stored);
+        return stored;
+    }
+
+    private Environment current(String name, long expectedVersion) {
+        Environment current = rows.get(name);
+        if (current == null) {
+            throw EnvctlException.notFound("environment '" + name + "' not found in " + location());
+        }
+        if (current.version() != expectedVersion) {
+            throw new EnvctlException(ErrorCode.VERSION_CONFLICT, "environment '" + name + "' changed (version "
+                    + current.version() + ", expected " + expectedVersion + "); read it again and retry");
+        }
+        return current;
+    }
+
+    @Override
+    public synchronized boolean delete(String name) {
+        requireUp();
+        return rows.remove(name) != null;
+    }
+
+    @Override
+    public synchronized void delete(String name, long expectedVersion) {
+        requireUp();
+        current(name, expectedVersion);
+        rows.remove(name);
+    }
+
+    @Override
+    public Optional<EnvironmentLock> tryLock(String name) {
+        requireUp();
+        if (!locks.add(name)) {
+            return Optional.empty();
+        }
+        AtomicBoolean open = new AtomicBoolean(true);
+        return Optional.of(new EnvironmentLock() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void close() {
+                if (open.compareAndSet(true, false)) {
+                    locks.remove(name);
+                }
+            }
+        });
+    }
+
+    @Override
+    public StoreHealth health() {
+        return available ? StoreHealth.up("in memory", null) : StoreHealth.down("marked unavailable");
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}
