@@ -1,0 +1,119 @@
+package dev.envctl.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ValidationTest {
+
+    private static void assertInvalid(Runnable r, String fragment) {
+        assertThatThrownBy(r::run).isInstanceOf(EnvctlException.class).hasMessageContaining(fragment)
+                .satisfies(e -> {
+                    assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).doesNotContain("\n");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "dev", "dev-k3d", "0", "a1", "abcdefghijklmnopqrstuvwxyz012345"})
+    void acceptsLowercaseRfc1123LabelsUpTo32Characters(String name) {
+        assertThat(Validation.requireName(name)).isEqualTo(name);
+    }
+
+    @Test
+    void rejectsA33CharacterNameSayingTheLimit() {
+        assertInvalid(() -> Validation.requireName("abcdefghijklmnopqrstuvwxyz0123456"), "at most 32");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-dev", "dev-", "Dev", "dev_k3d", "dev.k3d", "dev k3d", "dév", "dev;rm", "$(id)",
+            "dev\nx", "--flag", "a'b"})
+    void rejectsOtherNamesSayingWhatIsAllowed(String name) {
+        assertInvalid(() -> Validation.requireName(name), "allowed");
+    }
+
+    @Test
+    void rejectsEmptyAndMissingNames() {
+        assertInvalid(() -> Validation.requireName(""), "empty");
+        assertInvalid(() -> Validation.requireName(null), "empty");
+    }
+
+    @Test
+    void echoedInputHasNoControlCharacters() {
+        assertThatThrownBy(() -> Validation.requireName("bad\nname")).hasMessageContaining("bad?name");
+    }
+
+    @Test
+    void portsAreOneTo65535() {
+        assertThat(Validation.requirePort("http port", 1)).isEqualTo(1);
+        assertThat(Validation.requirePort("http port", 65535)).isEqualTo(65535);
+        assertInvalid(() -> Validation.requirePort("http port", 0), "1 to 65535");
+        assertInvalid(() -> Validation.requirePort("http port", 65536), "1 to 65535");
+        assertInvalid(() -> Validation.requirePort("http port", -1), "http port -1");
+    }
+
+    @Test
+    void duplicatePortsInsideOneRequestAreRejected() {
+        assertInvalid(() -> new HostPorts(18080, 18080, null, null), "both http and https");
+        assertThat(new HostPorts(18080, null, null, 18081).values()).containsExactly(18080, 18081);
+    }
+
+    @Test
+    void labelKeysAndValuesAreChecked() {
+        assertThat(Validation.requireLabels(Map.of("register_portainer", "true", "team.a-b", "x; $(id) 'q'")))
+                .hasSize(2);
+        assertInvalid(() -> Validation.requireLabels(Map.of("1abc", "x")), "label key");
+        assertInvalid(() -> Validation.requireLabels(Map.of("a b", "x")), "label key");
+        assertInvalid(() -> Validation.requireLabels(Map.of("a=b", "x")), "label key");
+        assertInvalid(() -> Validation.requireLabels(Map.of("k".repeat(64), "x")), "at most 63");
+        assertInvalid(() -> Validation.requireLabels(Map.of("k", "x\ny")), "control character");
+        assertInvalid(() -> Validation.requireLabels(Map.of("k", "v".repeat(254))), "at most 253");
+    }
+
+    @Test
+    void providerIdsAreLowercaseWords() {
+        assertThat(Validation.requireProviderId("k3d")).isEqualTo("k3d");
+        assertThat(Validation.requireProviderId("my-provider")).isEqualTo("my-provider");
+        assertInvalid(() -> Validation.requireProviderId("K3D"), "provider");
+        assertInvalid(() -> Validation.requireProviderId(""), "provider");
+    }
+
+    @Test
+    void specAppliesDefaultsAndValidatesEverything() {
+        EnvironmentSpec s = EnvironmentSpec.of("dev", "kind");
+        assertThat(s.nodePort()).isEqualTo(30080);
+        assertThat(s.subnet()).isEqualTo(SubnetRequest.NONE);
+        assertThat(s.ports()).isEqualTo(HostPorts.NONE);
+        assertInvalid(() -> s.withNodePort(0), "node port");
+        assertInvalid(() -> EnvironmentSpec.of("Bad", "kind"), "environment name");
+    }
+
+    @Test
+    void subnetRequestsParseNoneAutoAndCidrs() {
+        assertThat(SubnetRequest.parse("none")).isEqualTo(SubnetRequest.NONE);
+        assertThat(SubnetRequest.parse("")).isEqualTo(SubnetRequest.NONE);
+        assertThat(SubnetRequest.parse("auto")).isEqualTo(SubnetRequest.AUTO);
+        assertThat(SubnetRequest.parse("10.1.0.0/16").cidr()).isEqualTo(Cidr.parse("10.1.0.0/16"));
+        assertInvalid(() -> SubnetRequest.parse("10.1.0.1/16"), "10.1.0.0/16");
+    }
+
+    @Test
+    void statesParseTheirWireNames() {
+        assertThat(ActualState.ofKey("running")).isEqualTo(ActualState.RUNNING);
+        assertThat(DesiredState.ofKey("absent")).isEqualTo(DesiredState.ABSENT);
+        assertInvalid(() -> ActualState.ofKey("gone"), "allowed");
+        assertInvalid(() -> PortRole.ofKey("ssh"), "allowed");
+    }
+
+    @Test
+    void redactionRemovesPasswords() {
+        assertThat(Redaction.redact("jdbc:postgresql://envctl:s3cret@db:5432/envctl?password=s3cret&ssl=true"))
+                .doesNotContain("s3cret").contains("db:5432/envctl").contains("ssl=true");
+        assertThat(Redaction.redact("jdbc:postgresql://db/envctl?user=u")).isEqualTo("jdbc:postgresql://db/envctl?user=u");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.PortRole;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AllocationPolicyTest {
+
+    @Test
+    void defaultsHoldAtLeastAHundredEnvironmentsInEveryPool() {
+        AllocationPolicy d = AllocationPolicy.defaults();
+        for (PortRole role : PortRole.values()) {
+            assertThat(d.pool(role).size()).as(role.key()).isGreaterThanOrEqualTo(100);
+        }
+        long blocks = d.subnetPool().size() >> (32 - d.subnetPrefix());
+        assertThat(blocks).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void defaultPoolsDoNotOverlapEachOther() {
+        AllocationPolicy d = AllocationPolicy.defaults();
+        for (PortRole a : PortRole.values()) {
+            for (PortRole b : PortRole.values()) {
+                if (a != b) {
+                    assertThat(d.pool(a).to() < d.pool(b).from() || d.pool(b).to() < d.pool(a).from())
+                            .as(a + " vs " + b).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void propertiesOverrideTheDefaultsAndRoundTrip() {
+        AllocationPolicy p = AllocationPolicy.fromProperties(Map.of("pool.http", "20000-20999",
+                "pool.subnet", "172.30.0.0/16", "pool.subnet.prefix", "/26"));
+        assertThat(p.pool(PortRole.HTTP)).isEqualTo(new PortRange(20000, 20999));
+        assertThat(p.pool(PortRole.PF)).isEqualTo(AllocationPolicy.defaults().pool(PortRole.PF));
+        assertThat(p.subnetPool()).isEqualTo(Cidr.parse("172.30.0.0/16"));
+        assertThat(p.subnetPrefix()).isEqualTo(26);
+        assertThat(AllocationPolicy.fromProperties(p.toProperties())).isEqualTo(p);
+        assertThat(p.toProperties().keySet()).containsExactlyInAnyOrderElementsOf(AllocationPolicy.KEYS);
+    }
+
+    @Test
+    void badValuesSayWhatIsAllowed() {
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.http", "20999-20000")))
+                .isInstanceOf(EnvctlException.class).hasMessageContaining("low-high");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.http", "abc")))
+                .hasMessageContaining("18080-18399");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.api", "0-10")))
+                .hasMessageContaining("1 to 65535");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "12")))
+                .hasMessageContaining("/14 to /30");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x")))
+                .hasMessageContaining("prefix length");
+    }
+}

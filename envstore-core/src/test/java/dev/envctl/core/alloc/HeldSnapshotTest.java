@@ -1,0 +1,51 @@
+package dev.envctl.core.alloc;
+
+import dev.envctl.core.Cidr;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeldSnapshotTest {
+
+    @Test
+    void answersPortQueriesAtTheEdgesOfTheRange() {
+        HeldSnapshot s = new HeldSnapshot();
+        s.addPort(1, "a");
+        s.addPort(65535, "b");
+        assertThat(s.portHolder(1)).contains("a");
+        assertThat(s.portHolder(65535)).contains("b");
+        assertThat(s.portHolder(2)).isEmpty();
+        assertThat(s.lowestFreePort(1, 1)).isEmpty();
+        assertThat(s.lowestFreePort(1, 2)).hasValue(2);
+        assertThat(s.lowestFreePort(65535, 65535)).isEmpty();
+    }
+
+    @Test
+    void firstHolderOfAPortIsKept() {
+        HeldSnapshot s = new HeldSnapshot();
+        s.addPort(80, "first");
+        s.addPort(80, "second");
+        assertThat(s.portHolder(80)).contains("first");
+    }
+
+    @Test
+    void findsOverlapsOnBothSidesOfABlock() {
+        HeldSnapshot s = new HeldSnapshot();
+        s.addSubnet(Cidr.parse("10.1.0.0/16"), "a");
+        s.addSubnet(Cidr.parse("10.3.4.0/24"), "b");
+        assertThat(s.overlapping(Cidr.parse("10.1.200.0/24"))).hasValueSatisfying(h -> assertThat(h.name()).isEqualTo("a"));
+        assertThat(s.overlapping(Cidr.parse("10.0.0.0/8"))).isPresent();
+        assertThat(s.overlapping(Cidr.parse("10.3.0.0/16"))).hasValueSatisfying(h -> assertThat(h.name()).isEqualTo("b"));
+        assertThat(s.overlapping(Cidr.parse("10.2.0.0/16"))).isEmpty();
+        assertThat(s.overlapping(Cidr.parse("10.3.5.0/24"))).isEmpty();
+    }
+
+    @Test
+    void lowestFreeSubnetAlignsToTheBlockSize() {
+        HeldSnapshot s = new HeldSnapshot();
+        s.addSubnet(Cidr.parse("10.0.0.0/26"), "a");
+        assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/16"), 24)).contains(Cidr.parse("10.0.1.0/24"));
+        assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/16"), 26)).contains(Cidr.parse("10.0.0.64/26"));
+        assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/26"), 26)).isEmpty();
+    }
+}

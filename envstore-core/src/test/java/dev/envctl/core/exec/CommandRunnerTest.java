@@ -1,0 +1,103 @@
+package dev.envctl.core.exec;
+
+import dev.envctl.core.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CommandRunnerTest {
+    private final CommandRunner runner = new CommandRunner();
+
+    private static Path script(Path dir, String name, String body) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/usr/bin/env bash\n" + body);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    @Test
+    void passesArgvVerbatimWithoutAShell(@TempDir Path dir) throws IOException {
+        Path echo = script(dir, "args", "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n");
+        List<String> args = List.of(echo.toString(), "a b", "$(touch " + dir.resolve("pwned") + ")", "'q\"",
+                "; rm -rf /", "--flag", "");
+
+        CommandResult r = runner.runChecked(CommandSpec.of(args, Duration.ofSeconds(20)), null);
+
+        assertThat(r.stdout()).containsExactly("<a b>", "<$(touch " + dir.resolve("pwned") + ")>", "<'q\">",
+                "<; rm -rf />", "<--flag>", "<>");
+        assertThat(dir.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    void feedsStdinAndExtraEnvironmentAndStreamsLines(@TempDir Path dir) throws IOException {
+        Path cat = script(dir, "cat", "echo \"env=$ENVCTL_X\"; cat; echo oops >&2\n");
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+        CommandResult r = runner.run(CommandSpec.of(List.of(cat.toString()), Duration.ofSeconds(20))
+                .withEnvironment(Map.of("ENVCTL_X", "1; $(id)")).withStdin("line1\nline2\n"),
+                (line, err) -> seen.add((err ? "err:" : "out:") + line));
+
+        assertThat(r.stdout()).containsExactly("env=1; $(id)", "line1", "line2");
+        assertThat(r.stderr()).containsExactly("oops");
+        assertThat(seen).contains("out:line2", "err:oops");
+    }
+
+    @Test
+    void nonZeroExitIsAFailureCarryingTheStderrTail(@TempDir Path dir) throws IOException {
+        Path fail = script(dir, "fail", "echo progress; echo 'ERROR: first' >&2; echo 'ERROR: boom' >&2; exit 3\n");
+
+        assertThatThrownBy(() -> runner.runChecked(CommandSpec.of(List.of(fail.toString(), "x"),
+                Duration.ofSeconds(20)), null))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("exit code 3").hasMessageContaining("ERROR: first | ERROR: boom")
+                .satisfies(e -> {
+                    CommandFailedException c = (CommandFailedException) e;
+                    assertThat(c.exitValue()).isEqualTo(3);
+                    assertThat(c.argv()).containsExactly(fail.toString(), "x");
+                    assertThat(c.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(c.timedOut()).isFalse();
+                });
+        assertThat(runner.run(CommandSpec.of(List.of(fail.toString()), Duration.ofSeconds(20)), null).exitCode())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void aHangIsKilledAtTheTimeout(@TempDir Path dir) throws IOException {
+        Path hang = script(dir, "hang", "echo started; exec sleep 600\n");
+
+        assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(hang.toString()), Duration.ofMillis(500)), null))
+                .isInstanceOf(CommandFailedException.class).hasMessageContaining("timed out")
+                .satisfies(e -> assertThat(((CommandFailedException) e).timedOut()).isTrue());
+    }
+
+    @Test
+    void aMissingExecutableIsAProviderFailure(@TempDir Path dir) {
+        assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(dir.resolve("nope").toString()),
+                Duration.ofSeconds(5)), null))
+                .isInstanceOf(CommandFailedException.class).hasMessageContaining("could not run");
+    }
+
+    @Test
+    void findsExecutablesOnAGivenPath(@TempDir Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path tool = script(bin, "k3d", "exit 0\n");
+        Files.writeString(dir.resolve("notexec"), "x");
+
+        assertThat(Executables.find("k3d", "/nonexistent:" + bin)).contains(tool);
+        assertThat(Executables.find("k3d", "/nonexistent")).isEmpty();
+        assertThat(Executables.find(tool.toString(), null)).contains(tool);
+        assertThat(Executables.find(dir.resolve("notexec").toString(), null)).isEmpty();
+    }
+}

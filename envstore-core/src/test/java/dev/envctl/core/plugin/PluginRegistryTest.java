@@ -1,0 +1,149 @@
+package dev.envctl.core.plugin;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PluginRegistryTest {
+
+    /** A store factory for {@code mem:} locations, with one setting key. */
+    public static class MemoryStoreFactory implements EnvironmentStoreFactory {
+        @Override
+        public String id() {
+            return "mem";
+        }
+
+        @Override
+        public String locationSyntax() {
+            return "mem:NAME";
+        }
+
+        @Override
+        public boolean accepts(String location) {
+            return location.startsWith("mem:");
+        }
+
+        @Override
+        public Set<String> settingKeys() {
+            return Set.of("mem.size");
+        }
+
+        @Override
+        public EnvironmentStore open(String location, Map<String, String> settings) {
+            return new InMemoryEnvironmentStore();
+        }
+    }
+
+    /** A second factory claiming the same id. */
+    public static class OtherMemoryStoreFactory extends MemoryStoreFactory {
+    }
+
+    public static class NoProviderFactory implements ClusterProviderFactory {
+        @Override
+        public String id() {
+            return "none";
+        }
+
+        @Override
+        public ClusterProvider create(Map<String, String> settings) {
+            throw new UnsupportedOperationException("not needed by these tests");
+        }
+    }
+
+    private static ClassLoader withServices(Path dir, String spi, String... lines) throws IOException {
+        Path services = dir.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.write(services.resolve(spi), List.of(lines));
+        return new URLClassLoader(new URL[]{dir.toUri().toURL()}, PluginRegistryTest.class.getClassLoader());
+    }
+
+    @Test
+    void discoversFactoriesListedInServiceFiles(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, EnvironmentStoreFactory.class.getName(),
+                MemoryStoreFactory.class.getName()));
+
+        assertThat(r.storeIds()).contains("mem");
+        assertThat(r.storeFactoryFor("mem:x")).isInstanceOf(MemoryStoreFactory.class);
+        assertThat(r.describe()).anySatisfy(p -> {
+            assertThat(p.kind()).isEqualTo("store");
+            assertThat(p.className()).isEqualTo(MemoryStoreFactory.class.getName());
+            assertThat(p.source()).isNotBlank();
+        });
+        assertThat(r.problems()).isEmpty();
+    }
+
+    @Test
+    void aBrokenPluginIsReportedAndSkipped(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, EnvironmentStoreFactory.class.getName(),
+                "com.example.DoesNotExist", MemoryStoreFactory.class.getName()));
+
+        assertThat(r.storeIds()).contains("mem");
+        assertThat(r.problems()).singleElement().asString().contains("com.example.DoesNotExist");
+    }
+
+    @Test
+    void twoFactoriesWithOneIdAreAnErrorNamingBothClasses(@TempDir Path dir) throws IOException {
+        ClassLoader loader = withServices(dir, EnvironmentStoreFactory.class.getName(),
+                MemoryStoreFactory.class.getName(), OtherMemoryStoreFactory.class.getName());
+
+        assertThatThrownBy(() -> PluginRegistry.discover(loader)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("'mem'")
+                .hasMessageContaining(MemoryStoreFactory.class.getName())
+                .hasMessageContaining(OtherMemoryStoreFactory.class.getName());
+    }
+
+    @Test
+    void unknownLocationSchemeListsTheKnownStores() {
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory()), List.of(), List.of());
+
+        assertThatThrownBy(() -> r.storeFactoryFor("redis://u:secret@host/0"))
+                .hasMessageContaining("mem (mem:NAME)")
+                .hasMessageNotContaining("secret")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    }
+
+    @Test
+    void unknownProviderListsTheKnownOnes() {
+        PluginRegistry r = PluginRegistry.of(List.of(), List.of(new NoProviderFactory()), List.of());
+
+        assertThatThrownBy(() -> r.providerFactory("k3s")).hasMessageContaining("unknown provider 'k3s'")
+                .hasMessageContaining("known: none")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> r.hookFactory("exec")).hasMessageContaining("no hook plugin");
+    }
+
+    @Test
+    void unknownSettingKeysAreRejectedWithTheValidOnes() {
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory()), List.of(), List.of());
+
+        assertThatThrownBy(() -> r.openStore("mem:a", Map.of("mem.sise", "1")))
+                .hasMessageContaining("unknown setting 'mem.sise' for store mem; valid: mem.size");
+        try (EnvironmentStore s = r.openStore("mem:a", Map.of("mem.size", "1"))) {
+            assertThat(s.health().available()).isTrue();
+        }
+    }
+
+    @Test
+    void missingLocationIsInvalidInput() {
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory()), List.of(), List.of());
+        assertThatThrownBy(() -> r.storeFactoryFor(" ")).hasMessageContaining("--store");
+    }
+}
