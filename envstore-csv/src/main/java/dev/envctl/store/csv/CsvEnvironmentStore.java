@@ -1,0 +1,304 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.store.csv.internal.AtomicFileWriter;
+import dev.envctl.store.csv.internal.Columns;
+import dev.envctl.store.csv.internal.CsvDocument;
+import dev.envctl.store.csv.internal.EnvironmentLocks;
+import dev.envctl.store.csv.internal.IoErrors;
+import dev.envctl.store.csv.internal.StoreFileLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The environment store in one CSV file, compatible with the replaced system's {@code environments.csv}
+ * (format in {@code docs/stores/csv.md}). Every change holds an exclusive lock on {@code FILE.lock}, re-reads
+ * the file, applies the change and replaces the file atomically (temp file, fsync, rename, fsync of the
+ * folder), so concurrent writers in threads and processes never lose an update and readers, who take no
+ * lock, never see a partial file. Rows nobody changed are written back byte for byte. A file with a row it
+ * cannot read is a {@link ErrorCode#STORE_CORRUPT} error for every read and write until it is fixed.
+ *
+ * <p>Thread-safe. Per-environment locks are files in {@code FILE.locks/}.
+ */
+public final class CsvEnvironmentStore implements EnvironmentStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CsvEnvironmentStore.class);
+
+    /** The lock wait used when none is configured. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path file;
+    private final Path lockFile;
+    private final Duration lockTimeout;
+    private final EnvironmentLocks environmentLocks;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    private CsvEnvironmentStore(Path file, Duration lockTimeout, Clock clock) {
+        this.file = file;
+        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        this.lockTimeout = lockTimeout;
+        this.environmentLocks = new EnvironmentLocks(file.resolveSibling(file.getFileName() + ".locks"));
+        this.clock = clock;
+    }
+
+    /** Opens the store at {@code file} with the default lock timeout; see {@link #open(Path, Duration)}. */
+    public static CsvEnvironmentStore open(Path file) {
+        return open(file, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /**
+     * Opens the store at {@code file}, creating it (with its header comment) and its parent folders when
+     * missing. Does not read existing rows: a malformed file opens, and its reads and {@link #health()} say
+     * what is wrong.
+     *
+     * @param lockTimeout how long a change waits for the exclusive lock before failing
+     * @throws EnvctlException {@link ErrorCode#STORE_UNAVAILABLE} naming the file when it cannot be created
+     */
+    public static CsvEnvironmentStore open(Path file, Duration lockTimeout) {
+        return open(file, lockTimeout, Clock.systemUTC());
+    }
+
+    static CsvEnvironmentStore open(Path file, Duration lockTimeout, Clock clock) {
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Path absolute = file.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null || absolute.getFileName() == null) {
+            throw EnvctlException.invalid("CSV store path '" + file + "' names no file; give a path such as "
+                    + "~/.envctl/environments.csv");
+        }
+        try {
+            Files.createDirectories(parent);
+            absolute = parent.toRealPath().resolve(absolute.getFileName());
+        } catch (FileAlreadyExistsException e) {
+            throw unavailable("cannot create the folder of " + absolute + ": " + e.getFile()
+                    + " exists and is not a folder; choose another path", e);
+        } catch (IOException e) {
+            throw unavailable("cannot create the folder of " + absolute + ": " + IoErrors.describe(e)
+                    + "; choose a path in a writable folder", e);
+        }
+        if (Files.isDirectory(absolute)) {
+            throw unavailable(absolute + " is a folder, not a CSV file; give the path of a file", null);
+        }
+        CsvEnvironmentStore store = new CsvEnvironmentStore(absolute, lockTimeout, clock);
+        if (!Files.exists(absolute)) {
+            store.createFile();
+        }
+        return store;
+    }
+
+    private void createFile() {
+        try (StoreFileLock ignored = StoreFileLock.acquire(lockFile, lockTimeout)) {
+            if (!Files.exists(file)) {
+                AtomicFileWriter.replace(file, CsvDocument.emptyFile());
+                LOG.debug("created {}", file);
+            }
+        }
+    }
+
+    private static EnvctlException unavailable(String message, Throwable cause) {
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, message, cause);
+    }
+
+    /** The data file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The file every change locks. */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    /** The folder of the per-environment lock files. */
+    public Path environmentLockFolder() {
+        return environmentLocks.folder();
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    private CsvDocument read() {
+        requireOpen();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            bytes = new byte[0];
+        } catch (IOException e) {
+            throw unavailable("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
+        return CsvDocument.parse(file, bytes);
+    }
+
+    /** Runs {@code change} on a fresh read under the exclusive lock; writes the file if it changed anything. */
+    private <T> T write(Function<CsvDocument, T> change) {
+        requireOpen();
+        try (StoreFileLock ignored = StoreFileLock.acquire(lockFile, lockTimeout)) {
+            CsvDocument doc = read();
+            T result = change.apply(doc);
+            if (doc.changed()) {
+                byte[] bytes = doc.render();
+                AtomicFileWriter.replace(file, bytes);
+                LOG.debug("wrote {} ({} bytes)", file, bytes.length);
+            }
+            return result;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new EnvctlException(ErrorCode.FAILURE, "the CSV store " + file + " is closed; open it again");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    @Override
+    public Optional<Environment> find(String name) {
+        return read().find(name);
+    }
+
+    @Override
+    public List<Environment> list(EnvironmentFilter filter) {
+        List<Environment> out = new ArrayList<>();
+        for (Environment e : read().environments()) {
+            if (filter.matches(e)) {
+                out.add(e);
+            }
+        }
+        out.sort(Comparator.comparing(Environment::name));
+        return out;
+    }
+
+    @Override
+    public Environment create(EnvironmentSpec spec, Allocator allocator) {
+        return write(doc -> {
+            requireNewName(doc, spec.name());
+            Allocation a = allocator.allocate(spec, HeldSnapshot.of(doc.environments()));
+            return doc.add(Environment.created(spec, a.ports(), a.subnet(), now()));
+        });
+    }
+
+    @Override
+    public Environment insert(Environment environment) {
+        if (environment.version() < 0) {
+            throw EnvctlException.invalid("version " + environment.version() + " of '" + environment.name()
+                    + "' is negative; allowed: 0 or more");
+        }
+        Environment e = new Environment(environment.name(), environment.provider(), environment.subnet(),
+                environment.ports(), environment.nodePort(), environment.labels(), environment.options(),
+                environment.desiredState(), environment.actualState(), environment.lastError(),
+                environment.createdAt().truncatedTo(ChronoUnit.MILLIS),
+                environment.updatedAt().truncatedTo(ChronoUnit.MILLIS), environment.version());
+        return write(doc -> {
+            requireNewName(doc, e.name());
+            Allocator.requireFree(e, HeldSnapshot.of(doc.environments()));
+            return doc.add(e);
+        });
+    }
+
+    private void requireNewName(CsvDocument doc, String name) {
+        if (doc.find(name).isPresent()) {
+            throw EnvctlException.conflict("environment '" + name + "' already exists in " + file + " (line "
+                    + doc.lineOf(name) + "); choose another name or delete it first");
+        }
+    }
+
+    @Override
+    public Environment update(Environment next, long expectedVersion) {
+        return write(doc -> {
+            Environment current = current(doc, next.name(), expectedVersion);
+            List<Environment> others = doc.environments();
+            others.remove(current);
+            Allocator.requireFree(next, HeldSnapshot.of(others));
+            return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
+                    next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
+                    next.lastError(), current.createdAt(), now(), expectedVersion + 1));
+        });
+    }
+
+    private Environment current(CsvDocument doc, String name, long expectedVersion) {
+        Environment current = doc.find(name).orElseThrow(() -> EnvctlException.notFound("environment '" + name
+                + "' not found in " + file));
+        if (current.version() != expectedVersion) {
+            throw new EnvctlException(ErrorCode.VERSION_CONFLICT, "environment '" + name + "' changed (version "
+                    + current.version() + ", expected " + expectedVersion + "); read it again and retry");
+        }
+        return current;
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return write(doc -> doc.remove(name));
+    }
+
+    @Override
+    public void delete(String name, long expectedVersion) {
+        write(doc -> {
+            current(doc, name, expectedVersion);
+            return doc.remove(name);
+        });
+    }
+
+    @Override
+    public Optional<EnvironmentLock> tryLock(String name) {
+        requireOpen();
+        return environmentLocks.tryLock(name);
+    }
+
+    @Override
+    public StoreHealth health() {
+        try {
+            int rows = read().environments().size();
+            if (!Files.isWritable(file.getParent())) {
+                return StoreHealth.down("the folder of " + file + " is not writable");
+            }
+            return StoreHealth.up("CSV file " + file + " with " + rows + " environments, readable and writable",
+                    Columns.FORMAT_VERSION);
+        } catch (EnvctlException e) {
+            return StoreHealth.down(e.getMessage());
+        }
+    }
+
+    /** Releases the per-environment locks taken through this store; later calls fail. */
+    @Override
+    public void close() {
+        closed = true;
+        environmentLocks.closeAll();
+    }
+
+    @Override
+    public String toString() {
+        return "CsvEnvironmentStore[" + file + "]";
+    }
+}

@@ -1,0 +1,79 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.store.csv.internal.Durations;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens {@link CsvEnvironmentStore}s: id {@code csv}, locations {@code csv:PATH} or a path ending in
+ * {@code .csv}. Setting {@value #LOCK_TIMEOUT}: how long a change waits for the file lock ({@code 10s} by
+ * default; {@code 500ms}, {@code 30s}, {@code 2m} or ISO-8601 {@code PT30S}). Stateless and thread-safe.
+ */
+public final class CsvStoreFactory implements EnvironmentStoreFactory {
+    /** The setting key of the lock timeout. */
+    public static final String LOCK_TIMEOUT = "csv.lock-timeout";
+
+    private static final String PREFIX = "csv:";
+
+    @Override
+    public String id() {
+        return "csv";
+    }
+
+    @Override
+    public String locationSyntax() {
+        return "csv:PATH or a path ending in .csv";
+    }
+
+    @Override
+    public boolean accepts(String location) {
+        if (location == null || location.isBlank()) {
+            return false;
+        }
+        String s = location.strip();
+        if (s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            return s.length() > PREFIX.length();
+        }
+        return s.toLowerCase(Locale.ROOT).endsWith(".csv") && !s.contains("://") && !s.startsWith("jdbc:");
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of(LOCK_TIMEOUT);
+    }
+
+    @Override
+    public EnvironmentStore open(String location, Map<String, String> settings) {
+        if (!accepts(location)) {
+            throw EnvctlException.invalid("'" + location + "' is not a CSV store location; use "
+                    + locationSyntax());
+        }
+        PluginRegistry.requireKnownKeys("store csv", settings, settingKeys());
+        String value = settings.get(LOCK_TIMEOUT);
+        Duration timeout = value == null ? CsvEnvironmentStore.DEFAULT_LOCK_TIMEOUT
+                : Durations.parse(LOCK_TIMEOUT, value);
+        return CsvEnvironmentStore.open(path(location), timeout);
+    }
+
+    /** The file a location names. */
+    static Path path(String location) {
+        String s = location.strip();
+        if (s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            s = s.substring(PREFIX.length());
+        }
+        try {
+            return Path.of(s);
+        } catch (InvalidPathException e) {
+            throw EnvctlException.invalid("CSV store path '" + s + "' is invalid: " + e.getReason());
+        }
+    }
+}

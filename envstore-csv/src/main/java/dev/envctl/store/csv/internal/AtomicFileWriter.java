@@ -1,0 +1,106 @@
+package dev.envctl.store.csv.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.SecureRandom;
+import java.util.Random;
+
+/**
+ * Replaces a file so that readers see the old bytes or the new ones, never a mix, and the new ones survive
+ * a crash: write a temp file in the same folder, force it to disk, rename it over the original atomically,
+ * force the folder. Callers hold the store's exclusive lock, so any temp file of this name pattern that is
+ * already there was left by a writer that died, and is removed.
+ */
+public final class AtomicFileWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFileWriter.class);
+    private static final Random RANDOM = new SecureRandom();
+
+    private AtomicFileWriter() {
+    }
+
+    /**
+     * Replaces {@code file} with {@code bytes}, keeping its POSIX permissions.
+     *
+     * @throws EnvctlException {@link ErrorCode#STORE_UNAVAILABLE} naming the file when it cannot be written;
+     *                         the original is then unchanged
+     */
+    public static void replace(Path file, byte[] bytes) {
+        Path dir = file.getParent();
+        removeStaleTempFiles(file);
+        Path tmp = dir.resolve(tempPrefix(file) + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            copyPermissions(file, tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
+        } catch (IOException e) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot write " + file + ": " + IoErrors.describe(e)
+                    + "; the file is unchanged. Check that its folder is writable and the disk has space", e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
+        }
+        forceDirectory(dir, file);
+    }
+
+    private static String tempPrefix(Path file) {
+        return "." + file.getFileName() + ".";
+    }
+
+    private static void copyPermissions(Path from, Path to) throws IOException {
+        PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+        if (source != null && Files.exists(from)) {
+            Files.setPosixFilePermissions(to, source.readAttributes().permissions());
+        }
+    }
+
+    private static void forceDirectory(Path dir, Path file) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, file + " was replaced, but flushing its folder "
+                    + "to disk failed (" + IoErrors.describe(e) + "); the change may not survive a power loss", e);
+        }
+    }
+
+    private static void removeStaleTempFiles(Path file) {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(),
+                p -> p.getFileName().toString().startsWith(tempPrefix(file))
+                        && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : stale) {
+                LOG.debug("removing {}, left by a writer that stopped before renaming it", p);
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list {} for stale temp files: {}", file.getParent(), IoErrors.describe(e));
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", p, IoErrors.describe(e));
+        }
+    }
+}

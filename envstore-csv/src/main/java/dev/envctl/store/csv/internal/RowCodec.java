@@ -1,0 +1,192 @@
+package dev.envctl.store.csv.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+import org.apache.commons.csv.CSVFormat;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.envctl.store.csv.internal.Columns.FULL_COUNT;
+import static dev.envctl.store.csv.internal.Columns.HAPROXY_ROUTE;
+import static dev.envctl.store.csv.internal.Columns.LEGACY_COUNT;
+import static dev.envctl.store.csv.internal.Columns.LEGACY_TIMESTAMP;
+import static dev.envctl.store.csv.internal.Columns.REGISTER_PORTAINER;
+
+/**
+ * Turns the fields of a row into an {@link Environment} and back. A legacy row (nine columns) reads as: no
+ * API port, desired present, actual unknown, version 1, both timestamps {@link Columns#LEGACY_TIMESTAMP}.
+ * Problems are {@link IllegalArgumentException}s (or validation errors) whose message names the column;
+ * the caller adds the file and line.
+ */
+public final class RowCodec {
+    private static final CSVFormat UNKNOWN_COLUMNS = CSVFormat.DEFAULT.builder().setRecordSeparator("").get();
+
+    private RowCodec() {
+    }
+
+    /** Reads stripped fields. */
+    public static ParsedRow parse(List<String> f) {
+        int n = f.size();
+        if (n != LEGACY_COUNT && n < FULL_COUNT) {
+            throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + LEGACY_COUNT
+                    + " (the replaced system's) or " + FULL_COUNT + " and more (with envctl's own)");
+        }
+        Map<String, String> labels = new TreeMap<>();
+        Map<String, String> options = Map.of();
+        Integer api = null;
+        DesiredState desired = DesiredState.PRESENT;
+        ActualState actual = ActualState.UNKNOWN;
+        String lastError = null;
+        Instant created = LEGACY_TIMESTAMP;
+        Instant updated = LEGACY_TIMESTAMP;
+        long version = 1;
+        if (n >= FULL_COUNT) {
+            api = port("api_port", f.get(9));
+            labels.putAll(map("labels", f.get(10)));
+            options = map("options", f.get(11));
+            desired = DesiredState.ofKey(required("desired_state", f.get(12)));
+            actual = ActualState.ofKey(required("actual_state", f.get(13)));
+            lastError = f.get(14).isEmpty() ? null : text("last_error", f.get(14));
+            created = instant("created_at", f.get(15));
+            updated = instant("updated_at", f.get(16));
+            version = version(f.get(17));
+        }
+        putBoolean(labels, REGISTER_PORTAINER, f.get(4));
+        putBoolean(labels, HAPROXY_ROUTE, f.get(5));
+        Integer node = port("node_port", required("node_port", f.get(2)));
+        HostPorts ports = new HostPorts(port("http_port", f.get(6)), port("https_port", f.get(7)),
+                port("pf_port", f.get(3)), api);
+        Cidr subnet = f.get(8).isEmpty() ? null : Cidr.parse(f.get(8));
+        Environment e = new Environment(f.get(0), f.get(1), subnet, ports, node, labels, options, desired, actual,
+                lastError, created, updated, version);
+        return new ParsedRow(e, n > FULL_COUNT ? f.subList(FULL_COUNT, n) : List.of());
+    }
+
+    /** The line text of a row envctl writes: all eighteen columns, then {@code unknown} (CSV-quoted as needed). */
+    public static String format(Environment e, List<String> unknown) {
+        Map<String, String> labels = new TreeMap<>(e.labels());
+        String portainer = legacyBoolean(labels, REGISTER_PORTAINER);
+        String haproxy = legacyBoolean(labels, HAPROXY_ROUTE);
+        HostPorts p = e.ports();
+        StringBuilder b = new StringBuilder(160);
+        b.append(e.name()).append(',').append(e.provider()).append(',').append(e.nodePort()).append(',')
+                .append(opt(p.pf())).append(',').append(portainer).append(',').append(haproxy).append(',')
+                .append(opt(p.http())).append(',').append(opt(p.https())).append(',').append(opt(e.subnet()))
+                .append(',').append(opt(p.api())).append(',').append(FieldCodec.encodeMap(labels)).append(',')
+                .append(FieldCodec.encodeMap(e.options())).append(',').append(e.desiredState().key()).append(',')
+                .append(e.actualState().key()).append(',')
+                .append(e.lastError() == null ? "" : FieldCodec.encode(e.lastError())).append(',')
+                .append(e.createdAt()).append(',').append(e.updatedAt()).append(',').append(e.version());
+        if (!unknown.isEmpty()) {
+            b.append(',').append(UNKNOWN_COLUMNS.format(unknown.toArray()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The legacy column for a boolean label: {@code true}/{@code false} as given, empty when absent. Any other
+     * value (such as {@code 1} or {@code yes}) stays in the labels column, which wins on reading, and the
+     * legacy column gets its nearest boolean for old readers.
+     */
+    private static String legacyBoolean(Map<String, String> labels, String key) {
+        String v = labels.get(key);
+        if (v == null) {
+            return "";
+        }
+        if (v.equals("true") || v.equals("false")) {
+            labels.remove(key);
+            return v;
+        }
+        return v.equals("1") || v.equalsIgnoreCase("true") ? "true" : "false";
+    }
+
+    private static void putBoolean(Map<String, String> labels, String key, String field) {
+        if (field.isEmpty() || labels.containsKey(key)) {
+            return;
+        }
+        if (field.equalsIgnoreCase("true") || field.equals("1")) {
+            labels.put(key, "true");
+        } else if (field.equalsIgnoreCase("false") || field.equals("0")) {
+            labels.put(key, "false");
+        } else {
+            throw new IllegalArgumentException(key + " '" + field + "' is not a boolean; allowed: true, false, 1, 0");
+        }
+    }
+
+    private static String opt(Object o) {
+        return o == null ? "" : o.toString();
+    }
+
+    private static String required(String column, String field) {
+        if (field.isEmpty()) {
+            throw new IllegalArgumentException(column + " is empty");
+        }
+        return field;
+    }
+
+    private static Integer port(String column, String field) {
+        if (field.isEmpty()) {
+            return null;
+        }
+        if (!field.matches("\\d{1,5}") || Integer.parseInt(field) < 1 || Integer.parseInt(field) > 65535) {
+            throw new IllegalArgumentException(column + " '" + field + "' is not a port; allowed: 1 to 65535");
+        }
+        return Integer.parseInt(field);
+    }
+
+    private static Map<String, String> map(String column, String field) {
+        try {
+            return FieldCodec.decodeMap(field);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(column + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(String column, String field) {
+        try {
+            return FieldCodec.decode(field);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(column + ": " + e.getMessage());
+        }
+    }
+
+    private static Instant instant(String column, String field) {
+        try {
+            return Instant.parse(required(column, field));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(column + " '" + field + "' is not a UTC time such as "
+                    + "2026-11-26T08:00:00Z");
+        }
+    }
+
+    private static long version(String field) {
+        if (!field.matches("\\d{1,18}")) {
+            throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
+        }
+        return Long.parseLong(field);
+    }
+
+    /** The fields of a line: split on commas and stripped, or parsed as RFC 4180 CSV when it holds a quote. */
+    public static List<String> split(String line) {
+        List<String> out = new ArrayList<>(20);
+        if (line.indexOf('"') < 0) {
+            int start = 0;
+            for (int i = 0; i <= line.length(); i++) {
+                if (i == line.length() || line.charAt(i) == ',') {
+                    out.add(line.substring(start, i).strip());
+                    start = i + 1;
+                }
+            }
+            return out;
+        }
+        return QuotedLine.split(line);
+    }
+}
