@@ -1,0 +1,169 @@
+package dev.envctl.core.fallback;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A primary store (typically PostgreSQL) with a fallback (typically CSV). Reads go to the primary; when it
+ * is unavailable ({@code STORE_UNAVAILABLE}) they go to the fallback with a WARN that the data may be stale,
+ * and {@link #lastReadWasStale()} turns true. Writes and locks go to the primary only, so an outage of the
+ * primary makes writes fail rather than split the truth. In mirror mode each successful write is repeated on
+ * the fallback (created and updated records copied as the primary stored them, deleted ones removed); a
+ * mirror failure is a WARN and the primary's result stands. Thread-safe if both stores are.
+ */
+public final class FallbackStore implements EnvironmentStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FallbackStore.class);
+
+    private final EnvironmentStore primary;
+    private final EnvironmentStore fallback;
+    private final boolean mirror;
+    private volatile boolean stale;
+
+    public FallbackStore(EnvironmentStore primary, EnvironmentStore fallback, boolean mirror) {
+        this.primary = Objects.requireNonNull(primary, "primary");
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
+        this.mirror = mirror;
+    }
+
+    /** Whether the most recent read was served by the fallback because the primary was unavailable. */
+    public boolean lastReadWasStale() {
+        return stale;
+    }
+
+    public boolean mirror() {
+        return mirror;
+    }
+
+    @Override
+    public String location() {
+        return primary.location() + " (fallback " + fallback.location() + (mirror ? ", mirrored" : "") + ")";
+    }
+
+    @Override
+    public Optional<Environment> find(String name) {
+        return read(() -> primary.find(name), () -> fallback.find(name));
+    }
+
+    @Override
+    public List<Environment> list(EnvironmentFilter filter) {
+        return read(() -> primary.list(filter), () -> fallback.list(filter));
+    }
+
+    private <T> T read(Supplier<T> fromPrimary, Supplier<T> fromFallback) {
+        try {
+            T value = fromPrimary.get();
+            stale = false;
+            return value;
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                throw e;
+            }
+            LOG.warn("store {} is unavailable ({}); reading from the fallback {}: the data may be stale",
+                    primary.location(), e.getMessage(), fallback.location());
+            T value = fromFallback.get();
+            stale = true;
+            return value;
+        }
+    }
+
+    @Override
+    public Environment create(EnvironmentSpec spec, Allocator allocator) {
+        Environment stored = primary.create(spec, allocator);
+        copy(stored);
+        return stored;
+    }
+
+    @Override
+    public Environment insert(Environment environment) {
+        Environment stored = primary.insert(environment);
+        copy(stored);
+        return stored;
+    }
+
+    @Override
+    public Environment update(Environment next, long expectedVersion) {
+        Environment stored = primary.update(next, expectedVersion);
+        copy(stored);
+        return stored;
+    }
+
+    @Override
+    public boolean delete(String name) {
+        boolean removed = primary.delete(name);
+        remove(name);
+        return removed;
+    }
+
+    @Override
+    public void delete(String name, long expectedVersion) {
+        primary.delete(name, expectedVersion);
+        remove(name);
+    }
+
+    /** Mirrors a record as the primary stored it: inserted, or written over the fallback's copy. */
+    private void copy(Environment stored) {
+        if (!mirror) {
+            return;
+        }
+        try {
+            Optional<Environment> old = fallback.find(stored.name());
+            if (old.isPresent()) {
+                fallback.update(stored, old.get().version());
+            } else {
+                fallback.insert(stored);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not mirror {} to the fallback {}: {}; the primary's write stands", stored.name(),
+                    fallback.location(), e.getMessage());
+        }
+    }
+
+    private void remove(String name) {
+        if (!mirror) {
+            return;
+        }
+        try {
+            fallback.delete(name);
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove {} from the fallback {}: {}; the primary's delete stands", name,
+                    fallback.location(), e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<EnvironmentLock> tryLock(String name) {
+        return primary.tryLock(name);
+    }
+
+    @Override
+    public StoreHealth health() {
+        StoreHealth p = primary.health();
+        StoreHealth f = fallback.health();
+        String detail = "primary: " + p.detail() + "; fallback: " + f.detail()
+                + (p.available() ? "" : f.available() ? " (reads served from the fallback, possibly stale)" : "");
+        return new StoreHealth(p.available(), detail, p.schemaVersion());
+    }
+
+    @Override
+    public void close() {
+        try {
+            primary.close();
+        } finally {
+            fallback.close();
+        }
+    }
+}

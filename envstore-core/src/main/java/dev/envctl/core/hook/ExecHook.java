@@ -1,0 +1,93 @@
+package dev.envctl.core.hook;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.exec.CommandRunner;
+import dev.envctl.core.exec.CommandSpec;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs the user's executables from {@code <dir>/post-create.d}, {@code pre-delete.d} and
+ * {@code post-delete.d}, in name order, each with a timeout, with the environment's name as its one argument
+ * and {@link HookVariables} in its environment. A missing folder means nothing to run; files that are hidden
+ * or not executable are skipped with a warning. The first script that fails or times out stops the phase
+ * with a {@code HOOK_FAILED} error naming it. Thread-safe.
+ */
+public final class ExecHook implements LifecycleHook {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecHook.class);
+
+    private final Path dir;
+    private final Duration timeout;
+    private final CommandRunner runner = new CommandRunner();
+
+    public ExecHook(Path dir, Duration timeout) {
+        this.dir = dir;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String name() {
+        return "exec";
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public void run(HookPhase phase, Environment environment) {
+        for (Path script : scripts(phase)) {
+            String label = phase.key() + ".d/" + script.getFileName();
+            LOG.info("{}: running {}", environment.name(), label);
+            CommandSpec spec = new CommandSpec(List.of(script.toString(), environment.name()),
+                    HookVariables.of(environment, phase), null, timeout, null);
+            try {
+                runner.runChecked(spec, null);
+            } catch (CommandFailedException e) {
+                String what = e.timedOut() ? "timed out after " + timeout.toSeconds() + " s and was killed"
+                        : e.exitValue() < 0 ? "could not be run" : "failed with exit code " + e.exitValue();
+                String tail = e.stderrTail().isEmpty() ? "" : ": " + e.stderrTail();
+                throw new EnvctlException(ErrorCode.HOOK_FAILED, label + " " + what + tail, e);
+            }
+        }
+    }
+
+    /** The executables of {@code phase}, sorted by file name. */
+    List<Path> scripts(HookPhase phase) {
+        Path folder = dir.resolve(phase.key() + ".d");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> {
+                        boolean runnable = Files.isRegularFile(p) && Files.isExecutable(p);
+                        if (!runnable) {
+                            LOG.warn("skipping {}: not an executable file (chmod +x it to run it)", p);
+                        }
+                        return runnable;
+                    })
+                    .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new EnvctlException(ErrorCode.HOOK_FAILED, "cannot read hook folder " + folder + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

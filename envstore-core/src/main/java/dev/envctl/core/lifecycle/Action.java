@@ -1,0 +1,19 @@
+package dev.envctl.core.lifecycle;
+
+/** What the reconciler did to one environment in one pass. */
+public enum Action {
+    /** A cluster was created (or an interrupted create was finished) and the record is {@code running}. */
+    CREATED,
+    /** The cluster was deleted; the record was removed, or kept when the delete asked to keep it. */
+    DELETED,
+    /** A {@code running} record's cluster had vanished and was created again ({@link DriftPolicy#RECREATE}). */
+    RECREATED,
+    /** A {@code running} record's cluster had vanished and the record is now {@code failed}. */
+    MARKED_FAILED,
+    /** Nothing needed doing (this includes adopting an existing cluster for an {@code unknown} record). */
+    UNCHANGED,
+    /** Another reconciler (in this or another process) holds the environment's lock; nothing was done. */
+    SKIPPED_LOCKED,
+    /** A provider call, hook, observation or write failed; {@link Outcome#error()} says which and why. */
+    FAILED
+}

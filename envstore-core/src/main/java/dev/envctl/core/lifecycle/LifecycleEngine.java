@@ -1,0 +1,189 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.lifecycle.internal.Converger;
+import dev.envctl.core.lifecycle.internal.HookRunner;
+import dev.envctl.core.lifecycle.internal.RecordWriter;
+import dev.envctl.core.lifecycle.internal.RoundRunner;
+import dev.envctl.core.lifecycle.internal.WatchLoop;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One path for every change: a request writes the desired state to the store, then the reconciler makes
+ * the clusters match it. Each environment is converged under its store lock ({@link EnvironmentStore#tryLock}),
+ * so two engines, in this or other processes, never act on one environment at once; at most
+ * {@link EngineOptions#concurrency()} environments are in flight in one engine. Actual states are written
+ * before and after every provider call, so a crash leaves a state the next reconcile resumes from.
+ * docs/lifecycle.md has the decision table and the failure policies. Thread-safe.
+ */
+public final class LifecycleEngine {
+    /**
+     * The label {@code delete(name, true, ...)} sets: the record is kept, desired {@code absent}, actual
+     * {@code unknown}, still holding its ports and subnet; reconcile leaves such a record alone.
+     */
+    public static final String KEEP_RECORD_LABEL = "envctl.keep-record";
+
+    private static final AtomicBoolean NEVER = new AtomicBoolean();
+
+    private final EnvironmentStore store;
+    private final Allocator allocator;
+    private final Map<String, ClusterProvider> providers;
+    private final RecordWriter writer;
+    private final RoundRunner runner;
+
+    public LifecycleEngine(EnvironmentStore store, Allocator allocator,
+                           Map<String, ClusterProvider> providersById, List<LifecycleHook> hooks,
+                           EngineOptions options) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.providers = Map.copyOf(providersById);
+        Objects.requireNonNull(options, "options");
+        this.writer = new RecordWriter(store);
+        Converger converger = new Converger(store, providers, new HookRunner(hooks), options.driftPolicy(),
+                KEEP_RECORD_LABEL);
+        this.runner = new RoundRunner(store, providers, converger, options.concurrency());
+    }
+
+    /**
+     * Records desired present (allocating atomically in the store) and reconciles it now. Returns the record
+     * as it ends: {@code running}, or {@code failed} with {@code lastError} (the record then keeps its
+     * allocation and a later reconcile retries it).
+     *
+     * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
+     *                         provider already has a cluster of that name that no record owns;
+     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list
+     */
+    public Environment create(EnvironmentSpec spec, ProgressListener progress) {
+        ClusterProvider provider = provider(spec.provider());
+        for (ClusterStatus c : provider.list()) {
+            if (c.name().equals(spec.name())) {
+                throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + spec.name()
+                        + "' already exists and no envctl record owns it; delete it with " + provider.id()
+                        + ", pick another name, or adopt it with apply");
+            }
+        }
+        store.create(spec, allocator);
+        runner.convergeOne(spec.name(), progress);
+        return store.get(spec.name());
+    }
+
+    /**
+     * Records desired absent and reconciles now: pre-delete hooks, provider delete, post-delete hooks, record
+     * removed. With {@code keepRecord} the cluster is deleted but the record stays (see
+     * {@link #KEEP_RECORD_LABEL}). Returns the remaining record, if any; a failed step leaves it
+     * {@code failed} with {@code lastError}, desired absent, and a later reconcile retries it.
+     *
+     * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code PROVIDER_FAILED} when the
+     *                         record's provider is not configured
+     */
+    public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
+        provider(store.get(name).provider());
+        writer.modify(name, e -> markAbsent(e, keepRecord));
+        runner.convergeOne(name, progress);
+        return store.find(name);
+    }
+
+    /** Converges the named environments (empty = all) once, at most {@code concurrency} at a time. */
+    public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
+        return runner.run(names, progress, NEVER::get);
+    }
+
+    /**
+     * Reconciles every {@code interval} until {@code stop} is set (or the thread is interrupted); failures
+     * retry with backoff; returns after finishing or safely abandoning the work in flight.
+     */
+    public void watch(Duration interval, AtomicBoolean stop, ProgressListener progress,
+                      Consumer<ReconcileReport> afterEachRound) {
+        new WatchLoop(store, runner).run(interval, stop, progress, afterEachRound);
+    }
+
+    /** What {@code apply} would do, changing nothing (for --dry-run). */
+    public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
+        return Apply.plan(store, desired, prune);
+    }
+
+    /**
+     * Makes the store's desired states match {@code desired}: missing ones created (an existing cluster of
+     * the same name is adopted), ones desired absent marked present again, ones absent from the list marked
+     * for deletion when {@code prune}; then reconciles those touched. A request the store rejects (a port
+     * conflict, say) is a {@link Action#FAILED} outcome and the others still proceed.
+     */
+    public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
+        ApplyPlan plan = plan(desired, prune);
+        List<Outcome> rejected = new ArrayList<>();
+        List<String> touched = new ArrayList<>();
+        for (EnvironmentSpec spec : plan.toCreate()) {
+            try {
+                provider(spec.provider());
+                if (store.find(spec.name()).isPresent()) {
+                    writer.modify(spec.name(), e -> markPresent(e));
+                } else {
+                    store.create(spec, allocator);
+                }
+                touched.add(spec.name());
+            } catch (EnvctlException e) {
+                rejected.add(new Outcome(spec.name(), Action.FAILED, null, e.getMessage()));
+            }
+        }
+        for (String name : plan.toDelete()) {
+            writer.modify(name, e -> markAbsent(e, false));
+            touched.add(name);
+        }
+        ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
+        List<Outcome> all = new ArrayList<>(done.outcomes());
+        all.addAll(rejected);
+        all.sort((a, b) -> a.name().compareTo(b.name()));
+        return new ReconcileReport(all, done.unmanaged());
+    }
+
+    /** Environments handed to this engine that wait for a slot; for tests of the concurrency bound. */
+    int waitingForSlot() {
+        return runner.waiting();
+    }
+
+    private ClusterProvider provider(String id) {
+        ClusterProvider p = providers.get(id);
+        if (p == null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "no provider '" + id + "' is configured; known: "
+                    + (providers.isEmpty() ? "none" : String.join(", ", new TreeSet<>(providers.keySet()))));
+        }
+        return p;
+    }
+
+    private static Environment markAbsent(Environment e, boolean keepRecord) {
+        Map<String, String> labels = new HashMap<>(e.labels());
+        if (keepRecord) {
+            labels.put(KEEP_RECORD_LABEL, "true");
+        } else {
+            labels.remove(KEEP_RECORD_LABEL);
+        }
+        return e.withDesiredState(DesiredState.ABSENT).withLabels(labels);
+    }
+
+    private static Environment markPresent(Environment e) {
+        Map<String, String> labels = new HashMap<>(e.labels());
+        labels.remove(KEEP_RECORD_LABEL);
+        return e.withDesiredState(DesiredState.PRESENT).withLabels(labels);
+    }
+}

@@ -1,0 +1,274 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.lifecycle.Action;
+import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.lifecycle.Outcome;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Converges one environment under its store lock: reads the record, compares it with what the provider
+ * lists, takes one step (create, finish an interrupted create, delete, adopt, mark failed), writes the
+ * actual state before and after each provider call, and repeats until nothing is left to do (at most
+ * {@value #MAX_STEPS} steps, so a record flipped between present and absent cannot keep it forever).
+ * The decision table is in docs/lifecycle.md. Thread-safe.
+ */
+public final class Converger {
+    private static final Logger LOG = LoggerFactory.getLogger(Converger.class);
+    static final int MAX_STEPS = 4;
+
+    private final EnvironmentStore store;
+    private final Map<String, ClusterProvider> providers;
+    private final HookRunner hooks;
+    private final DriftPolicy drift;
+    private final RecordWriter writer;
+    private final String keepLabel;
+
+    public Converger(EnvironmentStore store, Map<String, ClusterProvider> providers, HookRunner hooks,
+                     DriftPolicy drift, String keepLabel) {
+        this.store = store;
+        this.providers = Map.copyOf(providers);
+        this.hooks = hooks;
+        this.drift = drift;
+        this.writer = new RecordWriter(store);
+        this.keepLabel = keepLabel;
+    }
+
+    /** What is known about the cluster during one lock hold: {@code present} null means "ask the provider". */
+    private static final class Seen {
+        Boolean present;
+        boolean running;
+
+        void set(boolean isPresent, boolean isRunning) {
+            present = isPresent;
+            running = isRunning;
+        }
+    }
+
+    /** Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. */
+    public Outcome converge(String name, ProgressListener progress) {
+        Optional<EnvironmentLock> lock;
+        try {
+            lock = store.tryLock(name);
+        } catch (RuntimeException e) {
+            return new Outcome(name, Action.FAILED, null, HookRunner.describe(e));
+        }
+        if (lock.isEmpty()) {
+            LOG.info("{}: another reconciler is working on it; skipped", name);
+            return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
+        }
+        try (EnvironmentLock held = lock.get()) {
+            return convergeLocked(name, progress);
+        } catch (RuntimeException e) {
+            // a store write failed: the record keeps its last written state, which the next pass resumes from
+            String message = HookRunner.describe(e);
+            LOG.warn("{}: {}", name, message);
+            return new Outcome(name, Action.FAILED, stateOf(name), message);
+        }
+    }
+
+    private Outcome convergeLocked(String name, ProgressListener progress) {
+        Seen seen = new Seen();
+        Outcome last = null;
+        for (int i = 0; i < MAX_STEPS; i++) {
+            Optional<Environment> record = store.find(name);
+            if (record.isEmpty()) {
+                return last != null ? last : new Outcome(name, Action.UNCHANGED, null, null);
+            }
+            Outcome o = step(record.get(), seen, progress);
+            if (o == null) {
+                continue;
+            }
+            if (o.action() == Action.UNCHANGED) {
+                return last != null ? last : o;
+            }
+            if (o.action() == Action.FAILED || o.action() == Action.MARKED_FAILED) {
+                return o;
+            }
+            last = o;
+        }
+        return last != null ? last : new Outcome(name, Action.UNCHANGED, stateOf(name), null);
+    }
+
+    private Outcome step(Environment env, Seen seen, ProgressListener progress) {
+        String name = env.name();
+        ClusterProvider provider = providers.get(env.provider());
+        if (provider == null) {
+            return new Outcome(name, Action.FAILED, env.actualState(), "no provider '" + env.provider()
+                    + "' is configured; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
+        }
+        if (env.desiredState() == DesiredState.ABSENT) {
+            if (env.labels().containsKey(keepLabel) && env.actualState() == ActualState.UNKNOWN) {
+                return unchanged(env);
+            }
+            return delete(env, provider, seen, progress);
+        }
+        if (seen.present == null) {
+            try {
+                observe(provider, name, seen);
+            } catch (RuntimeException e) {
+                String message = "could not list " + provider.id() + " clusters: " + HookRunner.describe(e);
+                if (env.actualState() == ActualState.RUNNING || env.actualState() == ActualState.FAILED) {
+                    return new Outcome(name, Action.FAILED, env.actualState(), message);
+                }
+                writer.actual(name, ActualState.FAILED, message);
+                return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
+            }
+        }
+        switch (env.actualState()) {
+            case RUNNING:
+                return seen.present ? unchanged(env) : drift(env, provider, seen, progress);
+            case UNKNOWN:
+                if (seen.present) {
+                    LOG.info("{}: adopting the existing {} cluster", name, provider.id());
+                    writer.actual(name, ActualState.RUNNING, null);
+                    return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
+                }
+                return create(env, provider, Action.CREATED, seen, progress);
+            case FAILED:
+                if (drift == DriftPolicy.MARK_FAILED && !(seen.present && seen.running)) {
+                    return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
+                }
+                return resume(env, provider, seen, progress);
+            default:
+                return resume(env, provider, seen, progress);
+        }
+    }
+
+    /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
+    private Outcome resume(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        if (seen.present && seen.running) {
+            return finishCreate(env.name(), Action.CREATED, progress);
+        }
+        if (seen.present) {
+            LOG.info("{}: removing a half-made {} cluster before creating it again", env.name(), provider.id());
+            Optional<String> error = call(() -> provider.delete(env, progress));
+            if (error.isPresent()) {
+                return fail(env.name(), error.get());
+            }
+            seen.set(false, false);
+        }
+        return create(env, provider, Action.CREATED, seen, progress);
+    }
+
+    private Outcome drift(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        LOG.warn("{}: the record says running but {} lists no such cluster (drift); policy {}", env.name(),
+                provider.id(), drift);
+        if (drift == DriftPolicy.RECREATE) {
+            return create(env, provider, Action.RECREATED, seen, progress);
+        }
+        String message = "the " + provider.id() + " cluster is gone (drift); delete the environment, or "
+                + "reconcile with the recreate drift policy";
+        writer.actual(env.name(), ActualState.FAILED, message);
+        return new Outcome(env.name(), Action.MARKED_FAILED, ActualState.FAILED, message);
+    }
+
+    private Outcome create(Environment env, ClusterProvider provider, Action action, Seen seen,
+                           ProgressListener progress) {
+        String name = env.name();
+        Optional<Environment> creating = writer.actual(name, ActualState.CREATING, null);
+        if (creating.isEmpty() || creating.get().desiredState() != DesiredState.PRESENT) {
+            return null;
+        }
+        progress.step(name, "creating " + provider.id() + " cluster " + name);
+        Optional<String> error = call(() -> provider.create(creating.get(), progress));
+        if (error.isPresent()) {
+            seen.present = null;
+            return fail(name, error.get());
+        }
+        seen.set(true, true);
+        return finishCreate(name, action, progress);
+    }
+
+    private Outcome finishCreate(String name, Action action, ProgressListener progress) {
+        Optional<Environment> current = store.find(name);
+        if (current.isEmpty()) {
+            return null;
+        }
+        Optional<String> error = hooks.run(HookPhase.POST_CREATE, current.get(), progress);
+        if (error.isPresent()) {
+            return fail(name, error.get());
+        }
+        writer.actual(name, ActualState.RUNNING, null);
+        return new Outcome(name, action, ActualState.RUNNING, null);
+    }
+
+    private Outcome delete(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        String name = env.name();
+        Optional<Environment> deleting = writer.actual(name, ActualState.DELETING, null);
+        if (deleting.isEmpty()) {
+            return null;
+        }
+        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, deleting.get(), progress);
+        if (error.isEmpty()) {
+            progress.step(name, "deleting " + provider.id() + " cluster " + name);
+            error = call(() -> provider.delete(deleting.get(), progress));
+        }
+        if (error.isPresent()) {
+            return fail(name, error.get());
+        }
+        seen.set(false, false);
+        error = hooks.run(HookPhase.POST_DELETE, deleting.get(), progress);
+        if (error.isPresent()) {
+            return fail(name, error.get());
+        }
+        Optional<Environment> now = store.find(name);
+        if (now.isPresent() && now.get().labels().containsKey(keepLabel)) {
+            writer.actual(name, ActualState.UNKNOWN, null);
+            return new Outcome(name, Action.DELETED, ActualState.UNKNOWN, null);
+        }
+        return writer.removeIfAbsent(name) ? new Outcome(name, Action.DELETED, null, null) : null;
+    }
+
+    private Outcome fail(String name, String message) {
+        writer.actual(name, ActualState.FAILED, message);
+        return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
+    }
+
+    private static Optional<String> call(Runnable providerCall) {
+        try {
+            providerCall.run();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(HookRunner.describe(e));
+        }
+    }
+
+    private static void observe(ClusterProvider provider, String name, Seen seen) {
+        seen.set(false, false);
+        for (ClusterStatus c : provider.list()) {
+            if (c.name().equals(name)) {
+                seen.set(true, c.running());
+            }
+        }
+    }
+
+    private static Outcome unchanged(Environment env) {
+        return new Outcome(env.name(), Action.UNCHANGED, env.actualState(), env.lastError());
+    }
+
+    private Optional<ActualState> stateOfRecord(String name) {
+        try {
+            return store.find(name).map(Environment::actualState);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ActualState stateOf(String name) {
+        return stateOfRecord(name).orElse(null);
+    }
+}

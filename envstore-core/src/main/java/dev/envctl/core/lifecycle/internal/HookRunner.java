@@ -1,0 +1,52 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs the hooks of a phase in their given order and stops at the first that throws. A failure is returned
+ * as one line naming the hook, the phase and the hook's message; the caller records it as the
+ * environment's {@code lastError}. Errors (not exceptions) propagate, as a crash would. Thread-safe.
+ */
+public final class HookRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
+
+    private final List<LifecycleHook> hooks;
+
+    public HookRunner(List<LifecycleHook> hooks) {
+        this.hooks = List.copyOf(hooks);
+    }
+
+    /** Runs every hook of {@code phase}; the first failure's message, or empty when all succeeded. */
+    public Optional<String> run(HookPhase phase, Environment environment, ProgressListener progress) {
+        for (LifecycleHook hook : hooks) {
+            progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
+            try {
+                hook.run(phase, environment);
+            } catch (RuntimeException e) {
+                String message = "hook '" + hook.name() + "' failed in " + phase.key() + ": " + describe(e);
+                LOG.warn("{}: {}", environment.name(), message);
+                LOG.debug("hook failure", e);
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The message of an envctl error, or the type and message of anything else. */
+    static String describe(RuntimeException e) {
+        if (e instanceof EnvctlException) {
+            return e.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + m;
+    }
+}

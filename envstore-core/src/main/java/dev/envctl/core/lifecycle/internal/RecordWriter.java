@@ -1,0 +1,84 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.EnvironmentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Read-modify-write of one record with optimistic concurrency: a {@code VERSION_CONFLICT} (someone else
+ * wrote) is answered by reading the record again and applying the change to the fresh copy, never by
+ * overwriting. So the reconciler's actual-state writes never undo a user's desired-state write. Thread-safe.
+ */
+public final class RecordWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final EnvironmentStore store;
+
+    public RecordWriter(EnvironmentStore store) {
+        this.store = store;
+    }
+
+    /** Applies {@code change} to the current record; empty when there is no record (any more). */
+    public Optional<Environment> modify(String name, UnaryOperator<Environment> change) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Environment> current = store.find(name);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            Environment next = change.apply(current.get());
+            if (next.equals(current.get())) {
+                return current;
+            }
+            try {
+                return Optional.of(store.update(next, current.get().version()));
+            } catch (EnvctlException e) {
+                if (e.code() != ErrorCode.VERSION_CONFLICT || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("{} changed while being written (attempt {}); reading it again", name, attempt);
+            }
+        }
+    }
+
+    /** Writes the actual state and last error, keeping everything else of the current record. */
+    public Optional<Environment> actual(String name, ActualState state, String error) {
+        Optional<Environment> before = store.find(name);
+        Optional<Environment> after = modify(name, e -> e.withActualState(state, error));
+        if (before.isPresent() && before.get().actualState() != state) {
+            LOG.info("{}: {} -> {}{}", name, before.get().actualState().key(), state.key(),
+                    error == null ? "" : " (" + error + ")");
+        }
+        return after;
+    }
+
+    /**
+     * Removes the record if it is still desired {@code absent}; false when it is gone already or someone
+     * marked it {@code present} again meanwhile (then the caller converges again).
+     */
+    public boolean removeIfAbsent(String name) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Environment> current = store.find(name);
+            if (current.isEmpty() || current.get().desiredState() != DesiredState.ABSENT) {
+                return false;
+            }
+            try {
+                store.delete(name, current.get().version());
+                LOG.info("{}: record removed", name);
+                return true;
+            } catch (EnvctlException e) {
+                if (e.code() != ErrorCode.VERSION_CONFLICT || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

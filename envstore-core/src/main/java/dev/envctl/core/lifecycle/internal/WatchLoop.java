@@ -1,0 +1,91 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.lifecycle.Outcome;
+import dev.envctl.core.lifecycle.ReconcileReport;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The continuous reconciler: a round every {@code interval} until {@code stop} is set or the thread is
+ * interrupted. Environments that failed sit out rounds by {@link Backoff}; a round that cannot read the
+ * store is logged and retried with the same backoff. Stopping abandons environments not yet started and
+ * lets those in flight finish their step, so every record is left in a state the next reconcile resumes.
+ */
+public final class WatchLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchLoop.class);
+    private static final String STORE_KEY = "\u0000store";
+    private static final long POLL_MILLIS = 50;
+
+    private final EnvironmentStore store;
+    private final RoundRunner runner;
+
+    public WatchLoop(EnvironmentStore store, RoundRunner runner) {
+        this.store = store;
+        this.runner = runner;
+    }
+
+    public void run(Duration interval, AtomicBoolean stop, ProgressListener progress,
+                    Consumer<ReconcileReport> afterEachRound) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw EnvctlException.invalid("watch interval " + interval + " must be positive, such as 30s");
+        }
+        Backoff backoff = new Backoff();
+        long round = 0;
+        while (!stopped(stop)) {
+            round++;
+            if (backoff.due(STORE_KEY, round)) {
+                try {
+                    final long r = round;
+                    List<String> due = store.list(EnvironmentFilter.ALL).stream().map(Environment::name)
+                            .filter(n -> backoff.due(n, r)).toList();
+                    ReconcileReport report = runner.runExactly(due, progress, () -> stopped(stop));
+                    for (Outcome o : report.outcomes()) {
+                        backoff.record(o.name(), o.failed(), round);
+                    }
+                    backoff.record(STORE_KEY, false, round);
+                    afterEachRound.accept(report);
+                } catch (EnvctlException e) {
+                    backoff.record(STORE_KEY, true, round);
+                    LOG.warn("reconcile round {} failed: {}; retrying in a later round", round, e.getMessage());
+                }
+            }
+            if (!pause(interval, stop)) {
+                break;
+            }
+        }
+        LOG.info("reconciler stopped after {} rounds", round);
+    }
+
+    private static boolean stopped(AtomicBoolean stop) {
+        return stop.get() || Thread.currentThread().isInterrupted();
+    }
+
+    /** Sleeps for {@code interval}, waking early on stop; false when stopped or interrupted. */
+    private static boolean pause(Duration interval, AtomicBoolean stop) {
+        long end = System.nanoTime() + interval.toNanos();
+        while (!stopped(stop)) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}
