@@ -1,0 +1,226 @@
+package dev.envctl.provider.k3d;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandResult;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.provider.k3d.internal.CreateFailure;
+import dev.envctl.provider.k3d.internal.DockerNetworks;
+import dev.envctl.provider.k3d.internal.K3dClusterList;
+import dev.envctl.provider.k3d.internal.K3dClusterOptions;
+import dev.envctl.provider.k3d.internal.K3dCommands;
+import dev.envctl.provider.k3d.internal.K3dSettings;
+import dev.envctl.provider.k3d.internal.K3dVersion;
+import dev.envctl.provider.k3d.internal.Tools;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Makes k3d clusters: {@code k3d cluster create NAME --api-port API -p HTTP:80@loadbalancer
+ * -p HTTPS:443@loadbalancer --network NET ...} with {@code LOG_COLORS=false}. An environment with a subnet gets a
+ * Docker network of its own ({@code k3d-NAME-net}, made by envctl with that subnet and removed on delete); one
+ * without joins the shared network (setting {@code network}, default {@code k3d-shared}), created if missing.
+ * A create that fails after it started removes the half-made cluster and the network it made, unless the cluster
+ * existed before (a name collision). Obtain it from {@link K3dProviderFactory}. Thread-safe; holds no state
+ * besides its settings.
+ */
+public final class K3dProvider implements ClusterProvider {
+    /** The provider id, and the {@code provider} of the environments it makes. */
+    public static final String ID = "k3d";
+
+    private static final Logger LOG = LoggerFactory.getLogger(K3dProvider.class);
+    private static final String INSTALL = "https://k3d.io/stable/#installation";
+    private static final String DOCKER_INSTALL = "https://docs.docker.com/engine/install/";
+    private static final Map<String, String> K3D_ENV = Map.of("LOG_COLORS", "false");
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final K3dSettings settings;
+    private final Tools tools;
+    private final DockerNetworks networks;
+
+    K3dProvider(K3dSettings settings, Map<String, String> environment) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.tools = new Tools(environment);
+        this.networks = new DockerNetworks(tools, settings.timeout());
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public void create(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        K3dClusterOptions options = K3dClusterOptions.of(settings, env);
+        String network = network(env);
+        Path k3d = k3d();
+        Path docker = docker();
+        List<String> argv = K3dCommands.create(k3d.toString(), env, network, options);
+        p.step(env.name(), "creating k3d cluster " + env.name());
+        boolean existed = names().contains(env.name());
+        boolean ownNetwork = false;
+        if (!existed && env.subnet() != null) {
+            networks.createDedicated(docker, network, env.subnet(), env.name(), p);
+            ownNetwork = true;
+        } else if (!existed) {
+            networks.ensureShared(docker, network, env.name(), p);
+        }
+        try {
+            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+        } catch (EnvctlException e) {
+            throw cleanUp(env, k3d, docker, network, e, existed, ownNetwork, p);
+        }
+        LOG.info("created k3d cluster {}", env.name());
+    }
+
+    private EnvctlException cleanUp(Environment env, Path k3d, Path docker, String network, EnvctlException failure,
+                                    boolean existed, boolean ownNetwork, ProgressListener p) {
+        CreateFailure f = new CreateFailure("could not create k3d cluster '" + env.name() + "'", failure);
+        String message = String.valueOf(failure.getMessage());
+        if (existed || message.contains("because a cluster with that name already exists")) {
+            f.leftUntouched();
+            return f.toException();
+        }
+        p.step(env.name(), "create failed; removing what it made");
+        f.attempt(() -> tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null,
+                settings.timeout(), env.name(), p), "k3d cluster delete " + env.name());
+        if (ownNetwork) {
+            f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
+        }
+        return f.toException();
+    }
+
+    @Override
+    public void delete(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        Path k3d = k3d();
+        Path docker = env.subnet() != null ? docker() : null;
+        p.step(env.name(), "deleting k3d cluster " + env.name());
+        tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null, settings.timeout(),
+                env.name(), p);
+        if (docker != null) {
+            networks.remove(docker, K3dCommands.dedicatedNetwork(env.name()), env.name(), p);
+        }
+        LOG.info("deleted k3d cluster {}", env.name());
+    }
+
+    @Override
+    public List<ClusterStatus> list() {
+        CommandResult r = tools.runChecked(K3dCommands.list(k3d().toString()), K3D_ENV, null, settings.timeout(), "",
+                ProgressListener.NONE);
+        List<String> json = r.stdout().stream().filter(line -> !isLogLine(line)).toList();
+        return K3dClusterList.parse(ID, String.join("\n", json));
+    }
+
+    /** k3d writes INFO logs to stdout; they are not part of the JSON. */
+    private static boolean isLogLine(String line) {
+        return line.startsWith("time=\"") || line.matches("^(INFO|WARN|ERRO|DEBU|TRAC)\\[\\d+].*");
+    }
+
+    private List<String> names() {
+        return list().stream().map(ClusterStatus::name).toList();
+    }
+
+    @Override
+    public String version() {
+        String k3d = k3d().toString();
+        CommandResult json = tools.run(K3dCommands.versionJson(k3d), K3D_ENV, null, settings.timeout(), "",
+                ProgressListener.NONE);
+        Optional<String> v = json.succeeded() ? K3dVersion.fromJson(json.stdoutText()) : Optional.empty();
+        if (v.isPresent()) {
+            return v.get();
+        }
+        CommandResult text = tools.runChecked(K3dCommands.version(k3d), K3D_ENV, null, settings.timeout(), "",
+                ProgressListener.NONE);
+        return K3dVersion.fromText(text.stdoutText()).orElseThrow(() -> new EnvctlException(
+                ErrorCode.PROVIDER_FAILED, "could not read the version from 'k3d version', which printed: "
+                + text.stdoutText().replace('\n', ' ') + "; check that " + k3d + " is k3d"));
+    }
+
+    @Override
+    public List<PrerequisiteCheck> checkPrerequisites() {
+        List<PrerequisiteCheck> checks = new ArrayList<>();
+        Optional<Path> k3d = tools.find(settings.binary());
+        if (k3d.isEmpty()) {
+            checks.add(PrerequisiteCheck.fail("k3d", Tools.missing(ID, K3dSettings.BINARY, settings.binary(),
+                    INSTALL), "install k3d: " + INSTALL));
+        } else {
+            try {
+                checks.add(PrerequisiteCheck.pass("k3d", "k3d " + version() + " at " + k3d.get()));
+            } catch (RuntimeException e) {
+                checks.add(PrerequisiteCheck.fail("k3d", e.getMessage(), "check that " + k3d.get()
+                        + " is k3d 5 and runs"));
+            }
+        }
+        checks.add(dockerCheck());
+        return checks;
+    }
+
+    private PrerequisiteCheck dockerCheck() {
+        Optional<Path> docker = tools.find(settings.dockerBinary());
+        if (docker.isEmpty()) {
+            return PrerequisiteCheck.fail("docker", Tools.missing(ID, K3dSettings.DOCKER_BINARY,
+                    settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
+        }
+        try {
+            Duration t = settings.timeout().compareTo(CHECK_TIMEOUT) < 0 ? settings.timeout() : CHECK_TIMEOUT;
+            CommandResult r = tools.run(List.of(docker.get().toString(), "info", "--format", "{{.ServerVersion}}"),
+                    Map.of(), null, t, "", ProgressListener.NONE);
+            if (r.succeeded() && !r.stdoutText().isBlank()) {
+                return PrerequisiteCheck.pass("docker", "Docker " + r.stdoutText().strip() + " answers (docker info)");
+            }
+            return PrerequisiteCheck.fail("docker", "docker info failed (exit code " + r.exitCode() + "): "
+                    + r.stderrTail(3), "start Docker, or check DOCKER_HOST and access to the Docker socket");
+        } catch (RuntimeException e) {
+            return PrerequisiteCheck.fail("docker", e.getMessage(), "start Docker, or check DOCKER_HOST");
+        }
+    }
+
+    @Override
+    public List<List<String>> planCreate(Environment env) {
+        K3dClusterOptions options = K3dClusterOptions.of(settings, env);
+        List<List<String>> plan = new ArrayList<>();
+        if (env.subnet() != null) {
+            plan.add(DockerNetworks.createArgv(tools.display(settings.dockerBinary()), network(env), env.subnet(),
+                    env.name()));
+        }
+        plan.add(K3dCommands.create(tools.display(settings.binary()), env, network(env), options));
+        return List.copyOf(plan);
+    }
+
+    @Override
+    public List<List<String>> planDelete(Environment env) {
+        List<List<String>> plan = new ArrayList<>();
+        plan.add(K3dCommands.delete(tools.display(settings.binary()), env.name()));
+        if (env.subnet() != null) {
+            plan.add(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
+                    K3dCommands.dedicatedNetwork(env.name())));
+        }
+        return List.copyOf(plan);
+    }
+
+    private String network(Environment env) {
+        return env.subnet() != null ? K3dCommands.dedicatedNetwork(env.name()) : settings.network();
+    }
+
+    private Path k3d() {
+        return tools.require(ID, K3dSettings.BINARY, settings.binary(), INSTALL);
+    }
+
+    private Path docker() {
+        return tools.require(ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), DOCKER_INSTALL);
+    }
+}

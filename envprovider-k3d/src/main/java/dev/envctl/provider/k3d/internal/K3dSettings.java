@@ -1,0 +1,122 @@
+package dev.envctl.provider.k3d.internal;
+
+import dev.envctl.core.EnvctlException;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The k3d provider's settings, validated. {@code servers}, {@code agents}, {@code image} and {@code k3sArgs}
+ * are defaults that an environment's options override; {@code null} servers/agents/image leave k3d's own
+ * default.
+ *
+ * @param timeout the kill timeout of every k3d and docker call; create gets more, see {@link #createKillTimeout}
+ */
+public record K3dSettings(String binary, String dockerBinary, String network, Duration timeout, boolean waitReady,
+                          Integer servers, Integer agents, String image, List<String> k3sArgs) {
+
+    public static final String BINARY = "binary";
+    public static final String DOCKER_BINARY = "docker-binary";
+    public static final String NETWORK = "network";
+    public static final String TIMEOUT = "timeout";
+    public static final String WAIT = "wait";
+    public static final String SERVERS = "servers";
+    public static final String AGENTS = "agents";
+    public static final String IMAGE = "image";
+    public static final String K3S_ARGS = "k3s-args";
+
+    /** Every key the factory accepts. */
+    public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, NETWORK, TIMEOUT, WAIT, SERVERS, AGENTS,
+            IMAGE, K3S_ARGS);
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+    public static final String DEFAULT_NETWORK = "k3d-shared";
+
+    private static final Pattern NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+    private static final Duration MAX_GRACE = Duration.ofSeconds(30);
+
+    public K3dSettings {
+        k3sArgs = List.copyOf(k3sArgs);
+    }
+
+    /** Reads settings; a missing key takes its default, an unknown key or a bad value is INVALID_INPUT. */
+    public static K3dSettings parse(Map<String, String> settings) {
+        Set<String> unknown = new TreeSet<>(settings.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw EnvctlException.invalid("unknown k3d provider setting(s) " + unknown + "; valid keys: "
+                    + new TreeSet<>(KEYS));
+        }
+        String network = settings.getOrDefault(NETWORK, DEFAULT_NETWORK).strip();
+        if (!NETWORK_NAME.matcher(network).matches()) {
+            throw EnvctlException.invalid("k3d setting network '" + network + "' is not a Docker network name; "
+                    + "allowed: letters, digits, '_', '.', '-', starting with a letter or digit");
+        }
+        return new K3dSettings(binary(settings, BINARY, "k3d"), binary(settings, DOCKER_BINARY, "docker"), network,
+                settings.containsKey(TIMEOUT) ? Durations.parse("k3d setting timeout", settings.get(TIMEOUT))
+                        : DEFAULT_TIMEOUT,
+                !settings.containsKey(WAIT) || bool("k3d setting wait", settings.get(WAIT)),
+                settings.containsKey(SERVERS) ? (Integer) count("k3d setting servers", settings.get(SERVERS), 1) : null,
+                settings.containsKey(AGENTS) ? (Integer) count("k3d setting agents", settings.get(AGENTS), 0) : null,
+                settings.containsKey(IMAGE) ? image("k3d setting image", settings.get(IMAGE)) : null,
+                settings.containsKey(K3S_ARGS) ? k3sArgs(settings.get(K3S_ARGS)) : List.of());
+    }
+
+    /** How long create may run before it is killed: the timeout plus the same again, at most 30 s more. */
+    public static Duration createKillTimeout(Duration timeout) {
+        return timeout.plus(timeout.compareTo(MAX_GRACE) < 0 ? timeout : MAX_GRACE);
+    }
+
+    private static String binary(Map<String, String> settings, String key, String dflt) {
+        String value = settings.getOrDefault(key, dflt).strip();
+        if (value.isEmpty()) {
+            throw EnvctlException.invalid("k3d setting " + key + " is empty; give a command name such as " + dflt
+                    + " or a path to it");
+        }
+        return value;
+    }
+
+    static boolean bool(String what, String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.equals("true") || t.equals("1")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("0")) {
+            return false;
+        }
+        throw EnvctlException.invalid(what + " '" + text + "' is not a boolean; allowed: true, false, 1, 0");
+    }
+
+    static int count(String what, String text, int min) {
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
+            return Integer.parseInt(t);
+        }
+        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
+                + " to 99");
+    }
+
+    static String image(String what, String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
+            throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
+                    + "spaces, such as rancher/k3s:v1.31.5-k3s1");
+        }
+        return t;
+    }
+
+    /**
+     * k3s arguments, separated by whitespace: each is one {@code --k3s-arg} value such as
+     * {@code --disable=traefik@server:*}. Whitespace, not commas, because k3s values hold commas
+     * ({@code --tls-san=a,b}).
+     */
+    static List<String> k3sArgs(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.isEmpty() ? List.of() : Arrays.asList(t.split("\\s+"));
+    }
+}

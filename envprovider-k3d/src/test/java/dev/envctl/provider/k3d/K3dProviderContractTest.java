@@ -1,0 +1,34 @@
+package dev.envctl.provider.k3d;
+
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.testing.ClusterProviderContract;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The provider contract from core's test-jar, run by the real k3d provider against stand-in tools. */
+class K3dProviderContractTest extends ClusterProviderContract {
+    @TempDir
+    Path dir;
+
+    private StandIns tools;
+    private ClusterProvider provider;
+
+    @BeforeEach
+    void standIns() {
+        tools = new StandIns(dir, "k3d", "docker");
+        provider = new K3dProviderFactory().create(Map.of(), tools.environment());
+    }
+
+    @Override
+    protected ClusterProvider provider() {
+        return provider;
+    }
+
+    @Override
+    protected void failNextCreate(String message) {
+        tools.flag("k3d-fail-next-create", message);
+    }
+}
