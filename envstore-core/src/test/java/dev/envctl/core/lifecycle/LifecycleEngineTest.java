@@ -1,0 +1,212 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LifecycleEngineTest {
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    @Test
+    void createRecordsAllocatesCreatesRunsPostCreateHooksAndEndsRunning() {
+        Environment e = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(e.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(e.lastError()).isNull();
+        assertThat(e.ports().complete()).isTrue();
+        assertThat(e.subnet()).isNotNull();
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(f.k3d.calls()).containsSubsequence("list", "create dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+        assertThat(f.store.get("dev")).isEqualTo(e);
+    }
+
+    @Test
+    void createOfATakenNameIsAConflictAndCallsNoProvider() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        assertThatThrownBy(() -> engine.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void createRefusesANameAnUnmanagedClusterHasAndRecordsNothing() {
+        f.k3d.putCluster("dev", true);
+        assertThatThrownBy(() -> engine.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("no envctl record owns it");
+        assertThat(f.store.find("dev")).isEmpty();
+    }
+
+    @Test
+    void createWithAnUnconfiguredProviderIsAProviderErrorAndRecordsNothing() {
+        assertThatThrownBy(() -> engine.create(dev.envctl.core.EnvironmentSpec.of("dev", "kind"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("no provider 'kind' is configured; known: k3d");
+        assertThat(f.store.find("dev")).isEmpty();
+    }
+
+    @Test
+    void failedProviderCreateKeepsTheRecordFailedWithItsAllocationAndReconcileRetries() {
+        f.k3d.failNextCreate("port is already allocated");
+        Environment failed = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(failed.lastError()).contains("port is already allocated");
+        assertThat(failed.ports().complete()).isTrue();
+        assertThat(f.hook.calls()).isEmpty();
+
+        ReconcileReport report = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(report.outcomes()).containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        Environment after = f.store.get("dev");
+        assertThat(after.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(after.lastError()).isNull();
+        assertThat(after.ports()).isEqualTo(failed.ports());
+        assertThat(after.subnet()).isEqualTo(failed.subnet());
+    }
+
+    @Test
+    void deleteRunsHooksAroundTheProviderDeleteAndRemovesTheRecord() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        Optional<Environment> left = engine.delete("dev", false, ProgressListener.NONE);
+
+        assertThat(left).isEmpty();
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "pre-delete dev deleting",
+                "post-delete dev deleting");
+    }
+
+    @Test
+    void deleteKeepingTheRecordDeletesTheClusterButKeepsRecordAndAllocation() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        Environment kept = engine.delete("dev", true, ProgressListener.NONE).orElseThrow();
+
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(kept.desiredState()).isEqualTo(DesiredState.ABSENT);
+        assertThat(kept.actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(kept.labels()).containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
+        assertThat(kept.ports()).isEqualTo(created.ports());
+        assertThat(kept.subnet()).isEqualTo(created.subnet());
+
+        ReconcileReport again = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(again.outcomes()).extracting(Outcome::action).containsExactly(Action.UNCHANGED);
+        assertThat(f.store.find("dev")).isPresent();
+        assertThat(f.k3d.count("delete dev")).isEqualTo(1);
+    }
+
+    @Test
+    void aKeptRecordAppliedAgainIsMarkedPresentAndCreatedWithItsOldPorts() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.delete("dev", true, ProgressListener.NONE);
+
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        Environment back = f.store.get("dev");
+        assertThat(back.labels()).doesNotContainKey(LifecycleEngine.KEEP_RECORD_LABEL);
+        assertThat(back.ports()).isEqualTo(created.ports());
+        assertThat(f.k3d.has("dev")).isTrue();
+    }
+
+    @Test
+    void deleteOfAnUnknownNameIsNotFound() {
+        assertThatThrownBy(() -> engine.delete("ghost", false, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void failedProviderDeleteKeepsTheRecordFailedAndDesiredAbsentUntilReconcileFinishesIt() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextDelete("docker is not running");
+
+        Environment left = engine.delete("dev", false, ProgressListener.NONE).orElseThrow();
+        assertThat(left.desiredState()).isEqualTo(DesiredState.ABSENT);
+        assertThat(left.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(left.lastError()).contains("docker is not running");
+
+        ReconcileReport r = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.DELETED, null, null));
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @Test
+    void reconcileOfAnUnknownNameIsNotFoundAndChangesNothing() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        assertThatThrownBy(() -> engine.reconcile(List.of("dev", "ghost"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void planListsWhatApplyWouldDoAndChangesNothing() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.create(Fixture.spec("old"), ProgressListener.NONE);
+        List<Environment> before = f.store.list(EnvironmentFilter.ALL);
+
+        ApplyPlan plan = engine.plan(List.of(Fixture.spec("dev"), Fixture.spec("qa")), true);
+
+        assertThat(plan.toCreate()).extracting(s -> s.name()).containsExactly("qa");
+        assertThat(plan.toDelete()).containsExactly("old");
+        assertThat(plan.unchanged()).containsExactly("dev");
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+    }
+
+    @Test
+    void applyCreatesMissingPrunesOthersAndReportsRejectedRequestsWithoutStoppingTheRest() {
+        Environment old = engine.create(Fixture.spec("old"), ProgressListener.NONE);
+        var clash = Fixture.spec("clash").withPorts(new dev.envctl.core.HostPorts(old.ports().http(), null, null, null));
+
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("qa"), clash), true, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("clash", Action.FAILED),
+                org.assertj.core.groups.Tuple.tuple("old", Action.DELETED),
+                org.assertj.core.groups.Tuple.tuple("qa", Action.CREATED));
+        assertThat(r.outcomes().get(0).error()).contains("already held by environment 'old'");
+        assertThat(r.ok()).isFalse();
+        assertThat(f.store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("qa");
+        StoreInvariants.assertHold(f.store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void applyAdoptsAnExistingClusterForANewRecordInsteadOfCreatingIt() {
+        f.k3d.putCluster("legacy", true);
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("legacy")), false, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("legacy", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create legacy")).isZero();
+        assertThat(f.store.get("legacy").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    @Test
+    void aDesiredStateWrittenDuringACreateIsReadAgainNotOverwrittenAndThenConverged() {
+        f.k3d.duringCreate(e -> {
+            Environment now = f.store.get("dev");
+            f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
+        });
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+
+        assertThat(f.k3d.calls()).containsSubsequence("create dev", "delete dev");
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "pre-delete dev deleting",
+                "post-delete dev deleting");
+    }
+}

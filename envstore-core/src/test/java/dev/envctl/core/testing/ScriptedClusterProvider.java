@@ -1,0 +1,187 @@
+package dev.envctl.core.testing;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A provider whose clusters live in a map, for engine tests: failures can be scripted per call, a callback
+ * can block or crash inside create and delete, and it records every call, the most calls in flight at once,
+ * and any moment two calls acted on one cluster at once. Thread-safe.
+ */
+public final class ScriptedClusterProvider implements ClusterProvider {
+    private final String id;
+    private final Map<String, Boolean> clusters = new ConcurrentHashMap<>();
+    private final Queue<String> createFailures = new ConcurrentLinkedQueue<>();
+    private final Queue<String> deleteFailures = new ConcurrentLinkedQueue<>();
+    private final Queue<String> listFailures = new ConcurrentLinkedQueue<>();
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicInteger> perName = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile Consumer<Environment> duringCreate = e -> { };
+    private volatile Consumer<Environment> duringDelete = e -> { };
+
+    public ScriptedClusterProvider(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Runs inside create, after the cluster exists (block on a latch, or throw an Error to crash). */
+    public void duringCreate(Consumer<Environment> action) {
+        this.duringCreate = action;
+    }
+
+    /** Runs inside delete, after the cluster is gone. */
+    public void duringDelete(Consumer<Environment> action) {
+        this.duringDelete = action;
+    }
+
+    public void failNextCreate(String message) {
+        createFailures.add(message);
+    }
+
+    public void failNextDelete(String message) {
+        deleteFailures.add(message);
+    }
+
+    public void failNextList(String message) {
+        listFailures.add(message);
+    }
+
+    /** Adds a cluster as if made outside envctl (or stopped, with {@code running} false). */
+    public void putCluster(String name, boolean running) {
+        clusters.put(name, running);
+    }
+
+    /** Removes a cluster behind envctl's back. */
+    public void removeCluster(String name) {
+        clusters.remove(name);
+    }
+
+    public boolean has(String name) {
+        return clusters.containsKey(name);
+    }
+
+    /** Calls so far, such as {@code create dev}, {@code delete dev}, {@code list}. */
+    public List<String> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    public long count(String call) {
+        return calls().stream().filter(call::equals).count();
+    }
+
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Every moment two create/delete calls acted on one cluster at once; empty when exclusion held. */
+    public List<String> overlaps() {
+        synchronized (overlaps) {
+            return List.copyOf(overlaps);
+        }
+    }
+
+    @Override
+    public void create(Environment environment, ProgressListener progress) {
+        act("create", environment, () -> {
+            String failure = createFailures.poll();
+            if (failure != null) {
+                throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster create failed: " + failure);
+            }
+            if (clusters.putIfAbsent(environment.name(), true) != null) {
+                throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "cluster " + environment.name()
+                        + " already exists");
+            }
+            progress.output(environment.name(), "created " + environment.name(), false);
+            duringCreate.accept(environment);
+        });
+    }
+
+    @Override
+    public void delete(Environment environment, ProgressListener progress) {
+        act("delete", environment, () -> {
+            String failure = deleteFailures.poll();
+            if (failure != null) {
+                throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster delete failed: " + failure);
+            }
+            clusters.remove(environment.name());
+            duringDelete.accept(environment);
+        });
+    }
+
+    private void act(String verb, Environment environment, Runnable body) {
+        calls.add(verb + " " + environment.name());
+        AtomicInteger mine = perName.computeIfAbsent(environment.name(), n -> new AtomicInteger());
+        if (mine.incrementAndGet() > 1) {
+            overlaps.add(verb + " " + environment.name());
+        }
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            body.run();
+        } finally {
+            inFlight.decrementAndGet();
+            mine.decrementAndGet();
+        }
+    }
+
+    @Override
+    public List<ClusterStatus> list() {
+        calls.add("list");
+        String failure = listFailures.poll();
+        if (failure != null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster list failed: " + failure);
+        }
+        List<ClusterStatus> out = new ArrayList<>();
+        new TreeMap<>(clusters).forEach((name, running) -> out.add(new ClusterStatus(name, id, running,
+                running ? "running" : "stopped")));
+        return out;
+    }
+
+    @Override
+    public String version() {
+        return "scripted-1";
+    }
+
+    @Override
+    public List<PrerequisiteCheck> checkPrerequisites() {
+        return List.of(PrerequisiteCheck.pass(id, "scripted"));
+    }
+
+    @Override
+    public List<List<String>> planCreate(Environment environment) {
+        return List.of(List.of(id, "create", environment.name()));
+    }
+
+    @Override
+    public List<List<String>> planDelete(Environment environment) {
+        return List.of(List.of(id, "delete", environment.name()));
+    }
+}
