@@ -1,0 +1,286 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
+import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.store.jdbc.internal.AdvisoryLock;
+import dev.envctl.store.jdbc.internal.ConnectionPool;
+import dev.envctl.store.jdbc.internal.Database;
+import dev.envctl.store.jdbc.internal.Failures;
+import dev.envctl.store.jdbc.internal.IndexedHeld;
+import dev.envctl.store.jdbc.internal.LockKeys;
+import dev.envctl.store.jdbc.internal.Migrations;
+import dev.envctl.store.jdbc.internal.Rows;
+import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+
+/**
+ * The PostgreSQL {@link EnvironmentStore}. The database enforces the invariants (primary key on names, a
+ * {@code held_ports} table keyed by port, a gist exclusion constraint on subnets, range and state checks);
+ * every write runs in one transaction under a store-wide advisory lock, so allocation and insert are one
+ * atomic step across threads and processes. Every query is jOOQ with bind values.
+ *
+ * <p>Open one with {@link JdbcStoreFactory} (from a {@code jdbc:postgresql://} location) or, when embedding,
+ * with {@link #open(DataSource, JdbcStoreOptions)}; the allocation policy is the {@link Allocator} passed to
+ * each {@link #create}. Thread-safe.
+ */
+public final class JdbcEnvironmentStore implements EnvironmentStore {
+    static {
+        if (System.getProperty("org.jooq.no-logo") == null) {
+            System.setProperty("org.jooq.no-logo", "true");
+        }
+        if (System.getProperty("org.jooq.no-tips") == null) {
+            System.setProperty("org.jooq.no-tips", "true");
+        }
+    }
+
+    private final Database database;
+    private final JdbcStoreOptions options;
+    private final JdbcStoreAdmin admin;
+    private final long writeLockKey;
+
+    private JdbcEnvironmentStore(DataSource dataSource, JdbcStoreOptions options, String location) {
+        this.options = options;
+        this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
+                options.poolSize()), location);
+        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()), database,
+                options.schema());
+        this.writeLockKey = LockKeys.writes(options.schema());
+    }
+
+    /** Opens a store on {@code dataSource}; the location in messages names the data source's class. */
+    public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options) {
+        return open(dataSource, options, "jdbc:postgresql (" + dataSource.getClass().getName() + ")");
+    }
+
+    /**
+     * Opens a store on {@code dataSource}, migrating, validating or leaving the schema as
+     * {@link JdbcStoreOptions#migrate()} says, and checking that the server answers.
+     *
+     * @param location the URL or name for messages; any password in it is redacted
+     * @throws EnvctlException {@link ErrorCode#STORE_UNAVAILABLE} when the server cannot be reached,
+     *                         {@link ErrorCode#CONFLICT} when adopting finds conflicting rows
+     */
+    public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location) {
+        JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
+                Objects.requireNonNull(options, "options"), Redaction.redact(Objects.requireNonNull(location)));
+        try {
+            switch (options.migrate()) {
+                case AUTO -> store.admin.migrate();
+                case VALIDATE -> store.admin.requireUpToDate();
+                default -> store.database.read("connecting", ctx -> ctx.selectOne().fetchOne());
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Schema administration of this store (migrate, info). */
+    public JdbcStoreAdmin admin() {
+        return admin;
+    }
+
+    /** The schema this store uses. */
+    public String schema() {
+        return options.schema();
+    }
+
+    @Override
+    public String location() {
+        return database.location();
+    }
+
+    @Override
+    public Optional<Environment> find(String name) {
+        return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
+                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(this::environment));
+    }
+
+    @Override
+    public List<Environment> list(EnvironmentFilter filter) {
+        Condition c = DSL.noCondition();
+        if (filter.provider() != null) {
+            c = c.and(CLUSTERS.PROVIDER.eq(filter.provider()));
+        }
+        if (filter.desiredState() != null) {
+            c = c.and(CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()));
+        }
+        if (filter.actualState() != null) {
+            c = c.and(CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
+        }
+        Condition where = c;
+        return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
+                .orderBy(CLUSTERS.NAME).fetch(this::environment));
+    }
+
+    @Override
+    public Environment create(EnvironmentSpec spec, Allocator allocator) {
+        Objects.requireNonNull(allocator, "allocator");
+        String action = "creating environment '" + spec.name() + "'";
+        return database.write(action, ctx -> {
+            lockWrites(ctx);
+            Allocation a = allocator.allocate(spec, new IndexedHeld(ctx, null));
+            Environment e = Environment.created(spec, a.ports(), a.subnet(),
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            return insertRow(ctx, e, action);
+        });
+    }
+
+    @Override
+    public Environment insert(Environment environment) {
+        String action = "inserting environment '" + environment.name() + "'";
+        return database.write(action, ctx -> {
+            lockWrites(ctx);
+            Allocator.requireFree(environment, new IndexedHeld(ctx, null));
+            return insertRow(ctx, environment, action);
+        });
+    }
+
+    @Override
+    public Environment update(Environment next, long expectedVersion) {
+        String action = "updating environment '" + next.name() + "'";
+        return database.write(action, ctx -> {
+            lockWrites(ctx);
+            Allocator.requireFree(next, new IndexedHeld(ctx, next.name()));
+            Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
+            ClustersRecord r;
+            try {
+                Map<Field<?>, Object> values = Rows.values(stored);
+                values.remove(CLUSTERS.NAME);
+                values.remove(CLUSTERS.CREATED_AT);
+                r = ctx.update(CLUSTERS).set(values)
+                        .where(CLUSTERS.NAME.eq(next.name())).and(CLUSTERS.VERSION.eq(expectedVersion))
+                        .returning().fetchOne();
+            } catch (RuntimeException ex) {
+                throw conflict(ex, stored, action);
+            }
+            if (r == null) {
+                throw missingOrChanged(ctx, next.name(), expectedVersion);
+            }
+            return environment(r);
+        });
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return database.write("deleting environment '" + name + "'", ctx -> {
+            lockWrites(ctx);
+            return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
+        });
+    }
+
+    @Override
+    public void delete(String name, long expectedVersion) {
+        database.write("deleting environment '" + name + "'", ctx -> {
+            lockWrites(ctx);
+            if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
+                    .execute() == 0) {
+                throw missingOrChanged(ctx, name, expectedVersion);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<EnvironmentLock> tryLock(String name) {
+        return AdvisoryLock.tryLock(database, options.schema(), name);
+    }
+
+    @Override
+    public StoreHealth health() {
+        Connection c;
+        try {
+            c = database.borrow();
+        } catch (EnvctlException e) {
+            return StoreHealth.down(e.getMessage());
+        }
+        boolean broken = false;
+        try {
+            String server = c.getMetaData().getDatabaseProductVersion();
+            String version = admin.info().currentVersion();
+            return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema(),
+                    version);
+        } catch (SQLException | RuntimeException e) {
+            broken = Failures.isConnectionFailure(e);
+            return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
+        } finally {
+            database.release(c, broken);
+        }
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    private void lockWrites(DSLContext ctx) {
+        ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey))).execute();
+    }
+
+    private Environment insertRow(DSLContext ctx, Environment e, String action) {
+        try {
+            return environment(ctx.insertInto(CLUSTERS).set(Rows.values(e)).returning().fetchOne());
+        } catch (RuntimeException ex) {
+            throw conflict(ex, e, action);
+        }
+    }
+
+    /** A unique or exclusion violation, named by resource; anything else passes through. */
+    private RuntimeException conflict(RuntimeException ex, Environment e, String action) {
+        String state = Failures.sqlState(ex);
+        String constraint = Failures.constraint(ex);
+        if ("23505".equals(state) && constraint.equals("clusters_pkey")) {
+            return EnvctlException.conflict("environment '" + e.name() + "' already exists in " + location()
+                    + "; choose another name or delete it first");
+        }
+        if ("23505".equals(state) && constraint.startsWith("held_ports")) {
+            return EnvctlException.conflict("a host port of environment '" + e.name() + "' (" + e.ports().asMap()
+                    + ") is already held by another environment; choose others or leave them out to allocate");
+        }
+        if ("23P01".equals(state)) {
+            return EnvctlException.conflict("subnet " + e.subnet() + " of environment '" + e.name()
+                    + "' overlaps the subnet of another environment; choose another or use --subnet auto");
+        }
+        return Failures.map(location(), action, ex);
+    }
+
+    private EnvctlException missingOrChanged(DSLContext ctx, String name, long expectedVersion) {
+        Optional<Long> version = ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(name))
+                .fetchOptional(CLUSTERS.VERSION);
+        if (version.isEmpty()) {
+            return EnvctlException.notFound("environment '" + name + "' not found in " + location());
+        }
+        return new EnvctlException(ErrorCode.VERSION_CONFLICT, "environment '" + name + "' changed since it was "
+                + "read (stored version " + version.get() + ", expected " + expectedVersion + "); read it again and "
+                + "retry");
+    }
+
+    private Environment environment(ClustersRecord r) {
+        return Rows.environment(r, location());
+    }
+}

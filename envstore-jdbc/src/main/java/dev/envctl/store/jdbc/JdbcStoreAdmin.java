@@ -1,0 +1,63 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
+import dev.envctl.store.jdbc.internal.Database;
+import dev.envctl.store.jdbc.internal.Migrations;
+import org.flywaydb.core.api.MigrationInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
+ * adopting the replaced system's {@code clusters} table, applying migrations, reporting versions. Obtain one
+ * from {@link JdbcEnvironmentStore#admin()} or {@link JdbcStoreFactory#admin}. Thread-safe; concurrent
+ * {@link #migrate()} calls, also from other processes, run one at a time.
+ */
+public final class JdbcStoreAdmin {
+    private final Migrations migrations;
+    private final Database database;
+    private final String schema;
+
+    JdbcStoreAdmin(Migrations migrations, Database database, String schema) {
+        this.migrations = migrations;
+        this.database = database;
+        this.schema = schema;
+    }
+
+    /**
+     * Adopts an existing {@code clusters} table without envctl history (baseline at version 1) and applies
+     * every pending migration.
+     *
+     * @throws AdoptionConflictException when existing rows break an invariant; nothing is changed then
+     * @throws EnvctlException           {@link ErrorCode#STORE_UNAVAILABLE} when the server cannot be reached
+     */
+    public MigrationResult migrate() {
+        Migrations.Outcome o = migrations.migrate();
+        return new MigrationResult(o.adopted(), o.initialVersion(), o.currentVersion(), o.applied());
+    }
+
+    /** The current version and every migration with its state; changes nothing. */
+    public SchemaInfo info() {
+        List<MigrationState> list = new ArrayList<>();
+        for (MigrationInfo i : migrations.all()) {
+            list.add(new MigrationState(i.getVersion() == null ? null : i.getVersion().getVersion(),
+                    i.getDescription(), i.getState().getDisplayName(),
+                    i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()));
+        }
+        return new SchemaInfo(migrations.current(), migrations.latest(), list);
+    }
+
+    /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
+    public void requireUpToDate() {
+        SchemaInfo info = info();
+        if (!info.upToDate()) {
+            throw new EnvctlException(ErrorCode.FAILURE, "schema " + schema + " of "
+                    + Redaction.redact(database.location()) + " is at version "
+                    + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
+                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
+        }
+    }
+}

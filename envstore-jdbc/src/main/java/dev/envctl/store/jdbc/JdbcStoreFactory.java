@@ -1,0 +1,132 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Redaction;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Opens PostgreSQL stores from {@code jdbc:postgresql://HOST[:PORT]/DATABASE} locations (id {@code jdbc}).
+ * Settings: {@code jdbc.schema} (default {@code public}), {@code jdbc.user}, {@code jdbc.connect-timeout}
+ * (default {@code 5s}), {@code jdbc.migrate} ({@code auto}, {@code validate} or {@code off}; default
+ * {@code auto}). The password is never a setting nor part of the URL: it comes from the environment variable
+ * {@code ENVCTL_DB_PASSWORD}, else {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass}. Stateless and
+ * thread-safe.
+ */
+public final class JdbcStoreFactory implements EnvironmentStoreFactory {
+    public static final String ID = "jdbc";
+    public static final String SCHEMA = "jdbc.schema";
+    public static final String USER = "jdbc.user";
+    public static final String CONNECT_TIMEOUT = "jdbc.connect-timeout";
+    public static final String MIGRATE = "jdbc.migrate";
+    /** Seconds a statement may wait for the server before the connection counts as broken. */
+    static final int SOCKET_TIMEOUT_SECONDS = 60;
+
+    private final Map<String, String> environment;
+
+    /** The factory {@link java.util.ServiceLoader} creates; reads the password from the process environment. */
+    public JdbcStoreFactory() {
+        this(System.getenv());
+    }
+
+    /** A factory reading {@code ENVCTL_DB_PASSWORD} and {@code PGPASSWORD} from {@code environment}. */
+    public JdbcStoreFactory(Map<String, String> environment) {
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String locationSyntax() {
+        return "jdbc:postgresql://HOST[:PORT]/DATABASE";
+    }
+
+    @Override
+    public boolean accepts(String location) {
+        return location != null && location.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of(SCHEMA, USER, CONNECT_TIMEOUT, MIGRATE);
+    }
+
+    @Override
+    public EnvironmentStore open(String location, Map<String, String> settings) {
+        JdbcStoreOptions options = options(settings);
+        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+    }
+
+    /**
+     * Opens the store without checking or changing its schema, for {@code envctl db migrate} and
+     * {@code envctl db info}: use {@link JdbcEnvironmentStore#admin()}, then close the store.
+     */
+    public JdbcEnvironmentStore openForAdministration(String location, Map<String, String> settings) {
+        JdbcStoreOptions options = options(settings).withMigrate(MigrateMode.OFF);
+        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+    }
+
+    /** The options the settings describe; unknown keys are the registry's business. */
+    public static JdbcStoreOptions options(Map<String, String> settings) {
+        JdbcStoreOptions o = JdbcStoreOptions.defaults();
+        if (settings.containsKey(SCHEMA)) {
+            o = o.withSchema(settings.get(SCHEMA).strip());
+        }
+        if (settings.containsKey(CONNECT_TIMEOUT)) {
+            o = o.withConnectTimeout(JdbcStoreOptions.parseTimeout(settings.get(CONNECT_TIMEOUT)));
+        }
+        if (settings.containsKey(MIGRATE)) {
+            o = o.withMigrate(MigrateMode.ofKey(settings.get(MIGRATE)));
+        }
+        return o;
+    }
+
+    PGSimpleDataSource dataSource(String location, Map<String, String> settings, JdbcStoreOptions options) {
+        if (!accepts(location)) {
+            throw EnvctlException.invalid("'" + Redaction.redact(String.valueOf(location)) + "' is not a PostgreSQL "
+                    + "location; expected " + locationSyntax());
+        }
+        if (!Redaction.redact(location).equals(location)) {
+            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
+                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        try {
+            ds.setURL(location);
+        } catch (IllegalArgumentException e) {
+            throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid; expected "
+                    + locationSyntax());
+        }
+        if (ds.getPassword() != null) {
+            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
+                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+        }
+        String user = settings.get(USER);
+        if (user != null && !user.isBlank()) {
+            ds.setUser(user.strip());
+        }
+        String password = firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD"));
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        int seconds = options.timeoutSeconds();
+        ds.setConnectTimeout(seconds);
+        ds.setLoginTimeout(seconds);
+        ds.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
+        ds.setTcpKeepAlive(true);
+        ds.setApplicationName("envctl");
+        return ds;
+    }
+
+    private static String firstSet(String a, String b) {
+        return a != null && !a.isEmpty() ? a : b != null && !b.isEmpty() ? b : null;
+    }
+}

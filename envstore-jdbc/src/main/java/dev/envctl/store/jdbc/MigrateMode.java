@@ -1,0 +1,28 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+
+import java.util.Locale;
+
+/** What opening a store does with its schema (setting {@code jdbc.migrate}). */
+public enum MigrateMode {
+    /** Adopt the replaced system's table if there is one, then apply pending migrations (the default). */
+    AUTO,
+    /** Refuse to open unless the schema is at the version this envctl needs; change nothing. */
+    VALIDATE,
+    /** Neither check nor change the schema. */
+    OFF;
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static MigrateMode ofKey(String key) {
+        for (MigrateMode m : values()) {
+            if (m.key().equalsIgnoreCase(key == null ? "" : key.strip())) {
+                return m;
+            }
+        }
+        throw EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.envctl.store.jdbc.internal;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
+import org.jooq.DSLContext;
+import org.jooq.Record5;
+
+import java.util.ArrayList;
+import java.util.TreeMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+
+/**
+ * Reads the replaced system's {@code clusters} rows (only its own columns) and lists every row that breaks
+ * an invariant envctl's schema enforces: a host port held twice (across all roles), overlapping subnets, a
+ * port out of range, a name envctl cannot use. Runs before anything is changed.
+ */
+public final class AdoptionCheck {
+    private AdoptionCheck() {
+    }
+
+    private record Held(String name, String role) {
+        @Override
+        public String toString() {
+            return name + " (" + role + ")";
+        }
+    }
+
+    private record Block(String name, Cidr cidr) {
+    }
+
+    /** Every conflict, one line each, in a stable order; empty when the rows can be adopted. */
+    public static List<String> conflicts(DSLContext ctx) {
+        List<String> problems = new ArrayList<>();
+        Map<Integer, List<Held>> ports = new TreeMap<>();
+        List<Block> blocks = new ArrayList<>();
+        for (Record5<String, Integer, Integer, Integer, String> r : ctx.select(CLUSTERS.NAME, CLUSTERS.HTTP_PORT,
+                CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.SUBNET).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
+            String name = r.value1();
+            try {
+                Validation.requireName(name);
+            } catch (EnvctlException e) {
+                problems.add("name '" + Validation.printable(name) + "' is not a valid environment name "
+                        + "(1 to 32 characters a-z, 0-9 and '-')");
+            }
+            port(problems, ports, name, "http", r.value2());
+            port(problems, ports, name, "https", r.value3());
+            port(problems, ports, name, "pf", r.value4());
+            if (r.value5() != null) {
+                try {
+                    blocks.add(new Block(name, Cidr.parse(r.value5())));
+                } catch (EnvctlException e) {
+                    problems.add("subnet " + r.value5() + " of " + name + " is not an IPv4 CIDR");
+                }
+            }
+        }
+        ports.forEach((port, holders) -> {
+            if (holders.size() > 1) {
+                problems.add("port " + port + " is held by " + join(holders));
+            }
+        });
+        for (int i = 0; i < blocks.size(); i++) {
+            for (int j = i + 1; j < blocks.size(); j++) {
+                Block a = blocks.get(i);
+                Block b = blocks.get(j);
+                if (a.cidr().overlaps(b.cidr())) {
+                    problems.add("subnet " + a.cidr() + " of " + a.name() + " overlaps subnet " + b.cidr() + " of "
+                            + b.name());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void port(List<String> problems, Map<Integer, List<Held>> ports, String name, String role,
+                             Integer port) {
+        if (port == null) {
+            return;
+        }
+        if (port < 1 || port > 65535) {
+            problems.add(role + " port " + port + " of " + name + " is out of range 1-65535");
+            return;
+        }
+        ports.computeIfAbsent(port, p -> new ArrayList<>()).add(new Held(name, role));
+    }
+
+    private static String join(List<Held> holders) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < holders.size(); i++) {
+            b.append(i == 0 ? "" : i == holders.size() - 1 ? " and " : ", ").append(holders.get(i));
+        }
+        return b.toString();
+    }
+}

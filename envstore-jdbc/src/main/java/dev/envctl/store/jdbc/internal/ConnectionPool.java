@@ -1,0 +1,110 @@
+package dev.envctl.store.jdbc.internal;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A few reusable connections over a {@link DataSource}, so that a create costs its statements and not a new
+ * server process. Connections idle for more than a second are validated before reuse, so a restarted server
+ * costs no failed operation; a connection that failed is closed with every idle one. Each new connection has
+ * its search path set to the store's schema. Thread-safe.
+ */
+public final class ConnectionPool implements AutoCloseable {
+    private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final DataSource dataSource;
+    private final String schema;
+    private final int validateTimeoutSeconds;
+    private final int maxIdle;
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    private record Idle(Connection connection, long since) {
+    }
+
+    public ConnectionPool(DataSource dataSource, String schema, int validateTimeoutSeconds, int maxIdle) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.validateTimeoutSeconds = Math.max(1, validateTimeoutSeconds);
+        this.maxIdle = maxIdle;
+    }
+
+    /** A connection in auto-commit mode with the store's search path; give it back with {@link #release}. */
+    public Connection borrow() throws SQLException {
+        while (true) {
+            Idle i;
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the store is closed");
+                }
+                i = idle.pollFirst();
+            }
+            if (i == null) {
+                return open();
+            }
+            if (System.nanoTime() - i.since() < VALIDATE_AFTER_IDLE_NANOS || i.connection().isValid(validateTimeoutSeconds)) {
+                return i.connection();
+            }
+            closeQuietly(i.connection());
+        }
+    }
+
+    private Connection open() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            c.setSchema(schema);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */
+    public void release(Connection c, boolean broken) {
+        if (broken) {
+            closeQuietly(c);
+            evictIdle();
+            return;
+        }
+        synchronized (this) {
+            if (!closed && idle.size() < maxIdle) {
+                idle.addFirst(new Idle(c, System.nanoTime()));
+                return;
+            }
+        }
+        closeQuietly(c);
+    }
+
+    /** Closes every idle connection. */
+    public void evictIdle() {
+        Deque<Idle> gone;
+        synchronized (this) {
+            gone = new ArrayDeque<>(idle);
+            idle.clear();
+        }
+        gone.forEach(i -> closeQuietly(i.connection()));
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        evictIdle();
+    }
+
+    static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            // already broken; nothing left to release
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.envctl.store.jdbc.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+/** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
+public final class Failures {
+    private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
+
+    private Failures() {
+    }
+
+    /** The first {@link SQLException} in the cause chain, or {@code null}. */
+    public static SQLException sqlCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public static String sqlState(Throwable t) {
+        SQLException s = sqlCause(t);
+        return s == null ? null : s.getSQLState();
+    }
+
+    /** Whether the server is unreachable, went away, or the connection broke. */
+    public static boolean isConnectionFailure(Throwable t) {
+        String state = sqlState(t);
+        if (state != null) {
+            return state.startsWith("08") || state.startsWith("53") || SERVER_GOING_AWAY.contains(state);
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException || c instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Serialization failures and deadlocks: safe to run the whole transaction again. */
+    public static boolean isRetryable(Throwable t) {
+        String state = sqlState(t);
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /** The constraint a violation names, or {@code ""}. */
+    public static String constraint(Throwable t) {
+        SQLException s = sqlCause(t);
+        if (s instanceof PSQLException p) {
+            ServerErrorMessage m = p.getServerErrorMessage();
+            if (m != null && m.getConstraint() != null) {
+                return m.getConstraint();
+            }
+        }
+        return "";
+    }
+
+    /** STORE_UNAVAILABLE naming the redacted location. */
+    public static EnvctlException unavailable(String location, Throwable cause) {
+        SQLException s = sqlCause(cause);
+        String why = s != null ? s.getMessage() : String.valueOf(cause.getMessage());
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
+                + " is unavailable: " + oneLine(Redaction.redact(why)) + "; check that the server runs and is "
+                + "reachable, then retry", cause);
+    }
+
+    /** The error for anything else that failed while doing {@code action}. */
+    public static EnvctlException map(String location, String action, Throwable t) {
+        if (t instanceof EnvctlException e) {
+            return e;
+        }
+        if (isConnectionFailure(t)) {
+            return unavailable(location, t);
+        }
+        String state = sqlState(t);
+        SQLException s = sqlCause(t);
+        String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(t.getMessage())));
+        if ("23505".equals(state) || "23P01".equals(state)) {
+            return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
+        }
+        if (state != null && state.startsWith("23")) {
+            return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: the database rejected the "
+                    + "values: " + why, t);
+        }
+        return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redact(location) + ": "
+                + why, t);
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}

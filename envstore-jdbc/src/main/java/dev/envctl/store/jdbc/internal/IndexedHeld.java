@@ -1,0 +1,88 @@
+package dev.envctl.store.jdbc.internal;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.alloc.HeldResources;
+import dev.envctl.core.alloc.SubnetHolder;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
+
+/**
+ * {@link HeldResources} answered by indexed queries inside the caller's transaction, one round trip each,
+ * whatever the number of environments: a port probe of the {@code held_ports} primary key, the lowest free
+ * port from the partial index of run ends, overlap through the gist exclusion index. Only the lowest free
+ * subnet reads the held subnets inside the pool, inside the server. Valid while the transaction that created
+ * it holds the store's write lock.
+ */
+public final class IndexedHeld implements HeldResources {
+    private final DSLContext ctx;
+    private final String excluded;
+
+    /** What every environment holds, except {@code excluded} (the one being updated), which may be null. */
+    public IndexedHeld(DSLContext ctx, String excluded) {
+        this.ctx = ctx;
+        this.excluded = excluded;
+    }
+
+    private Condition notExcluded(Field<String> name) {
+        return excluded == null ? DSL.noCondition() : name.ne(excluded);
+    }
+
+    @Override
+    public Optional<String> portHolder(int port) {
+        return ctx.select(HELD_PORTS.NAME).from(HELD_PORTS)
+                .where(HELD_PORTS.PORT.eq(port)).and(notExcluded(HELD_PORTS.NAME))
+                .fetchOptional(HELD_PORTS.NAME);
+    }
+
+    /**
+     * {@code from} itself when free, otherwise one past the end of the run of held ports that contains it:
+     * the lowest port at or above {@code from} marked {@code run_end}.
+     */
+    @Override
+    public OptionalInt lowestFreePort(int from, int to) {
+        Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(1)).from(HELD_PORTS)
+                .where(HELD_PORTS.PORT.ge(from)).and(DSL.condition(HELD_PORTS.RUN_END)));
+        Integer free = ctx.select(DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(from))),
+                        afterRun).otherwise(DSL.val(from)))
+                .fetchOne(0, Integer.class);
+        return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
+    }
+
+    @Override
+    public Optional<SubnetHolder> overlapping(Cidr block) {
+        return ctx.select(CLUSTERS.NAME, CLUSTERS.SUBNET).from(CLUSTERS)
+                .where(Inet.overlaps(CLUSTERS.SUBNET, block.toString())).and(notExcluded(CLUSTERS.NAME))
+                .limit(1)
+                .fetchOptional(r -> new SubnetHolder(r.value1(), Cidr.parse(r.value2())));
+    }
+
+    /**
+     * One query: the candidates are the pool's first block and the first aligned block after each held
+     * subnet inside the pool; the answer is the lowest candidate that fits the pool and overlaps nothing.
+     */
+    @Override
+    public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
+        long size = 1L << (32 - prefix);
+        Field<Long> c = DSL.field(DSL.name("cand", "c"), Long.class);
+        Table<Record1<Long>> candidates = DSL.select(DSL.val(pool.first()).as("c"))
+                .unionAll(DSL.select(Inet.lastAddress(CLUSTERS.SUBNET).plus(size).div(size).mul(size).as("c"))
+                        .from(CLUSTERS).where(Inet.overlaps(CLUSTERS.SUBNET, pool.toString())))
+                .asTable("cand");
+        Long first = ctx.select(c).from(candidates)
+                .where(c.between(pool.first(), pool.last() - size + 1))
+                .andNotExists(DSL.selectOne().from(CLUSTERS).where(Inet.overlapsBlock(CLUSTERS.SUBNET, c, prefix)))
+                .orderBy(c).limit(1)
+                .fetchOptional(0, Long.class).orElse(null);
+        return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
+    }
+}

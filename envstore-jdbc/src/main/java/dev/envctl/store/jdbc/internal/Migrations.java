@@ -1,0 +1,167 @@
+package dev.envctl.store.jdbc.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Flyway set up for envctl: migrations in their own classpath location, history in
+ * {@code envctl_schema_history} of the store's schema, and adoption of the replaced system's
+ * {@code clusters} table (checked first, then baselined at version 1). One migrating process at a time per
+ * schema (a session advisory lock).
+ */
+public final class Migrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    public static final String LOCATION = "classpath:dev/envctl/store/jdbc/migration";
+    public static final String HISTORY_TABLE = "envctl_schema_history";
+
+    private final DataSource dataSource;
+    private final Database database;
+    private final String schema;
+
+    public Migrations(DataSource dataSource, Database database, String schema) {
+        this.dataSource = dataSource;
+        this.database = database;
+        this.schema = schema;
+    }
+
+    /** What {@link #migrate} did. */
+    public record Outcome(boolean adopted, String initialVersion, String currentVersion, List<String> applied) {
+    }
+
+    Flyway flyway(String baselineVersion) {
+        return Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .table(HISTORY_TABLE)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(true)
+                .baselineOnMigrate(true)
+                .baselineVersion(baselineVersion)
+                .baselineDescription(baselineVersion.equals("1") ? "adopted the replaced system's clusters table"
+                        : "schema shared with other tables")
+                .validateMigrationNaming(true)
+                .cleanDisabled(true)
+                .failOnMissingLocations(true)
+                .load();
+    }
+
+    /** Adopts (if needed) and applies pending migrations; an adoption conflict changes nothing. */
+    public Outcome migrate() {
+        return withMigrationLock(() -> {
+            Set<String> tables = tables();
+            boolean adopt = tables.contains("clusters") && !tables.contains(HISTORY_TABLE);
+            if (tables.contains("clusters") && !tables.contains("held_ports")) {
+                List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
+                if (!conflicts.isEmpty()) {
+                    throw new dev.envctl.store.jdbc.AdoptionConflictException("schema " + schema + " of "
+                            + Redaction.redact(database.location()), conflicts);
+                }
+            }
+            String initial = null;
+            if (adopt) {
+                LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
+                flyway("1").baseline();
+                initial = "1";
+            }
+            MigrateResult result = flyway("0").migrate();
+            List<String> applied = new ArrayList<>();
+            for (MigrateOutput m : result.migrations) {
+                applied.add(m.version + " " + m.description);
+            }
+            return new Outcome(adopt, initial != null ? initial : result.initialSchemaVersion,
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : current(), applied);
+        });
+    }
+
+    /** Every known and applied migration, oldest first. */
+    public MigrationInfo[] all() {
+        return flywayCall(() -> flyway("0").info().all());
+    }
+
+    /** The applied version, or {@code null}. */
+    public String current() {
+        return flywayCall(() -> {
+            MigrationInfo c = flyway("0").info().current();
+            return c == null || c.getVersion() == null ? null : c.getVersion().getVersion();
+        });
+    }
+
+    /** The highest version on the class path. */
+    public String latest() {
+        return flywayCall(() -> Arrays.stream(flyway("0").info().all())
+                .filter(i -> i.getState().isResolved() && i.getVersion() != null
+                        && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
+                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
+                .map(MigrationVersion::getVersion).orElse(null));
+    }
+
+    private Set<String> tables() {
+        Table<?> t = DSL.table(DSL.name("information_schema", "tables"));
+        Field<String> tableSchema = DSL.field(DSL.name("table_schema"), String.class);
+        Field<String> tableName = DSL.field(DSL.name("table_name"), String.class);
+        return database.read("reading the tables of schema " + schema, ctx -> Set.copyOf(ctx.select(tableName).from(t)
+                .where(tableSchema.eq(schema))
+                .and(tableName.in("clusters", "held_ports", HISTORY_TABLE))
+                .fetch(tableName)));
+    }
+
+    private <T> T withMigrationLock(Supplier<T> work) {
+        Connection c = database.borrow();
+        boolean broken = false;
+        long key = LockKeys.hash("envctl:migrate:" + schema);
+        try {
+            DSLContext ctx = database.dsl(c);
+            ctx.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(key))).execute();
+            try {
+                return flywayCall(work);
+            } finally {
+                ctx.select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();
+            }
+        } catch (RuntimeException e) {
+            broken = Failures.isConnectionFailure(e);
+            throw Failures.map(database.location(), "migrating schema " + schema, e);
+        } finally {
+            database.release(c, broken);
+        }
+    }
+
+    private <T> T flywayCall(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (FlywayException e) {
+            if (Failures.isConnectionFailure(e)) {
+                throw Failures.unavailable(database.location(), e);
+            }
+            if (Failures.sqlState(e) != null && Failures.sqlState(e).startsWith("23")) {
+                throw new EnvctlException(ErrorCode.CONFLICT, "migrating schema " + schema + " of "
+                        + Redaction.redact(database.location()) + " failed and was rolled back: "
+                        + Failures.oneLine(Redaction.redact(e.getMessage())), e);
+            }
+            throw new EnvctlException(ErrorCode.FAILURE, "migrating schema " + schema + " of "
+                    + Redaction.redact(database.location()) + " failed: "
+                    + Failures.oneLine(Redaction.redact(e.getMessage())), e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.envctl.store.jdbc.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.Redaction;
+import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
+import org.jooq.Field;
+import org.jooq.JSONB;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+
+/** Converts between {@link Environment} and rows of {@code clusters}; timestamps are UTC. */
+public final class Rows {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private Rows() {
+    }
+
+    /** The column values of {@code e}, for an insert or an update. */
+    public static Map<Field<?>, Object> values(Environment e) {
+        Map<Field<?>, Object> v = new LinkedHashMap<>();
+        v.put(CLUSTERS.NAME, e.name());
+        v.put(CLUSTERS.PROVIDER, e.provider());
+        v.put(CLUSTERS.SUBNET, Inet.cidr(e.subnet() == null ? null : e.subnet().toString()));
+        v.put(CLUSTERS.NODE_PORT, e.nodePort());
+        v.put(CLUSTERS.HTTP_PORT, e.ports().http());
+        v.put(CLUSTERS.HTTPS_PORT, e.ports().https());
+        v.put(CLUSTERS.PF_PORT, e.ports().pf());
+        v.put(CLUSTERS.API_PORT, e.ports().api());
+        v.put(CLUSTERS.LABELS, json(e.labels()));
+        v.put(CLUSTERS.OPTIONS, json(e.options()));
+        v.put(CLUSTERS.DESIRED_STATE, e.desiredState().key());
+        v.put(CLUSTERS.ACTUAL_STATE, e.actualState().key());
+        v.put(CLUSTERS.LAST_ERROR, e.lastError());
+        v.put(CLUSTERS.CREATED_AT, utc(e.createdAt()));
+        v.put(CLUSTERS.UPDATED_AT, utc(e.updatedAt()));
+        v.put(CLUSTERS.VERSION, e.version());
+        return v;
+    }
+
+    /** The environment a row holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */
+    public static Environment environment(ClustersRecord r, String location) {
+        try {
+            return new Environment(r.getName(), r.getProvider(), r.getSubnet() == null ? null : Cidr.parse(r.getSubnet()),
+                    new HostPorts(r.getHttpPort(), r.getHttpsPort(), r.getPfPort(), r.getApiPort()), r.getNodePort(),
+                    map(r.getLabels()), map(r.getOptions()), DesiredState.ofKey(r.getDesiredState()),
+                    ActualState.ofKey(r.getActualState()), r.getLastError(), instant(r.getCreatedAt()),
+                    instant(r.getUpdatedAt()), r.getVersion());
+        } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
+            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table clusters in "
+                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+        }
+    }
+
+    public static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    }
+
+    static Instant instant(LocalDateTime t) {
+        return t.toInstant(ZoneOffset.UTC);
+    }
+
+    static JSONB json(Map<String, String> m) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(new TreeMap<>(m)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a string map as JSON", e);
+        }
+    }
+
+    static Map<String, String> map(JSONB j) {
+        if (j == null || j.data() == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(j.data(), STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw EnvctlException.invalid("labels or options are not a JSON object of strings: "
+                    + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+-- envctl's columns and the invariants the database enforces. Old readers of `SELECT * FROM clusters` keep
+-- working: columns are only added or widened. Timestamps hold UTC.
+
+-- Plugin provider ids of up to 32 characters instead of the fixed ('k3d', 'kind').
+ALTER TABLE clusters DROP CONSTRAINT IF EXISTS clusters_provider_check;
+ALTER TABLE clusters ALTER COLUMN provider TYPE varchar(32);
+
+ALTER TABLE clusters ADD COLUMN api_port int;
+ALTER TABLE clusters ADD COLUMN labels jsonb DEFAULT '{}' NOT NULL;
+ALTER TABLE clusters ADD COLUMN options jsonb DEFAULT '{}' NOT NULL;
+ALTER TABLE clusters ADD COLUMN desired_state varchar(16) DEFAULT 'present' NOT NULL;
+ALTER TABLE clusters ADD COLUMN actual_state varchar(16) DEFAULT 'unknown' NOT NULL;
+ALTER TABLE clusters ADD COLUMN last_error text;
+ALTER TABLE clusters ADD COLUMN version bigint DEFAULT 1 NOT NULL;
+
+-- Rows of the replaced system may lack these; envctl reads them as required values.
+/* [jooq ignore start] */
+UPDATE clusters SET provider = 'k3d' WHERE provider IS NULL;
+UPDATE clusters SET node_port = 30080 WHERE node_port IS NULL;
+UPDATE clusters SET created_at = COALESCE(created_at, updated_at, CURRENT_TIMESTAMP AT TIME ZONE 'UTC')
+    WHERE created_at IS NULL;
+UPDATE clusters SET updated_at = created_at WHERE updated_at IS NULL;
+/* [jooq ignore stop] */
+ALTER TABLE clusters ALTER COLUMN provider SET NOT NULL;
+ALTER TABLE clusters ALTER COLUMN node_port SET DEFAULT 30080;
+ALTER TABLE clusters ALTER COLUMN node_port SET NOT NULL;
+ALTER TABLE clusters ALTER COLUMN created_at SET NOT NULL;
+ALTER TABLE clusters ALTER COLUMN updated_at SET NOT NULL;
+
+ALTER TABLE clusters ADD CONSTRAINT clusters_ports_range CHECK (
+        http_port BETWEEN 1 AND 65535 AND https_port BETWEEN 1 AND 65535 AND pf_port BETWEEN 1 AND 65535
+        AND api_port BETWEEN 1 AND 65535 AND node_port BETWEEN 1 AND 65535);
+ALTER TABLE clusters ADD CONSTRAINT clusters_desired_state_check CHECK (desired_state IN ('present', 'absent'));
+ALTER TABLE clusters ADD CONSTRAINT clusters_actual_state_check
+    CHECK (actual_state IN ('unknown', 'creating', 'running', 'failed', 'deleting'));
+ALTER TABLE clusters ADD CONSTRAINT clusters_version_check CHECK (version >= 1);
+
+-- Every host port, whatever its role, is a row here: the primary key makes a port held at most once.
+-- run_end is true when port + 1 is not held, so the lowest free port at or above P is P itself or the
+-- first run end at or above P, plus one: one probe of a partial index, however many ports are held.
+CREATE TABLE held_ports (
+    port     int PRIMARY KEY CHECK (port BETWEEN 1 AND 65535),
+    name     varchar(63) NOT NULL REFERENCES clusters (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    role     varchar(8) NOT NULL CHECK (role IN ('http', 'https', 'pf', 'api')),
+    run_end  boolean DEFAULT true NOT NULL,
+    CONSTRAINT held_ports_name_role UNIQUE (name, role)
+);
+
+/* [jooq ignore start] */
+ALTER TABLE clusters ADD CONSTRAINT clusters_name_check
+    CHECK (name ~ '^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$');
+ALTER TABLE clusters ADD CONSTRAINT clusters_provider_id_check CHECK (provider ~ '^[a-z][a-z0-9-]{0,31}$');
+
+-- No two subnets share an address (not only "are equal"); NULL (the shared network) never conflicts.
+ALTER TABLE clusters ADD CONSTRAINT clusters_subnet_excl EXCLUDE USING gist (subnet inet_ops WITH &&);
+ALTER TABLE clusters ADD CONSTRAINT clusters_subnet_ipv4 CHECK (family(subnet) = 4);
+
+CREATE INDEX held_ports_run_ends ON held_ports (port) WHERE run_end;
+
+-- Function bodies name the schema: old writers with another search_path still keep held_ports in step.
+CREATE FUNCTION envctl_held_ports_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.http_port IS NOT DISTINCT FROM OLD.http_port AND NEW.https_port IS NOT DISTINCT FROM OLD.https_port
+           AND NEW.pf_port IS NOT DISTINCT FROM OLD.pf_port AND NEW.api_port IS NOT DISTINCT FROM OLD.api_port THEN
+            RETURN NULL;
+        END IF;
+        -- a rename has already been cascaded to held_ports (RI triggers fire first, by name)
+        DELETE FROM "${flyway:defaultSchema}".held_ports WHERE name IN (OLD.name, NEW.name);
+    END IF;
+    INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role)
+        SELECT p.port, NEW.name, p.role
+        FROM (VALUES (NEW.http_port, 'http'), (NEW.https_port, 'https'), (NEW.pf_port, 'pf'),
+                     (NEW.api_port, 'api')) AS p (port, role)
+        WHERE p.port IS NOT NULL;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER clusters_held_ports AFTER INSERT OR UPDATE ON clusters
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_sync();
+
+CREATE FUNCTION envctl_held_ports_run_end_before() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.run_end := NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_ports WHERE port = NEW.port + 1);
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION envctl_held_ports_run_end_after() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE "${flyway:defaultSchema}".held_ports SET run_end = false WHERE port = NEW.port - 1 AND run_end;
+        RETURN NULL;
+    END IF;
+    UPDATE "${flyway:defaultSchema}".held_ports SET run_end = true WHERE port = OLD.port - 1 AND NOT run_end;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER held_ports_run_end_before BEFORE INSERT ON held_ports
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_run_end_before();
+CREATE TRIGGER held_ports_run_end_after AFTER INSERT OR DELETE ON held_ports
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_run_end_after();
+
+-- Adopted rows get their held ports now; a port held twice fails here (envctl checks first and lists
+-- every conflict before it changes anything).
+INSERT INTO held_ports (port, name, role)
+    SELECT p.port, c.name, p.role
+    FROM clusters c
+    CROSS JOIN LATERAL (VALUES (c.http_port, 'http'), (c.https_port, 'https'), (c.pf_port, 'pf'),
+                               (c.api_port, 'api')) AS p (port, role)
+    WHERE p.port IS NOT NULL;
+/* [jooq ignore stop] */

@@ -1,0 +1,90 @@
+package dev.envctl.store.jdbc;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The PostgreSQL server of this test run: one embedded PostgreSQL 17 started on first use, or the server
+ * {@code ENVCTL_TEST_JDBC_URL} names (password from {@code ENVCTL_DB_PASSWORD}/{@code PGPASSWORD}/pgpass).
+ * Tests isolate themselves in fresh schemas.
+ */
+final class TestDatabase {
+    static final String EXTERNAL_URL = System.getenv("ENVCTL_TEST_JDBC_URL");
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static EmbeddedPostgres embedded;
+    private static String url;
+    private static DataSource dataSource;
+
+    private TestDatabase() {
+    }
+
+    static synchronized String url() {
+        start();
+        return url;
+    }
+
+    static synchronized DataSource dataSource() {
+        start();
+        return dataSource;
+    }
+
+    static boolean external() {
+        return EXTERNAL_URL != null && !EXTERNAL_URL.isBlank();
+    }
+
+    private static void start() {
+        if (dataSource != null) {
+            return;
+        }
+        if (external()) {
+            url = EXTERNAL_URL;
+        } else {
+            try {
+                embedded = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+            }
+            url = embedded.getJdbcUrl("postgres", "postgres");
+        }
+        dataSource = dataSourceFor(url);
+    }
+
+    /** A data source like the one the factory builds for {@code jdbcUrl}. */
+    static PGSimpleDataSource dataSourceFor(String jdbcUrl) {
+        return new JdbcStoreFactory().dataSource(jdbcUrl, Map.of(), JdbcStoreOptions.defaults());
+    }
+
+    /** A schema name no other test uses. */
+    static String freshSchemaName(String prefix) {
+        return "envctl_t_" + prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    }
+
+    /** Runs plain SQL written by the test itself (never with input), as an old psql user would. */
+    static void sql(String... statements) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void dropSchema(String schema) {
+        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    static JdbcEnvironmentStore openFresh(String prefix) {
+        return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(freshSchemaName(prefix)),
+                url());
+    }
+}
