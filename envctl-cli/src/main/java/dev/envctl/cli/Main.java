@@ -1,0 +1,47 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.internal.Cli;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code envctl} command line. {@link #main} only calls {@code System.exit(run(args))}; tests and embedding
+ * tools create a {@code Main} with their own streams and environment and call {@link #execute}.
+ *
+ * <p>Results go to {@code out}; logs, progress and errors to {@code err}. The return value is the exit code of
+ * DESIGN.md: 0 ok, 1 failure, 2 invalid input or usage, 3 not found, 4 conflict, 5 store unavailable,
+ * 6 provider failed or missing.
+ */
+public final class Main {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+
+    /**
+     * @param out         where results go
+     * @param err         where logs, progress and errors go
+     * @param environment the environment variables to read ({@code ENVCTL_STORE}, {@code ENVCTL_CONFIG},
+     *                    {@code ENVCTL_DB_PASSWORD}, {@code HOME}, {@code NO_COLOR}, {@code PATH})
+     */
+    public Main(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
+
+    /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+    public int execute(String... args) {
+        return new Cli(out, err, environment).execute(args);
+    }
+
+    /** Runs one command line with this process's streams and environment. */
+    public static int run(String... args) {
+        return new Main(System.out, System.err, System.getenv()).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses a command line, picks the command and runs it, turning every failure into one {@code envctl: } line
+ * on stderr and the exit code of its {@link ErrorCode}. A parse error prints the message, then the usage of
+ * the command, and returns 2.
+ */
+public final class Cli {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    public int execute(String... args) {
+        GlobalOptions global = new GlobalOptions();
+        List<CliCommand> commands = Commands.all(global);
+        JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
+                .columnSize(100).build();
+        commands.forEach(c -> jc.addCommand(c.name(), c));
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            String command = commandIn(args, commands);
+            err.println("envctl: " + Usage.explain(e.getMessage()));
+            err.print(Usage.text(jc, command));
+            return ErrorCode.INVALID_INPUT.exitCode();
+        }
+        String name = jc.getParsedCommand();
+        if (global.help || name == null) {
+            if (name == null && !global.help) {
+                err.println("envctl: no command given; run 'envctl --help' for the list of commands");
+                err.print(Usage.text(jc, null));
+                return ErrorCode.INVALID_INPUT.exitCode();
+            }
+            out.print(Usage.text(jc, name));
+            return 0;
+        }
+        Logging.configure(global);
+        CliCommand command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        Session session = new Session(out, err, env, global);
+        try {
+            return command.run(session);
+        } catch (EnvctlException e) {
+            return Errors.report(session, e, e.exitCode());
+        } catch (RuntimeException | LinkageError e) {
+            return Errors.report(session, e, ErrorCode.FAILURE.exitCode());
+        } finally {
+            session.close();
+        }
+    }
+
+    /** The command named in {@code args}, for the usage after a parse error, or {@code null}. */
+    private static String commandIn(String[] args, List<CliCommand> commands) {
+        for (String a : args) {
+            for (CliCommand c : commands) {
+                if (c.name().equals(a)) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+}

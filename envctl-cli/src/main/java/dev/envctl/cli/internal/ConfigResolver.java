@@ -1,0 +1,141 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Validation;
+import dev.envctl.core.plugin.PluginRegistry;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Resolves the configuration with the precedence flags &gt; environment ({@code ENVCTL_STORE},
+ * {@code ENVCTL_CONFIG}, {@code ENVCTL_DB_PASSWORD}) &gt; config file &gt; defaults. The config file is
+ * {@code --config}, else {@code ENVCTL_CONFIG}, else {@code ~/.envctl/config.properties} when it exists. Every
+ * key is checked: an unknown one is an error listing the valid keys; plugin settings are checked against the
+ * keys their plugin declares (loading only the kinds of plugin the file mentions).
+ */
+final class ConfigResolver {
+    private ConfigResolver() {
+    }
+
+    static EnvctlConfig resolve(GlobalOptions global, Map<String, String> env, Plugins plugins) {
+        Path file = configFile(global, env);
+        Map<String, String> values = new LinkedHashMap<>();
+        if (file != null) {
+            values.putAll(read(file));
+            checkKeys(values.keySet(), file, plugins);
+        }
+        String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
+        values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
+        String password = env.get("ENVCTL_DB_PASSWORD");
+        EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString(),
+                password == null || password.isEmpty() ? null : password);
+        config.check();
+        return config;
+    }
+
+    /** The user's home: {@code HOME} when set (so tests and containers can move it), else {@code user.home}. */
+    static Path home(Map<String, String> env) {
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+    }
+
+    static String defaultStore(Map<String, String> env) {
+        return "csv:" + home(env).resolve(".envctl").resolve("environments.csv");
+    }
+
+    private static Path configFile(GlobalOptions global, Map<String, String> env) {
+        String explicit = firstNonBlank(global.config, env.get("ENVCTL_CONFIG"), null);
+        if (explicit != null) {
+            Path p = Path.of(explicit);
+            if (!Files.isRegularFile(p)) {
+                throw new EnvctlException(ErrorCode.NOT_FOUND, "config file " + explicit + " does not exist; "
+                        + "copy config/envctl.properties there or drop --config / ENVCTL_CONFIG");
+            }
+            return p;
+        }
+        Path dflt = home(env).resolve(".envctl").resolve("config.properties");
+        return Files.isRegularFile(dflt) ? dflt : null;
+    }
+
+    private static Map<String, String> read(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            m.put(k.strip(), p.getProperty(k).strip());
+        }
+        return m;
+    }
+
+    private static void checkKeys(Set<String> keys, Path file, Plugins plugins) {
+        Set<String> valid = null;
+        for (String key : new TreeSet<>(keys)) {
+            if (ConfigKeys.DEFAULTS.containsKey(key)) {
+                continue;
+            }
+            if (valid == null) {
+                valid = validKeys(keys, plugins);
+            }
+            if (!valid.contains(key)) {
+                throw EnvctlException.invalid("unknown config key '" + Validation.printable(key) + "' in " + file
+                        + "; valid keys: " + String.join(", ", valid));
+            }
+        }
+    }
+
+    /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
+    private static Set<String> validKeys(Set<String> keys, Plugins plugins) {
+        Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
+        boolean stores = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX));
+        boolean providers = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.PROVIDER_PREFIX)
+                && !k.equals(ConfigKeys.PROVIDER_DEFAULT));
+        boolean hooks = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.HOOK_PREFIX));
+        if (stores) {
+            PluginRegistry r = plugins.stores();
+            for (String id : r.storeIds()) {
+                storeFactoryKeys(plugins, id).forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k));
+            }
+        }
+        if (providers) {
+            PluginRegistry r = plugins.providers();
+            for (String id : r.providerIds()) {
+                r.providerFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k));
+            }
+        }
+        if (hooks) {
+            PluginRegistry r = plugins.hooks();
+            for (String id : r.hookIds()) {
+                r.hookFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k));
+            }
+        }
+        return valid;
+    }
+
+    static Set<String> storeFactoryKeys(Plugins plugins, String id) {
+        return plugins.storeFactories().stream().filter(f -> f.id().equals(id)).findFirst()
+                .map(f -> f.settingKeys()).orElse(Set.of());
+    }
+
+    private static String firstNonBlank(String a, String b, String c) {
+        for (String s : new String[] {a, b, c}) {
+            if (s != null && !s.isBlank()) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.spi.ProgressListener;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shows progress of long work on stderr. On a terminal the current step and the elapsed time update in place
+ * (redrawn each second); otherwise each step is one plain line with the elapsed time. Tool output is shown
+ * only with {@code -v}; nothing at all with {@code -q}. Colour only on a terminal and never when
+ * {@code NO_COLOR} is set. Thread-safe: the engine reports from worker threads.
+ */
+final class ConsoleProgress implements ProgressListener, AutoCloseable {
+    private static final String CLEAR_LINE = "\r\u001b[2K";
+
+    private final PrintStream err;
+    private final boolean live;
+    private final boolean color;
+    private final boolean verbose;
+    private final boolean quiet;
+    private final long start = System.nanoTime();
+    private String current;
+    private ScheduledExecutorService ticker;
+
+    ConsoleProgress(PrintStream err, boolean terminal, boolean color, boolean verbose, boolean quiet) {
+        this.err = err;
+        this.live = terminal && !quiet;
+        this.color = color && live;
+        this.verbose = verbose;
+        this.quiet = quiet;
+    }
+
+    @Override
+    public synchronized void step(String environment, String message) {
+        if (quiet) {
+            return;
+        }
+        current = environment == null || message.contains(environment) ? message : environment + ": " + message;
+        if (live) {
+            startTicker();
+            redraw();
+        } else {
+            err.println(elapsed() + " " + current);
+        }
+    }
+
+    @Override
+    public synchronized void output(String environment, String line, boolean stderr) {
+        if (!verbose) {
+            return;
+        }
+        if (live) {
+            err.print(CLEAR_LINE);
+        }
+        err.println("  " + (environment == null ? "" : environment + " | ") + line);
+        if (live && current != null) {
+            redraw();
+        }
+    }
+
+    /**
+     * Ends the live line (leaving the last step with its time on a line of its own) so that what follows starts
+     * on a clean line; a later step starts a new live line. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+            ticker = null;
+        }
+        if (live && current != null) {
+            err.print(CLEAR_LINE);
+            err.println(elapsed() + " " + current);
+        }
+        current = null;
+        err.flush();
+    }
+
+    private void startTicker() {
+        if (ticker == null) {
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "envctl-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void tick() {
+        if (current != null) {
+            redraw();
+        }
+    }
+
+    private void redraw() {
+        String time = elapsed();
+        err.print(CLEAR_LINE + (color ? "\u001b[36m" + time + "\u001b[0m" : time) + " " + current);
+        err.flush();
+    }
+
+    private String elapsed() {
+        double s = (System.nanoTime() - start) / 1e9;
+        return String.format(Locale.ROOT, "[%6.1fs]", s);
+    }
+}

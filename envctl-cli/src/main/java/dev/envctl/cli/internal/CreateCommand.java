@@ -1,0 +1,78 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code envctl create NAME}: allocates ports (and a subnet) atomically in the store, creates the cluster and
+ * runs the post-create hooks; prints the record. A failed cluster leaves the record {@code failed} with its
+ * {@code lastError} (exit 6, or 1 when a hook failed).
+ */
+@Parameters(commandDescription = "Create an environment: allocate its ports and subnet, then create its cluster")
+final class CreateCommand implements CliCommand {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    @ParametersDelegate
+    final SpecOptions spec = new SpecOptions();
+
+    @Parameter(names = "--dry-run", description = "Print what would be allocated and the exact provider commands; "
+            + "change nothing")
+    boolean dryRun;
+
+    @Parameter(names = "--no-wait", description = "Only record the environment (allocating its resources); "
+            + "a later 'envctl reconcile' creates the cluster")
+    boolean noWait;
+
+    @Parameter(description = "NAME")
+    List<String> args = new ArrayList<>();
+
+    CreateCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    @Override
+    public String name() {
+        return "create";
+    }
+
+    @Override
+    public int run(Session session) {
+        String name = Args.oneName(args, name());
+        session.format();
+        EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
+        session.provider(request.provider());
+        EnvironmentStore store = session.store();
+        if (dryRun) {
+            if (store.find(name).isPresent()) {
+                throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
+                        + session.redact(store.location()) + "; choose another name or delete it first");
+            }
+            Plans.print(session, Plans.creates(session, store, List.of(request)), List.of());
+            return 0;
+        }
+        if (noWait) {
+            Environment recorded = store.create(request, session.allocator());
+            EnvironmentView.print(session, List.of(recorded), true);
+            return 0;
+        }
+        Engines.requireReady(session, request.provider());
+        Environment result = Engines.engine(session, store, null).create(request, session.progress());
+        session.progressDone();
+        EnvironmentView.print(session, List.of(result), true);
+        int code = Engines.exitCodeOf(result);
+        if (code != 0) {
+            session.err().println("envctl: creating " + name + " failed: " + session.redact(Errors.oneLine(
+                    result.lastError())) + "; the record stays (failed): fix the cause and run 'envctl reconcile', "
+                    + "or 'envctl delete " + name + "'");
+        }
+        return code;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The CSV store's own file format, produced and read by the CSV store plugin itself so that it is exactly
+ * the format of {@code envctl --store x.csv} (the replaced system's nine columns, then envctl's): output is
+ * written into a scratch store and copied; input files are opened as a store and listed.
+ */
+final class CsvFormat {
+    private CsvFormat() {
+    }
+
+    static void write(Session session, List<Environment> environments) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("envctl-csv");
+            Path file = dir.resolve("environments.csv");
+            try (EnvironmentStore scratch = csvFactory(session, file).open("csv:" + file, Map.of())) {
+                environments.forEach(scratch::insert);
+            }
+            session.out().write(Files.readAllBytes(file));
+            session.out().flush();
+        } catch (IOException e) {
+            throw new EnvctlException(ErrorCode.FAILURE, "cannot write CSV output: " + e.getMessage(), e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** The environments of an existing CSV file in the store's (or the replaced system's) format. */
+    static List<Environment> read(Session session, Path file) {
+        try (EnvironmentStore store = csvFactory(session, file).open("csv:" + file, Map.of())) {
+            return store.list(EnvironmentFilter.ALL);
+        }
+    }
+
+    static void print(PrintStream out, String text) {
+        out.print(text);
+    }
+
+    private static EnvironmentStoreFactory csvFactory(Session session, Path file) {
+        return session.plugins().stores().storeFactoryFor("csv:" + file);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a scratch folder in the temp dir; nothing to do
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Environment;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
+ * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name.
+ */
+@Parameters(commandDescription = "Delete an environment's cluster and its record")
+final class DeleteCommand implements CliCommand {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports")
+    boolean keepRecord;
+
+    @Parameter(names = "--dry-run", description = "Print the exact provider commands; change nothing")
+    boolean dryRun;
+
+    @Parameter(description = "NAME")
+    List<String> args = new ArrayList<>();
+
+    DeleteCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    @Override
+    public String name() {
+        return "delete";
+    }
+
+    @Override
+    public int run(Session session) {
+        String name = Args.oneName(args, name());
+        OutputFormat format = session.format();
+        EnvironmentStore store = session.store();
+        Environment existing = store.get(name);
+        if (dryRun) {
+            Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
+            return 0;
+        }
+        Engines.requireReady(session, existing.provider());
+        Optional<Environment> left = Engines.engine(session, store, null).delete(name, keepRecord, session.progress());
+        session.progressDone();
+        boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("deleted", !failed);
+            m.put("record", left.map(EnvironmentView::toJson).orElse(null));
+            Json.print(session.out(), m);
+        } else if (format == OutputFormat.CSV) {
+            CsvFormat.write(session, left.map(List::of).orElse(List.of()));
+        } else if (!failed) {
+            session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
+        } else {
+            EnvironmentView.print(session, List.of(left.get()), true);
+        }
+        if (failed) {
+            session.err().println("envctl: deleting " + name + " failed: " + session.redact(Errors.oneLine(
+                    left.get().lastError())) + "; fix the cause and run 'envctl delete " + name + "' again");
+            return Engines.exitCodeOf(left.get());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.PrerequisiteCheck.Status;
+import dev.envctl.core.spi.StoreHealth;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
+ * provider's tool and Docker) with what to do; exit 1 when any check fails. A missing tool of a provider that
+ * is not {@code provider.default} is a WARN: it only matters for {@code --provider} of that id.
+ */
+@Parameters(commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
+final class DoctorCommand implements CliCommand {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    DoctorCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    @Override
+    public String name() {
+        return "doctor";
+    }
+
+    @Override
+    public int run(Session session) {
+        OutputFormat format = session.format();
+        List<PrerequisiteCheck> checks = new ArrayList<>();
+        checks.add(java());
+        checks.add(store(session));
+        String dflt = session.config().defaultProvider();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Map.Entry<String, ClusterProvider> e : session.providers().entrySet()) {
+            for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
+                PrerequisiteCheck shown = e.getKey().equals(dflt) || c.status() != Status.FAIL ? c
+                        : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
+                        + e.getKey() + " (provider.default is " + dflt + ")"));
+                if (seen.add(shown.name() + "|" + shown.status() + "|" + shown.detail())) {
+                    checks.add(shown);
+                }
+            }
+        }
+        if (!session.providers().containsKey(dflt)) {
+            checks.add(PrerequisiteCheck.fail("provider " + dflt, "provider.default is " + dflt + " but no such "
+                    + "provider plugin was found", "set provider.default to one of " + session.providers().keySet()));
+        }
+        print(session, format, checks);
+        return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
+    }
+
+    private static PrerequisiteCheck java() {
+        String v = System.getProperty("java.version");
+        String where = System.getProperty("java.home");
+        return Runtime.version().feature() >= 17 ? PrerequisiteCheck.pass("java", "Java " + v + " (" + where + ")")
+                : PrerequisiteCheck.fail("java", "Java " + v, "install Java 17 or newer");
+    }
+
+    private static PrerequisiteCheck store(Session session) {
+        String location = session.redact(session.config().store());
+        try {
+            EnvironmentStore store = session.store();
+            StoreHealth h = store.health();
+            if (h.available()) {
+                return PrerequisiteCheck.pass("store", session.redact(store.location()) + ": " + h.detail()
+                        + (h.schemaVersion() == null ? "" : ", schema version " + h.schemaVersion()));
+            }
+            return PrerequisiteCheck.fail("store", location + ": " + session.redact(h.detail()),
+                    "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
+        } catch (EnvctlException e) {
+            return PrerequisiteCheck.fail("store", location + ": " + session.redact(Errors.oneLine(e.getMessage())),
+                    "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
+        }
+    }
+
+    private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {
+        try {
+            return provider.checkPrerequisites();
+        } catch (RuntimeException e) {
+            return List.of(PrerequisiteCheck.fail(id, "checking failed: " + Errors.oneLine(e.getMessage()),
+                    "run with -v for details"));
+        }
+    }
+
+    private static String join(String a, String b) {
+        return a == null || a.isBlank() ? b : a + "; " + b;
+    }
+
+    private static void print(Session session, OutputFormat format, List<PrerequisiteCheck> checks) {
+        if (format == OutputFormat.JSON) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (PrerequisiteCheck c : checks) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("status", c.status().name());
+                m.put("detail", c.detail());
+                m.put("hint", c.hint());
+                list.add(m);
+            }
+            Json.print(session.out(), list);
+            return;
+        }
+        boolean color = session.colorOut();
+        int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(4);
+        for (PrerequisiteCheck c : checks) {
+            String status = String.format("%-4s", c.status().name());
+            if (color) {
+                String code = switch (c.status()) {
+                    case PASS -> "32";
+                    case WARN -> "33";
+                    case FAIL -> "31";
+                };
+                status = "\u001b[" + code + "m" + status + "\u001b[0m";
+            }
+            String line = status + "  " + String.format("%-" + width + "s", c.name()) + "  " + c.detail()
+                    + (c.hint() == null || c.hint().isBlank() || c.status() == Status.PASS ? "" : " -> " + c.hint());
+            session.out().println(line.stripTrailing());
+        }
+    }
+}

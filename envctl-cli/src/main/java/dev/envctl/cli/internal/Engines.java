@@ -1,0 +1,56 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.PrerequisiteCheck;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Builds the lifecycle engine from the session, and checks a provider before anything is written. */
+final class Engines {
+    private Engines() {
+    }
+
+    static LifecycleEngine engine(Session session, EnvironmentStore store, Integer concurrency) {
+        EnvctlConfig c = session.config();
+        EngineOptions d = EngineOptions.defaults();
+        EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
+                c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED : DriftPolicy.RECREATE, d.providerTimeout());
+        return new LifecycleEngine(store, session.allocator(), session.providers(), session.hooks(), options);
+    }
+
+    /**
+     * Fails with {@link ErrorCode#PROVIDER_FAILED} (exit 6), before the store is touched, when a prerequisite
+     * of {@code providerId} (its tool, Docker) fails, naming what is missing and pointing at {@code --dry-run}.
+     */
+    static void requireReady(Session session, String providerId) {
+        ClusterProvider provider = session.provider(providerId);
+        List<PrerequisiteCheck> failed = provider.checkPrerequisites().stream()
+                .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
+        if (!failed.isEmpty()) {
+            String what = failed.stream().map(c -> c.name() + ": " + c.detail()
+                    + (c.hint() == null || c.hint().isBlank() ? "" : " (" + c.hint() + ")"))
+                    .collect(Collectors.joining("; "));
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + " is not ready: "
+                    + Errors.oneLine(what) + "; nothing was changed; add --dry-run to see the plan without "
+                    + providerId + ", or run envctl doctor");
+        }
+    }
+
+    /** The exit code for a record a create or reconcile left: 0 running, 1 a hook failed, 6 the provider failed. */
+    static int exitCodeOf(Environment e) {
+        if (e.actualState() != ActualState.FAILED) {
+            return 0;
+        }
+        return e.lastError() != null && e.lastError().startsWith("hook ") ? ErrorCode.HOOK_FAILED.exitCode()
+                : ErrorCode.PROVIDER_FAILED.exitCode();
+    }
+}

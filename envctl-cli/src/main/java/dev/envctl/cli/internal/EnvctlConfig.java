@@ -1,0 +1,133 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
+import dev.envctl.core.alloc.AllocationPolicy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The resolved configuration: defaults, overridden by the config file, by environment variables, then by
+ * flags. Values are checked when resolved ({@link #check}), so a bad value fails before any work starts.
+ * Immutable.
+ *
+ * @param values every key with its winning value (plugin settings included, with their prefixes)
+ * @param source the config file read, or {@code null} when none
+ * @param dbPassword the PostgreSQL password from {@code ENVCTL_DB_PASSWORD}, or {@code null}; never printed
+ */
+record EnvctlConfig(Map<String, String> values, String source, String dbPassword) {
+
+    EnvctlConfig {
+        values = Map.copyOf(values);
+    }
+
+    String get(String key) {
+        return values.getOrDefault(key, ConfigKeys.DEFAULTS.get(key));
+    }
+
+    String store() {
+        return get(ConfigKeys.STORE);
+    }
+
+    String defaultProvider() {
+        return Validation.requireProviderId(get(ConfigKeys.PROVIDER_DEFAULT));
+    }
+
+    AllocationPolicy policy() {
+        return AllocationPolicy.fromProperties(values);
+    }
+
+    int reconcileConcurrency() {
+        return positiveInt(ConfigKeys.RECONCILE_CONCURRENCY, get(ConfigKeys.RECONCILE_CONCURRENCY));
+    }
+
+    Duration reconcileInterval() {
+        return Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL));
+    }
+
+    /** {@code recreate} or {@code mark-failed}. */
+    String drift() {
+        String v = get(ConfigKeys.RECONCILE_DRIFT).strip().toLowerCase(Locale.ROOT);
+        if (!v.equals("recreate") && !v.equals("mark-failed")) {
+            throw EnvctlException.invalid("config key reconcile.drift is '" + Validation.printable(v)
+                    + "'; allowed: recreate, mark-failed");
+        }
+        return v;
+    }
+
+    Set<String> migrateSkip() {
+        return new LinkedHashSet<>(list(get(ConfigKeys.MIGRATE_SKIP)));
+    }
+
+    String fallbackStore() {
+        return get(ConfigKeys.FALLBACK_STORE).strip();
+    }
+
+    boolean fallbackMirror() {
+        return bool(ConfigKeys.FALLBACK_MIRROR, get(ConfigKeys.FALLBACK_MIRROR));
+    }
+
+    List<String> hooksEnabled() {
+        return list(get(ConfigKeys.HOOKS_ENABLED));
+    }
+
+    /** The keys under {@code prefix}, with the prefix removed. */
+    Map<String, String> under(String prefix) {
+        Map<String, String> m = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                m.put(k.substring(prefix.length()), v);
+            }
+        });
+        return m;
+    }
+
+    /** Reads every fixed value once, so that a bad one fails now with a message naming its key. */
+    void check() {
+        defaultProvider();
+        policy();
+        reconcileConcurrency();
+        reconcileInterval();
+        drift();
+        fallbackMirror();
+    }
+
+    static int positiveInt(String what, String text) {
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw EnvctlException.invalid(what + " '" + Validation.printable(text) + "' is invalid; allowed: a whole "
+                + "number from 1 to 64");
+    }
+
+    static boolean bool(String what, String text) {
+        String v = text.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw EnvctlException.invalid("config key " + what + " is '" + Validation.printable(v)
+                + "'; allowed: true, false");
+    }
+
+    static List<String> list(String text) {
+        List<String> items = new ArrayList<>();
+        for (String s : text.split(",")) {
+            if (!s.isBlank()) {
+                items.add(s.strip());
+            }
+        }
+        return items;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.envctl.cli.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.Validation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the desired environments of {@code apply -f}: a CSV file in the replaced system's format (or the
+ * CSV store's), or a YAML / JSON list of environments in the shape {@code envctl list -o json} prints
+ * (read-only fields such as states and timestamps are ignored; {@code options} may be added). Every problem is
+ * an invalid-input error naming the file and the item.
+ */
+final class EnvironmentFile {
+    private static final Set<String> FIELDS = Set.of("name", "provider", "subnet", "ports", "labels", "options",
+            "desiredState", "actualState", "lastError", "createdAt", "updatedAt");
+    private static final Set<String> PORTS = Set.of("http", "https", "pf", "api", "node");
+
+    private EnvironmentFile() {
+    }
+
+    static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
+        if (!Files.isRegularFile(file)) {
+            throw new EnvctlException(ErrorCode.NOT_FOUND, "apply file " + file + " does not exist or is not a file");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw EnvctlException.invalid("cannot read apply file " + file + ": " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw EnvctlException.invalid("apply file " + file + " is not UTF-8 text");
+        }
+        List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file)
+                : fromTree(file, parse(file, text), defaultProvider);
+        Set<String> names = new HashSet<>();
+        for (EnvironmentSpec s : specs) {
+            if (!names.add(s.name())) {
+                throw EnvctlException.invalid("apply file " + file + " names environment '" + s.name() + "' twice");
+            }
+        }
+        return specs;
+    }
+
+    private static boolean isCsv(Path file, String text) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return true;
+        }
+        if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
+            return false;
+        }
+        String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        return first.startsWith("# env,") || (first.contains(",") && !first.startsWith("[") && !first.startsWith("{")
+                && !first.startsWith("-"));
+    }
+
+    private static List<EnvironmentSpec> fromCsv(Session session, Path file) {
+        List<EnvironmentSpec> specs = new ArrayList<>();
+        List<Environment> rows;
+        try {
+            rows = CsvFormat.read(session, file);
+        } catch (EnvctlException e) {
+            throw EnvctlException.invalid("apply file " + file + " is not a valid environments CSV: "
+                    + Errors.oneLine(e.getMessage()));
+        }
+        for (Environment e : rows) {
+            specs.add(new EnvironmentSpec(e.name(), e.provider(), e.ports(), SubnetRequest.of(e.subnet()),
+                    e.nodePort(), e.labels(), e.options()));
+        }
+        return specs;
+    }
+
+    private static JsonNode parse(Path file, String text) {
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: "
+                    + Errors.oneLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static List<EnvironmentSpec> fromTree(Path file, JsonNode root, String defaultProvider) {
+        JsonNode list = root != null && root.isObject() && root.has("environments") ? root.get("environments") : root;
+        if (list == null || !list.isArray()) {
+            throw EnvctlException.invalid("apply file " + file + " holds no list of environments; write a list "
+                    + "(YAML '- name: dev' items or a JSON array) or an object with an 'environments' list");
+        }
+        List<EnvironmentSpec> specs = new ArrayList<>();
+        int index = 0;
+        for (JsonNode item : list) {
+            index++;
+            String where = "apply file " + file + ", item " + index;
+            try {
+                specs.add(spec(item, defaultProvider, where));
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid(where + ": " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private static EnvironmentSpec spec(JsonNode item, String defaultProvider, String where) {
+        if (!item.isObject()) {
+            throw EnvctlException.invalid("expected an object with at least a name");
+        }
+        for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw EnvctlException.invalid("unknown field '" + Validation.printable(f) + "'; allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+            }
+        }
+        String name = text(item, "name");
+        if (name == null) {
+            throw EnvctlException.invalid("has no name");
+        }
+        String provider = text(item, "provider");
+        JsonNode ports = item.get("ports");
+        Integer node = null;
+        HostPorts host = HostPorts.NONE;
+        if (ports != null && !ports.isNull()) {
+            if (!ports.isObject()) {
+                throw EnvctlException.invalid("ports must be an object such as {http: 18080}");
+            }
+            for (Iterator<String> it = ports.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!PORTS.contains(f)) {
+                    throw EnvctlException.invalid("unknown port '" + Validation.printable(f)
+                            + "'; allowed: http, https, pf, api, node");
+                }
+            }
+            host = new HostPorts(port(ports, "http"), port(ports, "https"), port(ports, "pf"), port(ports, "api"));
+            node = port(ports, "node");
+        }
+        String subnet = text(item, "subnet");
+        return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
+                SubnetRequest.parse(subnet), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
+                map(item, "labels"), map(item, "options"));
+    }
+
+    private static String text(JsonNode item, String field) {
+        JsonNode n = item.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isValueNode()) {
+            throw EnvctlException.invalid(field + " must be a plain value");
+        }
+        return n.asText();
+    }
+
+    private static Integer port(JsonNode ports, String field) {
+        JsonNode n = ports.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isInt()) {
+            throw EnvctlException.invalid(field + " port '" + Validation.printable(n.asText())
+                    + "' is not a whole number; allowed: 1 to 65535");
+        }
+        return Validation.requirePort(field + " port", n.asInt());
+    }
+
+    private static Map<String, String> map(JsonNode item, String field) {
+        JsonNode n = item.get(field);
+        Map<String, String> m = new TreeMap<>();
+        if (n == null || n.isNull()) {
+            return m;
+        }
+        if (!n.isObject()) {
+            throw EnvctlException.invalid(field + " must be an object of KEY: VALUE");
+        }
+        n.fields().forEachRemaining(e -> {
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw EnvctlException.invalid(field + " '" + Validation.printable(e.getKey())
+                        + "' must have a plain value");
+            }
+            m.put(e.getKey(), e.getValue().asText());
+        });
+        return m;
+    }
+}

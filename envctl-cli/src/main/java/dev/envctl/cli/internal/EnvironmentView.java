@@ -1,0 +1,89 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Environments as the CLI prints them: the JSON shape of DESIGN.md (every field present, absent values
+ * {@code null}, timestamps ISO-8601 UTC to the second), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
+ * AGE, and the CSV of the store's format.
+ */
+final class EnvironmentView {
+    private EnvironmentView() {
+    }
+
+    /** One environment in the documented JSON shape, as ordered maps. */
+    static Map<String, Object> toJson(Environment e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", e.name());
+        m.put("provider", e.provider());
+        m.put("subnet", e.subnet() == null ? null : e.subnet().toString());
+        Map<String, Object> ports = new LinkedHashMap<>();
+        HostPorts p = e.ports();
+        ports.put("http", p.http());
+        ports.put("https", p.https());
+        ports.put("pf", p.pf());
+        ports.put("api", p.api());
+        ports.put("node", e.nodePort());
+        m.put("ports", ports);
+        m.put("labels", new TreeMap<>(e.labels()));
+        m.put("desiredState", e.desiredState().key());
+        m.put("actualState", e.actualState().key());
+        m.put("lastError", e.lastError());
+        m.put("createdAt", timestamp(e.createdAt()));
+        m.put("updatedAt", timestamp(e.updatedAt()));
+        return m;
+    }
+
+    static String timestamp(Instant t) {
+        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    static void print(Session session, List<Environment> list, boolean single) {
+        switch (session.format()) {
+            case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
+                    : list.stream().map(EnvironmentView::toJson).toList());
+            case CSV -> CsvFormat.write(session, list);
+            default -> table(list, Instant.now()).print(session.out());
+        }
+    }
+
+    static TextTable table(List<Environment> list, Instant now) {
+        TextTable t = new TextTable("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF", "API", "AGE");
+        for (Environment e : list) {
+            t.row(e.name(), e.provider(), state(e), e.subnet(), e.ports().http(), e.ports().https(), e.ports().pf(),
+                    e.ports().api(), age(e.createdAt(), now));
+        }
+        return t;
+    }
+
+    /** The actual state, with {@code ->absent} while a delete is pending. */
+    static String state(Environment e) {
+        String s = e.actualState().key();
+        return e.desiredState() == dev.envctl.core.DesiredState.ABSENT ? s + "->absent" : s;
+    }
+
+    /** {@code 45s}, {@code 12m}, {@code 5h}, {@code 3d}: kubectl's style. */
+    static String age(Instant created, Instant now) {
+        long s = Math.max(0, Duration.between(created, now).getSeconds());
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 120 * 60) {
+            return s / 60 + "m";
+        }
+        if (s < 48 * 3600) {
+            return s / 3600 + "h";
+        }
+        return s / 86400 + "d";
+    }
+}

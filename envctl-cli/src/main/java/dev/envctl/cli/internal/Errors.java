@@ -1,0 +1,45 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
+
+/**
+ * Prints a failure as one line on stderr starting {@code envctl: }, with passwords removed; the stack trace
+ * follows only with {@code -v}.
+ */
+final class Errors {
+    private Errors() {
+    }
+
+    static int report(Session session, Throwable e, int exitCode) {
+        String message = e instanceof EnvctlException ? e.getMessage()
+                : "internal error: " + e + "; run with -v for the stack trace and report it";
+        message = session.redact(oneLine(message));
+        if (e instanceof EnvctlException ee && ee.code() == ErrorCode.STORE_UNAVAILABLE
+                && !message.contains("--store")) {
+            message += " (store chosen by --store, ENVCTL_STORE or 'store' in the config)";
+        }
+        session.progressDone();
+        session.err().println("envctl: " + message);
+        if (session.global().verbose()) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            session.err().print(session.redact(trace.toString()));
+        }
+        return exitCode;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " | ").strip();
+    }
+
+    /** {@link Redaction#redact} plus removal of a known secret value. */
+    static String redact(String text, String secret) {
+        String s = Redaction.redact(text);
+        if (secret != null && !secret.isEmpty() && s != null) {
+            s = s.replace(secret, "***");
+        }
+        return s;
+    }
+}

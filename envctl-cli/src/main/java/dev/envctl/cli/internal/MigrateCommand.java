@@ -1,0 +1,102 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.migration.MigrationReport;
+import dev.envctl.core.migration.StoreMigration;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code envctl migrate --from A --to B}: copies every environment of one store into another (the replaced
+ * system's {@code migrate_csv_to_db.sh}), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
+ * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed.
+ */
+@Parameters(commandDescription = "Copy the environments of one store into another and report each row")
+final class MigrateCommand implements CliCommand {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    @Parameter(names = "--from", description = "Store to read: csv:PATH, PATH.csv or jdbc:postgresql://...")
+    String from;
+
+    @Parameter(names = "--to", description = "Store to write: csv:PATH, PATH.csv or jdbc:postgresql://...")
+    String to;
+
+    @Parameter(names = "--skip", description = "Name not to migrate; repeat for more (default: migrate.skip, "
+            + "which is devops)")
+    List<String> skip = new ArrayList<>();
+
+    @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing")
+    boolean dryRun;
+
+    @Parameter(description = "")
+    List<String> args = new ArrayList<>();
+
+    MigrateCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    @Override
+    public String name() {
+        return "migrate";
+    }
+
+    @Override
+    public int run(Session session) {
+        Args.noUnknownOptions(args, name());
+        if (!args.isEmpty() || from == null || to == null || from.isBlank() || to.isBlank()) {
+            throw EnvctlException.invalid("migrate needs --from and --to; usage: envctl migrate --from LOCATION "
+                    + "--to LOCATION [--skip NAME]... [--dry-run]");
+        }
+        if (from.strip().equals(to.strip())) {
+            throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
+        }
+        OutputFormat format = session.format();
+        Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
+        EnvironmentStore source = session.openStore(Locations.expand(from, session.env()));
+        EnvironmentStore target = session.openStore(Locations.expand(to, session.env()));
+        session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
+                + session.redact(source.location()) + " to " + session.redact(target.location()));
+        MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
+        session.progressDone();
+        print(session, format, report);
+        return report.ok() ? 0 : 1;
+    }
+
+    private static void print(Session session, OutputFormat format, MigrationReport r) {
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dryRun", r.dryRun());
+            m.put("total", r.total());
+            m.put("migrated", r.migrated());
+            m.put("skipped", r.skipped());
+            m.put("failed", r.failed());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (MigrationReport.Row row : r.rows()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("name", row.name());
+                x.put("outcome", row.outcome());
+                x.put("reason", row.reason() == null ? null : session.redact(row.reason()));
+                rows.add(x);
+            }
+            m.put("rows", rows);
+            Json.print(session.out(), m);
+            return;
+        }
+        TextTable t = new TextTable("NAME", "OUTCOME", "REASON");
+        r.rows().forEach(row -> t.row(row.name(), row.outcome(), row.reason() == null ? null
+                : session.redact(Errors.oneLine(row.reason()))));
+        t.print(session.out());
+        session.out().println((r.dryRun() ? "dry run: " : "") + "total " + r.total() + ", migrated " + r.migrated()
+                + ", skipped " + r.skipped() + ", failed " + r.failed());
+    }
+}

@@ -1,0 +1,87 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Validation;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.lifecycle.ReconcileReport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
+ * {@code --watch} every interval until interrupted (Ctrl-C stops after the work in flight).
+ */
+@Parameters(commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
+final class ReconcileCommand implements CliCommand {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    @Parameter(names = "--watch", description = "Keep reconciling every --interval until interrupted")
+    boolean watch;
+
+    @Parameter(names = "--interval", description = "Time between rounds with --watch, such as 30s or 5m "
+            + "(default: reconcile.interval)")
+    String interval;
+
+    @Parameter(names = "--concurrency", description = "Most environments converged at once, 1 to 64 "
+            + "(default: reconcile.concurrency)")
+    Integer concurrency;
+
+    @Parameter(description = "[NAME...]")
+    List<String> names = new ArrayList<>();
+
+    ReconcileCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    @Override
+    public String name() {
+        return "reconcile";
+    }
+
+    @Override
+    public int run(Session session) {
+        Args.noUnknownOptions(names, name());
+        names.forEach(Validation::requireName);
+        session.format();
+        Integer n = concurrency == null ? null
+                : EnvctlConfig.positiveInt("--concurrency", Integer.toString(concurrency));
+        Duration every = interval == null ? session.config().reconcileInterval()
+                : Durations.parse("--interval", interval);
+        LifecycleEngine engine = Engines.engine(session, session.store(), n);
+        if (!watch) {
+            ReconcileReport report = engine.reconcile(names, session.progress());
+            ReportView.print(session, report);
+            return ReportView.exitCode(report);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "envctl-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            engine.watch(every, stop, session.progress(), report -> {
+                if (!report.outcomes().isEmpty() || !report.unmanaged().isEmpty()) {
+                    ReportView.print(session, report);
+                    session.out().flush();
+                }
+            });
+        } finally {
+            done.countDown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.fallback.FallbackStore;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What one command run works with: the streams, the resolved config, the plugins, and the stores, providers
+ * and hooks made from them, each created on first use and closed at the end. Not thread-safe (one per run).
+ */
+public final class Session implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final GlobalOptions global;
+    private final Plugins plugins = new Plugins(Session.class.getClassLoader());
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private EnvctlConfig config;
+    private Map<String, ClusterProvider> providers;
+    private ConsoleProgress progress;
+
+    Session(PrintStream out, PrintStream err, Map<String, String> env, GlobalOptions global) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.global = global;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    GlobalOptions global() {
+        return global;
+    }
+
+    Plugins plugins() {
+        return plugins;
+    }
+
+    OutputFormat format() {
+        return OutputFormat.parse(global.output);
+    }
+
+    EnvctlConfig config() {
+        if (config == null) {
+            config = ConfigResolver.resolve(global, env, plugins);
+        }
+        return config;
+    }
+
+    Allocator allocator() {
+        return new Allocator(config().policy());
+    }
+
+    /**
+     * The configured store for reading and writing. With {@code fallback.store} set it is a
+     * {@link FallbackStore}: reads fall back (with a warning) while the primary is down, writes go to the
+     * primary (and, with {@code fallback.mirror}, to the fallback too).
+     */
+    EnvironmentStore store() {
+        EnvironmentStore primary = openStore(Locations.expand(config().store(), env));
+        String fallback = config().fallbackStore();
+        if (fallback.isEmpty()) {
+            return primary;
+        }
+        return new FallbackStore(primary, openStore(Locations.expand(fallback, env)), config().fallbackMirror());
+    }
+
+    /**
+     * The store for commands that only read ({@code list}, {@code get}): like {@link #store()}, but when the
+     * primary cannot even be opened and {@code fallback.store} is set, the fallback alone, with a warning.
+     */
+    EnvironmentStore readStore() {
+        String fallback = config().fallbackStore();
+        if (fallback.isEmpty()) {
+            return store();
+        }
+        try {
+            return store();
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                throw e;
+            }
+            warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)
+                    + " instead: data may be stale");
+            return openStore(Locations.expand(fallback, env));
+        }
+    }
+
+    /** Opens the store at {@code location} with the {@code store.*} settings its factory declares. */
+    EnvironmentStore openStore(String location) {
+        EnvironmentStoreFactory factory = plugins.stores().storeFactoryFor(location);
+        Map<String, String> settings = storeSettings(factory);
+        if (isJdbc(factory)) {
+            factory = JdbcAccess.factory(env);
+        }
+        if (location.equals(ConfigResolver.defaultStore(env))) {
+            createHomeFolder();
+        }
+        LOG.debug("opening store {} with settings {}", redact(location), settings.keySet());
+        EnvironmentStore store = factory.open(location, settings);
+        toClose.add(store);
+        return store;
+    }
+
+    /** Whether {@code factory} is the PostgreSQL store's; by class name, so no JDBC class is loaded to know. */
+    static boolean isJdbc(EnvironmentStoreFactory factory) {
+        return factory.getClass().getName().equals("dev.envctl.store.jdbc.JdbcStoreFactory");
+    }
+
+    /**
+     * The {@code store.KEY} values of the config whose KEY {@code factory} declares; a KEY no store factory
+     * declares is an error listing the valid ones.
+     */
+    Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
+        Set<String> known = factory.settingKeys();
+        Map<String, String> settings = new TreeMap<>();
+        config().under(ConfigKeys.STORE_PREFIX).forEach((k, v) -> {
+            if (known.contains(k)) {
+                settings.put(k, v);
+            } else if (!everyStoreKey().contains(k)) {
+                throw EnvctlException.invalid("unknown config key 'store." + k + "'; valid store settings: "
+                        + String.join(", ", everyStoreKey().stream().map(s -> "store." + s).sorted().toList()));
+            }
+        });
+        return settings;
+    }
+
+    private Set<String> everyStoreKey() {
+        Set<String> all = new java.util.TreeSet<>();
+        plugins.storeFactories().forEach(f -> all.addAll(f.settingKeys()));
+        return all;
+    }
+
+    private void createHomeFolder() {
+        Path dir = ConfigResolver.home(env).resolve(".envctl");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot create " + dir + " for the default "
+                    + "store: " + e.getMessage() + "; give another store with --store");
+        }
+    }
+
+    /** Every provider found, created with its {@code provider.ID.*} settings, by id. */
+    Map<String, ClusterProvider> providers() {
+        if (providers == null) {
+            PluginRegistry r = plugins.providers();
+            Map<String, ClusterProvider> m = new LinkedHashMap<>();
+            for (String id : r.providerIds()) {
+                m.put(id, r.createProvider(id, config().under(ConfigKeys.PROVIDER_PREFIX + id + ".")));
+            }
+            providers = m;
+        }
+        return providers;
+    }
+
+    /** The provider {@code id}, or a not-found error listing the providers there are. */
+    ClusterProvider provider(String id) {
+        ClusterProvider p = providers().get(id);
+        if (p == null) {
+            throw new EnvctlException(ErrorCode.NOT_FOUND, "unknown provider '" + id + "'; known: "
+                    + (providers().isEmpty() ? "none (no provider plugin on the class path)"
+                    : String.join(", ", providers().keySet())) + " (see envctl plugins)");
+        }
+        return p;
+    }
+
+    /** The hooks named in {@code hooks.enabled}, created with their {@code hook.ID.*} settings. */
+    List<LifecycleHook> hooks() {
+        List<String> ids = config().hooksEnabled();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        PluginRegistry r = plugins.hooks();
+        List<LifecycleHook> hooks = new ArrayList<>();
+        for (String id : ids) {
+            hooks.add(r.createHook(id, config().under(ConfigKeys.HOOK_PREFIX + id + ".")));
+        }
+        return hooks;
+    }
+
+    /** Progress on stderr for long work; see {@link ConsoleProgress}. */
+    ProgressListener progress() {
+        if (progress == null) {
+            boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
+            String noColor = env.get("NO_COLOR");
+            progress = new ConsoleProgress(err, terminal, noColor == null || noColor.isEmpty(), global.verbose(),
+                    global.quiet());
+        }
+        return progress;
+    }
+
+    /** Ends the live progress line before results or errors are printed. */
+    void progressDone() {
+        if (progress != null) {
+            progress.close();
+        }
+    }
+
+    /** Colour on stdout: a terminal and no {@code NO_COLOR}. */
+    boolean colorOut() {
+        String noColor = env.get("NO_COLOR");
+        return System.console() != null && (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
+    }
+
+    String redact(String text) {
+        return Errors.redact(text, config == null ? env.get("ENVCTL_DB_PASSWORD") : config.dbPassword());
+    }
+
+    void warn(String message) {
+        if (!global.quiet()) {
+            progressDone();
+            err.println("envctl: warning: " + redact(message));
+        }
+    }
+
+    @Override
+    public void close() {
+        progressDone();
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", toClose.get(i), redact(String.valueOf(e.getMessage())));
+            }
+        }
+        toClose.clear();
+    }
+}

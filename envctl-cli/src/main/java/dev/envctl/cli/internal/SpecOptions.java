@@ -1,0 +1,96 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.Validation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The flags of {@code create} that make an {@link EnvironmentSpec}. */
+final class SpecOptions {
+    @Parameter(names = "--provider", description = "Provider id (k3d, kind, ...); default: provider.default")
+    String provider;
+
+    @Parameter(names = "--subnet", description = "Docker subnet: an IPv4 CIDR, 'auto' (next free block of "
+            + "pool.subnet) or 'none' (the provider's shared network)")
+    String subnet = "none";
+
+    @Parameter(names = "--http-port", description = "Host port for HTTP (default: next free in pool.http)")
+    Integer http;
+
+    @Parameter(names = "--https-port", description = "Host port for HTTPS (default: next free in pool.https)")
+    Integer https;
+
+    @Parameter(names = "--pf-port", description = "Host port for port-forwarding (default: next free in pool.pf)")
+    Integer pf;
+
+    @Parameter(names = "--api-port", description = "Host port of the Kubernetes API (default: next free in "
+            + "pool.api)")
+    Integer api;
+
+    @Parameter(names = "--node-port", description = "In-cluster NodePort of the ingress")
+    Integer nodePort = EnvironmentSpec.DEFAULT_NODE_PORT;
+
+    @Parameter(names = "--servers", description = "Number of server (control-plane) nodes")
+    Integer servers;
+
+    @Parameter(names = "--agents", description = "Number of agent (worker) nodes")
+    Integer agents;
+
+    @Parameter(names = "--image", description = "Node image, such as rancher/k3s:v1.31.5-k3s1 or "
+            + "kindest/node:v1.32.2")
+    String image;
+
+    @Parameter(names = "--label", description = "Label KEY=VALUE; repeat for more")
+    List<String> labels = new ArrayList<>();
+
+    EnvironmentSpec toSpec(String name, String defaultProvider) {
+        Map<String, String> options = new TreeMap<>();
+        if (servers != null) {
+            options.put("servers", Integer.toString(count("--servers", servers, 1)));
+        }
+        if (agents != null) {
+            options.put("agents", Integer.toString(count("--agents", agents, 0)));
+        }
+        if (image != null) {
+            if (image.isBlank() || image.chars().anyMatch(c -> c <= ' ')) {
+                throw EnvctlException.invalid("--image '" + Validation.printable(image) + "' is invalid; give an "
+                        + "image reference without spaces, such as rancher/k3s:v1.31.5-k3s1");
+            }
+            options.put("image", image);
+        }
+        return new EnvironmentSpec(name, provider == null ? defaultProvider : provider,
+                new HostPorts(http, https, pf, api), SubnetRequest.parse(subnet), nodePort, parseLabels(labels),
+                options);
+    }
+
+    private static int count(String flag, int n, int min) {
+        if (n < min || n > 99) {
+            throw EnvctlException.invalid(flag + " " + n + " is out of range; allowed: " + min + " to 99");
+        }
+        return n;
+    }
+
+    /** {@code KEY=VALUE} items; the key and value are then checked by {@link Validation#requireLabels}. */
+    static Map<String, String> parseLabels(List<String> items) {
+        Map<String, String> m = new TreeMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw EnvctlException.invalid("label '" + Validation.printable(item) + "' is not KEY=VALUE, such as "
+                        + "haproxy_route=true");
+            }
+            String key = item.substring(0, eq);
+            if (m.put(key, item.substring(eq + 1)) != null) {
+                throw EnvctlException.invalid("label '" + Validation.printable(key) + "' is given twice");
+            }
+        }
+        return Validation.requireLabels(m);
+    }
+}

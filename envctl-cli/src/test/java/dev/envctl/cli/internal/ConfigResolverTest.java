@@ -1,0 +1,140 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.alloc.PortRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigResolverTest {
+    @TempDir
+    Path home;
+
+    private EnvctlConfig resolve(GlobalOptions g, Map<String, String> env) {
+        return ConfigResolver.resolve(g, env, new Plugins(getClass().getClassLoader()));
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = home.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void defaultsToTheCsvFileUnderHomeAndTheDocumentedPools() {
+        EnvctlConfig c = resolve(new GlobalOptions(), Map.of("HOME", home.toString()));
+
+        assertThat(c.store()).isEqualTo("csv:" + home.resolve(".envctl/environments.csv"));
+        assertThat(c.source()).isNull();
+        assertThat(c.defaultProvider()).isEqualTo("k3d");
+        assertThat(c.policy().pool(PortRole.HTTP)).isEqualTo(new PortRange(18080, 18399));
+        assertThat(c.policy().subnetPool().toString()).isEqualTo("10.100.0.0/14");
+        assertThat(c.reconcileConcurrency()).isEqualTo(3);
+        assertThat(c.reconcileInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.drift()).isEqualTo("recreate");
+        assertThat(c.migrateSkip()).containsExactly("devops");
+        assertThat(c.fallbackStore()).isEmpty();
+        assertThat(c.hooksEnabled()).isEmpty();
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
+        Path file = write("c.properties", "store=csv:/from/file.csv\npool.http=20000-20099\n");
+        GlobalOptions flags = new GlobalOptions();
+        flags.config = file.toString();
+
+        assertThat(resolve(flags, Map.of("HOME", home.toString())).store()).isEqualTo("csv:/from/file.csv");
+        assertThat(resolve(flags, Map.of("HOME", home.toString(), "ENVCTL_STORE", "csv:/from/env.csv")).store())
+                .isEqualTo("csv:/from/env.csv");
+        flags.store = "csv:/from/flag.csv";
+        EnvctlConfig c = resolve(flags, Map.of("HOME", home.toString(), "ENVCTL_STORE", "csv:/from/env.csv"));
+        assertThat(c.store()).isEqualTo("csv:/from/flag.csv");
+        assertThat(c.policy().pool(PortRole.HTTP)).isEqualTo(new PortRange(20000, 20099));
+        assertThat(c.policy().pool(PortRole.HTTPS)).isEqualTo(new PortRange(18400, 18799));
+    }
+
+    @Test
+    void readsTheConfigFileNamedByEnvctlConfigThenTheOneUnderHome() throws IOException {
+        Files.createDirectories(home.resolve(".envctl"));
+        Files.writeString(home.resolve(".envctl/config.properties"), "provider.default=kind\n");
+        Path other = write("other.properties", "reconcile.concurrency=7\n");
+
+        EnvctlConfig dflt = resolve(new GlobalOptions(), Map.of("HOME", home.toString()));
+        EnvctlConfig viaEnv = resolve(new GlobalOptions(), Map.of("HOME", home.toString(),
+                "ENVCTL_CONFIG", other.toString()));
+
+        assertThat(dflt.defaultProvider()).isEqualTo("kind");
+        assertThat(dflt.source()).isEqualTo(home.resolve(".envctl/config.properties").toString());
+        assertThat(viaEnv.defaultProvider()).isEqualTo("k3d");
+        assertThat(viaEnv.reconcileConcurrency()).isEqualTo(7);
+    }
+
+    @Test
+    void keepsTheDatabasePasswordOutOfTheValues() {
+        EnvctlConfig c = resolve(new GlobalOptions(), Map.of("HOME", home.toString(), "ENVCTL_DB_PASSWORD", "s3cret"));
+
+        assertThat(c.dbPassword()).isEqualTo("s3cret");
+        assertThat(c.values().values()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void rejectsAnUnknownKeyListingTheValidOnes() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("bad.properties", "pool.htp=1-2\n").toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("unknown config key 'pool.htp'")
+                .hasMessageContaining("valid keys: ")
+                .hasMessageContaining("pool.http")
+                .hasMessageContaining("reconcile.drift")
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+    }
+
+    @Test
+    void rejectsBadValuesNamingTheirKey() throws IOException {
+        Map<String, String> cases = Map.of(
+                "reconcile.concurrency=0\n", "reconcile.concurrency '0'",
+                "reconcile.drift=ignore\n", "reconcile.drift",
+                "reconcile.interval=soon\n", "reconcile.interval 'soon'",
+                "fallback.mirror=yes\n", "fallback.mirror",
+                "pool.http=18080\n", "port pool '18080'",
+                "provider.default=K3D\n", "provider 'K3D'");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            GlobalOptions g = new GlobalOptions();
+            g.config = write("v.properties", c.getKey()).toString();
+            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                    .as(c.getKey()).hasMessageContaining(c.getValue())
+                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        }
+    }
+
+    @Test
+    void aMissingExplicitConfigFileIsNotFound() {
+        GlobalOptions g = new GlobalOptions();
+        g.config = home.resolve("missing.properties").toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessageContaining("missing.properties does not exist")
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void documentedDefaultsCoverEveryFixedKey() {
+        assertThat(ConfigKeys.DEFAULTS.keySet()).containsAll(Set.of("store", "provider.default", "hooks.enabled",
+                "reconcile.concurrency", "reconcile.interval", "reconcile.drift", "migrate.skip", "fallback.store",
+                "fallback.mirror", "pool.http", "pool.https", "pool.pf", "pool.api", "pool.subnet",
+                "pool.subnet.prefix"));
+    }
+}

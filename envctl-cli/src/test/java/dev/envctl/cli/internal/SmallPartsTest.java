@@ -1,0 +1,103 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.SubnetRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SmallPartsTest {
+
+    @Test
+    void parsesDurationsAsPeopleWriteThem() {
+        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("x", "30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("x", "5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("x", "1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("x", "PT2M")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void rejectsZeroAndUnitlessDurations() {
+        for (String bad : List.of("0s", "30", "soon", "-5s", "PTxS")) {
+            assertThatThrownBy(() -> Durations.parse("--interval", bad)).isInstanceOf(EnvctlException.class)
+                    .hasMessageStartingWith("--interval '" + bad + "'")
+                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        }
+    }
+
+    @Test
+    void quotesArgvOnlyWhereAShellNeedsIt() {
+        assertThat(Plans.shell(List.of("k3d", "cluster", "create", "dev", "-p", "18080:80@loadbalancer")))
+                .isEqualTo("k3d cluster create dev -p 18080:80@loadbalancer");
+        assertThat(Plans.shell(List.of("k3d", "--k3s-arg", "--disable=traefik@server:*", "it's")))
+                .isEqualTo("k3d --k3s-arg '--disable=traefik@server:*' 'it'\\''s'");
+    }
+
+    @Test
+    void parsesLabelsAndRejectsMalformedOnes() {
+        assertThat(SpecOptions.parseLabels(List.of("haproxy_route=true", "team=a=b")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("haproxy_route", "true", "team", "a=b"));
+        assertThatThrownBy(() -> SpecOptions.parseLabels(List.of("noequals"))).hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> SpecOptions.parseLabels(List.of("=v"))).hasMessageContaining("KEY=VALUE");
+        assertThatThrownBy(() -> SpecOptions.parseLabels(List.of("a=1", "a=2"))).hasMessageContaining("twice");
+        assertThatThrownBy(() -> SpecOptions.parseLabels(List.of("9x=1"))).hasMessageContaining("label key");
+    }
+
+    @Test
+    void buildsTheSpecFromCreateFlags() {
+        SpecOptions o = new SpecOptions();
+        o.subnet = "auto";
+        o.http = 18100;
+        o.servers = 1;
+        o.agents = 2;
+        o.image = "rancher/k3s:v1.31.5-k3s1";
+        o.labels = List.of("haproxy_route=true");
+
+        EnvironmentSpec spec = o.toSpec("dev", "k3d");
+
+        assertThat(spec.provider()).isEqualTo("k3d");
+        assertThat(spec.subnet()).isEqualTo(SubnetRequest.AUTO);
+        assertThat(spec.ports().http()).isEqualTo(18100);
+        assertThat(spec.ports().https()).isNull();
+        assertThat(spec.options()).containsExactlyInAnyOrderEntriesOf(Map.of("servers", "1", "agents", "2",
+                "image", "rancher/k3s:v1.31.5-k3s1"));
+        assertThat(spec.labels()).containsEntry("haproxy_route", "true");
+    }
+
+    @Test
+    void rejectsOutOfRangeNodeCounts() {
+        SpecOptions o = new SpecOptions();
+        o.servers = 0;
+        assertThatThrownBy(() -> o.toSpec("dev", "k3d")).hasMessageContaining("--servers 0 is out of range");
+    }
+
+    @Test
+    void rewordsJCommandersObscureMessages() {
+        assertThat(Usage.explain("Was passed main parameter '--bogus' but no main parameter was defined in your "
+                + "arg class")).isEqualTo("unexpected argument '--bogus'");
+        assertThat(Usage.explain("Expected a command, got frobnicate"))
+                .isEqualTo("unknown command 'frobnicate'; run 'envctl --help' for the list of commands");
+    }
+
+    @Test
+    void expandsTheHomeFolderInStoreLocations() {
+        Map<String, String> env = Map.of("HOME", "/home/ada");
+        assertThat(Locations.expand("~/envs.csv", env)).isEqualTo("/home/ada/envs.csv");
+        assertThat(Locations.expand("csv:~/envs.csv", env)).isEqualTo("csv:/home/ada/envs.csv");
+        assertThat(Locations.expand("jdbc:postgresql://h/db", env)).isEqualTo("jdbc:postgresql://h/db");
+    }
+
+    @Test
+    void redactsPasswordsAndTheKnownSecret() {
+        assertThat(Errors.redact("cannot reach jdbc:postgresql://u:pw@h/db, auth s3cret failed", "s3cret"))
+                .isEqualTo("cannot reach jdbc:postgresql://u:***@h/db, auth *** failed");
+    }
+}
