@@ -83,7 +83,7 @@ public final class K3dProvider implements ClusterProvider {
         } catch (EnvctlException e) {
             throw cleanUp(env, k3d, docker, network, e, existed, ownNetwork, p);
         }
-        LOG.info("created k3d cluster {}", env.name());
+        LOG.debug("created k3d cluster {}", env.name());
     }
 
     private EnvctlException cleanUp(Environment env, Path k3d, Path docker, String network, EnvctlException failure,
@@ -114,7 +114,7 @@ public final class K3dProvider implements ClusterProvider {
         if (docker != null) {
             networks.remove(docker, K3dCommands.dedicatedNetwork(env.name()), env.name(), p);
         }
-        LOG.info("deleted k3d cluster {}", env.name());
+        LOG.debug("deleted k3d cluster {}", env.name());
     }
 
     @Override

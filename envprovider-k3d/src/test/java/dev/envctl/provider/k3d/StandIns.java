@@ -122,6 +122,7 @@ final class StandIns {
 
     private static void write(Path p, String content) {
         try {
+            Files.createDirectories(p.getParent());
             Files.writeString(p, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,46 @@
+package dev.envctl.provider.k3d;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.plugin.PluginRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class K3dProviderFactoryTest {
+
+    @Test
+    void isDiscoveredWithServiceLoaderUnderItsId() {
+        PluginRegistry registry = PluginRegistry.discover();
+        assertThat(registry.providerIds()).contains("k3d");
+        assertThat(registry.createProvider("k3d", Map.of("network", "team-net")).id()).isEqualTo("k3d");
+    }
+
+    @Test
+    void theRegistryRejectsAnUnknownSettingListingTheValidOnes() {
+        assertThatThrownBy(() -> PluginRegistry.discover().createProvider("k3d", Map.of("colour", "red")))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("colour")
+                .hasMessageContaining("k3s-args");
+        assertThatThrownBy(() -> new K3dProviderFactory().create(Map.of("colour", "red")))
+                .hasMessage("unknown k3d provider setting(s) [colour]; valid keys: [agents, binary, docker-binary, "
+                        + "image, k3s-args, network, servers, timeout, wait]");
+    }
+
+    @Test
+    void badValuesAreInvalidInputSayingWhatIsAllowed() {
+        K3dProviderFactory f = new K3dProviderFactory();
+        assertThatThrownBy(() -> f.create(Map.of("timeout", "soon")))
+                .hasMessage("k3d setting timeout 'soon' is not a duration; allowed: a positive whole number with the "
+                        + "unit ms, s, m or h, such as 300s or 5m (no unit means seconds)")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> f.create(Map.of("wait", "yes"))).hasMessageContaining("allowed: true, false, 1, 0");
+        assertThatThrownBy(() -> f.create(Map.of("agents", "-1"))).hasMessageContaining("from 0 to 99");
+        assertThatThrownBy(() -> f.create(Map.of("network", "bad name"))).hasMessageContaining("not a Docker network");
+        assertThatThrownBy(() -> f.create(Map.of("image", "a b"))).hasMessageContaining("without spaces");
+        assertThatThrownBy(() -> f.create(Map.of("binary", " "))).hasMessageContaining("binary is empty");
+    }
+}

@@ -1,0 +1,351 @@
+package dev.envctl.provider.k3d;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The k3d provider driving stand-in k3d and docker executables; asserts the exact commands it runs. */
+class K3dProviderTest {
+    private static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+    private static final Cidr SUBNET = Cidr.parse("10.101.0.0/16");
+
+    @TempDir
+    Path dir;
+
+    private StandIns tools;
+    private K3dProvider provider;
+    private String k3d;
+    private String docker;
+
+    @BeforeEach
+    void standIns() {
+        tools = new StandIns(dir, "k3d", "docker");
+        provider = provider(Map.of());
+        k3d = tools.tool("k3d").toString();
+        docker = tools.tool("docker").toString();
+    }
+
+    private K3dProvider provider(Map<String, String> settings) {
+        return new K3dProviderFactory().create(settings, tools.environment());
+    }
+
+    static Environment env(String name, Cidr subnet, Map<String, String> options) {
+        return new Environment(name, "k3d", subnet, new HostPorts(18091, 18444, 19002, 26443), 30080, Map.of(),
+                options, DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);
+    }
+
+    private List<String> createArgv(String name, String network) {
+        return List.of(k3d, "cluster", "create", name, "--api-port", "26443", "-p", "18091:80@loadbalancer",
+                "-p", "18444:443@loadbalancer", "--network", network, "--wait", "--timeout", "300s");
+    }
+
+    @Test
+    void createWithoutSubnetCreatesTheMissingSharedNetworkAndPassesEveryHostPort() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).containsExactly(
+                List.of("k3d", "cluster", "list", "-o", "json"),
+                List.of("docker", "network", "inspect", "k3d-shared"),
+                List.of("docker", "network", "create", "k3d-shared"),
+                recorded("k3d", createArgv("dev", "k3d-shared")));
+        assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("dev", "k3d-shared"));
+        assertThat(tools.environmentLog()).hasSize(2).allMatch(l -> l.equals("k3d LOG_COLORS=false"));
+        assertThat(provider.planCreate(env("dev", null, Map.of()))).containsExactly(createArgv("dev", "k3d-shared"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", true,
+                "servers 1/1, agents 0/0"));
+    }
+
+    @Test
+    void secondCreateReusesTheSharedNetwork() {
+        provider.create(env("one", null, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        provider.create(env("two", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsExactly(
+                "k3d cluster list -o json", "docker network inspect k3d-shared",
+                String.join(" ", recorded("k3d", createArgv("two", "k3d-shared"))));
+    }
+
+    @Test
+    void createWithSubnetMakesADedicatedNetworkThatDeleteRemoves() {
+        Environment sub = env("sub", SUBNET, Map.of());
+        List<String> network = List.of(docker, "network", "create", "--subnet", "10.101.0.0/16", "--label",
+                "dev.envctl.environment=sub", "k3d-sub-net");
+
+        provider.create(sub, ProgressListener.NONE);
+
+        assertThat(tools.argv("docker")).containsExactly(network);
+        assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("sub", "k3d-sub-net"));
+        assertThat(provider.planCreate(sub)).containsExactly(network, createArgv("sub", "k3d-sub-net"));
+        assertThat(tools.read("networks/k3d-sub-net")).startsWith("10.101.0.0/16\n");
+
+        tools.forgetCalls();
+        provider.delete(sub, ProgressListener.NONE);
+
+        List<List<String>> deleted = List.of(List.of(k3d, "cluster", "delete", "sub"),
+                List.of(docker, "network", "rm", "k3d-sub-net"));
+        assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("k3d", "docker");
+        assertThat(provider.planDelete(sub)).isEqualTo(deleted);
+        assertThat(tools.argv("k3d")).containsExactly(deleted.get(0));
+        assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
+        assertThat(tools.has("networks/k3d-sub-net")).isFalse();
+        assertThat(tools.has("k3d/sub")).isFalse();
+    }
+
+    @Test
+    void aLeftoverDedicatedNetworkWithTheSameSubnetIsReusedAndOneWithAnotherIsRefused() {
+        tools.flag("networks/k3d-sub-net", "10.101.0.0/16\ndev.envctl.environment=sub\n");
+        provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+        assertThat(tools.has("k3d/sub")).isTrue();
+
+        tools.flag("networks/k3d-other-net", "10.200.0.0/16\n\n");
+        assertThatThrownBy(() -> provider.create(env("other", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("Docker network k3d-other-net exists already with subnet(s) [10.200.0.0/16], "
+                        + "not 10.101.0.0/16");
+        assertThat(tools.calls()).noneMatch(c -> c.equals(List.of("k3d", "cluster", "create", "other")));
+        assertThat(tools.has("k3d/other")).isFalse();
+    }
+
+    @Test
+    void environmentOptionsOverrideTheProviderSettings() {
+        K3dProvider p = provider(Map.of("servers", "1", "agents", "1", "image", "rancher/k3s:v1.30.9-k3s1",
+                "k3s-args", "--disable=traefik@server:*", "network", "team-net", "timeout", "5m"));
+        Environment e = env("big", null, Map.of("servers", "3", "agents", "2",
+                "k3s-args", "--disable=servicelb@server:*  --tls-san=a.example,b.example@server:0", "wait", "false"));
+
+        p.create(e, ProgressListener.NONE);
+
+        assertThat(tools.argv("k3d").get(1)).containsExactly(k3d, "cluster", "create", "big", "--api-port", "26443",
+                "-p", "18091:80@loadbalancer", "-p", "18444:443@loadbalancer", "--network", "team-net",
+                "--servers", "3", "--agents", "2", "--image", "rancher/k3s:v1.30.9-k3s1",
+                "--k3s-arg", "--disable=servicelb@server:*", "--k3s-arg", "--tls-san=a.example,b.example@server:0",
+                "--wait=false", "--timeout", "300s");
+        assertThat(p.list()).containsExactly(new ClusterStatus("big", "k3d", true, "servers 3/3, agents 2/2"));
+    }
+
+    @Test
+    void nameCollisionSurfacesTheToolsErrorAndLeavesTheExistingClusterAndNetwork() {
+        provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        assertThatThrownBy(() -> provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("Failed to create cluster 'dev' because a cluster with that name already exists")
+                .hasMessageContaining("existed before, so envctl removed nothing")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
+                .containsExactly("k3d cluster list", "k3d cluster create");
+        assertThat(tools.has("k3d/dev")).isTrue();
+        assertThat(tools.has("networks/k3d-dev-net")).isTrue();
+        assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
+    }
+
+    @Test
+    void toolFailureMidCreateRemovesTheHalfMadeClusterAndItsNetwork() {
+        tools.flag("k3d-fail-next-create", "Error response from daemon: port is already allocated");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("could not create k3d cluster 'sub': ")
+                .hasMessageContaining("failed to get ready: Error response from daemon: port is already allocated")
+                .hasMessageContaining("Cluster creation FAILED, also FAILED to rollback changes!")
+                .hasMessageEndingWith("envctl removed what this create had made")
+                .satisfies(e -> {
+                    CommandFailedException c = (CommandFailedException) e;
+                    assertThat(c.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(c.exitValue()).isEqualTo(1);
+                    assertThat(c.argv()).isEqualTo(createArgv("sub", "k3d-sub-net"));
+                    assertThat(c.getMessage()).doesNotContain("\n");
+                });
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).containsExactly(
+                "k3d cluster list", "docker network create", "k3d cluster create", "k3d cluster delete",
+                "docker network rm");
+        assertThat(tools.has("k3d/sub")).isFalse();
+        assertThat(tools.has("networks/k3d-sub-net")).isFalse();
+        assertThat(provider.list()).isEmpty();
+    }
+
+    @Test
+    void whenCleanupFailsTooTheErrorReportsBothAndHowToRemoveTheLeftovers() {
+        tools.flag("k3d-fail-next-create", "boom");
+        tools.flag("k3d-fail-delete");
+        tools.flag("docker-fail-network-rm");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("failed to get ready: boom")
+                .hasMessageContaining("cleanup failed too: ")
+                .hasMessageContaining("device or resource busy")
+                .hasMessageContaining("could not remove Docker network k3d-sub-net (exit code 1): Error response from "
+                        + "daemon: error while removing network: network k3d-sub-net id")
+                .hasMessageEndingWith("remove the leftovers by hand: k3d cluster delete sub && docker network rm "
+                        + "k3d-sub-net")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+        assertThat(tools.has("k3d/sub")).isTrue();
+        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "k3d", false, "servers 0/1, agents 0/0"));
+    }
+
+    @Test
+    void aHangingCreateIsKilledAtTheTimeoutAndCleanedUp() throws Exception {
+        K3dProvider p = provider(Map.of("timeout", "2s"));
+        tools.flag("k3d-hang-next-create");
+
+        assertThatThrownBy(() -> p.create(env("slow", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("timed out after 4 s and was killed")
+                .hasMessageEndingWith("envctl removed what this create had made")
+                .satisfies(e -> assertThat(((CommandFailedException) e).timedOut()).isTrue());
+
+        long pid = Long.parseLong(tools.read("k3d-hang.pid").strip());
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(tools.argv("k3d").get(1)).contains("--timeout", "2s");
+        assertThat(tools.calls()).contains(List.of("k3d", "cluster", "delete", "slow"));
+        assertThat(p.list()).isEmpty();
+    }
+
+    @Test
+    void aMissingBinaryIsAProviderErrorNamingItAndHowToInstallIt(@TempDir Path empty) {
+        K3dProvider p = new K3dProviderFactory().create(Map.of(), Map.of("PATH", empty.toString()));
+
+        assertThatThrownBy(() -> p.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessage("k3d not found: no executable 'k3d' on PATH; install it (https://k3d.io/stable/"
+                        + "#installation) or set the k3d provider setting 'binary' to its path")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThatThrownBy(p::list).hasMessageStartingWith("k3d not found");
+        assertThatThrownBy(() -> p.delete(env("dev", null, Map.of()), ProgressListener.NONE))
+                .hasMessageStartingWith("k3d not found");
+        assertThat(p.checkPrerequisites()).extracting(PrerequisiteCheck::name, PrerequisiteCheck::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("k3d", PrerequisiteCheck.Status.FAIL),
+                        org.assertj.core.groups.Tuple.tuple("docker", PrerequisiteCheck.Status.FAIL));
+        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).get(0)).isEqualTo("k3d");
+
+        K3dProvider byPath = provider(Map.of("binary", "/opt/none/k3d"));
+        assertThatThrownBy(byPath::version).hasMessageStartingWith("/opt/none/k3d not found: '/opt/none/k3d' does "
+                + "not exist or is not executable");
+        assertThat(tools.calls()).isEmpty();
+    }
+
+    @Test
+    void unparsableListOutputIsAProviderErrorAndStopsCreateBeforeItMakesAnything() {
+        tools.flag("k3d-list-garbage", "NAME   SERVERS   AGENTS   LOADBALANCER\ndev    1/1       0/0      true\n");
+
+        assertThatThrownBy(provider::list)
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("could not read the output of 'k3d cluster list -o json'")
+                .hasMessageContaining("it began: NAME   SERVERS")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
+        tools.flag("k3d-list-garbage", "[{\"name\":\"dev\",\"nodes\":[");
+        assertThatThrownBy(provider::list).hasMessageContaining("k3d cluster list -o json");
+        tools.flag("k3d-list-garbage", "{\"name\":\"dev\"}");
+        assertThatThrownBy(provider::list).hasMessageContaining("expected a JSON array");
+
+        tools.forgetCalls();
+        assertThatThrownBy(() -> provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("k3d cluster list -o json");
+        assertThat(tools.calls()).containsExactly(List.of("k3d", "cluster", "list", "-o", "json"));
+    }
+
+    @Test
+    void deleteOfAMissingClusterSucceeds() {
+        provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).containsExactly(List.of("k3d", "cluster", "delete", "ghost"),
+                List.of("docker", "network", "rm", "k3d-ghost-net"));
+    }
+
+    @Test
+    void versionComesFromJsonAndFromTextOnOlderK3d() {
+        assertThat(provider.version()).isEqualTo("v5.8.3");
+        assertThat(tools.calls()).containsExactly(List.of("k3d", "version", "-o", "json"));
+
+        tools.flag("k3d-old");
+        tools.forgetCalls();
+        assertThat(provider.version()).isEqualTo("v5.4.9");
+        assertThat(tools.calls()).containsExactly(List.of("k3d", "version", "-o", "json"), List.of("k3d", "version"));
+    }
+
+    @Test
+    void prerequisitesReportTheVersionAndWhetherDockerAnswers() {
+        assertThat(provider.checkPrerequisites()).containsExactly(
+                PrerequisiteCheck.pass("k3d", "k3d v5.8.3 at " + k3d),
+                PrerequisiteCheck.pass("docker", "Docker 27.3.1 answers (docker info)"));
+        assertThat(tools.calls()).contains(List.of("docker", "info", "--format", "{{.ServerVersion}}"));
+
+        tools.flag("docker-down");
+        PrerequisiteCheck dockerCheck = provider.checkPrerequisites().get(1);
+        assertThat(dockerCheck.status()).isEqualTo(PrerequisiteCheck.Status.FAIL);
+        assertThat(dockerCheck.detail()).isEqualTo("docker info failed (exit code 1): Cannot connect to the Docker "
+                + "daemon at unix:///var/run/docker.sock. Is the docker daemon running?");
+        assertThat(dockerCheck.hint()).contains("start Docker");
+    }
+
+    @Test
+    void progressReceivesStepsAndEveryLineTheToolPrints() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                seen.add("step " + environment + ": " + message);
+            }
+
+            @Override
+            public void output(String environment, String line, boolean stderr) {
+                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
+            }
+        };
+        provider.create(env("dev", SUBNET, Map.of()), listener);
+
+        assertThat(seen).contains("step dev: creating k3d cluster dev",
+                "step dev: creating Docker network k3d-dev-net with subnet 10.101.0.0/16", "out dev: kubectl cluster-info");
+        assertThat(seen).anyMatch(l -> l.startsWith("out dev: time=\"") && l.endsWith("msg=\"Cluster 'dev' created "
+                + "successfully!\""));
+    }
+
+    @Test
+    void anEnvironmentWithoutAnApiPortOrWithAnUnknownOptionIsRefusedBeforeAnythingRuns() {
+        Environment noApi = new Environment("old", "k3d", null, new HostPorts(18091, 18444, 19002, null), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);
+        assertThatThrownBy(() -> provider.create(noApi, ProgressListener.NONE))
+                .hasMessageContaining("environment old has no api port")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("workers", "2"))))
+                .hasMessage("environment dev has option(s) [workers] that k3d does not know; allowed: [agents, image, "
+                        + "k3s-args, servers, timeout, wait]");
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("servers", "0"))))
+                .hasMessage("option servers of environment dev '0' is invalid; allowed: a whole number from 1 to 99");
+        assertThat(tools.calls()).isEmpty();
+    }
+
+    /** argv as the stand-in log records it: the tool's name instead of its path. */
+    private static List<String> recorded(String tool, List<String> argv) {
+        List<String> out = new ArrayList<>(argv);
+        out.set(0, tool);
+        return out;
+    }
+}
