@@ -1,0 +1,85 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CsvStoreFactoryTest {
+    @TempDir
+    Path dir;
+
+    private final CsvStoreFactory factory = new CsvStoreFactory();
+
+    @Test
+    void isFoundByServiceLoaderUnderIdCsv() {
+        PluginRegistry registry = PluginRegistry.discover();
+        assertThat(registry.storeIds()).contains("csv");
+        assertThat(registry.storeFactoryFor("csv:/tmp/x")).isInstanceOf(CsvStoreFactory.class);
+    }
+
+    @Test
+    void acceptsCsvSchemeAndPathsEndingInCsvOnly() {
+        assertThat(factory.accepts("csv:/var/lib/envctl/envs")).isTrue();
+        assertThat(factory.accepts("CSV:relative/file.txt")).isTrue();
+        assertThat(factory.accepts("/home/me/environments.csv")).isTrue();
+        assertThat(factory.accepts("environments.CSV")).isTrue();
+        assertThat(factory.accepts("csv:")).isFalse();
+        assertThat(factory.accepts("jdbc:postgresql://db/envs.csv")).isFalse();
+        assertThat(factory.accepts("/home/me/environments.txt")).isFalse();
+        assertThat(factory.accepts("")).isFalse();
+    }
+
+    @Test
+    void opensACsvLocationCreatingTheFileWithItsFolders() {
+        Path file = dir.resolve("new/folder/envs");
+        try (EnvironmentStore store = PluginRegistry.discover().openStore("csv:" + file,
+                Map.of(CsvStoreFactory.LOCK_TIMEOUT, "2s"))) {
+            assertThat(store.location()).isEqualTo(file.toString());
+            assertThat(store.health().available()).isTrue();
+            assertThat(store.health().schemaVersion()).isEqualTo("1");
+        }
+        assertThat(Files.isRegularFile(file)).isTrue();
+    }
+
+    @Test
+    void rejectsUnknownSettingsAndBadDurations() {
+        String location = dir.resolve("envs.csv").toString();
+        assertThatThrownBy(() -> PluginRegistry.discover().openStore(location, Map.of("csv.timeout", "1s")))
+                .hasMessageContaining("unknown setting 'csv.timeout' for store csv; valid: csv.lock-timeout");
+        assertThatThrownBy(() -> factory.open(location, Map.of("csv.lock-timeout", "soon")))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("csv.lock-timeout 'soon' is not a positive duration; write it like 500ms, 10s "
+                        + "or 2m")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> factory.open(location, Map.of("csv.lock-timeout", "0s")))
+                .hasMessageContaining("not a positive duration");
+    }
+
+    @Test
+    void lockTimeoutAcceptsTheDocumentedForms() {
+        assertThat(dev.envctl.store.csv.internal.Durations.parse("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(dev.envctl.store.csv.internal.Durations.parse("k", "10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(dev.envctl.store.csv.internal.Durations.parse("k", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(dev.envctl.store.csv.internal.Durations.parse("k", "PT30S")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void factoryDescribesItself() {
+        EnvironmentStoreFactory f = factory;
+        assertThat(f.id()).isEqualTo("csv");
+        assertThat(f.locationSyntax()).isEqualTo("csv:PATH or a path ending in .csv");
+        assertThat(f.settingKeys()).containsExactly("csv.lock-timeout");
+    }
+}

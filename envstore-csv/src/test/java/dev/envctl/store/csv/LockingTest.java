@@ -1,0 +1,228 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.testing.StoreInvariants;
+import dev.envctl.store.csv.internal.StoreFileLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The store's exclusive lock and the per-environment locks, across threads, store instances and processes. */
+class LockingTest {
+    @TempDir
+    Path dir;
+
+    private final Allocator allocator = new Allocator(CsvWriterMain.widePolicy());
+
+    @Test
+    void aLockWaitPastTheTimeoutIsAnErrorNamingTheLockFileAndChangesNothing() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofMillis(300));
+             ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
+                     dir.resolve("holder.err"))) {
+            assertThat(holder.nextLine(60)).isEqualTo("locked");
+            byte[] before = Fixtures.read(file);
+
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                    .isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                    .hasMessageContaining("timed out after 300ms waiting for the lock file " + store.lockFile())
+                    .hasMessageContaining("raise csv.lock-timeout");
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+            assertThat(store.list(EnvironmentFilter.ALL)).as("readers take no lock").isEmpty();
+
+            holder.process.getOutputStream().close();
+            assertThat(holder.await(30)).isZero();
+            assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), allocator).name()).isEqualTo("dev");
+        }
+    }
+
+    @Test
+    void aWriterWaitsForTheLockHeldByAnotherProcessWithinTheTimeout() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(60));
+             ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
+                     dir.resolve("holder.err"))) {
+            assertThat(holder.nextLine(60)).isEqualTo("locked");
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Environment> create = pool.submit(() -> store.create(EnvironmentSpec.of("dev", "k3d"),
+                        allocator));
+                Thread.sleep(200);
+                assertThat(create).as("blocked while the other process holds the lock").isNotDone();
+                holder.process.getOutputStream().close();
+                assertThat(create.get(60, TimeUnit.SECONDS).name()).isEqualTo("dev");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aLockWaitBehindAnotherThreadTimesOutToo() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofMillis(200))) {
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                try (StoreFileLock lock = StoreFileLock.acquire(store.lockFile(), Duration.ofSeconds(5))) {
+                    held.countDown();
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            holder.start();
+            held.await();
+            try {
+                assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                        .hasMessageContaining("timed out after 200ms waiting for the lock file " + store.lockFile())
+                        .hasMessageContaining("another thread of this process is writing");
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+            assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), allocator).name()).isEqualTo("dev");
+        }
+    }
+
+    @Test
+    void environmentLocksAreSeenByOtherProcesses() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file);
+             ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("env-lock", file.toString(), "dev"),
+                     dir.resolve("holder.err"))) {
+            assertThat(holder.nextLine(60)).isEqualTo("locked");
+
+            assertThat(store.tryLock("dev")).isEmpty();
+            Optional<EnvironmentLock> uat = store.tryLock("uat");
+            assertThat(uat).isPresent();
+            try (ChildJvm second = ChildJvm.start(LockHolderMain.class, List.of("env-lock", file.toString(), "uat"),
+                    dir.resolve("second.err"))) {
+                assertThat(second.nextLine(60)).as("this process's lock is seen by another").isEqualTo("busy");
+            }
+
+            holder.process.getOutputStream().close();
+            assertThat(holder.await(30)).isZero();
+            Optional<EnvironmentLock> dev = store.tryLock("dev");
+            assertThat(dev).isPresent();
+            dev.get().close();
+            uat.get().close();
+        }
+        assertThat(Files.exists(dir.resolve("envs.csv.locks/dev.lock"))).isTrue();
+    }
+
+    @Test
+    void twoStoresOnOneFileInOneJvmShareLocksWhateverThePathSpelling() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("data"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        try (CsvEnvironmentStore a = CsvEnvironmentStore.open(real.resolve("envs.csv"));
+             CsvEnvironmentStore b = CsvEnvironmentStore.open(link.resolve("../link/./envs.csv"))) {
+            Optional<EnvironmentLock> lock = a.tryLock("dev");
+            assertThat(lock).isPresent();
+            assertThat(b.tryLock("dev")).isEmpty();
+            lock.get().close();
+            Optional<EnvironmentLock> again = b.tryLock("dev");
+            assertThat(again).isPresent();
+            b.close();
+            assertThat(a.tryLock("dev")).as("closing a store releases its locks").isPresent();
+        }
+    }
+
+    @Test
+    void threadsRacingForOneEnvironmentLockGetOneWinnerAndNoException() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        List<CsvEnvironmentStore> stores = List.of(CsvEnvironmentStore.open(file), CsvEnvironmentStore.open(file));
+        try {
+            for (int round = 0; round < 20; round++) {
+                List<Callable<Optional<EnvironmentLock>>> tasks = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    CsvEnvironmentStore s = stores.get(t % 2);
+                    tasks.add(() -> s.tryLock("contested"));
+                }
+                List<Optional<EnvironmentLock>> got = new ArrayList<>();
+                for (Future<Optional<EnvironmentLock>> f : race(tasks)) {
+                    got.add(f.get());
+                }
+                assertThat(got.stream().filter(Optional::isPresent)).hasSize(1);
+                got.forEach(o -> o.ifPresent(EnvironmentLock::close));
+            }
+        } finally {
+            stores.forEach(CsvEnvironmentStore::close);
+        }
+    }
+
+    @Test
+    void storeInstancesWritingOneFileFromManyThreadsKeepEveryInvariant() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("data"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        List<Path> spellings = List.of(real.resolve("envs.csv"), link.resolve("envs.csv"),
+                real.resolve("./envs.csv"), link.resolve("../data/envs.csv"));
+        List<CsvEnvironmentStore> stores = new ArrayList<>();
+        spellings.forEach(p -> stores.add(CsvEnvironmentStore.open(p)));
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                CsvEnvironmentStore s = stores.get(t);
+                int thread = t;
+                tasks.add(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        s.create(EnvironmentSpec.of("s" + thread + "-" + i, "kind")
+                                .withSubnet(i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE), allocator);
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : race(tasks)) {
+                f.get();
+            }
+            List<Environment> all = stores.get(0).list(EnvironmentFilter.ALL);
+            assertThat(all).hasSize(100);
+            StoreInvariants.assertHold(all);
+        } finally {
+            stores.forEach(CsvEnvironmentStore::close);
+        }
+    }
+
+    private static <T> List<Future<T>> race(List<Callable<T>> tasks) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        try {
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+            return futures;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

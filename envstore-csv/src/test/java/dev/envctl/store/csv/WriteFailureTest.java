@@ -1,0 +1,173 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A file system that refuses the write: a clear STORE_UNAVAILABLE error naming the file, and the original
+ * intact. Tests run as root, where permissions do not stop writes, so the refusals are real ones that also
+ * bind root: a parent that is a regular file, a file-size limit ({@code ulimit -f}, as a full disk does it)
+ * and a writer process switched to an unprivileged user ({@code setpriv}) facing a read-only folder.
+ */
+class WriteFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPathUnderARegularFileIsAnErrorNamingIt() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("blocker"), "not a folder");
+
+        assertThatThrownBy(() -> CsvEnvironmentStore.open(blocker.resolve("envs.csv")))
+                .isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessage("cannot create the folder of " + blocker.resolve("envs.csv") + ": " + blocker
+                        + " exists and is not a folder; choose another path");
+        assertThatThrownBy(() -> CsvEnvironmentStore.open(blocker.resolve("sub/envs.csv")))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageStartingWith("cannot create the folder of " + blocker.resolve("sub/envs.csv") + ": ")
+                .hasMessageContaining("choose a path in a writable folder");
+        assertThat(Files.readString(blocker)).isEqualTo("not a folder");
+    }
+
+    @Test
+    void aFolderGivenAsTheFileIsAnError() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("envs.csv"));
+        assertThatThrownBy(() -> CsvEnvironmentStore.open(folder))
+                .hasMessage(folder + " is a folder, not a CSV file; give the path of a file");
+    }
+
+    @Test
+    void aWriteRefusedByTheFileSystemLeavesTheOriginalIntact() throws Exception {
+        Path file = Fixtures.write(dir.resolve("envs.csv"), rows(80));
+        byte[] before = Fixtures.read(file);
+        assertThat(before.length).isGreaterThan(2048);
+
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f 2 && exec \"$@\"", "bash"));
+        command.addAll(ChildJvm.command(System.getProperty("java.class.path"), CsvWriterMain.class,
+                List.of("--file", file.toString(), "--prefix", "new", "--count", "1")));
+        Result r = run(command);
+
+        assertThat(r.exit).as(r.stderr).isEqualTo(ErrorCode.STORE_UNAVAILABLE.exitCode());
+        assertThat(r.stderr).startsWith("error STORE_UNAVAILABLE cannot write " + file + ": File too large")
+                .contains("; the file is unchanged. Check that its folder is writable and the disk has space");
+        assertThat(Fixtures.read(file)).isEqualTo(before);
+        assertNoTempFiles();
+    }
+
+    @Test
+    void aReadOnlyFolderIsAnErrorNamingTheFileAndLeavesItIntact() throws Exception {
+        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
+                "setpriv cannot switch to an unprivileged user here, and root ignores folder permissions");
+        String classPath = copyClassPathForAnyUser();
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
+        byte[] before = Fixtures.read(file);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-xr-xr-x"));
+        List<String> asNobody = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups"));
+        asNobody.addAll(ChildJvm.command(classPath, CsvWriterMain.class, List.of("--file", file.toString(),
+                "--prefix", "new", "--count", "1")));
+
+        Result noLockFile = run(asNobody);
+        assertThat(noLockFile.exit).as(noLockFile.stderr).isEqualTo(5);
+        assertThat(noLockFile.stderr).startsWith("error STORE_UNAVAILABLE cannot open the lock file " + file
+                + ".lock: permission denied");
+
+        Path lock = Files.createFile(data.resolve("envs.csv.lock"));
+        Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Result locked = run(asNobody);
+        assertThat(locked.exit).as(locked.stderr).isEqualTo(5);
+        assertThat(locked.stderr).startsWith("error STORE_UNAVAILABLE cannot write " + file + ": permission denied (")
+                .contains("the file is unchanged");
+        assertThat(Fixtures.read(file)).isEqualTo(before);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private void assertNoTempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    private static byte[] rows(int n) {
+        StringBuilder b = new StringBuilder("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n");
+        for (int i = 0; i < n; i++) {
+            b.append("old-").append(i).append(",k3d,30080,").append(19000 + i).append(",true,false,")
+                    .append(18080 + i).append(',').append(18400 + i).append(",\n");
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The test class path copied where an unprivileged user can read it (/root is not readable). */
+    private String copyClassPathForAnyUser() throws IOException {
+        Path target = Files.createDirectories(dir.resolve("cp"));
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            Path copy = target.resolve(i++ + (Files.isDirectory(source) ? "" : ".jar"));
+            if (Files.isDirectory(source)) {
+                try (Stream<Path> tree = Files.walk(source)) {
+                    for (Path p : (Iterable<Path>) tree::iterator) {
+                        Path to = copy.resolve(source.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(source, copy);
+            }
+            entries.add(copy.toString());
+        }
+        try (Stream<Path> tree = Files.walk(target)) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
+                        : "rw-r--r--"));
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private record Result(int exit, String stderr) {
+    }
+
+    private Result run(List<String> command) throws Exception {
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectError(err.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        String stderr = Files.readString(err).strip();
+        Files.delete(err);
+        return new Result(p.exitValue(), stderr);
+    }
+}
