@@ -1,0 +1,144 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A process dies at every point of create and delete (an Error thrown from inside a provider call or a hook
+ * stops the engine as a crash would); a fresh engine then resumes from what the store says.
+ */
+class CrashRecoveryTest {
+    private final Fixture f = new Fixture();
+
+    static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Crash() {
+            super("process died");
+        }
+    }
+
+    private static void crash(Environment e) {
+        throw new Crash();
+    }
+
+    private Outcome resume(String name) {
+        f.k3d.duringCreate(e -> { });
+        f.k3d.duringDelete(e -> { });
+        for (HookPhase p : HookPhase.values()) {
+            f.hook.clear(p);
+        }
+        List<Outcome> outcomes = f.engine().reconcile(List.of(), ProgressListener.NONE).outcomes();
+        StoreInvariants.assertHold(f.store.list(EnvironmentFilter.ALL));
+        return outcomes.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    enum CreateCrash { IN_PROVIDER_AFTER_CLUSTER_MADE, IN_POST_CREATE_HOOK }
+
+    @ParameterizedTest
+    @EnumSource(CreateCrash.class)
+    void aCreateThatDiedIsFinishedWithoutASecondCluster(CreateCrash where) {
+        if (where == CreateCrash.IN_PROVIDER_AFTER_CLUSTER_MADE) {
+            f.k3d.duringCreate(CrashRecoveryTest::crash);
+        } else {
+            f.hook.on(HookPhase.POST_CREATE, CrashRecoveryTest::crash);
+        }
+        assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE)).isInstanceOf(Crash.class);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        int hookRuns = where == CreateCrash.IN_POST_CREATE_HOOK ? 2 : 1;
+        assertThat(f.hook.calls()).hasSize(hookRuns).containsOnly("post-create dev creating");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    enum DeleteCrash { IN_PRE_DELETE_HOOK, IN_PROVIDER_AFTER_CLUSTER_REMOVED, IN_POST_DELETE_HOOK }
+
+    @ParameterizedTest
+    @EnumSource(DeleteCrash.class)
+    void aDeleteThatDiedIsFinishedAndFreesTheAllocation(DeleteCrash where) {
+        Environment created = f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        switch (where) {
+            case IN_PRE_DELETE_HOOK -> f.hook.on(HookPhase.PRE_DELETE, CrashRecoveryTest::crash);
+            case IN_PROVIDER_AFTER_CLUSTER_REMOVED -> f.k3d.duringDelete(CrashRecoveryTest::crash);
+            default -> f.hook.on(HookPhase.POST_DELETE, CrashRecoveryTest::crash);
+        }
+        assertThatThrownBy(() -> f.engine().delete("dev", false, ProgressListener.NONE)).isInstanceOf(Crash.class);
+        Environment left = f.store.get("dev");
+        assertThat(left.actualState()).isEqualTo(ActualState.DELETING);
+        assertThat(left.desiredState()).isEqualTo(DesiredState.ABSENT);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.DELETED, null, null));
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+        Environment reuse = f.engine().create(Fixture.spec("next").withPorts(created.ports()), ProgressListener.NONE);
+        assertThat(reuse.ports()).isEqualTo(created.ports());
+    }
+
+    @Test
+    void unknownAndDesiredPresentWithNoClusterIsCreated() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.has("dev")).isTrue();
+    }
+
+    @Test
+    void creatingWithNoClusterIsCreated() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("create dev").doesNotContain("delete dev");
+    }
+
+    @Test
+    void creatingWithAHalfMadeClusterIsClearedAndCreatedAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+        f.k3d.putCluster("dev", false);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("delete dev", "create dev");
+        assertThat(f.k3d.list()).singleElement().satisfies(c -> assertThat(c.running()).isTrue());
+    }
+
+    @Test
+    void deletingWithTheClusterStillThereIsDeleted() {
+        f.leave("dev", 1, DesiredState.ABSENT, ActualState.DELETING);
+        f.k3d.putCluster("dev", true);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.DELETED, null, null));
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.hook.calls()).containsExactly("pre-delete dev deleting", "post-delete dev deleting");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ActualState.class)
+    void everyStateDesiredAbsentEndsWithTheRecordAndClusterGone(ActualState state) {
+        f.leave("dev", 1, DesiredState.ABSENT, state);
+        f.k3d.putCluster("dev", true);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.DELETED, null, null));
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ActualState.class)
+    void everyStateDesiredPresentEndsRunningWithExactlyOneCluster(ActualState state) {
+        f.leave("dev", 1, DesiredState.PRESENT, state);
+        Outcome o = resume("dev");
+        assertThat(o.state()).isEqualTo(ActualState.RUNNING);
+        assertThat(o.error()).isNull();
+        assertThat(f.k3d.list()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("dev"));
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+}

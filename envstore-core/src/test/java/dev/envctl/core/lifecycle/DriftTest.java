@@ -1,0 +1,128 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriftTest {
+    private final Fixture f = new Fixture();
+
+    @Test
+    void aRunningRecordWhoseClusterVanishedIsRecreatedWithItsOwnPortsByDefault() {
+        Environment before = f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+
+        ReconcileReport r = f.engine().reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.RECREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(f.store.get("dev").ports()).isEqualTo(before.ports());
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev creating");
+    }
+
+    @Test
+    void underMarkFailedAVanishedClusterMarksTheRecordFailedAndIsNotRecreatedLater() {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+
+        ReconcileReport first = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(first.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.MARKED_FAILED);
+            assertThat(o.error()).contains("k3d cluster is gone (drift)");
+        });
+        assertThat(first.ok()).isFalse();
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+
+        ReconcileReport second = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(second.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.UNCHANGED);
+            assertThat(o.state()).isEqualTo(ActualState.FAILED);
+        });
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void underMarkFailedAFailedHookIsStillRetriedBecauseTheClusterRuns() {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
+        f.hook.on(HookPhase.POST_CREATE, e -> {
+            throw new IllegalStateException("portainer down");
+        });
+        assertThat(engine.create(Fixture.spec("dev"), ProgressListener.NONE).actualState()).isEqualTo(ActualState.FAILED);
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void aClusterNoRecordOwnsIsReportedAsUnmanagedAndNeverDeleted() {
+        ScriptedClusterProvider kind = new ScriptedClusterProvider("kind");
+        LifecycleEngine engine = new LifecycleEngine(f.store, f.allocator,
+                Map.<String, ClusterProvider>of("k3d", f.k3d, "kind", kind), List.of(), EngineOptions.defaults());
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("stray", true);
+        kind.putCluster("dev", true);
+
+        ReconcileReport r = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.unmanaged()).containsExactlyInAnyOrder(new ClusterStatus("stray", "k3d", true, "running"),
+                new ClusterStatus("dev", "kind", true, "running"));
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(r.ok()).isTrue();
+        assertThat(f.k3d.has("stray")).isTrue();
+        assertThat(kind.has("dev")).isTrue();
+        assertThat(f.k3d.calls()).doesNotContain("delete stray");
+        assertThat(kind.calls()).containsOnly("list");
+    }
+
+    @Test
+    void aStoppedClusterIsNotDrift() {
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+
+        assertThat(f.engine().reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void aProviderThatCannotListFailsTheOutcomeButDoesNotMarkARunningRecord() {
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextList("docker unreachable");   // taken by the round's listing of unmanaged clusters
+        f.k3d.failNextList("docker unreachable");   // taken by the environment's observation
+
+        ReconcileReport r = f.engine().reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.FAILED);
+            assertThat(o.error()).contains("could not list k3d clusters", "docker unreachable");
+        });
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    @Test
+    void aProviderThatCannotListMarksANotYetCreatedRecordFailed() {
+        f.store.create(EnvironmentSpec.of("dev", "k3d"), f.allocator);
+        f.k3d.failNextList("docker unreachable");
+        f.k3d.failNextList("docker unreachable");
+
+        f.engine().reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(f.store.get("dev").lastError()).contains("docker unreachable");
+        assertThat(f.k3d.count("create dev")).isZero();
+    }
+}

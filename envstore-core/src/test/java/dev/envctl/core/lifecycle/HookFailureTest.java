@@ -1,0 +1,92 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HookFailureTest {
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    private static void fail(Environment e) {
+        throw new EnvctlException(ErrorCode.HOOK_FAILED, "haproxy reload failed");
+    }
+
+    @Test
+    void aFailingPostCreateHookMarksTheEnvironmentFailedWithTheHooksNameAndMessage() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+
+        Environment e = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(f.k3d.has("dev")).isTrue();
+
+        f.hook.clear(HookPhase.POST_CREATE);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingPreDeleteHookKeepsTheClusterAndTheRecordUntilItSucceeds() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.hook.on(HookPhase.PRE_DELETE, HookFailureTest::fail);
+
+        Environment left = engine.delete("dev", false, ProgressListener.NONE).orElseThrow();
+
+        assertThat(left.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(left.desiredState()).isEqualTo(DesiredState.ABSENT);
+        assertThat(left.lastError()).isEqualTo("hook 'recorder' failed in pre-delete: haproxy reload failed");
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(f.k3d.count("delete dev")).isZero();
+
+        f.hook.clear(HookPhase.PRE_DELETE);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.DELETED, null, null));
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @Test
+    void aFailingPostDeleteHookLeavesTheRecordFailedAfterTheClusterIsGone() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.hook.on(HookPhase.POST_DELETE, e -> {
+            throw new IllegalStateException("argocd unreachable");
+        });
+
+        Environment left = engine.delete("dev", false, ProgressListener.NONE).orElseThrow();
+
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(left.lastError()).isEqualTo(
+                "hook 'recorder' failed in post-delete: IllegalStateException: argocd unreachable");
+        f.hook.clear(HookPhase.POST_DELETE);
+        engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(f.store.find("dev")).isEmpty();
+    }
+
+    @Test
+    void hooksRunInOrderAndAFailureStopsTheOnesAfterIt() {
+        RecordingHook first = new RecordingHook("first");
+        RecordingHook second = new RecordingHook("second");
+        first.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        LifecycleEngine two = new LifecycleEngine(f.store, f.allocator, Map.<String, ClusterProvider>of("k3d", f.k3d),
+                List.of(first, second), EngineOptions.defaults());
+
+        Environment e = two.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.lastError()).startsWith("hook 'first' failed");
+        assertThat(first.calls()).hasSize(1);
+        assertThat(second.calls()).isEmpty();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WatchTest {
+    private final Fixture f = new Fixture();
+
+    @Test
+    void aFailingEnvironmentIsRetriedWithBackoffWhileHealthyOnesAreVisitedEveryRound() {
+        f.store.create(Fixture.spec("bad"), f.allocator);
+        f.store.create(Fixture.spec("good"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        engine.reconcile(List.of("good"), ProgressListener.NONE);
+        for (int i = 0; i < 50; i++) {
+            f.k3d.failNextCreate("image pull failed");
+        }
+        List<Integer> badRounds = new ArrayList<>();
+        List<Integer> goodRounds = new ArrayList<>();
+        AtomicInteger round = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            int n = round.incrementAndGet();
+            report.outcomes().forEach(o -> (o.name().equals("bad") ? badRounds : goodRounds).add(n));
+            if (n == 12) {
+                stop.set(true);
+            }
+        });
+
+        assertThat(badRounds).containsExactly(1, 2, 4, 8);
+        assertThat(goodRounds).hasSize(12);
+        assertThat(f.k3d.count("create bad")).isEqualTo(4);
+        assertThat(f.store.get("bad").lastError()).contains("image pull failed");
+    }
+
+    @Test
+    void stoppingFinishesTheEnvironmentInFlightAndAbandonsTheOnesNotStarted() {
+        for (String name : List.of("a", "b", "c")) {
+            f.store.create(Fixture.spec(name), f.allocator);
+        }
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withConcurrency(1));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        f.k3d.duringCreate(e -> {
+            entered.countDown();
+            Await.inside(gate);
+        });
+        List<ReconcileReport> reports = Collections.synchronizedList(new ArrayList<>());
+        Thread watcher = new Thread(() -> engine.watch(Duration.ofSeconds(30), stop, ProgressListener.NONE, reports::add));
+        watcher.start();
+        Await.latch(entered);
+
+        stop.set(true);          // what the CLI's SIGINT/SIGTERM handler does
+        gate.countDown();
+        Await.until("watch returned", () -> !watcher.isAlive());
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.outcomes())
+                .containsExactly(new Outcome("a", Action.CREATED, ActualState.RUNNING, null)));
+        assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.store.get("c").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.k3d.calls()).doesNotContain("create b", "create c");
+    }
+
+    @Test
+    void anInterruptedWatchReturnsBetweenRounds() {
+        f.store.create(Fixture.spec("a"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        AtomicInteger rounds = new AtomicInteger();
+        Thread watcher = new Thread(() -> engine.watch(Duration.ofSeconds(30), new AtomicBoolean(),
+                ProgressListener.NONE, r -> rounds.incrementAndGet()));
+        watcher.start();
+        Await.until("one round done", () -> rounds.get() == 1);
+
+        watcher.interrupt();
+        Await.until("watch returned", () -> !watcher.isAlive());
+
+        assertThat(rounds.get()).isEqualTo(1);
+        assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+}
