@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.security.SecureRandom;
 import java.util.Random;
+import java.util.regex.Pattern;
 
 /**
  * Replaces a file so that readers see the old bytes or the new ones, never a mix, and the new ones survive
@@ -84,9 +85,10 @@ public final class AtomicFileWriter {
     }
 
     private static void removeStaleTempFiles(Path file) {
+        // only this file's temp names: a file named envs.csv.bak has temps ".envs.csv.bak.X.tmp", not matched
+        Pattern mine = Pattern.compile(Pattern.quote(tempPrefix(file)) + "[0-9a-z]{1,13}\\.tmp");
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(),
-                p -> p.getFileName().toString().startsWith(tempPrefix(file))
-                        && p.getFileName().toString().endsWith(".tmp"))) {
+                p -> mine.matcher(p.getFileName().toString()).matches())) {
             for (Path p : stale) {
                 LOG.debug("removing {}, left by a writer that stopped before renaming it", p);
                 deleteQuietly(p);

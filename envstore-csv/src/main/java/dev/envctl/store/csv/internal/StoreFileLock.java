@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -91,6 +92,10 @@ public final class StoreFileLock implements AutoCloseable {
             closeQuietly(ch);
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot lock " + lockFile + ": "
                     + IoErrors.describe(e), e);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw new EnvctlException(ErrorCode.FAILURE, "the lock file " + lockFile + " is locked by other code "
+                    + "in this process, outside the CSV store; only the store may lock it");
         } catch (RuntimeException | Error e) {
             closeQuietly(ch);
             throw e;

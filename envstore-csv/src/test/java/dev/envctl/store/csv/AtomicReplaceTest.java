@@ -1,0 +1,86 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.store.csv.internal.CsvDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The file is replaced whole: readers see old or new bytes, never a mix; permissions and neighbours are kept. */
+class AtomicReplaceTest {
+    @TempDir
+    Path dir;
+
+    private final Allocator allocator = new Allocator(CsvWriterMain.widePolicy());
+
+    @Test
+    void readersWithoutTheLockAlwaysSeeACompleteFileWhileAWriterAppends() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Future<Integer> reader = pool.submit(() -> {
+                int reads = 0;
+                int lastRows = 0;
+                while (writing.get()) {
+                    byte[] bytes = Files.readAllBytes(file);
+                    assertThat(bytes[bytes.length - 1]).as("file ends with a complete line").isEqualTo((byte) '\n');
+                    int rows = CsvDocument.parse(file, bytes).environments().size();
+                    assertThat(rows).as("rows never go back").isGreaterThanOrEqualTo(lastRows);
+                    lastRows = rows;
+                    reads++;
+                }
+                return reads;
+            });
+            Future<?> writer = pool.submit(() -> {
+                try {
+                    for (int i = 0; i < 150; i++) {
+                        store.create(EnvironmentSpec.of("e" + i, "k3d"), allocator);
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                return null;
+            });
+            writer.get(2, TimeUnit.MINUTES);
+            assertThat(reader.get(2, TimeUnit.MINUTES)).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void keepsTheFilePermissions() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+            store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void removesTempFilesLeftByDeadWritersOfThisFileOnly() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        Path stale = Files.writeString(dir.resolve(".envs.csv.1x2y3z.tmp"), "half a fi");
+        Path neighbours = Files.writeString(dir.resolve(".envs.csv.bak.1x2y3z.tmp"), "another store's");
+        Path unrelated = Files.writeString(dir.resolve("envs.csv.tmp"), "a user's file");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        }
+        assertThat(stale).doesNotExist();
+        assertThat(neighbours).exists();
+        assertThat(unrelated).exists();
+    }
+}
