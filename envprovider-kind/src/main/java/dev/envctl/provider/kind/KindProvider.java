@@ -1,0 +1,230 @@
+package dev.envctl.provider.kind;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandResult;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.provider.kind.internal.CreateFailure;
+import dev.envctl.provider.kind.internal.DockerNetworks;
+import dev.envctl.provider.kind.internal.KindClusterList;
+import dev.envctl.provider.kind.internal.KindClusterOptions;
+import dev.envctl.provider.kind.internal.KindCommands;
+import dev.envctl.provider.kind.internal.KindConfig;
+import dev.envctl.provider.kind.internal.KindSettings;
+import dev.envctl.provider.kind.internal.KindVersion;
+import dev.envctl.provider.kind.internal.Tools;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Makes kind clusters: {@code kind create cluster --name NAME --config -} with the config of
+ * {@link #renderConfig} on stdin. An environment with a subnet gets a Docker network of its own
+ * ({@code kind-NAME-net}, made by envctl with that subnet, named to kind in {@code KIND_EXPERIMENTAL_DOCKER_NETWORK}
+ * and removed on delete); one without uses kind's shared network {@code kind} (the variable is set empty, so a
+ * value in the user's environment does not leak in). A create that fails after it started removes the half-made
+ * cluster and the network it made, unless the cluster existed before (a name collision). Obtain it from
+ * {@link KindProviderFactory}. Thread-safe; holds no state besides its settings.
+ */
+public final class KindProvider implements ClusterProvider {
+    /** The provider id, and the {@code provider} of the environments it makes. */
+    public static final String ID = "kind";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KindProvider.class);
+    private static final String INSTALL = "https://kind.sigs.k8s.io/docs/user/quick-start/#installation";
+    private static final String DOCKER_INSTALL = "https://docs.docker.com/engine/install/";
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KindSettings settings;
+    private final Tools tools;
+    private final DockerNetworks networks;
+
+    KindProvider(KindSettings settings, Map<String, String> environment) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.tools = new Tools(environment);
+        this.networks = new DockerNetworks(tools, settings.timeout());
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** The kind config {@link #create} passes on stdin, for {@code --dry-run}. */
+    public String renderConfig(Environment env) {
+        return KindConfig.render(env, settings.listenAddress(), KindClusterOptions.of(settings, env).image());
+    }
+
+    /** The variables {@link #create} sets for kind: {@code KIND_EXPERIMENTAL_DOCKER_NETWORK}, for {@code --dry-run}. */
+    public Map<String, String> createEnvironment(Environment env) {
+        return Map.of(KindCommands.NETWORK_VARIABLE,
+                env.subnet() != null ? KindCommands.dedicatedNetwork(env.name()) : "");
+    }
+
+    @Override
+    public void create(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        KindClusterOptions options = KindClusterOptions.of(settings, env);
+        String config = renderConfig(env);
+        Path kind = kind();
+        Path docker = env.subnet() != null ? docker() : null;
+        p.step(env.name(), "creating kind cluster " + env.name());
+        boolean existed = names().contains(env.name());
+        boolean ownNetwork = false;
+        if (!existed && docker != null) {
+            networks.createDedicated(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
+            ownNetwork = true;
+        }
+        try {
+            tools.runChecked(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
+                    options.timeout(), env.name(), p);
+        } catch (EnvctlException e) {
+            throw cleanUp(env, kind, docker, e, existed, ownNetwork, p);
+        }
+        LOG.debug("created kind cluster {}", env.name());
+    }
+
+    private EnvctlException cleanUp(Environment env, Path kind, Path docker, EnvctlException failure, boolean existed,
+                                    boolean ownNetwork, ProgressListener p) {
+        CreateFailure f = new CreateFailure("could not create kind cluster '" + env.name() + "'", failure);
+        String message = String.valueOf(failure.getMessage());
+        if (existed || message.contains("already exist for a cluster with the name")) {
+            f.leftUntouched();
+            return f.toException();
+        }
+        p.step(env.name(), "create failed; removing what it made");
+        f.attempt(() -> tools.runChecked(KindCommands.delete(kind.toString(), env.name()), Map.of(), null,
+                settings.timeout(), env.name(), p), "kind delete cluster --name " + env.name());
+        if (ownNetwork) {
+            String network = KindCommands.dedicatedNetwork(env.name());
+            f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
+        }
+        return f.toException();
+    }
+
+    @Override
+    public void delete(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        Path kind = kind();
+        Path docker = env.subnet() != null ? docker() : null;
+        p.step(env.name(), "deleting kind cluster " + env.name());
+        tools.runChecked(KindCommands.delete(kind.toString(), env.name()), Map.of(), null, settings.timeout(),
+                env.name(), p);
+        if (docker != null) {
+            networks.remove(docker, KindCommands.dedicatedNetwork(env.name()), env.name(), p);
+        }
+        LOG.debug("deleted kind cluster {}", env.name());
+    }
+
+    @Override
+    public List<ClusterStatus> list() {
+        List<String> names = names();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        CommandResult nodes = tools.runChecked(KindCommands.nodeStates(docker().toString()), Map.of(), null,
+                settings.timeout(), "", ProgressListener.NONE);
+        return KindClusterList.statuses(ID, names, nodes.stdout());
+    }
+
+    private List<String> names() {
+        CommandResult r = tools.runChecked(KindCommands.getClusters(kind().toString()), Map.of(), null,
+                settings.timeout(), "", ProgressListener.NONE);
+        return KindClusterList.names(r.stdout());
+    }
+
+    @Override
+    public String version() {
+        String kind = kind().toString();
+        CommandResult r = tools.runChecked(KindCommands.version(kind), Map.of(), null, settings.timeout(), "",
+                ProgressListener.NONE);
+        return KindVersion.parse(r.stdoutText()).orElseThrow(() -> new EnvctlException(ErrorCode.PROVIDER_FAILED,
+                "could not read the version from 'kind version', which printed: "
+                        + r.stdoutText().replace('\n', ' ') + "; check that " + kind + " is kind"));
+    }
+
+    @Override
+    public List<PrerequisiteCheck> checkPrerequisites() {
+        List<PrerequisiteCheck> checks = new ArrayList<>();
+        Optional<Path> kind = tools.find(settings.binary());
+        if (kind.isEmpty()) {
+            checks.add(PrerequisiteCheck.fail("kind", Tools.missing(ID, KindSettings.BINARY, settings.binary(),
+                    INSTALL), "install kind: " + INSTALL));
+        } else {
+            try {
+                checks.add(PrerequisiteCheck.pass("kind", "kind " + version() + " at " + kind.get()));
+            } catch (RuntimeException e) {
+                checks.add(PrerequisiteCheck.fail("kind", e.getMessage(), "check that " + kind.get()
+                        + " is kind and runs"));
+            }
+        }
+        checks.add(dockerCheck());
+        return checks;
+    }
+
+    private PrerequisiteCheck dockerCheck() {
+        Optional<Path> docker = tools.find(settings.dockerBinary());
+        if (docker.isEmpty()) {
+            return PrerequisiteCheck.fail("docker", Tools.missing(ID, KindSettings.DOCKER_BINARY,
+                    settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
+        }
+        try {
+            Duration t = settings.timeout().compareTo(CHECK_TIMEOUT) < 0 ? settings.timeout() : CHECK_TIMEOUT;
+            CommandResult r = tools.run(List.of(docker.get().toString(), "info", "--format", "{{.ServerVersion}}"),
+                    Map.of(), null, t, "", ProgressListener.NONE);
+            if (r.succeeded() && !r.stdoutText().isBlank()) {
+                return PrerequisiteCheck.pass("docker", "Docker " + r.stdoutText().strip() + " answers (docker info)");
+            }
+            return PrerequisiteCheck.fail("docker", "docker info failed (exit code " + r.exitCode() + "): "
+                    + r.stderrTail(3), "start Docker, or check DOCKER_HOST and access to the Docker socket");
+        } catch (RuntimeException e) {
+            return PrerequisiteCheck.fail("docker", e.getMessage(), "start Docker, or check DOCKER_HOST");
+        }
+    }
+
+    /**
+     * The network create (with a subnet) and {@code kind create cluster --name NAME --config -}; the create runs
+     * with {@link #createEnvironment} and reads {@link #renderConfig} on stdin.
+     */
+    @Override
+    public List<List<String>> planCreate(Environment env) {
+        renderConfig(env);
+        List<List<String>> plan = new ArrayList<>();
+        if (env.subnet() != null) {
+            plan.add(DockerNetworks.createArgv(tools.display(settings.dockerBinary()),
+                    KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name()));
+        }
+        plan.add(KindCommands.create(tools.display(settings.binary()), env.name()));
+        return List.copyOf(plan);
+    }
+
+    @Override
+    public List<List<String>> planDelete(Environment env) {
+        List<List<String>> plan = new ArrayList<>();
+        plan.add(KindCommands.delete(tools.display(settings.binary()), env.name()));
+        if (env.subnet() != null) {
+            plan.add(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
+                    KindCommands.dedicatedNetwork(env.name())));
+        }
+        return List.copyOf(plan);
+    }
+
+    private Path kind() {
+        return tools.require(ID, KindSettings.BINARY, settings.binary(), INSTALL);
+    }
+
+    private Path docker() {
+        return tools.require(ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), DOCKER_INSTALL);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.envctl.provider.kind.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandFailedException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects what happened while cleaning up after a failed create, and turns the original failure into the one
+ * error the caller sees: the tool's message, then what was removed or what could not be and how to remove it.
+ */
+public final class CreateFailure {
+    private final String what;
+    private final EnvctlException failure;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> leftovers = new ArrayList<>();
+    private final List<Throwable> suppressed = new ArrayList<>();
+    private boolean untouched;
+
+    /** @param what such as "could not create kind cluster 'dev'" */
+    public CreateFailure(String what, EnvctlException failure) {
+        this.what = what;
+        this.failure = failure;
+    }
+
+    /** Runs one cleanup step; a failure is recorded with the command that removes the leftover by hand. */
+    public void attempt(Runnable step, String byHand) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            problems.add(e.getMessage());
+            leftovers.add(byHand);
+            suppressed.add(e);
+        }
+    }
+
+    /** Nothing was cleaned up because the cluster existed before this create (a name collision). */
+    public void leftUntouched() {
+        untouched = true;
+    }
+
+    public EnvctlException toException() {
+        String outcome;
+        if (untouched) {
+            outcome = "a cluster of that name existed before, so envctl removed nothing";
+        } else if (problems.isEmpty()) {
+            outcome = "envctl removed what this create had made";
+        } else {
+            outcome = "cleanup failed too: " + String.join("; ", problems) + "; remove the leftovers by hand: "
+                    + String.join(" && ", leftovers);
+        }
+        String message = what + ": " + failure.getMessage() + "; " + outcome;
+        EnvctlException e = failure instanceof CommandFailedException c
+                ? new CommandFailedException(ErrorCode.PROVIDER_FAILED, message, c.argv(), c.exitValue(),
+                c.stderrTail(), c.timedOut(), failure)
+                : new EnvctlException(ErrorCode.PROVIDER_FAILED, message, failure);
+        suppressed.forEach(e::addSuppressed);
+        return e;
+    }
+}

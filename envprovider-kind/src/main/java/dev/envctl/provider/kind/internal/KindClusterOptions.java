@@ -1,0 +1,33 @@
+package dev.envctl.provider.kind.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What one cluster is made with: the provider settings, overridden by the options {@code image}, {@code timeout}. */
+public record KindClusterOptions(String image, Duration timeout) {
+
+    /** The option keys an environment of this provider may carry. */
+    public static final Set<String> KEYS = Set.of(KindSettings.IMAGE, KindSettings.TIMEOUT);
+
+    /** The options for {@code env}; an unknown option key or a bad value is INVALID_INPUT. */
+    public static KindClusterOptions of(KindSettings settings, Environment env) {
+        Map<String, String> o = env.options();
+        Set<String> unknown = new TreeSet<>(o.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw EnvctlException.invalid("environment " + env.name() + " has option(s) " + unknown + " that kind "
+                    + "does not know; allowed: " + new TreeSet<>(KEYS));
+        }
+        String what = "option %s of environment " + env.name();
+        return new KindClusterOptions(
+                o.containsKey(KindSettings.IMAGE) ? KindSettings.image(what.formatted(KindSettings.IMAGE),
+                        o.get(KindSettings.IMAGE)) : settings.image(),
+                o.containsKey(KindSettings.TIMEOUT) ? Durations.parse(what.formatted(KindSettings.TIMEOUT),
+                        o.get(KindSettings.TIMEOUT)) : settings.timeout());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.envctl.provider.kind.internal;
+
+import java.util.List;
+
+/** The argv of every kind command the provider runs, and the docker query of node states. Pure functions. */
+public final class KindCommands {
+    /** The label kind puts on every node container, with the cluster name as its value. */
+    public static final String CLUSTER_LABEL = "io.x-k8s.kind.cluster";
+    /** The variable that makes kind use a pre-created Docker network instead of its shared network "kind". */
+    public static final String NETWORK_VARIABLE = "KIND_EXPERIMENTAL_DOCKER_NETWORK";
+
+    private KindCommands() {
+    }
+
+    /** The Docker network envctl makes for an environment with its own subnet. */
+    public static String dedicatedNetwork(String environment) {
+        return "kind-" + environment + "-net";
+    }
+
+    /** {@code kind create cluster --name NAME --config -}: the config comes on stdin. */
+    public static List<String> create(String kind, String name) {
+        return List.of(kind, "create", "cluster", "--name", name, "--config", "-");
+    }
+
+    public static List<String> delete(String kind, String name) {
+        return List.of(kind, "delete", "cluster", "--name", name);
+    }
+
+    public static List<String> getClusters(String kind) {
+        return List.of(kind, "get", "clusters");
+    }
+
+    public static List<String> version(String kind) {
+        return List.of(kind, "version");
+    }
+
+    /** Every kind node container with its cluster and state, one "CLUSTER STATE" line each. */
+    public static List<String> nodeStates(String docker) {
+        return List.of(docker, "ps", "-a", "--filter", "label=" + CLUSTER_LABEL, "--format",
+                "{{.Label \"" + CLUSTER_LABEL + "\"}} {{.State}}");
+    }
+}

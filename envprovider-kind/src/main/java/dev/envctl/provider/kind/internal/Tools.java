@@ -1,0 +1,85 @@
+package dev.envctl.provider.kind.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandResult;
+import dev.envctl.core.exec.CommandRunner;
+import dev.envctl.core.exec.CommandSpec;
+import dev.envctl.core.exec.Executables;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds tools on the {@code PATH} of a given environment and runs them through core's {@link CommandRunner}
+ * with that environment, so a caller (or a test) decides which {@code PATH} the tools come from without
+ * changing this JVM's environment. Thread-safe; immutable.
+ */
+public final class Tools {
+    private final CommandRunner runner = new CommandRunner();
+    private final Map<String, String> environment;
+
+    /** @param environment the process environment the tools see; its {@code PATH} is searched for them */
+    public Tools(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The executable {@code binary} names (a path, or a name looked up on {@code PATH}). */
+    public Optional<Path> find(String binary) {
+        return Executables.find(binary, environment.get("PATH"));
+    }
+
+    /**
+     * The executable {@code binary} names, or a PROVIDER_FAILED error that names it and says how to get it.
+     *
+     * @param setting the provider setting that chooses the binary, such as {@code binary}
+     * @param install how to install the tool, such as a URL
+     */
+    public Path require(String provider, String setting, String binary, String install) {
+        return find(binary).orElseThrow(() -> new EnvctlException(ErrorCode.PROVIDER_FAILED, missing(provider,
+                setting, binary, install)));
+    }
+
+    /** The one-line message for a tool that cannot be found. */
+    public static String missing(String provider, String setting, String binary, String install) {
+        String where = binary.contains("/") ? "'" + binary + "' does not exist or is not executable"
+                : "no executable '" + binary + "' on PATH";
+        return binary + " not found: " + where + "; install it (" + install + ") or set the " + provider
+                + " provider setting '" + setting + "' to its path";
+    }
+
+    /** argv with {@code binary} resolved when it can be, else as given (for plans). */
+    public String display(String binary) {
+        return find(binary).map(Path::toString).orElse(binary);
+    }
+
+    /** Runs argv and returns its result whatever the exit code; a timeout or a start failure throws. */
+    public CommandResult run(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout,
+                             String environmentName, ProgressListener progress) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(extraEnv);
+        CommandSpec spec = new CommandSpec(argv, env, stdin, timeout, null);
+        return runner.run(spec, listener(environmentName, progress));
+    }
+
+    /** Runs argv and returns its result if it exited 0; otherwise throws naming it with the tail of stderr. */
+    public CommandResult runChecked(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout,
+                                    String environmentName, ProgressListener progress) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(extraEnv);
+        CommandSpec spec = new CommandSpec(argv, env, stdin, timeout, null);
+        return runner.runChecked(spec, listener(environmentName, progress));
+    }
+
+    private static CommandRunner.LineListener listener(String environmentName, ProgressListener progress) {
+        if (progress == null || progress == ProgressListener.NONE) {
+            return null;
+        }
+        return (line, stderr) -> progress.output(environmentName, line, stderr);
+    }
+}

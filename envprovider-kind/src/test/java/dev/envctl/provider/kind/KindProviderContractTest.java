@@ -1,0 +1,44 @@
+package dev.envctl.provider.kind;
+
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.testing.ClusterProviderContract;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The provider contract from core's test-jar, run by the real kind provider against stand-in tools. */
+class KindProviderContractTest extends ClusterProviderContract {
+    @TempDir
+    Path dir;
+
+    private StandIns tools;
+    private ClusterProvider provider;
+
+    @BeforeEach
+    void standIns() {
+        tools = new StandIns(dir, "kind", "docker");
+        provider = new KindProviderFactory().create(Map.of(), tools.environment());
+    }
+
+    @Override
+    protected ClusterProvider provider() {
+        return provider;
+    }
+
+    @Override
+    protected void failNextCreate(String message) {
+        tools.flag("kind-fail-next-create", message);
+    }
+
+    /**
+     * What a dry run shows of a create: the argv lists and the config kind reads on stdin, which is where kind
+     * takes its host ports (kind has no port flags). Not yet called: the contract's
+     * planNamesEveryHostPortExplicitly reads only planCreate's argv, so it fails for kind until the contract
+     * gains this hook (requested from the coordinator); with the hook this method overrides it unchanged.
+     */
+    protected String planText(ClusterProvider p, dev.envctl.core.Environment environment) {
+        return p.planCreate(environment) + "\n" + ((KindProvider) p).renderConfig(environment);
+    }
+}

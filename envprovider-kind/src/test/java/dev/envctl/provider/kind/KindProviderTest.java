@@ -1,0 +1,334 @@
+package dev.envctl.provider.kind;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+/** The kind provider driving stand-in kind and docker executables; asserts the exact commands and config. */
+class KindProviderTest {
+    private static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+    private static final Cidr SUBNET = Cidr.parse("10.102.0.0/16");
+    private static final String NETWORK_VARIABLE = "KIND_EXPERIMENTAL_DOCKER_NETWORK";
+    private static final String CONFIG = """
+            kind: Cluster
+            apiVersion: kind.x-k8s.io/v1alpha4
+            networking:
+              apiServerPort: 26443
+            nodes:
+            - role: control-plane
+              extraPortMappings:
+              - containerPort: 80
+                hostPort: 18091
+                listenAddress: 0.0.0.0
+                protocol: TCP
+              - containerPort: 443
+                hostPort: 18444
+                listenAddress: 0.0.0.0
+                protocol: TCP
+            """;
+
+    @TempDir
+    Path dir;
+
+    private StandIns tools;
+    private KindProvider provider;
+    private String kind;
+    private String docker;
+
+    @BeforeEach
+    void standIns() {
+        tools = new StandIns(dir, "kind", "docker");
+        provider = provider(Map.of());
+        kind = tools.tool("kind").toString();
+        docker = tools.tool("docker").toString();
+    }
+
+    private KindProvider provider(Map<String, String> settings) {
+        return new KindProviderFactory().create(settings, tools.environment());
+    }
+
+    static Environment env(String name, Cidr subnet, Map<String, String> options) {
+        return new Environment(name, "kind", subnet, new HostPorts(18091, 18444, 19002, 26443), 30080, Map.of(),
+                options, DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);
+    }
+
+    private List<String> createArgv(String name) {
+        return List.of(kind, "create", "cluster", "--name", name, "--config", "-");
+    }
+
+    @Test
+    void createWithoutSubnetPassesTheGeneratedConfigOnStdinAndUsesKindsSharedNetwork() {
+        Environment dev = env("dev", null, Map.of());
+
+        provider.create(dev, ProgressListener.NONE);
+
+        assertThat(tools.calls()).containsExactly(List.of("kind", "get", "clusters"),
+                List.of("kind", "create", "cluster", "--name", "dev", "--config", "-"));
+        assertThat(tools.argv("kind").get(1)).isEqualTo(createArgv("dev"));
+        assertThat(tools.read("kind-create.stdin")).isEqualTo(CONFIG);
+        assertThat(provider.renderConfig(dev)).isEqualTo(CONFIG);
+        assertThat(tools.environmentLog()).containsExactly("kind " + NETWORK_VARIABLE + "=<unset>",
+                "kind " + NETWORK_VARIABLE + "=");
+        assertThat(provider.createEnvironment(dev)).isEqualTo(Map.of(NETWORK_VARIABLE, ""));
+        assertThat(provider.planCreate(dev)).containsExactly(createArgv("dev"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
+        assertThat(tools.calls()).endsWith(List.of("docker", "ps", "-a", "--filter", "label=io.x-k8s.kind.cluster",
+                "--format", "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}}"));
+    }
+
+    @Test
+    void createWithSubnetPreCreatesTheNetworkPointsKindAtItAndDeleteRemovesIt() {
+        Environment sub = env("sub", SUBNET, Map.of());
+        List<String> network = List.of(docker, "network", "create", "--subnet", "10.102.0.0/16", "--label",
+                "dev.envctl.environment=sub", "kind-sub-net");
+
+        provider.create(sub, ProgressListener.NONE);
+
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1)).containsExactly("kind get",
+                "docker network", "kind create");
+        assertThat(tools.argv("docker")).containsExactly(network);
+        assertThat(tools.environmentLog()).last().isEqualTo("kind " + NETWORK_VARIABLE + "=kind-sub-net");
+        assertThat(provider.createEnvironment(sub)).isEqualTo(Map.of(NETWORK_VARIABLE, "kind-sub-net"));
+        assertThat(provider.planCreate(sub)).containsExactly(network, createArgv("sub"));
+        assertThat(tools.read("networks/kind-sub-net")).startsWith("10.102.0.0/16\n");
+
+        tools.forgetCalls();
+        provider.delete(sub, ProgressListener.NONE);
+
+        List<List<String>> deleted = List.of(List.of(kind, "delete", "cluster", "--name", "sub"),
+                List.of(docker, "network", "rm", "kind-sub-net"));
+        assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("kind", "docker");
+        assertThat(tools.argv("kind")).containsExactly(deleted.get(0));
+        assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
+        assertThat(provider.planDelete(sub)).isEqualTo(deleted);
+        assertThat(tools.has("networks/kind-sub-net")).isFalse();
+        assertThat(provider.list()).isEmpty();
+    }
+
+    @Test
+    void listenAddressAndImageComeFromSettingsAndTheImageOptionOverridesThem() {
+        KindProvider p = provider(Map.of("listen-address", "127.0.0.1", "image", "kindest/node:v1.31.4"));
+        Environment e = env("img", null, Map.of("image", "kindest/node:v1.32.2"));
+
+        p.create(e, ProgressListener.NONE);
+
+        assertThat(tools.read("kind-create.stdin")).isEqualTo("""
+                kind: Cluster
+                apiVersion: kind.x-k8s.io/v1alpha4
+                networking:
+                  apiServerPort: 26443
+                nodes:
+                - role: control-plane
+                  image: kindest/node:v1.32.2
+                  extraPortMappings:
+                  - containerPort: 80
+                    hostPort: 18091
+                    listenAddress: 127.0.0.1
+                    protocol: TCP
+                  - containerPort: 443
+                    hostPort: 18444
+                    listenAddress: 127.0.0.1
+                    protocol: TCP
+                """);
+        assertThat(p.renderConfig(env("other", null, Map.of()))).contains("  image: kindest/node:v1.31.4\n");
+    }
+
+    @Test
+    void nameCollisionSurfacesTheToolsErrorAndLeavesTheExistingClusterAndNetwork() {
+        provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        assertThatThrownBy(() -> provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("ERROR: failed to create cluster: node(s) already exist for a cluster with the "
+                        + "name \"dev\"")
+                .hasMessageContaining("existed before, so envctl removed nothing")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1)).containsExactly("kind get",
+                "kind create");
+        assertThat(tools.has("kind/dev")).isTrue();
+        assertThat(tools.has("networks/kind-dev-net")).isTrue();
+    }
+
+    @Test
+    void toolFailureMidCreateRemovesTheHalfMadeClusterAndItsNetwork() {
+        tools.flag("kind-fail-next-create", "Bind for 0.0.0.0:18091 failed: port is already allocated");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("could not create kind cluster 'sub': ")
+                .hasMessageContaining("ERROR: failed to create cluster: failed to init node with kubeadm: Bind for "
+                        + "0.0.0.0:18091 failed: port is already allocated")
+                .hasMessageEndingWith("envctl removed what this create had made")
+                .satisfies(e -> {
+                    CommandFailedException c = (CommandFailedException) e;
+                    assertThat(c.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(c.argv()).isEqualTo(createArgv("sub"));
+                    assertThat(c.getMessage()).doesNotContain("\n");
+                });
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).containsExactly(
+                "kind get clusters", "docker network create", "kind create cluster", "kind delete cluster",
+                "docker network rm");
+        assertThat(tools.has("kind/sub")).isFalse();
+        assertThat(tools.has("networks/kind-sub-net")).isFalse();
+    }
+
+    @Test
+    void whenCleanupFailsTooTheErrorReportsBothAndHowToRemoveTheLeftovers() {
+        tools.flag("kind-fail-next-create", "boom");
+        tools.flag("kind-fail-delete");
+        tools.flag("docker-fail-network-rm");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("failed to init node with kubeadm: boom")
+                .hasMessageContaining("cleanup failed too: ")
+                .hasMessageContaining("ERROR: failed to delete cluster \"sub\": failed to delete nodes")
+                .hasMessageContaining("has active endpoints")
+                .hasMessageEndingWith("remove the leftovers by hand: kind delete cluster --name sub && docker network "
+                        + "rm kind-sub-net")
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "kind", false, "nodes 0/1 running"));
+    }
+
+    @Test
+    void aHangingCreateIsKilledAtTheTimeoutAndCleanedUp() {
+        KindProvider p = provider(Map.of("timeout", "3s"));
+        tools.flag("kind-hang-next-create");
+
+        assertThatThrownBy(() -> p.create(env("slow", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("timed out after 3 s and was killed")
+                .hasMessageEndingWith("envctl removed what this create had made")
+                .satisfies(e -> assertThat(((CommandFailedException) e).timedOut()).isTrue());
+
+        long pid = Long.parseLong(tools.read("kind-hang.pid").strip());
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+        assertThat(tools.calls()).contains(List.of("kind", "delete", "cluster", "--name", "slow"));
+        assertThat(p.list()).isEmpty();
+    }
+
+    @Test
+    void aMissingBinaryIsAProviderErrorNamingItAndHowToInstallIt(@TempDir Path empty) {
+        KindProvider p = new KindProviderFactory().create(Map.of(), Map.of("PATH", empty.toString()));
+
+        assertThatThrownBy(() -> p.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessage("kind not found: no executable 'kind' on PATH; install it (https://kind.sigs.k8s.io/docs/"
+                        + "user/quick-start/#installation) or set the kind provider setting 'binary' to its path")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThatThrownBy(p::version).hasMessageStartingWith("kind not found");
+        assertThat(p.checkPrerequisites()).extracting(PrerequisiteCheck::name, PrerequisiteCheck::status)
+                .containsExactly(tuple("kind", PrerequisiteCheck.Status.FAIL),
+                        tuple("docker", PrerequisiteCheck.Status.FAIL));
+
+        KindProvider noDocker = provider(Map.of("docker-binary", "/opt/none/docker"));
+        assertThatThrownBy(() -> noDocker.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageStartingWith("/opt/none/docker not found: '/opt/none/docker' does not exist or is not "
+                        + "executable")
+                .hasMessageContaining("setting 'docker-binary'");
+        assertThat(tools.calls()).isEmpty();
+    }
+
+    @Test
+    void unparsableListOutputIsAProviderErrorAndStopsCreateBeforeItMakesAnything() {
+        tools.flag("kind-list-garbage", "Usage:\n  kind get clusters [flags]\n");
+
+        assertThatThrownBy(provider::list)
+                .isInstanceOf(EnvctlException.class)
+                .hasMessage("could not read the output of 'kind get clusters': line 'Usage:' is not a cluster name; "
+                        + "check that the kind binary is kind")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
+
+        tools.forgetCalls();
+        assertThatThrownBy(() -> provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("kind get clusters");
+        assertThat(tools.calls()).containsExactly(List.of("kind", "get", "clusters"));
+    }
+
+    @Test
+    void deleteOfAMissingClusterSucceeds() {
+        provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).containsExactly(List.of("kind", "delete", "cluster", "--name", "ghost"),
+                List.of("docker", "network", "rm", "kind-ghost-net"));
+    }
+
+    @Test
+    void listWithNoClustersReadsKindsMessageOnStderrAsEmpty() {
+        assertThat(provider.list()).isEmpty();
+        assertThat(tools.calls()).containsExactly(List.of("kind", "get", "clusters"));
+    }
+
+    @Test
+    void versionAndPrerequisites() {
+        assertThat(provider.version()).isEqualTo("v0.27.0");
+        assertThat(provider.checkPrerequisites()).containsExactly(
+                PrerequisiteCheck.pass("kind", "kind v0.27.0 at " + kind),
+                PrerequisiteCheck.pass("docker", "Docker 27.3.1 answers (docker info)"));
+
+        tools.flag("docker-down");
+        assertThat(provider.checkPrerequisites().get(1)).satisfies(c -> {
+            assertThat(c.status()).isEqualTo(PrerequisiteCheck.Status.FAIL);
+            assertThat(c.detail()).contains("Cannot connect to the Docker daemon");
+        });
+    }
+
+    @Test
+    void progressReceivesStepsAndKindsStderrLines() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                seen.add("step " + environment + ": " + message);
+            }
+
+            @Override
+            public void output(String environment, String line, boolean stderr) {
+                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
+            }
+        };
+        provider.create(env("dev", null, Map.of()), listener);
+
+        assertThat(seen).contains("step dev: creating kind cluster dev", "err dev: Creating cluster \"dev\" ...",
+                "err dev:  ✓ Starting control-plane 🕹️", "err dev: Set kubectl context to \"kind-dev\"");
+    }
+
+    @Test
+    void anEnvironmentWithoutAnHttpPortOrWithAnUnknownOptionIsRefusedBeforeAnythingRuns() {
+        Environment noHttp = new Environment("old", "kind", null, new HostPorts(null, 18444, 19002, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);
+        assertThatThrownBy(() -> provider.create(noHttp, ProgressListener.NONE))
+                .hasMessageContaining("environment old has no http port")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("servers", "3"))))
+                .hasMessage("environment dev has option(s) [servers] that kind does not know; allowed: [image, "
+                        + "timeout]");
+        assertThat(tools.calls()).isEmpty();
+    }
+}

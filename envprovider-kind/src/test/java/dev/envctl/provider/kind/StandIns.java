@@ -1,0 +1,131 @@
+package dev.envctl.provider.kind;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stand-in {@code kind} and {@code docker} executables (bash scripts from {@code src/test/resources/standins})
+ * copied into {@code DIR/bin}, with their state in {@code DIR/state}. {@link #environment()} is this process's
+ * environment with {@code DIR/bin} first on {@code PATH}; the JVM's own environment is not changed.
+ */
+final class StandIns {
+    final Path bin;
+    final Path state;
+
+    StandIns(Path dir, String... tools) {
+        bin = dir.resolve("bin");
+        state = dir.resolve("state");
+        try {
+            Files.createDirectories(bin);
+            Files.createDirectories(state);
+            for (String tool : tools) {
+                Path target = bin.resolve(tool);
+                try (InputStream in = StandIns.class.getResourceAsStream("/standins/" + tool)) {
+                    Files.copy(in, target);
+                }
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This process's environment with the stand-ins first on PATH. */
+    Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        return env;
+    }
+
+    Path tool(String name) {
+        return bin.resolve(name);
+    }
+
+    /** Every call so far, in order: the tool's name, then its arguments. */
+    List<List<String>> calls() {
+        return lines("calls.log").stream().map(l -> List.of(l.split("\u001f", -1))).toList();
+    }
+
+    /** The calls of {@code tool}, as argv with the stand-in's absolute path first (what the provider ran). */
+    List<List<String>> argv(String tool) {
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> call : calls()) {
+            if (call.get(0).equals(tool)) {
+                List<String> argv = new ArrayList<>(call);
+                argv.set(0, tool(tool).toString());
+                out.add(argv);
+            }
+        }
+        return out;
+    }
+
+    /** Lines "tool 0x1f VAR=value" the stand-ins recorded, one per call. */
+    List<String> environmentLog() {
+        return lines("env.log").stream().map(l -> l.replace('\u001f', ' ')).toList();
+    }
+
+    void forgetCalls() {
+        delete("calls.log");
+        delete("env.log");
+    }
+
+    void flag(String name) {
+        flag(name, "");
+    }
+
+    void flag(String name, String content) {
+        write(state.resolve(name), content);
+    }
+
+    boolean has(String relative) {
+        return Files.exists(state.resolve(relative));
+    }
+
+    String read(String relative) {
+        try {
+            return Files.readString(state.resolve(relative), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> lines(String file) {
+        Path p = state.resolve(file);
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(Files.readString(p, StandardCharsets.UTF_8).split("\n"))
+                    .filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void delete(String file) {
+        try {
+            Files.deleteIfExists(state.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path p, String content) {
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
