@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Names in {@code skipNames} and names the target already has are skipped, so running it twice changes
  * nothing. Before writing anything it checks every remaining row against the target's rows and against the
- * rows before it: if any port or subnet would be held twice, it writes nothing, reports each conflicting row
+ * source rows before it (conflicting or not, so fixing one conflict does not reveal another): if any port or subnet would be held twice, it writes nothing, reports each conflicting row
  * as failed and the others as skipped ("nothing written"). A row the target still rejects while writing
  * (someone wrote meanwhile) is failed and the others proceed. Rows are taken in name order.
  */
@@ -49,7 +49,6 @@ public final class StoreMigration {
             } else {
                 try {
                     Allocator.requireFree(e, held);
-                    held.add(e);
                     candidates.add(e);
                     rows.add(null);
                 } catch (EnvctlException conflict) {
@@ -57,6 +56,7 @@ public final class StoreMigration {
                     rows.add(new MigrationReport.Row(e.name(), MigrationReport.FAILED, "would break the target's "
                             + "invariants: " + conflict.getMessage()));
                 }
+                held.add(e); // later rows are checked against this one too, conflicting or not
             }
         }
         List<MigrationReport.Row> done = new ArrayList<>();

@@ -1,0 +1,102 @@
+package dev.envctl.core.fallback;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FallbackStoreTest {
+    private final InMemoryEnvironmentStore pg = new InMemoryEnvironmentStore();
+    private final InMemoryEnvironmentStore csv = new InMemoryEnvironmentStore();
+    private final Allocator allocator = new Allocator(AllocationPolicy.defaults());
+
+    @Test
+    void readsComeFromThePrimaryWhileItIsUp() {
+        pg.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        csv.create(EnvironmentSpec.of("old", "k3d"), allocator);
+        FallbackStore store = new FallbackStore(pg, csv, false);
+
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+        assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    @Test
+    void readsFallBackWhenThePrimaryIsDownAndSayTheDataMayBeStale() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        pg.setAvailable(false);
+
+        assertThat(store.find("dev")).isPresent();
+        assertThat(store.lastReadWasStale()).isTrue();
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+        assertThat(store.health().available()).isFalse();
+        assertThat(store.health().detail()).contains("reads served from the fallback");
+
+        pg.setAvailable(true);
+        store.find("dev");
+        assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    @Test
+    void writesFailWhileThePrimaryIsDownAndTouchNeitherStore() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        pg.setAvailable(false);
+
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    @Test
+    void inMirrorModeEveryWriteIsRepeatedOnTheFallback() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        Environment created = store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        assertThat(csv.get("dev")).isEqualTo(created);
+
+        Environment running = store.update(created.withActualState(ActualState.RUNNING, null), created.version());
+        assertThat(csv.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(csv.get("dev").ports()).isEqualTo(running.ports());
+
+        store.delete("dev", running.version());
+        assertThat(pg.find("dev")).isEmpty();
+        assertThat(csv.find("dev")).isEmpty();
+    }
+
+    @Test
+    void aMirrorFailureIsOnlyAWarningAndThePrimarysResultStands() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        csv.setAvailable(false);
+
+        Environment created = store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+
+        assertThat(pg.get("dev")).isEqualTo(created);
+        csv.setAvailable(true);
+        assertThat(csv.find("dev")).isEmpty();
+    }
+
+    @Test
+    void withoutMirrorTheFallbackIsNeverWritten() {
+        FallbackStore store = new FallbackStore(pg, csv, false);
+        store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
+        assertThat(store.location()).isEqualTo("memory: (fallback memory:)");
+    }
+
+    @Test
+    void otherPrimaryErrorsAreNotHiddenByTheFallback() {
+        FallbackStore store = new FallbackStore(pg, csv, false);
+        assertThatThrownBy(() -> store.get("ghost"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(store.lastReadWasStale()).isFalse();
+    }
+}

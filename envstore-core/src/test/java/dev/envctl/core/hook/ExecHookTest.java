@@ -1,0 +1,194 @@
+package dev.envctl.core.hook;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExecHookTest {
+    @TempDir
+    Path dir;
+
+    private static final Map<String, String> HOSTILE = Map.of(
+            "quotes", "it's \"quoted\" 'twice'",
+            "semicolon", "x; touch PWNED-1 #",
+            "subshell", "$(touch PWNED-2)",
+            "backtick", "`touch PWNED-3`",
+            "dashdash", "--x",
+            "team.owner", "ops & dev | cat");
+
+    private static Environment env(Map<String, String> labels) {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        return new Environment("dev-k3d", "k3d", Cidr.parse("10.101.0.0/16"), new HostPorts(18091, 18444, 19002, 26443),
+                30080, labels, Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, t, t, 1);
+    }
+
+    private Path script(String phase, String name, String body) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve(phase + ".d"));
+        Path file = folder.resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    private LifecycleHook hook(String timeout) {
+        return new ExecHookFactory().create(Map.of("dir", dir.toString(), "timeout", timeout));
+    }
+
+    private static Map<String, String> parseEnv(List<String> lines) {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            if (line.startsWith("ENVCTL_")) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void aScriptReceivesEveryVariableAndTheNameAsItsArgument() throws IOException {
+        Path out = dir.resolve("out.txt");
+        script("post-create", "10-dump", "echo \"arg=$1\" > '" + out + "'\nenv >> '" + out + "'");
+
+        hook("10s").run(HookPhase.POST_CREATE, env(Map.of("register_portainer", "true", "haproxy_route", "false")));
+
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines.get(0)).isEqualTo("arg=dev-k3d");
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("ENVCTL_API_PORT", "26443");
+        expected.put("ENVCTL_HTTPS_PORT", "18444");
+        expected.put("ENVCTL_HTTP_PORT", "18091");
+        expected.put("ENVCTL_KUBE_CONTEXT", "k3d-dev-k3d");
+        expected.put("ENVCTL_LABEL_HAPROXY_ROUTE", "false");
+        expected.put("ENVCTL_LABEL_REGISTER_PORTAINER", "true");
+        expected.put("ENVCTL_NAME", "dev-k3d");
+        expected.put("ENVCTL_NODE_PORT", "30080");
+        expected.put("ENVCTL_PF_PORT", "19002");
+        expected.put("ENVCTL_PHASE", "post-create");
+        expected.put("ENVCTL_PROVIDER", "k3d");
+        expected.put("ENVCTL_SUBNET", "10.101.0.0/16");
+        assertThat(parseEnv(lines)).isEqualTo(expected);
+    }
+
+    @Test
+    void hostileLabelValuesArriveVerbatimAndNothingInThemRuns() throws IOException {
+        Path out = dir.resolve("out.txt");
+        StringBuilder body = new StringBuilder("cd '" + dir + "'\n");
+        for (String key : new TreeMap<>(HOSTILE).keySet()) {
+            body.append("printf '%s\\n' \"$").append(HookVariables.labelVariable(key)).append("\" >> out.txt\n");
+        }
+        script("pre-delete", "10-print", body.toString());
+
+        hook("10s").run(HookPhase.PRE_DELETE, env(HOSTILE));
+
+        assertThat(Files.readAllLines(out)).containsExactlyElementsOf(new TreeMap<>(HOSTILE).values());
+        assertThat(dir.resolve("PWNED-1")).doesNotExist();
+        assertThat(dir.resolve("PWNED-2")).doesNotExist();
+        assertThat(dir.resolve("PWNED-3")).doesNotExist();
+        assertThat(HookVariables.labelVariable("team.owner")).isEqualTo("ENVCTL_LABEL_TEAM_OWNER");
+    }
+
+    @Test
+    void scriptsRunInNameOrderSkippingHiddenAndNonExecutableFiles() throws IOException {
+        Path out = dir.resolve("order.txt");
+        script("post-delete", "20-b", "echo b >> '" + out + "'");
+        script("post-delete", "10-a", "echo a >> '" + out + "'");
+        script("post-delete", "30-c", "echo c >> '" + out + "'");
+        script("post-delete", ".hidden", "echo hidden >> '" + out + "'");
+        Path plain = script("post-delete", "15-not-executable", "echo nx >> '" + out + "'");
+        Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+
+        hook("10s").run(HookPhase.POST_DELETE, env(Map.of()));
+
+        assertThat(Files.readAllLines(out)).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aFailingScriptStopsThePhaseWithAHookErrorNamingItAndItsStderr() throws IOException {
+        Path out = dir.resolve("after.txt");
+        script("post-create", "10-fail", "echo 'haproxy: bad config' >&2\nexit 3");
+        script("post-create", "20-after", "touch '" + out + "'");
+
+        assertThatThrownBy(() -> hook("10s").run(HookPhase.POST_CREATE, env(Map.of())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
+                .hasMessage("post-create.d/10-fail failed with exit code 3: haproxy: bad config");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aScriptOverItsTimeoutIsKilledAndReported() throws IOException {
+        script("post-create", "10-slow", "exec sleep 30");
+
+        assertThatThrownBy(() -> hook("300ms").run(HookPhase.POST_CREATE, env(Map.of())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
+                .hasMessageContaining("post-create.d/10-slow timed out after");
+    }
+
+    @Test
+    void aMissingFolderRunsNothing() {
+        hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
+        assertThat(dir.resolve("post-create.d")).doesNotExist();
+    }
+
+    @Test
+    void theFactoryIsDiscoveredAndItsSettingsAreChecked() {
+        PluginRegistry registry = PluginRegistry.discover();
+        assertThat(registry.hookIds()).contains("exec");
+        ExecHook hook = (ExecHook) registry.createHook("exec", Map.of("dir", dir.toString(), "timeout", "2m"));
+        assertThat(hook.timeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(hook.dir()).isEqualTo(dir);
+        assertThatThrownBy(() -> registry.createHook("exec", Map.of("folder", "x")))
+                .hasMessageContaining("unknown setting 'folder' for hook exec; valid: dir, timeout");
+        assertThatThrownBy(() -> ExecHookFactory.parseDuration("timeout", "soon"))
+                .hasMessageContaining("timeout 'soon' is not a positive duration");
+        assertThat(ExecHookFactory.parseDuration("t", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ExecHookFactory.parseDuration("t", "PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ExecHookFactory.parseDuration("t", "45")).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void aFailingScriptMarksTheEnvironmentFailedThroughTheEngine() throws IOException {
+        script("post-create", "10-register", "echo 'portainer: 401' >&2\nexit 1");
+        ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+        LifecycleEngine engine = new LifecycleEngine(new InMemoryEnvironmentStore(),
+                new Allocator(AllocationPolicy.defaults()), Map.<String, ClusterProvider>of("k3d", k3d),
+                List.of(hook("10s")), EngineOptions.defaults());
+
+        Environment e = engine.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).isEqualTo(
+                "hook 'exec' failed in post-create: post-create.d/10-register failed with exit code 1: portainer: 401");
+    }
+}

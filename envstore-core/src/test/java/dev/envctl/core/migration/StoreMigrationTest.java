@@ -1,0 +1,122 @@
+package dev.envctl.core.migration;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StoreMigrationTest {
+    private final InMemoryEnvironmentStore csv = new InMemoryEnvironmentStore();
+    private final InMemoryEnvironmentStore pg = new InMemoryEnvironmentStore();
+
+    /** A row as the replaced system left it: no API port, legacy labels, old timestamps, odd states. */
+    private static Environment row(String name, String provider, int http, int https, int pf, String subnet,
+                                   ActualState state, long version) {
+        return new Environment(name, provider, subnet == null ? null : Cidr.parse(subnet),
+                new HostPorts(http, https, pf, null), 30080,
+                Map.of("register_portainer", "true", "haproxy_route", "false"), Map.of("servers", "1"),
+                DesiredState.PRESENT, state, state == ActualState.FAILED ? "boom" : null,
+                Instant.parse("2025-03-01T10:15:30.123Z"), Instant.parse("2025-06-02T11:00:00.456Z"), version);
+    }
+
+    private void seedLegacy() {
+        csv.insert(row("devops", "k3d", 23800, 23843, 19000, null, ActualState.RUNNING, 1));
+        csv.insert(row("dev", "kind", 18090, 18443, 19001, null, ActualState.UNKNOWN, 1));
+        csv.insert(row("dev-k3d", "k3d", 18091, 18444, 19002, "10.101.0.0/16", ActualState.FAILED, 7));
+    }
+
+    @Test
+    void copiesEveryRowExactlySkippingTheManagementCluster() {
+        seedLegacy();
+
+        MigrationReport r = StoreMigration.migrate(csv, pg, Set.of("devops"), false);
+
+        assertThat(r).isEqualTo(new MigrationReport(3, 2, 1, 0, List.of(
+                new MigrationReport.Row("dev", "migrated", null),
+                new MigrationReport.Row("dev-k3d", "migrated", null),
+                new MigrationReport.Row("devops", "skipped", "in the skip list")), false));
+        assertThat(r.ok()).isTrue();
+        assertThat(pg.get("dev")).isEqualTo(csv.get("dev"));
+        assertThat(pg.get("dev-k3d")).isEqualTo(csv.get("dev-k3d"));
+        assertThat(pg.find("devops")).isEmpty();
+    }
+
+    @Test
+    void runningItTwiceChangesNothing() {
+        seedLegacy();
+        StoreMigration.migrate(csv, pg, Set.of("devops"), false);
+        List<Environment> after = pg.list(EnvironmentFilter.ALL);
+
+        MigrationReport again = StoreMigration.migrate(csv, pg, Set.of("devops"), false);
+
+        assertThat(again.migrated()).isZero();
+        assertThat(again.skipped()).isEqualTo(3);
+        assertThat(again.rows()).filteredOn(row -> !row.name().equals("devops"))
+                .allSatisfy(row -> assertThat(row.reason()).isEqualTo("already in memory:"));
+        assertThat(again.ok()).isTrue();
+        assertThat(pg.list(EnvironmentFilter.ALL)).isEqualTo(after);
+    }
+
+    @Test
+    void aDryRunReportsWhatWouldMigrateAndWritesNothing() {
+        seedLegacy();
+
+        MigrationReport r = StoreMigration.migrate(csv, pg, Set.of(), true);
+
+        assertThat(r.dryRun()).isTrue();
+        assertThat(r.rows()).extracting(MigrationReport.Row::outcome).containsOnly("would-migrate");
+        assertThat(r.migrated()).isEqualTo(3);
+        assertThat(pg.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    @Test
+    void conflictsWithTheTargetOrAmongSourceRowsAreAllReportedAndNothingIsWritten() {
+        seedLegacy();
+        pg.insert(row("prod", "k3d", 18091, 18999, 19999, null, ActualState.RUNNING, 1));          // http of dev-k3d
+        List<Environment> legacy = new java.util.ArrayList<>(csv.list(EnvironmentFilter.ALL));
+        legacy.add(row("uat", "k3d", 18100, 18500, 19100, "10.101.5.0/24", ActualState.RUNNING, 1)); // in dev-k3d's
+        legacy.add(row("qa", "k3d", 18200, 18600, 19200, null, ActualState.RUNNING, 1));
+
+        MigrationReport r = StoreMigration.migrate(new DownAfterListing(legacy), pg, Set.of("devops"), false);
+
+        assertThat(r.ok()).isFalse();
+        assertThat(r.failed()).isEqualTo(2);
+        assertThat(r.total()).isEqualTo(5);
+        assertThat(r.rows()).filteredOn(row -> row.outcome().equals("failed")).satisfiesExactly(
+                row -> {
+                    assertThat(row.name()).isEqualTo("dev-k3d");
+                    assertThat(row.reason()).contains("port 18091", "'prod'");
+                },
+                row -> {
+                    assertThat(row.name()).isEqualTo("uat");
+                    assertThat(row.reason()).contains("10.101.5.0/24 overlaps 10.101.0.0/16", "'dev-k3d'");
+                });
+        assertThat(r.rows()).filteredOn(row -> row.name().equals("qa")).singleElement()
+                .satisfies(row -> assertThat(row.reason()).startsWith("nothing written: 2 row(s) conflict"));
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("prod");
+        StoreInvariants.assertHold(pg.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void aRowTheTargetRejectsWhileWritingFailsAndTheRestProceed() {
+        seedLegacy();
+        // the target goes away after the check: every write then fails, and each is reported
+        MigrationReport r = StoreMigration.migrate(csv, new DownAfterListing(List.of()), Set.of(), false);
+
+        assertThat(r.failed()).isEqualTo(3);
+        assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason()).contains("unavailable"));
+        assertThat(r.ok()).isFalse();
+    }
+}
