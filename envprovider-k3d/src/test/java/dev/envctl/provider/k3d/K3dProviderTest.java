@@ -90,6 +90,39 @@ class K3dProviderTest {
     }
 
     @Test
+    void parallelCreatesShareOneNetworkAndEachPassesItsOwnPorts() throws Exception {
+        int n = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int port = 20000 + 10 * i;
+            Environment e = new Environment("p" + i, "k3d", null, new HostPorts(port, port + 1, port + 2, port + 3),
+                    30080, Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);
+            done.add(pool.submit(() -> {
+                start.await();
+                provider.create(e, ProgressListener.NONE);
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(provider.list()).hasSize(n).allMatch(ClusterStatus::running);
+        assertThat(tools.has("networks/k3d-shared")).isTrue();
+        List<List<String>> creates = tools.argv("k3d").stream().filter(a -> a.get(2).equals("create")).toList();
+        assertThat(creates).hasSize(n);
+        for (List<String> argv : creates) {
+            int port = 20000 + 10 * Integer.parseInt(argv.get(3).substring(1));
+            assertThat(argv.subList(4, 12)).containsExactly("--api-port", String.valueOf(port + 3),
+                    "-p", port + ":80@loadbalancer", "-p", (port + 1) + ":443@loadbalancer", "--network", "k3d-shared");
+        }
+    }
+
+    @Test
     void createWithSubnetMakesADedicatedNetworkThatDeleteRemoves() {
         Environment sub = env("sub", SUBNET, Map.of());
         List<String> network = List.of(docker, "network", "create", "--subnet", "10.101.0.0/16", "--label",
