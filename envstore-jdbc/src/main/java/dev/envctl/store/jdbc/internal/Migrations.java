@@ -59,7 +59,7 @@ public final class Migrations {
                 .createSchemas(true)
                 .baselineOnMigrate(true)
                 .baselineVersion(baselineVersion)
-                .baselineDescription(baselineVersion.equals("1") ? "adopted the replaced system's clusters table"
+                .baselineDescription(baselineVersion.equals("1") ? "adopted existing clusters table"
                         : "schema shared with other tables")
                 .validateMigrationNaming(true)
                 .cleanDisabled(true)

@@ -1,0 +1,214 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Pointing envctl at a database of the replaced system: adoption, refusal with every conflict, info. */
+class AdoptionTest {
+    /** The replaced system's DDL, as its scripts ran it through psql. */
+    private static final String REPLACED_DDL = "CREATE TABLE clusters (name varchar(63) primary key, provider varchar(10) "
+            + "check (provider in ('k3d','kind')), subnet cidr, node_port int, pf_port int, http_port int, "
+            + "https_port int, created_at timestamp, updated_at timestamp)";
+
+    private String schema;
+
+    @BeforeEach
+    void createSchema() {
+        schema = TestDatabase.freshSchemaName("adopt");
+        TestDatabase.sql("CREATE SCHEMA " + schema);
+    }
+
+    @AfterEach
+    void dropSchema() {
+        TestDatabase.dropSchema(schema);
+    }
+
+    private void replacedSystemWith(String... inserts) {
+        List<String> sql = new ArrayList<>();
+        sql.add("SET search_path TO " + schema);
+        sql.add(REPLACED_DDL);
+        sql.addAll(List.of(inserts));
+        TestDatabase.sql(sql.toArray(String[]::new));
+    }
+
+    private JdbcEnvironmentStore open(MigrateMode mode) {
+        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+    }
+
+    private List<String> oldReaderNames() {
+        List<String> names = new ArrayList<>();
+        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET search_path TO " + schema);
+            try (ResultSet rs = s.executeQuery("SELECT * FROM clusters ORDER BY name")) {
+                while (rs.next()) {
+                    names.add(rs.getString("name") + ":" + rs.getString("provider") + ":" + rs.getInt("http_port"));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return names;
+    }
+
+    private int columnCount() {
+        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.columns WHERE table_schema = '"
+                     + schema + "' AND table_name = 'clusters'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void adoptsTheReplacedSystemsTableKeepingEveryRowAndOldReaders() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('devops','k3d',NULL,30800,19000,23800,23843,'2025-03-01 10:00:00',"
+                        + "'2025-03-01 10:00:00')",
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)",
+                "INSERT INTO clusters VALUES ('dev-k3d','k3d','10.101.0.0/16',30080,19002,18091,18444,NULL,NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.OFF)) {
+            MigrationResult result = store.admin().migrate();
+
+            assertThat(result.adopted()).isTrue();
+            assertThat(result.initialVersion()).isEqualTo("1");
+            assertThat(result.currentVersion()).isEqualTo("2");
+            assertThat(result.applied()).hasSize(1).first().asString().startsWith("2 ");
+
+            List<Environment> all = store.list(EnvironmentFilter.ALL);
+            assertThat(all).extracting(Environment::name).containsExactly("dev", "dev-k3d", "devops");
+            Environment devK3d = store.get("dev-k3d");
+            assertThat(devK3d.ports()).isEqualTo(new HostPorts(18091, 18444, 19002, null));
+            assertThat(devK3d.subnet()).isEqualTo(Cidr.parse("10.101.0.0/16"));
+            assertThat(devK3d.desiredState()).isEqualTo(DesiredState.PRESENT);
+            assertThat(devK3d.actualState()).isEqualTo(ActualState.UNKNOWN);
+            assertThat(store.get("dev").createdAt()).hasToString("2025-03-02T10:00:00Z");
+            assertThat(store.get("dev").updatedAt()).isEqualTo(store.get("dev").createdAt());
+            assertThat(store.get("devops").nodePort()).isEqualTo(30800);
+            StoreInvariants.assertHold(all);
+
+            SchemaInfo info = store.admin().info();
+            assertThat(info.upToDate()).isTrue();
+            assertThat(info.migrations()).extracting(MigrationState::version, MigrationState::state)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("1", "Ignored (Baseline)"),
+                            org.assertj.core.groups.Tuple.tuple("1", "Baseline"),
+                            org.assertj.core.groups.Tuple.tuple("2", "Success"));
+
+            // adopted ports are held: an explicit clash is refused and allocation skips them
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("uat", "k3d")
+                    .withPorts(new HostPorts(null, null, 18090, null)), new Allocator(AllocationPolicy.defaults())))
+                    .isInstanceOf(EnvctlException.class).hasMessageContaining("'dev'");
+            Environment uat = store.create(EnvironmentSpec.of("uat", "k3d"), new Allocator(AllocationPolicy.defaults()));
+            assertThat(uat.ports()).isEqualTo(new HostPorts(18080, 18400, 19003, 26443));
+        }
+        List<String> after = oldReaderNames();
+        assertThat(after).containsAll(before).contains("uat:k3d:18080").hasSize(4);
+    }
+
+    @Test
+    void refusesConflictingRowsListingEveryConflictAndChangesNothing() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('uat','k3d',NULL,30080,18090,18091,18444,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('prod','k3d','10.101.0.0/16',30080,19003,18092,18443,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('qa','k3d','10.101.5.0/24',30080,19004,18093,18445,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('ok','k3d','10.102.0.0/16',30080,19005,18094,18446,NULL,NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.OFF)) {
+            assertThatThrownBy(() -> store.admin().migrate())
+                    .isInstanceOfSatisfying(AdoptionConflictException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        assertThat(e.exitCode()).isEqualTo(4);
+                        assertThat(e.conflicts()).containsExactlyInAnyOrder(
+                                "port 18090 is held by dev (http) and uat (pf)",
+                                "port 18443 is held by dev (https) and prod (https)",
+                                "subnet 10.101.0.0/16 of prod overlaps subnet 10.101.5.0/24 of qa");
+                        assertThat(e.getMessage()).contains("3 conflicts", "dev (http) and uat (pf)", "nothing was changed");
+                    });
+            assertThat(store.admin().info().currentVersion()).isNull();
+        }
+        assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+        // opening with auto migration refuses the same way
+        assertThatThrownBy(() -> open(MigrateMode.AUTO)).isInstanceOf(AdoptionConflictException.class);
+        assertThat(columnCount()).isEqualTo(9);
+    }
+
+    @Test
+    void migratesAFreshSchemaThatOtherApplicationsShare() {
+        TestDatabase.sql("CREATE TABLE " + schema + ".other_app (id int primary key)");
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.admin().info().currentVersion()).isEqualTo("2");
+            assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
+                    .version()).isEqualTo(1);
+            MigrationResult again = store.admin().migrate();
+            assertThat(again.applied()).isEmpty();
+            assertThat(again.adopted()).isFalse();
+        }
+    }
+
+    @Test
+    void validateModeRefusesAnOutdatedSchemaAndOffModeLeavesItAlone() {
+        replacedSystemWith();
+
+        assertThatThrownBy(() -> open(MigrateMode.VALIDATE)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("envctl db migrate")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.FAILURE));
+        try (JdbcEnvironmentStore store = open(MigrateMode.OFF)) {
+            assertThat(store.admin().info().upToDate()).isFalse();
+        }
+        assertThat(columnCount()).isEqualTo(9);
+        open(MigrateMode.AUTO).close();
+        open(MigrateMode.VALIDATE).close();
+    }
+
+    @Test
+    void providerIdsOfPluginsFitAfterMigration() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            Environment e = store.create(EnvironmentSpec.of("dev", "my-company-provider-plugin"),
+                    new Allocator(AllocationPolicy.defaults()));
+            assertThat(store.get("dev")).isEqualTo(e);
+            assertThat(store.list(new EnvironmentFilter("my-company-provider-plugin", null, null))).hasSize(1);
+        }
+    }
+
+    @Test
+    void labelsComeBackAsGiven() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            Environment e = store.create(EnvironmentSpec.of("dev", "k3d")
+                    .withLabels(Map.of("register_portainer", "true", "haproxy_route", "false")),
+                    new Allocator(AllocationPolicy.defaults()));
+            assertThat(store.get("dev").labels()).isEqualTo(e.labels()).containsEntry("haproxy_route", "false");
+        }
+    }
+}
