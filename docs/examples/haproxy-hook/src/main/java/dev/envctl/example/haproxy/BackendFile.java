@@ -1,0 +1,112 @@
+package dev.envctl.example.haproxy;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * An HAProxy config file holding one {@code backend envctl_NAME} section per environment, sorted by name.
+ * Every change is a read-modify-write under an exclusive lock on {@code FILE.lock} (so hooks in several
+ * envctl processes take turns) and replaces the file atomically (HAProxy never reads half a file).
+ */
+public final class BackendFile {
+    static final String HEADER = "# Managed by envctl-example-haproxy-hook; edits are overwritten.\n"
+            + "# One backend per environment labelled haproxy_route=true. Load with: haproxy -f haproxy.cfg -f THIS_FILE\n";
+    private static final String PREFIX = "backend envctl_";
+
+    private final Path path;
+    private final ReentrantLock local = new ReentrantLock();
+
+    public BackendFile(Path path) {
+        this.path = path.toAbsolutePath();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Adds or replaces the section of {@code name}. */
+    public void put(String name, String section) {
+        change(sections -> sections.put(name, section));
+    }
+
+    /** Removes the section of {@code name}; false when there was none. */
+    public boolean remove(String name) {
+        boolean[] removed = new boolean[1];
+        change(sections -> removed[0] = sections.remove(name) != null);
+        return removed[0];
+    }
+
+    /** The sections in the file, by environment name. */
+    public Map<String, String> read() {
+        TreeMap<String, String> sections = new TreeMap<>();
+        if (!Files.exists(path)) {
+            return sections;
+        }
+        String current = null;
+        StringBuilder body = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(path)) {
+                if (line.startsWith(PREFIX)) {
+                    if (current != null) {
+                        sections.put(current, body.toString());
+                    }
+                    current = line.substring(PREFIX.length()).strip();
+                    body.setLength(0);
+                }
+                if (current != null && !line.isBlank()) {
+                    body.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw failure("cannot read", e);
+        }
+        if (current != null) {
+            sections.put(current, body.toString());
+        }
+        return sections;
+    }
+
+    private void change(Consumer<Map<String, String>> edit) {
+        local.lock();
+        try {
+            Files.createDirectories(path.getParent());
+            try (FileChannel lockFile = FileChannel.open(path.resolveSibling(path.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock held = lockFile.lock()) {
+                Map<String, String> sections = read();
+                edit.accept(sections);
+                write(sections);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw failure("cannot update", e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private void write(Map<String, String> sections) throws IOException {
+        StringBuilder out = new StringBuilder(HEADER);
+        sections.values().forEach(s -> out.append('\n').append(s));
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.writeString(tmp, out.toString());
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private EnvctlException failure(String what, Exception e) {
+        return new EnvctlException(ErrorCode.HOOK_FAILED, what + " HAProxy backend file " + path + ": "
+                + e.getMessage(), e);
+    }
+}

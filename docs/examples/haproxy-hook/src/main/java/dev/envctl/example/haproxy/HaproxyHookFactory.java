@@ -1,0 +1,40 @@
+package dev.envctl.example.haproxy;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.LifecycleHookFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates the {@code haproxy} hook. Listed in
+ * {@code META-INF/services/dev.envctl.core.spi.LifecycleHookFactory}, so envctl finds it when the jar is on
+ * its class path. Settings: {@code file} (required), the backend file to keep; {@code host} (default
+ * {@code 127.0.0.1}), where the clusters' host ports listen; {@code label} (default {@code haproxy_route}),
+ * the label that must be {@code true} (or {@code 1}) for an environment to get a backend.
+ */
+public final class HaproxyHookFactory implements LifecycleHookFactory {
+
+    @Override
+    public String id() {
+        return "haproxy";
+    }
+
+    @Override
+    public Set<String> settingKeys() {
+        return Set.of("file", "host", "label");
+    }
+
+    @Override
+    public LifecycleHook create(Map<String, String> settings) {
+        String file = settings.get("file");
+        if (file == null || file.isBlank()) {
+            throw EnvctlException.invalid("hook haproxy needs the setting 'file': the HAProxy backend file to keep, "
+                    + "such as hook.haproxy.file=/etc/haproxy/envctl-backends.cfg");
+        }
+        return new HaproxyBackendHook(new BackendFile(Path.of(file.strip())),
+                settings.getOrDefault("host", "127.0.0.1"), settings.getOrDefault("label", "haproxy_route"));
+    }
+}

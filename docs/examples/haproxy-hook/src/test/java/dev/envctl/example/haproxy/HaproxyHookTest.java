@@ -1,0 +1,127 @@
+package dev.envctl.example.haproxy;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HaproxyHookTest {
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("haproxy/envctl-backends.cfg");
+    }
+
+    private LifecycleHook discovered() {
+        return PluginRegistry.discover().createHook("haproxy", Map.of("file", file().toString()));
+    }
+
+    private static Environment env(String name, int http, boolean routed) {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        return new Environment(name, "k3d", null, new HostPorts(http, http + 400, http + 1000, http + 8000), 30080,
+                Map.of("haproxy_route", Boolean.toString(routed)), Map.of(), DesiredState.PRESENT,
+                ActualState.CREATING, null, t, t, 1);
+    }
+
+    @Test
+    void serviceLoaderFindsTheHookBesideTheBuiltInOne() {
+        PluginRegistry registry = PluginRegistry.discover();
+
+        assertThat(registry.hookIds()).contains("haproxy", "exec");
+        assertThat(registry.describe()).anySatisfy(p -> {
+            assertThat(p.kind()).isEqualTo("hook");
+            assertThat(p.id()).isEqualTo("haproxy");
+            assertThat(p.className()).isEqualTo(HaproxyHookFactory.class.getName());
+        });
+        assertThat(discovered()).isInstanceOf(HaproxyBackendHook.class);
+        assertThatThrownBy(() -> registry.createHook("haproxy", Map.of()))
+                .hasMessageContaining("hook haproxy needs the setting 'file'");
+    }
+
+    @Test
+    void writesOneBackendPerRoutedEnvironmentSortedByNameAndRemovesItBeforeDelete() throws IOException {
+        LifecycleHook hook = discovered();
+        hook.run(HookPhase.POST_CREATE, env("qa", 18092, true));
+        hook.run(HookPhase.POST_CREATE, env("dev", 18091, true));
+        hook.run(HookPhase.POST_CREATE, env("ops", 18093, false));
+
+        assertThat(Files.readString(file())).isEqualTo(BackendFile.HEADER
+                + "\n"
+                + "backend envctl_dev\n"
+                + "    mode http\n"
+                + "    server dev 127.0.0.1:18091 check\n"
+                + "\n"
+                + "backend envctl_qa\n"
+                + "    mode http\n"
+                + "    server qa 127.0.0.1:18092 check\n");
+
+        hook.run(HookPhase.PRE_DELETE, env("dev", 18091, true));
+        assertThat(Files.readString(file())).isEqualTo(BackendFile.HEADER
+                + "\n"
+                + "backend envctl_qa\n"
+                + "    mode http\n"
+                + "    server qa 127.0.0.1:18092 check\n");
+    }
+
+    @Test
+    void staysInStepWithTheEnvironmentsThroughTheEngine() {
+        InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+        LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", new ScriptedClusterProvider("k3d")), List.of(discovered()),
+                EngineOptions.defaults());
+        EnvironmentSpec routed = EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "true"));
+
+        Environment dev = engine.create(routed, ProgressListener.NONE);
+        Environment qa = engine.create(EnvironmentSpec.of("qa", "k3d").withLabels(Map.of("haproxy_route", "1")),
+                ProgressListener.NONE);
+        engine.create(EnvironmentSpec.of("ops", "k3d"), ProgressListener.NONE);
+
+        Map<String, String> backends = new BackendFile(file()).read();
+        assertThat(backends).containsOnlyKeys("dev", "qa");
+        assertThat(backends.get("dev")).contains("server dev 127.0.0.1:" + dev.ports().http() + " check");
+        assertThat(backends.get("qa")).contains("server qa 127.0.0.1:" + qa.ports().http() + " check");
+
+        engine.delete("dev", false, ProgressListener.NONE);
+        assertThat(new BackendFile(file()).read()).containsOnlyKeys("qa");
+    }
+
+    @Test
+    void concurrentHooksLoseNoBackend() {
+        LifecycleHook hook = discovered();
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Environment e = env("env-" + i, 18100 + i, true);
+            writers.add(CompletableFuture.runAsync(() -> hook.run(HookPhase.POST_CREATE, e)));
+        }
+        writers.forEach(CompletableFuture::join);
+
+        assertThat(new BackendFile(file()).read()).hasSize(16);
+    }
+}
