@@ -63,7 +63,8 @@ public final class KindProvider implements ClusterProvider {
 
     /** The kind config {@link #create} passes on stdin, for {@code --dry-run}. */
     public String renderConfig(Environment env) {
-        return KindConfig.render(env, settings.listenAddress(), KindClusterOptions.of(settings, env).image());
+        KindClusterOptions options = KindClusterOptions.of(settings, env);
+        return KindConfig.render(env, settings.listenAddress(), options.image(), options.servers(), options.agents());
     }
 
     /** The variables {@link #create} sets for kind: {@code KIND_EXPERIMENTAL_DOCKER_NETWORK}, for {@code --dry-run}. */

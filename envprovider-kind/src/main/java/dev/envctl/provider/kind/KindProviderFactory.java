@@ -11,7 +11,8 @@ import java.util.Set;
  * Creates {@link KindProvider}s (id {@code kind}). Settings, all optional: {@code binary} (default {@code kind} on
  * {@code PATH}), {@code docker-binary} (default {@code docker}), {@code listen-address} (of the http and https
  * port mappings, default {@code 0.0.0.0}), {@code image} (node image, default kind's) and {@code timeout} (per
- * call, default {@code 300s}). An environment's options {@code image} and {@code timeout} override them. Found by
+ * call, default {@code 300s}). An environment's options {@code image} and {@code timeout} override them; its
+ * options {@code servers} and {@code agents} give the number of control-plane and worker nodes. Found by
  * {@link java.util.ServiceLoader}; stateless.
  */
 public final class KindProviderFactory implements ClusterProviderFactory {

@@ -158,6 +158,36 @@ class KindProviderTest {
     }
 
     @Test
+    void serversAndAgentsOptionsBecomeControlPlaneAndWorkerNodesWithThePortsOnTheFirst() {
+        Environment ha = env("ha", null, Map.of("servers", "3", "agents", "1", "image", "kindest/node:v1.32.2"));
+
+        assertThat(provider.renderConfig(ha)).isEqualTo("""
+                kind: Cluster
+                apiVersion: kind.x-k8s.io/v1alpha4
+                networking:
+                  apiServerPort: 26443
+                nodes:
+                - role: control-plane
+                  image: kindest/node:v1.32.2
+                  extraPortMappings:
+                  - containerPort: 80
+                    hostPort: 18091
+                    listenAddress: 0.0.0.0
+                    protocol: TCP
+                  - containerPort: 443
+                    hostPort: 18444
+                    listenAddress: 0.0.0.0
+                    protocol: TCP
+                - role: control-plane
+                  image: kindest/node:v1.32.2
+                - role: control-plane
+                  image: kindest/node:v1.32.2
+                - role: worker
+                  image: kindest/node:v1.32.2
+                """);
+    }
+
+    @Test
     void nameCollisionSurfacesTheToolsErrorAndLeavesTheExistingClusterAndNetwork() {
         provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
         tools.forgetCalls();
@@ -326,9 +356,11 @@ class KindProviderTest {
         assertThatThrownBy(() -> provider.create(noHttp, ProgressListener.NONE))
                 .hasMessageContaining("environment old has no http port")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
-        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("servers", "3"))))
-                .hasMessage("environment dev has option(s) [servers] that kind does not know; allowed: [image, "
-                        + "timeout]");
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("k3s-args", "--disable=traefik"))))
+                .hasMessage("environment dev has option(s) [k3s-args] that kind does not know; allowed: [agents, "
+                        + "image, servers, timeout]");
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("agents", "x"))))
+                .hasMessage("option agents of environment dev 'x' is invalid; allowed: a whole number from 0 to 99");
         assertThat(tools.calls()).isEmpty();
     }
 }

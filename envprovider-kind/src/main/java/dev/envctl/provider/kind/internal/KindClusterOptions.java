@@ -8,11 +8,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** What one cluster is made with: the provider settings, overridden by the options {@code image}, {@code timeout}. */
-public record KindClusterOptions(String image, Duration timeout) {
+/**
+ * What one cluster is made with: the provider settings, overridden by the environment's options {@code image} and
+ * {@code timeout}; the options {@code servers} (control-plane nodes, default 1) and {@code agents} (worker nodes,
+ * default 0) shape the node list.
+ */
+public record KindClusterOptions(String image, Duration timeout, int servers, int agents) {
+
+    public static final String SERVERS = "servers";
+    public static final String AGENTS = "agents";
 
     /** The option keys an environment of this provider may carry. */
-    public static final Set<String> KEYS = Set.of(KindSettings.IMAGE, KindSettings.TIMEOUT);
+    public static final Set<String> KEYS = Set.of(KindSettings.IMAGE, KindSettings.TIMEOUT, SERVERS, AGENTS);
 
     /** The options for {@code env}; an unknown option key or a bad value is INVALID_INPUT. */
     public static KindClusterOptions of(KindSettings settings, Environment env) {
@@ -28,6 +35,17 @@ public record KindClusterOptions(String image, Duration timeout) {
                 o.containsKey(KindSettings.IMAGE) ? KindSettings.image(what.formatted(KindSettings.IMAGE),
                         o.get(KindSettings.IMAGE)) : settings.image(),
                 o.containsKey(KindSettings.TIMEOUT) ? Durations.parse(what.formatted(KindSettings.TIMEOUT),
-                        o.get(KindSettings.TIMEOUT)) : settings.timeout());
+                        o.get(KindSettings.TIMEOUT)) : settings.timeout(),
+                o.containsKey(SERVERS) ? count(what.formatted(SERVERS), o.get(SERVERS), 1) : 1,
+                o.containsKey(AGENTS) ? count(what.formatted(AGENTS), o.get(AGENTS), 0) : 0);
+    }
+
+    private static int count(String what, String text, int min) {
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
+            return Integer.parseInt(t);
+        }
+        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
+                + " to 99");
     }
 }

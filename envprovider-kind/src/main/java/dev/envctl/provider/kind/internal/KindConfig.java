@@ -10,12 +10,14 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.PortRole;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The kind cluster config ({@code kind.x-k8s.io/v1alpha4}) envctl passes on stdin: the API server on the
- * environment's api port ({@code networking.apiServerPort}), one control-plane node with the node image if one is
- * chosen, and {@code extraPortMappings} from container ports 80 and 443 to the http and https host ports.
+ * environment's api port ({@code networking.apiServerPort}), {@code servers} control-plane nodes and
+ * {@code agents} workers, each with the node image if one is chosen, and on the first node
+ * {@code extraPortMappings} from container ports 80 and 443 to the http and https host ports.
  */
 public final class KindConfig {
     public static final String API_VERSION = "kind.x-k8s.io/v1alpha4";
@@ -29,11 +31,18 @@ public final class KindConfig {
     }
 
     /** The YAML text for {@code env}; INVALID_INPUT when a host port is missing. */
-    public static String render(Environment env, String listenAddress, String image) {
-        Cluster cluster = new Cluster("Cluster", API_VERSION, new Networking(port(env, PortRole.API)),
-                List.of(new Node("control-plane", image, List.of(
-                        new PortMapping(80, port(env, PortRole.HTTP), listenAddress, "TCP"),
-                        new PortMapping(443, port(env, PortRole.HTTPS), listenAddress, "TCP")))));
+    public static String render(Environment env, String listenAddress, String image, int servers, int agents) {
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(new Node("control-plane", image, List.of(
+                new PortMapping(80, port(env, PortRole.HTTP), listenAddress, "TCP"),
+                new PortMapping(443, port(env, PortRole.HTTPS), listenAddress, "TCP"))));
+        for (int i = 1; i < servers; i++) {
+            nodes.add(new Node("control-plane", image, null));
+        }
+        for (int i = 0; i < agents; i++) {
+            nodes.add(new Node("worker", image, null));
+        }
+        Cluster cluster = new Cluster("Cluster", API_VERSION, new Networking(port(env, PortRole.API)), nodes);
         try {
             return YAML.writeValueAsString(cluster);
         } catch (JsonProcessingException e) {
