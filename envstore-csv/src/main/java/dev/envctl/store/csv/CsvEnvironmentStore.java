@@ -113,11 +113,14 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     private void createFile() {
-        try (StoreFileLock ignored = StoreFileLock.acquire(lockFile, lockTimeout)) {
+        StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
+        try {
             if (!Files.exists(file)) {
                 AtomicFileWriter.replace(file, CsvDocument.emptyFile());
                 LOG.debug("created {}", file);
             }
+        } finally {
+            lock.close();
         }
     }
 
@@ -161,7 +164,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     /** Runs {@code change} on a fresh read under the exclusive lock; writes the file if it changed anything. */
     private <T> T write(Function<CsvDocument, T> change) {
         requireOpen();
-        try (StoreFileLock ignored = StoreFileLock.acquire(lockFile, lockTimeout)) {
+        StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
+        try {
             CsvDocument doc = read();
             T result = change.apply(doc);
             if (doc.changed()) {
@@ -170,6 +174,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                 LOG.debug("wrote {} ({} bytes)", file, bytes.length);
             }
             return result;
+        } finally {
+            lock.close();
         }
     }
 

@@ -87,11 +87,14 @@ class LockingTest {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Thread holder = new Thread(() -> {
-                try (StoreFileLock lock = StoreFileLock.acquire(store.lockFile(), Duration.ofSeconds(5))) {
+                StoreFileLock lock = StoreFileLock.acquire(store.lockFile(), Duration.ofSeconds(5));
+                try {
                     held.countDown();
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    lock.close();
                 }
             });
             holder.start();
@@ -138,8 +141,8 @@ class LockingTest {
     void twoStoresOnOneFileInOneJvmShareLocksWhateverThePathSpelling() throws Exception {
         Path real = Files.createDirectories(dir.resolve("data"));
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
-        try (CsvEnvironmentStore a = CsvEnvironmentStore.open(real.resolve("envs.csv"));
-             CsvEnvironmentStore b = CsvEnvironmentStore.open(link.resolve("../link/./envs.csv"))) {
+        CsvEnvironmentStore b = CsvEnvironmentStore.open(link.resolve("../link/./envs.csv"));
+        try (CsvEnvironmentStore a = CsvEnvironmentStore.open(real.resolve("envs.csv"))) {
             Optional<EnvironmentLock> lock = a.tryLock("dev");
             assertThat(lock).isPresent();
             assertThat(b.tryLock("dev")).isEmpty();
@@ -148,6 +151,8 @@ class LockingTest {
             assertThat(again).isPresent();
             b.close();
             assertThat(a.tryLock("dev")).as("closing a store releases its locks").isPresent();
+        } finally {
+            b.close();
         }
     }
 

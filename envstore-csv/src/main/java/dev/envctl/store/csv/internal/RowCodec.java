@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import static dev.envctl.store.csv.internal.Columns.FULL_COUNT;
 import static dev.envctl.store.csv.internal.Columns.HAPROXY_ROUTE;
@@ -27,6 +28,8 @@ import static dev.envctl.store.csv.internal.Columns.REGISTER_PORTAINER;
  * the caller adds the file and line.
  */
 public final class RowCodec {
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+    private static final Pattern VERSION = Pattern.compile("\\d{1,18}");
     private static final CSVFormat UNKNOWN_COLUMNS = CSVFormat.DEFAULT.builder().setRecordSeparator("").get();
 
     private RowCodec() {
@@ -136,7 +139,7 @@ public final class RowCodec {
         if (field.isEmpty()) {
             return null;
         }
-        if (!field.matches("\\d{1,5}") || Integer.parseInt(field) < 1 || Integer.parseInt(field) > 65535) {
+        if (!PORT.matcher(field).matches() || Integer.parseInt(field) < 1 || Integer.parseInt(field) > 65535) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a port; allowed: 1 to 65535");
         }
         return Integer.parseInt(field);
@@ -168,7 +171,7 @@ public final class RowCodec {
     }
 
     private static long version(String field) {
-        if (!field.matches("\\d{1,18}")) {
+        if (!VERSION.matcher(field).matches()) {
             throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
         }
         return Long.parseLong(field);
