@@ -1,0 +1,128 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Many writers, in threads and in processes, each creating auto-allocated environments at once. */
+class ConcurrencyTest {
+    private JdbcEnvironmentStore store;
+
+    static AllocationPolicy widePolicy() {
+        Map<PortRole, PortRange> pools = new EnumMap<>(PortRole.class);
+        pools.put(PortRole.HTTP, new PortRange(20000, 22999));
+        pools.put(PortRole.HTTPS, new PortRange(23000, 25999));
+        pools.put(PortRole.PF, new PortRange(26000, 28999));
+        pools.put(PortRole.API, new PortRange(29000, 31999));
+        return new AllocationPolicy(pools, Cidr.parse("10.0.0.0/8"), 24);
+    }
+
+    @BeforeEach
+    void open() {
+        store = TestDatabase.openFresh("conc");
+    }
+
+    @AfterEach
+    void drop() {
+        store.close();
+        TestDatabase.dropSchema(store.schema());
+    }
+
+    @Test
+    void eightThreadsOfAHundredCreatesKeepEveryInvariant() throws Exception {
+        Allocator allocator = new Allocator(widePolicy());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 100; i++) {
+                    SubnetRequest subnet = i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
+                    store.create(EnvironmentSpec.of("t" + thread + "-e" + i, "k3d").withSubnet(subnet), allocator);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+
+        assertAllHold(800, 400);
+    }
+
+    @Test
+    void fourProcessesOfFiftyCreatesKeepEveryInvariant() throws Exception {
+        List<Process> processes = new ArrayList<>();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (int p = 0; p < 4; p++) {
+            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    CreateWorker.class.getName(), TestDatabase.url(), store.schema(), "p" + p, "50")
+                    .redirectErrorStream(true).start());
+        }
+        for (Process p : processes) {
+            assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("worker finished").isTrue();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("worker exit; output: " + output).isZero();
+        }
+
+        assertAllHold(200, 100);
+    }
+
+    private void assertAllHold(int environments, int withSubnet) {
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        assertThat(all).hasSize(environments);
+        assertThat(all).allSatisfy(e -> assertThat(e.ports().complete()).isTrue());
+        assertThat(all.stream().filter(e -> e.subnet() != null)).hasSize(withSubnet);
+        StoreInvariants.assertHold(all);
+        // held_ports is in step with clusters, and its run ends are exact
+        assertThat(count("SELECT count(*) FROM held_ports")).isEqualTo(4L * environments);
+        assertThat(count("SELECT count(*) FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
+                + "WHERE n.port = h.port + 1)")).isZero();
+        // allocation is lowest-first, so the pools are filled densely from their starts
+        assertThat(count("SELECT max(http_port) FROM clusters")).isEqualTo(20000L + environments - 1);
+    }
+
+    private long count(String sql) {
+        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET search_path TO " + store.schema());
+            try (ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.Map;
+
+/**
+ * A separate writer process for {@link ConcurrencyTest}: opens the store through the factory (as the CLI
+ * does) and creates {@code count} auto-allocated environments named {@code PREFIX-eN}. Exit 0 when all
+ * were created, otherwise the error's exit code.
+ */
+public final class CreateWorker {
+    private CreateWorker() {
+    }
+
+    public static void main(String[] args) {
+        String url = args[0];
+        String schema = args[1];
+        String prefix = args[2];
+        int count = Integer.parseInt(args[3]);
+        int code = 0;
+        try (EnvironmentStore store = new JdbcStoreFactory().open(url, Map.of(JdbcStoreFactory.SCHEMA, schema,
+                JdbcStoreFactory.MIGRATE, "validate"))) {
+            Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
+            for (int i = 0; i < count; i++) {
+                SubnetRequest subnet = i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
+                store.create(EnvironmentSpec.of(prefix + "-e" + i, "k3d").withSubnet(subnet), allocator);
+            }
+        } catch (dev.envctl.core.EnvctlException e) {
+            System.err.println(e.getMessage());
+            code = e.exitCode();
+        }
+        System.exit(code);
+    }
+}
