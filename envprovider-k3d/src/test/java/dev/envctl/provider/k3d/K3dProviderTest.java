@@ -90,6 +90,19 @@ class K3dProviderTest {
     }
 
     @Test
+    void aSharedNetworkCreatedByAnotherProcessMeanwhileIsAccepted() {
+        tools.flag("networks/k3d-shared", "172.18.0.0/16\n\n");
+        tools.flag("docker-inspect-misses");
+
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsExactly("k3d cluster list -o json",
+                "docker network inspect k3d-shared", "docker network create k3d-shared",
+                String.join(" ", recorded("k3d", createArgv("dev", "k3d-shared"))));
+        assertThat(tools.has("k3d/dev")).isTrue();
+    }
+
+    @Test
     void parallelCreatesShareOneNetworkAndEachPassesItsOwnPorts() throws Exception {
         int n = 8;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
