@@ -16,6 +16,7 @@ import dev.envctl.store.csv.internal.Columns;
 import dev.envctl.store.csv.internal.CsvDocument;
 import dev.envctl.store.csv.internal.EnvironmentLocks;
 import dev.envctl.store.csv.internal.IoErrors;
+import dev.envctl.store.csv.internal.RowCache;
 import dev.envctl.store.csv.internal.StoreFileLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     private final Duration lockTimeout;
     private final EnvironmentLocks environmentLocks;
     private final Clock clock;
+    private final RowCache rowCache = new RowCache();
     private volatile boolean closed;
 
     private CsvEnvironmentStore(Path file, Duration lockTimeout, Clock clock) {
@@ -158,7 +160,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         } catch (IOException e) {
             throw unavailable("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
-        return CsvDocument.parse(file, bytes);
+        return CsvDocument.parse(file, bytes, rowCache);
     }
 
     /** Runs {@code change} on a fresh read under the exclusive lock; writes the file if it changed anything. */

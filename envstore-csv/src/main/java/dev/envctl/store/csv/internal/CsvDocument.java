@@ -23,6 +23,7 @@ public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
 
     private final Path file;
+    private final RowCache cache;
     private final List<Line> lines;
     private final Map<String, Line> rows = new HashMap<>();
     private boolean changed;
@@ -41,8 +42,9 @@ public final class CsvDocument {
         }
     }
 
-    private CsvDocument(Path file, List<Line> lines) {
+    private CsvDocument(Path file, RowCache cache, List<Line> lines) {
         this.file = file;
+        this.cache = cache;
         this.lines = lines;
     }
 
@@ -53,8 +55,13 @@ public final class CsvDocument {
      *                         the first row that cannot be read
      */
     public static CsvDocument parse(Path file, byte[] bytes) {
+        return parse(file, bytes, new RowCache());
+    }
+
+    /** Parses the file's bytes, reusing the rows of lines {@code cache} has seen. */
+    public static CsvDocument parse(Path file, byte[] bytes, RowCache cache) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        CsvDocument doc = new CsvDocument(file, new ArrayList<>());
+        CsvDocument doc = new CsvDocument(file, cache, new ArrayList<>());
         int start = 0;
         int number = 1;
         while (start < text.length()) {
@@ -91,7 +98,7 @@ public final class CsvDocument {
 
     private ParsedRow parseRow(String content, int number) {
         try {
-            return RowCodec.parse(RowCodec.split(content));
+            return cache.parse(content);
         } catch (IllegalArgumentException | EnvctlException e) {
             throw corrupt(number, e.getMessage());
         }
@@ -167,7 +174,7 @@ public final class CsvDocument {
 
     private void set(Line line, Environment e, List<String> unknown) {
         String text = RowCodec.format(e, unknown);
-        ParsedRow back = RowCodec.parse(RowCodec.split(text));
+        ParsedRow back = cache.parse(text);
         line.text = text;
         line.row = back;
         changed = true;
