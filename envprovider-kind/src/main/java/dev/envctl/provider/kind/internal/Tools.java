@@ -61,19 +61,19 @@ public final class Tools {
     /** Runs argv and returns its result whatever the exit code; a timeout or a start failure throws. */
     public CommandResult run(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout,
                              String environmentName, ProgressListener progress) {
-        Map<String, String> env = new HashMap<>(environment);
-        env.putAll(extraEnv);
-        CommandSpec spec = new CommandSpec(argv, env, stdin, timeout, null);
-        return runner.run(spec, listener(environmentName, progress));
+        return runner.run(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress));
     }
 
     /** Runs argv and returns its result if it exited 0; otherwise throws naming it with the tail of stderr. */
     public CommandResult runChecked(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout,
                                     String environmentName, ProgressListener progress) {
+        return runner.runChecked(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress));
+    }
+
+    private CommandSpec spec(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout) {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(extraEnv);
-        CommandSpec spec = new CommandSpec(argv, env, stdin, timeout, null);
-        return runner.runChecked(spec, listener(environmentName, progress));
+        return new CommandSpec(argv, env, stdin, timeout, null);
     }
 
     private static CommandRunner.LineListener listener(String environmentName, ProgressListener progress) {
