@@ -1,0 +1,149 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreHealth;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JdbcStoreFactoryTest {
+    private final JdbcStoreFactory factory = new JdbcStoreFactory(Map.of());
+
+    private static void assertCode(Throwable e, ErrorCode code) {
+        assertThat(e).isInstanceOf(EnvctlException.class);
+        assertThat(((EnvctlException) e).code()).isEqualTo(code);
+    }
+
+    @Test
+    void isFoundByTheRegistryUnderIdJdbcAndOpensPostgresqlUrls() {
+        PluginRegistry registry = PluginRegistry.discover();
+        assertThat(registry.storeIds()).contains("jdbc");
+        assertThat(registry.storeFactoryFor("jdbc:postgresql://db.example:5432/envctl"))
+                .isInstanceOf(JdbcStoreFactory.class);
+        assertThat(factory.accepts("jdbc:postgresql://h/db")).isTrue();
+        assertThat(factory.accepts("csv:/tmp/x.csv")).isFalse();
+        assertThat(factory.accepts("jdbc:mysql://h/db")).isFalse();
+        assertThat(factory.settingKeys()).containsExactlyInAnyOrder("jdbc.schema", "jdbc.user",
+                "jdbc.connect-timeout", "jdbc.migrate");
+    }
+
+    @Test
+    void registryRejectsUnknownSettingKeys() {
+        assertThatThrownBy(() -> PluginRegistry.discover().openStore("jdbc:postgresql://h/db",
+                Map.of("jdbc.password", "x"))).isInstanceOf(EnvctlException.class).hasMessageContaining("jdbc.schema")
+                .hasMessageNotContaining("=x");
+    }
+
+    @Test
+    void opensThroughTheRegistryWithSettings() {
+        String schema = TestDatabase.freshSchemaName("factory");
+        try (EnvironmentStore store = PluginRegistry.discover().openStore(TestDatabase.url(),
+                Map.of("jdbc.schema", schema, "jdbc.connect-timeout", "3s", "jdbc.migrate", "auto"))) {
+            store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()));
+            StoreHealth health = store.health();
+            assertThat(health.available()).isTrue();
+            assertThat(health.schemaVersion()).isEqualTo("2");
+            assertThat(health.detail()).contains("PostgreSQL", schema);
+        } finally {
+            TestDatabase.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void passwordsInTheUrlAreRefusedAndNeverEchoed() {
+        for (String url : List.of("jdbc:postgresql://h/db?user=u&password=s3cret",
+                "jdbc:postgresql://u:s3cret@h/db")) {
+            assertThatThrownBy(() -> factory.open(url, Map.of()))
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("ENVCTL_DB_PASSWORD").hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @Test
+    void passwordComesFromEnvctlDbPasswordThenPgpassword() {
+        PGSimpleDataSource both = new JdbcStoreFactory(Map.of("ENVCTL_DB_PASSWORD", "a", "PGPASSWORD", "b"))
+                .dataSource("jdbc:postgresql://h/db", Map.of("jdbc.user", "envctl"), JdbcStoreOptions.defaults());
+        PGSimpleDataSource pg = new JdbcStoreFactory(Map.of("PGPASSWORD", "b"))
+                .dataSource("jdbc:postgresql://h/db", Map.of(), JdbcStoreOptions.defaults());
+        PGSimpleDataSource none = factory.dataSource("jdbc:postgresql://h/db", Map.of(), JdbcStoreOptions.defaults());
+
+        assertThat(both.getPassword()).isEqualTo("a");
+        assertThat(both.getUser()).isEqualTo("envctl");
+        assertThat(pg.getPassword()).isEqualTo("b");
+        assertThat(none.getPassword()).as("left to pgjdbc's ~/.pgpass lookup").isNull();
+        assertThat(both.getConnectTimeout()).isEqualTo(5);
+        assertThat(both.getLoginTimeout()).isEqualTo(5);
+    }
+
+    @Test
+    void settingsAreValidated() {
+        assertThat(JdbcStoreFactory.options(Map.of()).schema()).isEqualTo("public");
+        assertThat(JdbcStoreFactory.options(Map.of()).connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(JdbcStoreFactory.options(Map.of("jdbc.connect-timeout", "1500ms")).connectTimeout())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThat(JdbcStoreFactory.options(Map.of("jdbc.migrate", "Validate")).migrate()).isEqualTo(MigrateMode.VALIDATE);
+        assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.connect-timeout", "soon")))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT)).hasMessageContaining("5s");
+        assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.migrate", "maybe")))
+                .hasMessageContaining("auto, validate, off");
+        assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.schema", "x; drop table clusters")))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT));
+    }
+
+    @Test
+    void aServerThatRefusesConnectionsIsStoreUnavailableNamingTheRedactedUrl() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/envctl?user=envctl";
+        JdbcStoreFactory withPassword = new JdbcStoreFactory(Map.of("ENVCTL_DB_PASSWORD", "s3cret"));
+
+        assertThatThrownBy(() -> withPassword.open(url, Map.of("jdbc.connect-timeout", "1s")))
+                .satisfies(e -> assertCode(e, ErrorCode.STORE_UNAVAILABLE))
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(5))
+                .hasMessageContaining(url).hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsWithTheConnectTimeout() throws Exception {
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/envctl";
+
+            assertThatThrownBy(() -> factory.open(url, Map.of("jdbc.connect-timeout", "1s")))
+                    .satisfies(e -> assertCode(e, ErrorCode.STORE_UNAVAILABLE)).hasMessageContaining(url);
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+}
