@@ -43,6 +43,7 @@ class LockingTest {
              ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
                      dir.resolve("holder.err"))) {
             assertThat(holder.nextLine(60)).isEqualTo("locked");
+            assertThat(store.lockFile()).isEqualTo(dir.toRealPath().resolve("envs.csv.lock"));
             byte[] before = Fixtures.read(file);
 
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
