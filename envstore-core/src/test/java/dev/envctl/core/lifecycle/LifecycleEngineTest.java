@@ -209,4 +209,31 @@ class LifecycleEngineTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating", "pre-delete dev deleting",
                 "post-delete dev deleting");
     }
+
+    @Test
+    void aRoundListsEachProviderOnceWhenNoRecordChangedSinceItWasRead() {
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            engine.create(Fixture.spec(name), ProgressListener.NONE);
+        }
+        long before = f.k3d.count("list");
+
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).ok()).isTrue();
+
+        assertThat(f.k3d.count("list") - before).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordWrittenAfterTheRoundReadItIsObservedAfresh() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.afterNextList(() -> {
+            f.k3d.removeCluster("dev");
+            Environment now = f.store.get("dev");
+            f.store.update(now.withLabels(java.util.Map.of("touched", "yes")), now.version());
+        });
+
+        ReconcileReport r = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.RECREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.has("dev")).isTrue();
+    }
 }

@@ -37,6 +37,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Consumer<Environment> duringCreate = e -> { };
     private volatile Consumer<Environment> duringDelete = e -> { };
+    private volatile Runnable afterList = () -> { };
 
     public ScriptedClusterProvider(String id) {
         this.id = id;
@@ -55,6 +56,11 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     /** Runs inside delete, after the cluster is gone. */
     public void duringDelete(Consumer<Environment> action) {
         this.duringDelete = action;
+    }
+
+    /** Runs once after the next list has taken its snapshot (to change the world behind a listing). */
+    public void afterNextList(Runnable action) {
+        this.afterList = action;
     }
 
     public void failNextCreate(String message) {
@@ -162,6 +168,9 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         List<ClusterStatus> out = new ArrayList<>();
         new TreeMap<>(clusters).forEach((name, running) -> out.add(new ClusterStatus(name, id, running,
                 running ? "running" : "stopped")));
+        Runnable after = afterList;
+        afterList = () -> { };
+        after.run();
         return out;
     }
 

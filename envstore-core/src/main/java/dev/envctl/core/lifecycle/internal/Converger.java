@@ -58,8 +58,21 @@ public final class Converger {
         }
     }
 
+    /**
+     * What a round's listing saw of a cluster, valid only while the record still has {@code version}: every
+     * engine writes the record before and after each provider call, so an unchanged version means no engine
+     * created or deleted the cluster since the record was read (the round reads records before clusters).
+     */
+    public record Hint(long version, boolean present, boolean running) {
+    }
+
     /** Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. */
     public Outcome converge(String name, ProgressListener progress) {
+        return converge(name, progress, null);
+    }
+
+    /** As {@link #converge(String, ProgressListener)}, using {@code hint} (nullable) instead of listing. */
+    public Outcome converge(String name, ProgressListener progress, Hint hint) {
         Optional<EnvironmentLock> lock;
         try {
             lock = store.tryLock(name);
@@ -71,7 +84,7 @@ public final class Converger {
             return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
         }
         try (EnvironmentLock held = lock.get()) {
-            return convergeLocked(name, progress);
+            return convergeLocked(name, progress, hint);
         } catch (RuntimeException e) {
             // a store write failed: the record keeps its last written state, which the next pass resumes from
             String message = HookRunner.describe(e);
@@ -80,13 +93,16 @@ public final class Converger {
         }
     }
 
-    private Outcome convergeLocked(String name, ProgressListener progress) {
+    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint) {
         Seen seen = new Seen();
         Outcome last = null;
         for (int i = 0; i < MAX_STEPS; i++) {
             Optional<Environment> record = store.find(name);
             if (record.isEmpty()) {
                 return last != null ? last : new Outcome(name, Action.UNCHANGED, null, null);
+            }
+            if (i == 0 && hint != null && hint.version() == record.get().version()) {
+                seen.set(hint.present(), hint.running());
             }
             Outcome o = step(record.get(), seen, progress);
             if (o == null) {

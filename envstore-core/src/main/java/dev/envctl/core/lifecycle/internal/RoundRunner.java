@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -14,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -30,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * One reconcile pass over a set of environments: lists the providers' clusters (to report unmanaged ones),
- * then converges each environment on a pool of at most {@code concurrency} threads, each holding one of the
+ * One reconcile pass over a set of environments: reads the records, lists each provider's clusters once
+ * (to report unmanaged ones, and as a {@link Converger.Hint} that spares a listing per environment whose
+ * record has not changed since), then converges each environment on a pool of at most {@code concurrency} threads, each holding one of the
  * engine's slots. When {@code stop} turns true, environments not yet started are abandoned and those in
  * flight finish their step. Thread-safe.
  */
@@ -84,7 +88,8 @@ public final class RoundRunner {
 
     private ReconcileReport round(Collection<String> names, boolean allWhenEmpty, ProgressListener progress,
                                   BooleanSupplier stop) {
-        List<ClusterStatus> clusters = listClusters();
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        Map<String, List<ClusterStatus>> clusters = listClusters();
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         Set<String> known = new HashSet<>();
         records.forEach(e -> known.add(e.name()));
@@ -97,11 +102,28 @@ public final class RoundRunner {
                 throw EnvctlException.notFound("environment '" + name + "' not found in " + store.location());
             }
         }
-        return new ReconcileReport(convergeAll(targets, progress, stop), unmanaged(clusters, records));
+        Map<String, Converger.Hint> hints = hints(before, clusters);
+        return new ReconcileReport(convergeAll(targets, hints, progress, stop), unmanaged(clusters, records));
     }
 
-    /** Converges exactly {@code targets} (possibly none), without listing clusters. */
-    public List<Outcome> convergeAll(List<String> targets, ProgressListener progress, BooleanSupplier stop) {
+    private static Map<String, Converger.Hint> hints(List<Environment> records,
+                                                     Map<String, List<ClusterStatus>> clusters) {
+        Map<String, Converger.Hint> hints = new HashMap<>();
+        for (Environment e : records) {
+            List<ClusterStatus> listed = clusters.get(e.provider());
+            // creating/deleting: an engine may have been inside a provider call while we listed
+            boolean settled = e.actualState() != ActualState.CREATING && e.actualState() != ActualState.DELETING;
+            if (listed != null && settled) {
+                Optional<ClusterStatus> c = listed.stream().filter(s -> s.name().equals(e.name())).findFirst();
+                hints.put(e.name(), new Converger.Hint(e.version(), c.isPresent(), c.map(ClusterStatus::running)
+                        .orElse(false)));
+            }
+        }
+        return hints;
+    }
+
+    private List<Outcome> convergeAll(List<String> targets, Map<String, Converger.Hint> hints,
+                                      ProgressListener progress, BooleanSupplier stop) {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -116,7 +138,7 @@ public final class RoundRunner {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (String name : targets) {
                 waiting.incrementAndGet();
-                futures.add(pool.submit(() -> task(name, progress, stop, abandon)));
+                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon)));
             }
             return collect(futures, abandon);
         } finally {
@@ -124,7 +146,8 @@ public final class RoundRunner {
         }
     }
 
-    private Outcome task(String name, ProgressListener progress, BooleanSupplier stop, AtomicBoolean abandon) {
+    private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
+                         AtomicBoolean abandon) {
         if (stop.getAsBoolean() || abandon.get()) {
             waiting.decrementAndGet();
             return null;
@@ -135,7 +158,7 @@ public final class RoundRunner {
             if (stop.getAsBoolean() || abandon.get()) {
                 return null;
             }
-            return converger.converge(name, progress);
+            return converger.converge(name, progress, hint);
         } finally {
             slots.release();
         }
@@ -175,11 +198,12 @@ public final class RoundRunner {
         return outcomes;
     }
 
-    private List<ClusterStatus> listClusters() {
-        List<ClusterStatus> all = new ArrayList<>();
+    /** Each provider's clusters by provider id; a provider that cannot list is logged and left out. */
+    private Map<String, List<ClusterStatus>> listClusters() {
+        Map<String, List<ClusterStatus>> all = new TreeMap<>();
         for (ClusterProvider p : providers.values()) {
             try {
-                all.addAll(p.list());
+                all.put(p.id(), p.list());
             } catch (RuntimeException e) {
                 LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
                         HookRunner.describe(e));
@@ -188,13 +212,17 @@ public final class RoundRunner {
         return all;
     }
 
-    private static List<ClusterStatus> unmanaged(List<ClusterStatus> clusters, List<Environment> records) {
+    private static List<ClusterStatus> unmanaged(Map<String, List<ClusterStatus>> clusters,
+                                                 List<Environment> records) {
         Set<String> owned = new HashSet<>();
         records.forEach(e -> owned.add(e.provider() + "/" + e.name()));
         List<ClusterStatus> out = new ArrayList<>();
-        for (ClusterStatus c : clusters) {
-            if (!owned.contains(c.provider() + "/" + c.name())) {
-                LOG.warn("cluster {} ({}) has no record; envctl leaves it alone", c.name(), c.provider());
+        for (Map.Entry<String, List<ClusterStatus>> listed : clusters.entrySet()) {
+            for (ClusterStatus c : listed.getValue()) {
+                if (owned.contains(listed.getKey() + "/" + c.name())) {
+                    continue;
+                }
+                LOG.warn("cluster {} ({}) has no record; envctl leaves it alone", c.name(), listed.getKey());
                 out.add(c);
             }
         }
