@@ -144,7 +144,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "creating environment '" + spec.name() + "'";
         return database.write(action, ctx -> {
             lockWrites(ctx);
-            Allocation a = allocator.allocate(spec, new IndexedHeld(ctx, null));
+            Allocation a = allocator.allocate(spec, new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec));
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             return insertRow(ctx, e, action);

@@ -8,6 +8,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,18 +24,23 @@ class InjectionTest {
     private static final String[] HOSTILE = {"it's", "a\"b", "x; y", "$(rm -rf /)", "--x", "'); DROP TABLE clusters; --",
             "\\'; SELECT pg_sleep(10); --", "{\"json\": [1]}", "a\\b\\\\c"};
 
+    private static final TestDatabase.ClassSchema SCHEMA = new TestDatabase.ClassSchema("inject");
     private JdbcEnvironmentStore store;
     private final Allocator allocator = new Allocator(AllocationPolicy.defaults());
 
     @BeforeEach
     void open() {
-        store = TestDatabase.openFresh("inject");
+        store = SCHEMA.emptyStore();
     }
 
     @AfterEach
-    void drop() {
+    void close() {
         store.close();
-        TestDatabase.dropSchema(store.schema());
+    }
+
+    @AfterAll
+    static void drop() {
+        SCHEMA.drop();
     }
 
     @ParameterizedTest

@@ -2,24 +2,22 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.testing.EnvironmentStoreContract;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 
-/** The store contract of core, each test on a fresh, migrated schema of the test run's PostgreSQL. */
+/**
+ * The store contract of core on the test run's PostgreSQL: one schema migrated for the class and emptied
+ * before each test, so every test gets a fresh, empty store.
+ */
 class JdbcEnvironmentStoreContractTest extends EnvironmentStoreContract {
-    private String schema;
+    private static final TestDatabase.ClassSchema SCHEMA = new TestDatabase.ClassSchema("contract");
 
     @Override
     protected EnvironmentStore newStore() {
-        JdbcEnvironmentStore s = TestDatabase.openFresh("contract");
-        schema = s.schema();
-        return s;
+        return SCHEMA.emptyStore();
     }
 
-    @AfterEach
-    void dropSchema() {
-        if (schema != null) {
-            store.close();
-            TestDatabase.dropSchema(schema);
-        }
+    @AfterAll
+    static void dropSchema() {
+        SCHEMA.drop();
     }
 }

@@ -83,6 +83,35 @@ final class TestDatabase {
         sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
+    /**
+     * One migrated schema for a test class, emptied for each test: a fresh, empty store per test without a
+     * migration per test. Call {@link #drop()} after the class.
+     */
+    static final class ClassSchema {
+        private final String prefix;
+        private String schema;
+
+        ClassSchema(String prefix) {
+            this.prefix = prefix;
+        }
+
+        synchronized JdbcEnvironmentStore emptyStore() {
+            if (schema == null) {
+                schema = freshSchemaName(prefix);
+                JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema), url()).close();
+            }
+            sql("TRUNCATE " + schema + ".clusters CASCADE");
+            return JdbcEnvironmentStore.open(dataSource(),
+                    JdbcStoreOptions.defaults().withSchema(schema).withMigrate(MigrateMode.OFF), url());
+        }
+
+        synchronized void drop() {
+            if (schema != null) {
+                dropSchema(schema);
+            }
+        }
+    }
+
     static JdbcEnvironmentStore openFresh(String prefix) {
         return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(freshSchemaName(prefix)),
                 url());

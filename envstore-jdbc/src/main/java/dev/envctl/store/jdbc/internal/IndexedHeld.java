@@ -1,15 +1,25 @@
 package dev.envctl.store.jdbc.internal;
 
 import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.HeldResources;
 import dev.envctl.core.alloc.SubnetHolder;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -17,15 +27,21 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
 
 /**
- * {@link HeldResources} answered by indexed queries inside the caller's transaction, one round trip each,
- * whatever the number of environments: a port probe of the {@code held_ports} primary key, the lowest free
+ * {@link HeldResources} answered by indexed queries inside the caller's transaction, each costing the same
+ * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a port probe of the {@code held_ports} primary key, the lowest free
  * port from the partial index of run ends, overlap through the gist exclusion index. Only the lowest free
  * subnet reads the held subnets inside the pool, inside the server. Valid while the transaction that created
- * it holds the store's write lock.
+ * it holds the store's write lock (taken by an earlier statement, so the queries see every earlier commit).
+ * Not thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
     private final String excluded;
+    private final Map<Integer, Integer> prefetchedPorts = new HashMap<>();
+    private SubnetAnswer prefetchedSubnet;
+
+    private record SubnetAnswer(Cidr pool, int prefix, Optional<Cidr> answer) {
+    }
 
     /** What every environment holds, except {@code excluded} (the one being updated), which may be null. */
     public IndexedHeld(DSLContext ctx, String excluded) {
@@ -50,12 +66,51 @@ public final class IndexedHeld implements HeldResources {
      */
     @Override
     public OptionalInt lowestFreePort(int from, int to) {
+        Integer free = prefetchedPorts.containsKey(from) ? prefetchedPorts.get(from)
+                : ctx.select(lowestFreeFrom(from)).fetchOne(0, Integer.class);
+        return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
+    }
+
+    /** The lowest free port at or above {@code from} (65536 when none), as one expression. */
+    private static Field<Integer> lowestFreeFrom(int from) {
         Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(1)).from(HELD_PORTS)
                 .where(HELD_PORTS.PORT.ge(from)).and(DSL.condition(HELD_PORTS.RUN_END)));
-        Integer free = ctx.select(DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(from))),
-                        afterRun).otherwise(DSL.val(from)))
-                .fetchOne(0, Integer.class);
-        return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
+        return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(from))), afterRun)
+                .otherwise(DSL.val(from));
+    }
+
+    /**
+     * Asks, in one round trip, what {@code allocator} will ask for {@code spec}: the lowest free port of each
+     * pool and, for an automatic subnet, the lowest free block. Later calls with the same arguments are
+     * answered from memory; any other call still queries.
+     */
+    public IndexedHeld prefetch(AllocationPolicy policy, EnvironmentSpec spec) {
+        List<Integer> starts = new ArrayList<>();
+        List<Field<?>> fields = new ArrayList<>();
+        for (PortRole role : PortRole.values()) {
+            int from = policy.pool(role).from();
+            if (spec.ports().get(role) == null && !starts.contains(from)) {
+                starts.add(from);
+                fields.add(lowestFreeFrom(from));
+            }
+        }
+        boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
+        if (subnet) {
+            fields.add(DSL.field(lowestFreeSubnetQuery(policy.subnetPool(), policy.subnetPrefix())));
+        }
+        if (fields.isEmpty()) {
+            return this;
+        }
+        Record r = ctx.select(fields).fetchOne();
+        for (int i = 0; i < starts.size(); i++) {
+            prefetchedPorts.put(starts.get(i), r.get(i, Integer.class));
+        }
+        if (subnet) {
+            Long first = r.get(starts.size(), Long.class);
+            prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(),
+                    first == null ? Optional.empty() : Optional.of(new Cidr(first, policy.subnetPrefix())));
+        }
+        return this;
     }
 
     @Override
@@ -72,17 +127,23 @@ public final class IndexedHeld implements HeldResources {
      */
     @Override
     public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
+        if (prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool) && prefetchedSubnet.prefix() == prefix) {
+            return prefetchedSubnet.answer();
+        }
+        Long first = lowestFreeSubnetQuery(pool, prefix).fetchOptional(0, Long.class).orElse(null);
+        return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
+    }
+
+    private Select<Record1<Long>> lowestFreeSubnetQuery(Cidr pool, int prefix) {
         long size = 1L << (32 - prefix);
         Field<Long> c = DSL.field(DSL.name("cand", "c"), Long.class);
         Table<Record1<Long>> candidates = DSL.select(DSL.val(pool.first()).as("c"))
                 .unionAll(DSL.select(Inet.lastAddress(CLUSTERS.SUBNET).plus(size).div(size).mul(size).as("c"))
                         .from(CLUSTERS).where(Inet.overlaps(CLUSTERS.SUBNET, pool.toString())))
                 .asTable("cand");
-        Long first = ctx.select(c).from(candidates)
+        return ctx.select(c).from(candidates)
                 .where(c.between(pool.first(), pool.last() - size + 1))
                 .andNotExists(DSL.selectOne().from(CLUSTERS).where(Inet.overlapsBlock(CLUSTERS.SUBNET, c, prefix)))
-                .orderBy(c).limit(1)
-                .fetchOptional(0, Long.class).orElse(null);
-        return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
+                .orderBy(c).limit(1);
     }
 }
