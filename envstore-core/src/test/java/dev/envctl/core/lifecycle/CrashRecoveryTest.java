@@ -141,4 +141,18 @@ class CrashRecoveryTest {
         assertThat(f.k3d.list()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("dev"));
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
     }
+
+    @Test
+    void aStoreOutageRightAfterTheProviderCreatedIsResumedWithoutASecondCluster() {
+        f.k3d.duringCreate(e -> f.store.setAvailable(false));
+
+        assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(dev.envctl.core.EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(dev.envctl.core.ErrorCode.STORE_UNAVAILABLE));
+        f.store.setAvailable(true);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
 }

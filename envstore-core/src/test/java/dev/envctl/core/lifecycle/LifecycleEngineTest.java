@@ -236,4 +236,12 @@ class LifecycleEngineTest {
         assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.RECREATED, ActualState.RUNNING, null));
         assertThat(f.k3d.has("dev")).isTrue();
     }
+
+    @Test
+    void aListNamingOneEnvironmentTwiceIsInvalidInput() {
+        assertThatThrownBy(() -> engine.plan(List.of(Fixture.spec("dev"), Fixture.spec("dev")), false))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("'dev' is listed twice");
+    }
 }

@@ -51,11 +51,13 @@ public final class RecordWriter {
 
     /** Writes the actual state and last error, keeping everything else of the current record. */
     public Optional<Environment> actual(String name, ActualState state, String error) {
-        Optional<Environment> before = store.find(name);
-        Optional<Environment> after = modify(name, e -> e.withActualState(state, error));
-        if (before.isPresent() && before.get().actualState() != state) {
-            LOG.info("{}: {} -> {}{}", name, before.get().actualState().key(), state.key(),
-                    error == null ? "" : " (" + error + ")");
+        ActualState[] before = new ActualState[1];
+        Optional<Environment> after = modify(name, e -> {
+            before[0] = e.actualState();
+            return e.withActualState(state, error);
+        });
+        if (after.isPresent() && before[0] != state) {
+            LOG.info("{}: {} -> {}{}", name, before[0].key(), state.key(), error == null ? "" : " (" + error + ")");
         }
         return after;
     }
