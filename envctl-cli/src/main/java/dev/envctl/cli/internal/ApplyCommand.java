@@ -64,10 +64,9 @@ final class ApplyCommand implements CliCommand {
         LifecycleEngine engine = Engines.engine(session, store, null);
         ApplyPlan plan = engine.plan(desired, prune);
         if (dryRun) {
-            List<Plans.Step> steps = new ArrayList<>(Plans.creates(session, store, plan.toCreate()));
+            List<Plans.Step> steps = new ArrayList<>(Plans.creates(session, store, plan.toCreate(), true));
             plan.toDelete().forEach(n -> steps.add(Plans.delete(session, store.get(n))));
-            Plans.print(session, steps, plan.unchanged());
-            return 0;
+            return Plans.print(session, steps, plan.unchanged());
         }
         Set<String> providers = new LinkedHashSet<>();
         plan.toCreate().forEach(s -> providers.add(s.provider()));

@@ -24,8 +24,7 @@ final class Args {
     static void noUnknownOptions(List<String> args, String command) {
         for (String a : args) {
             if (a.startsWith("-")) {
-                throw EnvctlException.invalid("unknown option '" + Validation.printable(a) + "' for " + command
-                        + "; run 'envctl " + command + " --help' for its options");
+                throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + command);
             }
         }
     }

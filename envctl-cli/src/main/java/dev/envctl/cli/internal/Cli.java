@@ -54,6 +54,11 @@ public final class Cli {
         Session session = new Session(out, err, env, global);
         try {
             return command.run(session);
+        } catch (UsageException e) {
+            session.progressDone();
+            err.println("envctl: " + Usage.explain(e.getMessage()));
+            err.print(Usage.text(jc, name));
+            return e.exitCode();
         } catch (EnvctlException e) {
             return Errors.report(session, e, e.exitCode());
         } catch (RuntimeException | LinkageError e) {

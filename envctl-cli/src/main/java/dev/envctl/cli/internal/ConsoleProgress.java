@@ -39,7 +39,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (quiet) {
             return;
         }
-        current = environment == null || message.contains(environment) ? message : environment + ": " + message;
+        String next = environment == null || message.contains(environment) ? message : environment + ": " + message;
+        if (next.equals(current)) {
+            return;
+        }
+        current = next;
         if (live) {
             startTicker();
             redraw();

@@ -55,8 +55,7 @@ final class CreateCommand implements CliCommand {
                 throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            Plans.print(session, Plans.creates(session, store, List.of(request)), List.of());
-            return 0;
+            return Plans.print(session, Plans.creates(session, store, List.of(request), false), List.of());
         }
         if (noWait) {
             Environment recorded = store.create(request, session.allocator());

@@ -46,8 +46,7 @@ final class DeleteCommand implements CliCommand {
         EnvironmentStore store = session.store();
         Environment existing = store.get(name);
         if (dryRun) {
-            Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
-            return 0;
+            return Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
         }
         Engines.requireReady(session, existing.provider());
         Optional<Environment> left = Engines.engine(session, store, null).delete(name, keepRecord, session.progress());

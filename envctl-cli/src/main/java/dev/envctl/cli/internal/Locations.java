@@ -7,6 +7,24 @@ final class Locations {
     private Locations() {
     }
 
+    /**
+     * Fails with not-found when {@code location} names a CSV file that does not exist: opening a CSV store
+     * creates its file, which is right for a store to write, wrong for one only read from.
+     */
+    static void requireExistingCsv(String location, String what) {
+        String s = location.strip();
+        boolean csv = s.regionMatches(true, 0, "csv:", 0, 4)
+                || (s.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") && !s.contains("://"));
+        if (!csv) {
+            return;
+        }
+        java.nio.file.Path p = java.nio.file.Path.of(s.regionMatches(true, 0, "csv:", 0, 4) ? s.substring(4) : s);
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw new dev.envctl.core.EnvctlException(dev.envctl.core.ErrorCode.NOT_FOUND, what + " " + p
+                    + " does not exist; check the path");
+        }
+    }
+
     static String expand(String location, Map<String, String> env) {
         String s = location.strip();
         String home = ConfigResolver.home(env).toString();

@@ -62,7 +62,9 @@ final class MigrateCommand implements CliCommand {
         }
         OutputFormat format = session.format();
         Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
-        EnvironmentStore source = session.openStore(Locations.expand(from, session.env()));
+        String fromLocation = Locations.expand(from, session.env());
+        Locations.requireExistingCsv(fromLocation, "--from file");
+        EnvironmentStore source = session.openStore(fromLocation);
         EnvironmentStore target = session.openStore(Locations.expand(to, session.env()));
         session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
                 + session.redact(source.location()) + " to " + session.redact(target.location()));

@@ -1,5 +1,6 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
@@ -27,12 +28,41 @@ final class Plans {
     private Plans() {
     }
 
-    /** One planned create or delete: the record as it would be, and the provider's argv lists. */
-    record Step(String action, Environment environment, List<List<String>> commands) {
+    /**
+     * One planned create or delete: the record as it would be, the provider's argv lists, and for kind the
+     * config it reads on stdin and the variables it runs with ({@code null} / empty otherwise).
+     */
+    record Step(String action, Environment environment, List<List<String>> commands, String stdin,
+                Map<String, String> variables, EnvctlException error) {
+        Step(String action, Environment environment, List<List<String>> commands) {
+            this(action, environment, commands, null, Map.of(), null);
+        }
+
+        String name() {
+            return environment.name();
+        }
     }
 
-    /** The creates of {@code specs}, allocated one after another as if each had been written. */
-    static List<Step> creates(Session session, EnvironmentStore store, List<EnvironmentSpec> specs) {
+    /** A create the store would refuse (a conflict, an exhausted pool), for {@code apply --dry-run}. */
+    private static Step refused(EnvironmentSpec spec, EnvctlException error, Instant now) {
+        Environment e = Environment.created(spec, spec.ports(), spec.subnet().cidr(), now);
+        return new Step("create", e, List.of(), null, Map.of(), error);
+    }
+
+    private static Step create(ClusterProvider provider, Environment e) {
+        if (KindAccess.isKind(provider)) {
+            return new Step("create", e, provider.planCreate(e), KindAccess.stdin(provider, e),
+                    KindAccess.environment(provider, e), null);
+        }
+        return new Step("create", e, provider.planCreate(e));
+    }
+
+    /**
+     * The creates of {@code specs}, allocated one after another as if each had been written. With
+     * {@code keepGoing} a create the store would refuse becomes a step with its error; otherwise it is thrown.
+     */
+    static List<Step> creates(Session session, EnvironmentStore store, List<EnvironmentSpec> specs,
+                              boolean keepGoing) {
         HeldSnapshot held = HeldSnapshot.of(store.list(EnvironmentFilter.ALL));
         Allocator allocator = session.allocator();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -41,13 +71,22 @@ final class Plans {
             ClusterProvider provider = session.provider(spec.provider());
             java.util.Optional<Environment> existing = store.find(spec.name());
             if (existing.isPresent()) {
-                steps.add(new Step("create", existing.get(), provider.planCreate(existing.get())));
+                steps.add(create(provider, existing.get()));
                 continue;
             }
-            Allocation a = allocator.allocate(spec, held);
+            Allocation a;
+            try {
+                a = allocator.allocate(spec, held);
+            } catch (EnvctlException ex) {
+                if (!keepGoing) {
+                    throw ex;
+                }
+                steps.add(refused(spec, ex, now));
+                continue;
+            }
             Environment e = Environment.created(spec, a.ports(), a.subnet(), now);
             held.add(e);
-            steps.add(new Step("create", e, provider.planCreate(e)));
+            steps.add(create(provider, e));
         }
         return steps;
     }
@@ -56,7 +95,14 @@ final class Plans {
         return new Step("delete", e, session.provider(e.provider()).planDelete(e));
     }
 
-    static void print(Session session, List<Step> steps, List<String> unchanged) {
+    /** Prints the plan; returns 0, or the exit code of the first step that would fail. */
+    static int print(Session session, List<Step> steps, List<String> unchanged) {
+        int code = steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
+        write(session, steps, unchanged);
+        return code;
+    }
+
+    private static void write(Session session, List<Step> steps, List<String> unchanged) {
         if (session.format() == OutputFormat.JSON) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dryRun", true);
@@ -74,6 +120,10 @@ final class Plans {
             Environment e = s.environment();
             out.println();
             out.println(s.action() + " " + e.name() + " (" + e.provider() + ")");
+            if (s.error() != null) {
+                out.println("  would fail: " + session.redact(Errors.oneLine(s.error().getMessage())));
+                continue;
+            }
             if (s.action().equals("create")) {
                 out.println("  subnet    " + (e.subnet() == null ? "none (shared network)" : e.subnet()));
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
@@ -89,6 +139,14 @@ final class Plans {
             for (List<String> argv : s.commands()) {
                 out.println("    " + shell(argv));
             }
+            if (!s.variables().isEmpty()) {
+                out.println("  with environment: " + s.variables().entrySet().stream()
+                        .map(v -> v.getKey() + "=" + v.getValue()).collect(java.util.stream.Collectors.joining(" ")));
+            }
+            if (s.stdin() != null) {
+                out.println("  stdin of " + s.commands().get(s.commands().size() - 1).get(0) + ":");
+                s.stdin().lines().forEach(l -> out.println("    " + l));
+            }
         }
         if (!unchanged.isEmpty()) {
             out.println();
@@ -101,6 +159,9 @@ final class Plans {
         m.put("action", s.action());
         m.put("environment", EnvironmentView.toJson(s.environment()));
         m.put("commands", s.commands());
+        m.put("stdin", s.stdin());
+        m.put("variables", s.variables());
+        m.put("error", s.error() == null ? null : s.error().getMessage());
         return m;
     }
 

@@ -1,15 +1,23 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterDescription;
+import com.beust.jcommander.Parameters;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Usage text and readable parse-error messages. */
+/** Usage text (the command's own flags first, the global options after) and readable parse-error messages. */
 final class Usage {
     private static final Pattern MAIN_PARAMETER = Pattern.compile("Was passed main parameter '(.*)' but no main "
             + "parameter was defined.*", Pattern.DOTALL);
     private static final Pattern EXPECTED_COMMAND = Pattern.compile("Expected a command, got (.*)", Pattern.DOTALL);
+    private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 not found, "
+            + "4 conflict, 5 store unavailable, 6 provider failed or missing.\n";
 
     private Usage() {
     }
@@ -31,13 +39,69 @@ final class Usage {
     static String text(JCommander jc, String command) {
         StringBuilder b = new StringBuilder();
         if (command == null) {
-            jc.getUsageFormatter().usage(b);
-            b.append("\nExit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 not found, 4 conflict, "
-                    + "5 store unavailable, 6 provider failed or missing.\n"
-                    + "Run 'envctl COMMAND --help' for the flags of a command.\n");
-        } else {
-            jc.getUsageFormatter().usage(command, b);
+            b.append("Usage: envctl [global options] COMMAND [options]\n\n");
+            b.append("Records local k3d and kind environments (ports, subnets) in one store and creates them.\n\n");
+            b.append("Commands:\n");
+            for (Map.Entry<String, JCommander> e : jc.getCommands().entrySet()) {
+                b.append(String.format("  %-11s%s%n", e.getKey(), description(e.getValue())));
+            }
+            b.append("\nGlobal options (before or after the command):\n");
+            options(b, jc.getParameters(), true);
+            b.append('\n').append(EXIT_CODES);
+            b.append("Run 'envctl COMMAND --help' for the options of a command.\n");
+            return b.toString();
         }
+        JCommander sub = jc.getCommands().get(command);
+        String main = sub.getMainParameter() == null ? ""
+                : " " + sub.getMainParameterValue().getDescription();
+        b.append("Usage: envctl ").append(command).append(" [options]").append(main.isBlank() ? "" : main)
+                .append("\n\n").append(description(sub)).append("\n\nOptions:\n");
+        options(b, sub.getParameters(), false);
+        b.append("\nGlobal options: --store URL, --config FILE, -o table|json|csv, -v, -vv, -q, --help "
+                + "(see envctl --help)\n").append(EXIT_CODES);
         return b.toString();
+    }
+
+    private static String description(JCommander jc) {
+        Object o = jc.getObjects().get(0);
+        Parameters p = o.getClass().getAnnotation(Parameters.class);
+        return p == null ? "" : p.commandDescription();
+    }
+
+    private static void options(StringBuilder b, List<ParameterDescription> all, boolean global) {
+        List<ParameterDescription> list = new ArrayList<>();
+        for (ParameterDescription d : all) {
+            if ((d.getObject() instanceof GlobalOptions) == global) {
+                list.add(d);
+            }
+        }
+        list.sort(global ? Comparator.comparingInt(d -> d.getParameterAnnotation().order())
+                : Comparator.comparing(d -> d.getLongestName().replaceFirst("^-+", "")));
+        for (ParameterDescription d : list) {
+            Class<?> type = d.getParameterized().getType();
+            boolean flag = type == boolean.class || type == Boolean.class;
+            String names = d.getNames() + (flag ? "" : " " + metavar(d));
+            Object dflt = d.getDefault();
+            String suffix = flag || dflt == null || (dflt instanceof List<?> l && l.isEmpty()) ? ""
+                    : " (default: " + dflt + ")";
+            b.append(String.format("  %-24s %s%s%n", names, d.getDescription(), suffix));
+        }
+    }
+
+    private static String metavar(ParameterDescription d) {
+        String n = d.getLongestName().replaceFirst("^-+", "");
+        return switch (n) {
+            case "store", "from", "to" -> "LOCATION";
+            case "config", "file" -> "FILE";
+            case "output" -> "FORMAT";
+            case "label" -> "KEY=VALUE";
+            case "skip" -> "NAME";
+            case "subnet" -> "CIDR|auto|none";
+            case "interval" -> "DURATION";
+            case "image" -> "IMAGE";
+            case "provider" -> "ID";
+            case "state" -> "STATE";
+            default -> "N";
+        };
     }
 }

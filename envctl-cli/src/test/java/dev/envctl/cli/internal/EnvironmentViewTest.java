@@ -60,7 +60,7 @@ class EnvironmentViewTest {
         assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
                 "HTTPS", "PF", "API", "AGE");
         assertThat(lines.get(1).split("\\s+")).containsExactly("dev-k3d", "k3d", "running", "10.101.0.0/16",
-                "18091", "18444", "19002", "26443", "60m");
+                "18091", "18444", "19002", "26443", "59m");
         assertThat(lines.get(2).split("\\s+")).containsExactly("dev", "kind", "unknown", "-", "18090", "18443",
                 "19001", "-", "2h");
     }

@@ -1,0 +1,171 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
+
+/**
+ * Bad input, each case against a store holding two environments: the documented exit code, one line on stderr
+ * starting {@code envctl: } (parse errors add the usage after it), no stack trace, and the store byte for byte
+ * unchanged (and no provider command run).
+ */
+class BadInputIT {
+    @TempDir
+    static Path tmp;
+    static Workspace ws;
+
+    /** One case: the arguments, the exit code, and a piece the message must contain. */
+    record Case(int exit, String expect, boolean usage, String... args) {
+        static Case of(int exit, String expect, String... args) {
+            return new Case(exit, expect, false, args);
+        }
+
+        static Case usage(String expect, String... args) {
+            return new Case(2, expect, true, args);
+        }
+    }
+
+    @BeforeAll
+    static void twoEnvironments() {
+        ws = new Workspace(tmp);
+        assertThat(ws.run("create", "dev", "--http-port", "18100", "--subnet", "10.101.0.0/16").exit()).isZero();
+        assertThat(ws.run("create", "uat", "--provider", "kind").exit()).isZero();
+        ws.write("bad.yaml", "- name: dev\n  ports: {http: [1]\n");
+        ws.write("unknown-field.yaml", "- name: web\n  colour: blue\n");
+        ws.write("bad-name.yaml", "- name: Web_1\n");
+        ws.write("not-a-list.json", "{\"name\": \"web\"}");
+        ws.write("short.csv", "# env,provider\nweb,k3d,30080\n");
+        ws.write("bad-port.csv", "web,k3d,30080,19010,true,true,99999,18500,\n");
+        ws.write("twice.yaml", "- name: web\n- name: web\n");
+        ws.write("bad-key.properties", "pool.htp=18080-18399\n");
+        ws.write("bad-value.properties", "reconcile.concurrency=many\n");
+        ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
+        ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
+        ws.write("dir/.keep", "");
+    }
+
+    static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        // names
+        c.add(Case.of(2, "environment name 'Dev' is invalid", "create", "Dev"));
+        c.add(Case.of(2, "environment name 'a_b' is invalid", "create", "a_b"));
+        c.add(Case.of(2, "at most 32 are allowed", "create", "a".repeat(33)));
+        c.add(Case.of(2, "environment name is empty", "create", ""));
+        c.add(Case.of(2, "environment name 'dev-' is invalid", "create", "dev-"));
+        c.add(Case.of(2, "environment name 'UAT' is invalid", "get", "UAT"));
+        c.add(Case.of(2, "takes one environment NAME, got 2", "create", "a", "b"));
+        c.add(Case.of(2, "takes one environment NAME, got 0", "delete"));
+        c.add(Case.of(4, "already exists", "create", "dev"));
+        // ports
+        c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
+        c.add(Case.of(2, "https port 70000 is out of range", "create", "web", "--https-port", "70000"));
+        c.add(Case.usage("--http-port", "create", "web", "--http-port", "abc"));
+        c.add(Case.of(2, "is given for both http and https", "create", "web", "--http-port", "18500",
+                "--https-port", "18500"));
+        c.add(Case.of(2, "node port 0 is out of range", "create", "web", "--node-port", "0"));
+        c.add(Case.of(4, "http port 18100 is already held by environment 'dev'", "create", "web", "--http-port",
+                "18100"));
+        c.add(Case.of(4, "pf port 18100 is already held by environment 'dev'", "create", "web", "--pf-port",
+                "18100"));
+        // CIDRs
+        c.add(Case.of(2, "has host bits set; did you mean 10.0.0.0/16?", "create", "web", "--subnet", "10.0.0.1/16"));
+        c.add(Case.of(2, "invalid prefix length", "create", "web", "--subnet", "10.0.0.0/33"));
+        c.add(Case.of(2, "has no prefix length", "create", "web", "--subnet", "banana"));
+        c.add(Case.of(2, "invalid address part '256'", "create", "web", "--subnet", "10.256.0.0/16"));
+        c.add(Case.of(4, "overlaps 10.101.0.0/16 of environment 'dev'", "create", "web", "--subnet", "10.101.5.0/24"));
+        // labels and options
+        c.add(Case.of(2, "is not KEY=VALUE", "create", "web", "--label", "novalue"));
+        c.add(Case.of(2, "label key '9bad' is invalid", "create", "web", "--label", "9bad=x"));
+        c.add(Case.of(2, "control character", "create", "web", "--label", "k=a\nb"));
+        c.add(Case.of(2, "given twice", "create", "web", "--label", "k=a", "--label", "k=b"));
+        c.add(Case.of(2, "--servers 0 is out of range", "create", "web", "--servers", "0"));
+        c.add(Case.of(2, "--image", "create", "web", "--image", "a b"));
+        // files
+        c.add(Case.of(3, "does not exist", "apply", "-f", "missing.yaml"));
+        c.add(Case.of(3, "does not exist", "apply", "-f", "dir"));
+        c.add(Case.of(2, "is not valid YAML or JSON", "apply", "-f", "bad.yaml"));
+        c.add(Case.of(2, "unknown field 'colour'", "apply", "-f", "unknown-field.yaml"));
+        c.add(Case.of(2, "item 1: environment name 'Web_1' is invalid", "apply", "-f", "bad-name.yaml"));
+        c.add(Case.of(2, "holds no list of environments", "apply", "-f", "not-a-list.json"));
+        c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "short.csv"));
+        c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "bad-port.csv"));
+        c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
+        c.add(Case.of(2, "apply needs a file", "apply"));
+        c.add(Case.of(3, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
+        c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));
+        // unknown flags, commands, values
+        c.add(Case.usage("--bogus", "list", "--bogus"));
+        c.add(Case.usage("--bogus", "create", "web", "--bogus"));
+        c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
+        c.add(Case.usage("no command given"));
+        c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
+        c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));
+        c.add(Case.of(3, "unknown provider 'docker-desktop'", "create", "web", "--provider", "docker-desktop"));
+        c.add(Case.of(3, "environment 'nope' not found", "delete", "nope"));
+        c.add(Case.of(3, "environment 'nope' not found", "get", "nope"));
+        c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
+        c.add(Case.of(2, "--interval 'soon' is not a duration", "reconcile", "--interval", "soon"));
+        c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
+        c.add(Case.of(2, "db commands work on a PostgreSQL store", "db", "info"));
+        // config
+        c.add(Case.of(2, "unknown config key 'pool.htp'", "--config", "bad-key.properties", "list"));
+        c.add(Case.of(2, "reconcile.concurrency 'many' is invalid", "--config", "bad-value.properties", "list"));
+        c.add(Case.of(2, "unknown config key 'store.csv.lock-timout'", "--config", "bad-store-key.properties",
+                "list"));
+        c.add(Case.of(2, "unknown config key 'provider.k3d.colour'", "--config", "bad-provider-key.properties",
+                "list"));
+        c.add(Case.of(3, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
+        // stores
+        c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));
+        c.add(Case.of(2, "no store opens 'mysql://h/db'", "--store", "mysql://h/db", "list"));
+        c.add(Case.of(2, "contains a password", "--store", "jdbc:postgresql://u:hunter2@127.0.0.1:1/x", "list"));
+        return c;
+    }
+
+    @Test
+    void everyBadInputGetsItsExitCodeAOneLineMessageAndChangesNothing() {
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        int callsBefore = ws.calls().size();
+        assertSoftly(soft -> {
+            for (Case c : cases()) {
+                Result r = ws.run(c.args());
+                soft.assertThat(r.exit()).as("exit of %s", r).isEqualTo(c.exit());
+                List<String> lines = r.errLines();
+                soft.assertThat(lines).as("stderr of %s", r).isNotEmpty();
+                if (lines.isEmpty()) {
+                    continue;
+                }
+                soft.assertThat(lines.get(0)).as("message of %s", r).startsWith("envctl: ").contains(c.expect());
+                soft.assertThat(lines.stream().filter(l -> l.startsWith("envctl:")).count()).as("%s", r).isEqualTo(1);
+                if (c.usage()) {
+                    soft.assertThat(r.err()).as("usage of %s", r).contains("Usage: envctl");
+                } else {
+                    soft.assertThat(lines).as("one line: %s", r).hasSize(1);
+                }
+                soft.assertThat(r.err()).as("no stack trace: %s", r).doesNotContain("\tat ", "Exception");
+                soft.assertThat(r.out() + r.err()).as("no password: %s", r).doesNotContain("hunter2");
+                soft.assertThat(Workspace.bytes(ws.defaultStore())).as("store after %s", r).isEqualTo(before);
+            }
+        });
+        assertThat(ws.calls().stream().skip(callsBefore).filter(c -> c.contains("create") || c.contains("delete")))
+                .as("provider commands run by bad input").isEmpty();
+    }
+
+    @Test
+    void verboseAddsTheStackTraceAfterTheMessage() {
+        Result r = ws.run(Map.of(), "-v", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list");
+
+        assertThat(r.exit()).isEqualTo(5);
+        assertThat(r.errLines().get(0)).startsWith("envctl: ");
+        assertThat(r.err()).contains("\tat ");
+    }
+}

@@ -1,0 +1,360 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged CLI on the default CSV store, with stand-in k3d, kind and docker, as a user runs it. */
+class CsvStoreIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+    }
+
+    private Result ok(String... args) {
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    @Test
+    void versionAndHelpWorkWithoutAnyStore() {
+        assertThat(ok("version").out()).startsWith("envctl 0.1.0-SNAPSHOT (Java ");
+        JsonNode v = ok("-o", "json", "version").json();
+        assertThat(v.get("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(ok("--help").out()).contains("create", "delete", "list", "get", "apply", "reconcile", "migrate",
+                "db", "doctor", "plugins", "version", "Exit codes:");
+        for (String command : List.of("create", "delete", "list", "get", "apply", "reconcile", "migrate", "db",
+                "doctor", "plugins", "version")) {
+            Result r = ok(command, "--help");
+            assertThat(r.out()).as(command).startsWith("Usage: envctl " + command).contains("Global options");
+        }
+        assertThat(ok("create", "--help").out()).contains("--http-port", "--https-port", "--pf-port", "--api-port",
+                "--node-port", "--subnet", "--servers", "--agents", "--image", "--label", "--dry-run", "--no-wait",
+                "--provider");
+        assertThat(ws.defaultStore()).doesNotExist();
+    }
+
+    @Test
+    void listCreatesTheDefaultStoreOnFirstUse() {
+        Result r = ok("list");
+
+        assertThat(r.out().strip()).isEqualTo("NAME  PROVIDER  STATE  SUBNET  HTTP  HTTPS  PF  API  AGE");
+        assertThat(ws.defaultStore()).exists();
+        assertThat(ok("list", "-o", "json").json().isArray()).isTrue();
+        assertThat(ok("list", "-o", "json").json()).isEmpty();
+    }
+
+    @Test
+    void createAllocatesFromThePoolsAndRunsK3dWithThosePorts() {
+        JsonNode dev = ok("create", "dev", "-o", "json", "--label", "haproxy_route=true").json();
+
+        assertThat(fieldNames(dev)).containsExactly("name", "provider", "subnet", "ports", "labels", "desiredState",
+                "actualState", "lastError", "createdAt", "updatedAt");
+        assertThat(dev.get("provider").asText()).isEqualTo("k3d");
+        assertThat(dev.get("subnet").isNull()).isTrue();
+        assertThat(dev.get("ports").toString())
+                .isEqualTo("{\"http\":18080,\"https\":18400,\"pf\":19000,\"api\":26443,\"node\":30080}");
+        assertThat(dev.get("labels").toString()).isEqualTo("{\"haproxy_route\":\"true\"}");
+        assertThat(dev.get("actualState").asText()).isEqualTo("running");
+        assertThat(dev.get("lastError").isNull()).isTrue();
+        assertThat(dev.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(ws.calls()).anySatisfy(c -> assertThat(c).containsSubsequence("k3d", "cluster", "create", "dev",
+                "--api-port", "26443", "-p", "18080:80@loadbalancer", "-p", "18400:443@loadbalancer"));
+
+        JsonNode second = ok("create", "dev-2", "-o", "json").json();
+        assertThat(second.get("ports").get("http").asInt()).isEqualTo(18081);
+        assertThat(second.get("ports").get("api").asInt()).isEqualTo(26444);
+    }
+
+    @Test
+    void createWithKindAndAnAutoSubnetPassesTheConfigOnStdin() throws Exception {
+        JsonNode e = ok("create", "dev-kind", "--provider", "kind", "--subnet", "auto", "--http-port", "18090",
+                "-o", "json").json();
+
+        assertThat(e.get("subnet").asText()).isEqualTo("10.100.0.0/24");
+        assertThat(e.get("ports").get("http").asInt()).isEqualTo(18090);
+        String config = Files.readString(ws.state.resolve("kind/dev-kind.yaml"));
+        assertThat(config).contains("apiVersion: kind.x-k8s.io/v1alpha4", "hostPort: 18090", "apiServerPort: 26443");
+        assertThat(ws.calls()).anySatisfy(c -> assertThat(c).containsExactly("kind", "create", "cluster", "--name",
+                "dev-kind", "--config", "-"));
+    }
+
+    @Test
+    void listFiltersAndGetShowsOneObject() {
+        ok("create", "dev", "--label", "register_portainer=true");
+        ok("create", "dev-kind", "--provider", "kind");
+
+        JsonNode all = ok("list", "-o", "json").json();
+        assertThat(names(all)).containsExactly("dev", "dev-kind");
+        assertThat(names(ok("list", "--provider", "kind", "-o", "json").json())).containsExactly("dev-kind");
+        assertThat(names(ok("list", "--state", "running", "-o", "json").json())).containsExactly("dev", "dev-kind");
+        assertThat(names(ok("list", "--state", "failed", "-o", "json").json())).isEmpty();
+
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.isObject()).isTrue();
+        assertThat(dev).isEqualTo(all.get(0));
+
+        List<String> table = ok("list").out().lines().toList();
+        assertThat(table.get(0).split("\\s+")).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
+                "HTTPS", "PF", "API", "AGE");
+        assertThat(table.get(1).split("\\s+")).startsWith("dev", "k3d", "running", "-", "18080", "18400", "19000",
+                "26443");
+    }
+
+    @Test
+    void csvOutputIsTheStoresFormat() throws Exception {
+        ok("create", "dev", "--label", "haproxy_route=true");
+
+        List<String> lines = ok("list", "-o", "csv").out().lines().toList();
+
+        assertThat(lines.get(0)).startsWith("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet");
+        assertThat(lines.get(1)).startsWith("dev,k3d,30080,19000,,true,18080,18400,");
+        List<String> stored = Files.readAllLines(ws.defaultStore()).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isEqualTo(stored);
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndChangesNothing() {
+        ok("create", "dev");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        ws.clearCalls();
+
+        Result plan = ok("create", "web", "--subnet", "auto", "--servers", "1", "--agents", "2", "--dry-run");
+        assertThat(plan.out()).contains("Dry run: nothing was changed", "subnet    10.100.0.0/24",
+                "http 18081, https 18401, pf 19001, api 26444, node 30080",
+                "docker network create --subnet 10.100.0.0/24",
+                "k3d cluster create web --api-port 26444 -p 18081:80@loadbalancer -p 18401:443@loadbalancer");
+        JsonNode json = ok("create", "web", "--dry-run", "-o", "json").json();
+        assertThat(json.get("dryRun").asBoolean()).isTrue();
+        assertThat(json.get("steps").get(0).get("commands").get(0).get(1).asText()).isEqualTo("cluster");
+
+        Result delete = ok("delete", "dev", "--dry-run");
+        assertThat(delete.out()).contains("k3d cluster delete dev");
+
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).contains("create"));
+        assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).contains("delete"));
+    }
+
+    @Test
+    void deleteRemovesTheClusterAndTheRecordOrKeepsTheRecord() {
+        ok("create", "dev");
+        ok("create", "uat");
+
+        assertThat(ok("delete", "dev").out().strip()).isEqualTo("deleted dev");
+        assertThat(ws.state.resolve("k3d/dev")).doesNotExist();
+        assertThat(ws.run("get", "dev").exit()).isEqualTo(3);
+
+        JsonNode kept = ok("delete", "uat", "--keep-record", "-o", "json").json();
+        assertThat(kept.get("deleted").asBoolean()).isTrue();
+        assertThat(kept.get("record").get("desiredState").asText()).isEqualTo("absent");
+        assertThat(ws.state.resolve("k3d/uat")).doesNotExist();
+        assertThat(ok("get", "uat", "-o", "json").json().get("ports").get("http").asInt()).isEqualTo(18081);
+    }
+
+    @Test
+    void noWaitOnlyRecordsAndReconcileCreatesTheCluster() {
+        JsonNode rec = ok("create", "later", "--no-wait", "-o", "json").json();
+        assertThat(rec.get("actualState").asText()).isEqualTo("unknown");
+        assertThat(ws.state.resolve("k3d/later")).doesNotExist();
+
+        JsonNode report = ok("reconcile", "-o", "json").json();
+
+        assertThat(report.get("ok").asBoolean()).isTrue();
+        assertThat(report.get("outcomes").get(0).get("name").asText()).isEqualTo("later");
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("created");
+        assertThat(ws.state.resolve("k3d/later")).exists();
+    }
+
+    @Test
+    void reconcileRecreatesAClusterThatDisappeared() throws Exception {
+        ok("create", "dev");
+        Files.delete(ws.state.resolve("k3d/dev"));
+
+        JsonNode report = ok("reconcile", "--concurrency", "2", "-o", "json").json();
+
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("recreated");
+        assertThat(ws.state.resolve("k3d/dev")).exists();
+    }
+
+    @Test
+    void aFailingProviderLeavesAFailedRecordAndExits6() {
+        ws.flag("fail-create");
+
+        Result r = ws.run("create", "dev", "-o", "json");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.json().get("actualState").asText()).isEqualTo("failed");
+        assertThat(r.json().get("lastError").asText()).contains("k3s is up and running");
+        assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith("envctl: creating dev failed: ");
+        ws.unflag("fail-create");
+        assertThat(ok("reconcile", "-o", "json").json().get("outcomes").get(0).get("state").asText())
+                .isEqualTo("running");
+    }
+
+    @Test
+    void withoutK3dCreateExits6NamingWhatIsMissingAndChangesNothing() {
+        ok("list");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        ws.withoutTools();
+
+        Result r = ws.run("create", "dev");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("envctl: provider k3d is not ready: k3d: ").contains("--dry-run");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(ws.run("create", "dev", "--dry-run").exit()).isZero();
+    }
+
+    @Test
+    void applyCreatesTheReplacedSystemsEnvironmentsAndPrunes() {
+        Path sample = Workspace.CONFIG.resolve("environments.csv");
+
+        Result plan = ok("apply", "-f", sample.toString(), "--dry-run");
+        assertThat(plan.out()).contains("create devops (k3d)", "create dev (kind)", "create dev-k3d (k3d)",
+                "subnet    10.101.0.0/16", "ports     http 18091, https 18444, pf 19002");
+        assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).contains("create"));
+
+        JsonNode report = ok("apply", "-f", sample.toString(), "-o", "json").json();
+        assertThat(report.get("ok").asBoolean()).isTrue();
+        assertThat(names(ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d", "devops", "prod",
+                "prod-k3d", "uat", "uat-k3d");
+        JsonNode devK3d = ok("get", "dev-k3d", "-o", "json").json();
+        assertThat(devK3d.get("subnet").asText()).isEqualTo("10.101.0.0/16");
+        assertThat(devK3d.get("labels").get("register_portainer").asText()).isEqualTo("true");
+
+        Path yaml = ws.write("keep.yaml", "- name: dev\n  provider: kind\n  ports: {http: 18090, https: 18443, pf: 19001}\n"
+                + "- name: dev-k3d\n  provider: k3d\n  subnet: 10.101.0.0/16\n");
+        Result prunePlan = ok("apply", "-f", yaml.toString(), "--prune", "--dry-run");
+        assertThat(prunePlan.out()).contains("delete prod (kind)", "delete devops (k3d)");
+        JsonNode pruned = ok("apply", "-f", yaml.toString(), "--prune", "-o", "json").json();
+        assertThat(pruned.get("ok").asBoolean()).as(pruned.toString()).isTrue();
+        assertThat(names(ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d");
+    }
+
+    @Test
+    void applyReadsJsonInTheShapeListPrints() {
+        ok("create", "dev", "--label", "team=a");
+        Path file = ws.write("envs.json", ok("list", "-o", "json").out());
+        ok("delete", "dev");
+
+        JsonNode report = ok("apply", "-f", file.toString(), "-o", "json").json();
+
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("created");
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.get("labels").get("team").asText()).isEqualTo("a");
+        assertThat(dev.get("ports").get("http").asInt()).isEqualTo(18080);
+    }
+
+    @Test
+    void migrateCopiesTheReplacedSystemsFileSkippingDevops() {
+        Path target = tmp.resolve("migrated.csv");
+        String from = "csv:" + Workspace.CONFIG.resolve("environments.csv");
+
+        JsonNode dry = ok("migrate", "--from", from, "--to", target.toString(), "--dry-run", "-o", "json").json();
+        assertThat(dry.get("dryRun").asBoolean()).isTrue();
+        assertThat(dry.get("total").asInt()).isEqualTo(7);
+        assertThat(dry.get("skipped").asInt()).isEqualTo(1);
+
+        JsonNode report = ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
+        assertThat(report.get("migrated").asInt()).isEqualTo(6);
+        assertThat(report.get("skipped").asInt()).isEqualTo(1);
+        assertThat(report.get("failed").asInt()).isZero();
+        assertThat(report.get("rows").findValuesAsText("outcome")).contains("skipped", "migrated");
+        assertThat(names(ok("--store", target.toString(), "list", "-o", "json").json())).hasSize(6)
+                .doesNotContain("devops");
+
+        Result text = ok("migrate", "--from", from, "--to", tmp.resolve("m2.csv").toString(), "--skip", "dev");
+        assertThat(text.out()).contains("total 7, migrated 6, skipped 1, failed 0");
+    }
+
+    @Test
+    void doctorPassesWithTheToolsAndFailsWithoutThem() {
+        Result good = ok("doctor");
+        assertThat(good.out()).contains("PASS  java", "PASS  store", "PASS  k3d", "k3d v5.8.3", "PASS  docker",
+                "Docker 27.5.1", "PASS  kind", "kind v0.27.0");
+        JsonNode checks = ok("doctor", "-o", "json").json();
+        assertThat(checks.findValuesAsText("status")).containsOnly("PASS");
+
+        ws.withoutTools();
+        Result bad = ws.run("doctor");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.out()).contains("FAIL  k3d", "WARN  kind", "needed only for --provider kind");
+    }
+
+    @Test
+    void pluginsListsEveryStoreProviderAndHookWithItsJar() {
+        JsonNode plugins = ok("plugins", "-o", "json").json();
+
+        List<String> ids = new ArrayList<>();
+        plugins.forEach(p -> ids.add(p.get("kind").asText() + ":" + p.get("id").asText()));
+        assertThat(ids).contains("store:csv", "store:jdbc", "provider:k3d", "provider:kind", "hook:exec");
+        plugins.forEach(p -> assertThat(p.get("source").asText()).endsWith(".jar"));
+        assertThat(ok("plugins").out()).contains("dev.envctl.store.csv.CsvStoreFactory",
+                "dev.envctl.provider.k3d.K3dProviderFactory");
+    }
+
+    @Test
+    void progressGoesToStderrAndProviderOutputOnlyWithVerbose() {
+        Result quiet = ok("create", "dev", "-q");
+        assertThat(quiet.err()).isEmpty();
+
+        Result plain = ok("create", "web");
+        assertThat(plain.err()).contains("creating k3d cluster web").doesNotContain("INFO[0000]");
+        assertThat(plain.out()).doesNotContain("creating k3d cluster");
+
+        Result verbose = ok("create", "api", "-v");
+        assertThat(verbose.err()).contains("Cluster 'api' created successfully!");
+    }
+
+    @Test
+    void watchReconcilesUntilStopped() throws Exception {
+        ok("create", "dev", "--no-wait");
+        ProcessBuilder pb = new ProcessBuilder(Workspace.LAUNCHER.toString(), "reconcile", "--watch", "--interval",
+                "1s");
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(tmp.resolve("watch.txt").toFile());
+        Process p = pb.start();
+        try {
+            for (int i = 0; i < 600 && !Files.exists(ws.state.resolve("k3d/dev")); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(ws.state.resolve("k3d/dev")).exists();
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(tmp.resolve("watch.txt"))).contains("created");
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> n = new ArrayList<>();
+        array.forEach(e -> n.add(e.get("name").asText()));
+        return n;
+    }
+
+    private static Set<String> fieldNames(JsonNode o) {
+        Set<String> s = new java.util.LinkedHashSet<>();
+        o.fieldNames().forEachRemaining(s::add);
+        return s;
+    }
+}

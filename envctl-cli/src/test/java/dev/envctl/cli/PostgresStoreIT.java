@@ -1,0 +1,182 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.envctl.cli.Workspace.Result;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged CLI on the PostgreSQL store (an embedded PostgreSQL 17, a fresh database per test), with the
+ * password given only through {@code ENVCTL_DB_PASSWORD}, which must never be printed or passed on.
+ */
+class PostgresStoreIT {
+    private static final String SECRET = "pg-Secret-4711";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path tmp;
+    Workspace ws;
+    String url;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        String db = "envctl_it_" + DATABASES.incrementAndGet();
+        sql("postgres", "CREATE DATABASE " + db);
+        url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + db;
+        ws = new Workspace(tmp);
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\n");
+        ws.env.put("ENVCTL_STORE", url);
+        ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
+    }
+
+    private static void sql(String database, String... statements) throws SQLException {
+        try (Connection c = postgres.getDatabase("postgres", database).getConnection();
+             Statement s = c.createStatement()) {
+            for (String st : statements) {
+                s.execute(st);
+            }
+        }
+    }
+
+    private Result ok(String... args) {
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out() + r.err()).as("password printed by %s", r).doesNotContain(SECRET);
+        return r;
+    }
+
+    @Test
+    void dbMigrateAndInfoShowTheSchemaVersions() {
+        JsonNode before = ok("db", "info", "-o", "json").json();
+        assertThat(before.get("upToDate").asBoolean()).isFalse();
+        assertThat(before.get("currentVersion").isNull()).isTrue();
+
+        JsonNode migrated = ok("db", "migrate", "-o", "json").json();
+        assertThat(migrated.get("adopted").asBoolean()).isFalse();
+        assertThat(migrated.get("applied")).isNotEmpty();
+        String latest = migrated.get("currentVersion").asText();
+
+        JsonNode after = ok("db", "info", "-o", "json").json();
+        assertThat(after.get("upToDate").asBoolean()).isTrue();
+        assertThat(after.get("currentVersion").asText()).isEqualTo(latest);
+        assertThat(ok("db", "info").out()).contains("current version " + latest, "(up to date)");
+        assertThat(ok("db", "migrate").out()).contains("(already up to date)");
+    }
+
+    @Test
+    void createListGetAndDeleteAgainstPostgres() {
+        JsonNode dev = ok("create", "dev", "--subnet", "auto", "-o", "json").json();
+        assertThat(dev.get("subnet").asText()).isEqualTo("10.100.0.0/24");
+        assertThat(dev.get("ports").toString())
+                .isEqualTo("{\"http\":18080,\"https\":18400,\"pf\":19000,\"api\":26443,\"node\":30080}");
+        ok("create", "dev-kind", "--provider", "kind");
+
+        JsonNode list = ok("list", "-o", "json").json();
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("name").asText()).isEqualTo("dev");
+        assertThat(ok("get", "dev", "-o", "json").json()).isEqualTo(list.get(0));
+        assertThat(ws.run("create", "web", "--http-port", "18080").exit()).isEqualTo(4);
+        assertThat(ws.run("create", "web", "--subnet", "10.100.0.128/25").exit()).isEqualTo(4);
+
+        ok("delete", "dev");
+        assertThat(ws.run("get", "dev").exit()).isEqualTo(3);
+        assertThat(ok("list", "-o", "json").json()).hasSize(1);
+        assertThat(String.join("\n", ws.calls().stream().map(c -> String.join(" ", c)).toList()))
+                .as("password in the argv of a child").doesNotContain(SECRET);
+    }
+
+    @Test
+    void migrateMovesTheReplacedSystemsCsvIntoPostgres() {
+        String csv = "csv:" + Workspace.CONFIG.resolve("environments.csv");
+
+        JsonNode report = ok("migrate", "--from", csv, "--to", url, "-o", "json").json();
+
+        assertThat(report.get("total").asInt()).isEqualTo(7);
+        assertThat(report.get("migrated").asInt()).isEqualTo(6);
+        assertThat(report.get("skipped").asInt()).isEqualTo(1);
+        List<String> names = new ArrayList<>();
+        ok("list", "-o", "json").json().forEach(e -> names.add(e.get("name").asText()));
+        assertThat(names).containsExactly("dev", "dev-k3d", "prod", "prod-k3d", "uat", "uat-k3d");
+        JsonNode again = ok("migrate", "--from", csv, "--to", url, "-o", "json").json();
+        assertThat(again.get("migrated").asInt()).isZero();
+    }
+
+    @Test
+    void adoptsTheReplacedSystemsClustersTable() throws SQLException {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        sql(db, "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) CHECK (provider IN "
+                        + "('k3d','kind')), subnet cidr, node_port int, pf_port int, http_port int, https_port int, "
+                        + "created_at timestamp, updated_at timestamp)",
+                "INSERT INTO clusters VALUES ('dev', 'kind', NULL, 30080, 19001, 18090, 18443, now(), now())",
+                "INSERT INTO clusters VALUES ('dev-k3d', 'k3d', '10.101.0.0/16', 30080, 19002, 18091, 18444, now(), "
+                        + "now())");
+
+        JsonNode migrated = ok("db", "migrate", "-o", "json").json();
+
+        assertThat(migrated.get("adopted").asBoolean()).isTrue();
+        JsonNode devK3d = ok("get", "dev-k3d", "-o", "json").json();
+        assertThat(devK3d.get("subnet").asText()).isEqualTo("10.101.0.0/16");
+        assertThat(devK3d.get("ports").get("http").asInt()).isEqualTo(18091);
+        assertThat(devK3d.get("ports").get("api").isNull()).isTrue();
+        JsonNode web = ok("create", "web", "-o", "json").json();
+        assertThat(web.get("ports").get("http").asInt()).isEqualTo(18080);
+    }
+
+    @Test
+    void doctorReportsTheSchemaVersionAndPluginsShowTheJdbcStore() {
+        ok("db", "migrate");
+
+        assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version \\d+");
+        assertThat(ok("plugins").out()).contains("dev.envctl.store.jdbc.JdbcStoreFactory");
+    }
+
+    @Test
+    void verboseDebugOutputNeverShowsThePassword() {
+        Result r = ws.run("-vv", "create", "dev");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out() + r.err()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aStoppedServerIsExit5WithOneLine() throws IOException {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://127.0.0.1:1/envctl");
+        Path before = tmp.resolve("marker");
+        Files.writeString(before, "x");
+
+        Result r = ws.run("list");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("envctl: ").doesNotContain(SECRET);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Start-up stays light: {@code version}, {@code --help} and {@code list} on a CSV store load no jOOQ, Flyway or
+ * JDBC class (checked with the JVM's class-loading log), and {@code version} / table {@code list} load no
+ * Jackson, no provider and no hook.
+ */
+class StartupIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+        assertThat(ws.run("create", "dev").exit()).isZero();
+    }
+
+    private List<String> loadedClasses(String... args) throws IOException {
+        Path log = tmp.resolve("classes-" + args[0].replace("-", "") + ".log");
+        Result r = ws.run(Map.of("ENVCTL_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).as("class-load log").anySatisfy(l -> assertThat(l).contains("dev.envctl.cli.Main"));
+        return lines;
+    }
+
+    @Test
+    void versionLoadsNoStoreProviderJacksonOrJdbcClass() throws IOException {
+        List<String> classes = loadedClasses("version");
+
+        assertThat(classes).noneMatch(l -> l.contains("org.jooq.") || l.contains("org.flywaydb.")
+                || l.contains("org.postgresql.") || l.contains("java.sql.") || l.contains("com.fasterxml.")
+                || l.contains("dev.envctl.store.") || l.contains("dev.envctl.provider."));
+    }
+
+    @Test
+    void helpLoadsNoJdbcClass() throws IOException {
+        List<String> classes = loadedClasses("--help");
+
+        assertThat(classes).noneMatch(l -> l.contains("org.jooq.") || l.contains("org.flywaydb.")
+                || l.contains("org.postgresql.") || l.contains("java.sql."));
+    }
+
+    @Test
+    void listOnACsvStoreLoadsNoJooqFlywayOrJdbcClassAndNoProvider() throws IOException {
+        List<String> classes = loadedClasses("list");
+
+        assertThat(classes).anySatisfy(l -> assertThat(l).contains("dev.envctl.store.csv.CsvEnvironmentStore"));
+        assertThat(classes).noneMatch(l -> l.contains("org.jooq.") || l.contains("org.flywaydb.")
+                || l.contains("org.postgresql.") || l.contains("java.sql.") || l.contains("javax.sql."));
+        assertThat(classes).noneMatch(l -> l.contains("dev.envctl.provider.") || l.contains("com.fasterxml.")
+                || l.contains("dev.envctl.core.hook."));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (copied from
+ * {@code src/test/stubs}) in {@code bin/} first on {@code PATH}, and the packaged {@code envctl} run as a
+ * subprocess with exactly that environment (nothing inherited but what is listed here).
+ */
+final class Workspace {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DIST = Path.of(System.getProperty("envctl.dist", "target/envctl"));
+    /** The launcher run: the distribution's, or another given with -Denvctl.launcher (for quick local runs). */
+    static final Path LAUNCHER = Path.of(System.getProperty("envctl.launcher",
+            DIST.resolve("bin/envctl").toString())).toAbsolutePath();
+    private static final Path STUBS = Path.of(System.getProperty("envctl.stubs", "src/test/stubs"));
+    static final Path CONFIG = Path.of(System.getProperty("envctl.config", "../config")).toAbsolutePath().normalize();
+
+    final Path dir;
+    final Path home;
+    final Path bin;
+    final Path state;
+    final Map<String, String> env = new HashMap<>();
+
+    Workspace(Path dir) {
+        this.dir = dir;
+        this.home = dir.resolve("home");
+        this.bin = dir.resolve("bin");
+        this.state = dir.resolve("stub-state");
+        try {
+            Files.createDirectories(home);
+            Files.createDirectories(bin);
+            Files.createDirectories(state);
+            for (String tool : List.of("k3d", "kind", "docker")) {
+                Path target = bin.resolve(tool);
+                Files.copy(STUBS.resolve(tool), target);
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("PATH", bin + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", home.toString());
+        env.put("ENVCTL_STUB_STATE", state.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("LANG", "C.UTF-8");
+    }
+
+    /** The default store of this home. */
+    Path defaultStore() {
+        return home.resolve(".envctl/environments.csv");
+    }
+
+    /** Removes the stand-ins from PATH, as on a machine without k3d, kind and Docker. */
+    Workspace withoutTools() {
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        return this;
+    }
+
+    Workspace withTools() {
+        env.put("PATH", bin + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin");
+        return this;
+    }
+
+    Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    Result run(Map<String, String> extraEnv, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().putAll(extraEnv);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("envctl " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            return new Result(args, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every call the stand-ins received so far: the tool, then its arguments. */
+    List<List<String>> calls() {
+        Path log = state.resolve("calls.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isEmpty())
+                    .map(l -> List.of(l.split("\u001f", -1))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void clearCalls() {
+        try {
+            Files.deleteIfExists(state.resolve("calls.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void flag(String name) {
+        write(state.resolve(name), "");
+    }
+
+    void unflag(String name) {
+        try {
+            Files.deleteIfExists(state.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path write(String relative, String text) {
+        return write(dir.resolve(relative), text);
+    }
+
+    static Path write(Path p, String text) {
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, text, StandardCharsets.UTF_8);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(Path p) {
+        try {
+            return Files.exists(p) ? Files.readAllBytes(p) : new byte[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What one run printed and returned. */
+    record Result(String[] args, int exit, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("stdout of envctl " + String.join(" ", args) + " is not JSON: " + out
+                        + "\nstderr: " + err, e);
+            }
+        }
+
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "envctl " + String.join(" ", args) + " -> exit " + exit + "\n--- stdout\n" + out + "--- stderr\n"
+                    + err;
+        }
+    }
+}
