@@ -83,13 +83,15 @@ public final class Converger {
             LOG.info("{}: another reconciler is working on it; skipped", name);
             return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
         }
-        try (EnvironmentLock held = lock.get()) {
+        try {
             return convergeLocked(name, progress, hint);
         } catch (RuntimeException e) {
             // a store write failed: the record keeps its last written state, which the next pass resumes from
             String message = HookRunner.describe(e);
             LOG.warn("{}: {}", name, message);
             return new Outcome(name, Action.FAILED, stateOf(name), message);
+        } finally {
+            lock.get().close();
         }
     }
 

@@ -84,11 +84,15 @@ public final class BackendFile {
         try {
             Files.createDirectories(path.getParent());
             try (FileChannel lockFile = FileChannel.open(path.resolveSibling(path.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock held = lockFile.lock()) {
-                Map<String, String> sections = read();
-                edit.accept(sections);
-                write(sections);
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock held = lockFile.lock();
+                try {
+                    Map<String, String> sections = read();
+                    edit.accept(sections);
+                    write(sections);
+                } finally {
+                    held.release();
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             throw failure("cannot update", e);
