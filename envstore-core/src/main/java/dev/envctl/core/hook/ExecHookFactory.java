@@ -1,12 +1,11 @@
 package dev.envctl.core.hook;
 
-import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Durations;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,40 +33,12 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         String dir = settings.get("dir");
         String timeout = settings.get("timeout");
         return new ExecHook(dir == null || dir.isBlank() ? defaultDir() : Path.of(dir.strip()),
-                timeout == null ? DEFAULT_TIMEOUT : parseDuration("timeout", timeout));
+                timeout == null ? DEFAULT_TIMEOUT : Durations.parse("timeout", timeout));
     }
 
     static Path defaultDir() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
         return base.resolve("envctl").resolve("hooks");
-    }
-
-    /** Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a bare number of seconds, or ISO-8601. */
-    public static Duration parseDuration(String what, String text) {
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            Duration d;
-            if (s.startsWith("pt")) {
-                d = Duration.parse(s.toUpperCase(Locale.ROOT));
-            } else if (s.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            } else if (s.endsWith("s")) {
-                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            } else if (s.endsWith("m")) {
-                d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            } else if (s.endsWith("h")) {
-                d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-            } else {
-                d = Duration.ofSeconds(Long.parseLong(s));
-            }
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw EnvctlException.invalid(what + " '" + text.strip() + "' is not a positive duration; write it "
-                + "like 500ms, 60s, 5m or 1h");
     }
 }

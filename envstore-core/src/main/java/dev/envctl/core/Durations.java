@@ -1,0 +1,50 @@
+package dev.envctl.core;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as settings and flags spell them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a bare
+ * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module.
+ */
+public final class Durations {
+    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+    private Durations() {
+    }
+
+    /**
+     * Parses a positive duration; {@code what} names the setting or flag in the error message.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when {@code text} is not a positive duration
+     */
+    public static Duration parse(String what, String text) {
+        String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        Duration d = null;
+        Matcher m = SIMPLE.matcher(s);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } else if (s.startsWith("p")) {
+            try {
+                d = Duration.parse(s.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                d = null;
+            }
+        }
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw EnvctlException.invalid(what + " '" + Validation.printable(text == null ? "" : text.strip())
+                    + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        }
+        return d;
+    }
+}

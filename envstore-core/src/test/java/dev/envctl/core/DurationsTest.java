@@ -1,0 +1,28 @@
+package dev.envctl.core;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DurationsTest {
+    @ParameterizedTest
+    @CsvSource({"500ms,500", "30s,30000", "45,45000", "5m,300000", "1h,3600000", "PT1M,60000", "pt2s,2000",
+            " 10s ,10000", "2M,120000"})
+    void parsesEveryForm(String text, long millis) {
+        assertThat(Durations.parse("timeout", text)).isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "soon", "0s", "0", "-5s", "PT-1S", "5 s", "1d", "PT"})
+    void rejectsWhatIsNotAPositiveDurationSayingWhatIsAllowed(String text) {
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", text))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("hook.exec.timeout '")
+                .hasMessageEndingWith("is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+    }
+}
