@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,45 +34,43 @@ public final class StoreMigration {
 
     public static MigrationReport migrate(EnvironmentStore from, EnvironmentStore to, Set<String> skipNames,
                                           boolean dryRun) {
-        List<Environment> source = from.list(EnvironmentFilter.ALL);
+        List<Environment> source = from.list(EnvironmentFilter.ALL).stream()
+                .sorted((a, b) -> a.name().compareTo(b.name())).toList();
         List<Environment> target = to.list(EnvironmentFilter.ALL);
         Set<String> present = new HashSet<>();
         target.forEach(e -> present.add(e.name()));
 
-        List<MigrationReport.Row> rows = new ArrayList<>();
-        List<Environment> candidates = new ArrayList<>();
+        Map<String, String> skipped = new HashMap<>();
+        Map<String, String> conflicts = new HashMap<>();
         HeldSnapshot held = HeldSnapshot.of(target);
-        int conflicts = 0;
-        for (Environment e : source.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList()) {
+        for (Environment e : source) {
             if (skipNames.contains(e.name())) {
-                rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "in the skip list"));
+                skipped.put(e.name(), "in the skip list");
             } else if (present.contains(e.name())) {
-                rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "already in " + to.location()));
+                skipped.put(e.name(), "already in " + to.location());
             } else {
                 try {
                     Allocator.requireFree(e, held);
-                    candidates.add(e);
-                    rows.add(null);
                 } catch (EnvctlException conflict) {
-                    conflicts++;
-                    rows.add(new MigrationReport.Row(e.name(), MigrationReport.FAILED, "would break the target's "
-                            + "invariants: " + conflict.getMessage()));
+                    conflicts.put(e.name(), "would break the target's invariants: " + conflict.getMessage());
                 }
                 held.add(e); // later rows are checked against this one too, conflicting or not
             }
         }
-        List<MigrationReport.Row> done = new ArrayList<>();
-        int next = 0;
-        for (MigrationReport.Row row : rows) {
-            if (row != null) {
-                done.add(row);
-                continue;
+        List<MigrationReport.Row> rows = new ArrayList<>();
+        for (Environment e : source) {
+            if (skipped.containsKey(e.name())) {
+                rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, skipped.get(e.name())));
+            } else if (conflicts.containsKey(e.name())) {
+                rows.add(new MigrationReport.Row(e.name(), MigrationReport.FAILED, conflicts.get(e.name())));
+            } else if (!conflicts.isEmpty()) {
+                rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "nothing written: "
+                        + conflicts.size() + " row(s) conflict; fix them and run again"));
+            } else {
+                rows.add(write(e, to, dryRun));
             }
-            Environment e = candidates.get(next++);
-            done.add(conflicts > 0 ? new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "nothing written: "
-                    + conflicts + " row(s) conflict; fix them and run again") : write(e, to, dryRun));
         }
-        MigrationReport report = MigrationReport.of(done, dryRun);
+        MigrationReport report = MigrationReport.of(rows, dryRun);
         LOG.info("migration from {} to {}{}: {} total, {} migrated, {} skipped, {} failed", from.location(),
                 to.location(), dryRun ? " (dry run)" : "", report.total(), report.migrated(), report.skipped(),
                 report.failed());

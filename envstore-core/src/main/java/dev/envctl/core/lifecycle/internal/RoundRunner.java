@@ -62,13 +62,7 @@ public final class RoundRunner {
     /** Converges one environment in the calling thread, within the engine-wide bound. */
     public Outcome convergeOne(String name, ProgressListener progress) {
         waiting.incrementAndGet();
-        slots.acquireUninterruptibly();
-        waiting.decrementAndGet();
-        try {
-            return converger.converge(name, progress);
-        } finally {
-            slots.release();
-        }
+        return task(name, null, progress, () -> false, new AtomicBoolean());
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -159,6 +153,9 @@ public final class RoundRunner {
                 return null;
             }
             return converger.converge(name, progress, hint);
+        } catch (RuntimeException e) {
+            // only releasing the lock can get here: report it with the environment it belongs to
+            return new Outcome(name, dev.envctl.core.lifecycle.Action.FAILED, null, HookRunner.describe(e));
         } finally {
             slots.release();
         }
@@ -183,7 +180,7 @@ public final class RoundRunner {
                     if (e.getCause() instanceof Error err) {
                         crash = crash == null ? err : crash;
                     } else {
-                        throw new IllegalStateException("reconcile task failed", e.getCause());
+                        throw new IllegalStateException("reconcile task failed", e.getCause()); // not reached
                     }
                     break;
                 }
