@@ -83,8 +83,9 @@ public final class LifecycleEngine {
                         + ", pick another name, or adopt it with apply");
             }
         }
-        store.create(spec, allocator);
-        runner.convergeOne(spec.name(), progress);
+        Environment recorded = store.create(spec, allocator);
+        // the listing above saw no such cluster: spare the converge a second listing of the same moment
+        runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false), progress);
         return store.get(spec.name());
     }
 
@@ -100,7 +101,7 @@ public final class LifecycleEngine {
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
         provider(store.get(name).provider());
         writer.modify(name, e -> markAbsent(e, keepRecord));
-        runner.convergeOne(name, progress);
+        runner.convergeOne(name, null, progress);
         return store.find(name);
     }
 

@@ -30,7 +30,7 @@ class LifecycleEngineTest {
         assertThat(e.ports().complete()).isTrue();
         assertThat(e.subnet()).isNotNull();
         assertThat(f.k3d.has("dev")).isTrue();
-        assertThat(f.k3d.calls()).containsSubsequence("list", "create dev");
+        assertThat(f.k3d.calls()).containsExactly("list", "create dev");
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
         assertThat(f.store.get("dev")).isEqualTo(e);
     }

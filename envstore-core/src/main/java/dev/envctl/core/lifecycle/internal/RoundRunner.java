@@ -59,10 +59,10 @@ public final class RoundRunner {
         this.slots = new Semaphore(concurrency, true);
     }
 
-    /** Converges one environment in the calling thread, within the engine-wide bound. */
-    public Outcome convergeOne(String name, ProgressListener progress) {
+    /** Converges one environment in the calling thread, within the engine-wide bound; {@code hint} may be null. */
+    public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress) {
         waiting.incrementAndGet();
-        return task(name, null, progress, () -> false, new AtomicBoolean());
+        return task(name, hint, progress, () -> false, new AtomicBoolean());
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
