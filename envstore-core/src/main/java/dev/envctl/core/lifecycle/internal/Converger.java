@@ -278,15 +278,12 @@ public final class Converger {
         return new Outcome(env.name(), Action.UNCHANGED, env.actualState(), env.lastError());
     }
 
-    private Optional<ActualState> stateOfRecord(String name) {
-        try {
-            return store.find(name).map(Environment::actualState);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
+    /** The record's actual state for an outcome; null when it is gone or cannot be read. */
     private ActualState stateOf(String name) {
-        return stateOfRecord(name).orElse(null);
+        try {
+            return store.find(name).map(Environment::actualState).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }
