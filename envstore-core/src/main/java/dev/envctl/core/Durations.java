@@ -47,4 +47,12 @@ public final class Durations {
         }
         return d;
     }
+
+    /**
+     * The shortest exact spelling this class parses, which Go's {@code time.ParseDuration} (k3d's
+     * {@code --timeout}) reads too: whole seconds as {@code 300s}, else milliseconds as {@code 1500ms}.
+     */
+    public static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
 }

@@ -25,4 +25,11 @@ class DurationsTest {
                 .hasMessageContaining("hook.exec.timeout '")
                 .hasMessageEndingWith("is not a positive duration; write it like 500ms, 60s, 5m or 1h");
     }
+
+    @org.junit.jupiter.api.Test
+    void formatsWhatGoReadsAndThisClassParsesBack() {
+        assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("300s");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Durations.parse("t", Durations.format(Duration.ofMillis(1500)))).isEqualTo(Duration.ofMillis(1500));
+    }
 }

@@ -8,14 +8,14 @@ import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
-import dev.envctl.provider.k3d.internal.CreateFailure;
-import dev.envctl.provider.k3d.internal.DockerNetworks;
+import dev.envctl.core.provider.CreateFailure;
+import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.provider.k3d.internal.K3dClusterList;
 import dev.envctl.provider.k3d.internal.K3dClusterOptions;
 import dev.envctl.provider.k3d.internal.K3dCommands;
 import dev.envctl.provider.k3d.internal.K3dSettings;
 import dev.envctl.provider.k3d.internal.K3dVersion;
-import dev.envctl.provider.k3d.internal.Tools;
+import dev.envctl.core.provider.ToolRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +47,12 @@ public final class K3dProvider implements ClusterProvider {
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final K3dSettings settings;
-    private final Tools tools;
+    private final ToolRunner tools;
     private final DockerNetworks networks;
 
     K3dProvider(K3dSettings settings, Map<String, String> environment) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.tools = new Tools(environment);
+        this.tools = new ToolRunner(environment);
         this.networks = new DockerNetworks(tools, settings.timeout());
     }
 
@@ -155,7 +155,7 @@ public final class K3dProvider implements ClusterProvider {
         List<PrerequisiteCheck> checks = new ArrayList<>();
         Optional<Path> k3d = tools.find(settings.binary());
         if (k3d.isEmpty()) {
-            checks.add(PrerequisiteCheck.fail("k3d", Tools.missing(ID, K3dSettings.BINARY, settings.binary(),
+            checks.add(PrerequisiteCheck.fail("k3d", ToolRunner.missing(ID, K3dSettings.BINARY, settings.binary(),
                     INSTALL), "install k3d: " + INSTALL));
         } else {
             try {
@@ -172,7 +172,7 @@ public final class K3dProvider implements ClusterProvider {
     private PrerequisiteCheck dockerCheck() {
         Optional<Path> docker = tools.find(settings.dockerBinary());
         if (docker.isEmpty()) {
-            return PrerequisiteCheck.fail("docker", Tools.missing(ID, K3dSettings.DOCKER_BINARY,
+            return PrerequisiteCheck.fail("docker", ToolRunner.missing(ID, K3dSettings.DOCKER_BINARY,
                     settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
         }
         try {

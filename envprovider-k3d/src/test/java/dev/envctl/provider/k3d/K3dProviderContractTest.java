@@ -1,5 +1,6 @@
 package dev.envctl.provider.k3d;
 
+import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.testing.ClusterProviderContract;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,12 +14,12 @@ class K3dProviderContractTest extends ClusterProviderContract {
     @TempDir
     Path dir;
 
-    private StandIns tools;
+    private StandInTools tools;
     private ClusterProvider provider;
 
     @BeforeEach
     void standIns() {
-        tools = new StandIns(dir, "k3d", "docker");
+        tools = new StandInTools(dir, "k3d", "docker");
         provider = new K3dProviderFactory().create(Map.of(), tools.environment());
     }
 

@@ -34,8 +34,7 @@ class K3dProviderFactoryTest {
     void badValuesAreInvalidInputSayingWhatIsAllowed() {
         K3dProviderFactory f = new K3dProviderFactory();
         assertThatThrownBy(() -> f.create(Map.of("timeout", "soon")))
-                .hasMessage("k3d setting timeout 'soon' is not a duration; allowed: a positive whole number with the "
-                        + "unit ms, s, m or h, such as 300s or 5m (no unit means seconds)")
+                .hasMessage("k3d setting timeout 'soon' is not a positive duration; write it like 500ms, 60s, 5m or 1h")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThatThrownBy(() -> f.create(Map.of("wait", "yes"))).hasMessageContaining("allowed: true, false, 1, 0");
         assertThatThrownBy(() -> f.create(Map.of("agents", "-1"))).hasMessageContaining("from 0 to 99");

@@ -1,5 +1,6 @@
 package dev.envctl.provider.k3d;
 
+import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
@@ -34,14 +35,14 @@ class K3dProviderTest {
     @TempDir
     Path dir;
 
-    private StandIns tools;
+    private StandInTools tools;
     private K3dProvider provider;
     private String k3d;
     private String docker;
 
     @BeforeEach
     void standIns() {
-        tools = new StandIns(dir, "k3d", "docker");
+        tools = new StandInTools(dir, "k3d", "docker");
         provider = provider(Map.of());
         k3d = tools.tool("k3d").toString();
         docker = tools.tool("docker").toString();

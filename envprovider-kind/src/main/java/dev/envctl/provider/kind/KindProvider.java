@@ -8,15 +8,15 @@ import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
-import dev.envctl.provider.kind.internal.CreateFailure;
-import dev.envctl.provider.kind.internal.DockerNetworks;
+import dev.envctl.core.provider.CreateFailure;
+import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
 import dev.envctl.provider.kind.internal.KindConfig;
 import dev.envctl.provider.kind.internal.KindSettings;
 import dev.envctl.provider.kind.internal.KindVersion;
-import dev.envctl.provider.kind.internal.Tools;
+import dev.envctl.core.provider.ToolRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +47,12 @@ public final class KindProvider implements ClusterProvider {
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final KindSettings settings;
-    private final Tools tools;
+    private final ToolRunner tools;
     private final DockerNetworks networks;
 
     KindProvider(KindSettings settings, Map<String, String> environment) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.tools = new Tools(environment);
+        this.tools = new ToolRunner(environment);
         this.networks = new DockerNetworks(tools, settings.timeout());
     }
 
@@ -160,7 +160,7 @@ public final class KindProvider implements ClusterProvider {
         List<PrerequisiteCheck> checks = new ArrayList<>();
         Optional<Path> kind = tools.find(settings.binary());
         if (kind.isEmpty()) {
-            checks.add(PrerequisiteCheck.fail("kind", Tools.missing(ID, KindSettings.BINARY, settings.binary(),
+            checks.add(PrerequisiteCheck.fail("kind", ToolRunner.missing(ID, KindSettings.BINARY, settings.binary(),
                     INSTALL), "install kind: " + INSTALL));
         } else {
             try {
@@ -177,7 +177,7 @@ public final class KindProvider implements ClusterProvider {
     private PrerequisiteCheck dockerCheck() {
         Optional<Path> docker = tools.find(settings.dockerBinary());
         if (docker.isEmpty()) {
-            return PrerequisiteCheck.fail("docker", Tools.missing(ID, KindSettings.DOCKER_BINARY,
+            return PrerequisiteCheck.fail("docker", ToolRunner.missing(ID, KindSettings.DOCKER_BINARY,
                     settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
         }
         try {

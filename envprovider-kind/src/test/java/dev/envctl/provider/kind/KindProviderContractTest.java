@@ -1,5 +1,6 @@
 package dev.envctl.provider.kind;
 
+import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.testing.ClusterProviderContract;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,12 +14,12 @@ class KindProviderContractTest extends ClusterProviderContract {
     @TempDir
     Path dir;
 
-    private StandIns tools;
+    private StandInTools tools;
     private ClusterProvider provider;
 
     @BeforeEach
     void standIns() {
-        tools = new StandIns(dir, "kind", "docker");
+        tools = new StandInTools(dir, "kind", "docker");
         provider = new KindProviderFactory().create(Map.of(), tools.environment());
     }
 

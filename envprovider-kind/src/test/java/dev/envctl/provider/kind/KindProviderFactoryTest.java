@@ -34,7 +34,7 @@ class KindProviderFactoryTest {
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThatThrownBy(() -> f.create(Map.of("listen-address", "256.1.1.1"))).hasMessageContaining("not an IP");
         assertThat(f.create(Map.of("listen-address", "::1")).id()).isEqualTo("kind");
-        assertThatThrownBy(() -> f.create(Map.of("timeout", "0s"))).hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> f.create(Map.of("timeout", "0s"))).hasMessageContaining("not a positive duration");
         assertThatThrownBy(() -> f.create(Map.of("image", ""))).hasMessageContaining("without spaces");
     }
 }

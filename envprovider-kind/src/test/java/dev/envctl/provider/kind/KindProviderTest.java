@@ -1,5 +1,6 @@
 package dev.envctl.provider.kind;
 
+import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
@@ -54,14 +55,14 @@ class KindProviderTest {
     @TempDir
     Path dir;
 
-    private StandIns tools;
+    private StandInTools tools;
     private KindProvider provider;
     private String kind;
     private String docker;
 
     @BeforeEach
     void standIns() {
-        tools = new StandIns(dir, "kind", "docker");
+        tools = new StandInTools(dir, "kind", "docker");
         provider = provider(Map.of());
         kind = tools.tool("kind").toString();
         docker = tools.tool("docker").toString();

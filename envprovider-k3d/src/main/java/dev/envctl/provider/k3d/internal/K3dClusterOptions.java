@@ -1,5 +1,7 @@
 package dev.envctl.provider.k3d.internal;
 
+import dev.envctl.core.Durations;
+
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 

@@ -1,5 +1,7 @@
 package dev.envctl.provider.k3d.internal;
 
+import dev.envctl.core.Durations;
+
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.PortRole;
@@ -41,7 +43,7 @@ public final class K3dCommands {
             argv.addAll(List.of("--k3s-arg", arg));
         }
         argv.add(o.waitReady() ? "--wait" : "--wait=false");
-        argv.addAll(List.of("--timeout", Durations.toGo(o.timeout())));
+        argv.addAll(List.of("--timeout", Durations.format(o.timeout())));
         return argv;
     }
 

@@ -9,21 +9,8 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The small readers behind the provider: durations, k3d's version and cluster list. */
+/** The small readers behind the provider: kill timeout, k3d's version and cluster list. */
 class ParsersTest {
-
-    @Test
-    void durationsReadUnitsAndWriteWhatGoReads() {
-        assertThat(Durations.parse("t", "300")).isEqualTo(Duration.ofSeconds(300));
-        assertThat(Durations.parse("t", " 5m ")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Durations.parse("t", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("t", "1500ms")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Durations.toGo(Duration.ofMinutes(5))).isEqualTo("300s");
-        assertThat(Durations.toGo(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThatThrownBy(() -> Durations.parse("t", "0")).hasMessageContaining("positive");
-        assertThatThrownBy(() -> Durations.parse("t", "PT5M")).hasMessageContaining("not a duration");
-        assertThatThrownBy(() -> Durations.parse("t", "-5s")).hasMessageContaining("not a duration");
-    }
 
     @Test
     void createIsKilledAtTheTimeoutPlusAtMostThirtySeconds() {

@@ -1,5 +1,7 @@
 package dev.envctl.provider.kind.internal;
 
+import dev.envctl.core.Durations;
+
 import dev.envctl.core.EnvctlException;
 
 import java.time.Duration;

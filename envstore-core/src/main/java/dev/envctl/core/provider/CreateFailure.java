@@ -1,4 +1,4 @@
-package dev.envctl.provider.k3d.internal;
+package dev.envctl.core.provider;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
@@ -19,7 +19,7 @@ public final class CreateFailure {
     private final List<Throwable> suppressed = new ArrayList<>();
     private boolean untouched;
 
-    /** @param what such as "could not create k3d cluster 'dev'" */
+    /** @param what such as "could not create kind cluster 'dev'" */
     public CreateFailure(String what, EnvctlException failure) {
         this.what = what;
         this.failure = failure;

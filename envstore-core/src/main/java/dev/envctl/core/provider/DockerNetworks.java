@@ -1,8 +1,5 @@
-package dev.envctl.provider.kind.internal;
+package dev.envctl.core.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
@@ -19,18 +16,19 @@ import java.util.Map;
 
 /**
  * The Docker networks a provider makes: a dedicated network with a fixed subnet per environment, and a shared
- * network created when missing. Every command is an argv array run through {@link Tools}. Thread-safe.
+ * network created when missing. Every command is an argv array run through {@link ToolRunner}. Thread-safe.
  */
 public final class DockerNetworks {
     /** Label put on the networks envctl makes, with the environment's name as its value. */
     public static final String LABEL = "dev.envctl.environment";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Go template for {@code docker network inspect --format}: each IPAM subnet on its own line. */
+    public static final String SUBNETS_TEMPLATE = "{{range .IPAM.Config}}{{println .Subnet}}{{end}}";
 
-    private final Tools tools;
+    private final ToolRunner tools;
     private final Duration timeout;
 
-    public DockerNetworks(Tools tools, Duration timeout) {
+    public DockerNetworks(ToolRunner tools, Duration timeout) {
         this.tools = tools;
         this.timeout = timeout;
     }
@@ -50,6 +48,11 @@ public final class DockerNetworks {
 
     public static List<String> inspectArgv(String docker, String network) {
         return List.of(docker, "network", "inspect", network);
+    }
+
+    /** Prints the network's subnets one per line (a Go template, so no JSON parser is needed). */
+    public static List<String> subnetsArgv(String docker, String network) {
+        return List.of(docker, "network", "inspect", "--format", SUBNETS_TEMPLATE, network);
     }
 
     /**
@@ -104,19 +107,9 @@ public final class DockerNetworks {
     }
 
     private List<String> subnets(Path docker, String network, String environment, ProgressListener progress) {
-        CommandResult inspected = tools.runChecked(inspectArgv(docker.toString(), network), Map.of(), null, timeout,
+        CommandResult inspected = tools.runChecked(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
                 environment, progress);
-        try {
-            JsonNode root = JSON.readTree(inspected.stdoutText());
-            List<String> subnets = new ArrayList<>();
-            for (JsonNode config : root.path(0).path("IPAM").path("Config")) {
-                subnets.add(config.path("Subnet").asText());
-            }
-            return subnets;
-        } catch (JsonProcessingException e) {
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "could not read the output of docker network "
-                    + "inspect " + network + ": " + e.getOriginalMessage(), e);
-        }
+        return inspected.stdout().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static boolean notFound(CommandResult r) {

@@ -1,4 +1,4 @@
-package dev.envctl.provider.k3d.internal;
+package dev.envctl.core.provider;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
@@ -20,12 +20,12 @@ import java.util.Optional;
  * with that environment, so a caller (or a test) decides which {@code PATH} the tools come from without
  * changing this JVM's environment. Thread-safe; immutable.
  */
-public final class Tools {
+public final class ToolRunner {
     private final CommandRunner runner = new CommandRunner();
     private final Map<String, String> environment;
 
     /** @param environment the process environment the tools see; its {@code PATH} is searched for them */
-    public Tools(Map<String, String> environment) {
+    public ToolRunner(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
 

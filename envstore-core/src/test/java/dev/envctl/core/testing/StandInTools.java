@@ -1,4 +1,4 @@
-package dev.envctl.provider.kind;
+package dev.envctl.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,15 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stand-in {@code kind} and {@code docker} executables (bash scripts from {@code src/test/resources/standins})
- * copied into {@code DIR/bin}, with their state in {@code DIR/state}. {@link #environment()} is this process's
- * environment with {@code DIR/bin} first on {@code PATH}; the JVM's own environment is not changed.
+ * Stand-in tool executables, bash scripts on the test class path under {@code /standins/NAME} (core's test-jar
+ * ships {@code docker}; each provider module ships its own tool), copied into {@code DIR/bin} with their state
+ * in {@code DIR/state}. {@link #environment()} is this process's environment with {@code DIR/bin} first on
+ * {@code PATH}; the JVM's own environment is not changed.
  */
-final class StandIns {
-    final Path bin;
-    final Path state;
+public final class StandInTools {
+    public final Path bin;
+    public final Path state;
 
-    StandIns(Path dir, String... tools) {
+    public StandInTools(Path dir, String... tools) {
         bin = dir.resolve("bin");
         state = dir.resolve("state");
         try {
@@ -30,7 +31,7 @@ final class StandIns {
             Files.createDirectories(state);
             for (String tool : tools) {
                 Path target = bin.resolve(tool);
-                try (InputStream in = StandIns.class.getResourceAsStream("/standins/" + tool)) {
+                try (InputStream in = StandInTools.class.getResourceAsStream("/standins/" + tool)) {
                     Files.copy(in, target);
                 }
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -41,23 +42,23 @@ final class StandIns {
     }
 
     /** This process's environment with the stand-ins first on PATH. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PATH", bin + ":" + System.getenv("PATH"));
         return env;
     }
 
-    Path tool(String name) {
+    public Path tool(String name) {
         return bin.resolve(name);
     }
 
     /** Every call so far, in order: the tool's name, then its arguments. */
-    List<List<String>> calls() {
+    public List<List<String>> calls() {
         return lines("calls.log").stream().map(l -> List.of(l.split("\u001f", -1))).toList();
     }
 
     /** The calls of {@code tool}, as argv with the stand-in's absolute path first (what the provider ran). */
-    List<List<String>> argv(String tool) {
+    public List<List<String>> argv(String tool) {
         List<List<String>> out = new ArrayList<>();
         for (List<String> call : calls()) {
             if (call.get(0).equals(tool)) {
@@ -70,28 +71,28 @@ final class StandIns {
     }
 
     /** Lines "tool 0x1f VAR=value" the stand-ins recorded, one per call. */
-    List<String> environmentLog() {
+    public List<String> environmentLog() {
         return lines("env.log").stream().map(l -> l.replace('\u001f', ' ')).toList();
     }
 
-    void forgetCalls() {
+    public void forgetCalls() {
         delete("calls.log");
         delete("env.log");
     }
 
-    void flag(String name) {
+    public void flag(String name) {
         flag(name, "");
     }
 
-    void flag(String name, String content) {
+    public void flag(String name, String content) {
         write(state.resolve(name), content);
     }
 
-    boolean has(String relative) {
+    public boolean has(String relative) {
         return Files.exists(state.resolve(relative));
     }
 
-    String read(String relative) {
+    public String read(String relative) {
         try {
             return Files.readString(state.resolve(relative), StandardCharsets.UTF_8);
         } catch (IOException e) {
