@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ENVCTL_TEST_JDBC_URL} names (password from {@code ENVCTL_DB_PASSWORD}/{@code PGPASSWORD}/pgpass).
  * Tests isolate themselves in fresh schemas.
  */
-final class TestDatabase {
-    static final String EXTERNAL_URL = System.getenv("ENVCTL_TEST_JDBC_URL");
+public final class TestDatabase {
+    public static final String EXTERNAL_URL = System.getenv("ENVCTL_TEST_JDBC_URL");
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static EmbeddedPostgres embedded;
     private static String url;
@@ -27,17 +27,17 @@ final class TestDatabase {
     private TestDatabase() {
     }
 
-    static synchronized String url() {
+    public static synchronized String url() {
         start();
         return url;
     }
 
-    static synchronized DataSource dataSource() {
+    public static synchronized DataSource dataSource() {
         start();
         return dataSource;
     }
 
-    static boolean external() {
+    public static boolean external() {
         return EXTERNAL_URL != null && !EXTERNAL_URL.isBlank();
     }
 
@@ -59,17 +59,17 @@ final class TestDatabase {
     }
 
     /** A data source like the one the factory builds for {@code jdbcUrl}. */
-    static PGSimpleDataSource dataSourceFor(String jdbcUrl) {
+    public static PGSimpleDataSource dataSourceFor(String jdbcUrl) {
         return new JdbcStoreFactory().dataSource(jdbcUrl, Map.of(), JdbcStoreOptions.defaults());
     }
 
     /** A schema name no other test uses. */
-    static String freshSchemaName(String prefix) {
+    public static String freshSchemaName(String prefix) {
         return "envctl_t_" + prefix + "_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
     }
 
     /** Runs plain SQL written by the test itself (never with input), as an old psql user would. */
-    static void sql(String... statements) {
+    public static void sql(String... statements) {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
@@ -79,7 +79,7 @@ final class TestDatabase {
         }
     }
 
-    static void dropSchema(String schema) {
+    public static void dropSchema(String schema) {
         sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
@@ -87,15 +87,15 @@ final class TestDatabase {
      * One migrated schema for a test class, emptied for each test: a fresh, empty store per test without a
      * migration per test. Call {@link #drop()} after the class.
      */
-    static final class ClassSchema {
+    public static final class ClassSchema {
         private final String prefix;
         private String schema;
 
-        ClassSchema(String prefix) {
+        public ClassSchema(String prefix) {
             this.prefix = prefix;
         }
 
-        synchronized JdbcEnvironmentStore emptyStore() {
+        public synchronized JdbcEnvironmentStore emptyStore() {
             if (schema == null) {
                 schema = freshSchemaName(prefix);
                 JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema), url()).close();
@@ -105,14 +105,14 @@ final class TestDatabase {
                     JdbcStoreOptions.defaults().withSchema(schema).withMigrate(MigrateMode.OFF), url());
         }
 
-        synchronized void drop() {
+        public synchronized void drop() {
             if (schema != null) {
                 dropSchema(schema);
             }
         }
     }
 
-    static JdbcEnvironmentStore openFresh(String prefix) {
+    public static JdbcEnvironmentStore openFresh(String prefix) {
         return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(freshSchemaName(prefix)),
                 url());
     }

@@ -72,7 +72,7 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /** The lowest free port at or above {@code from} (65536 when none), as one expression. */
-    private static Field<Integer> lowestFreeFrom(int from) {
+    static Field<Integer> lowestFreeFrom(int from) {
         Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(1)).from(HELD_PORTS)
                 .where(HELD_PORTS.PORT.ge(from)).and(DSL.condition(HELD_PORTS.RUN_END)));
         return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(from))), afterRun)
