@@ -4,7 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
-import dev.envctl.store.csv.internal.Durations;
+import dev.envctl.core.Durations;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortRange;
-import dev.envctl.store.csv.internal.Durations;
+import dev.envctl.core.Durations;
 
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.envctl.store.csv.internal;
 
+import dev.envctl.core.Durations;
+
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 
