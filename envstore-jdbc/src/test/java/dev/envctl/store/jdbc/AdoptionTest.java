@@ -211,4 +211,28 @@ class AdoptionTest {
             assertThat(store.get("dev").labels()).isEqualTo(e.labels()).containsEntry("haproxy_route", "false");
         }
     }
+
+    @Test
+    void oldScriptsWritingThroughPsqlAreHeldToTheSameInvariants() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            store.create(EnvironmentSpec.of("dev", "k3d").withSubnet(dev.envctl.core.SubnetRequest.of(
+                    Cidr.parse("10.101.0.0/16"))), new Allocator(AllocationPolicy.defaults()));
+            String insert = "INSERT INTO " + schema + ".clusters (name, provider, subnet, node_port, pf_port, "
+                    + "http_port, https_port) VALUES ";
+
+            TestDatabase.sql(insert + "('legacy', 'kind', NULL, 30080, 19500, 18500, 18900)");
+            assertThat(store.get("legacy").ports()).isEqualTo(new HostPorts(18500, 18900, 19500, null));
+            assertThat(store.get("legacy").createdAt()).isNotNull();
+
+            assertThatThrownBy(() -> TestDatabase.sql(insert + "('clash', 'k3d', NULL, 30080, 18080, 18501, 18901)"))
+                    .hasMessageContaining("held_ports_pkey");
+            assertThatThrownBy(() -> TestDatabase.sql(insert + "('overlap', 'k3d', '10.101.7.0/24', 30080, 19501, "
+                    + "18502, 18902)")).hasMessageContaining("clusters_subnet_excl");
+            assertThatThrownBy(() -> TestDatabase.sql(insert + "('Bad_Name', 'k3d', NULL, 30080, 19502, 18503, "
+                    + "18903)")).hasMessageContaining("clusters_name_check");
+            assertThatThrownBy(() -> TestDatabase.sql(insert + "('range', 'k3d', NULL, 30080, 70000, 18504, 18904)"))
+                    .hasMessageContaining("clusters_ports_range");
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev", "legacy");
+        }
+    }
 }

@@ -20,6 +20,9 @@ UPDATE clusters SET node_port = 30080 WHERE node_port IS NULL;
 UPDATE clusters SET created_at = COALESCE(created_at, updated_at, CURRENT_TIMESTAMP AT TIME ZONE 'UTC')
     WHERE created_at IS NULL;
 UPDATE clusters SET updated_at = created_at WHERE updated_at IS NULL;
+-- old scripts that insert without timestamps keep working
+ALTER TABLE clusters ALTER COLUMN created_at SET DEFAULT (CURRENT_TIMESTAMP AT TIME ZONE 'UTC');
+ALTER TABLE clusters ALTER COLUMN updated_at SET DEFAULT (CURRENT_TIMESTAMP AT TIME ZONE 'UTC');
 /* [jooq ignore stop] */
 ALTER TABLE clusters ALTER COLUMN provider SET NOT NULL;
 ALTER TABLE clusters ALTER COLUMN node_port SET DEFAULT 30080;
