@@ -1,5 +1,6 @@
 package dev.envctl.store.jdbc;
 
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -81,7 +82,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             o = o.withSchema(settings.get(SCHEMA).strip());
         }
         if (settings.containsKey(CONNECT_TIMEOUT)) {
-            o = o.withConnectTimeout(JdbcStoreOptions.parseTimeout(settings.get(CONNECT_TIMEOUT)));
+            o = o.withConnectTimeout(Durations.parse(CONNECT_TIMEOUT, settings.get(CONNECT_TIMEOUT)));
         }
         if (settings.containsKey(MIGRATE)) {
             o = o.withMigrate(MigrateMode.ofKey(settings.get(MIGRATE)));

@@ -58,21 +58,4 @@ public record JdbcStoreOptions(String schema, MigrateMode migrate, Duration conn
     int timeoutSeconds() {
         return (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
     }
-
-    /** Parses {@code 5s}, {@code 500ms}, {@code 1m} or a number of seconds. */
-    public static Duration parseTimeout(String text) {
-        String s = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = Pattern.compile("(\\d{1,6})(ms|s|m)?").matcher(s);
-        if (!m.matches()) {
-            throw EnvctlException.invalid("jdbc.connect-timeout '" + dev.envctl.core.Validation.printable(s)
-                    + "' is invalid; write a duration such as 5s, 500ms or 1m");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-        };
-    }
 }
