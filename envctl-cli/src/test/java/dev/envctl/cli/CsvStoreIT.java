@@ -286,6 +286,23 @@ class CsvStoreIT {
     }
 
     @Test
+    void readsFallBackToTheFallbackStoreWhileThePrimaryIsDownButWritesFail() {
+        Path fallback = tmp.resolve("fallback.csv");
+        ok("--store", fallback.toString(), "create", "dev");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store=jdbc:postgresql://127.0.0.1:1/envctl\n"
+                + "store.jdbc.connect-timeout=2s\nfallback.store=csv:" + fallback + "\n");
+        byte[] before = Workspace.bytes(fallback);
+
+        Result list = ok("list", "-o", "json");
+        assertThat(list.json().get(0).get("name").asText()).isEqualTo("dev");
+        assertThat(list.err()).contains("envctl: warning: ", "data may be stale");
+
+        Result create = ws.run("create", "web");
+        assertThat(create.exit()).as(create.toString()).isEqualTo(5);
+        assertThat(Workspace.bytes(fallback)).isEqualTo(before);
+    }
+
+    @Test
     void doctorPassesWithTheToolsAndFailsWithoutThem() {
         Result good = ok("doctor");
         assertThat(good.out()).contains("PASS  java", "PASS  store", "PASS  k3d", "k3d v5.8.3", "PASS  docker",

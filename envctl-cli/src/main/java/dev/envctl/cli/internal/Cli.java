@@ -15,6 +15,8 @@ import java.util.Map;
  * the command, and returns 2.
  */
 public final class Cli {
+    private static final int RETRY_WITH_ALL = -1;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -26,20 +28,46 @@ public final class Cli {
     }
 
     public int execute(String... args) {
+        if (args.length == 1 && args[0].equals("version")) {
+            out.println(VersionCommand.line());
+            return 0;
+        }
+        String named = Commands.named(args);
+        if (named != null) {
+            int code = execute(args, named);
+            if (code != RETRY_WITH_ALL) {
+                return code;
+            }
+        }
+        return execute(args, null);
+    }
+
+    /**
+     * Parses with only the command {@code only} registered (JCommander reflects over every command object it
+     * is given, which dominates start-up), or with all of them when {@code only} is {@code null}. A parse
+     * error with one command is retried with all, so messages and usage are the same either way.
+     */
+    private int execute(String[] args, String only) {
         GlobalOptions global = new GlobalOptions();
-        List<CliCommand> commands = Commands.all(global);
+        List<CliCommand> commands = only == null ? Commands.all(global) : List.of(Commands.create(only, global));
         JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
                 .columnSize(100).build();
         commands.forEach(c -> jc.addCommand(c.name(), c));
         try {
             jc.parse(args);
         } catch (ParameterException e) {
+            if (only != null) {
+                return RETRY_WITH_ALL;
+            }
             String command = commandIn(args, commands);
             err.println("envctl: " + Usage.explain(e.getMessage()));
             err.print(Usage.text(jc, command));
             return ErrorCode.INVALID_INPUT.exitCode();
         }
         String name = jc.getParsedCommand();
+        if (only != null && name == null) {
+            return RETRY_WITH_ALL;
+        }
         if (global.help || name == null) {
             if (name == null && !global.help) {
                 err.println("envctl: no command given; run 'envctl --help' for the list of commands");

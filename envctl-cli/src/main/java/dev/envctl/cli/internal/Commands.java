@@ -7,10 +7,43 @@ final class Commands {
     private Commands() {
     }
 
+    static final List<String> NAMES = List.of("create", "delete", "list", "get", "apply", "reconcile", "migrate", "db",
+            "doctor", "plugins", "version");
+
+    /**
+     * The command word of {@code args}: the first argument that is not a global option or its value, if it is
+     * a command name; else {@code null}.
+     */
+    static String named(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--store") || a.equals("--config") || a.equals("-o") || a.equals("--output")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return NAMES.contains(a) ? a : null;
+            }
+        }
+        return null;
+    }
+
+    static CliCommand create(String name, GlobalOptions global) {
+        return switch (name) {
+            case "create" -> new CreateCommand(global);
+            case "delete" -> new DeleteCommand(global);
+            case "list" -> new ListCommand(global);
+            case "get" -> new GetCommand(global);
+            case "apply" -> new ApplyCommand(global);
+            case "reconcile" -> new ReconcileCommand(global);
+            case "migrate" -> new MigrateCommand(global);
+            case "db" -> new DbCommand(global);
+            case "doctor" -> new DoctorCommand(global);
+            case "plugins" -> new PluginsCommand(global);
+            case "version" -> new VersionCommand(global);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
     static List<CliCommand> all(GlobalOptions global) {
-        return List.of(new CreateCommand(global), new DeleteCommand(global), new ListCommand(global),
-                new GetCommand(global), new ApplyCommand(global), new ReconcileCommand(global),
-                new MigrateCommand(global), new DbCommand(global), new DoctorCommand(global),
-                new PluginsCommand(global), new VersionCommand(global));
+        return NAMES.stream().map(n -> create(n, global)).toList();
     }
 }

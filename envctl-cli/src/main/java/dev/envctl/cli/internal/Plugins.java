@@ -4,10 +4,17 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.LifecycleHookFactory;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -19,7 +26,8 @@ import java.util.ServiceLoader;
  * {@link PluginRegistry#discover} does. Not thread-safe (one per command run).
  */
 final class Plugins {
-    private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
+
+    private static final String JDBC_PACKAGE = "dev.envctl.store.jdbc.";
 
     private final ClassLoader loader;
     private final List<String> problems = new ArrayList<>();
@@ -37,6 +45,58 @@ final class Plugins {
             stores = load(EnvironmentStoreFactory.class);
         }
         return PluginRegistry.of(stores, List.of(), List.of());
+    }
+
+    /**
+     * A registry of the store factories that may open {@code location}. For a location that is not
+     * {@code jdbc:...}, factories of the PostgreSQL store package are left out without being instantiated
+     * (only their class is loaded, not linked), because linking {@code JdbcStoreFactory} loads
+     * {@code javax.sql} types; every factory is used when none of the others accepts the location, so the
+     * "no store opens" message still lists them all.
+     */
+    PluginRegistry storesFor(String location) {
+        if (stores != null || location == null || location.strip().startsWith("jdbc:")) {
+            return stores();
+        }
+        List<EnvironmentStoreFactory> light = new ArrayList<>();
+        boolean skipped = false;
+        try {
+            for (String name : providerNames(EnvironmentStoreFactory.class)) {
+                if (name.startsWith(JDBC_PACKAGE)) {
+                    skipped = true;
+                    continue;
+                }
+                light.add(Class.forName(name, true, loader).asSubclass(EnvironmentStoreFactory.class)
+                        .getConstructor().newInstance());
+            }
+        } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return stores();
+        }
+        if (!skipped || light.stream().noneMatch(f -> f.accepts(location))) {
+            return stores();
+        }
+        return PluginRegistry.of(light, List.of(), List.of());
+    }
+
+    /**
+     * The provider class names listed for {@code type} in {@code META-INF/services}, without loading them (what
+     * {@link ServiceLoader} reads; it would link each class to find its constructor).
+     */
+    private Set<String> providerNames(Class<?> type) throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        Enumeration<URL> files = loader.getResources("META-INF/services/" + type.getName());
+        while (files.hasMoreElements()) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(files.nextElement().openStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String name = line.replaceFirst("#.*", "").strip();
+                    if (!name.isEmpty()) {
+                        names.add(name);
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** The store factories themselves (the registry has no getter for them). */
@@ -84,7 +144,7 @@ final class Plugins {
                 found.add(it.next());
             } catch (ServiceConfigurationError | LinkageError e) {
                 String problem = "skipped a broken " + type.getSimpleName() + " plugin: " + e.getMessage();
-                LOG.warn(problem);
+                LoggerFactory.getLogger(Plugins.class).warn(problem);
                 problems.add(problem);
             }
         }

@@ -10,7 +10,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -29,7 +28,6 @@ import java.util.TreeMap;
  * and hooks made from them, each created on first use and closed at the end. Not thread-safe (one per run).
  */
 public final class Session implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -120,7 +118,7 @@ public final class Session implements AutoCloseable {
 
     /** Opens the store at {@code location} with the {@code store.*} settings its factory declares. */
     EnvironmentStore openStore(String location) {
-        EnvironmentStoreFactory factory = plugins.stores().storeFactoryFor(location);
+        EnvironmentStoreFactory factory = plugins.storesFor(location).storeFactoryFor(location);
         Map<String, String> settings = storeSettings(factory);
         if (isJdbc(factory)) {
             factory = JdbcAccess.factory(env);
@@ -128,7 +126,7 @@ public final class Session implements AutoCloseable {
         if (location.equals(ConfigResolver.defaultStore(env))) {
             createHomeFolder();
         }
-        LOG.debug("opening store {} with settings {}", redact(location), settings.keySet());
+        LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location), settings.keySet());
         EnvironmentStore store = factory.open(location, settings);
         toClose.add(store);
         return store;
@@ -157,6 +155,7 @@ public final class Session implements AutoCloseable {
         return settings;
     }
 
+    /** The settings every store factory declares; instantiates them all, so only called for a config with a store key. */
     private Set<String> everyStoreKey() {
         Set<String> all = new java.util.TreeSet<>();
         plugins.storeFactories().forEach(f -> all.addAll(f.settingKeys()));
@@ -253,7 +252,7 @@ public final class Session implements AutoCloseable {
             try {
                 toClose.get(i).close();
             } catch (Exception e) {
-                LOG.warn("closing {} failed: {}", toClose.get(i), redact(String.valueOf(e.getMessage())));
+                LoggerFactory.getLogger(Session.class).warn("closing {} failed: {}", toClose.get(i), redact(String.valueOf(e.getMessage())));
             }
         }
         toClose.clear();

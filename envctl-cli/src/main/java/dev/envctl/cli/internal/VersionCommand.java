@@ -34,10 +34,15 @@ final class VersionCommand implements CliCommand {
             m.put("java", java);
             Json.print(session.out(), m);
         } else {
-            session.out().println("envctl " + version + " (Java " + java + ", " + System.getProperty("java.vm.name")
-                    + ")");
+            session.out().println(line());
         }
         return 0;
+    }
+
+    /** The text of plain {@code envctl version}; also printed without parsing anything (start-up path). */
+    static String line() {
+        return "envctl " + version() + " (Java " + System.getProperty("java.version") + ", "
+                + System.getProperty("java.vm.name") + ")";
     }
 
     static String version() {

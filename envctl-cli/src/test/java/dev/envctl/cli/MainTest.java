@@ -1,0 +1,72 @@
+package dev.envctl.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link Main} driven in-process with its own streams and environment, as an embedding tool would. */
+class MainTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("HOME", home.toString()));
+        return main.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionPrintsToOutAndReturnsZero() {
+        assertThat(run("version")).isZero();
+        assertThat(out()).startsWith("envctl ");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void helpListsTheCommandsOnOut() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("Commands:", "create", "reconcile", "Exit codes:");
+    }
+
+    @Test
+    void aParseErrorPrintsTheMessageThenTheUsageAndReturns2() {
+        assertThat(run("list", "--bogus")).isEqualTo(2);
+        assertThat(err().lines().findFirst()).hasValueSatisfying(l -> assertThat(l).startsWith("envctl: ")
+                .contains("--bogus"));
+        assertThat(err()).contains("Usage: envctl list");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void listUsesTheDefaultStoreUnderHome() {
+        assertThat(run("list", "-o", "json")).isZero();
+        assertThat(out().strip()).isEqualTo("[ ]");
+        assertThat(Files.exists(home.resolve(".envctl/environments.csv"))).isTrue();
+    }
+
+    @Test
+    void anErrorIsOneLineWithItsExitCode() {
+        assertThat(run("get", "nope")).isEqualTo(3);
+        assertThat(err().lines().toList()).hasSize(1);
+        assertThat(err()).startsWith("envctl: environment 'nope' not found in ");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.plugin.PluginRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * config/envctl.properties and docs/configuration.md document every key: each fixed key with its default, each
+ * setting of every plugin on the class path; and the file as shipped is a valid config.
+ */
+class ConfigDocsTest {
+    private static final Path CONFIG = Path.of("../config/envctl.properties");
+    private static final Path DOC = Path.of("../docs/configuration.md");
+
+    private static List<String> pluginKeys() {
+        PluginRegistry r = PluginRegistry.discover();
+        List<String> keys = new ArrayList<>();
+        new Plugins(ConfigDocsTest.class.getClassLoader()).storeFactories()
+                .forEach(f -> f.settingKeys().forEach(k -> keys.add("store." + k)));
+        for (String id : r.providerIds()) {
+            r.providerFactory(id).settingKeys().forEach(k -> keys.add("provider." + id + "." + k));
+        }
+        for (String id : r.hookIds()) {
+            r.hookFactory(id).settingKeys().forEach(k -> keys.add("hook." + id + "." + k));
+        }
+        return keys;
+    }
+
+    @Test
+    void theDefaultConfigSetsEveryFixedKeyToItsDefault() throws IOException {
+        String text = Files.readString(CONFIG);
+        for (Map.Entry<String, String> e : ConfigKeys.DEFAULTS.entrySet()) {
+            assertThat(text).as(e.getKey()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(e.getKey()
+                    + "=" + e.getValue()) + "$");
+        }
+    }
+
+    @Test
+    void theDefaultConfigAndTheDocNameEveryPluginSetting() throws IOException {
+        String config = Files.readString(CONFIG);
+        String doc = Files.readString(DOC);
+        List<String> keys = pluginKeys();
+        assertThat(keys).contains("store.csv.lock-timeout", "provider.k3d.binary", "provider.kind.binary",
+                "hook.exec.dir");
+        for (String key : new TreeSet<>(keys)) {
+            assertThat(config).as(key).containsPattern("(?m)^#?" + java.util.regex.Pattern.quote(key) + "=");
+            assertThat(doc).as(key).contains("`" + key + "`");
+        }
+        for (String key : ConfigKeys.DEFAULTS.keySet()) {
+            assertThat(doc).as(key).contains("`" + key + "`");
+        }
+    }
+
+    @Test
+    void theShippedConfigResolvesWithoutError() {
+        GlobalOptions g = new GlobalOptions();
+        g.config = CONFIG.toString();
+
+        EnvctlConfig c = ConfigResolver.resolve(g, Map.of("HOME", "/home/ada"), new Plugins(getClass().getClassLoader()));
+
+        assertThat(c.store()).isEqualTo("csv:/home/ada/.envctl/environments.csv");
+        assertThat(c.policy()).isEqualTo(dev.envctl.core.alloc.AllocationPolicy.defaults());
+    }
+}
