@@ -132,6 +132,25 @@ class PostgresStoreIT {
     }
 
     @Test
+    void applyPruneAndReconcileAgainstPostgres() throws IOException {
+        Path yaml = ws.write("envs.yaml", "- name: dev\n- name: uat\n  provider: kind\n  subnet: auto\n");
+        JsonNode applied = ok("apply", "-f", yaml.toString(), "-o", "json").json();
+        assertThat(applied.get("ok").asBoolean()).isTrue();
+        assertThat(applied.get("outcomes").findValuesAsText("action")).containsOnly("created");
+
+        Files.delete(ws.state.resolve("k3d/dev"));
+        JsonNode reconciled = ok("reconcile", "-o", "json").json();
+        assertThat(reconciled.get("outcomes").findValuesAsText("action")).contains("recreated", "unchanged");
+
+        Path onlyUat = ws.write("uat.yaml", "- name: uat\n  provider: kind\n  subnet: auto\n");
+        ok("apply", "-f", onlyUat.toString(), "--prune");
+        List<String> names = new ArrayList<>();
+        ok("list", "-o", "json").json().forEach(e -> names.add(e.get("name").asText()));
+        assertThat(names).containsExactly("uat");
+        assertThat(ws.state.resolve("k3d/dev")).doesNotExist();
+    }
+
+    @Test
     void adoptsTheReplacedSystemsClustersTable() throws SQLException {
         String db = url.substring(url.lastIndexOf('/') + 1);
         sql(db, "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) CHECK (provider IN "

@@ -37,8 +37,8 @@ final class Engines {
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
             String what = failed.stream().map(c -> c.name() + ": " + c.detail()
-                    + (c.hint() == null || c.hint().isBlank() ? "" : " (" + c.hint() + ")"))
-                    .collect(Collectors.joining("; "));
+                    + (c.hint() == null || c.hint().isBlank() || c.detail().contains("http") ? ""
+                    : " (" + c.hint() + ")")).collect(Collectors.joining("; "));
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + " is not ready: "
                     + Errors.oneLine(what) + "; nothing was changed; add --dry-run to see the plan without "
                     + providerId + ", or run envctl doctor");
