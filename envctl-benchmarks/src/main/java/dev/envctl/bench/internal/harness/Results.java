@@ -52,17 +52,17 @@ public final class Results {
     /** The table: one section per group, ratio and target beside each value. */
     public synchronized void print(PrintStream out) {
         out.printf(Locale.ROOT, "%nenvctl benchmarks (%s mode, %s)%n", mode, machine.get("summary"));
-        String format = "  %-62s %14s %-13s %9s %-9s %s%n";
-        String group = null;
-        for (Figure f : figures) {
-            if (!f.group().equals(group)) {
-                group = f.group();
-                out.printf(Locale.ROOT, "%n%s%n", group);
-                out.printf(Locale.ROOT, format, "figure", "value", "unit", "ratio", "target", "verdict");
+        String format = "  %-88s %10s %-12s %8s %-8s %s%n";
+        Map<String, List<Figure>> groups = new LinkedHashMap<>();
+        figures.forEach(f -> groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f));
+        for (Map.Entry<String, List<Figure>> g : groups.entrySet()) {
+            out.printf(Locale.ROOT, "%n%s%n", g.getKey());
+            out.printf(Locale.ROOT, format, "figure", "value", "unit", "ratio", "target", "verdict");
+            for (Figure f : g.getValue()) {
+                out.printf(Locale.ROOT, format, f.label(), format(f.value()), f.unit(),
+                        f.ratio() == null ? "" : format(f.ratio()) + "x", f.target() == null ? "" : f.target(),
+                        f.met() == null ? "" : f.met() ? "met" : "MISSED");
             }
-            out.printf(Locale.ROOT, format, f.label(), format(f.value()), f.unit(),
-                    f.ratio() == null ? "" : format(f.ratio()) + "x", f.target() == null ? "" : f.target(),
-                    f.met() == null ? "" : f.met() ? "met" : "MISSED");
         }
         if (!notes.isEmpty()) {
             out.printf(Locale.ROOT, "%nNotes%n");

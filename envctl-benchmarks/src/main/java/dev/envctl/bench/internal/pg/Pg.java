@@ -131,6 +131,26 @@ public final class Pg implements AutoCloseable {
         server.close();
     }
 
+    /**
+     * Crashes the server: SIGQUIT to the postmaster, PostgreSQL's immediate shutdown (no checkpoint; the next
+     * start runs crash recovery from the WAL). Returns once the postmaster is gone.
+     */
+    public void crash() throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor();
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            // pg_ctl stop finds no server; the embedded handle is released all the same
+        }
+    }
+
     /** Starts the server again on the same port with the same data. */
     public void restart() throws IOException {
         startServer(port);

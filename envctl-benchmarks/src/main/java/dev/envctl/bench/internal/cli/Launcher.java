@@ -1,0 +1,52 @@
+package dev.envctl.bench.internal.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command as a child process and times it from start to exit; output is read and discarded. */
+final class Launcher {
+    private Launcher() {
+    }
+
+    /** The CLI distribution's launcher: the given one, $ENVCTL_LAUNCHER, or the checkout's built distribution. */
+    static Optional<Path> find(Path given, Path benchJarFolder) {
+        if (given != null) {
+            return Optional.of(given);
+        }
+        String env = System.getenv("ENVCTL_LAUNCHER");
+        if (env != null && !env.isBlank()) {
+            return Optional.of(Path.of(env));
+        }
+        Path root = benchJarFolder.toAbsolutePath().getParent().getParent();
+        Path dist = root.resolve("envctl-cli/target/envctl/bin/envctl");
+        return Files.isExecutable(dist) ? Optional.of(dist) : Optional.empty();
+    }
+
+    record Run(int exit, double millis, String stdout, String stderr) {
+    }
+
+    static Run run(List<String> argv, Map<String, String> env, Path work) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).directory(work.toFile());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + argv);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        Run r = new Run(p.exitValue(), ms, Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+}

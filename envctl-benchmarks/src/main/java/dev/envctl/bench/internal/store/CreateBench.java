@@ -1,0 +1,139 @@
+package dev.envctl.bench.internal.store;
+
+import dev.envctl.bench.internal.harness.Context;
+import dev.envctl.bench.internal.harness.Invariants;
+import dev.envctl.bench.internal.harness.Stats;
+import dev.envctl.bench.internal.harness.WidePools;
+import dev.envctl.bench.internal.proc.WorkerProcess;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Timed creates with auto-allocation (four ports and a /24) on a store holding a given number of seed
+ * environments: from threads of this JVM, or from worker processes. Each round starts from a freshly seeded
+ * store; the figure is the median round's creates per second; after each round the invariants are checked.
+ */
+public final class CreateBench {
+    private final Context context;
+    private final Allocator allocator = new Allocator(WidePools.policy());
+
+    public CreateBench(Context context) {
+        this.context = context;
+    }
+
+    /**
+     * Unmeasured creates (with and without a subnet, from 1 and 4 threads) so that the first measured figure
+     * does not pay for class loading and JIT compilation.
+     */
+    public void warmUp(StoreTarget target, int creates) throws Exception {
+        context.progress("%s: warming up", target.id());
+        threads(target, 100, 1, creates, 1, SubnetRequest.AUTO);
+        threads(target, 100, 4, creates, 1, SubnetRequest.NONE);
+    }
+
+    /** Creates per second from {@code threads} threads, {@code total} creates per round, each with a /24. */
+    public double threads(StoreTarget target, int existing, int threads, int total, int rounds) throws Exception {
+        return threads(target, existing, threads, total, rounds, SubnetRequest.AUTO);
+    }
+
+    /** Creates per second from {@code threads} threads, {@code total} creates per round. */
+    public double threads(StoreTarget target, int existing, int threads, int total, int rounds, SubnetRequest subnet)
+            throws Exception {
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            target.reset(existing);
+            try (EnvironmentStore store = target.open()) {
+                store.list(EnvironmentFilter.ALL);
+                rates.add(total / seconds(store, threads, total / threads, "r" + r, subnet));
+                check(store, existing + total);
+            }
+        }
+        double rate = Stats.median(rates);
+        context.progress("%s: %,d existing, %d threads, subnet %s: %.1f creates/s", target.id(), existing, threads,
+                subnet, rate);
+        return rate;
+    }
+
+    private double seconds(EnvironmentStore store, int threads, int each, String tag, SubnetRequest subnet)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String prefix = tag + "t" + t;
+            done.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < each; i++) {
+                    store.create(EnvironmentSpec.of(prefix + "-" + i, "k3d").withSubnet(subnet), allocator);
+                }
+                return null;
+            }));
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        long t1 = System.nanoTime();
+        pool.shutdown();
+        return (t1 - t0) / 1e9;
+    }
+
+    /** Creates per second from {@code processes} worker JVMs, timed from "go" (JVM start-up excluded). */
+    public double processes(StoreTarget target, int existing, int processes, int total, int rounds) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        Path log = context.folder("workers").resolve("stderr.log");
+        for (int r = 0; r < rounds; r++) {
+            target.reset(existing);
+            List<WorkerProcess> workers = new ArrayList<>();
+            for (int p = 0; p < processes; p++) {
+                List<String> args = new ArrayList<>(List.of("create", target.location(), "r" + r + "p" + p,
+                        Integer.toString(total / processes)));
+                target.settings().forEach((k, v) -> args.add(k + "=" + v));
+                workers.add(WorkerProcess.start(args, target.processEnvironment(), log));
+            }
+            for (WorkerProcess w : workers) {
+                w.await("READY", 120);
+            }
+            long t0 = System.nanoTime();
+            for (WorkerProcess w : workers) {
+                w.send("GO");
+            }
+            for (WorkerProcess w : workers) {
+                w.await("DONE", 600);
+            }
+            long t1 = System.nanoTime();
+            for (WorkerProcess w : workers) {
+                w.waitFor(30);
+            }
+            rates.add(total / ((t1 - t0) / 1e9));
+            try (EnvironmentStore store = target.open()) {
+                check(store, existing + total);
+            }
+        }
+        double rate = Stats.median(rates);
+        context.progress("%s: %,d existing, %d processes: %.1f creates/s", target.id(), existing, processes, rate);
+        return rate;
+    }
+
+    /** The invariants hold and every create is there. */
+    static void check(EnvironmentStore store, int expected) {
+        var all = store.list(EnvironmentFilter.ALL);
+        List<String> problems = Invariants.violations(all);
+        if (!problems.isEmpty() || all.size() != expected) {
+            throw new IllegalStateException(store.location() + ": " + all.size() + " rows, expected " + expected
+                    + "; violations " + problems.stream().limit(5).toList());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.envctl.bench.internal.store;
+
+import dev.envctl.bench.internal.harness.Stats;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The baseline of the PostgreSQL store's creates: a plain single-row INSERT of the same shape, into a copy of
+ * the store's {@code clusters} table with the same columns, constraints and indexes (primary key, gist
+ * exclusion on the subnet) but without envctl's triggers, lock or allocation; values chosen by the client,
+ * one autocommitted statement per row on a connection each thread keeps.
+ */
+public final class PlainInsert {
+    private static final String SCHEMA = "bench_plain";
+    private final DataSource ds;
+
+    public PlainInsert(DataSource ds, String storeSchema) throws Exception {
+        this.ds = ds;
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            s.execute("CREATE SCHEMA " + SCHEMA);
+            s.execute("CREATE TABLE " + SCHEMA + ".clusters (LIKE " + storeSchema + ".clusters INCLUDING ALL)");
+        }
+    }
+
+    /** Inserts per second from {@code threads} threads on a table holding {@code existing} rows. */
+    public double rate(int existing, int threads, int total, int rounds) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE " + SCHEMA + ".clusters");
+            }
+            JdbcTarget.seed(ds, SCHEMA, "clusters", existing);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("VACUUM ANALYZE " + SCHEMA + ".clusters");
+            }
+            rates.add(total / run(existing, threads, total / threads));
+        }
+        return Stats.median(rates);
+    }
+
+    private double run(int existing, int threads, int each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = existing + t * each;
+            done.add(pool.submit(() -> {
+                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
+                        + SCHEMA + ".clusters (name, provider, subnet, node_port, http_port, https_port, pf_port, "
+                        + "api_port, labels, options, desired_state, actual_state, version, created_at, updated_at) "
+                        + "VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, '{}'::jsonb, '{}'::jsonb, 'present', "
+                        + "'unknown', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')")) {
+                    start.await();
+                    for (int k = first; k < first + each; k++) {
+                        ps.setString(1, "plain-" + k);
+                        ps.setString(2, "10." + (k / 256) + "." + (k % 256) + ".0/24");
+                        ps.setInt(3, 10_000 + k);
+                        ps.setInt(4, 22_000 + k);
+                        ps.setInt(5, 34_000 + k);
+                        ps.setInt(6, 46_000 + k);
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        long t1 = System.nanoTime();
+        pool.shutdown();
+        return (t1 - t0) / 1e9;
+    }
+}
