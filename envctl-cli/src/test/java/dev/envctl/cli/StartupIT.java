@@ -48,6 +48,15 @@ class StartupIT {
     }
 
     @Test
+    void theDistributionMapsEnvctlsClassesFromItsClassDataArchive() throws IOException {
+        List<String> classes = loadedClasses("list");
+
+        assertThat(classes).anySatisfy(l -> assertThat(l).contains("dev.envctl.cli.Main source: shared objects file"));
+        assertThat(classes).anySatisfy(l -> assertThat(l).contains("com.beust.jcommander.JCommander source: shared "
+                + "objects file"));
+    }
+
+    @Test
     void helpLoadsNoJdbcClass() throws IOException {
         List<String> classes = loadedClasses("--help");
 
