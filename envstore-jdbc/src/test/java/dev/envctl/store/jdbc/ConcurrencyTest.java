@@ -110,6 +110,9 @@ class ConcurrencyTest {
         assertThat(count("SELECT count(*) FROM held_ports")).isEqualTo(4L * environments);
         assertThat(count("SELECT count(*) FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
                 + "WHERE n.port = h.port + 1)")).isZero();
+        assertThat(count("SELECT count(*) FROM held_subnets")).isEqualTo(withSubnet);
+        assertThat(count("SELECT count(*) FROM held_subnets h WHERE run_end = EXISTS (SELECT 1 FROM held_subnets n "
+                + "WHERE n.first_address = h.last_address + 1)")).isZero();
         // allocation is lowest-first, so the pools are filled densely from their starts
         assertThat(count("SELECT max(http_port) FROM clusters")).isEqualTo(20000L + environments - 1);
     }

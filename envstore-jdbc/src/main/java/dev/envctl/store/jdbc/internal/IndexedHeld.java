@@ -25,14 +25,16 @@ import java.util.OptionalInt;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
+import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_SUBNETS;
 
 /**
  * {@link HeldResources} answered by indexed queries inside the caller's transaction, each costing the same
- * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a port probe of the {@code held_ports} primary key, the lowest free
- * port from the partial index of run ends, overlap through the gist exclusion index. Only the lowest free
- * subnet reads the held subnets inside the pool, inside the server. Valid while the transaction that created
- * it holds the store's write lock (taken by an earlier statement, so the queries see every earlier commit).
- * Not thread-safe: one per transaction.
+ * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a
+ * port probe of the {@code held_ports} primary key, the lowest free port from the partial index of run ends,
+ * overlap through the gist exclusion index, the lowest free subnet from the run ends of {@code held_subnets}
+ * (one candidate per run of adjacent subnets). Valid while the transaction that created it holds the
+ * store's write lock (taken by an earlier statement, so the queries see every earlier commit). Not
+ * thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
@@ -122,8 +124,10 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * One query: the candidates are the pool's first block and the first aligned block after each held
-     * subnet inside the pool; the answer is the lowest candidate that fits the pool and overlaps nothing.
+     * One query: the candidates are the pool's first block and the first aligned block after each run of
+     * adjacent held subnets ending inside the pool; the answer is the lowest candidate that fits the pool and
+     * overlaps nothing. The lowest free block is always one of them: the block before it is not free, so a
+     * run ends inside that block, and the aligned block after that run end is this one.
      */
     @Override
     public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
@@ -134,12 +138,14 @@ public final class IndexedHeld implements HeldResources {
         return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
     }
 
-    private Select<Record1<Long>> lowestFreeSubnetQuery(Cidr pool, int prefix) {
+    Select<Record1<Long>> lowestFreeSubnetQuery(Cidr pool, int prefix) {
         long size = 1L << (32 - prefix);
         Field<Long> c = DSL.field(DSL.name("cand", "c"), Long.class);
         Table<Record1<Long>> candidates = DSL.select(DSL.val(pool.first()).as("c"))
-                .unionAll(DSL.select(Inet.lastAddress(CLUSTERS.SUBNET).plus(size).div(size).mul(size).as("c"))
-                        .from(CLUSTERS).where(Inet.overlaps(CLUSTERS.SUBNET, pool.toString())))
+                .unionAll(DSL.select(HELD_SUBNETS.LAST_ADDRESS.plus(size).div(size).mul(size).as("c"))
+                        .from(HELD_SUBNETS)
+                        .where(DSL.condition(HELD_SUBNETS.RUN_END))
+                        .and(HELD_SUBNETS.LAST_ADDRESS.between(pool.first() - 1, pool.last() - 1)))
                 .asTable("cand");
         return ctx.select(c).from(candidates)
                 .where(c.between(pool.first(), pool.last() - size + 1))

@@ -49,6 +49,18 @@ CREATE TABLE held_ports (
     CONSTRAINT held_ports_name_role UNIQUE (name, role)
 );
 
+-- Every subnet as a range of addresses (numbers), kept in step with clusters.subnet by the same trigger.
+-- run_end is true when the address after last_address starts no held subnet, so the lowest free block of a
+-- pool is its first block or the first aligned block after a run end: with subnets allocated lowest-first
+-- there are few run ends, however many subnets are held. (Overlap itself is the exclusion constraint's.)
+CREATE TABLE held_subnets (
+    first_address  bigint PRIMARY KEY,
+    last_address   bigint NOT NULL,
+    name           varchar(63) NOT NULL UNIQUE REFERENCES clusters (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    run_end        boolean DEFAULT true NOT NULL
+);
+CREATE INDEX held_subnets_last ON held_subnets (last_address);
+
 /* [jooq ignore start] */
 ALTER TABLE clusters ADD CONSTRAINT clusters_name_check
     CHECK (name ~ '^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$');
@@ -59,23 +71,32 @@ ALTER TABLE clusters ADD CONSTRAINT clusters_subnet_excl EXCLUDE USING gist (sub
 ALTER TABLE clusters ADD CONSTRAINT clusters_subnet_ipv4 CHECK (family(subnet) = 4);
 
 CREATE INDEX held_ports_run_ends ON held_ports (port) WHERE run_end;
+CREATE INDEX held_subnets_run_ends ON held_subnets (last_address) WHERE run_end;
 
 -- Function bodies name the schema: old writers with another search_path still keep held_ports in step.
 CREATE FUNCTION envctl_held_ports_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF NEW.http_port IS NOT DISTINCT FROM OLD.http_port AND NEW.https_port IS NOT DISTINCT FROM OLD.https_port
-           AND NEW.pf_port IS NOT DISTINCT FROM OLD.pf_port AND NEW.api_port IS NOT DISTINCT FROM OLD.api_port THEN
-            RETURN NULL;
+    IF TG_OP = 'INSERT' OR NEW.http_port IS DISTINCT FROM OLD.http_port OR NEW.https_port IS DISTINCT FROM OLD.https_port
+       OR NEW.pf_port IS DISTINCT FROM OLD.pf_port OR NEW.api_port IS DISTINCT FROM OLD.api_port THEN
+        IF TG_OP = 'UPDATE' THEN
+            -- a rename has already been cascaded to held_ports (RI triggers fire first, by name)
+            DELETE FROM "${flyway:defaultSchema}".held_ports WHERE name IN (OLD.name, NEW.name);
         END IF;
-        -- a rename has already been cascaded to held_ports (RI triggers fire first, by name)
-        DELETE FROM "${flyway:defaultSchema}".held_ports WHERE name IN (OLD.name, NEW.name);
+        INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role)
+            SELECT p.port, NEW.name, p.role
+            FROM (VALUES (NEW.http_port, 'http'), (NEW.https_port, 'https'), (NEW.pf_port, 'pf'),
+                         (NEW.api_port, 'api')) AS p (port, role)
+            WHERE p.port IS NOT NULL;
     END IF;
-    INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role)
-        SELECT p.port, NEW.name, p.role
-        FROM (VALUES (NEW.http_port, 'http'), (NEW.https_port, 'https'), (NEW.pf_port, 'pf'),
-                     (NEW.api_port, 'api')) AS p (port, role)
-        WHERE p.port IS NOT NULL;
+    IF TG_OP = 'INSERT' OR NEW.subnet IS DISTINCT FROM OLD.subnet THEN
+        IF TG_OP = 'UPDATE' THEN
+            DELETE FROM "${flyway:defaultSchema}".held_subnets WHERE name IN (OLD.name, NEW.name);
+        END IF;
+        IF NEW.subnet IS NOT NULL THEN
+            INSERT INTO "${flyway:defaultSchema}".held_subnets (first_address, last_address, name)
+                VALUES (NEW.subnet - '0.0.0.0'::inet, broadcast(NEW.subnet) - '0.0.0.0'::inet, NEW.name);
+        END IF;
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -98,6 +119,30 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION envctl_held_subnets_run_end_before() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.run_end := NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_subnets
+                               WHERE first_address = NEW.last_address + 1);
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION envctl_held_subnets_run_end_after() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = false
+            WHERE last_address = NEW.first_address - 1 AND run_end;
+        RETURN NULL;
+    END IF;
+    UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = true
+        WHERE last_address = OLD.first_address - 1 AND NOT run_end;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER held_subnets_run_end_before BEFORE INSERT ON held_subnets
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_subnets_run_end_before();
+CREATE TRIGGER held_subnets_run_end_after AFTER INSERT OR DELETE ON held_subnets
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_subnets_run_end_after();
+
 CREATE TRIGGER held_ports_run_end_before BEFORE INSERT ON held_ports
     FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_run_end_before();
 CREATE TRIGGER held_ports_run_end_after AFTER INSERT OR DELETE ON held_ports
@@ -111,4 +156,7 @@ INSERT INTO held_ports (port, name, role)
     CROSS JOIN LATERAL (VALUES (c.http_port, 'http'), (c.https_port, 'https'), (c.pf_port, 'pf'),
                                (c.api_port, 'api')) AS p (port, role)
     WHERE p.port IS NOT NULL;
+INSERT INTO held_subnets (first_address, last_address, name)
+    SELECT subnet - '0.0.0.0'::inet, broadcast(subnet) - '0.0.0.0'::inet, name FROM clusters
+    WHERE subnet IS NOT NULL;
 /* [jooq ignore stop] */

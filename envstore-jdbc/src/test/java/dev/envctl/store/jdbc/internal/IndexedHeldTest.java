@@ -136,9 +136,16 @@ class IndexedHeldTest {
             IndexedHeld held = new IndexedHeld(ctx, null);
             assertThat(held.lowestFreePort(1001, 20000)).hasValue(11001);
             assertThat(held.lowestFreeSubnet(Cidr.parse("10.0.0.0/8"), 24)).contains(Cidr.parse("10.0.0.0/24"));
+            assertThat(held.lowestFreeSubnet(Cidr.parse("10.0.1.0/24"), 24)).isEmpty();
+            assertThat(held.lowestFreeSubnet(Cidr.parse("10.0.0.0/8"), 16)).contains(Cidr.parse("10.40.0.0/16"));
+            assertThat(held.lowestFreeSubnet(Cidr.parse("10.1.0.0/16"), 26)).isEmpty();
+            assertThat(held.lowestFreeSubnet(Cidr.parse("10.39.0.0/16"), 26)).contains(Cidr.parse("10.39.17.0/26"));
 
             String portPlan = ctx.explain(ctx.select(IndexedHeld.lowestFreeFrom(1001))).plan();
             assertThat(portPlan).contains("held_ports_run_ends").contains("held_ports_pkey").doesNotContain("Seq Scan");
+            String subnetPlan = ctx.explain(ctx.select(DSL.field(held.lowestFreeSubnetQuery(Cidr.parse("10.0.0.0/8"), 24))))
+                    .plan();
+            assertThat(subnetPlan).contains("held_subnets_run_ends").doesNotContain("Seq Scan");
             String overlapPlan = ctx.explain(ctx.select(CLUSTERS.NAME).from(CLUSTERS)
                     .where(Inet.overlaps(CLUSTERS.SUBNET, "10.0.40.0/24"))).plan();
             assertThat(overlapPlan).contains("clusters_subnet_excl").doesNotContain("Seq Scan");
