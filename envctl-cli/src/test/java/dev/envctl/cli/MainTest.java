@@ -21,8 +21,12 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
+        return run(Map.of("HOME", home.toString()), args);
+    }
+
+    private int run(Map<String, String> env, String... args) {
         Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("HOME", home.toString()));
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
         return main.execute(args);
     }
 
@@ -61,6 +65,18 @@ class MainTest {
         assertThat(run("list", "-o", "json")).isZero();
         assertThat(out().strip()).isEqualTo("[ ]");
         assertThat(Files.exists(home.resolve(".envctl/environments.csv"))).isTrue();
+    }
+
+    @Test
+    void providersRunWithTheEnvironmentGivenToMain() {
+        Workspace ws = new Workspace(home.resolve("ws"));
+        Map<String, String> env = Map.of("HOME", ws.home.toString(), "PATH", ws.env.get("PATH"),
+                "ENVCTL_STUB_STATE", ws.state.toString());
+
+        assertThat(run(env, "create", "dev", "-q")).as(err()).isZero();
+
+        assertThat(out()).contains("running");
+        assertThat(ws.state.resolve("k3d/dev")).exists();
     }
 
     @Test

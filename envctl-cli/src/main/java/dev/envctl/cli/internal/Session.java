@@ -6,6 +6,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.LifecycleHook;
@@ -178,11 +179,37 @@ public final class Session implements AutoCloseable {
             PluginRegistry r = plugins.providers();
             Map<String, ClusterProvider> m = new LinkedHashMap<>();
             for (String id : r.providerIds()) {
-                m.put(id, r.createProvider(id, config().under(ConfigKeys.PROVIDER_PREFIX + id + ".")));
+                Map<String, String> settings = config().under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+                PluginRegistry.requireKnownKeys("provider " + id, settings, r.providerFactory(id).settingKeys());
+                m.put(id, createProvider(r.providerFactory(id), settings));
             }
             providers = m;
         }
         return providers;
+    }
+
+    /**
+     * Creates a provider that runs its tools with this run's environment ({@code PATH} in particular) when its
+     * factory offers {@code create(Map settings, Map environment)}, as the k3d and kind factories do; else
+     * with {@link ClusterProviderFactory#create(Map)}, which reads the process's environment.
+     */
+    private ClusterProvider createProvider(ClusterProviderFactory factory, Map<String, String> settings) {
+        java.lang.reflect.Method withEnv;
+        try {
+            withEnv = factory.getClass().getMethod("create", Map.class, Map.class);
+        } catch (NoSuchMethodException e) {
+            return factory.create(settings);
+        }
+        try {
+            return (ClusterProvider) withEnv.invoke(factory, settings, env);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException | ClassCastException e) {
+            return factory.create(settings);
+        }
     }
 
     /** The provider {@code id}, or a not-found error listing the providers there are. */
