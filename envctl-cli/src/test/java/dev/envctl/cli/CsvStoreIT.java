@@ -303,6 +303,32 @@ class CsvStoreIT {
     }
 
     @Test
+    void enabledExecHooksRunAroundCreateAndDeleteAndAFailingOneIsExit1() throws Exception {
+        Path hooks = tmp.resolve("hooks");
+        Path log = tmp.resolve("hook.log");
+        hook(hooks.resolve("post-create.d/10-route"), "echo \"$ENVCTL_PHASE $1 $ENVCTL_HTTP_PORT "
+                + "$ENVCTL_LABEL_HAPROXY_ROUTE\" >> " + log + "\n");
+        hook(hooks.resolve("pre-delete.d/10-route"), "echo \"$ENVCTL_PHASE $1\" >> " + log + "\n");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\nhook.exec.dir=" + hooks
+                + "\nhook.exec.timeout=30s\n");
+
+        ok("create", "dev", "--label", "haproxy_route=true");
+        ok("delete", "dev");
+        assertThat(Files.readAllLines(log)).containsExactly("post-create dev 18080 true", "pre-delete dev");
+
+        hook(hooks.resolve("post-create.d/20-portainer"), "echo 'portainer is down' >&2\nexit 3\n");
+        Result failed = ws.run("create", "web", "-o", "json");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(1);
+        assertThat(failed.json().get("actualState").asText()).isEqualTo("failed");
+        assertThat(failed.json().get("lastError").asText()).contains("20-portainer", "portainer is down");
+    }
+
+    private static void hook(Path file, String body) throws java.io.IOException {
+        Workspace.write(file, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
     void doctorPassesWithTheToolsAndFailsWithoutThem() {
         Result good = ok("doctor");
         assertThat(good.out()).contains("PASS  java", "PASS  store", "PASS  k3d", "k3d v5.8.3", "PASS  docker",
