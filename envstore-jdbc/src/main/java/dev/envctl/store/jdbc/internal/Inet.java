@@ -28,9 +28,4 @@ public final class Inet {
         return DSL.condition("{0} && set_masklen(cast('0.0.0.0' as inet) + {1}, {2})", subnet, address,
                 DSL.val(prefix));
     }
-
-    /** The last address of {@code subnet} as a number. */
-    public static Field<Long> lastAddress(Field<String> subnet) {
-        return DSL.field("(broadcast({0}) - cast('0.0.0.0' as inet))", Long.class, subnet);
-    }
 }
