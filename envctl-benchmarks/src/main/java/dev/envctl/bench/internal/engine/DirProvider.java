@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 
@@ -84,13 +85,13 @@ public final class DirProvider implements ClusterProvider {
     }
 
     @Override
-    public List<List<String>> planCreate(Environment environment) {
-        return List.of(List.of("stand-in", "create", environment.name()));
+    public List<PlannedCommand> planCreate(Environment environment) {
+        return List.of(PlannedCommand.of(List.of("stand-in", "create", environment.name())));
     }
 
     @Override
-    public List<List<String>> planDelete(Environment environment) {
-        return List.of(List.of("stand-in", "delete", environment.name()));
+    public List<PlannedCommand> planDelete(Environment environment) {
+        return List.of(PlannedCommand.of(List.of("stand-in", "delete", environment.name())));
     }
 
     private static void sleep(Duration d) {
