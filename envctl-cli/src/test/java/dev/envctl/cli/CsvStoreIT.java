@@ -95,6 +95,16 @@ class CsvStoreIT {
     }
 
     @Test
+    void kindDryRunShowsTheConfigOnStdinAndTheNetworkVariable() {
+        Result plan = ok("create", "dev-kind", "--provider", "kind", "--subnet", "10.102.0.0/16", "--dry-run");
+
+        assertThat(plan.out()).contains("docker network create --subnet 10.102.0.0/16",
+                "KIND_EXPERIMENTAL_DOCKER_NETWORK=kind-dev-kind-net ", "create cluster --name dev-kind --config -",
+                "with stdin:", "apiVersion: kind.x-k8s.io/v1alpha4", "apiServerPort: 26443", "hostPort: 18080");
+        assertThat(ws.run("get", "dev-kind").exit()).isEqualTo(3);
+    }
+
+    @Test
     void listFiltersAndGetShowsOneObject() {
         ok("create", "dev", "--label", "register_portainer=true");
         ok("create", "dev-kind", "--provider", "kind");
@@ -142,7 +152,9 @@ class CsvStoreIT {
                 "k3d cluster create web --api-port 26444 -p 18081:80@loadbalancer -p 18401:443@loadbalancer");
         JsonNode json = ok("create", "web", "--dry-run", "-o", "json").json();
         assertThat(json.get("dryRun").asBoolean()).isTrue();
-        assertThat(json.get("steps").get(0).get("commands").get(0).get(1).asText()).isEqualTo("cluster");
+        assertThat(json.get("steps").get(0).get("commands").get(0).get("argv").get(1).asText()).isEqualTo("cluster");
+        assertThat(json.get("steps").get(0).get("commands").get(0).get("environment").get("LOG_COLORS").asText())
+                .isEqualTo("false");
 
         Result delete = ok("delete", "dev", "--dry-run");
         assertThat(delete.out()).contains("k3d cluster delete dev");

@@ -9,6 +9,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.PlannedCommand;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,13 +30,12 @@ final class Plans {
     }
 
     /**
-     * One planned create or delete: the record as it would be, the provider's argv lists, and for kind the
-     * config it reads on stdin and the variables it runs with ({@code null} / empty otherwise).
+     * One planned create or delete: the record as it would be and the provider's commands (argv, the variables
+     * they set, their stdin such as kind's config), or the error the store would refuse it with.
      */
-    record Step(String action, Environment environment, List<List<String>> commands, String stdin,
-                Map<String, String> variables, EnvctlException error) {
-        Step(String action, Environment environment, List<List<String>> commands) {
-            this(action, environment, commands, null, Map.of(), null);
+    record Step(String action, Environment environment, List<PlannedCommand> commands, EnvctlException error) {
+        Step(String action, Environment environment, List<PlannedCommand> commands) {
+            this(action, environment, commands, null);
         }
 
         String name() {
@@ -46,14 +46,10 @@ final class Plans {
     /** A create the store would refuse (a conflict, an exhausted pool), for {@code apply --dry-run}. */
     private static Step refused(EnvironmentSpec spec, EnvctlException error, Instant now) {
         Environment e = Environment.created(spec, spec.ports(), spec.subnet().cidr(), now);
-        return new Step("create", e, List.of(), null, Map.of(), error);
+        return new Step("create", e, List.of(), error);
     }
 
     private static Step create(ClusterProvider provider, Environment e) {
-        if (KindAccess.isKind(provider)) {
-            return new Step("create", e, provider.planCreate(e), KindAccess.stdin(provider, e),
-                    KindAccess.environment(provider, e), null);
-        }
         return new Step("create", e, provider.planCreate(e));
     }
 
@@ -136,16 +132,12 @@ final class Plans {
                 }
             }
             out.println("  commands:");
-            for (List<String> argv : s.commands()) {
-                out.println("    " + shell(argv));
-            }
-            if (!s.variables().isEmpty()) {
-                out.println("  with environment: " + s.variables().entrySet().stream()
-                        .map(v -> v.getKey() + "=" + v.getValue()).collect(java.util.stream.Collectors.joining(" ")));
-            }
-            if (s.stdin() != null) {
-                out.println("  stdin of " + s.commands().get(s.commands().size() - 1).get(0) + ":");
-                s.stdin().lines().forEach(l -> out.println("    " + l));
+            for (PlannedCommand c : s.commands()) {
+                out.println("    " + shell(c));
+                if (c.stdin() != null) {
+                    out.println("    with stdin:");
+                    c.stdin().lines().forEach(l -> out.println("      " + l));
+                }
             }
         }
         if (!unchanged.isEmpty()) {
@@ -158,14 +150,29 @@ final class Plans {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("action", s.action());
         m.put("environment", EnvironmentView.toJson(s.environment()));
-        m.put("commands", s.commands());
-        m.put("stdin", s.stdin());
-        m.put("variables", s.variables());
+        m.put("commands", s.commands().stream().map(c -> {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("argv", c.argv());
+            cm.put("environment", c.environment());
+            cm.put("stdin", c.stdin());
+            return cm;
+        }).toList());
         m.put("error", s.error() == null ? null : s.error().getMessage());
         return m;
     }
 
-    /** An argv list as a shell would read it back: arguments with special characters single-quoted. */
+    /**
+     * A command as a shell would read it back: its variables first ({@code VAR=value}, empty ones too, since
+     * they clear what the user's shell may set), then argv; words with special characters single-quoted.
+     */
+    static String shell(PlannedCommand c) {
+        List<String> words = new java.util.ArrayList<>();
+        c.environment().forEach((k, v) -> words.add(k + "=" + v));
+        words.addAll(c.argv());
+        return shell(words);
+    }
+
+    /** Words as a shell would read them back: those with special characters single-quoted. */
     static String shell(List<String> argv) {
         StringBuilder b = new StringBuilder();
         for (String a : argv) {

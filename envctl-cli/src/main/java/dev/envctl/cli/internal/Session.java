@@ -188,28 +188,9 @@ public final class Session implements AutoCloseable {
         return providers;
     }
 
-    /**
-     * Creates a provider that runs its tools with this run's environment ({@code PATH} in particular) when its
-     * factory offers {@code create(Map settings, Map environment)}, as the k3d and kind factories do; else
-     * with {@link ClusterProviderFactory#create(Map)}, which reads the process's environment.
-     */
+    /** Creates a provider whose tools see this run's environment ({@code PATH} in particular). */
     private ClusterProvider createProvider(ClusterProviderFactory factory, Map<String, String> settings) {
-        java.lang.reflect.Method withEnv;
-        try {
-            withEnv = factory.getClass().getMethod("create", Map.class, Map.class);
-        } catch (NoSuchMethodException e) {
-            return factory.create(settings);
-        }
-        try {
-            return (ClusterProvider) withEnv.invoke(factory, settings, env);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException | ClassCastException e) {
-            return factory.create(settings);
-        }
+        return factory.create(settings, env);
     }
 
     /** The provider {@code id}, or a not-found error listing the providers there are. */

@@ -6,6 +6,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
@@ -190,24 +191,25 @@ public final class K3dProvider implements ClusterProvider {
     }
 
     @Override
-    public List<List<String>> planCreate(Environment env) {
+    public List<PlannedCommand> planCreate(Environment env) {
         K3dClusterOptions options = K3dClusterOptions.of(settings, env);
-        List<List<String>> plan = new ArrayList<>();
+        List<PlannedCommand> plan = new ArrayList<>();
         if (env.subnet() != null) {
-            plan.add(DockerNetworks.createArgv(tools.display(settings.dockerBinary()), network(env), env.subnet(),
-                    env.name()));
+            plan.add(PlannedCommand.of(DockerNetworks.createArgv(tools.display(settings.dockerBinary()), network(env),
+                    env.subnet(), env.name())));
         }
-        plan.add(K3dCommands.create(tools.display(settings.binary()), env, network(env), options));
+        plan.add(new PlannedCommand(K3dCommands.create(tools.display(settings.binary()), env, network(env), options),
+                K3D_ENV, null));
         return List.copyOf(plan);
     }
 
     @Override
-    public List<List<String>> planDelete(Environment env) {
-        List<List<String>> plan = new ArrayList<>();
-        plan.add(K3dCommands.delete(tools.display(settings.binary()), env.name()));
+    public List<PlannedCommand> planDelete(Environment env) {
+        List<PlannedCommand> plan = new ArrayList<>();
+        plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), K3D_ENV, null));
         if (env.subnet() != null) {
-            plan.add(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
-                    K3dCommands.dedicatedNetwork(env.name())));
+            plan.add(PlannedCommand.of(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
+                    K3dCommands.dedicatedNetwork(env.name()))));
         }
         return List.copyOf(plan);
     }

@@ -39,6 +39,7 @@ public final class K3dProviderFactory implements ClusterProviderFactory {
      *
      * @throws dev.envctl.core.EnvctlException INVALID_INPUT for an unknown key or a bad value
      */
+    @Override
     public K3dProvider create(Map<String, String> settings, Map<String, String> environment) {
         return new K3dProvider(K3dSettings.parse(settings), environment);
     }

@@ -10,6 +10,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +74,8 @@ class K3dProviderTest {
                 recorded("k3d", createArgv("dev", "k3d-shared")));
         assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("dev", "k3d-shared"));
         assertThat(tools.environmentLog()).hasSize(2).allMatch(l -> l.equals("k3d LOG_COLORS=false"));
-        assertThat(provider.planCreate(env("dev", null, Map.of()))).containsExactly(createArgv("dev", "k3d-shared"));
+        assertThat(provider.planCreate(env("dev", null, Map.of()))).containsExactly(
+                new PlannedCommand(createArgv("dev", "k3d-shared"), Map.of("LOG_COLORS", "false"), null));
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", true,
                 "servers 1/1, agents 0/0"));
     }
@@ -146,7 +148,8 @@ class K3dProviderTest {
 
         assertThat(tools.argv("docker")).containsExactly(network);
         assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("sub", "k3d-sub-net"));
-        assertThat(provider.planCreate(sub)).containsExactly(network, createArgv("sub", "k3d-sub-net"));
+        assertThat(provider.planCreate(sub)).containsExactly(PlannedCommand.of(network),
+                new PlannedCommand(createArgv("sub", "k3d-sub-net"), Map.of("LOG_COLORS", "false"), null));
         assertThat(tools.read("networks/k3d-sub-net")).startsWith("10.101.0.0/16\n");
 
         tools.forgetCalls();
@@ -155,7 +158,8 @@ class K3dProviderTest {
         List<List<String>> deleted = List.of(List.of(k3d, "cluster", "delete", "sub"),
                 List.of(docker, "network", "rm", "k3d-sub-net"));
         assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("k3d", "docker");
-        assertThat(provider.planDelete(sub)).isEqualTo(deleted);
+        assertThat(provider.planDelete(sub)).containsExactly(
+                new PlannedCommand(deleted.get(0), Map.of("LOG_COLORS", "false"), null), PlannedCommand.of(deleted.get(1)));
         assertThat(tools.argv("k3d")).containsExactly(deleted.get(0));
         assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
         assertThat(tools.has("networks/k3d-sub-net")).isFalse();
@@ -290,7 +294,7 @@ class K3dProviderTest {
         assertThat(p.checkPrerequisites()).extracting(PrerequisiteCheck::name, PrerequisiteCheck::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("k3d", PrerequisiteCheck.Status.FAIL),
                         org.assertj.core.groups.Tuple.tuple("docker", PrerequisiteCheck.Status.FAIL));
-        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).get(0)).isEqualTo("k3d");
+        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).argv().get(0)).isEqualTo("k3d");
 
         K3dProvider byPath = provider(Map.of("binary", "/opt/none/k3d"));
         assertThatThrownBy(byPath::version).hasMessageStartingWith("/opt/none/k3d not found: '/opt/none/k3d' does "

@@ -6,6 +6,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
@@ -199,24 +200,24 @@ public final class KindProvider implements ClusterProvider {
      * with {@link #createEnvironment} and reads {@link #renderConfig} on stdin.
      */
     @Override
-    public List<List<String>> planCreate(Environment env) {
-        renderConfig(env);
-        List<List<String>> plan = new ArrayList<>();
+    public List<PlannedCommand> planCreate(Environment env) {
+        List<PlannedCommand> plan = new ArrayList<>();
         if (env.subnet() != null) {
-            plan.add(DockerNetworks.createArgv(tools.display(settings.dockerBinary()),
-                    KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name()));
+            plan.add(PlannedCommand.of(DockerNetworks.createArgv(tools.display(settings.dockerBinary()),
+                    KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name())));
         }
-        plan.add(KindCommands.create(tools.display(settings.binary()), env.name()));
+        plan.add(new PlannedCommand(KindCommands.create(tools.display(settings.binary()), env.name()),
+                createEnvironment(env), renderConfig(env)));
         return List.copyOf(plan);
     }
 
     @Override
-    public List<List<String>> planDelete(Environment env) {
-        List<List<String>> plan = new ArrayList<>();
-        plan.add(KindCommands.delete(tools.display(settings.binary()), env.name()));
+    public List<PlannedCommand> planDelete(Environment env) {
+        List<PlannedCommand> plan = new ArrayList<>();
+        plan.add(PlannedCommand.of(KindCommands.delete(tools.display(settings.binary()), env.name())));
         if (env.subnet() != null) {
-            plan.add(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
-                    KindCommands.dedicatedNetwork(env.name())));
+            plan.add(PlannedCommand.of(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
+                    KindCommands.dedicatedNetwork(env.name()))));
         }
         return List.copyOf(plan);
     }

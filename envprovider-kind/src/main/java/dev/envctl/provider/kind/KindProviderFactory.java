@@ -39,6 +39,7 @@ public final class KindProviderFactory implements ClusterProviderFactory {
      *
      * @throws dev.envctl.core.EnvctlException INVALID_INPUT for an unknown key or a bad value
      */
+    @Override
     public KindProvider create(Map<String, String> settings, Map<String, String> environment) {
         return new KindProvider(KindSettings.parse(settings), environment);
     }

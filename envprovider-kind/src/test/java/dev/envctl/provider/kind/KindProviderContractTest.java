@@ -32,14 +32,4 @@ class KindProviderContractTest extends ClusterProviderContract {
     protected void failNextCreate(String message) {
         tools.flag("kind-fail-next-create", message);
     }
-
-    /**
-     * What a dry run shows of a create: the argv lists and the config kind reads on stdin, which is where kind
-     * takes its host ports (kind has no port flags). Not yet called: the contract's
-     * planNamesEveryHostPortExplicitly reads only planCreate's argv, so it fails for kind until the contract
-     * gains this hook (requested from the coordinator); with the hook this method overrides it unchanged.
-     */
-    protected String planText(ClusterProvider p, dev.envctl.core.Environment environment) {
-        return p.planCreate(environment) + "\n" + ((KindProvider) p).renderConfig(environment);
-    }
 }

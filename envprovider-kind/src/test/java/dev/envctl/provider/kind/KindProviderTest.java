@@ -10,6 +10,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,7 +96,8 @@ class KindProviderTest {
         assertThat(tools.environmentLog()).containsExactly("kind " + NETWORK_VARIABLE + "=<unset>",
                 "kind " + NETWORK_VARIABLE + "=");
         assertThat(provider.createEnvironment(dev)).isEqualTo(Map.of(NETWORK_VARIABLE, ""));
-        assertThat(provider.planCreate(dev)).containsExactly(createArgv("dev"));
+        assertThat(provider.planCreate(dev)).containsExactly(
+                new PlannedCommand(createArgv("dev"), Map.of(NETWORK_VARIABLE, ""), CONFIG));
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
         assertThat(tools.calls()).endsWith(List.of("docker", "ps", "-a", "--filter", "label=io.x-k8s.kind.cluster",
                 "--format", "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}}"));
@@ -114,7 +116,8 @@ class KindProviderTest {
         assertThat(tools.argv("docker")).containsExactly(network);
         assertThat(tools.environmentLog()).last().isEqualTo("kind " + NETWORK_VARIABLE + "=kind-sub-net");
         assertThat(provider.createEnvironment(sub)).isEqualTo(Map.of(NETWORK_VARIABLE, "kind-sub-net"));
-        assertThat(provider.planCreate(sub)).containsExactly(network, createArgv("sub"));
+        assertThat(provider.planCreate(sub)).containsExactly(PlannedCommand.of(network),
+                new PlannedCommand(createArgv("sub"), Map.of(NETWORK_VARIABLE, "kind-sub-net"), provider.renderConfig(sub)));
         assertThat(tools.read("networks/kind-sub-net")).startsWith("10.102.0.0/16\n");
 
         tools.forgetCalls();
@@ -125,7 +128,8 @@ class KindProviderTest {
         assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("kind", "docker");
         assertThat(tools.argv("kind")).containsExactly(deleted.get(0));
         assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
-        assertThat(provider.planDelete(sub)).isEqualTo(deleted);
+        assertThat(provider.planDelete(sub)).containsExactly(PlannedCommand.of(deleted.get(0)),
+                PlannedCommand.of(deleted.get(1)));
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
         assertThat(provider.list()).isEmpty();
     }

@@ -34,9 +34,12 @@ public interface ClusterProvider {
     /** Tool found and its version, Docker reachable: one check each. Never throws. */
     List<PrerequisiteCheck> checkPrerequisites();
 
-    /** The exact commands {@link #create} would run, as argv lists, for {@code --dry-run}. */
-    List<List<String>> planCreate(Environment environment);
+    /**
+     * The exact commands {@link #create} would run, with their variables and stdin, for {@code --dry-run}; every
+     * host port of the environment appears in an argv or in a stdin text.
+     */
+    List<PlannedCommand> planCreate(Environment environment);
 
-    /** The exact commands {@link #delete} would run, as argv lists, for {@code --dry-run}. */
-    List<List<String>> planDelete(Environment environment);
+    /** The exact commands {@link #delete} would run, for {@code --dry-run}. */
+    List<PlannedCommand> planDelete(Environment environment);
 }

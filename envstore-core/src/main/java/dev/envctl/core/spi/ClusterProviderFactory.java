@@ -18,4 +18,13 @@ public interface ClusterProviderFactory {
     }
 
     ClusterProvider create(Map<String, String> settings);
+
+    /**
+     * Creates the provider with the process environment its tools see (whose {@code PATH} is searched for
+     * them) instead of this JVM's. Providers that run tools override it; the default ignores
+     * {@code environment}.
+     */
+    default ClusterProvider create(Map<String, String> settings, Map<String, String> environment) {
+        return create(settings);
+    }
 }

@@ -9,6 +9,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,12 @@ public abstract class ClusterProviderContract {
     @Test
     void planNamesEveryHostPortExplicitly() {
         ClusterProvider p = provider();
-        String plan = p.planCreate(environment("dev", null)).toString();
+        StringBuilder plan = new StringBuilder();
+        for (PlannedCommand c : p.planCreate(environment("dev", null))) {
+            plan.append(c.argv()).append('\n').append(c.stdin() == null ? "" : c.stdin()).append('\n');
+        }
         assertThat(plan).contains("dev", "18091", "18444", "26443");
-        assertThat(p.planDelete(environment("dev", null)).toString()).contains("dev");
+        assertThat(p.planDelete(environment("dev", null))).isNotEmpty()
+                .anySatisfy(c -> assertThat(c.argv()).contains("dev"));
     }
 }

@@ -3,6 +3,7 @@ package dev.envctl.core.testing;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -185,12 +186,12 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     }
 
     @Override
-    public List<List<String>> planCreate(Environment environment) {
-        return List.of(List.of(id, "create", environment.name()));
+    public List<PlannedCommand> planCreate(Environment environment) {
+        return List.of(PlannedCommand.of(List.of(id, "create", environment.name())));
     }
 
     @Override
-    public List<List<String>> planDelete(Environment environment) {
-        return List.of(List.of(id, "delete", environment.name()));
+    public List<PlannedCommand> planDelete(Environment environment) {
+        return List.of(PlannedCommand.of(List.of(id, "delete", environment.name())));
     }
 }
