@@ -1,5 +1,8 @@
 package dev.envctl.store.jdbc.internal;
 
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * A few reusable connections over a {@link DataSource}, so that a create costs its statements and not a new
  * server process. Connections idle for more than a second are validated before reuse, so a restarted server
  * costs no failed operation; a connection that failed is closed with every idle one. Each new connection has
- * its search path set to the store's schema. Thread-safe.
+ * its search path set to the store's schema and plans every statement afresh ({@code plan_cache_mode}).
+ * Thread-safe.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -59,6 +63,10 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
+            // plan every statement for the tables as they are now: a generic plan made while the tables were
+            // small (a sequential scan) would otherwise stay cached, also inside the triggers, as they grow
+            DSL.using(c, SQLDialect.POSTGRES).set(DSL.name("plan_cache_mode"), DSL.inline("force_custom_plan"))
+                    .execute();
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);

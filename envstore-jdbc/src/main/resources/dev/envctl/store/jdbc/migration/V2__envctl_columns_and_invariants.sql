@@ -74,7 +74,13 @@ CREATE INDEX held_ports_run_ends ON held_ports (port) WHERE run_end;
 CREATE INDEX held_subnets_run_ends ON held_subnets (last_address) WHERE run_end;
 
 -- Function bodies name the schema: old writers with another search_path still keep held_ports in step.
+-- The sync trigger computes run_end for the rows it inserts and clears it on their lower neighbours in
+-- set-based statements (no trigger per held row: a create costs two statements per table); deletes, also
+-- cascaded ones, set it again on the lower neighbour of each row removed.
 CREATE FUNCTION envctl_held_ports_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v_first bigint;
+    v_last bigint;
 BEGIN
     IF TG_OP = 'INSERT' OR NEW.http_port IS DISTINCT FROM OLD.http_port OR NEW.https_port IS DISTINCT FROM OLD.https_port
        OR NEW.pf_port IS DISTINCT FROM OLD.pf_port OR NEW.api_port IS DISTINCT FROM OLD.api_port THEN
@@ -82,19 +88,33 @@ BEGIN
             -- a rename has already been cascaded to held_ports (RI triggers fire first, by name)
             DELETE FROM "${flyway:defaultSchema}".held_ports WHERE name IN (OLD.name, NEW.name);
         END IF;
-        INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role)
-            SELECT p.port, NEW.name, p.role
+        WITH p (port, role) AS (
+            SELECT v.port, v.role
             FROM (VALUES (NEW.http_port, 'http'), (NEW.https_port, 'https'), (NEW.pf_port, 'pf'),
-                         (NEW.api_port, 'api')) AS p (port, role)
-            WHERE p.port IS NOT NULL;
+                         (NEW.api_port, 'api')) AS v (port, role)
+            WHERE v.port IS NOT NULL)
+        INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role, run_end)
+            SELECT p.port, NEW.name, p.role,
+                   -- count(*) keeps this a per-row probe of the primary key (an EXISTS here may be
+                   -- planned as a hashed subplan, which reads all of held_ports)
+                   (SELECT count(*) FROM "${flyway:defaultSchema}".held_ports h WHERE h.port = p.port + 1) = 0
+                   AND (SELECT count(*) FROM p q WHERE q.port = p.port + 1) = 0
+            FROM p;
+        UPDATE "${flyway:defaultSchema}".held_ports SET run_end = false
+            WHERE run_end AND port IN (NEW.http_port - 1, NEW.https_port - 1, NEW.pf_port - 1, NEW.api_port - 1);
     END IF;
     IF TG_OP = 'INSERT' OR NEW.subnet IS DISTINCT FROM OLD.subnet THEN
         IF TG_OP = 'UPDATE' THEN
             DELETE FROM "${flyway:defaultSchema}".held_subnets WHERE name IN (OLD.name, NEW.name);
         END IF;
         IF NEW.subnet IS NOT NULL THEN
-            INSERT INTO "${flyway:defaultSchema}".held_subnets (first_address, last_address, name)
-                VALUES (NEW.subnet - '0.0.0.0'::inet, broadcast(NEW.subnet) - '0.0.0.0'::inet, NEW.name);
+            v_first := NEW.subnet - '0.0.0.0'::inet;
+            v_last := broadcast(NEW.subnet) - '0.0.0.0'::inet;
+            INSERT INTO "${flyway:defaultSchema}".held_subnets (first_address, last_address, name, run_end)
+                VALUES (v_first, v_last, NEW.name,
+                        (SELECT count(*) FROM "${flyway:defaultSchema}".held_subnets h WHERE h.first_address = v_last + 1) = 0);
+            UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = false
+                WHERE last_address = v_first - 1 AND run_end;
         END IF;
     END IF;
     RETURN NULL;
@@ -103,60 +123,40 @@ END $$;
 CREATE TRIGGER clusters_held_ports AFTER INSERT OR UPDATE ON clusters
     FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_sync();
 
-CREATE FUNCTION envctl_held_ports_run_end_before() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION envctl_held_ports_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.run_end := NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_ports WHERE port = NEW.port + 1);
-    RETURN NEW;
-END $$;
-
-CREATE FUNCTION envctl_held_ports_run_end_after() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE "${flyway:defaultSchema}".held_ports SET run_end = false WHERE port = NEW.port - 1 AND run_end;
-        RETURN NULL;
-    END IF;
     UPDATE "${flyway:defaultSchema}".held_ports SET run_end = true WHERE port = OLD.port - 1 AND NOT run_end;
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION envctl_held_subnets_run_end_before() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.run_end := NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_subnets
-                               WHERE first_address = NEW.last_address + 1);
-    RETURN NEW;
-END $$;
+CREATE TRIGGER held_ports_deleted AFTER DELETE ON held_ports
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_deleted();
 
-CREATE FUNCTION envctl_held_subnets_run_end_after() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION envctl_held_subnets_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = false
-            WHERE last_address = NEW.first_address - 1 AND run_end;
-        RETURN NULL;
-    END IF;
     UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = true
         WHERE last_address = OLD.first_address - 1 AND NOT run_end;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER held_subnets_run_end_before BEFORE INSERT ON held_subnets
-    FOR EACH ROW EXECUTE FUNCTION envctl_held_subnets_run_end_before();
-CREATE TRIGGER held_subnets_run_end_after AFTER INSERT OR DELETE ON held_subnets
-    FOR EACH ROW EXECUTE FUNCTION envctl_held_subnets_run_end_after();
-
-CREATE TRIGGER held_ports_run_end_before BEFORE INSERT ON held_ports
-    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_run_end_before();
-CREATE TRIGGER held_ports_run_end_after AFTER INSERT OR DELETE ON held_ports
-    FOR EACH ROW EXECUTE FUNCTION envctl_held_ports_run_end_after();
+CREATE TRIGGER held_subnets_deleted AFTER DELETE ON held_subnets
+    FOR EACH ROW EXECUTE FUNCTION envctl_held_subnets_deleted();
 
 -- Adopted rows get their held ports now; a port held twice fails here (envctl checks first and lists
 -- every conflict before it changes anything).
-INSERT INTO held_ports (port, name, role)
-    SELECT p.port, c.name, p.role
+WITH p (port, name, role) AS (
+    SELECT v.port, c.name, v.role
     FROM clusters c
     CROSS JOIN LATERAL (VALUES (c.http_port, 'http'), (c.https_port, 'https'), (c.pf_port, 'pf'),
-                               (c.api_port, 'api')) AS p (port, role)
-    WHERE p.port IS NOT NULL;
-INSERT INTO held_subnets (first_address, last_address, name)
+                               (c.api_port, 'api')) AS v (port, role)
+    WHERE v.port IS NOT NULL)
+INSERT INTO held_ports (port, name, role, run_end)
+    SELECT p.port, p.name, p.role, NOT EXISTS (SELECT 1 FROM p q WHERE q.port = p.port + 1) FROM p;
+WITH s (first_address, last_address, name) AS (
     SELECT subnet - '0.0.0.0'::inet, broadcast(subnet) - '0.0.0.0'::inet, name FROM clusters
-    WHERE subnet IS NOT NULL;
+    WHERE subnet IS NOT NULL)
+INSERT INTO held_subnets (first_address, last_address, name, run_end)
+    SELECT s.first_address, s.last_address, s.name,
+           NOT EXISTS (SELECT 1 FROM s n WHERE n.first_address = s.last_address + 1)
+    FROM s;
 /* [jooq ignore stop] */
