@@ -120,8 +120,8 @@ public final class K3dProvider implements ClusterProvider {
 
     @Override
     public List<ClusterStatus> list() {
-        CommandResult r = tools.runChecked(K3dCommands.list(k3d().toString()), K3D_ENV, null, settings.timeout(), "",
-                ProgressListener.NONE);
+        // the JSON holds each node's environment, the cluster join token among it: never log it
+        CommandResult r = tools.runCheckedUnlogged(K3dCommands.list(k3d().toString()), K3D_ENV, settings.timeout());
         List<String> json = r.stdout().stream().filter(line -> !isLogLine(line)).toList();
         return K3dClusterList.parse(ID, String.join("\n", json));
     }

@@ -49,8 +49,8 @@ public final class CommandRunner {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         List<String> err = Collections.synchronizedList(new ArrayList<>());
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(spec.timeout()).get();
-        PumpStreamHandler streams = new PumpStreamHandler(new Lines(argv.get(0), out, false, listener),
-                new Lines(argv.get(0), err, true, listener),
+        PumpStreamHandler streams = new PumpStreamHandler(new Lines(argv.get(0), out, false, spec.logOutput(), listener),
+                new Lines(argv.get(0), err, true, spec.logOutput(), listener),
                 spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
         streams.setStopTimeout(Duration.ofSeconds(2));
         DefaultExecutor executor = DefaultExecutor.builder().get();
@@ -111,20 +111,24 @@ public final class CommandRunner {
         private final String tool;
         private final List<String> sink;
         private final boolean stderr;
+        private final boolean logged;
         private final LineListener listener;
 
-        Lines(String tool, List<String> sink, boolean stderr, LineListener listener) {
+        Lines(String tool, List<String> sink, boolean stderr, boolean logged, LineListener listener) {
             super(0, StandardCharsets.UTF_8);
             this.tool = tool;
             this.sink = sink;
             this.stderr = stderr;
+            this.logged = logged;
             this.listener = listener;
         }
 
         @Override
         protected void processLine(String line, int level) {
             sink.add(line);
-            LOG.debug("{} {}: {}", tool, stderr ? "stderr" : "stdout", line);
+            if (logged) {
+                LOG.debug("{} {}: {}", tool, stderr ? "stderr" : "stdout", line);
+            }
             if (listener != null) {
                 listener.accept(line, stderr);
             }

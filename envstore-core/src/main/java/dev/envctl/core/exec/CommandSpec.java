@@ -8,11 +8,18 @@ import java.util.Objects;
 
 /**
  * One external command: argv (element 0 the executable), extra environment variables on top of the
- * current process's, optional stdin text, a timeout after which the process is killed, and an optional
- * working folder.
+ * current process's, optional stdin text, a timeout after which the process is killed, an optional
+ * working folder, and whether its output lines go to the DEBUG log ({@code false} for output that may hold
+ * secrets, such as k3d's cluster list with its join token; the line listener still gets them).
  */
 public record CommandSpec(List<String> argv, Map<String, String> environment, String stdin, Duration timeout,
-                          Path workingDirectory) {
+                          Path workingDirectory, boolean logOutput) {
+
+    /** A command whose output is logged at DEBUG. */
+    public CommandSpec(List<String> argv, Map<String, String> environment, String stdin, Duration timeout,
+                       Path workingDirectory) {
+        this(argv, environment, stdin, timeout, workingDirectory, true);
+    }
 
     public CommandSpec {
         argv = List.copyOf(argv);
@@ -28,10 +35,15 @@ public record CommandSpec(List<String> argv, Map<String, String> environment, St
     }
 
     public CommandSpec withEnvironment(Map<String, String> env) {
-        return new CommandSpec(argv, env, stdin, timeout, workingDirectory);
+        return new CommandSpec(argv, env, stdin, timeout, workingDirectory, logOutput);
     }
 
     public CommandSpec withStdin(String text) {
-        return new CommandSpec(argv, environment, text, timeout, workingDirectory);
+        return new CommandSpec(argv, environment, text, timeout, workingDirectory, logOutput);
+    }
+
+    /** The same command with its output kept out of the log. */
+    public CommandSpec withoutOutputLogging() {
+        return new CommandSpec(argv, environment, stdin, timeout, workingDirectory, false);
     }
 }

@@ -70,6 +70,14 @@ public final class ToolRunner {
         return runner.runChecked(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress));
     }
 
+    /**
+     * Runs argv like {@link #runChecked} but keeps its output out of the log and from any listener: for output
+     * that may hold secrets (k3d's cluster list carries each cluster's join token).
+     */
+    public CommandResult runCheckedUnlogged(List<String> argv, Map<String, String> extraEnv, Duration timeout) {
+        return runner.runChecked(spec(argv, extraEnv, null, timeout).withoutOutputLogging(), null);
+    }
+
     private CommandSpec spec(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout) {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(extraEnv);

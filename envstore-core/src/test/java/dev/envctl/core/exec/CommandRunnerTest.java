@@ -100,4 +100,15 @@ class CommandRunnerTest {
         assertThat(Executables.find(tool.toString(), null)).contains(tool);
         assertThat(Executables.find(dir.resolve("notexec").toString(), null)).isEmpty();
     }
+
+    @Test
+    void outputKeptOutOfTheLogStillReachesTheResult(@TempDir Path dir) throws IOException {
+        Path secret = script(dir, "secret", "echo 'K3S_TOKEN=abc'\n");
+        CommandSpec spec = CommandSpec.of(List.of(secret.toString()), Duration.ofSeconds(20)).withoutOutputLogging();
+
+        assertThat(spec.logOutput()).isFalse();
+        assertThat(spec.withStdin("x").logOutput()).isFalse();
+        assertThat(CommandSpec.of(List.of("x"), Duration.ofSeconds(1)).logOutput()).isTrue();
+        assertThat(runner.runChecked(spec, null).stdout()).containsExactly("K3S_TOKEN=abc");
+    }
 }
