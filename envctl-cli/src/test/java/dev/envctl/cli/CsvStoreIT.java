@@ -316,12 +316,12 @@ class CsvStoreIT {
 
     @Test
     void enabledExecHooksRunAroundCreateAndDeleteAndAFailingOneIsExit1() throws Exception {
-        Path hooks = tmp.resolve("hooks");
+        Path hooks = ws.home.resolve("my-hooks");
         Path log = tmp.resolve("hook.log");
         hook(hooks.resolve("post-create.d/10-route"), "echo \"$ENVCTL_PHASE $1 $ENVCTL_HTTP_PORT "
                 + "$ENVCTL_LABEL_HAPROXY_ROUTE\" >> " + log + "\n");
         hook(hooks.resolve("pre-delete.d/10-route"), "echo \"$ENVCTL_PHASE $1\" >> " + log + "\n");
-        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\nhook.exec.dir=" + hooks
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\nhook.exec.dir=~/my-hooks"
                 + "\nhook.exec.timeout=30s\n");
 
         ok("create", "dev", "--label", "haproxy_route=true");

@@ -204,7 +204,10 @@ public final class Session implements AutoCloseable {
         return p;
     }
 
-    /** The hooks named in {@code hooks.enabled}, created with their {@code hook.ID.*} settings. */
+    /**
+     * The hooks named in {@code hooks.enabled}, created with their {@code hook.ID.*} settings; a value starting
+     * with {@code ~/} is a path under this run's home folder.
+     */
     List<LifecycleHook> hooks() {
         List<String> ids = config().hooksEnabled();
         if (ids.isEmpty()) {
@@ -213,7 +216,9 @@ public final class Session implements AutoCloseable {
         PluginRegistry r = plugins.hooks();
         List<LifecycleHook> hooks = new ArrayList<>();
         for (String id : ids) {
-            hooks.add(r.createHook(id, config().under(ConfigKeys.HOOK_PREFIX + id + ".")));
+            Map<String, String> settings = new java.util.LinkedHashMap<>(config().under(ConfigKeys.HOOK_PREFIX + id + "."));
+            settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+            hooks.add(r.createHook(id, settings));
         }
         return hooks;
     }
