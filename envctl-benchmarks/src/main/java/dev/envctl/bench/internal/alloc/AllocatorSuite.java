@@ -30,10 +30,10 @@ public final class AllocatorSuite implements Suite {
         var options = new OptionsBuilder()
                 .include(AllocatorBenchmark.class.getName())
                 .forks(quick ? 1 : 2)
-                .warmupIterations(quick ? 2 : 3)
+                .warmupIterations(2)
                 .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 5)
-                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 3 : 4)
+                .measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend("-Xmx1g")
                 .build();
         Collection<RunResult> runs = new Runner(options,

@@ -10,12 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command as a child process and times it from start to exit; output is read and discarded. */
-final class Launcher {
+public final class Launcher {
     private Launcher() {
     }
 
     /** The CLI distribution's launcher: the given one, $ENVCTL_LAUNCHER, or the checkout's built distribution. */
-    static Optional<Path> find(Path given, Path benchJarFolder) {
+    public static Optional<Path> find(Path given, Path benchJarFolder) {
         if (given != null) {
             return Optional.of(given);
         }
@@ -28,10 +28,10 @@ final class Launcher {
         return Files.isExecutable(dist) ? Optional.of(dist) : Optional.empty();
     }
 
-    record Run(int exit, double millis, String stdout, String stderr) {
+    public record Run(int exit, double millis, String stdout, String stderr) {
     }
 
-    static Run run(List<String> argv, Map<String, String> env, Path work) throws IOException, InterruptedException {
+    public static Run run(List<String> argv, Map<String, String> env, Path work) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).directory(work.toFile());
         pb.environment().putAll(env);
         Path out = Files.createTempFile(work, "out", ".txt");

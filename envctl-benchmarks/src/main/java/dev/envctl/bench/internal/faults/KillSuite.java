@@ -53,7 +53,7 @@ public final class KillSuite implements Suite {
 
     @Override
     public void run(Context context) throws Exception {
-        int rounds = context.options().pick(8, 60);
+        int rounds = context.options().pick(8, 40);
         run(context, new CsvTarget(context.folder("kill-csv")), rounds);
         String db = context.pg().createDatabase("bench_kill");
         run(context, new JdbcTarget(context.pg(), db, "envctl"), rounds);

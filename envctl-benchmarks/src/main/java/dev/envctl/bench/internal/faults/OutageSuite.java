@@ -68,6 +68,7 @@ public final class OutageSuite implements Suite {
         long missingInFallback = 0;
         long freshReadsDuringOutage = 0;
         List<Double> recoveryMs = new ArrayList<>();
+        CliProbe cli = CliProbe.create(context, pg, db, fallbackTarget);
         try (JdbcEnvironmentStore primary = JdbcEnvironmentStore.open(pg.dataSource(db, 2),
                 JdbcStoreOptions.defaults().withSchema("envctl").withConnectTimeout(CONNECT_TIMEOUT), pg.jdbcUrl(db));
              EnvironmentStore fallbackStore = fallbackTarget.open()) {
@@ -105,6 +106,7 @@ public final class OutageSuite implements Suite {
                 } else {
                     pg.stop();
                 }
+                cli.duringOutage();
                 long outageEnd = System.nanoTime() + 3_000_000_000L;
                 while (System.nanoTime() < outageEnd) {
                     Set<String> before = new HashSet<>(acked);
@@ -127,6 +129,7 @@ public final class OutageSuite implements Suite {
                     sleep(20);
                 }
                 recoveryMs.add((System.nanoTime() - restarted) / 1e6);
+                cli.afterRestart(c);
             }
             sleep(1000);
             stop.set(true);
@@ -173,6 +176,7 @@ public final class OutageSuite implements Suite {
         r.add(Figure.plain("faults.outage.violations", GROUP, "invariant violations", Invariants.violations(rows).size(),
                 "violations").withTarget(Target.atMost(0)));
         wrongCodes.stream().limit(5).forEach(w -> r.note("outage: " + w));
+        cli.report(r, GROUP, CONNECT_TIMEOUT);
     }
 
     private static void sleep(long ms) {

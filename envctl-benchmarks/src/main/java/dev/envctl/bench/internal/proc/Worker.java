@@ -19,7 +19,8 @@ import java.util.Map;
  * A child JVM that writes to a store found by location through {@link PluginRegistry}, as a separate
  * process would. Arguments: {@code MODE LOCATION PREFIX COUNT [KEY=VALUE...]}; settings come after the count.
  * <ul>
- *   <li>{@code create}: opens the store, prints {@code READY}, waits for a line on stdin, makes COUNT
+ *   <li>{@code create}: opens the store, warms up (creates and deletes 30 environments of its own), prints
+ *       {@code READY}, waits for a line on stdin, makes COUNT
  *       environments {@code PREFIX-I} (ports and a /24 auto-allocated), prints {@code DONE}.</li>
  *   <li>{@code churn}: see {@link Churn}; runs until killed, printing one {@code ACK} line per returned
  *       write.</li>
@@ -27,6 +28,9 @@ import java.util.Map;
  * Output lines are flushed one by one: a line printed is a write acknowledged.
  */
 public final class Worker {
+    /** Creates and deletes before {@code READY}, so the timed creates run on a warmed-up JVM. */
+    private static final int WARM_UP = 30;
+
     private Worker() {
     }
 
@@ -59,6 +63,10 @@ public final class Worker {
 
     private static void create(EnvironmentStore store, Allocator allocator, String prefix, int count)
             throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            store.create(EnvironmentSpec.of(prefix + "-w" + i, "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+            store.delete(prefix + "-w" + i);
+        }
         say("READY");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         for (int i = 0; i < count; i++) {

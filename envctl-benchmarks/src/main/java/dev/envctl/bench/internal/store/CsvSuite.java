@@ -25,7 +25,7 @@ public final class CsvSuite implements Suite {
         CreateBench bench = new CreateBench(context);
         Results results = context.results();
         int rounds = context.options().pick(3, 5);
-        int count = context.options().pick(100, 400);
+        int count = context.options().pick(100, 200);
         bench.warmUp(target, 200);
         Figure base = null;
         for (int existing : new int[] {100, 1_000}) {
