@@ -87,8 +87,27 @@ public final class IndexedHeld implements HeldResources {
      * answered from memory; any other call still queries.
      */
     public IndexedHeld prefetch(AllocationPolicy policy, EnvironmentSpec spec) {
+        prefetch(policy, spec, null);
+        return this;
+    }
+
+    /**
+     * {@link #prefetch(AllocationPolicy, EnvironmentSpec)} in the same statement as
+     * {@code pg_try_advisory_xact_lock(lockKey)}: one round trip when nobody else writes. Returns whether the
+     * lock was taken; when it was not, nothing was prefetched. The answers were read just before the lock was
+     * taken, so a writer that committed in between makes the insert fail on a constraint, never pass wrongly.
+     */
+    public boolean prefetchUnderTryLock(long lockKey, AllocationPolicy policy, EnvironmentSpec spec) {
+        return prefetch(policy, spec, DSL.function("pg_try_advisory_xact_lock", Boolean.class, DSL.val(lockKey)));
+    }
+
+    private boolean prefetch(AllocationPolicy policy, EnvironmentSpec spec, Field<Boolean> tryLock) {
         List<Integer> starts = new ArrayList<>();
         List<Field<?>> fields = new ArrayList<>();
+        if (tryLock != null) {
+            fields.add(tryLock);
+        }
+        int offset = fields.size();
         for (PortRole role : PortRole.values()) {
             int from = policy.pool(role).from();
             if (spec.ports().get(role) == null && !starts.contains(from)) {
@@ -101,18 +120,21 @@ public final class IndexedHeld implements HeldResources {
             fields.add(DSL.field(lowestFreeSubnetQuery(policy.subnetPool(), policy.subnetPrefix())));
         }
         if (fields.isEmpty()) {
-            return this;
+            return true;
         }
         Record r = ctx.select(fields).fetchOne();
+        if (tryLock != null && !Boolean.TRUE.equals(r.get(0, Boolean.class))) {
+            return false;
+        }
         for (int i = 0; i < starts.size(); i++) {
-            prefetchedPorts.put(starts.get(i), r.get(i, Integer.class));
+            prefetchedPorts.put(starts.get(i), r.get(offset + i, Integer.class));
         }
         if (subnet) {
-            Long first = r.get(starts.size(), Long.class);
+            Long first = r.get(offset + starts.size(), Long.class);
             prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(),
                     first == null ? Optional.empty() : Optional.of(new Cidr(first, policy.subnetPrefix())));
         }
-        return this;
+        return true;
     }
 
     @Override
