@@ -16,12 +16,12 @@ import dev.envctl.provider.k3d.internal.K3dClusterOptions;
 import dev.envctl.provider.k3d.internal.K3dCommands;
 import dev.envctl.provider.k3d.internal.K3dSettings;
 import dev.envctl.provider.k3d.internal.K3dVersion;
+import dev.envctl.core.provider.ToolChecks;
 import dev.envctl.core.provider.ToolRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +43,7 @@ public final class K3dProvider implements ClusterProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(K3dProvider.class);
     private static final String INSTALL = "https://k3d.io/stable/#installation";
-    private static final String DOCKER_INSTALL = "https://docs.docker.com/engine/install/";
     private static final Map<String, String> K3D_ENV = Map.of("LOG_COLORS", "false");
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final K3dSettings settings;
     private final ToolRunner tools;
@@ -153,41 +151,8 @@ public final class K3dProvider implements ClusterProvider {
 
     @Override
     public List<PrerequisiteCheck> checkPrerequisites() {
-        List<PrerequisiteCheck> checks = new ArrayList<>();
-        Optional<Path> k3d = tools.find(settings.binary());
-        if (k3d.isEmpty()) {
-            checks.add(PrerequisiteCheck.fail("k3d", ToolRunner.missing(ID, K3dSettings.BINARY, settings.binary(),
-                    INSTALL), "install k3d: " + INSTALL));
-        } else {
-            try {
-                checks.add(PrerequisiteCheck.pass("k3d", "k3d " + version() + " at " + k3d.get()));
-            } catch (RuntimeException e) {
-                checks.add(PrerequisiteCheck.fail("k3d", e.getMessage(), "check that " + k3d.get()
-                        + " is k3d 5 and runs"));
-            }
-        }
-        checks.add(dockerCheck());
-        return checks;
-    }
-
-    private PrerequisiteCheck dockerCheck() {
-        Optional<Path> docker = tools.find(settings.dockerBinary());
-        if (docker.isEmpty()) {
-            return PrerequisiteCheck.fail("docker", ToolRunner.missing(ID, K3dSettings.DOCKER_BINARY,
-                    settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
-        }
-        try {
-            Duration t = settings.timeout().compareTo(CHECK_TIMEOUT) < 0 ? settings.timeout() : CHECK_TIMEOUT;
-            CommandResult r = tools.run(List.of(docker.get().toString(), "info", "--format", "{{.ServerVersion}}"),
-                    Map.of(), null, t, "", ProgressListener.NONE);
-            if (r.succeeded() && !r.stdoutText().isBlank()) {
-                return PrerequisiteCheck.pass("docker", "Docker " + r.stdoutText().strip() + " answers (docker info)");
-            }
-            return PrerequisiteCheck.fail("docker", "docker info failed (exit code " + r.exitCode() + "): "
-                    + r.stderrTail(3), "start Docker, or check DOCKER_HOST and access to the Docker socket");
-        } catch (RuntimeException e) {
-            return PrerequisiteCheck.fail("docker", e.getMessage(), "start Docker, or check DOCKER_HOST");
-        }
+        return List.of(ToolChecks.tool(tools, ID, K3dSettings.BINARY, settings.binary(), INSTALL, this::version),
+                ToolChecks.docker(tools, ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 
     @Override
@@ -223,6 +188,6 @@ public final class K3dProvider implements ClusterProvider {
     }
 
     private Path docker() {
-        return tools.require(ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), DOCKER_INSTALL);
+        return tools.require(ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), ToolChecks.DOCKER_INSTALL);
     }
 }

@@ -17,17 +17,16 @@ import dev.envctl.provider.kind.internal.KindCommands;
 import dev.envctl.provider.kind.internal.KindConfig;
 import dev.envctl.provider.kind.internal.KindSettings;
 import dev.envctl.provider.kind.internal.KindVersion;
+import dev.envctl.core.provider.ToolChecks;
 import dev.envctl.core.provider.ToolRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Makes kind clusters: {@code kind create cluster --name NAME --config -} with the config of
@@ -44,8 +43,6 @@ public final class KindProvider implements ClusterProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(KindProvider.class);
     private static final String INSTALL = "https://kind.sigs.k8s.io/docs/user/quick-start/#installation";
-    private static final String DOCKER_INSTALL = "https://docs.docker.com/engine/install/";
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final KindSettings settings;
     private final ToolRunner tools;
@@ -158,41 +155,8 @@ public final class KindProvider implements ClusterProvider {
 
     @Override
     public List<PrerequisiteCheck> checkPrerequisites() {
-        List<PrerequisiteCheck> checks = new ArrayList<>();
-        Optional<Path> kind = tools.find(settings.binary());
-        if (kind.isEmpty()) {
-            checks.add(PrerequisiteCheck.fail("kind", ToolRunner.missing(ID, KindSettings.BINARY, settings.binary(),
-                    INSTALL), "install kind: " + INSTALL));
-        } else {
-            try {
-                checks.add(PrerequisiteCheck.pass("kind", "kind " + version() + " at " + kind.get()));
-            } catch (RuntimeException e) {
-                checks.add(PrerequisiteCheck.fail("kind", e.getMessage(), "check that " + kind.get()
-                        + " is kind and runs"));
-            }
-        }
-        checks.add(dockerCheck());
-        return checks;
-    }
-
-    private PrerequisiteCheck dockerCheck() {
-        Optional<Path> docker = tools.find(settings.dockerBinary());
-        if (docker.isEmpty()) {
-            return PrerequisiteCheck.fail("docker", ToolRunner.missing(ID, KindSettings.DOCKER_BINARY,
-                    settings.dockerBinary(), DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
-        }
-        try {
-            Duration t = settings.timeout().compareTo(CHECK_TIMEOUT) < 0 ? settings.timeout() : CHECK_TIMEOUT;
-            CommandResult r = tools.run(List.of(docker.get().toString(), "info", "--format", "{{.ServerVersion}}"),
-                    Map.of(), null, t, "", ProgressListener.NONE);
-            if (r.succeeded() && !r.stdoutText().isBlank()) {
-                return PrerequisiteCheck.pass("docker", "Docker " + r.stdoutText().strip() + " answers (docker info)");
-            }
-            return PrerequisiteCheck.fail("docker", "docker info failed (exit code " + r.exitCode() + "): "
-                    + r.stderrTail(3), "start Docker, or check DOCKER_HOST and access to the Docker socket");
-        } catch (RuntimeException e) {
-            return PrerequisiteCheck.fail("docker", e.getMessage(), "start Docker, or check DOCKER_HOST");
-        }
+        return List.of(ToolChecks.tool(tools, ID, KindSettings.BINARY, settings.binary(), INSTALL, this::version),
+                ToolChecks.docker(tools, ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 
     /**
@@ -227,6 +191,6 @@ public final class KindProvider implements ClusterProvider {
     }
 
     private Path docker() {
-        return tools.require(ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), DOCKER_INSTALL);
+        return tools.require(ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), ToolChecks.DOCKER_INSTALL);
     }
 }
