@@ -17,6 +17,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.store.jdbc.MigrateMode;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,10 +64,18 @@ public final class CliSuite implements Suite {
         CsvTarget csv = new CsvTarget(csvDir);
         fill(csv, 100);
         String db = context.pg().createDatabase("bench_cli");
-        JdbcTarget pg = new JdbcTarget(context.pg(), db, "envctl");
-        fill(pg, 100);
+        JdbcTarget pg = new JdbcTarget(context.pg(), db, "envctl", MigrateMode.OFF);
         Path csvConfig = config(work, "csv.properties", csv);
         Path pgConfig = config(work, "pg.properties", pg);
+        Map<String, String> env = new HashMap<>(pg.processEnvironment());
+        env.put("HOME", work.toString());
+        // the CLI's own jar makes the schema, so a CLI built from other sources never meets a foreign checksum
+        Launcher.Run migrate = Launcher.run(List.of(envctl, "--config", pgConfig.toString(), "db", "migrate"), env,
+                work);
+        if (migrate.exit() != 0) {
+            throw new IllegalStateException("envctl db migrate exited " + migrate.exit() + ": " + migrate.stderr());
+        }
+        fill(pg, 100);
 
         Map<String, List<String>> commands = new LinkedHashMap<>();
         commands.put("hello", List.of(java, "-cp", hello.toString(), HelloWorld.class.getName()));
@@ -75,8 +84,6 @@ public final class CliSuite implements Suite {
         commands.put("version", List.of(envctl, "version"));
         commands.put("listCsv", List.of(envctl, "--config", csvConfig.toString(), "list"));
         commands.put("listPg", List.of(envctl, "--config", pgConfig.toString(), "list"));
-        Map<String, String> env = new HashMap<>(pg.processEnvironment());
-        env.put("HOME", work.toString());
 
         Map<String, List<Double>> times = new LinkedHashMap<>();
         int runs = context.options().pick(10, 30);

@@ -4,6 +4,7 @@ import dev.envctl.bench.internal.pg.Pg;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.store.jdbc.JdbcEnvironmentStore;
 import dev.envctl.store.jdbc.JdbcStoreOptions;
+import dev.envctl.store.jdbc.MigrateMode;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -20,11 +21,18 @@ public final class JdbcTarget implements StoreTarget {
     private final Pg pg;
     private final String database;
     private final String schema;
+    private final MigrateMode migrate;
 
     public JdbcTarget(Pg pg, String database, String schema) {
+        this(pg, database, schema, MigrateMode.AUTO);
+    }
+
+    /** A target whose store objects open with {@code migrate}: OFF when another jar (the CLI's) owns the schema. */
+    public JdbcTarget(Pg pg, String database, String schema, MigrateMode migrate) {
         this.pg = pg;
         this.database = database;
         this.schema = schema;
+        this.migrate = migrate;
     }
 
     @Override
@@ -42,7 +50,7 @@ public final class JdbcTarget implements StoreTarget {
 
     @Override
     public EnvironmentStore open() {
-        return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema),
+        return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema).withMigrate(migrate),
                 location());
     }
 
