@@ -14,12 +14,19 @@ import java.util.TreeMap;
 /**
  * An in-memory view of what a set of environments holds: host ports in a bit set of 65,536 bits (lowest
  * free port by {@link BitSet#nextClearBit}) and subnets in a tree ordered by first address (overlap test in
- * O(log n), since held subnets never overlap each other). Not thread-safe; build one per atomic step.
+ * O(log n), since held subnets never overlap each other). The lowest free block of a subnet pool comes from
+ * a bit set of the pool's blocks, built on first use for that pool and kept in step by later additions, so
+ * it does not walk the held subnets one by one. Not thread-safe; build one per atomic step.
  */
 public final class HeldSnapshot implements HeldResources {
     private final BitSet ports = new BitSet(65536);
     private final Map<Integer, String> portHolders = new HashMap<>();
     private final NavigableMap<Long, SubnetHolder> subnets = new TreeMap<>();
+    /** Pools with more blocks than this are walked by the default method instead of a bit set. */
+    private static final long MAX_BLOCKS = 1L << 22;
+    private Cidr blockPool;
+    private int blockPrefix;
+    private BitSet usedBlocks;
 
     /** Everything the given environments hold. */
     public static HeldSnapshot of(Iterable<Environment> environments) {
@@ -48,6 +55,9 @@ public final class HeldSnapshot implements HeldResources {
 
     public void addSubnet(Cidr subnet, String holder) {
         subnets.putIfAbsent(subnet.first(), new SubnetHolder(holder, subnet));
+        if (usedBlocks != null) {
+            markBlocks(subnet);
+        }
     }
 
     @Override
@@ -68,5 +78,35 @@ public final class HeldSnapshot implements HeldResources {
             return Optional.of(below.getValue());
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
+        long blocks = pool.size() >> (32 - prefix);
+        if (blocks > MAX_BLOCKS) {
+            return HeldResources.super.lowestFreeSubnet(pool, prefix);
+        }
+        if (!pool.equals(blockPool) || prefix != blockPrefix) {
+            blockPool = pool;
+            blockPrefix = prefix;
+            usedBlocks = new BitSet((int) blocks);
+            for (SubnetHolder h : subnets.values()) {
+                markBlocks(h.subnet());
+            }
+        }
+        int free = usedBlocks.nextClearBit(0);
+        return free < blocks ? Optional.of(new Cidr(pool.first() + ((long) free << (32 - prefix)), prefix))
+                : Optional.empty();
+    }
+
+    /** Marks the blocks of the current pool that {@code held} shares an address with. */
+    private void markBlocks(Cidr held) {
+        if (!held.overlaps(blockPool)) {
+            return;
+        }
+        long from = Math.max(held.first(), blockPool.first()) - blockPool.first();
+        long to = Math.min(held.last(), blockPool.last()) - blockPool.first();
+        int shift = 32 - blockPrefix;
+        usedBlocks.set((int) (from >> shift), (int) (to >> shift) + 1);
     }
 }

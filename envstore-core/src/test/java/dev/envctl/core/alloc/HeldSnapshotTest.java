@@ -48,4 +48,41 @@ class HeldSnapshotTest {
         assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/16"), 26)).contains(Cidr.parse("10.0.0.64/26"));
         assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/26"), 26)).isEmpty();
     }
+
+    /** The bit set of blocks answers exactly as the default walk over held subnets does. */
+    @Test
+    void lowestFreeSubnetAgreesWithTheDefaultWalkAsSubnetsAreAdded() {
+        java.util.Random random = new java.util.Random(20261126);
+        Cidr pool = Cidr.parse("10.64.0.0/16");
+        HeldSnapshot fast = new HeldSnapshot();
+        HeldResources walk = new HeldResources() {
+            @Override
+            public java.util.Optional<String> portHolder(int port) {
+                return fast.portHolder(port);
+            }
+
+            @Override
+            public java.util.OptionalInt lowestFreePort(int from, int to) {
+                return fast.lowestFreePort(from, to);
+            }
+
+            @Override
+            public java.util.Optional<SubnetHolder> overlapping(Cidr block) {
+                return fast.overlapping(block);
+            }
+        };
+        for (int i = 0; i < 300; i++) {
+            int prefix = 20 + (i / 10) % 9; // ten rounds per prefix: the bit set is built, then kept in step
+            assertThat(fast.lowestFreeSubnet(pool, prefix)).as("round %d, /%d", i, prefix)
+                    .isEqualTo(walk.lowestFreeSubnet(pool, prefix));
+            Cidr candidate = Cidr.enclosing(0x0A400000L + random.nextInt(1 << 16), 22 + random.nextInt(9));
+            if (fast.overlapping(candidate).isEmpty()) {
+                fast.addSubnet(candidate, "e" + i);
+            }
+            if (i == 5) {
+                fast.addSubnet(Cidr.parse("192.168.0.0/16"), "outside-the-pool");
+            }
+        }
+        assertThat(fast.lowestFreeSubnet(Cidr.parse("0.0.0.0/0"), 30)).isPresent();
+    }
 }
