@@ -89,7 +89,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 Objects.requireNonNull(options, "options"), Redaction.redact(Objects.requireNonNull(location)));
         try {
             switch (options.migrate()) {
-                case AUTO -> store.admin.migrate();
+                case AUTO -> {
+                    // an up-to-date schema is the common case: one read, no Flyway and no migration lock
+                    if (!store.admin.isCurrent()) {
+                        store.admin.migrate();
+                    }
+                }
                 case VALIDATE -> store.admin.requireUpToDate();
                 default -> store.database.read("connecting", ctx -> ctx.selectOne().fetchOne());
             }

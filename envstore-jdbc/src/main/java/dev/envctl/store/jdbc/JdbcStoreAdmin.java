@@ -39,6 +39,11 @@ public final class JdbcStoreAdmin {
         return new MigrationResult(o.adopted(), o.initialVersion(), o.currentVersion(), o.applied());
     }
 
+    /** Whether the schema is at the newest version already, found without Flyway (see {@link #migrate}). */
+    boolean isCurrent() {
+        return migrations.isCurrent();
+    }
+
     /** The current version and every migration with its state; changes nothing. */
     public SchemaInfo info() {
         List<MigrationState> list = new ArrayList<>();
