@@ -23,9 +23,27 @@ public final class Launcher {
         if (env != null && !env.isBlank()) {
             return Optional.of(Path.of(env));
         }
-        Path root = benchJarFolder.toAbsolutePath().getParent().getParent();
-        Path dist = root.resolve("envctl-cli/target/envctl/bin/envctl");
-        return Files.isExecutable(dist) ? Optional.of(dist) : Optional.empty();
+        // the checkout holding the benchmarks jar (envctl-benchmarks/target/x.jar), else the current folder
+        List<Path> roots = new ArrayList<>();
+        java.security.CodeSource source = Launcher.class.getProtectionDomain().getCodeSource();
+        if (source != null) {
+            try {
+                Path module = Path.of(source.getLocation().toURI()).toAbsolutePath().getParent();
+                module = module == null ? null : module.getParent();
+                if (module != null && module.getParent() != null) {
+                    roots.add(module.getParent());
+                }
+            } catch (java.net.URISyntaxException e) {
+                // not a file location: fall back to the other candidates
+            }
+        }
+        Path outParent = benchJarFolder.toAbsolutePath().getParent();
+        if (outParent != null && outParent.getParent() != null) {
+            roots.add(outParent.getParent());
+        }
+        roots.add(Path.of("").toAbsolutePath());
+        return roots.stream().map(r -> r.resolve("envctl-cli/target/envctl/bin/envctl")).filter(Files::isExecutable)
+                .findFirst();
     }
 
     public record Run(int exit, double millis, String stdout, String stderr) {
