@@ -3,7 +3,7 @@ package dev.envctl.bench.internal.faults;
 import dev.envctl.bench.internal.engine.DirProvider;
 import dev.envctl.bench.internal.harness.Context;
 import dev.envctl.bench.internal.harness.Figure;
-import dev.envctl.bench.internal.harness.Invariants;
+import dev.envctl.core.Invariants;
 import dev.envctl.bench.internal.harness.Suite;
 import dev.envctl.bench.internal.harness.Target;
 import dev.envctl.bench.internal.harness.WidePools;

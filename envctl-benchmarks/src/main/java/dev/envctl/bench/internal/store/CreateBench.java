@@ -1,7 +1,7 @@
 package dev.envctl.bench.internal.store;
 
 import dev.envctl.bench.internal.harness.Context;
-import dev.envctl.bench.internal.harness.Invariants;
+import dev.envctl.core.Invariants;
 import dev.envctl.bench.internal.harness.Stats;
 import dev.envctl.bench.internal.harness.WidePools;
 import dev.envctl.bench.internal.proc.WorkerProcess;

@@ -1,5 +1,6 @@
 package dev.envctl.bench.internal.harness;
 
+import dev.envctl.core.Invariants;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.envctl.core.Environment;

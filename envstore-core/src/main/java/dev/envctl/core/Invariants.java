@@ -1,8 +1,7 @@
-package dev.envctl.bench.internal.harness;
-
-import dev.envctl.core.Environment;
+package dev.envctl.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,12 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** DESIGN.md's store invariants over a store's whole contents, as a list of violations (empty when they hold). */
+/**
+ * The store invariants of the design over a whole store's contents: names unique, no host port held twice in
+ * any role, no two subnets overlapping. Returns every violation, one line each; empty when they hold. For
+ * tests, fault runs and checks of data read from elsewhere; stores enforce the same rules on every write.
+ */
 public final class Invariants {
     private Invariants() {
     }
 
-    public static List<String> violations(List<Environment> environments) {
+    public static List<String> violations(Collection<Environment> environments) {
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Map<Integer, String> ports = new HashMap<>();
