@@ -1,5 +1,7 @@
 package dev.envctl.provider.k3d.internal;
 
+import dev.envctl.core.provider.SettingValues;
+
 import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
@@ -37,15 +39,15 @@ public record K3dClusterOptions(Integer servers, Integer agents, String image, L
         }
         String what = "option %s of environment " + env.name();
         return new K3dClusterOptions(
-                o.containsKey(K3dSettings.SERVERS) ? (Integer) K3dSettings.count(what.formatted(K3dSettings.SERVERS),
+                o.containsKey(K3dSettings.SERVERS) ? (Integer) SettingValues.count(what.formatted(K3dSettings.SERVERS),
                         o.get(K3dSettings.SERVERS), 1) : settings.servers(),
-                o.containsKey(K3dSettings.AGENTS) ? (Integer) K3dSettings.count(what.formatted(K3dSettings.AGENTS),
+                o.containsKey(K3dSettings.AGENTS) ? (Integer) SettingValues.count(what.formatted(K3dSettings.AGENTS),
                         o.get(K3dSettings.AGENTS), 0) : settings.agents(),
                 o.containsKey(K3dSettings.IMAGE) ? K3dSettings.image(what.formatted(K3dSettings.IMAGE),
                         o.get(K3dSettings.IMAGE)) : settings.image(),
                 o.containsKey(K3dSettings.K3S_ARGS) ? K3dSettings.k3sArgs(o.get(K3dSettings.K3S_ARGS))
                         : settings.k3sArgs(),
-                o.containsKey(K3dSettings.WAIT) ? K3dSettings.bool(what.formatted(K3dSettings.WAIT),
+                o.containsKey(K3dSettings.WAIT) ? SettingValues.bool(what.formatted(K3dSettings.WAIT),
                         o.get(K3dSettings.WAIT)) : settings.waitReady(),
                 o.containsKey(K3dSettings.TIMEOUT) ? Durations.parse(what.formatted(K3dSettings.TIMEOUT),
                         o.get(K3dSettings.TIMEOUT)) : settings.timeout());

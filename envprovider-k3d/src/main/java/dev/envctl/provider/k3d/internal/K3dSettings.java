@@ -3,6 +3,7 @@ package dev.envctl.provider.k3d.internal;
 import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.provider.SettingValues;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -59,12 +60,15 @@ public record K3dSettings(String binary, String dockerBinary, String network, Du
             throw EnvctlException.invalid("k3d setting network '" + network + "' is not a Docker network name; "
                     + "allowed: letters, digits, '_', '.', '-', starting with a letter or digit");
         }
-        return new K3dSettings(binary(settings, BINARY, "k3d"), binary(settings, DOCKER_BINARY, "docker"), network,
+        return new K3dSettings(SettingValues.binary("k3d", settings, BINARY, "k3d"),
+                SettingValues.binary("k3d", settings, DOCKER_BINARY, "docker"), network,
                 settings.containsKey(TIMEOUT) ? Durations.parse("k3d setting timeout", settings.get(TIMEOUT))
                         : DEFAULT_TIMEOUT,
-                !settings.containsKey(WAIT) || bool("k3d setting wait", settings.get(WAIT)),
-                settings.containsKey(SERVERS) ? (Integer) count("k3d setting servers", settings.get(SERVERS), 1) : null,
-                settings.containsKey(AGENTS) ? (Integer) count("k3d setting agents", settings.get(AGENTS), 0) : null,
+                !settings.containsKey(WAIT) || SettingValues.bool("k3d setting wait", settings.get(WAIT)),
+                settings.containsKey(SERVERS) ? (Integer) SettingValues.count("k3d setting servers",
+                        settings.get(SERVERS), 1) : null,
+                settings.containsKey(AGENTS) ? (Integer) SettingValues.count("k3d setting agents",
+                        settings.get(AGENTS), 0) : null,
                 settings.containsKey(IMAGE) ? image("k3d setting image", settings.get(IMAGE)) : null,
                 settings.containsKey(K3S_ARGS) ? k3sArgs(settings.get(K3S_ARGS)) : List.of());
     }
@@ -74,42 +78,9 @@ public record K3dSettings(String binary, String dockerBinary, String network, Du
         return timeout.plus(timeout.compareTo(MAX_GRACE) < 0 ? timeout : MAX_GRACE);
     }
 
-    private static String binary(Map<String, String> settings, String key, String dflt) {
-        String value = settings.getOrDefault(key, dflt).strip();
-        if (value.isEmpty()) {
-            throw EnvctlException.invalid("k3d setting " + key + " is empty; give a command name such as " + dflt
-                    + " or a path to it");
-        }
-        return value;
-    }
-
-    static boolean bool(String what, String text) {
-        String t = text == null ? "" : text.strip();
-        if (t.equals("true") || t.equals("1")) {
-            return true;
-        }
-        if (t.equals("false") || t.equals("0")) {
-            return false;
-        }
-        throw EnvctlException.invalid(what + " '" + text + "' is not a boolean; allowed: true, false, 1, 0");
-    }
-
-    static int count(String what, String text, int min) {
-        String t = text == null ? "" : text.strip();
-        if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
-            return Integer.parseInt(t);
-        }
-        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
-                + " to 99");
-    }
-
+    /** An image reference for k3d's nodes (setting or option {@code image}). */
     static String image(String what, String text) {
-        String t = text == null ? "" : text.strip();
-        if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
-            throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
-                    + "spaces, such as rancher/k3s:v1.31.5-k3s1");
-        }
-        return t;
+        return SettingValues.image(what, text, "rancher/k3s:v1.31.5-k3s1");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.envctl.provider.kind.internal;
 
+import dev.envctl.core.provider.SettingValues;
+
 import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
@@ -38,16 +40,7 @@ public record KindClusterOptions(String image, Duration timeout, int servers, in
                         o.get(KindSettings.IMAGE)) : settings.image(),
                 o.containsKey(KindSettings.TIMEOUT) ? Durations.parse(what.formatted(KindSettings.TIMEOUT),
                         o.get(KindSettings.TIMEOUT)) : settings.timeout(),
-                o.containsKey(SERVERS) ? count(what.formatted(SERVERS), o.get(SERVERS), 1) : 1,
-                o.containsKey(AGENTS) ? count(what.formatted(AGENTS), o.get(AGENTS), 0) : 0);
-    }
-
-    private static int count(String what, String text, int min) {
-        String t = text == null ? "" : text.strip();
-        if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
-            return Integer.parseInt(t);
-        }
-        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
-                + " to 99");
+                o.containsKey(SERVERS) ? SettingValues.count(what.formatted(SERVERS), o.get(SERVERS), 1) : 1,
+                o.containsKey(AGENTS) ? SettingValues.count(what.formatted(AGENTS), o.get(AGENTS), 0) : 0);
     }
 }

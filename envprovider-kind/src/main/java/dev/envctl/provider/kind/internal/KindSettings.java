@@ -3,6 +3,7 @@ package dev.envctl.provider.kind.internal;
 import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.provider.SettingValues;
 
 import java.time.Duration;
 import java.util.Map;
@@ -50,27 +51,15 @@ public record KindSettings(String binary, String dockerBinary, String listenAddr
             throw EnvctlException.invalid("kind setting listen-address '" + listen + "' is not an IP address; "
                     + "allowed: an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0 (kind takes no host names)");
         }
-        return new KindSettings(binary(settings, BINARY, "kind"), binary(settings, DOCKER_BINARY, "docker"), listen,
+        return new KindSettings(SettingValues.binary("kind", settings, BINARY, "kind"),
+                SettingValues.binary("kind", settings, DOCKER_BINARY, "docker"), listen,
                 settings.containsKey(IMAGE) ? image("kind setting image", settings.get(IMAGE)) : null,
                 settings.containsKey(TIMEOUT) ? Durations.parse("kind setting timeout", settings.get(TIMEOUT))
                         : DEFAULT_TIMEOUT);
     }
 
-    private static String binary(Map<String, String> settings, String key, String dflt) {
-        String value = settings.getOrDefault(key, dflt).strip();
-        if (value.isEmpty()) {
-            throw EnvctlException.invalid("kind setting " + key + " is empty; give a command name such as " + dflt
-                    + " or a path to it");
-        }
-        return value;
-    }
-
+    /** An image reference for kind's nodes (setting or option {@code image}). */
     static String image(String what, String text) {
-        String t = text == null ? "" : text.strip();
-        if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
-            throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
-                    + "spaces, such as kindest/node:v1.32.2");
-        }
-        return t;
+        return SettingValues.image(what, text, "kindest/node:v1.32.2");
     }
 }

@@ -1,0 +1,56 @@
+package dev.envctl.core.provider;
+
+import dev.envctl.core.EnvctlException;
+
+import java.util.Map;
+
+/**
+ * Parsers for the values provider settings and per-environment options share. Each failure is an
+ * INVALID_INPUT error whose message names the value ({@code what}) and says what is allowed. Stateless.
+ */
+public final class SettingValues {
+    private SettingValues() {
+    }
+
+    /** The binary named by {@code key} (a command name or a path), {@code dflt} when the key is absent. */
+    public static String binary(String provider, Map<String, String> settings, String key, String dflt) {
+        String value = settings.getOrDefault(key, dflt).strip();
+        if (value.isEmpty()) {
+            throw EnvctlException.invalid(provider + " setting " + key + " is empty; give a command name such as "
+                    + dflt + " or a path to it");
+        }
+        return value;
+    }
+
+    /** {@code true}/{@code 1} or {@code false}/{@code 0}. */
+    public static boolean bool(String what, String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.equals("true") || t.equals("1")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("0")) {
+            return false;
+        }
+        throw EnvctlException.invalid(what + " '" + text + "' is not a boolean; allowed: true, false, 1, 0");
+    }
+
+    /** A whole number of nodes from {@code min} to 99. */
+    public static int count(String what, String text, int min) {
+        String t = text == null ? "" : text.strip();
+        if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
+            return Integer.parseInt(t);
+        }
+        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
+                + " to 99");
+    }
+
+    /** An image reference without spaces; {@code example} shows one in the message. */
+    public static String image(String what, String text, String example) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
+            throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
+                    + "spaces, such as " + example);
+        }
+        return t;
+    }
+}
