@@ -1,19 +1,27 @@
 #!/bin/sh
-# Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution by running
-# 'envctl list' once on a scratch CSV store with -XX:ArchiveClassesAtExit, and records the JVM it fits in
-# lib/envctl.jsa.java. Never fails the build: without an archive envctl only starts slower.
+# Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution and records the JVM
+# it fits in lib/envctl.jsa.java. A training run (dev.envctl.cli.internal.StartupTraining: version, --help, list
+# and get on a scratch CSV store, in one JVM) writes the list of classes it loads, and the method-handle forms
+# it links; a static dump (-Xshare:dump) maps them all, the JDK's own classes included, and pre-generates
+# those forms, which a dynamic archive (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path
+# is lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it.
+# Never fails the build: without an archive envctl only starts slower.
 # Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME
 java="$1"
 lib=$(cd "$2" && pwd -P)
 home="$3"
 rm -f "$lib/envctl.jsa" "$lib/envctl.jsa.java"
 rm -rf "$home" && mkdir -p "$home"
-if HOME="$home" "$java" -XX:ArchiveClassesAtExit="$lib/envctl.jsa" -Xlog:disable -Xlog:all=error:stderr \
-    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -cp "$lib/*" dev.envctl.cli.Main list >/dev/null \
+flags="-Xlog:disable -Xlog:all=error:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+# shellcheck disable=SC2086
+if HOME="$home" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar" \
+    dev.envctl.cli.internal.StartupTraining "$home/training" >/dev/null \
+    && "$java" $flags -Xshare:dump -XX:SharedClassListFile="$home/classes.list" \
+      -XX:SharedArchiveFile="$lib/envctl.jsa" -cp "$lib/envctl.jar" >"$home/dump.log" 2>&1 \
     && [ -f "$lib/envctl.jsa" ]; then
   echo "$java" > "$lib/envctl.jsa.java"
 else
-  echo "envctl: could not make the class-data archive; envctl will start without it" >&2
+  echo "envctl: could not make the class-data archive (see $home/dump.log); envctl will start without it" >&2
   rm -f "$lib/envctl.jsa"
 fi
 exit 0

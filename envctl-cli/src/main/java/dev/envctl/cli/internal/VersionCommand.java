@@ -45,7 +45,16 @@ final class VersionCommand implements CliCommand {
                 + System.getProperty("java.vm.name") + ")";
     }
 
+    /**
+     * From the manifest of the distribution's jar, which the class loader has already read (no resource lookup,
+     * which would open the jar: milliseconds of every {@code envctl version}); from the build's
+     * {@code version.properties} when the classes do not come from that jar (tests, embedding).
+     */
     static String version() {
+        String fromManifest = VersionCommand.class.getPackage().getImplementationVersion();
+        if (fromManifest != null) {
+            return fromManifest;
+        }
         Properties p = new Properties();
         try (InputStream in = VersionCommand.class.getResourceAsStream("/dev/envctl/cli/version.properties")) {
             if (in != null) {
