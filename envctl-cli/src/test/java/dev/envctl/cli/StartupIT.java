@@ -30,7 +30,7 @@ class StartupIT {
     }
 
     private List<String> loadedClasses(String... args) throws IOException {
-        Path log = tmp.resolve("classes-" + args[0].replace("-", "") + ".log");
+        Path log = tmp.resolve("classes-" + String.join("", args).replaceAll("[^a-z]", "") + ".log");
         Result r = ws.run(Map.of("ENVCTL_JAVA_OPTS", "-Xlog:class+load=info:file=" + log), args);
         assertThat(r.exit()).as(r.toString()).isZero();
         List<String> lines = Files.readAllLines(log);
@@ -49,11 +49,20 @@ class StartupIT {
 
     @Test
     void theDistributionMapsEnvctlsClassesFromItsClassDataArchive() throws IOException {
-        List<String> classes = loadedClasses("list");
+        List<String> list = loadedClasses("list");
+        for (String name : List.of("dev.envctl.cli.Main", "dev.envctl.store.csv.CsvEnvironmentStore",
+                "dev.envctl.store.csv.internal.RowCodec", "dev.envctl.cli.internal.TextTable")) {
+            assertThat(list).anySatisfy(l -> assertThat(l).contains(name + " source: shared objects file"));
+        }
+        assertThat(loadedClasses("--help")).anySatisfy(l -> assertThat(l)
+                .contains("com.beust.jcommander.JCommander source: shared objects file"));
+    }
 
-        assertThat(classes).anySatisfy(l -> assertThat(l).contains("dev.envctl.cli.Main source: shared objects file"));
-        assertThat(classes).anySatisfy(l -> assertThat(l).contains("com.beust.jcommander.JCommander source: shared "
-                + "objects file"));
+    @Test
+    void plainListAndGetParseWithoutJCommander() throws IOException {
+        assertThat(loadedClasses("list", "-o", "json")).noneMatch(l -> l.contains("com.beust.jcommander.JCommander "));
+        assertThat(loadedClasses("get", "dev")).noneMatch(l -> l.contains("com.beust.jcommander.JCommander "));
+        assertThat(loadedClasses("list", "--help")).anyMatch(l -> l.contains("com.beust.jcommander.JCommander "));
     }
 
     @Test

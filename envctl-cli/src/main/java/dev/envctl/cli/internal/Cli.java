@@ -32,6 +32,11 @@ public final class Cli {
             out.println(VersionCommand.line());
             return 0;
         }
+        GlobalOptions quickGlobal = new GlobalOptions();
+        CliCommand quick = QuickArgs.parse(args, quickGlobal);
+        if (quick != null) {
+            return run(quick, quickGlobal, null);
+        }
         String named = Commands.named(args);
         if (named != null) {
             int code = execute(args, named);
@@ -50,9 +55,7 @@ public final class Cli {
     private int execute(String[] args, String only) {
         GlobalOptions global = new GlobalOptions();
         List<CliCommand> commands = only == null ? Commands.all(global) : List.of(Commands.create(only, global));
-        JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
-                .columnSize(100).build();
-        commands.forEach(c -> jc.addCommand(c.name(), c));
+        JCommander jc = parser(global, commands);
         try {
             jc.parse(args);
         } catch (ParameterException e) {
@@ -77,15 +80,31 @@ public final class Cli {
             out.print(Usage.text(jc, name));
             return 0;
         }
-        Logging.configure(global);
         CliCommand command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return run(command, global, jc);
+    }
+
+    /** A JCommander for {@code global} and {@code commands} (package-private for QuickArgsTest). */
+    static JCommander parser(GlobalOptions global, List<CliCommand> commands) {
+        JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
+                .columnSize(100).build();
+        commands.forEach(c -> jc.addCommand(c.name(), c));
+        return jc;
+    }
+
+    /**
+     * Runs a parsed command. A usage error prints the usage of {@code parsedWith}, or, for a command line
+     * {@link QuickArgs} parsed ({@code null}), of a JCommander made then: no JCommander class is loaded before.
+     */
+    private int run(CliCommand command, GlobalOptions global, JCommander parsedWith) {
+        Logging.configure(global);
         Session session = new Session(out, err, env, global);
         try {
             return command.run(session);
         } catch (UsageException e) {
             session.progressDone();
             err.println("envctl: " + Usage.explain(e.getMessage()));
-            err.print(Usage.text(jc, name));
+            err.print(Usage.text(parsedWith != null ? parsedWith : parser(global, List.of(command)), command.name()));
             return e.exitCode();
         } catch (EnvctlException e) {
             return Errors.report(session, e, e.exitCode());
