@@ -38,7 +38,7 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         }
         long address = parseAddress(s.substring(0, slash), s);
         String p = s.substring(slash + 1);
-        if (!p.matches("\\d{1,2}") || Integer.parseInt(p) > 32) {
+        if (!digits(p, 2) || Integer.parseInt(p) > 32) {
             throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length; allowed: /0 to /32");
         }
         int prefix = Integer.parseInt(p);
@@ -50,20 +50,44 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
     }
 
     private static long parseAddress(String a, String whole) {
-        String[] parts = a.split("\\.", -1);
-        if (parts.length != 4) {
+        int dots = 0;
+        for (int i = 0; i < a.length(); i++) {
+            dots += a.charAt(i) == '.' ? 1 : 0;
+        }
+        if (dots != 3) {
             throw EnvctlException.invalid("subnet '" + whole + "' is not an IPv4 CIDR; expected a.b.c.d/n, "
                     + "such as 10.101.0.0/16");
         }
         long value = 0;
-        for (String part : parts) {
-            if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255 || (part.length() > 1 && part.startsWith("0"))) {
+        int start = 0;
+        for (int n = 0; n < 4; n++) {
+            int end = n < 3 ? a.indexOf('.', start) : a.length();
+            String part = a.substring(start, end);
+            if (!digits(part, 3) || Integer.parseInt(part) > 255 || (part.length() > 1 && part.charAt(0) == '0')) {
                 throw EnvctlException.invalid("subnet '" + whole + "' has an invalid address part '" + part
                         + "'; each part is 0 to 255 without leading zeros");
             }
             value = (value << 8) | Integer.parseInt(part);
+            start = end + 1;
         }
         return value;
+    }
+
+    /**
+     * Whether {@code s} is 1 to {@code max} ASCII digits. By hand, not {@code String.matches}, which compiles a
+     * pattern on every call: a CSV store parses a subnet per row on every command.
+     */
+    private static boolean digits(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static long mask(int prefix) {

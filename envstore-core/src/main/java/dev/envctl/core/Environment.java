@@ -26,12 +26,20 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
         Validation.requireProviderId(provider);
         Objects.requireNonNull(ports, "ports");
         Validation.requirePort("node port", nodePort);
-        labels = Map.copyOf(Validation.requireLabels(new TreeMap<>(labels == null ? Map.of() : labels)));
-        options = Map.copyOf(Validation.requireLabels(new TreeMap<>(options == null ? Map.of() : options)));
+        labels = checkedCopy(labels);
+        options = checkedCopy(options);
         Objects.requireNonNull(desiredState, "desiredState");
         Objects.requireNonNull(actualState, "actualState");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** An immutable copy of {@code map} (null is empty) after {@link Validation#requireLabels}. */
+    private static Map<String, String> checkedCopy(Map<String, String> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        return Map.copyOf(Validation.requireLabels(new TreeMap<>(map)));
     }
 
     /** A new record for a resolved request: desired present, state unknown, version 1. */

@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum PortRole {
     HTTP, HTTPS, PF, API;
 
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     /** The lowercase name used in JSON, config keys and messages ({@code http}, {@code pf}, ...). */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return key;
     }
 
     public static PortRole ofKey(String key) {

@@ -127,7 +127,10 @@ public final class Session implements AutoCloseable {
         if (location.equals(ConfigResolver.defaultStore(env))) {
             createHomeFolder();
         }
-        LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location), settings.keySet());
+        if (global.debug()) { // without -vv, SLF4J is not even started on the way to a list
+            LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
+                    settings.keySet());
+        }
         EnvironmentStore store = factory.open(location, settings);
         toClose.add(store);
         return store;

@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** A plain table: upper-case headers, columns padded to their widest cell, two spaces apart. */
@@ -31,21 +30,32 @@ final class TextTable {
                 width[i] = Math.max(width[i], r.get(i).length());
             }
         }
-        printRow(out, headers, width);
-        rows.forEach(r -> printRow(out, r, width));
+        // one write for the whole table: System.out flushes on every println
+        StringBuilder text = new StringBuilder();
+        appendRow(text, headers, width);
+        for (List<String> r : rows) {
+            appendRow(text, r, width);
+        }
+        out.print(text);
+        out.flush();
     }
 
-    private static void printRow(PrintStream out, List<String> cells, int[] width) {
-        StringBuilder b = new StringBuilder();
+    private static void appendRow(StringBuilder text, List<String> cells, int[] width) {
+        int start = text.length();
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            b.append(c);
+            text.append(c);
             if (i < cells.size() - 1) {
-                char[] pad = new char[width[i] - c.length() + 2];
-                Arrays.fill(pad, ' ');
-                b.append(pad);
+                for (int pad = width[i] - c.length() + 2; pad > 0; pad--) {
+                    text.append(' ');
+                }
             }
         }
-        out.println(b.toString().stripTrailing());
+        int end = text.length();
+        while (end > start && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        text.setLength(end);
+        text.append(System.lineSeparator());
     }
 }

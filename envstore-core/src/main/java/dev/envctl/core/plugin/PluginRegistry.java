@@ -9,7 +9,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URL;
@@ -33,7 +32,6 @@ import java.util.stream.Collectors;
  * both classes. Immutable and thread-safe.
  */
 public final class PluginRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
     private final Map<String, EnvironmentStoreFactory> stores;
     private final Map<String, ClusterProviderFactory> providers;
@@ -79,7 +77,8 @@ public final class PluginRegistry {
                 found.add(it.next());
             } catch (ServiceConfigurationError | LinkageError e) {
                 String problem = "skipped a broken " + type.getSimpleName() + " plugin: " + e.getMessage();
-                LOG.warn(problem);
+                // the logger is only looked up here: SLF4J's start-up costs a CLI run milliseconds
+                LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
                 problems.add(problem);
             }
         }

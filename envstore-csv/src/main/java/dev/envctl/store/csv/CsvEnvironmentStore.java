@@ -48,7 +48,6 @@ import java.util.function.Function;
  * <p>Thread-safe. Per-environment locks are files in {@code FILE.locks/}.
  */
 public final class CsvEnvironmentStore implements EnvironmentStore {
-    private static final Logger LOG = LoggerFactory.getLogger(CsvEnvironmentStore.class);
 
     /** The lock wait used when none is configured. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
@@ -119,7 +118,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         try {
             if (!Files.exists(file)) {
                 AtomicFileWriter.replace(file, CsvDocument.emptyFile());
-                LOG.debug("created {}", file);
+                log().debug("created {}", file);
             }
         } finally {
             lock.close();
@@ -173,7 +172,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             if (doc.changed()) {
                 byte[] bytes = doc.render();
                 AtomicFileWriter.replace(file, bytes);
-                LOG.debug("wrote {} ({} bytes)", file, bytes.length);
+                log().debug("wrote {} ({} bytes)", file, bytes.length);
             }
             return result;
         } finally {
@@ -308,5 +307,10 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     @Override
     public String toString() {
         return "CsvEnvironmentStore[" + file + "]";
+    }
+
+    /** Looked up when first written to, not when the class loads: a read-only command never starts SLF4J. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(CsvEnvironmentStore.class);
     }
 }

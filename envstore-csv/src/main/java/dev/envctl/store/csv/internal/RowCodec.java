@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import static dev.envctl.store.csv.internal.Columns.FULL_COUNT;
 import static dev.envctl.store.csv.internal.Columns.HAPROXY_ROUTE;
@@ -28,8 +27,6 @@ import static dev.envctl.store.csv.internal.Columns.REGISTER_PORTAINER;
  * the caller adds the file and line.
  */
 public final class RowCodec {
-    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
-    private static final Pattern VERSION = Pattern.compile("\\d{1,18}");
     private static final CSVFormat UNKNOWN_COLUMNS = CSVFormat.DEFAULT.builder().setRecordSeparator("").get();
 
     private RowCodec() {
@@ -139,10 +136,11 @@ public final class RowCodec {
         if (field.isEmpty()) {
             return null;
         }
-        if (!PORT.matcher(field).matches() || Integer.parseInt(field) < 1 || Integer.parseInt(field) > 65535) {
+        int port = digits(field, 5) ? Integer.parseInt(field) : 0;
+        if (port < 1 || port > 65535) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a port; allowed: 1 to 65535");
         }
-        return Integer.parseInt(field);
+        return port;
     }
 
     private static Map<String, String> map(String column, String field) {
@@ -163,7 +161,7 @@ public final class RowCodec {
 
     private static Instant instant(String column, String field) {
         try {
-            return Instant.parse(required(column, field));
+            return UtcTimes.parse(required(column, field));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a UTC time such as "
                     + "2026-11-26T08:00:00Z");
@@ -171,10 +169,23 @@ public final class RowCodec {
     }
 
     private static long version(String field) {
-        if (!VERSION.matcher(field).matches()) {
+        if (!digits(field, 18)) {
             throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
         }
         return Long.parseLong(field);
+    }
+
+    /** Whether {@code s} is 1 to {@code max} ASCII digits; by hand, as every row of every read comes here. */
+    private static boolean digits(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The fields of a line: split on commas and stripped, or parsed as RFC 4180 CSV when it holds a quote. */
