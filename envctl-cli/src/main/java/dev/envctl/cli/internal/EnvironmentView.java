@@ -72,8 +72,14 @@ final class EnvironmentView {
         return e.desiredState() == dev.envctl.core.DesiredState.ABSENT ? s + "->absent" : s;
     }
 
-    /** {@code 45s}, {@code 12m}, {@code 5h}, {@code 3d}: kubectl's style. */
+    /**
+     * {@code 45s}, {@code 12m}, {@code 5h}, {@code 3d}: kubectl's style; {@code null} (shown as {@code -}) for
+     * the epoch, the creation time of rows adopted from the replaced system's CSV file, which has none.
+     */
     static String age(Instant created, Instant now) {
+        if (created.equals(Instant.EPOCH)) {
+            return null;
+        }
         long s = Math.max(0, Duration.between(created, now).getSeconds());
         if (s < 120) {
             return s + "s";

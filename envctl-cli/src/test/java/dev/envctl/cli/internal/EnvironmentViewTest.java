@@ -73,6 +73,7 @@ class EnvironmentViewTest {
         assertThat(EnvironmentView.age(t, t.plusSeconds(5 * 3600))).isEqualTo("5h");
         assertThat(EnvironmentView.age(t, t.plusSeconds(3 * 86400))).isEqualTo("3d");
         assertThat(EnvironmentView.age(t, t.minusSeconds(5))).isEqualTo("0s");
+        assertThat(EnvironmentView.age(Instant.EPOCH, t)).as("a legacy row has no creation time").isNull();
     }
 
     @Test
