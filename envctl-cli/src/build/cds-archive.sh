@@ -12,7 +12,8 @@ lib=$(cd "$2" && pwd -P)
 home="$3"
 rm -f "$lib/envctl.jsa" "$lib/envctl.jsa.java"
 rm -rf "$home" && mkdir -p "$home"
-flags="-Xlog:disable -Xlog:all=error:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+# the launcher's flags; the default GC (G1), with which the archive also holds heap objects
+flags="-Xlog:disable -Xlog:all=error:stderr -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 # shellcheck disable=SC2086
 if HOME="$home" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar" \
     dev.envctl.cli.internal.StartupTraining "$home/training" >/dev/null \

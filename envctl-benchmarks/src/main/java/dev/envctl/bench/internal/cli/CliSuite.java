@@ -79,7 +79,7 @@ public final class CliSuite implements Suite {
 
         Map<String, List<String>> commands = new LinkedHashMap<>();
         commands.put("hello", List.of(java, "-cp", hello.toString(), HelloWorld.class.getName()));
-        commands.put("helloFlags", List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+        commands.put("helloFlags", List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-XX:-UsePerfData", "-cp", hello.toString(), HelloWorld.class.getName()));
         commands.put("version", List.of(envctl, "version"));
         commands.put("listCsv", List.of(envctl, "--config", csvConfig.toString(), "list"));
