@@ -100,10 +100,15 @@ final class ConfigResolver {
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
     private static Set<String> validKeys(Set<String> keys, Plugins plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
-        boolean stores = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX));
-        boolean providers = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.PROVIDER_PREFIX)
-                && !k.equals(ConfigKeys.PROVIDER_DEFAULT));
-        boolean hooks = keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.HOOK_PREFIX));
+        // loops, not streams: this runs on every command, and the first lambda of a JVM costs milliseconds
+        boolean stores = false;
+        boolean providers = false;
+        boolean hooks = false;
+        for (String k : keys) {
+            stores |= k.startsWith(ConfigKeys.STORE_PREFIX);
+            providers |= k.startsWith(ConfigKeys.PROVIDER_PREFIX) && !k.equals(ConfigKeys.PROVIDER_DEFAULT);
+            hooks |= k.startsWith(ConfigKeys.HOOK_PREFIX);
+        }
         if (stores) {
             PluginRegistry r = plugins.stores();
             for (String id : r.storeIds()) {

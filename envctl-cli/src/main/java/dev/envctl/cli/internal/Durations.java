@@ -5,22 +5,25 @@ import dev.envctl.core.Validation;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
 final class Durations {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
     private Durations() {
     }
 
     static Duration parse(String what, String text) {
         String s = text == null ? "" : text.strip();
-        Matcher m = SIMPLE.matcher(s);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
+        // (\d{1,9})(ms|s|m|h) by hand: the config's reconcile.interval is read on every command, and
+        // java.util.regex would be the first user of lambdas, and their set-up, in a 'list'
+        int digits = 0;
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        String unit = s.substring(digits);
+        if (digits >= 1 && digits <= 9 && (unit.equals("ms") || unit.equals("s") || unit.equals("m")
+                || unit.equals("h"))) {
+            long n = Long.parseLong(s.substring(0, digits));
+            Duration d = switch (unit) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);

@@ -81,11 +81,12 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
     /** The keys under {@code prefix}, with the prefix removed. */
     Map<String, String> under(String prefix) {
         Map<String, String> m = new TreeMap<>();
-        values.forEach((k, v) -> {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String k = e.getKey();
             if (k.startsWith(prefix) && k.length() > prefix.length()) {
-                m.put(k.substring(prefix.length()), v);
+                m.put(k.substring(prefix.length()), e.getValue());
             }
-        });
+        }
         return m;
     }
 

@@ -148,14 +148,15 @@ public final class Session implements AutoCloseable {
     Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
         Set<String> known = factory.settingKeys();
         Map<String, String> settings = new TreeMap<>();
-        config().under(ConfigKeys.STORE_PREFIX).forEach((k, v) -> {
+        for (Map.Entry<String, String> e : config().under(ConfigKeys.STORE_PREFIX).entrySet()) {
+            String k = e.getKey();
             if (known.contains(k)) {
-                settings.put(k, v);
+                settings.put(k, e.getValue());
             } else if (!everyStoreKey().contains(k)) {
                 throw EnvctlException.invalid("unknown config key 'store." + k + "'; valid store settings: "
                         + String.join(", ", everyStoreKey().stream().map(s -> "store." + s).sorted().toList()));
             }
-        });
+        }
         return settings;
     }
 

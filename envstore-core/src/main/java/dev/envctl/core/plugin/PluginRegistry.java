@@ -22,7 +22,6 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +39,9 @@ public final class PluginRegistry {
 
     private PluginRegistry(List<EnvironmentStoreFactory> stores, List<ClusterProviderFactory> providers,
                            List<LifecycleHookFactory> hooks, List<String> problems) {
-        this.stores = index("store", stores, EnvironmentStoreFactory::id);
-        this.providers = index("provider", providers, ClusterProviderFactory::id);
-        this.hooks = index("hook", hooks, LifecycleHookFactory::id);
+        this.stores = index("store", stores);
+        this.providers = index("provider", providers);
+        this.hooks = index("hook", hooks);
         this.problems = List.copyOf(problems);
     }
 
@@ -85,18 +84,30 @@ public final class PluginRegistry {
         return found;
     }
 
-    private static <T> Map<String, T> index(String kind, List<T> factories, Function<T, String> id) {
+    private static <T> Map<String, T> index(String kind, List<T> factories) {
         Map<String, T> byId = new LinkedHashMap<>();
         for (T f : factories) {
-            T other = byId.putIfAbsent(id.apply(f), f);
+            String id = id(f);
+            T other = byId.putIfAbsent(id, f);
             if (other != null) {
-                throw new EnvctlException(ErrorCode.FAILURE, "two " + kind + " plugins have the id '" + id.apply(f)
+                throw new EnvctlException(ErrorCode.FAILURE, "two " + kind + " plugins have the id '" + id
                         + "': " + other.getClass().getName() + " (" + source(other.getClass()) + ") and "
                         + f.getClass().getName() + " (" + source(f.getClass()) + "); remove one jar from the "
                         + "class path");
             }
         }
         return Map.copyOf(byId);
+    }
+
+    /** The id of a factory of any kind (a plain method, not a lambda: CLI start-up pays for each lambda). */
+    private static String id(Object factory) {
+        if (factory instanceof EnvironmentStoreFactory f) {
+            return f.id();
+        }
+        if (factory instanceof ClusterProviderFactory f) {
+            return f.id();
+        }
+        return ((LifecycleHookFactory) factory).id();
     }
 
     /** Problems met while discovering, one line each; empty when all went well. */
@@ -121,8 +132,12 @@ public final class PluginRegistry {
         if (location == null || location.isBlank()) {
             throw EnvctlException.invalid("no store location given; use --store or ENVCTL_STORE");
         }
-        List<EnvironmentStoreFactory> accepting = stores.values().stream()
-                .filter(f -> f.accepts(location)).collect(Collectors.toList());
+        List<EnvironmentStoreFactory> accepting = new ArrayList<>();
+        for (EnvironmentStoreFactory f : stores.values()) {
+            if (f.accepts(location)) {
+                accepting.add(f);
+            }
+        }
         if (accepting.isEmpty()) {
             String known = stores.values().stream().map(f -> f.id() + " (" + f.locationSyntax() + ")")
                     .sorted().collect(Collectors.joining(", "));
