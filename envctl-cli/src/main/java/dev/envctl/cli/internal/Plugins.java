@@ -7,9 +7,13 @@ import dev.envctl.core.spi.LifecycleHookFactory;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -28,6 +32,15 @@ import java.util.ServiceLoader;
 final class Plugins {
 
     private static final String JDBC_PACKAGE = "dev.envctl.store.jdbc.";
+
+    /**
+     * The store factories that the distribution's {@code lib/envctl.jar} lists in its merged service file
+     * ({@code BundledPluginsIT} reads the built jar and compares). Used instead of reading the service files
+     * when that jar is the whole class path: listing them opens the jar's 7,000-entry directory, some 10 ms
+     * of every {@code list}.
+     */
+    static final List<String> BUNDLED_STORES = List.of("dev.envctl.store.jdbc.JdbcStoreFactory",
+            "dev.envctl.store.csv.CsvStoreFactory");
 
     private final ClassLoader loader;
     private final List<String> problems = new ArrayList<>();
@@ -61,7 +74,9 @@ final class Plugins {
         List<EnvironmentStoreFactory> light = new ArrayList<>();
         boolean skipped = false;
         try {
-            for (String name : providerNames(EnvironmentStoreFactory.class)) {
+            Iterable<String> names = onlyJarOnClassPath(System.getProperty("java.class.path", ""), codeSource())
+                    ? BUNDLED_STORES : providerNames(EnvironmentStoreFactory.class);
+            for (String name : names) {
                 if (name.startsWith(JDBC_PACKAGE)) {
                     skipped = true;
                     continue;
@@ -72,10 +87,37 @@ final class Plugins {
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             return stores();
         }
-        if (!skipped || light.stream().noneMatch(f -> f.accepts(location))) {
+        boolean accepted = false;
+        for (EnvironmentStoreFactory f : light) {
+            accepted |= f.accepts(location);
+        }
+        if (!skipped || !accepted) {
             return stores();
         }
         return PluginRegistry.of(light, List.of(), List.of());
+    }
+
+    /** The jar or folder envctl's classes come from, or {@code null} when unknown. */
+    private static Path codeSource() {
+        try {
+            CodeSource source = Plugins.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether every entry of {@code classPath} is the jar {@code self} (the launcher names it twice). */
+    static boolean onlyJarOnClassPath(String classPath, Path self) {
+        if (self == null || !self.getFileName().toString().endsWith(".jar") || classPath.isEmpty()) {
+            return false;
+        }
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.isEmpty() || !Path.of(entry).toAbsolutePath().normalize().equals(self.toAbsolutePath().normalize())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -89,7 +131,8 @@ final class Plugins {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(files.nextElement().openStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    String name = line.replaceFirst("#.*", "").strip();
+                    int comment = line.indexOf('#');
+                    String name = (comment < 0 ? line : line.substring(0, comment)).strip();
                     if (!name.isEmpty()) {
                         names.add(name);
                     }
