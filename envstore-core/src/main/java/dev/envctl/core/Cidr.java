@@ -38,7 +38,7 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         }
         long address = parseAddress(s.substring(0, slash), s);
         String p = s.substring(slash + 1);
-        if (!digits(p, 2) || Integer.parseInt(p) > 32) {
+        if (!Validation.isDigits(p, 2) || Integer.parseInt(p) > 32) {
             throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length; allowed: /0 to /32");
         }
         int prefix = Integer.parseInt(p);
@@ -63,7 +63,8 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         for (int n = 0; n < 4; n++) {
             int end = n < 3 ? a.indexOf('.', start) : a.length();
             String part = a.substring(start, end);
-            if (!digits(part, 3) || Integer.parseInt(part) > 255 || (part.length() > 1 && part.charAt(0) == '0')) {
+            if (!Validation.isDigits(part, 3) || Integer.parseInt(part) > 255
+                    || (part.length() > 1 && part.charAt(0) == '0')) {
                 throw EnvctlException.invalid("subnet '" + whole + "' has an invalid address part '" + part
                         + "'; each part is 0 to 255 without leading zeros");
             }
@@ -73,22 +74,6 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         return value;
     }
 
-    /**
-     * Whether {@code s} is 1 to {@code max} ASCII digits. By hand, not {@code String.matches}, which compiles a
-     * pattern on every call: a CSV store parses a subnet per row on every command.
-     */
-    private static boolean digits(String s, int max) {
-        if (s.isEmpty() || s.length() > max) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
 
     static long mask(int prefix) {
         return prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;

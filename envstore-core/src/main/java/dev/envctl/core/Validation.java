@@ -61,6 +61,22 @@ public final class Validation {
         return true;
     }
 
+    /**
+     * Whether {@code s} is 1 to {@code maxLength} ASCII digits: what {@code \\d{1,maxLength}} matches, without
+     * a regex (records are parsed with it on every read).
+     */
+    public static boolean isDigits(String s, int maxLength) {
+        if (s.isEmpty() || s.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean letter(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }

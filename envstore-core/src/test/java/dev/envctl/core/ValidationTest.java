@@ -124,7 +124,8 @@ class ValidationTest {
         Pattern name = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
         Pattern labelKey = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
         Pattern providerId = Pattern.compile("[a-z][a-z0-9-]*");
-        String alphabet = "az09AZ-_.mQ5 /\u00e9\t";
+        Pattern digits = Pattern.compile("\\d{1,3}");
+        String alphabet = "az09AZ-_.mQ5 /\u00e9\t\u0663";
         Random random = new Random(20261126L);
         for (int n = 0; n < 200_000; n++) {
             char[] chars = new char[random.nextInt(6)];
@@ -135,6 +136,7 @@ class ValidationTest {
             assertThat(Validation.isName(s)).as("name '%s'", s).isEqualTo(name.matcher(s).matches());
             assertThat(Validation.isLabelKey(s)).as("label key '%s'", s).isEqualTo(labelKey.matcher(s).matches());
             assertThat(Validation.isProviderId(s)).as("provider '%s'", s).isEqualTo(providerId.matcher(s).matches());
+            assertThat(Validation.isDigits(s, 3)).as("digits '%s'", s).isEqualTo(digits.matcher(s).matches());
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.Validation;
 import org.apache.commons.csv.CSVFormat;
 
 import java.time.Instant;
@@ -136,7 +137,7 @@ public final class RowCodec {
         if (field.isEmpty()) {
             return null;
         }
-        int port = digits(field, 5) ? Integer.parseInt(field) : 0;
+        int port = Validation.isDigits(field, 5) ? Integer.parseInt(field) : 0;
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a port; allowed: 1 to 65535");
         }
@@ -169,24 +170,12 @@ public final class RowCodec {
     }
 
     private static long version(String field) {
-        if (!digits(field, 18)) {
+        if (!Validation.isDigits(field, 18)) {
             throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
         }
         return Long.parseLong(field);
     }
 
-    /** Whether {@code s} is 1 to {@code max} ASCII digits; by hand, as every row of every read comes here. */
-    private static boolean digits(String s, int max) {
-        if (s.isEmpty() || s.length() > max) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** The fields of a line: split on commas and stripped, or parsed as RFC 4180 CSV when it holds a quote. */
     public static List<String> split(String line) {
