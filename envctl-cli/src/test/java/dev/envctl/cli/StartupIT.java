@@ -83,4 +83,23 @@ class StartupIT {
         assertThat(classes).noneMatch(l -> l.contains("dev.envctl.provider.") || l.contains("com.fasterxml.")
                 || l.contains("dev.envctl.core.hook."));
     }
+
+    @Test
+    void theRepositoryLauncherRunsTheBuiltDistributionWithoutBuildingAgain() throws Exception {
+        Path launcher = Workspace.CONFIG.getParent().resolve("bin/envctl");
+        Path fakeBin = Files.createDirectories(tmp.resolve("fake-bin"));
+        Path called = tmp.resolve("mvn-called");
+        Path mvn = fakeBin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\ntouch '" + called + "'\nexit 1\n");
+        assertThat(mvn.toFile().setExecutable(true)).isTrue();
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "version");
+        pb.environment().put("PATH", fakeBin + ":/usr/bin:/bin");
+        pb.environment().put("HOME", ws.home.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).startsWith("envctl ");
+        assertThat(called).as("bin/envctl ran mvn although the distribution is built").doesNotExist();
+    }
 }
