@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * A few reusable connections over a {@link DataSource}, so that a create costs its statements and not a new
  * server process. Connections idle for more than a second are validated before reuse, so a restarted server
  * costs no failed operation; a connection that failed is closed with every idle one. Each new connection has
- * its search path set to the store's schema and plans every statement afresh ({@code plan_cache_mode}).
+ * its search path set to the store's schema, generic plans ({@code plan_cache_mode}) and no sequential
+ * scans ({@code enable_seqscan}).
  * Thread-safe.
  */
 public final class ConnectionPool implements AutoCloseable {
@@ -63,15 +64,20 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
-            // plan every statement for the tables as they are now: a generic plan made while the tables were
-            // small (a sequential scan) would otherwise stay cached, also inside the triggers, as they grow
-            DSL.using(c, SQLDialect.POSTGRES).set(DSL.name("plan_cache_mode"), DSL.inline("force_custom_plan"))
-                    .execute();
+            // every statement of the store (its own, those of its triggers and the foreign key checks) is an
+            // index probe: plan each once, generically, and never as a sequential scan, which a plan made
+            // while the tables were small would otherwise keep as they grow
+            DSL.using(c, SQLDialect.POSTGRES).select(setting("plan_cache_mode", "force_generic_plan"),
+                    setting("enable_seqscan", "off")).execute();
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    private static org.jooq.Field<String> setting(String name, String value) {
+        return DSL.function("set_config", String.class, DSL.inline(name), DSL.inline(value), DSL.inline(false));
     }
 
     /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */
