@@ -174,9 +174,21 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return insertRow(ctx, e, action);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Uncontended, one round trip: an auto-committed INSERT that tries the write lock in the same statement
+     * ({@link OneStatementWrite}). When the lock is busy or a constraint refuses the row, the insert runs again
+     * in a transaction that waits for the lock and checks the record first, naming what conflicts.
+     */
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
+        Optional<ClustersRecord> inserted = database.read(action,
+                ctx -> OneStatementWrite.insert(ctx, writeLockKey, environment));
+        if (inserted.isPresent()) {
+            return environment(inserted.get());
+        }
         return database.write(action, ctx -> {
             lockWrites(ctx);
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));

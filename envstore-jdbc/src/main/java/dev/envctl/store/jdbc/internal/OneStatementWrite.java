@@ -8,6 +8,7 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
+import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -103,12 +104,13 @@ public final class OneStatementWrite {
     }
 
     /**
-     * Inserts a resolved record, or returns false when the caller must insert it under the write lock
-     * instead (to report a conflict as the store always has, or because the lock was busy).
+     * Inserts a resolved record and returns the stored row, or returns empty when the caller must insert it
+     * under the write lock instead (to report a conflict as the store always has, or because the lock was
+     * busy).
      */
-    public static boolean insert(DSLContext ctx, long lockKey, Environment environment) {
-        return insert(ctx, List.of(tryLock(lockKey)), Rows.values(environment), List.of(), CLUSTERS.VERSION)
-                .isPresent();
+    public static Optional<ClustersRecord> insert(DSLContext ctx, long lockKey, Environment environment) {
+        return insert(ctx, List.of(tryLock(lockKey)), Rows.values(environment), List.of(), CLUSTERS.fields())
+                .map(r -> r.into(ClustersRecord.class));
     }
 
     private static Field<Boolean> tryLock(long lockKey) {
