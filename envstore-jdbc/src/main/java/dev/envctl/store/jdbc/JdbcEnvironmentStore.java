@@ -148,10 +148,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * {@inheritDoc}
      *
      * <p>Uncontended, one round trip: an auto-committed statement that tries the write lock, asks for the
-     * lowest free ports and subnet and inserts the row ({@link OneStatementWrite}). When the lock is busy,
-     * a constraint refuses the row (a writer committed between the statement's snapshot and its lock, or an
-     * explicit port or subnet is held) or the allocation is not the simple case, the create runs again in a
-     * transaction that waits for the lock and allocates with {@code allocator}.
+     * lowest free ports and subnet and inserts the row ({@link OneStatementWrite}). When the lock is busy or a
+     * constraint refuses the row (a writer committed between the statement's snapshot and its lock), the same
+     * statement runs again in a transaction that first waits for the lock, so it reads after every earlier
+     * write (three round trips). When that still writes nothing (a pool is exhausted, pools overlap, an
+     * explicit port or subnet is held, the name exists), the create is decided by {@code allocator} under the
+     * lock, which gives the answer or error the store always gave.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
@@ -163,7 +165,24 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (created.isPresent()) {
             return created.get();
         }
-        return database.write(action, ctx -> createUnderLock(ctx, spec, allocator, action));
+        try {
+            return database.write(action, ctx -> {
+                lockWrites(ctx);
+                return OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now)
+                        .orElseThrow(NotSimple::new);
+            });
+        } catch (NotSimple e) {
+            return database.write(action, ctx -> createUnderLock(ctx, spec, allocator, action));
+        }
+    }
+
+    /** The one statement wrote nothing under the lock: the allocator must decide (rolls that transaction back). */
+    private static final class NotSimple extends EnvctlException {
+        private static final long serialVersionUID = 1L;
+
+        NotSimple() {
+            super(ErrorCode.CONFLICT, "the create needs the allocator's decision");
+        }
     }
 
     private Environment createUnderLock(DSLContext ctx, EnvironmentSpec spec, Allocator allocator, String action) {
