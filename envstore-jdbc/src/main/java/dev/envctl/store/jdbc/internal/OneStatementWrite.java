@@ -36,9 +36,10 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
  *
  * <p>When nothing was inserted (the lock was busy, a pool had no simple answer) or a constraint refused the
  * row (a writer committed between the statement's snapshot and its lock, or an explicit port or subnet is
- * held, or the name exists), the caller runs the write again the long way: one transaction under
- * {@code pg_advisory_xact_lock} with the Java {@code Allocator}, which gives the answer or the error the
- * store has always given. So this path only ever does what that path would have done; the database's
+ * held, or the name exists), the caller runs the write again under {@code pg_advisory_xact_lock}: a create
+ * first this same statement in a transaction that took the lock (so it reads after every earlier write),
+ * then, if that still writes nothing, with the Java {@code Allocator}, which gives the answer or the error
+ * the store has always given. So this path only ever does what that path would have done; the database's
  * constraints (held_ports primary key, the subnet exclusion constraint, the name's primary key) make sure
  * that an answer read from a stale snapshot cannot be written.
  */
