@@ -18,6 +18,7 @@ import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
+import dev.envctl.store.jdbc.internal.OneStatementWrite;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import org.jooq.Condition;
@@ -146,57 +147,67 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Uncontended, three round trips: the write lock is tried in the same statement that asks what the
-     * allocator needs, then the insert, then the commit. When another writer holds the lock, this one waits
-     * for it and asks again; when a writer committed between that question and the lock, the insert fails on a
-     * constraint and the create runs again, waiting for the lock.
+     * <p>Uncontended, one round trip: an auto-committed statement that tries the write lock, asks for the
+     * lowest free ports and subnet and inserts the row ({@link OneStatementWrite}). When the lock is busy or a
+     * constraint refuses the row (a writer committed between the statement's snapshot and its lock), the same
+     * statement runs again in a transaction that first waits for the lock, so it reads after every earlier
+     * write (three round trips). When that still writes nothing (a pool is exhausted, pools overlap, an
+     * explicit port or subnet is held, the name exists), the create is decided by {@code allocator} under the
+     * lock, which gives the answer or error the store always gave.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
         Objects.requireNonNull(allocator, "allocator");
         String action = "creating environment '" + spec.name() + "'";
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Optional<Environment> created = database.read(action,
+                ctx -> OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now));
+        if (created.isPresent()) {
+            return created.get();
+        }
         try {
-            return database.write(action, ctx -> createIn(ctx, spec, allocator, true, action));
-        } catch (RaceLost e) {
-            return database.write(action, ctx -> createIn(ctx, spec, allocator, false, action));
+            return database.write(action, ctx -> {
+                lockWrites(ctx);
+                return OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now)
+                        .orElseThrow(NotSimple::new);
+            });
+        } catch (NotSimple e) {
+            return database.write(action, ctx -> createUnderLock(ctx, spec, allocator, action));
         }
     }
 
-    private Environment createIn(DSLContext ctx, EnvironmentSpec spec, Allocator allocator, boolean tryFirst,
-                                 String action) {
-        IndexedHeld held = new IndexedHeld(ctx, null);
-        boolean locked = tryFirst && held.prefetchUnderTryLock(writeLockKey, allocator.policy(), spec);
-        if (!locked) {
-            lockWrites(ctx);
-            held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
-        }
-        Allocation a = allocator.allocate(spec, held);
-        Environment e = Environment.created(spec, a.ports(), a.subnet(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        try {
-            return environment(ctx.insertInto(CLUSTERS).set(Rows.values(e)).returning().fetchOne());
-        } catch (RuntimeException ex) {
-            String state = Failures.sqlState(ex);
-            boolean resource = "23P01".equals(state)
-                    || ("23505".equals(state) && Failures.constraint(ex).startsWith("held_"));
-            if (tryFirst && locked && resource) {
-                throw new RaceLost();
-            }
-            throw conflict(ex, e, action);
-        }
-    }
-
-    /** A writer committed between the first create's reads and its lock: run it again under the lock. */
-    private static final class RaceLost extends EnvctlException {
+    /** The one statement wrote nothing under the lock: the allocator must decide (rolls that transaction back). */
+    private static final class NotSimple extends EnvctlException {
         private static final long serialVersionUID = 1L;
 
-        RaceLost() {
-            super(ErrorCode.CONFLICT, "lost a race for a port or subnet; retrying under the write lock");
+        NotSimple() {
+            super(ErrorCode.CONFLICT, "the create needs the allocator's decision");
         }
     }
 
+    private Environment createUnderLock(DSLContext ctx, EnvironmentSpec spec, Allocator allocator, String action) {
+        lockWrites(ctx);
+        IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
+        Allocation a = allocator.allocate(spec, held);
+        Environment e = Environment.created(spec, a.ports(), a.subnet(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        return insertRow(ctx, e, action);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Uncontended, one round trip: an auto-committed INSERT that tries the write lock in the same statement
+     * ({@link OneStatementWrite}). When the lock is busy or a constraint refuses the row, the insert runs again
+     * in a transaction that waits for the lock and checks the record first, naming what conflicts.
+     */
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
+        Optional<ClustersRecord> inserted = database.read(action,
+                ctx -> OneStatementWrite.insert(ctx, writeLockKey, environment));
+        if (inserted.isPresent()) {
+            return environment(inserted.get());
+        }
         return database.write(action, ctx -> {
             lockWrites(ctx);
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));

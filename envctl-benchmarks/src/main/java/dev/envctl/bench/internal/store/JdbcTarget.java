@@ -79,6 +79,7 @@ public final class JdbcTarget implements StoreTarget {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("VACUUM ANALYZE " + schema + ".clusters");
             s.execute("VACUUM ANALYZE " + schema + ".held_ports");
+            s.execute("VACUUM ANALYZE " + schema + ".held_subnets");
         }
     }
 

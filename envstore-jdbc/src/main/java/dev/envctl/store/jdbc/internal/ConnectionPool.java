@@ -1,6 +1,7 @@
 package dev.envctl.store.jdbc.internal;
 
 import org.jooq.SQLDialect;
+import org.postgresql.PGConnection;
 import org.jooq.impl.DSL;
 
 import javax.sql.DataSource;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A few reusable connections over a {@link DataSource}, so that a create costs its statements and not a new
  * server process. Connections idle for more than a second are validated before reuse, so a restarted server
  * costs no failed operation; a connection that failed is closed with every idle one. Each new connection has
- * its search path set to the store's schema and plans every statement afresh ({@code plan_cache_mode}).
+ * its search path set to the store's schema, generic plans ({@code plan_cache_mode}), no sequential
+ * scans ({@code enable_seqscan}) and no JIT, and prepares each statement on the server from its first use.
  * Thread-safe.
  */
 public final class ConnectionPool implements AutoCloseable {
@@ -63,15 +65,27 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
-            // plan every statement for the tables as they are now: a generic plan made while the tables were
-            // small (a sequential scan) would otherwise stay cached, also inside the triggers, as they grow
-            DSL.using(c, SQLDialect.POSTGRES).set(DSL.name("plan_cache_mode"), DSL.inline("force_custom_plan"))
-                    .execute();
+            // every statement of the store (its own, those of its triggers and the foreign key checks) is an
+            // index probe: plan each once, generically, and never as a sequential scan, which a plan made
+            // while the tables were small would otherwise keep as they grow. No JIT: a query that must still
+            // scan (a catalog query) gets the disabled scan's huge cost estimate, which would otherwise make
+            // a server with JIT compile it
+            DSL.using(c, SQLDialect.POSTGRES).select(setting("plan_cache_mode", "force_generic_plan"),
+                    setting("enable_seqscan", "off"), setting("jit", "off")).execute();
+            // and keep each statement prepared on the server from its first use, not its fifth: the store runs
+            // a few statement texts over and over, and a create's is worth a millisecond of parse and plan
+            if (c.isWrapperFor(PGConnection.class)) {
+                c.unwrap(PGConnection.class).setPrepareThreshold(1);
+            }
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
         }
+    }
+
+    private static org.jooq.Field<String> setting(String name, String value) {
+        return DSL.function("set_config", String.class, DSL.inline(name), DSL.inline(value), DSL.inline(false));
     }
 
     /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */

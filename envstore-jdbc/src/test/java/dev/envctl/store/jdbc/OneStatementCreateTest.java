@@ -1,0 +1,228 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.testing.StoreInvariants;
+import dev.envctl.store.jdbc.internal.LockKeys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The one-statement create and what backs it: a writer that commits the same lowest ports or subnet first
+ * makes the statement fail on a constraint and the create run again under the lock; a busy lock sends it
+ * there at once; writers that do not come through envctl (raw INSERTs) are still kept in step and refused;
+ * the store's cached generic plans stay index scans as the tables grow.
+ */
+class OneStatementCreateTest {
+    private final Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
+    private JdbcEnvironmentStore store;
+
+    @BeforeEach
+    void open() {
+        store = TestDatabase.openFresh("one");
+    }
+
+    @AfterEach
+    void drop() {
+        store.close();
+        TestDatabase.dropSchema(store.schema());
+    }
+
+    @Test
+    void aWriterCommittingTheSameLowestPortsAndSubnetFirstMakesTheCreateRunAgainAndTakeTheNextOnes()
+            throws Exception {
+        store.create(EnvironmentSpec.of("first", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        try (Connection other = rawConnection()) {
+            other.setAutoCommit(false);
+            // a legacy writer takes the lowest free ports and subnet and has not committed yet
+            execute(other, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "VALUES ('legacy', 'k3d', '10.0.1.0/24', 20001, 23001, 26001, 29001)");
+            CompletableFuture<Environment> racing = CompletableFuture.supplyAsync(() -> store.create(
+                    EnvironmentSpec.of("racing", "k3d").withSubnet(SubnetRequest.AUTO), allocator));
+            // the create read the same answers and now waits on the uncommitted held_ports row
+            Thread.sleep(500);
+            assertThat(racing).isNotDone();
+            other.commit();
+            Environment e = racing.get(30, TimeUnit.SECONDS);
+            assertThat(e.ports()).isEqualTo(new HostPorts(20002, 23002, 26002, 29002));
+            assertThat(e.subnet()).isEqualTo(Cidr.parse("10.0.2.0/24"));
+        }
+        assertStoreConsistent(3);
+    }
+
+    @Test
+    void aBusyWriteLockSendsTheCreateToWaitForItAndReadAfterIt() throws Exception {
+        try (Connection other = rawConnection()) {
+            other.setAutoCommit(false);
+            execute(other, "SELECT pg_advisory_xact_lock(" + LockKeys.writes(store.schema()) + ")");
+            execute(other, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "VALUES ('holder', 'k3d', '10.0.0.0/24', 20000, 23000, 26000, 29000)");
+            CompletableFuture<Environment> waiting = CompletableFuture.supplyAsync(() -> store.create(
+                    EnvironmentSpec.of("waiting", "k3d").withSubnet(SubnetRequest.AUTO), allocator));
+            Thread.sleep(500);
+            assertThat(waiting).isNotDone();
+            other.commit();
+            Environment e = waiting.get(30, TimeUnit.SECONDS);
+            assertThat(e.ports()).isEqualTo(new HostPorts(20001, 23001, 26001, 29001));
+            assertThat(e.subnet()).isEqualTo(Cidr.parse("10.0.1.0/24"));
+        }
+        assertStoreConsistent(2);
+    }
+
+    @Test
+    void explicitValuesAndExhaustedPoolsGiveTheAllocatorsAnswersAndErrors() {
+        Environment a = store.create(EnvironmentSpec.of("a", "k3d").withPorts(new HostPorts(20005, null, null, null))
+                .withSubnet(SubnetRequest.of(Cidr.parse("10.0.0.0/24"))), allocator);
+        assertThat(a.ports()).isEqualTo(new HostPorts(20005, 23000, 26000, 29000));
+        Environment b = store.create(EnvironmentSpec.of("b", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        assertThat(b.ports()).isEqualTo(new HostPorts(20000, 23001, 26001, 29001));
+        assertThat(b.subnet()).isEqualTo(Cidr.parse("10.0.1.0/24"));
+        assertThat(store.find("b")).contains(b);
+
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("c", "k3d")
+                .withPorts(new HostPorts(null, 23001, null, null)), allocator))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("https port 23001", "'b'");
+                });
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("c", "k3d")
+                .withSubnet(SubnetRequest.of(Cidr.parse("10.0.0.0/16"))), allocator))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("b", "k3d"), allocator))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("already exists");
+                });
+        // a one-port pool that is full: the allocator's POOL_EXHAUSTED, not a constraint error
+        Allocator tiny = new Allocator(new dev.envctl.core.alloc.AllocationPolicy(java.util.Map.of(
+                dev.envctl.core.PortRole.HTTP, new dev.envctl.core.alloc.PortRange(20000, 20000),
+                dev.envctl.core.PortRole.HTTPS, new dev.envctl.core.alloc.PortRange(40000, 40010),
+                dev.envctl.core.PortRole.PF, new dev.envctl.core.alloc.PortRange(41000, 41010),
+                dev.envctl.core.PortRole.API, new dev.envctl.core.alloc.PortRange(42000, 42010)),
+                Cidr.parse("10.0.0.0/8"), 24));
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("d", "k3d"), tiny))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.POOL_EXHAUSTED));
+        assertStoreConsistent(2);
+    }
+
+    @Test
+    void aRawInsertOfALegacyWriterIsKeptInStepAndRefusedOnAHeldPort() throws Exception {
+        Environment a = store.create(EnvironmentSpec.of("a", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        try (Connection raw = rawConnection()) {
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "VALUES ('legacy', 'k3d', '10.0.1.0/24', 20001, 23001, 26001, 29001)");
+            assertThat(count("SELECT count(*) FROM held_ports WHERE name = 'legacy'")).isEqualTo(4);
+            assertThat(count("SELECT count(*) FROM held_subnets WHERE name = 'legacy'")).isEqualTo(1);
+            assertThatThrownBy(() -> execute(raw, "INSERT INTO clusters (name, provider, http_port, https_port, "
+                    + "pf_port, api_port) VALUES ('dup', 'k3d', 20100, " + a.ports().https() + ", 26100, 29100)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("23505");
+                        assertThat(e.getMessage()).contains("held_ports_pkey");
+                    });
+            assertThatThrownBy(() -> execute(raw, "INSERT INTO clusters (name, provider, subnet) "
+                    + "VALUES ('dup', 'k3d', '10.0.0.128/25')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23P01"));
+        }
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        assertThat(next.ports()).isEqualTo(new HostPorts(20002, 23002, 26002, 29002));
+        assertThat(next.subnet()).isEqualTo(Cidr.parse("10.0.2.0/24"));
+        assertStoreConsistent(3);
+    }
+
+    @Test
+    void cachedPlansStayIndexScansWhenTheTablesGrowAfterThem() throws Exception {
+        List<Environment> created = new ArrayList<>();
+        store.create(EnvironmentSpec.of("tiny", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        try (Connection raw = rawConnection()) {
+            // statistics of one-page tables: what makes a planner choose sequential scans
+            execute(raw, "ANALYZE clusters");
+            execute(raw, "ANALYZE held_ports");
+            execute(raw, "ANALYZE held_subnets");
+        }
+        for (int i = 0; i < 12; i++) {
+            // plans of the store's statements, its triggers and the foreign key checks are cached while small
+            created.add(store.create(EnvironmentSpec.of("small-" + i, "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator));
+            store.insert(Environment.created(EnvironmentSpec.of("ins-" + i, "k3d"),
+                    new HostPorts(21000 + i, 24000 + i, 27000 + i, 30000 + i), null, created.get(i).createdAt()));
+        }
+        try (Connection raw = rawConnection()) {
+            // the tables grow by a legacy writer, with no ANALYZE after it
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "SELECT 'grown-' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + (g + 13) * 256, 24)), "
+                    + "20013 + g, 23013 + g, 26013 + g, 29013 + g FROM generate_series(0, 799) g");
+        }
+        long before = seqScans();
+
+        for (int i = 0; i < 12; i++) {
+            Environment e = store.create(EnvironmentSpec.of("large-" + i, "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator);
+            assertThat(e.ports().http()).isEqualTo(20813 + i);
+            store.insert(Environment.created(EnvironmentSpec.of("ins2-" + i, "k3d"),
+                    new HostPorts(21100 + i, 24100 + i, 27100 + i, 30100 + i), null, e.createdAt()));
+        }
+        assertThat(seqScans()).as("sequential scans of clusters, held_ports, held_subnets").isEqualTo(before);
+        assertStoreConsistent(1 + 24 + 800 + 24);
+    }
+
+    /** Sequential scans of the store's tables so far, once the store's sessions reported their counts. */
+    private long seqScans() throws Exception {
+        Thread.sleep(2_500);
+        return count("SELECT coalesce(sum(seq_scan), 0) FROM pg_stat_user_tables WHERE schemaname = '"
+                + store.schema() + "' AND relname IN ('clusters', 'held_ports', 'held_subnets')");
+    }
+
+    private void assertStoreConsistent(int environments) {
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        assertThat(all).hasSize(environments);
+        StoreInvariants.assertHold(all);
+        assertThat(count("SELECT count(*) FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
+                + "WHERE n.port = h.port + 1)")).isZero();
+        assertThat(count("SELECT count(*) FROM held_subnets h WHERE run_end = EXISTS (SELECT 1 FROM held_subnets n "
+                + "WHERE n.first_address = h.last_address + 1)")).isZero();
+        assertThat(count("SELECT count(*) FROM held_ports")).isEqualTo(count("SELECT count(http_port) "
+                + "+ count(https_port) + count(pf_port) + count(api_port) FROM clusters"));
+    }
+
+    private Connection rawConnection() throws SQLException {
+        Connection c = TestDatabase.dataSource().getConnection();
+        execute(c, "SET search_path TO " + store.schema());
+        return c;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = rawConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
