@@ -1,10 +1,11 @@
 #!/bin/sh
-# Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution and records the JVM
-# it fits in lib/envctl.jsa.java. A training run (dev.envctl.cli.internal.StartupTraining: version, --help, list
-# and get on a scratch CSV store, in one JVM) writes the list of classes it loads, and the method-handle forms
-# it links; a static dump (-Xshare:dump) maps them all, the JDK's own classes included, and pre-generates
-# those forms, which a dynamic archive (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path
-# is lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it.
+# Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution, and records in
+# lib/envctl.jsa.java the JVM it fits and the folder it was made in. A training run
+# (dev.envctl.cli.internal.StartupTraining: version, --help, list and get on a scratch CSV store, in one JVM)
+# writes the list of classes it loads, and the method-handle forms it links; a static dump (-Xshare:dump)
+# maps them all, the JDK's own classes included, and pre-generates those forms, which a dynamic archive
+# (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path is lib/envctl.jar, the start of
+# the launcher's, so the archive also serves runs with plugin jars after it.
 # Never fails the build: without an archive envctl only starts slower.
 # Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME
 java="$1"
@@ -20,7 +21,9 @@ if HOME="$home" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp 
     && "$java" $flags -Xshare:dump -XX:SharedClassListFile="$home/classes.list" \
       -XX:SharedArchiveFile="$lib/envctl.jsa" -cp "$lib/envctl.jar" >"$home/dump.log" 2>&1 \
     && [ -f "$lib/envctl.jsa" ]; then
-  echo "$java" > "$lib/envctl.jsa.java"
+  # the JVM it fits and the folder it was made in: a JVM rejects an archive whose jar moved, and then starts
+  # with no class data at all, slower than without the flag, so the launcher only passes it in place
+  printf '%s\n%s\n' "$java" "$lib" > "$lib/envctl.jsa.java"
 else
   echo "envctl: could not make the class-data archive (see $home/dump.log); envctl will start without it" >&2
   rm -f "$lib/envctl.jsa"

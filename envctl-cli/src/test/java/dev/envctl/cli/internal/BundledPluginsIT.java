@@ -75,6 +75,23 @@ class BundledPluginsIT {
         assertThat(stderr).contains("com.example.MissingStoreFactory");
     }
 
+    @Test
+    void aMovedDistributionStartsWithoutItsClassDataArchive() throws Exception {
+        Path dist = tmp.resolve("moved");
+        copy(DIST.resolve("bin"), dist.resolve("bin"));
+        copy(DIST.resolve("lib"), dist.resolve("lib"));
+        dist.resolve("bin/envctl").toFile().setExecutable(true);
+        // -Xshare:on makes a JVM refuse to start with an archive it cannot use (made for another folder)
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/envctl").toString(), "version");
+        pb.environment().put("ENVCTL_JAVA_OPTS", "-Xshare:on");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).startsWith("envctl ");
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (var files = Files.list(from)) {
