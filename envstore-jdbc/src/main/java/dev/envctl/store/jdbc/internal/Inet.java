@@ -15,7 +15,12 @@ public final class Inet {
 
     /** A bound text value cast to {@code cidr} (or SQL NULL), for writing the subnet column. */
     public static Field<String> cidr(String value) {
-        return DSL.field("cast({0} as cidr)", String.class, DSL.val(value, String.class));
+        return cidr(DSL.val(value, String.class));
+    }
+
+    /** A text value cast to {@code cidr}. */
+    public static Field<String> cidr(Field<String> value) {
+        return DSL.field("cast({0} as cidr)", String.class, value);
     }
 
     /** {@code subnet && cidr}: the blocks share an address; served by the gist exclusion index. */

@@ -14,16 +14,24 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Name;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
@@ -46,6 +54,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 public final class OneStatementWrite {
     private static final Name A = DSL.name("a");
     private static final String GOT = "got";
+    private static final String LOCK = "lock key";
+    private static final String EXPLICIT = "explicit ";
 
     private OneStatementWrite() {
     }
@@ -56,45 +66,22 @@ public final class OneStatementWrite {
      */
     public static Optional<Environment> create(DSLContext ctx, long lockKey, AllocationPolicy policy,
                                                EnvironmentSpec spec, Instant now) {
-        Map<Field<?>, Object> values = Rows.values(Environment.created(spec, spec.ports(), null, now));
-        List<Field<?>> asked = new ArrayList<>();
-        asked.add(tryLock(lockKey));
-        List<Condition> fits = new ArrayList<>();
-        Map<PortRole, Field<Integer>> ports = new EnumMap<>(PortRole.class);
+        Set<PortRole> auto = EnumSet.noneOf(PortRole.class);
         for (PortRole role : PortRole.values()) {
-            Integer explicit = spec.ports().get(role);
-            if (explicit != null) {
-                ports.put(role, DSL.val(explicit));
-                continue;
-            }
-            PortRange pool = policy.pool(role);
-            String alias = "p_" + role.key();
-            asked.add(IndexedHeld.lowestFreeFrom(pool.from()).as(alias));
-            Field<Integer> port = DSL.field(DSL.name(A.last(), alias), Integer.class);
-            fits.add(port.between(pool.from(), pool.to()));
-            ports.put(role, port);
-            values.put(column(role), port);
-        }
-        // the allocator never hands out one port twice (overlapping pools): leave that case to it
-        PortRole[] roles = PortRole.values();
-        for (int i = 0; i < roles.length; i++) {
-            for (int j = i + 1; j < roles.length; j++) {
-                if (spec.ports().get(roles[i]) == null || spec.ports().get(roles[j]) == null) {
-                    fits.add(ports.get(roles[i]).ne(ports.get(roles[j])));
-                }
+            if (spec.ports().get(role) == null) {
+                auto.add(role);
             }
         }
         SubnetRequest subnet = spec.subnet();
-        if (subnet.mode() == SubnetRequest.Mode.AUTO) {
-            asked.add(DSL.field(IndexedHeld.lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix()))
-                    .as("s"));
-            Field<Long> first = DSL.field(DSL.name(A.last(), "s"), Long.class);
-            fits.add(first.isNotNull());
-            values.put(CLUSTERS.SUBNET, Inet.block(first, policy.subnetPrefix()));
-        } else if (subnet.mode() == SubnetRequest.Mode.EXPLICIT) {
-            values.put(CLUSTERS.SUBNET, Inet.cidr(subnet.cidr().toString()));
+        CreateShape shape = new CreateShape(policy, Set.copyOf(auto), subnet.mode());
+        RenderedOnce statement = rendered(shape, () -> createStatement(shape));
+        Map<String, Object> values = slotValues(lockKey, Environment.created(spec, spec.ports(), null, now));
+        values.put(CLUSTERS.SUBNET.getName(), subnet.mode() == SubnetRequest.Mode.EXPLICIT
+                ? subnet.cidr().toString() : null);
+        for (PortRole role : PortRole.values()) {
+            values.put(EXPLICIT + role.key(), spec.ports().get(role));
         }
-        Optional<? extends Record> r = insert(ctx, asked, values, fits,
+        Optional<Record> r = fetch(ctx, statement, values,
                 CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET);
         return r.map(row -> {
             String block = row.get(CLUSTERS.SUBNET);
@@ -104,45 +91,147 @@ public final class OneStatementWrite {
         });
     }
 
+    /** What a create statement's SQL text depends on; everything else is a bind value of its slots. */
+    private record CreateShape(AllocationPolicy policy, Set<PortRole> auto, SubnetRequest.Mode subnet) {
+    }
+
+    private static RenderedOnce createStatement(CreateShape shape) {
+        AllocationPolicy policy = shape.policy();
+        RenderedOnce.Slots slots = new RenderedOnce.Slots();
+        Map<Field<?>, Field<?>> computed = new HashMap<>();
+        List<Field<?>> asked = new ArrayList<>();
+        asked.add(tryLock(slots));
+        List<Condition> fits = new ArrayList<>();
+        Map<PortRole, Field<Integer>> ports = new EnumMap<>(PortRole.class);
+        for (PortRole role : PortRole.values()) {
+            if (!shape.auto().contains(role)) {
+                ports.put(role, slots.slot(EXPLICIT + role.key(), SQLDataType.INTEGER));
+                continue;
+            }
+            PortRange pool = policy.pool(role);
+            String alias = "p_" + role.key();
+            asked.add(IndexedHeld.lowestFreeFrom(pool.from()).as(alias));
+            Field<Integer> port = DSL.field(DSL.name(A.last(), alias), Integer.class);
+            fits.add(port.between(pool.from(), pool.to()));
+            ports.put(role, port);
+            computed.put(column(role), port);
+        }
+        // the allocator never hands out one port twice (overlapping pools): leave that case to it
+        PortRole[] roles = PortRole.values();
+        for (int i = 0; i < roles.length; i++) {
+            for (int j = i + 1; j < roles.length; j++) {
+                if (shape.auto().contains(roles[i]) || shape.auto().contains(roles[j])) {
+                    fits.add(ports.get(roles[i]).ne(ports.get(roles[j])));
+                }
+            }
+        }
+        if (shape.subnet() == SubnetRequest.Mode.AUTO) {
+            asked.add(DSL.field(IndexedHeld.lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix()))
+                    .as("s"));
+            Field<Long> first = DSL.field(DSL.name(A.last(), "s"), Long.class);
+            fits.add(first.isNotNull());
+            computed.put(CLUSTERS.SUBNET, Inet.block(first, policy.subnetPrefix()));
+        }
+        return RenderedOnce.render(statement(asked, columnSlots(slots, computed), fits,
+                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET), slots);
+    }
+
     /**
      * Inserts a resolved record and returns the stored row, or returns empty when the caller must insert it
      * under the write lock instead (to report a conflict as the store always has, or because the lock was
      * busy).
      */
     public static Optional<ClustersRecord> insert(DSLContext ctx, long lockKey, Environment environment) {
-        return insert(ctx, List.of(tryLock(lockKey)), Rows.values(environment), List.of(), CLUSTERS.fields())
-                .map(r -> r.into(ClustersRecord.class));
+        RenderedOnce statement = rendered(INSERT_SHAPE, OneStatementWrite::insertStatement);
+        Map<String, Object> values = slotValues(lockKey, environment);
+        values.put(CLUSTERS.SUBNET.getName(), environment.subnet() == null ? null : environment.subnet().toString());
+        return fetch(ctx, statement, values, CLUSTERS.fields()).map(r -> r.into(ClustersRecord.class));
     }
 
-    private static Field<Boolean> tryLock(long lockKey) {
-        return DSL.function("pg_try_advisory_xact_lock", Boolean.class, DSL.val(lockKey)).as(GOT);
+    private static final Object INSERT_SHAPE = new Object();
+
+    private static RenderedOnce insertStatement() {
+        RenderedOnce.Slots slots = new RenderedOnce.Slots();
+        return RenderedOnce.render(statement(List.of(tryLock(slots)), columnSlots(slots, Map.of()), List.of(),
+                CLUSTERS.fields()), slots);
+    }
+
+    /** The rendered statement of {@code shape}, rendered on first use (a few shapes per process). */
+    private static RenderedOnce rendered(Object shape, Supplier<RenderedOnce> render) {
+        RenderedOnce r = RENDERED.get(shape);
+        if (r == null) {
+            r = render.get();
+            if (RENDERED.size() < MAX_SHAPES) {
+                RENDERED.putIfAbsent(shape, r);
+            }
+        }
+        return r;
+    }
+
+    private static final int MAX_SHAPES = 256;
+    private static final Map<Object, RenderedOnce> RENDERED = new ConcurrentHashMap<>();
+
+    /** The lock key and every column value of {@code e} (the subnet as text), by slot key. */
+    private static Map<String, Object> slotValues(long lockKey, Environment e) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(LOCK, lockKey);
+        Rows.values(e).forEach((column, v) -> values.put(column.getName(), v));
+        return values;
+    }
+
+    /**
+     * The value of every column of {@code clusters}: its expression in {@code computed}, else a slot cast to
+     * its type (the subnet's is text cast to cidr).
+     */
+    private static Map<Field<?>, Field<?>> columnSlots(RenderedOnce.Slots slots, Map<Field<?>, Field<?>> computed) {
+        Map<Field<?>, Field<?>> values = new LinkedHashMap<>();
+        for (Field<?> column : Rows.values(PROTOTYPE).keySet()) {
+            if (computed.containsKey(column)) {
+                values.put(column, computed.get(column));
+            } else if (column.equals(CLUSTERS.SUBNET)) {
+                values.put(column, Inet.cidr(slots.slot(column.getName(), SQLDataType.VARCHAR)));
+            } else {
+                // typed binds: in INSERT ... SELECT the server does not infer a parameter's type from its column
+                values.put(column, DSL.cast(slots.slot(column.getName(), column.getDataType()),
+                        column.getDataType()));
+            }
+        }
+        return values;
+    }
+
+    private static final Environment PROTOTYPE = Environment.created(EnvironmentSpec.of("prototype", "k3d"),
+            new HostPorts(null, null, null, null), null, Instant.EPOCH);
+
+    private static Field<Boolean> tryLock(RenderedOnce.Slots slots) {
+        return DSL.function("pg_try_advisory_xact_lock", Boolean.class, slots.slot(LOCK, SQLDataType.BIGINT)).as(GOT);
     }
 
     /**
      * {@code WITH a AS MATERIALIZED (SELECT <asked>) INSERT INTO clusters (...) SELECT <values> FROM a
-     * WHERE a.got AND <fits> RETURNING <returned>}; empty when nothing was inserted or a constraint refused
-     * the row (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
+     * WHERE a.got AND <fits> RETURNING <returned>}.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Optional<? extends Record> insert(DSLContext ctx, List<Field<?>> asked,
-                                                     Map<Field<?>, Object> values, List<Condition> fits,
-                                                     Field<?>... returned) {
+    private static Query statement(List<Field<?>> asked, Map<Field<?>, Field<?>> values, List<Condition> fits,
+                                   Field<?>... returned) {
         CommonTableExpression<Record> a = A.asMaterialized((org.jooq.ResultQuery<Record>) DSL.select(asked));
         List<Field<?>> columns = new ArrayList<>(values.keySet());
-        List<Field<?>> expressions = new ArrayList<>();
-        for (Field<?> column : columns) {
-            Object v = values.get(column);
-            // typed binds: in INSERT ... SELECT the server does not infer a parameter's type from its column
-            expressions.add(v instanceof Field<?> f ? f : DSL.cast(DSL.val(v, (Field) column), column.getDataType()));
-        }
+        List<Field<?>> expressions = new ArrayList<>(values.values());
         Field<Boolean> got = DSL.field(DSL.name(A.last(), GOT), Boolean.class);
+        return DSL.with(a)
+                .insertInto(CLUSTERS)
+                .columns(columns)
+                .select((org.jooq.Select) DSL.select(expressions).from(a).where(got).and(DSL.and(fits)))
+                .returning(returned);
+    }
+
+    /**
+     * Runs {@code statement}: the returned row, or empty when nothing was inserted or a constraint refused the
+     * row (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
+     */
+    private static Optional<Record> fetch(DSLContext ctx, RenderedOnce statement, Map<String, ?> values,
+                                          Field<?>... returned) {
         try {
-            return ctx.with(a)
-                    .insertInto(CLUSTERS)
-                    .columns(columns)
-                    .select((org.jooq.Select) DSL.select(expressions).from(a).where(got).and(DSL.and(fits)))
-                    .returning(returned)
-                    .fetchOptional();
+            return statement.query(ctx, values, returned).fetchOptional();
         } catch (DataAccessException e) {
             String state = Failures.sqlState(e);
             if (state != null && (state.startsWith("23") || state.startsWith("40"))) {

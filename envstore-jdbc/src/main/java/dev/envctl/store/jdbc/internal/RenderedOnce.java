@@ -1,0 +1,138 @@
+package dev.envctl.store.jdbc.internal;
+
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Param;
+import org.jooq.Query;
+import org.jooq.QueryPart;
+import org.jooq.Record;
+import org.jooq.ResultQuery;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A jOOQ query rendered once and then run many times with other bind values: rendering a create's
+ * fifty-parameter statement costs as much as the server's whole insert, and its SQL text depends only on
+ * the statement's shape (which roles and subnet are allocated, the pools), not on the values.
+ *
+ * <p>The query is built with {@link Slots#slot slots}: bind values holding a sentinel that no other value of
+ * the query can equal (values outside every port, address and lock key range the query holds). After
+ * rendering, each bind position is matched to its slot by its sentinel, so the positions are those of
+ * jOOQ's own rendering, whatever order it visits the parts in; the other positions keep the value the
+ * query was built with. Each run passes every position as a typed jOOQ bind value ({@code ?} in the SQL):
+ * no value is ever pasted into the SQL text. Immutable, thread-safe.
+ */
+final class RenderedOnce {
+    private static final DSLContext RENDER = DSL.using(SQLDialect.POSTGRES,
+            new Settings().withExecuteLogging(false));
+    private static final LocalDateTime SENTINEL_TIME = LocalDateTime.of(1, 1, 1, 0, 0);
+
+    private final String sql;
+    private final String[] slotAt;
+    private final DataType<?>[] typeAt;
+    private final Object[] constantAt;
+
+    /** Collects the slots of one query as it is built; not thread-safe. */
+    static final class Slots {
+        private final List<String> keys = new ArrayList<>();
+        private final List<DataType<?>> types = new ArrayList<>();
+        private final List<Object> sentinels = new ArrayList<>();
+
+        /** A bind value that {@link RenderedOnce#fetch} fills with {@code values.get(key)}. */
+        <T> Param<T> slot(String key, DataType<T> type) {
+            int k = keys.size();
+            Object sentinel = sentinel(type.getType(), k);
+            keys.add(key);
+            types.add(type);
+            sentinels.add(sentinel);
+            return DSL.val(type.getType().cast(sentinel), type);
+        }
+
+        private static Object sentinel(Class<?> type, int k) {
+            if (type == String.class) {
+                return "\u0000envctl-slot-" + k;
+            } else if (type == Integer.class) {
+                return Integer.MIN_VALUE + k;
+            } else if (type == Long.class) {
+                return Long.MIN_VALUE + k;
+            } else if (type == LocalDateTime.class) {
+                return SENTINEL_TIME.plusSeconds(k);
+            } else if (type == JSONB.class) {
+                return JSONB.valueOf("{\"\\u0000envctl-slot\": " + k + "}");
+            }
+            throw new IllegalArgumentException("no slot sentinel for " + type.getName());
+        }
+    }
+
+    private RenderedOnce(String sql, String[] slotAt, DataType<?>[] typeAt, Object[] constantAt) {
+        this.sql = sql;
+        this.slotAt = slotAt;
+        this.typeAt = typeAt;
+        this.constantAt = constantAt;
+    }
+
+    /**
+     * Renders {@code query}, built with {@code slots}.
+     *
+     * @throws IllegalStateException when a slot does not appear in the rendered query or a bind value matches
+     *                               two slots (a bug of the caller)
+     */
+    static RenderedOnce render(Query query, Slots slots) {
+        String sql = RENDER.render(query);
+        List<Object> binds = RENDER.extractBindValues(query);
+        int n = binds.size();
+        String[] slotAt = new String[n];
+        DataType<?>[] typeAt = new DataType<?>[n];
+        Object[] constantAt = new Object[n];
+        boolean[] used = new boolean[slots.keys.size()];
+        for (int i = 0; i < n; i++) {
+            Object b = binds.get(i);
+            for (int k = 0; k < slots.sentinels.size(); k++) {
+                if (slots.sentinels.get(k).equals(b)) {
+                    if (slotAt[i] != null) {
+                        throw new IllegalStateException("bind value " + i + " matches two slots");
+                    }
+                    slotAt[i] = slots.keys.get(k);
+                    typeAt[i] = slots.types.get(k);
+                    used[k] = true;
+                }
+            }
+            if (slotAt[i] == null) {
+                if (b == null) {
+                    throw new IllegalStateException("bind value " + i + " is a null constant");
+                }
+                constantAt[i] = b;
+            }
+        }
+        for (int k = 0; k < used.length; k++) {
+            if (!used[k]) {
+                throw new IllegalStateException("slot " + slots.keys.get(k) + " is not in the rendered query");
+            }
+        }
+        return new RenderedOnce(sql, slotAt, typeAt, constantAt);
+    }
+
+    /** The rendered SQL, with {@code ?} for every bind value. */
+    String sql() {
+        return sql;
+    }
+
+    /** The query on {@code ctx}, each slot bound to {@code values.get(its key)}, typed as {@code fields}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ResultQuery<Record> query(DSLContext ctx, Map<String, ?> values, Field<?>... fields) {
+        QueryPart[] bindings = new QueryPart[slotAt.length];
+        for (int i = 0; i < bindings.length; i++) {
+            bindings[i] = slotAt[i] == null ? DSL.val(constantAt[i])
+                    : DSL.val(values.get(slotAt[i]), (DataType) typeAt[i]);
+        }
+        return ctx.resultQuery(sql, (Object[]) bindings).coerce(fields);
+    }
+}
