@@ -48,10 +48,7 @@ class BundledPluginsIT {
 
     @Test
     void aPluginJarInLibIsStillRead() throws Exception {
-        Path dist = tmp.resolve("envctl");
-        copy(DIST.resolve("bin"), dist.resolve("bin"));
-        copy(DIST.resolve("lib"), dist.resolve("lib"));
-        dist.resolve("bin/envctl").toFile().setExecutable(true);
+        Path dist = copyOfDistribution(tmp.resolve("envctl"));
         try (OutputStream out = Files.newOutputStream(dist.resolve("lib/broken-plugin.jar"));
              JarOutputStream jar = new JarOutputStream(out)) {
             jar.putNextEntry(new JarEntry("META-INF/services/dev.envctl.core.spi.EnvironmentStoreFactory"));
@@ -77,10 +74,7 @@ class BundledPluginsIT {
 
     @Test
     void aMovedDistributionStartsWithoutItsClassDataArchive() throws Exception {
-        Path dist = tmp.resolve("moved");
-        copy(DIST.resolve("bin"), dist.resolve("bin"));
-        copy(DIST.resolve("lib"), dist.resolve("lib"));
-        dist.resolve("bin/envctl").toFile().setExecutable(true);
+        Path dist = copyOfDistribution(tmp.resolve("moved"));
         // -Xshare:on makes a JVM refuse to start with an archive it cannot use (made for another folder)
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/envctl").toString(), "version");
         pb.environment().put("ENVCTL_JAVA_OPTS", "-Xshare:on");
@@ -90,6 +84,14 @@ class BundledPluginsIT {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();
         assertThat(output).startsWith("envctl ");
+    }
+
+    /** The built distribution's bin/ and lib/ copied to {@code dist}. */
+    private static Path copyOfDistribution(Path dist) throws IOException {
+        copy(DIST.resolve("bin"), dist.resolve("bin"));
+        copy(DIST.resolve("lib"), dist.resolve("lib"));
+        assertThat(dist.resolve("bin/envctl").toFile().setExecutable(true)).isTrue();
+        return dist;
     }
 
     private static void copy(Path from, Path to) throws IOException {
