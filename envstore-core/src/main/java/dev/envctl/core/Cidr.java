@@ -74,7 +74,6 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         return value;
     }
 
-
     static long mask(int prefix) {
         return prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
     }

@@ -15,16 +15,14 @@ public record HostPorts(Integer http, Integer https, Integer pf, Integer api) {
     public static final HostPorts NONE = new HostPorts(null, null, null, null);
 
     public HostPorts {
-        // plain loops, no map and no message until one is needed: every row a store reads comes through here
+        // plain loops, no map: every row a store reads comes through here
         PortRole[] roles = PortRole.values();
         for (int i = 0; i < roles.length; i++) {
             Integer port = pick(roles[i], http, https, pf, api);
             if (port == null) {
                 continue;
             }
-            if (port < 1 || port > 65535) {
-                Validation.requirePort(roles[i].key() + " port", port);
-            }
+            Validation.requirePort(roles[i].key() + " port", port);
             for (int j = 0; j < i; j++) {
                 if (port.equals(pick(roles[j], http, https, pf, api))) {
                     throw EnvctlException.invalid("port " + port + " is given for both " + roles[j].key() + " and "

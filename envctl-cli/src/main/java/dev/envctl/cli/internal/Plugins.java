@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -112,8 +112,9 @@ final class Plugins {
         if (self == null || !self.getFileName().toString().endsWith(".jar") || classPath.isEmpty()) {
             return false;
         }
+        Path jar = self.toAbsolutePath().normalize();
         for (String entry : classPath.split(File.pathSeparator)) {
-            if (entry.isEmpty() || !Path.of(entry).toAbsolutePath().normalize().equals(self.toAbsolutePath().normalize())) {
+            if (entry.isEmpty() || !Path.of(entry).toAbsolutePath().normalize().equals(jar)) {
                 return false;
             }
         }

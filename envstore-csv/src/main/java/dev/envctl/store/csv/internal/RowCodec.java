@@ -176,7 +176,6 @@ public final class RowCodec {
         return Long.parseLong(field);
     }
 
-
     /** The fields of a line: split on commas and stripped, or parsed as RFC 4180 CSV when it holds a quote. */
     public static List<String> split(String line) {
         List<String> out = new ArrayList<>(20);
