@@ -1,9 +1,8 @@
 package dev.envctl.store.csv.internal;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.Month;
-import java.time.Year;
 
 /**
  * Reads the {@code created_at}/{@code updated_at} columns. What envctl writes ({@code Instant.toString()}:
@@ -35,8 +34,7 @@ final class UtcTimes {
         int hour = number(s, 11, 13);
         int minute = number(s, 14, 16);
         int second = number(s, 17, 19);
-        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year)) || hour < 0
-                || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 1970 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
         int nanos = 0;
@@ -55,7 +53,12 @@ final class UtcTimes {
         } else if (s.charAt(19) != 'Z') {
             return null;
         }
-        long days = LocalDate.of(year, month, day).toEpochDay();
+        long days;
+        try {
+            days = LocalDate.of(year, month, day).toEpochDay(); // checks the month and the day of the month
+        } catch (DateTimeException e) {
+            return null;
+        }
         return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
     }
 
