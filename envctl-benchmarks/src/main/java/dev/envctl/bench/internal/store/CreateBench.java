@@ -2,6 +2,7 @@ package dev.envctl.bench.internal.store;
 
 import dev.envctl.bench.internal.harness.Context;
 import dev.envctl.core.Invariants;
+import dev.envctl.bench.internal.harness.Parallel;
 import dev.envctl.bench.internal.harness.Stats;
 import dev.envctl.bench.internal.harness.WidePools;
 import dev.envctl.bench.internal.proc.WorkerProcess;
@@ -14,10 +15,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Timed creates with auto-allocation (four ports and a /24) on a store holding a given number of seed
@@ -67,27 +64,13 @@ public final class CreateBench {
 
     private double seconds(EnvironmentStore store, int threads, int each, String tag, SubnetRequest subnet)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        return Parallel.seconds(threads, (t, start) -> {
             String prefix = tag + "t" + t;
-            done.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < each; i++) {
-                    store.create(EnvironmentSpec.of(prefix + "-" + i, "k3d").withSubnet(subnet), allocator);
-                }
-                return null;
-            }));
-        }
-        start.await();
-        long t0 = System.nanoTime();
-        for (Future<?> f : done) {
-            f.get();
-        }
-        long t1 = System.nanoTime();
-        pool.shutdown();
-        return (t1 - t0) / 1e9;
+            start.await();
+            for (int i = 0; i < each; i++) {
+                store.create(EnvironmentSpec.of(prefix + "-" + i, "k3d").withSubnet(subnet), allocator);
+            }
+        });
     }
 
     /** Creates per second from {@code processes} worker JVMs, timed from "go" (JVM start-up excluded). */

@@ -1,5 +1,6 @@
 package dev.envctl.bench.internal.store;
 
+import dev.envctl.bench.internal.harness.Parallel;
 import dev.envctl.bench.internal.harness.Stats;
 
 import javax.sql.DataSource;
@@ -8,10 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The baseline of the PostgreSQL store's creates: a plain single-row INSERT of the same shape, into a copy of
@@ -49,38 +46,24 @@ public final class PlainInsert {
     }
 
     private double run(int existing, int threads, int each) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        return Parallel.seconds(threads, (t, start) -> {
             int first = existing + t * each;
-            done.add(pool.submit(() -> {
-                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
-                        + SCHEMA + ".clusters (name, provider, subnet, node_port, http_port, https_port, pf_port, "
-                        + "api_port, labels, options, desired_state, actual_state, version, created_at, updated_at) "
-                        + "VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, '{}'::jsonb, '{}'::jsonb, 'present', "
-                        + "'unknown', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')")) {
-                    start.await();
-                    for (int k = first; k < first + each; k++) {
-                        ps.setString(1, "plain-" + k);
-                        ps.setString(2, "10." + (k / 256) + "." + (k % 256) + ".0/24");
-                        ps.setInt(3, 10_000 + k);
-                        ps.setInt(4, 22_000 + k);
-                        ps.setInt(5, 34_000 + k);
-                        ps.setInt(6, 46_000 + k);
-                        ps.executeUpdate();
-                    }
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
+                    + SCHEMA + ".clusters (name, provider, subnet, node_port, http_port, https_port, pf_port, "
+                    + "api_port, labels, options, desired_state, actual_state, version, created_at, updated_at) "
+                    + "VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, '{}'::jsonb, '{}'::jsonb, 'present', "
+                    + "'unknown', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')")) {
+                start.await();
+                for (int k = first; k < first + each; k++) {
+                    ps.setString(1, "plain-" + k);
+                    ps.setString(2, "10." + (k / 256) + "." + (k % 256) + ".0/24");
+                    ps.setInt(3, 10_000 + k);
+                    ps.setInt(4, 22_000 + k);
+                    ps.setInt(5, 34_000 + k);
+                    ps.setInt(6, 46_000 + k);
+                    ps.executeUpdate();
                 }
-                return null;
-            }));
-        }
-        start.await();
-        long t0 = System.nanoTime();
-        for (Future<?> f : done) {
-            f.get();
-        }
-        long t1 = System.nanoTime();
-        pool.shutdown();
-        return (t1 - t0) / 1e9;
+            }
+        });
     }
 }
