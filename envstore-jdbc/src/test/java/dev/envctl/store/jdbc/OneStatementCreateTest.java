@@ -161,7 +161,7 @@ class OneStatementCreateTest {
             execute(raw, "ANALYZE held_subnets");
         }
         for (int i = 0; i < 12; i++) {
-            // plans of the store's statements, its triggers and the foreign key checks are cached while small
+            // plans of the store's statements and of its triggers' statements are cached while small
             created.add(store.create(EnvironmentSpec.of("small-" + i, "k3d").withSubnet(SubnetRequest.AUTO),
                     allocator));
             store.insert(Environment.created(EnvironmentSpec.of("ins-" + i, "k3d"),

@@ -65,7 +65,7 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
-            // every statement of the store (its own, those of its triggers and the foreign key checks) is an
+            // every statement of the store (its own and those of its triggers) is an
             // index probe: plan each once, generically, and never as a sequential scan, which a plan made
             // while the tables were small would otherwise keep as they grow. No JIT: a query that must still
             // scan (a catalog query) gets the disabled scan's huge cost estimate, which would otherwise make

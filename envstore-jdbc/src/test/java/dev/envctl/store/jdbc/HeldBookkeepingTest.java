@@ -1,0 +1,205 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.Cidr;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.PortRole;
+import dev.envctl.store.jdbc.internal.Migrations;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code held_ports} and {@code held_subnets} stay exactly what {@code clusters} implies, with exact run ends,
+ * whatever a writer without envctl does to {@code clusters} (the triggers of V3 do what the foreign keys'
+ * cascades did before), and a schema at V2 with rows upgrades to V3 without changing them.
+ */
+class HeldBookkeepingTest {
+    private static final AllocationPolicy POLICY = new AllocationPolicy(Map.of(
+            PortRole.HTTP, new PortRange(20000, 20999), PortRole.HTTPS, new PortRange(23000, 23999),
+            PortRole.PF, new PortRange(26000, 26999), PortRole.API, new PortRange(29000, 29999)),
+            Cidr.parse("10.0.0.0/8"), 24);
+    private final Allocator allocator = new Allocator(POLICY);
+    private String schema;
+
+    @BeforeEach
+    void schema() {
+        schema = TestDatabase.freshSchemaName("held");
+    }
+
+    @AfterEach
+    void drop() {
+        TestDatabase.dropSchema(schema);
+    }
+
+    @Test
+    void everyRawChangeToClustersKeepsTheHeldTablesExact() throws Exception {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "SELECT 'r' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + g * 256, 24)), 20000 + g, "
+                    + "23000 + g, 26000 + g, 29000 + g FROM generate_series(0, 9) g");
+            assertExact(10);
+            // ports move out of the middle of their runs, and into a new run
+            execute(raw, "UPDATE clusters SET http_port = 20500, pf_port = NULL WHERE name = 'r4'");
+            assertExact(10);
+            // a subnet moves, another one is dropped
+            execute(raw, "UPDATE clusters SET subnet = '10.0.200.0/24' WHERE name = 'r5'");
+            execute(raw, "UPDATE clusters SET subnet = NULL WHERE name = 'r6'");
+            assertExact(10);
+            // renames, alone and together with a port change; two ports swap within a row
+            execute(raw, "UPDATE clusters SET name = 'renamed' WHERE name = 'r7'");
+            execute(raw, "UPDATE clusters SET name = 'moved', https_port = 23500 WHERE name = 'r8'");
+            execute(raw, "UPDATE clusters SET http_port = https_port, https_port = http_port WHERE name = 'r9'");
+            assertExact(10);
+            assertThat(count(raw, "SELECT count(*) FROM held_ports WHERE name = 'renamed'")).isEqualTo(4);
+            assertThat(count(raw, "SELECT count(*) FROM held_subnets WHERE name = 'moved'")).isEqualTo(1);
+            // one row, then several
+            execute(raw, "DELETE FROM clusters WHERE name = 'r2'");
+            assertExact(9);
+            execute(raw, "DELETE FROM clusters WHERE name IN ('r0', 'r1', 'renamed')");
+            assertExact(6);
+
+            // the store allocates from what is left: the lowest free port of each pool and the lowest block
+            Environment next = store.create(EnvironmentSpec.of("next", "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator);
+            assertThat(next.ports()).isEqualTo(new HostPorts(20000, 23000, 26000, 29000));
+            assertThat(next.subnet()).isEqualTo(Cidr.parse("10.0.0.0/24"));
+            assertExact(7);
+
+            execute(raw, "TRUNCATE clusters");
+            assertExact(0);
+            assertThat(count(raw, "SELECT count(*) FROM held_ports")).isZero();
+            assertThat(count(raw, "SELECT count(*) FROM held_subnets")).isZero();
+            Environment first = store.create(EnvironmentSpec.of("first", "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator);
+            assertThat(first.ports()).isEqualTo(new HostPorts(20000, 23000, 26000, 29000));
+            assertExact(1);
+        }
+    }
+
+    @Test
+    void aSchemaAtVersion2WithRowsUpgradesWithItsHeldRowsUnchanged() throws Exception {
+        Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(TestDatabase.dataSource())
+                .locations(Migrations.LOCATION)
+                .table(Migrations.HISTORY_TABLE)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .target("2")
+                .load()
+                .migrate();
+        List<String> ports;
+        List<String> subnets;
+        try (Connection raw = raw()) {
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "SELECT 'v' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + g * 512, 24)), 20000 + g, "
+                    + "23000 + 2 * g, 26000 + g, NULL FROM generate_series(0, 19) g");
+            assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN "
+                    + "('held_ports'::regclass, 'held_subnets'::regclass)")).isEqualTo(2);
+            ports = rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports ORDER BY 1");
+            subnets = rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
+                    + "FROM held_subnets ORDER BY 1");
+        }
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
+            assertThat(store.admin().info().currentVersion()).isEqualTo("3");
+            assertThat(rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports "
+                    + "ORDER BY 1")).isEqualTo(ports).hasSize(60);
+            assertThat(rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
+                    + "FROM held_subnets ORDER BY 1")).isEqualTo(subnets).hasSize(20);
+            assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN "
+                    + "('held_ports'::regclass, 'held_subnets'::regclass)")).isZero();
+            assertExact(20);
+
+            // the run ends written under V2 still answer: the gaps between the https ports and the subnets
+            Environment e = store.create(EnvironmentSpec.of("after", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+            assertThat(e.ports()).isEqualTo(new HostPorts(20020, 23001, 26020, 29000));
+            assertThat(e.subnet()).isEqualTo(Cidr.parse("10.0.1.0/24"));
+            store.delete("v0");
+            Environment again = store.create(EnvironmentSpec.of("again", "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator);
+            assertThat(again.ports()).isEqualTo(new HostPorts(20000, 23000, 26000, 29001));
+            assertThat(again.subnet()).isEqualTo(Cidr.parse("10.0.0.0/24"));
+            assertExact(21);
+        }
+    }
+
+    private JdbcEnvironmentStore open(MigrateMode mode) {
+        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+    }
+
+    /**
+     * The held rows are exactly the ports and subnets of {@code environments} rows of clusters, under their
+     * names and roles, and each run_end says whether the next port or address is held.
+     */
+    private void assertExact(int environments) throws SQLException {
+        try (Connection c = raw()) {
+            assertThat(count(c, "SELECT count(*) FROM clusters")).isEqualTo(environments);
+            String implied = "SELECT v.port, c.name, v.role FROM clusters c CROSS JOIN LATERAL (VALUES "
+                    + "(c.http_port, 'http'), (c.https_port, 'https'), (c.pf_port, 'pf'), (c.api_port, 'api')) "
+                    + "AS v (port, role) WHERE v.port IS NOT NULL";
+            String held = "SELECT port, name, role FROM held_ports";
+            assertThat(rows(c, "(" + implied + " EXCEPT ALL " + held + ") UNION ALL (" + held + " EXCEPT ALL "
+                    + implied + ")")).as("held_ports against clusters").isEmpty();
+            String impliedSubnets = "SELECT subnet - '0.0.0.0'::inet, broadcast(subnet) - '0.0.0.0'::inet, name "
+                    + "FROM clusters WHERE subnet IS NOT NULL";
+            String heldSubnets = "SELECT first_address, last_address, name FROM held_subnets";
+            assertThat(rows(c, "(" + impliedSubnets + " EXCEPT ALL " + heldSubnets + ") UNION ALL (" + heldSubnets
+                    + " EXCEPT ALL " + impliedSubnets + ")")).as("held_subnets against clusters").isEmpty();
+            assertThat(rows(c, "SELECT port FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
+                    + "WHERE n.port = h.port + 1)")).as("wrong run ends of ports").isEmpty();
+            assertThat(rows(c, "SELECT first_address FROM held_subnets h WHERE run_end = EXISTS (SELECT 1 FROM "
+                    + "held_subnets n WHERE n.first_address = h.last_address + 1)")).as("wrong run ends of subnets")
+                    .isEmpty();
+        }
+    }
+
+    private Connection raw() throws SQLException {
+        Connection c = TestDatabase.dataSource().getConnection();
+        execute(c, "SET search_path TO " + schema);
+        return c;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.append(i > 1 ? " " : "").append(rs.getString(i));
+                }
+                out.add(row.toString());
+            }
+        }
+        return out;
+    }
+}
