@@ -81,8 +81,8 @@ public final class OneStatementWrite {
         for (PortRole role : PortRole.values()) {
             values.put(EXPLICIT + role.key(), spec.ports().get(role));
         }
-        Optional<Record> r = fetch(ctx, statement, values,
-                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET);
+        Optional<Record> r = fetch(() -> statement.fetchOptional(ctx, values,
+                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET));
         return r.map(row -> {
             String block = row.get(CLUSTERS.SUBNET);
             return Environment.created(spec, new HostPorts(row.get(CLUSTERS.HTTP_PORT), row.get(CLUSTERS.HTTPS_PORT),
@@ -145,7 +145,7 @@ public final class OneStatementWrite {
         RenderedOnce statement = rendered(INSERT_SHAPE, OneStatementWrite::insertStatement);
         Map<String, Object> values = slotValues(lockKey, environment);
         values.put(CLUSTERS.SUBNET.getName(), environment.subnet() == null ? null : environment.subnet().toString());
-        return fetch(ctx, statement, values, CLUSTERS.fields()).map(r -> r.into(ClustersRecord.class));
+        return fetch(() -> statement.fetchOptional(ctx, values, CLUSTERS));
     }
 
     private static final Object INSERT_SHAPE = new Object();
@@ -225,13 +225,12 @@ public final class OneStatementWrite {
     }
 
     /**
-     * Runs {@code statement}: the returned row, or empty when nothing was inserted or a constraint refused the
-     * row (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
+     * Runs a statement: the returned row, or empty when nothing was inserted or a constraint refused the row
+     * (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
      */
-    private static Optional<Record> fetch(DSLContext ctx, RenderedOnce statement, Map<String, ?> values,
-                                          Field<?>... returned) {
+    private static <R> Optional<R> fetch(Supplier<Optional<R>> statement) {
         try {
-            return statement.query(ctx, values, returned).fetchOptional();
+            return statement.get();
         } catch (DataAccessException e) {
             String state = Failures.sqlState(e);
             if (state != null && (state.startsWith("23") || state.startsWith("40"))) {

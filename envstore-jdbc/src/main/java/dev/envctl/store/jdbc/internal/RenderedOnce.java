@@ -6,17 +6,25 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Param;
 import org.jooq.Query;
-import org.jooq.QueryPart;
 import org.jooq.Record;
-import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
+import org.jooq.Table;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.DataException;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.exception.TooManyRowsException;
 import org.jooq.impl.DSL;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A jOOQ query rendered once and then run many times with other bind values: rendering a create's
@@ -37,7 +45,7 @@ final class RenderedOnce {
 
     private final String sql;
     private final String[] slotAt;
-    private final DataType<?>[] typeAt;
+    private final JdbcType[] typeAt;
     private final Object[] constantAt;
 
     /** Collects the slots of one query as it is built; not thread-safe. */
@@ -46,7 +54,7 @@ final class RenderedOnce {
         private final List<DataType<?>> types = new ArrayList<>();
         private final List<Object> sentinels = new ArrayList<>();
 
-        /** A bind value that {@link RenderedOnce#fetch} fills with {@code values.get(key)}. */
+        /** A bind value that {@link RenderedOnce#fetchOptional} fills with {@code values.get(key)}. */
         <T> Param<T> slot(String key, DataType<T> type) {
             int k = keys.size();
             Object sentinel = sentinel(type.getType(), k);
@@ -72,7 +80,7 @@ final class RenderedOnce {
         }
     }
 
-    private RenderedOnce(String sql, String[] slotAt, DataType<?>[] typeAt, Object[] constantAt) {
+    private RenderedOnce(String sql, String[] slotAt, JdbcType[] typeAt, Object[] constantAt) {
         this.sql = sql;
         this.slotAt = slotAt;
         this.typeAt = typeAt;
@@ -90,7 +98,7 @@ final class RenderedOnce {
         List<Object> binds = RENDER.extractBindValues(query);
         int n = binds.size();
         String[] slotAt = new String[n];
-        DataType<?>[] typeAt = new DataType<?>[n];
+        JdbcType[] typeAt = new JdbcType[n];
         Object[] constantAt = new Object[n];
         boolean[] used = new boolean[slots.keys.size()];
         for (int i = 0; i < n; i++) {
@@ -101,7 +109,7 @@ final class RenderedOnce {
                         throw new IllegalStateException("bind value " + i + " matches two slots");
                     }
                     slotAt[i] = slots.keys.get(k);
-                    typeAt[i] = slots.types.get(k);
+                    typeAt[i] = JdbcType.of(slots.types.get(k).getType());
                     used[k] = true;
                 }
             }
@@ -110,6 +118,7 @@ final class RenderedOnce {
                     throw new IllegalStateException("bind value " + i + " is a null constant");
                 }
                 constantAt[i] = b;
+                typeAt[i] = JdbcType.of(b.getClass());
             }
         }
         for (int k = 0; k < used.length; k++) {
@@ -125,14 +134,61 @@ final class RenderedOnce {
         return sql;
     }
 
-    /** The query on {@code ctx}, each slot bound to {@code values.get(its key)}, typed as {@code fields}. */
+    /**
+     * Runs the statement on {@code ctx}'s connection, each slot bound to {@code values.get(its key)}: its one
+     * row, typed as {@code fields} (the columns it returns, in order), or empty when it returns none. A
+     * failure is the {@link DataAccessException} jOOQ's own execution throws.
+     *
+     * @throws TooManyRowsException when the statement returns more than one row
+     */
+    Optional<Record> fetchOptional(DSLContext ctx, Map<String, ?> values, Field<?>... fields) {
+        return fetchOptional(ctx, values, fields, () -> ctx.newRecord(fields));
+    }
+
+    /** As {@link #fetchOptional(DSLContext, Map, Field[])}, the row a record of {@code table} (all its fields). */
+    <R extends Record> Optional<R> fetchOptional(DSLContext ctx, Map<String, ?> values, Table<R> table) {
+        return fetchOptional(ctx, values, table.fields(), () -> ctx.newRecord(table));
+    }
+
+    private <R extends Record> Optional<R> fetchOptional(DSLContext ctx, Map<String, ?> values, Field<?>[] fields,
+                                                         Supplier<R> newRecord) {
+        return ctx.connectionResult(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < slotAt.length; i++) {
+                    typeAt[i].set(s, i + 1, slotAt[i] == null ? constantAt[i] : values.get(slotAt[i]));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    R row = read(r, fields, newRecord.get());
+                    if (r.next()) {
+                        throw new TooManyRowsException("Cursor returned more than one result");
+                    }
+                    return Optional.of(row);
+                }
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        });
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ResultQuery<Record> query(DSLContext ctx, Map<String, ?> values, Field<?>... fields) {
-        QueryPart[] bindings = new QueryPart[slotAt.length];
-        for (int i = 0; i < bindings.length; i++) {
-            bindings[i] = slotAt[i] == null ? DSL.val(constantAt[i])
-                    : DSL.val(values.get(slotAt[i]), (DataType) typeAt[i]);
+    private static <R extends Record> R read(ResultSet r, Field<?>[] fields, R row) throws SQLException {
+        for (int i = 0; i < fields.length; i++) {
+            row.set((Field) fields[i], JdbcType.of(fields[i].getType()).get(r, i + 1));
         }
-        return ctx.resultQuery(sql, (Object[]) bindings).coerce(fields);
+        row.changed(false);
+        return row;
+    }
+
+    /** What jOOQ's execution throws for {@code e} ({@code Tools.translate}, not public API). */
+    private DataAccessException translate(SQLException e) {
+        String message = "SQL [" + sql + "]; " + e.getMessage();
+        return switch (DataAccessException.sqlStateClass(e)) {
+            case C22_DATA_EXCEPTION -> new DataException(message, e);
+            case C23_INTEGRITY_CONSTRAINT_VIOLATION -> new IntegrityConstraintViolationException(message, e);
+            default -> new DataAccessException(message, e);
+        };
     }
 }
