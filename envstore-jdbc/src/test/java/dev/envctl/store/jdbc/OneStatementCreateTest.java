@@ -7,8 +7,11 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.testing.StoreInvariants;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -124,6 +128,27 @@ class OneStatementCreateTest {
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
                         .isEqualTo(ErrorCode.POOL_EXHAUSTED));
         assertStoreConsistent(2);
+    }
+
+    @Test
+    void createsThatAlternatePoliciesAndShapesEachTakeTheirOwnPools() {
+        AllocationPolicy other = new AllocationPolicy(Map.of(PortRole.HTTP, new PortRange(40000, 40099),
+                PortRole.HTTPS, new PortRange(40100, 40199), PortRole.PF, new PortRange(40200, 40299),
+                PortRole.API, new PortRange(40300, 40399)), Cidr.parse("172.16.0.0/12"), 26);
+        Allocator[] allocators = {allocator, new Allocator(other), new Allocator(ConcurrencyTest.widePolicy())};
+        for (int i = 0; i < 6; i++) {
+            Allocator a = allocators[i % 3];
+            EnvironmentSpec spec = EnvironmentSpec.of("e" + i, "k3d").withSubnet(SubnetRequest.AUTO);
+            Environment e = store.create(i < 3 ? spec : spec.withPorts(new HostPorts(null, null, 41000 + i, null)), a);
+            for (PortRole role : PortRole.values()) {
+                Integer port = e.ports().get(role);
+                assertThat(i >= 3 && role == PortRole.PF ? port == 41000 + i : a.policy().pool(role).contains(port))
+                        .as("%s port of e%d", role.key(), i).isTrue();
+            }
+            assertThat(e.subnet().prefix()).isEqualTo(a.policy().subnetPrefix());
+            assertThat(a.policy().subnetPool().contains(e.subnet())).isTrue();
+        }
+        assertStoreConsistent(6);
     }
 
     @Test

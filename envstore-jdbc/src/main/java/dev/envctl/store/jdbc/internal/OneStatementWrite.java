@@ -66,23 +66,16 @@ public final class OneStatementWrite {
      */
     public static Optional<Environment> create(DSLContext ctx, long lockKey, AllocationPolicy policy,
                                                EnvironmentSpec spec, Instant now) {
-        Set<PortRole> auto = EnumSet.noneOf(PortRole.class);
-        for (PortRole role : PortRole.values()) {
-            if (spec.ports().get(role) == null) {
-                auto.add(role);
-            }
-        }
         SubnetRequest subnet = spec.subnet();
-        CreateShape shape = new CreateShape(policy, Set.copyOf(auto), subnet.mode());
-        RenderedOnce statement = rendered(shape, () -> createStatement(shape));
+        RenderedOnce statement = createStatement(policy, spec.ports(), subnet.mode());
         Map<String, Object> values = slotValues(lockKey, Environment.created(spec, spec.ports(), null, now));
         values.put(CLUSTERS.SUBNET.getName(), subnet.mode() == SubnetRequest.Mode.EXPLICIT
                 ? subnet.cidr().toString() : null);
         for (PortRole role : PortRole.values()) {
             values.put(EXPLICIT + role.key(), spec.ports().get(role));
         }
-        Optional<Record> r = fetch(ctx, statement, values,
-                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET);
+        Optional<Record> r = fetch(() -> statement.fetchOptional(ctx, values,
+                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET));
         return r.map(row -> {
             String block = row.get(CLUSTERS.SUBNET);
             return Environment.created(spec, new HostPorts(row.get(CLUSTERS.HTTP_PORT), row.get(CLUSTERS.HTTPS_PORT),
@@ -94,6 +87,48 @@ public final class OneStatementWrite {
     /** What a create statement's SQL text depends on; everything else is a bind value of its slots. */
     private record CreateShape(AllocationPolicy policy, Set<PortRole> auto, SubnetRequest.Mode subnet) {
     }
+
+    /**
+     * The create statement of a shape. Looking a {@link CreateShape} up hashes the policy's pools, which showed
+     * in profiles of creates: so the statements of the last policy object are also kept by a small key (subnet
+     * mode and the bit set of automatic roles), and shapes are looked up only when the policy object changes.
+     */
+    private static RenderedOnce createStatement(AllocationPolicy policy, HostPorts explicit,
+                                                SubnetRequest.Mode subnet) {
+        int key = subnet.ordinal() << ROLES.length;
+        for (PortRole role : ROLES) {
+            if (explicit.get(role) == null) {
+                key |= 1 << role.ordinal();
+            }
+        }
+        PolicyStatements last = lastPolicy;
+        if (last.policy() != policy) {
+            last = new PolicyStatements(policy, new RenderedOnce[SubnetRequest.Mode.values().length << ROLES.length]);
+            lastPolicy = last;
+        }
+        RenderedOnce statement = last.byKey()[key];
+        if (statement == null) {
+            Set<PortRole> auto = EnumSet.noneOf(PortRole.class);
+            for (PortRole role : ROLES) {
+                if (explicit.get(role) == null) {
+                    auto.add(role);
+                }
+            }
+            CreateShape shape = new CreateShape(policy, Set.copyOf(auto), subnet);
+            statement = rendered(shape, () -> createStatement(shape));
+            // a thread that does not see this write looks the shape up again: harmless, RenderedOnce is immutable
+            last.byKey()[key] = statement;
+        }
+        return statement;
+    }
+
+    private static final PortRole[] ROLES = PortRole.values();
+
+    /** The create statements of one policy object, by key. */
+    private record PolicyStatements(AllocationPolicy policy, RenderedOnce[] byKey) {
+    }
+
+    private static volatile PolicyStatements lastPolicy = new PolicyStatements(null, new RenderedOnce[0]);
 
     private static RenderedOnce createStatement(CreateShape shape) {
         AllocationPolicy policy = shape.policy();
@@ -144,8 +179,7 @@ public final class OneStatementWrite {
     public static Optional<ClustersRecord> insert(DSLContext ctx, long lockKey, Environment environment) {
         RenderedOnce statement = rendered(INSERT_SHAPE, OneStatementWrite::insertStatement);
         Map<String, Object> values = slotValues(lockKey, environment);
-        values.put(CLUSTERS.SUBNET.getName(), environment.subnet() == null ? null : environment.subnet().toString());
-        return fetch(ctx, statement, values, CLUSTERS.fields()).map(r -> r.into(ClustersRecord.class));
+        return fetch(() -> statement.fetchOptional(ctx, values, CLUSTERS));
     }
 
     private static final Object INSERT_SHAPE = new Object();
@@ -175,7 +209,7 @@ public final class OneStatementWrite {
     private static Map<String, Object> slotValues(long lockKey, Environment e) {
         Map<String, Object> values = new HashMap<>();
         values.put(LOCK, lockKey);
-        Rows.values(e).forEach((column, v) -> values.put(column.getName(), v));
+        Rows.columns(e, (column, v) -> values.put(column.getName(), v));
         return values;
     }
 
@@ -225,13 +259,12 @@ public final class OneStatementWrite {
     }
 
     /**
-     * Runs {@code statement}: the returned row, or empty when nothing was inserted or a constraint refused the
-     * row (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
+     * Runs a statement: the returned row, or empty when nothing was inserted or a constraint refused the row
+     * (SQLSTATE class 23) or the statement lost a deadlock or serialization check (class 40).
      */
-    private static Optional<Record> fetch(DSLContext ctx, RenderedOnce statement, Map<String, ?> values,
-                                          Field<?>... returned) {
+    private static <R> Optional<R> fetch(Supplier<Optional<R>> statement) {
         try {
-            return statement.query(ctx, values, returned).fetchOptional();
+            return statement.get();
         } catch (DataAccessException e) {
             String state = Failures.sqlState(e);
             if (state != null && (state.startsWith("23") || state.startsWith("40"))) {

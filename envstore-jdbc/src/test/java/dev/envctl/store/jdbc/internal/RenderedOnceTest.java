@@ -6,13 +6,20 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +63,7 @@ class RenderedOnceTest {
                 v.put("l", 1L << 40 + run);
                 v.put("t", LocalDateTime.of(2026, 11, 26, 8, run));
                 v.put("j", JSONB.valueOf("{\"k\": " + run + "}"));
-                Record r = statement.query(ctx, v, I, C, S, L, T, J).fetchOne();
+                Record r = statement.fetchOptional(ctx, v, I, C, S, L, T, J).orElseThrow();
                 assertThat(r.get(I)).isEqualTo(run);
                 assertThat(r.get(C)).isEqualTo(18080 + run);
                 assertThat(r.get(S)).isEqualTo("x'); DROP TABLE t; --" + run);
@@ -66,11 +73,71 @@ class RenderedOnceTest {
             }
             Map<String, Object> nulls = new HashMap<>();
             nulls.put("i", 7);
-            Record r = statement.query(ctx, nulls, I, C, S, L, T, J).fetchOne();
+            Record r = statement.fetchOptional(ctx, nulls, I, C, S, L, T, J).orElseThrow();
             assertThat(r.get(S)).isNull();
             assertThat(r.get(L)).isNull();
             assertThat(r.get(T)).isNull();
             assertThat(r.get(J)).isNull();
+        }
+    }
+
+    @Test
+    void nullsAndValuesAtTheSamePositionsRunTheOnePreparedStatement() throws Exception {
+        RenderedOnce statement = statement();
+        try (Connection c = TestDatabase.dataSource().getConnection()) {
+            // as the store's pool does: prepared on the server from the first run
+            c.unwrap(PGConnection.class).setPrepareThreshold(1);
+            DSLContext ctx = DSL.using(c, SQLDialect.POSTGRES);
+            Map<String, Object> nulls = new HashMap<>();
+            nulls.put("i", 1);
+            statement.fetchOptional(ctx, nulls, I, C, S, L, T, J).orElseThrow();
+            List<String> first = prepared(c, statement);
+            Map<String, Object> values = Map.of("i", 2, "s", "s", "l", 3L, "t", LocalDateTime.of(2026, 1, 2, 3, 4),
+                    "j", JSONB.valueOf("{}"));
+            statement.fetchOptional(ctx, values, I, C, S, L, T, J).orElseThrow();
+            statement.fetchOptional(ctx, nulls, I, C, S, L, T, J).orElseThrow();
+            // the types jOOQ sends for these Java types; the timestamp goes untyped and takes its cast's type
+            assertThat(first).singleElement().asString().endsWith(" {integer,integer,integer,\"character varying\",bigint,"
+                    + "\"timestamp without time zone\",\"character varying\"}");
+            assertThat(prepared(c, statement)).isEqualTo(first);
+        }
+    }
+
+    /** The name and parameter types of each server-side prepared statement of {@code c} with the SQL of {@code s}. */
+    private static List<String> prepared(Connection c, RenderedOnce s) throws Exception {
+        StringBuilder sql = new StringBuilder();
+        int n = 0;
+        for (char ch : s.sql().toCharArray()) {
+            sql.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
+        }
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("select name, parameter_types::text from pg_prepared_statements"
+                + " where statement = ?")) {
+            p.setString(1, sql.toString());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    types.add(r.getString(1) + " " + r.getString(2));
+                }
+            }
+        }
+        return types;
+    }
+
+    @Test
+    void aConstraintViolationIsJooqsDataAccessExceptionWithItsSqlState() throws Exception {
+        try (Connection c = TestDatabase.dataSource().getConnection()) {
+            DSLContext ctx = DSL.using(c, SQLDialect.POSTGRES);
+            Table<Record> t = DSL.table(DSL.name("rendered_once_unique"));
+            ctx.execute("create temporary table rendered_once_unique (i int primary key)");
+            RenderedOnce.Slots slots = new RenderedOnce.Slots();
+            RenderedOnce insert = RenderedOnce.render(DSL.insertInto(t).columns(I)
+                    .values(slots.slot("i", SQLDataType.INTEGER)).returning(I), slots);
+            Map<String, Object> one = Map.of("i", 1);
+            assertThat(insert.fetchOptional(ctx, one, I).orElseThrow().get(I)).isEqualTo(1);
+            assertThatThrownBy(() -> insert.fetchOptional(ctx, one, I))
+                    .isInstanceOf(IntegrityConstraintViolationException.class)
+                    .satisfies(e -> assertThat(Failures.sqlState(e)).isEqualTo("23505"))
+                    .hasMessageStartingWith("SQL [" + insert.sql() + "]; ");
         }
     }
 
