@@ -83,11 +83,13 @@ BEGIN
                (SELECT count(*) FROM "${flyway:defaultSchema}".held_subnets h
                 WHERE h.first_address = s.last_address + 1) = 0
         FROM s)
+    -- (max() over one table is a backward probe of the primary key; over a join with s it would read every
+    -- held subnet below the new one)
     UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = false
-    WHERE run_end
-      AND first_address = (SELECT max(h.first_address) FROM "${flyway:defaultSchema}".held_subnets h, s
-                           WHERE h.first_address < s.first_address)
-      AND last_address = (SELECT s.first_address - 1 FROM s);
+    WHERE v_subnet AND run_end
+      AND first_address = (SELECT max(h.first_address) FROM "${flyway:defaultSchema}".held_subnets h
+                           WHERE h.first_address < NEW.subnet - '0.0.0.0'::inet)
+      AND last_address = NEW.subnet - '0.0.0.0'::inet - 1;
     RETURN NULL;
 END $$;
 
