@@ -28,12 +28,6 @@ public final class Inet {
         return DSL.condition("{0} && cast({1} as cidr)", subnet, DSL.val(cidr, String.class));
     }
 
-    /** {@code subnet && (the block of prefix starting at address)}. */
-    public static Condition overlapsBlock(Field<String> subnet, Field<Long> address, int prefix) {
-        return DSL.condition("{0} && set_masklen(cast('0.0.0.0' as inet) + {1}, {2})", subnet, address,
-                DSL.val(prefix));
-    }
-
     /** The {@code cidr} block of {@code prefix} starting at the address numbered {@code first}. */
     public static Field<String> block(Field<Long> first, int prefix) {
         return DSL.field("cast(set_masklen(cast('0.0.0.0' as inet) + {0}, {1}) as cidr)", String.class, first,

@@ -32,7 +32,9 @@ class LowestFreeSubnetAfterBurstTest {
             // 3,000 adjacent subnets in one burst: 2,999 run ends cleared, none vacuumed
             s.execute("INSERT INTO clusters (name, provider, subnet) SELECT 'b' || g, 'k3d', "
                     + "network(set_masklen('10.0.0.0'::inet + g * 256, 24)) FROM generate_series(0, 2999) g");
-            s.execute("SET enable_seqscan = off");
+            for (var setting : ConnectionPool.SESSION_SETTINGS.entrySet()) {
+                s.execute("SET " + setting.getKey() + " = " + setting.getValue());
+            }
             String sql = "EXPLAIN (ANALYZE, BUFFERS) " + DSL.using(SQLDialect.POSTGRES)
                     .renderInlined(IndexedHeld.lowestFreeSubnetSelect(Cidr.parse("10.0.0.0/8"), 24));
             String first = plan(s, sql);
