@@ -52,30 +52,35 @@ public final class JdbcSuite implements Suite {
             // cost 0.57 s at 10,000), each connection's first create (10-30 ms) made most of the figure
             String at = String.format(java.util.Locale.ROOT, "%,d existing", existing);
             context.progress("jdbc: %s", at);
-            double plain1 = plain.rate(existing, 1, single, rounds);
+            // each figure and its baseline take their rounds in turn, so that a slow spell of the machine
+            // (the plain INSERT alone varied 1.5x between runs) weighs on both alike
+            double[] one = interleaved(rounds,
+                    () -> plain.rate(existing, 1, single, 1),
+                    () -> bench.threads(target, existing, 1, single, 1),
+                    () -> bench.threads(target, existing, 1, single, 1, SubnetRequest.NONE),
+                    () -> insertRate(target, existing, single, 1));
             Figure p1 = results.add(Figure.plain("jdbc.plain.1t.at" + existing, GROUP,
-                    "plain single-row INSERT, 1 thread, " + at, plain1, "inserts/s"));
-            double create1 = bench.threads(target, existing, 1, single, rounds);
+                    "plain single-row INSERT, 1 thread, " + at, one[0], "inserts/s"));
             results.add(Figure.against("jdbc.create.1t.at" + existing, GROUP,
-                    "envctl create (auto ports + /24), 1 thread, " + at + " (vs plain)", create1, "creates/s", p1)
+                    "envctl create (auto ports + /24), 1 thread, " + at + " (vs plain)", one[1], "creates/s", p1)
                     .withTarget(Target.atLeast(1.0 / 3)));
-            double ports1 = bench.threads(target, existing, 1, single, rounds, SubnetRequest.NONE);
             results.add(Figure.against("jdbc.createPorts.1t.at" + existing, GROUP,
-                    "envctl create (auto ports, no subnet), 1 thread, " + at + " (vs plain)", ports1, "creates/s", p1)
-                    .withTarget(Target.atLeast(1.0 / 3)));
+                    "envctl create (auto ports, no subnet), 1 thread, " + at + " (vs plain)", one[2], "creates/s",
+                    p1).withTarget(Target.atLeast(1.0 / 3)));
             results.add(Figure.against("jdbc.insert.1t.at" + existing, GROUP,
                     "envctl insert of a resolved record (no allocation), 1 thread, " + at + " (vs plain)",
-                    insertRate(target, existing, single, rounds), "creates/s", p1));
-            double plain8 = plain.rate(existing, 8, multi, rounds);
+                    one[3], "creates/s", p1));
+            double[] eight = interleaved(rounds,
+                    () -> plain.rate(existing, 8, multi, 1),
+                    () -> bench.threads(target, existing, 8, multi, 1),
+                    () -> bench.threads(target, existing, 8, multi, 1, SubnetRequest.NONE));
             Figure p8 = results.add(Figure.plain("jdbc.plain.8t.at" + existing, GROUP,
-                    "plain single-row INSERT, 8 threads, " + at, plain8, "inserts/s"));
-            double create8 = bench.threads(target, existing, 8, multi, rounds);
+                    "plain single-row INSERT, 8 threads, " + at, eight[0], "inserts/s"));
             results.add(Figure.against("jdbc.create.8t.at" + existing, GROUP,
-                    "envctl create (auto ports + /24), 8 threads, " + at + " (vs plain 8 threads)", create8,
+                    "envctl create (auto ports + /24), 8 threads, " + at + " (vs plain 8 threads)", eight[1],
                     "creates/s", p8));
-            double ports8 = bench.threads(target, existing, 8, multi, rounds, SubnetRequest.NONE);
             results.add(Figure.against("jdbc.createPorts.8t.at" + existing, GROUP,
-                    "envctl create (auto ports, no subnet), 8 threads, " + at + " (vs plain 8 threads)", ports8,
+                    "envctl create (auto ports, no subnet), 8 threads, " + at + " (vs plain 8 threads)", eight[2],
                     "creates/s", p8));
         }
         growth(results, "jdbc.create.1t", "auto ports + /24, 1 thread");
@@ -88,6 +93,29 @@ public final class JdbcSuite implements Suite {
                 "envctl create, 4 processes, 100 existing (vs 1 thread)", procs, "creates/s", procBase));
 
         replacedComparison(context, target, bench);
+    }
+
+    /** One round of a measure: a rate. */
+    private interface Round {
+        double rate() throws Exception;
+    }
+
+    /** The median rate of each measure over {@code rounds} passes, each pass one round of every measure in turn. */
+    private static double[] interleaved(int rounds, Round... measures) throws Exception {
+        List<List<Double>> rates = new ArrayList<>();
+        for (Round ignored : measures) {
+            rates.add(new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < measures.length; m++) {
+                rates.get(m).add(measures[m].rate());
+            }
+        }
+        double[] medians = new double[measures.length];
+        for (int m = 0; m < measures.length; m++) {
+            medians[m] = Stats.median(rates.get(m));
+        }
+        return medians;
     }
 
     /** Time per create at 10,000 over time per create at 100 (the inverse ratio of the rates). */
