@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * A few reusable connections over a {@link DataSource}, so that a create costs its statements and not a new
  * server process. Connections idle for more than a second are validated before reuse, so a restarted server
  * costs no failed operation; a connection that failed is closed with every idle one. Each new connection has
- * its search path set to the store's schema, generic plans ({@code plan_cache_mode}), no sequential
- * or bitmap scans ({@code enable_seqscan}, {@code enable_bitmapscan}) and no JIT, and prepares each statement on the server from its first use.
- * Thread-safe.
+ * its search path set to the store's schema, generic plans ({@code plan_cache_mode}), no sequential or
+ * bitmap scans ({@code enable_seqscan}, {@code enable_bitmapscan}) and no JIT, and prepares each statement on
+ * the server from its first use. Thread-safe.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -68,13 +68,13 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
-            // every statement of the store (its own and those of its triggers) is an
-            // index probe: plan each once, generically, and never as a sequential scan, which a plan made
-            // while the tables were small would otherwise keep as they grow. No JIT: a query that must still
-            // scan (a catalog query) gets the disabled scan's huge cost estimate, which would otherwise make
-            // a server with JIT compile it
-            // a create's lowest-free-subnet probe also walks run ends in index order and stops at the first
-            // free block: a bitmap scan, which a planner with stale statistics picks, would collect them all
+            // every statement of the store (its own and those of its triggers) is an index probe: plan each
+            // once, generically, and never as a sequential scan, which a plan made while the tables were small
+            // would otherwise keep as they grow; nor as a bitmap scan: the lowest-free-subnet probe walks run
+            // ends in index order and stops at the first free block, where a bitmap scan (which a planner with
+            // stale statistics picks) collects them all. No JIT: a query that must still scan (a catalog
+            // query) gets the disabled scan's huge cost estimate, which would otherwise make a server with JIT
+            // compile it
             List<org.jooq.Field<String>> settings = new ArrayList<>();
             SESSION_SETTINGS.forEach((name, value) -> settings.add(setting(name, value)));
             DSL.using(c, SQLDialect.POSTGRES).select(settings).execute();
