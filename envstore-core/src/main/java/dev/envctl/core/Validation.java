@@ -25,8 +25,7 @@ public final class Validation {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+            if (!lowerDigitOrDash(s.charAt(i))) {
                 return false;
             }
         }
@@ -53,8 +52,7 @@ public final class Validation {
             return false;
         }
         for (int i = 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+            if (!lowerDigitOrDash(s.charAt(i))) {
                 return false;
             }
         }
@@ -75,6 +73,10 @@ public final class Validation {
             }
         }
         return true;
+    }
+
+    private static boolean lowerDigitOrDash(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
     }
 
     private static boolean letter(char c) {

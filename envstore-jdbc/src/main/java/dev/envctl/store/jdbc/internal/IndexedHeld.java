@@ -32,9 +32,9 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_SUBNETS;
  * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a
  * port probe of the {@code held_ports} primary key, the lowest free port from the partial index of run ends,
  * overlap through the gist exclusion index, the lowest free subnet from the run ends of {@code held_subnets}
- * (one candidate per run of adjacent subnets, each checked by a probe of its primary key). Valid while the transaction that created it holds the
- * store's write lock (taken by an earlier statement, so the queries see every earlier commit). Not
- * thread-safe: one per transaction.
+ * (one candidate per run of adjacent subnets, each checked by a probe of its primary key). Valid while the
+ * transaction that created it holds the store's write lock (taken by an earlier statement, so the queries see
+ * every earlier commit). Not thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
@@ -136,10 +136,6 @@ public final class IndexedHeld implements HeldResources {
         }
         Long first = ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1).orElse(null);
         return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
-    }
-
-    Select<Record1<Long>> lowestFreeSubnetQuery(Cidr pool, int prefix) {
-        return ctx.selectFrom(lowestFreeSubnetSelect(pool, prefix).asTable("free"));
     }
 
     /**

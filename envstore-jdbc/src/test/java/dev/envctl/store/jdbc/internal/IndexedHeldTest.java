@@ -143,8 +143,8 @@ class IndexedHeldTest {
 
             String portPlan = ctx.explain(ctx.select(IndexedHeld.lowestFreeFrom(1001))).plan();
             assertThat(portPlan).contains("held_ports_run_ends").contains("held_ports_pkey").doesNotContain("Seq Scan");
-            String subnetPlan = ctx.explain(ctx.select(DSL.field(held.lowestFreeSubnetQuery(Cidr.parse("10.0.0.0/8"), 24))))
-                    .plan();
+            String subnetPlan = ctx.explain(ctx.select(DSL.field(
+                    IndexedHeld.lowestFreeSubnetSelect(Cidr.parse("10.0.0.0/8"), 24)))).plan();
             assertThat(subnetPlan).contains("held_subnets_run_ends").doesNotContain("Seq Scan");
             String overlapPlan = ctx.explain(ctx.select(CLUSTERS.NAME).from(CLUSTERS)
                     .where(Inet.overlaps(CLUSTERS.SUBNET, "10.0.40.0/24"))).plan();
