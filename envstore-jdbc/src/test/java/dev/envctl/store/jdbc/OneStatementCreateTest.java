@@ -11,6 +11,7 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.testing.StoreInvariants;
 import dev.envctl.store.jdbc.internal.LockKeys;
@@ -149,6 +150,27 @@ class OneStatementCreateTest {
             assertThat(a.policy().subnetPool().contains(e.subnet())).isTrue();
         }
         assertStoreConsistent(6);
+    }
+
+    @Test
+    void overlappingPoolsAndAnExplicitPortInAnotherPoolGetTheAllocatorsDistinctPorts() {
+        // one pool for every role: each role's lowest free port is the same one, which only one may take
+        PortRange shared = new PortRange(45000, 45099);
+        Allocator oneTotal = new Allocator(new AllocationPolicy(Map.of(PortRole.HTTP, shared, PortRole.HTTPS, shared,
+                PortRole.PF, shared, PortRole.API, shared), Cidr.parse("10.0.0.0/8"), 24));
+        Environment first = store.create(EnvironmentSpec.of("shared-1", "k3d"), oneTotal);
+        HeldSnapshot held = HeldSnapshot.of(List.of());
+        assertThat(first.ports()).isEqualTo(oneTotal.allocate(EnvironmentSpec.of("shared-1", "k3d"), held).ports())
+                .isEqualTo(new HostPorts(45000, 45001, 45002, 45003));
+        Environment second = store.create(EnvironmentSpec.of("shared-2", "k3d"), oneTotal);
+        assertThat(second.ports()).isEqualTo(oneTotal.allocate(EnvironmentSpec.of("shared-2", "k3d"), held.add(first))
+                .ports());
+
+        // an explicit http port that is the https pool's lowest free port: https takes the next one
+        Environment c = store.create(EnvironmentSpec.of("c", "k3d").withPorts(new HostPorts(23000, null, null, null)),
+                allocator);
+        assertThat(c.ports()).isEqualTo(new HostPorts(23000, 23001, 26000, 29000));
+        assertStoreConsistent(3);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.jooq.Record1;
 import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,10 +76,11 @@ public final class IndexedHeld implements HeldResources {
 
     /** The lowest free port at or above {@code from} (65536 when none), as one expression. */
     static Field<Integer> lowestFreeFrom(int from) {
-        Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(1)).from(HELD_PORTS)
-                .where(HELD_PORTS.PORT.ge(from)).and(DSL.condition(HELD_PORTS.RUN_END)));
-        return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(from))), afterRun)
-                .otherwise(DSL.val(from));
+        Field<Integer> start = DSL.inline(from);
+        Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(DSL.inline(1))).from(HELD_PORTS)
+                .where(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END)));
+        return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(start))), afterRun)
+                .otherwise(start);
     }
 
     /**
@@ -148,9 +150,18 @@ public final class IndexedHeld implements HeldResources {
     private static Condition heldOverlaps(Field<Long> first, long size) {
         Field<Long> lastBelowEnd = DSL.field(DSL.select(HELD_SUBNETS.as("o").LAST_ADDRESS)
                 .from(HELD_SUBNETS.as("o"))
-                .where(HELD_SUBNETS.as("o").FIRST_ADDRESS.le(first.plus(size - 1)))
-                .orderBy(HELD_SUBNETS.as("o").FIRST_ADDRESS.desc()).limit(1));
-        return DSL.coalesce(lastBelowEnd, DSL.val(-1L)).ge(first);
+                .where(HELD_SUBNETS.as("o").FIRST_ADDRESS.le(first.plus(bigint(size - 1))))
+                .orderBy(HELD_SUBNETS.as("o").FIRST_ADDRESS.desc()).limit(DSL.inline(1)));
+        return DSL.coalesce(lastBelowEnd, bigint(-1)).ge(first);
+    }
+
+    /**
+     * An address number written into the SQL as a {@code bigint} literal: a policy's constants are part of the
+     * statement's text (the planner folds them once; as bind values, the generic plan computed them on every
+     * run), and without the cast a number below 2^31 would be an {@code int} that arithmetic could overflow.
+     */
+    private static Field<Long> bigint(long value) {
+        return DSL.cast(DSL.inline(value), SQLDataType.BIGINT);
     }
 
     /**
@@ -164,17 +175,20 @@ public final class IndexedHeld implements HeldResources {
         long size = 1L << (32 - prefix);
         long lastBlock = pool.last() - size + 1;
         Field<Long> c = DSL.field(DSL.name("cand", "c"), Long.class);
-        Field<Long> afterRun = HELD_SUBNETS.LAST_ADDRESS.plus(size).div(size).mul(size);
-        Table<Record1<Long>> candidates = DSL.select(DSL.val(pool.first()).as("c"))
-                .where(DSL.not(heldOverlaps(DSL.val(pool.first()), size)))
+        Field<Long> blockSize = bigint(size);
+        Field<Long> afterRun = HELD_SUBNETS.LAST_ADDRESS.plus(blockSize).div(blockSize).mul(blockSize);
+        Field<Long> poolFirst = bigint(pool.first());
+        Table<Record1<Long>> candidates = DSL.select(poolFirst.as("c"))
+                .where(DSL.not(heldOverlaps(poolFirst, size)))
                 .unionAll(DSL.select(afterRun.as("c"))
                         .from(HELD_SUBNETS)
                         .where(DSL.condition(HELD_SUBNETS.RUN_END))
                         // the block after the run lies in the pool exactly when the run ends before its last block
-                        .and(HELD_SUBNETS.LAST_ADDRESS.between(pool.first() - 1, lastBlock - 1))
+                        .and(HELD_SUBNETS.LAST_ADDRESS.between(bigint(pool.first() - 1), bigint(lastBlock - 1)))
                         .and(DSL.not(heldOverlaps(afterRun, size)))
-                        .orderBy(HELD_SUBNETS.LAST_ADDRESS).limit(1))
+                        .orderBy(HELD_SUBNETS.LAST_ADDRESS).limit(DSL.inline(1)))
                 .asTable("cand");
-        return DSL.select(c).from(candidates).where(c.between(pool.first(), lastBlock)).orderBy(c).limit(1);
+        return DSL.select(c).from(candidates).where(c.between(poolFirst, bigint(lastBlock))).orderBy(c)
+                .limit(DSL.inline(1));
     }
 }

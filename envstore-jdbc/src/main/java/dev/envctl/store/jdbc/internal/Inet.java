@@ -31,6 +31,6 @@ public final class Inet {
     /** The {@code cidr} block of {@code prefix} starting at the address numbered {@code first}. */
     public static Field<String> block(Field<Long> first, int prefix) {
         return DSL.field("cast(set_masklen(cast('0.0.0.0' as inet) + {0}, {1}) as cidr)", String.class, first,
-                DSL.val(prefix));
+                DSL.inline(prefix));
     }
 }

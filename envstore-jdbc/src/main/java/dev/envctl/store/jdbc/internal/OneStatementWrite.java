@@ -147,15 +147,19 @@ public final class OneStatementWrite {
             String alias = "p_" + role.key();
             asked.add(IndexedHeld.lowestFreeFrom(pool.from()).as(alias));
             Field<Integer> port = DSL.field(DSL.name(A.last(), alias), Integer.class);
-            fits.add(port.between(pool.from(), pool.to()));
+            // (never below the pool: the lowest free port at or above its first)
+            fits.add(port.le(DSL.inline(pool.to())));
             ports.put(role, port);
             computed.put(column(role), port);
         }
-        // the allocator never hands out one port twice (overlapping pools): leave that case to it
+        // the allocator never hands out one port twice (overlapping pools): leave that case to it. Only a pair
+        // with an explicit port, or of automatic ones from overlapping pools, can be equal
         PortRole[] roles = PortRole.values();
         for (int i = 0; i < roles.length; i++) {
             for (int j = i + 1; j < roles.length; j++) {
-                if (shape.auto().contains(roles[i]) || shape.auto().contains(roles[j])) {
+                boolean autoI = shape.auto().contains(roles[i]);
+                boolean autoJ = shape.auto().contains(roles[j]);
+                if (autoI && autoJ ? overlap(policy.pool(roles[i]), policy.pool(roles[j])) : autoI || autoJ) {
                     fits.add(ports.get(roles[i]).ne(ports.get(roles[j])));
                 }
             }
@@ -272,6 +276,10 @@ public final class OneStatementWrite {
             }
             throw e;
         }
+    }
+
+    private static boolean overlap(PortRange a, PortRange b) {
+        return a.from() <= b.to() && b.from() <= a.to();
     }
 
     private static Field<Integer> column(PortRole role) {
