@@ -13,7 +13,6 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Select;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -165,30 +164,31 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * The lowest free block's first address as a query of its own (unattached), for other statements: the
-     * pool's first block if free, else the block after the lowest run end whose block is free, found by
-     * walking the run ends in order and stopping at the first (an ordered index scan with a limit, which
-     * also marks index entries of dead row versions as dead for the next scan; a scan that collects all run
-     * ends would visit every dead version left by earlier creates until vacuum, milliseconds at 10,000).
+     * The lowest free block's first address (null when none) as a query of its own (unattached), for other
+     * statements: the pool's first block if free, else the block after the lowest run end whose block is free
+     * (the blocks after run ends only grow with the run end, and lie in the pool exactly when the run ends
+     * before the pool's last block), found by walking the run ends in order and stopping at the first (an
+     * ordered index scan with a limit, which also marks index entries of dead row versions as dead for the
+     * next scan; a scan that collects all run ends would visit every dead version left by earlier creates
+     * until vacuum, milliseconds at 10,000). One {@code CASE}: the walk runs only when the first block is
+     * held, and the server sets up a few plan nodes per run instead of a union, a sort and two limits.
      */
     static Select<Record1<Long>> lowestFreeSubnetSelect(Cidr pool, int prefix) {
+        if (prefix < pool.prefix()) {
+            // no block of the pool (a policy never asks this); the pool's first block would not fit in it
+            return DSL.select(DSL.inline(null, SQLDataType.BIGINT));
+        }
         long size = 1L << (32 - prefix);
         long lastBlock = pool.last() - size + 1;
-        Field<Long> c = DSL.field(DSL.name("cand", "c"), Long.class);
         Field<Long> blockSize = bigint(size);
         Field<Long> afterRun = HELD_SUBNETS.LAST_ADDRESS.plus(blockSize).div(blockSize).mul(blockSize);
         Field<Long> poolFirst = bigint(pool.first());
-        Table<Record1<Long>> candidates = DSL.select(poolFirst.as("c"))
-                .where(DSL.not(heldOverlaps(poolFirst, size)))
-                .unionAll(DSL.select(afterRun.as("c"))
-                        .from(HELD_SUBNETS)
-                        .where(DSL.condition(HELD_SUBNETS.RUN_END))
-                        // the block after the run lies in the pool exactly when the run ends before its last block
-                        .and(HELD_SUBNETS.LAST_ADDRESS.between(bigint(pool.first() - 1), bigint(lastBlock - 1)))
-                        .and(DSL.not(heldOverlaps(afterRun, size)))
-                        .orderBy(HELD_SUBNETS.LAST_ADDRESS).limit(DSL.inline(1)))
-                .asTable("cand");
-        return DSL.select(c).from(candidates).where(c.between(poolFirst, bigint(lastBlock))).orderBy(c)
-                .limit(DSL.inline(1));
+        Field<Long> firstAfterRun = DSL.field(DSL.select(afterRun)
+                .from(HELD_SUBNETS)
+                .where(DSL.condition(HELD_SUBNETS.RUN_END))
+                .and(HELD_SUBNETS.LAST_ADDRESS.between(bigint(pool.first() - 1), bigint(lastBlock - 1)))
+                .and(DSL.not(heldOverlaps(afterRun, size)))
+                .orderBy(HELD_SUBNETS.LAST_ADDRESS).limit(DSL.inline(1)));
+        return DSL.select(DSL.when(DSL.not(heldOverlaps(poolFirst, size)), poolFirst).otherwise(firstAfterRun));
     }
 }
