@@ -42,50 +42,63 @@ public final class JdbcSuite implements Suite {
         CreateBench bench = new CreateBench(context);
         Results results = context.results();
         int rounds = context.options().pick(3, 5);
+        // the figures with targets: rounds of one measure varied up to 1.6x within a run on this 2-core machine,
+        // so more of them, each ratio taken round by round
+        int paired = context.options().pick(3, 9);
         int single = context.options().pick(100, 400);
         int multi = context.options().pick(160, 800);
-        bench.warmUp(target, 200);
-        plain.rate(100, 1, 400, 1);
+        int warm = context.options().pick(200, 2_000);
+        bench.warmUp(target, warm);
+        plain.rate(100, 1, warm, 1);
 
-        for (int existing : new int[] {100, 10_000}) {
-            // the same samples at both sizes: with a few creates per round (as when a create with a subnet
-            // cost 0.57 s at 10,000), each connection's first create (10-30 ms) made most of the figure
-            String at = String.format(java.util.Locale.ROOT, "%,d existing", existing);
-            context.progress("jdbc: %s", at);
-            // each figure and its baseline take their rounds in turn, so that a slow spell of the machine
-            // (the plain INSERT alone varied 1.5x between runs) weighs on both alike
-            double[] one = interleaved(rounds,
-                    () -> plain.rate(existing, 1, single, 1),
-                    () -> bench.threads(target, existing, 1, single, 1),
-                    () -> bench.threads(target, existing, 1, single, 1, SubnetRequest.NONE),
-                    () -> insertRate(target, existing, single, 1));
-            Figure p1 = results.add(Figure.plain("jdbc.plain.1t.at" + existing, GROUP,
-                    "plain single-row INSERT, 1 thread, " + at, one[0], "inserts/s"));
-            results.add(Figure.against("jdbc.create.1t.at" + existing, GROUP,
-                    "envctl create (auto ports + /24), 1 thread, " + at + " (vs plain)", one[1], "creates/s", p1)
-                    .withTarget(Target.atLeast(1.0 / 3)));
-            results.add(Figure.against("jdbc.createPorts.1t.at" + existing, GROUP,
-                    "envctl create (auto ports, no subnet), 1 thread, " + at + " (vs plain)", one[2], "creates/s",
-                    p1).withTarget(Target.atLeast(1.0 / 3)));
-            results.add(Figure.against("jdbc.insert.1t.at" + existing, GROUP,
-                    "envctl insert of a resolved record (no allocation), 1 thread, " + at + " (vs plain)",
-                    one[3], "creates/s", p1));
-            double[] eight = interleaved(rounds,
-                    () -> plain.rate(existing, 8, multi, 1),
-                    () -> bench.threads(target, existing, 8, multi, 1),
-                    () -> bench.threads(target, existing, 8, multi, 1, SubnetRequest.NONE));
-            Figure p8 = results.add(Figure.plain("jdbc.plain.8t.at" + existing, GROUP,
-                    "plain single-row INSERT, 8 threads, " + at, eight[0], "inserts/s"));
-            results.add(Figure.against("jdbc.create.8t.at" + existing, GROUP,
-                    "envctl create (auto ports + /24), 8 threads, " + at + " (vs plain 8 threads)", eight[1],
-                    "creates/s", p8));
-            results.add(Figure.against("jdbc.createPorts.8t.at" + existing, GROUP,
-                    "envctl create (auto ports, no subnet), 8 threads, " + at + " (vs plain 8 threads)", eight[2],
-                    "creates/s", p8));
+        // each figure takes its rounds in turn with its baseline's and with its other size's: a slow spell of
+        // the machine (the plain INSERT alone varied 1.5x between runs, and rounds of one figure 1.6x within a
+        // run) then weighs on a ratio's two sides alike, including the growth from 100 to 10,000. The same
+        // samples at both sizes: with a few creates per round (as when a create with a subnet cost 0.57 s at
+        // 10,000), each connection's first create (10-30 ms) made most of the figure
+        int[] sizes = {100, 10_000};
+        List<Round> singles = new ArrayList<>();
+        List<Round> multis = new ArrayList<>();
+        for (int existing : sizes) {
+            singles.add(() -> plain.rate(existing, 1, single, 1));
+            singles.add(() -> bench.threads(target, existing, 1, single, 1));
+            singles.add(() -> bench.threads(target, existing, 1, single, 1, SubnetRequest.NONE));
+            singles.add(() -> insertRate(target, existing, single, 1));
+            multis.add(() -> plain.rate(existing, 8, multi, 1));
+            multis.add(() -> bench.threads(target, existing, 8, multi, 1));
+            multis.add(() -> bench.threads(target, existing, 8, multi, 1, SubnetRequest.NONE));
         }
-        growth(results, "jdbc.create.1t", "auto ports + /24, 1 thread");
-        growth(results, "jdbc.createPorts.1t", "auto ports, no subnet, 1 thread");
-        growth(results, "jdbc.create.8t", "auto ports + /24, 8 threads");
+        context.progress("jdbc: 1 thread, 100 and 10,000 existing, %d rounds", paired);
+        Rounds one = interleaved(paired, singles.toArray(Round[]::new));
+        context.progress("jdbc: 8 threads, 100 and 10,000 existing, %d rounds", paired);
+        Rounds eight = interleaved(paired, multis.toArray(Round[]::new));
+        for (int k = 0; k < sizes.length; k++) {
+            int existing = sizes[k];
+            String at = String.format(java.util.Locale.ROOT, "%,d existing", existing);
+            int o = 4 * k;
+            Figure p1 = results.add(Figure.plain("jdbc.plain.1t.at" + existing, GROUP,
+                    "plain single-row INSERT, 1 thread, " + at, one.median(o), "inserts/s"));
+            results.add(one.against(o + 1, o, "jdbc.create.1t.at" + existing,
+                    "envctl create (auto ports + /24), 1 thread, " + at + " (vs plain)", "creates/s", p1)
+                    .withTarget(Target.atLeast(1.0 / 3)));
+            results.add(one.against(o + 2, o, "jdbc.createPorts.1t.at" + existing,
+                    "envctl create (auto ports, no subnet), 1 thread, " + at + " (vs plain)", "creates/s", p1)
+                    .withTarget(Target.atLeast(1.0 / 3)));
+            results.add(one.against(o + 3, o, "jdbc.insert.1t.at" + existing,
+                    "envctl insert of a resolved record (no allocation), 1 thread, " + at + " (vs plain)",
+                    "creates/s", p1));
+            int e = 3 * k;
+            Figure p8 = results.add(Figure.plain("jdbc.plain.8t.at" + existing, GROUP,
+                    "plain single-row INSERT, 8 threads, " + at, eight.median(e), "inserts/s"));
+            results.add(eight.against(e + 1, e, "jdbc.create.8t.at" + existing,
+                    "envctl create (auto ports + /24), 8 threads, " + at + " (vs plain 8 threads)", "creates/s", p8));
+            results.add(eight.against(e + 2, e, "jdbc.createPorts.8t.at" + existing,
+                    "envctl create (auto ports, no subnet), 8 threads, " + at + " (vs plain 8 threads)", "creates/s",
+                    p8));
+        }
+        growth(results, one, 1, 5, "jdbc.create.1t", "auto ports + /24, 1 thread");
+        growth(results, one, 2, 6, "jdbc.createPorts.1t", "auto ports, no subnet, 1 thread");
+        growth(results, eight, 1, 4, "jdbc.create.8t", "auto ports + /24, 8 threads");
 
         Figure procBase = results.find("jdbc.create.1t.at100").orElseThrow();
         double procs = bench.processes(target, 100, 4, context.options().pick(160, 400), rounds);
@@ -100,37 +113,78 @@ public final class JdbcSuite implements Suite {
         double rate() throws Exception;
     }
 
-    /** The median rate of each measure over {@code rounds} passes, each pass one round of every measure in turn. */
-    private static double[] interleaved(int rounds, Round... measures) throws Exception {
-        List<List<Double>> rates = new ArrayList<>();
-        for (Round ignored : measures) {
-            rates.add(new ArrayList<>());
+    /** The rates of each measure, by measure and round. */
+    private record Rounds(double[][] rates) {
+        double median(int m) {
+            return Stats.median(list(rates[m]));
         }
-        for (int r = 0; r < rounds; r++) {
-            for (int m = 0; m < measures.length; m++) {
-                rates.get(m).add(measures[m].rate());
+
+        /**
+         * Measure {@code m} against measure {@code base}: the median of the rounds' own ratios, each round's
+         * two rates measured in turn (a slow spell weighs on both), and the range of those ratios in the label.
+         */
+        Figure against(int m, int base, String id, String label, String unit, Figure baseFigure) {
+            double[] ratios = new double[rates[m].length];
+            for (int r = 0; r < ratios.length; r++) {
+                ratios[r] = rates[m][r] / rates[base][r];
             }
+            return Figure.paired(id, GROUP, label + spread(ratios), median(m), unit, baseFigure,
+                    Stats.median(list(ratios)));
         }
-        double[] medians = new double[measures.length];
-        for (int m = 0; m < measures.length; m++) {
-            medians[m] = Stats.median(rates.get(m));
+
+        /** Rates of measure {@code small} over those of {@code large}, round by round: time at large over small. */
+        double[] slowdown(int small, int large) {
+            double[] out = new double[rates[small].length];
+            for (int r = 0; r < out.length; r++) {
+                out[r] = rates[small][r] / rates[large][r];
+            }
+            return out;
         }
-        return medians;
+
+        static String spread(double[] ratios) {
+            double min = Double.MAX_VALUE;
+            double max = 0;
+            for (double x : ratios) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+            }
+            return String.format(java.util.Locale.ROOT, " [rounds %.2f-%.2f]", min, max);
+        }
+
+        private static List<Double> list(double[] xs) {
+            List<Double> out = new ArrayList<>();
+            for (double x : xs) {
+                out.add(x);
+            }
+            return out;
+        }
     }
 
-    /** Time per create at 10,000 over time per create at 100 (the inverse ratio of the rates). */
-    static void growth(Results results, String prefix, String what) {
-        var small = results.find(prefix + ".at100");
-        var large = results.find(prefix + ".at10000");
-        if (small.isPresent() && large.isPresent()) {
-            double ms100 = 1000 / small.get().value();
-            double ms10k = 1000 / large.get().value();
-            Figure base = Figure.plain(prefix + ".ms.at100", GROUP, "time per create, " + what + ", 100 existing",
-                    ms100, "ms/create");
-            results.add(base);
-            results.add(Figure.against(prefix + ".ms.at10000", GROUP, "time per create, " + what
-                    + ", 10,000 existing (vs 100)", ms10k, "ms/create", base).withTarget(Target.atMost(1.5)));
+    /** Each measure's rate in {@code rounds} passes, each pass one round of every measure in turn. */
+    private static Rounds interleaved(int rounds, Round... measures) throws Exception {
+        double[][] rates = new double[measures.length][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < measures.length; m++) {
+                rates[m][r] = measures[m].rate();
+            }
         }
+        return new Rounds(rates);
+    }
+
+    /**
+     * Time per create at 10,000 over time per create at 100: the median of the rounds' own ratios (the two
+     * sizes take their rounds in turn).
+     */
+    private static void growth(Results results, Rounds rounds, int small, int large, String prefix, String what) {
+        double ms100 = 1000 / rounds.median(small);
+        double ms10k = 1000 / rounds.median(large);
+        double[] slowdown = rounds.slowdown(small, large);
+        Figure base = Figure.plain(prefix + ".ms.at100", GROUP, "time per create, " + what + ", 100 existing",
+                ms100, "ms/create");
+        results.add(base);
+        results.add(Figure.paired(prefix + ".ms.at10000", GROUP, "time per create, " + what
+                        + ", 10,000 existing (vs 100)" + Rounds.spread(slowdown), ms10k, "ms/create", base,
+                Stats.median(Rounds.list(slowdown))).withTarget(Target.atMost(1.5)));
     }
 
     private static double insertRate(JdbcTarget target, int existing, int count, int rounds) throws Exception {
