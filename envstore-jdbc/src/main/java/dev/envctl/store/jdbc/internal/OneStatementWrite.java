@@ -74,15 +74,15 @@ public final class OneStatementWrite {
         for (PortRole role : PortRole.values()) {
             values.put(EXPLICIT + role.key(), spec.ports().get(role));
         }
-        Optional<Record> r = fetch(() -> statement.fetchOptional(ctx, values,
-                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.API_PORT, CLUSTERS.SUBNET));
-        return r.map(row -> {
-            String block = row.get(CLUSTERS.SUBNET);
-            return Environment.created(spec, new HostPorts(row.get(CLUSTERS.HTTP_PORT), row.get(CLUSTERS.HTTPS_PORT),
-                    row.get(CLUSTERS.PF_PORT), row.get(CLUSTERS.API_PORT)), block == null ? null : Cidr.parse(block),
-                    now);
-        });
+        // the returned row as plain values (http, https, pf, api, subnet): no jOOQ record to build and read back
+        Optional<Object[]> r = fetch(() -> statement.fetchRow(ctx, values, CREATED_TYPES));
+        return r.map(row -> Environment.created(spec, new HostPorts((Integer) row[0], (Integer) row[1],
+                (Integer) row[2], (Integer) row[3]), row[4] == null ? null : Cidr.parse((String) row[4]), now));
     }
+
+    /** The types of the columns a create statement returns, in order. */
+    private static final JdbcType[] CREATED_TYPES = {JdbcType.INTEGER, JdbcType.INTEGER, JdbcType.INTEGER,
+            JdbcType.INTEGER, JdbcType.VARCHAR};
 
     /** What a create statement's SQL text depends on; everything else is a bind value of its slots. */
     private record CreateShape(AllocationPolicy policy, Set<PortRole> auto, SubnetRequest.Mode subnet) {
@@ -211,7 +211,8 @@ public final class OneStatementWrite {
 
     /** The lock key and every column value of {@code e} (the subnet as text), by slot key. */
     private static Map<String, Object> slotValues(long lockKey, Environment e) {
-        Map<String, Object> values = new HashMap<>();
+        // (room for every slot of a create without growing: 16 columns, the lock key, 4 explicit ports)
+        Map<String, Object> values = new HashMap<>(32);
         values.put(LOCK, lockKey);
         Rows.columns(e, (column, v) -> values.put(column.getName(), v));
         return values;

@@ -168,6 +168,29 @@ final class RenderedOnce {
 
     private <R extends Record> Optional<R> fetchOptional(DSLContext ctx, Map<String, ?> values, Field<?>[] fields,
                                                          Supplier<R> newRecord) {
+        return run(ctx, values, r -> read(r, fields, newRecord.get()));
+    }
+
+    /**
+     * As {@link #fetchOptional(DSLContext, Map, Field[])}, the row as plain values read with {@code types} (one
+     * per returned column, in order), without a jOOQ record.
+     */
+    Optional<Object[]> fetchRow(DSLContext ctx, Map<String, ?> values, JdbcType... types) {
+        return run(ctx, values, r -> {
+            Object[] row = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                row[i] = types[i].get(r, i + 1);
+            }
+            return row;
+        });
+    }
+
+    /** How a row is read from the result set's current row. */
+    private interface RowReader<T> {
+        T read(ResultSet r) throws SQLException;
+    }
+
+    private <T> Optional<T> run(DSLContext ctx, Map<String, ?> values, RowReader<T> reader) {
         return ctx.connectionResult(c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < slotAt.length; i++) {
@@ -177,7 +200,7 @@ final class RenderedOnce {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    R row = read(r, fields, newRecord.get());
+                    T row = reader.read(r);
                     if (r.next()) {
                         throw new TooManyRowsException("Cursor returned more than one result");
                     }
