@@ -96,6 +96,8 @@ public final class JdbcSuite implements Suite {
                     "envctl create (auto ports, no subnet), 8 threads, " + at + " (vs plain 8 threads)", "creates/s",
                     p8));
         }
+        results.add(Figure.plain("jdbc.firstCreate.1t", GROUP, "first create on a connection new to the store, "
+                + "1 thread (median of the rounds; not in the rates above)", Stats.median(bench.firstCreates()), "ms"));
         growth(results, one, 1, 5, "jdbc.create.1t", "auto ports + /24, 1 thread");
         growth(results, one, 2, 6, "jdbc.createPorts.1t", "auto ports, no subnet, 1 thread");
         growth(results, eight, 1, 4, "jdbc.create.8t", "auto ports + /24, 8 threads");
@@ -197,6 +199,8 @@ public final class JdbcSuite implements Suite {
                 for (int i = existing; i < existing + count; i++) {
                     rows.add(WidePools.seed("ins", i, "k3d", now));
                 }
+                // one unmeasured insert first, as the creates' rounds make one unmeasured create
+                store.insert(WidePools.seed("ins", existing + count, "k3d", now));
                 long t0 = System.nanoTime();
                 for (var e : rows) {
                     store.insert(e);
