@@ -174,32 +174,40 @@ class OneStatementCreateTest {
     }
 
     @Test
-    void timestampsAreWrittenAsGivenOnTheMinuteToTheMillisecondAndInADaylightSavingJvmTimeZone() throws Exception {
+    void timestampsAreKeptAsGivenOnTheMinuteToTheMillisecondAndInADaylightSavingJvmTimeZone() throws Exception {
         java.time.Instant onTheMinute = java.time.Instant.parse("2026-03-29T02:30:00Z");
         java.time.Instant withMillis = java.time.Instant.parse("2026-03-29T02:45:07.089Z");
         java.util.TimeZone saved = java.util.TimeZone.getDefault();
-        // 02:30 on 29 March 2026 does not exist in Berlin (02:00 jumps to 03:00); written as UTC it stays 02:30
-        // (through java.sql.Timestamp it became 03:30). Reading it back through jOOQ in such a zone still
-        // shifts it: jOOQ reads LocalDateTime through Timestamp too (not fixed here), so the read is in UTC
+        // 02:30 on 29 March 2026 does not exist in Berlin (02:00 jumps to 03:00); as UTC it must stay 02:30,
+        // written (the create's statement, jOOQ's update) and read back (through java.sql.Timestamp it became
+        // 03:30 both ways)
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
         try {
             store.insert(Environment.created(EnvironmentSpec.of("ts-a", "k3d"), new HostPorts(20100, null, null, null),
                     null, onTheMinute));
             store.insert(Environment.created(EnvironmentSpec.of("ts-b", "k3d"), new HostPorts(20101, null, null, null),
                     null, withMillis));
+            try (Connection c = TestDatabase.dataSource().getConnection(); Statement st = c.createStatement();
+                 ResultSet r = st.executeQuery("SELECT created_at::text, updated_at::text FROM " + store.schema()
+                         + ".clusters WHERE name LIKE 'ts-%' ORDER BY name")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1) + " " + r.getString(2)).isEqualTo("2026-03-29 02:30:00 2026-03-29 02:30:00");
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("2026-03-29 02:45:07.089");
+            }
+            Environment a = store.get("ts-a");
+            assertThat(a.createdAt()).isEqualTo(onTheMinute);
+            assertThat(store.get("ts-b").createdAt()).isEqualTo(withMillis);
+            assertThat(store.list(EnvironmentFilter.ALL)).filteredOn(e -> e.name().equals("ts-a"))
+                    .extracting(Environment::updatedAt).containsExactly(onTheMinute);
+            // an update through jOOQ writes the same way
+            Environment moved = store.update(a.withActualState(dev.envctl.core.ActualState.RUNNING, null),
+                    a.version());
+            assertThat(store.get("ts-a").createdAt()).isEqualTo(onTheMinute);
+            assertThat(store.get("ts-a").updatedAt()).isEqualTo(moved.updatedAt());
         } finally {
             java.util.TimeZone.setDefault(saved);
         }
-        try (Connection c = TestDatabase.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet r = st.executeQuery("SELECT created_at::text, updated_at::text FROM " + store.schema()
-                     + ".clusters WHERE name LIKE 'ts-%' ORDER BY name")) {
-            assertThat(r.next()).isTrue();
-            assertThat(r.getString(1) + " " + r.getString(2)).isEqualTo("2026-03-29 02:30:00 2026-03-29 02:30:00");
-            assertThat(r.next()).isTrue();
-            assertThat(r.getString(1)).isEqualTo("2026-03-29 02:45:07.089");
-        }
-        assertThat(store.get("ts-a").createdAt()).isEqualTo(onTheMinute);
-        assertThat(store.get("ts-b").createdAt()).isEqualTo(withMillis);
     }
 
     @Test

@@ -84,10 +84,10 @@ enum JdbcType {
             }
         }
 
+        /** Parsed by pgjdbc without a time zone (through {@code Timestamp} it would pass the JVM's). */
         @Override
         Object get(ResultSet r, int i) throws SQLException {
-            Timestamp v = r.getTimestamp(i);
-            return v == null ? null : v.toLocalDateTime();
+            return r.getObject(i, LocalDateTime.class);
         }
     };
 

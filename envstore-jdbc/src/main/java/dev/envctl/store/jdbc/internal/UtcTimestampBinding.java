@@ -1,0 +1,78 @@
+package dev.envctl.store.jdbc.internal;
+
+import org.jooq.Binding;
+import org.jooq.BindingGetResultSetContext;
+import org.jooq.BindingGetSQLInputContext;
+import org.jooq.BindingGetStatementContext;
+import org.jooq.BindingRegisterContext;
+import org.jooq.BindingSQLContext;
+import org.jooq.BindingSetSQLOutputContext;
+import org.jooq.BindingSetStatementContext;
+import org.jooq.Converter;
+import org.jooq.conf.ParamType;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Types;
+import java.time.LocalDateTime;
+
+/**
+ * jOOQ's binding of the {@code timestamp} columns of {@code clusters} (UTC date-times as {@link LocalDateTime}),
+ * without {@link java.sql.Timestamp}: jOOQ's own binding reads and writes them through {@code Timestamp}, which
+ * pgjdbc converts in the JVM's time zone, so a UTC time inside that zone's spring-forward gap (02:30 on
+ * 29 March 2026 in Europe/Berlin) came back, or was written, an hour later. Values go as the ISO text of the
+ * {@code LocalDateTime}, untyped like jOOQ's (the server types them by their column or cast), and are read with
+ * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone. Set by the code generator
+ * (a forced type in this module's pom) on {@code created_at} and {@code updated_at}.
+ */
+public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDateTime> {
+    private static final long serialVersionUID = 1L;
+    private static final Converter<LocalDateTime, LocalDateTime> SAME = Converter.ofNullable(LocalDateTime.class,
+            LocalDateTime.class, t -> t, t -> t);
+
+    @Override
+    public Converter<LocalDateTime, LocalDateTime> converter() {
+        return SAME;
+    }
+
+    @Override
+    public void sql(BindingSQLContext<LocalDateTime> ctx) throws SQLException {
+        if (ctx.render().paramType() == ParamType.INLINED) {
+            ctx.render().visit(DSL.inline(ctx.value(), SQLDataType.LOCALDATETIME));
+        } else {
+            ctx.render().sql(ctx.variable());
+        }
+    }
+
+    @Override
+    public void register(BindingRegisterContext<LocalDateTime> ctx) throws SQLException {
+        ctx.statement().registerOutParameter(ctx.index(), Types.TIMESTAMP);
+    }
+
+    @Override
+    public void set(BindingSetStatementContext<LocalDateTime> ctx) throws SQLException {
+        JdbcType.TIMESTAMP.set(ctx.statement(), ctx.index(), ctx.value());
+    }
+
+    @Override
+    public void set(BindingSetSQLOutputContext<LocalDateTime> ctx) throws SQLException {
+        throw new SQLFeatureNotSupportedException("timestamps are not written to SQL output streams");
+    }
+
+    @Override
+    public void get(BindingGetResultSetContext<LocalDateTime> ctx) throws SQLException {
+        ctx.value(ctx.resultSet().getObject(ctx.index(), LocalDateTime.class));
+    }
+
+    @Override
+    public void get(BindingGetStatementContext<LocalDateTime> ctx) throws SQLException {
+        ctx.value(ctx.statement().getObject(ctx.index(), LocalDateTime.class));
+    }
+
+    @Override
+    public void get(BindingGetSQLInputContext<LocalDateTime> ctx) throws SQLException {
+        throw new SQLFeatureNotSupportedException("timestamps are not read from SQL input streams");
+    }
+}
