@@ -10,8 +10,9 @@ import java.sql.Types;
 import java.time.LocalDateTime;
 
 /**
- * How {@link RenderedOnce} binds and reads the few Java types of the store's statements, as jOOQ 3.19 does
- * for {@code POSTGRES} ({@code DefaultBinding}): a null is bound with the SQL type of a value of its Java
+ * How {@link RenderedOnce} binds and reads the few Java types of the store's statements, with the parameter
+ * types jOOQ 3.19 sends for {@code POSTGRES} ({@code DefaultBinding}; timestamps as text, not through
+ * {@code java.sql.Timestamp}, see {@link #TIMESTAMP}): a null is bound with the SQL type of a value of its Java
  * type, so pgjdbc sends the same parameter type either way and keeps the statement the server prepared. The
  * types pgjdbc sends are those jOOQ's bindings make it send: int4, int8, varchar (also for JSONB text, which
  * the statement casts), and no type for a timestamp, typed by the statement's cast.

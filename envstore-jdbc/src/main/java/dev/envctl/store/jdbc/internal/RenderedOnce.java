@@ -42,15 +42,17 @@ import java.util.function.Supplier;
  * SQL query, each execution parsed the rendered template's fifty {@code ?} again, bound through jOOQ's
  * bindings and built jOOQ's execute scaffolding and records. So a run prepares the SQL on the
  * {@code DSLContext}'s connection (pgjdbc keeps the server-side statement per SQL text), binds each position
- * as jOOQ 3.19 does for {@code POSTGRES} ({@link JdbcType}: the server sees the parameter types it saw
- * before, and a null never makes pgjdbc prepare again), reads the row into a jOOQ record, and turns a
+ * with the parameter type jOOQ 3.19 sends for {@code POSTGRES} ({@link JdbcType}: the server sees the
+ * parameter types it saw before, and a null never makes pgjdbc prepare again), reads the row into a jOOQ
+ * record (or, for a create, plain values), and turns a
  * {@link SQLException} into the exception jOOQ's execution throws. Measured with the creates probe (blocks
  * of 100 store creates interleaved with the same statement through JDBC with a kept
  * {@code PreparedStatement}, embedded PostgreSQL 17, 2 noisy cores): a store create took 1.04-1.13 ms and
  * 0.26-0.27 ms of client CPU, the raw statement 0.75-0.76 ms and 0.06 ms; executing through JDBC brought the
  * create to 0.92 ms and 0.16 ms of CPU, and with cheaper slot values ({@link OneStatementWrite}) to
- * 0.90-0.91 ms and 0.12-0.13 ms against 0.77-0.81 ms and 0.06-0.07 ms raw. The rest is the store's own work
- * around the statement (pool, environment records, a prepared statement object per run).
+ * 0.90-0.91 ms and 0.12-0.13 ms against 0.77-0.81 ms and 0.06-0.07 ms raw. The rest was the store's own work
+ * around the statement (pool, environment records, a prepared statement object per run); with timestamps as
+ * text and the create's row as plain values, the store's wall time later matched the raw statement's.
  *
  * <p>Immutable, thread-safe.
  */
