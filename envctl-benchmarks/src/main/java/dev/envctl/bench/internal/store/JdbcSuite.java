@@ -126,19 +126,16 @@ public final class JdbcSuite implements Suite {
          * two rates measured in turn (a slow spell weighs on both), and the range of those ratios in the label.
          */
         Figure against(int m, int base, String id, String label, String unit, Figure baseFigure) {
-            double[] ratios = new double[rates[m].length];
-            for (int r = 0; r < ratios.length; r++) {
-                ratios[r] = rates[m][r] / rates[base][r];
-            }
+            double[] ratios = ratios(m, base);
             return Figure.paired(id, GROUP, label + spread(ratios), median(m), unit, baseFigure,
                     Stats.median(list(ratios)));
         }
 
-        /** Rates of measure {@code small} over those of {@code large}, round by round: time at large over small. */
-        double[] slowdown(int small, int large) {
-            double[] out = new double[rates[small].length];
+        /** Rates of measure {@code m} over those of {@code base}, round by round. */
+        double[] ratios(int m, int base) {
+            double[] out = new double[rates[m].length];
             for (int r = 0; r < out.length; r++) {
-                out[r] = rates[small][r] / rates[large][r];
+                out[r] = rates[m][r] / rates[base][r];
             }
             return out;
         }
@@ -180,7 +177,8 @@ public final class JdbcSuite implements Suite {
     private static void growth(Results results, Rounds rounds, int small, int large, String prefix, String what) {
         double ms100 = 1000 / rounds.median(small);
         double ms10k = 1000 / rounds.median(large);
-        double[] slowdown = rounds.slowdown(small, large);
+        // rate at 100 over rate at 10,000: time at 10,000 over time at 100
+        double[] slowdown = rounds.ratios(small, large);
         Figure base = Figure.plain(prefix + ".ms.at100", GROUP, "time per create, " + what + ", 100 existing",
                 ms100, "ms/create");
         results.add(base);
