@@ -38,6 +38,11 @@ public record PortRange(int from, int to) {
         return from <= port && port <= to;
     }
 
+    /** Whether the two ranges share a port. */
+    public boolean overlaps(PortRange other) {
+        return from <= other.to && other.from <= to;
+    }
+
     @Override
     public String toString() {
         return from + "-" + to;

@@ -159,7 +159,7 @@ public final class OneStatementWrite {
             for (int j = i + 1; j < roles.length; j++) {
                 boolean autoI = shape.auto().contains(roles[i]);
                 boolean autoJ = shape.auto().contains(roles[j]);
-                if (autoI && autoJ ? overlap(policy.pool(roles[i]), policy.pool(roles[j])) : autoI || autoJ) {
+                if (autoI && autoJ ? policy.pool(roles[i]).overlaps(policy.pool(roles[j])) : autoI || autoJ) {
                     fits.add(ports.get(roles[i]).ne(ports.get(roles[j])));
                 }
             }
@@ -277,10 +277,6 @@ public final class OneStatementWrite {
             }
             throw e;
         }
-    }
-
-    private static boolean overlap(PortRange a, PortRange b) {
-        return a.from() <= b.to() && b.from() <= a.to();
     }
 
     private static Field<Integer> column(PortRole role) {
