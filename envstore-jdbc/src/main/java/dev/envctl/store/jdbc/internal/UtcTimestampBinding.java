@@ -24,7 +24,8 @@ import java.time.LocalDateTime;
  * pgjdbc converts in the JVM's time zone, so a UTC time inside that zone's spring-forward gap (02:30 on
  * 29 March 2026 in Europe/Berlin) came back, or was written, an hour later. Values go as the ISO text of the
  * {@code LocalDateTime}, untyped like jOOQ's (the server types them by their column or cast), and are read with
- * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone. Set by the code generator
+ * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone: both as
+ * {@link JdbcType#TIMESTAMP}, which the store's rendered statements use. Set by the code generator
  * (a forced type in this module's pom) on {@code created_at} and {@code updated_at}.
  */
 public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDateTime> {
@@ -63,7 +64,7 @@ public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDa
 
     @Override
     public void get(BindingGetResultSetContext<LocalDateTime> ctx) throws SQLException {
-        ctx.value(ctx.resultSet().getObject(ctx.index(), LocalDateTime.class));
+        ctx.value((LocalDateTime) JdbcType.TIMESTAMP.get(ctx.resultSet(), ctx.index()));
     }
 
     @Override
