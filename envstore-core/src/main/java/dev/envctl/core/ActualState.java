@@ -4,10 +4,10 @@ import java.util.Locale;
 
 /**
  * What envctl last observed or did: {@code unknown -> creating -> running}, {@code failed} with a last
- * error, {@code deleting -> (record removed)}.
+ * error, {@code running <-> stopped} by stop and start, {@code deleting -> (record removed)}.
  */
 public enum ActualState {
-    UNKNOWN, CREATING, RUNNING, FAILED, DELETING;
+    UNKNOWN, CREATING, RUNNING, STOPPED, FAILED, DELETING;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -20,6 +20,6 @@ public enum ActualState {
             }
         }
         throw EnvctlException.invalid("unknown state '" + key
-                + "'; allowed: unknown, creating, running, failed, deleting");
+                + "'; allowed: unknown, creating, running, stopped, failed, deleting");
     }
 }

@@ -2,9 +2,13 @@ package dev.envctl.core;
 
 import java.util.Locale;
 
-/** What the user wants: the environment exists ({@code present}) or does not ({@code absent}). */
+/**
+ * What the user wants: the environment exists and runs ({@code present}), exists with its cluster stopped
+ * ({@code stopped}: ports and subnet stay held, the reconciler neither starts it nor reports it as drift), or
+ * does not exist ({@code absent}).
+ */
 public enum DesiredState {
-    PRESENT, ABSENT;
+    PRESENT, STOPPED, ABSENT;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -16,6 +20,6 @@ public enum DesiredState {
                 return s;
             }
         }
-        throw EnvctlException.invalid("unknown desired state '" + key + "'; allowed: present, absent");
+        throw EnvctlException.invalid("unknown desired state '" + key + "'; allowed: present, stopped, absent");
     }
 }
