@@ -1,6 +1,8 @@
 package dev.envctl.core;
 
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -81,6 +83,45 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
     static String format(long address) {
         return ((address >>> 24) & 0xFF) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
                 + (address & 0xFF);
+    }
+
+    /** The narrowest and widest prefix a Docker network subnet may have here: /31 and /32 leave no gateway. */
+    public static final int NETWORK_MIN_PREFIX = 8;
+    public static final int NETWORK_MAX_PREFIX = 30;
+
+    /** Blocks no Docker network should use, with what they are, for {@link #requireNetworkUsable}. */
+    private static final List<Map.Entry<Cidr, String>> RESERVED = List.of(
+            Map.entry(new Cidr(0L, 8), "'this network' (0.0.0.0/8)"),
+            Map.entry(new Cidr(127L << 24, 8), "loopback (127.0.0.0/8)"),
+            Map.entry(new Cidr((169L << 24) | (254L << 16), 16), "link-local (169.254.0.0/16)"),
+            Map.entry(new Cidr(224L << 24, 4), "multicast (224.0.0.0/4)"),
+            Map.entry(new Cidr(240L << 24, 4), "reserved (240.0.0.0/4)"));
+
+    /**
+     * This block if a Docker network may use it: a prefix from /{@value #NETWORK_MIN_PREFIX} to
+     * /{@value #NETWORK_MAX_PREFIX}, outside 0.0.0.0/8, loopback, link-local, multicast and the reserved 240.0.0.0/4.
+     * Otherwise an INVALID_INPUT error that says why and what is allowed.
+     *
+     * @param what the value's name for the message, such as {@code "subnet"} or {@code "pool.subnet"}
+     */
+    public Cidr requireNetworkUsable(String what) {
+        if (prefix < NETWORK_MIN_PREFIX || prefix > NETWORK_MAX_PREFIX) {
+            throw EnvctlException.invalid(what + " " + this + " has prefix /" + prefix + "; allowed: /"
+                    + NETWORK_MIN_PREFIX + " to /" + NETWORK_MAX_PREFIX + " (a Docker network needs room for "
+                    + "its gateway), such as 10.101.0.0/16");
+        }
+        for (Map.Entry<Cidr, String> r : RESERVED) {
+            if (overlaps(r.getKey())) {
+                throw EnvctlException.invalid(what + " " + this + " overlaps the " + r.getValue() + " range, which "
+                        + "no Docker network can use; choose a private range such as 10.101.0.0/16");
+            }
+        }
+        return this;
+    }
+
+    /** The first host address, the gateway of a Docker network on this block (10.101.0.1 for 10.101.0.0/16). */
+    public String gateway() {
+        return format(prefix >= 31 ? first : first + 1);
     }
 
     /** The last address of the block. */

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * What a request says about the subnet: none (the provider's shared network), auto (the lowest free block
- * of the pool) or an explicit CIDR.
+ * of the pool) or an explicit CIDR that a Docker network can use ({@link Cidr#requireNetworkUsable}).
  */
 public record SubnetRequest(Mode mode, Cidr cidr) {
     public enum Mode { NONE, AUTO, EXPLICIT }
@@ -16,6 +16,9 @@ public record SubnetRequest(Mode mode, Cidr cidr) {
         Objects.requireNonNull(mode, "mode");
         if ((mode == Mode.EXPLICIT) != (cidr != null)) {
             throw new IllegalArgumentException("an explicit subnet request needs a CIDR, the others none");
+        }
+        if (cidr != null) {
+            cidr.requireNetworkUsable("subnet");
         }
     }
 

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Makes k3d clusters: {@code k3d cluster create NAME --api-port API -p HTTP:80@loadbalancer
- * -p HTTPS:443@loadbalancer --network NET ...} with {@code LOG_COLORS=false}. An environment with a subnet gets a
- * Docker network of its own ({@code k3d-NAME-net}, made by envctl with that subnet and removed on delete); one
- * without joins the shared network (setting {@code network}, default {@code k3d-shared}), created if missing.
- * A create that fails after it started removes the half-made cluster and the network it made, unless the cluster
- * existed before (a name collision). Obtain it from {@link K3dProviderFactory}. Thread-safe; holds no state
+ * Makes k3d clusters: {@code k3d cluster create NAME --api-port 127.0.0.1:API -p 0.0.0.0:HTTP:80@loadbalancer
+ * -p 0.0.0.0:HTTPS:443@loadbalancer --network NET ...} with {@code LOG_COLORS=false} (addresses from the settings
+ * {@code api-listen-address} and {@code listen-address}). An environment with a subnet gets a Docker network of
+ * its own ({@code k3d-NAME}, made by envctl with that subnet and its gateway, removed on delete); one without
+ * joins the shared network (setting {@code network}, default {@code k3d-shared}), created if missing. A create
+ * that fails after it started removes the half-made cluster, k3d's image volume and the network it made, unless
+ * the cluster existed before (a name collision). Stop and start are k3d's own. Obtain it from {@link K3dProviderFactory}. Thread-safe; holds no state
  * besides its settings.
  */
 public final class K3dProvider implements ClusterProvider {
@@ -67,7 +69,7 @@ public final class K3dProvider implements ClusterProvider {
         String network = network(env);
         Path k3d = k3d();
         Path docker = docker();
-        List<String> argv = K3dCommands.create(k3d.toString(), env, network, options);
+        List<String> argv = create(k3d.toString(), env, network, options);
         p.step(env.name(), "creating k3d cluster " + env.name());
         boolean existed = names().contains(env.name());
         boolean ownNetwork = false;
@@ -96,6 +98,8 @@ public final class K3dProvider implements ClusterProvider {
         p.step(env.name(), "create failed; removing what it made");
         f.attempt(() -> tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null,
                 settings.timeout(), env.name(), p), "k3d cluster delete " + env.name());
+        String volume = K3dCommands.imageVolume(env.name());
+        f.attempt(() -> removeVolume(docker, env.name(), p), "docker volume rm " + volume);
         if (ownNetwork) {
             f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
         }
@@ -106,14 +110,40 @@ public final class K3dProvider implements ClusterProvider {
     public void delete(Environment env, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
         Path k3d = k3d();
-        Path docker = env.subnet() != null ? docker() : null;
+        Path docker = docker();
         p.step(env.name(), "deleting k3d cluster " + env.name());
         tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null, settings.timeout(),
                 env.name(), p);
-        if (docker != null) {
-            networks.remove(docker, K3dCommands.dedicatedNetwork(env.name()), env.name(), p);
+        removeVolume(docker, env.name(), p);
+        if (env.subnet() != null) {
+            networks.removeMadeFor(docker, K3dCommands.dedicatedNetwork(env.name()), env.name(), p);
         }
         LOG.debug("deleted k3d cluster {}", env.name());
+    }
+
+    /** {@code k3d cluster stop NAME}: containers, volumes, network and published ports stay. */
+    @Override
+    public void stop(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        p.step(env.name(), "stopping k3d cluster " + env.name());
+        tools.runChecked(K3dCommands.stop(k3d().toString(), env.name()), K3D_ENV, null, settings.timeout(),
+                env.name(), p);
+    }
+
+    /** {@code k3d cluster start NAME --wait --timeout T}. */
+    @Override
+    public void start(Environment env, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        Duration timeout = K3dClusterOptions.of(settings, env).timeout();
+        p.step(env.name(), "starting k3d cluster " + env.name());
+        tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
+                K3dSettings.createKillTimeout(timeout), env.name(), p);
+    }
+
+    /** The image volume k3d's own rollback can leave behind; none is fine. */
+    private void removeVolume(Path docker, String name, ProgressListener p) {
+        tools.runChecked(K3dCommands.removeVolume(docker.toString(), K3dCommands.imageVolume(name)), Map.of(), null,
+                settings.timeout(), name, p);
     }
 
     @Override
@@ -163,8 +193,8 @@ public final class K3dProvider implements ClusterProvider {
             plan.add(PlannedCommand.of(DockerNetworks.createArgv(tools.display(settings.dockerBinary()), network(env),
                     env.subnet(), env.name())));
         }
-        plan.add(new PlannedCommand(K3dCommands.create(tools.display(settings.binary()), env, network(env), options),
-                K3D_ENV, null));
+        plan.add(new PlannedCommand(create(tools.display(settings.binary()), env, network(env), options), K3D_ENV,
+                null));
         return List.copyOf(plan);
     }
 
@@ -172,11 +202,17 @@ public final class K3dProvider implements ClusterProvider {
     public List<PlannedCommand> planDelete(Environment env) {
         List<PlannedCommand> plan = new ArrayList<>();
         plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), K3D_ENV, null));
+        plan.add(PlannedCommand.of(K3dCommands.removeVolume(tools.display(settings.dockerBinary()),
+                K3dCommands.imageVolume(env.name()))));
         if (env.subnet() != null) {
             plan.add(PlannedCommand.of(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
                     K3dCommands.dedicatedNetwork(env.name()))));
         }
         return List.copyOf(plan);
+    }
+
+    private List<String> create(String k3d, Environment env, String network, K3dClusterOptions options) {
+        return K3dCommands.create(k3d, env, network, settings.listenAddress(), settings.apiListenAddress(), options);
     }
 
     private String network(Environment env) {

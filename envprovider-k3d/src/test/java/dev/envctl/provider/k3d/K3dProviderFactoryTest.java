@@ -26,8 +26,8 @@ class K3dProviderFactoryTest {
                 .hasMessageContaining("colour")
                 .hasMessageContaining("k3s-args");
         assertThatThrownBy(() -> new K3dProviderFactory().create(Map.of("colour", "red")))
-                .hasMessage("unknown k3d provider setting(s) [colour]; valid keys: [agents, binary, docker-binary, "
-                        + "image, k3s-args, network, servers, timeout, wait]");
+                .hasMessage("unknown k3d provider setting(s) [colour]; valid keys: [agents, api-listen-address, "
+                        + "binary, docker-binary, image, k3s-args, listen-address, network, servers, timeout, wait]");
     }
 
     @Test

@@ -59,8 +59,9 @@ class K3dProviderTest {
     }
 
     private List<String> createArgv(String name, String network) {
-        return List.of(k3d, "cluster", "create", name, "--api-port", "26443", "-p", "18091:80@loadbalancer",
-                "-p", "18444:443@loadbalancer", "--network", network, "--wait", "--timeout", "300s");
+        return List.of(k3d, "cluster", "create", name, "--api-port", "127.0.0.1:26443",
+                "-p", "0.0.0.0:18091:80@loadbalancer", "-p", "0.0.0.0:18444:443@loadbalancer", "--network", network,
+                "--wait", "--timeout", "300s");
     }
 
     @Test
@@ -133,50 +134,61 @@ class K3dProviderTest {
         assertThat(creates).hasSize(n);
         for (List<String> argv : creates) {
             int port = 20000 + 10 * Integer.parseInt(argv.get(3).substring(1));
-            assertThat(argv.subList(4, 12)).containsExactly("--api-port", String.valueOf(port + 3),
-                    "-p", port + ":80@loadbalancer", "-p", (port + 1) + ":443@loadbalancer", "--network", "k3d-shared");
+            assertThat(argv.subList(4, 12)).containsExactly("--api-port", "127.0.0.1:" + (port + 3),
+                    "-p", "0.0.0.0:" + port + ":80@loadbalancer", "-p", "0.0.0.0:" + (port + 1) + ":443@loadbalancer",
+                    "--network", "k3d-shared");
         }
     }
 
     @Test
     void createWithSubnetMakesADedicatedNetworkThatDeleteRemoves() {
         Environment sub = env("sub", SUBNET, Map.of());
-        List<String> network = List.of(docker, "network", "create", "--subnet", "10.101.0.0/16", "--label",
-                "dev.envctl.environment=sub", "k3d-sub-net");
+        List<String> network = List.of(docker, "network", "create", "--subnet", "10.101.0.0/16", "--gateway",
+                "10.101.0.1", "--label", "dev.envctl.environment=sub", "k3d-sub");
 
         provider.create(sub, ProgressListener.NONE);
 
         assertThat(tools.argv("docker")).containsExactly(network);
-        assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("sub", "k3d-sub-net"));
+        assertThat(tools.argv("k3d").get(1)).isEqualTo(createArgv("sub", "k3d-sub"));
         assertThat(provider.planCreate(sub)).containsExactly(PlannedCommand.of(network),
-                new PlannedCommand(createArgv("sub", "k3d-sub-net"), Map.of("LOG_COLORS", "false"), null));
-        assertThat(tools.read("networks/k3d-sub-net")).startsWith("10.101.0.0/16\n");
+                new PlannedCommand(createArgv("sub", "k3d-sub"), Map.of("LOG_COLORS", "false"), null));
+        assertThat(tools.read("networks/k3d-sub")).startsWith("10.101.0.0/16\n");
 
         tools.forgetCalls();
         provider.delete(sub, ProgressListener.NONE);
 
         List<List<String>> deleted = List.of(List.of(k3d, "cluster", "delete", "sub"),
-                List.of(docker, "network", "rm", "k3d-sub-net"));
-        assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("k3d", "docker");
+                List.of(docker, "volume", "rm", "-f", "k3d-sub-images"), List.of(docker, "network", "rm", "k3d-sub"));
         assertThat(provider.planDelete(sub)).containsExactly(
-                new PlannedCommand(deleted.get(0), Map.of("LOG_COLORS", "false"), null), PlannedCommand.of(deleted.get(1)));
+                new PlannedCommand(deleted.get(0), Map.of("LOG_COLORS", "false"), null),
+                PlannedCommand.of(deleted.get(1)), PlannedCommand.of(deleted.get(2)));
         assertThat(tools.argv("k3d")).containsExactly(deleted.get(0));
-        assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
-        assertThat(tools.has("networks/k3d-sub-net")).isFalse();
+        assertThat(tools.argv("docker")).containsExactly(deleted.get(1), List.of(docker, "network", "ls", "--filter",
+                "label=dev.envctl.environment=sub", "--format", "{{.Name}}"), deleted.get(2));
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
         assertThat(tools.has("k3d/sub")).isFalse();
     }
 
     @Test
     void aLeftoverDedicatedNetworkWithTheSameSubnetIsReusedAndOneWithAnotherIsRefused() {
-        tools.flag("networks/k3d-sub-net", "10.101.0.0/16\ndev.envctl.environment=sub\n");
-        provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                steps.add(message);
+            }
+        };
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n10.101.0.1\n");
+        provider.create(env("sub", SUBNET, Map.of()), listener);
         assertThat(tools.has("k3d/sub")).isTrue();
+        assertThat(steps).contains("reusing Docker network k3d-sub with subnet 10.101.0.0/16")
+                .noneMatch(m -> m.startsWith("created Docker network"));
 
-        tools.flag("networks/k3d-other-net", "10.200.0.0/16\n\n");
+        tools.flag("networks/k3d-other", "10.200.0.0/16\n\n10.200.0.1\n");
         assertThatThrownBy(() -> provider.create(env("other", SUBNET, Map.of()), ProgressListener.NONE))
                 .isInstanceOf(EnvctlException.class)
-                .hasMessageContaining("Docker network k3d-other-net exists already with subnet(s) [10.200.0.0/16], "
-                        + "not 10.101.0.0/16");
+                .hasMessageContaining("Docker network k3d-other exists already with subnet 10.200.0.0/16 gateway "
+                        + "10.200.0.1, not subnet 10.101.0.0/16 with a gateway");
         assertThat(tools.calls()).noneMatch(c -> c.equals(List.of("k3d", "cluster", "create", "other")));
         assertThat(tools.has("k3d/other")).isFalse();
     }
@@ -190,8 +202,9 @@ class K3dProviderTest {
 
         p.create(e, ProgressListener.NONE);
 
-        assertThat(tools.argv("k3d").get(1)).containsExactly(k3d, "cluster", "create", "big", "--api-port", "26443",
-                "-p", "18091:80@loadbalancer", "-p", "18444:443@loadbalancer", "--network", "team-net",
+        assertThat(tools.argv("k3d").get(1)).containsExactly(k3d, "cluster", "create", "big", "--api-port",
+                "127.0.0.1:26443", "-p", "0.0.0.0:18091:80@loadbalancer", "-p", "0.0.0.0:18444:443@loadbalancer",
+                "--network", "team-net",
                 "--servers", "3", "--agents", "2", "--image", "rancher/k3s:v1.30.9-k3s1",
                 "--k3s-arg", "--disable=servicelb@server:*", "--k3s-arg", "--tls-san=a.example,b.example@server:0",
                 "--wait=false", "--timeout", "300s");
@@ -211,7 +224,7 @@ class K3dProviderTest {
         assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
                 .containsExactly("k3d cluster list", "k3d cluster create");
         assertThat(tools.has("k3d/dev")).isTrue();
-        assertThat(tools.has("networks/k3d-dev-net")).isTrue();
+        assertThat(tools.has("networks/k3d-dev")).isTrue();
         assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
     }
 
@@ -229,14 +242,14 @@ class K3dProviderTest {
                     CommandFailedException c = (CommandFailedException) e;
                     assertThat(c.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
                     assertThat(c.exitValue()).isEqualTo(1);
-                    assertThat(c.argv()).isEqualTo(createArgv("sub", "k3d-sub-net"));
+                    assertThat(c.argv()).isEqualTo(createArgv("sub", "k3d-sub"));
                     assertThat(c.getMessage()).doesNotContain("\n");
                 });
         assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).containsExactly(
                 "k3d cluster list", "docker network create", "k3d cluster create", "k3d cluster delete",
-                "docker network rm");
+                "docker volume rm", "docker network rm");
         assertThat(tools.has("k3d/sub")).isFalse();
-        assertThat(tools.has("networks/k3d-sub-net")).isFalse();
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
         assertThat(provider.list()).isEmpty();
     }
 
@@ -251,10 +264,10 @@ class K3dProviderTest {
                 .hasMessageContaining("failed to get ready: boom")
                 .hasMessageContaining("cleanup failed too: ")
                 .hasMessageContaining("device or resource busy")
-                .hasMessageContaining("could not remove Docker network k3d-sub-net (exit code 1): Error response from "
-                        + "daemon: error while removing network: network k3d-sub-net id")
+                .hasMessageContaining("could not remove Docker network k3d-sub (exit code 1): Error response from "
+                        + "daemon: error while removing network: network k3d-sub id")
                 .hasMessageEndingWith("remove the leftovers by hand: k3d cluster delete sub && docker network rm "
-                        + "k3d-sub-net")
+                        + "k3d-sub")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
         assertThat(tools.has("k3d/sub")).isTrue();
         assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "k3d", false, "servers 0/1, agents 0/0"));
@@ -327,7 +340,10 @@ class K3dProviderTest {
         provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.calls()).containsExactly(List.of("k3d", "cluster", "delete", "ghost"),
-                List.of("docker", "network", "rm", "k3d-ghost-net"));
+                List.of("docker", "volume", "rm", "-f", "k3d-ghost-images"),
+                List.of("docker", "network", "ls", "--filter", "label=dev.envctl.environment=ghost", "--format",
+                        "{{.Name}}"),
+                List.of("docker", "network", "rm", "k3d-ghost"));
     }
 
     @Test
@@ -373,7 +389,8 @@ class K3dProviderTest {
         provider.create(env("dev", SUBNET, Map.of()), listener);
 
         assertThat(seen).contains("step dev: creating k3d cluster dev",
-                "step dev: creating Docker network k3d-dev-net with subnet 10.101.0.0/16", "out dev: kubectl cluster-info");
+                "step dev: created Docker network k3d-dev with subnet 10.101.0.0/16 and gateway 10.101.0.1",
+                "out dev: kubectl cluster-info");
         assertThat(seen).anyMatch(l -> l.startsWith("out dev: time=\"") && l.endsWith("msg=\"Cluster 'dev' created "
                 + "successfully!\""));
     }
@@ -391,6 +408,69 @@ class K3dProviderTest {
         assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("servers", "0"))))
                 .hasMessage("option servers of environment dev '0' is invalid; allowed: a whole number from 1 to 99");
         assertThat(tools.calls()).isEmpty();
+    }
+
+    @Test
+    void aNetworkAnOlderEnvctlMadeWithoutAGatewayIsMadeAgainWithOne() {
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\ndev.envctl.environment=sub\n\n");
+
+        provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.read("networks/k3d-sub")).isEqualTo("10.101.0.0/16\ndev.envctl.environment=sub\n"
+                + "10.101.0.1\n");
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).containsExactly(
+                "k3d cluster list", "docker network create", "docker network inspect", "docker network ls",
+                "docker network rm", "docker network create", "k3d cluster create");
+    }
+
+    @Test
+    void aNetworkWithoutAGatewayThatEnvctlDidNotMakeIsRefused() {
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n\n");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("Docker network k3d-sub exists already with subnet 10.101.0.0/16 (no gateway)")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThat(tools.has("k3d/sub")).isFalse();
+        assertThat(tools.has("networks/k3d-sub")).isTrue();
+    }
+
+    @Test
+    void deleteAlsoRemovesANetworkAnOlderEnvctlNamedDifferently() {
+        tools.flag("networks/k3d-sub-net", "10.101.0.0/16\ndev.envctl.environment=sub\n\n");
+        provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.has("networks/k3d-sub-net")).isFalse();
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
+    }
+
+    @Test
+    void listenAddressesComeFromTheSettingsWithIpv6InBrackets() {
+        K3dProvider p = provider(Map.of("listen-address", "127.0.0.1", "api-listen-address", "::1"));
+
+        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).argv().subList(4, 10)).containsExactly(
+                "--api-port", "[::1]:26443", "-p", "127.0.0.1:18091:80@loadbalancer", "-p",
+                "127.0.0.1:18444:443@loadbalancer");
+        assertThatThrownBy(() -> provider(Map.of("api-listen-address", "localhost")))
+                .hasMessageContaining("k3d setting api-listen-address 'localhost' is not an IP address");
+    }
+
+    @Test
+    void stopAndStartUseK3dsOwnCommandsAndKeepTheCluster() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", false,
+                "servers 0/1, agents 0/0"));
+        provider.start(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
+        assertThat(tools.argv("k3d")).contains(List.of(k3d, "cluster", "stop", "dev"),
+                List.of(k3d, "cluster", "start", "dev", "--wait", "--timeout", "300s"));
+        assertThatThrownBy(() -> provider.stop(env("ghost", null, Map.of()), ProgressListener.NONE))
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
     }
 
     /** argv as the stand-in log records it: the tool's name instead of its path. */

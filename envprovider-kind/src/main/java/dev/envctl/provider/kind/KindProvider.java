@@ -34,7 +34,9 @@ import java.util.Objects;
  * ({@code kind-NAME-net}, made by envctl with that subnet, named to kind in {@code KIND_EXPERIMENTAL_DOCKER_NETWORK}
  * and removed on delete); one without uses kind's shared network {@code kind} (the variable is set empty, so a
  * value in the user's environment does not leak in). A create that fails after it started removes the half-made
- * cluster and the network it made, unless the cluster existed before (a name collision). Obtain it from
+ * cluster and the network it made, unless the cluster existed before (a name collision). kind has no stop
+ * command: stop and start are {@code docker stop|start} of the node containers labelled
+ * {@code io.x-k8s.kind.cluster=NAME}. Obtain it from
  * {@link KindProviderFactory}. Thread-safe; holds no state besides its settings.
  */
 public final class KindProvider implements ClusterProvider {
@@ -62,7 +64,7 @@ public final class KindProvider implements ClusterProvider {
     /** The kind config {@link #create} passes on stdin, for {@code --dry-run}. */
     public String renderConfig(Environment env) {
         KindClusterOptions options = KindClusterOptions.of(settings, env);
-        return KindConfig.render(env, settings.listenAddress(), options.image(), options.servers(), options.agents());
+        return KindConfig.render(env, settings.listenAddress(), settings.apiListenAddress(), options.image(), options.servers(), options.agents());
     }
 
     /** The variables {@link #create} sets for kind: {@code KIND_EXPERIMENTAL_DOCKER_NETWORK}, for {@code --dry-run}. */
@@ -121,9 +123,38 @@ public final class KindProvider implements ClusterProvider {
         tools.runChecked(KindCommands.delete(kind.toString(), env.name()), Map.of(), null, settings.timeout(),
                 env.name(), p);
         if (docker != null) {
-            networks.remove(docker, KindCommands.dedicatedNetwork(env.name()), env.name(), p);
+            networks.removeMadeFor(docker, KindCommands.dedicatedNetwork(env.name()), env.name(), p);
         }
         LOG.debug("deleted kind cluster {}", env.name());
+    }
+
+    /** kind has no stop command: {@code docker stop} of the node containers labelled with the cluster's name. */
+    @Override
+    public void stop(Environment env, ProgressListener progress) {
+        nodes(env, "stop", progress);
+    }
+
+    /** {@code docker start} of the node containers labelled with the cluster's name. */
+    @Override
+    public void start(Environment env, ProgressListener progress) {
+        nodes(env, "start", progress);
+    }
+
+    private void nodes(Environment env, String verb, ProgressListener progress) {
+        ProgressListener p = progress == null ? ProgressListener.NONE : progress;
+        String docker = docker().toString();
+        List<String> ids = tools.runChecked(KindCommands.nodeIds(docker, env.name()), Map.of(), null,
+                settings.timeout(), env.name(), ProgressListener.NONE).stdout().stream().map(String::strip)
+                .filter(id -> !id.isEmpty()).toList();
+        if (ids.isEmpty()) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "no kind node containers found for cluster '"
+                    + env.name() + "' (label " + KindCommands.CLUSTER_LABEL + "=" + env.name() + "); the cluster "
+                    + "is gone: reconcile recreates it, or delete the environment");
+        }
+        p.step(env.name(), (verb.equals("stop") ? "stopping" : "starting") + " kind cluster " + env.name() + " ("
+                + ids.size() + (ids.size() == 1 ? " node)" : " nodes)"));
+        tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(), env.name(),
+                ProgressListener.NONE);
     }
 
     @Override

@@ -27,8 +27,8 @@ class KindProviderFactoryTest {
                 .hasMessageContaining("listen-address");
         KindProviderFactory f = new KindProviderFactory();
         assertThatThrownBy(() -> f.create(Map.of("network", "x")))
-                .hasMessage("unknown kind provider setting(s) [network]; valid keys: [binary, docker-binary, image, "
-                        + "listen-address, timeout]");
+                .hasMessage("unknown kind provider setting(s) [network]; valid keys: [api-listen-address, binary, "
+                        + "docker-binary, image, listen-address, timeout]");
         assertThatThrownBy(() -> f.create(Map.of("listen-address", "localhost")))
                 .hasMessageContaining("is not an IP address")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));

@@ -39,6 +39,7 @@ class KindProviderTest {
             kind: Cluster
             apiVersion: kind.x-k8s.io/v1alpha4
             networking:
+              apiServerAddress: 127.0.0.1
               apiServerPort: 26443
             nodes:
             - role: control-plane
@@ -106,8 +107,8 @@ class KindProviderTest {
     @Test
     void createWithSubnetPreCreatesTheNetworkPointsKindAtItAndDeleteRemovesIt() {
         Environment sub = env("sub", SUBNET, Map.of());
-        List<String> network = List.of(docker, "network", "create", "--subnet", "10.102.0.0/16", "--label",
-                "dev.envctl.environment=sub", "kind-sub-net");
+        List<String> network = List.of(docker, "network", "create", "--subnet", "10.102.0.0/16", "--gateway",
+                "10.102.0.1", "--label", "dev.envctl.environment=sub", "kind-sub-net");
 
         provider.create(sub, ProgressListener.NONE);
 
@@ -125,9 +126,10 @@ class KindProviderTest {
 
         List<List<String>> deleted = List.of(List.of(kind, "delete", "cluster", "--name", "sub"),
                 List.of(docker, "network", "rm", "kind-sub-net"));
-        assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("kind", "docker");
+        assertThat(tools.calls()).extracting(c -> c.get(0)).containsExactly("kind", "docker", "docker");
         assertThat(tools.argv("kind")).containsExactly(deleted.get(0));
-        assertThat(tools.argv("docker")).containsExactly(deleted.get(1));
+        assertThat(tools.argv("docker")).containsExactly(List.of(docker, "network", "ls", "--filter",
+                "label=dev.envctl.environment=sub", "--format", "{{.Name}}"), deleted.get(1));
         assertThat(provider.planDelete(sub)).containsExactly(PlannedCommand.of(deleted.get(0)),
                 PlannedCommand.of(deleted.get(1)));
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
@@ -145,6 +147,7 @@ class KindProviderTest {
                 kind: Cluster
                 apiVersion: kind.x-k8s.io/v1alpha4
                 networking:
+                  apiServerAddress: 127.0.0.1
                   apiServerPort: 26443
                 nodes:
                 - role: control-plane
@@ -170,6 +173,7 @@ class KindProviderTest {
                 kind: Cluster
                 apiVersion: kind.x-k8s.io/v1alpha4
                 networking:
+                  apiServerAddress: 127.0.0.1
                   apiServerPort: 26443
                 nodes:
                 - role: control-plane
@@ -307,10 +311,36 @@ class KindProviderTest {
     }
 
     @Test
+    void stopAndStartAreDockerStopAndStartOfTheNodesLabelledWithTheCluster() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
+        assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(false);
+        provider.start(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
+        assertThat(tools.argv("docker")).contains(
+                List.of(docker, "ps", "-aq", "--filter", "label=io.x-k8s.kind.cluster=dev"),
+                List.of(docker, "stop", "dev-control-plane"), List.of(docker, "start", "dev-control-plane"));
+        assertThatThrownBy(() -> provider.stop(env("ghost", null, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("no kind node containers found for cluster 'ghost'")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+    }
+
+    @Test
+    void theApiServerListensWhereTheSettingSays() {
+        assertThat(provider(Map.of("api-listen-address", "0.0.0.0")).renderConfig(env("dev", null, Map.of())))
+                .contains("networking:\n  apiServerAddress: 0.0.0.0\n  apiServerPort: 26443\n");
+    }
+
+    @Test
     void deleteOfAMissingClusterSucceeds() {
         provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.calls()).containsExactly(List.of("kind", "delete", "cluster", "--name", "ghost"),
+                List.of("docker", "network", "ls", "--filter", "label=dev.envctl.environment=ghost", "--format",
+                        "{{.Name}}"),
                 List.of("docker", "network", "rm", "kind-ghost-net"));
     }
 

@@ -31,7 +31,7 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
             }
         }
         portPools = Map.copyOf(copy);
-        Objects.requireNonNull(subnetPool, "subnetPool");
+        Objects.requireNonNull(subnetPool, "subnetPool").requireNetworkUsable("pool.subnet");
         if (subnetPrefix < subnetPool.prefix() || subnetPrefix > 30) {
             throw EnvctlException.invalid("subnet prefix /" + subnetPrefix + " does not fit pool " + subnetPool
                     + "; allowed: /" + subnetPool.prefix() + " to /30");

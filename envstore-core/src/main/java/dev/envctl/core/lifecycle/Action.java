@@ -10,6 +10,10 @@ public enum Action {
     RECREATED,
     /** A {@code running} record's cluster had vanished and the record is now {@code failed}. */
     MARKED_FAILED,
+    /** The cluster was stopped ({@code envctl stop}); the record is {@code stopped} and keeps its ports. */
+    STOPPED,
+    /** A stopped cluster was started again; the record is {@code running}. */
+    STARTED,
     /** Nothing needed doing (this includes adopting an existing cluster for an {@code unknown} record). */
     UNCHANGED,
     /** Another reconciler (in this or another process) holds the environment's lock; nothing was done. */

@@ -40,7 +40,7 @@ final class Apply {
         List<String> toDelete = new ArrayList<>();
         if (prune) {
             for (Environment e : records.values()) {
-                if (!wanted.contains(e.name()) && e.desiredState() == DesiredState.PRESENT) {
+                if (!wanted.contains(e.name()) && e.desiredState() != DesiredState.ABSENT) {
                     toDelete.add(e.name());
                 }
             }

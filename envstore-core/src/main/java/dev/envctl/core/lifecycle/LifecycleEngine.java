@@ -105,6 +105,40 @@ public final class LifecycleEngine {
         return store.find(name);
     }
 
+    /**
+     * Records desired {@code stopped} and reconciles now: the cluster is stopped, its ports and subnet stay held,
+     * and reconcile and apply leave it stopped until {@link #start}. Returns the record as it ends:
+     * {@code stopped}, or {@code failed} with {@code lastError}.
+     *
+     * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code CONFLICT} for an environment being
+     *                         deleted, {@code PROVIDER_FAILED} when its provider is not configured
+     */
+    public Environment stop(String name, ProgressListener progress) {
+        return changeDesired(name, DesiredState.STOPPED, progress);
+    }
+
+    /**
+     * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
+     * created if it vanished). Returns the record as it ends: {@code running}, or {@code failed}.
+     *
+     * @throws EnvctlException as {@link #stop}
+     */
+    public Environment start(String name, ProgressListener progress) {
+        return changeDesired(name, DesiredState.PRESENT, progress);
+    }
+
+    private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
+        Environment e = store.get(name);
+        provider(e.provider());
+        if (e.desiredState() == DesiredState.ABSENT) {
+            throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
+                    + "apply or create it again first");
+        }
+        writer.modify(name, r -> r.withDesiredState(desired));
+        runner.convergeOne(name, null, progress);
+        return store.get(name);
+    }
+
     /** Converges the named environments (empty = all) once, at most {@code concurrency} at a time. */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
         return runner.run(names, progress, NEVER::get);

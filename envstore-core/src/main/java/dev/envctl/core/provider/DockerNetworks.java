@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Docker networks a provider makes: a dedicated network with a fixed subnet per environment, and a shared
@@ -22,8 +24,8 @@ public final class DockerNetworks {
     /** Label put on the networks envctl makes, with the environment's name as its value. */
     public static final String LABEL = "dev.envctl.environment";
 
-    /** Go template for {@code docker network inspect --format}: each IPAM subnet on its own line. */
-    public static final String SUBNETS_TEMPLATE = "{{range .IPAM.Config}}{{println .Subnet}}{{end}}";
+    /** Go template for {@code docker network inspect --format}: each IPAM block as "SUBNET GATEWAY", one a line. */
+    public static final String SUBNETS_TEMPLATE = "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{println}}{{end}}";
 
     private final ToolRunner tools;
     private final Duration timeout;
@@ -33,10 +35,16 @@ public final class DockerNetworks {
         this.timeout = timeout;
     }
 
+    /**
+     * {@code docker network create --subnet CIDR --gateway FIRST-HOST --label dev.envctl.environment=NAME NET}.
+     * The gateway is given because Docker 20.10 records none for a network made with {@code --subnet} alone, and
+     * k3d then refuses the network ("no gateway defined"); the first host address is the one the Kindler scripts
+     * chose too.
+     */
     public static List<String> createArgv(String docker, String network, Cidr subnet, String environment) {
         List<String> argv = new ArrayList<>(List.of(docker, "network", "create"));
         if (subnet != null) {
-            argv.addAll(List.of("--subnet", subnet.toString()));
+            argv.addAll(List.of("--subnet", subnet.toString(), "--gateway", subnet.gateway()));
         }
         argv.addAll(List.of("--label", LABEL + "=" + environment, network));
         return argv;
@@ -50,32 +58,51 @@ public final class DockerNetworks {
         return List.of(docker, "network", "inspect", network);
     }
 
-    /** Prints the network's subnets one per line (a Go template, so no JSON parser is needed). */
+    /** Prints the network's IPAM blocks one per line as {@code SUBNET GATEWAY} (a Go template, no JSON parser). */
     public static List<String> subnetsArgv(String docker, String network) {
         return List.of(docker, "network", "inspect", "--format", SUBNETS_TEMPLATE, network);
     }
 
+    /** The names of the networks labelled as made by envctl for {@code environment}, whatever their name. */
+    public static List<String> labelledArgv(String docker, String environment) {
+        return List.of(docker, "network", "ls", "--filter", "label=" + LABEL + "=" + environment, "--format",
+                "{{.Name}}");
+    }
+
     /**
-     * Creates {@code network} with {@code subnet} for {@code environment}. A network of that name left by an
-     * earlier attempt is reused when it has exactly that subnet; with another subnet it is an error.
+     * Creates {@code network} with {@code subnet} and its gateway for {@code environment}. A network of that
+     * name left by an earlier attempt is reused when it has exactly that subnet and a gateway; one envctl made for
+     * this environment without a gateway (by an older envctl) is made again; any other is an error.
      */
     public void createDedicated(Path docker, String network, Cidr subnet, String environment,
                                 ProgressListener progress) {
-        progress.step(environment, "creating Docker network " + network + " with subnet " + subnet);
-        CommandResult created = tools.run(createArgv(docker.toString(), network, subnet, environment), Map.of(),
-                null, timeout, environment, progress);
+        List<String> argv = createArgv(docker.toString(), network, subnet, environment);
+        CommandResult created = tools.run(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
         if (created.succeeded()) {
+            progress.step(environment, "created Docker network " + network + " with subnet " + subnet
+                    + " and gateway " + subnet.gateway());
             return;
         }
         if (!alreadyExists(created)) {
             throw failed(created, "could not create Docker network " + network + " with subnet " + subnet);
         }
-        List<String> subnets = subnets(docker, network, environment, progress);
-        if (!subnets.equals(List.of(subnet.toString()))) {
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker network " + network + " exists already "
-                    + "with subnet(s) " + subnets + ", not " + subnet + "; remove it (docker network rm " + network
-                    + ") or give the environment another subnet");
+        List<Block> blocks = blocks(docker, network, environment);
+        if (blocks.size() == 1 && blocks.get(0).subnet().equals(subnet.toString())) {
+            if (!blocks.get(0).gateway().isEmpty()) {
+                progress.step(environment, "reusing Docker network " + network + " with subnet " + subnet);
+                return;
+            }
+            if (madeFor(docker, network, environment)) {
+                progress.step(environment, "Docker network " + network + " has no gateway; making it again");
+                remove(docker, network, environment, progress);
+                tools.runChecked(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
+                return;
+            }
         }
+        throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker network " + network + " exists already with "
+                + (blocks.isEmpty() ? "no subnet" : String.join(", ", blocks.stream().map(Block::toString).toList()))
+                + ", not subnet " + subnet + " with a gateway; remove it (docker network rm " + network
+                + ") or give the environment another subnet");
     }
 
     /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */
@@ -106,10 +133,49 @@ public final class DockerNetworks {
         }
     }
 
-    private List<String> subnets(Path docker, String network, String environment, ProgressListener progress) {
+    /**
+     * Removes every network envctl made for {@code environment}: {@code network} and any other carrying its
+     * label (a name an older envctl chose). None is fine.
+     */
+    public void removeMadeFor(Path docker, String network, String environment, ProgressListener progress) {
+        CommandResult listed = tools.runChecked(labelledArgv(docker.toString(), environment), Map.of(), null,
+                timeout, environment, ProgressListener.NONE);
+        Set<String> names = new TreeSet<>(lines(listed));
+        names.add(network);
+        for (String name : names) {
+            remove(docker, name, environment, progress);
+        }
+    }
+
+    private boolean madeFor(Path docker, String network, String environment) {
+        CommandResult listed = tools.run(labelledArgv(docker.toString(), environment), Map.of(), null, timeout,
+                environment, ProgressListener.NONE);
+        return listed.succeeded() && lines(listed).contains(network);
+    }
+
+    private List<Block> blocks(Path docker, String network, String environment) {
         CommandResult inspected = tools.runChecked(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
-                environment, progress);
-        return inspected.stdout().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+                environment, ProgressListener.NONE);
+        List<Block> blocks = new ArrayList<>();
+        for (String line : inspected.stdout()) {
+            String[] parts = line.strip().split("\\s+");
+            if (!parts[0].isEmpty()) {
+                blocks.add(new Block(parts[0], parts.length > 1 ? parts[1] : ""));
+            }
+        }
+        return blocks;
+    }
+
+    /** One IPAM block of a network as {@link #SUBNETS_TEMPLATE} prints it; an empty gateway means none. */
+    private record Block(String subnet, String gateway) {
+        @Override
+        public String toString() {
+            return "subnet " + subnet + (gateway.isEmpty() ? " (no gateway)" : " gateway " + gateway);
+        }
+    }
+
+    private static List<String> lines(CommandResult r) {
+        return r.stdout().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static boolean notFound(CommandResult r) {

@@ -3,6 +3,7 @@ package dev.envctl.core.provider;
 import dev.envctl.core.EnvctlException;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parsers for the values provider settings and per-environment options share. Each failure is an
@@ -50,6 +51,20 @@ public final class SettingValues {
         if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
             throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
                     + "spaces, such as " + example);
+        }
+        return t;
+    }
+
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    /** A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names). */
+    public static String address(String what, String text) {
+        String t = text == null ? "" : text.strip();
+        if (!IPV4.matcher(t).matches() && !IPV6.matcher(t).matches()) {
+            throw EnvctlException.invalid(what + " '" + text + "' is not an IP address; allowed: an IPv4 or IPv6 "
+                    + "address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
         }
         return t;
     }

@@ -1,6 +1,8 @@
 package dev.envctl.core.spi;
 
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
 
 import java.util.List;
 
@@ -24,6 +26,20 @@ public interface ClusterProvider {
 
     /** Deletes the cluster and any network the provider made for it; deleting a missing cluster succeeds. */
     void delete(Environment environment, ProgressListener progress);
+
+    /**
+     * Stops the cluster's nodes without removing anything: containers, volumes, networks and the published
+     * host ports stay, so {@link #start} brings the same cluster back. Stopping a stopped cluster succeeds. A
+     * provider that cannot stop clusters keeps this default, which fails with {@code PROVIDER_FAILED}.
+     */
+    default void stop(Environment environment, ProgressListener progress) {
+        throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "the " + id() + " provider cannot stop clusters");
+    }
+
+    /** Starts a cluster {@link #stop} stopped; starting a running cluster succeeds. */
+    default void start(Environment environment, ProgressListener progress) {
+        throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "the " + id() + " provider cannot start clusters");
+    }
 
     /** The clusters the tool knows, managed by envctl or not. */
     List<ClusterStatus> list();

@@ -298,7 +298,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             if (!Files.isWritable(file.getParent())) {
                 return StoreHealth.down("the folder of " + file + " is not writable");
             }
-            return StoreHealth.up("CSV file " + file + " with " + rows + " environments, readable and writable",
+            return StoreHealth.up("CSV file " + file + " with " + rows + (rows == 1 ? " environment" : " environments")
+                    + ", readable and writable",
                     Columns.FORMAT_VERSION);
         } catch (EnvctlException e) {
             return StoreHealth.down(e.getMessage());

@@ -14,21 +14,30 @@ public final class K3dCommands {
     private K3dCommands() {
     }
 
-    /** The Docker network envctl makes for an environment with its own subnet. */
+    /**
+     * The Docker network envctl makes for an environment with its own subnet: {@code k3d-NAME}, the name the
+     * Kindler scripts gave it and their HAProxy and devops scripts look up.
+     */
     public static String dedicatedNetwork(String environment) {
-        return "k3d-" + environment + "-net";
+        return "k3d-" + environment;
+    }
+
+    /** The volume k3d makes for a cluster's image imports, which its own rollback can leave behind. */
+    public static String imageVolume(String environment) {
+        return "k3d-" + environment + "-images";
     }
 
     /**
-     * {@code k3d cluster create NAME --api-port API -p HTTP:80@loadbalancer -p HTTPS:443@loadbalancer
-     * --network NET [--servers N] [--agents N] [--image IMG] [--k3s-arg ARG]... --wait|--wait=false
-     * --timeout T}.
+     * {@code k3d cluster create NAME --api-port APIADDR:API -p ADDR:HTTP:80@loadbalancer
+     * -p ADDR:HTTPS:443@loadbalancer --network NET [--servers N] [--agents N] [--image IMG] [--k3s-arg ARG]...
+     * --wait|--wait=false --timeout T}.
      */
-    public static List<String> create(String k3d, Environment env, String network, K3dClusterOptions o) {
+    public static List<String> create(String k3d, Environment env, String network, String listenAddress,
+                                      String apiListenAddress, K3dClusterOptions o) {
         List<String> argv = new ArrayList<>(List.of(k3d, "cluster", "create", env.name(),
-                "--api-port", String.valueOf(port(env, PortRole.API)),
-                "-p", port(env, PortRole.HTTP) + ":80@loadbalancer",
-                "-p", port(env, PortRole.HTTPS) + ":443@loadbalancer",
+                "--api-port", host(apiListenAddress) + ":" + port(env, PortRole.API),
+                "-p", host(listenAddress) + ":" + port(env, PortRole.HTTP) + ":80@loadbalancer",
+                "-p", host(listenAddress) + ":" + port(env, PortRole.HTTPS) + ":443@loadbalancer",
                 "--network", network));
         if (o.servers() != null) {
             argv.addAll(List.of("--servers", o.servers().toString()));
@@ -51,6 +60,21 @@ public final class K3dCommands {
         return List.of(k3d, "cluster", "delete", name);
     }
 
+    /** {@code k3d cluster stop NAME}: stops the nodes, keeping containers, volumes and published ports. */
+    public static List<String> stop(String k3d, String name) {
+        return List.of(k3d, "cluster", "stop", name);
+    }
+
+    /** {@code k3d cluster start NAME --wait --timeout T}. */
+    public static List<String> start(String k3d, String name, java.time.Duration timeout) {
+        return List.of(k3d, "cluster", "start", name, "--wait", "--timeout", Durations.format(timeout));
+    }
+
+    /** {@code docker volume rm -f VOLUME}, which succeeds when there is no such volume. */
+    public static List<String> removeVolume(String docker, String volume) {
+        return List.of(docker, "volume", "rm", "-f", volume);
+    }
+
     public static List<String> list(String k3d) {
         return List.of(k3d, "cluster", "list", "-o", "json");
     }
@@ -62,6 +86,11 @@ public final class K3dCommands {
 
     public static List<String> version(String k3d) {
         return List.of(k3d, "version");
+    }
+
+    /** An address as k3d's port specs take it: IPv6 in brackets. */
+    private static String host(String address) {
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 
     private static int port(Environment env, PortRole role) {

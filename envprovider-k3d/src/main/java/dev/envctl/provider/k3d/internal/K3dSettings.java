@@ -18,14 +18,20 @@ import java.util.regex.Pattern;
  * are defaults that an environment's options override; {@code null} servers/agents/image leave k3d's own
  * default.
  *
- * @param timeout the kill timeout of every k3d and docker call; create gets more, see {@link #createKillTimeout}
+ * @param listenAddress    the host address the http and https ports are published on
+ * @param apiListenAddress the host address the API port is published on
+ * @param timeout          the kill timeout of every k3d and docker call; create gets more, see
+ *                         {@link #createKillTimeout}
  */
-public record K3dSettings(String binary, String dockerBinary, String network, Duration timeout, boolean waitReady,
-                          Integer servers, Integer agents, String image, List<String> k3sArgs) {
+public record K3dSettings(String binary, String dockerBinary, String network, String listenAddress,
+                          String apiListenAddress, Duration timeout, boolean waitReady, Integer servers,
+                          Integer agents, String image, List<String> k3sArgs) {
 
     public static final String BINARY = "binary";
     public static final String DOCKER_BINARY = "docker-binary";
     public static final String NETWORK = "network";
+    public static final String LISTEN_ADDRESS = "listen-address";
+    public static final String API_LISTEN_ADDRESS = "api-listen-address";
     public static final String TIMEOUT = "timeout";
     public static final String WAIT = "wait";
     public static final String SERVERS = "servers";
@@ -34,11 +40,15 @@ public record K3dSettings(String binary, String dockerBinary, String network, Du
     public static final String K3S_ARGS = "k3s-args";
 
     /** Every key the factory accepts. */
-    public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, NETWORK, TIMEOUT, WAIT, SERVERS, AGENTS,
-            IMAGE, K3S_ARGS);
+    public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, NETWORK, LISTEN_ADDRESS,
+            API_LISTEN_ADDRESS, TIMEOUT, WAIT, SERVERS, AGENTS, IMAGE, K3S_ARGS);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     public static final String DEFAULT_NETWORK = "k3d-shared";
+    /** Where http and https are published by default: every IPv4 address, as the Kindler scripts did. */
+    public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+    /** The API port stays on this host unless the user opens it up (k3d alone publishes it everywhere). */
+    public static final String DEFAULT_API_LISTEN_ADDRESS = "127.0.0.1";
 
     private static final Pattern NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final Duration MAX_GRACE = Duration.ofSeconds(30);
@@ -62,6 +72,10 @@ public record K3dSettings(String binary, String dockerBinary, String network, Du
         }
         return new K3dSettings(SettingValues.binary("k3d", settings, BINARY, "k3d"),
                 SettingValues.binary("k3d", settings, DOCKER_BINARY, "docker"), network,
+                SettingValues.address("k3d setting listen-address",
+                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS)),
+                SettingValues.address("k3d setting api-listen-address",
+                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS)),
                 settings.containsKey(TIMEOUT) ? Durations.parse("k3d setting timeout", settings.get(TIMEOUT))
                         : DEFAULT_TIMEOUT,
                 !settings.containsKey(WAIT) || SettingValues.bool("k3d setting wait", settings.get(WAIT)),

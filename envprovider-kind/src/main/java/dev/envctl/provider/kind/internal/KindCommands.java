@@ -34,6 +34,18 @@ public final class KindCommands {
         return List.of(kind, "version");
     }
 
+    /** The ids of the node containers of cluster {@code name}, running or not. */
+    public static List<String> nodeIds(String docker, String name) {
+        return List.of(docker, "ps", "-aq", "--filter", "label=" + CLUSTER_LABEL + "=" + name);
+    }
+
+    /** {@code docker stop ID...} or {@code docker start ID...}: kind has no stop command of its own. */
+    public static List<String> containers(String docker, String verb, List<String> ids) {
+        List<String> argv = new java.util.ArrayList<>(List.of(docker, verb));
+        argv.addAll(ids);
+        return List.copyOf(argv);
+    }
+
     /** Every kind node container with its cluster and state, one "CLUSTER STATE" line each. */
     public static List<String> nodeStates(String docker) {
         return List.of(docker, "ps", "-a", "--filter", "label=" + CLUSTER_LABEL, "--format",

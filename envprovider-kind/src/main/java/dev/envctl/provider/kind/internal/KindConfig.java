@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The kind cluster config ({@code kind.x-k8s.io/v1alpha4}) envctl passes on stdin: the API server on the
- * environment's api port ({@code networking.apiServerPort}), {@code servers} control-plane nodes and
+ * environment's api port ({@code networking.apiServerPort}) on {@code apiListenAddress}
+ * ({@code networking.apiServerAddress}), {@code servers} control-plane nodes and
  * {@code agents} workers, each with the node image if one is chosen, and on the first node
  * {@code extraPortMappings} from container ports 80 and 443 to the http and https host ports.
  */
@@ -31,7 +32,8 @@ public final class KindConfig {
     }
 
     /** The YAML text for {@code env}; INVALID_INPUT when a host port is missing. */
-    public static String render(Environment env, String listenAddress, String image, int servers, int agents) {
+    public static String render(Environment env, String listenAddress, String apiListenAddress, String image,
+                                int servers, int agents) {
         List<Node> nodes = new ArrayList<>();
         nodes.add(new Node("control-plane", image, List.of(
                 new PortMapping(80, port(env, PortRole.HTTP), listenAddress, "TCP"),
@@ -42,7 +44,7 @@ public final class KindConfig {
         for (int i = 0; i < agents; i++) {
             nodes.add(new Node("worker", image, null));
         }
-        Cluster cluster = new Cluster("Cluster", API_VERSION, new Networking(port(env, PortRole.API)), nodes);
+        Cluster cluster = new Cluster("Cluster", API_VERSION, new Networking(apiListenAddress, port(env, PortRole.API)), nodes);
         try {
             return YAML.writeValueAsString(cluster);
         } catch (JsonProcessingException e) {
@@ -64,7 +66,8 @@ public final class KindConfig {
     record Cluster(String kind, String apiVersion, Networking networking, List<Node> nodes) {
     }
 
-    record Networking(int apiServerPort) {
+    @JsonPropertyOrder({"apiServerAddress", "apiServerPort"})
+    record Networking(String apiServerAddress, int apiServerPort) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

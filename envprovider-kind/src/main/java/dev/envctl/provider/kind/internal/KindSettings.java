@@ -9,34 +9,35 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The kind provider's settings, validated. {@code image} and {@code timeout} are defaults that an environment's
  * options override; a {@code null} image leaves kind's own default node image.
  *
- * @param listenAddress the host address the http and https port mappings listen on
- * @param timeout       the kill timeout of every kind and docker call
+ * @param listenAddress    the host address the http and https port mappings listen on
+ * @param apiListenAddress the host address the API server port listens on ({@code networking.apiServerAddress})
+ * @param timeout          the kill timeout of every kind and docker call
  */
-public record KindSettings(String binary, String dockerBinary, String listenAddress, String image,
-                           Duration timeout) {
+public record KindSettings(String binary, String dockerBinary, String listenAddress, String apiListenAddress,
+                           String image, Duration timeout) {
 
     public static final String BINARY = "binary";
     public static final String DOCKER_BINARY = "docker-binary";
     public static final String LISTEN_ADDRESS = "listen-address";
+    public static final String API_LISTEN_ADDRESS = "api-listen-address";
     public static final String IMAGE = "image";
     public static final String TIMEOUT = "timeout";
 
     /** Every key the factory accepts. */
-    public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, LISTEN_ADDRESS, IMAGE, TIMEOUT);
+    public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, LISTEN_ADDRESS, API_LISTEN_ADDRESS, IMAGE,
+            TIMEOUT);
 
     /** kind's own default for extra port mappings, kept so ports behave as with k3d and the replaced scripts. */
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
+    /** The API server stays on this host unless the user opens it up, as kind itself and k3d here do. */
+    public static final String DEFAULT_API_LISTEN_ADDRESS = "127.0.0.1";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
 
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     /** Reads settings; a missing key takes its default, an unknown key or a bad value is INVALID_INPUT. */
     public static KindSettings parse(Map<String, String> settings) {
@@ -46,13 +47,12 @@ public record KindSettings(String binary, String dockerBinary, String listenAddr
             throw EnvctlException.invalid("unknown kind provider setting(s) " + unknown + "; valid keys: "
                     + new TreeSet<>(KEYS));
         }
-        String listen = settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS).strip();
-        if (!IPV4.matcher(listen).matches() && !IPV6.matcher(listen).matches()) {
-            throw EnvctlException.invalid("kind setting listen-address '" + listen + "' is not an IP address; "
-                    + "allowed: an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0 (kind takes no host names)");
-        }
         return new KindSettings(SettingValues.binary("kind", settings, BINARY, "kind"),
-                SettingValues.binary("kind", settings, DOCKER_BINARY, "docker"), listen,
+                SettingValues.binary("kind", settings, DOCKER_BINARY, "docker"),
+                SettingValues.address("kind setting listen-address",
+                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS)),
+                SettingValues.address("kind setting api-listen-address",
+                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS)),
                 settings.containsKey(IMAGE) ? image("kind setting image", settings.get(IMAGE)) : null,
                 settings.containsKey(TIMEOUT) ? Durations.parse("kind setting timeout", settings.get(TIMEOUT))
                         : DEFAULT_TIMEOUT);

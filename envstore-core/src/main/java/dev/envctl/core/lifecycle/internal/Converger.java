@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /**
  * Converges one environment under its store lock: reads the record, compares it with what the provider
- * lists, takes one step (create, finish an interrupted create, delete, adopt, mark failed), writes the
+ * lists, takes one step (create, finish an interrupted create, delete, adopt, stop, start, mark failed), writes the
  * actual state before and after each provider call, and repeats until nothing is left to do (at most
  * {@value #MAX_STEPS} steps, so a record flipped between present and absent cannot keep it forever).
  * The decision table is in docs/lifecycle.md. Thread-safe.
@@ -146,7 +146,12 @@ public final class Converger {
                 return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
             }
         }
+        if (env.desiredState() == DesiredState.STOPPED) {
+            return stopped(env, provider, seen, progress);
+        }
         switch (env.actualState()) {
+            case STOPPED:
+                return start(env, provider, seen, progress);
             case RUNNING:
                 return seen.present ? unchanged(env) : drift(env, provider, seen, progress);
             case UNKNOWN:
@@ -164,6 +169,47 @@ public final class Converger {
             default:
                 return resume(env, provider, seen, progress);
         }
+    }
+
+    /**
+     * Desired {@code stopped}: a running cluster is stopped; a stopped one is recorded as such; a missing one is
+     * left missing (the record keeps its allocation, and start creates it), never treated as drift.
+     */
+    private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        String name = env.name();
+        if (!seen.present) {
+            return unchanged(env);
+        }
+        if (seen.running) {
+            Optional<String> error = call(() -> provider.stop(env, progress));
+            if (error.isPresent()) {
+                return fail(name, error.get());
+            }
+            seen.set(true, false);
+            writer.actual(name, ActualState.STOPPED, null);
+            return new Outcome(name, Action.STOPPED, ActualState.STOPPED, null);
+        }
+        if (env.actualState() != ActualState.STOPPED) {
+            writer.actual(name, ActualState.STOPPED, null);
+            return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
+        }
+        return unchanged(env);
+    }
+
+    /** Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one. */
+    private Outcome start(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        if (!seen.present) {
+            return create(env, provider, Action.CREATED, seen, progress);
+        }
+        if (!seen.running) {
+            Optional<String> error = call(() -> provider.start(env, progress));
+            if (error.isPresent()) {
+                return fail(env.name(), error.get());
+            }
+            seen.set(true, true);
+        }
+        writer.actual(env.name(), ActualState.RUNNING, null);
+        return new Outcome(env.name(), Action.STARTED, ActualState.RUNNING, null);
     }
 
     /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
