@@ -63,6 +63,9 @@ public final class CommandRunner {
         int exit;
         try {
             Map<String, String> env = EnvironmentUtils.getProcEnvironment();
+            if (spec.notInherited() != null) {
+                env.keySet().removeIf(k -> k.startsWith(spec.notInherited()));
+            }
             env.putAll(spec.environment());
             exit = executor.execute(line, env);
         } catch (ExecuteException e) {

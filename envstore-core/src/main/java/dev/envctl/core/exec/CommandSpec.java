@@ -9,16 +9,17 @@ import java.util.Objects;
 /**
  * One external command: argv (element 0 the executable), extra environment variables on top of the
  * current process's, optional stdin text, a timeout after which the process is killed, an optional
- * working folder, and whether its output lines go to the DEBUG log ({@code false} for output that may hold
- * secrets, such as k3d's cluster list with its join token; the line listener still gets them).
+ * working folder, whether its output lines go to the DEBUG log ({@code false} for output that may hold
+ * secrets, such as k3d's cluster list with its join token; the line listener still gets them), and a prefix of
+ * variable names the command does not inherit from this process (null: it inherits every one).
  */
 public record CommandSpec(List<String> argv, Map<String, String> environment, String stdin, Duration timeout,
-                          Path workingDirectory, boolean logOutput) {
+                          Path workingDirectory, boolean logOutput, String notInherited) {
 
     /** A command whose output is logged at DEBUG. */
     public CommandSpec(List<String> argv, Map<String, String> environment, String stdin, Duration timeout,
                        Path workingDirectory) {
-        this(argv, environment, stdin, timeout, workingDirectory, true);
+        this(argv, environment, stdin, timeout, workingDirectory, true, null);
     }
 
     public CommandSpec {
@@ -35,15 +36,23 @@ public record CommandSpec(List<String> argv, Map<String, String> environment, St
     }
 
     public CommandSpec withEnvironment(Map<String, String> env) {
-        return new CommandSpec(argv, env, stdin, timeout, workingDirectory, logOutput);
+        return new CommandSpec(argv, env, stdin, timeout, workingDirectory, logOutput, notInherited);
     }
 
     public CommandSpec withStdin(String text) {
-        return new CommandSpec(argv, environment, text, timeout, workingDirectory, logOutput);
+        return new CommandSpec(argv, environment, text, timeout, workingDirectory, logOutput, notInherited);
     }
 
     /** The same command with its output kept out of the log. */
     public CommandSpec withoutOutputLogging() {
-        return new CommandSpec(argv, environment, stdin, timeout, workingDirectory, false);
+        return new CommandSpec(argv, environment, stdin, timeout, workingDirectory, false, notInherited);
+    }
+
+    /**
+     * The same command without the variables of this process whose names start with {@code prefix}; its own
+     * {@link #environment()} still applies.
+     */
+    public CommandSpec withoutInherited(String prefix) {
+        return new CommandSpec(argv, environment, stdin, timeout, workingDirectory, logOutput, prefix);
     }
 }

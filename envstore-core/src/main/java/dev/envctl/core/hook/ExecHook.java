@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Runs the user's executables from {@code <dir>/post-create.d}, {@code pre-delete.d} and
  * {@code post-delete.d}, in name order, each with a timeout, with the environment's name as its one argument
- * and {@link HookVariables} in its environment. A missing folder means nothing to run; files that are hidden
+ * and {@link HookVariables} in its environment, which inherits every variable of this process but those named
+ * {@code ENVCTL_*}. A missing folder means nothing to run; files that are hidden
  * or not executable are skipped with a warning. The first script that fails or times out stops the phase
  * with a {@code HOOK_FAILED} error naming it. Thread-safe.
  */
@@ -55,8 +56,10 @@ public final class ExecHook implements LifecycleHook {
         for (Path script : scripts(phase)) {
             String label = phase.key() + ".d/" + script.getFileName();
             LOG.info("{}: running {}", environment.name(), label);
+            // the ENVCTL_ names are the hook's: none comes from the caller's shell (a stale ENVCTL_NAME, a label
+            // that is not one, ENVCTL_DB_PASSWORD)
             CommandSpec spec = new CommandSpec(List.of(script.toString(), environment.name()),
-                    HookVariables.of(environment, phase), null, timeout, null);
+                    HookVariables.of(environment, phase), null, timeout, null).withoutInherited("ENVCTL_");
             try {
                 runner.runChecked(spec, null);
             } catch (CommandFailedException e) {

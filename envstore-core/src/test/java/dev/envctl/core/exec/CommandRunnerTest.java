@@ -28,6 +28,19 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aCommandWithoutInheritedVariablesOfAPrefixStillGetsItsOwn(@TempDir Path dir) throws IOException {
+        Path env = script(dir, "env", "env\n");
+        assertThat(System.getenv("HOME")).as("this test needs HOME in the test process").isNotNull();
+
+        CommandResult r = runner.runChecked(CommandSpec.of(List.of(env.toString()), Duration.ofSeconds(20))
+                .withEnvironment(Map.of("HOMEWARD", "own")).withoutInherited("HOME"), null);
+
+        assertThat(r.stdout()).contains("HOMEWARD=own").noneMatch(l -> l.startsWith("HOME="));
+        assertThat(runner.runChecked(CommandSpec.of(List.of(env.toString()), Duration.ofSeconds(20)), null).stdout())
+                .anyMatch(l -> l.startsWith("HOME="));
+    }
+
+    @Test
     void passesArgvVerbatimWithoutAShell(@TempDir Path dir) throws IOException {
         Path echo = script(dir, "args", "for a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n");
         List<String> args = List.of(echo.toString(), "a b", "$(touch " + dir.resolve("pwned") + ")", "'q\"",
