@@ -16,10 +16,30 @@ public final class AdoptionConflictException extends EnvctlException {
     private final transient List<String> conflicts;
 
     public AdoptionConflictException(String where, List<String> conflicts) {
-        super(ErrorCode.CONFLICT, "cannot adopt table clusters in " + where + ": " + conflicts.size()
-                + (conflicts.size() == 1 ? " conflict: " : " conflicts: ") + String.join("; ", conflicts)
+        this(conflicts, "cannot adopt table clusters in " + where + ": " + count(conflicts)
+                + String.join("; ", conflicts)
                 + "; nothing was changed; fix these rows (for example with psql) and run envctl db migrate again");
+    }
+
+    private AdoptionConflictException(List<String> conflicts, String message) {
+        super(ErrorCode.CONFLICT, message);
         this.conflicts = List.copyOf(conflicts);
+    }
+
+    /**
+     * A write refused because the table could not be adopted: the store serves reads only until the rows in
+     * {@code conflicts} are repaired.
+     *
+     * @param action what was refused, e.g. {@code creating environment 'dev'}
+     */
+    public static AdoptionConflictException writeRefused(String action, String where, List<String> conflicts) {
+        return new AdoptionConflictException(conflicts, action + " refused: table clusters in " + where
+                + " cannot be adopted yet, so envctl only reads it; " + count(conflicts) + String.join("; ", conflicts)
+                + "; fix these rows (for example with psql) and run envctl db migrate");
+    }
+
+    private static String count(List<String> conflicts) {
+        return conflicts.size() + (conflicts.size() == 1 ? " conflict: " : " conflicts: ");
     }
 
     /** Each conflict: the names and the resource they share. */

@@ -16,6 +16,7 @@ import dev.envctl.store.jdbc.internal.ConnectionPool;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
+import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
 import dev.envctl.store.jdbc.internal.OneStatementWrite;
@@ -25,6 +26,8 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -47,8 +50,14 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
  * <p>Open one with {@link JdbcStoreFactory} (from a {@code jdbc:postgresql://} location) or, when embedding,
  * with {@link #open(DataSource, JdbcStoreOptions)}; the allocation policy is the {@link Allocator} passed to
  * each {@link #create}. Thread-safe.
+ *
+ * <p>When the replaced system's table cannot be adopted yet (its rows break an invariant), a store opened with
+ * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
+ * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
+ * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them.
  */
 public final class JdbcEnvironmentStore implements EnvironmentStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEnvironmentStore.class);
     static {
         if (System.getProperty("org.jooq.no-logo") == null) {
             System.setProperty("org.jooq.no-logo", "true");
@@ -62,6 +71,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private final JdbcStoreOptions options;
     private final JdbcStoreAdmin admin;
     private final long writeLockKey;
+    /** Why the table could not be adopted; empty when the store is writable. */
+    private volatile List<String> adoptionConflicts = List.of();
 
     private JdbcEnvironmentStore(DataSource dataSource, JdbcStoreOptions options, String location) {
         this.options = options;
@@ -93,7 +104,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 case AUTO -> {
                     // an up-to-date schema is the common case: one read, no Flyway and no migration lock
                     if (!store.admin.isCurrent()) {
-                        store.admin.migrate();
+                        try {
+                            store.admin.migrate();
+                        } catch (AdoptionConflictException e) {
+                            store.adoptionConflicts = e.conflicts();
+                            LOG.warn("table clusters in schema {} of {} cannot be adopted yet, so it is read as it "
+                                    + "is and writes are refused; {} to repair (for example with psql), then run "
+                                    + "envctl db migrate: {}", options.schema(), store.location(),
+                                    e.conflicts().size() == 1 ? "1 conflict" : e.conflicts().size() + " conflicts",
+                                    String.join("; ", e.conflicts()));
+                        }
                     }
                 }
                 case VALIDATE -> store.admin.requireUpToDate();
@@ -111,6 +131,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return admin;
     }
 
+    /**
+     * The rows that keep the replaced system's table from being adopted, one conflict each; empty when the
+     * store is writable. Non-empty only for a store opened with {@link MigrateMode#AUTO}, which then reads
+     * the table as it is and refuses writes.
+     */
+    public List<String> adoptionConflicts() {
+        return adoptionConflicts;
+    }
+
     /** The schema this store uses. */
     public String schema() {
         return options.schema();
@@ -123,12 +152,18 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
+        if (!adoptionConflicts.isEmpty()) {
+            return database.read("reading environment '" + name + "'", ctx -> LegacyRows.find(ctx, name));
+        }
         return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
                 .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(this::environment));
     }
 
     @Override
     public List<Environment> list(EnvironmentFilter filter) {
+        if (!adoptionConflicts.isEmpty()) {
+            return database.read("listing environments", ctx -> LegacyRows.list(ctx, filter));
+        }
         Condition c = DSL.noCondition();
         if (filter.provider() != null) {
             c = c.and(CLUSTERS.PROVIDER.eq(filter.provider()));
@@ -159,6 +194,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
         Objects.requireNonNull(allocator, "allocator");
         String action = "creating environment '" + spec.name() + "'";
+        requireWritable(action);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Optional<Environment> created = database.read(action,
                 ctx -> OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now));
@@ -203,6 +239,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
+        requireWritable(action);
         Optional<ClustersRecord> inserted = database.read(action,
                 ctx -> OneStatementWrite.insert(ctx, writeLockKey, environment));
         if (inserted.isPresent()) {
@@ -218,6 +255,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment update(Environment next, long expectedVersion) {
         String action = "updating environment '" + next.name() + "'";
+        requireWritable(action);
         return database.write(action, ctx -> {
             lockWrites(ctx);
             Allocator.requireFree(next, new IndexedHeld(ctx, next.name()));
@@ -242,6 +280,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public boolean delete(String name) {
+        requireWritable("deleting environment '" + name + "'");
         return database.write("deleting environment '" + name + "'", ctx -> {
             lockWrites(ctx);
             return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
@@ -250,6 +289,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public void delete(String name, long expectedVersion) {
+        requireWritable("deleting environment '" + name + "'");
         database.write("deleting environment '" + name + "'", ctx -> {
             lockWrites(ctx);
             if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
@@ -290,6 +330,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public void close() {
         database.close();
+    }
+
+    private void requireWritable(String action) {
+        if (!adoptionConflicts.isEmpty()) {
+            throw AdoptionConflictException.writeRefused(action, "schema " + options.schema() + " of " + location(),
+                    adoptionConflicts);
+        }
     }
 
     private void lockWrites(DSLContext ctx) {

@@ -100,11 +100,12 @@ class AdoptionTest {
 
             assertThat(result.adopted()).isTrue();
             assertThat(result.initialVersion()).isEqualTo("1");
-            assertThat(result.currentVersion()).isEqualTo("4");
-            assertThat(result.applied()).hasSize(3);
+            assertThat(result.currentVersion()).isEqualTo("5");
+            assertThat(result.applied()).hasSize(4);
             assertThat(result.applied().get(0)).startsWith("2 ");
             assertThat(result.applied().get(1)).startsWith("3 ");
             assertThat(result.applied().get(2)).startsWith("4 ");
+            assertThat(result.applied().get(3)).startsWith("5 ");
 
             List<Environment> all = store.list(EnvironmentFilter.ALL);
             assertThat(all).extracting(Environment::name).containsExactly("dev", "dev-k3d", "devops");
@@ -125,7 +126,8 @@ class AdoptionTest {
                             org.assertj.core.groups.Tuple.tuple("1", "Baseline"),
                             org.assertj.core.groups.Tuple.tuple("2", "Success"),
                             org.assertj.core.groups.Tuple.tuple("3", "Success"),
-                            org.assertj.core.groups.Tuple.tuple("4", "Success"));
+                            org.assertj.core.groups.Tuple.tuple("4", "Success"),
+                            org.assertj.core.groups.Tuple.tuple("5", "Success"));
 
             // adopted ports are held: an explicit clash is refused and allocation skips them
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("uat", "k3d")
@@ -163,9 +165,70 @@ class AdoptionTest {
         }
         assertThat(oldReaderNames()).isEqualTo(before);
         assertThat(columnCount()).isEqualTo(9);
-        // opening with auto migration refuses the same way
-        assertThatThrownBy(() -> open(MigrateMode.AUTO)).isInstanceOf(AdoptionConflictException.class);
+        // opening with auto migration does not adopt either: the store only reads (see the next test)
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.adoptionConflicts()).hasSize(3);
+        }
         assertThat(columnCount()).isEqualTo(9);
+        assertThat(oldReaderNames()).isEqualTo(before);
+    }
+
+    @Test
+    void servesReadsButRefusesEveryWriteWhileTheTableCannotBeAdopted() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)",
+                "INSERT INTO clusters VALUES ('uat','k3d','10.102.0.0/16',30080,18090,18091,18444,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('Prod','k3d',NULL,30080,19003,18092,18445,NULL,NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.adoptionConflicts()).containsExactly(
+                    "name 'Prod' is not a valid environment name (1 to 32 characters a-z, 0-9 and '-')",
+                    "port 18090 is held by dev (http) and uat (pf)");
+            // reads: every row envctl can represent, as adoption would make it; 'Prod' is named in the warning
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev", "uat");
+            assertThat(store.list(new EnvironmentFilter("kind", null, null))).extracting(Environment::name)
+                    .containsExactly("dev");
+            Environment dev = store.get("dev");
+            assertThat(dev.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, null));
+            assertThat(dev.createdAt()).hasToString("2025-03-02T10:00:00Z");
+            assertThat(dev.updatedAt()).isEqualTo(dev.createdAt());
+            assertThat(dev.desiredState()).isEqualTo(DesiredState.PRESENT);
+            assertThat(dev.actualState()).isEqualTo(ActualState.UNKNOWN);
+            assertThat(dev.version()).isEqualTo(1);
+            assertThat(store.get("uat").subnet()).isEqualTo(Cidr.parse("10.102.0.0/16"));
+            assertThat(store.find("Prod")).isEmpty();
+            assertThat(store.health().available()).isTrue();
+
+            // writes: refused (exit 4) with the rows to repair, nothing changed
+            Allocator allocator = new Allocator(AllocationPolicy.defaults());
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> writes = List.of(
+                    () -> store.create(EnvironmentSpec.of("qa", "k3d"), allocator),
+                    () -> store.insert(dev.withLabels(Map.of()).withWrite(dev.updatedAt(), 1)),
+                    () -> store.update(dev.withActualState(ActualState.RUNNING, null), 1),
+                    () -> store.delete("dev"),
+                    () -> store.delete("dev", 1));
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable write : writes) {
+                assertThatThrownBy(write).isInstanceOfSatisfying(AdoptionConflictException.class, e -> {
+                    assertThat(e.exitCode()).isEqualTo(4);
+                    assertThat(e.conflicts()).isEqualTo(store.adoptionConflicts());
+                    assertThat(e.getMessage()).contains("refused", "cannot be adopted yet", "2 conflicts",
+                            "name 'Prod'", "port 18090 is held by dev (http) and uat (pf)", "envctl db migrate");
+                });
+            }
+        }
+        assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+
+        // once the rows are repaired, the next open adopts the table
+        TestDatabase.sql("UPDATE " + schema + ".clusters SET name = 'prod' WHERE name = 'Prod'",
+                "UPDATE " + schema + ".clusters SET pf_port = 19002 WHERE name = 'uat'");
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.adoptionConflicts()).isEmpty();
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                    .containsExactly("dev", "prod", "uat");
+            assertThat(store.delete("prod")).isTrue();
+        }
     }
 
     @Test
@@ -173,7 +236,7 @@ class AdoptionTest {
         TestDatabase.sql("CREATE TABLE " + schema + ".other_app (id int primary key)");
 
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo("4");
+            assertThat(store.admin().info().currentVersion()).isEqualTo("5");
             assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
                     .version()).isEqualTo(1);
             MigrationResult again = store.admin().migrate();

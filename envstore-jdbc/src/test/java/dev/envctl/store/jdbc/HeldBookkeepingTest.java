@@ -142,7 +142,7 @@ class HeldBookkeepingTest {
                     + "FROM held_subnets ORDER BY 1");
         }
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("4");
+            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("5");
             assertThat(rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports "
                     + "ORDER BY 1")).isEqualTo(ports).hasSize(60);
             assertThat(rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "

@@ -1,0 +1,76 @@
+package dev.envctl.store.jdbc.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.HostPorts;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.SelectJoinStep;
+import org.jooq.impl.DSL;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+
+/**
+ * Reads the replaced system's {@code clusters} table as it is, before envctl has adopted it: only its own nine
+ * columns, each row as an environment the way adoption would make it (provider {@code k3d} and node port 30080
+ * when missing, no API port, no labels, desired {@code present}, state {@code unknown}, version 1). Rows envctl
+ * cannot represent (an invalid name, port or subnet) are left out; the adoption check names them.
+ */
+public final class LegacyRows {
+    private LegacyRows() {
+    }
+
+    /** The rows {@code filter} selects, by name. */
+    public static List<Environment> list(DSLContext ctx, EnvironmentFilter filter) {
+        Condition c = filter.provider() == null ? DSL.noCondition()
+                : DSL.coalesce(CLUSTERS.PROVIDER, DSL.inline("k3d")).eq(filter.provider());
+        List<Environment> all = new ArrayList<>();
+        for (Record r : select(ctx).where(c).orderBy(CLUSTERS.NAME).fetch()) {
+            environment(r).filter(e -> (filter.desiredState() == null || filter.desiredState() == e.desiredState())
+                    && (filter.actualState() == null || filter.actualState() == e.actualState())).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    /** The row named {@code name}, if envctl can represent it. */
+    public static Optional<Environment> find(DSLContext ctx, String name) {
+        return select(ctx).where(CLUSTERS.NAME.eq(name)).fetchOptional().flatMap(LegacyRows::environment);
+    }
+
+    private static SelectJoinStep<Record> select(DSLContext ctx) {
+        return ctx.select(List.of(CLUSTERS.NAME, CLUSTERS.PROVIDER, CLUSTERS.SUBNET, CLUSTERS.NODE_PORT, CLUSTERS.PF_PORT,
+                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.CREATED_AT, CLUSTERS.UPDATED_AT)).from(CLUSTERS);
+    }
+
+    private static Optional<Environment> environment(Record r) {
+        LocalDateTime created = r.get(CLUSTERS.CREATED_AT);
+        LocalDateTime updated = r.get(CLUSTERS.UPDATED_AT);
+        Instant createdAt = created != null ? Rows.instant(created) : updated != null ? Rows.instant(updated)
+                : Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant updatedAt = updated != null ? Rows.instant(updated) : createdAt;
+        String provider = r.get(CLUSTERS.PROVIDER);
+        Integer nodePort = r.get(CLUSTERS.NODE_PORT);
+        String subnet = r.get(CLUSTERS.SUBNET);
+        try {
+            return Optional.of(new Environment(r.get(CLUSTERS.NAME), provider == null ? "k3d" : provider,
+                    subnet == null ? null : Cidr.parse(subnet),
+                    new HostPorts(r.get(CLUSTERS.HTTP_PORT), r.get(CLUSTERS.HTTPS_PORT), r.get(CLUSTERS.PF_PORT), null),
+                    nodePort == null ? 30080 : nodePort, null, null, DesiredState.PRESENT, ActualState.UNKNOWN, null,
+                    createdAt, updatedAt, 1));
+        } catch (EnvctlException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
