@@ -47,6 +47,7 @@ class BadInputIT {
         ws.write("bad-port.csv", "web,k3d,30080,19010,true,true,99999,18500,\n");
         ws.write("twice.yaml", "- name: web\n- name: web\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
+        ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
@@ -82,6 +83,21 @@ class BadInputIT {
         c.add(Case.of(2, "has no prefix length", "create", "web", "--subnet", "banana"));
         c.add(Case.of(2, "invalid address part '256'", "create", "web", "--subnet", "10.256.0.0/16"));
         c.add(Case.of(4, "overlaps 10.101.0.0/16 of environment 'dev'", "create", "web", "--subnet", "10.101.5.0/24"));
+        // subnets no Docker network can or should use
+        c.add(Case.of(2, "subnet 0.0.0.0/0 has prefix /0; allowed: /8 to /30", "create", "ok3", "--subnet",
+                "0.0.0.0/0"));
+        c.add(Case.of(2, "subnet 127.0.0.0/8 overlaps the loopback (127.0.0.0/8) range", "create", "ok3",
+                "--subnet", "127.0.0.0/8"));
+        c.add(Case.of(2, "subnet 169.254.0.0/16 overlaps the link-local (169.254.0.0/16) range", "create", "ok3",
+                "--subnet", "169.254.0.0/16"));
+        c.add(Case.of(2, "subnet 224.0.0.0/4 has prefix /4; allowed: /8 to /30", "create", "ok3", "--subnet",
+                "224.0.0.0/4"));
+        c.add(Case.of(2, "subnet 224.0.0.0/8 overlaps the multicast (224.0.0.0/4) range", "create", "ok3",
+                "--subnet", "224.0.0.0/8"));
+        c.add(Case.of(2, "subnet 10.0.0.0/31 has prefix /31; allowed: /8 to /30", "create", "ok3", "--subnet",
+                "10.0.0.0/31"));
+        c.add(Case.of(2, "subnet 10.0.0.0/7 has prefix /7; allowed: /8 to /30", "create", "ok3", "--subnet",
+                "10.0.0.0/7"));
         // labels and options
         c.add(Case.of(2, "is not KEY=VALUE", "create", "web", "--label", "novalue"));
         c.add(Case.of(2, "label key '9bad' is invalid", "create", "web", "--label", "9bad=x"));
@@ -112,6 +128,14 @@ class BadInputIT {
         c.add(Case.of(3, "unknown provider 'docker-desktop'", "create", "web", "--provider", "docker-desktop"));
         c.add(Case.of(3, "environment 'nope' not found", "delete", "nope"));
         c.add(Case.of(3, "environment 'nope' not found", "get", "nope"));
+        c.add(Case.of(3, "environment 'nope' not found", "stop", "nope"));
+        c.add(Case.of(3, "environment 'nope' not found", "start", "nope"));
+        c.add(Case.of(3, "environment 'nope' not found", "stop", "dev", "nope"));
+        c.add(Case.of(3, "environment 'nope' not found", "start", "uat", "nope"));
+        c.add(Case.usage("stop takes one or more environment NAMEs, got none", "stop"));
+        c.add(Case.usage("start takes one or more environment NAMEs, got none", "start"));
+        c.add(Case.of(2, "environment name 'Dev' is invalid", "stop", "Dev"));
+        c.add(Case.usage("--bogus", "stop", "dev", "--bogus"));
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
@@ -123,6 +147,8 @@ class BadInputIT {
                 "list"));
         c.add(Case.of(2, "unknown config key 'provider.k3d.colour'", "--config", "bad-provider-key.properties",
                 "list"));
+        c.add(Case.of(2, "pool.subnet 127.0.0.0/8 overlaps the loopback (127.0.0.0/8) range", "--config",
+                "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
         c.add(Case.of(3, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         // stores
         c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));
@@ -156,7 +182,8 @@ class BadInputIT {
                 soft.assertThat(Workspace.bytes(ws.defaultStore())).as("store after %s", r).isEqualTo(before);
             }
         });
-        assertThat(ws.calls().stream().skip(callsBefore).filter(c -> c.contains("create") || c.contains("delete")))
+        assertThat(ws.calls().stream().skip(callsBefore).filter(c -> c.contains("create") || c.contains("delete")
+                || c.contains("stop") || c.contains("start")))
                 .as("provider commands run by bad input").isEmpty();
     }
 

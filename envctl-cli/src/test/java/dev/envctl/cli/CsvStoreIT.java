@@ -36,10 +36,10 @@ class CsvStoreIT {
         assertThat(ok("version").out()).startsWith("envctl 0.1.0-SNAPSHOT (Java ");
         JsonNode v = ok("-o", "json", "version").json();
         assertThat(v.get("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
-        assertThat(ok("--help").out()).contains("create", "delete", "list", "get", "apply", "reconcile", "migrate",
-                "db", "doctor", "plugins", "version", "Exit codes:");
-        for (String command : List.of("create", "delete", "list", "get", "apply", "reconcile", "migrate", "db",
-                "doctor", "plugins", "version")) {
+        assertThat(ok("--help").out()).contains("create", "delete", "stop", "start", "list", "get", "apply",
+                "reconcile", "migrate", "db", "doctor", "plugins", "version", "Exit codes:");
+        for (String command : List.of("create", "delete", "stop", "start", "list", "get", "apply", "reconcile",
+                "migrate", "db", "doctor", "plugins", "version")) {
             Result r = ok(command, "--help");
             assertThat(r.out()).as(command).startsWith("Usage: envctl " + command).contains("Global options");
         }
@@ -74,7 +74,8 @@ class CsvStoreIT {
         assertThat(dev.get("lastError").isNull()).isTrue();
         assertThat(dev.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(ws.calls()).anySatisfy(c -> assertThat(c).containsSubsequence("k3d", "cluster", "create", "dev",
-                "--api-port", "26443", "-p", "18080:80@loadbalancer", "-p", "18400:443@loadbalancer"));
+                "--api-port", "127.0.0.1:26443", "-p", "0.0.0.0:18080:80@loadbalancer", "-p",
+                "0.0.0.0:18400:443@loadbalancer"));
 
         JsonNode second = ok("create", "dev-2", "-o", "json").json();
         assertThat(second.get("ports").get("http").asInt()).isEqualTo(18081);
@@ -148,8 +149,9 @@ class CsvStoreIT {
         Result plan = ok("create", "web", "--subnet", "auto", "--servers", "1", "--agents", "2", "--dry-run");
         assertThat(plan.out()).contains("Dry run: nothing was changed", "subnet    10.100.0.0/24",
                 "http 18081, https 18401, pf 19001, api 26444, node 30080",
-                "docker network create --subnet 10.100.0.0/24",
-                "k3d cluster create web --api-port 26444 -p 18081:80@loadbalancer -p 18401:443@loadbalancer");
+                "docker network create --subnet 10.100.0.0/24 --gateway 10.100.0.1",
+                "k3d cluster create web --api-port 127.0.0.1:26444 -p 0.0.0.0:18081:80@loadbalancer "
+                        + "-p 0.0.0.0:18401:443@loadbalancer --network k3d-web");
         JsonNode json = ok("create", "web", "--dry-run", "-o", "json").json();
         assertThat(json.get("dryRun").asBoolean()).isTrue();
         assertThat(json.get("steps").get(0).get("commands").get(0).get("argv").get(1).asText()).isEqualTo("cluster");

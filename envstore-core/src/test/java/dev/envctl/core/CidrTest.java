@@ -97,4 +97,55 @@ class CidrTest {
     void enclosingBlockOfAnAddress() {
         assertThat(Cidr.enclosing(0x0A650501L, 24)).hasToString("10.101.5.0/24");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.101.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.10.0/24", "10.200.0.4/30",
+            "100.64.0.0/10", "11.0.0.0/8"})
+    void aDockerNetworkMayUseAPrivateOrPublicBlockFromSlash8ToSlash30(String text) {
+        Cidr c = Cidr.parse(text);
+        assertThat(c.requireNetworkUsable("subnet")).isSameAs(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0/0", "10.0.0.0/7", "8.0.0.0/7", "10.0.0.0/31", "10.0.0.0/32"})
+    void aPrefixOutsideSlash8ToSlash30IsInvalidWithWhatIsAllowed(String text) {
+        assertThatThrownBy(() -> Cidr.parse(text).requireNetworkUsable("subnet"))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageStartingWith("subnet " + text + " has prefix /")
+                .hasMessageContaining("allowed: /8 to /30")
+                .satisfies(e -> {
+                    assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).doesNotContain("\n");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0/8|'this network'", "127.0.0.0/8|loopback", "127.1.0.0/16|loopback",
+            "169.254.0.0/16|link-local", "169.254.3.0/24|link-local", "224.0.0.0/8|multicast",
+            "239.1.0.0/16|multicast", "240.0.0.0/8|reserved", "255.255.255.0/24|reserved"})
+    void aBlockInAReservedRangeIsInvalidNamingTheRange(String caseText) {
+        String[] parts = caseText.split("\\|");
+        assertThatThrownBy(() -> Cidr.parse(parts[0]).requireNetworkUsable("pool.subnet"))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageStartingWith("pool.subnet " + parts[0] + " overlaps the " + parts[1])
+                .hasMessageContaining("such as 10.101.0.0/16")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    }
+
+    @Test
+    void aBlockBesideAReservedRangeIsUsable() {
+        assertThat(Cidr.parse("126.0.0.0/8").requireNetworkUsable("subnet")).isNotNull();
+        assertThat(Cidr.parse("128.0.0.0/8").requireNetworkUsable("subnet")).isNotNull();
+        assertThat(Cidr.parse("169.253.0.0/16").requireNetworkUsable("subnet")).isNotNull();
+        assertThat(Cidr.parse("223.255.255.0/24").requireNetworkUsable("subnet")).isNotNull();
+    }
+
+    @Test
+    void theGatewayIsTheFirstHostAddress() {
+        assertThat(Cidr.parse("10.101.0.0/16").gateway()).isEqualTo("10.101.0.1");
+        assertThat(Cidr.parse("10.0.0.0/8").gateway()).isEqualTo("10.0.0.1");
+        assertThat(Cidr.parse("192.168.7.0/24").gateway()).isEqualTo("192.168.7.1");
+        assertThat(Cidr.parse("10.200.0.4/30").gateway()).isEqualTo("10.200.0.5");
+        assertThat(Cidr.parse("10.255.255.0/24").gateway()).isEqualTo("10.255.255.1");
+    }
 }

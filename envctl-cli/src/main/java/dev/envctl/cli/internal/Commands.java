@@ -7,8 +7,8 @@ final class Commands {
     private Commands() {
     }
 
-    static final List<String> NAMES = List.of("create", "delete", "list", "get", "apply", "reconcile", "migrate", "db",
-            "doctor", "plugins", "version");
+    static final List<String> NAMES = List.of("create", "delete", "stop", "start", "list", "get", "apply", "reconcile",
+            "migrate", "db", "doctor", "plugins", "version");
 
     /**
      * The command word of {@code args}: the first argument that is not a global option or its value, if it is
@@ -30,6 +30,8 @@ final class Commands {
         return switch (name) {
             case "create" -> new CreateCommand(global);
             case "delete" -> new DeleteCommand(global);
+            case "stop" -> new StopStartCommand.Stop(global);
+            case "start" -> new StopStartCommand.Start(global);
             case "list" -> new ListCommand(global);
             case "get" -> new GetCommand(global);
             case "apply" -> new ApplyCommand(global);

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -119,7 +120,9 @@ public final class LifecycleEngine {
 
     /**
      * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
-     * created if it vanished). Returns the record as it ends: {@code running}, or {@code failed}.
+     * created if it vanished), without the post-create hooks. Returns the record as it ends: {@code running}, or
+     * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
+     * retried start takes the stopped cluster for a half-made one.
      *
      * @throws EnvctlException as {@link #stop}
      */
@@ -134,9 +137,18 @@ public final class LifecycleEngine {
             throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
                     + "apply or create it again first");
         }
-        writer.modify(name, r -> r.withDesiredState(desired));
+        writer.modify(name, r -> fromStopped(r) ? r.withDesiredState(desired).withActualState(ActualState.STOPPED,
+                null) : r.withDesiredState(desired));
         runner.convergeOne(name, null, progress);
         return store.get(name);
+    }
+
+    /**
+     * A record a stop or start left {@code failed} is desired {@code stopped}: its cluster was made and stopped
+     * (or is about to be), so a start treats it as stopped, never as an interrupted create to redo.
+     */
+    private static boolean fromStopped(Environment e) {
+        return e.desiredState() == DesiredState.STOPPED && e.actualState() == ActualState.FAILED;
     }
 
     /** Converges the named environments (empty = all) once, at most {@code concurrency} at a time. */

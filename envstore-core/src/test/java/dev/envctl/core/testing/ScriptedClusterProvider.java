@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A provider whose clusters live in a map, for engine tests: failures can be scripted per call, a callback
- * can block or crash inside create and delete, and it records every call, the most calls in flight at once,
+ * A provider whose clusters live in a map (name to running), for engine tests: failures can be scripted per
+ * call, a callback can block or crash inside create and delete, stop and start flip a cluster's running flag, and
+ * it records every call, the most calls in flight at once,
  * and any moment two calls acted on one cluster at once. Thread-safe.
  */
 public final class ScriptedClusterProvider implements ClusterProvider {
@@ -31,6 +32,8 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final Queue<String> createFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> deleteFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> listFailures = new ConcurrentLinkedQueue<>();
+    private final Queue<String> stopFailures = new ConcurrentLinkedQueue<>();
+    private final Queue<String> startFailures = new ConcurrentLinkedQueue<>();
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> perName = new ConcurrentHashMap<>();
@@ -76,6 +79,14 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         listFailures.add(message);
     }
 
+    public void failNextStop(String message) {
+        stopFailures.add(message);
+    }
+
+    public void failNextStart(String message) {
+        startFailures.add(message);
+    }
+
     /** Adds a cluster as if made outside envctl (or stopped, with {@code running} false). */
     public void putCluster(String name, boolean running) {
         clusters.put(name, running);
@@ -88,6 +99,11 @@ public final class ScriptedClusterProvider implements ClusterProvider {
 
     public boolean has(String name) {
         return clusters.containsKey(name);
+    }
+
+    /** True when the cluster exists and runs. */
+    public boolean running(String name) {
+        return Boolean.TRUE.equals(clusters.get(name));
     }
 
     /** Calls so far, such as {@code create dev}, {@code delete dev}, {@code list}. */
@@ -109,7 +125,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         return inFlight.get();
     }
 
-    /** Every moment two create/delete calls acted on one cluster at once; empty when exclusion held. */
+    /** Every moment two create/delete/stop/start calls acted on one cluster at once; empty when exclusion held. */
     public List<String> overlaps() {
         synchronized (overlaps) {
             return List.copyOf(overlaps);
@@ -142,6 +158,29 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             clusters.remove(environment.name());
             duringDelete.accept(environment);
         });
+    }
+
+    /** Stops an existing cluster (a stopped one stays stopped); a missing one fails, as the tools do. */
+    @Override
+    public void stop(Environment environment, ProgressListener progress) {
+        act("stop", environment, () -> setRunning(environment, false, stopFailures.poll()));
+    }
+
+    /** Starts an existing cluster (a running one stays running); a missing one fails, as the tools do. */
+    @Override
+    public void start(Environment environment, ProgressListener progress) {
+        act("start", environment, () -> setRunning(environment, true, startFailures.poll()));
+    }
+
+    private void setRunning(Environment environment, boolean running, String failure) {
+        String verb = running ? "start" : "stop";
+        if (failure != null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster " + verb + " failed: " + failure);
+        }
+        if (clusters.computeIfPresent(environment.name(), (n, was) -> running) == null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster " + verb + " failed: no cluster "
+                    + environment.name());
+        }
     }
 
     private void act(String verb, Environment environment, Runnable body) {

@@ -181,6 +181,7 @@ public final class Converger {
             return unchanged(env);
         }
         if (seen.running) {
+            progress.step(name, "stopping " + provider.id() + " cluster " + name);
             Optional<String> error = call(() -> provider.stop(env, progress));
             if (error.isPresent()) {
                 return fail(name, error.get());
@@ -196,15 +197,22 @@ public final class Converger {
         return unchanged(env);
     }
 
-    /** Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one. */
+    /**
+     * Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one. A failed
+     * start leaves the record {@code failed} and desired {@code stopped} again: as {@code failed} and desired
+     * {@code present} it would read as a half-made create, which reconcile deletes and creates again.
+     */
     private Outcome start(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         if (!seen.present) {
             return create(env, provider, Action.CREATED, seen, progress);
         }
         if (!seen.running) {
+            progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
             Optional<String> error = call(() -> provider.start(env, progress));
             if (error.isPresent()) {
-                return fail(env.name(), error.get());
+                writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
+                        .withActualState(ActualState.FAILED, error.get()));
+                return new Outcome(env.name(), Action.FAILED, ActualState.FAILED, error.get());
             }
             seen.set(true, true);
         }

@@ -1,0 +1,109 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.Validation;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
+ * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then each
+ * environment is stopped or started in turn. A stopped environment keeps its ports and subnet, and reconcile and
+ * apply leave it stopped until {@code start}.
+ */
+abstract sealed class StopStartCommand implements CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
+    @ParametersDelegate
+    final GlobalOptions global;
+
+    @Parameter(description = "NAME...")
+    List<String> names = new ArrayList<>();
+
+    private StopStartCommand(GlobalOptions global) {
+        this.global = global;
+    }
+
+    /** {@code envctl stop}. */
+    @Parameters(commandDescription = "Stop environments' clusters; their ports and subnets stay held")
+    static final class Stop extends StopStartCommand {
+        Stop(GlobalOptions global) {
+            super(global);
+        }
+
+        @Override
+        public String name() {
+            return "stop";
+        }
+    }
+
+    /** {@code envctl start}. */
+    @Parameters(commandDescription = "Start stopped environments' clusters again (create any that vanished)")
+    static final class Start extends StopStartCommand {
+        Start(GlobalOptions global) {
+            super(global);
+        }
+
+        @Override
+        public String name() {
+            return "start";
+        }
+    }
+
+    private boolean stopping() {
+        return name().equals("stop");
+    }
+
+    @Override
+    public int run(Session session) {
+        Args.noUnknownOptions(names, name());
+        if (names.isEmpty()) {
+            throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "
+                    + name() + " NAME...");
+        }
+        List<String> unique = new ArrayList<>(new LinkedHashSet<>(names));
+        unique.forEach(Validation::requireName);
+        OutputFormat format = session.format();
+        EnvironmentStore store = session.store();
+        for (String name : unique) {
+            Environment e = store.get(name);
+            if (e.desiredState() == DesiredState.ABSENT) {
+                throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
+                        + "nothing was changed; apply or create it again before you " + name());
+            }
+        }
+        for (String name : unique) {
+            Engines.requireReady(session, store.get(name).provider());
+        }
+        LifecycleEngine engine = Engines.engine(session, store, null);
+        List<Environment> results = new ArrayList<>();
+        for (String name : unique) {
+            results.add(stopping() ? engine.stop(name, session.progress()) : engine.start(name, session.progress()));
+        }
+        session.progressDone();
+        List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();
+        if (format != OutputFormat.TABLE) {
+            EnvironmentView.print(session, results, false);
+        } else if (failed.isEmpty()) {
+            results.forEach(e -> session.out().println((stopping() ? "stopped " : "started ") + e.name()));
+        } else {
+            EnvironmentView.print(session, results, false);
+        }
+        int exit = 0;
+        for (Environment e : failed) {
+            session.err().println("envctl: " + (stopping() ? "stopping " : "starting ") + e.name() + " failed: "
+                    + session.redact(Errors.oneLine(e.lastError())) + "; fix the cause and run 'envctl " + name()
+                    + " " + e.name() + "' again");
+            exit = Math.max(exit, Engines.exitCodeOf(e));
+        }
+        return exit;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code envctl stop} and {@code envctl start} of the packaged CLI on the default CSV store, with stand-in tools. */
+class StopStartIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+    }
+
+    private Result ok(String... args) {
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    private JsonNode get(String name) {
+        return ok("get", name, "-o", "json").json();
+    }
+
+    private List<List<String>> callsOf(String tool, String verb) {
+        return ws.calls().stream().filter(c -> c.get(0).equals(tool) && c.contains(verb)).toList();
+    }
+
+    @Test
+    void stopKeepsTheRecordAndItsPortsAndReconcileLeavesItStopped() {
+        JsonNode dev = ok("create", "dev", "--subnet", "auto", "-o", "json").json();
+        JsonNode uat = ok("create", "uat", "--provider", "kind", "-o", "json").json();
+        ws.clearCalls();
+
+        Result stopped = ok("stop", "dev", "uat");
+
+        assertThat(stopped.out()).isEqualTo("stopped dev\nstopped uat\n");
+        assertThat(ws.calls()).contains(List.of("k3d", "cluster", "stop", "dev"), List.of("docker", "stop",
+                "uat-control-plane"));
+        for (JsonNode before : List.of(dev, uat)) {
+            JsonNode after = get(before.get("name").asText());
+            assertThat(after.get("desiredState").asText()).isEqualTo("stopped");
+            assertThat(after.get("actualState").asText()).isEqualTo("stopped");
+            assertThat(after.get("lastError").isNull()).isTrue();
+            assertThat(after.get("ports")).isEqualTo(before.get("ports"));
+            assertThat(after.get("subnet")).isEqualTo(before.get("subnet"));
+        }
+        JsonNode list = ok("list", "-o", "json").json();
+        assertThat(list.findValuesAsText("actualState")).containsExactly("stopped", "stopped");
+        assertThat(list.findValuesAsText("desiredState")).containsExactly("stopped", "stopped");
+        assertThat(ok("list").out()).containsPattern("dev +k3d +stopped +10\\.100\\.0\\.0/24 +18080");
+        assertThat(ok("list", "--state", "stopped", "-o", "json").json()).hasSize(2);
+
+        ws.clearCalls();
+        JsonNode report = ok("reconcile", "-o", "json").json();
+        assertThat(report.get("ok").asBoolean()).isTrue();
+        assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("unchanged", "unchanged");
+        assertThat(report.get("outcomes").findValuesAsText("state")).containsExactly("stopped", "stopped");
+        assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).containsAnyOf("start", "create", "delete"));
+        assertThat(get("dev").get("actualState").asText()).isEqualTo("stopped");
+
+        Result clash = ws.run("create", "web", "--http-port", dev.get("ports").get("http").asText());
+        assertThat(clash.exit()).as(clash.toString()).isEqualTo(4);
+        assertThat(clash.err()).contains("already held by environment 'dev'");
+    }
+
+    @Test
+    void startRunsTheStoppedClustersAgainWithTheirOwnPorts() {
+        JsonNode dev = ok("create", "dev", "-o", "json").json();
+        ok("create", "uat", "--provider", "kind");
+        ok("stop", "dev", "uat");
+        ws.clearCalls();
+
+        JsonNode started = ok("start", "dev", "uat", "-o", "json").json();
+
+        assertThat(started.isArray()).isTrue();
+        assertThat(started.findValuesAsText("actualState")).containsExactly("running", "running");
+        assertThat(started.findValuesAsText("desiredState")).containsExactly("present", "present");
+        assertThat(started.get(0).get("ports")).isEqualTo(dev.get("ports"));
+        assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("k3d", "cluster", "start", "dev"));
+        assertThat(ws.calls()).contains(List.of("docker", "start", "uat-control-plane"));
+        assertThat(callsOf("k3d", "create")).isEmpty();
+        assertThat(ok("reconcile", "-o", "json").json().get("outcomes").findValuesAsText("action"))
+                .containsExactly("unchanged", "unchanged");
+        assertThat(ok("start", "dev").out()).isEqualTo("started dev\n");
+    }
+
+    @Test
+    void anUnknownNameChangesNothingAndExits3() {
+        ok("create", "dev");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        ws.clearCalls();
+
+        for (String verb : List.of("stop", "start")) {
+            Result r = ws.run(verb, "dev", "nope");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+            assertThat(r.errLines()).containsExactly("envctl: environment 'nope' not found in "
+                    + ws.defaultStore());
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).containsAnyOf("stop", "start"));
+    }
+
+    @Test
+    void aFailedStopExits6AndLeavesTheRecordFailedWithTheToolsMessage() {
+        ok("create", "dev");
+        ws.flag("fail-stop");
+
+        Result r = ws.run("stop", "dev");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.err()).contains("envctl: stopping dev failed: ", "context deadline exceeded");
+        JsonNode dev = get("dev");
+        assertThat(dev.get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(dev.get("actualState").asText()).isEqualTo("failed");
+        assertThat(dev.get("lastError").asText()).contains("context deadline exceeded");
+
+        ws.unflag("fail-stop");
+        JsonNode report = ok("reconcile", "-o", "json").json();
+        assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("stopped");
+        assertThat(get("dev").get("actualState").asText()).isEqualTo("stopped");
+    }
+
+    @Test
+    void helpSaysWhatStopAndStartDo() {
+        Result stop = ok("stop", "--help");
+        assertThat(stop.out()).startsWith("Usage: envctl stop [options] NAME...\n\n"
+                + "Stop environments' clusters; their ports and subnets stay held\n");
+        Result start = ok("start", "--help");
+        assertThat(start.out()).startsWith("Usage: envctl start [options] NAME...\n\n"
+                + "Start stopped environments' clusters again (create any that vanished)\n");
+        List<String> lines = new ArrayList<>(ok("--help").out().lines().toList());
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("  stop +Stop environments' clusters.*"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("  start +Start stopped environments' clusters.*"));
+    }
+
+    @Test
+    void doctorCountsOneEnvironmentInTheSingular() {
+        ok("create", "dev");
+        assertThat(ok("doctor").out()).contains("with 1 environment,").doesNotContain("1 environments");
+        ok("create", "uat");
+        assertThat(ok("doctor").out()).contains("with 2 environments,");
+    }
+}

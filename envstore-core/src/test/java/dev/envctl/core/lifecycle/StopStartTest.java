@@ -1,0 +1,281 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link LifecycleEngine#stop} and {@link LifecycleEngine#start}, and how reconcile and apply treat a stopped record. */
+class StopStartTest {
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    private Environment stoppedDev() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        return engine.stop("dev", ProgressListener.NONE);
+    }
+
+    /** The provider calls other than listings. */
+    private List<String> actions() {
+        return f.k3d.calls().stream().filter(c -> !c.equals("list")).toList();
+    }
+
+    @Test
+    void stopStopsTheClusterOnceAndKeepsPortsAndSubnet() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("stop dev")).isEqualTo(1);
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(stopped.lastError()).isNull();
+        assertThat(stopped.ports()).isEqualTo(created.ports());
+        assertThat(stopped.subnet()).isEqualTo(created.subnet()).isNotNull();
+        assertThat(f.store.get("dev")).isEqualTo(stopped);
+    }
+
+    @Test
+    void aStoppedEnvironmentStillHoldsItsPorts() {
+        Environment stopped = stoppedDev();
+
+        var clash = Fixture.spec("web").withPorts(new HostPorts(null, null, stopped.ports().pf(), null));
+
+        assertThatThrownBy(() -> engine.create(clash, ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("'dev'");
+        assertThat(f.store.find("web")).isEmpty();
+        Environment next = engine.create(Fixture.spec("web"), ProgressListener.NONE);
+        assertThat(next.subnet().overlaps(stopped.subnet())).isFalse();
+        assertThat(List.of(next.ports().http(), next.ports().https(), next.ports().pf(), next.ports().api()))
+                .doesNotContainAnyElementsOf(List.of(stopped.ports().http(), stopped.ports().https(),
+                        stopped.ports().pf(), stopped.ports().api()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftPolicy.class)
+    void reconcileLeavesAStoppedEnvironmentAloneUnderEitherDriftPolicy(DriftPolicy policy) {
+        Environment stopped = stoppedDev();
+        List<String> before = actions();
+
+        ReconcileReport r = f.engine(EngineOptions.defaults().withDriftPolicy(policy))
+                .reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.unmanaged()).isEmpty();
+        assertThat(actions()).isEqualTo(before);
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(f.store.get("dev")).isEqualTo(stopped);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftPolicy.class)
+    void aStoppedEnvironmentWhoseClusterVanishedIsLeftAloneByReconcile(DriftPolicy policy) {
+        Environment stopped = stoppedDev();
+        f.k3d.removeCluster("dev");
+        List<String> before = actions();
+
+        ReconcileReport r = f.engine(EngineOptions.defaults().withDriftPolicy(policy))
+                .reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
+        assertThat(actions()).isEqualTo(before);
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.store.get("dev")).isEqualTo(stopped);
+    }
+
+    @Test
+    void startStartsTheClusterWithoutRunningCreateHooksAgain() {
+        Environment stopped = stoppedDev();
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(started.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.ports()).isEqualTo(stopped.ports());
+        assertThat(started.subnet()).isEqualTo(stopped.subnet());
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+    }
+
+    @Test
+    void startOfAStoppedEnvironmentWhoseClusterVanishedCreatesItWithItsOwnPorts() {
+        Environment stopped = stoppedDev();
+        f.k3d.removeCluster("dev");
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+        assertThat(f.k3d.count("start dev")).isZero();
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.ports()).isEqualTo(stopped.ports());
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev creating");
+    }
+
+    @Test
+    void stopAndStartOfARunningOrStoppedEnvironmentAgainChangeNothing() {
+        Environment stopped = stoppedDev();
+        assertThat(engine.stop("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.k3d.count("stop dev")).isEqualTo(1);
+        assertThat(f.store.get("dev").version()).isGreaterThanOrEqualTo(stopped.version());
+
+        engine.start("dev", ProgressListener.NONE);
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+    }
+
+    @Test
+    void stopOrStartOfAnEnvironmentBeingDeletedIsAConflict() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.delete("dev", true, ProgressListener.NONE);
+        f.leave("old", 7, DesiredState.ABSENT, ActualState.FAILED);
+        Environment dev = f.store.get("dev");
+        Environment old = f.store.get("old");
+        List<String> before = actions();
+
+        for (String name : List.of("dev", "old")) {
+            assertThatThrownBy(() -> engine.stop(name, ProgressListener.NONE))
+                    .isInstanceOf(EnvctlException.class).hasMessageContaining("being deleted")
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+            assertThatThrownBy(() -> engine.start(name, ProgressListener.NONE))
+                    .isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        }
+        assertThat(f.store.get("dev")).isEqualTo(dev);
+        assertThat(f.store.get("old")).isEqualTo(old);
+        assertThat(actions()).isEqualTo(before);
+    }
+
+    @Test
+    void stopOrStartOfAnUnknownNameIsNotFound() {
+        for (Runnable call : List.<Runnable>of(() -> engine.stop("nope", ProgressListener.NONE),
+                () -> engine.start("nope", ProgressListener.NONE))) {
+            assertThatThrownBy(call::run).isInstanceOf(EnvctlException.class).hasMessageContaining("nope")
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEmpty();
+        assertThat(actions()).isEmpty();
+    }
+
+    @Test
+    void aFailedProviderStopLeavesTheRecordFailedWithTheErrorAndAReconcileRetriesIt() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextStop("docker daemon went away");
+
+        Environment e = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).contains("k3d cluster stop failed: docker daemon went away");
+        assertThat(f.k3d.running("dev")).isTrue();
+
+        ReconcileReport r = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(f.store.get("dev").lastError()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftPolicy.class)
+    void startAfterAFailedStopStartsTheClusterAndNeverRecreatesIt(DriftPolicy policy) {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextStop("timed out after 120s");
+        assertThat(engine.stop("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.FAILED);
+        f.k3d.putCluster("dev", false); // the tool stopped the nodes although it reported a failure
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @Test
+    void startAfterAFailedStopOfAClusterThatKeptRunningRunsNoCreateHooks() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextStop("timed out after 120s");
+        engine.stop("dev", ProgressListener.NONE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(actions()).doesNotContain("delete dev").containsOnlyOnce("create dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftPolicy.class)
+    void aFailedProviderStartLeavesTheRecordFailedAndStoppedUntilStartIsRetried(DriftPolicy policy) {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+        f.k3d.failNextStart("port is already allocated");
+
+        Environment e = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).contains("k3d cluster start failed: port is already allocated");
+        engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev");
+
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "start dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @Test
+    void applyWithPruneDeletesAStoppedEnvironmentTheFileDoesNotList() {
+        stoppedDev();
+
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("qa")), true, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dev", Action.DELETED),
+                org.assertj.core.groups.Tuple.tuple("qa", Action.CREATED));
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.hook.calls()).contains("pre-delete dev deleting", "post-delete dev deleting");
+    }
+
+    @Test
+    void applyOfAFileListingAStoppedEnvironmentLeavesItStopped() {
+        Environment stopped = stoppedDev();
+        List<String> before = actions();
+
+        ApplyPlan plan = engine.plan(List.of(Fixture.spec("dev")), true);
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("dev")), true, ProgressListener.NONE);
+
+        assertThat(plan.unchanged()).containsExactly("dev");
+        assertThat(plan.toCreate()).isEmpty();
+        assertThat(plan.toDelete()).isEmpty();
+        assertThat(r.ok()).isTrue();
+        assertThat(actions()).isEqualTo(before);
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(f.store.get("dev")).isEqualTo(stopped);
+    }
+}
