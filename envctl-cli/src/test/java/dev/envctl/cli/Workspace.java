@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code src/test/stubs}) in {@code bin/} first on {@code PATH}, and the packaged {@code envctl} run as a
  * subprocess with exactly that environment (nothing inherited but what is listed here).
  */
-final class Workspace {
+public final class Workspace {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DIST = Path.of(System.getProperty("envctl.dist", "target/envctl"));
     /** The launcher run: the distribution's, or another given with -Denvctl.launcher (for quick local runs). */
@@ -31,13 +31,13 @@ final class Workspace {
     private static final Path STUBS = Path.of(System.getProperty("envctl.stubs", "src/test/stubs"));
     static final Path CONFIG = Path.of(System.getProperty("envctl.config", "../config")).toAbsolutePath().normalize();
 
-    final Path dir;
-    final Path home;
-    final Path bin;
-    final Path state;
-    final Map<String, String> env = new HashMap<>();
+    public final Path dir;
+    public final Path home;
+    public final Path bin;
+    public final Path state;
+    public final Map<String, String> env = new HashMap<>();
 
-    Workspace(Path dir) {
+    public Workspace(Path dir) {
         this.dir = dir;
         this.home = dir.resolve("home");
         this.bin = dir.resolve("bin");
@@ -77,11 +77,11 @@ final class Workspace {
         return this;
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         return run(Map.of(), args);
     }
 
-    Result run(Map<String, String> extraEnv, String... args) {
+    public Result run(Map<String, String> extraEnv, String... args) {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(Arrays.asList(args));
@@ -111,7 +111,7 @@ final class Workspace {
     }
 
     /** Every call the stand-ins received so far: the tool, then its arguments. */
-    List<List<String>> calls() {
+    public List<List<String>> calls() {
         Path log = state.resolve("calls.log");
         if (!Files.exists(log)) {
             return List.of();
@@ -132,7 +132,8 @@ final class Workspace {
         }
     }
 
-    void flag(String name) {
+    /** Creates the file {@code name} in the stand-ins' state folder, which switches a behaviour of theirs on. */
+    public void flag(String name) {
         write(state.resolve(name), "");
     }
 
@@ -167,8 +168,8 @@ final class Workspace {
     }
 
     /** What one run printed and returned. */
-    record Result(String[] args, int exit, String out, String err) {
-        JsonNode json() {
+    public record Result(String[] args, int exit, String out, String err) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(out);
             } catch (IOException e) {

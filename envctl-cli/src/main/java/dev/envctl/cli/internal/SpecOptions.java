@@ -47,7 +47,8 @@ final class SpecOptions {
             + "kindest/node:v1.32.2")
     String image;
 
-    @Parameter(names = "--label", description = "Label KEY=VALUE; repeat for more")
+    @Parameter(names = "--label", description = "Label KEY=VALUE, the value taken whole (commas included); "
+            + "repeat for more", splitter = WholeValue.class)
     List<String> labels = new ArrayList<>();
 
     EnvironmentSpec toSpec(String name, String defaultProvider) {

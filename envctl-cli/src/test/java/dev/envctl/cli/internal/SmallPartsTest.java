@@ -52,6 +52,16 @@ class SmallPartsTest {
     }
 
     @Test
+    void takesEachLabelValueWholeCommasIncluded() {
+        SpecOptions o = new SpecOptions();
+        com.beust.jcommander.JCommander.newBuilder().addObject(o).build()
+                .parse("--label", "team=a, b", "--label", "haproxy_route=false", "--label", "csv=x,y,,z");
+
+        assertThat(o.toSpec("dev", "k3d").labels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "a, b",
+                "haproxy_route", "false", "csv", "x,y,,z"));
+    }
+
+    @Test
     void buildsTheSpecFromCreateFlags() {
         SpecOptions o = new SpecOptions();
         o.subnet = "auto";

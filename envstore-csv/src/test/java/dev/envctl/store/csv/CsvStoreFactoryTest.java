@@ -47,7 +47,7 @@ class CsvStoreFactoryTest {
                 Map.of(CsvStoreFactory.LOCK_TIMEOUT, "2s"))) {
             assertThat(store.location()).isEqualTo(file.toString());
             assertThat(store.health().available()).isTrue();
-            assertThat(store.health().schemaVersion()).isEqualTo("1");
+            assertThat(store.health().schemaVersion()).isEqualTo("2");
         }
         assertThat(Files.isRegularFile(file)).isTrue();
     }

@@ -50,10 +50,13 @@ class InjectionTest {
             assertThat(back.lastError()).isEqualTo("line one\nline two\r\n\ttab, \"q\"; $(x)");
         }
         List<String> lines = Fixtures.readText(file).lines().toList();
-        assertThat(lines).hasSize(2);
-        String row = lines.get(1);
-        assertThat(row.split(",", -1)).as("a naive comma split sees exactly the columns").hasSize(Columns.FULL_COUNT);
-        assertThat(row).doesNotContain("\"").doesNotContain(" ").doesNotContain("\t");
-        assertThat(row).contains("shell=$(rm%20-rf%20/)%20`id`%20%3B%20echo%20pwned");
+        assertThat(lines).hasSize(4);
+        String meta = lines.get(2);
+        String row = lines.get(3);
+        assertThat(row.split(",", -1)).as("a naive comma split sees exactly the columns").hasSize(Columns.LEGACY_COUNT);
+        assertThat(meta).startsWith("#envctl dev ");
+        assertThat(meta.split(" ")).as("one space between fields, none inside").hasSize(12);
+        assertThat(meta).doesNotContain("\"").doesNotContain("\t").doesNotContain(",");
+        assertThat(meta).contains("shell=$(rm%20-rf%20/)%20`id`%20%3B%20echo%20pwned");
     }
 }

@@ -29,6 +29,9 @@ class MalformedRowTest {
     private static final String HEADER = "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
             + "http_port,https_port,cluster_subnet\n";
     private static final String GOOD = "good,k3d,30080,19000,true,true,18080,18400,\n";
+    private static final String GOOD_META = "#envctl good row=00000000 api_port= labels= options= "
+            + "desired_state=present actual_state=unknown last_error= created_at=2026-11-26T08:00:00Z "
+            + "updated_at=2026-11-26T08:00:00Z version=1";
     private static final String EXT = ",26443,,,present,unknown,,2026-11-26T08:00:00Z,2026-11-26T08:00:00Z,1";
 
     @TempDir
@@ -53,15 +56,21 @@ class MalformedRowTest {
                         "invalid address part '300'"),
                 arguments("CIDR without prefix", "bad,k3d,30080,19001,true,true,18081,18401,10.101.0.0",
                         "has no prefix length"),
-                arguments("eight columns", "bad,k3d,30080,19001,true,true,18081,18401",
-                        "the row has 8 columns; allowed: 9 (the replaced system's) or 18 and more"),
+                arguments("two columns", "bad,k3d",
+                        "the row has 2 columns; allowed: 3 to 9 (the replaced system's; missing trailing fields are "
+                                + "empty) or 18 and more"),
                 arguments("ten columns", "bad,k3d,30080,19001,true,true,18081,18401,,x", "the row has 10 columns"),
                 arguments("seventeen columns", "bad,k3d,30080,19001,true,true,18081,18401," + EXT.substring(0,
                         EXT.lastIndexOf(',')), "the row has 17 columns"),
                 arguments("duplicate name", "good,kind,30080,19001,true,true,18081,18401,",
                         "environment 'good' is already defined on line 2; names must be unique"),
-                arguments("boolean yes", "bad,k3d,30080,19001,yes,true,18081,18401,",
-                        "register_portainer 'yes' is not a boolean; allowed: true, false, 1, 0"),
+                arguments("boolean maybe", "bad,k3d,30080,19001,maybe,true,18081,18401,",
+                        "register_portainer 'maybe' is not a boolean; allowed: true, false, 1, 0, yes, no, on, off"),
+                arguments("#envctl line without its fields", "#envctl good row=00000000 api_port=26443",
+                        "the #envctl line of 'good' has no labels; it needs row, api_port, labels"),
+                arguments("#envctl line with a bad port", GOOD_META.replace("api_port=", "api_port=99999"),
+                        "api_port '99999' is not a port"),
+                arguments("#envctl line with a bad name", "#envctl Bad_1 row=0", "environment name 'Bad_1' is invalid"),
                 arguments("upper-case name", "Bad_1,k3d,30080,19001,true,true,18081,18401,",
                         "environment name 'Bad_1' is invalid"),
                 arguments("bad provider", "bad,K3D!,30080,19001,true,true,18081,18401,", "provider 'K3D!' is invalid"),

@@ -97,19 +97,42 @@ class RoundTripTest {
     }
 
     @Test
-    void updatingOneRowRewritesOnlyThatLineInPlace() {
+    void updatingOneRowOfANineColumnFileRewritesOnlyThatLineInPlaceAndPutsEnvctlFieldsAboveIt() {
         Path file = Fixtures.copy("legacy-messy.csv", dir);
         List<String> before = lines(file);
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Environment uat = store.get("uat");
             store.update(uat.withActualState(ActualState.RUNNING, null), uat.version());
         }
+        List<String> after = new ArrayList<>(lines(file));
+        int uat = after.indexOf("uat,kind,30080,19003,true,false,18092,18445,10.102.0.0/16");
+
+        assertThat(uat).as("the row keeps nine columns, booleans written true/false").isPositive();
+        assertThat(after.get(uat - 1)).startsWith("#envctl uat row=").contains(" actual_state=running ")
+                .contains(" created_at=1970-01-01T00:00:00Z ").endsWith(" version=2");
+        after.remove(uat - 1);
+        assertThat(after).hasSameSizeAs(before);
+        for (int i = 0; i < before.size(); i++) {
+            if (!before.get(i).startsWith("uat,")) {
+                assertThat(after.get(i)).as("line " + (i + 1)).isEqualTo(before.get(i));
+            }
+        }
+    }
+
+    @Test
+    void updatingOneRowOfAWideFileRewritesItWide() {
+        Path file = Fixtures.copy("mixed.csv", dir);
+        List<String> before = lines(file);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment legacy = store.get("legacy");
+            store.update(legacy.withActualState(ActualState.RUNNING, null), legacy.version());
+        }
         List<String> after = lines(file);
 
         assertThat(after).hasSameSizeAs(before);
         for (int i = 0; i < before.size(); i++) {
-            if (before.get(i).startsWith("uat,")) {
-                assertThat(after.get(i)).startsWith("uat,kind,30080,19003,true,false,18092,18445,10.102.0.0/16,,,,"
+            if (before.get(i).startsWith("legacy,")) {
+                assertThat(after.get(i)).startsWith("legacy,k3d,30080,19000,true,false,18080,18400,,,,,"
                         + "present,running,,1970-01-01T00:00:00Z,").endsWith(",2");
                 assertThat(after.get(i).split(",", -1)).hasSize(Columns.FULL_COUNT);
             } else {
@@ -134,44 +157,65 @@ class RoundTripTest {
     }
 
     @Test
-    void aNewFileGetsTheHeaderNamingEveryColumnAndParentFolders() {
+    void aNewFileGetsTheNineColumnHeaderANoteOnEnvctlLinesAndParentFolders() {
         Path file = dir.resolve("a/b/environments.csv");
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL)).isEmpty();
         }
         assertThat(Fixtures.readText(file)).isEqualTo("# env,provider,node_port,pf_port,register_portainer,"
-                + "haproxy_route,http_port,https_port,cluster_subnet,api_port,labels,options,desired_state,"
-                + "actual_state,last_error,created_at,updated_at,version\n");
+                + "haproxy_route,http_port,https_port,cluster_subnet\n"
+                + "# lines starting with '#envctl NAME' hold envctl's own fields of the row NAME; the replaced "
+                + "scripts skip them as comments\n");
     }
 
     @Test
-    void aCreatedRowHasTheLegacyColumnsFirstSoOldReadersSplittingOnCommasWork() {
+    void aCreatedRowHasNineColumnsAndEnvctlFieldsOnTheLineAboveIt() {
         Path file = dir.resolve("envs.csv");
         Clock clock = Clock.fixed(Instant.parse("2026-11-26T08:00:00.123456Z"), ZoneOffset.UTC);
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(5), clock)) {
-            store.create(EnvironmentSpec.of("dev-k3d", "k3d").withLabels(Map.of("register_portainer", "true",
+            store.create(EnvironmentSpec.of("dev-k3d", "k3d").withLabels(Map.of("register_portainer", "false",
                     "team", "a, b")).withOptions(Map.of("servers", "1")), allocator);
         }
-        String row = lines(file).get(1);
+        List<String> lines = lines(file);
 
-        assertThat(row).isEqualTo("dev-k3d,k3d,30080,19000,true,,18080,18400,,26443,team=a%2C%20b,servers=1,"
-                + "present,unknown,,2026-11-26T08:00:00.123Z,2026-11-26T08:00:00.123Z,1");
-        String[] legacy = row.split(",");
-        assertThat(Arrays.copyOf(legacy, 9)).containsExactly("dev-k3d", "k3d", "30080", "19000", "true", "",
-                "18080", "18400", "");
+        assertThat(lines.get(3)).isEqualTo("dev-k3d,k3d,30080,19000,false,true,18080,18400,");
+        assertThat(lines.get(2)).isEqualTo("#envctl dev-k3d row=" + checksum(lines.get(3)) + " api_port=26443 "
+                + "labels=register_portainer=false;team=a%2C%20b options=servers=1 desired_state=present "
+                + "actual_state=unknown last_error= created_at=2026-11-26T08:00:00.123Z "
+                + "updated_at=2026-11-26T08:00:00.123Z version=1");
     }
 
     @Test
-    void aBooleanLabelWithAnotherSpellingKeepsItsValue() {
+    void aBooleanLabelWithAnotherSpellingKeepsItsValueAndOldReadersGetItsMeaning() {
         Path file = dir.resolve("envs.csv");
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
-            Environment e = store.create(EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "yes",
+            Environment e = store.create(EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "no",
                     "register_portainer", "1")), allocator);
-            assertThat(e.labels()).isEqualTo(Map.of("haproxy_route", "yes", "register_portainer", "1"));
+            assertThat(e.labels()).isEqualTo(Map.of("haproxy_route", "no", "register_portainer", "1"));
             assertThat(store.get("dev").labels()).isEqualTo(e.labels());
         }
-        assertThat(lines(file).get(1)).startsWith("dev,k3d,30080,19000,true,false,")
-                .contains(",haproxy_route=yes;register_portainer=1,");
+        assertThat(lines(file).get(3)).startsWith("dev,k3d,30080,19000,true,false,");
+        assertThat(lines(file).get(2)).contains(" labels=haproxy_route=no;register_portainer=1 ");
+    }
+
+    @Test
+    void aBooleanLabelWithAnotherSpellingInAWideFileStaysInTheLabelsColumn() {
+        Path file = Fixtures.copy("mixed.csv", dir);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment e = store.create(EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "yes",
+                    "register_portainer", "off")), allocator);
+            assertThat(store.get("dev").labels()).isEqualTo(e.labels())
+                    .isEqualTo(Map.of("haproxy_route", "yes", "register_portainer", "off"));
+        }
+        String row = lines(file).stream().filter(l -> l.startsWith("dev,")).findFirst().orElseThrow();
+        assertThat(row).startsWith("dev,k3d,30080,19003,false,true,")
+                .contains(",haproxy_route=yes;register_portainer=off,");
+    }
+
+    private static String checksum(String text) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(StandardCharsets.ISO_8859_1));
+        return String.format("%08X", crc.getValue());
     }
 
     private static List<String> lines(Path file) {

@@ -19,8 +19,18 @@ public final class Columns {
     public static final String REGISTER_PORTAINER = "register_portainer";
     public static final String HAPROXY_ROUTE = "haproxy_route";
 
-    /** The header comment of a file envctl creates. */
-    public static final String HEADER;
+    /** The header comment of a file in the replaced system's nine-column format, which envctl creates. */
+    public static final String LEGACY_HEADER;
+
+    /** The header comment of a wide file (every column in each row), as earlier envctl versions created. */
+    public static final String WIDE_HEADER;
+
+    /** The comment envctl puts under the header of a file it creates, saying what its own lines are. */
+    public static final String META_NOTE = "# lines starting with '#envctl NAME' hold envctl's own fields of the"
+            + " row NAME; the replaced scripts skip them as comments";
+
+    /** How a line holding envctl's own fields of a nine-column row starts. */
+    public static final String META_PREFIX = "#envctl ";
 
     /**
      * Creation and update time reported for a legacy row, which records none: the Unix epoch, read as
@@ -29,12 +39,16 @@ public final class Columns {
     public static final Instant LEGACY_TIMESTAMP = Instant.EPOCH;
 
     /** The format version {@code health()} reports. */
-    public static final String FORMAT_VERSION = "1";
+    public static final String FORMAT_VERSION = "2";
+
+    /** The fewest columns a row may have: name, provider and node port; missing trailing fields are empty. */
+    public static final int MIN_COUNT = 3;
 
     static {
         List<String> all = new ArrayList<>(LEGACY);
         all.addAll(EXTRA);
-        HEADER = "# " + String.join(",", all);
+        LEGACY_HEADER = "# " + String.join(",", LEGACY);
+        WIDE_HEADER = "# " + String.join(",", all);
     }
 
     private Columns() {

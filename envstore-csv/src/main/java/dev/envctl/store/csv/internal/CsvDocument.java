@@ -13,11 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The whole file as lines: comments, blank lines and rows in file order, each with its own line ending.
- * Lines nobody changed are written back as the bytes they were read from, so reading and writing an
- * unchanged file gives the same bytes; a changed row is formatted anew in place, a new row is appended and
+ * The whole file as lines: comments, blank lines, rows and {@link MetaLine}s in file order, each with its own
+ * line ending. Lines nobody changed are written back as the bytes they were read from, so reading and writing
+ * an unchanged file gives the same bytes; a changed row is formatted anew in place, a new row is appended and
  * a removed row is dropped. The file's bytes are held as ISO-8859-1 characters (one char per byte), which
- * keeps any byte sequence intact; envctl's own fields are ASCII. Not thread-safe: one per atomic step.
+ * keeps any byte sequence intact; envctl's own fields are ASCII.
+ *
+ * <p>A file is <em>nine-column</em> (the replaced system's format, and what envctl creates) or <em>wide</em>
+ * (envctl's fields as columns 10 to 18, as earlier envctl versions wrote): its header comment decides, and
+ * without one, any row of eighteen or more columns makes it wide. In a nine-column file a row envctl writes
+ * has the nine columns, and envctl's fields go on a {@code #envctl NAME ...} comment line just above it, so
+ * old readers see nine columns. Not thread-safe: one per atomic step.
  */
 public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
@@ -26,6 +32,8 @@ public final class CsvDocument {
     private final RowCache cache;
     private final List<Line> lines;
     private final Map<String, Line> rows = new HashMap<>();
+    private final Map<String, Line> metas = new HashMap<>();
+    private Boolean headerWide;
     private boolean changed;
 
     private static final class Line {
@@ -33,12 +41,13 @@ public final class CsvDocument {
         String eol;
         final int number;
         ParsedRow row;
+        MetaLine meta;
+        Environment environment;
 
-        Line(String text, String eol, int number, ParsedRow row) {
+        Line(String text, String eol, int number) {
             this.text = text;
             this.eol = eol;
             this.number = number;
-            this.row = row;
         }
     }
 
@@ -74,25 +83,46 @@ public final class CsvDocument {
             start = nl < 0 ? text.length() : nl + 1;
             number++;
         }
+        for (Line l : doc.lines) {
+            if (l.row != null) {
+                doc.resolve(l);
+            }
+        }
         return doc;
     }
 
     private void addParsed(String content, String eol, int number) {
         String visible = number == 1 && content.startsWith(BOM) ? content.substring(BOM.length()) : content;
         String stripped = visible.strip();
-        ParsedRow row = null;
-        if (!stripped.isEmpty() && !stripped.startsWith("#")) {
-            row = parseRow(visible, number);
-            Line earlier = rows.get(row.environment().name());
+        Line line = new Line(content, eol, number);
+        if (MetaLine.isMetaLine(visible)) {
+            line.meta = parseMeta(visible, number);
+            Line earlier = metas.put(line.meta.name(), line);
             if (earlier != null) {
-                throw corrupt(number, "environment '" + row.environment().name() + "' is already defined on line "
-                        + earlier.number + "; names must be unique");
+                throw corrupt(number, "the #envctl line of '" + line.meta.name() + "' repeats the one on line "
+                        + earlier.number + "; keep one");
             }
+        } else if (stripped.startsWith("#")) {
+            noteHeader(stripped);
+        } else if (!stripped.isEmpty()) {
+            line.row = parseRow(visible, number);
+            Line earlier = rows.get(line.row.environment().name());
+            if (earlier != null) {
+                throw corrupt(number, "environment '" + line.row.environment().name() + "' is already defined on "
+                        + "line " + earlier.number + "; names must be unique");
+            }
+            rows.put(line.row.environment().name(), line);
         }
-        Line line = new Line(content, eol, number, row);
         lines.add(line);
-        if (row != null) {
-            rows.put(row.environment().name(), line);
+    }
+
+    /** The first header comment ({@code # env,provider,...}) decides the file's format. */
+    private void noteHeader(String comment) {
+        if (headerWide == null) {
+            String body = comment.substring(1).strip();
+            if (body.startsWith("env,provider,")) {
+                headerWide = body.contains(",api_port");
+            }
         }
     }
 
@@ -104,9 +134,41 @@ public final class CsvDocument {
         }
     }
 
+    private MetaLine parseMeta(String content, int number) {
+        try {
+            return cache.parseMeta(content);
+        } catch (IllegalArgumentException | EnvctlException e) {
+            throw corrupt(number, e.getMessage());
+        }
+    }
+
+    /** The row's environment: its columns, plus the fields of its #envctl line while that still matches it. */
+    private void resolve(Line row) {
+        Line meta = metas.get(row.row.environment().name());
+        row.environment = meta != null && meta.meta.matches(rowText(row))
+                ? meta.meta.apply(row.row.environment()) : row.row.environment();
+    }
+
+    private String rowText(Line row) {
+        return row.number == 1 && row.text.startsWith(BOM) ? row.text.substring(BOM.length()) : row.text;
+    }
+
     private EnvctlException corrupt(int number, String problem) {
         return new EnvctlException(ErrorCode.STORE_CORRUPT, file + " line " + number + ": " + problem
                 + "; fix or remove that line (envctl writes nothing to this file until every row reads)");
+    }
+
+    /** Whether rows envctl writes carry its fields as columns (a wide file) rather than on #envctl lines. */
+    public boolean wide() {
+        if (headerWide != null) {
+            return headerWide;
+        }
+        for (Line l : rows.values()) {
+            if (l.row.wide()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The environments in file order. */
@@ -114,7 +176,7 @@ public final class CsvDocument {
         List<Environment> out = new ArrayList<>(rows.size());
         for (Line l : lines) {
             if (l.row != null) {
-                out.add(l.row.environment());
+                out.add(l.environment);
             }
         }
         return out;
@@ -122,7 +184,7 @@ public final class CsvDocument {
 
     public Optional<Environment> find(String name) {
         Line l = rows.get(name);
-        return l == null ? Optional.empty() : Optional.of(l.row.environment());
+        return l == null ? Optional.empty() : Optional.of(l.environment);
     }
 
     /** The line number a row was read from, or -1 for a row added since. */
@@ -138,17 +200,18 @@ public final class CsvDocument {
         }
         String eol = defaultEol();
         if (lines.isEmpty()) {
-            lines.add(new Line(Columns.HEADER, eol, 0, null));
+            lines.add(new Line(Columns.LEGACY_HEADER, eol, 0));
+            lines.add(new Line(Columns.META_NOTE, eol, 0));
         }
         Line last = lines.get(lines.size() - 1);
         if (last.eol.isEmpty()) {
             last.eol = eol;
         }
-        Line line = new Line(null, eol, -1, null);
-        set(line, e, List.of());
+        Line line = new Line(null, eol, -1);
         lines.add(line);
+        set(line, e, List.of());
         rows.put(e.name(), line);
-        return line.row.environment();
+        return line.environment;
     }
 
     /** Rewrites the row of {@code e.name()}, keeping its place and unknown columns; returns it as it will read back. */
@@ -158,25 +221,45 @@ public final class CsvDocument {
             throw new IllegalStateException("no row: " + e.name());
         }
         set(line, e, line.row.unknown());
-        return line.row.environment();
+        return line.environment;
     }
 
-    /** Removes the row of {@code name}; false when there is none. */
+    /** Removes the row of {@code name} and its #envctl line; false when there is none. */
     public boolean remove(String name) {
         Line line = rows.remove(name);
         if (line == null) {
             return false;
         }
         lines.remove(line);
+        Line meta = metas.remove(name);
+        if (meta != null) {
+            lines.remove(meta);
+        }
         changed = true;
         return true;
     }
 
+    /**
+     * Formats the row: nine columns and an #envctl line in a nine-column file (unless the row carries other
+     * tools' columns after envctl's, which only the wide form keeps), all columns otherwise.
+     */
     private void set(Line line, Environment e, List<String> unknown) {
-        String text = RowCodec.format(e, unknown);
-        ParsedRow back = cache.parse(text);
-        line.text = text;
-        line.row = back;
+        Line meta = metas.get(e.name());
+        if (wide() || !unknown.isEmpty()) {
+            line.text = RowCodec.format(e, unknown);
+        } else {
+            line.text = RowCodec.formatLegacy(e);
+            MetaLine fields = MetaLine.of(e, line.text, meta == null ? List.of() : meta.meta.unknown());
+            if (meta == null) {
+                meta = new Line(null, line.eol, -1);
+                lines.add(lines.indexOf(line), meta);
+                metas.put(e.name(), meta);
+            }
+            meta.text = fields.format();
+            meta.meta = fields;
+        }
+        line.row = cache.parse(line.text);
+        resolve(line);
         changed = true;
     }
 
@@ -194,8 +277,14 @@ public final class CsvDocument {
         return changed;
     }
 
-    /** The file's bytes: unchanged lines exactly as read. */
+    /**
+     * The file's bytes: unchanged lines exactly as read. Once a row changed, #envctl lines that no longer
+     * belong to a row (an old script deleted or edited it) are dropped.
+     */
     public byte[] render() {
+        if (changed) {
+            dropStaleMetaLines();
+        }
         StringBuilder b = new StringBuilder(lines.size() * 96);
         for (Line l : lines) {
             b.append(l.text).append(l.eol);
@@ -203,8 +292,19 @@ public final class CsvDocument {
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The bytes of a new, empty file: the header comment. */
+    private void dropStaleMetaLines() {
+        metas.values().removeIf(meta -> {
+            Line row = rows.get(meta.meta.name());
+            boolean stale = row == null || !meta.meta.matches(rowText(row));
+            if (stale) {
+                lines.remove(meta);
+            }
+            return stale;
+        });
+    }
+
+    /** The bytes of a new, empty file: the nine-column header comment and the note on #envctl lines. */
     public static byte[] emptyFile() {
-        return (Columns.HEADER + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        return (Columns.LEGACY_HEADER + "\n" + Columns.META_NOTE + "\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -19,11 +19,13 @@ import static dev.envctl.store.csv.internal.Columns.FULL_COUNT;
 import static dev.envctl.store.csv.internal.Columns.HAPROXY_ROUTE;
 import static dev.envctl.store.csv.internal.Columns.LEGACY_COUNT;
 import static dev.envctl.store.csv.internal.Columns.LEGACY_TIMESTAMP;
+import static dev.envctl.store.csv.internal.Columns.MIN_COUNT;
 import static dev.envctl.store.csv.internal.Columns.REGISTER_PORTAINER;
 
 /**
- * Turns the fields of a row into an {@link Environment} and back. A legacy row (nine columns) reads as: no
- * API port, desired present, actual unknown, version 1, both timestamps {@link Columns#LEGACY_TIMESTAMP}.
+ * Turns the fields of a row into an {@link Environment} and back. A legacy row (three to nine columns, missing
+ * trailing fields empty) reads as: no API port, desired present, actual unknown, version 1, both timestamps
+ * {@link Columns#LEGACY_TIMESTAMP}; {@link MetaLine} adds envctl's fields to it.
  * Problems are {@link IllegalArgumentException}s (or validation errors) whose message names the column;
  * the caller adds the file and line.
  */
@@ -34,11 +36,19 @@ public final class RowCodec {
     }
 
     /** Reads stripped fields. */
-    public static ParsedRow parse(List<String> f) {
-        int n = f.size();
-        if (n != LEGACY_COUNT && n < FULL_COUNT) {
-            throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + LEGACY_COUNT
-                    + " (the replaced system's) or " + FULL_COUNT + " and more (with envctl's own)");
+    public static ParsedRow parse(List<String> fields) {
+        int n = fields.size();
+        if (n < MIN_COUNT || (n > LEGACY_COUNT && n < FULL_COUNT)) {
+            throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + MIN_COUNT + " to "
+                    + LEGACY_COUNT + " (the replaced system's; missing trailing fields are empty) or " + FULL_COUNT
+                    + " and more (with envctl's own)");
+        }
+        List<String> f = fields;
+        if (n < LEGACY_COUNT) {
+            f = new ArrayList<>(fields);
+            while (f.size() < LEGACY_COUNT) {
+                f.add("");
+            }
         }
         Map<String, String> labels = new TreeMap<>();
         Map<String, String> options = Map.of();
@@ -68,20 +78,40 @@ public final class RowCodec {
         Cidr subnet = f.get(8).isEmpty() ? null : Cidr.parse(f.get(8));
         Environment e = new Environment(f.get(0), f.get(1), subnet, ports, node, labels, options, desired, actual,
                 lastError, created, updated, version);
-        return new ParsedRow(e, n > FULL_COUNT ? f.subList(FULL_COUNT, n) : List.of());
+        return new ParsedRow(e, n, n > FULL_COUNT ? f.subList(FULL_COUNT, n) : List.of());
     }
 
-    /** The line text of a row envctl writes: all eighteen columns, then {@code unknown} (CSV-quoted as needed). */
+    /**
+     * The line text of a row in the replaced system's nine columns, the boolean columns as old readers will
+     * take the labels ({@link LegacyBooleans#column}); envctl's other fields go on a {@link MetaLine}.
+     */
+    public static String formatLegacy(Environment e) {
+        StringBuilder b = new StringBuilder(80);
+        appendLegacy(b, e, LegacyBooleans.column(e.labels().get(REGISTER_PORTAINER)),
+                LegacyBooleans.column(e.labels().get(HAPROXY_ROUTE)));
+        return b.toString();
+    }
+
+    private static void appendLegacy(StringBuilder b, Environment e, String portainer, String haproxy) {
+        HostPorts p = e.ports();
+        b.append(e.name()).append(',').append(e.provider()).append(',').append(e.nodePort()).append(',')
+                .append(opt(p.pf())).append(',').append(portainer).append(',').append(haproxy).append(',')
+                .append(opt(p.http())).append(',').append(opt(p.https())).append(',').append(opt(e.subnet()));
+    }
+
+    /**
+     * The line text of a row in a wide file: all eighteen columns, then {@code unknown} (CSV-quoted as needed).
+     * An absent boolean label is written {@code true} (the replaced scripts' default), so it reads back as
+     * the label {@code true}.
+     */
     public static String format(Environment e, List<String> unknown) {
         Map<String, String> labels = new TreeMap<>(e.labels());
         String portainer = legacyBoolean(labels, REGISTER_PORTAINER);
         String haproxy = legacyBoolean(labels, HAPROXY_ROUTE);
         HostPorts p = e.ports();
         StringBuilder b = new StringBuilder(160);
-        b.append(e.name()).append(',').append(e.provider()).append(',').append(e.nodePort()).append(',')
-                .append(opt(p.pf())).append(',').append(portainer).append(',').append(haproxy).append(',')
-                .append(opt(p.http())).append(',').append(opt(p.https())).append(',').append(opt(e.subnet()))
-                .append(',').append(opt(p.api())).append(',').append(FieldCodec.encodeMap(labels)).append(',')
+        appendLegacy(b, e, portainer, haproxy);
+        b.append(',').append(opt(p.api())).append(',').append(FieldCodec.encodeMap(labels)).append(',')
                 .append(FieldCodec.encodeMap(e.options())).append(',').append(e.desiredState().key()).append(',')
                 .append(e.actualState().key()).append(',')
                 .append(e.lastError() == null ? "" : FieldCodec.encode(e.lastError())).append(',')
@@ -93,47 +123,37 @@ public final class RowCodec {
     }
 
     /**
-     * The legacy column for a boolean label: {@code true}/{@code false} as given, empty when absent. Any other
-     * value (such as {@code 1} or {@code yes}) stays in the labels column, which wins on reading, and the
-     * legacy column gets its nearest boolean for old readers.
+     * The wide row's column for a boolean label: {@code true}/{@code false} as given, {@code true} when absent.
+     * Any other value (such as {@code 1} or {@code yes}) stays in the labels column, which wins on reading, and
+     * the column gets the boolean old readers take it for.
      */
     private static String legacyBoolean(Map<String, String> labels, String key) {
         String v = labels.get(key);
-        if (v == null) {
-            return "";
-        }
-        if (v.equals("true") || v.equals("false")) {
+        if (v != null && (v.equals("true") || v.equals("false"))) {
             labels.remove(key);
-            return v;
         }
-        return v.equals("1") || v.equalsIgnoreCase("true") ? "true" : "false";
+        return LegacyBooleans.column(v);
     }
 
     private static void putBoolean(Map<String, String> labels, String key, String field) {
         if (field.isEmpty() || labels.containsKey(key)) {
             return;
         }
-        if (field.equalsIgnoreCase("true") || field.equals("1")) {
-            labels.put(key, "true");
-        } else if (field.equalsIgnoreCase("false") || field.equals("0")) {
-            labels.put(key, "false");
-        } else {
-            throw new IllegalArgumentException(key + " '" + field + "' is not a boolean; allowed: true, false, 1, 0");
-        }
+        labels.put(key, LegacyBooleans.read(key, field));
     }
 
     private static String opt(Object o) {
         return o == null ? "" : o.toString();
     }
 
-    private static String required(String column, String field) {
+    static String required(String column, String field) {
         if (field.isEmpty()) {
             throw new IllegalArgumentException(column + " is empty");
         }
         return field;
     }
 
-    private static Integer port(String column, String field) {
+    static Integer port(String column, String field) {
         if (field.isEmpty()) {
             return null;
         }
@@ -144,7 +164,7 @@ public final class RowCodec {
         return port;
     }
 
-    private static Map<String, String> map(String column, String field) {
+    static Map<String, String> map(String column, String field) {
         try {
             return FieldCodec.decodeMap(field);
         } catch (IllegalArgumentException e) {
@@ -152,7 +172,7 @@ public final class RowCodec {
         }
     }
 
-    private static String text(String column, String field) {
+    static String text(String column, String field) {
         try {
             return FieldCodec.decode(field);
         } catch (IllegalArgumentException e) {
@@ -160,7 +180,7 @@ public final class RowCodec {
         }
     }
 
-    private static Instant instant(String column, String field) {
+    static Instant instant(String column, String field) {
         try {
             return UtcTimes.parse(required(column, field));
         } catch (DateTimeParseException e) {
@@ -169,7 +189,7 @@ public final class RowCodec {
         }
     }
 
-    private static long version(String field) {
+    static long version(String field) {
         if (!Validation.isDigits(field, 18)) {
             throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
         }

@@ -1,0 +1,139 @@
+package dev.envctl.store.csv.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.Validation;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/**
+ * envctl's own fields of one row of a nine-column file, on a comment line the replaced scripts skip:
+ * <pre>
+ * #envctl dev-k3d row=5D0C3A41 api_port=26443 labels=haproxy_route=true;team=a%2C%20b options=servers=1
+ *   desired_state=present actual_state=running last_error= created_at=2026-11-26T08:00:00Z
+ *   updated_at=2026-11-26T08:01:12Z version=3
+ * </pre>
+ * (one line in the file). Values are encoded as in the wide columns ({@link FieldCodec}), so none holds a space.
+ * {@code labels} is the complete label map. {@code row} is a checksum of the row's line as envctl wrote it: the
+ * fields apply only while the row still has exactly that text, so a row an old script or a hand edit changed,
+ * deleted or added again reads as a legacy row. Keys envctl does not know are kept on rewrite.
+ */
+public record MetaLine(String name, String row, Integer api, Map<String, String> labels, Map<String, String> options,
+                       DesiredState desired, ActualState actual, String lastError, Instant createdAt,
+                       Instant updatedAt, long version, List<String> unknown) {
+    private static final List<String> KEYS = List.of("row", "api_port", "labels", "options", "desired_state",
+            "actual_state", "last_error", "created_at", "updated_at", "version");
+
+    public MetaLine {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(row, "row");
+        labels = Map.copyOf(labels);
+        options = Map.copyOf(options);
+        unknown = List.copyOf(unknown);
+    }
+
+    /** The fields of {@code e} for the row whose line text is {@code rowText}. */
+    public static MetaLine of(Environment e, String rowText, List<String> unknown) {
+        return new MetaLine(e.name(), checksum(rowText), e.ports().api(), e.labels(), e.options(), e.desiredState(),
+                e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(), e.version(), unknown);
+    }
+
+    /** Whether {@code text} is such a line (it may still be malformed). */
+    public static boolean isMetaLine(String text) {
+        return text.startsWith(Columns.META_PREFIX);
+    }
+
+    /** Whether these fields belong to the row whose line text is {@code rowText}. */
+    public boolean matches(String rowText) {
+        return row.equals(checksum(rowText));
+    }
+
+    /** The row's environment with envctl's fields from this line. */
+    public Environment apply(Environment fromRow) {
+        HostPorts p = fromRow.ports();
+        return new Environment(fromRow.name(), fromRow.provider(), fromRow.subnet(),
+                new HostPorts(p.http(), p.https(), p.pf(), api), fromRow.nodePort(), labels, options, desired, actual,
+                lastError, createdAt, updatedAt, version);
+    }
+
+    /** The line text. */
+    public String format() {
+        StringBuilder b = new StringBuilder(200).append(Columns.META_PREFIX).append(name)
+                .append(" row=").append(row)
+                .append(" api_port=").append(api == null ? "" : api.toString())
+                .append(" labels=").append(FieldCodec.encodeMap(labels))
+                .append(" options=").append(FieldCodec.encodeMap(options))
+                .append(" desired_state=").append(desired.key())
+                .append(" actual_state=").append(actual.key())
+                .append(" last_error=").append(lastError == null ? "" : FieldCodec.encode(lastError))
+                .append(" created_at=").append(createdAt)
+                .append(" updated_at=").append(updatedAt)
+                .append(" version=").append(version);
+        for (String token : unknown) {
+            b.append(' ').append(token);
+        }
+        return b.toString();
+    }
+
+    /**
+     * Reads a line {@link #isMetaLine} accepted.
+     *
+     * @throws IllegalArgumentException naming the problem; the caller adds the file and line
+     */
+    public static MetaLine parse(String text) {
+        String[] tokens = text.substring(Columns.META_PREFIX.length()).strip().split(" +");
+        String name = tokens[0];
+        if (name.isEmpty() || name.indexOf('=') >= 0) {
+            throw new IllegalArgumentException("the #envctl line names no environment; it starts '#envctl NAME '");
+        }
+        Validation.requireName(name);
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (int i = 1; i < tokens.length; i++) {
+            int eq = tokens[i].indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("the #envctl line of '" + name + "' has '" + tokens[i]
+                        + "', which is not key=value");
+            }
+            String key = tokens[i].substring(0, eq);
+            if (!KEYS.contains(key)) {
+                unknown.add(tokens[i]);
+            } else if (values.put(key, tokens[i].substring(eq + 1)) != null) {
+                throw new IllegalArgumentException("the #envctl line of '" + name + "' has " + key + " twice");
+            }
+        }
+        for (String key : KEYS) {
+            if (!values.containsKey(key)) {
+                throw new IllegalArgumentException("the #envctl line of '" + name + "' has no " + key
+                        + "; it needs " + String.join(", ", KEYS));
+            }
+        }
+        Map<String, String> labels = RowCodec.map("labels", values.get("labels"));
+        Validation.requireLabels(labels);
+        String lastError = values.get("last_error");
+        return new MetaLine(name, values.get("row"), RowCodec.port("api_port", values.get("api_port")), labels,
+                RowCodec.map("options", values.get("options")),
+                DesiredState.ofKey(RowCodec.required("desired_state", values.get("desired_state"))),
+                ActualState.ofKey(RowCodec.required("actual_state", values.get("actual_state"))),
+                lastError.isEmpty() ? null : RowCodec.text("last_error", lastError),
+                RowCodec.instant("created_at", values.get("created_at")),
+                RowCodec.instant("updated_at", values.get("updated_at")), RowCodec.version(values.get("version")),
+                unknown);
+    }
+
+    /** The checksum of a row's line text (CRC-32 of its bytes, eight hex digits): detects edits, not attacks. */
+    static String checksum(String rowText) {
+        CRC32 crc = new CRC32();
+        crc.update(rowText.getBytes(StandardCharsets.ISO_8859_1));
+        return String.format("%08X", crc.getValue());
+    }
+}

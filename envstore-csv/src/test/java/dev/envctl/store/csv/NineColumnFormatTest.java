@@ -1,0 +1,232 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A file in the replaced system's nine-column format stays nine columns: envctl's own fields go on
+ * {@code #envctl} comment lines, which survive the old scripts' edits of other rows and no longer apply to a
+ * row an old script changed. Old scripts are imitated here line by line; the coexistence suite in envctl-cli
+ * runs the scripts themselves.
+ */
+class NineColumnFormatTest {
+    @TempDir
+    Path dir;
+
+    private final Allocator allocator = new Allocator(AllocationPolicy.defaults());
+
+    private Path legacyFile() {
+        return Fixtures.copy("legacy.csv", dir);
+    }
+
+    /** What delete_env.sh does: {@code awk -F, -v env=NAME '$1 != env'}. */
+    private static void oldDelete(Path file, String name) {
+        StringBuilder b = new StringBuilder();
+        for (String line : Fixtures.readText(file).split("\n", -1)) {
+            if (!line.split(",", -1)[0].equals(name) && !line.isEmpty()) {
+                b.append(line).append('\n');
+            }
+        }
+        Fixtures.write(file, b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a user of the old system does to add an environment: append a row. */
+    private static void oldAppend(Path file, String row) {
+        Fixtures.write(file, (Fixtures.readText(file) + row + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> dataLines(Path file) {
+        List<String> out = new ArrayList<>();
+        for (String line : Fixtures.readText(file).split("\n")) {
+            if (!line.isBlank() && !line.strip().startsWith("#")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> row(Path file, String name) {
+        return dataLines(file).stream().filter(l -> l.startsWith(name + ",")).findFirst()
+                .map(l -> List.of(l.split(",", -1))).orElseThrow();
+    }
+
+    @Test
+    void everyRowOfANineColumnFileKeepsNineColumnsWhateverEnvctlWrites() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment e = store.create(EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "a, b")),
+                    allocator);
+            store.update(e.withActualState(ActualState.FAILED, "k3d failed, exit 1"), e.version());
+            Environment dev = store.get("dev");
+            store.update(dev.withActualState(ActualState.RUNNING, null), dev.version());
+        }
+        for (String row : dataLines(file)) {
+            assertThat(row.split(",", -1)).as(row).hasSize(9);
+        }
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.ports().api()).isEqualTo(26443);
+            assertThat(web.labels()).isEqualTo(Map.of("team", "a, b"));
+            assertThat(web.lastError()).isEqualTo("k3d failed, exit 1");
+            assertThat(web.version()).isEqualTo(2);
+            assertThat(store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        }
+    }
+
+    @Test
+    void flagsAreWrittenTrueOrFalseNeverEmptyAndAnAbsentLabelIsTheOldDefaultYes() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment plain = store.create(EnvironmentSpec.of("plain", "k3d"), allocator);
+            store.create(EnvironmentSpec.of("quiet", "kind").withLabels(Map.of("register_portainer", "false",
+                    "haproxy_route", "false")), allocator);
+            assertThat(plain.labels()).isEmpty();
+            assertThat(store.get("plain").labels()).as("the label stays absent for envctl").isEmpty();
+        }
+        assertThat(row(file, "plain")).containsExactly("plain", "k3d", "30080", "19003", "true", "true", "18080",
+                "18400", "");
+        assertThat(row(file, "quiet")).containsExactly("quiet", "kind", "30080", "19004", "false", "false", "18081",
+                "18401", "");
+    }
+
+    @Test
+    void envctlFieldsSurviveAnOldScriptDeletingAndAddingOtherRows() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "x")), allocator);
+        }
+        oldDelete(file, "dev");
+        oldAppend(file, "uat,kind,30080,19009,yes,no,18099,18499,");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                    .containsExactly("dev-k3d", "devops", "uat", "web");
+            assertThat(store.get("web").ports().api()).isEqualTo(26443);
+            assertThat(store.get("web").labels()).isEqualTo(Map.of("team", "x"));
+            Environment uat = store.get("uat");
+            assertThat(uat.version()).as("an added row is a legacy row").isEqualTo(1);
+            assertThat(uat.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "false"));
+        }
+    }
+
+    @Test
+    void aRowAnOldScriptDeletedIsGoneAndARowAddedAgainUnderItsNameReadsAsLegacy() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.create(EnvironmentSpec.of("web", "k3d"), allocator);
+            store.update(web.withActualState(ActualState.RUNNING, null), web.version());
+        }
+        oldDelete(file, "web");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.find("web")).isEmpty();
+        }
+        assertThat(Fixtures.readText(file)).as("the old script keeps comment lines").contains("#envctl web ");
+        oldAppend(file, "web,k3d,30080,19010,false,false,18100,18500,");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.actualState()).isEqualTo(ActualState.UNKNOWN);
+            assertThat(web.ports()).isEqualTo(new HostPorts(18100, 18500, 19010, null));
+            assertThat(web.version()).isEqualTo(1);
+            store.create(EnvironmentSpec.of("next", "k3d"), allocator);
+        }
+        assertThat(Fixtures.readText(file)).as("a stale #envctl line is dropped at the next write")
+                .doesNotContain("#envctl web ");
+    }
+
+    @Test
+    void aRowEditedByHandReadsAsLegacyWithItsNewValues() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("web", "k3d"), allocator);
+        }
+        String text = Fixtures.readText(file);
+        Fixtures.write(file, text.replace("web,k3d,30080,19003,true,true,18080,18400,",
+                "web,k3d,30080,19003,true,true,18200,18400,").getBytes(StandardCharsets.UTF_8));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.ports()).isEqualTo(new HostPorts(18200, 18400, 19003, null));
+            assertThat(web.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "true"));
+        }
+    }
+
+    @Test
+    void sixAndEightColumnRowsAndBooleanWordsReadAndUntouchedRowsKeepTheirBytes() {
+        Path file = Fixtures.copy("legacy-short.csv", dir);
+        byte[] before = Fixtures.read(file);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment six = store.get("six");
+            assertThat(six.ports()).isEqualTo(new HostPorts(null, null, 19005, null));
+            assertThat(six.subnet()).isNull();
+            assertThat(six.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "false"));
+            assertThat(store.get("worded").labels()).isEqualTo(Map.of("register_portainer", "true",
+                    "haproxy_route", "false"));
+            assertThat(store.get("devops").ports()).isEqualTo(new HostPorts(23081, 23444, 19000, null));
+            store.delete("not-there");
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+            store.update(six.withActualState(ActualState.RUNNING, null), six.version());
+        }
+        List<String> rows = dataLines(file);
+        assertThat(rows).containsExactly("devops,k3d,30080,19000,true,true,23081,23444",
+                "six,k3d,30080,19005,true,false,,,", "worded,kind,30080,19006,On,NO,18096,18449,",
+                "debug-k3d,k3d,30080,19004,false,false,48091,48444");
+    }
+
+    @Test
+    void aNineColumnFileAnEarlierEnvctlWidenedIsMadeNineColumnsRowByRowAsEnvctlChangesThem() {
+        Path file = Fixtures.write(dir.resolve("envs.csv"), ("# env,provider,node_port,pf_port,register_portainer,"
+                + "haproxy_route,http_port,https_port,cluster_subnet\n"
+                + "web,k3d,30080,19001,true,,18081,18401,10.100.0.0/24,26444,,,present,running,,"
+                + "2026-11-26T08:00:00Z,2026-11-26T08:00:00Z,3\n").getBytes(StandardCharsets.UTF_8));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.ports().api()).isEqualTo(26444);
+            Environment next = store.update(web.withActualState(ActualState.FAILED, "gone"), web.version());
+            assertThat(store.get("web")).isEqualTo(next);
+            assertThat(next.ports().api()).isEqualTo(26444);
+        }
+        assertThat(dataLines(file)).containsExactly("web,k3d,30080,19001,true,true,18081,18401,10.100.0.0/24");
+    }
+
+    @Test
+    void twoEnvctlLinesForOneNameAreAnErrorNamingBothLines() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("web", "k3d"), allocator);
+        }
+        String meta = Fixtures.readText(file).lines().filter(l -> l.startsWith("#envctl web ")).findFirst()
+                .orElseThrow();
+        oldAppend(file, meta);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThatThrownBy(() -> store.get("web")).isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_CORRUPT))
+                    .hasMessageContaining("line 7: the #envctl line of 'web' repeats the one on line 5; keep one");
+        }
+    }
+
+    @Test
+    void inAWideFileAnAbsentFlagIsWrittenTrue() {
+        Path file = Fixtures.copy("mixed.csv", dir);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment e = store.create(EnvironmentSpec.of("plain", "k3d"), allocator);
+            assertThat(e.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "true"));
+        }
+        assertThat(dataLines(file)).anySatisfy(l -> assertThat(l).startsWith("plain,k3d,30080,19003,true,true,"));
+    }
+}
