@@ -135,7 +135,8 @@ class CsvStoreIT {
 
         assertThat(lines.get(0)).startsWith("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
                 + "http_port,https_port,cluster_subnet");
-        assertThat(lines.get(1)).startsWith("dev,k3d,30080,19000,,true,18080,18400,");
+        assertThat(lines.get(2)).startsWith("#envctl dev row=").contains(" api_port=26443 labels=haproxy_route=true ");
+        assertThat(lines.get(3)).isEqualTo("dev,k3d,30080,19000,true,true,18080,18400,");
         List<String> stored = Files.readAllLines(ws.defaultStore()).stream().filter(l -> !l.isBlank()).toList();
         assertThat(lines).isEqualTo(stored);
     }

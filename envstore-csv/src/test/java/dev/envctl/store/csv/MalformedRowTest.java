@@ -56,8 +56,8 @@ class MalformedRowTest {
                         "invalid address part '300'"),
                 arguments("CIDR without prefix", "bad,k3d,30080,19001,true,true,18081,18401,10.101.0.0",
                         "has no prefix length"),
-                arguments("two columns", "bad,k3d",
-                        "the row has 2 columns; allowed: 3 to 9 (the replaced system's; missing trailing fields are "
+                arguments("five columns", "bad,k3d,30080,19001,true",
+                        "the row has 5 columns; allowed: 6 to 9 (the replaced system's; missing trailing fields are "
                                 + "empty) or 18 and more"),
                 arguments("ten columns", "bad,k3d,30080,19001,true,true,18081,18401,,x", "the row has 10 columns"),
                 arguments("seventeen columns", "bad,k3d,30080,19001,true,true,18081,18401," + EXT.substring(0,

@@ -41,8 +41,8 @@ public final class Columns {
     /** The format version {@code health()} reports. */
     public static final String FORMAT_VERSION = "2";
 
-    /** The fewest columns a row may have: name, provider and node port; missing trailing fields are empty. */
-    public static final int MIN_COUNT = 3;
+    /** The fewest columns a row may have: the replaced system's six-column rows; missing trailing fields are empty. */
+    public static final int MIN_COUNT = 6;
 
     static {
         List<String> all = new ArrayList<>(LEGACY);

@@ -90,24 +90,24 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
      * @throws IllegalArgumentException naming the problem; the caller adds the file and line
      */
     public static MetaLine parse(String text) {
-        String[] tokens = text.substring(Columns.META_PREFIX.length()).strip().split(" +");
-        String name = tokens[0];
+        List<String> tokens = tokens(text.substring(Columns.META_PREFIX.length()));
+        String name = tokens.isEmpty() ? "" : tokens.get(0);
         if (name.isEmpty() || name.indexOf('=') >= 0) {
             throw new IllegalArgumentException("the #envctl line names no environment; it starts '#envctl NAME '");
         }
         Validation.requireName(name);
         Map<String, String> values = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
-        for (int i = 1; i < tokens.length; i++) {
-            int eq = tokens[i].indexOf('=');
+        for (String token : tokens.subList(1, tokens.size())) {
+            int eq = token.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("the #envctl line of '" + name + "' has '" + tokens[i]
+                throw new IllegalArgumentException("the #envctl line of '" + name + "' has '" + token
                         + "', which is not key=value");
             }
-            String key = tokens[i].substring(0, eq);
+            String key = token.substring(0, eq);
             if (!KEYS.contains(key)) {
-                unknown.add(tokens[i]);
-            } else if (values.put(key, tokens[i].substring(eq + 1)) != null) {
+                unknown.add(token);
+            } else if (values.put(key, token.substring(eq + 1)) != null) {
                 throw new IllegalArgumentException("the #envctl line of '" + name + "' has " + key + " twice");
             }
         }
@@ -130,10 +130,26 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
                 unknown);
     }
 
+    /** The space-separated tokens of {@code text}; no regex, which would cost a CLI command start-up time. */
+    private static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>(12);
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == ' ') {
+                if (i > start) {
+                    out.add(text.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
     /** The checksum of a row's line text (CRC-32 of its bytes, eight hex digits): detects edits, not attacks. */
     static String checksum(String rowText) {
         CRC32 crc = new CRC32();
         crc.update(rowText.getBytes(StandardCharsets.ISO_8859_1));
-        return String.format("%08X", crc.getValue());
+        String hex = Long.toHexString(crc.getValue()).toUpperCase(java.util.Locale.ROOT);
+        return "0".repeat(8 - hex.length()) + hex;
     }
 }

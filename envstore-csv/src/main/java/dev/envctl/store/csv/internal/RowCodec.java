@@ -23,7 +23,7 @@ import static dev.envctl.store.csv.internal.Columns.MIN_COUNT;
 import static dev.envctl.store.csv.internal.Columns.REGISTER_PORTAINER;
 
 /**
- * Turns the fields of a row into an {@link Environment} and back. A legacy row (three to nine columns, missing
+ * Turns the fields of a row into an {@link Environment} and back. A legacy row (six to nine columns, missing
  * trailing fields empty) reads as: no API port, desired present, actual unknown, version 1, both timestamps
  * {@link Columns#LEGACY_TIMESTAMP}; {@link MetaLine} adds envctl's fields to it.
  * Problems are {@link IllegalArgumentException}s (or validation errors) whose message names the column;
