@@ -59,6 +59,11 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
                 createdAt, updatedAt, version);
     }
 
+    public Environment withPorts(HostPorts p) {
+        return new Environment(name, provider, subnet, p, nodePort, labels, options, desiredState, actualState,
+                lastError, createdAt, updatedAt, version);
+    }
+
     public Environment withLabels(Map<String, String> l) {
         return new Environment(name, provider, subnet, ports, nodePort, l, options, desiredState, actualState,
                 lastError, createdAt, updatedAt, version);

@@ -61,8 +61,8 @@ public final class LifecycleEngine {
         this.providers = Map.copyOf(providersById);
         Objects.requireNonNull(options, "options");
         this.writer = new RecordWriter(store);
-        Converger converger = new Converger(store, providers, new HookRunner(hooks), options.driftPolicy(),
-                KEEP_RECORD_LABEL);
+        Converger converger = new Converger(store, allocator, providers, new HookRunner(hooks),
+                options.driftPolicy(), KEEP_RECORD_LABEL);
         this.runner = new RoundRunner(store, providers, converger, options.concurrency());
     }
 

@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle.internal;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
+import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.Outcome;
@@ -36,10 +37,12 @@ public final class Converger {
     private final DriftPolicy drift;
     private final RecordWriter writer;
     private final String keepLabel;
+    private final MissingPorts missingPorts;
 
-    public Converger(EnvironmentStore store, Map<String, ClusterProvider> providers, HookRunner hooks,
-                     DriftPolicy drift, String keepLabel) {
+    public Converger(EnvironmentStore store, Allocator allocator, Map<String, ClusterProvider> providers,
+                     HookRunner hooks, DriftPolicy drift, String keepLabel) {
         this.store = store;
+        this.missingPorts = new MissingPorts(store, allocator);
         this.providers = Map.copyOf(providers);
         this.hooks = hooks;
         this.drift = drift;
@@ -251,6 +254,11 @@ public final class Converger {
     private Outcome create(Environment env, ClusterProvider provider, Action action, Seen seen,
                            ProgressListener progress) {
         String name = env.name();
+        try {
+            missingPorts.fill(env);
+        } catch (RuntimeException e) {
+            return fail(name, "could not record the host ports it lacks: " + HookRunner.describe(e));
+        }
         Optional<Environment> creating = writer.actual(name, ActualState.CREATING, null);
         if (creating.isEmpty() || creating.get().desiredState() != DesiredState.PRESENT) {
             return null;
