@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
@@ -78,8 +79,14 @@ public final class Session implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The allocator: automatic ports also skip ports other programs hold on this host, unless {@code DOCKER_HOST}
+     * names another machine (then this host's ports say nothing about the Docker host's).
+     */
     Allocator allocator() {
-        return new Allocator(config().policy());
+        String dockerHost = env.getOrDefault("DOCKER_HOST", "");
+        boolean local = dockerHost.isEmpty() || dockerHost.startsWith("unix://");
+        return new Allocator(config().policy(), local ? PortProbe.LOCAL : PortProbe.NONE);
     }
 
     /**

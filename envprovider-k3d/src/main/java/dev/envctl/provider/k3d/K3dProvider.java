@@ -11,6 +11,7 @@ import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
+import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.provider.k3d.internal.K3dClusterList;
 import dev.envctl.provider.k3d.internal.K3dClusterOptions;
 import dev.envctl.provider.k3d.internal.K3dCommands;
@@ -91,6 +92,8 @@ public final class K3dProvider implements ClusterProvider {
                                     boolean existed, boolean ownNetwork, ProgressListener p) {
         CreateFailure f = new CreateFailure("could not create k3d cluster '" + env.name() + "'", failure);
         String message = String.valueOf(failure.getMessage());
+        tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
+                .ifPresent(f::cause);
         if (existed || message.contains("because a cluster with that name already exists")) {
             f.leftUntouched();
             return f.toException();

@@ -11,6 +11,7 @@ import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
+import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
@@ -100,6 +101,8 @@ public final class KindProvider implements ClusterProvider {
                                     boolean ownNetwork, ProgressListener p) {
         CreateFailure f = new CreateFailure("could not create kind cluster '" + env.name() + "'", failure);
         String message = String.valueOf(failure.getMessage());
+        tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
+                .ifPresent(f::cause);
         if (existed || message.contains("already exist for a cluster with the name")) {
             f.leftUntouched();
             return f.toException();

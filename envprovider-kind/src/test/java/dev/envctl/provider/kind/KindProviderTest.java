@@ -222,6 +222,8 @@ class KindProviderTest {
                 .hasMessageStartingWith("could not create kind cluster 'sub': ")
                 .hasMessageContaining("ERROR: failed to create cluster: failed to init node with kubeadm: Bind for "
                         + "0.0.0.0:18091 failed: port is already allocated")
+                .hasMessageContaining("host port 18091 is held by a program on this host that is not a container; "
+                        + "choose another port, or leave it out to allocate a free one")
                 .hasMessageEndingWith("envctl removed what this create had made")
                 .satisfies(e -> {
                     CommandFailedException c = (CommandFailedException) e;
@@ -230,8 +232,8 @@ class KindProviderTest {
                     assertThat(c.getMessage()).doesNotContain("\n");
                 });
         assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).containsExactly(
-                "kind get clusters", "docker network create", "kind create cluster", "kind delete cluster",
-                "docker network rm");
+                "kind get clusters", "docker network create", "kind create cluster", "docker ps --filter",
+                "kind delete cluster", "docker network rm");
         assertThat(tools.has("kind/sub")).isFalse();
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
     }

@@ -25,9 +25,21 @@ import java.util.Set;
  */
 public final class Allocator {
     private final AllocationPolicy policy;
+    private final PortProbe probe;
 
+    /** An allocator that looks only at what the store holds ({@link PortProbe#NONE}). */
     public Allocator(AllocationPolicy policy) {
+        this(policy, PortProbe.NONE);
+    }
+
+    /**
+     * An allocator whose automatic ports also skip the ports {@code probe} says cannot be bound now (ports other
+     * programs on the Docker host hold). Explicit ports are not probed: a port the user names stays theirs to
+     * choose, and the tool's own error names it if it is taken.
+     */
+    public Allocator(AllocationPolicy policy, PortProbe probe) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.probe = Objects.requireNonNull(probe, "probe");
     }
 
     public AllocationPolicy policy() {
@@ -66,13 +78,14 @@ public final class Allocator {
             if (free.isEmpty()) {
                 break;
             }
-            if (!taken.contains(free.getAsInt())) {
+            if (!taken.contains(free.getAsInt()) && probe.canBind(free.getAsInt())) {
                 return free.getAsInt();
             }
             from = free.getAsInt() + 1;
         }
         throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free " + role.key() + " port left in pool " + pool
-                + "; delete an environment or widen pool." + role.key() + " in the config");
+                + " (held by environments" + (probe == PortProbe.NONE ? "" : " or by other programs on this host")
+                + "); delete an environment or widen pool." + role.key() + " in the config");
     }
 
     private Cidr subnet(EnvironmentSpec spec, HeldResources held) {

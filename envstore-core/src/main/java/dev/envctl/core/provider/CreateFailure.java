@@ -18,6 +18,7 @@ public final class CreateFailure {
     private final List<String> leftovers = new ArrayList<>();
     private final List<Throwable> suppressed = new ArrayList<>();
     private boolean untouched;
+    private String cause;
 
     /** @param what such as "could not create kind cluster 'dev'" */
     public CreateFailure(String what, EnvctlException failure) {
@@ -36,6 +37,11 @@ public final class CreateFailure {
         }
     }
 
+    /** What envctl found out about the failure's cause, said after the tool's message (e.g. who holds a port). */
+    public void cause(String text) {
+        cause = text;
+    }
+
     /** Nothing was cleaned up because the cluster existed before this create (a name collision). */
     public void leftUntouched() {
         untouched = true;
@@ -51,7 +57,7 @@ public final class CreateFailure {
             outcome = "cleanup failed too: " + String.join("; ", problems) + "; remove the leftovers by hand: "
                     + String.join(" && ", leftovers);
         }
-        String message = what + ": " + failure.getMessage() + "; " + outcome;
+        String message = what + ": " + failure.getMessage() + (cause == null ? "" : "; " + cause) + "; " + outcome;
         EnvctlException e = failure instanceof CommandFailedException c
                 ? new CommandFailedException(ErrorCode.PROVIDER_FAILED, message, c.argv(), c.exitValue(),
                 c.stderrTail(), c.timedOut(), failure)

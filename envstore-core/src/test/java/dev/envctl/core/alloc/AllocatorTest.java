@@ -50,6 +50,36 @@ class AllocatorTest {
     }
 
     @Test
+    void automaticPortsSkipWhatAnotherProgramOnThisHostListensOn() throws Exception {
+        Allocator local = new Allocator(AllocationPolicy.defaults(), PortProbe.LOCAL);
+        int first = local.allocate(EnvironmentSpec.of("dev", "k3d"), new HeldSnapshot()).ports().http();
+        try (java.net.ServerSocket devServer = new java.net.ServerSocket()) {
+            devServer.bind(new java.net.InetSocketAddress("127.0.0.1", first));
+
+            Allocation a = local.allocate(EnvironmentSpec.of("dev", "k3d"), new HeldSnapshot());
+
+            assertThat(a.ports().http()).isGreaterThan(first);
+            assertThat(PortProbe.LOCAL.canBind(first)).isFalse();
+            assertThat(allocator.allocate(EnvironmentSpec.of("dev", "k3d"), new HeldSnapshot()).ports().http())
+                    .as("without a probe only the store counts").isEqualTo(18080);
+            assertThat(local.allocate(EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(first, null, null,
+                    null)), new HeldSnapshot()).ports().http()).as("an explicit port is not probed").isEqualTo(first);
+        }
+        assertThat(PortProbe.LOCAL.canBind(first)).isTrue();
+    }
+
+    @Test
+    void aPoolWhosePortsOtherProgramsAllHoldIsExhaustedSayingSo() {
+        Allocator nothingBinds = new Allocator(AllocationPolicy.defaults(), port -> false);
+
+        assertThatThrownBy(() -> nothingBinds.allocate(EnvironmentSpec.of("dev", "k3d"), new HeldSnapshot()))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("no free http port left in pool 18080-18399 (held by environments or by other "
+                        + "programs on this host)")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.POOL_EXHAUSTED));
+    }
+
+    @Test
     void skipsPortsHeldInAnyRole() {
         // 18080 is held as somebody's pf: still not free for http
         HeldSnapshot s = HeldSnapshot.of(List.of(held("a", new HostPorts(18400, 18401, 18080, null), null)));

@@ -1,0 +1,52 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Allocation on the local Docker host skips ports another program listens on (a dev server on the first port of
+ * the http pool), so the tool is never handed a port it cannot publish; an explicit port stays the user's choice,
+ * and a remote Docker host ({@code DOCKER_HOST=tcp://...}) is not probed from here.
+ */
+class PortsHeldByOthersIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anAutomaticPortSkipsAPortAnotherProgramHoldsAndAnExplicitOneIsKept() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        Result probe = ws.run("create", "first", "--dry-run", "-o", "json");
+        assertThat(probe.exit()).as(probe.toString()).isZero();
+        int http = probe.json().findValue("ports").get("http").asInt();
+
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("127.0.0.1", http));
+
+            Result created = ws.run("create", "dev", "-o", "json");
+            assertThat(created.exit()).as(created.toString()).isZero();
+            assertThat(created.json().get("ports").get("http").asInt()).isGreaterThan(http);
+
+            Result explicit = ws.run("create", "mine", "--http-port", String.valueOf(http), "-o", "json");
+            assertThat(explicit.exit()).as(explicit.toString()).isZero();
+            assertThat(explicit.json().get("ports").get("http").asInt()).isEqualTo(http);
+            ok(ws.run("delete", "mine"));
+
+            // another machine's Docker: this host's listeners say nothing about its ports
+            Result remote = ws.run(java.util.Map.of("DOCKER_HOST", "tcp://192.0.2.10:2376"), "create", "far",
+                    "--dry-run", "-o", "json");
+            assertThat(remote.exit()).as(remote.toString()).isZero();
+            assertThat(remote.json().findValue("ports").get("http").asInt()).isEqualTo(http);
+        }
+    }
+
+    private static void ok(Result r) {
+        assertThat(r.exit()).as(r.toString()).isZero();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.envctl.realtools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Host ports another program holds, with the real tools: an automatic port skips a port a process listens on,
+ * so the create succeeds; an explicit port that is taken fails in the tool (exit 6) with the port named, and
+ * leaves nothing behind.
+ */
+@ExtendWith(RealToolsExtension.class)
+class HeldPortsIT {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void anAutomaticPortSkipsAListenerAndAnExplicitTakenPortIsAToolErrorNamingIt(String provider, Sandbox s)
+            throws Exception {
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("0.0.0.0", 28080));
+            String name = s.name("auto");
+
+            Shell.Result created = s.envctl("create", name, "--provider", provider);
+
+            assertThat(created.exit()).as(created.toString()).isZero();
+            JsonNode e = s.get(name);
+            assertThat(e.get("ports").get("http").asInt()).isEqualTo(28081);
+            assertThat(e.get("actualState").asText()).isEqualTo("running");
+
+            String taken = s.name("taken");
+            Shell.Result refused = s.envctl("create", taken, "--provider", provider, "--http-port", "28080");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+            assertThat(refused.err()).contains("host port 28080 is held by a program on this host that is not a "
+                    + "container");
+            assertThat(s.leftovers(taken)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void anExplicitPortAnotherContainerPublishesIsAToolErrorNamingTheContainer(String provider, Sandbox s) {
+        String other = s.name("other");
+        Shell.Result run = s.tool("docker", "run", "-d", "--name", other, "-p", "28090:80", s.machine.k3dImage);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        String name = s.name("c");
+
+        Shell.Result refused = s.envctl("create", name, "--provider", provider, "--http-port", "28090");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+        assertThat(refused.err()).contains("host port 28090 is held by container " + other);
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+}

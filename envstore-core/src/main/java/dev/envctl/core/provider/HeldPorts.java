@@ -1,0 +1,60 @@
+package dev.envctl.core.provider;
+
+import dev.envctl.core.exec.CommandResult;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Says who holds a host port when a tool failed because Docker could not publish it: the container that
+ * publishes it, or another program on this host. Docker words it "Bind for 0.0.0.0:P failed: port is already
+ * allocated" (another container) or "listen tcp4 0.0.0.0:P: bind: address already in use" (a process).
+ */
+public final class HeldPorts {
+    private static final Pattern TAKEN = Pattern.compile(
+            "(?:Bind for [^ ]*:(\\d+) failed: port is already allocated|listen tcp[46]? [^ ]*:(\\d+): bind: "
+                    + "address already in use)");
+
+    private HeldPorts() {
+    }
+
+    /** The port a tool's error says was taken, if it says so. */
+    public static Optional<Integer> takenPort(String toolMessage) {
+        Matcher m = TAKEN.matcher(String.valueOf(toolMessage));
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)));
+    }
+
+    /**
+     * "host port P is held by container NAME" or "... by a program on this host that is not a container", for a
+     * tool error that names a taken port; empty otherwise. Never throws.
+     */
+    public static Optional<String> explain(ToolRunner tools, Path docker, Duration timeout, String toolMessage) {
+        Optional<Integer> port = takenPort(toolMessage);
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        String holder = "a program on this host that is not a container";
+        try {
+            CommandResult r = tools.run(List.of(docker.toString(), "ps", "--filter", "publish=" + port.get(),
+                    "--format", "{{.Names}}"), Map.of(), null, timeout, "", ProgressListener.NONE);
+            List<String> names = r.succeeded() ? r.stdout().stream().map(String::strip).filter(n -> !n.isEmpty())
+                    .toList() : List.of();
+            if (!names.isEmpty()) {
+                holder = "container " + String.join(", ", names);
+            }
+        } catch (RuntimeException e) {
+            // the hint is best effort: the tool's own message already names the port
+        }
+        return Optional.of("host port " + port.get() + " is held by " + holder + "; choose another port, or leave "
+                + "it out to allocate a free one");
+    }
+}
