@@ -109,7 +109,7 @@ class ConfigResolverTest {
                 "reconcile.drift=ignore\n", "reconcile.drift",
                 "reconcile.interval=soon\n", "reconcile.interval 'soon'",
                 "fallback.mirror=yes\n", "fallback.mirror",
-                "pool.http=18080\n", "port pool '18080'",
+                "pool.http=18080\n", "pool.http: port pool '18080'",
                 "provider.default=K3D\n", "provider 'K3D'");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             GlobalOptions g = new GlobalOptions();

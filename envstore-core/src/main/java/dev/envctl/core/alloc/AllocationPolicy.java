@@ -55,12 +55,14 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         AllocationPolicy d = defaults();
         Map<PortRole, PortRange> pools = new EnumMap<>(d.portPools());
         for (PortRole role : PortRole.values()) {
-            String v = properties.get("pool." + role.key());
+            String key = "pool." + role.key();
+            String v = properties.get(key);
             if (v != null) {
-                pools.put(role, PortRange.parse(v));
+                pools.put(role, named(key, () -> PortRange.parse(v)));
             }
         }
-        Cidr pool = properties.containsKey("pool.subnet") ? Cidr.parse(properties.get("pool.subnet")) : d.subnetPool();
+        Cidr pool = properties.containsKey("pool.subnet")
+                ? named("pool.subnet", () -> Cidr.parse(properties.get("pool.subnet"))) : d.subnetPool();
         int prefix = d.subnetPrefix();
         String p = properties.get("pool.subnet.prefix");
         if (p != null) {
@@ -72,6 +74,15 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
             prefix = Integer.parseInt(digits);
         }
         return new AllocationPolicy(pools, pool, prefix);
+    }
+
+    /** {@code parse}'s value, or its INVALID_INPUT error with the config key in front. */
+    private static <T> T named(String key, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (EnvctlException e) {
+            throw EnvctlException.invalid(key + ": " + e.getMessage());
+        }
     }
 
     public PortRange pool(PortRole role) {

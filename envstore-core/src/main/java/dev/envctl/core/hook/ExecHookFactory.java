@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The built-in exec hook (id {@code exec}): runs executables from {@code <dir>/post-create.d},
  * {@code pre-delete.d} and {@code post-delete.d}. Settings: {@code dir}, the folder holding the {@code .d}
- * folders (default {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code ~/.config/envctl/hooks}), and
+ * folders (default {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code $HOME/.config/envctl/hooks}), and
  * {@code timeout} per script, such as {@code 60s}, {@code 500ms}, {@code 5m} or {@code PT1M} (default 60s).
  */
 public final class ExecHookFactory implements LifecycleHookFactory {
@@ -38,7 +38,10 @@ public final class ExecHookFactory implements LifecycleHookFactory {
 
     static Path defaultDir() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        // $HOME, as a shell user means it; Java's user.home comes from the password database instead
+        String home = System.getenv("HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
         return base.resolve("envctl").resolve("hooks");
     }
 }

@@ -60,4 +60,14 @@ class AllocationPolicyTest {
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x")))
                 .hasMessageContaining("prefix length");
     }
+
+    @Test
+    void aBadPoolValueNamesItsKey() {
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(
+                        Map.of("pool.https", "18400")))
+                .hasMessage("pool.https: port pool '18400' is invalid; write it low-high, such as 18080-18399");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(
+                        Map.of("pool.subnet", "10.100.0.1/14")))
+                .hasMessageStartingWith("pool.subnet: subnet '10.100.0.1/14' has host bits set");
+    }
 }
