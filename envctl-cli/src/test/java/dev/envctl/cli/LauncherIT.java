@@ -1,0 +1,75 @@
+package dev.envctl.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The checkout's launcher {@code bin/envctl} on first use: it builds the distribution with Maven (here a stand-in
+ * {@code mvn} that prints Maven's colour codes and makes a tiny distribution), says so on stderr without any
+ * terminal escape code, then runs it; a failed build is exit 1.
+ */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    private Path checkout(String mvnBody) throws IOException {
+        Path root = tmp.resolve("checkout");
+        Path launcher = Workspace.write(root.resolve("bin/envctl"),
+                Files.readString(Workspace.CONFIG.getParent().resolve("bin/envctl")));
+        executable(launcher);
+        executable(Workspace.write(tmp.resolve("fake-bin/mvn"), "#!/bin/sh\n" + mvnBody));
+        return root;
+    }
+
+    private static void executable(Path p) {
+        assertThat(p.toFile().setExecutable(true)).isTrue();
+    }
+
+    private String[] run(Path root) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/envctl").toString(), "version");
+        pb.environment().put("PATH", tmp.resolve("fake-bin") + ":/usr/bin:/bin");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(p.exitValue()), out, err};
+    }
+
+    @Test
+    void firstUseBuildsSaysSoWithoutColourCodesAndRunsTheDistribution() throws Exception {
+        Path root = checkout("""
+                printf '\\033[0m\\033[1;34mINFO\\033[m building\\n'
+                printf '\\033[0m\\033[0m' >&2
+                dist=envctl-cli/target/envctl
+                mkdir -p "$dist/lib" "$dist/bin"
+                touch "$dist/lib/envctl.jar"
+                printf '#!/bin/sh\\necho "envctl $*"\\n' > "$dist/bin/envctl"
+                chmod +x "$dist/bin/envctl"
+                """);
+
+        String[] r = run(root);
+
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).isEqualTo("envctl version\n");
+        assertThat(r[2]).contains("envctl: first use: building the distribution").contains("INFO building")
+                .doesNotContain("\033");
+    }
+
+    @Test
+    void aFailedBuildIsExit1SayingSo() throws Exception {
+        Path root = checkout("echo 'BUILD FAILURE'\nexit 1\n");
+
+        String[] r = run(root);
+
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).contains("BUILD FAILURE").contains("envctl: the build failed");
+    }
+}
