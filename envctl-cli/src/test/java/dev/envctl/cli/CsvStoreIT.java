@@ -397,11 +397,14 @@ class CsvStoreIT {
                 Thread.sleep(100);
             }
             assertThat(ws.state.resolve("k3d/dev")).exists();
+            Thread.sleep(3500); // three more rounds at 1s that change nothing, and so print nothing
         } finally {
             p.destroy();
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(Files.readString(tmp.resolve("watch.txt"))).contains("created");
+        String watched = Files.readString(tmp.resolve("watch.txt"));
+        assertThat(watched).contains("created");
+        assertThat(watched.lines().filter(l -> l.startsWith("NAME")).count()).as(watched).isEqualTo(1);
     }
 
     private static List<String> names(JsonNode array) {

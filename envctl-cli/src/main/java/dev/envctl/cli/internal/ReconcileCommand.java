@@ -4,8 +4,10 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Validation;
+import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.ReconcileReport;
+import dev.envctl.core.spi.ClusterStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,8 +75,9 @@ final class ReconcileCommand implements CliCommand {
         }, "envctl-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            RoundFilter rounds = new RoundFilter();
             engine.watch(every, stop, session.progress(), report -> {
-                if (!report.outcomes().isEmpty() || !report.unmanaged().isEmpty()) {
+                if (rounds.worthPrinting(report)) {
                     ReportView.print(session, report);
                     session.out().flush();
                 }
@@ -83,5 +86,25 @@ final class ReconcileCommand implements CliCommand {
             done.countDown();
         }
         return 0;
+    }
+
+    /**
+     * With {@code --watch}, which rounds are printed: the first (where things stand), then only those that did
+     * something or failed, or whose unmanaged clusters differ from the last printed round's.
+     */
+    static final class RoundFilter {
+        private boolean first = true;
+        private List<ClusterStatus> unmanaged = List.of();
+
+        boolean worthPrinting(ReconcileReport report) {
+            boolean acted = report.outcomes().stream().anyMatch(o -> o.action() != Action.UNCHANGED
+                    && o.action() != Action.SKIPPED_LOCKED);
+            boolean print = first || acted || !report.unmanaged().equals(unmanaged);
+            if (print) {
+                first = false;
+                unmanaged = report.unmanaged();
+            }
+            return print;
+        }
     }
 }
