@@ -137,7 +137,7 @@ class BadInputIT {
         c.add(Case.of(2, "environment name 'Dev' is invalid", "stop", "Dev"));
         c.add(Case.usage("--bogus", "stop", "dev", "--bogus"));
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
-        c.add(Case.of(2, "--interval 'soon' is not a duration", "reconcile", "--interval", "soon"));
+        c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
         c.add(Case.of(2, "db commands work on a PostgreSQL store", "db", "info"));
         // config

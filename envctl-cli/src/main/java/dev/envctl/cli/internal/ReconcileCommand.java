@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Durations;
 import dev.envctl.core.Validation;
 import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.ReconcileReport;

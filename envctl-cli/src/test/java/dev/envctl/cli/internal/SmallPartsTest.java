@@ -6,7 +6,6 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.SubnetRequest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,24 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SmallPartsTest {
-
-    @Test
-    void parsesDurationsAsPeopleWriteThem() {
-        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("x", "30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("x", "5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Durations.parse("x", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("x", "PT2M")).isEqualTo(Duration.ofMinutes(2));
-    }
-
-    @Test
-    void rejectsZeroAndUnitlessDurations() {
-        for (String bad : List.of("0s", "30", "soon", "-5s", "PTxS")) {
-            assertThatThrownBy(() -> Durations.parse("--interval", bad)).isInstanceOf(EnvctlException.class)
-                    .hasMessageStartingWith("--interval '" + bad + "'")
-                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
-        }
-    }
 
     @Test
     void quotesArgvOnlyWhereAShellNeedsIt() {
