@@ -182,7 +182,7 @@ public final class RowCodec {
 
     static Instant instant(String column, String field) {
         try {
-            return UtcTimes.parse(required(column, field));
+            return Instant.parse(required(column, field));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a UTC time such as "
                     + "2026-11-26T08:00:00Z");
