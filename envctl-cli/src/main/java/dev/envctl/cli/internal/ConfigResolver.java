@@ -100,7 +100,6 @@ final class ConfigResolver {
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
     private static Set<String> validKeys(Set<String> keys, Plugins plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
-        // loops, not streams: this runs on every command, and the first lambda of a JVM costs milliseconds
         boolean stores = false;
         boolean providers = false;
         boolean hooks = false;

@@ -99,7 +99,7 @@ public final class PluginRegistry {
         return Map.copyOf(byId);
     }
 
-    /** The id of a factory of any kind (a plain method, not a lambda: CLI start-up pays for each lambda). */
+    /** The id of a factory of any kind . */
     private static String id(Object factory) {
         if (factory instanceof EnvironmentStoreFactory f) {
             return f.id();
