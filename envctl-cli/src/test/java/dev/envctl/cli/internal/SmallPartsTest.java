@@ -91,17 +91,4 @@ class SmallPartsTest {
         assertThat(Errors.redact("cannot reach jdbc:postgresql://u:pw@h/db, auth s3cret failed", "s3cret"))
                 .isEqualTo("cannot reach jdbc:postgresql://u:***@h/db, auth *** failed");
     }
-
-    @Test
-    void knowsWhenTheDistributionJarIsTheWholeClassPath() {
-        java.nio.file.Path jar = java.nio.file.Path.of("/opt/envctl/lib/envctl.jar");
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar:/opt/envctl/lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/../lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar:/opt/envctl/lib/haproxy-hook.jar", jar))
-                .isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("", jar)).isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("target/classes", java.nio.file.Path.of("target/classes"))).isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar", null)).isFalse();
-    }
 }
