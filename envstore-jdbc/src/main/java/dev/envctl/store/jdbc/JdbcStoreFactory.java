@@ -66,8 +66,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
-        JdbcStoreOptions options = options(settings);
-        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+        return Opening.open(this, location, settings, false);
     }
 
     @Override
@@ -104,8 +103,21 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
      * {@link JdbcEnvironmentStore#admin()}, then close the store.
      */
     public JdbcEnvironmentStore openForAdministration(String location, Map<String, String> settings) {
-        JdbcStoreOptions options = options(settings).withMigrate(MigrateMode.OFF);
-        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+        return Opening.open(this, location, settings, true);
+    }
+
+    /**
+     * Where {@code javax.sql} types meet: verifying a call that passes a data source as a {@code DataSource}
+     * loads that interface, so it happens in this class, loaded only when a store is opened, and not in the
+     * factory, which every command instantiates to ask {@link #accepts}.
+     */
+    private static final class Opening {
+        static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
+                                         boolean administration) {
+            JdbcStoreOptions options = administration ? options(settings).withMigrate(MigrateMode.OFF)
+                    : options(settings);
+            return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
+        }
     }
 
     /** The options the settings describe; unknown keys are the registry's business. */
