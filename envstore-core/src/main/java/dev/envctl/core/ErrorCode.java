@@ -2,7 +2,7 @@ package dev.envctl.core;
 
 /**
  * What went wrong, coarsely enough for a caller to branch on, with the exit code the CLI returns for it
- * (the table in DESIGN.md: 1 failure, 2 invalid input, 3 not found, 4 conflict, 5 store unavailable,
+ * (the table in DESIGN.md: 1 failure, 2 invalid input, 3 no such environment, 4 conflict, 5 store unavailable,
  * 6 provider failed or missing).
  */
 public enum ErrorCode {
@@ -14,7 +14,7 @@ public enum ErrorCode {
     HOOK_FAILED(1),
     /** Invalid input or usage: a bad name, port, CIDR, label, flag or file. */
     INVALID_INPUT(2),
-    /** The named environment, plugin or file does not exist. */
+    /** No environment of that name: only that, so scripts can test for it (an unknown plugin or file is INVALID_INPUT). */
     NOT_FOUND(3),
     /** A name, port or subnet is already held by another environment. */
     CONFLICT(4),

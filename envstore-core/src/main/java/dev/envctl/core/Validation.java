@@ -1,6 +1,7 @@
 package dev.envctl.core;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
 public final class Validation {
@@ -10,81 +11,17 @@ public final class Validation {
     public static final int MAX_LABEL_VALUE_LENGTH = 253;
     public static final int MAX_PROVIDER_ID_LENGTH = 32;
 
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
+    private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
     private Validation() {
     }
 
-    /*
-     * The three shapes below are checked by hand rather than with java.util.regex: every record a store reads
-     * is validated, and a fresh JVM (each CLI command) interprets a regex match at several microseconds.
-     * ValidationTest holds them against the regular expressions in their Javadoc.
-     */
-
-    /** Whether {@code s} matches {@code [a-z0-9]([a-z0-9-]*[a-z0-9])?}. */
-    static boolean isName(String s) {
-        if (s.isEmpty() || s.charAt(0) == '-' || s.charAt(s.length() - 1) == '-') {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!lowerDigitOrDash(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code s} matches {@code [a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?}. */
-    static boolean isLabelKey(String s) {
-        if (s.isEmpty() || !letter(s.charAt(0)) || !letterOrDigit(s.charAt(s.length() - 1))) {
-            return false;
-        }
-        for (int i = 1; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(letterOrDigit(c) || c == '_' || c == '.' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code s} matches {@code [a-z][a-z0-9-]*}. */
-    static boolean isProviderId(String s) {
-        if (s.isEmpty() || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
-            return false;
-        }
-        for (int i = 1; i < s.length(); i++) {
-            if (!lowerDigitOrDash(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether {@code s} is 1 to {@code maxLength} ASCII digits: what {@code \\d{1,maxLength}} matches, without
-     * a regex (records are parsed with it on every read).
-     */
+    /** Whether {@code s} is 1 to {@code maxLength} ASCII digits. */
     public static boolean isDigits(String s, int maxLength) {
-        if (s.isEmpty() || s.length() > maxLength) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean lowerDigitOrDash(char c) {
-        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
-    }
-
-    private static boolean letter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-    }
-
-    private static boolean letterOrDigit(char c) {
-        return letter(c) || c >= '0' && c <= '9';
+        return s.length() <= maxLength && DIGITS.matcher(s).matches();
     }
 
     /** A lowercase RFC 1123 label of 1 to 32 characters: a-z, 0-9 and '-', not starting or ending with '-'. */
@@ -97,7 +34,7 @@ public final class Validation {
             throw EnvctlException.invalid("environment name '" + printable(name) + "' is " + name.length()
                     + " characters long; at most " + MAX_NAME_LENGTH + " are allowed (k3d's limit)");
         }
-        if (!isName(name)) {
+        if (!NAME.matcher(name).matches()) {
             throw EnvctlException.invalid("environment name '" + printable(name) + "' is invalid; allowed: "
                     + "lowercase a-z, 0-9 and '-', starting and ending with a letter or digit");
         }
@@ -106,7 +43,7 @@ public final class Validation {
 
     public static String requireProviderId(String provider) {
         if (provider == null || provider.isEmpty() || provider.length() > MAX_PROVIDER_ID_LENGTH
-                || !isProviderId(provider)) {
+                || !PROVIDER_ID.matcher(provider).matches()) {
             throw EnvctlException.invalid("provider '" + printable(String.valueOf(provider))
                     + "' is invalid; a provider id is lowercase letters, digits and '-', such as k3d or kind");
         }
@@ -128,7 +65,7 @@ public final class Validation {
         for (Map.Entry<String, String> e : labels.entrySet()) {
             String key = e.getKey();
             if (key == null || key.isEmpty() || key.length() > MAX_LABEL_KEY_LENGTH
-                    || !isLabelKey(key)) {
+                    || !LABEL_KEY.matcher(key).matches()) {
                 throw EnvctlException.invalid("label key '" + printable(String.valueOf(key)) + "' is invalid; "
                         + "allowed: a letter, then letters, digits, '_', '.' or '-', at most "
                         + MAX_LABEL_KEY_LENGTH + " characters");

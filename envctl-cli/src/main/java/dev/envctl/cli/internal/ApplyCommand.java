@@ -4,9 +4,9 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code envctl apply -f FILE}: makes the desired states of the store match the file (missing environments
  * created, with {@code --prune} those absent from the file marked for deletion), then converges them.
  */
-@Parameters(commandDescription = "Make the store match a file of environments (CSV in the replaced system's "
+@Parameters(commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
         + "format, or a YAML/JSON list)")
 final class ApplyCommand implements CliCommand {
     @ParametersDelegate
@@ -61,8 +61,8 @@ final class ApplyCommand implements CliCommand {
                 session.config().defaultProvider());
         desired.forEach(s -> session.provider(s.provider()));
         EnvironmentStore store = session.store();
-        LifecycleEngine engine = Engines.engine(session, store, null);
-        ApplyPlan plan = engine.plan(desired, prune);
+        Envctl envctl = session.envctl();
+        ApplyPlan plan = envctl.plan(desired, prune);
         if (dryRun) {
             List<Plans.Step> steps = new ArrayList<>(Plans.creates(session, store, plan.toCreate(), true));
             plan.toDelete().forEach(n -> steps.add(Plans.delete(session, store.get(n))));
@@ -72,7 +72,7 @@ final class ApplyCommand implements CliCommand {
         plan.toCreate().forEach(s -> providers.add(s.provider()));
         plan.toDelete().forEach(n -> store.find(n).ifPresent(e -> providers.add(e.provider())));
         providers.forEach(p -> Engines.requireReady(session, p));
-        var report = engine.apply(desired, prune, session.progress());
+        var report = envctl.apply(desired, prune, session.progress());
         ReportView.print(session, report);
         return ReportView.exitCode(report);
     }

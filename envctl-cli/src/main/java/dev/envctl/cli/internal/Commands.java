@@ -10,23 +10,7 @@ final class Commands {
     static final List<String> NAMES = List.of("create", "delete", "stop", "start", "list", "get", "apply", "reconcile",
             "migrate", "db", "doctor", "plugins", "version");
 
-    /**
-     * The command word of {@code args}: the first argument that is not a global option or its value, if it is
-     * a command name; else {@code null}.
-     */
-    static String named(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--store") || a.equals("--config") || a.equals("-o") || a.equals("--output")) {
-                i++;
-            } else if (!a.startsWith("-")) {
-                return NAMES.contains(a) ? a : null;
-            }
-        }
-        return null;
-    }
-
-    static CliCommand create(String name, GlobalOptions global) {
+    private static CliCommand create(String name, GlobalOptions global) {
         return switch (name) {
             case "create" -> new CreateCommand(global);
             case "delete" -> new DeleteCommand(global);

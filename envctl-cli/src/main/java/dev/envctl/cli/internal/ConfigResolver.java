@@ -27,7 +27,7 @@ final class ConfigResolver {
     private ConfigResolver() {
     }
 
-    static EnvctlConfig resolve(GlobalOptions global, Map<String, String> env, Plugins plugins) {
+    static EnvctlConfig resolve(GlobalOptions global, Map<String, String> env, PluginRegistry plugins) {
         Path file = configFile(global, env);
         Map<String, String> values = new LinkedHashMap<>();
         if (file != null) {
@@ -58,7 +58,7 @@ final class ConfigResolver {
         if (explicit != null) {
             Path p = Path.of(explicit);
             if (!Files.isRegularFile(p)) {
-                throw new EnvctlException(ErrorCode.NOT_FOUND, "config file " + explicit + " does not exist; "
+                throw new EnvctlException(ErrorCode.INVALID_INPUT, "config file " + explicit + " does not exist; "
                         + "copy config/envctl.properties there or drop --config / ENVCTL_CONFIG");
             }
             return p;
@@ -81,7 +81,7 @@ final class ConfigResolver {
         return m;
     }
 
-    private static void checkKeys(Set<String> keys, Path file, Plugins plugins) {
+    private static void checkKeys(Set<String> keys, Path file, PluginRegistry plugins) {
         Set<String> valid = null;
         for (String key : new TreeSet<>(keys)) {
             if (ConfigKeys.DEFAULTS.containsKey(key)) {
@@ -98,9 +98,8 @@ final class ConfigResolver {
     }
 
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
-    private static Set<String> validKeys(Set<String> keys, Plugins plugins) {
+    private static Set<String> validKeys(Set<String> keys, PluginRegistry plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
-        // loops, not streams: this runs on every command, and the first lambda of a JVM costs milliseconds
         boolean stores = false;
         boolean providers = false;
         boolean hooks = false;
@@ -110,29 +109,21 @@ final class ConfigResolver {
             hooks |= k.startsWith(ConfigKeys.HOOK_PREFIX);
         }
         if (stores) {
-            PluginRegistry r = plugins.stores();
-            for (String id : r.storeIds()) {
-                storeFactoryKeys(plugins, id).forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k));
-            }
+            plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }
         if (providers) {
-            PluginRegistry r = plugins.providers();
+            PluginRegistry r = plugins;
             for (String id : r.providerIds()) {
                 r.providerFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k));
             }
         }
         if (hooks) {
-            PluginRegistry r = plugins.hooks();
+            PluginRegistry r = plugins;
             for (String id : r.hookIds()) {
                 r.hookFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k));
             }
         }
         return valid;
-    }
-
-    static Set<String> storeFactoryKeys(Plugins plugins, String id) {
-        return plugins.storeFactories().stream().filter(f -> f.id().equals(id)).findFirst()
-                .map(f -> f.settingKeys()).orElse(Set.of());
     }
 
     private static String firstNonBlank(String a, String b, String c) {

@@ -58,12 +58,12 @@ final class CreateCommand implements CliCommand {
             return Plans.print(session, Plans.creates(session, store, List.of(request), false), List.of());
         }
         if (noWait) {
-            Environment recorded = store.create(request, session.allocator());
+            Environment recorded = session.envctl().record(request);
             EnvironmentView.print(session, List.of(recorded), true);
             return 0;
         }
         Engines.requireReady(session, request.provider());
-        Environment result = Engines.engine(session, store, null).create(request, session.progress());
+        Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
         EnvironmentView.print(session, List.of(result), true);
         int code = Engines.exitCodeOf(result);

@@ -54,7 +54,7 @@ final class CsvFormat {
     }
 
     private static EnvironmentStoreFactory csvFactory(Session session, Path file) {
-        return session.plugins().storesFor("csv:" + file).storeFactoryFor("csv:" + file);
+        return session.plugins().storeFactoryFor("csv:" + file);
     }
 
     private static void deleteTree(Path dir) {

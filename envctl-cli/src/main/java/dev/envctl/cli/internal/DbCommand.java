@@ -5,19 +5,24 @@ import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.MigrationState;
+import dev.envctl.core.spi.SchemaAdmin;
+import dev.envctl.core.spi.SchemaInfo;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code envctl db migrate} adopts the replaced system's {@code clusters} table if there is one and applies the
- * pending Flyway migrations; {@code envctl db info} shows the schema version and every migration. PostgreSQL
- * store only. The PostgreSQL store's own types are used in {@link JdbcAccess} only: JCommander reflects over this
- * class, and a method here with one of them in its signature would load JDBC classes for every command.
+ * {@code envctl db migrate} adopts an existing {@code clusters} table (the Kindler scripts') if there is one and
+ * applies the pending migrations; {@code envctl db info} shows the schema version and every migration. Works on
+ * stores that offer schema administration ({@link SchemaAdmin}): the PostgreSQL store.
  */
-@Parameters(commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting the "
-        + "replaced system's clusters table), 'db info' shows versions")
+@Parameters(commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting an "
+        + "existing clusters table of the Kindler scripts), 'db info' shows versions")
 final class DbCommand implements CliCommand {
     @ParametersDelegate
     final GlobalOptions global;
@@ -43,11 +48,69 @@ final class DbCommand implements CliCommand {
         }
         OutputFormat format = session.format();
         String location = Locations.expand(session.config().store(), session.env());
-        EnvironmentStoreFactory factory = session.plugins().stores().storeFactoryFor(location);
-        if (!Session.isJdbc(factory)) {
-            throw JdbcAccess.notJdbc(session.redact(location));
-        }
+        EnvironmentStoreFactory factory = session.plugins().storeFactoryFor(location);
         Map<String, String> settings = session.storeSettings(factory);
-        return JdbcAccess.db(session, format, args.get(0), location, settings);
+        Optional<SchemaAdmin> opened = factory.openSchemaAdmin(location, settings, session.env());
+        if (opened.isEmpty()) {
+            throw EnvctlException.invalid("db commands work on a PostgreSQL store, but the store is "
+                    + session.redact(location) + "; give --store jdbc:postgresql://HOST:PORT/DB (or ENVCTL_STORE)");
+        }
+        try (SchemaAdmin admin = opened.get()) {
+            if (args.get(0).equals("migrate")) {
+                session.progress().step(null, "migrating the schema of " + session.redact(location));
+                MigrationResult r = admin.migrate();
+                session.progressDone();
+                printMigration(session, format, r);
+            } else {
+                printInfo(session, format, admin.info());
+            }
+        }
+        return 0;
+    }
+
+    private static void printMigration(Session session, OutputFormat format, MigrationResult r) {
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("adopted", r.adopted());
+            m.put("initialVersion", r.initialVersion());
+            m.put("currentVersion", r.currentVersion());
+            m.put("applied", r.applied());
+            Json.print(session.out(), m);
+            return;
+        }
+        if (r.adopted()) {
+            session.out().println("adopted the existing clusters table (baseline version 1)");
+        }
+        r.applied().forEach(a -> session.out().println("applied " + a));
+        session.out().println("schema version " + (r.initialVersion() == null ? "none" : r.initialVersion()) + " -> "
+                + r.currentVersion() + (r.applied().isEmpty() && !r.adopted() ? " (already up to date)" : ""));
+    }
+
+    private static void printInfo(Session session, OutputFormat format, SchemaInfo info) {
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("currentVersion", info.currentVersion());
+            m.put("latestVersion", info.latestVersion());
+            m.put("upToDate", info.upToDate());
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (MigrationState s : info.migrations()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("version", s.version());
+                x.put("description", s.description());
+                x.put("state", s.state());
+                x.put("installedOn", EnvironmentView.timestamp(s.installedOn()));
+                list.add(x);
+            }
+            m.put("migrations", list);
+            Json.print(session.out(), m);
+            return;
+        }
+        TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");
+        info.migrations().forEach(s -> t.row(s.version(), s.description(), s.state(),
+                EnvironmentView.timestamp(s.installedOn())));
+        t.print(session.out());
+        session.out().println("current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
+                + ", latest " + info.latestVersion() + (info.upToDate() ? " (up to date)"
+                : " (run envctl db migrate)"));
     }
 }

@@ -49,7 +49,7 @@ final class DeleteCommand implements CliCommand {
             return Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
         }
         Engines.requireReady(session, existing.provider());
-        Optional<Environment> left = Engines.engine(session, store, null).delete(name, keepRecord, session.progress());
+        Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
         if (format == OutputFormat.JSON) {

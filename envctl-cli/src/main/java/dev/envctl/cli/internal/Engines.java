@@ -4,27 +4,15 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
-import dev.envctl.core.lifecycle.DriftPolicy;
-import dev.envctl.core.lifecycle.EngineOptions;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.ClusterProvider;
-import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.PrerequisiteCheck;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Builds the lifecycle engine from the session, and checks a provider before anything is written. */
+/** Checks a provider before anything is written, and maps a record a change left to an exit code. */
 final class Engines {
     private Engines() {
-    }
-
-    static LifecycleEngine engine(Session session, EnvironmentStore store, Integer concurrency) {
-        EnvctlConfig c = session.config();
-        EngineOptions d = EngineOptions.defaults();
-        EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
-                c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED : DriftPolicy.RECREATE, d.providerTimeout());
-        return new LifecycleEngine(store, session.allocator(), session.providers(), session.hooks(), options);
     }
 
     /**

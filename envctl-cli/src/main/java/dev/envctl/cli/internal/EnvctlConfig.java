@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Durations;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
 

@@ -41,7 +41,7 @@ final class EnvironmentFile {
 
     static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
         if (!Files.isRegularFile(file)) {
-            throw new EnvctlException(ErrorCode.NOT_FOUND, "apply file " + file + " does not exist or is not a file");
+            throw new EnvctlException(ErrorCode.INVALID_INPUT, "apply file " + file + " does not exist or is not a file");
         }
         String text;
         try {

@@ -8,7 +8,7 @@ final class Locations {
     }
 
     /**
-     * Fails with not-found when {@code location} names a CSV file that does not exist: opening a CSV store
+     * Fails with invalid input when {@code location} names a CSV file that does not exist: opening a CSV store
      * creates its file, which is right for a store to write, wrong for one only read from.
      */
     static void requireExistingCsv(String location, String what) {
@@ -20,7 +20,7 @@ final class Locations {
         }
         java.nio.file.Path p = java.nio.file.Path.of(s.regionMatches(true, 0, "csv:", 0, 4) ? s.substring(4) : s);
         if (!java.nio.file.Files.isRegularFile(p)) {
-            throw new dev.envctl.core.EnvctlException(dev.envctl.core.ErrorCode.NOT_FOUND, what + " " + p
+            throw new dev.envctl.core.EnvctlException(dev.envctl.core.ErrorCode.INVALID_INPUT, what + " " + p
                     + " does not exist; check the path");
         }
     }

@@ -26,7 +26,7 @@ final class PluginsCommand implements CliCommand {
     @Override
     public int run(Session session) {
         OutputFormat format = session.format();
-        List<PluginInfo> plugins = session.plugins().all().describe();
+        List<PluginInfo> plugins = session.plugins().describe();
         session.plugins().problems().forEach(session::warn);
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), plugins.stream().map(PluginsCommand::toJson).toList());

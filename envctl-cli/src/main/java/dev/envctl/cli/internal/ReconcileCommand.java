@@ -3,9 +3,10 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Durations;
+import dev.envctl.core.Envctl;
 import dev.envctl.core.Validation;
 import dev.envctl.core.lifecycle.Action;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterStatus;
 
@@ -57,9 +58,9 @@ final class ReconcileCommand implements CliCommand {
                 : EnvctlConfig.positiveInt("--concurrency", Integer.toString(concurrency));
         Duration every = interval == null ? session.config().reconcileInterval()
                 : Durations.parse("--interval", interval);
-        LifecycleEngine engine = Engines.engine(session, session.store(), n);
+        Envctl envctl = session.envctl(n);
         if (!watch) {
-            ReconcileReport report = engine.reconcile(names, session.progress());
+            ReconcileReport report = envctl.reconcile(names, session.progress());
             ReportView.print(session, report);
             return ReportView.exitCode(report);
         }
@@ -76,7 +77,7 @@ final class ReconcileCommand implements CliCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             RoundFilter rounds = new RoundFilter();
-            engine.watch(every, stop, session.progress(), report -> {
+            envctl.engine().watch(every, stop, session.progress(), report -> {
                 if (rounds.worthPrinting(report)) {
                     ReportView.print(session, report);
                     session.out().flush();

@@ -1,16 +1,17 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Envctl;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.fallback.FallbackStore;
+import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
-import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
-import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What one command run works with: the streams, the resolved config, the plugins, and the stores, providers
- * and hooks made from them, each created on first use and closed at the end. Not thread-safe (one per run).
+ * What one command run works with: the streams, the resolved config, the plugins, and the {@link Envctl} made
+ * from them (store, providers, hooks, policy), each created on first use and closed at the end. Not
+ * thread-safe (one per run).
  */
 public final class Session implements AutoCloseable {
 
@@ -35,10 +37,11 @@ public final class Session implements AutoCloseable {
     private final PrintStream err;
     private final Map<String, String> env;
     private final GlobalOptions global;
-    private final Plugins plugins = new Plugins(Session.class.getClassLoader());
+    private final PluginRegistry plugins = PluginRegistry.discover(Session.class.getClassLoader());
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private EnvctlConfig config;
-    private Map<String, ClusterProvider> providers;
+    private EnvironmentStore store;
+    private Envctl envctl;
     private ConsoleProgress progress;
 
     Session(PrintStream out, PrintStream err, Map<String, String> env, GlobalOptions global) {
@@ -64,7 +67,7 @@ public final class Session implements AutoCloseable {
         return global;
     }
 
-    Plugins plugins() {
+    PluginRegistry plugins() {
         return plugins;
     }
 
@@ -84,9 +87,12 @@ public final class Session implements AutoCloseable {
      * names another machine (then this host's ports say nothing about the Docker host's).
      */
     Allocator allocator() {
+        return new Allocator(config().policy(), portProbe());
+    }
+
+    private PortProbe portProbe() {
         String dockerHost = env.getOrDefault("DOCKER_HOST", "");
-        boolean local = dockerHost.isEmpty() || dockerHost.startsWith("unix://");
-        return new Allocator(config().policy(), local ? PortProbe.LOCAL : PortProbe.NONE);
+        return dockerHost.isEmpty() || dockerHost.startsWith("unix://") ? PortProbe.LOCAL : PortProbe.NONE;
     }
 
     /**
@@ -95,6 +101,13 @@ public final class Session implements AutoCloseable {
      * primary (and, with {@code fallback.mirror}, to the fallback too).
      */
     EnvironmentStore store() {
+        if (store == null) {
+            store = openConfiguredStore();
+        }
+        return store;
+    }
+
+    private EnvironmentStore openConfiguredStore() {
         EnvironmentStore primary = openStore(Locations.expand(config().store(), env));
         String fallback = config().fallbackStore();
         if (fallback.isEmpty()) {
@@ -126,11 +139,8 @@ public final class Session implements AutoCloseable {
 
     /** Opens the store at {@code location} with the {@code store.*} settings its factory declares. */
     EnvironmentStore openStore(String location) {
-        EnvironmentStoreFactory factory = plugins.storesFor(location).storeFactoryFor(location);
+        EnvironmentStoreFactory factory = plugins.storeFactoryFor(location);
         Map<String, String> settings = storeSettings(factory);
-        if (isJdbc(factory)) {
-            factory = JdbcAccess.factory(env);
-        }
         if (location.equals(ConfigResolver.defaultStore(env))) {
             createHomeFolder();
         }
@@ -138,14 +148,9 @@ public final class Session implements AutoCloseable {
             LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
                     settings.keySet());
         }
-        EnvironmentStore store = factory.open(location, settings);
-        toClose.add(store);
-        return store;
-    }
-
-    /** Whether {@code factory} is the PostgreSQL store's; by class name, so no JDBC class is loaded to know. */
-    static boolean isJdbc(EnvironmentStoreFactory factory) {
-        return factory.getClass().getName().equals("dev.envctl.store.jdbc.JdbcStoreFactory");
+        EnvironmentStore opened = factory.open(location, settings, env);
+        toClose.add(opened);
+        return opened;
     }
 
     /**
@@ -184,54 +189,44 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * The facade over the configured store, every provider (with its {@code provider.ID.*} settings), the hooks
+     * of {@code hooks.enabled} (with their {@code hook.ID.*} settings; a value starting {@code ~/} is a path
+     * under this run's home folder) and the config's pools, drift policy and concurrency.
+     */
+    Envctl envctl() {
+        return envctl(null);
+    }
+
+    /** {@link #envctl()}, converging at most {@code concurrency} environments at once when not null. */
+    Envctl envctl(Integer concurrency) {
+        if (envctl == null) {
+            EnvctlConfig c = config();
+            Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
+                    .policy(c.policy()).portProbe(portProbe()).options(new EngineOptions(concurrency == null ? c.reconcileConcurrency()
+                            : concurrency, c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED
+                            : DriftPolicy.RECREATE));
+            for (String id : plugins.providerIds()) {
+                b.providerSettings(id, c.under(ConfigKeys.PROVIDER_PREFIX + id + "."));
+            }
+            for (String id : c.hooksEnabled()) {
+                Map<String, String> settings = new LinkedHashMap<>(c.under(ConfigKeys.HOOK_PREFIX + id + "."));
+                settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+                b.hook(id, settings);
+            }
+            envctl = b.build();
+        }
+        return envctl;
+    }
+
     /** Every provider found, created with its {@code provider.ID.*} settings, by id. */
     Map<String, ClusterProvider> providers() {
-        if (providers == null) {
-            PluginRegistry r = plugins.providers();
-            Map<String, ClusterProvider> m = new LinkedHashMap<>();
-            for (String id : r.providerIds()) {
-                Map<String, String> settings = config().under(ConfigKeys.PROVIDER_PREFIX + id + ".");
-                PluginRegistry.requireKnownKeys("provider " + id, settings, r.providerFactory(id).settingKeys());
-                m.put(id, createProvider(r.providerFactory(id), settings));
-            }
-            providers = m;
-        }
-        return providers;
+        return envctl().providers();
     }
 
-    /** Creates a provider whose tools see this run's environment ({@code PATH} in particular). */
-    private ClusterProvider createProvider(ClusterProviderFactory factory, Map<String, String> settings) {
-        return factory.create(settings, env);
-    }
-
-    /** The provider {@code id}, or a not-found error listing the providers there are. */
+    /** The provider {@code id}, or an invalid-input error listing the providers there are. */
     ClusterProvider provider(String id) {
-        ClusterProvider p = providers().get(id);
-        if (p == null) {
-            throw new EnvctlException(ErrorCode.NOT_FOUND, "unknown provider '" + id + "'; known: "
-                    + (providers().isEmpty() ? "none (no provider plugin on the class path)"
-                    : String.join(", ", providers().keySet())) + " (see envctl plugins)");
-        }
-        return p;
-    }
-
-    /**
-     * The hooks named in {@code hooks.enabled}, created with their {@code hook.ID.*} settings; a value starting
-     * with {@code ~/} is a path under this run's home folder.
-     */
-    List<LifecycleHook> hooks() {
-        List<String> ids = config().hooksEnabled();
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        PluginRegistry r = plugins.hooks();
-        List<LifecycleHook> hooks = new ArrayList<>();
-        for (String id : ids) {
-            Map<String, String> settings = new java.util.LinkedHashMap<>(config().under(ConfigKeys.HOOK_PREFIX + id + "."));
-            settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
-            hooks.add(r.createHook(id, settings));
-        }
-        return hooks;
+        return envctl().provider(id);
     }
 
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */

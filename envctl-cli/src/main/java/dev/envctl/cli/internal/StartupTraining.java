@@ -16,8 +16,11 @@ import java.util.Map;
  * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Not part of
  * the command line; {@code java -cp envctl.jar dev.envctl.cli.internal.StartupTraining SCRATCH_DIR}.
  *
- * <p>It uses a CSV store of a few environments in the replaced system's format under {@code SCRATCH_DIR} and
- * reads only: no provider runs, no PostgreSQL class is loaded (so none goes into the archive).
+ * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR} and
+ * reads only: no provider runs. The PostgreSQL path is trained as far as a build can reach without a server:
+ * a {@code list} on a {@code jdbc:} location whose port refuses at once, which loads the store factory,
+ * pgjdbc's connection set-up and the store's opening path; what follows a successful connection (jOOQ's
+ * rendering and result mapping, Flyway) is not in the archive.
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -52,6 +55,7 @@ public final class StartupTraining {
             {"--store", store, "get", "train1", "-o", "json"},
             {"--store", store, "get", "missing"},
             {"list", "--no-such-flag"},
+            {"--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list"},
         };
         for (String[] run : runs) {
             main.execute(run);

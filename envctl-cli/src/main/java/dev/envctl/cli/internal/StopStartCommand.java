@@ -6,9 +6,9 @@ import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Validation;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -83,10 +83,10 @@ abstract sealed class StopStartCommand implements CliCommand permits StopStartCo
         for (String name : unique) {
             Engines.requireReady(session, store.get(name).provider());
         }
-        LifecycleEngine engine = Engines.engine(session, store, null);
+        Envctl envctl = session.envctl();
         List<Environment> results = new ArrayList<>();
         for (String name : unique) {
-            results.add(stopping() ? engine.stop(name, session.progress()) : engine.start(name, session.progress()));
+            results.add(stopping() ? envctl.stop(name, session.progress()) : envctl.start(name, session.progress()));
         }
         session.progressDone();
         List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();

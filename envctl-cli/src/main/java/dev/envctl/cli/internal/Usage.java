@@ -16,7 +16,7 @@ final class Usage {
     private static final Pattern MAIN_PARAMETER = Pattern.compile("Was passed main parameter '(.*)' but no main "
             + "parameter was defined.*", Pattern.DOTALL);
     private static final Pattern EXPECTED_COMMAND = Pattern.compile("Expected a command, got (.*)", Pattern.DOTALL);
-    private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 not found, "
+    private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
             + "4 conflict, 5 store unavailable, 6 provider failed or missing.\n";
 
     private Usage() {

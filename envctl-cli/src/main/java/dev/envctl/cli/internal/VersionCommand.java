@@ -39,7 +39,7 @@ final class VersionCommand implements CliCommand {
         return 0;
     }
 
-    /** The text of plain {@code envctl version}; also printed without parsing anything (start-up path). */
+    /** The text of plain {@code envctl version}. */
     static String line() {
         return "envctl " + version() + " (Java " + System.getProperty("java.version") + ", "
                 + System.getProperty("java.vm.name") + ")";

@@ -20,31 +20,13 @@ import java.util.jar.JarOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Plugins#BUNDLED_STORES}, which a {@code list} uses instead of reading the service files when the
- * distribution's jar is the whole class path, is what that jar's merged service file says; and a plugin jar
- * copied into {@code lib/} is still read.
+ * A plugin jar copied into the distribution's {@code lib/} is read, and a moved distribution still starts.
  */
 class BundledPluginsIT {
     private static final Path DIST = Path.of(System.getProperty("envctl.dist", "target/envctl")).toAbsolutePath();
 
     @TempDir
     Path tmp;
-
-    @Test
-    void theBundledStoreListIsTheJarsServiceFile() throws IOException {
-        List<String> names = new ArrayList<>();
-        try (JarFile jar = new JarFile(DIST.resolve("lib/envctl.jar").toFile());
-             InputStream in = jar.getInputStream(jar.getEntry(
-                     "META-INF/services/dev.envctl.core.spi.EnvironmentStoreFactory"))) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String name = line.replaceFirst("#.*", "").strip();
-                if (!name.isEmpty()) {
-                    names.add(name);
-                }
-            }
-        }
-        assertThat(Plugins.BUNDLED_STORES).isEqualTo(names);
-    }
 
     @Test
     void aPluginJarInLibIsStillRead() throws Exception {

@@ -24,7 +24,7 @@ class ConfigDocsTest {
     private static List<String> pluginKeys() {
         PluginRegistry r = PluginRegistry.discover();
         List<String> keys = new ArrayList<>();
-        new Plugins(ConfigDocsTest.class.getClassLoader()).storeFactories()
+        r.storeFactories()
                 .forEach(f -> f.settingKeys().forEach(k -> keys.add("store." + k)));
         for (String id : r.providerIds()) {
             r.providerFactory(id).settingKeys().forEach(k -> keys.add("provider." + id + "." + k));
@@ -65,7 +65,7 @@ class ConfigDocsTest {
         GlobalOptions g = new GlobalOptions();
         g.config = CONFIG.toString();
 
-        EnvctlConfig c = ConfigResolver.resolve(g, Map.of("HOME", "/home/ada"), new Plugins(getClass().getClassLoader()));
+        EnvctlConfig c = ConfigResolver.resolve(g, Map.of("HOME", "/home/ada"), dev.envctl.core.plugin.PluginRegistry.discover(getClass().getClassLoader()));
 
         assertThat(c.store()).isEqualTo("csv:/home/ada/.envctl/environments.csv");
         assertThat(c.policy()).isEqualTo(dev.envctl.core.alloc.AllocationPolicy.defaults());

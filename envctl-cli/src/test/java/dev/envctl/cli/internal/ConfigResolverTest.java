@@ -22,7 +22,7 @@ class ConfigResolverTest {
     Path home;
 
     private EnvctlConfig resolve(GlobalOptions g, Map<String, String> env) {
-        return ConfigResolver.resolve(g, env, new Plugins(getClass().getClassLoader()));
+        return ConfigResolver.resolve(g, env, dev.envctl.core.plugin.PluginRegistry.discover(getClass().getClassLoader()));
     }
 
     private Path write(String name, String text) throws IOException {
@@ -121,13 +121,13 @@ class ConfigResolverTest {
     }
 
     @Test
-    void aMissingExplicitConfigFileIsNotFound() {
+    void aMissingExplicitConfigFileIsInvalidInput() {
         GlobalOptions g = new GlobalOptions();
         g.config = home.resolve("missing.properties").toString();
 
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                 .hasMessageContaining("missing.properties does not exist")
-                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
     }
 
     @Test

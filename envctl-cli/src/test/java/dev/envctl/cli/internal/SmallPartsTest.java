@@ -6,7 +6,6 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.SubnetRequest;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,24 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SmallPartsTest {
-
-    @Test
-    void parsesDurationsAsPeopleWriteThem() {
-        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("x", "30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("x", "5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(Durations.parse("x", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("x", "PT2M")).isEqualTo(Duration.ofMinutes(2));
-    }
-
-    @Test
-    void rejectsZeroAndUnitlessDurations() {
-        for (String bad : List.of("0s", "30", "soon", "-5s", "PTxS")) {
-            assertThatThrownBy(() -> Durations.parse("--interval", bad)).isInstanceOf(EnvctlException.class)
-                    .hasMessageStartingWith("--interval '" + bad + "'")
-                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
-        }
-    }
 
     @Test
     void quotesArgvOnlyWhereAShellNeedsIt() {
@@ -109,18 +90,5 @@ class SmallPartsTest {
     void redactsPasswordsAndTheKnownSecret() {
         assertThat(Errors.redact("cannot reach jdbc:postgresql://u:pw@h/db, auth s3cret failed", "s3cret"))
                 .isEqualTo("cannot reach jdbc:postgresql://u:***@h/db, auth *** failed");
-    }
-
-    @Test
-    void knowsWhenTheDistributionJarIsTheWholeClassPath() {
-        java.nio.file.Path jar = java.nio.file.Path.of("/opt/envctl/lib/envctl.jar");
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar:/opt/envctl/lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/../lib/envctl.jar", jar)).isTrue();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar:/opt/envctl/lib/haproxy-hook.jar", jar))
-                .isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("", jar)).isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("target/classes", java.nio.file.Path.of("target/classes"))).isFalse();
-        assertThat(Plugins.onlyJarOnClassPath("/opt/envctl/lib/envctl.jar", null)).isFalse();
     }
 }

@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Where allocation takes ports and subnets from: one port pool per role and one subnet pool split into
@@ -98,9 +97,5 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         m.put("pool.subnet", subnetPool.toString());
         m.put("pool.subnet.prefix", Integer.toString(subnetPrefix));
         return m;
-    }
-
-    static Set<String> sortedKeys() {
-        return new TreeSet<>(KEYS);
     }
 }

@@ -2,7 +2,6 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.EnvctlException;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,9 +9,8 @@ import java.util.Objects;
  *
  * @param concurrency     most environments converged at once by one engine, 1 to 64 (default 3)
  * @param driftPolicy     what to do with a {@code running} record whose cluster vanished (default RECREATE)
- * @param providerTimeout informational: the timeout the caller gave its providers (default 10 minutes)
  */
-public record EngineOptions(int concurrency, DriftPolicy driftPolicy, Duration providerTimeout) {
+public record EngineOptions(int concurrency, DriftPolicy driftPolicy) {
     public static final int DEFAULT_CONCURRENCY = 3;
     public static final int MAX_CONCURRENCY = 64;
 
@@ -22,18 +20,17 @@ public record EngineOptions(int concurrency, DriftPolicy driftPolicy, Duration p
                     + MAX_CONCURRENCY);
         }
         Objects.requireNonNull(driftPolicy, "driftPolicy");
-        Objects.requireNonNull(providerTimeout, "providerTimeout");
     }
 
     public static EngineOptions defaults() {
-        return new EngineOptions(DEFAULT_CONCURRENCY, DriftPolicy.RECREATE, Duration.ofMinutes(10));
+        return new EngineOptions(DEFAULT_CONCURRENCY, DriftPolicy.RECREATE);
     }
 
     public EngineOptions withConcurrency(int n) {
-        return new EngineOptions(n, driftPolicy, providerTimeout);
+        return new EngineOptions(n, driftPolicy);
     }
 
     public EngineOptions withDriftPolicy(DriftPolicy policy) {
-        return new EngineOptions(concurrency, policy, providerTimeout);
+        return new EngineOptions(concurrency, policy);
     }
 }

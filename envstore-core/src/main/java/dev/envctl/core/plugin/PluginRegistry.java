@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,35 +23,43 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The store, provider and hook factories envctl knows, by id. {@link #discover} finds them with
- * {@link ServiceLoader} (a broken jar is logged, recorded in {@link #problems()} and skipped); {@link #of}
- * takes explicit instances for embedding. Two factories of one kind with the same id are an error naming
- * both classes. Immutable and thread-safe.
+ * {@link ServiceLoader}, one kind at a time on first use (a {@code list} on a CSV store instantiates store
+ * factories only); a broken jar is logged, recorded in {@link #problems()} and skipped. {@link #of} takes
+ * explicit instances for embedding. Two factories of one kind with the same id are an error naming both
+ * classes. Thread-safe.
  */
 public final class PluginRegistry {
 
-    private final Map<String, EnvironmentStoreFactory> stores;
-    private final Map<String, ClusterProviderFactory> providers;
-    private final Map<String, LifecycleHookFactory> hooks;
+    private final Kind<EnvironmentStoreFactory> stores;
+    private final Kind<ClusterProviderFactory> providers;
+    private final Kind<LifecycleHookFactory> hooks;
     private final List<String> problems;
 
-    private PluginRegistry(List<EnvironmentStoreFactory> stores, List<ClusterProviderFactory> providers,
-                           List<LifecycleHookFactory> hooks, List<String> problems) {
-        this.stores = index("store", stores);
-        this.providers = index("provider", providers);
-        this.hooks = index("hook", hooks);
-        this.problems = List.copyOf(problems);
+    private PluginRegistry(Kind<EnvironmentStoreFactory> stores, Kind<ClusterProviderFactory> providers,
+                           Kind<LifecycleHookFactory> hooks, List<String> problems) {
+        this.stores = stores;
+        this.providers = providers;
+        this.hooks = hooks;
+        this.problems = problems;
     }
 
-    /** Discovers every factory visible to {@code loader}. */
+    /** Discovers the factories visible to {@code loader}, each kind when it is first asked for. */
     public static PluginRegistry discover(ClassLoader loader) {
-        List<String> problems = new ArrayList<>();
-        return new PluginRegistry(load(EnvironmentStoreFactory.class, loader, problems),
-                load(ClusterProviderFactory.class, loader, problems),
-                load(LifecycleHookFactory.class, loader, problems), problems);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        return new PluginRegistry(
+                new Kind<>("store", () -> load(EnvironmentStoreFactory.class, loader, problems),
+                        EnvironmentStoreFactory::id),
+                new Kind<>("provider", () -> load(ClusterProviderFactory.class, loader, problems),
+                        ClusterProviderFactory::id),
+                new Kind<>("hook", () -> load(LifecycleHookFactory.class, loader, problems), LifecycleHookFactory::id),
+                problems);
     }
 
     /** Discovers with the class loader that loaded envctl. */
@@ -62,84 +71,116 @@ public final class PluginRegistry {
     public static PluginRegistry of(List<? extends EnvironmentStoreFactory> stores,
                                     List<? extends ClusterProviderFactory> providers,
                                     List<? extends LifecycleHookFactory> hooks) {
-        return new PluginRegistry(List.copyOf(stores), List.copyOf(providers), List.copyOf(hooks), List.of());
+        List<EnvironmentStoreFactory> s = List.copyOf(stores);
+        List<ClusterProviderFactory> p = List.copyOf(providers);
+        List<LifecycleHookFactory> h = List.copyOf(hooks);
+        PluginRegistry r = new PluginRegistry(new Kind<>("store", () -> s, EnvironmentStoreFactory::id),
+                new Kind<>("provider", () -> p, ClusterProviderFactory::id),
+                new Kind<>("hook", () -> h, LifecycleHookFactory::id), List.of());
+        r.stores.get();
+        r.providers.get();
+        r.hooks.get();
+        return r;
     }
 
+    /**
+     * The one discovery loop, for every kind: {@link ServiceLoader#stream()} of {@code type}, each provider
+     * instantiated on its own, so that a broken one (missing class, failing constructor) is skipped alone.
+     */
     private static <T> List<T> load(Class<T> type, ClassLoader loader, List<String> problems) {
         List<T> found = new ArrayList<>();
-        Iterator<T> it = ServiceLoader.load(type, loader).iterator();
+        Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, loader).stream().iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
-                    break;
+                    return found;
                 }
-                found.add(it.next());
+                found.add(it.next().get());
             } catch (ServiceConfigurationError | LinkageError e) {
                 String problem = "skipped a broken " + type.getSimpleName() + " plugin: " + e.getMessage();
-                // the logger is only looked up here: SLF4J's start-up costs a CLI run milliseconds
                 LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
                 problems.add(problem);
             }
         }
-        return found;
     }
 
-    private static <T> Map<String, T> index(String kind, List<T> factories) {
-        Map<String, T> byId = new LinkedHashMap<>();
-        for (T f : factories) {
-            String id = id(f);
-            T other = byId.putIfAbsent(id, f);
-            if (other != null) {
-                throw new EnvctlException(ErrorCode.FAILURE, "two " + kind + " plugins have the id '" + id
-                        + "': " + other.getClass().getName() + " (" + source(other.getClass()) + ") and "
-                        + f.getClass().getName() + " (" + source(f.getClass()) + "); remove one jar from the "
-                        + "class path");
+    /** The factories of one kind by id, discovered on first use. */
+    private static final class Kind<T> {
+        private final String name;
+        private final Supplier<List<T>> source;
+        private final Function<T, String> id;
+        private volatile Map<String, T> byId;
+
+        Kind(String name, Supplier<List<T>> source, Function<T, String> id) {
+            this.name = name;
+            this.source = source;
+            this.id = id;
+        }
+
+        Map<String, T> get() {
+            Map<String, T> m = byId;
+            if (m == null) {
+                synchronized (this) {
+                    if (byId == null) {
+                        byId = index(source.get());
+                    }
+                    m = byId;
+                }
             }
+            return m;
         }
-        return Map.copyOf(byId);
-    }
 
-    /** The id of a factory of any kind (a plain method, not a lambda: CLI start-up pays for each lambda). */
-    private static String id(Object factory) {
-        if (factory instanceof EnvironmentStoreFactory f) {
-            return f.id();
+        private Map<String, T> index(List<T> factories) {
+            Map<String, T> map = new LinkedHashMap<>();
+            for (T f : factories) {
+                String key = id.apply(f);
+                T other = map.putIfAbsent(key, f);
+                if (other != null) {
+                    throw new EnvctlException(ErrorCode.FAILURE, "two " + name + " plugins have the id '" + key
+                            + "': " + other.getClass().getName() + " (" + source(other.getClass()) + ") and "
+                            + f.getClass().getName() + " (" + source(f.getClass()) + "); remove one jar from the "
+                            + "class path");
+                }
+            }
+            return Collections.unmodifiableMap(map);
         }
-        if (factory instanceof ClusterProviderFactory f) {
-            return f.id();
-        }
-        return ((LifecycleHookFactory) factory).id();
     }
 
     /** Problems met while discovering, one line each; empty when all went well. */
     public List<String> problems() {
-        return problems;
+        return List.copyOf(problems);
     }
 
     public Set<String> storeIds() {
-        return new TreeSet<>(stores.keySet());
+        return new TreeSet<>(stores.get().keySet());
     }
 
     public Set<String> providerIds() {
-        return new TreeSet<>(providers.keySet());
+        return new TreeSet<>(providers.get().keySet());
     }
 
     public Set<String> hookIds() {
-        return new TreeSet<>(hooks.keySet());
+        return new TreeSet<>(hooks.get().keySet());
+    }
+
+    /** Every store factory, in discovery order. */
+    public List<EnvironmentStoreFactory> storeFactories() {
+        return List.copyOf(stores.get().values());
     }
 
     /** The store factory that accepts {@code location}, or an error listing the schemes there are. */
     public EnvironmentStoreFactory storeFactoryFor(String location) {
         if (location == null || location.isBlank()) {
-            throw EnvctlException.invalid("no store location given; use --store or ENVCTL_STORE");
+            throw EnvctlException.invalid("no store location given");
         }
         List<EnvironmentStoreFactory> accepting = new ArrayList<>();
-        for (EnvironmentStoreFactory f : stores.values()) {
+        for (EnvironmentStoreFactory f : stores.get().values()) {
             if (f.accepts(location)) {
                 accepting.add(f);
             }
         }
         if (accepting.isEmpty()) {
-            String known = stores.values().stream().map(f -> f.id() + " (" + f.locationSyntax() + ")")
+            String known = stores.get().values().stream().map(f -> f.id() + " (" + f.locationSyntax() + ")")
                     .sorted().collect(Collectors.joining(", "));
             throw EnvctlException.invalid("no store opens '" + Redaction.redact(location) + "'; known stores: "
                     + (known.isEmpty() ? "none (no store plugin on the class path)" : known));
@@ -149,13 +190,18 @@ public final class PluginRegistry {
 
     /** Opens the store at {@code location}, rejecting setting keys its factory does not know. */
     public EnvironmentStore openStore(String location, Map<String, String> settings) {
+        return openStore(location, settings, System.getenv());
+    }
+
+    /** Opens the store at {@code location} with the caller's environment variables (secrets are read there). */
+    public EnvironmentStore openStore(String location, Map<String, String> settings, Map<String, String> environment) {
         EnvironmentStoreFactory f = storeFactoryFor(location);
         requireKnownKeys("store " + f.id(), settings, f.settingKeys());
-        return f.open(location, settings);
+        return f.open(location, settings, environment);
     }
 
     public ClusterProviderFactory providerFactory(String id) {
-        return lookup("provider", providers, id);
+        return lookup("provider", providers.get(), id);
     }
 
     /** Creates the provider {@code id}, rejecting setting keys its factory does not know. */
@@ -166,7 +212,7 @@ public final class PluginRegistry {
     }
 
     public LifecycleHookFactory hookFactory(String id) {
-        return lookup("hook", hooks, id);
+        return lookup("hook", hooks.get(), id);
     }
 
     /** Creates the hook {@code id}, rejecting setting keys its factory does not know. */
@@ -179,7 +225,7 @@ public final class PluginRegistry {
     private static <T> T lookup(String kind, Map<String, T> byId, String id) {
         T f = byId.get(id);
         if (f == null) {
-            throw new EnvctlException(ErrorCode.NOT_FOUND, "unknown " + kind + " '" + id + "'; known: "
+            throw EnvctlException.invalid("unknown " + kind + " '" + id + "'; known: "
                     + (byId.isEmpty() ? "none (no " + kind + " plugin on the class path)"
                     : String.join(", ", new TreeSet<>(byId.keySet()))));
         }
@@ -199,9 +245,9 @@ public final class PluginRegistry {
     /** Every plugin, sorted by kind and id, with its class and jar. */
     public List<PluginInfo> describe() {
         List<PluginInfo> all = new ArrayList<>();
-        stores.values().forEach(f -> all.add(info("store", f.id(), f)));
-        providers.values().forEach(f -> all.add(info("provider", f.id(), f)));
-        hooks.values().forEach(f -> all.add(info("hook", f.id(), f)));
+        stores.get().values().forEach(f -> all.add(info("store", f.id(), f)));
+        providers.get().values().forEach(f -> all.add(info("provider", f.id(), f)));
+        hooks.get().values().forEach(f -> all.add(info("hook", f.id(), f)));
         all.sort((a, b) -> a.kind().equals(b.kind()) ? a.id().compareTo(b.id()) : a.kind().compareTo(b.kind()));
         return all;
     }

@@ -1,12 +1,15 @@
 package dev.envctl.core.spi;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Opens stores from a location string. Found with {@link java.util.ServiceLoader}; implementations have a
  * public no-argument constructor and are listed in
- * {@code META-INF/services/dev.envctl.core.spi.EnvironmentStoreFactory}.
+ * {@code META-INF/services/dev.envctl.core.spi.EnvironmentStoreFactory}. Keep heavy imports (drivers,
+ * query builders) out of the factory class itself, so that {@link #accepts} loads nothing heavy: every factory
+ * found is instantiated to ask it.
  */
 public interface EnvironmentStoreFactory {
 
@@ -29,4 +32,21 @@ public interface EnvironmentStoreFactory {
      * {@code STORE_UNAVAILABLE} error naming the redacted location.
      */
     EnvironmentStore open(String location, Map<String, String> settings);
+
+    /**
+     * Opens the store with the caller's environment variables instead of this process's: secrets such as
+     * {@code ENVCTL_DB_PASSWORD} are read from {@code environment}. The default ignores {@code environment}.
+     */
+    default EnvironmentStore open(String location, Map<String, String> settings, Map<String, String> environment) {
+        return open(location, settings);
+    }
+
+    /**
+     * The schema administration of the store at {@code location}, opened without checking or changing its
+     * schema; empty (the default) when this kind of store has no schema. The caller closes it.
+     */
+    default Optional<SchemaAdmin> openSchemaAdmin(String location, Map<String, String> settings,
+                                                  Map<String, String> environment) {
+        return Optional.empty();
+    }
 }

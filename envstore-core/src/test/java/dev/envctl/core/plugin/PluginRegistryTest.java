@@ -104,7 +104,8 @@ class PluginRegistryTest {
         ClassLoader loader = withServices(dir, EnvironmentStoreFactory.class.getName(),
                 MemoryStoreFactory.class.getName(), OtherMemoryStoreFactory.class.getName());
 
-        assertThatThrownBy(() -> PluginRegistry.discover(loader)).isInstanceOf(EnvctlException.class)
+        PluginRegistry r = PluginRegistry.discover(loader);
+        assertThatThrownBy(r::storeIds).isInstanceOf(EnvctlException.class)
                 .hasMessageContaining("'mem'")
                 .hasMessageContaining(MemoryStoreFactory.class.getName())
                 .hasMessageContaining(OtherMemoryStoreFactory.class.getName());
@@ -126,7 +127,7 @@ class PluginRegistryTest {
 
         assertThatThrownBy(() -> r.providerFactory("k3s")).hasMessageContaining("unknown provider 'k3s'")
                 .hasMessageContaining("known: none")
-                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThatThrownBy(() -> r.hookFactory("exec")).hasMessageContaining("no hook plugin");
     }
 
@@ -144,6 +145,7 @@ class PluginRegistryTest {
     @Test
     void missingLocationIsInvalidInput() {
         PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory()), List.of(), List.of());
-        assertThatThrownBy(() -> r.storeFactoryFor(" ")).hasMessageContaining("--store");
+        assertThatThrownBy(() -> r.storeFactoryFor(" ")).hasMessage("no store location given")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
     }
 }

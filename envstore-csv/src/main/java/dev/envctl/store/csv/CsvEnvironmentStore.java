@@ -195,13 +195,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         return read().find(name);
     }
 
-    /** An instance, not {@code Comparator.comparing}: a lambda costs a CLI command milliseconds to link. */
-    private static final Comparator<Environment> BY_NAME = new Comparator<>() {
-        @Override
-        public int compare(Environment a, Environment b) {
-            return a.name().compareTo(b.name());
-        }
-    };
+    private static final Comparator<Environment> BY_NAME = Comparator.comparing(Environment::name);
 
     @Override
     public List<Environment> list(EnvironmentFilter filter) {

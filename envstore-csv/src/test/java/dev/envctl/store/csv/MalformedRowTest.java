@@ -57,7 +57,7 @@ class MalformedRowTest {
                 arguments("CIDR without prefix", "bad,k3d,30080,19001,true,true,18081,18401,10.101.0.0",
                         "has no prefix length"),
                 arguments("five columns", "bad,k3d,30080,19001,true",
-                        "the row has 5 columns; allowed: 6 to 9 (the replaced system's; missing trailing fields are "
+                        "the row has 5 columns; allowed: 6 to 9 (the Kindler scripts'; missing trailing fields are "
                                 + "empty) or 18 and more"),
                 arguments("ten columns", "bad,k3d,30080,19001,true,true,18081,18401,,x", "the row has 10 columns"),
                 arguments("seventeen columns", "bad,k3d,30080,19001,true,true,18081,18401," + EXT.substring(0,

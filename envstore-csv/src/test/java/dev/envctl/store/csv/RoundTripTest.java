@@ -164,7 +164,7 @@ class RoundTripTest {
         }
         assertThat(Fixtures.readText(file)).isEqualTo("# env,provider,node_port,pf_port,register_portainer,"
                 + "haproxy_route,http_port,https_port,cluster_subnet\n"
-                + "# lines starting with '#envctl NAME' hold envctl's own fields of the row NAME; the replaced "
+                + "# lines starting with '#envctl NAME' hold envctl's own fields of the row NAME; the Kindler "
                 + "scripts skip them as comments\n");
     }
 

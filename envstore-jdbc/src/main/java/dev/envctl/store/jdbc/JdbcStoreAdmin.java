@@ -3,6 +3,9 @@ package dev.envctl.store.jdbc;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.MigrationState;
+import dev.envctl.core.spi.SchemaInfo;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Migrations;
 import org.flywaydb.core.api.MigrationInfo;
@@ -12,8 +15,9 @@ import java.util.List;
 
 /**
  * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
- * adopting the replaced system's {@code clusters} table, applying migrations, reporting versions. Obtain one
- * from {@link JdbcEnvironmentStore#admin()} or {@link JdbcStoreFactory#admin}. Thread-safe; concurrent
+ * adopting an existing {@code clusters} table, applying migrations, reporting versions. Obtain one
+ * from {@link JdbcEnvironmentStore#admin()}, or as a {@link dev.envctl.core.spi.SchemaAdmin} from
+ * {@link JdbcStoreFactory#openSchemaAdmin}. Thread-safe; concurrent
  * {@link #migrate()} calls, also from other processes, run one at a time.
  */
 public final class JdbcStoreAdmin {

@@ -5,10 +5,14 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.SchemaAdmin;
+import dev.envctl.core.spi.SchemaInfo;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,17 +66,58 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
-        JdbcStoreOptions options = options(settings);
-        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+        return Opening.open(this, location, settings, false);
+    }
+
+    @Override
+    public EnvironmentStore open(String location, Map<String, String> settings, Map<String, String> environment) {
+        return new JdbcStoreFactory(environment).open(location, settings);
+    }
+
+    /** The schema administration of the store at {@code location}; closing it closes the store. */
+    @Override
+    public Optional<SchemaAdmin> openSchemaAdmin(String location, Map<String, String> settings,
+                                                 Map<String, String> environment) {
+        JdbcEnvironmentStore store = new JdbcStoreFactory(environment).openForAdministration(location, settings);
+        JdbcStoreAdmin admin = store.admin();
+        return Optional.of(new SchemaAdmin() {
+            @Override
+            public MigrationResult migrate() {
+                return admin.migrate();
+            }
+
+            @Override
+            public SchemaInfo info() {
+                return admin.info();
+            }
+
+            @Override
+            public void close() {
+                store.close();
+            }
+        });
     }
 
     /**
-     * Opens the store without checking or changing its schema, for {@code envctl db migrate} and
-     * {@code envctl db info}: use {@link JdbcEnvironmentStore#admin()}, then close the store.
+     * Opens the store without checking or changing its schema, for schema administration: use
+     * {@link JdbcEnvironmentStore#admin()}, then close the store.
      */
     public JdbcEnvironmentStore openForAdministration(String location, Map<String, String> settings) {
-        JdbcStoreOptions options = options(settings).withMigrate(MigrateMode.OFF);
-        return JdbcEnvironmentStore.open(dataSource(location, settings, options), options, location);
+        return Opening.open(this, location, settings, true);
+    }
+
+    /**
+     * Where {@code javax.sql} types meet: verifying a call that passes a data source as a {@code DataSource}
+     * loads that interface, so it happens in this class, loaded only when a store is opened, and not in the
+     * factory, which every command instantiates to ask {@link #accepts}.
+     */
+    private static final class Opening {
+        static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
+                                         boolean administration) {
+            JdbcStoreOptions options = administration ? options(settings).withMigrate(MigrateMode.OFF)
+                    : options(settings);
+            return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
+        }
     }
 
     /** The options the settings describe; unknown keys are the registry's business. */

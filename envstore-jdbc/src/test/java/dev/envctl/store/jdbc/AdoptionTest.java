@@ -1,5 +1,8 @@
 package dev.envctl.store.jdbc;
 
+import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.MigrationState;
+import dev.envctl.core.spi.SchemaInfo;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;

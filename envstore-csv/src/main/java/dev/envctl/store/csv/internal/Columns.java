@@ -27,7 +27,7 @@ public final class Columns {
 
     /** The comment envctl puts under the header of a file it creates, saying what its own lines are. */
     public static final String META_NOTE = "# lines starting with '#envctl NAME' hold envctl's own fields of the"
-            + " row NAME; the replaced scripts skip them as comments";
+            + " row NAME; the Kindler scripts skip them as comments";
 
     /** How a line holding envctl's own fields of a nine-column row starts. */
     public static final String META_PREFIX = "#envctl ";

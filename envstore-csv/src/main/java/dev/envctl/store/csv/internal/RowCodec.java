@@ -40,7 +40,7 @@ public final class RowCodec {
         int n = fields.size();
         if (n < MIN_COUNT || (n > LEGACY_COUNT && n < FULL_COUNT)) {
             throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + MIN_COUNT + " to "
-                    + LEGACY_COUNT + " (the replaced system's; missing trailing fields are empty) or " + FULL_COUNT
+                    + LEGACY_COUNT + " (the Kindler scripts'; missing trailing fields are empty) or " + FULL_COUNT
                     + " and more (with envctl's own)");
         }
         List<String> f = fields;
@@ -182,7 +182,7 @@ public final class RowCodec {
 
     static Instant instant(String column, String field) {
         try {
-            return UtcTimes.parse(required(column, field));
+            return Instant.parse(required(column, field));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(column + " '" + field + "' is not a UTC time such as "
                     + "2026-11-26T08:00:00Z");

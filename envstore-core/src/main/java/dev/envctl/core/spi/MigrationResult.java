@@ -1,11 +1,11 @@
-package dev.envctl.store.jdbc;
+package dev.envctl.core.spi;
 
 import java.util.List;
 
 /**
- * What {@link JdbcStoreAdmin#migrate()} did.
+ * What {@link SchemaAdmin#migrate()} did.
  *
- * @param adopted        whether an existing {@code clusters} table of the replaced system was adopted
+ * @param adopted        whether an existing table (such as the Kindler scripts' {@code clusters}) was adopted
  *                       (baselined at version 1) in this run
  * @param initialVersion the schema version before, or {@code null} for none
  * @param currentVersion the schema version after

@@ -1,4 +1,4 @@
-package dev.envctl.store.jdbc;
+package dev.envctl.core.spi;
 
 import java.util.List;
 

@@ -1,0 +1,363 @@
+package dev.envctl.core;
+
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortProbe;
+import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.lifecycle.ReconcileReport;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The entry point for embedding envctl: one object, built once, over a store, the providers, the hooks and
+ * the allocation policy. Every change goes through the {@link LifecycleEngine}, so it is recorded in the store
+ * first and then converged by the providers.
+ *
+ * <pre>{@code
+ * try (Envctl envctl = Envctl.builder().store("csv:/tmp/environments.csv").build()) {
+ *     Environment dev = envctl.create(EnvironmentSpec.of("dev", "k3d"));
+ * }
+ * }</pre>
+ *
+ * <p>Providers are created on first use, from the explicit instances given to the builder or else from the
+ * {@link PluginRegistry} (discovered with {@link java.util.ServiceLoader} unless one is given). Thread-safe
+ * once built; {@link #close()} closes the store only if this object opened it.
+ */
+public final class Envctl implements AutoCloseable {
+    private final Supplier<? extends EnvironmentStore> storeSource;
+    private volatile EnvironmentStore store;
+    private final boolean ownsStore;
+    private final PluginRegistry plugins;
+    private final Map<String, ClusterProvider> givenProviders;
+    private final Map<String, Map<String, String>> providerSettings;
+    private final Map<String, String> environment;
+    private final List<LifecycleHook> hooks;
+    private final Allocator allocator;
+    private final EngineOptions options;
+    private volatile Map<String, ClusterProvider> providers;
+    private volatile LifecycleEngine engine;
+
+    private Envctl(Builder b) {
+        this.plugins = b.plugins != null ? b.plugins : PluginRegistry.discover();
+        this.environment = Map.copyOf(b.environment);
+        this.givenProviders = Map.copyOf(b.providers);
+        this.providerSettings = Map.copyOf(b.providerSettings);
+        this.allocator = new Allocator(b.policy, b.portProbe);
+        this.options = b.options;
+        List<LifecycleHook> h = new ArrayList<>(b.hooks);
+        for (Map.Entry<String, Map<String, String>> e : b.hookSettings.entrySet()) {
+            h.add(plugins.createHook(e.getKey(), e.getValue()));
+        }
+        this.hooks = List.copyOf(h);
+        if (b.store != null) {
+            this.store = b.store;
+            this.storeSource = null;
+            this.ownsStore = false;
+        } else if (b.storeSource != null) {
+            this.storeSource = b.storeSource;
+            this.ownsStore = false;
+        } else {
+            this.storeSource = null;
+            this.store = plugins.openStore(Objects.requireNonNull(b.location, "no store given: call store(...)"),
+                    b.storeSettings, environment);
+            this.ownsStore = true;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The store every record lives in. */
+    public EnvironmentStore store() {
+        EnvironmentStore s = store;
+        if (s == null) {
+            synchronized (this) {
+                if (store == null) {
+                    store = Objects.requireNonNull(storeSource.get(), "store");
+                }
+                s = store;
+            }
+        }
+        return s;
+    }
+
+    /** The allocator of the policy given (or the defaults). */
+    public Allocator allocator() {
+        return allocator;
+    }
+
+    /** Every provider, by id: the instances given, else one per provider factory the registry has. */
+    public Map<String, ClusterProvider> providers() {
+        Map<String, ClusterProvider> p = providers;
+        if (p == null) {
+            synchronized (this) {
+                if (providers == null) {
+                    providers = createProviders();
+                }
+                p = providers;
+            }
+        }
+        return p;
+    }
+
+    private Map<String, ClusterProvider> createProviders() {
+        if (!givenProviders.isEmpty()) {
+            return givenProviders;
+        }
+        Map<String, ClusterProvider> m = new LinkedHashMap<>();
+        for (String id : plugins.providerIds()) {
+            Map<String, String> settings = providerSettings.getOrDefault(id, Map.of());
+            PluginRegistry.requireKnownKeys("provider " + id, settings, plugins.providerFactory(id).settingKeys());
+            m.put(id, plugins.providerFactory(id).create(settings, environment));
+        }
+        return Map.copyOf(m);
+    }
+
+    /**
+     * The provider {@code id}.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the providers there are
+     */
+    public ClusterProvider provider(String id) {
+        ClusterProvider p = providers().get(id);
+        if (p == null) {
+            throw EnvctlException.invalid("unknown provider '" + id + "'; known: " + (providers().isEmpty()
+                    ? "none (no provider plugin on the class path)" : String.join(", ",
+                    new TreeMap<>(providers()).keySet())));
+        }
+        return p;
+    }
+
+    /** The engine all lifecycle operations of this object use. */
+    public LifecycleEngine engine() {
+        LifecycleEngine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                if (engine == null) {
+                    engine = new LifecycleEngine(store(), allocator, providers(), hooks, options);
+                }
+                e = engine;
+            }
+        }
+        return e;
+    }
+
+    /** Records {@code spec} (allocating what it leaves open) and creates its cluster; see {@link LifecycleEngine#create}. */
+    public Environment create(EnvironmentSpec spec) {
+        return create(spec, ProgressListener.NONE);
+    }
+
+    public Environment create(EnvironmentSpec spec, ProgressListener progress) {
+        provider(spec.provider());
+        return engine().create(spec, progress);
+    }
+
+    /** Records {@code spec} only, allocating atomically; a later {@link #reconcile} creates the cluster. */
+    public Environment record(EnvironmentSpec spec) {
+        provider(spec.provider());
+        return store().create(spec, allocator);
+    }
+
+    /** Deletes the cluster and the record; returns the record left when deleting failed. */
+    public Optional<Environment> delete(String name) {
+        return delete(name, false, ProgressListener.NONE);
+    }
+
+    public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
+        return engine().delete(name, keepRecord, progress);
+    }
+
+    /** @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment */
+    public Environment get(String name) {
+        return store().get(name);
+    }
+
+    public Optional<Environment> find(String name) {
+        return store().find(name);
+    }
+
+    public List<Environment> list() {
+        return store().list(EnvironmentFilter.ALL);
+    }
+
+    public List<Environment> list(EnvironmentFilter filter) {
+        return store().list(filter);
+    }
+
+    /** What {@link #apply} would do, changing nothing. */
+    public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
+        return engine().plan(desired, prune);
+    }
+
+    /** Makes the store hold {@code desired} (and, with {@code prune}, nothing else) and converges it. */
+    public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune) {
+        return apply(desired, prune, ProgressListener.NONE);
+    }
+
+    public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
+        desired.forEach(s -> provider(s.provider()));
+        return engine().apply(desired, prune, progress);
+    }
+
+    /** Converges the environments named, or all when {@code names} is empty. */
+    public ReconcileReport reconcile(Collection<String> names) {
+        return reconcile(names, ProgressListener.NONE);
+    }
+
+    public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
+        return engine().reconcile(names, progress);
+    }
+
+    public Environment stop(String name) {
+        return stop(name, ProgressListener.NONE);
+    }
+
+    public Environment stop(String name, ProgressListener progress) {
+        return engine().stop(name, progress);
+    }
+
+    public Environment start(String name) {
+        return start(name, ProgressListener.NONE);
+    }
+
+    public Environment start(String name, ProgressListener progress) {
+        return engine().start(name, progress);
+    }
+
+    /** Closes the store if this object opened it from a location. */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store().close();
+        }
+    }
+
+    /** Builds an {@link Envctl}; not thread-safe. */
+    public static final class Builder {
+        private String location;
+        private Map<String, String> storeSettings = Map.of();
+        private EnvironmentStore store;
+        private Supplier<? extends EnvironmentStore> storeSource;
+        private PluginRegistry plugins;
+        private Map<String, String> environment = System.getenv();
+        private final Map<String, ClusterProvider> providers = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> providerSettings = new LinkedHashMap<>();
+        private final List<LifecycleHook> hooks = new ArrayList<>();
+        private final Map<String, Map<String, String>> hookSettings = new LinkedHashMap<>();
+        private AllocationPolicy policy = AllocationPolicy.defaults();
+        private PortProbe portProbe = PortProbe.NONE;
+        private EngineOptions options = EngineOptions.defaults();
+
+        private Builder() {
+        }
+
+        /** Opens the store at {@code location} ({@code csv:PATH}, {@code jdbc:postgresql://...}) when built. */
+        public Builder store(String location) {
+            return store(location, Map.of());
+        }
+
+        /** Opens the store at {@code location} with its factory's settings (such as {@code jdbc.schema}). */
+        public Builder store(String location, Map<String, String> settings) {
+            this.location = Objects.requireNonNull(location, "location");
+            this.storeSettings = Map.copyOf(settings);
+            this.store = null;
+            this.storeSource = null;
+            return this;
+        }
+
+        /** Uses {@code store} as it is; the caller closes it. */
+        public Builder store(EnvironmentStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.location = null;
+            this.storeSource = null;
+            return this;
+        }
+
+        /** Uses the store {@code opener} returns, asked on first use (not when built); the caller closes it. */
+        public Builder store(Supplier<? extends EnvironmentStore> opener) {
+            this.storeSource = Objects.requireNonNull(opener, "opener");
+            this.location = null;
+            this.store = null;
+            return this;
+        }
+
+        /** The factories to use instead of discovering them with ServiceLoader. */
+        public Builder plugins(PluginRegistry plugins) {
+            this.plugins = Objects.requireNonNull(plugins, "plugins");
+            return this;
+        }
+
+        /** The environment variables stores and providers see (PATH, ENVCTL_DB_PASSWORD); default this process's. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** Uses this provider under its id; once one is given, no provider is created from the registry. */
+        public Builder provider(String id, ClusterProvider provider) {
+            providers.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Settings for the discovered provider {@code id} (such as {@code timeout}). */
+        public Builder providerSettings(String id, Map<String, String> settings) {
+            providerSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));
+            return this;
+        }
+
+        /** Adds a hook instance. */
+        public Builder hook(LifecycleHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Adds the hook {@code id} of the registry, created with {@code settings}. */
+        public Builder hook(String id, Map<String, String> settings) {
+            hookSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));
+            return this;
+        }
+
+        public Builder policy(AllocationPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Also skip, when allocating automatic ports, the ports {@code probe} says cannot be bound: give
+         * {@link PortProbe#LOCAL} when the Docker host is this machine. Default {@link PortProbe#NONE}.
+         */
+        public Builder portProbe(PortProbe probe) {
+            this.portProbe = Objects.requireNonNull(probe, "probe");
+            return this;
+        }
+
+        public Builder options(EngineOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown store scheme, hook id or
+         *                         setting; {@link ErrorCode#STORE_UNAVAILABLE} when the store cannot be opened
+         */
+        public Envctl build() {
+            return new Envctl(this);
+        }
+    }
+}
