@@ -15,6 +15,7 @@ import dev.envctl.core.spi.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class Envctl implements AutoCloseable {
     private Envctl(Builder b) {
         this.plugins = b.plugins != null ? b.plugins : PluginRegistry.discover();
         this.environment = Map.copyOf(b.environment);
-        this.givenProviders = Map.copyOf(b.providers);
+        this.givenProviders = Collections.unmodifiableMap(new TreeMap<>(b.providers));
         this.providerSettings = Map.copyOf(b.providerSettings);
         this.allocator = new Allocator(b.policy, b.portProbe);
         this.options = b.options;
@@ -120,13 +121,14 @@ public final class Envctl implements AutoCloseable {
         if (!givenProviders.isEmpty()) {
             return givenProviders;
         }
-        Map<String, ClusterProvider> m = new LinkedHashMap<>();
+        // sorted by id: what iterates over providers (doctor, reconcile's listing) prints in the same order always
+        Map<String, ClusterProvider> m = new TreeMap<>();
         for (String id : plugins.providerIds()) {
             Map<String, String> settings = providerSettings.getOrDefault(id, Map.of());
             PluginRegistry.requireKnownKeys("provider " + id, settings, plugins.providerFactory(id).settingKeys());
             m.put(id, plugins.providerFactory(id).create(settings, environment));
         }
-        return Map.copyOf(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /**
