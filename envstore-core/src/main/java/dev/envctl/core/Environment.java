@@ -3,7 +3,6 @@ package dev.envctl.core;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * One environment as a store records it. Immutable; a change is a new value written with
@@ -14,7 +13,11 @@ import java.util.TreeMap;
  *                 rows adopted from the replaced system
  * @param nodePort in-cluster NodePort of the ingress; not a host port, so not unique across environments
  * @param options  provider options ({@code servers}, {@code agents}, {@code image}, ...)
- * @param version  optimistic-concurrency version, incremented by every update
+ * @param labels   labels; like {@code options}, kept sorted by key, so every output lists them in one order
+ * @param lastError one line of what failed, or {@code null}; control characters other than tab, newline and
+ *                 carriage return become U+FFFD ({@link Validation#encodeControls}), so every store holds
+ *                 exactly the same text (PostgreSQL cannot store U+0000)
+ * @param version  optimistic-concurrency version (1 or more), incremented by every update
  */
 public record Environment(String name, String provider, Cidr subnet, HostPorts ports, int nodePort,
                           Map<String, String> labels, Map<String, String> options, DesiredState desiredState,
@@ -26,20 +29,17 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
         Validation.requireProviderId(provider);
         Objects.requireNonNull(ports, "ports");
         Validation.requirePort("node port", nodePort);
-        labels = checkedCopy(labels);
-        options = checkedCopy(options);
+        labels = Validation.sortedCopy(Validation.requireLabels(labels == null ? Map.of() : labels));
+        options = Validation.sortedCopy(Validation.requireOptions(options == null ? Map.of() : options));
         Objects.requireNonNull(desiredState, "desiredState");
         Objects.requireNonNull(actualState, "actualState");
+        lastError = Validation.encodeControls(lastError);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
-    }
-
-    /** An immutable copy of {@code map} (null is empty) after {@link Validation#requireLabels}. */
-    private static Map<String, String> checkedCopy(Map<String, String> map) {
-        if (map == null || map.isEmpty()) {
-            return Map.of();
+        if (version < 1) {
+            throw EnvctlException.invalid("version " + version + " of environment '" + name + "' is invalid; "
+                    + "allowed: 1 or more");
         }
-        return Map.copyOf(Validation.requireLabels(new TreeMap<>(map)));
     }
 
     /** A new record for a resolved request: desired present, state unknown, version 1. */

@@ -2,7 +2,6 @@ package dev.envctl.core;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * What a user asks for: a name, a provider, optionally explicit host ports and a subnet, the in-cluster
@@ -20,8 +19,8 @@ public record EnvironmentSpec(String name, String provider, HostPorts ports, Sub
         ports = ports == null ? HostPorts.NONE : ports;
         subnet = subnet == null ? SubnetRequest.NONE : subnet;
         Validation.requirePort("node port", nodePort);
-        labels = Map.copyOf(Validation.requireLabels(new TreeMap<>(labels == null ? Map.of() : labels)));
-        options = Map.copyOf(Validation.requireLabels(new TreeMap<>(options == null ? Map.of() : options)));
+        labels = Validation.sortedCopy(Validation.requireLabels(labels == null ? Map.of() : labels));
+        options = Validation.sortedCopy(Validation.requireOptions(options == null ? Map.of() : options));
     }
 
     /** A request with every port and the subnet left to allocation on the shared network. */

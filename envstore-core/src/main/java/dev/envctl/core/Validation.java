@@ -1,6 +1,8 @@
 package dev.envctl.core;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
@@ -62,30 +64,75 @@ public final class Validation {
      * 63 characters. Values: at most 253 characters with no control characters (no newlines).
      */
     public static Map<String, String> requireLabels(Map<String, String> labels) {
-        for (Map.Entry<String, String> e : labels.entrySet()) {
+        return requireEntries(labels, "label");
+    }
+
+    /** Provider options: the same rules as {@link #requireLabels}, with messages that name an option. */
+    public static Map<String, String> requireOptions(Map<String, String> options) {
+        return requireEntries(options, "option");
+    }
+
+    private static Map<String, String> requireEntries(Map<String, String> entries, String what) {
+        for (Map.Entry<String, String> e : entries.entrySet()) {
             String key = e.getKey();
             if (key == null || key.isEmpty() || key.length() > MAX_LABEL_KEY_LENGTH
                     || !LABEL_KEY.matcher(key).matches()) {
-                throw EnvctlException.invalid("label key '" + printable(String.valueOf(key)) + "' is invalid; "
+                throw EnvctlException.invalid(what + " key '" + printable(String.valueOf(key)) + "' is invalid; "
                         + "allowed: a letter, then letters, digits, '_', '.' or '-', at most "
                         + MAX_LABEL_KEY_LENGTH + " characters");
             }
             String value = e.getValue();
             if (value == null) {
-                throw EnvctlException.invalid("label '" + key + "' has no value");
+                throw EnvctlException.invalid(what + " '" + key + "' has no value");
             }
             if (value.length() > MAX_LABEL_VALUE_LENGTH) {
-                throw EnvctlException.invalid("label '" + key + "' value is " + value.length()
+                throw EnvctlException.invalid(what + " '" + key + "' value is " + value.length()
                         + " characters long; at most " + MAX_LABEL_VALUE_LENGTH + " are allowed");
             }
             for (int i = 0; i < value.length(); i++) {
                 if (Character.isISOControl(value.charAt(i))) {
-                    throw EnvctlException.invalid("label '" + key + "' value contains a control character "
+                    throw EnvctlException.invalid(what + " '" + key + "' value contains a control character "
                             + "(such as a newline or tab); allowed: printable characters");
                 }
             }
         }
-        return labels;
+        return entries;
+    }
+
+    /** An unmodifiable copy of checked {@code entries} sorted by key (empty maps share one instance). */
+    public static Map<String, String> sortedCopy(Map<String, String> entries) {
+        if (entries.isEmpty()) {
+            return Map.of();
+        }
+        return Collections.unmodifiableMap(new TreeMap<>(entries));
+    }
+
+    /** The replacement of a control character in stored free text ({@link #encodeControls}). */
+    public static final char REPLACEMENT = '\uFFFD';
+
+    /**
+     * Free text a store keeps (an environment's {@code lastError}) with every control character except tab,
+     * newline and carriage return replaced by U+FFFD: the one rule every store follows, since PostgreSQL
+     * text cannot hold U+0000 and a terminal must not receive escape sequences from a tool's output.
+     */
+    public static String encodeControls(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+                StringBuilder b = new StringBuilder(text);
+                for (int j = i; j < b.length(); j++) {
+                    char d = b.charAt(j);
+                    if (Character.isISOControl(d) && d != '\t' && d != '\n' && d != '\r') {
+                        b.setCharAt(j, REPLACEMENT);
+                    }
+                }
+                return b.toString();
+            }
+        }
+        return text;
     }
 
     /** Makes input safe to echo in a one-line message: control characters become '?', long text is cut. */

@@ -175,11 +175,13 @@ final class EnvironmentFile {
         if (n == null || n.isNull()) {
             return null;
         }
-        if (!n.isInt()) {
+        // a quoted number ("18405", as YAML writers and people quote) is the same port as the plain one
+        String digits = n.isTextual() ? n.asText().strip() : null;
+        if (!n.isInt() && (digits == null || !Validation.isDigits(digits, 9))) {
             throw EnvctlException.invalid(field + " port '" + Validation.printable(n.asText())
                     + "' is not a whole number; allowed: 1 to 65535");
         }
-        return Validation.requirePort(field + " port", n.asInt());
+        return Validation.requirePort(field + " port", n.isInt() ? n.asInt() : Integer.parseInt(digits));
     }
 
     private static Map<String, String> map(JsonNode item, String field) {

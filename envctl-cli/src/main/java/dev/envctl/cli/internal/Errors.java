@@ -34,12 +34,33 @@ final class Errors {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " | ").strip();
     }
 
-    /** {@link Redaction#redact} plus removal of a known secret value. */
+    /**
+     * {@link Redaction#redact} plus the known secret value where it stands as a word of its own: with password
+     * {@code pg}, {@code auth pg failed} becomes {@code auth *** failed}, but a database {@code diff_7_pg_0}
+     * keeps its name.
+     */
     static String redact(String text, String secret) {
         String s = Redaction.redact(text);
-        if (secret != null && !secret.isEmpty() && s != null) {
-            s = s.replace(secret, "***");
+        if (secret == null || secret.isEmpty() || s == null) {
+            return s;
         }
-        return s;
+        StringBuilder b = new StringBuilder(s.length());
+        int from = 0;
+        for (int at = s.indexOf(secret); at >= 0; at = s.indexOf(secret, at + 1)) {
+            int end = at + secret.length();
+            if (at >= from && !wordChar(s, at - 1) && !wordChar(s, end)) {
+                b.append(s, from, at).append("***");
+                from = end;
+            }
+        }
+        return b.append(s, from, s.length()).toString();
+    }
+
+    private static boolean wordChar(String s, int i) {
+        if (i < 0 || i >= s.length()) {
+            return false;
+        }
+        char c = s.charAt(i);
+        return Character.isLetterOrDigit(c) || c == '_';
     }
 }

@@ -71,6 +71,12 @@ final class MigrateCommand implements CliCommand {
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
         session.progressDone();
         print(session, format, report);
+        for (MigrationReport.Row row : report.rows()) {
+            if (MigrationReport.FAILED.equals(row.outcome())) {
+                session.err().println("envctl: " + row.name() + " was not migrated: "
+                        + session.redact(Errors.oneLine(row.reason())));
+            }
+        }
         return report.ok() ? 0 : 1;
     }
 

@@ -125,10 +125,10 @@ final class Plans {
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
                         + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());
                 if (!e.labels().isEmpty()) {
-                    out.println("  labels    " + e.labels());
+                    out.println("  labels    " + new java.util.TreeMap<>(e.labels()));
                 }
                 if (!e.options().isEmpty()) {
-                    out.println("  options   " + e.options());
+                    out.println("  options   " + new java.util.TreeMap<>(e.options()));
                 }
             }
             out.println("  commands:");

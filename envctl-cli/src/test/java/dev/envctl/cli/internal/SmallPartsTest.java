@@ -91,4 +91,12 @@ class SmallPartsTest {
         assertThat(Errors.redact("cannot reach jdbc:postgresql://u:pw@h/db, auth s3cret failed", "s3cret"))
                 .isEqualTo("cannot reach jdbc:postgresql://u:***@h/db, auth *** failed");
     }
+
+    /** Issue 19, finding 5: with password {@code pg} a database named {@code diff_7_pg_0} printed as {@code diff_7_***_0}. */
+    @Test
+    void masksTheKnownSecretWhereItStandsNotInsideOtherWords() {
+        assertThat(Errors.redact("cannot reach jdbc:postgresql://u:pg@h/diff_7_pg_0?password=pg and auth pg failed",
+                "pg")).isEqualTo("cannot reach jdbc:postgresql://u:***@h/diff_7_pg_0?password=*** and auth *** failed");
+        assertThat(Errors.redact("pgpg pg", "pg")).isEqualTo("pgpg ***");
+    }
 }

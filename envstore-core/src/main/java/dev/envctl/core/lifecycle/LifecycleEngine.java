@@ -71,9 +71,15 @@ public final class LifecycleEngine {
      * as it ends: {@code running}, or {@code failed} with {@code lastError} (the record then keeps its
      * allocation and a later reconcile retries it).
      *
+     * <p>A create never ends as if it succeeded when it did not: when the reconcile fails but could not record
+     * that (a store write after the provider call failed), the record is marked {@code failed} with the
+     * failure as {@code lastError}; when even that write fails, the failure is thrown.
+     *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
      *                         provider already has a cluster of that name that no record owns;
-     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list
+     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list;
+     *                         the store's error (such as {@code STORE_UNAVAILABLE}) when the failed create
+     *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
         ClusterProvider provider = provider(spec.provider());
@@ -86,8 +92,32 @@ public final class LifecycleEngine {
         }
         Environment recorded = store.create(spec, allocator);
         // the listing above saw no such cluster: spare the converge a second listing of the same moment
-        runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false), progress);
-        return store.get(spec.name());
+        Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
+                progress);
+        if (outcome == null || !outcome.failed()) {
+            return store.get(spec.name());
+        }
+        return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
+                : outcome.error());
+    }
+
+    /** The record after a failed converge, marked {@code failed} with {@code error} if the converge could not. */
+    private Environment recordedFailure(String name, String error) {
+        try {
+            Optional<Environment> now = store.find(name);
+            if (now.isPresent() && now.get().actualState() == ActualState.FAILED) {
+                return now.get();
+            }
+            Optional<Environment> marked = writer.actual(name, ActualState.FAILED, error);
+            if (marked.isPresent()) {
+                return marked.get();
+            }
+        } catch (EnvctlException e) {
+            throw new EnvctlException(e.code(), "creating environment '" + name + "' failed (" + error
+                    + ") and the record could not be marked failed: " + e.getMessage(), e);
+        }
+        throw new EnvctlException(ErrorCode.FAILURE, "creating environment '" + name + "' failed (" + error
+                + ") and its record is gone");
     }
 
     /**

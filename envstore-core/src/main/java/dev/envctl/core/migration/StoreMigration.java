@@ -85,7 +85,8 @@ public final class StoreMigration {
             to.insert(e);
             return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
         } catch (EnvctlException ex) {
-            LOG.warn("{}: not migrated: {}", e.name(), ex.getMessage());
+            // the report carries it: the caller shows it as an error, so it is not also logged as a warning
+            LOG.debug("{}: not migrated: {}", e.name(), ex.getMessage());
             return new MigrationReport.Row(e.name(), MigrationReport.FAILED, ex.getMessage());
         }
     }

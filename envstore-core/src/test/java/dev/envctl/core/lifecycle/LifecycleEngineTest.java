@@ -244,4 +244,71 @@ class LifecycleEngineTest {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessageContaining("'dev' is listed twice");
     }
+
+    /** Issue 19, finding 1: the write of {@code running} after the provider call fails once. */
+    @Test
+    void aFailedStoreWriteAfterTheProviderCallIsAFailureNotExit0() {
+        FailingWrites store = new FailingWrites(f.store);
+        LifecycleEngine failing = new LifecycleEngine(store, f.allocator,
+                java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        store.failWriteOf(ActualState.RUNNING, 1);
+
+        Environment e = failing.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).contains("disk full");
+        assertThat(f.store.get("dev")).isEqualTo(e);
+    }
+
+    @Test
+    void aFailedCreateThatCannotEvenBeRecordedIsThrownWithTheStoresCode() {
+        FailingWrites store = new FailingWrites(f.store);
+        LifecycleEngine failing = new LifecycleEngine(store, f.allocator,
+                java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        store.failWriteOf(ActualState.RUNNING, 1);
+        store.failWriteOf(ActualState.FAILED, 100);
+
+        assertThatThrownBy(() -> failing.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageContaining("could not be marked failed");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+    }
+
+    @Test
+    void aToolFailureWithNulAndEscapeBytesIsStoredWithThemReplaced() {
+        f.k3d.failNextCreate("boom\u0000\u001b[31mred\nsecond line");
+
+        Environment e = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).endsWith("boom\uFFFD\uFFFD[31mred\nsecond line");
+    }
+
+    /** The in-memory store, with updates to a given actual state failing as an unavailable store would. */
+    private static final class FailingWrites extends dev.envctl.core.testing.DelegatingStore {
+        private final java.util.Map<ActualState, Integer> failures = new java.util.EnumMap<>(ActualState.class);
+
+        FailingWrites(dev.envctl.core.spi.EnvironmentStore delegate) {
+            super(delegate);
+        }
+
+        synchronized void failWriteOf(ActualState state, int times) {
+            failures.put(state, times);
+        }
+
+        @Override
+        public Environment update(Environment next, long expectedVersion) {
+            synchronized (this) {
+                int left = failures.getOrDefault(next.actualState(), 0);
+                if (left > 0) {
+                    failures.put(next.actualState(), left - 1);
+                    throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store memory: is unavailable: disk full");
+                }
+            }
+            return super.update(next, expectedVersion);
+        }
+    }
 }

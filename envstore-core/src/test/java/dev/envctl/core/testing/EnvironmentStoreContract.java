@@ -230,6 +230,59 @@ public abstract class EnvironmentStoreContract {
         assertThat(b.subnet()).isEqualTo(a.subnet());
     }
 
+    /** Issue 19, finding 3: with no port left to allocate, PostgreSQL's one-statement create failed. */
+    @Test
+    void createWithEveryPortGivenKeepsThemAll() {
+        HostPorts all = new HostPorts(18405, 18406, 19405, 26405);
+
+        Environment e = store.create(spec("all-ports").withPorts(all), allocator);
+
+        assertThat(e.ports()).isEqualTo(all);
+        assertThat(store.get("all-ports")).isEqualTo(e);
+        assertThat(store.create(spec("next").withPorts(new HostPorts(18407, 18408, 19407, 26407))
+                .withSubnet(SubnetRequest.AUTO), allocator).ports().http()).isEqualTo(18407);
+    }
+
+    /** Issue 19, finding 4: the name check comes first, before any port or subnet check. */
+    @Test
+    void createWhoseNameExistsAndWhosePortIsHeldSaysTheNameExists() {
+        Environment a = store.create(spec("dev").withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/16"))),
+                allocator);
+        store.create(spec("other"), allocator);
+
+        for (EnvironmentSpec clash : List.of(
+                spec("dev").withPorts(new HostPorts(a.ports().http(), null, null, null)),
+                spec("dev").withSubnet(SubnetRequest.of(Cidr.parse("10.101.5.0/24"))),
+                spec("dev").withPorts(new HostPorts(a.ports().http(), a.ports().https(), a.ports().pf(),
+                        a.ports().api())))) {
+            assertUnchangedAfter(() -> store.create(clash, allocator), ErrorCode.CONFLICT);
+            assertThatThrownBy(() -> store.create(clash, allocator)).hasMessageContaining("'dev' already exists");
+        }
+    }
+
+    /** Issue 19, finding 2: control characters in stored text are replaced the same way in every store. */
+    @Test
+    void lastErrorWithNulAndControlBytesIsStoredWithThemReplaced() {
+        Environment e = store.create(spec("dev"), allocator);
+
+        Environment next = store.update(e.withActualState(ActualState.FAILED, "k3d: \u0000bad\u001b[0m\u007f\tx\ny"),
+                e.version());
+
+        assertThat(next.lastError()).isEqualTo("k3d: \uFFFDbad\uFFFD[0m\uFFFD\tx\ny");
+        assertThat(store.get("dev")).isEqualTo(next);
+    }
+
+    @Test
+    void labelsAndOptionsComeBackSortedByKey() {
+        store.create(spec("dev").withLabels(Map.of("zeta", "1", "alpha", "2", "Mid", "3", "b.c", "4"))
+                .withOptions(Map.of("servers", "1", "agents", "2", "image", "x")), allocator);
+
+        Environment e = store.get("dev");
+
+        assertThat(List.copyOf(e.labels().keySet())).containsExactly("Mid", "alpha", "b.c", "zeta");
+        assertThat(List.copyOf(e.options().keySet())).containsExactly("agents", "image", "servers");
+    }
+
     // --- insert, update, delete ---------------------------------------------------------------------------
 
     @Test

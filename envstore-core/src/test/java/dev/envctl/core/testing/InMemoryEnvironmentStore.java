@@ -105,7 +105,8 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
 
     private void requireNewName(String name) {
         if (rows.containsKey(name)) {
-            throw EnvctlException.conflict("environment '" + name + "' already exists");
+            throw EnvctlException.conflict("environment '" + name + "' already exists in " + location()
+                    + "; choose another name or delete it first");
         }
     }
 

@@ -87,6 +87,15 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         startFailures.add(message);
     }
 
+    /** Forgets every scripted failure not yet used. */
+    public void clearFailures() {
+        createFailures.clear();
+        deleteFailures.clear();
+        listFailures.clear();
+        stopFailures.clear();
+        startFailures.clear();
+    }
+
     /** Adds a cluster as if made outside envctl (or stopped, with {@code running} false). */
     public void putCluster(String name, boolean running) {
         clusters.put(name, running);

@@ -220,10 +220,6 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Environment insert(Environment environment) {
-        if (environment.version() < 0) {
-            throw EnvctlException.invalid("version " + environment.version() + " of '" + environment.name()
-                    + "' is negative; allowed: 0 or more");
-        }
         Environment e = new Environment(environment.name(), environment.provider(), environment.subnet(),
                 environment.ports(), environment.nodePort(), environment.labels(), environment.options(),
                 environment.desiredState(), environment.actualState(), environment.lastError(),

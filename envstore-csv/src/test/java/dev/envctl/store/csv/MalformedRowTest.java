@@ -84,6 +84,9 @@ class MalformedRowTest {
                         + EXT.replaceFirst("2026-11-26T08:00:00Z", "yesterday"), "created_at 'yesterday' is not a"),
                 arguments("bad version", "bad,k3d,30080,19001,true,true,18081,18401,"
                         + EXT.substring(0, EXT.length() - 1) + "-3", "version '-3' is not a whole number"),
+                // issue 19, finding 2: version 0 read from a CSV row is refused as PostgreSQL's check refuses it
+                arguments("version zero", "bad,k3d,30080,19001,true,true,18081,18401,"
+                        + EXT.substring(0, EXT.length() - 1) + "0", "version '0' is not a whole number of 1 or more"),
                 arguments("bad escape in labels", "bad,k3d,30080,19001,true,true,18081,18401,"
                         + EXT.replace(",26443,,", ",26443,team=%zz,"), "labels: '%' at position 1"),
                 arguments("label without value", "bad,k3d,30080,19001,true,true,18081,18401,"

@@ -223,6 +223,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private Environment createUnderLock(DSLContext ctx, EnvironmentSpec spec, Allocator allocator, String action) {
         lockWrites(ctx);
+        // the name first, as every store checks it: a taken name is reported as such, not as its held port
+        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(spec.name()))) {
+            throw EnvctlException.conflict("environment '" + spec.name() + "' already exists in " + location()
+                    + "; choose another name or delete it first");
+        }
         IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
         Allocation a = allocator.allocate(spec, held);
         Environment e = Environment.created(spec, a.ports(), a.subnet(), Instant.now().truncatedTo(ChronoUnit.MILLIS));

@@ -190,8 +190,9 @@ public final class RowCodec {
     }
 
     static long version(String field) {
-        if (!Validation.isDigits(field, 18)) {
-            throw new IllegalArgumentException("version '" + field + "' is not a whole number of 0 or more");
+        // 1 or more, as every store's records (Environment) and PostgreSQL's check have it
+        if (!Validation.isDigits(field, 18) || Long.parseLong(field) < 1) {
+            throw new IllegalArgumentException("version '" + field + "' is not a whole number of 1 or more");
         }
         return Long.parseLong(field);
     }

@@ -84,7 +84,8 @@ public final class Failures {
         }
         String state = sqlState(t);
         SQLException s = sqlCause(t);
-        String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(t.getMessage())));
+        String why = oneLine(Redaction.redact(withoutRowText(s != null ? s.getMessage()
+                : String.valueOf(t.getMessage()))));
         if ("23505".equals(state) || "23P01".equals(state)) {
             return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
         }
@@ -94,6 +95,14 @@ public final class Failures {
         }
         return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redact(location) + ": "
                 + why, t);
+    }
+
+    /**
+     * The server's message without its {@code Detail: Failing row contains (...)} line, which repeats the whole
+     * row (labels, options, last error) in an error about one value of it.
+     */
+    static String withoutRowText(String message) {
+        return message == null ? null : message.replaceAll("(?m)^\\s*Detail: Failing row contains .*$", "");
     }
 
     static String oneLine(String s) {

@@ -140,7 +140,12 @@ public final class OneStatementWrite {
         Map<PortRole, Field<Integer>> ports = new EnumMap<>(PortRole.class);
         for (PortRole role : PortRole.values()) {
             if (!shape.auto().contains(role)) {
-                ports.put(role, slots.slot(EXPLICIT + role.key(), SQLDataType.INTEGER));
+                // the explicit port is the column's value too, so its slot is in the query even when no check
+                // below compares it (every port given)
+                Field<Integer> explicit = DSL.cast(slots.slot(EXPLICIT + role.key(), SQLDataType.INTEGER),
+                        SQLDataType.INTEGER);
+                ports.put(role, explicit);
+                computed.put(column(role), explicit);
                 continue;
             }
             PortRange pool = policy.pool(role);
