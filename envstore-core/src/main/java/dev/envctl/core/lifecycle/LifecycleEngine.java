@@ -85,6 +85,11 @@ public final class LifecycleEngine {
         ClusterProvider provider = provider(spec.provider());
         for (ClusterStatus c : provider.list()) {
             if (c.name().equals(spec.name())) {
+                if (store.find(spec.name()).isPresent()) {
+                    // the cluster is this record's: never tell the user to delete a managed cluster
+                    throw EnvctlException.conflict("environment '" + spec.name() + "' already exists in "
+                            + store.location() + "; choose another name or delete it first");
+                }
                 throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + spec.name()
                         + "' already exists and no envctl record owns it; delete it with " + provider.id()
                         + ", pick another name, or adopt it with apply");

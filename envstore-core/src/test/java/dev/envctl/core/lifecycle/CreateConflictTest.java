@@ -1,0 +1,40 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What a create says when its name is taken: by a record of envctl's, or by a cluster no record owns. */
+class CreateConflictTest {
+    private final Fixture f = new Fixture();
+
+    @Test
+    void aNameARecordHoldsSaysTheEnvironmentExistsAndNeverTellsToDeleteTheCluster() {
+        LifecycleEngine engine = f.engine();
+        engine.create(EnvironmentSpec.of("d1", "k3d"), ProgressListener.NONE);
+
+        assertThatThrownBy(() -> engine.create(EnvironmentSpec.of("d1", "k3d"), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageStartingWith("environment 'd1' already exists in ")
+                .hasMessageNotContaining("no envctl record owns it")
+                .hasMessageNotContaining("delete it with k3d")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(f.k3d.has("d1")).isTrue();
+    }
+
+    @Test
+    void aNameOnlyAnUnmanagedClusterHoldsSaysSo() {
+        f.k3d.putCluster("own", true);
+
+        assertThatThrownBy(() -> f.engine().create(EnvironmentSpec.of("own", "k3d"), ProgressListener.NONE))
+                .hasMessage("a k3d cluster named 'own' already exists and no envctl record owns it; delete it with "
+                        + "k3d, pick another name, or adopt it with apply")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(f.store.find("own")).isEmpty();
+    }
+}
