@@ -50,11 +50,14 @@ class CsvStoreIT {
     }
 
     @Test
-    void listCreatesTheDefaultStoreOnFirstUse() {
+    void listOfAMissingDefaultStoreShowsNoEnvironmentAndCreatesNothingUntilTheFirstWrite() {
         Result r = ok("list");
 
         assertThat(r.out().strip()).isEqualTo("NAME  PROVIDER  STATE  SUBNET  HTTP  HTTPS  PF  API  AGE");
+        assertThat(ws.home.resolve(".envctl")).doesNotExist();
+        ok("create", "dev");
         assertThat(ws.defaultStore()).exists();
+        ok("delete", "dev");
         assertThat(ok("list", "-o", "json").json().isArray()).isTrue();
         assertThat(ok("list", "-o", "json").json()).isEmpty();
     }
@@ -225,8 +228,6 @@ class CsvStoreIT {
 
     @Test
     void withoutK3dCreateExits6NamingWhatIsMissingAndChangesNothing() {
-        ok("list");
-        byte[] before = Workspace.bytes(ws.defaultStore());
         ws.withoutTools();
 
         Result r = ws.run("create", "dev");
@@ -234,8 +235,20 @@ class CsvStoreIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(6);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).startsWith("envctl: provider k3d is not ready: k3d: ").contains("--dry-run");
-        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(ws.home.resolve(".envctl")).as("not even the store file").doesNotExist();
         assertThat(ws.run("create", "dev", "--dry-run").exit()).isZero();
+        assertThat(ws.home.resolve(".envctl")).doesNotExist();
+    }
+
+    @Test
+    void migrateDryRunIntoAMissingCsvFileWritesNothing() {
+        ok("create", "dev");
+        Path target = ws.home.resolve("copies/envctl-copy.csv");
+
+        Result r = ok("migrate", "--from", ws.defaultStore().toString(), "--to", target.toString(), "--dry-run");
+
+        assertThat(r.out()).contains("would-migrate");
+        assertThat(ws.home.resolve("copies")).as("no file, lock or folder").doesNotExist();
     }
 
     @Test

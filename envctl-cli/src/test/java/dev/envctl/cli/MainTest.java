@@ -61,10 +61,15 @@ class MainTest {
     }
 
     @Test
-    void listUsesTheDefaultStoreUnderHome() {
+    void listUsesTheDefaultStoreUnderHome() throws java.io.IOException {
         assertThat(run("list", "-o", "json")).isZero();
         assertThat(out().strip()).isEqualTo("[ ]");
-        assertThat(Files.exists(home.resolve(".envctl/environments.csv"))).isTrue();
+        assertThat(Files.exists(home.resolve(".envctl"))).as("a read creates nothing").isFalse();
+
+        Files.createDirectories(home.resolve(".envctl"));
+        Files.writeString(home.resolve(".envctl/environments.csv"), "dev,kind,30080,19001,true,true,18090,18443,\n");
+        assertThat(run("list", "-o", "json")).isZero();
+        assertThat(out()).contains("\"name\" : \"dev\"");
     }
 
     @Test

@@ -141,9 +141,6 @@ public final class Session implements AutoCloseable {
     EnvironmentStore openStore(String location) {
         EnvironmentStoreFactory factory = plugins.storeFactoryFor(location);
         Map<String, String> settings = storeSettings(factory);
-        if (location.equals(ConfigResolver.defaultStore(env))) {
-            createHomeFolder();
-        }
         if (global.debug()) { // without -vv, SLF4J is not even started on the way to a list
             LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
                     settings.keySet());
@@ -177,16 +174,6 @@ public final class Session implements AutoCloseable {
         Set<String> all = new java.util.TreeSet<>();
         plugins.storeFactories().forEach(f -> all.addAll(f.settingKeys()));
         return all;
-    }
-
-    private void createHomeFolder() {
-        Path dir = ConfigResolver.home(env).resolve(".envctl");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot create " + dir + " for the default "
-                    + "store: " + e.getMessage() + "; give another store with --store");
-        }
     }
 
     /**

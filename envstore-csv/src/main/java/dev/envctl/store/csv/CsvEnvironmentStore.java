@@ -74,8 +74,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Opens the store at {@code file}, creating it (with its header comment) and its parent folders when
-     * missing. Does not read existing rows: a malformed file opens, and its reads and {@link #health()} say
+     * Opens the store at {@code file}. A missing file reads as a store without environments; the first write
+     * creates it (with its header comment) and its parent folders, so opening, reading and dry runs create
+     * nothing. Does not read existing rows: a malformed file opens, and its reads and {@link #health()} say
      * what is wrong.
      *
      * @param lockTimeout how long a change waits for the exclusive lock before failing
@@ -93,35 +94,37 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw EnvctlException.invalid("CSV store path '" + file + "' names no file; give a path such as "
                     + "~/.envctl/environments.csv");
         }
-        try {
-            Files.createDirectories(parent);
-            absolute = parent.toRealPath().resolve(absolute.getFileName());
-        } catch (FileAlreadyExistsException e) {
-            throw unavailable("cannot create the folder of " + absolute + ": " + e.getFile()
-                    + " exists and is not a folder; choose another path", e);
-        } catch (IOException e) {
-            throw unavailable("cannot create the folder of " + absolute + ": " + IoErrors.describe(e)
-                    + "; choose a path in a writable folder", e);
+        Path existing = parent;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw unavailable("cannot create the folder of " + absolute + ": " + existing + " exists and is not a "
+                    + "folder; choose another path", null);
+        }
+        if (Files.isDirectory(parent)) {
+            try {
+                absolute = parent.toRealPath().resolve(absolute.getFileName());
+            } catch (IOException e) {
+                throw unavailable("cannot read the folder of " + absolute + ": " + IoErrors.describe(e), e);
+            }
         }
         if (Files.isDirectory(absolute)) {
             throw unavailable(absolute + " is a folder, not a CSV file; give the path of a file", null);
         }
-        CsvEnvironmentStore store = new CsvEnvironmentStore(absolute, lockTimeout, clock);
-        if (!Files.exists(absolute)) {
-            store.createFile();
-        }
-        return store;
+        return new CsvEnvironmentStore(absolute, lockTimeout, clock);
     }
 
-    private void createFile() {
-        StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
+    /** The file's folder, made (with its parents) by the first write: opening and reading create nothing. */
+    private void createFolder() {
         try {
-            if (!Files.exists(file)) {
-                AtomicFileWriter.replace(file, CsvDocument.emptyFile());
-                log().debug("created {}", file);
-            }
-        } finally {
-            lock.close();
+            Files.createDirectories(file.getParent());
+        } catch (FileAlreadyExistsException e) {
+            throw unavailable("cannot create the folder of " + file + ": " + e.getFile()
+                    + " exists and is not a folder; choose another path", e);
+        } catch (IOException e) {
+            throw unavailable("cannot create the folder of " + file + ": " + IoErrors.describe(e)
+                    + "; choose a path in a writable folder", e);
         }
     }
 
@@ -165,9 +168,19 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     /** Runs {@code change} on a fresh read under the exclusive lock; writes the file if it changed anything. */
     private <T> T write(Function<CsvDocument, T> change) {
         requireOpen();
+        if (!Files.exists(file)) {
+            // a change that changes nothing (a delete of a name that is not there) leaves no file, lock or folder
+            CsvDocument empty = CsvDocument.parse(file, CsvDocument.emptyFile(), rowCache);
+            T result = change.apply(empty);
+            if (!empty.changed()) {
+                return result;
+            }
+            createFolder();
+        }
         StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
         try {
-            CsvDocument doc = read();
+            CsvDocument doc = Files.exists(file) ? read()
+                    : CsvDocument.parse(file, CsvDocument.emptyFile(), rowCache);
             T result = change.apply(doc);
             if (doc.changed()) {
                 byte[] bytes = doc.render();
@@ -285,7 +298,11 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     public StoreHealth health() {
         try {
             int rows = read().environments().size();
-            if (!Files.isWritable(file.getParent())) {
+            Path folder = file.getParent();
+            while (folder != null && !Files.exists(folder)) {
+                folder = folder.getParent();
+            }
+            if (folder == null || !Files.isWritable(folder)) {
                 return StoreHealth.down("the folder of " + file + " is not writable");
             }
             return StoreHealth.up("CSV file " + file + " with " + rows + (rows == 1 ? " environment" : " environments")

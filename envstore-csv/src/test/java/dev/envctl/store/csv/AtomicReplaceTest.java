@@ -26,7 +26,7 @@ class AtomicReplaceTest {
 
     @Test
     void readersWithoutTheLockAlwaysSeeACompleteFileWhileAWriterAppends() throws Exception {
-        Path file = dir.resolve("envs.csv");
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
         AtomicBoolean writing = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
@@ -62,7 +62,7 @@ class AtomicReplaceTest {
 
     @Test
     void keepsTheFilePermissions() throws Exception {
-        Path file = dir.resolve("envs.csv");
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
             store.create(EnvironmentSpec.of("dev", "k3d"), allocator);

@@ -41,13 +41,16 @@ class CsvStoreFactoryTest {
     }
 
     @Test
-    void opensACsvLocationCreatingTheFileWithItsFolders() {
+    void opensACsvLocationAndTheFirstWriteCreatesTheFileWithItsFolders() {
         Path file = dir.resolve("new/folder/envs");
         try (EnvironmentStore store = PluginRegistry.discover().openStore("csv:" + file,
                 Map.of(CsvStoreFactory.LOCK_TIMEOUT, "2s"))) {
             assertThat(store.location()).isEqualTo(file.toString());
             assertThat(store.health().available()).isTrue();
             assertThat(store.health().schemaVersion()).isEqualTo("2");
+            assertThat(dir.resolve("new")).doesNotExist();
+            store.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), new dev.envctl.core.alloc.Allocator(
+                    dev.envctl.core.alloc.AllocationPolicy.defaults()));
         }
         assertThat(Files.isRegularFile(file)).isTrue();
     }

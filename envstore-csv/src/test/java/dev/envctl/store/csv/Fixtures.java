@@ -41,6 +41,11 @@ final class Fixtures {
         }
     }
 
+    /** Writes the file a store makes on its first write (header comments, no row), for tests that need one. */
+    static Path emptyStore(Path file) {
+        return write(file, dev.envctl.store.csv.internal.CsvDocument.emptyFile());
+    }
+
     static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);

@@ -38,7 +38,7 @@ class LockingTest {
 
     @Test
     void aLockWaitPastTheTimeoutIsAnErrorNamingTheLockFileAndChangesNothing() throws Exception {
-        Path file = dir.resolve("envs.csv");
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofMillis(300));
              ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
                      dir.resolve("holder.err"))) {

@@ -157,15 +157,23 @@ class RoundTripTest {
     }
 
     @Test
-    void aNewFileGetsTheNineColumnHeaderANoteOnEnvctlLinesAndParentFolders() {
+    void aNewFileGetsTheNineColumnHeaderANoteOnEnvctlLinesAndParentFoldersAtTheFirstWriteOnly() {
         Path file = dir.resolve("a/b/environments.csv");
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL)).isEmpty();
+            assertThat(store.find("dev")).isEmpty();
+            assertThat(store.health().available()).isTrue();
+            assertThat(store.delete("dev")).isFalse();
+            assertThat(dir.resolve("a")).as("opening, reading and a write that changes nothing create nothing")
+                    .doesNotExist();
+
+            store.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), new dev.envctl.core.alloc.Allocator(
+                    dev.envctl.core.alloc.AllocationPolicy.defaults()));
         }
-        assertThat(Fixtures.readText(file)).isEqualTo("# env,provider,node_port,pf_port,register_portainer,"
+        assertThat(Fixtures.readText(file)).startsWith("# env,provider,node_port,pf_port,register_portainer,"
                 + "haproxy_route,http_port,https_port,cluster_subnet\n"
                 + "# lines starting with '#envctl NAME' hold envctl's own fields of the row NAME; the Kindler "
-                + "scripts skip them as comments\n");
+                + "scripts skip them as comments\n#envctl dev ");
     }
 
     @Test
