@@ -46,6 +46,12 @@ public final class Allocator {
         return policy;
     }
 
+    /** This allocator, but never choosing {@code port} automatically (a port a tool just found taken). */
+    public Allocator excluding(int port) {
+        PortProbe inner = probe;
+        return new Allocator(policy, p -> p != port && inner.canBind(p));
+    }
+
     /**
      * Resolves {@code spec} against {@code held}.
      *

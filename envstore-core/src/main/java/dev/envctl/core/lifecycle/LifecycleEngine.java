@@ -6,9 +6,12 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.HookRunner;
+import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.RoundRunner;
 import dev.envctl.core.lifecycle.internal.WatchLoop;
@@ -17,6 +20,9 @@ import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +51,7 @@ public final class LifecycleEngine {
      */
     public static final String KEEP_RECORD_LABEL = "envctl.keep-record";
 
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
     private static final AtomicBoolean NEVER = new AtomicBoolean();
 
     private final EnvironmentStore store;
@@ -99,11 +106,37 @@ public final class LifecycleEngine {
         // the listing above saw no such cluster: spare the converge a second listing of the same moment
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);
+        if (outcome != null && outcome.failed() && takenPortMoved(spec, outcome.error())) {
+            // a port another program took between allocation and the tool's bind: once, with the next free one
+            outcome = runner.convergeOne(spec.name(), null, progress);
+        }
         if (outcome == null || !outcome.failed()) {
             return store.get(spec.name());
         }
         return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
                 : outcome.error());
+    }
+
+    /**
+     * When {@code error} says the tool found a host port taken, and that port was allocated (not given in
+     * {@code spec}), records the next free port of its pool instead (the record starting over as
+     * {@code unknown}) and says true; false otherwise, changing nothing.
+     */
+    private boolean takenPortMoved(EnvironmentSpec spec, String error) {
+        Optional<Integer> taken = HeldPorts.takenPort(error);
+        Optional<Environment> record = store.find(spec.name());
+        if (taken.isEmpty() || record.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<PortRole, Integer> e : record.get().ports().asMap().entrySet()) {
+            if (e.getValue().equals(taken.get()) && spec.ports().get(e.getKey()) == null) {
+                Environment moved = new MissingPorts(store, allocator).replace(record.get(), e.getKey(), taken.get());
+                LOG.info("{}: {} port {} was taken on the host; retrying once with {}", spec.name(),
+                        e.getKey().key(), taken.get(), moved.ports().get(e.getKey()));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The record after a failed converge, marked {@code failed} with {@code error} if the converge could not. */

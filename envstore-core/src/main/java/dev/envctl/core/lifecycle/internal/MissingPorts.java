@@ -1,12 +1,14 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
-import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -14,39 +16,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
- * Gives a record the host ports it lacks before its cluster is made: rows of the Kindler scripts record no api
- * port (and their 6-column CSV rows no http or https), and a provider needs every one. Each missing port is the
- * lowest free one of its pool, chosen as for a create; the store's update checks it against every other
- * environment, and a concurrent writer that took it first makes this choose again. Thread-safe.
+ * Allocates host ports for an existing record, as a create does: the ports it lacks before its cluster is made
+ * (rows of the Kindler scripts record no api port, their 6-column CSV rows no http or https), or one the tool
+ * found taken on the host. Each is the lowest free port of its pool; the store's update checks it against every
+ * other environment, and a concurrent writer that took it first makes this choose again. Thread-safe.
  */
-final class MissingPorts {
+public final class MissingPorts {
     private static final Logger LOG = LoggerFactory.getLogger(MissingPorts.class);
     private static final int MAX_ATTEMPTS = 5;
 
     private final EnvironmentStore store;
     private final Allocator allocator;
 
-    MissingPorts(EnvironmentStore store, Allocator allocator) {
+    public MissingPorts(EnvironmentStore store, Allocator allocator) {
         this.store = store;
         this.allocator = allocator;
     }
 
     /** The record with every host port; unchanged when it had them all. */
     Environment fill(Environment env) {
+        if (env.ports().complete()) {
+            return env;
+        }
+        Environment filled = allocate(env, allocator, r -> r.ports(), r -> r);
+        LOG.info("{}: recorded the missing host ports, now {}", env.name(), filled.ports());
+        return filled;
+    }
+
+    /**
+     * Records the next free port of {@code role}'s pool in place of {@code taken}, which a tool found held on the
+     * host, and sets the record back to {@code unknown} so the next converge creates its cluster anew.
+     */
+    public Environment replace(Environment env, PortRole role, int taken) {
+        return allocate(env, allocator.excluding(taken), r -> r.ports().with(role, null),
+                r -> r.withActualState(ActualState.UNKNOWN, null));
+    }
+
+    private Environment allocate(Environment env, Allocator with, Function<Environment, HostPorts> keep,
+                                 UnaryOperator<Environment> also) {
         Environment current = env;
-        for (int attempt = 1; !current.ports().complete(); attempt++) {
+        for (int attempt = 1; ; attempt++) {
             String name = current.name();
             List<Environment> others = store.list(EnvironmentFilter.ALL).stream()
                     .filter(e -> !e.name().equals(name)).toList();
-            EnvironmentSpec keep = new EnvironmentSpec(name, current.provider(), current.ports(), SubnetRequest.NONE,
-                    current.nodePort(), current.labels(), current.options());
-            Allocation a = allocator.allocate(keep, HeldSnapshot.of(others));
+            EnvironmentSpec spec = new EnvironmentSpec(name, current.provider(), keep.apply(current),
+                    SubnetRequest.NONE, current.nodePort(), current.labels(), current.options());
+            HostPorts ports = with.allocate(spec, HeldSnapshot.of(others)).ports();
             try {
-                Environment filled = store.update(current.withPorts(a.ports()), current.version());
-                LOG.info("{}: recorded the missing host ports, now {}", name, filled.ports());
-                return filled;
+                return store.update(also.apply(current.withPorts(ports)), current.version());
             } catch (EnvctlException e) {
                 boolean raced = e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.VERSION_CONFLICT;
                 if (!raced || attempt >= MAX_ATTEMPTS) {
@@ -55,6 +76,5 @@ final class MissingPorts {
                 current = store.get(name);
             }
         }
-        return current;
     }
 }

@@ -1,0 +1,56 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A port another program takes between allocation and the tool's bind: when the tool reports it taken, an
+ * allocated port is replaced by the next free one and the create retried once; a port the user gave is not.
+ */
+class TakenPortRetryTest {
+    private final Fixture f = new Fixture();
+
+    @Test
+    void anAllocatedPortTheToolFindsTakenIsReplacedAndTheCreateRetriedOnce() {
+        f.k3d.failNextCreate("Error response from daemon: driver failed programming external connectivity on "
+                + "endpoint k3d-dev-serverlb: Bind for 0.0.0.0:18080 failed: port is already allocated");
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(dev.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(dev.ports()).isEqualTo(new HostPorts(18081, 18400, 19000, 26443));
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+        assertThat(f.k3d.has("dev")).isTrue();
+    }
+
+    @Test
+    void aPortTheUserGaveStaysAndTheCreateFails() {
+        f.k3d.failNextCreate("listen tcp4 0.0.0.0:18080: bind: address already in use");
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(18080, null,
+                null, null)), ProgressListener.NONE);
+
+        assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(dev.ports().http()).isEqualTo(18080);
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
+    void onlyOnceWhenTheNextPortIsTakenToo() {
+        f.k3d.failNextCreate("Bind for 0.0.0.0:18080 failed: port is already allocated");
+        f.k3d.failNextCreate("Bind for 0.0.0.0:18081 failed: port is already allocated");
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(dev.ports().http()).isEqualTo(18081);
+        assertThat(dev.lastError()).contains("18081");
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+    }
+}
