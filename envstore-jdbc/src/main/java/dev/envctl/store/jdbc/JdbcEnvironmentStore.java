@@ -52,7 +52,7 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
  * with {@link #open(DataSource, JdbcStoreOptions)}; the allocation policy is the {@link Allocator} passed to
  * each {@link #create}. Thread-safe.
  *
- * <p>When the replaced system's table cannot be adopted yet (its rows break an invariant), a store opened with
+ * <p>When an existing {@code clusters} table cannot be adopted yet (its rows break an invariant), a store opened with
  * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
  * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
  * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them.
@@ -125,7 +125,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * The rows that keep the replaced system's table from being adopted, one conflict each; empty when the
+     * The rows that keep an existing {@code clusters} table from being adopted, one conflict each; empty when the
      * store is writable. Non-empty only for a store opened with {@link MigrateMode#AUTO}, which then reads
      * the table as it is and refuses writes.
      */
@@ -175,8 +175,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One transaction under the store's write lock: the name is checked first, then {@code allocator}
-     * chooses over indexed lookups of what is held ({@link IndexedHeld}), then the row is inserted. The
+     * <p>One transaction under the store's write lock: the name is checked first (in the same round trip as
+     * the lowest free ports and subnet), then {@code allocator} chooses over indexed lookups of what is held
+     * ({@link IndexedHeld}), then the row is inserted. The
      * constraints (name key, held-port key, subnet exclusion) refuse what a writer outside envctl, which does
      * not take the lock, may have committed meanwhile.
      */
@@ -187,8 +188,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         return writeRow(action, ctx -> {
             lockWrites(ctx);
-            requireNewName(ctx, spec.name());
-            Allocation a = allocator.allocate(spec, new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec));
+            IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
+            if (held.nameTaken()) {
+                throw alreadyExists(spec.name());
+            }
+            Allocation a = allocator.allocate(spec, held);
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             return insertRow(ctx, e, action);

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
- * adopting the replaced system's {@code clusters} table, applying migrations, reporting versions. Obtain one
+ * adopting an existing {@code clusters} table, applying migrations, reporting versions. Obtain one
  * from {@link JdbcEnvironmentStore#admin()} or {@link JdbcStoreFactory#admin}. Thread-safe; concurrent
  * {@link #migrate()} calls, also from other processes, run one at a time.
  */

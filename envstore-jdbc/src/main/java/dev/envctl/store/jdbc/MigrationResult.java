@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * What {@link JdbcStoreAdmin#migrate()} did.
  *
- * @param adopted        whether an existing {@code clusters} table of the replaced system was adopted
+ * @param adopted        whether an existing {@code clusters} table (the Kindler scripts') was adopted
  *                       (baselined at version 1) in this run
  * @param initialVersion the schema version before, or {@code null} for none
  * @param currentVersion the schema version after

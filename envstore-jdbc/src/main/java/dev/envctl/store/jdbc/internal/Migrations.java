@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 
 /**
  * Flyway set up for envctl: migrations in their own classpath location, history in
- * {@code envctl_schema_history} of the store's schema, and adoption of the replaced system's
+ * {@code envctl_schema_history} of the store's schema, and adoption of an existing
  * {@code clusters} table (checked first, then baselined at version 1). One migrating process at a time per
  * schema (a session advisory lock).
  */

@@ -44,12 +44,10 @@ CREATE INDEX held_subnets_last ON held_subnets (last_address);
 -- An insert holds the row's ports and subnet; a change of them holds them again. A new held row is a run end
 -- unless the next port (address) is held; the held row just below it no longer is. (A rename has already
 -- reached the held rows through the cascades, whose triggers fire first, by name.)
---
--- The trigger functions plan their statements for each run (plan_cache_mode of the function only, restored
--- when it returns): a plan cached while the held tables were small (a few rows, or statistics of an empty
--- table) would scan them whole on every row of a bulk INSERT by psql, which grows them as it goes.
-CREATE OR REPLACE FUNCTION envctl_held_ports_sync() RETURNS trigger LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS $$
+-- (The next port is looked up with a scalar count, a probe of the primary key per new row: an EXISTS there
+-- may be planned as a hashed subplan, which reads all of held_ports on every run, quadratic in a bulk
+-- INSERT by psql.)
+CREATE OR REPLACE FUNCTION envctl_held_ports_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_ports boolean := true;
     v_subnet boolean := true;
@@ -68,7 +66,7 @@ BEGIN
     IF v_ports THEN
         INSERT INTO "${flyway:defaultSchema}".held_ports (port, name, role, run_end)
             SELECT v.port, NEW.name, v.role,
-                   NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_ports h WHERE h.port = v.port + 1)
+                   (SELECT count(*) FROM "${flyway:defaultSchema}".held_ports h WHERE h.port = v.port + 1) = 0
             FROM (VALUES (NEW.http_port, 'http'), (NEW.https_port, 'https'), (NEW.pf_port, 'pf'),
                          (NEW.api_port, 'api')) AS v (port, role)
             WHERE v.port IS NOT NULL;
@@ -78,8 +76,8 @@ BEGIN
     IF v_subnet AND NEW.subnet IS NOT NULL THEN
         INSERT INTO "${flyway:defaultSchema}".held_subnets (first_address, last_address, name, run_end)
             VALUES (NEW.subnet - '0.0.0.0'::inet, broadcast(NEW.subnet) - '0.0.0.0'::inet, NEW.name,
-                    NOT EXISTS (SELECT 1 FROM "${flyway:defaultSchema}".held_subnets h
-                                WHERE h.first_address = broadcast(NEW.subnet) - '0.0.0.0'::inet + 1));
+                    (SELECT count(*) FROM "${flyway:defaultSchema}".held_subnets h
+                     WHERE h.first_address = broadcast(NEW.subnet) - '0.0.0.0'::inet + 1) = 0);
         UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = false
             WHERE run_end AND last_address = NEW.subnet - '0.0.0.0'::inet - 1;
     END IF;
@@ -91,14 +89,11 @@ CREATE TRIGGER clusters_held_ports AFTER INSERT OR UPDATE OF http_port, https_po
 
 -- A removed held subnet makes the one ending just before it a run end again (as a removed port does; the
 -- function of held_ports is V2's and stays).
-CREATE OR REPLACE FUNCTION envctl_held_subnets_deleted() RETURNS trigger LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS $$
+CREATE OR REPLACE FUNCTION envctl_held_subnets_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE "${flyway:defaultSchema}".held_subnets SET run_end = true
         WHERE last_address = OLD.first_address - 1 AND NOT run_end;
     RETURN NULL;
 END $$;
-
-ALTER FUNCTION envctl_held_ports_deleted() SET plan_cache_mode = force_custom_plan;
 
 /* [jooq ignore stop] */
