@@ -6,7 +6,7 @@ import dev.envctl.core.ErrorCode;
 import java.util.List;
 
 /**
- * The replaced system's rows break envctl's invariants, so the migration stopped before changing anything.
+ * The rows of an existing {@code clusters} table break envctl's invariants, so the migration stopped before changing anything.
  * A {@link ErrorCode#CONFLICT} (exit 4) whose message lists every conflict; {@link #conflicts()} has them one
  * per entry, for printing one per line.
  */

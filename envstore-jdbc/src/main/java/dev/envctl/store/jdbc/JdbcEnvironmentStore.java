@@ -19,7 +19,6 @@ import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
-import dev.envctl.store.jdbc.internal.OneStatementWrite;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import org.jooq.Condition;
@@ -38,34 +37,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
 /**
  * The PostgreSQL {@link EnvironmentStore}. The database enforces the invariants (primary key on names, a
  * {@code held_ports} table keyed by port, a gist exclusion constraint on subnets, range and state checks);
- * every write runs in one transaction under a store-wide advisory lock, so allocation and insert are one
- * atomic step across threads and processes. Every query is jOOQ with bind values.
+ * every write runs in one transaction under a store-wide advisory lock, so allocation (core's
+ * {@link Allocator} over indexed lookups) and insert are one atomic step across threads and processes. Every
+ * query is jOOQ with bind values; connections keep the server's and the data source's settings.
  *
  * <p>Open one with {@link JdbcStoreFactory} (from a {@code jdbc:postgresql://} location) or, when embedding,
  * with {@link #open(DataSource, JdbcStoreOptions)}; the allocation policy is the {@link Allocator} passed to
  * each {@link #create}. Thread-safe.
  *
- * <p>When the replaced system's table cannot be adopted yet (its rows break an invariant), a store opened with
+ * <p>When an existing {@code clusters} table cannot be adopted yet (its rows break an invariant), a store opened with
  * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
  * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
  * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them.
  */
 public final class JdbcEnvironmentStore implements EnvironmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEnvironmentStore.class);
-    static {
-        if (System.getProperty("org.jooq.no-logo") == null) {
-            System.setProperty("org.jooq.no-logo", "true");
-        }
-        if (System.getProperty("org.jooq.no-tips") == null) {
-            System.setProperty("org.jooq.no-tips", "true");
-        }
-    }
 
     private final Database database;
     private final JdbcStoreOptions options;
@@ -132,7 +125,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * The rows that keep the replaced system's table from being adopted, one conflict each; empty when the
+     * The rows that keep an existing {@code clusters} table from being adopted, one conflict each; empty when the
      * store is writable. Non-empty only for a store opened with {@link MigrateMode#AUTO}, which then reads
      * the table as it is and refuses writes.
      */
@@ -182,76 +175,43 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Uncontended, one round trip: an auto-committed statement that tries the write lock, asks for the
-     * lowest free ports and subnet and inserts the row ({@link OneStatementWrite}). When the lock is busy or a
-     * constraint refuses the row (a writer committed between the statement's snapshot and its lock), the same
-     * statement runs again in a transaction that first waits for the lock, so it reads after every earlier
-     * write (three round trips). When that still writes nothing (a pool is exhausted, pools overlap, an
-     * explicit port or subnet is held, the name exists), the create is decided by {@code allocator} under the
-     * lock, which gives the answer or error the store always gave.
+     * <p>One transaction under the store's write lock: the name is checked first (in the same round trip as
+     * the lowest free ports and subnet), then {@code allocator} chooses over indexed lookups of what is held
+     * ({@link IndexedHeld}), then the row is inserted. The
+     * constraints (name key, held-port key, subnet exclusion) refuse what a writer outside envctl, which does
+     * not take the lock, may have committed meanwhile.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
         Objects.requireNonNull(allocator, "allocator");
         String action = "creating environment '" + spec.name() + "'";
         requireWritable(action);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Optional<Environment> created = database.read(action,
-                ctx -> OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now));
-        if (created.isPresent()) {
-            return created.get();
-        }
-        try {
-            return database.write(action, ctx -> {
-                lockWrites(ctx);
-                return OneStatementWrite.create(ctx, writeLockKey, allocator.policy(), spec, now)
-                        .orElseThrow(NotSimple::new);
-            });
-        } catch (NotSimple e) {
-            return database.write(action, ctx -> createUnderLock(ctx, spec, allocator, action));
-        }
-    }
-
-    /** The one statement wrote nothing under the lock: the allocator must decide (rolls that transaction back). */
-    private static final class NotSimple extends EnvctlException {
-        private static final long serialVersionUID = 1L;
-
-        NotSimple() {
-            super(ErrorCode.CONFLICT, "the create needs the allocator's decision");
-        }
-    }
-
-    private Environment createUnderLock(DSLContext ctx, EnvironmentSpec spec, Allocator allocator, String action) {
-        lockWrites(ctx);
-        // the name first, as every store checks it: a taken name is reported as such, not as its held port
-        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(spec.name()))) {
-            throw EnvctlException.conflict("environment '" + spec.name() + "' already exists in " + location()
-                    + "; choose another name or delete it first");
-        }
-        IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
-        Allocation a = allocator.allocate(spec, held);
-        Environment e = Environment.created(spec, a.ports(), a.subnet(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        return insertRow(ctx, e, action);
+        return writeRow(action, ctx -> {
+            lockWrites(ctx);
+            IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
+            if (held.nameTaken()) {
+                throw alreadyExists(spec.name());
+            }
+            Allocation a = allocator.allocate(spec, held);
+            Environment e = Environment.created(spec, a.ports(), a.subnet(),
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            return insertRow(ctx, e, action);
+        });
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Uncontended, one round trip: an auto-committed INSERT that tries the write lock in the same statement
-     * ({@link OneStatementWrite}). When the lock is busy or a constraint refuses the row, the insert runs again
-     * in a transaction that waits for the lock and checks the record first, naming what conflicts.
+     * <p>As {@link #create}: one transaction under the write lock, the name checked first, then every port and
+     * the subnet.
      */
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
         requireWritable(action);
-        Optional<ClustersRecord> inserted = database.read(action,
-                ctx -> OneStatementWrite.insert(ctx, writeLockKey, environment));
-        if (inserted.isPresent()) {
-            return environment(inserted.get());
-        }
-        return database.write(action, ctx -> {
+        return writeRow(action, ctx -> {
             lockWrites(ctx);
+            requireNewName(ctx, environment.name());
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));
             return insertRow(ctx, environment, action);
         });
@@ -348,6 +308,39 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey))).execute();
     }
 
+    /**
+     * Runs a write that inserts a row, and once more when a constraint refused the row: only a writer that does
+     * not take the write lock (a psql script) can commit what the lookups did not see, and the second run reads
+     * after that commit, so it allocates around it or names the conflict as the lookups do.
+     */
+    private Environment writeRow(String action, Function<DSLContext, Environment> work) {
+        try {
+            return database.write(action, work);
+        } catch (Refused e) {
+            return database.write(action, work);
+        }
+    }
+
+    /** A row refused by a unique or exclusion constraint, named by resource. */
+    private static final class Refused extends EnvctlException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message, Throwable cause) {
+            super(ErrorCode.CONFLICT, message, cause);
+        }
+    }
+
+    private void requireNewName(DSLContext ctx, String name) {
+        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(name))) {
+            throw alreadyExists(name);
+        }
+    }
+
+    private EnvctlException alreadyExists(String name) {
+        return EnvctlException.conflict("environment '" + name + "' already exists in " + location()
+                + "; choose another name or delete it first");
+    }
+
     private Environment insertRow(DSLContext ctx, Environment e, String action) {
         try {
             return environment(ctx.insertInto(CLUSTERS).set(Rows.values(e)).returning().fetchOne());
@@ -361,16 +354,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
         if ("23505".equals(state) && constraint.equals("clusters_pkey")) {
-            return EnvctlException.conflict("environment '" + e.name() + "' already exists in " + location()
-                    + "; choose another name or delete it first");
+            return new Refused(alreadyExists(e.name()).getMessage(), ex);
         }
         if ("23505".equals(state) && constraint.startsWith("held_ports")) {
-            return EnvctlException.conflict("a host port of environment '" + e.name() + "' (" + e.ports().asMap()
-                    + ") is already held by another environment; choose others or leave them out to allocate");
+            return new Refused("a host port of environment '" + e.name() + "' (" + e.ports().asMap()
+                    + ") is already held by another environment; choose others or leave them out to allocate", ex);
         }
         if ("23P01".equals(state)) {
-            return EnvctlException.conflict("subnet " + e.subnet() + " of environment '" + e.name()
-                    + "' overlaps the subnet of another environment; choose another or use --subnet auto");
+            return new Refused("subnet " + e.subnet() + " of environment '" + e.name()
+                    + "' overlaps the subnet of another environment; choose another or let envctl allocate one", ex);
         }
         return Failures.map(location(), action, ex);
     }

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** What opening a store does with its schema (setting {@code jdbc.migrate}). */
 public enum MigrateMode {
-    /** Adopt the replaced system's table if there is one, then apply pending migrations (the default). */
+    /** Adopt an existing {@code clusters} table if there is one, then apply pending migrations (the default). */
     AUTO,
     /** Refuse to open unless the schema is at the version this envctl needs; change nothing. */
     VALIDATE,

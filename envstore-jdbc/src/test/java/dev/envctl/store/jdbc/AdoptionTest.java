@@ -103,12 +103,13 @@ class AdoptionTest {
 
             assertThat(result.adopted()).isTrue();
             assertThat(result.initialVersion()).isEqualTo("1");
-            assertThat(result.currentVersion()).isEqualTo("5");
-            assertThat(result.applied()).hasSize(4);
+            assertThat(result.currentVersion()).isEqualTo("6");
+            assertThat(result.applied()).hasSize(5);
             assertThat(result.applied().get(0)).startsWith("2 ");
             assertThat(result.applied().get(1)).startsWith("3 ");
             assertThat(result.applied().get(2)).startsWith("4 ");
             assertThat(result.applied().get(3)).startsWith("5 ");
+            assertThat(result.applied().get(4)).startsWith("6 ");
 
             List<Environment> all = store.list(EnvironmentFilter.ALL);
             assertThat(all).extracting(Environment::name).containsExactly("dev", "dev-k3d", "devops");
@@ -130,7 +131,8 @@ class AdoptionTest {
                             org.assertj.core.groups.Tuple.tuple("2", "Success"),
                             org.assertj.core.groups.Tuple.tuple("3", "Success"),
                             org.assertj.core.groups.Tuple.tuple("4", "Success"),
-                            org.assertj.core.groups.Tuple.tuple("5", "Success"));
+                            org.assertj.core.groups.Tuple.tuple("5", "Success"),
+                            org.assertj.core.groups.Tuple.tuple("6", "Success"));
 
             // adopted ports are held: an explicit clash is refused and allocation skips them
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("uat", "k3d")
@@ -239,7 +241,7 @@ class AdoptionTest {
         TestDatabase.sql("CREATE TABLE " + schema + ".other_app (id int primary key)");
 
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo("5");
+            assertThat(store.admin().info().currentVersion()).isEqualTo("6");
             assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
                     .version()).isEqualTo(1);
             MigrationResult again = store.admin().migrate();

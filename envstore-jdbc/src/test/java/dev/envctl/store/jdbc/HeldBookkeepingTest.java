@@ -24,12 +24,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code held_ports} and {@code held_subnets} stay exactly what {@code clusters} implies, with exact run ends,
- * whatever a writer without envctl does to {@code clusters} (the triggers of V3 do what the foreign keys'
- * cascades did before), and a schema at V2 with rows upgrades to the latest version (V3 and V4) without
- * changing them.
+ * whatever a writer without envctl does to {@code clusters} (the trigger holds what inserts and updates hold;
+ * the foreign keys' cascades follow deletes and renames), and a schema at V2 with rows upgrades to the latest
+ * version without changing them.
  */
 class HeldBookkeepingTest {
     private static final AllocationPolicy POLICY = new AllocationPolicy(Map.of(
@@ -83,7 +84,11 @@ class HeldBookkeepingTest {
             assertThat(next.subnet()).isEqualTo(Cidr.parse("10.0.0.0/24"));
             assertExact(7);
 
-            execute(raw, "TRUNCATE clusters");
+            // the held tables reference clusters again (V6): a TRUNCATE must name them or cascade, as under V2
+            assertThatThrownBy(() -> execute(raw, "TRUNCATE clusters"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("0A000"));
+            assertExact(7);
+            execute(raw, "TRUNCATE clusters CASCADE");
             assertExact(0);
             assertThat(count(raw, "SELECT count(*) FROM held_ports")).isZero();
             assertThat(count(raw, "SELECT count(*) FROM held_subnets")).isZero();
@@ -142,16 +147,16 @@ class HeldBookkeepingTest {
                     + "FROM held_subnets ORDER BY 1");
         }
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("5");
+            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("6");
             assertThat(rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports "
                     + "ORDER BY 1")).isEqualTo(ports).hasSize(60);
             assertThat(rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
                     + "FROM held_subnets ORDER BY 1")).isEqualTo(subnets).hasSize(20);
+            // V6: the foreign keys and the checks on held_ports that V3 and V4 dropped are back
             assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN "
-                    + "('held_ports'::regclass, 'held_subnets'::regclass)")).isZero();
-            // V4: no checks on held_ports (clusters_ports_range still checks every port)
+                    + "('held_ports'::regclass, 'held_subnets'::regclass)")).isEqualTo(2);
             assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = "
-                    + "'held_ports'::regclass")).isZero();
+                    + "'held_ports'::regclass")).isEqualTo(2);
             assertExact(20);
 
             // the run ends written under V2 still answer: the gaps between the https ports and the subnets

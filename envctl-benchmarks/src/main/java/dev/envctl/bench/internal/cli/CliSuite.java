@@ -34,8 +34,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Issue 7's start-up figures (envctl version, list on a CSV store of 100, list on PostgreSQL, against a Java
- * hello-world run in the same loop) and CLI-level concurrent creates: processes each running
+ * Start-up figures (envctl version, list and get on a CSV store of 100 against a Java hello-world; list and get
+ * on PostgreSQL against the same on CSV and against psql's select of the table, all run in one loop) and
+ * CLI-level concurrent creates: processes each running
  * {@code envctl create NAME --no-wait} (record and allocate, no cluster) one after another, on both stores.
  */
 public final class CliSuite implements Suite {
@@ -84,16 +85,22 @@ public final class CliSuite implements Suite {
         commands.put("version", List.of(envctl, "version"));
         commands.put("listCsv", List.of(envctl, "--config", csvConfig.toString(), "list"));
         commands.put("listPg", List.of(envctl, "--config", pgConfig.toString(), "list"));
+        commands.put("getCsv", List.of(envctl, "--config", csvConfig.toString(), "get", "env-50"));
+        commands.put("getPg", List.of(envctl, "--config", pgConfig.toString(), "get", "env-50"));
+        // psql's own select of the same table (password in PGPASSWORD, as the Kindler scripts run it)
+        commands.put("psql", List.of("psql", "-d", db, "-c", "select * from " + pg.schema() + ".clusters"));
+        Map<String, String> psqlEnv = new HashMap<>(context.pg().psqlEnvironment());
+        psqlEnv.put("HOME", work.toString());
 
         Map<String, List<Double>> times = new LinkedHashMap<>();
         int runs = context.options().pick(10, 30);
         for (int i = -2; i < runs; i++) {
             for (var c : commands.entrySet()) {
-                Launcher.Run r = Launcher.run(c.getValue(), env, work);
+                Launcher.Run r = Launcher.run(c.getValue(), c.getKey().equals("psql") ? psqlEnv : env, work);
                 if (r.exit() != 0) {
                     throw new IllegalStateException(c.getKey() + " exited " + r.exit() + ": " + r.stderr().strip());
                 }
-                if (c.getKey().startsWith("list") && r.stdout().lines().count() < 100) {
+                if ((c.getKey().startsWith("list") || c.getKey().equals("psql")) && r.stdout().lines().count() < 100) {
                     throw new IllegalStateException(c.getKey() + " listed " + r.stdout().lines().count() + " lines");
                 }
                 if (i >= 0) {
@@ -110,8 +117,19 @@ public final class CliSuite implements Suite {
                 Stats.median(times.get("version")), "ms", hw).withTarget(Target.atMost(1.5)));
         results.add(Figure.against("cli.list.csv", GROUP, "envctl list, CSV store of 100 (vs hello)",
                 Stats.median(times.get("listCsv")), "ms", hw).withTarget(Target.atMost(2.5)));
-        results.add(Figure.against("cli.list.pg", GROUP, "envctl list, PostgreSQL store of 100 (vs hello)",
-                Stats.median(times.get("listPg")), "ms", hw));
+        Figure listCsv = results.find("cli.list.csv").orElseThrow();
+        results.add(Figure.against("cli.list.pg", GROUP, "envctl list, PostgreSQL store of 100 (vs CSV list)",
+                Stats.median(times.get("listPg")), "ms", listCsv).withTarget(Target.atMost(2)));
+        Figure getCsv = results.add(Figure.against("cli.get.csv", GROUP, "envctl get, CSV store of 100 (vs hello)",
+                Stats.median(times.get("getCsv")), "ms", hw));
+        results.add(Figure.against("cli.get.pg", GROUP, "envctl get, PostgreSQL store of 100 (vs CSV get)",
+                Stats.median(times.get("getPg")), "ms", getCsv).withTarget(Target.atMost(2)));
+        Figure psql = results.add(Figure.plain("cli.psql", GROUP, "psql -c 'select * from clusters', 100 rows",
+                Stats.median(times.get("psql")), "ms"));
+        results.add(Figure.against("cli.list.pg.psql", GROUP, "envctl list, PostgreSQL store of 100 (vs psql)",
+                Stats.median(times.get("listPg")), "ms", psql).withTarget(Target.atMost(6)));
+        results.add(Figure.against("cli.get.pg.psql", GROUP, "envctl get, PostgreSQL store of 100 (vs psql)",
+                Stats.median(times.get("getPg")), "ms", psql).withTarget(Target.atMost(6)));
 
         int per = context.options().pick(4, 10);
         concurrentCreates(context, envctl, env, work, csv, csvConfig, 4, per);

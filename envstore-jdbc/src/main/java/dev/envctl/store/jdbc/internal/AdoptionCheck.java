@@ -14,7 +14,7 @@ import java.util.Map;
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
 /**
- * Reads the replaced system's {@code clusters} rows (only its own columns) and lists every row that breaks
+ * Reads the rows of an existing {@code clusters} table (only its own columns) and lists every row that breaks
  * an invariant envctl's schema enforces: a host port held twice (across all roles), overlapping subnets, a
  * port out of range, a name envctl cannot use. Runs before anything is changed.
  */

@@ -41,6 +41,7 @@ public final class IndexedHeld implements HeldResources {
     private final String excluded;
     private final Map<Integer, Integer> prefetchedPorts = new HashMap<>();
     private SubnetAnswer prefetchedSubnet;
+    private boolean nameTaken;
 
     private record SubnetAnswer(Cidr pool, int prefix, Optional<Cidr> answer) {
     }
@@ -83,13 +84,14 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * Asks, in one round trip, what {@code allocator} will ask for {@code spec}: the lowest free port of each
-     * pool and, for an automatic subnet, the lowest free block. Later calls with the same arguments are
-     * answered from memory; any other call still queries.
+     * Asks, in one round trip, whether {@code spec}'s name is taken and what {@code allocator} will ask for
+     * {@code spec}: the lowest free port of each pool and, for an automatic subnet, the lowest free block.
+     * Later calls with the same arguments are answered from memory; any other call still queries.
      */
     public IndexedHeld prefetch(AllocationPolicy policy, EnvironmentSpec spec) {
         List<Integer> starts = new ArrayList<>();
         List<Field<?>> fields = new ArrayList<>();
+        fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
         for (PortRole role : PortRole.values()) {
             int from = policy.pool(role).from();
             if (spec.ports().get(role) == null && !starts.contains(from)) {
@@ -101,19 +103,22 @@ public final class IndexedHeld implements HeldResources {
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        if (fields.isEmpty()) {
-            return this;
-        }
         Record r = ctx.select(fields).fetchOne();
+        nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
-            prefetchedPorts.put(starts.get(i), r.get(i, Integer.class));
+            prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
         }
         if (subnet) {
-            Long first = r.get(starts.size(), Long.class);
+            Long first = r.get(starts.size() + 1, Long.class);
             prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(),
                     first == null ? Optional.empty() : Optional.of(new Cidr(first, policy.subnetPrefix())));
         }
         return this;
+    }
+
+    /** Whether the name given to {@link #prefetch} is held by an environment already. */
+    public boolean nameTaken() {
+        return nameTaken;
     }
 
     @Override
@@ -143,8 +148,7 @@ public final class IndexedHeld implements HeldResources {
      * Whether a held subnet shares an address with the block of {@code size} addresses starting at
      * {@code first}: held subnets never overlap one another, so only the one with the greatest first address
      * at or below the block's last address can, and does when it ends at or after {@code first}. One
-     * backward probe of the {@code held_subnets} primary key (the gist index of {@code clusters} answers the
-     * same, but a gist probe cost 0.1 to 0.2 ms at 10,000 subnets, twice per create).
+     * backward probe of the {@code held_subnets} primary key.
      */
     private static Condition heldOverlaps(Field<Long> first, long size) {
         Field<Long> lastBelowEnd = DSL.field(DSL.select(HELD_SUBNETS.as("o").LAST_ADDRESS)
@@ -155,9 +159,8 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * An address number written into the SQL as a {@code bigint} literal: a policy's constants are part of the
-     * statement's text (the planner folds them once; as bind values, the generic plan computed them on every
-     * run), and without the cast a number below 2^31 would be an {@code int} that arithmetic could overflow.
+     * An address number written into the SQL as a {@code bigint} literal (a policy's constant, never input);
+     * without the cast a number below 2^31 would be an {@code int} that arithmetic could overflow.
      */
     private static Field<Long> bigint(long value) {
         return DSL.cast(DSL.inline(value), SQLDataType.BIGINT);
@@ -168,10 +171,7 @@ public final class IndexedHeld implements HeldResources {
      * statements: the pool's first block if free, else the block after the lowest run end whose block is free
      * (the blocks after run ends only grow with the run end, and lie in the pool exactly when the run ends
      * before the pool's last block), found by walking the run ends in order and stopping at the first (an
-     * ordered index scan with a limit, which also marks index entries of dead row versions as dead for the
-     * next scan; a scan that collects all run ends would visit every dead version left by earlier creates
-     * until vacuum, milliseconds at 10,000). One {@code CASE}: the walk runs only when the first block is
-     * held, and the server sets up a few plan nodes per run instead of a union, a sort and two limits.
+     * ordered index scan with a limit). One {@code CASE}: the walk runs only when the first block is held.
      */
     static Select<Record1<Long>> lowestFreeSubnetSelect(Cidr pool, int prefix) {
         if (prefix < pool.prefix()) {

@@ -15,22 +15,11 @@ public final class Inet {
 
     /** A bound text value cast to {@code cidr} (or SQL NULL), for writing the subnet column. */
     public static Field<String> cidr(String value) {
-        return cidr(DSL.val(value, String.class));
-    }
-
-    /** A text value cast to {@code cidr}. */
-    public static Field<String> cidr(Field<String> value) {
-        return DSL.field("cast({0} as cidr)", String.class, value);
+        return DSL.field("cast({0} as cidr)", String.class, DSL.val(value, String.class));
     }
 
     /** {@code subnet && cidr}: the blocks share an address; served by the gist exclusion index. */
     public static Condition overlaps(Field<String> subnet, String cidr) {
         return DSL.condition("{0} && cast({1} as cidr)", subnet, DSL.val(cidr, String.class));
-    }
-
-    /** The {@code cidr} block of {@code prefix} starting at the address numbered {@code first}. */
-    public static Field<String> block(Field<Long> first, int prefix) {
-        return DSL.field("cast(set_masklen(cast('0.0.0.0' as inet) + {0}, {1}) as cidr)", String.class, first,
-                DSL.inline(prefix));
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
 /**
- * Reads the replaced system's {@code clusters} table as it is, before envctl has adopted it: only its own nine
+ * Reads an existing {@code clusters} table as it is, before envctl has adopted it: only its own nine
  * columns, each row as an environment the way adoption would make it (provider {@code k3d} and node port 30080
  * when missing, no API port, no labels, desired {@code present}, state {@code unknown}, version 1). Rows envctl
  * cannot represent (an invalid name, port or subnet) are left out; the adoption check names them.

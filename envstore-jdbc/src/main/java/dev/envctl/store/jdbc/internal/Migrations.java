@@ -11,7 +11,9 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record2;
 import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ import java.util.function.Supplier;
 
 /**
  * Flyway set up for envctl: migrations in their own classpath location, history in
- * {@code envctl_schema_history} of the store's schema, and adoption of the replaced system's
+ * {@code envctl_schema_history} of the store's schema, and adoption of an existing
  * {@code clusters} table (checked first, then baselined at version 1). One migrating process at a time per
  * schema (a session advisory lock).
  */
@@ -35,7 +37,7 @@ public final class Migrations {
     public static final String LOCATION = "classpath:dev/envctl/store/jdbc/migration";
     public static final String HISTORY_TABLE = "envctl_schema_history";
     /** The newest migration on the class path; MigrationsTest keeps it equal to what Flyway finds there. */
-    public static final String LATEST = "5";
+    public static final String LATEST = "6";
 
     private final DataSource dataSource;
     private final Database database;
@@ -92,6 +94,9 @@ public final class Migrations {
             for (MigrateOutput m : result.migrations) {
                 applied.add(m.version + " " + m.description);
             }
+            if (adopt) {
+                analyze();
+            }
             return new Outcome(adopt, initial != null ? initial : result.initialSchemaVersion,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : current(), applied);
         });
@@ -120,27 +125,41 @@ public final class Migrations {
     }
 
     /**
-     * Whether the schema history already ends at {@link #LATEST} with no failed entry: two indexed queries and
-     * no Flyway, so opening an up-to-date store stays cheap and takes no migration lock. False whenever in
-     * doubt; then {@link #migrate} decides. (Checksums of applied scripts are checked by {@code db migrate} and
-     * {@code db info}, not here.)
+     * Whether the newest versioned entry of the schema history is {@link #LATEST} and succeeded: one indexed
+     * query and no Flyway, so opening an up-to-date store stays cheap and takes no migration lock. False when
+     * there is no history table, or whenever in doubt; then {@link #migrate} decides. (Checksums of applied
+     * scripts are checked by {@code db migrate} and {@code db info}, not here.)
      */
     public boolean isCurrent() {
-        if (!tables().contains(HISTORY_TABLE)) {
-            return false;
-        }
         Table<?> history = DSL.table(DSL.name(schema, HISTORY_TABLE));
         Field<String> version = DSL.field(DSL.name("version"), String.class);
         Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
         Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
         return database.read("reading the schema history of " + schema, ctx -> {
-            if (ctx.fetchExists(ctx.selectOne().from(history).where(success.isFalse()))) {
-                return false;
+            try {
+                Record2<String, Boolean> newest = ctx.select(version, success).from(history)
+                        .where(version.isNotNull()).orderBy(rank.desc()).limit(1).fetchOne();
+                return newest != null && LATEST.equals(newest.value1()) && Boolean.TRUE.equals(newest.value2());
+            } catch (DataAccessException e) {
+                if (UNDEFINED_TABLE.equals(Failures.sqlState(e))) {
+                    return false;
+                }
+                throw e;
             }
-            String newest = ctx.select(version).from(history).where(version.isNotNull())
-                    .orderBy(rank.desc()).limit(1).fetchOne(version);
-            return LATEST.equals(newest);
         });
+    }
+
+    private static final String UNDEFINED_TABLE = "42P01";
+
+    /**
+     * Planner statistics after adopting: the held tables were just filled in one statement from the adopted
+     * rows, and the store's lookups are planned from statistics with PostgreSQL's default settings. (Not after
+     * creating empty tables: statistics of empty tables would make the planner trust that they stay tiny.)
+     */
+    private void analyze() {
+        database.read("analyzing the tables of schema " + schema, ctx -> ctx.query("analyze {0}, {1}, {2}",
+                DSL.table(DSL.name(schema, "clusters")), DSL.table(DSL.name(schema, "held_ports")),
+                DSL.table(DSL.name(schema, "held_subnets"))).execute());
     }
 
     private Set<String> tables() {

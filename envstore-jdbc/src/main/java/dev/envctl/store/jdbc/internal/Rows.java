@@ -22,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
@@ -40,29 +39,23 @@ public final class Rows {
     /** The column values of {@code e}, for an insert or an update. */
     public static Map<Field<?>, Object> values(Environment e) {
         Map<Field<?>, Object> v = new LinkedHashMap<>();
-        columns(e, v::put);
-        v.put(CLUSTERS.SUBNET, Inet.cidr((String) v.get(CLUSTERS.SUBNET)));
+        v.put(CLUSTERS.NAME, e.name());
+        v.put(CLUSTERS.PROVIDER, e.provider());
+        v.put(CLUSTERS.SUBNET, Inet.cidr(e.subnet() == null ? null : e.subnet().toString()));
+        v.put(CLUSTERS.NODE_PORT, e.nodePort());
+        v.put(CLUSTERS.HTTP_PORT, e.ports().http());
+        v.put(CLUSTERS.HTTPS_PORT, e.ports().https());
+        v.put(CLUSTERS.PF_PORT, e.ports().pf());
+        v.put(CLUSTERS.API_PORT, e.ports().api());
+        v.put(CLUSTERS.LABELS, json(e.labels()));
+        v.put(CLUSTERS.OPTIONS, json(e.options()));
+        v.put(CLUSTERS.DESIRED_STATE, e.desiredState().key());
+        v.put(CLUSTERS.ACTUAL_STATE, e.actualState().key());
+        v.put(CLUSTERS.LAST_ERROR, e.lastError());
+        v.put(CLUSTERS.CREATED_AT, utc(e.createdAt()));
+        v.put(CLUSTERS.UPDATED_AT, utc(e.updatedAt()));
+        v.put(CLUSTERS.VERSION, e.version());
         return v;
-    }
-
-    /** Each column of {@code e} with its value, the subnet as text (or null), in the order of {@link #values}. */
-    static void columns(Environment e, BiConsumer<Field<?>, Object> column) {
-        column.accept(CLUSTERS.NAME, e.name());
-        column.accept(CLUSTERS.PROVIDER, e.provider());
-        column.accept(CLUSTERS.SUBNET, e.subnet() == null ? null : e.subnet().toString());
-        column.accept(CLUSTERS.NODE_PORT, e.nodePort());
-        column.accept(CLUSTERS.HTTP_PORT, e.ports().http());
-        column.accept(CLUSTERS.HTTPS_PORT, e.ports().https());
-        column.accept(CLUSTERS.PF_PORT, e.ports().pf());
-        column.accept(CLUSTERS.API_PORT, e.ports().api());
-        column.accept(CLUSTERS.LABELS, json(e.labels()));
-        column.accept(CLUSTERS.OPTIONS, json(e.options()));
-        column.accept(CLUSTERS.DESIRED_STATE, e.desiredState().key());
-        column.accept(CLUSTERS.ACTUAL_STATE, e.actualState().key());
-        column.accept(CLUSTERS.LAST_ERROR, e.lastError());
-        column.accept(CLUSTERS.CREATED_AT, utc(e.createdAt()));
-        column.accept(CLUSTERS.UPDATED_AT, utc(e.updatedAt()));
-        column.accept(CLUSTERS.VERSION, e.version());
     }
 
     /** The environment a row holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */

@@ -15,6 +15,7 @@ import org.jooq.impl.SQLDataType;
 
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 
@@ -24,9 +25,9 @@ import java.time.LocalDateTime;
  * pgjdbc converts in the JVM's time zone, so a UTC time inside that zone's spring-forward gap (02:30 on
  * 29 March 2026 in Europe/Berlin) came back, or was written, an hour later. Values go as the ISO text of the
  * {@code LocalDateTime}, untyped like jOOQ's (the server types them by their column or cast), and are read with
- * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone: both as
- * {@link JdbcType#TIMESTAMP}, which the store's rendered statements use. Set by the code generator
- * (a forced type in this module's pom) on {@code created_at} and {@code updated_at}.
+ * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone. Years outside 1 to 9999,
+ * which the ISO form writes differently, still go through {@code Timestamp}. Set by the code generator (a
+ * forced type in this module's pom) on {@code created_at} and {@code updated_at}.
  */
 public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDateTime> {
     private static final long serialVersionUID = 1L;
@@ -54,7 +55,14 @@ public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDa
 
     @Override
     public void set(BindingSetStatementContext<LocalDateTime> ctx) throws SQLException {
-        JdbcType.TIMESTAMP.set(ctx.statement(), ctx.index(), ctx.value());
+        LocalDateTime t = ctx.value();
+        if (t == null) {
+            ctx.statement().setNull(ctx.index(), Types.TIMESTAMP);
+        } else if (t.getYear() >= 1 && t.getYear() <= 9999) {
+            ctx.statement().setObject(ctx.index(), t.toString(), Types.OTHER);
+        } else {
+            ctx.statement().setTimestamp(ctx.index(), Timestamp.valueOf(t));
+        }
     }
 
     @Override
@@ -64,7 +72,7 @@ public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDa
 
     @Override
     public void get(BindingGetResultSetContext<LocalDateTime> ctx) throws SQLException {
-        ctx.value((LocalDateTime) JdbcType.TIMESTAMP.get(ctx.resultSet(), ctx.index()));
+        ctx.value(ctx.resultSet().getObject(ctx.index(), LocalDateTime.class));
     }
 
     @Override

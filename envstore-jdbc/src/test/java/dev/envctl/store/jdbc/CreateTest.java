@@ -33,12 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The one-statement create and what backs it: a writer that commits the same lowest ports or subnet first
- * makes the statement fail on a constraint and the create run again under the lock; a busy lock sends it
- * there at once; writers that do not come through envctl (raw INSERTs) are still kept in step and refused;
- * the store's cached generic plans stay index scans as the tables grow.
+ * The create: one transaction under the write lock that checks the name, allocates over indexed lookups and
+ * inserts. A writer outside envctl that commits the same lowest ports or subnet first makes the constraints
+ * refuse the row and the create run once more, after that commit; a busy lock makes it wait and read after
+ * it; every combination of explicit and allocated ports and subnets creates; raw INSERTs are kept in step and
+ * refused on held resources.
  */
-class OneStatementCreateTest {
+class CreateTest {
     private final Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
     private JdbcEnvironmentStore store;
 
@@ -129,6 +130,82 @@ class OneStatementCreateTest {
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
                         .isEqualTo(ErrorCode.POOL_EXHAUSTED));
         assertStoreConsistent(2);
+    }
+
+    @Test
+    void everyPortGivenCreatesWithAndWithoutASubnet() {
+        // the case of issue 16: every port explicit failed on PostgreSQL and worked on CSV
+        HostPorts all = new HostPorts(18344, 18354, 19344, 27224);
+        Environment plain = store.create(EnvironmentSpec.of("x", "k3d").withPorts(all), allocator);
+        assertThat(plain.ports()).isEqualTo(all);
+        assertThat(plain.subnet()).isNull();
+        HostPorts other = new HostPorts(18345, 18355, 19345, 27225);
+        Environment withSubnet = store.create(EnvironmentSpec.of("y", "k3d").withPorts(other)
+                .withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/16"))), allocator);
+        assertThat(withSubnet.ports()).isEqualTo(other);
+        assertThat(withSubnet.subnet()).isEqualTo(Cidr.parse("10.101.0.0/16"));
+        assertThat(store.find("x")).contains(plain);
+        assertThat(store.find("y")).contains(withSubnet);
+        assertStoreConsistent(2);
+    }
+
+    @Test
+    void everySubsetOfExplicitPortsCreatesWithNoAutomaticOrExplicitSubnet() {
+        PortRole[] roles = PortRole.values();
+        int n = 0;
+        for (int explicit = 0; explicit < 1 << roles.length; explicit++) {
+            for (SubnetRequest.Mode mode : SubnetRequest.Mode.values()) {
+                n++;
+                Map<PortRole, Integer> given = new java.util.EnumMap<>(PortRole.class);
+                for (PortRole role : roles) {
+                    if ((explicit & 1 << role.ordinal()) != 0) {
+                        given.put(role, 18000 + 100 * role.ordinal() + n);
+                    }
+                }
+                SubnetRequest subnet = switch (mode) {
+                    case NONE -> SubnetRequest.NONE;
+                    case AUTO -> SubnetRequest.AUTO;
+                    case EXPLICIT -> SubnetRequest.of(Cidr.parse("10.200." + n + ".0/24"));
+                };
+                String name = "subset-" + n;
+                Environment e = store.create(EnvironmentSpec.of(name, "k3d").withPorts(HostPorts.of(given))
+                        .withSubnet(subnet), allocator);
+                for (PortRole role : roles) {
+                    Integer port = e.ports().get(role);
+                    if (given.containsKey(role)) {
+                        assertThat(port).as("%s port of %s", role.key(), name).isEqualTo(given.get(role));
+                    } else {
+                        assertThat(allocator.policy().pool(role).contains(port)).as("%s port of %s", role.key(), name)
+                                .isTrue();
+                    }
+                }
+                switch (mode) {
+                    case NONE -> assertThat(e.subnet()).isNull();
+                    case AUTO -> assertThat(allocator.policy().subnetPool().contains(e.subnet())).isTrue();
+                    case EXPLICIT -> assertThat(e.subnet()).isEqualTo(subnet.cidr());
+                }
+                assertThat(store.find(name)).contains(e);
+            }
+        }
+        assertStoreConsistent(n);
+    }
+
+    @Test
+    void aCreateWhoseNameExistsSaysSoBeforeAnyPortOrSubnetConflict() {
+        Environment a = store.create(EnvironmentSpec.of("a", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+        assertThatThrownBy(() -> store.create(EnvironmentSpec.of("a", "k3d").withPorts(a.ports())
+                .withSubnet(SubnetRequest.of(a.subnet())), allocator))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("environment 'a' already exists").doesNotContain("held")
+                            .doesNotContain("overlaps");
+                });
+        assertThatThrownBy(() -> store.insert(a))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("environment 'a' already exists").doesNotContain("held");
+                });
+        assertStoreConsistent(1);
     }
 
     @Test
@@ -235,7 +312,7 @@ class OneStatementCreateTest {
     }
 
     @Test
-    void cachedPlansStayIndexScansWhenTheTablesGrowAfterThem() throws Exception {
+    void plansWithTheServersDefaultsStayIndexScansOnceStatisticsSeeTheTablesGrow() throws Exception {
         List<Environment> created = new ArrayList<>();
         store.create(EnvironmentSpec.of("tiny", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
         try (Connection raw = rawConnection()) {
@@ -252,11 +329,18 @@ class OneStatementCreateTest {
                     new HostPorts(21000 + i, 24000 + i, 27000 + i, 30000 + i), null, created.get(i).createdAt()));
         }
         try (Connection raw = rawConnection()) {
-            // the tables grow by a legacy writer, with no ANALYZE after it
+            // the tables grow by a legacy writer; statistics follow (as autovacuum's or adoption's ANALYZE does)
             execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
                     + "SELECT 'grown-' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + (g + 13) * 256, 24)), "
                     + "20013 + g, 23013 + g, 26013 + g, 29013 + g FROM generate_series(0, 799) g");
+            execute(raw, "ANALYZE clusters");
+            execute(raw, "ANALYZE held_ports");
+            execute(raw, "ANALYZE held_subnets");
         }
+        // new sessions (as each CLI command opens): no plan of the small tables is left in them
+        store.close();
+        store = JdbcEnvironmentStore.open(TestDatabase.dataSource(), JdbcStoreOptions.defaults()
+                .withSchema(store.schema()).withMigrate(MigrateMode.OFF), TestDatabase.url());
         long before = seqScans();
 
         for (int i = 0; i < 12; i++) {
@@ -308,5 +392,17 @@ class OneStatementCreateTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private List<String> rows(String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = rawConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 }
