@@ -1,14 +1,11 @@
 package dev.envctl.cli;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -43,22 +40,12 @@ final class DocUser {
         }
     }
 
-    Ran run(String line) throws IOException, InterruptedException {
+    Ran run(String line) {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", line).directory(ws.dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(ws.env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Path out = ws.dir.resolve("doc-stdout.txt");
-        Path err = ws.dir.resolve("doc-stderr.txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(line + " did not finish in 120 s");
-        }
-        return new Ran(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        Processes.Output o = Processes.run(pb, ws.dir, line);
+        return new Ran(o.exit(), o.out(), o.err());
     }
 
     private static void copy(Path from, Path to) throws IOException {

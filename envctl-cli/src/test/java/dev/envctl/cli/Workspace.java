@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (copied from
@@ -89,25 +88,8 @@ public final class Workspace {
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.environment().putAll(extraEnv);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Path out = dir.resolve("stdout.txt");
-        Path err = dir.resolve("stderr.txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        try {
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("envctl " + String.join(" ", args) + " did not finish in 120 s");
-            }
-            return new Result(args, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Processes.Output o = Processes.run(pb, dir, "envctl " + String.join(" ", args));
+        return new Result(args, o.exit(), o.out(), o.err());
     }
 
     /** Every call the stand-ins received so far: the tool, then its arguments. */

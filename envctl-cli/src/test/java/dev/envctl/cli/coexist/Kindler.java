@@ -1,5 +1,6 @@
 package dev.envctl.cli.coexist;
 
+import dev.envctl.cli.Processes;
 import dev.envctl.cli.Workspace;
 import org.junit.jupiter.api.Assumptions;
 
@@ -13,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -117,25 +117,8 @@ final class Kindler {
         pb.environment().put("DRY_RUN", "1");
         pb.environment().put("PATH", ws.dir.resolve("kindler-bin") + File.pathSeparator + ws.env.get("PATH"));
         pb.environment().put("COEXIST_DOCKER", ws.bin.resolve("docker").toString());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Path out = ws.dir.resolve("script-out.txt");
-        Path err = ws.dir.resolve("script-err.txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        try {
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(what + " did not finish in 120 s");
-            }
-            return new Run(what, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Processes.Output o = Processes.run(pb, ws.dir, what);
+        return new Run(what, o.exit(), o.out(), o.err());
     }
 
     /** The database stand-in answers (lib_db.sh's db_is_available succeeds) from now on. */

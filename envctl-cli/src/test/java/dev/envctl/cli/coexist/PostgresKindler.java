@@ -1,5 +1,6 @@
 package dev.envctl.cli.coexist;
 
+import dev.envctl.cli.Processes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -148,25 +148,8 @@ final class PostgresKindler {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(root.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        try {
-            Path out = Files.createTempFile(root.getParent(), "out", ".txt");
-            Path err = Files.createTempFile(root.getParent(), "err", ".txt");
-            pb.redirectOutput(out.toFile());
-            pb.redirectError(err.toFile());
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", argv) + " did not finish in 120 s");
-            }
-            return new Run(argv, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Processes.Output o = Processes.run(pb, root.getParent(), String.join(" ", argv));
+        return new Run(argv, o.exit(), o.out(), o.err());
     }
 
     private static void executable(Path p, String text) throws IOException {
