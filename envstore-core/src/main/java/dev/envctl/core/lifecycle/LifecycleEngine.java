@@ -268,6 +268,11 @@ public final class LifecycleEngine {
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         List<Outcome> all = new ArrayList<>(done.outcomes());
         all.addAll(rejected);
+        // what the file lists and the store already has: reported too, so an apply says what it saw
+        for (String name : plan.unchanged()) {
+            store.find(name).ifPresent(e -> all.add(new Outcome(name, Action.UNCHANGED, e.actualState(),
+                    e.lastError())));
+        }
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
     }

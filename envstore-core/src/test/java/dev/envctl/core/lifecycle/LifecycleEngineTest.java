@@ -185,6 +185,19 @@ class LifecycleEngineTest {
     }
 
     @Test
+    void anApplyWithNothingToDoReportsEveryListedEnvironmentAsUnchanged() {
+        engine.apply(List.of(Fixture.spec("dev"), Fixture.spec("qa")), false, ProgressListener.NONE);
+
+        ReconcileReport again = engine.apply(List.of(Fixture.spec("dev"), Fixture.spec("qa")), false,
+                ProgressListener.NONE);
+
+        assertThat(again.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null),
+                new Outcome("qa", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(again.ok()).isTrue();
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    @Test
     void applyAdoptsAnExistingClusterForANewRecordInsteadOfCreatingIt() {
         f.k3d.putCluster("legacy", true);
         ReconcileReport r = engine.apply(List.of(Fixture.spec("legacy")), false, ProgressListener.NONE);

@@ -274,6 +274,7 @@ class StopStartTest {
         assertThat(plan.toCreate()).isEmpty();
         assertThat(plan.toDelete()).isEmpty();
         assertThat(r.ok()).isTrue();
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
         assertThat(actions()).isEqualTo(before);
         assertThat(f.k3d.running("dev")).isFalse();
         assertThat(f.store.get("dev")).isEqualTo(stopped);
