@@ -155,9 +155,13 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
                     + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
         }
+        // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
         if (user != null && !user.isBlank()) {
             ds.setUser(user.strip());
+        } else if ((ds.getUser() == null || ds.getUser().isBlank()) && environment.get("PGUSER") != null
+                && !environment.get("PGUSER").isBlank()) {
+            ds.setUser(environment.get("PGUSER").strip());
         }
         String password = firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD"));
         if (password != null) {

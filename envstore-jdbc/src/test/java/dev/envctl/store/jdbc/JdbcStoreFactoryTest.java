@@ -146,4 +146,30 @@ class JdbcStoreFactoryTest {
             }
         }
     }
+
+    @Test
+    void theUserIsTheSettingElseTheUrlsElsePgUser() {
+        JdbcStoreFactory withPgUser = new JdbcStoreFactory(Map.of("PGUSER", "alice"));
+        String plain = "jdbc:postgresql://h/db";
+        assertThat(withPgUser.dataSource(plain, Map.of(), JdbcStoreOptions.defaults()).getUser()).isEqualTo("alice");
+        assertThat(withPgUser.dataSource(plain + "?user=bob", Map.of(), JdbcStoreOptions.defaults()).getUser())
+                .isEqualTo("bob");
+        assertThat(withPgUser.dataSource(plain + "?user=bob", Map.of("jdbc.user", "carol"),
+                JdbcStoreOptions.defaults()).getUser()).isEqualTo("carol");
+        assertThat(factory.dataSource(plain, Map.of(), JdbcStoreOptions.defaults()).getUser()).isNull();
+    }
+
+    @Test
+    void aRefusedLoginIsNamedAsSuchNotAsAServerThatDoesNotRun() {
+        org.postgresql.util.PSQLException refused = new org.postgresql.util.PSQLException(
+                "FATAL: password authentication failed for user \"envctl\"", org.postgresql.util.PSQLState.INVALID_PASSWORD);
+
+        dev.envctl.core.EnvctlException e = dev.envctl.store.jdbc.internal.Failures.unavailable(
+                "jdbc:postgresql://h/db?user=envctl", refused);
+
+        assertThat(e.getMessage()).isEqualTo("PostgreSQL store jdbc:postgresql://h/db?user=envctl refused the login: "
+                + "FATAL: password authentication failed for user \"envctl\"; check the user (store.jdbc.user, the "
+                + "URL's user parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)");
+        assertThat(e.exitCode()).isEqualTo(5);
+    }
 }

@@ -69,6 +69,13 @@ public final class Failures {
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
         String why = s != null ? s.getMessage() : String.valueOf(cause.getMessage());
+        if (s != null && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
+            // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
+                    + " refused the login: " + oneLine(Redaction.redact(why)) + "; check the user (store.jdbc.user, "
+                    + "the URL's user parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or "
+                    + "~/.pgpass)", cause);
+        }
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
                 + " is unavailable: " + oneLine(Redaction.redact(why)) + "; check that the server runs and is "
                 + "reachable, then retry", cause);
