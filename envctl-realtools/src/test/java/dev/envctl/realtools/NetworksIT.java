@@ -1,0 +1,57 @@
+package dev.envctl.realtools;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Subnet networks found already there, with the real tools: one with the subnet and a gateway is reused (and
+ * said so), one an older envctl made without a gateway is made again with one (Docker 20.10 gives none to a
+ * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular.
+ */
+@ExtendWith(RealToolsExtension.class)
+class NetworksIT {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
+    void aNetworkWithTheSubnetAndAGatewayIsReusedAndSaidSo(String provider, String pattern, Sandbox s) {
+        String name = s.name("r");
+        String network = pattern.replace("{n}", name);
+        s.lines("docker", "network", "create", "--subnet", "10.230.40.0/24", "--gateway", "10.230.40.1",
+                "--label", "dev.envctl.environment=" + name, network);
+
+        Shell.Result r = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.40.0/24");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("reusing Docker network " + network + " with subnet 10.230.40.0/24")
+                .doesNotContain("created Docker network");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        Shell.Result doctor = s.envctl("doctor");
+        assertThat(doctor.out()).contains("with 1 environment,");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
+    void aNetworkAnOlderEnvctlMadeWithoutAGatewayIsMadeAgainWithOne(String provider, String pattern, Sandbox s) {
+        String name = s.name("g");
+        String network = pattern.replace("{n}", name);
+        s.lines("docker", "network", "create", "--subnet", "10.230.41.0/24", "--label",
+                "dev.envctl.environment=" + name, network);
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.lines("docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Gateway}}{{end}}", network).isEmpty(),
+                "this Docker gives every network a gateway (Docker 20.10 does not)");
+
+        Shell.Result r = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.41.0/24");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(s.lines("docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}", network))
+                .containsExactly("10.230.41.0/24 10.230.41.1");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+}
