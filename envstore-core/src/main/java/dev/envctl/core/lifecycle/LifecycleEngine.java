@@ -130,7 +130,15 @@ public final class LifecycleEngine {
         }
         for (Map.Entry<PortRole, Integer> e : record.get().ports().asMap().entrySet()) {
             if (e.getValue().equals(taken.get()) && spec.ports().get(e.getKey()) == null) {
-                Environment moved = new MissingPorts(store, allocator).replace(record.get(), e.getKey(), taken.get());
+                Environment moved;
+                try {
+                    moved = new MissingPorts(store, allocator).replace(record.get(), e.getKey(), taken.get());
+                } catch (EnvctlException noOther) {
+                    // no other port to take (an exhausted pool, a store that refuses): the tool's error stands
+                    LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}",
+                            spec.name(), e.getKey().key(), taken.get(), noOther.getMessage());
+                    return false;
+                }
                 LOG.info("{}: {} port {} was taken on the host; retrying once with {}", spec.name(),
                         e.getKey().key(), taken.get(), moved.ports().get(e.getKey()));
                 return true;

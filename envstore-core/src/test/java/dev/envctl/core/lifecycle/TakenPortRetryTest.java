@@ -53,4 +53,23 @@ class TakenPortRetryTest {
         assertThat(dev.lastError()).contains("18081");
         assertThat(f.k3d.count("create dev")).isEqualTo(2);
     }
+
+    @Test
+    void whenThePoolHasNoOtherPortTheToolsErrorIsTheOutcome() {
+        java.util.Map<dev.envctl.core.PortRole, dev.envctl.core.alloc.PortRange> pools =
+                new java.util.EnumMap<>(dev.envctl.core.alloc.AllocationPolicy.defaults().portPools());
+        pools.put(dev.envctl.core.PortRole.HTTP, new dev.envctl.core.alloc.PortRange(18080, 18080));
+        LifecycleEngine engine = new LifecycleEngine(f.store, new dev.envctl.core.alloc.Allocator(
+                new dev.envctl.core.alloc.AllocationPolicy(pools, dev.envctl.core.Cidr.parse("10.100.0.0/14"), 24)),
+                java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), java.util.List.of(),
+                EngineOptions.defaults());
+        f.k3d.failNextCreate("Bind for 0.0.0.0:18080 failed: port is already allocated");
+
+        Environment dev = engine.create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(dev.ports().http()).isEqualTo(18080);
+        assertThat(dev.lastError()).contains("Bind for 0.0.0.0:18080 failed: port is already allocated");
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
 }
