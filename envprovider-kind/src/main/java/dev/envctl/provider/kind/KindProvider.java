@@ -45,6 +45,8 @@ public final class KindProvider implements ClusterProvider {
     public static final String ID = "kind";
 
     private static final Logger LOG = LoggerFactory.getLogger(KindProvider.class);
+    private static final String KUBECONFIG_LOCKED = "failed to lock config file";
+    private static final int LOCK_ATTEMPTS = 6;
     private static final String INSTALL = "https://kind.sigs.k8s.io/docs/user/quick-start/#installation";
 
     private final KindSettings settings;
@@ -108,8 +110,7 @@ public final class KindProvider implements ClusterProvider {
             return f.toException();
         }
         p.step(env.name(), "create failed; removing what it made");
-        f.attempt(() -> tools.runChecked(KindCommands.delete(kind.toString(), env.name()), Map.of(), null,
-                settings.timeout(), env.name(), p), "kind delete cluster --name " + env.name());
+        f.attempt(() -> deleteCluster(kind, env.name(), p), "kind delete cluster --name " + env.name());
         if (ownNetwork) {
             String network = KindCommands.dedicatedNetwork(env.name());
             f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
@@ -123,12 +124,37 @@ public final class KindProvider implements ClusterProvider {
         Path kind = kind();
         Path docker = env.subnet() != null ? docker() : null;
         p.step(env.name(), "deleting kind cluster " + env.name());
-        tools.runChecked(KindCommands.delete(kind.toString(), env.name()), Map.of(), null, settings.timeout(),
-                env.name(), p);
+        deleteCluster(kind, env.name(), p);
         if (docker != null) {
             networks.removeMadeFor(docker, KindCommands.dedicatedNetwork(env.name()), env.name(), p);
         }
         LOG.debug("deleted kind cluster {}", env.name());
+    }
+
+    /**
+     * {@code kind delete cluster --name NAME}, again after a short wait when it failed only because another kind
+     * process held the kubeconfig's lock file (kind fails at once instead of waiting: seen with kind v0.24.0 when
+     * parallel deletes share one KUBECONFIG). Deleting is idempotent; a retry also removes the kubeconfig entry.
+     */
+    private void deleteCluster(Path kind, String name, ProgressListener p) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tools.runChecked(KindCommands.delete(kind.toString(), name), Map.of(), null, settings.timeout(),
+                        name, p);
+                return;
+            } catch (EnvctlException e) {
+                if (attempt >= LOCK_ATTEMPTS || !String.valueOf(e.getMessage()).contains(KUBECONFIG_LOCKED)) {
+                    throw e;
+                }
+                LOG.debug("{}: kubeconfig locked by another kind process; deleting again", name);
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** kind has no stop command: {@code docker stop} of the node containers labelled with the cluster's name. */

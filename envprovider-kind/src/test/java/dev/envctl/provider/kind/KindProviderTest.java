@@ -337,6 +337,23 @@ class KindProviderTest {
     }
 
     @Test
+    void aDeleteThatFoundTheKubeconfigLockedByAnotherKindIsRunAgain() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.flag("kind-kubeconfig-locked", "2");
+        tools.forgetCalls();
+
+        provider.delete(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.argv("kind")).containsExactly(List.of(kind, "delete", "cluster", "--name", "dev"),
+                List.of(kind, "delete", "cluster", "--name", "dev"), List.of(kind, "delete", "cluster", "--name", "dev"));
+        assertThat(provider.list()).isEmpty();
+
+        tools.flag("kind-kubeconfig-locked", "99");
+        assertThatThrownBy(() -> provider.delete(env("dev", null, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("failed to lock config file");
+    }
+
+    @Test
     void deleteOfAMissingClusterSucceeds() {
         provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
 
