@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param subnet   the Docker subnet, or {@code null} for the provider's shared network
  * @param ports    host ports; complete for environments envctl created, possibly without {@code api} for
- *                 rows adopted from the replaced system
+ *                 rows adopted from the Kindler scripts
  * @param nodePort in-cluster NodePort of the ingress; not a host port, so not unique across environments
  * @param options  provider options ({@code servers}, {@code agents}, {@code image}, ...)
  * @param labels   labels; like {@code options}, kept sorted by key, so every output lists them in one order

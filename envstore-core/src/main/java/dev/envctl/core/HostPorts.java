@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Host ports by role. A {@code null} port is one not yet chosen (in a request) or not recorded (rows
- * adopted from the replaced system have no API port). Every port given is in 1..65535 and no two roles
+ * adopted from the Kindler scripts have no API port). Every port given is in 1..65535 and no two roles
  * share one.
  */
 public record HostPorts(Integer http, Integer https, Integer pf, Integer api) {

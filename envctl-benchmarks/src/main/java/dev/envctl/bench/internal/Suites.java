@@ -12,7 +12,7 @@ import dev.envctl.bench.internal.store.JdbcSuite;
 
 import java.util.List;
 
-/** The suites in the order they run; the replaced system runs before the suites that compare with it. */
+/** The suites in the order they run; the Kindler scripts runs before the suites that compare with it. */
 public final class Suites {
     private Suites() {
     }

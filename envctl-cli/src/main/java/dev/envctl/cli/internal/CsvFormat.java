@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * The CSV store's own file format, produced and read by the CSV store plugin itself so that it is exactly
- * the format of {@code envctl --store x.csv} (the replaced system's nine columns, then envctl's): output is
+ * the format of {@code envctl --store x.csv} (the Kindler scripts' nine columns, then envctl's): output is
  * written into a scratch store and copied; input files are opened as a store and listed.
  */
 final class CsvFormat {
@@ -42,7 +42,7 @@ final class CsvFormat {
         }
     }
 
-    /** The environments of an existing CSV file in the store's (or the replaced system's) format. */
+    /** The environments of an existing CSV file in the store's (or the Kindler scripts') format. */
     static List<Environment> read(Session session, Path file) {
         try (EnvironmentStore store = csvFactory(session, file).open("csv:" + file, Map.of())) {
             return store.list(EnvironmentFilter.ALL);

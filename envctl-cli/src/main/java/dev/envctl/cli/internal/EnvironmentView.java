@@ -74,7 +74,7 @@ final class EnvironmentView {
 
     /**
      * {@code 45s}, {@code 12m}, {@code 5h}, {@code 3d}: kubectl's style; {@code null} (shown as {@code -}) for
-     * the epoch, the creation time of rows adopted from the replaced system's CSV file, which has none.
+     * the epoch, the creation time of rows adopted from the Kindler scripts' CSV file, which has none.
      */
     static String age(Instant created, Instant now) {
         if (created.equals(Instant.EPOCH)) {

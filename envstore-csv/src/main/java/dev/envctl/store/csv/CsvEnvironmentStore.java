@@ -38,7 +38,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The environment store in one CSV file, compatible with the replaced system's {@code environments.csv}
+ * The environment store in one CSV file, compatible with the Kindler scripts' {@code environments.csv}
  * (format in {@code docs/stores/csv.md}). Every change holds an exclusive lock on {@code FILE.lock}, re-reads
  * the file, applies the change and replaces the file atomically (temp file, fsync, rename, fsync of the
  * folder), so concurrent writers in threads and processes never lose an update and readers, who take no

@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Measures the replaced system's create ({@link ReplacedSystem}) on the run's PostgreSQL: time per create with
+ * Measures the Kindler scripts' create ({@link ReplacedSystem}) on the run's PostgreSQL: time per create with
  * 50 environments held (the report's 4.2 s case), and time per create and duplicate ports under 8 concurrent
  * creators starting from an empty table. envctl's figures of the same shapes are added by the PostgreSQL
  * store suite, against these.
@@ -106,7 +106,7 @@ public final class ReplacedSuite implements Suite {
         }
     }
 
-    /** Rows laid out as the replaced system's scans would have left them: the lowest ports of each pool. */
+    /** Rows laid out as the Kindler scripts' scans would have left them: the lowest ports of each pool. */
     static void seed(DataSource ds, int n) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO replaced.clusters (name, provider, node_port, pf_port, http_port, https_port, created_at, "

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The replaced system's create path, reproduced from its lib_db.sh as the phase 0-7 report and DESIGN.md
- * describe it, so that it can be measured on the same server as envctl:
+ * The Kindler scripts' create path, reproduced from their lib_db.sh (kindler 813621e)
+ * so that it can be measured on the same server as envctl:
  * <ul>
  *   <li>{@code db_query}: one {@code psql -tAc "SQL"} process per query, password from PGPASSWORD;</li>
  *   <li>{@code db_next_available_port}: from the pool start, one query
@@ -24,7 +24,7 @@ import java.util.Map;
  * the figures are a lower bound of the real scripts' cost. Thread-safe: each call is its own process.
  */
 public final class ReplacedSystem {
-    /** The replaced system's table, as DESIGN.md gives it, with the two indexes of its init_database.sh. */
+    /** The Kindler scripts' table, as DESIGN.md gives it, with the two indexes of its init_database.sh. */
     public static final List<String> V1_DDL = List.of(
             "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) CHECK (provider IN "
                     + "('k3d','kind')), subnet cidr, node_port int, pf_port int, http_port int, https_port int, "
@@ -32,7 +32,7 @@ public final class ReplacedSystem {
             "CREATE INDEX idx_clusters_provider ON clusters (provider)",
             "CREATE INDEX idx_clusters_created_at ON clusters (created_at)");
 
-    /** Pool starts of the replaced system (its CSV rows: http 18090.., https 18443.., pf 19000..). */
+    /** Pool starts of the Kindler scripts (its CSV rows: http 18090.., https 18443.., pf 19000..). */
     public static final int HTTP_START = 18080;
     public static final int HTTPS_START = 18443;
     public static final int PF_START = 19000;
@@ -66,7 +66,7 @@ public final class ReplacedSystem {
         throw new IOException("no free " + column);
     }
 
-    /** db_insert_cluster: insert or update, values pasted in as the replaced script did. */
+    /** db_insert_cluster: insert or update, values pasted in as the Kindler scripts do. */
     void insertCluster(String name, String provider, int nodePort, int pf, int http, int https) throws IOException {
         query("INSERT INTO clusters (name, provider, subnet, node_port, pf_port, http_port, https_port, created_at, "
                 + "updated_at) VALUES ('" + name + "', '" + provider + "', NULL, " + nodePort + ", " + pf + ", " + http

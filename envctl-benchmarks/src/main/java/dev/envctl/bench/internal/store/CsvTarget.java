@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The CSV store in one file. Seeds are written straight into the file in the replaced system's nine-column
+ * The CSV store in one file. Seeds are written straight into the file in the Kindler scripts' nine-column
  * format (DESIGN.md), which the store reads as adopted rows and writes back unchanged; so seeded rows hold
  * http, https and pf ports and a subnet but no API port.
  */

@@ -208,7 +208,7 @@ public final class JdbcSuite implements Suite {
         return Stats.median(rates);
     }
 
-    /** envctl's figures of the replaced system's two shapes, in that suite's group, against its figures. */
+    /** envctl's figures of the Kindler scripts' two shapes, in that suite's group, against its figures. */
     private static void replacedComparison(Context context, JdbcTarget target, CreateBench bench) throws Exception {
         Results results = context.results();
         Allocator allocator = new Allocator(WidePools.policy());

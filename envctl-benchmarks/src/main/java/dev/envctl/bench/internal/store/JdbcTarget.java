@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The PostgreSQL store in schema {@code schema} of one database of the run's server. Seeds are written with
  * one set-based INSERT into {@code clusters}; the store's own triggers fill {@code held_ports}, as they do
- * for the replaced system's writers.
+ * for the Kindler scripts' writers.
  */
 public final class JdbcTarget implements StoreTarget {
     private final Pg pg;

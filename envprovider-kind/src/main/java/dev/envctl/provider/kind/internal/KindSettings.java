@@ -32,7 +32,7 @@ public record KindSettings(String binary, String dockerBinary, String listenAddr
     public static final Set<String> KEYS = Set.of(BINARY, DOCKER_BINARY, LISTEN_ADDRESS, API_LISTEN_ADDRESS, IMAGE,
             TIMEOUT);
 
-    /** kind's own default for extra port mappings, kept so ports behave as with k3d and the replaced scripts. */
+    /** kind's own default for extra port mappings, kept so ports behave as with k3d and the Kindler scripts. */
     public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
     /** The API server stays on this host unless the user opens it up, as kind itself and k3d here do. */
     public static final String DEFAULT_API_LISTEN_ADDRESS = "127.0.0.1";

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The columns of the CSV file: the replaced system's nine, then envctl's nine, then any unknown ones. */
+/** The columns of the CSV file: the Kindler scripts' nine, then envctl's nine, then any unknown ones. */
 public final class Columns {
-    /** The replaced system's columns, in file order. */
+    /** The Kindler scripts' columns, in file order. */
     public static final List<String> LEGACY = List.of("env", "provider", "node_port", "pf_port",
             "register_portainer", "haproxy_route", "http_port", "https_port", "cluster_subnet");
     /** envctl's columns, after the legacy ones, in file order. */
@@ -19,7 +19,7 @@ public final class Columns {
     public static final String REGISTER_PORTAINER = "register_portainer";
     public static final String HAPROXY_ROUTE = "haproxy_route";
 
-    /** The header comment of a file in the replaced system's nine-column format, which envctl creates. */
+    /** The header comment of a file in the Kindler scripts' nine-column format, which envctl creates. */
     public static final String LEGACY_HEADER;
 
     /** The header comment of a wide file (every column in each row), as earlier envctl versions created. */
@@ -41,7 +41,7 @@ public final class Columns {
     /** The format version {@code health()} reports. */
     public static final String FORMAT_VERSION = "2";
 
-    /** The fewest columns a row may have: the replaced system's six-column rows; missing trailing fields are empty. */
+    /** The fewest columns a row may have: the Kindler scripts' six-column rows; missing trailing fields are empty. */
     public static final int MIN_COUNT = 6;
 
     static {

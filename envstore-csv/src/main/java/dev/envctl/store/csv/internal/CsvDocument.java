@@ -19,7 +19,7 @@ import java.util.Optional;
  * a removed row is dropped. The file's bytes are held as ISO-8859-1 characters (one char per byte), which
  * keeps any byte sequence intact; envctl's own fields are ASCII.
  *
- * <p>A file is <em>nine-column</em> (the replaced system's format, and what envctl creates) or <em>wide</em>
+ * <p>A file is <em>nine-column</em> (the Kindler scripts' format, and what envctl creates) or <em>wide</em>
  * (envctl's fields as columns 10 to 18, as earlier envctl versions wrote): its header comment decides, and
  * without one, any row of eighteen or more columns makes it wide. In a nine-column file a row envctl writes
  * has the nine columns, and envctl's fields go on a {@code #envctl NAME ...} comment line just above it, so

@@ -3,7 +3,7 @@ package dev.envctl.store.csv.internal;
 import java.util.Locale;
 
 /**
- * The two boolean columns as the replaced scripts read them ({@code parse_bool} in {@code create_env.sh}):
+ * The two boolean columns as the Kindler scripts read them ({@code parse_bool} in {@code create_env.sh}):
  * {@code 1 y yes true on} mean yes, {@code 0 n no false off} mean no, in any case; an empty field means the
  * scripts' default, yes. envctl writes only {@code true}/{@code false}.
  */

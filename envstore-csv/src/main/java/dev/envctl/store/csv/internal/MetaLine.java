@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.zip.CRC32;
 
 /**
- * envctl's own fields of one row of a nine-column file, on a comment line the replaced scripts skip:
+ * envctl's own fields of one row of a nine-column file, on a comment line the Kindler scripts skip:
  * <pre>
  * #envctl dev-k3d row=5D0C3A41 api_port=26443 labels=haproxy_route=true;team=a%2C%20b options=servers=1
  *   desired_state=present actual_state=running last_error= created_at=2026-11-26T08:00:00Z

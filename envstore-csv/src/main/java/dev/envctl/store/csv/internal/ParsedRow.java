@@ -15,7 +15,7 @@ public record ParsedRow(Environment environment, int columns, List<String> unkno
         unknown = List.copyOf(unknown);
     }
 
-    /** Whether the row carries envctl's own columns after the replaced system's nine. */
+    /** Whether the row carries envctl's own columns after the Kindler scripts' nine. */
     public boolean wide() {
         return columns >= Columns.FULL_COUNT;
     }

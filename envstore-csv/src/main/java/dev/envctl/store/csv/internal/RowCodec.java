@@ -82,7 +82,7 @@ public final class RowCodec {
     }
 
     /**
-     * The line text of a row in the replaced system's nine columns, the boolean columns as old readers will
+     * The line text of a row in the Kindler scripts' nine columns, the boolean columns as old readers will
      * take the labels ({@link LegacyBooleans#column}); envctl's other fields go on a {@link MetaLine}.
      */
     public static String formatLegacy(Environment e) {
@@ -101,7 +101,7 @@ public final class RowCodec {
 
     /**
      * The line text of a row in a wide file: all eighteen columns, then {@code unknown} (CSV-quoted as needed).
-     * An absent boolean label is written {@code true} (the replaced scripts' default), so it reads back as
+     * An absent boolean label is written {@code true} (the Kindler scripts' default), so it reads back as
      * the label {@code true}.
      */
     public static String format(Environment e, List<String> unknown) {
