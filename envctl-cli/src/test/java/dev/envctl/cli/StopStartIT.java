@@ -116,7 +116,7 @@ class StopStartIT {
     @Test
     void aFailedStopExits6AndLeavesTheRecordFailedWithTheToolsMessage() {
         ok("create", "dev");
-        ws.flag("fail-stop");
+        ws.flag("k3d-fail-stop");
 
         Result r = ws.run("stop", "dev");
 
@@ -127,7 +127,7 @@ class StopStartIT {
         assertThat(dev.get("actualState").asText()).isEqualTo("failed");
         assertThat(dev.get("lastError").asText()).contains("context deadline exceeded");
 
-        ws.unflag("fail-stop");
+        ws.unflag("k3d-fail-stop");
         JsonNode report = ok("reconcile", "-o", "json").json();
         assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("stopped");
         assertThat(get("dev").get("actualState").asText()).isEqualTo("stopped");

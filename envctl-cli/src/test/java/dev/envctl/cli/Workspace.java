@@ -2,6 +2,7 @@ package dev.envctl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.envctl.core.testing.StandInTools;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (copied from
- * {@code src/test/stubs}) in {@code bin/} first on {@code PATH}, and the packaged {@code envctl} run as a
+ * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (core's
+ * {@link StandInTools}) in {@code bin/} first on {@code PATH}, and the packaged {@code envctl} run as a
  * subprocess with exactly that environment (nothing inherited but what is listed here).
  */
 public final class Workspace {
@@ -27,7 +27,6 @@ public final class Workspace {
     /** The launcher run: the distribution's, or another given with -Denvctl.launcher (for quick local runs). */
     static final Path LAUNCHER = Path.of(System.getProperty("envctl.launcher",
             DIST.resolve("bin/envctl").toString())).toAbsolutePath();
-    private static final Path STUBS = Path.of(System.getProperty("envctl.stubs", "src/test/stubs"));
     static final Path CONFIG = Path.of(System.getProperty("envctl.config", "../config")).toAbsolutePath().normalize();
 
     public final Path dir;
@@ -43,13 +42,8 @@ public final class Workspace {
         this.state = dir.resolve("stub-state");
         try {
             Files.createDirectories(home);
-            Files.createDirectories(bin);
             Files.createDirectories(state);
-            for (String tool : List.of("k3d", "kind", "docker")) {
-                Path target = bin.resolve(tool);
-                Files.copy(STUBS.resolve(tool), target);
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
+            StandInTools.install(bin, "k3d", "kind", "docker");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package dev.envctl.cli.coexist;
 
 import dev.envctl.cli.Processes;
+import dev.envctl.core.testing.StandInTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -30,7 +31,6 @@ final class PostgresKindler {
     static final String DIR_VARIABLE = "ENVCTL_TEST_KINDLER_DIR";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DIST = Path.of(System.getProperty("envctl.dist", "target/envctl"));
-    private static final Path STUBS = Path.of(System.getProperty("envctl.stubs", "src/test/stubs"));
     private static final String KUBECTL = """
             #!/bin/sh
             # Stand-in kubectl for the coexistence tests: 'kubectl ... exec ... -- CMD ARGS' runs CMD ARGS here
@@ -86,10 +86,7 @@ final class PostgresKindler {
             Files.createDirectories(bin);
             Files.createDirectories(state);
             executable(bin.resolve("kubectl"), KUBECTL);
-            for (String tool : List.of("k3d", "kind", "docker")) {
-                Files.copy(STUBS.resolve(tool), bin.resolve(tool));
-                Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
+            StandInTools.install(bin, "k3d", "kind", "docker");
             Path config = home.resolve(".envctl/config.properties");
             Files.createDirectories(config.getParent());
             Files.writeString(config, "store.jdbc.user=" + user + "\n");

@@ -2,6 +2,7 @@ package dev.envctl.cli.embedding;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Environment;
+import dev.envctl.core.testing.StandInTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,20 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The snippets of docs/embedding.md run against the real CSV store and the real k3d provider (with the
- * stand-in tools of src/test/stubs on PATH), and the doc quotes them exactly: each block after a
+ * stand-in tools of core's StandInTools on PATH), and the doc quotes them exactly: each block after a
  * {@code <!-- snippet: FILE#TAG -->} line is the region between {@code // tag::TAG[]} and {@code // end::TAG[]}
  * of that file, without its common indentation.
  */
 class EmbeddingDocTest {
     private static final Path DOC = Path.of("../docs/embedding.md");
     private static final Path SOURCES = Path.of("src/test/java/dev/envctl/cli/embedding");
-    private static final Path STUBS = Path.of(System.getProperty("envctl.stubs", "src/test/stubs")).toAbsolutePath();
-
     @TempDir
     Path tmp;
 
     private Map<String, String> environment() throws IOException {
-        return Map.of("PATH", STUBS + ":/usr/bin:/bin", "HOME", tmp.toString(),
+        Path bin = StandInTools.install(tmp.resolve("bin"), "k3d", "kind", "docker");
+        return Map.of("PATH", bin + ":/usr/bin:/bin", "HOME", tmp.toString(),
                 "ENVCTL_STUB_STATE", Files.createDirectories(tmp.resolve("state")).toString());
     }
 

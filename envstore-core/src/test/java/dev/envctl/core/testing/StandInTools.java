@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stand-in tool executables, bash scripts on the test class path under {@code /standins/NAME} (core's test-jar
- * ships {@code docker}; each provider module ships its own tool), copied into {@code DIR/bin} with their state
- * in {@code DIR/state}. {@link #environment()} is this process's environment with {@code DIR/bin} first on
+ * Stand-in tool executables ({@code docker}, {@code k3d}, {@code kind}), bash scripts on the test class path under
+ * {@code /standins/NAME} in core's test-jar, the one set every module's tests use, copied into {@code DIR/bin}
+ * with their state in {@code DIR/state} (or where {@code ENVCTL_STUB_STATE} names). {@link #environment()} is this process's environment with {@code DIR/bin} first on
  * {@code PATH}; the JVM's own environment is not changed.
  */
 public final class StandInTools {
@@ -27,15 +27,28 @@ public final class StandInTools {
         bin = dir.resolve("bin");
         state = dir.resolve("state");
         try {
-            Files.createDirectories(bin);
             Files.createDirectories(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        install(bin, tools);
+    }
+
+    /** Copies the stand-ins {@code tools} into {@code bin} (made if missing) as executables; returns {@code bin}. */
+    public static Path install(Path bin, String... tools) {
+        try {
+            Files.createDirectories(bin);
             for (String tool : tools) {
                 Path target = bin.resolve(tool);
                 try (InputStream in = StandInTools.class.getResourceAsStream("/standins/" + tool)) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("no stand-in named " + tool);
+                    }
                     Files.copy(in, target);
                 }
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+            return bin;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
