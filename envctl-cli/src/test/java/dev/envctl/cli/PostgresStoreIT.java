@@ -151,6 +151,36 @@ class PostgresStoreIT {
     }
 
     @Test
+    void diffInPlaceUpdateAndReplacementAgainstPostgres() {
+        ok("create", "dev", "--label", "team=a");
+        ok("create", "web", "--http-port", "18095");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  provider: kind\n  ports: {http: 18090}\n"
+                + "  labels: {team: b}\n- name: web\n  labels: {tier: front}\n");
+
+        Result diff = ws.run("diff", "-f", yaml.toString());
+        assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).isEqualTo("~ dev  provider k3d -> kind, http 18080 -> 18090, label team: a -> b  "
+                + "(replace)\n~ web  label tier: (none) -> front  (in place)\n");
+        JsonNode before = ok("list", "-o", "json").json();
+        assertThat(ws.run("apply", "-f", yaml.toString()).exit()).isEqualTo(4);
+        assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
+
+        Path taken = ws.write("taken.yaml", "- name: dev\n  ports: {http: 18095}\n");
+        assertThat(ws.run("apply", "-f", taken.toString(), "--replace").exit()).isEqualTo(1);
+        assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
+        assertThat(ws.state.resolve("k3d/dev")).exists();
+
+        JsonNode report = ok("apply", "-f", yaml.toString(), "--replace", "-o", "json").json();
+        assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("replaced", "updated");
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.get("provider").asText()).isEqualTo("kind");
+        assertThat(dev.get("ports").get("http").asInt()).isEqualTo(18090);
+        assertThat(ws.state.resolve("k3d/dev")).doesNotExist();
+        assertThat(ws.state.resolve("kind/dev")).exists();
+        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev, web\n");
+    }
+
+    @Test
     void adoptsTheReplacedSystemsClustersTable() throws SQLException {
         String db = url.substring(url.lastIndexOf('/') + 1);
         sql(db, "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) CHECK (provider IN "

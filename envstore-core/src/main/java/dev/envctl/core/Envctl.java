@@ -202,19 +202,34 @@ public final class Envctl implements AutoCloseable {
         return store().list(filter);
     }
 
-    /** What {@link #apply} would do, changing nothing. */
+    /**
+     * What {@link #apply} would do, field by field, changing nothing: the creates, the updates with each changed
+     * field and whether it needs a new cluster, the deletes (with {@code prune}) and the unchanged names.
+     */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return engine().plan(desired, prune);
     }
 
-    /** Makes the store hold {@code desired} (and, with {@code prune}, nothing else) and converges it. */
+    /**
+     * Makes the store hold {@code desired} (and, with {@code prune}, nothing else) and converges it, changing
+     * labels and node ports in place; see {@link LifecycleEngine#apply}.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT}, changing nothing, when an environment needs a new
+     *                         cluster; use {@link #apply(List, boolean, boolean, ProgressListener)} to replace it
+     */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune) {
-        return apply(desired, prune, ProgressListener.NONE);
+        return apply(desired, prune, false, ProgressListener.NONE);
     }
 
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
+        return apply(desired, prune, false, progress);
+    }
+
+    /** As {@link #apply(List, boolean)}; with {@code replace}, environments needing a new cluster get one. */
+    public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
+                                 ProgressListener progress) {
         desired.forEach(s -> provider(s.provider()));
-        return engine().apply(desired, prune, progress);
+        return engine().apply(desired, prune, replace, progress);
     }
 
     /** Converges the environments named, or all when {@code names} is empty. */

@@ -69,6 +69,11 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
                 lastError, createdAt, updatedAt, version);
     }
 
+    public Environment withNodePort(int n) {
+        return new Environment(name, provider, subnet, ports, n, labels, options, desiredState, actualState,
+                lastError, createdAt, updatedAt, version);
+    }
+
     /** What stores return after a write: the given update time and version. */
     public Environment withWrite(Instant updated, long newVersion) {
         return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState,

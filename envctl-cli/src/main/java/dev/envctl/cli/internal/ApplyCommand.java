@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code envctl apply -f FILE}: makes the desired states of the store match the file (missing environments
- * created, with {@code --prune} those absent from the file marked for deletion), then converges them.
+ * {@code envctl apply -f FILE}: makes the store match the file (missing environments created, labels and node
+ * ports changed in place, with {@code --replace} environments whose cluster spec changed replaced, with
+ * {@code --prune} those absent from the file marked for deletion), then converges them.
  */
 @Parameters(commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
-        + "format, or a YAML/JSON list)")
+        + "format, or a YAML/JSON list); a change that needs a new cluster is refused (exit 4) without --replace")
 final class ApplyCommand implements CliCommand {
+    private static final String USAGE = "usage: envctl apply -f FILE [--prune] [--replace] [--dry-run]";
+
     @ParametersDelegate
     final GlobalOptions global;
 
@@ -30,6 +33,10 @@ final class ApplyCommand implements CliCommand {
 
     @Parameter(names = "--prune", description = "Mark environments that are not in the file for deletion")
     boolean prune;
+
+    @Parameter(names = "--replace", description = "Delete and create again, under the same name, the environments "
+            + "whose provider, host ports, subnet or provider options changed (new spec allocated first)")
+    boolean replace;
 
     @Parameter(names = "--dry-run", description = "Print the plan and the exact provider commands; change nothing")
     boolean dryRun;
@@ -48,32 +55,48 @@ final class ApplyCommand implements CliCommand {
 
     @Override
     public int run(Session session) {
-        Args.noUnknownOptions(args, name());
+        List<EnvironmentSpec> desired = desired(session, name(), args, file, USAGE);
+        EnvironmentStore store = session.store();
+        Envctl envctl = session.envctl();
+        ApplyPlan plan = envctl.plan(desired, prune);
+        if (dryRun) {
+            int code = Plans.print(session, Plans.apply(session, store, plan), plan.unchanged());
+            if (!replace) {
+                plan.requireNoReplacement();
+            }
+            return code;
+        }
+        if (!replace) {
+            plan.requireNoReplacement();
+        }
+        Set<String> providers = new LinkedHashSet<>();
+        plan.toCreate().forEach(s -> providers.add(s.provider()));
+        for (ApplyPlan.Update u : plan.replacements()) {
+            store.find(u.name()).ifPresent(e -> providers.add(e.provider()));
+            providers.add(u.spec().provider());
+        }
+        plan.toDelete().forEach(n -> store.find(n).ifPresent(e -> providers.add(e.provider())));
+        providers.forEach(p -> Engines.requireReady(session, p));
+        var report = envctl.apply(desired, prune, replace, session.progress());
+        ReportView.print(session, report);
+        return ReportView.exitCode(report);
+    }
+
+    /** The environments of {@code file}, each with a known provider; a usage error for missing or extra arguments. */
+    static List<EnvironmentSpec> desired(Session session, String command, List<String> args, String file,
+                                         String usage) {
+        Args.noUnknownOptions(args, command);
         if (!args.isEmpty()) {
-            throw EnvctlException.invalid("apply takes no arguments, got '" + String.join(" ", args)
-                    + "'; usage: envctl apply -f FILE [--prune] [--dry-run]");
+            throw EnvctlException.invalid(command + " takes no arguments, got '" + String.join(" ", args) + "'; "
+                    + usage);
         }
         if (file == null || file.isBlank()) {
-            throw EnvctlException.invalid("apply needs a file; usage: envctl apply -f FILE [--prune] [--dry-run]");
+            throw EnvctlException.invalid(command + " needs a file; " + usage);
         }
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider());
         desired.forEach(s -> session.provider(s.provider()));
-        EnvironmentStore store = session.store();
-        Envctl envctl = session.envctl();
-        ApplyPlan plan = envctl.plan(desired, prune);
-        if (dryRun) {
-            List<Plans.Step> steps = new ArrayList<>(Plans.creates(session, store, plan.toCreate(), true));
-            plan.toDelete().forEach(n -> steps.add(Plans.delete(session, store.get(n))));
-            return Plans.print(session, steps, plan.unchanged());
-        }
-        Set<String> providers = new LinkedHashSet<>();
-        plan.toCreate().forEach(s -> providers.add(s.provider()));
-        plan.toDelete().forEach(n -> store.find(n).ifPresent(e -> providers.add(e.provider())));
-        providers.forEach(p -> Engines.requireReady(session, p));
-        var report = envctl.apply(desired, prune, session.progress());
-        ReportView.print(session, report);
-        return ReportView.exitCode(report);
+        return desired;
     }
 }

@@ -7,7 +7,7 @@ final class Commands {
     private Commands() {
     }
 
-    static final List<String> NAMES = List.of("create", "delete", "stop", "start", "list", "get", "apply", "reconcile",
+    static final List<String> NAMES = List.of("create", "delete", "stop", "start", "list", "get", "apply", "diff", "reconcile",
             "migrate", "db", "doctor", "plugins", "version");
 
     private static CliCommand create(String name, GlobalOptions global) {
@@ -19,6 +19,7 @@ final class Commands {
             case "list" -> new ListCommand(global);
             case "get" -> new GetCommand(global);
             case "apply" -> new ApplyCommand(global);
+            case "diff" -> new DiffCommand(global);
             case "reconcile" -> new ReconcileCommand(global);
             case "migrate" -> new MigrateCommand(global);
             case "db" -> new DbCommand(global);

@@ -7,6 +7,8 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.FieldChange;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.PlannedCommand;
@@ -17,11 +19,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Dry runs: what would be allocated (chosen exactly as the store would, from a snapshot of what is held) and
- * the exact commands the provider would run. Reads the store; writes nothing.
+ * Dry runs and {@code diff}: what would be allocated (chosen exactly as the store would, from a snapshot of what is
+ * held), the fields an update changes, and the exact commands the provider would run. Renders the core's
+ * {@link ApplyPlan}; reads the store; writes nothing.
  */
 final class Plans {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
@@ -30,12 +35,14 @@ final class Plans {
     }
 
     /**
-     * One planned create or delete: the record as it would be and the provider's commands (argv, the variables
-     * they set, their stdin such as kind's config), or the error the store would refuse it with.
+     * One planned create, update (in place), replace or delete: the record as it would be, the fields an update
+     * changes, and the provider's commands (argv, the variables they set, their stdin such as kind's config), or the
+     * error the store would refuse it with.
      */
-    record Step(String action, Environment environment, List<PlannedCommand> commands, EnvctlException error) {
+    record Step(String action, Environment environment, List<FieldChange> changes, List<PlannedCommand> commands,
+                EnvctlException error) {
         Step(String action, Environment environment, List<PlannedCommand> commands) {
-            this(action, environment, commands, null);
+            this(action, environment, List.of(), commands, null);
         }
 
         String name() {
@@ -46,7 +53,7 @@ final class Plans {
     /** A create the store would refuse (a conflict, an exhausted pool), for {@code apply --dry-run}. */
     private static Step refused(EnvironmentSpec spec, EnvctlException error, Instant now) {
         Environment e = Environment.created(spec, spec.ports(), spec.subnet().cidr(), now);
-        return new Step("create", e, List.of(), error);
+        return new Step("create", e, List.of(), List.of(), error);
     }
 
     private static Step create(ClusterProvider provider, Environment e) {
@@ -87,18 +94,57 @@ final class Plans {
         return steps;
     }
 
+    /**
+     * The steps of an apply plan, in the order apply takes them: creates (allocated one after another), updates
+     * (replacements allocated against what the others hold then, as the store would), deletes.
+     */
+    static List<Step> apply(Session session, EnvironmentStore store, ApplyPlan plan) {
+        List<Step> steps = new ArrayList<>(creates(session, store, plan.toCreate(), true));
+        Map<String, Environment> world = new TreeMap<>();
+        store.list(EnvironmentFilter.ALL).forEach(e -> world.put(e.name(), e));
+        steps.stream().filter(s -> s.error() == null).forEach(s -> world.put(s.name(), s.environment()));
+        for (ApplyPlan.Update u : plan.toUpdate()) {
+            steps.add(update(session, world, u));
+        }
+        plan.toDelete().forEach(n -> steps.add(delete(session, world.get(n))));
+        return steps;
+    }
+
+    private static Step update(Session session, Map<String, Environment> world, ApplyPlan.Update u) {
+        Environment current = world.get(u.name());
+        if (!u.replace()) {
+            return new Step("update", u.inPlace(current), u.changes(), List.of(), null);
+        }
+        HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
+                .toList());
+        try {
+            Environment next = u.resolve(current, session.allocator(), others);
+            world.put(next.name(), next);
+            List<PlannedCommand> commands = new ArrayList<>(session.provider(current.provider()).planDelete(current));
+            commands.addAll(session.provider(next.provider()).planCreate(next));
+            return new Step("replace", next, u.changes(), commands, null);
+        } catch (EnvctlException e) {
+            return new Step("replace", current, u.changes(), List.of(), e);
+        }
+    }
+
     static Step delete(Session session, Environment e) {
         return new Step("delete", e, session.provider(e.provider()).planDelete(e));
     }
 
-    /** Prints the plan; returns 0, or the exit code of the first step that would fail. */
+    /** Prints the plan as a dry run does; returns 0, or the exit code of the first step that would fail. */
     static int print(Session session, List<Step> steps, List<String> unchanged) {
         int code = steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
-        write(session, steps, unchanged);
+        write(session, steps, unchanged, true);
         return code;
     }
 
-    private static void write(Session session, List<Step> steps, List<String> unchanged) {
+    /**
+     * Writes the plan: as JSON, or as text with one header line per step ({@code create NAME (PROVIDER)},
+     * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)}) and the unchanged names;
+     * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands.
+     */
+    static void write(Session session, List<Step> steps, List<String> unchanged, boolean detailed) {
         if (session.format() == OutputFormat.JSON) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dryRun", true);
@@ -108,19 +154,26 @@ final class Plans {
             return;
         }
         var out = session.out();
-        out.println("Dry run: nothing was changed. Plan:");
-        if (steps.isEmpty()) {
-            out.println("  nothing to do");
+        if (detailed) {
+            out.println("Dry run: nothing was changed. Plan:");
+            if (steps.isEmpty()) {
+                out.println("  nothing to do");
+            }
         }
         for (Step s : steps) {
             Environment e = s.environment();
-            out.println();
-            out.println(s.action() + " " + e.name() + " (" + e.provider() + ")");
+            if (detailed) {
+                out.println();
+            }
+            out.println(header(s));
             if (s.error() != null) {
                 out.println("  would fail: " + session.redact(Errors.oneLine(s.error().getMessage())));
                 continue;
             }
-            if (s.action().equals("create")) {
+            if (!detailed) {
+                continue;
+            }
+            if (s.action().equals("create") || s.action().equals("replace")) {
                 out.println("  subnet    " + (e.subnet() == null ? "none (shared network)" : e.subnet()));
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
                         + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());
@@ -130,6 +183,9 @@ final class Plans {
                 if (!e.options().isEmpty()) {
                     out.println("  options   " + new java.util.TreeMap<>(e.options()));
                 }
+            }
+            if (s.commands().isEmpty()) {
+                continue;
             }
             out.println("  commands:");
             for (PlannedCommand c : s.commands()) {
@@ -141,15 +197,36 @@ final class Plans {
             }
         }
         if (!unchanged.isEmpty()) {
-            out.println();
+            if (detailed) {
+                out.println();
+            }
             out.println("unchanged: " + String.join(", ", unchanged));
         }
+    }
+
+    private static String header(Step s) {
+        Environment e = s.environment();
+        if (s.changes().isEmpty()) {
+            return s.action() + " " + e.name() + " (" + e.provider() + ")";
+        }
+        return "~ " + e.name() + "  " + s.changes().stream().map(FieldChange::toString)
+                .collect(Collectors.joining(", ")) + "  (" + (s.action().equals("replace") ? "replace" : "in place")
+                + ")";
     }
 
     private static Map<String, Object> toJson(Step s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("action", s.action());
         m.put("environment", EnvironmentView.toJson(s.environment()));
+        m.put("changes", s.changes().stream().map(c -> {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("field", c.field());
+            cm.put("key", c.key());
+            cm.put("from", c.from());
+            cm.put("to", c.to());
+            cm.put("replace", c.replace());
+            return cm;
+        }).toList());
         m.put("commands", s.commands().stream().map(c -> {
             Map<String, Object> cm = new LinkedHashMap<>();
             cm.put("argv", c.argv());

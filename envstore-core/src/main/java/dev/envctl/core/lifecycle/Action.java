@@ -6,6 +6,13 @@ public enum Action {
     CREATED,
     /** The cluster was deleted; the record was removed, or kept when the delete asked to keep it. */
     DELETED,
+    /**
+     * The cluster was deleted and created anew under the same name for a changed provider, host port, subnet or
+     * provider option ({@code apply --replace}); a stopped environment's new cluster is created by its start.
+     */
+    REPLACED,
+    /** Record-only fields (labels, the node port) were changed by {@code apply}; the cluster was not touched. */
+    UPDATED,
     /** A {@code running} record's cluster had vanished and was created again ({@link DriftPolicy#RECREATE}). */
     RECREATED,
     /** A {@code running} record's cluster had vanished and the record is now {@code failed}. */

@@ -5,17 +5,27 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Computes an {@link ApplyPlan} from the store's records and a desired list. */
+/**
+ * Computes an {@link ApplyPlan} from the store's records and a desired list, comparing field by field. A field
+ * the request leaves open is no change: a port it does not give, a subnet of {@code auto} while the record has
+ * one, an option or label it does not mention. Labels whose key starts with {@code envctl.} are envctl's own
+ * and never compared.
+ */
 final class Apply {
+    static final String OWN_LABELS = "envctl.";
+
     private Apply() {
     }
 
@@ -24,6 +34,7 @@ final class Apply {
         store.list(EnvironmentFilter.ALL).forEach(e -> records.put(e.name(), e));
         Set<String> wanted = new HashSet<>();
         List<EnvironmentSpec> toCreate = new ArrayList<>();
+        List<ApplyPlan.Update> toUpdate = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         for (EnvironmentSpec spec : desired) {
             if (!wanted.add(spec.name())) {
@@ -33,10 +44,16 @@ final class Apply {
             Environment e = records.get(spec.name());
             if (e == null || e.desiredState() == DesiredState.ABSENT) {
                 toCreate.add(spec);
-            } else {
+                continue;
+            }
+            List<FieldChange> changes = changes(e, spec);
+            if (changes.isEmpty()) {
                 unchanged.add(spec.name());
+            } else {
+                toUpdate.add(new ApplyPlan.Update(spec, changes));
             }
         }
+        toUpdate.sort((a, b) -> a.name().compareTo(b.name()));
         List<String> toDelete = new ArrayList<>();
         if (prune) {
             for (Environment e : records.values()) {
@@ -45,6 +62,47 @@ final class Apply {
                 }
             }
         }
-        return new ApplyPlan(toCreate, toDelete, unchanged);
+        return new ApplyPlan(toCreate, toUpdate, toDelete, unchanged);
+    }
+
+    /** The fields in which {@code spec} asks for something {@code e} does not have. */
+    static List<FieldChange> changes(Environment e, EnvironmentSpec spec) {
+        List<FieldChange> changes = new ArrayList<>();
+        if (!e.provider().equals(spec.provider())) {
+            changes.add(new FieldChange("provider", null, e.provider(), spec.provider(), true));
+        }
+        for (Map.Entry<PortRole, Integer> p : spec.ports().asMap().entrySet()) {
+            Integer had = e.ports().get(p.getKey());
+            if (!p.getValue().equals(had)) {
+                changes.add(new FieldChange(p.getKey().key(), null, had == null ? null : had.toString(),
+                        p.getValue().toString(), true));
+            }
+        }
+        String subnet = e.subnet() == null ? "none" : e.subnet().toString();
+        SubnetRequest want = spec.subnet();
+        boolean satisfied = switch (want.mode()) {
+            case NONE -> e.subnet() == null;
+            case AUTO -> e.subnet() != null;
+            case EXPLICIT -> want.cidr().equals(e.subnet());
+        };
+        if (!satisfied) {
+            changes.add(new FieldChange("subnet", null, subnet, want.toString(), true));
+        }
+        entries(changes, "option", e.options(), spec.options(), true);
+        if (e.nodePort() != spec.nodePort()) {
+            changes.add(new FieldChange("node", null, Integer.toString(e.nodePort()),
+                    Integer.toString(spec.nodePort()), false));
+        }
+        entries(changes, "label", e.labels(), spec.labels(), false);
+        return changes;
+    }
+
+    private static void entries(List<FieldChange> changes, String field, Map<String, String> had,
+                                Map<String, String> want, boolean replace) {
+        want.forEach((key, value) -> {
+            if (!key.startsWith(OWN_LABELS) && !Objects.equals(had.get(key), value)) {
+                changes.add(new FieldChange(field, key, had.get(key), value, replace));
+            }
+        });
     }
 }

@@ -1,25 +1,137 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldResources;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * What {@link LifecycleEngine#apply} would change.
+ * What {@link LifecycleEngine#apply} would change: a value, computed by {@link LifecycleEngine#plan} without
+ * writing anything.
  *
  * @param toCreate  requests with no record yet, or whose record is desired {@code absent} (marked present again)
- * @param toDelete  names of records desired {@code present} that the list leaves out (only with prune)
- * @param unchanged names already desired {@code present}; differences in ports or labels are not applied
+ * @param toUpdate  environments the list and the store both have whose fields differ, in name order
+ * @param toDelete  names of records desired {@code present} or {@code stopped} that the list leaves out (only
+ *                  with prune)
+ * @param unchanged names the list and the store both have, with no field that differs
  */
-public record ApplyPlan(List<EnvironmentSpec> toCreate, List<String> toDelete, List<String> unchanged) {
+public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,
+                        List<String> unchanged) {
     public ApplyPlan {
         toCreate = List.copyOf(toCreate);
+        toUpdate = List.copyOf(toUpdate);
         toDelete = List.copyOf(toDelete);
         unchanged = List.copyOf(unchanged);
     }
 
     /** True when applying would change nothing. */
     public boolean empty() {
-        return toCreate.isEmpty() && toDelete.isEmpty();
+        return toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty();
+    }
+
+    /** The updates that need a new cluster. */
+    public List<Update> replacements() {
+        return toUpdate.stream().filter(Update::replace).toList();
+    }
+
+    /**
+     * Throws the error {@code apply} without replacement gives for this plan, when it needs one.
+     *
+     * @throws EnvctlException {@code CONFLICT} naming each environment to replace and its changes
+     */
+    public void requireNoReplacement() {
+        List<Update> r = replacements();
+        if (!r.isEmpty()) {
+            throw EnvctlException.conflict(r.size() + (r.size() == 1 ? " environment needs" : " environments need")
+                    + " a new cluster: " + r.stream().map(u -> u.name() + " (" + u.describe(true) + ")")
+                    .collect(Collectors.joining(", ")) + "; nothing was changed; apply with --replace to delete "
+                    + "and create " + (r.size() == 1 ? "it" : "them") + " under the same name");
+        }
+    }
+
+    /**
+     * One environment whose record differs from its request.
+     *
+     * @param spec    the request
+     * @param changes the fields that differ, in the order provider, ports, subnet, options, node port, labels
+     */
+    public record Update(EnvironmentSpec spec, List<FieldChange> changes) {
+        public Update {
+            Objects.requireNonNull(spec, "spec");
+            changes = List.copyOf(changes);
+        }
+
+        public String name() {
+            return spec.name();
+        }
+
+        /** True when any change needs a new cluster. */
+        public boolean replace() {
+            return changes.stream().anyMatch(FieldChange::replace);
+        }
+
+        /** The changes as one line: {@code provider k3d -> kind, http 18080 -> 18090}; only replacing ones if asked. */
+        public String describe(boolean onlyReplacing) {
+            return changes.stream().filter(c -> c.replace() || !onlyReplacing).map(FieldChange::toString)
+                    .collect(Collectors.joining(", "));
+        }
+
+        /**
+         * {@code current} with the record-only changes: the labels the request gives set (others kept; keys
+         * starting with {@code envctl.} are envctl's own and left as they are), and its node port.
+         */
+        public Environment inPlace(Environment current) {
+            Map<String, String> labels = new TreeMap<>(current.labels());
+            spec.labels().forEach((key, value) -> {
+                if (!key.startsWith(Apply.OWN_LABELS)) {
+                    labels.put(key, value);
+                }
+            });
+            return current.withLabels(labels).withNodePort(spec.nodePort());
+        }
+
+        /**
+         * {@code current} with every change: {@link #inPlace}, then the provider, the options the request gives,
+         * the ports it gives (the others kept, or allocated where one of the given ports is the record's port of
+         * another role, or where the record has none), and the subnet (a CIDR, none, or for {@code auto} the
+         * record's own one or else the lowest free block). States, times and version are kept.
+         *
+         * @param others what the other environments hold (never the record itself)
+         * @throws EnvctlException {@code CONFLICT} when a given port or subnet is held by another environment,
+         *                         {@code POOL_EXHAUSTED} when a pool has nothing free
+         */
+        public Environment resolve(Environment current, Allocator allocator, HeldResources others) {
+            Environment e = inPlace(current);
+            Map<PortRole, Integer> given = spec.ports().asMap();
+            Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
+            ports.putAll(given);
+            current.ports().asMap().forEach((role, port) -> {
+                if (!ports.containsKey(role) && !given.containsValue(port)) {
+                    ports.put(role, port);
+                }
+            });
+            SubnetRequest subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO && current.subnet() != null
+                    ? SubnetRequest.of(current.subnet()) : spec.subnet();
+            Map<String, String> options = new TreeMap<>(current.options());
+            options.putAll(spec.options());
+            EnvironmentSpec wanted = new EnvironmentSpec(e.name(), spec.provider(), HostPorts.of(ports), subnet,
+                    e.nodePort(), e.labels(), options);
+            Allocation a = allocator.allocate(wanted, others);
+            return new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(), e.labels(),
+                    options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(),
+                    e.version());
+        }
     }
 }

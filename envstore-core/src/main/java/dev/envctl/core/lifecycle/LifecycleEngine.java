@@ -13,6 +13,7 @@ import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
+import dev.envctl.core.lifecycle.internal.Replacement;
 import dev.envctl.core.lifecycle.internal.RoundRunner;
 import dev.envctl.core.lifecycle.internal.WatchLoop;
 import dev.envctl.core.spi.ClusterProvider;
@@ -50,6 +51,13 @@ public final class LifecycleEngine {
      * {@code unknown}, still holding its ports and subnet; reconcile leaves such a record alone.
      */
     public static final String KEEP_RECORD_LABEL = "envctl.keep-record";
+
+    /**
+     * The label on a record whose new spec {@code apply --replace} recorded while its old cluster still exists;
+     * its value names the old cluster's provider, subnet and host ports. The next converge deletes that cluster,
+     * removes the label and creates the new one.
+     */
+    public static final String REPLACING_LABEL = Replacement.LABEL;
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
     private static final AtomicBoolean NEVER = new AtomicBoolean();
@@ -241,20 +249,40 @@ public final class LifecycleEngine {
         new WatchLoop(store, runner).run(interval, stop, progress, afterEachRound);
     }
 
-    /** What {@code apply} would do, changing nothing (for --dry-run). */
+    /** What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return Apply.plan(store, desired, prune);
     }
 
     /**
-     * Makes the store's desired states match {@code desired}: missing ones created (an existing cluster of
-     * the same name is adopted), ones desired absent marked present again, ones absent from the list marked
-     * for deletion when {@code prune}; then reconciles those touched. A request the store rejects (a port
-     * conflict, say) is a {@link Action#FAILED} outcome and the others still proceed.
+     * Makes the store match {@code desired} as {@link #plan} says, then reconciles what it touched: missing ones
+     * created (an existing cluster of the same name is adopted), ones desired absent marked present again, ones
+     * absent from the list marked for deletion when {@code prune}; record-only changes (labels, node port)
+     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); and, only with {@code replace},
+     * environments whose provider, host ports, subnet or provider options changed replaced
+     * ({@link Action#REPLACED}): the new spec is allocated and recorded first, so a conflict leaves the old record
+     * and cluster as they were; then, under the environment's lock, the old cluster is deleted (delete hooks
+     * included) and the new one created (post-create hooks). A request the store rejects (a port conflict, say)
+     * is a {@link Action#FAILED} outcome and the others still proceed.
+     *
+     * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
+     *                         false ({@link ApplyPlan#requireNoReplacement}); nothing is changed then
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
+        return apply(desired, prune, false, progress);
+    }
+
+    /**
+     * As {@link #apply(List, boolean, ProgressListener)}, and with {@code replace} environments that need a new
+     * cluster get one instead of the whole apply being refused.
+     */
+    public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
+                                 ProgressListener progress) {
         ApplyPlan plan = plan(desired, prune);
-        List<Outcome> rejected = new ArrayList<>();
+        if (!replace) {
+            plan.requireNoReplacement();
+        }
+        List<Outcome> direct = new ArrayList<>();
         List<String> touched = new ArrayList<>();
         for (EnvironmentSpec spec : plan.toCreate()) {
             try {
@@ -266,7 +294,23 @@ public final class LifecycleEngine {
                 }
                 touched.add(spec.name());
             } catch (EnvctlException e) {
-                rejected.add(new Outcome(spec.name(), Action.FAILED, null, e.getMessage()));
+                direct.add(new Outcome(spec.name(), Action.FAILED, null, e.getMessage()));
+            }
+        }
+        for (ApplyPlan.Update u : plan.toUpdate()) {
+            try {
+                provider(u.spec().provider());
+                if (u.replace()) {
+                    writer.reallocate(u.name(), (current, others) -> Replacement.mark(
+                            u.resolve(current, allocator, others), current));
+                    touched.add(u.name());
+                } else {
+                    writer.modify(u.name(), u::inPlace).ifPresent(e -> direct.add(new Outcome(u.name(),
+                            Action.UPDATED, e.actualState(), e.lastError())));
+                }
+            } catch (EnvctlException e) {
+                direct.add(new Outcome(u.name(), Action.FAILED, store.find(u.name()).map(Environment::actualState)
+                        .orElse(null), e.getMessage()));
             }
         }
         for (String name : plan.toDelete()) {
@@ -275,7 +319,7 @@ public final class LifecycleEngine {
         }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         List<Outcome> all = new ArrayList<>(done.outcomes());
-        all.addAll(rejected);
+        all.addAll(direct);
         // what the file lists and the store already has: reported too, so an apply says what it saw
         for (String name : plan.unchanged()) {
             store.find(name).ifPresent(e -> all.add(new Outcome(name, Action.UNCHANGED, e.actualState(),

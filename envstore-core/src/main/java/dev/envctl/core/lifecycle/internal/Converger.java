@@ -131,6 +131,10 @@ public final class Converger {
             return new Outcome(name, Action.FAILED, env.actualState(), "no provider '" + env.provider()
                     + "' is configured; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
         }
+        String replacing = env.labels().get(Replacement.LABEL);
+        if (replacing != null) {
+            return replace(env, replacing, provider, seen, progress);
+        }
         if (env.desiredState() == DesiredState.ABSENT) {
             if (env.labels().containsKey(keepLabel) && env.actualState() == ActualState.UNKNOWN) {
                 return unchanged(env);
@@ -237,6 +241,47 @@ public final class Converger {
             seen.set(false, false);
         }
         return create(env, provider, Action.CREATED, seen, progress);
+    }
+
+    /**
+     * A record marked {@link Replacement#LABEL}: its new spec is recorded (and allocated); delete the old cluster
+     * as a delete would (hooks around the old provider's delete), unmark the record, then create the new cluster
+     * (desired present), leave it to start (desired stopped) or go on to delete it (desired absent).
+     */
+    private Outcome replace(Environment env, String mark, ClusterProvider provider, Seen seen,
+                            ProgressListener progress) {
+        String name = env.name();
+        ClusterProvider oldProvider = providers.get(Replacement.oldProvider(mark));
+        if (oldProvider == null) {
+            return new Outcome(name, Action.FAILED, env.actualState(), "no provider '"
+                    + Replacement.oldProvider(mark) + "' is configured to delete the cluster being replaced; known: "
+                    + String.join(", ", new TreeSet<>(providers.keySet())));
+        }
+        Optional<Environment> deleting = writer.actual(name, ActualState.DELETING, null);
+        if (deleting.isEmpty()) {
+            return null;
+        }
+        Environment old = Replacement.old(deleting.get(), mark);
+        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, old, progress);
+        if (error.isEmpty()) {
+            progress.step(name, "deleting " + oldProvider.id() + " cluster " + name + " to replace it");
+            error = call(() -> oldProvider.delete(old, progress));
+        }
+        if (error.isEmpty()) {
+            error = hooks.run(HookPhase.POST_DELETE, old, progress);
+        }
+        if (error.isPresent()) {
+            return fail(name, error.get());
+        }
+        seen.present = null;
+        Optional<Environment> unmarked = writer.modify(name, Replacement::done);
+        if (unmarked.isEmpty() || unmarked.get().desiredState() == DesiredState.ABSENT) {
+            return null;
+        }
+        if (unmarked.get().desiredState() == DesiredState.STOPPED) {
+            return new Outcome(name, Action.REPLACED, ActualState.STOPPED, null);
+        }
+        return create(unmarked.get(), provider, Action.REPLACED, seen, progress);
     }
 
     private Outcome drift(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {

@@ -1,21 +1,16 @@
 package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
-import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
-import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -27,7 +22,6 @@ import java.util.function.UnaryOperator;
  */
 public final class MissingPorts {
     private static final Logger LOG = LoggerFactory.getLogger(MissingPorts.class);
-    private static final int MAX_ATTEMPTS = 5;
 
     private final EnvironmentStore store;
     private final Allocator allocator;
@@ -58,23 +52,10 @@ public final class MissingPorts {
 
     private Environment allocate(Environment env, Allocator with, Function<Environment, HostPorts> keep,
                                  UnaryOperator<Environment> also) {
-        Environment current = env;
-        for (int attempt = 1; ; attempt++) {
-            String name = current.name();
-            List<Environment> others = store.list(EnvironmentFilter.ALL).stream()
-                    .filter(e -> !e.name().equals(name)).toList();
-            EnvironmentSpec spec = new EnvironmentSpec(name, current.provider(), keep.apply(current),
+        return new RecordWriter(store).reallocate(env.name(), (current, others) -> {
+            EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep.apply(current),
                     SubnetRequest.NONE, current.nodePort(), current.labels(), current.options());
-            HostPorts ports = with.allocate(spec, HeldSnapshot.of(others)).ports();
-            try {
-                return store.update(also.apply(current.withPorts(ports)), current.version());
-            } catch (EnvctlException e) {
-                boolean raced = e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.VERSION_CONFLICT;
-                if (!raced || attempt >= MAX_ATTEMPTS) {
-                    throw e;
-                }
-                current = store.get(name);
-            }
-        }
+            return also.apply(current.withPorts(with.allocate(spec, others).ports()));
+        });
     }
 }

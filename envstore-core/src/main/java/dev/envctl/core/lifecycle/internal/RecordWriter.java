@@ -4,12 +4,16 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,6 +24,7 @@ import java.util.function.UnaryOperator;
 public final class RecordWriter {
     private static final Logger LOG = LoggerFactory.getLogger(RecordWriter.class);
     private static final int MAX_ATTEMPTS = 20;
+    private static final int MAX_REALLOCATIONS = 5;
 
     private final EnvironmentStore store;
 
@@ -45,6 +50,32 @@ public final class RecordWriter {
                     throw e;
                 }
                 LOG.debug("{} changed while being written (attempt {}); reading it again", name, attempt);
+            }
+        }
+    }
+
+    /**
+     * Writes {@code next(current record, what the other environments hold)}; when another writer got there first
+     * (a version conflict, or a conflict on a port or subnet it took meanwhile), reads again and computes anew.
+     * An error {@code next} throws (a given port held by another environment) ends it, nothing written.
+     *
+     * @throws EnvctlException {@code NOT_FOUND} when there is no record, or what {@code next} or the store threw
+     */
+    public Environment reallocate(String name, BiFunction<Environment, HeldSnapshot, Environment> next) {
+        for (int attempt = 1; ; attempt++) {
+            Environment current = store.get(name);
+            List<Environment> others = store.list(EnvironmentFilter.ALL).stream()
+                    .filter(e -> !e.name().equals(name)).toList();
+            Environment wanted = next.apply(current, HeldSnapshot.of(others));
+            try {
+                return store.update(wanted, current.version());
+            } catch (EnvctlException e) {
+                boolean raced = e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.VERSION_CONFLICT;
+                if (!raced || attempt >= MAX_REALLOCATIONS) {
+                    throw e;
+                }
+                LOG.debug("{} or what it needs changed while being written (attempt {}); reading it again", name,
+                        attempt);
             }
         }
     }

@@ -212,7 +212,14 @@ public final class RoundRunner {
     private static List<ClusterStatus> unmanaged(Map<String, List<ClusterStatus>> clusters,
                                                  List<Environment> records) {
         Set<String> owned = new HashSet<>();
-        records.forEach(e -> owned.add(e.provider() + "/" + e.name()));
+        for (Environment e : records) {
+            owned.add(e.provider() + "/" + e.name());
+            String replacing = e.labels().get(Replacement.LABEL);
+            if (replacing != null) {
+                // the old cluster of a replacement in progress is still this record's
+                owned.add(Replacement.oldProvider(replacing) + "/" + e.name());
+            }
+        }
         List<ClusterStatus> out = new ArrayList<>();
         for (Map.Entry<String, List<ClusterStatus>> listed : clusters.entrySet()) {
             for (ClusterStatus c : listed.getValue()) {

@@ -1,0 +1,192 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code apply} and {@code diff} seeing changes, with the packaged CLI on the default CSV store and stand-in tools:
+ * the plan's lines and JSON, diff's exit codes, the refusal of a replacement without {@code --replace}, in-place
+ * updates and replacement, from YAML, JSON and CSV files.
+ */
+class ApplyChangesIT {
+    private static final String HEADER = "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+            + "http_port,https_port,cluster_subnet\n";
+
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+    }
+
+    private Result run(int exit, String... args) {
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        return r;
+    }
+
+    private Result ok(String... args) {
+        return run(0, args);
+    }
+
+    private boolean cluster(String tool, String name) {
+        return ws.state.resolve(tool).resolve(name).toFile().exists();
+    }
+
+    @Test
+    void diffPrintsEachChangedFieldAndExits1UntilApplyMakesTheStoreMatch() {
+        ok("create", "dev", "--label", "team=a");
+        ok("create", "web", "--label", "team=a");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  provider: kind\n  ports: {http: 18090}\n"
+                + "- name: web\n  labels: {team: b}\n- name: qa\n");
+
+        Result diff = run(1, "diff", "-f", yaml.toString());
+
+        assertThat(diff.out()).isEqualTo("create qa (k3d)\n"
+                + "~ dev  provider k3d -> kind, http 18080 -> 18090  (replace)\n"
+                + "~ web  label team: a -> b  (in place)\n");
+        ok("apply", "-f", yaml.toString(), "--replace");
+        assertThat(run(0, "diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev, web, qa\n");
+        assertThat(run(0, "diff", "-f", ws.write("dev.yaml", "- name: dev\n  provider: kind\n").toString()).out())
+                .isEqualTo("unchanged: dev\n");
+        assertThat(run(1, "diff", "-f", ws.write("dev.yaml", "- name: dev\n  provider: kind\n").toString(),
+                "--prune").out()).isEqualTo("delete qa (k3d)\ndelete web (k3d)\nunchanged: dev\n");
+    }
+
+    @Test
+    void applyRefusesAReplacementWithoutReplaceAndChangesNothing() {
+        ok("create", "dev");
+        ok("create", "web");
+        JsonNode before = ok("list", "-o", "json").json();
+        ws.clearCalls();
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  ports: {http: 18090}\n- name: web\n  labels: {team: b}\n"
+                + "- name: qa\n");
+
+        Result refused = run(4, "apply", "-f", yaml.toString());
+
+        assertThat(refused.err()).isEqualTo("envctl: 1 environment needs a new cluster: dev (http 18080 -> 18090); "
+                + "nothing was changed; apply with --replace to delete and create it under the same name\n");
+        assertThat(refused.out()).isEmpty();
+        assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
+        assertThat(ws.calls()).noneMatch(c -> c.contains("create") || c.contains("delete"));
+
+        Result dry = run(4, "apply", "-f", yaml.toString(), "--dry-run");
+        assertThat(dry.out()).contains("~ dev  http 18080 -> 18090  (replace)", "~ web  label team: (none) -> b  "
+                + "(in place)", "create qa (k3d)");
+        assertThat(dry.err()).contains("envctl: 1 environment needs a new cluster");
+        assertThat(run(0, "apply", "-f", yaml.toString(), "--dry-run", "--replace").out())
+                .contains("~ dev  http 18080 -> 18090  (replace)");
+        assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
+    }
+
+    @Test
+    void replaceDeletesTheOldClusterAndCreatesTheNewOneWithTheNewSpec() {
+        ok("create", "dev", "--label", "team=a");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  provider: kind\n  ports: {http: 18090}\n"
+                + "  labels: {team: b}\n");
+
+        JsonNode report = ok("apply", "-f", yaml.toString(), "--replace", "-o", "json").json();
+
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("replaced");
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.get("provider").asText()).isEqualTo("kind");
+        assertThat(dev.get("ports").get("http").asInt()).isEqualTo(18090);
+        assertThat(dev.get("ports").get("https").asInt()).as("ports the file leaves open are kept").isEqualTo(18400);
+        assertThat(dev.get("labels").get("team").asText()).isEqualTo("b");
+        assertThat(dev.get("labels").has("envctl.replacing")).isFalse();
+        assertThat(dev.get("actualState").asText()).isEqualTo("running");
+        assertThat(cluster("k3d", "dev")).isFalse();
+        assertThat(cluster("kind", "dev")).isTrue();
+        assertThat(ws.calls()).containsSubsequence(List.of("k3d", "cluster", "delete", "dev"),
+                List.of("kind", "create", "cluster", "--name", "dev", "--config", "-"));
+    }
+
+    @Test
+    void aReplacementWhosePortIsHeldFailsAndLeavesTheOldEnvironmentAndCluster() {
+        ok("create", "dev");
+        ok("create", "web", "--http-port", "18090");
+        JsonNode before = ok("get", "dev", "-o", "json").json();
+        ws.clearCalls();
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  ports: {http: 18090}\n");
+
+        Result r = run(1, "apply", "-f", yaml.toString(), "--replace");
+
+        assertThat(r.out()).contains("dev   failed").contains("http port 18090 is already held by environment 'web'");
+        assertThat(ok("get", "dev", "-o", "json").json()).isEqualTo(before);
+        assertThat(cluster("k3d", "dev")).isTrue();
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete"));
+    }
+
+    @Test
+    void diffAndDryRunGiveTheSameJsonPlan() {
+        ok("create", "dev", "--subnet", "auto");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  subnet: 10.120.0.0/24\n  options: {servers: '3'}\n"
+                + "  ports: {node: 30081}\n");
+
+        JsonNode diff = run(1, "diff", "-f", yaml.toString(), "-o", "json").json();
+        JsonNode dry = ok("apply", "-f", yaml.toString(), "--dry-run", "--replace", "-o", "json").json();
+
+        assertThat(diff).isEqualTo(dry);
+        JsonNode step = diff.get("steps").get(0);
+        assertThat(step.get("action").asText()).isEqualTo("replace");
+        assertThat(step.get("environment").get("subnet").asText()).isEqualTo("10.120.0.0/24");
+        assertThat(step.get("changes").toString()).isEqualTo("["
+                + "{\"field\":\"subnet\",\"key\":null,\"from\":\"10.100.0.0/24\",\"to\":\"10.120.0.0/24\",\"replace\":true},"
+                + "{\"field\":\"option\",\"key\":\"servers\",\"from\":null,\"to\":\"3\",\"replace\":true},"
+                + "{\"field\":\"node\",\"key\":null,\"from\":\"30080\",\"to\":\"30081\",\"replace\":false}]");
+        assertThat(step.get("commands")).hasSizeGreaterThan(1);
+        assertThat(diff.get("unchanged")).isEmpty();
+    }
+
+    @Test
+    void aKindlerCsvFileChangesAFlagInPlaceAndAListJsonFileIsUnchanged() {
+        Path csv = ws.write("envs.csv", HEADER + "dev,k3d,30080,19001,true,true,18090,18443,\n");
+        ok("apply", "-f", csv.toString());
+        Path flipped = ws.write("flipped.csv", HEADER + "dev,k3d,30080,19001,false,true,18090,18443,\n");
+
+        assertThat(run(1, "diff", "-f", flipped.toString()).out())
+                .isEqualTo("~ dev  label register_portainer: true -> false  (in place)\n");
+        JsonNode report = ok("apply", "-f", flipped.toString(), "-o", "json").json();
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("updated");
+        assertThat(ok("get", "dev", "-o", "json").json().get("labels").get("register_portainer").asText())
+                .isEqualTo("false");
+        assertThat(run(0, "diff", "-f", flipped.toString()).out()).isEqualTo("unchanged: dev\n");
+
+        Path json = ws.write("envs.json", ok("list", "-o", "json").out());
+        assertThat(run(0, "diff", "-f", json.toString()).out()).isEqualTo("unchanged: dev\n");
+        ObjectNode moved = (ObjectNode) ok("list", "-o", "json").json().get(0);
+        ((ObjectNode) moved.get("ports")).put("pf", 19005);
+        Path movedJson = ws.write("moved.json", "[" + moved + "]");
+        assertThat(run(1, "diff", "-f", movedJson.toString()).out())
+                .isEqualTo("~ dev  pf 19001 -> 19005  (replace)\n");
+    }
+
+    @Test
+    void aStoppedEnvironmentWhoseSpecMatchesIsUnchangedAndStaysStopped() {
+        ok("create", "dev");
+        ok("stop", "dev");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n");
+
+        assertThat(run(0, "diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev\n");
+        ok("apply", "-f", yaml.toString());
+        assertThat(ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+    }
+
+    @Test
+    void diffWithoutAFileIsAUsageError() {
+        Result r = run(2, "diff");
+        assertThat(r.err()).startsWith("envctl: diff needs a file; usage: envctl diff -f FILE [--prune]");
+        assertThat(run(2, "diff", "-f", tmp.resolve("missing.yaml").toString()).err()).contains("does not exist");
+    }
+}

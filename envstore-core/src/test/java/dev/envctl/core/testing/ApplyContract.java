@@ -1,0 +1,289 @@
+package dev.envctl.core.testing;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.lifecycle.Action;
+import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.FieldChange;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.lifecycle.Outcome;
+import dev.envctl.core.lifecycle.ReconcileReport;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code apply} seeing changes, on a real store: every kind of field change in the plan, in-place updates, the
+ * refusal without replace, replacement (the old cluster deleted only after the new spec is allocated), and
+ * recovery of a replacement cut short. A store module extends this class and supplies a fresh, empty store per
+ * test; the providers are scripted {@code k3d} and {@code kind}.
+ */
+public abstract class ApplyContract {
+
+    /** A new, empty store; called once per test. */
+    protected abstract EnvironmentStore newStore();
+
+    protected EnvironmentStore store;
+    protected final ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+    protected final ScriptedClusterProvider kind = new ScriptedClusterProvider("kind");
+    private final List<String> hookCalls = Collections.synchronizedList(new ArrayList<>());
+    private LifecycleEngine engine;
+
+    @BeforeEach
+    void openStore() {
+        store = newStore();
+        LifecycleHook hook = new LifecycleHook() {
+            @Override
+            public String name() {
+                return "recorder";
+            }
+
+            @Override
+            public void run(HookPhase phase, Environment e) {
+                hookCalls.add(phase.key() + " " + e.name() + " " + e.provider() + " " + e.ports().http());
+            }
+        };
+        engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", k3d, "kind", kind), List.of(hook), EngineOptions.defaults());
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static EnvironmentSpec dev() {
+        return EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(18080, null, null, null))
+                .withLabels(Map.of("team", "a")).withOptions(Map.of("servers", "1"));
+    }
+
+    private Environment created(EnvironmentSpec spec) {
+        Environment e = engine.create(spec, ProgressListener.NONE);
+        assertThat(e.actualState()).isEqualTo(ActualState.RUNNING);
+        return e;
+    }
+
+    private ReconcileReport apply(boolean replace, EnvironmentSpec... specs) {
+        return engine.apply(List.of(specs), false, replace, ProgressListener.NONE);
+    }
+
+    private static Outcome outcome(ReconcileReport r, String name) {
+        return r.outcomes().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void thePlanNamesEveryChangedFieldAndWhetherItNeedsANewCluster() {
+        created(dev());
+        EnvironmentSpec wanted = new EnvironmentSpec("dev", "kind", new HostPorts(18090, null, null, null),
+                SubnetRequest.AUTO, 30081, Map.of("team", "b", "tier", "web"), Map.of("servers", "3"));
+
+        ApplyPlan plan = engine.plan(List.of(wanted), false);
+
+        assertThat(plan.toCreate()).isEmpty();
+        assertThat(plan.unchanged()).isEmpty();
+        assertThat(plan.toUpdate()).hasSize(1);
+        ApplyPlan.Update u = plan.toUpdate().get(0);
+        assertThat(u.changes()).containsExactly(
+                new FieldChange("provider", null, "k3d", "kind", true),
+                new FieldChange("http", null, "18080", "18090", true),
+                new FieldChange("subnet", null, "none", "auto", true),
+                new FieldChange("option", "servers", "1", "3", true),
+                new FieldChange("node", null, "30080", "30081", false),
+                new FieldChange("label", "team", "a", "b", false),
+                new FieldChange("label", "tier", null, "web", false));
+        assertThat(u.replace()).isTrue();
+        assertThat(u.describe(false)).isEqualTo("provider k3d -> kind, http 18080 -> 18090, subnet none -> auto, "
+                + "option servers: 1 -> 3, node 30080 -> 30081, label team: a -> b, label tier: (none) -> web");
+        assertThat(plan.replacements()).containsExactly(u);
+        assertThat(plan.empty()).isFalse();
+    }
+
+    @Test
+    void whatTheFileLeavesOpenIsNoChangeWhileTheRecordSatisfiesIt() {
+        Environment e = created(dev().withSubnet(SubnetRequest.AUTO));
+        EnvironmentSpec open = EnvironmentSpec.of("dev", "k3d").withSubnet(SubnetRequest.AUTO);
+        EnvironmentSpec same = new EnvironmentSpec("dev", "k3d", e.ports(), SubnetRequest.of(e.subnet()), 30080,
+                Map.of("team", "a", LifecycleEngine.KEEP_RECORD_LABEL, "x"), Map.of("servers", "1"));
+
+        assertThat(engine.plan(List.of(open), false).unchanged()).containsExactly("dev");
+        ApplyPlan plan = engine.plan(List.of(same), false);
+        assertThat(plan.unchanged()).containsExactly("dev");
+        assertThat(plan.empty()).isTrue();
+        ReconcileReport r = apply(false, same);
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(store.get("dev").version()).isEqualTo(e.version());
+    }
+
+    @Test
+    void subnetChangesEachWayNeedANewCluster() {
+        created(EnvironmentSpec.of("a", "k3d").withSubnet(SubnetRequest.of(Cidr.parse("10.101.0.0/24"))));
+        created(EnvironmentSpec.of("b", "k3d"));
+        created(EnvironmentSpec.of("c", "k3d").withSubnet(SubnetRequest.of(Cidr.parse("10.102.0.0/24"))));
+
+        ApplyPlan plan = engine.plan(List.of(EnvironmentSpec.of("a", "k3d"),
+                EnvironmentSpec.of("b", "k3d").withSubnet(SubnetRequest.of(Cidr.parse("10.103.0.0/24"))),
+                EnvironmentSpec.of("c", "k3d").withSubnet(SubnetRequest.of(Cidr.parse("10.104.0.0/24")))), false);
+
+        assertThat(plan.toUpdate()).extracting(ApplyPlan.Update::changes).containsExactly(
+                List.of(new FieldChange("subnet", null, "10.101.0.0/24", "none", true)),
+                List.of(new FieldChange("subnet", null, "none", "10.103.0.0/24", true)),
+                List.of(new FieldChange("subnet", null, "10.102.0.0/24", "10.104.0.0/24", true)));
+    }
+
+    @Test
+    void labelsAndTheNodePortChangeInPlaceWithoutTouchingTheCluster() {
+        Environment before = created(dev());
+        hookCalls.clear();
+        EnvironmentSpec wanted = dev().withLabels(Map.of("team", "b")).withNodePort(30081);
+
+        ReconcileReport r = apply(false, wanted);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UPDATED, ActualState.RUNNING, null));
+        Environment after = store.get("dev");
+        assertThat(after.labels()).containsEntry("team", "b");
+        assertThat(after.nodePort()).isEqualTo(30081);
+        assertThat(after.ports()).isEqualTo(before.ports());
+        assertThat(after.version()).isEqualTo(before.version() + 1);
+        assertThat(k3d.count("create dev")).isEqualTo(1);
+        assertThat(k3d.count("delete dev")).isZero();
+        assertThat(hookCalls).isEmpty();
+        assertThat(engine.plan(List.of(wanted), false).unchanged()).containsExactly("dev");
+    }
+
+    @Test
+    void withoutReplaceAnApplyThatNeedsANewClusterIsRefusedAndChangesNothing() {
+        created(dev());
+        created(EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "a")));
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        EnvironmentSpec moved = dev().withPorts(new HostPorts(18090, null, null, null));
+        EnvironmentSpec relabelled = EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "b"));
+
+        assertThatThrownBy(() -> apply(false, moved, relabelled, EnvironmentSpec.of("qa", "k3d")))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("1 environment needs a new cluster: dev (http 18080 -> 18090); nothing was changed; "
+                        + "apply with --replace to delete and create it under the same name");
+
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(k3d.has("qa")).isFalse();
+    }
+
+    @Test
+    void replaceDeletesTheOldClusterAndCreatesTheNewOneUnderTheSameName() {
+        created(dev());
+        hookCalls.clear();
+        EnvironmentSpec wanted = new EnvironmentSpec("dev", "kind", new HostPorts(18090, null, null, null),
+                SubnetRequest.NONE, 30080, Map.of("team", "b"), Map.of("servers", "1"));
+
+        ReconcileReport r = apply(true, wanted);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.REPLACED, ActualState.RUNNING, null));
+        Environment after = store.get("dev");
+        assertThat(after.provider()).isEqualTo("kind");
+        assertThat(after.ports().http()).isEqualTo(18090);
+        assertThat(after.ports().complete()).isTrue();
+        assertThat(after.labels()).containsEntry("team", "b").doesNotContainKey(LifecycleEngine.REPLACING_LABEL);
+        assertThat(after.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(k3d.has("dev")).isFalse();
+        assertThat(kind.has("dev")).isTrue();
+        assertThat(hookCalls).containsExactly("pre-delete dev k3d 18080", "post-delete dev k3d 18080",
+                "post-create dev kind 18090");
+        assertThat(engine.plan(List.of(wanted), false).unchanged()).containsExactly("dev");
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void aReplacementWhoseNewSpecCannotBeAllocatedLeavesTheOldRecordAndClusterInPlace() {
+        Environment before = created(dev());
+        created(EnvironmentSpec.of("web", "k3d").withPorts(new HostPorts(18090, null, null, null)));
+        hookCalls.clear();
+        EnvironmentSpec taken = dev().withPorts(new HostPorts(18090, null, null, null));
+
+        ReconcileReport r = apply(true, taken, EnvironmentSpec.of("qa", "k3d"));
+
+        Outcome failed = outcome(r, "dev");
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.state()).isEqualTo(ActualState.RUNNING);
+        assertThat(failed.error()).contains("http port 18090 is already held by environment 'web'");
+        assertThat(store.get("dev")).isEqualTo(before);
+        assertThat(k3d.has("dev")).isTrue();
+        assertThat(k3d.count("delete dev")).isZero();
+        assertThat(hookCalls).noneMatch(c -> c.contains(" dev "));
+        assertThat(outcome(r, "qa").action()).isEqualTo(Action.CREATED);
+    }
+
+    @Test
+    void aReplacementCutShortIsFinishedByTheNextReconcile() {
+        created(dev());
+        k3d.duringDelete(e -> {
+            throw new CrashError();
+        });
+        EnvironmentSpec wanted = dev().withPorts(new HostPorts(18090, null, null, null));
+
+        assertThatThrownBy(() -> apply(true, wanted)).isInstanceOf(CrashError.class);
+        Environment marked = store.get("dev");
+        assertThat(marked.ports().http()).as("the new spec is recorded first").isEqualTo(18090);
+        assertThat(marked.labels()).containsKey(LifecycleEngine.REPLACING_LABEL);
+
+        k3d.duringDelete(e -> { });
+        ReconcileReport r = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.REPLACED, ActualState.RUNNING, null));
+        assertThat(r.unmanaged()).isEmpty();
+        assertThat(store.get("dev").labels()).doesNotContainKey(LifecycleEngine.REPLACING_LABEL);
+        assertThat(k3d.has("dev")).isTrue();
+        assertThat(k3d.count("create dev")).isEqualTo(2);
+    }
+
+    @Test
+    void aStoppedEnvironmentStaysStoppedAndIsReplacedAtItsStart() {
+        created(dev());
+        engine.stop("dev", ProgressListener.NONE);
+        EnvironmentSpec same = dev();
+        assertThat(engine.plan(List.of(same), false).unchanged()).containsExactly("dev");
+
+        ReconcileReport r = apply(true, dev().withOptions(Map.of("servers", "3")));
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.REPLACED, ActualState.STOPPED, null));
+        assertThat(k3d.has("dev")).isFalse();
+        Environment stopped = store.get("dev");
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.options()).containsEntry("servers", "3");
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(k3d.running("dev")).isTrue();
+    }
+
+    /** Stands for the process dying inside a provider call. */
+    static final class CrashError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        CrashError() {
+            super("process died");
+        }
+    }
+}
