@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,11 +18,11 @@ import java.util.Map;
  * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Not part of
  * the command line; {@code java -cp envctl.jar dev.envctl.cli.internal.StartupTraining SCRATCH_DIR}.
  *
- * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR} and
- * reads only: no provider runs. The PostgreSQL path is trained as far as a build can reach without a server:
- * a {@code list} on a {@code jdbc:} location whose port refuses at once, which loads the store factory,
- * pgjdbc's connection set-up and the store's opening path; what follows a successful connection (jOOQ's
- * rendering and result mapping, Flyway) is not in the archive.
+ * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}; no
+ * provider runs. With {@code ENVCTL_TRAINING_STORE} set to a PostgreSQL database with a current, empty envctl
+ * schema (user in {@code PGUSER}, password in {@code ENVCTL_DB_PASSWORD}), it also records a few environments
+ * and reads them there; without it, it trains a {@code list} on a port that refuses at once (the opening path
+ * only).
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -40,25 +42,42 @@ public final class StartupTraining {
         Map<String, String> env = new HashMap<>();
         env.put("HOME", home.toString());
         env.put("PATH", "");
+        for (String name : List.of("PGUSER", "ENVCTL_DB_PASSWORD")) {
+            if (System.getenv(name) != null) {
+                env.put(name, System.getenv(name));
+            }
+        }
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Main main = new Main(sink, sink, env);
-        String store = "csv:" + csv;
-        String[][] runs = {
-            {"version"},
-            {"--help"},
-            {"list", "--help"},
-            {"--store", store, "list"},
-            {"--store", store, "list", "--provider", "k3d", "--state", "unknown"},
-            {"--store", store, "list", "-o", "json"},
-            {"--store", store, "list", "-o", "csv"},
-            {"--store", store, "get", "train1"},
-            {"--store", store, "get", "train1", "-o", "json"},
-            {"--store", store, "get", "missing"},
-            {"list", "--no-such-flag"},
-            {"--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list"},
-        };
+        List<String[]> runs = new ArrayList<>(List.of(
+            new String[] {"version"},
+            new String[] {"--help"},
+            new String[] {"list", "--help"},
+            new String[] {"list", "--no-such-flag"}));
+        runs.addAll(reads("csv:" + csv));
+        String pg = System.getenv("ENVCTL_TRAINING_STORE");
+        if (pg == null) {
+            runs.add(new String[] {"--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list"});
+        } else {
+            for (int i = 0; i < 3; i++) {
+                runs.add(new String[] {"--store", pg, "-q", "create", "train" + i, "--no-wait"});
+            }
+            runs.addAll(reads(pg));
+        }
         for (String[] run : runs) {
             main.execute(run);
         }
+    }
+
+    /** The reads on the store at {@code location}, as users run them. */
+    private static List<String[]> reads(String store) {
+        return List.of(
+            new String[] {"--store", store, "list"},
+            new String[] {"--store", store, "list", "--provider", "k3d", "--state", "unknown"},
+            new String[] {"--store", store, "list", "-o", "json"},
+            new String[] {"--store", store, "list", "-o", "csv"},
+            new String[] {"--store", store, "get", "train1"},
+            new String[] {"--store", store, "get", "train1", "-o", "json"},
+            new String[] {"--store", store, "get", "missing"});
     }
 }
