@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The training run of the distribution's class-data archive (build step {@code src/build/cds-archive.sh}): runs
@@ -39,45 +40,34 @@ public final class StartupTraining {
                     .append(18080 + i).append(',').append(18400 + i).append(",10.100.").append(i).append(".0/24\n");
         }
         Files.writeString(csv, rows.toString(), StandardCharsets.UTF_8);
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().retainAll(Set.of("PGUSER", "ENVCTL_DB_PASSWORD"));
         env.put("HOME", home.toString());
         env.put("PATH", "");
-        for (String name : List.of("PGUSER", "ENVCTL_DB_PASSWORD")) {
-            if (System.getenv(name) != null) {
-                env.put(name, System.getenv(name));
-            }
-        }
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Main main = new Main(sink, sink, env);
-        List<String[]> runs = new ArrayList<>(List.of(
-            new String[] {"version"},
-            new String[] {"--help"},
-            new String[] {"list", "--help"},
-            new String[] {"list", "--no-such-flag"}));
-        runs.addAll(reads("csv:" + csv));
+        for (String run : List.of("version", "--help", "list --help", "list --no-such-flag")) {
+            main.execute(run.split(" "));
+        }
+        reads(main, "csv:" + csv);
         String pg = System.getenv("ENVCTL_TRAINING_STORE");
         if (pg == null) {
-            runs.add(new String[] {"--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list"});
-        } else {
-            for (int i = 0; i < 3; i++) {
-                runs.add(new String[] {"--store", pg, "-q", "create", "train" + i, "--no-wait"});
-            }
-            runs.addAll(reads(pg));
+            main.execute("--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list");
+            return;
         }
-        for (String[] run : runs) {
-            main.execute(run);
+        for (int i = 0; i < 3; i++) {
+            main.execute("--store", pg, "-q", "create", "train" + i, "--no-wait");
         }
+        reads(main, pg);
     }
 
-    /** The reads on the store at {@code location}, as users run them. */
-    private static List<String[]> reads(String store) {
-        return List.of(
-            new String[] {"--store", store, "list"},
-            new String[] {"--store", store, "list", "--provider", "k3d", "--state", "unknown"},
-            new String[] {"--store", store, "list", "-o", "json"},
-            new String[] {"--store", store, "list", "-o", "csv"},
-            new String[] {"--store", store, "get", "train1"},
-            new String[] {"--store", store, "get", "train1", "-o", "json"},
-            new String[] {"--store", store, "get", "missing"});
+    /** The reads users run, on the store at {@code location}. */
+    private static void reads(Main main, String location) {
+        for (String read : List.of("list", "list --provider k3d --state unknown", "list -o json", "list -o csv",
+                "get train1", "get train1 -o json", "get missing")) {
+            List<String> args = new ArrayList<>(List.of("--store", location));
+            args.addAll(List.of(read.split(" ")));
+            main.execute(args.toArray(String[]::new));
+        }
     }
 }
