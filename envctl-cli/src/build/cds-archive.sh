@@ -1,23 +1,29 @@
 #!/bin/sh
 # Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution, and records in
 # lib/envctl.jsa.java the JVM it fits and the folder it was made in. A training run
-# (dev.envctl.cli.internal.StartupTraining: version, --help, list and get on a scratch CSV store, in one JVM)
-# writes the list of classes it loads, and the method-handle forms it links; a static dump (-Xshare:dump)
-# maps them all, the JDK's own classes included, and pre-generates those forms, which a dynamic archive
-# (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path is lib/envctl.jar, the start of
-# the launcher's, so the archive also serves runs with plugin jars after it.
-# Never fails the build: without an archive envctl only starts slower.
-# Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME
+# (dev.envctl.cli.internal.StartupTraining: version, --help, list and get on a scratch CSV store and, through
+# the test class path's dev.envctl.cli.TrainingPostgres, create, list and get on an embedded PostgreSQL with a
+# password login, in one JVM) writes the list of classes it loads, and the method-handle forms it links; a
+# static dump (-Xshare:dump) maps them all, the JDK's own classes included, and pre-generates those forms,
+# which a dynamic archive (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path is
+# lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it.
+# Never fails the build: without PostgreSQL (no test classes, say) the training covers the CSV store only, and
+# without an archive envctl only starts slower.
+# Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME [TEST_CLASS_PATH]
 java="$1"
 lib=$(cd "$2" && pwd -P)
 home="$3"
+testcp="$4"
 rm -f "$lib/envctl.jsa" "$lib/envctl.jsa.java"
 rm -rf "$home" && mkdir -p "$home"
 # the launcher's flags; the default GC (G1), with which the archive also holds heap objects
 flags="-Xlog:disable -Xlog:all=error:stderr -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
-# shellcheck disable=SC2086
-if HOME="$home" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar" \
-    dev.envctl.cli.internal.StartupTraining "$home/training" >/dev/null \
+train() {
+  # shellcheck disable=SC2086
+  HOME="$home" "$@" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar" \
+    dev.envctl.cli.internal.StartupTraining "$home/training" >/dev/null 2>>"$home/training.log"
+}
+if { [ -n "$testcp" ] && train "$java" -cp "$testcp" dev.envctl.cli.TrainingPostgres; } || train env \
     && "$java" $flags -Xshare:dump -XX:SharedClassListFile="$home/classes.list" \
       -XX:SharedArchiveFile="$lib/envctl.jsa" -cp "$lib/envctl.jar" >"$home/dump.log" 2>&1 \
     && [ -f "$lib/envctl.jsa" ]; then

@@ -1,6 +1,7 @@
 package dev.envctl.cli;
 
 import dev.envctl.cli.Workspace.Result;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Start-up stays light: {@code version}, {@code --help} and {@code list} on a CSV store load no jOOQ, Flyway or
  * JDBC class (checked with the JVM's class-loading log), and {@code version} / table {@code list} load no
- * Jackson, no provider and no hook.
+ * Jackson, no provider and no hook. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the
+ * class-data archive and runs no Flyway.
  */
 class StartupIT {
     @TempDir
@@ -75,6 +77,25 @@ class StartupIT {
                 || l.contains("org.postgresql.") || l.contains("java.sql.") || l.contains("javax.sql."));
         assertThat(classes).noneMatch(l -> l.contains("dev.envctl.provider.") || l.contains("com.fasterxml.")
                 || l.contains("dev.envctl.core.hook."));
+    }
+
+    @Test
+    void listOnPostgresqlMapsJooqAndPgjdbcFromTheArchiveAndRunsNoFlywayOrJackson() throws IOException {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres");
+            Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n");
+            Result created = ws.run("create", "pg-dev", "--no-wait");
+            assertThat(created.exit()).as(created.toString()).isZero();
+
+            List<String> classes = loadedClasses("list");
+
+            for (String name : List.of("org.jooq.impl.SelectImpl", "org.postgresql.core.v3.QueryExecutorImpl",
+                    "dev.envctl.store.jdbc.internal.Rows")) {
+                assertThat(classes).anySatisfy(l -> assertThat(l).contains(name + " source: shared objects file"));
+            }
+            assertThat(classes).noneMatch(l -> l.contains("org.flywaydb.core.Flyway ")
+                    || l.contains("org.flywaydb.core.internal.") || l.contains("com.fasterxml.jackson.databind."));
+        }
     }
 
     @Test

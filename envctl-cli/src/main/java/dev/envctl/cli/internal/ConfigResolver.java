@@ -112,15 +112,13 @@ final class ConfigResolver {
             plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }
         if (providers) {
-            PluginRegistry r = plugins;
-            for (String id : r.providerIds()) {
-                r.providerFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k));
+            for (String id : plugins.providerIds()) {
+                plugins.providerFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k));
             }
         }
         if (hooks) {
-            PluginRegistry r = plugins;
-            for (String id : r.hookIds()) {
-                r.hookFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k));
+            for (String id : plugins.hookIds()) {
+                plugins.hookFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k));
             }
         }
         return valid;

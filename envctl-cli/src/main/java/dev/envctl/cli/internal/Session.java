@@ -15,15 +15,11 @@ import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -151,29 +147,13 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * The {@code store.KEY} values of the config whose KEY {@code factory} declares; a KEY no store factory
-     * declares is an error listing the valid ones.
+     * The {@code store.KEY} values of the config whose KEY {@code factory} declares (the config file's keys are
+     * checked against every store's when it is read).
      */
     Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
-        Set<String> known = factory.settingKeys();
-        Map<String, String> settings = new TreeMap<>();
-        for (Map.Entry<String, String> e : config().under(ConfigKeys.STORE_PREFIX).entrySet()) {
-            String k = e.getKey();
-            if (known.contains(k)) {
-                settings.put(k, e.getValue());
-            } else if (!everyStoreKey().contains(k)) {
-                throw EnvctlException.invalid("unknown config key 'store." + k + "'; valid store settings: "
-                        + String.join(", ", everyStoreKey().stream().map(s -> "store." + s).sorted().toList()));
-            }
-        }
+        Map<String, String> settings = new TreeMap<>(config().under(ConfigKeys.STORE_PREFIX));
+        settings.keySet().retainAll(factory.settingKeys());
         return settings;
-    }
-
-    /** The settings every store factory declares; instantiates them all, so only called for a config with a store key. */
-    private Set<String> everyStoreKey() {
-        Set<String> all = new java.util.TreeSet<>();
-        plugins.storeFactories().forEach(f -> all.addAll(f.settingKeys()));
-        return all;
     }
 
     /**

@@ -8,19 +8,22 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The training run of the distribution's class-data archive (build step {@code src/build/cds-archive.sh}): runs
  * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Not part of
  * the command line; {@code java -cp envctl.jar dev.envctl.cli.internal.StartupTraining SCRATCH_DIR}.
  *
- * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR} and
- * reads only: no provider runs. The PostgreSQL path is trained as far as a build can reach without a server:
- * a {@code list} on a {@code jdbc:} location whose port refuses at once, which loads the store factory,
- * pgjdbc's connection set-up and the store's opening path; what follows a successful connection (jOOQ's
- * rendering and result mapping, Flyway) is not in the archive.
+ * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}; no
+ * provider runs. With {@code ENVCTL_TRAINING_STORE} set to a PostgreSQL database with a current, empty envctl
+ * schema (user in {@code PGUSER}, password in {@code ENVCTL_DB_PASSWORD}), it also records a few environments
+ * and reads them there; without it, it trains a {@code list} on a port that refuses at once (the opening path
+ * only).
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -37,28 +40,34 @@ public final class StartupTraining {
                     .append(18080 + i).append(',').append(18400 + i).append(",10.100.").append(i).append(".0/24\n");
         }
         Files.writeString(csv, rows.toString(), StandardCharsets.UTF_8);
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().retainAll(Set.of("PGUSER", "ENVCTL_DB_PASSWORD"));
         env.put("HOME", home.toString());
         env.put("PATH", "");
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Main main = new Main(sink, sink, env);
-        String store = "csv:" + csv;
-        String[][] runs = {
-            {"version"},
-            {"--help"},
-            {"list", "--help"},
-            {"--store", store, "list"},
-            {"--store", store, "list", "--provider", "k3d", "--state", "unknown"},
-            {"--store", store, "list", "-o", "json"},
-            {"--store", store, "list", "-o", "csv"},
-            {"--store", store, "get", "train1"},
-            {"--store", store, "get", "train1", "-o", "json"},
-            {"--store", store, "get", "missing"},
-            {"list", "--no-such-flag"},
-            {"--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list"},
-        };
-        for (String[] run : runs) {
-            main.execute(run);
+        for (String run : List.of("version", "--help", "list --help", "list --no-such-flag")) {
+            main.execute(run.split(" "));
+        }
+        reads(main, "csv:" + csv);
+        String pg = System.getenv("ENVCTL_TRAINING_STORE");
+        if (pg == null) {
+            main.execute("--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list");
+            return;
+        }
+        for (int i = 0; i < 3; i++) {
+            main.execute("--store", pg, "-q", "create", "train" + i, "--no-wait");
+        }
+        reads(main, pg);
+    }
+
+    /** The reads users run, on the store at {@code location}. */
+    private static void reads(Main main, String location) {
+        for (String read : List.of("list", "list --provider k3d --state unknown", "list -o json", "list -o csv",
+                "get train1", "get train1 -o json", "get missing")) {
+            List<String> args = new ArrayList<>(List.of("--store", location));
+            args.addAll(List.of(read.split(" ")));
+            main.execute(args.toArray(String[]::new));
         }
     }
 }

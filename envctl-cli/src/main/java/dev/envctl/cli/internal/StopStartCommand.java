@@ -90,9 +90,7 @@ abstract sealed class StopStartCommand implements CliCommand permits StopStartCo
         }
         session.progressDone();
         List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();
-        if (format != OutputFormat.TABLE) {
-            EnvironmentView.print(session, results, false);
-        } else if (failed.isEmpty()) {
+        if (format == OutputFormat.TABLE && failed.isEmpty()) {
             results.forEach(e -> session.out().println((stopping() ? "stopped " : "started ") + e.name()));
         } else {
             EnvironmentView.print(session, results, false);

@@ -173,6 +173,11 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         ds.setSocketTimeout(SOCKET_TIMEOUT_SECONDS);
         ds.setTcpKeepAlive(true);
         ds.setApplicationName("envctl");
+        if (ds.getAssumeMinServerVersion() == null) {
+            // the schema needs 9.4 (jsonb); pgjdbc then sends application_name and extra_float_digits with the
+            // login instead of running two SET statements after it
+            ds.setAssumeMinServerVersion("9.4");
+        }
         return ds;
     }
 

@@ -160,6 +160,15 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void startupParametersGoWithTheLoginUnlessTheUrlAssumesAnotherServerVersion() {
+        String plain = "jdbc:postgresql://h/db";
+        assertThat(factory.dataSource(plain, Map.of(), JdbcStoreOptions.defaults()).getAssumeMinServerVersion())
+                .isEqualTo("9.4");
+        assertThat(factory.dataSource(plain + "?assumeMinServerVersion=12", Map.of(), JdbcStoreOptions.defaults())
+                .getAssumeMinServerVersion()).isEqualTo("12");
+    }
+
+    @Test
     void aRefusedLoginIsNamedAsSuchNotAsAServerThatDoesNotRun() {
         org.postgresql.util.PSQLException refused = new org.postgresql.util.PSQLException(
                 "FATAL: password authentication failed for user \"envctl\"", org.postgresql.util.PSQLState.INVALID_PASSWORD);

@@ -27,13 +27,17 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
 /** Converts between {@link Environment} and rows of {@code clusters}; timestamps are UTC. */
 public final class Rows {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {
-    };
     /** What Jackson writes for an empty map. */
     private static final JSONB EMPTY_OBJECT = JSONB.valueOf("{}");
 
     private Rows() {
+    }
+
+    /** Jackson, made on first use: most maps are empty, and writing or reading those needs none. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {
+        };
     }
 
     /** The column values of {@code e}, for an insert or an update. */
@@ -80,24 +84,24 @@ public final class Rows {
         return t.toInstant(ZoneOffset.UTC);
     }
 
-    /** {@code m} as a JSON object with sorted keys; most maps are empty, which needs no Jackson. */
+    /** {@code m} as a JSON object with sorted keys. */
     static JSONB json(Map<String, String> m) {
         if (m.isEmpty()) {
             return EMPTY_OBJECT;
         }
         try {
-            return JSONB.valueOf(JSON.writeValueAsString(new TreeMap<>(m)));
+            return JSONB.valueOf(Json.MAPPER.writeValueAsString(new TreeMap<>(m)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a string map as JSON", e);
         }
     }
 
     static Map<String, String> map(JSONB j) {
-        if (j == null || j.data() == null) {
+        if (j == null || j.data() == null || j.data().equals(EMPTY_OBJECT.data())) {
             return Map.of();
         }
         try {
-            return JSON.readValue(j.data(), STRING_MAP);
+            return Json.MAPPER.readValue(j.data(), Json.STRING_MAP);
         } catch (JsonProcessingException e) {
             throw EnvctlException.invalid("labels or options are not a JSON object of strings: "
                     + e.getOriginalMessage());
