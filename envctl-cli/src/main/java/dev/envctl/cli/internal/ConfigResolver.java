@@ -33,6 +33,7 @@ final class ConfigResolver {
         if (file != null) {
             values.putAll(read(file));
             checkKeys(values.keySet(), file, plugins);
+            checkPluginValues(values, file, plugins, env);
         }
         String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
         values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
@@ -93,6 +94,38 @@ final class ConfigResolver {
             if (!valid.contains(key)) {
                 throw EnvctlException.invalid("unknown config key '" + Validation.printable(key) + "' in " + file
                         + "; valid keys: " + String.join(", ", valid));
+            }
+        }
+    }
+
+    /**
+     * Checks the values of the provider and hook settings the file gives, each on its own, by letting the plugin's
+     * factory build a provider or hook from it, so a bad value fails every command, naming its key, with the
+     * plugin's own rule (a duration through {@code Durations}, say). Only plugins the file has settings for are
+     * loaded. Store settings are checked by the store when it opens.
+     */
+    private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
+                                          Map<String, String> env) {
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(values).entrySet()) {
+            String key = e.getKey();
+            boolean provider = key.startsWith(ConfigKeys.PROVIDER_PREFIX) && !key.equals(ConfigKeys.PROVIDER_DEFAULT);
+            if (!provider && !key.startsWith(ConfigKeys.HOOK_PREFIX)) {
+                continue;
+            }
+            String rest = key.substring(provider ? ConfigKeys.PROVIDER_PREFIX.length() : ConfigKeys.HOOK_PREFIX.length());
+            String id = rest.substring(0, rest.indexOf('.'));
+            String setting = rest.substring(id.length() + 1);
+            String value = e.getValue();
+            try {
+                if (provider) {
+                    plugins.providerFactory(id).create(Map.of(setting, value), env);
+                } else {
+                    plugins.hookFactory(id).create(Map.of(setting,
+                            value.startsWith("~/") ? Locations.expand(value, env) : value));
+                }
+            } catch (EnvctlException ex) {
+                throw new EnvctlException(ex.code(), "config key " + key + " in " + file + ": "
+                        + Errors.oneLine(ex.getMessage()));
             }
         }
     }
