@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every {@code console} example in README.md and docs/ runs, in the order written, against the packaged CLI with
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and {@code PGPORT} point the PostgreSQL client tools at it. Before each such page the role and database
  * {@code envctl} are dropped; a page that does not make them itself ({@code createuser}, as
  * docs/stores/postgresql.md's set-up does) finds them made as that set-up makes them, with the reader's
- * password {@link DocUser#PASSWORD}.
+ * password {@link DocUser#PASSWORD}. A page whose examples run {@code createuser}, {@code createdb} or {@code psql}
+ * is skipped, saying so, where those PostgreSQL client tools are not installed (.ci/run installs them).
  */
 class DocExamplesIT {
     @TempDir
@@ -85,6 +87,11 @@ class DocExamplesIT {
     private void run(DocSession session) throws Exception {
         Map<String, String> env = Map.of();
         Map<String, String> stands = Map.of();
+        for (String tool : List.of("createuser", "createdb", "psql")) {
+            boolean used = session.commands().stream().anyMatch(c -> c.line().matches(tool + "\\b.*"));
+            assumeTrue(!used || onPath(tool), session.page() + " skipped: its examples run " + tool
+                    + ", which is not on PATH (install postgresql-client)");
+        }
         if (usesPostgres(session)) {
             int port = freshPostgres(session);
             env = Map.of("PGHOST", "localhost", "PGPORT", Integer.toString(port));
@@ -105,6 +112,11 @@ class DocExamplesIT {
                         .as(where + "\n--- expected\n" + String.join("\n", c.expected())).isTrue();
             }
         }
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     private static boolean usesPostgres(DocSession session) {
