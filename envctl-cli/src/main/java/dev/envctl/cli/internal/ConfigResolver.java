@@ -99,34 +99,52 @@ final class ConfigResolver {
     }
 
     /**
-     * Checks the values of the provider and hook settings the file gives, each on its own, by letting the plugin's
-     * factory build a provider or hook from it, so a bad value fails every command, naming its key, with the
-     * plugin's own rule (a duration through {@code Durations}, say). Only plugins the file has settings for are
-     * loaded. Store settings are checked by the store when it opens.
+     * Checks the values of plugin settings as the command would use them, before it does anything: each provider
+     * and hook the file has settings for, and each hook of {@code hooks.enabled}, is built from its settings by its
+     * factory,
+     * so a bad value fails every command with the plugin's own rule (a duration through {@code Durations}, say),
+     * naming its key. Only those plugins are loaded. Store settings are checked by the store when it opens.
      */
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(values).entrySet()) {
-            String key = e.getKey();
-            boolean provider = key.startsWith(ConfigKeys.PROVIDER_PREFIX) && !key.equals(ConfigKeys.PROVIDER_DEFAULT);
-            if (!provider && !key.startsWith(ConfigKeys.HOOK_PREFIX)) {
-                continue;
+        EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
+        for (String id : new TreeSet<>(plugins.providerIds())) {
+            Map<String, String> settings = c.under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+            if (!settings.isEmpty()) {
+                check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
+                        () -> plugins.providerFactory(id).create(settings, env));
             }
-            String rest = key.substring(provider ? ConfigKeys.PROVIDER_PREFIX.length() : ConfigKeys.HOOK_PREFIX.length());
-            String id = rest.substring(0, rest.indexOf('.'));
-            String setting = rest.substring(id.length() + 1);
-            String value = e.getValue();
-            try {
-                if (provider) {
-                    plugins.providerFactory(id).create(Map.of(setting, value), env);
-                } else {
-                    plugins.hookFactory(id).create(Map.of(setting,
-                            value.startsWith("~/") ? Locations.expand(value, env) : value));
-                }
-            } catch (EnvctlException ex) {
-                throw new EnvctlException(ex.code(), "config key " + key + " in " + file + ": "
-                        + Errors.oneLine(ex.getMessage()));
+        }
+        Set<String> hooks = new java.util.LinkedHashSet<>(c.hooksEnabled());
+        for (String id : plugins.hookIds()) {
+            if (!c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty()) {
+                hooks.add(id);
             }
+        }
+        for (String id : hooks) {
+            if (!plugins.hookIds().contains(id)) {
+                throw EnvctlException.invalid("config key hooks.enabled in " + file + " names the hook '"
+                        + Validation.printable(id) + "', which no plugin provides; hooks: "
+                        + String.join(", ", new TreeSet<>(plugins.hookIds())));
+            }
+            Map<String, String> settings = new LinkedHashMap<>(c.under(ConfigKeys.HOOK_PREFIX + id + "."));
+            settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+            check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.hookFactory(id).create(settings));
+        }
+    }
+
+    /**
+     * Runs {@code build}; its error is given the key of the setting it quotes ({@code timeout '5 min'}), else the
+     * plugin's prefix.
+     */
+    private static void check(String prefix, Map<String, String> settings, Path file, Runnable build) {
+        try {
+            build.run();
+        } catch (EnvctlException e) {
+            String message = Errors.oneLine(e.getMessage());
+            String key = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
+                    .map(k -> prefix + k).orElse(prefix + "*");
+            throw new EnvctlException(e.code(), "config key " + key + " in " + file + ": " + message);
         }
     }
 

@@ -45,6 +45,11 @@ class ConfigResolverTest {
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                 .hasMessageStartingWith("config key provider.k3d.wait in " + g.config + ": ");
 
+        g.config = write("unknown-hook.properties", "hooks.enabled=exec,haproxy\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key hooks.enabled in " + g.config + " names the hook 'haproxy', which no plugin "
+                        + "provides; hooks: exec");
+
         g.config = write("good.properties", "hooks.enabled=exec\nhook.exec.timeout=PT1M\nhook.exec.dir=~/hooks\n"
                 + "provider.k3d.timeout=10m\n").toString();
         assertThat(resolve(g, Map.of("HOME", home.toString())).hooksEnabled()).containsExactly("exec");
