@@ -51,6 +51,8 @@ class BadInputIT {
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
+        ws.write("bad-hook-timeout.properties", "hooks.enabled=exec\nhook.exec.timeout=60s  # per script\n");
+        ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
         ws.write("dir/.keep", "");
     }
 
@@ -149,6 +151,10 @@ class BadInputIT {
                 "list"));
         c.add(Case.of(2, "pool.subnet 127.0.0.0/8 overlaps the loopback (127.0.0.0/8) range", "--config",
                 "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
+        c.add(Case.of(2, "config key hook.exec.timeout in bad-hook-timeout.properties: timeout '60s  # per script' "
+                + "is not a positive duration", "--config", "bad-hook-timeout.properties", "list"));
+        c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties:", "--config",
+                "bad-provider-timeout.properties", "list"));
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         // stores
         c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));

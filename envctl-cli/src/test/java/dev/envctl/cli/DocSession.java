@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * warnings; progress is not compared). In an expected line, runs of spaces match any run of spaces, and
  * {@code {port}}, {@code {age}}, {@code {time}}, {@code {path}} and {@code {any}} match what their names say; a
  * line {@code ...} matches any number of lines. A command followed by no output line has its output left
- * unchecked. Blocks with another info string ({@code console real-tools} among them) are not run here.
+ * unchecked. Blocks with another info string ({@code console real-tools}, {@code console build} among them) are
+ * not run here (DocBlocksTest says what each kind is).
  */
 record DocSession(String page, List<Command> commands) {
 

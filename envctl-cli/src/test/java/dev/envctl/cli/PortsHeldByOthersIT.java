@@ -22,6 +22,9 @@ class PortsHeldByOthersIT {
     @Test
     void anAutomaticPortSkipsAPortAnotherProgramHoldsAndAnExplicitOneIsKept() throws Exception {
         Workspace ws = new Workspace(tmp);
+        // a pool of its own: the port this test holds must not be the one another test, running at the same
+        // time, expects an automatic create to get (the default pool's first port)
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=41080-41179\n");
         Result probe = ws.run("create", "first", "--dry-run", "-o", "json");
         assertThat(probe.exit()).as(probe.toString()).isZero();
         int http = probe.json().findValue("ports").get("http").asInt();

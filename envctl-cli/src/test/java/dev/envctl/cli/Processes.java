@@ -1,6 +1,5 @@
 package dev.envctl.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a prepared process of a test to its end: stdin empty, stdout and stderr through files, 120 s at most. */
+/** Runs a prepared process of a test to its end: stdin empty (or a given file), stdout and stderr through files, 120 s at most. */
 public final class Processes {
     private Processes() {
     }
@@ -23,7 +22,12 @@ public final class Processes {
      * @param what the command for the failure message
      */
     public static Output run(ProcessBuilder pb, Path dir, String what) {
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return run(pb, dir, what, Path.of("/dev/null"));
+    }
+
+    /** {@link #run(ProcessBuilder, Path, String)} with stdin read from {@code stdin}. */
+    public static Output run(ProcessBuilder pb, Path dir, String what, Path stdin) {
+        pb.redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         try {
             Path out = Files.createTempFile(dir, "out", ".txt");
             Path err = Files.createTempFile(dir, "err", ".txt");

@@ -33,6 +33,7 @@ final class ConfigResolver {
         if (file != null) {
             values.putAll(read(file));
             checkKeys(values.keySet(), file, plugins);
+            checkPluginValues(values, file, plugins, env);
         }
         String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
         values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
@@ -94,6 +95,56 @@ final class ConfigResolver {
                 throw EnvctlException.invalid("unknown config key '" + Validation.printable(key) + "' in " + file
                         + "; valid keys: " + String.join(", ", valid));
             }
+        }
+    }
+
+    /**
+     * Checks the values of plugin settings as the command would use them, before it does anything: each provider
+     * and hook the file has settings for, and each hook of {@code hooks.enabled}, is built from its settings by its
+     * factory,
+     * so a bad value fails every command with the plugin's own rule (a duration through {@code Durations}, say),
+     * naming its key. Only those plugins are loaded. Store settings are checked by the store when it opens.
+     */
+    private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
+                                          Map<String, String> env) {
+        EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
+        for (String id : new TreeSet<>(plugins.providerIds())) {
+            Map<String, String> settings = c.under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+            if (!settings.isEmpty()) {
+                check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
+                        () -> plugins.providerFactory(id).create(settings, env));
+            }
+        }
+        Set<String> hooks = new java.util.LinkedHashSet<>(c.hooksEnabled());
+        for (String id : plugins.hookIds()) {
+            if (!c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty()) {
+                hooks.add(id);
+            }
+        }
+        for (String id : hooks) {
+            if (!plugins.hookIds().contains(id)) {
+                throw EnvctlException.invalid("config key hooks.enabled in " + file + " names the hook '"
+                        + Validation.printable(id) + "', which no plugin provides; hooks: "
+                        + String.join(", ", new TreeSet<>(plugins.hookIds())));
+            }
+            Map<String, String> settings = new LinkedHashMap<>(c.under(ConfigKeys.HOOK_PREFIX + id + "."));
+            settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+            check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.hookFactory(id).create(settings));
+        }
+    }
+
+    /**
+     * Runs {@code build}; its error is given the key of the setting it quotes ({@code timeout '5 min'}), else the
+     * plugin's prefix.
+     */
+    private static void check(String prefix, Map<String, String> settings, Path file, Runnable build) {
+        try {
+            build.run();
+        } catch (EnvctlException e) {
+            String message = Errors.oneLine(e.getMessage());
+            String key = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
+                    .map(k -> prefix + k).orElse(prefix + "*");
+            throw new EnvctlException(e.code(), "config key " + key + " in " + file + ": " + message);
         }
     }
 

@@ -12,20 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The snippets of docs/embedding.md run against the real CSV store and the real k3d provider (with the
- * stand-in tools of core's StandInTools on PATH), and the doc quotes them exactly: each block after a
- * {@code <!-- snippet: FILE#TAG -->} line is the region between {@code // tag::TAG[]} and {@code // end::TAG[]}
- * of that file, without its common indentation.
+ * The snippets of docs/embedding.md and README.md run against the real CSV store and the real k3d provider (with
+ * core's stand-in tools on PATH); DocSnippetsTest checks that the pages quote them exactly.
  */
 class EmbeddingDocTest {
-    private static final Path DOC = Path.of("../docs/embedding.md");
-    private static final Path SOURCES = Path.of("src/test/java/dev/envctl/cli/embedding");
     @TempDir
     Path tmp;
 
@@ -61,38 +55,28 @@ class EmbeddingDocTest {
     }
 
     @Test
-    void theDocQuotesEverySnippetExactly() throws IOException {
-        String doc = Files.readString(DOC);
-        Matcher m = Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->\\n```java\\n(.*?)```", Pattern.DOTALL).matcher(doc);
-        List<String> quoted = new ArrayList<>();
-        while (m.find()) {
-            quoted.add(m.group(1) + "#" + m.group(2));
-            assertThat(m.group(3)).as(m.group(1) + "#" + m.group(2))
-                    .isEqualTo(region(Files.readString(SOURCES.resolve(m.group(1))), m.group(2)));
-        }
-        assertThat(quoted).contains("EmbedWithAStoreLocation.java#imports", "EmbedWithAStoreLocation.java#usage",
-                "EmbedWithInstances.java#usage");
+    void theReadmeSnippetCreatesListsAndDeletes() throws IOException {
+        List<Environment> listed = EmbedInBrief.run(tmp.resolve("environments.csv"), environment());
+
+        assertThat(listed).extracting(Environment::name).containsExactly("dev");
+        assertThat(Files.readString(tmp.resolve("state/calls.log"))).contains("k3d\u001fcluster\u001fdelete\u001fdev");
     }
 
-    /** The lines between the tag's markers, their common indentation removed, each ending with a newline. */
-    private static String region(String source, String tag) {
-        List<String> lines = new ArrayList<>();
-        boolean in = false;
-        for (String line : source.split("\n", -1)) {
-            if (line.strip().equals("// end::" + tag + "[]")) {
-                in = false;
-            } else if (in) {
-                lines.add(line);
-            } else if (line.strip().equals("// tag::" + tag + "[]")) {
-                in = true;
-            }
-        }
-        int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
-                .min().orElse(0);
-        StringBuilder b = new StringBuilder();
-        for (String l : lines) {
-            b.append(l.isBlank() ? "" : l.substring(indent)).append('\n');
-        }
-        return b.toString();
+    @Test
+    void theLifecycleSnippetCreatesStopsStartsDeletesReconcilesAndWatches() throws IOException {
+        LifecycleEngineExample example = new LifecycleEngineExample();
+
+        example.run(tmp.resolve("environments.csv"), environment());
+
+        assertThat(example.seen).containsExactly("dev RUNNING 10.100.0.0/24");
+        assertThat(example.shown).hasSize(2).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(Files.readString(tmp.resolve("state/calls.log"))).contains("k3d\u001fcluster\u001fstop\u001fdev")
+                .contains("k3d\u001fcluster\u001fdelete\u001fdev");
+    }
+
+    @Test
+    void theCsvAndK3dSnippetsOpenTheStoreAndCheckTheTools() throws IOException {
+        assertThat(StoresFromJava.csv(tmp.resolve("environments.csv"))).isEmpty();
+        assertThat(StoresFromJava.k3d()).extracting(c -> c.name()).contains("k3d", "docker");
     }
 }

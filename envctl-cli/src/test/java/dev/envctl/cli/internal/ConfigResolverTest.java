@@ -32,6 +32,30 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aBadPluginValueFailsAtLoadNamingItsKeyWithThePluginsOwnRule() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("hook.properties", "hook.exec.timeout=60s  # per script\n").toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("config key hook.exec.timeout in " + g.config + ": timeout '60s  # per script' is not a "
+                        + "positive duration; write it like 500ms, 60s, 5m or 1h");
+
+        g.config = write("provider.properties", "provider.k3d.wait=maybe\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessageStartingWith("config key provider.k3d.wait in " + g.config + ": ");
+
+        g.config = write("unknown-hook.properties", "hooks.enabled=exec,haproxy\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key hooks.enabled in " + g.config + " names the hook 'haproxy', which no plugin "
+                        + "provides; hooks: exec");
+
+        g.config = write("good.properties", "hooks.enabled=exec\nhook.exec.timeout=PT1M\nhook.exec.dir=~/hooks\n"
+                + "provider.k3d.timeout=10m\n").toString();
+        assertThat(resolve(g, Map.of("HOME", home.toString())).hooksEnabled()).containsExactly("exec");
+    }
+
+    @Test
     void defaultsToTheCsvFileUnderHomeAndTheDocumentedPools() {
         EnvctlConfig c = resolve(new GlobalOptions(), Map.of("HOME", home.toString()));
 

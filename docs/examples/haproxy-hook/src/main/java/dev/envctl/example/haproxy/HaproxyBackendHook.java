@@ -1,3 +1,4 @@
+// tag::file[]
 package dev.envctl.example.haproxy;
 
 import dev.envctl.core.Environment;
@@ -62,3 +63,4 @@ public final class HaproxyBackendHook implements LifecycleHook {
                 + "    server " + e.name() + " " + host + ":" + e.ports().http() + " check\n";
     }
 }
+// end::file[]

@@ -1,3 +1,4 @@
+// tag::file[]
 package dev.envctl.example.haproxy;
 
 import dev.envctl.core.EnvctlException;
@@ -38,3 +39,4 @@ public final class HaproxyHookFactory implements LifecycleHookFactory {
                 settings.getOrDefault("host", "127.0.0.1"), settings.getOrDefault("label", "haproxy_route"));
     }
 }
+// end::file[]

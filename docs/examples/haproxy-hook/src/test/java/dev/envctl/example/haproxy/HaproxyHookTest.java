@@ -20,13 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,11 +71,30 @@ class HaproxyHookTest {
     }
 
     @Test
+    void theSettingsDocsPluginsMdGivesCreateTheHook() throws IOException {
+        Matcher m = Pattern.compile("```properties\n(hooks\\.enabled=haproxy\n.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("../../plugins.md")));
+        assertThat(m.find()).as("docs/plugins.md's haproxy settings").isTrue();
+        Properties p = new Properties();
+        p.load(new StringReader(m.group(1)));
+        Map<String, String> settings = new HashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("hook.haproxy.")) {
+                settings.put(key.substring("hook.haproxy.".length()), p.getProperty(key));
+            }
+        }
+
+        assertThat(settings).containsOnlyKeys("file");
+        assertThat(PluginRegistry.discover().createHook("haproxy", settings)).isInstanceOf(HaproxyBackendHook.class);
+    }
+
+    @Test
     void writesOneBackendPerRoutedEnvironmentSortedByNameAndRemovesItBeforeDelete() throws IOException {
-        LifecycleHook hook = discovered();
+        // tag::discovered[]
+        LifecycleHook hook = PluginRegistry.discover().createHook("haproxy", Map.of("file", file().toString()));
         hook.run(HookPhase.POST_CREATE, env("qa", 18092, true));
         hook.run(HookPhase.POST_CREATE, env("dev", 18091, true));
-        hook.run(HookPhase.POST_CREATE, env("ops", 18093, false));
+        hook.run(HookPhase.POST_CREATE, env("ops", 18093, false));   // not routed: no backend
 
         assertThat(Files.readString(file())).isEqualTo(BackendFile.HEADER
                 + "\n"
@@ -81,6 +105,7 @@ class HaproxyHookTest {
                 + "backend envctl_qa\n"
                 + "    mode http\n"
                 + "    server qa 127.0.0.1:18092 check\n");
+        // end::discovered[]
 
         hook.run(HookPhase.PRE_DELETE, env("dev", 18091, true));
         assertThat(Files.readString(file())).isEqualTo(BackendFile.HEADER
