@@ -24,6 +24,7 @@ import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,8 +188,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "creating environment '" + spec.name() + "'";
         requireWritable(action);
         return writeRow(action, ctx -> {
-            lockWrites(ctx);
-            IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
+            IndexedHeld held = new IndexedHeld(ctx, null).lockAndPrefetch(writeLock(ctx), allocator.policy(), spec);
             if (held.nameTaken()) {
                 throw alreadyExists(spec.name());
             }
@@ -305,7 +305,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     private void lockWrites(DSLContext ctx) {
-        ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey))).execute();
+        writeLock(ctx).execute();
+    }
+
+    private Query writeLock(DSLContext ctx) {
+        return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)));
     }
 
     /**
@@ -343,7 +347,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private Environment insertRow(DSLContext ctx, Environment e, String action) {
         try {
-            return environment(ctx.insertInto(CLUSTERS).set(Rows.values(e)).returning().fetchOne());
+            ctx.query("{0};\n{1}", ctx.insertInto(CLUSTERS).set(Rows.values(e)), DSL.commit()).execute();
+            return e;
         } catch (RuntimeException ex) {
             throw conflict(ex, e, action);
         }

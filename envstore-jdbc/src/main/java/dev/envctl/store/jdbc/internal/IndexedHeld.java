@@ -10,6 +10,7 @@ import dev.envctl.core.alloc.SubnetHolder;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Select;
@@ -84,11 +85,13 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * Asks, in one round trip, whether {@code spec}'s name is taken and what {@code allocator} will ask for
-     * {@code spec}: the lowest free port of each pool and, for an automatic subnet, the lowest free block.
-     * Later calls with the same arguments are answered from memory; any other call still queries.
+     * Runs {@code lock}, then asks whether {@code spec}'s name is taken and what an allocator with
+     * {@code policy} will ask for {@code spec}: the lowest free port of each pool and, for an automatic subnet,
+     * the lowest free block. Both statements go in one round trip; the second takes its snapshot once the
+     * first has returned, so it sees every commit made under the lock. Later calls with the same arguments
+     * are answered from memory; any other call still queries.
      */
-    public IndexedHeld prefetch(AllocationPolicy policy, EnvironmentSpec spec) {
+    public IndexedHeld lockAndPrefetch(Query lock, AllocationPolicy policy, EnvironmentSpec spec) {
         List<Integer> starts = new ArrayList<>();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
@@ -103,7 +106,7 @@ public final class IndexedHeld implements HeldResources {
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        Record r = ctx.select(fields).fetchOne();
+        Record r = ctx.fetchMany(DSL.resultQuery("{0};\n{1}", lock, ctx.select(fields))).get(1).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
             prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
