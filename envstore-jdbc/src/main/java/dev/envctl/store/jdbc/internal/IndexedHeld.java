@@ -30,12 +30,12 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_SUBNETS;
 
 /**
  * {@link HeldResources} answered by indexed queries inside the caller's transaction, each costing the same
- * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a
- * port probe of the {@code held_ports} primary key, the lowest free port from the partial index of run ends,
- * overlap through the gist exclusion index, the lowest free subnet from the run ends of {@code held_subnets}
- * (one candidate per run of adjacent subnets, each checked by a probe of its primary key). Valid while the
- * transaction that created it holds the store's write lock (taken by an earlier statement, so the queries see
- * every earlier commit). Not thread-safe: one per transaction.
+ * whatever the number of environments, and {@link #lockAndPrefetch prefetched} in one round trip for a
+ * create: a port probe of the {@code held_ports} primary key, the lowest free port from the partial index of
+ * run ends, overlap through the gist exclusion index, the lowest free subnet from the run ends of
+ * {@code held_subnets} (one candidate per run of adjacent subnets, each checked by a probe of its primary
+ * key). Valid while the transaction that created it holds the store's write lock, taken before its first
+ * query. Not thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
@@ -119,7 +119,7 @@ public final class IndexedHeld implements HeldResources {
         return this;
     }
 
-    /** Whether the name given to {@link #prefetch} is held by an environment already. */
+    /** Whether the name given to {@link #lockAndPrefetch} is held by an environment already. */
     public boolean nameTaken() {
         return nameTaken;
     }
