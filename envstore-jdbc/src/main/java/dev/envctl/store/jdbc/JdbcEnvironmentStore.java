@@ -24,13 +24,12 @@ import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -175,9 +174,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One transaction under the store's write lock: the name is checked first (in the same round trip as
-     * the lowest free ports and subnet), then {@code allocator} chooses over indexed lookups of what is held
-     * ({@link IndexedHeld}), then the row is inserted. The
+     * <p>One transaction of two round trips: the store's write lock, then the name check and the lowest free
+     * ports and subnet ({@link IndexedHeld}); {@code allocator} chooses; then the insert, with the commit. The
      * constraints (name key, held-port key, subnet exclusion) refuse what a writer outside envctl, which does
      * not take the lock, may have committed meanwhile.
      */
@@ -187,8 +185,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "creating environment '" + spec.name() + "'";
         requireWritable(action);
         return writeRow(action, ctx -> {
-            lockWrites(ctx);
-            IndexedHeld held = new IndexedHeld(ctx, null).prefetch(allocator.policy(), spec);
+            IndexedHeld held = new IndexedHeld(ctx, null).lockAndPrefetch(writeLock(ctx), allocator.policy(), spec);
             if (held.nameTaken()) {
                 throw alreadyExists(spec.name());
             }
@@ -210,7 +207,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "inserting environment '" + environment.name() + "'";
         requireWritable(action);
         return writeRow(action, ctx -> {
-            lockWrites(ctx);
+            writeLock(ctx).execute();
             requireNewName(ctx, environment.name());
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));
             return insertRow(ctx, environment, action);
@@ -222,7 +219,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "updating environment '" + next.name() + "'";
         requireWritable(action);
         return database.write(action, ctx -> {
-            lockWrites(ctx);
+            writeLock(ctx).execute();
             Allocator.requireFree(next, new IndexedHeld(ctx, next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
             ClustersRecord r;
@@ -247,7 +244,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public boolean delete(String name) {
         requireWritable("deleting environment '" + name + "'");
         return database.write("deleting environment '" + name + "'", ctx -> {
-            lockWrites(ctx);
+            writeLock(ctx).execute();
             return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
         });
     }
@@ -256,7 +253,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public void delete(String name, long expectedVersion) {
         requireWritable("deleting environment '" + name + "'");
         database.write("deleting environment '" + name + "'", ctx -> {
-            lockWrites(ctx);
+            writeLock(ctx).execute();
             if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
                     .execute() == 0) {
                 throw missingOrChanged(ctx, name, expectedVersion);
@@ -272,23 +269,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public StoreHealth health() {
-        Connection c;
         try {
-            c = database.borrow();
-        } catch (EnvctlException e) {
-            return StoreHealth.down(e.getMessage());
-        }
-        boolean broken = false;
-        try {
-            String server = c.getMetaData().getDatabaseProductVersion();
-            String version = admin.info().currentVersion();
+            String server = database.read("checking health",
+                    ctx -> ctx.connectionResult(c -> c.getMetaData().getDatabaseProductVersion()));
             return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema(),
-                    version);
-        } catch (SQLException | RuntimeException e) {
-            broken = Failures.isConnectionFailure(e);
+                    admin.info().currentVersion());
+        } catch (RuntimeException e) {
             return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
-        } finally {
-            database.release(c, broken);
         }
     }
 
@@ -304,14 +291,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    private void lockWrites(DSLContext ctx) {
-        ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey))).execute();
+    private Query writeLock(DSLContext ctx) {
+        return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)));
     }
 
     /**
-     * Runs a write that inserts a row, and once more when a constraint refused the row: only a writer that does
-     * not take the write lock (a psql script) can commit what the lookups did not see, and the second run reads
-     * after that commit, so it allocates around it or names the conflict as the lookups do.
+     * Runs a write that inserts a row, and once more when a constraint refused it: only a writer that does not
+     * take the write lock (a psql script) can commit what the lookups did not see; the second run sees it.
      */
     private Environment writeRow(String action, Function<DSLContext, Environment> work) {
         try {
@@ -341,9 +327,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 + "; choose another name or delete it first");
     }
 
+    /** Inserts {@code e} and commits, in one round trip. */
     private Environment insertRow(DSLContext ctx, Environment e, String action) {
         try {
-            return environment(ctx.insertInto(CLUSTERS).set(Rows.values(e)).returning().fetchOne());
+            ctx.query("{0};\n{1}", ctx.insertInto(CLUSTERS).set(Rows.values(e)), DSL.commit()).execute();
+            return e;
         } catch (RuntimeException ex) {
             throw conflict(ex, e, action);
         }

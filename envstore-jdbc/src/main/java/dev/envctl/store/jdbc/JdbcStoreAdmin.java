@@ -39,8 +39,7 @@ public final class JdbcStoreAdmin {
      * @throws EnvctlException           {@link ErrorCode#STORE_UNAVAILABLE} when the server cannot be reached
      */
     public MigrationResult migrate() {
-        Migrations.Outcome o = migrations.migrate();
-        return new MigrationResult(o.adopted(), o.initialVersion(), o.currentVersion(), o.applied());
+        return migrations.migrate();
     }
 
     /** Whether the schema is at the newest version already, found without Flyway (see {@link #migrate}). */

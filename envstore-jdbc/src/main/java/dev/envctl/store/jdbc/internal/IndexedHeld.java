@@ -10,6 +10,7 @@ import dev.envctl.core.alloc.SubnetHolder;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Select;
@@ -29,12 +30,12 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_SUBNETS;
 
 /**
  * {@link HeldResources} answered by indexed queries inside the caller's transaction, each costing the same
- * whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a create: a
- * port probe of the {@code held_ports} primary key, the lowest free port from the partial index of run ends,
- * overlap through the gist exclusion index, the lowest free subnet from the run ends of {@code held_subnets}
- * (one candidate per run of adjacent subnets, each checked by a probe of its primary key). Valid while the
- * transaction that created it holds the store's write lock (taken by an earlier statement, so the queries see
- * every earlier commit). Not thread-safe: one per transaction.
+ * whatever the number of environments, and {@link #lockAndPrefetch prefetched} in one round trip for a
+ * create: a port probe of the {@code held_ports} primary key, the lowest free port from the partial index of
+ * run ends, overlap through the gist exclusion index, the lowest free subnet from the run ends of
+ * {@code held_subnets} (one candidate per run of adjacent subnets, each checked by a probe of its primary
+ * key). Valid while the transaction that created it holds the store's write lock, taken before its first
+ * query. Not thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
@@ -84,11 +85,13 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * Asks, in one round trip, whether {@code spec}'s name is taken and what {@code allocator} will ask for
-     * {@code spec}: the lowest free port of each pool and, for an automatic subnet, the lowest free block.
-     * Later calls with the same arguments are answered from memory; any other call still queries.
+     * Runs {@code lock}, then asks whether {@code spec}'s name is taken and what an allocator with
+     * {@code policy} will ask for {@code spec}: the lowest free port of each pool and, for an automatic subnet,
+     * the lowest free block. Both statements go in one round trip; the second takes its snapshot once the
+     * first has returned, so it sees every commit made under the lock. Later calls with the same arguments
+     * are answered from memory; any other call still queries.
      */
-    public IndexedHeld prefetch(AllocationPolicy policy, EnvironmentSpec spec) {
+    public IndexedHeld lockAndPrefetch(Query lock, AllocationPolicy policy, EnvironmentSpec spec) {
         List<Integer> starts = new ArrayList<>();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
@@ -103,7 +106,7 @@ public final class IndexedHeld implements HeldResources {
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        Record r = ctx.select(fields).fetchOne();
+        Record r = ctx.fetchMany(DSL.resultQuery("{0};\n{1}", lock, ctx.select(fields))).get(1).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
             prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
@@ -116,7 +119,7 @@ public final class IndexedHeld implements HeldResources {
         return this;
     }
 
-    /** Whether the name given to {@link #prefetch} is held by an environment already. */
+    /** Whether the name given to {@link #lockAndPrefetch} is held by an environment already. */
     public boolean nameTaken() {
         return nameTaken;
     }

@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.spi.MigrationResult;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -49,10 +50,6 @@ public final class Migrations {
         this.schema = schema;
     }
 
-    /** What {@link #migrate} did. */
-    public record Outcome(boolean adopted, String initialVersion, String currentVersion, List<String> applied) {
-    }
-
     Flyway flyway(String baselineVersion) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
@@ -72,7 +69,7 @@ public final class Migrations {
     }
 
     /** Adopts (if needed) and applies pending migrations; an adoption conflict changes nothing. */
-    public Outcome migrate() {
+    public MigrationResult migrate() {
         return withMigrationLock(() -> {
             Set<String> tables = tables();
             boolean adopt = tables.contains("clusters") && !tables.contains(HISTORY_TABLE);
@@ -97,7 +94,7 @@ public final class Migrations {
             if (adopt) {
                 analyze();
             }
-            return new Outcome(adopt, initial != null ? initial : result.initialSchemaVersion,
+            return new MigrationResult(adopt, initial != null ? initial : result.initialSchemaVersion,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : current(), applied);
         });
     }
