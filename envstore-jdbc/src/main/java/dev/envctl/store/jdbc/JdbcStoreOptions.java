@@ -50,6 +50,10 @@ public record JdbcStoreOptions(String schema, MigrateMode migrate, Duration conn
         return new JdbcStoreOptions(schema, migrate, d, poolSize);
     }
 
+    public JdbcStoreOptions withPoolSize(int n) {
+        return new JdbcStoreOptions(schema, migrate, connectTimeout, n);
+    }
+
     /** The timeout in whole seconds, rounded up, as pgjdbc takes it. */
     int timeoutSeconds() {
         return (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
