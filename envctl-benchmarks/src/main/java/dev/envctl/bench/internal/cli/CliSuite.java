@@ -135,6 +135,29 @@ public final class CliSuite implements Suite {
         concurrentCreates(context, envctl, env, work, csv, csvConfig, 4, per);
         pg.reset(0);
         concurrentCreates(context, envctl, env, work, pg, pgConfig, ReplacedSuite.CREATORS, per);
+        sequentialCreates(context, envctl, env, work, pg, pgConfig);
+    }
+
+    /** {@link ReplacedSuite#SEQUENTIAL} CLI creates one after another on an empty PostgreSQL store, in total. */
+    private static void sequentialCreates(Context context, String envctl, Map<String, String> env, Path work,
+                                          StoreTarget target, Path config) throws Exception {
+        target.reset(0);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < ReplacedSuite.SEQUENTIAL; i++) {
+            Launcher.Run r = Launcher.run(List.of(envctl, "--config", config.toString(), "-q", "create", "cli-s" + i,
+                    "--no-wait"), env, work);
+            if (r.exit() != 0) {
+                throw new IllegalStateException("create exited " + r.exit() + ": " + r.stderr().strip());
+            }
+        }
+        double total = Stats.millis(System.nanoTime() - t0);
+        String label = target.id() + ": " + ReplacedSuite.SEQUENTIAL
+                + " `envctl create --no-wait` one after another from an empty store, total";
+        var legacy = context.results().find(ReplacedSuite.SEQUENTIAL_ID);
+        context.results().add(legacy.isPresent()
+                ? Figure.against("cli.create.jdbc.seq", GROUP, label + " (vs replaced)", total, "ms", legacy.get())
+                        .withTarget(Target.atMost(1))
+                : Figure.plain("cli.create.jdbc.seq", GROUP, label, total, "ms"));
     }
 
     private static void concurrentCreates(Context context, String envctl, Map<String, String> env, Path work,

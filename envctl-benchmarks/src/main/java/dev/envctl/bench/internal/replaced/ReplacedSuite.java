@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
 
 /**
  * Measures the Kindler scripts' create ({@link ReplacedSystem}) on the run's PostgreSQL: time per create with
- * 50 environments held (the report's 4.2 s case), and time per create and duplicate ports under 8 concurrent
- * creators starting from an empty table. envctl's figures of the same shapes are added by the PostgreSQL
+ * 50 environments held, time per create and duplicate ports under 8 concurrent creators starting from an
+ * empty table, and the total of 20 creates one after another from an empty table. envctl's figures of the same shapes are added by the PostgreSQL
  * store suite, against these.
  */
 public final class ReplacedSuite implements Suite {
@@ -30,6 +30,9 @@ public final class ReplacedSuite implements Suite {
     public static final String DATABASE = "bench_replaced";
     public static final int HELD = 50;
     public static final int CREATORS = 8;
+    /** The shape a user with a handful of environments meets: creates one after another from an empty table. */
+    public static final int SEQUENTIAL = 20;
+    public static final String SEQUENTIAL_ID = "replaced.create.seq";
 
     @Override
     public String id() {
@@ -93,6 +96,16 @@ public final class ReplacedSuite implements Suite {
         context.results().add(Figure.plain("replaced.create.8c.dupAny", GROUP,
                 "replaced: " + shape + ", duplicate ports, any role", dupAny, "ports"));
         context.progress("replaced: %d duplicate http ports in %d rows", dupHttp, rows);
+
+        resetSchema(ds);
+        long s0 = System.nanoTime();
+        for (int i = 0; i < SEQUENTIAL; i++) {
+            legacy.create("legacy-s" + i, "k3d");
+        }
+        double total = Stats.millis(System.nanoTime() - s0);
+        context.results().add(Figure.plain(SEQUENTIAL_ID, GROUP, "replaced: " + SEQUENTIAL
+                + " creates one after another from an empty table, total", total, "ms"));
+        context.progress("replaced: %d sequential creates in %.0f ms", SEQUENTIAL, total);
     }
 
     static void resetSchema(DataSource ds) throws SQLException {
