@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * store suite, against these.
  */
 public final class ReplacedSuite implements Suite {
-    public static final String GROUP = "Replaced system (psql per query) vs envctl, same PostgreSQL";
+    public static final String GROUP = "The Kindler scripts (psql per query) vs envctl, same PostgreSQL";
     public static final String DATABASE = "bench_replaced";
     public static final int HELD = 50;
     public static final int CREATORS = 8;
