@@ -17,7 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -28,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  * {@code csv} blocks are read as {@code apply -f} files. {@code console} blocks are run by DocExamplesIT and
  * {@code java} blocks are quoted from compiled sources (DocSnippetsTest); {@code console real-tools} (needs real
  * Docker, k3d or kind) and {@code console build} (the Maven build itself) are commands not run by a test;
- * {@code text} (output, messages, the commands envctl runs), {@code sh}, {@code sql} and {@code xml} are shown
- * as they are. A command a reader types ({@code $ ...} or {@code envctl ...}) is never in a block of those.
+ * {@code xml} blocks are Maven dependencies on this build's artifacts (what {@code mvn install} puts in the
+ * local repository); {@code sql} blocks run in DocSqlBlocksTest; {@code text} (output, messages, the commands
+ * envctl runs) and {@code sh} are shown as they are. A command a reader types ({@code $ ...} or {@code envctl ...}) is never in a block of those.
  */
 class DocBlocksTest {
     private static final Path ROOT = Path.of("..");
@@ -139,5 +146,48 @@ class DocBlocksTest {
             read++;
         }
         assertThat(read).as("yaml, json and csv blocks").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void everyXmlBlockIsADependencyOnAnArtifactThisBuildInstalls() throws Exception {
+        String root = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+        Matcher version = Pattern.compile("<artifactId>envctl-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(root);
+        assertThat(version.find()).as("the build's version in pom.xml").isTrue();
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(root);
+        Map<String, String> poms = new java.util.HashMap<>();
+        while (module.find()) {
+            String pom = Files.readString(ROOT.resolve(module.group(1)).resolve("pom.xml"), StandardCharsets.UTF_8);
+            Matcher id = Pattern.compile("</parent>\\s*<artifactId>([^<]+)</artifactId>").matcher(pom);
+            assertThat(id.find()).as(module.group(1) + "'s artifactId").isTrue();
+            poms.put(id.group(1), pom);
+        }
+        int dependencies = 0;
+        for (Block b : blocks()) {
+            if (!b.kind().equals("xml")) {
+                continue;
+            }
+            NodeList list = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new InputSource(new StringReader("<dependencies>" + b.text() + "</dependencies>")))
+                    .getElementsByTagName("dependency");
+            for (int i = 0; i < list.getLength(); i++) {
+                Element d = (Element) list.item(i);
+                String artifact = text(d, "artifactId");
+                assertThat(text(d, "groupId")).as(b + ": groupId").isEqualTo("dev.envctl");
+                assertThat(poms).as(b + ": a module of this build").containsKey(artifact);
+                assertThat(text(d, "version")).as(b + ": version").isEqualTo(version.group(1));
+                if ("test-jar".equals(text(d, "type"))) {
+                    assertThat(poms.get(artifact)).as(b + ": " + artifact + " makes a test-jar")
+                            .contains("<goal>test-jar</goal>");
+                }
+                dependencies++;
+            }
+        }
+        assertThat(dependencies).as("dependencies in xml blocks").isGreaterThanOrEqualTo(3);
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList n = e.getElementsByTagName(tag);
+        return n.getLength() == 0 ? null : n.item(0).getTextContent().strip();
     }
 }
