@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  * Docker, k3d or kind) and {@code console build} (the Maven build itself) are commands not run by a test;
  * {@code xml} blocks are Maven dependencies on this build's artifacts (what {@code mvn install} puts in the
  * local repository); {@code sql} blocks run in DocSqlBlocksTest; {@code text} (output, messages, the commands
- * envctl runs) and {@code sh} are shown as they are. A command a reader types ({@code $ ...} or {@code envctl ...}) is never in a block of those.
+ * envctl runs) and {@code sh} are shown as they are. A command a reader types ({@code $ ...} or
+ * {@code envctl ...}) is never in a block of those.
  */
 class DocBlocksTest {
     private static final Path ROOT = Path.of("..");
