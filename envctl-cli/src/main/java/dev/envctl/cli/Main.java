@@ -11,7 +11,7 @@ import java.util.Objects;
  * tools create a {@code Main} with their own streams and environment and call {@link #execute}.
  *
  * <p>Results go to {@code out}; logs, progress and errors to {@code err}. The return value is the exit code of
- * DESIGN.md: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, 4 conflict, 5 store unavailable,
+ * docs/cli.md: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, 4 conflict, 5 store unavailable,
  * 6 provider failed or missing.
  */
 public final class Main {

@@ -2,7 +2,7 @@ package dev.envctl.core;
 
 /**
  * What went wrong, coarsely enough for a caller to branch on, with the exit code the CLI returns for it
- * (the table in DESIGN.md: 1 failure, 2 invalid input, 3 no such environment, 4 conflict, 5 store unavailable,
+ * (the table in docs/cli.md: 1 failure, 2 invalid input, 3 no such environment, 4 conflict, 5 store unavailable,
  * 6 provider failed or missing).
  */
 public enum ErrorCode {

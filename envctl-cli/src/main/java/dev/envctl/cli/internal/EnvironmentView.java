@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Environments as the CLI prints them: the JSON shape of DESIGN.md (every field present, absent values
+ * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
  * {@code null}, timestamps ISO-8601 UTC to the second), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
  * AGE, and the CSV of the store's format.
  */
