@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -55,7 +56,8 @@ final class CreateCommand implements CliCommand {
                 throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, Plans.creates(session, store, List.of(request), false), List.of());
+            return Plans.print(session, Plans.creates(session, store.list(EnvironmentFilter.ALL), List.of(request),
+                    false), List.of());
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);

@@ -16,6 +16,7 @@ import dev.envctl.core.spi.PlannedCommand;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +62,23 @@ final class Plans {
     }
 
     /**
-     * The creates of {@code specs}, allocated one after another as if each had been written. With
-     * {@code keepGoing} a create the store would refuse becomes a step with its error; otherwise it is thrown.
+     * The creates of {@code specs} against the store's {@code records}, allocated one after another as if each had
+     * been written (a spec whose record exists shows that record). With {@code keepGoing} a create the store would
+     * refuse becomes a step with its error; otherwise it is thrown.
      */
-    static List<Step> creates(Session session, EnvironmentStore store, List<EnvironmentSpec> specs,
+    static List<Step> creates(Session session, List<Environment> records, List<EnvironmentSpec> specs,
                               boolean keepGoing) {
-        HeldSnapshot held = HeldSnapshot.of(store.list(EnvironmentFilter.ALL));
+        HeldSnapshot held = HeldSnapshot.of(records);
+        Map<String, Environment> byName = new HashMap<>();
+        records.forEach(e -> byName.put(e.name(), e));
         Allocator allocator = session.allocator();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Step> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
             ClusterProvider provider = session.provider(spec.provider());
-            java.util.Optional<Environment> existing = store.find(spec.name());
-            if (existing.isPresent()) {
-                steps.add(create(provider, existing.get()));
+            Environment existing = byName.get(spec.name());
+            if (existing != null) {
+                steps.add(create(provider, existing));
                 continue;
             }
             Allocation a;
@@ -99,9 +103,10 @@ final class Plans {
      * (replacements allocated against what the others hold then, as the store would), deletes.
      */
     static List<Step> apply(Session session, EnvironmentStore store, ApplyPlan plan) {
-        List<Step> steps = new ArrayList<>(creates(session, store, plan.toCreate(), true));
+        List<Environment> records = store.list(EnvironmentFilter.ALL);
+        List<Step> steps = new ArrayList<>(creates(session, records, plan.toCreate(), true));
         Map<String, Environment> world = new TreeMap<>();
-        store.list(EnvironmentFilter.ALL).forEach(e -> world.put(e.name(), e));
+        records.forEach(e -> world.put(e.name(), e));
         steps.stream().filter(s -> s.error() == null).forEach(s -> world.put(s.name(), s.environment()));
         for (ApplyPlan.Update u : plan.toUpdate()) {
             steps.add(update(session, world, u));
@@ -178,10 +183,10 @@ final class Plans {
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
                         + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());
                 if (!e.labels().isEmpty()) {
-                    out.println("  labels    " + new java.util.TreeMap<>(e.labels()));
+                    out.println("  labels    " + e.labels());
                 }
                 if (!e.options().isEmpty()) {
-                    out.println("  options   " + new java.util.TreeMap<>(e.options()));
+                    out.println("  options   " + e.options());
                 }
             }
             if (s.commands().isEmpty()) {
