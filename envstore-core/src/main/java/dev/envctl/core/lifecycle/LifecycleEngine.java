@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
@@ -29,10 +30,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -321,9 +324,10 @@ public final class LifecycleEngine {
         List<Outcome> all = new ArrayList<>(done.outcomes());
         all.addAll(direct);
         // what the file lists and the store already has: reported too, so an apply says what it saw
-        for (String name : plan.unchanged()) {
-            store.find(name).ifPresent(e -> all.add(new Outcome(name, Action.UNCHANGED, e.actualState(),
-                    e.lastError())));
+        if (!plan.unchanged().isEmpty()) {
+            Set<String> unchanged = new HashSet<>(plan.unchanged());
+            store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name()))
+                    .forEach(e -> all.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
         }
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
