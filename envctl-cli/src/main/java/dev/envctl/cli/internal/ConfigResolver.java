@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -101,21 +102,21 @@ final class ConfigResolver {
     /**
      * Checks the values of plugin settings as the command would use them, before it does anything: each provider
      * and hook the file has settings for, and each hook of {@code hooks.enabled}, is built from its settings by its
-     * factory,
-     * so a bad value fails every command with the plugin's own rule (a duration through {@code Durations}, say),
-     * naming its key. Only those plugins are loaded. Store settings are checked by the store when it opens.
+     * factory (the settings {@link Session#envctl()} gives it), so a bad value fails every command with the
+     * plugin's own rule (a duration through {@code Durations}, say), naming its key. Only those plugins are
+     * loaded. Store settings are checked by the store when it opens.
      */
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {
         EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
         for (String id : new TreeSet<>(plugins.providerIds())) {
-            Map<String, String> settings = c.under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+            Map<String, String> settings = c.providerSettings(id);
             if (!settings.isEmpty()) {
                 check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
                         () -> plugins.providerFactory(id).create(settings, env));
             }
         }
-        Set<String> hooks = new java.util.LinkedHashSet<>(c.hooksEnabled());
+        Set<String> hooks = new LinkedHashSet<>(c.hooksEnabled());
         for (String id : plugins.hookIds()) {
             if (!c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty()) {
                 hooks.add(id);
@@ -127,8 +128,7 @@ final class ConfigResolver {
                         + Validation.printable(id) + "', which no plugin provides; hooks: "
                         + String.join(", ", new TreeSet<>(plugins.hookIds())));
             }
-            Map<String, String> settings = new LinkedHashMap<>(c.under(ConfigKeys.HOOK_PREFIX + id + "."));
-            settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+            Map<String, String> settings = c.hookSettings(id, env);
             check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.hookFactory(id).create(settings));
         }
     }

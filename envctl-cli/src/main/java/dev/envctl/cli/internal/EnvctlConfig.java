@@ -79,6 +79,21 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
         return list(get(ConfigKeys.HOOKS_ENABLED));
     }
 
+    /** The {@code provider.ID.*} settings of provider {@code id}, keys without the prefix. */
+    Map<String, String> providerSettings(String id) {
+        return under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+    }
+
+    /**
+     * The {@code hook.ID.*} settings of hook {@code id}, keys without the prefix; a value starting {@code ~/} is a
+     * path under the home folder of {@code env}.
+     */
+    Map<String, String> hookSettings(String id, Map<String, String> env) {
+        Map<String, String> settings = under(ConfigKeys.HOOK_PREFIX + id + ".");
+        settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+        return settings;
+    }
+
     /** The keys under {@code prefix}, with the prefix removed. */
     Map<String, String> under(String prefix) {
         Map<String, String> m = new TreeMap<>();

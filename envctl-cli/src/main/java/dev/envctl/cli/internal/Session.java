@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -174,12 +173,10 @@ public final class Session implements AutoCloseable {
                             : concurrency, c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED
                             : DriftPolicy.RECREATE));
             for (String id : plugins.providerIds()) {
-                b.providerSettings(id, c.under(ConfigKeys.PROVIDER_PREFIX + id + "."));
+                b.providerSettings(id, c.providerSettings(id));
             }
             for (String id : c.hooksEnabled()) {
-                Map<String, String> settings = new LinkedHashMap<>(c.under(ConfigKeys.HOOK_PREFIX + id + "."));
-                settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
-                b.hook(id, settings);
+                b.hook(id, c.hookSettings(id, env));
             }
             envctl = b.build();
         }
