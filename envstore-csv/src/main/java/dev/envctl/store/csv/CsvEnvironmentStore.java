@@ -94,10 +94,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw EnvctlException.invalid("CSV store path '" + file + "' names no file; give a path such as "
                     + "~/.envctl/environments.csv");
         }
-        Path existing = parent;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(parent);
         if (existing != null && !Files.isDirectory(existing)) {
             throw unavailable("cannot create the folder of " + absolute + ": " + existing + " exists and is not a "
                     + "folder; choose another path", null);
@@ -113,6 +110,15 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw unavailable(absolute + " is a folder, not a CSV file; give the path of a file", null);
         }
         return new CsvEnvironmentStore(absolute, lockTimeout, clock);
+    }
+
+    /** {@code path} or its nearest ancestor that exists; null when none does. */
+    private static Path nearestExisting(Path path) {
+        Path p = path;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     /** The file's folder, made (with its parents) by the first write: opening and reading create nothing. */
@@ -298,10 +304,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     public StoreHealth health() {
         try {
             int rows = read().environments().size();
-            Path folder = file.getParent();
-            while (folder != null && !Files.exists(folder)) {
-                folder = folder.getParent();
-            }
+            Path folder = nearestExisting(file.getParent());
             if (folder == null || !Files.isWritable(folder)) {
                 return StoreHealth.down("the folder of " + file + " is not writable");
             }
