@@ -116,23 +116,21 @@ public final class Validation {
      * text cannot hold U+0000 and a terminal must not receive escape sequences from a tool's output.
      */
     public static String encodeControls(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || text.chars().noneMatch(Validation::encoded)) {
+            return text;
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-                StringBuilder b = new StringBuilder(text);
-                for (int j = i; j < b.length(); j++) {
-                    char d = b.charAt(j);
-                    if (Character.isISOControl(d) && d != '\t' && d != '\n' && d != '\r') {
-                        b.setCharAt(j, REPLACEMENT);
-                    }
-                }
-                return b.toString();
+        StringBuilder b = new StringBuilder(text);
+        for (int i = 0; i < b.length(); i++) {
+            if (encoded(b.charAt(i))) {
+                b.setCharAt(i, REPLACEMENT);
             }
         }
-        return text;
+        return b.toString();
+    }
+
+    /** A control character other than tab, newline and carriage return. */
+    private static boolean encoded(int c) {
+        return Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r';
     }
 
     /** Makes input safe to echo in a one-line message: control characters become '?', long text is cut. */
