@@ -12,12 +12,14 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import dev.envctl.store.csv.CsvEnvironmentStore;
+import dev.envctl.store.jdbc.TestDatabase;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,6 +31,8 @@ final class Sut implements AutoCloseable {
     enum Kind { MEMORY, CSV, POSTGRES }
 
     private static final AtomicInteger FILES = new AtomicInteger();
+    /** One migrated PostgreSQL schema per role for the run, emptied for every new store. */
+    private static final Map<String, TestDatabase.ClassSchema> SCHEMAS = new ConcurrentHashMap<>();
 
     final Kind kind;
     final EnvironmentStore store;
@@ -52,7 +56,7 @@ final class Sut implements AutoCloseable {
         EnvironmentStore s = switch (k) {
             case MEMORY -> new InMemoryEnvironmentStore();
             case CSV -> CsvEnvironmentStore.open(dir.resolve(role + "-" + FILES.incrementAndGet() + ".csv"));
-            case POSTGRES -> Postgres.emptyStore(role);
+            case POSTGRES -> SCHEMAS.computeIfAbsent(role, r -> new TestDatabase.ClassSchema("diff_" + r)).emptyStore();
         };
         opened.add(s);
         return s;
