@@ -21,7 +21,7 @@ final class Engines {
      */
     static void requireReady(Session session, String providerId) {
         ClusterProvider provider = session.provider(providerId);
-        List<PrerequisiteCheck> failed = provider.checkPrerequisites().stream()
+        List<PrerequisiteCheck> failed = provider.checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
             String what = failed.stream().map(c -> c.name() + ": " + c.detail()

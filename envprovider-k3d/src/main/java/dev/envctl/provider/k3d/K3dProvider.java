@@ -72,29 +72,27 @@ public final class K3dProvider implements ClusterProvider {
         Path docker = docker();
         List<String> argv = create(k3d.toString(), env, network, options);
         p.step(env.name(), "creating k3d cluster " + env.name());
-        boolean existed = names().contains(env.name());
-        boolean ownNetwork = false;
-        if (!existed && env.subnet() != null) {
+        if (env.subnet() != null) {
             networks.createDedicated(docker, network, env.subnet(), env.name(), p);
-            ownNetwork = true;
-        } else if (!existed) {
+        } else {
             networks.ensureShared(docker, network, env.name(), p);
         }
         try {
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         } catch (EnvctlException e) {
-            throw cleanUp(env, k3d, docker, network, e, existed, ownNetwork, p);
+            throw cleanUp(env, k3d, docker, network, e, p);
         }
         LOG.debug("created k3d cluster {}", env.name());
     }
 
     private EnvctlException cleanUp(Environment env, Path k3d, Path docker, String network, EnvctlException failure,
-                                    boolean existed, boolean ownNetwork, ProgressListener p) {
+                                    ProgressListener p) {
         CreateFailure f = new CreateFailure("could not create k3d cluster '" + env.name() + "'", failure);
         String message = String.valueOf(failure.getMessage());
         tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
                 .ifPresent(f::cause);
-        if (existed || message.contains("because a cluster with that name already exists")) {
+        // k3d refuses an existing name before it makes anything: that cluster and its network stay as they were
+        if (message.contains("because a cluster with that name already exists")) {
             f.leftUntouched();
             return f.toException();
         }
@@ -103,7 +101,7 @@ public final class K3dProvider implements ClusterProvider {
                 settings.timeout(), env.name(), p), "k3d cluster delete " + env.name());
         String volume = K3dCommands.imageVolume(env.name());
         f.attempt(() -> removeVolume(docker, env.name(), p), "docker volume rm " + volume);
-        if (ownNetwork) {
+        if (env.subnet() != null) {
             f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
         }
         return f.toException();
@@ -162,10 +160,6 @@ public final class K3dProvider implements ClusterProvider {
         return line.startsWith("time=\"") || line.matches("^(INFO|WARN|ERRO|DEBU|TRAC)\\[\\d+].*");
     }
 
-    private List<String> names() {
-        return list().stream().map(ClusterStatus::name).toList();
-    }
-
     @Override
     public String version() {
         String k3d = k3d().toString();
@@ -185,6 +179,13 @@ public final class K3dProvider implements ClusterProvider {
     @Override
     public List<PrerequisiteCheck> checkPrerequisites() {
         return List.of(ToolChecks.tool(tools, ID, K3dSettings.BINARY, settings.binary(), INSTALL, this::version),
+                ToolChecks.docker(tools, ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
+    }
+
+    /** The tool found (its version left to doctor) and Docker answering. */
+    @Override
+    public List<PrerequisiteCheck> checkReady() {
+        return List.of(ToolChecks.found(tools, ID, K3dSettings.BINARY, settings.binary(), INSTALL),
                 ToolChecks.docker(tools, ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 

@@ -84,34 +84,32 @@ public final class KindProvider implements ClusterProvider {
         Path kind = kind();
         Path docker = env.subnet() != null ? docker() : null;
         p.step(env.name(), "creating kind cluster " + env.name());
-        boolean existed = names().contains(env.name());
-        boolean ownNetwork = false;
-        if (!existed && docker != null) {
+        if (docker != null) {
             networks.createDedicated(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
-            ownNetwork = true;
         }
         try {
             tools.runChecked(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
                     options.timeout(), env.name(), p);
         } catch (EnvctlException e) {
-            throw cleanUp(env, kind, docker, e, existed, ownNetwork, p);
+            throw cleanUp(env, kind, docker, e, p);
         }
         LOG.debug("created kind cluster {}", env.name());
     }
 
-    private EnvctlException cleanUp(Environment env, Path kind, Path docker, EnvctlException failure, boolean existed,
-                                    boolean ownNetwork, ProgressListener p) {
+    private EnvctlException cleanUp(Environment env, Path kind, Path docker, EnvctlException failure,
+                                    ProgressListener p) {
         CreateFailure f = new CreateFailure("could not create kind cluster '" + env.name() + "'", failure);
         String message = String.valueOf(failure.getMessage());
         tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
                 .ifPresent(f::cause);
-        if (existed || message.contains("already exist for a cluster with the name")) {
+        // kind refuses an existing name before it makes anything: that cluster and its network stay as they were
+        if (message.contains("already exist for a cluster with the name")) {
             f.leftUntouched();
             return f.toException();
         }
         p.step(env.name(), "create failed; removing what it made");
         f.attempt(() -> deleteCluster(kind, env.name(), p), "kind delete cluster --name " + env.name());
-        if (ownNetwork) {
+        if (docker != null) {
             String network = KindCommands.dedicatedNetwork(env.name());
             f.attempt(() -> networks.remove(docker, network, env.name(), p), "docker network rm " + network);
         }
@@ -216,6 +214,13 @@ public final class KindProvider implements ClusterProvider {
     @Override
     public List<PrerequisiteCheck> checkPrerequisites() {
         return List.of(ToolChecks.tool(tools, ID, KindSettings.BINARY, settings.binary(), INSTALL, this::version),
+                ToolChecks.docker(tools, ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
+    }
+
+    /** The tool found (its version left to doctor) and Docker answering. */
+    @Override
+    public List<PrerequisiteCheck> checkReady() {
+        return List.of(ToolChecks.found(tools, ID, KindSettings.BINARY, settings.binary(), INSTALL),
                 ToolChecks.docker(tools, ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 

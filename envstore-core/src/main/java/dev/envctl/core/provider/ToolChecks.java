@@ -34,8 +34,7 @@ public final class ToolChecks {
                                          String install, Supplier<String> version) {
         Optional<Path> found = tools.find(binary);
         if (found.isEmpty()) {
-            return PrerequisiteCheck.fail(provider, ToolRunner.missing(provider, setting, binary, install),
-                    "install " + provider + ": " + install);
+            return found(tools, provider, setting, binary, install);
         }
         try {
             return PrerequisiteCheck.pass(provider, provider + " " + version.get() + " at " + found.get());
@@ -43,6 +42,14 @@ public final class ToolChecks {
             return PrerequisiteCheck.fail(provider, e.getMessage(), "check that " + found.get() + " is " + provider
                     + " and runs");
         }
+    }
+
+    /** PASS with the tool's path, or FAIL saying how to install it: {@link #tool} without running the tool. */
+    public static PrerequisiteCheck found(ToolRunner tools, String provider, String setting, String binary,
+                                          String install) {
+        return tools.find(binary).map(path -> PrerequisiteCheck.pass(provider, provider + " at " + path))
+                .orElseGet(() -> PrerequisiteCheck.fail(provider, ToolRunner.missing(provider, setting, binary,
+                        install), "install " + provider + ": " + install));
     }
 
     /** PASS when {@code docker info} prints a server version within {@code timeout} (at most 30 s). */

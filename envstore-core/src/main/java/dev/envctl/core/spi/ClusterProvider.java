@@ -47,8 +47,20 @@ public interface ClusterProvider {
     /** The tool's version, such as {@code v5.8.3}. */
     String version();
 
-    /** Tool found and its version, Docker reachable: one check each. Never throws. */
+    /**
+     * Tool found and its version, Docker reachable: one check each, as {@code envctl doctor} shows them. Never
+     * throws.
+     */
     List<PrerequisiteCheck> checkPrerequisites();
+
+    /**
+     * What a command checks before it changes anything: a check fails whenever {@link #create} or {@link #delete}
+     * could not run. By default all of {@link #checkPrerequisites()}; a provider may leave out what only informs
+     * (the tool's version, which costs a process). Never throws.
+     */
+    default List<PrerequisiteCheck> checkReady() {
+        return checkPrerequisites();
+    }
 
     /**
      * The exact commands {@link #create} would run, with their variables and stdin, for {@code --dry-run}; every

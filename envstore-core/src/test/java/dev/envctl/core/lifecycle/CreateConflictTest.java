@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What a create says when its name is taken: by a record of envctl's, or by a cluster no record owns. */
+/**
+ * What a create says when its name is taken: by a record of envctl's, or by a cluster no record owns; and that the
+ * provider's listing, which decides it, comes before anything is written.
+ */
 class CreateConflictTest {
     private final Fixture f = new Fixture();
 
@@ -36,5 +39,16 @@ class CreateConflictTest {
                         + "k3d, pick another name, or adopt it with apply")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(f.store.find("own")).isEmpty();
+    }
+
+    @Test
+    void aProviderThatCannotListStopsTheCreateBeforeTheStoreIsWritten() {
+        f.k3d.failNextList("docker unreachable");
+
+        assertThatThrownBy(() -> f.engine().create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE))
+                .hasMessageContaining("docker unreachable")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.count("create dev")).isZero();
     }
 }
