@@ -70,8 +70,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         this.options = options;
         this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
                 options.poolSize()), location);
-        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()), database,
-                options.schema());
+        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()));
         this.writeLockKey = LockKeys.writes(options.schema());
     }
 
