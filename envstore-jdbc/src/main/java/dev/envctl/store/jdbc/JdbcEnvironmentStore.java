@@ -155,17 +155,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (!adoptionConflicts.isEmpty()) {
             return database.read("listing environments", ctx -> LegacyRows.list(ctx, filter));
         }
-        Condition c = DSL.noCondition();
-        if (filter.provider() != null) {
-            c = c.and(CLUSTERS.PROVIDER.eq(filter.provider()));
-        }
-        if (filter.desiredState() != null) {
-            c = c.and(CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()));
-        }
-        if (filter.actualState() != null) {
-            c = c.and(CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
-        }
-        Condition where = c;
+        Condition where = DSL.and(
+                filter.provider() == null ? DSL.noCondition() : CLUSTERS.PROVIDER.eq(filter.provider()),
+                filter.desiredState() == null ? DSL.noCondition()
+                        : CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()),
+                filter.actualState() == null ? DSL.noCondition()
+                        : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
         return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
                 .orderBy(CLUSTERS.NAME).fetch(this::environment));
     }
@@ -207,7 +202,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         return writeRow(action, ctx -> {
             writeLock(ctx).execute();
-            requireNewName(ctx, environment.name());
+            if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
+                throw alreadyExists(environment.name());
+            }
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));
             return insertRow(ctx, environment, action);
         });
@@ -241,8 +238,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public boolean delete(String name) {
-        requireWritable("deleting environment '" + name + "'");
-        return database.write("deleting environment '" + name + "'", ctx -> {
+        String action = "deleting environment '" + name + "'";
+        requireWritable(action);
+        return database.write(action, ctx -> {
             writeLock(ctx).execute();
             return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
         });
@@ -250,8 +248,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public void delete(String name, long expectedVersion) {
-        requireWritable("deleting environment '" + name + "'");
-        database.write("deleting environment '" + name + "'", ctx -> {
+        String action = "deleting environment '" + name + "'";
+        requireWritable(action);
+        database.write(action, ctx -> {
             writeLock(ctx).execute();
             if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
                     .execute() == 0) {
@@ -312,12 +311,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
         Refused(String message, Throwable cause) {
             super(ErrorCode.CONFLICT, message, cause);
-        }
-    }
-
-    private void requireNewName(DSLContext ctx, String name) {
-        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(name))) {
-            throw alreadyExists(name);
         }
     }
 
