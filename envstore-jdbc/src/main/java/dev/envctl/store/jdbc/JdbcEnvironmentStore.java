@@ -147,7 +147,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             return database.read("reading environment '" + name + "'", ctx -> LegacyRows.find(ctx, name));
         }
         return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
-                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(this::environment));
+                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(r -> Rows.environment(r, location())));
     }
 
     @Override
@@ -162,7 +162,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
         return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
-                .orderBy(CLUSTERS.NAME).fetch(this::environment));
+                .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())));
     }
 
     /**
@@ -232,7 +232,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             if (r == null) {
                 throw missingOrChanged(ctx, next.name(), expectedVersion);
             }
-            return environment(r);
+            return Rows.environment(r, location());
         });
     }
 
@@ -356,9 +356,5 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return new EnvctlException(ErrorCode.VERSION_CONFLICT, "environment '" + name + "' changed since it was "
                 + "read (stored version " + version.get() + ", expected " + expectedVersion + "); read it again and "
                 + "retry");
-    }
-
-    private Environment environment(ClustersRecord r) {
-        return Rows.environment(r, location());
     }
 }
