@@ -70,8 +70,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         this.options = options;
         this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
                 options.poolSize()), location);
-        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()), database,
-                options.schema());
+        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()));
         this.writeLockKey = LockKeys.writes(options.schema());
     }
 
@@ -148,7 +147,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             return database.read("reading environment '" + name + "'", ctx -> LegacyRows.find(ctx, name));
         }
         return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
-                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(this::environment));
+                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(r -> Rows.environment(r, location())));
     }
 
     @Override
@@ -156,19 +155,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (!adoptionConflicts.isEmpty()) {
             return database.read("listing environments", ctx -> LegacyRows.list(ctx, filter));
         }
-        Condition c = DSL.noCondition();
-        if (filter.provider() != null) {
-            c = c.and(CLUSTERS.PROVIDER.eq(filter.provider()));
-        }
-        if (filter.desiredState() != null) {
-            c = c.and(CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()));
-        }
-        if (filter.actualState() != null) {
-            c = c.and(CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
-        }
-        Condition where = c;
+        Condition where = DSL.and(
+                filter.provider() == null ? DSL.noCondition() : CLUSTERS.PROVIDER.eq(filter.provider()),
+                filter.desiredState() == null ? DSL.noCondition()
+                        : CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()),
+                filter.actualState() == null ? DSL.noCondition()
+                        : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
         return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
-                .orderBy(CLUSTERS.NAME).fetch(this::environment));
+                .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())));
     }
 
     /**
@@ -208,7 +202,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         return writeRow(action, ctx -> {
             writeLock(ctx).execute();
-            requireNewName(ctx, environment.name());
+            if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
+                throw alreadyExists(environment.name());
+            }
             Allocator.requireFree(environment, new IndexedHeld(ctx, null));
             return insertRow(ctx, environment, action);
         });
@@ -236,14 +232,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             if (r == null) {
                 throw missingOrChanged(ctx, next.name(), expectedVersion);
             }
-            return environment(r);
+            return Rows.environment(r, location());
         });
     }
 
     @Override
     public boolean delete(String name) {
-        requireWritable("deleting environment '" + name + "'");
-        return database.write("deleting environment '" + name + "'", ctx -> {
+        String action = "deleting environment '" + name + "'";
+        requireWritable(action);
+        return database.write(action, ctx -> {
             writeLock(ctx).execute();
             return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
         });
@@ -251,8 +248,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public void delete(String name, long expectedVersion) {
-        requireWritable("deleting environment '" + name + "'");
-        database.write("deleting environment '" + name + "'", ctx -> {
+        String action = "deleting environment '" + name + "'";
+        requireWritable(action);
+        database.write(action, ctx -> {
             writeLock(ctx).execute();
             if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
                     .execute() == 0) {
@@ -316,12 +314,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    private void requireNewName(DSLContext ctx, String name) {
-        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(name))) {
-            throw alreadyExists(name);
-        }
-    }
-
     private EnvctlException alreadyExists(String name) {
         return EnvctlException.conflict("environment '" + name + "' already exists in " + location()
                 + "; choose another name or delete it first");
@@ -364,9 +356,5 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return new EnvctlException(ErrorCode.VERSION_CONFLICT, "environment '" + name + "' changed since it was "
                 + "read (stored version " + version.get() + ", expected " + expectedVersion + "); read it again and "
                 + "retry");
-    }
-
-    private Environment environment(ClustersRecord r) {
-        return Rows.environment(r, location());
     }
 }

@@ -2,16 +2,9 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
-import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.MigrationResult;
-import dev.envctl.core.spi.MigrationState;
 import dev.envctl.core.spi.SchemaInfo;
-import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Migrations;
-import org.flywaydb.core.api.MigrationInfo;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
@@ -22,13 +15,9 @@ import java.util.List;
  */
 public final class JdbcStoreAdmin {
     private final Migrations migrations;
-    private final Database database;
-    private final String schema;
 
-    JdbcStoreAdmin(Migrations migrations, Database database, String schema) {
+    JdbcStoreAdmin(Migrations migrations) {
         this.migrations = migrations;
-        this.database = database;
-        this.schema = schema;
     }
 
     /**
@@ -49,23 +38,11 @@ public final class JdbcStoreAdmin {
 
     /** The current version and every migration with its state; changes nothing. */
     public SchemaInfo info() {
-        List<MigrationState> list = new ArrayList<>();
-        for (MigrationInfo i : migrations.all()) {
-            list.add(new MigrationState(i.getVersion() == null ? null : i.getVersion().getVersion(),
-                    i.getDescription(), i.getState().getDisplayName(),
-                    i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()));
-        }
-        return new SchemaInfo(migrations.current(), migrations.latest(), list);
+        return migrations.info();
     }
 
     /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
     public void requireUpToDate() {
-        SchemaInfo info = info();
-        if (!info.upToDate()) {
-            throw new EnvctlException(ErrorCode.FAILURE, "schema " + schema + " of "
-                    + Redaction.redact(database.location()) + " is at version "
-                    + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
-                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
-        }
+        migrations.requireUpToDate();
     }
 }

@@ -22,20 +22,13 @@ public final class AdoptionCheck {
     private AdoptionCheck() {
     }
 
-    private record Held(String name, String role) {
-        @Override
-        public String toString() {
-            return name + " (" + role + ")";
-        }
-    }
-
     private record Block(String name, Cidr cidr) {
     }
 
     /** Every conflict, one line each, in a stable order; empty when the rows can be adopted. */
     public static List<String> conflicts(DSLContext ctx) {
         List<String> problems = new ArrayList<>();
-        Map<Integer, List<Held>> ports = new TreeMap<>();
+        Map<Integer, List<String>> ports = new TreeMap<>();
         List<Block> blocks = new ArrayList<>();
         for (Record5<String, Integer, Integer, Integer, String> r : ctx.select(CLUSTERS.NAME, CLUSTERS.HTTP_PORT,
                 CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.SUBNET).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
@@ -59,7 +52,8 @@ public final class AdoptionCheck {
         }
         ports.forEach((port, holders) -> {
             if (holders.size() > 1) {
-                problems.add("port " + port + " is held by " + join(holders));
+                problems.add("port " + port + " is held by " + String.join(", ", holders.subList(0, holders.size() - 1))
+                        + " and " + holders.get(holders.size() - 1));
             }
         });
         for (int i = 0; i < blocks.size(); i++) {
@@ -75,7 +69,7 @@ public final class AdoptionCheck {
         return problems;
     }
 
-    private static void port(List<String> problems, Map<Integer, List<Held>> ports, String name, String role,
+    private static void port(List<String> problems, Map<Integer, List<String>> ports, String name, String role,
                              Integer port) {
         if (port == null) {
             return;
@@ -84,14 +78,6 @@ public final class AdoptionCheck {
             problems.add(role + " port " + port + " of " + name + " is out of range 1-65535");
             return;
         }
-        ports.computeIfAbsent(port, p -> new ArrayList<>()).add(new Held(name, role));
-    }
-
-    private static String join(List<Held> holders) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < holders.size(); i++) {
-            b.append(i == 0 ? "" : i == holders.size() - 1 ? " and " : ", ").append(holders.get(i));
-        }
-        return b.toString();
+        ports.computeIfAbsent(port, p -> new ArrayList<>()).add(name + " (" + role + ")");
     }
 }

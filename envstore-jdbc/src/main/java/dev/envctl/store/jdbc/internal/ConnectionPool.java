@@ -51,7 +51,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (System.nanoTime() - i.since() < VALIDATE_AFTER_IDLE_NANOS || i.connection().isValid(validateTimeoutSeconds)) {
                 return i.connection();
             }
-            closeQuietly(i.connection());
+            quietly(i.connection()::close);
         }
     }
 
@@ -62,7 +62,7 @@ public final class ConnectionPool implements AutoCloseable {
             c.setSchema(schema);
             return c;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            quietly(c::close);
             throw e;
         }
     }
@@ -70,7 +70,7 @@ public final class ConnectionPool implements AutoCloseable {
     /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */
     public void release(Connection c, boolean broken) {
         if (broken) {
-            closeQuietly(c);
+            quietly(c::close);
             evictIdle();
             return;
         }
@@ -80,7 +80,7 @@ public final class ConnectionPool implements AutoCloseable {
                 return;
             }
         }
-        closeQuietly(c);
+        quietly(c::close);
     }
 
     /** Closes every idle connection. */
@@ -90,7 +90,7 @@ public final class ConnectionPool implements AutoCloseable {
             gone = new ArrayDeque<>(idle);
             idle.clear();
         }
-        gone.forEach(i -> closeQuietly(i.connection()));
+        gone.forEach(i -> quietly(i.connection()::close));
     }
 
     @Override
@@ -101,11 +101,17 @@ public final class ConnectionPool implements AutoCloseable {
         evictIdle();
     }
 
-    static void closeQuietly(Connection c) {
+    /** A JDBC call on a connection. */
+    interface JdbcCall {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code call}, ignoring its failure: the connection is broken, and the server cleans up its session. */
+    static void quietly(JdbcCall call) {
         try {
-            c.close();
+            call.run();
         } catch (SQLException | RuntimeException e) {
-            // already broken; nothing left to release
+            // nothing left to release
         }
     }
 }

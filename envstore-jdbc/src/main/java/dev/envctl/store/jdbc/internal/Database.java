@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (RuntimeException | SQLException e) {
-                rollbackQuietly(c);
+                ConnectionPool.quietly(c::rollback);
                 broken = Failures.isConnectionFailure(e);
                 if (!broken && attempt < ATTEMPTS && Failures.isRetryable(e)) {
                     LOG.debug("{}: attempt {} hit {}, retrying", action, attempt, Failures.sqlState(e));
@@ -69,7 +69,7 @@ public final class Database implements AutoCloseable {
                 }
                 throw Failures.map(location, action, e);
             } finally {
-                resetQuietly(c);
+                ConnectionPool.quietly(() -> c.setAutoCommit(true));
                 pool.release(c, broken);
             }
         }
@@ -100,22 +100,6 @@ public final class Database implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EnvctlException(dev.envctl.core.ErrorCode.FAILURE, "interrupted while retrying a write", e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException | RuntimeException e) {
-            // the connection is gone; the server rolls back on its own
-        }
-    }
-
-    private static void resetQuietly(Connection c) {
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException | RuntimeException e) {
-            // a broken connection is closed by release
         }
     }
 

@@ -55,14 +55,8 @@ public final class Failures {
 
     /** The constraint a violation names, or {@code ""}. */
     public static String constraint(Throwable t) {
-        SQLException s = sqlCause(t);
-        if (s instanceof PSQLException p) {
-            ServerErrorMessage m = p.getServerErrorMessage();
-            if (m != null && m.getConstraint() != null) {
-                return m.getConstraint();
-            }
-        }
-        return "";
+        ServerErrorMessage m = sqlCause(t) instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        return m == null || m.getConstraint() == null ? "" : m.getConstraint();
     }
 
     /** STORE_UNAVAILABLE naming the redacted location. */

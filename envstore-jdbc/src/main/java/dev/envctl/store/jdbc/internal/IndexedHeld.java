@@ -7,6 +7,7 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.HeldResources;
 import dev.envctl.core.alloc.SubnetHolder;
+import dev.envctl.store.jdbc.internal.schema.tables.HeldSubnets;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -112,9 +113,8 @@ public final class IndexedHeld implements HeldResources {
             prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
         }
         if (subnet) {
-            Long first = r.get(starts.size() + 1, Long.class);
-            prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(),
-                    first == null ? Optional.empty() : Optional.of(new Cidr(first, policy.subnetPrefix())));
+            prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(), Optional
+                    .ofNullable(r.get(starts.size() + 1, Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
         }
         return this;
     }
@@ -143,8 +143,8 @@ public final class IndexedHeld implements HeldResources {
         if (prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool) && prefetchedSubnet.prefix() == prefix) {
             return prefetchedSubnet.answer();
         }
-        Long first = ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1).orElse(null);
-        return first == null ? Optional.empty() : Optional.of(new Cidr(first, prefix));
+        return ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1)
+                .map(first -> new Cidr(first, prefix));
     }
 
     /**
@@ -154,10 +154,10 @@ public final class IndexedHeld implements HeldResources {
      * backward probe of the {@code held_subnets} primary key.
      */
     private static Condition heldOverlaps(Field<Long> first, long size) {
-        Field<Long> lastBelowEnd = DSL.field(DSL.select(HELD_SUBNETS.as("o").LAST_ADDRESS)
-                .from(HELD_SUBNETS.as("o"))
-                .where(HELD_SUBNETS.as("o").FIRST_ADDRESS.le(first.plus(bigint(size - 1))))
-                .orderBy(HELD_SUBNETS.as("o").FIRST_ADDRESS.desc()).limit(DSL.inline(1)));
+        HeldSubnets o = HELD_SUBNETS.as("o");
+        Field<Long> lastBelowEnd = DSL.field(DSL.select(o.LAST_ADDRESS).from(o)
+                .where(o.FIRST_ADDRESS.le(first.plus(bigint(size - 1))))
+                .orderBy(o.FIRST_ADDRESS.desc()).limit(DSL.inline(1)));
         return DSL.coalesce(lastBelowEnd, bigint(-1)).ge(first);
     }
 

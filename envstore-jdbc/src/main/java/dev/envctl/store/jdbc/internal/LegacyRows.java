@@ -16,9 +16,9 @@ import org.jooq.impl.DSL;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
@@ -36,12 +36,10 @@ public final class LegacyRows {
     public static List<Environment> list(DSLContext ctx, EnvironmentFilter filter) {
         Condition c = filter.provider() == null ? DSL.noCondition()
                 : DSL.coalesce(CLUSTERS.PROVIDER, DSL.inline("k3d")).eq(filter.provider());
-        List<Environment> all = new ArrayList<>();
-        for (Record r : select(ctx).where(c).orderBy(CLUSTERS.NAME).fetch()) {
-            environment(r).filter(e -> (filter.desiredState() == null || filter.desiredState() == e.desiredState())
-                    && (filter.actualState() == null || filter.actualState() == e.actualState())).ifPresent(all::add);
-        }
-        return all;
+        return select(ctx).where(c).orderBy(CLUSTERS.NAME).fetch().stream().flatMap(r -> environment(r).stream())
+                .filter(e -> (filter.desiredState() == null || filter.desiredState() == e.desiredState())
+                        && (filter.actualState() == null || filter.actualState() == e.actualState()))
+                .collect(Collectors.toList());
     }
 
     /** The row named {@code name}, if envctl can represent it. */

@@ -4,13 +4,15 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.MigrationState;
+import dev.envctl.core.spi.SchemaInfo;
+import dev.envctl.store.jdbc.AdoptionConflictException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record2;
 import org.jooq.Table;
@@ -20,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,49 +77,61 @@ public final class Migrations {
             if (tables.contains("clusters") && !tables.contains("held_ports")) {
                 List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
                 if (!conflicts.isEmpty()) {
-                    throw new dev.envctl.store.jdbc.AdoptionConflictException("schema " + schema + " of "
-                            + Redaction.redact(database.location()), conflicts);
+                    throw new AdoptionConflictException(where(), conflicts);
                 }
             }
-            String initial = null;
             if (adopt) {
                 LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
                 flyway("1").baseline();
-                initial = "1";
             }
             MigrateResult result = flyway("0").migrate();
-            List<String> applied = new ArrayList<>();
-            for (MigrateOutput m : result.migrations) {
-                applied.add(m.version + " " + m.description);
-            }
             if (adopt) {
                 analyze();
             }
-            return new MigrationResult(adopt, initial != null ? initial : result.initialSchemaVersion,
-                    result.targetSchemaVersion != null ? result.targetSchemaVersion : current(), applied);
+            return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : current(),
+                    result.migrations.stream().map(m -> m.version + " " + m.description).toList());
         });
     }
 
-    /** Every known and applied migration, oldest first. */
-    public MigrationInfo[] all() {
-        return flywayCall(() -> flyway("0").info().all());
-    }
-
-    /** The applied version, or {@code null}. */
-    public String current() {
+    /** The applied version, the newest on the class path and every known and applied migration, oldest first. */
+    public SchemaInfo info() {
         return flywayCall(() -> {
-            MigrationInfo c = flyway("0").info().current();
-            return c == null || c.getVersion() == null ? null : c.getVersion().getVersion();
+            MigrationInfoService service = flyway("0").info();
+            List<MigrationState> states = new ArrayList<>();
+            for (MigrationInfo i : service.all()) {
+                states.add(new MigrationState(version(i), i.getDescription(), i.getState().getDisplayName(),
+                        i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()));
+            }
+            String latest = Arrays.stream(service.all())
+                    .filter(i -> i.getState().isResolved() && i.getVersion() != null
+                            && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
+                    .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
+                    .map(MigrationVersion::getVersion).orElse(null);
+            return new SchemaInfo(version(service.current()), latest, states);
         });
     }
 
-    /** The highest version on the class path. */
-    public String latest() {
-        return flywayCall(() -> Arrays.stream(flyway("0").info().all())
-                .filter(i -> i.getState().isResolved() && i.getVersion() != null
-                        && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
-                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
-                .map(MigrationVersion::getVersion).orElse(null));
+    /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
+    public void requireUpToDate() {
+        SchemaInfo info = info();
+        if (!info.upToDate()) {
+            throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
+                    + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
+                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
+        }
+    }
+
+    private String current() {
+        return flywayCall(() -> version(flyway("0").info().current()));
+    }
+
+    private static String version(MigrationInfo i) {
+        return i == null || i.getVersion() == null ? null : i.getVersion().getVersion();
+    }
+
+    private String where() {
+        return "schema " + schema + " of " + Redaction.redact(database.location());
     }
 
     /**
@@ -169,24 +182,17 @@ public final class Migrations {
                 .fetch(tableName)));
     }
 
+    /** {@code work} under a session advisory lock, on a connection of its own. */
     private <T> T withMigrationLock(Supplier<T> work) {
-        Connection c = database.borrow();
-        boolean broken = false;
         long key = LockKeys.hash("envctl:migrate:" + schema);
-        try {
-            DSLContext ctx = database.dsl(c);
+        return database.read("migrating schema " + schema, ctx -> {
             ctx.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(key))).execute();
             try {
                 return flywayCall(work);
             } finally {
                 ctx.select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();
             }
-        } catch (RuntimeException e) {
-            broken = Failures.isConnectionFailure(e);
-            throw Failures.map(database.location(), "migrating schema " + schema, e);
-        } finally {
-            database.release(c, broken);
-        }
+        });
     }
 
     private <T> T flywayCall(Supplier<T> work) {
@@ -197,12 +203,10 @@ public final class Migrations {
                 throw Failures.unavailable(database.location(), e);
             }
             if (Failures.sqlState(e) != null && Failures.sqlState(e).startsWith("23")) {
-                throw new EnvctlException(ErrorCode.CONFLICT, "migrating schema " + schema + " of "
-                        + Redaction.redact(database.location()) + " failed and was rolled back: "
+                throw new EnvctlException(ErrorCode.CONFLICT, "migrating " + where() + " failed and was rolled back: "
                         + Failures.oneLine(Redaction.redact(e.getMessage())), e);
             }
-            throw new EnvctlException(ErrorCode.FAILURE, "migrating schema " + schema + " of "
-                    + Redaction.redact(database.location()) + " failed: "
+            throw new EnvctlException(ErrorCode.FAILURE, "migrating " + where() + " failed: "
                     + Failures.oneLine(Redaction.redact(e.getMessage())), e);
         }
     }

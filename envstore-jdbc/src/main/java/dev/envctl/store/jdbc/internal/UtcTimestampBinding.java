@@ -1,38 +1,35 @@
 package dev.envctl.store.jdbc.internal;
 
-import org.jooq.Binding;
 import org.jooq.BindingGetResultSetContext;
-import org.jooq.BindingGetSQLInputContext;
 import org.jooq.BindingGetStatementContext;
 import org.jooq.BindingRegisterContext;
 import org.jooq.BindingSQLContext;
-import org.jooq.BindingSetSQLOutputContext;
 import org.jooq.BindingSetStatementContext;
 import org.jooq.Converter;
+import org.jooq.Converters;
 import org.jooq.conf.ParamType;
+import org.jooq.impl.AbstractBinding;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 
 /**
  * jOOQ's binding of the {@code timestamp} columns of {@code clusters} (UTC date-times as {@link LocalDateTime}),
- * without {@link java.sql.Timestamp}: jOOQ's own binding reads and writes them through {@code Timestamp}, which
- * pgjdbc converts in the JVM's time zone, so a UTC time inside that zone's spring-forward gap (02:30 on
- * 29 March 2026 in Europe/Berlin) came back, or was written, an hour later. Values go as the ISO text of the
- * {@code LocalDateTime}, untyped like jOOQ's (the server types them by their column or cast), and are read with
- * {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses without a time zone. Years outside 1 to 9999,
- * which the ISO form writes differently, still go through {@code Timestamp}. Set by the code generator (a
- * forced type in this module's pom) on {@code created_at} and {@code updated_at}.
+ * without {@link java.sql.Timestamp}: jOOQ's own binding goes through {@code Timestamp}, which pgjdbc converts
+ * in the JVM's time zone, so a UTC time inside that zone's spring-forward gap (02:30 on 29 March 2026 in
+ * Europe/Berlin) moved an hour. Values go as the untyped ISO text of the {@code LocalDateTime} (the server types
+ * them by their column or cast) and are read with {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses
+ * without a time zone. Years outside 1 to 9999, which the ISO form writes differently, still go through
+ * {@code Timestamp}. Set by the code generator (a forced type in this module's pom) on {@code created_at} and
+ * {@code updated_at}. SQL input and output streams are not supported.
  */
-public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDateTime> {
+public final class UtcTimestampBinding extends AbstractBinding<LocalDateTime, LocalDateTime> {
     private static final long serialVersionUID = 1L;
-    private static final Converter<LocalDateTime, LocalDateTime> SAME = Converter.ofNullable(LocalDateTime.class,
-            LocalDateTime.class, t -> t, t -> t);
+    private static final Converter<LocalDateTime, LocalDateTime> SAME = Converters.identity(LocalDateTime.class);
 
     @Override
     public Converter<LocalDateTime, LocalDateTime> converter() {
@@ -66,11 +63,6 @@ public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDa
     }
 
     @Override
-    public void set(BindingSetSQLOutputContext<LocalDateTime> ctx) throws SQLException {
-        throw new SQLFeatureNotSupportedException("timestamps are not written to SQL output streams");
-    }
-
-    @Override
     public void get(BindingGetResultSetContext<LocalDateTime> ctx) throws SQLException {
         ctx.value(ctx.resultSet().getObject(ctx.index(), LocalDateTime.class));
     }
@@ -78,10 +70,5 @@ public final class UtcTimestampBinding implements Binding<LocalDateTime, LocalDa
     @Override
     public void get(BindingGetStatementContext<LocalDateTime> ctx) throws SQLException {
         ctx.value(ctx.statement().getObject(ctx.index(), LocalDateTime.class));
-    }
-
-    @Override
-    public void get(BindingGetSQLInputContext<LocalDateTime> ctx) throws SQLException {
-        throw new SQLFeatureNotSupportedException("timestamps are not read from SQL input streams");
     }
 }
