@@ -18,11 +18,12 @@ import java.util.Objects;
  *                 carriage return become U+FFFD ({@link Validation#encodeControls}), so every store holds
  *                 exactly the same text (PostgreSQL cannot store U+0000)
  * @param version  optimistic-concurrency version (1 or more), incremented by every update
+ * @param host     the name of the {@link Host} the environment lives on; {@code local} unless placed elsewhere
  */
 public record Environment(String name, String provider, Cidr subnet, HostPorts ports, int nodePort,
                           Map<String, String> labels, Map<String, String> options, DesiredState desiredState,
                           ActualState actualState, String lastError, Instant createdAt, Instant updatedAt,
-                          long version) {
+                          long version, String host) {
 
     public Environment {
         Validation.requireName(name);
@@ -40,44 +41,63 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
             throw EnvctlException.invalid("version " + version + " of environment '" + name + "' is invalid; "
                     + "allowed: 1 or more");
         }
+        host = host == null ? Host.LOCAL_NAME : Validation.requireHostName(host);
     }
 
-    /** A new record for a resolved request: desired present, state unknown, version 1. */
+    /** A record on the implicit host {@code local}. */
+    public Environment(String name, String provider, Cidr subnet, HostPorts ports, int nodePort,
+                       Map<String, String> labels, Map<String, String> options, DesiredState desiredState,
+                       ActualState actualState, String lastError, Instant createdAt, Instant updatedAt,
+                       long version) {
+        this(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState, lastError,
+                createdAt, updatedAt, version, Host.LOCAL_NAME);
+    }
+
+    /**
+     * A new record for a resolved request: desired present, state unknown, version 1, on the host the request
+     * names ({@code local} for {@code auto}; stores place those with {@link #withHost}).
+     */
     public static Environment created(EnvironmentSpec spec, HostPorts ports, Cidr subnet, Instant now) {
         return new Environment(spec.name(), spec.provider(), subnet, ports, spec.nodePort(), spec.labels(),
-                spec.options(), DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1);
+                spec.options(), DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1,
+                spec.host().isAuto() ? Host.LOCAL_NAME : spec.host().name());
     }
 
     public Environment withDesiredState(DesiredState s) {
         return new Environment(name, provider, subnet, ports, nodePort, labels, options, s, actualState, lastError,
-                createdAt, updatedAt, version);
+                createdAt, updatedAt, version, host);
     }
 
     /** The same record with a new actual state and last error ({@code null} clears it). */
     public Environment withActualState(ActualState s, String error) {
         return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, s, error,
-                createdAt, updatedAt, version);
+                createdAt, updatedAt, version, host);
     }
 
     public Environment withPorts(HostPorts p) {
         return new Environment(name, provider, subnet, p, nodePort, labels, options, desiredState, actualState,
-                lastError, createdAt, updatedAt, version);
+                lastError, createdAt, updatedAt, version, host);
     }
 
     public Environment withLabels(Map<String, String> l) {
         return new Environment(name, provider, subnet, ports, nodePort, l, options, desiredState, actualState,
-                lastError, createdAt, updatedAt, version);
+                lastError, createdAt, updatedAt, version, host);
     }
 
     public Environment withNodePort(int n) {
         return new Environment(name, provider, subnet, ports, n, labels, options, desiredState, actualState,
-                lastError, createdAt, updatedAt, version);
+                lastError, createdAt, updatedAt, version, host);
     }
 
     /** What stores return after a write: the given update time and version. */
     public Environment withWrite(Instant updated, long newVersion) {
         return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState,
-                lastError, createdAt, updated, newVersion);
+                lastError, createdAt, updated, newVersion, host);
+    }
+
+    public Environment withHost(String h) {
+        return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState,
+                lastError, createdAt, updatedAt, version, h);
     }
 
     /** The kubeconfig context the provider creates: {@code k3d-NAME} or {@code kind-NAME}. */

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The store invariants of the design over a whole store's contents: names unique, no host port held twice in
- * any role, no two subnets overlapping. Returns every violation, one line each; empty when they hold. For
+ * The store invariants of the design over a whole store's contents: names unique, no host port held twice on
+ * one host in any role, no two subnets overlapping anywhere. Returns every violation, one line each; empty when they hold. For
  * tests, fault runs and checks of data read from elsewhere; stores enforce the same rules on every write.
  */
 public final class Invariants {
@@ -21,15 +21,16 @@ public final class Invariants {
     public static List<String> violations(Collection<Environment> environments) {
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        Map<Integer, String> ports = new HashMap<>();
+        Map<String, String> ports = new HashMap<>();
         for (Environment e : environments) {
             if (!names.add(e.name())) {
                 problems.add("name " + e.name() + " twice");
             }
             for (Integer p : e.ports().values()) {
-                String other = ports.putIfAbsent(p, e.name());
+                String other = ports.putIfAbsent(e.host() + ":" + p, e.name());
                 if (other != null) {
-                    problems.add("port " + p + " held by " + other + " and " + e.name());
+                    problems.add("port " + p + " held by " + other + " and " + e.name()
+                            + (e.host().equals(Host.LOCAL_NAME) ? "" : " on host " + e.host()));
                 }
             }
         }

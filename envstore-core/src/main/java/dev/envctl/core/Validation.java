@@ -1,6 +1,7 @@
 package dev.envctl.core;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -17,6 +18,10 @@ public final class Validation {
     private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?");
     private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final Pattern NO_SPACE = Pattern.compile("[\\x21-\\x7e]+");
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?");
+    private static final List<String> ENDPOINT_SCHEMES = List.of("unix://", "tcp://", "ssh://", "npipe://",
+            "context:");
 
     private Validation() {
     }
@@ -28,16 +33,54 @@ public final class Validation {
 
     /** A lowercase RFC 1123 label of 1 to 32 characters: a-z, 0-9 and '-', not starting or ending with '-'. */
     public static String requireName(String name) {
+        return requireDnsLabel("environment name", name);
+    }
+
+    /**
+     * A host name: the rules of {@link #requireName}; {@code auto} is reserved for placement.
+     */
+    public static String requireHostName(String name) {
+        requireDnsLabel("host name", name);
+        if (name.equals("auto")) {
+            throw EnvctlException.invalid("host name 'auto' is reserved (it asks for placement); choose another");
+        }
+        return name;
+    }
+
+    /**
+     * A Docker endpoint as {@code DOCKER_HOST} takes it ({@code unix://}, {@code tcp://}, {@code ssh://},
+     * {@code npipe://}), or {@code context:NAME} for a docker context; no spaces or control characters.
+     */
+    public static String requireEndpoint(String endpoint) {
+        boolean scheme = ENDPOINT_SCHEMES.stream().anyMatch(endpoint::startsWith);
+        if (!scheme || endpoint.length() > MAX_LABEL_VALUE_LENGTH || !NO_SPACE.matcher(endpoint).matches()
+                || endpoint.endsWith("//") || endpoint.equals("context:")) {
+            throw EnvctlException.invalid("Docker endpoint '" + printable(endpoint) + "' is invalid; allowed: "
+                    + "unix://PATH, tcp://HOST:PORT, ssh://USER@HOST, npipe://PATH or context:NAME");
+        }
+        return endpoint;
+    }
+
+    /** An address clients reach a host at: a DNS name or an IPv4 or IPv6 address. */
+    public static String requireAddress(String address) {
+        if (address.length() > MAX_LABEL_VALUE_LENGTH || !ADDRESS.matcher(address).matches()) {
+            throw EnvctlException.invalid("address '" + printable(address) + "' is invalid; allowed: a DNS name "
+                    + "or an IP address, such as 192.168.1.20");
+        }
+        return address;
+    }
+
+    private static String requireDnsLabel(String what, String name) {
         if (name == null || name.isEmpty()) {
-            throw EnvctlException.invalid("environment name is empty; allowed: 1 to " + MAX_NAME_LENGTH
+            throw EnvctlException.invalid(what + " is empty; allowed: 1 to " + MAX_NAME_LENGTH
                     + " characters a-z, 0-9 and '-'");
         }
         if (name.length() > MAX_NAME_LENGTH) {
-            throw EnvctlException.invalid("environment name '" + printable(name) + "' is " + name.length()
+            throw EnvctlException.invalid(what + " '" + printable(name) + "' is " + name.length()
                     + " characters long; at most " + MAX_NAME_LENGTH + " are allowed (k3d's limit)");
         }
         if (!NAME.matcher(name).matches()) {
-            throw EnvctlException.invalid("environment name '" + printable(name) + "' is invalid; allowed: "
+            throw EnvctlException.invalid(what + " '" + printable(name) + "' is invalid; allowed: "
                     + "lowercase a-z, 0-9 and '-', starting and ending with a letter or digit");
         }
         return name;

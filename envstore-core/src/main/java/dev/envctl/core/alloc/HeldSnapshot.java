@@ -37,6 +37,22 @@ public final class HeldSnapshot implements HeldResources {
         return s;
     }
 
+    /**
+     * What counts against a create on {@code host}: the ports of the environments on that host, and the
+     * subnets of all of them (subnets are unique across the whole store).
+     */
+    public static HeldSnapshot of(Iterable<Environment> environments, String host) {
+        HeldSnapshot s = new HeldSnapshot();
+        for (Environment e : environments) {
+            if (e.host().equals(host)) {
+                s.add(e);
+            } else if (e.subnet() != null) {
+                s.addSubnet(e.subnet(), e.name());
+            }
+        }
+        return s;
+    }
+
     /** Adds what {@code e} holds; later holders of a port or block do not replace earlier ones. */
     public HeldSnapshot add(Environment e) {
         for (Integer port : e.ports().values()) {

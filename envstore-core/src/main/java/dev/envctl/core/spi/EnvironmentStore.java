@@ -2,6 +2,7 @@ package dev.envctl.core.spi;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
@@ -12,8 +13,13 @@ import java.util.Optional;
 
 /**
  * The one source of truth for environments. Every implementation enforces, under concurrent writers in
- * threads and in other processes: unique names; no host port held twice across all roles; no two
- * overlapping subnets; and a write that finds a conflict changes nothing.
+ * threads and in other processes: unique names; no host port held twice on one {@link Host} across all roles
+ * (environments on different hosts may use the same port); no two overlapping subnets anywhere in the store;
+ * every environment on a host the store knows; and a write that finds a conflict changes nothing.
+ *
+ * <p>Hosts: every store has the implicit host {@link Host#LOCAL}; a store that keeps hosts also offers
+ * {@link #addHost} and {@link #removeHost}. A create whose spec asks for {@link dev.envctl.core.HostRequest#AUTO}
+ * is placed by {@link dev.envctl.core.alloc.Placement} inside the same atomic step as its allocation.
  *
  * <p>Implementations are thread-safe. Timestamps are kept to the millisecond (stores truncate on write).
  * {@link #list} returns environments ordered by name unless the store documents another stable order.
@@ -74,6 +80,36 @@ public interface EnvironmentStore extends AutoCloseable {
      * have a record.
      */
     Optional<EnvironmentLock> tryLock(String name);
+
+    /** The hosts environments can live on, ordered by name; {@link Host#LOCAL} always among them. */
+    default List<Host> hosts() {
+        return List.of(Host.LOCAL);
+    }
+
+    /** The named host, {@link Host#LOCAL} included. */
+    default Optional<Host> findHost(String name) {
+        return hosts().stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Adds a host.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} when a host of that name exists (local included),
+     *                         {@link ErrorCode#INVALID_INPUT} when the store keeps no hosts
+     */
+    default Host addHost(Host host) {
+        throw EnvctlException.invalid("the store at " + location() + " keeps no hosts besides 'local'");
+    }
+
+    /**
+     * Removes a host; false when there was none.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} while environments live there, or for {@code local}
+     */
+    default boolean removeHost(String name) {
+        Host.requireRemovable(name, List.of());
+        return false;
+    }
 
     /** Whether the store answers now; never throws for an unreachable store. */
     StoreHealth health();

@@ -8,7 +8,9 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -491,5 +493,165 @@ public abstract class EnvironmentStoreContract {
         }
         assertThat(wins).isEqualTo(1);
         StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    // --- hosts ---------------------------------------------------------------------------------------------
+
+    protected static final Host TWO = new Host("two", "tcp://192.0.2.2:2376", "192.0.2.2", Map.of("gpu", "true"),
+            null);
+    protected static final Host THREE = new Host("three", "ssh://me@three", null, Map.of(), null);
+
+    @Test
+    void aStoreWithoutHostsHasOnlyLocalAndEveryEnvironmentLivesThere() {
+        assertThat(store.hosts()).containsExactly(Host.LOCAL);
+        assertThat(store.findHost("local")).contains(Host.LOCAL);
+        assertThat(store.findHost("two")).isEmpty();
+        assertThat(store.create(spec("dev"), allocator).host()).isEqualTo("local");
+        assertThat(store.get("dev").host()).isEqualTo("local");
+    }
+
+    @Test
+    void anAddedHostIsKeptWithEverythingItSays() {
+        Host capped = new Host("four", "unix:///run/four.sock", "four.example", Map.of("zone", "b", "gpu", "no"), 7);
+        assertThat(store.addHost(TWO)).isEqualTo(TWO);
+        store.addHost(capped);
+
+        assertThat(store.hosts()).containsExactly(capped, Host.LOCAL, TWO);
+        assertThat(store.findHost("four")).contains(capped);
+    }
+
+    @Test
+    void addingAHostWhoseNameIsTakenIsAConflictAndChangesNothing() {
+        store.addHost(TWO);
+
+        assertThatThrownBy(() -> store.addHost(new Host("two", "tcp://192.0.2.9:2376", null, Map.of(), null)))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThatThrownBy(() -> store.addHost(Host.LOCAL))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(store.hosts()).containsExactly(Host.LOCAL, TWO);
+    }
+
+    @Test
+    void environmentsOnTwoHostsMayHoldTheSamePortsButNotOnOneHost() {
+        store.addHost(TWO);
+        HostPorts ports = new HostPorts(18500, 18501, 18502, 18503);
+        Environment a = store.create(spec("a").withPorts(ports), allocator);
+        Environment b = store.create(spec("b").withPorts(ports).withHost(HostRequest.of("two")), allocator);
+        Environment autoOnTwo = store.create(spec("c").withHost(HostRequest.of("two")), allocator);
+        Environment autoOnLocal = store.create(spec("d"), allocator);
+
+        assertThat(a.host()).isEqualTo("local");
+        assertThat(b.host()).isEqualTo("two");
+        assertThat(b.ports()).isEqualTo(ports);
+        assertThat(store.get("b")).isEqualTo(b);
+        assertThat(autoOnTwo.ports()).isEqualTo(new HostPorts(18080, 18400, 19000, 26443));
+        assertThat(autoOnLocal.ports()).isEqualTo(new HostPorts(18080, 18400, 19000, 26443));
+        assertUnchangedAfter(() -> store.create(spec("e").withPorts(new HostPorts(null, null, 18502, null))
+                .withHost(HostRequest.of("two")), allocator), ErrorCode.CONFLICT);
+        assertUnchangedAfter(() -> store.create(spec("e").withPorts(new HostPorts(18501, null, null, null)),
+                allocator), ErrorCode.CONFLICT);
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void subnetsAreUniqueAcrossAllHosts() {
+        store.addHost(TWO);
+        store.create(spec("a").withSubnet(SubnetRequest.parse("10.1.0.0/24")), allocator);
+
+        assertUnchangedAfter(() -> store.create(spec("b").withSubnet(SubnetRequest.parse("10.1.0.0/25"))
+                .withHost(HostRequest.of("two")), allocator), ErrorCode.CONFLICT);
+        assertThat(store.create(spec("c").withSubnet(SubnetRequest.AUTO).withHost(HostRequest.of("two")),
+                allocator).subnet()).isNotEqualTo(Cidr.parse("10.1.0.0/24"));
+    }
+
+    @Test
+    void anUnknownHostIsInvalidInputAndChangesNothing() {
+        assertUnchangedAfter(() -> store.create(spec("a").withHost(HostRequest.of("nope")), allocator),
+                ErrorCode.INVALID_INPUT);
+        Environment elsewhere = new Environment("b", "k3d", null, new HostPorts(18080, 18400, 19000, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, Instant.EPOCH, Instant.EPOCH, 1,
+                "nope");
+        assertUnchangedAfter(() -> store.insert(elsewhere), ErrorCode.INVALID_INPUT);
+    }
+
+    @Test
+    void insertAndUpdateKeepTheHostAndCheckPortsOnIt() {
+        store.addHost(TWO);
+        Environment a = store.create(spec("a"), allocator);
+        Environment b = new Environment("b", "kind", null, a.ports(), 30080, Map.of(), Map.of(),
+                DesiredState.PRESENT, ActualState.RUNNING, null, Instant.EPOCH, Instant.EPOCH, 3, "two");
+
+        assertThat(store.insert(b)).isEqualTo(b);
+        assertThat(store.get("b").host()).isEqualTo("two");
+        Environment updated = store.update(store.get("b").withLabels(Map.of("team", "x")), 3);
+        assertThat(updated.host()).isEqualTo("two");
+        assertUnchangedAfter(() -> store.update(store.get("b").withHost("local"), 4), ErrorCode.CONFLICT);
+    }
+
+    @Test
+    void aHostIsRemovedOnlyWhenNoEnvironmentLivesThereAndLocalNever() {
+        store.addHost(TWO);
+        store.create(spec("a").withHost(HostRequest.of("two")), allocator);
+
+        assertThatThrownBy(() -> store.removeHost("two"))
+                .hasMessageContaining("host 'two' has 1 environment (a)")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThatThrownBy(() -> store.removeHost("local"))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(store.hosts()).containsExactly(Host.LOCAL, TWO);
+
+        store.delete("a");
+        assertThat(store.removeHost("two")).isTrue();
+        assertThat(store.removeHost("two")).isFalse();
+        assertThat(store.hosts()).containsExactly(Host.LOCAL);
+    }
+
+    @Test
+    void autoPlacementTakesTheHostWithTheMostRoomAndHonoursSelectorAndCapacity() {
+        store.addHost(TWO);
+        store.addHost(new Host("gpu2", "tcp://192.0.2.3:2376", null, Map.of("gpu", "true"), 1));
+        HostRequest gpu = HostRequest.auto(Map.of("gpu", "true"));
+
+        assertThat(store.create(spec("a").withHost(HostRequest.AUTO), allocator).host()).isEqualTo("local");
+        assertThat(store.create(spec("b").withHost(HostRequest.AUTO), allocator).host()).isEqualTo("two");
+        assertThat(store.create(spec("c").withHost(gpu), allocator).host()).as("more room than gpu2").isEqualTo("two");
+        assertThat(store.create(spec("d").withHost(HostRequest.of("gpu2")), allocator).host()).isEqualTo("gpu2");
+        assertUnchangedAfter(() -> store.create(spec("e").withHost(HostRequest.of("gpu2")), allocator),
+                ErrorCode.POOL_EXHAUSTED);
+        assertThat(store.create(spec("f").withHost(gpu), allocator).host()).isEqualTo("two");
+        assertUnchangedAfter(() -> store.create(spec("g").withHost(HostRequest.auto(Map.of("zone", "x"))),
+                allocator), ErrorCode.POOL_EXHAUSTED);
+    }
+
+    @Test
+    void eightThreadsPlacingAutomaticallySpreadOverFourHostsAndKeepEveryInvariantPerHost() throws Exception {
+        store.addHost(TWO);
+        store.addHost(THREE);
+        store.addHost(new Host("four", "tcp://192.0.2.4:2376", null, Map.of(), null));
+        List<Callable<Environment>> tasks = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            tasks.add(() -> {
+                Environment last = null;
+                for (int i = 0; i < 10; i++) {
+                    last = store.create(spec("t" + thread + "-e" + i).withHost(HostRequest.AUTO)
+                            .withSubnet(i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE), allocator);
+                }
+                return last;
+            });
+        }
+        for (Future<Environment> f : race(8, tasks)) {
+            f.get();
+        }
+
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        assertThat(all).hasSize(80);
+        StoreInvariants.assertHold(all);
+        Map<String, Long> perHost = new java.util.TreeMap<>(all.stream().collect(java.util.stream.Collectors
+                .groupingBy(Environment::host, java.util.stream.Collectors.counting())));
+        assertThat(perHost).containsOnlyKeys("four", "local", "three", "two").allSatisfy((host, n) ->
+                assertThat(n).as("environments on " + host).isEqualTo(20));
+        assertThat(all.stream().filter(e -> e.host().equals("two")).map(e -> e.ports().http()))
+                .as("each host allocates from the bottom of its own pool").contains(18080);
     }
 }

@@ -5,9 +5,11 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -16,7 +18,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InMemoryEnvironmentStore implements EnvironmentStore {
     private final TreeMap<String, Environment> rows = new TreeMap<>();
+    private final TreeMap<String, Host> hosts = new TreeMap<>(Map.of(Host.LOCAL_NAME, Host.LOCAL));
     private final Set<String> locks = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile boolean available = true;
@@ -83,8 +88,9 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
     public synchronized Environment create(EnvironmentSpec spec, Allocator allocator) {
         requireUp();
         requireNewName(spec.name());
-        Allocation a = allocator.allocate(spec, HeldSnapshot.of(rows.values()));
-        Environment e = Environment.created(spec, a.ports(), a.subnet(), now());
+        Host host = Placement.choose(spec.host(), hosts(), counts(), allocator.policy());
+        Allocation a = allocator.allocate(spec, HeldSnapshot.of(rows.values(), host.name()));
+        Environment e = Environment.created(spec, a.ports(), a.subnet(), now()).withHost(host.name());
         rows.put(e.name(), e);
         return e;
     }
@@ -93,14 +99,51 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
     public synchronized Environment insert(Environment environment) {
         requireUp();
         requireNewName(environment.name());
-        Allocator.requireFree(environment, HeldSnapshot.of(rows.values()));
+        requireKnownHost(environment.host());
+        Allocator.requireFree(environment, HeldSnapshot.of(rows.values(), environment.host()));
         Environment e = environment.withWrite(environment.updatedAt().truncatedTo(ChronoUnit.MILLIS),
                 environment.version());
         e = new Environment(e.name(), e.provider(), e.subnet(), e.ports(), e.nodePort(), e.labels(), e.options(),
                 e.desiredState(), e.actualState(), e.lastError(), e.createdAt().truncatedTo(ChronoUnit.MILLIS),
-                e.updatedAt(), e.version());
+                e.updatedAt(), e.version(), e.host());
         rows.put(e.name(), e);
         return e;
+    }
+
+    private Map<String, Integer> counts() {
+        Map<String, Integer> counts = new HashMap<>();
+        rows.values().forEach(e -> counts.merge(e.host(), 1, Integer::sum));
+        return counts;
+    }
+
+    private void requireKnownHost(String name) {
+        if (!hosts.containsKey(name)) {
+            throw EnvctlException.invalid("host '" + name + "' is unknown; known: " + String.join(", ",
+                    hosts.keySet()));
+        }
+    }
+
+    @Override
+    public synchronized List<Host> hosts() {
+        requireUp();
+        return List.copyOf(hosts.values());
+    }
+
+    @Override
+    public synchronized Host addHost(Host host) {
+        requireUp();
+        if (hosts.putIfAbsent(host.name(), host) != null) {
+            throw Host.exists(host.name());
+        }
+        return host;
+    }
+
+    @Override
+    public synchronized boolean removeHost(String name) {
+        requireUp();
+        Host.requireRemovable(name, rows.values().stream().filter(e -> e.host().equals(name))
+                .map(Environment::name).toList());
+        return hosts.remove(name) != null;
     }
 
     private void requireNewName(String name) {
@@ -116,10 +159,11 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
         Environment current = current(next.name(), expectedVersion);
         List<Environment> others = new ArrayList<>(rows.values());
         others.remove(current);
-        Allocator.requireFree(next, HeldSnapshot.of(others));
+        requireKnownHost(next.host());
+        Allocator.requireFree(next, HeldSnapshot.of(others, next.host()));
         Environment stored = new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                 next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
-                next.lastError(), current.createdAt(), now(), expectedVersion + 1);
+                next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host());
         rows.put(stored.name(), stored);
         return stored;
     }

@@ -12,7 +12,7 @@ public final class StoreInvariants {
     private StoreInvariants() {
     }
 
-    /** Names unique, no host port held twice across all roles, no two subnets overlapping. */
+    /** Names unique, no host port held twice on one host across all roles, no two subnets overlapping. */
     public static void assertHold(List<Environment> environments) {
         assertThat(Invariants.violations(environments)).as("invariant violations").isEmpty();
     }

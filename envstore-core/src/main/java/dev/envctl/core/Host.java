@@ -1,0 +1,82 @@
+package dev.envctl.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Docker host environments are placed on. Host ports are unique per host; subnets across the whole
+ * inventory. Every store has the implicit host {@link #LOCAL}: the Docker daemon of the machine envctl runs on
+ * (as {@code DOCKER_HOST} or the current docker context says), where every environment lives unless placed
+ * elsewhere, and where every row of the Kindler scripts is.
+ *
+ * @param name     a lowercase name of 1 to 32 characters a-z, 0-9 and '-' ({@code auto} is reserved)
+ * @param docker   the Docker endpoint, anything {@code DOCKER_HOST} accepts ({@code unix://}, {@code tcp://},
+ *                 {@code ssh://user@host}), or {@code null} for the caller's own (the local host)
+ * @param address  the address clients use to reach the host's published ports and API, or {@code null} for
+ *                 the local default ({@code 127.0.0.1} for the API)
+ * @param labels   labels that placement selectors match, such as {@code gpu=true}
+ * @param capacity the most environments the host takes, or {@code null} for no limit but its port pools
+ */
+public record Host(String name, String docker, String address, Map<String, String> labels, Integer capacity) {
+    /** The name of the implicit host. */
+    public static final String LOCAL_NAME = "local";
+    /** The implicit host: the caller's Docker daemon, no address, no labels, no capacity. */
+    public static final Host LOCAL = new Host(LOCAL_NAME, null, null, Map.of(), null);
+
+    public Host {
+        Validation.requireHostName(name);
+        docker = blankToNull(docker);
+        address = blankToNull(address);
+        if (docker != null) {
+            Validation.requireEndpoint(docker);
+        }
+        if (address != null) {
+            Validation.requireAddress(address);
+        }
+        labels = Validation.sortedCopy(Validation.requireLabels(labels == null ? Map.of() : labels));
+        if (capacity != null && capacity < 1) {
+            throw EnvctlException.invalid("capacity " + capacity + " of host '" + name + "' is invalid; allowed: 1 "
+                    + "or more, or none for no limit");
+        }
+        if (name.equals(LOCAL_NAME) && (docker != null || address != null)) {
+            throw EnvctlException.invalid("host 'local' is the Docker daemon envctl runs against; it takes no "
+                    + "endpoint or address (add the daemon under another name)");
+        }
+    }
+
+    /** Whether this is the implicit host {@code local}. */
+    public boolean isLocal() {
+        return name.equals(LOCAL_NAME);
+    }
+
+    /** Whether every entry of {@code selector} is one of this host's labels. */
+    public boolean matches(Map<String, String> selector) {
+        return selector.entrySet().stream().allMatch(s -> Objects.equals(labels.get(s.getKey()), s.getValue()));
+    }
+
+    /**
+     * The check every store makes before removing host {@code name}: never {@code local}, and not while
+     * environments live there ({@link ErrorCode#CONFLICT}, naming up to five of them).
+     */
+    public static void requireRemovable(String name, List<String> environmentsThere) {
+        if (name.equals(LOCAL_NAME)) {
+            throw EnvctlException.conflict("host 'local' is built in and cannot be removed");
+        }
+        if (!environmentsThere.isEmpty()) {
+            List<String> sorted = environmentsThere.stream().sorted().toList();
+            throw EnvctlException.conflict("host '" + name + "' has " + sorted.size() + " environment"
+                    + (sorted.size() == 1 ? "" : "s") + " (" + String.join(", ", sorted.subList(0,
+                    Math.min(5, sorted.size()))) + (sorted.size() > 5 ? ", ..." : "") + "); delete them first");
+        }
+    }
+
+    /** The {@link ErrorCode#CONFLICT} for adding a host whose name is taken. */
+    public static EnvctlException exists(String name) {
+        return EnvctlException.conflict("host '" + name + "' already exists; remove it first or choose another name");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}
