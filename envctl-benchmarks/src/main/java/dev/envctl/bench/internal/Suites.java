@@ -8,6 +8,7 @@ import dev.envctl.bench.internal.faults.OutageSuite;
 import dev.envctl.bench.internal.harness.Suite;
 import dev.envctl.bench.internal.replaced.ReplacedSuite;
 import dev.envctl.bench.internal.store.CsvSuite;
+import dev.envctl.bench.internal.store.FleetSuite;
 import dev.envctl.bench.internal.store.JdbcSuite;
 
 import java.util.List;
@@ -18,7 +19,8 @@ public final class Suites {
     }
 
     public static List<Suite> benchmarks() {
-        return List.of(new AllocatorSuite(), new ReplacedSuite(), new JdbcSuite(), new CsvSuite(),
+        return List.of(new AllocatorSuite(), new ReplacedSuite(), new JdbcSuite(), new FleetSuite(),
+                new CsvSuite(),
                 new ReconcileSuite(), new CliSuite());
     }
 
