@@ -5,7 +5,6 @@ import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterStatus;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -62,9 +61,5 @@ final class ReportView {
     /** 0 when every outcome succeeded, else 1. */
     static int exitCode(ReconcileReport report) {
         return report.ok() ? 0 : 1;
-    }
-
-    static List<String> names(List<Outcome> outcomes) {
-        return outcomes.stream().map(Outcome::name).toList();
     }
 }
