@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvironmentSpec;
@@ -20,13 +19,11 @@ import java.util.Set;
  * ports changed in place, with {@code --replace} environments whose cluster spec changed replaced, with
  * {@code --prune} those absent from the file marked for deletion), then converges them.
  */
-@Parameters(commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
+@Parameters(commandNames = "apply",
+        commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
         + "format, or a YAML/JSON list); a change that needs a new cluster is refused (exit 4) without --replace")
-final class ApplyCommand implements CliCommand {
+final class ApplyCommand extends CliCommand {
     private static final String USAGE = "usage: envctl apply -f FILE [--prune] [--replace] [--dry-run]";
-
-    @ParametersDelegate
-    final GlobalOptions global;
 
     @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
     String file;
@@ -44,17 +41,8 @@ final class ApplyCommand implements CliCommand {
     @Parameter(description = "")
     List<String> args = new ArrayList<>();
 
-    ApplyCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "apply";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, name(), args, file, USAGE);
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();

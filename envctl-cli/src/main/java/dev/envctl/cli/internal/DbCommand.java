@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.MigrationResult;
@@ -21,26 +20,15 @@ import java.util.Optional;
  * applies the pending migrations; {@code envctl db info} shows the schema version and every migration. Works on
  * stores that offer schema administration ({@link SchemaAdmin}): the PostgreSQL store.
  */
-@Parameters(commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting an "
+@Parameters(commandNames = "db",
+        commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting an "
         + "existing clusters table of the Kindler scripts), 'db info' shows versions")
-final class DbCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+final class DbCommand extends CliCommand {
     @Parameter(description = "migrate|info")
     List<String> args = new ArrayList<>();
 
-    DbCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "db";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(args, name());
         if (args.size() != 1 || !(args.get(0).equals("migrate") || args.get(0).equals("info"))) {
             throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""

@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Environment;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -16,11 +15,8 @@ import java.util.Optional;
  * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
  * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name.
  */
-@Parameters(commandDescription = "Delete an environment's cluster and its record")
-final class DeleteCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
+final class DeleteCommand extends CliCommand {
     @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports")
     boolean keepRecord;
 
@@ -30,17 +26,8 @@ final class DeleteCommand implements CliCommand {
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();
 
-    DeleteCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "delete";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String name = Args.oneName(args, name());
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();

@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -21,22 +20,11 @@ import java.util.Set;
  * provider's tool and Docker) with what to do; exit 1 when any check fails. A missing tool of a provider that
  * is not {@code provider.default} is a WARN: it only matters for {@code --provider} of that id.
  */
-@Parameters(commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
-final class DoctorCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    DoctorCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "doctor",
+        commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
+final class DoctorCommand extends CliCommand {
     @Override
-    public String name() {
-        return "doctor";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         OutputFormat format = session.format();
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());

@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.migration.MigrationReport;
 import dev.envctl.core.migration.StoreMigration;
@@ -20,11 +19,9 @@ import java.util.Set;
  * system's {@code migrate_csv_to_db.sh}), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
  * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed.
  */
-@Parameters(commandDescription = "Copy the environments of one store into another and report each row")
-final class MigrateCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "migrate",
+        commandDescription = "Copy the environments of one store into another and report each row")
+final class MigrateCommand extends CliCommand {
     @Parameter(names = "--from", description = "Store to read: csv:PATH, PATH.csv or jdbc:postgresql://...")
     String from;
 
@@ -41,17 +38,8 @@ final class MigrateCommand implements CliCommand {
     @Parameter(description = "")
     List<String> args = new ArrayList<>();
 
-    MigrateCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "migrate";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(args, name());
         if (!args.isEmpty() || from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; usage: envctl migrate --from LOCATION "

@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.plugin.PluginInfo;
 
 import java.util.LinkedHashMap;
@@ -9,22 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code envctl plugins}: the stores, providers and hooks found on the class path, with classes and jars. */
-@Parameters(commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
-final class PluginsCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    PluginsCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "plugins",
+        commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
+final class PluginsCommand extends CliCommand {
     @Override
-    public String name() {
-        return "plugins";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         OutputFormat format = session.format();
         List<PluginInfo> plugins = session.plugins().describe();
         session.plugins().problems().forEach(session::warn);

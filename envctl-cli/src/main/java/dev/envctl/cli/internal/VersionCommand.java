@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,22 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /** {@code envctl version}: envctl's version and the Java running it. Loads no plugin. */
-@Parameters(commandDescription = "Print the envctl and Java versions")
-final class VersionCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    VersionCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "version", commandDescription = "Print the envctl and Java versions")
+final class VersionCommand extends CliCommand {
     @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String version = version();
         String java = System.getProperty("java.version");
         if (session.format() == OutputFormat.JSON) {
