@@ -6,9 +6,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,11 +38,8 @@ final class DeleteCommand extends CliCommand {
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("deleted", !failed);
-            m.put("record", left.map(EnvironmentView::toJson).orElse(null));
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("name", name, "deleted", !failed, "record",
+                    left.map(EnvironmentView::toJson).orElse(null)));
         } else if (format == OutputFormat.CSV) {
             CsvFormat.write(session, left.map(List::of).orElse(List.of()));
         } else if (!failed) {

@@ -9,7 +9,6 @@ import dev.envctl.core.spi.PrerequisiteCheck.Status;
 import dev.envctl.core.spi.StoreHealth;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -88,16 +87,8 @@ final class DoctorCommand extends CliCommand {
 
     private static void print(Session session, OutputFormat format, List<PrerequisiteCheck> checks) {
         if (format == OutputFormat.JSON) {
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (PrerequisiteCheck c : checks) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("status", c.status().name());
-                m.put("detail", c.detail());
-                m.put("hint", c.hint());
-                list.add(m);
-            }
-            Json.print(session.out(), list);
+            Json.print(session.out(), checks.stream().map(c -> Json.object("name", c.name(), "status",
+                    c.status().name(), "detail", c.detail(), "hint", c.hint())).toList());
             return;
         }
         boolean color = session.colorOut();

@@ -8,7 +8,6 @@ import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,22 +69,11 @@ final class MigrateCommand extends CliCommand {
 
     private static void print(Session session, OutputFormat format, MigrationReport r) {
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dryRun", r.dryRun());
-            m.put("total", r.total());
-            m.put("migrated", r.migrated());
-            m.put("skipped", r.skipped());
-            m.put("failed", r.failed());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (MigrationReport.Row row : r.rows()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("name", row.name());
-                x.put("outcome", row.outcome());
-                x.put("reason", row.reason() == null ? null : session.redact(row.reason()));
-                rows.add(x);
-            }
-            m.put("rows", rows);
-            Json.print(session.out(), m);
+            List<Map<String, Object>> rows = r.rows().stream().map(row -> Json.object("name", row.name(),
+                    "outcome", row.outcome(), "reason", row.reason() == null ? null : session.redact(row.reason())))
+                    .toList();
+            Json.print(session.out(), Json.object("dryRun", r.dryRun(), "total", r.total(), "migrated",
+                    r.migrated(), "skipped", r.skipped(), "failed", r.failed(), "rows", rows));
             return;
         }
         TextTable t = new TextTable("NAME", "OUTCOME", "REASON");

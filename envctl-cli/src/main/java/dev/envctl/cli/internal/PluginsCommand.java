@@ -3,7 +3,6 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.plugin.PluginInfo;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,11 +26,6 @@ final class PluginsCommand extends CliCommand {
     }
 
     private static Map<String, Object> toJson(PluginInfo p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", p.kind());
-        m.put("id", p.id());
-        m.put("class", p.className());
-        m.put("source", p.source());
-        return m;
+        return Json.object("kind", p.kind(), "id", p.id(), "class", p.className(), "source", p.source());
     }
 }

@@ -4,8 +4,6 @@ import com.beust.jcommander.Parameters;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 
 /** {@code envctl version}: envctl's version and the Java running it. Loads no plugin. */
@@ -16,10 +14,7 @@ final class VersionCommand extends CliCommand {
         String version = version();
         String java = System.getProperty("java.version");
         if (session.format() == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", version);
-            m.put("java", java);
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("version", version, "java", java));
         } else {
             session.out().println(line());
         }
