@@ -5,7 +5,6 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,21 +14,15 @@ import java.util.List;
 @Parameters(commandNames = "diff",
         commandDescription = "Show what apply -f FILE would change, field by field, and change nothing; "
         + "exit 0 when nothing differs, 1 when something does")
-final class DiffCommand extends CliCommand {
+final class DiffCommand extends FileCommand {
     private static final String USAGE = "usage: envctl diff -f FILE [--prune]";
-
-    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
-    String file;
 
     @Parameter(names = "--prune", description = "Also show the environments apply --prune would delete")
     boolean prune;
 
-    @Parameter(description = "")
-    List<String> args = new ArrayList<>();
-
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = ApplyCommand.desired(session, name(), args, file, USAGE);
+        List<EnvironmentSpec> desired = desired(session, USAGE);
         ApplyPlan plan = session.envctl().plan(desired, prune);
         Plans.write(session, Plans.apply(session, session.store(), plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;
