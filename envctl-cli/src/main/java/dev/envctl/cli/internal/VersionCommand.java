@@ -16,15 +16,10 @@ final class VersionCommand extends CliCommand {
         if (session.format() == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("version", version, "java", java));
         } else {
-            session.out().println(line());
+            session.out().println("envctl " + version + " (Java " + java + ", " + System.getProperty("java.vm.name")
+                    + ")");
         }
         return 0;
-    }
-
-    /** The text of plain {@code envctl version}. */
-    static String line() {
-        return "envctl " + version() + " (Java " + System.getProperty("java.version") + ", "
-                + System.getProperty("java.vm.name") + ")";
     }
 
     /**
