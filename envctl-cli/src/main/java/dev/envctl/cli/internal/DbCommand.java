@@ -70,11 +70,11 @@ final class DbCommand extends CliCommand {
 
     private static void printInfo(Session session, OutputFormat format, SchemaInfo info) {
         if (format == OutputFormat.JSON) {
-            List<Map<String, Object>> migrations = info.migrations().stream().map(s -> Json.object("version",
-                    s.version(), "description", s.description(), "state", s.state(), "installedOn",
-                    EnvironmentView.timestamp(s.installedOn()))).toList();
-            Json.print(session.out(), Json.object("currentVersion", info.currentVersion(), "latestVersion",
-                    info.latestVersion(), "upToDate", info.upToDate(), "migrations", migrations));
+            List<Map<String, Object>> migrations = info.migrations().stream().map(s -> Json.object(
+                    "version", s.version(), "description", s.description(), "state", s.state(),
+                    "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList();
+            Json.print(session.out(), Json.object("currentVersion", info.currentVersion(),
+                    "latestVersion", info.latestVersion(), "upToDate", info.upToDate(), "migrations", migrations));
             return;
         }
         TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");

@@ -38,8 +38,8 @@ final class DeleteCommand extends CliCommand {
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
         if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("name", name, "deleted", !failed, "record",
-                    left.map(EnvironmentView::toJson).orElse(null)));
+            Json.print(session.out(), Json.object("name", name, "deleted", !failed,
+                    "record", left.map(EnvironmentView::toJson).orElse(null)));
         } else if (format == OutputFormat.CSV) {
             CsvFormat.write(session, left.map(List::of).orElse(List.of()));
         } else if (!failed) {

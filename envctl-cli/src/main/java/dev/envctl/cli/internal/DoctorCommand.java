@@ -87,8 +87,8 @@ final class DoctorCommand extends CliCommand {
 
     private static void print(Session session, OutputFormat format, List<PrerequisiteCheck> checks) {
         if (format == OutputFormat.JSON) {
-            Json.print(session.out(), checks.stream().map(c -> Json.object("name", c.name(), "status",
-                    c.status().name(), "detail", c.detail(), "hint", c.hint())).toList());
+            Json.print(session.out(), checks.stream().map(c -> Json.object("name", c.name(),
+                    "status", c.status().name(), "detail", c.detail(), "hint", c.hint())).toList());
             return;
         }
         boolean color = session.colorOut();

@@ -72,8 +72,8 @@ final class MigrateCommand extends CliCommand {
             List<Map<String, Object>> rows = r.rows().stream().map(row -> Json.object("name", row.name(),
                     "outcome", row.outcome(), "reason", row.reason() == null ? null : session.redact(row.reason())))
                     .toList();
-            Json.print(session.out(), Json.object("dryRun", r.dryRun(), "total", r.total(), "migrated",
-                    r.migrated(), "skipped", r.skipped(), "failed", r.failed(), "rows", rows));
+            Json.print(session.out(), Json.object("dryRun", r.dryRun(), "total", r.total(),
+                    "migrated", r.migrated(), "skipped", r.skipped(), "failed", r.failed(), "rows", rows));
             return;
         }
         TextTable t = new TextTable("NAME", "OUTCOME", "REASON");
