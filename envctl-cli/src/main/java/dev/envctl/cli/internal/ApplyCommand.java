@@ -2,15 +2,11 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,16 +16,11 @@ import java.util.Set;
  * ports changed in place, with {@code --replace} environments whose cluster spec changed replaced, with
  * {@code --prune} those absent from the file marked for deletion), then converges them.
  */
-@Parameters(commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
+@Parameters(commandNames = "apply",
+        commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
         + "format, or a YAML/JSON list); a change that needs a new cluster is refused (exit 4) without --replace")
-final class ApplyCommand implements CliCommand {
+final class ApplyCommand extends FileCommand {
     private static final String USAGE = "usage: envctl apply -f FILE [--prune] [--replace] [--dry-run]";
-
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
-    String file;
 
     @Parameter(names = "--prune", description = "Mark environments that are not in the file for deletion")
     boolean prune;
@@ -41,33 +32,18 @@ final class ApplyCommand implements CliCommand {
     @Parameter(names = "--dry-run", description = "Print the plan and the exact provider commands; change nothing")
     boolean dryRun;
 
-    @Parameter(description = "")
-    List<String> args = new ArrayList<>();
-
-    ApplyCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "apply";
-    }
-
-    @Override
-    public int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, name(), args, file, USAGE);
+    int run(Session session) {
+        List<EnvironmentSpec> desired = desired(session, USAGE);
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();
         ApplyPlan plan = envctl.plan(desired, prune);
-        if (dryRun) {
-            int code = Plans.print(session, Plans.apply(session, store, plan), plan.unchanged());
-            if (!replace) {
-                plan.requireNoReplacement();
-            }
-            return code;
-        }
+        int code = dryRun ? Plans.print(session, Plans.apply(session, store, plan), plan.unchanged()) : 0;
         if (!replace) {
             plan.requireNoReplacement();
+        }
+        if (dryRun) {
+            return code;
         }
         Set<String> providers = new LinkedHashSet<>();
         plan.toCreate().forEach(s -> providers.add(s.provider()));
@@ -80,23 +56,5 @@ final class ApplyCommand implements CliCommand {
         var report = envctl.apply(desired, prune, replace, session.progress());
         ReportView.print(session, report);
         return ReportView.exitCode(report);
-    }
-
-    /** The environments of {@code file}, each with a known provider; a usage error for missing or extra arguments. */
-    static List<EnvironmentSpec> desired(Session session, String command, List<String> args, String file,
-                                         String usage) {
-        Args.noUnknownOptions(args, command);
-        if (!args.isEmpty()) {
-            throw EnvctlException.invalid(command + " takes no arguments, got '" + String.join(" ", args) + "'; "
-                    + usage);
-        }
-        if (file == null || file.isBlank()) {
-            throw EnvctlException.invalid(command + " needs a file; " + usage);
-        }
-        session.format();
-        List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
-                session.config().defaultProvider());
-        desired.forEach(s -> session.provider(s.provider()));
-        return desired;
     }
 }

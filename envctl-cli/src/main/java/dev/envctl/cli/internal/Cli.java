@@ -6,6 +6,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -38,14 +39,14 @@ public final class Cli {
             return ErrorCode.INVALID_INPUT.exitCode();
         }
         String name = jc.getParsedCommand();
-        if (global.help || name == null) {
-            if (name == null && !global.help) {
-                err.println("envctl: no command given; run 'envctl --help' for the list of commands");
-                err.print(Usage.text(jc, null));
-                return ErrorCode.INVALID_INPUT.exitCode();
-            }
+        if (global.help) {
             out.print(Usage.text(jc, name));
             return 0;
+        }
+        if (name == null) {
+            err.println("envctl: no command given; run 'envctl --help' for the list of commands");
+            err.print(Usage.text(jc, null));
+            return ErrorCode.INVALID_INPUT.exitCode();
         }
         CliCommand command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
         return run(command, global, jc);
@@ -80,13 +81,7 @@ public final class Cli {
 
     /** The command named in {@code args}, for the usage after a parse error, or {@code null}. */
     private static String commandIn(String[] args, List<CliCommand> commands) {
-        for (String a : args) {
-            for (CliCommand c : commands) {
-                if (c.name().equals(a)) {
-                    return a;
-                }
-            }
-        }
-        return null;
+        return Arrays.stream(args).filter(a -> commands.stream().anyMatch(c -> c.name().equals(a))).findFirst()
+                .orElse(null);
     }
 }

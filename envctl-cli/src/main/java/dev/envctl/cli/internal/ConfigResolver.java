@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Resolves the configuration with the precedence flags &gt; environment ({@code ENVCTL_STORE},
@@ -56,7 +57,7 @@ final class ConfigResolver {
     }
 
     private static Path configFile(GlobalOptions global, Map<String, String> env) {
-        String explicit = firstNonBlank(global.config, env.get("ENVCTL_CONFIG"), null);
+        String explicit = firstNonBlank(global.config, env.get("ENVCTL_CONFIG"));
         if (explicit != null) {
             Path p = Path.of(explicit);
             if (!Files.isRegularFile(p)) {
@@ -175,12 +176,7 @@ final class ConfigResolver {
         return valid;
     }
 
-    private static String firstNonBlank(String a, String b, String c) {
-        for (String s : new String[] {a, b, c}) {
-            if (s != null && !s.isBlank()) {
-                return s;
-            }
-        }
-        return null;
+    private static String firstNonBlank(String... values) {
+        return Stream.of(values).filter(s -> s != null && !s.isBlank()).findFirst().orElse(null);
     }
 }

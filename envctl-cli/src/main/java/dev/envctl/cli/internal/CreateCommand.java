@@ -16,11 +16,9 @@ import java.util.List;
  * runs the post-create hooks; prints the record. A failed cluster leaves the record {@code failed} with its
  * {@code lastError} (exit 6, or 1 when a hook failed).
  */
-@Parameters(commandDescription = "Create an environment: allocate its ports and subnet, then create its cluster")
-final class CreateCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "create",
+        commandDescription = "Create an environment: allocate its ports and subnet, then create its cluster")
+final class CreateCommand extends CliCommand {
     @ParametersDelegate
     final SpecOptions spec = new SpecOptions();
 
@@ -35,17 +33,8 @@ final class CreateCommand implements CliCommand {
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();
 
-    CreateCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "create";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String name = Args.oneName(args, name());
         session.format();
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());

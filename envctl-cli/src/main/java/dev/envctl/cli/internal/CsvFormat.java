@@ -8,7 +8,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -47,10 +46,6 @@ final class CsvFormat {
         try (EnvironmentStore store = csvFactory(session, file).open("csv:" + file, Map.of())) {
             return store.list(EnvironmentFilter.ALL);
         }
-    }
-
-    static void print(PrintStream out, String text) {
-        out.print(text);
     }
 
     private static EnvironmentStoreFactory csvFactory(Session session, Path file) {

@@ -2,16 +2,13 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.MigrationResult;
-import dev.envctl.core.spi.MigrationState;
 import dev.envctl.core.spi.SchemaAdmin;
 import dev.envctl.core.spi.SchemaInfo;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,26 +18,15 @@ import java.util.Optional;
  * applies the pending migrations; {@code envctl db info} shows the schema version and every migration. Works on
  * stores that offer schema administration ({@link SchemaAdmin}): the PostgreSQL store.
  */
-@Parameters(commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting an "
+@Parameters(commandNames = "db",
+        commandDescription = "PostgreSQL store schema: 'db migrate' applies pending migrations (adopting an "
         + "existing clusters table of the Kindler scripts), 'db info' shows versions")
-final class DbCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+final class DbCommand extends CliCommand {
     @Parameter(description = "migrate|info")
     List<String> args = new ArrayList<>();
 
-    DbCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "db";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(args, name());
         if (args.size() != 1 || !(args.get(0).equals("migrate") || args.get(0).equals("info"))) {
             throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""
@@ -70,12 +56,8 @@ final class DbCommand implements CliCommand {
 
     private static void printMigration(Session session, OutputFormat format, MigrationResult r) {
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("adopted", r.adopted());
-            m.put("initialVersion", r.initialVersion());
-            m.put("currentVersion", r.currentVersion());
-            m.put("applied", r.applied());
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("adopted", r.adopted(), "initialVersion", r.initialVersion(),
+                    "currentVersion", r.currentVersion(), "applied", r.applied()));
             return;
         }
         if (r.adopted()) {
@@ -88,21 +70,11 @@ final class DbCommand implements CliCommand {
 
     private static void printInfo(Session session, OutputFormat format, SchemaInfo info) {
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("currentVersion", info.currentVersion());
-            m.put("latestVersion", info.latestVersion());
-            m.put("upToDate", info.upToDate());
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (MigrationState s : info.migrations()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("version", s.version());
-                x.put("description", s.description());
-                x.put("state", s.state());
-                x.put("installedOn", EnvironmentView.timestamp(s.installedOn()));
-                list.add(x);
-            }
-            m.put("migrations", list);
-            Json.print(session.out(), m);
+            List<Map<String, Object>> migrations = info.migrations().stream().map(s -> Json.object(
+                    "version", s.version(), "description", s.description(), "state", s.state(),
+                    "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList();
+            Json.print(session.out(), Json.object("currentVersion", info.currentVersion(),
+                    "latestVersion", info.latestVersion(), "upToDate", info.upToDate(), "migrations", migrations));
             return;
         }
         TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");

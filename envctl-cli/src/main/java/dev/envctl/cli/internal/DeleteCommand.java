@@ -2,25 +2,19 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Environment;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
  * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name.
  */
-@Parameters(commandDescription = "Delete an environment's cluster and its record")
-final class DeleteCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
+final class DeleteCommand extends CliCommand {
     @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports")
     boolean keepRecord;
 
@@ -30,17 +24,8 @@ final class DeleteCommand implements CliCommand {
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();
 
-    DeleteCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "delete";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String name = Args.oneName(args, name());
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
@@ -53,11 +38,8 @@ final class DeleteCommand implements CliCommand {
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("deleted", !failed);
-            m.put("record", left.map(EnvironmentView::toJson).orElse(null));
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("name", name, "deleted", !failed,
+                    "record", left.map(EnvironmentView::toJson).orElse(null)));
         } else if (format == OutputFormat.CSV) {
             CsvFormat.write(session, left.map(List::of).orElse(List.of()));
         } else if (!failed) {

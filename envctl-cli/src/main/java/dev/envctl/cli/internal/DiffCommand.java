@@ -2,46 +2,27 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code envctl diff -f FILE}: the plan {@code apply -f FILE} would carry out, one line per environment that
  * differs; changes nothing. Exit 0 when nothing differs, 1 when something does (as {@code kubectl diff}).
  */
-@Parameters(commandDescription = "Show what apply -f FILE would change, field by field, and change nothing; "
+@Parameters(commandNames = "diff",
+        commandDescription = "Show what apply -f FILE would change, field by field, and change nothing; "
         + "exit 0 when nothing differs, 1 when something does")
-final class DiffCommand implements CliCommand {
+final class DiffCommand extends FileCommand {
     private static final String USAGE = "usage: envctl diff -f FILE [--prune]";
-
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
-    String file;
 
     @Parameter(names = "--prune", description = "Also show the environments apply --prune would delete")
     boolean prune;
 
-    @Parameter(description = "")
-    List<String> args = new ArrayList<>();
-
-    DiffCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "diff";
-    }
-
-    @Override
-    public int run(Session session) {
-        List<EnvironmentSpec> desired = ApplyCommand.desired(session, name(), args, file, USAGE);
+    int run(Session session) {
+        List<EnvironmentSpec> desired = desired(session, USAGE);
         ApplyPlan plan = session.envctl().plan(desired, prune);
         Plans.write(session, Plans.apply(session, session.store(), plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;

@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -10,7 +9,6 @@ import dev.envctl.core.spi.PrerequisiteCheck.Status;
 import dev.envctl.core.spi.StoreHealth;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +19,11 @@ import java.util.Set;
  * provider's tool and Docker) with what to do; exit 1 when any check fails. A missing tool of a provider that
  * is not {@code provider.default} is a WARN: it only matters for {@code --provider} of that id.
  */
-@Parameters(commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
-final class DoctorCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    DoctorCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "doctor",
+        commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
+final class DoctorCommand extends CliCommand {
     @Override
-    public String name() {
-        return "doctor";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         OutputFormat format = session.format();
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
@@ -100,16 +87,8 @@ final class DoctorCommand implements CliCommand {
 
     private static void print(Session session, OutputFormat format, List<PrerequisiteCheck> checks) {
         if (format == OutputFormat.JSON) {
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (PrerequisiteCheck c : checks) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("status", c.status().name());
-                m.put("detail", c.detail());
-                m.put("hint", c.hint());
-                list.add(m);
-            }
-            Json.print(session.out(), list);
+            Json.print(session.out(), checks.stream().map(c -> Json.object("name", c.name(),
+                    "status", c.status().name(), "detail", c.detail(), "hint", c.hint())).toList());
             return;
         }
         boolean color = session.colorOut();

@@ -6,7 +6,7 @@ import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -139,12 +139,6 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
     }
 
     static List<String> list(String text) {
-        List<String> items = new ArrayList<>();
-        for (String s : text.split(",")) {
-            if (!s.isBlank()) {
-                items.add(s.strip());
-            }
-        }
-        return items;
+        return Arrays.stream(text.split(",")).filter(s -> !s.isBlank()).map(String::strip).toList();
     }
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads the desired environments of {@code apply -f}: a CSV file in the replaced system's format (or the
@@ -32,9 +34,9 @@ import java.util.TreeMap;
  * an invalid-input error naming the file and the item.
  */
 final class EnvironmentFile {
-    private static final Set<String> FIELDS = Set.of("name", "provider", "subnet", "ports", "labels", "options",
-            "desiredState", "actualState", "lastError", "createdAt", "updatedAt");
-    private static final Set<String> PORTS = Set.of("http", "https", "pf", "api", "node");
+    private static final Set<String> FIELDS = new TreeSet<>(List.of("name", "provider", "subnet", "ports", "labels",
+            "options", "desiredState", "actualState", "lastError", "createdAt", "updatedAt"));
+    private static final List<String> PORTS = List.of("http", "https", "pf", "api", "node");
 
     private EnvironmentFile() {
     }
@@ -124,13 +126,7 @@ final class EnvironmentFile {
         if (!item.isObject()) {
             throw EnvctlException.invalid("expected an object with at least a name");
         }
-        for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw EnvctlException.invalid("unknown field '" + Validation.printable(f) + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)));
-            }
-        }
+        requireKnown(item, "field", FIELDS);
         String name = text(item, "name");
         if (name == null) {
             throw EnvctlException.invalid("has no name");
@@ -143,13 +139,7 @@ final class EnvironmentFile {
             if (!ports.isObject()) {
                 throw EnvctlException.invalid("ports must be an object such as {http: 18080}");
             }
-            for (Iterator<String> it = ports.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!PORTS.contains(f)) {
-                    throw EnvctlException.invalid("unknown port '" + Validation.printable(f)
-                            + "'; allowed: http, https, pf, api, node");
-                }
-            }
+            requireKnown(ports, "port", PORTS);
             host = new HostPorts(port(ports, "http"), port(ports, "https"), port(ports, "pf"), port(ports, "api"));
             node = port(ports, "node");
         }
@@ -157,6 +147,16 @@ final class EnvironmentFile {
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
                 SubnetRequest.parse(subnet), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
                 map(item, "labels"), map(item, "options"));
+    }
+
+    private static void requireKnown(JsonNode object, String what, Collection<String> allowed) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw EnvctlException.invalid("unknown " + what + " '" + Validation.printable(f) + "'; allowed: "
+                        + String.join(", ", allowed));
+            }
+        }
     }
 
     private static String text(JsonNode item, String field) {

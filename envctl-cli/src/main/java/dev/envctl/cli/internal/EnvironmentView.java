@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,25 +22,14 @@ final class EnvironmentView {
 
     /** One environment in the documented JSON shape, as ordered maps. */
     static Map<String, Object> toJson(Environment e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", e.name());
-        m.put("provider", e.provider());
-        m.put("subnet", e.subnet() == null ? null : e.subnet().toString());
-        Map<String, Object> ports = new LinkedHashMap<>();
         HostPorts p = e.ports();
-        ports.put("http", p.http());
-        ports.put("https", p.https());
-        ports.put("pf", p.pf());
-        ports.put("api", p.api());
-        ports.put("node", e.nodePort());
-        m.put("ports", ports);
-        m.put("labels", new TreeMap<>(e.labels()));
-        m.put("desiredState", e.desiredState().key());
-        m.put("actualState", e.actualState().key());
-        m.put("lastError", e.lastError());
-        m.put("createdAt", timestamp(e.createdAt()));
-        m.put("updatedAt", timestamp(e.updatedAt()));
-        return m;
+        return Json.object("name", e.name(), "provider", e.provider(),
+                "subnet", e.subnet() == null ? null : e.subnet().toString(),
+                "ports", Json.object("http", p.http(), "https", p.https(), "pf", p.pf(), "api", p.api(),
+                        "node", e.nodePort()),
+                "labels", new TreeMap<>(e.labels()), "desiredState", e.desiredState().key(),
+                "actualState", e.actualState().key(), "lastError", e.lastError(),
+                "createdAt", timestamp(e.createdAt()), "updatedAt", timestamp(e.updatedAt()));
     }
 
     static String timestamp(Instant t) {

@@ -2,31 +2,18 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code envctl get NAME}: one environment; exit 3 when there is none of that name. */
-@Parameters(commandDescription = "Show one environment")
-final class GetCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "get", commandDescription = "Show one environment")
+final class GetCommand extends CliCommand {
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();
 
-    GetCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "get";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String name = Args.oneName(args, "get");
         session.format();
         EnvironmentView.print(session, List.of(session.readStore().get(name)), true);

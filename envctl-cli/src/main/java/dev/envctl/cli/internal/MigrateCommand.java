@@ -2,14 +2,12 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.migration.MigrationReport;
 import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +18,9 @@ import java.util.Set;
  * system's {@code migrate_csv_to_db.sh}), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
  * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed.
  */
-@Parameters(commandDescription = "Copy the environments of one store into another and report each row")
-final class MigrateCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "migrate",
+        commandDescription = "Copy the environments of one store into another and report each row")
+final class MigrateCommand extends CliCommand {
     @Parameter(names = "--from", description = "Store to read: csv:PATH, PATH.csv or jdbc:postgresql://...")
     String from;
 
@@ -41,17 +37,8 @@ final class MigrateCommand implements CliCommand {
     @Parameter(description = "")
     List<String> args = new ArrayList<>();
 
-    MigrateCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "migrate";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(args, name());
         if (!args.isEmpty() || from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; usage: envctl migrate --from LOCATION "
@@ -82,22 +69,11 @@ final class MigrateCommand implements CliCommand {
 
     private static void print(Session session, OutputFormat format, MigrationReport r) {
         if (format == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dryRun", r.dryRun());
-            m.put("total", r.total());
-            m.put("migrated", r.migrated());
-            m.put("skipped", r.skipped());
-            m.put("failed", r.failed());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (MigrationReport.Row row : r.rows()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("name", row.name());
-                x.put("outcome", row.outcome());
-                x.put("reason", row.reason() == null ? null : session.redact(row.reason()));
-                rows.add(x);
-            }
-            m.put("rows", rows);
-            Json.print(session.out(), m);
+            List<Map<String, Object>> rows = r.rows().stream().map(row -> Json.object("name", row.name(),
+                    "outcome", row.outcome(), "reason", row.reason() == null ? null : session.redact(row.reason())))
+                    .toList();
+            Json.print(session.out(), Json.object("dryRun", r.dryRun(), "total", r.total(),
+                    "migrated", r.migrated(), "skipped", r.skipped(), "failed", r.failed(), "rows", rows));
             return;
         }
         TextTable t = new TextTable("NAME", "OUTCOME", "REASON");

@@ -3,8 +3,6 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 
-import java.util.Locale;
-
 /** How results are printed on stdout: an aligned table for people, or JSON / CSV for programs. */
 public enum OutputFormat {
     TABLE, JSON, CSV;
@@ -17,9 +15,5 @@ public enum OutputFormat {
         }
         throw EnvctlException.invalid("output format '" + Validation.printable(String.valueOf(text))
                 + "' is unknown; allowed: table, json, csv");
-    }
-
-    public String key() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

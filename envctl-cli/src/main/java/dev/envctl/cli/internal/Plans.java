@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -151,11 +150,8 @@ final class Plans {
      */
     static void write(Session session, List<Step> steps, List<String> unchanged, boolean detailed) {
         if (session.format() == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("dryRun", true);
-            m.put("steps", steps.stream().map(Plans::toJson).toList());
-            m.put("unchanged", unchanged);
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
+                    "unchanged", unchanged));
             return;
         }
         var out = session.out();
@@ -220,27 +216,12 @@ final class Plans {
     }
 
     private static Map<String, Object> toJson(Step s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("action", s.action());
-        m.put("environment", EnvironmentView.toJson(s.environment()));
-        m.put("changes", s.changes().stream().map(c -> {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("field", c.field());
-            cm.put("key", c.key());
-            cm.put("from", c.from());
-            cm.put("to", c.to());
-            cm.put("replace", c.replace());
-            return cm;
-        }).toList());
-        m.put("commands", s.commands().stream().map(c -> {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("argv", c.argv());
-            cm.put("environment", c.environment());
-            cm.put("stdin", c.stdin());
-            return cm;
-        }).toList());
-        m.put("error", s.error() == null ? null : s.error().getMessage());
-        return m;
+        return Json.object("action", s.action(), "environment", EnvironmentView.toJson(s.environment()),
+                "changes", s.changes().stream().map(c -> Json.object("field", c.field(), "key", c.key(),
+                        "from", c.from(), "to", c.to(), "replace", c.replace())).toList(),
+                "commands", s.commands().stream().map(c -> Json.object("argv", c.argv(),
+                        "environment", c.environment(), "stdin", c.stdin())).toList(),
+                "error", s.error() == null ? null : s.error().getMessage());
     }
 
     /**

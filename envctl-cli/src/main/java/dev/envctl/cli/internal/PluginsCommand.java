@@ -1,30 +1,17 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.plugin.PluginInfo;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** {@code envctl plugins}: the stores, providers and hooks found on the class path, with classes and jars. */
-@Parameters(commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
-final class PluginsCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    PluginsCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "plugins",
+        commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
+final class PluginsCommand extends CliCommand {
     @Override
-    public String name() {
-        return "plugins";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         OutputFormat format = session.format();
         List<PluginInfo> plugins = session.plugins().describe();
         session.plugins().problems().forEach(session::warn);
@@ -39,11 +26,6 @@ final class PluginsCommand implements CliCommand {
     }
 
     private static Map<String, Object> toJson(PluginInfo p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", p.kind());
-        m.put("id", p.id());
-        m.put("class", p.className());
-        m.put("source", p.source());
-        return m;
+        return Json.object("kind", p.kind(), "id", p.id(), "class", p.className(), "source", p.source());
     }
 }

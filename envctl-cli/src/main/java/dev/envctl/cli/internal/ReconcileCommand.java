@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Durations;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Validation;
@@ -21,11 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
  * {@code --watch} every interval until interrupted (Ctrl-C stops after the work in flight).
  */
-@Parameters(commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
-final class ReconcileCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+@Parameters(commandNames = "reconcile",
+        commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
+final class ReconcileCommand extends CliCommand {
     @Parameter(names = "--watch", description = "Keep reconciling every --interval until interrupted")
     boolean watch;
 
@@ -40,17 +37,8 @@ final class ReconcileCommand implements CliCommand {
     @Parameter(description = "[NAME...]")
     List<String> names = new ArrayList<>();
 
-    ReconcileCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     @Override
-    public String name() {
-        return "reconcile";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(names, name());
         names.forEach(Validation::requireName);
         session.format();

@@ -2,10 +2,8 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
-import dev.envctl.core.spi.ClusterStatus;
 
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -22,7 +20,7 @@ final class ReportView {
         }
         TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
         for (Outcome o : report.outcomes()) {
-            t.row(o.name(), o.action().name().toLowerCase(java.util.Locale.ROOT),
+            t.row(o.name(), o.action().name().toLowerCase(Locale.ROOT),
                     o.state() == null ? null : o.state().key(), o.error() == null ? null
                             : session.redact(Errors.oneLine(o.error())));
         }
@@ -34,37 +32,16 @@ final class ReportView {
     }
 
     static Map<String, Object> toJson(ReconcileReport report) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", report.ok());
-        m.put("outcomes", report.outcomes().stream().map(ReportView::outcome).toList());
-        m.put("unmanaged", report.unmanaged().stream().map(ReportView::cluster).toList());
-        return m;
-    }
-
-    private static Map<String, Object> outcome(Outcome o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", o.name());
-        m.put("action", o.action().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("state", o.state() == null ? null : o.state().key());
-        m.put("error", o.error());
-        return m;
-    }
-
-    private static Map<String, Object> cluster(ClusterStatus c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("provider", c.provider());
-        m.put("running", c.running());
-        m.put("detail", c.detail());
-        return m;
+        return Json.object("ok", report.ok(),
+                "outcomes", report.outcomes().stream().map(o -> Json.object("name", o.name(),
+                        "action", o.action().name().toLowerCase(Locale.ROOT),
+                        "state", o.state() == null ? null : o.state().key(), "error", o.error())).toList(),
+                "unmanaged", report.unmanaged().stream().map(c -> Json.object("name", c.name(),
+                        "provider", c.provider(), "running", c.running(), "detail", c.detail())).toList());
     }
 
     /** 0 when every outcome succeeded, else 1. */
     static int exitCode(ReconcileReport report) {
         return report.ok() ? 0 : 1;
-    }
-
-    static List<String> names(List<Outcome> outcomes) {
-        return outcomes.stream().map(Outcome::name).toList();
     }
 }

@@ -116,14 +116,11 @@ public final class Session implements AutoCloseable {
      * primary cannot even be opened and {@code fallback.store} is set, the fallback alone, with a warning.
      */
     EnvironmentStore readStore() {
-        String fallback = config().fallbackStore();
-        if (fallback.isEmpty()) {
-            return store();
-        }
         try {
             return store();
         } catch (EnvctlException e) {
-            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+            String fallback = config().fallbackStore();
+            if (fallback.isEmpty() || e.code() != ErrorCode.STORE_UNAVAILABLE) {
                 throw e;
             }
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)
@@ -196,9 +193,8 @@ public final class Session implements AutoCloseable {
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */
     ProgressListener progress() {
         if (progress == null) {
-            boolean terminal = System.console() != null && !"dumb".equals(env.get("TERM"));
             String noColor = env.get("NO_COLOR");
-            progress = new ConsoleProgress(err, terminal, noColor == null || noColor.isEmpty(), global.verbose(),
+            progress = new ConsoleProgress(err, terminal(), noColor == null || noColor.isEmpty(), global.verbose(),
                     global.quiet());
         }
         return progress;
@@ -214,7 +210,11 @@ public final class Session implements AutoCloseable {
     /** Colour on stdout: a terminal and no {@code NO_COLOR}. */
     boolean colorOut() {
         String noColor = env.get("NO_COLOR");
-        return System.console() != null && (noColor == null || noColor.isEmpty()) && !"dumb".equals(env.get("TERM"));
+        return terminal() && (noColor == null || noColor.isEmpty());
+    }
+
+    private boolean terminal() {
+        return System.console() != null && !"dumb".equals(env.get("TERM"));
     }
 
     String redact(String text) {

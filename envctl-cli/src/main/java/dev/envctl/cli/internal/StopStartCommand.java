@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
@@ -21,41 +20,20 @@ import java.util.List;
  * environment is stopped or started in turn. A stopped environment keeps its ports and subnet, and reconcile and
  * apply leave it stopped until {@code start}.
  */
-abstract sealed class StopStartCommand implements CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
-    @ParametersDelegate
-    final GlobalOptions global;
-
+abstract sealed class StopStartCommand extends CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
     @Parameter(description = "NAME...")
     List<String> names = new ArrayList<>();
 
-    private StopStartCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
     /** {@code envctl stop}. */
-    @Parameters(commandDescription = "Stop environments' clusters; their ports and subnets stay held")
+    @Parameters(commandNames = "stop", commandDescription = "Stop environments' clusters; their ports and subnets "
+            + "stay held")
     static final class Stop extends StopStartCommand {
-        Stop(GlobalOptions global) {
-            super(global);
-        }
-
-        @Override
-        public String name() {
-            return "stop";
-        }
     }
 
     /** {@code envctl start}. */
-    @Parameters(commandDescription = "Start stopped environments' clusters again (create any that vanished)")
+    @Parameters(commandNames = "start", commandDescription = "Start stopped environments' clusters again (create "
+            + "any that vanished)")
     static final class Start extends StopStartCommand {
-        Start(GlobalOptions global) {
-            super(global);
-        }
-
-        @Override
-        public String name() {
-            return "start";
-        }
     }
 
     private boolean stopping() {
@@ -63,7 +41,7 @@ abstract sealed class StopStartCommand implements CliCommand permits StopStartCo
     }
 
     @Override
-    public int run(Session session) {
+    int run(Session session) {
         Args.noUnknownOptions(names, name());
         if (names.isEmpty()) {
             throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "

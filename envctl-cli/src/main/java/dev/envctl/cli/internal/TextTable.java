@@ -2,10 +2,14 @@ package dev.envctl.cli.internal;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** A plain table: upper-case headers, columns padded to their widest cell, two spaces apart. */
 final class TextTable {
+    private static final Pattern TRAILING_SPACES = Pattern.compile(" +\\z");
+
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -13,13 +17,8 @@ final class TextTable {
         this.headers = List.of(headers);
     }
 
-    TextTable row(Object... cells) {
-        List<String> r = new ArrayList<>();
-        for (Object c : cells) {
-            r.add(c == null ? "-" : c.toString());
-        }
-        rows.add(r);
-        return this;
+    void row(Object... cells) {
+        rows.add(Arrays.stream(cells).map(c -> c == null ? "-" : c.toString()).toList());
     }
 
     void print(PrintStream out) {
@@ -40,22 +39,13 @@ final class TextTable {
         out.flush();
     }
 
+    /** The cells padded to their column's width, two spaces apart, without trailing spaces. */
     private static void appendRow(StringBuilder text, List<String> cells, int[] width) {
-        int start = text.length();
-        for (int i = 0; i < cells.size(); i++) {
-            String c = cells.get(i);
-            text.append(c);
-            if (i < cells.size() - 1) {
-                for (int pad = width[i] - c.length() + 2; pad > 0; pad--) {
-                    text.append(' ');
-                }
-            }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size() - 1; i++) {
+            line.append(cells.get(i)).append(" ".repeat(width[i] - cells.get(i).length() + 2));
         }
-        int end = text.length();
-        while (end > start && text.charAt(end - 1) == ' ') {
-            end--;
-        }
-        text.setLength(end);
-        text.append(System.lineSeparator());
+        line.append(cells.get(cells.size() - 1));
+        text.append(TRAILING_SPACES.matcher(line).replaceFirst("")).append(System.lineSeparator());
     }
 }

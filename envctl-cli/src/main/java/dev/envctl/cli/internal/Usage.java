@@ -4,7 +4,6 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.Parameters;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -69,14 +68,9 @@ final class Usage {
     }
 
     private static void options(StringBuilder b, List<ParameterDescription> all, boolean global) {
-        List<ParameterDescription> list = new ArrayList<>();
-        for (ParameterDescription d : all) {
-            if ((d.getObject() instanceof GlobalOptions) == global) {
-                list.add(d);
-            }
-        }
-        list.sort(global ? Comparator.comparingInt(d -> d.getParameterAnnotation().order())
-                : Comparator.comparing(d -> d.getLongestName().replaceFirst("^-+", "")));
+        List<ParameterDescription> list = all.stream().filter(d -> (d.getObject() instanceof GlobalOptions) == global)
+                .sorted(global ? Comparator.comparingInt(d -> d.getParameterAnnotation().order())
+                        : Comparator.comparing(d -> d.getLongestName().replaceFirst("^-+", ""))).toList();
         for (ParameterDescription d : list) {
             Class<?> type = d.getParameterized().getType();
             boolean flag = type == boolean.class || type == Boolean.class;

@@ -1,48 +1,25 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.ParametersDelegate;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 
 /** {@code envctl version}: envctl's version and the Java running it. Loads no plugin. */
-@Parameters(commandDescription = "Print the envctl and Java versions")
-final class VersionCommand implements CliCommand {
-    @ParametersDelegate
-    final GlobalOptions global;
-
-    VersionCommand(GlobalOptions global) {
-        this.global = global;
-    }
-
+@Parameters(commandNames = "version", commandDescription = "Print the envctl and Java versions")
+final class VersionCommand extends CliCommand {
     @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public int run(Session session) {
+    int run(Session session) {
         String version = version();
         String java = System.getProperty("java.version");
         if (session.format() == OutputFormat.JSON) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", version);
-            m.put("java", java);
-            Json.print(session.out(), m);
+            Json.print(session.out(), Json.object("version", version, "java", java));
         } else {
-            session.out().println(line());
+            session.out().println("envctl " + version + " (Java " + java + ", " + System.getProperty("java.vm.name")
+                    + ")");
         }
         return 0;
-    }
-
-    /** The text of plain {@code envctl version}. */
-    static String line() {
-        return "envctl " + version() + " (Java " + System.getProperty("java.version") + ", "
-                + System.getProperty("java.vm.name") + ")";
     }
 
     /**

@@ -1,0 +1,35 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A command that reads the desired environments from {@code -f FILE} and takes no arguments: apply and diff. */
+abstract class FileCommand extends CliCommand {
+    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
+    String file;
+
+    @Parameter(description = "")
+    List<String> args = new ArrayList<>();
+
+    /** The environments of the file, each with a known provider; a usage error for missing or extra arguments. */
+    List<EnvironmentSpec> desired(Session session, String usage) {
+        Args.noUnknownOptions(args, name());
+        if (!args.isEmpty()) {
+            throw EnvctlException.invalid(name() + " takes no arguments, got '" + String.join(" ", args) + "'; "
+                    + usage);
+        }
+        if (file == null || file.isBlank()) {
+            throw EnvctlException.invalid(name() + " needs a file; " + usage);
+        }
+        session.format();
+        List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
+                session.config().defaultProvider());
+        desired.forEach(s -> session.provider(s.provider()));
+        return desired;
+    }
+}
