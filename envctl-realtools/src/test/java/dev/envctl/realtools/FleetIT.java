@@ -1,0 +1,119 @@
+package dev.envctl.realtools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two Docker hosts in one store, for real: the machine's daemon ({@code local}) and a second daemon in its own
+ * network namespace with its own data root and socket ({@code second-daemon.sh}), added as host {@code two}.
+ * Environments on the two hosts publish the same host ports at once; a host that does not answer fails only its
+ * own environments.
+ */
+@ExtendWith(RealToolsExtension.class)
+class FleetIT {
+    private static final Path SCRIPT = Path.of(System.getProperty("envctl.node-images",
+            "src/test/resources/node-images")).resolveSibling("second-daemon.sh");
+    private static final Path DIR = Path.of("/tmp/envctl-rt2-" + ProcessHandle.current().pid());
+    private static final Duration SLOW = Duration.ofMinutes(3);
+    private static String endpoint;
+
+    @BeforeAll
+    static void startSecondDaemon() {
+        endpoint = Shell.checked(List.of("sh", SCRIPT.toString(), "start", DIR.toString()), Map.of(), SLOW).out()
+                .strip();
+    }
+
+    @AfterAll
+    static void stopSecondDaemon() {
+        Shell.run(List.of("sh", SCRIPT.toString(), "stop", DIR.toString()), Map.of(), SLOW);
+    }
+
+    /** The second daemon gets the node images the first one uses (built locally where no registry answers). */
+    private static void imagesOnTwo(Sandbox s) {
+        Map<String, String> two = new HashMap<>(Map.of("DOCKER_HOST", endpoint));
+        if (s.machine.k3dImage.startsWith("envctl-fake/")) {
+            Shell.checked(List.of("sh", SCRIPT.resolveSibling("node-images").resolve("build.sh").toString(),
+                    Machine.FAKE_TAG), two, SLOW);
+        }
+    }
+
+    private static Shell.Result onTwo(Sandbox s, String... argv) {
+        Map<String, String> env = new HashMap<>(s.env);
+        env.put("DOCKER_HOST", endpoint);
+        return Shell.run(List.of(argv), env, SLOW);
+    }
+
+    @Test
+    void twoHostsPublishTheSamePortsAndAHostThatDoesNotAnswerFailsOnlyItsOwn(Sandbox s) throws Exception {
+        imagesOnTwo(s);
+        String a = s.name("a");
+        String b = s.name("b");
+        String gone = s.name("gone");
+        Shell.Result added = s.envctl("host", "add", "two", "--docker", endpoint);
+        assertThat(added.exit()).as(added.toString()).isZero();
+        String[] ports = {"--http-port", "28150", "--https-port", "28450", "--pf-port", "29150", "--api-port",
+                "27550"};
+        try {
+            Shell.Result onLocal = s.envctl(concat(new String[]{"create", a}, ports));
+            assertThat(onLocal.exit()).as(onLocal.toString()).isZero();
+            Shell.Result onTwo = s.envctl(concat(new String[]{"create", b, "--host", "two"}, ports));
+            assertThat(onTwo.exit()).as(onTwo.toString()).isZero();
+
+            assertThat(s.published("k3d-" + a + "-serverlb", 80)).containsExactly("0.0.0.0:28150");
+            assertThat(onTwo(s, "docker", "port", "k3d-" + b + "-serverlb", "80/tcp").out().strip())
+                    .isEqualTo("0.0.0.0:28150");
+            assertThat(onTwo(s, "docker", "port", "k3d-" + b + "-serverlb", "6443/tcp").out().strip())
+                    .isEqualTo("127.0.0.1:27550");
+            assertThat(s.tool("docker", "ps", "--format", "{{.Names}}").out()).doesNotContain(b);
+
+            JsonNode list = Sandbox.JSON.readTree(s.envctl("list", "-o", "json").out());
+            Map<String, String> hostOf = new HashMap<>();
+            list.forEach(e -> hostOf.put(e.get("name").asText(), e.get("host").asText()));
+            assertThat(hostOf).containsEntry(a, "local").containsEntry(b, "two");
+            assertThat(s.envctl("list", "--host", "two").out()).contains(b).doesNotContain(a);
+            assertThat(s.envctl("host", "remove", "two").exit()).isEqualTo(4);
+
+            // a host whose daemon does not answer: its environment fails, the others are left as they are
+            assertThat(s.envctl("host", "add", "gone", "--docker", "unix://" + DIR + "-missing.sock").exit())
+                    .isZero();
+            assertThat(s.envctl("create", gone, "--host", "gone", "--no-wait").exit()).isZero();
+            Shell.Result reconciled = s.envctl("reconcile", "-o", "json");
+            assertThat(reconciled.exit()).as(reconciled.toString()).isNotZero();
+            JsonNode report = Sandbox.JSON.readTree(reconciled.out());
+            Map<String, JsonNode> outcomes = new HashMap<>();
+            report.get("outcomes").forEach(o -> outcomes.put(o.get("name").asText(), o));
+            assertThat(outcomes.get(gone).get("action").asText()).isEqualTo("failed");
+            assertThat(outcomes.get(gone).get("error").asText()).contains("gone");
+            assertThat(outcomes.get(a).get("action").asText()).isEqualTo("unchanged");
+            assertThat(outcomes.get(b).get("action").asText()).isEqualTo("unchanged");
+            assertThat(s.envctl("list").exit()).isZero();
+
+            assertThat(s.envctl("delete", gone).exit()).isNotEqualTo(2);
+            Shell.Result deleted = s.envctl("delete", b);
+            assertThat(deleted.exit()).as(deleted.toString()).isZero();
+            assertThat(onTwo(s, "docker", "ps", "-a", "--format", "{{.Names}}").out()).doesNotContain(b);
+            assertThat(s.envctl("delete", a).exit()).isZero();
+            assertThat(s.leftovers(a)).isEmpty();
+        } finally {
+            onTwo(s, "k3d", "cluster", "delete", b);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
