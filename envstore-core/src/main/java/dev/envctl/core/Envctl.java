@@ -5,6 +5,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.plugin.PluginRegistry;
@@ -36,8 +37,12 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Providers are created on first use, from the explicit instances given to the builder or else from the
- * {@link PluginRegistry} (discovered with {@link java.util.ServiceLoader} unless one is given). Thread-safe
- * once built; {@link #close()} closes the store only if this object opened it.
+ * {@link PluginRegistry} (discovered with {@link java.util.ServiceLoader} unless one is given). Each environment
+ * is acted on with the provider of its {@link Host} ({@link HostProviders}): on {@code local} the providers as
+ * configured; on another host, created from the same factories with that host's Docker endpoint and address.
+ * Provider instances given to the builder drive {@code local} only: acting on an environment on another host
+ * then fails with a {@link ErrorCode#PROVIDER_FAILED} error naming the host. Thread-safe once built;
+ * {@link #close()} closes the store only if this object opened it.
  */
 public final class Envctl implements AutoCloseable {
     private final Supplier<? extends EnvironmentStore> storeSource;
@@ -50,7 +55,7 @@ public final class Envctl implements AutoCloseable {
     private final List<LifecycleHook> hooks;
     private final Allocator allocator;
     private final EngineOptions options;
-    private volatile Map<String, ClusterProvider> providers;
+    private volatile HostProviders providers;
     private volatile LifecycleEngine engine;
 
     private Envctl(Builder b) {
@@ -103,13 +108,44 @@ public final class Envctl implements AutoCloseable {
         return allocator;
     }
 
-    /** Every provider, by id: the instances given, else one per provider factory the registry has. */
+    /** Every provider of {@code local}, by id: the instances given, else one per provider factory the registry has. */
     public Map<String, ClusterProvider> providers() {
-        Map<String, ClusterProvider> p = providers;
+        return hostProviders().local();
+    }
+
+    /**
+     * Every provider on host {@code hostName}, by id, sorted (for {@code doctor}); on {@code local} the same as
+     * {@link #providers()}.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a host the store does not know;
+     *                         {@link ErrorCode#PROVIDER_FAILED} for a host other than {@code local} when the
+     *                         providers were given as instances
+     */
+    public Map<String, ClusterProvider> providers(String hostName) {
+        return hostProviders().on(host(hostName));
+    }
+
+    /**
+     * The provider {@code id} on host {@code hostName}.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown provider or host;
+     *                         {@link ErrorCode#PROVIDER_FAILED} as {@link #providers(String)}
+     */
+    public ClusterProvider provider(String id, String hostName) {
+        provider(id);
+        return hostProviders().get(id, host(hostName));
+    }
+
+    /** The providers of every host; see {@link HostProviders}. */
+    public HostProviders hostProviders() {
+        HostProviders p = providers;
         if (p == null) {
             synchronized (this) {
                 if (providers == null) {
-                    providers = createProviders();
+                    // sorted by id: what iterates over providers (doctor, reconcile's listing) prints in one order
+                    providers = givenProviders.isEmpty()
+                            ? HostProviders.fromFactories(plugins, providerSettings, environment)
+                            : HostProviders.localOnly(givenProviders);
                 }
                 p = providers;
             }
@@ -117,18 +153,39 @@ public final class Envctl implements AutoCloseable {
         return p;
     }
 
-    private Map<String, ClusterProvider> createProviders() {
-        if (!givenProviders.isEmpty()) {
-            return givenProviders;
-        }
-        // sorted by id: what iterates over providers (doctor, reconcile's listing) prints in the same order always
-        Map<String, ClusterProvider> m = new TreeMap<>();
-        for (String id : plugins.providerIds()) {
-            Map<String, String> settings = providerSettings.getOrDefault(id, Map.of());
-            PluginRegistry.requireKnownKeys("provider " + id, settings, plugins.providerFactory(id).settingKeys());
-            m.put(id, plugins.providerFactory(id).create(settings, environment));
-        }
-        return Collections.unmodifiableMap(m);
+    /** The hosts of the store, by name, {@code local} among them. */
+    public List<Host> hosts() {
+        return store().hosts();
+    }
+
+    /**
+     * The host {@code name}.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the hosts there are, when there is none
+     */
+    public Host host(String name) {
+        Objects.requireNonNull(name, "name");
+        return store().findHost(name).orElseThrow(() -> EnvctlException.invalid("host '" + name + "' is unknown; "
+                + "known: " + String.join(", ", hosts().stream().map(Host::name).toList())));
+    }
+
+    /**
+     * Adds a host to the store.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name is taken, {@link ErrorCode#INVALID_INPUT}
+     *                         when the store keeps no hosts
+     */
+    public Host addHost(Host host) {
+        return store().addHost(host);
+    }
+
+    /**
+     * Removes a host from the store; false when there was none.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} for {@code local} or while environments live there
+     */
+    public boolean removeHost(String name) {
+        return store().removeHost(name);
     }
 
     /**
@@ -152,7 +209,7 @@ public final class Envctl implements AutoCloseable {
         if (e == null) {
             synchronized (this) {
                 if (engine == null) {
-                    engine = new LifecycleEngine(store(), allocator, providers(), hooks, options);
+                    engine = new LifecycleEngine(store(), allocator, hostProviders(), hooks, options);
                 }
                 e = engine;
             }
@@ -326,7 +383,11 @@ public final class Envctl implements AutoCloseable {
             return this;
         }
 
-        /** Uses this provider under its id; once one is given, no provider is created from the registry. */
+        /**
+         * Uses this provider under its id on host {@code local}; once one is given, no provider is created from the
+         * registry, and environments on other hosts cannot be acted on (a {@code PROVIDER_FAILED} error naming
+         * the host).
+         */
         public Builder provider(String id, ClusterProvider provider) {
             providers.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(provider, "provider"));
             return this;

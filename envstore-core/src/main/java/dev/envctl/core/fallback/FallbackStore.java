@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
  * and {@link #lastReadWasStale()} turns true. Writes and locks go to the primary only, so an outage of the
  * primary makes writes fail rather than split the truth. In mirror mode each successful write is repeated on
  * the fallback (created and updated records copied as the primary stored them, deleted ones removed); a
- * mirror failure is a WARN and the primary's result stands. Thread-safe if both stores are.
+ * mirror failure is a WARN and the primary's result stands. Hosts go the same way: read from the primary (or the
+ * fallback when it is unavailable), added and removed on the primary, and in mirror mode on the fallback too (a
+ * record mirrored onto a host the fallback lacks brings that host along). Thread-safe if both stores are.
  */
 public final class FallbackStore implements EnvironmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(FallbackStore.class);
@@ -61,6 +64,51 @@ public final class FallbackStore implements EnvironmentStore {
     @Override
     public List<Environment> list(EnvironmentFilter filter) {
         return read(() -> primary.list(filter), () -> fallback.list(filter));
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return read(primary::hosts, fallback::hosts);
+    }
+
+    @Override
+    public Optional<Host> findHost(String name) {
+        return read(() -> primary.findHost(name), () -> fallback.findHost(name));
+    }
+
+    @Override
+    public Host addHost(Host host) {
+        Host added = primary.addHost(host);
+        mirrorHost(added);
+        return added;
+    }
+
+    @Override
+    public boolean removeHost(String name) {
+        boolean removed = primary.removeHost(name);
+        if (mirror) {
+            try {
+                fallback.removeHost(name);
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove host {} from the fallback {}: {}; the primary's removal stands", name,
+                        fallback.location(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private void mirrorHost(Host host) {
+        if (!mirror) {
+            return;
+        }
+        try {
+            if (fallback.findHost(host.name()).isEmpty()) {
+                fallback.addHost(host);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not mirror host {} to the fallback {}: {}; the primary's write stands", host.name(),
+                    fallback.location(), e.getMessage());
+        }
     }
 
     private <T> T read(Supplier<T> fromPrimary, Supplier<T> fromFallback) {
@@ -120,6 +168,9 @@ public final class FallbackStore implements EnvironmentStore {
             return;
         }
         try {
+            if (!stored.host().equals(Host.LOCAL_NAME)) {
+                primary.findHost(stored.host()).ifPresent(this::mirrorHost);
+            }
             Optional<Environment> old = fallback.find(stored.name());
             if (old.isPresent()) {
                 fallback.update(stored, old.get().version());

@@ -3,6 +3,7 @@ package dev.envctl.core.hook;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
@@ -51,15 +52,21 @@ public final class ExecHook implements LifecycleHook {
         return timeout;
     }
 
+    /** Runs the scripts of {@code phase}, telling them the host by name only (no endpoint, no address). */
     @Override
     public void run(HookPhase phase, Environment environment) {
+        run(phase, environment, HookVariables.hostOf(environment));
+    }
+
+    @Override
+    public void run(HookPhase phase, Environment environment, Host host) {
         for (Path script : scripts(phase)) {
             String label = phase.key() + ".d/" + script.getFileName();
             LOG.info("{}: running {}", environment.name(), label);
             // the ENVCTL_ names are the hook's: none comes from the caller's shell (a stale ENVCTL_NAME, a label
             // that is not one, ENVCTL_DB_PASSWORD)
             CommandSpec spec = new CommandSpec(List.of(script.toString(), environment.name()),
-                    HookVariables.of(environment, phase), null, timeout, null).withoutInherited("ENVCTL_");
+                    HookVariables.of(environment, host, phase), null, timeout, null).withoutInherited("ENVCTL_");
             try {
                 runner.runChecked(spec, null);
             } catch (CommandFailedException e) {

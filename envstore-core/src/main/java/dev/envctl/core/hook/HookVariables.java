@@ -1,6 +1,7 @@
 package dev.envctl.core.hook;
 
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.spi.HookPhase;
 
 import java.util.LinkedHashMap;
@@ -12,7 +13,10 @@ import java.util.TreeMap;
  * The environment variables the exec hook gives each script: {@code ENVCTL_NAME}, {@code ENVCTL_PROVIDER},
  * {@code ENVCTL_SUBNET} (empty for the shared network), {@code ENVCTL_HTTP_PORT}, {@code ENVCTL_HTTPS_PORT},
  * {@code ENVCTL_PF_PORT}, {@code ENVCTL_API_PORT} (empty when not recorded), {@code ENVCTL_NODE_PORT},
- * {@code ENVCTL_KUBE_CONTEXT}, {@code ENVCTL_PHASE}, and one {@code ENVCTL_LABEL_<KEY>} per label, where
+ * {@code ENVCTL_KUBE_CONTEXT}, {@code ENVCTL_HOST_NAME} (the host's name, {@code local} unless placed elsewhere),
+ * {@code ENVCTL_HOST_DOCKER} (its Docker endpoint as given to {@code host add}; empty for {@code local}),
+ * {@code ENVCTL_HOST_ADDRESS} (the address its ports are reached at; empty when it has none),
+ * {@code ENVCTL_PHASE}, and one {@code ENVCTL_LABEL_<KEY>} per label, where
  * KEY is the label key upper-cased with every character other than A-Z and 0-9 turned into '_'
  * ({@code haproxy_route} gives {@code ENVCTL_LABEL_HAPROXY_ROUTE}, {@code team.owner} gives
  * {@code ENVCTL_LABEL_TEAM_OWNER}). When two keys map to one variable, the key first in sort order wins.
@@ -24,7 +28,18 @@ public final class HookVariables {
     private HookVariables() {
     }
 
+    /** The variables for {@code e} on the host its record names, known by name only. */
     public static Map<String, String> of(Environment e, HookPhase phase) {
+        return of(e, hostOf(e), phase);
+    }
+
+    /** The host {@code e}'s record names, by name only: no endpoint, no address. */
+    static Host hostOf(Environment e) {
+        return e.host().equals(Host.LOCAL_NAME) ? Host.LOCAL : new Host(e.host(), null, null, Map.of(), null);
+    }
+
+    /** The variables for {@code e} on {@code host}. */
+    public static Map<String, String> of(Environment e, Host host, HookPhase phase) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("ENVCTL_NAME", e.name());
         v.put("ENVCTL_PROVIDER", e.provider());
@@ -35,6 +50,9 @@ public final class HookVariables {
         v.put("ENVCTL_API_PORT", text(e.ports().api()));
         v.put("ENVCTL_NODE_PORT", Integer.toString(e.nodePort()));
         v.put("ENVCTL_KUBE_CONTEXT", e.kubeContext());
+        v.put("ENVCTL_HOST_NAME", host.name());
+        v.put("ENVCTL_HOST_DOCKER", host.docker() == null ? "" : host.docker());
+        v.put("ENVCTL_HOST_ADDRESS", host.address() == null ? "" : host.address());
         v.put("ENVCTL_PHASE", phase.key());
         for (Map.Entry<String, String> label : new TreeMap<>(e.labels()).entrySet()) {
             v.putIfAbsent(labelVariable(label.getKey()), label.getValue());

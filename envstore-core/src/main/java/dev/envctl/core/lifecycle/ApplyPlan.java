@@ -106,7 +106,7 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
          * {@code current} with every change: {@link #inPlace}, then the provider, the options the request gives,
          * the ports it gives (the others kept, or allocated where one of the given ports is the record's port of
          * another role, or where the record has none), and the subnet (a CIDR, none, or for {@code auto} the
-         * record's own one or else the lowest free block). States, times and version are kept.
+         * record's own one or else the lowest free block). States, times, version and host are kept.
          *
          * @param others what the other environments hold (never the record itself)
          * @throws EnvctlException {@code CONFLICT} when a given port or subnet is held by another environment,
@@ -131,7 +131,7 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             Allocation a = allocator.allocate(wanted, others);
             return new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(), e.labels(),
                     options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(),
-                    e.version());
+                    e.version(), e.host());
         }
     }
 }

@@ -7,11 +7,13 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.HookRunner;
+import dev.envctl.core.lifecycle.internal.Hosts;
 import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.Replacement;
@@ -36,7 +38,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -45,8 +46,10 @@ import java.util.function.Consumer;
  * the clusters match it. Each environment is converged under its store lock ({@link EnvironmentStore#tryLock}),
  * so two engines, in this or other processes, never act on one environment at once; at most
  * {@link EngineOptions#concurrency()} environments are in flight in one engine. Actual states are written
- * before and after every provider call, so a crash leaves a state the next reconcile resumes from.
- * docs/lifecycle.md has the decision table and the failure policies. Thread-safe.
+ * before and after every provider call, so a crash leaves a state the next reconcile resumes from. Each
+ * environment is acted on with the provider of its host ({@link HostProviders}); a host that does not answer
+ * fails only its own environments. docs/lifecycle.md has the decision table and the failure policies.
+ * Thread-safe.
  */
 public final class LifecycleEngine {
     /**
@@ -67,16 +70,23 @@ public final class LifecycleEngine {
 
     private final EnvironmentStore store;
     private final Allocator allocator;
-    private final Map<String, ClusterProvider> providers;
+    private final HostProviders providers;
     private final RecordWriter writer;
     private final RoundRunner runner;
 
+    /** An engine with exactly {@code providersById} on {@code local}, and none for other hosts. */
     public LifecycleEngine(EnvironmentStore store, Allocator allocator,
                            Map<String, ClusterProvider> providersById, List<LifecycleHook> hooks,
                            EngineOptions options) {
+        this(store, allocator, HostProviders.localOnly(providersById), hooks, options);
+    }
+
+    /** An engine acting on each environment with the provider {@code providers} has for its host. */
+    public LifecycleEngine(EnvironmentStore store, Allocator allocator, HostProviders providers,
+                           List<LifecycleHook> hooks, EngineOptions options) {
         this.store = Objects.requireNonNull(store, "store");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.providers = Map.copyOf(providersById);
+        this.providers = Objects.requireNonNull(providers, "providers");
         Objects.requireNonNull(options, "options");
         this.writer = new RecordWriter(store);
         Converger converger = new Converger(store, allocator, providers, new HookRunner(hooks),
@@ -93,27 +103,37 @@ public final class LifecycleEngine {
      * that (a store write after the provider call failed), the record is marked {@code failed} with the
      * failure as {@code lastError}; when even that write fails, the failure is thrown.
      *
+     * <p>The provider's clusters are listed on the host asked for before anything is recorded; for host
+     * {@code auto}, on the host the store chose, just after recording (a cluster of that name found there, or a
+     * host that does not answer, removes the record again before the error is thrown).
+     *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
      *                         provider already has a cluster of that name that no record owns;
-     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list;
+     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list (on
+     *                         a host other than {@code local} the message says the host did not answer);
+     *                         {@code INVALID_INPUT} for a host the store does not know;
      *                         the store's error (such as {@code STORE_UNAVAILABLE}) when the failed create
      *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
-        ClusterProvider provider = provider(spec.provider());
-        for (ClusterStatus c : provider.list()) {
-            if (c.name().equals(spec.name())) {
-                if (store.find(spec.name()).isPresent()) {
-                    // the cluster is this record's: never tell the user to delete a managed cluster
-                    throw EnvctlException.conflict("environment '" + spec.name() + "' already exists in "
-                            + store.location() + "; choose another name or delete it first");
+        provider(spec.provider());
+        Environment recorded;
+        if (!spec.host().isAuto()) {
+            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().name()), false);
+            recorded = store.create(spec, allocator);
+        } else {
+            recorded = store.create(spec, allocator);
+            try {
+                requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, recorded.host()), true);
+            } catch (RuntimeException e) {
+                try {
+                    store.delete(spec.name(), recorded.version());
+                } catch (RuntimeException notRemoved) {
+                    e.addSuppressed(notRemoved);
                 }
-                throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + spec.name()
-                        + "' already exists and no envctl record owns it; delete it with " + provider.id()
-                        + ", pick another name, or adopt it with apply");
+                throw e;
             }
         }
-        Environment recorded = store.create(spec, allocator);
         // the listing above saw no such cluster: spare the converge a second listing of the same moment
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);
@@ -126,6 +146,36 @@ public final class LifecycleEngine {
         }
         return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
                 : outcome.error());
+    }
+
+    /**
+     * Fails when the provider lists a cluster named {@code name} on {@code host} that no record owns
+     * ({@code ours}: the record just made for it, which owns none yet).
+     */
+    private void requireNoCluster(String name, String providerId, Host host, boolean ours) {
+        ClusterProvider provider = providers.get(providerId, host);
+        List<ClusterStatus> listed;
+        try {
+            listed = provider.list();
+        } catch (EnvctlException e) {
+            if (host.isLocal()) {
+                throw e;
+            }
+            throw new EnvctlException(e.code(), "host '" + host.name() + "' did not answer: " + e.getMessage(), e);
+        }
+        for (ClusterStatus c : listed) {
+            if (c.name().equals(name)) {
+                if (!ours && store.find(name).isPresent()) {
+                    // the cluster is this record's: never tell the user to delete a managed cluster
+                    throw EnvctlException.conflict("environment '" + name + "' already exists in "
+                            + store.location() + "; choose another name or delete it first");
+                }
+                throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + name
+                        + "' already exists" + (host.isLocal() ? "" : " on host '" + host.name() + "'")
+                        + " and no envctl record owns it; delete it with " + provider.id()
+                        + ", pick another name, or adopt it with apply");
+            }
+        }
     }
 
     /**
@@ -338,13 +388,9 @@ public final class LifecycleEngine {
         return runner.waiting();
     }
 
+    /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */
     private ClusterProvider provider(String id) {
-        ClusterProvider p = providers.get(id);
-        if (p == null) {
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "no provider '" + id + "' is configured; known: "
-                    + (providers.isEmpty() ? "none" : String.join(", ", new TreeSet<>(providers.keySet()))));
-        }
-        return p;
+        return providers.get(id, Host.LOCAL);
     }
 
     private static Environment markAbsent(Environment e, boolean keepRecord) {

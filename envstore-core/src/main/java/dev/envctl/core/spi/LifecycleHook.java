@@ -1,6 +1,7 @@
 package dev.envctl.core.spi;
 
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 
 /**
  * An integration run around the lifecycle of each environment (HAProxy routes, Portainer, Argo CD, ...).
@@ -14,4 +15,13 @@ public interface LifecycleHook {
 
     /** Runs in {@code phase} for {@code environment} (its record as stored at that moment). */
     void run(HookPhase phase, Environment environment);
+
+    /**
+     * Runs in {@code phase} for {@code environment} on {@code host} (the {@link Host} its record names, with its
+     * Docker endpoint and address); what the engine calls. By default {@link #run(HookPhase, Environment)}: a
+     * hook that needs the host's endpoint overrides this one.
+     */
+    default void run(HookPhase phase, Environment environment, Host host) {
+        run(phase, environment);
+    }
 }

@@ -88,6 +88,9 @@ class ExecHookTest {
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("ENVCTL_API_PORT", "26443");
         expected.put("ENVCTL_HTTPS_PORT", "18444");
+        expected.put("ENVCTL_HOST_ADDRESS", "");
+        expected.put("ENVCTL_HOST_DOCKER", "");
+        expected.put("ENVCTL_HOST_NAME", "local");
         expected.put("ENVCTL_HTTP_PORT", "18091");
         expected.put("ENVCTL_KUBE_CONTEXT", "k3d-dev-k3d");
         expected.put("ENVCTL_LABEL_HAPROXY_ROUTE", "false");
@@ -99,6 +102,20 @@ class ExecHookTest {
         expected.put("ENVCTL_PROVIDER", "k3d");
         expected.put("ENVCTL_SUBNET", "10.101.0.0/16");
         assertThat(parseEnv(lines)).isEqualTo(expected);
+    }
+
+    @Test
+    void aScriptOnAnotherHostIsToldItsNameEndpointAndAddress() throws IOException {
+        Path out = dir.resolve("out.txt");
+        script("pre-delete", "10-dump", "env > '" + out + "'");
+        dev.envctl.core.Host two = new dev.envctl.core.Host("two", "ssh://me@two.example", "192.168.1.20", Map.of(),
+                null);
+
+        hook("10s").run(HookPhase.PRE_DELETE, env(Map.of()).withHost("two"), two);
+
+        assertThat(parseEnv(Files.readAllLines(out))).containsEntry("ENVCTL_HOST_NAME", "two")
+                .containsEntry("ENVCTL_HOST_DOCKER", "ssh://me@two.example")
+                .containsEntry("ENVCTL_HOST_ADDRESS", "192.168.1.20");
     }
 
     @Test

@@ -2,10 +2,13 @@ package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -16,34 +19,33 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Converges one environment under its store lock: reads the record, compares it with what the provider
  * lists, takes one step (create, finish an interrupted create, delete, adopt, stop, start, mark failed), writes the
  * actual state before and after each provider call, and repeats until nothing is left to do (at most
  * {@value #MAX_STEPS} steps, so a record flipped between present and absent cannot keep it forever).
- * The decision table is in docs/lifecycle.md. Thread-safe.
+ * Each environment is acted on with the provider of its host ({@link HostProviders}), and its hooks are told
+ * that host. The decision table is in docs/lifecycle.md. Thread-safe.
  */
 public final class Converger {
     private static final Logger LOG = LoggerFactory.getLogger(Converger.class);
     static final int MAX_STEPS = 4;
 
     private final EnvironmentStore store;
-    private final Map<String, ClusterProvider> providers;
+    private final HostProviders providers;
     private final HookRunner hooks;
     private final DriftPolicy drift;
     private final RecordWriter writer;
     private final String keepLabel;
     private final MissingPorts missingPorts;
 
-    public Converger(EnvironmentStore store, Allocator allocator, Map<String, ClusterProvider> providers,
+    public Converger(EnvironmentStore store, Allocator allocator, HostProviders providers,
                      HookRunner hooks, DriftPolicy drift, String keepLabel) {
         this.store = store;
         this.missingPorts = new MissingPorts(store, allocator);
-        this.providers = Map.copyOf(providers);
+        this.providers = providers;
         this.hooks = hooks;
         this.drift = drift;
         this.writer = new RecordWriter(store);
@@ -126,26 +128,30 @@ public final class Converger {
 
     private Outcome step(Environment env, Seen seen, ProgressListener progress) {
         String name = env.name();
-        ClusterProvider provider = providers.get(env.provider());
-        if (provider == null) {
-            return new Outcome(name, Action.FAILED, env.actualState(), "no provider '" + env.provider()
-                    + "' is configured; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
+        Host host;
+        ClusterProvider provider;
+        try {
+            host = Hosts.find(store, env.host());
+            provider = providers.get(env.provider(), host);
+        } catch (EnvctlException e) {
+            return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage());
         }
         String replacing = env.labels().get(Replacement.LABEL);
         if (replacing != null) {
-            return replace(env, replacing, provider, seen, progress);
+            return replace(env, replacing, host, provider, seen, progress);
         }
         if (env.desiredState() == DesiredState.ABSENT) {
             if (env.labels().containsKey(keepLabel) && env.actualState() == ActualState.UNKNOWN) {
                 return unchanged(env);
             }
-            return delete(env, provider, seen, progress);
+            return delete(env, host, provider, seen, progress);
         }
         if (seen.present == null) {
             try {
                 observe(provider, name, seen);
             } catch (RuntimeException e) {
-                String message = "could not list " + provider.id() + " clusters: " + HookRunner.describe(e);
+                String message = "could not list " + provider.id() + " clusters" + Hosts.on(host) + ": "
+                        + HookRunner.describe(e);
                 if (env.actualState() == ActualState.RUNNING || env.actualState() == ActualState.FAILED) {
                     return new Outcome(name, Action.FAILED, env.actualState(), message);
                 }
@@ -158,23 +164,23 @@ public final class Converger {
         }
         switch (env.actualState()) {
             case STOPPED:
-                return start(env, provider, seen, progress);
+                return start(env, host, provider, seen, progress);
             case RUNNING:
-                return seen.present ? unchanged(env) : drift(env, provider, seen, progress);
+                return seen.present ? unchanged(env) : drift(env, host, provider, seen, progress);
             case UNKNOWN:
                 if (seen.present) {
                     LOG.info("{}: adopting the existing {} cluster", name, provider.id());
                     writer.actual(name, ActualState.RUNNING, null);
                     return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
                 }
-                return create(env, provider, Action.CREATED, seen, progress);
+                return create(env, host, provider, Action.CREATED, seen, progress);
             case FAILED:
                 if (drift == DriftPolicy.MARK_FAILED && !(seen.present && seen.running)) {
                     return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
                 }
-                return resume(env, provider, seen, progress);
+                return resume(env, host, provider, seen, progress);
             default:
-                return resume(env, provider, seen, progress);
+                return resume(env, host, provider, seen, progress);
         }
     }
 
@@ -209,9 +215,10 @@ public final class Converger {
      * start leaves the record {@code failed} and desired {@code stopped} again: as {@code failed} and desired
      * {@code present} it would read as a half-made create, which reconcile deletes and creates again.
      */
-    private Outcome start(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+    private Outcome start(Environment env, Host host, ClusterProvider provider, Seen seen,
+                          ProgressListener progress) {
         if (!seen.present) {
-            return create(env, provider, Action.CREATED, seen, progress);
+            return create(env, host, provider, Action.CREATED, seen, progress);
         }
         if (!seen.running) {
             progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
@@ -228,9 +235,10 @@ public final class Converger {
     }
 
     /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
-    private Outcome resume(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+    private Outcome resume(Environment env, Host host, ClusterProvider provider, Seen seen,
+                           ProgressListener progress) {
         if (seen.present && seen.running) {
-            return finishCreate(env.name(), Action.CREATED, progress);
+            return finishCreate(env.name(), host, Action.CREATED, progress);
         }
         if (seen.present) {
             LOG.info("{}: removing a half-made {} cluster before creating it again", env.name(), provider.id());
@@ -240,7 +248,7 @@ public final class Converger {
             }
             seen.set(false, false);
         }
-        return create(env, provider, Action.CREATED, seen, progress);
+        return create(env, host, provider, Action.CREATED, seen, progress);
     }
 
     /**
@@ -248,27 +256,28 @@ public final class Converger {
      * as a delete would (hooks around the old provider's delete), unmark the record, then create the new cluster
      * (desired present), leave it to start (desired stopped) or go on to delete it (desired absent).
      */
-    private Outcome replace(Environment env, String mark, ClusterProvider provider, Seen seen,
+    private Outcome replace(Environment env, String mark, Host host, ClusterProvider provider, Seen seen,
                             ProgressListener progress) {
         String name = env.name();
-        ClusterProvider oldProvider = providers.get(Replacement.oldProvider(mark));
-        if (oldProvider == null) {
-            return new Outcome(name, Action.FAILED, env.actualState(), "no provider '"
-                    + Replacement.oldProvider(mark) + "' is configured to delete the cluster being replaced; known: "
-                    + String.join(", ", new TreeSet<>(providers.keySet())));
+        ClusterProvider oldProvider;
+        try {
+            oldProvider = providers.get(Replacement.oldProvider(mark), host);
+        } catch (EnvctlException e) {
+            return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage()
+                    + " (to delete the cluster being replaced)");
         }
         Optional<Environment> deleting = writer.actual(name, ActualState.DELETING, null);
         if (deleting.isEmpty()) {
             return null;
         }
         Environment old = Replacement.old(deleting.get(), mark);
-        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, old, progress);
+        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, old, host, progress);
         if (error.isEmpty()) {
             progress.step(name, "deleting " + oldProvider.id() + " cluster " + name + " to replace it");
             error = call(() -> oldProvider.delete(old, progress));
         }
         if (error.isEmpty()) {
-            error = hooks.run(HookPhase.POST_DELETE, old, progress);
+            error = hooks.run(HookPhase.POST_DELETE, old, host, progress);
         }
         if (error.isPresent()) {
             return fail(name, error.get());
@@ -281,14 +290,15 @@ public final class Converger {
         if (unmarked.get().desiredState() == DesiredState.STOPPED) {
             return new Outcome(name, Action.REPLACED, ActualState.STOPPED, null);
         }
-        return create(unmarked.get(), provider, Action.REPLACED, seen, progress);
+        return create(unmarked.get(), host, provider, Action.REPLACED, seen, progress);
     }
 
-    private Outcome drift(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+    private Outcome drift(Environment env, Host host, ClusterProvider provider, Seen seen,
+                          ProgressListener progress) {
         LOG.warn("{}: the record says running but {} lists no such cluster (drift); policy {}", env.name(),
                 provider.id(), drift);
         if (drift == DriftPolicy.RECREATE) {
-            return create(env, provider, Action.RECREATED, seen, progress);
+            return create(env, host, provider, Action.RECREATED, seen, progress);
         }
         String message = "the " + provider.id() + " cluster is gone (drift); delete the environment, or "
                 + "reconcile with the recreate drift policy";
@@ -296,7 +306,7 @@ public final class Converger {
         return new Outcome(env.name(), Action.MARKED_FAILED, ActualState.FAILED, message);
     }
 
-    private Outcome create(Environment env, ClusterProvider provider, Action action, Seen seen,
+    private Outcome create(Environment env, Host host, ClusterProvider provider, Action action, Seen seen,
                            ProgressListener progress) {
         String name = env.name();
         try {
@@ -315,15 +325,15 @@ public final class Converger {
             return fail(name, error.get());
         }
         seen.set(true, true);
-        return finishCreate(name, action, progress);
+        return finishCreate(name, host, action, progress);
     }
 
-    private Outcome finishCreate(String name, Action action, ProgressListener progress) {
+    private Outcome finishCreate(String name, Host host, Action action, ProgressListener progress) {
         Optional<Environment> current = store.find(name);
         if (current.isEmpty()) {
             return null;
         }
-        Optional<String> error = hooks.run(HookPhase.POST_CREATE, current.get(), progress);
+        Optional<String> error = hooks.run(HookPhase.POST_CREATE, current.get(), host, progress);
         if (error.isPresent()) {
             return fail(name, error.get());
         }
@@ -331,13 +341,14 @@ public final class Converger {
         return new Outcome(name, action, ActualState.RUNNING, null);
     }
 
-    private Outcome delete(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+    private Outcome delete(Environment env, Host host, ClusterProvider provider, Seen seen,
+                           ProgressListener progress) {
         String name = env.name();
         Optional<Environment> deleting = writer.actual(name, ActualState.DELETING, null);
         if (deleting.isEmpty()) {
             return null;
         }
-        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, deleting.get(), progress);
+        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, deleting.get(), host, progress);
         if (error.isEmpty()) {
             progress.step(name, "deleting " + provider.id() + " cluster " + name);
             error = call(() -> provider.delete(deleting.get(), progress));
@@ -346,7 +357,7 @@ public final class Converger {
             return fail(name, error.get());
         }
         seen.set(false, false);
-        error = hooks.run(HookPhase.POST_DELETE, deleting.get(), progress);
+        error = hooks.run(HookPhase.POST_DELETE, deleting.get(), host, progress);
         if (error.isPresent()) {
             return fail(name, error.get());
         }

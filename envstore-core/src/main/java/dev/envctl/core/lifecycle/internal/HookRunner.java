@@ -2,6 +2,7 @@ package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
@@ -25,12 +26,15 @@ public final class HookRunner {
         this.hooks = List.copyOf(hooks);
     }
 
-    /** Runs every hook of {@code phase}; the first failure's message, or empty when all succeeded. */
-    public Optional<String> run(HookPhase phase, Environment environment, ProgressListener progress) {
+    /**
+     * Runs every hook of {@code phase} for {@code environment} on {@code host}; the first failure's message, or
+     * empty when all succeeded.
+     */
+    public Optional<String> run(HookPhase phase, Environment environment, Host host, ProgressListener progress) {
         for (LifecycleHook hook : hooks) {
             progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
             try {
-                hook.run(phase, environment);
+                hook.run(phase, environment, host);
             } catch (RuntimeException e) {
                 String message = "hook '" + hook.name() + "' failed in " + phase.key() + ": " + describe(e);
                 LOG.warn("{}: {}", environment.name(), message);

@@ -66,7 +66,8 @@ public final class RecordWriter {
             Environment current = store.get(name);
             List<Environment> others = store.list(EnvironmentFilter.ALL).stream()
                     .filter(e -> !e.name().equals(name)).toList();
-            Environment wanted = next.apply(current, HeldSnapshot.of(others));
+            // ports count on the record's own host, subnets across the store, as the store checks them
+            Environment wanted = next.apply(current, HeldSnapshot.of(others, current.host()));
             try {
                 return store.update(wanted, current.version());
             } catch (EnvctlException e) {

@@ -50,7 +50,7 @@ public final class Replacement {
         return parse(mark).get("provider");
     }
 
-    /** {@code current} as its old cluster was: provider, subnet and host ports from the label's value. */
+    /** {@code current} as its old cluster was: provider, subnet and host ports from the label's value, same host. */
     static Environment old(Environment current, String mark) {
         Map<String, String> m = parse(mark);
         Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
@@ -64,7 +64,7 @@ public final class Replacement {
         return new Environment(current.name(), m.get("provider"), subnet.equals("none") ? null : Cidr.parse(subnet),
                 HostPorts.of(ports), current.nodePort(), current.labels(), current.options(),
                 current.desiredState(), current.actualState(), current.lastError(), current.createdAt(),
-                current.updatedAt(), current.version());
+                current.updatedAt(), current.version(), current.host());
     }
 
     /** The record once its old cluster is gone: unmarked, {@code unknown} (to be created) or {@code stopped}. */

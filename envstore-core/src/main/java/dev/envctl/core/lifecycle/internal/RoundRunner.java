@@ -4,6 +4,9 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.Host;
+import dev.envctl.core.lifecycle.Action;
+import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterProvider;
@@ -23,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,27 +38,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * One reconcile pass over a set of environments: reads the records, lists each provider's clusters once
- * (to report unmanaged ones, and as a {@link Converger.Hint} that spares a listing per environment whose
- * record has not changed since), then converges each environment on a pool of at most {@code concurrency} threads, each holding one of the
- * engine's slots. When {@code stop} turns true, environments not yet started are abandoned and those in
- * flight finish their step. Thread-safe.
+ * One reconcile pass over a set of environments: reads the records, lists each provider's clusters once on each
+ * host (to report unmanaged ones, and as a {@link Converger.Hint} that spares a listing per environment whose
+ * record has not changed since), then converges each environment on a pool of at most {@code concurrency} threads,
+ * each holding one of the engine's slots. When {@code stop} turns true, environments not yet started are
+ * abandoned and those in flight finish their step.
+ *
+ * <p>A host other than {@code local} whose provider cannot list is taken as not answering: the environments of that
+ * provider there get a {@link Action#FAILED} outcome naming the host, their records untouched, and the others
+ * proceed. Hosts are listed in parallel when there are several. Thread-safe.
  */
 public final class RoundRunner {
     private static final Logger LOG = LoggerFactory.getLogger(RoundRunner.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final int MAX_LISTING_THREADS = 8;
 
     private final EnvironmentStore store;
-    private final Map<String, ClusterProvider> providers;
+    private final HostProviders providers;
     private final Converger converger;
     private final Semaphore slots;
     private final int concurrency;
     private final AtomicInteger waiting = new AtomicInteger();
 
-    public RoundRunner(EnvironmentStore store, Map<String, ClusterProvider> providers, Converger converger,
-                       int concurrency) {
+    public RoundRunner(EnvironmentStore store, HostProviders providers, Converger converger, int concurrency) {
         this.store = store;
-        this.providers = new TreeMap<>(providers);
+        this.providers = providers;
         this.converger = converger;
         this.concurrency = concurrency;
         this.slots = new Semaphore(concurrency, true);
@@ -83,7 +92,7 @@ public final class RoundRunner {
     private ReconcileReport round(Collection<String> names, boolean allWhenEmpty, ProgressListener progress,
                                   BooleanSupplier stop) {
         List<Environment> before = store.list(EnvironmentFilter.ALL);
-        Map<String, List<ClusterStatus>> clusters = listClusters();
+        Listing listing = listClusters();
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         Set<String> known = new HashSet<>();
         records.forEach(e -> known.add(e.name()));
@@ -96,15 +105,30 @@ public final class RoundRunner {
                 throw EnvctlException.notFound("environment '" + name + "' not found in " + store.location());
             }
         }
-        Map<String, Converger.Hint> hints = hints(before, clusters);
-        return new ReconcileReport(convergeAll(targets, hints, progress, stop), unmanaged(clusters, records));
+        Map<String, Converger.Hint> hints = hints(before, listing.clusters);
+        Map<String, Outcome> unanswered = unanswered(records, listing.unanswered);
+        return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
+                unmanaged(listing.clusters, records));
+    }
+
+    /** Where a listing was made: a provider on a host. */
+    private record Where(String host, String provider) implements Comparable<Where> {
+        @Override
+        public int compareTo(Where o) {
+            int c = host.compareTo(o.host);
+            return c != 0 ? c : provider.compareTo(o.provider);
+        }
+    }
+
+    /** What the round's listings found; {@code unanswered} the error of each failed listing on a host not local. */
+    private record Listing(Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered) {
     }
 
     private static Map<String, Converger.Hint> hints(List<Environment> records,
-                                                     Map<String, List<ClusterStatus>> clusters) {
+                                                     Map<Where, List<ClusterStatus>> clusters) {
         Map<String, Converger.Hint> hints = new HashMap<>();
         for (Environment e : records) {
-            List<ClusterStatus> listed = clusters.get(e.provider());
+            List<ClusterStatus> listed = clusters.get(new Where(e.host(), e.provider()));
             // creating/deleting: an engine may have been inside a provider call while we listed
             boolean settled = e.actualState() != ActualState.CREATING && e.actualState() != ActualState.DELETING;
             if (listed != null && settled) {
@@ -116,8 +140,22 @@ public final class RoundRunner {
         return hints;
     }
 
+    /** The failed outcome of each record on a host whose listing of its provider failed. */
+    private static Map<String, Outcome> unanswered(List<Environment> records, Map<Where, String> unanswered) {
+        Map<String, Outcome> out = new HashMap<>();
+        for (Environment e : records) {
+            String error = unanswered.get(new Where(e.host(), e.provider()));
+            if (error != null) {
+                out.put(e.name(), new Outcome(e.name(), Action.FAILED, e.actualState(), "host '" + e.host()
+                        + "' did not answer (" + error + "); the environment was left as it is"));
+            }
+        }
+        return out;
+    }
+
     private List<Outcome> convergeAll(List<String> targets, Map<String, Converger.Hint> hints,
-                                      ProgressListener progress, BooleanSupplier stop) {
+                                      Map<String, Outcome> unanswered, ProgressListener progress,
+                                      BooleanSupplier stop) {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -131,6 +169,11 @@ public final class RoundRunner {
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (String name : targets) {
+                Outcome skipped = unanswered.get(name);
+                if (skipped != null) {
+                    futures.add(CompletableFuture.completedFuture(skipped));
+                    continue;
+                }
                 waiting.incrementAndGet();
                 futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon)));
             }
@@ -155,7 +198,7 @@ public final class RoundRunner {
             return converger.converge(name, progress, hint);
         } catch (RuntimeException e) {
             // only releasing the lock can get here: report it with the environment it belongs to
-            return new Outcome(name, dev.envctl.core.lifecycle.Action.FAILED, null, HookRunner.describe(e));
+            return new Outcome(name, Action.FAILED, null, HookRunner.describe(e));
         } finally {
             slots.release();
         }
@@ -195,38 +238,87 @@ public final class RoundRunner {
         return outcomes;
     }
 
-    /** Each provider's clusters by provider id; a provider that cannot list is logged and left out. */
-    private Map<String, List<ClusterStatus>> listClusters() {
-        Map<String, List<ClusterStatus>> all = new TreeMap<>();
-        for (ClusterProvider p : providers.values()) {
+    /**
+     * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged
+     * and left out; on another host its error is kept, to fail that host's environments of that provider.
+     */
+    private Listing listClusters() {
+        List<Host> hosts = store.hosts();
+        Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
+        Map<Where, String> unanswered = new ConcurrentHashMap<>();
+        if (hosts.size() <= 1) {
+            hosts.forEach(h -> list(h, clusters, unanswered));
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_LISTING_THREADS), r -> {
+                Thread t = new Thread(r, "envctl-list-" + POOLS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
             try {
-                all.put(p.id(), p.list());
-            } catch (RuntimeException e) {
-                LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
-                        HookRunner.describe(e));
+                List<Future<?>> listings = new ArrayList<>();
+                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, unanswered))));
+                for (Future<?> f : listings) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing clusters", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
         }
-        return all;
+        return new Listing(new TreeMap<>(clusters), unanswered);
     }
 
-    private static List<ClusterStatus> unmanaged(Map<String, List<ClusterStatus>> clusters,
+    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered) {
+        for (String id : providers.ids()) {
+            ClusterProvider p;
+            try {
+                p = providers.get(id, host);
+            } catch (RuntimeException e) {
+                // no provider can reach the host (given instances): its environments fail when converged
+                LOG.debug("no {} provider for host {}: {}", id, host.name(), HookRunner.describe(e));
+                continue;
+            }
+            try {
+                List<ClusterStatus> listed = p.list();
+                clusters.put(new Where(host.name(), id), host.isLocal() ? listed
+                        : listed.stream().map(c -> c.withHost(host.name())).toList());
+            } catch (RuntimeException e) {
+                if (host.isLocal()) {
+                    LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
+                            HookRunner.describe(e));
+                } else {
+                    String error = "could not list " + id + " clusters there: " + HookRunner.describe(e);
+                    LOG.warn("host {} did not answer: {}", host.name(), error);
+                    unanswered.put(new Where(host.name(), id), error);
+                }
+            }
+        }
+    }
+
+    private static List<ClusterStatus> unmanaged(Map<Where, List<ClusterStatus>> clusters,
                                                  List<Environment> records) {
         Set<String> owned = new HashSet<>();
         for (Environment e : records) {
-            owned.add(e.provider() + "/" + e.name());
+            owned.add(e.host() + "/" + e.provider() + "/" + e.name());
             String replacing = e.labels().get(Replacement.LABEL);
             if (replacing != null) {
                 // the old cluster of a replacement in progress is still this record's
-                owned.add(Replacement.oldProvider(replacing) + "/" + e.name());
+                owned.add(e.host() + "/" + Replacement.oldProvider(replacing) + "/" + e.name());
             }
         }
         List<ClusterStatus> out = new ArrayList<>();
-        for (Map.Entry<String, List<ClusterStatus>> listed : clusters.entrySet()) {
+        for (Map.Entry<Where, List<ClusterStatus>> listed : clusters.entrySet()) {
+            Where where = listed.getKey();
             for (ClusterStatus c : listed.getValue()) {
-                if (owned.contains(listed.getKey() + "/" + c.name())) {
+                if (owned.contains(where.host() + "/" + where.provider() + "/" + c.name())) {
                     continue;
                 }
-                LOG.warn("cluster {} ({}) has no record; envctl leaves it alone", c.name(), listed.getKey());
+                LOG.warn("cluster {} ({}{}) has no record; envctl leaves it alone", c.name(), where.provider(),
+                        where.host().equals(Host.LOCAL_NAME) ? "" : " on host " + where.host());
                 out.add(c);
             }
         }

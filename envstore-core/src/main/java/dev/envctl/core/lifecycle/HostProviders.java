@@ -1,0 +1,147 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProviderFactory;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The provider an environment is acted on with: one per provider id and {@link Host}. On {@code local} it is the
+ * provider as the caller configured it. On another host it is the same factory's provider, created on first use
+ * (and then kept) with the caller's environment variables plus that host's Docker endpoint ({@code DOCKER_HOST},
+ * or for {@code context:NAME} {@code DOCKER_CONTEXT=NAME} with {@code DOCKER_HOST} emptied, which Docker takes as
+ * unset), and, when the host has an address and the factory knows the setting, the settings plus
+ * {@value #API_LISTEN_ADDRESS}{@code =ADDRESS}, so the cluster's API, and the kubeconfig, point at that address.
+ *
+ * <p>Providers given as instances ({@link #localOnly}) drive the caller's own Docker daemon only: asking for one on
+ * another host is a {@link ErrorCode#PROVIDER_FAILED} error naming the host. Thread-safe.
+ */
+public final class HostProviders {
+    /** The provider setting that takes a host's address. */
+    public static final String API_LISTEN_ADDRESS = "api-listen-address";
+
+    private final Map<String, ClusterProvider> local;
+    private final Map<String, ClusterProviderFactory> factories;
+    private final Map<String, Map<String, String>> settings;
+    private final Map<String, String> environment;
+    private final ConcurrentMap<Key, ClusterProvider> remote = new ConcurrentHashMap<>();
+
+    private record Key(String id, Host host) {
+    }
+
+    private HostProviders(Map<String, ClusterProvider> local, Map<String, ClusterProviderFactory> factories,
+                          Map<String, Map<String, String>> settings, Map<String, String> environment) {
+        this.local = Collections.unmodifiableMap(new TreeMap<>(local));
+        this.factories = Map.copyOf(factories);
+        this.settings = Map.copyOf(settings);
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** Exactly {@code providers} on {@code local}, and none on any other host. */
+    public static HostProviders localOnly(Map<String, ClusterProvider> providers) {
+        return new HostProviders(providers, Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * One provider per factory of {@code plugins}: on {@code local} created now with {@code settings} (by provider
+     * id; none for a provider not named) and {@code environment}, on other hosts when first asked for.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a setting key or value a factory rejects
+     */
+    public static HostProviders fromFactories(PluginRegistry plugins, Map<String, Map<String, String>> settings,
+                                              Map<String, String> environment) {
+        Map<String, ClusterProviderFactory> factories = new LinkedHashMap<>();
+        Map<String, ClusterProvider> local = new TreeMap<>();
+        for (String id : new TreeSet<>(plugins.providerIds())) {
+            ClusterProviderFactory f = plugins.providerFactory(id);
+            Map<String, String> s = settings.getOrDefault(id, Map.of());
+            PluginRegistry.requireKnownKeys("provider " + id, s, f.settingKeys());
+            factories.put(id, f);
+            local.put(id, f.create(s, environment));
+        }
+        return new HostProviders(local, factories, settings, environment);
+    }
+
+    /** The provider ids, sorted. */
+    public Set<String> ids() {
+        return local.keySet();
+    }
+
+    /** The providers of {@code local}, by id, sorted. */
+    public Map<String, ClusterProvider> local() {
+        return local;
+    }
+
+    /**
+     * The provider {@code id} on {@code host}.
+     *
+     * @throws EnvctlException {@link ErrorCode#PROVIDER_FAILED} for an id no provider has, or a host other than
+     *                         {@code local} when the providers were given as instances
+     */
+    public ClusterProvider get(String id, Host host) {
+        ClusterProvider p = local.get(id);
+        if (p == null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "no provider '" + id + "' is configured; known: "
+                    + (local.isEmpty() ? "none" : String.join(", ", local.keySet())));
+        }
+        if (host.isLocal()) {
+            return p;
+        }
+        ClusterProviderFactory f = factories.get(id);
+        if (f == null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "the " + id + " provider was given as an instance, "
+                    + "which drives the local Docker daemon only, so it cannot act on host '" + host.name()
+                    + "'; create the providers from their factories to reach other hosts");
+        }
+        return remote.computeIfAbsent(new Key(id, host), k -> f.create(settingsFor(host, settings.getOrDefault(id,
+                Map.of()), f.settingKeys()), environmentFor(host, environment)));
+    }
+
+    /** Every provider on {@code host}, by id, sorted; see {@link #get}. */
+    public Map<String, ClusterProvider> on(Host host) {
+        Map<String, ClusterProvider> m = new TreeMap<>();
+        for (String id : local.keySet()) {
+            m.put(id, get(id, host));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The variables a provider's tools see on {@code host}: {@code environment} with its Docker endpoint. */
+    static Map<String, String> environmentFor(Host host, Map<String, String> environment) {
+        Map<String, String> env = new HashMap<>(environment);
+        String docker = host.docker();
+        if (docker == null) {
+            return env;
+        }
+        if (docker.startsWith("context:")) {
+            // an inherited DOCKER_HOST would win over the context; Docker reads an empty one as unset
+            env.put("DOCKER_HOST", "");
+            env.put("DOCKER_CONTEXT", docker.substring("context:".length()));
+        } else {
+            env.put("DOCKER_HOST", docker);
+        }
+        return env;
+    }
+
+    /** {@code settings} with the host's address as {@value #API_LISTEN_ADDRESS}, where the provider takes it. */
+    static Map<String, String> settingsFor(Host host, Map<String, String> settings, Set<String> keys) {
+        if (host.address() == null || !keys.contains(API_LISTEN_ADDRESS)) {
+            return settings;
+        }
+        Map<String, String> s = new HashMap<>(settings);
+        s.put(API_LISTEN_ADDRESS, host.address());
+        return s;
+    }
+}

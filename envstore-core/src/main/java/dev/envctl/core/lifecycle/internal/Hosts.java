@@ -1,0 +1,31 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Host;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.stream.Collectors;
+
+/** Finds an environment's {@link Host}: {@code local} without asking the store, any other in the store. */
+public final class Hosts {
+    private Hosts() {
+    }
+
+    /**
+     * The host {@code name}.
+     *
+     * @throws EnvctlException {@code INVALID_INPUT} naming the hosts there are, when the store has no such host
+     */
+    public static Host find(EnvironmentStore store, String name) {
+        if (name.equals(Host.LOCAL_NAME)) {
+            return Host.LOCAL;
+        }
+        return store.findHost(name).orElseThrow(() -> EnvctlException.invalid("host '" + name + "' is unknown; "
+                + "known: " + store.hosts().stream().map(Host::name).collect(Collectors.joining(", "))));
+    }
+
+    /** {@code " on host 'NAME'"} for a host other than {@code local}, else empty: for messages. */
+    static String on(Host host) {
+        return host.isLocal() ? "" : " on host '" + host.name() + "'";
+    }
+}

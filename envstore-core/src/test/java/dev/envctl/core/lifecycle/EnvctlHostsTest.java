@@ -1,0 +1,83 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Envctl;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The facade's hosts: passed through to the store, each with its providers, and {@code list} by host. */
+class EnvctlHostsTest {
+    private final InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    private final PerHostFactory factory = new PerHostFactory();
+    private final Envctl envctl = Envctl.builder().store(store)
+            .plugins(PluginRegistry.of(List.of(), List.of(factory), List.of()))
+            .environment(Map.of("PATH", "/usr/bin")).build();
+    private final Host two = new Host("two", "tcp://two.example:2375", "192.168.1.20", Map.of(), null);
+
+    @Test
+    void hostsAreAddedListedAndRemovedInTheStore() {
+        assertThat(envctl.hosts()).containsExactly(Host.LOCAL);
+
+        assertThat(envctl.addHost(two)).isEqualTo(two);
+
+        assertThat(envctl.hosts()).containsExactly(Host.LOCAL, two);
+        assertThat(store.hosts()).containsExactly(Host.LOCAL, two);
+        assertThat(envctl.host("two")).isEqualTo(two);
+        assertThat(envctl.removeHost("two")).isTrue();
+        assertThat(envctl.hosts()).containsExactly(Host.LOCAL);
+    }
+
+    @Test
+    void eachHostHasItsOwnProvidersForDoctor() {
+        envctl.addHost(two);
+
+        assertThat(envctl.providers("local")).isEqualTo(envctl.providers());
+        assertThat(envctl.providers("two")).containsOnlyKeys("k3d");
+        assertThat(envctl.provider("k3d", "two")).isSameAs(factory.on("tcp://two.example:2375"))
+                .isNotSameAs(envctl.provider("k3d"));
+        assertThat(factory.environments.get(1)).containsEntry("DOCKER_HOST", "tcp://two.example:2375");
+        assertThatThrownBy(() -> envctl.providers("nowhere"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).isEqualTo("host 'nowhere' is unknown; known: local, two");
+                });
+    }
+
+    @Test
+    void listFiltersByHost() {
+        envctl.addHost(two);
+        envctl.create(Fixture.spec("a"));
+        envctl.create(Fixture.spec("b").withHost(HostRequest.of("two")));
+
+        assertThat(envctl.list(EnvironmentFilter.ALL.withHost("two"))).extracting(Environment::name)
+                .containsExactly("b");
+        assertThat(envctl.list(EnvironmentFilter.ALL.withHost("local"))).extracting(Environment::name)
+                .containsExactly("a");
+        assertThat(envctl.list()).hasSize(2);
+    }
+
+    @Test
+    void providersGivenAsInstancesCannotServeAnotherHost() {
+        Envctl given = Envctl.builder().store(store).provider("k3d", new ScriptedClusterProvider("k3d")).build();
+        given.addHost(two);
+
+        assertThatThrownBy(() -> given.providers("two"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).contains("cannot act on host 'two'");
+                });
+    }
+}

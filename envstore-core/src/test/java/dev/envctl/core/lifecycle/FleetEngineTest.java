@@ -1,0 +1,258 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.hook.HookVariables;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The engine over several hosts: each environment acted on with its host's provider, hosts failing alone. */
+class FleetEngineTest {
+    private static final String TWO_DOCKER = "tcp://two.example:2375";
+    private static final String THREE_DOCKER = "ssh://me@three.example";
+
+    private final Fixture f = new Fixture();
+    private final PerHostFactory factory = new PerHostFactory();
+    private final List<Map<String, String>> hookVariables = Collections.synchronizedList(new ArrayList<>());
+
+    FleetEngineTest() {
+        f.store.addHost(new Host("two", TWO_DOCKER, "192.168.1.20", Map.of(), null));
+        f.store.addHost(new Host("three", THREE_DOCKER, null, Map.of(), null));
+    }
+
+    private LifecycleEngine engine() {
+        HostProviders providers = HostProviders.fromFactories(PluginRegistry.of(List.of(), List.of(factory),
+                List.of()), Map.of("k3d", Map.of("timeout", "60s")), Map.of("PATH", "/usr/bin"));
+        LifecycleHook hook = new LifecycleHook() {
+            @Override
+            public String name() {
+                return "variables";
+            }
+
+            @Override
+            public void run(HookPhase phase, Environment environment) {
+                throw new AssertionError("the engine tells hooks the host");
+            }
+
+            @Override
+            public void run(HookPhase phase, Environment environment, Host host) {
+                hookVariables.add(HookVariables.of(environment, host, phase));
+            }
+        };
+        return new LifecycleEngine(f.store, f.allocator, providers, List.of(hook), EngineOptions.defaults());
+    }
+
+    private ScriptedClusterProvider local() {
+        return factory.on("");
+    }
+
+    private ScriptedClusterProvider two() {
+        return factory.on(TWO_DOCKER);
+    }
+
+    private ScriptedClusterProvider three() {
+        return factory.on(THREE_DOCKER);
+    }
+
+    private static EnvironmentSpec on(String name, String host) {
+        return Fixture.spec(name).withHost(HostRequest.of(host));
+    }
+
+    @Test
+    void createsAndDeletesGoToTheProviderOfTheEnvironmentsHost() {
+        LifecycleEngine engine = engine();
+
+        Environment a = engine.create(on("a", "local"), ProgressListener.NONE);
+        Environment b = engine.create(on("b", "two"), ProgressListener.NONE);
+
+        assertThat(a.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(b.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(b.host()).isEqualTo("two");
+        assertThat(b.ports()).isEqualTo(a.ports()); // ports are per host
+        assertThat(local().calls()).contains("create a").doesNotContain("create b");
+        assertThat(two().calls()).contains("create b").doesNotContain("create a");
+
+        engine.delete("b", false, ProgressListener.NONE);
+
+        assertThat(two().calls()).contains("delete b");
+        assertThat(local().calls()).doesNotContain("delete b");
+        assertThat(two().has("b")).isFalse();
+        assertThat(local().has("a")).isTrue();
+        assertThat(f.store.find("b")).isEmpty();
+        StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void aHostThatDoesNotAnswerFailsOnlyItsOwnEnvironmentsAndTheReportNamesIt() {
+        LifecycleEngine engine = engine();
+        for (String[] e : new String[][] {{"a", "local"}, {"b", "two"}, {"c", "three"}}) {
+            f.store.create(on(e[0], e[1]), f.allocator);
+        }
+        two().failNextList("Cannot connect to the Docker daemon at " + TWO_DOCKER);
+
+        ReconcileReport report = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.outcomes()).extracting(Outcome::name, Outcome::action)
+                .containsExactly(tuple("a", Action.CREATED),
+                        tuple("b", Action.FAILED),
+                        tuple("c", Action.CREATED));
+        Outcome b = report.outcomes().get(1);
+        assertThat(b.error()).startsWith("host 'two' did not answer").contains("Cannot connect to the Docker daemon");
+        assertThat(b.state()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.UNKNOWN); // left as it was
+        assertThat(two().calls()).containsExactly("list");
+        assertThat(local().has("a")).isTrue();
+        assertThat(three().has("c")).isTrue();
+
+        ReconcileReport next = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(next.ok()).isTrue();
+        assertThat(two().has("b")).isTrue();
+    }
+
+    @Test
+    void aCreateOnAHostThatDoesNotAnswerFailsThatCreateOnly() {
+        LifecycleEngine engine = engine();
+        two().failNextList("connection refused");
+
+        assertThatThrownBy(() -> engine.create(on("b", "two"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).startsWith("host 'two' did not answer").contains("connection refused");
+                });
+        assertThat(f.store.find("b")).isEmpty();
+        assertThat(engine.create(on("a", "local"), ProgressListener.NONE).actualState())
+                .isEqualTo(ActualState.RUNNING);
+    }
+
+    @Test
+    void aHostsProviderGetsItsDockerEndpointAndItsAddressForTheApi() {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "local"), ProgressListener.NONE);
+        engine.create(on("b", "two"), ProgressListener.NONE);
+        engine.create(on("c", "three"), ProgressListener.NONE);
+
+        assertThat(factory.environments).containsExactly(
+                Map.of("PATH", "/usr/bin"),
+                Map.of("PATH", "/usr/bin", "DOCKER_HOST", TWO_DOCKER),
+                Map.of("PATH", "/usr/bin", "DOCKER_HOST", THREE_DOCKER));
+        assertThat(factory.settings).containsExactly(
+                Map.of("timeout", "60s"),
+                Map.of("timeout", "60s", HostProviders.API_LISTEN_ADDRESS, "192.168.1.20"),
+                Map.of("timeout", "60s")); // three has no address: the provider's default stands
+    }
+
+    @Test
+    void aDockerContextHostGetsDockerContextAndNoDockerHost() {
+        f.store.addHost(new Host("ctx", "context:builder", null, Map.of(), null));
+        HostProviders providers = HostProviders.fromFactories(PluginRegistry.of(List.of(), List.of(factory),
+                List.of()), Map.of(), Map.of("DOCKER_HOST", "unix:///caller.sock"));
+
+        providers.get("k3d", f.store.findHost("ctx").orElseThrow());
+
+        assertThat(factory.environments.get(1)).containsEntry("DOCKER_CONTEXT", "builder")
+                .containsEntry("DOCKER_HOST", ""); // empty: Docker reads it as unset, so the context applies
+    }
+
+    @Test
+    void providersAreMadeOncePerHost() {
+        LifecycleEngine engine = engine();
+        engine.create(on("b", "two"), ProgressListener.NONE);
+        engine.create(on("c", "two"), ProgressListener.NONE);
+        engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(factory.environments).hasSize(3); // local, two (made on first use), three (listed by reconcile)
+    }
+
+    @Test
+    void hooksAreToldTheHostNameEndpointAndAddress() {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "local"), ProgressListener.NONE);
+        engine.create(on("b", "two"), ProgressListener.NONE);
+
+        assertThat(hookVariables.get(0)).containsEntry("ENVCTL_NAME", "a").containsEntry("ENVCTL_HOST_NAME", "local")
+                .containsEntry("ENVCTL_HOST_DOCKER", "").containsEntry("ENVCTL_HOST_ADDRESS", "");
+        assertThat(hookVariables.get(1)).containsEntry("ENVCTL_NAME", "b").containsEntry("ENVCTL_HOST_NAME", "two")
+                .containsEntry("ENVCTL_HOST_DOCKER", TWO_DOCKER).containsEntry("ENVCTL_HOST_ADDRESS", "192.168.1.20");
+    }
+
+    @Test
+    void unmanagedClustersOnAnotherHostAreReportedWithTheirHost() {
+        LifecycleEngine engine = engine();
+        two().putCluster("stray", true);
+        local().putCluster("stray", true);
+
+        ReconcileReport report = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(report.unmanaged()).extracting(ClusterStatus::name, ClusterStatus::host)
+                .containsExactly(tuple("stray", "local"),
+                        tuple("stray", "two"));
+    }
+
+    @Test
+    void anAutoPlacedCreateThatFindsAnUnownedClusterOnItsHostRemovesItsRecord() {
+        f.store.addHost(new Host("four", "tcp://four.example:2375", null, Map.of("gpu", "true"), null));
+        LifecycleEngine engine = engine();
+        factory.on("tcp://four.example:2375").putCluster("g", true);
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("g").withHost(HostRequest.auto(Map.of("gpu", "true"))),
+                ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("on host 'four'").contains("no envctl record owns it");
+                });
+        assertThat(f.store.find("g")).isEmpty();
+    }
+
+    @Test
+    void providersGivenAsInstancesServeLocalAndNameTheHostTheyCannotReach() {
+        LifecycleEngine engine = f.engine();
+        f.store.create(on("b", "two"), f.allocator);
+
+        ReconcileReport report = engine.reconcile(List.of("b"), ProgressListener.NONE);
+
+        assertThat(report.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.FAILED);
+            assertThat(o.error()).contains("cannot act on host 'two'");
+        });
+        assertThatThrownBy(() -> engine.create(on("c", "two"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).contains("host 'two'");
+                });
+        assertThat(f.k3d.calls()).doesNotContain("create b", "create c");
+    }
+
+    @Test
+    void aCreateOnAnUnknownHostIsInvalidInputAndRecordsNothing() {
+        LifecycleEngine engine = engine();
+
+        assertThatThrownBy(() -> engine.create(on("x", "nowhere"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).contains("host 'nowhere' is unknown").contains("two");
+                });
+        assertThat(f.store.find("x")).isEmpty();
+    }
+}
