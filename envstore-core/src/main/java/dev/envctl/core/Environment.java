@@ -60,7 +60,7 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
     public static Environment created(EnvironmentSpec spec, HostPorts ports, Cidr subnet, Instant now) {
         return new Environment(spec.name(), spec.provider(), subnet, ports, spec.nodePort(), spec.labels(),
                 spec.options(), DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1,
-                spec.host().isAuto() ? Host.LOCAL_NAME : spec.host().name());
+                spec.host().isAuto() ? Host.LOCAL_NAME : spec.host().hostName());
     }
 
     public Environment withDesiredState(DesiredState s) {

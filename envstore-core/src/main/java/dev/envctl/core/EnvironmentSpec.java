@@ -7,7 +7,8 @@ import java.util.Objects;
  * What a user asks for: a name, a provider, optionally explicit host ports and a subnet, the in-cluster
  * node port, labels, provider options (such as {@code servers}, {@code agents}, {@code image}) and the host
  * ({@code local} unless said). Ports left {@code null}, a subnet of {@link SubnetRequest#AUTO} and a host of
- * {@link HostRequest#AUTO} are allocated by the store.
+ * {@link HostRequest#AUTO} are allocated by the store; a request that says nothing about the host goes to
+ * {@code local}.
  */
 public record EnvironmentSpec(String name, String provider, HostPorts ports, SubnetRequest subnet, int nodePort,
                               Map<String, String> labels, Map<String, String> options, HostRequest host) {
@@ -22,13 +23,13 @@ public record EnvironmentSpec(String name, String provider, HostPorts ports, Sub
         Validation.requirePort("node port", nodePort);
         labels = Validation.sortedCopy(Validation.requireLabels(labels == null ? Map.of() : labels));
         options = Validation.sortedCopy(Validation.requireOptions(options == null ? Map.of() : options));
-        host = host == null ? HostRequest.LOCAL : host;
+        host = host == null ? HostRequest.DEFAULT : host;
     }
 
-    /** A request for the implicit host {@code local}. */
+    /** A request that says nothing about the host ({@link HostRequest#DEFAULT}). */
     public EnvironmentSpec(String name, String provider, HostPorts ports, SubnetRequest subnet, int nodePort,
                            Map<String, String> labels, Map<String, String> options) {
-        this(name, provider, ports, subnet, nodePort, labels, options, HostRequest.LOCAL);
+        this(name, provider, ports, subnet, nodePort, labels, options, HostRequest.DEFAULT);
     }
 
     /** A request with every port and the subnet left to allocation on the shared network. */

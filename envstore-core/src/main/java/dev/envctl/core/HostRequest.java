@@ -1,35 +1,46 @@
 package dev.envctl.core;
 
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Where a request wants its environment: on a named host ({@code local} unless said otherwise), or {@code auto},
- * the host with the most room among those whose labels match {@code selector}, chosen by the store under its
- * allocation lock ({@link dev.envctl.core.alloc.Placement}).
+ * Where a request wants its environment: on a named host, or {@code auto}, the host with the most room among
+ * those whose labels match {@code selector}, chosen by the store under its allocation lock
+ * ({@link dev.envctl.core.alloc.Placement}); or, with a {@code null} name ({@link #DEFAULT}), nothing said: a new
+ * environment goes to {@code local}, and {@code apply} leaves an existing one on the host it is on.
  */
 public record HostRequest(String name, Map<String, String> selector) {
     /** The word that asks for placement. */
     public static final String AUTO_NAME = "auto";
-    /** The default: the implicit host {@code local}. */
+    /** The implicit host {@code local}, named. */
     public static final HostRequest LOCAL = new HostRequest(Host.LOCAL_NAME, Map.of());
+    /** Nothing said: {@code local} for a new environment, the host it is on for an existing one. */
+    public static final HostRequest DEFAULT = new HostRequest(null, Map.of());
     /** Placement over every host. */
     public static final HostRequest AUTO = new HostRequest(AUTO_NAME, Map.of());
 
     public HostRequest {
-        Objects.requireNonNull(name, "name");
-        if (!name.equals(AUTO_NAME)) {
+        if (name != null && !name.equals(AUTO_NAME)) {
             Validation.requireHostName(name);
         }
         selector = Validation.sortedCopy(Validation.requireLabels(selector == null ? Map.of() : selector));
-        if (!selector.isEmpty() && !name.equals(AUTO_NAME)) {
-            throw EnvctlException.invalid("a host selector needs host 'auto', not '" + name + "'");
+        if (!selector.isEmpty() && !AUTO_NAME.equals(name)) {
+            throw EnvctlException.invalid("a host selector needs host 'auto', not '" + hostName() + "'");
         }
     }
 
-    /** Parses a host name or {@code auto}; empty means {@code local}. */
+    /** Parses a host name or {@code auto}; empty means {@link #DEFAULT}. */
     public static HostRequest of(String name) {
-        return name == null || name.isBlank() ? LOCAL : new HostRequest(name.strip(), Map.of());
+        return name == null || name.isBlank() ? DEFAULT : new HostRequest(name.strip(), Map.of());
+    }
+
+    /** The host named, {@code local} when nothing was said, or {@code auto}. */
+    public String hostName() {
+        return name == null ? Host.LOCAL_NAME : name;
+    }
+
+    /** Whether the request names a host (not {@link #DEFAULT}, not {@code auto}). */
+    public boolean isNamed() {
+        return name != null && !name.equals(AUTO_NAME);
     }
 
     /** Placement among hosts whose labels include all of {@code selector}. */
@@ -38,11 +49,11 @@ public record HostRequest(String name, Map<String, String> selector) {
     }
 
     public boolean isAuto() {
-        return name.equals(AUTO_NAME);
+        return AUTO_NAME.equals(name);
     }
 
     @Override
     public String toString() {
-        return name;
+        return hostName();
     }
 }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 /**
  * Computes an {@link ApplyPlan} from the store's records and a desired list, comparing field by field. A field
  * the request leaves open is no change: a port it does not give, a subnet of {@code auto} while the record has
- * one, an option or label it does not mention. Labels whose key starts with {@code envctl.} are envctl's own
+ * one, a host it does not name (nothing said, or {@code auto}), an option or label it does not mention. Labels whose key starts with {@code envctl.} are envctl's own
  * and never compared.
  */
 final class Apply {
@@ -70,6 +70,9 @@ final class Apply {
         List<FieldChange> changes = new ArrayList<>();
         if (!e.provider().equals(spec.provider())) {
             changes.add(new FieldChange("provider", null, e.provider(), spec.provider(), true));
+        }
+        if (spec.host().isNamed() && !spec.host().name().equals(e.host())) {
+            changes.add(new FieldChange("host", null, e.host(), spec.host().name(), true));
         }
         for (Map.Entry<PortRole, Integer> p : spec.ports().asMap().entrySet()) {
             Integer had = e.ports().get(p.getKey());

@@ -108,7 +108,7 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
          * another role, or where the record has none), and the subnet (a CIDR, none, or for {@code auto} the
          * record's own one or else the lowest free block). States, times, version and host are kept.
          *
-         * @param others what the other environments hold (never the record itself)
+         * @param others what the other environments hold on that host, and their subnets (never the record itself)
          * @throws EnvctlException {@code CONFLICT} when a given port or subnet is held by another environment,
          *                         {@code POOL_EXHAUSTED} when a pool has nothing free
          */
@@ -131,7 +131,12 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             Allocation a = allocator.allocate(wanted, others);
             return new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(), e.labels(),
                     options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(),
-                    e.version(), e.host());
+                    e.version(), host(current));
+        }
+
+        /** The host the environment is to be on: the one the request names, else the one it is on. */
+        public String host(Environment current) {
+            return spec.host().isNamed() ? spec.host().name() : current.host();
         }
     }
 }

@@ -119,7 +119,7 @@ public final class LifecycleEngine {
         provider(spec.provider());
         Environment recorded;
         if (!spec.host().isAuto()) {
-            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().name()), false);
+            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
             recorded = store.create(spec, allocator);
         } else {
             recorded = store.create(spec, allocator);
@@ -354,7 +354,7 @@ public final class LifecycleEngine {
             try {
                 provider(u.spec().provider());
                 if (u.replace()) {
-                    writer.reallocate(u.name(), (current, others) -> Replacement.mark(
+                    writer.reallocate(u.name(), u::host, (current, others) -> Replacement.mark(
                             u.resolve(current, allocator, others), current));
                     touched.add(u.name());
                 } else {

@@ -255,4 +255,29 @@ class FleetEngineTest {
                 });
         assertThat(f.store.find("x")).isEmpty();
     }
+
+    @Test
+    void applyNamingAnotherHostReplacesTheClusterThereAndAFileThatSaysNothingLeavesItWhereItIs() {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "two"), ProgressListener.NONE);
+
+        assertThat(engine.plan(List.of(Fixture.spec("a")), false).toUpdate()).isEmpty();
+        assertThat(engine.plan(List.of(on("a", "auto")), false).toUpdate()).isEmpty();
+        ApplyPlan move = engine.plan(List.of(on("a", "three")), false);
+        assertThat(move.toUpdate()).singleElement().satisfies(u -> assertThat(u.changes())
+                .containsExactly(new FieldChange("host", null, "two", "three", true)));
+        assertThatThrownBy(() -> engine.apply(List.of(on("a", "three")), false, ProgressListener.NONE))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+
+        ReconcileReport r = engine.apply(List.of(on("a", "three")), false, true, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action)
+                .containsExactly(tuple("a", Action.REPLACED));
+        assertThat(f.store.get("a").host()).isEqualTo("three");
+        assertThat(f.store.get("a").labels()).doesNotContainKey(LifecycleEngine.REPLACING_LABEL);
+        assertThat(two().has("a")).isFalse();
+        assertThat(three().has("a")).isTrue();
+        assertThat(engine.plan(List.of(on("a", "three")), false).toUpdate()).isEmpty();
+        StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
 }

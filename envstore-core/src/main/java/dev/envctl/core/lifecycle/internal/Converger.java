@@ -260,8 +260,10 @@ public final class Converger {
                             ProgressListener progress) {
         String name = env.name();
         ClusterProvider oldProvider;
+        Host oldHost;
         try {
-            oldProvider = providers.get(Replacement.oldProvider(mark), host);
+            oldHost = Hosts.find(store, Replacement.oldHost(mark));
+            oldProvider = providers.get(Replacement.oldProvider(mark), oldHost);
         } catch (EnvctlException e) {
             return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage()
                     + " (to delete the cluster being replaced)");
@@ -271,13 +273,14 @@ public final class Converger {
             return null;
         }
         Environment old = Replacement.old(deleting.get(), mark);
-        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, old, host, progress);
+        Optional<String> error = hooks.run(HookPhase.PRE_DELETE, old, oldHost, progress);
         if (error.isEmpty()) {
-            progress.step(name, "deleting " + oldProvider.id() + " cluster " + name + " to replace it");
+            progress.step(name, "deleting " + oldProvider.id() + " cluster " + name + Hosts.on(oldHost)
+                    + " to replace it");
             error = call(() -> oldProvider.delete(old, progress));
         }
         if (error.isEmpty()) {
-            error = hooks.run(HookPhase.POST_DELETE, old, host, progress);
+            error = hooks.run(HookPhase.POST_DELETE, old, oldHost, progress);
         }
         if (error.isPresent()) {
             return fail(name, error.get());

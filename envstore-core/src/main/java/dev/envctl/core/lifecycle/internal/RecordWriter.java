@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -62,12 +63,18 @@ public final class RecordWriter {
      * @throws EnvctlException {@code NOT_FOUND} when there is no record, or what {@code next} or the store threw
      */
     public Environment reallocate(String name, BiFunction<Environment, HeldSnapshot, Environment> next) {
+        return reallocate(name, Environment::host, next);
+    }
+
+    /** {@link #reallocate(String, BiFunction)} onto the host {@code host(current record)}. */
+    public Environment reallocate(String name, Function<Environment, String> host,
+                                  BiFunction<Environment, HeldSnapshot, Environment> next) {
         for (int attempt = 1; ; attempt++) {
             Environment current = store.get(name);
             List<Environment> others = store.list(EnvironmentFilter.ALL).stream()
                     .filter(e -> !e.name().equals(name)).toList();
-            // ports count on the record's own host, subnets across the store, as the store checks them
-            Environment wanted = next.apply(current, HeldSnapshot.of(others, current.host()));
+            // ports count on the host the record is to be on, subnets across the store, as the store checks them
+            Environment wanted = next.apply(current, HeldSnapshot.of(others, host.apply(current)));
             try {
                 return store.update(wanted, current.version());
             } catch (EnvctlException e) {

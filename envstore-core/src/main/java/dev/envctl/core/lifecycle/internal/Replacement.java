@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 
@@ -18,7 +19,10 @@ import java.util.Map;
  * leaves a record the next converge finishes: old cluster deleted, label removed, new cluster created.
  */
 public final class Replacement {
-    /** {@code provider=k3d subnet=none http=18080 https=18400 pf=19000 api=26443}. */
+    /**
+     * {@code provider=k3d subnet=none http=18080 https=18400 pf=19000 api=26443}, and {@code host=NAME} when the
+     * old cluster is on a host other than {@code local}.
+     */
     public static final String LABEL = "envctl.replacing";
 
     private Replacement() {
@@ -42,6 +46,9 @@ public final class Replacement {
             Integer port = e.ports().get(role);
             b.append(' ').append(role.key()).append('=').append(port == null ? "none" : port);
         }
+        if (!e.host().equals(Host.LOCAL_NAME)) {
+            b.append(" host=").append(e.host());
+        }
         return b.toString();
     }
 
@@ -50,7 +57,12 @@ public final class Replacement {
         return parse(mark).get("provider");
     }
 
-    /** {@code current} as its old cluster was: provider, subnet and host ports from the label's value, same host. */
+    /** The old cluster's host, from the label's value ({@code local} when it names none). */
+    static String oldHost(String mark) {
+        return parse(mark).getOrDefault("host", Host.LOCAL_NAME);
+    }
+
+    /** {@code current} as its old cluster was: provider, subnet, host ports and host from the label's value. */
     static Environment old(Environment current, String mark) {
         Map<String, String> m = parse(mark);
         Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
@@ -64,7 +76,7 @@ public final class Replacement {
         return new Environment(current.name(), m.get("provider"), subnet.equals("none") ? null : Cidr.parse(subnet),
                 HostPorts.of(ports), current.nodePort(), current.labels(), current.options(),
                 current.desiredState(), current.actualState(), current.lastError(), current.createdAt(),
-                current.updatedAt(), current.version(), current.host());
+                current.updatedAt(), current.version(), m.getOrDefault("host", Host.LOCAL_NAME));
     }
 
     /** The record once its old cluster is gone: unmarked, {@code unknown} (to be created) or {@code stopped}. */

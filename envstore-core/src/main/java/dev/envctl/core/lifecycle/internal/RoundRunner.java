@@ -307,7 +307,7 @@ public final class RoundRunner {
             String replacing = e.labels().get(Replacement.LABEL);
             if (replacing != null) {
                 // the old cluster of a replacement in progress is still this record's
-                owned.add(e.host() + "/" + Replacement.oldProvider(replacing) + "/" + e.name());
+                owned.add(Replacement.oldHost(replacing) + "/" + Replacement.oldProvider(replacing) + "/" + e.name());
             }
         }
         List<ClusterStatus> out = new ArrayList<>();
