@@ -5,9 +5,13 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -19,12 +23,18 @@ import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
+import dev.envctl.store.jdbc.internal.RoundTrip;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
+import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.Results;
+import org.jooq.Select;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +42,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,12 +50,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
 
 /**
  * The PostgreSQL {@link EnvironmentStore}. The database enforces the invariants (primary key on names, a
- * {@code held_ports} table keyed by port, a gist exclusion constraint on subnets, range and state checks);
- * every write runs in one transaction under a store-wide advisory lock, so allocation (core's
- * {@link Allocator} over indexed lookups) and insert are one atomic step across threads and processes. Every
+ * {@code held_ports} table keyed by host and port, a gist exclusion constraint on subnets, a foreign key from
+ * each environment to its host in {@code hosts}, range and state checks); every write runs in one transaction
+ * under a store-wide advisory lock, so placement ({@link Placement}), allocation (core's {@link Allocator} over
+ * indexed lookups) and insert are one atomic step across threads and processes. Every
  * query is jOOQ with bind values; connections keep the server's and the data source's settings.
  *
  * <p>Open one with {@link JdbcStoreFactory} (from a {@code jdbc:postgresql://} location) or, when embedding,
@@ -168,24 +181,57 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One transaction of two round trips: the store's write lock, then the name check and the lowest free
-     * ports and subnet ({@link IndexedHeld}); {@code allocator} chooses; then the insert, with the commit. The
-     * constraints (name key, held-port key, subnet exclusion) refuse what a writer outside envctl, which does
-     * not take the lock, may have committed meanwhile.
+     * <p>One transaction under the store's write lock. For a named host (the default, {@code local}), two round
+     * trips: the lock, the hosts, the name check and the lowest free ports (of that host) and subnet
+     * ({@link IndexedHeld}); {@link Placement} checks the host, {@code allocator} chooses; then the insert, with
+     * the commit. For {@code auto}, one more: the lock, the name check, the hosts and their environment counts
+     * first, so {@link Placement} chooses among what every committed create left, then the lookups on the
+     * chosen host. The constraints (name key, held-port key per host, subnet exclusion, host foreign key)
+     * refuse what a writer outside envctl, which does not take the lock, may have committed meanwhile.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
         Objects.requireNonNull(allocator, "allocator");
         String action = "creating environment '" + spec.name() + "'";
         requireWritable(action);
+        AllocationPolicy policy = allocator.policy();
+        HostRequest request = spec.host();
         return writeRow(action, ctx -> {
-            IndexedHeld held = new IndexedHeld(ctx, null).lockAndPrefetch(writeLock(ctx), allocator.policy(), spec);
-            if (held.nameTaken()) {
-                throw alreadyExists(spec.name());
+            Host host;
+            IndexedHeld held;
+            if (request.isAuto()) {
+                Results r = RoundTrip.fetch(ctx, writeLock(ctx),
+                        ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
+                                .where(CLUSTERS.NAME.eq(spec.name()))))),
+                        hostsQuery(ctx),
+                        ctx.select(CLUSTERS.HOST, DSL.count()).from(CLUSTERS).groupBy(CLUSTERS.HOST));
+                if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
+                    throw alreadyExists(spec.name());
+                }
+                Map<String, Integer> counts = new HashMap<>();
+                r.get(3).forEach(c -> counts.put(c.get(0, String.class), c.get(1, Integer.class)));
+                host = Placement.choose(request, hosts(r.get(2)), counts, policy);
+                held = new IndexedHeld(ctx, host.name(), null);
+                held.prefetch(policy, spec);
+                if (held.nameTaken()) {
+                    throw alreadyExists(spec.name());
+                }
+            } else {
+                held = new IndexedHeld(ctx, request.name(), null);
+                // the count only when the host has a capacity (a one-time filter: otherwise no scan runs)
+                List<Result<Record>> r = held.prefetch(policy, spec, writeLock(ctx), hostsQuery(ctx),
+                        ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.name()))
+                                .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.name()))
+                                        .and(HOSTS.CAPACITY.isNotNull()))));
+                if (held.nameTaken()) {
+                    throw alreadyExists(spec.name());
+                }
+                host = Placement.choose(request, hosts(r.get(1)), Map.of(request.name(),
+                        r.get(2).get(0).get(0, Integer.class)), policy);
             }
             Allocation a = allocator.allocate(spec, held);
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS)).withHost(host.name());
             return insertRow(ctx, e, action);
         });
     }
@@ -193,8 +239,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>As {@link #create}: one transaction under the write lock, the name checked first, then every port and
-     * the subnet.
+     * <p>As {@link #create}: one transaction under the write lock, the name checked first, then the host, then
+     * every port on that host and the subnet.
      */
     @Override
     public Environment insert(Environment environment) {
@@ -205,18 +251,26 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
                 throw alreadyExists(environment.name());
             }
-            Allocator.requireFree(environment, new IndexedHeld(ctx, null));
+            requireKnownHost(ctx, environment.host());
+            Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
             return insertRow(ctx, environment, action);
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The ports are checked on the host {@code next} names, which may differ from the stored one (the
+     * environment moves, and its ports are held on the new host).
+     */
     @Override
     public Environment update(Environment next, long expectedVersion) {
         String action = "updating environment '" + next.name() + "'";
         requireWritable(action);
         return database.write(action, ctx -> {
             writeLock(ctx).execute();
-            Allocator.requireFree(next, new IndexedHeld(ctx, next.name()));
+            requireKnownHost(ctx, next.host());
+            Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
             ClustersRecord r;
             try {
@@ -233,6 +287,52 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 throw missingOrChanged(ctx, next.name(), expectedVersion);
             }
             return Rows.environment(r, location());
+        });
+    }
+
+    /** The hosts of the {@code hosts} table; only {@code local} while the table cannot be adopted yet. */
+    @Override
+    public List<Host> hosts() {
+        if (!adoptionConflicts.isEmpty()) {
+            return List.of(Host.LOCAL);
+        }
+        return database.read("listing hosts", ctx -> hosts(hostsQuery(ctx).fetch()));
+    }
+
+    /** Adds a row to {@code hosts} under the write lock, so no create places on a host half added. */
+    @Override
+    public Host addHost(Host host) {
+        String action = "adding host '" + host.name() + "'";
+        requireWritable(action);
+        return database.write(action, ctx -> {
+            writeLock(ctx).execute();
+            if (ctx.insertInto(HOSTS).set(Rows.values(host)).onConflictDoNothing().execute() == 0) {
+                throw Host.exists(host.name());
+            }
+            return host;
+        });
+    }
+
+    /**
+     * Removes a row of {@code hosts} under the write lock; the foreign key from {@code clusters} refuses it too
+     * while a writer outside envctl has just put an environment there.
+     */
+    @Override
+    public boolean removeHost(String name) {
+        String action = "removing host '" + name + "'";
+        requireWritable(action);
+        return database.write(action, ctx -> {
+            writeLock(ctx).execute();
+            Host.requireRemovable(name, ctx.select(CLUSTERS.NAME).from(CLUSTERS).where(CLUSTERS.HOST.eq(name))
+                    .orderBy(CLUSTERS.NAME).fetch(CLUSTERS.NAME));
+            try {
+                return ctx.deleteFrom(HOSTS).where(HOSTS.NAME.eq(name)).execute() > 0;
+            } catch (RuntimeException ex) {
+                if ("23503".equals(Failures.sqlState(ex))) {
+                    throw EnvctlException.conflict("host '" + name + "' has environments; delete them first");
+                }
+                throw ex;
+            }
         });
     }
 
@@ -293,6 +393,26 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)));
     }
 
+    private static Select<HostsRecord> hostsQuery(DSLContext ctx) {
+        return ctx.selectFrom(HOSTS).orderBy(HOSTS.NAME);
+    }
+
+    private List<Host> hosts(Result<? extends Record> rows) {
+        return rows.map(r -> Rows.host(r.into(HOSTS), location()));
+    }
+
+    /**
+     * INVALID_INPUT unless {@code name} is a host of the store, naming those it has ({@code local} always is:
+     * a trigger keeps its row).
+     */
+    private void requireKnownHost(DSLContext ctx, String name) {
+        if (name.equals(Host.LOCAL_NAME) || ctx.fetchExists(HOSTS, HOSTS.NAME.eq(name))) {
+            return;
+        }
+        throw EnvctlException.invalid("host '" + name + "' is unknown; known: " + String.join(", ",
+                ctx.select(HOSTS.NAME).from(HOSTS).orderBy(HOSTS.NAME).fetch(HOSTS.NAME)));
+    }
+
     /**
      * Runs a write that inserts a row, and once more when a constraint refused it: only a writer that does not
      * take the write lock (a psql script) can commit what the lookups did not see; the second run sees it.
@@ -338,7 +458,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
         if ("23505".equals(state) && constraint.startsWith("held_ports")) {
             return new Refused("a host port of environment '" + e.name() + "' (" + e.ports().asMap()
-                    + ") is already held by another environment; choose others or leave them out to allocate", ex);
+                    + ") is already held by another environment" + (e.host().equals(Host.LOCAL_NAME) ? ""
+                    : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
+        }
+        if ("23503".equals(state) && constraint.equals(Failures.HOST_FOREIGN_KEY)) {
+            return Failures.unknownHost(e.host(), location(), ex);
         }
         if ("23P01".equals(state)) {
             return new Refused("subnet " + e.subnet() + " of environment '" + e.name()

@@ -103,13 +103,14 @@ class AdoptionTest {
 
             assertThat(result.adopted()).isTrue();
             assertThat(result.initialVersion()).isEqualTo("1");
-            assertThat(result.currentVersion()).isEqualTo("6");
-            assertThat(result.applied()).hasSize(5);
+            assertThat(result.currentVersion()).isEqualTo("7");
+            assertThat(result.applied()).hasSize(6);
             assertThat(result.applied().get(0)).startsWith("2 ");
             assertThat(result.applied().get(1)).startsWith("3 ");
             assertThat(result.applied().get(2)).startsWith("4 ");
             assertThat(result.applied().get(3)).startsWith("5 ");
             assertThat(result.applied().get(4)).startsWith("6 ");
+            assertThat(result.applied().get(5)).startsWith("7 ");
 
             List<Environment> all = store.list(EnvironmentFilter.ALL);
             assertThat(all).extracting(Environment::name).containsExactly("dev", "dev-k3d", "devops");
@@ -121,6 +122,8 @@ class AdoptionTest {
             assertThat(store.get("dev").createdAt()).hasToString("2025-03-02T10:00:00Z");
             assertThat(store.get("dev").updatedAt()).isEqualTo(store.get("dev").createdAt());
             assertThat(store.get("devops").nodePort()).isEqualTo(30800);
+            assertThat(all).extracting(Environment::host).containsOnly("local");
+            assertThat(store.hosts()).containsExactly(dev.envctl.core.Host.LOCAL);
             StoreInvariants.assertHold(all);
 
             SchemaInfo info = store.admin().info();
@@ -132,7 +135,8 @@ class AdoptionTest {
                             org.assertj.core.groups.Tuple.tuple("3", "Success"),
                             org.assertj.core.groups.Tuple.tuple("4", "Success"),
                             org.assertj.core.groups.Tuple.tuple("5", "Success"),
-                            org.assertj.core.groups.Tuple.tuple("6", "Success"));
+                            org.assertj.core.groups.Tuple.tuple("6", "Success"),
+                            org.assertj.core.groups.Tuple.tuple("7", "Success"));
 
             // adopted ports are held: an explicit clash is refused and allocation skips them
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("uat", "k3d")
@@ -241,7 +245,7 @@ class AdoptionTest {
         TestDatabase.sql("CREATE TABLE " + schema + ".other_app (id int primary key)");
 
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo("6");
+            assertThat(store.admin().info().currentVersion()).isEqualTo("7");
             assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
                     .version()).isEqualTo(1);
             MigrationResult again = store.admin().migrate();

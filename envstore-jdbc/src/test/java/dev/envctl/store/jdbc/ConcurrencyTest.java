@@ -4,6 +4,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -20,18 +21,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Many writers, in threads and in processes, each creating auto-allocated environments at once. */
+/**
+ * Many writers, in threads and in processes, each creating auto-allocated environments at once, on one host or
+ * placed over several.
+ */
 class ConcurrencyTest {
     private JdbcEnvironmentStore store;
 
@@ -84,20 +91,60 @@ class ConcurrencyTest {
 
     @Test
     void fourProcessesOfFiftyCreatesKeepEveryInvariant() throws Exception {
-        List<Process> processes = new ArrayList<>();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        for (int p = 0; p < 4; p++) {
-            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    CreateWorker.class.getName(), TestDatabase.url(), store.schema(), "p" + p, "50")
-                    .redirectErrorStream(true).start());
+        runWorkers(4, 50);
+
+        assertAllHold(200, 100);
+    }
+
+    @Test
+    void fourProcessesPlacingAutomaticallyOverFourHostsSpreadEvenlyAndKeepEveryInvariantPerHost()
+            throws Exception {
+        for (String host : List.of("two", "three", "four")) {
+            store.addHost(new Host(host, "tcp://192.0.2.1:2376", null, Map.of(), null));
         }
-        for (Process p : processes) {
+        runWorkers(4, 30, "auto");
+
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        assertThat(all).hasSize(120);
+        assertThat(all).allSatisfy(e -> assertThat(e.ports().complete()).isTrue());
+        StoreInvariants.assertHold(all);
+        Map<String, Long> perHost = all.stream().collect(Collectors.groupingBy(Environment::host, TreeMap::new,
+                Collectors.counting()));
+        assertThat(perHost).containsOnlyKeys("four", "local", "three", "two");
+        assertThat(Collections.max(perHost.values()) - Collections.min(perHost.values()))
+                .as("environments per host " + perHost).isLessThanOrEqualTo(1);
+        // subnets are unique across hosts: one run of 60 blocks from the bottom of the pool
+        assertThat(all.stream().filter(e -> e.subnet() != null).map(Environment::subnet).distinct()).hasSize(60);
+        assertThat(count("SELECT max(subnet - '10.0.0.0'::inet) FROM clusters")).isEqualTo(59L * 256);
+        // held_ports is in step with clusters per host, run ends are exact per host, and each host fills its
+        // pools densely from their starts
+        assertThat(count("SELECT count(*) FROM (SELECT c.host, v.port FROM clusters c CROSS JOIN LATERAL (VALUES "
+                + "(c.http_port), (c.https_port), (c.pf_port), (c.api_port)) AS v (port) EXCEPT SELECT host, port "
+                + "FROM held_ports) missing")).isZero();
+        assertThat(count("SELECT count(*) FROM held_ports")).isEqualTo(4L * 120);
+        assertThat(count("SELECT count(*) FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
+                + "WHERE n.host = h.host AND n.port = h.port + 1)")).isZero();
+        perHost.forEach((host, n) -> assertThat(all.stream().filter(e -> e.host().equals(host))
+                .mapToInt(e -> e.ports().http()).max().orElseThrow()).as("highest http port on " + host)
+                .isEqualTo(20000 + n.intValue() - 1));
+    }
+
+    /** {@code processes} {@link CreateWorker}s of {@code creates} each, started together, all succeeding. */
+    private void runWorkers(int processes, int creates, String... host) throws Exception {
+        List<Process> started = new ArrayList<>();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        for (int p = 0; p < processes; p++) {
+            List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    CreateWorker.class.getName(), TestDatabase.url(), store.schema(), "p" + p,
+                    String.valueOf(creates)));
+            command.addAll(List.of(host));
+            started.add(new ProcessBuilder(command).redirectErrorStream(true).start());
+        }
+        for (Process p : started) {
             assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("worker finished").isTrue();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as("worker exit; output: " + output).isZero();
         }
-
-        assertAllHold(200, 100);
     }
 
     private void assertAllHold(int environments, int withSubnet) {

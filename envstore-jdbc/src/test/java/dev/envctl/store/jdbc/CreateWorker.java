@@ -1,6 +1,7 @@
 package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -9,8 +10,9 @@ import java.util.Map;
 
 /**
  * A separate writer process for {@link ConcurrencyTest}: opens the store through the factory (as the CLI
- * does) and creates {@code count} auto-allocated environments named {@code PREFIX-eN}. Exit 0 when all
- * were created, otherwise the error's exit code.
+ * does) and creates {@code count} auto-allocated environments named {@code PREFIX-eN}, on the host the
+ * optional fifth argument asks for ({@code auto} places them), else on {@code local}. Exit 0 when all were
+ * created, otherwise the error's exit code.
  */
 public final class CreateWorker {
     private CreateWorker() {
@@ -21,13 +23,14 @@ public final class CreateWorker {
         String schema = args[1];
         String prefix = args[2];
         int count = Integer.parseInt(args[3]);
+        HostRequest host = HostRequest.of(args.length > 4 ? args[4] : null);
         int code = 0;
         try (EnvironmentStore store = new JdbcStoreFactory().open(url, Map.of(JdbcStoreFactory.SCHEMA, schema,
                 JdbcStoreFactory.MIGRATE, "validate"))) {
             Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
             for (int i = 0; i < count; i++) {
                 SubnetRequest subnet = i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
-                store.create(EnvironmentSpec.of(prefix + "-e" + i, "k3d").withSubnet(subnet), allocator);
+                store.create(EnvironmentSpec.of(prefix + "-e" + i, "k3d").withSubnet(subnet).withHost(host), allocator);
             }
         } catch (dev.envctl.core.EnvctlException e) {
             System.err.println(e.getMessage());

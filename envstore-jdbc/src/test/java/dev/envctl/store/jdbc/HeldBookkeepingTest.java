@@ -3,7 +3,9 @@ package dev.envctl.store.jdbc;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -147,7 +149,7 @@ class HeldBookkeepingTest {
                     + "FROM held_subnets ORDER BY 1");
         }
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("6");
+            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST).isEqualTo("7");
             assertThat(rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports "
                     + "ORDER BY 1")).isEqualTo(ports).hasSize(60);
             assertThat(rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
@@ -169,6 +171,122 @@ class HeldBookkeepingTest {
             assertThat(again.ports()).isEqualTo(new HostPorts(20000, 23000, 26000, 29001));
             assertThat(again.subnet()).isEqualTo(Cidr.parse("10.0.0.0/24"));
             assertExact(21);
+        }
+    }
+
+    @Test
+    void aSchemaAtVersion6WithRowsUpgradesWithEveryRowAndHeldPortOnLocal() throws Exception {
+        Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(TestDatabase.dataSource())
+                .locations(Migrations.LOCATION)
+                .table(Migrations.HISTORY_TABLE)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .target("6")
+                .load()
+                .migrate();
+        List<String> ports;
+        List<String> subnets;
+        List<String> clusters;
+        try (Connection raw = raw()) {
+            // runs of adjacent ports with gaps, some rows without an API port or a subnet
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port, api_port) "
+                    + "SELECT 'v' || g, 'k3d', CASE WHEN g % 3 = 0 THEN NULL ELSE network(set_masklen("
+                    + "'10.0.0.0'::inet + g * 512, 24)) END, 20000 + g, 23000 + 2 * g, 26000 + g, "
+                    + "CASE WHEN g % 2 = 0 THEN 29000 + g END FROM generate_series(0, 19) g");
+            ports = rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports ORDER BY 1");
+            subnets = rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
+                    + "FROM held_subnets ORDER BY 1");
+            clusters = rows(raw, "SELECT name || ' ' || http_port || ' ' || coalesce(subnet::text, '-') || ' ' "
+                    + "|| version || ' ' || updated_at FROM clusters ORDER BY 1");
+        }
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
+            assertThat(store.admin().info().currentVersion()).isEqualTo("7");
+            assertThat(store.hosts()).containsExactly(Host.LOCAL);
+            assertThat(rows(raw, "SELECT name || ' ' || http_port || ' ' || coalesce(subnet::text, '-') || ' ' "
+                    + "|| version || ' ' || updated_at FROM clusters ORDER BY 1")).as("rows unchanged")
+                    .isEqualTo(clusters).hasSize(20);
+            assertThat(rows(raw, "SELECT DISTINCT host FROM clusters")).containsExactly("local");
+            assertThat(rows(raw, "SELECT port || ' ' || name || ' ' || role || ' ' || run_end FROM held_ports "
+                    + "ORDER BY 1")).isEqualTo(ports).hasSize(70);
+            assertThat(rows(raw, "SELECT DISTINCT host FROM held_ports")).containsExactly("local");
+            assertThat(rows(raw, "SELECT first_address || ' ' || last_address || ' ' || name || ' ' || run_end "
+                    + "FROM held_subnets ORDER BY 1")).isEqualTo(subnets).hasSize(13);
+            assertThat(rows(raw, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                    + "'held_ports_pkey' AND conrelid = 'held_ports'::regclass")).containsExactly("PRIMARY KEY (host, port)");
+            // V6's foreign keys and checks on the held tables are all still there
+            assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN "
+                    + "('held_ports'::regclass, 'held_subnets'::regclass)")).isEqualTo(2);
+            assertThat(count(raw, "SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = "
+                    + "'held_ports'::regclass")).isEqualTo(2);
+            assertExact(20);
+            assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL)).extracting(Environment::host)
+                    .containsOnly("local");
+
+            // local allocates around the migrated rows; a new host starts at the bottom of its pools
+            Environment e = store.create(EnvironmentSpec.of("after", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+            assertThat(e.ports()).isEqualTo(new HostPorts(20020, 23001, 26020, 29001));
+            assertThat(e.subnet()).isEqualTo(Cidr.parse("10.0.0.0/24"));
+            store.addHost(new Host("two", "tcp://192.0.2.2:2376", null, Map.of(), null));
+            Environment onTwo = store.create(EnvironmentSpec.of("on-two", "k3d").withSubnet(SubnetRequest.AUTO)
+                    .withHost(HostRequest.of("two")), allocator);
+            assertThat(onTwo.ports()).isEqualTo(new HostPorts(20000, 23000, 26000, 29000));
+            assertThat(onTwo.subnet()).as("subnets stay unique across hosts").isEqualTo(Cidr.parse("10.0.1.0/24"));
+            assertExact(22);
+        }
+    }
+
+    @Test
+    void kindlerInsertsWithoutAHostLandOnLocalAndHoldTheirPortsThere() throws Exception {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO); Connection raw = raw()) {
+            store.addHost(new Host("two", "tcp://192.0.2.2:2376", null, Map.of(), null));
+            Environment onTwo = store.create(EnvironmentSpec.of("on-two", "k3d").withHost(HostRequest.of("two"))
+                    .withPorts(new HostPorts(18090, 18443, 19000, 26443)), allocator);
+            Environment onLocal = store.create(EnvironmentSpec.of("on-local", "k3d")
+                    .withPorts(new HostPorts(18091, 18444, 19001, 26444)), allocator);
+
+            // the scripts' db_insert_cluster: no host, no API port; the same ports as on-two
+            execute(raw, "INSERT INTO clusters (name, provider, subnet, node_port, pf_port, http_port, https_port) "
+                    + "VALUES ('kindler', 'k3d', NULL, 30080, 19000, 18090, 18443)");
+            assertThat(store.get("kindler").host()).isEqualTo("local");
+            assertThat(rows(raw, "SELECT host || ' ' || port FROM held_ports WHERE name = 'kindler' ORDER BY 1"))
+                    .containsExactly("local 18090", "local 18443", "local 19000");
+            assertExact(3);
+
+            // a port held on local is refused, as before hosts; nothing is written
+            assertThatThrownBy(() -> execute(raw, "INSERT INTO clusters (name, provider, pf_port, http_port, "
+                    + "https_port) VALUES ('dup', 'k3d', 19500, " + onLocal.ports().http() + ", 18600)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("23505");
+                        assertThat(e.getMessage()).contains("held_ports_pkey");
+                    });
+            // a host that is not a row of hosts is refused by the foreign key
+            assertThatThrownBy(() -> execute(raw, "INSERT INTO clusters (name, provider, http_port, host) "
+                    + "VALUES ('lost', 'k3d', 18700, 'nope')"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage())
+                            .contains("clusters_host_fkey"));
+            // and the built-in host stays, whatever psql does
+            assertThatThrownBy(() -> execute(raw, "DELETE FROM hosts WHERE name = 'local'"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage())
+                            .contains("built in"));
+            assertThatThrownBy(() -> execute(raw, "INSERT INTO hosts (name, capacity) VALUES ('zero', 0)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage())
+                            .contains("hosts_capacity_check"));
+            assertExact(3);
+            assertThat(store.get("on-two")).isEqualTo(onTwo);
+
+            // a raw move to another host holds the ports there again, with exact run ends on both hosts
+            execute(raw, "UPDATE clusters SET host = 'two' WHERE name = 'on-local'");
+            assertThat(store.get("on-local").host()).isEqualTo("two");
+            assertExact(3);
+            assertThatThrownBy(() -> execute(raw, "UPDATE clusters SET host = 'two' WHERE name = 'kindler'"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+            execute(raw, "DELETE FROM clusters WHERE name = 'on-two'");
+            assertExact(2);
+            Environment next = store.create(EnvironmentSpec.of("next", "k3d").withHost(HostRequest.of("two")),
+                    allocator);
+            assertThat(next.ports().http()).isEqualTo(20000);
+            assertExact(3);
         }
     }
 
@@ -195,10 +313,10 @@ class HeldBookkeepingTest {
     private void assertExact(int environments) throws SQLException {
         try (Connection c = raw()) {
             assertThat(count(c, "SELECT count(*) FROM clusters")).isEqualTo(environments);
-            String implied = "SELECT v.port, c.name, v.role FROM clusters c CROSS JOIN LATERAL (VALUES "
+            String implied = "SELECT c.host, v.port, c.name, v.role FROM clusters c CROSS JOIN LATERAL (VALUES "
                     + "(c.http_port, 'http'), (c.https_port, 'https'), (c.pf_port, 'pf'), (c.api_port, 'api')) "
                     + "AS v (port, role) WHERE v.port IS NOT NULL";
-            String held = "SELECT port, name, role FROM held_ports";
+            String held = "SELECT host, port, name, role FROM held_ports";
             assertThat(rows(c, "(" + implied + " EXCEPT ALL " + held + ") UNION ALL (" + held + " EXCEPT ALL "
                     + implied + ")")).as("held_ports against clusters").isEmpty();
             String impliedSubnets = "SELECT subnet - '0.0.0.0'::inet, broadcast(subnet) - '0.0.0.0'::inet, name "
@@ -207,7 +325,7 @@ class HeldBookkeepingTest {
             assertThat(rows(c, "(" + impliedSubnets + " EXCEPT ALL " + heldSubnets + ") UNION ALL (" + heldSubnets
                     + " EXCEPT ALL " + impliedSubnets + ")")).as("held_subnets against clusters").isEmpty();
             assertThat(rows(c, "SELECT port FROM held_ports h WHERE run_end = EXISTS (SELECT 1 FROM held_ports n "
-                    + "WHERE n.port = h.port + 1)")).as("wrong run ends of ports").isEmpty();
+                    + "WHERE n.host = h.host AND n.port = h.port + 1)")).as("wrong run ends of ports").isEmpty();
             assertThat(rows(c, "SELECT first_address FROM held_subnets h WHERE run_end = EXISTS (SELECT 1 FROM "
                     + "held_subnets n WHERE n.first_address = h.last_address + 1)")).as("wrong run ends of subnets")
                     .isEmpty();

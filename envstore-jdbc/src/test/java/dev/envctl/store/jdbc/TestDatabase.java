@@ -100,7 +100,7 @@ public final class TestDatabase {
                 schema = freshSchemaName(prefix);
                 JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema), url()).close();
             }
-            sql("TRUNCATE " + schema + ".clusters CASCADE");
+            sql("TRUNCATE " + schema + ".clusters CASCADE", "DELETE FROM " + schema + ".hosts WHERE name <> 'local'");
             return JdbcEnvironmentStore.open(dataSource(),
                     JdbcStoreOptions.defaults().withSchema(schema).withMigrate(MigrateMode.OFF), url());
         }

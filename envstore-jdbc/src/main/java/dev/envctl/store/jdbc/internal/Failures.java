@@ -14,6 +14,8 @@ import java.util.Set;
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
+    /** The foreign key from {@code clusters.host} to {@code hosts}. */
+    public static final String HOST_FOREIGN_KEY = "clusters_host_fkey";
 
     private Failures() {
     }
@@ -75,6 +77,16 @@ public final class Failures {
                 + "reachable, then retry", cause);
     }
 
+    /**
+     * INVALID_INPUT for an environment whose host the store does not know, refused by the foreign key from
+     * {@code clusters} to {@code hosts} (the store checks first; this is the backstop).
+     */
+    public static EnvctlException unknownHost(String host, String location, Throwable cause) {
+        return new EnvctlException(ErrorCode.INVALID_INPUT, "host '" + host + "' is not one of the hosts of "
+                + Redaction.redact(location) + "; add it first (envctl host add) or choose one of envctl host list",
+                cause);
+    }
+
     /** The error for anything else that failed while doing {@code action}. */
     public static EnvctlException map(String location, String action, Throwable t) {
         if (t instanceof EnvctlException e) {
@@ -89,6 +101,10 @@ public final class Failures {
                 : String.valueOf(t.getMessage()))));
         if ("23505".equals(state) || "23P01".equals(state)) {
             return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
+        }
+        if ("23503".equals(state) && constraint(t).equals(HOST_FOREIGN_KEY)) {
+            return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: its host is not one of the "
+                    + "store's hosts; add the host first (envctl host add) or choose one of envctl host list", t);
         }
         if (state != null && state.startsWith("23")) {
             return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: the database rejected the "

@@ -12,8 +12,11 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
+import org.jooq.QueryPart;
 import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Result;
+import org.jooq.Results;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -30,16 +33,18 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_SUBNETS;
 
 /**
- * {@link HeldResources} answered by indexed queries inside the caller's transaction, each costing the same
- * whatever the number of environments, and {@link #lockAndPrefetch prefetched} in one round trip for a
- * create: a port probe of the {@code held_ports} primary key, the lowest free port from the partial index of
- * run ends, overlap through the gist exclusion index, the lowest free subnet from the run ends of
- * {@code held_subnets} (one candidate per run of adjacent subnets, each checked by a probe of its primary
- * key). Valid while the transaction that created it holds the store's write lock, taken before its first
- * query. Not thread-safe: one per transaction.
+ * {@link HeldResources} of one host answered by indexed queries inside the caller's transaction, each costing
+ * the same whatever the number of environments, and {@link #prefetch prefetched} in one round trip for a
+ * create: a port probe of the {@code held_ports} primary key (host, port), the lowest free port of the host
+ * from the partial index of run ends, overlap through the gist exclusion index, the lowest free subnet from
+ * the run ends of {@code held_subnets} (one candidate per run of adjacent subnets, each checked by a probe of
+ * its primary key). Ports are those of the host's environments, subnets those of every environment. Valid
+ * while the transaction that created it holds the store's write lock, taken before its first query. Not
+ * thread-safe: one per transaction.
  */
 public final class IndexedHeld implements HeldResources {
     private final DSLContext ctx;
+    private final String host;
     private final String excluded;
     private final Map<Integer, Integer> prefetchedPorts = new HashMap<>();
     private SubnetAnswer prefetchedSubnet;
@@ -48,9 +53,13 @@ public final class IndexedHeld implements HeldResources {
     private record SubnetAnswer(Cidr pool, int prefix, Optional<Cidr> answer) {
     }
 
-    /** What every environment holds, except {@code excluded} (the one being updated), which may be null. */
-    public IndexedHeld(DSLContext ctx, String excluded) {
+    /**
+     * What counts against an environment on {@code host}: the ports of the environments there and the subnets
+     * of all, except what {@code excluded} (the one being updated, or null) holds.
+     */
+    public IndexedHeld(DSLContext ctx, String host, String excluded) {
         this.ctx = ctx;
+        this.host = host;
         this.excluded = excluded;
     }
 
@@ -61,7 +70,7 @@ public final class IndexedHeld implements HeldResources {
     @Override
     public Optional<String> portHolder(int port) {
         return ctx.select(HELD_PORTS.NAME).from(HELD_PORTS)
-                .where(HELD_PORTS.PORT.eq(port)).and(notExcluded(HELD_PORTS.NAME))
+                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.eq(port)).and(notExcluded(HELD_PORTS.NAME))
                 .fetchOptional(HELD_PORTS.NAME);
     }
 
@@ -72,27 +81,30 @@ public final class IndexedHeld implements HeldResources {
     @Override
     public OptionalInt lowestFreePort(int from, int to) {
         Integer free = prefetchedPorts.containsKey(from) ? prefetchedPorts.get(from)
-                : ctx.select(lowestFreeFrom(from)).fetchOne(0, Integer.class);
+                : ctx.select(lowestFreeFrom(host, from)).fetchOne(0, Integer.class);
         return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
     }
 
-    /** The lowest free port at or above {@code from} (65536 when none), as one expression. */
-    static Field<Integer> lowestFreeFrom(int from) {
+    /** The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. */
+    static Field<Integer> lowestFreeFrom(String host, int from) {
         Field<Integer> start = DSL.inline(from);
         Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(DSL.inline(1))).from(HELD_PORTS)
-                .where(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END)));
-        return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS).where(HELD_PORTS.PORT.eq(start))), afterRun)
+                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END)));
+        return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS)
+                        .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.eq(start))), afterRun)
                 .otherwise(start);
     }
 
     /**
-     * Runs {@code lock}, then asks whether {@code spec}'s name is taken and what an allocator with
-     * {@code policy} will ask for {@code spec}: the lowest free port of each pool and, for an automatic subnet,
-     * the lowest free block. Both statements go in one round trip; the second takes its snapshot once the
-     * first has returned, so it sees every commit made under the lock. Later calls with the same arguments
-     * are answered from memory; any other call still queries.
+     * Runs {@code before} (the store's write lock first, then other reads of the create), then asks whether
+     * {@code spec}'s name is taken and what an allocator with {@code policy} will ask for {@code spec}: the
+     * lowest free port of each pool and, for an automatic subnet, the lowest free block, all in one
+     * {@link RoundTrip}. Later calls with the same arguments are answered from memory; any other call
+     * still queries.
+     *
+     * @return the results of {@code before}, in order
      */
-    public IndexedHeld lockAndPrefetch(Query lock, AllocationPolicy policy, EnvironmentSpec spec) {
+    public List<Result<Record>> prefetch(AllocationPolicy policy, EnvironmentSpec spec, Query... before) {
         List<Integer> starts = new ArrayList<>();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
@@ -100,14 +112,17 @@ public final class IndexedHeld implements HeldResources {
             int from = policy.pool(role).from();
             if (spec.ports().get(role) == null && !starts.contains(from)) {
                 starts.add(from);
-                fields.add(lowestFreeFrom(from));
+                fields.add(lowestFreeFrom(host, from));
             }
         }
         boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        Record r = ctx.fetchMany(DSL.resultQuery("{0};\n{1}", lock, ctx.select(fields))).get(1).get(0);
+        List<QueryPart> queries = new ArrayList<>(List.of(before));
+        queries.add(ctx.select(fields));
+        Results results = RoundTrip.fetch(ctx, queries.toArray(QueryPart[]::new));
+        Record r = results.get(before.length).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
             prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
@@ -116,10 +131,10 @@ public final class IndexedHeld implements HeldResources {
             prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(), Optional
                     .ofNullable(r.get(starts.size() + 1, Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
         }
-        return this;
+        return results.subList(0, before.length);
     }
 
-    /** Whether the name given to {@link #lockAndPrefetch} is held by an environment already. */
+    /** Whether the name given to {@link #prefetch} is held by an environment already. */
     public boolean nameTaken() {
         return nameTaken;
     }

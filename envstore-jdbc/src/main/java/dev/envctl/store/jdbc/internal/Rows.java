@@ -9,9 +9,11 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.Redaction;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
+import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
 import org.jooq.Field;
 import org.jooq.JSONB;
 
@@ -24,8 +26,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
+import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
 
-/** Converts between {@link Environment} and rows of {@code clusters}; timestamps are UTC. */
+/** Converts between {@link Environment} and rows of {@code clusters}, {@link Host} and rows of {@code hosts}; timestamps are UTC. */
 public final class Rows {
     /** What Jackson writes for an empty map. */
     private static final JSONB EMPTY_OBJECT = JSONB.valueOf("{}");
@@ -59,7 +62,29 @@ public final class Rows {
         v.put(CLUSTERS.CREATED_AT, utc(e.createdAt()));
         v.put(CLUSTERS.UPDATED_AT, utc(e.updatedAt()));
         v.put(CLUSTERS.VERSION, e.version());
+        v.put(CLUSTERS.HOST, e.host());
         return v;
+    }
+
+    /** The column values of {@code h}, for an insert. */
+    public static Map<Field<?>, Object> values(Host h) {
+        Map<Field<?>, Object> v = new LinkedHashMap<>();
+        v.put(HOSTS.NAME, h.name());
+        v.put(HOSTS.DOCKER, h.docker());
+        v.put(HOSTS.ADDRESS, h.address());
+        v.put(HOSTS.LABELS, json(h.labels()));
+        v.put(HOSTS.CAPACITY, h.capacity());
+        return v;
+    }
+
+    /** The host a row of {@code hosts} holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */
+    public static Host host(HostsRecord r, String location) {
+        try {
+            return new Host(r.getName(), r.getDocker(), r.getAddress(), map(r.getLabels()), r.getCapacity());
+        } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
+            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table hosts in "
+                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+        }
     }
 
     /** The environment a row holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */
@@ -69,7 +94,7 @@ public final class Rows {
                     new HostPorts(r.getHttpPort(), r.getHttpsPort(), r.getPfPort(), r.getApiPort()), r.getNodePort(),
                     map(r.getLabels()), map(r.getOptions()), DesiredState.ofKey(r.getDesiredState()),
                     ActualState.ofKey(r.getActualState()), r.getLastError(), instant(r.getCreatedAt()),
-                    instant(r.getUpdatedAt()), r.getVersion());
+                    instant(r.getUpdatedAt()), r.getVersion(), r.getHost());
         } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
             throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table clusters in "
                     + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);

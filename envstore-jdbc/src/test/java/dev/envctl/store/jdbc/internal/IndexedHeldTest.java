@@ -5,6 +5,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.store.jdbc.JdbcEnvironmentStore;
@@ -103,7 +104,7 @@ class IndexedHeldTest {
             }
             HeldSnapshot model = HeldSnapshot.of(store.list(EnvironmentFilter.ALL));
             withHeld(ctx -> {
-                IndexedHeld held = new IndexedHeld(ctx, null);
+                IndexedHeld held = new IndexedHeld(ctx, Host.LOCAL_NAME, null);
                 for (int from = 98; from <= 142; from++) {
                     assertThat(held.lowestFreePort(from, 141)).as("lowest free from %d", from)
                             .isEqualTo(model.lowestFreePort(from, 141));
@@ -133,7 +134,7 @@ class IndexedHeldTest {
                         + "1000 + g, 12000 + g, 23000 + g, 34000 + g, now(), now() FROM generate_series(1, 10000) g",
                 "ANALYZE clusters", "ANALYZE held_ports");
         withHeld(ctx -> {
-            IndexedHeld held = new IndexedHeld(ctx, null);
+            IndexedHeld held = new IndexedHeld(ctx, Host.LOCAL_NAME, null);
             assertThat(held.lowestFreePort(1001, 20000)).hasValue(11001);
             assertThat(held.lowestFreeSubnet(Cidr.parse("10.0.0.0/8"), 24)).contains(Cidr.parse("10.0.0.0/24"));
             assertThat(held.lowestFreeSubnet(Cidr.parse("10.0.1.0/24"), 24)).isEmpty();
@@ -141,7 +142,7 @@ class IndexedHeldTest {
             assertThat(held.lowestFreeSubnet(Cidr.parse("10.1.0.0/16"), 26)).isEmpty();
             assertThat(held.lowestFreeSubnet(Cidr.parse("10.39.0.0/16"), 26)).contains(Cidr.parse("10.39.17.0/26"));
 
-            String portPlan = ctx.explain(ctx.select(IndexedHeld.lowestFreeFrom(1001))).plan();
+            String portPlan = ctx.explain(ctx.select(IndexedHeld.lowestFreeFrom(Host.LOCAL_NAME, 1001))).plan();
             assertThat(portPlan).contains("held_ports_run_ends").contains("held_ports_pkey").doesNotContain("Seq Scan");
             String subnetPlan = ctx.explain(ctx.select(DSL.field(
                     IndexedHeld.lowestFreeSubnetSelect(Cidr.parse("10.0.0.0/8"), 24)))).plan();
