@@ -554,6 +554,21 @@ public abstract class EnvironmentStoreContract {
     }
 
     @Test
+    void listFiltersByHost() {
+        store.addHost(TWO);
+        store.create(spec("a"), allocator);
+        store.create(spec("b").withHost(HostRequest.of("two")), allocator);
+        store.create(EnvironmentSpec.of("c", "kind").withHost(HostRequest.of("two")), allocator);
+
+        assertThat(store.list(EnvironmentFilter.ALL.withHost("two"))).extracting(Environment::name)
+                .containsExactly("b", "c");
+        assertThat(store.list(new EnvironmentFilter("kind", null, null).withHost("two")))
+                .extracting(Environment::name).containsExactly("c");
+        assertThat(store.list(EnvironmentFilter.ALL.withHost("local"))).extracting(Environment::name)
+                .containsExactly("a");
+    }
+
+    @Test
     void subnetsAreUniqueAcrossAllHosts() {
         store.addHost(TWO);
         store.create(spec("a").withSubnet(SubnetRequest.parse("10.1.0.0/24")), allocator);

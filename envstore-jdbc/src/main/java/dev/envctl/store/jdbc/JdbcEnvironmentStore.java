@@ -173,7 +173,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.desiredState() == null ? DSL.noCondition()
                         : CLUSTERS.DESIRED_STATE.eq(filter.desiredState().key()),
                 filter.actualState() == null ? DSL.noCondition()
-                        : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()));
+                        : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
+                filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
         return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
                 .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())));
     }

@@ -37,8 +37,7 @@ public final class LegacyRows {
         Condition c = filter.provider() == null ? DSL.noCondition()
                 : DSL.coalesce(CLUSTERS.PROVIDER, DSL.inline("k3d")).eq(filter.provider());
         return select(ctx).where(c).orderBy(CLUSTERS.NAME).fetch().stream().flatMap(r -> environment(r).stream())
-                .filter(e -> (filter.desiredState() == null || filter.desiredState() == e.desiredState())
-                        && (filter.actualState() == null || filter.actualState() == e.actualState()))
+                .filter(filter::matches)
                 .collect(Collectors.toList());
     }
 
