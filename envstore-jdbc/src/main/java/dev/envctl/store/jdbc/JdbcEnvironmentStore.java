@@ -218,16 +218,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     throw alreadyExists(spec.name());
                 }
             } else {
-                held = new IndexedHeld(ctx, request.name(), null);
+                held = new IndexedHeld(ctx, request.hostName(), null);
                 // the count only when the host has a capacity (a one-time filter: otherwise no scan runs)
                 List<Result<Record>> r = held.prefetch(policy, spec, writeLock(ctx), hostsQuery(ctx),
-                        ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.name()))
-                                .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.name()))
+                        ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.hostName()))
+                                .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.hostName()))
                                         .and(HOSTS.CAPACITY.isNotNull()))));
                 if (held.nameTaken()) {
                     throw alreadyExists(spec.name());
                 }
-                host = Placement.choose(request, hosts(r.get(1)), Map.of(request.name(),
+                host = Placement.choose(request, hosts(r.get(1)), Map.of(request.hostName(),
                         r.get(2).get(0).get(0, Integer.class)), policy);
             }
             Allocation a = allocator.allocate(spec, held);
