@@ -5,9 +5,11 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -32,10 +34,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The environment store in one CSV file, compatible with the Kindler scripts' {@code environments.csv}
@@ -44,6 +49,10 @@ import java.util.function.Function;
  * folder), so concurrent writers in threads and processes never lose an update and readers, who take no
  * lock, never see a partial file. Rows nobody changed are written back byte for byte. A file with a row it
  * cannot read is a {@link ErrorCode#STORE_CORRUPT} error for every read and write until it is fixed.
+ *
+ * <p>Hosts are {@code #envctl-host} comment lines and an environment's host a {@code host=} key on its
+ * {@code #envctl} line (absent for {@code local}); placement and allocation of a create happen under the same
+ * file lock, so concurrent creates in any number of processes spread over the hosts.
  *
  * <p>Thread-safe. Per-environment locks are files in {@code FILE.locks/}.
  */
@@ -232,8 +241,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
         return write(doc -> {
             requireNewName(doc, spec.name());
-            Allocation a = allocator.allocate(spec, HeldSnapshot.of(doc.environments()));
-            return doc.add(Environment.created(spec, a.ports(), a.subnet(), now()));
+            List<Environment> all = doc.environments();
+            Map<String, Integer> perHost = new HashMap<>();
+            all.forEach(e -> perHost.merge(e.host(), 1, Integer::sum));
+            Host host = Placement.choose(spec.host(), doc.hosts(), perHost, allocator.policy());
+            Allocation a = allocator.allocate(spec, HeldSnapshot.of(all, host.name()));
+            return doc.add(Environment.created(spec, a.ports(), a.subnet(), now()).withHost(host.name()));
         });
     }
 
@@ -243,10 +256,11 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                 environment.ports(), environment.nodePort(), environment.labels(), environment.options(),
                 environment.desiredState(), environment.actualState(), environment.lastError(),
                 environment.createdAt().truncatedTo(ChronoUnit.MILLIS),
-                environment.updatedAt().truncatedTo(ChronoUnit.MILLIS), environment.version());
+                environment.updatedAt().truncatedTo(ChronoUnit.MILLIS), environment.version(), environment.host());
         return write(doc -> {
             requireNewName(doc, e.name());
-            Allocator.requireFree(e, HeldSnapshot.of(doc.environments()));
+            requireKnownHost(doc, e.host());
+            Allocator.requireFree(e, HeldSnapshot.of(doc.environments(), e.host()));
             return doc.add(e);
         });
     }
@@ -264,11 +278,39 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             Environment current = current(doc, next.name(), expectedVersion);
             List<Environment> others = doc.environments();
             others.remove(current);
-            Allocator.requireFree(next, HeldSnapshot.of(others));
+            requireKnownHost(doc, next.host());
+            Allocator.requireFree(next, HeldSnapshot.of(others, next.host()));
             return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                     next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
-                    next.lastError(), current.createdAt(), now(), expectedVersion + 1));
+                    next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host()));
         });
+    }
+
+    private void requireKnownHost(CsvDocument doc, String host) {
+        if (!doc.knowsHost(host)) {
+            throw EnvctlException.invalid("host '" + host + "' is unknown to " + file + "; known: "
+                    + doc.hosts().stream().map(Host::name).collect(Collectors.joining(", "))
+                    + " (add it with 'envctl host add')");
+        }
+    }
+
+    /** The hosts of the file's {@code #envctl-host} lines and {@link Host#LOCAL}, ordered by name. */
+    @Override
+    public List<Host> hosts() {
+        return read().hosts();
+    }
+
+    /** Adds an {@code #envctl-host} line under the file lock; see {@link EnvironmentStore#addHost}. */
+    @Override
+    public Host addHost(Host host) {
+        Objects.requireNonNull(host, "host");
+        return write(doc -> doc.addHost(host));
+    }
+
+    /** Removes the host's line under the file lock; see {@link EnvironmentStore#removeHost}. */
+    @Override
+    public boolean removeHost(String name) {
+        return write(doc -> doc.removeHost(name));
     }
 
     private Environment current(CsvDocument doc, String name, long expectedVersion) {

@@ -4,6 +4,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -31,9 +32,10 @@ import java.util.Map;
  *                                      pf 40000-49999, api 50000-59999, subnets /24 of 10.0.0.0/8)
  *      [--lock-timeout 60s]            csv.lock-timeout
  *      [--wait-for FILE]               after printing "ready", wait until FILE exists, then start
+ *      [--host local|auto|NAME]        the host each create asks for (default local)
  * </pre>
  *
- * <p>Output, one line each: {@code ready}; {@code created NAME HTTP HTTPS PF API SUBNET|-} after each create
+ * <p>Output, one line each: {@code ready}; {@code created NAME HTTP HTTPS PF API SUBNET|- HOST} after each create
  * has returned; {@code done N NANOS} at the end (N creates in NANOS nanoseconds, from the start signal).
  * A failure prints {@code error CODE MESSAGE} on stderr and exits with the error's exit code. Names are
  * {@code PREFIX-0}, {@code PREFIX-1}, ...; the prefix must keep names valid (lowercase, at most 32 characters).
@@ -51,6 +53,8 @@ public final class CsvWriterMain {
         Allocator allocator = new Allocator("wide".equals(opts.get("--pool")) ? widePolicy()
                 : AllocationPolicy.defaults());
         Duration timeout = Durations.parse("--lock-timeout", opts.getOrDefault("--lock-timeout", "60s"));
+        String hostOption = opts.getOrDefault("--host", "local");
+        HostRequest host = hostOption.equals("auto") ? HostRequest.AUTO : HostRequest.of(hostOption);
         PrintStream out = System.out;
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, timeout)) {
             out.println("ready");
@@ -68,9 +72,10 @@ public final class CsvWriterMain {
                     case "none" -> SubnetRequest.NONE;
                     default -> i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
                 };
-                Environment e = store.create(EnvironmentSpec.of(prefix + "-" + i, "k3d").withSubnet(s), allocator);
+                Environment e = store.create(EnvironmentSpec.of(prefix + "-" + i, "k3d").withSubnet(s)
+                        .withHost(host), allocator);
                 out.println("created " + e.name() + " " + e.ports().http() + " " + e.ports().https() + " "
-                        + e.ports().pf() + " " + e.ports().api() + " " + (e.subnet() == null ? "-" : e.subnet()));
+                        + e.ports().pf() + " " + e.ports().api() + " " + (e.subnet() == null ? "-" : e.subnet()) + " " + e.host());
                 out.flush();
             }
             out.println("done " + count + " " + (System.nanoTime() - start));

@@ -3,6 +3,7 @@ package dev.envctl.store.csv;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
@@ -13,12 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +75,58 @@ class ProcessWritersTest {
     }
 
     @Test
+    void fourProcessesPlacingAutomaticallyOverFourHostsSpreadEvenlyAndKeepEveryInvariantPerHost() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            for (String host : List.of("two", "three", "four")) {
+                store.addHost(new Host(host, "tcp://" + host + ".example:2376", null, Map.of(), null));
+            }
+        }
+        Path go = dir.resolve("go");
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int p = 0; p < 4; p++) {
+                children.add(ChildJvm.start(CsvWriterMain.class, List.of("--file", file.toString(), "--prefix",
+                        "h" + p, "--count", "19", "--host", "auto", "--wait-for", go.toString()),
+                        dir.resolve("h" + p + ".err")));
+            }
+            for (ChildJvm c : children) {
+                assertThat(c.nextLine(120)).isEqualTo("ready");
+            }
+            Files.createFile(go);
+            Map<String, String> reportedHosts = new HashMap<>();
+            for (int p = 0; p < 4; p++) {
+                assertThat(children.get(p).await(180)).as("exit of writer " + p + ": "
+                        + Files.readString(dir.resolve("h" + p + ".err"))).isZero();
+                synchronized (children.get(p).seen) {
+                    children.get(p).seen.stream().map(l -> l.split(" ")).filter(f -> f[0].equals("created"))
+                            .forEach(f -> reportedHosts.put(f[1], f[7]));
+                }
+            }
+
+            try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+                List<Environment> all = store.list(EnvironmentFilter.ALL);
+                assertThat(all).hasSize(76);
+                StoreInvariants.assertHold(all);
+                Map<String, Long> perHost = new TreeMap<>(all.stream().collect(Collectors.groupingBy(
+                        Environment::host, Collectors.counting())));
+                assertThat(perHost).containsOnlyKeys("four", "local", "three", "two");
+                assertThat(Collections.max(perHost.values()) - Collections.min(perHost.values()))
+                        .as("placement under the file lock spreads evenly: " + perHost).isLessThanOrEqualTo(1);
+                for (Environment e : all) {
+                    assertThat(reportedHosts.get(e.name())).as("host of " + e.name() + " returned to its writer")
+                            .isEqualTo(e.host());
+                }
+                assertThat(all.stream().filter(e -> e.ports().http() == 18080).map(Environment::host))
+                        .as("each host allocates from the bottom of its own pool")
+                        .containsExactlyInAnyOrder("four", "local", "three", "two");
+            }
+        } finally {
+            children.forEach(ChildJvm::close);
+        }
+    }
+
+    @Test
     void aWriterKilledAtRandomMomentsNeverBreaksTheFileNorLosesAReturnedCreate() throws Exception {
         Path file = dir.resolve("envs.csv");
         long seed = System.nanoTime();
@@ -113,7 +169,7 @@ class ProcessWritersTest {
         synchronized (lines) {
             for (String line : lines) {
                 String[] f = line.split(" ");
-                if (f.length == 7 && f[0].equals("created")) {
+                if (f.length == 8 && f[0].equals("created")) {
                     out.put(f[1], new HostPorts(Integer.valueOf(f[2]), Integer.valueOf(f[3]), Integer.valueOf(f[4]),
                             Integer.valueOf(f[5])));
                 }

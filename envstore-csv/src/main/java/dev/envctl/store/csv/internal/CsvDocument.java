@@ -3,14 +3,17 @@ package dev.envctl.store.csv.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The whole file as lines: comments, blank lines, rows and {@link MetaLine}s in file order, each with its own
@@ -33,6 +36,7 @@ public final class CsvDocument {
     private final List<Line> lines;
     private final Map<String, Line> rows = new HashMap<>();
     private final Map<String, Line> metas = new HashMap<>();
+    private final Map<String, Line> hosts = new TreeMap<>();
     private Boolean headerWide;
     private boolean changed;
 
@@ -42,6 +46,7 @@ public final class CsvDocument {
         final int number;
         ParsedRow row;
         MetaLine meta;
+        HostLine host;
         Environment environment;
 
         Line(String text, String eol, int number) {
@@ -86,6 +91,12 @@ public final class CsvDocument {
         for (Line l : doc.lines) {
             if (l.row != null) {
                 doc.resolve(l);
+                String host = l.environment.host();
+                if (!host.equals(Host.LOCAL_NAME) && !doc.hosts.containsKey(host)) {
+                    throw doc.corrupt(doc.metas.get(l.environment.name()).number, "environment '"
+                            + l.environment.name() + "' is on host '" + host + "', which no #envctl-host line "
+                            + "defines; add that host's line back or remove host=" + host);
+                }
             }
         }
         return doc;
@@ -95,7 +106,18 @@ public final class CsvDocument {
         String visible = number == 1 && content.startsWith(BOM) ? content.substring(BOM.length()) : content;
         String stripped = visible.strip();
         Line line = new Line(content, eol, number);
-        if (MetaLine.isMetaLine(visible)) {
+        if (HostLine.isHostLine(visible)) {
+            try {
+                line.host = HostLine.parse(visible);
+            } catch (IllegalArgumentException e) {
+                throw corrupt(number, e.getMessage());
+            }
+            Line earlier = hosts.put(line.host.host().name(), line);
+            if (earlier != null) {
+                throw corrupt(number, "host '" + line.host.host().name() + "' is already defined on line "
+                        + earlier.number + "; keep one");
+            }
+        } else if (MetaLine.isMetaLine(visible)) {
             line.meta = parseMeta(visible, number);
             Line earlier = metas.put(line.meta.name(), line);
             if (earlier != null) {
@@ -198,6 +220,16 @@ public final class CsvDocument {
         if (rows.containsKey(e.name())) {
             throw new IllegalStateException("row exists: " + e.name());
         }
+        String eol = startAppending();
+        Line line = new Line(null, eol, -1);
+        lines.add(line);
+        set(line, e, List.of());
+        rows.put(e.name(), line);
+        return line.environment;
+    }
+
+    /** Gives a new file its header comments and the last line an end; returns the line ending to use. */
+    private String startAppending() {
         String eol = defaultEol();
         if (lines.isEmpty()) {
             lines.add(new Line(Columns.LEGACY_HEADER, eol, 0));
@@ -207,11 +239,68 @@ public final class CsvDocument {
         if (last.eol.isEmpty()) {
             last.eol = eol;
         }
+        return eol;
+    }
+
+    /** Every host, {@link Host#LOCAL} included, ordered by name. */
+    public List<Host> hosts() {
+        List<Host> out = new ArrayList<>(hosts.size() + 1);
+        hosts.values().forEach(l -> out.add(l.host.host()));
+        out.add(Host.LOCAL);
+        out.sort(Comparator.comparing(Host::name));
+        return out;
+    }
+
+    /** Whether the environments of this file may live on host {@code name}. */
+    public boolean knowsHost(String name) {
+        return name.equals(Host.LOCAL_NAME) || hosts.containsKey(name);
+    }
+
+    /**
+     * Adds a host line after the last one, or, in a file without any, just above the first row or #envctl line
+     * (below the header comments).
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name is taken, {@code local} included
+     */
+    public Host addHost(Host host) {
+        if (knowsHost(host.name())) {
+            throw Host.exists(host.name());
+        }
+        String eol = startAppending();
+        int at = lines.size();
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            if (l.host != null) {
+                at = i + 1;
+            } else if (hosts.isEmpty() && (l.row != null || l.meta != null)) {
+                at = i;
+                break;
+            }
+        }
         Line line = new Line(null, eol, -1);
-        lines.add(line);
-        set(line, e, List.of());
-        rows.put(e.name(), line);
-        return line.environment;
+        line.host = new HostLine(host, List.of());
+        line.text = line.host.format();
+        lines.add(at, line);
+        hosts.put(host.name(), line);
+        changed = true;
+        return host;
+    }
+
+    /**
+     * Removes a host line; false when there is none.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} for {@code local} and while environments live there
+     */
+    public boolean removeHost(String name) {
+        Host.requireRemovable(name, environments().stream().filter(e -> e.host().equals(name))
+                .map(Environment::name).toList());
+        Line line = hosts.remove(name);
+        if (line == null) {
+            return false;
+        }
+        lines.remove(line);
+        changed = true;
+        return true;
     }
 
     /** Rewrites the row of {@code e.name()}, keeping its place and unknown columns; returns it as it will read back. */
@@ -241,14 +330,14 @@ public final class CsvDocument {
 
     /**
      * Formats the row: nine columns and an #envctl line in a nine-column file (unless the row carries other
-     * tools' columns after envctl's, which only the wide form keeps), all columns otherwise.
+     * tools' columns after envctl's, which only the wide form keeps), all columns otherwise. A wide row of an
+     * environment on a host other than {@code local} also gets an #envctl line, the one place its host is kept.
      */
     private void set(Line line, Environment e, List<String> unknown) {
         Line meta = metas.get(e.name());
-        if (wide() || !unknown.isEmpty()) {
-            line.text = RowCodec.format(e, unknown);
-        } else {
-            line.text = RowCodec.formatLegacy(e);
+        boolean wideRow = wide() || !unknown.isEmpty();
+        line.text = wideRow ? RowCodec.format(e, unknown) : RowCodec.formatLegacy(e);
+        if (!wideRow || !e.host().equals(Host.LOCAL_NAME)) {
             MetaLine fields = MetaLine.of(e, line.text, meta == null ? List.of() : meta.meta.unknown());
             if (meta == null) {
                 meta = new Line(null, line.eol, -1);

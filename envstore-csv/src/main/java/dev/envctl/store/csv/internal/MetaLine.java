@@ -2,7 +2,9 @@ package dev.envctl.store.csv.internal;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.Validation;
 
@@ -25,17 +27,22 @@ import java.util.zip.CRC32;
  * (one line in the file). Values are encoded as in the wide columns ({@link FieldCodec}), so none holds a space.
  * {@code labels} is the complete label map. {@code row} is a checksum of the row's line as envctl wrote it: the
  * fields apply only while the row still has exactly that text, so a row an old script or a hand edit changed,
- * deleted or added again reads as a legacy row. Keys envctl does not know are kept on rewrite.
+ * deleted or added again reads as a legacy row (on host {@code local}). Keys envctl does not know are kept on
+ * rewrite. {@code host=NAME} names the environment's {@link Host} and is written only for a host other than
+ * {@code local}, so a store without hosts writes the same lines as before hosts existed.
  */
 public record MetaLine(String name, String row, Integer api, Map<String, String> labels, Map<String, String> options,
                        DesiredState desired, ActualState actual, String lastError, Instant createdAt,
-                       Instant updatedAt, long version, List<String> unknown) {
+                       Instant updatedAt, long version, String host, List<String> unknown) {
     private static final List<String> KEYS = List.of("row", "api_port", "labels", "options", "desired_state",
             "actual_state", "last_error", "created_at", "updated_at", "version");
+    /** The optional key of the environment's host; absent means {@code local}. */
+    private static final String HOST = "host";
 
     public MetaLine {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(row, "row");
+        host = host == null ? Host.LOCAL_NAME : host;
         labels = Map.copyOf(labels);
         options = Map.copyOf(options);
         unknown = List.copyOf(unknown);
@@ -44,7 +51,7 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
     /** The fields of {@code e} for the row whose line text is {@code rowText}. */
     public static MetaLine of(Environment e, String rowText, List<String> unknown) {
         return new MetaLine(e.name(), checksum(rowText), e.ports().api(), e.labels(), e.options(), e.desiredState(),
-                e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(), e.version(), unknown);
+                e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(), e.version(), e.host(), unknown);
     }
 
     /** Whether {@code text} is such a line (it may still be malformed). */
@@ -62,7 +69,7 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
         HostPorts p = fromRow.ports();
         return new Environment(fromRow.name(), fromRow.provider(), fromRow.subnet(),
                 new HostPorts(p.http(), p.https(), p.pf(), api), fromRow.nodePort(), labels, options, desired, actual,
-                lastError, createdAt, updatedAt, version);
+                lastError, createdAt, updatedAt, version, host);
     }
 
     /** The line text. */
@@ -78,6 +85,9 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
                 .append(" created_at=").append(createdAt)
                 .append(" updated_at=").append(updatedAt)
                 .append(" version=").append(version);
+        if (!host.equals(Host.LOCAL_NAME)) {
+            b.append(" host=").append(host);
+        }
         for (String token : unknown) {
             b.append(' ').append(token);
         }
@@ -105,7 +115,7 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
                         + "', which is not key=value");
             }
             String key = token.substring(0, eq);
-            if (!KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !key.equals(HOST)) {
                 unknown.add(token);
             } else if (values.put(key, token.substring(eq + 1)) != null) {
                 throw new IllegalArgumentException("the #envctl line of '" + name + "' has " + key + " twice");
@@ -127,11 +137,23 @@ public record MetaLine(String name, String row, Integer api, Map<String, String>
                 lastError.isEmpty() ? null : RowCodec.text("last_error", lastError),
                 RowCodec.instant("created_at", values.get("created_at")),
                 RowCodec.instant("updated_at", values.get("updated_at")), RowCodec.version(values.get("version")),
-                unknown);
+                host(name, values.get(HOST)), unknown);
+    }
+
+    private static String host(String name, String value) {
+        if (value == null) {
+            return Host.LOCAL_NAME;
+        }
+        try {
+            Validation.requireHostName(value);
+        } catch (EnvctlException e) {
+            throw new IllegalArgumentException("the #envctl line of '" + name + "': " + e.getMessage());
+        }
+        return value;
     }
 
     /** The space-separated tokens of {@code text}; no regex, which would cost a CLI command start-up time. */
-    private static List<String> tokens(String text) {
+    static List<String> tokens(String text) {
         List<String> out = new ArrayList<>(12);
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
