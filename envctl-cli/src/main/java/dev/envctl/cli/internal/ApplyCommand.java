@@ -36,6 +36,7 @@ final class ApplyCommand extends FileCommand {
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE);
         EnvironmentStore store = session.store();
+        requireKnownHosts(desired, store);
         Envctl envctl = session.envctl();
         ApplyPlan plan = envctl.plan(desired, prune);
         int code = dryRun ? Plans.print(session, Plans.apply(session, store, plan), plan.unchanged()) : 0;

@@ -11,7 +11,7 @@ final class Commands {
     static List<CliCommand> all(GlobalOptions global) {
         List<CliCommand> all = List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
                 new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
-                new DiffCommand(), new ReconcileCommand(), new MigrateCommand(), new DbCommand(), new DoctorCommand(),
+                new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(), new DoctorCommand(),
                 new PluginsCommand(), new VersionCommand());
         all.forEach(c -> c.global = global);
         return all;

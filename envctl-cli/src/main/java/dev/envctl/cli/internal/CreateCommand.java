@@ -40,13 +40,14 @@ final class CreateCommand extends CliCommand {
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
         session.provider(request.provider());
         EnvironmentStore store = session.store();
+        Hosts.requireKnown(store, request.host());
         if (dryRun) {
             if (store.find(name).isPresent()) {
                 throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, Plans.creates(session, store.list(EnvironmentFilter.ALL), List.of(request),
-                    false), List.of());
+            return Plans.print(session, Plans.creates(session, store.list(EnvironmentFilter.ALL), store.hosts(),
+                    List.of(request), false), List.of());
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 
@@ -24,12 +25,14 @@ final class CsvFormat {
     private CsvFormat() {
     }
 
-    static void write(Session session, List<Environment> environments) {
+    /** Writes {@code environments}, with {@code hosts}, the hosts other than {@code local} they live on. */
+    static void write(Session session, List<Environment> environments, List<Host> hosts) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("envctl-csv");
             Path file = dir.resolve("environments.csv");
             try (EnvironmentStore scratch = csvFactory(session, file).open("csv:" + file, Map.of())) {
+                hosts.forEach(scratch::addHost);
                 environments.forEach(scratch::insert);
             }
             session.out().write(Files.readAllBytes(file));

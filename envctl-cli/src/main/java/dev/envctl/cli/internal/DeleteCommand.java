@@ -41,7 +41,8 @@ final class DeleteCommand extends CliCommand {
             Json.print(session.out(), Json.object("name", name, "deleted", !failed,
                     "record", left.map(EnvironmentView::toJson).orElse(null)));
         } else if (format == OutputFormat.CSV) {
-            CsvFormat.write(session, left.map(List::of).orElse(List.of()));
+            List<Environment> rows = left.map(List::of).orElse(List.of());
+            CsvFormat.write(session, rows, Hosts.of(store, rows));
         } else if (!failed) {
             session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
         } else {

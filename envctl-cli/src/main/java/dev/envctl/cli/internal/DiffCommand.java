@@ -23,6 +23,7 @@ final class DiffCommand extends FileCommand {
     @Override
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE);
+        requireKnownHosts(desired, session.store());
         ApplyPlan plan = session.envctl().plan(desired, prune);
         Plans.write(session, Plans.apply(session, session.store(), plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;

@@ -18,6 +18,10 @@ import java.util.Set;
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
  * provider's tool and Docker) with what to do; exit 1 when any check fails. A missing tool of a provider that
  * is not {@code provider.default} is a WARN: it only matters for {@code --provider} of that id.
+ *
+ * <p>Not yet per host: Docker is checked only as the caller's environment reaches it, not at each endpoint of
+ * {@code envctl host list} as docs/fleet.md describes; that needs the engine's per-host providers
+ * ({@code DOCKER_HOST} per host) and is to be added with them.
  */
 @Parameters(commandNames = "doctor",
         commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")

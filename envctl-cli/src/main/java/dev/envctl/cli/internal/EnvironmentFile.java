@@ -9,6 +9,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
 
@@ -35,7 +36,7 @@ import java.util.TreeSet;
  */
 final class EnvironmentFile {
     private static final Set<String> FIELDS = new TreeSet<>(List.of("name", "provider", "subnet", "ports", "labels",
-            "options", "desiredState", "actualState", "lastError", "createdAt", "updatedAt"));
+            "options", "host", "hostSelector", "desiredState", "actualState", "lastError", "createdAt", "updatedAt"));
     private static final List<String> PORTS = List.of("http", "https", "pf", "api", "node");
 
     private EnvironmentFile() {
@@ -88,7 +89,7 @@ final class EnvironmentFile {
         }
         for (Environment e : rows) {
             specs.add(new EnvironmentSpec(e.name(), e.provider(), e.ports(), SubnetRequest.of(e.subnet()),
-                    e.nodePort(), e.labels(), e.options()));
+                    e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())));
         }
         return specs;
     }
@@ -146,7 +147,8 @@ final class EnvironmentFile {
         String subnet = text(item, "subnet");
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
                 SubnetRequest.parse(subnet), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
-                map(item, "labels"), map(item, "options"));
+                map(item, "labels"), map(item, "options"),
+                SpecOptions.hostRequest(text(item, "host"), Validation.requireLabels(map(item, "hostSelector"))));
     }
 
     private static void requireKnown(JsonNode object, String what, Collection<String> allowed) {

@@ -2,11 +2,14 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.EnvironmentStore;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
  * {@code null}, timestamps ISO-8601 UTC to the second), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
- * AGE, and the CSV of the store's format.
+ * AGE (and HOST once the store has a host besides {@code local}), and the CSV of the store's format.
  */
 final class EnvironmentView {
     private EnvironmentView() {
@@ -23,7 +26,7 @@ final class EnvironmentView {
     /** One environment in the documented JSON shape, as ordered maps. */
     static Map<String, Object> toJson(Environment e) {
         HostPorts p = e.ports();
-        return Json.object("name", e.name(), "provider", e.provider(),
+        return Json.object("name", e.name(), "provider", e.provider(), "host", e.host(),
                 "subnet", e.subnet() == null ? null : e.subnet().toString(),
                 "ports", Json.object("http", p.http(), "https", p.https(), "pf", p.pf(), "api", p.api(),
                         "node", e.nodePort()),
@@ -36,20 +39,47 @@ final class EnvironmentView {
         return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
+    /** Prints environments of the configured store. */
     static void print(Session session, List<Environment> list, boolean single) {
+        print(session, session.store(), list, single);
+    }
+
+    /**
+     * Prints environments read from {@code store}, which is asked for its hosts only where the format needs them
+     * (the table's HOST column, the CSV of environments on other hosts).
+     */
+    static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single) {
         switch (session.format()) {
             case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
                     : list.stream().map(EnvironmentView::toJson).toList());
-            case CSV -> CsvFormat.write(session, list);
-            default -> table(list, Instant.now()).print(session.out());
+            case CSV -> CsvFormat.write(session, list, Hosts.of(store, list));
+            default -> table(list, Instant.now(), Hosts.several(store.hosts())).print(session.out());
         }
     }
 
     static TextTable table(List<Environment> list, Instant now) {
-        TextTable t = new TextTable("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF", "API", "AGE");
+        return table(list, now, false);
+    }
+
+    /**
+     * The table; {@code withHost} adds HOST as the last column (last, so that scripts reading the columns by
+     * position keep working when a second host is added).
+     */
+    static TextTable table(List<Environment> list, Instant now, boolean withHost) {
+        List<String> headers = new ArrayList<>(List.of("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
+                "HTTPS", "PF", "API", "AGE"));
+        if (withHost) {
+            headers.add("HOST");
+        }
+        TextTable t = new TextTable(headers.toArray(String[]::new));
         for (Environment e : list) {
-            t.row(e.name(), e.provider(), state(e), e.subnet(), e.ports().http(), e.ports().https(), e.ports().pf(),
-                    e.ports().api(), age(e.createdAt(), now));
+            List<Object> cells = new ArrayList<>(Arrays.asList(e.name(), e.provider(), state(e),
+                    e.subnet(), e.ports().http(), e.ports().https(), e.ports().pf(), e.ports().api(),
+                    age(e.createdAt(), now)));
+            if (withHost) {
+                cells.add(e.host());
+            }
+            t.row(cells.toArray());
         }
         return t;
     }

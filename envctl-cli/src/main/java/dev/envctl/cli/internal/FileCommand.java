@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.spi.EnvironmentStore;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,5 +32,17 @@ abstract class FileCommand extends CliCommand {
                 session.config().defaultProvider());
         desired.forEach(s -> session.provider(s.provider()));
         return desired;
+    }
+
+    /** Every host the file names is one {@code store} knows (before anything is written). */
+    void requireKnownHosts(List<EnvironmentSpec> desired, EnvironmentStore store) {
+        for (EnvironmentSpec s : desired) {
+            try {
+                Hosts.requireKnown(store, s.host());
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid("apply file " + file + ", environment '" + s.name() + "': "
+                        + e.getMessage());
+            }
+        }
     }
 }

@@ -16,7 +16,8 @@ final class GetCommand extends CliCommand {
     int run(Session session) {
         String name = Args.oneName(args, "get");
         session.format();
-        EnvironmentView.print(session, List.of(session.readStore().get(name)), true);
+        var store = session.readStore();
+        EnvironmentView.print(session, store, List.of(store.get(name)), true);
         return 0;
     }
 }

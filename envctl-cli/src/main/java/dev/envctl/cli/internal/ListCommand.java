@@ -3,12 +3,17 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.ActualState;
+import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Validation;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.List;
 
 /** {@code envctl list}: the environments of the store, by name, optionally filtered. */
 @Parameters(commandNames = "list",
-        commandDescription = "List environments (table columns NAME PROVIDER STATE SUBNET HTTP HTTPS PF API AGE)")
+        commandDescription = "List environments (table columns NAME PROVIDER STATE SUBNET HTTP HTTPS PF API AGE, "
+        + "and HOST once the store has a host besides local)")
 final class ListCommand extends CliCommand {
     @Parameter(names = "--provider", description = "Only environments of this provider (k3d, kind, ...)")
     String provider;
@@ -17,12 +22,24 @@ final class ListCommand extends CliCommand {
             + "running, failed, deleting")
     String state;
 
+    @Parameter(names = "--host", description = "Only environments on this host (see 'envctl host list')")
+    String host;
+
     @Override
     int run(Session session) {
         session.format();
         EnvironmentFilter filter = new EnvironmentFilter(provider == null ? null : Validation.requireProviderId(provider),
                 null, state == null ? null : ActualState.ofKey(state));
-        EnvironmentView.print(session, session.readStore().list(filter), false);
+        String onHost = host == null ? null : Validation.requireHostName(host.strip());
+        EnvironmentStore store = session.readStore();
+        if (onHost != null) {
+            Hosts.require(store, onHost);
+        }
+        List<Environment> list = store.list(filter);
+        if (onHost != null) {
+            list = list.stream().filter(e -> e.host().equals(onHost)).toList();
+        }
+        EnvironmentView.print(session, store, list, false);
         return 0;
     }
 }

@@ -4,9 +4,11 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.FieldChange;
 import dev.envctl.core.spi.ClusterProvider;
@@ -61,13 +63,13 @@ final class Plans {
     }
 
     /**
-     * The creates of {@code specs} against the store's {@code records}, allocated one after another as if each had
-     * been written (a spec whose record exists shows that record). With {@code keepGoing} a create the store would
-     * refuse becomes a step with its error; otherwise it is thrown.
+     * The creates of {@code specs} against the store's {@code records} and {@code hosts}, placed and allocated one
+     * after another as if each had been written (a spec whose record exists shows that record). With
+     * {@code keepGoing} a create the store would refuse becomes a step with its error; otherwise it is thrown.
      */
-    static List<Step> creates(Session session, List<Environment> records, List<EnvironmentSpec> specs,
-                              boolean keepGoing) {
-        HeldSnapshot held = HeldSnapshot.of(records);
+    static List<Step> creates(Session session, List<Environment> records, List<Host> hosts,
+                              List<EnvironmentSpec> specs, boolean keepGoing) {
+        List<Environment> world = new ArrayList<>(records);
         Map<String, Environment> byName = new HashMap<>();
         records.forEach(e -> byName.put(e.name(), e));
         Allocator allocator = session.allocator();
@@ -80,9 +82,11 @@ final class Plans {
                 steps.add(create(provider, existing));
                 continue;
             }
-            Allocation a;
+            Environment e;
             try {
-                a = allocator.allocate(spec, held);
+                Host host = Placement.choose(spec.host(), hosts, perHost(world), allocator.policy());
+                Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
+                e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
             } catch (EnvctlException ex) {
                 if (!keepGoing) {
                     throw ex;
@@ -90,11 +94,17 @@ final class Plans {
                 steps.add(refused(spec, ex, now));
                 continue;
             }
-            Environment e = Environment.created(spec, a.ports(), a.subnet(), now);
-            held.add(e);
+            world.add(e);
             steps.add(create(provider, e));
         }
         return steps;
+    }
+
+    /** How many environments each host has. */
+    static Map<String, Integer> perHost(List<Environment> environments) {
+        Map<String, Integer> counts = new HashMap<>();
+        environments.forEach(e -> counts.merge(e.host(), 1, Integer::sum));
+        return counts;
     }
 
     /**
@@ -103,7 +113,7 @@ final class Plans {
      */
     static List<Step> apply(Session session, EnvironmentStore store, ApplyPlan plan) {
         List<Environment> records = store.list(EnvironmentFilter.ALL);
-        List<Step> steps = new ArrayList<>(creates(session, records, plan.toCreate(), true));
+        List<Step> steps = new ArrayList<>(creates(session, records, store.hosts(), plan.toCreate(), true));
         Map<String, Environment> world = new TreeMap<>();
         records.forEach(e -> world.put(e.name(), e));
         steps.stream().filter(s -> s.error() == null).forEach(s -> world.put(s.name(), s.environment()));
@@ -120,7 +130,7 @@ final class Plans {
             return new Step("update", u.inPlace(current), u.changes(), List.of(), null);
         }
         HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
-                .toList());
+                .toList(), current.host());
         try {
             Environment next = u.resolve(current, session.allocator(), others);
             world.put(next.name(), next);
@@ -175,6 +185,9 @@ final class Plans {
                 continue;
             }
             if (s.action().equals("create") || s.action().equals("replace")) {
+                if (!e.host().equals(Host.LOCAL_NAME)) {
+                    out.println("  host      " + e.host());
+                }
                 out.println("  subnet    " + (e.subnet() == null ? "none (shared network)" : e.subnet()));
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
                         + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());

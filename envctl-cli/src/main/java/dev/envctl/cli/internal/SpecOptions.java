@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
 
@@ -51,6 +52,14 @@ final class SpecOptions {
             + "repeat for more", splitter = WholeValue.class)
     List<String> labels = new ArrayList<>();
 
+    @Parameter(names = "--host", description = "The Docker host (see 'envctl host list'), or 'auto': the host "
+            + "with the most room, chosen by the store; default: local")
+    String host;
+
+    @Parameter(names = "--host-selector", description = "With --host auto: only hosts with label KEY=VALUE; repeat "
+            + "for more (all must match)", splitter = WholeValue.class)
+    List<String> hostSelector = new ArrayList<>();
+
     EnvironmentSpec toSpec(String name, String defaultProvider) {
         Map<String, String> options = new TreeMap<>();
         if (servers != null) {
@@ -68,7 +77,32 @@ final class SpecOptions {
         }
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider,
                 new HostPorts(http, https, pf, api), SubnetRequest.parse(subnet), nodePort, parseLabels(labels),
-                options);
+                options, hostRequest(host, parsePairs(hostSelector, "--host-selector", "gpu=true")));
+    }
+
+    /**
+     * {@code NAME}, {@code auto} or none ({@code local}), with a selector only for {@code auto}: the checks of
+     * {@code create --host} and of an apply file's {@code host}, in the words of {@code --host}.
+     */
+    static HostRequest hostRequest(String host, Map<String, String> selector) {
+        String name = host == null ? null : host.strip();
+        if (!selector.isEmpty() && !HostRequest.AUTO_NAME.equals(name)) {
+            throw EnvctlException.invalid("a host selector needs host 'auto'" + (name == null ? ""
+                    : ", not '" + Validation.printable(name) + "'") + " (--host auto --host-selector KEY=VALUE; in a "
+                    + "file, host: auto with hostSelector)");
+        }
+        if (name != null && name.isEmpty()) {
+            throw EnvctlException.invalid("host is empty; give a host name (see 'envctl host list') or 'auto'");
+        }
+        if (name != null && !name.equals(HostRequest.AUTO_NAME)) {
+            try {
+                Validation.requireHostName(name);
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid(e.getMessage() + ", or 'auto' for placement");
+            }
+        }
+        return name == null ? HostRequest.LOCAL : selector.isEmpty() ? HostRequest.of(name)
+                : HostRequest.auto(selector);
     }
 
     private static int count(String flag, int n, int min) {
@@ -80,16 +114,21 @@ final class SpecOptions {
 
     /** {@code KEY=VALUE} items; the key and value are then checked by {@link Validation#requireLabels}. */
     static Map<String, String> parseLabels(List<String> items) {
+        return parsePairs(items, "label", "haproxy_route=true");
+    }
+
+    /** {@code KEY=VALUE} items of {@code what} (a flag or word for the error), checked as labels are. */
+    static Map<String, String> parsePairs(List<String> items, String what, String example) {
         Map<String, String> m = new TreeMap<>();
         for (String item : items) {
             int eq = item.indexOf('=');
             if (eq <= 0) {
-                throw EnvctlException.invalid("label '" + Validation.printable(item) + "' is not KEY=VALUE, such as "
-                        + "haproxy_route=true");
+                throw EnvctlException.invalid(what + " '" + Validation.printable(item) + "' is not KEY=VALUE, such as "
+                        + example);
             }
             String key = item.substring(0, eq);
             if (m.put(key, item.substring(eq + 1)) != null) {
-                throw EnvctlException.invalid("label '" + Validation.printable(key) + "' is given twice");
+                throw EnvctlException.invalid(what + " '" + Validation.printable(key) + "' is given twice");
             }
         }
         return Validation.requireLabels(m);

@@ -94,6 +94,10 @@ final class Usage {
             case "interval" -> "DURATION";
             case "image" -> "IMAGE";
             case "provider" -> "ID";
+            case "docker" -> "ENDPOINT";
+            case "address" -> "ADDR";
+            case "host" -> d.getObject() instanceof SpecOptions ? "NAME|auto" : "NAME";
+            case "host-selector" -> "KEY=VALUE";
             case "state" -> "STATE";
             default -> "N";
         };

@@ -28,7 +28,7 @@ class EnvironmentViewTest {
     void writesTheDesignShapeWithNullsAndSecondTimestamps() throws Exception {
         String json = new ObjectMapper().writeValueAsString(EnvironmentView.toJson(DEV_K3D));
 
-        assertThat(json).isEqualTo("{\"name\":\"dev-k3d\",\"provider\":\"k3d\",\"subnet\":\"10.101.0.0/16\","
+        assertThat(json).isEqualTo("{\"name\":\"dev-k3d\",\"provider\":\"k3d\",\"host\":\"local\",\"subnet\":\"10.101.0.0/16\","
                 + "\"ports\":{\"http\":18091,\"https\":18444,\"pf\":19002,\"api\":26443,\"node\":30080},"
                 + "\"labels\":{\"haproxy_route\":\"true\",\"register_portainer\":\"true\"},"
                 + "\"desiredState\":\"present\",\"actualState\":\"running\",\"lastError\":null,"

@@ -1,0 +1,182 @@
+package dev.envctl.cli.internal;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.Host;
+import dev.envctl.core.Validation;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * {@code envctl host add NAME --docker ENDPOINT [--address ADDR] [--label K=V]... [--capacity N]},
+ * {@code envctl host list} and {@code envctl host remove NAME}: the Docker hosts of the store. Every argument is
+ * checked before the store is written.
+ */
+@Parameters(commandNames = "host",
+        commandDescription = "Docker hosts of the store: 'host add NAME --docker ENDPOINT' adds one (exit 4 when "
+        + "the name is taken), 'host list' shows each with its environments, 'host remove NAME' removes one "
+        + "(exit 4 while environments live there, or for local)")
+final class HostCommand extends CliCommand {
+    static final String USAGE = "usage: envctl host add NAME --docker ENDPOINT [--address ADDR] [--label KEY=VALUE]... "
+            + "[--capacity N] | envctl host list | envctl host remove NAME";
+
+    @Parameter(names = "--docker", description = "add: the Docker endpoint, as DOCKER_HOST takes it (unix://PATH, "
+            + "tcp://HOST:PORT, ssh://USER@HOST, npipe://PATH) or context:NAME for a docker context")
+    String docker;
+
+    @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "
+            + "Kubernetes API at (an address of that machine); default: its 127.0.0.1")
+    String address;
+
+    @Parameter(names = "--label", description = "add: label KEY=VALUE for 'create --host auto --host-selector'; "
+            + "repeat for more", splitter = WholeValue.class)
+    List<String> labels = new ArrayList<>();
+
+    @Parameter(names = "--capacity", description = "add: the most environments the host takes; default: as many "
+            + "as its port pools hold")
+    Integer capacity;
+
+    @Parameter(description = "add NAME|list|remove NAME")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    int run(Session session) {
+        Args.noUnknownOptions(args, name());
+        String action = args.isEmpty() ? "" : args.get(0);
+        switch (action) {
+            case "add" -> {
+                Host host = toHost(nameArgument("add"));
+                session.format();
+                add(session, host);
+            }
+            case "list" -> {
+                arguments("list", 1);
+                addOnly("list");
+                session.format();
+                list(session);
+            }
+            case "remove" -> {
+                String name = nameArgument("remove");
+                addOnly("remove");
+                session.format();
+                remove(session, name);
+            }
+            default -> throw EnvctlException.invalid("host takes an action, add, list or remove" + (args.isEmpty()
+                    ? "" : ", got '" + Validation.printable(String.join(" ", args)) + "'") + "; " + USAGE);
+        }
+        return 0;
+    }
+
+    private String nameArgument(String action) {
+        arguments(action, 2);
+        return Validation.requireHostName(args.get(1));
+    }
+
+    private void arguments(String action, int count) {
+        if (args.size() != count) {
+            throw EnvctlException.invalid("host " + action + " takes " + (count == 1 ? "no arguments"
+                    : "one host NAME") + ", got '" + Validation.printable(String.join(" ", args.subList(1,
+                    args.size()))) + "'; " + USAGE);
+        }
+    }
+
+    /** The flags of {@code add} given to another action are a mistake, not something to ignore. */
+    private void addOnly(String action) {
+        List<String> given = new ArrayList<>();
+        if (docker != null) {
+            given.add("--docker");
+        }
+        if (address != null) {
+            given.add("--address");
+        }
+        if (!labels.isEmpty()) {
+            given.add("--label");
+        }
+        if (capacity != null) {
+            given.add("--capacity");
+        }
+        if (!given.isEmpty()) {
+            throw EnvctlException.invalid(String.join(", ", given) + " only go" + (given.size() == 1 ? "es" : "")
+                    + " with 'host add', not 'host " + action + "'; " + USAGE);
+        }
+    }
+
+    /** The host {@code add} describes; every field checked. */
+    Host toHost(String name) {
+        if (docker == null || docker.isBlank()) {
+            throw EnvctlException.invalid("host add needs --docker ENDPOINT (unix://PATH, tcp://HOST:PORT, "
+                    + "ssh://USER@HOST, npipe://PATH or context:NAME); " + USAGE);
+        }
+        if (name.equals(Host.LOCAL_NAME)) {
+            throw EnvctlException.conflict("host 'local' is built in (the Docker daemon envctl runs against); add "
+                    + "another daemon under another name");
+        }
+        if (address != null && address.isBlank()) {
+            throw EnvctlException.invalid("--address is empty; give a DNS name or an IP address, such as "
+                    + "192.168.1.20, or leave the flag out");
+        }
+        if (capacity != null && capacity < 1) {
+            throw EnvctlException.invalid("--capacity " + capacity + " is out of range; allowed: 1 or more (leave "
+                    + "it out for no limit but the port pools)");
+        }
+        return new Host(name, docker.strip(), address, SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
+    }
+
+    private static void add(Session session, Host host) {
+        EnvironmentStore store = session.store();
+        Host added = store.addHost(host);
+        if (session.format() == OutputFormat.JSON) {
+            Json.print(session.out(), toJson(added, 0));
+            return;
+        }
+        session.out().println("added host " + added.name() + " (" + added.docker() + ")");
+    }
+
+    private static void list(Session session) {
+        EnvironmentStore store = session.readStore();
+        List<Host> hosts = store.hosts();
+        Map<String, Integer> counts = Plans.perHost(store.list(EnvironmentFilter.ALL));
+        if (session.format() == OutputFormat.JSON) {
+            Json.print(session.out(), hosts.stream().map(h -> toJson(h, counts.getOrDefault(h.name(), 0))).toList());
+            return;
+        }
+        table(hosts, counts).print(session.out());
+    }
+
+    private static void remove(Session session, String name) {
+        EnvironmentStore store = session.store();
+        Hosts.require(store, name);
+        if (!store.removeHost(name)) {
+            throw Hosts.unknown(name, store.hosts());
+        }
+        if (session.format() == OutputFormat.JSON) {
+            Json.print(session.out(), Json.object("name", name, "removed", true));
+            return;
+        }
+        session.out().println("removed host " + name);
+    }
+
+    /** NAME DOCKER ADDRESS LABELS CAPACITY ENVIRONMENTS; absent values {@code -}. */
+    static TextTable table(List<Host> hosts, Map<String, Integer> environments) {
+        TextTable t = new TextTable("NAME", "DOCKER", "ADDRESS", "LABELS", "CAPACITY", "ENVIRONMENTS");
+        for (Host h : hosts) {
+            t.row(h.name(), h.docker(), h.address(), h.labels().isEmpty() ? null : h.labels().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")), h.capacity(),
+                    environments.getOrDefault(h.name(), 0));
+        }
+        return t;
+    }
+
+    /** One host in the shape docs/fleet.md gives: every field present, absent values {@code null}. */
+    static Map<String, Object> toJson(Host h, int environments) {
+        return Json.object("name", h.name(), "docker", h.docker(), "address", h.address(),
+                "labels", new TreeMap<>(h.labels()), "capacity", h.capacity(), "environments", environments);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.spi.EnvironmentStore;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The checks of host names the CLI makes before it writes anything. */
+final class Hosts {
+    private Hosts() {
+    }
+
+    /** The host {@code name} of {@code store}, or an invalid-input error listing the hosts there are. */
+    static Host require(EnvironmentStore store, String name) {
+        return store.findHost(name).orElseThrow(() -> unknown(name, store.hosts()));
+    }
+
+    /** A request for a named host needs a host the store knows; {@code auto} is checked by the store. */
+    static void requireKnown(EnvironmentStore store, HostRequest request) {
+        if (!request.isAuto() && !request.name().equals(Host.LOCAL_NAME)) {
+            require(store, request.name());
+        }
+    }
+
+    static EnvctlException unknown(String name, List<Host> hosts) {
+        return EnvctlException.invalid("host '" + name + "' is unknown; known: " + hosts.stream().map(Host::name)
+                .collect(Collectors.joining(", ")) + " (add one with 'envctl host add')");
+    }
+
+    /** Whether {@code hosts} has a host besides {@code local}: then tables show a HOST column. */
+    static boolean several(List<Host> hosts) {
+        return hosts.stream().anyMatch(h -> !h.isLocal());
+    }
+
+    /** The hosts of {@code store} that {@code environments} live on, {@code local} left out. */
+    static List<Host> of(EnvironmentStore store, List<Environment> environments) {
+        List<String> names = environments.stream().map(Environment::host).filter(h -> !h.equals(Host.LOCAL_NAME))
+                .distinct().sorted().toList();
+        return names.isEmpty() ? List.of() : store.hosts().stream().filter(h -> names.contains(h.name())).toList();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several Docker hosts in one store, through the packaged CLI on the default CSV store with stand-in tools:
+ * {@code host add|list|remove}, placement with {@code create --host}, the views, apply files, and bad input
+ * (exit code, one line, store unchanged byte for byte, no tool run).
+ */
+class HostsIT {
+    private static final String TWO = "tcp://192.168.1.20:2376";
+
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+    }
+
+    private Result ok(String... args) {
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** Runs a command that must fail with {@code exit} and one {@code envctl:} line, changing nothing. */
+    private Result refused(int exit, String message, String... args) {
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        ws.clearCalls();
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).as(r.toString()).startsWith("envctl: ").contains(message).doesNotContain("Exception");
+        assertThat(Workspace.bytes(ws.defaultStore())).as("store unchanged after " + r).isEqualTo(before);
+        assertThat(ws.calls()).as("no tool run by " + r).isEmpty();
+        return r;
+    }
+
+    private static List<String> column(JsonNode array, String field) {
+        List<String> values = new ArrayList<>();
+        array.forEach(n -> values.add(n.get(field).asText()));
+        return values;
+    }
+
+    private static List<List<String>> cells(String table) {
+        return table.lines().map(l -> List.of(l.split("\\s+"))).toList();
+    }
+
+    @Test
+    void theFleetPageExampleTwoHostsHoldTheSamePortAndAutoGoesWhereThereIsMostRoom() {
+        assertThat(ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20", "--label", "gpu=true")
+                .out()).isEqualTo("added host two (" + TWO + ")\n");
+        ok("create", "web", "--http-port", "18080", "--no-wait");
+        ok("create", "api", "--host", "two", "--http-port", "18080", "--no-wait");
+        ok("create", "batch", "--host", "auto", "--no-wait");
+
+        assertThat(cells(ok("host", "list").out())).containsExactly(
+                List.of("NAME", "DOCKER", "ADDRESS", "LABELS", "CAPACITY", "ENVIRONMENTS"),
+                List.of("local", "-", "-", "-", "-", "2"),
+                List.of("two", TWO, "192.168.1.20", "gpu=true", "-", "1"));
+        JsonNode hosts = ok("host", "list", "-o", "json").json();
+        assertThat(hosts.get(1).toString()).isEqualTo("{\"name\":\"two\",\"docker\":\"" + TWO + "\",\"address\":"
+                + "\"192.168.1.20\",\"labels\":{\"gpu\":\"true\"},\"capacity\":null,\"environments\":1}");
+        assertThat(hosts.get(0).get("docker").isNull()).isTrue();
+
+        JsonNode all = ok("list", "-o", "json").json();
+        assertThat(column(all, "name")).containsExactly("api", "batch", "web");
+        assertThat(column(all, "host")).containsExactly("two", "local", "local");
+        assertThat(all.get(0).get("ports").get("http").asInt()).isEqualTo(18080);
+        assertThat(all.get(2).get("ports").get("http").asInt()).isEqualTo(18080);
+        assertThat(ok("get", "api", "-o", "json").json().get("host").asText()).isEqualTo("two");
+    }
+
+    @Test
+    void theTableGainsHostOnlyWhileTheStoreHasAHostBesidesLocal() {
+        ok("create", "dev", "--no-wait");
+        String single = ok("list").out();
+        assertThat(single.lines().findFirst().orElseThrow())
+                .isEqualTo("NAME  PROVIDER  STATE    SUBNET  HTTP   HTTPS  PF     API    AGE");
+        assertThat(ok("list", "-o", "json").json().get(0).get("host").asText()).isEqualTo("local");
+
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "api", "--host", "two", "--no-wait");
+        List<List<String>> table = cells(ok("list").out());
+        assertThat(table.get(0)).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF", "API",
+                "AGE", "HOST");
+        assertThat(table.get(1)).startsWith("api").endsWith("two");
+        assertThat(table.get(2)).startsWith("dev").endsWith("local");
+        assertThat(cells(ok("get", "api").out()).get(1)).endsWith("two");
+        assertThat(cells(ok("list", "--host", "two").out())).hasSize(2).last().asList().startsWith("api");
+        assertThat(column(ok("list", "--host", "local", "-o", "json").json(), "name")).containsExactly("dev");
+
+        ok("delete", "api");
+        assertThat(ok("host", "remove", "two").out()).isEqualTo("removed host two\n");
+        assertThat(ok("list").out().lines().findFirst().orElseThrow()).isEqualTo(single.lines().findFirst()
+                .orElseThrow());
+    }
+
+    @Test
+    void placementHonoursSelectorsAndCapacity() {
+        ok("host", "add", "gpu1", "--docker", "ssh://me@gpu1", "--label", "gpu=true", "--capacity", "1");
+        ok("host", "add", "cpu1", "--docker", "unix:///run/cpu1.sock");
+
+        assertThat(ok("create", "a", "--host", "auto", "--host-selector", "gpu=true", "--no-wait", "-o", "json")
+                .json().get("host").asText()).isEqualTo("gpu1");
+        refused(4, "host 'gpu1' is full", "create", "b", "--host", "gpu1", "--no-wait");
+        refused(4, "no host matching gpu=true has room", "create", "b", "--host", "auto", "--host-selector",
+                "gpu=true", "--no-wait");
+        assertThat(ok("create", "c", "--host", "auto", "--no-wait", "-o", "json").json().get("host").asText())
+                .isEqualTo("cpu1");
+        assertThat(cells(ok("host", "list").out())).contains(List.of("gpu1", "ssh://me@gpu1", "-", "gpu=true", "1",
+                "1"));
+    }
+
+    @Test
+    void aDryRunShowsTheChosenHostAndItsOwnPorts() {
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "dev", "--no-wait");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        Result plan = ok("create", "api", "--host", "two", "--dry-run");
+        assertThat(plan.out()).contains("create api (k3d)", "  host      two",
+                "ports     http 18080, https 18400, pf 19000, api 26443");
+        assertThat(ok("create", "web", "--dry-run").out()).doesNotContain("  host  ")
+                .contains("ports     http 18081, https 18401, pf 19001, api 26444");
+        assertThat(ok("create", "api", "--host", "two", "--dry-run", "-o", "json").json().get("steps").get(0)
+                .get("environment").get("host").asText()).isEqualTo("two");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
+    void applyFilesPlaceEachEnvironmentOnItsHost() {
+        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.write("envs.yaml", "- name: a\n- name: b\n  host: two\n- name: c\n  host: auto\n"
+                + "  hostSelector: {zone: b}\n");
+
+        Result r = ws.run("apply", "-f", "envs.yaml");
+        assertThat(r.exit()).as(r.toString()).isZero();
+
+        JsonNode all = ok("list", "-o", "json").json();
+        assertThat(column(all, "host")).containsExactly("local", "two", "two");
+        assertThat(ok("diff", "-f", "envs.yaml").out()).contains("unchanged: a, b, c");
+        ws.write("unknown.yaml", "- name: d\n  host: nope\n");
+        refused(2, "apply file unknown.yaml, environment 'd': host 'nope' is unknown; known: local, two",
+                "apply", "-f", "unknown.yaml");
+    }
+
+    @Test
+    void csvOutputKeepsTheHostsItsEnvironmentsLiveOn() {
+        ok("host", "add", "two", "--docker", TWO);
+        ok("host", "add", "three", "--docker", "ssh://me@three");
+        ok("create", "api", "--host", "two", "--no-wait");
+
+        String csv = ok("list", "-o", "csv").out();
+
+        assertThat(csv).contains("#envctl-host two docker=" + TWO).doesNotContain("three");
+        ws.write("copy.csv", csv);
+        assertThat(ws.run("--store", "copy.csv", "list", "-o", "json").json().get(0).get("host").asText())
+                .isEqualTo("two");
+    }
+
+    @Test
+    void hostCommandsRefuseBadInputAndChangeNothing() {
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "api", "--host", "two", "--no-wait");
+        ok("create", "dev", "--no-wait");
+
+        refused(2, "needs --docker ENDPOINT", "host", "add", "three");
+        refused(2, "Docker endpoint 'http://three' is invalid", "host", "add", "three", "--docker", "http://three");
+        refused(2, "address 'a b' is invalid", "host", "add", "three", "--docker", TWO, "--address", "a b");
+        refused(2, "--capacity 0 is out of range", "host", "add", "three", "--docker", TWO, "--capacity", "0");
+        refused(2, "host name 'auto' is reserved", "host", "add", "auto", "--docker", TWO);
+        refused(2, "host name 'Three' is invalid", "host", "add", "Three", "--docker", TWO);
+        refused(4, "host 'two' already exists", "host", "add", "two", "--docker", TWO);
+        refused(4, "host 'local' is built in", "host", "add", "local", "--docker", TWO);
+        refused(2, "host 'nope' is unknown; known: local, two", "host", "remove", "nope");
+        refused(4, "host 'two' has 1 environment (api)", "host", "remove", "two");
+        refused(4, "host 'local' is built in", "host", "remove", "local");
+        refused(2, "host takes an action, add, list or remove, got 'frob'", "host", "frob");
+        refused(2, "host takes an action", "host");
+        refused(2, "--docker only goes with 'host add'", "host", "list", "--docker", TWO);
+        refused(2, "host remove takes one host NAME", "host", "remove", "two", "three");
+        refused(2, "host 'nope' is unknown; known: local, two", "create", "web", "--host", "nope");
+        refused(2, "host 'nope' is unknown", "create", "web", "--host", "nope", "--dry-run");
+        refused(2, "a host selector needs host 'auto', not 'two'", "create", "web", "--host", "two",
+                "--host-selector", "gpu=true");
+        refused(2, "a host selector needs host 'auto'", "create", "web", "--host-selector", "gpu=true");
+        refused(2, "host 'nope' is unknown", "list", "--host", "nope");
+        refused(2, "host name 'auto' is reserved", "list", "--host", "auto");
+        assertThat(cells(ok("host", "list").out())).hasSize(3);
+    }
+
+    @Test
+    void hostHelpExplainsEveryActionAndFlag() {
+        String help = ok("host", "--help").out();
+
+        assertThat(help).startsWith("Usage: envctl host [options] add NAME|list|remove NAME")
+                .contains("--docker ENDPOINT", "--address ADDR", "--label KEY=VALUE", "--capacity N", "exit 4",
+                        "Exit codes:");
+        assertThat(ok("create", "--help").out()).contains("--host NAME|auto", "--host-selector KEY=VALUE");
+        assertThat(ok("list", "--help").out()).contains("--host NAME ");
+        assertThat(ok("--help").out()).contains("host ");
+    }
+}
