@@ -213,4 +213,28 @@ class HostsIT {
         assertThat(ok("list", "--help").out()).contains("--host NAME ");
         assertThat(ok("--help").out()).contains("host ");
     }
+
+    @Test
+    void doctorChecksDockerOnEveryHostAndAHostThatDoesNotAnswerFailsOnlyItsOwnEnvironments() {
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "web");
+        ok("create", "api", "--host", "two", "--no-wait");
+
+        Result healthy = ok("doctor");
+        assertThat(healthy.out()).containsPattern("(?m)^PASS +docker on two +Docker .* at " + TWO + "$");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
+        Result sick = ws.run("doctor", "-o", "json");
+        assertThat(sick.exit()).as(sick.toString()).isEqualTo(1);
+        assertThat(sick.json().toString()).contains("\"name\":\"docker on two\",\"status\":\"FAIL\"")
+                .contains("Cannot connect to the Docker daemon at " + TWO);
+
+        Result reconciled = ws.run("reconcile", "-o", "json");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isNotZero();
+        JsonNode outcomes = reconciled.json().get("outcomes");
+        assertThat(column(outcomes, "name")).containsExactly("api", "web");
+        assertThat(outcomes.get(0).get("action").asText()).isEqualTo("failed");
+        assertThat(outcomes.get(0).get("error").asText()).contains("host 'two' did not answer");
+        assertThat(outcomes.get(1).get("action").asText()).isEqualTo("unchanged");
+        assertThat(ok("list").out()).contains("api").contains("web");
+    }
 }

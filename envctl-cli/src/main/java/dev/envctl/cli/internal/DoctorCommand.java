@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Host;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -16,15 +17,13 @@ import java.util.Set;
 
 /**
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
- * provider's tool and Docker) with what to do; exit 1 when any check fails. A missing tool of a provider that
- * is not {@code provider.default} is a WARN: it only matters for {@code --provider} of that id.
- *
- * <p>Not yet per host: Docker is checked only as the caller's environment reaches it, not at each endpoint of
- * {@code envctl host list} as docs/fleet.md describes; that needs the engine's per-host providers
- * ({@code DOCKER_HOST} per host) and is to be added with them.
+ * provider's tool and Docker, and Docker at each further host of the store, as {@code docker on NAME}) with what
+ * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} is a
+ * WARN: it only matters for {@code --provider} of that id.
  */
 @Parameters(commandNames = "doctor",
-        commandDescription = "Check Java, the store and the provider tools; exit 1 when any check fails")
+        commandDescription = "Check Java, the store, the provider tools and Docker on every host; exit 1 when any "
+                + "check fails")
 final class DoctorCommand extends CliCommand {
     @Override
     int run(Session session) {
@@ -44,12 +43,32 @@ final class DoctorCommand extends CliCommand {
                 }
             }
         }
+        for (Host host : hosts(session)) {
+            for (ClusterProvider provider : session.envctl().providers(host.name()).values()) {
+                for (PrerequisiteCheck c : safeChecks(provider.id(), provider)) {
+                    // the tools run on this machine whatever the host: only Docker differs per host
+                    if (c.name().equals("docker") && seen.add(host.name() + "|docker")) {
+                        checks.add(new PrerequisiteCheck("docker on " + host.name(), c.status(), c.detail()
+                                + " at " + host.docker(), c.hint()));
+                    }
+                }
+            }
+        }
         if (!session.providers().containsKey(dflt)) {
             checks.add(PrerequisiteCheck.fail("provider " + dflt, "provider.default is " + dflt + " but no such "
                     + "provider plugin was found", "set provider.default to one of " + session.providers().keySet()));
         }
         print(session, format, checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
+    }
+
+    /** The store's hosts besides {@code local}; none when the store cannot say (its own check fails then). */
+    private static List<Host> hosts(Session session) {
+        try {
+            return session.store().hosts().stream().filter(h -> !h.isLocal()).toList();
+        } catch (EnvctlException e) {
+            return List.of();
+        }
     }
 
     private static PrerequisiteCheck java() {

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * Copies every environment from one store to another, exactly as recorded (ports, subnet, labels, options,
- * states, timestamps, version), with {@link EnvironmentStore#insert}.
+ * states, timestamps, version, host), with {@link EnvironmentStore#insert}; the hosts the rows live on are
+ * added to the target first where it lacks them. Ports are checked per host, subnets across the store.
  *
  * <p>Names in {@code skipNames} and names the target already has are skipped, so running it twice changes
  * nothing. Before writing anything it checks every remaining row against the target's rows and against the
@@ -42,7 +43,9 @@ public final class StoreMigration {
 
         Map<String, String> skipped = new HashMap<>();
         Map<String, String> conflicts = new HashMap<>();
-        HeldSnapshot held = HeldSnapshot.of(target);
+        // what is held, per host: ports on that host, subnets everywhere
+        List<Environment> seen = new ArrayList<>(target);
+        Map<String, HeldSnapshot> held = new HashMap<>();
         for (Environment e : source) {
             if (skipNames.contains(e.name())) {
                 skipped.put(e.name(), "in the skip list");
@@ -50,12 +53,23 @@ public final class StoreMigration {
                 skipped.put(e.name(), "already in " + to.location());
             } else {
                 try {
-                    Allocator.requireFree(e, held);
+                    Allocator.requireFree(e, held.computeIfAbsent(e.host(), h -> HeldSnapshot.of(seen, h)));
                 } catch (EnvctlException conflict) {
                     conflicts.put(e.name(), "would break the target's invariants: " + conflict.getMessage());
                 }
-                held.add(e); // later rows are checked against this one too, conflicting or not
+                // later rows are checked against this one too, conflicting or not
+                seen.add(e);
+                held.forEach((host, snapshot) -> {
+                    if (host.equals(e.host())) {
+                        snapshot.add(e);
+                    } else if (e.subnet() != null) {
+                        snapshot.addSubnet(e.subnet(), e.name());
+                    }
+                });
             }
+        }
+        if (conflicts.isEmpty() && !dryRun) {
+            copyHosts(from, to, source.stream().filter(e -> !skipped.containsKey(e.name())).toList());
         }
         List<MigrationReport.Row> rows = new ArrayList<>();
         for (Environment e : source) {
@@ -75,6 +89,28 @@ public final class StoreMigration {
                 to.location(), dryRun ? " (dry run)" : "", report.total(), report.migrated(), report.skipped(),
                 report.failed());
         return report;
+    }
+
+    /**
+     * Adds to {@code to} each host the rows live on that it does not have, as {@code from} has it; a host it
+     * cannot add is logged, and its rows then fail one by one with the target's message.
+     */
+    private static void copyHosts(EnvironmentStore from, EnvironmentStore to, List<Environment> rows) {
+        Set<String> needed = new java.util.TreeSet<>();
+        rows.forEach(e -> needed.add(e.host()));
+        for (String name : needed) {
+            if (to.findHost(name).isPresent()) {
+                continue;
+            }
+            from.findHost(name).ifPresent(host -> {
+                try {
+                    to.addHost(host);
+                    LOG.info("added host {} to {}", name, to.location());
+                } catch (EnvctlException e) {
+                    LOG.warn("could not add host {} to {}: {}", name, to.location(), e.getMessage());
+                }
+            });
+        }
     }
 
     private static MigrationReport.Row write(Environment e, EnvironmentStore to, boolean dryRun) {

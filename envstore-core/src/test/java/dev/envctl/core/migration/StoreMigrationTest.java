@@ -119,4 +119,29 @@ class StoreMigrationTest {
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason()).contains("unavailable"));
         assertThat(r.ok()).isFalse();
     }
+
+    @Test
+    void environmentsOnOtherHostsCopyWithTheirHostAndTheirPortsAreCheckedOnThatHostOnly() {
+        dev.envctl.core.Host two = new dev.envctl.core.Host("two", "tcp://192.0.2.2:2376", "192.0.2.2",
+                Map.of("gpu", "true"), 4);
+        csv.addHost(two);
+        csv.insert(row("a", "k3d", 18080, 18400, 19000, "10.1.0.0/24", ActualState.RUNNING, 1));
+        csv.insert(row("b", "k3d", 18080, 18400, 19000, "10.2.0.0/24", ActualState.RUNNING, 2).withHost("two"));
+        pg.insert(row("c", "kind", 18081, 18401, 19001, null, ActualState.RUNNING, 1).withHost("local"));
+
+        MigrationReport r = StoreMigration.migrate(csv, pg, Set.of(), false);
+
+        assertThat(r.ok()).as(r.toString()).isTrue();
+        assertThat(pg.findHost("two")).contains(two);
+        assertThat(pg.get("b")).isEqualTo(csv.get("b"));
+        assertThat(pg.get("b").host()).isEqualTo("two");
+
+        InMemoryEnvironmentStore third = new InMemoryEnvironmentStore();
+        third.insert(row("d", "k3d", 18080, 18401, 19001, null, ActualState.RUNNING, 1));
+        MigrationReport clash = StoreMigration.migrate(csv, third, Set.of(), false);
+        assertThat(clash.rows()).extracting(MigrationReport.Row::name, MigrationReport.Row::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "failed"),
+                        org.assertj.core.groups.Tuple.tuple("b", "skipped"));
+        assertThat(third.findHost("two")).isEmpty();
+    }
 }
