@@ -1,0 +1,34 @@
+#!/bin/sh
+# envctl create against the same k3d cluster create run directly, with the real Docker and k3d: medians of
+# ROUNDS (default 5) alternating rounds, each round one bare create and one envctl create, each cluster deleted
+# before the next. Prints the medians and envctl's extra time. Needs Docker answering, k3d and busybox-static
+# (node images are built locally as the real-tools suite builds them), and the CLI distribution built.
+# The store is ENVCTL_STORE if set (for example a PostgreSQL URL with ENVCTL_DB_PASSWORD), else a scratch CSV.
+# Usage (from the checkout): envctl-benchmarks/scripts/create-over-k3d.sh [ROUNDS]
+set -eu
+rounds=${1:-5}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+envctl=$root/envctl-cli/target/envctl/bin/envctl
+work=$(mktemp -d)
+trap 'k3d cluster delete bare-ovh envctl-ovh >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+sh "$root/envctl-realtools/src/test/resources/node-images/build.sh" overhead
+export K3D_IMAGE_LOADBALANCER=envctl-fake/k3d-proxy:overhead K3D_IMAGE_TOOLS=envctl-fake/k3d-tools:overhead
+export ENVCTL_STORE="${ENVCTL_STORE:-csv:$work/environments.csv}"
+image=envctl-fake/k3s:overhead
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+docker network create k3d-shared >/dev/null 2>&1 || true
+: > "$work/bare"; : > "$work/envctl"
+for i in $(seq 1 "$rounds"); do
+  t=$(ms)
+  k3d cluster create bare-ovh --api-port 127.0.0.1:26999 -p 0.0.0.0:18999:80@loadbalancer \
+    -p 0.0.0.0:18998:443@loadbalancer --network k3d-shared --image "$image" --wait --timeout 300s >/dev/null 2>&1
+  echo $(( $(ms) - t )) >> "$work/bare"
+  k3d cluster delete bare-ovh >/dev/null 2>&1
+  t=$(ms)
+  "$envctl" -q create envctl-ovh --http-port 18999 --https-port 18998 --api-port 26999 --image "$image" >/dev/null
+  echo $(( $(ms) - t )) >> "$work/envctl"
+  "$envctl" -q delete envctl-ovh >/dev/null
+done
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+b=$(median "$work/bare"); e=$(median "$work/envctl")
+echo "store $ENVCTL_STORE, $rounds rounds: bare k3d create median $b ms, envctl create median $e ms, envctl +$((e - b)) ms"
