@@ -3,8 +3,9 @@ package dev.envctl.realtools;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,26 +55,28 @@ class FleetIT {
         return Shell.run(List.of(argv), env, SLOW);
     }
 
-    @Test
-    void twoHostsPublishTheSamePortsAndAHostThatDoesNotAnswerFailsOnlyItsOwn(Sandbox s) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void twoHostsPublishTheSamePortsAndAHostThatDoesNotAnswerFailsOnlyItsOwn(String provider, Sandbox s)
+            throws Exception {
         imagesOnTwo(s);
         String a = s.name("a");
         String b = s.name("b");
         String gone = s.name("gone");
         Shell.Result added = s.envctl("host", "add", "two", "--docker", endpoint);
         assertThat(added.exit()).as(added.toString()).isZero();
-        String[] ports = {"--http-port", "28150", "--https-port", "28450", "--pf-port", "29150", "--api-port",
-                "27550"};
+        String[] ports = {"--provider", provider, "--http-port", "28150", "--https-port", "28450", "--pf-port",
+                "29150", "--api-port", "27550"};
         try {
             Shell.Result onLocal = s.envctl(concat(new String[]{"create", a}, ports));
             assertThat(onLocal.exit()).as(onLocal.toString()).isZero();
             Shell.Result onTwo = s.envctl(concat(new String[]{"create", b, "--host", "two"}, ports));
             assertThat(onTwo.exit()).as(onTwo.toString()).isZero();
 
-            assertThat(s.published("k3d-" + a + "-serverlb", 80)).containsExactly("0.0.0.0:28150");
-            assertThat(onTwo(s, "docker", "port", "k3d-" + b + "-serverlb", "80/tcp").out().strip())
+            assertThat(s.published(front(provider, a), 80)).containsExactly("0.0.0.0:28150");
+            assertThat(onTwo(s, "docker", "port", front(provider, b), "80/tcp").out().strip())
                     .isEqualTo("0.0.0.0:28150");
-            assertThat(onTwo(s, "docker", "port", "k3d-" + b + "-serverlb", "6443/tcp").out().strip())
+            assertThat(onTwo(s, "docker", "port", front(provider, b), "6443/tcp").out().strip())
                     .isEqualTo("127.0.0.1:27550");
             assertThat(s.tool("docker", "ps", "--format", "{{.Names}}").out()).doesNotContain(b);
 
@@ -87,7 +90,8 @@ class FleetIT {
             // a host whose daemon does not answer: its environment fails, the others are left as they are
             assertThat(s.envctl("host", "add", "gone", "--docker", "unix://" + DIR + "-missing.sock").exit())
                     .isZero();
-            assertThat(s.envctl("create", gone, "--host", "gone", "--no-wait").exit()).isZero();
+            assertThat(s.envctl("create", gone, "--provider", provider, "--host", "gone", "--no-wait").exit())
+                    .isZero();
             Shell.Result reconciled = s.envctl("reconcile", "-o", "json");
             assertThat(reconciled.exit()).as(reconciled.toString()).isNotZero();
             JsonNode report = Sandbox.JSON.readTree(reconciled.out());
@@ -107,7 +111,13 @@ class FleetIT {
             assertThat(s.leftovers(a)).isEmpty();
         } finally {
             onTwo(s, "k3d", "cluster", "delete", b);
+            onTwo(s, "kind", "delete", "cluster", "--name", b);
         }
+    }
+
+    /** The container that publishes the http port and the API: k3d's load balancer, kind's control plane. */
+    private static String front(String provider, String name) {
+        return provider.equals("k3d") ? "k3d-" + name + "-serverlb" : name + "-control-plane";
     }
 
     private static String[] concat(String[] a, String[] b) {
