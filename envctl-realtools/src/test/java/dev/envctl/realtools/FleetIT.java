@@ -17,9 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two Docker hosts in one store, for real: the machine's daemon ({@code local}) and a second daemon in its own
- * network namespace with its own data root and socket ({@code second-daemon.sh}), added as host {@code two}.
- * Environments on the two hosts publish the same host ports at once; a host that does not answer fails only its
- * own environments.
+ * network namespace with its own data root, socket and address ({@code second-daemon.sh}), added as host
+ * {@code two} with that address. Environments on the two hosts publish the same host ports at once, the API of
+ * the one on two is bound to two's address and the kubeconfig points there; a host that does not answer fails
+ * only its own environments.
  */
 @ExtendWith(RealToolsExtension.class)
 class FleetIT {
@@ -28,11 +29,15 @@ class FleetIT {
     private static final Path DIR = Path.of("/tmp/envctl-rt2-" + ProcessHandle.current().pid());
     private static final Duration SLOW = Duration.ofMinutes(3);
     private static String endpoint;
+    /** The second host's own address, which this machine reaches through a veth pair. */
+    private static String address;
 
     @BeforeAll
     static void startSecondDaemon() {
-        endpoint = Shell.checked(List.of("sh", SCRIPT.toString(), "start", DIR.toString()), Map.of(), SLOW).out()
-                .strip();
+        List<String> out = Shell.checked(List.of("sh", SCRIPT.toString(), "start", DIR.toString()), Map.of(), SLOW)
+                .out().lines().map(String::strip).toList();
+        endpoint = out.get(0);
+        address = out.get(1);
     }
 
     @AfterAll
@@ -63,7 +68,7 @@ class FleetIT {
         String a = s.name("a");
         String b = s.name("b");
         String gone = s.name("gone");
-        Shell.Result added = s.envctl("host", "add", "two", "--docker", endpoint);
+        Shell.Result added = s.envctl("host", "add", "two", "--docker", endpoint, "--address", address);
         assertThat(added.exit()).as(added.toString()).isZero();
         String[] ports = {"--provider", provider, "--http-port", "28150", "--https-port", "28450", "--pf-port",
                 "29150", "--api-port", "27550"};
@@ -76,8 +81,12 @@ class FleetIT {
             assertThat(s.published(front(provider, a), 80)).containsExactly("0.0.0.0:28150");
             assertThat(onTwo(s, "docker", "port", front(provider, b), "80/tcp").out().strip())
                     .isEqualTo("0.0.0.0:28150");
+            // the API of the environment on two is bound to two's address, and the kubeconfig points there
+            assertThat(s.published(front(provider, a), 6443)).containsExactly("127.0.0.1:27550");
             assertThat(onTwo(s, "docker", "port", front(provider, b), "6443/tcp").out().strip())
-                    .isEqualTo("127.0.0.1:27550");
+                    .isEqualTo(address + ":27550");
+            assertThat(Sandbox.read(s.kubeconfig)).contains("server: https://" + address + ":27550")
+                    .contains("server: https://127.0.0.1:27550");
             assertThat(s.tool("docker", "ps", "--format", "{{.Names}}").out()).doesNotContain(b);
 
             JsonNode list = Sandbox.JSON.readTree(s.envctl("list", "-o", "json").out());
