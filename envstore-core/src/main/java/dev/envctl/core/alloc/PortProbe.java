@@ -16,9 +16,15 @@ public interface PortProbe {
 
     /**
      * This host: a port can be bound when a TCP socket binds it on the wildcard address (which fails while any
-     * address of the host listens on it, as Docker's published ports do). The socket is closed at once.
+     * address of the host listens on it, as Docker's published ports do). The socket is closed at once. A port
+     * that does not bind is tried once more after a moment: another envctl's own probe (a create running at the
+     * same time) holds a port for microseconds, a listener holds it for good.
      */
-    PortProbe LOCAL = port -> {
+    PortProbe LOCAL = port -> bindsNow(port) || bindsAfterAMoment(port);
+
+    boolean canBind(int port);
+
+    private static boolean bindsNow(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
             s.bind(new InetSocketAddress(port));
@@ -26,7 +32,15 @@ public interface PortProbe {
         } catch (IOException e) {
             return false;
         }
-    };
+    }
 
-    boolean canBind(int port);
+    private static boolean bindsAfterAMoment(int port) {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return bindsNow(port);
+    }
 }

@@ -69,6 +69,31 @@ class AllocatorTest {
     }
 
     @Test
+    void aPortAnotherProbeHoldsForAMomentStillCountsAsFree() throws Exception {
+        int port;
+        java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
+        java.net.ServerSocket moment = new java.net.ServerSocket();
+        moment.setReuseAddress(false);
+        moment.bind(new java.net.InetSocketAddress(0));
+        port = moment.getLocalPort();
+        Thread other = new Thread(() -> {
+            bound.countDown();
+            try {
+                Thread.sleep(2);
+                moment.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        bound.await();
+
+        // as another envctl's probe of the same port, running at the same time, holds it
+        assertThat(PortProbe.LOCAL.canBind(port)).isTrue();
+        other.join();
+    }
+
+    @Test
     void aPoolWhosePortsOtherProgramsAllHoldIsExhaustedSayingSo() {
         Allocator nothingBinds = new Allocator(AllocationPolicy.defaults(), port -> false);
 
