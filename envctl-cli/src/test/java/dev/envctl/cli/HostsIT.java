@@ -152,6 +152,13 @@ class HostsIT {
         JsonNode all = ok("list", "-o", "json").json();
         assertThat(column(all, "host")).containsExactly("local", "two", "two");
         assertThat(ok("diff", "-f", "envs.yaml").out()).contains("unchanged: a, b, c");
+        // a file that names no host leaves each environment where it is; one naming local asks for a move
+        ws.write("nohost.yaml", "- name: a\n- name: b\n");
+        assertThat(ok("diff", "-f", "nohost.yaml").out()).contains("unchanged: a, b");
+        ws.write("tolocal.yaml", "- name: b\n  host: local\n");
+        Result move = ws.run("diff", "-f", "tolocal.yaml");
+        assertThat(move.exit()).as(move.toString()).isEqualTo(1);
+        assertThat(move.out()).contains("host").contains("two").contains("local");
         ws.write("unknown.yaml", "- name: d\n  host: nope\n");
         refused(2, "apply file unknown.yaml, environment 'd': host 'nope' is unknown; known: local, two",
                 "apply", "-f", "unknown.yaml");

@@ -19,9 +19,9 @@ final class Hosts {
         return store.findHost(name).orElseThrow(() -> unknown(name, store.hosts()));
     }
 
-    /** A request for a named host needs a host the store knows; {@code auto} is checked by the store. */
+    /** A request naming a host needs a host the store knows; {@code auto} is checked by the store. */
     static void requireKnown(EnvironmentStore store, HostRequest request) {
-        if (!request.isAuto() && !request.name().equals(Host.LOCAL_NAME)) {
+        if (request.isNamed() && !request.name().equals(Host.LOCAL_NAME)) {
             require(store, request.name());
         }
     }

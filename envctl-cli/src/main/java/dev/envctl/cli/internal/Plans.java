@@ -130,7 +130,7 @@ final class Plans {
             return new Step("update", u.inPlace(current), u.changes(), List.of(), null);
         }
         HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
-                .toList(), current.host());
+                .toList(), u.host(current));
         try {
             Environment next = u.resolve(current, session.allocator(), others);
             world.put(next.name(), next);

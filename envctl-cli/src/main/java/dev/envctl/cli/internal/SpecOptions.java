@@ -81,7 +81,8 @@ final class SpecOptions {
     }
 
     /**
-     * {@code NAME}, {@code auto} or none ({@code local}), with a selector only for {@code auto}: the checks of
+     * {@code NAME}, {@code auto} or none ({@link HostRequest#DEFAULT}: {@code local} for a new environment, the
+     * host it is on for an existing one), with a selector only for {@code auto}: the checks of
      * {@code create --host} and of an apply file's {@code host}, in the words of {@code --host}.
      */
     static HostRequest hostRequest(String host, Map<String, String> selector) {
@@ -101,7 +102,7 @@ final class SpecOptions {
                 throw EnvctlException.invalid(e.getMessage() + ", or 'auto' for placement");
             }
         }
-        return name == null ? HostRequest.LOCAL : selector.isEmpty() ? HostRequest.of(name)
+        return name == null ? HostRequest.DEFAULT : selector.isEmpty() ? HostRequest.of(name)
                 : HostRequest.auto(selector);
     }
 

@@ -55,7 +55,7 @@ class HostOptionsTest {
 
     @Test
     void createWithoutHostAsksForLocal() {
-        assertThat(create().toSpec("dev", "k3d").host()).isEqualTo(HostRequest.LOCAL);
+        assertThat(create().toSpec("dev", "k3d").host()).isEqualTo(HostRequest.DEFAULT);
     }
 
     @Test
@@ -181,8 +181,8 @@ class HostOptionsTest {
 
         List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d");
 
-        assertThat(specs).extracting(EnvironmentSpec::host).containsExactly(HostRequest.LOCAL, HostRequest.of("two"),
-                HostRequest.auto(Map.of("gpu", "true")), HostRequest.LOCAL);
+        assertThat(specs).extracting(EnvironmentSpec::host).containsExactly(HostRequest.DEFAULT,
+                HostRequest.of("two"), HostRequest.auto(Map.of("gpu", "true")), HostRequest.LOCAL);
     }
 
     @Test
