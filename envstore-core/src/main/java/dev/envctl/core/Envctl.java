@@ -165,8 +165,8 @@ public final class Envctl implements AutoCloseable {
      */
     public Host host(String name) {
         Objects.requireNonNull(name, "name");
-        return store().findHost(name).orElseThrow(() -> EnvctlException.invalid("host '" + name + "' is unknown; "
-                + "known: " + String.join(", ", hosts().stream().map(Host::name).toList())));
+        return store().findHost(name).orElseThrow(() -> Host.unknown(name, hosts().stream().map(Host::name)
+                .toList()));
     }
 
     /**

@@ -71,6 +71,11 @@ public record Host(String name, String docker, String address, Map<String, Strin
         }
     }
 
+    /** The {@link ErrorCode#INVALID_INPUT} for a host name the store does not know, naming those it does. */
+    public static EnvctlException unknown(String name, List<String> known) {
+        return EnvctlException.invalid("host '" + name + "' is unknown; known: " + String.join(", ", known));
+    }
+
     /** The {@link ErrorCode#CONFLICT} for adding a host whose name is taken. */
     public static EnvctlException exists(String name) {
         return EnvctlException.conflict("host '" + name + "' already exists; remove it first or choose another name");

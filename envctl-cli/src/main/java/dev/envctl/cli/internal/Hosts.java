@@ -7,7 +7,6 @@ import dev.envctl.core.HostRequest;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** The checks of host names the CLI makes before it writes anything. */
 final class Hosts {
@@ -27,8 +26,8 @@ final class Hosts {
     }
 
     static EnvctlException unknown(String name, List<Host> hosts) {
-        return EnvctlException.invalid("host '" + name + "' is unknown; known: " + hosts.stream().map(Host::name)
-                .collect(Collectors.joining(", ")) + " (add one with 'envctl host add')");
+        return EnvctlException.invalid(Host.unknown(name, hosts.stream().map(Host::name).toList()).getMessage()
+                + " (add one with 'envctl host add')");
     }
 
     /** Whether {@code hosts} has a host besides {@code local}: then tables show a HOST column. */

@@ -33,8 +33,8 @@ public final class Placement {
         int slots = policy.portPools().values().stream().mapToInt(PortRange::size).min().orElse(Integer.MAX_VALUE);
         if (!request.isAuto()) {
             Host named = hosts.stream().filter(h -> h.name().equals(request.hostName())).findFirst()
-                    .orElseThrow(() -> EnvctlException.invalid("host '" + request.hostName() + "' is unknown; "
-                            + "known: " + names(hosts)));
+                    .orElseThrow(() -> Host.unknown(request.hostName(), hosts.stream().map(Host::name).sorted()
+                            .toList()));
             if (named.capacity() != null && room(named, environments, slots) <= 0) {
                 throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "host '" + named.name() + "' is full: "
                         + environments.getOrDefault(named.name(), 0) + " of its capacity " + named.capacity());

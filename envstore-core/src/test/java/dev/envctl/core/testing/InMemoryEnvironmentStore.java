@@ -118,8 +118,7 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
 
     private void requireKnownHost(String name) {
         if (!hosts.containsKey(name)) {
-            throw EnvctlException.invalid("host '" + name + "' is unknown; known: " + String.join(", ",
-                    hosts.keySet()));
+            throw Host.unknown(name, List.copyOf(hosts.keySet()));
         }
     }
 

@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The environment store in one CSV file, compatible with the Kindler scripts' {@code environments.csv}
@@ -288,9 +287,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     private void requireKnownHost(CsvDocument doc, String host) {
         if (!doc.knowsHost(host)) {
-            throw EnvctlException.invalid("host '" + host + "' is unknown to " + file + "; known: "
-                    + doc.hosts().stream().map(Host::name).collect(Collectors.joining(", "))
-                    + " (add it with 'envctl host add')");
+            throw Host.unknown(host, doc.hosts().stream().map(Host::name).toList());
         }
     }
 

@@ -410,8 +410,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (name.equals(Host.LOCAL_NAME) || ctx.fetchExists(HOSTS, HOSTS.NAME.eq(name))) {
             return;
         }
-        throw EnvctlException.invalid("host '" + name + "' is unknown; known: " + String.join(", ",
-                ctx.select(HOSTS.NAME).from(HOSTS).orderBy(HOSTS.NAME).fetch(HOSTS.NAME)));
+        throw Host.unknown(name, ctx.select(HOSTS.NAME).from(HOSTS).orderBy(HOSTS.NAME).fetch(HOSTS.NAME));
     }
 
     /**

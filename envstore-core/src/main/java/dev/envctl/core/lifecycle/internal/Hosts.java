@@ -1,10 +1,8 @@
 package dev.envctl.core.lifecycle.internal;
 
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.EnvironmentStore;
 
-import java.util.stream.Collectors;
 
 /** Finds an environment's {@link Host}: {@code local} without asking the store, any other in the store. */
 public final class Hosts {
@@ -20,8 +18,7 @@ public final class Hosts {
         if (name.equals(Host.LOCAL_NAME)) {
             return Host.LOCAL;
         }
-        return store.findHost(name).orElseThrow(() -> EnvctlException.invalid("host '" + name + "' is unknown; "
-                + "known: " + store.hosts().stream().map(Host::name).collect(Collectors.joining(", "))));
+        return store.findHost(name).orElseThrow(() -> Host.unknown(name, store.hosts().stream().map(Host::name).toList()));
     }
 
     /** {@code " on host 'NAME'"} for a host other than {@code local}, else empty: for messages. */
