@@ -34,6 +34,7 @@ import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Results;
+import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
@@ -103,6 +105,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location) {
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
                 Objects.requireNonNull(options, "options"), Redaction.redact(Objects.requireNonNull(location)));
+        warmUpJooq();
         try {
             switch (options.migrate()) {
                 case AUTO -> {
@@ -127,6 +130,28 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    private static final AtomicBoolean JOOQ_WARMED_UP = new AtomicBoolean();
+
+    /**
+     * jOOQ's first use in a process builds its data types of every SQL dialect and its rendering machinery
+     * (tens of milliseconds of CPU), while the first login to the server mostly waits on the network: the first
+     * store opened in a process has a daemon thread render one query while the opening thread logs in. The
+     * same classes are then ready for the opening thread; nothing else differs.
+     */
+    private static void warmUpJooq() {
+        if (JOOQ_WARMED_UP.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    DSL.using(SQLDialect.POSTGRES).selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq("")).getSQL();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("warming up jOOQ failed; the store's own first query will say why", e);
+                }
+            }, "envctl-jooq-warm-up");
+            t.setDaemon(true);
+            t.start();
         }
     }
 

@@ -141,11 +141,12 @@ public final class Migrations {
      * scripts are checked by {@code db migrate} and {@code db info}, not here.)
      */
     public boolean isCurrent() {
-        Table<?> history = DSL.table(DSL.name(schema, HISTORY_TABLE));
-        Field<String> version = DSL.field(DSL.name("version"), String.class);
-        Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
-        Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
+        // jOOQ is first touched after the connection is made, so that its warm-up overlaps the login
         return database.read("reading the schema history of " + schema, ctx -> {
+            Table<?> history = DSL.table(DSL.name(schema, HISTORY_TABLE));
+            Field<String> version = DSL.field(DSL.name("version"), String.class);
+            Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
+            Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
             try {
                 Record2<String, Boolean> newest = ctx.select(version, success).from(history)
                         .where(version.isNotNull()).orderBy(rank.desc()).limit(1).fetchOne();
