@@ -76,7 +76,8 @@ class ApplyChangesIT {
         Result refused = run(4, "apply", "-f", yaml.toString());
 
         assertThat(refused.err()).isEqualTo("envctl: 1 environment needs a new cluster: dev (http 18080 -> 18090); "
-                + "nothing was changed; apply with --replace to delete and create it under the same name\n");
+                + "nothing was changed; an apply that may replace deletes it and creates it again under the same name "
+                + "(envctl apply --replace)\n");
         assertThat(refused.out()).isEmpty();
         assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
         assertThat(ws.calls()).noneMatch(c -> c.contains("create") || c.contains("delete"));

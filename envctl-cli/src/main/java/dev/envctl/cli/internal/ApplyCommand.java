@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.Envctl;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -41,7 +42,11 @@ final class ApplyCommand extends FileCommand {
         ApplyPlan plan = envctl.plan(desired, prune);
         int code = dryRun ? Plans.print(session, Plans.apply(session, store, plan), plan.unchanged()) : 0;
         if (!replace) {
-            plan.requireNoReplacement();
+            try {
+                plan.requireNoReplacement();
+            } catch (EnvctlException e) {
+                throw EnvctlException.conflict(e.getMessage() + " (envctl apply --replace)");
+            }
         }
         if (dryRun) {
             return code;

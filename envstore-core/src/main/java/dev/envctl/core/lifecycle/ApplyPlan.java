@@ -56,8 +56,9 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         if (!r.isEmpty()) {
             throw EnvctlException.conflict(r.size() + (r.size() == 1 ? " environment needs" : " environments need")
                     + " a new cluster: " + r.stream().map(u -> u.name() + " (" + u.describe(true) + ")")
-                    .collect(Collectors.joining(", ")) + "; nothing was changed; apply with --replace to delete "
-                    + "and create " + (r.size() == 1 ? "it" : "them") + " under the same name");
+                    .collect(Collectors.joining(", ")) + "; nothing was changed; an apply that may replace deletes "
+                    + (r.size() == 1 ? "it" : "them") + " and creates " + (r.size() == 1 ? "it" : "them")
+                    + " again under the same name");
         }
     }
 

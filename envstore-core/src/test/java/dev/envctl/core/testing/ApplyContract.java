@@ -187,7 +187,7 @@ public abstract class ApplyContract {
         assertThatThrownBy(() -> apply(false, moved, relabelled, EnvironmentSpec.of("qa", "k3d")))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
                 .hasMessage("1 environment needs a new cluster: dev (http 18080 -> 18090); nothing was changed; "
-                        + "apply with --replace to delete and create it under the same name");
+                        + "an apply that may replace deletes it and creates it again under the same name");
 
         assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
         assertThat(k3d.has("qa")).isFalse();
