@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,8 +50,6 @@ final class EnvironmentFile {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw EnvctlException.invalid("cannot read apply file " + file + ": " + e.getMessage());
-        } catch (java.io.UncheckedIOException e) {
-            throw EnvctlException.invalid("apply file " + file + " is not UTF-8 text");
         }
         List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file)
                 : fromTree(file, parse(file, text), defaultProvider);
@@ -79,7 +76,6 @@ final class EnvironmentFile {
     }
 
     private static List<EnvironmentSpec> fromCsv(Session session, Path file) {
-        List<EnvironmentSpec> specs = new ArrayList<>();
         List<Environment> rows;
         try {
             rows = CsvFormat.read(session, file);
@@ -87,11 +83,9 @@ final class EnvironmentFile {
             throw EnvctlException.invalid("apply file " + file + " is not a valid environments CSV: "
                     + Errors.oneLine(e.getMessage()));
         }
-        for (Environment e : rows) {
-            specs.add(new EnvironmentSpec(e.name(), e.provider(), e.ports(), SubnetRequest.of(e.subnet()),
-                    e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())));
-        }
-        return specs;
+        return rows.stream().map(e -> new EnvironmentSpec(e.name(), e.provider(), e.ports(),
+                SubnetRequest.of(e.subnet()), e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())))
+                .toList();
     }
 
     private static JsonNode parse(Path file, String text) {
@@ -152,13 +146,12 @@ final class EnvironmentFile {
     }
 
     private static void requireKnown(JsonNode object, String what, Collection<String> allowed) {
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
+        object.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
                 throw EnvctlException.invalid("unknown " + what + " '" + Validation.printable(f) + "'; allowed: "
                         + String.join(", ", allowed));
             }
-        }
+        });
     }
 
     private static String text(JsonNode item, String field) {
