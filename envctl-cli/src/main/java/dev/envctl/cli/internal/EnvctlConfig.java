@@ -95,7 +95,7 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
         return settings;
     }
 
-    /** The keys under {@code prefix}, with the prefix removed. */
+    /** The keys under {@code prefix}, with the prefix removed, in a new sorted map the caller may change. */
     Map<String, String> under(String prefix) {
         return values.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length())

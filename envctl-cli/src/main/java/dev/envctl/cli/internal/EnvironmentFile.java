@@ -107,17 +107,16 @@ final class EnvironmentFile {
         int index = 0;
         for (JsonNode item : list) {
             index++;
-            String where = "apply file " + file + ", item " + index;
             try {
-                specs.add(spec(item, defaultProvider, where));
+                specs.add(spec(item, defaultProvider));
             } catch (EnvctlException e) {
-                throw EnvctlException.invalid(where + ": " + e.getMessage());
+                throw EnvctlException.invalid("apply file " + file + ", item " + index + ": " + e.getMessage());
             }
         }
         return specs;
     }
 
-    private static EnvironmentSpec spec(JsonNode item, String defaultProvider, String where) {
+    private static EnvironmentSpec spec(JsonNode item, String defaultProvider) {
         if (!item.isObject()) {
             throw EnvctlException.invalid("expected an object with at least a name");
         }
@@ -138,9 +137,8 @@ final class EnvironmentFile {
             host = new HostPorts(port(ports, "http"), port(ports, "https"), port(ports, "pf"), port(ports, "api"));
             node = port(ports, "node");
         }
-        String subnet = text(item, "subnet");
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
-                SubnetRequest.parse(subnet), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
+                SubnetRequest.parse(text(item, "subnet")), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
                 map(item, "labels"), map(item, "options"),
                 SpecOptions.hostRequest(text(item, "host"), Validation.requireLabels(map(item, "hostSelector"))));
     }

@@ -18,7 +18,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What one command run works with: the streams, the resolved config, the plugins, and the {@link Envctl} made
@@ -136,7 +135,7 @@ public final class Session implements AutoCloseable {
      * checked against every store's when it is read).
      */
     Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
-        Map<String, String> settings = new TreeMap<>(config().under(ConfigKeys.STORE_PREFIX));
+        Map<String, String> settings = config().under(ConfigKeys.STORE_PREFIX);
         settings.keySet().retainAll(factory.settingKeys());
         return settings;
     }
