@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -78,21 +79,14 @@ final class ConfigResolver {
             throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());
         }
         Map<String, String> m = new LinkedHashMap<>();
-        for (String k : new TreeSet<>(p.stringPropertyNames())) {
-            m.put(k.strip(), p.getProperty(k).strip());
-        }
+        new TreeSet<>(p.stringPropertyNames()).forEach(k -> m.put(k.strip(), p.getProperty(k).strip()));
         return m;
     }
 
     private static void checkKeys(Set<String> keys, Path file, PluginRegistry plugins) {
-        Set<String> valid = null;
-        for (String key : new TreeSet<>(keys)) {
-            if (ConfigKeys.DEFAULTS.containsKey(key)) {
-                continue;
-            }
-            if (valid == null) {
-                valid = validKeys(keys, plugins);
-            }
+        List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.DEFAULTS.containsKey(k)).sorted().toList();
+        Set<String> valid = pluginKeys.isEmpty() ? Set.of() : validKeys(keys, plugins);
+        for (String key : pluginKeys) {
             if (!valid.contains(key)) {
                 throw EnvctlException.invalid("unknown config key '" + Validation.printable(key) + "' in " + file
                         + "; valid keys: " + String.join(", ", valid));
@@ -110,7 +104,7 @@ final class ConfigResolver {
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {
         EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
-        for (String id : new TreeSet<>(plugins.providerIds())) {
+        for (String id : plugins.providerIds()) {
             Map<String, String> settings = c.providerSettings(id);
             if (!settings.isEmpty()) {
                 check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
@@ -118,16 +112,13 @@ final class ConfigResolver {
             }
         }
         Set<String> hooks = new LinkedHashSet<>(c.hooksEnabled());
-        for (String id : plugins.hookIds()) {
-            if (!c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty()) {
-                hooks.add(id);
-            }
-        }
+        plugins.hookIds().stream().filter(id -> !c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty())
+                .forEach(hooks::add);
         for (String id : hooks) {
             if (!plugins.hookIds().contains(id)) {
                 throw EnvctlException.invalid("config key hooks.enabled in " + file + " names the hook '"
                         + Validation.printable(id) + "', which no plugin provides; hooks: "
-                        + String.join(", ", new TreeSet<>(plugins.hookIds())));
+                        + String.join(", ", plugins.hookIds()));
             }
             Map<String, String> settings = c.hookSettings(id, env);
             check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.hookFactory(id).create(settings));
@@ -152,26 +143,17 @@ final class ConfigResolver {
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
     private static Set<String> validKeys(Set<String> keys, PluginRegistry plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
-        boolean stores = false;
-        boolean providers = false;
-        boolean hooks = false;
-        for (String k : keys) {
-            stores |= k.startsWith(ConfigKeys.STORE_PREFIX);
-            providers |= k.startsWith(ConfigKeys.PROVIDER_PREFIX) && !k.equals(ConfigKeys.PROVIDER_DEFAULT);
-            hooks |= k.startsWith(ConfigKeys.HOOK_PREFIX);
-        }
-        if (stores) {
+        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX))) {
             plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }
-        if (providers) {
-            for (String id : plugins.providerIds()) {
-                plugins.providerFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k));
-            }
+        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.PROVIDER_PREFIX)
+                && !k.equals(ConfigKeys.PROVIDER_DEFAULT))) {
+            plugins.providerIds().forEach(id -> plugins.providerFactory(id).settingKeys()
+                    .forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k)));
         }
-        if (hooks) {
-            for (String id : plugins.hookIds()) {
-                plugins.hookFactory(id).settingKeys().forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k));
-            }
+        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.HOOK_PREFIX))) {
+            plugins.hookIds().forEach(id -> plugins.hookFactory(id).settingKeys()
+                    .forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k)));
         }
         return valid;
     }

@@ -61,7 +61,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
             err.print(CLEAR_LINE);
         }
         err.println("  " + (environment == null ? "" : environment + " | ") + line);
-        if (live && current != null) {
+        if (live) {
             redraw();
         }
     }
@@ -91,20 +91,17 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(this::redraw, 1, 1, TimeUnit.SECONDS);
         }
     }
 
-    private synchronized void tick() {
+    /** Redraws the live line of the current step, if there is one. */
+    private synchronized void redraw() {
         if (current != null) {
-            redraw();
+            String time = elapsed();
+            err.print(CLEAR_LINE + (color ? "\u001b[36m" + time + "\u001b[0m" : time) + " " + current);
+            err.flush();
         }
-    }
-
-    private void redraw() {
-        String time = elapsed();
-        err.print(CLEAR_LINE + (color ? "\u001b[36m" + time + "\u001b[0m" : time) + " " + current);
-        err.flush();
     }
 
     private String elapsed() {

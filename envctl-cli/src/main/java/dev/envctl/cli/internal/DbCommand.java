@@ -35,8 +35,7 @@ final class DbCommand extends CliCommand {
         OutputFormat format = session.format();
         String location = Locations.expand(session.config().store(), session.env());
         EnvironmentStoreFactory factory = session.plugins().storeFactoryFor(location);
-        Map<String, String> settings = session.storeSettings(factory);
-        Optional<SchemaAdmin> opened = factory.openSchemaAdmin(location, settings, session.env());
+        Optional<SchemaAdmin> opened = factory.openSchemaAdmin(location, session.storeSettings(factory), session.env());
         if (opened.isEmpty()) {
             throw EnvctlException.invalid("db commands work on a PostgreSQL store, but the store is "
                     + session.redact(location) + "; give --store jdbc:postgresql://HOST:PORT/DB (or ENVCTL_STORE)");

@@ -32,8 +32,9 @@ final class DoctorCommand extends CliCommand {
         checks.add(java());
         checks.add(store(session));
         String dflt = session.config().defaultProvider();
+        Map<String, ClusterProvider> providers = session.envctl().providers();
         Set<String> seen = new LinkedHashSet<>();
-        for (Map.Entry<String, ClusterProvider> e : session.providers().entrySet()) {
+        for (Map.Entry<String, ClusterProvider> e : providers.entrySet()) {
             for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
                 PrerequisiteCheck shown = e.getKey().equals(dflt) || c.status() != Status.FAIL ? c
                         : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
@@ -54,9 +55,9 @@ final class DoctorCommand extends CliCommand {
                 }
             }
         }
-        if (!session.providers().containsKey(dflt)) {
+        if (!providers.containsKey(dflt)) {
             checks.add(PrerequisiteCheck.fail("provider " + dflt, "provider.default is " + dflt + " but no such "
-                    + "provider plugin was found", "set provider.default to one of " + session.providers().keySet()));
+                    + "provider plugin was found", "set provider.default to one of " + providers.keySet()));
         }
         print(session, format, checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
@@ -80,6 +81,7 @@ final class DoctorCommand extends CliCommand {
 
     private static PrerequisiteCheck store(Session session) {
         String location = session.redact(session.config().store());
+        String problem;
         try {
             EnvironmentStore store = session.store();
             StoreHealth h = store.health();
@@ -87,12 +89,12 @@ final class DoctorCommand extends CliCommand {
                 return PrerequisiteCheck.pass("store", session.redact(store.location()) + ": " + h.detail()
                         + (h.schemaVersion() == null ? "" : ", schema version " + h.schemaVersion()));
             }
-            return PrerequisiteCheck.fail("store", location + ": " + session.redact(h.detail()),
-                    "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
+            problem = h.detail();
         } catch (EnvctlException e) {
-            return PrerequisiteCheck.fail("store", location + ": " + session.redact(Errors.oneLine(e.getMessage())),
-                    "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
+            problem = Errors.oneLine(e.getMessage());
         }
+        return PrerequisiteCheck.fail("store", location + ": " + session.redact(problem),
+                "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
     }
 
     private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {

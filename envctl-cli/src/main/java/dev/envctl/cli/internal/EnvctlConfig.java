@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The resolved configuration: defaults, overridden by the config file, by environment variables, then by
@@ -94,16 +95,12 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
         return settings;
     }
 
-    /** The keys under {@code prefix}, with the prefix removed. */
+    /** The keys under {@code prefix}, with the prefix removed, in a new sorted map the caller may change. */
     Map<String, String> under(String prefix) {
-        Map<String, String> m = new TreeMap<>();
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(prefix) && k.length() > prefix.length()) {
-                m.put(k.substring(prefix.length()), e.getValue());
-            }
-        }
-        return m;
+        return values.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length())
+                .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue,
+                        (a, b) -> b, TreeMap::new));
     }
 
     /** Reads every fixed value once, so that a bad one fails now with a message naming its key. */

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,8 +50,6 @@ final class EnvironmentFile {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw EnvctlException.invalid("cannot read apply file " + file + ": " + e.getMessage());
-        } catch (java.io.UncheckedIOException e) {
-            throw EnvctlException.invalid("apply file " + file + " is not UTF-8 text");
         }
         List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file)
                 : fromTree(file, parse(file, text), defaultProvider);
@@ -79,7 +76,6 @@ final class EnvironmentFile {
     }
 
     private static List<EnvironmentSpec> fromCsv(Session session, Path file) {
-        List<EnvironmentSpec> specs = new ArrayList<>();
         List<Environment> rows;
         try {
             rows = CsvFormat.read(session, file);
@@ -87,11 +83,9 @@ final class EnvironmentFile {
             throw EnvctlException.invalid("apply file " + file + " is not a valid environments CSV: "
                     + Errors.oneLine(e.getMessage()));
         }
-        for (Environment e : rows) {
-            specs.add(new EnvironmentSpec(e.name(), e.provider(), e.ports(), SubnetRequest.of(e.subnet()),
-                    e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())));
-        }
-        return specs;
+        return rows.stream().map(e -> new EnvironmentSpec(e.name(), e.provider(), e.ports(),
+                SubnetRequest.of(e.subnet()), e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())))
+                .toList();
     }
 
     private static JsonNode parse(Path file, String text) {
@@ -113,17 +107,16 @@ final class EnvironmentFile {
         int index = 0;
         for (JsonNode item : list) {
             index++;
-            String where = "apply file " + file + ", item " + index;
             try {
-                specs.add(spec(item, defaultProvider, where));
+                specs.add(spec(item, defaultProvider));
             } catch (EnvctlException e) {
-                throw EnvctlException.invalid(where + ": " + e.getMessage());
+                throw EnvctlException.invalid("apply file " + file + ", item " + index + ": " + e.getMessage());
             }
         }
         return specs;
     }
 
-    private static EnvironmentSpec spec(JsonNode item, String defaultProvider, String where) {
+    private static EnvironmentSpec spec(JsonNode item, String defaultProvider) {
         if (!item.isObject()) {
             throw EnvctlException.invalid("expected an object with at least a name");
         }
@@ -144,21 +137,19 @@ final class EnvironmentFile {
             host = new HostPorts(port(ports, "http"), port(ports, "https"), port(ports, "pf"), port(ports, "api"));
             node = port(ports, "node");
         }
-        String subnet = text(item, "subnet");
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
-                SubnetRequest.parse(subnet), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
+                SubnetRequest.parse(text(item, "subnet")), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
                 map(item, "labels"), map(item, "options"),
                 SpecOptions.hostRequest(text(item, "host"), Validation.requireLabels(map(item, "hostSelector"))));
     }
 
     private static void requireKnown(JsonNode object, String what, Collection<String> allowed) {
-        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
+        object.fieldNames().forEachRemaining(f -> {
             if (!allowed.contains(f)) {
                 throw EnvctlException.invalid("unknown " + what + " '" + Validation.printable(f) + "'; allowed: "
                         + String.join(", ", allowed));
             }
-        }
+        });
     }
 
     private static String text(JsonNode item, String field) {

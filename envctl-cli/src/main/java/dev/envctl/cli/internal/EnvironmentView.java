@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -66,20 +65,12 @@ final class EnvironmentView {
      * position keep working when a second host is added).
      */
     static TextTable table(List<Environment> list, Instant now, boolean withHost) {
-        List<String> headers = new ArrayList<>(List.of("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
-                "HTTPS", "PF", "API", "AGE"));
-        if (withHost) {
-            headers.add("HOST");
-        }
-        TextTable t = new TextTable(headers.toArray(String[]::new));
+        int columns = withHost ? 10 : 9;
+        TextTable t = new TextTable(Arrays.copyOf(new String[] {"NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
+                "HTTPS", "PF", "API", "AGE", "HOST"}, columns));
         for (Environment e : list) {
-            List<Object> cells = new ArrayList<>(Arrays.asList(e.name(), e.provider(), state(e),
-                    e.subnet(), e.ports().http(), e.ports().https(), e.ports().pf(), e.ports().api(),
-                    age(e.createdAt(), now)));
-            if (withHost) {
-                cells.add(e.host());
-            }
-            t.row(cells.toArray());
+            t.row(Arrays.copyOf(new Object[] {e.name(), e.provider(), state(e), e.subnet(), e.ports().http(),
+                    e.ports().https(), e.ports().pf(), e.ports().api(), age(e.createdAt(), now), e.host()}, columns));
         }
         return t;
     }

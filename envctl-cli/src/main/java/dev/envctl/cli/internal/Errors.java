@@ -4,6 +4,8 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
 
+import java.util.regex.Pattern;
+
 /**
  * Prints a failure as one line on stderr starting {@code envctl: }, with passwords removed; the stack trace
  * follows only with {@code -v}.
@@ -44,23 +46,7 @@ final class Errors {
         if (secret == null || secret.isEmpty() || s == null) {
             return s;
         }
-        StringBuilder b = new StringBuilder(s.length());
-        int from = 0;
-        for (int at = s.indexOf(secret); at >= 0; at = s.indexOf(secret, at + 1)) {
-            int end = at + secret.length();
-            if (at >= from && !wordChar(s, at - 1) && !wordChar(s, end)) {
-                b.append(s, from, at).append("***");
-                from = end;
-            }
-        }
-        return b.append(s, from, s.length()).toString();
-    }
-
-    private static boolean wordChar(String s, int i) {
-        if (i < 0 || i >= s.length()) {
-            return false;
-        }
-        char c = s.charAt(i);
-        return Character.isLetterOrDigit(c) || c == '_';
+        String word = "[\\p{javaLetterOrDigit}_]";
+        return s.replaceAll("(?<!" + word + ")" + Pattern.quote(secret) + "(?!" + word + ")", "***");
     }
 }

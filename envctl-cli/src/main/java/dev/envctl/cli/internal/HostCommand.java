@@ -11,8 +11,10 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code envctl host add NAME --docker ENDPOINT [--address ADDR] [--label K=V]... [--capacity N]},
@@ -89,19 +91,9 @@ final class HostCommand extends CliCommand {
 
     /** The flags of {@code add} given to another action are a mistake, not something to ignore. */
     private void addOnly(String action) {
-        List<String> given = new ArrayList<>();
-        if (docker != null) {
-            given.add("--docker");
-        }
-        if (address != null) {
-            given.add("--address");
-        }
-        if (!labels.isEmpty()) {
-            given.add("--label");
-        }
-        if (capacity != null) {
-            given.add("--capacity");
-        }
+        List<String> given = Stream.of(docker == null ? null : "--docker", address == null ? null : "--address",
+                labels.isEmpty() ? null : "--label", capacity == null ? null : "--capacity")
+                .filter(Objects::nonNull).toList();
         if (!given.isEmpty()) {
             throw EnvctlException.invalid(String.join(", ", given) + " only go" + (given.size() == 1 ? "es" : "")
                     + " with 'host add', not 'host " + action + "'; " + USAGE);

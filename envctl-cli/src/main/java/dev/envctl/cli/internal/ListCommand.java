@@ -3,12 +3,9 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.ActualState;
-import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
-
-import java.util.List;
 
 /** {@code envctl list}: the environments of the store, by name, optionally filtered. */
 @Parameters(commandNames = "list",
@@ -35,11 +32,7 @@ final class ListCommand extends CliCommand {
         if (onHost != null) {
             Hosts.require(store, onHost);
         }
-        List<Environment> list = store.list(filter);
-        if (onHost != null) {
-            list = list.stream().filter(e -> e.host().equals(onHost)).toList();
-        }
-        EnvironmentView.print(session, store, list, false);
+        EnvironmentView.print(session, store, store.list(filter.withHost(onHost)), false);
         return 0;
     }
 }

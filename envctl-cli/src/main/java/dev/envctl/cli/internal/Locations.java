@@ -13,12 +13,11 @@ final class Locations {
      */
     static void requireExistingCsv(String location, String what) {
         String s = location.strip();
-        boolean csv = s.regionMatches(true, 0, "csv:", 0, 4)
-                || (s.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") && !s.contains("://"));
-        if (!csv) {
+        boolean prefixed = s.regionMatches(true, 0, "csv:", 0, 4);
+        if (!prefixed && (!s.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") || s.contains("://"))) {
             return;
         }
-        java.nio.file.Path p = java.nio.file.Path.of(s.regionMatches(true, 0, "csv:", 0, 4) ? s.substring(4) : s);
+        java.nio.file.Path p = java.nio.file.Path.of(prefixed ? s.substring(4) : s);
         if (!java.nio.file.Files.isRegularFile(p)) {
             throw new dev.envctl.core.EnvctlException(dev.envctl.core.ErrorCode.INVALID_INPUT, what + " " + p
                     + " does not exist; check the path");

@@ -58,12 +58,9 @@ final class MigrateCommand extends CliCommand {
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
         session.progressDone();
         print(session, format, report);
-        for (MigrationReport.Row row : report.rows()) {
-            if (MigrationReport.FAILED.equals(row.outcome())) {
-                session.err().println("envctl: " + row.name() + " was not migrated: "
-                        + session.redact(Errors.oneLine(row.reason())));
-            }
-        }
+        report.rows().stream().filter(row -> MigrationReport.FAILED.equals(row.outcome()))
+                .forEach(row -> session.err().println("envctl: " + row.name() + " was not migrated: "
+                        + session.redact(Errors.oneLine(row.reason()))));
         return report.ok() ? 0 : 1;
     }
 

@@ -18,12 +18,12 @@ import dev.envctl.core.spi.PlannedCommand;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Dry runs and {@code diff}: what would be allocated (chosen exactly as the store would, from a snapshot of what is
@@ -46,65 +46,47 @@ final class Plans {
         Step(String action, Environment environment, List<PlannedCommand> commands) {
             this(action, environment, List.of(), commands, null);
         }
-
-        String name() {
-            return environment.name();
-        }
-    }
-
-    /** A create the store would refuse (a conflict, an exhausted pool), for {@code apply --dry-run}. */
-    private static Step refused(EnvironmentSpec spec, EnvctlException error, Instant now) {
-        Environment e = Environment.created(spec, spec.ports(), spec.subnet().cidr(), now);
-        return new Step("create", e, List.of(), List.of(), error);
-    }
-
-    private static Step create(ClusterProvider provider, Environment e) {
-        return new Step("create", e, provider.planCreate(e));
     }
 
     /**
      * The creates of {@code specs} against the store's {@code records} and {@code hosts}, placed and allocated one
      * after another as if each had been written (a spec whose record exists shows that record). With
-     * {@code keepGoing} a create the store would refuse becomes a step with its error; otherwise it is thrown.
+     * {@code keepGoing} a create the store would refuse (a conflict, an exhausted pool) becomes a step with its
+     * error; otherwise it is thrown.
      */
     static List<Step> creates(Session session, List<Environment> records, List<Host> hosts,
                               List<EnvironmentSpec> specs, boolean keepGoing) {
         List<Environment> world = new ArrayList<>(records);
-        Map<String, Environment> byName = new HashMap<>();
-        records.forEach(e -> byName.put(e.name(), e));
-        Allocator allocator = session.allocator();
+        Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
+        Allocator allocator = session.envctl().allocator();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Step> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
             ClusterProvider provider = session.provider(spec.provider());
-            Environment existing = byName.get(spec.name());
-            if (existing != null) {
-                steps.add(create(provider, existing));
-                continue;
-            }
-            Environment e;
-            try {
-                Host host = Placement.choose(spec.host(), hosts, perHost(world), allocator.policy());
-                Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
-                e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
-            } catch (EnvctlException ex) {
-                if (!keepGoing) {
-                    throw ex;
+            Environment e = byName.get(spec.name());
+            if (e == null) {
+                try {
+                    Host host = Placement.choose(spec.host(), hosts, perHost(world), allocator.policy());
+                    Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
+                    e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
+                } catch (EnvctlException ex) {
+                    if (!keepGoing) {
+                        throw ex;
+                    }
+                    steps.add(new Step("create", Environment.created(spec, spec.ports(), spec.subnet().cidr(), now),
+                            List.of(), List.of(), ex));
+                    continue;
                 }
-                steps.add(refused(spec, ex, now));
-                continue;
+                world.add(e);
             }
-            world.add(e);
-            steps.add(create(provider, e));
+            steps.add(new Step("create", e, provider.planCreate(e)));
         }
         return steps;
     }
 
     /** How many environments each host has. */
     static Map<String, Integer> perHost(List<Environment> environments) {
-        Map<String, Integer> counts = new HashMap<>();
-        environments.forEach(e -> counts.merge(e.host(), 1, Integer::sum));
-        return counts;
+        return environments.stream().collect(Collectors.groupingBy(Environment::host, Collectors.summingInt(e -> 1)));
     }
 
     /**
@@ -115,11 +97,9 @@ final class Plans {
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         List<Step> steps = new ArrayList<>(creates(session, records, store.hosts(), plan.toCreate(), true));
         Map<String, Environment> world = new TreeMap<>();
-        records.forEach(e -> world.put(e.name(), e));
-        steps.stream().filter(s -> s.error() == null).forEach(s -> world.put(s.name(), s.environment()));
-        for (ApplyPlan.Update u : plan.toUpdate()) {
-            steps.add(update(session, world, u));
-        }
+        Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(Step::environment))
+                .forEach(e -> world.put(e.name(), e));
+        plan.toUpdate().forEach(u -> steps.add(update(session, world, u)));
         plan.toDelete().forEach(n -> steps.add(delete(session, world.get(n))));
         return steps;
     }
@@ -132,7 +112,7 @@ final class Plans {
         HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
                 .toList(), u.host(current));
         try {
-            Environment next = u.resolve(current, session.allocator(), others);
+            Environment next = u.resolve(current, session.envctl().allocator(), others);
             world.put(next.name(), next);
             List<PlannedCommand> commands = new ArrayList<>(session.provider(current.provider()).planDelete(current));
             commands.addAll(session.provider(next.provider()).planCreate(next));
@@ -198,10 +178,9 @@ final class Plans {
                     out.println("  options   " + e.options());
                 }
             }
-            if (s.commands().isEmpty()) {
-                continue;
+            if (!s.commands().isEmpty()) {
+                out.println("  commands:");
             }
-            out.println("  commands:");
             for (PlannedCommand c : s.commands()) {
                 out.println("    " + shell(c));
                 if (c.stdin() != null) {
@@ -242,21 +221,13 @@ final class Plans {
      * they clear what the user's shell may set), then argv; words with special characters single-quoted.
      */
     static String shell(PlannedCommand c) {
-        List<String> words = new java.util.ArrayList<>();
-        c.environment().forEach((k, v) -> words.add(k + "=" + v));
-        words.addAll(c.argv());
-        return shell(words);
+        return shell(Stream.concat(c.environment().entrySet().stream().map(v -> v.getKey() + "=" + v.getValue()),
+                c.argv().stream()).toList());
     }
 
     /** Words as a shell would read them back: those with special characters single-quoted. */
     static String shell(List<String> argv) {
-        StringBuilder b = new StringBuilder();
-        for (String a : argv) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            b.append(SAFE.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return b.toString();
+        return argv.stream().map(a -> SAFE.matcher(a).matches() ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
     }
 }

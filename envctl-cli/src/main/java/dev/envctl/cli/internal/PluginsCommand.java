@@ -4,7 +4,6 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.plugin.PluginInfo;
 
 import java.util.List;
-import java.util.Map;
 
 /** {@code envctl plugins}: the stores, providers and hooks found on the class path, with classes and jars. */
 @Parameters(commandNames = "plugins",
@@ -16,16 +15,13 @@ final class PluginsCommand extends CliCommand {
         List<PluginInfo> plugins = session.plugins().describe();
         session.plugins().problems().forEach(session::warn);
         if (format == OutputFormat.JSON) {
-            Json.print(session.out(), plugins.stream().map(PluginsCommand::toJson).toList());
+            Json.print(session.out(), plugins.stream().map(p -> Json.object("kind", p.kind(), "id", p.id(),
+                    "class", p.className(), "source", p.source())).toList());
         } else {
             TextTable t = new TextTable("KIND", "ID", "CLASS", "SOURCE");
             plugins.forEach(p -> t.row(p.kind(), p.id(), p.className(), p.source()));
             t.print(session.out());
         }
         return 0;
-    }
-
-    private static Map<String, Object> toJson(PluginInfo p) {
-        return Json.object("kind", p.kind(), "id", p.id(), "class", p.className(), "source", p.source());
     }
 }

@@ -3,7 +3,6 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.ErrorCode;
-import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.lifecycle.DriftPolicy;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What one command run works with: the streams, the resolved config, the plugins, and the {@link Envctl} made
@@ -78,13 +76,9 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * The allocator: automatic ports also skip ports other programs hold on this host, unless {@code DOCKER_HOST}
-     * names another machine (then this host's ports say nothing about the Docker host's).
+     * Automatic ports also skip ports other programs hold on this host, unless {@code DOCKER_HOST} names another
+     * machine (then this host's ports say nothing about the Docker host's).
      */
-    Allocator allocator() {
-        return new Allocator(config().policy(), portProbe());
-    }
-
     private PortProbe portProbe() {
         String dockerHost = env.getOrDefault("DOCKER_HOST", "");
         return dockerHost.isEmpty() || dockerHost.startsWith("unix://") ? PortProbe.LOCAL : PortProbe.NONE;
@@ -97,18 +91,12 @@ public final class Session implements AutoCloseable {
      */
     EnvironmentStore store() {
         if (store == null) {
-            store = openConfiguredStore();
+            EnvironmentStore primary = openStore(Locations.expand(config().store(), env));
+            String fallback = config().fallbackStore();
+            store = fallback.isEmpty() ? primary
+                    : new FallbackStore(primary, openStore(Locations.expand(fallback, env)), config().fallbackMirror());
         }
         return store;
-    }
-
-    private EnvironmentStore openConfiguredStore() {
-        EnvironmentStore primary = openStore(Locations.expand(config().store(), env));
-        String fallback = config().fallbackStore();
-        if (fallback.isEmpty()) {
-            return primary;
-        }
-        return new FallbackStore(primary, openStore(Locations.expand(fallback, env)), config().fallbackMirror());
     }
 
     /**
@@ -147,7 +135,7 @@ public final class Session implements AutoCloseable {
      * checked against every store's when it is read).
      */
     Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
-        Map<String, String> settings = new TreeMap<>(config().under(ConfigKeys.STORE_PREFIX));
+        Map<String, String> settings = config().under(ConfigKeys.STORE_PREFIX);
         settings.keySet().retainAll(factory.settingKeys());
         return settings;
     }
@@ -165,24 +153,15 @@ public final class Session implements AutoCloseable {
     Envctl envctl(Integer concurrency) {
         if (envctl == null) {
             EnvctlConfig c = config();
+            EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
+                    c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED : DriftPolicy.RECREATE);
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
-                    .policy(c.policy()).portProbe(portProbe()).options(new EngineOptions(concurrency == null ? c.reconcileConcurrency()
-                            : concurrency, c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED
-                            : DriftPolicy.RECREATE));
-            for (String id : plugins.providerIds()) {
-                b.providerSettings(id, c.providerSettings(id));
-            }
-            for (String id : c.hooksEnabled()) {
-                b.hook(id, c.hookSettings(id, env));
-            }
+                    .policy(c.policy()).portProbe(portProbe()).options(options);
+            plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id)));
+            c.hooksEnabled().forEach(id -> b.hook(id, c.hookSettings(id, env)));
             envctl = b.build();
         }
         return envctl;
-    }
-
-    /** Every provider found, created with its {@code provider.ID.*} settings, by id. */
-    Map<String, ClusterProvider> providers() {
-        return envctl().providers();
     }
 
     /** The provider {@code id}, or an invalid-input error listing the providers there are. */
@@ -193,9 +172,8 @@ public final class Session implements AutoCloseable {
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */
     ProgressListener progress() {
         if (progress == null) {
-            String noColor = env.get("NO_COLOR");
-            progress = new ConsoleProgress(err, terminal(), noColor == null || noColor.isEmpty(), global.verbose(),
-                    global.quiet());
+            progress = new ConsoleProgress(err, terminal(), env.getOrDefault("NO_COLOR", "").isEmpty(),
+                    global.verbose(), global.quiet());
         }
         return progress;
     }
@@ -209,8 +187,7 @@ public final class Session implements AutoCloseable {
 
     /** Colour on stdout: a terminal and no {@code NO_COLOR}. */
     boolean colorOut() {
-        String noColor = env.get("NO_COLOR");
-        return terminal() && (noColor == null || noColor.isEmpty());
+        return terminal() && env.getOrDefault("NO_COLOR", "").isEmpty();
     }
 
     private boolean terminal() {

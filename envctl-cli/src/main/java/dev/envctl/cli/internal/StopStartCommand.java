@@ -11,7 +11,6 @@ import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -47,7 +46,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
             throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "
                     + name() + " NAME...");
         }
-        List<String> unique = new ArrayList<>(new LinkedHashSet<>(names));
+        List<String> unique = names.stream().distinct().toList();
         unique.forEach(Validation::requireName);
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
@@ -58,14 +57,10 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
                         + "nothing was changed; apply or create it again before you " + name());
             }
         }
-        for (String name : unique) {
-            Engines.requireReady(session, store.get(name).provider());
-        }
+        unique.forEach(name -> Engines.requireReady(session, store.get(name).provider()));
         Envctl envctl = session.envctl();
-        List<Environment> results = new ArrayList<>();
-        for (String name : unique) {
-            results.add(stopping() ? envctl.stop(name, session.progress()) : envctl.start(name, session.progress()));
-        }
+        List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
+                : envctl.start(name, session.progress())).toList();
         session.progressDone();
         List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();
         if (format == OutputFormat.TABLE && failed.isEmpty()) {
@@ -73,13 +68,9 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         } else {
             EnvironmentView.print(session, results, false);
         }
-        int exit = 0;
-        for (Environment e : failed) {
-            session.err().println("envctl: " + (stopping() ? "stopping " : "starting ") + e.name() + " failed: "
-                    + session.redact(Errors.oneLine(e.lastError())) + "; fix the cause and run 'envctl " + name()
-                    + " " + e.name() + "' again");
-            exit = Math.max(exit, Engines.exitCodeOf(e));
-        }
-        return exit;
+        failed.forEach(e -> session.err().println("envctl: " + (stopping() ? "stopping " : "starting ") + e.name()
+                + " failed: " + session.redact(Errors.oneLine(e.lastError())) + "; fix the cause and run 'envctl "
+                + name() + " " + e.name() + "' again"));
+        return failed.stream().mapToInt(Engines::exitCodeOf).max().orElse(0);
     }
 }

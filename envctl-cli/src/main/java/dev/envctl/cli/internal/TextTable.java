@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 final class TextTable {
     private static final Pattern TRAILING_SPACES = Pattern.compile(" +\\z");
 
-    private final List<String> headers;
+    /** The headers, then the rows. */
     private final List<List<String>> rows = new ArrayList<>();
 
     TextTable(String... headers) {
-        this.headers = List.of(headers);
+        rows.add(List.of(headers));
     }
 
     void row(Object... cells) {
@@ -22,30 +22,24 @@ final class TextTable {
     }
 
     void print(PrintStream out) {
-        int[] width = new int[headers.size()];
-        for (int i = 0; i < width.length; i++) {
-            width[i] = headers.get(i).length();
-            for (List<String> r : rows) {
+        int[] width = new int[rows.get(0).size()];
+        for (List<String> r : rows) {
+            for (int i = 0; i < width.length; i++) {
                 width[i] = Math.max(width[i], r.get(i).length());
             }
         }
         // one write for the whole table: System.out flushes on every println
         StringBuilder text = new StringBuilder();
-        appendRow(text, headers, width);
         for (List<String> r : rows) {
-            appendRow(text, r, width);
+            // the cells padded to their column's width, two spaces apart, without trailing spaces
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.size() - 1; i++) {
+                line.append(r.get(i)).append(" ".repeat(width[i] - r.get(i).length() + 2));
+            }
+            line.append(r.get(r.size() - 1));
+            text.append(TRAILING_SPACES.matcher(line).replaceFirst("")).append(System.lineSeparator());
         }
         out.print(text);
         out.flush();
-    }
-
-    /** The cells padded to their column's width, two spaces apart, without trailing spaces. */
-    private static void appendRow(StringBuilder text, List<String> cells, int[] width) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < cells.size() - 1; i++) {
-            line.append(cells.get(i)).append(" ".repeat(width[i] - cells.get(i).length() + 2));
-        }
-        line.append(cells.get(cells.size() - 1));
-        text.append(TRAILING_SPACES.matcher(line).replaceFirst("")).append(System.lineSeparator());
     }
 }

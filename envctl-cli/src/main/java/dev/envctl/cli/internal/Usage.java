@@ -2,11 +2,9 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterDescription;
-import com.beust.jcommander.Parameters;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,8 +39,8 @@ final class Usage {
             b.append("Usage: envctl [global options] COMMAND [options]\n\n");
             b.append("Records local k3d and kind environments (ports, subnets) in one store and creates them.\n\n");
             b.append("Commands:\n");
-            for (Map.Entry<String, JCommander> e : jc.getCommands().entrySet()) {
-                b.append(String.format("  %-11s%s%n", e.getKey(), description(e.getValue())));
+            for (String name : jc.getCommands().keySet()) {
+                b.append(String.format("  %-11s%s%n", name, jc.getUsageFormatter().getCommandDescription(name)));
             }
             b.append("\nGlobal options (before or after the command):\n");
             options(b, jc.getParameters(), true);
@@ -51,20 +49,14 @@ final class Usage {
             return b.toString();
         }
         JCommander sub = jc.getCommands().get(command);
-        String main = sub.getMainParameter() == null ? ""
-                : " " + sub.getMainParameterValue().getDescription();
+        String main = sub.getMainParameter() == null ? "" : " " + sub.getMainParameterValue().getDescription();
         b.append("Usage: envctl ").append(command).append(" [options]").append(main.isBlank() ? "" : main)
-                .append("\n\n").append(description(sub)).append("\n\nOptions:\n");
+                .append("\n\n").append(jc.getUsageFormatter().getCommandDescription(command))
+                .append("\n\nOptions:\n");
         options(b, sub.getParameters(), false);
         b.append("\nGlobal options: --store URL, --config FILE, -o table|json|csv, -v, -vv, -q, --help "
                 + "(see envctl --help)\n").append(EXIT_CODES);
         return b.toString();
-    }
-
-    private static String description(JCommander jc) {
-        Object o = jc.getObjects().get(0);
-        Parameters p = o.getClass().getAnnotation(Parameters.class);
-        return p == null ? "" : p.commandDescription();
     }
 
     private static void options(StringBuilder b, List<ParameterDescription> all, boolean global) {
