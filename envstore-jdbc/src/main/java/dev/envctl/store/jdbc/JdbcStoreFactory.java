@@ -66,7 +66,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
-        return Opening.open(this, location, settings, false);
+        return Opening.open(this, location, settings, options(settings));
     }
 
     @Override
@@ -103,7 +103,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
      * {@link JdbcEnvironmentStore#admin()}, then close the store.
      */
     public JdbcEnvironmentStore openForAdministration(String location, Map<String, String> settings) {
-        return Opening.open(this, location, settings, true);
+        return Opening.open(this, location, settings, options(settings).withMigrate(MigrateMode.OFF));
     }
 
     /**
@@ -113,9 +113,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
      */
     private static final class Opening {
         static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
-                                         boolean administration) {
-            JdbcStoreOptions options = administration ? options(settings).withMigrate(MigrateMode.OFF)
-                    : options(settings);
+                                         JdbcStoreOptions options) {
             return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
         }
     }
@@ -141,8 +139,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                     + "location; expected " + locationSyntax());
         }
         if (!Redaction.redact(location).equals(location)) {
-            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
-                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+            throw passwordInUrl(location);
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         try {
@@ -152,8 +149,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                     + locationSyntax());
         }
         if (ds.getPassword() != null) {
-            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
-                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+            throw passwordInUrl(location);
         }
         // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
@@ -179,6 +175,11 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             ds.setAssumeMinServerVersion("9.4");
         }
         return ds;
+    }
+
+    private static EnvctlException passwordInUrl(String location) {
+        return EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
+                + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
     }
 
     private static String firstSet(String a, String b) {
