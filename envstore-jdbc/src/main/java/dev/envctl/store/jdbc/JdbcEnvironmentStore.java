@@ -22,7 +22,6 @@ import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
-import dev.envctl.store.jdbc.internal.Migrations;
 import dev.envctl.store.jdbc.internal.RoundTrip;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
@@ -85,7 +84,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         this.options = options;
         this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
                 options.poolSize()), location);
-        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()));
+        this.admin = new JdbcStoreAdmin(dataSource, database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
     }
 

@@ -5,9 +5,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
-import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.SchemaAdmin;
-import dev.envctl.core.spi.SchemaInfo;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.Map;
@@ -78,24 +76,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     @Override
     public Optional<SchemaAdmin> openSchemaAdmin(String location, Map<String, String> settings,
                                                  Map<String, String> environment) {
-        JdbcEnvironmentStore store = new JdbcStoreFactory(environment).openForAdministration(location, settings);
-        JdbcStoreAdmin admin = store.admin();
-        return Optional.of(new SchemaAdmin() {
-            @Override
-            public MigrationResult migrate() {
-                return admin.migrate();
-            }
-
-            @Override
-            public SchemaInfo info() {
-                return admin.info();
-            }
-
-            @Override
-            public void close() {
-                store.close();
-            }
-        });
+        return Optional.of(new JdbcStoreFactory(environment).openForAdministration(location, settings).admin());
     }
 
     /**

@@ -122,7 +122,7 @@ public final class Failures {
         return message == null ? null : message.replaceAll("(?m)^\\s*Detail: Failing row contains .*$", "");
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }
