@@ -22,7 +22,6 @@ import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
-import dev.envctl.store.jdbc.internal.RoundTrip;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
@@ -225,7 +224,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             Host host;
             IndexedHeld held;
             if (request.isAuto()) {
-                Results r = RoundTrip.fetch(ctx, writeLock(ctx),
+                Results r = IndexedHeld.roundTrip(ctx, writeLock(ctx),
                         ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
                                 .where(CLUSTERS.NAME.eq(spec.name()))))),
                         hostsQuery(ctx),

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
@@ -99,7 +101,7 @@ public final class IndexedHeld implements HeldResources {
      * Runs {@code before} (the store's write lock first, then other reads of the create), then asks whether
      * {@code spec}'s name is taken and what an allocator with {@code policy} will ask for {@code spec}: the
      * lowest free port of each pool and, for an automatic subnet, the lowest free block, all in one
-     * {@link RoundTrip}. Later calls with the same arguments are answered from memory; any other call
+     * {@link #roundTrip round trip}. Later calls with the same arguments are answered from memory; any other call
      * still queries.
      *
      * @return the results of {@code before}, in order
@@ -121,7 +123,7 @@ public final class IndexedHeld implements HeldResources {
         }
         List<QueryPart> queries = new ArrayList<>(List.of(before));
         queries.add(ctx.select(fields));
-        Results results = RoundTrip.fetch(ctx, queries.toArray(QueryPart[]::new));
+        Results results = roundTrip(ctx, queries.toArray(QueryPart[]::new));
         Record r = results.get(before.length).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
@@ -132,6 +134,17 @@ public final class IndexedHeld implements HeldResources {
                     .ofNullable(r.get(starts.size() + 1, Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
         }
         return results.subList(0, before.length);
+    }
+
+    /**
+     * Runs {@code queries} in one round trip, in order, and returns their results; under read committed each
+     * statement takes its snapshot once the one before has returned, so statements after a lock see every
+     * commit made under it.
+     */
+    public static Results roundTrip(DSLContext ctx, QueryPart... queries) {
+        String template = IntStream.range(0, queries.length).mapToObj(i -> "{" + i + "}")
+                .collect(Collectors.joining(";\n"));
+        return ctx.fetchMany(DSL.resultQuery(template, queries));
     }
 
     /** Whether the name given to {@link #prefetch} is held by an environment already. */
