@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 public final class Migrations {
     public static final String LOCATION = "classpath:dev/envctl/store/jdbc/migration";
     public static final String HISTORY_TABLE = "envctl_schema_history";
-    /** The newest migration on the class path; MigrationsTest keeps it equal to what Flyway finds there. */
+    /** The newest migration on the class path; MigrationFastPathTest keeps it equal to what Flyway finds there. */
     public static final String LATEST = "7";
 
     private Migrations() {

@@ -82,8 +82,7 @@ public final class Rows {
         try {
             return new Host(r.getName(), r.getDocker(), r.getAddress(), map(r.getLabels()), r.getCapacity());
         } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
-            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table hosts in "
-                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+            throw corrupt(r.getName(), "hosts", location, e);
         }
     }
 
@@ -96,9 +95,13 @@ public final class Rows {
                     ActualState.ofKey(r.getActualState()), r.getLastError(), instant(r.getCreatedAt()),
                     instant(r.getUpdatedAt()), r.getVersion(), r.getHost());
         } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
-            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table clusters in "
-                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+            throw corrupt(r.getName(), "clusters", location, e);
         }
+    }
+
+    private static EnvctlException corrupt(String name, String table, String location, RuntimeException e) {
+        return new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + name + "' of table " + table + " in "
+                + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
     }
 
     public static LocalDateTime utc(Instant i) {
