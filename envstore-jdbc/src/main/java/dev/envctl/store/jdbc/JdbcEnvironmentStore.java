@@ -16,7 +16,6 @@ import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.store.jdbc.internal.AdvisoryLock;
-import dev.envctl.store.jdbc.internal.ConnectionPool;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
@@ -81,8 +80,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private JdbcEnvironmentStore(DataSource dataSource, JdbcStoreOptions options, String location) {
         this.options = options;
-        this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
-                options.poolSize()), location);
+        this.database = new Database(dataSource, options.schema(), options.timeoutSeconds(), options.poolSize(),
+                location);
         this.admin = new JdbcStoreAdmin(dataSource, database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
     }
