@@ -81,7 +81,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 analyze();
             }
             return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
-                    result.targetSchemaVersion != null ? result.targetSchemaVersion : current(),
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
                     result.migrations.stream().map(m -> m.version + " " + m.description).toList());
         });
     }
@@ -145,10 +145,6 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     @Override
     public void close() {
         database.close();
-    }
-
-    private String current() {
-        return flywayCall(() -> version(Migrations.flyway(dataSource, schema, "0").info().current()));
     }
 
     private static String version(MigrationInfo i) {
