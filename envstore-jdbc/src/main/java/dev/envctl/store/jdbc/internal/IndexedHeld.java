@@ -22,6 +22,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
@@ -107,23 +109,17 @@ public final class IndexedHeld implements HeldResources {
      * @return the results of {@code before}, in order
      */
     public List<Result<Record>> prefetch(AllocationPolicy policy, EnvironmentSpec spec, Query... before) {
-        List<Integer> starts = new ArrayList<>();
+        List<Integer> starts = Arrays.stream(PortRole.values()).filter(role -> spec.ports().get(role) == null)
+                .map(role -> policy.pool(role).from()).distinct().toList();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
-        for (PortRole role : PortRole.values()) {
-            int from = policy.pool(role).from();
-            if (spec.ports().get(role) == null && !starts.contains(from)) {
-                starts.add(from);
-                fields.add(lowestFreeFrom(host, from));
-            }
-        }
+        starts.forEach(from -> fields.add(lowestFreeFrom(host, from)));
         boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        List<QueryPart> queries = new ArrayList<>(List.of(before));
-        queries.add(ctx.select(fields));
-        Results results = roundTrip(ctx, queries.toArray(QueryPart[]::new));
+        Results results = roundTrip(ctx, Stream.concat(Stream.of(before), Stream.of(ctx.select(fields)))
+                .toArray(QueryPart[]::new));
         Record r = results.get(before.length).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
