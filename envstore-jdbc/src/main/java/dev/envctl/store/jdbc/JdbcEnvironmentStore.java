@@ -321,7 +321,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Host addHost(Host host) {
         return write("adding host '" + host.name() + "'", ctx -> {
-            if (ctx.insertInto(HOSTS).set(Rows.values(host)).onConflictDoNothing().execute() == 0) {
+            if (ctx.insertInto(HOSTS).set(Rows.record(host)).onConflictDoNothing().execute() == 0) {
                 throw Host.exists(host.name());
             }
             return host;

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
-import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
 
 /** Converts between {@link Environment} and rows of {@code clusters}, {@link Host} and rows of {@code hosts}; timestamps are UTC. */
 public final class Rows {
@@ -66,15 +65,11 @@ public final class Rows {
         return v;
     }
 
-    /** The column values of {@code h}, for an insert. */
-    public static Map<Field<?>, Object> values(Host h) {
-        Map<Field<?>, Object> v = new LinkedHashMap<>();
-        v.put(HOSTS.NAME, h.name());
-        v.put(HOSTS.DOCKER, h.docker());
-        v.put(HOSTS.ADDRESS, h.address());
-        v.put(HOSTS.LABELS, json(h.labels()));
-        v.put(HOSTS.CAPACITY, h.capacity());
-        return v;
+    /** The row of {@code h}, for an insert: every column, null ones too, counts as set. */
+    public static HostsRecord record(Host h) {
+        HostsRecord r = new HostsRecord(h.name(), h.docker(), h.address(), json(h.labels()), h.capacity());
+        r.changed(true);
+        return r;
     }
 
     /** The host a row of {@code hosts} holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */
