@@ -16,14 +16,11 @@ import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.store.jdbc.internal.AdvisoryLock;
-import dev.envctl.store.jdbc.internal.ConnectionPool;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
-import dev.envctl.store.jdbc.internal.Migrations;
-import dev.envctl.store.jdbc.internal.RoundTrip;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
@@ -43,13 +40,13 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
@@ -83,9 +80,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private JdbcEnvironmentStore(DataSource dataSource, JdbcStoreOptions options, String location) {
         this.options = options;
-        this.database = new Database(new ConnectionPool(dataSource, options.schema(), options.timeoutSeconds(),
-                options.poolSize()), location);
-        this.admin = new JdbcStoreAdmin(new Migrations(dataSource, database, options.schema()));
+        this.database = new Database(dataSource, options.schema(), options.timeoutSeconds(), options.poolSize(),
+                location);
+        this.admin = new JdbcStoreAdmin(dataSource, database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
     }
 
@@ -222,11 +219,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         AllocationPolicy policy = allocator.policy();
         HostRequest request = spec.host();
-        return writeRow(action, ctx -> {
+        return writeRow(() -> database.write(action, ctx -> {
             Host host;
             IndexedHeld held;
             if (request.isAuto()) {
-                Results r = RoundTrip.fetch(ctx, writeLock(ctx),
+                Results r = IndexedHeld.roundTrip(ctx, writeLock(ctx),
                         ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
                                 .where(CLUSTERS.NAME.eq(spec.name()))))),
                         hostsQuery(ctx),
@@ -234,9 +231,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
                     throw alreadyExists(spec.name());
                 }
-                Map<String, Integer> counts = new HashMap<>();
-                r.get(3).forEach(c -> counts.put(c.get(0, String.class), c.get(1, Integer.class)));
-                host = Placement.choose(request, hosts(r.get(2)), counts, policy);
+                host = Placement.choose(request, hosts(r.get(2)),
+                        r.get(3).intoMap(c -> c.get(0, String.class), c -> c.get(1, Integer.class)), policy);
                 held = new IndexedHeld(ctx, host.name(), null);
                 held.prefetch(policy, spec);
                 if (held.nameTaken()) {
@@ -259,7 +255,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS)).withHost(host.name());
             return insertRow(ctx, e, action);
-        });
+        }));
     }
 
     /**
@@ -271,16 +267,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
-        requireWritable(action);
-        return writeRow(action, ctx -> {
-            writeLock(ctx).execute();
+        return writeRow(() -> write(action, ctx -> {
             if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
                 throw alreadyExists(environment.name());
             }
             requireKnownHost(ctx, environment.host());
             Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
             return insertRow(ctx, environment, action);
-        });
+        }));
     }
 
     /**
@@ -292,9 +286,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment update(Environment next, long expectedVersion) {
         String action = "updating environment '" + next.name() + "'";
-        requireWritable(action);
-        return database.write(action, ctx -> {
-            writeLock(ctx).execute();
+        return write(action, ctx -> {
             requireKnownHost(ctx, next.host());
             Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
@@ -328,11 +320,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /** Adds a row to {@code hosts} under the write lock, so no create places on a host half added. */
     @Override
     public Host addHost(Host host) {
-        String action = "adding host '" + host.name() + "'";
-        requireWritable(action);
-        return database.write(action, ctx -> {
-            writeLock(ctx).execute();
-            if (ctx.insertInto(HOSTS).set(Rows.values(host)).onConflictDoNothing().execute() == 0) {
+        return write("adding host '" + host.name() + "'", ctx -> {
+            if (ctx.insertInto(HOSTS).set(Rows.record(host)).onConflictDoNothing().execute() == 0) {
                 throw Host.exists(host.name());
             }
             return host;
@@ -345,10 +334,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      */
     @Override
     public boolean removeHost(String name) {
-        String action = "removing host '" + name + "'";
-        requireWritable(action);
-        return database.write(action, ctx -> {
-            writeLock(ctx).execute();
+        return write("removing host '" + name + "'", ctx -> {
             Host.requireRemovable(name, ctx.select(CLUSTERS.NAME).from(CLUSTERS).where(CLUSTERS.HOST.eq(name))
                     .orderBy(CLUSTERS.NAME).fetch(CLUSTERS.NAME));
             try {
@@ -364,20 +350,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public boolean delete(String name) {
-        String action = "deleting environment '" + name + "'";
-        requireWritable(action);
-        return database.write(action, ctx -> {
-            writeLock(ctx).execute();
-            return ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0;
-        });
+        return write("deleting environment '" + name + "'",
+                ctx -> ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).execute() > 0);
     }
 
     @Override
     public void delete(String name, long expectedVersion) {
-        String action = "deleting environment '" + name + "'";
-        requireWritable(action);
-        database.write(action, ctx -> {
-            writeLock(ctx).execute();
+        write("deleting environment '" + name + "'", ctx -> {
             if (ctx.deleteFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).and(CLUSTERS.VERSION.eq(expectedVersion))
                     .execute() == 0) {
                 throw missingOrChanged(ctx, name, expectedVersion);
@@ -415,6 +394,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
+    /** Runs {@code work} in one transaction that takes the store's write lock first. */
+    private <T> T write(String action, Function<DSLContext, T> work) {
+        requireWritable(action);
+        return database.write(action, ctx -> {
+            writeLock(ctx).execute();
+            return work.apply(ctx);
+        });
+    }
+
     private Query writeLock(DSLContext ctx) {
         return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)));
     }
@@ -442,11 +430,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * Runs a write that inserts a row, and once more when a constraint refused it: only a writer that does not
      * take the write lock (a psql script) can commit what the lookups did not see; the second run sees it.
      */
-    private Environment writeRow(String action, Function<DSLContext, Environment> work) {
+    private static Environment writeRow(Supplier<Environment> write) {
         try {
-            return database.write(action, work);
+            return write.get();
         } catch (Refused e) {
-            return database.write(action, work);
+            return write.get();
         }
     }
 

@@ -2,22 +2,56 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.MigrationResult;
+import dev.envctl.core.spi.MigrationState;
+import dev.envctl.core.spi.SchemaAdmin;
 import dev.envctl.core.spi.SchemaInfo;
+import dev.envctl.store.jdbc.internal.AdoptionCheck;
+import dev.envctl.store.jdbc.internal.Database;
+import dev.envctl.store.jdbc.internal.Failures;
+import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jooq.Field;
+import org.jooq.Record2;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
- * adopting an existing {@code clusters} table, applying migrations, reporting versions. Obtain one
- * from {@link JdbcEnvironmentStore#admin()}, or as a {@link dev.envctl.core.spi.SchemaAdmin} from
- * {@link JdbcStoreFactory#openSchemaAdmin}. Thread-safe; concurrent
- * {@link #migrate()} calls, also from other processes, run one at a time.
+ * adopting an existing {@code clusters} table (checked first, then baselined at version 1), applying
+ * migrations ({@link Migrations}), reporting versions. Obtain one from {@link JdbcEnvironmentStore#admin()}, or
+ * from {@link JdbcStoreFactory#openSchemaAdmin}; closing it closes the store it belongs to. Thread-safe;
+ * concurrent {@link #migrate()} calls, also from other processes, run one at a time (a session advisory lock
+ * per schema).
  */
-public final class JdbcStoreAdmin {
-    private final Migrations migrations;
+public final class JdbcStoreAdmin implements SchemaAdmin {
+    /** Named after {@link Migrations}, as the log lines of migrating always were. */
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    private static final String UNDEFINED_TABLE = "42P01";
 
-    JdbcStoreAdmin(Migrations migrations) {
-        this.migrations = migrations;
+    private final DataSource dataSource;
+    private final Database database;
+    private final String schema;
+
+    JdbcStoreAdmin(DataSource dataSource, Database database, String schema) {
+        this.dataSource = dataSource;
+        this.database = database;
+        this.schema = schema;
     }
 
     /**
@@ -27,22 +61,147 @@ public final class JdbcStoreAdmin {
      * @throws AdoptionConflictException when existing rows break an invariant; nothing is changed then
      * @throws EnvctlException           {@link ErrorCode#STORE_UNAVAILABLE} when the server cannot be reached
      */
+    @Override
     public MigrationResult migrate() {
-        return migrations.migrate();
+        return withMigrationLock(() -> {
+            Set<String> tables = tables();
+            boolean adopt = tables.contains("clusters") && !tables.contains(Migrations.HISTORY_TABLE);
+            if (tables.contains("clusters") && !tables.contains("held_ports")) {
+                List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
+                if (!conflicts.isEmpty()) {
+                    throw new AdoptionConflictException(where(), conflicts);
+                }
+            }
+            if (adopt) {
+                LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
+                Migrations.flyway(dataSource, schema, "1").baseline();
+            }
+            MigrateResult result = Migrations.flyway(dataSource, schema, "0").migrate();
+            if (adopt) {
+                analyze();
+            }
+            return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
+                    result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
+                    result.migrations.stream().map(m -> m.version + " " + m.description).toList());
+        });
     }
 
-    /** Whether the schema is at the newest version already, found without Flyway (see {@link #migrate}). */
-    boolean isCurrent() {
-        return migrations.isCurrent();
-    }
-
-    /** The current version and every migration with its state; changes nothing. */
+    /** The applied version, the newest on the class path and every known and applied migration, oldest first. */
+    @Override
     public SchemaInfo info() {
-        return migrations.info();
+        return flywayCall(() -> {
+            MigrationInfoService service = Migrations.flyway(dataSource, schema, "0").info();
+            List<MigrationState> states = Arrays.stream(service.all())
+                    .map(i -> new MigrationState(version(i), i.getDescription(), i.getState().getDisplayName(),
+                            i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()))
+                    .toList();
+            String latest = Arrays.stream(service.all())
+                    .filter(i -> i.getState().isResolved() && i.getVersion() != null
+                            && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
+                    .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
+                    .map(MigrationVersion::getVersion).orElse(null);
+            return new SchemaInfo(version(service.current()), latest, states);
+        });
     }
 
     /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
     public void requireUpToDate() {
-        migrations.requireUpToDate();
+        SchemaInfo info = info();
+        if (!info.upToDate()) {
+            throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
+                    + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
+                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
+        }
+    }
+
+    /**
+     * Whether the newest versioned entry of the schema history is {@link Migrations#LATEST} and succeeded: one
+     * indexed query and no Flyway, so opening an up-to-date store stays cheap and takes no migration lock. False
+     * when there is no history table, or whenever in doubt; then {@link #migrate} decides. (Checksums of applied
+     * scripts are checked by {@code db migrate} and {@code db info}, not here.)
+     */
+    boolean isCurrent() {
+        // jOOQ is first touched after the connection is made, so that its warm-up overlaps the login
+        return database.read("reading the schema history of " + schema, ctx -> {
+            Table<?> history = DSL.table(DSL.name(schema, Migrations.HISTORY_TABLE));
+            Field<String> version = DSL.field(DSL.name("version"), String.class);
+            Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
+            Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
+            try {
+                Record2<String, Boolean> newest = ctx.select(version, success).from(history)
+                        .where(version.isNotNull()).orderBy(rank.desc()).limit(1).fetchOne();
+                return newest != null && Migrations.LATEST.equals(newest.value1())
+                        && Boolean.TRUE.equals(newest.value2());
+            } catch (DataAccessException e) {
+                if (UNDEFINED_TABLE.equals(Failures.sqlState(e))) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Closes the store this administers. */
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    private static String version(MigrationInfo i) {
+        return i == null || i.getVersion() == null ? null : i.getVersion().getVersion();
+    }
+
+    private String where() {
+        return "schema " + schema + " of " + Redaction.redact(database.location());
+    }
+
+    /**
+     * Planner statistics after adopting: the held tables were just filled in one statement from the adopted
+     * rows, and the store's lookups are planned from statistics with PostgreSQL's default settings. (Not after
+     * creating empty tables: statistics of empty tables would make the planner trust that they stay tiny.)
+     */
+    private void analyze() {
+        database.read("analyzing the tables of schema " + schema, ctx -> ctx.query("analyze {0}, {1}, {2}",
+                DSL.table(DSL.name(schema, "clusters")), DSL.table(DSL.name(schema, "held_ports")),
+                DSL.table(DSL.name(schema, "held_subnets"))).execute());
+    }
+
+    private Set<String> tables() {
+        Table<?> t = DSL.table(DSL.name("information_schema", "tables"));
+        Field<String> tableSchema = DSL.field(DSL.name("table_schema"), String.class);
+        Field<String> tableName = DSL.field(DSL.name("table_name"), String.class);
+        return database.read("reading the tables of schema " + schema, ctx -> Set.copyOf(ctx.select(tableName).from(t)
+                .where(tableSchema.eq(schema))
+                .and(tableName.in("clusters", "held_ports", Migrations.HISTORY_TABLE))
+                .fetch(tableName)));
+    }
+
+    /** {@code work} under a session advisory lock, on a connection of its own. */
+    private <T> T withMigrationLock(Supplier<T> work) {
+        long key = LockKeys.migrations(schema);
+        return database.read("migrating schema " + schema, ctx -> {
+            ctx.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(key))).execute();
+            try {
+                return flywayCall(work);
+            } finally {
+                ctx.select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();
+            }
+        });
+    }
+
+    private <T> T flywayCall(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (FlywayException e) {
+            if (Failures.isConnectionFailure(e)) {
+                throw Failures.unavailable(database.location(), e);
+            }
+            if (Failures.sqlState(e) != null && Failures.sqlState(e).startsWith("23")) {
+                throw new EnvctlException(ErrorCode.CONFLICT, "migrating " + where() + " failed and was rolled back: "
+                        + Failures.oneLine(Redaction.redact(e.getMessage())), e);
+            }
+            throw new EnvctlException(ErrorCode.FAILURE, "migrating " + where() + " failed: "
+                    + Failures.oneLine(Redaction.redact(e.getMessage())), e);
+        }
     }
 }

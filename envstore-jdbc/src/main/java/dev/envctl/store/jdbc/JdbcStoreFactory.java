@@ -5,9 +5,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
-import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.SchemaAdmin;
-import dev.envctl.core.spi.SchemaInfo;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.Map;
@@ -66,7 +64,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
-        return Opening.open(this, location, settings, false);
+        return Opening.open(this, location, settings, options(settings));
     }
 
     @Override
@@ -78,24 +76,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     @Override
     public Optional<SchemaAdmin> openSchemaAdmin(String location, Map<String, String> settings,
                                                  Map<String, String> environment) {
-        JdbcEnvironmentStore store = new JdbcStoreFactory(environment).openForAdministration(location, settings);
-        JdbcStoreAdmin admin = store.admin();
-        return Optional.of(new SchemaAdmin() {
-            @Override
-            public MigrationResult migrate() {
-                return admin.migrate();
-            }
-
-            @Override
-            public SchemaInfo info() {
-                return admin.info();
-            }
-
-            @Override
-            public void close() {
-                store.close();
-            }
-        });
+        return Optional.of(new JdbcStoreFactory(environment).openForAdministration(location, settings).admin());
     }
 
     /**
@@ -103,7 +84,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
      * {@link JdbcEnvironmentStore#admin()}, then close the store.
      */
     public JdbcEnvironmentStore openForAdministration(String location, Map<String, String> settings) {
-        return Opening.open(this, location, settings, true);
+        return Opening.open(this, location, settings, options(settings).withMigrate(MigrateMode.OFF));
     }
 
     /**
@@ -113,9 +94,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
      */
     private static final class Opening {
         static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
-                                         boolean administration) {
-            JdbcStoreOptions options = administration ? options(settings).withMigrate(MigrateMode.OFF)
-                    : options(settings);
+                                         JdbcStoreOptions options) {
             return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
         }
     }
@@ -141,8 +120,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                     + "location; expected " + locationSyntax());
         }
         if (!Redaction.redact(location).equals(location)) {
-            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
-                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+            throw passwordInUrl(location);
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         try {
@@ -152,8 +130,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                     + locationSyntax());
         }
         if (ds.getPassword() != null) {
-            throw EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
-                    + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
+            throw passwordInUrl(location);
         }
         // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
@@ -179,6 +156,11 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             ds.setAssumeMinServerVersion("9.4");
         }
         return ds;
+    }
+
+    private static EnvctlException passwordInUrl(String location) {
+        return EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
+                + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
     }
 
     private static String firstSet(String a, String b) {

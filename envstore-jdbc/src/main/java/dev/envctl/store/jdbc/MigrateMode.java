@@ -2,6 +2,7 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** What opening a store does with its schema (setting {@code jdbc.migrate}). */
@@ -18,11 +19,8 @@ public enum MigrateMode {
     }
 
     public static MigrateMode ofKey(String key) {
-        for (MigrateMode m : values()) {
-            if (m.key().equalsIgnoreCase(key == null ? "" : key.strip())) {
-                return m;
-            }
-        }
-        throw EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off");
+        String wanted = key == null ? "" : key.strip();
+        return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(wanted)).findFirst().orElseThrow(
+                () -> EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off"));
     }
 }

@@ -8,26 +8,54 @@ import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Runs jOOQ work on pooled connections: reads in auto-commit, writes in one transaction each, run again
- * (at most {@value #ATTEMPTS} times, with jittered back-off) after a serialization failure or deadlock.
- * Every failure leaves as an {@link EnvctlException}. Thread-safe.
+ * Runs jOOQ work on a few reusable connections over a {@link DataSource}, so that a create costs its statements
+ * and not a new server process: reads in auto-commit, writes in one transaction each, run again (at most
+ * {@value #ATTEMPTS} times, with jittered back-off) after a serialization failure or deadlock. Every failure
+ * leaves as an {@link EnvctlException}.
+ *
+ * <p>Connections idle for more than a second are validated before reuse, so a restarted server costs no failed
+ * operation; a connection that failed is closed with every idle one. The only thing set on a connection is its
+ * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return); planner settings
+ * and driver thresholds stay as the server and the data source configure them. Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     static final int ATTEMPTS = 5;
+    private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final ConnectionPool pool;
+    private final DataSource dataSource;
+    private final String schema;
+    private final int validateTimeoutSeconds;
+    private final int maxIdle;
     private final String location;
     private final Settings settings = new Settings().withExecuteLogging(false);
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private boolean closed;
 
-    public Database(ConnectionPool pool, String location) {
-        this.pool = pool;
+    private record Idle(Connection connection, long since) {
+    }
+
+    /**
+     * @param validateTimeoutSeconds how long validating an idle connection may take
+     * @param maxIdle                how many idle connections to keep for reuse
+     * @param location               the URL or name for messages
+     */
+    public Database(DataSource dataSource, String schema, int validateTimeoutSeconds, int maxIdle, String location) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.validateTimeoutSeconds = Math.max(1, validateTimeoutSeconds);
+        this.maxIdle = maxIdle;
         this.location = location;
     }
 
@@ -45,7 +73,7 @@ public final class Database implements AutoCloseable {
             broken = Failures.isConnectionFailure(e);
             throw Failures.map(location, action, e);
         } finally {
-            pool.release(c, broken);
+            release(c, broken);
         }
     }
 
@@ -60,7 +88,7 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (RuntimeException | SQLException e) {
-                ConnectionPool.quietly(c::rollback);
+                quietly(c::rollback);
                 broken = Failures.isConnectionFailure(e);
                 if (!broken && attempt < ATTEMPTS && Failures.isRetryable(e)) {
                     LOG.debug("{}: attempt {} hit {}, retrying", action, attempt, Failures.sqlState(e));
@@ -69,16 +97,35 @@ public final class Database implements AutoCloseable {
                 }
                 throw Failures.map(location, action, e);
             } finally {
-                ConnectionPool.quietly(() -> c.setAutoCommit(true));
-                pool.release(c, broken);
+                quietly(() -> c.setAutoCommit(true));
+                release(c, broken);
             }
         }
     }
 
-    /** A connection of its own (for session locks); the caller gives it back with {@link #release}. */
+    /**
+     * A connection in auto-commit mode with the store's search path, of its own (for session locks); the caller
+     * gives it back with {@link #release}.
+     */
     public Connection borrow() {
         try {
-            return pool.borrow();
+            while (true) {
+                Idle i;
+                synchronized (this) {
+                    if (closed) {
+                        throw new IllegalStateException("the store is closed");
+                    }
+                    i = idle.pollFirst();
+                }
+                if (i == null) {
+                    return open();
+                }
+                if (System.nanoTime() - i.since() < VALIDATE_AFTER_IDLE_NANOS
+                        || i.connection().isValid(validateTimeoutSeconds)) {
+                    return i.connection();
+                }
+                quietly(i.connection()::close);
+            }
         } catch (SQLException e) {
             throw Failures.unavailable(location, e);
         } catch (RuntimeException e) {
@@ -86,8 +133,42 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    private Connection open() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            c.setSchema(schema);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            quietly(c::close);
+            throw e;
+        }
+    }
+
+    /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */
     public void release(Connection c, boolean broken) {
-        pool.release(c, broken);
+        if (broken) {
+            quietly(c::close);
+            evictIdle();
+            return;
+        }
+        synchronized (this) {
+            if (!closed && idle.size() < maxIdle) {
+                idle.addFirst(new Idle(c, System.nanoTime()));
+                return;
+            }
+        }
+        quietly(c::close);
+    }
+
+    /** Closes every idle connection. */
+    private void evictIdle() {
+        Deque<Idle> gone;
+        synchronized (this) {
+            gone = new ArrayDeque<>(idle);
+            idle.clear();
+        }
+        gone.forEach(i -> quietly(i.connection()::close));
     }
 
     public DSLContext dsl(Connection c) {
@@ -105,6 +186,23 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        synchronized (this) {
+            closed = true;
+        }
+        evictIdle();
+    }
+
+    /** A JDBC call on a connection. */
+    private interface JdbcCall {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code call}, ignoring its failure: the connection is broken, and the server cleans up its session. */
+    private static void quietly(JdbcCall call) {
+        try {
+            call.run();
+        } catch (SQLException | RuntimeException e) {
+            // nothing left to release
+        }
     }
 }

@@ -64,17 +64,13 @@ public final class Failures {
     /** STORE_UNAVAILABLE naming the redacted location. */
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
-        String why = s != null ? s.getMessage() : String.valueOf(cause.getMessage());
-        if (s != null && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
-            // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead
-            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
-                    + " refused the login: " + oneLine(Redaction.redact(why)) + "; check the user (store.jdbc.user, "
-                    + "the URL's user parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or "
-                    + "~/.pgpass)", cause);
-        }
+        String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
+        // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead
+        boolean refused = s != null && s.getSQLState() != null && s.getSQLState().startsWith("28");
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
-                + " is unavailable: " + oneLine(Redaction.redact(why)) + "; check that the server runs and is "
-                + "reachable, then retry", cause);
+                + (refused ? " refused the login: " + why + "; check the user (store.jdbc.user, the URL's user "
+                + "parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)"
+                : " is unavailable: " + why + "; check that the server runs and is reachable, then retry"), cause);
     }
 
     /**
@@ -122,7 +118,7 @@ public final class Failures {
         return message == null ? null : message.replaceAll("(?m)^\\s*Detail: Failing row contains .*$", "");
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

@@ -22,11 +22,15 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HELD_PORTS;
@@ -99,29 +103,23 @@ public final class IndexedHeld implements HeldResources {
      * Runs {@code before} (the store's write lock first, then other reads of the create), then asks whether
      * {@code spec}'s name is taken and what an allocator with {@code policy} will ask for {@code spec}: the
      * lowest free port of each pool and, for an automatic subnet, the lowest free block, all in one
-     * {@link RoundTrip}. Later calls with the same arguments are answered from memory; any other call
+     * {@link #roundTrip round trip}. Later calls with the same arguments are answered from memory; any other call
      * still queries.
      *
      * @return the results of {@code before}, in order
      */
     public List<Result<Record>> prefetch(AllocationPolicy policy, EnvironmentSpec spec, Query... before) {
-        List<Integer> starts = new ArrayList<>();
+        List<Integer> starts = Arrays.stream(PortRole.values()).filter(role -> spec.ports().get(role) == null)
+                .map(role -> policy.pool(role).from()).distinct().toList();
         List<Field<?>> fields = new ArrayList<>();
         fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
-        for (PortRole role : PortRole.values()) {
-            int from = policy.pool(role).from();
-            if (spec.ports().get(role) == null && !starts.contains(from)) {
-                starts.add(from);
-                fields.add(lowestFreeFrom(host, from));
-            }
-        }
+        starts.forEach(from -> fields.add(lowestFreeFrom(host, from)));
         boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
         }
-        List<QueryPart> queries = new ArrayList<>(List.of(before));
-        queries.add(ctx.select(fields));
-        Results results = RoundTrip.fetch(ctx, queries.toArray(QueryPart[]::new));
+        Results results = roundTrip(ctx, Stream.concat(Stream.of(before), Stream.of(ctx.select(fields)))
+                .toArray(QueryPart[]::new));
         Record r = results.get(before.length).get(0);
         nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
@@ -132,6 +130,17 @@ public final class IndexedHeld implements HeldResources {
                     .ofNullable(r.get(starts.size() + 1, Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
         }
         return results.subList(0, before.length);
+    }
+
+    /**
+     * Runs {@code queries} in one round trip, in order, and returns their results; under read committed each
+     * statement takes its snapshot once the one before has returned, so statements after a lock see every
+     * commit made under it.
+     */
+    public static Results roundTrip(DSLContext ctx, QueryPart... queries) {
+        String template = IntStream.range(0, queries.length).mapToObj(i -> "{" + i + "}")
+                .collect(Collectors.joining(";\n"));
+        return ctx.fetchMany(DSL.resultQuery(template, queries));
     }
 
     /** Whether the name given to {@link #prefetch} is held by an environment already. */

@@ -23,7 +23,12 @@ public final class LockKeys {
         return hash("envctl:env:" + schema + ":" + name);
     }
 
-    static long hash(String text) {
+    /** The key of the session lock that lets one process at a time migrate the schema {@code schema}. */
+    public static long migrations(String schema) {
+        return hash("envctl:migrate:" + schema);
+    }
+
+    private static long hash(String text) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.wrap(d, 0, 8).getLong();

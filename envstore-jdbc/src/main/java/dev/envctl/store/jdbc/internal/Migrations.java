@@ -1,57 +1,24 @@
 package dev.envctl.store.jdbc.internal;
 
-import dev.envctl.core.EnvctlException;
-import dev.envctl.core.ErrorCode;
-import dev.envctl.core.Redaction;
-import dev.envctl.core.spi.MigrationResult;
-import dev.envctl.core.spi.MigrationState;
-import dev.envctl.core.spi.SchemaInfo;
-import dev.envctl.store.jdbc.AdoptionConflictException;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.output.MigrateResult;
-import org.jooq.Field;
-import org.jooq.Record2;
-import org.jooq.Table;
-import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Flyway set up for envctl: migrations in their own classpath location, history in
- * {@code envctl_schema_history} of the store's schema, and adoption of an existing
- * {@code clusters} table (checked first, then baselined at version 1). One migrating process at a time per
- * schema (a session advisory lock).
+ * {@code envctl_schema_history} of the store's schema. {@link dev.envctl.store.jdbc.JdbcStoreAdmin} runs them.
  */
 public final class Migrations {
-    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     public static final String LOCATION = "classpath:dev/envctl/store/jdbc/migration";
     public static final String HISTORY_TABLE = "envctl_schema_history";
-    /** The newest migration on the class path; MigrationsTest keeps it equal to what Flyway finds there. */
+    /** The newest migration on the class path; MigrationFastPathTest keeps it equal to what Flyway finds there. */
     public static final String LATEST = "7";
 
-    private final DataSource dataSource;
-    private final Database database;
-    private final String schema;
-
-    public Migrations(DataSource dataSource, Database database, String schema) {
-        this.dataSource = dataSource;
-        this.database = database;
-        this.schema = schema;
+    private Migrations() {
     }
 
-    Flyway flyway(String baselineVersion) {
+    /** Flyway on {@code schema}, baselining an existing schema without history at {@code baselineVersion}. */
+    public static Flyway flyway(DataSource dataSource, String schema, String baselineVersion) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(LOCATION)
@@ -67,148 +34,5 @@ public final class Migrations {
                 .cleanDisabled(true)
                 .failOnMissingLocations(true)
                 .load();
-    }
-
-    /** Adopts (if needed) and applies pending migrations; an adoption conflict changes nothing. */
-    public MigrationResult migrate() {
-        return withMigrationLock(() -> {
-            Set<String> tables = tables();
-            boolean adopt = tables.contains("clusters") && !tables.contains(HISTORY_TABLE);
-            if (tables.contains("clusters") && !tables.contains("held_ports")) {
-                List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
-                if (!conflicts.isEmpty()) {
-                    throw new AdoptionConflictException(where(), conflicts);
-                }
-            }
-            if (adopt) {
-                LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
-                flyway("1").baseline();
-            }
-            MigrateResult result = flyway("0").migrate();
-            if (adopt) {
-                analyze();
-            }
-            return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
-                    result.targetSchemaVersion != null ? result.targetSchemaVersion : current(),
-                    result.migrations.stream().map(m -> m.version + " " + m.description).toList());
-        });
-    }
-
-    /** The applied version, the newest on the class path and every known and applied migration, oldest first. */
-    public SchemaInfo info() {
-        return flywayCall(() -> {
-            MigrationInfoService service = flyway("0").info();
-            List<MigrationState> states = new ArrayList<>();
-            for (MigrationInfo i : service.all()) {
-                states.add(new MigrationState(version(i), i.getDescription(), i.getState().getDisplayName(),
-                        i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()));
-            }
-            String latest = Arrays.stream(service.all())
-                    .filter(i -> i.getState().isResolved() && i.getVersion() != null
-                            && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
-                    .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
-                    .map(MigrationVersion::getVersion).orElse(null);
-            return new SchemaInfo(version(service.current()), latest, states);
-        });
-    }
-
-    /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
-    public void requireUpToDate() {
-        SchemaInfo info = info();
-        if (!info.upToDate()) {
-            throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
-                    + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
-                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
-        }
-    }
-
-    private String current() {
-        return flywayCall(() -> version(flyway("0").info().current()));
-    }
-
-    private static String version(MigrationInfo i) {
-        return i == null || i.getVersion() == null ? null : i.getVersion().getVersion();
-    }
-
-    private String where() {
-        return "schema " + schema + " of " + Redaction.redact(database.location());
-    }
-
-    /**
-     * Whether the newest versioned entry of the schema history is {@link #LATEST} and succeeded: one indexed
-     * query and no Flyway, so opening an up-to-date store stays cheap and takes no migration lock. False when
-     * there is no history table, or whenever in doubt; then {@link #migrate} decides. (Checksums of applied
-     * scripts are checked by {@code db migrate} and {@code db info}, not here.)
-     */
-    public boolean isCurrent() {
-        // jOOQ is first touched after the connection is made, so that its warm-up overlaps the login
-        return database.read("reading the schema history of " + schema, ctx -> {
-            Table<?> history = DSL.table(DSL.name(schema, HISTORY_TABLE));
-            Field<String> version = DSL.field(DSL.name("version"), String.class);
-            Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
-            Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
-            try {
-                Record2<String, Boolean> newest = ctx.select(version, success).from(history)
-                        .where(version.isNotNull()).orderBy(rank.desc()).limit(1).fetchOne();
-                return newest != null && LATEST.equals(newest.value1()) && Boolean.TRUE.equals(newest.value2());
-            } catch (DataAccessException e) {
-                if (UNDEFINED_TABLE.equals(Failures.sqlState(e))) {
-                    return false;
-                }
-                throw e;
-            }
-        });
-    }
-
-    private static final String UNDEFINED_TABLE = "42P01";
-
-    /**
-     * Planner statistics after adopting: the held tables were just filled in one statement from the adopted
-     * rows, and the store's lookups are planned from statistics with PostgreSQL's default settings. (Not after
-     * creating empty tables: statistics of empty tables would make the planner trust that they stay tiny.)
-     */
-    private void analyze() {
-        database.read("analyzing the tables of schema " + schema, ctx -> ctx.query("analyze {0}, {1}, {2}",
-                DSL.table(DSL.name(schema, "clusters")), DSL.table(DSL.name(schema, "held_ports")),
-                DSL.table(DSL.name(schema, "held_subnets"))).execute());
-    }
-
-    private Set<String> tables() {
-        Table<?> t = DSL.table(DSL.name("information_schema", "tables"));
-        Field<String> tableSchema = DSL.field(DSL.name("table_schema"), String.class);
-        Field<String> tableName = DSL.field(DSL.name("table_name"), String.class);
-        return database.read("reading the tables of schema " + schema, ctx -> Set.copyOf(ctx.select(tableName).from(t)
-                .where(tableSchema.eq(schema))
-                .and(tableName.in("clusters", "held_ports", HISTORY_TABLE))
-                .fetch(tableName)));
-    }
-
-    /** {@code work} under a session advisory lock, on a connection of its own. */
-    private <T> T withMigrationLock(Supplier<T> work) {
-        long key = LockKeys.hash("envctl:migrate:" + schema);
-        return database.read("migrating schema " + schema, ctx -> {
-            ctx.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(key))).execute();
-            try {
-                return flywayCall(work);
-            } finally {
-                ctx.select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();
-            }
-        });
-    }
-
-    private <T> T flywayCall(Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (FlywayException e) {
-            if (Failures.isConnectionFailure(e)) {
-                throw Failures.unavailable(database.location(), e);
-            }
-            if (Failures.sqlState(e) != null && Failures.sqlState(e).startsWith("23")) {
-                throw new EnvctlException(ErrorCode.CONFLICT, "migrating " + where() + " failed and was rolled back: "
-                        + Failures.oneLine(Redaction.redact(e.getMessage())), e);
-            }
-            throw new EnvctlException(ErrorCode.FAILURE, "migrating " + where() + " failed: "
-                    + Failures.oneLine(Redaction.redact(e.getMessage())), e);
-        }
     }
 }

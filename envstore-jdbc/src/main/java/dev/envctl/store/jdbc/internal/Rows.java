@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
-import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
 
 /** Converts between {@link Environment} and rows of {@code clusters}, {@link Host} and rows of {@code hosts}; timestamps are UTC. */
 public final class Rows {
@@ -66,15 +65,11 @@ public final class Rows {
         return v;
     }
 
-    /** The column values of {@code h}, for an insert. */
-    public static Map<Field<?>, Object> values(Host h) {
-        Map<Field<?>, Object> v = new LinkedHashMap<>();
-        v.put(HOSTS.NAME, h.name());
-        v.put(HOSTS.DOCKER, h.docker());
-        v.put(HOSTS.ADDRESS, h.address());
-        v.put(HOSTS.LABELS, json(h.labels()));
-        v.put(HOSTS.CAPACITY, h.capacity());
-        return v;
+    /** The row of {@code h}, for an insert: every column, null ones too, counts as set. */
+    public static HostsRecord record(Host h) {
+        HostsRecord r = new HostsRecord(h.name(), h.docker(), h.address(), json(h.labels()), h.capacity());
+        r.changed(true);
+        return r;
     }
 
     /** The host a row of {@code hosts} holds; a row envctl cannot read is a STORE_CORRUPT error naming it. */
@@ -82,8 +77,7 @@ public final class Rows {
         try {
             return new Host(r.getName(), r.getDocker(), r.getAddress(), map(r.getLabels()), r.getCapacity());
         } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
-            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table hosts in "
-                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+            throw corrupt(r.getName(), "hosts", location, e);
         }
     }
 
@@ -96,9 +90,13 @@ public final class Rows {
                     ActualState.ofKey(r.getActualState()), r.getLastError(), instant(r.getCreatedAt()),
                     instant(r.getUpdatedAt()), r.getVersion(), r.getHost());
         } catch (EnvctlException | IllegalArgumentException | NullPointerException e) {
-            throw new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + r.getName() + "' of table clusters in "
-                    + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+            throw corrupt(r.getName(), "clusters", location, e);
         }
+    }
+
+    private static EnvctlException corrupt(String name, String table, String location, RuntimeException e) {
+        return new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + name + "' of table " + table + " in "
+                + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
     }
 
     public static LocalDateTime utc(Instant i) {

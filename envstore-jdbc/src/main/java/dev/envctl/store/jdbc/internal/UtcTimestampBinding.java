@@ -7,7 +7,6 @@ import org.jooq.BindingSQLContext;
 import org.jooq.BindingSetStatementContext;
 import org.jooq.Converter;
 import org.jooq.Converters;
-import org.jooq.conf.ParamType;
 import org.jooq.impl.AbstractBinding;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -36,13 +35,10 @@ public final class UtcTimestampBinding extends AbstractBinding<LocalDateTime, Lo
         return SAME;
     }
 
+    /** A timestamp literal; {@link AbstractBinding#sql} renders a bind variable or, inlined, {@code null} itself. */
     @Override
-    public void sql(BindingSQLContext<LocalDateTime> ctx) throws SQLException {
-        if (ctx.render().paramType() == ParamType.INLINED) {
-            ctx.render().visit(DSL.inline(ctx.value(), SQLDataType.LOCALDATETIME));
-        } else {
-            ctx.render().sql(ctx.variable());
-        }
+    protected void sqlInline(BindingSQLContext<LocalDateTime> ctx) {
+        ctx.render().visit(DSL.inline(ctx.value(), SQLDataType.LOCALDATETIME));
     }
 
     @Override
