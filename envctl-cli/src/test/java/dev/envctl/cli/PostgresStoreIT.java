@@ -116,6 +116,16 @@ class PostgresStoreIT {
     }
 
     @Test
+    void verboseShowsEnvctlsLinesNotJooqsLogo() {
+        ok("create", "dev");
+
+        Result verbose = ok("-v", "list");
+
+        assertThat(verbose.out()).contains("dev");
+        assertThat(verbose.err()).doesNotContain("jOOQ", "@@@@");
+    }
+
+    @Test
     void migrateMovesTheReplacedSystemsCsvIntoPostgres() {
         String csv = "csv:" + Workspace.CONFIG.resolve("environments.csv");
 
