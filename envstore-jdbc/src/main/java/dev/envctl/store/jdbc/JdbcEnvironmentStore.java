@@ -462,7 +462,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** A unique or exclusion violation, named by resource; anything else passes through. */
+    /** A unique, exclusion or host foreign key violation, named by resource; anything else passes through. */
     private RuntimeException conflict(RuntimeException ex, Environment e, String action) {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
@@ -475,7 +475,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }
         if ("23503".equals(state) && constraint.equals(Failures.HOST_FOREIGN_KEY)) {
-            return Failures.unknownHost(e.host(), location(), ex);
+            // the backstop: the store checks the host first
+            return new EnvctlException(ErrorCode.INVALID_INPUT, "host '" + e.host() + "' is not one of the hosts of "
+                    + location() + "; add it first (envctl host add) or choose one of envctl host list", ex);
         }
         if ("23P01".equals(state)) {
             return new Refused("subnet " + e.subnet() + " of environment '" + e.name()
