@@ -178,18 +178,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
-        if (!adoptionConflicts.isEmpty()) {
-            return database.read("reading environment '" + name + "'", ctx -> LegacyRows.find(ctx, name));
-        }
-        return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
-                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(r -> Rows.environment(r, location())));
+        return database.read("reading environment '" + name + "'", ctx -> adoptionConflicts.isEmpty()
+                ? ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
+                        .map(r -> Rows.environment(r, location()))
+                : LegacyRows.find(ctx, name));
     }
 
     @Override
     public List<Environment> list(EnvironmentFilter filter) {
-        if (!adoptionConflicts.isEmpty()) {
-            return database.read("listing environments", ctx -> LegacyRows.list(ctx, filter));
-        }
         Condition where = DSL.and(
                 filter.provider() == null ? DSL.noCondition() : CLUSTERS.PROVIDER.eq(filter.provider()),
                 filter.desiredState() == null ? DSL.noCondition()
@@ -197,8 +193,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
                 filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
-        return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
-                .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())));
+        return database.read("listing environments", ctx -> adoptionConflicts.isEmpty()
+                ? ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
+                        .fetch(r -> Rows.environment(r, location()))
+                : LegacyRows.list(ctx, filter));
     }
 
     /**
