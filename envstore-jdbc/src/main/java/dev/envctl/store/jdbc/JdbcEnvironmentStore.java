@@ -178,18 +178,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
-        if (!adoptionConflicts.isEmpty()) {
-            return database.read("reading environment '" + name + "'", ctx -> LegacyRows.find(ctx, name));
-        }
-        return database.read("reading environment '" + name + "'", ctx -> ctx.selectFrom(CLUSTERS)
-                .where(CLUSTERS.NAME.eq(name)).fetchOptional().map(r -> Rows.environment(r, location())));
+        return database.read("reading environment '" + name + "'", ctx -> adoptionConflicts.isEmpty()
+                ? ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
+                        .map(r -> Rows.environment(r, location()))
+                : LegacyRows.find(ctx, name));
     }
 
     @Override
     public List<Environment> list(EnvironmentFilter filter) {
-        if (!adoptionConflicts.isEmpty()) {
-            return database.read("listing environments", ctx -> LegacyRows.list(ctx, filter));
-        }
         Condition where = DSL.and(
                 filter.provider() == null ? DSL.noCondition() : CLUSTERS.PROVIDER.eq(filter.provider()),
                 filter.desiredState() == null ? DSL.noCondition()
@@ -197,8 +193,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
                 filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
-        return database.read("listing environments", ctx -> ctx.selectFrom(CLUSTERS).where(where)
-                .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())));
+        return database.read("listing environments", ctx -> adoptionConflicts.isEmpty()
+                ? ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
+                        .fetch(r -> Rows.environment(r, location()))
+                : LegacyRows.list(ctx, filter));
     }
 
     /**
@@ -462,7 +460,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** A unique or exclusion violation, named by resource; anything else passes through. */
+    /** A unique, exclusion or host foreign key violation, named by resource; anything else passes through. */
     private RuntimeException conflict(RuntimeException ex, Environment e, String action) {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
@@ -475,7 +473,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }
         if ("23503".equals(state) && constraint.equals(Failures.HOST_FOREIGN_KEY)) {
-            return Failures.unknownHost(e.host(), location(), ex);
+            // the backstop: the store checks the host first
+            return new EnvctlException(ErrorCode.INVALID_INPUT, "host '" + e.host() + "' is not one of the hosts of "
+                    + location() + "; add it first (envctl host add) or choose one of envctl host list", ex);
         }
         if ("23P01".equals(state)) {
             return new Refused("subnet " + e.subnet() + " of environment '" + e.name()

@@ -196,11 +196,10 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             if (Failures.isConnectionFailure(e)) {
                 throw Failures.unavailable(database.location(), e);
             }
-            if (Failures.sqlState(e) != null && Failures.sqlState(e).startsWith("23")) {
-                throw new EnvctlException(ErrorCode.CONFLICT, "migrating " + where() + " failed and was rolled back: "
-                        + Failures.oneLine(Redaction.redact(e.getMessage())), e);
-            }
-            throw new EnvctlException(ErrorCode.FAILURE, "migrating " + where() + " failed: "
+            // a constraint refused what a migration changes: the migration's transaction was rolled back
+            boolean refused = String.valueOf(Failures.sqlState(e)).startsWith("23");
+            throw new EnvctlException(refused ? ErrorCode.CONFLICT : ErrorCode.FAILURE, "migrating " + where()
+                    + (refused ? " failed and was rolled back: " : " failed: ")
                     + Failures.oneLine(Redaction.redact(e.getMessage())), e);
         }
     }

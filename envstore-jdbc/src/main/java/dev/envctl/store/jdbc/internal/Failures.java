@@ -73,16 +73,6 @@ public final class Failures {
                 : " is unavailable: " + why + "; check that the server runs and is reachable, then retry"), cause);
     }
 
-    /**
-     * INVALID_INPUT for an environment whose host the store does not know, refused by the foreign key from
-     * {@code clusters} to {@code hosts} (the store checks first; this is the backstop).
-     */
-    public static EnvctlException unknownHost(String host, String location, Throwable cause) {
-        return new EnvctlException(ErrorCode.INVALID_INPUT, "host '" + host + "' is not one of the hosts of "
-                + Redaction.redact(location) + "; add it first (envctl host add) or choose one of envctl host list",
-                cause);
-    }
-
     /** The error for anything else that failed while doing {@code action}. */
     public static EnvctlException map(String location, String action, Throwable t) {
         if (t instanceof EnvctlException e) {

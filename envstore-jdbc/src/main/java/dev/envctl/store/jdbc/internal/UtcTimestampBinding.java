@@ -1,8 +1,6 @@
 package dev.envctl.store.jdbc.internal;
 
 import org.jooq.BindingGetResultSetContext;
-import org.jooq.BindingGetStatementContext;
-import org.jooq.BindingRegisterContext;
 import org.jooq.BindingSQLContext;
 import org.jooq.BindingSetStatementContext;
 import org.jooq.Converter;
@@ -24,7 +22,8 @@ import java.time.LocalDateTime;
  * them by their column or cast) and are read with {@code getObject(i, LocalDateTime.class)}, which pgjdbc parses
  * without a time zone. Years outside 1 to 9999, which the ISO form writes differently, still go through
  * {@code Timestamp}. Set by the code generator (a forced type in this module's pom) on {@code created_at} and
- * {@code updated_at}. SQL input and output streams are not supported.
+ * {@code updated_at}. Stored procedure out parameters (the store calls no procedure) and SQL input and output
+ * streams are not supported.
  */
 public final class UtcTimestampBinding extends AbstractBinding<LocalDateTime, LocalDateTime> {
     private static final long serialVersionUID = 1L;
@@ -42,11 +41,6 @@ public final class UtcTimestampBinding extends AbstractBinding<LocalDateTime, Lo
     }
 
     @Override
-    public void register(BindingRegisterContext<LocalDateTime> ctx) throws SQLException {
-        ctx.statement().registerOutParameter(ctx.index(), Types.TIMESTAMP);
-    }
-
-    @Override
     public void set(BindingSetStatementContext<LocalDateTime> ctx) throws SQLException {
         LocalDateTime t = ctx.value();
         if (t == null) {
@@ -61,10 +55,5 @@ public final class UtcTimestampBinding extends AbstractBinding<LocalDateTime, Lo
     @Override
     public void get(BindingGetResultSetContext<LocalDateTime> ctx) throws SQLException {
         ctx.value(ctx.resultSet().getObject(ctx.index(), LocalDateTime.class));
-    }
-
-    @Override
-    public void get(BindingGetStatementContext<LocalDateTime> ctx) throws SQLException {
-        ctx.value(ctx.statement().getObject(ctx.index(), LocalDateTime.class));
     }
 }
