@@ -55,13 +55,13 @@ final class CreateCommand extends CliCommand {
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);
-            EnvironmentView.print(session, List.of(recorded), true);
+            EnvironmentView.print(session, store, List.of(recorded), true);
             return 0;
         }
         Engines.await(ready);
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
-        EnvironmentView.print(session, List.of(result), true);
+        EnvironmentView.print(session, store, List.of(result), true);
         int code = Engines.exitCodeOf(result);
         if (code != 0) {
             session.err().println("envctl: creating " + name + " failed: " + session.redact(Errors.oneLine(
