@@ -15,8 +15,8 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 /**
@@ -31,7 +31,7 @@ public final class Session implements AutoCloseable {
     private final Map<String, String> env;
     private final GlobalOptions global;
     private final PluginRegistry plugins = PluginRegistry.discover(Session.class.getClassLoader());
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private EnvctlConfig config;
     private EnvironmentStore store;
     private Envctl envctl;
@@ -126,7 +126,7 @@ public final class Session implements AutoCloseable {
                     settings.keySet());
         }
         EnvironmentStore opened = factory.open(location, settings, env);
-        toClose.add(opened);
+        toClose.push(opened);
         return opened;
     }
 
@@ -208,13 +208,13 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         progressDone();
-        for (int i = toClose.size() - 1; i >= 0; i--) {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
             try {
-                toClose.get(i).close();
+                c.close();
             } catch (Exception e) {
-                LoggerFactory.getLogger(Session.class).warn("closing {} failed: {}", toClose.get(i), redact(String.valueOf(e.getMessage())));
+                LoggerFactory.getLogger(Session.class).warn("closing {} failed: {}", c, redact(String.valueOf(e.getMessage())));
             }
         }
-        toClose.clear();
     }
 }
