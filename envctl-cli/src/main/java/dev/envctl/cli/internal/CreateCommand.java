@@ -10,7 +10,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code envctl create NAME}: allocates ports (and a subnet) atomically in the store, creates the cluster and
@@ -40,9 +39,6 @@ final class CreateCommand extends CliCommand {
         session.format();
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
         session.provider(request.provider());
-        // the provider's readiness (its tools, Docker answering) is checked while the store opens
-        CompletableFuture<Void> ready = dryRun || noWait ? null : Engines.requireReadySoon(session,
-                request.provider());
         EnvironmentStore store = session.store();
         Hosts.requireKnown(store, request.host());
         if (dryRun) {
@@ -58,7 +54,7 @@ final class CreateCommand extends CliCommand {
             EnvironmentView.print(session, store, List.of(recorded), true);
             return 0;
         }
-        Engines.await(ready);
+        Engines.requireReady(session, request.provider());
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true);

@@ -8,8 +8,6 @@ import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.PrerequisiteCheck;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /** Checks a provider before anything is written, and maps a record a change left to an exit code. */
@@ -22,31 +20,7 @@ final class Engines {
      * of {@code providerId} (its tool, Docker) fails, naming what is missing and pointing at {@code --dry-run}.
      */
     static void requireReady(Session session, String providerId) {
-        requireReady(session.provider(providerId), providerId);
-    }
-
-    /**
-     * {@link #requireReady} on another thread, for a caller that opens the store meanwhile (the check runs the
-     * provider's tools and waits on them); {@link #await} gives its outcome.
-     */
-    static CompletableFuture<Void> requireReadySoon(Session session, String providerId) {
         ClusterProvider provider = session.provider(providerId);
-        return CompletableFuture.runAsync(() -> requireReady(provider, providerId));
-    }
-
-    /** Waits for a {@link #requireReadySoon} check and throws what it threw. */
-    static void await(CompletableFuture<Void> check) {
-        try {
-            check.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    private static void requireReady(ClusterProvider provider, String providerId) {
         List<PrerequisiteCheck> failed = provider.checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
