@@ -38,7 +38,7 @@ final class CreateCommand extends CliCommand {
         String name = Args.oneName(args, name());
         session.format();
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
-        session.provider(request.provider());
+        session.envctl().provider(request.provider());
         EnvironmentStore store = session.store();
         Hosts.requireKnown(store, request.host());
         if (dryRun) {

@@ -8,7 +8,6 @@ import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
-import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.ProgressListener;
@@ -162,11 +161,6 @@ public final class Session implements AutoCloseable {
             envctl = b.build();
         }
         return envctl;
-    }
-
-    /** The provider {@code id}, or an invalid-input error listing the providers there are. */
-    ClusterProvider provider(String id) {
-        return envctl().provider(id);
     }
 
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */
