@@ -166,8 +166,7 @@ public final class Session implements AutoCloseable {
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */
     ProgressListener progress() {
         if (progress == null) {
-            progress = new ConsoleProgress(err, terminal(), env.getOrDefault("NO_COLOR", "").isEmpty(),
-                    global.verbose(), global.quiet());
+            progress = new ConsoleProgress(err, terminal(), colorOut(), global.verbose(), global.quiet());
         }
         return progress;
     }
@@ -179,7 +178,7 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Colour on stdout: a terminal and no {@code NO_COLOR}. */
+    /** Colour on stdout and in progress lines: a terminal and no {@code NO_COLOR}. */
     boolean colorOut() {
         return terminal() && env.getOrDefault("NO_COLOR", "").isEmpty();
     }
