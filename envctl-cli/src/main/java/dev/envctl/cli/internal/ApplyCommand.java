@@ -61,6 +61,6 @@ final class ApplyCommand extends FileCommand {
         providers.forEach(p -> Engines.requireReady(session, p));
         var report = envctl.apply(desired, prune, replace, session.progress());
         ReportView.print(session, report);
-        return ReportView.exitCode(report);
+        return report.ok() ? 0 : 1;
     }
 }

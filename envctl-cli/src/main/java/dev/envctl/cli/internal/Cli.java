@@ -28,7 +28,7 @@ public final class Cli {
 
     public int execute(String... args) {
         GlobalOptions global = new GlobalOptions();
-        List<CliCommand> commands = Commands.all(global);
+        List<CliCommand> commands = commands(global);
         JCommander jc = parser(global, commands);
         try {
             jc.parse(args);
@@ -50,6 +50,16 @@ public final class Cli {
         }
         CliCommand command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
         return run(command, global, jc);
+    }
+
+    /** A fresh instance of every command, in the order {@code envctl --help} lists them, each taking {@code global}. */
+    private static List<CliCommand> commands(GlobalOptions global) {
+        List<CliCommand> all = List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
+                new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
+                new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(),
+                new DoctorCommand(), new PluginsCommand(), new VersionCommand());
+        all.forEach(c -> c.global = global);
+        return all;
     }
 
     private static JCommander parser(GlobalOptions global, List<CliCommand> commands) {

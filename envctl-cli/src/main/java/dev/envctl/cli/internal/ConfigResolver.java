@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 
@@ -62,7 +61,7 @@ final class ConfigResolver {
         if (explicit != null) {
             Path p = Path.of(explicit);
             if (!Files.isRegularFile(p)) {
-                throw new EnvctlException(ErrorCode.INVALID_INPUT, "config file " + explicit + " does not exist; "
+                throw EnvctlException.invalid("config file " + explicit + " does not exist; "
                         + "copy config/envctl.properties there or drop --config / ENVCTL_CONFIG");
             }
             return p;

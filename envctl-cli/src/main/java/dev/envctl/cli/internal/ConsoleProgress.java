@@ -105,7 +105,6 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     }
 
     private String elapsed() {
-        double s = (System.nanoTime() - start) / 1e9;
-        return String.format(Locale.ROOT, "[%6.1fs]", s);
+        return String.format(Locale.ROOT, "[%6.1fs]", (System.nanoTime() - start) / 1e9);
     }
 }

@@ -38,7 +38,7 @@ final class CreateCommand extends CliCommand {
         String name = Args.oneName(args, name());
         session.format();
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
-        session.provider(request.provider());
+        session.envctl().provider(request.provider());
         EnvironmentStore store = session.store();
         Hosts.requireKnown(store, request.host());
         if (dryRun) {
@@ -51,13 +51,13 @@ final class CreateCommand extends CliCommand {
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);
-            EnvironmentView.print(session, List.of(recorded), true);
+            EnvironmentView.print(session, store, List.of(recorded), true);
             return 0;
         }
         Engines.requireReady(session, request.provider());
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
-        EnvironmentView.print(session, List.of(result), true);
+        EnvironmentView.print(session, store, List.of(result), true);
         int code = Engines.exitCodeOf(result);
         if (code != 0) {
             session.err().println("envctl: creating " + name + " failed: " + session.redact(Errors.oneLine(

@@ -6,7 +6,6 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.EnvironmentStore;
-import dev.envctl.core.spi.EnvironmentStoreFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ final class CsvFormat {
         try {
             dir = Files.createTempDirectory("envctl-csv");
             Path file = dir.resolve("environments.csv");
-            try (EnvironmentStore scratch = csvFactory(session, file).open("csv:" + file, Map.of())) {
+            try (EnvironmentStore scratch = session.plugins().openStore("csv:" + file, Map.of(), session.env())) {
                 hosts.forEach(scratch::addHost);
                 environments.forEach(scratch::insert);
             }
@@ -46,13 +45,9 @@ final class CsvFormat {
 
     /** The environments of an existing CSV file in the store's (or the Kindler scripts') format. */
     static List<Environment> read(Session session, Path file) {
-        try (EnvironmentStore store = csvFactory(session, file).open("csv:" + file, Map.of())) {
+        try (EnvironmentStore store = session.plugins().openStore("csv:" + file, Map.of(), session.env())) {
             return store.list(EnvironmentFilter.ALL);
         }
-    }
-
-    private static EnvironmentStoreFactory csvFactory(Session session, Path file) {
-        return session.plugins().storeFactoryFor("csv:" + file);
     }
 
     private static void deleteTree(Path dir) {

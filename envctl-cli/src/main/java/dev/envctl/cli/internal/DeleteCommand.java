@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import dev.envctl.core.ActualState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -36,17 +37,14 @@ final class DeleteCommand extends CliCommand {
         Engines.requireReady(session, existing.provider());
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
-        boolean failed = left.isPresent() && left.get().actualState() == dev.envctl.core.ActualState.FAILED;
+        boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("name", name, "deleted", !failed,
                     "record", left.map(EnvironmentView::toJson).orElse(null)));
-        } else if (format == OutputFormat.CSV) {
-            List<Environment> rows = left.map(List::of).orElse(List.of());
-            CsvFormat.write(session, rows, Hosts.of(store, rows));
-        } else if (!failed) {
+        } else if (format == OutputFormat.TABLE && !failed) {
             session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
         } else {
-            EnvironmentView.print(session, List.of(left.get()), true);
+            EnvironmentView.print(session, store, left.stream().toList(), true);
         }
         if (failed) {
             session.err().println("envctl: deleting " + name + " failed: " + session.redact(Errors.oneLine(

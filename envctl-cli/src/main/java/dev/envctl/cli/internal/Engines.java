@@ -4,7 +4,6 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
-import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.PrerequisiteCheck;
 
 import java.util.List;
@@ -20,8 +19,7 @@ final class Engines {
      * of {@code providerId} (its tool, Docker) fails, naming what is missing and pointing at {@code --dry-run}.
      */
     static void requireReady(Session session, String providerId) {
-        ClusterProvider provider = session.provider(providerId);
-        List<PrerequisiteCheck> failed = provider.checkReady().stream()
+        List<PrerequisiteCheck> failed = session.envctl().provider(providerId).checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
             String what = failed.stream().map(c -> c.name() + ": " + c.detail()

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
@@ -43,7 +42,7 @@ final class EnvironmentFile {
 
     static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
         if (!Files.isRegularFile(file)) {
-            throw new EnvctlException(ErrorCode.INVALID_INPUT, "apply file " + file + " does not exist or is not a file");
+            throw EnvctlException.invalid("apply file " + file + " does not exist or is not a file");
         }
         String text;
         try {

@@ -38,11 +38,6 @@ final class EnvironmentView {
         return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Prints environments of the configured store. */
-    static void print(Session session, List<Environment> list, boolean single) {
-        print(session, session.store(), list, single);
-    }
-
     /**
      * Prints environments read from {@code store}, which is asked for its hosts only where the format needs them
      * (the table's HOST column, the CSV of environments on other hosts).

@@ -30,7 +30,7 @@ abstract class FileCommand extends CliCommand {
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider());
-        desired.forEach(s -> session.provider(s.provider()));
+        desired.forEach(s -> session.envctl().provider(s.provider()));
         return desired;
     }
 

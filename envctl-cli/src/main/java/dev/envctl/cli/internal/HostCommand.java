@@ -53,21 +53,15 @@ final class HostCommand extends CliCommand {
         Args.noUnknownOptions(args, name());
         String action = args.isEmpty() ? "" : args.get(0);
         switch (action) {
-            case "add" -> {
-                Host host = toHost(nameArgument("add"));
-                session.format();
-                add(session, host);
-            }
+            case "add" -> add(session, toHost(nameArgument("add")));
             case "list" -> {
                 arguments("list", 1);
                 addOnly("list");
-                session.format();
                 list(session);
             }
             case "remove" -> {
                 String name = nameArgument("remove");
                 addOnly("remove");
-                session.format();
                 remove(session, name);
             }
             default -> throw EnvctlException.invalid("host takes an action, add, list or remove" + (args.isEmpty()
@@ -122,9 +116,9 @@ final class HostCommand extends CliCommand {
     }
 
     private static void add(Session session, Host host) {
-        EnvironmentStore store = session.store();
-        Host added = store.addHost(host);
-        if (session.format() == OutputFormat.JSON) {
+        OutputFormat format = session.format();
+        Host added = session.store().addHost(host);
+        if (format == OutputFormat.JSON) {
             Json.print(session.out(), toJson(added, 0));
             return;
         }
@@ -132,10 +126,11 @@ final class HostCommand extends CliCommand {
     }
 
     private static void list(Session session) {
+        OutputFormat format = session.format();
         EnvironmentStore store = session.readStore();
         List<Host> hosts = store.hosts();
         Map<String, Integer> counts = Plans.perHost(store.list(EnvironmentFilter.ALL));
-        if (session.format() == OutputFormat.JSON) {
+        if (format == OutputFormat.JSON) {
             Json.print(session.out(), hosts.stream().map(h -> toJson(h, counts.getOrDefault(h.name(), 0))).toList());
             return;
         }
@@ -143,12 +138,13 @@ final class HostCommand extends CliCommand {
     }
 
     private static void remove(Session session, String name) {
+        OutputFormat format = session.format();
         EnvironmentStore store = session.store();
         Hosts.require(store, name);
         if (!store.removeHost(name)) {
             throw Hosts.unknown(name, store.hosts());
         }
-        if (session.format() == OutputFormat.JSON) {
+        if (format == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("name", name, "removed", true));
             return;
         }

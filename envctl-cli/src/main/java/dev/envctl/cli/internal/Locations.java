@@ -1,5 +1,7 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.EnvctlException;
+
 import java.util.Map;
 
 /** Store locations as users type them: a leading {@code ~/} (also after {@code csv:}) means the home folder. */
@@ -19,8 +21,7 @@ final class Locations {
         }
         java.nio.file.Path p = java.nio.file.Path.of(prefixed ? s.substring(4) : s);
         if (!java.nio.file.Files.isRegularFile(p)) {
-            throw new dev.envctl.core.EnvctlException(dev.envctl.core.ErrorCode.INVALID_INPUT, what + " " + p
-                    + " does not exist; check the path");
+            throw EnvctlException.invalid(what + " " + p + " does not exist; check the path");
         }
     }
 

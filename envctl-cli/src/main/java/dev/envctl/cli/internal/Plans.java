@@ -62,7 +62,7 @@ final class Plans {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Step> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
-            ClusterProvider provider = session.provider(spec.provider());
+            ClusterProvider provider = session.envctl().provider(spec.provider());
             Environment e = byName.get(spec.name());
             if (e == null) {
                 try {
@@ -114,8 +114,9 @@ final class Plans {
         try {
             Environment next = u.resolve(current, session.envctl().allocator(), others);
             world.put(next.name(), next);
-            List<PlannedCommand> commands = new ArrayList<>(session.provider(current.provider()).planDelete(current));
-            commands.addAll(session.provider(next.provider()).planCreate(next));
+            List<PlannedCommand> commands = new ArrayList<>(session.envctl().provider(current.provider())
+                    .planDelete(current));
+            commands.addAll(session.envctl().provider(next.provider()).planCreate(next));
             return new Step("replace", next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new Step("replace", current, u.changes(), List.of(), e);
@@ -123,7 +124,7 @@ final class Plans {
     }
 
     static Step delete(Session session, Environment e) {
-        return new Step("delete", e, session.provider(e.provider()).planDelete(e));
+        return new Step("delete", e, session.envctl().provider(e.provider()).planDelete(e));
     }
 
     /** Prints the plan as a dry run does; returns 0, or the exit code of the first step that would fail. */

@@ -50,7 +50,7 @@ final class ReconcileCommand extends CliCommand {
         if (!watch) {
             ReconcileReport report = envctl.reconcile(names, session.progress());
             ReportView.print(session, report);
-            return ReportView.exitCode(report);
+            return report.ok() ? 0 : 1;
         }
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);

@@ -39,9 +39,4 @@ final class ReportView {
                 "unmanaged", report.unmanaged().stream().map(c -> Json.object("name", c.name(),
                         "provider", c.provider(), "running", c.running(), "detail", c.detail())).toList());
     }
-
-    /** 0 when every outcome succeeded, else 1. */
-    static int exitCode(ReconcileReport report) {
-        return report.ok() ? 0 : 1;
-    }
 }

@@ -8,15 +8,14 @@ import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
-import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 /**
@@ -31,7 +30,7 @@ public final class Session implements AutoCloseable {
     private final Map<String, String> env;
     private final GlobalOptions global;
     private final PluginRegistry plugins = PluginRegistry.discover(Session.class.getClassLoader());
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private EnvctlConfig config;
     private EnvironmentStore store;
     private Envctl envctl;
@@ -126,7 +125,7 @@ public final class Session implements AutoCloseable {
                     settings.keySet());
         }
         EnvironmentStore opened = factory.open(location, settings, env);
-        toClose.add(opened);
+        toClose.push(opened);
         return opened;
     }
 
@@ -164,16 +163,10 @@ public final class Session implements AutoCloseable {
         return envctl;
     }
 
-    /** The provider {@code id}, or an invalid-input error listing the providers there are. */
-    ClusterProvider provider(String id) {
-        return envctl().provider(id);
-    }
-
     /** Progress on stderr for long work; see {@link ConsoleProgress}. */
     ProgressListener progress() {
         if (progress == null) {
-            progress = new ConsoleProgress(err, terminal(), env.getOrDefault("NO_COLOR", "").isEmpty(),
-                    global.verbose(), global.quiet());
+            progress = new ConsoleProgress(err, terminal(), colorOut(), global.verbose(), global.quiet());
         }
         return progress;
     }
@@ -185,7 +178,7 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Colour on stdout: a terminal and no {@code NO_COLOR}. */
+    /** Colour on stdout and in progress lines: a terminal and no {@code NO_COLOR}. */
     boolean colorOut() {
         return terminal() && env.getOrDefault("NO_COLOR", "").isEmpty();
     }
@@ -208,13 +201,13 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         progressDone();
-        for (int i = toClose.size() - 1; i >= 0; i--) {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
             try {
-                toClose.get(i).close();
+                c.close();
             } catch (Exception e) {
-                LoggerFactory.getLogger(Session.class).warn("closing {} failed: {}", toClose.get(i), redact(String.valueOf(e.getMessage())));
+                LoggerFactory.getLogger(Session.class).warn("closing {} failed: {}", c, redact(String.valueOf(e.getMessage())));
             }
         }
-        toClose.clear();
     }
 }

@@ -66,7 +66,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         if (format == OutputFormat.TABLE && failed.isEmpty()) {
             results.forEach(e -> session.out().println((stopping() ? "stopped " : "started ") + e.name()));
         } else {
-            EnvironmentView.print(session, results, false);
+            EnvironmentView.print(session, store, results, false);
         }
         failed.forEach(e -> session.err().println("envctl: " + (stopping() ? "stopping " : "starting ") + e.name()
                 + " failed: " + session.redact(Errors.oneLine(e.lastError())) + "; fix the cause and run 'envctl "

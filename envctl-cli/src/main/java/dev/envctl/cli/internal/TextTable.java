@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** A plain table: upper-case headers, columns padded to their widest cell, two spaces apart. */
 final class TextTable {
@@ -28,16 +29,13 @@ final class TextTable {
                 width[i] = Math.max(width[i], r.get(i).length());
             }
         }
+        // each cell padded to its column's width and two spaces; the line then loses its trailing spaces
+        String format = Arrays.stream(width).mapToObj(w -> "%-" + (w + 2) + "s").collect(Collectors.joining());
         // one write for the whole table: System.out flushes on every println
         StringBuilder text = new StringBuilder();
         for (List<String> r : rows) {
-            // the cells padded to their column's width, two spaces apart, without trailing spaces
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.size() - 1; i++) {
-                line.append(r.get(i)).append(" ".repeat(width[i] - r.get(i).length() + 2));
-            }
-            line.append(r.get(r.size() - 1));
-            text.append(TRAILING_SPACES.matcher(line).replaceFirst("")).append(System.lineSeparator());
+            text.append(TRAILING_SPACES.matcher(String.format(format, r.toArray())).replaceFirst(""))
+                    .append(System.lineSeparator());
         }
         out.print(text);
         out.flush();
