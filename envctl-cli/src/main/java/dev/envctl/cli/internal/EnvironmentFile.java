@@ -27,7 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reads the desired environments of {@code apply -f}: a CSV file in the replaced system's format (or the
+ * Reads the desired environments of {@code apply -f}: a CSV file in the Kindler scripts' format (or the
  * CSV store's), or a YAML / JSON list of environments in the shape {@code envctl list -o json} prints
  * (read-only fields such as states and timestamps are ignored; {@code options} may be added). Every problem is
  * an invalid-input error naming the file and the item.

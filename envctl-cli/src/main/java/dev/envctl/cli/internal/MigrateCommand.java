@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code envctl migrate --from A --to B}: copies every environment of one store into another (the replaced
- * system's {@code migrate_csv_to_db.sh}), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
+ * {@code envctl migrate --from A --to B}: copies every environment of one store into another (what the
+ * Kindler scripts' {@code migrate_csv_to_db.sh} did), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
  * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed.
  */
 @Parameters(commandNames = "migrate",
