@@ -244,4 +244,50 @@ class HostsIT {
         assertThat(outcomes.get(1).get("action").asText()).isEqualTo("unchanged");
         assertThat(ok("list").out()).contains("api").contains("web");
     }
+
+    @Test
+    void eachCommandChecksTheDockerOfTheHostItWorksOnAndApplyFailsOnlyTheHostThatDoesNotAnswer() {
+        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+
+        JsonNode api = ok("create", "api", "--host", "two", "-o", "json").json();
+        assertThat(api.get("actualState").asText()).isEqualTo("running");
+        assertThat(ok("stop", "api", "-o", "json").json().toString()).contains("\"actualState\":\"stopped\"");
+        ok("start", "api");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Result onLocal = ws.run("create", "web");
+        assertThat(onLocal.exit()).as(onLocal.toString()).isEqualTo(6);
+        assertThat(onLocal.err()).startsWith("envctl: provider k3d is not ready: ")
+                .contains("unix:///var/run/docker.sock", "nothing was changed");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+
+        Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
+        ok("create", "web");
+        before = Workspace.bytes(ws.defaultStore());
+        Result onTwo = ws.run("delete", "api");
+        assertThat(onTwo.exit()).as(onTwo.toString()).isEqualTo(6);
+        assertThat(onTwo.errLines()).hasSize(1);
+        assertThat(onTwo.err()).startsWith("envctl: provider k3d on host 'two' is not ready: ")
+                .contains(TWO, "nothing was changed");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(ws.run("stop", "api").exit()).isEqualTo(6);
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        Result placed = ws.run("create", "placed", "--host", "auto", "--host-selector", "zone=b");
+        assertThat(placed.exit()).as(placed.toString()).isEqualTo(6);
+        assertThat(placed.err()).startsWith("envctl: host 'two' did not answer: ");
+        assertThat(Workspace.bytes(ws.defaultStore())).as("the placed record removed again").isEqualTo(before);
+        Path file = Workspace.write(tmp.resolve("envs.yaml"), "- name: web\n- name: api\n  host: two\n"
+                + "- name: batch\n  host: two\n");
+        Result apply = ws.run("apply", "-f", file.toString(), "-o", "json");
+        assertThat(apply.exit()).as(apply.toString()).isEqualTo(1);
+        JsonNode outcomes = apply.json().get("outcomes");
+        assertThat(column(outcomes, "name")).containsExactly("api", "batch", "web");
+        assertThat(column(outcomes, "action")).containsExactly("unchanged", "failed", "unchanged");
+        assertThat(outcomes.get(1).get("error").asText()).contains("host 'two' did not answer");
+
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+        Path more = Workspace.write(tmp.resolve("more.yaml"), "- name: cache\n  host: two\n");
+        assertThat(ok("apply", "-f", more.toString()).out()).containsPattern("(?m)^cache +created +running");
+        assertThat(column(ok("list", "-o", "json").json(), "host")).containsExactly("two", "two", "two", "local");
+    }
 }

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -51,14 +52,25 @@ final class ApplyCommand extends FileCommand {
         if (dryRun) {
             return code;
         }
-        Set<String> providers = new LinkedHashSet<>();
-        plan.toCreate().forEach(s -> providers.add(s.provider()));
+        // the providers the apply runs on local are checked before anything changes; on another host a daemon that
+        // does not answer fails only that host's environments, each outcome naming the host
+        Set<String> onLocal = new LinkedHashSet<>();
+        plan.toCreate().stream().filter(s -> s.host().hostName().equals(Host.LOCAL_NAME))
+                .forEach(s -> onLocal.add(s.provider()));
         for (ApplyPlan.Update u : plan.replacements()) {
-            store.find(u.name()).ifPresent(e -> providers.add(e.provider()));
-            providers.add(u.spec().provider());
+            store.find(u.name()).ifPresent(e -> {
+                if (e.host().equals(Host.LOCAL_NAME)) {
+                    onLocal.add(e.provider());
+                }
+                if ((u.spec().host().isNamed() ? u.spec().host().name() : e.host()).equals(Host.LOCAL_NAME)
+                        && !u.spec().host().isAuto()) {
+                    onLocal.add(u.spec().provider());
+                }
+            });
         }
-        plan.toDelete().forEach(n -> store.find(n).ifPresent(e -> providers.add(e.provider())));
-        providers.forEach(p -> Engines.requireReady(session, p));
+        plan.toDelete().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
+                .ifPresent(e -> onLocal.add(e.provider())));
+        onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME));
         var report = envctl.apply(desired, prune, replace, session.progress());
         ReportView.print(session, report);
         return report.ok() ? 0 : 1;

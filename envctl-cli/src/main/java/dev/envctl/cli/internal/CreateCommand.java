@@ -54,7 +54,10 @@ final class CreateCommand extends CliCommand {
             EnvironmentView.print(session, store, List.of(recorded), true);
             return 0;
         }
-        Engines.requireReady(session, request.provider());
+        if (!request.host().isAuto()) {
+            // with --host auto the store places the environment; the create itself then meets that host's readiness
+            Engines.requireReady(session, request.provider(), request.host().hostName());
+        }
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true);

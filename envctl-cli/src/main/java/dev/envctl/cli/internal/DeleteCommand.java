@@ -34,7 +34,7 @@ final class DeleteCommand extends CliCommand {
         if (dryRun) {
             return Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
         }
-        Engines.requireReady(session, existing.provider());
+        Engines.requireReady(session, existing.provider(), existing.host());
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;

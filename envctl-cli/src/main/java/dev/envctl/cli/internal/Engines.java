@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.spi.PrerequisiteCheck;
 
 import java.util.List;
@@ -16,16 +17,18 @@ final class Engines {
 
     /**
      * Fails with {@link ErrorCode#PROVIDER_FAILED} (exit 6), before the store is touched, when a prerequisite
-     * of {@code providerId} (its tool, Docker) fails, naming what is missing and pointing at {@code --dry-run}.
+     * of {@code providerId} on host {@code hostName} (its tool, that host's Docker) fails, naming what is missing
+     * and pointing at {@code --dry-run}.
      */
-    static void requireReady(Session session, String providerId) {
-        List<PrerequisiteCheck> failed = session.envctl().provider(providerId).checkReady().stream()
+    static void requireReady(Session session, String providerId, String hostName) {
+        List<PrerequisiteCheck> failed = session.envctl().provider(providerId, hostName).checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
             String what = failed.stream().map(c -> c.name() + ": " + c.detail()
                     + (c.hint() == null || c.hint().isBlank() || c.detail().contains("http") ? ""
                     : " (" + c.hint() + ")")).collect(Collectors.joining("; "));
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + " is not ready: "
+            String where = Host.LOCAL_NAME.equals(hostName) ? "" : " on host '" + hostName + "'";
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + where + " is not ready: "
                     + Errors.oneLine(what) + "; nothing was changed; add --dry-run to see the plan without "
                     + providerId + ", or run envctl doctor");
         }

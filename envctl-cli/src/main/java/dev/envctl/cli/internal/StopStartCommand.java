@@ -57,7 +57,10 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
                         + "nothing was changed; apply or create it again before you " + name());
             }
         }
-        unique.forEach(name -> Engines.requireReady(session, store.get(name).provider()));
+        for (String name : unique) {
+            Environment e = store.get(name);
+            Engines.requireReady(session, e.provider(), e.host());
+        }
         Envctl envctl = session.envctl();
         List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
                 : envctl.start(name, session.progress())).toList();
