@@ -62,8 +62,7 @@ final class ApplyCommand extends FileCommand {
                 if (e.host().equals(Host.LOCAL_NAME)) {
                     onLocal.add(e.provider());
                 }
-                if ((u.spec().host().isNamed() ? u.spec().host().name() : e.host()).equals(Host.LOCAL_NAME)
-                        && !u.spec().host().isAuto()) {
+                if (u.host(e).equals(Host.LOCAL_NAME)) {
                     onLocal.add(u.spec().provider());
                 }
             });
