@@ -125,16 +125,18 @@ class HostsIT {
     }
 
     @Test
-    void aDryRunShowsTheChosenHostAndItsOwnPorts() {
-        ok("host", "add", "two", "--docker", TWO);
+    void aDryRunShowsTheChosenHostAndItsOwnPortsAndCommands() {
+        ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20");
         ok("create", "dev", "--no-wait");
         byte[] before = Workspace.bytes(ws.defaultStore());
 
         Result plan = ok("create", "api", "--host", "two", "--dry-run");
         assertThat(plan.out()).contains("create api (k3d)", "  host      two",
-                "ports     http 18080, https 18400, pf 19000, api 26443");
+                "ports     http 18080, https 18400, pf 19000, api 26443",
+                "k3d cluster create api --api-port 192.168.1.20:26443 ");
         assertThat(ok("create", "web", "--dry-run").out()).doesNotContain("  host  ")
-                .contains("ports     http 18081, https 18401, pf 19001, api 26444");
+                .contains("ports     http 18081, https 18401, pf 19001, api 26444")
+                .contains("k3d cluster create web --api-port 127.0.0.1:26444 ");
         assertThat(ok("create", "api", "--host", "two", "--dry-run", "-o", "json").json().get("steps").get(0)
                 .get("environment").get("host").asText()).isEqualTo("two");
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);

@@ -62,7 +62,6 @@ final class Plans {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Step> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
-            ClusterProvider provider = session.envctl().provider(spec.provider());
             Environment e = byName.get(spec.name());
             if (e == null) {
                 try {
@@ -79,7 +78,7 @@ final class Plans {
                 }
                 world.add(e);
             }
-            steps.add(new Step("create", e, provider.planCreate(e)));
+            steps.add(new Step("create", e, provider(session, e).planCreate(e)));
         }
         return steps;
     }
@@ -114,9 +113,8 @@ final class Plans {
         try {
             Environment next = u.resolve(current, session.envctl().allocator(), others);
             world.put(next.name(), next);
-            List<PlannedCommand> commands = new ArrayList<>(session.envctl().provider(current.provider())
-                    .planDelete(current));
-            commands.addAll(session.envctl().provider(next.provider()).planCreate(next));
+            List<PlannedCommand> commands = new ArrayList<>(provider(session, current).planDelete(current));
+            commands.addAll(provider(session, next).planCreate(next));
             return new Step("replace", next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new Step("replace", current, u.changes(), List.of(), e);
@@ -124,7 +122,12 @@ final class Plans {
     }
 
     static Step delete(Session session, Environment e) {
-        return new Step("delete", e, session.envctl().provider(e.provider()).planDelete(e));
+        return new Step("delete", e, provider(session, e).planDelete(e));
+    }
+
+    /** The provider that acts on {@code e}: its provider on its host (Docker endpoint, API address). */
+    private static ClusterProvider provider(Session session, Environment e) {
+        return session.envctl().provider(e.provider(), e.host());
     }
 
     /** Prints the plan as a dry run does; returns 0, or the exit code of the first step that would fail. */
