@@ -473,9 +473,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }
         if ("23503".equals(state) && constraint.equals(Failures.HOST_FOREIGN_KEY)) {
-            // the backstop: the store checks the host first
-            return new EnvctlException(ErrorCode.INVALID_INPUT, "host '" + e.host() + "' is not one of the hosts of "
-                    + location() + "; add it first (envctl host add) or choose one of envctl host list", ex);
+            // the backstop: the store checks the host first, but a writer outside envctl may remove it meanwhile
+            return new EnvctlException(ErrorCode.INVALID_INPUT, Host.unknown(e.host(),
+                    hosts().stream().map(Host::name).toList()).getMessage(), ex);
         }
         if ("23P01".equals(state)) {
             return new Refused("subnet " + e.subnet() + " of environment '" + e.name()
