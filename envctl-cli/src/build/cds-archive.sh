@@ -3,11 +3,12 @@
 # lib/envctl.jsa.java the JVM it fits and the folder it was made in. A training run
 # (dev.envctl.cli.internal.StartupTraining: version, --help, list and get on a scratch CSV store and, through
 # the test class path's dev.envctl.cli.TrainingPostgres, create, list and get on an embedded PostgreSQL with a
-# password login, in one JVM) writes the list of classes it loads, and the method-handle forms it links; a
+# password login, and create, stop, start and delete through both providers with core's stand-in tools, in one
+# JVM) writes the list of classes it loads, and the method-handle forms it links; a
 # static dump (-Xshare:dump) maps them all, the JDK's own classes included, and pre-generates those forms,
 # which a dynamic archive (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path is
 # lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it.
-# Never fails the build: without PostgreSQL (no test classes, say) the training covers the CSV store only, and
+# Never fails the build: without the test classes the training covers reads on the CSV store only, and
 # without an archive envctl only starts slower.
 # Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME [TEST_CLASS_PATH]
 java="$1"

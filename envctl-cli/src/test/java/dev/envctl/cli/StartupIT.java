@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Start-up stays light: {@code version}, {@code --help} and {@code list} on a CSV store load no jOOQ, Flyway or
  * JDBC class (checked with the JVM's class-loading log), and {@code version} / table {@code list} load no
- * Jackson, no provider and no hook. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the
- * class-data archive and runs no Flyway.
+ * Jackson, no provider and no hook. Commands that drive clusters map the provider, process and lifecycle classes
+ * from the class-data archive. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the archive
+ * and runs no Flyway.
  */
 class StartupIT {
     @TempDir
@@ -58,6 +59,20 @@ class StartupIT {
         }
         assertThat(loadedClasses("--help")).anySatisfy(l -> assertThat(l)
                 .contains("com.beust.jcommander.JCommander source: shared objects file"));
+    }
+
+    @Test
+    void createStopAndDeleteMapTheProviderProcessAndLifecycleClassesFromTheArchive() throws IOException {
+        for (String[] run : List.of(new String[] {"create", "web"}, new String[] {"stop", "web"},
+                new String[] {"delete", "web"}, new String[] {"create", "kweb", "--provider", "kind"})) {
+            List<String> classes = loadedClasses(run);
+            for (String name : List.of("org.apache.commons.exec.DefaultExecutor",
+                    "dev.envctl.core.exec.CommandRunner", "dev.envctl.core.lifecycle.internal.Converger",
+                    run.length == 4 ? "dev.envctl.provider.kind.KindProvider" : "dev.envctl.provider.k3d.K3dProvider")) {
+                assertThat(classes).as(String.join(" ", run))
+                        .anySatisfy(l -> assertThat(l).contains(name + " source: shared objects file"));
+            }
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.envctl.cli;
 
+import dev.envctl.core.testing.StandInTools;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.Map;
  * with an embedded PostgreSQL, so that the training run covers the PostgreSQL path as users meet it. The command
  * gets {@code ENVCTL_TRAINING_STORE} (an empty database whose envctl schema is already made, so Flyway stays out
  * of the training), {@code PGUSER} and {@code ENVCTL_DB_PASSWORD}: a role that must give its password
- * (scram-sha-256). Exits with the command's exit code. Usage: {@code TrainingPostgres COMMAND [ARG...]}.
+ * (scram-sha-256); and {@code ENVCTL_TRAINING_TOOLS}, a folder of core's stand-in {@code docker}, {@code k3d} and
+ * {@code kind}, so that the training also drives the providers. Exits with the command's exit code. Usage: {@code TrainingPostgres COMMAND [ARG...]}.
  */
 public final class TrainingPostgres {
     private static final String USER = "envctl_training";
@@ -49,7 +51,10 @@ public final class TrainingPostgres {
             if (new Main(sink, sink, env).execute("--store", url, "db", "migrate") != 0) {
                 throw new IllegalStateException("envctl db migrate failed on the training database");
             }
+            Path tools = Files.createTempDirectory("envctl-training-tools");
+            new StandInTools(tools, "docker", "k3d", "kind");
             ProcessBuilder command = new ProcessBuilder(args).inheritIO();
+            command.environment().put("ENVCTL_TRAINING_TOOLS", tools.resolve("bin").toString());
             command.environment().put("ENVCTL_TRAINING_STORE", url);
             command.environment().put("PGUSER", USER);
             command.environment().put("ENVCTL_DB_PASSWORD", password);

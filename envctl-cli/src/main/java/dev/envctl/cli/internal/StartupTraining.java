@@ -19,11 +19,14 @@ import java.util.Set;
  * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Not part of
  * the command line; {@code java -cp envctl.jar dev.envctl.cli.internal.StartupTraining SCRATCH_DIR}.
  *
- * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}; no
- * provider runs. With {@code ENVCTL_TRAINING_STORE} set to a PostgreSQL database with a current, empty envctl
- * schema (user in {@code PGUSER}, password in {@code ENVCTL_DB_PASSWORD}), it also records a few environments
- * and reads them there; without it, it trains a {@code list} on a port that refuses at once (the opening path
- * only).
+ * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}. With
+ * {@code ENVCTL_TRAINING_TOOLS} set to a folder of stand-in {@code docker}, {@code k3d} and {@code kind}
+ * executables (core's test-jar has them), it also drives environments through both providers: create, stop,
+ * start, delete and their dry runs, so that the provider, process and lifecycle classes are archived too; without
+ * it, no provider runs. With {@code ENVCTL_TRAINING_STORE} set to a PostgreSQL database with a current, empty
+ * envctl schema (user in {@code PGUSER}, password in {@code ENVCTL_DB_PASSWORD}), it also creates a few
+ * environments (through the stand-ins when there are any) and reads them there; without it, it trains a
+ * {@code list} on a port that refuses at once (the opening path only).
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -43,13 +46,18 @@ public final class StartupTraining {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.keySet().retainAll(Set.of("PGUSER", "ENVCTL_DB_PASSWORD"));
         env.put("HOME", home.toString());
-        env.put("PATH", "");
+        String tools = System.getenv("ENVCTL_TRAINING_TOOLS");
+        // the stand-ins are bash scripts: their interpreter is found on the rest of PATH
+        env.put("PATH", tools == null ? "" : tools + ":/usr/bin:/bin");
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         Main main = new Main(sink, sink, env);
         for (String run : List.of("version", "--help", "list --help", "list --no-such-flag")) {
             main.execute(run.split(" "));
         }
         reads(main, "csv:" + csv);
+        if (tools != null) {
+            lifecycle(main, "csv:" + csv);
+        }
         String pg = System.getenv("ENVCTL_TRAINING_STORE");
         if (pg == null) {
             main.execute("--store", "jdbc:postgresql://127.0.0.1:1/envctl_training", "list");
@@ -59,6 +67,23 @@ public final class StartupTraining {
             main.execute("--store", pg, "-q", "create", "train" + i, "--no-wait");
         }
         reads(main, pg);
+        if (tools != null) {
+            lifecycle(main, pg);
+        }
+    }
+
+    /** The commands that drive clusters, on the store at {@code location}, through each provider. */
+    private static void lifecycle(Main main, String location) {
+        for (String provider : List.of("k3d", "kind")) {
+            String name = "life-" + provider;
+            for (String run : List.of("create NAME --provider " + provider + " --dry-run",
+                    "create NAME --provider " + provider, "stop NAME", "start NAME", "delete NAME --dry-run",
+                    "delete NAME")) {
+                List<String> args = new ArrayList<>(List.of("--store", location));
+                args.addAll(List.of(run.replace("NAME", name).split(" ")));
+                main.execute(args.toArray(String[]::new));
+            }
+        }
     }
 
     /** The reads users run, on the store at {@code location}. */
