@@ -45,7 +45,7 @@ class DocSnippetsTest {
                     .isEqualTo(doc.split("```java\\n", -1).length - 1);
         }
         assertThat(quoted).contains("EmbedWithAStoreLocation.java#imports", "EmbedWithInstances.java#usage",
-                "EmbedInBrief.java#usage", "HaproxyHookFactory.java#file", "StoresFromJava.java#postgres");
+                "EmbedInBrief.java#usage", "EmbedDryRun.java#usage", "HaproxyHookFactory.java#file", "StoresFromJava.java#postgres");
     }
 
     /** The lines between the tag's markers, their common indentation removed, each ending with a newline. */

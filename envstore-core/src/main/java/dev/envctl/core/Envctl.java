@@ -7,7 +7,9 @@ import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.ReconcileReport;
+import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -265,6 +267,41 @@ public final class Envctl implements AutoCloseable {
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return engine().plan(desired, prune);
+    }
+
+    /**
+     * What creating {@code specs} one after another would do, changing nothing: each new record placed on its host
+     * and allocated as the store would (against what is held now and by the specs before it), and the commands
+     * its provider would run. A spec whose name is recorded shows that record.
+     *
+     * @throws EnvctlException the error the store would refuse the first refused create with (a conflict, an
+     *                         exhausted pool, an unknown host)
+     */
+    public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
+        specs.forEach(s -> provider(s.provider()));
+        return dryRuns().creates(specs, false);
+    }
+
+    /**
+     * What {@link #apply} of {@code plan} would do, changing nothing, step by step in the order apply takes them:
+     * creates, updates (a replacement allocated as the store would), deletes. A step the store would refuse
+     * carries its error instead of throwing.
+     */
+    public List<PlannedStep> dryRun(ApplyPlan plan) {
+        return dryRuns().apply(plan);
+    }
+
+    /**
+     * The commands deleting {@code name} would run, changing nothing.
+     *
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment
+     */
+    public PlannedStep dryRunDelete(String name) {
+        return dryRuns().delete(name);
+    }
+
+    private DryRuns dryRuns() {
+        return new DryRuns(store(), allocator, this::provider);
     }
 
     /**

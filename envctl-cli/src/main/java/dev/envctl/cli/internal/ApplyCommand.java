@@ -41,7 +41,7 @@ final class ApplyCommand extends FileCommand {
         requireKnownHosts(desired, store);
         Envctl envctl = session.envctl();
         ApplyPlan plan = envctl.plan(desired, prune);
-        int code = dryRun ? Plans.print(session, Plans.apply(session, store, plan), plan.unchanged()) : 0;
+        int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged()) : 0;
         if (!replace) {
             try {
                 plan.requireNoReplacement();

@@ -4,7 +4,6 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
 import dev.envctl.core.Environment;
-import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -46,8 +45,7 @@ final class CreateCommand extends CliCommand {
                 throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, Plans.creates(session, store.list(EnvironmentFilter.ALL), store.hosts(),
-                    List.of(request), false), List.of());
+            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of());
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);

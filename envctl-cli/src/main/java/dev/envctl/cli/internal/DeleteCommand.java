@@ -30,10 +30,10 @@ final class DeleteCommand extends CliCommand {
         String name = Args.oneName(args, name());
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
-        Environment existing = store.get(name);
         if (dryRun) {
-            return Plans.print(session, List.of(Plans.delete(session, existing)), List.of());
+            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of());
         }
+        Environment existing = store.get(name);
         Engines.requireReady(session, existing.provider(), existing.host());
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();

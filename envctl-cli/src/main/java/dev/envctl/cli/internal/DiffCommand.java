@@ -25,7 +25,7 @@ final class DiffCommand extends FileCommand {
         List<EnvironmentSpec> desired = desired(session, USAGE);
         requireKnownHosts(desired, session.store());
         ApplyPlan plan = session.envctl().plan(desired, prune);
-        Plans.write(session, Plans.apply(session, session.store(), plan), plan.unchanged(), false);
+        Plans.write(session, session.envctl().dryRun(plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;
     }
 }

@@ -6,6 +6,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.Validation;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ final class HostCommand extends CliCommand {
         OutputFormat format = session.format();
         EnvironmentStore store = session.readStore();
         List<Host> hosts = store.hosts();
-        Map<String, Integer> counts = Plans.perHost(store.list(EnvironmentFilter.ALL));
+        Map<String, Integer> counts = Placement.perHost(store.list(EnvironmentFilter.ALL));
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), hosts.stream().map(h -> toJson(h, counts.getOrDefault(h.name(), 0))).toList());
             return;

@@ -55,6 +55,20 @@ class EmbeddingDocTest {
     }
 
     @Test
+    void theDryRunSnippetShowsAllocationsAndCommandsAndChangesNothing() throws IOException {
+        Path csv = tmp.resolve("environments.csv");
+
+        List<String> printed = EmbedDryRun.run(csv, environment());
+
+        assertThat(printed.get(0)).matches("dev would get http port \\d+");
+        assertThat(printed).anySatisfy(l -> assertThat(l).matches("/\\S+/k3d cluster create dev .*"));
+        assertThat(printed.subList(printed.size() - 2, printed.size())).containsExactly("CREATE dev", "CREATE web");
+        assertThat(tmp.resolve("state/calls.log")).doesNotExist();
+        assertThat(csv).satisfiesAnyOf(f -> assertThat(f).doesNotExist(),
+                f -> assertThat(Files.readString(f)).doesNotContain("dev,").doesNotContain("web,"));
+    }
+
+    @Test
     void theReadmeSnippetCreatesListsAndDeletes() throws IOException {
         List<Environment> listed = EmbedInBrief.run(tmp.resolve("environments.csv"), environment());
 

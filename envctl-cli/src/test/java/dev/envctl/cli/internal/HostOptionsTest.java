@@ -8,6 +8,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.HostRequest;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class HostOptionsTest {
     void severalHostsMeansAHostBesidesLocal() {
         assertThat(Hosts.several(List.of(Host.LOCAL))).isFalse();
         assertThat(Hosts.several(List.of(Host.LOCAL, TWO))).isTrue();
-        assertThat(Plans.perHost(List.of(env("a", "local"), env("b", "two"), env("c", "two"))))
+        assertThat(Placement.perHost(List.of(env("a", "local"), env("b", "two"), env("c", "two"))))
                 .isEqualTo(Map.of("local", 1, "two", 2));
     }
 

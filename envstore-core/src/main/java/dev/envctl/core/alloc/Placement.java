@@ -1,10 +1,12 @@
 package dev.envctl.core.alloc;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostRequest;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,11 @@ public final class Placement {
                 + "has room: " + matching.stream().map(h -> h.name() + " " + environments.getOrDefault(h.name(), 0)
                 + "/" + Math.min(slots, h.capacity() == null ? slots : h.capacity()))
                 .collect(Collectors.joining(", "))));
+    }
+
+    /** How many environments each host has, by host name, as {@link #choose} takes them. */
+    public static Map<String, Integer> perHost(Collection<Environment> environments) {
+        return environments.stream().collect(Collectors.groupingBy(Environment::host, Collectors.summingInt(e -> 1)));
     }
 
     /** How many more environments {@code host} takes. */

@@ -1,0 +1,39 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.spi.PlannedCommand;
+
+import java.util.List;
+
+/**
+ * One step of a dry run ({@link dev.envctl.core.Envctl#dryRunCreate}, {@link dev.envctl.core.Envctl#dryRun},
+ * {@link dev.envctl.core.Envctl#dryRunDelete}): the record as it would be (a new one placed on its host and
+ * allocated as the store would), the fields an update changes, and the commands the provider of its host would
+ * run; or, for a step the store would refuse, the record as asked and the error the store would refuse it with.
+ *
+ * @param changes  the changed fields of an {@link Kind#UPDATE} or {@link Kind#REPLACE}; empty otherwise
+ * @param commands argv, variables and stdin of each provider command, in order; empty for an in-place update
+ *                 and for a refused step
+ * @param error    why the store would refuse the step, or {@code null}
+ */
+public record PlannedStep(Kind kind, Environment environment, List<FieldChange> changes,
+                          List<PlannedCommand> commands, EnvctlException error) {
+
+    /** What a step does. */
+    public enum Kind {
+        /** A new record and cluster. */
+        CREATE,
+        /** Record-only fields change; the cluster is not touched. */
+        UPDATE,
+        /** The cluster is deleted and created again under the same name ({@code apply} with replacement). */
+        REPLACE,
+        /** The cluster and its record go. */
+        DELETE
+    }
+
+    public PlannedStep {
+        changes = List.copyOf(changes);
+        commands = List.copyOf(commands);
+    }
+}

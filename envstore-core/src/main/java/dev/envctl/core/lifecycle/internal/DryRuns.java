@@ -1,0 +1,132 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
+import dev.envctl.core.alloc.Allocation;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.alloc.Placement;
+import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.PlannedStep;
+import dev.envctl.core.lifecycle.PlannedStep.Kind;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.PlannedCommand;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Dry runs: what creates, an apply plan or a delete would do, from one read of the store, writing nothing. New
+ * records are placed and allocated with the store's own rules ({@link Placement}, the {@link Allocator} over a
+ * {@link HeldSnapshot}) one after another, as if each had been written; commands come from the provider of each
+ * environment's host.
+ */
+public final class DryRuns {
+    private final EnvironmentStore store;
+    private final Allocator allocator;
+    private final BiFunction<String, String, ClusterProvider> providers;
+
+    /** @param providers the provider of an id on a host, by provider id and host name */
+    public DryRuns(EnvironmentStore store, Allocator allocator,
+                   BiFunction<String, String, ClusterProvider> providers) {
+        this.store = store;
+        this.allocator = allocator;
+        this.providers = providers;
+    }
+
+    /**
+     * The creates of {@code specs} (a spec whose record exists shows that record). With {@code keepGoing} a create
+     * the store would refuse (a conflict, an exhausted pool) becomes a step with its error; otherwise it is thrown.
+     */
+    public List<PlannedStep> creates(List<EnvironmentSpec> specs, boolean keepGoing) {
+        return creates(store.list(EnvironmentFilter.ALL), specs, keepGoing);
+    }
+
+    private List<PlannedStep> creates(List<Environment> records, List<EnvironmentSpec> specs, boolean keepGoing) {
+        List<Host> hosts = store.hosts();
+        List<Environment> world = new ArrayList<>(records);
+        Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<PlannedStep> steps = new ArrayList<>();
+        for (EnvironmentSpec spec : specs) {
+            Environment e = byName.get(spec.name());
+            if (e == null) {
+                try {
+                    Host host = Placement.choose(spec.host(), hosts, Placement.perHost(world), allocator.policy());
+                    Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
+                    e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
+                } catch (EnvctlException ex) {
+                    if (!keepGoing) {
+                        throw ex;
+                    }
+                    steps.add(new PlannedStep(Kind.CREATE,
+                            Environment.created(spec, spec.ports(), spec.subnet().cidr(), now), List.of(), List.of(),
+                            ex));
+                    continue;
+                }
+                world.add(e);
+            }
+            steps.add(new PlannedStep(Kind.CREATE, e, List.of(), provider(e).planCreate(e), null));
+        }
+        return steps;
+    }
+
+    /**
+     * The steps of {@code plan}, in the order apply takes them: creates (allocated one after another), updates
+     * (replacements allocated against what the others hold then, as the store would), deletes. A step the store
+     * would refuse carries its error.
+     */
+    public List<PlannedStep> apply(ApplyPlan plan) {
+        List<Environment> records = store.list(EnvironmentFilter.ALL);
+        List<PlannedStep> steps = new ArrayList<>(creates(records, plan.toCreate(), true));
+        Map<String, Environment> world = new TreeMap<>();
+        Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(PlannedStep::environment))
+                .forEach(e -> world.put(e.name(), e));
+        plan.toUpdate().forEach(u -> steps.add(update(world, u)));
+        plan.toDelete().forEach(n -> steps.add(delete(world.get(n))));
+        return steps;
+    }
+
+    private PlannedStep update(Map<String, Environment> world, ApplyPlan.Update u) {
+        Environment current = world.get(u.name());
+        if (!u.replace()) {
+            return new PlannedStep(Kind.UPDATE, u.inPlace(current), u.changes(), List.of(), null);
+        }
+        HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
+                .toList(), u.host(current));
+        try {
+            Environment next = u.resolve(current, allocator, others);
+            world.put(next.name(), next);
+            List<PlannedCommand> commands = new ArrayList<>(provider(current).planDelete(current));
+            commands.addAll(provider(next).planCreate(next));
+            return new PlannedStep(Kind.REPLACE, next, u.changes(), commands, null);
+        } catch (EnvctlException e) {
+            return new PlannedStep(Kind.REPLACE, current, u.changes(), List.of(), e);
+        }
+    }
+
+    /** The delete of the environment {@code name}; {@link dev.envctl.core.ErrorCode#NOT_FOUND} when none. */
+    public PlannedStep delete(String name) {
+        return delete(store.get(name));
+    }
+
+    private PlannedStep delete(Environment e) {
+        return new PlannedStep(Kind.DELETE, e, List.of(), provider(e).planDelete(e), null);
+    }
+
+    /** The provider that acts on {@code e}: its provider on its host (Docker endpoint, API address). */
+    private ClusterProvider provider(Environment e) {
+        return providers.apply(e.provider(), e.host());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Envctl;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.lifecycle.PlannedStep.Kind;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.PlannedCommand;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The facade's dry runs: records placed and allocated as the store would, one after another, the provider's
+ * commands, refusals as the store would refuse, and nothing written.
+ */
+class EnvctlDryRunTest {
+    private final InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    private final Envctl envctl = Envctl.builder().store(store)
+            .plugins(PluginRegistry.of(List.of(), List.of(new PerHostFactory()), List.of()))
+            .environment(Map.of("PATH", "/usr/bin")).build();
+
+    @Test
+    void createsAreAllocatedOneAfterAnotherAndNothingIsWritten() {
+        envctl.record(Fixture.spec("held"));
+        Environment held = envctl.get("held");
+
+        List<PlannedStep> steps = envctl.dryRunCreate(List.of(Fixture.spec("a"), Fixture.spec("b")));
+
+        assertThat(steps).extracting(PlannedStep::kind).containsExactly(Kind.CREATE, Kind.CREATE);
+        Environment a = steps.get(0).environment();
+        Environment b = steps.get(1).environment();
+        assertThat(List.of(a.ports().http(), b.ports().http())).doesNotContain(held.ports().http())
+                .doesNotHaveDuplicates();
+        assertThat(List.of(a.subnet(), b.subnet())).doesNotContain(held.subnet()).doesNotHaveDuplicates();
+        assertThat(a.host()).isEqualTo(Host.LOCAL_NAME);
+        assertThat(steps.get(1).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "create", "b"));
+        assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
+        assertThat(envctl.list()).extracting(Environment::name).containsExactly("held");
+        // what the store then really allocates is what the dry run showed
+        Environment created = envctl.record(Fixture.spec("a"));
+        assertThat(created.ports()).isEqualTo(a.ports());
+        assertThat(created.subnet()).isEqualTo(a.subnet());
+    }
+
+    @Test
+    void aCreateTheStoreWouldRefuseIsThrownAndAnAutoHostIsPlaced() {
+        envctl.addHost(new Host("two", "tcp://two.example:2375", "192.168.1.20", Map.of("zone", "b"), null));
+        Environment held = envctl.record(Fixture.spec("held"));
+
+        assertThatThrownBy(() -> envctl.dryRunCreate(List.of(EnvironmentSpec.of("clash", "k3d")
+                .withPorts(new HostPorts(held.ports().http(), null, null, null)))))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(envctl.dryRunCreate(List.of(Fixture.spec("placed")
+                .withHost(HostRequest.auto(Map.of("zone", "b")))))).singleElement()
+                .satisfies(s -> assertThat(s.environment().host()).isEqualTo("two"));
+        assertThatThrownBy(() -> envctl.dryRunCreate(List.of(EnvironmentSpec.of("x", "nope"))))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThat(envctl.list()).extracting(Environment::name).containsExactly("held");
+    }
+
+    @Test
+    void anApplyPlanIsShownStepByStepAndARefusedCreateCarriesItsError() {
+        Environment keep = envctl.record(Fixture.spec("keep"));
+        envctl.record(Fixture.spec("relabel"));
+        envctl.record(Fixture.spec("move"));
+        envctl.record(Fixture.spec("gone"));
+        List<EnvironmentSpec> desired = List.of(Fixture.spec("keep"),
+                Fixture.spec("relabel").withLabels(Map.of("haproxy_route", "false")),
+                Fixture.spec("move").withPorts(new HostPorts(18999, null, null, null)),
+                Fixture.spec("new"),
+                EnvironmentSpec.of("clash", "k3d").withPorts(new HostPorts(keep.ports().http(), null, null, null)));
+        ApplyPlan plan = envctl.plan(desired, true);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name()).containsExactly(
+                "CREATE new", "CREATE clash", "REPLACE move", "UPDATE relabel", "DELETE gone");
+        assertThat(steps.get(1).error()).isNotNull()
+                .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(steps.get(1).commands()).isEmpty();
+        assertThat(steps.get(2).environment().ports().http()).isEqualTo(18999);
+        assertThat(steps.get(2).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "delete", "move"), List.of("k3d", "create", "move"));
+        assertThat(steps.get(3).changes()).isNotEmpty();
+        assertThat(steps.get(3).commands()).isEmpty();
+        assertThat(steps.get(4).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "delete", "gone"));
+        assertThat(envctl.list()).extracting(Environment::name)
+                .containsExactlyInAnyOrder("keep", "relabel", "move", "gone");
+        assertThat(envctl.get("relabel").labels()).containsEntry("haproxy_route", "true");
+    }
+
+    @Test
+    void aDeleteShowsItsCommandsAndAnUnknownNameIsNotFound() {
+        envctl.record(Fixture.spec("web"));
+
+        assertThat(envctl.dryRunDelete("web").commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "delete", "web"));
+        assertThat(envctl.dryRunDelete("web").kind()).isEqualTo(Kind.DELETE);
+        assertThatThrownBy(() -> envctl.dryRunDelete("missing")).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(envctl.list()).extracting(Environment::name).containsExactly("web");
+    }
+}
