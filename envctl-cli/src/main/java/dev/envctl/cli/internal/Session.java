@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What one command run works with: the streams, the resolved config, the plugins, and the {@link Envctl} made
@@ -65,6 +67,18 @@ public final class Session implements AutoCloseable {
 
     OutputFormat format() {
         return OutputFormat.parse(global.output);
+    }
+
+    /**
+     * Prints the value {@code json} gives as JSON under {@code -o json}, otherwise lets {@code text} print the table
+     * or text on stdout. The JSON value is built only when printed, so other formats never load Jackson.
+     */
+    void print(Supplier<?> json, Consumer<PrintStream> text) {
+        if (format() == OutputFormat.JSON) {
+            Json.print(out, json.get());
+        } else {
+            text.accept(out);
+        }
     }
 
     EnvctlConfig config() {
