@@ -5,7 +5,6 @@ import dev.envctl.core.Envctl;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.fallback.FallbackStore;
-import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -167,7 +166,7 @@ public final class Session implements AutoCloseable {
         if (envctl == null) {
             EnvctlConfig c = config();
             EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
-                    c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED : DriftPolicy.RECREATE);
+                    c.drift());
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
                     .policy(c.policy()).portProbe(portProbe()).options(options);
             plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id)));
