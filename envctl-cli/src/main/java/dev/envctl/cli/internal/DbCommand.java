@@ -10,7 +10,6 @@ import dev.envctl.core.spi.SchemaInfo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +31,7 @@ final class DbCommand extends CliCommand {
             throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""
                     : ", got '" + String.join(" ", args) + "'") + "; usage: envctl db migrate|info");
         }
-        OutputFormat format = session.format();
+        session.format();
         String location = Locations.expand(session.config().store(), session.env());
         EnvironmentStoreFactory factory = session.plugins().storeFactoryFor(location);
         Optional<SchemaAdmin> opened = factory.openSchemaAdmin(location, session.storeSettings(factory), session.env());
@@ -45,43 +44,38 @@ final class DbCommand extends CliCommand {
                 session.progress().step(null, "migrating the schema of " + session.redact(location));
                 MigrationResult r = admin.migrate();
                 session.progressDone();
-                printMigration(session, format, r);
+                printMigration(session, r);
             } else {
-                printInfo(session, format, admin.info());
+                printInfo(session, admin.info());
             }
         }
         return 0;
     }
 
-    private static void printMigration(Session session, OutputFormat format, MigrationResult r) {
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("adopted", r.adopted(), "initialVersion", r.initialVersion(),
-                    "currentVersion", r.currentVersion(), "applied", r.applied()));
-            return;
-        }
-        if (r.adopted()) {
-            session.out().println("adopted the existing clusters table (baseline version 1)");
-        }
-        r.applied().forEach(a -> session.out().println("applied " + a));
-        session.out().println("schema version " + (r.initialVersion() == null ? "none" : r.initialVersion()) + " -> "
-                + r.currentVersion() + (r.applied().isEmpty() && !r.adopted() ? " (already up to date)" : ""));
+    private static void printMigration(Session session, MigrationResult r) {
+        session.print(() -> Json.object("adopted", r.adopted(), "initialVersion", r.initialVersion(),
+                "currentVersion", r.currentVersion(), "applied", r.applied()), out -> {
+            if (r.adopted()) {
+                out.println("adopted the existing clusters table (baseline version 1)");
+            }
+            r.applied().forEach(a -> out.println("applied " + a));
+            out.println("schema version " + (r.initialVersion() == null ? "none" : r.initialVersion()) + " -> "
+                    + r.currentVersion() + (r.applied().isEmpty() && !r.adopted() ? " (already up to date)" : ""));
+        });
     }
 
-    private static void printInfo(Session session, OutputFormat format, SchemaInfo info) {
-        if (format == OutputFormat.JSON) {
-            List<Map<String, Object>> migrations = info.migrations().stream().map(s -> Json.object(
-                    "version", s.version(), "description", s.description(), "state", s.state(),
-                    "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList();
-            Json.print(session.out(), Json.object("currentVersion", info.currentVersion(),
-                    "latestVersion", info.latestVersion(), "upToDate", info.upToDate(), "migrations", migrations));
-            return;
-        }
-        TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");
-        info.migrations().forEach(s -> t.row(s.version(), s.description(), s.state(),
-                EnvironmentView.timestamp(s.installedOn())));
-        t.print(session.out());
-        session.out().println("current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
-                + ", latest " + info.latestVersion() + (info.upToDate() ? " (up to date)"
-                : " (run envctl db migrate)"));
+    private static void printInfo(Session session, SchemaInfo info) {
+        session.print(() -> Json.object("currentVersion", info.currentVersion(), "latestVersion", info.latestVersion(),
+                "upToDate", info.upToDate(), "migrations", info.migrations().stream().map(s -> Json.object(
+                        "version", s.version(), "description", s.description(), "state", s.state(),
+                        "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList()), out -> {
+            TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");
+            info.migrations().forEach(s -> t.row(s.version(), s.description(), s.state(),
+                    EnvironmentView.timestamp(s.installedOn())));
+            t.print(out);
+            out.println("current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
+                    + ", latest " + info.latestVersion() + (info.upToDate() ? " (up to date)"
+                    : " (run envctl db migrate)"));
+        });
     }
 }

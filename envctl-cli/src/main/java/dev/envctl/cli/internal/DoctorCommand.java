@@ -27,7 +27,7 @@ import java.util.Set;
 final class DoctorCommand extends CliCommand {
     @Override
     int run(Session session) {
-        OutputFormat format = session.format();
+        session.format();
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));
@@ -59,7 +59,7 @@ final class DoctorCommand extends CliCommand {
             checks.add(PrerequisiteCheck.fail("provider " + dflt, "provider.default is " + dflt + " but no such "
                     + "provider plugin was found", "set provider.default to one of " + providers.keySet()));
         }
-        print(session, format, checks);
+        print(session, checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
     }
 
@@ -110,27 +110,26 @@ final class DoctorCommand extends CliCommand {
         return a == null || a.isBlank() ? b : a + "; " + b;
     }
 
-    private static void print(Session session, OutputFormat format, List<PrerequisiteCheck> checks) {
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), checks.stream().map(c -> Json.object("name", c.name(),
-                    "status", c.status().name(), "detail", c.detail(), "hint", c.hint())).toList());
-            return;
-        }
-        boolean color = session.colorOut();
-        int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(4);
-        for (PrerequisiteCheck c : checks) {
-            String status = String.format("%-4s", c.status().name());
-            if (color) {
-                String code = switch (c.status()) {
-                    case PASS -> "32";
-                    case WARN -> "33";
-                    case FAIL -> "31";
-                };
-                status = "\u001b[" + code + "m" + status + "\u001b[0m";
+    private static void print(Session session, List<PrerequisiteCheck> checks) {
+        session.print(() -> checks.stream().map(c -> Json.object("name", c.name(), "status", c.status().name(),
+                "detail", c.detail(), "hint", c.hint())).toList(), out -> {
+            boolean color = session.colorOut();
+            int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(4);
+            for (PrerequisiteCheck c : checks) {
+                String status = String.format("%-4s", c.status().name());
+                if (color) {
+                    String code = switch (c.status()) {
+                        case PASS -> "32";
+                        case WARN -> "33";
+                        case FAIL -> "31";
+                    };
+                    status = "\u001b[" + code + "m" + status + "\u001b[0m";
+                }
+                String line = status + "  " + String.format("%-" + width + "s", c.name()) + "  " + c.detail()
+                        + (c.hint() == null || c.hint().isBlank() || c.status() == Status.PASS ? ""
+                        : " -> " + c.hint());
+                out.println(line.stripTrailing());
             }
-            String line = status + "  " + String.format("%-" + width + "s", c.name()) + "  " + c.detail()
-                    + (c.hint() == null || c.hint().isBlank() || c.status() == Status.PASS ? "" : " -> " + c.hint());
-            session.out().println(line.stripTrailing());
-        }
+        });
     }
 }

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Durations;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.lifecycle.DriftPolicy;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -55,13 +56,14 @@ record EnvctlConfig(Map<String, String> values, String source, String dbPassword
     }
 
     /** {@code recreate} or {@code mark-failed}. */
-    String drift() {
+    DriftPolicy drift() {
         String v = get(ConfigKeys.RECONCILE_DRIFT).strip().toLowerCase(Locale.ROOT);
-        if (!v.equals("recreate") && !v.equals("mark-failed")) {
-            throw EnvctlException.invalid("config key reconcile.drift is '" + Validation.printable(v)
+        return switch (v) {
+            case "recreate" -> DriftPolicy.RECREATE;
+            case "mark-failed" -> DriftPolicy.MARK_FAILED;
+            default -> throw EnvctlException.invalid("config key reconcile.drift is '" + Validation.printable(v)
                     + "'; allowed: recreate, mark-failed");
-        }
-        return v;
+        };
     }
 
     Set<String> migrateSkip() {

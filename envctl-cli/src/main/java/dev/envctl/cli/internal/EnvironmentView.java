@@ -51,10 +51,6 @@ final class EnvironmentView {
         }
     }
 
-    static TextTable table(List<Environment> list, Instant now) {
-        return table(list, now, false);
-    }
-
     /**
      * The table; {@code withHost} adds HOST as the last column (last, so that scripts reading the columns by
      * position keep working when a second host is added).

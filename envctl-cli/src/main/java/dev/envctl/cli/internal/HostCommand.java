@@ -117,39 +117,29 @@ final class HostCommand extends CliCommand {
     }
 
     private static void add(Session session, Host host) {
-        OutputFormat format = session.format();
+        session.format();
         Host added = session.store().addHost(host);
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), toJson(added, 0));
-            return;
-        }
-        session.out().println("added host " + added.name() + " (" + added.docker() + ")");
+        session.print(() -> toJson(added, 0), out -> out.println("added host " + added.name() + " ("
+                + added.docker() + ")"));
     }
 
     private static void list(Session session) {
-        OutputFormat format = session.format();
+        session.format();
         EnvironmentStore store = session.readStore();
         List<Host> hosts = store.hosts();
         Map<String, Integer> counts = Placement.perHost(store.list(EnvironmentFilter.ALL));
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), hosts.stream().map(h -> toJson(h, counts.getOrDefault(h.name(), 0))).toList());
-            return;
-        }
-        table(hosts, counts).print(session.out());
+        session.print(() -> hosts.stream().map(h -> toJson(h, counts.getOrDefault(h.name(), 0))).toList(),
+                out -> table(hosts, counts).print(out));
     }
 
     private static void remove(Session session, String name) {
-        OutputFormat format = session.format();
+        session.format();
         EnvironmentStore store = session.store();
         Hosts.require(store, name);
         if (!store.removeHost(name)) {
             throw Hosts.unknown(name, store.hosts());
         }
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("name", name, "removed", true));
-            return;
-        }
-        session.out().println("removed host " + name);
+        session.print(() -> Json.object("name", name, "removed", true), out -> out.println("removed host " + name));
     }
 
     /** NAME DOCKER ADDRESS LABELS CAPACITY ENVIRONMENTS; absent values {@code -}. */

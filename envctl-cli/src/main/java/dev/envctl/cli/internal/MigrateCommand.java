@@ -10,7 +10,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +46,7 @@ final class MigrateCommand extends CliCommand {
         if (from.strip().equals(to.strip())) {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
         }
-        OutputFormat format = session.format();
+        session.format();
         Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
         String fromLocation = Locations.expand(from, session.env());
         Locations.requireExistingCsv(fromLocation, "--from file");
@@ -57,27 +56,24 @@ final class MigrateCommand extends CliCommand {
                 + session.redact(source.location()) + " to " + session.redact(target.location()));
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
         session.progressDone();
-        print(session, format, report);
+        print(session, report);
         report.rows().stream().filter(row -> MigrationReport.FAILED.equals(row.outcome()))
                 .forEach(row -> session.err().println("envctl: " + row.name() + " was not migrated: "
                         + session.redact(Errors.oneLine(row.reason()))));
         return report.ok() ? 0 : 1;
     }
 
-    private static void print(Session session, OutputFormat format, MigrationReport r) {
-        if (format == OutputFormat.JSON) {
-            List<Map<String, Object>> rows = r.rows().stream().map(row -> Json.object("name", row.name(),
-                    "outcome", row.outcome(), "reason", row.reason() == null ? null : session.redact(row.reason())))
-                    .toList();
-            Json.print(session.out(), Json.object("dryRun", r.dryRun(), "total", r.total(),
-                    "migrated", r.migrated(), "skipped", r.skipped(), "failed", r.failed(), "rows", rows));
-            return;
-        }
-        TextTable t = new TextTable("NAME", "OUTCOME", "REASON");
-        r.rows().forEach(row -> t.row(row.name(), row.outcome(), row.reason() == null ? null
-                : session.redact(Errors.oneLine(row.reason()))));
-        t.print(session.out());
-        session.out().println((r.dryRun() ? "dry run: " : "") + "total " + r.total() + ", migrated " + r.migrated()
-                + ", skipped " + r.skipped() + ", failed " + r.failed());
+    private static void print(Session session, MigrationReport r) {
+        session.print(() -> Json.object("dryRun", r.dryRun(), "total", r.total(), "migrated", r.migrated(),
+                "skipped", r.skipped(), "failed", r.failed(), "rows", r.rows().stream().map(row -> Json.object(
+                        "name", row.name(), "outcome", row.outcome(),
+                        "reason", row.reason() == null ? null : session.redact(row.reason()))).toList()), out -> {
+            TextTable t = new TextTable("NAME", "OUTCOME", "REASON");
+            r.rows().forEach(row -> t.row(row.name(), row.outcome(), row.reason() == null ? null
+                    : session.redact(Errors.oneLine(row.reason()))));
+            t.print(out);
+            out.println((r.dryRun() ? "dry run: " : "") + "total " + r.total() + ", migrated " + r.migrated()
+                    + ", skipped " + r.skipped() + ", failed " + r.failed());
+        });
     }
 }

@@ -11,17 +11,15 @@ import java.util.List;
 final class PluginsCommand extends CliCommand {
     @Override
     int run(Session session) {
-        OutputFormat format = session.format();
+        session.format();
         List<PluginInfo> plugins = session.plugins().describe();
         session.plugins().problems().forEach(session::warn);
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), plugins.stream().map(p -> Json.object("kind", p.kind(), "id", p.id(),
-                    "class", p.className(), "source", p.source())).toList());
-        } else {
+        session.print(() -> plugins.stream().map(p -> Json.object("kind", p.kind(), "id", p.id(),
+                "class", p.className(), "source", p.source())).toList(), out -> {
             TextTable t = new TextTable("KIND", "ID", "CLASS", "SOURCE");
             plugins.forEach(p -> t.row(p.kind(), p.id(), p.className(), p.source()));
-            t.print(session.out());
-        }
+            t.print(out);
+        });
         return 0;
     }
 }

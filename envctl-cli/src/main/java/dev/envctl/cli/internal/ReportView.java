@@ -14,21 +14,19 @@ final class ReportView {
 
     static void print(Session session, ReconcileReport report) {
         session.progressDone();
-        if (session.format() == OutputFormat.JSON) {
-            Json.print(session.out(), toJson(report));
-            return;
-        }
-        TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
-        for (Outcome o : report.outcomes()) {
-            t.row(o.name(), o.action().name().toLowerCase(Locale.ROOT),
-                    o.state() == null ? null : o.state().key(), o.error() == null ? null
-                            : session.redact(Errors.oneLine(o.error())));
-        }
-        t.print(session.out());
-        if (!report.unmanaged().isEmpty()) {
-            session.out().println("unmanaged clusters (no envctl record): " + report.unmanaged().stream()
-                    .map(c -> c.name() + " (" + c.provider() + ")").collect(Collectors.joining(", ")));
-        }
+        session.print(() -> toJson(report), out -> {
+            TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
+            for (Outcome o : report.outcomes()) {
+                t.row(o.name(), o.action().name().toLowerCase(Locale.ROOT),
+                        o.state() == null ? null : o.state().key(), o.error() == null ? null
+                                : session.redact(Errors.oneLine(o.error())));
+            }
+            t.print(out);
+            if (!report.unmanaged().isEmpty()) {
+                out.println("unmanaged clusters (no envctl record): " + report.unmanaged().stream()
+                        .map(c -> c.name() + " (" + c.provider() + ")").collect(Collectors.joining(", ")));
+            }
+        });
     }
 
     static Map<String, Object> toJson(ReconcileReport report) {

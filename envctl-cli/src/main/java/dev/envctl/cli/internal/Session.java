@@ -5,7 +5,6 @@ import dev.envctl.core.Envctl;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.fallback.FallbackStore;
-import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -17,6 +16,8 @@ import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What one command run works with: the streams, the resolved config, the plugins, and the {@link Envctl} made
@@ -65,6 +66,18 @@ public final class Session implements AutoCloseable {
 
     OutputFormat format() {
         return OutputFormat.parse(global.output);
+    }
+
+    /**
+     * Prints the value {@code json} gives as JSON under {@code -o json}, otherwise lets {@code text} print the table
+     * or text on stdout. The JSON value is built only when printed, so other formats never load Jackson.
+     */
+    void print(Supplier<?> json, Consumer<PrintStream> text) {
+        if (format() == OutputFormat.JSON) {
+            Json.print(out, json.get());
+        } else {
+            text.accept(out);
+        }
     }
 
     EnvctlConfig config() {
@@ -153,7 +166,7 @@ public final class Session implements AutoCloseable {
         if (envctl == null) {
             EnvctlConfig c = config();
             EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
-                    c.drift().equals("mark-failed") ? DriftPolicy.MARK_FAILED : DriftPolicy.RECREATE);
+                    c.drift());
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
                     .policy(c.policy()).portProbe(portProbe()).options(options);
             plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id)));

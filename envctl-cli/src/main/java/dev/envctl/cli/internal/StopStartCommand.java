@@ -50,17 +50,16 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         unique.forEach(Validation::requireName);
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
+        List<Environment> records = new ArrayList<>();
         for (String name : unique) {
             Environment e = store.get(name);
             if (e.desiredState() == DesiredState.ABSENT) {
                 throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
                         + "nothing was changed; apply or create it again before you " + name());
             }
+            records.add(e);
         }
-        for (String name : unique) {
-            Environment e = store.get(name);
-            Engines.requireReady(session, e.provider(), e.host());
-        }
+        records.forEach(e -> Engines.requireReady(session, e.provider(), e.host()));
         Envctl envctl = session.envctl();
         List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
                 : envctl.start(name, session.progress())).toList();

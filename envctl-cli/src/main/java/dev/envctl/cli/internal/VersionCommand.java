@@ -13,12 +13,8 @@ final class VersionCommand extends CliCommand {
     int run(Session session) {
         String version = version();
         String java = System.getProperty("java.version");
-        if (session.format() == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("version", version, "java", java));
-        } else {
-            session.out().println("envctl " + version + " (Java " + java + ", " + System.getProperty("java.vm.name")
-                    + ")");
-        }
+        session.print(() -> Json.object("version", version, "java", java), out -> out.println("envctl " + version
+                + " (Java " + java + ", " + System.getProperty("java.vm.name") + ")"));
         return 0;
     }
 

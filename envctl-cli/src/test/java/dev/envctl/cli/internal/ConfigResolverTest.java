@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.lifecycle.DriftPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +67,7 @@ class ConfigResolverTest {
         assertThat(c.policy().subnetPool().toString()).isEqualTo("10.100.0.0/14");
         assertThat(c.reconcileConcurrency()).isEqualTo(3);
         assertThat(c.reconcileInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.drift()).isEqualTo("recreate");
+        assertThat(c.drift()).isEqualTo(DriftPolicy.RECREATE);
         assertThat(c.migrateSkip()).containsExactly("devops");
         assertThat(c.fallbackStore()).isEmpty();
         assertThat(c.hooksEnabled()).isEmpty();
