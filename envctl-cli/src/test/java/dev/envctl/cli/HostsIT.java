@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,6 +223,39 @@ class HostsIT {
         assertThat(ok("create", "--help").out()).contains("--host NAME|auto", "--host-selector KEY=VALUE");
         assertThat(ok("list", "--help").out()).contains("--host NAME ");
         assertThat(ok("--help").out()).contains("host ");
+    }
+
+    @Test
+    void eachEnvironmentsClusterIsMadeFoundAndRemovedOnTheDaemonOfItsHost() throws IOException {
+        // the stand-ins keep another daemon's clusters in stub-state/daemons/ENDPOINT, local's in stub-state
+        Path two = ws.state.resolve("daemons/tcp___192_168_1_20_2376");
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "web");
+        ok("create", "api", "--host", "two");
+        ok("create", "kapi", "--host", "two", "--provider", "kind");
+
+        assertThat(ws.state.resolve("k3d/web")).exists();
+        assertThat(two.resolve("k3d/api")).exists();
+        assertThat(two.resolve("kind/kapi")).exists();
+        assertThat(ws.state.resolve("k3d/api")).doesNotExist();
+        assertThat(ws.state.resolve("kind/kapi")).doesNotExist();
+        assertThat(two.resolve("k3d/web")).doesNotExist();
+        Result settled = ok("reconcile", "-o", "json");
+        assertThat(column(settled.json().get("outcomes"), "action")).containsOnly("unchanged");
+        assertThat(settled.err()).doesNotContain("unmanaged");
+
+        Files.delete(two.resolve("k3d/api"));
+        JsonNode outcomes = ok("reconcile", "-o", "json").json().get("outcomes");
+        assertThat(column(outcomes, "name")).containsExactly("api", "kapi", "web");
+        assertThat(column(outcomes, "action")).containsExactly("recreated", "unchanged", "unchanged");
+        assertThat(two.resolve("k3d/api")).exists();
+        assertThat(ws.state.resolve("k3d/api")).doesNotExist();
+
+        ok("delete", "api");
+        ok("stop", "kapi");
+        assertThat(two.resolve("k3d/api")).doesNotExist();
+        assertThat(ws.state.resolve("k3d/web")).exists();
+        assertThat(two.resolve("kind/kapi")).content().isEqualToIgnoringNewLines("exited");
     }
 
     @Test
