@@ -7,6 +7,7 @@ import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.spi.PlannedCommand;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,12 +38,12 @@ final class Plans {
      * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands.
      */
     static void write(Session session, List<PlannedStep> steps, List<String> unchanged, boolean detailed) {
-        if (session.format() == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
-                    "unchanged", unchanged));
-            return;
-        }
-        var out = session.out();
+        session.print(() -> Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
+                "unchanged", unchanged), out -> text(session, out, steps, unchanged, detailed));
+    }
+
+    private static void text(Session session, PrintStream out, List<PlannedStep> steps, List<String> unchanged,
+                             boolean detailed) {
         if (detailed) {
             out.println("Dry run: nothing was changed. Plan:");
             if (steps.isEmpty()) {
