@@ -79,9 +79,7 @@ public final class StartupTraining {
             for (String run : List.of("create NAME --provider " + provider + " --dry-run",
                     "create NAME --provider " + provider, "stop NAME", "start NAME", "delete NAME --dry-run",
                     "delete NAME")) {
-                List<String> args = new ArrayList<>(List.of("--store", location));
-                args.addAll(List.of(run.replace("NAME", name).split(" ")));
-                main.execute(args.toArray(String[]::new));
+                run(main, location, run.replace("NAME", name));
             }
         }
     }
@@ -90,9 +88,14 @@ public final class StartupTraining {
     private static void reads(Main main, String location) {
         for (String read : List.of("list", "list --provider k3d --state unknown", "list -o json", "list -o csv",
                 "get train1", "get train1 -o json", "get missing")) {
-            List<String> args = new ArrayList<>(List.of("--store", location));
-            args.addAll(List.of(read.split(" ")));
-            main.execute(args.toArray(String[]::new));
+            run(main, location, read);
         }
+    }
+
+    /** Runs {@code command} (words separated by single spaces) on the store at {@code location}. */
+    private static void run(Main main, String location, String command) {
+        List<String> args = new ArrayList<>(List.of("--store", location));
+        args.addAll(List.of(command.split(" ")));
+        main.execute(args.toArray(String[]::new));
     }
 }
