@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.security.SecureRandom;
-import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class AtomicFileWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFileWriter.class);
-    private static final Random RANDOM = new SecureRandom();
 
     private AtomicFileWriter() {
     }
@@ -40,7 +38,10 @@ public final class AtomicFileWriter {
     public static void replace(Path file, byte[] bytes) {
         Path dir = file.getParent();
         removeStaleTempFiles(file);
-        Path tmp = dir.resolve(tempPrefix(file) + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        // CREATE_NEW refuses a name that exists, link or file, so the suffix need not be unguessable; a
+        // SecureRandom would read the system's entropy and set up its provider in every process
+        Path tmp = dir.resolve(tempPrefix(file) + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                + ".tmp");
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
