@@ -1,61 +1,163 @@
 package dev.envctl.provider.k3d.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterStatus;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads {@code k3d cluster list -o json}: an array of clusters with {@code name}, {@code nodes[]} (each with
- * {@code role} and {@code State.Running}) and the counts {@code serversRunning}, {@code serversCount},
- * {@code agentsRunning}, {@code agentsCount}. A cluster runs when every node runs (the load balancer too);
- * without a node list the counts decide.
+ * {@code State.Running}) and the counts {@code serversRunning}, {@code serversCount}, {@code agentsRunning},
+ * {@code agentsCount}. A cluster runs when every node runs (the load balancer too); without a non-empty node
+ * list the counts decide.
+ * <p>
+ * The text is read with jackson-core's streaming parser, not as a jackson-databind tree, so that listing
+ * clusters does not have to initialise databind. Every other field, nested objects and arrays included, is
+ * skipped; nothing after the array's closing bracket is read. A field given twice counts with its last value.
+ * A count that is a number is truncated to an int, one that is a numeric string is parsed, anything else is 0;
+ * {@code Running} is true for {@code true}, {@code "true"} and non-zero integers; a {@code name} that is null,
+ * an object or an array is no name.
  */
 public final class K3dClusterList {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private K3dClusterList() {
     }
 
     /** @throws EnvctlException PROVIDER_FAILED when the text is not such an array */
     public static List<ClusterStatus> parse(String provider, String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw unparsable(json, e.getOriginalMessage());
-        }
-        if (root == null || !root.isArray()) {
-            throw unparsable(json, "expected a JSON array");
-        }
-        List<ClusterStatus> clusters = new ArrayList<>();
-        for (JsonNode c : root) {
-            String name = c.path("name").asText("");
-            if (name.isEmpty()) {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                // a syntax error in the value takes precedence over its type
+                p.skipChildren();
+                p.finishToken();
+                throw unparsable(json, "expected a JSON array");
+            }
+            List<ClusterStatus> clusters = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                clusters.add(readCluster(p, provider));
+            }
+            // checked once the whole array is read, so that a syntax error anywhere in it is reported as such
+            if (clusters.stream().anyMatch(c -> c.name().isEmpty())) {
                 throw unparsable(json, "a cluster has no name");
             }
-            int serversRunning = c.path("serversRunning").asInt();
-            int serversCount = c.path("serversCount").asInt();
-            int agentsRunning = c.path("agentsRunning").asInt();
-            int agentsCount = c.path("agentsCount").asInt();
-            boolean running;
-            if (c.path("nodes").isArray() && !c.path("nodes").isEmpty()) {
-                running = true;
-                for (JsonNode node : c.path("nodes")) {
-                    running &= node.path("State").path("Running").asBoolean(false);
-                }
-            } else {
-                running = serversCount > 0 && serversRunning == serversCount && agentsRunning == agentsCount;
-            }
-            clusters.add(new ClusterStatus(name, provider, running, "servers " + serversRunning + "/" + serversCount
-                    + ", agents " + agentsRunning + "/" + agentsCount));
+            return clusters;
+        } catch (JsonProcessingException e) {
+            throw unparsable(json, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown when reading a String
         }
-        return clusters;
+    }
+
+    /**
+     * Reads a cluster; its name is empty when it has none. Each {@code read} method starts at the first token of
+     * a value and leaves the parser on its last token.
+     */
+    private static ClusterStatus readCluster(JsonParser p, String provider) throws IOException {
+        String name = "";
+        int serversRunning = 0;
+        int serversCount = 0;
+        int agentsRunning = 0;
+        int agentsCount = 0;
+        Boolean nodesRunning = null;
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                switch (field) {
+                    case "name" -> name = text(p);
+                    case "serversRunning" -> serversRunning = count(p);
+                    case "serversCount" -> serversCount = count(p);
+                    case "agentsRunning" -> agentsRunning = count(p);
+                    case "agentsCount" -> agentsCount = count(p);
+                    case "nodes" -> nodesRunning = readNodes(p);
+                    default -> {
+                    }
+                }
+                p.skipChildren();
+            }
+        } else {
+            p.skipChildren();
+        }
+        boolean running = nodesRunning != null ? nodesRunning
+                : serversCount > 0 && serversRunning == serversCount && agentsRunning == agentsCount;
+        return new ClusterStatus(name, provider, running, "servers " + serversRunning + "/" + serversCount
+                + ", agents " + agentsRunning + "/" + agentsCount);
+    }
+
+    /** Reads a node list: whether every node runs, or {@code null} when the value is not an array or is empty. */
+    private static Boolean readNodes(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        int nodes = 0;
+        boolean allRunning = true;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            nodes++;
+            allRunning &= readNode(p);
+        }
+        return nodes == 0 ? null : allRunning;
+    }
+
+    /** Reads a node: whether its {@code State.Running} is true. */
+    private static boolean readNode(JsonParser p) throws IOException {
+        boolean running = false;
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                if (field.equals("State")) {
+                    running = readState(p);
+                }
+                p.skipChildren();
+            }
+        } else {
+            p.skipChildren();
+        }
+        return running;
+    }
+
+    /** Reads a node's {@code State}: whether its {@code Running} is true. */
+    private static boolean readState(JsonParser p) throws IOException {
+        boolean running = false;
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                if (field.equals("Running")) {
+                    running = flag(p);
+                }
+                p.skipChildren();
+            }
+        } else {
+            p.skipChildren();
+        }
+        return running;
+    }
+
+    /** The value at the parser's current token as a name; "" for null, an object or an array. */
+    private static String text(JsonParser p) throws IOException {
+        return p.currentToken().isNumeric() ? p.getNumberValue().toString() : p.getValueAsString("");
+    }
+
+    /** The value at the parser's current token as a count, as the class comment describes. */
+    private static int count(JsonParser p) throws IOException {
+        return p.currentToken().isNumeric() ? p.getNumberValue().intValue() : p.getValueAsInt(0);
+    }
+
+    /** The value at the parser's current token as {@code Running}, as the class comment describes. */
+    private static boolean flag(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getBigIntegerValue().signum() != 0
+                : p.getValueAsBoolean(false);
     }
 
     private static EnvctlException unparsable(String json, String why) {

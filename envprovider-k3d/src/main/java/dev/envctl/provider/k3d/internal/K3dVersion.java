@@ -1,7 +1,8 @@
 package dev.envctl.provider.k3d.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -13,17 +14,32 @@ import java.util.regex.Pattern;
  * from the text of {@code k3d version} ({@code k3d version v5.8.3} then {@code k3s version ... (default)}).
  */
 public final class K3dVersion {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern TEXT = Pattern.compile("(?m)^k3d version (v?\\d\\S*)");
 
     private K3dVersion() {
     }
 
+    /**
+     * The string field {@code k3d} of a JSON object, read with jackson-core's streaming parser; empty when the
+     * text is not valid JSON up to the object's end, is no object, or the field is missing, blank or no string.
+     * Other fields, nested values included, are skipped; a field given twice counts with its last value.
+     */
     public static Optional<String> fromJson(String json) {
-        try {
-            JsonNode root = JSON.readTree(json);
-            return root != null && root.path("k3d").isTextual() && !root.path("k3d").asText().isBlank()
-                    ? Optional.of(root.path("k3d").asText()) : Optional.empty();
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            String k3d = null;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                JsonToken value = p.nextToken();
+                if (field.equals("k3d")) {
+                    k3d = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+            return k3d == null || k3d.isBlank() ? Optional.empty() : Optional.of(k3d);
         } catch (IOException e) {
             return Optional.empty();
         }
