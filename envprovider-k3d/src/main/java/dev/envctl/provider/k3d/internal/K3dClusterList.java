@@ -22,9 +22,9 @@ import java.util.List;
  * The text is read with jackson-core's streaming parser, not as a jackson-databind tree, so that listing
  * clusters does not have to initialise databind. Every other field, nested objects and arrays included, is
  * skipped; nothing after the array's closing bracket is read. A field given twice counts with its last value.
- * A count that is a number is truncated to an int, one that is a numeric string is parsed, anything else is 0;
- * {@code Running} is true for {@code true}, {@code "true"} and non-zero integers; a {@code name} that is null,
- * an object or an array is no name.
+ * Values are read as jackson-core reads them: a count that is not a number is 0, {@code Running} is true for
+ * {@code true}, {@code "true"} and non-zero integers, a {@code name} that is null, an object or an array is no
+ * name.
  */
 public final class K3dClusterList {
     private static final JsonFactory JSON = new JsonFactory();
@@ -73,11 +73,11 @@ public final class K3dClusterList {
             while ((field = p.nextFieldName()) != null) {
                 p.nextToken();
                 switch (field) {
-                    case "name" -> name = text(p);
-                    case "serversRunning" -> serversRunning = count(p);
-                    case "serversCount" -> serversCount = count(p);
-                    case "agentsRunning" -> agentsRunning = count(p);
-                    case "agentsCount" -> agentsCount = count(p);
+                    case "name" -> name = p.getValueAsString("");
+                    case "serversRunning" -> serversRunning = p.getValueAsInt(0);
+                    case "serversCount" -> serversCount = p.getValueAsInt(0);
+                    case "agentsRunning" -> agentsRunning = p.getValueAsInt(0);
+                    case "agentsCount" -> agentsCount = p.getValueAsInt(0);
                     case "nodes" -> nodesRunning = readNodes(p);
                     default -> {
                     }
@@ -134,7 +134,7 @@ public final class K3dClusterList {
             while ((field = p.nextFieldName()) != null) {
                 p.nextToken();
                 if (field.equals("Running")) {
-                    running = flag(p);
+                    running = p.getValueAsBoolean(false);
                 }
                 p.skipChildren();
             }
@@ -142,22 +142,6 @@ public final class K3dClusterList {
             p.skipChildren();
         }
         return running;
-    }
-
-    /** The value at the parser's current token as a name; "" for null, an object or an array. */
-    private static String text(JsonParser p) throws IOException {
-        return p.currentToken().isNumeric() ? p.getNumberValue().toString() : p.getValueAsString("");
-    }
-
-    /** The value at the parser's current token as a count, as the class comment describes. */
-    private static int count(JsonParser p) throws IOException {
-        return p.currentToken().isNumeric() ? p.getNumberValue().intValue() : p.getValueAsInt(0);
-    }
-
-    /** The value at the parser's current token as {@code Running}, as the class comment describes. */
-    private static boolean flag(JsonParser p) throws IOException {
-        return p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getBigIntegerValue().signum() != 0
-                : p.getValueAsBoolean(false);
     }
 
     private static EnvctlException unparsable(String json, String why) {
