@@ -1,8 +1,10 @@
 package dev.envctl.store.jdbc.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
@@ -12,11 +14,15 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Validation;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
 import org.jooq.Field;
 import org.jooq.JSONB;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -27,19 +33,19 @@ import java.util.TreeMap;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
-/** Converts between {@link Environment} and rows of {@code clusters}, {@link Host} and rows of {@code hosts}; timestamps are UTC. */
+/**
+ * Converts between {@link Environment} and rows of {@code clusters}, {@link Host} and rows of {@code hosts};
+ * timestamps are UTC. Labels and options ({@code jsonb} string maps) are written and read with jackson-core's
+ * streaming generator and parser: a string map needs nothing from jackson-databind, whose first use in a process
+ * costs far more than jackson-core's.
+ */
 public final class Rows {
-    /** What Jackson writes for an empty map. */
+    /** An empty map as a JSON object, the most common labels and options. */
     private static final JSONB EMPTY_OBJECT = JSONB.valueOf("{}");
 
-    private Rows() {
-    }
+    private static final JsonFactory JSON = new JsonFactory();
 
-    /** Jackson, made on first use: most maps are empty, and writing or reading those needs none. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-        static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {
-        };
+    private Rows() {
     }
 
     /** The column values of {@code e}, for an insert or an update. */
@@ -107,27 +113,62 @@ public final class Rows {
         return t.toInstant(ZoneOffset.UTC);
     }
 
-    /** {@code m} as a JSON object with sorted keys. */
+    /** {@code m} as a compact JSON object with sorted keys and string values; {@code {}} when it is empty. */
     static JSONB json(Map<String, String> m) {
         if (m.isEmpty()) {
             return EMPTY_OBJECT;
         }
-        try {
-            return JSONB.valueOf(Json.MAPPER.writeValueAsString(new TreeMap<>(m)));
-        } catch (JsonProcessingException e) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            for (Map.Entry<String, String> e : new TreeMap<>(m).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write a string map as JSON", e);
         }
+        return JSONB.valueOf(w.toString());
     }
 
+    /**
+     * The map a JSON object holds, sorted by key; empty for SQL or JSON {@code null}. Rows written by other
+     * tools (psql) may hold any JSON, which is read as jackson-databind read it into a string map: a number or
+     * boolean value counts as its text, a {@code null} value stays {@code null} (the record's validation refuses
+     * it, naming the key), a later duplicate key wins, and nothing after the object is read.
+     *
+     * @throws EnvctlException INVALID_INPUT when the JSON is malformed, is not an object, or has an object or an
+     *                         array as a value
+     */
     static Map<String, String> map(JSONB j) {
         if (j == null || j.data() == null || j.data().equals(EMPTY_OBJECT.data())) {
             return Map.of();
         }
-        try {
-            return Json.MAPPER.readValue(j.data(), Json.STRING_MAP);
+        try (JsonParser p = JSON.createParser(j.data())) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_NULL) {
+                return Map.of();
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw notStringMap("the value is not an object");
+            }
+            Map<String, String> m = new TreeMap<>();
+            String key;
+            while ((key = p.nextFieldName()) != null) {
+                if (!p.nextToken().isScalarValue()) {
+                    throw notStringMap("the value of '" + Validation.printable(key) + "' is an object or an array");
+                }
+                m.put(key, p.getValueAsString());
+            }
+            return m;
         } catch (JsonProcessingException e) {
-            throw EnvctlException.invalid("labels or options are not a JSON object of strings: "
-                    + e.getOriginalMessage());
+            throw notStringMap(e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown when reading a String
         }
+    }
+
+    private static EnvctlException notStringMap(String why) {
+        return EnvctlException.invalid("labels or options are not a JSON object of strings: " + why);
     }
 }
