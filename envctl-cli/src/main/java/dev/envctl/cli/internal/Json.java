@@ -1,19 +1,30 @@
 package dev.envctl.cli.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes JSON with Jackson, indented, absent values as {@code null}. Loaded only when {@code -o json} is asked
- * for, so table output never loads Jackson.
+ * Writes JSON with jackson-core's streaming generator and its default pretty printer, absent values as
+ * {@code null}: the same text jackson-databind's {@code ObjectMapper} with {@code INDENT_OUTPUT} writes for these
+ * values, without jackson-databind, whose set-up on first use (date formats and their locale data, type and
+ * serializer factories) every short-lived CLI process would pay again. The values are what the commands build:
+ * maps with string keys (written in the map's order), collections, strings, numbers ({@code Integer},
+ * {@code Long}, {@code Short}, {@code Byte}, {@code Double}, {@code Float}, {@code BigInteger},
+ * {@code BigDecimal}), booleans and {@code null}; any other type is an {@link IllegalArgumentException}, not
+ * its {@code toString()}. Loaded only when {@code -o json} is asked for, so table output never loads Jackson.
  */
 final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
@@ -27,11 +38,64 @@ final class Json {
         return m;
     }
 
+    /** Prints {@code value} as indented JSON and a line separator. */
     static void print(PrintStream out, Object value) {
-        try {
-            out.println(MAPPER.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        out.println(write(value));
+    }
+
+    /** {@code value} as indented JSON (no line separator at the end). */
+    static String write(Object value) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(text)) {
+            g.useDefaultPrettyPrinter();
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON: " + e.getMessage(), e);
+        }
+        return text.toString();
+    }
+
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            g.writeNumber(((Number) value).intValue());
+        } else if (value instanceof Long l) {
+            g.writeNumber(l);
+        } else if (value instanceof Double d) {
+            g.writeNumber(d);
+        } else if (value instanceof Float f) {
+            g.writeNumber(f);
+        } else if (value instanceof BigInteger i) {
+            g.writeNumber(i);
+        } else if (value instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (value instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("cannot write a map key of type "
+                            + (e.getKey() == null ? "null" : e.getKey().getClass().getName())
+                            + " as JSON; keys must be strings");
+                }
+                g.writeFieldName(key);
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof Collection<?> items) {
+            g.writeStartArray();
+            for (Object item : items) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("cannot write a value of type " + value.getClass().getName()
+                    + " as JSON; allowed: Map with String keys, Collection, String, Integer, Long, Short, Byte, "
+                    + "Double, Float, BigInteger, BigDecimal, Boolean, null");
         }
     }
 }
