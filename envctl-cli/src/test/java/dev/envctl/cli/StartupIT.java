@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Start-up stays light: {@code version}, {@code --help} and {@code list} on a CSV store load no jOOQ, Flyway or
  * JDBC class (checked with the JVM's class-loading log), and {@code version} / table {@code list} load no
- * Jackson, no provider and no hook. Commands that drive clusters map the provider, process and lifecycle classes
- * from the class-data archive. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the archive
- * and runs no Flyway.
+ * Jackson, no provider and no hook; {@code list -o json} writes with jackson-core and loads no jackson-databind
+ * class. Commands that drive clusters map the provider, process and lifecycle classes from the class-data
+ * archive. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the archive and runs no Flyway.
  */
 class StartupIT {
     @TempDir
@@ -92,6 +92,14 @@ class StartupIT {
                 || l.contains("org.postgresql.") || l.contains("java.sql.") || l.contains("javax.sql."));
         assertThat(classes).noneMatch(l -> l.contains("dev.envctl.provider.") || l.contains("com.fasterxml.")
                 || l.contains("dev.envctl.core.hook."));
+    }
+
+    @Test
+    void jsonListWritesWithJacksonCoreAndLoadsNoDatabindClass() throws IOException {
+        List<String> classes = loadedClasses("list", "-o", "json");
+
+        assertThat(classes).anySatisfy(l -> assertThat(l).contains("com.fasterxml.jackson.core.JsonGenerator "));
+        assertThat(classes).noneMatch(l -> l.contains("com.fasterxml.jackson.databind."));
     }
 
     @Test
