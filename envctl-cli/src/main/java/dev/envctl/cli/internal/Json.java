@@ -62,18 +62,10 @@ final class Json {
             g.writeString(s);
         } else if (value instanceof Boolean b) {
             g.writeBoolean(b);
-        } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            g.writeNumber(((Number) value).intValue());
+        } else if (value instanceof Integer i) {
+            g.writeNumber(i);
         } else if (value instanceof Long l) {
             g.writeNumber(l);
-        } else if (value instanceof Double d) {
-            g.writeNumber(d);
-        } else if (value instanceof Float f) {
-            g.writeNumber(f);
-        } else if (value instanceof BigInteger i) {
-            g.writeNumber(i);
-        } else if (value instanceof BigDecimal d) {
-            g.writeNumber(d);
         } else if (value instanceof Map<?, ?> map) {
             g.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -94,8 +86,7 @@ final class Json {
             g.writeEndArray();
         } else {
             throw new IllegalArgumentException("cannot write a value of type " + value.getClass().getName()
-                    + " as JSON; allowed: Map with String keys, Collection, String, Integer, Long, Short, Byte, "
-                    + "Double, Float, BigInteger, BigDecimal, Boolean, null");
+                    + " as JSON; allowed: Map with String keys, Collection, String, Integer, Long, Boolean, null");
         }
     }
 }

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -74,11 +72,7 @@ class JsonTest {
     @Test
     void writesNumbersAndBooleans() throws Exception {
         assertSameAsObjectMapper(List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
-                (short) -7, (byte) 127, true, false));
-        assertSameAsObjectMapper(List.of(0.1, -0.0, 1e20, 1.0E-7, 123456789.125, Double.MAX_VALUE, Double.MIN_VALUE,
-                Double.NaN, Double.POSITIVE_INFINITY, 0.5f, 3.4e38f, Float.NEGATIVE_INFINITY));
-        assertSameAsObjectMapper(List.of(new BigInteger("123456789012345678901234567890"), new BigDecimal("1.50"),
-                new BigDecimal("1E+3"), new BigDecimal("-0.000001")));
+                true, false));
         assertSameAsObjectMapper(12);
         assertSameAsObjectMapper(true);
         assertSameAsObjectMapper(Json.object("capacity", 3, "removed", true, "dryRun", false));
@@ -126,7 +120,7 @@ class JsonTest {
     @Test
     void refusesTypesItDoesNotWriteNamingTheType() {
         for (Object unsupported : List.of(Instant.EPOCH, TimeUnit.SECONDS, Optional.of("x"), new Object[] {"x"},
-                'c', new AtomicInteger(1), Path.of("a/b"), ActualState.RUNNING, new int[] {1})) {
+                'c', new AtomicInteger(1), Path.of("a/b"), ActualState.RUNNING, new int[] {1}, 1.5, (short) 1)) {
             assertThatThrownBy(() -> Json.write(unsupported)).as(unsupported.getClass().getName())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(unsupported.getClass().getName());
