@@ -19,7 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JDBC class (checked with the JVM's class-loading log), and {@code version} / table {@code list} load no
  * Jackson, no provider and no hook; {@code list -o json} writes with jackson-core and loads no jackson-databind
  * class. Commands that drive clusters map the provider, process and lifecycle classes from the class-data
- * archive. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from the archive and runs no Flyway.
+ * archive and load no jackson-databind class. On PostgreSQL, {@code list} maps jOOQ's and pgjdbc's classes from
+ * the archive and runs no Flyway, and neither {@code create} with labels and options nor {@code list} loads
+ * jackson-databind.
  */
 class StartupIT {
     @TempDir
@@ -66,6 +68,9 @@ class StartupIT {
         for (String[] run : List.of(new String[] {"create", "web"}, new String[] {"stop", "web"},
                 new String[] {"delete", "web"}, new String[] {"create", "kweb", "--provider", "kind"})) {
             List<String> classes = loadedClasses(run);
+            // k3d's cluster list and kind's config are read and written with jackson-core's streaming API
+            assertThat(classes).as(String.join(" ", run))
+                    .noneMatch(l -> l.contains("com.fasterxml.jackson.databind."));
             for (String name : List.of("org.apache.commons.exec.DefaultExecutor",
                     "dev.envctl.core.exec.CommandRunner", "dev.envctl.core.lifecycle.internal.Converger",
                     run.length == 4 ? "dev.envctl.provider.kind.KindProvider" : "dev.envctl.provider.k3d.K3dProvider")) {
@@ -103,12 +108,15 @@ class StartupIT {
     }
 
     @Test
-    void listOnPostgresqlMapsJooqAndPgjdbcFromTheArchiveAndRunsNoFlywayOrJackson() throws IOException {
+    void listOnPostgresqlMapsJooqAndPgjdbcFromTheArchiveAndRunsNoFlywayOrJacksonDatabind() throws IOException {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres");
             Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n");
             Result created = ws.run("create", "pg-dev", "--no-wait");
             assertThat(created.exit()).as(created.toString()).isZero();
+            // labels and options are JSON columns, written and read with jackson-core's streaming API
+            assertThat(loadedClasses("create", "pg-web", "--no-wait", "--image", "rancher/k3s:v1.31.5-k3s1",
+                    "--label", "team=web")).noneMatch(l -> l.contains("com.fasterxml.jackson.databind."));
 
             List<String> classes = loadedClasses("list");
 
