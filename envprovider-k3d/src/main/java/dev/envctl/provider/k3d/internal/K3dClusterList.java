@@ -110,38 +110,33 @@ public final class K3dClusterList {
 
     /** Reads a node: whether its {@code State.Running} is true. */
     private static boolean readNode(JsonParser p) throws IOException {
-        boolean running = false;
-        if (p.currentToken() == JsonToken.START_OBJECT) {
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                p.nextToken();
-                if (field.equals("State")) {
-                    running = readState(p);
-                }
-                p.skipChildren();
-            }
-        } else {
-            p.skipChildren();
-        }
-        return running;
+        return field(p, "State", state -> field(state, "Running", running -> running.getValueAsBoolean(false)));
     }
 
-    /** Reads a node's {@code State}: whether its {@code Running} is true. */
-    private static boolean readState(JsonParser p) throws IOException {
-        boolean running = false;
+    /** Reads a value starting at the parser's current token and leaves the parser on its last token. */
+    private interface ValueReader {
+        boolean read(JsonParser p) throws IOException;
+    }
+
+    /**
+     * Reads an object: what {@code value} reads from its field {@code name}, the last one if given twice; false
+     * when the value is no object or has no such field.
+     */
+    private static boolean field(JsonParser p, String name, ValueReader value) throws IOException {
+        boolean result = false;
         if (p.currentToken() == JsonToken.START_OBJECT) {
             String field;
             while ((field = p.nextFieldName()) != null) {
                 p.nextToken();
-                if (field.equals("Running")) {
-                    running = p.getValueAsBoolean(false);
+                if (field.equals(name)) {
+                    result = value.read(p);
                 }
                 p.skipChildren();
             }
         } else {
             p.skipChildren();
         }
-        return running;
+        return result;
     }
 
     private static EnvctlException unparsable(String json, String why) {
