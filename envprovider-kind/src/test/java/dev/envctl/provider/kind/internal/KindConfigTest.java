@@ -72,27 +72,16 @@ class KindConfigTest {
 
     @Test
     void anImageThatYamlWouldReadAsSomethingElseIsQuoted() {
-        assertThat(KindConfig.render(ENV, "0.0.0.0", "127.0.0.1", "yes", 1, 1)).isEqualTo("""
-                kind: Cluster
-                apiVersion: kind.x-k8s.io/v1alpha4
-                networking:
-                  apiServerAddress: 127.0.0.1
-                  apiServerPort: 26443
-                nodes:
-                - role: control-plane
-                  image: "yes"
-                  extraPortMappings:
-                  - containerPort: 80
-                    hostPort: 18091
-                    listenAddress: 0.0.0.0
-                    protocol: TCP
-                  - containerPort: 443
-                    hostPort: 18444
-                    listenAddress: 0.0.0.0
-                    protocol: TCP
-                - role: worker
-                  image: "yes"
-                """);
+        assertThat(KindConfig.render(ENV, "0.0.0.0", "127.0.0.1", "yes", 1, 1))
+                .contains("""
+                        - role: control-plane
+                          image: "yes"
+                          extraPortMappings:
+                        """)
+                .endsWith("""
+                        - role: worker
+                          image: "yes"
+                        """);
         assertThat(KindConfig.render(ENV, "0.0.0.0", "127.0.0.1", "null", 1, 0)).contains("\n  image: \"null\"\n");
         assertThat(KindConfig.render(ENV, "0.0.0.0", "127.0.0.1", "#x", 1, 0)).contains("\n  image: \"#x\"\n");
         assertThat(KindConfig.render(ENV, "0.0.0.0", "127.0.0.1", "*x", 1, 0)).contains("\n  image: '*x'\n");
