@@ -4,13 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** A plain table: upper-case headers, columns padded to their widest cell, two spaces apart. */
 final class TextTable {
-    private static final Pattern TRAILING_SPACES = Pattern.compile(" +\\z");
-
     /** The headers, then the rows. */
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -29,13 +25,15 @@ final class TextTable {
                 width[i] = Math.max(width[i], r.get(i).length());
             }
         }
-        // each cell padded to its column's width and two spaces; the line then loses its trailing spaces
-        String format = Arrays.stream(width).mapToObj(w -> "%-" + (w + 2) + "s").collect(Collectors.joining());
         // one write for the whole table: System.out flushes on every println
         StringBuilder text = new StringBuilder();
         for (List<String> r : rows) {
-            text.append(TRAILING_SPACES.matcher(String.format(format, r.toArray())).replaceFirst(""))
-                    .append(System.lineSeparator());
+            // each cell padded to its column's width and two spaces; the line then loses its trailing whitespace
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < width.length; i++) {
+                line.append(r.get(i)).append(" ".repeat(width[i] + 2 - r.get(i).length()));
+            }
+            text.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         out.print(text);
         out.flush();
