@@ -21,6 +21,8 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The replaced system's psql writers next to envctl (V5): an old write that changes a row bumps its version and
- * gets a UTC {@code updated_at}, whatever the session's time zone; envctl's own writes bump once.
+ * The Kindler scripts' psql writers next to envctl (V5): an old write that changes a row bumps its version and
+ * gets a UTC {@code updated_at}, whatever the session's time zone; envctl's own writes bump once. Labels another
+ * tool wrote are read as string maps, or the row is reported corrupt.
  */
 class OldWritersTest {
     /** A zone 8 hours ahead of UTC: a timestamp kept in it and read as UTC would be 8 hours in the future. */
@@ -82,6 +85,23 @@ class OldWritersTest {
         assertThat(seen.updatedAt()).isCloseTo(Instant.now(), within(Duration.ofMinutes(1)));
         assertThat(seen.createdAt()).isEqualTo(created.createdAt());
         assertThat(seen.labels()).isEqualTo(created.labels());
+    }
+
+    @Test
+    void labelsAnotherToolWroteAreReadAsTextOrTheRowIsReportedCorrupt() {
+        store.create(EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(18170, 18470, 19170, null)), allocator);
+        String path = "SET search_path TO " + schema;
+
+        TestDatabase.sql(path, "UPDATE clusters SET labels = '{\"tier\": 2, \"public\": true, \"team\": \"web\"}'");
+        assertThat(store.get("dev").labels()).isEqualTo(Map.of("tier", "2", "public", "true", "team", "web"));
+
+        for (String labels : List.of("{\"team\": {\"name\": \"web\"}}", "{\"team\": [\"web\"]}",
+                "{\"team\": null}", "[\"web\"]", "\"web\"")) {
+            TestDatabase.sql(path, "UPDATE clusters SET labels = '" + labels + "'");
+            assertThatThrownBy(() -> store.get("dev")).as(labels).isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_CORRUPT))
+                    .hasMessageContaining("row 'dev' of table clusters");
+        }
     }
 
     @Test
