@@ -110,33 +110,8 @@ public final class K3dClusterList {
 
     /** Reads a node: whether its {@code State.Running} is true. */
     private static boolean readNode(JsonParser p) throws IOException {
-        return field(p, "State", state -> field(state, "Running", running -> running.getValueAsBoolean(false)));
-    }
-
-    /** Reads a value starting at the parser's current token and leaves the parser on its last token. */
-    private interface ValueReader {
-        boolean read(JsonParser p) throws IOException;
-    }
-
-    /**
-     * Reads an object: what {@code value} reads from its field {@code name}, the last one if given twice; false
-     * when the value is no object or has no such field.
-     */
-    private static boolean field(JsonParser p, String name, ValueReader value) throws IOException {
-        boolean result = false;
-        if (p.currentToken() == JsonToken.START_OBJECT) {
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                p.nextToken();
-                if (field.equals(name)) {
-                    result = value.read(p);
-                }
-                p.skipChildren();
-            }
-        } else {
-            p.skipChildren();
-        }
-        return result;
+        return JsonObjects.field(p, "State", state -> JsonObjects.field(state, "Running",
+                running -> running.getValueAsBoolean(false), false), false);
     }
 
     private static EnvctlException unparsable(String json, String why) {

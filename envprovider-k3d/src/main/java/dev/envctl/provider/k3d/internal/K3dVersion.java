@@ -27,18 +27,9 @@ public final class K3dVersion {
      */
     public static Optional<String> fromJson(String json) {
         try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            String k3d = null;
-            String field;
-            while ((field = p.nextFieldName()) != null) {
-                JsonToken value = p.nextToken();
-                if (field.equals("k3d")) {
-                    k3d = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
+            p.nextToken();
+            String k3d = JsonObjects.field(p, "k3d",
+                    v -> v.currentToken() == JsonToken.VALUE_STRING ? v.getText() : null, null);
             return k3d == null || k3d.isBlank() ? Optional.empty() : Optional.of(k3d);
         } catch (IOException e) {
             return Optional.empty();
