@@ -2,8 +2,6 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.alloc.AllocationPolicy;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,22 +24,17 @@ final class ConfigKeys {
     static final String PROVIDER_PREFIX = "provider.";
     static final String HOOK_PREFIX = "hook.";
 
-    /** Fixed keys and their defaults; {@code store} defaults to the CSV file under the home folder. */
-    static final Map<String, String> DEFAULTS;
+    /**
+     * envctl's own keys and their defaults; {@code store} defaults to the CSV file under the home folder. The
+     * allocation policy's keys ({@link AllocationPolicy#KEYS}) are fixed keys too, with the policy's defaults.
+     */
+    static final Map<String, String> DEFAULTS = Map.of(STORE, "", PROVIDER_DEFAULT, "k3d", HOOKS_ENABLED, "",
+            RECONCILE_CONCURRENCY, "3", RECONCILE_INTERVAL, "30s", RECONCILE_DRIFT, "recreate", MIGRATE_SKIP, "devops",
+            FALLBACK_STORE, "", FALLBACK_MIRROR, "false");
 
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(STORE, "");
-        d.put(PROVIDER_DEFAULT, "k3d");
-        d.put(HOOKS_ENABLED, "");
-        d.put(RECONCILE_CONCURRENCY, "3");
-        d.put(RECONCILE_INTERVAL, "30s");
-        d.put(RECONCILE_DRIFT, "recreate");
-        d.put(MIGRATE_SKIP, "devops");
-        d.put(FALLBACK_STORE, "");
-        d.put(FALLBACK_MIRROR, "false");
-        d.putAll(AllocationPolicy.defaults().toProperties());
-        DEFAULTS = Collections.unmodifiableMap(d);
+    /** Whether envctl itself reads {@code key} (not a plugin setting). */
+    static boolean isFixed(String key) {
+        return DEFAULTS.containsKey(key) || AllocationPolicy.KEYS.contains(key);
     }
 
     private ConfigKeys() {

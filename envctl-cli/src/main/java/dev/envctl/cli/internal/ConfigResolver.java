@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.plugin.PluginRegistry;
 
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class ConfigResolver {
     }
 
     private static void checkKeys(Set<String> keys, Path file, PluginRegistry plugins) {
-        List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.DEFAULTS.containsKey(k)).sorted().toList();
+        List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.isFixed(k)).sorted().toList();
         Set<String> valid = pluginKeys.isEmpty() ? Set.of() : validKeys(keys, plugins);
         for (String key : pluginKeys) {
             if (!valid.contains(key)) {
@@ -142,6 +143,7 @@ final class ConfigResolver {
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
     private static Set<String> validKeys(Set<String> keys, PluginRegistry plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
+        valid.addAll(AllocationPolicy.KEYS);
         if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX))) {
             plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }

@@ -1,5 +1,6 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.plugin.PluginRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +40,9 @@ class ConfigDocsTest {
     @Test
     void theDefaultConfigSetsEveryFixedKeyToItsDefault() throws IOException {
         String text = Files.readString(CONFIG);
-        for (Map.Entry<String, String> e : ConfigKeys.DEFAULTS.entrySet()) {
+        Map<String, String> defaults = new java.util.TreeMap<>(ConfigKeys.DEFAULTS);
+        defaults.putAll(AllocationPolicy.defaults().toProperties());
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
             assertThat(text).as(e.getKey()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(e.getKey()
                     + "=" + e.getValue()) + "$");
         }
@@ -55,7 +59,7 @@ class ConfigDocsTest {
             assertThat(config).as(key).containsPattern("(?m)^#?" + java.util.regex.Pattern.quote(key) + "=");
             assertThat(doc).as(key).contains("`" + key + "`");
         }
-        for (String key : ConfigKeys.DEFAULTS.keySet()) {
+        for (String key : Stream.concat(ConfigKeys.DEFAULTS.keySet().stream(), AllocationPolicy.KEYS.stream()).toList()) {
             assertThat(doc).as(key).contains("`" + key + "`");
         }
     }

