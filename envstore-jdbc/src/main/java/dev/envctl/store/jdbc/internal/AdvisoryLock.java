@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A per-environment lock: a session-level {@code pg_try_advisory_lock} on a connection of its own, held
- * until {@link #close()}. If the process dies, the server drops the session and with it the lock.
+ * until {@link #close()}. If the process dies, the server drops the session and with it the lock. The thread that
+ * took it runs its reads and writes of the store on that connection while it is free ({@link Database#hold}).
  */
 public final class AdvisoryLock implements EnvironmentLock {
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLock.class);
@@ -20,6 +21,7 @@ public final class AdvisoryLock implements EnvironmentLock {
     private final long key;
     private final Database database;
     private final Connection connection;
+    private final Database.Held held;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
     private AdvisoryLock(String name, long key, Database database, Connection connection) {
@@ -27,6 +29,7 @@ public final class AdvisoryLock implements EnvironmentLock {
         this.key = key;
         this.database = database;
         this.connection = connection;
+        this.held = database.hold(connection);
     }
 
     /** The lock of {@code name}, or empty when another session holds it. */
@@ -59,6 +62,7 @@ public final class AdvisoryLock implements EnvironmentLock {
         if (!open.compareAndSet(true, false)) {
             return;
         }
+        database.endHold(held);
         boolean broken = false;
         try {
             database.dsl(connection).select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();

@@ -25,7 +25,9 @@ import java.util.function.Function;
  * leaves as an {@link EnvctlException}.
  *
  * <p>Connections idle for more than a second are validated before reuse, so a restarted server costs no failed
- * operation; a connection that failed is closed with every idle one. The only thing set on a connection is its
+ * operation; a connection that failed is closed with every idle one. A thread that holds an environment lock
+ * ({@link #hold}) runs its reads and writes on the lock's connection while that one is free, so working under a
+ * lock takes one server session, not two. The only thing set on a connection is its
  * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return); planner settings
  * and driver thresholds stay as the server and the data source configure them. Thread-safe.
  */
@@ -41,9 +43,25 @@ public final class Database implements AutoCloseable {
     private final String location;
     private final Settings settings = new Settings().withExecuteLogging(false);
     private final Deque<Idle> idle = new ArrayDeque<>();
+    private final ThreadLocal<Held> held = new ThreadLocal<>();
     private boolean closed;
 
     private record Idle(Connection connection, long since) {
+    }
+
+    /**
+     * The connection of a lock, lent to the reads and writes of the thread that took it: {@code lent} while one
+     * runs on it, {@code ended} once the lock is released or the connection failed. Guarded by itself.
+     */
+    public static final class Held {
+        private final Connection connection;
+        private boolean lent;
+        private boolean ended;
+        private long since = System.nanoTime();
+
+        private Held(Connection connection) {
+            this.connection = connection;
+        }
     }
 
     /**
@@ -65,7 +83,7 @@ public final class Database implements AutoCloseable {
 
     /** Work in auto-commit mode (one statement, or reads that need no common snapshot). */
     public <T> T read(String action, Function<DSLContext, T> work) {
-        Connection c = borrow();
+        Connection c = lease();
         boolean broken = false;
         try {
             return work.apply(dsl(c));
@@ -73,14 +91,14 @@ public final class Database implements AutoCloseable {
             broken = Failures.isConnectionFailure(e);
             throw Failures.map(location, action, e);
         } finally {
-            release(c, broken);
+            giveBack(c, broken);
         }
     }
 
     /** Work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T write(String action, Function<DSLContext, T> work) {
         for (int attempt = 1; ; attempt++) {
-            Connection c = borrow();
+            Connection c = lease();
             boolean broken = false;
             try {
                 c.setAutoCommit(false);
@@ -98,14 +116,101 @@ public final class Database implements AutoCloseable {
                 throw Failures.map(location, action, e);
             } finally {
                 quietly(() -> c.setAutoCommit(true));
-                release(c, broken);
+                giveBack(c, broken);
             }
         }
     }
 
     /**
-     * A connection in auto-commit mode with the store's search path, of its own (for session locks); the caller
-     * gives it back with {@link #release}.
+     * Lends {@code c}, on which the calling thread just took a session lock, to that thread's reads and writes
+     * until {@link #endHold}; null (nothing lent) when the thread lends one already.
+     */
+    public Held hold(Connection c) {
+        if (held.get() != null) {
+            return null;
+        }
+        Held h = new Held(c);
+        held.set(h);
+        return h;
+    }
+
+    /**
+     * Ends the lending of {@code h} (null: nothing to end), from any thread; waits while a read or write of its
+     * thread runs on the connection, so that the caller may use the connection once this returns.
+     */
+    public void endHold(Held h) {
+        if (h == null) {
+            return;
+        }
+        if (held.get() == h) {
+            held.remove();
+        }
+        boolean interrupted = false;
+        synchronized (h) {
+            h.ended = true;
+            while (h.lent) {
+                try {
+                    h.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The lock's connection this thread holds, when free and usable, else one from {@link #borrow}. */
+    private Connection lease() {
+        Held h = held.get();
+        if (h != null) {
+            synchronized (h) {
+                if (!h.ended && !h.lent && (System.nanoTime() - h.since < VALIDATE_AFTER_IDLE_NANOS
+                        || valid(h.connection))) {
+                    h.lent = true;
+                    return h.connection;
+                }
+                if (!h.lent) {
+                    // the lock's session is gone with its connection; the lock's close cleans up
+                    h.ended = true;
+                    held.remove();
+                }
+            }
+        }
+        return borrow();
+    }
+
+    /** Gives back what {@link #lease} gave. */
+    private void giveBack(Connection c, boolean broken) {
+        Held h = held.get();
+        if (h == null || h.connection != c) {
+            release(c, broken);
+            return;
+        }
+        synchronized (h) {
+            h.lent = false;
+            h.since = System.nanoTime();
+            h.ended |= broken;
+            h.notifyAll();
+        }
+        if (broken) {
+            held.remove();
+            evictIdle();
+        }
+    }
+
+    private boolean valid(Connection c) {
+        try {
+            return c.isValid(validateTimeoutSeconds);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A connection in auto-commit mode with the store's search path, of its own (for session locks; never one
+     * {@link #hold lent} to this thread); the caller gives it back with {@link #release}.
      */
     public Connection borrow() {
         try {
