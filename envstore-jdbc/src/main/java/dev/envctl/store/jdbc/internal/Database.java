@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
      * The connection of a lock, lent to the reads and writes of the thread that took it: {@code lent} while one
      * runs on it, {@code ended} once the lock is released or the connection failed. Guarded by itself.
      */
-    public static final class Held {
+    static final class Held {
         private final Connection connection;
         private boolean lent;
         private boolean ended;
@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
      * Lends {@code c}, on which the calling thread just took a session lock, to that thread's reads and writes
      * until {@link #endHold}; null (nothing lent) when the thread lends one already.
      */
-    public Held hold(Connection c) {
+    Held hold(Connection c) {
         if (held.get() != null) {
             return null;
         }
@@ -138,7 +138,7 @@ public final class Database implements AutoCloseable {
      * Ends the lending of {@code h} (null: nothing to end), from any thread; waits while a read or write of its
      * thread runs on the connection, so that the caller may use the connection once this returns.
      */
-    public void endHold(Held h) {
+    void endHold(Held h) {
         if (h == null) {
             return;
         }
