@@ -166,8 +166,7 @@ public final class Database implements AutoCloseable {
         Held h = held.get();
         if (h != null) {
             synchronized (h) {
-                if (!h.ended && !h.lent && (System.nanoTime() - h.since < VALIDATE_AFTER_IDLE_NANOS
-                        || valid(h.connection))) {
+                if (!h.ended && !h.lent && usable(h.connection, h.since)) {
                     h.lent = true;
                     return h.connection;
                 }
@@ -200,9 +199,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private boolean valid(Connection c) {
+    /** Whether {@code c}, idle since {@code since}, may be used: recently used, or it answers now. */
+    private boolean usable(Connection c, long since) {
         try {
-            return c.isValid(validateTimeoutSeconds);
+            return System.nanoTime() - since < VALIDATE_AFTER_IDLE_NANOS || c.isValid(validateTimeoutSeconds);
         } catch (SQLException e) {
             return false;
         }
@@ -225,8 +225,7 @@ public final class Database implements AutoCloseable {
                 if (i == null) {
                     return open();
                 }
-                if (System.nanoTime() - i.since() < VALIDATE_AFTER_IDLE_NANOS
-                        || i.connection().isValid(validateTimeoutSeconds)) {
+                if (usable(i.connection(), i.since())) {
                     return i.connection();
                 }
                 quietly(i.connection()::close);
