@@ -9,6 +9,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.testing.StoreInvariants;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,10 +22,19 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,20 +44,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LockConnectionTest {
     private final AtomicInteger opened = new AtomicInteger();
+    private final List<String> misuse = new CopyOnWriteArrayList<>();
     private final Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
     private String schema;
     private JdbcEnvironmentStore store;
 
-    /** A store keeping one idle connection, so that every connection a test's work needs beyond it is counted. */
+    /**
+     * A store keeping one idle connection, so that every connection a test's work needs beyond it is counted, on
+     * connections {@link #watching watched} for use by two threads at once.
+     */
     @BeforeEach
     void open() {
         schema = TestDatabase.freshSchemaName("lockconn");
-        store = JdbcEnvironmentStore.open(counting(TestDatabase.dataSource()),
+        store = JdbcEnvironmentStore.open(watching(counting(TestDatabase.dataSource()), misuse),
                 JdbcStoreOptions.defaults().withSchema(schema).withPoolSize(1), TestDatabase.url());
     }
 
     @AfterEach
     void close() {
+        assertThat(misuse).isEmpty();
         store.close();
         TestDatabase.dropSchema(schema);
     }
@@ -178,6 +193,136 @@ class LockConnectionTest {
             lock.close();
         }
         assertThat(lockOnOtherThread("a")).isPresent();
+    }
+
+    /**
+     * Eight threads converge-like work on five names at once: each takes a name's lock when it can, reads and
+     * writes under it, and half the time hands the lock to another thread to close while it goes on working. Every connection is watched: no two threads may
+     * be inside it at once, and none may use it while another thread has a transaction open on it.
+     */
+    @Test
+    void manyThreadsWorkingUnderLocksNeverShareAConnection() throws Exception {
+        List<String> names = List.of("n0", "n1", "n2", "n3", "n4");
+        ExecutorService closers = Executors.newFixedThreadPool(2);
+        List<Future<?>> closes = new CopyOnWriteArrayList<>();
+        AtomicInteger locked = new AtomicInteger();
+        try {
+            inThreads(8, t -> {
+                Random random = new Random(t);
+                for (int i = 0; i < 100; i++) {
+                    String name = names.get(random.nextInt(names.size()));
+                    Optional<EnvironmentLock> lock = store.tryLock(name);
+                    if (lock.isEmpty()) {
+                        store.find(name);
+                        continue;
+                    }
+                    locked.incrementAndGet();
+                    try {
+                        Optional<Environment> e = store.find(name);
+                        if (e.isEmpty()) {
+                            store.create(EnvironmentSpec.of(name, "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+                        } else if (random.nextBoolean()) {
+                            store.update(e.get().withActualState(ActualState.RUNNING, null), e.get().version());
+                        } else {
+                            store.delete(name, e.get().version());
+                        }
+                        store.list(EnvironmentFilter.ALL);
+                    } finally {
+                        if (random.nextBoolean()) {
+                            // closed while this thread goes on working
+                            closes.add(closers.submit(lock.get()::close));
+                        } else {
+                            lock.get().close();
+                        }
+                    }
+                }
+            });
+        } finally {
+            closers.shutdown();
+        }
+        for (Future<?> close : closes) {
+            close.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(misuse).isEmpty();
+        assertThat(locked.get()).isGreaterThan(100);
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+        for (String name : names) {
+            assertThat(lockOnOtherThread(name)).as(name).isPresent();
+        }
+    }
+
+    /**
+     * {@code ds}, whose connections report in {@code misuse} a call made while another thread is inside one, or
+     * while another thread has a transaction open on the connection.
+     */
+    private static DataSource watching(DataSource ds, List<String> misuse) {
+        return (DataSource) Proxy.newProxyInstance(LockConnectionTest.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(ds, method, args);
+                    return result instanceof Connection c ? watched(c, misuse) : result;
+                });
+    }
+
+    private static Connection watched(Connection c, List<String> misuse) {
+        AtomicReference<Thread> inside = new AtomicReference<>();
+        AtomicReference<Thread> transaction = new AtomicReference<>();
+        return (Connection) Proxy.newProxyInstance(LockConnectionTest.class.getClassLoader(),
+                new Class<?>[]{Connection.class}, (proxy, method, args) -> {
+                    Thread me = Thread.currentThread();
+                    Thread tx = transaction.get();
+                    if (tx != null && tx != me && !method.getName().equals("close")) {
+                        misuse.add(me.getName() + " called " + method.getName() + " in " + tx.getName()
+                                + "'s transaction");
+                    }
+                    if (!inside.compareAndSet(null, me) && inside.get() != me) {
+                        misuse.add(me.getName() + " called " + method.getName() + " while " + inside.get().getName()
+                                + " was inside");
+                    }
+                    try {
+                        if (method.getName().equals("setAutoCommit")) {
+                            transaction.set(Boolean.FALSE.equals(args[0]) ? me : null);
+                        }
+                        return invoke(c, method, args);
+                    } finally {
+                        inside.compareAndSet(me, null);
+                    }
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A piece of work of thread number {@code t} that may throw. */
+    private interface ThreadWork {
+        void run(int t) throws Exception;
+    }
+
+    /** Runs {@code work} on {@code n} threads started together; rethrows the first failure after all ended. */
+    private static void inThreads(int n, ThreadWork work) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            int id = t;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    work.run(id);
+                    f.complete(null);
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }, "worker-" + t);
+            thread.start();
+            all.add(f);
+        }
+        start.countDown();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     }
 
     private static void terminateHolderOf(long key) throws SQLException {
