@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Work under an environment lock runs on the lock's connection: a thread converging one environment uses one
@@ -174,6 +175,21 @@ class LockConnectionTest {
         assertThat(lockOnOtherThread("a")).isPresent();
         // the owner thread's next work finds its lending ended and takes a pooled connection
         assertThat(store.find("a")).isPresent();
+    }
+
+    @Test
+    void aClosedStoreRefusesTheWorkOfAThreadThatStillHoldsALock() throws Exception {
+        EnvironmentLock lock = store.tryLock("a").orElseThrow();
+        store.close();
+        assertThatThrownBy(() -> store.find("a")).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.getMessage()).contains("the store is closed"));
+        lock.close();
+        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema), TestDatabase.url())) {
+            Optional<EnvironmentLock> again = other.tryLock("a");
+            assertThat(again).isPresent();
+            again.get().close();
+        }
     }
 
     @Test

@@ -161,10 +161,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The lock's connection this thread holds, when free and usable, else one from {@link #borrow}. */
+    /**
+     * The lock's connection this thread holds, when free and usable and the store is open, else one from
+     * {@link #borrow} (which refuses a closed store).
+     */
     private Connection lease() {
         Held h = held.get();
-        if (h != null) {
+        if (h != null && isOpen()) {
             synchronized (h) {
                 if (!h.ended && !h.lent && usable(h.connection, h.since)) {
                     h.lent = true;
@@ -178,6 +181,10 @@ public final class Database implements AutoCloseable {
             }
         }
         return borrow();
+    }
+
+    private synchronized boolean isOpen() {
+        return !closed;
     }
 
     /** Gives back what {@link #lease} gave. */
