@@ -57,7 +57,7 @@ class LockConnectionTest {
     @BeforeEach
     void open() {
         schema = TestDatabase.freshSchemaName("lockconn");
-        store = JdbcEnvironmentStore.open(watching(counting(TestDatabase.dataSource()), misuse),
+        store = JdbcEnvironmentStore.open(watching(TestDatabase.dataSource()),
                 JdbcStoreOptions.defaults().withSchema(schema).withPoolSize(1), TestDatabase.url());
     }
 
@@ -66,21 +66,6 @@ class LockConnectionTest {
         assertThat(misuse).isEmpty();
         store.close();
         TestDatabase.dropSchema(schema);
-    }
-
-    /** {@code ds}, counting the connections it opens. */
-    private DataSource counting(DataSource ds) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{DataSource.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        opened.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(ds, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     private Optional<EnvironmentLock> lockOnOtherThread(String name) throws Exception {
@@ -268,12 +253,16 @@ class LockConnectionTest {
     }
 
     /**
-     * {@code ds}, whose connections report in {@code misuse} a call made while another thread is inside one, or
-     * while another thread has a transaction open on the connection.
+     * {@code ds}, counting in {@link #opened} the connections it opens, whose connections report in
+     * {@link #misuse} a call made while another thread is inside one, or while another thread has a transaction
+     * open on the connection.
      */
-    private static DataSource watching(DataSource ds, List<String> misuse) {
+    private DataSource watching(DataSource ds) {
         return (DataSource) Proxy.newProxyInstance(LockConnectionTest.class.getClassLoader(),
                 new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        opened.incrementAndGet();
+                    }
                     Object result = invoke(ds, method, args);
                     return result instanceof Connection c ? watched(c, misuse) : result;
                 });
