@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,10 +16,8 @@ import java.util.Map;
  * {@code null}: the same text jackson-databind's {@code ObjectMapper} with {@code INDENT_OUTPUT} writes for these
  * values, without jackson-databind, whose set-up on first use (date formats and their locale data, type and
  * serializer factories) every short-lived CLI process would pay again. The values are what the commands build:
- * maps with string keys (written in the map's order), collections, strings, numbers ({@code Integer},
- * {@code Long}, {@code Short}, {@code Byte}, {@code Double}, {@code Float}, {@code BigInteger},
- * {@code BigDecimal}), booleans and {@code null}; any other type is an {@link IllegalArgumentException}, not
- * its {@code toString()}. Loaded only when {@code -o json} is asked for, so table output never loads Jackson.
+ * maps with string keys (written in the map's order), collections, strings, {@code Integer}s, {@code Long}s,
+ * booleans and {@code null}; any other type is an {@link IllegalArgumentException}, not its {@code toString()}. Loaded only when {@code -o json} is asked for, so table output never loads Jackson.
  */
 final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
