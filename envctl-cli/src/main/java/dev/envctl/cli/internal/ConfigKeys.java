@@ -2,7 +2,9 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.alloc.AllocationPolicy;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The config keys envctl itself reads, with their defaults (documented in {@code config/envctl.properties}
@@ -32,9 +34,18 @@ final class ConfigKeys {
             RECONCILE_CONCURRENCY, "3", RECONCILE_INTERVAL, "30s", RECONCILE_DRIFT, "recreate", MIGRATE_SKIP, "devops",
             FALLBACK_STORE, "", FALLBACK_MIRROR, "false");
 
+    /** Every key envctl itself reads (not a plugin setting): those of {@link #DEFAULTS} and the policy's. */
+    static final Set<String> FIXED;
+
+    static {
+        Set<String> fixed = new HashSet<>(DEFAULTS.keySet());
+        fixed.addAll(AllocationPolicy.KEYS);
+        FIXED = Set.copyOf(fixed);
+    }
+
     /** Whether envctl itself reads {@code key} (not a plugin setting). */
     static boolean isFixed(String key) {
-        return DEFAULTS.containsKey(key) || AllocationPolicy.KEYS.contains(key);
+        return FIXED.contains(key);
     }
 
     private ConfigKeys() {

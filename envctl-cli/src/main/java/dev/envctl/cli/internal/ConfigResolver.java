@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
-import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.plugin.PluginRegistry;
 
 import java.io.IOException;
@@ -142,8 +141,7 @@ final class ConfigResolver {
 
     /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
     private static Set<String> validKeys(Set<String> keys, PluginRegistry plugins) {
-        Set<String> valid = new TreeSet<>(ConfigKeys.DEFAULTS.keySet());
-        valid.addAll(AllocationPolicy.KEYS);
+        Set<String> valid = new TreeSet<>(ConfigKeys.FIXED);
         if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX))) {
             plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }
