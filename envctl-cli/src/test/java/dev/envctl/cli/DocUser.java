@@ -36,6 +36,8 @@ final class DocUser {
     DocUser(Path dir, Path repository, Map<String, String> env, Map<String, String> stands) throws IOException {
         ws = new Workspace(dir);
         ws.env.putAll(env);
+        // the reader's account home is their HOME: pgjdbc finds ~/.pgpass through user.home
+        ws.env.put("ENVCTL_JAVA_OPTS", "-Duser.home=" + ws.home);
         this.stands = Map.copyOf(stands);
         Path envctl = ws.bin.resolve("envctl");
         Files.writeString(envctl, "#!/bin/sh\nexec '" + Workspace.LAUNCHER + "' \"$@\"\n");

@@ -6,11 +6,14 @@ import dev.envctl.core.Redaction;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.SchemaAdmin;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -122,16 +125,19 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         if (!Redaction.redact(location).equals(location)) {
             throw passwordInUrl(location);
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        try {
-            ds.setURL(location);
-        } catch (IllegalArgumentException e) {
+        // parsed with an empty password as the default, so that pgjdbc does not fill in one from ~/.pgpass
+        Properties noPassword = new Properties();
+        PGProperty.PASSWORD.set(noPassword, "");
+        Properties parsed = Driver.parseURL(location, noPassword);
+        if (parsed == null) {
             throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid; expected "
                     + locationSyntax());
         }
-        if (ds.getPassword() != null) {
+        if (!PGProperty.PASSWORD.getOrDefault(parsed).isEmpty()) {
             throw passwordInUrl(location);
         }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(location);
         // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
         if (user != null && !user.isBlank()) {
@@ -140,10 +146,9 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                 && !environment.get("PGUSER").isBlank()) {
             ds.setUser(environment.get("PGUSER").strip());
         }
-        String password = firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD"));
-        if (password != null) {
-            ds.setPassword(password);
-        }
+        // the environment's password, else none: setURL took the one ~/.pgpass has for the URL's user, and
+        // pgjdbc reads ~/.pgpass again when it logs in, for the user chosen above
+        ds.setPassword(firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD")));
         int seconds = options.timeoutSeconds();
         ds.setConnectTimeout(seconds);
         ds.setLoginTimeout(seconds);

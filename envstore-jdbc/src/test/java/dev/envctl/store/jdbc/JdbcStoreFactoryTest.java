@@ -9,11 +9,15 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JdbcStoreFactoryTest {
+    /** Where pgjdbc reads the password file when {@code PGPASSFILE} is not set. */
+    private static final String PGPASSFILE_PROPERTY = "org.postgresql.pgpassfile";
     private final JdbcStoreFactory factory = new JdbcStoreFactory(Map.of());
 
     private static void assertCode(Throwable e, ErrorCode code) {
@@ -89,6 +95,37 @@ class JdbcStoreFactoryTest {
         assertThat(none.getPassword()).as("left to pgjdbc's ~/.pgpass lookup").isNull();
         assertThat(both.getConnectTimeout()).isEqualTo(5);
         assertThat(both.getLoginTimeout()).isEqualTo(5);
+    }
+
+    @Test
+    void aPgpassLineForTheUrlsUserIsNotAPasswordInTheUrl(@TempDir Path dir) throws IOException {
+        Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:db:u:fromfile\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        String url = "jdbc:postgresql://h:5432/db?user=u";
+        String previous = System.getProperty(PGPASSFILE_PROPERTY);
+        System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
+        try {
+            assertThat(org.postgresql.Driver.parseURL(url, null).getProperty("password"))
+                    .as("pgjdbc fills in the file's password when it parses the URL").isEqualTo("fromfile");
+
+            PGSimpleDataSource none = factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults());
+            PGSimpleDataSource other = factory.dataSource(url, Map.of("jdbc.user", "v"), JdbcStoreOptions.defaults());
+            PGSimpleDataSource env = new JdbcStoreFactory(Map.of("ENVCTL_DB_PASSWORD", "a"))
+                    .dataSource(url, Map.of(), JdbcStoreOptions.defaults());
+
+            assertThat(none.getPassword()).as("left to pgjdbc's lookup at login").isNull();
+            assertThat(other.getPassword()).as("not u's password for user v").isNull();
+            assertThat(other.getUser()).isEqualTo("v");
+            assertThat(env.getPassword()).isEqualTo("a");
+            assertThatThrownBy(() -> factory.dataSource(url + "&password=s3cret", Map.of(), JdbcStoreOptions.defaults()))
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT)).hasMessageNotContaining("s3cret");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PGPASSFILE_PROPERTY);
+            } else {
+                System.setProperty(PGPASSFILE_PROPERTY, previous);
+            }
+        }
     }
 
     @Test
