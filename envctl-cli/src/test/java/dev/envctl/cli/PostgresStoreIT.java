@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -94,7 +95,12 @@ class PostgresStoreIT {
     }
 
     @Test
-    void createListGetAndDeleteAgainstPostgres() {
+    void createListGetAndDeleteAgainstPostgres() throws IOException {
+        Path k3d = ws.bin.resolve("k3d");
+        Files.move(k3d, ws.bin.resolve("k3d-stand-in"));
+        Workspace.write(k3d, "#!/bin/sh\nenv >> \"$ENVCTL_STUB_STATE/k3d-environment\"\n"
+                + "exec \"$(dirname \"$0\")/k3d-stand-in\" \"$@\"\n");
+        Files.setPosixFilePermissions(k3d, PosixFilePermissions.fromString("rwxr-xr-x"));
         JsonNode dev = ok("create", "dev", "--subnet", "auto", "-o", "json").json();
         assertThat(dev.get("subnet").asText()).isEqualTo("10.100.0.0/24");
         assertThat(dev.get("ports").toString())
@@ -113,6 +119,8 @@ class PostgresStoreIT {
         assertThat(ok("list", "-o", "json").json()).hasSize(1);
         assertThat(String.join("\n", ws.calls().stream().map(c -> String.join(" ", c)).toList()))
                 .as("password in the argv of a child").doesNotContain(SECRET);
+        assertThat(Files.readString(ws.state.resolve("k3d-environment"))).as("what k3d got")
+                .contains("ENVCTL_STUB_STATE=").doesNotContain(SECRET);
     }
 
     @Test

@@ -63,9 +63,7 @@ public final class CommandRunner {
         int exit;
         try {
             Map<String, String> env = EnvironmentUtils.getProcEnvironment();
-            if (spec.notInherited() != null) {
-                env.keySet().removeIf(k -> k.startsWith(spec.notInherited()));
-            }
+            env.keySet().removeIf(k -> spec.notInherited().stream().anyMatch(k::startsWith));
             env.putAll(spec.environment());
             exit = executor.execute(line, env);
         } catch (ExecuteException e) {

@@ -14,13 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds tools on the {@code PATH} of a given environment and runs them through core's {@link CommandRunner}
  * with that environment, so a caller (or a test) decides which {@code PATH} the tools come from without
- * changing this JVM's environment. Thread-safe; immutable.
+ * changing this JVM's environment. The tools never get the store's password ({@code ENVCTL_DB_PASSWORD},
+ * {@code PGPASSWORD}), neither from that environment nor from this process's. Thread-safe; immutable.
  */
 public final class ToolRunner {
+    /** Where the PostgreSQL store's password may be: no tool needs it, so no tool gets it. */
+    private static final Set<String> STORE_PASSWORDS = Set.of("ENVCTL_DB_PASSWORD", "PGPASSWORD");
     private final CommandRunner runner = new CommandRunner();
     private final Map<String, String> environment;
 
@@ -81,7 +85,8 @@ public final class ToolRunner {
     private CommandSpec spec(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout) {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(extraEnv);
-        return new CommandSpec(argv, env, stdin, timeout, null);
+        env.keySet().removeAll(STORE_PASSWORDS);
+        return new CommandSpec(argv, env, stdin, timeout, null).withoutInherited(STORE_PASSWORDS.toArray(String[]::new));
     }
 
     private static CommandRunner.LineListener listener(String environmentName, ProgressListener progress) {
