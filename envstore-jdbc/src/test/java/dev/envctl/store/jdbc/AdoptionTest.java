@@ -183,6 +183,34 @@ class AdoptionTest {
     }
 
     @Test
+    void nodePortsOutOfRangeAndProviderIdsEnvctlCannotUseAreConflictsToo() {
+        replacedSystemWith(
+                // a table whose provider check someone dropped
+                "ALTER TABLE clusters DROP CONSTRAINT clusters_provider_check",
+                "INSERT INTO clusters VALUES ('dev','k3d',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('odd','k3d',NULL,0,19002,18091,18444,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('neg','k3d',NULL,-5,19003,18092,18445,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('big','K3D',NULL,30080,19004,18093,18446,NULL,NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.OFF)) {
+            assertThatThrownBy(() -> store.admin().migrate())
+                    .isInstanceOfSatisfying(AdoptionConflictException.class, e -> assertThat(e.conflicts())
+                            .containsExactly("provider 'K3D' of big is not a valid provider id (lowercase letters, "
+                                            + "digits and '-')",
+                                    "node port -5 of neg is out of range 1-65535",
+                                    "node port 0 of odd is out of range 1-65535"));
+            assertThat(store.admin().info().currentVersion()).as("no baseline left behind").isNull();
+        }
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.adoptionConflicts()).hasSize(3);
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+        }
+        assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+    }
+
+    @Test
     void servesReadsButRefusesEveryWriteWhileTheTableCannotBeAdopted() {
         replacedSystemWith(
                 "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)",

@@ -4,7 +4,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 import org.jooq.DSLContext;
-import org.jooq.Record5;
+import org.jooq.Record7;
 
 import java.util.ArrayList;
 import java.util.TreeMap;
@@ -16,7 +16,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 /**
  * Reads the rows of an existing {@code clusters} table (only its own columns) and lists every row that breaks
  * an invariant envctl's schema enforces: a host port held twice (across all roles), overlapping subnets, a
- * port out of range, a name envctl cannot use. Runs before anything is changed.
+ * port (node port included) out of range, a name or provider id envctl cannot use. Runs before anything is
+ * changed.
  */
 public final class AdoptionCheck {
     private AdoptionCheck() {
@@ -30,8 +31,9 @@ public final class AdoptionCheck {
         List<String> problems = new ArrayList<>();
         Map<Integer, List<String>> ports = new TreeMap<>();
         List<Block> blocks = new ArrayList<>();
-        for (Record5<String, Integer, Integer, Integer, String> r : ctx.select(CLUSTERS.NAME, CLUSTERS.HTTP_PORT,
-                CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.SUBNET).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
+        for (Record7<String, Integer, Integer, Integer, String, Integer, String> r : ctx.select(CLUSTERS.NAME,
+                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.SUBNET, CLUSTERS.NODE_PORT,
+                CLUSTERS.PROVIDER).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
             String name = r.value1();
             try {
                 Validation.requireName(name);
@@ -39,9 +41,21 @@ public final class AdoptionCheck {
                 problems.add("name '" + Validation.printable(name) + "' is not a valid environment name "
                         + "(1 to 32 characters a-z, 0-9 and '-')");
             }
+            if (r.value7() != null) {
+                try {
+                    Validation.requireProviderId(r.value7());
+                } catch (EnvctlException e) {
+                    problems.add("provider '" + Validation.printable(r.value7()) + "' of " + name
+                            + " is not a valid provider id (lowercase letters, digits and '-')");
+                }
+            }
             port(problems, ports, name, "http", r.value2());
             port(problems, ports, name, "https", r.value3());
             port(problems, ports, name, "pf", r.value4());
+            // the node port is the cluster's own, not a host port: only its range is an invariant
+            if (r.value6() != null && outOfRange(r.value6())) {
+                problems.add("node port " + r.value6() + " of " + name + " is out of range 1-65535");
+            }
             if (r.value5() != null) {
                 try {
                     blocks.add(new Block(name, Cidr.parse(r.value5())));
@@ -74,10 +88,14 @@ public final class AdoptionCheck {
         if (port == null) {
             return;
         }
-        if (port < 1 || port > 65535) {
+        if (outOfRange(port)) {
             problems.add(role + " port " + port + " of " + name + " is out of range 1-65535");
             return;
         }
         ports.computeIfAbsent(port, p -> new ArrayList<>()).add(name + " (" + role + ")");
+    }
+
+    private static boolean outOfRange(int port) {
+        return port < 1 || port > 65535;
     }
 }
