@@ -124,6 +124,13 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));
         c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
+        // a yes/no flag given twice is refused, not read as "no" (a second --dry-run would really create)
+        c.add(Case.usage("Can only specify option --dry-run once.", "create", "web", "--dry-run", "--dry-run"));
+        c.add(Case.usage("Can only specify option --no-wait once.", "create", "web", "--no-wait", "--no-wait"));
+        c.add(Case.usage("Can only specify option --dry-run once.", "delete", "dev", "--dry-run", "--dry-run"));
+        c.add(Case.usage("Can only specify option --keep-record once.", "delete", "dev", "--keep-record",
+                "--keep-record"));
+        c.add(Case.usage("Can only specify option -v once.", "list", "--verbose", "-v"));
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));

@@ -22,11 +22,11 @@ final class CreateCommand extends CliCommand {
     final SpecOptions spec = new SpecOptions();
 
     @Parameter(names = "--dry-run", description = "Print what would be allocated and the exact provider commands; "
-            + "change nothing")
+            + "change nothing", validateWith = OnlyOnce.class)
     boolean dryRun;
 
     @Parameter(names = "--no-wait", description = "Only record the environment (allocating its resources); "
-            + "a later 'envctl reconcile' creates the cluster")
+            + "a later 'envctl reconcile' creates the cluster", validateWith = OnlyOnce.class)
     boolean noWait;
 
     @Parameter(description = "NAME")

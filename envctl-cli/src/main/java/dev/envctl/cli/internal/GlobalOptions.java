@@ -20,16 +20,19 @@ public final class GlobalOptions {
     String output = "table";
 
     @Parameter(names = {"-v", "--verbose"}, description = "Show provider output, INFO logs and stack traces",
-            order = 93)
+            order = 93, validateWith = OnlyOnce.class)
     boolean verbose;
 
-    @Parameter(names = "-vv", description = "Like -v, with DEBUG logs (commands run)", order = 94)
+    @Parameter(names = "-vv", description = "Like -v, with DEBUG logs (commands run)", order = 94,
+            validateWith = OnlyOnce.class)
     boolean debug;
 
-    @Parameter(names = {"-q", "--quiet"}, description = "No progress; only errors on stderr", order = 95)
+    @Parameter(names = {"-q", "--quiet"}, description = "No progress; only errors on stderr", order = 95,
+            validateWith = OnlyOnce.class)
     boolean quiet;
 
-    @Parameter(names = {"-h", "--help"}, description = "Show help for the command", help = true, order = 99)
+    @Parameter(names = {"-h", "--help"}, description = "Show help for the command", help = true, order = 99,
+            validateWith = OnlyOnce.class)
     boolean help;
 
     public boolean verbose() {

@@ -16,7 +16,7 @@ final class ListCommand extends CliCommand {
     String provider;
 
     @Parameter(names = "--state", description = "Only environments in this actual state: unknown, creating, "
-            + "running, failed, deleting")
+            + "running, stopped, failed, deleting")
     String state;
 
     @Parameter(names = "--host", description = "Only environments on this host (see 'envctl host list')")
