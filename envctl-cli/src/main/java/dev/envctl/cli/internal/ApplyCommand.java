@@ -24,14 +24,17 @@ import java.util.Set;
 final class ApplyCommand extends FileCommand {
     private static final String USAGE = "usage: envctl apply -f FILE [--prune] [--replace] [--dry-run]";
 
-    @Parameter(names = "--prune", description = "Mark environments that are not in the file for deletion", validateWith = OnlyOnce.class)
+    @Parameter(names = "--prune", description = "Mark environments that are not in the file for deletion",
+            validateWith = OnlyOnce.class)
     boolean prune;
 
     @Parameter(names = "--replace", description = "Delete and create again, under the same name, the environments "
-            + "whose provider, host ports, subnet or provider options changed (new spec allocated first)", validateWith = OnlyOnce.class)
+            + "whose provider, host ports, subnet or provider options changed (new spec allocated first)",
+            validateWith = OnlyOnce.class)
     boolean replace;
 
-    @Parameter(names = "--dry-run", description = "Print the plan and the exact provider commands; change nothing", validateWith = OnlyOnce.class)
+    @Parameter(names = "--dry-run", description = "Print the plan and the exact provider commands; change nothing",
+            validateWith = OnlyOnce.class)
     boolean dryRun;
 
     @Override

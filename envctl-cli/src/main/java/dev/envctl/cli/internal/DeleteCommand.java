@@ -16,10 +16,12 @@ import java.util.Optional;
  */
 @Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
 final class DeleteCommand extends CliCommand {
-    @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports", validateWith = OnlyOnce.class)
+    @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports",
+            validateWith = OnlyOnce.class)
     boolean keepRecord;
 
-    @Parameter(names = "--dry-run", description = "Print the exact provider commands; change nothing", validateWith = OnlyOnce.class)
+    @Parameter(names = "--dry-run", description = "Print the exact provider commands; change nothing",
+            validateWith = OnlyOnce.class)
     boolean dryRun;
 
     @Parameter(description = "NAME")

@@ -17,7 +17,8 @@ import java.util.List;
 final class DiffCommand extends FileCommand {
     private static final String USAGE = "usage: envctl diff -f FILE [--prune]";
 
-    @Parameter(names = "--prune", description = "Also show the environments apply --prune would delete", validateWith = OnlyOnce.class)
+    @Parameter(names = "--prune", description = "Also show the environments apply --prune would delete",
+            validateWith = OnlyOnce.class)
     boolean prune;
 
     @Override

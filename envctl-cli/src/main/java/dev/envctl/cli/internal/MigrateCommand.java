@@ -30,7 +30,8 @@ final class MigrateCommand extends CliCommand {
             + "which is devops)")
     List<String> skip = new ArrayList<>();
 
-    @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing", validateWith = OnlyOnce.class)
+    @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing",
+            validateWith = OnlyOnce.class)
     boolean dryRun;
 
     @Parameter(description = "")

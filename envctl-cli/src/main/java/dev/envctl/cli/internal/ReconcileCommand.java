@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Parameters(commandNames = "reconcile",
         commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
 final class ReconcileCommand extends CliCommand {
-    @Parameter(names = "--watch", description = "Keep reconciling every --interval until interrupted", validateWith = OnlyOnce.class)
+    @Parameter(names = "--watch", description = "Keep reconciling every --interval until interrupted",
+            validateWith = OnlyOnce.class)
     boolean watch;
 
     @Parameter(names = "--interval", description = "Time between rounds with --watch, such as 30s or 5m "

@@ -86,7 +86,8 @@ public final class ToolRunner {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(extraEnv);
         env.keySet().removeAll(STORE_PASSWORDS);
-        return new CommandSpec(argv, env, stdin, timeout, null).withoutInherited(STORE_PASSWORDS.toArray(String[]::new));
+        return new CommandSpec(argv, env, stdin, timeout, null)
+                .withoutInherited(STORE_PASSWORDS.toArray(String[]::new));
     }
 
     private static CommandRunner.LineListener listener(String environmentName, ProgressListener progress) {
