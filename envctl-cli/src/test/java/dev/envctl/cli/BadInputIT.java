@@ -46,6 +46,8 @@ class BadInputIT {
         ws.write("short.csv", "# env,provider\nweb,k3d,30080\n");
         ws.write("bad-port.csv", "web,k3d,30080,19010,true,true,99999,18500,\n");
         ws.write("twice.yaml", "- name: web\n- name: web\n");
+        ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
+        ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
         ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
@@ -117,6 +119,9 @@ class BadInputIT {
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "short.csv"));
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "bad-port.csv"));
         c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
+        c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
+        c.add(Case.of(2, "environment b2 has option(s) [k3s-args] that kind does not know", "apply", "-f",
+                "unknown-option.yaml"));
         c.add(Case.of(2, "apply needs a file", "apply"));
         c.add(Case.of(2, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
         c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));

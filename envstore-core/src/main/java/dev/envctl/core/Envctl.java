@@ -225,13 +225,13 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
-        provider(spec.provider());
+        provider(spec.provider()).validate(spec);
         return engine().create(spec, progress);
     }
 
     /** Records {@code spec} only, allocating atomically; a later {@link #reconcile} creates the cluster. */
     public Environment record(EnvironmentSpec spec) {
-        provider(spec.provider());
+        provider(spec.provider()).validate(spec);
         return store().create(spec, allocator);
     }
 

@@ -2,6 +2,7 @@ package dev.envctl.provider.k3d;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
@@ -213,6 +214,12 @@ public final class K3dProvider implements ClusterProvider {
                     K3dCommands.dedicatedNetwork(env.name()))));
         }
         return List.copyOf(plan);
+    }
+
+    /** The request's options: a key this provider does not know, or a bad value, is invalid input. */
+    @Override
+    public void validate(EnvironmentSpec spec) {
+        K3dClusterOptions.of(settings, spec.name(), spec.options());
     }
 
     private List<String> create(String k3d, Environment env, String network, K3dClusterOptions options) {

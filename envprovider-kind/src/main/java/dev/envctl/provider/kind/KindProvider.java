@@ -2,6 +2,7 @@ package dev.envctl.provider.kind;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
@@ -249,6 +250,12 @@ public final class KindProvider implements ClusterProvider {
                     KindCommands.dedicatedNetwork(env.name()))));
         }
         return List.copyOf(plan);
+    }
+
+    /** The request's options: a key this provider does not know, or a bad value, is invalid input. */
+    @Override
+    public void validate(EnvironmentSpec spec) {
+        KindClusterOptions.of(settings, spec.name(), spec.options());
     }
 
     private Path kind() {

@@ -111,12 +111,13 @@ public final class LifecycleEngine {
      *                         provider already has a cluster of that name that no record owns;
      *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list (on
      *                         a host other than {@code local} the message says the host did not answer);
-     *                         {@code INVALID_INPUT} for a host the store does not know;
+     *                         {@code INVALID_INPUT} for a host the store does not know, or for options the
+     *                         provider refuses ({@link ClusterProvider#validate}; nothing is recorded then);
      *                         the store's error (such as {@code STORE_UNAVAILABLE}) when the failed create
      *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
-        provider(spec.provider());
+        provider(spec.provider()).validate(spec);
         Environment recorded;
         if (!spec.host().isAuto()) {
             requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
@@ -319,7 +320,9 @@ public final class LifecycleEngine {
      * is a {@link Action#FAILED} outcome and the others still proceed.
      *
      * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
-     *                         false ({@link ApplyPlan#requireNoReplacement}); nothing is changed then
+     *                         false ({@link ApplyPlan#requireNoReplacement}); {@code INVALID_INPUT} when a
+     *                         provider refuses a request's options ({@link ClusterProvider#validate}); nothing
+     *                         is changed then
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
         return apply(desired, prune, false, progress);
@@ -332,6 +335,15 @@ public final class LifecycleEngine {
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
         ApplyPlan plan = plan(desired, prune);
+        // options a provider refuses are invalid input, refused before anything is written (as a dry run
+        // refuses them); a provider that is not configured is that environment's failure below
+        List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
+        plan.toUpdate().forEach(u -> requests.add(u.spec()));
+        for (EnvironmentSpec spec : requests) {
+            if (providers.ids().contains(spec.provider())) {
+                provider(spec.provider()).validate(spec);
+            }
+        }
         if (!replace) {
             plan.requireNoReplacement();
         }

@@ -2,6 +2,7 @@ package dev.envctl.core.spi;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 
 import java.util.List;
@@ -70,4 +71,14 @@ public interface ClusterProvider {
 
     /** The exact commands {@link #delete} would run, for {@code --dry-run}. */
     List<PlannedCommand> planDelete(Environment environment);
+
+    /**
+     * Checks what this provider reads from a request before anything is recorded: its {@code options} (keys and
+     * values). A create, a record and an apply call it first, so that an option the provider would refuse is
+     * invalid input that changes nothing, not a failed environment. By default it accepts every request.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the option and what is allowed
+     */
+    default void validate(EnvironmentSpec spec) {
+    }
 }

@@ -194,6 +194,30 @@ public abstract class ApplyContract {
     }
 
     @Test
+    void anOptionTheProviderRefusesIsInvalidInputAndNothingIsWritten() {
+        created(dev());
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        EnvironmentSpec refused = EnvironmentSpec.of("qa", "kind").withOptions(Map.of("refused", "1"));
+        EnvironmentSpec changed = dev().withOptions(Map.of("servers", "1", "refused", "1"));
+
+        for (boolean replace : List.of(false, true)) {
+            assertThatThrownBy(() -> apply(replace, EnvironmentSpec.of("web", "k3d"), refused))
+                    .isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("environment qa has option(s) [refused] that kind does not know");
+            assertThatThrownBy(() -> apply(replace, changed)).isInstanceOfSatisfying(EnvctlException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        }
+        assertThatThrownBy(() -> engine.create(refused, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(k3d.has("web")).isFalse();
+        assertThat(kind.calls()).isEmpty();
+    }
+
+    @Test
     void replaceDeletesTheOldClusterAndCreatesTheNewOneUnderTheSameName() {
         created(dev());
         hookCalls.clear();

@@ -2,6 +2,7 @@ package dev.envctl.core.testing;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.ClusterProvider;
@@ -138,6 +139,15 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     public List<String> overlaps() {
         synchronized (overlaps) {
             return List.copyOf(overlaps);
+        }
+    }
+
+    /** Refuses a request with the option {@code refused}, as k3d refuses an option it does not know. */
+    @Override
+    public void validate(EnvironmentSpec spec) {
+        if (spec.options().containsKey("refused")) {
+            throw EnvctlException.invalid("environment " + spec.name() + " has option(s) [refused] that " + id
+                    + " does not know");
         }
     }
 

@@ -30,14 +30,18 @@ public record K3dClusterOptions(Integer servers, Integer agents, String image, L
 
     /** The options for {@code env}; an unknown option key or a bad value is INVALID_INPUT. */
     public static K3dClusterOptions of(K3dSettings settings, Environment env) {
-        Map<String, String> o = env.options();
+        return of(settings, env.name(), env.options());
+    }
+
+    /** The options {@code o} of environment {@code name}; an unknown option key or a bad value is INVALID_INPUT. */
+    public static K3dClusterOptions of(K3dSettings settings, String name, Map<String, String> o) {
         Set<String> unknown = new TreeSet<>(o.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
-            throw EnvctlException.invalid("environment " + env.name() + " has option(s) " + unknown + " that k3d "
+            throw EnvctlException.invalid("environment " + name + " has option(s) " + unknown + " that k3d "
                     + "does not know; allowed: " + new TreeSet<>(KEYS));
         }
-        String what = "option %s of environment " + env.name();
+        String what = "option %s of environment " + name;
         return new K3dClusterOptions(
                 o.containsKey(K3dSettings.SERVERS) ? (Integer) SettingValues.count(what.formatted(K3dSettings.SERVERS),
                         o.get(K3dSettings.SERVERS), 1) : settings.servers(),

@@ -27,14 +27,18 @@ public record KindClusterOptions(String image, Duration timeout, int servers, in
 
     /** The options for {@code env}; an unknown option key or a bad value is INVALID_INPUT. */
     public static KindClusterOptions of(KindSettings settings, Environment env) {
-        Map<String, String> o = env.options();
+        return of(settings, env.name(), env.options());
+    }
+
+    /** The options {@code o} of environment {@code name}; an unknown option key or a bad value is INVALID_INPUT. */
+    public static KindClusterOptions of(KindSettings settings, String name, Map<String, String> o) {
         Set<String> unknown = new TreeSet<>(o.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
-            throw EnvctlException.invalid("environment " + env.name() + " has option(s) " + unknown + " that kind "
+            throw EnvctlException.invalid("environment " + name + " has option(s) " + unknown + " that kind "
                     + "does not know; allowed: " + new TreeSet<>(KEYS));
         }
-        String what = "option %s of environment " + env.name();
+        String what = "option %s of environment " + name;
         return new KindClusterOptions(
                 o.containsKey(KindSettings.IMAGE) ? KindSettings.image(what.formatted(KindSettings.IMAGE),
                         o.get(KindSettings.IMAGE)) : settings.image(),
