@@ -217,5 +217,17 @@ class JdbcStoreFactoryTest {
                 + "FATAL: password authentication failed for user \"envctl\"; check the user (store.jdbc.user, the "
                 + "URL's user parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)");
         assertThat(e.exitCode()).isEqualTo(5);
+
+        org.postgresql.util.PSQLException noPassword = new org.postgresql.util.PSQLException(
+                "The server requested SCRAM-based authentication, but no password was provided.",
+                org.postgresql.util.PSQLState.CONNECTION_REJECTED);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db", noPassword))
+                .hasMessageContaining("refused the login: The server requested SCRAM-based authentication, but "
+                        + "no password was provided.; check the user")
+                .hasMessageNotContaining("check that the server runs");
+        org.postgresql.util.PSQLException noSsl = new org.postgresql.util.PSQLException(
+                "The server does not support SSL.", org.postgresql.util.PSQLState.CONNECTION_REJECTED);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db", noSsl))
+                .hasMessageContaining("is unavailable: The server does not support SSL.");
     }
 }

@@ -65,8 +65,10 @@ public final class Failures {
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
         String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
-        // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead
-        boolean refused = s != null && s.getSQLState() != null && s.getSQLState().startsWith("28");
+        // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
+        // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
+        String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
+        boolean refused = state.startsWith("28") || state.equals("08004") && why.contains("password");
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
                 + (refused ? " refused the login: " + why + "; check the user (store.jdbc.user, the URL's user "
                 + "parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)"
