@@ -190,6 +190,12 @@ class HostsIT {
 
         refused(2, "needs --docker ENDPOINT", "host", "add", "three");
         refused(2, "Docker endpoint 'http://three' is invalid", "host", "add", "three", "--docker", "http://three");
+        for (String bad : List.of("tcp://x:99999", "tcp://x:0", "tcp://:2376", "tcp://x:abc")) {
+            refused(2, "Docker endpoint '" + bad + "' is invalid", "host", "add", "three", "--docker", bad);
+        }
+        refused(2, "Docker endpoint 'ssh://me:***@three' is invalid", "host", "add", "three", "--docker",
+                "ssh://me:hunter2@three");
+        refused(2, "Docker endpoint 'tcp://x:0' is invalid", "host", "add", "two", "--docker", "tcp://x:0");
         refused(2, "address 'a b' is invalid", "host", "add", "three", "--docker", TWO, "--address", "a b");
         refused(2, "--capacity 0 is out of range", "host", "add", "three", "--docker", TWO, "--capacity", "0");
         refused(2, "host name 'auto' is reserved", "host", "add", "auto", "--docker", TWO);

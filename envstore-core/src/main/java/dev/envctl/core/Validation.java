@@ -1,5 +1,7 @@
 package dev.envctl.core;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +51,34 @@ public final class Validation {
 
     /**
      * A Docker endpoint as {@code DOCKER_HOST} takes it ({@code unix://}, {@code tcp://}, {@code ssh://},
-     * {@code npipe://}), or {@code context:NAME} for a docker context; no spaces or control characters.
+     * {@code npipe://}), or {@code context:NAME} for a docker context; no spaces or control characters. A
+     * {@code tcp://} or {@code ssh://} endpoint names a host and, if any, a port from 1 to 65535; an
+     * {@code ssh://} one carries no password (Docker refuses them: it logs in with SSH keys).
      */
     public static String requireEndpoint(String endpoint) {
         boolean scheme = ENDPOINT_SCHEMES.stream().anyMatch(endpoint::startsWith);
         if (!scheme || endpoint.length() > MAX_LABEL_VALUE_LENGTH || !NO_SPACE.matcher(endpoint).matches()
-                || endpoint.endsWith("//") || endpoint.equals("context:")) {
-            throw EnvctlException.invalid("Docker endpoint '" + printable(endpoint) + "' is invalid; allowed: "
-                    + "unix://PATH, tcp://HOST:PORT, ssh://USER@HOST, npipe://PATH or context:NAME");
+                || endpoint.endsWith("//") || endpoint.equals("context:") || !networkEndpoint(endpoint)) {
+            throw EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint))
+                    + "' is invalid; allowed: unix://PATH, tcp://HOST[:PORT], ssh://USER@HOST[:PORT] (no password), "
+                    + "npipe://PATH or context:NAME");
         }
         return endpoint;
+    }
+
+    /** For {@code tcp://} and {@code ssh://}: a host, a port from 1 to 65535 if any, no password. */
+    private static boolean networkEndpoint(String endpoint) {
+        if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("ssh://")) {
+            return true;
+        }
+        URI uri;
+        try {
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        return uri.getHost() != null && (uri.getPort() == -1 || uri.getPort() >= 1 && uri.getPort() <= 65535)
+                && (uri.getRawUserInfo() == null || !uri.getRawUserInfo().contains(":"));
     }
 
     /** An address clients reach a host at: a DNS name or an IPv4 or IPv6 address. */

@@ -95,7 +95,7 @@ class HostOptionsTest {
     void hostAddRefusesWhatNoStoreShouldKeep() {
         assertInvalid(() -> hostCommand().toHost("two"), "needs --docker ENDPOINT");
         assertInvalid(() -> hostCommand("--docker", "http://x").toHost("two"), "Docker endpoint 'http://x' is invalid",
-                "tcp://HOST:PORT");
+                "tcp://HOST[:PORT]");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", "not an address").toHost("two"),
                 "address 'not an address' is invalid");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", " ").toHost("two"),
