@@ -69,6 +69,19 @@ class PostgresStoreIT {
         }
     }
 
+    private static List<String> tables(String database) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = postgres.getDatabase("postgres", database).getConnection();
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
+                     + "WHERE table_schema = 'public' ORDER BY table_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
     private Result ok(String... args) {
         Result r = ws.run(args);
         assertThat(r.exit()).as(r.toString()).isZero();
@@ -207,6 +220,15 @@ class PostgresStoreIT {
                 "INSERT INTO clusters VALUES ('dev', 'kind', NULL, 30080, 19001, 18090, 18443, now(), now())",
                 "INSERT INTO clusters VALUES ('dev-k3d', 'k3d', '10.101.0.0/16', 30080, 19002, 18091, 18444, now(), "
                         + "now())");
+
+        // the commands that change nothing read the table as it is: nothing adopted, no table of envctl's made
+        assertThat(ok("create", "web", "--dry-run").out()).contains("Dry run: nothing was changed", "18080");
+        assertThat(ok("delete", "dev", "--dry-run").out()).contains("Dry run: nothing was changed");
+        Path file = Workspace.write(ws.dir.resolve("dev.yaml"), "- name: dev\n  provider: kind\n"
+                + "  ports: {http: 18090, https: 18443, pf: 19001}\n");
+        assertThat(ws.run("diff", "-f", file.toString()).out()).contains("dev");
+        assertThat(ok("doctor").out()).contains("table clusters not adopted yet");
+        assertThat(tables(db)).containsExactly("clusters");
 
         JsonNode migrated = ok("db", "migrate", "-o", "json").json();
 

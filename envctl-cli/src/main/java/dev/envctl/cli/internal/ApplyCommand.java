@@ -40,6 +40,9 @@ final class ApplyCommand extends FileCommand {
     @Override
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE);
+        if (dryRun) {
+            session.onlyReading();
+        }
         EnvironmentStore store = session.store();
         requireKnownHosts(desired, store);
         Envctl envctl = session.envctl();

@@ -36,6 +36,9 @@ final class CreateCommand extends CliCommand {
     int run(Session session) {
         String name = Args.oneName(args, name());
         session.format();
+        if (dryRun) {
+            session.onlyReading();
+        }
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
         session.envctl().provider(request.provider());
         EnvironmentStore store = session.store();

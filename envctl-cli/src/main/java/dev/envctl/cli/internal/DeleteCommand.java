@@ -31,6 +31,9 @@ final class DeleteCommand extends CliCommand {
     int run(Session session) {
         String name = Args.oneName(args, name());
         OutputFormat format = session.format();
+        if (dryRun) {
+            session.onlyReading();
+        }
         EnvironmentStore store = session.store();
         if (dryRun) {
             return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of());

@@ -24,6 +24,7 @@ final class DiffCommand extends FileCommand {
     @Override
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE);
+        session.onlyReading();
         requireKnownHosts(desired, session.store());
         ApplyPlan plan = session.envctl().plan(desired, prune);
         Plans.write(session, session.envctl().dryRun(plan), plan.unchanged(), false);

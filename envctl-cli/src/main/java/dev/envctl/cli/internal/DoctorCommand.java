@@ -28,6 +28,7 @@ final class DoctorCommand extends CliCommand {
     @Override
     int run(Session session) {
         session.format();
+        session.onlyReading();
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));

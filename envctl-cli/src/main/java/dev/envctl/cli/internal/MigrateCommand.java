@@ -48,6 +48,9 @@ final class MigrateCommand extends CliCommand {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
         }
         session.format();
+        if (dryRun) {
+            session.onlyReading();
+        }
         Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
         String fromLocation = Locations.expand(from, session.env());
         Locations.requireExistingCsv(fromLocation, "--from file");

@@ -34,6 +34,7 @@ public final class Session implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private EnvctlConfig config;
     private EnvironmentStore store;
+    private boolean onlyReading;
     private Envctl envctl;
     private ConsoleProgress progress;
 
@@ -137,9 +138,19 @@ public final class Session implements AutoCloseable {
             LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
                     settings.keySet());
         }
-        EnvironmentStore opened = factory.open(location, settings, env);
+        EnvironmentStore opened = onlyReading ? factory.openToRead(location, settings, env)
+                : factory.open(location, settings, env);
         toClose.push(opened);
         return opened;
+    }
+
+    /**
+     * For a command that changes nothing (a dry run, {@code diff}, {@code doctor}): every store opened from now on
+     * is opened to read ({@link EnvironmentStoreFactory#openToRead}), so that opening it changes nothing either
+     * (the PostgreSQL store then reads a table it has not adopted as it is instead of adopting it).
+     */
+    void onlyReading() {
+        onlyReading = true;
     }
 
     /**

@@ -42,6 +42,16 @@ public interface EnvironmentStoreFactory {
     }
 
     /**
+     * Opens the store for work that changes nothing (a dry run, a diff, a health check): opening it changes
+     * nothing either, not even a schema, which a store may otherwise create or migrate on opening. Writes to
+     * the store it returns may be refused. The default is {@link #open(String, Map, Map)}.
+     */
+    default EnvironmentStore openToRead(String location, Map<String, String> settings,
+                                        Map<String, String> environment) {
+        return open(location, settings, environment);
+    }
+
+    /**
      * The schema administration of the store at {@code location}, opened without checking or changing its
      * schema; empty (the default) when this kind of store has no schema. The caller closes it.
      */

@@ -21,6 +21,7 @@ import dev.envctl.store.jdbc.internal.Failures;
 import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
+import dev.envctl.store.jdbc.internal.Migrations;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -77,6 +79,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private final long writeLockKey;
     /** Why the table could not be adopted; empty when the store is writable. */
     private volatile List<String> adoptionConflicts = List.of();
+    /** What reads see: envctl's schema, or (not adopted, or none, opened to read) the table as it is. */
+    private volatile Reading reading = Reading.SCHEMA;
+
+    private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
     private JdbcEnvironmentStore(DataSource dataSource, JdbcStoreOptions options, String location) {
         this.options = options;
@@ -112,6 +118,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             store.admin.migrate();
                         } catch (AdoptionConflictException e) {
                             store.adoptionConflicts = e.conflicts();
+                            store.reading = Reading.AS_IT_IS;
                             LOG.warn("table clusters in schema {} of {} cannot be adopted yet, so it is read as it "
                                     + "is and writes are refused; {} to repair (for example with psql), then run "
                                     + "envctl db migrate: {}", options.schema(), store.location(),
@@ -121,6 +128,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     }
                 }
                 case VALIDATE -> store.admin.requireUpToDate();
+                case READ -> {
+                    if (!store.admin.isCurrent()) {
+                        Set<String> tables = store.admin.tables();
+                        if (tables.contains(Migrations.HISTORY_TABLE)) {
+                            store.admin.requireUpToDate();
+                        } else {
+                            store.reading = tables.contains("clusters") ? Reading.AS_IT_IS : Reading.NO_TABLE;
+                        }
+                    }
+                }
                 default -> store.database.read("connecting", ctx -> ctx.selectOne().fetchOne());
             }
             return store;
@@ -178,10 +195,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
-        return database.read("reading environment '" + name + "'", ctx -> adoptionConflicts.isEmpty()
-                ? ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
-                        .map(r -> Rows.environment(r, location()))
-                : LegacyRows.find(ctx, name));
+        return database.read("reading environment '" + name + "'", ctx -> switch (reading) {
+            case SCHEMA -> ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
+                    .map(r -> Rows.environment(r, location()));
+            case AS_IT_IS -> LegacyRows.find(ctx, name);
+            case NO_TABLE -> Optional.empty();
+        });
     }
 
     @Override
@@ -193,10 +212,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
                 filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
-        return database.read("listing environments", ctx -> adoptionConflicts.isEmpty()
-                ? ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
-                        .fetch(r -> Rows.environment(r, location()))
-                : LegacyRows.list(ctx, filter));
+        return database.read("listing environments", ctx -> switch (reading) {
+            case SCHEMA -> ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
+                    .fetch(r -> Rows.environment(r, location()));
+            case AS_IT_IS -> LegacyRows.list(ctx, filter);
+            case NO_TABLE -> List.of();
+        });
     }
 
     /**
@@ -309,7 +330,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /** The hosts of the {@code hosts} table; only {@code local} while the table cannot be adopted yet. */
     @Override
     public List<Host> hosts() {
-        if (!adoptionConflicts.isEmpty()) {
+        if (reading != Reading.SCHEMA) {
             return List.of(Host.LOCAL);
         }
         return database.read("listing hosts", ctx -> hosts(hostsQuery(ctx).fetch()));
@@ -373,8 +394,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         try {
             String server = database.read("checking health",
                     ctx -> ctx.connectionResult(c -> c.getMetaData().getDatabaseProductVersion()));
-            return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema(),
-                    admin.info().currentVersion());
+            return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema()
+                    + switch (reading) {
+                        case SCHEMA -> "";
+                        case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (envctl "
+                                + "db migrate or the next change adopts it)" : ", table clusters cannot be adopted "
+                                + "yet: " + adoptionConflicts.size() + " rows to repair";
+                        case NO_TABLE -> ", no envctl tables yet (envctl db migrate or the next change makes them)";
+                    }, admin.info().currentVersion());
         } catch (RuntimeException e) {
             return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
         }
@@ -389,6 +416,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (!adoptionConflicts.isEmpty()) {
             throw AdoptionConflictException.writeRefused(action, "schema " + options.schema() + " of " + location(),
                     adoptionConflicts);
+        }
+        if (reading != Reading.SCHEMA) {
+            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: schema " + options.schema() + " of "
+                    + location() + " was opened to read only (jdbc.migrate=read) and has no envctl schema yet; "
+                    + "run envctl db migrate, or open it with jdbc.migrate=auto");
         }
     }
 

@@ -166,7 +166,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 DSL.table(DSL.name(schema, "held_subnets"))).execute());
     }
 
-    private Set<String> tables() {
+    /** Which of {@code clusters}, {@code held_ports} and the schema history the schema has. */
+    Set<String> tables() {
         Table<?> t = DSL.table(DSL.name("information_schema", "tables"));
         Field<String> tableSchema = DSL.field(DSL.name("table_schema"), String.class);
         Field<String> tableName = DSL.field(DSL.name("table_name"), String.class);

@@ -75,6 +75,17 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         return new JdbcStoreFactory(environment).open(location, settings);
     }
 
+    /**
+     * Opens the store as {@link #open(String, Map, Map)} does, but with {@link MigrateMode#READ} where the
+     * settings say {@code auto}: a table envctl has not adopted is read as it is, not adopted.
+     */
+    @Override
+    public EnvironmentStore openToRead(String location, Map<String, String> settings, Map<String, String> environment) {
+        JdbcStoreOptions options = options(settings);
+        return Opening.open(new JdbcStoreFactory(environment), location, settings,
+                options.migrate() == MigrateMode.AUTO ? options.withMigrate(MigrateMode.READ) : options);
+    }
+
     /** The schema administration of the store at {@code location}; closing it closes the store. */
     @Override
     public Optional<SchemaAdmin> openSchemaAdmin(String location, Map<String, String> settings,

@@ -12,7 +12,14 @@ public enum MigrateMode {
     /** Refuse to open unless the schema is at the version this envctl needs; change nothing. */
     VALIDATE,
     /** Neither check nor change the schema. */
-    OFF;
+    OFF,
+    /**
+     * Change nothing, not even to adopt: a schema at this envctl's version is used as is; an existing
+     * {@code clusters} table envctl has not adopted yet is read as it is (as while it has conflicts), a schema
+     * without one reads as empty, and writes are refused; an older envctl schema is refused as {@link #VALIDATE}
+     * refuses it. What {@link JdbcStoreFactory#openToRead} uses in place of {@link #AUTO}.
+     */
+    READ;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -21,6 +28,6 @@ public enum MigrateMode {
     public static MigrateMode ofKey(String key) {
         String wanted = key == null ? "" : key.strip();
         return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(wanted)).findFirst().orElseThrow(
-                () -> EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off"));
+                () -> EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off, read"));
     }
 }

@@ -283,6 +283,46 @@ class AdoptionTest {
     }
 
     @Test
+    void readModeReadsATableNotAdoptedAsItIsAndChangesNothing() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+            assertThat(store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, null));
+            assertThat(store.hosts()).extracting(h -> h.name()).containsExactly("local");
+            assertThat(store.health().detail()).contains("table clusters not adopted yet");
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("qa", "k3d"),
+                    new Allocator(AllocationPolicy.defaults())))
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE))
+                    .hasMessageContaining("opened to read only");
+            assertThat(store.admin().info().currentVersion()).isNull();
+        }
+        assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+    }
+
+    @Test
+    void readModeOnAnEmptySchemaReadsNothingAndMakesNothing() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+            assertThat(store.find("dev")).isEmpty();
+            assertThat(store.health().detail()).contains("no envctl tables yet");
+        }
+        assertThat(columnCount()).isZero();
+        // once migrated, a store opened to read is envctl's as any other; an older envctl schema is refused
+        open(MigrateMode.AUTO).close();
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
+                    .name()).isEqualTo("dev");
+        }
+        TestDatabase.sql("DELETE FROM " + schema + ".envctl_schema_history WHERE version = '7'");
+        assertThatThrownBy(() -> open(MigrateMode.READ)).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE)).hasMessageContaining("envctl db migrate");
+    }
+
+    @Test
     void validateModeRefusesAnOutdatedSchemaAndOffModeLeavesItAlone() {
         replacedSystemWith();
 
