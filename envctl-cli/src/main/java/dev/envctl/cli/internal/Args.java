@@ -1,6 +1,5 @@
 package dev.envctl.cli.internal;
 
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 
 import java.util.List;
@@ -14,7 +13,7 @@ final class Args {
     static String oneName(List<String> args, String command) {
         noUnknownOptions(args, command);
         if (args.size() != 1) {
-            throw EnvctlException.invalid(command + " takes one environment NAME, got " + args.size()
+            throw new UsageException(command + " takes one environment NAME, got " + args.size()
                     + (args.isEmpty() ? "" : " (" + String.join(" ", args) + ")") + "; usage: envctl " + command
                     + " NAME");
         }
