@@ -46,6 +46,7 @@ class BadInputIT {
         ws.write("short.csv", "# env,provider\nweb,k3d,30080\n");
         ws.write("bad-port.csv", "web,k3d,30080,19010,true,true,99999,18500,\n");
         ws.write("twice.yaml", "- name: web\n- name: web\n");
+        ws.write("huge.yaml", "# " + "x".repeat(3 * 1024 * 1024) + "\n");
         ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
@@ -67,8 +68,9 @@ class BadInputIT {
         c.add(Case.of(2, "environment name is empty", "create", ""));
         c.add(Case.of(2, "environment name 'dev-' is invalid", "create", "dev-"));
         c.add(Case.of(2, "environment name 'UAT' is invalid", "get", "UAT"));
-        c.add(Case.of(2, "takes one environment NAME, got 2", "create", "a", "b"));
-        c.add(Case.of(2, "takes one environment NAME, got 0", "delete"));
+        c.add(Case.usage("takes one environment NAME, got 2", "create", "a", "b"));
+        c.add(Case.usage("takes one environment NAME, got 0", "delete"));
+        c.add(Case.usage("takes one environment NAME, got 0", "get"));
         c.add(Case.of(4, "already exists", "create", "dev"));
         // ports
         c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
@@ -119,6 +121,7 @@ class BadInputIT {
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "short.csv"));
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "bad-port.csv"));
         c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
+        c.add(Case.of(2, "is 3145731 bytes; at most 3145728 (3 MiB) are allowed", "apply", "-f", "huge.yaml"));
         c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
         c.add(Case.of(2, "environment b2 has option(s) [k3s-args] that kind does not know", "apply", "-f",
                 "unknown-option.yaml"));

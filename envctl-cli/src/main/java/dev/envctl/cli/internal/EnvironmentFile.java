@@ -37,6 +37,9 @@ final class EnvironmentFile {
             "options", "host", "hostSelector", "desiredState", "actualState", "lastError", "createdAt", "updatedAt"));
     private static final List<String> PORTS = List.of("http", "https", "pf", "api", "node");
 
+    /** The largest apply file: a YAML document is read up to 3 Mi characters, and bytes are never fewer. */
+    static final long MAX_BYTES = 3L * 1024 * 1024;
+
     private EnvironmentFile() {
     }
 
@@ -46,6 +49,12 @@ final class EnvironmentFile {
         }
         String text;
         try {
+            // YAML's reader refuses more than 3 Mi characters, after reading them; refuse the file before
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw EnvctlException.invalid("apply file " + file + " is " + size + " bytes; at most " + MAX_BYTES
+                        + " (3 MiB) are allowed");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw EnvctlException.invalid("cannot read apply file " + file + ": " + e.getMessage());
