@@ -94,7 +94,8 @@ final class ConfigResolver {
     }
 
     /**
-     * Checks the values of plugin settings as the command would use them, before it does anything: each provider
+     * Checks the values of plugin settings as the command would use them, before it does anything: a
+     * {@code provider.default} no plugin provides is refused as a {@code hooks.enabled} hook is; each provider
      * and hook the file has settings for, and each hook of {@code hooks.enabled}, is built from its settings by its
      * factory (the settings {@link Session#envctl()} gives it), so a bad value fails every command with the
      * plugin's own rule (a duration through {@code Durations}, say), naming its key. Only those plugins are
@@ -103,6 +104,12 @@ final class ConfigResolver {
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {
         EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
+        String provider = values.get(ConfigKeys.PROVIDER_DEFAULT);
+        if (provider != null && !plugins.providerIds().contains(provider.strip())) {
+            throw EnvctlException.invalid("config key provider.default in " + file + " names the provider '"
+                    + Validation.printable(provider) + "', which no plugin provides; providers: "
+                    + String.join(", ", plugins.providerIds()));
+        }
         for (String id : plugins.providerIds()) {
             Map<String, String> settings = c.providerSettings(id);
             if (!settings.isEmpty()) {

@@ -51,9 +51,16 @@ class ConfigResolverTest {
                 .hasMessage("config key hooks.enabled in " + g.config + " names the hook 'haproxy', which no plugin "
                         + "provides; hooks: exec");
 
+        g.config = write("unknown-provider.properties", "provider.default=nosuch\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("config key provider.default in " + g.config + " names the provider 'nosuch', which no "
+                        + "plugin provides; providers: k3d, kind");
+
         g.config = write("good.properties", "hooks.enabled=exec\nhook.exec.timeout=PT1M\nhook.exec.dir=~/hooks\n"
-                + "provider.k3d.timeout=10m\n").toString();
+                + "provider.k3d.timeout=10m\nprovider.default=kind\n").toString();
         assertThat(resolve(g, Map.of("HOME", home.toString())).hooksEnabled()).containsExactly("exec");
+        assertThat(resolve(g, Map.of("HOME", home.toString())).defaultProvider()).isEqualTo("kind");
     }
 
     @Test
