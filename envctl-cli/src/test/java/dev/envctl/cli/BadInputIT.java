@@ -132,6 +132,8 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));
         c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
+        c.add(Case.of(2, "the store URL 'jdbc:postgresql://h:notaport/db' is invalid", "--store",
+                "jdbc:postgresql://h:notaport/db", "list"));
         // a yes/no flag given twice is refused, not read as "no" (a second --dry-run would really create)
         c.add(Case.usage("Can only specify option --dry-run once.", "create", "web", "--dry-run", "--dry-run"));
         c.add(Case.usage("Can only specify option --no-wait once.", "create", "web", "--no-wait", "--no-wait"));
