@@ -68,7 +68,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
  * <p>When an existing {@code clusters} table cannot be adopted yet (its rows break an invariant), a store opened with
  * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
  * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
- * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them.
+ * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them. A store opened with
+ * {@link MigrateMode#READ} reads such a table as it is too, adopting nothing, and a schema without one as empty.
  */
 public final class JdbcEnvironmentStore implements EnvironmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEnvironmentStore.class);
@@ -327,7 +328,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         });
     }
 
-    /** The hosts of the {@code hosts} table; only {@code local} while the table cannot be adopted yet. */
+    /** The hosts of the {@code hosts} table; only {@code local} while the old table is read as it is. */
     @Override
     public List<Host> hosts() {
         if (reading != Reading.SCHEMA) {
@@ -399,7 +400,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         case SCHEMA -> "";
                         case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (envctl "
                                 + "db migrate or the next change adopts it)" : ", table clusters cannot be adopted "
-                                + "yet: " + adoptionConflicts.size() + " rows to repair";
+                                + "yet: " + (adoptionConflicts.size() == 1 ? "1 conflict"
+                                : adoptionConflicts.size() + " conflicts") + " to repair";
                         case NO_TABLE -> ", no envctl tables yet (envctl db migrate or the next change makes them)";
                     }, admin.info().currentVersion());
         } catch (RuntimeException e) {
