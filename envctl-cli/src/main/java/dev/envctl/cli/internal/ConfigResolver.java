@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 
@@ -114,7 +115,8 @@ final class ConfigResolver {
             Map<String, String> settings = c.providerSettings(id);
             if (!settings.isEmpty()) {
                 check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
-                        () -> plugins.providerFactory(id).create(settings, env));
+                        () -> PluginRegistry.created("provider", id, plugins.providerFactory(id),
+                                ErrorCode.INVALID_INPUT, () -> plugins.providerFactory(id).create(settings, env)));
             }
         }
         Set<String> hooks = new LinkedHashSet<>(c.hooksEnabled());
@@ -127,7 +129,7 @@ final class ConfigResolver {
                         + String.join(", ", plugins.hookIds()));
             }
             Map<String, String> settings = c.hookSettings(id, env);
-            check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.hookFactory(id).create(settings));
+            check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.createHook(id, settings));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.envctl.core.Host;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,12 +38,16 @@ public final class HostProviders {
     private final Map<String, Map<String, String>> settings;
     private final Map<String, String> environment;
     private final ConcurrentMap<Key, ClusterProvider> remote = new ConcurrentHashMap<>();
+    /** Why a provider plugin has no provider: its factory failed (not on a setting), by id. */
+    private final Map<String, String> broken;
 
     private record Key(String id, Host host) {
     }
 
     private HostProviders(Map<String, ClusterProvider> local, Map<String, ClusterProviderFactory> factories,
-                          Map<String, Map<String, String>> settings, Map<String, String> environment) {
+                          Map<String, Map<String, String>> settings, Map<String, String> environment,
+                          Map<String, String> broken) {
+        this.broken = Map.copyOf(broken);
         this.local = Collections.unmodifiableMap(new TreeMap<>(local));
         this.factories = Map.copyOf(factories);
         this.settings = Map.copyOf(settings);
@@ -51,12 +56,15 @@ public final class HostProviders {
 
     /** Exactly {@code providers} on {@code local}, and none on any other host. */
     public static HostProviders localOnly(Map<String, ClusterProvider> providers) {
-        return new HostProviders(providers, Map.of(), Map.of(), Map.of());
+        return new HostProviders(providers, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     /**
      * One provider per factory of {@code plugins}: on {@code local} created now with {@code settings} (by provider
-     * id; none for a provider not named) and {@code environment}, on other hosts when first asked for.
+     * id; none for a provider not named) and {@code environment}, on other hosts when first asked for. A factory
+     * that fails otherwise (a plugin's bug, a class missing from its jar) leaves only its own id without a
+     * provider: asking for it is the {@link ErrorCode#PROVIDER_FAILED} error naming the plugin, and the others
+     * work.
      *
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a setting key or value a factory rejects
      */
@@ -64,14 +72,24 @@ public final class HostProviders {
                                               Map<String, String> environment) {
         Map<String, ClusterProviderFactory> factories = new LinkedHashMap<>();
         Map<String, ClusterProvider> local = new TreeMap<>();
+        Map<String, String> broken = new TreeMap<>();
         for (String id : new TreeSet<>(plugins.providerIds())) {
             ClusterProviderFactory f = plugins.providerFactory(id);
             Map<String, String> s = settings.getOrDefault(id, Map.of());
             PluginRegistry.requireKnownKeys("provider " + id, s, f.settingKeys());
-            factories.put(id, f);
-            local.put(id, f.create(s, environment));
+            try {
+                local.put(id, PluginRegistry.created("provider", id, f, ErrorCode.PROVIDER_FAILED,
+                        () -> f.create(s, environment)));
+                factories.put(id, f);
+            } catch (EnvctlException e) {
+                if (e.code() != ErrorCode.PROVIDER_FAILED) {
+                    throw e;
+                }
+                LoggerFactory.getLogger(HostProviders.class).warn(e.getMessage());
+                broken.put(id, e.getMessage());
+            }
         }
-        return new HostProviders(local, factories, settings, environment);
+        return new HostProviders(local, factories, settings, environment, broken);
     }
 
     /** The provider ids, sorted. */
@@ -93,7 +111,8 @@ public final class HostProviders {
     public ClusterProvider get(String id, Host host) {
         ClusterProvider p = local.get(id);
         if (p == null) {
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "no provider '" + id + "' is configured; known: "
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, broken.containsKey(id) ? broken.get(id)
+                    : "no provider '" + id + "' is configured; known: "
                     + (local.isEmpty() ? "none" : String.join(", ", local.keySet())));
         }
         if (host.isLocal()) {
@@ -105,8 +124,9 @@ public final class HostProviders {
                     + "which drives the local Docker daemon only, so it cannot act on host '" + host.name()
                     + "'; create the providers from their factories to reach other hosts");
         }
-        return remote.computeIfAbsent(new Key(id, host), k -> f.create(settingsFor(host, settings.getOrDefault(id,
-                Map.of()), f.settingKeys()), environmentFor(host, environment)));
+        return remote.computeIfAbsent(new Key(id, host), k -> PluginRegistry.created("provider", id, f,
+                ErrorCode.PROVIDER_FAILED, () -> f.create(settingsFor(host, settings.getOrDefault(id, Map.of()),
+                        f.settingKeys()), environmentFor(host, environment))));
     }
 
     /** Every provider on {@code host}, by id, sorted; see {@link #get}. */

@@ -54,11 +54,12 @@ public final class PluginRegistry {
     public static PluginRegistry discover(ClassLoader loader) {
         List<String> problems = new CopyOnWriteArrayList<>();
         return new PluginRegistry(
-                new Kind<>("store", () -> load(EnvironmentStoreFactory.class, loader, problems),
-                        EnvironmentStoreFactory::id),
-                new Kind<>("provider", () -> load(ClusterProviderFactory.class, loader, problems),
-                        ClusterProviderFactory::id),
-                new Kind<>("hook", () -> load(LifecycleHookFactory.class, loader, problems), LifecycleHookFactory::id),
+                new Kind<>("store", () -> load(EnvironmentStoreFactory.class, EnvironmentStoreFactory::id, loader,
+                        problems), EnvironmentStoreFactory::id),
+                new Kind<>("provider", () -> load(ClusterProviderFactory.class, ClusterProviderFactory::id, loader,
+                        problems), ClusterProviderFactory::id),
+                new Kind<>("hook", () -> load(LifecycleHookFactory.class, LifecycleHookFactory::id, loader, problems),
+                        LifecycleHookFactory::id),
                 problems);
     }
 
@@ -85,22 +86,45 @@ public final class PluginRegistry {
 
     /**
      * The one discovery loop, for every kind: {@link ServiceLoader#stream()} of {@code type}, each provider
-     * instantiated on its own, so that a broken one (missing class, failing constructor) is skipped alone.
+     * instantiated on its own and asked its {@code id}, so that a broken one (missing class, failing constructor
+     * or id) is skipped alone, named with its class and jar.
      */
-    private static <T> List<T> load(Class<T> type, ClassLoader loader, List<String> problems) {
+    private static <T> List<T> load(Class<T> type, Function<T, String> id, ClassLoader loader,
+                                    List<String> problems) {
         List<T> found = new ArrayList<>();
         Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, loader).stream().iterator();
         while (true) {
+            ServiceLoader.Provider<T> p = null;
             try {
                 if (!it.hasNext()) {
                     return found;
                 }
-                found.add(it.next().get());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                String problem = "skipped a broken " + type.getSimpleName() + " plugin: " + e.getMessage();
+                p = it.next();
+                T factory = p.get();
+                id.apply(factory);
+                found.add(factory);
+            } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                String problem = "skipped a broken " + type.getSimpleName() + " plugin"
+                        + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + e;
                 LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
                 problems.add(problem);
             }
+        }
+    }
+
+    /**
+     * What {@code factory} (plugin {@code id} of {@code kind}) makes; a failure that is not an
+     * {@link EnvctlException} (a plugin's bug, a class missing from its jar) becomes one with {@code code},
+     * naming the plugin's class and jar, instead of an internal error.
+     */
+    public static <T> T created(String kind, String id, Object factory, ErrorCode code, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (EnvctlException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new EnvctlException(code, "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName()
+                    + ", " + source(factory.getClass()) + ") failed to create its " + kind + ": " + e, e);
         }
     }
 
@@ -208,7 +232,7 @@ public final class PluginRegistry {
     public ClusterProvider createProvider(String id, Map<String, String> settings) {
         ClusterProviderFactory f = providerFactory(id);
         requireKnownKeys("provider " + id, settings, f.settingKeys());
-        return f.create(settings);
+        return created("provider", id, f, ErrorCode.PROVIDER_FAILED, () -> f.create(settings));
     }
 
     public LifecycleHookFactory hookFactory(String id) {
@@ -219,7 +243,7 @@ public final class PluginRegistry {
     public LifecycleHook createHook(String id, Map<String, String> settings) {
         LifecycleHookFactory f = hookFactory(id);
         requireKnownKeys("hook " + id, settings, f.settingKeys());
-        return f.create(settings);
+        return created("hook", id, f, ErrorCode.INVALID_INPUT, () -> f.create(settings));
     }
 
     private static <T> T lookup(String kind, Map<String, T> byId, String id) {

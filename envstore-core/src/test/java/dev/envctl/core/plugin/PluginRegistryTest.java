@@ -2,11 +2,16 @@ package dev.envctl.core.plugin;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.LifecycleHookFactory;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +73,52 @@ class PluginRegistryTest {
         }
     }
 
+    /** A provider factory whose {@code id()} needs a class its jar left out. */
+    public static class MissingClassProviderFactory extends NoProviderFactory {
+        @Override
+        public String id() {
+            throw new NoClassDefFoundError("dep/Dep");
+        }
+    }
+
+    /** A provider factory with a bug: it cannot create its provider. */
+    public static class FailingProviderFactory extends NoProviderFactory {
+        @Override
+        public String id() {
+            return "failing";
+        }
+
+        @Override
+        public ClusterProvider create(Map<String, String> settings) {
+            throw new IllegalStateException("boom");
+        }
+    }
+
+    public static class WorkingProviderFactory extends NoProviderFactory {
+        @Override
+        public String id() {
+            return "working";
+        }
+
+        @Override
+        public ClusterProvider create(Map<String, String> settings) {
+            return new ScriptedClusterProvider("working");
+        }
+    }
+
+    /** A hook factory that refuses its settings with a plain exception. */
+    public static class FailingHookFactory implements LifecycleHookFactory {
+        @Override
+        public String id() {
+            return "failing";
+        }
+
+        @Override
+        public LifecycleHook create(Map<String, String> settings) {
+            throw new IllegalArgumentException("failing: bad settings " + settings);
+        }
+    }
+
     private static ClassLoader withServices(Path dir, String spi, String... lines) throws IOException {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
@@ -97,6 +148,29 @@ class PluginRegistryTest {
 
         assertThat(r.storeIds()).contains("mem");
         assertThat(r.problems()).singleElement().asString().contains("com.example.DoesNotExist");
+    }
+
+    @Test
+    void aPluginThatFailsOnItsIdOrWhenCreatingBreaksOnlyItself(@TempDir Path dir) throws IOException {
+        withServices(dir, LifecycleHookFactory.class.getName(), FailingHookFactory.class.getName());
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                MissingClassProviderFactory.class.getName(), FailingProviderFactory.class.getName(),
+                WorkingProviderFactory.class.getName()));
+
+        assertThat(r.providerIds()).containsExactlyInAnyOrder("failing", "working");
+        assertThat(r.problems()).singleElement().asString()
+                .contains(MissingClassProviderFactory.class.getName(), "dep/Dep");
+
+        HostProviders providers = HostProviders.fromFactories(r, Map.of(), Map.of());
+        assertThat(providers.get("working", Host.LOCAL).id()).isEqualTo("working");
+        assertThatThrownBy(() -> providers.get("failing", Host.LOCAL)).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'failing' (" + FailingProviderFactory.class.getName())
+                .hasMessageContaining("java.lang.IllegalStateException: boom");
+        assertThatThrownBy(() -> r.createHook("failing", Map.of())).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("the hook plugin 'failing' (" + FailingHookFactory.class.getName())
+                .hasMessageContaining("bad settings");
     }
 
     @Test
