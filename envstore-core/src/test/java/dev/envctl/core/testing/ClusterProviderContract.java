@@ -27,16 +27,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class ClusterProviderContract {
 
-    /** The provider under test, talking to fresh stand-in tools with no clusters; called once per test. */
+    /**
+     * The provider under test, talking to fresh stand-in tools with no clusters; called once per test, on the
+     * test's first use of it (after the subclass's {@code @BeforeEach} methods).
+     */
     protected abstract ClusterProvider provider();
+
+    /** {@link #provider()} of this test, asked once (JUnit makes a new instance of this class per test). */
+    private ClusterProvider subject;
+
+    private ClusterProvider subject() {
+        if (subject == null) {
+            subject = provider();
+        }
+        return subject;
+    }
 
     /** Makes the stand-in tool's next create fail after it started, printing {@code message} as its error. */
     protected abstract void failNextCreate(String message);
 
     /** A resolved environment of this provider, as a store would hand it over. */
     protected Environment environment(String name, Cidr subnet) {
-        ClusterProvider p = provider();
-        return new Environment(name, p.id(), subnet, new HostPorts(18091, 18444, 19002, 26443), 30080,
+        return new Environment(name, subject().id(), subnet, new HostPorts(18091, 18444, 19002, 26443), 30080,
                 Map.of("haproxy_route", "true"), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null,
                 Instant.parse("2026-11-26T08:00:00Z"), Instant.parse("2026-11-26T08:00:00Z"), 1);
     }
@@ -47,7 +59,7 @@ public abstract class ClusterProviderContract {
 
     @Test
     void createdClusterIsListedAsRunning() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         p.create(environment("dev", null), ProgressListener.NONE);
 
         assertThat(p.list()).anySatisfy(c -> {
@@ -59,7 +71,7 @@ public abstract class ClusterProviderContract {
 
     @Test
     void createWithASubnetIsListedToo() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         p.create(environment("sub", Cidr.parse("10.101.0.0/16")), ProgressListener.NONE);
         assertThat(names(p.list())).contains("sub");
         p.delete(environment("sub", Cidr.parse("10.101.0.0/16")), ProgressListener.NONE);
@@ -68,7 +80,7 @@ public abstract class ClusterProviderContract {
 
     @Test
     void deleteRemovesTheCluster() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         p.create(environment("dev", null), ProgressListener.NONE);
         p.delete(environment("dev", null), ProgressListener.NONE);
 
@@ -77,19 +89,19 @@ public abstract class ClusterProviderContract {
 
     @Test
     void deleteOfAMissingClusterSucceeds() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         p.delete(environment("ghost", null), ProgressListener.NONE);
         assertThat(names(p.list())).doesNotContain("ghost");
     }
 
     @Test
     void listWithNoClustersIsEmpty() {
-        assertThat(provider().list()).isEmpty();
+        assertThat(subject().list()).isEmpty();
     }
 
     @Test
     void failedCreateIsAProviderErrorCarryingTheToolsMessageAndLeavesNoCluster() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         failNextCreate("boom: port is already allocated");
 
         assertThatThrownBy(() -> p.create(environment("dev", null), ProgressListener.NONE))
@@ -101,7 +113,7 @@ public abstract class ClusterProviderContract {
 
     @Test
     void versionAndPrerequisitesAreReported() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         assertThat(p.version()).isNotBlank();
         assertThat(p.checkPrerequisites()).isNotEmpty()
                 .allSatisfy(c -> assertThat(c.status()).isNotNull());
@@ -111,7 +123,7 @@ public abstract class ClusterProviderContract {
 
     @Test
     void planNamesEveryHostPortExplicitly() {
-        ClusterProvider p = provider();
+        ClusterProvider p = subject();
         StringBuilder plan = new StringBuilder();
         for (PlannedCommand c : p.planCreate(environment("dev", null))) {
             plan.append(c.argv()).append('\n').append(c.stdin() == null ? "" : c.stdin()).append('\n');
