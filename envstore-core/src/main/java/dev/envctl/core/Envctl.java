@@ -65,6 +65,11 @@ public final class Envctl implements AutoCloseable {
         this.environment = Map.copyOf(b.environment);
         this.givenProviders = Collections.unmodifiableMap(new TreeMap<>(b.providers));
         this.providerSettings = Map.copyOf(b.providerSettings);
+        // settings for a provider that is not there, or a key it does not know: refused now, not at first use
+        for (Map.Entry<String, Map<String, String>> e : providerSettings.entrySet()) {
+            PluginRegistry.requireKnownKeys("provider " + e.getKey(), e.getValue(),
+                    plugins.providerFactory(e.getKey()).settingKeys());
+        }
         this.allocator = new Allocator(b.policy, b.portProbe);
         this.options = b.options;
         List<LifecycleHook> h = new ArrayList<>(b.hooks);
@@ -430,7 +435,11 @@ public final class Envctl implements AutoCloseable {
             return this;
         }
 
-        /** Settings for the discovered provider {@code id} (such as {@code timeout}). */
+        /**
+         * Settings for the discovered provider {@code id} (such as {@code timeout}); an id no plugin provides or
+         * a key its factory does not know is refused by {@link #build}, a bad value when the provider is first
+         * used.
+         */
         public Builder providerSettings(String id, Map<String, String> settings) {
             providerSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));
             return this;

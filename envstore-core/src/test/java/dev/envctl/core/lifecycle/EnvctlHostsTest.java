@@ -70,6 +70,21 @@ class EnvctlHostsTest {
     }
 
     @Test
+    void settingsForAProviderThatIsNotThereOrAKeyItDoesNotKnowAreRefusedByBuild() {
+        PluginRegistry plugins = PluginRegistry.of(List.of(), List.of(factory), List.of());
+
+        assertThatThrownBy(() -> Envctl.builder().store(store).plugins(plugins)
+                .providerSettings("k3dd", Map.of("timeout", "1m")).build())
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("unknown provider 'k3dd'; known: k3d");
+        assertThatThrownBy(() -> Envctl.builder().store(store).plugins(plugins)
+                .providerSettings("k3d", Map.of("nope", "1")).build())
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("unknown setting 'nope' for provider k3d");
+        assertThat(factory.settings).as("no provider made").isEmpty();
+    }
+
+    @Test
     void providersGivenAsInstancesCannotServeAnotherHost() {
         Envctl given = Envctl.builder().store(store).provider("k3d", new ScriptedClusterProvider("k3d")).build();
         given.addHost(two);
