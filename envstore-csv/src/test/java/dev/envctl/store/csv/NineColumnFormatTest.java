@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -148,6 +149,52 @@ class NineColumnFormatTest {
         }
         assertThat(Fixtures.readText(file)).as("a stale #envctl line is dropped at the next write")
                 .doesNotContain("#envctl web ");
+    }
+
+    @Test
+    void theSameRowAddedAgainAfterAnOldDeleteReadsAsLegacyNotAsTheOldEnvironment() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.create(EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "x")), allocator);
+            store.update(web.withDesiredState(DesiredState.STOPPED).withActualState(ActualState.STOPPED, null),
+                    web.version());
+            store.create(EnvironmentSpec.of("zz", "k3d"), allocator);
+        }
+        String rowText = Fixtures.readText(file).lines().filter(l -> l.startsWith("web,")).findFirst().orElseThrow();
+        oldDelete(file, "web");
+        // the same text added again at the end: the #envctl line the old script kept is not just above it
+        oldAppend(file, rowText);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.labels()).doesNotContainKey("team");
+            assertThat(web.ports().api()).isNull();
+            assertThat(web.desiredState()).isEqualTo(DesiredState.PRESENT);
+            assertThat(web.actualState()).isEqualTo(ActualState.UNKNOWN);
+            assertThat(web.version()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNameCreatedAgainAfterAnOldDeleteHasItsEnvctlLineJustAboveItsNewRow() {
+        Path file = legacyFile();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "x")), allocator);
+        }
+        oldDelete(file, "web");
+        oldAppend(file, "other,k3d,30080,19011,false,false,18101,18501,");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("web", "kind").withLabels(Map.of("team", "y")), allocator);
+        }
+        List<String> lines = Fixtures.readText(file).lines().toList();
+        int row = lines.indexOf(lines.stream().filter(l -> l.startsWith("web,")).findFirst().orElseThrow());
+        assertThat(lines.get(row - 1)).startsWith("#envctl web ");
+        assertThat(lines.stream().filter(l -> l.startsWith("#envctl web "))).hasSize(1);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.get("web");
+            assertThat(web.labels()).containsEntry("team", "y");
+            assertThat(web.provider()).isEqualTo("kind");
+            assertThat(web.ports().api()).isNotNull();
+        }
     }
 
     @Test

@@ -43,7 +43,8 @@ public final class CsvDocument {
     private static final class Line {
         String text;
         String eol;
-        final int number;
+        /** The line's number as read; -1 for a line placed since (its place is its index in {@code lines}). */
+        int number;
         ParsedRow row;
         MetaLine meta;
         HostLine host;
@@ -164,11 +165,25 @@ public final class CsvDocument {
         }
     }
 
-    /** The row's environment: its columns, plus the fields of its #envctl line while that still matches it. */
+    /**
+     * The row's environment: its columns, plus the fields of its #envctl line while that line is just above it and
+     * still matches its text. (An old script that deletes the row keeps the line; the same row added again later
+     * lands elsewhere, and is a new legacy row, not the old environment back.)
+     */
     private void resolve(Line row) {
         Line meta = metas.get(row.row.environment().name());
-        row.environment = meta != null && meta.meta.matches(rowText(row))
-                ? meta.meta.apply(row.row.environment()) : row.row.environment();
+        row.environment = belongs(meta, row) ? meta.meta.apply(row.row.environment()) : row.row.environment();
+    }
+
+    private boolean belongs(Line meta, Line row) {
+        if (meta == null || row == null || !meta.meta.matches(rowText(row))) {
+            return false;
+        }
+        if (meta.number > 0 && row.number > 0) {
+            return meta.number == row.number - 1;
+        }
+        int i = lines.indexOf(row);
+        return i > 0 && lines.get(i - 1) == meta;
     }
 
     private String rowText(Line row) {
@@ -343,6 +358,11 @@ public final class CsvDocument {
                 meta = new Line(null, line.eol, -1);
                 lines.add(lines.indexOf(line), meta);
                 metas.put(e.name(), meta);
+            } else if (lines.indexOf(meta) != lines.indexOf(line) - 1) {
+                // a line left from a row an old script deleted: it moves to just above the row it now describes
+                lines.remove(meta);
+                lines.add(lines.indexOf(line), meta);
+                meta.number = -1;
             }
             meta.text = fields.format();
             meta.meta = fields;
@@ -383,8 +403,7 @@ public final class CsvDocument {
 
     private void dropStaleMetaLines() {
         metas.values().removeIf(meta -> {
-            Line row = rows.get(meta.meta.name());
-            boolean stale = row == null || !meta.meta.matches(rowText(row));
+            boolean stale = !belongs(meta, rows.get(meta.meta.name()));
             if (stale) {
                 lines.remove(meta);
             }
