@@ -66,7 +66,7 @@ final class ReconcileCommand extends CliCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             RoundFilter rounds = new RoundFilter();
-            envctl.engine().watch(every, stop, session.progress(), report -> {
+            envctl.engine().watch(names, every, stop, session.progress(), report -> {
                 if (rounds.worthPrinting(report)) {
                     ReportView.print(session, report);
                     session.out().flush();

@@ -300,7 +300,19 @@ public final class LifecycleEngine {
      */
     public void watch(Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {
-        new WatchLoop(store, runner).run(interval, stop, progress, afterEachRound);
+        watch(List.of(), interval, stop, progress, afterEachRound);
+    }
+
+    /**
+     * As {@link #watch(Duration, AtomicBoolean, ProgressListener, Consumer)}, over the environments named
+     * {@code names} only (all when it is empty); one deleted meanwhile drops out of the rounds.
+     *
+     * @throws EnvctlException {@code NOT_FOUND} for a name the store does not have, before the first round
+     */
+    public void watch(Collection<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
+                      Consumer<ReconcileReport> afterEachRound) {
+        names.forEach(store::get);
+        new WatchLoop(store, runner).run(Set.copyOf(names), interval, stop, progress, afterEachRound);
     }
 
     /** What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). */

@@ -1,6 +1,8 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WatchTest {
     private final Fixture f = new Fixture();
@@ -43,6 +46,29 @@ class WatchTest {
         assertThat(goodRounds).hasSize(12);
         assertThat(f.k3d.count("create bad")).isEqualTo(4);
         assertThat(f.store.get("bad").lastError()).contains("image pull failed");
+    }
+
+    @Test
+    void aWatchOverNamesConvergesOnlyThoseAndAnUnknownNameIsNotFoundBeforeAnything() {
+        f.store.create(Fixture.spec("named"), f.allocator);
+        f.store.create(Fixture.spec("other"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        AtomicInteger rounds = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        engine.watch(List.of("named"), Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            assertThat(report.outcomes()).extracting(o -> o.name()).containsExactly("named");
+            if (rounds.incrementAndGet() == 3) {
+                stop.set(true);
+            }
+        });
+
+        assertThat(f.k3d.has("named")).isTrue();
+        assertThat(f.k3d.has("other")).isFalse();
+        assertThat(f.store.get("other").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThatThrownBy(() -> engine.watch(List.of("named", "ghost"), Duration.ofMillis(1), new AtomicBoolean(),
+                ProgressListener.NONE, report -> { }))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 
     @Test

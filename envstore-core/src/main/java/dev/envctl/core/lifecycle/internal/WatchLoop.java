@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -35,7 +36,8 @@ public final class WatchLoop {
         this.runner = runner;
     }
 
-    public void run(Duration interval, AtomicBoolean stop, ProgressListener progress,
+    /** Rounds over the environments named {@code names}, or over all of them when it is empty. */
+    public void run(Set<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
                     Consumer<ReconcileReport> afterEachRound) {
         if (interval.isNegative() || interval.isZero()) {
             throw EnvctlException.invalid("watch interval " + interval + " must be positive, such as 30s");
@@ -48,6 +50,7 @@ public final class WatchLoop {
                 try {
                     final long r = round;
                     List<String> due = store.list(EnvironmentFilter.ALL).stream().map(Environment::name)
+                            .filter(n -> names.isEmpty() || names.contains(n))
                             .filter(n -> backoff.due(n, r)).toList();
                     ReconcileReport report = runner.runExactly(due, progress, () -> stopped(stop));
                     for (Outcome o : report.outcomes()) {
