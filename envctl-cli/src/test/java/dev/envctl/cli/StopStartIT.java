@@ -2,6 +2,8 @@ package dev.envctl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.envctl.cli.Workspace.Result;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.store.csv.CsvEnvironmentStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +96,31 @@ class StopStartIT {
         assertThat(ok("reconcile", "-o", "json").json().get("outcomes").findValuesAsText("action"))
                 .containsExactly("unchanged", "unchanged");
         assertThat(ok("start", "dev").out()).isEqualTo("started dev\n");
+    }
+
+    @Test
+    void aStopOrDeleteOfAnEnvironmentAnotherProcessHoldsIsRecordedAndSaidToBePending() throws Exception {
+        ok("create", "held");
+        ws.clearCalls();
+        // another envctl process converging 'held' (a watch, a create still running): it holds the lock
+        try (CsvEnvironmentStore other = CsvEnvironmentStore.open(ws.defaultStore());
+             EnvironmentLock lock = other.tryLock("held").orElseThrow()) {
+            assertThat(ok("stop", "held").out()).isEqualTo("stop of held recorded; another envctl process is "
+                    + "converging it and carries the stop out ('envctl get held' shows how far it is)\n");
+            assertThat(get("held").get("desiredState").asText()).isEqualTo("stopped");
+            assertThat(get("held").get("actualState").asText()).isEqualTo("running");
+
+            JsonNode deleted = ok("delete", "held", "-o", "json").json();
+            assertThat(deleted.get("deleted").asBoolean()).isFalse();
+            assertThat(deleted.get("pending").asBoolean()).isTrue();
+            assertThat(ok("delete", "held").out()).startsWith("delete of held recorded; another envctl process");
+            assertThat(callsOf("k3d", "stop")).isEmpty();
+            assertThat(callsOf("k3d", "delete")).isEmpty();
+        }
+        // the holder gone, the next converge carries the delete out
+        ok("reconcile", "held");
+        assertThat(ws.run("get", "held").exit()).isEqualTo(3);
+        assertThat(callsOf("k3d", "delete")).hasSize(1);
     }
 
     @Test

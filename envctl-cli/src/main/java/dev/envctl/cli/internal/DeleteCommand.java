@@ -43,9 +43,15 @@ final class DeleteCommand extends CliCommand {
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;
+        // a record left without --keep-record, or kept but not yet cluster-less (unknown), is another envctl
+        // process's to finish: it holds the environment and carries out the delete recorded here
+        boolean pending = !failed && left.isPresent() && !(keepRecord
+                && left.get().actualState() == ActualState.UNKNOWN);
         if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("name", name, "deleted", !failed,
+            Json.print(session.out(), Json.object("name", name, "deleted", !failed && !pending, "pending", pending,
                     "record", left.map(EnvironmentView::toJson).orElse(null)));
+        } else if (format == OutputFormat.TABLE && pending) {
+            session.out().println(Engines.pending("delete", name));
         } else if (format == OutputFormat.TABLE && !failed) {
             session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
         } else {

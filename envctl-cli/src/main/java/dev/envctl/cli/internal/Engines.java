@@ -42,4 +42,10 @@ final class Engines {
         return e.lastError() != null && e.lastError().startsWith("hook ") ? ErrorCode.HOOK_FAILED.exitCode()
                 : ErrorCode.PROVIDER_FAILED.exitCode();
     }
+
+    /** The line for a {@code command} of {@code name} that another envctl process, holding it, carries out. */
+    static String pending(String command, String name) {
+        return command + " of " + name + " recorded; another envctl process is converging it and carries the "
+                + command + " out ('envctl get " + name + "' shows how far it is)";
+    }
 }

@@ -39,6 +39,12 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         return name().equals("stop");
     }
 
+    /** Stopped (or without a cluster to stop), or running: what this command was asked for. */
+    private boolean done(Environment e) {
+        return stopping() ? e.actualState() == ActualState.STOPPED || e.actualState() == ActualState.UNKNOWN
+                : e.actualState() == ActualState.RUNNING;
+    }
+
     @Override
     int run(Session session) {
         Args.noUnknownOptions(names, name());
@@ -66,7 +72,9 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         session.progressDone();
         List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();
         if (format == OutputFormat.TABLE && failed.isEmpty()) {
-            results.forEach(e -> session.out().println((stopping() ? "stopped " : "started ") + e.name()));
+            // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
+            results.forEach(e -> session.out().println(done(e) ? (stopping() ? "stopped " : "started ") + e.name()
+                    : Engines.pending(name(), e.name())));
         } else {
             EnvironmentView.print(session, store, results, false);
         }
