@@ -306,7 +306,8 @@ public final class Envctl implements AutoCloseable {
     }
 
     private DryRuns dryRuns() {
-        return new DryRuns(store(), allocator, this::provider);
+        return new DryRuns(store(), allocator, this::provider,
+                hostName -> HostProviders.variables(host(hostName)));
     }
 
     /**

@@ -141,18 +141,24 @@ public final class HostProviders {
     /** The variables a provider's tools see on {@code host}: {@code environment} with its Docker endpoint. */
     static Map<String, String> environmentFor(Host host, Map<String, String> environment) {
         Map<String, String> env = new HashMap<>(environment);
+        env.putAll(variables(host));
+        return env;
+    }
+
+    /**
+     * The variables envctl sets for the tools it runs on {@code host}: none on {@code local}, else its Docker
+     * endpoint as {@code DOCKER_HOST}, or {@code DOCKER_CONTEXT} for {@code context:NAME}.
+     */
+    public static Map<String, String> variables(Host host) {
         String docker = host.docker();
         if (docker == null) {
-            return env;
+            return Map.of();
         }
         if (docker.startsWith("context:")) {
             // an inherited DOCKER_HOST would win over the context; Docker reads an empty one as unset
-            env.put("DOCKER_HOST", "");
-            env.put("DOCKER_CONTEXT", docker.substring("context:".length()));
-        } else {
-            env.put("DOCKER_HOST", docker);
+            return Map.of("DOCKER_HOST", "", "DOCKER_CONTEXT", docker.substring("context:".length()));
         }
-        return env;
+        return Map.of("DOCKER_HOST", docker);
     }
 
     /** {@code settings} with the host's address as {@value #API_LISTEN_ADDRESS}, where the provider takes it. */

@@ -57,6 +57,22 @@ class EnvctlHostsTest {
     }
 
     @Test
+    void aDryRunOnAnotherHostShowsTheDockerEndpointItsCommandsRunWith() {
+        envctl.addHost(two);
+        Host lab = new Host("lab", "context:lab", null, Map.of(), null);
+        envctl.addHost(lab);
+
+        assertThat(envctl.dryRunCreate(List.of(Fixture.spec("a"))).get(0).commands())
+                .allSatisfy(c -> assertThat(c.environment()).doesNotContainKeys("DOCKER_HOST", "DOCKER_CONTEXT"));
+        assertThat(envctl.dryRunCreate(List.of(Fixture.spec("b").withHost(HostRequest.of("two")))).get(0).commands())
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.environment()).containsEntry("DOCKER_HOST", "tcp://two.example:2375"));
+        envctl.create(Fixture.spec("c").withHost(HostRequest.of("lab")));
+        assertThat(envctl.dryRunDelete("c").commands()).isNotEmpty().allSatisfy(c -> assertThat(c.environment())
+                .containsEntry("DOCKER_CONTEXT", "lab").containsEntry("DOCKER_HOST", ""));
+    }
+
+    @Test
     void listFiltersByHost() {
         envctl.addHost(two);
         envctl.create(Fixture.spec("a"));

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -36,13 +37,20 @@ public final class DryRuns {
     private final EnvironmentStore store;
     private final Allocator allocator;
     private final BiFunction<String, String, ClusterProvider> providers;
+    private final Function<String, Map<String, String>> hostVariables;
 
-    /** @param providers the provider of an id on a host, by provider id and host name */
+    /**
+     * @param providers     the provider of an id on a host, by provider id and host name
+     * @param hostVariables the variables envctl sets for every tool it runs on a host, by host name
+     *                      ({@code DOCKER_HOST}), which the commands printed for that host show too
+     */
     public DryRuns(EnvironmentStore store, Allocator allocator,
-                   BiFunction<String, String, ClusterProvider> providers) {
+                   BiFunction<String, String, ClusterProvider> providers,
+                   Function<String, Map<String, String>> hostVariables) {
         this.store = store;
         this.allocator = allocator;
         this.providers = providers;
+        this.hostVariables = hostVariables;
     }
 
     /**
@@ -77,7 +85,7 @@ public final class DryRuns {
                 }
                 world.add(e);
             }
-            steps.add(new PlannedStep(Kind.CREATE, e, List.of(), provider(e).planCreate(e), null));
+            steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, provider(e).planCreate(e)), null));
         }
         return steps;
     }
@@ -108,8 +116,8 @@ public final class DryRuns {
         try {
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
-            List<PlannedCommand> commands = new ArrayList<>(provider(current).planDelete(current));
-            commands.addAll(provider(next).planCreate(next));
+            List<PlannedCommand> commands = new ArrayList<>(onHost(current, provider(current).planDelete(current)));
+            commands.addAll(onHost(next, provider(next).planCreate(next)));
             return new PlannedStep(Kind.REPLACE, next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new PlannedStep(Kind.REPLACE, current, u.changes(), List.of(), e);
@@ -122,7 +130,20 @@ public final class DryRuns {
     }
 
     private PlannedStep delete(Environment e) {
-        return new PlannedStep(Kind.DELETE, e, List.of(), provider(e).planDelete(e), null);
+        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, provider(e).planDelete(e)), null);
+    }
+
+    /** {@code commands} with the variables envctl sets on {@code e}'s host, as they will really run. */
+    private List<PlannedCommand> onHost(Environment e, List<PlannedCommand> commands) {
+        Map<String, String> variables = hostVariables.apply(e.host());
+        if (variables.isEmpty()) {
+            return commands;
+        }
+        return commands.stream().map(c -> {
+            Map<String, String> env = new TreeMap<>(variables);
+            env.putAll(c.environment());
+            return new PlannedCommand(c.argv(), env, c.stdin());
+        }).toList();
     }
 
     /** The provider that acts on {@code e}: its provider on its host (Docker endpoint, API address). */
