@@ -6,6 +6,7 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.LogOutputStream;
+import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.slf4j.Logger;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,6 +32,8 @@ import java.util.function.BiConsumer;
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final int TAIL_LINES = 5;
+    /** How long a command the timeout's SIGTERM did not end has before it is killed outright (SIGKILL). */
+    static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
     /** Receives each output line: the line, and whether it came from stderr. */
     public interface LineListener extends BiConsumer<String, Boolean> {
@@ -56,6 +61,7 @@ public final class CommandRunner {
         DefaultExecutor executor = DefaultExecutor.builder().get();
         executor.setStreamHandler(streams);
         executor.setWatchdog(watchdog);
+        executor.setProcessDestroyer(new KillAfterGrace(argv.get(0), spec.timeout()));
         executor.setExitValues(null);
         if (spec.workingDirectory() != null) {
             executor.setWorkingDirectory(spec.workingDirectory().toFile());
@@ -106,6 +112,43 @@ public final class CommandRunner {
                     result.stdout().size())).strip();
         }
         return tail.isEmpty() ? "" : ": " + tail;
+    }
+
+    /**
+     * The watchdog ends a command past its timeout with SIGTERM; a command that ignores it (a hook that traps
+     * TERM for its cleanup, a tool stuck in a call) is killed outright {@link #KILL_GRACE} later, so the timeout
+     * holds.
+     */
+    private static final class KillAfterGrace implements ProcessDestroyer {
+        private final String tool;
+        private final Duration timeout;
+
+        KillAfterGrace(String tool, Duration timeout) {
+            this.tool = tool;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public boolean add(Process process) {
+            long after = timeout.plus(KILL_GRACE).toMillis();
+            CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS).execute(() -> {
+                if (process.isAlive()) {
+                    LOG.warn("{} did not end {} s after its timeout; killing it", tool, KILL_GRACE.toSeconds());
+                    process.destroyForcibly();
+                }
+            });
+            return true;
+        }
+
+        @Override
+        public boolean remove(Process process) {
+            return true;
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
     }
 
     private static final class Lines extends LogOutputStream {

@@ -2,6 +2,7 @@ package dev.envctl.core.exec;
 
 import dev.envctl.core.ErrorCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -93,6 +94,18 @@ class CommandRunnerTest {
         assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(hang.toString()), Duration.ofMillis(500)), null))
                 .isInstanceOf(CommandFailedException.class).hasMessageContaining("timed out")
                 .satisfies(e -> assertThat(((CommandFailedException) e).timedOut()).isTrue());
+    }
+
+    @Test
+    @Timeout(120)
+    void aCommandThatIgnoresTheTimeoutsSigtermIsKilledAfterTheGrace(@TempDir Path dir) throws IOException {
+        Path stubborn = script(dir, "stubborn", "trap '' TERM INT\necho started\nwhile :; do sleep 1; done\n");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(stubborn.toString()), Duration.ofMillis(500)),
+                null)).isInstanceOf(CommandFailedException.class).hasMessageContaining("timed out");
+        // the loop runs forever unless killed; the bound is far above timeout + grace, far below "never"
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test
