@@ -124,6 +124,22 @@ class StopStartIT {
     }
 
     @Test
+    void theirErrorsPointOnlyAtWhatWorks() {
+        ok("create", "dev");
+        ok("create", "gone", "--no-wait");
+        ok("delete", "gone", "--keep-record");
+        Result deleting = ws.run("start", "gone");
+        assertThat(deleting.exit()).as(deleting.toString()).isEqualTo(4);
+        assertThat(deleting.err()).contains("let the delete finish ('envctl reconcile gone') and create it again, "
+                + "or apply a file that lists it").doesNotContain("apply or create it again");
+
+        ws.withoutTools();
+        Result notReady = ws.run("stop", "dev");
+        assertThat(notReady.exit()).as(notReady.toString()).isEqualTo(6);
+        assertThat(notReady.err()).contains("is not ready", "run envctl doctor").doesNotContain("--dry-run");
+    }
+
+    @Test
     void anUnknownNameChangesNothingAndExits3() {
         ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());

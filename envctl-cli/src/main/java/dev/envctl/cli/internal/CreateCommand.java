@@ -57,7 +57,7 @@ final class CreateCommand extends CliCommand {
         }
         if (!request.host().isAuto()) {
             // with --host auto the store places the environment; the create itself then meets that host's readiness
-            Engines.requireReady(session, request.provider(), request.host().hostName());
+            Engines.requireReady(session, request.provider(), request.host().hostName(), true);
         }
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();

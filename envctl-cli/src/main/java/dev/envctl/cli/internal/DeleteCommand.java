@@ -39,7 +39,7 @@ final class DeleteCommand extends CliCommand {
             return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of());
         }
         Environment existing = store.get(name);
-        Engines.requireReady(session, existing.provider(), existing.host());
+        Engines.requireReady(session, existing.provider(), existing.host(), true);
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;

@@ -18,9 +18,9 @@ final class Engines {
     /**
      * Fails with {@link ErrorCode#PROVIDER_FAILED} (exit 6), before the store is touched, when a prerequisite
      * of {@code providerId} on host {@code hostName} (its tool, that host's Docker) fails, naming what is missing
-     * and pointing at {@code --dry-run}.
+     * and pointing at {@code --dry-run} where the command has one ({@code withDryRun}).
      */
-    static void requireReady(Session session, String providerId, String hostName) {
+    static void requireReady(Session session, String providerId, String hostName, boolean withDryRun) {
         List<PrerequisiteCheck> failed = session.envctl().provider(providerId, hostName).checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
@@ -29,8 +29,8 @@ final class Engines {
                     : " (" + c.hint() + ")")).collect(Collectors.joining("; "));
             String where = Host.LOCAL_NAME.equals(hostName) ? "" : " on host '" + hostName + "'";
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + where + " is not ready: "
-                    + Errors.oneLine(what) + "; nothing was changed; add --dry-run to see the plan without "
-                    + providerId + ", or run envctl doctor");
+                    + Errors.oneLine(what) + "; nothing was changed; " + (withDryRun ? "add --dry-run to see the "
+                    + "plan without " + providerId + ", or run envctl doctor" : "run envctl doctor"));
         }
     }
 

@@ -61,11 +61,12 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
             Environment e = store.get(name);
             if (e.desiredState() == DesiredState.ABSENT) {
                 throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
-                        + "nothing was changed; apply or create it again before you " + name());
+                        + "nothing was changed; let the delete finish ('envctl reconcile " + name + "') and create it "
+                        + "again, or apply a file that lists it (that keeps its ports) before you " + name());
             }
             records.add(e);
         }
-        records.forEach(e -> Engines.requireReady(session, e.provider(), e.host()));
+        records.forEach(e -> Engines.requireReady(session, e.provider(), e.host(), false));
         Envctl envctl = session.envctl();
         List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
                 : envctl.start(name, session.progress())).toList();

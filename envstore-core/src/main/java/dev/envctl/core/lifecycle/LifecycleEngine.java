@@ -273,7 +273,8 @@ public final class LifecycleEngine {
         provider(e.provider());
         if (e.desiredState() == DesiredState.ABSENT) {
             throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
-                    + "apply or create it again first");
+                    + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
+                    + "first");
         }
         writer.modify(name, r -> fromStopped(r) ? r.withDesiredState(desired).withActualState(ActualState.STOPPED,
                 null) : r.withDesiredState(desired));
