@@ -109,6 +109,9 @@ class BadInputIT {
         c.add(Case.of(2, "label key '9bad' is invalid", "create", "web", "--label", "9bad=x"));
         c.add(Case.of(2, "control character", "create", "web", "--label", "k=a\nb"));
         c.add(Case.of(2, "given twice", "create", "web", "--label", "k=a", "--label", "k=b"));
+        c.add(Case.of(2, "label 'envctl.keep-record' is envctl's own", "create", "web", "--label",
+                "envctl.keep-record=true"));
+        c.add(Case.usage("--interval goes with --watch", "reconcile", "--interval", "5s"));
         c.add(Case.of(2, "--servers 0 is out of range", "create", "web", "--servers", "0"));
         c.add(Case.of(2, "--image", "create", "web", "--image", "a b"));
         // files

@@ -47,6 +47,10 @@ final class ReconcileCommand extends CliCommand {
                 : EnvctlConfig.positiveInt("--concurrency", Integer.toString(concurrency));
         Duration every = interval == null ? session.config().reconcileInterval()
                 : Durations.parse("--interval", interval);
+        if (!watch && interval != null) {
+            throw new UsageException("--interval goes with --watch; usage: envctl reconcile [NAME...] --watch "
+                    + "[--interval DURATION]");
+        }
         Envctl envctl = session.envctl(n);
         if (!watch) {
             ReconcileReport report = envctl.reconcile(names, session.progress());

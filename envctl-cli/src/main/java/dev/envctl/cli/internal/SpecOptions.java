@@ -113,9 +113,17 @@ final class SpecOptions {
         return n;
     }
 
-    /** {@code KEY=VALUE} items; the key and value are then checked by {@link Validation#requireLabels}. */
+    /**
+     * {@code KEY=VALUE} items; the key and value are then checked by {@link Validation#requireLabels}. Keys
+     * starting with {@code envctl.} are envctl's own (such as the one {@code delete --keep-record} sets).
+     */
     static Map<String, String> parseLabels(List<String> items) {
-        return parsePairs(items, "label", "haproxy_route=true");
+        Map<String, String> labels = parsePairs(items, "label", "haproxy_route=true");
+        labels.keySet().stream().filter(k -> k.startsWith("envctl.")).findFirst().ifPresent(k -> {
+            throw EnvctlException.invalid("label '" + Validation.printable(k) + "' is envctl's own: keys starting "
+                    + "with 'envctl.' are reserved; choose another key");
+        });
+        return labels;
     }
 
     /** {@code KEY=VALUE} items of {@code what} (a flag or word for the error), checked as labels are. */

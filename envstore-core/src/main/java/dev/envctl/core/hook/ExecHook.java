@@ -88,8 +88,10 @@ public final class ExecHook implements LifecycleHook {
             return files.filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> {
                         boolean runnable = Files.isRegularFile(p) && Files.isExecutable(p);
-                        if (!runnable) {
+                        if (!runnable && Files.isRegularFile(p)) {
                             LOG.warn("skipping {}: not an executable file (chmod +x it to run it)", p);
+                        } else if (!runnable) {
+                            LOG.warn("skipping {}: not a file (a folder, or a link to nothing)", p);
                         }
                         return runnable;
                     })
