@@ -7,6 +7,7 @@ import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.ProcessDestroyer;
+import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.slf4j.Logger;
@@ -115,9 +116,16 @@ public final class CommandRunner {
     }
 
     /**
+     * The commands running now, ended (SIGTERM) when the JVM exits before they do: a SIGTERM to this process
+     * alone ({@code kill PID}, {@code timeout}, a cancelled CI job) must not leave a k3d create running on as
+     * an orphan while the record says {@code creating} and the next reconcile starts over.
+     */
+    private static final ShutdownHookProcessDestroyer RUNNING = new ShutdownHookProcessDestroyer();
+
+    /**
      * The watchdog ends a command past its timeout with SIGTERM; a command that ignores it (a hook that traps
      * TERM for its cleanup, a tool stuck in a call) is killed outright {@link #KILL_GRACE} later, so the timeout
-     * holds.
+     * holds. Every command is also in {@link #RUNNING} while it runs.
      */
     private static final class KillAfterGrace implements ProcessDestroyer {
         private final String tool;
@@ -137,17 +145,17 @@ public final class CommandRunner {
                     process.destroyForcibly();
                 }
             });
-            return true;
+            return RUNNING.add(process);
         }
 
         @Override
         public boolean remove(Process process) {
-            return true;
+            return RUNNING.remove(process);
         }
 
         @Override
         public int size() {
-            return 0;
+            return RUNNING.size();
         }
     }
 

@@ -1,0 +1,59 @@
+package dev.envctl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A SIGTERM to the envctl process alone ({@code kill PID}, {@code timeout}, a cancelled CI job), not to its
+ * process group as Ctrl-C is: the tool it was running must not run on as an orphan.
+ */
+class InterruptedCreateIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSigtermToEnvctlAloneEndsTheToolItRunsAndTheNextReconcileFinishesTheCreate() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.flag("k3d-hang-next-create");
+        ProcessBuilder pb = new ProcessBuilder(List.of(Workspace.LAUNCHER.toString(), "create", "web"))
+                .directory(ws.dir.toFile())
+                .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(tmp.resolve("err.txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        Process envctl = pb.start();
+        Path pidFile = ws.state.resolve("k3d-hang.pid");
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Files.exists(pidFile) && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(pidFile).as("the stand-in k3d create started and hangs").exists();
+        long k3dPid = Long.parseLong(Files.readString(pidFile).strip());
+
+        envctl.destroy(); // SIGTERM to the JVM only: the launcher execs java
+
+        assertThat(envctl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Optional<ProcessHandle> k3d = ProcessHandle.of(k3dPid);
+        boolean ended = k3d.isEmpty() || k3d.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS)
+                .thenApply(h -> !k3d.get().isAlive()).get();
+        assertThat(ended).as("the hanging k3d create ended with envctl").isTrue();
+
+        JsonNode left = ws.run("get", "web", "-o", "json").json();
+        assertThat(left.get("actualState").asText()).isEqualTo("creating");
+        Workspace.Result reconciled = ws.run("reconcile", "web");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+}
