@@ -9,6 +9,8 @@ import dev.envctl.core.spi.SchemaAdmin;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.jdbc.SslMode;
+import org.postgresql.util.PSQLException;
 
 import java.util.Map;
 import java.util.Objects;
@@ -146,6 +148,14 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         }
         if (!PGProperty.PASSWORD.getOrDefault(parsed).isEmpty()) {
             throw passwordInUrl(location);
+        }
+        try {
+            // pgjdbc checks sslmode only when it connects, and reports a bad one as a server it cannot reach
+            SslMode.of(parsed);
+        } catch (PSQLException e) {
+            throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid: "
+                    + Redaction.redact(e.getMessage()) + "; sslmode is one of disable, allow, prefer, require, "
+                    + "verify-ca, verify-full");
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(location);

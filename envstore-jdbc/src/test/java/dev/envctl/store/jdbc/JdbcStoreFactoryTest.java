@@ -129,6 +129,16 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void aBadSslmodeIsInvalidInputNotAServerThatCannotBeReached() {
+        assertThatThrownBy(() -> factory.dataSource("jdbc:postgresql://h/db?sslmode=bogus", Map.of(),
+                JdbcStoreOptions.defaults()))
+                .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("sslmode is one of disable, allow, prefer, require, verify-ca, verify-full");
+        assertThat(factory.dataSource("jdbc:postgresql://h/db?sslmode=verify-full", Map.of(),
+                JdbcStoreOptions.defaults()).getSslMode()).isEqualTo("verify-full");
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThat(JdbcStoreFactory.options(Map.of()).schema()).isEqualTo("public");
         assertThat(JdbcStoreFactory.options(Map.of()).connectTimeout()).isEqualTo(Duration.ofSeconds(5));
