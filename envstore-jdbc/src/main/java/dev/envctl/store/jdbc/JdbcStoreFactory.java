@@ -104,14 +104,26 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     }
 
     /**
-     * Where {@code javax.sql} types meet: verifying a call that passes a data source as a {@code DataSource}
-     * loads that interface, so it happens in this class, loaded only when a store is opened, and not in the
-     * factory, which every command instantiates to ask {@link #accepts}.
+     * Where {@code javax.sql} and pgjdbc types meet: verifying a call that passes a data source as a
+     * {@code DataSource}, or a catch of a pgjdbc exception, loads those classes, so they happen in this class,
+     * loaded only when a store is opened, and not in the factory, which every command instantiates to ask
+     * {@link #accepts}.
      */
     private static final class Opening {
         static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
                                          JdbcStoreOptions options) {
             return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
+        }
+
+        /** pgjdbc checks sslmode only when it connects, and reports a bad one as a server it cannot reach. */
+        static void requireKnownSslMode(String location, Properties parsed) {
+            try {
+                SslMode.of(parsed);
+            } catch (PSQLException e) {
+                throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid: "
+                        + Redaction.redact(e.getMessage()) + "; sslmode is one of disable, allow, prefer, require, "
+                        + "verify-ca, verify-full");
+            }
         }
     }
 
@@ -149,14 +161,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         if (!PGProperty.PASSWORD.getOrDefault(parsed).isEmpty()) {
             throw passwordInUrl(location);
         }
-        try {
-            // pgjdbc checks sslmode only when it connects, and reports a bad one as a server it cannot reach
-            SslMode.of(parsed);
-        } catch (PSQLException e) {
-            throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid: "
-                    + Redaction.redact(e.getMessage()) + "; sslmode is one of disable, allow, prefer, require, "
-                    + "verify-ca, verify-full");
-        }
+        Opening.requireKnownSslMode(location, parsed);
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(location);
         // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
