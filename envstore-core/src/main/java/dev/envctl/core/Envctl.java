@@ -230,7 +230,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
-        provider(spec.provider()).validate(spec);
+        provider(spec.provider());
         return engine().create(spec, progress);
     }
 
