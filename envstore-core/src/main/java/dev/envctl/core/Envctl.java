@@ -19,12 +19,14 @@ import dev.envctl.core.spi.ProgressListener;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -305,9 +307,14 @@ public final class Envctl implements AutoCloseable {
         return dryRuns().delete(name);
     }
 
+    /** A dry run reads each host it meets once, for its provider and for the variables its commands run with. */
     private DryRuns dryRuns() {
-        return new DryRuns(store(), allocator, this::provider,
-                hostName -> HostProviders.variables(host(hostName)));
+        Map<String, Host> hosts = new HashMap<>();
+        Function<String, Host> host = name -> hosts.computeIfAbsent(name, this::host);
+        return new DryRuns(store(), allocator, (id, hostName) -> {
+            provider(id);
+            return hostProviders().get(id, host.apply(hostName));
+        }, hostName -> HostProviders.variables(host.apply(hostName)));
     }
 
     /**
