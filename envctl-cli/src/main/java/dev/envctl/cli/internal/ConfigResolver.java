@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProviderFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -114,9 +115,9 @@ final class ConfigResolver {
         for (String id : plugins.providerIds()) {
             Map<String, String> settings = c.providerSettings(id);
             if (!settings.isEmpty()) {
-                check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file,
-                        () -> PluginRegistry.created("provider", id, plugins.providerFactory(id),
-                                ErrorCode.INVALID_INPUT, () -> plugins.providerFactory(id).create(settings, env)));
+                ClusterProviderFactory f = plugins.providerFactory(id);
+                check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file, () -> PluginRegistry.created("provider",
+                        id, f, ErrorCode.INVALID_INPUT, () -> f.create(settings, env)));
             }
         }
         Set<String> hooks = new LinkedHashSet<>(c.hooksEnabled());
