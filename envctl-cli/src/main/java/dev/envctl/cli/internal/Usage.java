@@ -13,6 +13,8 @@ final class Usage {
     private static final Pattern MAIN_PARAMETER = Pattern.compile("Was passed main parameter '(.*)' but no main "
             + "parameter was defined.*", Pattern.DOTALL);
     private static final Pattern EXPECTED_COMMAND = Pattern.compile("Expected a command, got (.*)", Pattern.DOTALL);
+    private static final Pattern NOT_AN_INTEGER = Pattern.compile("\"(.*)\": couldn't convert \"(.*)\" to an "
+            + "integer", Pattern.DOTALL);
     private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
             + "4 conflict, 5 store unavailable, 6 provider failed or missing.\n";
 
@@ -29,6 +31,10 @@ final class Usage {
         Matcher command = EXPECTED_COMMAND.matcher(m);
         if (command.matches()) {
             m = "unknown command '" + command.group(1) + "'; run 'envctl --help' for the list of commands";
+        }
+        Matcher integer = NOT_AN_INTEGER.matcher(m);
+        if (integer.matches()) {
+            m = integer.group(1) + " takes a whole number, got '" + integer.group(2) + "'";
         }
         return m.replaceAll("\\s*\\R\\s*", " ").strip();
     }

@@ -76,6 +76,8 @@ class SmallPartsTest {
                 + "arg class")).isEqualTo("unexpected argument '--bogus'");
         assertThat(Usage.explain("Expected a command, got frobnicate"))
                 .isEqualTo("unknown command 'frobnicate'; run 'envctl --help' for the list of commands");
+        assertThat(Usage.explain("\"--http-port\": couldn't convert \"abc\" to an integer"))
+                .isEqualTo("--http-port takes a whole number, got 'abc'");
     }
 
     @Test
