@@ -103,7 +103,7 @@ class LockingTest {
             try {
                 assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
                         .hasMessageContaining("timed out after 200ms waiting for the lock file " + store.lockFile())
-                        .hasMessageContaining("another thread of this process is writing");
+                        .hasMessageContaining("another thread of this process holds it or waits for it");
             } finally {
                 release.countDown();
                 holder.join();

@@ -62,7 +62,7 @@ public final class StoreFileLock implements AutoCloseable {
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock(true));
         try {
             if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw timedOut(lockFile, timeout, "another thread of this process is writing");
+                throw timedOut(lockFile, timeout, "another thread of this process holds it or waits for it");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
