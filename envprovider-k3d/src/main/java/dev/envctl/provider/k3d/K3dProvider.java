@@ -118,7 +118,7 @@ public final class K3dProvider implements ClusterProvider {
                 env.name(), p);
         removeVolume(docker, env.name(), p);
         if (env.subnet() != null) {
-            networks.removeMadeFor(docker, K3dCommands.dedicatedNetwork(env.name()), env.name(), p);
+            networks.removeMadeFor(docker, K3dCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
         LOG.debug("deleted k3d cluster {}", env.name());
     }

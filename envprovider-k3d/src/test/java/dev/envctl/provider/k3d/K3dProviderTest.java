@@ -12,6 +12,7 @@ import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -329,6 +330,36 @@ class K3dProviderTest {
     }
 
     @Test
+    void deleteLeavesANetworkOfItsNameThatEnvctlDidNotMakeForIt() {
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                steps.add(message);
+            }
+        };
+        tools.flag("networks/k3d-sub", "10.160.0.0/24\n\n10.160.0.1\n");
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("Docker network k3d-sub exists already");
+
+        provider.delete(env("sub", SUBNET, Map.of()), listener);
+
+        assertThat(tools.read("networks/k3d-sub")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
+        assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(steps).contains("leaving Docker network k3d-sub alone: it has subnet 10.160.0.0/24 gateway "
+                + "10.160.0.1, not 10.101.0.0/16, and envctl did not make it for sub");
+    }
+
+    @Test
+    void deleteRemovesANetworkOfItsNameWithExactlyItsSubnetThatTheKindlerScriptsMade() {
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n10.101.0.1\n");
+
+        provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
+    }
+
+    @Test
     void deleteOfAMissingClusterSucceeds() {
         provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
 
@@ -336,7 +367,7 @@ class K3dProviderTest {
                 List.of("docker", "volume", "rm", "-f", "k3d-ghost-images"),
                 List.of("docker", "network", "ls", "--filter", "label=dev.envctl.environment=ghost", "--format",
                         "{{.Name}}"),
-                List.of("docker", "network", "rm", "k3d-ghost"));
+                List.of("docker", "network", "inspect", "--format", DockerNetworks.SUBNETS_TEMPLATE, "k3d-ghost"));
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class KindProvider implements ClusterProvider {
         p.step(env.name(), "deleting kind cluster " + env.name());
         deleteCluster(kind, env.name(), p);
         if (docker != null) {
-            networks.removeMadeFor(docker, KindCommands.dedicatedNetwork(env.name()), env.name(), p);
+            networks.removeMadeFor(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
         LOG.debug("deleted kind cluster {}", env.name());
     }

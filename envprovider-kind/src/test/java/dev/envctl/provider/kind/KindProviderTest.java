@@ -12,6 +12,7 @@ import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
+import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -348,13 +349,43 @@ class KindProviderTest {
     }
 
     @Test
+    void deleteLeavesANetworkOfItsNameThatEnvctlDidNotMakeForIt() {
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                steps.add(message);
+            }
+        };
+        tools.flag("networks/kind-sub-net", "10.160.0.0/24\n\n10.160.0.1\n");
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("Docker network kind-sub-net exists already");
+
+        provider.delete(env("sub", SUBNET, Map.of()), listener);
+
+        assertThat(tools.read("networks/kind-sub-net")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
+        assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(steps).contains("leaving Docker network kind-sub-net alone: it has subnet 10.160.0.0/24 gateway "
+                + "10.160.0.1, not 10.102.0.0/16, and envctl did not make it for sub");
+    }
+
+    @Test
+    void deleteRemovesANetworkOfItsNameWithExactlyItsSubnetThatTheKindlerScriptsMade() {
+        tools.flag("networks/kind-sub-net", "10.102.0.0/16\n\n10.102.0.1\n");
+
+        provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.has("networks/kind-sub-net")).isFalse();
+    }
+
+    @Test
     void deleteOfAMissingClusterSucceeds() {
         provider.delete(env("ghost", SUBNET, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.calls()).containsExactly(List.of("kind", "delete", "cluster", "--name", "ghost"),
                 List.of("docker", "network", "ls", "--filter", "label=dev.envctl.environment=ghost", "--format",
                         "{{.Name}}"),
-                List.of("docker", "network", "rm", "kind-ghost-net"));
+                List.of("docker", "network", "inspect", "--format", DockerNetworks.SUBNETS_TEMPLATE, "kind-ghost-net"));
     }
 
     @Test

@@ -134,14 +134,31 @@ public final class DockerNetworks {
     }
 
     /**
-     * Removes every network envctl made for {@code environment}: {@code network} and any other carrying its
-     * label (a name an older envctl chose). None is fine.
+     * Removes the networks envctl made for {@code environment}: every one carrying its label (whatever its name),
+     * and {@code network} when it has no such label but exactly {@code subnet} (as the Kindler scripts made
+     * {@code k3d-NAME}). A {@code network} of another subnet was not made for the environment (a create refused
+     * it): it stays, and the progress says so. None is fine.
      */
-    public void removeMadeFor(Path docker, String network, String environment, ProgressListener progress) {
+    public void removeMadeFor(Path docker, String network, Cidr subnet, String environment,
+                              ProgressListener progress) {
         CommandResult listed = tools.runChecked(labelledArgv(docker.toString(), environment), Map.of(), null,
                 timeout, environment, ProgressListener.NONE);
         Set<String> names = new TreeSet<>(lines(listed));
-        names.add(network);
+        if (!names.contains(network)) {
+            CommandResult inspected = tools.run(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
+                    environment, ProgressListener.NONE);
+            if (!inspected.succeeded() && !notFound(inspected)) {
+                throw failed(inspected, "could not inspect Docker network " + network);
+            }
+            List<Block> blocks = inspected.succeeded() ? blocks(inspected) : List.of();
+            if (blocks.size() == 1 && blocks.get(0).subnet().equals(String.valueOf(subnet))) {
+                names.add(network);
+            } else if (!blocks.isEmpty()) {
+                progress.step(environment, "leaving Docker network " + network + " alone: it has "
+                        + String.join(", ", blocks.stream().map(Block::toString).toList()) + ", not " + subnet
+                        + ", and envctl did not make it for " + environment);
+            }
+        }
         for (String name : names) {
             remove(docker, name, environment, progress);
         }
@@ -154,8 +171,11 @@ public final class DockerNetworks {
     }
 
     private List<Block> blocks(Path docker, String network, String environment) {
-        CommandResult inspected = tools.runChecked(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
-                environment, ProgressListener.NONE);
+        return blocks(tools.runChecked(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
+                environment, ProgressListener.NONE));
+    }
+
+    private static List<Block> blocks(CommandResult inspected) {
         List<Block> blocks = new ArrayList<>();
         for (String line : inspected.stdout()) {
             String[] parts = line.strip().split("\\s+");
