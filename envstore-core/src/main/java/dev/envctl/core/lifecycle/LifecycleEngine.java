@@ -276,10 +276,20 @@ public final class LifecycleEngine {
                     + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
                     + "first");
         }
-        writer.modify(name, r -> fromStopped(r) ? r.withDesiredState(desired).withActualState(ActualState.STOPPED,
-                null) : r.withDesiredState(desired));
+        writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
+                .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired));
         runner.convergeOne(name, null, progress);
         return store.get(name);
+    }
+
+    /**
+     * A start of a record that says {@code running}: its cluster may have been stopped (or deleted) outside
+     * envctl, which reconcile leaves alone, so the start looks again as it does after a stop: a stopped cluster is
+     * started, a running one recorded {@code running}, a vanished one created.
+     */
+    private static boolean startOfRunning(Environment e, DesiredState desired) {
+        return desired == DesiredState.PRESENT && e.desiredState() == DesiredState.PRESENT
+                && e.actualState() == ActualState.RUNNING;
     }
 
     /**

@@ -101,6 +101,49 @@ class StopStartTest {
     }
 
     @Test
+    void stopOfARunningEnvironmentWhoseClusterVanishedRecordsItStoppedAndStartCreatesIt() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.k3d.count("stop dev")).isZero();
+        Environment started = engine.start("dev", ProgressListener.NONE);
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.ports()).isEqualTo(created.ports());
+    }
+
+    @Test
+    void startOfARunningRecordWhoseClusterWasStoppedOutsideEnvctlStartsIt() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @Test
+    void startOfARunningEnvironmentLeavesItsRunningClusterAlone() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("start dev")).isZero();
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.ports()).isEqualTo(created.ports());
+    }
+
+    @Test
     void startStartsTheClusterWithoutRunningCreateHooksAgain() {
         Environment stopped = stoppedDev();
 

@@ -186,12 +186,18 @@ public final class Converger {
 
     /**
      * Desired {@code stopped}: a running cluster is stopped; a stopped one is recorded as such; a missing one is
-     * left missing (the record keeps its allocation, and start creates it), never treated as drift.
+     * left missing (the record keeps its allocation, and start creates it), never treated as drift, and recorded
+     * {@code stopped} unless it says so or {@code unknown} (never created) already.
      */
     private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         String name = env.name();
         if (!seen.present) {
-            return unchanged(env);
+            if (env.actualState() == ActualState.STOPPED || env.actualState() == ActualState.UNKNOWN) {
+                return unchanged(env);
+            }
+            LOG.warn("{}: its {} cluster is gone; recorded as stopped, and start creates it", name, provider.id());
+            writer.actual(name, ActualState.STOPPED, null);
+            return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
         if (seen.running) {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
