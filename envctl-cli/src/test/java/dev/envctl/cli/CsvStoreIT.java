@@ -370,6 +370,17 @@ class CsvStoreIT {
     }
 
     @Test
+    void doctorShowsADockerThatDoesNotAnswerOnceAsAFailure() {
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+
+        Result r = ws.run("doctor");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out().lines().filter(l -> l.matches("(PASS|WARN|FAIL)  docker .*")).toList()).as(r.out())
+                .singleElement().satisfies(l -> assertThat(l).startsWith("FAIL  docker"));
+    }
+
+    @Test
     void pluginsListsEveryStoreProviderAndHookWithItsJar() {
         JsonNode plugins = ok("plugins", "-o", "json").json();
 

@@ -10,6 +10,7 @@ import dev.envctl.core.spi.PrerequisiteCheck.Status;
 import dev.envctl.core.spi.StoreHealth;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,15 @@ final class DoctorCommand extends CliCommand {
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
         Set<String> seen = new LinkedHashSet<>();
-        for (Map.Entry<String, ClusterProvider> e : providers.entrySet()) {
+        // the default provider first: a check two providers share (Docker) is shown once, as the default's
+        List<Map.Entry<String, ClusterProvider>> ordered = providers.entrySet().stream()
+                .sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).toList();
+        for (Map.Entry<String, ClusterProvider> e : ordered) {
             for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
                 PrerequisiteCheck shown = e.getKey().equals(dflt) || c.status() != Status.FAIL ? c
                         : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
                         + e.getKey() + " (provider.default is " + dflt + ")"));
-                if (seen.add(shown.name() + "|" + shown.status() + "|" + shown.detail())) {
+                if (seen.add(shown.name() + "|" + shown.detail())) {
                     checks.add(shown);
                 }
             }

@@ -179,8 +179,8 @@ public final class KindProvider implements ClusterProvider {
                     + env.name() + "' (label " + KindCommands.CLUSTER_LABEL + "=" + env.name() + "); the cluster "
                     + "is gone: reconcile recreates it, or delete the environment");
         }
-        p.step(env.name(), (verb.equals("stop") ? "stopping" : "starting") + " kind cluster " + env.name() + " ("
-                + ids.size() + (ids.size() == 1 ? " node)" : " nodes)"));
+        p.step(env.name(), "docker " + verb + " of its " + ids.size() + (ids.size() == 1 ? " node container"
+                : " node containers"));
         tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(), env.name(),
                 ProgressListener.NONE);
     }
