@@ -145,6 +145,18 @@ class CsvStoreIT {
     }
 
     @Test
+    void csvOutputOfNoEnvironmentIsEmpty() {
+        assertThat(ok("list", "-o", "csv").out()).isEmpty();
+        ok("create", "dev");
+        assertThat(ok("list", "--state", "failed", "-o", "csv").out()).isEmpty();
+
+        Result deleted = ok("delete", "dev", "-o", "csv");
+
+        assertThat(deleted.out()).isEmpty();
+        assertThat(ok("list", "-o", "json").json()).isEmpty();
+    }
+
+    @Test
     void dryRunPrintsThePlanAndChangesNothing() {
         ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());

@@ -128,10 +128,20 @@ class StopStartIT {
         ok("create", "dev");
         ok("create", "gone", "--no-wait");
         ok("delete", "gone", "--keep-record");
-        Result deleting = ws.run("start", "gone");
+        Result kept = ws.run("start", "gone");
+        assertThat(kept.exit()).as(kept.toString()).isEqualTo(4);
+        assertThat(kept.err()).contains("was deleted with its record kept (delete --keep-record): it has no cluster "
+                + "to start", "apply a file that lists it", "'envctl delete gone'").doesNotContain("reconcile");
+        assertThat(ok("list").out()).containsPattern("gone +k3d +kept ");
+
+        ok("create", "stuck");
+        ws.flag("k3d-fail-delete");
+        assertThat(ws.run("delete", "stuck").exit()).isEqualTo(6);
+        Result deleting = ws.run("start", "stuck");
         assertThat(deleting.exit()).as(deleting.toString()).isEqualTo(4);
-        assertThat(deleting.err()).contains("let the delete finish ('envctl reconcile gone') and create it again, "
+        assertThat(deleting.err()).contains("let the delete finish ('envctl reconcile stuck') and create it again, "
                 + "or apply a file that lists it").doesNotContain("apply or create it again");
+        ws.unflag("k3d-fail-delete");
 
         ws.withoutTools();
         Result notReady = ws.run("stop", "dev");

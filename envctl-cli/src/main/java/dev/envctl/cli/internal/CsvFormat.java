@@ -24,7 +24,10 @@ final class CsvFormat {
     private CsvFormat() {
     }
 
-    /** Writes {@code environments}, with {@code hosts}, the hosts other than {@code local} they live on. */
+    /**
+     * Writes {@code environments}, with {@code hosts}, the hosts other than {@code local} they live on; nothing
+     * when both are empty.
+     */
     static void write(Session session, List<Environment> environments, List<Host> hosts) {
         Path dir = null;
         try {
@@ -34,8 +37,11 @@ final class CsvFormat {
                 hosts.forEach(scratch::addHost);
                 environments.forEach(scratch::insert);
             }
-            session.out().write(Files.readAllBytes(file));
-            session.out().flush();
+            // the store makes its file on the first write: no environment and no host, no file and no output
+            if (Files.exists(file)) {
+                session.out().write(Files.readAllBytes(file));
+                session.out().flush();
+            }
         } catch (IOException e) {
             throw new EnvctlException(ErrorCode.FAILURE, "cannot write CSV output: " + e.getMessage(), e);
         } finally {

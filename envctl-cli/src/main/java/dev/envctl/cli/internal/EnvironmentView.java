@@ -66,10 +66,23 @@ final class EnvironmentView {
         return t;
     }
 
-    /** The actual state, with {@code ->absent} while a delete is pending. */
+    /**
+     * The actual state, with {@code ->absent} while a delete is pending; {@code kept} for a record a delete
+     * kept ({@code --keep-record}) once its cluster is gone.
+     */
     static String state(Environment e) {
         String s = e.actualState().key();
-        return e.desiredState() == dev.envctl.core.DesiredState.ABSENT ? s + "->absent" : s;
+        if (e.desiredState() != dev.envctl.core.DesiredState.ABSENT) {
+            return s;
+        }
+        return kept(e) ? "kept" : s + "->absent";
+    }
+
+    /** A record {@code delete --keep-record} left: no cluster, its allocation held until apply or delete. */
+    static boolean kept(Environment e) {
+        return e.desiredState() == dev.envctl.core.DesiredState.ABSENT
+                && e.actualState() == dev.envctl.core.ActualState.UNKNOWN
+                && e.labels().containsKey(dev.envctl.core.lifecycle.LifecycleEngine.KEEP_RECORD_LABEL);
     }
 
     /**

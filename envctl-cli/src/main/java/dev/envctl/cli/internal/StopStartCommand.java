@@ -59,6 +59,12 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         List<Environment> records = new ArrayList<>();
         for (String name : unique) {
             Environment e = store.get(name);
+            if (EnvironmentView.kept(e)) {
+                throw EnvctlException.conflict("environment '" + name + "' was deleted with its record kept (delete "
+                        + "--keep-record): it has no cluster to " + name() + "; nothing was changed; apply a file that "
+                        + "lists it to create it again with its ports, or 'envctl delete " + name + "' to remove the "
+                        + "record");
+            }
             if (e.desiredState() == DesiredState.ABSENT) {
                 throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
                         + "nothing was changed; let the delete finish ('envctl reconcile " + name + "') and create it "
