@@ -242,11 +242,19 @@ class PostgresStoreIT {
     }
 
     @Test
-    void doctorReportsTheSchemaVersionAndPluginsShowTheJdbcStore() {
+    void doctorReportsTheSchemaVersionAndPluginsShowTheJdbcStore() throws SQLException {
         ok("db", "migrate");
 
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version \\d+");
         assertThat(ok("plugins").out()).contains("dev.envctl.store.jdbc.JdbcStoreFactory");
+
+        // an older envctl schema: the server answered, so no hint about reaching it
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        sql(db, "DELETE FROM envctl_schema_history WHERE version = '7'");
+        Result older = ws.run("doctor");
+        assertThat(older.exit()).as(older.toString()).isEqualTo(1);
+        assertThat(older.out()).contains("FAIL  store", "is at version 6 but envctl needs 7; run envctl db migrate")
+                .doesNotContain("check that the store is reachable");
     }
 
     @Test

@@ -87,6 +87,7 @@ final class DoctorCommand extends CliCommand {
     private static PrerequisiteCheck store(Session session) {
         String location = session.redact(session.config().store());
         String problem;
+        String hint = "check that the store is reachable, or choose another with --store / ENVCTL_STORE";
         try {
             EnvironmentStore store = session.store();
             StoreHealth h = store.health();
@@ -97,9 +98,11 @@ final class DoctorCommand extends CliCommand {
             problem = h.detail();
         } catch (EnvctlException e) {
             problem = Errors.oneLine(e.getMessage());
+            if (e.code() != dev.envctl.core.ErrorCode.STORE_UNAVAILABLE) {
+                hint = null; // the store answered; its message says what to do
+            }
         }
-        return PrerequisiteCheck.fail("store", location + ": " + session.redact(problem),
-                "check that the store is reachable, or choose another with --store / ENVCTL_STORE");
+        return PrerequisiteCheck.fail("store", location + ": " + session.redact(problem), hint);
     }
 
     private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {

@@ -15,6 +15,7 @@ import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.store.jdbc.internal.AdoptionCheck;
 import dev.envctl.store.jdbc.internal.AdvisoryLock;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Failures;
@@ -69,7 +70,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
  * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
  * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
  * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them. A store opened with
- * {@link MigrateMode#READ} reads such a table as it is too, adopting nothing, and a schema without one as empty.
+ * {@link MigrateMode#READ} reads a table not adopted as it is, adopting nothing (naming the conflicts as
+ * {@code AUTO} does, when there are any), and a schema without one as empty.
  */
 public final class JdbcEnvironmentStore implements EnvironmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEnvironmentStore.class);
@@ -118,13 +120,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         try {
                             store.admin.migrate();
                         } catch (AdoptionConflictException e) {
-                            store.adoptionConflicts = e.conflicts();
-                            store.reading = Reading.AS_IT_IS;
-                            LOG.warn("table clusters in schema {} of {} cannot be adopted yet, so it is read as it "
-                                    + "is and writes are refused; {} to repair (for example with psql), then run "
-                                    + "envctl db migrate: {}", options.schema(), store.location(),
-                                    e.conflicts().size() == 1 ? "1 conflict" : e.conflicts().size() + " conflicts",
-                                    String.join("; ", e.conflicts()));
+                            store.refuseWrites(e.conflicts());
                         }
                     }
                 }
@@ -136,6 +132,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             store.admin.requireUpToDate();
                         } else {
                             store.reading = tables.contains("clusters") ? Reading.AS_IT_IS : Reading.NO_TABLE;
+                            if (store.reading == Reading.AS_IT_IS) {
+                                List<String> conflicts = store.database.read("checking table clusters",
+                                        AdoptionCheck::conflicts);
+                                if (!conflicts.isEmpty()) {
+                                    store.refuseWrites(conflicts);
+                                }
+                            }
                         }
                     }
                 }
@@ -146,6 +149,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             store.close();
             throw e;
         }
+    }
+
+    /** Reads the table as it is and refuses writes, naming {@code conflicts}, which keep it from being adopted. */
+    private void refuseWrites(List<String> conflicts) {
+        adoptionConflicts = conflicts;
+        reading = Reading.AS_IT_IS;
+        LOG.warn("table clusters in schema {} of {} cannot be adopted yet, so it is read as it is and writes are "
+                + "refused; {} to repair (for example with psql), then run envctl db migrate: {}", options.schema(),
+                location(), conflicts.size() == 1 ? "1 conflict" : conflicts.size() + " conflicts",
+                String.join("; ", conflicts));
     }
 
     private static final AtomicBoolean JOOQ_WARMED_UP = new AtomicBoolean();

@@ -72,11 +72,19 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                     throw new AdoptionConflictException(where(), conflicts);
                 }
             }
+            MigrateResult result;
             if (adopt) {
                 LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
                 Migrations.flyway(dataSource, schema, "1").baseline();
+                try {
+                    result = Migrations.flyway(dataSource, schema, "0").migrate();
+                } catch (RuntimeException e) {
+                    undoBaseline(e);
+                    throw e;
+                }
+            } else {
+                result = Migrations.flyway(dataSource, schema, "0").migrate();
             }
-            MigrateResult result = Migrations.flyway(dataSource, schema, "0").migrate();
             if (adopt) {
                 analyze();
             }
@@ -84,6 +92,27 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
                     result.migrations.stream().map(m -> m.version + " " + m.description).toList());
         });
+    }
+
+    /**
+     * After a failed adoption: a migration's failure rolled back its own transaction (PostgreSQL's DDL is
+     * transactional), so while the history holds no successful migration beyond the baseline, dropping the
+     * history leaves the schema as it was before the adoption, and the next attempt adopts afresh.
+     */
+    private void undoBaseline(RuntimeException failure) {
+        try {
+            database.read("undoing the adoption of table clusters", ctx -> {
+                Table<?> history = DSL.table(DSL.name(schema, Migrations.HISTORY_TABLE));
+                Field<String> version = DSL.field(DSL.name("version"), String.class);
+                Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
+                if (!ctx.fetchExists(history, version.ne("1").and(success.isTrue()))) {
+                    ctx.dropTable(history).execute();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** The applied version, the newest on the class path and every known and applied migration, oldest first. */

@@ -8,6 +8,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.store.jdbc.internal.Migrations;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
@@ -211,6 +212,43 @@ class AdoptionTest {
     }
 
     @Test
+    void aViewOnTheTableIsAConflictAndChangesNothing() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "CREATE VIEW cluster_ports AS SELECT name, provider, http_port FROM clusters");
+        int columns = columnCount();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.adoptionConflicts()).containsExactly("view cluster_ports depends on table clusters, "
+                    + "whose column types adoption changes: drop it, adopt, then make it again");
+            assertThatThrownBy(() -> store.admin().migrate()).isInstanceOf(AdoptionConflictException.class);
+            assertThat(store.admin().tables()).containsExactly("clusters");
+        }
+        assertThat(columnCount()).isEqualTo(columns);
+    }
+
+    @Test
+    void anAdoptionWhoseMigrationFailsLeavesNoHistoryAndTheNextOneStartsAfresh() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "ALTER TABLE clusters ADD COLUMN desired_state int");
+        int columns = columnCount();
+
+        assertThatThrownBy(() -> open(MigrateMode.AUTO)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("desired_state");
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.admin().tables()).containsExactly("clusters");
+        }
+        assertThat(columnCount()).isEqualTo(columns);
+
+        TestDatabase.sql("ALTER TABLE " + schema + ".clusters DROP COLUMN desired_state");
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.admin().info().currentVersion()).isEqualTo(Migrations.LATEST);
+            assertThat(store.get("dev").ports().http()).isEqualTo(18090);
+        }
+    }
+
+    @Test
     void servesReadsButRefusesEveryWriteWhileTheTableCannotBeAdopted() {
         replacedSystemWith(
                 "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)",
@@ -298,6 +336,25 @@ class AdoptionTest {
                     .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE))
                     .hasMessageContaining("opened to read only");
             assertThat(store.admin().info().currentVersion()).isNull();
+        }
+        assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+    }
+
+    @Test
+    void readModeNamesTheConflictsOfATableThatCannotBeAdopted() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('Prod','k3d',NULL,30080,19003,18092,18445,NULL,NULL)");
+        List<String> before = oldReaderNames();
+
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.adoptionConflicts()).containsExactly(
+                    "name 'Prod' is not a valid environment name (1 to 32 characters a-z, 0-9 and '-')");
+            assertThat(store.health().detail()).contains("table clusters cannot be adopted yet: 1 conflict to repair");
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("qa", "k3d"),
+                    new Allocator(AllocationPolicy.defaults()))).isInstanceOf(AdoptionConflictException.class);
         }
         assertThat(oldReaderNames()).isEqualTo(before);
         assertThat(columnCount()).isEqualTo(9);

@@ -16,8 +16,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 /**
  * Reads the rows of an existing {@code clusters} table (only its own columns) and lists every row that breaks
  * an invariant envctl's schema enforces: a host port held twice (across all roles), overlapping subnets, a
- * port (node port included) out of range, a name or provider id envctl cannot use. Runs before anything is
- * changed.
+ * port (node port included) out of range, a name or provider id envctl cannot use; and every view on the table
+ * (adoption changes column types, which PostgreSQL refuses under a view). Runs before anything is changed.
  */
 public final class AdoptionCheck {
     private AdoptionCheck() {
@@ -80,6 +80,12 @@ public final class AdoptionCheck {
                 }
             }
         }
+        ctx.resultQuery("select distinct v.relname from pg_depend d join pg_rewrite r on r.oid = d.objid "
+                + "join pg_class v on v.oid = r.ev_class join pg_class t on t.oid = d.refobjid "
+                + "where t.relname = 'clusters' and t.relnamespace = current_schema()::regnamespace "
+                + "and v.oid <> t.oid order by 1").fetch(0, String.class)
+                .forEach(view -> problems.add("view " + view + " depends on table clusters, whose column types "
+                        + "adoption changes: drop it, adopt, then make it again"));
         return problems;
     }
 
