@@ -27,9 +27,21 @@ public final class Main {
 
     /** Runs the selected suites; 0 when every suite ran, 1 when one failed, 2 on a usage error. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(Options.USAGE);
+            return 0;
+        }
         Options options;
+        List<Suite> suites;
         try {
             options = Options.parse(args, jarFolder());
+            suites = options.faults() ? Suites.faults() : Suites.benchmarks();
+            List<String> ids = suites.stream().map(Suite::id).toList();
+            List<String> unknown = options.only().stream().filter(id -> !ids.contains(id)).sorted().toList();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown suite id " + String.join(", ", unknown) + " for --only; "
+                        + "allowed" + (options.faults() ? " with --faults" : "") + ": " + String.join(",", ids));
+            }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(Options.USAGE);
@@ -38,7 +50,6 @@ public final class Main {
         String mode = (options.faults() ? "faults, " : "") + (options.quick() ? "quick" : "full");
         Results results = new Results(mode, Machine.describe());
         boolean failed = false;
-        List<Suite> suites = options.faults() ? Suites.faults() : Suites.benchmarks();
         try (Context context = new Context(options, results, err)) {
             for (Suite suite : suites) {
                 if (!options.selected(suite.id())) {

@@ -22,11 +22,13 @@ public record Options(boolean quick, boolean faults, Set<String> only, Path out,
             "                                                             [--out FILE] [--envctl LAUNCHER]",
             "  --quick          smaller samples (a few minutes); the default is the full run",
             "  --faults         run the long fault runs (SIGKILL, PostgreSQL outage) instead of the benchmarks",
-            "  --only IDS       comma-separated suite ids: alloc,jdbc,csv,replaced,engine,cli (benchmarks);",
+            "  --only IDS       comma-separated suite ids: alloc,replaced,jdbc,fleet,csv,engine,cli (benchmarks);",
             "                   kill,outage (faults)",
             "  --out FILE       where to write the JSON (default: benchmarks.json, or faults.json with --faults,",
             "                   beside the jar)",
-            "  --envctl PATH    the envctl launcher (default: bin/envctl of the checkout, or $ENVCTL_LAUNCHER)");
+            "  --envctl PATH    the envctl launcher (default: $ENVCTL_LAUNCHER, else the checkout's",
+            "                   envctl-cli/target/envctl/bin/envctl)",
+            "  --help           this text");
 
     public static Options parse(String[] args, Path defaultDir) {
         boolean quick = false;

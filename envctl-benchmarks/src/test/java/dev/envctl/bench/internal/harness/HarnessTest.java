@@ -65,6 +65,24 @@ class HarnessTest {
     }
 
     @Test
+    void anUnknownSuiteIdIsAUsageErrorAndHelpPrintsTheUsage() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Path json = Path.of("target", "harness-test-unknown.json");
+
+        int exit = dev.envctl.bench.Main.run(new String[] {"--only", "bogus,cli", "--out", json.toString()},
+                new java.io.PrintStream(out), new java.io.PrintStream(err));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown suite id bogus for --only; allowed: ", "fleet", "usage:");
+        assertThat(out.toString()).isEmpty();
+        assertThat(json).doesNotExist();
+        assertThat(dev.envctl.bench.Main.run(new String[] {"--help"}, new java.io.PrintStream(out),
+                new java.io.PrintStream(err))).isZero();
+        assertThat(out.toString()).contains("usage:", "--only IDS", "alloc,replaced,jdbc,fleet,csv,engine,cli");
+    }
+
+    @Test
     void seedsHoldDistinctPortsAndSubnetsAndTheCheckFindsAClash() {
         List<Environment> seeds = new ArrayList<>(WidePools.seeds("s", 2_000, "k3d"));
         assertThat(Invariants.violations(seeds)).isEmpty();
