@@ -55,6 +55,7 @@ class BadInputIT {
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
         ws.write("bad-hook-timeout.properties", "hooks.enabled=exec\nhook.exec.timeout=60s  # per script\n");
+        ws.write("bad-store-value.properties", "store.csv.lock-timeout=abc\n");
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
         ws.write("dir/.keep", "");
     }
@@ -176,6 +177,8 @@ class BadInputIT {
         c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties:", "--config",
                 "bad-provider-timeout.properties", "list"));
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
+        c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
+                + "not a positive duration", "--config", "bad-store-value.properties", "list"));
         // stores
         c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));
         c.add(Case.of(2, "no store opens 'mysql://h/db'", "--store", "mysql://h/db", "list"));

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -146,6 +147,25 @@ final class ConfigResolver {
             String key = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
                     .map(k -> prefix + k).orElse(prefix + "*");
             throw new EnvctlException(e.code(), "config key " + key + " in " + file + ": " + message);
+        }
+    }
+
+    /**
+     * Runs {@code open}; an invalid-input error quoting one of the {@code store.*} {@code settings}
+     * ({@code csv.lock-timeout 'abc'}) is given that setting's config key and file.
+     */
+    static <T> T openingStore(Map<String, String> settings, String file, Supplier<T> open) {
+        try {
+            return open.get();
+        } catch (EnvctlException e) {
+            String message = Errors.oneLine(e.getMessage());
+            String key = settings.keySet().stream().filter(k -> message.startsWith(k + " '")).findFirst()
+                    .orElse(null);
+            if (key == null || e.code() != ErrorCode.INVALID_INPUT) {
+                throw e;
+            }
+            throw new EnvctlException(e.code(), "config key " + ConfigKeys.STORE_PREFIX + key
+                    + (file == null ? "" : " in " + file) + ": " + message, e);
         }
     }
 
