@@ -1,6 +1,8 @@
 package dev.envctl.core.hook;
 
 import dev.envctl.core.Durations;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
 
@@ -32,6 +34,11 @@ public final class ExecHookFactory implements LifecycleHookFactory {
     public LifecycleHook create(Map<String, String> settings) {
         String dir = settings.get("dir");
         String timeout = settings.get("timeout");
+        if (dir != null && !dir.isBlank() && !Path.of(dir.strip()).isAbsolute()) {
+            // relative to whatever folder envctl happens to run in: a different set of scripts in each
+            throw EnvctlException.invalid("dir '" + Validation.printable(dir.strip()) + "' is not an absolute path; "
+                    + "give the hook folder as an absolute path (or, in the config file, one starting with ~/)");
+        }
         return new ExecHook(dir == null || dir.isBlank() ? defaultDir() : Path.of(dir.strip()),
                 timeout == null ? DEFAULT_TIMEOUT : Durations.parse("timeout", timeout));
     }

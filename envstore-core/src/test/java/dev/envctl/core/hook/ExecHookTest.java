@@ -189,6 +189,8 @@ class ExecHookTest {
                 .hasMessageContaining("unknown setting 'folder' for hook exec; valid: dir, timeout");
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("timeout", "soon")))
                 .hasMessageContaining("timeout 'soon' is not a positive duration");
+        assertThatThrownBy(() -> registry.createHook("exec", Map.of("dir", "relative/hooks")))
+                .hasMessageContaining("dir 'relative/hooks' is not an absolute path");
     }
 
     @Test
