@@ -216,6 +216,21 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void aDatabaseTheServerDoesNotHaveIsNamedAsSuchNotAsAServerThatDoesNotRun() {
+        org.postgresql.ds.PGSimpleDataSource missing = new org.postgresql.ds.PGSimpleDataSource();
+        missing.setUrl(TestDatabase.url());
+        missing.setDatabaseName("no_such_db");
+        String location = "jdbc:postgresql://db/no_such_db";
+
+        assertThatThrownBy(() -> JdbcEnvironmentStore.open(missing, JdbcStoreOptions.defaults(), location))
+                .isInstanceOfSatisfying(dev.envctl.core.EnvctlException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(5))
+                .hasMessageContaining("PostgreSQL store " + location + " has no such database: ")
+                .hasMessageContaining("\"no_such_db\" does not exist; create it (createdb) or correct the database")
+                .hasMessageNotContaining("check that the server runs");
+    }
+
+    @Test
     void aRefusedLoginIsNamedAsSuchNotAsAServerThatDoesNotRun() {
         org.postgresql.util.PSQLException refused = new org.postgresql.util.PSQLException(
                 "FATAL: password authentication failed for user \"envctl\"", org.postgresql.util.PSQLState.INVALID_PASSWORD);

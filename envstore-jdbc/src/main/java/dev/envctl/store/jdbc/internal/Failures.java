@@ -69,9 +69,12 @@ public final class Failures {
         // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
         boolean refused = state.startsWith("28") || state.equals("08004") && why.contains("password");
+        // 3D000: the server answered, but has no database of that name
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
                 + (refused ? " refused the login: " + why + "; check the user (store.jdbc.user, the URL's user "
                 + "parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)"
+                : state.equals("3D000") ? " has no such database: " + why + "; create it (createdb) or correct "
+                + "the database name in the URL"
                 : " is unavailable: " + why + "; check that the server runs and is reachable, then retry"), cause);
     }
 
