@@ -311,6 +311,8 @@ class CsvStoreIT {
         assertThat(dry.get("dryRun").asBoolean()).isTrue();
         assertThat(dry.get("total").asInt()).isEqualTo(7);
         assertThat(dry.get("skipped").asInt()).isEqualTo(1);
+        assertThat(ok("migrate", "--from", from, "--to", target.toString(), "--dry-run").out())
+                .contains("dry run: total 7, would migrate 6, skipped 1, failed 0");
 
         JsonNode report = ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
         assertThat(report.get("migrated").asInt()).isEqualTo(6);

@@ -35,7 +35,7 @@ final class HostCommand extends CliCommand {
     String docker;
 
     @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "
-            + "Kubernetes API at (an address of that machine); default: its 127.0.0.1")
+            + "Kubernetes API at (an address of that machine); without it the API listens on 127.0.0.1 of that machine")
     String address;
 
     @Parameter(names = "--label", description = "add: label KEY=VALUE for 'create --host auto --host-selector'; "

@@ -76,7 +76,8 @@ final class MigrateCommand extends CliCommand {
             r.rows().forEach(row -> t.row(row.name(), row.outcome(), row.reason() == null ? null
                     : session.redact(Errors.oneLine(row.reason()))));
             t.print(out);
-            out.println((r.dryRun() ? "dry run: " : "") + "total " + r.total() + ", migrated " + r.migrated()
+            out.println((r.dryRun() ? "dry run: " : "") + "total " + r.total() + (r.dryRun() ? ", would migrate "
+                    : ", migrated ") + r.migrated()
                     + ", skipped " + r.skipped() + ", failed " + r.failed());
         });
     }

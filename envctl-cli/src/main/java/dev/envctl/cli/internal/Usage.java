@@ -60,7 +60,7 @@ final class Usage {
                 .append("\n\n").append(jc.getUsageFormatter().getCommandDescription(command))
                 .append("\n\nOptions:\n");
         options(b, sub.getParameters(), false);
-        b.append("\nGlobal options: --store URL, --config FILE, -o table|json|csv, -v, -vv, -q, --help "
+        b.append("\nGlobal options: --store LOCATION, --config FILE, -o table|json|csv, -v, -vv, -q, --help "
                 + "(see envctl --help)\n").append(EXIT_CODES);
         return b.toString();
     }
@@ -69,15 +69,23 @@ final class Usage {
         List<ParameterDescription> list = all.stream().filter(d -> (d.getObject() instanceof GlobalOptions) == global)
                 .sorted(global ? Comparator.comparingInt(d -> d.getParameterAnnotation().order())
                         : Comparator.comparing(d -> d.getLongestName().replaceFirst("^-+", ""))).toList();
+        int width = Math.max(24, list.stream().mapToInt(d -> names(d).length()).max().orElse(0));
         for (ParameterDescription d : list) {
-            Class<?> type = d.getParameterized().getType();
-            boolean flag = type == boolean.class || type == Boolean.class;
-            String names = d.getNames() + (flag ? "" : " " + metavar(d));
             Object dflt = d.getDefault();
-            String suffix = flag || dflt == null || (dflt instanceof List<?> l && l.isEmpty()) ? ""
+            String suffix = flag(d) || dflt == null || (dflt instanceof List<?> l && l.isEmpty()) ? ""
                     : " (default: " + dflt + ")";
-            b.append(String.format("  %-24s %s%s%n", names, d.getDescription(), suffix));
+            b.append(String.format("  %-" + width + "s %s%s%n", names(d), d.getDescription(), suffix));
         }
+    }
+
+    private static boolean flag(ParameterDescription d) {
+        Class<?> type = d.getParameterized().getType();
+        return type == boolean.class || type == Boolean.class;
+    }
+
+    /** The option's names and, unless it is a yes/no flag, its value's placeholder. */
+    private static String names(ParameterDescription d) {
+        return d.getNames() + (flag(d) ? "" : " " + metavar(d));
     }
 
     private static String metavar(ParameterDescription d) {
