@@ -174,7 +174,8 @@ public final class LifecycleEngine {
                 throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + name
                         + "' already exists" + (host.isLocal() ? "" : " on host '" + host.name() + "'")
                         + " and no envctl record owns it; delete it with " + provider.id()
-                        + ", pick another name, or adopt it with apply");
+                        + ", pick another name, or adopt it with an apply that lists it with the ports and subnet "
+                        + "it publishes");
             }
         }
     }

@@ -36,7 +36,8 @@ class CreateConflictTest {
 
         assertThatThrownBy(() -> f.engine().create(EnvironmentSpec.of("own", "k3d"), ProgressListener.NONE))
                 .hasMessage("a k3d cluster named 'own' already exists and no envctl record owns it; delete it with "
-                        + "k3d, pick another name, or adopt it with apply")
+                        + "k3d, pick another name, or adopt it with an apply that lists it with the ports and subnet "
+                        + "it publishes")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(f.store.find("own")).isEmpty();
     }
