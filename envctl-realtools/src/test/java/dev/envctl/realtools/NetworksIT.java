@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Subnet networks found already there, with the real tools: one with the subnet and a gateway is reused (and
  * said so), one an older envctl made without a gateway is made again with one (Docker 20.10 gives none to a
- * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular.
+ * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular; a
+ * network of the environment's name that envctl did not make survives its delete; an automatic subnet skips
+ * the block of a network the host already has.
  */
 @ExtendWith(RealToolsExtension.class)
 class NetworksIT {
@@ -30,6 +32,39 @@ class NetworksIT {
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         Shell.Result doctor = s.envctl("doctor");
         assertThat(doctor.out()).contains("with 1 environment,");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
+    void deleteLeavesANetworkOfTheEnvironmentsNameThatEnvctlDidNotMake(String provider, String pattern, Sandbox s) {
+        String name = s.name("f");
+        String network = pattern.replace("{n}", name);
+        s.lines("docker", "network", "create", "--subnet", "10.230.42.0/24", "--gateway", "10.230.42.1", network);
+        Shell.Result refused = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.43.0/24");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+
+        Shell.Result deleted = s.envctl("delete", name);
+
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(deleted.err()).contains("leaving Docker network " + network + " alone");
+        assertThat(s.lines("docker", "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
+                network)).containsExactly("10.230.42.0/24");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void anAutomaticSubnetSkipsTheBlockOfANetworkThisHostHas(String provider, Sandbox s) {
+        String block = s.name("block");
+        s.lines("docker", "network", "create", "--subnet", "10.230.0.0/24", "--gateway", "10.230.0.1", block);
+        String name = s.name("a");
+
+        Shell.Result r = s.envctl("create", name, "--provider", provider, "--subnet", "auto");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(s.get(name).get("subnet").asText()).isEqualTo("10.230.1.0/24");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
     }

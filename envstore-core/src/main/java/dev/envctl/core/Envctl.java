@@ -3,6 +3,7 @@ package dev.envctl.core;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortProbe;
+import dev.envctl.core.alloc.SubnetProbe;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.lifecycle.HostProviders;
@@ -72,7 +73,7 @@ public final class Envctl implements AutoCloseable {
             PluginRegistry.requireKnownKeys("provider " + e.getKey(), e.getValue(),
                     plugins.providerFactory(e.getKey()).settingKeys());
         }
-        this.allocator = new Allocator(b.policy, b.portProbe);
+        this.allocator = new Allocator(b.policy, b.portProbe, b.subnetProbe);
         this.options = b.options;
         List<LifecycleHook> h = new ArrayList<>(b.hooks);
         for (Map.Entry<String, Map<String, String>> e : b.hookSettings.entrySet()) {
@@ -386,6 +387,7 @@ public final class Envctl implements AutoCloseable {
         private final Map<String, Map<String, String>> hookSettings = new LinkedHashMap<>();
         private AllocationPolicy policy = AllocationPolicy.defaults();
         private PortProbe portProbe = PortProbe.NONE;
+        private SubnetProbe subnetProbe = SubnetProbe.NONE;
         private EngineOptions options = EngineOptions.defaults();
 
         private Builder() {
@@ -476,6 +478,15 @@ public final class Envctl implements AutoCloseable {
          */
         public Builder portProbe(PortProbe probe) {
             this.portProbe = Objects.requireNonNull(probe, "probe");
+            return this;
+        }
+
+        /**
+         * Also skip, when allocating an automatic subnet, the blocks {@code probe} says the Docker host's networks
+         * use: give {@link SubnetProbe#LOCAL} when the Docker host is this machine. Default {@link SubnetProbe#NONE}.
+         */
+        public Builder subnetProbe(SubnetProbe probe) {
+            this.subnetProbe = Objects.requireNonNull(probe, "probe");
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.PortProbe;
+import dev.envctl.core.alloc.SubnetProbe;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
@@ -89,12 +90,13 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Automatic ports also skip ports other programs hold on this host, unless {@code DOCKER_HOST} names another
-     * machine (then this host's ports say nothing about the Docker host's).
+     * Whether Docker runs on this machine, so that automatic ports skip ports other programs hold here and
+     * automatic subnets the networks this host routes; not when {@code DOCKER_HOST} names another machine (then
+     * this host's ports and routes say nothing about the Docker host's).
      */
-    private PortProbe portProbe() {
+    private boolean localDocker() {
         String dockerHost = env.getOrDefault("DOCKER_HOST", "");
-        return dockerHost.isEmpty() || dockerHost.startsWith("unix://") ? PortProbe.LOCAL : PortProbe.NONE;
+        return dockerHost.isEmpty() || dockerHost.startsWith("unix://");
     }
 
     /**
@@ -179,7 +181,8 @@ public final class Session implements AutoCloseable {
             EngineOptions options = new EngineOptions(concurrency == null ? c.reconcileConcurrency() : concurrency,
                     c.drift());
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
-                    .policy(c.policy()).portProbe(portProbe()).options(options);
+                    .policy(c.policy()).portProbe(localDocker() ? PortProbe.LOCAL : PortProbe.NONE)
+                    .subnetProbe(localDocker() ? SubnetProbe.LOCAL : SubnetProbe.NONE).options(options);
             plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id)));
             c.hooksEnabled().forEach(id -> b.hook(id, c.hookSettings(id, env)));
             envctl = b.build();

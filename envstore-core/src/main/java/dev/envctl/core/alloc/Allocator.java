@@ -26,8 +26,9 @@ import java.util.Set;
 public final class Allocator {
     private final AllocationPolicy policy;
     private final PortProbe probe;
+    private final SubnetProbe subnetProbe;
 
-    /** An allocator that looks only at what the store holds ({@link PortProbe#NONE}). */
+    /** An allocator that looks only at what the store holds ({@link PortProbe#NONE}, {@link SubnetProbe#NONE}). */
     public Allocator(AllocationPolicy policy) {
         this(policy, PortProbe.NONE);
     }
@@ -38,8 +39,17 @@ public final class Allocator {
      * choose, and the tool's own error names it if it is taken.
      */
     public Allocator(AllocationPolicy policy, PortProbe probe) {
+        this(policy, probe, SubnetProbe.NONE);
+    }
+
+    /**
+     * An allocator whose automatic ports skip what {@code probe} says is bound, and whose automatic subnet skips
+     * the blocks {@code subnetProbe} says the Docker host's networks use. Explicit values are not probed.
+     */
+    public Allocator(AllocationPolicy policy, PortProbe probe, SubnetProbe subnetProbe) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.probe = Objects.requireNonNull(probe, "probe");
+        this.subnetProbe = Objects.requireNonNull(subnetProbe, "subnetProbe");
     }
 
     public AllocationPolicy policy() {
@@ -49,7 +59,7 @@ public final class Allocator {
     /** This allocator, but never choosing {@code port} automatically (a port a tool just found taken). */
     public Allocator excluding(int port) {
         PortProbe inner = probe;
-        return new Allocator(policy, p -> p != port && inner.canBind(p));
+        return new Allocator(policy, p -> p != port && inner.canBind(p), subnetProbe);
     }
 
     /**
@@ -103,11 +113,33 @@ public final class Allocator {
                 requireSubnetFree(spec.name(), request.cidr(), held);
                 return request.cidr();
             default:
-                return held.lowestFreeSubnet(policy.subnetPool(), policy.subnetPrefix())
-                        .orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /"
-                                + policy.subnetPrefix() + " subnet left in pool " + policy.subnetPool()
-                                + "; delete an environment or widen pool.subnet in the config"));
+                return lowestFreeSubnet(held);
         }
+    }
+
+    /**
+     * The store's lowest free block; while {@link #subnetProbe} finds it in use on the host, the next aligned
+     * blocks of the pool, each checked by the probe first and then against what the store holds.
+     */
+    private Cidr lowestFreeSubnet(HeldResources held) {
+        Cidr pool = policy.subnetPool();
+        int prefix = policy.subnetPrefix();
+        Optional<Cidr> block = held.lowestFreeSubnet(pool, prefix);
+        while (block.isPresent() && !subnetProbe.isFree(block.get())) {
+            long next = block.get().last() + 1;
+            block = Optional.empty();
+            for (; next + (1L << (32 - prefix)) - 1 <= pool.last(); next += 1L << (32 - prefix)) {
+                Cidr candidate = new Cidr(next, prefix);
+                if (subnetProbe.isFree(candidate) && held.overlapping(candidate).isEmpty()) {
+                    block = Optional.of(candidate);
+                    break;
+                }
+            }
+        }
+        return block.orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /" + prefix
+                + " subnet left in pool " + pool + " (held by environments" + (subnetProbe == SubnetProbe.NONE ? ""
+                : " or used by networks of this host") + "); delete an environment or widen pool.subnet in the "
+                + "config"));
     }
 
     /**

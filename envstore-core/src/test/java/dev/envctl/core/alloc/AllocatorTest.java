@@ -181,6 +181,43 @@ class AllocatorTest {
     }
 
     @Test
+    void autoSubnetSkipsBlocksTheHostsNetworksUseAndThenWhatTheStoreHolds() {
+        Cidr dockerNetwork = Cidr.parse("10.100.1.0/24");
+        Cidr lan = Cidr.parse("10.100.4.0/23");
+        Allocator probing = new Allocator(AllocationPolicy.defaults(), PortProbe.NONE,
+                block -> !block.overlaps(dockerNetwork) && !block.overlaps(lan));
+        HeldSnapshot s = HeldSnapshot.of(List.of(held("a", HostPorts.NONE, "10.100.0.0/24"),
+                held("b", HostPorts.NONE, "10.100.2.0/24")));
+        EnvironmentSpec auto = EnvironmentSpec.of("d", "k3d").withSubnet(SubnetRequest.AUTO);
+
+        assertThat(probing.allocate(auto, s).subnet()).hasToString("10.100.3.0/24");
+        s.addSubnet(Cidr.parse("10.100.3.0/24"), "c");
+        assertThat(probing.allocate(auto, s).subnet()).hasToString("10.100.6.0/24");
+        assertThat(allocator.allocate(auto, s).subnet()).as("without the probe").hasToString("10.100.1.0/24");
+        assertThat(probing.allocate(EnvironmentSpec.of("d", "k3d").withSubnet(SubnetRequest.of(dockerNetwork)), s)
+                .subnet()).as("an explicit subnet is not probed").isEqualTo(dockerNetwork);
+        Allocator nothingFree = new Allocator(AllocationPolicy.defaults(), PortProbe.NONE, block -> false);
+        assertThatThrownBy(() -> nothingFree.allocate(auto, s))
+                .hasMessageContaining("no free /24 subnet left in pool 10.100.0.0/14 (held by environments or used "
+                        + "by networks of this host)");
+    }
+
+    @Test
+    void theLocalProbeReadsTheRoutingTableWithoutItsDefaultRoute(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path table = dir.resolve("route");
+        java.nio.file.Files.writeString(table, String.join("\n",
+                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+                "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0",
+                "br-b09460d024c0\t0000B10A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0",
+                "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0", ""));
+
+        assertThat(SubnetProbe.Routes.of(table)).containsExactly(Cidr.parse("10.177.0.0/24"),
+                Cidr.parse("172.17.0.0/16"));
+        assertThat(SubnetProbe.Routes.of(dir.resolve("missing"))).isEmpty();
+    }
+
+    @Test
     void heldSupernetOfThePoolExhaustsIt() {
         HeldSnapshot s = HeldSnapshot.of(List.of(held("big", HostPorts.NONE, "10.0.0.0/8")));
         assertThatThrownBy(() -> allocator.allocate(EnvironmentSpec.of("d", "k3d").withSubnet(SubnetRequest.AUTO), s))
