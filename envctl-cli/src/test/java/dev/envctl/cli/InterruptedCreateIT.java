@@ -26,34 +26,55 @@ class InterruptedCreateIT {
     @Test
     void aSigtermToEnvctlAloneEndsTheToolItRunsAndTheNextReconcileFinishesTheCreate() throws Exception {
         Workspace ws = new Workspace(tmp);
-        ws.flag("k3d-hang-next-create");
-        ProcessBuilder pb = new ProcessBuilder(List.of(Workspace.LAUNCHER.toString(), "create", "web"))
+        interruptCreate(ws, "k3d");
+
+        Workspace.Result reconciled = ws.run("reconcile", "web");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void aKindCreateStoppedWhileItsNodesRunIsMadeAgainNotTakenAsFinished() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        interruptCreate(ws, "kind");
+        int before = ws.calls().size();
+
+        Workspace.Result reconciled = ws.run("reconcile", "web");
+
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(ws.calls().subList(before, ws.calls().size()).stream().filter(c -> c.get(0).equals("kind"))
+                .map(c -> c.get(1))).containsSubsequence("delete", "create");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    /** Starts {@code envctl create web} with {@code provider}, whose stand-in hangs, and sends envctl a SIGTERM. */
+    private void interruptCreate(Workspace ws, String provider) throws Exception {
+        ws.flag(provider + "-hang-next-create");
+        ProcessBuilder pb = new ProcessBuilder(List.of(Workspace.LAUNCHER.toString(), "create", "web",
+                "--provider", provider))
                 .directory(ws.dir.toFile())
                 .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(tmp.resolve("err.txt").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().putAll(ws.env);
         Process envctl = pb.start();
-        Path pidFile = ws.state.resolve("k3d-hang.pid");
+        Path pidFile = ws.state.resolve(provider + "-hang.pid");
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (!Files.exists(pidFile) && Instant.now().isBefore(until)) {
             Thread.sleep(50);
         }
-        assertThat(pidFile).as("the stand-in k3d create started and hangs").exists();
-        long k3dPid = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(pidFile).as("the stand-in " + provider + " create started and hangs").exists();
+        long toolPid = Long.parseLong(Files.readString(pidFile).strip());
 
         envctl.destroy(); // SIGTERM to the JVM only: the launcher execs java
 
         assertThat(envctl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Optional<ProcessHandle> k3d = ProcessHandle.of(k3dPid);
-        boolean ended = k3d.isEmpty() || k3d.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS)
-                .thenApply(h -> !k3d.get().isAlive()).get();
-        assertThat(ended).as("the hanging k3d create ended with envctl").isTrue();
+        Optional<ProcessHandle> tool = ProcessHandle.of(toolPid);
+        boolean ended = tool.isEmpty() || tool.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS)
+                .thenApply(h -> !tool.get().isAlive()).get();
+        assertThat(ended).as("the hanging " + provider + " create ended with envctl").isTrue();
 
         JsonNode left = ws.run("get", "web", "-o", "json").json();
         assertThat(left.get("actualState").asText()).isEqualTo("creating");
-        Workspace.Result reconciled = ws.run("reconcile", "web");
-        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
-        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
     }
 }

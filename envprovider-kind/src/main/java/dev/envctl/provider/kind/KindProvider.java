@@ -94,7 +94,22 @@ public final class KindProvider implements ClusterProvider {
         } catch (EnvctlException e) {
             throw cleanUp(env, kind, docker, e, p);
         }
+        // kind's nodes run before its create has finished: the mark tells a finished create from a stopped one
+        CommandResult marked = tools.run(KindCommands.markCreated(docker().toString(), env.name()), Map.of(), null,
+                settings.timeout(), env.name(), ProgressListener.NONE);
+        if (!marked.succeeded()) {
+            LOG.warn("{}: could not mark the kind create as finished ({}); should envctl be stopped before it "
+                    + "records the cluster as running, the next reconcile creates it again", env.name(),
+                    marked.stderrTail(2));
+        }
         LOG.debug("created kind cluster {}", env.name());
+    }
+
+    /** Whether the first control-plane node has the mark {@link #create} leaves once kind's create returned. */
+    @Override
+    public boolean createFinished(Environment env) {
+        return tools.run(KindCommands.createdMarked(docker().toString(), env.name()), Map.of(), null,
+                settings.timeout(), env.name(), ProgressListener.NONE).succeeded();
     }
 
     private EnvctlException cleanUp(Environment env, Path kind, Path docker, EnvctlException failure,
@@ -238,6 +253,7 @@ public final class KindProvider implements ClusterProvider {
         }
         plan.add(new PlannedCommand(KindCommands.create(tools.display(settings.binary()), env.name()),
                 createEnvironment(env), renderConfig(env)));
+        plan.add(PlannedCommand.of(KindCommands.markCreated(tools.display(settings.dockerBinary()), env.name())));
         return List.copyOf(plan);
     }
 

@@ -90,15 +90,18 @@ class KindProviderTest {
 
         provider.create(dev, ProgressListener.NONE);
 
+        List<String> mark = List.of(docker, "exec", "dev-control-plane", "sh", "-c", ": > /kind/envctl-created");
         assertThat(tools.calls()).containsExactly(
-                List.of("kind", "create", "cluster", "--name", "dev", "--config", "-"));
+                List.of("kind", "create", "cluster", "--name", "dev", "--config", "-"),
+                List.of("docker", "exec", "dev-control-plane", "sh", "-c", ": > /kind/envctl-created"));
         assertThat(tools.argv("kind")).containsExactly(createArgv("dev"));
+        assertThat(provider.createFinished(dev)).isTrue();
         assertThat(tools.read("kind-create.stdin")).isEqualTo(CONFIG);
         assertThat(provider.renderConfig(dev)).isEqualTo(CONFIG);
         assertThat(tools.environmentLog()).containsExactly("kind " + NETWORK_VARIABLE + "=");
         assertThat(provider.createEnvironment(dev)).isEqualTo(Map.of(NETWORK_VARIABLE, ""));
         assertThat(provider.planCreate(dev)).containsExactly(
-                new PlannedCommand(createArgv("dev"), Map.of(NETWORK_VARIABLE, ""), CONFIG));
+                new PlannedCommand(createArgv("dev"), Map.of(NETWORK_VARIABLE, ""), CONFIG), PlannedCommand.of(mark));
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
         assertThat(tools.calls()).endsWith(List.of("docker", "ps", "-a", "--filter", "label=io.x-k8s.kind.cluster",
                 "--format", "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}}"));
@@ -112,13 +115,15 @@ class KindProviderTest {
 
         provider.create(sub, ProgressListener.NONE);
 
+        List<String> mark = List.of(docker, "exec", "sub-control-plane", "sh", "-c", ": > /kind/envctl-created");
         assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1)).containsExactly("docker network",
-                "kind create");
-        assertThat(tools.argv("docker")).containsExactly(network);
+                "kind create", "docker exec");
+        assertThat(tools.argv("docker")).containsExactly(network, mark);
         assertThat(tools.environmentLog()).last().isEqualTo("kind " + NETWORK_VARIABLE + "=kind-sub-net");
         assertThat(provider.createEnvironment(sub)).isEqualTo(Map.of(NETWORK_VARIABLE, "kind-sub-net"));
         assertThat(provider.planCreate(sub)).containsExactly(PlannedCommand.of(network),
-                new PlannedCommand(createArgv("sub"), Map.of(NETWORK_VARIABLE, "kind-sub-net"), provider.renderConfig(sub)));
+                new PlannedCommand(createArgv("sub"), Map.of(NETWORK_VARIABLE, "kind-sub-net"), provider.renderConfig(sub)),
+                PlannedCommand.of(mark));
         assertThat(tools.read("networks/kind-sub-net")).startsWith("10.102.0.0/16\n");
 
         tools.forgetCalls();
@@ -376,6 +381,30 @@ class KindProviderTest {
         provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
+    }
+
+    @Test
+    void aCreateStoppedHalfWayLeavesRunningNodesWithoutTheFinishedMark() throws Exception {
+        Environment dev = env("dev", null, Map.of());
+        tools.flag("kind-hang-next-create");
+        Thread create = new Thread(() -> {
+            try {
+                provider.create(dev, ProgressListener.NONE);
+            } catch (RuntimeException e) {
+                // ended by the interrupt below
+            }
+        });
+        create.start();
+        while (!tools.has("kind-hang.pid")) {
+            Thread.sleep(20);
+        }
+
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
+        assertThat(provider.createFinished(dev)).isFalse();
+        ProcessHandle.of(Long.parseLong(tools.read("kind-hang.pid").strip())).ifPresent(ProcessHandle::destroy);
+        create.join(30_000);
+        provider.delete(dev, ProgressListener.NONE);
+        assertThat(provider.createFinished(dev)).isFalse();
     }
 
     @Test

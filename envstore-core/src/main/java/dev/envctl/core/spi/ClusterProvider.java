@@ -29,6 +29,19 @@ public interface ClusterProvider {
     void delete(Environment environment, ProgressListener progress);
 
     /**
+     * Whether the running cluster of {@code environment} was left by a create that finished, asked only for a
+     * record an interrupted create left ({@code creating}) whose cluster {@link #list() lists} as running: true
+     * means the tool's create returned success (the engine then only runs the post-create hooks), false that the
+     * tool may have been stopped half-way (the engine deletes the cluster and creates it again). By default
+     * true, right for a provider whose half-made clusters do not list as running (k3d starts its load balancer
+     * last); a provider whose nodes run before its tool has finished (kind) answers from a mark its create
+     * left.
+     */
+    default boolean createFinished(Environment environment) {
+        return true;
+    }
+
+    /**
      * Stops the cluster's nodes without removing anything: containers, volumes, networks and the published
      * host ports stay, so {@link #start} brings the same cluster back. Stopping a stopped cluster succeeds. A
      * provider that cannot stop clusters keeps this default, which fails with {@code PROVIDER_FAILED}.

@@ -113,6 +113,18 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void creatingWithARunningClusterWhoseCreateDidNotFinishIsClearedAndCreatedAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+        f.k3d.putUnfinishedCluster("dev");
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+
+        assertThat(f.k3d.calls()).containsSubsequence("delete dev", "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @Test
     void deletingWithTheClusterStillThereIsDeleted() {
         f.leave("dev", 1, DesiredState.ABSENT, ActualState.DELETING);
         f.k3d.putCluster("dev", true);

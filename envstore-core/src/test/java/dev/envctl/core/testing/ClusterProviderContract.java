@@ -67,6 +67,7 @@ public abstract class ClusterProviderContract {
             assertThat(c.running()).isTrue();
             assertThat(c.provider()).isEqualTo(p.id());
         });
+        assertThat(p.createFinished(environment("dev", null))).as("a create that returned has finished").isTrue();
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 public final class ScriptedClusterProvider implements ClusterProvider {
     private final String id;
     private final Map<String, Boolean> clusters = new ConcurrentHashMap<>();
+    private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Queue<String> createFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> deleteFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> listFailures = new ConcurrentLinkedQueue<>();
@@ -100,6 +101,20 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     /** Adds a cluster as if made outside envctl (or stopped, with {@code running} false). */
     public void putCluster(String name, boolean running) {
         clusters.put(name, running);
+    }
+
+    /**
+     * Adds a running cluster whose create did not finish ({@link #createFinished} false until it is created
+     * again), as kind's nodes run before its create has finished.
+     */
+    public void putUnfinishedCluster(String name) {
+        clusters.put(name, true);
+        unfinished.add(name);
+    }
+
+    @Override
+    public boolean createFinished(Environment environment) {
+        return !unfinished.contains(environment.name());
     }
 
     /** Removes a cluster behind envctl's back. */
@@ -175,6 +190,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
                 throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster delete failed: " + failure);
             }
             clusters.remove(environment.name());
+            unfinished.remove(environment.name());
             duringDelete.accept(environment);
         });
     }

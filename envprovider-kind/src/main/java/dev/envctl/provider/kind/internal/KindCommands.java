@@ -46,6 +46,19 @@ public final class KindCommands {
         return List.copyOf(argv);
     }
 
+    /** The file envctl leaves in the first control-plane node once kind's create has returned success. */
+    public static final String CREATED_MARK = "/kind/envctl-created";
+
+    /** {@code docker exec NAME-control-plane sh -c ': > /kind/envctl-created'}: marks a finished create. */
+    public static List<String> markCreated(String docker, String name) {
+        return List.of(docker, "exec", name + "-control-plane", "sh", "-c", ": > " + CREATED_MARK);
+    }
+
+    /** {@code docker exec NAME-control-plane sh -c 'test -e /kind/envctl-created'}: exit 0 when marked. */
+    public static List<String> createdMarked(String docker, String name) {
+        return List.of(docker, "exec", name + "-control-plane", "sh", "-c", "test -e " + CREATED_MARK);
+    }
+
     /** Every kind node container with its cluster and state, one "CLUSTER STATE" line each. */
     public static List<String> nodeStates(String docker) {
         return List.of(docker, "ps", "-a", "--filter", "label=" + CLUSTER_LABEL, "--format",

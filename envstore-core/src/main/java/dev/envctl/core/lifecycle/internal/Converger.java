@@ -243,7 +243,7 @@ public final class Converger {
     /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
     private Outcome resume(Environment env, Host host, ClusterProvider provider, Seen seen,
                            ProgressListener progress) {
-        if (seen.present && seen.running) {
+        if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
             return finishCreate(env.name(), host, Action.CREATED, progress);
         }
         if (seen.present) {
@@ -255,6 +255,17 @@ public final class Converger {
             seen.set(false, false);
         }
         return create(env, host, provider, Action.CREATED, seen, progress);
+    }
+
+    /** {@link ClusterProvider#createFinished}, false when it cannot say: a new create is always right. */
+    private static boolean finished(ClusterProvider provider, Environment env) {
+        try {
+            return provider.createFinished(env);
+        } catch (RuntimeException e) {
+            LOG.info("{}: could not tell whether its {} create finished ({}); creating it again", env.name(),
+                    provider.id(), HookRunner.describe(e));
+            return false;
+        }
     }
 
     /**
