@@ -139,12 +139,12 @@ class BadInputIT {
         c.add(Case.of(2, "the store URL 'jdbc:postgresql://h:notaport/db' is invalid", "--store",
                 "jdbc:postgresql://h:notaport/db", "list"));
         // a yes/no flag given twice is refused, not read as "no" (a second --dry-run would really create)
-        c.add(Case.usage("Can only specify option --dry-run once.", "create", "web", "--dry-run", "--dry-run"));
-        c.add(Case.usage("Can only specify option --no-wait once.", "create", "web", "--no-wait", "--no-wait"));
-        c.add(Case.usage("Can only specify option --dry-run once.", "delete", "dev", "--dry-run", "--dry-run"));
-        c.add(Case.usage("Can only specify option --keep-record once.", "delete", "dev", "--keep-record",
+        c.add(Case.usage("--dry-run was given twice; give it once", "create", "web", "--dry-run", "--dry-run"));
+        c.add(Case.usage("--no-wait was given twice; give it once", "create", "web", "--no-wait", "--no-wait"));
+        c.add(Case.usage("--dry-run was given twice; give it once", "delete", "dev", "--dry-run", "--dry-run"));
+        c.add(Case.usage("--keep-record was given twice; give it once", "delete", "dev", "--keep-record",
                 "--keep-record"));
-        c.add(Case.usage("Can only specify option -v once.", "list", "--verbose", "-v"));
+        c.add(Case.usage("-v was given twice; give it once", "list", "--verbose", "-v"));
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));
@@ -162,6 +162,8 @@ class BadInputIT {
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
+        c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
+        c.add(Case.usage("-f needs a value", "apply", "-f"));
         c.add(Case.of(2, "db commands work on a PostgreSQL store", "db", "info"));
         // config
         c.add(Case.of(2, "unknown config key 'pool.htp'", "--config", "bad-key.properties", "list"));

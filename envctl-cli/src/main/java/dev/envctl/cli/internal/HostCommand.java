@@ -79,8 +79,8 @@ final class HostCommand extends CliCommand {
     private void arguments(String action, int count) {
         if (args.size() != count) {
             throw EnvctlException.invalid("host " + action + " takes " + (count == 1 ? "no arguments"
-                    : "one host NAME") + ", got '" + Validation.printable(String.join(" ", args.subList(1,
-                    args.size()))) + "'; " + USAGE);
+                    : "one host NAME") + ", got " + (args.size() == 1 ? "none" : "'" + Validation.printable(
+                    String.join(" ", args.subList(1, args.size()))) + "'") + "; " + USAGE);
         }
     }
 

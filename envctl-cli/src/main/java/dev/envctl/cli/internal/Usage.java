@@ -13,6 +13,8 @@ final class Usage {
     private static final Pattern MAIN_PARAMETER = Pattern.compile("Was passed main parameter '(.*)' but no main "
             + "parameter was defined.*", Pattern.DOTALL);
     private static final Pattern EXPECTED_COMMAND = Pattern.compile("Expected a command, got (.*)", Pattern.DOTALL);
+    private static final Pattern TWICE = Pattern.compile("Can only specify option (\\S+) once\\.?");
+    private static final Pattern NO_VALUE = Pattern.compile("Expected a value after parameter (\\S+)");
     private static final Pattern NOT_AN_INTEGER = Pattern.compile("\"(.*)\": couldn't convert \"(.*)\" to an "
             + "integer", Pattern.DOTALL);
     private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
@@ -31,6 +33,14 @@ final class Usage {
         Matcher command = EXPECTED_COMMAND.matcher(m);
         if (command.matches()) {
             m = "unknown command '" + command.group(1) + "'; run 'envctl --help' for the list of commands";
+        }
+        Matcher twice = TWICE.matcher(m);
+        if (twice.matches()) {
+            m = twice.group(1) + " was given twice; give it once";
+        }
+        Matcher noValue = NO_VALUE.matcher(m);
+        if (noValue.matches()) {
+            m = noValue.group(1) + " needs a value";
         }
         Matcher integer = NOT_AN_INTEGER.matcher(m);
         if (integer.matches()) {

@@ -76,6 +76,9 @@ class SmallPartsTest {
                 + "arg class")).isEqualTo("unexpected argument '--bogus'");
         assertThat(Usage.explain("Expected a command, got frobnicate"))
                 .isEqualTo("unknown command 'frobnicate'; run 'envctl --help' for the list of commands");
+        assertThat(Usage.explain("Can only specify option --dry-run once.")).isEqualTo("--dry-run was given twice; "
+                + "give it once");
+        assertThat(Usage.explain("Expected a value after parameter -f")).isEqualTo("-f needs a value");
         assertThat(Usage.explain("\"--http-port\": couldn't convert \"abc\" to an integer"))
                 .isEqualTo("--http-port takes a whole number, got 'abc'");
     }
