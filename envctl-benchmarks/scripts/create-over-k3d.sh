@@ -13,7 +13,10 @@ rounds=${1:-5}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 envctl=$root/envctl-cli/target/envctl/bin/envctl
 work=$(mktemp -d)
-trap 'k3d cluster delete bare-ovh envctl-ovh >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# the clusters, the scratch folder and the node images this run built go when it ends
+trap 'k3d cluster delete bare-ovh envctl-ovh >/dev/null 2>&1 || true; rm -rf "$work"
+      docker rmi -f envctl-fake/k3s:overhead envctl-fake/k3d-proxy:overhead envctl-fake/k3d-tools:overhead \
+        envctl-fake/kind-node:overhead >/dev/null 2>&1 || true' EXIT
 sh "$root/envctl-realtools/src/test/resources/node-images/build.sh" overhead
 export K3D_IMAGE_LOADBALANCER=envctl-fake/k3d-proxy:overhead K3D_IMAGE_TOOLS=envctl-fake/k3d-tools:overhead
 export ENVCTL_STORE="${ENVCTL_STORE:-csv:$work/environments.csv}"
