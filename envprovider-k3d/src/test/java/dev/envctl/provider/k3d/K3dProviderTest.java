@@ -1,5 +1,6 @@
 package dev.envctl.provider.k3d;
 
+import dev.envctl.core.testing.RecordingProgress;
 import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
@@ -170,17 +171,11 @@ class K3dProviderTest {
 
     @Test
     void aLeftoverDedicatedNetworkWithTheSameSubnetIsReusedAndOneWithAnotherIsRefused() {
-        List<String> steps = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                steps.add(message);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
         tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n10.101.0.1\n");
         provider.create(env("sub", SUBNET, Map.of()), listener);
         assertThat(tools.has("k3d/sub")).isTrue();
-        assertThat(steps).contains("reusing Docker network k3d-sub with subnet 10.101.0.0/16")
+        assertThat(listener.steps()).contains("reusing Docker network k3d-sub with subnet 10.101.0.0/16")
                 .noneMatch(m -> m.startsWith("created Docker network"));
 
         tools.flag("networks/k3d-other", "10.200.0.0/16\n\n10.200.0.1\n");
@@ -331,13 +326,7 @@ class K3dProviderTest {
 
     @Test
     void deleteLeavesANetworkOfItsNameThatEnvctlDidNotMakeForIt() {
-        List<String> steps = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                steps.add(message);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
         tools.flag("networks/k3d-sub", "10.160.0.0/24\n\n10.160.0.1\n");
         assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("Docker network k3d-sub exists already");
@@ -346,7 +335,7 @@ class K3dProviderTest {
 
         assertThat(tools.read("networks/k3d-sub")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
         assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
-        assertThat(steps).contains("leaving Docker network k3d-sub alone: it has subnet 10.160.0.0/24 gateway "
+        assertThat(listener.steps()).contains("leaving Docker network k3d-sub alone: it has subnet 10.160.0.0/24 gateway "
                 + "10.160.0.1, not 10.101.0.0/16, and envctl did not make it for sub");
     }
 

@@ -1,5 +1,6 @@
 package dev.envctl.provider.kind;
 
+import dev.envctl.core.testing.RecordingProgress;
 import dev.envctl.core.testing.StandInTools;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
@@ -355,13 +356,7 @@ class KindProviderTest {
 
     @Test
     void deleteLeavesANetworkOfItsNameThatEnvctlDidNotMakeForIt() {
-        List<String> steps = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                steps.add(message);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
         tools.flag("networks/kind-sub-net", "10.160.0.0/24\n\n10.160.0.1\n");
         assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("Docker network kind-sub-net exists already");
@@ -370,7 +365,7 @@ class KindProviderTest {
 
         assertThat(tools.read("networks/kind-sub-net")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
         assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
-        assertThat(steps).contains("leaving Docker network kind-sub-net alone: it has subnet 10.160.0.0/24 gateway "
+        assertThat(listener.steps()).contains("leaving Docker network kind-sub-net alone: it has subnet 10.160.0.0/24 gateway "
                 + "10.160.0.1, not 10.102.0.0/16, and envctl did not make it for sub");
     }
 
