@@ -153,10 +153,10 @@ public final class DockerNetworks {
             List<Block> blocks = inspected.succeeded() ? blocks(inspected) : List.of();
             if (blocks.size() == 1 && blocks.get(0).subnet().equals(String.valueOf(subnet))) {
                 names.add(network);
-            } else if (!blocks.isEmpty()) {
+            } else if (inspected.succeeded()) {
                 progress.step(environment, "leaving Docker network " + network + " alone: it has "
-                        + String.join(", ", blocks.stream().map(Block::toString).toList()) + ", not " + subnet
-                        + ", and envctl did not make it for " + environment);
+                        + (blocks.isEmpty() ? "no subnet" : String.join(", ", blocks.stream().map(Block::toString)
+                        .toList())) + ", not " + subnet + ", and envctl did not make it for " + environment);
             }
         }
         for (String name : names) {

@@ -132,6 +132,22 @@ class StopStartTest {
     }
 
     @Test
+    void aStartWhoseProviderCannotListLeavesTheStoppedClusterStoppedNotHalfMade() {
+        stoppedDev();
+        f.k3d.failNextList("Cannot connect to the Docker daemon");
+
+        Environment left = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(left.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(left.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
+        assertThat(f.k3d.count("delete dev")).isZero();
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+    }
+
+    @Test
     void startOfARunningEnvironmentLeavesItsRunningClusterAlone() {
         Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
 

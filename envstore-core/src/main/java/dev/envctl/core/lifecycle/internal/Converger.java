@@ -152,7 +152,10 @@ public final class Converger {
             } catch (RuntimeException e) {
                 String message = "could not list " + provider.id() + " clusters" + Hosts.on(host) + ": "
                         + HookRunner.describe(e);
-                if (env.actualState() == ActualState.RUNNING || env.actualState() == ActualState.FAILED) {
+                // a stopped cluster stays stopped: as failed and desired present it would read as a half-made
+                // create, which the next pass deletes and creates again
+                if (env.actualState() == ActualState.RUNNING || env.actualState() == ActualState.FAILED
+                        || env.actualState() == ActualState.STOPPED) {
                     return new Outcome(name, Action.FAILED, env.actualState(), message);
                 }
                 writer.actual(name, ActualState.FAILED, message);
