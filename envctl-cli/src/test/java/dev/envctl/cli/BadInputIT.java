@@ -163,6 +163,8 @@ class BadInputIT {
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
         c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
+        c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
+                "web", "--subnet", ""));
         c.add(Case.usage("-f needs a value", "apply", "-f"));
         c.add(Case.of(2, "db commands work on a PostgreSQL store", "db", "info"));
         // config

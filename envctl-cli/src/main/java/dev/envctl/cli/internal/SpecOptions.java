@@ -75,6 +75,10 @@ final class SpecOptions {
             }
             options.put("image", image);
         }
+        if (subnet.isBlank()) {
+            // SubnetRequest reads an empty value as none (an empty CSV column); on the command line it is a slip
+            throw EnvctlException.invalid("--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none");
+        }
         return new EnvironmentSpec(name, provider == null ? defaultProvider : provider,
                 new HostPorts(http, https, pf, api), SubnetRequest.parse(subnet), nodePort, parseLabels(labels),
                 options, hostRequest(host, parsePairs(hostSelector, "--host-selector", "gpu=true")));
