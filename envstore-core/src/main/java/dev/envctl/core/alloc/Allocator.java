@@ -118,28 +118,27 @@ public final class Allocator {
     }
 
     /**
-     * The store's lowest free block; while {@link #subnetProbe} finds it in use on the host, the next aligned
-     * blocks of the pool, each checked by the probe first and then against what the store holds.
+     * The store's lowest free block; when {@link #subnetProbe} finds it in use on the host, the first of the
+     * aligned blocks after it that the probe finds free and the store does not hold.
      */
     private Cidr lowestFreeSubnet(HeldResources held) {
         Cidr pool = policy.subnetPool();
         int prefix = policy.subnetPrefix();
-        Optional<Cidr> block = held.lowestFreeSubnet(pool, prefix);
-        while (block.isPresent() && !subnetProbe.isFree(block.get())) {
-            long next = block.get().last() + 1;
-            block = Optional.empty();
-            for (; next + (1L << (32 - prefix)) - 1 <= pool.last(); next += 1L << (32 - prefix)) {
-                Cidr candidate = new Cidr(next, prefix);
-                if (subnetProbe.isFree(candidate) && held.overlapping(candidate).isEmpty()) {
-                    block = Optional.of(candidate);
-                    break;
-                }
+        Optional<Cidr> lowest = held.lowestFreeSubnet(pool, prefix);
+        if (lowest.isPresent() && subnetProbe.isFree(lowest.get())) {
+            return lowest.get();
+        }
+        long size = 1L << (32 - prefix);
+        for (long next = lowest.map(b -> b.last() + 1).orElse(pool.last() + 1); next + size - 1 <= pool.last();
+             next += size) {
+            Cidr candidate = new Cidr(next, prefix);
+            if (subnetProbe.isFree(candidate) && held.overlapping(candidate).isEmpty()) {
+                return candidate;
             }
         }
-        return block.orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /" + prefix
-                + " subnet left in pool " + pool + " (held by environments" + (subnetProbe == SubnetProbe.NONE ? ""
-                : " or used by networks of this host") + "); delete an environment or widen pool.subnet in the "
-                + "config"));
+        throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /" + prefix + " subnet left in pool " + pool
+                + " (held by environments" + (subnetProbe == SubnetProbe.NONE ? "" : " or used by networks of this "
+                + "host") + "); delete an environment or widen pool.subnet in the config");
     }
 
     /**
