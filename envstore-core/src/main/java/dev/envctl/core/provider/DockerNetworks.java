@@ -87,7 +87,7 @@ public final class DockerNetworks {
             throw failed(created, "could not create Docker network " + network + " with subnet " + subnet);
         }
         List<Block> blocks = blocks(docker, network, environment);
-        if (blocks.size() == 1 && blocks.get(0).subnet().equals(subnet.toString())) {
+        if (exactly(blocks, subnet)) {
             if (!blocks.get(0).gateway().isEmpty()) {
                 progress.step(environment, "reusing Docker network " + network + " with subnet " + subnet);
                 return;
@@ -151,7 +151,7 @@ public final class DockerNetworks {
                 throw failed(inspected, "could not inspect Docker network " + network);
             }
             List<Block> blocks = inspected.succeeded() ? blocks(inspected) : List.of();
-            if (blocks.size() == 1 && blocks.get(0).subnet().equals(String.valueOf(subnet))) {
+            if (exactly(blocks, subnet)) {
                 names.add(network);
             } else if (inspected.succeeded()) {
                 progress.step(environment, "leaving Docker network " + network + " alone: it has "
@@ -173,6 +173,11 @@ public final class DockerNetworks {
     private List<Block> blocks(Path docker, String network, String environment) {
         return blocks(tools.runChecked(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
                 environment, ProgressListener.NONE));
+    }
+
+    /** Whether a network's IPAM {@code blocks} are {@code subnet} alone. */
+    private static boolean exactly(List<Block> blocks, Cidr subnet) {
+        return blocks.size() == 1 && blocks.get(0).subnet().equals(String.valueOf(subnet));
     }
 
     private static List<Block> blocks(CommandResult inspected) {
