@@ -83,19 +83,19 @@ public final class KindProvider implements ClusterProvider {
         KindClusterOptions options = KindClusterOptions.of(settings, env);
         String config = renderConfig(env);
         Path kind = kind();
-        Path docker = env.subnet() != null ? docker() : null;
+        Path docker = docker();
         p.step(env.name(), "creating kind cluster " + env.name());
-        if (docker != null) {
+        if (env.subnet() != null) {
             networks.createDedicated(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
         try {
             tools.runChecked(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
                     options.timeout(), env.name(), p);
         } catch (EnvctlException e) {
-            throw cleanUp(env, kind, docker, e, p);
+            throw cleanUp(env, kind, env.subnet() != null ? docker : null, e, p);
         }
         // kind's nodes run before its create has finished: the mark tells a finished create from a stopped one
-        CommandResult marked = tools.run(KindCommands.markCreated(docker().toString(), env.name()), Map.of(), null,
+        CommandResult marked = tools.run(KindCommands.markCreated(docker.toString(), env.name()), Map.of(), null,
                 settings.timeout(), env.name(), ProgressListener.NONE);
         if (!marked.succeeded()) {
             LOG.warn("{}: could not mark the kind create as finished ({}); should envctl be stopped before it "
