@@ -130,14 +130,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
                             store.admin.requireUpToDate();
+                        } else if (!tables.contains("clusters")) {
+                            store.reading = Reading.NO_TABLE;
                         } else {
-                            store.reading = tables.contains("clusters") ? Reading.AS_IT_IS : Reading.NO_TABLE;
-                            if (store.reading == Reading.AS_IT_IS) {
-                                List<String> conflicts = store.database.read("checking table clusters",
-                                        AdoptionCheck::conflicts);
-                                if (!conflicts.isEmpty()) {
-                                    store.refuseWrites(conflicts);
-                                }
+                            store.reading = Reading.AS_IT_IS;
+                            List<String> conflicts = store.database.read("checking table clusters",
+                                    AdoptionCheck::conflicts);
+                            if (!conflicts.isEmpty()) {
+                                store.refuseWrites(conflicts);
                             }
                         }
                     }

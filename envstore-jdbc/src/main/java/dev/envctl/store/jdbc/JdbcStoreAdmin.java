@@ -72,18 +72,18 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                     throw new AdoptionConflictException(where(), conflicts);
                 }
             }
-            MigrateResult result;
             if (adopt) {
                 LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
                 Migrations.flyway(dataSource, schema, "1").baseline();
-                try {
-                    result = Migrations.flyway(dataSource, schema, "0").migrate();
-                } catch (RuntimeException e) {
-                    undoBaseline(e);
-                    throw e;
-                }
-            } else {
+            }
+            MigrateResult result;
+            try {
                 result = Migrations.flyway(dataSource, schema, "0").migrate();
+            } catch (RuntimeException e) {
+                if (adopt) {
+                    undoBaseline(e);
+                }
+                throw e;
             }
             if (adopt) {
                 analyze();
@@ -102,11 +102,9 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     private void undoBaseline(RuntimeException failure) {
         try {
             database.read("undoing the adoption of table clusters", ctx -> {
-                Table<?> history = DSL.table(DSL.name(schema, Migrations.HISTORY_TABLE));
-                Field<String> version = DSL.field(DSL.name("version"), String.class);
-                Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
-                if (!ctx.fetchExists(history, version.ne("1").and(success.isTrue()))) {
-                    ctx.dropTable(history).execute();
+                History h = history();
+                if (!ctx.fetchExists(h.table(), h.version().ne("1").and(h.success().isTrue()))) {
+                    ctx.dropTable(h.table()).execute();
                 }
                 return null;
             });
@@ -152,13 +150,10 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     boolean isCurrent() {
         // jOOQ is first touched after the connection is made, so that its warm-up overlaps the login
         return database.read("reading the schema history of " + schema, ctx -> {
-            Table<?> history = DSL.table(DSL.name(schema, Migrations.HISTORY_TABLE));
-            Field<String> version = DSL.field(DSL.name("version"), String.class);
-            Field<Boolean> success = DSL.field(DSL.name("success"), Boolean.class);
-            Field<Integer> rank = DSL.field(DSL.name("installed_rank"), Integer.class);
+            History h = history();
             try {
-                Record2<String, Boolean> newest = ctx.select(version, success).from(history)
-                        .where(version.isNotNull()).orderBy(rank.desc()).limit(1).fetchOne();
+                Record2<String, Boolean> newest = ctx.select(h.version(), h.success()).from(h.table())
+                        .where(h.version().isNotNull()).orderBy(h.rank().desc()).limit(1).fetchOne();
                 return newest != null && Migrations.LATEST.equals(newest.value1())
                         && Boolean.TRUE.equals(newest.value2());
             } catch (DataAccessException e) {
@@ -168,6 +163,17 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 throw e;
             }
         });
+    }
+
+    /** The schema history table and the columns envctl reads of it. */
+    private record History(Table<?> table, Field<String> version, Field<Boolean> success, Field<Integer> rank) {
+    }
+
+    /** Built when asked, inside a read: jOOQ's first use in a process follows the login, as it should. */
+    private History history() {
+        return new History(DSL.table(DSL.name(schema, Migrations.HISTORY_TABLE)),
+                DSL.field(DSL.name("version"), String.class), DSL.field(DSL.name("success"), Boolean.class),
+                DSL.field(DSL.name("installed_rank"), Integer.class));
     }
 
     /** Closes the store this administers. */
