@@ -519,7 +519,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + ") is already held by another environment" + (e.host().equals(Host.LOCAL_NAME) ? ""
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }
-        if ("23503".equals(state) && constraint.equals(Failures.HOST_FOREIGN_KEY)) {
+        if ("23503".equals(state) && constraint.equals("clusters_host_fkey")) {
             // the backstop: the store checks the host first, but a writer outside envctl may remove it meanwhile
             return new EnvctlException(ErrorCode.INVALID_INPUT, Host.unknown(e.host(),
                     hosts().stream().map(Host::name).toList()).getMessage(), ex);

@@ -14,8 +14,6 @@ import java.util.Set;
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
-    /** The foreign key from {@code clusters.host} to {@code hosts}. */
-    public static final String HOST_FOREIGN_KEY = "clusters_host_fkey";
 
     private Failures() {
     }
@@ -92,10 +90,6 @@ public final class Failures {
                 : String.valueOf(t.getMessage()))));
         if ("23505".equals(state) || "23P01".equals(state)) {
             return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
-        }
-        if ("23503".equals(state) && constraint(t).equals(HOST_FOREIGN_KEY)) {
-            return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: its host is not one of the "
-                    + "store's hosts; add the host first (envctl host add) or choose one of envctl host list", t);
         }
         if (state != null && state.startsWith("23")) {
             return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: the database rejected the "
