@@ -7,11 +7,9 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.HostPorts;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SelectJoinStep;
-import org.jooq.impl.DSL;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,9 +32,7 @@ public final class LegacyRows {
 
     /** The rows {@code filter} selects, by name. */
     public static List<Environment> list(DSLContext ctx, EnvironmentFilter filter) {
-        Condition c = filter.provider() == null ? DSL.noCondition()
-                : DSL.coalesce(CLUSTERS.PROVIDER, DSL.inline("k3d")).eq(filter.provider());
-        return select(ctx).where(c).orderBy(CLUSTERS.NAME).fetch().stream().flatMap(r -> environment(r).stream())
+        return select(ctx).orderBy(CLUSTERS.NAME).fetch().stream().flatMap(r -> environment(r).stream())
                 .filter(filter::matches)
                 .collect(Collectors.toList());
     }
