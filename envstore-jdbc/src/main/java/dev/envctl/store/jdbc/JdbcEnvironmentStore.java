@@ -268,9 +268,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         r.get(3).intoMap(c -> c.get(0, String.class), c -> c.get(1, Integer.class)), policy);
                 held = new IndexedHeld(ctx, host.name(), null);
                 held.prefetch(policy, spec);
-                if (held.nameTaken()) {
-                    throw alreadyExists(spec.name());
-                }
             } else {
                 held = new IndexedHeld(ctx, request.hostName(), null);
                 // the count only when the host has a capacity (a one-time filter: otherwise no scan runs)
