@@ -16,7 +16,7 @@ public final class AdoptionConflictException extends EnvctlException {
     private final transient List<String> conflicts;
 
     public AdoptionConflictException(String where, List<String> conflicts) {
-        this(conflicts, "cannot adopt table clusters in " + where + ": " + count(conflicts)
+        this(conflicts, "cannot adopt table clusters in " + where + ": " + count(conflicts) + ": "
                 + String.join("; ", conflicts)
                 + "; nothing was changed; fix these rows (for example with psql) and run envctl db migrate again");
     }
@@ -34,12 +34,14 @@ public final class AdoptionConflictException extends EnvctlException {
      */
     public static AdoptionConflictException writeRefused(String action, String where, List<String> conflicts) {
         return new AdoptionConflictException(conflicts, action + " refused: table clusters in " + where
-                + " cannot be adopted yet, so envctl only reads it; " + count(conflicts) + String.join("; ", conflicts)
+                + " cannot be adopted yet, so envctl only reads it; " + count(conflicts) + ": "
+                + String.join("; ", conflicts)
                 + "; fix these rows (for example with psql) and run envctl db migrate");
     }
 
-    private static String count(List<String> conflicts) {
-        return conflicts.size() + (conflicts.size() == 1 ? " conflict: " : " conflicts: ");
+    /** {@code 1 conflict} or {@code N conflicts}. */
+    static String count(List<String> conflicts) {
+        return conflicts.size() == 1 ? "1 conflict" : conflicts.size() + " conflicts";
     }
 
     /** Each conflict: the names and the resource they share. */

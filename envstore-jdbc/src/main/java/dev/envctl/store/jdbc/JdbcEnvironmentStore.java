@@ -155,10 +155,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private void refuseWrites(List<String> conflicts) {
         adoptionConflicts = conflicts;
         reading = Reading.AS_IT_IS;
-        LOG.warn("table clusters in schema {} of {} cannot be adopted yet, so it is read as it is and writes are "
-                + "refused; {} to repair (for example with psql), then run envctl db migrate: {}", options.schema(),
-                location(), conflicts.size() == 1 ? "1 conflict" : conflicts.size() + " conflicts",
-                String.join("; ", conflicts));
+        LOG.warn("table clusters in {} cannot be adopted yet, so it is read as it is and writes are refused; {} to "
+                + "repair (for example with psql), then run envctl db migrate: {}", admin.where(),
+                AdoptionConflictException.count(conflicts), String.join("; ", conflicts));
     }
 
     private static final AtomicBoolean JOOQ_WARMED_UP = new AtomicBoolean();
@@ -410,8 +409,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         case SCHEMA -> "";
                         case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (envctl "
                                 + "db migrate or the next change adopts it)" : ", table clusters cannot be adopted "
-                                + "yet: " + (adoptionConflicts.size() == 1 ? "1 conflict"
-                                : adoptionConflicts.size() + " conflicts") + " to repair";
+                                + "yet: " + AdoptionConflictException.count(adoptionConflicts) + " to repair";
                         case NO_TABLE -> ", no envctl tables yet (envctl db migrate or the next change makes them)";
                     }, admin.info().currentVersion());
         } catch (RuntimeException e) {
@@ -426,13 +424,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private void requireWritable(String action) {
         if (!adoptionConflicts.isEmpty()) {
-            throw AdoptionConflictException.writeRefused(action, "schema " + options.schema() + " of " + location(),
-                    adoptionConflicts);
+            throw AdoptionConflictException.writeRefused(action, admin.where(), adoptionConflicts);
         }
         if (reading != Reading.SCHEMA) {
-            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: schema " + options.schema() + " of "
-                    + location() + " was opened to read only (jdbc.migrate=read) and has no envctl schema yet; "
-                    + "run envctl db migrate, or open it with jdbc.migrate=auto");
+            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " was opened to "
+                    + "read only (jdbc.migrate=read) and has no envctl schema yet; run envctl db migrate, or open it "
+                    + "with jdbc.migrate=auto");
         }
     }
 

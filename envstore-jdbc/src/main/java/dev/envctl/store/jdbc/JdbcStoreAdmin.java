@@ -186,7 +186,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         return i == null || i.getVersion() == null ? null : i.getVersion().getVersion();
     }
 
-    private String where() {
+    /** {@code schema S of LOCATION}, for messages. */
+    String where() {
         return "schema " + schema + " of " + Redaction.redact(database.location());
     }
 
