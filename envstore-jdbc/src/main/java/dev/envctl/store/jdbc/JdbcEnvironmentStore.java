@@ -163,10 +163,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private static final AtomicBoolean JOOQ_WARMED_UP = new AtomicBoolean();
 
     /**
-     * jOOQ's first use in a process builds its data types of every SQL dialect and its rendering machinery
-     * (tens of milliseconds of CPU), while the first login to the server mostly waits on the network: the first
-     * store opened in a process has a daemon thread render one query while the opening thread logs in. The
-     * same classes are then ready for the opening thread; nothing else differs.
+     * jOOQ's first use in a process builds its data types and rendering machinery on the CPU, while the first
+     * login mostly waits on the network: the first store opened in a process renders one query on a daemon
+     * thread while the opening thread logs in. Nothing else differs.
      */
     private static void warmUpJooq() {
         if (JOOQ_WARMED_UP.compareAndSet(false, true)) {

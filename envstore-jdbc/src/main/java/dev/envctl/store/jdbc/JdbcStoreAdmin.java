@@ -148,7 +148,6 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
      * scripts are checked by {@code db migrate} and {@code db info}, not here.)
      */
     boolean isCurrent() {
-        // jOOQ is first touched after the connection is made, so that its warm-up overlaps the login
         return database.read("reading the schema history of " + schema, ctx -> {
             History h = history();
             try {

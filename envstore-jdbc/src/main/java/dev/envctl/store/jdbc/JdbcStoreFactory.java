@@ -21,10 +21,9 @@ import java.util.Set;
 /**
  * Opens PostgreSQL stores from {@code jdbc:postgresql://HOST[:PORT]/DATABASE} locations (id {@code jdbc}).
  * Settings: {@code jdbc.schema} (default {@code public}), {@code jdbc.user}, {@code jdbc.connect-timeout}
- * (default {@code 5s}), {@code jdbc.migrate} ({@code auto}, {@code validate} or {@code off}; default
- * {@code auto}). The password is never a setting nor part of the URL: it comes from the environment variable
- * {@code ENVCTL_DB_PASSWORD}, else {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass}. Stateless and
- * thread-safe.
+ * (default {@code 5s}), {@code jdbc.migrate} ({@link MigrateMode}; default {@code auto}). The password is never
+ * a setting nor part of the URL: it comes from the environment variable {@code ENVCTL_DB_PASSWORD}, else
+ * {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass}. Stateless and thread-safe.
  */
 public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     public static final String ID = "jdbc";
