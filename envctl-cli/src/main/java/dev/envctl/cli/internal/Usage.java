@@ -4,19 +4,21 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterDescription;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Usage text (the command's own flags first, the global options after) and readable parse-error messages. */
 final class Usage {
-    private static final Pattern MAIN_PARAMETER = Pattern.compile("Was passed main parameter '(.*)' but no main "
-            + "parameter was defined.*", Pattern.DOTALL);
-    private static final Pattern EXPECTED_COMMAND = Pattern.compile("Expected a command, got (.*)", Pattern.DOTALL);
-    private static final Pattern TWICE = Pattern.compile("Can only specify option (\\S+) once\\.?");
-    private static final Pattern NO_VALUE = Pattern.compile("Expected a value after parameter (\\S+)");
-    private static final Pattern NOT_AN_INTEGER = Pattern.compile("\"(.*)\": couldn't convert \"(.*)\" to an "
-            + "integer", Pattern.DOTALL);
+    /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
+    private static final Map<Pattern, String> REWORDED = rewordings(
+            "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
+            "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
+            "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
+            "Expected a value after parameter (\\S+)", "$1 needs a value",
+            "\"(.*)\": couldn't convert \"(.*)\" to an integer", "$1 takes a whole number, got '$2'");
     private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
             + "4 conflict, 5 store unavailable, 6 provider failed or missing.\n";
 
@@ -26,27 +28,21 @@ final class Usage {
     /** JCommander's message, reworded where it is obscure, on one line. */
     static String explain(String message) {
         String m = message == null ? "invalid command line" : message;
-        Matcher main = MAIN_PARAMETER.matcher(m);
-        if (main.matches()) {
-            m = "unexpected argument '" + main.group(1) + "'";
-        }
-        Matcher command = EXPECTED_COMMAND.matcher(m);
-        if (command.matches()) {
-            m = "unknown command '" + command.group(1) + "'; run 'envctl --help' for the list of commands";
-        }
-        Matcher twice = TWICE.matcher(m);
-        if (twice.matches()) {
-            m = twice.group(1) + " was given twice; give it once";
-        }
-        Matcher noValue = NO_VALUE.matcher(m);
-        if (noValue.matches()) {
-            m = noValue.group(1) + " needs a value";
-        }
-        Matcher integer = NOT_AN_INTEGER.matcher(m);
-        if (integer.matches()) {
-            m = integer.group(1) + " takes a whole number, got '" + integer.group(2) + "'";
+        for (Map.Entry<Pattern, String> r : REWORDED.entrySet()) {
+            Matcher matcher = r.getKey().matcher(m);
+            if (matcher.matches()) {
+                m = matcher.replaceFirst(r.getValue());
+            }
         }
         return m.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    private static Map<Pattern, String> rewordings(String... patternsAndReplacements) {
+        Map<Pattern, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < patternsAndReplacements.length; i += 2) {
+            m.put(Pattern.compile(patternsAndReplacements[i], Pattern.DOTALL), patternsAndReplacements[i + 1]);
+        }
+        return m;
     }
 
     static String text(JCommander jc, String command) {
