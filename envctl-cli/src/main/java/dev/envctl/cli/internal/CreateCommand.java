@@ -64,9 +64,8 @@ final class CreateCommand extends CliCommand {
         EnvironmentView.print(session, store, List.of(result), true);
         int code = Engines.exitCodeOf(result);
         if (code != 0) {
-            session.err().println("envctl: creating " + name + " failed: " + session.redact(Errors.oneLine(
-                    result.lastError())) + "; the record stays (failed): fix the cause and run 'envctl reconcile', "
-                    + "or 'envctl delete " + name + "'");
+            Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "
+                    + "'envctl reconcile', or 'envctl delete " + name + "'");
         }
         return code;
     }

@@ -58,8 +58,8 @@ final class DeleteCommand extends CliCommand {
             EnvironmentView.print(session, store, left.stream().toList(), true);
         }
         if (failed) {
-            session.err().println("envctl: deleting " + name + " failed: " + session.redact(Errors.oneLine(
-                    left.get().lastError())) + "; fix the cause and run 'envctl delete " + name + "' again");
+            Errors.failed(session, "deleting " + name, left.get(), "fix the cause and run 'envctl delete " + name
+                    + "' again");
             return Engines.exitCodeOf(left.get());
         }
         return 0;

@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
 
@@ -30,6 +31,11 @@ final class Errors {
             session.err().print(session.redact(trace.toString()));
         }
         return exitCode;
+    }
+
+    /** Tells that {@code doing} (such as {@code creating dev}) failed with {@code e}'s lastError, and what to do next. */
+    static void failed(Session session, String doing, Environment e, String next) {
+        session.err().println("envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + "; " + next);
     }
 
     static String oneLine(String s) {

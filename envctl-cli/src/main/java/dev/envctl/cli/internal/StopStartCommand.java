@@ -85,9 +85,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         } else {
             EnvironmentView.print(session, store, results, false);
         }
-        failed.forEach(e -> session.err().println("envctl: " + (stopping() ? "stopping " : "starting ") + e.name()
-                + " failed: " + session.redact(Errors.oneLine(e.lastError())) + "; fix the cause and run 'envctl "
-                + name() + " " + e.name() + "' again"));
+        failed.forEach(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ") + e.name(), e,
+                "fix the cause and run 'envctl " + name() + " " + e.name() + "' again"));
         return failed.stream().mapToInt(Engines::exitCodeOf).max().orElse(0);
     }
 }
