@@ -2,9 +2,10 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.alloc.AllocationPolicy;
 
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The config keys envctl itself reads, with their defaults (documented in {@code config/envctl.properties}
@@ -35,13 +36,8 @@ final class ConfigKeys {
             FALLBACK_STORE, "", FALLBACK_MIRROR, "false");
 
     /** Every key envctl itself reads (not a plugin setting): those of {@link #DEFAULTS} and the policy's. */
-    static final Set<String> FIXED;
-
-    static {
-        Set<String> fixed = new HashSet<>(DEFAULTS.keySet());
-        fixed.addAll(AllocationPolicy.KEYS);
-        FIXED = Set.copyOf(fixed);
-    }
+    static final Set<String> FIXED = Stream.concat(DEFAULTS.keySet().stream(), AllocationPolicy.KEYS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Whether envctl itself reads {@code key} (not a plugin setting). */
     static boolean isFixed(String key) {
