@@ -11,7 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
@@ -29,7 +28,7 @@ final class EnvironmentView {
                 "subnet", e.subnet() == null ? null : e.subnet().toString(),
                 "ports", Json.object("http", p.http(), "https", p.https(), "pf", p.pf(), "api", p.api(),
                         "node", e.nodePort()),
-                "labels", new TreeMap<>(e.labels()), "desiredState", e.desiredState().key(),
+                "labels", e.labels(), "desiredState", e.desiredState().key(),
                 "actualState", e.actualState().key(), "lastError", e.lastError(),
                 "createdAt", timestamp(e.createdAt()), "updatedAt", timestamp(e.updatedAt()));
     }

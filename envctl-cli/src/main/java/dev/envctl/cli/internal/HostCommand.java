@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -156,6 +155,6 @@ final class HostCommand extends CliCommand {
     /** One host in the shape docs/fleet.md gives: every field present, absent values {@code null}. */
     static Map<String, Object> toJson(Host h, int environments) {
         return Json.object("name", h.name(), "docker", h.docker(), "address", h.address(),
-                "labels", new TreeMap<>(h.labels()), "capacity", h.capacity(), "environments", environments);
+                "labels", h.labels(), "capacity", h.capacity(), "environments", environments);
     }
 }
