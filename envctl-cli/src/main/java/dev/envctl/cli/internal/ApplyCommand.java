@@ -47,7 +47,7 @@ final class ApplyCommand extends FileCommand {
         requireKnownHosts(desired, store);
         Envctl envctl = session.envctl();
         ApplyPlan plan = envctl.plan(desired, prune);
-        int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged()) : 0;
+        int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), true) : 0;
         if (!replace) {
             try {
                 plan.requireNoReplacement();

@@ -48,7 +48,7 @@ final class CreateCommand extends CliCommand {
                 throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of());
+            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), true);
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);

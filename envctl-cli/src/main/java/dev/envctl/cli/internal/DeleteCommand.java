@@ -36,7 +36,7 @@ final class DeleteCommand extends CliCommand {
         }
         EnvironmentStore store = session.store();
         if (dryRun) {
-            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of());
+            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), true);
         }
         Environment existing = store.get(name);
         Engines.requireReady(session, existing.provider(), existing.host(), true);

@@ -27,7 +27,7 @@ final class DiffCommand extends FileCommand {
         session.onlyReading();
         requireKnownHosts(desired, session.store());
         ApplyPlan plan = session.envctl().plan(desired, prune);
-        Plans.write(session, session.envctl().dryRun(plan), plan.unchanged(), false);
+        Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;
     }
 }

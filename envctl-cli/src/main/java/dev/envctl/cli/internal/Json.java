@@ -12,12 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes JSON with jackson-core's streaming generator and its default pretty printer, absent values as
- * {@code null}: the same text jackson-databind's {@code ObjectMapper} with {@code INDENT_OUTPUT} writes for these
- * values, without jackson-databind, whose set-up on first use (date formats and their locale data, type and
- * serializer factories) every short-lived CLI process would pay again. The values are what the commands build:
- * maps with string keys (written in the map's order), collections, strings, {@code Integer}s, {@code Long}s,
- * booleans and {@code null}; any other type is an {@link IllegalArgumentException}, not its {@code toString()}. Loaded only when {@code -o json} is asked for, so table output never loads Jackson.
+ * Writes JSON with jackson-core's streaming generator: the text jackson-databind's {@code ObjectMapper} with
+ * {@code INDENT_OUTPUT} writes, without loading jackson-databind. Values: maps with string keys (in the map's
+ * order), collections, strings, {@code Integer}s, {@code Long}s, booleans and {@code null}; any other type is an
+ * {@link IllegalArgumentException}. Loaded only for {@code -o json}.
  */
 final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();

@@ -25,21 +25,16 @@ final class Plans {
     private Plans() {
     }
 
-    /** Prints the plan as a dry run does; returns 0, or the exit code of the first step that would fail. */
-    static int print(Session session, List<PlannedStep> steps, List<String> unchanged) {
-        int code = steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
-        write(session, steps, unchanged, true);
-        return code;
-    }
-
     /**
-     * Writes the plan: as JSON, or as text with one header line per step ({@code create NAME (PROVIDER)},
+     * Prints the plan: as JSON, or as text with one header line per step ({@code create NAME (PROVIDER)},
      * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)}) and the unchanged names;
-     * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands.
+     * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands. Returns 0,
+     * or the exit code of the first step that would fail.
      */
-    static void write(Session session, List<PlannedStep> steps, List<String> unchanged, boolean detailed) {
+    static int print(Session session, List<PlannedStep> steps, List<String> unchanged, boolean detailed) {
         session.print(() -> Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
                 "unchanged", unchanged), out -> text(session, out, steps, unchanged, detailed));
+        return steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
     }
 
     private static void text(Session session, PrintStream out, List<PlannedStep> steps, List<String> unchanged,

@@ -19,8 +19,7 @@ final class VersionCommand extends CliCommand {
     }
 
     /**
-     * From the manifest of the distribution's jar, which the class loader has already read (no resource lookup,
-     * which would open the jar: milliseconds of every {@code envctl version}); from the build's
+     * From the manifest of the distribution's jar, which the class loader has already read; from the build's
      * {@code version.properties} when the classes do not come from that jar (tests, embedding).
      */
     static String version() {
