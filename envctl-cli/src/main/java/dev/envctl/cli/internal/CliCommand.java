@@ -2,6 +2,9 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.Validation;
+
+import java.util.List;
 
 /**
  * One {@code envctl} command: its own JCommander flags object, annotated with {@code @Parameters} that names
@@ -18,4 +21,23 @@ abstract class CliCommand {
 
     /** Runs the command and returns its exit code; failures are thrown as {@code EnvctlException}s. */
     abstract int run(Session session);
+
+    /** Exactly one argument, a valid environment name; a leftover {@code --flag} is named as unknown. */
+    String oneName(List<String> args) {
+        noUnknownOptions(args);
+        if (args.size() != 1) {
+            throw new UsageException(name() + " takes one environment NAME, got " + args.size()
+                    + (args.isEmpty() ? "" : " (" + String.join(" ", args) + ")") + "; usage: envctl " + name()
+                    + " NAME");
+        }
+        return Validation.requireName(args.get(0));
+    }
+
+    void noUnknownOptions(List<String> args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + name());
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ final class CreateCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        String name = Args.oneName(args, name());
+        String name = oneName(args);
         session.format();
         if (dryRun) {
             session.onlyReading();

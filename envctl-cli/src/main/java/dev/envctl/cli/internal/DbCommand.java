@@ -26,7 +26,7 @@ final class DbCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        Args.noUnknownOptions(args, name());
+        noUnknownOptions(args);
         if (args.size() != 1 || !(args.get(0).equals("migrate") || args.get(0).equals("info"))) {
             throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""
                     : ", got '" + String.join(" ", args) + "'") + "; usage: envctl db migrate|info");

@@ -29,7 +29,7 @@ final class DeleteCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        String name = Args.oneName(args, name());
+        String name = oneName(args);
         OutputFormat format = session.format();
         if (dryRun) {
             session.onlyReading();

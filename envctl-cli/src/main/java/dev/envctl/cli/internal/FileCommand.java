@@ -19,7 +19,7 @@ abstract class FileCommand extends CliCommand {
 
     /** The environments of the file, each with a known provider; a usage error for missing or extra arguments. */
     List<EnvironmentSpec> desired(Session session, String usage) {
-        Args.noUnknownOptions(args, name());
+        noUnknownOptions(args);
         if (!args.isEmpty()) {
             throw EnvctlException.invalid(name() + " takes no arguments, got '" + String.join(" ", args) + "'; "
                     + usage);

@@ -14,7 +14,7 @@ final class GetCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        String name = Args.oneName(args, "get");
+        String name = oneName(args);
         session.format();
         var store = session.readStore();
         EnvironmentView.print(session, store, List.of(store.get(name)), true);

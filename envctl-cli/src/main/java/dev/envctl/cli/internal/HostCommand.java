@@ -50,7 +50,7 @@ final class HostCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        Args.noUnknownOptions(args, name());
+        noUnknownOptions(args);
         String action = args.isEmpty() ? "" : args.get(0);
         switch (action) {
             case "add" -> add(session, toHost(nameArgument("add")));

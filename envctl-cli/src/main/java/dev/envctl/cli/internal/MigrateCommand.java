@@ -39,7 +39,7 @@ final class MigrateCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        Args.noUnknownOptions(args, name());
+        noUnknownOptions(args);
         if (!args.isEmpty() || from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; usage: envctl migrate --from LOCATION "
                     + "--to LOCATION [--skip NAME]... [--dry-run]");

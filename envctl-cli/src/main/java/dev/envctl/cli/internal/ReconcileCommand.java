@@ -40,7 +40,7 @@ final class ReconcileCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        Args.noUnknownOptions(names, name());
+        noUnknownOptions(names);
         names.forEach(Validation::requireName);
         session.format();
         Integer n = concurrency == null ? null

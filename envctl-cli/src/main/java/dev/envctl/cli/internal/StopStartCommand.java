@@ -47,7 +47,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
 
     @Override
     int run(Session session) {
-        Args.noUnknownOptions(names, name());
+        noUnknownOptions(names);
         if (names.isEmpty()) {
             throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "
                     + name() + " NAME...");
