@@ -28,12 +28,12 @@ public final class Cli {
 
     public int execute(String... args) {
         GlobalOptions global = new GlobalOptions();
-        List<CliCommand> commands = commands(global);
-        JCommander jc = parser(global, commands);
+        JCommander jc = parser(global);
         try {
             jc.parse(args);
         } catch (ParameterException e) {
-            String command = commandIn(args, commands);
+            // the usage of the command named in args, if any
+            String command = Arrays.stream(args).filter(jc.getCommands()::containsKey).findFirst().orElse(null);
             err.println("envctl: " + Usage.explain(e.getMessage()));
             err.print(Usage.text(jc, command));
             return ErrorCode.INVALID_INPUT.exitCode();
@@ -48,24 +48,20 @@ public final class Cli {
             err.print(Usage.text(jc, null));
             return ErrorCode.INVALID_INPUT.exitCode();
         }
-        CliCommand command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
-        return run(command, global, jc);
+        return run((CliCommand) jc.getCommands().get(name).getObjects().get(0), global, jc);
     }
 
-    /** A fresh instance of every command, in the order {@code envctl --help} lists them, each taking {@code global}. */
-    private static List<CliCommand> commands(GlobalOptions global) {
-        List<CliCommand> all = List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
-                new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
-                new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(),
-                new DoctorCommand(), new PluginsCommand(), new VersionCommand());
-        all.forEach(c -> c.global = global);
-        return all;
-    }
-
-    private static JCommander parser(GlobalOptions global, List<CliCommand> commands) {
+    /** The parser of a fresh instance of every command, in the order {@code envctl --help} lists them. */
+    private static JCommander parser(GlobalOptions global) {
         JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
                 .columnSize(100).build();
-        commands.forEach(c -> jc.addCommand(c.name(), c));
+        for (CliCommand c : List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
+                new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
+                new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(),
+                new DoctorCommand(), new PluginsCommand(), new VersionCommand())) {
+            c.global = global;
+            jc.addCommand(c.name(), c);
+        }
         return jc;
     }
 
@@ -87,11 +83,5 @@ public final class Cli {
         } finally {
             session.close();
         }
-    }
-
-    /** The command named in {@code args}, for the usage after a parse error, or {@code null}. */
-    private static String commandIn(String[] args, List<CliCommand> commands) {
-        return Arrays.stream(args).filter(a -> commands.stream().anyMatch(c -> c.name().equals(a))).findFirst()
-                .orElse(null);
     }
 }
