@@ -6,7 +6,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +33,7 @@ final class EnvironmentView {
     }
 
     static String timestamp(Instant t) {
-        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /**
