@@ -33,7 +33,7 @@ final class Errors {
         return exitCode;
     }
 
-    /** Tells that {@code doing} (such as {@code creating dev}) failed with {@code e}'s lastError, and what to do next. */
+    /** Says that {@code doing} (such as {@code creating dev}) failed with e's lastError, and what to do next. */
     static void failed(Session session, String doing, Environment e, String next) {
         session.err().println("envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + "; " + next);
     }

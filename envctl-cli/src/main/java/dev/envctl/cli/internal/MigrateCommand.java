@@ -52,10 +52,9 @@ final class MigrateCommand extends CliCommand {
             session.onlyReading();
         }
         Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
-        String fromLocation = Locations.expand(from, session.env());
-        Locations.requireExistingCsv(fromLocation, "--from file");
-        EnvironmentStore source = session.openStore(fromLocation);
-        EnvironmentStore target = session.openStore(Locations.expand(to, session.env()));
+        Locations.requireExistingCsv(Locations.expand(from, session.env()), "--from file");
+        EnvironmentStore source = session.openStore(from);
+        EnvironmentStore target = session.openStore(to);
         session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
                 + session.redact(source.location()) + " to " + session.redact(target.location()));
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);

@@ -106,10 +106,10 @@ public final class Session implements AutoCloseable {
      */
     EnvironmentStore store() {
         if (store == null) {
-            EnvironmentStore primary = openStore(Locations.expand(config().store(), env));
+            EnvironmentStore primary = openStore(config().store());
             String fallback = config().fallbackStore();
             store = fallback.isEmpty() ? primary
-                    : new FallbackStore(primary, openStore(Locations.expand(fallback, env)), config().fallbackMirror());
+                    : new FallbackStore(primary, openStore(fallback), config().fallbackMirror());
         }
         return store;
     }
@@ -128,12 +128,16 @@ public final class Session implements AutoCloseable {
             }
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)
                     + " instead: data may be stale");
-            return openStore(Locations.expand(fallback, env));
+            return openStore(fallback);
         }
     }
 
-    /** Opens the store at {@code location} with the {@code store.*} settings its factory declares. */
-    EnvironmentStore openStore(String location) {
+    /**
+     * Opens the store at {@code location} ({@link Locations#expand expanded}) with the {@code store.*} settings its
+     * factory declares.
+     */
+    EnvironmentStore openStore(String typed) {
+        String location = Locations.expand(typed, env);
         EnvironmentStoreFactory factory = plugins.storeFactoryFor(location);
         Map<String, String> settings = storeSettings(factory);
         if (global.debug()) { // without -vv, SLF4J is not even started on the way to a list
