@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * Resolves the configuration with the precedence flags &gt; environment ({@code ENVCTL_STORE},
- * {@code ENVCTL_CONFIG}, {@code ENVCTL_DB_PASSWORD}) &gt; config file &gt; defaults. The config file is
+ * {@code ENVCTL_CONFIG}) &gt; config file &gt; defaults; the password stays in the environment. The config file is
  * {@code --config}, else {@code ENVCTL_CONFIG}, else {@code ~/.envctl/config.properties} when it exists. Every
  * key is checked: an unknown one is an error listing the valid keys; plugin settings are checked against the
  * keys their plugin declares (loading only the kinds of plugin the file mentions).
@@ -42,9 +42,7 @@ final class ConfigResolver {
         }
         String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
         values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
-        String password = env.get("ENVCTL_DB_PASSWORD");
-        EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString(),
-                password == null || password.isEmpty() ? null : password);
+        EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString());
         config.check();
         return config;
     }
@@ -106,7 +104,7 @@ final class ConfigResolver {
      */
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {
-        EnvctlConfig c = new EnvctlConfig(values, file.toString(), null);
+        EnvctlConfig c = new EnvctlConfig(values, file.toString());
         String provider = values.get(ConfigKeys.PROVIDER_DEFAULT);
         if (provider != null && !plugins.providerIds().contains(provider.strip())) {
             throw EnvctlException.invalid("config key provider.default in " + file + " names the provider '"

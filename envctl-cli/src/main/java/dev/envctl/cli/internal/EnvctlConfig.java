@@ -23,9 +23,8 @@ import java.util.stream.Collectors;
  *
  * @param values every key with its winning value (plugin settings included, with their prefixes)
  * @param source the config file read, or {@code null} when none
- * @param dbPassword the PostgreSQL password from {@code ENVCTL_DB_PASSWORD}, or {@code null}; never printed
  */
-record EnvctlConfig(Map<String, String> values, String source, String dbPassword) {
+record EnvctlConfig(Map<String, String> values, String source) {
 
     EnvctlConfig {
         values = Map.copyOf(values);

@@ -219,7 +219,7 @@ public final class Session implements AutoCloseable {
     }
 
     String redact(String text) {
-        return Errors.redact(text, config == null ? env.get("ENVCTL_DB_PASSWORD") : config.dbPassword());
+        return Errors.redact(text, env.get("ENVCTL_DB_PASSWORD"));
     }
 
     void warn(String message) {

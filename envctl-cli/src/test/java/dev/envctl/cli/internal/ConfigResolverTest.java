@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,9 +116,12 @@ class ConfigResolverTest {
 
     @Test
     void keepsTheDatabasePasswordOutOfTheValues() {
-        EnvctlConfig c = resolve(new GlobalOptions(), Map.of("HOME", home.toString(), "ENVCTL_DB_PASSWORD", "s3cret"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "ENVCTL_DB_PASSWORD", "s3cret");
+        EnvctlConfig c = resolve(new GlobalOptions(), env);
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
 
-        assertThat(c.dbPassword()).isEqualTo("s3cret");
+        assertThat(new Session(sink, sink, env, new GlobalOptions()).redact("auth s3cret failed"))
+                .isEqualTo("auth *** failed");
         assertThat(c.values().values()).doesNotContain("s3cret");
     }
 
