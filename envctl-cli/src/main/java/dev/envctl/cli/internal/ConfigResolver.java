@@ -95,12 +95,9 @@ final class ConfigResolver {
     }
 
     /**
-     * Checks the values of plugin settings as the command would use them, before it does anything: a
-     * {@code provider.default} no plugin provides is refused as a {@code hooks.enabled} hook is; each provider
-     * and hook the file has settings for, and each hook of {@code hooks.enabled}, is built from its settings by its
-     * factory (the settings {@link Session#envctl()} gives it), so a bad value fails every command with the
-     * plugin's own rule (a duration through {@code Durations}, say), naming its key. Only those plugins are
-     * loaded. Store settings are checked by the store when it opens.
+     * Builds each provider and hook the file has settings for, and each hook of {@code hooks.enabled}, as
+     * {@link Session#envctl()} will, so that a bad value fails every command with the plugin's own rule, naming its
+     * key; a {@code provider.default} or hook no plugin provides is refused. Store settings are checked on opening.
      */
     private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
                                           Map<String, String> env) {

@@ -159,10 +159,7 @@ public final class Session implements AutoCloseable {
         onlyReading = true;
     }
 
-    /**
-     * The {@code store.KEY} values of the config whose KEY {@code factory} declares (the config file's keys are
-     * checked against every store's when it is read).
-     */
+    /** The config's {@code store.KEY} values whose KEY {@code factory} declares. */
     Map<String, String> storeSettings(EnvironmentStoreFactory factory) {
         Map<String, String> settings = config().under(ConfigKeys.STORE_PREFIX);
         settings.keySet().retainAll(factory.settingKeys());
