@@ -39,12 +39,8 @@ final class ApplyCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE);
-        if (dryRun) {
-            session.onlyReading();
-        }
+        List<EnvironmentSpec> desired = desired(session, USAGE, dryRun);
         EnvironmentStore store = session.store();
-        requireKnownHosts(desired, store);
         Envctl envctl = session.envctl();
         ApplyPlan plan = envctl.plan(desired, prune);
         int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), true) : 0;

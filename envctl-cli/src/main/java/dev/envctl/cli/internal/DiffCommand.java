@@ -23,9 +23,7 @@ final class DiffCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE);
-        session.onlyReading();
-        requireKnownHosts(desired, session.store());
+        List<EnvironmentSpec> desired = desired(session, USAGE, true);
         ApplyPlan plan = session.envctl().plan(desired, prune);
         Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;

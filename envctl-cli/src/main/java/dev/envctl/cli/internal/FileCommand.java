@@ -17,8 +17,11 @@ abstract class FileCommand extends CliCommand {
     @Parameter(description = "")
     List<String> args = new ArrayList<>();
 
-    /** The environments of the file, each with a known provider; a usage error for missing or extra arguments. */
-    List<EnvironmentSpec> desired(Session session, String usage) {
+    /**
+     * The environments of the file, each with a known provider and on a host the store knows; a usage error for
+     * missing or extra arguments. With {@code onlyReading}, the store is opened to read.
+     */
+    List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading) {
         noUnknownOptions(args);
         if (!args.isEmpty()) {
             throw EnvctlException.invalid(name() + " takes no arguments, got '" + String.join(" ", args) + "'; "
@@ -31,11 +34,10 @@ abstract class FileCommand extends CliCommand {
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider());
         desired.forEach(s -> session.envctl().provider(s.provider()));
-        return desired;
-    }
-
-    /** Every host the file names is one {@code store} knows (before anything is written). */
-    void requireKnownHosts(List<EnvironmentSpec> desired, EnvironmentStore store) {
+        if (onlyReading) {
+            session.onlyReading();
+        }
+        EnvironmentStore store = session.store();
         for (EnvironmentSpec s : desired) {
             try {
                 Hosts.requireKnown(store, s.host());
@@ -44,5 +46,6 @@ abstract class FileCommand extends CliCommand {
                         + e.getMessage());
             }
         }
+        return desired;
     }
 }
