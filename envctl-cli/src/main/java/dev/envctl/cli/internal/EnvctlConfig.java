@@ -74,7 +74,12 @@ record EnvctlConfig(Map<String, String> values, String source) {
     }
 
     boolean fallbackMirror() {
-        return bool(ConfigKeys.FALLBACK_MIRROR, get(ConfigKeys.FALLBACK_MIRROR));
+        String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw EnvctlException.invalid("config key " + ConfigKeys.FALLBACK_MIRROR + " is '" + Validation.printable(v)
+                    + "'; allowed: true, false");
+        }
+        return v.equals("true");
     }
 
     List<String> hooksEnabled() {
@@ -125,15 +130,6 @@ record EnvctlConfig(Map<String, String> values, String source) {
         }
         throw EnvctlException.invalid(what + " '" + Validation.printable(text) + "' is invalid; allowed: a whole "
                 + "number from 1 to 64");
-    }
-
-    static boolean bool(String what, String text) {
-        String v = text.strip().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return v.equals("true");
-        }
-        throw EnvctlException.invalid("config key " + what + " is '" + Validation.printable(v)
-                + "'; allowed: true, false");
     }
 
     static List<String> list(String text) {

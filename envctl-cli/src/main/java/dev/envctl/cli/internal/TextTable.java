@@ -28,7 +28,6 @@ final class TextTable {
         // one write for the whole table: System.out flushes on every println
         StringBuilder text = new StringBuilder();
         for (List<String> r : rows) {
-            // each cell padded to its column's width and two spaces; the line then loses its trailing whitespace
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < width.length; i++) {
                 line.append(r.get(i)).append(" ".repeat(width[i] + 2 - r.get(i).length()));
