@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 
 import java.io.PrintStream;
@@ -76,10 +75,8 @@ public final class Cli {
             err.println("envctl: " + Usage.explain(e.getMessage()));
             err.print(Usage.text(parsedWith, command.name()));
             return e.exitCode();
-        } catch (EnvctlException e) {
-            return Errors.report(session, e, e.exitCode());
         } catch (RuntimeException | LinkageError e) {
-            return Errors.report(session, e, ErrorCode.FAILURE.exitCode());
+            return Errors.report(session, e);
         } finally {
             session.close();
         }

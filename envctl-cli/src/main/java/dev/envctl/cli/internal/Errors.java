@@ -15,12 +15,12 @@ final class Errors {
     private Errors() {
     }
 
-    static int report(Session session, Throwable e, int exitCode) {
-        String message = e instanceof EnvctlException ? e.getMessage()
-                : "internal error: " + e + "; run with -v for the stack trace and report it";
-        message = session.redact(oneLine(message));
-        if (e instanceof EnvctlException ee && ee.code() == ErrorCode.STORE_UNAVAILABLE
-                && !message.contains("--store")) {
+    /** Reports {@code e} and returns its exit code: that of its {@link ErrorCode}, 1 for an unexpected error. */
+    static int report(Session session, Throwable e) {
+        EnvctlException known = e instanceof EnvctlException ee ? ee : null;
+        String message = session.redact(oneLine(known != null ? e.getMessage()
+                : "internal error: " + e + "; run with -v for the stack trace and report it"));
+        if (known != null && known.code() == ErrorCode.STORE_UNAVAILABLE && !message.contains("--store")) {
             message += " (store chosen by --store, ENVCTL_STORE or 'store' in the config)";
         }
         session.progressDone();
@@ -30,7 +30,7 @@ final class Errors {
             e.printStackTrace(new java.io.PrintWriter(trace));
             session.err().print(session.redact(trace.toString()));
         }
-        return exitCode;
+        return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
     }
 
     /** Says that {@code doing} (such as {@code creating dev}) failed with e's lastError, and what to do next. */
