@@ -133,8 +133,8 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Opens the store at {@code location} ({@link Locations#expand expanded}) with the {@code store.*} settings its
-     * factory declares.
+     * Opens the store at location {@code typed} (a leading {@code ~/} is the home folder: {@link Locations#expand})
+     * with the {@code store.*} settings its factory declares.
      */
     EnvironmentStore openStore(String typed) {
         String location = Locations.expand(typed, env);
