@@ -22,11 +22,12 @@ import java.util.Set;
  * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}. With
  * {@code ENVCTL_TRAINING_TOOLS} set to a folder of stand-in {@code docker}, {@code k3d} and {@code kind}
  * executables (core's test-jar has them), it also drives environments through both providers: create, stop,
- * start, delete and their dry runs, so that the provider, process and lifecycle classes are archived too; without
- * it, no provider runs. With {@code ENVCTL_TRAINING_STORE} set to a PostgreSQL database with a current, empty
- * envctl schema (user in {@code PGUSER}, password in {@code ENVCTL_DB_PASSWORD}), it also creates a few
- * environments (through the stand-ins when there are any) and reads them there; without it, it trains a
- * {@code list} on a port that refuses at once (the opening path only).
+ * start, delete and their dry runs, and a create with an automatic subnet, so that the provider, process and
+ * lifecycle classes are archived too; without it, no provider runs. With {@code ENVCTL_TRAINING_STORE} set to a
+ * PostgreSQL database with a current, empty envctl schema (user in {@code PGUSER}, password in
+ * {@code ENVCTL_DB_PASSWORD}), it also creates a few environments (one with an automatic subnet; through the
+ * stand-ins when there are any) and reads them there; without it, it trains a {@code list} on a port that
+ * refuses at once (the opening path only).
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -66,6 +67,7 @@ public final class StartupTraining {
         for (int i = 0; i < 3; i++) {
             main.execute("--store", pg, "-q", "create", "train" + i, "--no-wait");
         }
+        run(main, pg, "-q create train-net --no-wait --subnet auto");
         reads(main, pg);
         if (tools != null) {
             lifecycle(main, pg);
@@ -82,6 +84,9 @@ public final class StartupTraining {
                 run(main, location, run.replace("NAME", name));
             }
         }
+        // a dedicated Docker network and an automatic subnet (the subnet lookups, the network's creation)
+        run(main, location, "create life-net --provider k3d --subnet auto");
+        run(main, location, "delete life-net");
     }
 
     /** The reads users run, on the store at {@code location}. */
