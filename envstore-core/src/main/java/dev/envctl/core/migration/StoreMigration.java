@@ -3,6 +3,7 @@ package dev.envctl.core.migration;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,8 +26,10 @@ import java.util.Set;
  *
  * <p>Names in {@code skipNames} and names the target already has are skipped, so running it twice changes
  * nothing. Before writing anything it checks every remaining row against the target's rows and against the
- * source rows before it (conflicting or not, so fixing one conflict does not reveal another): if any port or subnet would be held twice, it writes nothing, reports each conflicting row
- * as failed and the others as skipped ("nothing written"). A row the target still rejects while writing
+ * source rows before it (conflicting or not, so fixing one conflict does not reveal another): if any port or
+ * subnet would be held twice, or a row's host is in both stores with another Docker endpoint or address (the
+ * row would land on another daemon), it writes nothing, reports each conflicting row as failed and the others
+ * as skipped ("nothing written"). A row the target still rejects while writing
  * (someone wrote meanwhile) is failed and the others proceed. Rows are taken in name order.
  */
 public final class StoreMigration {
@@ -46,16 +51,19 @@ public final class StoreMigration {
         // what is held, per host: ports on that host, subnets everywhere
         List<Environment> seen = new ArrayList<>(target);
         Map<String, HeldSnapshot> held = new HashMap<>();
+        Map<String, Optional<String>> hostClashes = new HashMap<>();
         for (Environment e : source) {
             if (skipNames.contains(e.name())) {
                 skipped.put(e.name(), "in the skip list");
             } else if (present.contains(e.name())) {
                 skipped.put(e.name(), "already in " + to.location());
             } else {
+                hostClashes.computeIfAbsent(e.host(), h -> hostClash(from, to, h))
+                        .ifPresent(clash -> conflicts.put(e.name(), clash));
                 try {
                     Allocator.requireFree(e, held.computeIfAbsent(e.host(), h -> HeldSnapshot.of(seen, h)));
                 } catch (EnvctlException conflict) {
-                    conflicts.put(e.name(), "would break the target's invariants: " + conflict.getMessage());
+                    conflicts.putIfAbsent(e.name(), "would break the target's invariants: " + conflict.getMessage());
                 }
                 // later rows are checked against this one too, conflicting or not
                 seen.add(e);
@@ -89,6 +97,26 @@ public final class StoreMigration {
                 to.location(), dryRun ? " (dry run)" : "", report.total(), report.migrated(), report.skipped(),
                 report.failed());
         return report;
+    }
+
+    /**
+     * Why rows on host {@code name} cannot move: both stores have a host of that name, with another Docker
+     * endpoint or address, so the rows would land on a different daemon; empty when they agree or one lacks it.
+     */
+    private static Optional<String> hostClash(EnvironmentStore from, EnvironmentStore to, String name) {
+        Optional<Host> source = from.findHost(name);
+        Optional<Host> target = to.findHost(name);
+        if (source.isEmpty() || target.isEmpty() || (Objects.equals(source.get().docker(), target.get().docker())
+                && Objects.equals(source.get().address(), target.get().address()))) {
+            return Optional.empty();
+        }
+        return Optional.of("host '" + name + "' is another Docker daemon in " + to.location() + " ("
+                + describe(target.get()) + ", here " + describe(source.get()) + "); remove or re-add one of "
+                + "the two hosts under another name first");
+    }
+
+    private static String describe(Host h) {
+        return h.docker() + (h.address() == null ? "" : ", address " + h.address());
     }
 
     /**

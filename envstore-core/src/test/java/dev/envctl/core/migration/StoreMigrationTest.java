@@ -144,4 +144,32 @@ class StoreMigrationTest {
                         org.assertj.core.groups.Tuple.tuple("b", "skipped"));
         assertThat(third.findHost("two")).isEmpty();
     }
+
+    @Test
+    void aHostOfTheSameNameThatIsAnotherDaemonInTheTargetIsAConflictAndNothingIsWritten() {
+        csv.addHost(new dev.envctl.core.Host("two", "tcp://10.9.9.9:2376", null, Map.of(), null));
+        pg.addHost(new dev.envctl.core.Host("two", "tcp://10.0.0.2:2376", null, Map.of(), null));
+        csv.insert(row("on-two", "k3d", 18080, 18400, 19000, null, ActualState.RUNNING, 1).withHost("two"));
+        csv.insert(row("on-local", "k3d", 18081, 18401, 19001, null, ActualState.RUNNING, 1));
+
+        for (boolean dryRun : List.of(true, false)) {
+            MigrationReport r = StoreMigration.migrate(csv, pg, Set.of(), dryRun);
+
+            assertThat(r.ok()).isFalse();
+            assertThat(r.rows()).filteredOn(row -> row.outcome().equals("failed")).singleElement().satisfies(row -> {
+                assertThat(row.name()).isEqualTo("on-two");
+                assertThat(row.reason()).contains("host 'two' is another Docker daemon", "tcp://10.0.0.2:2376",
+                        "tcp://10.9.9.9:2376");
+            });
+            assertThat(r.rows()).filteredOn(row -> row.name().equals("on-local")).singleElement()
+                    .satisfies(row -> assertThat(row.reason()).startsWith("nothing written"));
+            assertThat(pg.list(EnvironmentFilter.ALL)).isEmpty();
+        }
+
+        // the same daemon under the same name (labels and capacity may differ) is no conflict
+        InMemoryEnvironmentStore same = new InMemoryEnvironmentStore();
+        same.addHost(new dev.envctl.core.Host("two", "tcp://10.9.9.9:2376", null, Map.of("gpu", "true"), 3));
+        assertThat(StoreMigration.migrate(csv, same, Set.of(), false).ok()).isTrue();
+        assertThat(same.get("on-two").host()).isEqualTo("two");
+    }
 }
