@@ -196,7 +196,9 @@ class HostsIT {
         refused(2, "Docker endpoint 'ssh://me:***@three' is invalid", "host", "add", "three", "--docker",
                 "ssh://me:hunter2@three");
         refused(2, "Docker endpoint 'tcp://x:0' is invalid", "host", "add", "two", "--docker", "tcp://x:0");
-        refused(2, "address 'a b' is invalid", "host", "add", "three", "--docker", TWO, "--address", "a b");
+        refused(2, "--address 'a b' is not an IP address", "host", "add", "three", "--docker", TWO, "--address", "a b");
+        refused(2, "--address 'gpu1.example.com' is not an IP address", "host", "add", "three", "--docker", TWO,
+                "--address", "gpu1.example.com");
         refused(2, "--capacity 0 is out of range", "host", "add", "three", "--docker", TWO, "--capacity", "0");
         refused(2, "host name 'auto' is reserved", "host", "add", "auto", "--docker", TWO);
         refused(2, "host name 'Three' is invalid", "host", "add", "Three", "--docker", TWO);

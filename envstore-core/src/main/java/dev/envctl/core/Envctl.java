@@ -183,10 +183,11 @@ public final class Envctl implements AutoCloseable {
      * Adds a host to the store.
      *
      * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name is taken, {@link ErrorCode#INVALID_INPUT}
-     *                         when the store keeps no hosts
+     *                         when the store keeps no hosts or the host's address is not an IP address
+     *                         ({@link Host#requireAddable})
      */
     public Host addHost(Host host) {
-        return store().addHost(host);
+        return store().addHost(host.requireAddable());
     }
 
     /**

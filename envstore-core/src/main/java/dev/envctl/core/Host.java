@@ -45,6 +45,22 @@ public record Host(String name, String docker, String address, Map<String, Strin
         }
     }
 
+    /**
+     * This host, checked for being added: its address, when it has one, must be an IP address, as k3d and kind
+     * bind the Kubernetes API to it and take no host names. Reading a store does not check it, so a host added
+     * before the check still reads (and its environments fail at the provider, naming the address).
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address
+     */
+    public Host requireAddable() {
+        if (address != null && !Validation.isIpAddress(address)) {
+            throw EnvctlException.invalid("address '" + Validation.printable(address) + "' of host '" + name
+                    + "' is not an IP address; allowed: an IPv4 or IPv6 address of that machine, such as "
+                    + "192.168.1.20 (k3d and kind bind the Kubernetes API to it and take no host names)");
+        }
+        return this;
+    }
+
     /** Whether this is the implicit host {@code local}. */
     public boolean isLocal() {
         return name.equals(LOCAL_NAME);

@@ -1,7 +1,9 @@
 package dev.envctl.core;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,10 @@ public final class Validation {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern NO_SPACE = Pattern.compile("[\\x21-\\x7e]+");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    /** What an IPv6 literal may consist of; starting with a hex digit or ':', so the JDK parses it, never looks it up. */
+    private static final Pattern IPV6_TEXT = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
     private static final List<String> ENDPOINT_SCHEMES = List.of("unix://", "tcp://", "ssh://", "npipe://",
             "context:");
 
@@ -81,13 +87,36 @@ public final class Validation {
                 && (uri.getRawUserInfo() == null || !uri.getRawUserInfo().contains(":"));
     }
 
-    /** An address clients reach a host at: a DNS name or an IPv4 or IPv6 address. */
+    /**
+     * The form of a host's address as stores read it (a DNS name or an IP address); hosts being added must have
+     * an IP address ({@link Host#requireAddable}).
+     */
     public static String requireAddress(String address) {
-        if (address.length() > MAX_LABEL_VALUE_LENGTH || !ADDRESS.matcher(address).matches()) {
-            throw EnvctlException.invalid("address '" + printable(address) + "' is invalid; allowed: a DNS name "
-                    + "or an IP address, such as 192.168.1.20");
+        if (address.length() > MAX_LABEL_VALUE_LENGTH
+                || !(ADDRESS.matcher(address).matches() || isIpAddress(address))) {
+            throw EnvctlException.invalid("address '" + printable(address) + "' is invalid; allowed: an IP "
+                    + "address, such as 192.168.1.20");
         }
         return address;
+    }
+
+    /**
+     * Whether {@code text} is an IPv4 address (dotted decimal) or an IPv6 address (without brackets or zone), as
+     * k3d and kind take them for the addresses they bind; no name is ever looked up.
+     */
+    public static boolean isIpAddress(String text) {
+        if (IPV4.matcher(text).matches()) {
+            return true;
+        }
+        if (!text.contains(":") || !IPV6_TEXT.matcher(text).matches()) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(text);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String requireDnsLabel(String what, String name) {

@@ -116,4 +116,18 @@ class ValidationTest {
                 .doesNotContain("s3cret").contains("db:5432/envctl").contains("ssl=true");
         assertThat(Redaction.redact("jdbc:postgresql://db/envctl?user=u")).isEqualTo("jdbc:postgresql://db/envctl?user=u");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "192.168.1.20", "255.255.255.255", "::1", "::", "fd00::20",
+            "2001:db8::1", "::ffff:10.0.0.1"})
+    void ipAddressesAreIpAddresses(String text) {
+        assertThat(Validation.isIpAddress(text)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "localhost", "gpu1.example.com", "999.1.1.1", "10.0.0", "10.0.0.1:80", "01.2.3.4",
+            "[::1]", ":", "1:2", "fe80::1%eth0", ".1::", "::1 ", "abc"})
+    void anythingElseIsNot(String text) {
+        assertThat(Validation.isIpAddress(text)).isFalse();
+    }
 }

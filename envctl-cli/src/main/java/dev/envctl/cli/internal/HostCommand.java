@@ -34,7 +34,7 @@ final class HostCommand extends CliCommand {
     String docker;
 
     @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "
-            + "Kubernetes API at (an address of that machine); without it the API listens on 127.0.0.1 of that machine")
+            + "Kubernetes API at (an IP address of that machine); without it the API listens on 127.0.0.1 of that machine")
     String address;
 
     @Parameter(names = "--label", description = "add: label KEY=VALUE for 'create --host auto --host-selector'; "
@@ -104,15 +104,17 @@ final class HostCommand extends CliCommand {
             throw EnvctlException.conflict("host 'local' is built in (the Docker daemon envctl runs against); add "
                     + "another daemon under another name");
         }
-        if (address != null && address.isBlank()) {
-            throw EnvctlException.invalid("--address is empty; give a DNS name or an IP address, such as "
-                    + "192.168.1.20, or leave the flag out");
+        if (address != null && (address.isBlank() || !Validation.isIpAddress(address.strip()))) {
+            throw EnvctlException.invalid("--address " + (address.isBlank() ? "is empty" : "'"
+                    + Validation.printable(address) + "' is not an IP address") + "; give an IPv4 or IPv6 address of "
+                    + "that machine, such as 192.168.1.20 (k3d and kind bind the Kubernetes API to it and take no "
+                    + "host names), or leave the flag out");
         }
         if (capacity != null && capacity < 1) {
             throw EnvctlException.invalid("--capacity " + capacity + " is out of range; allowed: 1 or more (leave "
                     + "it out for no limit but the port pools)");
         }
-        return new Host(name, docker.strip(), address, SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
+        return new Host(name, docker.strip(), address == null ? null : address.strip(), SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
     }
 
     private static void add(Session session, Host host) {

@@ -97,7 +97,15 @@ class HostOptionsTest {
         assertInvalid(() -> hostCommand("--docker", "http://x").toHost("two"), "Docker endpoint 'http://x' is invalid",
                 "tcp://HOST[:PORT]");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", "not an address").toHost("two"),
-                "address 'not an address' is invalid");
+                "--address 'not an address' is not an IP address");
+        // k3d and kind bind the API to the address and take no host names: what they refuse is refused here
+        for (String notAnIp : List.of("gpu1.example.com", "999.1.1.1", "10.0.0.1:80", "[::1]", "10.0.0")) {
+            assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", notAnIp).toHost("two"),
+                    "--address '" + notAnIp + "' is not an IP address", "IPv4 or IPv6", "192.168.1.20");
+        }
+        assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "::1").toHost("two").address()).isEqualTo("::1");
+        assertThat(hostCommand("--docker", "tcp://x:2376", "--address", " 10.0.0.2 ").toHost("two").address())
+                .isEqualTo("10.0.0.2");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", " ").toHost("two"),
                 "--address is empty");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--capacity", "0").toHost("two"),

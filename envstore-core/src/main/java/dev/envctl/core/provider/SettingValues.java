@@ -1,9 +1,9 @@
 package dev.envctl.core.provider;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Parsers for the values provider settings and per-environment options share. Each failure is an
@@ -55,14 +55,10 @@ public final class SettingValues {
         return t;
     }
 
-    private static final Pattern IPV4 = Pattern.compile(
-            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-
     /** A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names). */
     public static String address(String what, String text) {
         String t = text == null ? "" : text.strip();
-        if (!IPV4.matcher(t).matches() && !IPV6.matcher(t).matches()) {
+        if (!Validation.isIpAddress(t)) {
             throw EnvctlException.invalid(what + " '" + text + "' is not an IP address; allowed: an IPv4 or IPv6 "
                     + "address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
         }

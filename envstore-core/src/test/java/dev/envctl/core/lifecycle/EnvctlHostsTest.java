@@ -41,6 +41,29 @@ class EnvctlHostsTest {
     }
 
     @Test
+    void aHostWhoseAddressIsNotAnIpAddressIsRefusedAndNothingIsAdded() {
+        for (String notAnIp : List.of("gpu1.example.com", "999.1.1.1", "10.0.0.1:80")) {
+            Host named = new Host("named", "tcp://two.example:2375", notAnIp, Map.of(), null);
+
+            assertThatThrownBy(() -> envctl.addHost(named))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("address '" + notAnIp + "' of host 'named' is not an IP address")
+                    .hasMessageNotContaining("--");
+        }
+        assertThat(store.hosts()).containsExactly(Host.LOCAL);
+
+        for (String v6 : List.of("fd00::20", "::1")) {
+            Host six = new Host("six", "tcp://two.example:2375", v6, Map.of(), null);
+            assertThat(envctl.addHost(six)).isEqualTo(six);
+            envctl.removeHost("six");
+        }
+        // a store still reads a host added before the check (or by another writer): only adding checks
+        Host old = new Host("old", "tcp://old.example:2375", "old.example", Map.of(), null);
+        store.addHost(old);
+        assertThat(envctl.host("old")).isEqualTo(old);
+    }
+
+    @Test
     void eachHostHasItsOwnProvidersForDoctor() {
         envctl.addHost(two);
 
