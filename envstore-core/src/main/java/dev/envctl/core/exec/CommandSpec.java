@@ -12,7 +12,8 @@ import java.util.Objects;
  * current process's, optional stdin text, a timeout after which the process is killed, an optional
  * working folder, whether its output lines go to the DEBUG log ({@code false} for output that may hold
  * secrets, such as k3d's cluster list with its join token; the line listener still gets them), and the prefixes
- * of variable names the command does not inherit from this process (empty: it inherits every one).
+ * of variable names the command does not inherit from this process (empty: it inherits every one; the prefix
+ * {@code ""} matches every name, so the command sees only its own {@link #environment()}).
  */
 public record CommandSpec(List<String> argv, Map<String, String> environment, String stdin, Duration timeout,
                           Path workingDirectory, boolean logOutput, List<String> notInherited) {

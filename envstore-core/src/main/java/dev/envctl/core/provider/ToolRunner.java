@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * Finds tools on the {@code PATH} of a given environment and runs them through core's {@link CommandRunner}
- * with that environment, so a caller (or a test) decides which {@code PATH} the tools come from without
- * changing this JVM's environment. The tools never get the store's password ({@code ENVCTL_DB_PASSWORD},
- * {@code PGPASSWORD}), neither from that environment nor from this process's. Thread-safe; immutable.
+ * with exactly that environment (nothing of this JVM's own is inherited), so a caller (or a test) decides
+ * what the tools see, {@code PATH} and {@code DOCKER_HOST} included, without changing this JVM's environment.
+ * The tools never get the store's password ({@code ENVCTL_DB_PASSWORD}, {@code PGPASSWORD}), even when that
+ * environment has it. Thread-safe; immutable.
  */
 public final class ToolRunner {
     /** Where the PostgreSQL store's password may be: no tool needs it, so no tool gets it. */
@@ -86,8 +87,8 @@ public final class ToolRunner {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(extraEnv);
         env.keySet().removeAll(STORE_PASSWORDS);
-        return new CommandSpec(argv, env, stdin, timeout, null)
-                .withoutInherited(STORE_PASSWORDS.toArray(String[]::new));
+        // every prefix matches "": the tool sees exactly env, nothing of this JVM's own environment
+        return new CommandSpec(argv, env, stdin, timeout, null).withoutInherited("");
     }
 
     private static CommandRunner.LineListener listener(String environmentName, ProgressListener progress) {
