@@ -132,6 +132,12 @@ class BadInputIT {
         c.add(Case.of(2, "apply needs a file", "apply"));
         c.add(Case.of(2, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
         c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));
+        c.add(Case.of(2, "migrate takes no arguments, got 'extra'", "migrate", "--from", "x.csv", "--to", "y.csv",
+                "extra"));
+        c.add(Case.of(2, "--skip: environment name 'Bad_Name' is invalid", "migrate", "--from", "x.csv", "--to",
+                "y.csv", "--skip", "Bad_Name"));
+        c.add(Case.of(2, "--skip: environment name is empty", "migrate", "--from", "x.csv", "--to", "y.csv",
+                "--skip", ""));
         // unknown flags, commands, values
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));

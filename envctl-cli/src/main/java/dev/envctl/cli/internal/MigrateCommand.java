@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
 import dev.envctl.core.migration.MigrationReport;
 import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -20,6 +21,9 @@ import java.util.Set;
 @Parameters(commandNames = "migrate",
         commandDescription = "Copy the environments of one store into another and report each row")
 final class MigrateCommand extends CliCommand {
+    private static final String USAGE = "usage: envctl migrate --from LOCATION --to LOCATION [--skip NAME]... "
+            + "[--dry-run]";
+
     @Parameter(names = "--from", description = "Store to read: csv:PATH, PATH.csv or jdbc:postgresql://...")
     String from;
 
@@ -40,9 +44,19 @@ final class MigrateCommand extends CliCommand {
     @Override
     int run(Session session) {
         noUnknownOptions(args);
-        if (!args.isEmpty() || from == null || to == null || from.isBlank() || to.isBlank()) {
-            throw EnvctlException.invalid("migrate needs --from and --to; usage: envctl migrate --from LOCATION "
-                    + "--to LOCATION [--skip NAME]... [--dry-run]");
+        if (!args.isEmpty()) {
+            throw EnvctlException.invalid("migrate takes no arguments, got '" + Validation.printable(
+                    String.join(" ", args)) + "'; " + USAGE);
+        }
+        if (from == null || to == null || from.isBlank() || to.isBlank()) {
+            throw EnvctlException.invalid("migrate needs --from and --to; " + USAGE);
+        }
+        for (String name : skip) {
+            try {
+                Validation.requireName(name);
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid("--skip: " + e.getMessage());
+            }
         }
         if (from.strip().equals(to.strip())) {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");

@@ -78,7 +78,8 @@ public interface ClusterProvider {
 
     /**
      * The exact commands {@link #create} would run, with their variables and stdin, for {@code --dry-run}; every
-     * host port of the environment appears in an argv or in a stdin text.
+     * host port the cluster publishes (http, https, api) appears in an argv or in a stdin text. The pf port is
+     * only held for port-forwarding and is passed to no tool.
      */
     List<PlannedCommand> planCreate(Environment environment);
 
