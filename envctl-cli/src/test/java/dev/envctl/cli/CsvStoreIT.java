@@ -252,6 +252,18 @@ class CsvStoreIT {
     }
 
     @Test
+    void migrateRefusesTheSameStoreSpelledTwoWaysAndChangesNothing() {
+        ok("create", "dev");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        Result r = ws.run("migrate", "--from", ws.defaultStore().toString(), "--to", "csv:" + ws.defaultStore());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--from and --to name the same store (" + ws.defaultStore() + ")");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void migrateDryRunIntoAMissingCsvFileWritesNothing() {
         ok("create", "dev");
         Path target = ws.home.resolve("copies/envctl-copy.csv");

@@ -69,6 +69,11 @@ final class MigrateCommand extends CliCommand {
         Locations.requireExistingCsv(Locations.expand(from, session.env()), "--from file");
         EnvironmentStore source = session.openStore(from);
         EnvironmentStore target = session.openStore(to);
+        if (source.location().equals(target.location())) {
+            // the same store spelled two ways (a path and csv:PATH, ~/ and the home folder)
+            throw EnvctlException.invalid("--from and --to name the same store (" + session.redact(source.location())
+                    + "); give two different stores");
+        }
         session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
                 + session.redact(source.location()) + " to " + session.redact(target.location()));
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
