@@ -34,7 +34,8 @@ final class HostCommand extends CliCommand {
     String docker;
 
     @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "
-            + "Kubernetes API at (an IP address of that machine); without it the API listens on 127.0.0.1 of that machine")
+            + "Kubernetes API at (an IP address of that machine); without it the API listens on 127.0.0.1 of that "
+            + "machine")
     String address;
 
     @Parameter(names = "--label", description = "add: label KEY=VALUE for 'create --host auto --host-selector'; "
@@ -114,7 +115,8 @@ final class HostCommand extends CliCommand {
             throw EnvctlException.invalid("--capacity " + capacity + " is out of range; allowed: 1 or more (leave "
                     + "it out for no limit but the port pools)");
         }
-        return new Host(name, docker.strip(), address == null ? null : address.strip(), SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
+        return new Host(name, docker.strip(), address == null ? null : address.strip(),
+                SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
     }
 
     private static void add(Session session, Host host) {
