@@ -27,8 +27,9 @@ import java.util.Set;
  * <p>Names in {@code skipNames} and names the target already has are skipped, so running it twice changes
  * nothing. Before writing anything it checks every remaining row against the target's rows and against the
  * source rows before it (conflicting or not, so fixing one conflict does not reveal another): if any port or
- * subnet would be held twice, or a row's host is in both stores with another Docker endpoint or address (the
- * row would land on another daemon), it writes nothing, reports each conflicting row as failed and the others
+ * subnet would be held twice, a row's host is in both stores with another Docker endpoint or address (the
+ * row would land on another daemon), or a row would put its host over its capacity (the target's, or the
+ * source's where the target lacks the host), it writes nothing, reports each conflicting row as failed and the others
  * as skipped ("nothing written"). A row the target still rejects while writing
  * (someone wrote meanwhile) is failed and the others proceed. Rows are taken in name order.
  */
@@ -51,15 +52,23 @@ public final class StoreMigration {
         // what is held, per host: ports on that host, subnets everywhere
         List<Environment> seen = new ArrayList<>(target);
         Map<String, HeldSnapshot> held = new HashMap<>();
-        Map<String, Optional<String>> hostClashes = new HashMap<>();
+        Map<String, Landing> landings = new HashMap<>();
+        Map<String, Integer> onHost = new HashMap<>();
+        target.forEach(e -> onHost.merge(e.host(), 1, Integer::sum));
         for (Environment e : source) {
             if (skipNames.contains(e.name())) {
                 skipped.put(e.name(), "in the skip list");
             } else if (present.contains(e.name())) {
                 skipped.put(e.name(), "already in " + to.location());
             } else {
-                hostClashes.computeIfAbsent(e.host(), h -> hostClash(from, to, h))
-                        .ifPresent(clash -> conflicts.put(e.name(), clash));
+                Landing landing = landings.computeIfAbsent(e.host(), h -> landing(from, to, h));
+                int environments = onHost.merge(e.host(), 1, Integer::sum);
+                if (landing.clash() != null) {
+                    conflicts.put(e.name(), landing.clash());
+                } else if (landing.capacity() != null && environments > landing.capacity()) {
+                    conflicts.put(e.name(), "would put host '" + e.host() + "' over its capacity "
+                            + landing.capacity() + " (" + environments + " environments with this one)");
+                }
                 try {
                     Allocator.requireFree(e, held.computeIfAbsent(e.host(), h -> HeldSnapshot.of(seen, h)));
                 } catch (EnvctlException conflict) {
@@ -100,19 +109,26 @@ public final class StoreMigration {
     }
 
     /**
-     * Why rows on host {@code name} cannot move: both stores have a host of that name, with another Docker
-     * endpoint or address, so the rows would land on a different daemon; empty when they agree or one lacks it.
+     * Where rows on host {@code name} land: {@code clash} says why they cannot move (both stores have a host of
+     * that name with another Docker endpoint or address, so the rows would land on a different daemon), null
+     * when they agree or one lacks it; {@code capacity} is the landing host's, null for none.
      */
-    private static Optional<String> hostClash(EnvironmentStore from, EnvironmentStore to, String name) {
+    private record Landing(String clash, Integer capacity) {
+    }
+
+    private static Landing landing(EnvironmentStore from, EnvironmentStore to, String name) {
         Optional<Host> source = from.findHost(name);
         Optional<Host> target = to.findHost(name);
-        if (source.isEmpty() || target.isEmpty() || (Objects.equals(source.get().docker(), target.get().docker())
-                && Objects.equals(source.get().address(), target.get().address()))) {
-            return Optional.empty();
+        if (target.isEmpty()) {
+            return new Landing(null, source.map(Host::capacity).orElse(null));
         }
-        return Optional.of("host '" + name + "' is another Docker daemon in " + to.location() + " ("
+        if (source.isEmpty() || (Objects.equals(source.get().docker(), target.get().docker())
+                && Objects.equals(source.get().address(), target.get().address()))) {
+            return new Landing(null, target.get().capacity());
+        }
+        return new Landing("host '" + name + "' is another Docker daemon in " + to.location() + " ("
                 + describe(target.get()) + ", here " + describe(source.get()) + "); remove or re-add one of "
-                + "the two hosts under another name first");
+                + "the two hosts under another name first", target.get().capacity());
     }
 
     private static String describe(Host h) {

@@ -172,4 +172,36 @@ class StoreMigrationTest {
         assertThat(StoreMigration.migrate(csv, same, Set.of(), false).ok()).isTrue();
         assertThat(same.get("on-two").host()).isEqualTo("two");
     }
+
+    @Test
+    void rowsThatWouldPutAHostOverItsCapacityAreConflictsAndNothingIsWritten() {
+        dev.envctl.core.Host two = new dev.envctl.core.Host("two", "tcp://10.9.9.9:2376", null, Map.of(), 3);
+        csv.addHost(two);
+        pg.addHost(two);
+        pg.insert(row("there", "k3d", 18080, 18400, 19000, null, ActualState.RUNNING, 1).withHost("two"));
+        csv.insert(row("a", "k3d", 18081, 18401, 19001, null, ActualState.RUNNING, 1).withHost("two"));
+        csv.insert(row("b", "k3d", 18082, 18402, 19002, null, ActualState.RUNNING, 1).withHost("two"));
+        csv.insert(row("c", "k3d", 18083, 18403, 19003, null, ActualState.RUNNING, 1).withHost("two"));
+        csv.insert(row("d", "k3d", 18084, 18404, 19004, null, ActualState.RUNNING, 1).withHost("two"));
+
+        for (boolean dryRun : List.of(true, false)) {
+            MigrationReport r = StoreMigration.migrate(csv, pg, Set.of(), dryRun);
+
+            assertThat(r.ok()).isFalse();
+            assertThat(r.rows()).filteredOn(row -> row.outcome().equals("failed")).extracting(row -> row.name())
+                    .containsExactly("c", "d");
+            assertThat(r.rows()).filteredOn(row -> row.name().equals("d")).singleElement().satisfies(row ->
+                    assertThat(row.reason()).contains("over its capacity 3", "5 environments"));
+            assertThat(r.rows()).filteredOn(row -> row.name().equals("a")).singleElement()
+                    .satisfies(row -> assertThat(row.reason()).startsWith("nothing written"));
+            assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("there");
+        }
+
+        // where the target lacks the host, the source's capacity holds: it is copied with the rows
+        InMemoryEnvironmentStore empty = new InMemoryEnvironmentStore();
+        assertThat(StoreMigration.migrate(csv, empty, Set.of("d"), false).failed()).isZero();
+        assertThat(empty.list(EnvironmentFilter.ALL)).hasSize(3);
+        assertThat(StoreMigration.migrate(csv, new InMemoryEnvironmentStore(), Set.of(), true).rows())
+                .filteredOn(row -> row.outcome().equals("failed")).extracting(row -> row.name()).containsExactly("d");
+    }
 }
