@@ -136,6 +136,10 @@ class BadInputIT {
                 "extra"));
         c.add(Case.of(2, "--skip: environment name 'Bad_Name' is invalid", "migrate", "--from", "x.csv", "--to",
                 "y.csv", "--skip", "Bad_Name"));
+        c.add(Case.of(2, "--skip: environment name is empty", "migrate", "--from", "x.csv", "--to", "y.csv",
+                "--skip", ""));
+        c.add(Case.of(2, "--skip: environment name is empty", "migrate", "--from", "x.csv", "--to", "y.csv",
+                "--skip", "dev,"));
         // unknown flags, commands, values
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));

@@ -336,6 +336,8 @@ class CsvStoreIT {
 
         Result text = ok("migrate", "--from", from, "--to", tmp.resolve("m2.csv").toString(), "--skip", "dev");
         assertThat(text.out()).contains("total 7, migrated 6, skipped 1, failed 0");
+        assertThat(ok("migrate", "--from", from, "--to", tmp.resolve("m3.csv").toString(), "--skip", "dev,devops")
+                .out()).contains("total 7, migrated 5, skipped 2, failed 0");
     }
 
     @Test

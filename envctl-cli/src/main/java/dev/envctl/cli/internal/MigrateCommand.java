@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.converters.IParameterSplitter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 import dev.envctl.core.migration.MigrationReport;
@@ -31,7 +32,7 @@ final class MigrateCommand extends CliCommand {
     String to;
 
     @Parameter(names = "--skip", description = "Name not to migrate; repeat for more (default: migrate.skip, "
-            + "which is devops)")
+            + "which is devops)", splitter = Names.class)
     List<String> skip = new ArrayList<>();
 
     @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing",
@@ -98,5 +99,16 @@ final class MigrateCommand extends CliCommand {
                     : ", migrated ") + r.migrated()
                     + ", skipped " + r.skipped() + ", failed " + r.failed());
         });
+    }
+
+    /**
+     * Splits {@code --skip a,b} as JCommander does but keeps empty names, which it drops: {@code --skip ''} would
+     * otherwise be no name at all and quietly migrate {@code migrate.skip}'s names after all.
+     */
+    public static final class Names implements IParameterSplitter {
+        @Override
+        public List<String> split(String value) {
+            return List.of(value.split(",", -1));
+        }
     }
 }
