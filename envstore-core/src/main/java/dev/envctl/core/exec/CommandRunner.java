@@ -9,6 +9,7 @@ import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.Watchdog;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import java.util.function.BiConsumer;
 /**
  * Runs external commands with Apache Commons Exec: argv passed as is (never through a shell, no quote
  * handling), stdout and stderr read line by line into SLF4J at DEBUG and into a line listener, a timeout
- * that kills the process. Thread-safe; stateless.
+ * that ends the process and every process it started. Thread-safe; stateless.
  */
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
@@ -54,7 +55,7 @@ public final class CommandRunner {
         }
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         List<String> err = Collections.synchronizedList(new ArrayList<>());
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(spec.timeout()).get();
+        TreeWatchdog watchdog = new TreeWatchdog(argv.get(0), spec.timeout());
         PumpStreamHandler streams = new PumpStreamHandler(new Lines(argv.get(0), out, false, spec.logOutput(), listener),
                 new Lines(argv.get(0), err, true, spec.logOutput(), listener),
                 spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
@@ -156,6 +157,44 @@ public final class CommandRunner {
         @Override
         public int size() {
             return RUNNING.size();
+        }
+    }
+
+    /**
+     * The timeout's watchdog, ending with the command every process it started: the command's descendants,
+     * as they are when the timeout strikes, get SIGTERM with it and SIGKILL {@link #KILL_GRACE} later if they
+     * are still alive. Without this a hook's child (a {@code helm install} the script waits for) would run on
+     * after the hook was reported as timed out.
+     */
+    private static final class TreeWatchdog extends ExecuteWatchdog {
+        private final String tool;
+        private Process process;
+
+        @SuppressWarnings("deprecation") // the builder makes no subclass; this constructor is the builder's default
+        TreeWatchdog(String tool, Duration timeout) {
+            super(timeout.toMillis());
+            this.tool = tool;
+        }
+
+        @Override
+        public synchronized void start(Process process) {
+            this.process = process;
+            super.start(process);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(Watchdog w) {
+            List<ProcessHandle> started = process == null ? List.of() : process.descendants().toList();
+            super.timeoutOccured(w);
+            started.forEach(ProcessHandle::destroy);
+            CompletableFuture.delayedExecutor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                List<ProcessHandle> left = started.stream().filter(ProcessHandle::isAlive).toList();
+                if (!left.isEmpty()) {
+                    LOG.warn("{}: {} process(es) it started did not end {} s after its timeout; killing them", tool,
+                            left.size(), KILL_GRACE.toSeconds());
+                    left.forEach(ProcessHandle::destroyForcibly);
+                }
+            });
         }
     }
 

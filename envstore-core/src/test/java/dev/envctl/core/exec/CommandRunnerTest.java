@@ -109,6 +109,30 @@ class CommandRunnerTest {
     }
 
     @Test
+    @Timeout(120)
+    void theTimeoutAlsoEndsTheProcessesTheCommandStarted(@TempDir Path dir) throws Exception {
+        Path pids = dir.resolve("pids");
+        // a child in the background and one the script waits for, as a hook running helm would
+        Path parent = script(dir, "parent", "sleep 600 & echo $! >> " + pids + "\n"
+                + "bash -c 'echo $$ >> " + pids + "; exec sleep 600'\n");
+
+        assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(parent.toString()), Duration.ofMillis(1500)),
+                null)).isInstanceOf(CommandFailedException.class).hasMessageContaining("timed out");
+
+        List<Long> children = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+        assertThat(children).hasSize(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (children.stream().anyMatch(this::alive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(children).noneMatch(this::alive);
+    }
+
+    private boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Test
     void aMissingExecutableIsAProviderFailure(@TempDir Path dir) {
         assertThatThrownBy(() -> runner.run(CommandSpec.of(List.of(dir.resolve("nope").toString()),
                 Duration.ofSeconds(5)), null))
