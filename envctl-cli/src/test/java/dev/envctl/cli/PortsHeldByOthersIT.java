@@ -49,6 +49,23 @@ class PortsHeldByOthersIT {
         }
     }
 
+    @Test
+    void aPoolThatOtherProgramsFillIsExhaustedNamingTheConfigKeys() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("127.0.0.1", 0));
+            int held = devServer.getLocalPort();
+            Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=" + held + "-" + held + "\n");
+
+            Result full = ws.run("create", "dev", "--dry-run");
+            assertThat(full.exit()).as(full.toString()).isEqualTo(4);
+            // the library says what to do in its terms, the CLI adds where the pools are set
+            assertThat(full.err()).contains("no free http port left in pool " + held + "-" + held,
+                    "delete an environment or widen the http port pool (the pools are pool.http, pool.https, "
+                            + "pool.pf, pool.api and pool.subnet in the config)");
+        }
+    }
+
     private static void ok(Result r) {
         assertThat(r.exit()).as(r.toString()).isZero();
     }

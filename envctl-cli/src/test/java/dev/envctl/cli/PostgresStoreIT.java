@@ -253,7 +253,8 @@ class PostgresStoreIT {
         sql(db, "DELETE FROM envctl_schema_history WHERE version = '7'");
         Result older = ws.run("doctor");
         assertThat(older.exit()).as(older.toString()).isEqualTo(1);
-        assertThat(older.out()).contains("FAIL  store", "is at version 6 but envctl needs 7; run envctl db migrate")
+        assertThat(older.out()).contains("FAIL  store", "is at version 6 but envctl needs 7; open it with "
+                        + "jdbc.migrate=auto or migrate the schema (SchemaAdmin.migrate); run envctl db migrate")
                 .doesNotContain("check that the store is reachable");
     }
 

@@ -1,6 +1,7 @@
 package dev.envctl.core;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one exception envctl throws on purpose. Its message is a single line that says what failed and,
@@ -10,18 +11,30 @@ public class EnvctlException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
+    private final Remedy remedy;
 
     public EnvctlException(ErrorCode code, String message) {
         this(code, message, null);
     }
 
     public EnvctlException(ErrorCode code, String message, Throwable cause) {
+        this(code, message, cause, null);
+    }
+
+    /** An error whose message ends with what {@code remedy} does, in library terms. */
+    public EnvctlException(ErrorCode code, String message, Throwable cause, Remedy remedy) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.remedy = remedy;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** The fix the message names, for a client that names it in its own terms; empty when none is known. */
+    public Optional<Remedy> remedy() {
+        return Optional.ofNullable(remedy);
     }
 
     public int exitCode() {

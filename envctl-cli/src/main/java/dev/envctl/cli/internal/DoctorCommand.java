@@ -97,7 +97,7 @@ final class DoctorCommand extends CliCommand {
             }
             problem = h.detail();
         } catch (EnvctlException e) {
-            problem = Errors.oneLine(e.getMessage());
+            problem = Errors.oneLine(e.getMessage()) + Errors.hint(e);
             if (e.code() != dev.envctl.core.ErrorCode.STORE_UNAVAILABLE) {
                 hint = null; // the store answered; its message says what to do
             }

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 
 import java.util.regex.Pattern;
 
@@ -23,6 +24,9 @@ final class Errors {
         if (known != null && known.code() == ErrorCode.STORE_UNAVAILABLE && !message.contains("--store")) {
             message += " (store chosen by --store, ENVCTL_STORE or 'store' in the config)";
         }
+        if (known != null) {
+            message += hint(known);
+        }
         session.progressDone();
         session.err().println("envctl: " + message);
         if (session.global().verbose()) {
@@ -31,6 +35,18 @@ final class Errors {
             session.err().print(session.redact(trace.toString()));
         }
         return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
+    }
+
+    /**
+     * What the CLI adds to a library message: the command or config keys that do what the message says (the
+     * library names only its own calls), or nothing.
+     */
+    static String hint(EnvctlException e) {
+        if (e.remedy().orElse(null) == Remedy.MIGRATE_SCHEMA) {
+            return "; run envctl db migrate";
+        }
+        return e.code() == ErrorCode.POOL_EXHAUSTED
+                ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";
     }
 
     /** Says that {@code doing} (such as {@code creating dev}) failed with e's lastError, and what to do next. */

@@ -26,7 +26,8 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         copy.putAll(Objects.requireNonNull(portPools, "portPools"));
         for (PortRole role : PortRole.values()) {
             if (!copy.containsKey(role)) {
-                throw EnvctlException.invalid("no port pool for role " + role.key() + "; set pool." + role.key());
+                throw EnvctlException.invalid("no port pool for role " + role.key()
+                        + "; give a pool for each of http, https, pf and api");
             }
         }
         portPools = Map.copyOf(copy);

@@ -101,7 +101,7 @@ public final class Allocator {
         }
         throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free " + role.key() + " port left in pool " + pool
                 + " (held by environments" + (probe == PortProbe.NONE ? "" : " or by other programs on this host")
-                + "); delete an environment or widen pool." + role.key() + " in the config");
+                + "); delete an environment or widen the " + role.key() + " port pool");
     }
 
     private Cidr subnet(EnvironmentSpec spec, HeldResources held) {
@@ -138,7 +138,7 @@ public final class Allocator {
         }
         throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no free /" + prefix + " subnet left in pool " + pool
                 + " (held by environments" + (subnetProbe == SubnetProbe.NONE ? "" : " or used by networks of this "
-                + "host") + "); delete an environment or widen pool.subnet in the config");
+                + "host") + "); delete an environment or widen the subnet pool");
     }
 
     /**

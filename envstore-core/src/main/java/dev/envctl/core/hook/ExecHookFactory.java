@@ -37,7 +37,7 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         if (dir != null && !dir.isBlank() && !Path.of(dir.strip()).isAbsolute()) {
             // relative to whatever folder envctl happens to run in: a different set of scripts in each
             throw EnvctlException.invalid("dir '" + Validation.printable(dir.strip()) + "' is not an absolute path; "
-                    + "give the hook folder as an absolute path (or, in the config file, one starting with ~/)");
+                    + "give the hook folder as an absolute path");
         }
         return new ExecHook(dir == null || dir.isBlank() ? defaultDir() : Path.of(dir.strip()),
                 timeout == null ? DEFAULT_TIMEOUT : Durations.parse("timeout", timeout));

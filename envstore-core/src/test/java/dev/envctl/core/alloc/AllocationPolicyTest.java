@@ -70,4 +70,15 @@ class AllocationPolicyTest {
                         Map.of("pool.subnet", "10.100.0.1/14")))
                 .hasMessageStartingWith("pool.subnet: subnet '10.100.0.1/14' has host bits set");
     }
+
+    @Test
+    void aPolicyWithoutAPoolForARoleSaysWhichInLibraryTerms() {
+        AllocationPolicy d = AllocationPolicy.defaults();
+        Map<PortRole, PortRange> noHttps = new java.util.EnumMap<>(d.portPools());
+        noHttps.remove(PortRole.HTTPS);
+
+        assertThatThrownBy(() -> new AllocationPolicy(noHttps, d.subnetPool(), d.subnetPrefix()))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessage("no port pool for role https; give a pool for each of http, https, pf and api");
+    }
 }

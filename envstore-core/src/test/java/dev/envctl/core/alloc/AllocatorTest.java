@@ -101,6 +101,8 @@ class AllocatorTest {
                 .isInstanceOf(EnvctlException.class)
                 .hasMessageContaining("no free http port left in pool 18080-18399 (held by environments or by other "
                         + "programs on this host)")
+                // in library terms: an embedder has no config file; the CLI adds its pool.* keys
+                .hasMessageEndingWith("; delete an environment or widen the http port pool")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.POOL_EXHAUSTED));
     }
 
@@ -199,7 +201,8 @@ class AllocatorTest {
         Allocator nothingFree = new Allocator(AllocationPolicy.defaults(), PortProbe.NONE, block -> false);
         assertThatThrownBy(() -> nothingFree.allocate(auto, s))
                 .hasMessageContaining("no free /24 subnet left in pool 10.100.0.0/14 (held by environments or used "
-                        + "by networks of this host)");
+                        + "by networks of this host)")
+                .hasMessageEndingWith("; delete an environment or widen the subnet pool");
     }
 
     @Test

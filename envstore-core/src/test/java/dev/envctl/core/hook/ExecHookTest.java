@@ -190,7 +190,8 @@ class ExecHookTest {
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("timeout", "soon")))
                 .hasMessageContaining("timeout 'soon' is not a positive duration");
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("dir", "relative/hooks")))
-                .hasMessageContaining("dir 'relative/hooks' is not an absolute path");
+                .hasMessageContaining("dir 'relative/hooks' is not an absolute path")
+                .hasMessageNotContaining("config");
     }
 
     @Test

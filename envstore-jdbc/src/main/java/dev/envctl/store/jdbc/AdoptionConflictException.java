@@ -2,6 +2,7 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 
 import java.util.List;
 
@@ -18,11 +19,12 @@ public final class AdoptionConflictException extends EnvctlException {
     public AdoptionConflictException(String where, List<String> conflicts) {
         this(conflicts, "cannot adopt table clusters in " + where + ": " + count(conflicts) + ": "
                 + String.join("; ", conflicts)
-                + "; nothing was changed; fix these rows (for example with psql) and run envctl db migrate again");
+                + "; nothing was changed; fix these rows (for example with psql) and migrate the schema again "
+                + "(SchemaAdmin.migrate)");
     }
 
     private AdoptionConflictException(List<String> conflicts, String message) {
-        super(ErrorCode.CONFLICT, message);
+        super(ErrorCode.CONFLICT, message, null, Remedy.MIGRATE_SCHEMA);
         this.conflicts = List.copyOf(conflicts);
     }
 
@@ -36,7 +38,7 @@ public final class AdoptionConflictException extends EnvctlException {
         return new AdoptionConflictException(conflicts, action + " refused: table clusters in " + where
                 + " cannot be adopted yet, so envctl only reads it; " + count(conflicts) + ": "
                 + String.join("; ", conflicts)
-                + "; fix these rows (for example with psql) and run envctl db migrate");
+                + "; fix these rows (for example with psql) and migrate the schema (SchemaAdmin.migrate)");
     }
 
     /** {@code 1 conflict} or {@code N conflicts}. */

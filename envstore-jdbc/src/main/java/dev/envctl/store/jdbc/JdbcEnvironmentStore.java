@@ -8,6 +8,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -156,7 +157,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         adoptionConflicts = conflicts;
         reading = Reading.AS_IT_IS;
         LOG.warn("table clusters in {} cannot be adopted yet, so it is read as it is and writes are refused; {} to "
-                + "repair (for example with psql), then run envctl db migrate: {}", admin.where(),
+                + "repair (for example with psql), then migrate the schema: {}", admin.where(),
                 AdoptionConflictException.count(conflicts), String.join("; ", conflicts));
     }
 
@@ -406,10 +407,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema()
                     + switch (reading) {
                         case SCHEMA -> "";
-                        case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (envctl "
-                                + "db migrate or the next change adopts it)" : ", table clusters cannot be adopted "
+                        case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (a schema "
+                                + "migration or the next change adopts it)" : ", table clusters cannot be adopted "
                                 + "yet: " + AdoptionConflictException.count(adoptionConflicts) + " to repair";
-                        case NO_TABLE -> ", no envctl tables yet (envctl db migrate or the next change makes them)";
+                        case NO_TABLE -> ", no envctl tables yet (a schema migration or the next change makes them)";
                     }, admin.info().currentVersion());
         } catch (RuntimeException e) {
             return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
@@ -427,8 +428,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
         if (reading != Reading.SCHEMA) {
             throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " was opened to "
-                    + "read only (jdbc.migrate=read) and has no envctl schema yet; run envctl db migrate, or open it "
-                    + "with jdbc.migrate=auto");
+                    + "read only (jdbc.migrate=read) and has no envctl schema yet; open it with jdbc.migrate=auto or "
+                    + "migrate the schema (SchemaAdmin.migrate)", null, Remedy.MIGRATE_SCHEMA);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.MigrationState;
 import dev.envctl.core.spi.SchemaAdmin;
@@ -137,7 +138,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         if (!info.upToDate()) {
             throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
                     + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
-                    + info.latestVersion() + "; run envctl db migrate (or open with jdbc.migrate=auto)");
+                    + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema "
+                    + "(SchemaAdmin.migrate)", null, Remedy.MIGRATE_SCHEMA);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.testing.StoreInvariants;
@@ -288,7 +289,10 @@ class AdoptionTest {
                     assertThat(e.exitCode()).isEqualTo(4);
                     assertThat(e.conflicts()).isEqualTo(store.adoptionConflicts());
                     assertThat(e.getMessage()).contains("refused", "cannot be adopted yet", "2 conflicts",
-                            "name 'Prod'", "port 18090 is held by dev (http) and uat (pf)", "envctl db migrate");
+                            "name 'Prod'", "port 18090 is held by dev (http) and uat (pf)",
+                                    "migrate the schema (SchemaAdmin.migrate)")
+                            .doesNotContain("envctl db");
+                    assertThat(e.remedy()).contains(Remedy.MIGRATE_SCHEMA);
                 });
             }
         }
@@ -376,7 +380,11 @@ class AdoptionTest {
         }
         TestDatabase.sql("DELETE FROM " + schema + ".envctl_schema_history WHERE version = '7'");
         assertThatThrownBy(() -> open(MigrateMode.READ)).isInstanceOfSatisfying(EnvctlException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE)).hasMessageContaining("envctl db migrate");
+                e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FAILURE);
+                    assertThat(e.remedy()).contains(Remedy.MIGRATE_SCHEMA);
+                }).hasMessageContaining("migrate the schema (SchemaAdmin.migrate)")
+                .hasMessageNotContaining("envctl db");
     }
 
     @Test
@@ -384,7 +392,7 @@ class AdoptionTest {
         replacedSystemWith();
 
         assertThatThrownBy(() -> open(MigrateMode.VALIDATE)).isInstanceOf(EnvctlException.class)
-                .hasMessageContaining("envctl db migrate")
+                .hasMessageContaining("migrate the schema (SchemaAdmin.migrate)").hasMessageNotContaining("envctl db")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.FAILURE));
         try (JdbcEnvironmentStore store = open(MigrateMode.OFF)) {
             assertThat(store.admin().info().upToDate()).isFalse();
