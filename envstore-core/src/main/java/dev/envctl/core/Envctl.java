@@ -89,8 +89,7 @@ public final class Envctl implements AutoCloseable {
             this.ownsStore = false;
         } else {
             this.storeSource = null;
-            this.store = plugins.openStore(Objects.requireNonNull(b.location, "no store given: call store(...)"),
-                    b.storeSettings, environment);
+            this.store = plugins.openStore(b.location, b.storeSettings, environment);
             this.ownsStore = true;
         }
     }
@@ -497,10 +496,14 @@ public final class Envctl implements AutoCloseable {
         }
 
         /**
-         * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown store scheme, hook id or
-         *                         setting; {@link ErrorCode#STORE_UNAVAILABLE} when the store cannot be opened
+         * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for no store, an unknown store scheme, hook id
+         *                         or setting; {@link ErrorCode#STORE_UNAVAILABLE} when the store cannot be opened
          */
         public Envctl build() {
+            if (location == null && store == null && storeSource == null) {
+                throw EnvctlException.invalid("no store given; give a store location (store(\"csv:PATH\") or "
+                        + "store(\"jdbc:postgresql://HOST/DB\")) or an instance (store(EnvironmentStore))");
+            }
             return new Envctl(this);
         }
     }
