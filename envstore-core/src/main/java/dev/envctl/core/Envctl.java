@@ -201,11 +201,17 @@ public final class Envctl implements AutoCloseable {
     /**
      * The provider {@code id}.
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the providers there are
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the providers there are;
+     *                         {@link ErrorCode#PROVIDER_FAILED} naming the plugin's class and jar when its factory
+     *                         failed to create the provider
      */
     public ClusterProvider provider(String id) {
         ClusterProvider p = providers().get(id);
         if (p == null) {
+            Optional<String> failure = hostProviders().failure(id);
+            if (failure.isPresent()) {
+                throw new EnvctlException(ErrorCode.PROVIDER_FAILED, failure.get());
+            }
             throw EnvctlException.invalid("unknown provider '" + id + "'; known: " + (providers().isEmpty()
                     ? "none (no provider plugin on the class path)" : String.join(", ",
                     new TreeMap<>(providers()).keySet())));

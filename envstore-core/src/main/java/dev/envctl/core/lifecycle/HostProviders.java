@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -90,6 +91,14 @@ public final class HostProviders {
             }
         }
         return new HostProviders(local, factories, settings, environment, broken);
+    }
+
+    /**
+     * Why the factory of {@code id} made no provider: the {@link ErrorCode#PROVIDER_FAILED} message naming the
+     * plugin's class and jar; empty when it made one or there is no such factory.
+     */
+    public Optional<String> failure(String id) {
+        return Optional.ofNullable(broken.get(id));
     }
 
     /** The provider ids, sorted. */

@@ -40,10 +40,10 @@ public final class PluginRegistry {
     private final Kind<EnvironmentStoreFactory> stores;
     private final Kind<ClusterProviderFactory> providers;
     private final Kind<LifecycleHookFactory> hooks;
-    private final List<String> problems;
+    private final CopyOnWriteArrayList<String> problems;
 
     private PluginRegistry(Kind<EnvironmentStoreFactory> stores, Kind<ClusterProviderFactory> providers,
-                           Kind<LifecycleHookFactory> hooks, List<String> problems) {
+                           Kind<LifecycleHookFactory> hooks, CopyOnWriteArrayList<String> problems) {
         this.stores = stores;
         this.providers = providers;
         this.hooks = hooks;
@@ -52,7 +52,7 @@ public final class PluginRegistry {
 
     /** Discovers the factories visible to {@code loader}, each kind when it is first asked for. */
     public static PluginRegistry discover(ClassLoader loader) {
-        List<String> problems = new CopyOnWriteArrayList<>();
+        CopyOnWriteArrayList<String> problems = new CopyOnWriteArrayList<>();
         return new PluginRegistry(
                 new Kind<>("store", () -> load(EnvironmentStoreFactory.class, EnvironmentStoreFactory::id, loader,
                         problems), EnvironmentStoreFactory::id),
@@ -77,7 +77,7 @@ public final class PluginRegistry {
         List<LifecycleHookFactory> h = List.copyOf(hooks);
         PluginRegistry r = new PluginRegistry(new Kind<>("store", () -> s, EnvironmentStoreFactory::id),
                 new Kind<>("provider", () -> p, ClusterProviderFactory::id),
-                new Kind<>("hook", () -> h, LifecycleHookFactory::id), List.of());
+                new Kind<>("hook", () -> h, LifecycleHookFactory::id), new CopyOnWriteArrayList<>());
         r.stores.get();
         r.providers.get();
         r.hooks.get();
@@ -90,7 +90,7 @@ public final class PluginRegistry {
      * or id) is skipped alone, named with its class and jar.
      */
     private static <T> List<T> load(Class<T> type, Function<T, String> id, ClassLoader loader,
-                                    List<String> problems) {
+                                    CopyOnWriteArrayList<String> problems) {
         List<T> found = new ArrayList<>();
         Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, loader).stream().iterator();
         while (true) {
@@ -105,11 +105,38 @@ public final class PluginRegistry {
                 found.add(factory);
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                 String problem = "skipped a broken " + type.getSimpleName() + " plugin"
-                        + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + e;
-                LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
-                problems.add(problem);
+                        + (p == null ? listedIn(type, loader, e) : " " + p.type().getName() + " (" + source(p.type())
+                        + ")") + ": " + e;
+                if (problems.addIfAbsent(problem)) {
+                    LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
+                }
             }
         }
+    }
+
+    /**
+     * Where the services file for {@code type} that lists the class {@code error} names was found (a class that
+     * could not be loaded has no jar of its own to name): {@code " listed in JAR"}, or nothing when none does.
+     */
+    private static String listedIn(Class<?> type, ClassLoader loader, Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        List<String> where = new ArrayList<>();
+        try {
+            for (URL url : Collections.list(loader.getResources("META-INF/services/" + type.getName()))) {
+                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        url.openStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    if (in.lines().map(l -> l.replaceFirst("#.*", "").strip())
+                            .anyMatch(name -> !name.isEmpty() && message.contains(" " + name + " "))) {
+                        String u = url.toString();
+                        where.add(u.startsWith("jar:") ? u.substring(4, u.indexOf("!/")).replaceFirst("^file:", "")
+                                : url.getPath());
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+        return where.isEmpty() ? "" : " listed in " + String.join(", ", where);
     }
 
     /**
@@ -170,9 +197,22 @@ public final class PluginRegistry {
         }
     }
 
-    /** Problems met while discovering, one line each; empty when all went well. */
+    /**
+     * Problems met while discovering, one line each (a broken plugin with its class and jar, two plugins with one
+     * id); empty when all went well. Discovers every kind first, so it is complete whenever it is asked.
+     */
     public List<String> problems() {
-        return List.copyOf(problems);
+        List<String> duplicates = new ArrayList<>();
+        for (Kind<?> kind : List.of(stores, providers, hooks)) {
+            try {
+                kind.get();
+            } catch (EnvctlException e) {
+                duplicates.add(e.getMessage());
+            }
+        }
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(duplicates);
+        return List.copyOf(all);
     }
 
     public Set<String> storeIds() {

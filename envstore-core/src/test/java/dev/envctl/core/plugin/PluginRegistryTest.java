@@ -147,7 +147,37 @@ class PluginRegistryTest {
                 "com.example.DoesNotExist", MemoryStoreFactory.class.getName()));
 
         assertThat(r.storeIds()).contains("mem");
+        // the missing class has no jar of its own: the one whose services file lists it is named
+        assertThat(r.problems()).singleElement().asString().contains("com.example.DoesNotExist",
+                "listed in " + dir.resolve("META-INF/services/" + EnvironmentStoreFactory.class.getName()));
+    }
+
+    @Test
+    void problemsAreCompleteBeforeAnyKindIsUsed(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                "com.example.DoesNotExist"));
+
         assertThat(r.problems()).singleElement().asString().contains("com.example.DoesNotExist");
+        assertThat(r.providerIds()).isEmpty();
+        assertThat(r.problems()).as("reported once").hasSize(1);
+    }
+
+    @Test
+    void aProviderWhoseFactoryFailsIsProviderFailedNamingThePluginNotUnknown(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                FailingProviderFactory.class.getName(), WorkingProviderFactory.class.getName()));
+        dev.envctl.core.Envctl envctl = dev.envctl.core.Envctl.builder().store(new InMemoryEnvironmentStore())
+                .plugins(r).environment(Map.of()).build();
+
+        assertThatThrownBy(() -> envctl.create(dev.envctl.core.EnvironmentSpec.of("dev", "failing")))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'failing' (" + FailingProviderFactory.class.getName())
+                .hasMessageContaining("boom");
+        assertThatThrownBy(() -> envctl.create(dev.envctl.core.EnvironmentSpec.of("dev", "nope")))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("unknown provider 'nope'");
     }
 
     @Test
