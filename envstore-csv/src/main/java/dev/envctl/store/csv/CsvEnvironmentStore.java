@@ -343,15 +343,33 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     public StoreHealth health() {
         try {
             int rows = read().environments().size();
-            Path folder = nearestExisting(file.getParent());
-            if (folder == null || !Files.isWritable(folder)) {
-                return StoreHealth.down("the folder of " + file + " is not writable");
+            String unwritable = unwritable();
+            if (unwritable != null) {
+                return StoreHealth.down("cannot write " + file + ": " + unwritable);
             }
             return StoreHealth.up("CSV file " + file + " with " + rows + (rows == 1 ? " environment" : " environments")
                     + ", readable and writable",
                     Columns.FORMAT_VERSION);
         } catch (EnvctlException e) {
             return StoreHealth.down(e.getMessage());
+        }
+    }
+
+    /**
+     * Why a write could not replace the file, or null when it could: a temp file is made and removed at once in
+     * its folder (before the first write makes that folder, in the nearest one that exists), which also catches
+     * what permission bits do not show (root in a read-only mount, /proc). The data file is never created.
+     */
+    private String unwritable() {
+        Path folder = nearestExisting(file.getParent());
+        if (folder == null) {
+            return "none of its folders exists";
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp"));
+            return null;
+        } catch (IOException e) {
+            return "its folder " + folder + " is not writable: " + IoErrors.describe(e);
         }
     }
 

@@ -56,6 +56,27 @@ class CsvStoreFactoryTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenIsReportedByHealthAndNothingIsCreated() throws java.io.IOException {
+        // /proc refuses new files even to root, whose writes permission bits do not stop
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+        try (EnvironmentStore store = factory.open("csv:/proc/x.csv", Map.of())) {
+            assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL)).isEmpty();
+            var health = store.health();
+            assertThat(health.available()).isFalse();
+            assertThat(health.detail()).startsWith("cannot write /proc/x.csv: its folder /proc is not writable: ");
+        }
+        assertThat(Path.of("/proc/x.csv")).doesNotExist();
+
+        Path ok = dir.resolve("sub/envs.csv");
+        try (EnvironmentStore store = factory.open("csv:" + ok, Map.of())) {
+            assertThat(store.health().available()).isTrue();
+        }
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("the health check's probe is removed").isEmpty();
+        }
+    }
+
+    @Test
     void rejectsUnknownSettingsAndBadDurations() {
         String location = dir.resolve("envs.csv").toString();
         assertThatThrownBy(() -> PluginRegistry.discover().openStore(location, Map.of("csv.timeout", "1s")))
