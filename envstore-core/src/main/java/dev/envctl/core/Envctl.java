@@ -243,10 +243,33 @@ public final class Envctl implements AutoCloseable {
         return engine().create(spec, progress);
     }
 
-    /** Records {@code spec} only, allocating atomically; a later {@link #reconcile} creates the cluster. */
+    /**
+     * Records {@code spec} only, allocating atomically; a later {@link #reconcile} creates the cluster. Refuses
+     * what {@link #create} refuses before it records: an unknown provider or host, and a host no provider can
+     * reach (for a host the store chooses, the record is removed again before the error is thrown).
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown provider or host, or options the
+     *                         provider refuses; {@link ErrorCode#PROVIDER_FAILED} when the provider cannot act
+     *                         on the host; the store's errors (such as {@code CONFLICT})
+     */
     public Environment record(EnvironmentSpec spec) {
         provider(spec.provider()).validate(spec);
-        return store().create(spec, allocator);
+        if (!spec.host().isAuto()) {
+            provider(spec.provider(), spec.host().hostName());
+            return store().create(spec, allocator);
+        }
+        Environment recorded = store().create(spec, allocator);
+        try {
+            provider(spec.provider(), recorded.host());
+        } catch (RuntimeException e) {
+            try {
+                store().delete(recorded.name(), recorded.version());
+            } catch (RuntimeException notRemoved) {
+                e.addSuppressed(notRemoved);
+            }
+            throw e;
+        }
+        return recorded;
     }
 
     /** Deletes the cluster and the record; returns the record left when deleting failed. */

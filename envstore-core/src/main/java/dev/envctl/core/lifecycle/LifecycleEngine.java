@@ -233,7 +233,9 @@ public final class LifecycleEngine {
      * Records desired absent and reconciles now: pre-delete hooks, provider delete, post-delete hooks, record
      * removed. With {@code keepRecord} the cluster is deleted but the record stays (see
      * {@link #KEEP_RECORD_LABEL}). Returns the remaining record, if any; a failed step leaves it
-     * {@code failed} with {@code lastError}, desired absent, and a later reconcile retries it.
+     * {@code failed} with {@code lastError}, desired absent, and a later reconcile retries it. So does a record
+     * whose host no provider can reach (providers given as instances, an unknown host): its cluster is not
+     * removed, which is logged at WARN.
      *
      * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code PROVIDER_FAILED} when the
      *                         record's provider is not configured
@@ -241,7 +243,17 @@ public final class LifecycleEngine {
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
         provider(store.get(name).provider());
         writer.modify(name, e -> markAbsent(e, keepRecord));
-        runner.convergeOne(name, null, progress);
+        Outcome o = runner.convergeOne(name, null, progress);
+        if (o.action() == Action.FAILED && o.error() != null) {
+            // a step that failed wrote failed itself; one that could not start (no provider reaches the host) did not
+            store.find(name).filter(e -> e.desiredState() == DesiredState.ABSENT
+                    && e.actualState() != ActualState.FAILED).ifPresent(e -> {
+                        LOG.warn("{}: the cluster was not removed: {}; the record stays, desired absent, and a later "
+                                + "reconcile retries the delete", name, o.error());
+                        writer.modify(name, r -> r.desiredState() == DesiredState.ABSENT
+                                ? r.withActualState(ActualState.FAILED, o.error()) : r);
+                    });
+        }
         return store.find(name);
     }
 
