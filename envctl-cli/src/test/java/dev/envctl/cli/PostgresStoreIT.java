@@ -254,7 +254,7 @@ class PostgresStoreIT {
         Result older = ws.run("doctor");
         assertThat(older.exit()).as(older.toString()).isEqualTo(1);
         assertThat(older.out()).contains("FAIL  store", "is at version 6 but envctl needs 7; open it with "
-                        + "jdbc.migrate=auto or migrate the schema (SchemaAdmin.migrate); run envctl db migrate")
+                        + "jdbc.migrate=auto or migrate the schema (envctl db migrate)")
                 .doesNotContain("check that the store is reachable");
     }
 

@@ -43,7 +43,7 @@ final class Errors {
      */
     static String hint(EnvctlException e) {
         if (e.remedy().orElse(null) == Remedy.MIGRATE_SCHEMA) {
-            return "; run envctl db migrate";
+            return " (envctl db migrate)";
         }
         return e.code() == ErrorCode.POOL_EXHAUSTED
                 ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";

@@ -105,38 +105,12 @@ public final class PluginRegistry {
                 found.add(factory);
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
                 String problem = "skipped a broken " + type.getSimpleName() + " plugin"
-                        + (p == null ? listedIn(type, loader, e) : " " + p.type().getName() + " (" + source(p.type())
-                        + ")") + ": " + e;
+                        + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + e;
                 if (problems.addIfAbsent(problem)) {
                     LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
                 }
             }
         }
-    }
-
-    /**
-     * Where the services file for {@code type} that lists the class {@code error} names was found (a class that
-     * could not be loaded has no jar of its own to name): {@code " listed in JAR"}, or nothing when none does.
-     */
-    private static String listedIn(Class<?> type, ClassLoader loader, Throwable error) {
-        String message = String.valueOf(error.getMessage());
-        List<String> where = new ArrayList<>();
-        try {
-            for (URL url : Collections.list(loader.getResources("META-INF/services/" + type.getName()))) {
-                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                        url.openStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-                    if (in.lines().map(l -> l.replaceFirst("#.*", "").strip())
-                            .anyMatch(name -> !name.isEmpty() && message.contains(" " + name + " "))) {
-                        String u = url.toString();
-                        where.add(u.startsWith("jar:") ? u.substring(4, u.indexOf("!/")).replaceFirst("^file:", "")
-                                : url.getPath());
-                    }
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return "";
-        }
-        return where.isEmpty() ? "" : " listed in " + String.join(", ", where);
     }
 
     /**

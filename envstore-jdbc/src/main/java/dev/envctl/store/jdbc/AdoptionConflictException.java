@@ -19,8 +19,7 @@ public final class AdoptionConflictException extends EnvctlException {
     public AdoptionConflictException(String where, List<String> conflicts) {
         this(conflicts, "cannot adopt table clusters in " + where + ": " + count(conflicts) + ": "
                 + String.join("; ", conflicts)
-                + "; nothing was changed; fix these rows (for example with psql) and migrate the schema again "
-                + "(SchemaAdmin.migrate)");
+                + "; nothing was changed; fix these rows (for example with psql) and migrate the schema again");
     }
 
     private AdoptionConflictException(List<String> conflicts, String message) {
@@ -38,7 +37,7 @@ public final class AdoptionConflictException extends EnvctlException {
         return new AdoptionConflictException(conflicts, action + " refused: table clusters in " + where
                 + " cannot be adopted yet, so envctl only reads it; " + count(conflicts) + ": "
                 + String.join("; ", conflicts)
-                + "; fix these rows (for example with psql) and migrate the schema (SchemaAdmin.migrate)");
+                + "; fix these rows (for example with psql) and migrate the schema");
     }
 
     /** {@code 1 conflict} or {@code N conflicts}. */

@@ -429,7 +429,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         if (reading != Reading.SCHEMA) {
             throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " was opened to "
                     + "read only (jdbc.migrate=read) and has no envctl schema yet; open it with jdbc.migrate=auto or "
-                    + "migrate the schema (SchemaAdmin.migrate)", null, Remedy.MIGRATE_SCHEMA);
+                    + "migrate the schema", null, Remedy.MIGRATE_SCHEMA);
         }
     }
 

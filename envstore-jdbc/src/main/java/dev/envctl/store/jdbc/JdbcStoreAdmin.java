@@ -138,8 +138,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         if (!info.upToDate()) {
             throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
                     + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
-                    + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema "
-                    + "(SchemaAdmin.migrate)", null, Remedy.MIGRATE_SCHEMA);
+                    + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema", null,
+                    Remedy.MIGRATE_SCHEMA);
         }
     }
 
