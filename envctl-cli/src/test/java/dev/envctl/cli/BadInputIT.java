@@ -48,6 +48,8 @@ class BadInputIT {
         ws.write("twice.yaml", "- name: web\n- name: web\n");
         ws.write("huge.yaml", "# " + "x".repeat(3 * 1024 * 1024) + "\n");
         ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
+        ws.write("bad-option-existing.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n"
+                + "  options: {servers: 0}\n");
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
         ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
@@ -127,6 +129,13 @@ class BadInputIT {
         c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
         c.add(Case.of(2, "is 3145731 bytes; at most 3145728 (3 MiB) are allowed", "apply", "-f", "huge.yaml"));
         c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
+        // the same value for an environment that exists: refused alike, before a diff or a replacement
+        for (String[] args : List.of(new String[] {"apply"}, new String[] {"apply", "--replace"},
+                new String[] {"apply", "--dry-run"}, new String[] {"diff"})) {
+            List<String> a = new ArrayList<>(List.of(args));
+            a.addAll(List.of("-f", "bad-option-existing.yaml"));
+            c.add(Case.of(2, "option servers of environment dev '0' is invalid", a.toArray(String[]::new)));
+        }
         c.add(Case.of(2, "environment b2 has option(s) [k3s-args] that kind does not know", "apply", "-f",
                 "unknown-option.yaml"));
         c.add(Case.of(2, "apply needs a file", "apply"));

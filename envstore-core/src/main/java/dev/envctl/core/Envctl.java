@@ -301,6 +301,9 @@ public final class Envctl implements AutoCloseable {
     /**
      * What {@link #apply} would do, field by field, changing nothing: the creates, the updates with each changed
      * field and whether it needs a new cluster, the deletes (with {@code prune}) and the unchanged names.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when a provider refuses the options of an
+     *                         environment to create or change
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return engine().plan(desired, prune);

@@ -339,9 +339,24 @@ public final class LifecycleEngine {
         new WatchLoop(store, runner).run(Set.copyOf(names), interval, stop, progress, afterEachRound);
     }
 
-    /** What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). */
+    /**
+     * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run).
+     *
+     * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
+     *                         create or change ({@link ClusterProvider#validate}), new or existing alike
+     */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return Apply.plan(store, desired, prune);
+        ApplyPlan plan = Apply.plan(store, desired, prune);
+        // options a provider refuses are invalid input, refused before anything is written; a provider that is
+        // not configured is that environment's failure in apply
+        List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
+        plan.toUpdate().forEach(u -> requests.add(u.spec()));
+        for (EnvironmentSpec spec : requests) {
+            if (providers.ids().contains(spec.provider())) {
+                provider(spec.provider()).validate(spec);
+            }
+        }
+        return plan;
     }
 
     /**
@@ -371,15 +386,6 @@ public final class LifecycleEngine {
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
         ApplyPlan plan = plan(desired, prune);
-        // options a provider refuses are invalid input, refused before anything is written (as a dry run
-        // refuses them); a provider that is not configured is that environment's failure below
-        List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
-        plan.toUpdate().forEach(u -> requests.add(u.spec()));
-        for (EnvironmentSpec spec : requests) {
-            if (providers.ids().contains(spec.provider())) {
-                provider(spec.provider()).validate(spec);
-            }
-        }
         if (!replace) {
             plan.requireNoReplacement();
         }

@@ -208,6 +208,11 @@ public abstract class ApplyContract {
             assertThatThrownBy(() -> apply(replace, changed)).isInstanceOfSatisfying(EnvctlException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
         }
+        // the plan (diff, --dry-run) refuses them too, for an existing environment as for a new one
+        for (EnvironmentSpec spec : List.of(refused, changed)) {
+            assertThatThrownBy(() -> engine.plan(List.of(spec), false)).isInstanceOfSatisfying(EnvctlException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        }
         assertThatThrownBy(() -> engine.create(refused, ProgressListener.NONE))
                 .isInstanceOfSatisfying(EnvctlException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
