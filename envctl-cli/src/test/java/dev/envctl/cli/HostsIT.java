@@ -195,6 +195,12 @@ class HostsIT {
         }
         refused(2, "Docker endpoint 'ssh://me:***@three' is invalid", "host", "add", "three", "--docker",
                 "ssh://me:hunter2@three");
+        for (String bad : List.of("tcp://x:2375/path?q=1", "tcp://x:2375/", "ssh://me@three?q=1", "ssh://three#f")) {
+            refused(2, "Docker endpoint '" + bad + "' of host 'three' is invalid; allowed: unix://PATH, "
+                    + "tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET]", "host", "add", "three", "--docker", bad);
+        }
+        refused(2, "label 'envctl.keep-record' of host 'three' is envctl's own: keys starting with 'envctl.' are "
+                + "reserved", "host", "add", "three", "--docker", TWO, "--label", "envctl.keep-record=true");
         refused(2, "Docker endpoint 'tcp://x:0' is invalid", "host", "add", "two", "--docker", "tcp://x:0");
         refused(2, "--address 'a b' is not an IP address", "host", "add", "three", "--docker", TWO, "--address", "a b");
         refused(2, "--address 'gpu1.example.com' is not an IP address", "host", "add", "three", "--docker", TWO,

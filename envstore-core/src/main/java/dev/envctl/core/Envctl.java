@@ -182,7 +182,8 @@ public final class Envctl implements AutoCloseable {
      * Adds a host to the store.
      *
      * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name is taken, {@link ErrorCode#INVALID_INPUT}
-     *                         when the store keeps no hosts or the host's address is not an IP address
+     *                         when the store keeps no hosts, or the host's address is not an IP address, its
+     *                         endpoint has a query, fragment or tcp path, or a label is envctl's own
      *                         ({@link Host#requireAddable})
      */
     public Host addHost(Host host) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param name     a lowercase name of 1 to 32 characters a-z, 0-9 and '-' ({@code auto} is reserved)
  * @param docker   the Docker endpoint, anything {@code DOCKER_HOST} accepts ({@code unix://}, {@code tcp://},
- *                 {@code ssh://user@host}), or {@code null} for the caller's own (the local host)
+ *                 {@code ssh://[user@]host}), or {@code null} for the caller's own (the local host)
  * @param address  the address clients use to reach the host's published ports and API, or {@code null} for
  *                 the local default ({@code 127.0.0.1} for the API)
  * @param labels   labels that placement selectors match, such as {@code gpu=true}
@@ -23,6 +23,8 @@ public record Host(String name, String docker, String address, Map<String, Strin
     public static final String LOCAL_NAME = "local";
     /** The implicit host: the caller's Docker daemon, no address, no labels, no capacity. */
     public static final Host LOCAL = new Host(LOCAL_NAME, null, null, Map.of(), null);
+    /** The prefix of label keys envctl keeps for itself. */
+    private static final String OWN_LABELS = "envctl.";
 
     public Host {
         Validation.requireHostName(name);
@@ -47,12 +49,22 @@ public record Host(String name, String docker, String address, Map<String, Strin
 
     /**
      * This host, checked for being added: its address, when it has one, must be an IP address, as k3d and kind
-     * bind the Kubernetes API to it and take no host names. Reading a store does not check it, so a host added
-     * before the check still reads (and its environments fail at the provider, naming the address).
+     * bind the Kubernetes API to it and take no host names; its endpoint has no query or fragment, and a
+     * {@code tcp://} one no path (Docker refuses or drops them); no label key starts with {@code envctl.}, as
+     * those are envctl's own. Reading a store does not check it, so a host added before the check still reads
+     * (and its environments fail at the provider, naming the address).
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address, such an
+     *                         endpoint or label
      */
     public Host requireAddable() {
+        if (docker != null && !Validation.isPlainEndpoint(docker)) {
+            throw Validation.invalidEndpoint(docker, " of host '" + name + "'");
+        }
+        labels.keySet().stream().filter(k -> k.startsWith(OWN_LABELS)).findFirst().ifPresent(k -> {
+            throw EnvctlException.invalid("label '" + Validation.printable(k) + "' of host '" + name + "' is envctl's "
+                    + "own: keys starting with '" + OWN_LABELS + "' are reserved; choose another key");
+        });
         if (address != null && !Validation.isIpAddress(address)) {
             throw EnvctlException.invalid("address '" + Validation.printable(address) + "' of host '" + name
                     + "' is not an IP address; allowed: an IPv4 or IPv6 address of that machine, such as "

@@ -65,11 +65,35 @@ public final class Validation {
         boolean scheme = ENDPOINT_SCHEMES.stream().anyMatch(endpoint::startsWith);
         if (!scheme || endpoint.length() > MAX_LABEL_VALUE_LENGTH || !NO_SPACE.matcher(endpoint).matches()
                 || endpoint.endsWith("//") || endpoint.equals("context:") || !networkEndpoint(endpoint)) {
-            throw EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint))
-                    + "' is invalid; allowed: unix://PATH, tcp://HOST[:PORT], ssh://USER@HOST[:PORT] (no password), "
-                    + "npipe://PATH or context:NAME");
+            throw invalidEndpoint(endpoint, "");
         }
         return endpoint;
+    }
+
+    /**
+     * Whether a {@code tcp://} or {@code ssh://} endpoint has nothing after its host and port that Docker refuses or
+     * drops: no query or fragment, and for {@code tcp://} no path (for {@code ssh://} a path names the remote
+     * socket). Hosts being added are checked ({@link Host#requireAddable}); a store reads any endpoint of
+     * {@link #requireEndpoint}.
+     */
+    static boolean isPlainEndpoint(String endpoint) {
+        if (!endpoint.startsWith("tcp://") && !endpoint.startsWith("ssh://")) {
+            return true;
+        }
+        try {
+            URI uri = new URI(endpoint);
+            return uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && (endpoint.startsWith("ssh://") || uri.getRawPath().isEmpty());
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** The {@link ErrorCode#INVALID_INPUT} for {@code endpoint} (password redacted), {@code of} naming its host. */
+    static EnvctlException invalidEndpoint(String endpoint, String of) {
+        return EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint)) + "'" + of
+                + " is invalid; allowed: unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET] (no "
+                + "password), npipe://PATH or context:NAME, with no query or fragment");
     }
 
     /** For {@code tcp://} and {@code ssh://}: a host, a port from 1 to 65535 if any, no password. */

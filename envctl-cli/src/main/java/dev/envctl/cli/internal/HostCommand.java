@@ -30,7 +30,7 @@ final class HostCommand extends CliCommand {
             + "[--capacity N] | envctl host list | envctl host remove NAME";
 
     @Parameter(names = "--docker", description = "add: the Docker endpoint, as DOCKER_HOST takes it (unix://PATH, "
-            + "tcp://HOST:PORT, ssh://USER@HOST, npipe://PATH) or context:NAME for a docker context")
+            + "tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT], npipe://PATH) or context:NAME for a docker context")
     String docker;
 
     @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "
@@ -95,11 +95,11 @@ final class HostCommand extends CliCommand {
         }
     }
 
-    /** The host {@code add} describes; every field checked. */
+    /** The host {@code add} describes; every field checked, as for any host being added. */
     Host toHost(String name) {
         if (docker == null || docker.isBlank()) {
-            throw EnvctlException.invalid("host add needs --docker ENDPOINT (unix://PATH, tcp://HOST:PORT, "
-                    + "ssh://USER@HOST, npipe://PATH or context:NAME); " + USAGE);
+            throw EnvctlException.invalid("host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], "
+                    + "ssh://[USER@]HOST[:PORT], npipe://PATH or context:NAME); " + USAGE);
         }
         if (name.equals(Host.LOCAL_NAME)) {
             throw EnvctlException.conflict("host 'local' is built in (the Docker daemon envctl runs against); add "
@@ -116,7 +116,7 @@ final class HostCommand extends CliCommand {
                     + "it out for no limit but the port pools)");
         }
         return new Host(name, docker.strip(), address == null ? null : address.strip(),
-                SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity);
+                SpecOptions.parsePairs(labels, "label", "gpu=true"), capacity).requireAddable();
     }
 
     private static void add(Session session, Host host) {

@@ -64,6 +64,32 @@ class EnvctlHostsTest {
     }
 
     @Test
+    void anEndpointWithWhatDockerRefusesOrAnEnvctlLabelIsRefusedAndNothingIsAdded() {
+        for (String bad : List.of("tcp://x:2375/path?q=1", "tcp://x:2375/", "tcp://x?q=1", "ssh://me@x#f",
+                "ssh://x?q=1")) {
+            Host host = new Host("three", bad, null, Map.of(), null);
+
+            assertThatThrownBy(() -> envctl.addHost(host))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("Docker endpoint '" + bad + "' of host 'three' is invalid; allowed: "
+                            + "unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET]");
+        }
+        Host own = new Host("three", "tcp://x:2375", null, Map.of("envctl.keep-record", "true"), null);
+        assertThatThrownBy(() -> envctl.addHost(own))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("label 'envctl.keep-record' of host 'three' is envctl's own: keys starting with "
+                        + "'envctl.' are reserved; choose another key");
+        assertThat(store.hosts()).containsExactly(Host.LOCAL);
+
+        // what Docker takes: ssh without a user (ssh's own default) and with the remote socket's path
+        for (String ok : List.of("ssh://three", "ssh://me@three:2222/run/user/1000/docker.sock", "tcp://x",
+                "unix:///var/run/docker.sock", "context:lab")) {
+            assertThat(envctl.addHost(new Host("three", ok, null, Map.of(), null)).docker()).isEqualTo(ok);
+            envctl.removeHost("three");
+        }
+    }
+
+    @Test
     void eachHostHasItsOwnProvidersForDoctor() {
         envctl.addHost(two);
 
