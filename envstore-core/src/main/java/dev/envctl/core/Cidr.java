@@ -41,7 +41,9 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         long address = parseAddress(s.substring(0, slash), s);
         String p = s.substring(slash + 1);
         if (!Validation.isDigits(p, 2) || Integer.parseInt(p) > 32) {
-            throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length; allowed: /0 to /32");
+            // not a prefix at all (/33, /x): say what a usable subnet has, as requireNetworkUsable does
+            throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length '/" + p + "'; "
+                    + USABLE_PREFIXES);
         }
         int prefix = Integer.parseInt(p);
         if ((address & ~mask(prefix)) != 0) {
@@ -88,6 +90,8 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
     /** The narrowest and widest prefix a Docker network subnet may have here: /31 and /32 leave no gateway. */
     public static final int NETWORK_MIN_PREFIX = 8;
     public static final int NETWORK_MAX_PREFIX = 30;
+    private static final String USABLE_PREFIXES = "allowed: /" + NETWORK_MIN_PREFIX + " to /" + NETWORK_MAX_PREFIX
+            + " (a Docker network needs room for its gateway), such as 10.101.0.0/16";
 
     /** Blocks no Docker network should use, with what they are, for {@link #requireNetworkUsable}. */
     private static final List<Map.Entry<Cidr, String>> RESERVED = List.of(
@@ -106,9 +110,7 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
      */
     public Cidr requireNetworkUsable(String what) {
         if (prefix < NETWORK_MIN_PREFIX || prefix > NETWORK_MAX_PREFIX) {
-            throw EnvctlException.invalid(what + " " + this + " has prefix /" + prefix + "; allowed: /"
-                    + NETWORK_MIN_PREFIX + " to /" + NETWORK_MAX_PREFIX + " (a Docker network needs room for "
-                    + "its gateway), such as 10.101.0.0/16");
+            throw EnvctlException.invalid(what + " " + this + " has prefix /" + prefix + "; " + USABLE_PREFIXES);
         }
         for (Map.Entry<Cidr, String> r : RESERVED) {
             if (overlaps(r.getKey())) {

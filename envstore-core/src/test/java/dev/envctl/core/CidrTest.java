@@ -49,6 +49,14 @@ class CidrTest {
                 });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.0/33", "10.0.0.0/99", "10.0.0.0/-1", "10.0.0.0/x"})
+    void aPrefixThatIsNoPrefixLengthSaysWhatAUsableSubnetHas(String text) {
+        assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(EnvctlException.class)
+                .hasMessage("subnet '" + text + "' has an invalid prefix length '" + text.substring(8) + "'; allowed: "
+                        + "/8 to /30 (a Docker network needs room for its gateway), such as 10.101.0.0/16");
+    }
+
     @Test
     void overlapMeansSharingAnyAddress() {
         Cidr wide = Cidr.parse("10.101.0.0/16");
