@@ -264,6 +264,26 @@ class CsvStoreIT {
     }
 
     @Test
+    void aMigrateStoreThatDoesNotAnswerIsNamedByTheFlagThatChoseIt() {
+        ok("create", "dev");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        String down = "jdbc:postgresql://127.0.0.1:1/envctl";
+        Path copy = ws.home.resolve("copy.csv");
+
+        Result to = ws.run("migrate", "--from", ws.defaultStore().toString(), "--to", down);
+        Result from = ws.run("migrate", "--from", down, "--to", copy.toString());
+
+        assertThat(to.exit()).as(to.toString()).isEqualTo(5);
+        assertThat(to.errLines()).singleElement().asString().contains("127.0.0.1:1")
+                .endsWith("(store chosen by --to)").doesNotContain("--store", "ENVCTL_STORE");
+        assertThat(from.exit()).as(from.toString()).isEqualTo(5);
+        assertThat(from.errLines()).singleElement().asString().endsWith("(store chosen by --from)")
+                .doesNotContain("--store", "ENVCTL_STORE");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(copy).doesNotExist();
+    }
+
+    @Test
     void migrateDryRunIntoAMissingCsvFileWritesNothing() {
         ok("create", "dev");
         Path target = ws.home.resolve("copies/envctl-copy.csv");

@@ -22,7 +22,7 @@ final class Errors {
         String message = session.redact(oneLine(known != null ? e.getMessage()
                 : "internal error: " + e + "; run with -v for the stack trace and report it"));
         if (known != null && known.code() == ErrorCode.STORE_UNAVAILABLE && !message.contains("--store")) {
-            message += " (store chosen by --store, ENVCTL_STORE or 'store' in the config)";
+            message += " (" + session.storeHint() + ")";
         }
         if (known != null) {
             message += hint(known);

@@ -68,8 +68,11 @@ final class MigrateCommand extends CliCommand {
         }
         Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
         Locations.requireExistingCsv(Locations.expand(from, session.env()), "--from file");
+        session.storeHint("store chosen by --from");
         EnvironmentStore source = session.openStore(from);
+        session.storeHint("store chosen by --to");
         EnvironmentStore target = session.openStore(to);
+        session.storeHint("stores chosen by --from and --to");
         if (source.location().equals(target.location())) {
             // the same store spelled two ways (a path and csv:PATH, ~/ and the home folder)
             throw EnvctlException.invalid("--from and --to name the same store (" + session.redact(source.location())

@@ -38,6 +38,7 @@ public final class Session implements AutoCloseable {
     private boolean onlyReading;
     private Envctl envctl;
     private ConsoleProgress progress;
+    private String storeHint = "store chosen by --store, ENVCTL_STORE or 'store' in the config";
 
     Session(PrintStream out, PrintStream err, Map<String, String> env, GlobalOptions global) {
         this.out = out;
@@ -64,6 +65,16 @@ public final class Session implements AutoCloseable {
 
     PluginRegistry plugins() {
         return plugins;
+    }
+
+    /** What a failure of an unavailable store adds: what chose the store ({@link Errors#report}). */
+    String storeHint() {
+        return storeHint;
+    }
+
+    /** For a command whose stores are not chosen by --store (migrate's --from and --to): the hint instead. */
+    void storeHint(String hint) {
+        storeHint = hint;
     }
 
     OutputFormat format() {
