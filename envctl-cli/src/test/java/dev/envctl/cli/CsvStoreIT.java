@@ -183,6 +183,25 @@ class CsvStoreIT {
     }
 
     @Test
+    void aNameAClusterHoldsThatNoRecordOwnsIsRefusedByNoWaitAndDryRunToo() throws Exception {
+        ok("create", "dev");
+        ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "orphan")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        k3d.environment().putAll(ws.env);
+        assertThat(k3d.start().waitFor()).isZero();
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        for (String[] args : List.of(new String[]{"create", "orphan", "--no-wait"},
+                new String[]{"create", "orphan", "--dry-run"}, new String[]{"create", "orphan"})) {
+            Result r = ws.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+            assertThat(r.err()).contains("a k3d cluster named 'orphan' already exists and no envctl record owns it");
+        }
+        // the next reconcile would otherwise have taken the cluster for the record's
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void deleteRemovesTheClusterAndTheRecordOrKeepsTheRecord() {
         ok("create", "dev");
         ok("create", "uat");

@@ -17,6 +17,10 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -50,6 +54,7 @@ import java.util.function.Supplier;
  * {@link #close()} closes the store only if this object opened it.
  */
 public final class Envctl implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Envctl.class);
     private final Supplier<? extends EnvironmentStore> storeSource;
     private volatile EnvironmentStore store;
     private final boolean ownsStore;
@@ -246,31 +251,18 @@ public final class Envctl implements AutoCloseable {
 
     /**
      * Records {@code spec} only, allocating atomically; a later {@link #reconcile} creates the cluster. Refuses
-     * what {@link #create} refuses before it records: an unknown provider or host, and a host no provider can
-     * reach (for a host the store chooses, the record is removed again before the error is thrown).
+     * what {@link #create} refuses before it records: an unknown provider or host, a host no provider can reach,
+     * and a name the provider lists a cluster of that no record owns (for a host the store chooses, the record is
+     * removed again before the error is thrown).
      *
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown provider or host, or options the
      *                         provider refuses; {@link ErrorCode#PROVIDER_FAILED} when the provider cannot act
-     *                         on the host; the store's errors (such as {@code CONFLICT})
+     *                         on the host or cannot list its clusters; {@link ErrorCode#CONFLICT} for a cluster
+     *                         of that name that no record owns; the store's errors (such as {@code CONFLICT})
      */
     public Environment record(EnvironmentSpec spec) {
-        provider(spec.provider()).validate(spec);
-        if (!spec.host().isAuto()) {
-            provider(spec.provider(), spec.host().hostName());
-            return store().create(spec, allocator);
-        }
-        Environment recorded = store().create(spec, allocator);
-        try {
-            provider(spec.provider(), recorded.host());
-        } catch (RuntimeException e) {
-            try {
-                store().delete(recorded.name(), recorded.version());
-            } catch (RuntimeException notRemoved) {
-                e.addSuppressed(notRemoved);
-            }
-            throw e;
-        }
-        return recorded;
+        provider(spec.provider());
+        return engine().record(spec);
     }
 
     /** Deletes the cluster and the record; returns the record left when deleting failed. */
@@ -313,14 +305,31 @@ public final class Envctl implements AutoCloseable {
     /**
      * What creating {@code specs} one after another would do, changing nothing: each new record placed on its host
      * and allocated as the store would (against what is held now and by the specs before it), and the commands
-     * its provider would run. A spec whose name is recorded shows that record.
+     * its provider would run. A spec whose name is recorded shows that record. The provider lists its clusters
+     * on each new record's host, as {@link #create} does before it records; where it cannot (its tool missing, the
+     * host not answering) the dry run goes on, as it needs no tool.
      *
      * @throws EnvctlException the error the store would refuse the first refused create with (a conflict, an
-     *                         exhausted pool, an unknown host)
+     *                         exhausted pool, an unknown host), or {@code CONFLICT} for a cluster of that name
+     *                         that no record owns, as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
         specs.forEach(s -> provider(s.provider()));
-        return dryRuns().creates(specs, false);
+        List<PlannedStep> steps = dryRuns().creates(specs, false);
+        for (PlannedStep step : steps) {
+            Environment env = step.environment();
+            try {
+                if (store().find(env.name()).isEmpty()) {
+                    engine().requireNoUnmanagedCluster(env.name(), env.provider(), env.host());
+                }
+            } catch (EnvctlException e) {
+                if (e.code() == ErrorCode.CONFLICT) {
+                    throw e;
+                }
+                LOG.debug("{}: clusters not listed for the dry run: {}", env.name(), e.getMessage());
+            }
+        }
+        return steps;
     }
 
     /**

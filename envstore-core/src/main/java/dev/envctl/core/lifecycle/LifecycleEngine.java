@@ -117,25 +117,8 @@ public final class LifecycleEngine {
      *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
-        provider(spec.provider()).validate(spec);
-        Environment recorded;
-        if (!spec.host().isAuto()) {
-            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
-            recorded = store.create(spec, allocator);
-        } else {
-            recorded = store.create(spec, allocator);
-            try {
-                requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, recorded.host()), true);
-            } catch (RuntimeException e) {
-                try {
-                    store.delete(spec.name(), recorded.version());
-                } catch (RuntimeException notRemoved) {
-                    e.addSuppressed(notRemoved);
-                }
-                throw e;
-            }
-        }
-        // the listing above saw no such cluster: spare the converge a second listing of the same moment
+        Environment recorded = record(spec);
+        // the listing in record saw no such cluster: spare the converge a second listing of the same moment
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);
         if (outcome != null && outcome.failed() && takenPortMoved(spec, outcome.error())) {
@@ -147,6 +130,40 @@ public final class LifecycleEngine {
         }
         return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
                 : outcome.error());
+    }
+
+    /**
+     * Records {@code spec} only, allocating atomically, after the checks {@link #create} makes before it
+     * records (the first paragraph after the lists of its Javadoc); a later reconcile creates the cluster.
+     *
+     * @throws EnvctlException as {@link #create} before it records
+     */
+    public Environment record(EnvironmentSpec spec) {
+        provider(spec.provider()).validate(spec);
+        if (!spec.host().isAuto()) {
+            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
+            return store.create(spec, allocator);
+        }
+        Environment recorded = store.create(spec, allocator);
+        try {
+            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, recorded.host()), true);
+        } catch (RuntimeException e) {
+            try {
+                store.delete(spec.name(), recorded.version());
+            } catch (RuntimeException notRemoved) {
+                e.addSuppressed(notRemoved);
+            }
+            throw e;
+        }
+        return recorded;
+    }
+
+    /**
+     * What a create of {@code name} checks before it records, for a dry run: fails as {@link #create} would when
+     * the provider lists a cluster of that name on {@code host} that no record owns, or cannot list there.
+     */
+    public void requireNoUnmanagedCluster(String name, String providerId, String host) {
+        requireNoCluster(name, providerId, Hosts.find(store, host), false);
     }
 
     /**

@@ -1,10 +1,14 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,5 +55,30 @@ class CreateConflictTest {
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
         assertThat(f.store.find("dev")).isEmpty();
         assertThat(f.k3d.count("create dev")).isZero();
+    }
+
+    @Test
+    void recordingWithoutCreatingAndADryRunRefuseANameOnlyAnUnmanagedClusterHolds() {
+        f.k3d.putCluster("own", true);
+        Envctl envctl = Envctl.builder().store(f.store).provider("k3d", f.k3d).environment(Map.of()).build();
+
+        // create --no-wait records only: a record there would make the next reconcile take the cluster for its own
+        assertThatThrownBy(() -> envctl.record(EnvironmentSpec.of("own", "k3d")))
+                .hasMessageStartingWith("a k3d cluster named 'own' already exists and no envctl record owns it")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThatThrownBy(() -> envctl.record(EnvironmentSpec.of("own", "k3d").withHost(
+                dev.envctl.core.HostRequest.AUTO)))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(f.store.find("own")).isEmpty();
+
+        // a dry run says what the create would say, not a plan that exits 0
+        assertThatThrownBy(() -> envctl.dryRunCreate(List.of(EnvironmentSpec.of("own", "k3d"))))
+                .hasMessageStartingWith("a k3d cluster named 'own' already exists and no envctl record owns it")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(envctl.dryRunCreate(List.of(EnvironmentSpec.of("free", "k3d")))).hasSize(1);
+        // a dry run needs no tool: one that cannot list does not stop it
+        f.k3d.failNextList("k3d not found");
+        assertThat(envctl.dryRunCreate(List.of(EnvironmentSpec.of("free", "k3d")))).hasSize(1);
+        assertThat(f.store.find("free")).isEmpty();
     }
 }
