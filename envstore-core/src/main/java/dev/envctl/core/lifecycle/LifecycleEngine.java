@@ -306,6 +306,9 @@ public final class LifecycleEngine {
                     + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
                     + "first");
         }
+        if (startOfRunning(e, desired) && runs(e)) {
+            return e; // nothing to start, nothing to record
+        }
         writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                 .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired));
         runner.convergeOne(name, null, progress);
@@ -315,11 +318,24 @@ public final class LifecycleEngine {
     /**
      * A start of a record that says {@code running}: its cluster may have been stopped (or deleted) outside
      * envctl, which reconcile leaves alone, so the start looks again as it does after a stop: a stopped cluster is
-     * started, a running one recorded {@code running}, a vanished one created.
+     * started, a vanished one created; a running one changes nothing (the record is not written).
      */
     private static boolean startOfRunning(Environment e, DesiredState desired) {
         return desired == DesiredState.PRESENT && e.desiredState() == DesiredState.PRESENT
                 && e.actualState() == ActualState.RUNNING;
+    }
+
+    /**
+     * Whether the provider lists {@code e}'s cluster as running on its host; false when it cannot list (the
+     * converge then reports why).
+     */
+    private boolean runs(Environment e) {
+        try {
+            return providers.get(e.provider(), Hosts.find(store, e.host())).list().stream()
+                    .anyMatch(c -> c.name().equals(e.name()) && c.running());
+        } catch (EnvctlException notListed) {
+            return false;
+        }
     }
 
     /**

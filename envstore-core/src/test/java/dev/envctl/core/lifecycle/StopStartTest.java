@@ -157,6 +157,10 @@ class StopStartTest {
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
         assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(started.ports()).isEqualTo(created.ports());
+        // nothing to do, nothing written: the same record, version and timestamps included
+        assertThat(f.store.get("dev")).isEqualTo(created);
+        // nothing to do, nothing written: the same record, version and timestamps included
+        assertThat(f.store.get("dev")).isEqualTo(created);
     }
 
     @Test
@@ -199,9 +203,10 @@ class StopStartTest {
         assertThat(f.k3d.count("stop dev")).isEqualTo(1);
         assertThat(f.store.get("dev").version()).isGreaterThanOrEqualTo(stopped.version());
 
-        engine.start("dev", ProgressListener.NONE);
+        Environment started = engine.start("dev", ProgressListener.NONE);
         assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.store.get("dev")).isEqualTo(started);
     }
 
     @Test
