@@ -475,6 +475,10 @@ class CsvStoreIT {
     @Test
     void watchReconcilesUntilStopped() throws Exception {
         ok("create", "dev", "--no-wait");
+        ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "orphan")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        k3d.environment().putAll(ws.env);
+        assertThat(k3d.start().waitFor()).isZero();
         ProcessBuilder pb = new ProcessBuilder(Workspace.LAUNCHER.toString(), "reconcile", "--watch", "--interval",
                 "1s");
         pb.environment().clear();
@@ -495,6 +499,10 @@ class CsvStoreIT {
         String watched = Files.readString(tmp.resolve("watch.txt"));
         assertThat(watched).contains("created");
         assertThat(watched.lines().filter(l -> l.startsWith("NAME")).count()).as(watched).isEqualTo(1);
+        // a cluster without a record is reported in the first round and warned of once, not every round
+        assertThat(watched).contains("unmanaged clusters (no envctl record): orphan (k3d)");
+        assertThat(watched.lines().filter(l -> l.contains("cluster orphan (k3d) has no record")).count()).as(watched)
+                .isEqualTo(1);
     }
 
     private static List<String> names(JsonNode array) {

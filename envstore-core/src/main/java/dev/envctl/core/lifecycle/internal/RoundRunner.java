@@ -59,6 +59,8 @@ public final class RoundRunner {
     private final Semaphore slots;
     private final int concurrency;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The unmanaged clusters (host/provider/name) the last round saw: a watch warns of each once, as it appears. */
+    private volatile Set<String> lastUnmanaged = Set.of();
 
     public RoundRunner(EnvironmentStore store, HostProviders providers, Converger converger, int concurrency) {
         this.store = store;
@@ -299,8 +301,7 @@ public final class RoundRunner {
         }
     }
 
-    private static List<ClusterStatus> unmanaged(Map<Where, List<ClusterStatus>> clusters,
-                                                 List<Environment> records) {
+    private List<ClusterStatus> unmanaged(Map<Where, List<ClusterStatus>> clusters, List<Environment> records) {
         Set<String> owned = new HashSet<>();
         for (Environment e : records) {
             owned.add(e.host() + "/" + e.provider() + "/" + e.name());
@@ -311,17 +312,22 @@ public final class RoundRunner {
             }
         }
         List<ClusterStatus> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (Map.Entry<Where, List<ClusterStatus>> listed : clusters.entrySet()) {
             Where where = listed.getKey();
             for (ClusterStatus c : listed.getValue()) {
-                if (owned.contains(where.host() + "/" + where.provider() + "/" + c.name())) {
+                String key = where.host() + "/" + where.provider() + "/" + c.name();
+                if (owned.contains(key)) {
                     continue;
                 }
-                LOG.warn("cluster {} ({}{}) has no record; envctl leaves it alone", c.name(), where.provider(),
-                        where.host().equals(Host.LOCAL_NAME) ? "" : " on host " + where.host());
+                if (seen.add(key) && !lastUnmanaged.contains(key)) {
+                    LOG.warn("cluster {} ({}{}) has no record; envctl leaves it alone", c.name(), where.provider(),
+                            where.host().equals(Host.LOCAL_NAME) ? "" : " on host " + where.host());
+                }
                 out.add(c);
             }
         }
+        lastUnmanaged = seen;
         return out;
     }
 }
