@@ -90,7 +90,8 @@ class BadInputIT {
         c.add(Case.of(2, "has host bits set; did you mean 10.0.0.0/16?", "create", "web", "--subnet", "10.0.0.1/16"));
         c.add(Case.of(2, "subnet '10.0.0.0/33' has an invalid prefix length '/33'; allowed: /8 to /30", "create",
                 "web", "--subnet", "10.0.0.0/33"));
-        c.add(Case.of(2, "has no prefix length", "create", "web", "--subnet", "banana"));
+        c.add(Case.of(2, "subnet 'banana' is invalid; allowed: auto, none or an IPv4 CIDR", "create", "web", "--subnet",
+                "banana"));
         c.add(Case.of(2, "invalid address part '256'", "create", "web", "--subnet", "10.256.0.0/16"));
         c.add(Case.of(4, "overlaps 10.101.0.0/16 of environment 'dev'", "create", "web", "--subnet", "10.101.5.0/24"));
         // subnets no Docker network can or should use

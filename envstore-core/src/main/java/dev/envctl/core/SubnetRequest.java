@@ -26,13 +26,17 @@ public record SubnetRequest(Mode mode, Cidr cidr) {
         return cidr == null ? NONE : new SubnetRequest(Mode.EXPLICIT, cidr);
     }
 
-    /** Parses {@code none}, {@code auto} or a CIDR; an empty value means none. */
+    /** Parses {@code none}, {@code auto} (in any case) or a CIDR; an empty value means none. */
     public static SubnetRequest parse(String text) {
-        if (text == null || text.isBlank() || text.strip().equals("none")) {
+        if (text == null || text.isBlank() || text.strip().equalsIgnoreCase("none")) {
             return NONE;
         }
-        if (text.strip().equals("auto")) {
+        if (text.strip().equalsIgnoreCase("auto")) {
             return AUTO;
+        }
+        if (text.indexOf('/') < 0) {
+            throw EnvctlException.invalid("subnet '" + Validation.printable(text.strip()) + "' is invalid; allowed: "
+                    + "auto, none or an IPv4 CIDR such as 10.101.0.0/16");
         }
         return of(Cidr.parse(text));
     }

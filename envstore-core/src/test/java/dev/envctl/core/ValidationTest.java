@@ -100,6 +100,11 @@ class ValidationTest {
         assertThat(SubnetRequest.parse("auto")).isEqualTo(SubnetRequest.AUTO);
         assertThat(SubnetRequest.parse("10.1.0.0/16").cidr()).isEqualTo(Cidr.parse("10.1.0.0/16"));
         assertInvalid(() -> SubnetRequest.parse("10.1.0.1/16"), "10.1.0.0/16");
+        // as -o and --state, the two words in any case; anything else without a prefix says what is allowed
+        assertThat(SubnetRequest.parse("AUTO")).isEqualTo(SubnetRequest.AUTO);
+        assertThat(SubnetRequest.parse("None")).isEqualTo(SubnetRequest.NONE);
+        assertInvalid(() -> SubnetRequest.parse("banana"), "subnet 'banana' is invalid; allowed: auto, none or an "
+                + "IPv4 CIDR such as 10.101.0.0/16");
     }
 
     @Test
