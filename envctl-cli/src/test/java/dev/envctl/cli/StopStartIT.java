@@ -167,6 +167,27 @@ class StopStartIT {
     }
 
     @Test
+    void anUnknownNameIsExit3InWhateverOrderBesideOneBeingDeleted() {
+        ok("create", "sf");
+        ws.flag("k3d-fail-delete");
+        assertThat(ws.run("delete", "sf").exit()).isEqualTo(6);
+        ws.unflag("k3d-fail-delete");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        for (String verb : List.of("stop", "start")) {
+            for (List<String> names : List.of(List.of("sf", "ghost"), List.of("ghost", "sf"))) {
+                List<String> args = new ArrayList<>(List.of(verb));
+                args.addAll(names);
+                Result r = ws.run(args.toArray(String[]::new));
+                assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+                assertThat(r.errLines()).containsExactly("envctl: environment 'ghost' not found in "
+                        + ws.defaultStore());
+            }
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void aFailedStopExits6AndLeavesTheRecordFailedWithTheToolsMessage() {
         ok("create", "dev");
         ws.flag("k3d-fail-stop");

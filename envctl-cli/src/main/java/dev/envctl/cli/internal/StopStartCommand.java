@@ -56,9 +56,10 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         unique.forEach(Validation::requireName);
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
-        List<Environment> records = new ArrayList<>();
-        for (String name : unique) {
-            Environment e = store.get(name);
+        // every name is looked up before any is judged, so an unknown one is exit 3 whatever the order
+        List<Environment> records = unique.stream().map(store::get).toList();
+        for (Environment e : records) {
+            String name = e.name();
             if (EnvironmentView.kept(e)) {
                 throw EnvctlException.conflict("environment '" + name + "' was deleted with its record kept (delete "
                         + "--keep-record): it has no cluster to " + name() + "; nothing was changed; apply a file that "
@@ -70,7 +71,6 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
                         + "nothing was changed; let the delete finish ('envctl reconcile " + name + "') and create it "
                         + "again, or apply a file that lists it (that keeps its ports) before you " + name());
             }
-            records.add(e);
         }
         records.forEach(e -> Engines.requireReady(session, e.provider(), e.host(), false));
         Envctl envctl = session.envctl();
