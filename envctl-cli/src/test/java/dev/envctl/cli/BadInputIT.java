@@ -202,6 +202,11 @@ class BadInputIT {
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
                 + "not a positive duration", "--config", "bad-store-value.properties", "list"));
+        // an empty --store or --config is not "absent": it would write the default store or read ENVCTL_CONFIG
+        c.add(Case.of(2, "--store is empty; give a store location", "--store", "", "create", "emp", "--no-wait"));
+        c.add(Case.of(2, "--store is empty; give a store location", "--store", " ", "list"));
+        c.add(Case.of(2, "--config is empty; give a config file", "--config", "", "list"));
+        c.add(Case.of(2, "--config is empty; give a config file", "create", "emp", "--no-wait", "--config", ""));
         // stores
         c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));
         c.add(Case.of(2, "no store opens 'mysql://h/db'", "--store", "mysql://h/db", "list"));
@@ -237,6 +242,22 @@ class BadInputIT {
         assertThat(ws.calls().stream().skip(callsBefore).filter(c -> c.contains("create") || c.contains("delete")
                 || c.contains("stop") || c.contains("start")))
                 .as("provider commands run by bad input").isEmpty();
+    }
+
+    @Test
+    void anEmptyStoreOrConfigFlagDoesNotFallBackToTheEnvironment() {
+        ws.write("other.properties", "reconcile.concurrency=2\n");
+        Result store = ws.run(Map.of("ENVCTL_STORE", "other.csv"), "--store", "", "create", "emp", "--no-wait");
+        Result config = ws.run(Map.of("ENVCTL_CONFIG", "other.properties"), "--config", "", "list");
+
+        assertThat(store.exit()).as(store.toString()).isEqualTo(2);
+        assertThat(store.errLines()).containsExactly("envctl: --store is empty; give a store location (csv:PATH, "
+                + "a PATH ending in .csv or jdbc:postgresql://HOST:PORT/DB), or leave --store out for ENVCTL_STORE, the "
+                + "config's store or the default");
+        assertThat(tmp.resolve("other.csv")).doesNotExist();
+        assertThat(config.exit()).as(config.toString()).isEqualTo(2);
+        assertThat(config.errLines()).containsExactly("envctl: --config is empty; give a config file, or leave "
+                + "--config out for ENVCTL_CONFIG or ~/.envctl/config.properties");
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * Resolves the configuration with the precedence flags &gt; environment ({@code ENVCTL_STORE},
  * {@code ENVCTL_CONFIG}) &gt; config file &gt; defaults; the password stays in the environment. The config file is
- * {@code --config}, else {@code ENVCTL_CONFIG}, else {@code ~/.envctl/config.properties} when it exists. Every
+ * {@code --config}, else {@code ENVCTL_CONFIG}, else {@code ~/.envctl/config.properties} when it exists;
+ * an empty {@code --store} or {@code --config} is refused, an empty variable counts as unset. Every
  * key is checked: an unknown one is an error listing the valid keys; plugin settings are checked against the
  * keys their plugin declares (loading only the kinds of plugin the file mentions).
  */
@@ -33,6 +34,12 @@ final class ConfigResolver {
     }
 
     static EnvctlConfig resolve(GlobalOptions global, Map<String, String> env, PluginRegistry plugins) {
+        // an empty flag is refused, not read as absent: it would quietly pick ENVCTL_* or the default
+        notBlank("--store", global.store, "a store location (csv:PATH, a PATH ending in .csv or "
+                + "jdbc:postgresql://HOST:PORT/DB), or leave --store out for ENVCTL_STORE, the config's store or the "
+                + "default");
+        notBlank("--config", global.config, "a config file, or leave --config out for ENVCTL_CONFIG or "
+                + "~/.envctl/config.properties");
         Path file = configFile(global, env);
         Map<String, String> values = new LinkedHashMap<>();
         if (file != null) {
@@ -180,6 +187,12 @@ final class ConfigResolver {
                     .forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k)));
         }
         return valid;
+    }
+
+    private static void notBlank(String flag, String value, String allowed) {
+        if (value != null && value.isBlank()) {
+            throw EnvctlException.invalid(flag + " is empty; give " + allowed);
+        }
     }
 
     private static String firstNonBlank(String... values) {

@@ -99,6 +99,26 @@ class ConfigResolverTest {
     }
 
     @Test
+    void anEmptyFlagIsRefusedWhereAnEmptyVariableCountsAsUnset() throws IOException {
+        Path file = write("c.properties", "reconcile.concurrency=7\n");
+        Map<String, String> env = Map.of("HOME", home.toString(), "ENVCTL_STORE", "csv:/from/env.csv",
+                "ENVCTL_CONFIG", file.toString());
+        GlobalOptions emptyStore = new GlobalOptions();
+        emptyStore.store = "";
+        GlobalOptions blankConfig = new GlobalOptions();
+        blankConfig.config = " ";
+
+        assertThatThrownBy(() -> resolve(emptyStore, env)).hasMessageStartingWith("--store is empty; ")
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> resolve(blankConfig, env)).hasMessageStartingWith("--config is empty; ")
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        EnvctlConfig unset = resolve(new GlobalOptions(), Map.of("HOME", home.toString(), "ENVCTL_STORE", "",
+                "ENVCTL_CONFIG", " "));
+        assertThat(unset.store()).isEqualTo("csv:" + home.resolve(".envctl/environments.csv"));
+        assertThat(unset.source()).isNull();
+    }
+
+    @Test
     void readsTheConfigFileNamedByEnvctlConfigThenTheOneUnderHome() throws IOException {
         Files.createDirectories(home.resolve(".envctl"));
         Files.writeString(home.resolve(".envctl/config.properties"), "provider.default=kind\n");
