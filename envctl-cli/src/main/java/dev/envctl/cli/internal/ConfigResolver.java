@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -92,11 +93,13 @@ final class ConfigResolver {
 
     private static void checkKeys(Set<String> keys, Path file, PluginRegistry plugins) {
         List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.isFixed(k)).sorted().toList();
-        Set<String> valid = pluginKeys.isEmpty() ? Set.of() : validKeys(keys, plugins);
+        // only the kinds of plugin the file mentions are loaded to check; the message lists every kind's keys
+        Set<String> valid = pluginKeys.isEmpty() ? Set.of()
+                : validKeys(prefix -> pluginKeys.stream().anyMatch(k -> k.startsWith(prefix)), plugins);
         for (String key : pluginKeys) {
             if (!valid.contains(key)) {
                 throw EnvctlException.invalid("unknown config key '" + Validation.printable(key) + "' in " + file
-                        + "; valid keys: " + String.join(", ", valid));
+                        + "; valid keys: " + String.join(", ", validKeys(prefix -> true, plugins)));
             }
         }
     }
@@ -171,18 +174,17 @@ final class ConfigResolver {
         }
     }
 
-    /** Every fixed key, plus the plugin settings of the kinds the file mentions. */
-    private static Set<String> validKeys(Set<String> keys, PluginRegistry plugins) {
+    /** Every fixed key, plus the plugin settings of the kinds ({@code store.}, ...) {@code wanted} accepts. */
+    private static Set<String> validKeys(Predicate<String> wanted, PluginRegistry plugins) {
         Set<String> valid = new TreeSet<>(ConfigKeys.FIXED);
-        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.STORE_PREFIX))) {
+        if (wanted.test(ConfigKeys.STORE_PREFIX)) {
             plugins.storeFactories().forEach(f -> f.settingKeys().forEach(k -> valid.add(ConfigKeys.STORE_PREFIX + k)));
         }
-        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.PROVIDER_PREFIX)
-                && !k.equals(ConfigKeys.PROVIDER_DEFAULT))) {
+        if (wanted.test(ConfigKeys.PROVIDER_PREFIX)) {
             plugins.providerIds().forEach(id -> plugins.providerFactory(id).settingKeys()
                     .forEach(k -> valid.add(ConfigKeys.PROVIDER_PREFIX + id + "." + k)));
         }
-        if (keys.stream().anyMatch(k -> k.startsWith(ConfigKeys.HOOK_PREFIX))) {
+        if (wanted.test(ConfigKeys.HOOK_PREFIX)) {
             plugins.hookIds().forEach(id -> plugins.hookFactory(id).settingKeys()
                     .forEach(k -> valid.add(ConfigKeys.HOOK_PREFIX + id + "." + k)));
         }

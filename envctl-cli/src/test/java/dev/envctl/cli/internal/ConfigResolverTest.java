@@ -160,6 +160,23 @@ class ConfigResolverTest {
     }
 
     @Test
+    void anUnknownKeyListsThePluginKeysOfEveryKindWhateverTheKeyLooksLike() throws IOException {
+        for (String key : new String[] {"bogus.key", "provider.k3d.bogus", "store.bogus", "hook.exec.bogus"}) {
+            GlobalOptions g = new GlobalOptions();
+            g.config = write("bad.properties", key + "=1\n").toString();
+
+            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).as(key)
+                    .hasMessageContaining("unknown config key '" + key + "'")
+                    .hasMessageContaining(", pool.http, ")
+                    .hasMessageContaining(", provider.k3d.binary, ")
+                    .hasMessageContaining(", provider.kind.image, ")
+                    .hasMessageContaining(", store.csv.lock-timeout, ")
+                    .hasMessageContaining(", store.jdbc.schema, ")
+                    .hasMessageContaining(", hook.exec.timeout, ");
+        }
+    }
+
+    @Test
     void rejectsBadValuesNamingTheirKey() throws IOException {
         Map<String, String> cases = Map.of(
                 "reconcile.concurrency=0\n", "reconcile.concurrency '0'",
