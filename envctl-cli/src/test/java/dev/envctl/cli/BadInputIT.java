@@ -60,6 +60,10 @@ class BadInputIT {
         ws.write("bad-store-value.properties", "store.csv.lock-timeout=abc\n");
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
         ws.write("dir/.keep", "");
+        ws.write("bogus-key.properties", "bogus.key=1\n");
+        ws.write("nope-provider.properties", "provider.default=nope\n");
+        ws.write("bad-skip.properties", "migrate.skip=BAD,,x y\n");
+        ws.write("from.csv", "");
     }
 
     static List<Case> cases() {
@@ -202,6 +206,16 @@ class BadInputIT {
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
                 + "not a positive duration", "--config", "bad-store-value.properties", "list"));
+        // every command but version reads the config and checks all of it (plugins and migrate included)
+        c.add(Case.of(2, "unknown config key 'bogus.key'", "--config", "bogus-key.properties", "plugins"));
+        c.add(Case.of(2, "config key provider.default in nope-provider.properties names the provider 'nope'",
+                "--config", "nope-provider.properties", "plugins"));
+        c.add(Case.of(2, "config key migrate.skip in bad-skip.properties: environment name 'BAD' is invalid",
+                "--config", "bad-skip.properties", "list"));
+        c.add(Case.of(2, "config key migrate.skip in bad-skip.properties: environment name 'BAD' is invalid",
+                "--config", "bad-skip.properties", "migrate", "--from", "from.csv", "--to", "to.csv", "--dry-run"));
+        c.add(Case.of(2, "unknown config key 'bogus.key'", "--config", "bogus-key.properties", "migrate", "--from",
+                "from.csv", "--to", "to.csv", "--skip", "dev", "--dry-run"));
         // an empty --store or --config is not "absent": it would write the default store or read ENVCTL_CONFIG
         c.add(Case.of(2, "--store is empty; give a store location", "--store", "", "create", "emp", "--no-wait"));
         c.add(Case.of(2, "--store is empty; give a store location", "--store", " ", "list"));
@@ -258,6 +272,18 @@ class BadInputIT {
         assertThat(config.exit()).as(config.toString()).isEqualTo(2);
         assertThat(config.errLines()).containsExactly("envctl: --config is empty; give a config file, or leave "
                 + "--config out for ENVCTL_CONFIG or ~/.envctl/config.properties");
+    }
+
+    @Test
+    void versionAndHelpReadNoConfigSoTheyAnswerWhileItIsBroken() {
+        for (String config : List.of("bogus-key.properties", "nope-provider.properties", "missing.properties")) {
+            Result version = ws.run("--config", config, "version");
+            Result help = ws.run("--config", config, "list", "--help");
+
+            assertThat(version.exit()).as(version.toString()).isZero();
+            assertThat(version.out()).startsWith("envctl ");
+            assertThat(help.exit()).as(help.toString()).isZero();
+        }
     }
 
     @Test

@@ -69,6 +69,9 @@ public final class Cli {
         Logging.configure(global);
         Session session = new Session(out, err, env, global);
         try {
+            if (command.readsConfig()) {
+                session.config();
+            }
             return command.run(session);
         } catch (UsageException e) {
             session.progressDone();

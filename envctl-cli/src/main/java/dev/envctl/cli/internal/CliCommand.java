@@ -19,6 +19,14 @@ abstract class CliCommand {
         return getClass().getAnnotation(Parameters.class).commandNames()[0];
     }
 
+    /**
+     * Whether the command reads the config ({@code --config}, {@code --store} and the file): then the config is
+     * resolved, every key checked, before the command runs, so a bad config fails every such command alike.
+     */
+    boolean readsConfig() {
+        return true;
+    }
+
     /** Runs the command and returns its exit code; failures are thrown as {@code EnvctlException}s. */
     abstract int run(Session session);
 

@@ -65,8 +65,22 @@ record EnvctlConfig(Map<String, String> values, String source) {
         };
     }
 
+    /**
+     * The names of {@code migrate.skip}, each a valid environment name as {@code --skip} requires (an empty name,
+     * {@code a,,b}, included); an empty value is no name.
+     */
     Set<String> migrateSkip() {
-        return new LinkedHashSet<>(list(get(ConfigKeys.MIGRATE_SKIP)));
+        String text = get(ConfigKeys.MIGRATE_SKIP);
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : text.isBlank() ? new String[0] : text.split(",", -1)) {
+            try {
+                names.add(Validation.requireName(name.strip()));
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid("config key " + ConfigKeys.MIGRATE_SKIP + (source == null ? ""
+                        : " in " + source) + ": " + e.getMessage());
+            }
+        }
+        return names;
     }
 
     String fallbackStore() {
@@ -116,6 +130,7 @@ record EnvctlConfig(Map<String, String> values, String source) {
         reconcileConcurrency();
         reconcileInterval();
         drift();
+        migrateSkip();
         fallbackMirror();
     }
 

@@ -6,9 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** {@code envctl version}: envctl's version and the Java running it. Loads no plugin. */
+/**
+ * {@code envctl version}: envctl's version and the Java running it. Loads no plugin and reads no config, so it
+ * answers even while the config is broken.
+ */
 @Parameters(commandNames = "version", commandDescription = "Print the envctl and Java versions")
 final class VersionCommand extends CliCommand {
+    @Override
+    boolean readsConfig() {
+        return false;
+    }
+
     @Override
     int run(Session session) {
         String version = version();

@@ -184,6 +184,8 @@ class ConfigResolverTest {
                 "reconcile.interval=soon\n", "reconcile.interval 'soon'",
                 "fallback.mirror=yes\n", "fallback.mirror",
                 "pool.http=18080\n", "pool.http: port pool '18080'",
+                "migrate.skip=devops,BAD\n", "config key migrate.skip in ",
+                "migrate.skip=devops,,mgmt\n", "migrate.skip in ",
                 "provider.default=K3D\n", "provider 'K3D'");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             GlobalOptions g = new GlobalOptions();
