@@ -116,6 +116,8 @@ class BadInputIT {
         // labels and options
         c.add(Case.of(2, "is not KEY=VALUE", "create", "web", "--label", "novalue"));
         c.add(Case.of(2, "label key '9bad' is invalid", "create", "web", "--label", "9bad=x"));
+        c.add(Case.of(2, "label key 'bad-' is invalid", "create", "web", "--label", "bad-=x"));
+        c.add(Case.of(2, "is 254 characters long; at most 253", "create", "web", "--label", "k=" + "v".repeat(254)));
         c.add(Case.of(2, "control character", "create", "web", "--label", "k=a\nb"));
         c.add(Case.of(2, "given twice", "create", "web", "--label", "k=a", "--label", "k=b"));
         c.add(Case.of(2, "label 'envctl.keep-record' is envctl's own", "create", "web", "--label",
@@ -159,6 +161,9 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));
         c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
+        // an option takes its value as the next argument, never as --opt=value
+        c.add(Case.usage("unknown command '--store=x.csv'", "--store=x.csv", "list"));
+        c.add(Case.usage("unexpected argument '--provider=k3d'", "list", "--provider=k3d"));
         c.add(Case.of(2, "the store URL 'jdbc:postgresql://h:notaport/db' is invalid", "--store",
                 "jdbc:postgresql://h:notaport/db", "list"));
         // a yes/no flag given twice is refused, not read as "no" (a second --dry-run would really create)
