@@ -194,8 +194,8 @@ public final class Validation {
             if (key == null || key.isEmpty() || key.length() > MAX_LABEL_KEY_LENGTH
                     || !LABEL_KEY.matcher(key).matches()) {
                 throw EnvctlException.invalid(what + " key '" + printable(String.valueOf(key)) + "' is invalid; "
-                        + "allowed: a letter, then letters, digits, '_', '.' or '-', at most "
-                        + MAX_LABEL_KEY_LENGTH + " characters");
+                        + "allowed: a letter, then letters, digits, '_', '.' or '-', ending in a letter or digit, "
+                        + "at most " + MAX_LABEL_KEY_LENGTH + " characters");
             }
             String value = e.getValue();
             if (value == null) {

@@ -69,6 +69,9 @@ class ValidationTest {
                 .hasSize(2);
         assertInvalid(() -> Validation.requireLabels(Map.of("1abc", "x")), "label key");
         assertInvalid(() -> Validation.requireLabels(Map.of("a b", "x")), "label key");
+        // the message states the whole rule, the last character included
+        assertInvalid(() -> Validation.requireLabels(Map.of("bad-", "x")), "label key 'bad-' is invalid; allowed: a "
+                + "letter, then letters, digits, '_', '.' or '-', ending in a letter or digit, at most 63 characters");
         assertInvalid(() -> Validation.requireLabels(Map.of("a=b", "x")), "label key");
         assertInvalid(() -> Validation.requireLabels(Map.of("k".repeat(64), "x")), "at most 63");
         assertInvalid(() -> Validation.requireLabels(Map.of("k", "x\ny")), "control character");
