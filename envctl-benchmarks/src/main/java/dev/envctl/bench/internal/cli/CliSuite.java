@@ -70,6 +70,7 @@ public final class CliSuite implements Suite {
         Path pgConfig = config(work, "pg.properties", pg);
         Map<String, String> env = new HashMap<>(pg.processEnvironment());
         env.put("HOME", work.toString());
+        env = Launcher.withStandInTools(work, env);
         // the CLI's own jar makes the schema, so a CLI built from other sources never meets a foreign checksum
         Launcher.Run migrate = Launcher.run(List.of(envctl, "--config", pgConfig.toString(), "db", "migrate"), env,
                 work);

@@ -1,9 +1,12 @@
 package dev.envctl.bench.internal.cli;
 
+import dev.envctl.core.testing.StandInTools;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +50,18 @@ public final class Launcher {
     }
 
     public record Run(int exit, double millis, String stdout, String stderr) {
+    }
+
+    /**
+     * {@code env} over this process's environment with core's stand-in {@code k3d}, {@code kind} and {@code docker}
+     * first on PATH, installed under {@code work}: a CLI create, {@code --no-wait} included, lists the provider's
+     * clusters before it records; no benchmark makes a cluster.
+     */
+    public static Map<String, String> withStandInTools(Path work, Map<String, String> env) {
+        Map<String, String> out = new HashMap<>(new StandInTools(work.resolve("standins"), "k3d", "kind", "docker")
+                .environment());
+        out.putAll(env);
+        return out;
     }
 
     public static Run run(List<String> argv, Map<String, String> env, Path work) throws IOException, InterruptedException {

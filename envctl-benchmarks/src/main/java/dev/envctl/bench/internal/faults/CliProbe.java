@@ -53,7 +53,7 @@ final class CliProbe {
         Path withFallback = Files.writeString(work.resolve("fallback.properties"), store + "fallback.store="
                 + fallback.location() + "\n");
         return new CliProbe(launcher.get().toString(), work, plain, withFallback,
-                Map.of("ENVCTL_DB_PASSWORD", pg.password(), "HOME", work.toString()));
+                Launcher.withStandInTools(work, Map.of("ENVCTL_DB_PASSWORD", pg.password(), "HOME", work.toString())));
     }
 
     void duringOutage() throws Exception {
