@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -68,6 +69,7 @@ class FleetIT {
         String a = s.name("a");
         String b = s.name("b");
         String gone = s.name("gone");
+        Path goneSocket = Path.of(DIR + "-gone.sock");
         Shell.Result added = s.envctl("host", "add", "two", "--docker", endpoint, "--address", address);
         assertThat(added.exit()).as(added.toString()).isZero();
         String[] ports = {"--provider", provider, "--http-port", "28150", "--https-port", "28450", "--pf-port",
@@ -96,11 +98,14 @@ class FleetIT {
             assertThat(s.envctl("list", "--host", "two").out()).contains(b).doesNotContain(a);
             assertThat(s.envctl("host", "remove", "two").exit()).isEqualTo(4);
 
-            // a host whose daemon does not answer: its environment fails, the others are left as they are
-            assertThat(s.envctl("host", "add", "gone", "--docker", "unix://" + DIR + "-missing.sock").exit())
-                    .isZero();
-            assertThat(s.envctl("create", gone, "--provider", provider, "--host", "gone", "--no-wait").exit())
-                    .isZero();
+            // a host whose daemon stops answering once its environment is recorded (create --no-wait, like a
+            // create, lists the host's clusters first): that environment fails, the others are left as they are
+            Files.deleteIfExists(goneSocket);
+            Files.createSymbolicLink(goneSocket, Path.of(endpoint.substring("unix://".length())));
+            assertThat(s.envctl("host", "add", "gone", "--docker", "unix://" + goneSocket).exit()).isZero();
+            Shell.Result recorded = s.envctl("create", gone, "--provider", provider, "--host", "gone", "--no-wait");
+            assertThat(recorded.exit()).as(recorded.toString()).isZero();
+            Files.delete(goneSocket);
             Shell.Result reconciled = s.envctl("reconcile", "-o", "json");
             assertThat(reconciled.exit()).as(reconciled.toString()).isNotZero();
             JsonNode report = Sandbox.JSON.readTree(reconciled.out());
@@ -119,6 +124,7 @@ class FleetIT {
             assertThat(s.envctl("delete", a).exit()).isZero();
             assertThat(s.leftovers(a)).isEmpty();
         } finally {
+            Files.deleteIfExists(goneSocket);
             onTwo(s, "k3d", "cluster", "delete", b);
             onTwo(s, "kind", "delete", "cluster", "--name", b);
         }
