@@ -56,7 +56,8 @@ public final class CommandRunner {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         List<String> err = Collections.synchronizedList(new ArrayList<>());
         TreeWatchdog watchdog = new TreeWatchdog(argv.get(0), spec.timeout());
-        PumpStreamHandler streams = new PumpStreamHandler(new Lines(argv.get(0), out, false, spec.logOutput(), listener),
+        PumpStreamHandler streams = new OutputOfExited(argv.get(0),
+                new Lines(argv.get(0), out, false, spec.logOutput(), listener),
                 new Lines(argv.get(0), err, true, spec.logOutput(), listener),
                 spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
         streams.setStopTimeout(Duration.ofSeconds(2));
@@ -195,6 +196,29 @@ public final class CommandRunner {
                     left.forEach(ProcessHandle::destroyForcibly);
                 }
             });
+        }
+    }
+
+    /**
+     * Stops reading a command's output {@code setStopTimeout} after it exited even while a process it left in the
+     * background (a hook's {@code kubectl port-forward &}) holds the pipes open, keeping the command's own exit
+     * code: Commons Exec would throw for the stop timeout, with an invalid exit value in place of the real one.
+     */
+    private static final class OutputOfExited extends PumpStreamHandler {
+        private final String tool;
+
+        OutputOfExited(String tool, Lines out, Lines err, ByteArrayInputStream in) {
+            super(out, err, in);
+            this.tool = tool;
+        }
+
+        @Override
+        public void stop() throws IOException {
+            try {
+                super.stop();
+            } catch (ExecuteException stillOpen) {
+                LOG.debug("{} exited, but a process it started still holds its output; not read further", tool);
+            }
         }
     }
 

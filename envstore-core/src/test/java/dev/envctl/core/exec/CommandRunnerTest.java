@@ -128,6 +128,25 @@ class CommandRunnerTest {
         assertThat(children).noneMatch(this::alive);
     }
 
+    @Test
+    @Timeout(120)
+    void aCommandThatExitsLeavingABackgroundChildOnItsOutputKeepsItsExitCode(@TempDir Path dir) throws Exception {
+        Path pids = dir.resolve("pids");
+        // as a hook starting `kubectl port-forward &`: the child keeps the output pipes open after the script exits
+        Path parent = script(dir, "parent", "sleep 60 & echo $! >> " + pids + "\necho started\nexit 0\n");
+        try {
+            for (int round = 0; round < 2; round++) {
+                CommandResult r = runner.run(CommandSpec.of(List.of(parent.toString()), Duration.ofSeconds(60)), null);
+
+                assertThat(r.exitCode()).isZero();
+                assertThat(r.stdout()).containsExactly("started");
+            }
+        } finally {
+            Files.readAllLines(pids).forEach(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(
+                    ProcessHandle::destroy));
+        }
+    }
+
     private boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
