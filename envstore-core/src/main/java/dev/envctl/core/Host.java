@@ -23,8 +23,6 @@ public record Host(String name, String docker, String address, Map<String, Strin
     public static final String LOCAL_NAME = "local";
     /** The implicit host: the caller's Docker daemon, no address, no labels, no capacity. */
     public static final Host LOCAL = new Host(LOCAL_NAME, null, null, Map.of(), null);
-    /** The prefix of label keys envctl keeps for itself. */
-    private static final String OWN_LABELS = "envctl.";
 
     public Host {
         Validation.requireHostName(name);
@@ -61,10 +59,7 @@ public record Host(String name, String docker, String address, Map<String, Strin
         if (docker != null && !Validation.isPlainEndpoint(docker)) {
             throw Validation.invalidEndpoint(docker, " of host '" + name + "'");
         }
-        labels.keySet().stream().filter(k -> k.startsWith(OWN_LABELS)).findFirst().ifPresent(k -> {
-            throw EnvctlException.invalid("label '" + Validation.printable(k) + "' of host '" + name + "' is envctl's "
-                    + "own: keys starting with '" + OWN_LABELS + "' are reserved; choose another key");
-        });
+        Validation.requireNoOwnLabels(labels, " of host '" + name + "'");
         if (address != null && !Validation.isIpAddress(address)) {
             throw EnvctlException.invalid("address '" + Validation.printable(address) + "' of host '" + name
                     + "' is not an IP address; allowed: an IPv4 or IPv6 address of that machine, such as "

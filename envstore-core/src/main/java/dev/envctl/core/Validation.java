@@ -15,6 +15,8 @@ public final class Validation {
     /** k3d's limit on cluster names; also valid for kind. */
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_LABEL_KEY_LENGTH = 63;
+    /** The prefix of the label keys envctl keeps for itself (such as {@code envctl.keep-record}). */
+    public static final String OWN_LABEL_PREFIX = "envctl.";
     public static final int MAX_LABEL_VALUE_LENGTH = 253;
     public static final int MAX_PROVIDER_ID_LENGTH = 32;
 
@@ -141,6 +143,17 @@ public final class Validation {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Refuses label keys starting with {@link #OWN_LABEL_PREFIX}, which users may not set; {@code of} names whose
+     * labels they are (such as {@code " of host 'gpu1'"}), or is empty.
+     */
+    public static void requireNoOwnLabels(Map<String, String> labels, String of) {
+        labels.keySet().stream().filter(k -> k.startsWith(OWN_LABEL_PREFIX)).findFirst().ifPresent(k -> {
+            throw EnvctlException.invalid("label '" + printable(k) + "'" + of + " is envctl's own: keys starting "
+                    + "with '" + OWN_LABEL_PREFIX + "' are reserved; choose another key");
+        });
     }
 
     private static String requireDnsLabel(String what, String name) {

@@ -123,10 +123,7 @@ final class SpecOptions {
      */
     static Map<String, String> parseLabels(List<String> items) {
         Map<String, String> labels = parsePairs(items, "label", "haproxy_route=true");
-        labels.keySet().stream().filter(k -> k.startsWith("envctl.")).findFirst().ifPresent(k -> {
-            throw EnvctlException.invalid("label '" + Validation.printable(k) + "' is envctl's own: keys starting "
-                    + "with 'envctl.' are reserved; choose another key");
-        });
+        Validation.requireNoOwnLabels(labels, "");
         return labels;
     }
 

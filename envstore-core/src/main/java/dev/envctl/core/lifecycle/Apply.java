@@ -7,6 +7,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -24,8 +25,6 @@ import java.util.TreeMap;
  * and never compared.
  */
 final class Apply {
-    static final String OWN_LABELS = "envctl.";
-
     private Apply() {
     }
 
@@ -103,7 +102,7 @@ final class Apply {
     private static void entries(List<FieldChange> changes, String field, Map<String, String> had,
                                 Map<String, String> want, boolean replace) {
         want.forEach((key, value) -> {
-            if (!key.startsWith(OWN_LABELS) && !Objects.equals(had.get(key), value)) {
+            if (!key.startsWith(Validation.OWN_LABEL_PREFIX) && !Objects.equals(had.get(key), value)) {
                 changes.add(new FieldChange(field, key, had.get(key), value, replace));
             }
         });

@@ -6,6 +6,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldResources;
@@ -96,7 +97,7 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         public Environment inPlace(Environment current) {
             Map<String, String> labels = new TreeMap<>(current.labels());
             spec.labels().forEach((key, value) -> {
-                if (!key.startsWith(Apply.OWN_LABELS)) {
+                if (!key.startsWith(Validation.OWN_LABEL_PREFIX)) {
                     labels.put(key, value);
                 }
             });
