@@ -20,7 +20,6 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -318,10 +317,11 @@ public final class Envctl implements AutoCloseable {
         List<PlannedStep> steps = dryRuns().creates(specs, false);
         for (PlannedStep step : steps) {
             Environment env = step.environment();
+            if (store().find(env.name()).isPresent()) {
+                continue; // a recorded name shows its record
+            }
             try {
-                if (store().find(env.name()).isEmpty()) {
-                    engine().requireNoUnmanagedCluster(env.name(), env.provider(), env.host());
-                }
+                engine().requireNoUnmanagedCluster(env.name(), env.provider(), env.host());
             } catch (EnvctlException e) {
                 if (e.code() == ErrorCode.CONFLICT) {
                     throw e;
