@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Copies every environment from one store to another, exactly as recorded (ports, subnet, labels, options,
@@ -52,7 +53,7 @@ public final class StoreMigration {
         // what is held, per host: ports on that host, subnets everywhere
         List<Environment> seen = new ArrayList<>(target);
         Map<String, HeldSnapshot> held = new HashMap<>();
-        Map<String, Landing> landings = new HashMap<>();
+        Map<String, Landing> landings = new TreeMap<>();
         Map<String, Integer> onHost = new HashMap<>();
         target.forEach(e -> onHost.merge(e.host(), 1, Integer::sum));
         for (Environment e : source) {
@@ -86,7 +87,7 @@ public final class StoreMigration {
             }
         }
         if (conflicts.isEmpty() && !dryRun) {
-            copyHosts(from, to, source.stream().filter(e -> !skipped.containsKey(e.name())).toList());
+            copyHosts(to, landings);
         }
         List<MigrationReport.Row> rows = new ArrayList<>();
         for (Environment e : source) {
@@ -111,24 +112,25 @@ public final class StoreMigration {
     /**
      * Where rows on host {@code name} land: {@code clash} says why they cannot move (both stores have a host of
      * that name with another Docker endpoint or address, so the rows would land on a different daemon), null
-     * when they agree or one lacks it; {@code capacity} is the landing host's, null for none.
+     * when they agree or one lacks it; {@code capacity} is the landing host's, null for none; {@code toAdd} is
+     * the source's host when the target lacks it (added before the rows are written), else null.
      */
-    private record Landing(String clash, Integer capacity) {
+    private record Landing(String clash, Integer capacity, Host toAdd) {
     }
 
     private static Landing landing(EnvironmentStore from, EnvironmentStore to, String name) {
         Optional<Host> source = from.findHost(name);
         Optional<Host> target = to.findHost(name);
         if (target.isEmpty()) {
-            return new Landing(null, source.map(Host::capacity).orElse(null));
+            return new Landing(null, source.map(Host::capacity).orElse(null), source.orElse(null));
         }
         if (source.isEmpty() || (Objects.equals(source.get().docker(), target.get().docker())
                 && Objects.equals(source.get().address(), target.get().address()))) {
-            return new Landing(null, target.get().capacity());
+            return new Landing(null, target.get().capacity(), null);
         }
         return new Landing("host '" + name + "' is another Docker daemon in " + to.location() + " ("
                 + describe(target.get()) + ", here " + describe(source.get()) + "); remove or re-add one of "
-                + "the two hosts under another name first", target.get().capacity());
+                + "the two hosts under another name first", target.get().capacity(), null);
     }
 
     private static String describe(Host h) {
@@ -136,25 +138,21 @@ public final class StoreMigration {
     }
 
     /**
-     * Adds to {@code to} each host the rows live on that it does not have, as {@code from} has it; a host it
+     * Adds to {@code to} each host of {@code landings} it lacks, in name order, as the source has it; a host it
      * cannot add is logged, and its rows then fail one by one with the target's message.
      */
-    private static void copyHosts(EnvironmentStore from, EnvironmentStore to, List<Environment> rows) {
-        Set<String> needed = new java.util.TreeSet<>();
-        rows.forEach(e -> needed.add(e.host()));
-        for (String name : needed) {
-            if (to.findHost(name).isPresent()) {
-                continue;
+    private static void copyHosts(EnvironmentStore to, Map<String, Landing> landings) {
+        landings.forEach((name, landing) -> {
+            if (landing.toAdd() == null) {
+                return;
             }
-            from.findHost(name).ifPresent(host -> {
-                try {
-                    to.addHost(host);
-                    LOG.info("added host {} to {}", name, to.location());
-                } catch (EnvctlException e) {
-                    LOG.warn("could not add host {} to {}: {}", name, to.location(), e.getMessage());
-                }
-            });
-        }
+            try {
+                to.addHost(landing.toAdd());
+                LOG.info("added host {} to {}", name, to.location());
+            } catch (EnvctlException e) {
+                LOG.warn("could not add host {} to {}: {}", name, to.location(), e.getMessage());
+            }
+        });
     }
 
     private static MigrationReport.Row write(Environment e, EnvironmentStore to, boolean dryRun) {
