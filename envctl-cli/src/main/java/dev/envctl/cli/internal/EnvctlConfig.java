@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The resolved configuration: defaults, overridden by the config file, by environment variables, then by
@@ -71,16 +72,24 @@ record EnvctlConfig(Map<String, String> values, String source) {
      */
     Set<String> migrateSkip() {
         String text = get(ConfigKeys.MIGRATE_SKIP);
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : text.isBlank() ? new String[0] : text.split(",", -1)) {
+        return requireNames("config key " + ConfigKeys.MIGRATE_SKIP + (source == null ? "" : " in " + source),
+                text.isBlank() ? List.of() : Stream.of(text.split(",", -1)).map(String::strip).toList());
+    }
+
+    /**
+     * {@code names} in their order, each a valid environment name (the rule of {@code migrate.skip} and
+     * {@code --skip}); else INVALID_INPUT starting with {@code what}.
+     */
+    static Set<String> requireNames(String what, List<String> names) {
+        Set<String> valid = new LinkedHashSet<>();
+        for (String name : names) {
             try {
-                names.add(Validation.requireName(name.strip()));
+                valid.add(Validation.requireName(name));
             } catch (EnvctlException e) {
-                throw EnvctlException.invalid("config key " + ConfigKeys.MIGRATE_SKIP + (source == null ? ""
-                        : " in " + source) + ": " + e.getMessage());
+                throw EnvctlException.invalid(what + ": " + e.getMessage());
             }
         }
-        return names;
+        return valid;
     }
 
     String fallbackStore() {

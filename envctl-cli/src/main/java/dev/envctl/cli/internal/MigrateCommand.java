@@ -10,7 +10,6 @@ import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -52,13 +51,7 @@ final class MigrateCommand extends CliCommand {
         if (from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; " + USAGE);
         }
-        for (String name : skip) {
-            try {
-                Validation.requireName(name);
-            } catch (EnvctlException e) {
-                throw EnvctlException.invalid("--skip: " + e.getMessage());
-            }
-        }
+        Set<String> given = EnvctlConfig.requireNames("--skip", skip);
         if (from.strip().equals(to.strip())) {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
         }
@@ -66,7 +59,7 @@ final class MigrateCommand extends CliCommand {
         if (dryRun) {
             session.onlyReading();
         }
-        Set<String> skipNames = skip.isEmpty() ? session.config().migrateSkip() : new LinkedHashSet<>(skip);
+        Set<String> skipNames = given.isEmpty() ? session.config().migrateSkip() : given;
         Locations.requireExistingCsv(Locations.expand(from, session.env()), "--from file");
         session.storeHint("store chosen by --from");
         EnvironmentStore source = session.openStore(from);
