@@ -53,6 +53,12 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
 
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
+        return open(location, settings, System.getenv());
+    }
+
+    /** Opens the store; a leading {@code ~/} in the path is the home folder, {@code HOME} of {@code environment}. */
+    @Override
+    public EnvironmentStore open(String location, Map<String, String> settings, Map<String, String> environment) {
         if (!accepts(location)) {
             throw EnvctlException.invalid("'" + location + "' is not a CSV store location; use "
                     + locationSyntax());
@@ -61,16 +67,20 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         String value = settings.get(LOCK_TIMEOUT);
         Duration timeout = value == null ? CsvEnvironmentStore.DEFAULT_LOCK_TIMEOUT
                 : Durations.parse(LOCK_TIMEOUT, value);
-        return CsvEnvironmentStore.open(path(location), timeout);
+        return CsvEnvironmentStore.open(path(location, environment), timeout);
     }
 
-    /** The file a location names. */
-    static Path path(String location) {
+    /** The file a location names; a leading {@code ~/} is {@code HOME} (else Java's {@code user.home}). */
+    static Path path(String location, Map<String, String> environment) {
         String s = location.strip();
         if (s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             s = s.substring(PREFIX.length());
         }
         try {
+            if (s.startsWith("~/")) {
+                String home = environment.get("HOME");
+                return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, s.substring(2));
+            }
             return Path.of(s);
         } catch (InvalidPathException e) {
             throw EnvctlException.invalid("CSV store path '" + s + "' is invalid: " + e.getReason());

@@ -56,6 +56,21 @@ class CsvStoreFactoryTest {
     }
 
     @Test
+    void aLeadingTildeIsTheHomeOfTheCallersEnvironmentAsInTheCli() {
+        Path home = dir.resolve("home");
+        for (String location : new String[]{"csv:~/team/envs", "~/envs.csv"}) {
+            try (EnvironmentStore store = PluginRegistry.discover().openStore(location, Map.of(),
+                    Map.of("HOME", home.toString()))) {
+                store.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), new dev.envctl.core.alloc.Allocator(
+                        dev.envctl.core.alloc.AllocationPolicy.defaults()));
+            }
+        }
+        assertThat(home.resolve("team/envs")).isRegularFile();
+        assertThat(home.resolve("envs.csv")).isRegularFile();
+        assertThat(Path.of("~")).doesNotExist();
+    }
+
+    @Test
     void aFileThatCannotBeWrittenIsReportedByHealthAndNothingIsCreated() throws java.io.IOException {
         // /proc refuses new files even to root, whose writes permission bits do not stop
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
