@@ -174,6 +174,39 @@ class ApplyChangesIT {
     }
 
     @Test
+    void providerOptionsShowInGetAndListJsonAndAListJsonFileCarriesThemIntoAnotherStore() {
+        ok("create", "dev", "--servers", "1", "--agents", "2", "--image", "rancher/k3s:v1.31.5-k3s1");
+        ok("create", "web");
+        String options = "{\"agents\":\"2\",\"image\":\"rancher/k3s:v1.31.5-k3s1\",\"servers\":\"1\"}";
+
+        assertThat(ok("get", "dev", "-o", "json").json().get("options")).as("get -o json").hasToString(options);
+        JsonNode listed = ok("list", "-o", "json").json();
+        assertThat(listed.get(0).get("options")).as("list -o json").hasToString(options);
+        assertThat(listed.get(1).get("options")).as("no options: an empty object, not null").hasToString("{}");
+        List<String> get = ok("get", "dev").out().lines().toList();
+        assertThat(get.get(0).split("\\s+")).endsWith("AGE", "OPTIONS");
+        assertThat(get.get(1).split("\\s+")).endsWith("agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1");
+        assertThat(ok("get", "web").out().lines().toList().get(1)).endsWith(" -");
+        assertThat(ok("list").out().lines().toList().get(0)).as("the list's table stays narrow")
+                .doesNotContain("OPTIONS");
+        assertThat(ok("list", "-o", "csv").out()).contains("options=agents=2;image=rancher/k3s:v1.31.5-k3s1;servers=1");
+
+        Path json = ws.write("envs.json", ok("list", "-o", "json").out());
+        assertThat(run(0, "diff", "-f", json.toString()).out()).isEqualTo("unchanged: dev, web\n");
+        ok("--store", "copy.csv", "apply", "-f", json.toString());
+        assertThat(ok("--store", "copy.csv", "get", "dev", "-o", "json").json().get("options")).hasToString(options);
+        assertThat(withoutTimes(ok("--store", "copy.csv", "list", "-o", "json").json()))
+                .as("the copy has every field of the original")
+                .isEqualTo(withoutTimes(ok("list", "-o", "json").json()));
+    }
+
+    private static JsonNode withoutTimes(JsonNode list) {
+        JsonNode copy = list.deepCopy();
+        copy.forEach(e -> ((ObjectNode) e).remove(List.of("createdAt", "updatedAt")));
+        return copy;
+    }
+
+    @Test
     void aStoppedEnvironmentWhoseSpecMatchesIsUnchangedAndStaysStopped() {
         ok("create", "dev");
         ok("stop", "dev");

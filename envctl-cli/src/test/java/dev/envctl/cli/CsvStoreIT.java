@@ -66,8 +66,8 @@ class CsvStoreIT {
     void createAllocatesFromThePoolsAndRunsK3dWithThosePorts() {
         JsonNode dev = ok("create", "dev", "-o", "json", "--label", "haproxy_route=true").json();
 
-        assertThat(fieldNames(dev)).containsExactly("name", "provider", "host", "subnet", "ports", "labels", "desiredState",
-                "actualState", "lastError", "createdAt", "updatedAt");
+        assertThat(fieldNames(dev)).containsExactly("name", "provider", "host", "subnet", "ports", "labels", "options",
+                "desiredState", "actualState", "lastError", "createdAt", "updatedAt");
         assertThat(dev.get("provider").asText()).isEqualTo("k3d");
         assertThat(dev.get("subnet").isNull()).isTrue();
         assertThat(dev.get("ports").toString())

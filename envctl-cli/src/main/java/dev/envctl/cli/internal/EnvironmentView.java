@@ -7,6 +7,7 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
  * {@code null}, timestamps ISO-8601 UTC to the second), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
- * AGE (and HOST once the store has a host besides {@code local}), and the CSV of the store's format.
+ * AGE (and HOST once the store has a host besides {@code local}; {@code get} adds OPTIONS after AGE), and the
+ * CSV of the store's format.
  */
 final class EnvironmentView {
     private EnvironmentView() {
@@ -27,7 +29,7 @@ final class EnvironmentView {
                 "subnet", e.subnet() == null ? null : e.subnet().toString(),
                 "ports", Json.object("http", p.http(), "https", p.https(), "pf", p.pf(), "api", p.api(),
                         "node", e.nodePort()),
-                "labels", e.labels(), "desiredState", e.desiredState().key(),
+                "labels", e.labels(), "options", e.options(), "desiredState", e.desiredState().key(),
                 "actualState", e.actualState().key(), "lastError", e.lastError(),
                 "createdAt", timestamp(e.createdAt()), "updatedAt", timestamp(e.updatedAt()));
     }
@@ -41,11 +43,24 @@ final class EnvironmentView {
      * (the table's HOST column, the CSV of environments on other hosts).
      */
     static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single) {
+        print(session, store, list, single, false);
+    }
+
+    /**
+     * As {@link #print(Session, EnvironmentStore, List, boolean)}; {@code withOptions} adds the table's column
+     * OPTIONS ({@code get}: the list's table stays narrow, and an image reference is long).
+     */
+    static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single,
+                      boolean withOptions) {
         switch (session.format()) {
             case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
                     : list.stream().map(EnvironmentView::toJson).toList());
             case CSV -> CsvFormat.write(session, list, Hosts.of(store, list));
-            default -> table(list, Instant.now(), Hosts.several(store.hosts())).print(session.out());
+            default -> {
+                TextTable t = withOptions ? table(list, Instant.now(), Hosts.several(store.hosts()), true)
+                        : table(list, Instant.now(), Hosts.several(store.hosts()));
+                t.print(session.out());
+            }
         }
     }
 
@@ -54,14 +69,45 @@ final class EnvironmentView {
      * position keep working when a second host is added).
      */
     static TextTable table(List<Environment> list, Instant now, boolean withHost) {
-        int columns = withHost ? 10 : 9;
-        TextTable t = new TextTable(Arrays.copyOf(new String[] {"NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
-                "HTTPS", "PF", "API", "AGE", "HOST"}, columns));
+        return table(list, now, withHost, false);
+    }
+
+    /**
+     * The table; {@code withOptions} adds OPTIONS after AGE (before HOST, which stays last): the provider options
+     * as {@code KEY=VALUE} separated by commas in key order, {@code -} for none.
+     */
+    static TextTable table(List<Environment> list, Instant now, boolean withHost, boolean withOptions) {
+        List<String> header = new ArrayList<>(List.of("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF",
+                "API", "AGE"));
+        if (withOptions) {
+            header.add("OPTIONS");
+        }
+        if (withHost) {
+            header.add("HOST");
+        }
+        TextTable t = new TextTable(header.toArray(String[]::new));
         for (Environment e : list) {
-            t.row(Arrays.copyOf(new Object[] {e.name(), e.provider(), state(e), e.subnet(), e.ports().http(),
-                    e.ports().https(), e.ports().pf(), e.ports().api(), age(e.createdAt(), now), e.host()}, columns));
+            List<Object> row = new ArrayList<>(Arrays.asList(e.name(), e.provider(), state(e), e.subnet(),
+                    e.ports().http(), e.ports().https(), e.ports().pf(), e.ports().api(), age(e.createdAt(), now)));
+            if (withOptions) {
+                row.add(options(e.options()));
+            }
+            if (withHost) {
+                row.add(e.host());
+            }
+            t.row(row.toArray());
         }
         return t;
+    }
+
+    /** {@code agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1} (the map's order), or null (shown as -). */
+    static String options(Map<String, String> options) {
+        if (options.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        options.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return b.toString();
     }
 
     /**

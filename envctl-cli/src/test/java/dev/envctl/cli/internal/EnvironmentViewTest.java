@@ -31,6 +31,7 @@ class EnvironmentViewTest {
         assertThat(json).isEqualTo("{\"name\":\"dev-k3d\",\"provider\":\"k3d\",\"host\":\"local\",\"subnet\":\"10.101.0.0/16\","
                 + "\"ports\":{\"http\":18091,\"https\":18444,\"pf\":19002,\"api\":26443,\"node\":30080},"
                 + "\"labels\":{\"haproxy_route\":\"true\",\"register_portainer\":\"true\"},"
+                + "\"options\":{\"servers\":\"1\"},"
                 + "\"desiredState\":\"present\",\"actualState\":\"running\",\"lastError\":null,"
                 + "\"createdAt\":\"2026-11-26T08:00:00Z\",\"updatedAt\":\"2026-11-26T08:01:12Z\"}");
     }
@@ -63,6 +64,28 @@ class EnvironmentViewTest {
                 "18091", "18444", "19002", "26443", "59m");
         assertThat(lines.get(2).split("\\s+")).containsExactly("dev", "kind", "unknown", "-", "18090", "18443",
                 "19001", "-", "2h");
+    }
+
+    @Test
+    void getsTableHasTheOptionsAfterAgeAndHostStaysLast() {
+        Environment plain = new Environment("web", "kind", null, new HostPorts(18090, 18443, 19001, 26444), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.RUNNING, null,
+                Instant.parse("2026-11-26T07:00:00Z"), Instant.EPOCH, 1);
+        Environment options = new Environment("dev-k3d", "k3d", null, new HostPorts(18091, 18444, 19002, 26443),
+                30080, Map.of(), Map.of("servers", "1", "agents", "2", "image", "rancher/k3s:v1.31.5-k3s1"),
+                DesiredState.PRESENT, ActualState.RUNNING, null, Instant.parse("2026-11-26T08:00:00Z"),
+                Instant.EPOCH, 3, "two");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        EnvironmentView.table(List.of(options, plain),
+                Instant.parse("2026-11-26T09:00:00Z"), true, true)
+                .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
+                "HTTPS", "PF", "API", "AGE", "OPTIONS", "HOST");
+        assertThat(lines.get(1).split("\\s+")).endsWith("agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1", "two");
+        assertThat(lines.get(2).split("\\s+")).endsWith("-", "local");
     }
 
     @Test

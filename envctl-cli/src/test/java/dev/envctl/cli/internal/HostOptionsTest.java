@@ -147,7 +147,8 @@ class HostOptionsTest {
     void environmentJsonAlwaysHasTheHost() {
         assertThat(EnvironmentView.toJson(env("a", "local"))).containsEntry("host", "local");
         assertThat(EnvironmentView.toJson(env("b", "two")).keySet()).containsExactly("name", "provider", "host",
-                "subnet", "ports", "labels", "desiredState", "actualState", "lastError", "createdAt", "updatedAt");
+                "subnet", "ports", "labels", "options", "desiredState", "actualState", "lastError", "createdAt",
+                "updatedAt");
     }
 
     @Test
