@@ -173,6 +173,9 @@ class BadInputIT {
         c.add(Case.usage("--keep-record was given twice; give it once", "delete", "dev", "--keep-record",
                 "--keep-record"));
         c.add(Case.usage("-v was given twice; give it once", "list", "--verbose", "-v"));
+        c.add(Case.of(2, "-v and -q exclude each other", "list", "-v", "-q"));
+        c.add(Case.of(2, "-vv and -q exclude each other", "--quiet", "get", "dev", "-vv"));
+        c.add(Case.of(2, "-v and -q exclude each other", "-q", "--verbose"));
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));

@@ -42,6 +42,12 @@ public final class Cli {
             out.print(Usage.text(jc, name));
             return 0;
         }
+        if (global.quiet && global.verbose()) {
+            // -q asks for less than the default and -v (-vv) for more: neither can win without surprising someone
+            err.println("envctl: " + (global.debug ? "-vv" : "-v") + " and -q exclude each other: -v (-vv) shows "
+                    + "more than the default and -q less; give one of them");
+            return ErrorCode.INVALID_INPUT.exitCode();
+        }
         if (name == null) {
             err.println("envctl: no command given; run 'envctl --help' for the list of commands");
             err.print(Usage.text(jc, null));

@@ -27,8 +27,8 @@ public final class GlobalOptions {
             validateWith = OnlyOnce.class)
     boolean debug;
 
-    @Parameter(names = {"-q", "--quiet"}, description = "No progress; only errors on stderr", order = 95,
-            validateWith = OnlyOnce.class)
+    @Parameter(names = {"-q", "--quiet"}, description = "No progress; only errors on stderr (not with -v or -vv)",
+            order = 95, validateWith = OnlyOnce.class)
     boolean quiet;
 
     @Parameter(names = {"-h", "--help"}, description = "Show help for the command", help = true, order = 99,
@@ -43,6 +43,7 @@ public final class GlobalOptions {
         return debug;
     }
 
+    /** {@code -q}; the CLI refuses it with {@code -v} or {@code -vv}, an embedder's options get {@code -v}'s way. */
     public boolean quiet() {
         return quiet && !verbose();
     }
