@@ -50,6 +50,25 @@ class CsvStoreIT {
     }
 
     @Test
+    void aProviderIdIsTakenInAnyCaseAsTheOutputFormatAndStateAre() {
+        assertThat(ok("create", "dev", "--provider", "K3D", "-o", "JSON").json().get("provider").asText())
+                .isEqualTo("k3d");
+        assertThat(ok("create", "uat", "--provider", "Kind").out()).contains("uat   kind");
+        assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("kind", "create", "cluster", "--name", "uat"));
+        assertThat(ok("list", "--provider", "KIND", "--state", "RUNNING").out().lines().skip(1))
+                .singleElement().asString().startsWith("uat ");
+        Path yaml = ws.write("envs.yaml", "- name: uat\n  provider: KIND\n  ports: {http: 18081}\n");
+        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: uat\n");
+
+        Result unknown = ws.run("create", "web", "--provider", "K3S");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("envctl: unknown provider 'k3s'; known: k3d, kind\n");
+        Result invalid = ws.run("list", "--provider", "K3D!");
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).startsWith("envctl: provider 'K3D!' is invalid;");
+    }
+
+    @Test
     void listOfAMissingDefaultStoreShowsNoEnvironmentAndCreatesNothingUntilTheFirstWrite() {
         Result r = ok("list");
 

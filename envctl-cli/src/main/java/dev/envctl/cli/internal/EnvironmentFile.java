@@ -145,7 +145,7 @@ final class EnvironmentFile {
             host = new HostPorts(port(ports, "http"), port(ports, "https"), port(ports, "pf"), port(ports, "api"));
             node = port(ports, "node");
         }
-        return new EnvironmentSpec(name, provider == null ? defaultProvider : provider, host,
+        return new EnvironmentSpec(name, provider == null ? defaultProvider : SpecOptions.providerId(provider), host,
                 SubnetRequest.parse(text(item, "subnet")), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
                 map(item, "labels"), map(item, "options"),
                 SpecOptions.hostRequest(text(item, "host"), Validation.requireLabels(map(item, "hostSelector"))));

@@ -25,7 +25,7 @@ final class ListCommand extends CliCommand {
     @Override
     int run(Session session) {
         session.format();
-        EnvironmentFilter filter = new EnvironmentFilter(provider == null ? null : Validation.requireProviderId(provider),
+        EnvironmentFilter filter = new EnvironmentFilter(provider == null ? null : SpecOptions.providerId(provider),
                 null, state == null ? null : ActualState.ofKey(state));
         String onHost = host == null ? null : Validation.requireHostName(host.strip());
         EnvironmentStore store = session.readStore();

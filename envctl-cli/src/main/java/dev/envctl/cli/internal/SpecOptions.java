@@ -10,12 +10,13 @@ import dev.envctl.core.Validation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The flags of {@code create} that make an {@link EnvironmentSpec}. */
 final class SpecOptions {
-    @Parameter(names = "--provider", description = "Provider id (k3d, kind, ...); default: provider.default")
+    @Parameter(names = "--provider", description = "Provider id (k3d, kind, ...; any case); default: provider.default")
     String provider;
 
     @Parameter(names = "--subnet", description = "Docker subnet: an IPv4 CIDR, 'auto' (next free block of "
@@ -79,9 +80,23 @@ final class SpecOptions {
             // SubnetRequest reads an empty value as none (an empty CSV column); on the command line it is a slip
             throw EnvctlException.invalid("--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none");
         }
-        return new EnvironmentSpec(name, provider == null ? defaultProvider : provider,
+        return new EnvironmentSpec(name, provider == null ? defaultProvider : providerId(provider),
                 new HostPorts(http, https, pf, api), SubnetRequest.parse(subnet), nodePort, parseLabels(labels),
                 options, hostRequest(host, parsePairs(hostSelector, "--host-selector", "gpu=true")));
+    }
+
+    /**
+     * A provider id as a user gives it ({@code --provider} of create and list, an apply file's {@code provider}):
+     * ids are lowercase (Validation), so one given in another case means the one id it can match, as
+     * {@code -o JSON} and {@code --state RUNNING} are taken in any case. Anything else keeps its own message,
+     * naming the value as given.
+     */
+    static String providerId(String given) {
+        try {
+            return Validation.requireProviderId(given.toLowerCase(Locale.ROOT));
+        } catch (EnvctlException e) {
+            return Validation.requireProviderId(given); // invalid in any case: refused in the words of the value given
+        }
     }
 
     /**
