@@ -56,6 +56,7 @@ class BadInputIT {
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
+        ws.write("relative-hook-dir.properties", "hooks.enabled=exec\nhook.exec.dir=rel/hooks\n");
         ws.write("bad-hook-timeout.properties", "hooks.enabled=exec\nhook.exec.timeout=60s  # per script\n");
         ws.write("bad-store-value.properties", "store.csv.lock-timeout=abc\n");
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
@@ -209,6 +210,9 @@ class BadInputIT {
                 "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
         c.add(Case.of(2, "config key hook.exec.timeout in bad-hook-timeout.properties: timeout '60s  # per script' "
                 + "is not a positive duration", "--config", "bad-hook-timeout.properties", "list"));
+        c.add(Case.of(2, "config key hook.exec.dir in relative-hook-dir.properties: dir 'rel/hooks' is not an absolute "
+                + "path; allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/ (a folder under "
+                + "$HOME)", "--config", "relative-hook-dir.properties", "list"));
         c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties:", "--config",
                 "bad-provider-timeout.properties", "list"));
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The built-in exec hook (id {@code exec}): runs executables from {@code <dir>/post-create.d},
  * {@code pre-delete.d} and {@code post-delete.d}. Settings: {@code dir}, the folder holding the {@code .d}
- * folders (default {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code $HOME/.config/envctl/hooks}), and
+ * folders, an absolute path or one starting {@code ~/} (under {@code $HOME}) (default {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code $HOME/.config/envctl/hooks}), and
  * {@code timeout} per script, such as {@code 60s}, {@code 500ms}, {@code 5m} or {@code PT1M} (default 60s).
  */
 public final class ExecHookFactory implements LifecycleHookFactory {
@@ -32,23 +32,41 @@ public final class ExecHookFactory implements LifecycleHookFactory {
 
     @Override
     public LifecycleHook create(Map<String, String> settings) {
-        String dir = settings.get("dir");
         String timeout = settings.get("timeout");
-        if (dir != null && !dir.isBlank() && !Path.of(dir.strip()).isAbsolute()) {
-            // relative to whatever folder envctl happens to run in: a different set of scripts in each
-            throw EnvctlException.invalid("dir '" + Validation.printable(dir.strip()) + "' is not an absolute path; "
-                    + "give the hook folder as an absolute path");
-        }
-        return new ExecHook(dir == null || dir.isBlank() ? defaultDir() : Path.of(dir.strip()),
+        return new ExecHook(dir(settings.get("dir")),
                 timeout == null ? DEFAULT_TIMEOUT : Durations.parse("timeout", timeout));
+    }
+
+    /**
+     * The folder {@code dir} names: an absolute path, or one starting {@code ~/} under {@code $HOME} (as the
+     * envctl CLI reads every {@code hook.*} value, so the rule is the same for embedders); none means
+     * {@link #defaultDir()}.
+     */
+    private static Path dir(String dir) {
+        String d = dir == null ? "" : dir.strip();
+        if (d.isEmpty()) {
+            return defaultDir();
+        }
+        if (d.startsWith("~/")) {
+            return home().resolve(d.substring(2));
+        }
+        if (!Path.of(d).isAbsolute()) {
+            // relative to whatever folder envctl happens to run in: a different set of scripts in each
+            throw EnvctlException.invalid("dir '" + Validation.printable(d) + "' is not an absolute path; allowed: "
+                    + "an absolute path, such as /srv/envctl/hooks, or one starting with ~/ (a folder under $HOME)");
+        }
+        return Path.of(d);
     }
 
     static Path defaultDir() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home().resolve(".config");
+        return base.resolve("envctl").resolve("hooks");
+    }
+
+    private static Path home() {
         // $HOME, as a shell user means it; Java's user.home comes from the password database instead
         String home = System.getenv("HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
-        return base.resolve("envctl").resolve("hooks");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 }

@@ -191,7 +191,12 @@ class ExecHookTest {
                 .hasMessageContaining("timeout 'soon' is not a positive duration");
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("dir", "relative/hooks")))
                 .hasMessageContaining("dir 'relative/hooks' is not an absolute path")
+                .hasMessageContaining("allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/")
                 .hasMessageNotContaining("config");
+        String home = System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME")
+                : System.getProperty("user.home");
+        assertThat(((ExecHook) registry.createHook("exec", Map.of("dir", "~/hooks"))).dir())
+                .as("what the message allows is taken").isEqualTo(Path.of(home, "hooks"));
     }
 
     @Test
