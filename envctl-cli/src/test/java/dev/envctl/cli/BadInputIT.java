@@ -80,6 +80,15 @@ class BadInputIT {
         c.add(Case.usage("takes one environment NAME, got 0", "delete"));
         c.add(Case.usage("takes one environment NAME, got 0", "get"));
         c.add(Case.of(4, "already exists", "create", "dev"));
+        // after --, an argument starting with - is a name (refused by the name rule), not an unknown option
+        c.add(Case.of(2, "environment name '-abc' is invalid; allowed: lowercase a-z, 0-9 and '-', starting and "
+                + "ending with a letter or digit", "create", "--", "-abc"));
+        c.add(Case.of(2, "environment name '-abc' is invalid", "get", "--", "-abc"));
+        c.add(Case.of(2, "environment name '--dry-run' is invalid", "delete", "--", "--dry-run"));
+        c.add(Case.of(2, "environment name '--' is invalid", "create", "--", "--"));
+        c.add(Case.of(2, "environment name '-x' is invalid", "stop", "dev", "--", "-x"));
+        c.add(Case.usage("unknown option '-abc' for create", "create", "-abc"));
+        c.add(Case.usage("unknown option '--bogus' for create", "create", "--bogus", "--", "web"));
         // ports
         c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
         c.add(Case.of(2, "https port 70000 is out of range", "create", "web", "--https-port", "70000"));

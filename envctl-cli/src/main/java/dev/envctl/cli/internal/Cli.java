@@ -53,7 +53,23 @@ public final class Cli {
             err.print(Usage.text(jc, null));
             return ErrorCode.INVALID_INPUT.exitCode();
         }
-        return run((CliCommand) jc.getCommands().get(name).getObjects().get(0), global, jc);
+        CliCommand command = (CliCommand) jc.getCommands().get(name).getObjects().get(0);
+        command.operands = afterDashDash(args, name);
+        return run(command, global, jc);
+    }
+
+    /**
+     * How many arguments follow the first {@code --} after the command word {@code name}; JCommander reads each
+     * of them as an argument of the command, never as an option, so they are the command's last arguments.
+     */
+    private static int afterDashDash(String[] args, String name) {
+        int command = Arrays.asList(args).indexOf(name);
+        for (int i = command + 1; i < args.length; i++) {
+            if (args[i].equals("--")) {
+                return args.length - i - 1;
+            }
+        }
+        return 0;
     }
 
     /** The parser of a fresh instance of every command, in the order {@code envctl --help} lists them. */

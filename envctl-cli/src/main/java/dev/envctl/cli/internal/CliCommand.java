@@ -14,6 +14,13 @@ abstract class CliCommand {
     @ParametersDelegate
     GlobalOptions global;
 
+    /**
+     * How many of the command's last arguments came after {@code --}: JCommander ends the options there and drops
+     * it, so those are arguments even when they start with {@code -} (a name checked as a name, not an unknown
+     * option). Set by {@link Cli}.
+     */
+    int operands;
+
     /** The word that selects it, such as {@code create}: the first of its {@code @Parameters} command names. */
     String name() {
         return getClass().getAnnotation(Parameters.class).commandNames()[0];
@@ -42,7 +49,7 @@ abstract class CliCommand {
     }
 
     void noUnknownOptions(List<String> args) {
-        for (String a : args) {
+        for (String a : args.subList(0, Math.max(0, args.size() - operands))) {
             if (a.startsWith("-")) {
                 throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + name());
             }
