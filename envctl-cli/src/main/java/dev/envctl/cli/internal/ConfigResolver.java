@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HomeFolder;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProviderFactory;
@@ -55,14 +56,8 @@ final class ConfigResolver {
         return config;
     }
 
-    /** The user's home: {@code HOME} when set (so tests and containers can move it), else {@code user.home}. */
-    static Path home(Map<String, String> env) {
-        String home = env.get("HOME");
-        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
-    }
-
     static String defaultStore(Map<String, String> env) {
-        return "csv:" + home(env).resolve(".envctl").resolve("environments.csv");
+        return "csv:" + HomeFolder.of(env).resolve(".envctl").resolve("environments.csv");
     }
 
     private static Path configFile(GlobalOptions global, Map<String, String> env) {
@@ -75,7 +70,7 @@ final class ConfigResolver {
             }
             return p;
         }
-        Path dflt = home(env).resolve(".envctl").resolve("config.properties");
+        Path dflt = HomeFolder.of(env).resolve(".envctl").resolve("config.properties");
         return Files.isRegularFile(dflt) ? dflt : null;
     }
 

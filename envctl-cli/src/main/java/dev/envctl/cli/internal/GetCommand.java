@@ -10,7 +10,8 @@ import java.util.List;
  * {@code envctl get NAME}: one environment, its table with OPTIONS after AGE (HOST, when shown, stays last); exit 3
  * when there is none of that name.
  */
-@Parameters(commandNames = "get", commandDescription = "Show one environment (the list's columns, with OPTIONS after AGE)")
+@Parameters(commandNames = "get",
+        commandDescription = "Show one environment (the list's columns, with OPTIONS after AGE)")
 final class GetCommand extends CliCommand {
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();

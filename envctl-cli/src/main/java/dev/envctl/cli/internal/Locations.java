@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.HomeFolder;
 
 import java.util.Map;
 
@@ -27,13 +28,9 @@ final class Locations {
 
     static String expand(String location, Map<String, String> env) {
         String s = location.strip();
-        String home = ConfigResolver.home(env).toString();
-        if (s.startsWith("~/")) {
-            return home + s.substring(1);
-        }
         if (s.regionMatches(true, 0, "csv:~/", 0, 6)) {
-            return s.substring(0, 4) + home + s.substring(5);
+            return s.substring(0, 4) + HomeFolder.expand(s.substring(4), env);
         }
-        return s;
+        return HomeFolder.expand(s, env);
     }
 }

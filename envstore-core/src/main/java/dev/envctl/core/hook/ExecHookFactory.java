@@ -2,6 +2,7 @@ package dev.envctl.core.hook;
 
 import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.HomeFolder;
 import dev.envctl.core.Validation;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * The built-in exec hook (id {@code exec}): runs executables from {@code <dir>/post-create.d},
  * {@code pre-delete.d} and {@code post-delete.d}. Settings: {@code dir}, the folder holding the {@code .d}
- * folders, an absolute path or one starting {@code ~/} (under {@code $HOME}) (default {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code $HOME/.config/envctl/hooks}), and
+ * folders, an absolute path or one starting {@code ~/} ({@link HomeFolder}; default
+ * {@code $XDG_CONFIG_HOME/envctl/hooks}, else {@code $HOME/.config/envctl/hooks}), and
  * {@code timeout} per script, such as {@code 60s}, {@code 500ms}, {@code 5m} or {@code PT1M} (default 60s).
  */
 public final class ExecHookFactory implements LifecycleHookFactory {
@@ -47,9 +49,7 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         if (d.isEmpty()) {
             return defaultDir();
         }
-        if (d.startsWith("~/")) {
-            return home().resolve(d.substring(2));
-        }
+        d = HomeFolder.expand(d, System.getenv());
         if (!Path.of(d).isAbsolute()) {
             // relative to whatever folder envctl happens to run in: a different set of scripts in each
             throw EnvctlException.invalid("dir '" + Validation.printable(d) + "' is not an absolute path; allowed: "
@@ -60,13 +60,7 @@ public final class ExecHookFactory implements LifecycleHookFactory {
 
     static Path defaultDir() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home().resolve(".config");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : HomeFolder.of(System.getenv()).resolve(".config");
         return base.resolve("envctl").resolve("hooks");
-    }
-
-    private static Path home() {
-        // $HOME, as a shell user means it; Java's user.home comes from the password database instead
-        String home = System.getenv("HOME");
-        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.HomeFolder;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
@@ -56,7 +57,7 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         return open(location, settings, System.getenv());
     }
 
-    /** Opens the store; a leading {@code ~/} in the path is the home folder, {@code HOME} of {@code environment}. */
+    /** Opens the store; a leading {@code ~/} in the path is the {@link HomeFolder} of {@code environment}. */
     @Override
     public EnvironmentStore open(String location, Map<String, String> settings, Map<String, String> environment) {
         if (!accepts(location)) {
@@ -70,18 +71,14 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         return CsvEnvironmentStore.open(path(location, environment), timeout);
     }
 
-    /** The file a location names; a leading {@code ~/} is {@code HOME} (else Java's {@code user.home}). */
+    /** The file a location names; a leading {@code ~/} is the home folder ({@link HomeFolder}). */
     static Path path(String location, Map<String, String> environment) {
         String s = location.strip();
         if (s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             s = s.substring(PREFIX.length());
         }
         try {
-            if (s.startsWith("~/")) {
-                String home = environment.get("HOME");
-                return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, s.substring(2));
-            }
-            return Path.of(s);
+            return Path.of(HomeFolder.expand(s, environment));
         } catch (InvalidPathException e) {
             throw EnvctlException.invalid("CSV store path '" + s + "' is invalid: " + e.getReason());
         }
