@@ -79,9 +79,9 @@ public final class Envctl implements AutoCloseable {
         }
         this.allocator = new Allocator(b.policy, b.portProbe, b.subnetProbe);
         this.options = b.options;
-        List<LifecycleHook> h = new ArrayList<>(b.hooks);
-        for (Map.Entry<String, Map<String, String>> e : b.hookSettings.entrySet()) {
-            h.add(plugins.createHook(e.getKey(), e.getValue()));
+        List<LifecycleHook> h = new ArrayList<>();
+        for (Function<PluginRegistry, LifecycleHook> hook : b.hooks) {
+            h.add(hook.apply(plugins));
         }
         this.hooks = List.copyOf(h);
         if (b.store != null) {
@@ -425,8 +425,8 @@ public final class Envctl implements AutoCloseable {
         private Map<String, String> environment = System.getenv();
         private final Map<String, ClusterProvider> providers = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> providerSettings = new LinkedHashMap<>();
-        private final List<LifecycleHook> hooks = new ArrayList<>();
-        private final Map<String, Map<String, String>> hookSettings = new LinkedHashMap<>();
+        /** In the order given: instances as they are, registry hooks created by {@code build()}. */
+        private final List<Function<PluginRegistry, LifecycleHook>> hooks = new ArrayList<>();
         private AllocationPolicy policy = AllocationPolicy.defaults();
         private PortProbe portProbe = PortProbe.NONE;
         private SubnetProbe subnetProbe = SubnetProbe.NONE;
@@ -497,15 +497,21 @@ public final class Envctl implements AutoCloseable {
             return this;
         }
 
-        /** Adds a hook instance. */
+        /** Adds a hook instance; hooks run in the order they were added, whichever method added them. */
         public Builder hook(LifecycleHook hook) {
-            hooks.add(Objects.requireNonNull(hook, "hook"));
+            Objects.requireNonNull(hook, "hook");
+            hooks.add(registry -> hook);
             return this;
         }
 
-        /** Adds the hook {@code id} of the registry, created with {@code settings}. */
+        /**
+         * Adds the hook {@code id} of the registry, created with {@code settings} by {@code build()}; an id may be
+         * added more than once (two {@code exec} hooks over two folders), each a hook of its own.
+         */
         public Builder hook(String id, Map<String, String> settings) {
-            hookSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));
+            Objects.requireNonNull(id, "id");
+            Map<String, String> copy = Map.copyOf(settings);
+            hooks.add(registry -> registry.createHook(id, copy));
             return this;
         }
 
