@@ -264,11 +264,20 @@ public final class Envctl implements AutoCloseable {
         return engine().record(spec);
     }
 
-    /** Deletes the cluster and the record; returns the record left when deleting failed. */
+    /**
+     * Deletes the cluster and the record. Returns empty when the record is gone; otherwise the record left: kept
+     * ({@code keepRecord}, label {@link LifecycleEngine#KEEP_RECORD_LABEL}), {@code failed} with {@code lastError}
+     * when a step failed (desired absent; a later reconcile retries), or, when another thread or envctl process
+     * is converging the environment, desired absent in whatever state it is (that one carries the delete out).
+     *
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND} for an unknown name, {@link ErrorCode#PROVIDER_FAILED}
+     *                         when the record's provider is not configured
+     */
     public Optional<Environment> delete(String name) {
         return delete(name, false, ProgressListener.NONE);
     }
 
+    /** As {@link #delete(String)}; {@code keepRecord} deletes the cluster and keeps the record. */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
         return engine().delete(name, keepRecord, progress);
     }
