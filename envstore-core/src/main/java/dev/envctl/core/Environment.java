@@ -3,6 +3,7 @@ package dev.envctl.core;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One environment as a store records it. Immutable; a change is a new value written with
@@ -24,6 +25,8 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
                           Map<String, String> labels, Map<String, String> options, DesiredState desiredState,
                           ActualState actualState, String lastError, Instant createdAt, Instant updatedAt,
                           long version, String host) {
+    /** How {@code lastError} starts when a hook failed: {@code hook 'NAME' failed in PHASE: MESSAGE}. */
+    public static final String HOOK_FAILURE_PREFIX = "hook '";
 
     public Environment {
         Validation.requireName(name);
@@ -98,6 +101,19 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
     public Environment withHost(String h) {
         return new Environment(name, provider, subnet, ports, nodePort, labels, options, desiredState, actualState,
                 lastError, createdAt, updatedAt, version, h);
+    }
+
+    /**
+     * Why the environment is {@code failed}, as the error code a client turns into its exit code:
+     * {@link ErrorCode#HOOK_FAILED} when a hook failed ({@code lastError} is {@code hook 'NAME' failed in PHASE:
+     * MESSAGE}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is not failed.
+     */
+    public Optional<ErrorCode> failure() {
+        if (actualState != ActualState.FAILED) {
+            return Optional.empty();
+        }
+        return Optional.of(lastError != null && lastError.startsWith(HOOK_FAILURE_PREFIX) ? ErrorCode.HOOK_FAILED
+                : ErrorCode.PROVIDER_FAILED);
     }
 
     /** The kubeconfig context the provider creates: {@code k3d-NAME} or {@code kind-NAME}. */

@@ -1,6 +1,5 @@
 package dev.envctl.cli.internal;
 
-import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
@@ -36,11 +35,7 @@ final class Engines {
 
     /** The exit code for a record a create or reconcile left: 0 running, 1 a hook failed, 6 the provider failed. */
     static int exitCodeOf(Environment e) {
-        if (e.actualState() != ActualState.FAILED) {
-            return 0;
-        }
-        return e.lastError() != null && e.lastError().startsWith("hook ") ? ErrorCode.HOOK_FAILED.exitCode()
-                : ErrorCode.PROVIDER_FAILED.exitCode();
+        return e.failure().map(ErrorCode::exitCode).orElse(0);
     }
 
     /** The line for a {@code command} of {@code name} that another envctl process, holding it, carries out. */

@@ -31,12 +31,14 @@ class HookFailureTest {
 
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(e.failure()).contains(ErrorCode.HOOK_FAILED);
         assertThat(f.k3d.has("dev")).isTrue();
 
         f.hook.clear(HookPhase.POST_CREATE);
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
                 .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(f.store.get("dev").failure()).isEmpty();
     }
 
     @Test
@@ -49,6 +51,7 @@ class HookFailureTest {
         assertThat(left.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(left.desiredState()).isEqualTo(DesiredState.ABSENT);
         assertThat(left.lastError()).isEqualTo("hook 'recorder' failed in pre-delete: haproxy reload failed");
+        assertThat(left.failure()).contains(ErrorCode.HOOK_FAILED);
         assertThat(f.k3d.has("dev")).isTrue();
         assertThat(f.k3d.count("delete dev")).isZero();
 

@@ -68,6 +68,7 @@ class LifecycleEngineTest {
 
         assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(failed.lastError()).contains("port is already allocated");
+        assertThat(failed.failure()).contains(dev.envctl.core.ErrorCode.PROVIDER_FAILED);
         assertThat(failed.ports().complete()).isTrue();
         assertThat(f.hook.calls()).isEmpty();
 

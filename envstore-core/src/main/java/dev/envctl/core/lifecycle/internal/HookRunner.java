@@ -36,7 +36,7 @@ public final class HookRunner {
             try {
                 hook.run(phase, environment, host);
             } catch (RuntimeException e) {
-                String message = "hook '" + hook.name() + "' failed in " + phase.key() + ": " + describe(e);
+                String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": " + describe(e);
                 LOG.warn("{}: {}", environment.name(), message);
                 LOG.debug("hook failure", e);
                 return Optional.of(message);
