@@ -9,5 +9,14 @@ public enum Remedy {
      * Migrate the store's schema: {@code SchemaAdmin.migrate()}, {@code envctl db migrate} on the command line.
      * Messages with this remedy end with "migrate the schema", so a client may append its command.
      */
-    MIGRATE_SCHEMA
+    MIGRATE_SCHEMA,
+
+    /**
+     * Correct the store's settings: the server answered but refused them (a login it refused, a database it does
+     * not have). Always with {@link ErrorCode#STORE_UNAVAILABLE}, but not an outage: waiting or retrying does not
+     * help, and a fallback store must not hide it, since reading stale data would mask a setting the user has to
+     * fix. Messages with this remedy say which of the store's own options (such as {@code jdbc.user}) and which
+     * environment variables to check; a client may add where it keeps those options (the CLI: {@code store.*}).
+     */
+    FIX_STORE_SETTINGS
 }

@@ -6,6 +6,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -20,8 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * A primary store (typically PostgreSQL) with a fallback (typically CSV). Reads go to the primary; when it
- * is unavailable ({@code STORE_UNAVAILABLE}) they go to the fallback with a WARN that the data may be stale,
- * and {@link #lastReadWasStale()} turns true. Writes and locks go to the primary only, so an outage of the
+ * cannot be reached ({@code STORE_UNAVAILABLE}, {@link #isOutage}) they go to the fallback with a WARN that the data
+ * may be stale, and {@link #lastReadWasStale()} turns true. A primary that answers but refuses its settings (remedy
+ * {@link Remedy#FIX_STORE_SETTINGS}: a refused login, a missing database) is not an outage: its error is thrown
+ * and the fallback is not read. Writes and locks go to the primary only, so an outage of the
  * primary makes writes fail rather than split the truth. In mirror mode each successful write is repeated on
  * the fallback (created and updated records copied as the primary stored them, deleted ones removed); a
  * mirror failure is a WARN and the primary's result stands. Hosts go the same way: read from the primary (or the
@@ -117,7 +120,7 @@ public final class FallbackStore implements EnvironmentStore {
             stale = false;
             return value;
         } catch (EnvctlException e) {
-            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+            if (!isOutage(e)) {
                 throw e;
             }
             LOG.warn("store {} is unavailable ({}); reading from the fallback {}: the data may be stale",
@@ -126,6 +129,15 @@ public final class FallbackStore implements EnvironmentStore {
             stale = true;
             return value;
         }
+    }
+
+    /**
+     * Whether {@code e} says the primary cannot be reached now, which the fallback covers: {@code STORE_UNAVAILABLE},
+     * but not one whose remedy is {@link Remedy#FIX_STORE_SETTINGS} (a refused login, a missing database), which
+     * the user must see rather than stale data.
+     */
+    public static boolean isOutage(EnvctlException e) {
+        return e.code() == ErrorCode.STORE_UNAVAILABLE && e.remedy().orElse(null) != Remedy.FIX_STORE_SETTINGS;
     }
 
     @Override

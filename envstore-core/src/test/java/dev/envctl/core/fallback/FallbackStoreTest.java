@@ -6,6 +6,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
@@ -97,6 +98,22 @@ class FallbackStoreTest {
         FallbackStore store = new FallbackStore(pg, csv, false);
         assertThatThrownBy(() -> store.get("ghost"))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    @Test
+    void aPrimaryThatRefusesItsSettingsIsNotHiddenByTheFallback() {
+        csv.create(EnvironmentSpec.of("old", "k3d"), allocator);
+        FallbackStore store = new FallbackStore(pg, csv, false);
+        pg.setUnavailable(Remedy.FIX_STORE_SETTINGS);
+
+        assertThatThrownBy(() -> store.list(EnvironmentFilter.ALL))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                });
+        assertThatThrownBy(() -> store.find("old")).isInstanceOf(EnvctlException.class);
+        assertThatThrownBy(store::hosts).isInstanceOf(EnvctlException.class);
         assertThat(store.lastReadWasStale()).isFalse();
     }
 }

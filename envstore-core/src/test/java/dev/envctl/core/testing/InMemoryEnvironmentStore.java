@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
@@ -37,6 +38,7 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
     private final Set<String> locks = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile boolean available = true;
+    private volatile Remedy unavailableRemedy;
 
     public InMemoryEnvironmentStore() {
         this(Clock.systemUTC());
@@ -49,11 +51,22 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
     /** Makes every operation fail with {@link ErrorCode#STORE_UNAVAILABLE}, as a server outage would. */
     public void setAvailable(boolean up) {
         this.available = up;
+        this.unavailableRemedy = null;
+    }
+
+    /**
+     * Makes every operation fail with {@link ErrorCode#STORE_UNAVAILABLE} and {@code remedy}, as a store whose
+     * server answers but refuses its settings would ({@link Remedy#FIX_STORE_SETTINGS}).
+     */
+    public void setUnavailable(Remedy remedy) {
+        this.available = false;
+        this.unavailableRemedy = remedy;
     }
 
     private void requireUp() {
         if (!available) {
-            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store " + location() + " is unavailable");
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store " + location() + " is unavailable", null,
+                    unavailableRemedy);
         }
     }
 
