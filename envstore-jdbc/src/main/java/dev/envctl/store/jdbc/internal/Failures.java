@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -59,7 +60,11 @@ public final class Failures {
         return m == null || m.getConstraint() == null ? "" : m.getConstraint();
     }
 
-    /** STORE_UNAVAILABLE naming the redacted location. */
+    /**
+     * STORE_UNAVAILABLE naming the redacted location. A login the server refused (28000, 28P01, and pgjdbc's 08004
+     * for a password the server asked for but was not given) and a database the server does not have (3D000) carry
+     * {@link Remedy#FIX_STORE_SETTINGS}: the server answered, so no retry or fallback helps.
+     */
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
         String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
@@ -68,12 +73,20 @@ public final class Failures {
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
         boolean refused = state.startsWith("28") || state.equals("08004") && why.contains("password");
         // 3D000: the server answered, but has no database of that name
-        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store " + Redaction.redact(location)
-                + (refused ? " refused the login: " + why + "; check the user (store.jdbc.user, the URL's user "
-                + "parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)"
-                : state.equals("3D000") ? " has no such database: " + why + "; create it (createdb) or correct "
-                + "the database name in the URL"
-                : " is unavailable: " + why + "; check that the server runs and is reachable, then retry"), cause);
+        boolean noDatabase = state.equals("3D000");
+        String where = "PostgreSQL store " + Redaction.redact(location);
+        if (refused) {
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login: " + why
+                    + "; check the user (store.jdbc.user, the URL's user parameter or PGUSER) and the password "
+                    + "(ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)", cause, Remedy.FIX_STORE_SETTINGS);
+        }
+        if (noDatabase) {
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " has no such database: " + why
+                    + "; create it (createdb) or correct the database name in the URL", cause,
+                    Remedy.FIX_STORE_SETTINGS);
+        }
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " is unavailable: " + why
+                + "; check that the server runs and is reachable, then retry", cause);
     }
 
     /** The error for anything else that failed while doing {@code action}. */
@@ -81,10 +94,10 @@ public final class Failures {
         if (t instanceof EnvctlException e) {
             return e;
         }
-        if (isConnectionFailure(t)) {
+        String state = sqlState(t);
+        if (isConnectionFailure(t) || state != null && (state.startsWith("28") || state.equals("3D000"))) {
             return unavailable(location, t);
         }
-        String state = sqlState(t);
         SQLException s = sqlCause(t);
         String why = oneLine(Redaction.redact(withoutRowText(s != null ? s.getMessage()
                 : String.valueOf(t.getMessage()))));

@@ -1,0 +1,136 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a real PostgreSQL 17 answers to settings it refuses, and how the store reports it: a wrong password or user
+ * and a database the server does not have are STORE_UNAVAILABLE with {@link Remedy#FIX_STORE_SETTINGS} (the server
+ * answered; no retry or fallback helps), an unreachable server is STORE_UNAVAILABLE without it. An embedded server
+ * of its own, whose role {@code envctl_pw} must give its password (scram-sha-256) and whose role
+ * {@code envctl_rejected} pg_hba.conf rejects.
+ */
+class RefusedSettingsTest {
+    private static final String SECRET = "right-Secret-0815";
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void start() throws IOException, SQLException {
+        postgres = EmbeddedPostgres.builder().setDataDirectoryCustomizer(RefusedSettingsTest::passwordLogin).start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE envctl_pw LOGIN PASSWORD '" + SECRET + "'");
+            s.execute("CREATE ROLE envctl_rejected LOGIN");
+            s.execute("CREATE DATABASE envctl_pw OWNER envctl_pw");
+        }
+    }
+
+    /** scram-sha-256 and reject lines before the trust lines the embedded server writes. */
+    private static void passwordLogin(java.io.File dir) {
+        Path hba = dir.toPath().resolve("pg_hba.conf");
+        try {
+            Files.writeString(hba, "host all envctl_rejected 127.0.0.1/32 reject\n"
+                    + "host all envctl_rejected ::1/128 reject\n"
+                    + "host all envctl_pw 127.0.0.1/32 scram-sha-256\n"
+                    + "host all envctl_pw ::1/128 scram-sha-256\n"
+                    + "host all nobody_here 127.0.0.1/32 scram-sha-256\n"
+                    + "host all nobody_here ::1/128 scram-sha-256\n" + Files.readString(hba), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static EnvctlException opening(String database, String user, String password) {
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database + "?user=" + user;
+        Map<String, String> env = password == null ? Map.of() : Map.of("ENVCTL_DB_PASSWORD", password);
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() ->
+                new JdbcStoreFactory().open(url, Map.of("jdbc.connect-timeout", "3s"), env).close());
+        assertThat(thrown).isInstanceOf(EnvctlException.class);
+        EnvctlException e = (EnvctlException) thrown;
+        assertThat(e.getMessage()).doesNotContain(SECRET, "wrong-Secret").doesNotContain("\n");
+        return e;
+    }
+
+    @Test
+    void aWrongPasswordIsARefusedLoginToFixNotAnOutage() {
+        EnvctlException e = opening("envctl_pw", "envctl_pw", "wrong-Secret");
+
+        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("28P01");
+        assertThat(e.getMessage()).contains("refused the login", "password authentication failed for user "
+                + "\"envctl_pw\"", "check the user", "and the password").doesNotContain("check that the server runs");
+    }
+
+    @Test
+    void anUnknownUserIsARefusedLoginToo() {
+        EnvctlException e = opening("envctl_pw", "nobody_here", "wrong-Secret");
+
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("28P01");
+        assertThat(e.getMessage()).contains("refused the login");
+    }
+
+    @Test
+    void aUserThatPgHbaRejectsIsARefusedLogin() {
+        EnvctlException e = opening("envctl_pw", "envctl_rejected", null);
+
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("28000");
+        assertThat(e.getMessage()).contains("refused the login");
+    }
+
+    @Test
+    void aMissingPasswordIsARefusedLogin() {
+        EnvctlException e = opening("envctl_pw", "envctl_pw", null);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(e.getMessage()).contains("refused the login");
+    }
+
+    @Test
+    void aMissingDatabaseIsASettingToFix() {
+        EnvctlException e = opening("no_such_db", "envctl_pw", SECRET);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("3D000");
+        assertThat(e.getMessage()).contains("has no such database", "correct the database name in the URL");
+    }
+
+    @Test
+    void anUnreachableServerIsAnOutageWithoutThatRemedy() {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory()
+                .open("jdbc:postgresql://127.0.0.1:1/envctl", Map.of("jdbc.connect-timeout", "2s"), Map.of()).close());
+
+        assertThat(thrown).isInstanceOfSatisfying(EnvctlException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+            assertThat(e.remedy()).isEmpty();
+        });
+    }
+}
