@@ -45,6 +45,9 @@ final class Errors {
         if (e.remedy().orElse(null) == Remedy.MIGRATE_SCHEMA) {
             return " (envctl db migrate)";
         }
+        if (e.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS) {
+            return " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+        }
         return e.code() == ErrorCode.POOL_EXHAUSTED
                 ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";
     }

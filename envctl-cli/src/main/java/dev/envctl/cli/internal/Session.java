@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.alloc.SubnetProbe;
 import dev.envctl.core.fallback.FallbackStore;
@@ -127,14 +126,17 @@ public final class Session implements AutoCloseable {
 
     /**
      * The store for commands that only read ({@code list}, {@code get}): like {@link #store()}, but when the
-     * primary cannot even be opened and {@code fallback.store} is set, the fallback alone, with a warning.
+     * primary cannot even be opened because it cannot be reached ({@link FallbackStore#isOutage}) and
+     * {@code fallback.store} is set, the fallback alone, with a warning. A primary that refuses its settings (a
+     * login, a database) is reported as it is.
      */
     EnvironmentStore readStore() {
         try {
             return store();
         } catch (EnvctlException e) {
             String fallback = config().fallbackStore();
-            if (fallback.isEmpty() || e.code() != ErrorCode.STORE_UNAVAILABLE) {
+            // a refused login or a missing database is a setting to fix, not an outage: never hidden by stale data
+            if (fallback.isEmpty() || !FallbackStore.isOutage(e)) {
                 throw e;
             }
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)

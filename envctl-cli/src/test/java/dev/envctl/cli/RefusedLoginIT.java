@@ -1,0 +1,115 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged CLI against a PostgreSQL server that refuses its settings, with {@code fallback.store} set: a wrong
+ * password or a missing database is exit 5 with one line saying what to check, and the fallback is not read (it is
+ * for a primary that cannot be reached). An embedded PostgreSQL 17 whose role {@code envctl} must give its password
+ * (scram-sha-256).
+ */
+class RefusedLoginIT {
+    private static final String SECRET = "pg-Right-4711";
+    private static final String WRONG = "pg-Wrong-0815";
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path tmp;
+    Workspace ws;
+    Path fallback;
+
+    @BeforeAll
+    static void startPostgres() throws IOException, SQLException {
+        postgres = EmbeddedPostgres.builder().setDataDirectoryCustomizer(RefusedLoginIT::passwordLogin).start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE envctl LOGIN PASSWORD '" + SECRET + "'");
+            s.execute("CREATE DATABASE envctl OWNER envctl");
+        }
+    }
+
+    /** A scram-sha-256 line for role envctl before the trust lines the embedded server writes. */
+    private static void passwordLogin(java.io.File dir) {
+        Path hba = dir.toPath().resolve("pg_hba.conf");
+        try {
+            Files.writeString(hba, "host all envctl 127.0.0.1/32 scram-sha-256\n"
+                    + "host all envctl ::1/128 scram-sha-256\n" + Files.readString(hba), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void workspaceWithAFallback() {
+        ws = new Workspace(tmp);
+        fallback = tmp.resolve("fallback.csv");
+        Result made = ws.run("--store", fallback.toString(), "create", "from-the-fallback");
+        assertThat(made.exit()).as(made.toString()).isZero();
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=envctl\n"
+                + "store.jdbc.connect-timeout=5s\nfallback.store=csv:" + fallback + "\n");
+    }
+
+    private Result refused(String database, String password, String... args) {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database);
+        ws.env.put("ENVCTL_DB_PASSWORD", password);
+        Result r = ws.run(args);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.out()).as(r.toString()).doesNotContain("from-the-fallback");
+        assertThat(r.err()).as(r.toString()).doesNotContain("stale", "fallback", SECRET, WRONG);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        return r;
+    }
+
+    @Test
+    void aWrongPasswordIsExit5WithWhatToCheckAndTheFallbackIsNotRead() {
+        assertThat(ws.run("--store", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl", "list")
+                .exit()).as("without a password at all").isEqualTo(5);
+        for (String[] command : new String[][]{{"list"}, {"get", "from-the-fallback"}, {"list", "-o", "json"}}) {
+            Result r = refused("envctl", WRONG, command);
+
+            assertThat(r.err()).startsWith("envctl: PostgreSQL store jdbc:postgresql://localhost:")
+                    .contains("refused the login", "password authentication failed for user \"envctl\"",
+                            "check the user", "store.jdbc.user", "ENVCTL_DB_PASSWORD");
+        }
+    }
+
+    @Test
+    void aMissingDatabaseIsExit5AndTheFallbackIsNotRead() {
+        Result r = refused("no_such_db", SECRET, "list");
+
+        assertThat(r.err()).contains("has no such database", "database \"no_such_db\" does not exist",
+                "correct the database name in the URL");
+    }
+
+    @Test
+    void theRightPasswordWorks() {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
+        Result r = ws.run("list");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).doesNotContain("stale");
+    }
+}
