@@ -241,6 +241,61 @@ class PostgresStoreIT {
         assertThat(web.get("ports").get("http").asInt()).isEqualTo(18080);
     }
 
+    /** The Kindler scripts' table with two rows that share port 18090, so it cannot be adopted. */
+    private void unadoptableTable() throws SQLException {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        sql(db, "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) CHECK (provider IN "
+                        + "('k3d','kind')), subnet cidr, node_port int, pf_port int, http_port int, https_port int, "
+                        + "created_at timestamp, updated_at timestamp)",
+                "INSERT INTO clusters VALUES ('dev', 'kind', NULL, 30080, 19001, 18090, 18443, now(), now())",
+                "INSERT INTO clusters VALUES ('uat', 'k3d', NULL, 30080, 18090, 18091, 18444, now(), now())");
+    }
+
+    @Test
+    void aTableThatCannotBeAdoptedFailsDoctor() throws SQLException {
+        unadoptableTable();
+        Result create = ws.run("create", "web");
+        assertThat(create.exit()).as(create.toString()).isEqualTo(4);
+
+        Result doctor = ws.run("doctor");
+
+        assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+        assertThat(doctor.out()).as(doctor.toString()).contains("FAIL  store", "table clusters cannot be adopted yet",
+                "every write is refused until table clusters can be adopted: port 18090 is held by dev (http) and uat "
+                        + "(pf); fix these rows (for example with psql), then migrate the schema (envctl db migrate)")
+                .doesNotContain("PASS  store", SECRET);
+    }
+
+    @Test
+    void dbInfoOnATableThatCannotBeAdoptedSaysWhatToFixAndShowsV1AsABaseline() throws SQLException {
+        unadoptableTable();
+
+        Result info = ok("db", "info");
+        assertThat(info.out()).contains("current version none, latest 7; envctl db migrate would change nothing and "
+                        + "exit 4 until this is fixed (for example with psql):\n  cannot adopt table clusters: port "
+                        + "18090 is held by dev (http) and uat (pf)")
+                .doesNotContain("(run envctl db migrate)")
+                .containsPattern("(?m)^1 +replaced system clusters +Baseline pending \\(adopts table clusters\\)");
+        JsonNode json = ok("db", "info", "-o", "json").json();
+        assertThat(json.get("blockers").get(0).asText()).isEqualTo("cannot adopt table clusters: port 18090 is held "
+                + "by dev (http) and uat (pf)");
+        assertThat(json.get("migrations").get(0).get("state").asText()).isEqualTo("Baseline pending (adopts table "
+                + "clusters)");
+        assertThat(ws.run("db", "migrate").exit()).isEqualTo(4);
+    }
+
+    @Test
+    void doctorsStoreLineNamesTheLocationOnce() {
+        ok("db", "migrate");
+
+        String store = ok("doctor").out().lines().filter(l -> l.startsWith("PASS  store")).findFirst().orElseThrow();
+
+        assertThat(store.split(java.util.regex.Pattern.quote(url), -1)).as(store).hasSize(2);
+        Result down = ws.run("--store", "jdbc:postgresql://127.0.0.1:1/envctl", "doctor");
+        String fail = down.out().lines().filter(l -> l.startsWith("FAIL  store")).findFirst().orElseThrow();
+        assertThat(fail.split("127\\.0\\.0\\.1:1/envctl", -1)).as(fail).hasSize(2);
+    }
+
     @Test
     void doctorReportsTheSchemaVersionAndPluginsShowTheJdbcStore() throws SQLException {
         ok("db", "migrate");

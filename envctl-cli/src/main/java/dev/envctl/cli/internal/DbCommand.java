@@ -66,16 +66,24 @@ final class DbCommand extends CliCommand {
 
     private static void printInfo(Session session, SchemaInfo info) {
         session.print(() -> Json.object("currentVersion", info.currentVersion(), "latestVersion", info.latestVersion(),
-                "upToDate", info.upToDate(), "migrations", info.migrations().stream().map(s -> Json.object(
+                "upToDate", info.upToDate(), "blockers", info.blockers(), "migrations", info.migrations().stream().map(s -> Json.object(
                         "version", s.version(), "description", s.description(), "state", s.state(),
                         "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList()), out -> {
             TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");
             info.migrations().forEach(s -> t.row(s.version(), s.description(), s.state(),
                     EnvironmentView.timestamp(s.installedOn())));
             t.print(out);
-            out.println("current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
-                    + ", latest " + info.latestVersion() + (info.upToDate() ? " (up to date)"
-                    : " (run envctl db migrate)"));
+            String versions = "current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
+                    + ", latest " + info.latestVersion();
+            if (info.blockers().isEmpty()) {
+                out.println(versions + (info.upToDate() ? " (up to date)" : " (run envctl db migrate)"));
+                return;
+            }
+            // db migrate would stop before changing anything: say why, not to run it
+            out.println(versions + "; envctl db migrate would change nothing and exit 4 until "
+                    + (info.blockers().size() == 1 ? "this is" : "these " + info.blockers().size() + " are")
+                    + " fixed (for example with psql):");
+            info.blockers().forEach(b -> out.println("  " + b));
         });
     }
 }

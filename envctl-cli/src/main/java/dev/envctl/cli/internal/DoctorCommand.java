@@ -91,9 +91,15 @@ final class DoctorCommand extends CliCommand {
         try {
             EnvironmentStore store = session.store();
             StoreHealth h = store.health();
+            // the detail names the store itself (StoreHealth): the location is not put before it a second time
+            String found = session.redact(h.detail())
+                    + (h.schemaVersion() == null ? "" : ", schema version " + h.schemaVersion());
+            if (h.available() && h.problem() == null) {
+                return PrerequisiteCheck.pass("store", found);
+            }
             if (h.available()) {
-                return PrerequisiteCheck.pass("store", session.redact(store.location()) + ": " + h.detail()
-                        + (h.schemaVersion() == null ? "" : ", schema version " + h.schemaVersion()));
+                // it answers, but every write (or whatever the problem names) fails: a failed check, exit 1
+                return PrerequisiteCheck.fail("store", found, session.redact(h.problem()) + Errors.hint(h.remedy()));
             }
             problem = h.detail();
         } catch (EnvctlException e) {
@@ -102,7 +108,8 @@ final class DoctorCommand extends CliCommand {
                 hint = null; // the store answered; its message says what to do
             }
         }
-        return PrerequisiteCheck.fail("store", location + ": " + session.redact(problem), hint);
+        problem = session.redact(problem);
+        return PrerequisiteCheck.fail("store", problem.contains(location) ? problem : location + ": " + problem, hint);
     }
 
     private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {

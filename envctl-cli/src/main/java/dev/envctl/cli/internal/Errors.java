@@ -42,14 +42,23 @@ final class Errors {
      * library names only its own calls), or nothing.
      */
     static String hint(EnvctlException e) {
-        if (e.remedy().orElse(null) == Remedy.MIGRATE_SCHEMA) {
-            return " (envctl db migrate)";
-        }
-        if (e.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS) {
-            return " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+        String remedy = hint(e.remedy().orElse(null));
+        if (!remedy.isEmpty()) {
+            return remedy;
         }
         return e.code() == ErrorCode.POOL_EXHAUSTED
                 ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";
+    }
+
+    /** What the CLI adds to a library message that names {@code remedy} (may be null), or nothing. */
+    static String hint(Remedy remedy) {
+        if (remedy == Remedy.MIGRATE_SCHEMA) {
+            return " (envctl db migrate)";
+        }
+        if (remedy == Remedy.FIX_STORE_SETTINGS) {
+            return " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+        }
+        return "";
     }
 
     /** Says that {@code doing} (such as {@code creating dev}) failed with e's lastError, and what to do next. */

@@ -218,7 +218,7 @@ public final class FallbackStore implements EnvironmentStore {
         StoreHealth f = fallback.health();
         String detail = "primary: " + p.detail() + "; fallback: " + f.detail()
                 + (p.available() ? "" : f.available() ? " (reads served from the fallback, possibly stale)" : "");
-        return new StoreHealth(p.available(), detail, p.schemaVersion());
+        return new StoreHealth(p.available(), detail, p.schemaVersion(), p.problem(), p.remedy());
     }
 
     @Override

@@ -1,18 +1,42 @@
 package dev.envctl.core.spi;
 
+import dev.envctl.core.Remedy;
+
 /**
  * The answer of {@link EnvironmentStore#health()}.
  *
- * @param available     whether reads and writes can proceed now
- * @param detail        one line for people: what was checked, or why it failed
+ * @param available     whether the store answers now, so reads can proceed (and writes, unless {@code problem})
+ * @param detail        one line for people: what was checked, or why it failed; it names the store (its location
+ *                      or file), so that it can be shown on its own
  * @param schemaVersion the store's schema or format version, or {@code null} where it has none
+ * @param problem       for a store that answers: what keeps it from working as it should and must be fixed (such
+ *                      as every write refused until some rows are repaired), one line saying what to do, in library
+ *                      terms; {@code null} when there is none
+ * @param remedy        the fix {@code problem} names, for a client that names it in its own terms (as
+ *                      {@link dev.envctl.core.EnvctlException#remedy()}); {@code null} when none is known
  */
-public record StoreHealth(boolean available, String detail, String schemaVersion) {
+public record StoreHealth(boolean available, String detail, String schemaVersion, String problem, Remedy remedy) {
+
+    /** Health without a problem (the form before {@code problem} and {@code remedy} existed). */
+    public StoreHealth(boolean available, String detail, String schemaVersion) {
+        this(available, detail, schemaVersion, null, null);
+    }
+
     public static StoreHealth up(String detail, String schemaVersion) {
         return new StoreHealth(true, detail, schemaVersion);
     }
 
     public static StoreHealth down(String detail) {
         return new StoreHealth(false, detail, null);
+    }
+
+    /** This health with {@code problem} to fix, and the {@code remedy} it names (or {@code null}). */
+    public StoreHealth withProblem(String problem, Remedy remedy) {
+        return new StoreHealth(available, detail, schemaVersion, problem, remedy);
+    }
+
+    /** Whether the store answers and has no problem to fix. */
+    public boolean healthy() {
+        return available && problem == null;
     }
 }

@@ -404,14 +404,19 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         try {
             String server = database.read("checking health",
                     ctx -> ctx.connectionResult(c -> c.getMetaData().getDatabaseProductVersion()));
-            return StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema " + options.schema()
-                    + switch (reading) {
+            List<String> conflicts = adoptionConflicts;
+            StoreHealth up = StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema "
+                    + options.schema() + switch (reading) {
                         case SCHEMA -> "";
-                        case AS_IT_IS -> adoptionConflicts.isEmpty() ? ", table clusters not adopted yet (a schema "
+                        case AS_IT_IS -> conflicts.isEmpty() ? ", table clusters not adopted yet (a schema "
                                 + "migration or the next change adopts it)" : ", table clusters cannot be adopted "
-                                + "yet: " + AdoptionConflictException.count(adoptionConflicts) + " to repair";
+                                + "yet: " + AdoptionConflictException.count(conflicts) + " to repair";
                         case NO_TABLE -> ", no envctl tables yet (a schema migration or the next change makes them)";
                     }, admin.info().currentVersion());
+            // readable, but every write fails until the rows are repaired: a problem to report, not a pass
+            return conflicts.isEmpty() ? up : up.withProblem("every write is refused until table clusters can be "
+                    + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
+                    + "migrate the schema", Remedy.MIGRATE_SCHEMA);
         } catch (RuntimeException e) {
             return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
         }

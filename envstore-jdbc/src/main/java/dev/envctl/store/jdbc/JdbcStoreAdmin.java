@@ -114,13 +114,26 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         }
     }
 
-    /** The applied version, the newest on the class path and every known and applied migration, oldest first. */
+    /** What {@link #info()} shows for V1 while an existing {@code clusters} table waits to be adopted. */
+    static final String BASELINE_PENDING = "Baseline pending (adopts table clusters)";
+
+    /**
+     * The applied version, the newest on the class path and every known and applied migration, oldest first. While
+     * an existing {@code clusters} table is not adopted yet, V1 is shown as {@link #BASELINE_PENDING} (adopting
+     * baselines it instead of running it), and the rows that would make {@link #migrate()} refuse are the blockers.
+     */
     @Override
     public SchemaInfo info() {
+        Set<String> tables = tables();
+        boolean adopt = tables.contains("clusters") && !tables.contains(Migrations.HISTORY_TABLE);
+        List<String> blockers = tables.contains("clusters") && !tables.contains("held_ports")
+                ? database.read("checking table clusters", AdoptionCheck::conflicts).stream()
+                .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
         return flywayCall(() -> {
             MigrationInfoService service = Migrations.flyway(dataSource, schema, "0").info();
             List<MigrationState> states = Arrays.stream(service.all())
-                    .map(i -> new MigrationState(version(i), i.getDescription(), i.getState().getDisplayName(),
+                    .map(i -> new MigrationState(version(i), i.getDescription(),
+                            adopt && "1".equals(version(i)) ? BASELINE_PENDING : i.getState().getDisplayName(),
                             i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()))
                     .toList();
             String latest = Arrays.stream(service.all())
@@ -128,7 +141,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                             && !i.getVersion().equals(MigrationVersion.fromVersion("0")))
                     .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo)
                     .map(MigrationVersion::getVersion).orElse(null);
-            return new SchemaInfo(version(service.current()), latest, states);
+            return new SchemaInfo(version(service.current()), latest, states, blockers);
         });
     }
 
