@@ -163,7 +163,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         Opening.requireKnownSslMode(location, parsed);
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(location);
-        // the user: store.jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
+        // the user: jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
         if (user != null && !user.isBlank()) {
             ds.setUser(user.strip());

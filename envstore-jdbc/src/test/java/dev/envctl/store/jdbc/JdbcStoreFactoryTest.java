@@ -239,7 +239,7 @@ class JdbcStoreFactoryTest {
                 "jdbc:postgresql://h/db?user=envctl", refused);
 
         assertThat(e.getMessage()).isEqualTo("PostgreSQL store jdbc:postgresql://h/db?user=envctl refused the login: "
-                + "FATAL: password authentication failed for user \"envctl\"; check the user (store.jdbc.user, the "
+                + "FATAL: password authentication failed for user \"envctl\"; check the user (jdbc.user, the "
                 + "URL's user parameter or PGUSER) and the password (ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)");
         assertThat(e.exitCode()).isEqualTo(5);
 

@@ -83,7 +83,8 @@ class RefusedSettingsTest {
         assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
         assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("28P01");
         assertThat(e.getMessage()).contains("refused the login", "password authentication failed for user "
-                + "\"envctl_pw\"", "check the user", "and the password").doesNotContain("check that the server runs");
+                + "\"envctl_pw\"", "check the user (jdbc.user, the URL's user parameter or PGUSER)", "and the password")
+                .doesNotContain("check that the server runs", "store.jdbc");
     }
 
     @Test

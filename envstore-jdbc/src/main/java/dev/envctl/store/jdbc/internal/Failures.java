@@ -77,7 +77,7 @@ public final class Failures {
         String where = "PostgreSQL store " + Redaction.redact(location);
         if (refused) {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login: " + why
-                    + "; check the user (store.jdbc.user, the URL's user parameter or PGUSER) and the password "
+                    + "; check the user (jdbc.user, the URL's user parameter or PGUSER) and the password "
                     + "(ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)", cause, Remedy.FIX_STORE_SETTINGS);
         }
         if (noDatabase) {
