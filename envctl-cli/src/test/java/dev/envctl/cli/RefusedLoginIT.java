@@ -97,6 +97,18 @@ class RefusedLoginIT {
     }
 
     @Test
+    void doctorSaysWhatToCheckNotWhetherTheServerIsReachable() {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.put("ENVCTL_DB_PASSWORD", WRONG);
+
+        Result doctor = ws.run("doctor");
+
+        assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+        assertThat(doctor.out()).as(doctor.toString()).contains("FAIL  store", "refused the login", "check the user")
+                .doesNotContain("check that the store is reachable", SECRET, WRONG);
+    }
+
+    @Test
     void aMissingDatabaseIsExit5AndTheFallbackIsNotRead() {
         Result r = refused("no_such_db", SECRET, "list");
 

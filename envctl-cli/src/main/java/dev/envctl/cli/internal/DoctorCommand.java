@@ -104,8 +104,8 @@ final class DoctorCommand extends CliCommand {
             problem = h.detail();
         } catch (EnvctlException e) {
             problem = Errors.oneLine(e.getMessage()) + Errors.hint(e);
-            if (e.code() != dev.envctl.core.ErrorCode.STORE_UNAVAILABLE) {
-                hint = null; // the store answered; its message says what to do
+            if (!dev.envctl.core.fallback.FallbackStore.isOutage(e)) {
+                hint = null; // the store answered (also with a refused login); its message says what to do
             }
         }
         problem = session.redact(problem);
