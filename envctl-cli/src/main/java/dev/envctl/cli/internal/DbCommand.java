@@ -66,7 +66,8 @@ final class DbCommand extends CliCommand {
 
     private static void printInfo(Session session, SchemaInfo info) {
         session.print(() -> Json.object("currentVersion", info.currentVersion(), "latestVersion", info.latestVersion(),
-                "upToDate", info.upToDate(), "blockers", info.blockers(), "migrations", info.migrations().stream().map(s -> Json.object(
+                "upToDate", info.upToDate(), "blockers", info.blockers(),
+                "migrations", info.migrations().stream().map(s -> Json.object(
                         "version", s.version(), "description", s.description(), "state", s.state(),
                         "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList()), out -> {
             TextTable t = new TextTable("VERSION", "DESCRIPTION", "STATE", "INSTALLED");

@@ -34,9 +34,4 @@ public record StoreHealth(boolean available, String detail, String schemaVersion
     public StoreHealth withProblem(String problem, Remedy remedy) {
         return new StoreHealth(available, detail, schemaVersion, problem, remedy);
     }
-
-    /** Whether the store answers and has no problem to fix. */
-    public boolean healthy() {
-        return available && problem == null;
-    }
 }
