@@ -170,7 +170,7 @@ public final class Allocator {
         Optional<SubnetHolder> hit = held.overlapping(subnet);
         if (hit.isPresent() && !hit.get().name().equals(name)) {
             throw new EnvctlException(ErrorCode.CONFLICT, "subnet " + subnet + " overlaps " + hit.get().subnet()
-                    + " of environment '" + hit.get().name() + "'; choose another or let one be allocated (subnet auto)");
+                    + " of environment '" + hit.get().name() + "'; choose another or ask for an automatic one");
         }
     }
 }

@@ -232,7 +232,8 @@ class AllocatorTest {
         HeldSnapshot s = HeldSnapshot.of(List.of(held("dev-k3d", HostPorts.NONE, "10.101.0.0/16")));
         assertThatThrownBy(() -> allocator.allocate(EnvironmentSpec.of("x", "k3d")
                 .withSubnet(SubnetRequest.parse("10.101.5.0/24")), s))
-                .hasMessageContaining("overlaps 10.101.0.0/16 of environment 'dev-k3d'")
+                .hasMessageEndingWith("overlaps 10.101.0.0/16 of environment 'dev-k3d'; choose another or ask for an "
+                        + "automatic one")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(allocator.allocate(EnvironmentSpec.of("x", "k3d")
                 .withSubnet(SubnetRequest.parse("10.102.0.0/24")), s).subnet()).hasToString("10.102.0.0/24");
