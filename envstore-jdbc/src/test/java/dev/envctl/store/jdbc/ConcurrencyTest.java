@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -132,17 +134,27 @@ class ConcurrencyTest {
     /** {@code processes} {@link CreateWorker}s of {@code creates} each, started together, all succeeding. */
     private void runWorkers(int processes, int creates, String... host) throws Exception {
         List<Process> started = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
         String java = ProcessHandle.current().info().command().orElse("java");
         for (int p = 0; p < processes; p++) {
             List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                     CreateWorker.class.getName(), TestDatabase.url(), store.schema(), "p" + p,
                     String.valueOf(creates)));
             command.addAll(List.of(host));
-            started.add(new ProcessBuilder(command).redirectErrorStream(true).start());
+            // to a file, not a pipe read after waitFor: a worker that fills the pipe would block until the timeout
+            Path output = Files.createTempFile("create-worker", ".txt");
+            outputs.add(output);
+            started.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start());
         }
-        for (Process p : started) {
-            assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("worker finished").isTrue();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (int i = 0; i < started.size(); i++) {
+            Process p = started.get(i);
+            boolean finished = p.waitFor(4, TimeUnit.MINUTES);
+            if (!finished) {
+                started.forEach(Process::destroyForcibly);
+            }
+            String output = Files.readString(outputs.get(i), StandardCharsets.UTF_8);
+            Files.delete(outputs.get(i));
+            assertThat(finished).as("worker finished; output: " + output).isTrue();
             assertThat(p.exitValue()).as("worker exit; output: " + output).isZero();
         }
     }
