@@ -173,12 +173,20 @@ public final class Validation {
     }
 
     public static String requireProviderId(String provider) {
-        if (provider == null || provider.isEmpty() || provider.length() > MAX_PROVIDER_ID_LENGTH
-                || !PROVIDER_ID.matcher(provider).matches()) {
+        if (!isPluginId(provider)) {
             throw EnvctlException.invalid("provider '" + printable(String.valueOf(provider))
                     + "' is invalid; a provider id is lowercase letters, digits and '-', such as k3d or kind");
         }
         return provider;
+    }
+
+    /**
+     * Whether {@code id} is a valid id for a store, provider or hook plugin: the provider id rule, lowercase
+     * letters, digits and '-', starting with a letter, at most {@value #MAX_PROVIDER_ID_LENGTH} characters.
+     */
+    public static boolean isPluginId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= MAX_PROVIDER_ID_LENGTH
+                && PROVIDER_ID.matcher(id).matches();
     }
 
     public static int requirePort(String what, int port) {

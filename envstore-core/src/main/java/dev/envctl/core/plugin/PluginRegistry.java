@@ -3,6 +3,7 @@ package dev.envctl.core.plugin;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -87,7 +88,7 @@ public final class PluginRegistry {
     /**
      * The one discovery loop, for every kind: {@link ServiceLoader#stream()} of {@code type}, each provider
      * instantiated on its own and asked its {@code id}, so that a broken one (missing class, failing constructor
-     * or id) is skipped alone, named with its class and jar.
+     * or id, an id that is not a valid id) is skipped alone, named with its class and jar.
      */
     private static <T> List<T> load(Class<T> type, Function<T, String> id, ClassLoader loader,
                                     CopyOnWriteArrayList<String> problems) {
@@ -95,21 +96,38 @@ public final class PluginRegistry {
         Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, loader).stream().iterator();
         while (true) {
             ServiceLoader.Provider<T> p = null;
+            String problem;
             try {
                 if (!it.hasNext()) {
                     return found;
                 }
                 p = it.next();
                 T factory = p.get();
-                id.apply(factory);
-                found.add(factory);
-            } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
-                String problem = "skipped a broken " + type.getSimpleName() + " plugin"
-                        + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + e;
-                if (problems.addIfAbsent(problem)) {
-                    LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
+                String key = id.apply(factory);
+                if (Validation.isPluginId(key)) {
+                    found.add(factory);
+                    continue;
                 }
+                problem = invalidId(key);
+            } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                // a class the factory extends or implements missing from its jar fails in hasNext, before
+                // ServiceLoader names the factory: the missing class is all there is to report then
+                problem = (p == null && e instanceof LinkageError ? "a class it needs is missing: " : "") + e;
             }
+            report(problems, "skipped a broken " + type.getSimpleName() + " plugin"
+                    + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + problem);
+        }
+    }
+
+    private static String invalidId(String id) {
+        return "its id " + (id == null ? "is null" : "'" + Validation.printable(id) + "' is invalid")
+                + "; an id is lowercase letters, digits and '-', starting with a letter, at most "
+                + Validation.MAX_PROVIDER_ID_LENGTH + " characters";
+    }
+
+    private static void report(CopyOnWriteArrayList<String> problems, String problem) {
+        if (problems.addIfAbsent(problem)) {
+            LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
         }
     }
 
@@ -119,14 +137,23 @@ public final class PluginRegistry {
      * naming the plugin's class and jar, instead of an internal error.
      */
     public static <T> T created(String kind, String id, Object factory, ErrorCode code, Supplier<T> make) {
+        T made;
         try {
-            return make.get();
+            made = make.get();
         } catch (EnvctlException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            throw new EnvctlException(code, "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName()
-                    + ", " + source(factory.getClass()) + ") failed to create its " + kind + ": " + e, e);
+            throw new EnvctlException(code, failedToCreate(kind, id, factory) + e, e);
         }
+        if (made == null) {
+            throw new EnvctlException(code, failedToCreate(kind, id, factory) + "its factory returned null");
+        }
+        return made;
+    }
+
+    private static String failedToCreate(String kind, String id, Object factory) {
+        return "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName() + ", "
+                + source(factory.getClass()) + ") failed to create its " + kind + ": ";
     }
 
     /** The factories of one kind by id, discovered on first use. */
@@ -159,6 +186,11 @@ public final class PluginRegistry {
             Map<String, T> map = new LinkedHashMap<>();
             for (T f : factories) {
                 String key = id.apply(f);
+                if (!Validation.isPluginId(key)) {
+                    // only explicit instances get here: discovery skipped such factories
+                    throw EnvctlException.invalid("the " + name + " plugin " + f.getClass().getName() + " ("
+                            + source(f.getClass()) + ") cannot be used: " + invalidId(key));
+                }
                 T other = map.putIfAbsent(key, f);
                 if (other != null) {
                     throw new EnvctlException(ErrorCode.FAILURE, "two " + name + " plugins have the id '" + key
@@ -173,7 +205,8 @@ public final class PluginRegistry {
 
     /**
      * Problems met while discovering, one line each (a broken plugin with its class and jar, two plugins with one
-     * id); empty when all went well. Discovers every kind first, so it is complete whenever it is asked.
+     * id, an invalid id); empty when all went well. Discovers every kind first, so it is complete whenever it is
+     * asked, but for a store factory whose {@code accepts} failed, which is added when a location is opened.
      */
     public List<String> problems() {
         List<String> duplicates = new ArrayList<>();
@@ -213,8 +246,15 @@ public final class PluginRegistry {
         }
         List<EnvironmentStoreFactory> accepting = new ArrayList<>();
         for (EnvironmentStoreFactory f : stores.get().values()) {
-            if (f.accepts(location)) {
-                accepting.add(f);
+            try {
+                if (f.accepts(location)) {
+                    accepting.add(f);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // a plugin's bug: that store is skipped, the others may still open the location
+                report(problems, "skipped the store plugin '" + f.id() + "' (" + f.getClass().getName() + ", "
+                        + source(f.getClass()) + "): it failed to say whether it accepts a location: "
+                        + String.valueOf(e).replace(location, Redaction.redact(location)));
             }
         }
         if (accepting.isEmpty()) {

@@ -9,7 +9,11 @@ import java.util.Set;
  */
 public interface ClusterProviderFactory {
 
-    /** Stable id, such as {@code k3d}; it is the {@code provider} of the environments it makes. */
+    /**
+     * Stable id, such as {@code k3d}; it is the {@code provider} of the environments it makes. Lowercase
+     * letters, digits and {@code -}, starting with a letter, at most 32 characters
+     * ({@link dev.envctl.core.Validation#isPluginId}); discovery skips a factory with any other id.
+     */
     String id();
 
     /** The setting keys {@link #create} understands; the registry rejects any other key. */

@@ -13,7 +13,11 @@ import java.util.Set;
  */
 public interface EnvironmentStoreFactory {
 
-    /** Stable id, such as {@code csv} or {@code jdbc}. */
+    /**
+     * Stable id, such as {@code csv} or {@code jdbc}. Lowercase letters, digits and
+     * {@code -}, starting with a letter, at most 32 characters
+     * ({@link dev.envctl.core.Validation#isPluginId}); discovery skips a factory with any other id.
+     */
     String id();
 
     /** The locations it opens, for messages: {@code csv:PATH or a path ending in .csv}. */

@@ -9,7 +9,11 @@ import java.util.Set;
  */
 public interface LifecycleHookFactory {
 
-    /** Stable id, such as {@code exec}. */
+    /**
+     * Stable id, such as {@code exec}. Lowercase letters, digits and
+     * {@code -}, starting with a letter, at most 32 characters
+     * ({@link dev.envctl.core.Validation#isPluginId}); discovery skips a factory with any other id.
+     */
     String id();
 
     /** The setting keys {@link #create} understands; the registry rejects any other key. */

@@ -106,6 +106,55 @@ class PluginRegistryTest {
         }
     }
 
+    /** A provider factory with a bug: no id. */
+    public static class NullIdProviderFactory extends WorkingProviderFactory {
+        @Override
+        public String id() {
+            return null;
+        }
+    }
+
+    /** A provider factory with a bug: it makes no provider. */
+    public static class NullProviderFactory extends NoProviderFactory {
+        @Override
+        public String id() {
+            return "nullprov";
+        }
+
+        @Override
+        public ClusterProvider create(Map<String, String> settings) {
+            return null;
+        }
+    }
+
+    /** A store factory with a bug: it cannot tell which locations it opens. */
+    public static class FailingAcceptsStoreFactory extends MemoryStoreFactory {
+        @Override
+        public String id() {
+            return "broken";
+        }
+
+        @Override
+        public boolean accepts(String location) {
+            throw new IllegalStateException("accepts is broken");
+        }
+    }
+
+    /** A hook factory with an id no config key can name. */
+    public static class BadIdHookFactory extends FailingHookFactory {
+        @Override
+        public String id() {
+            return "Bad Id!";
+        }
+    }
+
+    /** The superclass that {@link MissingBaseProviderFactory}'s jar leaves out in {@link #missingBase}. */
+    public static class DepBase extends WorkingProviderFactory {
+    }
+
+    public static class MissingBaseProviderFactory extends DepBase {
+    }
+
     /** A hook factory that refuses its settings with a plain exception. */
     public static class FailingHookFactory implements LifecycleHookFactory {
         @Override
@@ -199,6 +248,92 @@ class PluginRegistryTest {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessageContaining("the hook plugin 'failing' (" + FailingHookFactory.class.getName())
                 .hasMessageContaining("bad settings");
+    }
+
+    @Test
+    void aPluginWithAnInvalidIdIsReportedAndSkipped(@TempDir Path dir) throws IOException {
+        withServices(dir, LifecycleHookFactory.class.getName(), BadIdHookFactory.class.getName());
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                NullIdProviderFactory.class.getName(), WorkingProviderFactory.class.getName()));
+
+        assertThat(r.providerIds()).containsExactly("working");
+        assertThat(r.hookIds()).doesNotContain("Bad Id!");
+        assertThat(r.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains(NullIdProviderFactory.class.getName() + " (/",
+                        "its id is null"))
+                .anySatisfy(p -> assertThat(p).contains(BadIdHookFactory.class.getName(), "'Bad Id!' is invalid"));
+        assertThat(HostProviders.fromFactories(r, Map.of(), Map.of()).ids()).containsExactly("working");
+    }
+
+    @Test
+    void aFactoryWhoseSuperclassIsMissingIsReportedWithTheMissingClass(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(missingBase(dir));
+
+        assertThat(r.providerIds()).containsExactly("working");
+        assertThat(r.problems()).singleElement().asString()
+                .contains("a class it needs is missing: java.lang.NoClassDefFoundError",
+                        DepBase.class.getName().replace('.', '/'));
+    }
+
+    /**
+     * A loader whose jar has {@link MissingBaseProviderFactory} and {@link WorkingProviderFactory} as providers, but
+     * not {@link DepBase}.
+     */
+    private static ClassLoader missingBase(Path dir) throws IOException {
+        String factory = MissingBaseProviderFactory.class.getName();
+        Path file = dir.resolve(factory.replace('.', '/') + ".class");
+        Files.createDirectories(file.getParent());
+        try (var in = PluginRegistryTest.class.getResourceAsStream("/" + factory.replace('.', '/') + ".class")) {
+            Files.write(file, in.readAllBytes());
+        }
+        ClassLoader parent = new ClassLoader(PluginRegistryTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals(factory) || name.equals(DepBase.class.getName())) {
+                    throw new ClassNotFoundException(name);
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        Path services = dir.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.write(services.resolve(ClusterProviderFactory.class.getName()),
+                List.of(factory, WorkingProviderFactory.class.getName()));
+        return new URLClassLoader(new URL[]{dir.toUri().toURL()}, parent);
+    }
+
+    @Test
+    void explicitFactoriesWithAnInvalidIdAreInvalidInput() {
+        assertThatThrownBy(() -> PluginRegistry.of(List.of(), List.of(new NullIdProviderFactory()), List.of()))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining(NullIdProviderFactory.class.getName())
+                .hasMessageContaining("its id is null");
+    }
+
+    @Test
+    void aStoreFactoryWhoseAcceptsFailsIsReportedAndTheOthersStillOpen(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, EnvironmentStoreFactory.class.getName(),
+                FailingAcceptsStoreFactory.class.getName(), MemoryStoreFactory.class.getName()));
+
+        assertThat(r.storeFactoryFor("mem:x")).isInstanceOf(MemoryStoreFactory.class);
+        assertThat(r.problems()).singleElement().asString()
+                .contains("'broken'", FailingAcceptsStoreFactory.class.getName(), "accepts is broken");
+    }
+
+    @Test
+    void aFactoryThatMakesNoProviderIsProviderFailedNamingThePlugin(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                NullProviderFactory.class.getName(), WorkingProviderFactory.class.getName()));
+        dev.envctl.core.Envctl envctl = dev.envctl.core.Envctl.builder().store(new InMemoryEnvironmentStore())
+                .plugins(r).environment(Map.of()).build();
+
+        assertThatThrownBy(() -> envctl.create(dev.envctl.core.EnvironmentSpec.of("dev", "nullprov")))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'nullprov' (" + NullProviderFactory.class.getName())
+                .hasMessageContaining("its factory returned null");
+        assertThat(envctl.list()).isEmpty();
     }
 
     @Test
