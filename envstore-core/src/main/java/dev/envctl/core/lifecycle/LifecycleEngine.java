@@ -15,6 +15,7 @@ import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import dev.envctl.core.lifecycle.internal.Hosts;
 import dev.envctl.core.lifecycle.internal.MissingPorts;
+import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.Replacement;
 import dev.envctl.core.lifecycle.internal.RoundRunner;
@@ -139,7 +140,7 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #create} before it records
      */
     public Environment record(EnvironmentSpec spec) {
-        provider(spec.provider()).validate(spec);
+        validate(spec);
         if (!spec.host().isAuto()) {
             requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
             return store.create(spec, allocator);
@@ -174,7 +175,7 @@ public final class LifecycleEngine {
         ClusterProvider provider = providers.get(providerId, host);
         List<ClusterStatus> listed;
         try {
-            listed = provider.list();
+            listed = ProviderCalls.call(provider, "list", provider::list);
         } catch (EnvctlException e) {
             if (host.isLocal()) {
                 throw e;
@@ -331,7 +332,8 @@ public final class LifecycleEngine {
      */
     private boolean runs(Environment e) {
         try {
-            return providers.get(e.provider(), Hosts.find(store, e.host())).list().stream()
+            ClusterProvider p = providers.get(e.provider(), Hosts.find(store, e.host()));
+            return ProviderCalls.call(p, "list", p::list).stream()
                     .anyMatch(c -> c.name().equals(e.name()) && c.running());
         } catch (EnvctlException notListed) {
             return false;
@@ -386,7 +388,7 @@ public final class LifecycleEngine {
         plan.toUpdate().forEach(u -> requests.add(u.spec()));
         for (EnvironmentSpec spec : requests) {
             if (providers.ids().contains(spec.provider())) {
-                provider(spec.provider()).validate(spec);
+                validate(spec);
             }
         }
         return plan;
@@ -473,6 +475,15 @@ public final class LifecycleEngine {
     /** Environments handed to this engine that wait for a slot; for tests of the concurrency bound. */
     int waitingForSlot() {
         return runner.waiting();
+    }
+
+    /**
+     * Asks the provider whether it takes {@code spec}'s options: {@code INVALID_INPUT} when it refuses them,
+     * {@code PROVIDER_FAILED} when it fails otherwise.
+     */
+    private void validate(EnvironmentSpec spec) {
+        ClusterProvider p = provider(spec.provider());
+        ProviderCalls.run(p, "validate", () -> p.validate(spec));
     }
 
     /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */

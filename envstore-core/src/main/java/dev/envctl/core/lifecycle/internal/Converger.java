@@ -264,7 +264,7 @@ public final class Converger {
     private static boolean finished(ClusterProvider provider, Environment env) {
         try {
             return provider.createFinished(env);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.info("{}: could not tell whether its {} create finished ({}); creating it again", env.name(),
                     provider.id(), HookRunner.describe(e));
             return false;
@@ -397,18 +397,22 @@ public final class Converger {
         return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
     }
 
+    /**
+     * Runs a provider call that the record is written around: its failure, a class missing from the plugin's jar
+     * included, is the message the record is marked {@code failed} with.
+     */
     private static Optional<String> call(Runnable providerCall) {
         try {
             providerCall.run();
             return Optional.empty();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return Optional.of(HookRunner.describe(e));
         }
     }
 
     private static void observe(ClusterProvider provider, String name, Seen seen) {
         seen.set(false, false);
-        for (ClusterStatus c : provider.list()) {
+        for (ClusterStatus c : ProviderCalls.call(provider, "list", provider::list)) {
             if (c.name().equals(name)) {
                 seen.set(true, c.running());
             }

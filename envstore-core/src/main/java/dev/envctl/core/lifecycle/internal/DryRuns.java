@@ -85,7 +85,7 @@ public final class DryRuns {
                 }
                 world.add(e);
             }
-            steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, provider(e).planCreate(e)), null));
+            steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, planCreate(e)), null));
         }
         return steps;
     }
@@ -116,8 +116,8 @@ public final class DryRuns {
         try {
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
-            List<PlannedCommand> commands = new ArrayList<>(onHost(current, provider(current).planDelete(current)));
-            commands.addAll(onHost(next, provider(next).planCreate(next)));
+            List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current)));
+            commands.addAll(onHost(next, planCreate(next)));
             return new PlannedStep(Kind.REPLACE, next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new PlannedStep(Kind.REPLACE, current, u.changes(), List.of(), e);
@@ -130,7 +130,7 @@ public final class DryRuns {
     }
 
     private PlannedStep delete(Environment e) {
-        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, provider(e).planDelete(e)), null);
+        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, planDelete(e)), null);
     }
 
     /** {@code commands} with the variables envctl sets on {@code e}'s host, as they will really run. */
@@ -144,6 +144,16 @@ public final class DryRuns {
             env.putAll(c.environment());
             return new PlannedCommand(c.argv(), env, c.stdin());
         }).toList();
+    }
+
+    private List<PlannedCommand> planCreate(Environment e) {
+        ClusterProvider p = provider(e);
+        return ProviderCalls.call(p, "planCreate", () -> p.planCreate(e));
+    }
+
+    private List<PlannedCommand> planDelete(Environment e) {
+        ClusterProvider p = provider(e);
+        return ProviderCalls.call(p, "planDelete", () -> p.planDelete(e));
     }
 
     /** The provider that acts on {@code e}: its provider on its host (Docker endpoint, API address). */

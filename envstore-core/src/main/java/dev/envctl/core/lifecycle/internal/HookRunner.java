@@ -35,8 +35,9 @@ public final class HookRunner {
             progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
             try {
                 hook.run(phase, environment, host);
-            } catch (RuntimeException e) {
-                String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": " + describe(e);
+            } catch (RuntimeException | LinkageError e) {
+                String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": "
+                        + describe(e);
                 LOG.warn("{}: {}", environment.name(), message);
                 LOG.debug("hook failure", e);
                 return Optional.of(message);
@@ -46,7 +47,7 @@ public final class HookRunner {
     }
 
     /** The message of an envctl error, or the type and message of anything else. */
-    static String describe(RuntimeException e) {
+    static String describe(Throwable e) {
         if (e instanceof EnvctlException) {
             return e.getMessage();
         }

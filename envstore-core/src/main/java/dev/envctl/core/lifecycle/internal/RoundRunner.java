@@ -285,7 +285,7 @@ public final class RoundRunner {
                 continue;
             }
             try {
-                List<ClusterStatus> listed = p.list();
+                List<ClusterStatus> listed = ProviderCalls.call(p, "list", p::list);
                 clusters.put(new Where(host.name(), id), host.isLocal() ? listed
                         : listed.stream().map(c -> c.withHost(host.name())).toList());
             } catch (RuntimeException e) {
