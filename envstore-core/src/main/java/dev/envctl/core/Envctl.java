@@ -108,7 +108,8 @@ public final class Envctl implements AutoCloseable {
         if (s == null) {
             synchronized (this) {
                 if (store == null) {
-                    store = Objects.requireNonNull(storeSource.get(), "store");
+                    store = Objects.requireNonNull(storeSource.get(), "the store supplier given to the builder "
+                            + "returned null");
                 }
                 s = store;
             }
@@ -244,6 +245,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
+        Objects.requireNonNull(spec, "spec");
         provider(spec.provider());
         return engine().create(spec, progress);
     }
@@ -260,6 +262,7 @@ public final class Envctl implements AutoCloseable {
      *                         of that name that no record owns; the store's errors (such as {@code CONFLICT})
      */
     public Environment record(EnvironmentSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         provider(spec.provider());
         return engine().record(spec);
     }
@@ -279,15 +282,18 @@ public final class Envctl implements AutoCloseable {
 
     /** As {@link #delete(String)}; {@code keepRecord} deletes the cluster and keeps the record. */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
+        Objects.requireNonNull(name, "name");
         return engine().delete(name, keepRecord, progress);
     }
 
     /** @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment */
     public Environment get(String name) {
+        Objects.requireNonNull(name, "name");
         return store().get(name);
     }
 
     public Optional<Environment> find(String name) {
+        Objects.requireNonNull(name, "name");
         return store().find(name);
     }
 
@@ -296,7 +302,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public List<Environment> list(EnvironmentFilter filter) {
-        return store().list(filter);
+        return store().list(Objects.requireNonNull(filter, "filter"));
     }
 
     /**
@@ -307,7 +313,7 @@ public final class Envctl implements AutoCloseable {
      *                         environment to create or change
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return engine().plan(desired, prune);
+        return engine().plan(Objects.requireNonNull(desired, "desired"), prune);
     }
 
     /**
@@ -322,7 +328,7 @@ public final class Envctl implements AutoCloseable {
      *                         that no record owns, as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
-        specs.forEach(s -> provider(s.provider()));
+        Objects.requireNonNull(specs, "specs").forEach(s -> provider(s.provider()));
         List<PlannedStep> steps = dryRuns().creates(specs, false);
         for (PlannedStep step : steps) {
             Environment env = step.environment();
@@ -347,15 +353,20 @@ public final class Envctl implements AutoCloseable {
      * carries its error instead of throwing.
      */
     public List<PlannedStep> dryRun(ApplyPlan plan) {
+        // a request for a provider there is not is invalid input, as in apply
+        Objects.requireNonNull(plan, "plan").toCreate().forEach(s -> provider(s.provider()));
+        plan.toUpdate().forEach(u -> provider(u.spec().provider()));
         return dryRuns().apply(plan);
     }
 
     /**
      * The commands deleting {@code name} would run, changing nothing.
      *
-     * @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment,
+     *                         {@link ErrorCode#PROVIDER_FAILED} when its provider is not configured, as {@link #delete}
      */
     public PlannedStep dryRunDelete(String name) {
+        Objects.requireNonNull(name, "name");
         return dryRuns().delete(name);
     }
 
@@ -363,10 +374,8 @@ public final class Envctl implements AutoCloseable {
     private DryRuns dryRuns() {
         Map<String, Host> hosts = new HashMap<>();
         Function<String, Host> host = name -> hosts.computeIfAbsent(name, this::host);
-        return new DryRuns(store(), allocator, (id, hostName) -> {
-            provider(id);
-            return hostProviders().get(id, host.apply(hostName));
-        }, hostName -> HostProviders.variables(host.apply(hostName)));
+        return new DryRuns(store(), allocator, (id, hostName) -> hostProviders().get(id, host.apply(hostName)),
+                hostName -> HostProviders.variables(host.apply(hostName)));
     }
 
     /**
@@ -387,7 +396,7 @@ public final class Envctl implements AutoCloseable {
     /** As {@link #apply(List, boolean)}; with {@code replace}, environments needing a new cluster get one. */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
-        desired.forEach(s -> provider(s.provider()));
+        Objects.requireNonNull(desired, "desired").forEach(s -> provider(s.provider()));
         return engine().apply(desired, prune, replace, progress);
     }
 
@@ -397,7 +406,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return engine().reconcile(names, progress);
+        return engine().reconcile(Objects.requireNonNull(names, "names"), progress);
     }
 
     public Environment stop(String name) {
@@ -405,6 +414,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment stop(String name, ProgressListener progress) {
+        Objects.requireNonNull(name, "name");
         return engine().stop(name, progress);
     }
 
@@ -413,6 +423,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment start(String name, ProgressListener progress) {
+        Objects.requireNonNull(name, "name");
         return engine().start(name, progress);
     }
 

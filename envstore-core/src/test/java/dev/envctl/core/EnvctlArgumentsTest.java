@@ -1,0 +1,48 @@
+package dev.envctl.core;
+
+import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What {@link Envctl} says about a caller's mistakes, and that a dry run fails as the real call would. */
+class EnvctlArgumentsTest {
+    private final InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    private final Envctl envctl = Envctl.builder().store(store).provider("k3d", new ScriptedClusterProvider("k3d"))
+            .environment(Map.of()).build();
+
+    @Test
+    void aNullArgumentIsAProgrammersErrorNamingTheParameter() {
+        assertThatThrownBy(() -> envctl.get(null)).isExactlyInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> envctl.create(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("spec");
+        assertThatThrownBy(() -> envctl.dryRunDelete(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("name");
+    }
+
+    @Test
+    void aStoreSupplierThatReturnsNullIsNamed() {
+        Supplier<EnvironmentStore> none = () -> null;
+        Envctl lazy = Envctl.builder().store(none).environment(Map.of()).build();
+
+        assertThatThrownBy(lazy::list).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("the store supplier given to the builder returned null");
+    }
+
+    @Test
+    void aDryRunDeleteOfARecordWhoseProviderIsNotInstalledFailsAsTheDeleteDoes() {
+        store.create(EnvironmentSpec.of("old", "gone"), envctl.allocator());
+
+        assertThatThrownBy(() -> envctl.delete("old")).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
+        assertThatThrownBy(() -> envctl.dryRunDelete("old")).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("'gone'");
+    }
+}
