@@ -77,8 +77,9 @@ public final class HostProviders {
         for (String id : new TreeSet<>(plugins.providerIds())) {
             ClusterProviderFactory f = plugins.providerFactory(id);
             Map<String, String> s = settings.getOrDefault(id, Map.of());
-            PluginRegistry.requireKnownKeys("provider " + id, s, f.settingKeys());
             try {
+                PluginRegistry.requireKnownKeys("provider " + id, s, PluginRegistry.created("provider", id, f,
+                        ErrorCode.PROVIDER_FAILED, f::settingKeys));
                 local.put(id, PluginRegistry.created("provider", id, f, ErrorCode.PROVIDER_FAILED,
                         () -> f.create(s, environment)));
                 factories.put(id, f);

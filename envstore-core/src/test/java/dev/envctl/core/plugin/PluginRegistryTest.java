@@ -127,6 +127,19 @@ class PluginRegistryTest {
         }
     }
 
+    /** A provider factory with a bug: it cannot say which settings it takes. */
+    public static class FailingKeysProviderFactory extends WorkingProviderFactory {
+        @Override
+        public String id() {
+            return "nokeys";
+        }
+
+        @Override
+        public Set<String> settingKeys() {
+            throw new IllegalStateException("settingKeys is broken");
+        }
+    }
+
     /** A store factory with a bug: it cannot tell which locations it opens. */
     public static class FailingAcceptsStoreFactory extends MemoryStoreFactory {
         @Override
@@ -334,6 +347,19 @@ class PluginRegistryTest {
                 .hasMessageContaining("the provider plugin 'nullprov' (" + NullProviderFactory.class.getName())
                 .hasMessageContaining("its factory returned null");
         assertThat(envctl.list()).isEmpty();
+    }
+
+    @Test
+    void aFactoryThatCannotSayItsSettingKeysBreaksOnlyItsOwnProvider(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                FailingKeysProviderFactory.class.getName(), WorkingProviderFactory.class.getName()));
+
+        HostProviders providers = HostProviders.fromFactories(r, Map.of(), Map.of());
+        assertThat(providers.get("working", Host.LOCAL).id()).isEqualTo("working");
+        assertThatThrownBy(() -> providers.get("nokeys", Host.LOCAL)).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'nokeys' (" + FailingKeysProviderFactory.class.getName())
+                .hasMessageContaining("settingKeys is broken");
     }
 
     @Test
