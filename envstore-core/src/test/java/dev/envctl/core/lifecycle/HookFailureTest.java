@@ -42,6 +42,19 @@ class HookFailureTest {
     }
 
     @Test
+    void aHookMissingAClassFromItsJarMarksTheEnvironmentFailedNotCreating() {
+        f.hook.on(HookPhase.POST_CREATE, e -> {
+            throw new NoClassDefFoundError("org/example/HaproxyClient");
+        });
+
+        Environment e = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).isEqualTo("hook 'recorder' failed in post-create: "
+                + "NoClassDefFoundError: org/example/HaproxyClient");
+    }
+
+    @Test
     void aFailingPreDeleteHookKeepsTheClusterAndTheRecordUntilItSucceeds() {
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         f.hook.on(HookPhase.PRE_DELETE, HookFailureTest::fail);
