@@ -110,8 +110,10 @@ public final class LifecycleEngine {
      *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
      *                         provider already has a cluster of that name that no record owns;
-     *                         {@code PROVIDER_FAILED} when the provider is not configured or cannot list (on
-     *                         a host other than {@code local} the message says the host did not answer);
+     *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
+     *                         a host other than {@code local} the message says the host did not answer) or fails
+     *                         otherwise before anything is recorded (a plugin's bug in {@code validate} or
+     *                         {@code list}: {@link ProviderCalls});
      *                         {@code INVALID_INPUT} for a host the store does not know, or for options the
      *                         provider refuses ({@link ClusterProvider#validate}; nothing is recorded then);
      *                         the store's error (such as {@code STORE_UNAVAILABLE}) when the failed create
