@@ -357,7 +357,9 @@ public final class LifecycleEngine {
 
     /**
      * Reconciles every {@code interval} until {@code stop} is set (or the thread is interrupted); failures
-     * retry with backoff; returns after finishing or safely abandoning the work in flight.
+     * retry with backoff; returns after finishing or safely abandoning the work in flight. What
+     * {@code afterEachRound} throws ends the watch and is thrown from here; what {@code progress} throws is logged
+     * and ignored, as in every call of the engine.
      */
     public void watch(Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {

@@ -73,7 +73,7 @@ public final class RoundRunner {
     /** Converges one environment in the calling thread, within the engine-wide bound; {@code hint} may be null. */
     public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress) {
         waiting.incrementAndGet();
-        return task(name, hint, progress, () -> false, new AtomicBoolean());
+        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean());
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -91,8 +91,9 @@ public final class RoundRunner {
         return round(names, false, progress, stop);
     }
 
-    private ReconcileReport round(Collection<String> names, boolean allWhenEmpty, ProgressListener progress,
+    private ReconcileReport round(Collection<String> names, boolean allWhenEmpty, ProgressListener listener,
                                   BooleanSupplier stop) {
+        ProgressListener progress = GuardedProgress.of(listener);
         List<Environment> before = store.list(EnvironmentFilter.ALL);
         Listing listing = listClusters();
         List<Environment> records = store.list(EnvironmentFilter.ALL);

@@ -1,0 +1,53 @@
+package dev.envctl.core.lifecycle.internal;
+
+import dev.envctl.core.spi.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A caller's {@link ProgressListener} that cannot fail the work it watches: what it throws is logged (WARN the
+ * first time, DEBUG after) and the step goes on, so a bug in a progress display never leaves an environment
+ * failed or a delete that cannot finish.
+ */
+final class GuardedProgress implements ProgressListener {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedProgress.class);
+
+    private final ProgressListener listener;
+    private volatile boolean warned;
+
+    private GuardedProgress(ProgressListener listener) {
+        this.listener = listener;
+    }
+
+    static ProgressListener of(ProgressListener listener) {
+        return listener == ProgressListener.NONE || listener instanceof GuardedProgress ? listener
+                : new GuardedProgress(listener);
+    }
+
+    @Override
+    public void step(String environment, String message) {
+        try {
+            listener.step(environment, message);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void output(String environment, String line, boolean stderr) {
+        try {
+            listener.output(environment, line, stderr);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(RuntimeException e) {
+        if (!warned) {
+            warned = true;
+            LOG.warn("the progress listener {} failed, and is ignored: {}", listener.getClass().getName(),
+                    e.toString());
+        }
+        LOG.debug("progress listener failure", e);
+    }
+}
