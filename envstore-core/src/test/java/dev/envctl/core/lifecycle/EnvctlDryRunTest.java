@@ -1,5 +1,7 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
@@ -14,6 +16,7 @@ import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -114,5 +117,32 @@ class EnvctlDryRunTest {
         assertThatThrownBy(() -> envctl.dryRunDelete("missing")).isInstanceOfSatisfying(EnvctlException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         assertThat(envctl.list()).extracting(Environment::name).containsExactly("web");
+    }
+
+    @Test
+    void aKeptRecordOfTheScriptsShowsTheApiPortItsCreateWouldRecord() {
+        Environment held = envctl.record(Fixture.spec("held"));
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        store.insert(new Environment("dev", "k3d", null, new HostPorts(18090, 18443, 19001, null), 30080,
+                Map.of(LifecycleEngine.KEEP_RECORD_LABEL, "true"), Map.of(), DesiredState.ABSENT,
+                ActualState.UNKNOWN, null, t, t, 1));
+        ApplyPlan plan = envctl.plan(List.of(Fixture.spec("dev"), Fixture.spec("web")), false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name())
+                .containsExactly("CREATE dev", "CREATE web");
+        assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
+        Environment dev = steps.get(0).environment();
+        assertThat(dev.ports().http()).isEqualTo(18090);
+        assertThat(dev.ports().api()).isNotNull();
+        assertThat(List.of(held.ports().api(), dev.ports().api(), steps.get(1).environment().ports().api()))
+                .doesNotHaveDuplicates();
+        assertThat(steps.get(0).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "create", "dev"));
+        assertThat(envctl.dryRunCreate(List.of(Fixture.spec("dev")))).singleElement()
+                .satisfies(s -> assertThat(s.environment().ports().api()).isEqualTo(dev.ports().api()));
+        // nothing written: the apply records the port when it creates the cluster
+        assertThat(envctl.get("dev").ports().api()).isNull();
     }
 }

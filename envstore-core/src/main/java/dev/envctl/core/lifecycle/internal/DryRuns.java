@@ -68,26 +68,42 @@ public final class DryRuns {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<PlannedStep> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
-            Environment e = byName.get(spec.name());
-            if (e == null) {
-                try {
-                    Host host = Placement.choose(spec.host(), hosts, Placement.perHost(world), allocator.policy());
-                    Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
-                    e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
-                } catch (EnvctlException ex) {
-                    if (!keepGoing) {
-                        throw ex;
-                    }
-                    steps.add(new PlannedStep(Kind.CREATE,
-                            Environment.created(spec, spec.ports(), spec.subnet().cidr(), now), List.of(), List.of(),
-                            ex));
-                    continue;
+            Environment existing = byName.get(spec.name());
+            Environment e;
+            try {
+                e = existing == null ? placed(spec, hosts, world, now) : filled(existing, world);
+            } catch (EnvctlException ex) {
+                if (!keepGoing) {
+                    throw ex;
                 }
-                world.add(e);
+                steps.add(new PlannedStep(Kind.CREATE, existing != null ? existing
+                        : Environment.created(spec, spec.ports(), spec.subnet().cidr(), now), List.of(), List.of(),
+                        ex));
+                continue;
             }
             steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, planCreate(e)), null));
         }
         return steps;
+    }
+
+    /** The new record of {@code spec}, placed and allocated as the store would, added to {@code world}. */
+    private Environment placed(EnvironmentSpec spec, List<Host> hosts, List<Environment> world, Instant now) {
+        Host host = Placement.choose(spec.host(), hosts, Placement.perHost(world), allocator.policy());
+        Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
+        Environment e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
+        world.add(e);
+        return e;
+    }
+
+    /**
+     * An existing record with the host ports it lacks (rows of the Kindler scripts have no api port), as the
+     * create records them before its cluster is made; replaced in {@code world} so later creates count them.
+     */
+    private Environment filled(Environment e, List<Environment> world) {
+        Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.stream()
+                .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
+        world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);
+        return filled;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldResources;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +51,27 @@ public final class MissingPorts {
                 r -> r.withActualState(ActualState.UNKNOWN, null));
     }
 
+    /**
+     * {@code env} with the host ports it lacks as {@link #fill} would record them, chosen against {@code others}
+     * (what the other environments hold on its host) and written nowhere: what a dry run shows. Unchanged when it
+     * has them all.
+     *
+     * @throws dev.envctl.core.EnvctlException as {@link Allocator#allocate} throws
+     */
+    public static Environment filled(Environment env, Allocator allocator, HeldResources others) {
+        return env.ports().complete() ? env : withPorts(env, env.ports(), allocator, others);
+    }
+
     private Environment allocate(Environment env, Allocator with, Function<Environment, HostPorts> keep,
                                  UnaryOperator<Environment> also) {
-        return new RecordWriter(store).reallocate(env.name(), (current, others) -> {
-            EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep.apply(current),
-                    SubnetRequest.NONE, current.nodePort(), current.labels(), current.options());
-            return also.apply(current.withPorts(with.allocate(spec, others).ports()));
-        });
+        return new RecordWriter(store).reallocate(env.name(),
+                (current, others) -> also.apply(withPorts(current, keep.apply(current), with, others)));
+    }
+
+    /** {@code current} with {@code keep} and, for every other role, the lowest free port of its pool. */
+    private static Environment withPorts(Environment current, HostPorts keep, Allocator with, HeldResources others) {
+        EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep, SubnetRequest.NONE,
+                current.nodePort(), current.labels(), current.options());
+        return current.withPorts(with.allocate(spec, others).ports());
     }
 }
