@@ -174,6 +174,25 @@ class ApplyChangesIT {
     }
 
     @Test
+    void aKeptRowOfTheScriptsWithoutAnApiPortIsDiffedAndDryRunAsApplyCreatesIt() {
+        Workspace.write(ws.defaultStore(), HEADER + "dev,kind,30080,19001,true,true,18090,18443,\n"
+                + "uat,kind,30081,19002,true,true,18091,18444,\n");
+        ok("delete", "dev", "--keep-record");
+        Path file = ws.write("envs.json", ok("list", "-o", "json").out());
+
+        assertThat(run(1, "diff", "-f", file.toString()).out()).isEqualTo("create dev (kind)\nunchanged: uat\n");
+        JsonNode plan = ok("apply", "--dry-run", "-f", file.toString(), "-o", "json").json();
+        int api = plan.get("steps").get(0).get("environment").get("ports").get("api").asInt();
+        assertThat(api).isPositive();
+        assertThat(ok("get", "dev", "-o", "json").json().get("ports").get("api").isNull()).as("nothing written")
+                .isTrue();
+
+        ok("apply", "-f", file.toString());
+        assertThat(ok("get", "dev", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(api);
+        assertThat(cluster("kind", "dev")).isTrue();
+    }
+
+    @Test
     void providerOptionsShowInGetAndListJsonAndAListJsonFileCarriesThemIntoAnotherStore() {
         ok("create", "dev", "--servers", "1", "--agents", "2", "--image", "rancher/k3s:v1.31.5-k3s1");
         ok("create", "web");
