@@ -143,8 +143,8 @@ public final class Allocator {
 
     /**
      * Checks that a resolved record can be written beside what {@code held} holds: each of its ports and its
-     * subnet are free. Stores call this for inserts and updates, with {@code held} built from the other
-     * environments only (without the record's own previous version).
+     * subnet are free. Stores call this for inserts, and the overload with the previous record for updates, with
+     * {@code held} built from the other environments only (without the record's own previous version).
      *
      * @throws EnvctlException {@link ErrorCode#CONFLICT} naming the resource and its holder
      */
@@ -152,6 +152,29 @@ public final class Allocator {
         requirePortsFree(environment.name(), environment.ports(), held);
         if (environment.subnet() != null) {
             requireSubnetFree(environment.name(), environment.subnet(), held);
+        }
+    }
+
+    /**
+     * Checks what an update of {@code previous} to {@code next} newly takes beside what {@code held} holds (the
+     * other environments only): the ports {@code next} has that {@code previous} did not hold on the same host, and
+     * its subnet when it differs. What the record already held is not checked again, so a record that shares a port
+     * with another (a file the Kindler scripts wrote twice to, racing) can still change its state, or be deleted;
+     * an update that moves a port onto another environment's is refused as ever.
+     *
+     * @throws EnvctlException {@link ErrorCode#CONFLICT} naming the resource and its holder
+     */
+    public static void requireFree(Environment next, Environment previous, HeldResources held) {
+        boolean sameHost = next.host().equals(previous.host());
+        Map<PortRole, Integer> taken = new EnumMap<>(PortRole.class);
+        next.ports().asMap().forEach((role, port) -> {
+            if (!sameHost || !previous.ports().values().contains(port)) {
+                taken.put(role, port);
+            }
+        });
+        requirePortsFree(next.name(), HostPorts.of(taken), held);
+        if (next.subnet() != null && !next.subnet().equals(previous.subnet())) {
+            requireSubnetFree(next.name(), next.subnet(), held);
         }
     }
 

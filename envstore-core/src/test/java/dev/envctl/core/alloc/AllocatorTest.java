@@ -249,6 +249,24 @@ class AllocatorTest {
                 .isEqualTo(ErrorCode.CONFLICT);
     }
 
+    @Test
+    void anUpdateIsCheckedOnlyForWhatItNewlyTakes() {
+        Environment a = held("a", new HostPorts(18090, 18443, null, null), "10.1.0.0/16");
+        Environment b = held("b", new HostPorts(18090, 18444, null, null), "10.1.0.0/24");
+        HeldSnapshot others = HeldSnapshot.of(List.of(a));
+
+        Allocator.requireFree(b.withDesiredState(DesiredState.ABSENT), b, others);
+        Allocator.requireFree(b.withPorts(new HostPorts(18444, 18090, null, null)), b, others);
+        assertThat(codeOf(() -> Allocator.requireFree(b.withPorts(new HostPorts(18090, 18443, null, null)), b,
+                others))).as("a port of another's it did not hold").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(codeOf(() -> Allocator.requireFree(b.withHost("two"), b,
+                HeldSnapshot.of(List.of(a.withHost("two")), "two")))).as("on another host every port is new")
+                .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(codeOf(() -> Allocator.requireFree(new Environment("b", "k3d", Cidr.parse("10.1.0.0/20"),
+                b.ports(), 30080, Map.of(), Map.of(), DesiredState.PRESENT, ActualState.RUNNING, null, Instant.EPOCH,
+                Instant.EPOCH, 1), b, others))).as("a changed subnet").isEqualTo(ErrorCode.CONFLICT);
+    }
+
     /**
      * Seeded random requests against a growing snapshot: every success keeps the invariants, every failure
      * is one of the documented errors and is really justified.

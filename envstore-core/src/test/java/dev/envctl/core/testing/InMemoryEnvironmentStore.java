@@ -172,7 +172,7 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
         List<Environment> others = new ArrayList<>(rows.values());
         others.remove(current);
         requireKnownHost(next.host());
-        Allocator.requireFree(next, HeldSnapshot.of(others, next.host()));
+        Allocator.requireFree(next, current, HeldSnapshot.of(others, next.host()));
         Environment stored = new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                 next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
                 next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host());

@@ -278,7 +278,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             List<Environment> others = doc.environments();
             others.remove(current);
             requireKnownHost(doc, next.host());
-            Allocator.requireFree(next, HeldSnapshot.of(others, next.host()));
+            Allocator.requireFree(next, current, HeldSnapshot.of(others, next.host()));
             return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                     next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
                     next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host()));

@@ -3,18 +3,23 @@ package dev.envctl.store.csv;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reading files in the replaced system's format, as DESIGN.md describes it. */
 class LegacyFormatTest {
@@ -94,5 +99,33 @@ class LegacyFormatTest {
         assertThat(broken.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(broken.lastError()).isEqualTo("kind failed: exit 1");
         assertThat(all.get(1).labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "false"));
+    }
+
+    @Test
+    void rowsTheScriptsGaveTheSamePortChangeStateAndGoButNoUpdateTakesAnotherOnesPort() throws Exception {
+        Path file = dir.resolve("raced.csv");
+        Files.writeString(file, "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
+                + "https_port,cluster_subnet\n"
+                + "a,kind,30080,19001,true,true,18090,18443,\n"
+                + "b,kind,30081,19002,true,true,18090,18444,\n");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment a = store.get("a");
+            Environment b = store.get("b");
+
+            Environment absent = store.update(b.withDesiredState(DesiredState.ABSENT), b.version());
+            Environment stopped = store.update(a.withDesiredState(DesiredState.STOPPED), a.version());
+            Environment moved = new Environment(a.name(), a.provider(), a.subnet(), a.ports().with(PortRole.HTTPS,
+                    18444), a.nodePort(), a.labels(), a.options(), stopped.desiredState(), stopped.actualState(),
+                    null, a.createdAt(), a.updatedAt(), stopped.version());
+            assertThatThrownBy(() -> store.update(moved, stopped.version()))
+                    .isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                    .hasMessageContaining("https port 18444 is already held by environment 'b'");
+            store.delete("b", absent.version());
+
+            assertThat(store.list(EnvironmentFilter.ALL)).singleElement()
+                    .satisfies(e -> assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED))
+                    .satisfies(e -> assertThat(e.ports().http()).isEqualTo(18090));
+        }
     }
 }
