@@ -237,6 +237,19 @@ class CsvStoreIT {
     }
 
     @Test
+    void rowsTheScriptsGaveTheSameHttpPortCanBeStoppedAndDeleted() {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "a,kind,30080,19001,true,true,18090,18443,\n"
+                + "b,kind,30081,19002,true,true,18090,18444,\n");
+
+        assertThat(ok("delete", "b").out().strip()).isEqualTo("deleted b");
+        ok("stop", "a");
+        assertThat(ok("get", "a", "-o", "json").json().get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(ws.run("get", "b").exit()).isEqualTo(3);
+    }
+
+    @Test
     void noWaitOnlyRecordsAndReconcileCreatesTheCluster() {
         JsonNode rec = ok("create", "later", "--no-wait", "-o", "json").json();
         assertThat(rec.get("actualState").asText()).isEqualTo("unknown");
