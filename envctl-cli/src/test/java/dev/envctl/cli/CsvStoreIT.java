@@ -250,6 +250,20 @@ class CsvStoreIT {
     }
 
     @Test
+    void aRowSharingAPortTheScriptsGaveTwiceIsCreatedWithTheApiPortItLacked() {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "a,kind,30080,19001,true,true,18090,18443,\n"
+                + "b,kind,30081,19002,true,true,18090,18444,\n");
+
+        JsonNode report = ok("reconcile", "a", "-o", "json").json();
+
+        assertThat(report.get("outcomes").get(0).get("action").asText()).as(report.toString()).isEqualTo("created");
+        assertThat(ok("get", "a", "-o", "json").json().get("ports").get("api").asInt()).isPositive();
+        assertThat(ws.state.resolve("kind/a")).exists();
+    }
+
+    @Test
     void noWaitOnlyRecordsAndReconcileCreatesTheCluster() {
         JsonNode rec = ok("create", "later", "--no-wait", "-o", "json").json();
         assertThat(rec.get("actualState").asText()).isEqualTo("unknown");

@@ -9,7 +9,9 @@ import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.StoreInvariants;
@@ -94,5 +96,18 @@ class MissingPortsTest {
         assertThat(f.store.get("dev").lastError()).contains("could not record the host ports it lacks")
                 .contains("no free api port");
         assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @Test
+    void aRowSharingAPortWithAnotherAsTheScriptsLeftItStillGetsItsMissingPorts() {
+        Environment a = new Environment("a", "kind", null, new HostPorts(18090, 18443, 19001, null), 30080, Map.of(),
+                Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, T, T, 1);
+        Environment b = new Environment("b", "kind", null, new HostPorts(18090, 18444, 19002, 26443), 30081,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, T, T, 1);
+
+        Environment filled = MissingPorts.filled(a, new Allocator(AllocationPolicy.defaults()),
+                HeldSnapshot.of(List.of(b)));
+
+        assertThat(filled.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26444));
     }
 }

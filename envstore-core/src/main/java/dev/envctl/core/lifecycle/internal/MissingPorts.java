@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.HostPorts;
@@ -8,10 +9,14 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldResources;
+import dev.envctl.core.alloc.SubnetHolder;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -68,10 +73,36 @@ public final class MissingPorts {
                 (current, others) -> also.apply(withPorts(current, keep.apply(current), with, others)));
     }
 
-    /** {@code current} with {@code keep} and, for every other role, the lowest free port of its pool. */
+    /**
+     * {@code current} with {@code keep} and, for every other role, the lowest free port of its pool. The kept ports
+     * are not checked again, as the store's update does not check them: rows of the scripts may share one.
+     */
     private static Environment withPorts(Environment current, HostPorts keep, Allocator with, HeldResources others) {
         EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep, SubnetRequest.NONE,
                 current.nodePort(), current.labels(), current.options());
-        return current.withPorts(with.allocate(spec, others).ports());
+        return current.withPorts(with.allocate(spec, new Kept(others, keep.values())).ports());
+    }
+
+    /** {@code others}, but with no holder for the ports the record keeps (never chosen again all the same). */
+    private record Kept(HeldResources others, List<Integer> ports) implements HeldResources {
+        @Override
+        public Optional<String> portHolder(int port) {
+            return ports.contains(port) ? Optional.empty() : others.portHolder(port);
+        }
+
+        @Override
+        public OptionalInt lowestFreePort(int from, int to) {
+            return others.lowestFreePort(from, to);
+        }
+
+        @Override
+        public Optional<SubnetHolder> overlapping(Cidr block) {
+            return others.overlapping(block);
+        }
+
+        @Override
+        public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
+            return others.lowestFreeSubnet(pool, prefix);
+        }
     }
 }
