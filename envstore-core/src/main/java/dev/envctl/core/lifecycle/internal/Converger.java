@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.lifecycle.Action;
@@ -19,6 +20,8 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -348,10 +351,28 @@ public final class Converger {
             return fail(name, error.get());
         }
         seen.set(true, true);
-        return finishCreate(name, host, action, progress);
+        Environment made = creating.get();
+        try {
+            keepAsMade(name, made, ActualState.CREATING);
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e;
+            }
+            return fail(name, "another writer changed the record while its cluster was being created ("
+                    + String.join(", ", AsMade.differences(store.get(name), made)) + ") and what the cluster was "
+                    + "made with cannot be recorded back: " + e.getMessage() + "; the cluster still binds what it "
+                    + "was made with: delete this environment or the one holding those now");
+        }
+        return finishCreate(name, host, action, progress, made);
     }
 
     private Outcome finishCreate(String name, Host host, Action action, ProgressListener progress) {
+        return finishCreate(name, host, action, progress, null);
+    }
+
+    /** Post-create hooks, then {@code running}; {@code made} (nullable): the record the provider created from. */
+    private Outcome finishCreate(String name, Host host, Action action, ProgressListener progress,
+                                 Environment made) {
         Optional<Environment> current = store.find(name);
         if (current.isEmpty()) {
             return null;
@@ -360,8 +381,31 @@ public final class Converger {
         if (error.isPresent()) {
             return fail(name, error.get());
         }
-        writer.actual(name, ActualState.RUNNING, null);
+        if (made == null) {
+            writer.actual(name, ActualState.RUNNING, null);
+        } else {
+            keepAsMade(name, made, ActualState.RUNNING);
+        }
         return new Outcome(name, action, ActualState.RUNNING, null);
+    }
+
+    /**
+     * Writes {@code state}, putting back what the cluster was made with ({@link AsMade}) where another writer
+     * changed it meanwhile, which is logged at WARN: the cluster binds those ports, so a record naming others
+     * would leave them free for the next allocation.
+     */
+    private void keepAsMade(String name, Environment made, ActualState state) {
+        List<String> overridden = new ArrayList<>();
+        Optional<Environment> written = writer.actual(name, state, null, r -> {
+            overridden.clear();
+            overridden.addAll(AsMade.differences(r, made));
+            return AsMade.restore(r, made);
+        });
+        if (written.isPresent() && !overridden.isEmpty()) {
+            LOG.warn("{}: another writer changed its record while its {} cluster was being created: {}; the cluster "
+                    + "binds what it was made with, so the record keeps that (its other changes stay)", name,
+                    made.provider(), String.join(", ", overridden));
+        }
     }
 
     private Outcome delete(Environment env, Host host, ClusterProvider provider, Seen seen,

@@ -90,10 +90,15 @@ public final class RecordWriter {
 
     /** Writes the actual state and last error, keeping everything else of the current record. */
     public Optional<Environment> actual(String name, ActualState state, String error) {
+        return actual(name, state, error, UnaryOperator.identity());
+    }
+
+    /** As {@link #actual(String, ActualState, String)}, applying {@code also} to each fresh copy in the same write. */
+    public Optional<Environment> actual(String name, ActualState state, String error, UnaryOperator<Environment> also) {
         ActualState[] before = new ActualState[1];
         Optional<Environment> after = modify(name, e -> {
             before[0] = e.actualState();
-            return e.withActualState(state, error);
+            return also.apply(e).withActualState(state, error);
         });
         if (after.isPresent() && before[0] != state) {
             LOG.info("{}: {} -> {}{}", name, before[0].key(), state.key(), error == null ? "" : " (" + error + ")");

@@ -1,0 +1,47 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Writers without envctl's lock (the Kindler scripts) changing a record while envctl converges it. */
+class OtherWritersTest {
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    @Test
+    void portsAndSubnetAnUpsertWritesDuringACreateArePutBackToWhatTheClusterWasMadeWith() {
+        AtomicReference<Environment> made = new AtomicReference<>();
+        f.k3d.duringCreate(e -> {
+            made.set(e);
+            // db_insert_cluster's upsert: provider, subnet, node port and host ports; a label written as well
+            Environment now = f.store.get("race");
+            Map<String, String> labels = new HashMap<>(now.labels());
+            labels.put("team", "web");
+            f.store.update(new Environment(now.name(), now.provider(), Cidr.parse("10.200.0.0/24"),
+                    new HostPorts(18555, 18556, 19500, now.ports().api()), now.nodePort(), labels, now.options(),
+                    now.desiredState(), now.actualState(), now.lastError(), now.createdAt(), now.updatedAt(),
+                    now.version(), now.host()), now.version());
+        });
+
+        Environment result = engine.create(Fixture.spec("race"), ProgressListener.NONE);
+
+        assertThat(result.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(result.ports()).isEqualTo(made.get().ports());
+        assertThat(result.subnet()).isEqualTo(made.get().subnet());
+        assertThat(result.labels()).containsEntry("team", "web");
+        f.k3d.duringCreate(e -> { });
+        Environment next = engine.create(Fixture.spec("next"), ProgressListener.NONE);
+        assertThat(next.ports().values()).doesNotContainAnyElementsOf(made.get().ports().values());
+        assertThat(next.subnet()).isNotEqualTo(made.get().subnet());
+    }
+}
