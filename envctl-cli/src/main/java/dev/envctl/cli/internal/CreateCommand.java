@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * {@code envctl create NAME}: allocates ports (and a subnet) atomically in the store, creates the cluster and
  * runs the post-create hooks; prints the record. A failed cluster leaves the record {@code failed} with its
- * {@code lastError} (exit 6, or 1 when a hook failed).
+ * {@code lastError} (exit 6, or 1 when a hook failed). A record another writer deletes while the cluster is
+ * created is exit 4: the engine removes the cluster again and says so.
  */
 @Parameters(commandNames = "create",
         commandDescription = "Create an environment: allocate its ports and subnet, then create its cluster")

@@ -109,7 +109,9 @@ public final class LifecycleEngine {
      * host that does not answer, removes the record again before the error is thrown).
      *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
-     *                         provider already has a cluster of that name that no record owns;
+     *                         provider already has a cluster of that name that no record owns, or when
+     *                         another writer deletes the record while the provider creates the cluster (the
+     *                         cluster is removed again; the message says so, or that it remains);
      *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
      *                         a host other than {@code local} the message says the host did not answer) or fails
      *                         otherwise before anything is recorded (a plugin's bug in {@code validate} or
@@ -130,6 +132,10 @@ public final class LifecycleEngine {
         }
         if (outcome == null || !outcome.failed()) {
             return store.get(spec.name());
+        }
+        if (outcome.state() == null && outcome.error() != null && store.find(spec.name()).isEmpty()) {
+            // another writer deleted the record meanwhile; the error says what became of the cluster
+            throw EnvctlException.conflict(outcome.error());
         }
         return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
                 : outcome.error());

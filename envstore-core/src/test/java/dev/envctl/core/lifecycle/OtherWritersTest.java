@@ -2,7 +2,9 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Writers without envctl's lock (the Kindler scripts) changing a record while envctl converges it. */
 class OtherWritersTest {
@@ -43,5 +46,34 @@ class OtherWritersTest {
         Environment next = engine.create(Fixture.spec("next"), ProgressListener.NONE);
         assertThat(next.ports().values()).doesNotContainAnyElementsOf(made.get().ports().values());
         assertThat(next.subnet()).isNotEqualTo(made.get().subnet());
+    }
+
+    @Test
+    void aRecordDeletedDuringItsCreateHasItsNewClusterRemovedAndTheCreateFailsWithAConflict() {
+        f.k3d.duringCreate(e -> f.store.delete("race3"));
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("race3"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).isEqualTo("environment 'race3' was deleted by another writer while "
+                            + "its k3d cluster was being created; the cluster was removed again; create the "
+                            + "environment again if it is still wanted");
+                });
+        assertThat(f.k3d.has("race3")).isFalse();
+        assertThat(f.store.find("race3")).isEmpty();
+    }
+
+    @Test
+    void aClusterThatCannotBeRemovedAfterItsRecordWasDeletedIsSaidToRemain() {
+        f.k3d.duringCreate(e -> f.store.delete("race3"));
+        f.k3d.failNextDelete("docker is gone");
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("race3"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("docker is gone", "remains",
+                            "'envctl reconcile' lists it as unmanaged");
+                });
+        assertThat(f.k3d.has("race3")).isTrue();
     }
 }

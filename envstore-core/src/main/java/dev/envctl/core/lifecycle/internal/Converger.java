@@ -352,6 +352,9 @@ public final class Converger {
         }
         seen.set(true, true);
         Environment made = creating.get();
+        if (store.find(name).isEmpty()) {
+            return removeUnrecorded(made, host, provider, seen, progress);
+        }
         try {
             keepAsMade(name, made, ActualState.CREATING);
         } catch (EnvctlException e) {
@@ -406,6 +409,24 @@ public final class Converger {
                     + "binds what it was made with, so the record keeps that (its other changes stay)", name,
                     made.provider(), String.join(", ", overridden));
         }
+    }
+
+    /**
+     * The record was deleted (by another writer: an old script's {@code db_delete_cluster}) while its cluster was
+     * being created: the cluster no record owns is removed again, and the create fails saying so.
+     */
+    private Outcome removeUnrecorded(Environment made, Host host, ClusterProvider provider, Seen seen,
+                                     ProgressListener progress) {
+        String name = made.name();
+        progress.step(name, "deleting " + provider.id() + " cluster " + name + Hosts.on(host)
+                + ": its record was deleted meanwhile");
+        Optional<String> error = call(() -> provider.delete(made, progress));
+        seen.present = null;
+        String what = "environment '" + name + "' was deleted by another writer while its " + provider.id()
+                + " cluster was being created; ";
+        return new Outcome(name, Action.FAILED, null, what + error.map(e -> "the cluster could not be removed ("
+                + e + ") and remains: 'envctl reconcile' lists it as unmanaged; delete it with " + provider.id())
+                .orElse("the cluster was removed again; create the environment again if it is still wanted"));
     }
 
     private Outcome delete(Environment env, Host host, ClusterProvider provider, Seen seen,

@@ -1,0 +1,45 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged CLI on the CSV store while a writer without envctl's lock (the Kindler scripts, here a
+ * {@code sed} or {@code cp} the stand-in k3d runs mid-create or mid-delete) changes the same file.
+ */
+class OldScriptsRaceIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+    }
+
+    private void duringCreate(String command) throws IOException {
+        Files.writeString(ws.state.resolve("k3d-run-during-create"), command);
+    }
+
+    @Test
+    void aRecordDeletedWhileItsClusterIsCreatedFailsTheCreateWithAConflictAndLeavesNoCluster() throws IOException {
+        ws.run("list");
+        duringCreate("sed -i '/^race3,/d' '" + ws.defaultStore() + "'");
+
+        Result r = ws.run("create", "race3");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).as(r.toString()).contains("environment 'race3' was deleted by another writer while its "
+                + "k3d cluster was being created; the cluster was removed again");
+        assertThat(ws.state.resolve("k3d/race3")).doesNotExist();
+        assertThat(ws.run("get", "race3").exit()).isEqualTo(3);
+    }
+}
