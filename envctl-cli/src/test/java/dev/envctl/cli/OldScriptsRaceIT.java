@@ -42,4 +42,22 @@ class OldScriptsRaceIT {
         assertThat(ws.state.resolve("k3d/race3")).doesNotExist();
         assertThat(ws.run("get", "race3").exit()).isEqualTo(3);
     }
+
+    @Test
+    void aDeleteAnOldCopyOfTheFileUndoesIsNotReportedAsPendingButAsAConflict() throws IOException {
+        assertThat(ws.run("create", "web").exit()).isZero();
+        Path copy = tmp.resolve("copy.csv");
+        Files.copy(ws.defaultStore(), copy);
+        // delete_env.sh writing the file back from the copy it read before envctl's delete
+        Files.writeString(ws.state.resolve("k3d-run-during-delete"), "cp '" + copy + "' '" + ws.defaultStore() + "'");
+
+        Result r = ws.run("delete", "web");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+        assertThat(r.out()).doesNotContain("another envctl process");
+        assertThat(r.err()).as(r.toString()).contains("the delete of environment 'web' was undone by another writer",
+                "desired present", "run 'envctl delete web' again");
+        assertThat(r.err()).doesNotContain("creating k3d cluster web");
+        assertThat(ws.state.resolve("k3d/web")).doesNotExist();
+    }
 }

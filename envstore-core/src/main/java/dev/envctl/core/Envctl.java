@@ -274,7 +274,8 @@ public final class Envctl implements AutoCloseable {
      * is converging the environment, desired absent in whatever state it is (that one carries the delete out).
      *
      * @throws EnvctlException {@link ErrorCode#NOT_FOUND} for an unknown name, {@link ErrorCode#PROVIDER_FAILED}
-     *                         when the record's provider is not configured
+     *                         when the record's provider is not configured, {@link ErrorCode#CONFLICT} when
+     *                         another writer undid the delete (the record is back, desired other than absent)
      */
     public Optional<Environment> delete(String name) {
         return delete(name, false, ProgressListener.NONE);

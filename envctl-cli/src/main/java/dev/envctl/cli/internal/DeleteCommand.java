@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
- * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name.
+ * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name; exit 4
+ * when another writer undid the delete (the engine's {@code CONFLICT}), so a record left here is desired absent.
  */
 @Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
 final class DeleteCommand extends CliCommand {
@@ -43,8 +44,9 @@ final class DeleteCommand extends CliCommand {
         Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
         session.progressDone();
         boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;
-        // a record left without --keep-record, or kept but not yet cluster-less (unknown), is another envctl
-        // process's to finish: it holds the environment and carries out the delete recorded here
+        // a record left without --keep-record, or kept but not yet cluster-less (unknown), is still desired absent
+        // (the engine throws when another writer changed it back): another envctl process holds it and carries
+        // out the delete recorded here
         boolean pending = !failed && left.isPresent() && !(keepRecord
                 && left.get().actualState() == ActualState.UNKNOWN);
         if (format == OutputFormat.JSON) {

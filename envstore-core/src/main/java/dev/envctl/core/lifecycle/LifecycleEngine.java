@@ -264,11 +264,13 @@ public final class LifecycleEngine {
      * removed, which is logged at WARN.
      *
      * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code PROVIDER_FAILED} when the
-     *                         record's provider is not configured
+     *                         record's provider is not configured, {@code CONFLICT} when another writer undid the
+     *                         delete: the record left is desired other than absent, or older than the one this
+     *                         delete wrote (an old script writing the CSV file back from an older copy)
      */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
         provider(store.get(name).provider());
-        writer.modify(name, e -> markAbsent(e, keepRecord));
+        long marked = writer.modify(name, e -> markAbsent(e, keepRecord)).map(Environment::version).orElse(0L);
         Outcome o = runner.convergeOne(name, null, progress);
         if (o.action() == Action.FAILED && o.error() != null) {
             // a step that failed wrote failed itself; one that could not start (no provider reaches the host) did not
@@ -280,7 +282,24 @@ public final class LifecycleEngine {
                                 ? r.withActualState(ActualState.FAILED, o.error()) : r);
                     });
         }
-        return store.find(name);
+        Optional<Environment> left = store.find(name);
+        if (left.isPresent() && (left.get().desiredState() != DesiredState.ABSENT || left.get().version() < marked)) {
+            throw changedBack(name, left.get(), marked, o.action() == Action.DELETED);
+        }
+        return left;
+    }
+
+    /**
+     * The record a delete left is not the one it marked absent: another writer wrote it back (an old script
+     * rewriting the CSV file from a copy read before, or a create of the same name).
+     */
+    private static EnvctlException changedBack(String name, Environment left, long marked, boolean clusterDeleted) {
+        return EnvctlException.conflict("the delete of environment '" + name + "' was undone by another writer: "
+                + "its record is back, desired " + left.desiredState().key() + ", state "
+                + left.actualState().key() + ", version " + left.version() + " (the delete wrote version " + marked
+                + ")" + (clusterDeleted ? ", though its cluster was deleted" : "") + "; an old script writing the "
+                + "store from an older copy does this: let it finish, check 'envctl get " + name + "', and run "
+                + "'envctl delete " + name + "' again");
     }
 
     /**

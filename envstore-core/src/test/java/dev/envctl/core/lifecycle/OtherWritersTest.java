@@ -2,14 +2,18 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.DelegatingStore;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -75,5 +79,61 @@ class OtherWritersTest {
                             "'envctl reconcile' lists it as unmanaged");
                 });
         assertThat(f.k3d.has("race3")).isTrue();
+    }
+
+    @Test
+    void aDeleteUndoneByAWriterOfAnOlderCopyAfterTheRecordWasRemovedFailsWithAConflict() {
+        engine.create(Fixture.spec("gone"), ProgressListener.NONE);
+        Environment snapshot = f.store.get("gone");
+        // delete_env.sh rewriting the file from a copy it read before envctl removed the row
+        DelegatingStore stale = new DelegatingStore(f.store) {
+            @Override
+            public void delete(String name, long expectedVersion) {
+                super.delete(name, expectedVersion);
+                f.store.insert(snapshot);
+            }
+        };
+        LifecycleEngine over = new LifecycleEngine(stale, f.allocator, Map.<String, ClusterProvider>of("k3d", f.k3d),
+                List.of(f.hook), EngineOptions.defaults());
+
+        assertThatThrownBy(() -> over.delete("gone", false, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("the delete of environment 'gone' was undone by another "
+                            + "writer", "desired present", "though its cluster was deleted",
+                            "run 'envctl delete gone' again");
+                });
+        assertThat(f.k3d.has("gone")).isFalse();
+    }
+
+    @Test
+    void aDeleteUndoneByAWriterOfAnOlderCopyWhileTheClusterIsDeletedFailsWithAConflictAndCreatesNothing() {
+        engine.create(Fixture.spec("gone"), ProgressListener.NONE);
+        Environment snapshot = f.store.get("gone");
+        f.k3d.duringDelete(e -> {
+            f.store.delete("gone");
+            f.store.insert(snapshot);
+        });
+
+        assertThatThrownBy(() -> engine.delete("gone", false, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("was undone by another writer", "desired present",
+                            "version " + snapshot.version());
+                });
+        // the older copy says running, but it is no desired state for this delete to act on: no second create
+        assertThat(f.k3d.count("create gone")).isEqualTo(1);
+        assertThat(f.k3d.has("gone")).isFalse();
+        assertThat(f.store.get("gone").desiredState()).isEqualTo(DesiredState.PRESENT);
+    }
+
+    @Test
+    void aDeleteAnotherProcessCarriesOutIsReturnedPendingNotAConflict() {
+        engine.create(Fixture.spec("held"), ProgressListener.NONE);
+
+        try (var lock = f.store.tryLock("held").orElseThrow()) {
+            assertThat(engine.delete("held", false, ProgressListener.NONE))
+                    .hasValueSatisfying(e -> assertThat(e.desiredState()).isEqualTo(DesiredState.ABSENT));
+        }
     }
 }

@@ -106,11 +106,20 @@ public final class Converger {
     private Outcome convergeLocked(String name, ProgressListener progress, Hint hint) {
         Seen seen = new Seen();
         Outcome last = null;
+        long read = 0;
         for (int i = 0; i < MAX_STEPS; i++) {
             Optional<Environment> record = store.find(name);
             if (record.isEmpty()) {
                 return last != null ? last : new Outcome(name, Action.UNCHANGED, null, null);
             }
+            if (record.get().version() < read) {
+                // versions only grow: an older copy of the record (an old script rewriting the CSV file from what
+                // it read before) is not a desired state to act on in this pass; the caller reports it
+                return new Outcome(name, Action.FAILED, record.get().actualState(), "its record went back from "
+                        + "version " + read + " to " + record.get().version() + ": another writer wrote an older "
+                        + "copy of it; nothing more was done in this pass");
+            }
+            read = record.get().version();
             if (i == 0 && hint != null && hint.version() == record.get().version()) {
                 seen.set(hint.present(), hint.running());
             }
@@ -122,6 +131,11 @@ public final class Converger {
                 return last != null ? last : o;
             }
             if (o.action() == Action.FAILED || o.action() == Action.MARKED_FAILED) {
+                return o;
+            }
+            if (o.action() == Action.DELETED && o.state() == null) {
+                // the record is removed: one there again was written by another writer meanwhile (an old copy
+                // of it must not make this delete create the cluster again); a later pass converges it
                 return o;
             }
             last = o;
