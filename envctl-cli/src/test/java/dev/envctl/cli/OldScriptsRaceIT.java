@@ -60,4 +60,29 @@ class OldScriptsRaceIT {
         assertThat(r.err()).doesNotContain("creating k3d cluster web");
         assertThat(ws.state.resolve("k3d/web")).doesNotExist();
     }
+
+    @Test
+    void portsAnOldScriptWritesWhileTheClusterIsCreatedAreOverriddenWithAWarningAndNotHandedOutAgain()
+            throws IOException {
+        ws.run("list");
+        // create_env.sh's row for the same name, with other http and pf ports
+        duringCreate("awk -F, -v OFS=, '$1 == \"race\" { $4 = 19500; $7 = 18555 } { print }' '" + ws.defaultStore()
+                + "' > '" + tmp.resolve("edited.csv") + "' && cp '" + tmp.resolve("edited.csv") + "' '"
+                + ws.defaultStore() + "'");
+
+        Result r = ws.run("create", "race", "-o", "json");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        int http = r.json().get("ports").get("http").asInt();
+        int pf = r.json().get("ports").get("pf").asInt();
+        assertThat(http).isNotEqualTo(18555);
+        assertThat(pf).isNotEqualTo(19500);
+        assertThat(r.err()).as(r.toString()).contains("another writer changed its record while its k3d cluster was "
+                + "being created: http port 18555 (made with " + http + "), pf port 19500 (made with " + pf + ")");
+        assertThat(ws.run("get", "race", "-o", "json").json().get("ports").get("http").asInt()).isEqualTo(http);
+        Result next = ws.run("create", "next", "-o", "json");
+        assertThat(next.exit()).as(next.toString()).isZero();
+        assertThat(next.json().get("ports").get("http").asInt()).isNotEqualTo(http);
+        assertThat(next.json().get("ports").get("pf").asInt()).isNotEqualTo(pf);
+    }
 }
