@@ -53,6 +53,27 @@ class OtherWritersTest {
     }
 
     @Test
+    void portsTakenByAnotherEnvironmentBeforeTheyCanBeWrittenBackLeaveTheRecordFailedSayingSo() {
+        AtomicReference<Environment> made = new AtomicReference<>();
+        f.k3d.duringCreate(e -> {
+            made.set(e);
+            Environment now = f.store.get("race");
+            f.store.update(now.withPorts(new HostPorts(18555, 18556, 19500, now.ports().api())), now.version());
+            // a script's row for another name, given the http port the upsert freed
+            f.store.insert(new Environment("thief", "k3d", Cidr.parse("10.201.0.0/24"),
+                    new HostPorts(e.ports().http(), 18557, 19501, null), 30080, Map.of(), Map.of(),
+                    DesiredState.PRESENT, ActualState.UNKNOWN, null, now.createdAt(), now.createdAt(), 1));
+        });
+
+        Environment result = engine.create(Fixture.spec("race"), ProgressListener.NONE);
+
+        assertThat(result.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(result.lastError()).contains("another writer changed the record while its cluster was being "
+                + "created (http port 18555 (made with " + made.get().ports().http() + ")",
+                "cannot be recorded back", "delete this environment or the one holding those now");
+    }
+
+    @Test
     void aRecordDeletedDuringItsCreateHasItsNewClusterRemovedAndTheCreateFailsWithAConflict() {
         f.k3d.duringCreate(e -> f.store.delete("race3"));
 
