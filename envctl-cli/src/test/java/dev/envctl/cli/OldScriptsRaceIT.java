@@ -56,7 +56,7 @@ class OldScriptsRaceIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(4);
         assertThat(r.out()).doesNotContain("another envctl process");
         assertThat(r.err()).as(r.toString()).contains("the delete of environment 'web' was undone by another writer",
-                "desired present", "run 'envctl delete web' again");
+                "desired present", "delete it again");
         assertThat(r.err()).doesNotContain("creating k3d cluster web");
         assertThat(ws.state.resolve("k3d/web")).doesNotExist();
     }

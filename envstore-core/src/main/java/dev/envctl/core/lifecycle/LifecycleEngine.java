@@ -131,7 +131,10 @@ public final class LifecycleEngine {
             outcome = runner.convergeOne(spec.name(), null, progress);
         }
         if (outcome == null || !outcome.failed()) {
-            return store.get(spec.name());
+            // a delete recorded meanwhile (another envctl process's) was carried out by this converge
+            return store.find(spec.name()).orElseThrow(() -> EnvctlException.conflict("environment '" + spec.name()
+                    + "' was deleted while it was being created (a delete recorded meanwhile); its cluster was "
+                    + "deleted too"));
         }
         if (outcome.state() == null && outcome.error() != null && store.find(spec.name()).isEmpty()) {
             // another writer deleted the record meanwhile; the error says what became of the cluster
@@ -298,8 +301,7 @@ public final class LifecycleEngine {
                 + "its record is back, desired " + left.desiredState().key() + ", state "
                 + left.actualState().key() + ", version " + left.version() + " (the delete wrote version " + marked
                 + ")" + (clusterDeleted ? ", though its cluster was deleted" : "") + "; an old script writing the "
-                + "store from an older copy does this: let it finish, check 'envctl get " + name + "', and run "
-                + "'envctl delete " + name + "' again");
+                + "store from an older copy does this: let it finish, look at the record, and delete it again");
     }
 
     /**

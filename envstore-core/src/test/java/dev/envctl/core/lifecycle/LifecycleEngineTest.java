@@ -215,8 +215,11 @@ class LifecycleEngineTest {
             f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
         });
 
+        // a create is never "no such environment" (exit 3 is only that): the delete meanwhile is a conflict
         assertThatThrownBy(() -> engine.create(Fixture.spec("dev"), ProgressListener.NONE))
-                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("environment 'dev' was deleted while it was being created (a delete recorded meanwhile); "
+                        + "its cluster was deleted too");
 
         assertThat(f.k3d.calls()).containsSubsequence("create dev", "delete dev");
         assertThat(f.k3d.has("dev")).isFalse();

@@ -439,7 +439,7 @@ public final class Converger {
         String what = "environment '" + name + "' was deleted by another writer while its " + provider.id()
                 + " cluster was being created; ";
         return new Outcome(name, Action.FAILED, null, what + error.map(e -> "the cluster could not be removed ("
-                + e + ") and remains: 'envctl reconcile' lists it as unmanaged; delete it with " + provider.id())
+                + e + ") and remains: a reconcile lists it as unmanaged; delete it with " + provider.id())
                 .orElse("the cluster was removed again; create the environment again if it is still wanted"));
     }
 
