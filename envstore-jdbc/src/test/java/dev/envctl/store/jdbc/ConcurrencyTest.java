@@ -149,10 +149,12 @@ class ConcurrencyTest {
         for (int i = 0; i < started.size(); i++) {
             Process p = started.get(i);
             boolean finished = p.waitFor(4, TimeUnit.MINUTES);
+            String output = Files.readString(outputs.get(i), StandardCharsets.UTF_8);
             if (!finished) {
+                // a stall seen a few times on a loaded machine: say where the workers and the server were
+                output += stallReport(started);
                 started.forEach(Process::destroyForcibly);
             }
-            String output = Files.readString(outputs.get(i), StandardCharsets.UTF_8);
             Files.delete(outputs.get(i));
             assertThat(finished).as("worker finished; output: " + output).isTrue();
             assertThat(p.exitValue()).as("worker exit; output: " + output).isZero();
@@ -174,6 +176,38 @@ class ConcurrencyTest {
                 + "WHERE n.first_address = h.last_address + 1)")).isZero();
         // allocation is lowest-first, so the pools are filled densely from their starts
         assertThat(count("SELECT max(http_port) FROM clusters")).isEqualTo(20000L + environments - 1);
+    }
+
+    /** The workers' thread dumps (jcmd) and the server's sessions of this database, for a stall's message. */
+    private static String stallReport(List<Process> workers) {
+        StringBuilder b = new StringBuilder("\n--- stall report ---\n");
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (Process w : workers) {
+            try {
+                Process dump = new ProcessBuilder(jcmd, String.valueOf(w.pid()), "Thread.print")
+                        .redirectErrorStream(true).start();
+                String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                dump.waitFor(30, TimeUnit.SECONDS);
+                b.append("worker ").append(w.pid()).append(w.isAlive() ? "" : " (exited)").append(":\n")
+                        .append(text.lines().dropWhile(l -> !l.startsWith("\"main\"")).takeWhile(l -> !l.isBlank())
+                                .limit(40).reduce("", (x, y) -> x + y + "\n"));
+            } catch (Exception e) {
+                b.append("worker ").append(w.pid()).append(": no dump: ").append(e).append('\n');
+            }
+        }
+        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pid, state, wait_event_type, wait_event, now() - query_start, "
+                     + "left(query, 120) FROM pg_stat_activity WHERE datname = current_database() "
+                     + "AND pid <> pg_backend_pid()")) {
+            while (r.next()) {
+                b.append("backend ").append(r.getInt(1)).append(' ').append(r.getString(2)).append(' ')
+                        .append(r.getString(3)).append('/').append(r.getString(4)).append(' ').append(r.getString(5))
+                        .append(' ').append(r.getString(6)).append('\n');
+            }
+        } catch (SQLException e) {
+            b.append("no pg_stat_activity: ").append(e).append('\n');
+        }
+        return b.toString();
     }
 
     private long count(String sql) {
