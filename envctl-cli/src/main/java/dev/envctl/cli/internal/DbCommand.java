@@ -66,7 +66,8 @@ final class DbCommand extends CliCommand {
 
     private static void printInfo(Session session, SchemaInfo info) {
         session.print(() -> Json.object("currentVersion", info.currentVersion(), "latestVersion", info.latestVersion(),
-                "upToDate", info.upToDate(), "blockers", info.blockers(),
+                "upToDate", info.upToDate(),
+                "newerThanEnvctl", info.newerThanLatest(), "blockers", info.blockers(),
                 "migrations", info.migrations().stream().map(s -> Json.object(
                         "version", s.version(), "description", s.description(), "state", s.state(),
                         "installedOn", EnvironmentView.timestamp(s.installedOn()))).toList()), out -> {
@@ -77,7 +78,9 @@ final class DbCommand extends CliCommand {
             String versions = "current version " + (info.currentVersion() == null ? "none" : info.currentVersion())
                     + ", latest " + info.latestVersion();
             if (info.blockers().isEmpty()) {
-                out.println(versions + (info.upToDate() ? " (up to date)" : " (run envctl db migrate)"));
+                out.println(versions + (info.upToDate() ? " (up to date)" : info.newerThanLatest()
+                        ? " (the schema is newer than this envctl: a newer envctl migrated it; upgrade envctl)"
+                        : " (run envctl db migrate)"));
                 return;
             }
             // db migrate would stop before changing anything: say why, not to run it

@@ -29,4 +29,27 @@ public record SchemaInfo(String currentVersion, String latestVersion, List<Migra
     public boolean upToDate() {
         return latestVersion.equals(currentVersion);
     }
+
+    /**
+     * Whether the schema is at a version newer than the one this envctl needs (a newer envctl migrated it): not
+     * {@link #upToDate()}, yet migrating cannot help; upgrading envctl does. Versions compare part by part
+     * ({@code 7.1} after {@code 7}, {@code 10} after {@code 9}).
+     */
+    public boolean newerThanLatest() {
+        return currentVersion != null && latestVersion != null && compare(currentVersion, latestVersion) > 0;
+    }
+
+    private static int compare(String a, String b) {
+        String[] x = a.split("[._]");
+        String[] y = b.split("[._]");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            java.math.BigInteger p = i < x.length ? new java.math.BigInteger(x[i]) : java.math.BigInteger.ZERO;
+            java.math.BigInteger q = i < y.length ? new java.math.BigInteger(y[i]) : java.math.BigInteger.ZERO;
+            int c = p.compareTo(q);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
 }

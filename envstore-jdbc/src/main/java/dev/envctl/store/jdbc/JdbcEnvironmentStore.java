@@ -15,6 +15,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.SchemaInfo;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.store.jdbc.internal.AdoptionCheck;
 import dev.envctl.store.jdbc.internal.AdvisoryLock;
@@ -130,7 +131,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     if (!store.admin.isCurrent()) {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
-                            store.admin.requireUpToDate();
+                            store.admin.requireNotBehind();
                         } else if (!tables.contains("clusters")) {
                             store.reading = Reading.NO_TABLE;
                         } else {
@@ -405,6 +406,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             String server = database.read("checking health",
                     ctx -> ctx.connectionResult(c -> c.getMetaData().getDatabaseProductVersion()));
             List<String> conflicts = adoptionConflicts;
+            SchemaInfo info = admin.info();
             StoreHealth up = StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema "
                     + options.schema() + switch (reading) {
                         case SCHEMA -> "";
@@ -412,7 +414,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                                 + "migration or the next change adopts it)" : ", table clusters cannot be adopted "
                                 + "yet: " + AdoptionConflictException.count(conflicts) + " to repair";
                         case NO_TABLE -> ", no envctl tables yet (a schema migration or the next change makes them)";
-                    }, admin.info().currentVersion());
+                    } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
+                    + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
             // readable, but every write fails until the rows are repaired: a problem to report, not a pass
             return conflicts.isEmpty() ? up : up.withProblem("every write is refused until table clusters can be "
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "

@@ -145,15 +145,41 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         });
     }
 
-    /** Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). */
+    /**
+     * Fails unless the schema is at the version this envctl needs (what {@code jdbc.migrate=validate} does). An
+     * older schema is to migrate ({@link Remedy#MIGRATE_SCHEMA}); a newer one, which a newer envctl migrated, is
+     * refused too (this envctl does not know its newer columns), with the advice to upgrade envctl and no remedy,
+     * since migrating changes nothing.
+     */
     public void requireUpToDate() {
         SchemaInfo info = info();
-        if (!info.upToDate()) {
+        if (info.newerThanLatest()) {
+            throw newer(info);
+        }
+        requireNotBehind(info);
+    }
+
+    /**
+     * Fails when the schema is older than this envctl needs; a newer schema is accepted, as {@code auto} accepts it
+     * (what {@code jdbc.migrate=read} does).
+     */
+    void requireNotBehind() {
+        requireNotBehind(info());
+    }
+
+    private void requireNotBehind(SchemaInfo info) {
+        if (!info.upToDate() && !info.newerThanLatest()) {
             throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
                     + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
                     + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema", null,
                     Remedy.MIGRATE_SCHEMA);
         }
+    }
+
+    private EnvctlException newer(SchemaInfo info) {
+        return new EnvctlException(ErrorCode.FAILURE, where() + " is at version " + info.currentVersion()
+                + ", newer than this envctl knows (" + info.latestVersion() + "): a newer envctl migrated it; "
+                + "upgrade envctl (jdbc.migrate=validate refuses a newer schema, auto and read use it as it is)");
     }
 
     /**

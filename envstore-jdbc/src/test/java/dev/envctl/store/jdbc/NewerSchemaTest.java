@@ -1,0 +1,73 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.SchemaInfo;
+import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.store.jdbc.internal.Migrations;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * A schema a newer envctl migrated (its history ends at version 99): {@code read} (dry runs, diff, doctor) uses it
+ * as {@code auto} does, {@code validate} refuses it saying to upgrade envctl, never to migrate.
+ */
+class NewerSchemaTest {
+    private String schema;
+
+    @BeforeEach
+    void schemaOfANewerEnvctl() {
+        schema = TestDatabase.freshSchemaName("newer");
+        open(MigrateMode.AUTO).close();
+        TestDatabase.sql("INSERT INTO " + schema + "." + Migrations.HISTORY_TABLE + " (installed_rank, version, "
+                + "description, type, script, checksum, installed_by, execution_time, success) SELECT "
+                + "max(installed_rank) + 1, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, "
+                + "current_user, 0, true FROM " + schema + "." + Migrations.HISTORY_TABLE);
+    }
+
+    @AfterEach
+    void dropSchema() {
+        TestDatabase.dropSchema(schema);
+    }
+
+    private JdbcEnvironmentStore open(MigrateMode mode) {
+        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+    }
+
+    @Test
+    void infoSaysTheSchemaIsNewerThanThisEnvctl() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            SchemaInfo info = store.admin().info();
+            assertThat(info.currentVersion()).isEqualTo("99");
+            assertThat(info.upToDate()).isFalse();
+            assertThat(info.newerThanLatest()).isTrue();
+        }
+    }
+
+    @Test
+    void readModeUsesANewerSchemaAsAutoDoes() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+            StoreHealth h = store.health();
+            assertThat(h.available()).isTrue();
+            assertThat(h.problem()).isNull();
+            assertThat(h.detail()).contains("schema version 99 is newer than this envctl knows", "upgrade envctl");
+        }
+    }
+
+    @Test
+    void validateModeRefusesANewerSchemaSayingToUpgradeEnvctlNotToMigrate() {
+        EnvctlException e = catchThrowableOfType(() -> open(MigrateMode.VALIDATE), EnvctlException.class);
+
+        assertThat(e.code()).isEqualTo(ErrorCode.FAILURE);
+        assertThat(e.remedy()).isEmpty();
+        assertThat(e.getMessage()).contains("is at version 99, newer than this envctl knows", "upgrade envctl")
+                .doesNotContain("migrate the schema", "but envctl needs");
+    }
+}
