@@ -25,6 +25,7 @@ import dev.envctl.store.jdbc.internal.IndexedHeld;
 import dev.envctl.store.jdbc.internal.LegacyRows;
 import dev.envctl.store.jdbc.internal.LockKeys;
 import dev.envctl.store.jdbc.internal.Migrations;
+import dev.envctl.store.jdbc.internal.Privileges;
 import dev.envctl.store.jdbc.internal.Rows;
 import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
@@ -416,6 +417,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         case NO_TABLE -> ", no envctl tables yet (a schema migration or the next change makes them)";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
+            String missing = reading == Reading.NO_TABLE ? null
+                    : database.read("checking privileges", ctx -> Privileges.missing(ctx, options.schema(),
+                    reading == Reading.AS_IT_IS));
+            if (missing != null) {
+                // it answers, but some write (or every one) fails for the role: a fault of the settings or grants
+                return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);
+            }
             // readable, but every write fails until the rows are repaired: a problem to report, not a pass
             return conflicts.isEmpty() ? up : up.withProblem("every write is refused until table clusters can be "
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
@@ -530,7 +538,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             return new Refused("subnet " + e.subnet() + " of environment '" + e.name()
                     + "' overlaps the subnet of another environment; choose another or let envctl allocate one", ex);
         }
-        return Failures.map(location(), action, ex);
+        // Database maps it, knowing the connection's user for a missing privilege
+        return ex;
     }
 
     private EnvctlException missingOrChanged(DSLContext ctx, String name, long expectedVersion) {

@@ -89,7 +89,7 @@ public final class Database implements AutoCloseable {
             return work.apply(dsl(c));
         } catch (RuntimeException e) {
             broken = Failures.isConnectionFailure(e);
-            throw Failures.map(location, action, e);
+            throw Failures.map(location, action, e, broken ? null : role(c));
         } finally {
             giveBack(c, broken);
         }
@@ -113,11 +113,20 @@ public final class Database implements AutoCloseable {
                     backOff(attempt);
                     continue;
                 }
-                throw Failures.map(location, action, e);
+                throw Failures.map(location, action, e, broken ? null : role(c));
             } finally {
                 quietly(() -> c.setAutoCommit(true));
                 giveBack(c, broken);
             }
+        }
+    }
+
+    /** The user {@code c} logged in as (pgjdbc knows it without a query), or {@code null}. */
+    private static String role(Connection c) {
+        try {
+            return c.getMetaData().getUserName();
+        } catch (SQLException | RuntimeException e) {
+            return null;
         }
     }
 

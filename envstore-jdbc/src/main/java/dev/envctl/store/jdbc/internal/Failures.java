@@ -11,10 +11,15 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** PostgreSQL's "permission denied for table held_ports" (also schema, sequence, function). */
+    private static final Pattern DENIED_FOR = Pattern.compile("permission denied for (\\w+) \"?([\\w.$]+)");
 
     private Failures() {
     }
@@ -91,10 +96,22 @@ public final class Failures {
 
     /** The error for anything else that failed while doing {@code action}. */
     public static EnvctlException map(String location, String action, Throwable t) {
+        return map(location, action, t, null);
+    }
+
+    /**
+     * The error for anything else that failed while doing {@code action} as {@code role} (the user logged in, or
+     * {@code null} when unknown). A privilege the role lacks (42501) is STORE_UNAVAILABLE with
+     * {@link Remedy#FIX_STORE_SETTINGS}: the server answered, and no retry or fallback helps until it is granted.
+     */
+    public static EnvctlException map(String location, String action, Throwable t, String role) {
         if (t instanceof EnvctlException e) {
             return e;
         }
         String state = sqlState(t);
+        if (INSUFFICIENT_PRIVILEGE.equals(state)) {
+            return privilegeMissing(location, action, t, role);
+        }
         if (isConnectionFailure(t) || state != null && (state.startsWith("28") || state.equals("3D000"))) {
             return unavailable(location, t);
         }
@@ -110,6 +127,24 @@ public final class Failures {
         }
         return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redact(location) + ": "
                 + why, t);
+    }
+
+    /**
+     * One line naming the role, the object it may not use and the grants envctl needs; not the server's text, which
+     * for a trigger's statement repeats the statement and the trigger function.
+     */
+    private static EnvctlException privilegeMissing(String location, String action, Throwable t, String role) {
+        SQLException s = sqlCause(t);
+        Matcher m = DENIED_FOR.matcher(s == null || s.getMessage() == null ? "" : s.getMessage());
+        String object = m.find() ? m.group(1) + " " + m.group(2) : "a table of the store";
+        String who = role == null ? "the user envctl logs in as" : "role " + role;
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: PostgreSQL store "
+                + Redaction.redact(location) + " refused it: " + who + " lacks a privilege on " + object
+                + ", so nothing of it was stored; grant " + (role == null ? "that user" : role) + " USAGE on the "
+                + "schema, SELECT, INSERT, UPDATE and DELETE on tables clusters, hosts, held_ports and held_subnets "
+                + "and SELECT on envctl_schema_history, or log in as another user (jdbc.user); an environment a "
+                + "command left half done (state unknown) is resolved by reconcile or delete once it is granted",
+                t, Remedy.FIX_STORE_SETTINGS);
     }
 
     /**

@@ -1,0 +1,85 @@
+package dev.envctl.store.jdbc.internal;
+
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the role logged in lacks to use a store's schema, for {@code health()}: USAGE on the schema; SELECT,
+ * INSERT, UPDATE and DELETE on the four tables (the triggers run as the caller, so writing {@code clusters} needs
+ * the held tables too); SELECT on the schema history; and, for a {@code clusters} table not adopted yet, its
+ * ownership, since adopting alters it. One query; every name is a bind value.
+ */
+public final class Privileges {
+    private static final List<String> TABLES = List.of("clusters", "hosts", "held_ports", "held_subnets");
+    private static final List<String> WRITES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
+
+    private Privileges() {
+    }
+
+    /**
+     * One line naming the role and what it lacks, or {@code null} when it lacks nothing.
+     *
+     * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
+     */
+    public static String missing(DSLContext ctx, String schema, boolean toAdopt) {
+        List<String> names = new ArrayList<>();
+        List<Field<Boolean>> checks = new ArrayList<>();
+        names.add("USAGE on schema " + schema);
+        checks.add(DSL.field("has_schema_privilege((select oid from pg_namespace where nspname = {0}), 'USAGE')",
+                Boolean.class, DSL.val(schema)));
+        if (toAdopt) {
+            names.add("SELECT on clusters");
+            checks.add(onTable(schema, "clusters", "SELECT"));
+            names.add("ownership of table clusters (adopting it alters it)");
+            checks.add(DSL.field("pg_has_role((select relowner from pg_class where oid = to_regclass({0})), "
+                    + "'USAGE')", Boolean.class, DSL.val(qualified(schema, "clusters"))));
+        } else {
+            for (String table : TABLES) {
+                for (String privilege : WRITES) {
+                    names.add(privilege + " on " + table);
+                    checks.add(onTable(schema, table, privilege));
+                }
+            }
+            names.add("SELECT on " + Migrations.HISTORY_TABLE);
+            checks.add(onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
+        }
+        List<Field<?>> select = new ArrayList<>(checks);
+        select.add(DSL.currentUser());
+        Record r = ctx.select(select).fetchOne();
+        List<String> lacking = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            // null: no such table (a schema opened with jdbc.migrate=off); its reads and writes say so
+            if (Boolean.FALSE.equals(r.get(i, Boolean.class))) {
+                lacking.add(names.get(i));
+            }
+        }
+        if (lacking.isEmpty()) {
+            return null;
+        }
+        String role = r.get(checks.size(), String.class);
+        return "role " + role + " lacks " + String.join(", ", lacking) + (toAdopt
+                ? "; adopting table clusters needs its owner: migrate the schema logged in as the owner, or grant "
+                + role + " that role" : ", so writes fail; grant " + role + " USAGE on the schema, SELECT, INSERT, "
+                + "UPDATE and DELETE on tables clusters, hosts, held_ports and held_subnets and SELECT on "
+                + Migrations.HISTORY_TABLE) + ", or log in as another user (jdbc.user)";
+    }
+
+    private static Field<Boolean> onTable(String schema, String table, String privilege) {
+        return DSL.field("has_table_privilege(to_regclass({0}), {1})", Boolean.class, DSL.val(qualified(schema, table)),
+                DSL.val(privilege));
+    }
+
+    /** {@code "schema"."table"}, as the functions parse a text argument: a bind value, never SQL. */
+    private static String qualified(String schema, String table) {
+        return quoted(schema) + "." + quoted(table);
+    }
+
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,159 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.fallback.FallbackStore;
+import dev.envctl.core.spi.StoreHealth;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Roles with fewer privileges than the schema's owner, on an embedded server of its own: the owner migrates; an
+ * application role with exactly the grants postgresql.md lists creates, lists and deletes; a role lacking one is
+ * refused in one line naming the role and the table (STORE_UNAVAILABLE with {@link Remedy#FIX_STORE_SETTINGS}), and
+ * its health names what it lacks, as does the health of a role that cannot adopt a legacy table it does not own.
+ */
+class LeastPrivilegeTest {
+    /** The grants of postgresql.md's least-privilege section, for role %1$s on schema %2$s. */
+    static final String[] APPLICATION_GRANTS = {
+            "GRANT USAGE ON SCHEMA %2$s TO %1$s",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON %2$s.clusters, %2$s.hosts, %2$s.held_ports, %2$s.held_subnets "
+                    + "TO %1$s",
+            "GRANT SELECT ON %2$s.envctl_schema_history TO %1$s"};
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void ownerMigratesAndRolesGetTheirGrants() throws IOException, SQLException {
+        postgres = EmbeddedPostgres.builder().start();
+        sql("CREATE ROLE envctl_owner LOGIN", "CREATE DATABASE envctl OWNER envctl_owner",
+                "CREATE ROLE envctl_app LOGIN", "CREATE ROLE envctl_ro LOGIN", "CREATE ROLE envctl_noheld LOGIN",
+                "CREATE ROLE envctl_dml LOGIN");
+        open("envctl_owner", "envctl", "auto").close();
+        for (String grant : APPLICATION_GRANTS) {
+            sqlOnEnvctl(String.format(grant, "envctl_app", "envctl"), String.format(grant, "envctl_noheld", "envctl"));
+        }
+        sqlOnEnvctl("REVOKE INSERT ON envctl.held_ports FROM envctl_noheld",
+                "GRANT USAGE ON SCHEMA legacy TO envctl_dml",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON legacy.clusters TO envctl_dml",
+                "GRANT USAGE ON SCHEMA envctl TO envctl_ro",
+                "GRANT SELECT ON ALL TABLES IN SCHEMA envctl TO envctl_ro");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    /** As the owner, on database envctl; a legacy schema with the replaced system's table first. */
+    private static void sqlOnEnvctl(String... statements) throws SQLException {
+        try (Connection c = postgres.getDatabase("envctl_owner", "envctl").getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS legacy");
+            s.execute("CREATE TABLE IF NOT EXISTS legacy.clusters (name varchar(63) primary key, provider varchar(10),"
+                    + " subnet cidr, node_port int, pf_port int, http_port int, https_port int, created_at timestamp,"
+                    + " updated_at timestamp)");
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static JdbcEnvironmentStore open(String user, String schema, String migrate) {
+        return (JdbcEnvironmentStore) new JdbcStoreFactory().open("jdbc:postgresql://localhost:" + postgres.getPort()
+                + "/envctl?user=" + user, Map.of("jdbc.schema", schema, "jdbc.migrate", migrate), Map.of());
+    }
+
+    private static final Allocator ALLOCATOR = new Allocator(AllocationPolicy.defaults());
+
+    @Test
+    void anApplicationRoleWithTheDocumentedGrantsCreatesListsAndDeletes() {
+        for (String migrate : new String[] {"auto", "validate"}) {
+            try (JdbcEnvironmentStore store = open("envctl_app", "envctl", migrate)) {
+                store.create(EnvironmentSpec.of("app-" + migrate, "k3d"), ALLOCATOR);
+                assertThat(store.list(EnvironmentFilter.ALL)).extracting(e -> e.name()).contains("app-" + migrate);
+                assertThat(store.delete("app-" + migrate)).isTrue();
+                StoreHealth h = store.health();
+                assertThat(h.problem()).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyRoleIsRefusedInOneLineNamingTheRoleAndTable() {
+        try (JdbcEnvironmentStore store = open("envctl_ro", "envctl", "auto")) {
+            assertThat(store.list(EnvironmentFilter.ALL)).isNotNull();
+            EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("ro", "k3d"), ALLOCATOR),
+                    EnvctlException.class);
+
+            assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+            assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+            assertThat(FallbackStore.isOutage(e)).isFalse();
+            assertThat(e.getMessage()).contains("role envctl_ro lacks a privilege on table clusters",
+                    "nothing of it was stored", "GRANT".toLowerCase(), "another user (jdbc.user)")
+                    .doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void aRoleWithoutInsertOnHeldPortsGetsNoTriggerSql() {
+        try (JdbcEnvironmentStore store = open("envctl_noheld", "envctl", "auto")) {
+            EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("noheld", "k3d"),
+                    ALLOCATOR), EnvctlException.class);
+
+            assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+            assertThat(e.getMessage()).contains("role envctl_noheld lacks a privilege on table held_ports")
+                    .doesNotContain("PL/pgSQL", "envctl_held_ports_sync", "insert into", "INSERT INTO", "\n");
+            assertThat(store.find("noheld")).isEmpty();
+        }
+    }
+
+    @Test
+    void healthNamesWhatARoleLacksToWrite() {
+        try (JdbcEnvironmentStore store = open("envctl_ro", "envctl", "read")) {
+            StoreHealth h = store.health();
+            assertThat(h.available()).isTrue();
+            assertThat(h.remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
+            assertThat(h.problem()).contains("role envctl_ro lacks INSERT on clusters", "DELETE on held_subnets")
+                    .doesNotContain("SELECT on clusters");
+        }
+        try (JdbcEnvironmentStore store = open("envctl_noheld", "envctl", "read")) {
+            assertThat(store.health().problem()).startsWith("role envctl_noheld lacks INSERT on held_ports,");
+        }
+    }
+
+    @Test
+    void healthSaysADmlOnlyRoleCannotAdoptALegacyTable() {
+        try (JdbcEnvironmentStore store = open("envctl_dml", "legacy", "read")) {
+            StoreHealth h = store.health();
+            assertThat(h.remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
+            assertThat(h.problem()).contains("role envctl_dml lacks ownership of table clusters",
+                    "adopting table clusters needs its owner");
+        }
+    }
+}
