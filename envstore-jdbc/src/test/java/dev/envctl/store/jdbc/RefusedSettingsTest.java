@@ -125,6 +125,23 @@ class RefusedSettingsTest {
     }
 
     @Test
+    void sslRequiredOfAServerWithoutSslIsASettingToFixNamingSslmode() {
+        for (String mode : new String[] {"require", "verify-ca", "verify-full"}) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory().open(
+                    "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl_pw?user=envctl_pw&sslmode=" + mode,
+                    Map.of("jdbc.connect-timeout", "3s"), Map.of("ENVCTL_DB_PASSWORD", SECRET)).close());
+
+            assertThat(thrown).isInstanceOfSatisfying(EnvctlException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo("08004");
+                assertThat(e.getMessage()).contains("does not support SSL", "sslmode=" + mode, "sslmode=prefer")
+                        .doesNotContain("check that the server runs", SECRET, "\n");
+            });
+        }
+    }
+
+    @Test
     void anUnreachableServerIsAnOutageWithoutThatRemedy() {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory()
                 .open("jdbc:postgresql://127.0.0.1:1/envctl", Map.of("jdbc.connect-timeout", "2s"), Map.of()).close());

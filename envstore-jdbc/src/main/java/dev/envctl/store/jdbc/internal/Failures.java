@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class Failures {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final Pattern SSLMODE = Pattern.compile("[?&]sslmode=([\\w-]+)");
     /** PostgreSQL's "permission denied for table held_ports" (also schema, sequence, function). */
     private static final Pattern DENIED_FOR = Pattern.compile("permission denied for (\\w+) \"?([\\w.$]+)");
 
@@ -80,6 +81,14 @@ public final class Failures {
         // 3D000: the server answered, but has no database of that name
         boolean noDatabase = state.equals("3D000");
         String where = "PostgreSQL store " + Redaction.redact(location);
+        // 08004 "The server does not support SSL.": the server answered; the URL's sslmode asks for what it lacks
+        if (state.equals("08004") && why.contains("SSL")) {
+            Matcher mode = SSLMODE.matcher(location);
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the connection: " + why
+                    + "; the URL's " + (mode.find() ? "sslmode=" + mode.group(1) : "sslmode") + " requires SSL: "
+                    + "enable SSL on the server, or set sslmode=prefer (or disable) in the URL", cause,
+                    Remedy.FIX_STORE_SETTINGS);
+        }
         if (refused) {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login: " + why
                     + "; check the user (jdbc.user, the URL's user parameter or PGUSER) and the password "
