@@ -129,7 +129,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         List<String> blockers = tables.contains("clusters") && !tables.contains("held_ports")
                 ? database.read("checking table clusters", AdoptionCheck::conflicts).stream()
                 .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
-        return flywayCall(() -> {
+        return flywayCall("reading the schema history of", () -> {
             MigrationInfoService service = Migrations.flyway(dataSource, schema, "0").info();
             List<MigrationState> states = Arrays.stream(service.all())
                     .map(i -> new MigrationState(version(i), i.getDescription(),
@@ -259,25 +259,41 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         return database.read("migrating schema " + schema, ctx -> {
             ctx.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(key))).execute();
             try {
-                return flywayCall(work);
+                return flywayCall("migrating", work);
             } finally {
                 ctx.select(DSL.function("pg_advisory_unlock", Boolean.class, DSL.val(key))).execute();
             }
         });
     }
 
-    private <T> T flywayCall(Supplier<T> work) {
+    /** The user logged in, for a message about its privileges; {@code null} when that cannot be read either. */
+    private String currentUser() {
+        try {
+            return database.read("reading the current user", ctx -> ctx.select(DSL.currentUser()).fetchOne(0,
+                    String.class));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code work} (Flyway), its failure reported as one line starting with {@code action}: Flyway's first meaningful
+     * line and the server's, without Flyway's rulers, SQL State tables or advice to run it with {@code -X}.
+     */
+    private <T> T flywayCall(String action, Supplier<T> work) {
         try {
             return work.get();
         } catch (FlywayException e) {
             if (Failures.isConnectionFailure(e)) {
                 throw Failures.unavailable(database.location(), e);
             }
+            if (Failures.INSUFFICIENT_PRIVILEGE.equals(Failures.sqlState(e))) {
+                throw Failures.map(database.location(), action + " " + where(), e, currentUser());
+            }
             // a constraint refused what a migration changes: the migration's transaction was rolled back
             boolean refused = String.valueOf(Failures.sqlState(e)).startsWith("23");
-            throw new EnvctlException(refused ? ErrorCode.CONFLICT : ErrorCode.FAILURE, "migrating " + where()
-                    + (refused ? " failed and was rolled back: " : " failed: ")
-                    + Failures.oneLine(Redaction.redact(e.getMessage())), e);
+            throw new EnvctlException(refused ? ErrorCode.CONFLICT : ErrorCode.FAILURE, action + " " + where()
+                    + (refused ? " failed and was rolled back: " : " failed: ") + Failures.flywayLine(e), e);
         }
     }
 }

@@ -43,12 +43,14 @@ class LeastPrivilegeTest {
         postgres = EmbeddedPostgres.builder().start();
         sql("CREATE ROLE envctl_owner LOGIN", "CREATE DATABASE envctl OWNER envctl_owner",
                 "CREATE ROLE envctl_app LOGIN", "CREATE ROLE envctl_ro LOGIN", "CREATE ROLE envctl_noheld LOGIN",
-                "CREATE ROLE envctl_dml LOGIN");
+                "CREATE ROLE envctl_dml LOGIN", "CREATE ROLE envctl_nohistory LOGIN");
         open("envctl_owner", "envctl", "auto").close();
         for (String grant : APPLICATION_GRANTS) {
-            sqlOnEnvctl(String.format(grant, "envctl_app", "envctl"), String.format(grant, "envctl_noheld", "envctl"));
+            sqlOnEnvctl(String.format(grant, "envctl_app", "envctl"), String.format(grant, "envctl_noheld", "envctl"),
+                    String.format(grant, "envctl_nohistory", "envctl"));
         }
         sqlOnEnvctl("REVOKE INSERT ON envctl.held_ports FROM envctl_noheld",
+                "REVOKE SELECT ON envctl.envctl_schema_history FROM envctl_nohistory",
                 "GRANT USAGE ON SCHEMA legacy TO envctl_dml",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON legacy.clusters TO envctl_dml",
                 "GRANT USAGE ON SCHEMA envctl TO envctl_ro",
@@ -115,7 +117,7 @@ class LeastPrivilegeTest {
             assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
             assertThat(FallbackStore.isOutage(e)).isFalse();
             assertThat(e.getMessage()).contains("role envctl_ro lacks a privilege on table clusters",
-                    "nothing of it was stored", "GRANT".toLowerCase(), "another user (jdbc.user)")
+                    "(a refused change stores nothing)", "GRANT".toLowerCase(), "another user (jdbc.user)")
                     .doesNotContain("\n");
         }
     }
@@ -154,6 +156,17 @@ class LeastPrivilegeTest {
             assertThat(h.remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
             assertThat(h.problem()).contains("role envctl_dml lacks ownership of table clusters",
                     "adopting table clusters needs its owner");
+        }
+    }
+
+    @Test
+    void dbInfoSaysItWasReadingNotMigratingInOneLine() {
+        try (JdbcEnvironmentStore store = open("envctl_nohistory", "envctl", "off")) {
+            EnvctlException e = catchThrowableOfType(() -> store.admin().info(), EnvctlException.class);
+
+            assertThat(e.getMessage()).startsWith("reading the schema history of schema envctl")
+                    .contains("role envctl_nohistory lacks a privilege on table envctl_schema_history")
+                    .doesNotContain("migrating", "-X", "SQL State", "----", "\n");
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final Pattern SSLMODE = Pattern.compile("[?&]sslmode=([\\w-]+)");
     /** PostgreSQL's "permission denied for table held_ports" (also schema, sequence, function). */
     private static final Pattern DENIED_FOR = Pattern.compile("permission denied for (\\w+) \"?([\\w.$]+)");
@@ -149,7 +149,7 @@ public final class Failures {
         String who = role == null ? "the user envctl logs in as" : "role " + role;
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: PostgreSQL store "
                 + Redaction.redact(location) + " refused it: " + who + " lacks a privilege on " + object
-                + ", so nothing of it was stored; grant " + (role == null ? "that user" : role) + " USAGE on the "
+                + " (a refused change stores nothing); grant " + (role == null ? "that user" : role) + " USAGE on the "
                 + "schema, SELECT, INSERT, UPDATE and DELETE on tables clusters, hosts, held_ports and held_subnets "
                 + "and SELECT on envctl_schema_history, or log in as another user (jdbc.user); an environment a "
                 + "command left half done (state unknown) is resolved by reconcile or delete once it is granted",
@@ -162,6 +162,18 @@ public final class Failures {
      */
     static String withoutRowText(String message) {
         return message == null ? null : message.replaceAll("(?m)^\\s*Detail: Failing row contains .*$", "");
+    }
+
+    /**
+     * Flyway's message kept to its first meaningful line (not a ruler, not its advice to run with {@code -X}), then
+     * the server's own first line where there is one, redacted.
+     */
+    public static String flywayLine(Throwable e) {
+        String first = String.valueOf(e.getMessage()).lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.matches("-+") && !l.contains("-X")).findFirst().orElse("");
+        SQLException s = sqlCause(e);
+        String server = s == null || s.getMessage() == null ? "" : s.getMessage().lines().findFirst().orElse("");
+        return oneLine(Redaction.redact(server.isEmpty() || first.contains(server) ? first : first + ": " + server));
     }
 
     public static String oneLine(String s) {
