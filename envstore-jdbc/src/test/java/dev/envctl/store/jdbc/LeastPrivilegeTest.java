@@ -169,4 +169,23 @@ class LeastPrivilegeTest {
                     .doesNotContain("migrating", "-X", "SQL State", "----", "\n");
         }
     }
+
+    @Test
+    void currentSchemaAndSearchPathInTheUrlGiveWayToJdbcSchema() throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl?user=envctl_owner"
+                + "&currentSchema=legacy&options=-c%20search_path%3Dlegacy";
+        try (JdbcEnvironmentStore store = (JdbcEnvironmentStore) new JdbcStoreFactory().open(url,
+                Map.of("jdbc.schema", "from_setting"), Map.of())) {
+            store.create(EnvironmentSpec.of("where", "k3d"), ALLOCATOR);
+        }
+        try (Connection c = postgres.getDatabase("envctl_owner", "envctl").getConnection();
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM from_setting.clusters), "
+                     + "(SELECT count(*) FROM legacy.clusters), to_regclass('legacy.held_ports') IS NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getInt(2)).isZero();
+            assertThat(rs.getBoolean(3)).isTrue();
+        }
+    }
 }
