@@ -83,6 +83,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private final JdbcStoreOptions options;
     private final JdbcStoreAdmin admin;
     private final long writeLockKey;
+    /** What a create checks first, in its first round trip. */
+    private final Privileges privileges;
     /** Why the table could not be adopted; empty when the store is writable. */
     private volatile List<String> adoptionConflicts = List.of();
     /** What reads see: envctl's schema, or (not adopted, or none, opened to read) the table as it is. */
@@ -96,6 +98,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 location);
         this.admin = new JdbcStoreAdmin(dataSource, database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
+        this.privileges = new Privileges(options.schema(), false);
     }
 
     /** Opens a store on {@code dataSource}; the location in messages names the data source's class. */
@@ -239,7 +242,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * {@inheritDoc}
      *
      * <p>One transaction under the store's write lock. For a named host (the default, {@code local}), two round
-     * trips: the lock, the hosts, the name check and the lowest free ports (of that host) and subnet
+     * trips: the lock, the hosts, the role's privileges (refused with {@link Remedy#FIX_STORE_SETTINGS} before
+     * anything is stored, so no record is left half done by a role that could insert but not update it), the name
+     * check and the lowest free ports (of that host) and subnet
      * ({@link IndexedHeld}); {@link Placement} checks the host, {@code allocator} chooses; then the insert, with
      * the commit. For {@code auto}, one more: the lock, the name check, the hosts and their environment counts
      * first, so {@link Placement} chooses among what every committed create left, then the lookups on the
@@ -261,7 +266,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
                                 .where(CLUSTERS.NAME.eq(spec.name()))))),
                         hostsQuery(ctx),
-                        ctx.select(CLUSTERS.HOST, DSL.count()).from(CLUSTERS).groupBy(CLUSTERS.HOST));
+                        ctx.select(CLUSTERS.HOST, DSL.count()).from(CLUSTERS).groupBy(CLUSTERS.HOST),
+                        privileges.query(ctx));
+                requirePrivileges(action, r.get(4).get(0));
                 if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
                     throw alreadyExists(spec.name());
                 }
@@ -275,7 +282,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 List<Result<Record>> r = held.prefetch(policy, spec, writeLock(ctx), hostsQuery(ctx),
                         ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.hostName()))
                                 .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.hostName()))
-                                        .and(HOSTS.CAPACITY.isNotNull()))));
+                                        .and(HOSTS.CAPACITY.isNotNull()))), privileges.query(ctx));
+                requirePrivileges(action, r.get(3).get(0));
                 if (held.nameTaken()) {
                     throw alreadyExists(spec.name());
                 }
@@ -418,8 +426,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
             String missing = reading == Reading.NO_TABLE ? null
-                    : database.read("checking privileges", ctx -> Privileges.missing(ctx, options.schema(),
-                    reading == Reading.AS_IT_IS));
+                    : database.read("checking privileges", ctx -> new Privileges(options.schema(),
+                    reading == Reading.AS_IT_IS).missing(ctx));
             if (missing != null) {
                 // it answers, but some write (or every one) fails for the role: a fault of the settings or grants
                 return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);
@@ -446,6 +454,18 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " was opened to "
                     + "read only (jdbc.migrate=read) and has no envctl schema yet; open it with jdbc.migrate=auto or "
                     + "migrate the schema", null, Remedy.MIGRATE_SCHEMA);
+        }
+    }
+
+    /**
+     * Refuses a create before anything is stored when the role lacks a privilege a later step needs (recording
+     * the outcome updates the row; deleting deletes it): otherwise the record would be left half done.
+     */
+    private void requirePrivileges(String action, Record privilegeRow) {
+        String missing = privileges.missing(privilegeRow);
+        if (missing != null) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " refused before anything was stored: "
+                    + "PostgreSQL store " + location() + ": " + missing, null, Remedy.FIX_STORE_SETTINGS);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
@@ -43,14 +44,16 @@ class LeastPrivilegeTest {
         postgres = EmbeddedPostgres.builder().start();
         sql("CREATE ROLE envctl_owner LOGIN", "CREATE DATABASE envctl OWNER envctl_owner",
                 "CREATE ROLE envctl_app LOGIN", "CREATE ROLE envctl_ro LOGIN", "CREATE ROLE envctl_noheld LOGIN",
-                "CREATE ROLE envctl_dml LOGIN", "CREATE ROLE envctl_nohistory LOGIN");
+                "CREATE ROLE envctl_dml LOGIN", "CREATE ROLE envctl_nohistory LOGIN",
+                "CREATE ROLE envctl_noupdate LOGIN");
         open("envctl_owner", "envctl", "auto").close();
         for (String grant : APPLICATION_GRANTS) {
             sqlOnEnvctl(String.format(grant, "envctl_app", "envctl"), String.format(grant, "envctl_noheld", "envctl"),
-                    String.format(grant, "envctl_nohistory", "envctl"));
+                    String.format(grant, "envctl_nohistory", "envctl"), String.format(grant, "envctl_noupdate", "envctl"));
         }
         sqlOnEnvctl("REVOKE INSERT ON envctl.held_ports FROM envctl_noheld",
                 "REVOKE SELECT ON envctl.envctl_schema_history FROM envctl_nohistory",
+                "REVOKE UPDATE ON envctl.clusters FROM envctl_noupdate",
                 "GRANT USAGE ON SCHEMA legacy TO envctl_dml",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON legacy.clusters TO envctl_dml",
                 "GRANT USAGE ON SCHEMA envctl TO envctl_ro",
@@ -108,30 +111,58 @@ class LeastPrivilegeTest {
 
     @Test
     void aReadOnlyRoleIsRefusedInOneLineNamingTheRoleAndTable() {
+        try (JdbcEnvironmentStore app = open("envctl_app", "envctl", "auto")) {
+            app.create(EnvironmentSpec.of("kept", "k3d"), ALLOCATOR);
+        }
         try (JdbcEnvironmentStore store = open("envctl_ro", "envctl", "auto")) {
             assertThat(store.list(EnvironmentFilter.ALL)).isNotNull();
-            EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("ro", "k3d"), ALLOCATOR),
-                    EnvctlException.class);
+            EnvctlException e = catchThrowableOfType(() -> store.delete("kept"), EnvctlException.class);
 
             assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
             assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
             assertThat(FallbackStore.isOutage(e)).isFalse();
-            assertThat(e.getMessage()).contains("role envctl_ro lacks a privilege on table clusters",
-                    "(a refused change stores nothing)", "GRANT".toLowerCase(), "another user (jdbc.user)")
+            assertThat(e.getMessage()).contains("deleting environment 'kept' failed",
+                    "role envctl_ro lacks a privilege on table clusters", "(a refused change stores nothing)",
+                    "grant envctl_ro USAGE on the schema", "another user (jdbc.user)", "reconcile or delete")
                     .doesNotContain("\n");
+            assertThat(store.find("kept")).isPresent();
+        } finally {
+            try (JdbcEnvironmentStore app = open("envctl_app", "envctl", "auto")) {
+                app.delete("kept");
+            }
         }
     }
 
     @Test
     void aRoleWithoutInsertOnHeldPortsGetsNoTriggerSql() {
+        Environment e;
+        try (JdbcEnvironmentStore app = open("envctl_app", "envctl", "auto")) {
+            e = app.create(EnvironmentSpec.of("noheld", "k3d"), ALLOCATOR);
+            app.delete("noheld");
+        }
         try (JdbcEnvironmentStore store = open("envctl_noheld", "envctl", "auto")) {
-            EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("noheld", "k3d"),
-                    ALLOCATOR), EnvctlException.class);
+            EnvctlException thrown = catchThrowableOfType(() -> store.insert(e), EnvctlException.class);
 
-            assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
-            assertThat(e.getMessage()).contains("role envctl_noheld lacks a privilege on table held_ports")
+            assertThat(thrown.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+            assertThat(thrown.getMessage()).contains("role envctl_noheld lacks a privilege on table held_ports")
                     .doesNotContain("PL/pgSQL", "envctl_held_ports_sync", "insert into", "INSERT INTO", "\n");
             assertThat(store.find("noheld")).isEmpty();
+        }
+    }
+
+    @Test
+    void createChecksPrivilegesFirstSoNoRecordIsLeftHalfDone() {
+        for (String role : new String[] {"envctl_noupdate", "envctl_noheld", "envctl_ro"}) {
+            try (JdbcEnvironmentStore store = open(role, "envctl", "auto")) {
+                EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("half", "k3d"),
+                        ALLOCATOR), EnvctlException.class);
+
+                assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                assertThat(e.getMessage()).startsWith("creating environment 'half' refused before anything was stored")
+                        .contains("role " + role + " lacks ");
+                assertThat(store.find("half")).isEmpty();
+            }
         }
     }
 

@@ -3,32 +3,32 @@ package dev.envctl.store.jdbc.internal;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Select;
 import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the role logged in lacks to use a store's schema, for {@code health()}: USAGE on the schema; SELECT,
- * INSERT, UPDATE and DELETE on the four tables (the triggers run as the caller, so writing {@code clusters} needs
- * the held tables too); SELECT on the schema history; and, for a {@code clusters} table not adopted yet, its
- * ownership, since adopting alters it. One query; every name is a bind value.
+ * What the role logged in lacks to use a store's schema: USAGE on the schema; SELECT, INSERT, UPDATE and DELETE on
+ * the four tables (the triggers run as the caller, so writing {@code clusters} needs the held tables too); SELECT
+ * on the schema history; and, for a {@code clusters} table not adopted yet, its ownership, since adopting alters
+ * it. One select, to run on its own ({@link #missing(DSLContext)}) or in a round trip with others; every name is a
+ * bind value. Immutable.
  */
 public final class Privileges {
     private static final List<String> TABLES = List.of("clusters", "hosts", "held_ports", "held_subnets");
     private static final List<String> WRITES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
-    private Privileges() {
-    }
+    private final boolean toAdopt;
+    private final List<String> names = new ArrayList<>();
+    private final List<Field<Boolean>> checks = new ArrayList<>();
 
     /**
-     * One line naming the role and what it lacks, or {@code null} when it lacks nothing.
-     *
      * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
      */
-    public static String missing(DSLContext ctx, String schema, boolean toAdopt) {
-        List<String> names = new ArrayList<>();
-        List<Field<Boolean>> checks = new ArrayList<>();
+    public Privileges(String schema, boolean toAdopt) {
+        this.toAdopt = toAdopt;
         names.add("USAGE on schema " + schema);
         checks.add(DSL.field("has_schema_privilege((select oid from pg_namespace where nspname = {0}), 'USAGE')",
                 Boolean.class, DSL.val(schema)));
@@ -48,9 +48,22 @@ public final class Privileges {
             names.add("SELECT on " + Migrations.HISTORY_TABLE);
             checks.add(onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
         }
+    }
+
+    /** The checks and the current user, one row. */
+    public Select<Record> query(DSLContext ctx) {
         List<Field<?>> select = new ArrayList<>(checks);
         select.add(DSL.currentUser());
-        Record r = ctx.select(select).fetchOne();
+        return ctx.select(select);
+    }
+
+    /** One line naming the role and what it lacks, or {@code null} when it lacks nothing. */
+    public String missing(DSLContext ctx) {
+        return missing(query(ctx).fetchOne());
+    }
+
+    /** As {@link #missing(DSLContext)}, from the row {@link #query} returned. */
+    public String missing(Record r) {
         List<String> lacking = new ArrayList<>();
         for (int i = 0; i < checks.size(); i++) {
             // null: no such table (a schema opened with jdbc.migrate=off); its reads and writes say so
@@ -74,7 +87,7 @@ public final class Privileges {
                 DSL.val(privilege));
     }
 
-    /** {@code "schema"."table"}, as the functions parse a text argument: a bind value, never SQL. */
+    /** {@code "schema"."table"}, as to_regclass parses its text argument: a bind value, never SQL. */
     private static String qualified(String schema, String table) {
         return quoted(schema) + "." + quoted(table);
     }
