@@ -117,6 +117,46 @@ class RefusedLoginIT {
     }
 
     @Test
+    void sslRequiredOfAServerWithoutSslIsExit5NamingSslmodeAndTheFallbackIsNotRead() {
+        Result r = refused("envctl?sslmode=require", SECRET, "list");
+
+        assertThat(r.err()).contains("does not support SSL", "sslmode=require", "sslmode=prefer")
+                .doesNotContain("check that the server runs");
+    }
+
+    /** The store migrated by its owner, envctl; role envctl_ro may only read it; the config logs in as it. */
+    private void asReadOnlyRole() throws SQLException {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
+        Result migrated = ws.run("list");
+        assertThat(migrated.exit()).as(migrated.toString()).isZero();
+        try (Connection c = postgres.getDatabase("postgres", "envctl").getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE envctl_ro LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            s.execute("GRANT USAGE ON SCHEMA public TO envctl_ro");
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO envctl_ro");
+        }
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=envctl_ro\n"
+                + "store.jdbc.connect-timeout=5s\nfallback.store=csv:" + fallback + "\n");
+    }
+
+    @Test
+    void aRoleThatCannotWriteFailsDoctorAndCreateIsExit5InOneLine() throws SQLException {
+        asReadOnlyRole();
+
+        Result doctor = ws.run("doctor");
+        assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+        assertThat(doctor.out()).as(doctor.toString()).contains("FAIL  store", "role envctl_ro lacks INSERT on clusters");
+
+        Result create = ws.run("create", "nope");
+        assertThat(create.exit()).as(create.toString()).isEqualTo(5);
+        assertThat(create.errLines()).as(create.toString()).hasSize(1);
+        assertThat(create.err()).contains("refused before anything was stored", "role envctl_ro lacks INSERT on clusters")
+                .doesNotContain("fallback", "stale");
+        assertThat(ws.run("list").exit()).isZero();
+    }
+
+    @Test
     void theRightPasswordWorks() {
         ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
         ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
