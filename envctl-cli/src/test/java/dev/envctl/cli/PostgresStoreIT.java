@@ -90,6 +90,31 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aSchemaANewerEnvctlMigratedIsUsedByDryRunsAndDoctorAndDbInfoSaysToUpgradeEnvctl() throws SQLException {
+        ok("db", "migrate");
+        sql(url.substring(url.lastIndexOf('/') + 1), "INSERT INTO envctl_schema_history (installed_rank, version, "
+                + "description, type, script, checksum, installed_by, execution_time, success) SELECT "
+                + "max(installed_rank) + 1, '99', 'from the future', 'SQL', 'V99__from_the_future.sql', 0, "
+                + "current_user, 0, true FROM envctl_schema_history");
+
+        assertThat(ok("db", "info").out()).contains("current version 99", "newer than this envctl", "upgrade envctl")
+                .doesNotContain("run envctl db migrate");
+        assertThat(ok("db", "info", "-o", "json").json().get("newerThanEnvctl").asBoolean()).isTrue();
+        ok("create", "dev", "--dry-run");
+        Result doctor = ws.run("doctor");
+        assertThat(doctor.out()).as(doctor.toString()).doesNotContain("FAIL  store")
+                .contains("schema version 99 is newer than this envctl knows");
+
+        ok("list");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\nstore.jdbc.migrate=validate\n");
+        Result refused = ws.run("list");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("is at version 99, newer than this envctl knows", "upgrade envctl")
+                .doesNotContain("db migrate", "migrate the schema");
+    }
+
+    @Test
     void dbMigrateAndInfoShowTheSchemaVersions() {
         JsonNode before = ok("db", "info", "-o", "json").json();
         assertThat(before.get("upToDate").asBoolean()).isFalse();
