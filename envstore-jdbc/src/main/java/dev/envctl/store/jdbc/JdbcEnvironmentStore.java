@@ -293,7 +293,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             Allocation a = allocator.allocate(spec, held);
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS)).withHost(host.name());
-            return insertRow(ctx, e, action);
+            return insertRow(ctx, e);
         }));
     }
 
@@ -312,7 +312,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             }
             requireKnownHost(ctx, environment.host());
             Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
-            return insertRow(ctx, environment, action);
+            return insertRow(ctx, environment);
         }));
     }
 
@@ -338,7 +338,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         .where(CLUSTERS.NAME.eq(next.name())).and(CLUSTERS.VERSION.eq(expectedVersion))
                         .returning().fetchOne();
             } catch (RuntimeException ex) {
-                throw conflict(ex, stored, action);
+                throw conflict(ex, stored);
             }
             if (r == null) {
                 throw missingOrChanged(ctx, next.name(), expectedVersion);
@@ -528,17 +528,17 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /** Inserts {@code e}; no trigger changes an inserted row, so {@code e} is what the table holds. */
-    private Environment insertRow(DSLContext ctx, Environment e, String action) {
+    private Environment insertRow(DSLContext ctx, Environment e) {
         try {
             ctx.insertInto(CLUSTERS).set(Rows.values(e)).execute();
             return e;
         } catch (RuntimeException ex) {
-            throw conflict(ex, e, action);
+            throw conflict(ex, e);
         }
     }
 
     /** A unique, exclusion or host foreign key violation, named by resource; anything else passes through. */
-    private RuntimeException conflict(RuntimeException ex, Environment e, String action) {
+    private RuntimeException conflict(RuntimeException ex, Environment e) {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
         if ("23505".equals(state) && constraint.equals("clusters_pkey")) {

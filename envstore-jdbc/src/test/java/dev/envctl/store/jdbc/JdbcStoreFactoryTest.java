@@ -252,7 +252,11 @@ class JdbcStoreFactoryTest {
                 .hasMessageNotContaining("check that the server runs");
         org.postgresql.util.PSQLException noSsl = new org.postgresql.util.PSQLException(
                 "The server does not support SSL.", org.postgresql.util.PSQLState.CONNECTION_REJECTED);
-        assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db", noSsl))
-                .hasMessageContaining("is unavailable: The server does not support SSL.");
+        // not a refused login either, but a setting to fix (sslmode), not an outage
+        assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db?sslmode=require", noSsl))
+                .hasMessageContaining("refused the connection: The server does not support SSL.; the URL's "
+                        + "sslmode=require requires SSL")
+                .hasMessageNotContaining("refused the login").hasMessageNotContaining("check that the server runs")
+                .satisfies(x -> assertThat(x.remedy()).contains(dev.envctl.core.Remedy.FIX_STORE_SETTINGS));
     }
 }
