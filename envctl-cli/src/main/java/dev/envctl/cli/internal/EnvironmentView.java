@@ -56,11 +56,7 @@ final class EnvironmentView {
             case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
                     : list.stream().map(EnvironmentView::toJson).toList());
             case CSV -> CsvFormat.write(session, list, Hosts.of(store, list));
-            default -> {
-                TextTable t = withOptions ? table(list, Instant.now(), Hosts.several(store.hosts()), true)
-                        : table(list, Instant.now(), Hosts.several(store.hosts()));
-                t.print(session.out());
-            }
+            default -> table(list, Instant.now(), Hosts.several(store.hosts()), withOptions).print(session.out());
         }
     }
 

@@ -149,9 +149,8 @@ public final class Failures {
         String who = role == null ? "the user envctl logs in as" : "role " + role;
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: PostgreSQL store "
                 + Redaction.redact(location) + " refused it: " + who + " lacks a privilege on " + object
-                + " (a refused change stores nothing); grant " + (role == null ? "that user" : role) + " USAGE on the "
-                + "schema, SELECT, INSERT, UPDATE and DELETE on tables clusters, hosts, held_ports and held_subnets "
-                + "and SELECT on envctl_schema_history, or log in as another user (jdbc.user); an environment a "
+                + " (a refused change stores nothing); grant " + (role == null ? "that user" : role) + " "
+                + Privileges.GRANTS_NEEDED + ", or log in as another user (jdbc.user); an environment a "
                 + "command left half done (state unknown) is resolved by reconcile or delete once it is granted",
                 t, Remedy.FIX_STORE_SETTINGS);
     }

@@ -20,6 +20,11 @@ public final class Privileges {
     private static final List<String> TABLES = List.of("clusters", "hosts", "held_ports", "held_subnets");
     private static final List<String> WRITES = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
+    /** What an application role needs, as the messages say it (postgresql.md gives the GRANT statements). */
+    static final String GRANTS_NEEDED = "USAGE on the schema, SELECT, INSERT, UPDATE and DELETE on tables "
+            + String.join(", ", TABLES.subList(0, TABLES.size() - 1)) + " and " + TABLES.get(TABLES.size() - 1)
+            + " and SELECT on " + Migrations.HISTORY_TABLE;
+
     private final boolean toAdopt;
     private final List<String> names = new ArrayList<>();
     private final List<Field<Boolean>> checks = new ArrayList<>();
@@ -77,9 +82,8 @@ public final class Privileges {
         String role = r.get(checks.size(), String.class);
         return "role " + role + " lacks " + String.join(", ", lacking) + (toAdopt
                 ? "; adopting table clusters needs its owner: migrate the schema logged in as the owner, or grant "
-                + role + " that role" : ", so writes fail; grant " + role + " USAGE on the schema, SELECT, INSERT, "
-                + "UPDATE and DELETE on tables clusters, hosts, held_ports and held_subnets and SELECT on "
-                + Migrations.HISTORY_TABLE) + ", or log in as another user (jdbc.user)";
+                + role + " that role" : ", so writes fail; grant " + role + " " + GRANTS_NEEDED)
+                + ", or log in as another user (jdbc.user)";
     }
 
     private static Field<Boolean> onTable(String schema, String table, String privilege) {
