@@ -117,7 +117,19 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         if (Files.isDirectory(absolute)) {
             throw unavailable(absolute + " is a folder, not a CSV file; give the path of a file", null);
         }
+        requireRegularFile(absolute);
         return new CsvEnvironmentStore(absolute, lockTimeout, clock);
+    }
+
+    /**
+     * Refuses a path that exists and is not a regular file (a named pipe, a device, a socket): reading a pipe
+     * would block until some writer opened it, and a write would replace it.
+     */
+    private static void requireRegularFile(Path path) {
+        if (Files.exists(path) && !Files.isDirectory(path) && !Files.isRegularFile(path)) {
+            throw unavailable(path + " is not a regular file (a named pipe, device or socket); give the path of a "
+                    + "CSV file", null);
+        }
     }
 
     /** {@code path} or its nearest ancestor that exists; null when none does. */
@@ -168,6 +180,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     private CsvDocument read() {
         requireOpen();
+        requireRegularFile(file);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,31 @@ class WriteFailureTest {
         Path folder = Files.createDirectories(dir.resolve("envs.csv"));
         assertThatThrownBy(() -> CsvEnvironmentStore.open(folder))
                 .hasMessage(folder + " is a folder, not a CSV file; give the path of a file");
+    }
+
+    @Test
+    void aNamedPipeGivenAsTheFileIsAnErrorAtOpeningAndWhenItAppearsLater() throws Exception {
+        Path pipe = dir.resolve("envs.csv");
+        mkfifo(pipe);
+        assertThatThrownBy(() -> CsvEnvironmentStore.open(pipe))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessage(pipe + " is not a regular file (a named pipe, device or socket); give the path of a "
+                        + "CSV file");
+
+        Path later = dir.resolve("later.csv");
+        CsvEnvironmentStore store = CsvEnvironmentStore.open(later);
+        mkfifo(later);
+        // without the check each of these blocks until a writer opens the pipe
+        assertThatThrownBy(() -> store.list(EnvironmentFilter.ALL)).hasMessageStartingWith(later + " is not a regular file");
+        assertThat(store.health().available()).isFalse();
+        assertThat(store.health().detail()).contains("is not a regular file");
+        assertThatThrownBy(() -> store.delete("x")).hasMessageStartingWith(later + " is not a regular file");
+        assertThat(Files.isRegularFile(later)).isFalse();
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
     }
 
     @Test
