@@ -258,12 +258,21 @@ public final class PluginRegistry {
             }
         }
         if (accepting.isEmpty()) {
-            String known = stores.get().values().stream().map(f -> f.id() + " (" + f.locationSyntax() + ")")
+            String known = stores.get().values().stream().map(f -> f.id() + " (" + locationSyntax(f) + ")")
                     .sorted().collect(Collectors.joining(", "));
             throw EnvctlException.invalid("no store opens '" + Redaction.redact(location) + "'; known stores: "
                     + (known.isEmpty() ? "none (no store plugin on the class path)" : known));
         }
         return accepting.get(0);
+    }
+
+    /** What {@code f}'s locations look like, or that its plugin failed to say (a bug of that plugin). */
+    private static String locationSyntax(EnvironmentStoreFactory f) {
+        try {
+            return f.locationSyntax();
+        } catch (RuntimeException | LinkageError e) {
+            return "its plugin " + f.getClass().getName() + " failed to say: " + e;
+        }
     }
 
     /** Opens the store at {@code location}, rejecting setting keys its factory does not know. */

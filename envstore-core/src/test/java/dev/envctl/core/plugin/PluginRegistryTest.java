@@ -153,6 +153,19 @@ class PluginRegistryTest {
         }
     }
 
+    /** A store factory with a bug: it cannot say what its locations look like. */
+    public static class FailingSyntaxStoreFactory extends MemoryStoreFactory {
+        @Override
+        public String id() {
+            return "nosyntax";
+        }
+
+        @Override
+        public String locationSyntax() {
+            throw new IllegalStateException("locationSyntax is broken");
+        }
+    }
+
     /** A hook factory with an id no config key can name. */
     public static class BadIdHookFactory extends FailingHookFactory {
         @Override
@@ -332,6 +345,21 @@ class PluginRegistryTest {
         assertThat(r.storeFactoryFor("mem:x")).isInstanceOf(MemoryStoreFactory.class);
         assertThat(r.problems()).singleElement().asString()
                 .contains("'broken'", FailingAcceptsStoreFactory.class.getName(), "accepts is broken");
+    }
+
+    @Test
+    void aStoreFactoryThatCannotSayItsLocationSyntaxStillLeavesTheUnknownLocationMessageWhole(@TempDir Path dir)
+            throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, EnvironmentStoreFactory.class.getName(),
+                FailingSyntaxStoreFactory.class.getName(), MemoryStoreFactory.class.getName()));
+        String memSyntax = new MemoryStoreFactory().locationSyntax();
+
+        assertThatThrownBy(() -> r.storeFactoryFor("nope:x"))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("no store opens 'nope:x'; known stores: mem (" + memSyntax + "), nosyntax (its plugin "
+                        + FailingSyntaxStoreFactory.class.getName() + " failed to say: java.lang.IllegalStateException: "
+                        + "locationSyntax is broken)");
     }
 
     @Test
