@@ -123,6 +123,22 @@ public final class LifecycleEngine {
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
         Environment recorded = record(spec);
+        try {
+            return converge(spec, recorded, progress);
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.STORE_UNAVAILABLE) {
+                throw e;
+            }
+            // a second create of the name is refused (it is recorded): say what finishes this one
+            throw new EnvctlException(e.code(), e.getMessage() + "; environment '" + spec.name() + "' was "
+                    + "recorded before the store failed and its cluster may exist: reconcile it once the store is "
+                    + "back (a create of the same name is refused while the record exists)", e,
+                    e.remedy().orElse(null));
+        }
+    }
+
+    /** The rest of {@link #create} once {@code spec} is recorded as {@code recorded}. */
+    private Environment converge(EnvironmentSpec spec, Environment recorded, ProgressListener progress) {
         // the listing in record saw no such cluster: spare the converge a second listing of the same moment
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);

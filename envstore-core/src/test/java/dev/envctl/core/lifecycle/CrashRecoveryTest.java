@@ -160,8 +160,15 @@ class CrashRecoveryTest {
 
         assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE))
                 .isInstanceOfSatisfying(dev.envctl.core.EnvctlException.class,
-                        e -> assertThat(e.code()).isEqualTo(dev.envctl.core.ErrorCode.STORE_UNAVAILABLE));
+                        e -> assertThat(e.code()).isEqualTo(dev.envctl.core.ErrorCode.STORE_UNAVAILABLE))
+                // not "retry": a second create is refused, the name being recorded
+                .hasMessageEndingWith("; environment 'dev' was recorded before the store failed and its cluster "
+                        + "may exist: reconcile it once the store is back (a create of the same name is refused "
+                        + "while the record exists)");
         f.store.setAvailable(true);
+        assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(dev.envctl.core.EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(dev.envctl.core.ErrorCode.CONFLICT));
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
 
         assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
