@@ -216,8 +216,10 @@ public final class FallbackStore implements EnvironmentStore {
     public StoreHealth health() {
         StoreHealth p = primary.health();
         StoreHealth f = fallback.health();
+        // reads go to the fallback only in an outage, not when the primary refuses its settings (isOutage)
+        boolean served = !p.available() && f.available() && p.remedy() != Remedy.FIX_STORE_SETTINGS;
         String detail = "primary: " + p.detail() + "; fallback: " + f.detail()
-                + (p.available() ? "" : f.available() ? " (reads served from the fallback, possibly stale)" : "");
+                + (served ? " (reads served from the fallback, possibly stale)" : "");
         return new StoreHealth(p.available(), detail, p.schemaVersion(), p.problem(), p.remedy());
     }
 

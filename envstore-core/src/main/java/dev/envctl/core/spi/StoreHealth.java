@@ -13,7 +13,9 @@ import dev.envctl.core.Remedy;
  *                      as every write refused until some rows are repaired), one line saying what to do, in library
  *                      terms; {@code null} when there is none
  * @param remedy        the fix {@code problem} names, for a client that names it in its own terms (as
- *                      {@link dev.envctl.core.EnvctlException#remedy()}); {@code null} when none is known
+ *                      {@link dev.envctl.core.EnvctlException#remedy()}); for a store that does not answer, the
+ *                      fix of the failure {@code detail} names ({@link Remedy#FIX_STORE_SETTINGS} for a server
+ *                      that answers but refuses the login, say); {@code null} when none is known
  */
 public record StoreHealth(boolean available, String detail, String schemaVersion, String problem, Remedy remedy) {
 
@@ -28,6 +30,11 @@ public record StoreHealth(boolean available, String detail, String schemaVersion
 
     public static StoreHealth down(String detail) {
         return new StoreHealth(false, detail, null);
+    }
+
+    /** A store that does not answer, for a failure whose fix is known ({@code remedy}, nullable). */
+    public static StoreHealth down(String detail, Remedy remedy) {
+        return new StoreHealth(false, detail, null, null, remedy);
     }
 
     /** This health with {@code problem} to fix, and the {@code remedy} it names (or {@code null}). */

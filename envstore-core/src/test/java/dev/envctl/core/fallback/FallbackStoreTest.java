@@ -115,5 +115,9 @@ class FallbackStoreTest {
         assertThatThrownBy(() -> store.find("old")).isInstanceOf(EnvctlException.class);
         assertThatThrownBy(store::hosts).isInstanceOf(EnvctlException.class);
         assertThat(store.lastReadWasStale()).isFalse();
+        assertThat(store.health().available()).isFalse();
+        assertThat(store.health().remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
+        // no read is served from the fallback then: the health must not say so
+        assertThat(store.health().detail()).doesNotContain("reads served from the fallback");
     }
 }

@@ -229,7 +229,7 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
 
     @Override
     public StoreHealth health() {
-        return available ? StoreHealth.up("in memory", null) : StoreHealth.down("marked unavailable");
+        return available ? StoreHealth.up("in memory", null) : StoreHealth.down("marked unavailable", unavailableRemedy);
     }
 
     @Override

@@ -437,7 +437,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
                     + "migrate the schema", Remedy.MIGRATE_SCHEMA);
         } catch (RuntimeException e) {
-            return StoreHealth.down(Failures.map(location(), "checking health", e).getMessage());
+            EnvctlException failure = Failures.map(location(), "checking health", e);
+            return StoreHealth.down(failure.getMessage(), failure.remedy().orElse(null));
         }
     }
 

@@ -50,6 +50,8 @@ class RefusedSettingsTest {
                     + "host all envctl_rejected ::1/128 reject\n"
                     + "host all envctl_pw 127.0.0.1/32 scram-sha-256\n"
                     + "host all envctl_pw ::1/128 scram-sha-256\n"
+                    + "host all envctl_moved 127.0.0.1/32 scram-sha-256\n"
+                    + "host all envctl_moved ::1/128 scram-sha-256\n"
                     + "host all nobody_here 127.0.0.1/32 scram-sha-256\n"
                     + "host all nobody_here ::1/128 scram-sha-256\n" + Files.readString(hba), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -138,6 +140,37 @@ class RefusedSettingsTest {
                 assertThat(e.getMessage()).contains("does not support SSL", "sslmode=" + mode, "sslmode=prefer")
                         .doesNotContain("check that the server runs", SECRET, "\n");
             });
+        }
+    }
+
+    @Test
+    void aPasswordChangedWhileTheStoreIsOpenMakesItsHealthDownWithTheSettingsRemedy() throws Exception {
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl_pw?user=envctl_pw";
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE envctl_moved LOGIN PASSWORD '" + SECRET + "'");
+            s.execute("GRANT ALL ON DATABASE envctl_pw TO envctl_moved");
+        }
+        String moved = url.replace("user=envctl_pw", "user=envctl_moved");
+        try (var store = new JdbcStoreFactory().open(moved, Map.of("jdbc.connect-timeout", "3s",
+                "jdbc.migrate", "read"), Map.of("ENVCTL_DB_PASSWORD", SECRET))) {
+            assertThat(store.health().available()).isTrue();
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE envctl_moved PASSWORD 'changed-Secret-1'");
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'envctl_moved'");
+            }
+            // an idle connection is validated before reuse after a second (Database): then the store logs in anew
+            Thread.sleep(1100);
+
+            var health = store.health();
+
+            assertThat(health.available()).isFalse();
+            assertThat(health.detail()).contains("refused the login").doesNotContain(SECRET);
+            // not an outage: a fallback store must not serve reads for it (FallbackStore.health says which)
+            assertThat(health.remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
+        } finally {
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'envctl_moved'");
+            }
         }
     }
 
