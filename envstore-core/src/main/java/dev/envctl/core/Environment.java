@@ -28,6 +28,12 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
     /** How {@code lastError} starts when a hook failed: {@code hook 'NAME' failed in PHASE: MESSAGE}. */
     public static final String HOOK_FAILURE_PREFIX = "hook '";
 
+    /**
+     * How {@code lastError} starts when another writer's change to the record kept a create from finishing (it
+     * changed the ports the cluster was made with, and another environment took them meanwhile).
+     */
+    public static final String CONFLICT_FAILURE_PREFIX = "another writer changed the record";
+
     public Environment {
         Validation.requireName(name);
         Validation.requireProviderId(provider);
@@ -106,13 +112,18 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
     /**
      * Why the environment is {@code failed}, as the error code a client turns into its exit code:
      * {@link ErrorCode#HOOK_FAILED} when a hook failed ({@code lastError} is {@code hook 'NAME' failed in PHASE:
-     * MESSAGE}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is not failed.
+     * MESSAGE}), {@link ErrorCode#CONFLICT} when another writer's change kept a create from finishing
+     * ({@link #CONFLICT_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
+     * not failed.
      */
     public Optional<ErrorCode> failure() {
         if (actualState != ActualState.FAILED) {
             return Optional.empty();
         }
-        return Optional.of(lastError != null && lastError.startsWith(HOOK_FAILURE_PREFIX) ? ErrorCode.HOOK_FAILED
+        if (lastError != null && lastError.startsWith(HOOK_FAILURE_PREFIX)) {
+            return Optional.of(ErrorCode.HOOK_FAILED);
+        }
+        return Optional.of(lastError != null && lastError.startsWith(CONFLICT_FAILURE_PREFIX) ? ErrorCode.CONFLICT
                 : ErrorCode.PROVIDER_FAILED);
     }
 

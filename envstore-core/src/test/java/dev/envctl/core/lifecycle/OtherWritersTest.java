@@ -71,6 +71,8 @@ class OtherWritersTest {
         assertThat(result.lastError()).contains("another writer changed the record while its cluster was being "
                 + "created (http port 18555 (made with " + made.get().ports().http() + ")",
                 "cannot be recorded back", "delete this environment or the one holding those now");
+        // a conflict with another writer, not a provider's failure (the CLI's exit 4, not 6)
+        assertThat(result.failure()).contains(dev.envctl.core.ErrorCode.CONFLICT);
     }
 
     @Test

@@ -375,7 +375,7 @@ public final class Converger {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;
             }
-            return fail(name, "another writer changed the record while its cluster was being created ("
+            return fail(name, Environment.CONFLICT_FAILURE_PREFIX + " while its cluster was being created ("
                     + String.join(", ", AsMade.differences(store.get(name), made)) + ") and what the cluster was "
                     + "made with cannot be recorded back: " + e.getMessage() + "; the cluster still binds what it "
                     + "was made with: delete this environment or the one holding those now");
