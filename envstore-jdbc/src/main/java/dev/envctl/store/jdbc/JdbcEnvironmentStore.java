@@ -437,7 +437,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
                     + "migrate the schema", Remedy.MIGRATE_SCHEMA);
         } catch (RuntimeException e) {
-            EnvctlException failure = Failures.map(location(), "checking health", e);
+            EnvctlException failure = Failures.map(location(), "checking health", e, null);
             return StoreHealth.down(failure.getMessage(), failure.remedy().orElse(null));
         }
     }

@@ -44,7 +44,7 @@ public final class AdvisoryLock implements EnvironmentLock {
             return locked ? Optional.of(new AdvisoryLock(name, key, database, c)) : Optional.empty();
         } catch (RuntimeException e) {
             broken = Failures.isConnectionFailure(e);
-            throw Failures.map(database.location(), "locking environment '" + name + "'", e);
+            throw Failures.map(database.location(), "locking environment '" + name + "'", e, null);
         } finally {
             if (!locked) {
                 database.release(c, broken);

@@ -249,7 +249,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw Failures.unavailable(location, e);
         } catch (RuntimeException e) {
-            throw Failures.map(location, "connecting", e);
+            throw Failures.map(location, "connecting", e, null);
         }
     }
 

@@ -74,12 +74,7 @@ public final class Failures {
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
         String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
-        // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
-        // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
-        boolean refused = state.startsWith("28") || state.equals("08004") && why.contains("password");
-        // 3D000: the server answered, but has no database of that name
-        boolean noDatabase = state.equals("3D000");
         String where = "PostgreSQL store " + Redaction.redact(location);
         // 08004 "The server does not support SSL.": the server answered; the URL's sslmode asks for what it lacks
         if (state.equals("08004") && why.contains("SSL")) {
@@ -89,23 +84,21 @@ public final class Failures {
                     + "enable SSL on the server, or set sslmode=prefer (or disable) in the URL", cause,
                     Remedy.FIX_STORE_SETTINGS);
         }
-        if (refused) {
+        // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
+        // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
+        if (state.startsWith("28") || state.equals("08004") && why.contains("password")) {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login: " + why
                     + "; check the user (jdbc.user, the URL's user parameter or PGUSER) and the password "
                     + "(ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)", cause, Remedy.FIX_STORE_SETTINGS);
         }
-        if (noDatabase) {
+        // 3D000: the server answered, but has no database of that name
+        if (state.equals("3D000")) {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " has no such database: " + why
                     + "; create it (createdb) or correct the database name in the URL", cause,
                     Remedy.FIX_STORE_SETTINGS);
         }
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " is unavailable: " + why
                 + "; check that the server runs and is reachable, then retry", cause);
-    }
-
-    /** The error for anything else that failed while doing {@code action}. */
-    public static EnvctlException map(String location, String action, Throwable t) {
-        return map(location, action, t, null);
     }
 
     /**
