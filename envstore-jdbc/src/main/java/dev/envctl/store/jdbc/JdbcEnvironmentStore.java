@@ -135,7 +135,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     if (!store.admin.isCurrent()) {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
-                            store.admin.requireNotBehind();
+                            store.admin.requireNotBehind(store.admin.info());
                         } else if (!tables.contains("clusters")) {
                             store.reading = Reading.NO_TABLE;
                         } else {

@@ -154,32 +154,24 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     public void requireUpToDate() {
         SchemaInfo info = info();
         if (info.newerThanLatest()) {
-            throw newer(info);
+            throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version " + info.currentVersion()
+                    + ", newer than this envctl knows (" + info.latestVersion() + "): a newer envctl migrated it; "
+                    + "upgrade envctl (jdbc.migrate=validate refuses a newer schema, auto and read use it as it is)");
         }
         requireNotBehind(info);
     }
 
     /**
-     * Fails when the schema is older than this envctl needs; a newer schema is accepted, as {@code auto} accepts it
-     * (what {@code jdbc.migrate=read} does).
+     * Fails when the schema {@code info} describes is older than this envctl needs; a newer schema is accepted, as
+     * {@code auto} accepts it (what {@code jdbc.migrate=read} does).
      */
-    void requireNotBehind() {
-        requireNotBehind(info());
-    }
-
-    private void requireNotBehind(SchemaInfo info) {
+    void requireNotBehind(SchemaInfo info) {
         if (!info.upToDate() && !info.newerThanLatest()) {
             throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
                     + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
                     + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema", null,
                     Remedy.MIGRATE_SCHEMA);
         }
-    }
-
-    private EnvctlException newer(SchemaInfo info) {
-        return new EnvctlException(ErrorCode.FAILURE, where() + " is at version " + info.currentVersion()
-                + ", newer than this envctl knows (" + info.latestVersion() + "): a newer envctl migrated it; "
-                + "upgrade envctl (jdbc.migrate=validate refuses a newer schema, auto and read use it as it is)");
     }
 
     /**
