@@ -151,9 +151,17 @@ public final class IndexedHeld implements HeldResources {
     @Override
     public Optional<SubnetHolder> overlapping(Cidr block) {
         return ctx.select(CLUSTERS.NAME, CLUSTERS.SUBNET).from(CLUSTERS)
-                .where(Inet.overlaps(CLUSTERS.SUBNET, block.toString())).and(notExcluded(CLUSTERS.NAME))
+                .where(overlaps(CLUSTERS.SUBNET, block.toString())).and(notExcluded(CLUSTERS.NAME))
                 .limit(1)
                 .fetchOptional(r -> new SubnetHolder(r.value1(), Cidr.parse(r.value2())));
+    }
+
+    /**
+     * {@code subnet && cidr}: the blocks share an address; served by the gist exclusion index. The generated
+     * {@code subnet} field is text (the jOOQ classes come from H2, which has no cidr), so this is a template.
+     */
+    static Condition overlaps(Field<String> subnet, String cidr) {
+        return DSL.condition("{0} && cast({1} as cidr)", subnet, DSL.val(cidr, String.class));
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.envctl.store.jdbc.internal.schema.tables.records.ClustersRecord;
 import dev.envctl.store.jdbc.internal.schema.tables.records.HostsRecord;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.impl.DSL;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -53,7 +54,9 @@ public final class Rows {
         Map<Field<?>, Object> v = new LinkedHashMap<>();
         v.put(CLUSTERS.NAME, e.name());
         v.put(CLUSTERS.PROVIDER, e.provider());
-        v.put(CLUSTERS.SUBNET, Inet.cidr(e.subnet() == null ? null : e.subnet().toString()));
+        // the generated field is text (the jOOQ classes come from H2, which has no cidr): the value is cast to cidr
+        v.put(CLUSTERS.SUBNET, DSL.field("cast({0} as cidr)", String.class,
+                DSL.val(e.subnet() == null ? null : e.subnet().toString(), String.class)));
         v.put(CLUSTERS.NODE_PORT, e.nodePort());
         v.put(CLUSTERS.HTTP_PORT, e.ports().http());
         v.put(CLUSTERS.HTTPS_PORT, e.ports().https());

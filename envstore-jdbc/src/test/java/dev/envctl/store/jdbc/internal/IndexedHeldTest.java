@@ -148,7 +148,7 @@ class IndexedHeldTest {
                     IndexedHeld.lowestFreeSubnetSelect(Cidr.parse("10.0.0.0/8"), 24)))).plan();
             assertThat(subnetPlan).contains("held_subnets_run_ends").doesNotContain("Seq Scan");
             String overlapPlan = ctx.explain(ctx.select(CLUSTERS.NAME).from(CLUSTERS)
-                    .where(Inet.overlaps(CLUSTERS.SUBNET, "10.0.40.0/24"))).plan();
+                    .where(IndexedHeld.overlaps(CLUSTERS.SUBNET, "10.0.40.0/24"))).plan();
             assertThat(overlapPlan).contains("clusters_subnet_excl").doesNotContain("Seq Scan");
         });
     }
