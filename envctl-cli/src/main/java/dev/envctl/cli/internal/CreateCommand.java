@@ -53,7 +53,7 @@ final class CreateCommand extends CliCommand {
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);
-            EnvironmentView.print(session, store, List.of(recorded), true);
+            EnvironmentView.print(session, store, List.of(recorded), true, false);
             return 0;
         }
         if (!request.host().isAuto()) {
@@ -62,7 +62,7 @@ final class CreateCommand extends CliCommand {
         }
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
-        EnvironmentView.print(session, store, List.of(result), true);
+        EnvironmentView.print(session, store, List.of(result), true, false);
         int code = Engines.exitCodeOf(result);
         if (code != 0) {
             Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "

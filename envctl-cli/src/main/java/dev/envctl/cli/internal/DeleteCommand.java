@@ -57,7 +57,7 @@ final class DeleteCommand extends CliCommand {
         } else if (format == OutputFormat.TABLE && !failed) {
             session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
         } else {
-            EnvironmentView.print(session, store, left.stream().toList(), true);
+            EnvironmentView.print(session, store, left.stream().toList(), true, false);
         }
         if (failed) {
             Errors.failed(session, "deleting " + name, left.get(), "fix the cause and run 'envctl delete " + name

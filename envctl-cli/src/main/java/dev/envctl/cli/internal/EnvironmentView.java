@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
@@ -40,15 +41,9 @@ final class EnvironmentView {
 
     /**
      * Prints environments read from {@code store}, which is asked for its hosts only where the format needs them
-     * (the table's HOST column, the CSV of environments on other hosts).
-     */
-    static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single) {
-        print(session, store, list, single, false);
-    }
-
-    /**
-     * As {@link #print(Session, EnvironmentStore, List, boolean)}; {@code withOptions} adds the table's column
-     * OPTIONS ({@code get}: the list's table stays narrow, and an image reference is long).
+     * (the table's HOST column, the CSV of environments on other hosts); {@code single} prints one JSON object
+     * instead of an array, {@code withOptions} adds the table's column OPTIONS ({@code get}: the list's table stays
+     * narrow, and an image reference is long).
      */
     static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single,
                       boolean withOptions) {
@@ -62,15 +57,8 @@ final class EnvironmentView {
 
     /**
      * The table; {@code withHost} adds HOST as the last column (last, so that scripts reading the columns by
-     * position keep working when a second host is added).
-     */
-    static TextTable table(List<Environment> list, Instant now, boolean withHost) {
-        return table(list, now, withHost, false);
-    }
-
-    /**
-     * The table; {@code withOptions} adds OPTIONS after AGE (before HOST, which stays last): the provider options
-     * as {@code KEY=VALUE} separated by commas in key order, {@code -} for none.
+     * position keep working when a second host is added); {@code withOptions} adds OPTIONS after AGE: the provider
+     * options as {@code KEY=VALUE} separated by commas in key order, {@code -} for none.
      */
     static TextTable table(List<Environment> list, Instant now, boolean withHost, boolean withOptions) {
         List<String> header = new ArrayList<>(List.of("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF",
@@ -86,7 +74,7 @@ final class EnvironmentView {
             List<Object> row = new ArrayList<>(Arrays.asList(e.name(), e.provider(), state(e), e.subnet(),
                     e.ports().http(), e.ports().https(), e.ports().pf(), e.ports().api(), age(e.createdAt(), now)));
             if (withOptions) {
-                row.add(options(e.options()));
+                row.add(pairs(e.options()));
             }
             if (withHost) {
                 row.add(e.host());
@@ -96,14 +84,13 @@ final class EnvironmentView {
         return t;
     }
 
-    /** {@code agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1} (the map's order), or null (shown as -). */
-    static String options(Map<String, String> options) {
-        if (options.isEmpty()) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        options.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(k).append('=').append(v));
-        return b.toString();
+    /**
+     * Options or labels as table cells: {@code agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1} (the map's order),
+     * or null (shown as -).
+     */
+    static String pairs(Map<String, String> pairs) {
+        return pairs.isEmpty() ? null : pairs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     /**

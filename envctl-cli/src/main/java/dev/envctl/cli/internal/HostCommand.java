@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -149,8 +148,7 @@ final class HostCommand extends CliCommand {
     static TextTable table(List<Host> hosts, Map<String, Integer> environments) {
         TextTable t = new TextTable("NAME", "DOCKER", "ADDRESS", "LABELS", "CAPACITY", "ENVIRONMENTS");
         for (Host h : hosts) {
-            t.row(h.name(), h.docker(), h.address(), h.labels().isEmpty() ? null : h.labels().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")), h.capacity(),
+            t.row(h.name(), h.docker(), h.address(), EnvironmentView.pairs(h.labels()), h.capacity(),
                     environments.getOrDefault(h.name(), 0));
         }
         return t;

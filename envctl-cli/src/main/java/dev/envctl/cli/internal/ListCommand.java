@@ -32,7 +32,7 @@ final class ListCommand extends CliCommand {
         if (onHost != null) {
             Hosts.require(store, onHost);
         }
-        EnvironmentView.print(session, store, store.list(filter.withHost(onHost)), false);
+        EnvironmentView.print(session, store, store.list(filter.withHost(onHost)), false, false);
         return 0;
     }
 }

@@ -83,7 +83,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
             results.forEach(e -> session.out().println(done(e) ? (stopping() ? "stopped " : "started ") + e.name()
                     : Engines.pending(name(), e.name())));
         } else {
-            EnvironmentView.print(session, store, results, false);
+            EnvironmentView.print(session, store, results, false, false);
         }
         failed.forEach(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ") + e.name(), e,
                 "fix the cause and run 'envctl " + name() + " " + e.name() + "' again"));

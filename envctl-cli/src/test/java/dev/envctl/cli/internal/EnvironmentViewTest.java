@@ -54,7 +54,7 @@ class EnvironmentViewTest {
                 Instant.parse("2026-11-26T07:00:00Z"), Instant.EPOCH, 1);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        EnvironmentView.table(List.of(DEV_K3D, legacy), Instant.parse("2026-11-26T09:00:00Z"), false)
+        EnvironmentView.table(List.of(DEV_K3D, legacy), Instant.parse("2026-11-26T09:00:00Z"), false, false)
                 .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();

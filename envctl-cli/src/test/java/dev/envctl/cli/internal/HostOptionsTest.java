@@ -156,8 +156,8 @@ class HostOptionsTest {
         Instant now = Instant.parse("2026-11-26T09:00:00Z");
         List<Environment> list = List.of(env("a", "local"), env("b", "two"));
 
-        List<String> single = lines(EnvironmentView.table(list, now, false));
-        List<String> several = lines(EnvironmentView.table(list, now, true));
+        List<String> single = lines(EnvironmentView.table(list, now, false, false));
+        List<String> several = lines(EnvironmentView.table(list, now, true, false));
 
         assertThat(single.get(0).split("\\s+")).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
                 "HTTPS", "PF", "API", "AGE");
