@@ -72,8 +72,6 @@ final class ApplyCommand extends FileCommand {
         plan.toDelete().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
                 .ifPresent(e -> onLocal.add(e.provider())));
         onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME, true));
-        var report = envctl.apply(desired, prune, replace, session.progress());
-        ReportView.print(session, report);
-        return report.ok() ? 0 : 1;
+        return ReportView.print(session, envctl.apply(desired, prune, replace, session.progress()));
     }
 }

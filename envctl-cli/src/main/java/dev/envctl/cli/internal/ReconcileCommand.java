@@ -53,9 +53,7 @@ final class ReconcileCommand extends CliCommand {
         }
         Envctl envctl = session.envctl(n);
         if (!watch) {
-            ReconcileReport report = envctl.reconcile(names, session.progress());
-            ReportView.print(session, report);
-            return report.ok() ? 0 : 1;
+            return ReportView.print(session, envctl.reconcile(names, session.progress()));
         }
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);

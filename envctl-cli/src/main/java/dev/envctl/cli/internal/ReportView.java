@@ -12,7 +12,8 @@ final class ReportView {
     private ReportView() {
     }
 
-    static void print(Session session, ReconcileReport report) {
+    /** Prints the report and returns its exit code: 0 when every environment converged, else 1. */
+    static int print(Session session, ReconcileReport report) {
         session.progressDone();
         session.print(() -> toJson(report), out -> {
             TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
@@ -27,6 +28,7 @@ final class ReportView {
                         .map(c -> c.name() + " (" + c.provider() + ")").collect(Collectors.joining(", ")));
             }
         });
+        return report.ok() ? 0 : 1;
     }
 
     static Map<String, Object> toJson(ReconcileReport report) {
