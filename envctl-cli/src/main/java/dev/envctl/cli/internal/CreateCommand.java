@@ -63,11 +63,7 @@ final class CreateCommand extends CliCommand {
         Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true, false);
-        int code = Engines.exitCodeOf(result);
-        if (code != 0) {
-            Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "
-                    + "'envctl reconcile', or 'envctl delete " + name + "'");
-        }
-        return code;
+        return Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "
+                + "'envctl reconcile', or 'envctl delete " + name + "'");
     }
 }

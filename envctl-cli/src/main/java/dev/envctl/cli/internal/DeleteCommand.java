@@ -59,11 +59,7 @@ final class DeleteCommand extends CliCommand {
         } else {
             EnvironmentView.print(session, store, left.stream().toList(), true, false);
         }
-        if (failed) {
-            Errors.failed(session, "deleting " + name, left.get(), "fix the cause and run 'envctl delete " + name
-                    + "' again");
-            return Engines.exitCodeOf(left.get());
-        }
-        return 0;
+        return left.map(e -> Errors.failed(session, "deleting " + name, e, "fix the cause and run 'envctl delete "
+                + name + "' again")).orElse(0);
     }
 }

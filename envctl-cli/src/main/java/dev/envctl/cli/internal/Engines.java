@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -9,7 +8,7 @@ import dev.envctl.core.spi.PrerequisiteCheck;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Checks a provider before anything is written, and maps a record a change left to an exit code. */
+/** Checks a provider before anything is written, and words a change another envctl process carries out. */
 final class Engines {
     private Engines() {
     }
@@ -31,11 +30,6 @@ final class Engines {
                     + Errors.oneLine(what) + "; nothing was changed; " + (withDryRun ? "add --dry-run to see the "
                     + "plan without " + providerId + ", or run envctl doctor" : "run envctl doctor"));
         }
-    }
-
-    /** The exit code for a record a create or reconcile left: 0 running, 1 a hook failed, 6 the provider failed. */
-    static int exitCodeOf(Environment e) {
-        return e.failure().map(ErrorCode::exitCode).orElse(0);
     }
 
     /** The line for a {@code command} of {@code name} that another envctl process, holding it, carries out. */

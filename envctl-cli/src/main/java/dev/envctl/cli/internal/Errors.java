@@ -61,9 +61,15 @@ final class Errors {
         return "";
     }
 
-    /** Says that {@code doing} (such as {@code creating dev}) failed with e's lastError, and what to do next. */
-    static void failed(Session session, String doing, Environment e, String next) {
-        session.err().println("envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + "; " + next);
+    /**
+     * When {@code e} is failed, says that {@code doing} (such as {@code creating dev}) failed with its lastError, and
+     * what to do next. Returns the exit code for the record a change left: 0 not failed, 1 a hook failed, 6 the
+     * provider failed.
+     */
+    static int failed(Session session, String doing, Environment e, String next) {
+        e.failure().ifPresent(code -> session.err().println("envctl: " + doing + " failed: "
+                + session.redact(oneLine(e.lastError())) + "; " + next));
+        return e.failure().map(ErrorCode::exitCode).orElse(0);
     }
 
     static String oneLine(String s) {

@@ -85,8 +85,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         } else {
             EnvironmentView.print(session, store, results, false, false);
         }
-        failed.forEach(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ") + e.name(), e,
-                "fix the cause and run 'envctl " + name() + " " + e.name() + "' again"));
-        return failed.stream().mapToInt(Engines::exitCodeOf).max().orElse(0);
+        return results.stream().mapToInt(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ")
+                + e.name(), e, "fix the cause and run 'envctl " + name() + " " + e.name() + "' again")).max().orElse(0);
     }
 }
