@@ -37,9 +37,7 @@ final class CreateCommand extends CliCommand {
     int run(Session session) {
         String name = oneName(args);
         session.format();
-        if (dryRun) {
-            session.onlyReading();
-        }
+        session.onlyReading(dryRun);
         EnvironmentSpec request = spec.toSpec(name, session.config().defaultProvider());
         session.envctl().provider(request.provider());
         EnvironmentStore store = session.store();

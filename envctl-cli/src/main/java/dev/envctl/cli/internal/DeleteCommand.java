@@ -32,9 +32,7 @@ final class DeleteCommand extends CliCommand {
     int run(Session session) {
         String name = oneName(args);
         OutputFormat format = session.format();
-        if (dryRun) {
-            session.onlyReading();
-        }
+        session.onlyReading(dryRun);
         EnvironmentStore store = session.store();
         if (dryRun) {
             return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), true);

@@ -29,7 +29,7 @@ final class DoctorCommand extends CliCommand {
     @Override
     int run(Session session) {
         session.format();
-        session.onlyReading();
+        session.onlyReading(true);
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));

@@ -34,9 +34,7 @@ abstract class FileCommand extends CliCommand {
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider());
         desired.forEach(s -> session.envctl().provider(s.provider()));
-        if (onlyReading) {
-            session.onlyReading();
-        }
+        session.onlyReading(onlyReading);
         EnvironmentStore store = session.store();
         for (EnvironmentSpec s : desired) {
             try {

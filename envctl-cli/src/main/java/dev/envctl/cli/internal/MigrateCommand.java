@@ -56,9 +56,7 @@ final class MigrateCommand extends CliCommand {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
         }
         session.format();
-        if (dryRun) {
-            session.onlyReading();
-        }
+        session.onlyReading(dryRun);
         Set<String> skipNames = given.isEmpty() ? session.config().migrateSkip() : given;
         Locations.requireExistingCsv(Locations.expand(from, session.env()), "--from file");
         session.storeHint("store chosen by --from");

@@ -164,12 +164,12 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * For a command that changes nothing (a dry run, {@code diff}, {@code doctor}): every store opened from now on
-     * is opened to read ({@link EnvironmentStoreFactory#openToRead}), so that opening it changes nothing either
-     * (the PostgreSQL store then reads a table it has not adopted as it is instead of adopting it).
+     * For a command that changes nothing (a dry run, {@code diff}, {@code doctor}; {@code only} true): every store
+     * opened from now on is opened to read ({@link EnvironmentStoreFactory#openToRead}), so that opening it changes
+     * nothing either (the PostgreSQL store then reads a table it has not adopted as it is instead of adopting it).
      */
-    void onlyReading() {
-        onlyReading = true;
+    void onlyReading(boolean only) {
+        onlyReading = only;
     }
 
     /** The config's {@code store.KEY} values whose KEY {@code factory} declares. */
