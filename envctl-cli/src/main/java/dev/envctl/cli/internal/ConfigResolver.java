@@ -43,15 +43,14 @@ final class ConfigResolver {
         notBlank("--config", global.config, "a config file, or leave --config out for ENVCTL_CONFIG or "
                 + "~/.envctl/config.properties");
         Path file = configFile(global, env);
-        Map<String, String> values = new LinkedHashMap<>();
-        if (file != null) {
-            values.putAll(read(file));
-            checkKeys(values.keySet(), file, plugins);
-            checkPluginValues(values, file, plugins, env);
-        }
+        Map<String, String> values = file == null ? new LinkedHashMap<>() : read(file);
         String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
         values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
         EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString());
+        if (file != null) {
+            checkKeys(values.keySet(), file, plugins);
+            checkPluginValues(config, file, plugins, env);
+        }
         config.check();
         return config;
     }
@@ -87,7 +86,7 @@ final class ConfigResolver {
     }
 
     private static void checkKeys(Set<String> keys, Path file, PluginRegistry plugins) {
-        List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.isFixed(k)).sorted().toList();
+        List<String> pluginKeys = keys.stream().filter(k -> !ConfigKeys.FIXED.contains(k)).sorted().toList();
         // only the kinds of plugin the file mentions are loaded to check; the message lists every kind's keys
         Set<String> valid = pluginKeys.isEmpty() ? Set.of()
                 : validKeys(prefix -> pluginKeys.stream().anyMatch(k -> k.startsWith(prefix)), plugins);
@@ -104,10 +103,8 @@ final class ConfigResolver {
      * {@link Session#envctl()} will, so that a bad value fails every command with the plugin's own rule, naming its
      * key; a {@code provider.default} or hook no plugin provides is refused. Store settings are checked on opening.
      */
-    private static void checkPluginValues(Map<String, String> values, Path file, PluginRegistry plugins,
-                                          Map<String, String> env) {
-        EnvctlConfig c = new EnvctlConfig(values, file.toString());
-        String provider = values.get(ConfigKeys.PROVIDER_DEFAULT);
+    private static void checkPluginValues(EnvctlConfig c, Path file, PluginRegistry plugins, Map<String, String> env) {
+        String provider = c.values().get(ConfigKeys.PROVIDER_DEFAULT);
         if (provider != null && !plugins.providerIds().contains(provider.strip())) {
             throw EnvctlException.invalid("config key provider.default in " + file + " names the provider '"
                     + Validation.printable(provider) + "', which no plugin provides; providers: "
