@@ -39,11 +39,6 @@ final class ConfigKeys {
     static final Set<String> FIXED = Stream.concat(DEFAULTS.keySet().stream(), AllocationPolicy.KEYS.stream())
             .collect(Collectors.toUnmodifiableSet());
 
-    /** Whether envctl itself reads {@code key} (not a plugin setting). */
-    static boolean isFixed(String key) {
-        return FIXED.contains(key);
-    }
-
     private ConfigKeys() {
     }
 }

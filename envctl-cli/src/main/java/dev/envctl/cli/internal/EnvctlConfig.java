@@ -106,7 +106,8 @@ record EnvctlConfig(Map<String, String> values, String source) {
     }
 
     List<String> hooksEnabled() {
-        return list(get(ConfigKeys.HOOKS_ENABLED));
+        return Arrays.stream(get(ConfigKeys.HOOKS_ENABLED).split(",")).filter(s -> !s.isBlank()).map(String::strip)
+                .toList();
     }
 
     /** The {@code provider.ID.*} settings of provider {@code id}, keys without the prefix. */
@@ -154,9 +155,5 @@ record EnvctlConfig(Map<String, String> values, String source) {
         }
         throw EnvctlException.invalid(what + " '" + Validation.printable(text) + "' is invalid; allowed: a whole "
                 + "number from 1 to 64");
-    }
-
-    static List<String> list(String text) {
-        return Arrays.stream(text.split(",")).filter(s -> !s.isBlank()).map(String::strip).toList();
     }
 }

@@ -210,8 +210,8 @@ class ConfigResolverTest {
     void documentedDefaultsCoverEveryFixedKey() {
         assertThat(Set.of("store", "provider.default", "hooks.enabled", "reconcile.concurrency", "reconcile.interval",
                 "reconcile.drift", "migrate.skip", "fallback.store", "fallback.mirror", "pool.http", "pool.https",
-                "pool.pf", "pool.api", "pool.subnet", "pool.subnet.prefix")).allMatch(ConfigKeys::isFixed);
-        assertThat(ConfigKeys.isFixed("store.csv.lock-timeout")).isFalse();
-        assertThat(ConfigKeys.isFixed("pool.subnet.size")).isFalse();
+                "pool.pf", "pool.api", "pool.subnet", "pool.subnet.prefix")).allMatch(ConfigKeys.FIXED::contains);
+        assertThat(ConfigKeys.FIXED.contains("store.csv.lock-timeout")).isFalse();
+        assertThat(ConfigKeys.FIXED.contains("pool.subnet.size")).isFalse();
     }
 }
