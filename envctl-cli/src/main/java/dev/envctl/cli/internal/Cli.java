@@ -63,13 +63,9 @@ public final class Cli {
      * of them as an argument of the command, never as an option, so they are the command's last arguments.
      */
     private static int afterDashDash(String[] args, String name) {
-        int command = Arrays.asList(args).indexOf(name);
-        for (int i = command + 1; i < args.length; i++) {
-            if (args[i].equals("--")) {
-                return args.length - i - 1;
-            }
-        }
-        return 0;
+        List<String> after = Arrays.asList(args).subList(Arrays.asList(args).indexOf(name) + 1, args.length);
+        int dashDash = after.indexOf("--");
+        return dashDash < 0 ? 0 : after.size() - dashDash - 1;
     }
 
     /** The parser of a fresh instance of every command, in the order {@code envctl --help} lists them. */
