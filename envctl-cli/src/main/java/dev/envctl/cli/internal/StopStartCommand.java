@@ -77,8 +77,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
                 : envctl.start(name, session.progress())).toList();
         session.progressDone();
-        List<Environment> failed = results.stream().filter(e -> e.actualState() == ActualState.FAILED).toList();
-        if (format == OutputFormat.TABLE && failed.isEmpty()) {
+        if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.actualState() == ActualState.FAILED)) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
             results.forEach(e -> session.out().println(done(e) ? (stopping() ? "stopped " : "started ") + e.name()
                     : Engines.pending(name(), e.name())));
