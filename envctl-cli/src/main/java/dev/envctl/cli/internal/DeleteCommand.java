@@ -50,10 +50,9 @@ final class DeleteCommand extends CliCommand {
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("name", name, "deleted", !failed && !pending, "pending", pending,
                     "record", left.map(EnvironmentView::toJson).orElse(null)));
-        } else if (format == OutputFormat.TABLE && pending) {
-            session.out().println(Engines.pending("delete", name));
         } else if (format == OutputFormat.TABLE && !failed) {
-            session.out().println("deleted " + name + (left.isPresent() ? " (record kept)" : ""));
+            session.out().println(pending ? Engines.pending("delete", name)
+                    : "deleted " + name + (left.isPresent() ? " (record kept)" : ""));
         } else {
             EnvironmentView.print(session, store, left.stream().toList(), true, false);
         }
