@@ -2,7 +2,6 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import com.beust.jcommander.converters.IParameterSplitter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 import dev.envctl.core.migration.MigrationReport;
@@ -12,6 +11,7 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code envctl migrate --from A --to B}: copies every environment of one store into another (what the
@@ -31,7 +31,7 @@ final class MigrateCommand extends CliCommand {
     String to;
 
     @Parameter(names = "--skip", description = "Name not to migrate; repeat for more (default: migrate.skip, "
-            + "which is devops)", splitter = Names.class)
+            + "which is devops)", splitter = WholeValue.class)
     List<String> skip = new ArrayList<>();
 
     @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing",
@@ -51,7 +51,10 @@ final class MigrateCommand extends CliCommand {
         if (from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; " + USAGE);
         }
-        Set<String> given = EnvctlConfig.requireNames("--skip", skip);
+        // split on commas here, keeping empty names (JCommander's own splitting drops them): --skip '' is then a
+        // name refused as invalid, not no name at all that quietly migrates migrate.skip's names after all
+        Set<String> given = EnvctlConfig.requireNames("--skip",
+                skip.stream().flatMap(v -> Stream.of(v.split(",", -1))).toList());
         if (from.strip().equals(to.strip())) {
             throw EnvctlException.invalid("--from and --to name the same store; give two different stores");
         }
@@ -93,16 +96,5 @@ final class MigrateCommand extends CliCommand {
                     : ", migrated ") + r.migrated()
                     + ", skipped " + r.skipped() + ", failed " + r.failed());
         });
-    }
-
-    /**
-     * Splits {@code --skip a,b} as JCommander does but keeps empty names, which it drops: {@code --skip ''} would
-     * otherwise be no name at all and quietly migrate {@code migrate.skip}'s names after all.
-     */
-    public static final class Names implements IParameterSplitter {
-        @Override
-        public List<String> split(String value) {
-            return List.of(value.split(",", -1));
-        }
     }
 }
