@@ -57,6 +57,9 @@ class CsvStoreIT {
         assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("kind", "create", "cluster", "--name", "uat"));
         assertThat(ok("list", "--provider", "KIND", "--state", "RUNNING").out().lines().skip(1))
                 .singleElement().asString().startsWith("uat ");
+        // spaces around a value are dropped, as for -o
+        assertThat(ok("list", "--provider", " kind ", "--state", " running").out().lines().skip(1))
+                .singleElement().asString().startsWith("uat ");
         Path yaml = ws.write("envs.yaml", "- name: uat\n  provider: KIND\n  ports: {http: 18081}\n");
         assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: uat\n");
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -105,7 +106,7 @@ final class ConfigResolver {
      */
     private static void checkPluginValues(EnvctlConfig c, Path file, PluginRegistry plugins, Map<String, String> env) {
         String provider = c.values().get(ConfigKeys.PROVIDER_DEFAULT);
-        if (provider != null && !plugins.providerIds().contains(provider.strip())) {
+        if (provider != null && !plugins.providerIds().contains(provider.strip().toLowerCase(Locale.ROOT))) {
             throw EnvctlException.invalid("config key provider.default in " + file + " names the provider '"
                     + Validation.printable(provider) + "', which no plugin provides; providers: "
                     + String.join(", ", plugins.providerIds()));

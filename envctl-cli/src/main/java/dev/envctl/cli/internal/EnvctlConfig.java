@@ -40,7 +40,7 @@ record EnvctlConfig(Map<String, String> values, String source) {
     }
 
     String defaultProvider() {
-        return Validation.requireProviderId(get(ConfigKeys.PROVIDER_DEFAULT));
+        return SpecOptions.providerId(get(ConfigKeys.PROVIDER_DEFAULT));
     }
 
     AllocationPolicy policy() {

@@ -63,8 +63,8 @@ final class Errors {
 
     /**
      * When {@code e} is failed, says that {@code doing} (such as {@code creating dev}) failed with its lastError, and
-     * what to do next. Returns the exit code for the record a change left: 0 not failed, 1 a hook failed, 6 the
-     * provider failed.
+     * what to do next. Returns the exit code for the record a change left ({@link Environment#failure()}): 0 not
+     * failed, 1 a hook failed, 4 another writer's change kept a create from finishing, 6 the provider failed.
      */
     static int failed(Session session, String doing, Environment e, String next) {
         e.failure().ifPresent(code -> session.err().println("envctl: " + doing + " failed: "

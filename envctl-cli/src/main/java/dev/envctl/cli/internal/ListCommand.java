@@ -26,7 +26,7 @@ final class ListCommand extends CliCommand {
     int run(Session session) {
         session.format();
         EnvironmentFilter filter = new EnvironmentFilter(provider == null ? null : SpecOptions.providerId(provider),
-                null, state == null ? null : ActualState.ofKey(state));
+                null, state == null ? null : ActualState.ofKey(state.strip()));
         String onHost = host == null ? null : Validation.requireHostName(host.strip());
         EnvironmentStore store = session.readStore();
         if (onHost != null) {

@@ -86,14 +86,14 @@ final class SpecOptions {
     }
 
     /**
-     * A provider id as a user gives it ({@code --provider} of create and list, an apply file's {@code provider}):
-     * ids are lowercase (Validation), so one given in another case means the one id it can match, as
-     * {@code -o JSON} and {@code --state RUNNING} are taken in any case. Anything else keeps its own message,
-     * naming the value as given.
+     * A provider id as a user gives it ({@code --provider} of create and list, an apply file's {@code provider},
+     * {@code provider.default}): ids are lowercase (Validation), so one given in another case, or with spaces
+     * around it, means the one id it can match, as {@code -o JSON} and {@code --state RUNNING} are taken. Anything
+     * else keeps its own message, naming the value as given.
      */
     static String providerId(String given) {
         try {
-            return Validation.requireProviderId(given.toLowerCase(Locale.ROOT));
+            return Validation.requireProviderId(given.strip().toLowerCase(Locale.ROOT));
         } catch (EnvctlException e) {
             return Validation.requireProviderId(given); // invalid in any case: refused in the words of the value given
         }

@@ -63,6 +63,10 @@ class ConfigResolverTest {
                 + "provider.k3d.timeout=10m\nprovider.default=kind\n").toString();
         assertThat(resolve(g, Map.of("HOME", home.toString())).hooksEnabled()).containsExactly("exec");
         assertThat(resolve(g, Map.of("HOME", home.toString())).defaultProvider()).isEqualTo("kind");
+
+        // taken in any case, as --provider is
+        g.config = write("upper.properties", "provider.default=KIND \n").toString();
+        assertThat(resolve(g, Map.of("HOME", home.toString())).defaultProvider()).isEqualTo("kind");
     }
 
     @Test
@@ -186,7 +190,7 @@ class ConfigResolverTest {
                 "pool.http=18080\n", "pool.http: port pool '18080'",
                 "migrate.skip=devops,BAD\n", "config key migrate.skip in ",
                 "migrate.skip=devops,,mgmt\n", "migrate.skip in ",
-                "provider.default=K3D\n", "provider 'K3D'");
+                "provider.default=K3D!\n", "provider 'K3D!'");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             GlobalOptions g = new GlobalOptions();
             g.config = write("v.properties", c.getKey()).toString();
