@@ -60,6 +60,7 @@ class BadInputIT {
         ws.write("bad-hook-timeout.properties", "hooks.enabled=exec\nhook.exec.timeout=60s  # per script\n");
         ws.write("bad-store-value.properties", "store.csv.lock-timeout=abc\n");
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
+        ws.write("bad-jdbc-timeout.properties", "store.jdbc.connect-timeout=soon\n");
         ws.write("dir/.keep", "");
         ws.write("bogus-key.properties", "bogus.key=1\n");
         ws.write("nope-provider.properties", "provider.default=nope\n");
@@ -203,6 +204,10 @@ class BadInputIT {
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
+        // db opens the store as every command does: a bad store.* value is named by its config key
+        c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: jdbc.connect-timeout "
+                + "'soon'", "--config", "bad-jdbc-timeout.properties", "--store", "jdbc:postgresql://127.0.0.1:1/x",
+                "db", "info"));
         c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
         c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
                 "web", "--subnet", ""));

@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.SchemaAdmin;
@@ -10,6 +11,7 @@ import dev.envctl.core.spi.SchemaInfo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,12 +31,15 @@ final class DbCommand extends CliCommand {
         noUnknownOptions(args);
         if (args.size() != 1 || !(args.get(0).equals("migrate") || args.get(0).equals("info"))) {
             throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""
-                    : ", got '" + String.join(" ", args) + "'") + "; usage: envctl db migrate|info");
+                    : ", got '" + Validation.printable(String.join(" ", args)) + "'") + "; usage: envctl db migrate|info");
         }
         session.format();
         String location = Locations.expand(session.config().store(), session.env());
         EnvironmentStoreFactory factory = session.plugins().storeFactoryFor(location);
-        Optional<SchemaAdmin> opened = factory.openSchemaAdmin(location, session.storeSettings(factory), session.env());
+        Map<String, String> settings = session.storeSettings(factory);
+        // a bad store.* value is named by its config key, as when any other command opens the store
+        Optional<SchemaAdmin> opened = ConfigResolver.openingStore(settings, session.config().source(),
+                () -> factory.openSchemaAdmin(location, settings, session.env()));
         if (opened.isEmpty()) {
             throw EnvctlException.invalid("db commands work on a PostgreSQL store, but the store is "
                     + session.redact(location) + "; give --store jdbc:postgresql://HOST:PORT/DB (or ENVCTL_STORE)");

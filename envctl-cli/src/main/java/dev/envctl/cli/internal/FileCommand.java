@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ abstract class FileCommand extends CliCommand {
     List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading) {
         noUnknownOptions(args);
         if (!args.isEmpty()) {
-            throw EnvctlException.invalid(name() + " takes no arguments, got '" + String.join(" ", args) + "'; "
+            throw EnvctlException.invalid(name() + " takes no arguments, got '" + Validation.printable(String.join(" ", args)) + "'; "
                     + usage);
         }
         if (file == null || file.isBlank()) {
