@@ -71,6 +71,9 @@ public final class TestDatabase {
     /** Runs plain SQL written by the test itself (never with input), as an old psql user would. */
     public static void sql(String... statements) {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            // a test's own setup (10,000 rows through the triggers) may outlast the store's socket timeout of 60 s
+            // on a loaded machine; the statements under test keep it
+            c.setNetworkTimeout(Runnable::run, 0);
             for (String statement : statements) {
                 s.execute(statement);
             }
