@@ -1,15 +1,18 @@
 #!/bin/sh
 # Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution, and records in
 # lib/envctl.jsa.java the JVM it fits and the folder it was made in. A training run
-# (dev.envctl.cli.internal.StartupTraining: version, --help, list and get on a scratch CSV store and, through
+# (the test class path's dev.envctl.cli.StartupTraining: version, --help, list and get on a scratch CSV store
+# and, through
 # the test class path's dev.envctl.cli.TrainingPostgres, create, list and get on an embedded PostgreSQL with a
 # password login, and create, stop, start and delete through both providers with core's stand-in tools, in one
 # JVM) writes the list of classes it loads, and the method-handle forms it links; a
 # static dump (-Xshare:dump) maps them all, the JDK's own classes included, and pre-generates those forms,
 # which a dynamic archive (-XX:ArchiveClassesAtExit) leaves to be spun at run time. The class path is
-# lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it.
-# Never fails the build: without the test classes the training covers reads on the CSV store only, and
-# without an archive envctl only starts slower.
+# lib/envctl.jar, the start of the launcher's, so the archive also serves runs with plugin jars after it (the
+# training's class path puts the test class path after it: the classes envctl runs come from the jar).
+# Never fails the build: without the test classes (-Dmaven.test.skip=true) there is no training and no
+# archive, and without an archive envctl only starts slower; without a PostgreSQL to start, the training
+# covers the CSV store only.
 # Usage: cds-archive.sh JAVA LIB_DIR SCRATCH_HOME [TEST_CLASS_PATH]
 java="$1"
 lib=$(cd "$2" && pwd -P)
@@ -21,8 +24,8 @@ rm -rf "$home" && mkdir -p "$home"
 flags="-Xlog:disable -Xlog:all=error:stderr -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 train() {
   # shellcheck disable=SC2086
-  HOME="$home" "$@" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar" \
-    dev.envctl.cli.internal.StartupTraining "$home/training" >/dev/null 2>>"$home/training.log"
+  HOME="$home" "$@" "$java" $flags -XX:DumpLoadedClassList="$home/classes.list" -cp "$lib/envctl.jar:$testcp" \
+    dev.envctl.cli.StartupTraining "$home/training" >/dev/null 2>>"$home/training.log"
 }
 if { [ -n "$testcp" ] && train "$java" -cp "$testcp" dev.envctl.cli.TrainingPostgres; } || train env \
     && "$java" $flags -Xshare:dump -XX:SharedClassListFile="$home/classes.list" \

@@ -1,6 +1,4 @@
-package dev.envctl.cli.internal;
-
-import dev.envctl.cli.Main;
+package dev.envctl.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,8 +14,9 @@ import java.util.Set;
 
 /**
  * The training run of the distribution's class-data archive (build step {@code src/build/cds-archive.sh}): runs
- * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Not part of
- * the command line; {@code java -cp envctl.jar dev.envctl.cli.internal.StartupTraining SCRATCH_DIR}.
+ * the commands whose start-up matters in one JVM, so that the archive holds every class they load. Build tooling
+ * on the test class path, not shipped; {@code java -cp envctl.jar:TEST_CLASSES dev.envctl.cli.StartupTraining
+ * SCRATCH_DIR}.
  *
  * <p>It uses a CSV store of a few environments in the Kindler scripts' format under {@code SCRATCH_DIR}. With
  * {@code ENVCTL_TRAINING_TOOLS} set to a folder of stand-in {@code docker}, {@code k3d} and {@code kind}
