@@ -97,6 +97,22 @@ class RefusedLoginIT {
     }
 
     @Test
+    void thePasswordOfPgpassUnderHomeIsUsedWhereverJavaThinksHomeIs() throws IOException {
+        // HOME is the workspace's folder; Java's own user.home is the account's, as under sudo -E or in CI
+        java.nio.file.Path pgpass = ws.home.resolve(".pgpass");
+        Files.writeString(pgpass, "localhost:" + postgres.getPort() + ":envctl:envctl:" + SECRET + "\n");
+        Files.setPosixFilePermissions(pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.remove("ENVCTL_DB_PASSWORD");
+        ws.env.remove("PGPASSWORD");
+
+        Result r = ws.run("list");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).as(r.toString()).startsWith("NAME");
+    }
+
+    @Test
     void doctorSaysWhatToCheckNotWhetherTheServerIsReachable() {
         ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
         ws.env.put("ENVCTL_DB_PASSWORD", WRONG);
