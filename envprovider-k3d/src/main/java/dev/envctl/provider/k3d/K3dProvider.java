@@ -138,8 +138,13 @@ public final class K3dProvider implements ClusterProvider {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
         Duration timeout = K3dClusterOptions.of(settings, env).timeout();
         p.step(env.name(), "starting k3d cluster " + env.name());
-        tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
-                K3dSettings.createKillTimeout(timeout), env.name(), p);
+        try {
+            tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
+                    K3dSettings.createKillTimeout(timeout), env.name(), p);
+        } catch (EnvctlException e) {
+            throw tools.find(settings.dockerBinary())
+                    .map(d -> HeldPorts.startFailure(tools, d, settings.timeout(), e)).orElse(e);
+        }
     }
 
     /** The image volume k3d's own rollback can leave behind; none is fine. */

@@ -486,6 +486,19 @@ class K3dProviderTest {
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
     }
 
+    @Test
+    void aStartRefusedForATakenHostPortSaysWhoHoldsItAndWhatToDo() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.flag("k3d-fail-next-start", "Bind for 0.0.0.0:18080 failed: port is already allocated");
+
+        assertThatThrownBy(() -> provider.start(env("dev", null, Map.of()), ProgressListener.NONE))
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6))
+                .hasMessageContaining("Failed to start cluster 'dev': Bind for 0.0.0.0:18080 failed")
+                .hasMessageContaining("; host port 18080 is held by a program on this host that is not a container: "
+                        + "stop what holds it and start again, or give the environment other ports");
+    }
+
     /** argv as the stand-in log records it: the tool's name instead of its path. */
     private static List<String> recorded(String tool, List<String> argv) {
         List<String> out = new ArrayList<>(argv);

@@ -196,8 +196,12 @@ public final class KindProvider implements ClusterProvider {
         }
         p.step(env.name(), "docker " + verb + " of its " + ids.size() + (ids.size() == 1 ? " node container"
                 : " node containers"));
-        tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(), env.name(),
-                ProgressListener.NONE);
+        try {
+            tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(),
+                    env.name(), ProgressListener.NONE);
+        } catch (EnvctlException e) {
+            throw verb.equals("start") ? HeldPorts.startFailure(tools, docker(), settings.timeout(), e) : e;
+        }
     }
 
     @Override

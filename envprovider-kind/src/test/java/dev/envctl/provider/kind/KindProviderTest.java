@@ -332,6 +332,25 @@ class KindProviderTest {
     }
 
     @Test
+    void aStartRefusedForATakenHostPortSaysWhoHoldsItAndWhatToDo() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.flag("docker-fail-next-start", "driver failed programming external connectivity on endpoint "
+                + "dev-control-plane: Bind for 0.0.0.0:18080 failed: port is already allocated");
+
+        assertThatThrownBy(() -> provider.start(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOfSatisfying(CommandFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.argv()).containsExactly(docker, "start", "dev-control-plane");
+                })
+                .hasMessageContaining("Bind for 0.0.0.0:18080 failed: port is already allocated")
+                // not create's advice: a stopped cluster's containers publish the ports they were made with
+                .hasMessageContaining("; host port 18080 is held by a program on this host that is not a container: "
+                        + "stop what holds it and start again, or give the environment other ports")
+                .hasMessageNotContaining("leave it out");
+    }
+
+    @Test
     void theApiServerListensWhereTheSettingSays() {
         assertThat(provider(Map.of("api-listen-address", "0.0.0.0")).renderConfig(env("dev", null, Map.of())))
                 .contains("networking:\n  apiServerAddress: 0.0.0.0\n  apiServerPort: 26443\n");

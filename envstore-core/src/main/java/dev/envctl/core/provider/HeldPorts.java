@@ -1,5 +1,7 @@
 package dev.envctl.core.provider;
 
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ProgressListener;
 
@@ -38,6 +40,31 @@ public final class HeldPorts {
      * tool error that names a taken port; empty otherwise. Never throws.
      */
     public static Optional<String> explain(ToolRunner tools, Path docker, Duration timeout, String toolMessage) {
+        return holder(tools, docker, timeout, toolMessage).map(held -> held + "; choose another port, or leave it "
+                + "out to allocate a free one");
+    }
+
+    /**
+     * {@code failure} of starting a stopped cluster, with who holds the host port it names, if it names one: the
+     * cluster's containers publish fixed ports, so the advice is to free the port or move the environment.
+     * Otherwise {@code failure} itself. Never throws.
+     */
+    public static EnvctlException startFailure(ToolRunner tools, Path docker, Duration timeout,
+                                               EnvctlException failure) {
+        Optional<String> held = holder(tools, docker, timeout, failure.getMessage());
+        if (held.isEmpty()) {
+            return failure;
+        }
+        String message = failure.getMessage() + "; " + held.get() + ": stop what holds it and start again, or give "
+                + "the environment other ports (applied with replace, which makes a new cluster)";
+        return failure instanceof CommandFailedException c
+                ? new CommandFailedException(c.code(), message, c.argv(), c.exitValue(), c.stderrTail(), c.timedOut(),
+                failure)
+                : new EnvctlException(failure.code(), message, failure);
+    }
+
+    /** "host port P is held by ..." for a tool error that names a taken port; empty otherwise. Never throws. */
+    private static Optional<String> holder(ToolRunner tools, Path docker, Duration timeout, String toolMessage) {
         Optional<Integer> port = takenPort(toolMessage);
         if (port.isEmpty()) {
             return Optional.empty();
@@ -54,7 +81,6 @@ public final class HeldPorts {
         } catch (RuntimeException e) {
             // the hint is best effort: the tool's own message already names the port
         }
-        return Optional.of("host port " + port.get() + " is held by " + holder + "; choose another port, or leave "
-                + "it out to allocate a free one");
+        return Optional.of("host port " + port.get() + " is held by " + holder);
     }
 }
