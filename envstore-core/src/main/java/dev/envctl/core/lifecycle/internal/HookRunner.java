@@ -38,8 +38,8 @@ public final class HookRunner {
             } catch (RuntimeException | LinkageError e) {
                 String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": "
                         + describe(e);
-                LOG.warn("{}: {}", environment.name(), message);
-                LOG.debug("hook failure", e);
+                // returned, and so recorded as lastError and reported by the caller: not logged a second time
+                LOG.debug("{}: {}", environment.name(), message, e);
                 return Optional.of(message);
             }
         }
