@@ -65,6 +65,28 @@ class ApplyChangesIT {
     }
 
     @Test
+    void diffAndDryRunSayAdoptForANewNameWhoseClusterExistsAsApplyThenAdoptsIt() throws Exception {
+        ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "extk")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        k3d.environment().putAll(ws.env);
+        assertThat(k3d.start().waitFor()).isZero();
+        Path yaml = ws.write("envs.yaml", "- name: extk\n- name: qa\n");
+
+        assertThat(run(1, "diff", "-f", yaml.toString()).out()).isEqualTo("adopt extk (k3d)\ncreate qa (k3d)\n");
+        assertThat(ok("apply", "-f", yaml.toString(), "--dry-run").out())
+                .contains("adopt extk (k3d)\n  the k3d cluster of that name exists: it is adopted as it is (no "
+                        + "provider command, no hook)");
+        assertThat(run(1, "diff", "-f", yaml.toString(), "-o", "json").json().get("steps").get(0).get("action")
+                .asText()).isEqualTo("adopt");
+
+        ok("apply", "-f", yaml.toString());
+        // only the cluster made by hand: apply made no second one
+        assertThat(ws.calls()).filteredOn(c -> c.size() > 3 && c.subList(0, 4).equals(List.of("k3d", "cluster",
+                "create", "extk"))).hasSize(1);
+        assertThat(run(0, "diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: extk, qa\n");
+    }
+
+    @Test
     void applyRefusesAReplacementWithoutReplaceAndChangesNothing() {
         ok("create", "dev");
         ok("create", "web");

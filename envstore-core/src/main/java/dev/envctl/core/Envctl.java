@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -351,13 +352,24 @@ public final class Envctl implements AutoCloseable {
     /**
      * What {@link #apply} of {@code plan} would do, changing nothing, step by step in the order apply takes them:
      * creates, updates (a replacement allocated as the store would), deletes. A step the store would refuse
-     * carries its error instead of throwing.
+     * carries its error instead of throwing. A create whose name the provider already lists on its host is
+     * {@link PlannedStep.Kind#ADOPT}, as apply adopts that cluster (where the provider cannot list, it stays a
+     * create: the dry run needs no tool).
      */
     public List<PlannedStep> dryRun(ApplyPlan plan) {
         // a request for a provider there is not is invalid input, as in apply
         Objects.requireNonNull(plan, "plan").toCreate().forEach(s -> provider(s.provider()));
         plan.toUpdate().forEach(u -> provider(u.spec().provider()));
-        return dryRuns().apply(plan);
+        Map<String, Optional<Set<String>>> listed = new HashMap<>();
+        return dryRuns().apply(plan).stream().map(s -> {
+            Environment e = s.environment();
+            if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null
+                    || !listed.computeIfAbsent(e.provider() + " " + e.host(),
+                    k -> engine().listedClusters(e.provider(), e.host())).orElse(Set.of()).contains(e.name())) {
+                return s;
+            }
+            return new PlannedStep(PlannedStep.Kind.ADOPT, e, List.of(), List.of(), null);
+        }).toList();
     }
 
     /**

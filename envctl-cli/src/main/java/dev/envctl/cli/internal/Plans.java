@@ -27,6 +27,7 @@ final class Plans {
 
     /**
      * Prints the plan: as JSON, or as text with one header line per step ({@code create NAME (PROVIDER)},
+     * {@code adopt NAME (PROVIDER)},
      * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)}) and the unchanged names;
      * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands. Returns 0,
      * or the exit code of the first step that would fail.
@@ -58,7 +59,11 @@ final class Plans {
             if (!detailed) {
                 continue;
             }
-            if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE) {
+            if (s.kind() == Kind.ADOPT) {
+                out.println("  the " + e.provider() + " cluster of that name exists: it is adopted as it is (no "
+                        + "provider command, no hook); the ports below are recorded, not read from it");
+            }
+            if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {
                     out.println("  host      " + e.host());
                 }
@@ -110,7 +115,10 @@ final class Plans {
                 "error", s.error() == null ? null : s.error().getMessage());
     }
 
-    /** The step's kind as text and JSON name it: {@code create}, {@code update}, {@code replace}, {@code delete}. */
+    /**
+     * The step's kind as text and JSON name it: {@code create}, {@code adopt}, {@code update}, {@code replace},
+     * {@code delete}.
+     */
     private static String action(PlannedStep s) {
         return s.kind().name().toLowerCase(Locale.ROOT);
     }

@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * One path for every change: a request writes the desired state to the store, then the reconciler makes
@@ -192,6 +193,21 @@ public final class LifecycleEngine {
      */
     public void requireNoUnmanagedCluster(String name, String providerId, String host) {
         requireNoCluster(name, providerId, Hosts.find(store, host), false);
+    }
+
+    /**
+     * The names of the clusters the provider {@code providerId} lists on {@code host}, for a dry run; empty when it
+     * cannot list there (its tool missing, the host not answering), as a dry run needs no tool.
+     */
+    public Optional<Set<String>> listedClusters(String providerId, String host) {
+        try {
+            ClusterProvider provider = providers.get(providerId, Hosts.find(store, host));
+            return Optional.of(ProviderCalls.call(provider, "list", provider::list).stream()
+                    .map(ClusterStatus::name).collect(Collectors.toSet()));
+        } catch (EnvctlException e) {
+            LOG.debug("{} clusters on host {} not listed for the dry run: {}", providerId, host, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -24,6 +24,12 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
     public enum Kind {
         /** A new record and cluster. */
         CREATE,
+        /**
+         * A new record (or a kept one) for a cluster of that name the provider already lists on its host, which
+         * {@code apply} adopts as it is: no provider command and no hook runs, and the ports recorded are the
+         * allocation shown, not read from the cluster. Only {@link dev.envctl.core.Envctl#dryRun} plans it.
+         */
+        ADOPT,
         /** Record-only fields change; the cluster is not touched. */
         UPDATE,
         /** The cluster is deleted and created again under the same name ({@code apply} with replacement). */

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class EnvctlDryRunTest {
     private final InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
+    private final PerHostFactory provider = new PerHostFactory();
     private final Envctl envctl = Envctl.builder().store(store)
-            .plugins(PluginRegistry.of(List.of(), List.of(new PerHostFactory()), List.of()))
+            .plugins(PluginRegistry.of(List.of(), List.of(provider), List.of()))
             .environment(Map.of("PATH", "/usr/bin")).build();
 
     @Test
@@ -105,6 +106,27 @@ class EnvctlDryRunTest {
         assertThat(envctl.list()).extracting(Environment::name)
                 .containsExactlyInAnyOrder("keep", "relabel", "move", "gone");
         assertThat(envctl.get("relabel").labels()).containsEntry("haproxy_route", "true");
+    }
+
+    @Test
+    void aCreateOfANameTheProviderListsIsShownAsTheAdoptionApplyMakesOfIt() {
+        provider.on("").putCluster("made-by-hand", true);
+        ApplyPlan plan = envctl.plan(List.of(Fixture.spec("made-by-hand"), Fixture.spec("new")), false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name())
+                .containsExactly("ADOPT made-by-hand", "CREATE new");
+        // adopting runs no provider command; the record is still allocated as apply records it
+        assertThat(steps.get(0).commands()).isEmpty();
+        assertThat(steps.get(0).environment().ports().http()).isNotNull();
+        assertThat(steps.get(1).commands()).isNotEmpty();
+        assertThat(envctl.list()).isEmpty();
+
+        // what apply then does with it: the cluster is adopted as it is, no second one made
+        envctl.apply(List.of(Fixture.spec("made-by-hand"), Fixture.spec("new")), false);
+        assertThat(envctl.get("made-by-hand").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(provider.on("").count("create made-by-hand")).isZero();
     }
 
     @Test
