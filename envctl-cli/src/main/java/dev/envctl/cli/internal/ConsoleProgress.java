@@ -3,7 +3,9 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.spi.ProgressListener;
 
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * Shows progress of long work on stderr. On a terminal the current step and the elapsed time update in place
  * (redrawn each second); otherwise each step is one plain line with the elapsed time. Tool output is shown
  * only with {@code -v}; nothing at all with {@code -q}. Colour only on a terminal and never when
- * {@code NO_COLOR} is set. Thread-safe: the engine reports from worker threads.
+ * {@code NO_COLOR} is set. A step that repeats the last one of its environment (the engine and the provider both
+ * say "creating k3d cluster dev") is shown once, also when other environments' steps come between. Thread-safe:
+ * the engine reports from worker threads.
  */
 final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private static final String CLEAR_LINE = "\r\u001b[2K";
@@ -24,6 +28,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private final boolean quiet;
     private final long start = System.nanoTime();
     private String current;
+    private final Map<String, String> lastOf = new HashMap<>();
     private ScheduledExecutorService ticker;
 
     ConsoleProgress(PrintStream err, boolean terminal, boolean color, boolean verbose, boolean quiet) {
@@ -40,7 +45,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
             return;
         }
         String next = environment == null || message.contains(environment) ? message : environment + ": " + message;
-        if (next.equals(current)) {
+        if (next.equals(lastOf.put(environment == null ? "" : environment, next))) {
             return;
         }
         current = next;
