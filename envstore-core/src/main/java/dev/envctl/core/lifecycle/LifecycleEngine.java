@@ -143,7 +143,7 @@ public final class LifecycleEngine {
         // the listing in record saw no such cluster: spare the converge a second listing of the same moment
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);
-        if (outcome != null && outcome.failed() && takenPortMoved(spec, outcome.error())) {
+        if (outcome != null && outcome.failed() && takenPortMoved(spec, outcome.error(), progress)) {
             // a port another program took between allocation and the tool's bind: once, with the next free one
             outcome = runner.convergeOne(spec.name(), null, progress);
         }
@@ -244,9 +244,9 @@ public final class LifecycleEngine {
     /**
      * When {@code error} says the tool found a host port taken, and that port was allocated (not given in
      * {@code spec}), records the next free port of its pool instead (the record starting over as
-     * {@code unknown}) and says true; false otherwise, changing nothing.
+     * {@code unknown}), says so to {@code progress} and returns true; false otherwise, changing nothing.
      */
-    private boolean takenPortMoved(EnvironmentSpec spec, String error) {
+    private boolean takenPortMoved(EnvironmentSpec spec, String error, ProgressListener progress) {
         Optional<Integer> taken = HeldPorts.takenPort(error);
         Optional<Environment> record = store.find(spec.name());
         if (taken.isEmpty() || record.isEmpty()) {
@@ -263,8 +263,8 @@ public final class LifecycleEngine {
                             spec.name(), e.getKey().key(), taken.get(), noOther.getMessage());
                     return false;
                 }
-                LOG.info("{}: {} port {} was taken on the host; retrying once with {}", spec.name(),
-                        e.getKey().key(), taken.get(), moved.ports().get(e.getKey()));
+                progress.step(spec.name(), e.getKey().key() + " port " + taken.get() + " was taken on the host "
+                        + "meanwhile; creating again once with " + moved.ports().get(e.getKey()));
                 return true;
             }
         }

@@ -21,10 +21,20 @@ class TakenPortRetryTest {
         f.k3d.failNextCreate("Error response from daemon: driver failed programming external connectivity on "
                 + "endpoint k3d-dev-serverlb: Bind for 0.0.0.0:18080 failed: port is already allocated");
 
-        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+        java.util.List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                steps.add(message);
+            }
+        };
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d"), progress);
 
         assertThat(dev.actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(dev.ports()).isEqualTo(new HostPorts(18081, 18400, 19000, 26443));
+        // the user sees why a second create runs
+        assertThat(steps).contains("http port 18080 was taken on the host meanwhile; creating again once with 18081");
         assertThat(f.k3d.count("create dev")).isEqualTo(2);
         assertThat(f.k3d.has("dev")).isTrue();
     }
