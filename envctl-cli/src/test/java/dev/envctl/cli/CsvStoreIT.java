@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -329,6 +330,28 @@ class CsvStoreIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("--from and --to name the same store (" + ws.defaultStore() + ")");
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerIsNamedByWhatChoseIt() {
+        String down = "jdbc:postgresql://127.0.0.1:1/envctl";
+        Result flag = ws.run("--store", down, "list");
+        assertThat(flag.exit()).as(flag.toString()).isEqualTo(5);
+        assertThat(flag.errLines()).singleElement().asString().endsWith("(store chosen by --store)");
+
+        Result variable = ws.run(Map.of("ENVCTL_STORE", down), "list");
+        assertThat(variable.errLines()).singleElement().asString().endsWith("(store chosen by ENVCTL_STORE)");
+
+        Path config = ws.write("down.properties", "store=" + down + "\n");
+        Result file = ws.run("--config", config.toString(), "list");
+        assertThat(file.errLines()).singleElement().asString().endsWith("(store chosen by 'store' in the config)");
+
+        // the default store, in a folder that cannot be made: not 'chosen by' anything the user set
+        Workspace.write(ws.home.resolve(".envctl"), "a file where the folder would be");
+        Result dflt = ws.run("create", "dev");
+        assertThat(dflt.exit()).as(dflt.toString()).isEqualTo(5);
+        assertThat(dflt.errLines()).singleElement().asString().endsWith("(the default store; choose another with "
+                + "--store, ENVCTL_STORE or 'store' in the config)");
     }
 
     @Test

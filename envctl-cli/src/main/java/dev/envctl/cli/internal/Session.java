@@ -37,7 +37,7 @@ public final class Session implements AutoCloseable {
     private boolean onlyReading;
     private Envctl envctl;
     private ConsoleProgress progress;
-    private String storeHint = "store chosen by --store, ENVCTL_STORE or 'store' in the config";
+    private String storeHint;
 
     Session(PrintStream out, PrintStream err, Map<String, String> env, GlobalOptions global) {
         this.out = out;
@@ -68,7 +68,18 @@ public final class Session implements AutoCloseable {
 
     /** What a failure of an unavailable store adds: what chose the store ({@link Errors#report}). */
     String storeHint() {
-        return storeHint;
+        if (storeHint != null) {
+            return storeHint;
+        }
+        String fromEnv = env.get("ENVCTL_STORE");
+        if (global.store != null) {
+            return "store chosen by --store";
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            return "store chosen by ENVCTL_STORE";
+        } else if (config != null && !config.store().equals(ConfigResolver.defaultStore(env))) {
+            return "store chosen by 'store' in the config";
+        }
+        return "the default store; choose another with --store, ENVCTL_STORE or 'store' in the config";
     }
 
     /** For a command whose stores are not chosen by --store (migrate's --from and --to): the hint instead. */
