@@ -200,12 +200,16 @@ public final class LifecycleEngine {
      * cannot list there (its tool missing, the host not answering), as a dry run needs no tool.
      */
     public Optional<Set<String>> listedClusters(String providerId, String host) {
+        return listed(providerId, host).map(l -> l.stream().map(ClusterStatus::name).collect(Collectors.toSet()));
+    }
+
+    /** What the provider {@code providerId} lists on {@code host}; empty when it cannot list there. */
+    private Optional<List<ClusterStatus>> listed(String providerId, String host) {
         try {
             ClusterProvider provider = providers.get(providerId, Hosts.find(store, host));
-            return Optional.of(ProviderCalls.call(provider, "list", provider::list).stream()
-                    .map(ClusterStatus::name).collect(Collectors.toSet()));
-        } catch (EnvctlException e) {
-            LOG.debug("{} clusters on host {} not listed for the dry run: {}", providerId, host, e.getMessage());
+            return Optional.of(ProviderCalls.call(provider, "list", provider::list));
+        } catch (EnvctlException notListed) {
+            LOG.debug("{} clusters on host {} not listed: {}", providerId, host, notListed.getMessage());
             return Optional.empty();
         }
     }
@@ -392,13 +396,8 @@ public final class LifecycleEngine {
      * converge then reports why).
      */
     private boolean runs(Environment e) {
-        try {
-            ClusterProvider p = providers.get(e.provider(), Hosts.find(store, e.host()));
-            return ProviderCalls.call(p, "list", p::list).stream()
-                    .anyMatch(c -> c.name().equals(e.name()) && c.running());
-        } catch (EnvctlException notListed) {
-            return false;
-        }
+        return listed(e.provider(), e.host()).orElse(List.of()).stream()
+                .anyMatch(c -> c.name().equals(e.name()) && c.running());
     }
 
     /**
