@@ -126,7 +126,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
      * would block until some writer opened it, and a write would replace it.
      */
     private static void requireRegularFile(Path path) {
-        if (Files.exists(path) && !Files.isDirectory(path) && !Files.isRegularFile(path)) {
+        // a regular file (the common case) costs one look; only something else is looked at again
+        if (!Files.isRegularFile(path) && Files.exists(path) && !Files.isDirectory(path)) {
             throw unavailable(path + " is not a regular file (a named pipe, device or socket); give the path of a "
                     + "CSV file", null);
         }
