@@ -45,9 +45,17 @@ final class ConfigResolver {
                 + "~/.envctl/config.properties");
         Path file = configFile(global, env);
         Map<String, String> values = file == null ? new LinkedHashMap<>() : read(file);
-        String store = firstNonBlank(global.store, env.get("ENVCTL_STORE"), values.get(ConfigKeys.STORE));
-        values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.strip());
-        EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString());
+        // the store: the first of these that is set, and what set it (a store that does not answer says so)
+        Map<String, String> stores = new LinkedHashMap<>();
+        stores.put("store chosen by --store", global.store);
+        stores.put("store chosen by ENVCTL_STORE", env.get("ENVCTL_STORE"));
+        stores.put("store chosen by 'store' in the config", values.get(ConfigKeys.STORE));
+        Map.Entry<String, String> store = stores.entrySet().stream()
+                .filter(e -> e.getValue() != null && !e.getValue().isBlank()).findFirst().orElse(null);
+        values.put(ConfigKeys.STORE, store == null ? defaultStore(env) : store.getValue().strip());
+        EnvctlConfig config = new EnvctlConfig(values, file == null ? null : file.toString(), store == null
+                ? "the default store; choose another with --store, ENVCTL_STORE or 'store' in the config"
+                : store.getKey());
         if (file != null) {
             checkKeys(values.keySet(), file, plugins);
             checkPluginValues(config, file, plugins, env);

@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  * flags. Values are checked when resolved ({@link #check}), so a bad value fails before any work starts.
  * Immutable.
  *
- * @param values every key with its winning value (plugin settings included, with their prefixes)
- * @param source the config file read, or {@code null} when none
+ * @param values      every key with its winning value (plugin settings included, with their prefixes)
+ * @param source      the config file read, or {@code null} when none
+ * @param storeOrigin what chose the store, as the message of a store that does not answer says it
+ *                    ({@code store chosen by --store}, ..., or that it is the default store)
  */
-record EnvctlConfig(Map<String, String> values, String source) {
+record EnvctlConfig(Map<String, String> values, String source, String storeOrigin) {
 
     EnvctlConfig {
         values = Map.copyOf(values);

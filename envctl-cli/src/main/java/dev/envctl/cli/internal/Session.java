@@ -71,15 +71,8 @@ public final class Session implements AutoCloseable {
         if (storeHint != null) {
             return storeHint;
         }
-        String fromEnv = env.get("ENVCTL_STORE");
-        if (global.store != null) {
-            return "store chosen by --store";
-        } else if (fromEnv != null && !fromEnv.isBlank()) {
-            return "store chosen by ENVCTL_STORE";
-        } else if (config != null && !config.store().equals(ConfigResolver.defaultStore(env))) {
-            return "store chosen by 'store' in the config";
-        }
-        return "the default store; choose another with --store, ENVCTL_STORE or 'store' in the config";
+        return config != null ? config.storeOrigin()
+                : "store chosen by --store, ENVCTL_STORE or 'store' in the config";
     }
 
     /** For a command whose stores are not chosen by --store (migrate's --from and --to): the hint instead. */
