@@ -102,6 +102,8 @@ class CsvStoreIT {
         assertThat(ws.calls()).anySatisfy(c -> assertThat(c).containsSubsequence("k3d", "cluster", "create", "dev",
                 "--api-port", "127.0.0.1:26443", "-p", "0.0.0.0:18080:80@loadbalancer", "-p",
                 "0.0.0.0:18400:443@loadbalancer"));
+        assertThat(ws.calls()).as("Docker's readiness is checked only once a create has failed")
+                .noneSatisfy(c -> assertThat(c).startsWith("docker", "info"));
 
         JsonNode second = ok("create", "dev-2", "-o", "json").json();
         assertThat(second.get("ports").get("http").asInt()).isEqualTo(18081);

@@ -3,8 +3,10 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ final class CreateCommand extends CliCommand {
         Hosts.requireKnown(store, request.host());
         if (dryRun) {
             if (store.find(name).isPresent()) {
-                throw dev.envctl.core.EnvctlException.conflict("environment '" + name + "' already exists in "
+                throw EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
             return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), true);
@@ -54,11 +56,18 @@ final class CreateCommand extends CliCommand {
             EnvironmentView.print(session, store, List.of(recorded), true, false);
             return 0;
         }
-        if (!request.host().isAuto()) {
-            // with --host auto the store places the environment; the create itself then meets that host's readiness
-            Engines.requireReady(session, request.provider(), request.host().hostName(), true);
+        Environment result;
+        try {
+            result = session.envctl().create(request, session.progress());
+        } catch (EnvctlException e) {
+            // thrown before anything was recorded (the provider's listing failed, say): name a missing tool or a
+            // Docker that does not answer, checked only now to spare every create a docker call; with --host
+            // auto the engine's error already names the host the store placed it on
+            if (e.code() == ErrorCode.PROVIDER_FAILED && !request.host().isAuto()) {
+                Engines.requireReady(session, request.provider(), request.host().hostName(), true);
+            }
+            throw e;
         }
-        Environment result = session.envctl().create(request, session.progress());
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true, false);
         return Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "

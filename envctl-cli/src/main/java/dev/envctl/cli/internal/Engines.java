@@ -14,9 +14,10 @@ final class Engines {
     }
 
     /**
-     * Fails with {@link ErrorCode#PROVIDER_FAILED} (exit 6), before the store is touched, when a prerequisite
-     * of {@code providerId} on host {@code hostName} (its tool, that host's Docker) fails, naming what is missing
-     * and pointing at {@code --dry-run} where the command has one ({@code withDryRun}).
+     * Fails with {@link ErrorCode#PROVIDER_FAILED} (exit 6) when a prerequisite of {@code providerId} on host
+     * {@code hostName} (its tool, that host's Docker) fails, naming what is missing, saying that nothing was changed
+     * and pointing at {@code --dry-run} where the command has one ({@code withDryRun}). Called before a command
+     * changes anything, or (create) once a failure is known to have changed nothing.
      */
     static void requireReady(Session session, String providerId, String hostName, boolean withDryRun) {
         List<PrerequisiteCheck> failed = session.envctl().provider(providerId, hostName).checkReady().stream()
