@@ -436,8 +436,12 @@ class CsvStoreIT {
         assertThat(dry.get("dryRun").asBoolean()).isTrue();
         assertThat(dry.get("total").asInt()).isEqualTo(7);
         assertThat(dry.get("skipped").asInt()).isEqualTo(1);
-        assertThat(ok("migrate", "--from", from, "--to", target.toString(), "--dry-run").out())
-                .contains("dry run: total 7, would migrate 6, skipped 1, failed 0");
+        Result dryText = ok("migrate", "--from", from, "--to", target.toString(), "--dry-run");
+        assertThat(dryText.out()).contains("dry run: total 7, would migrate 6, skipped 1, failed 0");
+        // devops keeps using pf 19000, the first port of the default pool.pf, which the target would give away
+        assertThat(dryText.errLines()).contains("envctl: warning: devops (skipped) uses pf port 19000, inside "
+                + "pool.pf (19000-19399), which " + target + " does not hold: envctl may give it to a new "
+                + "environment; keep it out of the pool (pool.pf=19001-19399)");
 
         JsonNode report = ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
         assertThat(report.get("migrated").asInt()).isEqualTo(6);
@@ -446,6 +450,12 @@ class CsvStoreIT {
         assertThat(report.get("rows").findValuesAsText("outcome")).contains("skipped", "migrated");
         assertThat(names(ok("--store", target.toString(), "list", "-o", "json").json())).hasSize(6)
                 .doesNotContain("devops");
+        assertThat(ok("--store", target.toString(), "create", "next", "--no-wait", "-o", "json").json()
+                .get("ports").get("pf").asInt()).as("what the warning warns of").isEqualTo(19000);
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.pf=19001-19399\n");
+        assertThat(ok("migrate", "--from", from, "--to", tmp.resolve("m1.csv").toString()).err())
+                .as("devops's pf port out of the pool").doesNotContain("warning");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "");
 
         Result text = ok("migrate", "--from", from, "--to", tmp.resolve("m2.csv").toString(), "--skip", "dev");
         assertThat(text.out()).contains("total 7, migrated 6, skipped 1, failed 0");

@@ -3,14 +3,19 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.Validation;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.migration.MigrationReport;
 import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -77,10 +82,39 @@ final class MigrateCommand extends CliCommand {
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
         session.progressDone();
         print(session, report);
+        skipped(session, source, target, skipNames);
         report.rows().stream().filter(row -> MigrationReport.FAILED.equals(row.outcome()))
                 .forEach(row -> session.err().println("envctl: " + row.name() + " was not migrated: "
                         + session.redact(Errors.oneLine(row.reason()))));
         return report.ok() ? 0 : 1;
+    }
+
+    /**
+     * Warns about each port of a skipped row (devops, the management cluster, which keeps using them) that lies in a
+     * pool of the config while the target does not hold it: envctl would give it to the next environment.
+     */
+    private static void skipped(Session session, EnvironmentStore source, EnvironmentStore target,
+                                Set<String> skipNames) {
+        AllocationPolicy policy = session.config().policy();
+        for (String name : new TreeSet<>(skipNames)) {
+            Optional<Environment> row = source.find(name);
+            if (row.isEmpty() || target.find(name).isPresent()) {
+                continue;
+            }
+            row.get().ports().asMap().forEach((role, port) -> {
+                PortRange pool = policy.pool(role);
+                if (pool.contains(port)) {
+                    String key = "pool." + role.key();
+                    // the larger part of the pool beside the port
+                    String without = pool.size() == 1 ? "a " + key + " without it"
+                            : port - pool.from() >= pool.to() - port ? key + "=" + pool.from() + "-" + (port - 1)
+                            : key + "=" + (port + 1) + "-" + pool.to();
+                    session.warn(name + " (skipped) uses " + role.key() + " port " + port + ", inside " + key + " ("
+                            + pool + "), which " + session.redact(target.location()) + " does not hold: envctl may "
+                            + "give it to a new environment; keep it out of the pool (" + without + ")");
+                }
+            });
+        }
     }
 
     private static void print(Session session, MigrationReport r) {
