@@ -422,6 +422,7 @@ public final class Envctl implements AutoCloseable {
         return engine().reconcile(Objects.requireNonNull(names, "names"), progress);
     }
 
+    /** Stops the environment's cluster and keeps its ports and subnet held: {@link LifecycleEngine#stop}. */
     public Environment stop(String name) {
         return stop(name, ProgressListener.NONE);
     }
@@ -431,6 +432,7 @@ public final class Envctl implements AutoCloseable {
         return engine().stop(name, progress);
     }
 
+    /** Starts a stopped environment's cluster (or creates it again if it vanished): {@link LifecycleEngine#start}. */
     public Environment start(String name) {
         return start(name, ProgressListener.NONE);
     }

@@ -161,8 +161,9 @@ public final class Session implements AutoCloseable {
             LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
                     settings.keySet());
         }
-        EnvironmentStore opened = ConfigResolver.openingStore(settings, config().source(), () -> onlyReading
-                ? factory.openToRead(location, settings, env) : factory.open(location, settings, env));
+        EnvironmentStore opened = ConfigResolver.openingStore(settings, config().source(), () -> PluginRegistry.opened(
+                factory, () -> onlyReading ? factory.openToRead(location, settings, env)
+                        : factory.open(location, settings, env)));
         toClose.push(opened);
         return opened;
     }

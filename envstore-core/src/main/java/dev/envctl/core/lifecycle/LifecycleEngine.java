@@ -343,7 +343,9 @@ public final class LifecycleEngine {
     /**
      * Records desired {@code stopped} and reconciles now: the cluster is stopped, its ports and subnet stay held,
      * and reconcile and apply leave it stopped until {@link #start}. Returns the record as it ends:
-     * {@code stopped}, or {@code failed} with {@code lastError}.
+     * {@code stopped}, or {@code failed} with {@code lastError}; or, when another thread or envctl process is
+     * converging the environment, desired {@code stopped} in whatever state it is (that one carries the stop
+     * out: compare {@code actualState()} with the desired state to tell).
      *
      * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code CONFLICT} for an environment being
      *                         deleted, {@code PROVIDER_FAILED} when its provider is not configured
@@ -356,7 +358,8 @@ public final class LifecycleEngine {
      * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
      * created if it vanished), without the post-create hooks. Returns the record as it ends: {@code running}, or
      * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
-     * retried start takes the stopped cluster for a half-made one.
+     * retried start takes the stopped cluster for a half-made one; or, when another thread or envctl process is
+     * converging the environment, desired {@code present} in whatever state it is (that one starts it).
      *
      * @throws EnvctlException as {@link #stop}
      */

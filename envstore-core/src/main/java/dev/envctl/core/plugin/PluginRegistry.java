@@ -137,23 +137,32 @@ public final class PluginRegistry {
      * naming the plugin's class and jar, instead of an internal error.
      */
     public static <T> T created(String kind, String id, Object factory, ErrorCode code, Supplier<T> make) {
+        return made(kind, id, factory, code, "create its " + kind, make);
+    }
+
+    /**
+     * The store {@code factory} opened with {@code open}; a failure that is not an {@link EnvctlException} (a
+     * plugin's bug) or a null store is {@link ErrorCode#STORE_UNAVAILABLE} naming the plugin's class and jar.
+     */
+    public static EnvironmentStore opened(EnvironmentStoreFactory factory, Supplier<EnvironmentStore> open) {
+        return made("store", factory.id(), factory, ErrorCode.STORE_UNAVAILABLE, "open its store", open);
+    }
+
+    private static <T> T made(String kind, String id, Object factory, ErrorCode code, String doing, Supplier<T> make) {
         T made;
+        String failed = "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName() + ", "
+                + source(factory.getClass()) + ") failed to " + doing + ": ";
         try {
             made = make.get();
         } catch (EnvctlException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            throw new EnvctlException(code, failedToCreate(kind, id, factory) + e, e);
+            throw new EnvctlException(code, failed + e, e);
         }
         if (made == null) {
-            throw new EnvctlException(code, failedToCreate(kind, id, factory) + "its factory returned null");
+            throw new EnvctlException(code, failed + "its factory returned null");
         }
         return made;
-    }
-
-    private static String failedToCreate(String kind, String id, Object factory) {
-        return "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName() + ", "
-                + source(factory.getClass()) + ") failed to create its " + kind + ": ";
     }
 
     /** The factories of one kind by id, discovered on first use. */
@@ -284,7 +293,7 @@ public final class PluginRegistry {
     public EnvironmentStore openStore(String location, Map<String, String> settings, Map<String, String> environment) {
         EnvironmentStoreFactory f = storeFactoryFor(location);
         requireKnownKeys("store " + f.id(), settings, f.settingKeys());
-        return f.open(location, settings, environment);
+        return opened(f, () -> f.open(location, settings, environment));
     }
 
     public ClusterProviderFactory providerFactory(String id) {

@@ -17,13 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A process dies at every point of create and delete (an Error thrown from inside a provider call or a hook
- * stops the engine as a crash would); a fresh engine then resumes from what the store says.
+ * A process dies at every point of create and delete (a {@link VirtualMachineError} thrown from inside a provider
+ * call or a hook stops the engine as a crash would; any other failure there is the plugin's, recorded); a fresh
+ * engine then resumes from what the store says.
  */
 class CrashRecoveryTest {
     private final Fixture f = new Fixture();
 
-    static final class Crash extends Error {
+    static final class Crash extends VirtualMachineError {
         private static final long serialVersionUID = 1L;
 
         Crash() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HookFailureTest {
     private final Fixture f = new Fixture();
@@ -52,6 +53,35 @@ class HookFailureTest {
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).isEqualTo("hook 'recorder' failed in post-create: "
                 + "NoClassDefFoundError: org/example/HaproxyClient");
+    }
+
+    @Test
+    void aHookThrowingAnErrorMarksTheEnvironmentFailedAndAReconcileFinishesIt() {
+        for (Error error : List.of(new StackOverflowError("deep"), new AssertionError("expected a route"))) {
+            String name = error instanceof StackOverflowError ? "deep" : "asserted";
+            f.hook.on(HookPhase.POST_CREATE, e -> {
+                throw error;
+            });
+
+            Environment e = engine.create(Fixture.spec(name), ProgressListener.NONE);
+
+            assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+            assertThat(e.lastError()).isEqualTo("hook 'recorder' failed in post-create: "
+                    + error.getClass().getSimpleName() + ": " + error.getMessage());
+            f.hook.clear(HookPhase.POST_CREATE);
+            assertThat(engine.reconcile(List.of(name), ProgressListener.NONE).outcomes())
+                    .containsExactly(new Outcome(name, Action.CREATED, ActualState.RUNNING, null));
+        }
+    }
+
+    @Test
+    void outOfMemoryInAHookIsNotTakenForTheHooksFailure() {
+        f.hook.on(HookPhase.POST_CREATE, e -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOf(OutOfMemoryError.class);
     }
 
     @Test

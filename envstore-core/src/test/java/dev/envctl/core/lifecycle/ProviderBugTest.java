@@ -133,7 +133,24 @@ class ProviderBugTest {
         Environment dev = envctl.create(EnvironmentSpec.of("dev", "buggy"));
 
         assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
-        assertThat(dev.lastError()).contains("NoClassDefFoundError", "YAMLFactory");
+        assertThat(dev.lastError()).isEqualTo("the buggy provider (" + BuggyProvider.class.getName() + ") failed "
+                + "in create: NoClassDefFoundError: com/fasterxml/jackson/dataformat/yaml/YAMLFactory");
         assertThat(envctl.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+    }
+
+    @Test
+    void anAssertionErrorInCreateEndsTheEnvironmentFailedNamingTheProvider() {
+        buggy.create = () -> {
+            throw new AssertionError("servers must be 1");
+        };
+
+        Environment dev = envctl.create(EnvironmentSpec.of("dev", "buggy"));
+
+        assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(dev.lastError()).isEqualTo("the buggy provider (" + BuggyProvider.class.getName() + ") failed "
+                + "in create: AssertionError: servers must be 1");
+        buggy.create = () -> { };
+        assertThat(envctl.reconcile(List.of("dev")).ok()).isTrue();
+        assertThat(envctl.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
     }
 }

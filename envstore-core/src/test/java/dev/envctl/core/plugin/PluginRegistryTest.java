@@ -1,5 +1,6 @@
 package dev.envctl.core.plugin;
 
+import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
@@ -430,6 +431,34 @@ class PluginRegistryTest {
                 .hasMessageContaining("unknown setting 'mem.sise' for store mem; valid: mem.size");
         try (EnvironmentStore s = r.openStore("mem:a", Map.of("mem.size", "1"))) {
             assertThat(s.health().available()).isTrue();
+        }
+    }
+
+    @Test
+    void aStorePluginThatThrowsOrOpensNothingIsStoreUnavailableNamingThePlugin() {
+        MemoryStoreFactory throwing = new MemoryStoreFactory() {
+            @Override
+            public EnvironmentStore open(String location, Map<String, String> settings) {
+                throw new IllegalStateException("cannot open " + location);
+            }
+        };
+        MemoryStoreFactory nothing = new MemoryStoreFactory() {
+            @Override
+            public EnvironmentStore open(String location, Map<String, String> settings) {
+                return null;
+            }
+        };
+
+        for (MemoryStoreFactory f : List.of(throwing, nothing)) {
+            PluginRegistry r = PluginRegistry.of(List.of(f), List.of(), List.of());
+            assertThatThrownBy(() -> r.openStore("mem:a", Map.of()))
+                    .hasMessageStartingWith("the store plugin 'mem' (" + f.getClass().getName() + ", ")
+                    .hasMessageContaining(") failed to open its store: ")
+                    .hasMessageEndingWith(f == throwing ? "java.lang.IllegalStateException: cannot open mem:a"
+                            : "its factory returned null")
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+            assertThatThrownBy(() -> Envctl.builder().plugins(r).store("mem:a").environment(Map.of()).build())
+                    .isInstanceOf(EnvctlException.class).hasMessageContaining("failed to open its store");
         }
     }
 

@@ -307,8 +307,11 @@ public abstract class ApplyContract {
         assertThat(k3d.running("dev")).isTrue();
     }
 
-    /** Stands for the process dying inside a provider call. */
-    static final class CrashError extends Error {
+    /**
+     * Stands for the process dying inside a provider call: a {@link VirtualMachineError}, the only kind of failure
+     * the engine does not take for the plugin's.
+     */
+    static final class CrashError extends VirtualMachineError {
         private static final long serialVersionUID = 1L;
 
         CrashError() {

@@ -221,7 +221,7 @@ public final class Converger {
         }
         if (seen.running) {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
-            Optional<String> error = call(() -> provider.stop(env, progress));
+            Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
             if (error.isPresent()) {
                 return fail(name, error.get());
             }
@@ -248,7 +248,7 @@ public final class Converger {
         }
         if (!seen.running) {
             progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
-            Optional<String> error = call(() -> provider.start(env, progress));
+            Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
             if (error.isPresent()) {
                 writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
                         .withActualState(ActualState.FAILED, error.get()));
@@ -268,7 +268,7 @@ public final class Converger {
         }
         if (seen.present) {
             LOG.info("{}: removing a half-made {} cluster before creating it again", env.name(), provider.id());
-            Optional<String> error = call(() -> provider.delete(env, progress));
+            Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(env, progress));
             if (error.isPresent()) {
                 return fail(env.name(), error.get());
             }
@@ -281,7 +281,8 @@ public final class Converger {
     private static boolean finished(ClusterProvider provider, Environment env) {
         try {
             return provider.createFinished(env);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            ProviderCalls.rethrowIfFatal(e);
             LOG.info("{}: could not tell whether its {} create finished ({}); creating it again", env.name(),
                     provider.id(), HookRunner.describe(e));
             return false;
@@ -314,7 +315,7 @@ public final class Converger {
         if (error.isEmpty()) {
             progress.step(name, "deleting " + oldProvider.id() + " cluster " + name + Hosts.on(oldHost)
                     + " to replace it");
-            error = call(() -> oldProvider.delete(old, progress));
+            error = ProviderCalls.failure(oldProvider, "delete", () -> oldProvider.delete(old, progress));
         }
         if (error.isEmpty()) {
             error = hooks.run(HookPhase.POST_DELETE, old, oldHost, progress);
@@ -359,7 +360,8 @@ public final class Converger {
             return null;
         }
         progress.step(name, "creating " + provider.id() + " cluster " + name);
-        Optional<String> error = call(() -> provider.create(creating.get(), progress));
+        Optional<String> error = ProviderCalls.failure(provider, "create",
+                () -> provider.create(creating.get(), progress));
         if (error.isPresent()) {
             seen.present = null;
             return fail(name, error.get());
@@ -434,7 +436,7 @@ public final class Converger {
         String name = made.name();
         progress.step(name, "deleting " + provider.id() + " cluster " + name + Hosts.on(host)
                 + ": its record was deleted meanwhile");
-        Optional<String> error = call(() -> provider.delete(made, progress));
+        Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(made, progress));
         seen.present = null;
         String what = "environment '" + name + "' was deleted by another writer while its " + provider.id()
                 + " cluster was being created; ";
@@ -453,7 +455,7 @@ public final class Converger {
         Optional<String> error = hooks.run(HookPhase.PRE_DELETE, deleting.get(), host, progress);
         if (error.isEmpty()) {
             progress.step(name, "deleting " + provider.id() + " cluster " + name);
-            error = call(() -> provider.delete(deleting.get(), progress));
+            error = ProviderCalls.failure(provider, "delete", () -> provider.delete(deleting.get(), progress));
         }
         if (error.isPresent()) {
             return fail(name, error.get());
@@ -474,19 +476,6 @@ public final class Converger {
     private Outcome fail(String name, String message) {
         writer.actual(name, ActualState.FAILED, message);
         return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
-    }
-
-    /**
-     * Runs a provider call that the record is written around: its failure, a class missing from the plugin's jar
-     * included, is the message the record is marked {@code failed} with.
-     */
-    private static Optional<String> call(Runnable providerCall) {
-        try {
-            providerCall.run();
-            return Optional.empty();
-        } catch (RuntimeException | LinkageError e) {
-            return Optional.of(HookRunner.describe(e));
-        }
     }
 
     private static void observe(ClusterProvider provider, String name, Seen seen) {

@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * Runs the hooks of a phase in their given order and stops at the first that throws. A failure is returned
  * as one line naming the hook, the phase and the hook's message; the caller records it as the
- * environment's {@code lastError}. Errors (not exceptions) propagate, as a crash would. Thread-safe.
+ * environment's {@code lastError}; an {@link Error} counts as a failure too ({@link AssertionError},
+ * {@link StackOverflowError}, a class missing from the hook's jar), but one that leaves the JVM unusable (out of
+ * memory) propagates. Thread-safe.
  */
 public final class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
@@ -35,7 +37,8 @@ public final class HookRunner {
             progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
             try {
                 hook.run(phase, environment, host);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                ProviderCalls.rethrowIfFatal(e);
                 String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": "
                         + describe(e);
                 // returned, and so recorded as lastError and reported by the caller: not logged a second time

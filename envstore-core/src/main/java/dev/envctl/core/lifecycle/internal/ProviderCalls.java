@@ -4,13 +4,15 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterProvider;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Calls into a provider whose failure the engine reports rather than records: anything it throws but an
- * {@link EnvctlException} (a plugin's bug, a class missing from its jar) and a null answer become
- * {@link ErrorCode#PROVIDER_FAILED} naming the provider, its class, the method and the error, so a plugin's bug
- * never leaves envctl as a raw exception. Other {@link Error}s pass.
+ * Calls into a provider: anything it throws but an {@link EnvctlException} (a plugin's bug, a class missing from
+ * its jar, an {@link AssertionError} or a {@link StackOverflowError}) names the provider, its class, the method
+ * and the error, so a plugin's bug never leaves envctl as a raw exception nor a record half done; only a
+ * {@link VirtualMachineError} that leaves the JVM unusable (out of memory) passes. {@link #call} reports it (with
+ * a null answer) as {@link ErrorCode#PROVIDER_FAILED}; {@link #failure} returns it for the record.
  */
 public final class ProviderCalls {
     private ProviderCalls() {
@@ -23,7 +25,8 @@ public final class ProviderCalls {
             answer = call.get();
         } catch (EnvctlException e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, failed(provider, method) + e, e);
         }
         if (answer == null) {
@@ -40,11 +43,38 @@ public final class ProviderCalls {
         });
     }
 
+    /**
+     * Runs {@code call}, {@code provider}'s {@code method}, which the record is written around: empty when it
+     * succeeded, else the message to mark the record {@code failed} with (an envctl error's own message).
+     */
+    public static Optional<String> failure(ClusterProvider provider, String method, Runnable call) {
+        try {
+            call.run();
+            return Optional.empty();
+        } catch (EnvctlException e) {
+            return Optional.of(e.getMessage());
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
+            return Optional.of(failed(provider, method) + HookRunner.describe(e));
+        }
+    }
+
+    /**
+     * Rethrows {@code e} when the JVM cannot go on after it (a {@link VirtualMachineError} but a
+     * {@link StackOverflowError}, whose stack is unwound by now); plugin code's other failures are reported.
+     */
+    static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+            throw fatal;
+        }
+    }
+
     private static String failed(ClusterProvider provider, String method) {
         String id;
         try {
             id = provider.id();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             id = "?";
         }
         return "the " + id + " provider (" + provider.getClass().getName() + ") failed in " + method + ": ";
