@@ -293,7 +293,7 @@ class StopStartTest {
 
     @ParameterizedTest
     @EnumSource(DriftPolicy.class)
-    void aFailedProviderStartLeavesTheRecordFailedAndStoppedUntilStartIsRetried(DriftPolicy policy) {
+    void aFailedProviderStartLeavesTheRecordFailedAndStoppedAndReconcileStopsWhatItLeftRunning(DriftPolicy policy) {
         LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         engine.stop("dev", ProgressListener.NONE);
@@ -304,11 +304,15 @@ class StopStartTest {
         assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED);
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).contains("k3d cluster start failed: port is already allocated");
-        engine.reconcile(List.of(), ProgressListener.NONE);
-        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev");
+        // the failed start may have left a node running, which the provider lists as not running: stop it again
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev");
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
 
         assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
-        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "start dev");
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev", "start dev");
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
     }
 

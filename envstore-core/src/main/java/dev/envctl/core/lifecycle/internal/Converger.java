@@ -205,9 +205,11 @@ public final class Converger {
     }
 
     /**
-     * Desired {@code stopped}: a running cluster is stopped; a stopped one is recorded as such; a missing one is
-     * left missing (the record keeps its allocation, and start creates it), never treated as drift, and recorded
-     * {@code stopped} unless it says so or {@code unknown} (never created) already.
+     * Desired {@code stopped}: a running cluster is stopped, and so is one a failed stop or start left (a provider
+     * lists a cluster as running only when all its nodes run, and a failed start can leave one node up); a stopped
+     * one is recorded as such; a missing one is left missing (the record keeps its allocation, and start creates
+     * it), never treated as drift, and recorded {@code stopped} unless it says so or {@code unknown} (never
+     * created) already.
      */
     private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         String name = env.name();
@@ -219,7 +221,7 @@ public final class Converger {
             writer.actual(name, ActualState.STOPPED, null);
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
-        if (seen.running) {
+        if (seen.running || env.actualState() == ActualState.FAILED) {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
             Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
             if (error.isPresent()) {
