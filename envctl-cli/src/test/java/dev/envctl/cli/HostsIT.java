@@ -299,6 +299,29 @@ class HostsIT {
     }
 
     @Test
+    void anEnvironmentOnAHostGoneForGoodIsForgottenWithoutAToolAndThenTheHostRemoved() {
+        ok("host", "add", "two", "--docker", TWO);
+        ok("create", "api", "--host", "two");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
+        assertThat(ws.run("delete", "api").exit()).isEqualTo(6);
+        assertThat(ws.run("host", "remove", "two").exit()).isEqualTo(4);
+        Result both = ws.run("delete", "api", "--forget", "--keep-record");
+        assertThat(both.exit()).as(both.toString()).isEqualTo(2);
+        assertThat(both.err()).startsWith("envctl: --forget removes only the record; it takes neither --keep-record "
+                + "nor --dry-run");
+        int calls = ws.calls().size();
+
+        Result forgot = ok("delete", "api", "--forget");
+
+        assertThat(forgot.out()).isEqualTo("forgot api: its record is removed; its k3d cluster on host two, if any, "
+                + "is left as it is\n");
+        assertThat(ws.calls()).as("no tool run, no hook").hasSize(calls);
+        assertThat(ws.run("get", "api").exit()).isEqualTo(3);
+        ok("host", "remove", "two");
+        assertThat(ws.run("delete", "api", "--forget").exit()).isEqualTo(3);
+    }
+
+    @Test
     void eachCommandChecksTheDockerOfTheHostItWorksOnAndApplyFailsOnlyTheHostThatDoesNotAnswer() {
         ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
         Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");

@@ -13,6 +13,7 @@ import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
@@ -286,6 +287,26 @@ public final class Envctl implements AutoCloseable {
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
         Objects.requireNonNull(name, "name");
         return engine().delete(name, keepRecord, progress);
+    }
+
+    /**
+     * Removes the record of {@code name} and nothing else: no provider command, no hook. Whatever cluster and
+     * network it has are left as they are, and its ports and subnet become free for other environments. For an
+     * environment whose host is gone for good, or whose cluster was removed by other means. Returns the record
+     * removed.
+     *
+     * @throws EnvctlException {@link ErrorCode#NOT_FOUND} for an unknown name; {@link ErrorCode#CONFLICT} while
+     *                         another thread or envctl process converges the environment (retry once it is done)
+     */
+    public Environment forget(String name) {
+        Objects.requireNonNull(name, "name");
+        store().get(name);
+        try (EnvironmentLock lock = store().tryLock(name).orElseThrow(() -> EnvctlException.conflict("environment '"
+                + name + "' is being converged by another envctl process; forget it once that is done"))) {
+            Environment removed = store().get(name);
+            store().delete(name, removed.version());
+            return removed;
+        }
     }
 
     /** @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment */

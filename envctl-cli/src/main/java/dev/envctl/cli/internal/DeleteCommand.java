@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
- * removes the record (kept, with its allocation, under {@code --keep-record}). Exit 3 for an unknown name; exit 4
- * when another writer undid the delete (the engine's {@code CONFLICT}), so a record left here is desired absent.
+ * removes the record (kept, with its allocation, under {@code --keep-record}; {@code --forget} removes only the
+ * record). Exit 3 for an unknown name; exit 4 when another writer undid the delete (the engine's {@code CONFLICT}),
+ * so a record left here is desired absent.
  */
 @Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
 final class DeleteCommand extends CliCommand {
@@ -25,6 +26,10 @@ final class DeleteCommand extends CliCommand {
             validateWith = OnlyOnce.class)
     boolean dryRun;
 
+    @Parameter(names = "--forget", description = "Remove only the record, leaving its cluster as it is (no provider "
+            + "command, no hook): for an environment whose host is gone for good", validateWith = OnlyOnce.class)
+    boolean forget;
+
     @Parameter(description = "NAME")
     List<String> args = new ArrayList<>();
 
@@ -33,7 +38,14 @@ final class DeleteCommand extends CliCommand {
         String name = oneName(args);
         OutputFormat format = session.format();
         session.onlyReading(dryRun);
+        if (forget && (keepRecord || dryRun)) {
+            throw new UsageException("--forget removes only the record; it takes neither --keep-record nor "
+                    + "--dry-run");
+        }
         EnvironmentStore store = session.store();
+        if (forget) {
+            return forget(session, format, name);
+        }
         if (dryRun) {
             return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), true);
         }
@@ -58,5 +70,17 @@ final class DeleteCommand extends CliCommand {
         }
         return left.map(e -> Errors.failed(session, "deleting " + name, e, "fix the cause and run 'envctl delete "
                 + name + "' again")).orElse(0);
+    }
+
+    private static int forget(Session session, OutputFormat format, String name) {
+        Environment removed = session.envctl().forget(name);
+        if (format == OutputFormat.JSON) {
+            Json.print(session.out(), Json.object("name", name, "deleted", true, "pending", false, "forgotten", true,
+                    "record", EnvironmentView.toJson(removed)));
+        } else if (format == OutputFormat.TABLE) {
+            session.out().println("forgot " + name + ": its record is removed; its " + removed.provider()
+                    + " cluster on host " + removed.host() + ", if any, is left as it is");
+        }
+        return 0;
     }
 }
