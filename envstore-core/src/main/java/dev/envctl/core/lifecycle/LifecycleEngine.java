@@ -463,7 +463,9 @@ public final class LifecycleEngine {
      * Makes the store match {@code desired} as {@link #plan} says, then reconciles what it touched: missing ones
      * created (an existing cluster of the same name is adopted), ones desired absent marked present again, ones
      * absent from the list marked for deletion when {@code prune}; record-only changes (labels, node port)
-     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); and, only with {@code replace},
+     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed environments that are
+     * {@code failed}, changed in place or not, converged as a reconcile would (the cause may be fixed, by this
+     * file or otherwise); and, only with {@code replace},
      * environments whose provider, host ports, subnet or provider options changed replaced
      * ({@link Action#REPLACED}): the new spec is allocated and recorded first, so a conflict leaves the old record
      * and cluster as they were; then, under the environment's lock, the old cluster is deleted (delete hooks
@@ -512,8 +514,13 @@ public final class LifecycleEngine {
                             u.resolve(current, allocator, others), current));
                     touched.add(u.name());
                 } else {
-                    writer.modify(u.name(), u::inPlace).ifPresent(e -> direct.add(new Outcome(u.name(),
-                            Action.UPDATED, e.actualState(), e.lastError())));
+                    writer.modify(u.name(), u::inPlace).ifPresent(e -> {
+                        if (e.actualState() == ActualState.FAILED) {
+                            touched.add(u.name());
+                        } else {
+                            direct.add(new Outcome(u.name(), Action.UPDATED, e.actualState(), e.lastError()));
+                        }
+                    });
                 }
             } catch (EnvctlException e) {
                 direct.add(new Outcome(u.name(), Action.FAILED, store.find(u.name()).map(Environment::actualState)
@@ -524,12 +531,18 @@ public final class LifecycleEngine {
             writer.modify(name, e -> markAbsent(e, false));
             touched.add(name);
         }
+        Set<String> unchanged = new HashSet<>(plan.unchanged());
+        store.list(EnvironmentFilter.ALL).stream()
+                .filter(e -> unchanged.contains(e.name()) && e.actualState() == ActualState.FAILED)
+                .forEach(e -> {
+                    unchanged.remove(e.name());
+                    touched.add(e.name());
+                });
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         List<Outcome> all = new ArrayList<>(done.outcomes());
         all.addAll(direct);
         // what the file lists and the store already has: reported too, so an apply says what it saw
-        if (!plan.unchanged().isEmpty()) {
-            Set<String> unchanged = new HashSet<>(plan.unchanged());
+        if (!unchanged.isEmpty()) {
             store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name()))
                     .forEach(e -> all.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
         }

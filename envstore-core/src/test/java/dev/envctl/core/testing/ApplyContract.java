@@ -267,6 +267,25 @@ public abstract class ApplyContract {
     }
 
     @Test
+    void aFailedEnvironmentTheFileListsIsRetriedChangedInPlaceOrNot() {
+        k3d.failNextCreate("port is already allocated");
+        assertThat(engine.create(dev(), ProgressListener.NONE).actualState()).isEqualTo(ActualState.FAILED);
+        k3d.failNextCreate("port is already allocated");
+        EnvironmentSpec web = EnvironmentSpec.of("web", "k3d");
+        assertThat(engine.create(web, ProgressListener.NONE).actualState()).isEqualTo(ActualState.FAILED);
+
+        ReconcileReport r = apply(false, dev().withLabels(Map.of("team", "b")), web);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null),
+                new Outcome("web", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(store.get("dev").labels()).containsEntry("team", "b");
+        assertThat(k3d.has("dev")).isTrue();
+        assertThat(k3d.has("web")).isTrue();
+        assertThat(hookCalls).contains("post-create dev k3d 18080", "post-create web k3d " + store.get("web")
+                .ports().http());
+    }
+
+    @Test
     void aReplacementCutShortIsFinishedByTheNextReconcile() {
         created(dev());
         k3d.duringDelete(e -> {
