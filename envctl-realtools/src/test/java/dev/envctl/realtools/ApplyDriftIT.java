@@ -6,7 +6,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +96,44 @@ class ApplyDriftIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(4);
         assertThat(r.err()).contains("already exists and no envctl record owns it");
         assertThat(s.envctl("get", name).exit()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void anApplyAdoptsAClusterMadeWithoutEnvctlWithThePortsItPublishes(String provider, Sandbox s) throws Exception {
+        String name = s.name("adopt");
+        // between pool.http and pool.https of the sandbox: never allocated, so only reading them can record them
+        int http = 28200 + 3 * ThreadLocalRandom.current().nextInt(60);
+        int https = http + 1;
+        int api = http + 2;
+        Shell.Result made;
+        if (provider.equals("k3d")) {
+            made = s.tool("k3d", "cluster", "create", name, "--image", s.machine.k3dImage, "--api-port",
+                    "127.0.0.1:" + api, "-p", "0.0.0.0:" + http + ":80@loadbalancer", "-p",
+                    "0.0.0.0:" + https + ":443@loadbalancer", "--kubeconfig-update-default=false");
+        } else {
+            Path config = s.dir.resolve("kind.yaml");
+            Sandbox.write(config, String.join("\n",
+                    "kind: Cluster", "apiVersion: kind.x-k8s.io/v1alpha4", "networking:",
+                    "  apiServerAddress: 127.0.0.1", "  apiServerPort: " + api, "nodes:", "- role: control-plane",
+                    "  extraPortMappings:", "  - containerPort: 80", "    hostPort: " + http,
+                    "  - containerPort: 443", "    hostPort: " + https, ""));
+            made = s.tool("kind", "create", "cluster", "--name", name, "--image", s.machine.kindImage, "--config",
+                    config.toString());
+        }
+        assertThat(made.exit()).as(made.toString()).isZero();
+        Sandbox.write(s.dir.resolve("adopt.yaml"), "- name: " + name + "\n  provider: " + provider + "\n");
+
+        Shell.Result applied = s.envctl("apply", "-f", s.dir.resolve("adopt.yaml").toString());
+
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        JsonNode ports = s.get(name).get("ports");
+        assertThat(ports.get("http").asInt()).isEqualTo(http);
+        assertThat(ports.get("https").asInt()).isEqualTo(https);
+        assertThat(ports.get("api").asInt()).isEqualTo(api);
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
     }
 
     private static void removeBehindTheBack(Sandbox s, String provider, String name) {

@@ -61,7 +61,8 @@ final class Plans {
             }
             if (s.kind() == Kind.ADOPT) {
                 out.println("  the " + e.provider() + " cluster of that name exists: it is adopted as it is (no "
-                        + "provider command, no hook); the ports below are recorded, not read from it");
+                        + "provider command, no hook); the http, https and api ports it publishes replace the ones "
+                        + "below");
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {

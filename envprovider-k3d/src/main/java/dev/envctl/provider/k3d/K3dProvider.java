@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -13,6 +14,7 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
+import dev.envctl.core.provider.PublishedPorts;
 import dev.envctl.provider.k3d.internal.K3dClusterList;
 import dev.envctl.provider.k3d.internal.K3dClusterOptions;
 import dev.envctl.provider.k3d.internal.K3dCommands;
@@ -159,6 +161,16 @@ public final class K3dProvider implements ClusterProvider {
         CommandResult r = tools.runCheckedUnlogged(K3dCommands.list(k3d().toString()), K3D_ENV, settings.timeout());
         List<String> json = r.stdout().stream().filter(line -> !isLogLine(line)).toList();
         return K3dClusterList.parse(ID, String.join("\n", json));
+    }
+
+    /**
+     * What the load balancer ({@code k3d-NAME-serverlb}: http, https and the API) and, for a cluster made without
+     * one, the first server publish.
+     */
+    @Override
+    public Map<PortRole, Integer> publishedPorts(String name) {
+        return tools.find(settings.dockerBinary()).map(d -> PublishedPorts.of(tools, d, settings.timeout(),
+                List.of("k3d-" + name + "-serverlb", "k3d-" + name + "-server-0"))).orElse(Map.of());
     }
 
     /** k3d writes INFO logs to stdout; they are not part of the JSON. */

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -13,6 +14,7 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
+import dev.envctl.core.provider.PublishedPorts;
 import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
@@ -202,6 +204,16 @@ public final class KindProvider implements ClusterProvider {
         } catch (EnvctlException e) {
             throw verb.equals("start") ? HeldPorts.startFailure(tools, docker(), settings.timeout(), e) : e;
         }
+    }
+
+    /**
+     * What the first control-plane node ({@code NAME-control-plane}: http, https and, with one control-plane node,
+     * the API) and the API load balancer of several ({@code NAME-external-load-balancer}) publish.
+     */
+    @Override
+    public Map<PortRole, Integer> publishedPorts(String name) {
+        return tools.find(settings.dockerBinary()).map(d -> PublishedPorts.of(tools, d, settings.timeout(),
+                List.of(name + "-control-plane", name + "-external-load-balancer"))).orElse(Map.of());
     }
 
     @Override

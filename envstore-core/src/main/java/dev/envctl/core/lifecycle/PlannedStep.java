@@ -26,8 +26,8 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
         CREATE,
         /**
          * A new record (or a kept one) for a cluster of that name the provider already lists on its host, which
-         * {@code apply} adopts as it is: no provider command and no hook runs, and the ports recorded are the
-         * allocation shown, not read from the cluster. Only {@link dev.envctl.core.Envctl#dryRun} plans it.
+         * {@code apply} adopts as it is: no provider command and no hook runs, and the http, https and API ports
+         * the cluster publishes replace the allocation shown. Only {@link dev.envctl.core.Envctl#dryRun} plans it.
          */
         ADOPT,
         /** Record-only fields change; the cluster is not touched. */

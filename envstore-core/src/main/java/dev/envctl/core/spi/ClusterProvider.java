@@ -4,8 +4,10 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes and removes clusters for environments with one tool (k3d, kind, ...). Implementations pass every
@@ -39,6 +41,16 @@ public interface ClusterProvider {
      */
     default boolean createFinished(Environment environment) {
         return true;
+    }
+
+    /**
+     * The host ports the existing cluster {@code name} publishes, by role, as far as the provider can tell (the
+     * pf port is never published); empty when it cannot tell. Asked when envctl adopts a cluster it did not make
+     * (an apply naming it, a row of the Kindler scripts), so that the record holds the ports the cluster binds
+     * rather than ones allocated from the pools. By default empty.
+     */
+    default Map<PortRole, Integer> publishedPorts(String name) {
+        return Map.of();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -264,6 +265,41 @@ public abstract class ApplyContract {
         assertThat(k3d.count("delete dev")).isZero();
         assertThat(hookCalls).noneMatch(c -> c.contains(" dev "));
         assertThat(outcome(r, "qa").action()).isEqualTo(Action.CREATED);
+    }
+
+    @Test
+    void anAdoptedClusterIsRecordedWithThePortsItPublishesNotPoolPorts() {
+        k3d.putCluster("old", true);
+        k3d.publish("old", Map.of(PortRole.HTTP, 18555, PortRole.HTTPS, 18556, PortRole.API, 26999));
+
+        ReconcileReport r = apply(false, EnvironmentSpec.of("old", "k3d").withPorts(new HostPorts(18100, null, null,
+                null)));
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("old", Action.UNCHANGED, ActualState.RUNNING, null));
+        Environment old = store.get("old");
+        assertThat(old.ports().http()).as("what the cluster binds, over what the file said").isEqualTo(18555);
+        assertThat(old.ports().https()).isEqualTo(18556);
+        assertThat(old.ports().api()).isEqualTo(26999);
+        assertThat(old.ports().pf()).as("never published: allocated").isNotNull();
+        assertThat(k3d.count("create old")).isZero();
+        assertThat(hookCalls).isEmpty();
+        assertThat(created(EnvironmentSpec.of("next", "k3d")).ports().http()).as("18100 is free again")
+                .isEqualTo(18080);
+    }
+
+    @Test
+    void anAdoptedClusterPublishingAPortAnotherEnvironmentHoldsIsFailedNamingBoth() {
+        created(EnvironmentSpec.of("web", "k3d").withPorts(new HostPorts(18555, null, null, null)));
+        k3d.putCluster("old", true);
+        k3d.publish("old", Map.of(PortRole.HTTP, 18555));
+
+        Outcome o = outcome(apply(false, EnvironmentSpec.of("old", "k3d")), "old");
+
+        assertThat(o.action()).isEqualTo(Action.FAILED);
+        assertThat(o.error()).startsWith("its existing k3d cluster publishes http port 18555 (recorded ")
+                .contains("environment 'web'").endsWith("delete that cluster or the environment holding the port");
+        assertThat(store.get("old").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(store.get("web").ports().http()).isEqualTo(18555);
     }
 
     @Test

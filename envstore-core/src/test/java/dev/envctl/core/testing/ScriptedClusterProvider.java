@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -44,6 +45,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private volatile Consumer<Environment> duringCreate = e -> { };
     private volatile Consumer<Environment> duringDelete = e -> { };
     private volatile Runnable afterList = () -> { };
+    private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
 
     public ScriptedClusterProvider(String id) {
         this.id = id;
@@ -115,6 +117,16 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     @Override
     public boolean createFinished(Environment environment) {
         return !unfinished.contains(environment.name());
+    }
+
+    /** The host ports cluster {@code name} publishes from now on, as {@link #publishedPorts} reports them. */
+    public void publish(String name, Map<PortRole, Integer> ports) {
+        published.put(name, Map.copyOf(ports));
+    }
+
+    @Override
+    public Map<PortRole, Integer> publishedPorts(String name) {
+        return published.getOrDefault(name, Map.of());
     }
 
     /** Removes a cluster behind envctl's back. */

@@ -6,6 +6,8 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.DriftPolicy;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -189,9 +192,7 @@ public final class Converger {
                 return seen.present ? unchanged(env) : drift(env, host, provider, seen, progress);
             case UNKNOWN:
                 if (seen.present) {
-                    LOG.info("{}: adopting the existing {} cluster", name, provider.id());
-                    writer.actual(name, ActualState.RUNNING, null);
-                    return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
+                    return adopt(env, provider);
                 }
                 return create(env, host, provider, Action.CREATED, seen, progress);
             case FAILED:
@@ -334,6 +335,54 @@ public final class Converger {
             return new Outcome(name, Action.REPLACED, ActualState.STOPPED, null);
         }
         return create(unmarked.get(), host, provider, Action.REPLACED, seen, progress);
+    }
+
+    /**
+     * Adopts the listed cluster of a record never converged (a row of the Kindler scripts, an apply naming a
+     * cluster envctl did not make): records it {@code running}, with the host ports the provider says the cluster
+     * publishes where the record says otherwise (ports allocated for it from the pools, or given wrong), since
+     * the cluster binds those. When another environment holds one of them, the record is {@code failed} instead.
+     */
+    private Outcome adopt(Environment env, ClusterProvider provider) {
+        String name = env.name();
+        LOG.info("{}: adopting the existing {} cluster", name, provider.id());
+        Map<PortRole, Integer> published;
+        try {
+            published = provider.publishedPorts(name);
+        } catch (Throwable e) {
+            ProviderCalls.rethrowIfFatal(e);
+            LOG.debug("{}: the {} provider could not say which ports its cluster publishes", name, provider.id(), e);
+            published = Map.of();
+        }
+        Map<PortRole, Integer> publishes = published == null ? Map.of() : published;
+        List<String> corrected = new ArrayList<>();
+        try {
+            writer.actual(name, ActualState.RUNNING, null, r -> {
+                corrected.clear();
+                HostPorts ports = r.ports();
+                for (Map.Entry<PortRole, Integer> p : publishes.entrySet()) {
+                    Integer recorded = ports.get(p.getKey());
+                    if (!p.getValue().equals(recorded)) {
+                        corrected.add(p.getKey().key() + " port " + p.getValue() + " (recorded "
+                                + (recorded == null ? "none" : recorded) + ")");
+                        ports = ports.with(p.getKey(), p.getValue());
+                    }
+                }
+                return r.withPorts(ports);
+            });
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e;
+            }
+            return fail(name, "its existing " + provider.id() + " cluster publishes " + String.join(", ", corrected)
+                    + ", which cannot be recorded: " + e.getMessage() + "; delete that cluster or the environment "
+                    + "holding the port");
+        }
+        if (!corrected.isEmpty()) {
+            LOG.warn("{}: adopted its existing {} cluster, which publishes {}; the record now holds what the cluster "
+                    + "binds", name, provider.id(), String.join(", ", corrected));
+        }
+        return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
     }
 
     private Outcome drift(Environment env, Host host, ClusterProvider provider, Seen seen,
