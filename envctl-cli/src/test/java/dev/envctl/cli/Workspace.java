@@ -34,6 +34,7 @@ public final class Workspace {
     public final Path bin;
     public final Path state;
     public final Map<String, String> env = new HashMap<>();
+    private Path launcher = LAUNCHER;
 
     public Workspace(Path dir) {
         this.dir = dir;
@@ -70,13 +71,19 @@ public final class Workspace {
         return this;
     }
 
+    /** Runs {@code bin/envctl} of the distribution in {@code dist} (a copy with plugin jars in its lib/, say). */
+    Workspace distribution(Path dist) {
+        launcher = dist.resolve("bin/envctl").toAbsolutePath();
+        return this;
+    }
+
     public Result run(String... args) {
         return run(Map.of(), args);
     }
 
     public Result run(Map<String, String> extraEnv, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(LAUNCHER.toString());
+        command.add(launcher.toString());
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();

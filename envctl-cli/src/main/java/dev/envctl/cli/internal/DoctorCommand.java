@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
  * provider's tool and Docker, and Docker at each further host of the store, as {@code docker on NAME}) with what
  * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} is a
- * WARN: it only matters for {@code --provider} of that id.
+ * WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
+ * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
  */
 @Parameters(commandNames = "doctor",
         commandDescription = "Check Java, the store, the provider tools and Docker on every host; exit 1 when any "
@@ -60,7 +61,15 @@ final class DoctorCommand extends CliCommand {
                 }
             }
         }
-        if (!providers.containsKey(dflt)) {
+        for (String id : session.plugins().providerIds()) {
+            // a plugin whose factory failed has no provider to check: that failure is the check (exit 6 on use)
+            session.envctl().hostProviders().failure(id).ifPresent(why -> checks.add(PrerequisiteCheck.fail(
+                    "provider " + id, why, "fix or remove that plugin's jar")));
+        }
+        for (String problem : session.plugins().problems()) {
+            checks.add(PrerequisiteCheck.fail("plugins", problem, "fix or remove that plugin's jar"));
+        }
+        if (!session.plugins().providerIds().contains(dflt)) {
             checks.add(PrerequisiteCheck.fail("provider " + dflt, "provider.default is " + dflt + " but no such "
                     + "provider plugin was found", "set provider.default to one of " + providers.keySet()));
         }

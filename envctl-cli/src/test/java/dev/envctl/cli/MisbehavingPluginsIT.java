@@ -1,0 +1,59 @@
+package dev.envctl.cli;
+
+import dev.envctl.cli.Workspace.Result;
+import dev.envctl.cli.plugins.BadIdProviderFactory;
+import dev.envctl.cli.plugins.NullProviderFactory;
+import dev.envctl.cli.plugins.PluginJar;
+import dev.envctl.core.spi.ClusterProviderFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Plugin jars that break the rules of docs/plugins.md, copied into a copy of the distribution's {@code lib/}: what
+ * the packaged CLI reports about them, and that they cannot spoil its results.
+ */
+class MisbehavingPluginsIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp.resolve("ws"));
+    }
+
+    @Test
+    void doctorFailsNamingAProviderPluginWhoseFactoryMakesNoProvider() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "null-provider.jar",
+                ClusterProviderFactory.class, NullProviderFactory.class));
+
+        Result doctor = ws.run("doctor");
+
+        assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+        assertThat(doctor.out().lines().filter(l -> l.startsWith("FAIL")).toList()).as(doctor.toString())
+                .singleElement().asString().startsWith("FAIL  provider nullprov")
+                .contains(NullProviderFactory.class.getName(), "null-provider.jar", "its factory returned null");
+        assertThat(doctor.out()).contains("PASS  k3d");
+        Result create = ws.run("create", "n1", "--provider", "nullprov");
+        assertThat(create.exit()).as(create.toString()).isEqualTo(6);
+    }
+
+    @Test
+    void doctorFailsNamingAPluginThatDiscoverySkipped() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "bad-id.jar",
+                ClusterProviderFactory.class, BadIdProviderFactory.class));
+
+        Result doctor = ws.run("doctor", "-o", "json");
+
+        assertThat(doctor.exit()).as(doctor.toString()).isEqualTo(1);
+        assertThat(doctor.json().findValuesAsText("status")).containsOnlyOnce("FAIL");
+        assertThat(doctor.json().findParents("status").stream().filter(c -> c.get("status").asText().equals("FAIL"))
+                .findFirst().orElseThrow().toString()).contains("\"name\":\"plugins\"",
+                BadIdProviderFactory.class.getName(), "bad-id.jar", "its id 'Bad_Id' is invalid");
+    }
+}
