@@ -56,4 +56,29 @@ class MisbehavingPluginsIT {
                 .findFirst().orElseThrow().toString()).contains("\"name\":\"plugins\"",
                 BadIdProviderFactory.class.getName(), "bad-id.jar", "its id 'Bad_Id' is invalid");
     }
+
+    @Test
+    void pluginsReportsABrokenPluginOnce() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "bad-id.jar",
+                ClusterProviderFactory.class, BadIdProviderFactory.class));
+
+        Result plugins = ws.run("plugins");
+
+        assertThat(plugins.exit()).as(plugins.toString()).isZero();
+        assertThat(plugins.errLines()).as(plugins.toString()).singleElement().asString()
+                .startsWith("envctl: warning: skipped a broken ClusterProviderFactory plugin "
+                        + BadIdProviderFactory.class.getName())
+                .contains("bad-id.jar", "its id 'Bad_Id' is invalid");
+    }
+
+    @Test
+    void doctorSaysABrokenProviderPluginOnlyInItsFailLine() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "null-provider.jar",
+                ClusterProviderFactory.class, NullProviderFactory.class));
+
+        Result doctor = ws.run("doctor");
+
+        assertThat(doctor.out()).as(doctor.toString()).contains("FAIL  provider nullprov");
+        assertThat(doctor.err()).as(doctor.toString()).doesNotContain("nullprov");
+    }
 }

@@ -84,7 +84,7 @@ public final class Cli {
 
     /** Runs a parsed command; a usage error prints the usage of the command as {@code parsedWith} knows it. */
     private int run(CliCommand command, GlobalOptions global, JCommander parsedWith) {
-        Logging.configure(global);
+        Logging.configure(global, command.reportsPluginProblems());
         Session session = new Session(out, err, env, global);
         try {
             if (command.readsConfig()) {

@@ -34,6 +34,14 @@ abstract class CliCommand {
         return true;
     }
 
+    /**
+     * Whether the command reports every plugin problem itself (a broken plugin discovery skipped, a provider plugin
+     * that made no provider), so that the warnings core logs about them would say each a second time.
+     */
+    boolean reportsPluginProblems() {
+        return false;
+    }
+
     /** Runs the command and returns its exit code; failures are thrown as {@code EnvctlException}s. */
     abstract int run(Session session);
 

@@ -28,6 +28,11 @@ import java.util.Set;
                 + "check fails")
 final class DoctorCommand extends CliCommand {
     @Override
+    boolean reportsPluginProblems() {
+        return true;
+    }
+
+    @Override
     int run(Session session) {
         session.format();
         session.onlyReading(true);

@@ -7,13 +7,22 @@ import java.util.Map;
  * {@code -v}, DEBUG with {@code -vv}, only ERROR with {@code -q}. A level set with {@code -D} is kept. jOOQ's
  * logo and tip of the day, which it logs at INFO on first use, stay off: they would bury a {@code -v} run's own
  * lines (and, logged from the store's warm-up thread, could come before an error message).
+ *
+ * <p>A command that reports the plugins discovery skipped or could not create itself ({@code plugins},
+ * {@code doctor}) turns off the warnings core logs about them (but with {@code -vv}), so each is said once.
  */
 final class Logging {
     private Logging() {
     }
 
-    static void configure(GlobalOptions options) {
+    static void configure(GlobalOptions options, boolean reportsPluginProblems) {
         String level = options.debug() ? "debug" : options.verbose() ? "info" : options.quiet() ? "error" : "warn";
+        if (reportsPluginProblems && !options.debug()) {
+            for (String logger : new String[] {"dev.envctl.core.plugin.PluginRegistry",
+                    "dev.envctl.core.lifecycle.HostProviders"}) {
+                System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log." + logger, "error");
+            }
+        }
         Map.of("org.slf4j.simpleLogger.logFile", "System.err",
                 "org.slf4j.simpleLogger.defaultLogLevel", level,
                 "org.slf4j.simpleLogger.showThreadName", "false",

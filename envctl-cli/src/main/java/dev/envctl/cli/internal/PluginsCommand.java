@@ -10,6 +10,11 @@ import java.util.List;
         commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
 final class PluginsCommand extends CliCommand {
     @Override
+    boolean reportsPluginProblems() {
+        return true;
+    }
+
+    @Override
     int run(Session session) {
         session.format();
         List<PluginInfo> plugins = session.plugins().describe();
