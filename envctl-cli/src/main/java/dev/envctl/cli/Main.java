@@ -36,9 +36,19 @@ public final class Main {
         return new Cli(out, err, environment).execute(args);
     }
 
-    /** Runs one command line with this process's streams and environment. */
+    /**
+     * Runs one command line with this process's streams and environment. Only the results reach standard output:
+     * while the command runs, {@code System.out} is standard error, so that a plugin that prints (a hook, against
+     * docs/plugins.md) cannot spoil them ({@code -o json | jq}); it is restored afterwards.
+     */
     public static int run(String... args) {
-        return new Main(System.out, System.err, System.getenv()).execute(args);
+        PrintStream results = System.out;
+        System.setOut(System.err);
+        try {
+            return new Main(results, System.err, System.getenv()).execute(args);
+        } finally {
+            System.setOut(results);
+        }
     }
 
     public static void main(String[] args) {

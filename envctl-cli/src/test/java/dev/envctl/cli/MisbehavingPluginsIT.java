@@ -4,7 +4,9 @@ import dev.envctl.cli.Workspace.Result;
 import dev.envctl.cli.plugins.BadIdProviderFactory;
 import dev.envctl.cli.plugins.NullProviderFactory;
 import dev.envctl.cli.plugins.PluginJar;
+import dev.envctl.cli.plugins.PrintingHookFactory;
 import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.LifecycleHookFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +82,20 @@ class MisbehavingPluginsIT {
 
         assertThat(doctor.out()).as(doctor.toString()).contains("FAIL  provider nullprov");
         assertThat(doctor.err()).as(doctor.toString()).doesNotContain("nullprov");
+    }
+
+    @Test
+    void aHookThatPrintsToStandardOutputCannotSpoilTheJsonResult() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "printing-hook.jar",
+                LifecycleHookFactory.class, PrintingHookFactory.class));
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=printing\n");
+
+        Result create = ws.run("create", "n1", "-o", "json");
+
+        assertThat(create.exit()).as(create.toString()).isZero();
+        assertThat(create.json().get("name").asText()).isEqualTo("n1");
+        assertThat(create.out()).doesNotContain("printing hook");
+        assertThat(create.err()).contains("printing hook: POST_CREATE n1 line 0\n",
+                "printing hook: POST_CREATE n1 line 99999\n");
     }
 }
