@@ -6,7 +6,9 @@ import javax.sql.DataSource;
 
 /**
  * Flyway set up for envctl: migrations in their own classpath location, history in
- * {@code envctl_schema_history} of the store's schema. {@link dev.envctl.store.jdbc.JdbcStoreAdmin} runs them.
+ * {@code envctl_schema_history} of the store's schema, logging through SLF4J (like the rest of envctl, so the
+ * caller's SLF4J set-up governs it; Flyway's own detection would pick java.util.logging when SLF4J has no
+ * backend, and print every migration step to stderr). {@link dev.envctl.store.jdbc.JdbcStoreAdmin} runs them.
  */
 public final class Migrations {
     public static final String LOCATION = "classpath:dev/envctl/store/jdbc/migration";
@@ -20,6 +22,7 @@ public final class Migrations {
     /** Flyway on {@code schema}, baselining an existing schema without history at {@code baselineVersion}. */
     public static Flyway flyway(DataSource dataSource, String schema, String baselineVersion) {
         return Flyway.configure(Migrations.class.getClassLoader())
+                .loggers("slf4j")
                 .dataSource(dataSource)
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
