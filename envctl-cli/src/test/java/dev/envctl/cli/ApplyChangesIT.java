@@ -84,6 +84,11 @@ class ApplyChangesIT {
         assertThat(ws.calls()).filteredOn(c -> c.size() > 3 && c.subList(0, 4).equals(List.of("k3d", "cluster",
                 "create", "extk"))).hasSize(1);
         assertThat(run(0, "diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: extk, qa\n");
+
+        // a record whose delete is pending (its cluster still there) is marked present again, not adopted
+        ws.flag("k3d-fail-delete");
+        assertThat(ws.run("delete", "qa").exit()).isEqualTo(6);
+        assertThat(run(1, "diff", "-f", yaml.toString()).out()).isEqualTo("create qa (k3d)\nunchanged: extk\n");
     }
 
     @Test

@@ -373,9 +373,10 @@ public final class Envctl implements AutoCloseable {
     /**
      * What {@link #apply} of {@code plan} would do, changing nothing, step by step in the order apply takes them:
      * creates, updates (a replacement allocated as the store would), deletes. A step the store would refuse
-     * carries its error instead of throwing. A create whose name the provider already lists on its host is
-     * {@link PlannedStep.Kind#ADOPT}, as apply adopts that cluster (where the provider cannot list, it stays a
-     * create: the dry run needs no tool).
+     * carries its error instead of throwing. A create of a new name whose cluster the provider already lists on
+     * its host is {@link PlannedStep.Kind#ADOPT}, as apply adopts that cluster (where the provider cannot list, it
+     * stays a create: the dry run needs no tool); a record whose delete is pending, marked present again, is
+     * not adopted and stays a create.
      */
     public List<PlannedStep> dryRun(ApplyPlan plan) {
         // a request for a provider there is not is invalid input, as in apply
@@ -384,7 +385,7 @@ public final class Envctl implements AutoCloseable {
         Map<String, Optional<Set<String>>> listed = new HashMap<>();
         return dryRuns().apply(plan).stream().map(s -> {
             Environment e = s.environment();
-            if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null
+            if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null || store().find(e.name()).isPresent()
                     || !listed.computeIfAbsent(e.provider() + " " + e.host(),
                     k -> engine().listedClusters(e.provider(), e.host())).orElse(Set.of()).contains(e.name())) {
                 return s;
