@@ -299,6 +299,21 @@ class HostsIT {
     }
 
     @Test
+    void addingTheDaemonOfAnotherHostUnderANewNameWarnsThatItsPortsWouldBeGivenTwice() {
+        Result two = ok("host", "add", "two", "--docker", TWO);
+        assertThat(two.err()).doesNotContain("warning");
+
+        Result same = ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock");
+
+        assertThat(same.out()).isEqualTo("added host same (unix:///var/run/docker.sock)\n");
+        assertThat(same.errLines()).containsExactly("envctl: warning: host same answers as the Docker daemon of host "
+                + "local (STND:IN00 standin " + ws.state + "): one daemon under two names has its ports given twice; "
+                + "unless they are two daemons after all, remove it: envctl host remove same");
+        Result twoAgain = ws.run("host", "add", "two-again", "--docker", TWO);
+        assertThat(twoAgain.err()).contains("host two-again answers as the Docker daemon of host two (");
+    }
+
+    @Test
     void anEnvironmentOnAHostGoneForGoodIsForgottenWithoutAToolAndThenTheHostRemoved() {
         ok("host", "add", "two", "--docker", TWO);
         ok("create", "api", "--host", "two");

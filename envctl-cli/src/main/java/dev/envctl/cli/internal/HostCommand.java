@@ -7,12 +7,16 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Placement;
+import dev.envctl.core.lifecycle.HostProviders;
+import dev.envctl.core.provider.DockerIdentity;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -123,6 +127,33 @@ final class HostCommand extends CliCommand {
         Host added = session.store().addHost(host);
         session.print(() -> toJson(added, 0), out -> out.println("added host " + added.name() + " ("
                 + added.docker() + ")"));
+        sameDaemon(session, added);
+    }
+
+    /**
+     * Warns when {@code added}'s Docker daemon answers as the one of {@code local} or of another host: one daemon
+     * under two names has its ports given twice. A daemon that does not answer now is not compared.
+     */
+    private static void sameDaemon(Session session, Host added) {
+        Optional<String> identity = DockerIdentity.of(daemonEnvironment(session, added));
+        if (identity.isEmpty()) {
+            return;
+        }
+        for (Host other : session.store().hosts()) {
+            if (!other.name().equals(added.name())
+                    && identity.equals(DockerIdentity.of(daemonEnvironment(session, other)))) {
+                session.warn("host " + added.name() + " answers as the Docker daemon of host " + other.name() + " ("
+                        + identity.get() + "): one daemon under two names has its ports given twice; unless they "
+                        + "are two daemons after all, remove it: envctl host remove " + added.name());
+                return;
+            }
+        }
+    }
+
+    private static Map<String, String> daemonEnvironment(Session session, Host host) {
+        Map<String, String> env = new HashMap<>(session.env());
+        env.putAll(HostProviders.variables(host));
+        return env;
     }
 
     private static void list(Session session) {
