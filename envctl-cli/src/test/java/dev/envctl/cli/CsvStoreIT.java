@@ -474,6 +474,11 @@ class CsvStoreIT {
         Result list = ok("list", "-o", "json");
         assertThat(list.json().get(0).get("name").asText()).isEqualTo("dev");
         assertThat(list.err()).contains("envctl: warning: ", "data may be stale");
+        assertThat(ok("get", "dev").out()).contains("dev");
+        Result missing = ws.run("get", "web");
+        assertThat(missing.exit()).as("not exit 3: the primary may hold it").isEqualTo(5);
+        assertThat(missing.errLines().get(missing.errLines().size() - 1)).startsWith("envctl: environment 'web' "
+                + "is not in the fallback store " + fallback + ", read because ").contains("it may exist there");
 
         Result create = ws.run("create", "web");
         assertThat(create.exit()).as(create.toString()).isEqualTo(5);

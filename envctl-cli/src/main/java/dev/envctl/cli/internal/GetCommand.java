@@ -21,7 +21,7 @@ final class GetCommand extends CliCommand {
         String name = oneName(args);
         session.format();
         var store = session.readStore();
-        EnvironmentView.print(session, store, List.of(store.get(name)), true, true);
+        EnvironmentView.print(session, store, List.of(session.get(store, name)), true, true);
         return 0;
     }
 }

@@ -2,6 +2,8 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
+import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.alloc.SubnetProbe;
 import dev.envctl.core.fallback.FallbackStore;
@@ -35,6 +37,8 @@ public final class Session implements AutoCloseable {
     private EnvctlConfig config;
     private EnvironmentStore store;
     private boolean onlyReading;
+    /** Why {@link #readStore} serves the fallback store alone (the primary's outage), or null. */
+    private EnvctlException fallbackOnly;
     private Envctl envctl;
     private ConsoleProgress progress;
     private String storeHint;
@@ -114,29 +118,49 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * The configured store for reading and writing. With {@code fallback.store} set it is a
-     * {@link FallbackStore}: reads fall back (with a warning) while the primary is down, writes go to the
-     * primary (and, with {@code fallback.mirror}, to the fallback too).
+     * The configured store for commands that write. With {@code fallback.store} set it is a {@link FallbackStore}
+     * whose writes go to the primary (and, with {@code fallback.mirror}, to the fallback too) and whose reads do not
+     * fall back: a decision taken on stale data could undo what the primary holds.
      */
     EnvironmentStore store() {
+        return store(false);
+    }
+
+    private EnvironmentStore store(boolean readsFallBack) {
         if (store == null) {
             EnvironmentStore primary = openStore(config().store());
             String fallback = config().fallbackStore();
             store = fallback.isEmpty() ? primary
-                    : new FallbackStore(primary, openStore(fallback), config().fallbackMirror());
+                    : new FallbackStore(primary, openStore(fallback), config().fallbackMirror(), readsFallBack);
         }
         return store;
     }
 
     /**
-     * The store for commands that only read ({@code list}, {@code get}): like {@link #store()}, but when the
-     * primary cannot even be opened because it cannot be reached ({@link FallbackStore#isOutage}) and
-     * {@code fallback.store} is set, the fallback alone, with a warning. A primary that refuses its settings (a
-     * login, a database) is reported as it is.
+     * The store for commands that only read ({@code list}, {@code get}): like {@link #store()}, but its reads fall
+     * back (with a warning) while the primary is down, and when the primary cannot even be opened because it
+     * cannot be reached ({@link FallbackStore#isOutage}) and {@code fallback.store} is set, it is the fallback alone,
+     * with a warning ({@link #fallbackOnly}). A primary that refuses its settings (a login, a database) is reported
+     * as it is.
      */
+    /**
+     * The record of {@code name} from {@code store}, which {@link #readStore} gave: when that is the fallback alone,
+     * a name it lacks is not "not found" (exit 3) but {@link FallbackStore#staleMiss} (exit 5).
+     */
+    Environment get(EnvironmentStore store, String name) {
+        try {
+            return store.get(name);
+        } catch (EnvctlException e) {
+            if (e.code() == ErrorCode.NOT_FOUND && fallbackOnly != null) {
+                throw FallbackStore.staleMiss(name, store.location(), fallbackOnly);
+            }
+            throw e;
+        }
+    }
+
     EnvironmentStore readStore() {
         try {
-            return store();
+            return store(true);
         } catch (EnvctlException e) {
             String fallback = config().fallbackStore();
             // a refused login or a missing database is a setting to fix, not an outage: never hidden by stale data
@@ -145,6 +169,7 @@ public final class Session implements AutoCloseable {
             }
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)
                     + " instead: data may be stale");
+            fallbackOnly = e;
             return openStore(fallback);
         }
     }

@@ -29,7 +29,13 @@ import java.util.function.Supplier;
  * the fallback (created and updated records copied as the primary stored them, deleted ones removed); a
  * mirror failure is a WARN and the primary's result stands. Hosts go the same way: read from the primary (or the
  * fallback when it is unavailable), added and removed on the primary, and in mirror mode on the fallback too (a
- * record mirrored onto a host the fallback lacks brings that host along). Thread-safe if both stores are.
+ * record mirrored onto a host the fallback lacks brings that host along). {@link #get} never says "not found" from
+ * the fallback: a name it lacks is {@code STORE_UNAVAILABLE}, since the primary may hold it.
+ *
+ * <p>For work that writes (a create, a delete, a reconcile), reads must not fall back: a decision taken on stale
+ * data (a record the fallback lacks taken for one deleted meanwhile) could undo what the primary holds. Such
+ * work uses a store made with {@code readsFallBack} false, whose reads fail as the primary's do. Thread-safe if
+ * both stores are.
  */
 public final class FallbackStore implements EnvironmentStore {
     private static final Logger LOG = LoggerFactory.getLogger(FallbackStore.class);
@@ -37,12 +43,23 @@ public final class FallbackStore implements EnvironmentStore {
     private final EnvironmentStore primary;
     private final EnvironmentStore fallback;
     private final boolean mirror;
+    private final boolean readsFallBack;
     private volatile boolean stale;
 
+    /** A store whose reads fall back while the primary is down (for work that only reads). */
     public FallbackStore(EnvironmentStore primary, EnvironmentStore fallback, boolean mirror) {
+        this(primary, fallback, mirror, true);
+    }
+
+    /**
+     * @param readsFallBack whether reads go to the fallback while the primary is down; false for work that writes,
+     *                      whose reads then fail as the primary's do (writes are mirrored either way)
+     */
+    public FallbackStore(EnvironmentStore primary, EnvironmentStore fallback, boolean mirror, boolean readsFallBack) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         this.mirror = mirror;
+        this.readsFallBack = readsFallBack;
     }
 
     /** Whether the most recent read was served by the fallback because the primary was unavailable. */
@@ -62,6 +79,28 @@ public final class FallbackStore implements EnvironmentStore {
     @Override
     public Optional<Environment> find(String name) {
         return read(() -> primary.find(name), () -> fallback.find(name));
+    }
+
+    /**
+     * The record of {@code name}; {@code NOT_FOUND} only on the primary's word: a name the fallback lacks while the
+     * primary is down is {@code STORE_UNAVAILABLE} ({@link #staleMiss}).
+     */
+    @Override
+    public Environment get(String name) {
+        EnvctlException[] down = new EnvctlException[1];
+        Optional<Environment> found = read(() -> primary.find(name), () -> fallback.find(name), down);
+        return found.orElseThrow(() -> down[0] != null ? staleMiss(name, fallback.location(), down[0])
+                : EnvctlException.notFound("environment '" + name + "' not found in " + location()));
+    }
+
+    /**
+     * The error for {@code name} missing from the fallback store at {@code fallbackLocation} while the primary is
+     * down ({@code outage}): not "not found", which scripts take as a fact (exit 3), since the primary may hold it.
+     */
+    public static EnvctlException staleMiss(String name, String fallbackLocation, EnvctlException outage) {
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "environment '" + name + "' is not in the fallback "
+                + "store " + fallbackLocation + ", read because " + outage.getMessage() + "; it may exist there: "
+                + "retry once the store answers", outage, outage.remedy().orElse(null));
     }
 
     @Override
@@ -115,14 +154,20 @@ public final class FallbackStore implements EnvironmentStore {
     }
 
     private <T> T read(Supplier<T> fromPrimary, Supplier<T> fromFallback) {
+        return read(fromPrimary, fromFallback, new EnvctlException[1]);
+    }
+
+    /** A read as above; {@code outage[0]} is the primary's error when the fallback served it. */
+    private <T> T read(Supplier<T> fromPrimary, Supplier<T> fromFallback, EnvctlException[] outage) {
         try {
             T value = fromPrimary.get();
             stale = false;
             return value;
         } catch (EnvctlException e) {
-            if (!isOutage(e)) {
+            if (!readsFallBack || !isOutage(e)) {
                 throw e;
             }
+            outage[0] = e;
             LOG.warn("store {} is unavailable ({}); reading from the fallback {}: the data may be stale",
                     primary.location(), e.getMessage(), fallback.location());
             T value = fromFallback.get();

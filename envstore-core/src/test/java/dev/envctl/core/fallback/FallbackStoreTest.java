@@ -9,8 +9,16 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.lifecycle.EngineOptions;
+import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +53,54 @@ class FallbackStoreTest {
         pg.setAvailable(true);
         store.find("dev");
         assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    @Test
+    void getOfANameTheFallbackLacksWhileThePrimaryIsDownIsUnavailableNotNotFound() {
+        FallbackStore store = new FallbackStore(pg, csv, false);
+        store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        assertThatThrownBy(() -> store.get("qa")).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        pg.setAvailable(false);
+
+        assertThatThrownBy(() -> store.get("dev")).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageStartingWith("environment 'dev' is not in the fallback store " + csv.location() + ", read "
+                        + "because ")
+                .hasMessageEndingWith("; it may exist there: retry once the store answers");
+    }
+
+    @Test
+    void forWorkThatWritesReadsDoNotFallBack() {
+        FallbackStore store = new FallbackStore(pg, csv, true, false);
+        store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        pg.setAvailable(false);
+
+        assertThatThrownBy(() -> store.find("dev")).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
+        assertThatThrownBy(() -> store.list(EnvironmentFilter.ALL)).isInstanceOf(EnvctlException.class);
+        assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    @Test
+    void aCreateWhosePrimaryGoesDownMidwayKeepsItsClusterAndSaysReconcileFinishesIt() {
+        ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+        FallbackStore store = new FallbackStore(pg, csv, false, false);
+        LifecycleEngine engine = new LifecycleEngine(store, allocator, Map.<String, ClusterProvider>of("k3d", k3d),
+                List.of(), EngineOptions.defaults());
+        k3d.duringCreate(e -> pg.setAvailable(false));
+
+        assertThatThrownBy(() -> engine.create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageContaining("was recorded before the store failed");
+        assertThat(k3d.has("dev")).as("not taken for a record deleted meanwhile").isTrue();
+        assertThat(k3d.count("delete dev")).isZero();
+
+        pg.setAvailable(true);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).ok()).isTrue();
+        assertThat(store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(k3d.count("create dev")).isEqualTo(1);
     }
 
     @Test
