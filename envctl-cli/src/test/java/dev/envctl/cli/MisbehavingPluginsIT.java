@@ -1,6 +1,7 @@
 package dev.envctl.cli;
 
 import dev.envctl.cli.Workspace.Result;
+import dev.envctl.cli.plugins.ArgumentHookFactory;
 import dev.envctl.cli.plugins.BadIdProviderFactory;
 import dev.envctl.cli.plugins.NullProviderFactory;
 import dev.envctl.cli.plugins.PluginJar;
@@ -71,6 +72,20 @@ class MisbehavingPluginsIT {
                 .startsWith("envctl: warning: skipped a broken ClusterProviderFactory plugin "
                         + BadIdProviderFactory.class.getName())
                 .contains("bad-id.jar", "its id 'Bad_Id' is invalid");
+    }
+
+    @Test
+    void pluginsNamesTheJarOfAPluginWithoutANoArgumentConstructor() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "argument-hook.jar",
+                LifecycleHookFactory.class, ArgumentHookFactory.class));
+
+        Result plugins = ws.run("plugins");
+
+        assertThat(plugins.exit()).as(plugins.toString()).isZero();
+        assertThat(plugins.errLines()).as(plugins.toString()).containsExactly("envctl: warning: skipped a broken "
+                + "LifecycleHookFactory plugin " + ArgumentHookFactory.class.getName() + " ("
+                + tmp.resolve("envctl/lib/argument-hook.jar") + "): it has no public no-argument constructor");
+        assertThat(plugins.out()).contains("exec").doesNotContain(ArgumentHookFactory.class.getName());
     }
 
     @Test

@@ -87,8 +87,8 @@ public final class PluginRegistry {
 
     /**
      * The one discovery loop, for every kind: {@link ServiceLoader#stream()} of {@code type}, each provider
-     * instantiated on its own and asked its {@code id}, so that a broken one (missing class, failing constructor
-     * or id, an id that is not a valid id) is skipped alone, named with its class and jar.
+     * instantiated on its own and asked its {@code id}, so that a broken one (missing class, no public no-argument
+     * constructor, failing constructor or id, an id that is not a valid id) is skipped alone, named with its class and jar.
      */
     private static <T> List<T> load(Class<T> type, Function<T, String> id, ClassLoader loader,
                                     CopyOnWriteArrayList<String> problems) {
@@ -96,6 +96,7 @@ public final class PluginRegistry {
         Iterator<ServiceLoader.Provider<T>> it = ServiceLoader.load(type, loader).stream().iterator();
         while (true) {
             ServiceLoader.Provider<T> p = null;
+            Class<?> unbuilt = null;
             String problem;
             try {
                 if (!it.hasNext()) {
@@ -110,12 +111,38 @@ public final class PluginRegistry {
                 }
                 problem = invalidId(key);
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                unbuilt = p == null ? withoutConstructor(e, type, loader) : null;
                 // a class the factory extends or implements missing from its jar fails in hasNext, before
                 // ServiceLoader names the factory: the missing class is all there is to report then
-                problem = (p == null && e instanceof LinkageError ? "a class it needs is missing: " : "") + e;
+                problem = unbuilt != null ? "it has no public no-argument constructor"
+                        : (p == null && e instanceof LinkageError ? "a class it needs is missing: " : "") + e;
             }
+            Class<?> named = p != null ? p.type() : unbuilt;
             report(problems, "skipped a broken " + type.getSimpleName() + " plugin"
-                    + (p == null ? "" : " " + p.type().getName() + " (" + source(p.type()) + ")") + ": " + problem);
+                    + (named == null ? "" : " " + named.getName() + " (" + source(named) + ")") + ": " + problem);
+        }
+    }
+
+    /**
+     * The factory class {@code e} says has no public no-argument constructor, else null. {@link ServiceLoader}
+     * looks for that constructor in {@code hasNext}, before it hands out the {@link ServiceLoader.Provider} whose
+     * {@code type()} would name the class; the class did load, so it is loaded again here to name its jar. Its
+     * name is only in the message ({@code SERVICE: CLASS Unable to get public no-arg constructor}); a message of
+     * another shape leaves the error reported as it is.
+     */
+    private static Class<?> withoutConstructor(Throwable e, Class<?> type, ClassLoader loader) {
+        String prefix = type.getName() + ": ";
+        String suffix = " Unable to get public no-arg constructor";
+        String message = e.getMessage();
+        if (!(e instanceof ServiceConfigurationError) || !(e.getCause() instanceof NoSuchMethodException)
+                || message == null || !message.startsWith(prefix) || !message.endsWith(suffix)) {
+            return null;
+        }
+        try {
+            return Class.forName(message.substring(prefix.length(), message.length() - suffix.length()), false,
+                    loader == null ? ClassLoader.getSystemClassLoader() : loader);
+        } catch (ClassNotFoundException | LinkageError | IllegalArgumentException notFound) {
+            return null;
         }
     }
 

@@ -195,6 +195,17 @@ class PluginRegistryTest {
         }
     }
 
+    /** A hook factory breaking the first rule of plugins: its only constructor takes an argument. */
+    public static class ArgumentHookFactory extends FailingHookFactory {
+        public ArgumentHookFactory(String id) {
+        }
+
+        @Override
+        public String id() {
+            return "argument";
+        }
+    }
+
     private static ClassLoader withServices(Path dir, String spi, String... lines) throws IOException {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
@@ -224,6 +235,18 @@ class PluginRegistryTest {
 
         assertThat(r.storeIds()).contains("mem");
         assertThat(r.problems()).singleElement().asString().contains("com.example.DoesNotExist");
+    }
+
+    @Test
+    void aFactoryWithoutANoArgumentConstructorIsReportedWithItsClassAndJar(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, LifecycleHookFactory.class.getName(),
+                ArgumentHookFactory.class.getName(), FailingHookFactory.class.getName()));
+
+        assertThat(r.hookIds()).contains("failing").doesNotContain("argument");
+        assertThat(r.problems()).containsExactly("skipped a broken LifecycleHookFactory plugin "
+                + ArgumentHookFactory.class.getName() + " ("
+                + ArgumentHookFactory.class.getProtectionDomain().getCodeSource().getLocation().getPath()
+                + "): it has no public no-argument constructor");
     }
 
     @Test
