@@ -6,6 +6,7 @@ import dev.envctl.cli.plugins.BadIdProviderFactory;
 import dev.envctl.cli.plugins.NullProviderFactory;
 import dev.envctl.cli.plugins.PluginJar;
 import dev.envctl.cli.plugins.PrintingHookFactory;
+import dev.envctl.cli.plugins.SecondK3dProviderFactory;
 import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.LifecycleHookFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +87,38 @@ class MisbehavingPluginsIT {
                 + "LifecycleHookFactory plugin " + ArgumentHookFactory.class.getName() + " ("
                 + tmp.resolve("envctl/lib/argument-hook.jar") + "): it has no public no-argument constructor");
         assertThat(plugins.out()).contains("exec").doesNotContain(ArgumentHookFactory.class.getName());
+    }
+
+    @Test
+    void aSecondProviderWithTheIdK3dIsInvalidInputForEveryCommandThatNeedsAProvider() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "second-k3d.jar",
+                ClusterProviderFactory.class, SecondK3dProviderFactory.class));
+        String duplicate = "two provider plugins have the id 'k3d': dev.envctl.provider.k3d.K3dProviderFactory ("
+                + tmp.resolve("envctl/lib/envctl.jar") + ") and " + SecondK3dProviderFactory.class.getName() + " ("
+                + tmp.resolve("envctl/lib/second-k3d.jar") + "); remove one of the two jars from the class path: "
+                + "until then no provider plugin can be used";
+
+        Result plugins = ws.run("plugins");
+        assertThat(plugins.exit()).as(plugins.toString()).isZero();
+        assertThat(plugins.errLines()).as(plugins.toString()).containsExactly("envctl: warning: " + duplicate);
+        assertThat(plugins.out().lines().filter(l -> l.startsWith("provider  k3d"))).as(plugins.toString())
+                .hasSize(2).anySatisfy(l -> assertThat(l).endsWith("second-k3d.jar"));
+
+        for (String[] args : new String[][] {{"create", "n1", "--provider", "kind"}, {"create", "n1"}, {"doctor"}}) {
+            Result r = ws.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errLines()).as(r.toString()).last().isEqualTo("envctl: " + duplicate);
+        }
+        Result list = ws.run("list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+
+        // a config file is checked against every provider's settings, so it needs the providers
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\n");
+        for (String command : new String[] {"plugins", "list"}) {
+            Result r = ws.run(command);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errLines()).as(r.toString()).last().isEqualTo("envctl: " + duplicate);
+        }
     }
 
     @Test

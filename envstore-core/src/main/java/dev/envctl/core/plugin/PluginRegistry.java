@@ -33,8 +33,9 @@ import java.util.stream.Collectors;
  * The store, provider and hook factories envctl knows, by id. {@link #discover} finds them with
  * {@link ServiceLoader}, one kind at a time on first use (a {@code list} on a CSV store instantiates store
  * factories only); a broken jar is logged, recorded in {@link #problems()} and skipped. {@link #of} takes
- * explicit instances for embedding. Two factories of one kind with the same id are an error naming both
- * classes. Thread-safe.
+ * explicit instances for embedding. Two factories of one kind with the same id are an installation error: every
+ * use of that kind (its ids, any of its factories) is {@link ErrorCode#INVALID_INPUT} naming both classes and jars,
+ * while {@link #describe} lists both and {@link #problems} reports it. Thread-safe.
  */
 public final class PluginRegistry {
 
@@ -192,12 +193,19 @@ public final class PluginRegistry {
         return made;
     }
 
+    /**
+     * The factories of one kind, discovered on first use: all of them, by id, and a line for each id two of them
+     * have.
+     */
+    private record Index<T>(List<T> all, Map<String, T> byId, List<String> duplicates) {
+    }
+
     /** The factories of one kind by id, discovered on first use. */
     private static final class Kind<T> {
         private final String name;
         private final Supplier<List<T>> source;
         private final Function<T, String> id;
-        private volatile Map<String, T> byId;
+        private volatile Index<T> index;
 
         Kind(String name, Supplier<List<T>> source, Function<T, String> id) {
             this.name = name;
@@ -205,21 +213,36 @@ public final class PluginRegistry {
             this.id = id;
         }
 
+        /**
+         * The factories by id.
+         *
+         * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming both classes and jars when two factories
+         *                         have one id: which one to use is not envctl's guess to make
+         */
         Map<String, T> get() {
-            Map<String, T> m = byId;
-            if (m == null) {
-                synchronized (this) {
-                    if (byId == null) {
-                        byId = index(source.get());
-                    }
-                    m = byId;
-                }
+            Index<T> i = index();
+            if (!i.duplicates().isEmpty()) {
+                throw EnvctlException.invalid(i.duplicates().get(0));
             }
-            return m;
+            return i.byId();
         }
 
-        private Map<String, T> index(List<T> factories) {
+        Index<T> index() {
+            Index<T> i = index;
+            if (i == null) {
+                synchronized (this) {
+                    if (index == null) {
+                        index = index(source.get());
+                    }
+                    i = index;
+                }
+            }
+            return i;
+        }
+
+        private Index<T> index(List<T> factories) {
             Map<String, T> map = new LinkedHashMap<>();
+            List<String> duplicates = new ArrayList<>();
             for (T f : factories) {
                 String key = id.apply(f);
                 if (!Validation.isPluginId(key)) {
@@ -229,13 +252,13 @@ public final class PluginRegistry {
                 }
                 T other = map.putIfAbsent(key, f);
                 if (other != null) {
-                    throw new EnvctlException(ErrorCode.FAILURE, "two " + name + " plugins have the id '" + key
-                            + "': " + other.getClass().getName() + " (" + source(other.getClass()) + ") and "
-                            + f.getClass().getName() + " (" + source(f.getClass()) + "); remove one jar from the "
-                            + "class path");
+                    duplicates.add("two " + name + " plugins have the id '" + key + "': " + other.getClass().getName()
+                            + " (" + source(other.getClass()) + ") and " + f.getClass().getName() + " ("
+                            + source(f.getClass()) + "); remove one of the two jars from the class path: until "
+                            + "then no " + name + " plugin can be used");
                 }
             }
-            return Collections.unmodifiableMap(map);
+            return new Index<>(List.copyOf(factories), Collections.unmodifiableMap(map), List.copyOf(duplicates));
         }
     }
 
@@ -247,11 +270,7 @@ public final class PluginRegistry {
     public List<String> problems() {
         List<String> duplicates = new ArrayList<>();
         for (Kind<?> kind : List.of(stores, providers, hooks)) {
-            try {
-                kind.get();
-            } catch (EnvctlException e) {
-                duplicates.add(e.getMessage());
-            }
+            duplicates.addAll(kind.index().duplicates());
         }
         List<String> all = new ArrayList<>(problems);
         all.addAll(duplicates);
@@ -365,12 +384,15 @@ public final class PluginRegistry {
         }
     }
 
-    /** Every plugin, sorted by kind and id, with its class and jar. */
+    /**
+     * Every plugin, sorted by kind and id, with its class and jar; two with one id both (in discovery order), so
+     * that the jar to remove can be seen.
+     */
     public List<PluginInfo> describe() {
         List<PluginInfo> all = new ArrayList<>();
-        stores.get().values().forEach(f -> all.add(info("store", f.id(), f)));
-        providers.get().values().forEach(f -> all.add(info("provider", f.id(), f)));
-        hooks.get().values().forEach(f -> all.add(info("hook", f.id(), f)));
+        stores.index().all().forEach(f -> all.add(info("store", f.id(), f)));
+        providers.index().all().forEach(f -> all.add(info("provider", f.id(), f)));
+        hooks.index().all().forEach(f -> all.add(info("hook", f.id(), f)));
         all.sort((a, b) -> a.kind().equals(b.kind()) ? a.id().compareTo(b.id()) : a.kind().compareTo(b.kind()));
         return all;
     }

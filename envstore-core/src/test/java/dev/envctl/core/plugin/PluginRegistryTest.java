@@ -415,15 +415,53 @@ class PluginRegistryTest {
     }
 
     @Test
-    void twoFactoriesWithOneIdAreAnErrorNamingBothClasses(@TempDir Path dir) throws IOException {
+    void twoFactoriesWithOneIdAreInvalidInputNamingBothClassesAndJars(@TempDir Path dir) throws IOException {
         ClassLoader loader = withServices(dir, EnvironmentStoreFactory.class.getName(),
                 MemoryStoreFactory.class.getName(), OtherMemoryStoreFactory.class.getName());
+        String source = MemoryStoreFactory.class.getProtectionDomain().getCodeSource().getLocation().getPath();
 
         PluginRegistry r = PluginRegistry.discover(loader);
-        assertThatThrownBy(r::storeIds).isInstanceOf(EnvctlException.class)
-                .hasMessageContaining("'mem'")
-                .hasMessageContaining(MemoryStoreFactory.class.getName())
-                .hasMessageContaining(OtherMemoryStoreFactory.class.getName());
+        assertThatThrownBy(r::storeIds).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("two store plugins have the id 'mem': " + MemoryStoreFactory.class.getName() + " ("
+                        + source + ") and " + OtherMemoryStoreFactory.class.getName() + " (" + source + "); remove "
+                        + "one of the two jars from the class path: until then no store plugin can be used");
+    }
+
+    /** A second factory claiming the id of {@link WorkingProviderFactory}. */
+    public static class OtherWorkingProviderFactory extends WorkingProviderFactory {
+    }
+
+    @Test
+    void twoProvidersWithOneIdStopEveryProviderButAreListedAndReported(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                NoProviderFactory.class.getName(), WorkingProviderFactory.class.getName(),
+                OtherWorkingProviderFactory.class.getName()));
+        Envctl envctl = Envctl.builder().store(new InMemoryEnvironmentStore()).plugins(r).environment(Map.of())
+                .build();
+
+        assertThat(r.problems()).singleElement().asString().startsWith("two provider plugins have the id 'working': "
+                + WorkingProviderFactory.class.getName() + " (/").contains(OtherWorkingProviderFactory.class.getName());
+        assertThat(r.describe()).filteredOn(p -> p.kind().equals("provider")).extracting(PluginInfo::className)
+                .containsExactly(NoProviderFactory.class.getName(), WorkingProviderFactory.class.getName(),
+                        OtherWorkingProviderFactory.class.getName());
+        assertThat(r.hookIds()).contains("exec");
+        for (Runnable use : List.<Runnable>of(r::providerIds, () -> r.providerFactory("none"),
+                () -> envctl.create(dev.envctl.core.EnvironmentSpec.of("dev", "none")))) {
+            assertThatThrownBy(use::run).isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage(r.problems().get(0));
+        }
+        assertThat(envctl.list()).isEmpty();
+    }
+
+    @Test
+    void explicitFactoriesWithOneIdAreInvalidInput() {
+        assertThatThrownBy(() -> PluginRegistry.of(List.of(),
+                List.of(new WorkingProviderFactory(), new OtherWorkingProviderFactory()), List.of()))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("two provider plugins have the id 'working'");
     }
 
     @Test
