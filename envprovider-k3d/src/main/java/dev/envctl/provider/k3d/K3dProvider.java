@@ -50,6 +50,7 @@ public final class K3dProvider implements ClusterProvider {
     private static final Logger LOG = LoggerFactory.getLogger(K3dProvider.class);
     private static final String INSTALL = "https://k3d.io/stable/#installation";
     private static final Map<String, String> K3D_ENV = Map.of("LOG_COLORS", "false");
+    private static final String NAME_TAKEN = "because a cluster with that name already exists";
 
     private final K3dSettings settings;
     private final ToolRunner tools;
@@ -81,11 +82,31 @@ public final class K3dProvider implements ClusterProvider {
             networks.ensureShared(docker, network, env.name(), p);
         }
         try {
-            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+            runCreate(env, argv, options, p);
         } catch (EnvctlException e) {
             throw cleanUp(env, k3d, docker, network, e, p);
         }
         LOG.debug("created k3d cluster {}", env.name());
+    }
+
+    /**
+     * {@code k3d cluster create}; when k3d refuses the name although it lists no such cluster, what a create killed
+     * early left (its tools node and image volume, no server), that is removed and the create run once more.
+     */
+    private void runCreate(Environment env, List<String> argv, K3dClusterOptions options, ProgressListener p) {
+        try {
+            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+        } catch (EnvctlException e) {
+            if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN)
+                    || list().stream().anyMatch(c -> c.name().equals(env.name()))) {
+                throw e;
+            }
+            p.step(env.name(), "removing what an interrupted create of k3d cluster " + env.name() + " left");
+            tools.runChecked(K3dCommands.delete(k3d().toString(), env.name()), K3D_ENV, null, settings.timeout(),
+                    env.name(), p);
+            removeVolume(docker(), env.name(), p);
+            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+        }
     }
 
     private EnvctlException cleanUp(Environment env, Path k3d, Path docker, String network, EnvctlException failure,
@@ -95,7 +116,7 @@ public final class K3dProvider implements ClusterProvider {
         tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
                 .ifPresent(f::cause);
         // k3d refuses an existing name before it makes anything: that cluster and its network stay as they were
-        if (message.contains("because a cluster with that name already exists")) {
+        if (message.contains(NAME_TAKEN)) {
             f.leftUntouched();
             return f.toException();
         }

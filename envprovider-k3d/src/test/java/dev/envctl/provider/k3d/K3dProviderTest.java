@@ -216,10 +216,24 @@ class K3dProviderTest {
                 .hasMessageContaining("existed before, so envctl removed nothing")
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
         assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
-                .containsExactly("docker network create", "docker network inspect", "k3d cluster create");
+                .containsExactly("docker network create", "docker network inspect", "k3d cluster create",
+                        "k3d cluster list");
         assertThat(tools.has("k3d/dev")).isTrue();
         assertThat(tools.has("networks/k3d-dev")).isTrue();
         assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
+    }
+
+    @Test
+    void whatACreateKilledEarlyLeftIsRemovedAndTheCreateRunAgain() {
+        tools.flag("k3d-leftovers/dev", "");
+
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
+                .containsExactly("docker network inspect", "docker network create", "k3d cluster create",
+                        "k3d cluster list", "k3d cluster delete", "docker volume rm", "k3d cluster create");
+        assertThat(tools.has("k3d-leftovers/dev")).isFalse();
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
     }
 
     @Test
