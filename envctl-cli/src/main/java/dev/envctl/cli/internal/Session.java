@@ -143,21 +143,6 @@ public final class Session implements AutoCloseable {
      * with a warning ({@link #fallbackOnly}). A primary that refuses its settings (a login, a database) is reported
      * as it is.
      */
-    /**
-     * The record of {@code name} from {@code store}, which {@link #readStore} gave: when that is the fallback alone,
-     * a name it lacks is not "not found" (exit 3) but {@link FallbackStore#staleMiss} (exit 5).
-     */
-    Environment get(EnvironmentStore store, String name) {
-        try {
-            return store.get(name);
-        } catch (EnvctlException e) {
-            if (e.code() == ErrorCode.NOT_FOUND && fallbackOnly != null) {
-                throw FallbackStore.staleMiss(name, store.location(), fallbackOnly);
-            }
-            throw e;
-        }
-    }
-
     EnvironmentStore readStore() {
         try {
             return store(true);
@@ -171,6 +156,21 @@ public final class Session implements AutoCloseable {
                     + " instead: data may be stale");
             fallbackOnly = e;
             return openStore(fallback);
+        }
+    }
+
+    /**
+     * The record of {@code name} from {@code store}, which {@link #readStore} gave: when that is the fallback alone,
+     * a name it lacks is not "not found" (exit 3) but {@link FallbackStore#staleMiss} (exit 5).
+     */
+    Environment get(EnvironmentStore store, String name) {
+        try {
+            return store.get(name);
+        } catch (EnvctlException e) {
+            if (e.code() == ErrorCode.NOT_FOUND && fallbackOnly != null) {
+                throw FallbackStore.staleMiss(name, store.location(), fallbackOnly);
+            }
+            throw e;
         }
     }
 

@@ -97,8 +97,7 @@ public final class K3dProvider implements ClusterProvider {
         try {
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         } catch (EnvctlException e) {
-            if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN)
-                    || list().stream().anyMatch(c -> c.name().equals(env.name()))) {
+            if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN) || listed(env.name())) {
                 throw e;
             }
             p.step(env.name(), "removing what an interrupted create of k3d cluster " + env.name() + " left");
@@ -192,6 +191,15 @@ public final class K3dProvider implements ClusterProvider {
     public Map<PortRole, Integer> publishedPorts(String name) {
         return tools.find(settings.dockerBinary()).map(d -> PublishedPorts.of(tools, d, settings.timeout(),
                 List.of("k3d-" + name + "-serverlb", "k3d-" + name + "-server-0"))).orElse(Map.of());
+    }
+
+    /** Whether k3d lists a cluster {@code name}; true when it cannot list, which keeps a refusal as it is. */
+    private boolean listed(String name) {
+        try {
+            return list().stream().anyMatch(c -> c.name().equals(name));
+        } catch (EnvctlException e) {
+            return true;
+        }
     }
 
     /** k3d writes INFO logs to stdout; they are not part of the JSON. */

@@ -532,12 +532,15 @@ public final class LifecycleEngine {
             touched.add(name);
         }
         Set<String> unchanged = new HashSet<>(plan.unchanged());
-        store.list(EnvironmentFilter.ALL).stream()
-                .filter(e -> unchanged.contains(e.name()) && e.actualState() == ActualState.FAILED)
-                .forEach(e -> {
-                    unchanged.remove(e.name());
-                    touched.add(e.name());
-                });
+        if (!unchanged.isEmpty()) {
+            // a failed one the file lists is converged, as reconcile would
+            store.list(EnvironmentFilter.ALL).stream()
+                    .filter(e -> unchanged.contains(e.name()) && e.actualState() == ActualState.FAILED)
+                    .forEach(e -> {
+                        unchanged.remove(e.name());
+                        touched.add(e.name());
+                    });
+        }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         List<Outcome> all = new ArrayList<>(done.outcomes());
         all.addAll(direct);
