@@ -12,7 +12,6 @@ import dev.envctl.core.provider.DockerIdentity;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -135,13 +134,13 @@ final class HostCommand extends CliCommand {
      * under two names has its ports given twice. A daemon that does not answer now is not compared.
      */
     private static void sameDaemon(Session session, Host added) {
-        Optional<String> identity = DockerIdentity.of(daemonEnvironment(session, added));
+        Optional<String> identity = DockerIdentity.of(HostProviders.environmentFor(added, session.env()));
         if (identity.isEmpty()) {
             return;
         }
         for (Host other : session.store().hosts()) {
             if (!other.name().equals(added.name())
-                    && identity.equals(DockerIdentity.of(daemonEnvironment(session, other)))) {
+                    && identity.equals(DockerIdentity.of(HostProviders.environmentFor(other, session.env())))) {
                 session.warn("host " + added.name() + " answers as the Docker daemon of host " + other.name() + " ("
                         + identity.get() + "): one daemon under two names has its ports given twice; unless they "
                         + "are two daemons after all, remove it: envctl host remove " + added.name());
@@ -150,11 +149,6 @@ final class HostCommand extends CliCommand {
         }
     }
 
-    private static Map<String, String> daemonEnvironment(Session session, Host host) {
-        Map<String, String> env = new HashMap<>(session.env());
-        env.putAll(HostProviders.variables(host));
-        return env;
-    }
 
     private static void list(Session session) {
         session.format();

@@ -82,7 +82,7 @@ public final class K3dProvider implements ClusterProvider {
             networks.ensureShared(docker, network, env.name(), p);
         }
         try {
-            runCreate(env, argv, options, p);
+            runCreate(env, k3d, docker, argv, options, p);
         } catch (EnvctlException e) {
             throw cleanUp(env, k3d, docker, network, e, p);
         }
@@ -93,7 +93,8 @@ public final class K3dProvider implements ClusterProvider {
      * {@code k3d cluster create}; when k3d refuses the name although it lists no such cluster, what a create killed
      * early left (its tools node and image volume, no server), that is removed and the create run once more.
      */
-    private void runCreate(Environment env, List<String> argv, K3dClusterOptions options, ProgressListener p) {
+    private void runCreate(Environment env, Path k3d, Path docker, List<String> argv, K3dClusterOptions options,
+                           ProgressListener p) {
         try {
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         } catch (EnvctlException e) {
@@ -101,9 +102,7 @@ public final class K3dProvider implements ClusterProvider {
                 throw e;
             }
             p.step(env.name(), "removing what an interrupted create of k3d cluster " + env.name() + " left");
-            tools.runChecked(K3dCommands.delete(k3d().toString(), env.name()), K3D_ENV, null, settings.timeout(),
-                    env.name(), p);
-            removeVolume(docker(), env.name(), p);
+            deleteCluster(k3d, docker, env.name(), p);
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         }
     }
@@ -136,9 +135,7 @@ public final class K3dProvider implements ClusterProvider {
         Path k3d = k3d();
         Path docker = docker();
         p.step(env.name(), "deleting k3d cluster " + env.name());
-        tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null, settings.timeout(),
-                env.name(), p);
-        removeVolume(docker, env.name(), p);
+        deleteCluster(k3d, docker, env.name(), p);
         if (env.subnet() != null) {
             networks.removeMadeFor(docker, K3dCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
@@ -167,6 +164,12 @@ public final class K3dProvider implements ClusterProvider {
             throw tools.find(settings.dockerBinary())
                     .map(d -> HeldPorts.startFailure(tools, d, settings.timeout(), e)).orElse(e);
         }
+    }
+
+    /** {@code k3d cluster delete NAME}, then the image volume k3d can leave behind. */
+    private void deleteCluster(Path k3d, Path docker, String name, ProgressListener p) {
+        tools.runChecked(K3dCommands.delete(k3d.toString(), name), K3D_ENV, null, settings.timeout(), name, p);
+        removeVolume(docker, name, p);
     }
 
     /** The image volume k3d's own rollback can leave behind; none is fine. */

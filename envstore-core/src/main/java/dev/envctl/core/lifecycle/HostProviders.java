@@ -149,7 +149,7 @@ public final class HostProviders {
     }
 
     /** The variables a provider's tools see on {@code host}: {@code environment} with its Docker endpoint. */
-    static Map<String, String> environmentFor(Host host, Map<String, String> environment) {
+    public static Map<String, String> environmentFor(Host host, Map<String, String> environment) {
         Map<String, String> env = new HashMap<>(environment);
         env.putAll(variables(host));
         return env;

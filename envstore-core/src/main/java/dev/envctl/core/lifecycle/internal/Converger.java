@@ -346,21 +346,20 @@ public final class Converger {
     private Outcome adopt(Environment env, ClusterProvider provider) {
         String name = env.name();
         LOG.info("{}: adopting the existing {} cluster", name, provider.id());
-        Map<PortRole, Integer> published;
+        Map<PortRole, Integer> publishes;
         try {
-            published = provider.publishedPorts(name);
-        } catch (Throwable e) {
-            ProviderCalls.rethrowIfFatal(e);
-            LOG.debug("{}: the {} provider could not say which ports its cluster publishes", name, provider.id(), e);
-            published = Map.of();
+            publishes = ProviderCalls.call(provider, "publishedPorts", () -> provider.publishedPorts(name));
+        } catch (EnvctlException e) {
+            LOG.debug("{}: the ports its cluster publishes are not known: {}", name, e.getMessage());
+            publishes = Map.of();
         }
-        Map<PortRole, Integer> publishes = published == null ? Map.of() : published;
+        Map<PortRole, Integer> published = publishes;
         List<String> corrected = new ArrayList<>();
         try {
             writer.actual(name, ActualState.RUNNING, null, r -> {
                 corrected.clear();
                 HostPorts ports = r.ports();
-                for (Map.Entry<PortRole, Integer> p : publishes.entrySet()) {
+                for (Map.Entry<PortRole, Integer> p : published.entrySet()) {
                     Integer recorded = ports.get(p.getKey());
                     if (!p.getValue().equals(recorded)) {
                         corrected.add(p.getKey().key() + " port " + p.getValue() + " (recorded "
