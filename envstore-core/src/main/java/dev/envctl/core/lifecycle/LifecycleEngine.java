@@ -531,24 +531,24 @@ public final class LifecycleEngine {
             writer.modify(name, e -> markAbsent(e, false));
             touched.add(name);
         }
-        Set<String> unchanged = new HashSet<>(plan.unchanged());
-        if (!unchanged.isEmpty()) {
-            // a failed one the file lists is converged, as reconcile would
-            store.list(EnvironmentFilter.ALL).stream()
-                    .filter(e -> unchanged.contains(e.name()) && e.actualState() == ActualState.FAILED)
-                    .forEach(e -> {
-                        unchanged.remove(e.name());
-                        touched.add(e.name());
-                    });
+        // what the file lists and the store already has: a failed one is converged, as reconcile would; the others
+        // are reported too, so an apply says what it saw
+        if (!plan.unchanged().isEmpty()) {
+            Set<String> unchanged = new HashSet<>(plan.unchanged());
+            for (Environment e : store.list(EnvironmentFilter.ALL)) {
+                if (!unchanged.contains(e.name())) {
+                    continue;
+                }
+                if (e.actualState() == ActualState.FAILED) {
+                    touched.add(e.name());
+                } else {
+                    direct.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError()));
+                }
+            }
         }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         List<Outcome> all = new ArrayList<>(done.outcomes());
         all.addAll(direct);
-        // what the file lists and the store already has: reported too, so an apply says what it saw
-        if (!unchanged.isEmpty()) {
-            store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name()))
-                    .forEach(e -> all.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
-        }
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
     }
