@@ -111,7 +111,8 @@ public final class PluginRegistry {
                     continue;
                 }
                 problem = invalidId(key);
-            } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+            } catch (Throwable e) {
+                rethrowIfFatal(e);
                 unbuilt = p == null ? withoutConstructor(e, type, loader) : null;
                 // a class the factory extends or implements missing from its jar fails in hasNext, before
                 // ServiceLoader names the factory: the missing class is all there is to report then
@@ -153,6 +154,18 @@ public final class PluginRegistry {
                 + Validation.MAX_PROVIDER_ID_LENGTH + " characters";
     }
 
+    /**
+     * Rethrows {@code e} when the JVM cannot go on after it (a {@link VirtualMachineError} but a
+     * {@link StackOverflowError}, whose stack is unwound by now); plugin code's other failures (any
+     * {@link RuntimeException} or {@link Error}: an {@code AssertionError}, a class missing from its jar) are
+     * reported by the caller, naming the plugin.
+     */
+    public static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+            throw fatal;
+        }
+    }
+
     private static void report(CopyOnWriteArrayList<String> problems, String problem) {
         if (problems.addIfAbsent(problem)) {
             LoggerFactory.getLogger(PluginRegistry.class).warn(problem);
@@ -184,7 +197,8 @@ public final class PluginRegistry {
             made = make.get();
         } catch (EnvctlException e) {
             throw e;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new EnvctlException(code, failed + e, e);
         }
         if (made == null) {
@@ -305,7 +319,8 @@ public final class PluginRegistry {
                 if (f.accepts(location)) {
                     accepting.add(f);
                 }
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                rethrowIfFatal(e);
                 // a plugin's bug: that store is skipped, the others may still open the location
                 report(problems, "skipped the store plugin '" + f.id() + "' (" + f.getClass().getName() + ", "
                         + source(f.getClass()) + "): it failed to say whether it accepts a location: "
@@ -325,7 +340,8 @@ public final class PluginRegistry {
     private static String locationSyntax(EnvironmentStoreFactory f) {
         try {
             return f.locationSyntax();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             return "its plugin " + f.getClass().getName() + " failed to say: " + e;
         }
     }

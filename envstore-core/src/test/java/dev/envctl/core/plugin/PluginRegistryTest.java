@@ -509,18 +509,38 @@ class PluginRegistryTest {
                 return null;
             }
         };
+        MemoryStoreFactory asserting = new MemoryStoreFactory() {
+            @Override
+            public EnvironmentStore open(String location, Map<String, String> settings) {
+                throw new AssertionError("pool size must be positive");
+            }
+        };
 
-        for (MemoryStoreFactory f : List.of(throwing, nothing)) {
+        for (MemoryStoreFactory f : List.of(throwing, nothing, asserting)) {
             PluginRegistry r = PluginRegistry.of(List.of(f), List.of(), List.of());
             assertThatThrownBy(() -> r.openStore("mem:a", Map.of()))
                     .hasMessageStartingWith("the store plugin 'mem' (" + f.getClass().getName() + ", ")
                     .hasMessageContaining(") failed to open its store: ")
                     .hasMessageEndingWith(f == throwing ? "java.lang.IllegalStateException: cannot open mem:a"
+                            : f == asserting ? "java.lang.AssertionError: pool size must be positive"
                             : "its factory returned null")
                     .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
             assertThatThrownBy(() -> Envctl.builder().plugins(r).store("mem:a").environment(Map.of()).build())
                     .isInstanceOf(EnvctlException.class).hasMessageContaining("failed to open its store");
         }
+    }
+
+    @Test
+    void aStorePluginRunningOutOfMemoryIsNotTurnedIntoAStoreError() {
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory() {
+            @Override
+            public EnvironmentStore open(String location, Map<String, String> settings) {
+                throw oom;
+            }
+        }), List.of(), List.of());
+
+        assertThatThrownBy(() -> r.openStore("mem:a", Map.of())).isSameAs(oom);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.Outcome;
+import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.EnvironmentLock;
@@ -285,7 +286,7 @@ public final class Converger {
         try {
             return provider.createFinished(env);
         } catch (Throwable e) {
-            ProviderCalls.rethrowIfFatal(e);
+            PluginRegistry.rethrowIfFatal(e);
             LOG.info("{}: could not tell whether its {} create finished ({}); creating it again", env.name(),
                     provider.id(), HookRunner.describe(e));
             return false;

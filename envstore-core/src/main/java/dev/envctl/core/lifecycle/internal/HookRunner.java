@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
+import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
@@ -38,7 +39,7 @@ public final class HookRunner {
             try {
                 hook.run(phase, environment, host);
             } catch (Throwable e) {
-                ProviderCalls.rethrowIfFatal(e);
+                PluginRegistry.rethrowIfFatal(e);
                 String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": "
                         + describe(e);
                 // returned, and so recorded as lastError and reported by the caller: not logged a second time

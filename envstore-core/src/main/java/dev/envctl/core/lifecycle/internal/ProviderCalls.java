@@ -2,6 +2,7 @@ package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 
 import java.util.Optional;
@@ -26,7 +27,7 @@ public final class ProviderCalls {
         } catch (EnvctlException e) {
             throw e;
         } catch (Throwable e) {
-            rethrowIfFatal(e);
+            PluginRegistry.rethrowIfFatal(e);
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, failed(provider, method) + e, e);
         }
         if (answer == null) {
@@ -54,27 +55,18 @@ public final class ProviderCalls {
         } catch (EnvctlException e) {
             return Optional.of(e.getMessage());
         } catch (Throwable e) {
-            rethrowIfFatal(e);
+            PluginRegistry.rethrowIfFatal(e);
             return Optional.of(failed(provider, method) + HookRunner.describe(e));
         }
     }
 
-    /**
-     * Rethrows {@code e} when the JVM cannot go on after it (a {@link VirtualMachineError} but a
-     * {@link StackOverflowError}, whose stack is unwound by now); plugin code's other failures are reported.
-     */
-    static void rethrowIfFatal(Throwable e) {
-        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
-            throw fatal;
-        }
-    }
 
     private static String failed(ClusterProvider provider, String method) {
         String id;
         try {
             id = provider.id();
         } catch (Throwable e) {
-            rethrowIfFatal(e);
+            PluginRegistry.rethrowIfFatal(e);
             id = "?";
         }
         return "the " + id + " provider (" + provider.getClass().getName() + ") failed in " + method + ": ";
