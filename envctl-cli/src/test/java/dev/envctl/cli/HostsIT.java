@@ -337,6 +337,22 @@ class HostsIT {
     }
 
     @Test
+    void anAutoCreateSkipsAHostThatDoesNotAnswerAndSaysWhereItPlacedTheEnvironment() {
+        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "3");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
+
+        Result placed = ws.run("create", "placed", "--host", "auto", "--host-selector", "zone=b", "-o", "json");
+
+        assertThat(placed.exit()).as(placed.toString()).isEqualTo(0);
+        assertThat(placed.json().get("host").asText()).isEqualTo("small");
+        assertThat(placed.errLines()).filteredOn(l -> l.contains("did not answer")).singleElement().asString()
+                .startsWith("WARN LifecycleEngine - host 'two' did not answer: ")
+                .endsWith("; placing environment 'placed' on host 'small' instead");
+        assertThat(column(ok("list", "-o", "json").json(), "host")).containsExactly("small");
+    }
+
+    @Test
     void eachCommandChecksTheDockerOfTheHostItWorksOnAndApplyFailsOnlyTheHostThatDoesNotAnswer() {
         ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
         Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * Chooses the host of a create. A named host must be one the store knows and below its capacity. {@code auto} takes, among the hosts
  * whose labels match the selector and that have room, the one with the most room: the environments it can still
  * take, the smaller of its capacity (when set) and the size of the smallest port pool, less the environments it
- * has; ties go to the fewer environments, then the name. Stores call it inside the atomic step of the create,
+ * has; ties go to the fewer environments, then the name; never one the request excludes. Stores call it inside the atomic step of the create,
  * so concurrent creates see each other's choices and spread. Stateless.
  */
 public final class Placement {
@@ -46,10 +46,12 @@ public final class Placement {
         Comparator<Host> order = Comparator.<Host>comparingLong(h -> -room(h, environments, slots))
                 .thenComparingInt(h -> environments.getOrDefault(h.name(), 0))
                 .thenComparing(Host::name);
-        List<Host> matching = hosts.stream().filter(h -> h.matches(request.selector())).toList();
+        List<Host> matching = hosts.stream().filter(h -> h.matches(request.selector())
+                && !request.excluded().contains(h.name())).toList();
         Optional<Host> best = matching.stream().filter(h -> room(h, environments, slots) > 0).min(order);
         return best.orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, matching.isEmpty()
-                ? "no host matches " + selector(request) + "; hosts: " + names(hosts)
+                ? "no host " + (request.selector().isEmpty() ? "is left" : "matches " + selector(request))
+                + excluded(request) + "; hosts: " + names(hosts)
                 : "no host " + (request.selector().isEmpty() ? "" : "matching " + selector(request) + " ")
                 + "has room: " + matching.stream().map(h -> h.name() + " " + environments.getOrDefault(h.name(), 0)
                 + "/" + Math.min(slots, h.capacity() == null ? slots : h.capacity()))
@@ -69,6 +71,10 @@ public final class Placement {
 
     private static String names(List<Host> hosts) {
         return hosts.stream().map(Host::name).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String excluded(HostRequest request) {
+        return request.excluded().isEmpty() ? "" : " once " + String.join(", ", request.excluded()) + " excluded";
     }
 
     private static String selector(HostRequest request) {

@@ -106,15 +106,17 @@ public final class LifecycleEngine {
      * failure as {@code lastError}; when even that write fails, the failure is thrown.
      *
      * <p>The provider's clusters are listed on the host asked for before anything is recorded; for host
-     * {@code auto}, on the host the store chose, just after recording (a cluster of that name found there, or a
-     * host that does not answer, removes the record again before the error is thrown).
+     * {@code auto}, on the host the store chose, just after recording (a cluster of that name found there removes
+     * the record again before the error is thrown; a host that does not answer removes it and places it again
+     * without that host, until a host answers or none with room is left).
      *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
      *                         provider already has a cluster of that name that no record owns, or when
      *                         another writer deletes the record while the provider creates the cluster (the
      *                         cluster is removed again; the message says so, or that it remains);
      *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
-     *                         a host other than {@code local} the message says the host did not answer) or fails
+     *                         a host other than {@code local} the message says the host did not answer; for
+     *                         {@code auto}, on every host with room, each named) or fails
      *                         otherwise before anything is recorded (a plugin's bug in {@code validate} or
      *                         {@code list}: {@link ProviderCalls});
      *                         {@code INVALID_INPUT} for a host the store does not know, or for options the
@@ -170,21 +172,71 @@ public final class LifecycleEngine {
     public Environment record(EnvironmentSpec spec) {
         validate(spec);
         if (!spec.host().isAuto()) {
-            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, spec.host().hostName()), false);
+            Host host = Hosts.find(store, spec.host().hostName());
+            requireNoCluster(spec.name(), spec.provider(), host, listing(spec.provider(), host), false);
             return store.create(spec, allocator);
         }
-        Environment recorded = store.create(spec, allocator);
-        try {
-            requireNoCluster(spec.name(), spec.provider(), Hosts.find(store, recorded.host()), true);
-        } catch (RuntimeException e) {
+        List<EnvctlException> unanswered = new ArrayList<>();
+        for (EnvironmentSpec placing = spec; ; ) {
+            Environment recorded;
             try {
-                store.delete(spec.name(), recorded.version());
-            } catch (RuntimeException notRemoved) {
-                e.addSuppressed(notRemoved);
+                recorded = store.create(placing, allocator);
+            } catch (EnvctlException e) {
+                if (unanswered.isEmpty() || e.code() != ErrorCode.POOL_EXHAUSTED) {
+                    throw e;
+                }
+                throw noHostAnswered(spec.name(), unanswered, e);
             }
-            throw e;
+            if (!unanswered.isEmpty()) {
+                LOG.warn("{}; placing environment '{}' on host '{}' instead",
+                        unanswered.get(unanswered.size() - 1).getMessage(), spec.name(), recorded.host());
+            }
+            Host host;
+            List<ClusterStatus> listed;
+            try {
+                host = Hosts.find(store, recorded.host());
+                listed = listing(spec.provider(), host);
+            } catch (EnvctlException notListed) {
+                removeRecord(recorded, notListed);
+                unanswered.add(notListed);
+                placing = placing.withHost(placing.host().excluding(recorded.host()));
+                continue;
+            }
+            try {
+                requireNoCluster(spec.name(), spec.provider(), host, listed, true);
+            } catch (RuntimeException e) {
+                removeRecord(recorded, e);
+                throw e;
+            }
+            return recorded;
         }
-        return recorded;
+    }
+
+    /** Removes the record {@code auto} placement just made, adding a failure to do so to {@code cause}. */
+    private void removeRecord(Environment recorded, RuntimeException cause) {
+        try {
+            store.delete(recorded.name(), recorded.version());
+        } catch (RuntimeException notRemoved) {
+            cause.addSuppressed(notRemoved);
+            throw cause;
+        }
+    }
+
+    /**
+     * The failure of an {@code auto} create whose every host with room failed to list: the one failure when
+     * there was one host, else each host's.
+     */
+    private static EnvctlException noHostAnswered(String name, List<EnvctlException> unanswered,
+                                                  EnvctlException noneLeft) {
+        EnvctlException first = unanswered.get(0);
+        if (unanswered.size() == 1) {
+            first.addSuppressed(noneLeft);
+            return first;
+        }
+        EnvctlException all = new EnvctlException(first.code(), "no host answered for environment '" + name + "': "
+                + unanswered.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")), first);
+        all.addSuppressed(noneLeft);
+        return all;
     }
 
     /**
@@ -192,7 +244,8 @@ public final class LifecycleEngine {
      * the provider lists a cluster of that name on {@code host} that no record owns, or cannot list there.
      */
     public void requireNoUnmanagedCluster(String name, String providerId, String host) {
-        requireNoCluster(name, providerId, Hosts.find(store, host), false);
+        Host on = Hosts.find(store, host);
+        requireNoCluster(name, providerId, on, listing(providerId, on), false);
     }
 
     /**
@@ -215,20 +268,28 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Fails when the provider lists a cluster named {@code name} on {@code host} that no record owns
-     * ({@code ours}: the record just made for it, which owns none yet).
+     * The clusters provider {@code providerId} lists on {@code host}; on a host other than {@code local}, a
+     * listing that fails says the host did not answer.
      */
-    private void requireNoCluster(String name, String providerId, Host host, boolean ours) {
+    private List<ClusterStatus> listing(String providerId, Host host) {
         ClusterProvider provider = providers.get(providerId, host);
-        List<ClusterStatus> listed;
         try {
-            listed = ProviderCalls.call(provider, "list", provider::list);
+            return ProviderCalls.call(provider, "list", provider::list);
         } catch (EnvctlException e) {
             if (host.isLocal()) {
                 throw e;
             }
             throw new EnvctlException(e.code(), "host '" + host.name() + "' did not answer: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fails when {@code listed}, the clusters of {@code providerId} on {@code host}, has one named {@code name} that
+     * no record owns ({@code ours}: the record just made for it, which owns none yet).
+     */
+    private void requireNoCluster(String name, String providerId, Host host, List<ClusterStatus> listed,
+                                  boolean ours) {
+        ClusterProvider provider = providers.get(providerId, host);
         for (ClusterStatus c : listed) {
             if (c.name().equals(name)) {
                 if (!ours && store.find(name).isPresent()) {

@@ -226,6 +226,61 @@ class FleetEngineTest {
     }
 
     @Test
+    void anAutoPlacedCreateWhoseHostDoesNotAnswerIsPlacedOnTheNextHost() {
+        f.store.addHost(new Host("four", "tcp://four.example:2375", null, Map.of("gpu", "true"), null));
+        f.store.addHost(new Host("five", "tcp://five.example:2375", null, Map.of("gpu", "true"), null));
+        LifecycleEngine engine = engine();
+        ScriptedClusterProvider five = factory.on("tcp://five.example:2375"); // first by name among equals
+        five.failNextList("Cannot connect to the Docker daemon at tcp://five.example:2375");
+
+        Environment g = engine.create(Fixture.spec("g").withHost(HostRequest.auto(Map.of("gpu", "true"))),
+                ProgressListener.NONE);
+
+        assertThat(g.host()).isEqualTo("four");
+        assertThat(g.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(five.calls()).containsExactly("list");
+        assertThat(factory.on("tcp://four.example:2375").has("g")).isTrue();
+        assertThat(f.store.list(dev.envctl.core.EnvironmentFilter.ALL)).extracting(Environment::name, Environment::host)
+                .containsExactly(tuple("g", "four"));
+    }
+
+    @Test
+    void anAutoPlacedCreateWhoseEveryHostDoesNotAnswerNamesEachAndRecordsNothing() {
+        f.store.addHost(new Host("four", "tcp://four.example:2375", null, Map.of("gpu", "true"), null));
+        f.store.addHost(new Host("five", "tcp://five.example:2375", null, Map.of("gpu", "true"), null));
+        LifecycleEngine engine = engine();
+        factory.on("tcp://five.example:2375").failNextList("connection refused by five");
+        factory.on("tcp://four.example:2375").failNextList("connection refused by four");
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("g").withHost(HostRequest.auto(Map.of("gpu", "true"))),
+                ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).startsWith("no host answered for environment 'g': host 'five' did "
+                            + "not answer: ").contains("connection refused by five; host 'four' did not answer: ")
+                            .endsWith("connection refused by four");
+                });
+        assertThat(f.store.list(dev.envctl.core.EnvironmentFilter.ALL)).isEmpty();
+        assertThat(factory.on("tcp://four.example:2375").calls()).containsExactly("list");
+    }
+
+    @Test
+    void anAutoCreateOnLocalAloneThatCannotListFailsWithThatOneError() {
+        LifecycleEngine engine = engine();
+        f.store.removeHost("two");
+        f.store.removeHost("three");
+        local().failNextList("Cannot connect to the Docker daemon at unix:///var/run/docker.sock");
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("a").withHost(HostRequest.AUTO), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).contains("Cannot connect to the Docker daemon")
+                            .doesNotContain("no host answered");
+                });
+        assertThat(f.store.find("a")).isEmpty();
+    }
+
+    @Test
     void providersGivenAsInstancesServeLocalAndNameTheHostTheyCannotReach() {
         LifecycleEngine engine = f.engine();
         f.store.create(on("b", "two"), f.allocator);

@@ -639,6 +639,18 @@ public abstract class EnvironmentStoreContract {
     }
 
     @Test
+    void autoPlacementNeverTakesAnExcludedHost() {
+        store.addHost(TWO);
+
+        assertThat(store.create(spec("a").withHost(HostRequest.AUTO.excluding("local")), allocator).host())
+                .isEqualTo("two");
+        assertThat(store.create(spec("b").withHost(HostRequest.AUTO.excluding("two")), allocator).host())
+                .isEqualTo("local");
+        assertUnchangedAfter(() -> store.create(spec("c").withHost(HostRequest.AUTO.excluding("local")
+                .excluding("two")), allocator), ErrorCode.POOL_EXHAUSTED);
+    }
+
+    @Test
     void eightThreadsPlacingAutomaticallySpreadOverFourHostsAndKeepEveryInvariantPerHost() throws Exception {
         store.addHost(TWO);
         store.addHost(THREE);
