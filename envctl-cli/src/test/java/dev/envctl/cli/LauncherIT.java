@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The checkout's launcher {@code bin/envctl} on first use: it builds the distribution with Maven (here a stand-in
  * {@code mvn} that prints Maven's colour codes and makes a tiny distribution), says so on stderr without any
- * terminal escape code, then runs it; a failed build is exit 1.
+ * terminal escape code, then runs it; a failed build is exit 1. Both launchers run through symbolic links.
  */
 class LauncherIT {
     @TempDir
@@ -34,7 +34,11 @@ class LauncherIT {
     }
 
     private String[] run(Path root) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/envctl").toString(), "version");
+        return launch(root.resolve("bin/envctl"));
+    }
+
+    private String[] launch(Path launcher) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "version");
         pb.environment().put("PATH", tmp.resolve("fake-bin") + ":/usr/bin:/bin");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,5 +75,27 @@ class LauncherIT {
 
         assertThat(r[0]).isEqualTo("1");
         assertThat(r[2]).contains("BUILD FAILURE").contains("envctl: the build failed");
+    }
+
+    @Test
+    void bothLaunchersRunThroughAChainOfAbsoluteAndRelativeSymbolicLinks() throws Exception {
+        Path root = checkout("exit 1\n"); // a build would fail: the link must reach the distribution below
+        Path dist = root.resolve("envctl-cli/target/envctl");
+        executable(Workspace.write(dist.resolve("bin/envctl"), "#!/bin/sh\necho \"dist $*\"\n"));
+        Workspace.write(dist.resolve("lib/envctl.jar"), "");
+        Path first = Files.createDirectories(tmp.resolve("home/bin"));
+        Files.createSymbolicLink(first.resolve("envctl"), root.resolve("bin/envctl"));
+        Path second = Files.createDirectories(tmp.resolve("home/other"));
+        Files.createSymbolicLink(second.resolve("envctl"), Path.of("../bin/envctl"));
+
+        String[] r = launch(second.resolve("envctl"));
+
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).isEqualTo("dist version\n");
+
+        Path linked = Files.createSymbolicLink(tmp.resolve("home/envctl-dist"), Workspace.LAUNCHER);
+        String[] real = launch(linked);
+        assertThat(real[0]).as(real[2]).isEqualTo("0");
+        assertThat(real[1]).startsWith("envctl ");
     }
 }
