@@ -141,19 +141,21 @@ class ApplyChangesIT {
     }
 
     @Test
-    void aReplacementWhosePortIsHeldFailsAndLeavesTheOldEnvironmentAndCluster() {
+    void aReplacementWhosePortIsHeldIsRefusedChangingNothing() {
         ok("create", "dev");
         ok("create", "web", "--http-port", "18090");
-        JsonNode before = ok("get", "dev", "-o", "json").json();
+        byte[] before = Workspace.bytes(ws.defaultStore());
         ws.clearCalls();
-        Path yaml = ws.write("envs.yaml", "- name: dev\n  ports: {http: 18090}\n");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  ports: {http: 18090}\n- name: qa\n");
 
-        Result r = run(1, "apply", "-f", yaml.toString(), "--replace");
+        Result r = run(4, "apply", "-f", yaml.toString(), "--replace");
 
-        assertThat(r.out()).contains("dev   failed").contains("http port 18090 is already held by environment 'web'");
-        assertThat(ok("get", "dev", "-o", "json").json()).isEqualTo(before);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).containsExactly("envctl: apply refused, nothing was changed: dev: http port 18090 is "
+                + "already held by environment 'web'; choose another or leave it out to allocate one");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
         assertThat(cluster("k3d", "dev")).isTrue();
-        assertThat(ws.calls()).noneMatch(c -> c.contains("delete"));
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete") || c.contains("create"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.lifecycle.internal.Converger;
+import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import dev.envctl.core.lifecycle.internal.Hosts;
 import dev.envctl.core.lifecycle.internal.MissingPorts;
@@ -530,13 +531,16 @@ public final class LifecycleEngine {
      * environments whose provider, host ports, subnet or provider options changed replaced
      * ({@link Action#REPLACED}): the new spec is allocated and recorded first, so a conflict leaves the old record
      * and cluster as they were; then, under the environment's lock, the old cluster is deleted (delete hooks
-     * included) and the new one created (post-create hooks). A request the store rejects (a port conflict, say)
-     * is a {@link Action#FAILED} outcome and the others still proceed.
+     * included) and the new one created (post-create hooks). The creates and replacements are allocated first
+     * without writing: when the store would refuse one, nothing is changed. A request the store rejects later (a
+     * port another writer took meanwhile) is a {@link Action#FAILED} outcome and the others still proceed.
      *
      * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
      *                         false ({@link ApplyPlan#requireNoReplacement}); {@code INVALID_INPUT} when a
-     *                         provider refuses a request's options ({@link ClusterProvider#validate}); nothing
-     *                         is changed then
+     *                         provider refuses a request's options ({@link ClusterProvider#validate}); the
+     *                         store's error (a port or subnet held, by another environment or another entry of
+     *                         {@code desired}, an exhausted pool, an unknown host) when it would refuse a create
+     *                         or replacement, naming each; nothing is changed then
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
         return apply(desired, prune, false, progress);
@@ -552,6 +556,7 @@ public final class LifecycleEngine {
         if (!replace) {
             plan.requireNoReplacement();
         }
+        requireAllocatable(plan);
         List<Outcome> direct = new ArrayList<>();
         List<String> touched = new ArrayList<>();
         for (EnvironmentSpec spec : plan.toCreate()) {
@@ -612,6 +617,26 @@ public final class LifecycleEngine {
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
+    }
+
+    /**
+     * Refuses {@code plan}, changing nothing, when the store would refuse one of its creates or replacements as
+     * things stand (two entries asking for one port, a port another environment holds, an exhausted pool):
+     * allocated one after another as apply records them, from one read of the store. A writer that takes a
+     * resource after this check fails only its environment.
+     */
+    private void requireAllocatable(ApplyPlan plan) {
+        if (plan.toCreate().isEmpty() && plan.toUpdate().stream().noneMatch(ApplyPlan.Update::replace)) {
+            return;
+        }
+        List<PlannedStep> refused = DryRuns.allocationsOnly(store, allocator).apply(plan).stream()
+                .filter(s -> s.error() != null).toList();
+        if (!refused.isEmpty()) {
+            EnvctlException first = refused.get(0).error();
+            throw new EnvctlException(first.code(), "apply refused, nothing was changed: " + refused.stream()
+                    .map(s -> s.environment().name() + ": " + s.error().getMessage())
+                    .collect(Collectors.joining("; ")), first, first.remedy().orElse(null));
+        }
     }
 
     /** Environments handed to this engine that wait for a slot; for tests of the concurrency bound. */

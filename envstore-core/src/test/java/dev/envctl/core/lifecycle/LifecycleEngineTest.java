@@ -169,18 +169,27 @@ class LifecycleEngineTest {
     }
 
     @Test
-    void applyCreatesMissingPrunesOthersAndReportsRejectedRequestsWithoutStoppingTheRest() {
+    void applyRefusesAFileTheStoreWouldRejectBeforePruningOrCreatingAnything() {
         Environment old = engine.create(Fixture.spec("old"), ProgressListener.NONE);
         var clash = Fixture.spec("clash").withPorts(new dev.envctl.core.HostPorts(old.ports().http(), null, null, null));
+        List<Environment> before = f.store.list(EnvironmentFilter.ALL);
 
-        ReconcileReport r = engine.apply(List.of(Fixture.spec("qa"), clash), true, ProgressListener.NONE);
+        assertThatThrownBy(() -> engine.apply(List.of(Fixture.spec("qa"), clash), true, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).startsWith("apply refused, nothing was changed: clash: http port "
+                            + old.ports().http() + " is already held by environment 'old'");
+                });
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(f.k3d.has("old")).isTrue();
+        assertThat(f.k3d.has("qa")).isFalse();
+
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("qa")), true, ProgressListener.NONE);
 
         assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("clash", Action.FAILED),
                 org.assertj.core.groups.Tuple.tuple("old", Action.DELETED),
                 org.assertj.core.groups.Tuple.tuple("qa", Action.CREATED));
-        assertThat(r.outcomes().get(0).error()).contains("already held by environment 'old'");
-        assertThat(r.ok()).isFalse();
+        assertThat(r.ok()).isTrue();
         assertThat(f.store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("qa");
         StoreInvariants.assertHold(f.store.list(EnvironmentFilter.ALL));
     }

@@ -248,23 +248,49 @@ public abstract class ApplyContract {
     }
 
     @Test
-    void aReplacementWhoseNewSpecCannotBeAllocatedLeavesTheOldRecordAndClusterInPlace() {
+    void aReplacementWhoseNewSpecCannotBeAllocatedRefusesTheApplyChangingNothing() {
         Environment before = created(dev());
         created(EnvironmentSpec.of("web", "k3d").withPorts(new HostPorts(18090, null, null, null)));
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
         hookCalls.clear();
         EnvironmentSpec taken = dev().withPorts(new HostPorts(18090, null, null, null));
 
-        ReconcileReport r = apply(true, taken, EnvironmentSpec.of("qa", "k3d"));
+        assertThatThrownBy(() -> apply(true, taken, EnvironmentSpec.of("qa", "k3d")))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).startsWith("apply refused, nothing was changed: dev: http port 18090 "
+                            + "is already held by environment 'web'");
+                });
 
-        Outcome failed = outcome(r, "dev");
-        assertThat(failed.action()).isEqualTo(Action.FAILED);
-        assertThat(failed.state()).isEqualTo(ActualState.RUNNING);
-        assertThat(failed.error()).contains("http port 18090 is already held by environment 'web'");
         assertThat(store.get("dev")).isEqualTo(before);
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(all);
         assertThat(k3d.has("dev")).isTrue();
         assertThat(k3d.count("delete dev")).isZero();
-        assertThat(hookCalls).noneMatch(c -> c.contains(" dev "));
-        assertThat(outcome(r, "qa").action()).isEqualTo(Action.CREATED);
+        assertThat(k3d.has("qa")).isFalse();
+        assertThat(hookCalls).isEmpty();
+    }
+
+    @Test
+    void aFileWhoseEntriesAskForOnePortIsRefusedBeforeItPrunesOrCreatesAnything() {
+        created(dev());
+        created(EnvironmentSpec.of("web", "k3d"));
+        List<Environment> all = store.list(EnvironmentFilter.ALL);
+        hookCalls.clear();
+
+        assertThatThrownBy(() -> engine.apply(List.of(
+                EnvironmentSpec.of("x1", "k3d").withPorts(new HostPorts(20000, null, null, null)),
+                EnvironmentSpec.of("x2", "k3d").withPorts(new HostPorts(20000, null, null, null))), true, false,
+                ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).startsWith("apply refused, nothing was changed: x2: ")
+                            .contains("http port 20000 is already held by environment 'x1'");
+                });
+
+        assertThat(store.list(EnvironmentFilter.ALL)).as("nothing pruned, nothing created").isEqualTo(all);
+        assertThat(k3d.has("dev")).isTrue();
+        assertThat(k3d.has("x1")).isFalse();
+        assertThat(hookCalls).isEmpty();
     }
 
     @Test

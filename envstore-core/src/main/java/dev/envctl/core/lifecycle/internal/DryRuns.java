@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -10,6 +11,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.spi.ClusterProvider;
@@ -40,7 +42,7 @@ public final class DryRuns {
     private final Function<String, Map<String, String>> hostVariables;
 
     /**
-     * @param providers     the provider of an id on a host, by provider id and host name
+     * @param providers     the provider of an id on a host, by provider id and host name; null plans no command
      * @param hostVariables the variables envctl sets for every tool it runs on a host, by host name
      *                      ({@code DOCKER_HOST}), which the commands printed for that host show too
      */
@@ -51,6 +53,14 @@ public final class DryRuns {
         this.allocator = allocator;
         this.providers = providers;
         this.hostVariables = hostVariables;
+    }
+
+    /**
+     * Dry runs that place and allocate only, with no commands: what the store would refuse, for a check before a
+     * change.
+     */
+    public static DryRuns allocationsOnly(EnvironmentStore store, Allocator allocator) {
+        return new DryRuns(store, allocator, null, host -> Map.of());
     }
 
     /**
@@ -96,10 +106,14 @@ public final class DryRuns {
     }
 
     /**
-     * An existing record with the host ports it lacks (rows of the Kindler scripts have no api port), as the
-     * create records them before its cluster is made; replaced in {@code world} so later creates count them.
+     * An existing record as the create leaves it before its cluster is made: desired present, without the label
+     * {@code delete --keep-record} set, with the host ports it lacks (rows of the Kindler scripts have no api
+     * port); replaced in {@code world} so later creates count them.
      */
-    private Environment filled(Environment e, List<Environment> world) {
+    private Environment filled(Environment record, List<Environment> world) {
+        Map<String, String> labels = new TreeMap<>(record.labels());
+        labels.remove(LifecycleEngine.KEEP_RECORD_LABEL);
+        Environment e = record.withDesiredState(DesiredState.PRESENT).withLabels(labels);
         Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.stream()
                 .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
         world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);
@@ -163,11 +177,17 @@ public final class DryRuns {
     }
 
     private List<PlannedCommand> planCreate(Environment e) {
+        if (providers == null) {
+            return List.of();
+        }
         ClusterProvider p = provider(e);
         return ProviderCalls.call(p, "planCreate", () -> p.planCreate(e));
     }
 
     private List<PlannedCommand> planDelete(Environment e) {
+        if (providers == null) {
+            return List.of();
+        }
         ClusterProvider p = provider(e);
         return ProviderCalls.call(p, "planDelete", () -> p.planDelete(e));
     }

@@ -1,0 +1,59 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.DelegatingStore;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.ScriptedClusterProvider;
+import dev.envctl.core.testing.StoreInvariants;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Apply allocates its creates before it changes anything; a port another writer takes after that check fails only
+ * the environment asking for it.
+ */
+class ApplyRaceTest {
+    private final ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+
+    @Test
+    void aPortTakenByAnotherWriterAfterTheCheckFailsOnlyThatEnvironment() {
+        InMemoryEnvironmentStore memory = new InMemoryEnvironmentStore();
+        DelegatingStore store = new DelegatingStore(memory) {
+            @Override
+            public Environment create(EnvironmentSpec spec, Allocator allocator) {
+                if (spec.name().equals("qa")) {
+                    // another writer, between apply's check and its write
+                    memory.create(EnvironmentSpec.of("racer", "k3d").withPorts(new HostPorts(18090, null, null,
+                            null)), allocator);
+                }
+                return super.create(spec, allocator);
+            }
+        };
+        LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", k3d), List.of(), EngineOptions.defaults());
+
+        ReconcileReport r = engine.apply(List.of(EnvironmentSpec.of("ci", "k3d"),
+                EnvironmentSpec.of("qa", "k3d").withPorts(new HostPorts(18090, null, null, null))), false,
+                ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ci", Action.CREATED),
+                        org.assertj.core.groups.Tuple.tuple("qa", Action.FAILED));
+        assertThat(r.outcomes().get(1).error()).contains("http port 18090 is already held by environment 'racer'");
+        assertThat(store.find("qa")).isEmpty();
+        assertThat(store.get("ci").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(k3d.has("qa")).isFalse();
+        StoreInvariants.assertHold(store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
+}
