@@ -46,6 +46,7 @@ class BadInputIT {
         ws.write("short.csv", "# env,provider\nweb,k3d,30080\n");
         ws.write("bad-port.csv", "web,k3d,30080,19010,true,true,99999,18500,\n");
         ws.write("twice.yaml", "- name: web\n- name: web\n");
+        ws.write("key-twice.yaml", "- name: x1\n  name: x2\n");
         ws.write("huge.yaml", "# " + "x".repeat(3 * 1024 * 1024) + "\n");
         ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
         ws.write("bad-option-existing.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n"
@@ -146,6 +147,8 @@ class BadInputIT {
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "short.csv"));
         c.add(Case.of(2, "is not a valid environments CSV", "apply", "-f", "bad-port.csv"));
         c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
+        c.add(Case.of(2, "is not valid YAML or JSON: key 'name' is given twice in one item (line 2); give each key "
+                + "once", "apply", "-f", "key-twice.yaml"));
         c.add(Case.of(2, "is 3145731 bytes; at most 3145728 (3 MiB) are allowed", "apply", "-f", "huge.yaml"));
         c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
         // the same value for an environment that exists: refused alike, before a diff or a replacement
@@ -173,8 +176,12 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));
         c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
         // an option takes its value as the next argument, never as --opt=value
-        c.add(Case.usage("unknown command '--store=x.csv'", "--store=x.csv", "list"));
-        c.add(Case.usage("unexpected argument '--provider=k3d'", "list", "--provider=k3d"));
+        c.add(Case.usage("--store=x.csv: an option takes its value as the next argument, not after '=': write "
+                + "--store x.csv", "--store=x.csv", "list"));
+        c.add(Case.usage("--state=running: an option takes its value as the next argument, not after '=': write "
+                + "--state running", "list", "--state=running"));
+        c.add(Case.usage("--provider=k3d: an option takes its value as the next argument, not after '=': write "
+                + "--provider k3d", "list", "--provider=k3d"));
         c.add(Case.of(2, "the store URL 'jdbc:postgresql://h:notaport/db' is invalid", "--store",
                 "jdbc:postgresql://h:notaport/db", "list"));
         // a yes/no flag given twice is refused, not read as "no" (a second --dry-run would really create)

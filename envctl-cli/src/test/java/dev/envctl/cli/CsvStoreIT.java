@@ -237,6 +237,8 @@ class CsvStoreIT {
 
         JsonNode kept = ok("delete", "uat", "--keep-record", "-o", "json").json();
         assertThat(kept.get("deleted").asBoolean()).isTrue();
+        assertThat(kept.get("forgotten").isBoolean()).as("every key always present (cli.md)").isTrue();
+        assertThat(kept.get("forgotten").asBoolean()).isFalse();
         assertThat(kept.get("record").get("desiredState").asText()).isEqualTo("absent");
         assertThat(ws.state.resolve("k3d/uat")).doesNotExist();
         assertThat(ok("get", "uat", "-o", "json").json().get("ports").get("http").asInt()).isEqualTo(18081);

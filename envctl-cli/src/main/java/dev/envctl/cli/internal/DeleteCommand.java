@@ -61,7 +61,7 @@ final class DeleteCommand extends CliCommand {
                 && left.get().actualState() == ActualState.UNKNOWN);
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("name", name, "deleted", !failed && !pending, "pending", pending,
-                    "record", left.map(EnvironmentView::toJson).orElse(null)));
+                    "forgotten", false, "record", left.map(EnvironmentView::toJson).orElse(null)));
         } else if (format == OutputFormat.TABLE && !failed) {
             session.out().println(pending ? Engines.pending("delete", name)
                     : "deleted " + name + (left.isPresent() ? " (record kept)" : ""));

@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.envctl.core.EnvctlException;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the desired environments of {@code apply -f}: a CSV file in the Kindler scripts' format (or the
@@ -96,12 +99,24 @@ final class EnvironmentFile {
                 .toList();
     }
 
+    /** Jackson's message for a key given twice in one mapping. */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)' for `ObjectNode`");
+
+    private static String line(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
     private static JsonNode parse(Path file, String text) {
         try {
-            return new ObjectMapper(new YAMLFactory()).readTree(text);
+            // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
+            return new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                    .readTree(text);
         } catch (JsonProcessingException e) {
-            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: "
-                    + Errors.oneLine(e.getOriginalMessage()));
+            Matcher twice = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
+            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: " + (twice.lookingAt()
+                    ? "key '" + twice.group(1) + "' is given twice in one item" + line(e) + "; give each key once"
+                    : Errors.oneLine(e.getOriginalMessage())));
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 final class Usage {
     /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
     private static final Map<Pattern, String> REWORDED = rewordings(
+            "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
+                    + "(?: but no main parameter was defined.*)?\\z", "$1=$2: an option takes its value as the next "
+                    + "argument, not after '=': write $1 $2",
             "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
