@@ -53,6 +53,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
@@ -258,7 +259,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         AllocationPolicy policy = allocator.policy();
         HostRequest request = spec.host();
-        return writeRow(() -> database.write(action, ctx -> {
+        return writeRow(shutOut -> database.write(action, ctx -> {
+            if (shutOut) {
+                shutOutOtherWriters(ctx);
+            }
             Host host;
             IndexedHeld held;
             if (request.isAuto()) {
@@ -306,7 +310,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
-        return writeRow(() -> write(action, ctx -> {
+        return writeRow(shutOut -> write(action, ctx -> {
+            if (shutOut) {
+                shutOutOtherWriters(ctx);
+            }
             if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
                 throw alreadyExists(environment.name());
             }
@@ -503,15 +510,29 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Runs a write that inserts a row, and once more when a constraint refused it: only a writer that does not
-     * take the write lock (a psql script) can commit what the lookups did not see; the second run sees it.
+     * Runs a write that inserts a row ({@code write.apply(false)}), and once more when a constraint refused it
+     * ({@code write.apply(true)}), that time shutting out the writers that do not take the write lock: only such a
+     * writer (a psql script) can commit what the lookups did not see, and a script inserting the lowest free
+     * ports in a loop, as the Kindler scripts do, wins that race again and again unless it waits.
      */
-    private static Environment writeRow(Supplier<Environment> write) {
+    private static Environment writeRow(Function<Boolean, Environment> write) {
         try {
-            return write.get();
+            return write.apply(false);
         } catch (Refused e) {
-            return write.get();
+            LOG.debug("a writer outside envctl took what this write allocated; allocating again with that writer "
+                    + "shut out: {}", e.getMessage());
+            return write.apply(true);
         }
+    }
+
+    /**
+     * Takes the write lock, then a lock on {@code clusters} that makes writers outside envctl wait until this
+     * transaction ends (their INSERT, UPDATE and DELETE take ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes;
+     * reads go on); the write lock first, as every envctl writer takes it, so no two of them wait on each other.
+     */
+    private void shutOutOtherWriters(DSLContext ctx) {
+        writeLock(ctx).execute();
+        ctx.query("LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE", CLUSTERS).execute();
     }
 
     /** A row refused by a unique or exclusion constraint, named by resource. */
@@ -546,7 +567,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             return new Refused(alreadyExists(e.name()).getMessage(), ex);
         }
         if ("23505".equals(state) && constraint.startsWith("held_ports")) {
-            return new Refused("a host port of environment '" + e.name() + "' (" + e.ports().asMap()
+            return new Refused("a host port of environment '" + e.name() + "' (" + e.ports().asMap().entrySet()
+                    .stream().map(p -> p.getKey().key() + " " + p.getValue()).collect(Collectors.joining(", "))
                     + ") is already held by another environment" + (e.host().equals(Host.LOCAL_NAME) ? ""
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }

@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The create: one transaction under the write lock that checks the name, allocates over indexed lookups and
  * inserts. A writer outside envctl that commits the same lowest ports or subnet first makes the constraints
- * refuse the row and the create run once more, after that commit; a busy lock makes it wait and read after
+ * refuse the row and the create run once more, after that commit, with such writers shut out (scripts inserting
+ * in a loop cannot win again); a busy lock makes it wait and read after
  * it; every combination of explicit and allocated ports and subnets creates; raw INSERTs are kept in step and
  * refused on held resources.
  */
@@ -74,6 +79,66 @@ class CreateTest {
             assertThat(e.subnet()).isEqualTo(Cidr.parse("10.0.2.0/24"));
         }
         assertStoreConsistent(3);
+    }
+
+    @Test
+    void automaticCreatesAllSucceedWhileScriptsInsertTheLowestFreePortsInALoop() throws Exception {
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        try {
+            // the Kindler scripts' db_insert_cluster with the next free port chosen in the same statement, three
+            // loops at once; a row the held-port key refuses is the script's warning, and it goes on
+            List<Future<Integer>> scripts = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                int writer = w;
+                scripts.add(pool.submit(() -> {
+                    int inserted = 0;
+                    try (Connection c = rawConnection()) {
+                        for (int i = 0; !done.get() && i < 400; i++) {
+                            try {
+                                execute(c, "INSERT INTO clusters (name, provider, pf_port, http_port, https_port) "
+                                        + "SELECT 'script-" + writer + "-" + i + "', 'kind', " + lowestFree(26000)
+                                        + ", " + lowestFree(20000) + ", " + lowestFree(23000));
+                                inserted++;
+                            } catch (SQLException refused) {
+                                // taken by envctl or another loop meanwhile
+                            }
+                        }
+                    }
+                    return inserted;
+                }));
+            }
+            List<Future<Environment>> creates = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                creates.add(pool.submit(() -> {
+                    Environment last = null;
+                    for (int i = 0; i < 6; i++) {
+                        last = store.create(EnvironmentSpec.of("e" + thread + "-" + i, "k3d"), allocator);
+                    }
+                    return last;
+                }));
+            }
+            for (Future<Environment> f : creates) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isNotNull();
+            }
+            done.set(true);
+            int scripted = 0;
+            for (Future<Integer> f : scripts) {
+                scripted += f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(scripted).as("the scripts wrote meanwhile").isPositive();
+            assertStoreConsistent(24 + scripted);
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
+    }
+
+    /** The lowest port from {@code low} no row holds, as a script computes it in its INSERT. */
+    private static String lowestFree(int low) {
+        return "(SELECT min(p) FROM generate_series(" + low + ", " + (low + 2999) + ") p WHERE NOT EXISTS "
+                + "(SELECT 1 FROM held_ports h WHERE h.host = 'local' AND h.port = p))";
     }
 
     @Test
