@@ -1,6 +1,7 @@
 package dev.envctl.core.migration;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
@@ -31,8 +32,9 @@ import java.util.TreeMap;
  * subnet would be held twice, a row's host is in both stores with another Docker endpoint or address (the
  * row would land on another daemon), or a row would put its host over its capacity (the target's, or the
  * source's where the target lacks the host), it writes nothing, reports each conflicting row as failed and the others
- * as skipped ("nothing written"). A row the target still rejects while writing
- * (someone wrote meanwhile) is failed and the others proceed. Rows are taken in name order.
+ * as skipped ("nothing written"). A row whose name another writer puts in the target meanwhile is skipped too;
+ * a row the target still rejects while writing (someone took its port meanwhile) is failed and the others
+ * proceed. Rows are taken in name order.
  */
 public final class StoreMigration {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
@@ -163,6 +165,11 @@ public final class StoreMigration {
             to.insert(e);
             return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
         } catch (EnvctlException ex) {
+            if (ex.code() == ErrorCode.CONFLICT && to.find(e.name()).isPresent()) {
+                // another writer (migrate_csv_to_db.sh, say) wrote the name meanwhile: present, as if seen first
+                return new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "already in " + to.location()
+                        + " (written meanwhile)");
+            }
             // the report carries it: the caller shows it as an error, so it is not also logged as a warning
             LOG.debug("{}: not migrated: {}", e.name(), ex.getMessage());
             return new MigrationReport.Row(e.name(), MigrationReport.FAILED, ex.getMessage());

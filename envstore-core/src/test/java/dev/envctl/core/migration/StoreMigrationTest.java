@@ -6,6 +6,7 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,32 @@ class StoreMigrationTest {
         assertThat(r.failed()).isEqualTo(3);
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason()).contains("unavailable"));
         assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void aRowAnotherWriterCopiesMeanwhileIsSkippedAsPresent() {
+        seedLegacy();
+        // migrate_csv_to_db.sh copying the same file at the same time: 'dev' lands after the check, before its write
+        DelegatingStore racing = new DelegatingStore(pg) {
+            @Override
+            public Environment insert(Environment e) {
+                if (e.name().equals("dev")) {
+                    pg.insert(e);
+                }
+                return super.insert(e);
+            }
+        };
+
+        MigrationReport r = StoreMigration.migrate(csv, racing, Set.of("devops"), false);
+
+        assertThat(r.rows()).extracting(MigrationReport.Row::name, MigrationReport.Row::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dev", MigrationReport.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("dev-k3d", MigrationReport.MIGRATED),
+                org.assertj.core.groups.Tuple.tuple("devops", MigrationReport.SKIPPED));
+        assertThat(r.rows().get(0).reason()).endsWith("(written meanwhile)");
+        assertThat(r.ok()).isTrue();
+        assertThat(pg.list(dev.envctl.core.EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("dev", "dev-k3d");
     }
 
     @Test
