@@ -30,6 +30,7 @@ import javax.sql.DataSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -79,7 +80,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
             MigrateResult result;
             try {
-                result = Migrations.flyway(dataSource, schema, "0").migrate();
+                result = againAfterDeadlock(() -> Migrations.flyway(dataSource, schema, "0").migrate());
             } catch (RuntimeException e) {
                 if (adopt) {
                     undoBaseline(e);
@@ -93,6 +94,34 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
                     result.migrations.stream().map(m -> m.version + " " + m.description).toList());
         });
+    }
+
+    /** How many times a migration that lost a deadlock to another writer is run. */
+    static final int MIGRATE_ATTEMPTS = 3;
+
+    /**
+     * {@code migrate}, run again when it lost a deadlock (or a serialization failure) to a writer of the tables it
+     * changes, such as a script inserting while the table is adopted: the failed migration's transaction was
+     * rolled back and is not in the history, so the next run starts with it.
+     */
+    static <T> T againAfterDeadlock(Supplier<T> migrate) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrate.get();
+            } catch (RuntimeException e) {
+                if (attempt == MIGRATE_ATTEMPTS || !Failures.isRetryable(e)) {
+                    throw e;
+                }
+                LOG.info("a schema migration lost a deadlock to another writer and was rolled back; running it "
+                        + "again ({})", Failures.flywayLine(e));
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(10, 100L * attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
