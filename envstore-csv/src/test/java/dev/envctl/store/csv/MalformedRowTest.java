@@ -58,8 +58,11 @@ class MalformedRowTest {
                         "has no prefix length"),
                 arguments("five columns", "bad,k3d,30080,19001,true",
                         "the row has 5 columns; allowed: 6 to 9 (the Kindler scripts'; missing trailing fields are "
-                                + "empty) or 18 and more"),
+                                + "empty, empty ones after them are ignored) or 18 and more"),
                 arguments("ten columns", "bad,k3d,30080,19001,true,true,18081,18401,,x", "the row has 10 columns"),
+                arguments("a header without '#' below the first line", "env,provider,node_port,pf_port,"
+                        + "register_portainer,haproxy_route,http_port,https_port,cluster_subnet",
+                        "line 3: register_portainer 'register_portainer' is not a boolean"),
                 arguments("seventeen columns", "bad,k3d,30080,19001,true,true,18081,18401," + EXT.substring(0,
                         EXT.lastIndexOf(',')), "the row has 17 columns"),
                 arguments("duplicate name", "good,kind,30080,19001,true,true,18081,18401,",

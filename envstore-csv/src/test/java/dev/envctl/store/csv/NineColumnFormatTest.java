@@ -70,6 +70,29 @@ class NineColumnFormatTest {
     }
 
     @Test
+    void aHeaderWithoutHashOnTheFirstLineAndTrailingCommasReadAsTheScriptsReadThem() {
+        Path file = dir.resolve("environments.csv");
+        String header = "env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,https_port,"
+                + "cluster_subnet\n";
+        Fixtures.write(file, (header + "a,k3d,30080,19001,true,true,18081,18401,10.220.9.0/24,\n"
+                + "b,kind,30080,19002,true,true,18082,18402,,,\n").getBytes(StandardCharsets.UTF_8));
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(e -> e.name() + " " + e.subnet() + " "
+                    + e.ports().http()).containsExactly("a 10.220.9.0/24 18081", "b null 18082");
+            store.create(EnvironmentSpec.of("c", "k3d"), allocator);
+        }
+
+        // the scripts skip the first line, whatever it holds: it stays the first line, as it was
+        assertThat(Fixtures.readText(file)).startsWith(header + "a,k3d,30080,19001,true,true,18081,18401,"
+                + "10.220.9.0/24,\nb,kind,30080,19002,true,true,18082,18402,,,\n");
+        assertThat(dataLines(file)).last().asString().startsWith("c,k3d,");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("a", "b", "c");
+        }
+    }
+
+    @Test
     void everyRowOfANineColumnFileKeepsNineColumnsWhateverEnvctlWrites() {
         Path file = legacyFile();
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {

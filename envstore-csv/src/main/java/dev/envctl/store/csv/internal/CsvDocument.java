@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -127,6 +128,9 @@ public final class CsvDocument {
             }
         } else if (stripped.startsWith("#")) {
             noteHeader(stripped);
+        } else if (number == 1 && isPlainHeader(stripped)) {
+            // the scripts skip a file's first line whatever it holds: a header without '#' is theirs to have
+            noteHeader("# " + stripped);
         } else if (!stripped.isEmpty()) {
             line.row = parseRow(visible, number);
             Line earlier = rows.get(line.row.environment().name());
@@ -137,6 +141,11 @@ public final class CsvDocument {
             rows.put(line.row.environment().name(), line);
         }
         lines.add(line);
+    }
+
+    /** Whether {@code line} names the columns ({@code env,provider,...}, in any case and spacing). */
+    private static boolean isPlainHeader(String line) {
+        return line.replace(" ", "").toLowerCase(Locale.ROOT).startsWith("env,provider,");
     }
 
     /** The first header comment ({@code # env,provider,...}) decides the file's format. */

@@ -38,10 +38,15 @@ public final class RowCodec {
     /** Reads stripped fields. */
     public static ParsedRow parse(List<String> fields) {
         int n = fields.size();
+        if (n > LEGACY_COUNT && n < FULL_COUNT && fields.subList(LEGACY_COUNT, n).stream().allMatch(String::isEmpty)) {
+            // a trailing comma or two after the scripts' nine columns (a hand edit): nothing more is said
+            fields = fields.subList(0, LEGACY_COUNT);
+            n = LEGACY_COUNT;
+        }
         if (n < MIN_COUNT || (n > LEGACY_COUNT && n < FULL_COUNT)) {
             throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + MIN_COUNT + " to "
-                    + LEGACY_COUNT + " (the Kindler scripts'; missing trailing fields are empty) or " + FULL_COUNT
-                    + " and more (with envctl's own)");
+                    + LEGACY_COUNT + " (the Kindler scripts'; missing trailing fields are empty, empty ones after "
+                    + "them are ignored) or " + FULL_COUNT + " and more (with envctl's own)");
         }
         List<String> f = fields;
         if (n < LEGACY_COUNT) {
