@@ -137,6 +137,9 @@ class BadInputIT {
         c.add(Case.usage("--interval goes with --watch", "reconcile", "--interval", "5s"));
         c.add(Case.of(2, "--servers 0 is out of range", "create", "web", "--servers", "0"));
         c.add(Case.of(2, "--image", "create", "web", "--image", "a b"));
+        c.add(Case.of(2, "--image '-rm' is invalid; allowed: an image reference of letters, digits and . _ / : @ -, "
+                + "starting with a letter or digit", "create", "web", "--image", "-rm"));
+        c.add(Case.of(2, "--image '$(id)' is invalid", "create", "web", "--image", "$(id)", "--dry-run"));
         // files
         c.add(Case.of(2, "does not exist", "apply", "-f", "missing.yaml"));
         c.add(Case.of(2, "does not exist", "apply", "-f", "dir"));

@@ -7,6 +7,7 @@ import dev.envctl.core.HostPorts;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
+import dev.envctl.core.provider.SettingValues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +71,7 @@ final class SpecOptions {
             options.put("agents", Integer.toString(count("--agents", agents, 0)));
         }
         if (image != null) {
-            if (image.isBlank() || image.chars().anyMatch(c -> c <= ' ')) {
-                throw EnvctlException.invalid("--image '" + Validation.printable(image) + "' is invalid; give an "
-                        + "image reference without spaces, such as rancher/k3s:v1.31.5-k3s1");
-            }
-            options.put("image", image);
+            options.put("image", SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1"));
         }
         if (subnet.isBlank()) {
             // SubnetRequest reads an empty value as none (an empty CSV column); on the command line it is a slip

@@ -35,6 +35,8 @@ class KindProviderFactoryTest {
         assertThatThrownBy(() -> f.create(Map.of("listen-address", "256.1.1.1"))).hasMessageContaining("not an IP");
         assertThat(f.create(Map.of("listen-address", "::1")).id()).isEqualTo("kind");
         assertThatThrownBy(() -> f.create(Map.of("timeout", "0s"))).hasMessageContaining("not a positive duration");
-        assertThatThrownBy(() -> f.create(Map.of("image", ""))).hasMessageContaining("without spaces");
+        assertThatThrownBy(() -> f.create(Map.of("image", ""))).hasMessageContaining(
+                "an image reference of letters, digits and . _ / : @ -, starting with a letter or digit");
+        assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
     }
 }

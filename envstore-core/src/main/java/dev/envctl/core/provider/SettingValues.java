@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parsers for the values provider settings and per-environment options share. Each failure is an
@@ -45,15 +46,21 @@ public final class SettingValues {
                 + " to 99");
     }
 
-    /** An image reference without spaces; {@code example} shows one in the message. */
+    /**
+     * An image reference: letters, digits and {@code . _ / : @ -}, starting with a letter or digit (so never read
+     * as a flag of the tool), at most 255 characters; {@code example} shows one in the message.
+     */
     public static String image(String what, String text, String example) {
         String t = text == null ? "" : text.strip();
-        if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
-            throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: an image reference without "
-                    + "spaces, such as " + example);
+        if (!IMAGE.matcher(t).matches()) {
+            throw EnvctlException.invalid(what + " '" + Validation.printable(t) + "' is invalid; allowed: an image "
+                    + "reference of letters, digits and . _ / : @ -, starting with a letter or digit, such as "
+                    + example);
         }
         return t;
     }
+
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
 
     /** A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names). */
     public static String address(String what, String text) {
