@@ -85,6 +85,11 @@ final class ConfigResolver {
     private static Map<String, String> read(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            // a byte order mark (editors on Windows write one) is not part of the first key
+            r.mark(1);
+            if (r.read() != '\uFEFF') {
+                r.reset();
+            }
             p.load(r);
         } catch (IOException | IllegalArgumentException e) {
             throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());

@@ -87,6 +87,15 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aFileStartingWithAByteOrderMarkReadsItsFirstKey() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("bom.properties", "\uFEFFpool.http=20000-20099\n").toString();
+
+        assertThat(resolve(g, Map.of("HOME", home.toString())).policy().portPools().get(dev.envctl.core.PortRole.HTTP))
+                .hasToString("20000-20099");
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
         Path file = write("c.properties", "store=csv:/from/file.csv\npool.http=20000-20099\n");
         GlobalOptions flags = new GlobalOptions();
