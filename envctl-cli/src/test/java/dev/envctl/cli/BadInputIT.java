@@ -213,6 +213,7 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "stop", "dev", "--bogus"));
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
+        c.add(Case.of(2, "--interval '1ms' is too short; at least 1s", "reconcile", "--watch", "--interval", "1ms"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
         // db opens the store as every command does: a bad store.* value is named by its config key
         c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: jdbc.connect-timeout "

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module.
  */
 public final class Durations {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final int MAX_DIGITS = 9;
 
     private Durations() {
     }
@@ -26,6 +27,10 @@ public final class Durations {
         Duration d = null;
         Matcher m = SIMPLE.matcher(s);
         if (m.matches()) {
+            if (m.group(1).replaceFirst("^0+", "").length() > MAX_DIGITS) {
+                throw EnvctlException.invalid(what + " '" + s + "' is too long; at most " + MAX_DIGITS
+                        + " digits, such as 5m for 300s");
+            }
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             d = switch (unit) {
@@ -44,6 +49,21 @@ public final class Durations {
         if (d == null || d.isZero() || d.isNegative()) {
             throw EnvctlException.invalid(what + " '" + Validation.printable(text == null ? "" : text.strip())
                     + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        }
+        return d;
+    }
+
+    /**
+     * Parses a duration of at least {@code min}; {@code what} names the setting or flag in the error message.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when {@code text} is not a duration of at least
+     *                         {@code min}
+     */
+    public static Duration parseAtLeast(String what, String text, Duration min) {
+        Duration d = parse(what, text);
+        if (d.compareTo(min) < 0) {
+            throw EnvctlException.invalid(what + " '" + Validation.printable(text.strip()) + "' is too short; at "
+                    + "least " + format(min));
         }
         return d;
     }

@@ -32,4 +32,15 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(Durations.parse("t", Durations.format(Duration.ofMillis(1500)))).isEqualTo(Duration.ofMillis(1500));
     }
+
+    @org.junit.jupiter.api.Test
+    void aValueTooLongOrTooShortSaysSoRatherThanThatItIsNotPositive() {
+        assertThatThrownBy(() -> Durations.parse("--interval", "99999999999h"))
+                .hasMessage("--interval '99999999999h' is too long; at most 9 digits, such as 5m for 300s");
+        assertThat(Durations.parse("t", "000000000010s")).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", "1ms", Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("--interval '1ms' is too short; at least 1s");
+        assertThat(Durations.parseAtLeast("--interval", "1s", Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+    }
 }

@@ -54,7 +54,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     Duration reconcileInterval() {
-        return Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL));
+        return Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL),
+                ReconcileCommand.SHORTEST_INTERVAL);
     }
 
     /** {@code recreate} or {@code mark-failed}. */

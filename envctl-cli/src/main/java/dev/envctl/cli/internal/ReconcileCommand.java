@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Parameters(commandNames = "reconcile",
         commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
 final class ReconcileCommand extends CliCommand {
+    /** The shortest time between rounds: each round lists every host's clusters. */
+    static final Duration SHORTEST_INTERVAL = Duration.ofSeconds(1);
+
     @Parameter(names = "--watch", description = "Keep reconciling every --interval until interrupted",
             validateWith = OnlyOnce.class)
     boolean watch;
@@ -46,7 +49,7 @@ final class ReconcileCommand extends CliCommand {
         Integer n = concurrency == null ? null
                 : EnvctlConfig.positiveInt("--concurrency", Integer.toString(concurrency));
         Duration every = interval == null ? session.config().reconcileInterval()
-                : Durations.parse("--interval", interval);
+                : Durations.parseAtLeast("--interval", interval, SHORTEST_INTERVAL);
         if (!watch && interval != null) {
             throw new UsageException("--interval goes with --watch; usage: envctl reconcile [NAME...] --watch "
                     + "[--interval DURATION]");
