@@ -2,7 +2,9 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.SchemaAdmin;
@@ -162,7 +164,11 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         }
         Opening.requireKnownSslMode(location, parsed);
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(location);
+        try {
+            ds.setURL(location);
+        } catch (RuntimeException e) {
+            throw unreadablePasswordFile(e);
+        }
         // the user: jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         String user = settings.get(USER);
         if (user != null && !user.isBlank()) {
@@ -195,5 +201,21 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     private static String firstSet(String a, String b) {
         return a != null && !a.isEmpty() ? a : b != null && !b.isEmpty() ? b : null;
+    }
+
+    /**
+     * {@code e} as the line it is when pgjdbc failed reading the password file (~/.pgpass or PGPASSFILE): a line
+     * with fewer than five fields makes it throw where psql skips the line.
+     */
+    private static RuntimeException unreadablePasswordFile(RuntimeException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("org.postgresql.jdbcurlresolver.PgPassParser")) {
+                return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "the PostgreSQL password file ("
+                        + "PGPASSFILE, else ~/.pgpass) has a line the PostgreSQL driver cannot read (" + e + "): each "
+                        + "line is host:port:database:user:password; fix or remove the short line", e,
+                        Remedy.FIX_STORE_SETTINGS);
+            }
+        }
+        return e;
     }
 }

@@ -98,6 +98,29 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void aPgpassLineThePostgresDriverCannotReadIsOneLineSayingWhatToFix(@TempDir Path dir) throws IOException {
+        // four fields: psql skips the line, pgjdbc throws StringIndexOutOfBoundsException
+        Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:*:u\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        String previous = System.getProperty(PGPASSFILE_PROPERTY);
+        System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
+        try {
+            assertThatThrownBy(() -> factory.dataSource("jdbc:postgresql://h:5432/db?user=u", Map.of(),
+                    JdbcStoreOptions.defaults()))
+                    .satisfies(e -> assertCode(e, ErrorCode.STORE_UNAVAILABLE))
+                    .hasMessageStartingWith("the PostgreSQL password file (PGPASSFILE, else ~/.pgpass) has a line the "
+                            + "PostgreSQL driver cannot read (java.lang.StringIndexOutOfBoundsException")
+                    .hasMessageEndingWith("each line is host:port:database:user:password; fix or remove the short line");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PGPASSFILE_PROPERTY);
+            } else {
+                System.setProperty(PGPASSFILE_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
     void aPgpassLineForTheUrlsUserIsNotAPasswordInTheUrl(@TempDir Path dir) throws IOException {
         Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:db:u:fromfile\n");
         Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
