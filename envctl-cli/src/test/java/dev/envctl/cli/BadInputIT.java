@@ -94,7 +94,9 @@ class BadInputIT {
         // ports
         c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
         c.add(Case.of(2, "https port 70000 is out of range", "create", "web", "--https-port", "70000"));
-        c.add(Case.usage("--http-port", "create", "web", "--http-port", "abc"));
+        c.add(Case.of(2, "--http-port takes a whole number, got 'abc'", "create", "web", "--http-port", "abc"));
+        c.add(Case.of(2, "--capacity takes a whole number, got 'x'", "host", "add", "h", "--docker", "tcp://h:2375",
+                "--capacity", "x"));
         c.add(Case.of(2, "is given for both http and https", "create", "web", "--http-port", "18500",
                 "--https-port", "18500"));
         c.add(Case.of(2, "node port 0 is out of range", "create", "web", "--node-port", "0"));

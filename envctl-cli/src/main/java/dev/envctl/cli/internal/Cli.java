@@ -34,7 +34,10 @@ public final class Cli {
             // the usage of the command named in args, if any
             String command = Arrays.stream(args).filter(jc.getCommands()::containsKey).findFirst().orElse(null);
             err.println("envctl: " + Usage.explain(e.getMessage()));
-            err.print(Usage.text(jc, command));
+            if (!Usage.isBadValue(e.getMessage())) {
+                // a value that is not a number is bad input, as one out of range is: the line says it all
+                err.print(Usage.text(jc, command));
+            }
             return ErrorCode.INVALID_INPUT.exitCode();
         }
         String name = jc.getParsedCommand();

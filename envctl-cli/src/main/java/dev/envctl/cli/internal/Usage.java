@@ -28,6 +28,14 @@ final class Usage {
     private Usage() {
     }
 
+    /** JCommander's message for a value it could not convert (a port that is not a number). */
+    private static final Pattern BAD_VALUE = Pattern.compile("\"(.*)\": couldn't convert \"(.*)\" to .*", Pattern.DOTALL);
+
+    /** Whether JCommander's {@code message} is about a flag's value rather than the command line's shape. */
+    static boolean isBadValue(String message) {
+        return message != null && BAD_VALUE.matcher(message).matches();
+    }
+
     /** JCommander's message, reworded where it is obscure, on one line. */
     static String explain(String message) {
         String m = message == null ? "invalid command line" : message;
