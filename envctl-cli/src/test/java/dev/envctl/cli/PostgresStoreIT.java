@@ -222,7 +222,10 @@ class PostgresStoreIT {
         assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
 
         Path taken = ws.write("taken.yaml", "- name: dev\n  ports: {http: 18095}\n");
-        assertThat(ws.run("apply", "-f", taken.toString(), "--replace").exit()).isEqualTo(1);
+        Result refused = ws.run("apply", "-f", taken.toString(), "--replace");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
+        assertThat(refused.err()).startsWith("envctl: apply refused, nothing was changed: dev: http port 18095 is "
+                + "already held by environment 'web'");
         assertThat(ok("list", "-o", "json").json()).isEqualTo(before);
         assertThat(ws.state.resolve("k3d/dev")).exists();
 

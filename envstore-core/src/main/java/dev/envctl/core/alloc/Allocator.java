@@ -9,8 +9,11 @@ import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,6 +63,29 @@ public final class Allocator {
     public Allocator excluding(int port) {
         PortProbe inner = probe;
         return new Allocator(policy, p -> p != port && inner.canBind(p), subnetProbe);
+    }
+
+    /**
+     * This allocator, but never choosing automatically a port or a subnet one of {@code specs} asks for by value:
+     * the explicit requests of one apply are kept for them, whatever the order its environments are allocated in.
+     * Explicit values are not affected (each spec's own stay its own).
+     */
+    public Allocator reserving(Collection<EnvironmentSpec> specs) {
+        Set<Integer> ports = new HashSet<>();
+        List<Cidr> subnets = new ArrayList<>();
+        for (EnvironmentSpec s : specs) {
+            ports.addAll(s.ports().asMap().values());
+            if (s.subnet().mode() == SubnetRequest.Mode.EXPLICIT) {
+                subnets.add(s.subnet().cidr());
+            }
+        }
+        if (ports.isEmpty() && subnets.isEmpty()) {
+            return this;
+        }
+        PortProbe inner = probe;
+        SubnetProbe innerSubnets = subnetProbe;
+        return new Allocator(policy, p -> !ports.contains(p) && inner.canBind(p),
+                block -> subnets.stream().noneMatch(block::overlaps) && innerSubnets.isFree(block));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -15,8 +16,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What {@link LifecycleEngine#apply} would change: a value, computed by {@link LifecycleEngine#plan} without
@@ -48,6 +51,16 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
     }
 
     /**
+     * {@code allocator}, never choosing automatically a port or subnet the creates or replacements of this plan ask
+     * for by value ({@link Allocator#reserving}): an environment allocated first does not take what a later one
+     * names.
+     */
+    public Allocator reserving(Allocator allocator) {
+        return allocator.reserving(Stream.concat(toCreate.stream(), replacements().stream().map(Update::spec))
+                .toList());
+    }
+
+    /**
      * Throws the error {@code apply} without replacement gives for this plan, when it needs one.
      *
      * @throws EnvctlException {@code CONFLICT} naming each environment to replace and its changes
@@ -73,6 +86,20 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         public Update {
             Objects.requireNonNull(spec, "spec");
             changes = List.copyOf(changes);
+        }
+
+        /**
+         * The update that makes a record kept by {@code delete --keep-record} ({@code kept}, which has no
+         * cluster) what {@code spec} asks for, when the apply creates it again; empty when it already is, or when
+         * {@code kept} is not such a record (a delete another process carries out: its cluster may exist).
+         */
+        public static Optional<Update> ofKept(Environment kept, EnvironmentSpec spec) {
+            if (kept.desiredState() != DesiredState.ABSENT
+                    || !kept.labels().containsKey(LifecycleEngine.KEEP_RECORD_LABEL)) {
+                return Optional.empty();
+            }
+            List<FieldChange> changes = Apply.changes(kept, spec);
+            return changes.isEmpty() ? Optional.empty() : Optional.of(new Update(spec, changes));
         }
 
         public String name() {

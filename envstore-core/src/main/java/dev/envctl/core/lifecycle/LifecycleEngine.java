@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -177,7 +178,7 @@ public final class LifecycleEngine {
             requireNoCluster(spec.name(), spec.provider(), host, listing(spec.provider(), host), false);
             return store.create(spec, allocator);
         }
-        List<EnvctlException> unanswered = new ArrayList<>();
+        Map<String, EnvctlException> unanswered = new LinkedHashMap<>();
         for (EnvironmentSpec placing = spec; ; ) {
             Environment recorded;
             try {
@@ -188,10 +189,6 @@ public final class LifecycleEngine {
                 }
                 throw noHostAnswered(spec.name(), unanswered, e);
             }
-            if (!unanswered.isEmpty()) {
-                LOG.warn("{}; placing environment '{}' on host '{}' instead",
-                        unanswered.get(unanswered.size() - 1).getMessage(), spec.name(), recorded.host());
-            }
             Host host;
             List<ClusterStatus> listed;
             try {
@@ -199,7 +196,7 @@ public final class LifecycleEngine {
                 listed = listing(spec.provider(), host);
             } catch (EnvctlException notListed) {
                 removeRecord(recorded, notListed);
-                unanswered.add(notListed);
+                unanswered.put(recorded.host(), notListed);
                 placing = placing.withHost(placing.host().excluding(recorded.host()));
                 continue;
             }
@@ -209,6 +206,8 @@ public final class LifecycleEngine {
                 removeRecord(recorded, e);
                 throw e;
             }
+            unanswered.forEach((skipped, why) -> LOG.warn("{}; placing environment '{}' on host '{}' instead",
+                    unanswered(skipped, why), spec.name(), recorded.host()));
             return recorded;
         }
     }
@@ -227,17 +226,24 @@ public final class LifecycleEngine {
      * The failure of an {@code auto} create whose every host with room failed to list: the one failure when
      * there was one host, else each host's.
      */
-    private static EnvctlException noHostAnswered(String name, List<EnvctlException> unanswered,
+    private static EnvctlException noHostAnswered(String name, Map<String, EnvctlException> unanswered,
                                                   EnvctlException noneLeft) {
-        EnvctlException first = unanswered.get(0);
+        EnvctlException first = unanswered.values().iterator().next();
         if (unanswered.size() == 1) {
             first.addSuppressed(noneLeft);
             return first;
         }
         EnvctlException all = new EnvctlException(first.code(), "no host answered for environment '" + name + "': "
-                + unanswered.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")), first);
+                + unanswered.entrySet().stream().map(e -> unanswered(e.getKey(), e.getValue()))
+                .collect(Collectors.joining("; ")), first);
         all.addSuppressed(noneLeft);
         return all;
+    }
+
+    /** {@code why} naming {@code host}: the failure of a host other than {@code local} names it already. */
+    private static String unanswered(String host, EnvctlException why) {
+        return why.getMessage().startsWith("host '") ? why.getMessage()
+                : "host '" + host + "' did not answer: " + why.getMessage();
     }
 
     /**
@@ -557,15 +563,25 @@ public final class LifecycleEngine {
             plan.requireNoReplacement();
         }
         requireAllocatable(plan);
+        Allocator forApply = plan.reserving(allocator);
         List<Outcome> direct = new ArrayList<>();
         List<String> touched = new ArrayList<>();
         for (EnvironmentSpec spec : plan.toCreate()) {
             try {
                 provider(spec.provider());
-                if (store.find(spec.name()).isPresent()) {
-                    writer.modify(spec.name(), e -> markPresent(e));
+                Optional<Environment> existing = store.find(spec.name());
+                if (existing.isPresent()) {
+                    // a kept record is made what the file says (allocated as a replacement); another, as it is
+                    Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(existing.get(), spec);
+                    if (kept.isPresent()) {
+                        ApplyPlan.Update u = kept.get();
+                        writer.reallocate(spec.name(), u::host, (current, others) -> markPresent(u.resolve(current,
+                                forApply, others)));
+                    } else {
+                        writer.modify(spec.name(), e -> markPresent(e));
+                    }
                 } else {
-                    store.create(spec, allocator);
+                    store.create(spec, forApply);
                 }
                 touched.add(spec.name());
             } catch (EnvctlException e) {
@@ -577,7 +593,7 @@ public final class LifecycleEngine {
                 provider(u.spec().provider());
                 if (u.replace()) {
                     writer.reallocate(u.name(), u::host, (current, others) -> Replacement.mark(
-                            u.resolve(current, allocator, others), current));
+                            u.resolve(current, forApply, others), current));
                     touched.add(u.name());
                 } else {
                     writer.modify(u.name(), u::inPlace).ifPresent(e -> {

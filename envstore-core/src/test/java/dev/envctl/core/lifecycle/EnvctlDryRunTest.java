@@ -157,9 +157,9 @@ class EnvctlDryRunTest {
         assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
         Environment dev = steps.get(0).environment();
         assertThat(dev.ports().http()).isEqualTo(18090);
-        // the record as the apply leaves it: present, without the label delete --keep-record set
+        // the record as the apply leaves it: present, with the file's labels, without delete --keep-record's
         assertThat(dev.desiredState()).isEqualTo(DesiredState.PRESENT);
-        assertThat(dev.labels()).isEmpty();
+        assertThat(dev.labels()).containsExactly(Map.entry("haproxy_route", "true"));
         assertThat(dev.ports().api()).isNotNull();
         assertThat(List.of(held.ports().api(), dev.ports().api(), steps.get(1).environment().ports().api()))
                 .doesNotHaveDuplicates();

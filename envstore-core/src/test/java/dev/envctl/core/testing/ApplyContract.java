@@ -271,6 +271,55 @@ public abstract class ApplyContract {
     }
 
     @Test
+    void anEntryAllocatedFirstLeavesThePortsAndSubnetALaterEntryNames() {
+        // defaults: the lowest free http port is 18080, the lowest free api port 26443, the first /24 10.100.0.0
+        ReconcileReport r = apply(false, EnvironmentSpec.of("auto", "k3d").withSubnet(SubnetRequest.AUTO),
+                EnvironmentSpec.of("named", "kind").withPorts(new HostPorts(18080, null, null, 26443))
+                        .withSubnet(SubnetRequest.parse("10.100.0.0/24")));
+
+        assertThat(r.outcomes()).extracting(Outcome::action).containsOnly(Action.CREATED);
+        Environment named = store.get("named");
+        Environment auto = store.get("auto");
+        assertThat(named.ports().http()).isEqualTo(18080);
+        assertThat(named.ports().api()).isEqualTo(26443);
+        assertThat(named.subnet()).isEqualTo(Cidr.parse("10.100.0.0/24"));
+        assertThat(auto.ports().http()).isEqualTo(18081);
+        assertThat(auto.ports().api()).isEqualTo(26444);
+        assertThat(auto.subnet()).isEqualTo(Cidr.parse("10.100.1.0/24"));
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void aKeptRecordIsCreatedAgainAsTheFileSaysAndASecondApplyChangesNothing() {
+        created(EnvironmentSpec.of("kept", "k3d").withSubnet(SubnetRequest.AUTO));
+        Environment web = created(EnvironmentSpec.of("web", "k3d"));
+        engine.delete("kept", true, ProgressListener.NONE);
+        EnvironmentSpec wanted = EnvironmentSpec.of("kept", "kind").withPorts(new HostPorts(18300, null, null, null));
+
+        ReconcileReport r = apply(false, wanted, EnvironmentSpec.of("web", "k3d"));
+
+        assertThat(outcome(r, "kept").action()).isEqualTo(Action.CREATED);
+        Environment kept = store.get("kept");
+        assertThat(kept.provider()).isEqualTo("kind");
+        assertThat(kept.ports().http()).isEqualTo(18300);
+        assertThat(kept.subnet()).as("a subnet the file leaves out is none").isNull();
+        assertThat(kept.labels()).doesNotContainKey(LifecycleEngine.KEEP_RECORD_LABEL);
+        assertThat(kind.has("kept")).isTrue();
+        assertThat(apply(false, wanted, EnvironmentSpec.of("web", "k3d")).outcomes()).extracting(Outcome::action)
+                .containsOnly(Action.UNCHANGED);
+
+        engine.delete("kept", true, ProgressListener.NONE);
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        assertThatThrownBy(() -> apply(false, wanted.withPorts(new HostPorts(web.ports().http(), null, null, null))))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).startsWith("apply refused, nothing was changed: kept: http port "
+                            + web.ports().http() + " is already held by environment 'web'");
+                });
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+    }
+
+    @Test
     void aFileWhoseEntriesAskForOnePortIsRefusedBeforeItPrunesOrCreatesAnything() {
         created(dev());
         created(EnvironmentSpec.of("web", "k3d"));

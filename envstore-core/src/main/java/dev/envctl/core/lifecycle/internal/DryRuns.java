@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -81,7 +82,7 @@ public final class DryRuns {
             Environment existing = byName.get(spec.name());
             Environment e;
             try {
-                e = existing == null ? placed(spec, hosts, world, now) : filled(existing, world);
+                e = existing == null ? placed(spec, hosts, world, now) : filled(existing, spec, world);
             } catch (EnvctlException ex) {
                 if (!keepGoing) {
                     throw ex;
@@ -107,13 +108,16 @@ public final class DryRuns {
 
     /**
      * An existing record as the create leaves it before its cluster is made: desired present, without the label
-     * {@code delete --keep-record} set, with the host ports it lacks (rows of the Kindler scripts have no api
+     * {@code delete --keep-record} set (a kept record made what {@code spec} asks for), with the host ports it lacks (rows of the Kindler scripts have no api
      * port); replaced in {@code world} so later creates count them.
      */
-    private Environment filled(Environment record, List<Environment> world) {
-        Map<String, String> labels = new TreeMap<>(record.labels());
+    private Environment filled(Environment record, EnvironmentSpec spec, List<Environment> world) {
+        Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(record, spec);
+        Environment asked = kept.isEmpty() ? record : kept.get().resolve(record, allocator, HeldSnapshot.of(
+                world.stream().filter(w -> !w.name().equals(record.name())).toList(), kept.get().host(record)));
+        Map<String, String> labels = new TreeMap<>(asked.labels());
         labels.remove(LifecycleEngine.KEEP_RECORD_LABEL);
-        Environment e = record.withDesiredState(DesiredState.PRESENT).withLabels(labels);
+        Environment e = asked.withDesiredState(DesiredState.PRESENT).withLabels(labels);
         Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.stream()
                 .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
         world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);
@@ -126,6 +130,13 @@ public final class DryRuns {
      * would refuse carries its error.
      */
     public List<PlannedStep> apply(ApplyPlan plan) {
+        // the values the plan names are kept for their environments, as apply keeps them
+        Allocator reserving = plan.reserving(allocator);
+        return reserving == allocator ? steps(plan)
+                : new DryRuns(store, reserving, providers, hostVariables).steps(plan);
+    }
+
+    private List<PlannedStep> steps(ApplyPlan plan) {
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         List<PlannedStep> steps = new ArrayList<>(creates(records, plan.toCreate(), true));
         Map<String, Environment> world = new TreeMap<>();
