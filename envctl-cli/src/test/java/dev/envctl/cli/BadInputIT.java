@@ -185,6 +185,8 @@ class BadInputIT {
                 + "--store x.csv", "--store=x.csv", "list"));
         c.add(Case.usage("--state=running: an option takes its value as the next argument, not after '=': write "
                 + "--state running", "list", "--state=running"));
+        c.add(Case.usage("unknown option '--provider=kind' for create; an option takes its value as the next "
+                + "argument, not after '=' (--provider kind)", "create", "web", "--provider=kind"));
         c.add(Case.usage("--provider=k3d: an option takes its value as the next argument, not after '=': write "
                 + "--provider k3d", "list", "--provider=k3d"));
         c.add(Case.of(2, "the store URL 'jdbc:postgresql://h:notaport/db' is invalid", "--store",

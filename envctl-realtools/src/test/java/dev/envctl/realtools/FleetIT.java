@@ -117,6 +117,17 @@ class FleetIT {
             assertThat(outcomes.get(b).get("action").asText()).isEqualTo("unchanged");
             assertThat(s.envctl("list").exit()).isZero();
 
+            // --host auto: gone, local and two hold one environment each, so gone comes first by name; it does
+            // not answer, and the environment is placed on the next host instead of failing
+            String placed = s.name("placed");
+            Shell.Result auto = s.envctl("create", placed, "--provider", provider, "--host", "auto", "--no-wait",
+                    "-o", "json");
+            assertThat(auto.exit()).as(auto.toString()).isZero();
+            assertThat(Sandbox.JSON.readTree(auto.out()).get("host").asText()).isEqualTo("local");
+            assertThat(auto.err()).contains("host 'gone' did not answer")
+                    .contains("placing environment '" + placed + "' on host 'local' instead");
+            assertThat(s.envctl("delete", placed).exit()).isZero();
+
             assertThat(s.envctl("delete", gone).exit()).isNotEqualTo(2);
             Shell.Result deleted = s.envctl("delete", b);
             assertThat(deleted.exit()).as(deleted.toString()).isZero();

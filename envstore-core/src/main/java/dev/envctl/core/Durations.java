@@ -28,7 +28,7 @@ public final class Durations {
         Matcher m = SIMPLE.matcher(s);
         if (m.matches()) {
             if (m.group(1).replaceFirst("^0+", "").length() > MAX_DIGITS) {
-                throw EnvctlException.invalid(what + " '" + s + "' is too long; at most " + MAX_DIGITS
+                throw EnvctlException.invalid(what + " '" + text.strip() + "' is too long; at most " + MAX_DIGITS
                         + " digits, such as 5m for 300s");
             }
             long n = Long.parseLong(m.group(1));

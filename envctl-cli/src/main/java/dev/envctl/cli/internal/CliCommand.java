@@ -59,7 +59,10 @@ abstract class CliCommand {
     void noUnknownOptions(List<String> args) {
         for (String a : args.subList(0, Math.max(0, args.size() - operands))) {
             if (a.startsWith("-")) {
-                throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + name());
+                int eq = a.indexOf('=');
+                throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + name() + (eq < 2 ? ""
+                        : "; an option takes its value as the next argument, not after '=' ("
+                        + Validation.printable(a.substring(0, eq) + " " + a.substring(eq + 1)) + ")"));
             }
         }
     }

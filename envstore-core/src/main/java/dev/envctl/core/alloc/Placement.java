@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * Chooses the host of a create. A named host must be one the store knows and below its capacity. {@code auto} takes, among the hosts
  * whose labels match the selector and that have room, the one with the most room: the environments it can still
  * take, the smaller of its capacity (when set) and the size of the smallest port pool, less the environments it
- * has; ties go to the fewer environments, then the name; never one the request excludes. Stores call it inside the atomic step of the create,
- * so concurrent creates see each other's choices and spread. Stateless.
+ * has; ties go to the fewer environments, then the name; never one the request excludes. Stores call it inside
+ * the atomic step of the create, so concurrent creates see each other's choices and spread. Stateless.
  */
 public final class Placement {
     private Placement() {
