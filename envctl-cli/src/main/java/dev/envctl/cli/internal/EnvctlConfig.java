@@ -54,6 +54,15 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     Duration reconcileInterval() {
+        return Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL));
+    }
+
+    /**
+     * {@link #reconcileInterval()} for {@code reconcile --watch}, which needs at least
+     * {@link ReconcileCommand#SHORTEST_INTERVAL}; checked there only, so an older config file with a shorter one
+     * keeps every other command working.
+     */
+    Duration watchInterval() {
         return Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL),
                 ReconcileCommand.SHORTEST_INTERVAL);
     }

@@ -48,12 +48,12 @@ final class ReconcileCommand extends CliCommand {
         session.format();
         Integer n = concurrency == null ? null
                 : EnvctlConfig.positiveInt("--concurrency", Integer.toString(concurrency));
-        Duration every = interval == null ? session.config().reconcileInterval()
-                : Durations.parseAtLeast("--interval", interval, SHORTEST_INTERVAL);
+        Duration given = interval == null ? null : Durations.parseAtLeast("--interval", interval, SHORTEST_INTERVAL);
         if (!watch && interval != null) {
             throw new UsageException("--interval goes with --watch; usage: envctl reconcile [NAME...] --watch "
                     + "[--interval DURATION]");
         }
+        Duration every = !watch ? null : given != null ? given : session.config().watchInterval();
         Envctl envctl = session.envctl(n);
         if (!watch) {
             return ReportView.print(session, envctl.reconcile(names, session.progress()));

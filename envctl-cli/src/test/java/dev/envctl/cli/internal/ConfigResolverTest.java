@@ -96,6 +96,17 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aWatchIntervalUnderASecondFailsOnlyTheWatch() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("fast.properties", "reconcile.interval=500ms\n").toString();
+
+        EnvctlConfig c = resolve(g, Map.of("HOME", home.toString()));
+
+        assertThat(c.reconcileInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThatThrownBy(c::watchInterval).hasMessage("reconcile.interval '500ms' is too short; at least 1s");
+    }
+
+    @Test
     void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
         Path file = write("c.properties", "store=csv:/from/file.csv\npool.http=20000-20099\n");
         GlobalOptions flags = new GlobalOptions();
