@@ -61,7 +61,7 @@ abstract class CliCommand {
             if (a.startsWith("-")) {
                 int eq = a.indexOf('=');
                 throw new UsageException("unknown option '" + Validation.printable(a) + "' for " + name() + (eq < 2 ? ""
-                        : "; an option takes its value as the next argument, not after '=' ("
+                        : "; " + Usage.VALUE_AFTER_EQUALS + " ("
                         + Validation.printable(a.substring(0, eq) + " " + a.substring(eq + 1)) + ")"));
             }
         }

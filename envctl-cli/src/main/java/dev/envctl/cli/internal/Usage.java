@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
 
 /** Usage text (the command's own flags first, the global options after) and readable parse-error messages. */
 final class Usage {
+    /** What an {@code --option=value} argument is told, for options that take their value as the next argument. */
+    static final String VALUE_AFTER_EQUALS = "an option takes its value as the next argument, not after '='";
     /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
     private static final Map<Pattern, String> REWORDED = rewordings(
             "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
-                    + "(?: but no main parameter was defined.*)?\\z", "$1=$2: an option takes its value as the next "
-                    + "argument, not after '=': write $1 $2",
+                    + "(?: but no main parameter was defined.*)?\\z", "$1=$2: " + VALUE_AFTER_EQUALS + ": write $1 $2",
             "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",

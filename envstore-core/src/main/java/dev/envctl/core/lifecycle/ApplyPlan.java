@@ -61,6 +61,17 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
     }
 
     /**
+     * {@code e} as apply leaves a record its list names and the store has desired absent (kept by
+     * {@code delete --keep-record}, or a delete not carried out yet): desired present, without the label
+     * {@link LifecycleEngine#KEEP_RECORD_LABEL}.
+     */
+    public static Environment markedPresent(Environment e) {
+        Map<String, String> labels = new TreeMap<>(e.labels());
+        labels.remove(LifecycleEngine.KEEP_RECORD_LABEL);
+        return e.withDesiredState(DesiredState.PRESENT).withLabels(labels);
+    }
+
+    /**
      * Throws the error {@code apply} without replacement gives for this plan, when it needs one.
      *
      * @throws EnvctlException {@code CONFLICT} naming each environment to replace and its changes

@@ -575,10 +575,10 @@ public final class LifecycleEngine {
                     Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(existing.get(), spec);
                     if (kept.isPresent()) {
                         ApplyPlan.Update u = kept.get();
-                        writer.reallocate(spec.name(), u::host, (current, others) -> markPresent(u.resolve(current,
-                                forApply, others)));
+                        writer.reallocate(spec.name(), u::host, (current, others) -> ApplyPlan.markedPresent(
+                                u.resolve(current, forApply, others)));
                     } else {
-                        writer.modify(spec.name(), e -> markPresent(e));
+                        writer.modify(spec.name(), ApplyPlan::markedPresent);
                     }
                 } else {
                     store.create(spec, forApply);
@@ -642,7 +642,7 @@ public final class LifecycleEngine {
      * resource after this check fails only its environment.
      */
     private void requireAllocatable(ApplyPlan plan) {
-        if (plan.toCreate().isEmpty() && plan.toUpdate().stream().noneMatch(ApplyPlan.Update::replace)) {
+        if (plan.toCreate().isEmpty() && plan.replacements().isEmpty()) {
             return;
         }
         List<PlannedStep> refused = DryRuns.allocationsOnly(store, allocator).apply(plan).stream()
@@ -684,9 +684,4 @@ public final class LifecycleEngine {
         return e.withDesiredState(DesiredState.ABSENT).withLabels(labels);
     }
 
-    private static Environment markPresent(Environment e) {
-        Map<String, String> labels = new HashMap<>(e.labels());
-        labels.remove(KEEP_RECORD_LABEL);
-        return e.withDesiredState(DesiredState.PRESENT).withLabels(labels);
-    }
 }

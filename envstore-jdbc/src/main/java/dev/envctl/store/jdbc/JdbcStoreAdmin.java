@@ -30,7 +30,6 @@ import javax.sql.DataSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -114,12 +113,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 }
                 LOG.info("a schema migration lost a deadlock to another writer and was rolled back; running it "
                         + "again ({})", Failures.flywayLine(e));
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(10, 100L * attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                Database.backOff(attempt);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.envctl.core.lifecycle.internal;
 
-import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -11,7 +10,6 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.lifecycle.ApplyPlan;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.spi.ClusterProvider;
@@ -107,17 +105,15 @@ public final class DryRuns {
     }
 
     /**
-     * An existing record as the create leaves it before its cluster is made: desired present, without the label
-     * {@code delete --keep-record} set (a kept record made what {@code spec} asks for), with the host ports it lacks (rows of the Kindler scripts have no api
-     * port); replaced in {@code world} so later creates count them.
+     * An existing record as the create leaves it before its cluster is made ({@link ApplyPlan#markedPresent}; a
+     * kept record made what {@code spec} asks for), with the host ports it lacks (rows of the Kindler scripts have
+     * no api port); replaced in {@code world} so later creates count them.
      */
     private Environment filled(Environment record, EnvironmentSpec spec, List<Environment> world) {
         Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(record, spec);
-        Environment asked = kept.isEmpty() ? record : kept.get().resolve(record, allocator, HeldSnapshot.of(
-                world.stream().filter(w -> !w.name().equals(record.name())).toList(), kept.get().host(record)));
-        Map<String, String> labels = new TreeMap<>(asked.labels());
-        labels.remove(LifecycleEngine.KEEP_RECORD_LABEL);
-        Environment e = asked.withDesiredState(DesiredState.PRESENT).withLabels(labels);
+        Environment e = ApplyPlan.markedPresent(kept.isEmpty() ? record : kept.get().resolve(record, allocator,
+                HeldSnapshot.of(world.stream().filter(w -> !w.name().equals(record.name())).toList(),
+                        kept.get().host(record))));
         Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.stream()
                 .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
         world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);

@@ -60,7 +60,6 @@ public final class ProviderCalls {
         }
     }
 
-
     private static String failed(ClusterProvider provider, String method) {
         String id;
         try {

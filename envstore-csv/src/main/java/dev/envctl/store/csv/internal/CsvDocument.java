@@ -127,10 +127,10 @@ public final class CsvDocument {
                         + earlier.number + "; keep one");
             }
         } else if (stripped.startsWith("#")) {
-            noteHeader(stripped);
+            noteHeader(stripped.substring(1).strip());
         } else if (number == 1 && isPlainHeader(stripped)) {
             // the scripts skip a file's first line whatever it holds: a header without '#' is theirs to have
-            noteHeader("# " + stripped);
+            noteHeader(stripped);
         } else if (!stripped.isEmpty()) {
             line.row = parseRow(visible, number);
             Line earlier = rows.get(line.row.environment().name());
@@ -148,10 +148,9 @@ public final class CsvDocument {
         return line.replace(" ", "").toLowerCase(Locale.ROOT).startsWith("env,provider,");
     }
 
-    /** The first header comment ({@code # env,provider,...}) decides the file's format. */
-    private void noteHeader(String comment) {
+    /** The first header ({@code env,provider,...}, after a comment's {@code #}) decides the file's format. */
+    private void noteHeader(String body) {
         if (headerWide == null) {
-            String body = comment.substring(1).strip();
             if (body.startsWith("env,provider,")) {
                 headerWide = body.contains(",api_port");
             }

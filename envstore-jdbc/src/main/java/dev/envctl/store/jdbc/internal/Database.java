@@ -295,7 +295,11 @@ public final class Database implements AutoCloseable {
         return DSL.using(c, SQLDialect.POSTGRES, settings);
     }
 
-    private static void backOff(int attempt) {
+    /**
+     * Waits a jittered moment before attempt {@code attempt + 1} of work that lost a deadlock or serialization
+     * failure; interrupted, it gives up.
+     */
+    public static void backOff(int attempt) {
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt));
         } catch (InterruptedException e) {
