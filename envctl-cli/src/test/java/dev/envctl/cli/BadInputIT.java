@@ -95,6 +95,14 @@ class BadInputIT {
         c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
         c.add(Case.of(2, "https port 70000 is out of range", "create", "web", "--https-port", "70000"));
         c.add(Case.of(2, "--http-port takes a whole number, got 'abc'", "create", "web", "--http-port", "abc"));
+        // Integer.parseInt would take a sign and other scripts' digits
+        c.add(Case.of(2, "--http-port takes a whole number, got '+18500'", "create", "web", "--http-port",
+                "+18500"));
+        c.add(Case.of(2, "--api-port takes a whole number, got '\uff12\uff17\uff15\uff10\uff10'", "create", "web",
+                "--api-port", "\uff12\uff17\uff15\uff10\uff10"));
+        c.add(Case.of(2, "--concurrency takes a whole number, got '\u0664'", "reconcile", "--concurrency",
+                "\u0664"));
+        c.add(Case.of(2, "http port -5 is out of range", "create", "web", "--http-port", "-5"));
         c.add(Case.of(2, "--capacity takes a whole number, got 'x'", "host", "add", "h", "--docker", "tcp://h:2375",
                 "--capacity", "x"));
         c.add(Case.of(2, "is given for both http and https", "create", "web", "--http-port", "18500",

@@ -74,7 +74,7 @@ public final class Cli {
     /** The parser of a fresh instance of every command, in the order {@code envctl --help} lists them. */
     private static JCommander parser(GlobalOptions global) {
         JCommander jc = JCommander.newBuilder().programName("envctl").addObject(global).expandAtSign(false)
-                .columnSize(100).build();
+                .addConverterInstanceFactory(WholeNumber.FACTORY).columnSize(100).build();
         for (CliCommand c : List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
                 new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
                 new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(),
