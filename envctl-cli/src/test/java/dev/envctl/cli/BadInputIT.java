@@ -188,6 +188,8 @@ class BadInputIT {
         c.add(Case.usage("--bogus", "list", "--bogus"));
         c.add(Case.usage("--bogus", "create", "web", "--bogus"));
         c.add(Case.usage("unknown command 'frobnicate'", "frobnicate"));
+        c.add(Case.usage("unknown option '-x'; run 'envctl --help' for the options", "-x", "list"));
+        c.add(Case.usage("unknown option '-vvv'", "list", "-vvv"));
         // an option takes its value as the next argument, never as --opt=value
         c.add(Case.usage("--store=x.csv: an option takes its value as the next argument, not after '=': write "
                 + "--store x.csv", "--store=x.csv", "list"));

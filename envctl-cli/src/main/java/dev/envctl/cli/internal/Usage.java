@@ -18,7 +18,9 @@ final class Usage {
     private static final Map<Pattern, String> REWORDED = rewordings(
             "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
                     + "(?: but no main parameter was defined.*)?\\z", "$1=$2: " + VALUE_AFTER_EQUALS + ": write $1 $2",
+            "Was passed main parameter '(-.*)' but no main parameter was defined.*", "unknown option '$1'",
             "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
+            "Expected a command, got (-.*)", "unknown option '$1'; run 'envctl --help' for the options",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
             "Expected a value after parameter (\\S+)", "$1 needs a value",

@@ -73,7 +73,11 @@ class SmallPartsTest {
     @Test
     void rewordsJCommandersObscureMessages() {
         assertThat(Usage.explain("Was passed main parameter '--bogus' but no main parameter was defined in your "
-                + "arg class")).isEqualTo("unexpected argument '--bogus'");
+                + "arg class")).isEqualTo("unknown option '--bogus'");
+        assertThat(Usage.explain("Was passed main parameter 'web' but no main parameter was defined in your "
+                + "arg class")).isEqualTo("unexpected argument 'web'");
+        assertThat(Usage.explain("Expected a command, got -x"))
+                .isEqualTo("unknown option '-x'; run 'envctl --help' for the options");
         assertThat(Usage.explain("Expected a command, got frobnicate"))
                 .isEqualTo("unknown command 'frobnicate'; run 'envctl --help' for the list of commands");
         assertThat(Usage.explain("Can only specify option --dry-run once.")).isEqualTo("--dry-run was given twice; "
