@@ -9,6 +9,7 @@ import dev.envctl.core.spi.ClusterProviderFactory;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,10 @@ final class ConfigResolver {
                 r.reset();
             }
             p.load(r);
+        } catch (CharacterCodingException e) {
+            // the decoder's own message is "Input length = 1"
+            throw EnvctlException.invalid("cannot read config file " + file + ": it is not UTF-8 text; save it as "
+                    + "UTF-8 (plain ASCII is UTF-8)");
         } catch (IOException | IllegalArgumentException e) {
             throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());
         }

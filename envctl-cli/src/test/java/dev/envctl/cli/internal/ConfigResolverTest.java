@@ -96,6 +96,19 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8SaysSo() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        Path utf16 = home.resolve("utf16.properties");
+        Files.writeString(utf16, "pool.http=20000-20099\n", java.nio.charset.StandardCharsets.UTF_16);
+        g.config = utf16.toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("cannot read config file " + utf16 + ": it is not UTF-8 text; save it as UTF-8 (plain "
+                        + "ASCII is UTF-8)");
+    }
+
+    @Test
     void aWatchIntervalUnderASecondFailsOnlyTheWatch() throws IOException {
         GlobalOptions g = new GlobalOptions();
         g.config = write("fast.properties", "reconcile.interval=500ms\n").toString();
