@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ class BadInputIT {
     }
 
     @BeforeAll
-    static void twoEnvironments() {
+    static void twoEnvironments() throws java.io.IOException {
         ws = new Workspace(tmp);
         assertThat(ws.run("create", "dev", "--http-port", "18100", "--subnet", "10.101.0.0/16").exit()).isZero();
         assertThat(ws.run("create", "uat", "--provider", "kind").exit()).isZero();
@@ -48,6 +50,7 @@ class BadInputIT {
         ws.write("twice.yaml", "- name: web\n- name: web\n");
         ws.write("key-twice.yaml", "- name: x1\n  name: x2\n");
         ws.write("huge.yaml", "# " + "x".repeat(3 * 1024 * 1024) + "\n");
+        Files.writeString(ws.dir.resolve("utf16.yaml"), "- name: web\n", StandardCharsets.UTF_16);
         ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
         ws.write("bad-option-existing.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n"
                 + "  options: {servers: 0}\n");
@@ -163,6 +166,8 @@ class BadInputIT {
         c.add(Case.of(2, "is not valid YAML or JSON: key 'name' is given twice in one item (line 2); give each key "
                 + "once", "apply", "-f", "key-twice.yaml"));
         c.add(Case.of(2, "is 3145731 bytes; at most 3145728 (3 MiB) are allowed", "apply", "-f", "huge.yaml"));
+        c.add(Case.of(2, "cannot read apply file utf16.yaml: it is not UTF-8 text; save it as UTF-8", "apply", "-f",
+                "utf16.yaml"));
         c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
         // the same value for an environment that exists: refused alike, before a diff or a replacement
         for (String[] args : List.of(new String[] {"apply"}, new String[] {"apply", "--replace"},

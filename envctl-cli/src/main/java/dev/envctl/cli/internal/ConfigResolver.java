@@ -9,7 +9,6 @@ import dev.envctl.core.spi.ClusterProviderFactory;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,11 +91,9 @@ final class ConfigResolver {
                 r.reset();
             }
             p.load(r);
-        } catch (CharacterCodingException e) {
-            // the decoder's own message is "Input length = 1"
-            throw EnvctlException.invalid("cannot read config file " + file + ": it is not UTF-8 text; save it as "
-                    + "UTF-8 (plain ASCII is UTF-8)");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            throw Errors.unreadable("config file", file, e);
+        } catch (IllegalArgumentException e) {
             throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());
         }
         Map<String, String> m = new LinkedHashMap<>();

@@ -60,7 +60,7 @@ final class EnvironmentFile {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw EnvctlException.invalid("cannot read apply file " + file + ": " + e.getMessage());
+            throw Errors.unreadable("apply file", file, e);
         }
         List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file)
                 : fromTree(file, parse(file, text), defaultProvider);

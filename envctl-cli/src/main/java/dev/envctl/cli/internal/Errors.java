@@ -6,6 +6,9 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.Remedy;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +73,15 @@ final class Errors {
         e.failure().ifPresent(code -> session.err().println("envctl: " + doing + " failed: "
                 + session.redact(oneLine(e.lastError())) + "; " + next));
         return e.failure().map(ErrorCode::exitCode).orElse(0);
+    }
+
+    /**
+     * INVALID_INPUT for a text file the CLI could not read ({@code what}: "config file", "apply file"); one that is
+     * not UTF-8 says so, where the decoder's own message is "Input length = 1".
+     */
+    static EnvctlException unreadable(String what, Path file, IOException e) {
+        return EnvctlException.invalid("cannot read " + what + " " + file + ": " + (e instanceof CharacterCodingException
+                ? "it is not UTF-8 text; save it as UTF-8 (plain ASCII is UTF-8)" : e.getMessage()));
     }
 
     static String oneLine(String s) {
