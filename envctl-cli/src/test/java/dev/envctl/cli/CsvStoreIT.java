@@ -73,6 +73,25 @@ class CsvStoreIT {
     }
 
     @Test
+    void doctorOnAFileWithABadRowNamesTheRowAsTheFixNotAnOutage() {
+        ok("create", "dev");
+        Path store = ws.defaultStore();
+        ws.write(store.toString(), "web,k3d,,30080,,,,,\n");
+
+        Result text = ws.run("doctor");
+        JsonNode json = ws.run("doctor", "-o", "json").json();
+
+        assertThat(text.exit()).as(text.toString()).isEqualTo(1);
+        String line = text.out().lines().filter(l -> l.startsWith("FAIL  store")).findFirst().orElseThrow();
+        assertThat(line).contains("CSV file " + store + " -> " + store + " line 1: node_port is empty; fix or "
+                + "remove that line").doesNotContain("reachable");
+        JsonNode check = java.util.stream.StreamSupport.stream(json.spliterator(), false)
+                .filter(c -> c.get("name").asText().equals("store")).findFirst().orElseThrow();
+        assertThat(check.get("status").asText()).isEqualTo("FAIL");
+        assertThat(check.get("hint").asText()).startsWith(store + " line 1: node_port is empty");
+    }
+
+    @Test
     void listOfAMissingDefaultStoreShowsNoEnvironmentAndCreatesNothingUntilTheFirstWrite() {
         Result r = ok("list");
 

@@ -365,7 +365,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                     + ", readable and writable",
                     Columns.FORMAT_VERSION);
         } catch (EnvctlException e) {
-            return StoreHealth.down(e.getMessage());
+            if (e.code() == ErrorCode.STORE_CORRUPT) {
+                // the file is there and reads; a row does not, and no waiting cures that: a problem to fix, not an
+                // outage (a fallback store does not serve reads meanwhile)
+                return StoreHealth.up("CSV file " + file, null).withProblem(e.getMessage(), null);
+            }
+            return StoreHealth.down(e.getMessage(), e.remedy().orElse(null));
         }
     }
 

@@ -117,8 +117,10 @@ class MalformedRowTest {
                     new dev.envctl.core.HostPorts(1, 2, 3, 4), 30080, null, null,
                     dev.envctl.core.DesiredState.PRESENT, dev.envctl.core.ActualState.UNKNOWN, null,
                     java.time.Instant.EPOCH, java.time.Instant.EPOCH, 1)), expected, problem);
-            assertThat(store.health().available()).isFalse();
-            assertThat(store.health().detail()).contains(expected).contains(problem);
+            // the file answers; the row is a problem to fix, not an outage that waiting (or a fallback) covers
+            assertThat(store.health().available()).isTrue();
+            assertThat(store.health().detail()).isEqualTo("CSV file " + file.toRealPath());
+            assertThat(store.health().problem()).contains(expected).contains(problem);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
