@@ -314,6 +314,31 @@ class HostsIT {
     }
 
     @Test
+    void addingAHostNamesEachHostWhoseDockerDidNotAnswerAndSoWasNotCompared() {
+        ok("host", "add", "dead1", "--docker", "tcp://dead1.example:2375");
+        ok("host", "add", "dead2", "--docker", "ssh://me@dead2");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "tcp://dead1.example:2375\nssh://me@dead2\n"
+                + "tcp://gone.example:2375\n");
+
+        Result good = ok("host", "add", "good", "--docker", TWO);
+
+        assertThat(good.out()).isEqualTo("added host good (" + TWO + ")\n");
+        assertThat(good.errLines()).containsExactly("envctl: warning: host good was not compared with hosts dead1, "
+                + "dead2: their Docker daemons did not answer 'docker info' within 10 s; if one of them is the daemon "
+                + "of good, remove it: envctl host remove good (one daemon under two names has its ports given "
+                + "twice)");
+        assertThat(ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock").errLines())
+                .as("a daemon that answers is still compared").hasSize(2)
+                .anySatisfy(l -> assertThat(l).startsWith("envctl: warning: host same answers as the Docker daemon "
+                        + "of host local ("));
+        assertThat(ok("host", "add", "gone", "--docker", "tcp://gone.example:2375").errLines()).containsExactly(
+                "envctl: warning: host gone was not compared with the Docker daemons of the other hosts: its own did "
+                + "not answer 'docker info' within 10 s; add each daemon once (one daemon under two names has its "
+                + "ports given twice)");
+        assertThat(ok("host", "add", "quiet", "--docker", "tcp://quiet.example:2375", "-q").err()).isEmpty();
+    }
+
+    @Test
     void anEnvironmentOnAHostGoneForGoodIsForgottenWithoutAToolAndThenTheHostRemoved() {
         ok("host", "add", "two", "--docker", TWO);
         ok("create", "api", "--host", "two");

@@ -9,13 +9,13 @@ import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.provider.DockerIdentity;
+import dev.envctl.core.provider.ToolRunner;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +30,9 @@ import java.util.stream.Stream;
 final class HostCommand extends CliCommand {
     static final String USAGE = "usage: envctl host add NAME --docker ENDPOINT [--address ADDR] [--label KEY=VALUE]... "
             + "[--capacity N] | envctl host list | envctl host remove NAME";
+
+    /** Why {@code add} compares the new host's Docker daemon with the other hosts'. */
+    private static final String TWICE = "one daemon under two names has its ports given twice";
 
     @Parameter(names = "--docker", description = "add: the Docker endpoint, as DOCKER_HOST takes it (unix://PATH, "
             + "tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT], npipe://PATH) or context:NAME for a docker context")
@@ -131,24 +134,35 @@ final class HostCommand extends CliCommand {
 
     /**
      * Warns when {@code added}'s Docker daemon answers as the one of {@code local} or of another host: one daemon
-     * under two names has its ports given twice. A daemon that does not answer now is not compared.
+     * under two names has its ports given twice. The daemons are asked at once, for {@link DockerIdentity#TIMEOUT}
+     * in all; a warning names each host whose daemon did not answer by then, as not compared.
      */
     private static void sameDaemon(Session session, Host added) {
-        Optional<String> identity = DockerIdentity.of(HostProviders.environmentFor(added, session.env()));
-        if (identity.isEmpty()) {
+        String notCompared = "host " + added.name() + " was not compared with the Docker daemons of the other hosts: ";
+        if (new ToolRunner(session.env()).find("docker").isEmpty()) {
+            session.warn(notCompared + "docker is not on PATH to ask them who they are; add each daemon once ("
+                    + TWICE + ")");
             return;
         }
-        for (Host other : session.store().hosts()) {
-            if (!other.name().equals(added.name())
-                    && identity.equals(DockerIdentity.of(HostProviders.environmentFor(other, session.env())))) {
-                session.warn("host " + added.name() + " answers as the Docker daemon of host " + other.name() + " ("
-                        + identity.get() + "): one daemon under two names has its ports given twice; unless they "
-                        + "are two daemons after all, remove it: envctl host remove " + added.name());
-                return;
-            }
+        SameDaemon.Finding found = SameDaemon.check(added, session.store().hosts(),
+                h -> DockerIdentity.of(HostProviders.environmentFor(h, session.env())), DockerIdentity.TIMEOUT);
+        String within = "did not answer 'docker info' within " + DockerIdentity.TIMEOUT.toSeconds() + " s";
+        if (found.identity().isEmpty()) {
+            session.warn(notCompared + "its own " + within + "; add each daemon once (" + TWICE + ")");
+            return;
+        }
+        found.same().ifPresent(other -> session.warn("host " + added.name() + " answers as the Docker daemon of "
+                + "host " + other.name() + " (" + found.identity().get() + "): " + TWICE + "; unless they are two "
+                + "daemons after all, remove it: envctl host remove " + added.name()));
+        List<String> unanswered = found.unanswered().stream().map(Host::name).toList();
+        if (!unanswered.isEmpty()) {
+            boolean one = unanswered.size() == 1;
+            session.warn("host " + added.name() + " was not compared with host" + (one ? " " : "s ")
+                    + String.join(", ", unanswered) + ": " + (one ? "its Docker daemon " : "their Docker daemons ")
+                    + within + "; if " + (one ? "it" : "one of them") + " is the daemon of " + added.name()
+                    + ", remove it: envctl host remove " + added.name() + " (" + TWICE + ")");
         }
     }
-
 
     private static void list(Session session) {
         session.format();

@@ -17,7 +17,8 @@ import java.util.Optional;
  */
 public final class DockerIdentity {
     static final String TEMPLATE = "{{.ID}} {{.Name}} {{.DockerRootDir}}";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@link #of} waits for {@code docker info}. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private DockerIdentity() {
     }
