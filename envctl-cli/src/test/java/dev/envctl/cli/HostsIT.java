@@ -122,6 +122,11 @@ class HostsIT {
         refused(4, "host 'gpu1' is full", "create", "b", "--host", "gpu1", "--no-wait");
         refused(4, "no host matching gpu=true has room", "create", "b", "--host", "auto", "--host-selector",
                 "gpu=true", "--no-wait");
+        // a selector no host matches is not a pool to widen: the line lists the hosts with their labels instead
+        assertThat(refused(4, "no host matches the host selector zone=x; hosts: cpu1 (no labels), gpu1 (gpu=true), "
+                + "local (no labels); add a host with those labels or give another selector (envctl host list shows "
+                + "each host's labels; envctl host add NAME --docker ENDPOINT --label KEY=VALUE adds one)", "create",
+                "b", "--host", "auto", "--host-selector", "zone=x", "--no-wait").err()).doesNotContain("pool");
         assertThat(ok("create", "c", "--host", "auto", "--no-wait", "-o", "json").json().get("host").asText())
                 .isEqualTo("cpu1");
         assertThat(cells(ok("host", "list").out())).contains(List.of("gpu1", "ssh://me@gpu1", "-", "gpu=true", "1",

@@ -18,5 +18,12 @@ public enum Remedy {
      * fix. Messages with this remedy say which of the store's own options (such as {@code jdbc.user}) and which
      * environment variables to check; a client may add where it keeps those options (the CLI: {@code store.*}).
      */
-    FIX_STORE_SETTINGS
+    FIX_STORE_SETTINGS,
+
+    /**
+     * Add a host whose labels match the host selector ({@code Envctl.addHost}), or give another selector: no host
+     * of the store matches it, so no pool or capacity setting helps. Always with {@link ErrorCode#POOL_EXHAUSTED};
+     * the message lists each host with its labels; a client may add how it lists and adds hosts.
+     */
+    MATCHING_HOST
 }

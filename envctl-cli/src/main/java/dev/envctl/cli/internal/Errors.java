@@ -61,6 +61,10 @@ final class Errors {
         if (remedy == Remedy.FIX_STORE_SETTINGS) {
             return " (a store option is the config key store.OPTION, such as store.jdbc.user)";
         }
+        if (remedy == Remedy.MATCHING_HOST) {
+            return " (envctl host list shows each host's labels; envctl host add NAME --docker ENDPOINT --label "
+                    + "KEY=VALUE adds one)";
+        }
         return "";
     }
 

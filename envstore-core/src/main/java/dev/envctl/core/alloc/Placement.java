@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostRequest;
+import dev.envctl.core.Remedy;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -14,11 +15,12 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the host of a create. A named host must be one the store knows and below its capacity. {@code auto} takes, among the hosts
- * whose labels match the selector and that have room, the one with the most room: the environments it can still
- * take, the smaller of its capacity (when set) and the size of the smallest port pool, less the environments it
- * has; ties go to the fewer environments, then the name; never one the request excludes. Stores call it inside
- * the atomic step of the create, so concurrent creates see each other's choices and spread. Stateless.
+ * Chooses the host of a create. A named host must be one the store knows and below its capacity. {@code auto}
+ * takes, among the hosts whose labels match the selector and that have room, the one with the most room: the
+ * environments it can still take, the smaller of its capacity (when set) and the size of the smallest port pool,
+ * less the environments it has; ties go to the fewer environments, then the name; never one the request excludes.
+ * Stores call it inside the atomic step of the create, so concurrent creates see each other's choices and spread.
+ * When no host matches the selector, its refusal lists every host with its labels. Stateless.
  */
 public final class Placement {
     private Placement() {
@@ -28,7 +30,9 @@ public final class Placement {
      * @param hosts        every host of the store, {@link Host#LOCAL} included
      * @param environments how many environments each host has now (absent: none)
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown host name,
-     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches and has room
+     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches and has room (with
+     *                         {@link Remedy#MATCHING_HOST} when no host matches the selector at all; the message
+     *                         lists each host with its labels)
      */
     public static Host choose(HostRequest request, List<Host> hosts, Map<String, Integer> environments,
                               AllocationPolicy policy) {
@@ -42,6 +46,13 @@ public final class Placement {
                         + environments.getOrDefault(named.name(), 0) + " of its capacity " + named.capacity());
             }
             return named;
+        }
+        if (!request.selector().isEmpty() && hosts.stream().noneMatch(h -> h.matches(request.selector()))) {
+            throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no host matches the host selector "
+                    + selector(request) + "; hosts: " + hosts.stream().sorted(Comparator.comparing(Host::name))
+                    .map(h -> h.name() + " (" + (h.labels().isEmpty() ? "no labels" : pairs(h.labels())) + ")")
+                    .collect(Collectors.joining(", ")) + "; add a host with those labels or give another selector",
+                    null, Remedy.MATCHING_HOST);
         }
         Comparator<Host> order = Comparator.<Host>comparingLong(h -> -room(h, environments, slots))
                 .thenComparingInt(h -> environments.getOrDefault(h.name(), 0))
@@ -78,7 +89,11 @@ public final class Placement {
     }
 
     private static String selector(HostRequest request) {
-        return request.selector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        return pairs(request.selector());
+    }
+
+    private static String pairs(Map<String, String> labels) {
+        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
     }
 }
