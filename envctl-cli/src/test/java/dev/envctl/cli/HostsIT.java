@@ -120,8 +120,8 @@ class HostsIT {
         assertThat(ok("create", "a", "--host", "auto", "--host-selector", "gpu=true", "--no-wait", "-o", "json")
                 .json().get("host").asText()).isEqualTo("gpu1");
         refused(4, "host 'gpu1' is full", "create", "b", "--host", "gpu1", "--no-wait");
-        refused(4, "no host matching gpu=true has room", "create", "b", "--host", "auto", "--host-selector",
-                "gpu=true", "--no-wait");
+        refused(4, "no host matching gpu=true has room: host 'gpu1' is full: 1 of its capacity 1", "create", "b",
+                "--host", "auto", "--host-selector", "gpu=true", "--no-wait");
         // a selector no host matches is not a pool to widen: the line lists the hosts with their labels instead
         assertThat(refused(4, "no host matches the host selector zone=x; hosts: cpu1 (no labels), gpu1 (gpu=true), "
                 + "local (no labels); add a host with those labels or give another selector (envctl host list shows "
@@ -341,6 +341,20 @@ class HostsIT {
                 + "not answer 'docker info' within 10 s; add each daemon once (one daemon under two names has its "
                 + "ports given twice)");
         assertThat(ok("host", "add", "quiet", "--docker", "tcp://quiet.example:2375", "-q").err()).isEmpty();
+    }
+
+    @Test
+    void anAutoCreateWhoseHostsDoNotAnswerOrAreFullNamesEachAndWhyOnOneLine() {
+        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "1");
+        ok("create", "held", "--host", "small", "--no-wait");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
+
+        Result placed = refused(6, "envctl: no host with room answered for environment 'placed': host 'two' did not "
+                + "answer: ", "create", "placed", "--host", "auto", "--host-selector", "zone=b");
+
+        assertThat(placed.err()).contains("Cannot connect to the Docker daemon at " + TWO)
+                .endsWith("; host 'small' is full: 1 of its capacity 1\n");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.envctl.core.Remedy;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * environments it can still take, the smaller of its capacity (when set) and the size of the smallest port pool,
  * less the environments it has; ties go to the fewer environments, then the name; never one the request excludes.
  * Stores call it inside the atomic step of the create, so concurrent creates see each other's choices and spread.
- * When no host matches the selector, its refusal lists every host with its labels. Stateless.
+ * Its refusals speak of each host: the labels of every host when none matches the selector, how full each
+ * matching host is when none has room ({@link HostsFullException}). Stateless.
  */
 public final class Placement {
     private Placement() {
@@ -29,10 +31,11 @@ public final class Placement {
     /**
      * @param hosts        every host of the store, {@link Host#LOCAL} included
      * @param environments how many environments each host has now (absent: none)
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown host name,
-     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches and has room (with
-     *                         {@link Remedy#MATCHING_HOST} when no host matches the selector at all; the message
-     *                         lists each host with its labels)
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown host name;
+     *                         {@link ErrorCode#POOL_EXHAUSTED} for a named host at its capacity, or when no host
+     *                         matches the selector (with {@link Remedy#MATCHING_HOST}; the message lists each host
+     *                         with its labels) or none but excluded ones does;
+     *                         {@link HostsFullException} when hosts match but none has room
      */
     public static Host choose(HostRequest request, List<Host> hosts, Map<String, Integer> environments,
                               AllocationPolicy policy) {
@@ -42,12 +45,12 @@ public final class Placement {
                     .orElseThrow(() -> Host.unknown(request.hostName(), hosts.stream().map(Host::name).sorted()
                             .toList()));
             if (named.capacity() != null && room(named, environments, slots) <= 0) {
-                throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "host '" + named.name() + "' is full: "
-                        + environments.getOrDefault(named.name(), 0) + " of its capacity " + named.capacity());
+                throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, full(named, environments, slots));
             }
             return named;
         }
-        if (!request.selector().isEmpty() && hosts.stream().noneMatch(h -> h.matches(request.selector()))) {
+        List<Host> matching = hosts.stream().filter(h -> h.matches(request.selector())).toList();
+        if (matching.isEmpty() && !request.selector().isEmpty()) {
             throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no host matches the host selector "
                     + selector(request) + "; hosts: " + hosts.stream().sorted(Comparator.comparing(Host::name))
                     .map(h -> h.name() + " (" + (h.labels().isEmpty() ? "no labels" : pairs(h.labels())) + ")")
@@ -57,16 +60,21 @@ public final class Placement {
         Comparator<Host> order = Comparator.<Host>comparingLong(h -> -room(h, environments, slots))
                 .thenComparingInt(h -> environments.getOrDefault(h.name(), 0))
                 .thenComparing(Host::name);
-        List<Host> matching = hosts.stream().filter(h -> h.matches(request.selector())
-                && !request.excluded().contains(h.name())).toList();
-        Optional<Host> best = matching.stream().filter(h -> room(h, environments, slots) > 0).min(order);
-        return best.orElseThrow(() -> new EnvctlException(ErrorCode.POOL_EXHAUSTED, matching.isEmpty()
-                ? "no host " + (request.selector().isEmpty() ? "is left" : "matches " + selector(request))
-                + excluded(request) + "; hosts: " + names(hosts)
-                : "no host " + (request.selector().isEmpty() ? "" : "matching " + selector(request) + " ")
-                + "has room: " + matching.stream().map(h -> h.name() + " " + environments.getOrDefault(h.name(), 0)
-                + "/" + Math.min(slots, h.capacity() == null ? slots : h.capacity()))
-                .collect(Collectors.joining(", "))));
+        List<Host> candidates = matching.stream().filter(h -> !request.excluded().contains(h.name()))
+                .sorted(Comparator.comparing(Host::name)).toList();
+        Optional<Host> best = candidates.stream().filter(h -> room(h, environments, slots) > 0).min(order);
+        if (best.isPresent()) {
+            return best.get();
+        }
+        String which = request.selector().isEmpty() ? "" : "matching " + selector(request) + " ";
+        if (candidates.isEmpty()) {
+            throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no host " + which + "is left" + excluded(request)
+                    + "; hosts: " + names(hosts));
+        }
+        Map<String, String> full = new LinkedHashMap<>();
+        candidates.forEach(h -> full.put(h.name(), full(h, environments, slots)));
+        throw new HostsFullException("no host " + which + "has room" + excluded(request) + ": "
+                + String.join("; ", full.values()), full);
     }
 
     /** How many environments each host has, by host name, as {@link #choose} takes them. */
@@ -78,6 +86,14 @@ public final class Placement {
     public static long room(Host host, Map<String, Integer> environments, int slots) {
         long limit = host.capacity() == null ? slots : Math.min(slots, host.capacity());
         return limit - environments.getOrDefault(host.name(), 0);
+    }
+
+    /** Why {@code host}, which has no room, is full: at its capacity, or holding as many as a port pool has. */
+    private static String full(Host host, Map<String, Integer> environments, int slots) {
+        int has = environments.getOrDefault(host.name(), 0);
+        return "host '" + host.name() + "' is full: " + (host.capacity() != null && host.capacity() <= slots
+                ? has + " of its capacity " + host.capacity()
+                : has + " environments, as many as the smallest port pool holds (" + slots + ")");
     }
 
     private static String names(List<Host> hosts) {

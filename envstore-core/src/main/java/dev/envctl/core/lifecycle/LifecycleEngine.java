@@ -10,6 +10,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.DryRuns;
@@ -44,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One path for every change: a request writes the desired state to the store, then the reconciler makes
@@ -118,7 +120,8 @@ public final class LifecycleEngine {
      *                         cluster is removed again; the message says so, or that it remains);
      *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
      *                         a host other than {@code local} the message says the host did not answer; for
-     *                         {@code auto}, on every host with room, each named) or fails
+     *                         {@code auto}, on every host with room, each named, and each matching host that had
+     *                         no room with how full it is) or fails
      *                         otherwise before anything is recorded (a plugin's bug in {@code validate} or
      *                         {@code list}: {@link ProviderCalls});
      *                         {@code INVALID_INPUT} for a host the store does not know, or for options the
@@ -223,18 +226,21 @@ public final class LifecycleEngine {
     }
 
     /**
-     * The failure of an {@code auto} create whose every host with room failed to list: the one failure when
-     * there was one host, else each host's.
+     * The failure of an {@code auto} create whose every host with room failed to list: the one failure when there
+     * was one host and no other matched, else each host's, and why each other host that matched was not used
+     * ({@code noneLeft}, placement's failure once those hosts were excluded, says how full each is).
      */
     private static EnvctlException noHostAnswered(String name, Map<String, EnvctlException> unanswered,
                                                   EnvctlException noneLeft) {
         EnvctlException first = unanswered.values().iterator().next();
-        if (unanswered.size() == 1) {
+        Map<String, String> full = noneLeft instanceof HostsFullException f ? f.full() : Map.of();
+        if (unanswered.size() == 1 && full.isEmpty()) {
             first.addSuppressed(noneLeft);
             return first;
         }
-        EnvctlException all = new EnvctlException(first.code(), "no host answered for environment '" + name + "': "
-                + unanswered.entrySet().stream().map(e -> unanswered(e.getKey(), e.getValue()))
+        EnvctlException all = new EnvctlException(first.code(), "no host " + (full.isEmpty() ? "" : "with room ")
+                + "answered for environment '" + name + "': " + Stream.concat(unanswered.entrySet().stream()
+                        .map(e -> unanswered(e.getKey(), e.getValue())), full.values().stream())
                 .collect(Collectors.joining("; ")), first);
         all.addSuppressed(noneLeft);
         return all;

@@ -265,6 +265,48 @@ class FleetEngineTest {
     }
 
     @Test
+    void anAutoPlacedCreateWhoseHostsDoNotAnswerOrAreFullNamesEachAndWhy() {
+        f.store.addHost(new Host("four", "tcp://four.example:2375", null, Map.of("gpu", "true"), null));
+        f.store.addHost(new Host("five", "tcp://five.example:2375", null, Map.of("gpu", "true"), 1));
+        f.store.addHost(new Host("six", "tcp://six.example:2375", null, Map.of("gpu", "true"), 1));
+        f.store.create(on("held", "six"), f.allocator);
+        LifecycleEngine engine = engine();
+        factory.on("tcp://five.example:2375").failNextList("connection refused by five");
+        factory.on("tcp://four.example:2375").failNextList("connection refused by four");
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("g").withHost(HostRequest.auto(Map.of("gpu", "true"))),
+                ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).startsWith("no host with room answered for environment 'g': host "
+                            + "'four' did not answer: ").contains("connection refused by four; host 'five' did not "
+                            + "answer: ").endsWith("connection refused by five; host 'six' is full: 1 of its "
+                            + "capacity 1");
+                });
+        assertThat(f.store.list(dev.envctl.core.EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("held");
+    }
+
+    @Test
+    void anAutoPlacedCreateWhoseOneHostDoesNotAnswerAndTheOtherIsFullNamesBoth() {
+        f.store.addHost(new Host("four", "tcp://four.example:2375", null, Map.of("gpu", "true"), null));
+        f.store.addHost(new Host("six", "tcp://six.example:2375", null, Map.of("gpu", "true"), 1));
+        f.store.create(on("held", "six"), f.allocator);
+        LifecycleEngine engine = engine();
+        factory.on("tcp://four.example:2375").failNextList("connection refused by four");
+
+        assertThatThrownBy(() -> engine.create(Fixture.spec("g").withHost(HostRequest.auto(Map.of("gpu", "true"))),
+                ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).startsWith("no host with room answered for environment 'g': host "
+                            + "'four' did not answer: ").endsWith("connection refused by four; host 'six' is full: "
+                            + "1 of its capacity 1");
+                });
+        assertThat(f.store.find("g")).isEmpty();
+    }
+
+    @Test
     void anAutoCreateOnLocalAloneThatCannotListFailsWithThatOneError() {
         LifecycleEngine engine = engine();
         f.store.removeHost("two");

@@ -15,6 +15,7 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -636,6 +637,18 @@ public abstract class EnvironmentStoreContract {
         assertThat(store.create(spec("f").withHost(gpu), allocator).host()).isEqualTo("two");
         assertUnchangedAfter(() -> store.create(spec("g").withHost(HostRequest.auto(Map.of("zone", "x"))),
                 allocator), ErrorCode.POOL_EXHAUSTED);
+    }
+
+    @Test
+    void autoPlacementThatFindsEveryMatchingHostFullSaysHowFullEachIs() {
+        store.addHost(new Host("gpu2", "tcp://192.0.2.3:2376", null, Map.of("gpu", "true"), 1));
+        store.create(spec("a").withHost(HostRequest.of("gpu2")), allocator);
+
+        // the engine names these hosts beside the ones it excluded: the store passes placement's error on as it is
+        assertThatThrownBy(() -> store.create(spec("b").withHost(HostRequest.auto(Map.of("gpu", "true"))), allocator))
+                .isInstanceOfSatisfying(HostsFullException.class, e -> assertThat(e.full())
+                        .containsExactly(Map.entry("gpu2", "host 'gpu2' is full: 1 of its capacity 1")));
+        assertThat(store.find("b")).isEmpty();
     }
 
     @Test
