@@ -84,7 +84,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private final JdbcStoreOptions options;
     private final JdbcStoreAdmin admin;
     private final long writeLockKey;
-    /** What a create checks first, in its first round trip. */
+    /** What a create or update checks first, in its first round trip. */
     private final Privileges privileges;
     /** Why the table could not be adopted; empty when the store is writable. */
     private volatile List<String> adoptionConflicts = List.of();
@@ -327,12 +327,17 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * {@inheritDoc}
      *
      * <p>The ports are checked on the host {@code next} names, which may differ from the stored one (the
-     * environment moves, and its ports are held on the new host).
+     * environment moves, and its ports are held on the new host). The role's privileges are checked with the
+     * write lock, in its round trip, as {@link #create} checks them: an update is the first write of a delete, stop,
+     * start or reconcile, so a role that could record it but not a later step (deleting the record) is refused
+     * before a cluster is touched.
      */
     @Override
     public Environment update(Environment next, long expectedVersion) {
         String action = "updating environment '" + next.name() + "'";
-        return write(action, ctx -> {
+        requireWritable(action);
+        return database.write(action, ctx -> {
+            requirePrivileges(action, IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx)).get(1).get(0));
             requireKnownHost(ctx, next.host());
             Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
@@ -466,8 +471,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Refuses a create before anything is stored when the role lacks a privilege a later step needs (recording
-     * the outcome updates the row; deleting deletes it): otherwise the record would be left half done.
+     * Refuses a create or update before anything is stored when the role lacks a privilege a later step needs
+     * (recording the outcome updates the row; deleting deletes it): otherwise the record would be left half done.
      */
     private void requirePrivileges(String action, Record privilegeRow) {
         String missing = privileges.missing(privilegeRow);

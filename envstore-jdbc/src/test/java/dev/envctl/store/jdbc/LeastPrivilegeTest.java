@@ -1,5 +1,6 @@
 package dev.envctl.store.jdbc;
 
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Roles with fewer privileges than the schema's owner, on an embedded server of its own: the owner migrates; an
  * application role with exactly the grants postgresql.md lists creates, lists and deletes; a role lacking one is
  * refused in one line naming the role and the table (STORE_UNAVAILABLE with {@link Remedy#FIX_STORE_SETTINGS}), and
- * its health names what it lacks, as does the health of a role that cannot adopt a legacy table it does not own.
+ * its health names what it lacks, as does the health of a role that cannot adopt a legacy table it does not own; a
+ * create or update by a role lacking a privilege a later step needs is refused before anything is stored.
  */
 class LeastPrivilegeTest {
     /** The grants of postgresql.md's least-privilege section, for role %1$s on schema %2$s. */
@@ -45,15 +47,18 @@ class LeastPrivilegeTest {
         sql("CREATE ROLE envctl_owner LOGIN", "CREATE DATABASE envctl OWNER envctl_owner",
                 "CREATE ROLE envctl_app LOGIN", "CREATE ROLE envctl_ro LOGIN", "CREATE ROLE envctl_noheld LOGIN",
                 "CREATE ROLE envctl_dml LOGIN", "CREATE ROLE envctl_nohistory LOGIN",
-                "CREATE ROLE envctl_noupdate LOGIN");
+                "CREATE ROLE envctl_noupdate LOGIN", "CREATE ROLE envctl_nodelete LOGIN");
         open("envctl_owner", "envctl", "auto").close();
         for (String grant : APPLICATION_GRANTS) {
             sqlOnEnvctl(String.format(grant, "envctl_app", "envctl"), String.format(grant, "envctl_noheld", "envctl"),
-                    String.format(grant, "envctl_nohistory", "envctl"), String.format(grant, "envctl_noupdate", "envctl"));
+                    String.format(grant, "envctl_nohistory", "envctl"),
+                    String.format(grant, "envctl_noupdate", "envctl"),
+                    String.format(grant, "envctl_nodelete", "envctl"));
         }
         sqlOnEnvctl("REVOKE INSERT ON envctl.held_ports FROM envctl_noheld",
                 "REVOKE SELECT ON envctl.envctl_schema_history FROM envctl_nohistory",
                 "REVOKE UPDATE ON envctl.clusters FROM envctl_noupdate",
+                "REVOKE DELETE ON envctl.clusters FROM envctl_nodelete",
                 "GRANT USAGE ON SCHEMA legacy TO envctl_dml",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON legacy.clusters TO envctl_dml",
                 "GRANT USAGE ON SCHEMA envctl TO envctl_ro",
@@ -162,6 +167,31 @@ class LeastPrivilegeTest {
                 assertThat(e.getMessage()).startsWith("creating environment 'half' refused before anything was stored")
                         .contains("role " + role + " lacks ");
                 assertThat(store.find("half")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void updateChecksPrivilegesFirstSoADeleteIsRefusedBeforeItsClusterIsTouched() {
+        Environment kept;
+        try (JdbcEnvironmentStore app = open("envctl_app", "envctl", "auto")) {
+            kept = app.create(EnvironmentSpec.of("marked", "k3d"), ALLOCATOR);
+        }
+        try {
+            // a delete first records desired absent (an update), then deletes the cluster, then the record
+            try (JdbcEnvironmentStore store = open("envctl_nodelete", "envctl", "auto")) {
+                EnvctlException e = catchThrowableOfType(() -> store.update(kept.withDesiredState(
+                        DesiredState.ABSENT), kept.version()), EnvctlException.class);
+
+                assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                assertThat(e.getMessage()).startsWith("updating environment 'marked' refused before anything was "
+                        + "stored").contains("role envctl_nodelete lacks DELETE on clusters").doesNotContain("\n");
+                assertThat(store.find("marked")).contains(kept);
+            }
+        } finally {
+            try (JdbcEnvironmentStore app = open("envctl_app", "envctl", "auto")) {
+                app.delete("marked");
             }
         }
     }
