@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The packaged CLI against a PostgreSQL server that refuses its settings, with {@code fallback.store} set: a wrong
  * password or a missing database is exit 5 with one line saying what to check, and the fallback is not read (it is
  * for a primary that cannot be reached). An embedded PostgreSQL 17 whose role {@code envctl} must give its password
- * (scram-sha-256).
+ * (scram-sha-256). A role lacking a privilege envctl needs is exit 5 too: {@code apply} is refused whole with nothing
+ * changed, {@code delete} before its cluster is touched.
  */
 class RefusedLoginIT {
     private static final String SECRET = "pg-Right-4711";
@@ -170,6 +171,85 @@ class RefusedLoginIT {
         assertThat(create.err()).contains("refused before anything was stored", "role envctl_ro lacks INSERT on clusters")
                 .doesNotContain("fallback", "stale");
         assertThat(ws.run("list").exit()).isZero();
+    }
+
+    /**
+     * Role envctl_nodelete has the grants postgresql.md lists but DELETE on clusters; the config logs in as it. The
+     * owner creates {@code names} first (labelled team=a).
+     */
+    private void asRoleWithoutDelete(String... names) throws SQLException {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
+        for (String name : names) {
+            Result made = ws.run("create", name, "--label", "team=a");
+            assertThat(made.exit()).as(made.toString()).isZero();
+        }
+        try (Connection c = postgres.getDatabase("postgres", "envctl").getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE envctl_nodelete LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+                    + "END $$");
+            s.execute("GRANT USAGE ON SCHEMA public TO envctl_nodelete");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON clusters, hosts, held_ports, held_subnets "
+                    + "TO envctl_nodelete");
+            s.execute("GRANT SELECT ON envctl_schema_history TO envctl_nodelete");
+            s.execute("REVOKE DELETE ON clusters FROM envctl_nodelete");
+        }
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=envctl_nodelete\n"
+                + "store.jdbc.connect-timeout=5s\nfallback.store=csv:" + fallback + "\n");
+        ws.clearCalls();
+    }
+
+    /** Every row of envctl's tables as the server prints it, in one text to compare. */
+    private static String rows() throws SQLException {
+        StringBuilder rows = new StringBuilder();
+        try (Connection c = postgres.getDatabase("postgres", "envctl").getConnection();
+             Statement s = c.createStatement()) {
+            for (String table : new String[] {"clusters", "hosts", "held_ports", "held_subnets"}) {
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t ORDER BY 1")) {
+                    while (rs.next()) {
+                        rows.append(table).append(' ').append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return rows.toString();
+    }
+
+    @Test
+    void anApplyByARoleLackingAPrivilegeIsRefusedWholeWithExit5AndChangesNothing() throws SQLException {
+        asRoleWithoutDelete("kept", "other");
+        String before = rows();
+        byte[] fallbackBefore = Workspace.bytes(fallback);
+        Path file = ws.write("envs.yaml", "- name: kept\n  labels: {team: b}\n- name: web\n- name: api\n"
+                + "- name: db\n");
+
+        Result r = ws.run("apply", "-f", file.toString(), "--prune");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).as(r.toString()).startsWith("envctl: apply refused, nothing was changed: ")
+                .contains("refused before anything was stored", "role envctl_nodelete lacks DELETE on clusters, so "
+                        + "writes fail; grant envctl_nodelete USAGE on the schema", "log in as another user")
+                .doesNotContain("fallback", "stale", SECRET);
+        assertThat(r.out()).as(r.toString()).isEmpty();
+        assertThat(ws.calls()).noneMatch(c -> c.contains("create") || c.contains("delete"));
+        assertThat(rows()).isEqualTo(before).contains("kept", "other");
+        assertThat(Workspace.bytes(fallback)).isEqualTo(fallbackBefore);
+    }
+
+    @Test
+    void aDeleteByARoleThatCannotRemoveTheRecordIsExit5BeforeItsClusterIsTouched() throws SQLException {
+        asRoleWithoutDelete("doomed");
+        String before = rows();
+
+        Result r = ws.run("delete", "doomed");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).as(r.toString()).contains("updating environment 'doomed' refused before anything was "
+                + "stored", "role envctl_nodelete lacks DELETE on clusters");
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete"));
+        assertThat(rows()).isEqualTo(before);
     }
 
     @Test

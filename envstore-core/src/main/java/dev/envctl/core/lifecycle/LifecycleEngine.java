@@ -9,6 +9,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.provider.HeldPorts;
@@ -552,7 +553,9 @@ public final class LifecycleEngine {
      *                         provider refuses a request's options ({@link ClusterProvider#validate}); the
      *                         store's error (a port or subnet held, by another environment or another entry of
      *                         {@code desired}, an exhausted pool, an unknown host) when it would refuse a create
-     *                         or replacement, naming each; nothing is changed then
+     *                         or replacement, naming each; {@code STORE_UNAVAILABLE} with
+     *                         {@link Remedy#FIX_STORE_SETTINGS} when the store refuses the first write for its
+     *                         settings (a privilege the role lacks); nothing is changed then
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, ProgressListener progress) {
         return apply(desired, prune, false, progress);
@@ -591,6 +594,7 @@ public final class LifecycleEngine {
                 }
                 touched.add(spec.name());
             } catch (EnvctlException e) {
+                refuseWholeApply(e, touched, direct);
                 direct.add(new Outcome(spec.name(), Action.FAILED, null, e.getMessage()));
             }
         }
@@ -611,12 +615,18 @@ public final class LifecycleEngine {
                     });
                 }
             } catch (EnvctlException e) {
+                refuseWholeApply(e, touched, direct);
                 direct.add(new Outcome(u.name(), Action.FAILED, store.find(u.name()).map(Environment::actualState)
                         .orElse(null), e.getMessage()));
             }
         }
         for (String name : plan.toDelete()) {
-            writer.modify(name, e -> markAbsent(e, false));
+            try {
+                writer.modify(name, e -> markAbsent(e, false));
+            } catch (EnvctlException e) {
+                refuseWholeApply(e, touched, direct);
+                throw e;
+            }
             touched.add(name);
         }
         // what the file lists and the store already has: a failed one is converged, as reconcile would; the others
@@ -658,6 +668,19 @@ public final class LifecycleEngine {
             throw new EnvctlException(first.code(), "apply refused, nothing was changed: " + refused.stream()
                     .map(s -> s.environment().name() + ": " + s.error().getMessage())
                     .collect(Collectors.joining("; ")), first, first.remedy().orElse(null));
+        }
+    }
+
+    /**
+     * Refuses the whole apply when the store refused its first write for its settings
+     * ({@link Remedy#FIX_STORE_SETTINGS}, such as a privilege the role lacks): such a store refuses every write
+     * alike, before storing anything, so nothing was changed and every other environment would fail the same way.
+     */
+    private static void refuseWholeApply(EnvctlException e, List<String> touched, List<Outcome> direct) {
+        if (e.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS && touched.isEmpty()
+                && direct.stream().noneMatch(o -> o.action() == Action.UPDATED)) {
+            throw new EnvctlException(e.code(), "apply refused, nothing was changed: " + e.getMessage(), e,
+                    Remedy.FIX_STORE_SETTINGS);
         }
     }
 
