@@ -253,6 +253,27 @@ class RefusedLoginIT {
     }
 
     @Test
+    void aDeleteThatFailedBeforeIsRefusedAlikeNotReportedAsItsEarlierFailure() throws SQLException {
+        asRoleWithoutDelete("stuck");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=envctl\n");
+        ws.flag("k3d-fail-delete");
+        Result failed = ws.run("delete", "stuck");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(6);
+        ws.unflag("k3d-fail-delete");
+        asRoleWithoutDelete();
+        String before = rows();
+
+        Result r = ws.run("delete", "stuck");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines().get(r.errLines().size() - 1)).as(r.toString()).startsWith("envctl: updating "
+                + "environment 'stuck' refused before anything was stored").contains("lacks DELETE on clusters");
+        assertThat(r.err()).as(r.toString()).doesNotContain("device or resource busy");
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete"));
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
     void theRightPasswordWorks() {
         ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
         ws.env.put("ENVCTL_DB_PASSWORD", SECRET);

@@ -387,13 +387,15 @@ public final class LifecycleEngine {
         long marked = writer.modify(name, e -> markAbsent(e, keepRecord)).map(Environment::version).orElse(0L);
         Outcome o = runner.convergeOne(name, null, progress);
         if (o.action() == Action.FAILED && o.error() != null) {
-            // a step that failed wrote failed itself; one that could not start (no provider reaches the host) did not
+            // a step that failed wrote failed itself; one that could not start (no provider reaches the host, the
+            // store refused its first write) did not, and a record failed before still says the earlier failure; a
+            // store that refuses this write too throws its own error
             store.find(name).filter(e -> e.desiredState() == DesiredState.ABSENT
-                    && e.actualState() != ActualState.FAILED).ifPresent(e -> {
-                        LOG.warn("{}: the cluster was not removed: {}; the record stays, desired absent, and a later "
-                                + "reconcile retries the delete", name, o.error());
+                    && !(e.actualState() == ActualState.FAILED && o.error().equals(e.lastError()))).ifPresent(e -> {
                         writer.modify(name, r -> r.desiredState() == DesiredState.ABSENT
                                 ? r.withActualState(ActualState.FAILED, o.error()) : r);
+                        LOG.warn("{}: the cluster was not removed: {}; the record stays, desired absent, and a later "
+                                + "reconcile retries the delete", name, o.error());
                     });
         }
         Optional<Environment> left = store.find(name);
