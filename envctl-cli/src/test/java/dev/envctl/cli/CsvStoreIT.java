@@ -114,7 +114,9 @@ class CsvStoreIT {
         assertThat(dev.get("subnet").isNull()).isTrue();
         assertThat(dev.get("ports").toString())
                 .isEqualTo("{\"http\":18080,\"https\":18400,\"pf\":19000,\"api\":26443,\"node\":30080}");
-        assertThat(dev.get("labels").toString()).isEqualTo("{\"haproxy_route\":\"true\"}");
+        // envctl's own label names the ports it allocated (they may move when their cluster is made again)
+        assertThat(dev.get("labels").toString()).isEqualTo("{\"envctl.auto-ports\":\"http:18080/https:18400/"
+                + "pf:19000/api:26443\",\"haproxy_route\":\"true\"}");
         assertThat(dev.get("actualState").asText()).isEqualTo("running");
         assertThat(dev.get("lastError").isNull()).isTrue();
         assertThat(dev.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
@@ -182,7 +184,8 @@ class CsvStoreIT {
 
         assertThat(lines.get(0)).startsWith("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
                 + "http_port,https_port,cluster_subnet");
-        assertThat(lines.get(2)).startsWith("#envctl dev row=").contains(" api_port=26443 labels=haproxy_route=true ");
+        assertThat(lines.get(2)).startsWith("#envctl dev row=").contains(" api_port=26443 labels=envctl.auto-ports="
+                + "http:18080/https:18400/pf:19000/api:26443;haproxy_route=true ");
         assertThat(lines.get(3)).isEqualTo("dev,k3d,30080,19000,true,true,18080,18400,");
         List<String> stored = Files.readAllLines(ws.defaultStore()).stream().filter(l -> !l.isBlank()).toList();
         assertThat(lines).isEqualTo(stored);

@@ -64,11 +64,13 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
 
     /**
      * A new record for a resolved request: desired present, state unknown, version 1, on the host the request
-     * names ({@code local} for {@code auto}; stores place those with {@link #withHost}).
+     * names ({@code local} for {@code auto}; stores place those with {@link #withHost}). The ports the request leaves
+     * to envctl are marked as allocated by envctl ({@link AutoPorts#leftToEnvctl}), the others not.
      */
     public static Environment created(EnvironmentSpec spec, HostPorts ports, Cidr subnet, Instant now) {
-        return new Environment(spec.name(), spec.provider(), subnet, ports, spec.nodePort(), spec.labels(),
-                spec.options(), DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1,
+        return new Environment(spec.name(), spec.provider(), subnet, ports, spec.nodePort(),
+                AutoPorts.labels(spec.labels(), ports, AutoPorts.leftToEnvctl(spec)), spec.options(),
+                DesiredState.PRESENT, ActualState.UNKNOWN, null, now, now, 1,
                 spec.host().isAuto() ? Host.LOCAL_NAME : spec.host().hostName());
     }
 

@@ -1,5 +1,6 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.FieldChange;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -71,8 +73,11 @@ final class Plans {
                 out.println("  subnet    " + (e.subnet() == null ? "none (shared network)" : e.subnet()));
                 out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
                         + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());
-                if (!e.labels().isEmpty()) {
-                    out.println("  labels    " + e.labels());
+                // envctl's mark of the ports it allocates says no more here than the ports line
+                Map<String, String> labels = new TreeMap<>(e.labels());
+                labels.remove(AutoPorts.LABEL);
+                if (!labels.isEmpty()) {
+                    out.println("  labels    " + labels);
                 }
                 if (!e.options().isEmpty()) {
                     out.println("  options   " + e.options());

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -13,10 +14,12 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldResources;
 
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -146,14 +149,16 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
          * {@code current} with every change: {@link #inPlace}, then the provider, the options the request gives,
          * the ports it gives (the others kept, or allocated where one of the given ports is the record's port of
          * another role, or where the record has none), and the subnet (a CIDR, none, or for {@code auto} the
-         * record's own one or else the lowest free block). States, times, version and host are kept.
+         * record's own one or else the lowest free block). States, times, version and host are kept. As for a
+         * create, the ports allocated here are marked allocated by envctl ({@link AutoPorts}) and the ones given are
+         * not; the kept ones stay as they were marked.
          *
          * @param others what the other environments hold on that host, and their subnets (never the record itself)
          * @throws EnvctlException {@code CONFLICT} when a given port or subnet is held by another environment,
          *                         {@code POOL_EXHAUSTED} when a pool has nothing free
          */
         public Environment resolve(Environment current, Allocator allocator, HeldResources others) {
-            Environment e = inPlace(current);
+            Environment e = AutoPorts.given(inPlace(current), spec);
             Map<PortRole, Integer> given = spec.ports().asMap();
             Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
             ports.putAll(given);
@@ -169,9 +174,11 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             EnvironmentSpec wanted = new EnvironmentSpec(e.name(), spec.provider(), HostPorts.of(ports), subnet,
                     e.nodePort(), e.labels(), options);
             Allocation a = allocator.allocate(wanted, others);
-            return new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(), e.labels(),
-                    options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(),
-                    e.version(), host(current));
+            Set<PortRole> allocated = EnumSet.allOf(PortRole.class);
+            allocated.removeAll(ports.keySet());
+            return AutoPorts.after(e, new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(),
+                    e.labels(), options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(),
+                    e.updatedAt(), e.version(), host(current)), allocated);
         }
 
         /** The host the environment is to be on: the one the request names, else the one it is on. */

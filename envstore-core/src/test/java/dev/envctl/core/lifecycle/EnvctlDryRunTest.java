@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
@@ -157,9 +158,11 @@ class EnvctlDryRunTest {
         assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
         Environment dev = steps.get(0).environment();
         assertThat(dev.ports().http()).isEqualTo(18090);
-        // the record as the apply leaves it: present, with the file's labels, without delete --keep-record's
+        // the record as the apply leaves it: present, with the file's labels, without delete --keep-record's, and
+        // with envctl's mark on the one port it allocates
         assertThat(dev.desiredState()).isEqualTo(DesiredState.PRESENT);
-        assertThat(dev.labels()).containsExactly(Map.entry("haproxy_route", "true"));
+        assertThat(dev.labels()).containsExactly(Map.entry(AutoPorts.LABEL, "api:" + dev.ports().api()),
+                Map.entry("haproxy_route", "true"));
         assertThat(dev.ports().api()).isNotNull();
         assertThat(List.of(held.ports().api(), dev.ports().api(), steps.get(1).environment().ports().api()))
                 .doesNotHaveDuplicates();

@@ -78,10 +78,12 @@ class HostLinesTest {
         }
 
         assertThat(Fixtures.readText(file)).isEqualTo(Columns.LEGACY_HEADER + "\n" + Columns.META_NOTE + "\n"
-                + "#envctl a row=80B07D59 api_port=26443 labels= options= desired_state=present actual_state=unknown "
+                + "#envctl a row=80B07D59 api_port=26443 labels=envctl.auto-ports=http:18080/https:18400/pf:19000/"
+                + "api:26443 options= desired_state=present actual_state=unknown "
                 + "last_error= created_at=2026-12-01T10:00:00Z updated_at=2026-12-01T10:00:00Z version=1\n"
                 + "a,k3d,30080,19000,true,true,18080,18400,\n"
-                + "#envctl b row=0249C7A0 api_port=26444 labels= options= desired_state=present actual_state=unknown "
+                + "#envctl b row=0249C7A0 api_port=26444 labels=envctl.auto-ports=http:18081/https:18401/pf:19001/"
+                + "api:26444 options= desired_state=present actual_state=unknown "
                 + "last_error= created_at=2026-12-01T10:00:00Z updated_at=2026-12-01T10:00:00Z version=1\n"
                 + "b,kind,30080,19001,true,true,18081,18401,\n");
     }

@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +47,9 @@ class InjectionTest {
         try (CsvEnvironmentStore reopened = CsvEnvironmentStore.open(file)) {
             Environment back = reopened.get("dev");
             assertThat(back).isEqualTo(stored);
-            assertThat(back.labels()).isEqualTo(NASTY);
+            Map<String, String> marked = new TreeMap<>(NASTY);
+            marked.put(AutoPorts.LABEL, "http:18080/https:18400/pf:19000/api:26443");
+            assertThat(back.labels()).isEqualTo(marked);
             assertThat(back.options()).isEqualTo(NASTY);
             assertThat(back.lastError()).isEqualTo("line one\nline two\r\n\ttab, \"q\"; $(x)");
         }

@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -108,7 +109,8 @@ class NineColumnFormatTest {
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Environment web = store.get("web");
             assertThat(web.ports().api()).isEqualTo(26443);
-            assertThat(web.labels()).isEqualTo(Map.of("team", "a, b"));
+            assertThat(web.labels()).isEqualTo(Map.of("team", "a, b", AutoPorts.LABEL,
+                    "http:18080/https:18400/pf:19003/api:26443"));
             assertThat(web.lastError()).isEqualTo("k3d failed, exit 1");
             assertThat(web.version()).isEqualTo(2);
             assertThat(store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
@@ -122,8 +124,9 @@ class NineColumnFormatTest {
             Environment plain = store.create(EnvironmentSpec.of("plain", "k3d"), allocator);
             store.create(EnvironmentSpec.of("quiet", "kind").withLabels(Map.of("register_portainer", "false",
                     "haproxy_route", "false")), allocator);
-            assertThat(plain.labels()).isEmpty();
-            assertThat(store.get("plain").labels()).as("the label stays absent for envctl").isEmpty();
+            Map<String, String> onlyTheMark = Map.of(AutoPorts.LABEL, "http:18080/https:18400/pf:19003/api:26443");
+            assertThat(plain.labels()).isEqualTo(onlyTheMark);
+            assertThat(store.get("plain").labels()).as("the label stays absent for envctl").isEqualTo(onlyTheMark);
         }
         assertThat(row(file, "plain")).containsExactly("plain", "k3d", "30080", "19003", "true", "true", "18080",
                 "18400", "");
@@ -143,7 +146,8 @@ class NineColumnFormatTest {
             assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name)
                     .containsExactly("dev-k3d", "devops", "uat", "web");
             assertThat(store.get("web").ports().api()).isEqualTo(26443);
-            assertThat(store.get("web").labels()).isEqualTo(Map.of("team", "x"));
+            assertThat(store.get("web").labels()).isEqualTo(Map.of("team", "x", AutoPorts.LABEL,
+                    "http:18080/https:18400/pf:19003/api:26443"));
             Environment uat = store.get("uat");
             assertThat(uat.version()).as("an added row is a legacy row").isEqualTo(1);
             assertThat(uat.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "false"));
@@ -295,7 +299,8 @@ class NineColumnFormatTest {
         Path file = Fixtures.copy("mixed.csv", dir);
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Environment e = store.create(EnvironmentSpec.of("plain", "k3d"), allocator);
-            assertThat(e.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "true"));
+            assertThat(e.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "true",
+                    AutoPorts.LABEL, "http:18083/https:18403/pf:19003/api:26445"));
         }
         assertThat(dataLines(file)).anySatisfy(l -> assertThat(l).startsWith("plain,k3d,30080,19003,true,true,"));
     }

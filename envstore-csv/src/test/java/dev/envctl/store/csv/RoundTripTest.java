@@ -1,6 +1,7 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -188,7 +189,8 @@ class RoundTripTest {
 
         assertThat(lines.get(3)).isEqualTo("dev-k3d,k3d,30080,19000,false,true,18080,18400,");
         assertThat(lines.get(2)).isEqualTo("#envctl dev-k3d row=" + checksum(lines.get(3)) + " api_port=26443 "
-                + "labels=register_portainer=false;team=a%2C%20b options=servers=1 desired_state=present "
+                + "labels=envctl.auto-ports=http:18080/https:18400/pf:19000/api:26443;register_portainer=false;"
+                + "team=a%2C%20b options=servers=1 desired_state=present "
                 + "actual_state=unknown last_error= created_at=2026-11-26T08:00:00.123Z "
                 + "updated_at=2026-11-26T08:00:00.123Z version=1");
     }
@@ -199,11 +201,12 @@ class RoundTripTest {
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Environment e = store.create(EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "no",
                     "register_portainer", "1")), allocator);
-            assertThat(e.labels()).isEqualTo(Map.of("haproxy_route", "no", "register_portainer", "1"));
+            assertThat(e.labels()).isEqualTo(Map.of("haproxy_route", "no", "register_portainer", "1",
+                    AutoPorts.LABEL, "http:18080/https:18400/pf:19000/api:26443"));
             assertThat(store.get("dev").labels()).isEqualTo(e.labels());
         }
         assertThat(lines(file).get(3)).startsWith("dev,k3d,30080,19000,true,false,");
-        assertThat(lines(file).get(2)).contains(" labels=haproxy_route=no;register_portainer=1 ");
+        assertThat(lines(file).get(2)).contains(";haproxy_route=no;register_portainer=1 ");
     }
 
     @Test
@@ -213,11 +216,12 @@ class RoundTripTest {
             Environment e = store.create(EnvironmentSpec.of("dev", "k3d").withLabels(Map.of("haproxy_route", "yes",
                     "register_portainer", "off")), allocator);
             assertThat(store.get("dev").labels()).isEqualTo(e.labels())
-                    .isEqualTo(Map.of("haproxy_route", "yes", "register_portainer", "off"));
+                    .isEqualTo(Map.of("haproxy_route", "yes", "register_portainer", "off", AutoPorts.LABEL,
+                            "http:18083/https:18403/pf:19003/api:26445"));
         }
         String row = lines(file).stream().filter(l -> l.startsWith("dev,")).findFirst().orElseThrow();
         assertThat(row).startsWith("dev,k3d,30080,19003,false,true,")
-                .contains(",haproxy_route=yes;register_portainer=off,");
+                .contains(";haproxy_route=yes;register_portainer=off,");
     }
 
     private static String checksum(String text) {

@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -14,17 +15,20 @@ import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * Allocates host ports for an existing record, as a create does: the ports it lacks before its cluster is made
  * (rows of the Kindler scripts record no api port, their 6-column CSV rows no http or https), or one the tool
- * found taken on the host. Each is the lowest free port of its pool; the store's update checks it against every
- * other environment, and a concurrent writer that took it first makes this choose again. Thread-safe.
+ * found taken on the host. Each is the lowest free port of its pool, marked as allocated by envctl
+ * ({@link AutoPorts}); the store's update checks it against every other environment, and a concurrent writer
+ * that took it first makes this choose again. Thread-safe.
  */
 public final class MissingPorts {
     private static final Logger LOG = LoggerFactory.getLogger(MissingPorts.class);
@@ -74,13 +78,17 @@ public final class MissingPorts {
     }
 
     /**
-     * {@code current} with {@code keep} and, for every other role, the lowest free port of its pool. The kept ports
-     * are not checked again, as the store's update does not check them: rows of the scripts may share one.
+     * {@code current} with {@code keep} and, for every other role, the lowest free port of its pool, marked
+     * automatic ({@link AutoPorts}). The kept ports are not checked again, as the store's update does not check
+     * them: rows of the scripts may share one.
      */
     private static Environment withPorts(Environment current, HostPorts keep, Allocator with, HeldResources others) {
         EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep, SubnetRequest.NONE,
                 current.nodePort(), current.labels(), current.options());
-        return current.withPorts(with.allocate(spec, new Kept(others, keep.values())).ports());
+        Set<PortRole> allocated = EnumSet.allOf(PortRole.class);
+        allocated.removeAll(keep.asMap().keySet());
+        return AutoPorts.after(current, current.withPorts(with.allocate(spec, new Kept(others, keep.values()))
+                .ports()), allocated);
     }
 
     /** {@code others}, but with no holder for the ports the record keeps (never chosen again all the same). */
