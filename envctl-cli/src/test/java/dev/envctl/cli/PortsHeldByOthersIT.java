@@ -1,19 +1,24 @@
 package dev.envctl.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.envctl.cli.Workspace.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Allocation on the local Docker host skips ports another program listens on (a dev server on the first port of
  * the http pool), so the tool is never handed a port it cannot publish; an explicit port stays the user's choice,
- * and a remote Docker host ({@code DOCKER_HOST=tcp://...}) is not probed from here.
+ * and a remote Docker host ({@code DOCKER_HOST=tcp://...}) is not probed from here. The same holds when a cluster
+ * that vanished is made again: an automatic port taken meanwhile is allocated anew, a given one is kept.
  */
 class PortsHeldByOthersIT {
     @TempDir
@@ -64,6 +69,58 @@ class PortsHeldByOthersIT {
                     "delete an environment or widen the http port pool (the pools are pool.http, pool.https, "
                             + "pool.pf, pool.api and pool.subnet in the config)");
         }
+    }
+
+    @Test
+    void aVanishedClusterIsMadeAgainWithAFreePortInPlaceOfAnAutomaticOneAnotherProgramTook() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        // a pool of its own, as above; the stand-in k3d fails as Docker does for a port a program listens on
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=41180-41279\n");
+        ws.flag("k3d-check-ports");
+        Result dev = ws.run("create", "dev", "-o", "json");
+        ok(dev);
+        int taken = dev.json().get("ports").get("http").asInt();
+        int given;
+        try (ServerSocket free = new ServerSocket(0)) {
+            given = free.getLocalPort();
+        }
+        ok(ws.run("create", "mine", "--http-port", String.valueOf(given)));
+        // both clusters deleted behind envctl's back (k3d cluster delete), their http ports taken meanwhile
+        Files.delete(ws.state.resolve("k3d/dev"));
+        Files.delete(ws.state.resolve("k3d/mine"));
+
+        try (ServerSocket devServer = new ServerSocket(); ServerSocket other = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("127.0.0.1", taken));
+            other.bind(new InetSocketAddress("127.0.0.1", given));
+
+            Result started = ws.run("start", "dev", "-o", "json");
+            assertThat(started.exit()).as(started.toString()).isZero();
+            JsonNode after = started.json().get(0);
+            int moved = after.get("ports").get("http").asInt();
+            assertThat(moved).isNotEqualTo(taken).isBetween(41180, 41279);
+            assertThat(after.get("actualState").asText()).isEqualTo("running");
+            assertThat(after.get("labels").get("envctl.auto-ports").asText()).startsWith("http:" + moved + "/");
+            assertThat(started.err()).contains("WARN", "dev: http port " + taken + " cannot be bound on the host "
+                    + "now (another program holds it); envctl had allocated it, so the environment now has http "
+                    + "port " + moved);
+            assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("k3d", "cluster", "create", "dev")
+                    .contains("0.0.0.0:" + moved + ":80@loadbalancer"));
+
+            // a port the user gave stays theirs: the start fails, saying which port is taken and why it stays
+            Result refused = ws.run("start", "mine");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+            assertThat(refused.err()).contains("listen tcp4 0.0.0.0:" + given + ": bind: address already in use",
+                    "envctl keeps http port " + given + ", as it was given");
+            Result mine = ws.run("get", "mine", "-o", "json");
+            ok(mine);
+            assertThat(mine.json().get("ports").get("http").asInt()).isEqualTo(given);
+            assertThat(mine.json().get("actualState").asText()).isEqualTo("failed");
+        }
+        Result list = ws.run("list", "-o", "json");
+        ok(list);
+        List<Integer> ports = new ArrayList<>();
+        list.json().forEach(e -> e.get("ports").forEach(p -> ports.add(p.asInt())));
+        assertThat(ports.stream().filter(p -> p != 30080)).doesNotHaveDuplicates();
     }
 
     private static void ok(Result r) {

@@ -59,6 +59,14 @@ public final class Allocator {
         return policy;
     }
 
+    /**
+     * Whether this allocator could choose {@code port} automatically as far as the host goes: its probe says the port
+     * can be bound now (always true without a probe). What the store holds is not asked.
+     */
+    public boolean bindable(int port) {
+        return probe.canBind(port);
+    }
+
     /** This allocator, but never choosing {@code port} automatically (a port a tool just found taken). */
     public Allocator excluding(int port) {
         PortProbe inner = probe;

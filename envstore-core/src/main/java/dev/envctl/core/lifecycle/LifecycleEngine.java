@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -8,16 +9,13 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
-import dev.envctl.core.PortRole;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HostsFullException;
-import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import dev.envctl.core.lifecycle.internal.Hosts;
-import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.Replacement;
@@ -71,6 +69,12 @@ public final class LifecycleEngine {
      * removes the label and creates the new one.
      */
     public static final String REPLACING_LABEL = Replacement.LABEL;
+
+    /**
+     * The label naming the host ports envctl allocated to a record ({@link AutoPorts}): when its cluster is made
+     * again and the host cannot bind one of those, that one is allocated anew; a port a request gave never is.
+     */
+    public static final String AUTO_PORTS_LABEL = AutoPorts.LABEL;
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
     private static final AtomicBoolean NEVER = new AtomicBoolean();
@@ -149,12 +153,9 @@ public final class LifecycleEngine {
     /** The rest of {@link #create} once {@code spec} is recorded as {@code recorded}. */
     private Environment converge(EnvironmentSpec spec, Environment recorded, ProgressListener progress) {
         // the listing in record saw no such cluster: spare the converge a second listing of the same moment
+        // a port another program takes between allocation and the tool's bind is moved by the converge itself
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
                 progress);
-        if (outcome != null && outcome.failed() && takenPortMoved(spec, outcome.error(), progress)) {
-            // a port another program took between allocation and the tool's bind: once, with the next free one
-            outcome = runner.convergeOne(spec.name(), null, progress);
-        }
         if (outcome == null || !outcome.failed()) {
             // a delete recorded meanwhile (another envctl process's) was carried out by this converge
             return store.find(spec.name()).orElseThrow(() -> EnvctlException.conflict("environment '" + spec.name()
@@ -320,36 +321,6 @@ public final class LifecycleEngine {
         }
     }
 
-    /**
-     * When {@code error} says the tool found a host port taken, and that port was allocated (not given in
-     * {@code spec}), records the next free port of its pool instead (the record starting over as
-     * {@code unknown}), says so to {@code progress} and returns true; false otherwise, changing nothing.
-     */
-    private boolean takenPortMoved(EnvironmentSpec spec, String error, ProgressListener progress) {
-        Optional<Integer> taken = HeldPorts.takenPort(error);
-        Optional<Environment> record = store.find(spec.name());
-        if (taken.isEmpty() || record.isEmpty()) {
-            return false;
-        }
-        for (Map.Entry<PortRole, Integer> e : record.get().ports().asMap().entrySet()) {
-            if (e.getValue().equals(taken.get()) && spec.ports().get(e.getKey()) == null) {
-                Environment moved;
-                try {
-                    moved = new MissingPorts(store, allocator).replace(record.get(), e.getKey(), taken.get());
-                } catch (EnvctlException noOther) {
-                    // no other port to take (an exhausted pool, a store that refuses): the tool's error stands
-                    LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}",
-                            spec.name(), e.getKey().key(), taken.get(), noOther.getMessage());
-                    return false;
-                }
-                progress.step(spec.name(), e.getKey().key() + " port " + taken.get() + " was taken on the host "
-                        + "meanwhile; creating again once with " + moved.ports().get(e.getKey()));
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The record after a failed converge, marked {@code failed} with {@code error} if the converge could not. */
     private Environment recordedFailure(String name, String error) {
         try {
@@ -433,7 +404,8 @@ public final class LifecycleEngine {
 
     /**
      * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
-     * created if it vanished), without the post-create hooks. Returns the record as it ends: {@code running}, or
+     * created if it vanished, a port envctl allocated that the host cannot bind now replaced by a free one, see
+     * {@link #AUTO_PORTS_LABEL}), without the post-create hooks. Returns the record as it ends: {@code running}, or
      * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
      * retried start takes the stopped cluster for a half-made one; or, when another thread or envctl process is
      * converging the environment, desired {@code present} in whatever state it is (that one starts it).

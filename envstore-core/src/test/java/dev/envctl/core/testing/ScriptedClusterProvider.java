@@ -11,6 +11,9 @@ import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.ProgressListener;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,6 +49,8 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private volatile Consumer<Environment> duringDelete = e -> { };
     private volatile Runnable afterList = () -> { };
     private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
+    private final Map<String, Map<PortRole, Integer>> madeWith = new ConcurrentHashMap<>();
+    private volatile boolean checkHostPorts;
 
     public ScriptedClusterProvider(String id) {
         this.id = id;
@@ -69,6 +74,20 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     /** Runs once after the next list has taken its snapshot (to change the world behind a listing). */
     public void afterNextList(Runnable action) {
         this.afterList = action;
+    }
+
+    /**
+     * From now on a create fails as Docker does when it cannot publish one of the record's host ports on this
+     * machine (a TCP socket cannot bind it on the wildcard address: another program listens on it); it binds
+     * nothing itself.
+     */
+    public void checkHostPorts() {
+        checkHostPorts = true;
+    }
+
+    /** The host ports the cluster {@code name} was last created with; empty when it never was. */
+    public Map<PortRole, Integer> madeWith(String name) {
+        return madeWith.getOrDefault(name, Map.of());
     }
 
     public void failNextCreate(String message) {
@@ -185,13 +204,31 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             if (failure != null) {
                 throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster create failed: " + failure);
             }
+            if (checkHostPorts) {
+                requirePublishable(environment);
+            }
             if (clusters.putIfAbsent(environment.name(), true) != null) {
                 throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "cluster " + environment.name()
                         + " already exists");
             }
+            madeWith.put(environment.name(), environment.ports().asMap());
             progress.output(environment.name(), "created " + environment.name(), false);
             duringCreate.accept(environment);
         });
+    }
+
+    private void requirePublishable(Environment environment) {
+        for (Integer port : environment.ports().values()) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress(port));
+            } catch (IOException e) {
+                throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster create failed: Error response "
+                        + "from daemon: driver failed programming external connectivity on endpoint " + id + "-"
+                        + environment.name() + "-serverlb: Error starting userland proxy: listen tcp4 0.0.0.0:" + port
+                        + ": bind: address already in use");
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -14,6 +15,7 @@ import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.EnvironmentLock;
@@ -59,10 +61,14 @@ public final class Converger {
         this.keepLabel = keepLabel;
     }
 
-    /** What is known about the cluster during one lock hold: {@code present} null means "ask the provider". */
+    /**
+     * What is known about the cluster during one lock hold: {@code present} null means "ask the provider";
+     * {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold).
+     */
     private static final class Seen {
         Boolean present;
         boolean running;
+        boolean portMoved;
 
         void set(boolean isPresent, boolean isRunning) {
             present = isPresent;
@@ -398,13 +404,35 @@ public final class Converger {
         return new Outcome(env.name(), Action.MARKED_FAILED, ActualState.FAILED, message);
     }
 
+    /**
+     * Makes the cluster of a record whose cluster does not exist: records the ports it lacks, and new ones in place
+     * of the ports envctl allocated that the host cannot bind now ({@link MissingPorts#rebind}); then
+     * {@code creating}, the provider's create, the post-create hooks and {@code running}. When the tool finds a port
+     * envctl allocated taken (another program took it after the probe, or on a host that is not probed), that port
+     * is moved and the create run once more; a port a request gave stays, and the failure says why.
+     */
     private Outcome create(Environment env, Host host, ClusterProvider provider, Action action, Seen seen,
                            ProgressListener progress) {
         String name = env.name();
+        Environment filled;
         try {
-            missingPorts.fill(env);
+            filled = missingPorts.fill(env);
         } catch (RuntimeException e) {
             return fail(name, "could not record the host ports it lacks: " + HookRunner.describe(e));
+        }
+        List<MissingPorts.Move> moved;
+        try {
+            moved = missingPorts.rebind(filled);
+        } catch (RuntimeException e) {
+            return fail(name, "a host port envctl allocated to it cannot be bound on the host now, and no other "
+                    + "could be recorded in its place: " + HookRunner.describe(e));
+        }
+        for (MissingPorts.Move m : moved) {
+            LOG.warn("{}: {} port {} cannot be bound on the host now (another program holds it); envctl had "
+                    + "allocated it, so the environment now has {} port {}", name, m.role().key(), m.from(),
+                    m.role().key(), m.to());
+            progress.step(name, m.role().key() + " port " + m.from() + " is taken on the host; creating with "
+                    + m.to() + " instead");
         }
         Optional<Environment> creating = writer.actual(name, ActualState.CREATING, null);
         if (creating.isEmpty() || creating.get().desiredState() != DesiredState.PRESENT) {
@@ -415,7 +443,7 @@ public final class Converger {
                 () -> provider.create(creating.get(), progress));
         if (error.isPresent()) {
             seen.present = null;
-            return fail(name, error.get());
+            return failedCreate(creating.get(), error.get(), host, provider, action, seen, progress);
         }
         seen.set(true, true);
         Environment made = creating.get();
@@ -434,6 +462,57 @@ public final class Converger {
                     + "was made with: delete this environment or the one holding those now");
         }
         return finishCreate(name, host, action, progress, made);
+    }
+
+    /**
+     * A create that failed: when the tool says a host port of the record is taken and envctl allocated that port
+     * ({@link AutoPorts}), the next free port of its pool is recorded instead and the create run once more (after
+     * removing what the failed one left); otherwise the record is {@code failed} with the error, which says why a
+     * taken port a request gave stays.
+     */
+    private Outcome failedCreate(Environment made, String error, Host host, ClusterProvider provider, Action action,
+                                 Seen seen, ProgressListener progress) {
+        String name = made.name();
+        Optional<Integer> taken = HeldPorts.takenPort(error);
+        Optional<PortRole> role = taken.flatMap(p -> made.ports().asMap().entrySet().stream()
+                .filter(e -> e.getValue().equals(p)).map(Map.Entry::getKey).findFirst());
+        if (role.isEmpty()) {
+            return fail(name, error);
+        }
+        if (!AutoPorts.of(made).contains(role.get())) {
+            return fail(name, error + "; envctl keeps " + role.get().key() + " port " + taken.get() + ", as it was "
+                    + "given (or recorded before envctl marked the ports it allocates): free it on the host and try "
+                    + "again, or give the environment another " + role.get().key() + " port (applied with replace)");
+        }
+        Outcome failed = fail(name, error);
+        if (seen.portMoved) {
+            return failed;
+        }
+        MissingPorts.Move m;
+        try {
+            m = missingPorts.replace(store.get(name), role.get(), taken.get());
+        } catch (EnvctlException noOther) {
+            // no other port to take (an exhausted pool, a store that refuses): the tool's error stands
+            LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}", name,
+                    role.get().key(), taken.get(), noOther.getMessage());
+            return failed;
+        }
+        seen.portMoved = true;
+        LOG.warn("{}: {} port {} was taken on the host when its cluster was made; envctl had allocated it, so the "
+                + "environment now has {} port {}", name, m.role().key(), m.from(), m.role().key(), m.to());
+        progress.step(name, m.role().key() + " port " + m.from() + " was taken on the host meanwhile; creating again "
+                + "once with " + m.to());
+        observe(provider, name, seen);
+        if (seen.present) {
+            // the provider removes what a failed create made (its contract); whatever it left goes first
+            Optional<String> left = ProviderCalls.failure(provider, "delete", () -> provider.delete(made, progress));
+            if (left.isPresent()) {
+                return fail(name, left.get());
+            }
+            seen.set(false, false);
+        }
+        Optional<Environment> again = store.find(name);
+        return again.isEmpty() ? null : create(again.get(), host, provider, action, seen, progress);
     }
 
     private Outcome finishCreate(String name, Host host, Action action, ProgressListener progress) {

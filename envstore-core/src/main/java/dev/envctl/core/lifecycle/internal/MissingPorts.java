@@ -1,6 +1,5 @@
 package dev.envctl.core.lifecycle.internal;
 
-import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
@@ -15,20 +14,22 @@ import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * Allocates host ports for an existing record, as a create does: the ports it lacks before its cluster is made
- * (rows of the Kindler scripts record no api port, their 6-column CSV rows no http or https), or one the tool
- * found taken on the host. Each is the lowest free port of its pool, marked as allocated by envctl
- * ({@link AutoPorts}); the store's update checks it against every other environment, and a concurrent writer
- * that took it first makes this choose again. Thread-safe.
+ * (rows of the Kindler scripts record no api port, their 6-column CSV rows no http or https), or, in place of a
+ * port envctl allocated itself ({@link AutoPorts}), one that can be bound when the host cannot bind the recorded
+ * one any more. Each is the lowest free port of its pool; the store's update checks it against every other
+ * environment, and a concurrent writer that took it first makes this choose again. Every port allocated here is
+ * marked automatic. Thread-safe.
  */
 public final class MissingPorts {
     private static final Logger LOG = LoggerFactory.getLogger(MissingPorts.class);
@@ -46,18 +47,63 @@ public final class MissingPorts {
         if (env.ports().complete()) {
             return env;
         }
-        Environment filled = allocate(env, allocator, r -> r.ports(), r -> r);
+        Environment filled = allocate(env, allocator, r -> r.ports());
         LOG.info("{}: recorded the missing host ports, now {}", env.name(), filled.ports());
         return filled;
     }
 
     /**
      * Records the next free port of {@code role}'s pool in place of {@code taken}, which a tool found held on the
-     * host, and sets the record back to {@code unknown} so the next converge creates its cluster anew.
+     * host; the record's states are kept.
+     *
+     * @throws dev.envctl.core.EnvctlException {@code POOL_EXHAUSTED} when the pool has no other port, or the
+     *                                         store's error
      */
-    public Environment replace(Environment env, PortRole role, int taken) {
-        return allocate(env, allocator.excluding(taken), r -> r.ports().with(role, null),
-                r -> r.withActualState(ActualState.UNKNOWN, null));
+    Move replace(Environment env, PortRole role, int taken) {
+        Environment moved = allocate(env, allocator.excluding(taken), r -> r.ports().with(role, null));
+        return new Move(role, taken, moved.ports().get(role));
+    }
+
+    /**
+     * Records, in place of each port of {@code env} that envctl allocated itself ({@link AutoPorts}) and that the
+     * allocator's probe says cannot be bound now (another program on the host took it), the lowest free port of its
+     * pool that can, as a create allocates; the ports a request gave, and those of a record that does not say which
+     * it allocated, are kept (the tool's error names them if they are taken). Empty, nothing written, when no port
+     * moves. Only for a record whose cluster does not exist: its own cluster binds its ports.
+     *
+     * @throws dev.envctl.core.EnvctlException {@code POOL_EXHAUSTED} when a pool has no port left that can be
+     *                                         bound, or the store's error
+     */
+    List<Move> rebind(Environment env) {
+        if (unbindable(env).isEmpty()) {
+            return List.of();
+        }
+        List<Move> moves = new ArrayList<>();
+        new RecordWriter(store).reallocate(env.name(), (current, others) -> {
+            moves.clear();
+            Set<PortRole> stuck = unbindable(current);
+            Map<PortRole, Integer> keep = current.ports().asMap();
+            stuck.forEach(keep::remove);
+            Environment next = withPorts(current, HostPorts.of(keep), allocator, others);
+            stuck.forEach(role -> moves.add(new Move(role, current.ports().get(role), next.ports().get(role))));
+            return next;
+        });
+        return List.copyOf(moves);
+    }
+
+    /** The automatic ports of {@code env} the allocator could not choose now, as the host goes. */
+    private Set<PortRole> unbindable(Environment env) {
+        Set<PortRole> stuck = EnumSet.noneOf(PortRole.class);
+        for (PortRole role : AutoPorts.of(env)) {
+            if (!allocator.bindable(env.ports().get(role))) {
+                stuck.add(role);
+            }
+        }
+        return stuck;
+    }
+
+    /** A port recorded in place of another, of the same role. */
+    record Move(PortRole role, int from, int to) {
     }
 
     /**
@@ -71,10 +117,9 @@ public final class MissingPorts {
         return env.ports().complete() ? env : withPorts(env, env.ports(), allocator, others);
     }
 
-    private Environment allocate(Environment env, Allocator with, Function<Environment, HostPorts> keep,
-                                 UnaryOperator<Environment> also) {
+    private Environment allocate(Environment env, Allocator with, Function<Environment, HostPorts> keep) {
         return new RecordWriter(store).reallocate(env.name(),
-                (current, others) -> also.apply(withPorts(current, keep.apply(current), with, others)));
+                (current, others) -> withPorts(current, keep.apply(current), with, others));
     }
 
     /**
