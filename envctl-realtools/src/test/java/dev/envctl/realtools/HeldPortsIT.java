@@ -44,6 +44,33 @@ class HeldPortsIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"k3d", "kind"})
+    void aClusterMadeAgainMovesAnAutomaticPortAProgramTookWhileItWasGone(String provider, Sandbox s)
+            throws Exception {
+        String name = s.name("moved");
+        Shell.Result created = s.envctl("create", name, "--provider", provider);
+        assertThat(created.exit()).as(created.toString()).isZero();
+        int http = s.get(name).get("ports").get("http").asInt();
+        Shell.Result gone = provider.equals("k3d") ? s.tool("k3d", "cluster", "delete", name)
+                : s.tool("kind", "delete", "cluster", "--name", name);
+        assertThat(gone.exit()).as(gone.toString()).isZero();
+
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("0.0.0.0", http));
+
+            Shell.Result started = s.envctl("start", name);
+
+            assertThat(started.exit()).as(started.toString()).isZero();
+            assertThat(started.err()).contains("http port " + http + " cannot be bound on the host now");
+            JsonNode e = s.get(name);
+            assertThat(e.get("actualState").asText()).isEqualTo("running");
+            assertThat(e.get("ports").get("http").asInt()).isNotEqualTo(http);
+            Shell.Result listed = s.tool("docker", "ps", "--format", "{{.Names}} {{.Ports}}");
+            assertThat(listed.out()).contains(":" + e.get("ports").get("http").asInt() + "->");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
     void anExplicitPortAnotherContainerPublishesIsAToolErrorNamingTheContainer(String provider, Sandbox s) {
         String other = s.name("other");
         Shell.Result run = s.tool("docker", "run", "-d", "--name", other, "-p", "28090:80", s.machine.k3dImage);
