@@ -259,7 +259,8 @@ public final class Session implements AutoCloseable {
     }
 
     String redact(String text) {
-        return Errors.redact(text, env.get("ENVCTL_DB_PASSWORD"));
+        // the PostgreSQL store takes its password from either; ~/.pgpass is read by its driver, not here
+        return Errors.redact(Errors.redact(text, env.get("ENVCTL_DB_PASSWORD")), env.get("PGPASSWORD"));
     }
 
     void warn(String message) {

@@ -183,6 +183,15 @@ class ConfigResolverTest {
     }
 
     @Test
+    void keepsPgpasswordOutOfMessagesAsTheStoreUsesItToo() {
+        Map<String, String> env = Map.of("HOME", home.toString(), "PGPASSWORD", "pgs3cret");
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+
+        assertThat(new Session(sink, sink, env, new GlobalOptions()).redact("auth pgs3cret failed"))
+                .isEqualTo("auth *** failed");
+    }
+
+    @Test
     void rejectsAnUnknownKeyListingTheValidOnes() throws IOException {
         GlobalOptions g = new GlobalOptions();
         g.config = write("bad.properties", "pool.htp=1-2\n").toString();
