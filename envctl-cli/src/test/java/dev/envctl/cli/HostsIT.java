@@ -119,7 +119,9 @@ class HostsIT {
 
         assertThat(ok("create", "a", "--host", "auto", "--host-selector", "gpu=true", "--no-wait", "-o", "json")
                 .json().get("host").asText()).isEqualTo("gpu1");
-        refused(4, "host 'gpu1' is full", "create", "b", "--host", "gpu1", "--no-wait");
+        // a full host is not a pool to widen only: the line says where a host's capacity is set
+        refused(4, "host 'gpu1' is full: 1 of its capacity 1 (a host's capacity is set by envctl host add "
+                + "--capacity;", "create", "b", "--host", "gpu1", "--no-wait");
         refused(4, "no host matching gpu=true has room: host 'gpu1' is full: 1 of its capacity 1", "create", "b",
                 "--host", "auto", "--host-selector", "gpu=true", "--no-wait");
         // a selector no host matches is not a pool to widen: the line lists the hosts with their labels instead

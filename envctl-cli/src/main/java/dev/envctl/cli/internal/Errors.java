@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.Remedy;
+import dev.envctl.core.alloc.HostsFullException;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -48,6 +49,11 @@ final class Errors {
         String remedy = hint(e.remedy().orElse(null));
         if (!remedy.isEmpty()) {
             return remedy;
+        }
+        if (e instanceof HostsFullException) {
+            return " (a host's capacity is set by envctl host add --capacity; a host without one takes as many "
+                    + "environments as its smallest port pool, pool.http, pool.https, pool.pf or pool.api in the "
+                    + "config, has ports)";
         }
         return e.code() == ErrorCode.POOL_EXHAUSTED
                 ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";

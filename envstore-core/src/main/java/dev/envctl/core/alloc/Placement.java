@@ -32,8 +32,8 @@ public final class Placement {
      * @param hosts        every host of the store, {@link Host#LOCAL} included
      * @param environments how many environments each host has now (absent: none)
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown host name;
-     *                         {@link ErrorCode#POOL_EXHAUSTED} for a named host at its capacity, or when no host
-     *                         matches the selector (with {@link Remedy#MATCHING_HOST}; the message lists each host
+     *                         {@link HostsFullException} for a named host at its capacity;
+     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches the selector (with {@link Remedy#MATCHING_HOST}; the message lists each host
      *                         with its labels) or none but excluded ones does;
      *                         {@link HostsFullException} when hosts match but none has room
      */
@@ -45,7 +45,8 @@ public final class Placement {
                     .orElseThrow(() -> Host.unknown(request.hostName(), hosts.stream().map(Host::name).sorted()
                             .toList()));
             if (named.capacity() != null && room(named, environments, slots) <= 0) {
-                throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, full(named, environments, slots));
+                String full = full(named, environments, slots);
+                throw new HostsFullException(full, Map.of(named.name(), full));
             }
             return named;
         }
