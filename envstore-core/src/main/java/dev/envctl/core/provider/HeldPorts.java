@@ -23,6 +23,8 @@ public final class HeldPorts {
             "(?:Bind for [^ ]*:(\\d+) failed: port is already allocated|listen tcp[46]? [^ ]*:(\\d+): bind: "
                     + "address already in use)");
 
+    private static final String CREATE_ADVICE = "; choose another port, or leave it out to allocate a free one";
+
     private HeldPorts() {
     }
 
@@ -40,8 +42,15 @@ public final class HeldPorts {
      * tool error that names a taken port; empty otherwise. Never throws.
      */
     public static Optional<String> explain(ToolRunner tools, Path docker, Duration timeout, String toolMessage) {
-        return holder(tools, docker, timeout, toolMessage).map(held -> held + "; choose another port, or leave it "
-                + "out to allocate a free one");
+        return holder(tools, docker, timeout, toolMessage).map(held -> held + CREATE_ADVICE);
+    }
+
+    /**
+     * {@code message} without the advice {@link #explain} gives a create (another port, or none): for an
+     * environment that keeps its port, a caller says instead what to do with it.
+     */
+    public static String withoutCreateAdvice(String message) {
+        return message.replace(CREATE_ADVICE, "");
     }
 
     /**
