@@ -98,6 +98,9 @@ class BadInputIT {
         c.add(Case.of(2, "http port 0 is out of range", "create", "web", "--http-port", "0"));
         c.add(Case.of(2, "https port 70000 is out of range", "create", "web", "--https-port", "70000"));
         c.add(Case.of(2, "--http-port takes a whole number, got 'abc'", "create", "web", "--http-port", "abc"));
+        // hooks get ENVCTL.X and envctl.X as one variable: the reserved prefix is any case
+        c.add(Case.of(2, "label 'ENVCTL.AUTO-PORTS' is envctl's own", "create", "web", "--label",
+                "ENVCTL.AUTO-PORTS=spoofed"));
         // Integer.parseInt would take a sign and other scripts' digits
         c.add(Case.of(2, "--http-port takes a whole number, got '+18500'", "create", "web", "--http-port",
                 "+18500"));

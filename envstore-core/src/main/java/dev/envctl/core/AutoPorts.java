@@ -28,12 +28,12 @@ public final class AutoPorts {
     }
 
     /**
-     * The roles whose port a request leaves to envctl: those it gives no port, and those whose port its own labels
-     * mark as envctl's (a list printed from a store and applied to another carries each record's mark, and the copy
-     * keeps it, as a migration does). A port a request gives without that mark is the request's.
+     * The roles whose port a request leaves to envctl: those it gives no port. A port a request gives is the
+     * request's, also one a list printed from another store names (apply leaves envctl's labels out of a
+     * request, so the mark is not copied; a migration copies records whole, mark included).
      */
     public static Set<PortRole> leftToEnvctl(EnvironmentSpec spec) {
-        Set<PortRole> roles = marked(spec.labels(), spec.ports());
+        Set<PortRole> roles = EnumSet.noneOf(PortRole.class);
         for (PortRole role : PortRole.values()) {
             if (spec.ports().get(role) == null) {
                 roles.add(role);

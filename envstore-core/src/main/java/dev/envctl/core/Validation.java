@@ -146,11 +146,19 @@ public final class Validation {
     }
 
     /**
+     * Whether {@code key} starts with {@link #OWN_LABEL_PREFIX} in any case: {@code ENVCTL.X} is one too, as hooks
+     * get both as the same variable ({@code ENVCTL_LABEL_ENVCTL_X}).
+     */
+    public static boolean isOwnLabel(String key) {
+        return key.regionMatches(true, 0, OWN_LABEL_PREFIX, 0, OWN_LABEL_PREFIX.length());
+    }
+
+    /**
      * Refuses label keys starting with {@link #OWN_LABEL_PREFIX}, which users may not set; {@code of} names whose
      * labels they are (such as {@code " of host 'gpu1'"}), or is empty.
      */
     public static void requireNoOwnLabels(Map<String, String> labels, String of) {
-        labels.keySet().stream().filter(k -> k.startsWith(OWN_LABEL_PREFIX)).findFirst().ifPresent(k -> {
+        labels.keySet().stream().filter(Validation::isOwnLabel).findFirst().ifPresent(k -> {
             throw EnvctlException.invalid("label '" + printable(k) + "'" + of + " is envctl's own: keys starting "
                     + "with '" + OWN_LABEL_PREFIX + "' are reserved; choose another key");
         });

@@ -34,13 +34,13 @@ class AutoPortsTest {
     }
 
     @Test
-    void aListPrintedFromAStoreCarriesItsMarkIntoTheCopyForThePortsItStillNames() {
-        // list -o json of one store applied to another: every port given, each record's mark in its labels
+    void aPortARequestGivesIsTheRequestsEvenWithAMarkInItsLabels() {
+        // a mark in a request's labels is not the request's to set: every port given is its own
         Environment e = created(new HostPorts(18080, 18400, 19000, 26443),
                 Map.of(AutoPorts.LABEL, "http:18080/https:18499/api:26443"));
 
-        assertThat(e.labels()).containsEntry(AutoPorts.LABEL, "http:18080/api:26443");
-        assertThat(AutoPorts.of(e)).containsExactly(PortRole.HTTP, PortRole.API);
+        assertThat(e.labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(AutoPorts.of(e)).isEmpty();
     }
 
     @Test

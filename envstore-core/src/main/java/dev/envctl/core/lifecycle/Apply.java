@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Computes an {@link ApplyPlan} from the store's records and a desired list, comparing field by field. A field
  * the request leaves open is no change: a port it does not give, a subnet of {@code auto} while the record has
- * one, a host it does not name (nothing said, or {@code auto}), an option or label it does not mention. Labels whose key starts with {@code envctl.} are envctl's own
- * and never compared.
+ * one, a host it does not name (nothing said, or {@code auto}), an option or label it does not mention. Labels
+ * whose key starts with {@code envctl.} (in any case) are envctl's own: the plan leaves them out of the request,
+ * so an apply never sets or compares them.
  */
 final class Apply {
     private Apply() {
@@ -35,7 +37,12 @@ final class Apply {
         List<EnvironmentSpec> toCreate = new ArrayList<>();
         List<ApplyPlan.Update> toUpdate = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
-        for (EnvironmentSpec spec : desired) {
+        for (EnvironmentSpec listed : desired) {
+            // envctl's own labels (envctl.keep-record, envctl.replacing, envctl.auto-ports) are the store's to
+            // keep: a list printed by list -o json carries them, and applying it neither sets nor compares them
+            EnvironmentSpec spec = listed.withLabels(listed.labels().entrySet().stream()
+                    .filter(l -> !Validation.isOwnLabel(l.getKey()))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             if (!wanted.add(spec.name())) {
                 throw EnvctlException.invalid("environment '" + spec.name() + "' is listed twice; each name "
                         + "may appear once");
@@ -102,7 +109,7 @@ final class Apply {
     private static void entries(List<FieldChange> changes, String field, Map<String, String> had,
                                 Map<String, String> want, boolean replace) {
         want.forEach((key, value) -> {
-            if (!key.startsWith(Validation.OWN_LABEL_PREFIX) && !Objects.equals(had.get(key), value)) {
+            if (!Objects.equals(had.get(key), value)) {
                 changes.add(new FieldChange(field, key, had.get(key), value, replace));
             }
         });

@@ -126,6 +126,25 @@ public abstract class ApplyContract {
     }
 
     @Test
+    void aNewEntryWithEnvctlsOwnLabelsIsCreatedWithoutThemAndItsGivenPortsAreItsOwn() {
+        // list -o json of another store carries envctl's labels; any case is envctl's prefix
+        EnvironmentSpec copied = new EnvironmentSpec("web", "k3d", new HostPorts(18500, 18501, 18502, 18503),
+                SubnetRequest.NONE, 30080, Map.of("team", "a", LifecycleEngine.REPLACING_LABEL, "x",
+                LifecycleEngine.KEEP_RECORD_LABEL, "true", LifecycleEngine.AUTO_PORTS_LABEL,
+                "http:18500/https:18501/pf:18502/api:18503", "ENVCTL.OTHER", "y"), Map.of());
+
+        ReconcileReport r = apply(false, copied);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web", Action.CREATED));
+        Environment web = store.get("web");
+        assertThat(web.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(web.labels()).isEqualTo(Map.of("team", "a"));
+        assertThat(web.ports()).isEqualTo(new HostPorts(18500, 18501, 18502, 18503));
+        assertThat(engine.plan(List.of(copied), false).unchanged()).containsExactly("web");
+    }
+
+    @Test
     void whatTheFileLeavesOpenIsNoChangeWhileTheRecordSatisfiesIt() {
         Environment e = created(dev().withSubnet(SubnetRequest.AUTO));
         EnvironmentSpec open = EnvironmentSpec.of("dev", "k3d").withSubnet(SubnetRequest.AUTO);
