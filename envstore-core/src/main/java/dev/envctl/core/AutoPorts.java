@@ -24,7 +24,20 @@ public final class AutoPorts {
 
     /** The roles of {@code e} whose port envctl allocated and that still hold that port. */
     public static Set<PortRole> of(Environment e) {
-        return marked(e.labels(), e.ports());
+        Set<PortRole> roles = EnumSet.noneOf(PortRole.class);
+        String value = e.labels().get(LABEL);
+        if (value == null) {
+            return roles;
+        }
+        for (String part : value.strip().split("/")) {
+            for (PortRole role : PortRole.values()) {
+                Integer port = e.ports().get(role);
+                if (port != null && part.equals(role.key() + ":" + port)) {
+                    roles.add(role);
+                }
+            }
+        }
+        return roles;
     }
 
     /**
@@ -37,23 +50,6 @@ public final class AutoPorts {
         for (PortRole role : PortRole.values()) {
             if (spec.ports().get(role) == null) {
                 roles.add(role);
-            }
-        }
-        return roles;
-    }
-
-    private static Set<PortRole> marked(Map<String, String> labels, HostPorts ports) {
-        Set<PortRole> roles = EnumSet.noneOf(PortRole.class);
-        String value = labels.get(LABEL);
-        if (value == null) {
-            return roles;
-        }
-        for (String part : value.strip().split("/")) {
-            for (PortRole role : PortRole.values()) {
-                Integer port = ports.get(role);
-                if (port != null && part.equals(role.key() + ":" + port)) {
-                    roles.add(role);
-                }
             }
         }
         return roles;

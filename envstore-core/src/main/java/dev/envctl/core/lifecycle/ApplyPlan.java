@@ -14,12 +14,10 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldResources;
 
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -174,11 +172,9 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             EnvironmentSpec wanted = new EnvironmentSpec(e.name(), spec.provider(), HostPorts.of(ports), subnet,
                     e.nodePort(), e.labels(), options);
             Allocation a = allocator.allocate(wanted, others);
-            Set<PortRole> allocated = EnumSet.allOf(PortRole.class);
-            allocated.removeAll(ports.keySet());
             return AutoPorts.after(e, new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(),
                     e.labels(), options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(),
-                    e.updatedAt(), e.version(), host(current)), allocated);
+                    e.updatedAt(), e.version(), host(current)), AutoPorts.leftToEnvctl(wanted));
         }
 
         /** The host the environment is to be on: the one the request names, else the one it is on. */

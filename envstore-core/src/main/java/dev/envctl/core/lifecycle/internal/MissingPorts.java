@@ -130,10 +130,8 @@ public final class MissingPorts {
     private static Environment withPorts(Environment current, HostPorts keep, Allocator with, HeldResources others) {
         EnvironmentSpec spec = new EnvironmentSpec(current.name(), current.provider(), keep, SubnetRequest.NONE,
                 current.nodePort(), current.labels(), current.options());
-        Set<PortRole> allocated = EnumSet.allOf(PortRole.class);
-        allocated.removeAll(keep.asMap().keySet());
         return AutoPorts.after(current, current.withPorts(with.allocate(spec, new Kept(others, keep.values()))
-                .ports()), allocated);
+                .ports()), AutoPorts.leftToEnvctl(spec));
     }
 
     /** {@code others}, but with no holder for the ports the record keeps (never chosen again all the same). */
