@@ -3,8 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.IStringConverterInstanceFactory;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.converters.BaseConverter;
-
-import java.util.regex.Pattern;
+import dev.envctl.core.Validation;
 
 /**
  * Reads a number option ({@code --http-port 18080}, {@code --capacity 4}) as ASCII digits with an optional
@@ -17,15 +16,13 @@ final class WholeNumber extends BaseConverter<Integer> {
     static final IStringConverterInstanceFactory FACTORY = (parameter, type, option) ->
             type == Integer.class || type == int.class ? new WholeNumber(option) : null;
 
-    private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,9}");
-
     private WholeNumber(String option) {
         super(option);
     }
 
     @Override
     public Integer convert(String value) {
-        if (!DIGITS.matcher(value).matches()) {
+        if (!Validation.isDigits(value.startsWith("-") ? value.substring(1) : value, 9)) {
             throw new ParameterException(getErrorString(value, "an integer"));
         }
         return Integer.valueOf(value);

@@ -136,7 +136,7 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         public Environment inPlace(Environment current) {
             Map<String, String> labels = new TreeMap<>(current.labels());
             spec.labels().forEach((key, value) -> {
-                if (!key.startsWith(Validation.OWN_LABEL_PREFIX)) {
+                if (!Validation.isOwnLabel(key)) {
                     labels.put(key, value);
                 }
             });
