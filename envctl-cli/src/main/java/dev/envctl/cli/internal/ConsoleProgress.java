@@ -44,7 +44,8 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (quiet) {
             return;
         }
-        String next = environment == null || message.contains(environment) ? message : environment + ": " + message;
+        String next = environment == null || namesAsAWord(message, environment) ? message
+                : environment + ": " + message;
         if (next.equals(lastOf.put(environment == null ? "" : environment, next))) {
             return;
         }
@@ -55,6 +56,26 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         } else {
             err.println(elapsed() + " " + current);
         }
+    }
+
+    /**
+     * Whether {@code message} names {@code environment} as a word of its own ("creating k3d cluster dev"): a name
+     * such as {@code t} or {@code 80} inside another word ("taken", "28080") does not make the prefix redundant.
+     */
+    static boolean namesAsAWord(String message, String environment) {
+        for (int at = message.indexOf(environment); at >= 0; at = message.indexOf(environment, at + 1)) {
+            int end = at + environment.length();
+            if ((at == 0 || !isNameChar(message.charAt(at - 1)))
+                    && (end == message.length() || !isNameChar(message.charAt(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A character of an environment name (lowercase letters, digits, '-'), or any other letter or digit. */
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '-';
     }
 
     @Override

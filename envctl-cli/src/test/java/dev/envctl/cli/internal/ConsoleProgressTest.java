@@ -33,4 +33,21 @@ class ConsoleProgressTest {
         assertThat(shown()).containsExactly("creating k3d cluster d1", "creating kind cluster d2",
                 "d1: create failed; removing what it made", "creating k3d cluster d1");
     }
+
+    @Test
+    void aStepIsPrefixedWithItsEnvironmentUnlessItNamesItAsAWord() {
+        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+                false, false, false)) {
+            // "t" and "80" occur inside the messages' words, not as the name
+            p.step("t", "http port 28080 is taken on the host; creating with 28081 instead");
+            p.step("80", "http port 28080 is taken on the host; creating with 28081 instead");
+            p.step("dev", "creating k3d cluster dev");
+            p.step("dev", "deleting cluster 'dev'");
+            p.step("dev", "writing kubeconfig context k3d-dev");
+        }
+
+        assertThat(shown()).containsExactly("t: http port 28080 is taken on the host; creating with 28081 instead",
+                "80: http port 28080 is taken on the host; creating with 28081 instead", "creating k3d cluster dev",
+                "deleting cluster 'dev'", "dev: writing kubeconfig context k3d-dev");
+    }
 }
