@@ -208,6 +208,22 @@ class StopStartIT {
     }
 
     @Test
+    void whenOneOfSeveralFailsTheRecordsOfAllAreShownAsListShowsThem() {
+        ok("create", "dev");
+        ok("create", "uat", "--provider", "kind");
+        ws.flag("k3d-fail-stop");
+
+        Result r = ws.run("stop", "dev", "uat");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        // no "stopped uat" line: the table says what became of each name given
+        assertThat(r.out()).doesNotContain("stopped uat").startsWith("NAME  PROVIDER  STATE ");
+        assertThat(r.out().lines().skip(1).map(l -> l.split(" +")[0] + " " + l.split(" +")[2]))
+                .containsExactly("dev failed", "uat stopped");
+        assertThat(r.err()).contains("envctl: stopping dev failed: ").doesNotContain("stopping uat failed");
+    }
+
+    @Test
     void helpSaysWhatStopAndStartDo() {
         Result stop = ok("stop", "--help");
         assertThat(stop.out()).startsWith("Usage: envctl stop [options] NAME...\n\n"
