@@ -238,6 +238,30 @@ class RefusedLoginIT {
     }
 
     @Test
+    void aReconcileByARoleLackingAPrivilegeIsExit5WithNoClusterTouchedAndNothingToDoIsExit0() throws SQLException {
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.put("ENVCTL_DB_PASSWORD", SECRET);
+        Result recorded = ws.run("create", "pending", "--no-wait");
+        assertThat(recorded.exit()).as(recorded.toString()).isZero();
+        asRoleWithoutDelete("insync");
+        String before = rows();
+
+        Result r = ws.run("reconcile", "-o", "json");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.json().get("outcomes").findValuesAsText("action")).containsExactly("unchanged", "failed");
+        assertThat(r.json().get("outcomes").findValuesAsText("name")).containsExactly("insync", "pending");
+        assertThat(r.json().get("outcomes").get(1).get("error").asText())
+                .contains("role envctl_nodelete lacks DELETE on clusters").doesNotContain(SECRET);
+        assertThat(ws.calls()).noneMatch(c -> c.contains("create") || c.contains("delete"));
+        assertThat(rows()).isEqualTo(before);
+
+        // with nothing to change the role's reconcile writes nothing, so nothing is refused
+        Result some = ws.run("reconcile", "insync");
+        assertThat(some.exit()).as(some.toString()).isZero();
+    }
+
+    @Test
     void aDeleteByARoleThatCannotRemoveTheRecordIsExit5BeforeItsClusterIsTouched() throws SQLException {
         asRoleWithoutDelete("doomed");
         String before = rows();

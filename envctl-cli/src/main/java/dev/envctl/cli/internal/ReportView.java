@@ -1,5 +1,6 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 
@@ -12,7 +13,10 @@ final class ReportView {
     private ReportView() {
     }
 
-    /** Prints the report and returns its exit code: 0 when every environment converged, else 1. */
+    /**
+     * Prints the report and returns its exit code: 0 when every environment converged, 5 when each that failed
+     * failed because the store refused or could not take a write, else 1.
+     */
     static int print(Session session, ReconcileReport report) {
         session.progressDone();
         session.print(() -> toJson(report), out -> {
@@ -28,7 +32,7 @@ final class ReportView {
                         .map(c -> c.name() + " (" + c.provider() + ")").collect(Collectors.joining(", ")));
             }
         });
-        return report.ok() ? 0 : 1;
+        return report.failure().map(ErrorCode::exitCode).orElse(0);
     }
 
     static Map<String, Object> toJson(ReconcileReport report) {

@@ -569,7 +569,7 @@ public final class LifecycleEngine {
                 touched.add(spec.name());
             } catch (EnvctlException e) {
                 refuseWholeApply(e, touched, direct);
-                direct.add(new Outcome(spec.name(), Action.FAILED, null, e.getMessage()));
+                direct.add(Outcome.failed(spec.name(), null, e.getMessage(), e));
             }
         }
         for (ApplyPlan.Update u : plan.toUpdate()) {
@@ -590,8 +590,8 @@ public final class LifecycleEngine {
                 }
             } catch (EnvctlException e) {
                 refuseWholeApply(e, touched, direct);
-                direct.add(new Outcome(u.name(), Action.FAILED, store.find(u.name()).map(Environment::actualState)
-                        .orElse(null), e.getMessage()));
+                direct.add(Outcome.failed(u.name(), store.find(u.name()).map(Environment::actualState)
+                        .orElse(null), e.getMessage(), e));
             }
         }
         for (String name : plan.toDelete()) {

@@ -1,6 +1,8 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 
 import java.util.Objects;
 
@@ -9,11 +11,24 @@ import java.util.Objects;
  *
  * @param state the record's actual state afterwards, or {@code null} when the record is gone
  * @param error one line saying what failed, or {@code null}
+ * @param code  the {@link ErrorCode} of the envctl error that failed it before the work was done (the store
+ *              refusing a write is {@link ErrorCode#STORE_UNAVAILABLE}), or {@code null}: not failed, or failed
+ *              as the record's {@code lastError} tells ({@link dev.envctl.core.Environment#failure()})
  */
-public record Outcome(String name, Action action, ActualState state, String error) {
+public record Outcome(String name, Action action, ActualState state, String error, ErrorCode code) {
     public Outcome {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(action, "action");
+    }
+
+    /** An outcome without an error code. */
+    public Outcome(String name, Action action, ActualState state, String error) {
+        this(name, action, state, error, null);
+    }
+
+    /** A {@link Action#FAILED} outcome of {@code e}, with its message and, for an {@link EnvctlException}, its code. */
+    public static Outcome failed(String name, ActualState state, String error, RuntimeException e) {
+        return new Outcome(name, Action.FAILED, state, error, e instanceof EnvctlException ee ? ee.code() : null);
     }
 
     /** True when the action failed or the environment is left {@code failed}. */

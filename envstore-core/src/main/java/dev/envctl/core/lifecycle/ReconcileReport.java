@@ -1,8 +1,10 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterStatus;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The result of one reconcile pass.
@@ -20,5 +22,19 @@ public record ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmana
     /** True when no outcome {@linkplain Outcome#failed() failed}: no failed action, no record left failed. */
     public boolean ok() {
         return outcomes.stream().noneMatch(Outcome::failed);
+    }
+
+    /**
+     * Empty when {@link #ok()}; {@link ErrorCode#STORE_UNAVAILABLE} when every failed outcome failed because the
+     * store refused or could not take a write (a role lacking a privilege, a server gone; each record is as it was
+     * last written); {@link ErrorCode#FAILURE} otherwise.
+     */
+    public Optional<ErrorCode> failure() {
+        if (ok()) {
+            return Optional.empty();
+        }
+        return Optional.of(outcomes.stream().filter(Outcome::failed)
+                .allMatch(o -> o.code() == ErrorCode.STORE_UNAVAILABLE) ? ErrorCode.STORE_UNAVAILABLE
+                : ErrorCode.FAILURE);
     }
 }

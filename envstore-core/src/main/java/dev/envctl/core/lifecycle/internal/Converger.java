@@ -95,7 +95,7 @@ public final class Converger {
         try {
             lock = store.tryLock(name);
         } catch (RuntimeException e) {
-            return new Outcome(name, Action.FAILED, null, HookRunner.describe(e));
+            return Outcome.failed(name, null, HookRunner.describe(e), e);
         }
         if (lock.isEmpty()) {
             LOG.info("{}: another reconciler is working on it; skipped", name);
@@ -107,7 +107,7 @@ public final class Converger {
             // a store write failed: the record keeps its last written state, which the next pass resumes from
             String message = HookRunner.describe(e);
             LOG.warn("{}: {}", name, message);
-            return new Outcome(name, Action.FAILED, stateOf(name), message);
+            return Outcome.failed(name, stateOf(name), message, e);
         } finally {
             lock.get().close();
         }

@@ -201,7 +201,7 @@ public final class RoundRunner {
             return converger.converge(name, progress, hint);
         } catch (RuntimeException e) {
             // only releasing the lock can get here: report it with the environment it belongs to
-            return new Outcome(name, Action.FAILED, null, HookRunner.describe(e));
+            return Outcome.failed(name, null, HookRunner.describe(e), e);
         } finally {
             slots.release();
         }
