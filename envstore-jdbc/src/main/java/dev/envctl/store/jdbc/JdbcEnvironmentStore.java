@@ -52,7 +52,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
@@ -259,10 +258,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         AllocationPolicy policy = allocator.policy();
         HostRequest request = spec.host();
-        return writeRow(shutOut -> database.write(action, ctx -> {
-            if (shutOut) {
-                shutOutOtherWriters(ctx);
-            }
+        return writeRow(action, ctx -> {
             Host host;
             IndexedHeld held;
             if (request.isAuto()) {
@@ -298,7 +294,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             Environment e = Environment.created(spec, a.ports(), a.subnet(),
                     Instant.now().truncatedTo(ChronoUnit.MILLIS)).withHost(host.name());
             return insertRow(ctx, e);
-        }));
+        });
     }
 
     /**
@@ -310,17 +306,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
-        return writeRow(shutOut -> write(action, ctx -> {
-            if (shutOut) {
-                shutOutOtherWriters(ctx);
-            }
+        requireWritable(action);
+        return writeRow(action, ctx -> {
+            writeLock(ctx).execute();
             if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
                 throw alreadyExists(environment.name());
             }
             requireKnownHost(ctx, environment.host());
             Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
             return insertRow(ctx, environment);
-        }));
+        });
     }
 
     /**
@@ -515,18 +510,21 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Runs a write that inserts a row ({@code write.apply(false)}), and once more when a constraint refused it
-     * ({@code write.apply(true)}), that time shutting out the writers that do not take the write lock: only such a
-     * writer (a psql script) can commit what the lookups did not see, and a script inserting the lowest free
-     * ports in a loop, as the Kindler scripts do, wins that race again and again unless it waits.
+     * Runs {@code work}, a transaction that inserts a row, and once more when a constraint refused it, that time
+     * shutting out the writers that do not take the write lock: only such a writer (a psql script) can commit
+     * what the lookups did not see, and a script inserting the lowest free ports in a loop, as the Kindler
+     * scripts do, wins that race again and again unless it waits.
      */
-    private static Environment writeRow(Function<Boolean, Environment> write) {
+    private Environment writeRow(String action, Function<DSLContext, Environment> work) {
         try {
-            return write.apply(false);
+            return database.write(action, work);
         } catch (Refused e) {
             LOG.debug("a writer outside envctl took what this write allocated; allocating again with that writer "
                     + "shut out: {}", e.getMessage());
-            return write.apply(true);
+            return database.write(action, ctx -> {
+                shutOutOtherWriters(ctx);
+                return work.apply(ctx);
+            });
         }
     }
 
