@@ -10,9 +10,11 @@ import org.postgresql.util.ServerErrorMessage;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
@@ -25,14 +27,15 @@ public final class Failures {
     private Failures() {
     }
 
+    /** {@code t} and its causes, outermost first. */
+    private static Stream<Throwable> causes(Throwable t) {
+        return Stream.iterate(t, Objects::nonNull, Throwable::getCause);
+    }
+
     /** The first {@link SQLException} in the cause chain, or {@code null}. */
     public static SQLException sqlCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException s) {
-                return s;
-            }
-        }
-        return null;
+        return causes(t).filter(SQLException.class::isInstance).map(SQLException.class::cast).findFirst()
+                .orElse(null);
     }
 
     public static String sqlState(Throwable t) {
@@ -46,12 +49,7 @@ public final class Failures {
         if (state != null) {
             return state.startsWith("08") || state.startsWith("53") || SERVER_GOING_AWAY.contains(state);
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IOException || c instanceof SQLTransientConnectionException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(t).anyMatch(c -> c instanceof IOException || c instanceof SQLTransientConnectionException);
     }
 
     /** Serialization failures and deadlocks: safe to run the whole transaction again. */
