@@ -35,7 +35,6 @@ import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Result;
-import org.jooq.Results;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
@@ -259,36 +258,28 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         AllocationPolicy policy = allocator.policy();
         HostRequest request = spec.host();
         return writeRow(action, ctx -> {
-            Host host;
-            IndexedHeld held;
-            if (request.isAuto()) {
-                Results r = IndexedHeld.roundTrip(ctx, writeLock(ctx),
-                        ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
-                                .where(CLUSTERS.NAME.eq(spec.name()))))),
-                        hostsQuery(ctx),
-                        ctx.select(CLUSTERS.HOST, DSL.count()).from(CLUSTERS).groupBy(CLUSTERS.HOST),
-                        privileges.query(ctx));
-                requirePrivileges(action, r.get(4).get(0));
-                if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
-                    throw alreadyExists(spec.name());
-                }
-                host = Placement.choose(request, hosts(r.get(2)),
-                        r.get(3).intoMap(c -> c.get(0, String.class), c -> c.get(1, Integer.class)), policy);
+            // a named host's lookups join the first round trip; for auto they follow the placement
+            IndexedHeld held = request.isAuto() ? null : new IndexedHeld(ctx, request.hostName(), null);
+            // a named host's count only when it has a capacity (a one-time filter: otherwise no scan runs)
+            Query counts = request.isAuto()
+                    ? ctx.select(CLUSTERS.HOST, DSL.count()).from(CLUSTERS).groupBy(CLUSTERS.HOST)
+                    : ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.hostName()))
+                    .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.hostName()))
+                            .and(HOSTS.CAPACITY.isNotNull())));
+            Query[] first = {writeLock(ctx), ctx.select(DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
+                    .where(CLUSTERS.NAME.eq(spec.name()))))), hostsQuery(ctx), counts, privileges.query(ctx)};
+            List<Result<Record>> r = held == null ? IndexedHeld.roundTrip(ctx, first)
+                    : held.prefetch(policy, spec, first);
+            requirePrivileges(action, r.get(4).get(0));
+            if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
+                throw alreadyExists(spec.name());
+            }
+            Host host = Placement.choose(request, hosts(r.get(2)), request.isAuto()
+                    ? r.get(3).intoMap(c -> c.get(0, String.class), c -> c.get(1, Integer.class))
+                    : Map.of(request.hostName(), r.get(3).get(0).get(0, Integer.class)), policy);
+            if (held == null) {
                 held = new IndexedHeld(ctx, host.name(), null);
                 held.prefetch(policy, spec);
-            } else {
-                held = new IndexedHeld(ctx, request.hostName(), null);
-                // the count only when the host has a capacity (a one-time filter: otherwise no scan runs)
-                List<Result<Record>> r = held.prefetch(policy, spec, writeLock(ctx), hostsQuery(ctx),
-                        ctx.select(DSL.count()).from(CLUSTERS).where(CLUSTERS.HOST.eq(request.hostName()))
-                                .and(DSL.exists(ctx.selectOne().from(HOSTS).where(HOSTS.NAME.eq(request.hostName()))
-                                        .and(HOSTS.CAPACITY.isNotNull()))), privileges.query(ctx));
-                requirePrivileges(action, r.get(3).get(0));
-                if (held.nameTaken()) {
-                    throw alreadyExists(spec.name());
-                }
-                host = Placement.choose(request, hosts(r.get(1)), Map.of(request.hostName(),
-                        r.get(2).get(0).get(0, Integer.class)), policy);
             }
             Allocation a = allocator.allocate(spec, held);
             Environment e = Environment.created(spec, a.ports(), a.subnet(),

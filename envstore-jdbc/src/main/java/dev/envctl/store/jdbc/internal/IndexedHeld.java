@@ -52,7 +52,6 @@ public final class IndexedHeld implements HeldResources {
     private final String excluded;
     private final Map<Integer, Integer> prefetchedPorts = new HashMap<>();
     private SubnetAnswer prefetchedSubnet;
-    private boolean nameTaken;
 
     private record SubnetAnswer(Cidr pool, int prefix, Optional<Cidr> answer) {
     }
@@ -100,9 +99,9 @@ public final class IndexedHeld implements HeldResources {
     }
 
     /**
-     * Runs {@code before} (the store's write lock first, then other reads of the create), then asks whether
-     * {@code spec}'s name is taken and what an allocator with {@code policy} will ask for {@code spec}: the
-     * lowest free port of each pool and, for an automatic subnet, the lowest free block, all in one
+     * Runs {@code before} (the store's write lock first, then other reads of the create), then asks what an
+     * allocator with {@code policy} will ask for {@code spec}: the lowest free port of each pool and, for an
+     * automatic subnet, the lowest free block, all in one
      * {@link #roundTrip round trip}. Later calls with the same arguments are answered from memory; any other call
      * still queries.
      *
@@ -112,7 +111,6 @@ public final class IndexedHeld implements HeldResources {
         List<Integer> starts = Arrays.stream(PortRole.values()).filter(role -> spec.ports().get(role) == null)
                 .map(role -> policy.pool(role).from()).distinct().toList();
         List<Field<?>> fields = new ArrayList<>();
-        fields.add(DSL.field(DSL.exists(DSL.selectOne().from(CLUSTERS).where(CLUSTERS.NAME.eq(spec.name())))));
         starts.forEach(from -> fields.add(lowestFreeFrom(host, from)));
         boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
         if (subnet) {
@@ -121,13 +119,12 @@ public final class IndexedHeld implements HeldResources {
         Results results = roundTrip(ctx, Stream.concat(Stream.of(before), Stream.of(ctx.select(fields)))
                 .toArray(QueryPart[]::new));
         Record r = results.get(before.length).get(0);
-        nameTaken = Boolean.TRUE.equals(r.get(0, Boolean.class));
         for (int i = 0; i < starts.size(); i++) {
-            prefetchedPorts.put(starts.get(i), r.get(i + 1, Integer.class));
+            prefetchedPorts.put(starts.get(i), r.get(i, Integer.class));
         }
         if (subnet) {
             prefetchedSubnet = new SubnetAnswer(policy.subnetPool(), policy.subnetPrefix(), Optional
-                    .ofNullable(r.get(starts.size() + 1, Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
+                    .ofNullable(r.get(starts.size(), Long.class)).map(f -> new Cidr(f, policy.subnetPrefix())));
         }
         return results.subList(0, before.length);
     }
@@ -141,11 +138,6 @@ public final class IndexedHeld implements HeldResources {
         String template = IntStream.range(0, queries.length).mapToObj(i -> "{" + i + "}")
                 .collect(Collectors.joining(";\n"));
         return ctx.fetchMany(DSL.resultQuery(template, queries));
-    }
-
-    /** Whether the name given to {@link #prefetch} is held by an environment already. */
-    public boolean nameTaken() {
-        return nameTaken;
     }
 
     @Override
