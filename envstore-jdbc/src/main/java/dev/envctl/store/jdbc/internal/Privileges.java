@@ -7,7 +7,9 @@ import org.jooq.Select;
 import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the role logged in lacks to use a store's schema: USAGE on the schema; SELECT, INSERT, UPDATE and DELETE on
@@ -26,38 +28,34 @@ public final class Privileges {
             + " and SELECT on " + Migrations.HISTORY_TABLE;
 
     private final boolean toAdopt;
-    private final List<String> names = new ArrayList<>();
-    private final List<Field<Boolean>> checks = new ArrayList<>();
+    /** Each privilege, as messages name it, and the expression checking it; in the order of the select. */
+    private final Map<String, Field<Boolean>> checks = new LinkedHashMap<>();
 
     /**
      * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
      */
     public Privileges(String schema, boolean toAdopt) {
         this.toAdopt = toAdopt;
-        names.add("USAGE on schema " + schema);
-        checks.add(DSL.field("has_schema_privilege((select oid from pg_namespace where nspname = {0}), 'USAGE')",
-                Boolean.class, DSL.val(schema)));
+        checks.put("USAGE on schema " + schema, DSL.field("has_schema_privilege((select oid from pg_namespace "
+                + "where nspname = {0}), 'USAGE')", Boolean.class, DSL.val(schema)));
         if (toAdopt) {
-            names.add("SELECT on clusters");
-            checks.add(onTable(schema, "clusters", "SELECT"));
-            names.add("ownership of table clusters (adopting it alters it)");
-            checks.add(DSL.field("pg_has_role((select relowner from pg_class where oid = to_regclass({0})), "
-                    + "'USAGE')", Boolean.class, DSL.val(qualified(schema, "clusters"))));
+            checks.put("SELECT on clusters", onTable(schema, "clusters", "SELECT"));
+            checks.put("ownership of table clusters (adopting it alters it)", DSL.field("pg_has_role((select "
+                    + "relowner from pg_class where oid = to_regclass({0})), 'USAGE')", Boolean.class,
+                    DSL.val(qualified(schema, "clusters"))));
         } else {
             for (String table : TABLES) {
                 for (String privilege : WRITES) {
-                    names.add(privilege + " on " + table);
-                    checks.add(onTable(schema, table, privilege));
+                    checks.put(privilege + " on " + table, onTable(schema, table, privilege));
                 }
             }
-            names.add("SELECT on " + Migrations.HISTORY_TABLE);
-            checks.add(onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
+            checks.put("SELECT on " + Migrations.HISTORY_TABLE, onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
         }
     }
 
     /** The checks and the current user, one row. */
     public Select<Record> query(DSLContext ctx) {
-        List<Field<?>> select = new ArrayList<>(checks);
+        List<Field<?>> select = new ArrayList<>(checks.values());
         select.add(DSL.currentUser());
         return ctx.select(select);
     }
@@ -70,10 +68,11 @@ public final class Privileges {
     /** As {@link #missing(DSLContext)}, from the row {@link #query} returned. */
     public String missing(Record r) {
         List<String> lacking = new ArrayList<>();
-        for (int i = 0; i < checks.size(); i++) {
+        int i = 0;
+        for (String name : checks.keySet()) {
             // null: no such table (a schema opened with jdbc.migrate=off); its reads and writes say so
-            if (Boolean.FALSE.equals(r.get(i, Boolean.class))) {
-                lacking.add(names.get(i));
+            if (Boolean.FALSE.equals(r.get(i++, Boolean.class))) {
+                lacking.add(name);
             }
         }
         if (lacking.isEmpty()) {
