@@ -70,6 +70,8 @@ class BadInputIT {
         ws.write("nope-provider.properties", "provider.default=nope\n");
         ws.write("bad-skip.properties", "migrate.skip=BAD,,x y\n");
         ws.write("from.csv", "");
+        ws.write("escape-migrate.properties", "store.jdbc.migrate=au\\u001b[31mto\n");
+        ws.write("escape-key.properties", "store.csv.x\\u001b[31m=1\n");
     }
 
     static List<Case> cases() {
@@ -222,6 +224,12 @@ class BadInputIT {
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));
+        // what the user typed is echoed with its control characters shown as '?', never sent to the terminal
+        c.add(Case.of(2, "unknown state 'run?[31m'", "list", "--state", "run\u001b[31m"));
+        c.add(Case.of(2, "subnet '10.0.0.0?[2J' is invalid", "create", "web", "--subnet", "10.0.0.0\u001b[2J"));
+        c.add(Case.of(2, "jdbc.migrate 'au?[31mto' is invalid", "--config", "escape-migrate.properties", "--store",
+                "jdbc:postgresql://127.0.0.1:1/x", "list"));
+        c.add(Case.of(2, "unknown config key 'store.csv.x?[31m'", "--config", "escape-key.properties", "list"));
         c.add(Case.of(2, "unknown provider 'docker-desktop'", "create", "web", "--provider", "docker-desktop"));
         c.add(Case.of(3, "environment 'nope' not found", "delete", "nope"));
         c.add(Case.of(3, "environment 'nope' not found", "get", "nope"));
@@ -308,6 +316,8 @@ class BadInputIT {
                     soft.assertThat(lines).as("one line: %s", r).hasSize(1);
                 }
                 soft.assertThat(r.err()).as("no stack trace: %s", r).doesNotContain("\tat ", "Exception");
+                soft.assertThat(r.err().replace("\n", "").chars().filter(Character::isISOControl).count())
+                        .as("control characters on the terminal: %s", r).isZero();
                 soft.assertThat(r.out() + r.err()).as("no password: %s", r).doesNotContain("hunter2");
                 soft.assertThat(Workspace.bytes(ws.defaultStore())).as("store after %s", r).isEqualTo(before);
             }

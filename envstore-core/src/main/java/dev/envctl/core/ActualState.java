@@ -19,7 +19,7 @@ public enum ActualState {
                 return s;
             }
         }
-        throw EnvctlException.invalid("unknown state '" + key
+        throw EnvctlException.invalid("unknown state '" + Validation.printable(String.valueOf(key))
                 + "'; allowed: unknown, creating, running, stopped, failed, deleting");
     }
 }

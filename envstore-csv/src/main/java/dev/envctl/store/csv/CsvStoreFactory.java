@@ -2,6 +2,7 @@ package dev.envctl.store.csv;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.HomeFolder;
+import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
@@ -80,7 +81,7 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         try {
             return Path.of(HomeFolder.expand(s, environment));
         } catch (InvalidPathException e) {
-            throw EnvctlException.invalid("CSV store path '" + s + "' is invalid: " + e.getReason());
+            throw EnvctlException.invalid("CSV store path '" + Validation.printable(s) + "' is invalid: " + e.getReason());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Validation;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,6 +29,6 @@ public enum MigrateMode {
     public static MigrateMode ofKey(String key) {
         String wanted = key == null ? "" : key.strip();
         return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(wanted)).findFirst().orElseThrow(
-                () -> EnvctlException.invalid("jdbc.migrate '" + key + "' is invalid; allowed: auto, validate, off, read"));
+                () -> EnvctlException.invalid("jdbc.migrate '" + Validation.printable(String.valueOf(key)) + "' is invalid; allowed: auto, validate, off, read"));
     }
 }
