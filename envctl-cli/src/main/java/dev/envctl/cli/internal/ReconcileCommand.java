@@ -53,11 +53,11 @@ final class ReconcileCommand extends CliCommand {
             throw new UsageException("--interval goes with --watch; usage: envctl reconcile [NAME...] --watch "
                     + "[--interval DURATION]");
         }
-        Duration every = !watch ? null : given != null ? given : session.config().watchInterval();
-        Envctl envctl = session.envctl(n);
         if (!watch) {
-            return ReportView.print(session, envctl.reconcile(names, session.progress()));
+            return ReportView.print(session, session.envctl(n).reconcile(names, session.progress()));
         }
+        Duration every = given != null ? given : session.config().watchInterval();
+        Envctl envctl = session.envctl(n);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
