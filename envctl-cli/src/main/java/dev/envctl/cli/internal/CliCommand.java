@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
 import com.beust.jcommander.ParametersDelegate;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 
 import java.util.List;
@@ -54,6 +55,19 @@ abstract class CliCommand {
                     + " NAME");
         }
         return Validation.requireName(args.get(0));
+    }
+
+    /** No arguments at all: a leftover {@code --flag} is named as unknown, anything else refused with {@code usage}. */
+    void noArguments(List<String> args, String usage) {
+        noUnknownOptions(args);
+        if (!args.isEmpty()) {
+            throw EnvctlException.invalid(name() + " takes no arguments" + got(args) + "; " + usage);
+        }
+    }
+
+    /** {@code , got 'ARGS'} for a message refusing {@code args}, or nothing when there are none. */
+    static String got(List<String> args) {
+        return args.isEmpty() ? "" : ", got '" + Validation.printable(String.join(" ", args)) + "'";
     }
 
     void noUnknownOptions(List<String> args) {

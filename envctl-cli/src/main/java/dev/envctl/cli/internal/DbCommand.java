@@ -3,7 +3,6 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.SchemaAdmin;
@@ -29,9 +28,9 @@ final class DbCommand extends CliCommand {
     @Override
     int run(Session session) {
         noUnknownOptions(args);
-        if (args.size() != 1 || !(args.get(0).equals("migrate") || args.get(0).equals("info"))) {
-            throw EnvctlException.invalid("db takes one action, migrate or info" + (args.isEmpty() ? ""
-                    : ", got '" + Validation.printable(String.join(" ", args)) + "'") + "; usage: envctl db migrate|info");
+        if (args.size() != 1 || !List.of("migrate", "info").contains(args.get(0))) {
+            throw EnvctlException.invalid("db takes one action, migrate or info" + got(args)
+                    + "; usage: envctl db migrate|info");
         }
         session.format();
         String location = Locations.expand(session.config().store(), session.env());

@@ -3,7 +3,6 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
-import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.nio.file.Path;
@@ -23,11 +22,7 @@ abstract class FileCommand extends CliCommand {
      * missing or extra arguments. With {@code onlyReading}, the store is opened to read.
      */
     List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading) {
-        noUnknownOptions(args);
-        if (!args.isEmpty()) {
-            throw EnvctlException.invalid(name() + " takes no arguments, got '" + Validation.printable(String.join(" ", args)) + "'; "
-                    + usage);
-        }
+        noArguments(args, usage);
         if (file == null || file.isBlank()) {
             throw EnvctlException.invalid(name() + " needs a file; " + usage);
         }

@@ -70,8 +70,8 @@ final class HostCommand extends CliCommand {
                 addOnly("remove");
                 remove(session, name);
             }
-            default -> throw EnvctlException.invalid("host takes an action, add, list or remove" + (args.isEmpty()
-                    ? "" : ", got '" + Validation.printable(String.join(" ", args)) + "'") + "; " + USAGE);
+            default -> throw EnvctlException.invalid("host takes an action, add, list or remove" + got(args) + "; "
+                    + USAGE);
         }
         return 0;
     }
@@ -84,8 +84,8 @@ final class HostCommand extends CliCommand {
     private void arguments(String action, int count) {
         if (args.size() != count) {
             throw EnvctlException.invalid("host " + action + " takes " + (count == 1 ? "no arguments"
-                    : "one host NAME") + ", got " + (args.size() == 1 ? "none" : "'" + Validation.printable(
-                    String.join(" ", args.subList(1, args.size()))) + "'") + "; " + USAGE);
+                    : "one host NAME") + (args.size() == 1 ? ", got none" : got(args.subList(1, args.size()))) + "; "
+                    + USAGE);
         }
     }
 

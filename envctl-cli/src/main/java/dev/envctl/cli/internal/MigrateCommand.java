@@ -4,7 +4,6 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
-import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.migration.MigrationReport;
@@ -48,11 +47,7 @@ final class MigrateCommand extends CliCommand {
 
     @Override
     int run(Session session) {
-        noUnknownOptions(args);
-        if (!args.isEmpty()) {
-            throw EnvctlException.invalid("migrate takes no arguments, got '" + Validation.printable(
-                    String.join(" ", args)) + "'; " + USAGE);
-        }
+        noArguments(args, USAGE);
         if (from == null || to == null || from.isBlank() || to.isBlank()) {
             throw EnvctlException.invalid("migrate needs --from and --to; " + USAGE);
         }
