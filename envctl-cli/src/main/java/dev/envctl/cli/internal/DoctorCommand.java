@@ -3,6 +3,7 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Host;
+import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -118,7 +119,7 @@ final class DoctorCommand extends CliCommand {
             problem = h.detail();
         } catch (EnvctlException e) {
             problem = Errors.oneLine(e.getMessage()) + Errors.hint(e);
-            if (!dev.envctl.core.fallback.FallbackStore.isOutage(e)) {
+            if (!FallbackStore.isOutage(e)) {
                 hint = null; // the store answered (also with a refused login); its message says what to do
             }
         }

@@ -1,7 +1,10 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.time.Duration;
@@ -99,17 +102,13 @@ final class EnvironmentView {
      */
     static String state(Environment e) {
         String s = e.actualState().key();
-        if (e.desiredState() != dev.envctl.core.DesiredState.ABSENT) {
-            return s;
-        }
-        return kept(e) ? "kept" : s + "->absent";
+        return e.desiredState() != DesiredState.ABSENT ? s : kept(e) ? "kept" : s + "->absent";
     }
 
     /** A record {@code delete --keep-record} left: no cluster, its allocation held until apply or delete. */
     static boolean kept(Environment e) {
-        return e.desiredState() == dev.envctl.core.DesiredState.ABSENT
-                && e.actualState() == dev.envctl.core.ActualState.UNKNOWN
-                && e.labels().containsKey(dev.envctl.core.lifecycle.LifecycleEngine.KEEP_RECORD_LABEL);
+        return e.desiredState() == DesiredState.ABSENT && e.actualState() == ActualState.UNKNOWN
+                && e.labels().containsKey(LifecycleEngine.KEEP_RECORD_LABEL);
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.HostsFullException;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -34,8 +36,8 @@ final class Errors {
         session.progressDone();
         session.err().println("envctl: " + message);
         if (session.global().verbose()) {
-            java.io.StringWriter trace = new java.io.StringWriter();
-            e.printStackTrace(new java.io.PrintWriter(trace));
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
             session.err().print(session.redact(trace.toString()));
         }
         return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
@@ -61,17 +63,12 @@ final class Errors {
 
     /** What the CLI adds to a library message that names {@code remedy} (may be null), or nothing. */
     static String hint(Remedy remedy) {
-        if (remedy == Remedy.MIGRATE_SCHEMA) {
-            return " (envctl db migrate)";
-        }
-        if (remedy == Remedy.FIX_STORE_SETTINGS) {
-            return " (a store option is the config key store.OPTION, such as store.jdbc.user)";
-        }
-        if (remedy == Remedy.MATCHING_HOST) {
-            return " (envctl host list shows each host's labels; envctl host add NAME --docker ENDPOINT --label "
-                    + "KEY=VALUE adds one)";
-        }
-        return "";
+        return remedy == null ? "" : switch (remedy) {
+            case MIGRATE_SCHEMA -> " (envctl db migrate)";
+            case FIX_STORE_SETTINGS -> " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+            case MATCHING_HOST -> " (envctl host list shows each host's labels; envctl host add NAME --docker ENDPOINT "
+                    + "--label KEY=VALUE adds one)";
+        };
     }
 
     /**

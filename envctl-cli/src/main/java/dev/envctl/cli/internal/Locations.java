@@ -3,6 +3,9 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.HomeFolder;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /** Store locations as users type them: a leading {@code ~/} (also after {@code csv:}) means the home folder. */
@@ -17,11 +20,11 @@ final class Locations {
     static void requireExistingCsv(String location, String what) {
         String s = location.strip();
         boolean prefixed = s.regionMatches(true, 0, "csv:", 0, 4);
-        if (!prefixed && (!s.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") || s.contains("://"))) {
+        if (!prefixed && (!s.toLowerCase(Locale.ROOT).endsWith(".csv") || s.contains("://"))) {
             return;
         }
-        java.nio.file.Path p = java.nio.file.Path.of(prefixed ? s.substring(4) : s);
-        if (!java.nio.file.Files.isRegularFile(p)) {
+        Path p = Path.of(prefixed ? s.substring(4) : s);
+        if (!Files.isRegularFile(p)) {
             throw EnvctlException.invalid(what + " " + p + " does not exist; check the path");
         }
     }

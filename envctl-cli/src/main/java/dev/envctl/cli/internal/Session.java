@@ -72,10 +72,7 @@ public final class Session implements AutoCloseable {
 
     /** What a failure of an unavailable store adds: what chose the store ({@link Errors#report}). */
     String storeHint() {
-        if (storeHint != null) {
-            return storeHint;
-        }
-        return config != null ? config.storeOrigin()
+        return storeHint != null ? storeHint : config != null ? config.storeOrigin()
                 : "store chosen by --store, ENVCTL_STORE or 'store' in the config";
     }
 
