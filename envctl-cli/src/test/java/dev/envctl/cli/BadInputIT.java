@@ -226,6 +226,10 @@ class BadInputIT {
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));
         // what the user typed is echoed with its control characters shown as '?', never sent to the terminal
         c.add(Case.of(2, "unknown state 'run?[31m'", "list", "--state", "run\u001b[31m"));
+        c.add(Case.usage("takes one environment NAME, got 2 (a b?[31mRED)", "get", "a", "b\u001b[31mRED"));
+        c.add(Case.usage("unknown command '?[31mfoo'", "\u001b[31mfoo"));
+        c.add(Case.usage("unknown option '--?[31m'", "list", "--\u001b[31m"));
+        c.add(Case.of(2, "apply file nofile?[31m does not exist", "apply", "-f", "nofile\u001b[31m"));
         c.add(Case.of(2, "subnet '10.0.0.0?[2J' is invalid", "create", "web", "--subnet", "10.0.0.0\u001b[2J"));
         c.add(Case.of(2, "jdbc.migrate 'au?[31mto' is invalid", "--config", "escape-migrate.properties", "--store",
                 "jdbc:postgresql://127.0.0.1:1/x", "list"));

@@ -51,8 +51,8 @@ abstract class CliCommand {
         noUnknownOptions(args);
         if (args.size() != 1) {
             throw new UsageException(name() + " takes one environment NAME, got " + args.size()
-                    + (args.isEmpty() ? "" : " (" + String.join(" ", args) + ")") + "; usage: envctl " + name()
-                    + " NAME");
+                    + (args.isEmpty() ? "" : " (" + Validation.printable(String.join(" ", args)) + ")")
+                    + "; usage: envctl " + name() + " NAME");
         }
         return Validation.requireName(args.get(0));
     }

@@ -91,8 +91,17 @@ final class Errors {
                 ? "it is not UTF-8 text; save it as UTF-8 (plain ASCII is UTF-8)" : e.getMessage()));
     }
 
+    /**
+     * {@code s} on one line for the terminal: line breaks become {@code |}, a tab a space, and any other control
+     * character {@code ?}, so that no text a user or a tool gave (an escape sequence) reaches the terminal.
+     */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " | ").strip();
+        return s == null ? "" : printable(s.replaceAll("\\s*\\R\\s*", " | ").strip());
+    }
+
+    /** {@code s} with each tab a space and any other control character {@code ?}. */
+    static String printable(String s) {
+        return s.replace('\t', ' ').replaceAll("\\p{Cc}", "?");
     }
 
     /**

@@ -48,7 +48,7 @@ final class Usage {
                 m = matcher.replaceFirst(r.getValue());
             }
         }
-        return m.replaceAll("\\s*\\R\\s*", " ").strip();
+        return Errors.printable(m.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 
     private static Map<Pattern, String> rewordings(String... patternsAndReplacements) {
