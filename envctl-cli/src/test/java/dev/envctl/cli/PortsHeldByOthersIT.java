@@ -125,6 +125,33 @@ class PortsHeldByOthersIT {
         assertThat(ports.stream().filter(p -> p != 30080)).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aVanishedClusterWhosePortWasTakenWithNoOtherInThePoolIsExit4() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        // a pool of two ports: dev and web hold both
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=41280-41281\n");
+        ws.flag("k3d-check-ports");
+        Result dev = ws.run("create", "dev", "-o", "json");
+        ok(dev);
+        ok(ws.run("create", "web"));
+        int taken = dev.json().get("ports").get("http").asInt();
+        Files.delete(ws.state.resolve("k3d/dev"));
+
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("127.0.0.1", taken));
+
+            Result started = ws.run("start", "dev");
+
+            assertThat(started.exit()).as(started.toString()).isEqualTo(4);
+            assertThat(started.err()).contains("envctl: starting dev failed: no port to move to: ",
+                    "no free http port left in pool 41280-41281");
+            Result after = ws.run("get", "dev", "-o", "json");
+            ok(after);
+            assertThat(after.json().get("ports").get("http").asInt()).isEqualTo(taken);
+            assertThat(after.json().get("actualState").asText()).isEqualTo("failed");
+        }
+    }
+
     private static void ok(Result r) {
         assertThat(r.exit()).as(r.toString()).isZero();
     }

@@ -34,6 +34,12 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      */
     public static final String CONFLICT_FAILURE_PREFIX = "another writer changed the record";
 
+    /**
+     * How {@code lastError} starts when a cluster could not be made again because a host port envctl allocated is
+     * held by another program now and its pool has no other port to move it to.
+     */
+    public static final String POOL_FAILURE_PREFIX = "no port to move to: ";
+
     public Environment {
         Validation.requireName(name);
         Validation.requireProviderId(provider);
@@ -115,7 +121,8 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      * Why the environment is {@code failed}, as the error code a client turns into its exit code:
      * {@link ErrorCode#HOOK_FAILED} when a hook failed ({@code lastError} is {@code hook 'NAME' failed in PHASE:
      * MESSAGE}), {@link ErrorCode#CONFLICT} when another writer's change kept a create from finishing
-     * ({@link #CONFLICT_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
+     * ({@link #CONFLICT_FAILURE_PREFIX}), {@link ErrorCode#POOL_EXHAUSTED} when a taken port had nowhere to move
+     * ({@link #POOL_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
      * not failed.
      */
     public Optional<ErrorCode> failure() {
@@ -124,6 +131,9 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
         }
         if (lastError != null && lastError.startsWith(HOOK_FAILURE_PREFIX)) {
             return Optional.of(ErrorCode.HOOK_FAILED);
+        }
+        if (lastError != null && lastError.startsWith(POOL_FAILURE_PREFIX)) {
+            return Optional.of(ErrorCode.POOL_EXHAUSTED);
         }
         return Optional.of(lastError != null && lastError.startsWith(CONFLICT_FAILURE_PREFIX) ? ErrorCode.CONFLICT
                 : ErrorCode.PROVIDER_FAILED);

@@ -6,6 +6,7 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.Invariants;
 import dev.envctl.core.PortRole;
@@ -247,6 +248,63 @@ public abstract class TakenPortContract {
         assertThat(after.ports().pf()).isNotIn(dev.ports().pf(), web.ports().pf());
         assertThat(after.ports().with(PortRole.PF, dev.ports().pf())).isEqualTo(dev.ports());
         assertThat(k3d.count("create dev")).isEqualTo(3);
+        assertInvariantsHold();
+    }
+
+    /** A port p such that p and p + 1 are free on this host, outside the default pools. */
+    private static int twoFreePorts() {
+        for (int p = 21000; p < 25000; p += 2) {
+            try (ServerSocket a = new ServerSocket(); ServerSocket b = new ServerSocket()) {
+                a.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
+                b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
+                return p;
+            } catch (IOException taken) {
+                // try the next pair
+            }
+        }
+        throw new IllegalStateException("no two free ports in 21000-25000");
+    }
+
+    @Test
+    void aTakenPortWithNoOtherLeftInItsPoolLeavesTheRecordFailedAsAnExhaustedPool() {
+        int p = twoFreePorts();
+        engine = engine(new Allocator(AllocationPolicy.fromProperties(Map.of("pool.http", p + "-" + (p + 1))),
+                PortProbe.LOCAL));
+        Environment dev = running(EnvironmentSpec.of("dev", "k3d"));
+        running(EnvironmentSpec.of("web", "k3d"));
+        k3d.removeCluster("dev");
+        holdOnTheHost(dev.ports().http());
+
+        Environment after = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(after.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(after.failure()).contains(ErrorCode.POOL_EXHAUSTED);
+        assertThat(after.lastError()).startsWith(Environment.POOL_FAILURE_PREFIX)
+                .contains("no free http port left in pool " + p + "-" + (p + 1));
+        assertThat(after.ports()).isEqualTo(dev.ports());
+        assertThat(k3d.count("create dev")).isEqualTo(1);
+        assertInvariantsHold();
+    }
+
+    @Test
+    void whenTheToolFindsAPortTakenAndItsPoolHasNoOtherTheRecordIsFailedAsAnExhaustedPool() {
+        int p = twoFreePorts();
+        // a host that is not probed from here: only the tool's error tells
+        engine = engine(new Allocator(AllocationPolicy.fromProperties(Map.of("pool.http", p + "-" + (p + 1)))));
+        Environment dev = running(EnvironmentSpec.of("dev", "k3d"));
+        running(EnvironmentSpec.of("web", "k3d"));
+        k3d.removeCluster("dev");
+        k3d.failNextCreate("Bind for 0.0.0.0:" + dev.ports().http() + " failed: port is already allocated");
+
+        ReconcileReport report = engine.reconcile(List.of("dev"), ProgressListener.NONE);
+
+        assertThat(report.ok()).isFalse();
+        Environment after = store.get("dev");
+        assertThat(after.failure()).contains(ErrorCode.POOL_EXHAUSTED);
+        assertThat(after.lastError()).startsWith(Environment.POOL_FAILURE_PREFIX + "http port " + dev.ports().http()
+                + ", which envctl allocated, was taken on the host and no free http port left in pool ")
+                .contains("port is already allocated");
+        assertThat(after.ports()).isEqualTo(dev.ports());
         assertInvariantsHold();
     }
 }

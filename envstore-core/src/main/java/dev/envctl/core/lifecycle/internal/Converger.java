@@ -424,8 +424,9 @@ public final class Converger {
         try {
             moved = missingPorts.rebind(filled);
         } catch (RuntimeException e) {
-            return fail(name, "a host port envctl allocated to it cannot be bound on the host now, and no other "
-                    + "could be recorded in its place: " + HookRunner.describe(e));
+            return fail(name, (isPoolExhausted(e) ? Environment.POOL_FAILURE_PREFIX : "") + "a host port envctl "
+                    + "allocated to it cannot be bound on the host now, and no other could be recorded in its "
+                    + "place: " + HookRunner.describe(e));
         }
         for (MissingPorts.Move m : moved) {
             LOG.warn("{}: {} port {} cannot be bound on the host now (another program holds it); envctl had "
@@ -493,9 +494,14 @@ public final class Converger {
         try {
             m = missingPorts.replace(store.get(name), role.get(), taken.get());
         } catch (EnvctlException noOther) {
-            // no other port to take (an exhausted pool, a store that refuses): the tool's error stands
             LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}", name,
                     role.get().key(), taken.get(), noOther.getMessage());
+            if (isPoolExhausted(noOther)) {
+                return fail(name, Environment.POOL_FAILURE_PREFIX + role.get().key() + " port " + taken.get()
+                        + ", which envctl allocated, was taken on the host and " + noOther.getMessage() + " ("
+                        + error + ")");
+            }
+            // a store that refuses: the tool's error stands
             return failed;
         }
         seen.portMoved = true;
@@ -514,6 +520,10 @@ public final class Converger {
         }
         Optional<Environment> again = store.find(name);
         return again.isEmpty() ? null : create(again.get(), host, provider, action, seen, progress);
+    }
+
+    private static boolean isPoolExhausted(RuntimeException e) {
+        return e instanceof EnvctlException ee && ee.code() == ErrorCode.POOL_EXHAUSTED;
     }
 
     private Outcome finishCreate(String name, Host host, Action action, ProgressListener progress) {
