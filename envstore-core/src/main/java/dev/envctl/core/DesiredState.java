@@ -20,6 +20,7 @@ public enum DesiredState {
                 return s;
             }
         }
-        throw EnvctlException.invalid("unknown desired state '" + Validation.printable(String.valueOf(key)) + "'; allowed: present, stopped, absent");
+        throw EnvctlException.invalid("unknown desired state '" + Validation.printable(String.valueOf(key))
+                + "'; allowed: present, stopped, absent");
     }
 }

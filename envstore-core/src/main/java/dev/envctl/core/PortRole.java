@@ -19,6 +19,7 @@ public enum PortRole {
                 return role;
             }
         }
-        throw EnvctlException.invalid("unknown port role '" + Validation.printable(String.valueOf(key)) + "'; allowed: http, https, pf, api");
+        throw EnvctlException.invalid("unknown port role '" + Validation.printable(String.valueOf(key))
+                + "'; allowed: http, https, pf, api");
     }
 }

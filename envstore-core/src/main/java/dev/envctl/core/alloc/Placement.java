@@ -33,8 +33,9 @@ public final class Placement {
      * @param environments how many environments each host has now (absent: none)
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an unknown host name;
      *                         {@link HostsFullException} for a named host at its capacity;
-     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches the selector (with {@link Remedy#MATCHING_HOST}; the message lists each host
-     *                         with its labels) or none but excluded ones does;
+     *                         {@link ErrorCode#POOL_EXHAUSTED} when no host matches the selector (with
+     *                         {@link Remedy#MATCHING_HOST}; the message lists each host with its labels) or none
+     *                         but excluded ones does;
      *                         {@link HostsFullException} when hosts match but none has room
      */
     public static Host choose(HostRequest request, List<Host> hosts, Map<String, Integer> environments,

@@ -394,7 +394,8 @@ public final class PluginRegistry {
     public static void requireKnownKeys(String what, Map<String, String> settings, Set<String> valid) {
         for (String key : new TreeSet<>(settings.keySet())) {
             if (!valid.contains(key)) {
-                throw EnvctlException.invalid("unknown setting '" + Validation.printable(key) + "' for " + what + "; valid: "
+                throw EnvctlException.invalid("unknown setting '" + Validation.printable(key) + "' for " + what
+                        + "; valid: "
                         + (valid.isEmpty() ? "none" : String.join(", ", new TreeSet<>(valid))));
             }
         }

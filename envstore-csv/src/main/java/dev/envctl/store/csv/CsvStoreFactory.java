@@ -81,7 +81,8 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         try {
             return Path.of(HomeFolder.expand(s, environment));
         } catch (InvalidPathException e) {
-            throw EnvctlException.invalid("CSV store path '" + Validation.printable(s) + "' is invalid: " + e.getReason());
+            throw EnvctlException.invalid("CSV store path '" + Validation.printable(s) + "' is invalid: "
+                    + e.getReason());
         }
     }
 }

@@ -29,6 +29,7 @@ public enum MigrateMode {
     public static MigrateMode ofKey(String key) {
         String wanted = key == null ? "" : key.strip();
         return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(wanted)).findFirst().orElseThrow(
-                () -> EnvctlException.invalid("jdbc.migrate '" + Validation.printable(String.valueOf(key)) + "' is invalid; allowed: auto, validate, off, read"));
+                () -> EnvctlException.invalid("jdbc.migrate '" + Validation.printable(String.valueOf(key))
+                        + "' is invalid; allowed: auto, validate, off, read"));
     }
 }

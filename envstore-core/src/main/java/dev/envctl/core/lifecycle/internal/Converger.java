@@ -482,9 +482,10 @@ public final class Converger {
         }
         if (!AutoPorts.of(made).contains(role.get())) {
             // the provider's advice for a create (leave the port out) does nothing to a record that has the port
-            return fail(name, HeldPorts.withoutCreateAdvice(error) + "; envctl keeps " + role.get().key() + " port " + taken.get() + ", as it was "
-                    + "given (or recorded before envctl marked the ports it allocates): free it on the host and try "
-                    + "again, or give the environment another " + role.get().key() + " port (applied with replace)");
+            return fail(name, HeldPorts.withoutCreateAdvice(error) + "; envctl keeps " + role.get().key() + " port "
+                    + taken.get() + ", as it was given (or recorded before envctl marked the ports it allocates): "
+                    + "free it on the host and try again, or give the environment another " + role.get().key()
+                    + " port (applied with replace)");
         }
         Outcome failed = fail(name, error);
         if (seen.portMoved) {
