@@ -73,10 +73,8 @@ class PortsHeldByOthersIT {
 
     @Test
     void aVanishedClusterIsMadeAgainWithAFreePortInPlaceOfAnAutomaticOneAnotherProgramTook() throws Exception {
-        Workspace ws = new Workspace(tmp);
-        // a pool of its own, as above; the stand-in k3d fails as Docker does for a port a program listens on
-        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=41180-41279\n");
-        ws.flag("k3d-check-ports");
+        // a pool of its own, as above
+        Workspace ws = checkingPorts("41180-41279");
         Result dev = ws.run("create", "dev", "-o", "json");
         ok(dev);
         int taken = dev.json().get("ports").get("http").asInt();
@@ -127,10 +125,8 @@ class PortsHeldByOthersIT {
 
     @Test
     void aVanishedClusterWhosePortWasTakenWithNoOtherInThePoolIsExit4() throws Exception {
-        Workspace ws = new Workspace(tmp);
         // a pool of two ports: dev and web hold both
-        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=41280-41281\n");
-        ws.flag("k3d-check-ports");
+        Workspace ws = checkingPorts("41280-41281");
         Result dev = ws.run("create", "dev", "-o", "json");
         ok(dev);
         ok(ws.run("create", "web"));
@@ -150,6 +146,17 @@ class PortsHeldByOthersIT {
             assertThat(after.json().get("ports").get("http").asInt()).isEqualTo(taken);
             assertThat(after.json().get("actualState").asText()).isEqualTo("failed");
         }
+    }
+
+    /**
+     * A workspace whose http pool is {@code httpPool} and whose stand-in k3d fails as Docker does for a port a
+     * program listens on.
+     */
+    private Workspace checkingPorts(String httpPool) {
+        Workspace ws = new Workspace(tmp);
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=" + httpPool + "\n");
+        ws.flag("k3d-check-ports");
+        return ws;
     }
 
     private static void ok(Result r) {
