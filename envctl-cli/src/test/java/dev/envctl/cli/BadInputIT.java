@@ -277,10 +277,10 @@ class BadInputIT {
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
                 + "not a positive duration", "--config", "bad-store-value.properties", "list"));
-        // every command but version reads the config and checks all of it (plugins and migrate included)
-        c.add(Case.of(2, "unknown config key 'bogus.key'", "--config", "bogus-key.properties", "plugins"));
+        // every command but version, help and plugins reads the config and checks all of it (migrate included)
+        c.add(Case.of(2, "unknown config key 'bogus.key'", "--config", "bogus-key.properties", "doctor"));
         c.add(Case.of(2, "config key provider.default in nope-provider.properties names the provider 'nope'",
-                "--config", "nope-provider.properties", "plugins"));
+                "--config", "nope-provider.properties", "list"));
         c.add(Case.of(2, "config key migrate.skip in bad-skip.properties: environment name 'BAD' is invalid",
                 "--config", "bad-skip.properties", "list"));
         c.add(Case.of(2, "config key migrate.skip in bad-skip.properties: environment name 'BAD' is invalid",
@@ -348,14 +348,21 @@ class BadInputIT {
     }
 
     @Test
-    void versionAndHelpReadNoConfigSoTheyAnswerWhileItIsBroken() {
+    void versionHelpAndPluginsReadNoConfigSoTheyAnswerWhileItIsBroken() {
         for (String config : List.of("bogus-key.properties", "nope-provider.properties", "missing.properties")) {
             Result version = ws.run("--config", config, "version");
             Result help = ws.run("--config", config, "list", "--help");
+            Result helpCommand = ws.run("--config", config, "help", "list");
+            Result plugins = ws.run("--config", config, "plugins");
 
             assertThat(version.exit()).as(version.toString()).isZero();
             assertThat(version.out()).startsWith("envctl ");
             assertThat(help.exit()).as(help.toString()).isZero();
+            assertThat(helpCommand.exit()).as(helpCommand.toString()).isZero();
+            assertThat(helpCommand.out()).isEqualTo(help.out());
+            assertThat(plugins.exit()).as(plugins.toString()).isZero();
+            assertThat(plugins.out()).contains("provider  k3d");
+            assertThat(plugins.err()).isEmpty();
         }
     }
 

@@ -52,6 +52,52 @@ class MainTest {
     }
 
     @Test
+    void helpCommandPrintsWhatHelpOptionPrints() {
+        assertThat(run("create", "--help")).isZero();
+        String createHelp = out();
+        out.reset();
+        assertThat(run("help", "create")).isZero();
+        assertThat(out()).isEqualTo(createHelp).startsWith("Usage: envctl create [options] NAME");
+        out.reset();
+        assertThat(run("--help")).isZero();
+        String envctlHelp = out();
+        out.reset();
+        assertThat(run("help")).isZero();
+        assertThat(out()).isEqualTo(envctlHelp).contains("  help       Print the usage of envctl, or of COMMAND");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void helpOfAnUnknownCommandListsTheCommands() throws java.io.IOException {
+        Files.createDirectories(home.resolve(".envctl"));
+        Files.writeString(home.resolve(".envctl/config.properties"), "no.such.key=1\n");
+        assertThat(run("help", "crate")).isEqualTo(2);
+        assertThat(err().lines().findFirst()).hasValue("envctl: unknown command 'crate'; allowed: create, delete, "
+                + "stop, start, list, get, apply, diff, reconcile, host, migrate, db, doctor, plugins, version, help");
+        assertThat(out()).isEmpty();
+        err.reset();
+        assertThat(run("help", "create", "delete")).isEqualTo(2);
+        assertThat(err().lines().findFirst()).hasValue("envctl: help takes at most one COMMAND, got 2; usage: "
+                + "envctl help [COMMAND]");
+        err.reset();
+        assertThat(run("help", "list")).as("a broken config does not stop help").isZero();
+        assertThat(out()).startsWith("Usage: envctl list [options]");
+    }
+
+    @Test
+    void versionOptionPrintsWhatVersionPrints() {
+        assertThat(run("version")).isZero();
+        String version = out();
+        out.reset();
+        assertThat(run("--version")).isZero();
+        assertThat(out()).isEqualTo(version);
+        out.reset();
+        assertThat(run("list", "--version")).isZero();
+        assertThat(out()).isEqualTo(version);
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
     void aParseErrorPrintsTheMessageThenTheUsageAndReturns2() {
         assertThat(run("list", "--bogus")).isEqualTo(2);
         assertThat(err().lines().findFirst()).hasValueSatisfying(l -> assertThat(l).startsWith("envctl: ")

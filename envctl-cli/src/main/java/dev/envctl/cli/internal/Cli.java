@@ -45,6 +45,9 @@ public final class Cli {
             out.print(Usage.text(jc, name));
             return 0;
         }
+        if (global.version) {
+            name = "version";
+        }
         if (global.quiet && global.verbose()) {
             // -q asks for less than the default and -v (-vv) for more: neither can win without surprising someone
             err.println("envctl: " + (global.debug ? "-vv" : "-v") + " and -q exclude each other: -v (-vv) shows "
@@ -58,6 +61,9 @@ public final class Cli {
         }
         CliCommand command = (CliCommand) jc.getCommands().get(name).getObjects().get(0);
         command.operands = afterDashDash(args, name);
+        if (command instanceof HelpCommand help) {
+            help.parser = jc;
+        }
         return run(command, global, jc);
     }
 
@@ -78,7 +84,7 @@ public final class Cli {
         for (CliCommand c : List.of(new CreateCommand(), new DeleteCommand(), new StopStartCommand.Stop(),
                 new StopStartCommand.Start(), new ListCommand(), new GetCommand(), new ApplyCommand(),
                 new DiffCommand(), new ReconcileCommand(), new HostCommand(), new MigrateCommand(), new DbCommand(),
-                new DoctorCommand(), new PluginsCommand(), new VersionCommand())) {
+                new DoctorCommand(), new PluginsCommand(), new VersionCommand(), new HelpCommand())) {
             c.global = global;
             jc.addCommand(c.name(), c);
         }

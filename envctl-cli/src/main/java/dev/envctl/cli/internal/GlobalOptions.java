@@ -35,6 +35,10 @@ public final class GlobalOptions {
             validateWith = OnlyOnce.class)
     boolean help;
 
+    @Parameter(names = "--version", description = "Print the envctl and Java versions, as 'envctl version' does",
+            order = 100, validateWith = OnlyOnce.class)
+    boolean version;
+
     public boolean verbose() {
         return verbose || debug;
     }

@@ -9,6 +9,12 @@ import java.util.List;
 @Parameters(commandNames = "plugins",
         commandDescription = "List the store, provider and hook plugins found, with their classes and jars")
 final class PluginsCommand extends CliCommand {
+    /** Lists what is installed whatever the config says: it is what a user runs when plugins break the config. */
+    @Override
+    boolean readsConfig() {
+        return false;
+    }
+
     @Override
     boolean reportsPluginProblems() {
         return true;
