@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
 public final class Validation {
-    /** k3d's limit on cluster names; also valid for kind. */
+    /** k3d's limit on cluster names, applied to every environment and host name (kind allows longer ones). */
     public static final int MAX_NAME_LENGTH = 32;
     public static final int MAX_LABEL_KEY_LENGTH = 63;
     /** The prefix of the label keys envctl keeps for itself (such as {@code envctl.keep-record}). */
@@ -171,7 +171,8 @@ public final class Validation {
         }
         if (name.length() > MAX_NAME_LENGTH) {
             throw EnvctlException.invalid(what + " '" + printable(name) + "' is " + name.length()
-                    + " characters long; at most " + MAX_NAME_LENGTH + " are allowed (k3d's limit)");
+                    + " characters long; at most " + MAX_NAME_LENGTH + " are allowed (the limit k3d sets on cluster "
+                    + "names, which envctl applies to every name, also with kind)");
         }
         if (!NAME.matcher(name).matches()) {
             throw EnvctlException.invalid(what + " '" + printable(name) + "' is invalid; allowed: "

@@ -28,6 +28,10 @@ class ValidationTest {
     @Test
     void rejectsA33CharacterNameSayingTheLimit() {
         assertInvalid(() -> Validation.requireName("abcdefghijklmnopqrstuvwxyz0123456"), "at most 32");
+        // the rule is k3d's, yet it holds for a kind environment and a host too: the message says so
+        assertThatThrownBy(() -> Validation.requireHostName("h".repeat(33))).hasMessage("host name '" + "h".repeat(33)
+                + "' is 33 characters long; at most 32 are allowed (the limit k3d sets on cluster names, which envctl "
+                + "applies to every name, also with kind)");
     }
 
     @ParameterizedTest
