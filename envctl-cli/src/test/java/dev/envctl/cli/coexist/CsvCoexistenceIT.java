@@ -201,10 +201,19 @@ class CsvCoexistenceIT {
         assertThat(m.matches()).isTrue();
         assertThat(m.group(4) + m.group(5)).as("create_env.sh reads the six-column row's flags").isEqualTo("10");
 
+        // a change of envctl's fields only keeps a six-column row six columns, so create_env.sh still routes it
+        append("routed,k3d,30080,19022,no,yes");
+        envctl("stop", "routed");
+        assertThat(get("routed").get("desiredState").asText()).isEqualTo("stopped");
+        Matcher routed = CREATE.matcher(kindler.script("scripts/create_env.sh", "-n", "routed").line("[CREATE]"));
+        assertThat(routed.matches()).isTrue();
+        assertThat(routed.group(4) + routed.group(5)).as("create_env.sh still routes it").isEqualTo("01");
+
         envctl("create", "next", "--provider", "k3d");
         envctl("delete", "web");
 
-        assertThat(dataLines()).contains("qa,k3d,30080,19020,yes,no,18120,18520", "six,kind,30080,19021,on,off");
+        assertThat(dataLines()).contains("qa,k3d,30080,19020,yes,no,18120,18520", "six,kind,30080,19021,on,off",
+                "routed,k3d,30080,19022,no,yes");
         assertThat(dataLines()).allSatisfy(l -> assertThat(l.split(",", -1).length).as(l).isBetween(6, 9));
         assertThat(csvText()).doesNotContain("#envctl gone ").doesNotContain("#envctl web ")
                 .contains("#envctl next ");

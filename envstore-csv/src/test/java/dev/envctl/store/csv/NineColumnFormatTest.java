@@ -9,6 +9,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import org.junit.jupiter.api.Test;
@@ -255,11 +256,23 @@ class NineColumnFormatTest {
             store.delete("not-there");
             assertThat(Fixtures.read(file)).isEqualTo(before);
             store.update(six.withActualState(ActualState.RUNNING, null), six.version());
+            Environment worded = store.get("worded");
+            store.update(worded.withPorts(worded.ports().with(PortRole.API, 26450)), worded.version());
         }
+        // a change old readers cannot see (a state, the api port) keeps the row's bytes: create_env.sh reads a
+        // six-column row's haproxy_route right, and a nine-column one's wrong (its sixth variable takes the rest)
         List<String> rows = dataLines(file);
-        assertThat(rows).containsExactly("devops,k3d,30080,19000,true,true,23081,23444",
-                "six,k3d,30080,19005,true,false,,,", "worded,kind,30080,19006,On,NO,18096,18449,",
-                "debug-k3d,k3d,30080,19004,false,false,48091,48444");
+        assertThat(rows).containsExactly("devops,k3d,30080,19000,true,true,23081,23444", "six,k3d,30080,19005,yes,off",
+                "worded,kind,30080,19006,On,NO,18096,18449,", "debug-k3d,k3d,30080,19004,false,false,48091,48444");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment six = store.get("six");
+            assertThat(six.actualState()).isEqualTo(ActualState.RUNNING);
+            assertThat(six.version()).isEqualTo(2);
+            assertThat(store.get("worded").ports().api()).isEqualTo(26450);
+            // a change they see rewrites the row in the nine columns
+            store.update(six.withPorts(new HostPorts(18095, 18450, 19005, null)), six.version());
+        }
+        assertThat(dataLines(file)).contains("six,k3d,30080,19005,true,false,18095,18450,");
     }
 
     @Test

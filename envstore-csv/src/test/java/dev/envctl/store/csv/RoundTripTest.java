@@ -3,6 +3,7 @@ package dev.envctl.store.csv;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Environment;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -104,19 +105,42 @@ class RoundTripTest {
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             Environment uat = store.get("uat");
             store.update(uat.withActualState(ActualState.RUNNING, null), uat.version());
+            uat = store.get("uat");
+            store.update(uat.withPorts(uat.ports().with(PortRole.HTTP, 18093)), uat.version());
         }
         List<String> after = new ArrayList<>(lines(file));
-        int uat = after.indexOf("uat,kind,30080,19003,true,false,18092,18445,10.102.0.0/16");
+        int uat = after.indexOf("uat,kind,30080,19003,true,false,18093,18445,10.102.0.0/16");
 
         assertThat(uat).as("the row keeps nine columns, booleans written true/false").isPositive();
         assertThat(after.get(uat - 1)).startsWith("#envctl uat row=").contains(" actual_state=running ")
-                .contains(" created_at=1970-01-01T00:00:00Z ").endsWith(" version=2");
+                .contains(" created_at=1970-01-01T00:00:00Z ").endsWith(" version=3");
         after.remove(uat - 1);
         assertThat(after).hasSameSizeAs(before);
         for (int i = 0; i < before.size(); i++) {
             if (!before.get(i).startsWith("uat,")) {
                 assertThat(after.get(i)).as("line " + (i + 1)).isEqualTo(before.get(i));
             }
+        }
+    }
+
+    @Test
+    void aStateChangeOfANineColumnFilesRowKeepsTheRowsBytesAndPutsEnvctlFieldsAboveIt() {
+        Path file = Fixtures.copy("legacy-messy.csv", dir);
+        List<String> before = lines(file);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment uat = store.get("uat");
+            store.update(uat.withActualState(ActualState.RUNNING, null), uat.version());
+        }
+        List<String> after = new ArrayList<>(lines(file));
+        int uat = after.indexOf("uat,kind,30080,19003,1,0,18092,18445,10.102.0.0/16");
+
+        assertThat(uat).as("old readers see the same row").isPositive();
+        assertThat(after.get(uat - 1)).startsWith("#envctl uat row=").contains(" actual_state=running ")
+                .endsWith(" version=2");
+        after.remove(uat - 1);
+        assertThat(after).isEqualTo(before);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.get("uat").actualState()).isEqualTo(ActualState.RUNNING);
         }
     }
 

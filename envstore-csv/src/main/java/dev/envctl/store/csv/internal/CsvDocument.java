@@ -359,7 +359,7 @@ public final class CsvDocument {
     private void set(Line line, Environment e, List<String> unknown) {
         Line meta = metas.get(e.name());
         boolean wideRow = wide() || !unknown.isEmpty();
-        line.text = wideRow ? RowCodec.format(e, unknown) : RowCodec.formatLegacy(e);
+        line.text = wideRow ? RowCodec.format(e, unknown) : legacyText(line, e);
         if (!wideRow || !e.host().equals(Host.LOCAL_NAME)) {
             MetaLine fields = MetaLine.of(e, line.text, meta == null ? List.of() : meta.meta.unknown());
             if (meta == null) {
@@ -378,6 +378,19 @@ public final class CsvDocument {
         line.row = cache.parse(line.text);
         resolve(line);
         changed = true;
+    }
+
+    /**
+     * The nine columns of {@code e}, or the row's line as read when what old readers see of it stays the same
+     * (only envctl's fields changed, such as a state): a six-column row stays six columns and its flags keep
+     * their words, so {@code create_env.sh}, whose sixth variable takes the rest of a longer line, still reads
+     * its {@code haproxy_route}.
+     */
+    private static String legacyText(Line line, Environment e) {
+        String formatted = RowCodec.formatLegacy(e);
+        boolean same = line.text != null && !line.text.startsWith(BOM) && !line.row.wide()
+                && RowCodec.formatLegacy(line.row.environment()).equals(formatted);
+        return same ? line.text : formatted;
     }
 
     private String defaultEol() {
