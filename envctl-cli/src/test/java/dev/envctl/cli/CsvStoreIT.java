@@ -192,6 +192,22 @@ class CsvStoreIT {
     }
 
     @Test
+    void csvOutputPrintsRowsTheScriptsGaveOnePortTwiceAsTheStoreHoldsThem() {
+        String header = "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,https_port,"
+                + "cluster_subnet\n";
+        Workspace.write(ws.defaultStore(), header + "c-a,k3d,30080,19001,true,true,18090,18443,\n"
+                + "c-b,kind,30080,19002,true,true,18090,18444,\n");
+
+        List<String> rows = ok("list", "-o", "csv").out().lines().filter(l -> !l.startsWith("#")).toList();
+        Result stopped = ok("stop", "c-a", "c-b", "-o", "csv");
+
+        assertThat(rows).containsExactly("c-a,k3d,30080,19001,true,true,18090,18443,",
+                "c-b,kind,30080,19002,true,true,18090,18444,");
+        assertThat(stopped.out()).contains("\nc-a,k3d,30080,19001,true,true,18090,18443,\n",
+                "\nc-b,kind,30080,19002,true,true,18090,18444,\n", " desired_state=stopped ");
+    }
+
+    @Test
     void csvOutputOfNoEnvironmentIsEmpty() {
         assertThat(ok("list", "-o", "csv").out()).isEmpty();
         ok("create", "dev");

@@ -1,5 +1,9 @@
 package dev.envctl.core.spi;
 
+import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
+
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +57,16 @@ public interface EnvironmentStoreFactory {
     default EnvironmentStore openToRead(String location, Map<String, String> settings,
                                         Map<String, String> environment) {
         return open(location, settings, environment);
+    }
+
+    /**
+     * The bytes of a store of this kind holding exactly {@code hosts} (those other than {@code local}) and
+     * {@code environments}, as a file of this kind of store holds them, for output such as {@code -o csv};
+     * empty (the default) when this kind of store keeps no file. Nothing is checked: environments another store
+     * holds are written as they are (rows the Kindler scripts gave one port twice included).
+     */
+    default Optional<byte[]> format(List<Host> hosts, List<Environment> environments) {
+        return Optional.empty();
     }
 
     /**

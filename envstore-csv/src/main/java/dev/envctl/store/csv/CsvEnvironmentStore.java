@@ -265,17 +265,31 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Environment insert(Environment environment) {
-        Environment e = new Environment(environment.name(), environment.provider(), environment.subnet(),
-                environment.ports(), environment.nodePort(), environment.labels(), environment.options(),
-                environment.desiredState(), environment.actualState(), environment.lastError(),
-                environment.createdAt().truncatedTo(ChronoUnit.MILLIS),
-                environment.updatedAt().truncatedTo(ChronoUnit.MILLIS), environment.version(), environment.host());
+        Environment e = asStored(environment);
         return write(doc -> {
             requireNewName(doc, e.name());
             requireKnownHost(doc, e.host());
             Allocator.requireFree(e, HeldSnapshot.of(doc.environments(), e.host()));
             return doc.add(e);
         });
+    }
+
+    /**
+     * The bytes of a file holding {@code hosts} (those other than {@code local}) and {@code environments} as
+     * they are, nothing checked ({@link dev.envctl.core.spi.EnvironmentStoreFactory#format}); none without either.
+     */
+    static byte[] format(List<Host> hosts, List<Environment> environments) {
+        CsvDocument doc = CsvDocument.parse(Path.of("output.csv"), new byte[0]);
+        hosts.stream().filter(h -> !h.name().equals(Host.LOCAL_NAME)).forEach(doc::addHost);
+        environments.forEach(e -> doc.add(asStored(e)));
+        return doc.changed() ? doc.render() : new byte[0];
+    }
+
+    /** {@code e} with the timestamps' precision the file keeps, so that it reads back equal. */
+    private static Environment asStored(Environment e) {
+        return new Environment(e.name(), e.provider(), e.subnet(), e.ports(), e.nodePort(), e.labels(), e.options(),
+                e.desiredState(), e.actualState(), e.lastError(), e.createdAt().truncatedTo(ChronoUnit.MILLIS),
+                e.updatedAt().truncatedTo(ChronoUnit.MILLIS), e.version(), e.host());
     }
 
     private void requireNewName(CsvDocument doc, String name) {

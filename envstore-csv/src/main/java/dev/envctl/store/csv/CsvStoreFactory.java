@@ -1,6 +1,8 @@
 package dev.envctl.store.csv;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.Host;
 import dev.envctl.core.HomeFolder;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
@@ -11,8 +13,10 @@ import dev.envctl.core.Durations;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,6 +55,11 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
     @Override
     public Set<String> settingKeys() {
         return Set.of(LOCK_TIMEOUT);
+    }
+
+    @Override
+    public Optional<byte[]> format(List<Host> hosts, List<Environment> environments) {
+        return Optional.of(CsvEnvironmentStore.format(hosts, environments));
     }
 
     @Override

@@ -1,7 +1,15 @@
 package dev.envctl.store.csv;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
@@ -10,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +35,31 @@ class CsvStoreFactoryTest {
         PluginRegistry registry = PluginRegistry.discover();
         assertThat(registry.storeIds()).contains("csv");
         assertThat(registry.storeFactoryFor("csv:/tmp/x")).isInstanceOf(CsvStoreFactory.class);
+    }
+
+    @Test
+    void formatWritesWhatAStoreFileOfTheseEnvironmentsHoldsAndChecksNothing() throws Exception {
+        Path legacy = Files.writeString(dir.resolve("legacy.csv"), "a,k3d,30080,19001,true,true,18090,18443,\n"
+                + "b,kind,30080,19002,true,true,18090,18444,\n");
+        Host two = new Host("two", "ssh://me@two", null, Map.of(), null);
+        List<Environment> held;
+        try (EnvironmentStore store = factory.open("csv:" + legacy, Map.of())) {
+            store.addHost(two);
+            Environment c = store.create(EnvironmentSpec.of("c", "k3d").withHost(HostRequest.of("two")),
+                    new Allocator(AllocationPolicy.defaults()));
+            store.update(c.withActualState(ActualState.RUNNING, null), c.version());
+            held = store.list(EnvironmentFilter.ALL);
+        }
+
+        byte[] bytes = factory.format(List.of(Host.LOCAL, two), held).orElseThrow();
+
+        Path copy = Files.write(dir.resolve("copy.csv"), bytes);
+        try (EnvironmentStore store = factory.open("csv:" + copy, Map.of())) {
+            assertThat(store.list(EnvironmentFilter.ALL)).as("a and b share http port 18090")
+                    .isEqualTo(held);
+            assertThat(store.hosts()).contains(two);
+        }
+        assertThat(factory.format(List.of(Host.LOCAL), List.of()).orElseThrow()).isEmpty();
     }
 
     @Test
@@ -49,8 +83,8 @@ class CsvStoreFactoryTest {
             assertThat(store.health().available()).isTrue();
             assertThat(store.health().schemaVersion()).isEqualTo("2");
             assertThat(dir.resolve("new")).doesNotExist();
-            store.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), new dev.envctl.core.alloc.Allocator(
-                    dev.envctl.core.alloc.AllocationPolicy.defaults()));
+            store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(
+                    AllocationPolicy.defaults()));
         }
         assertThat(Files.isRegularFile(file)).isTrue();
     }
@@ -61,8 +95,8 @@ class CsvStoreFactoryTest {
         for (String location : new String[]{"csv:~/team/envs", "~/envs.csv"}) {
             try (EnvironmentStore store = PluginRegistry.discover().openStore(location, Map.of(),
                     Map.of("HOME", home.toString()))) {
-                store.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), new dev.envctl.core.alloc.Allocator(
-                        dev.envctl.core.alloc.AllocationPolicy.defaults()));
+                store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(
+                        AllocationPolicy.defaults()));
             }
         }
         assertThat(home.resolve("team/envs")).isRegularFile();
@@ -75,7 +109,7 @@ class CsvStoreFactoryTest {
         // /proc refuses new files even to root, whose writes permission bits do not stop
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
         try (EnvironmentStore store = factory.open("csv:/proc/x.csv", Map.of())) {
-            assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL)).isEmpty();
+            assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
             var health = store.health();
             assertThat(health.available()).isFalse();
             assertThat(health.detail()).startsWith("cannot write /proc/x.csv: its folder /proc is not writable: ");
