@@ -33,7 +33,7 @@ public final class Cli {
         } catch (ParameterException e) {
             // the usage of the command named in args, if any
             String command = Arrays.stream(args).filter(jc.getCommands()::containsKey).findFirst().orElse(null);
-            err.println("envctl: " + Usage.explain(e.getMessage()));
+            err.println("envctl: " + Usage.explain(e.getMessage(), command));
             if (!Usage.isBadValue(e.getMessage())) {
                 // a value that is not a number is bad input, as one out of range is: the line says it all
                 err.print(Usage.text(jc, command));
@@ -102,7 +102,7 @@ public final class Cli {
             return command.run(session);
         } catch (UsageException e) {
             session.progressDone();
-            err.println("envctl: " + Usage.explain(e.getMessage()));
+            err.println("envctl: " + Usage.explain(e.getMessage(), command.name()));
             err.print(Usage.text(parsedWith, command.name()));
             return e.exitCode();
         } catch (RuntimeException | LinkageError e) {

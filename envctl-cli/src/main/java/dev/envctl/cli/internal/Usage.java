@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 final class Usage {
     /** What an {@code --option=value} argument is told, for options that take their value as the next argument. */
     static final String VALUE_AFTER_EQUALS = "an option takes its value as the next argument, not after '='";
+    /** Where a rewording names the command: {@code  for list}, or nothing before a command. */
+    private static final String FOR = "{for}";
     /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
     private static final Map<Pattern, String> REWORDED = rewordings(
             "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
                     + "(?: but no main parameter was defined.*)?\\z", "$1=$2: " + VALUE_AFTER_EQUALS + ": write $1 $2",
-            "Was passed main parameter '(-.*)' but no main parameter was defined.*", "unknown option '$1'",
+            "Was passed main parameter '(-.*)' but no main parameter was defined.*", "unknown option '$1'" + FOR,
             "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
             "Expected a command, got (-.*)", "unknown option '$1'; run 'envctl --help' for the options",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
@@ -39,13 +41,16 @@ final class Usage {
         return message != null && BAD_VALUE.matcher(message).matches();
     }
 
-    /** JCommander's message, reworded where it is obscure, on one line. */
-    static String explain(String message) {
+    /**
+     * JCommander's message, reworded where it is obscure, on one line; {@code command} is the command the line
+     * names, or null.
+     */
+    static String explain(String message, String command) {
         String m = message == null ? "invalid command line" : message;
         for (Map.Entry<Pattern, String> r : REWORDED.entrySet()) {
             Matcher matcher = r.getKey().matcher(m);
             if (matcher.matches()) {
-                m = matcher.replaceFirst(r.getValue());
+                m = matcher.replaceFirst(r.getValue()).replace(FOR, command == null ? "" : " for " + command);
             }
         }
         return Errors.printable(m.replaceAll("\\s*\\R\\s*", " ").strip());
@@ -77,8 +82,7 @@ final class Usage {
         JCommander sub = jc.getCommands().get(command);
         String main = sub.getMainParameter() == null ? "" : " " + sub.getMainParameterValue().getDescription();
         b.append("Usage: envctl ").append(command).append(" [options]").append(main.isBlank() ? "" : main)
-                .append("\n\n").append(jc.getUsageFormatter().getCommandDescription(command))
-                .append("\n\nOptions:\n");
+                .append("\n\n").append(jc.getUsageFormatter().getCommandDescription(command)).append("\n");
         options(b, sub.getParameters(), false);
         b.append("\nGlobal options: --store LOCATION, --config FILE, -o table|json|csv, -v, -vv, -q, --help "
                 + "(see envctl --help)\n").append(EXIT_CODES);
@@ -89,6 +93,9 @@ final class Usage {
         List<ParameterDescription> list = all.stream().filter(d -> (d.getObject() instanceof GlobalOptions) == global)
                 .sorted(global ? Comparator.comparingInt(d -> d.getParameterAnnotation().order())
                         : Comparator.comparing(d -> d.getLongestName().replaceFirst("^-+", ""))).toList();
+        if (!global && !list.isEmpty()) {
+            b.append("\nOptions:\n");
+        }
         int width = Math.max(24, list.stream().mapToInt(d -> names(d).length()).max().orElse(0));
         for (ParameterDescription d : list) {
             Object dflt = d.getDefault();

@@ -73,17 +73,19 @@ class SmallPartsTest {
     @Test
     void rewordsJCommandersObscureMessages() {
         assertThat(Usage.explain("Was passed main parameter '--bogus' but no main parameter was defined in your "
-                + "arg class")).isEqualTo("unknown option '--bogus'");
+                + "arg class", "list")).isEqualTo("unknown option '--bogus' for list");
+        assertThat(Usage.explain("Was passed main parameter '--bogus' but no main parameter was defined in your "
+                + "arg class", null)).isEqualTo("unknown option '--bogus'");
         assertThat(Usage.explain("Was passed main parameter 'web' but no main parameter was defined in your "
-                + "arg class")).isEqualTo("unexpected argument 'web'");
-        assertThat(Usage.explain("Expected a command, got -x"))
+                + "arg class", "list")).isEqualTo("unexpected argument 'web'");
+        assertThat(Usage.explain("Expected a command, got -x", null))
                 .isEqualTo("unknown option '-x'; run 'envctl --help' for the options");
-        assertThat(Usage.explain("Expected a command, got frobnicate"))
+        assertThat(Usage.explain("Expected a command, got frobnicate", null))
                 .isEqualTo("unknown command 'frobnicate'; run 'envctl --help' for the list of commands");
-        assertThat(Usage.explain("Can only specify option --dry-run once.")).isEqualTo("--dry-run was given twice; "
-                + "give it once");
-        assertThat(Usage.explain("Expected a value after parameter -f")).isEqualTo("-f needs a value");
-        assertThat(Usage.explain("\"--http-port\": couldn't convert \"abc\" to an integer"))
+        assertThat(Usage.explain("Can only specify option --dry-run once.", "create")).isEqualTo("--dry-run was given "
+                + "twice; give it once");
+        assertThat(Usage.explain("Expected a value after parameter -f", "apply")).isEqualTo("-f needs a value");
+        assertThat(Usage.explain("\"--http-port\": couldn't convert \"abc\" to an integer", "create"))
                 .isEqualTo("--http-port takes a whole number, got 'abc'");
     }
 
