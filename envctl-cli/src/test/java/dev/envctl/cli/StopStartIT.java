@@ -99,6 +99,20 @@ class StopStartIT {
     }
 
     @Test
+    void stopOfAnEnvironmentRecordedWithoutItsClusterRecordsItStopped() {
+        ok("create", "c-b2", "--no-wait");
+
+        assertThat(ok("stop", "c-b2").out()).isEqualTo("stopped c-b2\n");
+
+        JsonNode stopped = get("c-b2");
+        assertThat(stopped.get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(stopped.get("actualState").asText()).isEqualTo("stopped");
+        assertThat(callsOf("k3d", "stop")).isEmpty();
+        assertThat(ok("start", "c-b2").out()).isEqualTo("started c-b2\n");
+        assertThat(callsOf("k3d", "create")).hasSize(1);
+    }
+
+    @Test
     void aStopOrDeleteOfAnEnvironmentAnotherProcessHoldsIsRecordedAndSaidToBePending() throws Exception {
         ok("create", "held");
         ws.clearCalls();

@@ -39,10 +39,9 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         return name().equals("stop");
     }
 
-    /** Stopped (or without a cluster to stop), or running: what this command was asked for. */
+    /** Stopped (a record without a cluster included), or running: what this command was asked for. */
     private boolean done(Environment e) {
-        return stopping() ? e.actualState() == ActualState.STOPPED || e.actualState() == ActualState.UNKNOWN
-                : e.actualState() == ActualState.RUNNING;
+        return e.actualState() == (stopping() ? ActualState.STOPPED : ActualState.RUNNING);
     }
 
     @Override

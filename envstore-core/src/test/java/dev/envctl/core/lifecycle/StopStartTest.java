@@ -117,6 +117,38 @@ class StopStartTest {
     }
 
     @Test
+    void stopOfARecordMadeWithoutItsClusterRecordsItStoppedAndStartCreatesIt() {
+        Environment recorded = engine.record(Fixture.spec("dev"));
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.actualState()).as("no cluster runs: stopped, as cli.md says").isEqualTo(ActualState.STOPPED);
+        assertThat(stopped.ports()).isEqualTo(recorded.ports());
+        assertThat(actions()).isEmpty();
+        Environment started = engine.start("dev", ProgressListener.NONE);
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** Unknown: a row of the Kindler scripts, or never converged; creating: a create cut short before its tool ran. */
+    @ParameterizedTest
+    @EnumSource(value = ActualState.class, names = {"UNKNOWN", "CREATING", "FAILED"})
+    void stopOfARecordWithoutAClusterRecordsItStoppedWhateverItSaidBefore(ActualState before) {
+        f.leave("dev", 1, DesiredState.PRESENT, before);
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(stopped.lastError()).isNull();
+        assertThat(actions()).isEmpty();
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @Test
     void startOfARunningRecordWhoseClusterWasStoppedOutsideEnvctlStartsIt() {
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         f.k3d.putCluster("dev", false);

@@ -216,16 +216,20 @@ public final class Converger {
      * Desired {@code stopped}: a running cluster is stopped, and so is one a failed stop or start left (a provider
      * lists a cluster as running only when all its nodes run, and a failed start can leave one node up); a stopped
      * one is recorded as such; a missing one is left missing (the record keeps its allocation, and start creates
-     * it), never treated as drift, and recorded {@code stopped} unless it says so or {@code unknown} (never
-     * created) already.
+     * it), never treated as drift, and recorded {@code stopped} whatever the record said: no cluster runs, which
+     * is what {@code stopped} tells (an {@code unknown}, {@code creating} or {@code failed} record has none made).
      */
     private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         String name = env.name();
         if (!seen.present) {
-            if (env.actualState() == ActualState.STOPPED || env.actualState() == ActualState.UNKNOWN) {
+            if (env.actualState() == ActualState.STOPPED) {
                 return unchanged(env);
             }
-            LOG.warn("{}: its {} cluster is gone; recorded as stopped, and start creates it", name, provider.id());
+            if (env.actualState() == ActualState.RUNNING) {
+                LOG.warn("{}: its {} cluster is gone; recorded as stopped, and start creates it", name, provider.id());
+            } else {
+                LOG.info("{}: it has no {} cluster; recorded as stopped, and start creates it", name, provider.id());
+            }
             writer.actual(name, ActualState.STOPPED, null);
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
