@@ -1,10 +1,10 @@
 package dev.envctl.core.provider;
 
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ProgressListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * nodes map them (the Kindler scripts' clusters included). Stateless.
  */
 public final class PublishedPorts {
-    private static final Logger LOG = LoggerFactory.getLogger(PublishedPorts.class);
     /** A line of {@code docker port}: {@code 80/tcp -> 0.0.0.0:18080}, or {@code ... -> [::]:18080}. */
     private static final Pattern LINE = Pattern.compile("^(\\d+)/tcp -> .*:(\\d+)$");
     private static final Map<Integer, PortRole> ROLES = Map.of(80, PortRole.HTTP, 443, PortRole.HTTPS, 6443,
@@ -31,20 +30,34 @@ public final class PublishedPorts {
 
     /**
      * The ports {@code containers} publish, by role, the first container that publishes a role winning; a
-     * container that does not exist or a docker that does not answer adds nothing. Never throws.
+     * container that does not exist adds nothing (k3d's load balancer or kind's external one may not). A stopped
+     * container publishes nothing, as Docker has it.
+     *
+     * @throws EnvctlException {@code PROVIDER_FAILED} when {@code docker port} failed for every container (Docker
+     *                         does not answer, or none of them exists), naming the last error: "publishes nothing"
+     *                         must not be concluded from a docker that could not tell
      */
     public static Map<PortRole, Integer> of(ToolRunner tools, Path docker, Duration timeout, List<String> containers) {
         Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
+        String lastError = "no container to ask";
+        boolean answered = false;
         for (String container : containers) {
             try {
                 CommandResult r = tools.run(List.of(docker.toString(), "port", container), Map.of(), null, timeout,
                         "", ProgressListener.NONE);
                 if (r.succeeded()) {
+                    answered = true;
                     parse(r.stdout()).forEach(ports::putIfAbsent);
+                } else {
+                    lastError = "exit " + r.exitCode() + ": " + r.stderrTail(2);
                 }
             } catch (RuntimeException e) {
-                LOG.debug("could not read the ports {} publishes: {}", container, e.getMessage());
+                lastError = e.getMessage();
             }
+        }
+        if (!answered) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "docker port " + String.join(", ", containers)
+                    + " failed (" + lastError + ")");
         }
         return ports;
     }
