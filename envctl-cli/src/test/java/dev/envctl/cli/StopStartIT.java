@@ -112,6 +112,38 @@ class StopStartIT {
         assertThat(callsOf("k3d", "create")).hasSize(1);
     }
 
+    /** The prober's case: a row of the Kindler scripts whose k3d cluster was stopped when envctl first saw it. */
+    @Test
+    void aRowOfTheScriptsWhoseClusterIsStoppedStaysUnknownUntilStartStartsAndAdoptsIt() throws Exception {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\nold,k3d,30080,19001,false,false,18090,18443,\n");
+        k3d("cluster", "create", "old", "--api-port", "26443", "-p", "18090:80@loadbalancer", "-p",
+                "18443:443@loadbalancer");
+        k3d("cluster", "stop", "old");
+
+        Result reconciled = ok("reconcile");
+        assertThat(reconciled.out()).containsPattern("old +unchanged +unknown");
+        assertThat(reconciled.err()).contains("old: its k3d cluster is stopped");
+        assertThat(get("old").get("ports").get("api").isNull()).isTrue();
+        assertThat(callsOf("k3d", "start")).isEmpty();
+
+        assertThat(ok("start", "old").out()).isEqualTo("started old\n");
+        JsonNode old = get("old");
+        assertThat(old.get("actualState").asText()).isEqualTo("running");
+        assertThat(old.get("ports").get("api").asInt()).isEqualTo(26443);
+        assertThat(ok("create", "next", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26444);
+    }
+
+    /** Runs the stand-in k3d as a user outside envctl would. */
+    private void k3d(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ws.bin.resolve("k3d").toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(ws.env);
+        assertThat(pb.start().waitFor()).isZero();
+    }
+
     @Test
     void aStopOrDeleteOfAnEnvironmentAnotherProcessHoldsIsRecordedAndSaidToBePending() throws Exception {
         ok("create", "held");

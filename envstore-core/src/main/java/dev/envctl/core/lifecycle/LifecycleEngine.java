@@ -405,7 +405,9 @@ public final class LifecycleEngine {
     /**
      * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
      * created if it vanished, a port envctl allocated that the host cannot bind now replaced by a free one, see
-     * {@link #AUTO_PORTS_LABEL}), without the post-create hooks. Returns the record as it ends: {@code running}, or
+     * {@link #AUTO_PORTS_LABEL}), without the post-create hooks. The stopped cluster of an {@code unknown} record
+     * (a row of the Kindler scripts), which reconcile leaves alone, is started and adopted as reconcile adopts a
+     * running one. Returns the record as it ends: {@code running}, or
      * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
      * retried start takes the stopped cluster for a half-made one; or, when another thread or envctl process is
      * converging the environment, desired {@code present} in whatever state it is (that one starts it).
@@ -429,7 +431,7 @@ public final class LifecycleEngine {
         }
         writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                 .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired));
-        runner.convergeOne(name, null, progress);
+        runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT);
         return store.get(name);
     }
 

@@ -40,6 +40,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final Queue<String> listFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> stopFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> startFailures = new ConcurrentLinkedQueue<>();
+    private final Queue<String> publishedFailures = new ConcurrentLinkedQueue<>();
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> perName = new ConcurrentHashMap<>();
@@ -110,6 +111,11 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         startFailures.add(message);
     }
 
+    /** The next {@link #publishedPorts} fails as when {@code docker port} does (the daemon did not answer). */
+    public void failNextPublishedPorts(String message) {
+        publishedFailures.add(message);
+    }
+
     /** Forgets every scripted failure not yet used. */
     public void clearFailures() {
         createFailures.clear();
@@ -117,6 +123,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         listFailures.clear();
         stopFailures.clear();
         startFailures.clear();
+        publishedFailures.clear();
     }
 
     /** Adds a cluster as if made outside envctl (or stopped, with {@code running} false). */
@@ -138,14 +145,22 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         return !unfinished.contains(environment.name());
     }
 
-    /** The host ports cluster {@code name} publishes from now on, as {@link #publishedPorts} reports them. */
+    /**
+     * The host ports cluster {@code name} publishes from now on while it runs, as {@link #publishedPorts} reports
+     * them (a stopped cluster publishes none, as Docker has it).
+     */
     public void publish(String name, Map<PortRole, Integer> ports) {
         published.put(name, Map.copyOf(ports));
     }
 
     @Override
     public Map<PortRole, Integer> publishedPorts(String name) {
-        return published.getOrDefault(name, Map.of());
+        String failure = publishedFailures.poll();
+        if (failure != null) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "docker port k3d-" + name + "-serverlb failed ("
+                    + failure + ")");
+        }
+        return running(name) ? published.getOrDefault(name, Map.of()) : Map.of();
     }
 
     /** Removes a cluster behind envctl's back. */

@@ -63,12 +63,14 @@ public final class Converger {
 
     /**
      * What is known about the cluster during one lock hold: {@code present} null means "ask the provider";
-     * {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold).
+     * {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold); {@code starting}: a
+     * start asked for this converge, so the stopped cluster of an {@code unknown} record is started and adopted.
      */
     private static final class Seen {
         Boolean present;
         boolean running;
         boolean portMoved;
+        boolean starting;
 
         void set(boolean isPresent, boolean isRunning) {
             present = isPresent;
@@ -91,6 +93,14 @@ public final class Converger {
 
     /** As {@link #converge(String, ProgressListener)}, using {@code hint} (nullable) instead of listing. */
     public Outcome converge(String name, ProgressListener progress, Hint hint) {
+        return converge(name, progress, hint, false);
+    }
+
+    /**
+     * As {@link #converge(String, ProgressListener, Hint)}; {@code starting}: a start asked for it, which alone
+     * starts the stopped cluster of a record envctl has not adopted yet (reconcile leaves such a cluster alone).
+     */
+    public Outcome converge(String name, ProgressListener progress, Hint hint, boolean starting) {
         Optional<EnvironmentLock> lock;
         try {
             lock = store.tryLock(name);
@@ -102,7 +112,7 @@ public final class Converger {
             return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
         }
         try {
-            return convergeLocked(name, progress, hint);
+            return convergeLocked(name, progress, hint, starting);
         } catch (RuntimeException e) {
             // a store write failed: the record keeps its last written state, which the next pass resumes from
             String message = HookRunner.describe(e);
@@ -113,8 +123,9 @@ public final class Converger {
         }
     }
 
-    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint) {
+    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint, boolean starting) {
         Seen seen = new Seen();
+        seen.starting = starting;
         Outcome last = null;
         long read = 0;
         for (int i = 0; i < MAX_STEPS; i++) {
@@ -196,12 +207,18 @@ public final class Converger {
             case STOPPED:
                 return start(env, host, provider, seen, progress);
             case RUNNING:
-                return seen.present ? unchanged(env) : drift(env, host, provider, seen, progress);
+                if (!seen.present) {
+                    return drift(env, host, provider, seen, progress);
+                }
+                return seen.running && !env.ports().complete() ? adoptPorts(env, provider) : unchanged(env);
             case UNKNOWN:
-                if (seen.present) {
+                if (!seen.present) {
+                    return create(env, host, provider, Action.CREATED, seen, progress);
+                }
+                if (seen.running) {
                     return adopt(env, provider);
                 }
-                return create(env, host, provider, Action.CREATED, seen, progress);
+                return seen.starting ? startAndAdopt(env, provider, seen, progress) : notAdoptedYet(env, provider);
             case FAILED:
                 if (drift == DriftPolicy.MARK_FAILED && !(seen.present && seen.running)) {
                     return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
@@ -261,17 +278,27 @@ public final class Converger {
             return create(env, host, provider, Action.CREATED, seen, progress);
         }
         if (!seen.running) {
-            progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
-            Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
-            if (error.isPresent()) {
-                writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
-                        .withActualState(ActualState.FAILED, error.get()));
-                return new Outcome(env.name(), Action.FAILED, ActualState.FAILED, error.get());
+            Optional<Outcome> failed = startCluster(env, provider, seen, progress);
+            if (failed.isPresent()) {
+                return failed.get();
             }
-            seen.set(true, true);
         }
         writer.actual(env.name(), ActualState.RUNNING, null);
         return new Outcome(env.name(), Action.STARTED, ActualState.RUNNING, null);
+    }
+
+    /** The provider's start of a listed, stopped cluster; empty when it started, else the failed outcome. */
+    private Optional<Outcome> startCluster(Environment env, ClusterProvider provider, Seen seen,
+                                           ProgressListener progress) {
+        progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
+        Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
+        if (error.isPresent()) {
+            writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
+                    .withActualState(ActualState.FAILED, error.get()));
+            return Optional.of(new Outcome(env.name(), Action.FAILED, ActualState.FAILED, error.get()));
+        }
+        seen.set(true, true);
+        return Optional.empty();
     }
 
     /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
@@ -349,22 +376,74 @@ public final class Converger {
     }
 
     /**
-     * Adopts the listed cluster of a record never converged (a row of the Kindler scripts, an apply naming a
+     * Adopts the running cluster of a record never converged (a row of the Kindler scripts, an apply naming a
      * cluster envctl did not make): records it {@code running}, with the host ports the provider says the cluster
      * publishes where the record says otherwise (ports allocated for it from the pools, or given wrong), since
-     * the cluster binds those. When another environment holds one of them, the record is {@code failed} instead.
+     * the cluster binds those. When the provider cannot read them now, the record stays {@code unknown}, so a later
+     * converge adopts it; when another environment holds one of them, the record is {@code failed} instead.
      */
     private Outcome adopt(Environment env, ClusterProvider provider) {
-        String name = env.name();
-        LOG.info("{}: adopting the existing {} cluster", name, provider.id());
-        Map<PortRole, Integer> publishes;
-        try {
-            publishes = ProviderCalls.call(provider, "publishedPorts", () -> provider.publishedPorts(name));
-        } catch (EnvctlException e) {
-            LOG.debug("{}: the ports its cluster publishes are not known: {}", name, e.getMessage());
-            publishes = Map.of();
+        LOG.info("{}: adopting the existing {} cluster", env.name(), provider.id());
+        Optional<Map<PortRole, Integer>> published = published(env, provider);
+        if (published.isEmpty()) {
+            return unchanged(env);
         }
-        Map<PortRole, Integer> published = publishes;
+        return takePorts(env.name(), provider, published.get());
+    }
+
+    /**
+     * A running record lacking a host port whose cluster runs: envctl makes each cluster of its own with every
+     * port, so this one was made elsewhere (a row of the scripts recorded {@code running} before the ports its
+     * cluster publishes were read). They are recorded now, as an adoption records them; nothing is written when
+     * the record has them already.
+     */
+    private Outcome adoptPorts(Environment env, ClusterProvider provider) {
+        Optional<Map<PortRole, Integer>> published = published(env, provider);
+        return published.isEmpty() ? unchanged(env) : takePorts(env.name(), provider, published.get());
+    }
+
+    /** What the provider says the cluster publishes; empty, with a WARN, when it could not read that now. */
+    private static Optional<Map<PortRole, Integer>> published(Environment env, ClusterProvider provider) {
+        String name = env.name();
+        try {
+            return Optional.of(ProviderCalls.call(provider, "publishedPorts", () -> provider.publishedPorts(name)));
+        } catch (EnvctlException e) {
+            LOG.warn("{}: could not read the host ports its {} cluster publishes ({}); the record stays {}, and the "
+                    + "next reconcile, start or apply reads them again", name, provider.id(), e.getMessage(),
+                    env.actualState().key());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * An {@code unknown} record whose cluster is listed but stopped: a stopped cluster publishes no port, so it is
+     * not adopted now; the record stays {@code unknown} (not {@code running}: its cluster is not) and reconcile
+     * leaves the cluster stopped, as it leaves one stopped outside envctl. A start, or the first converge once the
+     * cluster runs, adopts it.
+     */
+    private static Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
+        LOG.warn("{}: its {} cluster is stopped, so envctl cannot read the host ports it publishes; the record stays "
+                + "unknown, and envctl adopts the cluster once it runs ('envctl start {}' starts it)", env.name(),
+                provider.id(), env.name());
+        return unchanged(env);
+    }
+
+    /** A start of an {@code unknown} record whose cluster is stopped: the provider starts it, then it is adopted. */
+    private Outcome startAndAdopt(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
+        Optional<Outcome> failed = startCluster(env, provider, seen, progress);
+        if (failed.isPresent()) {
+            return failed.get();
+        }
+        Outcome adopted = adopt(env, provider);
+        return adopted.state() == ActualState.RUNNING ? new Outcome(env.name(), Action.STARTED, ActualState.RUNNING,
+                null) : adopted;
+    }
+
+    /**
+     * Writes {@code running} with {@code published} over the record's ports where they differ, logging a WARN
+     * naming each; {@code failed} when another environment holds one of them.
+     */
+    private Outcome takePorts(String name, ClusterProvider provider, Map<PortRole, Integer> published) {
         List<String> corrected = new ArrayList<>();
         try {
             writer.actual(name, ActualState.RUNNING, null, r -> {

@@ -72,8 +72,13 @@ public final class RoundRunner {
 
     /** Converges one environment in the calling thread, within the engine-wide bound; {@code hint} may be null. */
     public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress) {
+        return convergeOne(name, hint, progress, false);
+    }
+
+    /** As {@link #convergeOne(String, Converger.Hint, ProgressListener)}; {@code starting}: a start asked for it. */
+    public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress, boolean starting) {
         waiting.incrementAndGet();
-        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean());
+        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean(), starting);
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -188,6 +193,11 @@ public final class RoundRunner {
 
     private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
                          AtomicBoolean abandon) {
+        return task(name, hint, progress, stop, abandon, false);
+    }
+
+    private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
+                         AtomicBoolean abandon, boolean starting) {
         if (stop.getAsBoolean() || abandon.get()) {
             waiting.decrementAndGet();
             return null;
@@ -198,7 +208,7 @@ public final class RoundRunner {
             if (stop.getAsBoolean() || abandon.get()) {
                 return null;
             }
-            return converger.converge(name, progress, hint);
+            return converger.converge(name, progress, hint, starting);
         } catch (RuntimeException e) {
             // only releasing the lock can get here: report it with the environment it belongs to
             return Outcome.failed(name, null, HookRunner.describe(e), e);

@@ -1,0 +1,135 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A row of the Kindler scripts (no api port, state {@code unknown}) whose cluster exists: envctl adopts the cluster
+ * once it can read the ports it publishes, which a stopped cluster does not, and a failed read does not count.
+ */
+class LegacyAdoptionTest {
+    private static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
+    private static final HostPorts ROW = new HostPorts(18090, 18443, 19001, null);
+    private static final Map<PortRole, Integer> PUBLISHED = Map.of(PortRole.HTTP, 18090, PortRole.HTTPS, 18443,
+            PortRole.API, 26999);
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    @BeforeEach
+    void rowOfTheScriptsWithItsCluster() {
+        legacy(ActualState.UNKNOWN);
+        f.k3d.putCluster("dev", true);
+        f.k3d.publish("dev", PUBLISHED);
+    }
+
+    private void legacy(ActualState actual) {
+        f.store.insert(new Environment("dev", "k3d", null, ROW, 30080, Map.of(), Map.of(), DesiredState.PRESENT,
+                actual, null, T, T, 1));
+    }
+
+    private ReconcileReport reconcile() {
+        return engine.reconcile(List.of(), ProgressListener.NONE);
+    }
+
+    @Test
+    void aRunningClusterIsAdoptedWithTheApiPortItPublishes() {
+        assertThat(reconcile().outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING,
+                null));
+
+        assertThat(f.store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+    }
+
+    @Test
+    void aStoppedClusterIsLeftStoppedAndTheRowUnknownUntilItRuns() {
+        f.k3d.putCluster("dev", false);
+
+        ReconcileReport r = reconcile();
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.UNKNOWN, null));
+        assertThat(r.ok()).isTrue();
+        Environment left = f.store.get("dev");
+        assertThat(left.actualState()).as("not running: its cluster is stopped").isEqualTo(ActualState.UNKNOWN);
+        assertThat(left.ports().api()).isNull();
+        assertThat(f.k3d.running("dev")).as("reconcile leaves a cluster stopped outside envctl alone").isFalse();
+        assertThat(f.k3d.count("start dev")).isZero();
+
+        f.k3d.putCluster("dev", true); // k3d cluster start
+        assertThat(reconcile().outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING,
+                null));
+        assertThat(f.store.get("dev").ports().api()).isEqualTo(26999);
+    }
+
+    @Test
+    void aNewEnvironmentIsNotGivenTheApiPortOfAClusterThatWasStoppedWhenFirstSeen() {
+        f.k3d.publish("dev", Map.of(PortRole.API, 26443)); // the first port of pool.api
+        f.k3d.putCluster("dev", false);
+        reconcile();
+        f.k3d.putCluster("dev", true);
+        reconcile();
+
+        Environment next = engine.create(EnvironmentSpec.of("next", "k3d"), ProgressListener.NONE);
+
+        assertThat(f.store.get("dev").ports().api()).isEqualTo(26443);
+        assertThat(next.ports().api()).isEqualTo(26444);
+    }
+
+    @Test
+    void startOfTheRowStartsItsStoppedClusterAndAdoptsIt() {
+        f.k3d.putCluster("dev", false);
+        reconcile();
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(started.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(f.k3d.count("create dev")).isZero();
+        assertThat(f.hook.calls()).as("adopted: no create hooks").isEmpty();
+    }
+
+    @Test
+    void aFailedPortReadLeavesTheRowUnknownAndTheNextReconcileAdoptsIt() {
+        f.k3d.failNextPublishedPorts("Cannot connect to the Docker daemon");
+
+        assertThat(reconcile().outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.UNKNOWN,
+                null));
+        assertThat(f.store.get("dev").ports().api()).isNull();
+
+        reconcile();
+        Environment adopted = f.store.get("dev");
+        assertThat(adopted.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(adopted.ports().api()).isEqualTo(26999);
+    }
+
+    @Test
+    void aRowAnEarlierEnvctlRecordedRunningWithoutItsPortsGetsThemOnceItsClusterRuns() {
+        f.store.delete("dev");
+        legacy(ActualState.RUNNING);
+        f.k3d.putCluster("dev", false);
+        reconcile();
+        assertThat(f.store.get("dev").ports().api()).isNull();
+
+        f.k3d.putCluster("dev", true);
+        reconcile();
+
+        assertThat(f.store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        long version = f.store.get("dev").version();
+        reconcile();
+        assertThat(f.store.get("dev").version()).as("nothing left to record: nothing written").isEqualTo(version);
+    }
+}
