@@ -322,6 +322,9 @@ class PostgresStoreIT {
         Result down = ws.run("--store", "jdbc:postgresql://127.0.0.1:1/envctl", "doctor");
         String fail = down.out().lines().filter(l -> l.startsWith("FAIL  store")).findFirst().orElseThrow();
         assertThat(fail.split("127\\.0\\.0\\.1:1/envctl", -1)).as(fail).hasSize(2);
+        // one try to open it: a server that does not answer would make each try wait for the connect timeout
+        Result logged = ws.run("-vv", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "doctor");
+        assertThat(logged.err().lines().filter(l -> l.contains("opening store "))).as(logged.toString()).hasSize(1);
     }
 
     @Test

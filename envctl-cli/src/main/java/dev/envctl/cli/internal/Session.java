@@ -39,6 +39,8 @@ public final class Session implements AutoCloseable {
     private boolean onlyReading;
     /** Why {@link #readStore} serves the fallback store alone (the primary's outage), or null. */
     private EnvctlException fallbackOnly;
+    /** Why the configured store could not be opened, once it could not: a second try would wait as long again. */
+    private EnvctlException storeFailure;
     private Envctl envctl;
     private ConsoleProgress progress;
     private String storeHint;
@@ -124,8 +126,18 @@ public final class Session implements AutoCloseable {
     }
 
     private EnvironmentStore store(boolean readsFallBack) {
+        if (storeFailure != null) {
+            // asked again (doctor's host check after its store check): the same failure, without a second wait
+            throw storeFailure;
+        }
         if (store == null) {
-            EnvironmentStore primary = openStore(config().store());
+            EnvironmentStore primary;
+            try {
+                primary = openStore(config().store());
+            } catch (EnvctlException e) {
+                storeFailure = e;
+                throw e;
+            }
             String fallback = config().fallbackStore();
             store = fallback.isEmpty() ? primary
                     : new FallbackStore(primary, openStore(fallback), config().fallbackMirror(), readsFallBack);
