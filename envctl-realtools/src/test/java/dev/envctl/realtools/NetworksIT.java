@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Subnet networks found already there, with the real tools: one with the subnet and a gateway is reused (and
  * said so), one an older envctl made without a gateway is made again with one (Docker 20.10 gives none to a
  * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular; a
- * network of the environment's name that envctl did not make survives its delete; an automatic subnet skips
- * the block of a network the host already has.
+ * network of the environment's name that envctl did not make and the create refused (another subnet, or its
+ * subnet without a gateway) survives its delete, and the dry run does not list its removal; an automatic subnet
+ * skips the block of a network the host already has.
  */
 @ExtendWith(RealToolsExtension.class)
 class NetworksIT {
@@ -51,6 +52,31 @@ class NetworksIT {
         assertThat(deleted.err()).contains("leaving Docker network " + network + " alone");
         assertThat(s.lines("docker", "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
                 network)).containsExactly("10.230.42.0/24");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
+    void deleteAndItsDryRunLeaveANetworkOfTheSubnetWithoutAGatewayThatTheCreateRefused(String provider,
+                                                                                       String pattern, Sandbox s) {
+        String name = s.name("n");
+        String network = pattern.replace("{n}", name);
+        s.lines("docker", "network", "create", "--subnet", "10.230.44.0/24", network);
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.lines("docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Gateway}}{{end}}", network).isEmpty(),
+                "this Docker gives every network a gateway (Docker 20.10 does not)");
+        Shell.Result refused = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.44.0/24");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
+        assertThat(refused.err()).contains("(no gateway)");
+
+        Shell.Result planned = s.envctl("delete", name, "--dry-run");
+        Shell.Result deleted = s.envctl("delete", name);
+
+        assertThat(planned.exit()).as(planned.toString()).isZero();
+        assertThat(planned.out()).contains("delete").doesNotContain("network rm");
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(deleted.err()).contains("leaving Docker network " + network + " alone");
+        assertThat(s.lines("docker", "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
+                network)).containsExactly("10.230.44.0/24");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -154,12 +154,13 @@ class K3dProviderTest {
                 new PlannedCommand(createArgv("sub", "k3d-sub"), Map.of("LOG_COLORS", "false"), null));
         assertThat(tools.read("networks/k3d-sub")).startsWith("10.101.0.0/16\n");
 
+        List<PlannedCommand> plan = provider.planDelete(sub);
         tools.forgetCalls();
         provider.delete(sub, ProgressListener.NONE);
 
         List<List<String>> deleted = List.of(List.of(k3d, "cluster", "delete", "sub"),
                 List.of(docker, "volume", "rm", "-f", "k3d-sub-images"), List.of(docker, "network", "rm", "k3d-sub"));
-        assertThat(provider.planDelete(sub)).containsExactly(
+        assertThat(plan).containsExactly(
                 new PlannedCommand(deleted.get(0), Map.of("LOG_COLORS", "false"), null),
                 PlannedCommand.of(deleted.get(1)), PlannedCommand.of(deleted.get(2)));
         assertThat(tools.argv("k3d")).containsExactly(deleted.get(0));
@@ -345,20 +346,53 @@ class K3dProviderTest {
         assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("Docker network k3d-sub exists already");
 
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
         provider.delete(env("sub", SUBNET, Map.of()), listener);
 
         assertThat(tools.read("networks/k3d-sub")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
         assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(plan).noneMatch(c -> c.argv().containsAll(List.of("network", "rm")));
         assertThat(listener.steps()).contains("leaving Docker network k3d-sub alone: it has subnet 10.160.0.0/24 gateway "
-                + "10.160.0.1, not 10.101.0.0/16, and envctl did not make it for sub");
+                + "10.160.0.1, not 10.101.0.0/16 with a gateway, and envctl did not make it for sub");
+    }
+
+    @Test
+    void deleteAndItsPlanLeaveANetworkOfItsSubnetWithoutAGatewayThatTheCreateRefused() {
+        RecordingProgress listener = new RecordingProgress();
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n\n");
+        Environment sub = env("sub", SUBNET, Map.of());
+        assertThatThrownBy(() -> provider.create(sub, ProgressListener.NONE))
+                .hasMessageContaining("Docker network k3d-sub exists already with subnet 10.101.0.0/16 (no gateway)");
+
+        List<PlannedCommand> plan = provider.planDelete(sub);
+        provider.delete(sub, listener);
+
+        assertThat(tools.read("networks/k3d-sub")).isEqualTo("10.101.0.0/16\n\n\n");
+        assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(plan).noneMatch(c -> c.argv().containsAll(List.of("network", "rm")));
+        assertThat(listener.steps()).contains("leaving Docker network k3d-sub alone: it has subnet 10.101.0.0/16 (no "
+                + "gateway), not 10.101.0.0/16 with a gateway, and envctl did not make it for sub");
     }
 
     @Test
     void deleteRemovesANetworkOfItsNameWithExactlyItsSubnetThatTheKindlerScriptsMade() {
         tools.flag("networks/k3d-sub", "10.101.0.0/16\n\n10.101.0.1\n");
 
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
         provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
 
+        assertThat(plan).contains(PlannedCommand.of(List.of(docker, "network", "rm", "k3d-sub")));
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
+    }
+
+    @Test
+    void deleteRemovesANetworkAnOlderEnvctlMadeWithoutAGateway() {
+        tools.flag("networks/k3d-sub", "10.101.0.0/16\ndev.envctl.environment=sub\n\n");
+
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
+        provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(plan).contains(PlannedCommand.of(List.of(docker, "network", "rm", "k3d-sub")));
         assertThat(tools.has("networks/k3d-sub")).isFalse();
     }
 

@@ -273,13 +273,18 @@ public final class KindProvider implements ClusterProvider {
         return List.copyOf(plan);
     }
 
+    /**
+     * The delete's commands; with a subnet, Docker is asked which networks envctl made for the environment, so a
+     * network of its name that a create refused is not in the plan, as the delete leaves it.
+     */
     @Override
     public List<PlannedCommand> planDelete(Environment env) {
         List<PlannedCommand> plan = new ArrayList<>();
         plan.add(PlannedCommand.of(KindCommands.delete(tools.display(settings.binary()), env.name())));
         if (env.subnet() != null) {
-            plan.add(PlannedCommand.of(DockerNetworks.removeArgv(tools.display(settings.dockerBinary()),
-                    KindCommands.dedicatedNetwork(env.name()))));
+            networks.plannedRemovals(tools.find(settings.dockerBinary()), tools.display(settings.dockerBinary()),
+                    KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name())
+                    .forEach(argv -> plan.add(PlannedCommand.of(argv)));
         }
         return List.copyOf(plan);
     }

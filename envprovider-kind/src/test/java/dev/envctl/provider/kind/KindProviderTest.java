@@ -127,6 +127,7 @@ class KindProviderTest {
                 PlannedCommand.of(mark));
         assertThat(tools.read("networks/kind-sub-net")).startsWith("10.102.0.0/16\n");
 
+        List<PlannedCommand> plan = provider.planDelete(sub);
         tools.forgetCalls();
         provider.delete(sub, ProgressListener.NONE);
 
@@ -136,8 +137,7 @@ class KindProviderTest {
         assertThat(tools.argv("kind")).containsExactly(deleted.get(0));
         assertThat(tools.argv("docker")).containsExactly(List.of(docker, "network", "ls", "--filter",
                 "label=dev.envctl.environment=sub", "--format", "{{.Name}}"), deleted.get(1));
-        assertThat(provider.planDelete(sub)).containsExactly(PlannedCommand.of(deleted.get(0)),
-                PlannedCommand.of(deleted.get(1)));
+        assertThat(plan).containsExactly(PlannedCommand.of(deleted.get(0)), PlannedCommand.of(deleted.get(1)));
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
         assertThat(provider.list()).isEmpty();
     }
@@ -380,20 +380,53 @@ class KindProviderTest {
         assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("Docker network kind-sub-net exists already");
 
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
         provider.delete(env("sub", SUBNET, Map.of()), listener);
 
         assertThat(tools.read("networks/kind-sub-net")).isEqualTo("10.160.0.0/24\n\n10.160.0.1\n");
         assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(plan).noneMatch(c -> c.argv().containsAll(List.of("network", "rm")));
         assertThat(listener.steps()).contains("leaving Docker network kind-sub-net alone: it has subnet 10.160.0.0/24 gateway "
-                + "10.160.0.1, not 10.102.0.0/16, and envctl did not make it for sub");
+                + "10.160.0.1, not 10.102.0.0/16 with a gateway, and envctl did not make it for sub");
+    }
+
+    @Test
+    void deleteAndItsPlanLeaveANetworkOfItsSubnetWithoutAGatewayThatTheCreateRefused() {
+        RecordingProgress listener = new RecordingProgress();
+        tools.flag("networks/kind-sub-net", "10.102.0.0/16\n\n\n");
+        Environment sub = env("sub", SUBNET, Map.of());
+        assertThatThrownBy(() -> provider.create(sub, ProgressListener.NONE)).hasMessageContaining(
+                "Docker network kind-sub-net exists already with subnet 10.102.0.0/16 (no gateway)");
+
+        List<PlannedCommand> plan = provider.planDelete(sub);
+        provider.delete(sub, listener);
+
+        assertThat(tools.read("networks/kind-sub-net")).isEqualTo("10.102.0.0/16\n\n\n");
+        assertThat(tools.calls()).noneMatch(c -> c.containsAll(List.of("network", "rm")));
+        assertThat(plan).noneMatch(c -> c.argv().containsAll(List.of("network", "rm")));
+        assertThat(listener.steps()).contains("leaving Docker network kind-sub-net alone: it has subnet 10.102.0.0/16 "
+                + "(no gateway), not 10.102.0.0/16 with a gateway, and envctl did not make it for sub");
     }
 
     @Test
     void deleteRemovesANetworkOfItsNameWithExactlyItsSubnetThatTheKindlerScriptsMade() {
         tools.flag("networks/kind-sub-net", "10.102.0.0/16\n\n10.102.0.1\n");
 
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
         provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
 
+        assertThat(plan).contains(PlannedCommand.of(List.of(docker, "network", "rm", "kind-sub-net")));
+        assertThat(tools.has("networks/kind-sub-net")).isFalse();
+    }
+
+    @Test
+    void deleteRemovesANetworkAnOlderEnvctlMadeWithoutAGateway() {
+        tools.flag("networks/kind-sub-net", "10.102.0.0/16\ndev.envctl.environment=sub\n\n");
+
+        List<PlannedCommand> plan = provider.planDelete(env("sub", SUBNET, Map.of()));
+        provider.delete(env("sub", SUBNET, Map.of()), ProgressListener.NONE);
+
+        assertThat(plan).contains(PlannedCommand.of(List.of(docker, "network", "rm", "kind-sub-net")));
         assertThat(tools.has("networks/kind-sub-net")).isFalse();
     }
 

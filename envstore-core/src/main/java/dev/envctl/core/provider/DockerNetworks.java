@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -87,22 +88,19 @@ public final class DockerNetworks {
             throw failed(created, "could not create Docker network " + network + " with subnet " + subnet);
         }
         List<Block> blocks = blocks(docker, network, environment);
-        if (exactly(blocks, subnet)) {
-            if (!blocks.get(0).gateway().isEmpty()) {
-                progress.step(environment, "reusing Docker network " + network + " with subnet " + subnet);
-                return;
-            }
-            if (madeFor(docker, network, environment)) {
-                progress.step(environment, "Docker network " + network + " has no gateway; making it again");
-                remove(docker, network, environment, progress);
-                tools.runChecked(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
-                return;
-            }
+        if (reusable(blocks, subnet)) {
+            progress.step(environment, "reusing Docker network " + network + " with subnet " + subnet);
+            return;
+        }
+        if (exactly(blocks, subnet) && labelled(docker, network, environment)) {
+            progress.step(environment, "Docker network " + network + " has no gateway; making it again");
+            remove(docker, network, environment, progress);
+            tools.runChecked(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
+            return;
         }
         throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker network " + network + " exists already with "
-                + (blocks.isEmpty() ? "no subnet" : String.join(", ", blocks.stream().map(Block::toString).toList()))
-                + ", not subnet " + subnet + " with a gateway; remove it (docker network rm " + network
-                + ") or give the environment another subnet");
+                + describe(blocks) + ", not subnet " + subnet + " with a gateway; remove it (docker network rm "
+                + network + ") or give the environment another subnet");
     }
 
     /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */
@@ -134,37 +132,62 @@ public final class DockerNetworks {
     }
 
     /**
-     * Removes the networks envctl made for {@code environment}: every one carrying its label (whatever its name),
-     * and {@code network} when it has no such label but exactly {@code subnet} (as the Kindler scripts made
-     * {@code k3d-NAME}). A {@code network} of another subnet was not made for the environment (a create refused
-     * it): it stays, and the progress says so. None is fine.
+     * Removes the networks {@link #madeFor} finds. None is fine.
      */
     public void removeMadeFor(Path docker, String network, Cidr subnet, String environment,
                               ProgressListener progress) {
-        CommandResult listed = tools.runChecked(labelledArgv(docker.toString(), environment), Map.of(), null,
-                timeout, environment, ProgressListener.NONE);
-        Set<String> names = new TreeSet<>(lines(listed));
-        if (!names.contains(network)) {
-            CommandResult inspected = tools.run(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
-                    environment, ProgressListener.NONE);
-            if (!inspected.succeeded() && !notFound(inspected)) {
-                throw failed(inspected, "could not inspect Docker network " + network);
-            }
-            List<Block> blocks = inspected.succeeded() ? blocks(inspected) : List.of();
-            if (exactly(blocks, subnet)) {
-                names.add(network);
-            } else if (inspected.succeeded()) {
-                progress.step(environment, "leaving Docker network " + network + " alone: it has "
-                        + (blocks.isEmpty() ? "no subnet" : String.join(", ", blocks.stream().map(Block::toString)
-                        .toList())) + ", not " + subnet + ", and envctl did not make it for " + environment);
-            }
-        }
-        for (String name : names) {
+        for (String name : madeFor(docker, network, subnet, environment, progress)) {
             remove(docker, name, environment, progress);
         }
     }
 
-    private boolean madeFor(Path docker, String network, String environment) {
+    /**
+     * The networks envctl made for {@code environment}, which its delete removes: every one carrying its label
+     * (whatever its name), and {@code network} without that label when {@link #createDedicated} would reuse it
+     * (exactly {@code subnet}, with a gateway, as the Kindler scripts made {@code k3d-NAME}). Any other
+     * {@code network} is one a create refused, so it is someone else's: it is left out, and the progress says so.
+     * Only asks Docker.
+     */
+    public List<String> madeFor(Path docker, String network, Cidr subnet, String environment,
+                                ProgressListener progress) {
+        CommandResult listed = tools.runChecked(labelledArgv(docker.toString(), environment), Map.of(), null,
+                timeout, environment, ProgressListener.NONE);
+        Set<String> names = new TreeSet<>(lines(listed));
+        if (names.contains(network)) {
+            return List.copyOf(names);
+        }
+        CommandResult inspected = tools.run(subnetsArgv(docker.toString(), network), Map.of(), null, timeout,
+                environment, ProgressListener.NONE);
+        if (!inspected.succeeded() && !notFound(inspected)) {
+            throw failed(inspected, "could not inspect Docker network " + network);
+        }
+        List<Block> blocks = inspected.succeeded() ? blocks(inspected) : List.of();
+        if (reusable(blocks, subnet)) {
+            names.add(network);
+        } else if (inspected.succeeded()) {
+            progress.step(environment, "leaving Docker network " + network + " alone: it has " + describe(blocks)
+                    + ", not " + subnet + " with a gateway, and envctl did not make it for " + environment);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * {@code docker network rm} of each network {@link #madeFor} finds, for a dry run of the delete. When Docker
+     * is missing or does not answer, the plan removes {@code network}, as the delete would were it envctl's.
+     */
+    public List<List<String>> plannedRemovals(Optional<Path> docker, String display, String network, Cidr subnet,
+                                              String environment) {
+        List<String> names;
+        try {
+            names = docker.map(d -> madeFor(d, network, subnet, environment, ProgressListener.NONE))
+                    .orElse(List.of(network));
+        } catch (EnvctlException e) {
+            names = List.of(network);
+        }
+        return names.stream().map(name -> removeArgv(display, name)).toList();
+    }
+
+    private boolean labelled(Path docker, String network, String environment) {
         CommandResult listed = tools.run(labelledArgv(docker.toString(), environment), Map.of(), null, timeout,
                 environment, ProgressListener.NONE);
         return listed.succeeded() && lines(listed).contains(network);
@@ -178,6 +201,19 @@ public final class DockerNetworks {
     /** Whether a network's IPAM {@code blocks} are {@code subnet} alone. */
     private static boolean exactly(List<Block> blocks, Cidr subnet) {
         return blocks.size() == 1 && blocks.get(0).subnet().equals(String.valueOf(subnet));
+    }
+
+    /**
+     * Whether a network of these {@code blocks} serves an environment of {@code subnet} whoever made it: that
+     * subnet alone, with a gateway (k3d refuses a network without one). Create reuses such a network and delete
+     * removes it; one without a gateway is envctl's only when it carries envctl's label.
+     */
+    private static boolean reusable(List<Block> blocks, Cidr subnet) {
+        return exactly(blocks, subnet) && !blocks.get(0).gateway().isEmpty();
+    }
+
+    private static String describe(List<Block> blocks) {
+        return blocks.isEmpty() ? "no subnet" : String.join(", ", blocks.stream().map(Block::toString).toList());
     }
 
     private static List<Block> blocks(CommandResult inspected) {
