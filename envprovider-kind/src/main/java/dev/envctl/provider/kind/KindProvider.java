@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -19,6 +20,7 @@ import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
 import dev.envctl.provider.kind.internal.KindConfig;
+import dev.envctl.provider.kind.internal.KindOutput;
 import dev.envctl.provider.kind.internal.KindSettings;
 import dev.envctl.provider.kind.internal.KindVersion;
 import dev.envctl.core.provider.ToolChecks;
@@ -27,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +94,7 @@ public final class KindProvider implements ClusterProvider {
             networks.createDedicated(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
         try {
-            tools.runChecked(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
+            runKind(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
                     options.timeout(), env.name(), p);
         } catch (EnvctlException e) {
             throw cleanUp(env, kind, env.subnet() != null ? docker : null, e, p);
@@ -155,8 +158,7 @@ public final class KindProvider implements ClusterProvider {
     private void deleteCluster(Path kind, String name, ProgressListener p) {
         for (int attempt = 1; ; attempt++) {
             try {
-                tools.runChecked(KindCommands.delete(kind.toString(), name), Map.of(), null, settings.timeout(),
-                        name, p);
+                runKind(KindCommands.delete(kind.toString(), name), Map.of(), null, settings.timeout(), name, p);
                 return;
             } catch (EnvctlException e) {
                 if (attempt >= LOCK_ATTEMPTS || !String.valueOf(e.getMessage()).contains(KUBECONFIG_LOCKED)) {
@@ -171,6 +173,19 @@ public final class KindProvider implements ClusterProvider {
                 }
             }
         }
+    }
+
+    /**
+     * Runs a kind command and returns its result if it exited 0; otherwise throws with what kind said condensed
+     * by {@link KindOutput#errorSummary}, so the error keeps kind's ERROR line.
+     */
+    private CommandResult runKind(List<String> argv, Map<String, String> env, String stdin, Duration timeout,
+                                  String name, ProgressListener p) {
+        CommandResult r = tools.run(argv, env, stdin, timeout, name, p);
+        if (!r.succeeded()) {
+            throw CommandFailedException.exited(r, KindOutput.errorSummary(r.stderr()));
+        }
+        return r;
     }
 
     /** kind has no stop command: {@code docker stop} of the node containers labelled with the cluster's name. */
@@ -228,15 +243,15 @@ public final class KindProvider implements ClusterProvider {
     }
 
     private List<String> names() {
-        CommandResult r = tools.runChecked(KindCommands.getClusters(kind().toString()), Map.of(), null,
-                settings.timeout(), "", ProgressListener.NONE);
+        CommandResult r = runKind(KindCommands.getClusters(kind().toString()), Map.of(), null, settings.timeout(), "",
+                ProgressListener.NONE);
         return KindClusterList.names(r.stdout());
     }
 
     @Override
     public String version() {
         String kind = kind().toString();
-        CommandResult r = tools.runChecked(KindCommands.version(kind), Map.of(), null, settings.timeout(), "",
+        CommandResult r = runKind(KindCommands.version(kind), Map.of(), null, settings.timeout(), "",
                 ProgressListener.NONE);
         return KindVersion.parse(r.stdoutText()).orElseThrow(() -> new EnvctlException(ErrorCode.PROVIDER_FAILED,
                 "could not read the version from 'kind version', which printed: "

@@ -245,6 +245,34 @@ class KindProviderTest {
     }
 
     @Test
+    void aNodeThatDockerCouldNotRunKeepsKindsErrorLineAndDockersAnswerInTheError() {
+        String daemon = "driver failed programming external connectivity on endpoint sub-control-plane "
+                + "(9e9ab4e32dbf295dc84ebc6bd36539617f475d67e97b0a0c6c86024e2875a40e): Error starting userland proxy: "
+                + "listen tcp4 0.0.0.0:18091: bind: address already in use";
+        tools.flag("kind-fail-next-node-run", daemon);
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("could not create kind cluster 'sub': " + kind + " create cluster failed "
+                        + "with exit code 1: ERROR: failed to create cluster: command \"docker run --name "
+                        + "sub-control-plane ")
+                .hasMessageContaining("--net kind-sub-net ")
+                .hasMessageContaining(" failed with error: exit status 125 | Command Output: 5d2447b5a83e388aed7f4a2"
+                        + "84078e70060d3b2131b01589da75822071a6c47e2 | docker: Error response from daemon: " + daemon
+                        + " | Run 'docker run --help' for more information; host port 18091 is held by a program on "
+                        + "this host that is not a container")
+                .hasMessageEndingWith("envctl removed what this create had made")
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("|  |").doesNotContain(": |");
+                    assertThat(((CommandFailedException) e).stderrTail())
+                            .startsWith("ERROR: failed to create cluster: command \"docker run ")
+                            .endsWith("| Run 'docker run --help' for more information");
+                });
+        assertThat(tools.has("kind/sub")).isFalse();
+        assertThat(tools.has("networks/kind-sub-net")).isFalse();
+    }
+
+    @Test
     void whenCleanupFailsTooTheErrorReportsBothAndHowToRemoveTheLeftovers() {
         tools.flag("kind-fail-next-create", "boom");
         tools.flag("kind-fail-delete");

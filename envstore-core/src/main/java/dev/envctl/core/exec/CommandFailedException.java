@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class CommandFailedException extends EnvctlException {
     private static final long serialVersionUID = 1L;
+    private static final int STDOUT_LINES = 5;
 
     private final List<String> argv;
     private final int exitValue;
@@ -24,6 +25,19 @@ public final class CommandFailedException extends EnvctlException {
         this.exitValue = exitValue;
         this.stderrTail = stderrTail == null ? "" : stderrTail;
         this.timedOut = timedOut;
+    }
+
+    /**
+     * A command that ran and exited non-zero: "ARGV failed with exit code N: SAID", with the first three argv
+     * entries. {@code said} is what it said on stderr, as its caller condenses it (the default: the last five
+     * non-blank lines, {@link CommandResult#stderrTail}); when empty, the tail of its stdout stands in.
+     */
+    public static CommandFailedException exited(CommandResult result, String said) {
+        List<String> argv = result.argv();
+        String shown = said.isEmpty() ? CommandResult.tail(result.stdout(), STDOUT_LINES) : said;
+        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
+                Math.min(3, argv.size()))) + " failed with exit code " + result.exitCode()
+                + (shown.isEmpty() ? "" : ": " + shown), argv, result.exitCode(), said, false, null);
     }
 
     public List<String> argv() {

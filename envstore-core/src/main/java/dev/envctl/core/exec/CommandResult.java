@@ -19,8 +19,17 @@ public record CommandResult(List<String> argv, int exitCode, List<String> stdout
         return String.join("\n", stdout);
     }
 
-    /** The last {@code lines} lines of stderr, joined with " | " so a message stays on one line. */
+    /**
+     * The last {@code lines} non-blank lines of stderr, joined with " | " so a message stays on one line; blank
+     * lines are left out, as they would make empty segments and push what the tool said out of the tail.
+     */
     public String stderrTail(int lines) {
-        return String.join(" | ", stderr.subList(Math.max(0, stderr.size() - lines), stderr.size())).strip();
+        return tail(stderr, lines);
+    }
+
+    /** The last {@code lines} non-blank lines of {@code output}, stripped and joined with " | ". */
+    public static String tail(List<String> output, int lines) {
+        List<String> said = output.stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return String.join(" | ", said.subList(Math.max(0, said.size() - lines), said.size()));
     }
 }

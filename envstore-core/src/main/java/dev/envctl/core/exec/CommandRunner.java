@@ -100,10 +100,7 @@ public final class CommandRunner {
     public CommandResult runChecked(CommandSpec spec, LineListener listener) {
         CommandResult result = run(spec, listener);
         if (!result.succeeded()) {
-            List<String> argv = spec.argv();
-            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                    Math.min(3, argv.size()))) + " failed with exit code " + result.exitCode() + tailSuffix(result),
-                    argv, result.exitCode(), result.stderrTail(TAIL_LINES), false, null);
+            throw CommandFailedException.exited(result, result.stderrTail(TAIL_LINES));
         }
         return result;
     }
@@ -111,8 +108,7 @@ public final class CommandRunner {
     private static String tailSuffix(CommandResult result) {
         String tail = result.stderrTail(TAIL_LINES);
         if (tail.isEmpty()) {
-            tail = String.join(" | ", result.stdout().subList(Math.max(0, result.stdout().size() - TAIL_LINES),
-                    result.stdout().size())).strip();
+            tail = CommandResult.tail(result.stdout(), TAIL_LINES);
         }
         return tail.isEmpty() ? "" : ": " + tail;
     }

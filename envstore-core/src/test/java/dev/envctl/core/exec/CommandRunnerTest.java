@@ -69,6 +69,18 @@ class CommandRunnerTest {
     }
 
     @Test
+    void blankStderrLinesMakeNoEmptySegmentsAndTakeNoPlaceInTheTail(@TempDir Path dir) throws IOException {
+        Path fail = script(dir, "fail",
+                "printf 'one\\ntwo\\nERROR: what\\n\\ncause\\n  \\nmore\\n\\nhint\\n\\n' >&2; exit 1\n");
+
+        assertThatThrownBy(() -> runner.runChecked(CommandSpec.of(List.of(fail.toString()), Duration.ofSeconds(20)),
+                null))
+                .hasMessageEndingWith("failed with exit code 1: two | ERROR: what | cause | more | hint")
+                .satisfies(e -> assertThat(((CommandFailedException) e).stderrTail())
+                        .isEqualTo("two | ERROR: what | cause | more | hint"));
+    }
+
+    @Test
     void nonZeroExitIsAFailureCarryingTheStderrTail(@TempDir Path dir) throws IOException {
         Path fail = script(dir, "fail", "echo progress; echo 'ERROR: first' >&2; echo 'ERROR: boom' >&2; exit 3\n");
 
