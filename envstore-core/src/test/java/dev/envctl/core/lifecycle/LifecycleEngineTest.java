@@ -312,29 +312,4 @@ class LifecycleEngineTest {
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).endsWith("boom\uFFFD\uFFFD[31mred\nsecond line");
     }
-
-    /** The in-memory store, with updates to a given actual state failing as an unavailable store would. */
-    private static final class FailingWrites extends dev.envctl.core.testing.DelegatingStore {
-        private final java.util.Map<ActualState, Integer> failures = new java.util.EnumMap<>(ActualState.class);
-
-        FailingWrites(dev.envctl.core.spi.EnvironmentStore delegate) {
-            super(delegate);
-        }
-
-        synchronized void failWriteOf(ActualState state, int times) {
-            failures.put(state, times);
-        }
-
-        @Override
-        public Environment update(Environment next, long expectedVersion) {
-            synchronized (this) {
-                int left = failures.getOrDefault(next.actualState(), 0);
-                if (left > 0) {
-                    failures.put(next.actualState(), left - 1);
-                    throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store memory: is unavailable: disk full");
-                }
-            }
-            return super.update(next, expectedVersion);
-        }
-    }
 }
