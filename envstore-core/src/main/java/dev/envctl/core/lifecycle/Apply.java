@@ -36,6 +36,7 @@ final class Apply {
         Set<String> wanted = new HashSet<>();
         List<EnvironmentSpec> toCreate = new ArrayList<>();
         List<ApplyPlan.Update> toUpdate = new ArrayList<>();
+        List<String> toResume = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         for (EnvironmentSpec listed : desired) {
             // envctl's own labels (envctl.keep-record, envctl.replacing, envctl.auto-ports) are the store's to
@@ -54,7 +55,7 @@ final class Apply {
             }
             List<FieldChange> changes = changes(e, spec);
             if (changes.isEmpty()) {
-                unchanged.add(spec.name());
+                (ApplyPlan.unfinished(e) ? toResume : unchanged).add(spec.name());
             } else {
                 toUpdate.add(new ApplyPlan.Update(spec, changes));
             }
@@ -68,7 +69,8 @@ final class Apply {
                 }
             }
         }
-        return new ApplyPlan(toCreate, toUpdate, toDelete, unchanged);
+        toResume.sort(null);
+        return new ApplyPlan(toCreate, toUpdate, toDelete, toResume, unchanged);
     }
 
     /** The fields in which {@code spec} asks for something {@code e} does not have. */

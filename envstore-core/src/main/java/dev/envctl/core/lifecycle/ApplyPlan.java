@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
@@ -30,20 +31,41 @@ import java.util.stream.Stream;
  * @param toUpdate  environments the list and the store both have whose fields differ, in name order
  * @param toDelete  names of records desired {@code present} or {@code stopped} that the list leaves out (only
  *                  with prune)
- * @param unchanged names the list and the store both have, with no field that differs
+ * @param toResume  names the list and the store both have, with no field that differs, whose record apply
+ *                  converges as reconcile would ({@link #unfinished}), in name order
+ * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone
  */
 public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,
-                        List<String> unchanged) {
+                        List<String> toResume, List<String> unchanged) {
     public ApplyPlan {
         toCreate = List.copyOf(toCreate);
         toUpdate = List.copyOf(toUpdate);
         toDelete = List.copyOf(toDelete);
+        toResume = List.copyOf(toResume);
         unchanged = List.copyOf(unchanged);
+    }
+
+    /** A plan with nothing to resume. */
+    public ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,
+                     List<String> unchanged) {
+        this(toCreate, toUpdate, toDelete, List.of(), unchanged);
     }
 
     /** True when applying would change nothing. */
     public boolean empty() {
-        return toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty();
+        return toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty() && toResume.isEmpty();
+    }
+
+    /**
+     * Whether a converge acts on {@code e} although its spec matches the list: it is {@code failed} (a create, hook,
+     * stop or start failed), or a create or delete did not finish ({@code creating}, {@code deleting}: the process
+     * died or the store went away meanwhile, or another process is at it, whose lock the converge then leaves it
+     * to). {@code unknown} is not: a record nothing has converged yet, such as a row of the Kindler scripts, stays
+     * as it is until a reconcile adopts or creates its cluster.
+     */
+    public static boolean unfinished(Environment e) {
+        return e.actualState() == ActualState.FAILED || e.actualState() == ActualState.CREATING
+                || e.actualState() == ActualState.DELETING;
     }
 
     /** The updates that need a new cluster. */

@@ -84,6 +84,7 @@ public final class LifecycleEngine {
     private final HostProviders providers;
     private final RecordWriter writer;
     private final RoundRunner runner;
+    private final DriftPolicy drift;
 
     /** An engine with exactly {@code providersById} on {@code local}, and none for other hosts. */
     public LifecycleEngine(EnvironmentStore store, Allocator allocator,
@@ -99,6 +100,7 @@ public final class LifecycleEngine {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.providers = Objects.requireNonNull(providers, "providers");
         Objects.requireNonNull(options, "options");
+        this.drift = options.driftPolicy();
         this.writer = new RecordWriter(store);
         Converger converger = new Converger(store, allocator, providers, new HookRunner(hooks),
                 options.driftPolicy(), KEEP_RECORD_LABEL);
@@ -491,13 +493,16 @@ public final class LifecycleEngine {
     }
 
     /**
-     * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run).
+     * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). Under
+     * {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list names is resumed only when its cluster is
+     * listed running (its post-create hooks run again), as the converge leaves the others failed.
      *
      * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
      *                         create or change ({@link ClusterProvider#validate}), new or existing alike
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        ApplyPlan plan = Apply.plan(store, desired, prune);
+        ApplyPlan plan = drift == DriftPolicy.MARK_FAILED ? leftFailed(Apply.plan(store, desired, prune))
+                : Apply.plan(store, desired, prune);
         // options a provider refuses are invalid input, refused before anything is written; a provider that is
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
@@ -511,12 +516,32 @@ public final class LifecycleEngine {
     }
 
     /**
+     * {@code plan} with the {@code failed} records to resume whose cluster is not listed running moved to
+     * {@code unchanged}: the converge leaves those alone under {@link DriftPolicy#MARK_FAILED}. A provider that
+     * cannot list leaves them to resume, where the converge reports why.
+     */
+    private ApplyPlan leftFailed(ApplyPlan plan) {
+        List<String> resume = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>(plan.unchanged());
+        for (String name : plan.toResume()) {
+            Optional<Environment> e = store.find(name);
+            boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
+                    && e.get().actualState() == ActualState.FAILED && listed(e.get().provider(), e.get().host())
+                    .map(l -> l.stream().noneMatch(c -> c.name().equals(name) && c.running())).orElse(false);
+            (alone ? unchanged : resume).add(name);
+        }
+        return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged);
+    }
+
+    /**
      * Makes the store match {@code desired} as {@link #plan} says, then reconciles what it touched: missing ones
      * created (an existing cluster of the same name is adopted), ones desired absent marked present again, ones
      * absent from the list marked for deletion when {@code prune}; record-only changes (labels, node port)
-     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed environments that are
-     * {@code failed}, changed in place or not, converged as a reconcile would (the cause may be fixed, by this
-     * file or otherwise); and, only with {@code replace},
+     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed environments whose record a
+     * converge still acts on ({@link ApplyPlan#unfinished}: {@code failed}, or a create or delete left
+     * {@code creating} or {@code deleting}), changed in place or not, converged as a reconcile would (the cause may
+     * be fixed, by this file or otherwise; one another process converges is {@link Action#SKIPPED_LOCKED}); and,
+     * only with {@code replace},
      * environments whose provider, host ports, subnet or provider options changed replaced
      * ({@link Action#REPLACED}): the new spec is allocated and recorded first, so a conflict leaves the old record
      * and cluster as they were; then, under the environment's lock, the old cluster is deleted (delete hooks
@@ -583,7 +608,7 @@ public final class LifecycleEngine {
                     touched.add(u.name());
                 } else {
                     writer.modify(u.name(), u::inPlace).ifPresent(e -> {
-                        if (e.actualState() == ActualState.FAILED) {
+                        if (ApplyPlan.unfinished(e)) {
                             touched.add(u.name());
                         } else {
                             direct.add(new Outcome(u.name(), Action.UPDATED, e.actualState(), e.lastError()));
@@ -605,26 +630,36 @@ public final class LifecycleEngine {
             }
             touched.add(name);
         }
-        // what the file lists and the store already has: a failed one is converged, as reconcile would; the others
-        // are reported too, so an apply says what it saw
+        // what the file lists and the store already has: an unfinished one is converged, as reconcile would; the
+        // others are reported too, so an apply says what it saw
+        touched.addAll(plan.toResume());
         if (!plan.unchanged().isEmpty()) {
             Set<String> unchanged = new HashSet<>(plan.unchanged());
-            for (Environment e : store.list(EnvironmentFilter.ALL)) {
-                if (!unchanged.contains(e.name())) {
-                    continue;
-                }
-                if (e.actualState() == ActualState.FAILED) {
-                    touched.add(e.name());
-                } else {
-                    direct.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError()));
-                }
-            }
+            store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name())).forEach(e ->
+                    direct.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
         }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
-        List<Outcome> all = new ArrayList<>(done.outcomes());
+        List<Outcome> all = new ArrayList<>(done.outcomes().stream().map(LifecycleEngine::afterStoreFailure)
+                .toList());
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
+    }
+
+    /**
+     * {@code o} saying, when the store failed its converge, what {@link #create} says then: the record was written
+     * and its cluster may exist, so a reconcile finishes it (a second apply does only where the record is left
+     * {@link ApplyPlan#unfinished}; one whose converge never started stays {@code unknown}). A record read back as
+     * {@code unknown} made no cluster (the store refused the converge's first write, a privilege the role lacks)
+     * and gets no such words.
+     */
+    private static Outcome afterStoreFailure(Outcome o) {
+        if (o.code() != ErrorCode.STORE_UNAVAILABLE || o.error() == null || o.state() == ActualState.UNKNOWN) {
+            return o;
+        }
+        return new Outcome(o.name(), o.action(), o.state(), o.error() + "; environment '" + o.name() + "' was "
+                + "recorded before the store failed and its cluster may exist: reconcile it once the store is back",
+                o.code());
     }
 
     /**
@@ -637,8 +672,9 @@ public final class LifecycleEngine {
         if (plan.toCreate().isEmpty() && plan.replacements().isEmpty()) {
             return;
         }
+        // a resume that cannot record the ports it lacks fails only its environment, as its converge does
         List<PlannedStep> refused = DryRuns.allocationsOnly(store, allocator).apply(plan).stream()
-                .filter(s -> s.error() != null).toList();
+                .filter(s -> s.error() != null && s.kind() != PlannedStep.Kind.RESUME).toList();
         if (!refused.isEmpty()) {
             EnvctlException first = refused.get(0).error();
             throw new EnvctlException(first.code(), "apply refused, nothing was changed: " + refused.stream()

@@ -13,8 +13,8 @@ import java.util.List;
  * run; or, for a step the store would refuse, the record as asked and the error the store would refuse it with.
  *
  * @param changes  the changed fields of an {@link Kind#UPDATE} or {@link Kind#REPLACE}; empty otherwise
- * @param commands argv, variables and stdin of each provider command, in order; empty for an in-place update
- *                 and for a refused step
+ * @param commands argv, variables and stdin of each provider command, in order; empty for an in-place update,
+ *                 a refused step and a {@link Kind#RESUME} of a record desired stopped
  * @param error    why the store would refuse the step, or {@code null}
  */
 public record PlannedStep(Kind kind, Environment environment, List<FieldChange> changes,
@@ -35,7 +35,15 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
         /** The cluster is deleted and created again under the same name ({@code apply} with replacement). */
         REPLACE,
         /** The cluster and its record go. */
-        DELETE
+        DELETE,
+        /**
+         * A record whose spec matches the list but whose converge is unfinished ({@link ApplyPlan#unfinished}):
+         * {@code apply} converges it as reconcile would. Desired present: a cluster that runs is kept and its
+         * post-create hooks run again (for {@code creating}, once the provider says its create finished), else what
+         * is left of it is deleted and the commands shown create it; desired stopped: the stop is finished, with no
+         * command shown.
+         */
+        RESUME
     }
 
     public PlannedStep {

@@ -131,6 +131,35 @@ class EnvctlDryRunTest {
     }
 
     @Test
+    void anUnfinishedRecordTheListNamesIsShownAsTheCreateItsConvergeRunsAndAStoppedOneWithoutCommands() {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        store.insert(new Environment("failed", "k3d", null, new HostPorts(18090, 18443, 19001, null), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.FAILED, "hook 'h' failed", t, t, 1));
+        store.insert(new Environment("halfway", "k3d", null, new HostPorts(18091, 18444, 19002, 26444), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, t, t, 1));
+        store.insert(new Environment("stopping", "k3d", null, new HostPorts(18092, 18445, 19003, 26445), 30080,
+                Map.of(), Map.of(), DesiredState.STOPPED, ActualState.FAILED, "stop failed", t, t, 1));
+        List<EnvironmentSpec> listed = List.of(EnvironmentSpec.of("stopping", "k3d"),
+                EnvironmentSpec.of("halfway", "k3d"), EnvironmentSpec.of("failed", "k3d"));
+        ApplyPlan plan = envctl.plan(listed, false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name())
+                .containsExactly("RESUME failed", "RESUME halfway", "RESUME stopping");
+        assertThat(steps.get(0).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "create", "failed"));
+        assertThat(steps.get(0).environment().ports().api()).as("the port its converge records first")
+                .isNotNull();
+        assertThat(steps.get(1).commands()).extracting(PlannedCommand::argv)
+                .containsExactly(List.of("k3d", "create", "halfway"));
+        assertThat(steps.get(2).commands()).isEmpty();
+        assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
+        assertThat(plan.unchanged()).isEmpty();
+        assertThat(envctl.get("failed").ports().api()).as("nothing written").isNull();
+    }
+
+    @Test
     void aDeleteShowsItsCommandsAndAnUnknownNameIsNotFound() {
         envctl.record(Fixture.spec("web"));
 

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -122,8 +123,8 @@ public final class DryRuns {
 
     /**
      * The steps of {@code plan}, in the order apply takes them: creates (allocated one after another), updates
-     * (replacements allocated against what the others hold then, as the store would), deletes. A step the store
-     * would refuse carries its error.
+     * (replacements allocated against what the others hold then, as the store would), deletes, resumes. A step the
+     * store would refuse carries its error.
      */
     public List<PlannedStep> apply(ApplyPlan plan) {
         // the values the plan names are kept for their environments, as apply keeps them
@@ -140,7 +141,26 @@ public final class DryRuns {
                 .forEach(e -> world.put(e.name(), e));
         plan.toUpdate().forEach(u -> steps.add(update(world, u)));
         plan.toDelete().forEach(n -> steps.add(delete(world.get(n))));
+        plan.toResume().forEach(n -> steps.add(resume(world, world.get(n))));
         return steps;
+    }
+
+    /**
+     * The converge of an unfinished record, as the create of a desired present one (with the host ports it lacks,
+     * as its converge records them first); a desired stopped one shows no command, as there is no stop to plan.
+     */
+    private PlannedStep resume(Map<String, Environment> world, Environment e) {
+        if (e.desiredState() != DesiredState.PRESENT) {
+            return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
+        }
+        try {
+            Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.values().stream()
+                    .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
+            world.put(filled.name(), filled);
+            return new PlannedStep(Kind.RESUME, filled, List.of(), onHost(filled, planCreate(filled)), null);
+        } catch (EnvctlException ex) {
+            return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), ex);
+        }
     }
 
     private PlannedStep update(Map<String, Environment> world, ApplyPlan.Update u) {

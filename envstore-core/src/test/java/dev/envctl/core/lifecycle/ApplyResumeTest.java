@@ -1,0 +1,105 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An apply of a list naming environments whose spec matches but whose record a converge still acts on ({@code
+ * failed}, or a create left {@code creating} by a store that went away): the plan says so, as the apply then
+ * converges them as reconcile would.
+ */
+class ApplyResumeTest {
+    private final Fixture f = new Fixture();
+    private final LifecycleEngine engine = f.engine();
+
+    @Test
+    void aFailedEnvironmentTheListNamesIsPlannedForTheConvergeApplyGivesIt() {
+        f.k3d.failNextCreate("port is already allocated");
+        assertThat(engine.create(Fixture.spec("dev"), ProgressListener.NONE).actualState())
+                .isEqualTo(ActualState.FAILED);
+        engine.create(Fixture.spec("web"), ProgressListener.NONE);
+
+        ApplyPlan plan = engine.plan(List.of(Fixture.spec("dev"), Fixture.spec("web")), false);
+
+        assertThat(plan.toResume()).containsExactly("dev");
+        assertThat(plan.unchanged()).containsExactly("web");
+        assertThat(plan.empty()).isFalse();
+        assertThat(engine.apply(List.of(Fixture.spec("dev"), Fixture.spec("web")), false, ProgressListener.NONE)
+                .outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dev", Action.CREATED),
+                org.assertj.core.groups.Tuple.tuple("web", Action.UNCHANGED));
+        assertThat(engine.plan(List.of(Fixture.spec("dev"), Fixture.spec("web")), false).empty()).isTrue();
+    }
+
+    @Test
+    void anApplyCutShortByTheStoreIsFinishedByTheSameApplyWithoutASecondCluster() {
+        FailingWrites store = new FailingWrites(f.store);
+        LifecycleEngine failing = new LifecycleEngine(store, f.allocator,
+                Map.<String, ClusterProvider>of("k3d", f.k3d), List.of(f.hook), EngineOptions.defaults());
+        store.failWriteOf(ActualState.RUNNING, 1);
+        store.failWriteOf(ActualState.FAILED, 1);
+
+        ReconcileReport first = failing.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+
+        assertThat(first.failure()).contains(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(first.outcomes()).singleElement().satisfies(o -> assertThat(o.error())
+                .contains("disk full", "was recorded before the store failed and its cluster may exist",
+                        "reconcile it once the store is back"));
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(f.k3d.running("dev")).isTrue();
+
+        ApplyPlan plan = failing.plan(List.of(Fixture.spec("dev")), false);
+        assertThat(plan.toResume()).containsExactly("dev");
+        assertThat(plan.unchanged()).isEmpty();
+        ReconcileReport again = failing.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+
+        assertThat(again.outcomes()).containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.count("create dev")).as("the cluster the first apply made is kept").isEqualTo(1);
+    }
+
+    @Test
+    void aCreatingRecordAnotherProcessIsConvergingIsLeftToItAsReconcileLeavesIt() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+
+        ReconcileReport r;
+        try (EnvironmentLock held = f.store.tryLock("dev").orElseThrow()) {
+            r = engine.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+        }
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.SKIPPED_LOCKED, ActualState.CREATING,
+                null));
+        assertThat(f.k3d.calls()).doesNotContain("create dev");
+        assertThat(engine.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+    }
+
+    @Test
+    void underMarkFailedAFailedRecordWithoutARunningClusterIsUnchangedAndOneWhoseHookFailedIsRetried() {
+        LifecycleEngine marking = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
+        f.leave("gone", 1, DesiredState.PRESENT, ActualState.FAILED);
+        f.leave("hooked", 2, DesiredState.PRESENT, ActualState.FAILED);
+        f.k3d.putCluster("hooked", true);
+        List<EnvironmentSpec> both = List.of(Fixture.spec("gone"), Fixture.spec("hooked"));
+
+        ApplyPlan plan = marking.plan(both, false);
+
+        assertThat(plan.toResume()).containsExactly("hooked");
+        assertThat(plan.unchanged()).containsExactly("gone");
+        assertThat(marking.apply(both, false, ProgressListener.NONE).outcomes()).containsExactly(
+                new Outcome("gone", Action.UNCHANGED, ActualState.FAILED, null),
+                new Outcome("hooked", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.hook.calls()).containsExactly("post-create hooked failed");
+    }
+}
