@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -281,6 +282,47 @@ class ApplyChangesIT {
         assertThat(run(0, "diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev\n");
         ok("apply", "-f", yaml.toString());
         assertThat(ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+    }
+
+    @Test
+    void aFailedEnvironmentTheFileListsIsShownAsResumedByDiffAndDryRunAndApplyCreatesIt() {
+        Workspace.write(ws.state.resolve("k3d-fail-next-create"), "error waiting for log line `k3s is up and running`");
+        run(6, "create", "dev");
+        ok("create", "web");
+        Path all = ws.write("all.csv", ok("list", "-o", "csv").out());
+
+        Result diff = run(1, "diff", "-f", all.toString());
+
+        assertThat(diff.out()).startsWith("resume dev (k3d)  failed: ").contains("k3s is up and running")
+                .endsWith("\nunchanged: web\n");
+        Result dry = ok("apply", "-f", all.toString(), "--dry-run");
+        assertThat(dry.out()).doesNotContain("nothing to do").contains("resume dev (k3d)  failed: ",
+                "it is failed: apply converges it as reconcile does", "cluster create dev")
+                .endsWith("unchanged: web\n");
+        assertThat(ok("apply", "-f", all.toString(), "--dry-run", "-o", "json").json().get("steps").get(0)
+                .get("action").asText()).isEqualTo("resume");
+        assertThat(ok("apply", "-f", all.toString()).out()).containsPattern("dev +created +running");
+        assertThat(cluster("k3d", "dev")).isTrue();
+        assertThat(ok("diff", "-f", all.toString()).out()).isEqualTo("unchanged: dev, web\n");
+    }
+
+    @Test
+    void aCreateLeftCreatingIsShownAsResumedAndTheSameApplyFinishesItWithoutASecondCluster() throws Exception {
+        Path yaml = ws.write("envs.yaml", "- name: web\n");
+        ok("apply", "-f", yaml.toString());
+        // what a store that went away after the cluster was made leaves: the record still says creating
+        List<String> rows = Files.readAllLines(ws.defaultStore()).stream()
+                .map(l -> l.startsWith("web,") ? l.replace(",running,", ",creating,") : l).toList();
+        Workspace.write(ws.defaultStore(), String.join("\n", rows) + "\n");
+        assertThat(ok("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("creating");
+        ws.clearCalls();
+
+        assertThat(run(1, "diff", "-f", yaml.toString()).out()).isEqualTo("resume web (k3d)  creating\n");
+        Result applied = ok("apply", "-f", yaml.toString());
+
+        assertThat(applied.out()).containsPattern("web +created +running");
+        assertThat(ws.calls()).noneMatch(c -> c.get(0).equals("k3d") && c.contains("create"));
+        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: web\n");
     }
 
     @Test

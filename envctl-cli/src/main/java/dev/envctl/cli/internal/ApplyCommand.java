@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * {@code envctl apply -f FILE}: makes the store match the file (missing environments created, labels and node
  * ports changed in place, with {@code --replace} environments whose cluster spec changed replaced, with
- * {@code --prune} those absent from the file marked for deletion), then converges them.
+ * {@code --prune} those absent from the file marked for deletion), then converges them, and the listed ones a
+ * converge still acts on ({@code failed}, or a create or delete left unfinished).
  */
 @Parameters(commandNames = "apply",
         commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "
@@ -70,6 +71,8 @@ final class ApplyCommand extends FileCommand {
             });
         }
         plan.toDelete().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
+                .ifPresent(e -> onLocal.add(e.provider())));
+        plan.toResume().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
                 .ifPresent(e -> onLocal.add(e.provider())));
         onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME, true));
         return ReportView.print(session, envctl.apply(desired, prune, replace, session.progress()));

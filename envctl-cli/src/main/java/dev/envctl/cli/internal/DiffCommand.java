@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * {@code envctl diff -f FILE}: the plan {@code apply -f FILE} would carry out, one line per environment that
- * differs; changes nothing. Exit 0 when nothing differs, 1 when something does (as {@code kubectl diff}).
+ * differs or that apply would resume (a {@code failed} record, a create or delete left unfinished); changes
+ * nothing. Exit 0 when apply has nothing to do, 1 when it has (as {@code kubectl diff}).
  */
 @Parameters(commandNames = "diff",
         commandDescription = "Show what apply -f FILE would change, field by field, and change nothing; "
-        + "exit 0 when nothing differs, 1 when something does")
+        + "exit 0 when apply has nothing to do, 1 when it has")
 final class DiffCommand extends FileCommand {
     private static final String USAGE = "usage: envctl diff -f FILE [--prune]";
 

@@ -1,8 +1,10 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.AutoPorts;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
+import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.FieldChange;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
@@ -30,7 +32,8 @@ final class Plans {
     /**
      * Prints the plan: as JSON, or as text with one header line per step ({@code create NAME (PROVIDER)},
      * {@code adopt NAME (PROVIDER)},
-     * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)}) and the unchanged names;
+     * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)},
+     * {@code resume NAME (PROVIDER)  STATE[: LAST ERROR]}) and the unchanged names;
      * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands. Returns 0,
      * or the exit code of the first step that would fail.
      */
@@ -53,7 +56,7 @@ final class Plans {
             if (detailed) {
                 out.println();
             }
-            out.println(header(s));
+            out.println(header(session, s));
             if (s.error() != null) {
                 out.println("  would fail: " + session.redact(Errors.oneLine(s.error().getMessage())));
                 continue;
@@ -66,7 +69,11 @@ final class Plans {
                         + "provider command, no hook); the http, https and api ports it publishes replace the ones "
                         + "below");
             }
-            if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT) {
+            if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && ApplyPlan.unfinished(e)) {
+                out.println("  " + resumption(s));
+            }
+            if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
+                    || s.kind() == Kind.RESUME && !s.commands().isEmpty()) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {
                     out.println("  host      " + e.host());
                 }
@@ -102,8 +109,29 @@ final class Plans {
         }
     }
 
-    private static String header(PlannedStep s) {
+    /**
+     * What apply does with a record a converge still acts on: a {@code failed} one, or a create or delete left
+     * unfinished by a process that died or a store that went away.
+     */
+    private static String resumption(PlannedStep s) {
         Environment e = s.environment();
+        String what = s.kind() == Kind.RESUME ? "it is " : "it is then converged, as it is ";
+        if (e.desiredState() != DesiredState.PRESENT) {
+            return what + e.actualState().key() + " and desired " + e.desiredState().key() + ": apply finishes that "
+                    + "as reconcile does (no cluster is created)";
+        }
+        return what + e.actualState().key() + ": apply converges it as reconcile does: a cluster of that name that "
+                + "runs is kept and the post-create hooks run again (for creating, once its create finished); else "
+                + "what is left of it is deleted and it is created" + (s.kind() == Kind.RESUME ? " with the commands "
+                + "below" : "") + "; an envctl process converging it now is left to finish it";
+    }
+
+    private static String header(Session session, PlannedStep s) {
+        Environment e = s.environment();
+        if (s.kind() == Kind.RESUME) {
+            return "resume " + e.name() + " (" + e.provider() + ")  " + e.actualState().key()
+                    + (e.lastError() == null ? "" : ": " + session.redact(Errors.oneLine(e.lastError())));
+        }
         if (s.changes().isEmpty()) {
             return action(s) + " " + e.name() + " (" + e.provider() + ")";
         }
@@ -123,7 +151,7 @@ final class Plans {
 
     /**
      * The step's kind as text and JSON name it: {@code create}, {@code adopt}, {@code update}, {@code replace},
-     * {@code delete}.
+     * {@code delete}, {@code resume}.
      */
     private static String action(PlannedStep s) {
         return s.kind().name().toLowerCase(Locale.ROOT);
