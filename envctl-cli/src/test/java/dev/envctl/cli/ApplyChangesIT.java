@@ -312,7 +312,8 @@ class ApplyChangesIT {
         ok("apply", "-f", yaml.toString());
         // what a store that went away after the cluster was made leaves: the record still says creating
         List<String> rows = Files.readAllLines(ws.defaultStore()).stream()
-                .map(l -> l.startsWith("web,") ? l.replace(",running,", ",creating,") : l).toList();
+                .map(l -> l.startsWith("#envctl web ") ? l.replace(" actual_state=running ", " actual_state=creating ")
+                        : l).toList();
         Workspace.write(ws.defaultStore(), String.join("\n", rows) + "\n");
         assertThat(ok("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("creating");
         ws.clearCalls();

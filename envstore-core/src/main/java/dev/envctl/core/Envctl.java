@@ -372,7 +372,8 @@ public final class Envctl implements AutoCloseable {
 
     /**
      * What {@link #apply} of {@code plan} would do, changing nothing, step by step in the order apply takes them:
-     * creates, updates (a replacement allocated as the store would), deletes. A step the store would refuse
+     * creates, updates (a replacement allocated as the store would), deletes, resumes
+     * ({@link PlannedStep.Kind#RESUME}). A step the store would refuse
      * carries its error instead of throwing. A create of a new name whose cluster the provider already lists on
      * its host is {@link PlannedStep.Kind#ADOPT}, as apply adopts that cluster (where the provider cannot list, it
      * stays a create: the dry run needs no tool); a record whose delete is pending, marked present again, is
