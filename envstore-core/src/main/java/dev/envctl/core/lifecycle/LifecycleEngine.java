@@ -156,7 +156,7 @@ public final class LifecycleEngine {
     private Environment converge(EnvironmentSpec spec, Environment recorded, ProgressListener progress) {
         // the listing in record saw no such cluster: spare the converge a second listing of the same moment
         // a port another program takes between allocation and the tool's bind is moved by the converge itself
-        Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), false, false),
+        Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), null),
                 progress);
         if (outcome == null || !outcome.failed()) {
             // a delete recorded meanwhile (another envctl process's) was carried out by this converge
@@ -448,12 +448,19 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Whether the provider lists {@code e}'s cluster as running on its host; false when it cannot list (the
-     * converge then reports why).
+     * Whether the provider lists {@code e}'s cluster as running on its host with every node its record asks for;
+     * false when it cannot list or tell (the converge then looks again and reports why).
      */
     private boolean runs(Environment e) {
-        return listed(e.provider(), e.host()).orElse(List.of()).stream()
-                .anyMatch(c -> c.name().equals(e.name()) && c.running());
+        try {
+            ClusterProvider provider = providers.get(e.provider(), Hosts.find(store, e.host()));
+            return ProviderCalls.call(provider, "list", provider::list).stream()
+                    .anyMatch(c -> c.name().equals(e.name()) && c.running() && ProviderCalls.call(provider,
+                            "missingNodes", () -> provider.missingNodes(e, c)).isEmpty());
+        } catch (EnvctlException notListed) {
+            LOG.debug("{}: whether its cluster runs is not known: {}", e.name(), notListed.getMessage());
+            return false;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.envctl.core.PortRole;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes and removes clusters for environments with one tool (k3d, kind, ...). Implementations pass every
@@ -74,6 +75,17 @@ public interface ClusterProvider {
 
     /** The clusters the tool knows, managed by envctl or not. */
     List<ClusterStatus> list();
+
+    /**
+     * What the cluster of {@code environment}, as {@link #list()} gave it ({@code listed}), lacks of the nodes the
+     * record asks for, such as "k3d lists 0 of the 1 server nodes its record asks for"; empty when it has them all
+     * or the provider cannot tell. Node containers removed outside envctl ({@code docker rm -f}) leave a cluster
+     * the tool still lists, with nothing to start them again: the engine treats it as broken, never as running.
+     * Answers from {@code listed} alone, without running a tool. By default empty.
+     */
+    default Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
+        return Optional.empty();
+    }
 
     /** The tool's version, such as {@code v5.8.3}. */
     String version();

@@ -8,19 +8,41 @@ import dev.envctl.core.Host;
  * @param running whether all its nodes run
  * @param detail  a short human summary such as "servers 1/1, agents 0/0", or {@code null}
  * @param host    the name of the {@link Host} it runs on; {@code local} unless the engine listed another host
+ * @param servers its server (control-plane) nodes that exist, running or not; {@link #UNCOUNTED} when the provider
+ *                does not count them
+ * @param agents  its agent (worker) nodes that exist, running or not; {@link #UNCOUNTED} likewise
  */
-public record ClusterStatus(String name, String provider, boolean running, String detail, String host) {
+public record ClusterStatus(String name, String provider, boolean running, String detail, String host, int servers,
+                            int agents) {
+    /** A node count the provider does not know. */
+    public static final int UNCOUNTED = -1;
+
     public ClusterStatus {
         host = host == null ? Host.LOCAL_NAME : host;
+        servers = Math.max(servers, UNCOUNTED);
+        agents = Math.max(agents, UNCOUNTED);
     }
 
-    /** A cluster on {@code local}, as providers list them. */
+    /** A cluster on {@code host}, its nodes not counted. */
+    public ClusterStatus(String name, String provider, boolean running, String detail, String host) {
+        this(name, provider, running, detail, host, UNCOUNTED, UNCOUNTED);
+    }
+
+    /** A cluster on {@code local}, its nodes not counted, as providers list them. */
     public ClusterStatus(String name, String provider, boolean running, String detail) {
         this(name, provider, running, detail, Host.LOCAL_NAME);
     }
 
     /** The same cluster, on host {@code host}. */
     public ClusterStatus withHost(String host) {
-        return new ClusterStatus(name, provider, running, detail, host);
+        return new ClusterStatus(name, provider, running, detail, host, servers, agents);
+    }
+
+    /**
+     * The same cluster with {@code servers} server and {@code agents} agent nodes: what the provider counted, so
+     * that {@link ClusterProvider#missingNodes} can tell a cluster whose node containers were removed.
+     */
+    public ClusterStatus withNodes(int servers, int agents) {
+        return new ClusterStatus(name, provider, running, detail, host, servers, agents);
     }
 }

@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +54,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
     private final Map<String, Map<PortRole, Integer>> madeWith = new ConcurrentHashMap<>();
     private volatile boolean checkHostPorts;
+    private final Map<String, int[]> nodesLeft = new ConcurrentHashMap<>();
 
     public ScriptedClusterProvider(String id) {
         this.id = id;
@@ -163,6 +166,15 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         return running(name) ? published.getOrDefault(name, Map.of()) : Map.of();
     }
 
+    /**
+     * Removes node containers of cluster {@code name} behind envctl's back ({@code docker rm -f}), leaving
+     * {@code servers} server and {@code agents} agent nodes, which it lists from then on (uncounted before); the
+     * tool still lists the cluster, and a start or stop of it succeeds, as with k3d. A create makes it whole.
+     */
+    public void removeNodes(String name, int servers, int agents) {
+        nodesLeft.put(name, new int[] {servers, agents});
+    }
+
     /** Removes a cluster behind envctl's back. */
     public void removeCluster(String name) {
         clusters.remove(name);
@@ -227,6 +239,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
                         + " already exists");
             }
             madeWith.put(environment.name(), environment.ports().asMap());
+            nodesLeft.remove(environment.name());
             progress.output(environment.name(), "created " + environment.name(), false);
             duringCreate.accept(environment);
         });
@@ -255,6 +268,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             }
             clusters.remove(environment.name());
             unfinished.remove(environment.name());
+            nodesLeft.remove(environment.name());
             duringDelete.accept(environment);
         });
     }
@@ -305,12 +319,21 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster list failed: " + failure);
         }
         List<ClusterStatus> out = new ArrayList<>();
-        new TreeMap<>(clusters).forEach((name, running) -> out.add(new ClusterStatus(name, id, running,
-                running ? "running" : "stopped")));
+        new TreeMap<>(clusters).forEach((name, running) -> {
+            ClusterStatus c = new ClusterStatus(name, id, running, running ? "running" : "stopped");
+            int[] left = nodesLeft.get(name);
+            out.add(left == null ? c : c.withNodes(left[0], left[1]));
+        });
         Runnable after = afterList;
         afterList = () -> { };
         after.run();
         return out;
+    }
+
+    /** What {@link RecordedNodes} finds missing, for a cluster {@link #removeNodes} left lacking nodes. */
+    @Override
+    public Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
+        return RecordedNodes.missing(environment, listed, "server", "agent");
     }
 
     @Override

@@ -62,28 +62,35 @@ public final class Converger {
     }
 
     /**
-     * What is known about the cluster during one lock hold: {@code present} null means "ask the provider";
-     * {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold); {@code starting}: a
-     * start asked for this converge, so the stopped cluster of an {@code unknown} record is started and adopted.
+     * What is known about the cluster during one lock hold: {@code present} null means "ask the provider" (or
+     * read {@code hint}, a round's listing, in the first step); {@code missing}: the nodes a listed cluster lacks
+     * ({@link ClusterProvider#missingNodes}), null when it has them all, and such a cluster never counts as
+     * running; {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold);
+     * {@code starting}: a start asked for this converge, so the stopped cluster of an {@code unknown} record is
+     * started and adopted.
      */
     private static final class Seen {
         Boolean present;
         boolean running;
+        String missing;
         boolean portMoved;
         boolean starting;
+        Hint hint;
 
         void set(boolean isPresent, boolean isRunning) {
             present = isPresent;
             running = isRunning;
+            missing = null;
         }
     }
 
     /**
-     * What a round's listing saw of a cluster, valid only while the record still has {@code version}: every
-     * engine writes the record before and after each provider call, so an unchanged version means no engine
-     * created or deleted the cluster since the record was read (the round reads records before clusters).
+     * What a round's listing saw of a cluster ({@code listed}, null when it was not listed), valid only while the
+     * record still has {@code version}: every engine writes the record before and after each provider call, so an
+     * unchanged version means no engine created or deleted the cluster since the record was read (the round reads
+     * records before clusters).
      */
-    public record Hint(long version, boolean present, boolean running) {
+    public record Hint(long version, ClusterStatus listed) {
     }
 
     /** Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. */
@@ -142,7 +149,7 @@ public final class Converger {
             }
             read = record.get().version();
             if (i == 0 && hint != null && hint.version() == record.get().version()) {
-                seen.set(hint.present(), hint.running());
+                seen.hint = hint;
             }
             Outcome o = step(record.get(), seen, progress);
             if (o == null) {
@@ -174,6 +181,8 @@ public final class Converger {
         } catch (EnvctlException e) {
             return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage());
         }
+        Hint hint = seen.hint;
+        seen.hint = null;
         String replacing = env.labels().get(Replacement.LABEL);
         if (replacing != null) {
             return replace(env, replacing, host, provider, seen, progress);
@@ -186,7 +195,7 @@ public final class Converger {
         }
         if (seen.present == null) {
             try {
-                observe(provider, name, seen);
+                observe(provider, env, seen, hint);
             } catch (RuntimeException e) {
                 String message = "could not list " + provider.id() + " clusters" + Hosts.on(host) + ": "
                         + HookRunner.describe(e);
@@ -207,13 +216,13 @@ public final class Converger {
             case STOPPED:
                 return start(env, host, provider, seen, progress);
             case RUNNING:
-                if (!seen.present) {
+                if (!seen.present || seen.missing != null) {
                     return drift(env, host, provider, seen, progress);
                 }
                 return seen.running && !env.ports().complete() ? adoptPorts(env, provider) : unchanged(env);
             case UNKNOWN:
-                if (!seen.present) {
-                    return create(env, host, provider, Action.CREATED, seen, progress);
+                if (!seen.present || seen.missing != null) {
+                    return recreate(env, host, provider, Action.CREATED, seen, progress);
                 }
                 if (seen.running) {
                     return adopt(env, provider);
@@ -231,7 +240,8 @@ public final class Converger {
 
     /**
      * Desired {@code stopped}: a running cluster is stopped, and so is one a failed stop or start left (a provider
-     * lists a cluster as running only when all its nodes run, and a failed start can leave one node up); a stopped
+     * lists a cluster as running only when all its nodes run, and a failed start can leave one node up) and one
+     * lacking nodes (what is left of it may run; start creates it again); a stopped
      * one is recorded as such; a missing one is left missing (the record keeps its allocation, and start creates
      * it), never treated as drift, and recorded {@code stopped} whatever the record said: no cluster runs, which
      * is what {@code stopped} tells (an {@code unknown}, {@code creating} or {@code failed} record has none made).
@@ -250,7 +260,7 @@ public final class Converger {
             writer.actual(name, ActualState.STOPPED, null);
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
-        if (seen.running || env.actualState() == ActualState.FAILED) {
+        if (seen.running || seen.missing != null || env.actualState() == ActualState.FAILED) {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
             Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
             if (error.isPresent()) {
@@ -268,14 +278,15 @@ public final class Converger {
     }
 
     /**
-     * Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one. A failed
+     * Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one, or one
+     * lacking nodes after removing what is left (a start would bring back only the nodes that remain). A failed
      * start leaves the record {@code failed} and desired {@code stopped} again: as {@code failed} and desired
      * {@code present} it would read as a half-made create, which reconcile deletes and creates again.
      */
     private Outcome start(Environment env, Host host, ClusterProvider provider, Seen seen,
                           ProgressListener progress) {
-        if (!seen.present) {
-            return create(env, host, provider, Action.CREATED, seen, progress);
+        if (!seen.present || seen.missing != null) {
+            return recreate(env, host, provider, Action.CREATED, seen, progress);
         }
         if (!seen.running) {
             Optional<Outcome> failed = startCluster(env, provider, seen, progress);
@@ -307,15 +318,32 @@ public final class Converger {
         if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
             return finishCreate(env.name(), host, Action.CREATED, progress);
         }
+        return recreate(env, host, provider, Action.CREATED, seen, progress);
+    }
+
+    /**
+     * Creates the cluster after removing what is listed of it (a half-made cluster, or one lacking nodes): the
+     * provider's delete, without the delete hooks, as no post-create hook ran for a half-made cluster and one
+     * lacking nodes is made again from the same record.
+     */
+    private Outcome recreate(Environment env, Host host, ClusterProvider provider, Action action, Seen seen,
+                             ProgressListener progress) {
         if (seen.present) {
-            LOG.info("{}: removing a half-made {} cluster before creating it again", env.name(), provider.id());
+            if (seen.missing != null) {
+                LOG.warn("{}: its {} cluster lacks nodes ({}); removing what is left before creating it again",
+                        env.name(), provider.id(), seen.missing);
+                progress.step(env.name(), "deleting what is left of " + provider.id() + " cluster " + env.name()
+                        + ", which lacks nodes, to create it again");
+            } else {
+                LOG.info("{}: removing a half-made {} cluster before creating it again", env.name(), provider.id());
+            }
             Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(env, progress));
             if (error.isPresent()) {
                 return fail(env.name(), error.get());
             }
             seen.set(false, false);
         }
-        return create(env, host, provider, Action.CREATED, seen, progress);
+        return create(env, host, provider, action, seen, progress);
     }
 
     /** {@link ClusterProvider#createFinished}, false when it cannot say: a new create is always right. */
@@ -474,15 +502,20 @@ public final class Converger {
         return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
     }
 
+    /**
+     * A record that says running whose cluster is gone, or lacks nodes its record asks for (their containers were
+     * removed outside envctl): created again, after removing what is left, or marked failed, per the policy.
+     */
     private Outcome drift(Environment env, Host host, ClusterProvider provider, Seen seen,
                           ProgressListener progress) {
-        LOG.warn("{}: the record says running but {} lists no such cluster (drift); policy {}", env.name(),
-                provider.id(), drift);
+        String what = seen.present ? "its " + provider.id() + " cluster lacks nodes (" + seen.missing + ")"
+                : provider.id() + " lists no such cluster";
+        LOG.warn("{}: the record says running but {} (drift); policy {}", env.name(), what, drift);
         if (drift == DriftPolicy.RECREATE) {
-            return create(env, host, provider, Action.RECREATED, seen, progress);
+            return recreate(env, host, provider, Action.RECREATED, seen, progress);
         }
-        String message = "the " + provider.id() + " cluster is gone (drift); delete the environment, or "
-                + "reconcile with the recreate drift policy";
+        String message = "the " + provider.id() + " cluster " + (seen.present ? "lacks nodes (" + seen.missing
+                + ")" : "is gone") + " (drift); delete the environment, or reconcile with the recreate drift policy";
         writer.actual(env.name(), ActualState.FAILED, message);
         return new Outcome(env.name(), Action.MARKED_FAILED, ActualState.FAILED, message);
     }
@@ -593,7 +626,7 @@ public final class Converger {
                 + "environment now has {} port {}", name, m.role().key(), m.from(), m.role().key(), m.to());
         progress.step(name, m.role().key() + " port " + m.from() + " was taken on the host meanwhile; creating again "
                 + "once with " + m.to());
-        observe(provider, name, seen);
+        observe(provider, made, seen, null);
         if (seen.present) {
             // the provider removes what a failed create made (its contract); whatever it left goes first
             Optional<String> left = ProviderCalls.failure(provider, "delete", () -> provider.delete(made, progress));
@@ -703,12 +736,18 @@ public final class Converger {
         return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
     }
 
-    private static void observe(ClusterProvider provider, String name, Seen seen) {
-        seen.set(false, false);
-        for (ClusterStatus c : ProviderCalls.call(provider, "list", provider::list)) {
-            if (c.name().equals(name)) {
-                seen.set(true, c.running());
-            }
+    /**
+     * Reads what the provider lists of {@code env}'s cluster, or what {@code hint} (nullable) saw of it: a cluster
+     * lacking nodes its record asks for is present but not running, whatever its remaining nodes do.
+     */
+    private static void observe(ClusterProvider provider, Environment env, Seen seen, Hint hint) {
+        ClusterStatus listed = hint != null ? hint.listed() : ProviderCalls.call(provider, "list", provider::list)
+                .stream().filter(c -> c.name().equals(env.name())).reduce((first, last) -> last).orElse(null);
+        seen.set(listed != null, false);
+        if (listed != null) {
+            seen.missing = ProviderCalls.call(provider, "missingNodes", () -> provider.missingNodes(env, listed))
+                    .orElse(null);
+            seen.running = listed.running() && seen.missing == null;
         }
     }
 

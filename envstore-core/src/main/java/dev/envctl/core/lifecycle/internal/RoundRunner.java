@@ -140,9 +140,8 @@ public final class RoundRunner {
             // creating/deleting: an engine may have been inside a provider call while we listed
             boolean settled = e.actualState() != ActualState.CREATING && e.actualState() != ActualState.DELETING;
             if (listed != null && settled) {
-                Optional<ClusterStatus> c = listed.stream().filter(s -> s.name().equals(e.name())).findFirst();
-                hints.put(e.name(), new Converger.Hint(e.version(), c.isPresent(), c.map(ClusterStatus::running)
-                        .orElse(false)));
+                hints.put(e.name(), new Converger.Hint(e.version(), listed.stream()
+                        .filter(s -> s.name().equals(e.name())).findFirst().orElse(null)));
             }
         }
         return hints;
