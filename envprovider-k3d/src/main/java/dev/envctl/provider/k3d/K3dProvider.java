@@ -15,6 +15,7 @@ import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.provider.PublishedPorts;
+import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.provider.k3d.internal.K3dClusterList;
 import dev.envctl.provider.k3d.internal.K3dClusterOptions;
 import dev.envctl.provider.k3d.internal.K3dCommands;
@@ -184,6 +185,15 @@ public final class K3dProvider implements ClusterProvider {
         CommandResult r = tools.runCheckedUnlogged(K3dCommands.list(k3d().toString()), K3D_ENV, settings.timeout());
         List<String> json = r.stdout().stream().filter(line -> !isLogLine(line)).toList();
         return K3dClusterList.parse(ID, String.join("\n", json));
+    }
+
+    /**
+     * The server and agent nodes the record's options ask for (1 and 0 without them) that k3d does not count in
+     * {@code listed}; k3d still lists a cluster whose server containers were removed, and starts what is left.
+     */
+    @Override
+    public Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
+        return RecordedNodes.missing(environment, listed, "server", "agent");
     }
 
     /**

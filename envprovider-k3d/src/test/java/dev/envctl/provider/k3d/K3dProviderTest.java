@@ -79,7 +79,7 @@ class K3dProviderTest {
         assertThat(provider.planCreate(env("dev", null, Map.of()))).containsExactly(
                 new PlannedCommand(createArgv("dev", "k3d-shared"), Map.of("LOG_COLORS", "false"), null));
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", true,
-                "servers 1/1, agents 0/0"));
+                "servers 1/1, agents 0/0").withNodes(1, 0));
     }
 
     @Test
@@ -203,7 +203,8 @@ class K3dProviderTest {
                 "--servers", "3", "--agents", "2", "--image", "rancher/k3s:v1.30.9-k3s1",
                 "--k3s-arg", "--disable=servicelb@server:*", "--k3s-arg", "--tls-san=a.example,b.example@server:0",
                 "--wait=false", "--timeout", "300s");
-        assertThat(p.list()).containsExactly(new ClusterStatus("big", "k3d", true, "servers 3/3, agents 2/2"));
+        assertThat(p.list()).containsExactly(new ClusterStatus("big", "k3d", true, "servers 3/3, agents 2/2")
+                .withNodes(3, 2));
     }
 
     @Test
@@ -279,7 +280,8 @@ class K3dProviderTest {
                         + "k3d-sub")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
         assertThat(tools.has("k3d/sub")).isTrue();
-        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "k3d", false, "servers 0/1, agents 0/0"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "k3d", false, "servers 0/1, agents 0/0")
+                .withNodes(1, 0));
     }
 
     @Test
@@ -524,7 +526,7 @@ class K3dProviderTest {
 
         provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", false,
-                "servers 0/1, agents 0/0"));
+                "servers 0/1, agents 0/0").withNodes(1, 0));
         provider.start(env("dev", null, Map.of()), ProgressListener.NONE);
 
         assertThat(provider.list()).extracting(ClusterStatus::running).containsExactly(true);
@@ -532,6 +534,34 @@ class K3dProviderTest {
                 List.of(k3d, "cluster", "start", "dev", "--wait", "--timeout", "300s"));
         assertThatThrownBy(() -> provider.stop(env("ghost", null, Map.of()), ProgressListener.NONE))
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+    }
+
+    /** As {@code docker rm -f} of node containers: the stand-in's state lists fewer servers and agents. */
+    private void removeNodes(String name, int servers, int agents) {
+        String[] fields = tools.read("k3d/" + name).strip().split(" ");
+        fields[1] = String.valueOf(servers);
+        fields[2] = String.valueOf(agents);
+        tools.flag("k3d/" + name, String.join(" ", fields) + "\n");
+    }
+
+    @Test
+    void aClusterWhoseNodeContainersWereRemovedLacksTheNodesItsRecordAsksFor() {
+        Environment dev = env("dev", null, Map.of("agents", "1"));
+        provider.create(dev, ProgressListener.NONE);
+        ClusterStatus whole = provider.list().get(0);
+        removeNodes("dev", 0, 1);
+        ClusterStatus noServer = provider.list().get(0);
+        removeNodes("dev", 1, 0);
+        ClusterStatus noAgent = provider.list().get(0);
+
+        assertThat(provider.missingNodes(dev, whole)).isEmpty();
+        assertThat(noServer).isEqualTo(new ClusterStatus("dev", "k3d", true, "servers 0/0, agents 1/1")
+                .withNodes(0, 1));
+        assertThat(provider.missingNodes(dev, noServer)).contains("k3d lists 0 of the 1 server nodes its record "
+                + "asks for");
+        assertThat(provider.missingNodes(dev, noAgent)).contains("k3d lists 0 of the 1 agent nodes its record "
+                + "asks for");
+        assertThat(provider.missingNodes(env("dev", null, Map.of()), noAgent)).isEmpty();
     }
 
     @Test

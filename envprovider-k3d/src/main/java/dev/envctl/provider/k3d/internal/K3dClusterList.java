@@ -17,7 +17,9 @@ import java.util.List;
  * Reads {@code k3d cluster list -o json}: an array of clusters with {@code name}, {@code nodes[]} (each with
  * {@code State.Running}) and the counts {@code serversRunning}, {@code serversCount}, {@code agentsRunning},
  * {@code agentsCount}. A cluster runs when every node runs (the load balancer too); without a non-empty node
- * list the counts decide.
+ * list the counts decide. {@code serversCount} and {@code agentsCount} are the nodes that exist, as k3d counts the
+ * containers it finds: a server removed with {@code docker rm -f} leaves the cluster listed with 0/0 servers and
+ * its load balancer running ({@link ClusterStatus#withNodes}).
  * <p>
  * The text is read with jackson-core's streaming parser, not as a jackson-databind tree, so that listing
  * clusters does not have to initialise databind. Every other field, nested objects and arrays included, is
@@ -90,7 +92,7 @@ public final class K3dClusterList {
         boolean running = nodesRunning != null ? nodesRunning
                 : serversCount > 0 && serversRunning == serversCount && agentsRunning == agentsCount;
         return new ClusterStatus(name, provider, running, "servers " + serversRunning + "/" + serversCount
-                + ", agents " + agentsRunning + "/" + agentsCount);
+                + ", agents " + agentsRunning + "/" + agentsCount).withNodes(serversCount, agentsCount);
     }
 
     /** Reads a node list: whether every node runs, or {@code null} when the value is not an array or is empty. */

@@ -39,8 +39,8 @@ class ParsersTest {
                 + "\"agentsRunning\":0,\"agentsCount\":0},"
                 + "{\"name\":\"b\",\"serversRunning\":2,\"serversCount\":2,\"agentsRunning\":1,\"agentsCount\":1}]";
         assertThat(K3dClusterList.parse("k3d", json)).containsExactly(
-                new ClusterStatus("a", "k3d", false, "servers 1/1, agents 0/0"),
-                new ClusterStatus("b", "k3d", true, "servers 2/2, agents 1/1"));
+                new ClusterStatus("a", "k3d", false, "servers 1/1, agents 0/0").withNodes(1, 0),
+                new ClusterStatus("b", "k3d", true, "servers 2/2, agents 1/1").withNodes(2, 1));
         assertThat(K3dClusterList.parse("k3d", "[]")).isEmpty();
         assertThatThrownBy(() -> K3dClusterList.parse("k3d", "[{\"nodes\":[]}]")).hasMessageContaining("no name");
         assertThatThrownBy(() -> K3dClusterList.parse("k3d", "")).hasMessageContaining("expected a JSON array");
@@ -67,8 +67,8 @@ class ParsersTest {
         String json = "[" + k3dCluster("dev", true) + "," + k3dCluster("lb-down", false) + "]";
 
         assertThat(K3dClusterList.parse("k3d", json)).containsExactly(
-                new ClusterStatus("dev", "k3d", true, "servers 1/1, agents 0/0"),
-                new ClusterStatus("lb-down", "k3d", false, "servers 1/1, agents 0/0"));
+                new ClusterStatus("dev", "k3d", true, "servers 1/1, agents 0/0").withNodes(1, 0),
+                new ClusterStatus("lb-down", "k3d", false, "servers 1/1, agents 0/0").withNodes(1, 0));
     }
 
     /**
@@ -118,11 +118,11 @@ class ParsersTest {
                 + "\"nodes\":{\"server-0\":{\"State\":{\"Running\":true}}},\"serversRunning\":0,\"serversCount\":1}]";
 
         assertThat(K3dClusterList.parse("k3d", json)).containsExactly(
-                new ClusterStatus("a", "k3d", true, "servers 1/1, agents 2/2"),
-                new ClusterStatus("b", "k3d", false, "servers 1/1, agents 1/2"),
-                new ClusterStatus("c", "k3d", false, "servers 0/0, agents 0/0"),
-                new ClusterStatus("d", "k3d", false, "servers 0/0, agents 0/0"),
-                new ClusterStatus("e", "k3d", false, "servers 0/1, agents 0/0"));
+                new ClusterStatus("a", "k3d", true, "servers 1/1, agents 2/2").withNodes(1, 2),
+                new ClusterStatus("b", "k3d", false, "servers 1/1, agents 1/2").withNodes(1, 2),
+                new ClusterStatus("c", "k3d", false, "servers 0/0, agents 0/0").withNodes(0, 0),
+                new ClusterStatus("d", "k3d", false, "servers 0/0, agents 0/0").withNodes(0, 0),
+                new ClusterStatus("e", "k3d", false, "servers 0/1, agents 0/0").withNodes(1, 0));
     }
 
     @Test
@@ -143,10 +143,24 @@ class ParsersTest {
         assertThat(listFailure("\"dev")).hasMessageContaining("(Unexpected end-of-input");
     }
 
+    /** What k3d v5.7.4 listed after {@code docker rm -f k3d-q-n1-server-0} (node fields abridged, token left out). */
+    @Test
+    void aClusterWhoseServerContainerWasRemovedListsNoServerThoughItsLoadBalancerRuns() {
+        String json = "[{\"name\":\"q-n1\",\"network\":{\"name\":\"k3d-q-n1\",\"id\":\"\"},\"nodes\":[{"
+                + "\"name\":\"k3d-q-n1-serverlb\",\"role\":\"loadbalancer\",\"runtimeLabels\":{\"k3d.cluster\":"
+                + "\"q-n1\",\"k3d.cluster.url\":\"https://k3d-q-n1-server-0:6443\",\"k3d.role\":\"loadbalancer\"},"
+                + "\"State\":{\"Running\":true,\"Status\":\"running\",\"Started\":\"\"}}],\"InitNode\":null,"
+                + "\"imageVolume\":\"k3d-q-n1-images\",\"serversRunning\":0,\"serversCount\":0,\"agentsRunning\":0,"
+                + "\"agentsCount\":0,\"hasLoadbalancer\":true}]";
+
+        assertThat(K3dClusterList.parse("k3d", json)).containsExactly(
+                new ClusterStatus("q-n1", "k3d", true, "servers 0/0, agents 0/0").withNodes(0, 0));
+    }
+
     @Test
     void nothingAfterTheArrayIsRead() {
         assertThat(K3dClusterList.parse("k3d", "[{\"name\":\"dev\"}]\nWARN[0000] a line after the JSON"))
-                .containsExactly(new ClusterStatus("dev", "k3d", false, "servers 0/0, agents 0/0"));
+                .containsExactly(new ClusterStatus("dev", "k3d", false, "servers 0/0, agents 0/0").withNodes(0, 0));
     }
 
     private static EnvctlException listFailure(String json) {
