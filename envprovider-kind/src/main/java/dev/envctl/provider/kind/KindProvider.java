@@ -16,6 +16,7 @@ import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.provider.PublishedPorts;
+import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Makes kind clusters: {@code kind create cluster --name NAME --config -} with the config of
@@ -229,6 +231,15 @@ public final class KindProvider implements ClusterProvider {
     public Map<PortRole, Integer> publishedPorts(String name) {
         return tools.find(settings.dockerBinary()).map(d -> PublishedPorts.of(tools, d, settings.timeout(),
                 List.of(name + "-control-plane", name + "-external-load-balancer"))).orElse(Map.of());
+    }
+
+    /**
+     * The control-plane and worker nodes the record's {@code servers} and {@code agents} options ask for (1 and 0
+     * without them) that {@code listed} lacks; kind lists a cluster while any of its node containers exists.
+     */
+    @Override
+    public Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
+        return RecordedNodes.missing(environment, listed, "control-plane", "worker");
     }
 
     @Override

@@ -103,9 +103,10 @@ class KindProviderTest {
         assertThat(provider.createEnvironment(dev)).isEqualTo(Map.of(NETWORK_VARIABLE, ""));
         assertThat(provider.planCreate(dev)).containsExactly(
                 new PlannedCommand(createArgv("dev"), Map.of(NETWORK_VARIABLE, ""), CONFIG), PlannedCommand.of(mark));
-        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running")
+                .withNodes(1, 0));
         assertThat(tools.calls()).endsWith(List.of("docker", "ps", "-a", "--filter", "label=io.x-k8s.kind.cluster",
-                "--format", "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}}"));
+                "--format", "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}} {{.Label \"io.x-k8s.kind.role\"}}"));
     }
 
     @Test
@@ -287,7 +288,8 @@ class KindProviderTest {
                 .hasMessageEndingWith("remove the leftovers by hand: kind delete cluster --name sub && docker network "
                         + "rm kind-sub-net")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
-        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "kind", false, "nodes 0/1 running"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("sub", "kind", false, "nodes 0/1 running")
+                .withNodes(1, 0));
     }
 
     @Test
@@ -357,6 +359,25 @@ class KindProviderTest {
         assertThatThrownBy(() -> provider.stop(env("ghost", null, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("no kind node containers found for cluster 'ghost'")
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+    }
+
+    @Test
+    void aClusterWhoseWorkerContainerWasRemovedStillListsRunningButLacksTheWorkerItsRecordAsksFor() {
+        Environment dev = env("dev", null, Map.of("agents", "1"));
+        provider.create(dev, ProgressListener.NONE);
+        ClusterStatus whole = provider.list().get(0);
+        tools.flag("kind-nodes/dev", "control-plane\n"); // docker rm -f dev-worker
+
+        ClusterStatus noWorker = provider.list().get(0);
+
+        assertThat(whole).isEqualTo(new ClusterStatus("dev", "kind", true, "nodes 2/2 running").withNodes(1, 1));
+        assertThat(provider.missingNodes(dev, whole)).isEmpty();
+        assertThat(noWorker).isEqualTo(new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(1, 0));
+        assertThat(provider.missingNodes(dev, noWorker))
+                .contains("kind lists 0 of the 1 worker nodes its record asks for");
+        tools.flag("kind-nodes/dev", "worker\n"); // docker rm -f dev-control-plane
+        assertThat(provider.missingNodes(dev, provider.list().get(0)))
+                .contains("kind lists 0 of the 1 control-plane nodes its record asks for");
     }
 
     @Test
@@ -474,7 +495,8 @@ class KindProviderTest {
             Thread.sleep(20);
         }
 
-        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running"));
+        assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running")
+                .withNodes(1, 0));
         assertThat(provider.createFinished(dev)).isFalse();
         ProcessHandle.of(Long.parseLong(tools.read("kind-hang.pid").strip())).ifPresent(ProcessHandle::destroy);
         create.join(30_000);

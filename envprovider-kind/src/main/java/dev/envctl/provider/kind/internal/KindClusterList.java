@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code kind get clusters} (one name a line on stdout; "No kind clusters found." on stderr when there are
- * none) and the node states from {@code docker ps} ("CLUSTER STATE" lines). A cluster runs when it has nodes and
- * every one is {@code running}.
+ * none) and the node states from {@code docker ps} ("CLUSTER STATE ROLE" lines). A cluster runs when it has nodes
+ * and every one is {@code running}. Its {@code control-plane} and {@code worker} nodes are counted
+ * ({@link ClusterStatus#withNodes}): kind lists a cluster as long as one of its node containers exists, so one
+ * whose other nodes were removed with {@code docker rm -f} still lists, each node left running.
  */
 public final class KindClusterList {
     /** What kind prints (on stderr) when there are no clusters. */
@@ -42,7 +44,10 @@ public final class KindClusterList {
         return names;
     }
 
-    /** The clusters with their state from the {@code docker ps} lines. */
+    /**
+     * The clusters with their state from the {@code docker ps} lines; a line without a role (a container with
+     * kind's cluster label but not its role label) counts as a node of no role.
+     */
     public static List<ClusterStatus> statuses(String provider, List<String> names, List<String> nodeLines) {
         Map<String, int[]> nodes = new LinkedHashMap<>();
         for (String line : nodeLines) {
@@ -50,19 +55,22 @@ public final class KindClusterList {
                 continue;
             }
             String[] parts = line.strip().split(" ");
-            if (parts.length != 2) {
+            if (parts.length != 2 && parts.length != 3) {
                 throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "could not read the node states from docker "
-                        + "ps: line '" + abbreviate(line) + "' is not 'CLUSTER STATE'");
+                        + "ps: line '" + abbreviate(line) + "' is not 'CLUSTER STATE ROLE'");
             }
-            int[] counts = nodes.computeIfAbsent(parts[0], k -> new int[2]);
+            String role = parts.length == 3 ? parts[2] : "";
+            int[] counts = nodes.computeIfAbsent(parts[0], k -> new int[4]);
             counts[0] += parts[1].equals("running") ? 1 : 0;
             counts[1]++;
+            counts[2] += role.equals("control-plane") ? 1 : 0;
+            counts[3] += role.equals("worker") ? 1 : 0;
         }
         List<ClusterStatus> clusters = new ArrayList<>();
         for (String name : names) {
-            int[] counts = nodes.getOrDefault(name, new int[2]);
+            int[] counts = nodes.getOrDefault(name, new int[4]);
             clusters.add(new ClusterStatus(name, provider, counts[1] > 0 && counts[0] == counts[1],
-                    "nodes " + counts[0] + "/" + counts[1] + " running"));
+                    "nodes " + counts[0] + "/" + counts[1] + " running").withNodes(counts[2], counts[3]));
         }
         return clusters;
     }

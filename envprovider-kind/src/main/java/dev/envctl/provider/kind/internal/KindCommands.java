@@ -59,9 +59,12 @@ public final class KindCommands {
         return List.of(docker, "exec", name + "-control-plane", "sh", "-c", "test -e " + CREATED_MARK);
     }
 
-    /** Every kind node container with its cluster and state, one "CLUSTER STATE" line each. */
+    /** The label kind gives each node container its role with: control-plane, worker, external-load-balancer. */
+    public static final String ROLE_LABEL = "io.x-k8s.kind.role";
+
+    /** Every kind node container with its cluster, state and role, one "CLUSTER STATE ROLE" line each. */
     public static List<String> nodeStates(String docker) {
         return List.of(docker, "ps", "-a", "--filter", "label=" + CLUSTER_LABEL, "--format",
-                "{{.Label \"" + CLUSTER_LABEL + "\"}} {{.State}}");
+                "{{.Label \"" + CLUSTER_LABEL + "\"}} {{.State}} {{.Label \"" + ROLE_LABEL + "\"}}");
     }
 }

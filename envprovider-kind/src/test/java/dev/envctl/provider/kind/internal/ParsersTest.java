@@ -60,10 +60,22 @@ class ParsersTest {
     void aClusterRunsWhenItHasNodesAndAllRun() {
         List<String> ps = List.of("ha running", "ha running", "ha exited", "dev running", "");
         assertThat(KindClusterList.statuses("kind", List.of("dev", "ha", "gone"), ps)).containsExactly(
-                new ClusterStatus("dev", "kind", true, "nodes 1/1 running"),
-                new ClusterStatus("ha", "kind", false, "nodes 2/3 running"),
-                new ClusterStatus("gone", "kind", false, "nodes 0/0 running"));
+                new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(0, 0),
+                new ClusterStatus("ha", "kind", false, "nodes 2/3 running").withNodes(0, 0),
+                new ClusterStatus("gone", "kind", false, "nodes 0/0 running").withNodes(0, 0));
         assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev"), List.of("dev")))
-                .hasMessageContaining("is not 'CLUSTER STATE'");
+                .hasMessageContaining("is not 'CLUSTER STATE ROLE'");
+        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev"), List.of("dev running worker x")))
+                .hasMessageContaining("is not 'CLUSTER STATE ROLE'");
+    }
+
+    /** Lines as docker printed them for kind v0.24.0 clusters, after {@code docker rm -f q-n2-control-plane}. */
+    @Test
+    void controlPlaneAndWorkerNodesAreCountedByTheirRoleLabel() {
+        List<String> ps = List.of("ha running external-load-balancer", "ha running control-plane",
+                "ha exited control-plane", "ha running worker", "ha running worker", "q-n2 running worker");
+        assertThat(KindClusterList.statuses("kind", List.of("ha", "q-n2"), ps)).containsExactly(
+                new ClusterStatus("ha", "kind", false, "nodes 4/5 running").withNodes(2, 2),
+                new ClusterStatus("q-n2", "kind", true, "nodes 1/1 running").withNodes(0, 1));
     }
 }
