@@ -334,6 +334,29 @@ class CsvStoreIT {
         assertThat(ws.state.resolve("k3d/dev")).exists();
     }
 
+    /** As {@code docker rm -f k3d-dev-server-0}: the stand-in k3d lists dev with 0/0 servers, its load balancer up. */
+    private void removeServerNode(String name) throws Exception {
+        Path cluster = ws.state.resolve("k3d/" + name);
+        String[] fields = Files.readString(cluster).strip().split(" ");
+        fields[1] = "0";
+        Workspace.write(cluster, String.join(" ", fields) + "\n");
+    }
+
+    @Test
+    void reconcileAndStartMakeAgainAClusterWhoseServerNodeWasRemoved() throws Exception {
+        ok("create", "dev");
+        removeServerNode("dev");
+
+        JsonNode report = ok("reconcile", "dev", "-o", "json").json();
+
+        assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("recreated");
+        assertThat(Files.readString(ws.state.resolve("k3d/dev"))).startsWith("running 1 0 ");
+        removeServerNode("dev");
+        ok("start", "dev");
+        assertThat(Files.readString(ws.state.resolve("k3d/dev"))).startsWith("running 1 0 ");
+        assertThat(ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
     @Test
     void aFailingProviderLeavesAFailedRecordAndExits6() {
         Workspace.write(ws.state.resolve("k3d-fail-next-create"), "error waiting for log line `k3s is up and running`");
