@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular; a
  * network of the environment's name that envctl did not make and the create refused (another subnet, or its
  * subnet without a gateway) survives its delete, and the dry run does not list its removal; an automatic subnet
- * skips the block of a network the host already has.
+ * skips the block of a network the host already has; a start after the environment's own network was removed
+ * while its cluster was stopped says that only a new cluster helps.
  */
 @ExtendWith(RealToolsExtension.class)
 class NetworksIT {
@@ -33,6 +34,30 @@ class NetworksIT {
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         Shell.Result doctor = s.envctl("doctor");
         assertThat(doctor.out()).contains("with 1 environment,");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
+    void aStartAfterTheNetworkWasRemovedWhileStoppedSaysSoAndDeleteThenCreateBringsItBack(String provider,
+                                                                                         String pattern, Sandbox s) {
+        String name = s.name("g");
+        String network = pattern.replace("{n}", name);
+        assertThat(s.envctl("create", name, "--provider", provider, "--subnet", "10.230.46.0/24").exit()).isZero();
+        assertThat(s.envctl("stop", name).exit()).isZero();
+        s.lines("docker", "network", "rm", network);
+
+        Shell.Result started = s.envctl("start", name);
+
+        assertThat(started.exit()).as(started.toString()).isEqualTo(6);
+        assertThat(started.err()).contains("its Docker network " + network + " is gone (removed while the cluster "
+                + "was stopped), and Docker cannot start containers whose network was removed: delete the "
+                + "environment (envctl delete " + name + ") and create it again");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        Shell.Result again = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.46.0/24");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
     }

@@ -577,6 +577,33 @@ class K3dProviderTest {
                         + "stop what holds it and start again, or give the environment other ports");
     }
 
+    @Test
+    void aStartRefusedBecauseTheClustersOwnNetworkIsGoneSaysSoAndWhatToDo() throws Exception {
+        provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        provider.stop(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        ProcessBuilder rm = new ProcessBuilder(tools.tool("docker").toString(), "network", "rm", "k3d-dev");
+        rm.environment().putAll(tools.environment());
+        assertThat(rm.start().waitFor()).isZero();
+        // what the real k3d v5.7.4 says when Docker refuses to start a node whose network was removed
+        tools.flag("k3d-fail-next-start", "Failed to start node 'k3d-dev-server-0': docker failed to start "
+                + "container for node 'k3d-dev-server-0': Error response from daemon: network "
+                + "ec32366d8a0f not found");
+
+        assertThatThrownBy(() -> provider.start(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6))
+                .hasMessageContaining("network ec32366d8a0f not found")
+                .hasMessageEndingWith("; its Docker network k3d-dev is gone (removed while the cluster was stopped), "
+                        + "and Docker cannot start containers whose network was removed: delete the environment "
+                        + "(envctl delete dev) and create it again");
+
+        // a start that fails for another reason, its network present, is left as it was
+        provider.create(env("web", Cidr.parse("10.102.0.0/16"), Map.of()), ProgressListener.NONE);
+        provider.stop(env("web", Cidr.parse("10.102.0.0/16"), Map.of()), ProgressListener.NONE);
+        tools.flag("k3d-fail-next-start", "context deadline exceeded");
+        assertThatThrownBy(() -> provider.start(env("web", Cidr.parse("10.102.0.0/16"), Map.of()),
+                ProgressListener.NONE)).hasMessageNotContaining("is gone");
+    }
+
     /** argv as the stand-in log records it: the tool's name instead of its path. */
     private static List<String> recorded(String tool, List<String> argv) {
         List<String> out = new ArrayList<>(argv);

@@ -400,6 +400,24 @@ class KindProviderTest {
     }
 
     @Test
+    void aStartRefusedBecauseTheClustersOwnNetworkIsGoneSaysSoAndWhatToDo() throws Exception {
+        provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        provider.stop(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        ProcessBuilder rm = new ProcessBuilder(tools.tool("docker").toString(), "network", "rm", "kind-dev-net");
+        rm.environment().putAll(tools.environment());
+        assertThat(rm.start().waitFor()).isZero();
+        // what Docker 20.10 says when it starts a container whose network was removed
+        tools.flag("docker-fail-next-start", "network ec32366d8a0f not found");
+
+        assertThatThrownBy(() -> provider.start(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("network ec32366d8a0f not found")
+                .hasMessageEndingWith("; its Docker network kind-dev-net is gone (removed while the cluster was "
+                        + "stopped), and Docker cannot start containers whose network was removed: delete the "
+                        + "environment (envctl delete dev) and create it again");
+    }
+
+    @Test
     void theApiServerListensWhereTheSettingSays() {
         assertThat(provider(Map.of("api-listen-address", "0.0.0.0")).renderConfig(env("dev", null, Map.of())))
                 .contains("networking:\n  apiServerAddress: 0.0.0.0\n  apiServerPort: 26443\n");

@@ -103,6 +103,29 @@ public final class DockerNetworks {
                 + network + ") or give the environment another subnet");
     }
 
+    /**
+     * {@code failure} of starting the stopped cluster of {@code environment}, saying so when its own
+     * {@code network} is gone (removed while the cluster was stopped): Docker cannot start a container whose
+     * network was removed, not even once one of the same name is made again, so only a new cluster helps.
+     * Otherwise {@code failure} itself. Never throws.
+     */
+    public EnvctlException startFailure(Path docker, String network, String environment, EnvctlException failure) {
+        CommandResult inspected;
+        try {
+            inspected = tools.run(inspectArgv(docker.toString(), network), Map.of(), null, timeout, environment,
+                    ProgressListener.NONE);
+        } catch (RuntimeException e) {
+            return failure;
+        }
+        if (inspected.succeeded() || !notFound(inspected)) {
+            return failure;
+        }
+        return new EnvctlException(failure.code(), failure.getMessage() + "; its Docker network " + network
+                + " is gone (removed while the cluster was stopped), and Docker cannot start containers whose "
+                + "network was removed: delete the environment (envctl delete " + environment + ") and create it "
+                + "again", failure);
+    }
+
     /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */
     public void ensureShared(Path docker, String network, String environment, ProgressListener progress) {
         CommandResult inspected = tools.run(inspectArgv(docker.toString(), network), Map.of(), null, timeout,
