@@ -5,6 +5,8 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Map;
@@ -119,20 +121,11 @@ class MissingNodesTest {
         assertThat(actions()).containsExactly("create dev", "stop dev", "delete dev", "create dev");
     }
 
-    @Test
-    void aFailedRecordWhoseClusterLacksNodesIsMadeAgainNotFinished() {
-        f.leave("dev", 1, DesiredState.PRESENT, ActualState.FAILED);
-        f.k3d.putCluster("dev", true);
-        f.k3d.removeNodes("dev", 0, 0);
-
-        assertThat(reconcile(engine).outcomes())
-                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
-        assertThat(actions()).containsExactly("delete dev", "create dev");
-    }
-
-    @Test
-    void aRecordNeverConvergedIsNotAdoptedWhenItsClusterLacksNodes() {
-        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+    /** A failed record's cluster is made again, not finished; one never converged is not adopted. */
+    @ParameterizedTest
+    @EnumSource(value = ActualState.class, names = {"FAILED", "UNKNOWN"})
+    void aRecordWhoseClusterLacksNodesIsMadeAgainNotFinishedOrAdopted(ActualState state) {
+        f.leave("dev", 1, DesiredState.PRESENT, state);
         f.k3d.putCluster("dev", true);
         f.k3d.removeNodes("dev", 0, 0);
 
