@@ -321,6 +321,19 @@ class HostsIT {
     }
 
     @Test
+    void addingAHostWithoutDockerOnPathSaysItWasNotComparedAndStillAddsIt() {
+        ws.withoutTools();
+
+        Result r = ok("host", "add", "two", "--docker", TWO);
+
+        assertThat(r.out()).isEqualTo("added host two (" + TWO + ")\n");
+        assertThat(r.errLines()).containsExactly("envctl: warning: host two was not compared with the Docker "
+                + "daemons of the other hosts: docker is not on PATH to ask them who they are; add each daemon once "
+                + "(one daemon under two names has its ports given twice)");
+        assertThat(ok("host", "list", "-o", "json").json().findValuesAsText("name")).contains("two");
+    }
+
+    @Test
     void addingAHostNamesEachHostWhoseDockerDidNotAnswerAndSoWasNotCompared() {
         ok("host", "add", "dead1", "--docker", "tcp://dead1.example:2375");
         ok("host", "add", "dead2", "--docker", "ssh://me@dead2");

@@ -60,9 +60,25 @@ public final class Workspace {
         return home.resolve(".envctl/environments.csv");
     }
 
-    /** Removes the stand-ins from PATH, as on a machine without k3d, kind and Docker. */
+    /**
+     * PATH without the stand-ins and without this machine's own folders, as on a machine without k3d, kind and
+     * Docker (which this one may have in /usr/bin): only what the launcher runs ({@code dirname}, {@code ls}).
+     */
     Workspace withoutTools() {
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        Path bare = dir.resolve("bare-bin");
+        try {
+            Files.createDirectories(bare);
+            for (String tool : List.of("dirname", "ls")) {
+                Path link = bare.resolve(tool);
+                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, Arrays.stream(new String[] {"/usr/bin", "/bin"})
+                            .map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst().orElseThrow());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("PATH", bare.toString());
         return this;
     }
 
