@@ -694,11 +694,16 @@ public final class LifecycleEngine {
      * Refuses the whole apply when the store refused its first write for its settings
      * ({@link Remedy#FIX_STORE_SETTINGS}, such as a privilege the role lacks): such a store refuses every write
      * alike, before storing anything, so nothing was changed and every other environment would fail the same way.
+     * The line says the store's refusal (its cause, when that is the same refusal without the write's action), not
+     * the first environment's write, which is not what went wrong.
      */
     private static void refuseWholeApply(EnvctlException e, List<String> touched, List<Outcome> direct) {
         if (e.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS && touched.isEmpty()
                 && direct.stream().noneMatch(o -> o.action() == Action.UPDATED)) {
-            throw new EnvctlException(e.code(), "apply refused, nothing was changed: " + e.getMessage(), e,
+            String why = e.getCause() instanceof EnvctlException refusal
+                    && refusal.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS ? refusal.getMessage()
+                    : e.getMessage();
+            throw new EnvctlException(e.code(), "apply refused, nothing was changed: " + why, e,
                     Remedy.FIX_STORE_SETTINGS);
         }
     }

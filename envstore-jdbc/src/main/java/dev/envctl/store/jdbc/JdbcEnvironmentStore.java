@@ -459,12 +459,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * Refuses a create or update before anything is stored when the role lacks a privilege a later step needs
      * (recording the outcome updates the row; deleting deletes it): otherwise the record would be left half done.
+     * The cause is the store's refusal alone, which every write of this role meets, without the action.
      */
     private void requirePrivileges(String action, Record privilegeRow) {
         String missing = privileges.missing(privilegeRow);
         if (missing != null) {
+            EnvctlException refusal = new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "PostgreSQL store "
+                    + location() + ": " + missing, null, Remedy.FIX_STORE_SETTINGS);
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " refused before anything was stored: "
-                    + "PostgreSQL store " + location() + ": " + missing, null, Remedy.FIX_STORE_SETTINGS);
+                    + refusal.getMessage(), refusal, Remedy.FIX_STORE_SETTINGS);
         }
     }
 
