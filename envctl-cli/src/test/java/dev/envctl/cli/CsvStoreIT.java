@@ -506,6 +506,14 @@ class CsvStoreIT {
                 + "pool.pf (19000-19399), which " + target + " does not hold: envctl may give it to a new "
                 + "environment; keep it out of the pool (pool.pf=19001-19399)");
 
+        // a target that holds 19000 already (an environment created there first): the warning names the clash
+        Path taken = tmp.resolve("taken.csv");
+        ok("--store", taken.toString(), "create", "first", "--no-wait", "--pf-port", "19000");
+        Result clash = ok("migrate", "--from", from, "--to", taken.toString(), "--dry-run");
+        assertThat(clash.errLines()).contains("envctl: warning: devops (skipped) uses pf port 19000, which " + taken
+                + " holds already for environment 'first' (as its pf port): the two clash on this host; give one of "
+                + "them another port").noneMatch(l -> l.contains("does not hold"));
+
         JsonNode report = ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
         assertThat(report.get("migrated").asInt()).isEqualTo(6);
         assertThat(report.get("skipped").asInt()).isEqualTo(1);

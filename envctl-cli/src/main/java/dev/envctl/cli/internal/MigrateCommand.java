@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.migration.MigrationReport;
@@ -11,7 +12,9 @@ import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -85,8 +88,9 @@ final class MigrateCommand extends CliCommand {
     }
 
     /**
-     * Warns about each port of a skipped row (devops, the management cluster, which keeps using them) that lies in a
-     * pool of the config while the target does not hold it: envctl would give it to the next environment.
+     * Warns about each port of a skipped row (devops, the management cluster, which keeps using them) that an
+     * environment of the target holds already on that host (the two clash), or else lies in a pool of the config
+     * while the target does not hold it: envctl would give it to the next environment.
      */
     private static void skipped(Session session, EnvironmentStore source, EnvironmentStore target,
                                 Set<String> skipNames) {
@@ -96,9 +100,17 @@ final class MigrateCommand extends CliCommand {
             if (row.isEmpty() || target.find(name).isPresent()) {
                 continue;
             }
+            Map<Integer, String> held = new HashMap<>();
+            target.list(EnvironmentFilter.ALL).stream().filter(e -> e.host().equals(row.get().host())).forEach(e ->
+                    e.ports().asMap().forEach((role, port) -> held.putIfAbsent(port, "environment '" + e.name()
+                            + "' (as its " + role.key() + " port)")));
             row.get().ports().asMap().forEach((role, port) -> {
                 PortRange pool = policy.pool(role);
-                if (pool.contains(port)) {
+                if (held.containsKey(port)) {
+                    session.warn(name + " (skipped) uses " + role.key() + " port " + port + ", which "
+                            + session.redact(target.location()) + " holds already for " + held.get(port) + ": the two "
+                            + "clash on this host; give one of them another port");
+                } else if (pool.contains(port)) {
                     String key = "pool." + role.key();
                     // the larger part of the pool beside the port
                     String without = pool.size() == 1 ? "a " + key + " without it"
