@@ -281,6 +281,38 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         });
     }
 
+    /**
+     * Whether the schema has a {@code clusters} table that envctl has not adopted yet (no schema history), from the
+     * catalog, which shows tables the role has no privilege on (information_schema hides them).
+     */
+    private boolean adopting() {
+        try {
+            return database.read("reading the tables of schema " + schema, ctx -> ctx.select(
+                    exists(schema + ".clusters"), exists(schema + "." + Migrations.HISTORY_TABLE)).fetchOne(
+                            r -> r.value1() && !r.value2()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Field<Boolean> exists(String table) {
+        return DSL.field("to_regclass({0}) is not null", Boolean.class, DSL.val(DSL.quotedName(table.split("\\."))
+                .toString()));
+    }
+
+    /**
+     * A role that may not adopt the existing {@code clusters} table: adopting alters it, which only its owner may;
+     * the grants a role needs afterwards do not help before, and the tables they name do not exist yet.
+     */
+    private EnvctlException adoptionRefused(String action, FlywayException e) {
+        String user = currentUser();
+        return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " " + where() + " failed: "
+                + (user == null ? "the user envctl logs in as" : "role " + user) + " may not adopt the existing "
+                + "table clusters (adopting it alters the table, which only its owner may do); run 'envctl db "
+                + "migrate' once logged in as the table's owner (jdbc.user), or read the table as it is with "
+                + "jdbc.migrate=read", e, Remedy.FIX_STORE_SETTINGS);
+    }
+
     /** The user logged in, for a message about its privileges; {@code null} when that cannot be read either. */
     private String currentUser() {
         try {
@@ -303,7 +335,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 throw Failures.unavailable(database.location(), e);
             }
             if (Failures.INSUFFICIENT_PRIVILEGE.equals(Failures.sqlState(e))) {
-                throw Failures.map(database.location(), action + " " + where(), e, currentUser());
+                throw adopting() ? adoptionRefused(action, e) : Failures.map(database.location(),
+                        action + " " + where(), e, currentUser());
             }
             // a constraint refused what a migration changes: the migration's transaction was rolled back
             boolean refused = String.valueOf(Failures.sqlState(e)).startsWith("23");
