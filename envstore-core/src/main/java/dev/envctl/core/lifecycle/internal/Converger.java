@@ -93,19 +93,10 @@ public final class Converger {
     public record Hint(long version, ClusterStatus listed) {
     }
 
-    /** Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. */
-    public Outcome converge(String name, ProgressListener progress) {
-        return converge(name, progress, null);
-    }
-
-    /** As {@link #converge(String, ProgressListener)}, using {@code hint} (nullable) instead of listing. */
-    public Outcome converge(String name, ProgressListener progress, Hint hint) {
-        return converge(name, progress, hint, false);
-    }
-
     /**
-     * As {@link #converge(String, ProgressListener, Hint)}; {@code starting}: a start asked for it, which alone
-     * starts the stopped cluster of a record envctl has not adopted yet (reconcile leaves such a cluster alone).
+     * Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. {@code hint} (nullable)
+     * stands in for listing; {@code starting}: a start asked for it, which alone starts the stopped cluster of a
+     * record envctl has not adopted yet (reconcile leaves such a cluster alone).
      */
     public Outcome converge(String name, ProgressListener progress, Hint hint, boolean starting) {
         Optional<EnvironmentLock> lock;
@@ -412,11 +403,7 @@ public final class Converger {
      */
     private Outcome adopt(Environment env, ClusterProvider provider) {
         LOG.info("{}: adopting the existing {} cluster", env.name(), provider.id());
-        Optional<Map<PortRole, Integer>> published = published(env, provider);
-        if (published.isEmpty()) {
-            return unchanged(env);
-        }
-        return takePorts(env.name(), provider, published.get());
+        return adoptPorts(env, provider);
     }
 
     /**

@@ -182,17 +182,12 @@ public final class RoundRunner {
                     continue;
                 }
                 waiting.incrementAndGet();
-                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon)));
+                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon, false)));
             }
             return collect(futures, abandon);
         } finally {
             pool.shutdown();
         }
-    }
-
-    private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
-                         AtomicBoolean abandon) {
-        return task(name, hint, progress, stop, abandon, false);
     }
 
     private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
