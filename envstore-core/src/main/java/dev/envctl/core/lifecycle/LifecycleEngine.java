@@ -145,10 +145,8 @@ public final class LifecycleEngine {
                 throw e;
             }
             // a second create of the name is refused (it is recorded): say what finishes this one
-            throw new EnvctlException(e.code(), e.getMessage() + "; environment '" + spec.name() + "' was "
-                    + "recorded before the store failed and its cluster may exist: reconcile it once the store is "
-                    + "back (a create of the same name is refused while the record exists)", e,
-                    e.remedy().orElse(null));
+            throw new EnvctlException(e.code(), e.getMessage() + recordedBeforeStoreFailed(spec.name())
+                    + " (a create of the same name is refused while the record exists)", e, e.remedy().orElse(null));
         }
     }
 
@@ -428,7 +426,7 @@ public final class LifecycleEngine {
                     + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
                     + "first");
         }
-        if (startOfRunning(e, desired) && runs(e)) {
+        if (startOfRunning(e, desired) && runs(e).orElse(false)) {
             return e; // nothing to start, nothing to record
         }
         writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
@@ -448,18 +446,19 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Whether the provider lists {@code e}'s cluster as running on its host with every node its record asks for;
-     * false when it cannot list or tell (the converge then looks again and reports why).
+     * Whether the provider lists {@code e}'s cluster as running on its host with every node its record asks for
+     * (as the converge judges it); empty when it cannot list or tell (the converge then looks again and reports
+     * why).
      */
-    private boolean runs(Environment e) {
+    private Optional<Boolean> runs(Environment e) {
         try {
             ClusterProvider provider = providers.get(e.provider(), Hosts.find(store, e.host()));
-            return ProviderCalls.call(provider, "list", provider::list).stream()
+            return Optional.of(ProviderCalls.call(provider, "list", provider::list).stream()
                     .anyMatch(c -> c.name().equals(e.name()) && c.running() && ProviderCalls.call(provider,
-                            "missingNodes", () -> provider.missingNodes(e, c)).isEmpty());
+                            "missingNodes", () -> provider.missingNodes(e, c)).isEmpty()));
         } catch (EnvctlException notListed) {
             LOG.debug("{}: whether its cluster runs is not known: {}", e.name(), notListed.getMessage());
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -533,8 +532,7 @@ public final class LifecycleEngine {
         for (String name : plan.toResume()) {
             Optional<Environment> e = store.find(name);
             boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
-                    && e.get().actualState() == ActualState.FAILED && listed(e.get().provider(), e.get().host())
-                    .map(l -> l.stream().noneMatch(c -> c.name().equals(name) && c.running())).orElse(false);
+                    && e.get().actualState() == ActualState.FAILED && runs(e.get()).map(r -> !r).orElse(false);
             (alone ? unchanged : resume).add(name);
         }
         return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged);
@@ -664,9 +662,14 @@ public final class LifecycleEngine {
         if (o.code() != ErrorCode.STORE_UNAVAILABLE || o.error() == null || o.state() == ActualState.UNKNOWN) {
             return o;
         }
-        return new Outcome(o.name(), o.action(), o.state(), o.error() + "; environment '" + o.name() + "' was "
-                + "recorded before the store failed and its cluster may exist: reconcile it once the store is back",
+        return new Outcome(o.name(), o.action(), o.state(), o.error() + recordedBeforeStoreFailed(o.name()),
                 o.code());
+    }
+
+    /** What a store failure after recording {@code name} adds: the record is there and reconcile finishes it. */
+    private static String recordedBeforeStoreFailed(String name) {
+        return "; environment '" + name + "' was recorded before the store failed and its cluster may exist: "
+                + "reconcile it once the store is back";
     }
 
     /**

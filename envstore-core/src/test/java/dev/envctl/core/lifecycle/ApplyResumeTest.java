@@ -91,15 +91,20 @@ class ApplyResumeTest {
         f.leave("gone", 1, DesiredState.PRESENT, ActualState.FAILED);
         f.leave("hooked", 2, DesiredState.PRESENT, ActualState.FAILED);
         f.k3d.putCluster("hooked", true);
-        List<EnvironmentSpec> both = List.of(Fixture.spec("gone"), Fixture.spec("hooked"));
+        // a cluster that runs but lacks a node its record asks for is not running, for the plan as for the converge
+        f.leave("partial", 3, DesiredState.PRESENT, ActualState.FAILED);
+        f.k3d.putCluster("partial", true);
+        f.k3d.removeNodes("partial", 0, 0);
+        List<EnvironmentSpec> both = List.of(Fixture.spec("gone"), Fixture.spec("hooked"), Fixture.spec("partial"));
 
         ApplyPlan plan = marking.plan(both, false);
 
         assertThat(plan.toResume()).containsExactly("hooked");
-        assertThat(plan.unchanged()).containsExactly("gone");
+        assertThat(plan.unchanged()).containsExactly("gone", "partial");
         assertThat(marking.apply(both, false, ProgressListener.NONE).outcomes()).containsExactly(
                 new Outcome("gone", Action.UNCHANGED, ActualState.FAILED, null),
-                new Outcome("hooked", Action.CREATED, ActualState.RUNNING, null));
+                new Outcome("hooked", Action.CREATED, ActualState.RUNNING, null),
+                new Outcome("partial", Action.UNCHANGED, ActualState.FAILED, null));
         assertThat(f.hook.calls()).containsExactly("post-create hooked failed");
     }
 }
