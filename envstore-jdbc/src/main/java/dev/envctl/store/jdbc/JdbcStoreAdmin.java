@@ -19,6 +19,7 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Schema administration of a PostgreSQL store, for {@code envctl db migrate} and {@code envctl db info}:
@@ -66,7 +68,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     public MigrationResult migrate() {
         return withMigrationLock(() -> {
             Set<String> tables = tables();
-            boolean adopt = tables.contains("clusters") && !tables.contains(Migrations.HISTORY_TABLE);
+            boolean adopt = adopting(tables);
             if (tables.contains("clusters") && !tables.contains("held_ports")) {
                 List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
                 if (!conflicts.isEmpty()) {
@@ -148,7 +150,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     @Override
     public SchemaInfo info() {
         Set<String> tables = tables();
-        boolean adopt = tables.contains("clusters") && !tables.contains(Migrations.HISTORY_TABLE);
+        boolean adopt = adopting(tables);
         List<String> blockers = tables.contains("clusters") && !tables.contains("held_ports")
                 ? database.read("checking table clusters", AdoptionCheck::conflicts).stream()
                 .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
@@ -257,15 +259,24 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 DSL.table(DSL.name(schema, "held_subnets"))).execute());
     }
 
-    /** Which of {@code clusters}, {@code held_ports} and the schema history the schema has. */
+    /**
+     * Which of {@code clusters}, {@code held_ports} and the schema history the schema has, from the catalog, which
+     * shows tables the role has no privilege on (information_schema hides them, and a role that may not read the
+     * schema history would take an adopted table for one to adopt).
+     */
     Set<String> tables() {
-        Table<?> t = DSL.table(DSL.name("information_schema", "tables"));
-        Field<String> tableSchema = DSL.field(DSL.name("table_schema"), String.class);
-        Field<String> tableName = DSL.field(DSL.name("table_name"), String.class);
-        return database.read("reading the tables of schema " + schema, ctx -> Set.copyOf(ctx.select(tableName).from(t)
-                .where(tableSchema.eq(schema))
-                .and(tableName.in("clusters", "held_ports", Migrations.HISTORY_TABLE))
-                .fetch(tableName)));
+        List<String> names = List.of("clusters", "held_ports", Migrations.HISTORY_TABLE);
+        return database.read("reading the tables of schema " + schema, ctx -> {
+            Record found = ctx.select(names.stream().map(n -> DSL.field("to_regclass({0}) is not null",
+                    Boolean.class, DSL.val(DSL.quotedName(schema, n).toString()))).toList()).fetchOne();
+            return names.stream().filter(n -> Boolean.TRUE.equals(found.get(names.indexOf(n), Boolean.class)))
+                    .collect(Collectors.toUnmodifiableSet());
+        });
+    }
+
+    /** Whether {@code tables} hold a {@code clusters} table that envctl has not adopted yet (no schema history). */
+    private static boolean adopting(Set<String> tables) {
+        return tables.contains("clusters") && !tables.contains(Migrations.HISTORY_TABLE);
     }
 
     /** {@code work} under a session advisory lock, on a connection of its own. */
@@ -281,23 +292,13 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         });
     }
 
-    /**
-     * Whether the schema has a {@code clusters} table that envctl has not adopted yet (no schema history), from the
-     * catalog, which shows tables the role has no privilege on (information_schema hides them).
-     */
-    private boolean adopting() {
+    /** {@link #adopting} of the schema as it is now; false when that cannot be read either. */
+    private boolean adoptingNow() {
         try {
-            return database.read("reading the tables of schema " + schema, ctx -> ctx.select(
-                    exists(schema + ".clusters"), exists(schema + "." + Migrations.HISTORY_TABLE)).fetchOne(
-                            r -> r.value1() && !r.value2()));
+            return adopting(tables());
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static Field<Boolean> exists(String table) {
-        return DSL.field("to_regclass({0}) is not null", Boolean.class, DSL.val(DSL.quotedName(table.split("\\."))
-                .toString()));
     }
 
     /**
@@ -335,7 +336,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 throw Failures.unavailable(database.location(), e);
             }
             if (Failures.INSUFFICIENT_PRIVILEGE.equals(Failures.sqlState(e))) {
-                throw adopting() ? adoptionRefused(action, e) : Failures.map(database.location(),
+                throw adoptingNow() ? adoptionRefused(action, e) : Failures.map(database.location(),
                         action + " " + where(), e, currentUser());
             }
             // a constraint refused what a migration changes: the migration's transaction was rolled back
