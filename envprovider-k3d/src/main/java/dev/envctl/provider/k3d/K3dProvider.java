@@ -162,10 +162,8 @@ public final class K3dProvider implements ClusterProvider {
             tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
                     K3dSettings.createKillTimeout(timeout), env.name(), p);
         } catch (EnvctlException e) {
-            throw tools.find(settings.dockerBinary()).map(d -> env.subnet() == null
-                    ? HeldPorts.startFailure(tools, d, settings.timeout(), e)
-                    : networks.startFailure(d, K3dCommands.dedicatedNetwork(env.name()), env.name(),
-                    HeldPorts.startFailure(tools, d, settings.timeout(), e))).orElse(e);
+            throw tools.find(settings.dockerBinary()).map(d -> networks.startFailure(d,
+                    K3dCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), e)).orElse(e);
         }
     }
 

@@ -219,12 +219,8 @@ public final class KindProvider implements ClusterProvider {
             tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(),
                     env.name(), ProgressListener.NONE);
         } catch (EnvctlException e) {
-            if (!verb.equals("start")) {
-                throw e;
-            }
-            EnvctlException failure = HeldPorts.startFailure(tools, docker(), settings.timeout(), e);
-            throw env.subnet() == null ? failure
-                    : networks.startFailure(docker(), KindCommands.dedicatedNetwork(env.name()), env.name(), failure);
+            throw verb.equals("start") ? networks.startFailure(docker(), KindCommands.dedicatedNetwork(env.name()),
+                    env.subnet(), env.name(), e) : e;
         }
     }
 

@@ -104,12 +104,18 @@ public final class DockerNetworks {
     }
 
     /**
-     * {@code failure} of starting the stopped cluster of {@code environment}, saying so when its own
+     * {@code failure} of starting the stopped cluster of {@code environment}, with who holds the host port it names
+     * ({@link HeldPorts#startFailure}), and, for an environment with its own {@code subnet}, saying so when its
      * {@code network} is gone (removed while the cluster was stopped): Docker cannot start a container whose
-     * network was removed, not even once one of the same name is made again, so only a new cluster helps.
-     * Otherwise {@code failure} itself. Never throws.
+     * network was removed, not even once one of the same name is made again, so only a new cluster helps. Never
+     * throws.
      */
-    public EnvctlException startFailure(Path docker, String network, String environment, EnvctlException failure) {
+    public EnvctlException startFailure(Path docker, String network, Cidr subnet, String environment,
+                                        EnvctlException startFailure) {
+        EnvctlException failure = HeldPorts.startFailure(tools, docker, timeout, startFailure);
+        if (subnet == null) {
+            return failure;
+        }
         CommandResult inspected;
         try {
             inspected = tools.run(inspectArgv(docker.toString(), network), Map.of(), null, timeout, environment,
