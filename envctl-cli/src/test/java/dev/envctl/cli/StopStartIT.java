@@ -114,7 +114,7 @@ class StopStartIT {
 
     /** The prober's case: a row of the Kindler scripts whose k3d cluster was stopped when envctl first saw it. */
     @Test
-    void aRowOfTheScriptsWhoseClusterIsStoppedStaysUnknownUntilStartStartsAndAdoptsIt() throws Exception {
+    void aRowOfTheScriptsWhoseClusterIsStoppedHoldsItsPortsAndStaysUnknownUntilStartAdoptsIt() throws Exception {
         Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
                 + "http_port,https_port,cluster_subnet\nold,k3d,30080,19001,false,false,18090,18443,\n");
         k3d("cluster", "create", "old", "--api-port", "26443", "-p", "18090:80@loadbalancer", "-p",
@@ -124,14 +124,15 @@ class StopStartIT {
         Result reconciled = ok("reconcile");
         assertThat(reconciled.out()).containsPattern("old +unchanged +unknown");
         assertThat(reconciled.err()).contains("old: its k3d cluster is stopped");
-        assertThat(get("old").get("ports").get("api").isNull()).isTrue();
+        assertThat(get("old").get("ports").get("api").asInt()).as("the port it binds when it starts is held")
+                .isEqualTo(26443);
         assertThat(callsOf("k3d", "start")).isEmpty();
+        assertThat(ok("create", "next", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26444);
 
         assertThat(ok("start", "old").out()).isEqualTo("started old\n");
         JsonNode old = get("old");
         assertThat(old.get("actualState").asText()).isEqualTo("running");
         assertThat(old.get("ports").get("api").asInt()).isEqualTo(26443);
-        assertThat(ok("create", "next", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26444);
     }
 
     /** Runs the stand-in k3d as a user outside envctl would. */

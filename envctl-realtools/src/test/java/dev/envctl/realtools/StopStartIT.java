@@ -2,6 +2,11 @@ package dev.envctl.realtools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -11,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code envctl stop} and {@code start} with the real tools: the containers stop and start again, the record
  * keeps its ports (another environment cannot take them), reconcile leaves a stopped environment alone, and the
  * ports are published again after start; a cluster whose node container was removed is made again, not taken for
- * running.
+ * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it.
  */
 @ExtendWith(RealToolsExtension.class)
 class StopStartIT {
@@ -78,5 +83,73 @@ class StopStartIT {
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * A row of the Kindler scripts (no API port) whose cluster, made by the bare tool with an API port the tool
+     * chose, is stopped: reconcile records the API port it binds (read from Docker, not published while stopped),
+     * so no create is given it, and start starts and adopts the cluster.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void aStoppedClusterOfTheScriptsHoldsTheApiPortItBindsAndStartAdoptsIt(String provider, Sandbox s) {
+        String name = s.name("old");
+        String front;
+        if (provider.equals("k3d")) {
+            assertThat(s.tool("k3d", "cluster", "create", name, "--image", s.machine.k3dImage, "-p",
+                    "28199:80@loadbalancer", "-p", "28599:443@loadbalancer").exit()).isZero();
+            assertThat(s.tool("k3d", "cluster", "stop", name).exit()).isZero();
+            front = "k3d-" + name + "-serverlb";
+        } else {
+            Sandbox.write(s.dir.resolve("kind.yaml"), String.join("\n", "kind: Cluster",
+                    "apiVersion: kind.x-k8s.io/v1alpha4", "nodes:", "- role: control-plane", "  extraPortMappings:",
+                    "  - containerPort: 80", "    hostPort: 28199", "  - containerPort: 443", "    hostPort: 28599",
+                    ""));
+            assertThat(s.tool("kind", "create", "cluster", "--name", name, "--image", s.machine.kindImage,
+                    "--config", s.dir.resolve("kind.yaml").toString()).exit()).isZero();
+            assertThat(s.tool("docker", "stop", name + "-control-plane").exit()).isZero();
+            front = name + "-control-plane";
+        }
+        int api = boundApiPort(s, front);
+        Sandbox.write(s.store, "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
+                + "https_port,cluster_subnet\n" + name + "," + provider + ",30080,29199,false,false,28199,28599,\n");
+
+        Shell.Result reconciled = s.envctl("reconcile");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        JsonNode row = s.get(name);
+        assertThat(row.get("actualState").asText()).isEqualTo("unknown");
+        assertThat(row.get("ports").get("api").asInt()).isEqualTo(api);
+        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", front)).containsExactly("false");
+        Shell.Result taken = s.envctl("create", s.name("thief"), "--provider", provider, "--api-port",
+                String.valueOf(api), "--no-wait");
+        assertThat(taken.exit()).as(taken.toString()).isEqualTo(4);
+
+        Shell.Result started = s.envctl("start", name);
+        assertThat(started.exit()).as(started.toString()).isZero();
+        JsonNode adopted = s.get(name);
+        assertThat(adopted.get("actualState").asText()).isEqualTo("running");
+        assertThat(adopted.get("ports").get("api").asInt()).isEqualTo(api);
+        assertThat(s.published(front, 6443)).anyMatch(b -> b.endsWith(":" + api));
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /** The host port container port 6443 of {@code container} is bound to, from Docker's configuration. */
+    private static int boundApiPort(Sandbox s, String container) {
+        String json = String.join("", s.lines("docker", "inspect", "--format", "{{json .HostConfig.PortBindings}}",
+                container));
+        try {
+            Iterator<Map.Entry<String, JsonNode>> bindings = Sandbox.JSON.readTree(json).fields();
+            while (bindings.hasNext()) {
+                Map.Entry<String, JsonNode> b = bindings.next();
+                if (b.getKey().startsWith("6443")) {
+                    return b.getValue().get(0).get("HostPort").asInt();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError(container + " binds no API port: " + json);
     }
 }

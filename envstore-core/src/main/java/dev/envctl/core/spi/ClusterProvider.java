@@ -45,13 +45,13 @@ public interface ClusterProvider {
     }
 
     /**
-     * The host ports the existing, running cluster {@code name} publishes, by role, as far as the provider can tell
-     * (the pf port is never published); empty when it cannot tell. Asked when envctl adopts a running cluster it did
-     * not make (an apply naming it, a row of the Kindler scripts), so that the record holds the ports the cluster
-     * binds rather than ones allocated from the pools; a stopped cluster publishes none, so it is not asked then.
-     * By default empty.
+     * The host ports the existing cluster {@code name} binds, by role, as far as the provider can tell (the pf port
+     * is never published): the ones it publishes while it runs, the ones it was made with while it is stopped (it
+     * binds them again when it starts); empty when it cannot tell. Asked when envctl adopts a cluster it did not
+     * make (an apply naming it, a row of the Kindler scripts), so that the record holds the ports the cluster binds
+     * rather than ones allocated from the pools. By default empty.
      *
-     * @throws dev.envctl.core.EnvctlException when the tool that tells failed ({@code docker port}): envctl then
+     * @throws dev.envctl.core.EnvctlException when the tool that tells failed ({@code docker inspect}): envctl then
      *                                         leaves the adoption to a later converge rather than take the
      *                                         record's ports as the cluster's
      */

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A row of the Kindler scripts (no api port, state {@code unknown}) whose cluster exists: envctl adopts the cluster
- * once it can read the ports it publishes, which a stopped cluster does not, and a failed read does not count.
+ * once it runs, with the ports it publishes; a stopped one's record holds the ports it binds meanwhile, and a failed
+ * read does not count.
  */
 class LegacyAdoptionTest {
     private static final Instant T = Instant.parse("2026-11-26T08:00:00Z");
@@ -53,7 +54,7 @@ class LegacyAdoptionTest {
     }
 
     @Test
-    void aStoppedClusterIsLeftStoppedAndTheRowUnknownUntilItRuns() {
+    void aStoppedClusterIsLeftStoppedAndTheRowUnknownUntilItRunsHoldingThePortsItBinds() {
         f.k3d.putCluster("dev", false);
 
         ReconcileReport r = reconcile();
@@ -62,9 +63,13 @@ class LegacyAdoptionTest {
         assertThat(r.ok()).isTrue();
         Environment left = f.store.get("dev");
         assertThat(left.actualState()).as("not running: its cluster is stopped").isEqualTo(ActualState.UNKNOWN);
-        assertThat(left.ports().api()).isNull();
+        assertThat(left.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
         assertThat(f.k3d.running("dev")).as("reconcile leaves a cluster stopped outside envctl alone").isFalse();
         assertThat(f.k3d.count("start dev")).isZero();
+        long version = left.version();
+        reconcile();
+        assertThat(f.store.get("dev").version()).as("nothing more to record while it stays stopped")
+                .isEqualTo(version);
 
         f.k3d.putCluster("dev", true); // k3d cluster start
         assertThat(reconcile().outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING,
@@ -73,17 +78,29 @@ class LegacyAdoptionTest {
     }
 
     @Test
-    void aNewEnvironmentIsNotGivenTheApiPortOfAClusterThatWasStoppedWhenFirstSeen() {
+    void aNewEnvironmentIsNotGivenTheApiPortOfAClusterThatIsStopped() {
         f.k3d.publish("dev", Map.of(PortRole.API, 26443)); // the first port of pool.api
         f.k3d.putCluster("dev", false);
-        reconcile();
-        f.k3d.putCluster("dev", true);
         reconcile();
 
         Environment next = engine.create(EnvironmentSpec.of("next", "k3d"), ProgressListener.NONE);
 
         assertThat(f.store.get("dev").ports().api()).isEqualTo(26443);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
         assertThat(next.ports().api()).isEqualTo(26444);
+    }
+
+    @Test
+    void aStoppedClusterBindingAPortAnotherEnvironmentHoldsFailsTheRowNamingIt() {
+        engine.create(EnvironmentSpec.of("first", "k3d"), ProgressListener.NONE); // given api 26443
+        f.k3d.publish("dev", Map.of(PortRole.API, 26443));
+        f.k3d.putCluster("dev", false);
+
+        Outcome o = reconcile().outcomes().stream().filter(x -> x.name().equals("dev")).findFirst().orElseThrow();
+
+        assertThat(o.state()).isEqualTo(ActualState.FAILED);
+        assertThat(o.error()).startsWith("its existing k3d cluster binds api port 26443 (recorded none)");
+        assertThat(f.k3d.count("start dev")).isZero();
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Reading {@code docker port}'s lines as Docker 20.10 to 27 print them, and its failures. */
+/** Reading a container's port bindings with {@code docker inspect} as Docker 20.10 prints them, and its failures. */
 class PublishedPortsTest {
     private static final List<String> K3D_DEV = List.of("k3d-dev-serverlb", "k3d-dev-server-0");
 
@@ -31,6 +31,27 @@ class PublishedPortsTest {
 
         assertThat(PublishedPorts.parse(k3dLoadBalancer)).isEqualTo(Map.of(PortRole.HTTP, 18080, PortRole.HTTPS,
                 18443, PortRole.API, 26999));
+    }
+
+    /** A stopped k3d load balancer as real Docker 20.10 prints it: k3d writes the API's binding without "/tcp". */
+    @Test
+    void theBindingsAStoppedContainerWasMadeWithAreRolesToo() {
+        List<String> stopped = List.of("443/tcp -> 0.0.0.0:28411", "6443 -> 127.0.0.1:36454",
+                "80/tcp -> 0.0.0.0:28090", "");
+
+        assertThat(PublishedPorts.parse(stopped)).isEqualTo(Map.of(PortRole.HTTP, 28090, PortRole.HTTPS, 28411,
+                PortRole.API, 36454));
+    }
+
+    @Test
+    void theTemplateReadsPublishedPortsBeforeConfiguredOnes() {
+        assertThat(PublishedPorts.TEMPLATE.indexOf(".NetworkSettings.Ports"))
+                .isLessThan(PublishedPorts.TEMPLATE.indexOf(".HostConfig.PortBindings"));
+        List<String> runningWithADockerChosenPort = List.of("443/tcp -> 0.0.0.0:32768", "443/tcp -> :::32768",
+                "80/tcp -> 127.0.0.1:18999", "443/tcp -> :", "80/tcp -> 127.0.0.1:18999", "6443/tcp -> :0");
+
+        assertThat(PublishedPorts.parse(runningWithADockerChosenPort)).isEqualTo(Map.of(PortRole.HTTP, 18999,
+                PortRole.HTTPS, 32768));
     }
 
     @Test
@@ -59,8 +80,18 @@ class PublishedPortsTest {
     }
 
     @Test
-    void aStoppedClusterPublishesNothing() throws IOException {
-        assertThat(read(k3dCluster("stopped"))).isEmpty();
+    void aStoppedClusterBindsWhatItWasMadeWith() throws IOException {
+        assertThat(read(k3dCluster("stopped"))).isEqualTo(Map.of(PortRole.HTTP, 18090, PortRole.HTTPS, 18443,
+                PortRole.API, 26999));
+    }
+
+    @Test
+    void aClusterWhoseContainersAreAllGoneIsAnError() throws IOException {
+        StandInTools tools = new StandInTools(dir, "docker");
+
+        assertThatThrownBy(() -> read(tools)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("docker inspect k3d-dev-serverlb, k3d-dev-server-0 failed")
+                .hasMessageContaining("No such object: k3d-dev-server-0");
     }
 
     @Test
@@ -70,7 +101,7 @@ class PublishedPortsTest {
 
         assertThatThrownBy(() -> read(tools)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
-                .hasMessageContaining("docker port k3d-dev-serverlb, k3d-dev-server-0 failed")
+                .hasMessageContaining("docker inspect k3d-dev-serverlb, k3d-dev-server-0 failed")
                 .hasMessageContaining("Cannot connect to the Docker daemon");
     }
 }

@@ -390,7 +390,7 @@ public abstract class ApplyContract {
         Outcome o = outcome(apply(false, EnvironmentSpec.of("old", "k3d")), "old");
 
         assertThat(o.action()).isEqualTo(Action.FAILED);
-        assertThat(o.error()).startsWith("its existing k3d cluster publishes http port 18555 (recorded ")
+        assertThat(o.error()).startsWith("its existing k3d cluster binds http port 18555 (recorded ")
                 .contains("environment 'web'").endsWith("delete that cluster or the environment holding the port");
         assertThat(store.get("old").actualState()).isEqualTo(ActualState.FAILED);
         assertThat(store.get("web").ports().http()).isEqualTo(18555);

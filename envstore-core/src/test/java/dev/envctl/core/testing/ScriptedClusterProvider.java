@@ -114,7 +114,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
         startFailures.add(message);
     }
 
-    /** The next {@link #publishedPorts} fails as when {@code docker port} does (the daemon did not answer). */
+    /** The next {@link #publishedPorts} fails as when {@code docker inspect} does (the daemon did not answer). */
     public void failNextPublishedPorts(String message) {
         publishedFailures.add(message);
     }
@@ -149,8 +149,8 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     }
 
     /**
-     * The host ports cluster {@code name} publishes from now on while it runs, as {@link #publishedPorts} reports
-     * them (a stopped cluster publishes none, as Docker has it).
+     * The host ports cluster {@code name} binds from now on, running or stopped, as {@link #publishedPorts} reports
+     * them (Docker keeps a stopped container's port bindings).
      */
     public void publish(String name, Map<PortRole, Integer> ports) {
         published.put(name, Map.copyOf(ports));
@@ -160,10 +160,10 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     public Map<PortRole, Integer> publishedPorts(String name) {
         String failure = publishedFailures.poll();
         if (failure != null) {
-            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "docker port k3d-" + name + "-serverlb failed ("
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "docker inspect k3d-" + name + "-serverlb failed ("
                     + failure + ")");
         }
-        return running(name) ? published.getOrDefault(name, Map.of()) : Map.of();
+        return clusters.containsKey(name) ? published.getOrDefault(name, Map.of()) : Map.of();
     }
 
     /**

@@ -414,16 +414,17 @@ public final class Converger {
      */
     private Outcome adoptPorts(Environment env, ClusterProvider provider) {
         Optional<Map<PortRole, Integer>> published = published(env, provider);
-        return published.isEmpty() ? unchanged(env) : takePorts(env.name(), provider, published.get());
+        return published.isEmpty() ? unchanged(env)
+                : takePorts(env.name(), provider, published.get(), ActualState.RUNNING);
     }
 
-    /** What the provider says the cluster publishes; empty, with a WARN, when it could not read that now. */
+    /** What the provider says the cluster binds; empty, with a WARN, when it could not read that now. */
     private static Optional<Map<PortRole, Integer>> published(Environment env, ClusterProvider provider) {
         String name = env.name();
         try {
             return Optional.of(ProviderCalls.call(provider, "publishedPorts", () -> provider.publishedPorts(name)));
         } catch (EnvctlException e) {
-            LOG.warn("{}: could not read the host ports its {} cluster publishes ({}); the record stays {}, and the "
+            LOG.warn("{}: could not read the host ports its {} cluster binds ({}); the record stays {}, and the "
                     + "next reconcile, start or apply reads them again", name, provider.id(), e.getMessage(),
                     env.actualState().key());
             return Optional.empty();
@@ -431,16 +432,18 @@ public final class Converger {
     }
 
     /**
-     * An {@code unknown} record whose cluster is listed but stopped: a stopped cluster publishes no port, so it is
-     * not adopted now; the record stays {@code unknown} (not {@code running}: its cluster is not) and reconcile
-     * leaves the cluster stopped, as it leaves one stopped outside envctl. A start, or the first converge once the
-     * cluster runs, adopts it.
+     * An {@code unknown} record whose cluster is listed but stopped: not adopted now (the record stays
+     * {@code unknown}, not {@code running}: its cluster is not), and reconcile leaves the cluster stopped, as it
+     * leaves one stopped outside envctl. The record takes the host ports the cluster binds when it starts, so that
+     * no other environment is given them meanwhile. A start, or the first converge once the cluster runs, adopts it.
      */
-    private static Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
-        LOG.warn("{}: its {} cluster is stopped, so envctl cannot read the host ports it publishes; the record stays "
-                + "unknown, and envctl adopts the cluster once it runs ('envctl start {}' starts it)", env.name(),
-                provider.id(), env.name());
-        return unchanged(env);
+    private Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
+        LOG.warn("{}: its {} cluster is stopped; the record stays unknown, and envctl adopts the cluster once it runs "
+                + "(a start of the environment starts it)", env.name(), provider.id());
+        Optional<Map<PortRole, Integer>> published = published(env, provider);
+        boolean recorded = published.isEmpty() || published.get().entrySet().stream()
+                .allMatch(p -> p.getValue().equals(env.ports().get(p.getKey())));
+        return recorded ? unchanged(env) : takePorts(env.name(), provider, published.get(), ActualState.UNKNOWN);
     }
 
     /** A start of an {@code unknown} record whose cluster is stopped: the provider starts it, then it is adopted. */
@@ -455,13 +458,15 @@ public final class Converger {
     }
 
     /**
-     * Writes {@code running} with {@code published} over the record's ports where they differ, logging a WARN
-     * naming each; {@code failed} when another environment holds one of them.
+     * Writes {@code state} ({@code running}, or {@code unknown} for a stopped cluster) with {@code published} over
+     * the record's ports where they differ, logging a WARN naming each; {@code failed} when another environment
+     * holds one of them.
      */
-    private Outcome takePorts(String name, ClusterProvider provider, Map<PortRole, Integer> published) {
+    private Outcome takePorts(String name, ClusterProvider provider, Map<PortRole, Integer> published,
+                              ActualState state) {
         List<String> corrected = new ArrayList<>();
         try {
-            writer.actual(name, ActualState.RUNNING, null, r -> {
+            writer.actual(name, state, null, r -> {
                 corrected.clear();
                 HostPorts ports = r.ports();
                 for (Map.Entry<PortRole, Integer> p : published.entrySet()) {
@@ -478,15 +483,16 @@ public final class Converger {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;
             }
-            return fail(name, "its existing " + provider.id() + " cluster publishes " + String.join(", ", corrected)
+            return fail(name, "its existing " + provider.id() + " cluster binds " + String.join(", ", corrected)
                     + ", which cannot be recorded: " + e.getMessage() + "; delete that cluster or the environment "
                     + "holding the port");
         }
         if (!corrected.isEmpty()) {
-            LOG.warn("{}: adopted its existing {} cluster, which publishes {}; the record now holds what the cluster "
-                    + "binds", name, provider.id(), String.join(", ", corrected));
+            LOG.warn("{}: {} its existing {} cluster, which binds {}; the record now holds what the cluster binds",
+                    name, state == ActualState.RUNNING ? "adopted" : "not adopting yet", provider.id(),
+                    String.join(", ", corrected));
         }
-        return new Outcome(name, Action.UNCHANGED, ActualState.RUNNING, null);
+        return new Outcome(name, Action.UNCHANGED, state, null);
     }
 
     /**
