@@ -396,7 +396,9 @@ public final class LifecycleEngine {
      * out: compare {@code actualState()} with the desired state to tell).
      *
      * @throws EnvctlException {@code NOT_FOUND} for an unknown name, {@code CONFLICT} for an environment being
-     *                         deleted, {@code PROVIDER_FAILED} when its provider is not configured
+     *                         deleted, {@code PROVIDER_FAILED} when its provider is not configured or cannot list
+     *                         its clusters (the desired state is recorded then, and reconcile carries it out),
+     *                         {@code STORE_UNAVAILABLE} when the store failed
      */
     public Environment stop(String name, ProgressListener progress) {
         return changeDesired(name, DesiredState.STOPPED, progress);
@@ -431,7 +433,12 @@ public final class LifecycleEngine {
         }
         writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                 .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired));
-        runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT);
+        Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT);
+        if (o.action() == Action.FAILED && o.code() != null) {
+            // failed before the provider was asked (it could not list), so the record does not say it
+            throw new EnvctlException(o.code(), "environment '" + name + "' is recorded desired " + desired.key()
+                    + ", but " + o.error() + "; a reconcile carries it out once that works");
+        }
         return store.get(name);
     }
 

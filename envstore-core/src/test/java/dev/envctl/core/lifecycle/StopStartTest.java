@@ -164,12 +164,17 @@ class StopStartTest {
     }
 
     @Test
-    void aStartWhoseProviderCannotListLeavesTheStoppedClusterStoppedNotHalfMade() {
+    void aStartWhoseProviderCannotListSaysSoAndLeavesTheStoppedClusterStoppedNotHalfMade() {
         stoppedDev();
         f.k3d.failNextList("Cannot connect to the Docker daemon");
 
-        Environment left = engine.start("dev", ProgressListener.NONE);
+        assertThatThrownBy(() -> engine.start("dev", ProgressListener.NONE)).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageStartingWith("environment 'dev' is recorded desired present, but could not list k3d "
+                        + "clusters")
+                .hasMessageContaining("Cannot connect to the Docker daemon");
 
+        Environment left = f.store.get("dev");
         assertThat(left.actualState()).isEqualTo(ActualState.STOPPED);
         assertThat(left.desiredState()).isEqualTo(DesiredState.PRESENT);
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
@@ -177,6 +182,29 @@ class StopStartTest {
         assertThat(f.k3d.count("delete dev")).isZero();
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
         assertThat(f.k3d.count("start dev")).isEqualTo(1);
+    }
+
+    @Test
+    void aStopWhoseProviderCannotListSaysSoAndAReconcileStopsItLater() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextList("Cannot connect to the Docker daemon");
+
+        assertThatThrownBy(() -> engine.stop("dev", ProgressListener.NONE)).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("recorded desired stopped, but could not list k3d clusters");
+
+        Environment left = f.store.get("dev");
+        assertThat(left.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(left.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.running("dev")).isTrue();
+        f.k3d.failNextList("Cannot connect to the Docker daemon");
+        Outcome notYet = engine.reconcile(List.of(), ProgressListener.NONE).outcomes().get(0);
+        assertThat(notYet.action()).isEqualTo(Action.FAILED);
+        assertThat(notYet.state()).isEqualTo(ActualState.RUNNING);
+        assertThat(notYet.code()).as("the record does not say it").isEqualTo(ErrorCode.PROVIDER_FAILED);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
+        assertThat(f.k3d.running("dev")).isFalse();
     }
 
     @Test

@@ -170,7 +170,7 @@ public final class Converger {
             host = Hosts.find(store, env.host());
             provider = providers.get(env.provider(), host);
         } catch (EnvctlException e) {
-            return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage());
+            return Outcome.failed(name, env.actualState(), e.getMessage(), e);
         }
         Hint hint = seen.hint;
         seen.hint = null;
@@ -194,7 +194,7 @@ public final class Converger {
                 // create, which the next pass deletes and creates again
                 if (env.actualState() == ActualState.RUNNING || env.actualState() == ActualState.FAILED
                         || env.actualState() == ActualState.STOPPED) {
-                    return new Outcome(name, Action.FAILED, env.actualState(), message);
+                    return new Outcome(name, Action.FAILED, env.actualState(), message, ErrorCode.PROVIDER_FAILED);
                 }
                 writer.actual(name, ActualState.FAILED, message);
                 return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
