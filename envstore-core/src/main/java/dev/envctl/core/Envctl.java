@@ -351,7 +351,10 @@ public final class Envctl implements AutoCloseable {
      *                         that no record owns, as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
-        Objects.requireNonNull(specs, "specs").forEach(s -> provider(s.provider()));
+        Objects.requireNonNull(specs, "specs").forEach(s -> {
+            provider(s.provider());
+            Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
+        });
         List<PlannedStep> steps = dryRuns().creates(specs, false);
         for (PlannedStep step : steps) {
             Environment env = step.environment();

@@ -5,6 +5,7 @@ import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -44,5 +45,22 @@ class EnvctlArgumentsTest {
         assertThatThrownBy(() -> envctl.dryRunDelete("old")).isInstanceOfSatisfying(EnvctlException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
                 .hasMessageContaining("'gone'");
+    }
+
+    /** envctl's own labels (a replacement's mark, keep-record) are its to write: a request cannot set them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"envctl.replacing", "ENVCTL.KEEP-RECORD",
+            "envctl.auto-ports"})
+    void aRequestWithOneOfEnvctlsOwnLabelsIsInvalidInputAndNothingIsRecorded(String key) {
+        EnvironmentSpec spec = EnvironmentSpec.of("rq", "k3d").withLabels(Map.of(key, "provider=k3d"));
+
+        for (Runnable call : List.<Runnable>of(() -> envctl.create(spec), () -> envctl.record(spec),
+                () -> envctl.dryRunCreate(List.of(spec)))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("label '" + key + "' of environment 'rq' is envctl's own: keys starting with "
+                            + "'envctl.' are reserved; choose another key");
+        }
+        assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
     }
 }

@@ -10,6 +10,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.Remedy;
+import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.lifecycle.internal.Converger;
@@ -177,6 +178,7 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #create} before it records
      */
     public Environment record(EnvironmentSpec spec) {
+        Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
         validate(spec);
         if (!spec.host().isAuto()) {
             Host host = Hosts.find(store, spec.host().hostName());
