@@ -308,7 +308,10 @@ public final class PluginRegistry {
         return List.copyOf(stores.get().values());
     }
 
-    /** The store factory that accepts {@code location}, or an error listing the schemes there are. */
+    /**
+     * The store factory that accepts {@code location}, or an error listing the schemes there are, or naming the
+     * plugins when more than one accepts it.
+     */
     public EnvironmentStoreFactory storeFactoryFor(String location) {
         if (location == null || location.isBlank()) {
             throw EnvctlException.invalid("no store location given");
@@ -332,6 +335,13 @@ public final class PluginRegistry {
                     .sorted().collect(Collectors.joining(", "));
             throw EnvctlException.invalid("no store opens '" + Redaction.redact(location) + "'; known stores: "
                     + (known.isEmpty() ? "none (no store plugin on the class path)" : known));
+        }
+        if (accepting.size() > 1) {
+            // which one would open it would depend on the class path's order
+            throw EnvctlException.invalid("more than one store plugin opens '" + Redaction.redact(location) + "': "
+                    + accepting.stream().map(f -> f.id() + " (" + f.getClass().getName() + ", " + source(f.getClass())
+                    + ")").collect(Collectors.joining(", ")) + "; remove all but one of their jars from the class "
+                    + "path");
         }
         return accepting.get(0);
     }

@@ -371,6 +371,28 @@ class PluginRegistryTest {
                 .contains("'broken'", FailingAcceptsStoreFactory.class.getName(), "accepts is broken");
     }
 
+    /** A second plugin that also opens {@code mem:} locations, under another id. */
+    public static class SecondMemoryStoreFactory extends MemoryStoreFactory {
+        @Override
+        public String id() {
+            return "mem2";
+        }
+    }
+
+    @Test
+    void twoStorePluginsThatOpenOneLocationAreNamedNotChosenByClassPathOrder() {
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory(), new SecondMemoryStoreFactory()),
+                List.of(), List.of());
+
+        assertThatThrownBy(() -> r.storeFactoryFor("mem:x"))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageStartingWith("more than one store plugin opens 'mem:x': mem (" + MemoryStoreFactory.class
+                        .getName() + ", ")
+                .hasMessageContaining(", mem2 (" + SecondMemoryStoreFactory.class.getName() + ", ")
+                .hasMessageEndingWith("; remove all but one of their jars from the class path");
+    }
+
     @Test
     void aStoreFactoryThatCannotSayItsLocationSyntaxStillLeavesTheUnknownLocationMessageWhole(@TempDir Path dir)
             throws IOException {
