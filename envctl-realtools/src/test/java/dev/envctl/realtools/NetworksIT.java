@@ -53,7 +53,7 @@ class NetworksIT {
         assertThat(started.exit()).as(started.toString()).isEqualTo(6);
         assertThat(started.err()).contains("its Docker network " + network + " is gone (removed while the cluster "
                 + "was stopped), and Docker cannot start containers whose network was removed: delete the "
-                + "environment (envctl delete " + name + ") and create it again");
+                + "environment and create it again");
         assertThat(s.envctl("delete", name).exit()).isZero();
         Shell.Result again = s.envctl("create", name, "--provider", provider, "--subnet", "10.230.46.0/24");
         assertThat(again.exit()).as(again.toString()).isZero();

@@ -594,7 +594,7 @@ class K3dProviderTest {
                 .hasMessageContaining("network ec32366d8a0f not found")
                 .hasMessageEndingWith("; its Docker network k3d-dev is gone (removed while the cluster was stopped), "
                         + "and Docker cannot start containers whose network was removed: delete the environment "
-                        + "(envctl delete dev) and create it again");
+                        + "and create it again");
 
         // a start that fails for another reason, its network present, is left as it was
         provider.create(env("web", Cidr.parse("10.102.0.0/16"), Map.of()), ProgressListener.NONE);

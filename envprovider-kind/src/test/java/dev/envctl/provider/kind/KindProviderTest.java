@@ -414,7 +414,7 @@ class KindProviderTest {
                 .hasMessageContaining("network ec32366d8a0f not found")
                 .hasMessageEndingWith("; its Docker network kind-dev-net is gone (removed while the cluster was "
                         + "stopped), and Docker cannot start containers whose network was removed: delete the "
-                        + "environment (envctl delete dev) and create it again");
+                        + "environment and create it again");
     }
 
     @Test

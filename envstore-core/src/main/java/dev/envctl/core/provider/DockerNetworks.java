@@ -128,8 +128,7 @@ public final class DockerNetworks {
         }
         return new EnvctlException(failure.code(), failure.getMessage() + "; its Docker network " + network
                 + " is gone (removed while the cluster was stopped), and Docker cannot start containers whose "
-                + "network was removed: delete the environment (envctl delete " + environment + ") and create it "
-                + "again", failure);
+                + "network was removed: delete the environment and create it again", failure);
     }
 
     /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */

@@ -309,8 +309,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         String user = currentUser();
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " " + where() + " failed: "
                 + (user == null ? "the user envctl logs in as" : "role " + user) + " may not adopt the existing "
-                + "table clusters (adopting it alters the table, which only its owner may do); run 'envctl db "
-                + "migrate' once logged in as the table's owner (jdbc.user), or read the table as it is with "
+                + "table clusters (adopting it alters the table, which only its owner may do); migrate the schema "
+                + "once logged in as the table's owner (jdbc.user), or read the table as it is with "
                 + "jdbc.migrate=read", e, Remedy.FIX_STORE_SETTINGS);
     }
 

@@ -227,7 +227,7 @@ class LeastPrivilegeTest {
         assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
         assertThat(e.getMessage()).contains("failed: role envctl_dml may not adopt the existing table clusters "
-                + "(adopting it alters the table, which only its owner may do); run 'envctl db migrate' once logged in "
+                + "(adopting it alters the table, which only its owner may do); migrate the schema once logged in "
                 + "as the table's owner (jdbc.user), or read the table as it is with jdbc.migrate=read")
                 .doesNotContain("grant", "half done", "\n");
         try (JdbcEnvironmentStore store = open("envctl_dml", "legacy", "read")) {
