@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Host ports another program holds, with the real tools: an automatic port skips a port a process listens on,
  * so the create succeeds; an explicit port that is taken fails in the tool (exit 6) with the port named (for kind,
- * after kind's own ERROR line and docker's answer), and leaves nothing behind.
+ * after kind's own ERROR line and docker's answer), and leaves nothing behind; a start that fails on a port
+ * taken while the cluster was stopped leaves every node stopped.
  */
 @ExtendWith(RealToolsExtension.class)
 class HeldPortsIT {
@@ -87,6 +88,33 @@ class HeldPortsIT {
 
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(6);
         assertThat(refused.err()).contains("host port 28090 is held by container " + other);
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /** k3d starts the server node before its load balancer fails to bind: the failed start stops it again. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void aStartThatFailsOnATakenExplicitPortLeavesEveryNodeStopped(String provider, Sandbox s) throws Exception {
+        String name = s.name("st");
+        Shell.Result created = s.envctl("create", name, "--provider", provider, "--http-port", "28180");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(s.envctl("stop", name).exit()).isZero();
+
+        try (ServerSocket devServer = new ServerSocket()) {
+            devServer.bind(new InetSocketAddress("0.0.0.0", 28180));
+
+            Shell.Result started = s.envctl("start", name);
+
+            assertThat(started.exit()).as(started.toString()).isEqualTo(6);
+            JsonNode e = s.get(name);
+            assertThat(e.get("actualState").asText()).isEqualTo("failed");
+            assertThat(e.get("desiredState").asText()).isEqualTo("stopped");
+            assertThat(s.lines("docker", "ps", "-a", "--filter", "name=" + name, "--format",
+                    "{{.Names}} {{.State}}")).isNotEmpty().allSatisfy(c -> assertThat(c).doesNotEndWith(" running"));
+        }
+        assertThat(s.envctl("start", name).exit()).isZero();
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
     }
 }

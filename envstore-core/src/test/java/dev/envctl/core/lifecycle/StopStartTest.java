@@ -354,7 +354,7 @@ class StopStartTest {
 
     @ParameterizedTest
     @EnumSource(DriftPolicy.class)
-    void aFailedProviderStartLeavesTheRecordFailedAndStoppedAndReconcileStopsWhatItLeftRunning(DriftPolicy policy) {
+    void aFailedProviderStartLeavesTheRecordFailedAndStoppedAndStopsWhatItStarted(DriftPolicy policy) {
         LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         engine.stop("dev", ProgressListener.NONE);
@@ -365,16 +365,35 @@ class StopStartTest {
         assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED);
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).contains("k3d cluster start failed: port is already allocated");
-        // the failed start may have left a node running, which the provider lists as not running: stop it again
+        // the failed start may have left a node running (k3d's server, its load balancer not bound): stopped at once
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev");
+        assertThat(f.k3d.running("dev")).isFalse();
+        // reconcile records it stopped (stopping it once more: a failed record's cluster may have nodes up)
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
                 .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
-        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev");
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
                 .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.STOPPED, null));
 
         assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
-        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev", "start dev");
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev", "stop dev",
+                "start dev");
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @Test
+    void aStopAfterAFailedStartThatFailsTooIsLeftToReconcile() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+        f.k3d.failNextStart("port is already allocated");
+        f.k3d.failNextStop("timed out after 120s");
+
+        Environment e = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).as("the start's failure, not the stop's").contains("port is already allocated")
+                .doesNotContain("timed out");
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
     }
 
     @Test

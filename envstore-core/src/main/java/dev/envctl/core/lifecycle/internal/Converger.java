@@ -295,6 +295,11 @@ public final class Converger {
         progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
         Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
         if (error.isPresent()) {
+            // a failed start can leave nodes running (k3d's server when its load balancer cannot bind a port)
+            progress.step(env.name(), "start failed; stopping what it started");
+            ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress)).ifPresent(stop -> LOG.warn(
+                    "{}: stopping what the failed start started failed too ({}); a reconcile stops it", env.name(),
+                    stop));
             writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
                     .withActualState(ActualState.FAILED, error.get()));
             return Optional.of(new Outcome(env.name(), Action.FAILED, ActualState.FAILED, error.get()));
