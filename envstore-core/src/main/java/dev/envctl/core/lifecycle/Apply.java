@@ -57,7 +57,11 @@ final class Apply {
             if (changes.isEmpty()) {
                 (ApplyPlan.unfinished(e) ? toResume : unchanged).add(spec.name());
             } else {
-                toUpdate.add(new ApplyPlan.Update(spec, changes));
+                ApplyPlan.Update u = new ApplyPlan.Update(spec, changes);
+                toUpdate.add(u);
+                if (!u.replace() && ApplyPlan.unfinished(e)) {
+                    toResume.add(spec.name()); // written in place, then converged: the plan says both
+                }
             }
         }
         toUpdate.sort((a, b) -> a.name().compareTo(b.name()));

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * @param toUpdate  environments the list and the store both have whose fields differ, in name order
  * @param toDelete  names of records desired {@code present} or {@code stopped} that the list leaves out (only
  *                  with prune)
- * @param toResume  names the list and the store both have, with no field that differs, whose record apply
- *                  converges as reconcile would ({@link #unfinished}), in name order
+ * @param toResume  names the list and the store both have, with no field that differs or changed in place only
+ *                  (those are in {@code toUpdate} too), whose record apply converges as reconcile would
+ *                  ({@link #unfinished}), in name order
  * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone
  */
 public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,

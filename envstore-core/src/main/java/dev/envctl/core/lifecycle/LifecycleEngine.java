@@ -37,6 +37,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -538,11 +539,16 @@ public final class LifecycleEngine {
     private ApplyPlan leftFailed(ApplyPlan plan) {
         List<String> resume = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());
+        Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
         for (String name : plan.toResume()) {
             Optional<Environment> e = store.find(name);
             boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
                     && e.get().actualState() == ActualState.FAILED && runs(e.get()).map(r -> !r).orElse(false);
-            (alone ? unchanged : resume).add(name);
+            if (!alone) {
+                resume.add(name);
+            } else if (!updated.contains(name)) {
+                unchanged.add(name);
+            }
         }
         return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged);
     }
@@ -589,7 +595,7 @@ public final class LifecycleEngine {
         requireAllocatable(plan);
         Allocator forApply = plan.reserving(allocator);
         List<Outcome> direct = new ArrayList<>();
-        List<String> touched = new ArrayList<>();
+        Set<String> touched = new LinkedHashSet<>(); // an in-place update to resume is planned twice
         for (EnvironmentSpec spec : plan.toCreate()) {
             try {
                 provider(spec.provider());
@@ -709,7 +715,7 @@ public final class LifecycleEngine {
      * The line says the store's refusal (its cause, when that is the same refusal without the write's action), not
      * the first environment's write, which is not what went wrong.
      */
-    private static void refuseWholeApply(EnvctlException e, List<String> touched, List<Outcome> direct) {
+    private static void refuseWholeApply(EnvctlException e, Set<String> touched, List<Outcome> direct) {
         if (e.remedy().orElse(null) == Remedy.FIX_STORE_SETTINGS && touched.isEmpty()
                 && direct.stream().noneMatch(o -> o.action() == Action.UPDATED)) {
             String why = e.getCause() instanceof EnvctlException refusal

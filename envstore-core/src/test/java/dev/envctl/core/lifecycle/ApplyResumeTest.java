@@ -6,6 +6,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,34 @@ class ApplyResumeTest {
                 org.assertj.core.groups.Tuple.tuple("dev", Action.CREATED),
                 org.assertj.core.groups.Tuple.tuple("web", Action.UNCHANGED));
         assertThat(engine.plan(List.of(Fixture.spec("dev"), Fixture.spec("web")), false).empty()).isTrue();
+    }
+
+    /** The prober's case: a failed record whose label the list changes is written in place, then converged. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DriftPolicy.class)
+    void aFailedEnvironmentChangedInPlaceIsPlannedForTheConvergeTooAndConvergedOnce(DriftPolicy policy) {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
+        f.hook.on(HookPhase.POST_CREATE, e -> {
+            throw new IllegalStateException("haproxy reload failed");
+        });
+        assertThat(engine.create(Fixture.spec("dev"), ProgressListener.NONE).actualState())
+                .isEqualTo(ActualState.FAILED);
+        f.hook.clear(HookPhase.POST_CREATE);
+        EnvironmentSpec fixed = Fixture.spec("dev").withLabels(Map.of("haproxy_route", "true", "hook", "ok"));
+
+        ApplyPlan plan = engine.plan(List.of(fixed), false);
+
+        assertThat(plan.toUpdate()).extracting(ApplyPlan.Update::name).containsExactly("dev");
+        assertThat(plan.toUpdate().get(0).replace()).isFalse();
+        assertThat(plan.toResume()).as("the cluster runs: apply reruns the hooks under either policy")
+                .containsExactly("dev");
+        assertThat(plan.unchanged()).isEmpty();
+        ReconcileReport r = engine.apply(List.of(fixed), false, ProgressListener.NONE);
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.hook.calls()).as("once more, not twice").containsExactly("post-create dev creating",
+                "post-create dev failed");
+        assertThat(f.store.get("dev").labels()).containsEntry("hook", "ok");
+        assertThat(engine.plan(List.of(fixed), false).empty()).isTrue();
     }
 
     @Test
