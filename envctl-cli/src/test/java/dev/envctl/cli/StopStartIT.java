@@ -187,7 +187,8 @@ class StopStartIT {
         Result deleting = ws.run("start", "stuck");
         assertThat(deleting.exit()).as(deleting.toString()).isEqualTo(4);
         assertThat(deleting.err()).contains("let the delete finish ('envctl reconcile stuck') and create it again, "
-                + "or apply a file that lists it").doesNotContain("apply or create it again");
+                + "or, to keep it with its ports, apply a file that lists it, then start it")
+                .doesNotContain("apply or create it again");
         ws.unflag("k3d-fail-delete");
 
         ws.withoutTools();

@@ -68,7 +68,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
             if (e.desiredState() == DesiredState.ABSENT) {
                 throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
                         + "nothing was changed; let the delete finish ('envctl reconcile " + name + "') and create it "
-                        + "again, or apply a file that lists it (that keeps its ports) before you " + name());
+                        + "again, or, to keep it with its ports, apply a file that lists it, then " + name() + " it");
             }
         }
         records.forEach(e -> Engines.requireReady(session, e.provider(), e.host(), false));
