@@ -596,6 +596,20 @@ class CsvStoreIT {
         assertThat(bad.out()).contains("FAIL  k3d", "WARN  kind", "needed only for --provider kind");
     }
 
+    /** A provider the store's environments use matters whatever provider.default says. */
+    @Test
+    void doctorFailsAMissingToolThatEnvironmentsOfTheStoreUse() {
+        ok("create", "k1", "--provider", "kind", "--no-wait");
+        ok("create", "k2", "--provider", "kind", "--no-wait");
+        ws.withoutTools();
+
+        Result bad = ws.run("doctor");
+
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.out()).contains("FAIL  kind").contains("needed by 2 environments of the store")
+                .doesNotContain("needed only for --provider kind");
+    }
+
     @Test
     void doctorShowsADockerThatDoesNotAnswerOnceAsAFailure() {
         Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");

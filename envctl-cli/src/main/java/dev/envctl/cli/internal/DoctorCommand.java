@@ -2,6 +2,8 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.spi.ClusterProvider;
@@ -16,12 +18,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
  * provider's tool and Docker, and Docker at each further host of the store, as {@code docker on NAME}) with what
- * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} is a
- * WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
+ * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
+ * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
  * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
  */
 @Parameters(commandNames = "doctor",
@@ -42,14 +45,18 @@ final class DoctorCommand extends CliCommand {
         checks.add(store(session));
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
+        Map<String, Long> used = used(session);
         Set<String> seen = new LinkedHashSet<>();
         // the default provider first: a check two providers share (Docker) is shown once, as the default's
         List<Map.Entry<String, ClusterProvider>> ordered = providers.entrySet().stream()
                 .sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).toList();
         for (Map.Entry<String, ClusterProvider> e : ordered) {
             for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
-                PrerequisiteCheck shown = e.getKey().equals(dflt) || c.status() != Status.FAIL ? c
-                        : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
+                PrerequisiteCheck shown = c.status() != Status.FAIL ? c
+                        : used.containsKey(e.getKey()) ? PrerequisiteCheck.fail(c.name(), c.detail(), join(c.hint(),
+                        "needed by " + used.get(e.getKey()) + (used.get(e.getKey()) == 1 ? " environment" : " "
+                        + "environments") + " of the store"))
+                        : e.getKey().equals(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
                         + e.getKey() + " (provider.default is " + dflt + ")"));
                 if (seen.add(shown.name() + "|" + shown.detail())) {
                     checks.add(shown);
@@ -125,6 +132,16 @@ final class DoctorCommand extends CliCommand {
         }
         problem = session.redact(problem);
         return PrerequisiteCheck.fail("store", problem.contains(location) ? problem : location + ": " + problem, hint);
+    }
+
+    /** How many environments of the store use each provider; empty when the store cannot be read. */
+    private static Map<String, Long> used(Session session) {
+        try {
+            return session.store().list(EnvironmentFilter.ALL).stream()
+                    .collect(Collectors.groupingBy(Environment::provider, Collectors.counting()));
+        } catch (EnvctlException e) {
+            return Map.of(); // the store's own check says why
+        }
     }
 
     private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {
