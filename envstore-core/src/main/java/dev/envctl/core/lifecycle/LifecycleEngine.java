@@ -426,23 +426,34 @@ public final class LifecycleEngine {
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
         Environment e = store.get(name);
         provider(e.provider());
-        if (e.desiredState() == DesiredState.ABSENT) {
-            throw EnvctlException.conflict("environment '" + name + "' is being deleted (desired absent); "
-                    + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
-                    + "first");
-        }
+        requireNotBeingDeleted(e);
         if (startOfRunning(e, desired) && runs(e).orElse(false)) {
             return e; // nothing to start, nothing to record
         }
-        writer.modify(name, r -> fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
-                .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired));
+        // checked again on the record written over: a delete recorded meanwhile must not be undone
+        writer.modify(name, r -> {
+            requireNotBeingDeleted(r);
+            return fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
+                    .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired);
+        });
         Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT);
         if (o.action() == Action.FAILED && o.code() != null) {
             // failed before the provider was asked (it could not list), so the record does not say it
             throw new EnvctlException(o.code(), "environment '" + name + "' is recorded desired " + desired.key()
                     + ", but " + o.error() + "; a reconcile carries it out once that works");
         }
-        return store.get(name);
+        return store.find(name).orElseThrow(() -> EnvctlException.conflict("environment '" + name + "' was deleted "
+                + "while it was being " + (desired == DesiredState.STOPPED ? "stopped" : "started") + " (a delete "
+                + "recorded meanwhile); its cluster was deleted too"));
+    }
+
+    /** {@code CONFLICT} when {@code e} is desired {@code absent} (a delete not carried out yet). */
+    private static void requireNotBeingDeleted(Environment e) {
+        if (e.desiredState() == DesiredState.ABSENT) {
+            throw EnvctlException.conflict("environment '" + e.name() + "' is being deleted (desired absent); "
+                    + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "
+                    + "first");
+        }
     }
 
     /**

@@ -7,12 +7,17 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentLock;
+import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -206,6 +211,76 @@ class StopStartTest {
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
                 .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
         assertThat(f.k3d.running("dev")).isFalse();
+    }
+
+    /**
+     * The prober's race: a delete recorded (desired absent) between a stop's or start's read and its write. The
+     * write is retried on the fresh record, which must not undo the delete.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DesiredState.class, names = {"STOPPED", "PRESENT"})
+    void aDeleteRecordedWhileAStopOrStartWritesIsNotUndone(DesiredState asked) {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        if (asked == DesiredState.PRESENT) {
+            engine.stop("dev", ProgressListener.NONE);
+        }
+        java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+        EnvironmentStore racing = new dev.envctl.core.testing.DelegatingStore(f.store) {
+            @Override
+            public Environment update(Environment next, long expectedVersion) {
+                if (deleted.compareAndSet(false, true)) { // another process's delete lands first
+                    Environment now = f.store.get("dev");
+                    f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
+                }
+                return super.update(next, expectedVersion);
+            }
+        };
+        LifecycleEngine engine = new LifecycleEngine(racing, f.allocator, Map.<String, ClusterProvider>of("k3d",
+                f.k3d), List.of(f.hook), EngineOptions.defaults());
+
+        assertThatThrownBy(() -> change(engine, asked)).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("'dev' is being deleted (desired absent)");
+
+        assertThat(f.store.get("dev").desiredState()).isEqualTo(DesiredState.ABSENT);
+        engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(f.store.find("dev")).as("the delete is carried out").isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DesiredState.class, names = {"STOPPED", "PRESENT"})
+    void aDeleteRecordedAfterAStopOrStartWroteIsCarriedOutAndSaidSo(DesiredState asked) {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        if (asked == DesiredState.PRESENT) {
+            engine.stop("dev", ProgressListener.NONE);
+        }
+        java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+        EnvironmentStore racing = new dev.envctl.core.testing.DelegatingStore(f.store) {
+            @Override
+            public Optional<EnvironmentLock> tryLock(String name) {
+                if (deleted.compareAndSet(false, true)) { // a delete recorded before the converge locks the record
+                    Environment now = f.store.get("dev");
+                    f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
+                }
+                return super.tryLock(name);
+            }
+        };
+        LifecycleEngine engine = new LifecycleEngine(racing, f.allocator, Map.<String, ClusterProvider>of("k3d",
+                f.k3d), List.of(f.hook), EngineOptions.defaults());
+
+        assertThatThrownBy(() -> change(engine, asked)).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("environment 'dev' was deleted while it was being "
+                        + (asked == DesiredState.STOPPED ? "stopped" : "started") + " (a delete recorded meanwhile); its "
+                        + "cluster was deleted too");
+        assertThat(f.store.find("dev")).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    private static Environment change(LifecycleEngine engine, DesiredState asked) {
+        return asked == DesiredState.STOPPED ? engine.stop("dev", ProgressListener.NONE)
+                : engine.start("dev", ProgressListener.NONE);
     }
 
     @Test
