@@ -102,6 +102,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw EnvctlException.invalid("CSV store path '" + file + "' names no file; give a path such as "
                     + "~/.envctl/environments.csv");
         }
+        absolute = linkTarget(absolute);
+        parent = absolute.getParent();
         Path existing = nearestExisting(parent);
         if (existing != null && !Files.isDirectory(existing)) {
             throw unavailable("cannot create the folder of " + absolute + ": " + existing + " exists and is not a "
@@ -119,6 +121,26 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         }
         requireRegularFile(absolute);
         return new CsvEnvironmentStore(absolute, lockTimeout, clock);
+    }
+
+    /**
+     * The file a symbolic link at {@code path} leads to, link by link (its target need not exist yet), or
+     * {@code path}: a write replaces the file by a rename, which over the link itself would leave the link's
+     * target behind, and the lock files must be beside the one file every spelling of the path names.
+     */
+    private static Path linkTarget(Path path) {
+        Path p = path;
+        try {
+            for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+                if (hops == 40) {
+                    throw unavailable(path + " is a symbolic link that leads through more than 40 links", null);
+                }
+                p = p.getParent().resolve(Files.readSymbolicLink(p)).normalize();
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot read the symbolic link " + p + ": " + IoErrors.describe(e), e);
+        }
+        return p;
     }
 
     /**

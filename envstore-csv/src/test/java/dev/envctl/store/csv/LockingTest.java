@@ -184,13 +184,17 @@ class LockingTest {
     void storeInstancesWritingOneFileFromManyThreadsKeepEveryInvariant() throws Exception {
         Path real = Files.createDirectories(dir.resolve("data"));
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        // a link to the file itself, made before the file exists (as a user links ~/.envctl/environments.csv to
+        // the Kindler scripts' file): writes go to its target, and the link stays a link
+        Path fileLink = Files.createSymbolicLink(Files.createDirectories(dir.resolve("home")).resolve("envs.csv"),
+                real.resolve("envs.csv"));
         List<Path> spellings = List.of(real.resolve("envs.csv"), link.resolve("envs.csv"),
-                real.resolve("./envs.csv"), link.resolve("../data/envs.csv"));
+                real.resolve("./envs.csv"), link.resolve("../data/envs.csv"), fileLink);
         List<CsvEnvironmentStore> stores = new ArrayList<>();
         spellings.forEach(p -> stores.add(CsvEnvironmentStore.open(p)));
         try {
             List<Callable<Void>> tasks = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
+            for (int t = 0; t < spellings.size(); t++) {
                 CsvEnvironmentStore s = stores.get(t);
                 int thread = t;
                 tasks.add(() -> {
@@ -205,8 +209,11 @@ class LockingTest {
                 f.get();
             }
             List<Environment> all = stores.get(0).list(EnvironmentFilter.ALL);
-            assertThat(all).hasSize(100);
+            assertThat(all).hasSize(125);
             StoreInvariants.assertHold(all);
+            assertThat(Files.isSymbolicLink(fileLink)).isTrue();
+            assertThat(stores.get(4).list(EnvironmentFilter.ALL)).hasSize(125);
+            assertThat(stores.get(4).lockFile()).isEqualTo(real.toRealPath().resolve("envs.csv.lock"));
         } finally {
             stores.forEach(CsvEnvironmentStore::close);
         }
