@@ -8,7 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,6 +71,25 @@ class AtomicReplaceTest {
             store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
+
+    /** Tests run as root, which may give the replacement any owner: a shared file keeps its owner and group. */
+    @Test
+    void keepsTheFilesOwnerAndGroup() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        view.setOwner(users.lookupPrincipalByName("nobody"));
+        view.setGroup(users.lookupPrincipalByGroupName("nogroup"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        }
+        PosixFileAttributes now = Files.readAttributes(file, PosixFileAttributes.class);
+        assertThat(now.owner().getName()).isEqualTo("nobody");
+        assertThat(now.group().getName()).isEqualTo("nogroup");
+        assertThat(PosixFilePermissions.toString(now.permissions())).isEqualTo("rw-rw-r--");
+        assertThat(Files.readString(file)).contains("dev,k3d,");
     }
 
     @Test

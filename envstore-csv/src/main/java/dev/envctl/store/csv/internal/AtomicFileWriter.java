@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -69,11 +70,28 @@ public final class AtomicFileWriter {
         return "." + file.getFileName() + ".";
     }
 
+    /**
+     * Gives the replacement the file's mode and, as far as the writer may (root any; others a group they are in),
+     * its owner and group: a teammate's write must not lock the others out of a shared, group-writable file.
+     */
     private static void copyPermissions(Path from, Path to) throws IOException {
         PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-        if (source != null && Files.exists(from)) {
-            Files.setPosixFilePermissions(to, source.readAttributes().permissions());
+        if (source == null || !Files.exists(from)) {
+            return;
         }
+        PosixFileAttributes was = source.readAttributes();
+        PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+        try {
+            target.setOwner(was.owner());
+        } catch (IOException notPermitted) {
+            // the writer's own, as any file it makes
+        }
+        try {
+            target.setGroup(was.group());
+        } catch (IOException notPermitted) {
+            // a group the writer is not in
+        }
+        Files.setPosixFilePermissions(to, was.permissions()); // last: a change of owner may clear some bits
     }
 
     private static void forceDirectory(Path dir, Path file) {
