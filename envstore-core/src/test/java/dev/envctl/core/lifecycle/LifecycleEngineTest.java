@@ -271,20 +271,31 @@ class LifecycleEngineTest {
                 .hasMessageContaining("'dev' is listed twice");
     }
 
-    /** Issue 19, finding 1: the write of {@code running} after the provider call fails once. */
+    /**
+     * Issue 19, finding 1: the write of {@code running} after the provider call fails once; the store is back for
+     * the failed state (a PostgreSQL restart during the create, as a prober saw it exit 6): the store's error.
+     */
     @Test
-    void aFailedStoreWriteAfterTheProviderCallIsAFailureNotExit0() {
+    void aFailedStoreWriteAfterTheProviderCallIsTheStoresErrorAndTheRecordSaysFailed() {
         FailingWrites store = new FailingWrites(f.store);
         LifecycleEngine failing = new LifecycleEngine(store, f.allocator,
                 java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
                 EngineOptions.defaults());
         store.failWriteOf(ActualState.RUNNING, 1);
 
-        Environment e = failing.create(Fixture.spec("dev"), ProgressListener.NONE);
+        assertThatThrownBy(() -> failing.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageContaining("disk full")
+                .hasMessageContaining("environment 'dev' was recorded before the store failed and its cluster may "
+                        + "exist: reconcile it once the store is back");
 
+        Environment e = f.store.get("dev");
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).contains("disk full");
-        assertThat(f.store.get("dev")).isEqualTo(e);
+        assertThat(failing.reconcile(List.of(), ProgressListener.NONE).outcomes()).singleElement()
+                .satisfies(o -> assertThat(o.state()).isEqualTo(ActualState.RUNNING));
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
     }
 
     @Test
@@ -299,7 +310,8 @@ class LifecycleEngineTest {
         assertThatThrownBy(() -> failing.create(Fixture.spec("dev"), ProgressListener.NONE))
                 .isInstanceOfSatisfying(EnvctlException.class,
                         ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
-                .hasMessageContaining("could not be marked failed");
+                .hasMessageContaining("disk full")
+                .hasMessageContaining("was recorded before the store failed and its cluster may exist");
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
     }
 
