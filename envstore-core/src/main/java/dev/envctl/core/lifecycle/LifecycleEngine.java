@@ -159,10 +159,13 @@ public final class LifecycleEngine {
         Outcome outcome = runner.convergeOne(spec.name(), new Converger.Hint(recorded.version(), null),
                 progress);
         if (outcome == null || !outcome.failed()) {
-            // a delete recorded meanwhile (another envctl process's) was carried out by this converge
+            // a delete recorded meanwhile (another envctl process's) was carried out by this converge, or another
+            // writer removed the row before the converge read it
             return store.find(spec.name()).orElseThrow(() -> EnvctlException.conflict("environment '" + spec.name()
-                    + "' was deleted while it was being created (a delete recorded meanwhile); its cluster was "
-                    + "deleted too"));
+                    + "' was deleted while it was being created" + (outcome != null && outcome.action()
+                    == Action.DELETED ? " (a delete recorded meanwhile); its cluster was deleted too" : ": its record "
+                    + "was removed before its cluster was made (by another writer without envctl's locks, such as "
+                    + "the Kindler scripts' delete_env.sh); no cluster was created")));
         }
         if (outcome.state() == null && outcome.error() != null && store.find(spec.name()).isEmpty()) {
             // another writer deleted the record meanwhile; the error says what became of the cluster

@@ -236,6 +236,32 @@ class LifecycleEngineTest {
                 "post-delete dev deleting");
     }
 
+    /** A prober's case: delete_env.sh rewrote the file without the new row before the converge read it. */
+    @Test
+    void aRowRemovedByAnotherWriterBeforeTheClusterWasMadeIsAConflictSayingNoClusterWasCreated() {
+        java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.envctl.core.spi.EnvironmentStore racing = new dev.envctl.core.testing.DelegatingStore(f.store) {
+            @Override
+            public java.util.Optional<dev.envctl.core.spi.EnvironmentLock> tryLock(String name) {
+                if (removed.compareAndSet(false, true)) {
+                    f.store.delete(name);
+                }
+                return super.tryLock(name);
+            }
+        };
+        LifecycleEngine racy = new LifecycleEngine(racing, f.allocator,
+                java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(f.hook),
+                EngineOptions.defaults());
+
+        assertThatThrownBy(() -> racy.create(Fixture.spec("dev"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("environment 'dev' was deleted while it was being created: its record was removed before "
+                        + "its cluster was made (by another writer without envctl's locks, such as the Kindler "
+                        + "scripts' delete_env.sh); no cluster was created");
+        assertThat(f.k3d.count("create dev")).isZero();
+        assertThat(f.hook.calls()).isEmpty();
+    }
+
     @Test
     void aRoundListsEachProviderOnceWhenNoRecordChangedSinceItWasRead() {
         for (String name : List.of("a", "b", "c", "d", "e")) {
