@@ -60,6 +60,7 @@ class MalformedRowTest {
                         "the row has 5 columns; allowed: 6 to 9 (the Kindler scripts'; missing trailing fields are "
                                 + "empty, empty ones after them are ignored) or 18 and more"),
                 arguments("ten columns", "bad,k3d,30080,19001,true,true,18081,18401,,x", "the row has 10 columns"),
+                arguments("one column", "bad", "the row has 1 column; allowed: 6 to 9"),
                 arguments("a header without '#' below the first line", "env,provider,node_port,pf_port,"
                         + "register_portainer,haproxy_route,http_port,https_port,cluster_subnet",
                         "line 3: register_portainer 'register_portainer' is not a boolean"),

@@ -44,7 +44,7 @@ public final class RowCodec {
             n = LEGACY_COUNT;
         }
         if (n < MIN_COUNT || (n > LEGACY_COUNT && n < FULL_COUNT)) {
-            throw new IllegalArgumentException("the row has " + n + " columns; allowed: " + MIN_COUNT + " to "
+            throw new IllegalArgumentException("the row has " + n + (n == 1 ? " column" : " columns") + "; allowed: " + MIN_COUNT + " to "
                     + LEGACY_COUNT + " (the Kindler scripts'; missing trailing fields are empty, empty ones after "
                     + "them are ignored) or " + FULL_COUNT + " and more (with envctl's own)");
         }
