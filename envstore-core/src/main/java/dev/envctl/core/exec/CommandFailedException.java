@@ -34,7 +34,7 @@ public final class CommandFailedException extends EnvctlException {
      */
     public static CommandFailedException exited(CommandResult result, String said) {
         List<String> argv = result.argv();
-        String shown = said.isEmpty() ? CommandResult.tail(result.stdout(), STDOUT_LINES) : said;
+        String shown = said.isEmpty() ? result.stdoutTail(STDOUT_LINES) : said;
         return new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
                 Math.min(3, argv.size()))) + " failed with exit code " + result.exitCode()
                 + (shown.isEmpty() ? "" : ": " + shown), argv, result.exitCode(), said, false, null);

@@ -5,7 +5,6 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
-import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
@@ -18,24 +17,27 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Runs external commands with Apache Commons Exec: argv passed as is (never through a shell, no quote
  * handling), stdout and stderr read line by line into SLF4J at DEBUG and into a line listener, a timeout
- * that ends the process and every process it started. Thread-safe; stateless.
+ * that ends the process and every process it started. Of each stream the result keeps only the last
+ * {@value KeptLines#MAX_LINES} lines and {@value KeptLines#MAX_CHARS} characters ({@link #KEPT}), so a command
+ * that prints without end neither exhausts memory nor outlives its timeout. Thread-safe; stateless.
  */
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final int TAIL_LINES = 5;
     /** How long a command the timeout's SIGTERM did not end has before it is killed outright (SIGKILL). */
     static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** How much of each output stream a result keeps, for messages. */
+    static final String KEPT = KeptLines.MAX_LINES + " lines and " + KeptLines.MAX_CHARS + " characters";
 
     /** Receives each output line: the line, and whether it came from stderr. */
     public interface LineListener extends BiConsumer<String, Boolean> {
@@ -53,12 +55,10 @@ public final class CommandRunner {
         for (String arg : argv.subList(1, argv.size())) {
             line.addArgument(arg, false);
         }
-        List<String> out = Collections.synchronizedList(new ArrayList<>());
-        List<String> err = Collections.synchronizedList(new ArrayList<>());
+        KeptLines out = new KeptLines(passOn(argv.get(0), false, spec.logOutput(), listener));
+        KeptLines err = new KeptLines(passOn(argv.get(0), true, spec.logOutput(), listener));
         TreeWatchdog watchdog = new TreeWatchdog(argv.get(0), spec.timeout());
-        PumpStreamHandler streams = new OutputOfExited(argv.get(0),
-                new Lines(argv.get(0), out, false, spec.logOutput(), listener),
-                new Lines(argv.get(0), err, true, spec.logOutput(), listener),
+        PumpStreamHandler streams = new OutputOfExited(argv.get(0), out, err,
                 spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
         streams.setStopTimeout(Duration.ofSeconds(2));
         DefaultExecutor executor = DefaultExecutor.builder().get();
@@ -81,7 +81,7 @@ public final class CommandRunner {
             throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, "could not run " + argv.get(0) + ": "
                     + e.getMessage(), argv, -1, "", false, e);
         }
-        CommandResult result = new CommandResult(argv, exit, out, err);
+        CommandResult result = new CommandResult(argv, exit, out.lines(), err.lines(), out.leftOut(), err.leftOut());
         if (watchdog.killedProcess()) {
             throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
                     Math.min(3, argv.size()))) + " timed out after " + spec.timeout().toSeconds()
@@ -108,7 +108,7 @@ public final class CommandRunner {
     private static String tailSuffix(CommandResult result) {
         String tail = result.stderrTail(TAIL_LINES);
         if (tail.isEmpty()) {
-            tail = CommandResult.tail(result.stdout(), TAIL_LINES);
+            tail = result.stdoutTail(TAIL_LINES);
         }
         return tail.isEmpty() ? "" : ": " + tail;
     }
@@ -203,7 +203,7 @@ public final class CommandRunner {
     private static final class OutputOfExited extends PumpStreamHandler {
         private final String tool;
 
-        OutputOfExited(String tool, Lines out, Lines err, ByteArrayInputStream in) {
+        OutputOfExited(String tool, KeptLines out, KeptLines err, ByteArrayInputStream in) {
             super(out, err, in);
             this.tool = tool;
         }
@@ -218,31 +218,15 @@ public final class CommandRunner {
         }
     }
 
-    private static final class Lines extends LogOutputStream {
-        private final String tool;
-        private final List<String> sink;
-        private final boolean stderr;
-        private final boolean logged;
-        private final LineListener listener;
-
-        Lines(String tool, List<String> sink, boolean stderr, boolean logged, LineListener listener) {
-            super(0, StandardCharsets.UTF_8);
-            this.tool = tool;
-            this.sink = sink;
-            this.stderr = stderr;
-            this.logged = logged;
-            this.listener = listener;
-        }
-
-        @Override
-        protected void processLine(String line, int level) {
-            sink.add(line);
+    /** Hands each line to the DEBUG log (unless {@code logged} is false) and to {@code listener} (if any). */
+    private static Consumer<String> passOn(String tool, boolean stderr, boolean logged, LineListener listener) {
+        return line -> {
             if (logged) {
                 LOG.debug("{} {}: {}", tool, stderr ? "stderr" : "stdout", line);
             }
             if (listener != null) {
                 listener.accept(line, stderr);
             }
-        }
+        };
     }
 }

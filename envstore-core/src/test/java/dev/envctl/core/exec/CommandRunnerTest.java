@@ -159,6 +159,38 @@ class CommandRunnerTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void aCommandThatPrintsALotKeepsOnlyTheLastLinesAndRefusesToHandOutACutStdout(@TempDir Path dir)
+            throws IOException {
+        // three times the lines kept on stderr, then a last word; on stdout one line five times the characters kept
+        Path flood = script(dir, "flood", "yes eeee | head -n " + 3 * KeptLines.MAX_LINES + " >&2\n"
+                + "echo 'last words' >&2\n"
+                + "head -c " + 5L * KeptLines.MAX_CHARS + " /dev/zero | tr '\\0' x\n"
+                + "exit 2\n");
+
+        CommandResult r = runner.run(CommandSpec.of(List.of(flood.toString()), Duration.ofSeconds(60)), null);
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).hasSize(KeptLines.MAX_LINES).endsWith("eeee", "last words");
+        assertThat(r.stderrLinesLeftOut()).isEqualTo(2L * KeptLines.MAX_LINES + 1);
+        assertThat(r.stdoutLinesLeftOut()).isPositive();
+        assertThat(r.stdoutTail(1).length()).isLessThanOrEqualTo(KeptLines.MAX_CHARS);
+        assertThatThrownBy(r::stdout).isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("its stdout was cut").hasMessageNotContaining("\n");
+        assertThatThrownBy(r::stdoutText).isInstanceOf(CommandFailedException.class);
+        assertThatThrownBy(() -> runner.runChecked(CommandSpec.of(List.of(flood.toString()), Duration.ofSeconds(60)),
+                null)).hasMessageEndingWith("exit code 2: eeee | eeee | eeee | eeee | last words");
+    }
+
+    @Test
+    void linesEndAtLfCrOrCrlfAndALastLineNeedsNoEnd(@TempDir Path dir) throws IOException {
+        Path lines = script(dir, "lines", "printf 'a\\r\\nb\\rc\\n\\nd'\n");
+
+        assertThat(runner.runChecked(CommandSpec.of(List.of(lines.toString()), Duration.ofSeconds(20)), null)
+                .stdout()).containsExactly("a", "b", "c", "", "d");
+    }
+
     private boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
