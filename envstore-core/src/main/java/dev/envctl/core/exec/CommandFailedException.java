@@ -6,8 +6,9 @@ import dev.envctl.core.ErrorCode;
 import java.util.List;
 
 /**
- * An external command that could not start, timed out or exited non-zero. Carries the argv, the exit
- * value ({@code -1} when it never ran or was killed) and the tail of its stderr, which the message repeats.
+ * An external command that could not start, timed out, exited non-zero or was stopped with envctl (a SIGINT or
+ * SIGTERM that shuts the JVM down). Carries the argv, the exit value ({@code -1} when it never ran or was killed)
+ * and the tail of its stderr, which the message repeats.
  */
 public final class CommandFailedException extends EnvctlException {
     private static final long serialVersionUID = 1L;
@@ -17,14 +18,31 @@ public final class CommandFailedException extends EnvctlException {
     private final int exitValue;
     private final String stderrTail;
     private final boolean timedOut;
+    private final boolean stopped;
 
     public CommandFailedException(ErrorCode code, String message, List<String> argv, int exitValue,
                                   String stderrTail, boolean timedOut, Throwable cause) {
+        this(code, message, argv, exitValue, stderrTail, timedOut, false, cause);
+    }
+
+    private CommandFailedException(ErrorCode code, String message, List<String> argv, int exitValue,
+                                   String stderrTail, boolean timedOut, boolean stopped, Throwable cause) {
         super(code, message, cause);
         this.argv = List.copyOf(argv);
         this.exitValue = exitValue;
         this.stderrTail = stderrTail == null ? "" : stderrTail;
         this.timedOut = timedOut;
+        this.stopped = stopped;
+    }
+
+    /**
+     * A command ended ({@code started}), or not started, because envctl is stopping: "ARGV was ended: envctl is
+     * stopping (SIGINT or SIGTERM)", with the first three argv entries; its exit value is {@code -1}.
+     */
+    static CommandFailedException stopped(List<String> argv, boolean started, String stderrTail) {
+        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
+                Math.min(3, argv.size()))) + (started ? " was ended" : " was not started")
+                + ": envctl is stopping (SIGINT or SIGTERM)", argv, -1, stderrTail, false, true, null);
     }
 
     /**
@@ -54,5 +72,10 @@ public final class CommandFailedException extends EnvctlException {
 
     public boolean timedOut() {
         return timedOut;
+    }
+
+    /** Whether the command was ended, or not started, because envctl is stopping (the JVM shuts down). */
+    public boolean stopped() {
+        return stopped;
     }
 }

@@ -53,8 +53,8 @@ public record CommandResult(List<String> argv, int exitCode, List<String> stdout
     }
 
     /**
-     * The last {@code lines} non-blank lines of stderr (of those kept), joined with " | " so a message stays on one line; blank
-     * lines are left out, as they would make empty segments and push what the tool said out of the tail.
+     * The last {@code lines} non-blank lines of stderr (of those kept), joined with " | " so a message stays on one
+     * line; blank lines are left out, as they would make empty segments and push what the tool said out of the tail.
      */
     public String stderrTail(int lines) {
         return tail(stderr, lines);

@@ -5,8 +5,6 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
-import org.apache.commons.exec.ProcessDestroyer;
-import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.Watchdog;
 import org.apache.commons.exec.environment.EnvironmentUtils;
@@ -19,23 +17,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Runs external commands with Apache Commons Exec: argv passed as is (never through a shell, no quote
  * handling), stdout and stderr read line by line into SLF4J at DEBUG and into a line listener, a timeout
- * that ends the process and every process it started. Of each stream the result keeps only the last
- * {@value KeptLines#MAX_LINES} lines and {@value KeptLines#MAX_CHARS} characters ({@link #KEPT}), so a command
- * that prints without end neither exhausts memory nor outlives its timeout. Thread-safe; stateless.
+ * that ends the process and every process it started (SIGTERM, and SIGKILL 5 s later to those left). Of each
+ * stream the result keeps only the last 100 000 lines and 4 Mi characters, so a command that prints without end
+ * neither exhausts memory nor outlives its timeout. A command still running when the JVM shuts down (a SIGINT or
+ * SIGTERM to envctl) is ended the same way, the shutdown waiting out the grace, and reported as
+ * {@linkplain CommandFailedException#stopped() stopped}; none is started from then on. Thread-safe; stateless.
  */
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final int TAIL_LINES = 5;
-    /** How long a command the timeout's SIGTERM did not end has before it is killed outright (SIGKILL). */
-    static final Duration KILL_GRACE = Duration.ofSeconds(5);
     /** How much of each output stream a result keeps, for messages. */
     static final String KEPT = KeptLines.MAX_LINES + " lines and " + KeptLines.MAX_CHARS + " characters";
 
@@ -46,10 +42,14 @@ public final class CommandRunner {
     /**
      * Runs the command and returns its result whatever its exit code.
      *
-     * @throws CommandFailedException with {@link ErrorCode#PROVIDER_FAILED} when it could not start or timed out
+     * @throws CommandFailedException with {@link ErrorCode#PROVIDER_FAILED} when it could not start, timed out
+     *                                or was stopped with envctl
      */
     public CommandResult run(CommandSpec spec, LineListener listener) {
         List<String> argv = spec.argv();
+        if (RunningCommand.stopping()) {
+            throw CommandFailedException.stopped(argv, false, "");
+        }
         LOG.debug("running {}", argv);
         CommandLine line = new CommandLine(argv.get(0));
         for (String arg : argv.subList(1, argv.size())) {
@@ -64,7 +64,8 @@ public final class CommandRunner {
         DefaultExecutor executor = DefaultExecutor.builder().get();
         executor.setStreamHandler(streams);
         executor.setWatchdog(watchdog);
-        executor.setProcessDestroyer(new KillAfterGrace(argv.get(0), spec.timeout()));
+        RunningCommand running = new RunningCommand(argv.get(0));
+        executor.setProcessDestroyer(running);
         executor.setExitValues(null);
         if (spec.workingDirectory() != null) {
             executor.setWorkingDirectory(spec.workingDirectory().toFile());
@@ -86,6 +87,10 @@ public final class CommandRunner {
             throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
                     Math.min(3, argv.size()))) + " timed out after " + spec.timeout().toSeconds()
                     + " s and was killed" + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
+        }
+        if (running.ended() || exit != 0 && RunningCommand.stopping()) {
+            // a SIGINT to the process group (Ctrl-C) may have ended it before the shutdown did: the same cause
+            throw CommandFailedException.stopped(argv, true, result.stderrTail(TAIL_LINES));
         }
         LOG.debug("{} exited {}", argv.get(0), exit);
         return result;
@@ -114,58 +119,14 @@ public final class CommandRunner {
     }
 
     /**
-     * The commands running now, ended (SIGTERM) when the JVM exits before they do: a SIGTERM to this process
-     * alone ({@code kill PID}, {@code timeout}, a cancelled CI job) must not leave a k3d create running on as
-     * an orphan while the record says {@code creating} and the next reconcile starts over.
-     */
-    private static final ShutdownHookProcessDestroyer RUNNING = new ShutdownHookProcessDestroyer();
-
-    /**
-     * The watchdog ends a command past its timeout with SIGTERM; a command that ignores it (a hook that traps
-     * TERM for its cleanup, a tool stuck in a call) is killed outright {@link #KILL_GRACE} later, so the timeout
-     * holds. Every command is also in {@link #RUNNING} while it runs.
-     */
-    private static final class KillAfterGrace implements ProcessDestroyer {
-        private final String tool;
-        private final Duration timeout;
-
-        KillAfterGrace(String tool, Duration timeout) {
-            this.tool = tool;
-            this.timeout = timeout;
-        }
-
-        @Override
-        public boolean add(Process process) {
-            long after = timeout.plus(KILL_GRACE).toMillis();
-            CompletableFuture.delayedExecutor(after, TimeUnit.MILLISECONDS).execute(() -> {
-                if (process.isAlive()) {
-                    LOG.warn("{} did not end {} s after its timeout; killing it", tool, KILL_GRACE.toSeconds());
-                    process.destroyForcibly();
-                }
-            });
-            return RUNNING.add(process);
-        }
-
-        @Override
-        public boolean remove(Process process) {
-            return RUNNING.remove(process);
-        }
-
-        @Override
-        public int size() {
-            return RUNNING.size();
-        }
-    }
-
-    /**
-     * The timeout's watchdog, ending with the command every process it started: the command's descendants,
-     * as they are when the timeout strikes, get SIGTERM with it and SIGKILL {@link #KILL_GRACE} later if they
-     * are still alive. Without this a hook's child (a {@code helm install} the script waits for) would run on
-     * after the hook was reported as timed out.
+     * The timeout's watchdog, ending with the command every process it started ({@link ProcessTree}): without this
+     * a hook's child (a {@code helm install} the script waits for) would run on after the hook was reported as
+     * timed out, and a command that traps TERM would outlive its timeout.
      */
     private static final class TreeWatchdog extends ExecuteWatchdog {
         private final String tool;
         private Process process;
+        private boolean killed;
 
         @SuppressWarnings("deprecation") // the builder makes no subclass; this constructor is the builder's default
         TreeWatchdog(String tool, Duration timeout) {
@@ -181,17 +142,16 @@ public final class CommandRunner {
 
         @Override
         public synchronized void timeoutOccured(Watchdog w) {
-            List<ProcessHandle> started = process == null ? List.of() : process.descendants().toList();
-            super.timeoutOccured(w);
-            started.forEach(ProcessHandle::destroy);
-            CompletableFuture.delayedExecutor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                List<ProcessHandle> left = started.stream().filter(ProcessHandle::isAlive).toList();
-                if (!left.isEmpty()) {
-                    LOG.warn("{}: {} process(es) it started did not end {} s after its timeout; killing them", tool,
-                            left.size(), KILL_GRACE.toSeconds());
-                    left.forEach(ProcessHandle::destroyForcibly);
-                }
-            });
+            if (process != null && process.isAlive() && isWatching()) {
+                killed = true;
+                ProcessTree.end(tool, process.toHandle(), "timed out");
+            }
+            cleanUp();
+        }
+
+        @Override
+        public synchronized boolean killedProcess() {
+            return killed;
         }
     }
 

@@ -71,6 +71,7 @@ public final class ExecHook implements LifecycleHook {
                 runner.runChecked(spec, null);
             } catch (CommandFailedException e) {
                 String what = e.timedOut() ? "timed out after " + timeout.toSeconds() + " s and was killed"
+                        : e.stopped() ? "was stopped: envctl is stopping (SIGINT or SIGTERM)"
                         : e.exitValue() < 0 ? "could not be run" : "failed with exit code " + e.exitValue();
                 String tail = e.stderrTail().isEmpty() ? "" : ": " + e.stderrTail();
                 throw new EnvctlException(ErrorCode.HOOK_FAILED, label + " " + what + tail, e);

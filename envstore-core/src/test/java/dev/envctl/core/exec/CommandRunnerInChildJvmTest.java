@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link CommandRunner} in a JVM of its own ({@link CommandInChildJvm}): a small heap. */
+/**
+ * {@link CommandRunner} in a JVM of its own ({@link CommandInChildJvm}): a small heap, and a SIGTERM to that JVM
+ * alone (as {@code kill PID}, {@code timeout} or a cancelled CI job send it to envctl) while a command runs.
+ */
 class CommandRunnerInChildJvmTest {
     @TempDir
     Path dir;
@@ -37,6 +42,69 @@ class CommandRunnerInChildJvmTest {
         assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("timed out: ")
                 .contains("timed out after 3 s and was killed: yyyy");
         assertThat(Files.readString(dir.resolve("err.txt"))).doesNotContain("OutOfMemoryError");
+    }
+
+    @Test
+    @Timeout(180)
+    void aSigtermToTheJvmEndsTheCommandAndTheProcessesItStarted() throws Exception {
+        Path pids = dir.resolve("pids");
+        // a hook that starts a child in the background and waits for it, as one running helm would
+        Path parent = script("parent", "sleep 1000 & echo $! >> " + pids + "\necho $$ >> " + pids + "\nwait\n");
+
+        List<ProcessHandle> tree = signalWhileRunning(parent, pids, 2);
+
+        assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(survivors(tree, pids)).as("processes left running after the JVM ended").isEmpty();
+        assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("stopped: " + parent
+                + " was ended: envctl is stopping (SIGINT or SIGTERM)");
+    }
+
+    @Test
+    @Timeout(180)
+    void aSigtermToTheJvmKillsACommandThatTrapsTerm() throws Exception {
+        Path pids = dir.resolve("pids");
+        Path stubborn = script("stubborn", "trap 'echo got TERM >&2' TERM\necho $$ >> " + pids + "\n"
+                + "while :; do sleep 1; done\n");
+
+        List<ProcessHandle> tree = signalWhileRunning(stubborn, pids, 1);
+
+        assertThat(survivors(tree, pids)).as("processes left running after the JVM ended").isEmpty();
+    }
+
+    /**
+     * Runs {@code script} in a child JVM with a long timeout, waits until it wrote {@code lines} pids, sends the
+     * JVM SIGTERM and waits for it to end; returns the JVM's descendants as they were before the signal.
+     */
+    private List<ProcessHandle> signalWhileRunning(Path script, Path pids, int lines) throws Exception {
+        Process child = childJvm(List.of(), "PT10M", script.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((!Files.exists(pids) || Files.readAllLines(pids).size() < lines) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(pids).as("the command started").exists();
+            List<ProcessHandle> tree = child.descendants().toList();
+
+            child.destroy(); // SIGTERM to the JVM alone, not to its process group
+
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
+            return tree;
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /** Those of {@code tree} and of the pids written to {@code pids} alive 30 s after the JVM ended. */
+    private static List<ProcessHandle> survivors(List<ProcessHandle> tree, Path pids) throws Exception {
+        Set<ProcessHandle> all = new LinkedHashSet<>(tree);
+        Files.readAllLines(pids).forEach(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(all::add));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> left = all.stream().filter(ProcessHandle::isAlive).toList();
+        left.forEach(ProcessHandle::destroyForcibly); // leave nothing behind, whatever the outcome
+        return left;
     }
 
     private Process childJvm(List<String> options, String timeout, String... argv) throws IOException {
