@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,89 @@ class InterruptedCreateIT {
         assertThat(ws.calls().subList(before, ws.calls().size()).stream().filter(c -> c.get(0).equals("kind"))
                 .map(c -> c.get(1))).containsSubsequence("delete", "create");
         assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void aSigtermToReconcileWatchEndsTheToolInFlightAndItsRecordBlamesTheSignal() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        interruptCreate(ws, "k3d");
+        Files.delete(ws.state.resolve("k3d-hang.pid"));
+        ws.flag("k3d-hang-next-create");
+
+        Process watch = start(ws, "reconcile", "--watch", "--interval", "1s");
+        long toolPid = Long.parseLong(Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1)).strip());
+        watch.destroy(); // SIGTERM to the JVM only
+
+        assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(watch.exitValue()).isEqualTo(143);
+        assertThat(ProcessHandle.of(toolPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // reconcile --watch lets the round in flight record its outcome: the signal, not the tool, is to blame
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("lastError").asText()).contains("k3d cluster create was ended: envctl is stopping "
+                + "(SIGINT or SIGTERM)").contains("removed nothing").doesNotContain("exit code 143");
+
+        Workspace.Result reconciled = ws.run("reconcile", "web");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void aSigtermToEnvctlEndsAHookAndEveryProcessItStartedAndTheNextReconcileRunsItAgain() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        Path pids = tmp.resolve("hook-pids");
+        Path once = tmp.resolve("hang-once");
+        Files.writeString(once, "");
+        // the first run starts a child, ignores TERM and waits; later runs pass
+        Path script = ws.home.resolve(".config/envctl/hooks/post-create.d/10-register");
+        Workspace.write(script, "#!/bin/bash\n[ -e " + once + " ] || exit 0\nrm -f " + once + "\n"
+                + "trap '' TERM\nsleep 1000 & echo $! >> " + pids + "\necho $$ >> " + pids + "\n"
+                + "while :; do wait; done\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\n");
+
+        Process create = start(ws, "create", "web");
+        List<Long> hook = Files.readAllLines(await(pids, 2)).stream().map(l -> Long.parseLong(l.strip())).toList();
+        create.destroy(); // SIGTERM to the JVM only
+
+        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (hook.stream().anyMatch(InterruptedCreateIT::alive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<Long> left = hook.stream().filter(InterruptedCreateIT::alive).toList();
+        left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        assertThat(left).as("the hook and its child ended with envctl").isEmpty();
+
+        Workspace.Result reconciled = ws.run("reconcile", "web");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Starts envctl with {@code args} in the workspace, its output to files in the temporary folder. */
+    private Process start(Workspace ws, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Workspace.LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ws.dir.toFile())
+                .redirectOutput(tmp.resolve("out-" + args[0] + ".txt").toFile())
+                .redirectError(tmp.resolve("err-" + args[0] + ".txt").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        return pb.start();
+    }
+
+    /** {@code file} once it holds {@code lines} lines, waiting at most 60 s. */
+    private static Path await(Path file, int lines) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while ((!Files.exists(file) || Files.readAllLines(file).size() < lines) && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(file).as("written by the command envctl runs").exists();
+        return file;
     }
 
     /** Starts {@code envctl create web} with {@code provider}, whose stand-in hangs, and sends envctl a SIGTERM. */

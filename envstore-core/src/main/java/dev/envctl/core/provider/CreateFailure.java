@@ -49,7 +49,10 @@ public final class CreateFailure {
 
     public EnvctlException toException() {
         String outcome;
-        if (untouched) {
+        if (failure instanceof CommandFailedException c && c.stopped()) {
+            // no cleanup command starts while envctl stops; the record still says creating, so reconcile finishes it
+            outcome = "envctl is stopping, so it removed nothing; the next reconcile finishes this create";
+        } else if (untouched) {
             outcome = "a cluster of that name existed before, so envctl removed nothing";
         } else if (problems.isEmpty()) {
             outcome = "envctl removed what this create had made";
