@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
- * {@code --watch} every interval until interrupted (Ctrl-C stops after the work in flight).
+ * {@code --watch} every interval until interrupted: Ctrl-C or SIGTERM stops it after the round in flight has
+ * recorded its outcomes (core's command runner ends the tools and hooks in flight as the JVM shuts down).
  */
 @Parameters(commandNames = "reconcile",
         commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
