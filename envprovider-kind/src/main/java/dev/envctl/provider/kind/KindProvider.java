@@ -102,21 +102,16 @@ public final class KindProvider implements ClusterProvider {
             throw cleanUp(env, kind, env.subnet() != null ? docker : null, e, p);
         }
         // kind's nodes run before its create has finished: the mark tells a finished create from a stopped one
-        CommandResult marked = tools.run(KindCommands.markCreated(docker.toString(), env.name()), Map.of(), null,
-                settings.timeout(), env.name(), ProgressListener.NONE);
-        if (!marked.succeeded()) {
-            LOG.warn("{}: could not mark the kind create as finished ({}); should envctl be stopped before it "
-                    + "records the cluster as running, the next reconcile creates it again", env.name(),
-                    marked.stderrTail(2));
-        }
+        KindCommands.CREATED_MARK.leave(tools, docker, KindCommands.firstControlPlane(env.name()), settings.timeout(),
+                env.name(), ID);
         LOG.debug("created kind cluster {}", env.name());
     }
 
     /** Whether the first control-plane node has the mark {@link #create} leaves once kind's create returned. */
     @Override
     public boolean createFinished(Environment env) {
-        return tools.run(KindCommands.createdMarked(docker().toString(), env.name()), Map.of(), null,
-                settings.timeout(), env.name(), ProgressListener.NONE).succeeded();
+        return KindCommands.CREATED_MARK.foundIn(tools, docker(), KindCommands.firstControlPlane(env.name()),
+                settings.timeout(), env.name());
     }
 
     private EnvctlException cleanUp(Environment env, Path kind, Path docker, EnvctlException failure,
@@ -296,7 +291,8 @@ public final class KindProvider implements ClusterProvider {
         }
         plan.add(new PlannedCommand(KindCommands.create(tools.display(settings.binary()), env.name()),
                 createEnvironment(env), renderConfig(env)));
-        plan.add(PlannedCommand.of(KindCommands.markCreated(tools.display(settings.dockerBinary()), env.name())));
+        plan.add(PlannedCommand.of(KindCommands.CREATED_MARK.writeArgv(tools.display(settings.dockerBinary()),
+                KindCommands.firstControlPlane(env.name()))));
         return List.copyOf(plan);
     }
 

@@ -1,5 +1,7 @@
 package dev.envctl.provider.kind.internal;
 
+import dev.envctl.core.provider.CreatedMark;
+
 import java.util.List;
 
 /** The argv of every kind command the provider runs, and the docker query of node states. Pure functions. */
@@ -47,16 +49,11 @@ public final class KindCommands {
     }
 
     /** The file envctl leaves in the first control-plane node once kind's create has returned success. */
-    public static final String CREATED_MARK = "/kind/envctl-created";
+    public static final CreatedMark CREATED_MARK = new CreatedMark("/kind/envctl-created");
 
-    /** {@code docker exec NAME-control-plane sh -c ': > /kind/envctl-created'}: marks a finished create. */
-    public static List<String> markCreated(String docker, String name) {
-        return List.of(docker, "exec", name + "-control-plane", "sh", "-c", ": > " + CREATED_MARK);
-    }
-
-    /** {@code docker exec NAME-control-plane sh -c 'test -e /kind/envctl-created'}: exit 0 when marked. */
-    public static List<String> createdMarked(String docker, String name) {
-        return List.of(docker, "exec", name + "-control-plane", "sh", "-c", "test -e " + CREATED_MARK);
+    /** The first control-plane node's container, {@code NAME-control-plane}, which holds {@link #CREATED_MARK}. */
+    public static String firstControlPlane(String name) {
+        return name + "-control-plane";
     }
 
     /** The label kind gives each node container its role with: control-plane, worker, external-load-balancer. */
