@@ -135,9 +135,50 @@ class InterruptedCreateIT {
         return file;
     }
 
+    @Test
+    void aK3dCreateStoppedOnceItsLoadBalancerRunsIsMadeAgainAndClustersEnvctlDidNotLeaveCreatingStay()
+            throws Exception {
+        Workspace ws = new Workspace(tmp);
+        // neither has envctl's mark: one an older envctl made (recorded running), one made by hand for a row
+        // envctl has not adopted yet (unknown), as the Kindler scripts' clusters are
+        assertThat(ws.run("create", "old").exit()).isZero();
+        Files.deleteIfExists(ws.state.resolve("k3d-created/old"));
+        assertThat(ws.run("create", "byhand", "--no-wait").exit()).isZero();
+        ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "byhand")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        k3d.environment().putAll(ws.env);
+        assertThat(k3d.start().waitFor()).isZero();
+        // as with kind, the delete of the interrupted envctl's cleanup fails, so the half-made cluster stays
+        ws.flag("k3d-fail-delete");
+        interruptCreate(ws, "k3d", "k3d-hang-next-create-at-coredns");
+        Files.delete(ws.state.resolve("k3d-fail-delete"));
+        int before = ws.calls().size();
+
+        Workspace.Result reconciled = ws.run("reconcile", "-o", "json");
+
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        List<List<String>> calls = ws.calls().subList(before, ws.calls().size());
+        assertThat(calls.stream().filter(c -> c.get(0).equals("k3d") && c.size() > 3 && c.get(1).equals("cluster")
+                && !c.get(2).equals("list")).map(c -> c.get(2) + " " + c.get(3)))
+                .containsExactly("delete web", "create web");
+        JsonNode outcomes = reconciled.json().get("outcomes");
+        assertThat(outcomes.findValuesAsText("name")).containsExactly("byhand", "old", "web");
+        assertThat(outcomes.findValuesAsText("action")).containsExactly("unchanged", "unchanged", "created");
+        for (String name : List.of("byhand", "old", "web")) {
+            assertThat(ws.run("get", name, "-o", "json").json().get("actualState").asText()).as(name)
+                    .isEqualTo("running");
+        }
+        assertThat(ws.state.resolve("k3d-created/web")).exists();
+    }
+
     /** Starts {@code envctl create web} with {@code provider}, whose stand-in hangs, and sends envctl a SIGTERM. */
     private void interruptCreate(Workspace ws, String provider) throws Exception {
-        ws.flag(provider + "-hang-next-create");
+        interruptCreate(ws, provider, provider + "-hang-next-create");
+    }
+
+    /** As above, the stand-in hanging where {@code flag} makes it. */
+    private void interruptCreate(Workspace ws, String provider, String flag) throws Exception {
+        ws.flag(flag);
         ProcessBuilder pb = new ProcessBuilder(List.of(Workspace.LAUNCHER.toString(), "create", "web",
                 "--provider", provider))
                 .directory(ws.dir.toFile())

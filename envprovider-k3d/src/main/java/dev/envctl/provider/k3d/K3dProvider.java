@@ -41,7 +41,8 @@ import java.util.Optional;
  * its own ({@code k3d-NAME}, made by envctl with that subnet and its gateway, removed on delete); one without
  * joins the shared network (setting {@code network}, default {@code k3d-shared}), created if missing. A create
  * that fails after it started removes the half-made cluster, k3d's image volume and the network it made, unless
- * the cluster existed before (a name collision). Stop and start are k3d's own. Obtain it from {@link K3dProviderFactory}. Thread-safe; holds no state
+ * the cluster existed before (a name collision); one that finished leaves a mark in the first server node
+ * ({@link #createFinished}). Stop and start are k3d's own. Obtain it from {@link K3dProviderFactory}. Thread-safe; holds no state
  * besides its settings.
  */
 public final class K3dProvider implements ClusterProvider {
@@ -87,7 +88,22 @@ public final class K3dProvider implements ClusterProvider {
         } catch (EnvctlException e) {
             throw cleanUp(env, k3d, docker, network, e, p);
         }
+        // k3d's nodes and load balancer run before its create has finished (the CoreDNS records and the kubeconfig
+        // come last): the mark tells a finished create from one stopped half-way
+        K3dCommands.CREATED_MARK.leave(tools, docker, K3dCommands.firstServer(env.name()), settings.timeout(),
+                env.name(), ID);
         LOG.debug("created k3d cluster {}", env.name());
+    }
+
+    /**
+     * Whether the first server node has the mark {@link #create} leaves once k3d's create returned; false for a
+     * cluster k3d made without envctl, and for one whose nodes are stopped (the engine asks only about clusters
+     * that run).
+     */
+    @Override
+    public boolean createFinished(Environment env) {
+        return K3dCommands.CREATED_MARK.foundIn(tools, docker(), K3dCommands.firstServer(env.name()),
+                settings.timeout(), env.name());
     }
 
     /**
@@ -259,6 +275,8 @@ public final class K3dProvider implements ClusterProvider {
         }
         plan.add(new PlannedCommand(create(tools.display(settings.binary()), env, network(env), options), K3D_ENV,
                 null));
+        plan.add(PlannedCommand.of(K3dCommands.CREATED_MARK.writeArgv(tools.display(settings.dockerBinary()),
+                K3dCommands.firstServer(env.name()))));
         return List.copyOf(plan);
     }
 

@@ -36,9 +36,9 @@ public interface ClusterProvider {
      * record an interrupted create left ({@code creating}) whose cluster {@link #list() lists} as running: true
      * means the tool's create returned success (the engine then only runs the post-create hooks), false that the
      * tool may have been stopped half-way (the engine deletes the cluster and creates it again). By default
-     * true, right for a provider whose half-made clusters do not list as running (k3d starts its load balancer
-     * last); a provider whose nodes run before its tool has finished (kind) answers from a mark its create
-     * left.
+     * true, right only for a provider whose half-made clusters never list as running; a provider whose nodes run
+     * before its tool has finished (kind, and k3d, whose load balancer runs before its CoreDNS records and
+     * kubeconfig are written) answers from a mark its create left ({@link dev.envctl.core.provider.CreatedMark}).
      */
     default boolean createFinished(Environment environment) {
         return true;

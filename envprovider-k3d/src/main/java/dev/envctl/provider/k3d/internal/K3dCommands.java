@@ -5,6 +5,7 @@ import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.provider.CreatedMark;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,17 @@ public final class K3dCommands {
      */
     public static String dedicatedNetwork(String environment) {
         return "k3d-" + environment;
+    }
+
+    /**
+     * The file envctl leaves in the first server node once k3d's create has returned success: in k3s's data
+     * folder, a volume of the node container, so it stays through stop and start.
+     */
+    public static final CreatedMark CREATED_MARK = new CreatedMark("/var/lib/rancher/k3s/envctl-created");
+
+    /** The first server node's container, {@code k3d-NAME-server-0}, which every k3d cluster has. */
+    public static String firstServer(String environment) {
+        return "k3d-" + environment + "-server-0";
     }
 
     /** The volume k3d makes for a cluster's image imports, which its own rollback can leave behind. */
