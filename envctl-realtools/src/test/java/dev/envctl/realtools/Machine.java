@@ -68,6 +68,11 @@ final class Machine implements ExtensionContext.Store.CloseableResource {
                 + ", node images " + (fake ? "built locally (no registry answered)" : "from the registry"));
     }
 
+    /** Whether the clusters use the local node images of {@code node-images/}, not the registry's. */
+    boolean fakeImages() {
+        return fake;
+    }
+
     static Machine get(ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(Machine.class, k -> new Machine(), Machine.class);

@@ -84,6 +84,23 @@ final class Sandbox implements AutoCloseable {
         return Shell.run(argv, env, COMMAND);
     }
 
+    /**
+     * Starts {@code bin/envctl} with {@code args} in a session of its own ({@code setsid}), so that a signal to its
+     * process group reaches it and the tools it runs, not this JVM; stdout and stderr go to {@code output}.
+     */
+    Process envctlInOwnSession(Path output, String... args) {
+        List<String> argv = new ArrayList<>(List.of("setsid", DIST.resolve("bin/envctl").toAbsolutePath().toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code envctl get NAME -o json}, which must succeed. */
     JsonNode get(String name) {
         Shell.Result r = envctl("get", name, "-o", "json");

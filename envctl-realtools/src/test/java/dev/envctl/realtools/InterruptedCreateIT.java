@@ -1,0 +1,79 @@
+package dev.envctl.realtools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A create stopped while the real tool runs, where its cluster already lists as running: the next reconcile must
+ * make it again, not take it as finished.
+ */
+@ExtendWith(RealToolsExtension.class)
+class InterruptedCreateIT {
+    private static final String MARK = "/var/lib/rancher/k3s/envctl-created";
+
+    /**
+     * Where a prober stopped k3d v5.7.4: after "Injecting records ... into CoreDNS configmap", every node and the
+     * load balancer running, the kubeconfig not written. The local k3s holds the log line k3d waits for there
+     * (--envctl-fake-dns-delay). envctl and k3d are killed together ({@code kill -9} of their process group, as a
+     * machine that stops): with Ctrl-C the state left is the same unless envctl's cleanup gets to run first.
+     */
+    @Test
+    void aK3dCreateKilledOnceItsLoadBalancerRunsIsMadeAgainByReconcileAndItsMarkOutlivesStopAndStart(Sandbox s)
+            throws Exception {
+        assumeTrue(s.machine.fakeImages(), "needs the local node images, whose k3s can hold its CoreDNS log line");
+        s.configure("provider.k3d.k3s-args=--envctl-fake-dns-delay=15@server:*");
+        String name = s.name("cut");
+        Path output = s.dir.resolve("create.txt");
+
+        Process create = s.envctlInOwnSession(output, "create", name, "--provider", "k3d", "-v");
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (!Files.readString(output).contains("into CoreDNS configmap") && create.isAlive()
+                && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(output)).as("k3d reached its CoreDNS step").contains("into CoreDNS configmap");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-serverlb"))
+                .containsExactly("true");
+        assertThat(s.tool("kill", "-KILL", "--", "-" + create.pid()).exit()).isZero();
+        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("creating");
+        assertThat(s.leftovers(name)).noneMatch(l -> l.startsWith("kubeconfig"));
+        String server = s.lines("docker", "inspect", "--format", "{{.Id}}", "k3d-" + name + "-server-0").get(0);
+
+        Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
+
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        JsonNode outcome = Sandbox.JSON.readTree(reconciled.out()).get("outcomes").get(0);
+        assertThat(outcome.get("action").asText()).isEqualTo("created");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.Id}}", "k3d-" + name + "-server-0"))
+                .as("the half-made cluster was deleted and made again").doesNotContain(server);
+        assertThat(s.leftovers(name)).anyMatch(l -> l.startsWith("kubeconfig") && l.contains("k3d-" + name));
+        assertThat(marked(s, name)).isTrue();
+
+        assertThat(s.envctl("stop", name).exit()).isZero();
+        assertThat(s.envctl("start", name).exit()).isZero();
+        assertThat(marked(s, name)).as("the mark outlives stop and start").isTrue();
+        Shell.Result again = s.envctl("reconcile", name, "-o", "json");
+        assertThat(again.out()).contains("\"unchanged\"").doesNotContain("\"created\"");
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    private static boolean marked(Sandbox s, String name) {
+        return s.tool("docker", "exec", "k3d-" + name + "-server-0", "sh", "-c", "test -e " + MARK).exit() == 0;
+    }
+}
