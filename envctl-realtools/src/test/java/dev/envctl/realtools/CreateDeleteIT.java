@@ -33,12 +33,12 @@ class CreateDeleteIT {
         assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
         assertThat(s.published(lb, 443)).containsExactly("0.0.0.0:" + https);
         assertThat(s.published(lb, 6443)).containsExactly("127.0.0.1:" + api);
-        if (provider.equals("kind")) {
-            // the mark that tells a finished kind create from one stopped while its nodes already ran
-            assertThat(s.tool("docker", "exec", name + "-control-plane", "sh", "-c", "test -e /kind/envctl-created")
-                    .exit()).isZero();
-            assertThat(created.err()).doesNotContain("could not mark");
-        }
+        // the mark that tells a finished create from one stopped while its nodes already ran
+        assertThat(provider.equals("kind")
+                ? s.tool("docker", "exec", name + "-control-plane", "sh", "-c", "test -e /kind/envctl-created").exit()
+                : s.tool("docker", "exec", "k3d-" + name + "-server-0", "sh", "-c",
+                "test -e /var/lib/rancher/k3s/envctl-created").exit()).isZero();
+        assertThat(created.err()).doesNotContain("could not mark");
 
         if (!subnet.equals("none")) {
             assertThat(e.get("subnet").asText()).isEqualTo(subnet);
