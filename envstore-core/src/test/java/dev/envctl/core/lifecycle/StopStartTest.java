@@ -220,23 +220,16 @@ class StopStartTest {
     @ParameterizedTest
     @EnumSource(value = DesiredState.class, names = {"STOPPED", "PRESENT"})
     void aDeleteRecordedWhileAStopOrStartWritesIsNotUndone(DesiredState asked) {
-        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
-        if (asked == DesiredState.PRESENT) {
-            engine.stop("dev", ProgressListener.NONE);
-        }
         java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
-        EnvironmentStore racing = new dev.envctl.core.testing.DelegatingStore(f.store) {
+        LifecycleEngine engine = racing(asked, store -> new dev.envctl.core.testing.DelegatingStore(store) {
             @Override
             public Environment update(Environment next, long expectedVersion) {
                 if (deleted.compareAndSet(false, true)) { // another process's delete lands first
-                    Environment now = f.store.get("dev");
-                    f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
+                    recordDelete();
                 }
                 return super.update(next, expectedVersion);
             }
-        };
-        LifecycleEngine engine = new LifecycleEngine(racing, f.allocator, Map.<String, ClusterProvider>of("k3d",
-                f.k3d), List.of(f.hook), EngineOptions.defaults());
+        });
 
         assertThatThrownBy(() -> change(engine, asked)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
@@ -251,23 +244,16 @@ class StopStartTest {
     @ParameterizedTest
     @EnumSource(value = DesiredState.class, names = {"STOPPED", "PRESENT"})
     void aDeleteRecordedAfterAStopOrStartWroteIsCarriedOutAndSaidSo(DesiredState asked) {
-        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
-        if (asked == DesiredState.PRESENT) {
-            engine.stop("dev", ProgressListener.NONE);
-        }
         java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
-        EnvironmentStore racing = new dev.envctl.core.testing.DelegatingStore(f.store) {
+        LifecycleEngine engine = racing(asked, store -> new dev.envctl.core.testing.DelegatingStore(store) {
             @Override
             public Optional<EnvironmentLock> tryLock(String name) {
                 if (deleted.compareAndSet(false, true)) { // a delete recorded before the converge locks the record
-                    Environment now = f.store.get("dev");
-                    f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
+                    recordDelete();
                 }
                 return super.tryLock(name);
             }
-        };
-        LifecycleEngine engine = new LifecycleEngine(racing, f.allocator, Map.<String, ClusterProvider>of("k3d",
-                f.k3d), List.of(f.hook), EngineOptions.defaults());
+        });
 
         assertThatThrownBy(() -> change(engine, asked)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
@@ -276,6 +262,22 @@ class StopStartTest {
                         + "cluster was deleted too");
         assertThat(f.store.find("dev")).isEmpty();
         assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    /** {@code dev} made (and stopped, for a start), and an engine over the store {@code racing} wraps. */
+    private LifecycleEngine racing(DesiredState asked, java.util.function.UnaryOperator<EnvironmentStore> racing) {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        if (asked == DesiredState.PRESENT) {
+            engine.stop("dev", ProgressListener.NONE);
+        }
+        return new LifecycleEngine(racing.apply(f.store), f.allocator, Map.<String, ClusterProvider>of("k3d", f.k3d),
+                List.of(f.hook), EngineOptions.defaults());
+    }
+
+    /** Another process's {@code envctl delete dev}, as far as it records desired absent. */
+    private void recordDelete() {
+        Environment now = f.store.get("dev");
+        f.store.update(now.withDesiredState(DesiredState.ABSENT), now.version());
     }
 
     private static Environment change(LifecycleEngine engine, DesiredState asked) {
