@@ -344,17 +344,17 @@ class HostsIT {
 
         assertThat(good.out()).isEqualTo("added host good (" + TWO + ")\n");
         assertThat(good.errLines()).containsExactly("envctl: warning: host good was not compared with hosts dead1, "
-                + "dead2: their Docker daemons did not answer 'docker info' within 10 s; if one of them is the daemon "
-                + "of good, remove it: envctl host remove good (one daemon under two names has its ports given "
-                + "twice)");
+                + "dead2: their Docker daemons did not answer 'docker info' (it failed, or gave no answer within "
+                + "10 s); if one of them is the daemon of good, remove it: envctl host remove good (one daemon under "
+                + "two names has its ports given twice)");
         assertThat(ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock").errLines())
                 .as("a daemon that answers is still compared").hasSize(2)
                 .anySatisfy(l -> assertThat(l).startsWith("envctl: warning: host same answers as the Docker daemon "
                         + "of host local ("));
         assertThat(ok("host", "add", "gone", "--docker", "tcp://gone.example:2375").errLines()).containsExactly(
                 "envctl: warning: host gone was not compared with the Docker daemons of the other hosts: its own did "
-                + "not answer 'docker info' within 10 s; add each daemon once (one daemon under two names has its "
-                + "ports given twice)");
+                + "not answer 'docker info' (it failed, or gave no answer within 10 s); add each daemon once (one "
+                + "daemon under two names has its ports given twice)");
         assertThat(ok("host", "add", "quiet", "--docker", "tcp://quiet.example:2375", "-q").err()).isEmpty();
     }
 

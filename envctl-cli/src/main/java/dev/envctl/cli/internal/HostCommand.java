@@ -146,7 +146,8 @@ final class HostCommand extends CliCommand {
         }
         SameDaemon.Finding found = SameDaemon.check(added, session.store().hosts(),
                 h -> DockerIdentity.of(HostProviders.environmentFor(h, session.env())), DockerIdentity.TIMEOUT);
-        String within = "did not answer 'docker info' within " + DockerIdentity.TIMEOUT.toSeconds() + " s";
+        String within = "did not answer 'docker info' (it failed, or gave no answer within "
+                + DockerIdentity.TIMEOUT.toSeconds() + " s)";
         if (found.identity().isEmpty()) {
             session.warn(notCompared + "its own " + within + "; add each daemon once (" + TWICE + ")");
             return;
