@@ -279,6 +279,12 @@ class HostsIT {
         assertThat(two.resolve("k3d/api")).doesNotExist();
         assertThat(ws.state.resolve("k3d/web")).exists();
         assertThat(two.resolve("kind/kapi")).content().isEqualToIgnoringNewLines("exited");
+
+        // a cluster no record owns is reported with its host, which a name alone would not tell
+        Files.copy(ws.state.resolve("k3d/web"), two.resolve("k3d/orphan"));
+        assertThat(ok("reconcile").out()).contains("unmanaged clusters (no envctl record): orphan (k3d on two)");
+        assertThat(ok("reconcile", "-o", "json").json().get("unmanaged").toString())
+                .contains("\"name\":\"orphan\",\"provider\":\"k3d\",\"host\":\"two\"");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 
@@ -29,7 +30,8 @@ final class ReportView {
             t.print(out);
             if (!report.unmanaged().isEmpty()) {
                 out.println("unmanaged clusters (no envctl record): " + report.unmanaged().stream()
-                        .map(c -> c.name() + " (" + c.provider() + ")").collect(Collectors.joining(", ")));
+                        .map(c -> c.name() + " (" + c.provider() + (c.host().equals(Host.LOCAL_NAME) ? ""
+                                : " on " + c.host()) + ")").collect(Collectors.joining(", ")));
             }
         });
         return report.failure().map(ErrorCode::exitCode).orElse(0);
@@ -41,6 +43,7 @@ final class ReportView {
                         "action", o.action().name().toLowerCase(Locale.ROOT),
                         "state", o.state() == null ? null : o.state().key(), "error", o.error())).toList(),
                 "unmanaged", report.unmanaged().stream().map(c -> Json.object("name", c.name(),
-                        "provider", c.provider(), "running", c.running(), "detail", c.detail())).toList());
+                        "provider", c.provider(), "host", c.host(), "running", c.running(), "detail", c.detail()))
+                        .toList());
     }
 }
