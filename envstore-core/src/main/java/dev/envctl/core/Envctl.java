@@ -214,7 +214,7 @@ public final class Envctl implements AutoCloseable {
      *                         failed to create the provider
      */
     public ClusterProvider provider(String id) {
-        ClusterProvider p = providers().get(id);
+        ClusterProvider p = providers().get(Objects.requireNonNull(id, "id"));
         if (p == null) {
             Optional<String> failure = hostProviders().failure(id);
             if (failure.isPresent()) {
@@ -336,7 +336,7 @@ public final class Envctl implements AutoCloseable {
      *                         environment to create or change
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return engine().plan(Objects.requireNonNull(desired, "desired"), prune);
+        return engine().plan(noNulls(desired, "desired"), prune);
     }
 
     /**
@@ -351,7 +351,7 @@ public final class Envctl implements AutoCloseable {
      *                         that no record owns, as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
-        Objects.requireNonNull(specs, "specs").forEach(s -> {
+        noNulls(specs, "specs").forEach(s -> {
             provider(s.provider());
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
         });
@@ -435,7 +435,7 @@ public final class Envctl implements AutoCloseable {
     /** As {@link #apply(List, boolean)}; with {@code replace}, environments needing a new cluster get one. */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
-        Objects.requireNonNull(desired, "desired").forEach(s -> provider(s.provider()));
+        noNulls(desired, "desired").forEach(s -> provider(s.provider()));
         return engine().apply(desired, prune, replace, progress);
     }
 
@@ -445,7 +445,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return engine().reconcile(Objects.requireNonNull(names, "names"), progress);
+        return engine().reconcile(noNulls(names, "names"), progress);
     }
 
     /** Stops the environment's cluster and keeps its ports and subnet held: {@link LifecycleEngine#stop}. */
@@ -474,6 +474,14 @@ public final class Envctl implements AutoCloseable {
         if (ownsStore) {
             store().close();
         }
+    }
+
+    /** {@code items}, or a NullPointerException naming {@code name} when it or one of its elements is null. */
+    private static <T extends Collection<?>> T noNulls(T items, String name) {
+        if (Objects.requireNonNull(items, name).stream().anyMatch(Objects::isNull)) {
+            throw new NullPointerException(name + " holds null");
+        }
+        return items;
     }
 
     /** Builds an {@link Envctl}; not thread-safe. */

@@ -28,6 +28,24 @@ class EnvctlArgumentsTest {
     }
 
     @Test
+    void aNullInsideAListIsNamedToo() {
+        List<EnvironmentSpec> specs = java.util.Arrays.asList(EnvironmentSpec.of("a", "k3d"), null);
+        List<String> names = java.util.Arrays.asList("a", null);
+
+        assertThatThrownBy(() -> envctl.dryRunCreate(specs)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("specs holds null");
+        assertThatThrownBy(() -> envctl.apply(specs, false)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired holds null");
+        assertThatThrownBy(() -> envctl.plan(specs, false)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired holds null");
+        assertThatThrownBy(() -> envctl.reconcile(names)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("names holds null");
+        assertThatThrownBy(() -> envctl.provider(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("id");
+        assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    @Test
     void aStoreSupplierThatReturnsNullIsNamed() {
         Supplier<EnvironmentStore> none = () -> null;
         Envctl lazy = Envctl.builder().store(none).environment(Map.of()).build();
