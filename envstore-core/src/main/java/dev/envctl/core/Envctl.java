@@ -302,7 +302,8 @@ public final class Envctl implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         store().get(name);
         try (EnvironmentLock lock = store().tryLock(name).orElseThrow(() -> EnvctlException.conflict("environment '"
-                + name + "' is being converged by another envctl process; forget it once that is done"))) {
+                + name + "' is being converged (by another envctl process, or a thread of this one); forget it once "
+                + "that is done"))) {
             Environment removed = store().get(name);
             store().delete(name, removed.version());
             return removed;

@@ -39,8 +39,8 @@ class EnvctlForgetTest {
         try (EnvironmentLock held = store.tryLock("dev").orElseThrow()) {
             assertThatThrownBy(() -> envctl.forget("dev")).isInstanceOfSatisfying(EnvctlException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
-                    .hasMessage("environment 'dev' is being converged by another envctl process; forget it once that "
-                            + "is done");
+                    .hasMessage("environment 'dev' is being converged (by another envctl process, or a thread of "
+                            + "this one); forget it once that is done");
         }
         assertThat(envctl.get("dev")).isEqualTo(dev);
     }
