@@ -210,7 +210,8 @@ public final class Converger {
                 if (!seen.present || seen.missing != null) {
                     return drift(env, host, provider, seen, progress);
                 }
-                return seen.running && !env.ports().complete() ? adoptPorts(env, provider) : unchanged(env);
+                return seen.running && !env.ports().complete() ? adoptPorts(env, provider, ActualState.RUNNING)
+                        : unchanged(env);
             case UNKNOWN:
                 if (!seen.present || seen.missing != null) {
                     return recreate(env, host, provider, Action.CREATED, seen, progress);
@@ -408,19 +409,19 @@ public final class Converger {
      */
     private Outcome adopt(Environment env, ClusterProvider provider) {
         LOG.info("{}: adopting the existing {} cluster", env.name(), provider.id());
-        return adoptPorts(env, provider);
+        return adoptPorts(env, provider, ActualState.RUNNING);
     }
 
     /**
-     * A running record lacking a host port whose cluster runs: envctl makes each cluster of its own with every
-     * port, so this one was made elsewhere (a row of the scripts recorded {@code running} before the ports its
-     * cluster publishes were read). They are recorded now, as an adoption records them; nothing is written when
-     * the record has them already.
+     * Records the host ports the provider says the cluster binds, with {@code state}: {@code running} for an
+     * adoption, or for a running record lacking a port whose cluster runs (envctl makes each cluster of its own with
+     * every port, so that one was made elsewhere: a row of the scripts recorded {@code running} before its ports were
+     * read); {@code unknown} for the stopped cluster of a record not adopted yet. Nothing is written when the record
+     * has them already ({@link RecordWriter#modify} writes no record equal to the one read).
      */
-    private Outcome adoptPorts(Environment env, ClusterProvider provider) {
+    private Outcome adoptPorts(Environment env, ClusterProvider provider, ActualState state) {
         Optional<Map<PortRole, Integer>> published = published(env, provider);
-        return published.isEmpty() ? unchanged(env)
-                : takePorts(env.name(), provider, published.get(), ActualState.RUNNING);
+        return published.isEmpty() ? unchanged(env) : takePorts(env.name(), provider, published.get(), state);
     }
 
     /** What the provider says the cluster binds; empty, with a WARN, when it could not read that now. */
@@ -445,10 +446,7 @@ public final class Converger {
     private Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
         LOG.warn("{}: its {} cluster is stopped; the record stays unknown, and envctl adopts the cluster once it runs "
                 + "(a start of the environment starts it)", env.name(), provider.id());
-        Optional<Map<PortRole, Integer>> published = published(env, provider);
-        boolean recorded = published.isEmpty() || published.get().entrySet().stream()
-                .allMatch(p -> p.getValue().equals(env.ports().get(p.getKey())));
-        return recorded ? unchanged(env) : takePorts(env.name(), provider, published.get(), ActualState.UNKNOWN);
+        return adoptPorts(env, provider, ActualState.UNKNOWN);
     }
 
     /** A start of an {@code unknown} record whose cluster is stopped: the provider starts it, then it is adopted. */
