@@ -171,17 +171,13 @@ public final class LifecycleEngine {
             // another writer deleted the record meanwhile; the error says what became of the cluster
             throw EnvctlException.conflict(outcome.error());
         }
+        Environment failed = recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
+                : outcome.error());
         if (outcome.code() == ErrorCode.STORE_UNAVAILABLE) {
-            // the store's error, whether or not it is back to take the failed state (create adds what to do)
-            try {
-                writer.actual(spec.name(), ActualState.FAILED, outcome.error());
-            } catch (EnvctlException stillDown) {
-                LOG.debug("{}: the failed create could not be recorded: {}", spec.name(), stillDown.getMessage());
-            }
+            // the store's error also when it is back to take the failed state (create adds what to do)
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, outcome.error());
         }
-        return recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
-                : outcome.error());
+        return failed;
     }
 
     /**
