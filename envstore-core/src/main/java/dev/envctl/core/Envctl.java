@@ -51,8 +51,9 @@ import java.util.function.Supplier;
  * is acted on with the provider of its {@link Host} ({@link HostProviders}): on {@code local} the providers as
  * configured; on another host, created from the same factories with that host's Docker endpoint and address.
  * Provider instances given to the builder drive {@code local} only: acting on an environment on another host
- * then fails with a {@link ErrorCode#PROVIDER_FAILED} error naming the host. Thread-safe once built;
- * {@link #close()} closes the store only if this object opened it.
+ * then fails with a {@link ErrorCode#PROVIDER_FAILED} error naming the host. A method given an environment
+ * name that no environment can have ({@link Validation#requireName}) throws {@link ErrorCode#INVALID_INPUT} before
+ * it reads the store. Thread-safe once built; {@link #close()} closes the store only if this object opened it.
  */
 public final class Envctl implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Envctl.class);
@@ -285,7 +286,7 @@ public final class Envctl implements AutoCloseable {
 
     /** As {@link #delete(String)}; {@code keepRecord} deletes the cluster and keeps the record. */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return engine().delete(name, keepRecord, progress);
     }
 
@@ -299,7 +300,7 @@ public final class Envctl implements AutoCloseable {
      *                         another thread or envctl process converges the environment (retry once it is done)
      */
     public Environment forget(String name) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         store().get(name);
         try (EnvironmentLock lock = store().tryLock(name).orElseThrow(() -> EnvctlException.conflict("environment '"
                 + name + "' is being converged (by another envctl process, or a thread of this one); forget it once "
@@ -312,12 +313,12 @@ public final class Envctl implements AutoCloseable {
 
     /** @throws EnvctlException {@link ErrorCode#NOT_FOUND} when there is no such environment */
     public Environment get(String name) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return store().get(name);
     }
 
     public Optional<Environment> find(String name) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return store().find(name);
     }
 
@@ -406,7 +407,7 @@ public final class Envctl implements AutoCloseable {
      *                         {@link ErrorCode#PROVIDER_FAILED} when its provider is not configured, as {@link #delete}
      */
     public PlannedStep dryRunDelete(String name) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return dryRuns().delete(name);
     }
 
@@ -455,7 +456,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment stop(String name, ProgressListener progress) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return engine().stop(name, progress);
     }
 
@@ -465,7 +466,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public Environment start(String name, ProgressListener progress) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireName(Objects.requireNonNull(name, "name"));
         return engine().start(name, progress);
     }
 
@@ -548,12 +549,20 @@ public final class Envctl implements AutoCloseable {
         }
 
         /**
-         * Uses this provider under its id on host {@code local}; once one is given, no provider is created from the
+         * Uses this provider under its id on host {@code local} ({@code id} must be the instance's
+         * {@link ClusterProvider#id()}: records name providers by id); once one is given, no provider is created from the
          * registry, and environments on other hosts cannot be acted on (a {@code PROVIDER_FAILED} error naming
          * the host).
          */
         public Builder provider(String id, ClusterProvider provider) {
-            providers.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(provider, "provider"));
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(provider, "provider");
+            if (!id.equals(provider.id())) {
+                throw EnvctlException.invalid("provider '" + Validation.printable(id) + "' was given an instance "
+                        + "of provider '" + Validation.printable(provider.id()) + "'; give each instance under its "
+                        + "own id");
+            }
+            providers.put(id, provider);
             return this;
         }
 

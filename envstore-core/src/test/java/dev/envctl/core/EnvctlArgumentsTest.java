@@ -45,6 +45,34 @@ class EnvctlArgumentsTest {
         assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
     }
 
+    /** No environment can have such a name, so it is the caller's mistake, not "no such environment". */
+    @Test
+    void aNameNoEnvironmentCanHaveIsInvalidInputForEveryMethodTakingOne() {
+        store.create(EnvironmentSpec.of("dev", "k3d"), envctl.allocator());
+
+        for (Runnable call : List.<Runnable>of(() -> envctl.get("Dev"), () -> envctl.find("Dev"),
+                () -> envctl.delete("Dev"), () -> envctl.forget("Dev"), () -> envctl.dryRunDelete("Dev"),
+                () -> envctl.stop("Dev"), () -> envctl.start("Dev"))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("environment name 'Dev' is invalid; allowed: lowercase a-z, 0-9 and '-', starting "
+                            + "and ending with a letter or digit");
+        }
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+    }
+
+    /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
+    @Test
+    void aProviderInstanceGivenUnderAnotherIdIsRefused() {
+        Envctl.Builder builder = Envctl.builder().store(store).environment(Map.of());
+
+        assertThatThrownBy(() -> builder.provider("kind", new ScriptedClusterProvider("k3d")))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("provider 'kind' was given an instance of provider 'k3d'; give each instance under its "
+                        + "own id");
+    }
+
     @Test
     void aStoreSupplierThatReturnsNullIsNamed() {
         Supplier<EnvironmentStore> none = () -> null;
