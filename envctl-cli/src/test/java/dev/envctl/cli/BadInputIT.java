@@ -221,6 +221,8 @@ class BadInputIT {
         c.add(Case.of(2, "-v and -q exclude each other", "list", "-v", "-q"));
         c.add(Case.of(2, "-vv and -q exclude each other", "--quiet", "get", "dev", "-vv"));
         c.add(Case.of(2, "-v and -q exclude each other", "-q", "--verbose"));
+        c.add(Case.of(2, "-v and -vv were both given; -vv shows all -v does, give one of them", "list", "-vv", "-v"));
+        c.add(Case.of(2, "-v and -vv were both given", "--verbose", "get", "dev", "-vv"));
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));

@@ -54,6 +54,11 @@ public final class Cli {
                     + "more than the default and -q less; give one of them");
             return ErrorCode.INVALID_INPUT.exitCode();
         }
+        if (global.verbose && global.debug) {
+            // as a flag given twice: -vv already is -v and more
+            err.println("envctl: -v and -vv were both given; -vv shows all -v does, give one of them");
+            return ErrorCode.INVALID_INPUT.exitCode();
+        }
         if (name == null) {
             err.println("envctl: no command given; run 'envctl --help' for the list of commands");
             err.print(Usage.text(jc, null));
