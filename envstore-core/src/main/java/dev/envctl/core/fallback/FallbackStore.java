@@ -14,7 +14,9 @@ import dev.envctl.core.spi.StoreHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -219,24 +221,78 @@ public final class FallbackStore implements EnvironmentStore {
         remove(name);
     }
 
-    /** Mirrors a record as the primary stored it: inserted, or written over the fallback's copy. */
+    /**
+     * Mirrors a record as the primary stored it: inserted, or written over the fallback's copy. When the fallback
+     * refuses it for a port or subnet one of its copies still holds (a change of the primary's it missed while it
+     * was unavailable, or written by another writer to the primary alone), those copies are first brought in step
+     * ({@link #resync}) and the copy tried once more.
+     */
     private void copy(Environment stored) {
         if (!mirror) {
             return;
         }
         try {
-            if (!stored.host().equals(Host.LOCAL_NAME)) {
-                primary.findHost(stored.host()).ifPresent(this::mirrorHost);
-            }
-            Optional<Environment> old = fallback.find(stored.name());
-            if (old.isPresent()) {
-                fallback.update(stored, old.get().version());
-            } else {
-                fallback.insert(stored);
+            try {
+                put(stored);
+            } catch (EnvctlException e) {
+                if (e.code() != ErrorCode.CONFLICT || !resync()) {
+                    throw e;
+                }
+                put(stored);
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not mirror {} to the fallback {}: {}; the primary's write stands", stored.name(),
-                    fallback.location(), e.getMessage());
+            LOG.warn("could not mirror {} to the fallback {}: {}; the primary's write stands{}", stored.name(),
+                    fallback.location(), e.getMessage(), blockers(stored));
+        }
+    }
+
+    private void put(Environment stored) {
+        if (!stored.host().equals(Host.LOCAL_NAME)) {
+            primary.findHost(stored.host()).ifPresent(this::mirrorHost);
+        }
+        Optional<Environment> old = fallback.find(stored.name());
+        if (old.isPresent()) {
+            fallback.update(stored, old.get().version());
+        } else {
+            fallback.insert(stored);
+        }
+    }
+
+    /**
+     * Writes the primary's record over each copy in the fallback that holds another host, ports or subnet;
+     * returns whether any was. Records the primary does not hold are left as they are: they may be kept outside
+     * it on purpose (the Kindler scripts' management cluster, which a migration skips).
+     */
+    private boolean resync() {
+        Map<String, Environment> copies = new HashMap<>();
+        fallback.list(EnvironmentFilter.ALL).forEach(c -> copies.put(c.name(), c));
+        List<Environment> behind = primary.list(EnvironmentFilter.ALL).stream()
+                .filter(t -> copies.containsKey(t.name()) && !holdsTheSame(t, copies.get(t.name()))).toList();
+        for (Environment t : behind) {
+            LOG.info("bringing the fallback's copy of {} in step with the primary", t.name());
+            fallback.update(t, copies.get(t.name()).version());
+        }
+        return !behind.isEmpty();
+    }
+
+    private static boolean holdsTheSame(Environment a, Environment b) {
+        return a.host().equals(b.host()) && a.ports().equals(b.ports()) && Objects.equals(a.subnet(), b.subnet());
+    }
+
+    /** For the warning: the fallback's records the primary lacks holding one of {@code stored}'s ports or subnet. */
+    private String blockers(Environment stored) {
+        try {
+            List<String> names = fallback.list(EnvironmentFilter.ALL).stream()
+                    .filter(c -> c.host().equals(stored.host()) && !c.name().equals(stored.name())
+                            && (c.ports().asMap().values().stream().anyMatch(stored.ports().asMap()::containsValue)
+                            || c.subnet() != null && stored.subnet() != null && c.subnet().overlaps(stored.subnet()))
+                            && primary.find(c.name()).isEmpty())
+                    .map(Environment::name).toList();
+            return names.isEmpty() ? "" : " (the fallback's " + String.join(", ", names) + ", which the primary does "
+                    + "not hold, holds what the primary gave it; remove " + (names.size() == 1 ? "that record"
+                    : "those records") + " from the fallback if it is stale)";
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 

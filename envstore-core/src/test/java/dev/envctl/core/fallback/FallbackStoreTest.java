@@ -6,6 +6,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.HostPorts;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -139,6 +140,44 @@ class FallbackStoreTest {
         assertThat(pg.get("dev")).isEqualTo(created);
         csv.setAvailable(true);
         assertThat(csv.find("dev")).isEmpty();
+    }
+
+    /**
+     * A change the fallback missed leaves it holding ports the primary gives away again; the copy of the environment
+     * given them is refused by the fallback, whose copy of the changed record is then brought in step.
+     */
+    @Test
+    void aMirrorThatMissedAChangeIsBroughtInStepWhenTheFreedPortsAreGivenAway() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        Environment moved = store.create(EnvironmentSpec.of("moved", "k3d"), allocator);
+        Environment kept = store.create(EnvironmentSpec.of("kept", "k3d"), allocator);
+        csv.setAvailable(false);
+        Environment movedNow = store.update(moved.withPorts(new HostPorts(18500, 18600, 19500, 26500)),
+                moved.version());
+        csv.setAvailable(true);
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d").withPorts(moved.ports()), allocator);
+
+        assertThat(csv.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactlyInAnyOrder("kept", "moved", "next");
+        assertThat(csv.get("next").ports()).isEqualTo(next.ports());
+        assertThat(csv.get("moved").ports()).isEqualTo(movedNow.ports());
+        assertThat(csv.get("kept")).isEqualTo(kept);
+    }
+
+    /**
+     * A record the primary does not hold may be kept outside it on purpose (the Kindler scripts' management cluster,
+     * which a migration skips): it is never removed from the fallback, so the copy it blocks stays out (a warning).
+     */
+    @Test
+    void aFallbackRecordThePrimaryLacksIsNeverRemovedToMakeRoom() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        Environment devops = csv.create(EnvironmentSpec.of("devops", "k3d"), allocator);
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d").withPorts(devops.ports()), allocator);
+
+        assertThat(pg.get("next").ports()).isEqualTo(next.ports());
+        assertThat(csv.list(EnvironmentFilter.ALL)).containsExactly(devops);
     }
 
     @Test
