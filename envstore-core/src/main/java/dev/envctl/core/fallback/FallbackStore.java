@@ -280,7 +280,7 @@ public final class FallbackStore implements EnvironmentStore {
     }
 
     /** For the warning: the fallback's records the primary lacks holding one of {@code stored}'s ports or subnet. */
-    private String blockers(Environment stored) {
+    String blockers(Environment stored) {
         try {
             List<String> names = fallback.list(EnvironmentFilter.ALL).stream()
                     .filter(c -> c.host().equals(stored.host()) && !c.name().equals(stored.name())

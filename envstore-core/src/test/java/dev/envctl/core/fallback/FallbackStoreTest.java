@@ -178,6 +178,9 @@ class FallbackStoreTest {
 
         assertThat(pg.get("next").ports()).isEqualTo(next.ports());
         assertThat(csv.list(EnvironmentFilter.ALL)).containsExactly(devops);
+        assertThat(store.blockers(next)).isEqualTo(" (the fallback's devops, which the primary does not hold, holds "
+                + "what the primary gave it; remove that record from the fallback if it is stale)");
+        assertThat(store.blockers(pg.create(EnvironmentSpec.of("other", "k3d"), allocator))).isEmpty();
     }
 
     @Test
