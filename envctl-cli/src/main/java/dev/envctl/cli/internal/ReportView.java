@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 
@@ -16,7 +17,9 @@ final class ReportView {
 
     /**
      * Prints the report and returns its exit code: 0 when every environment converged, 5 when each that failed
-     * failed because the store refused or could not take a write, else 1.
+     * failed because the store refused or could not take a write, 4 when each was superseded by another writer's
+     * desired state, else 1. A delete another envctl process carries out ({@code pending}) is said after the table,
+     * as {@code delete} says it.
      */
     static int print(Session session, ReconcileReport report) {
         session.progressDone();
@@ -28,6 +31,8 @@ final class ReportView {
                                 : session.redact(Errors.oneLine(o.error())));
             }
             t.print(out);
+            report.outcomes().stream().filter(o -> o.action() == Action.PENDING)
+                    .forEach(o -> out.println(Engines.pending("delete", o.name())));
             if (!report.unmanaged().isEmpty()) {
                 out.println("unmanaged clusters (no envctl record): " + report.unmanaged().stream()
                         .map(c -> c.name() + " (" + c.provider() + (c.host().equals(Host.LOCAL_NAME) ? ""

@@ -25,6 +25,18 @@ public enum Action {
     UNCHANGED,
     /** Another reconciler (in this or another process) holds the environment's lock; nothing was done. */
     SKIPPED_LOCKED,
+    /**
+     * {@code apply} with prune recorded the delete of an environment its list leaves out (or found one recorded), and
+     * another reconciler, in this or another process, holds the environment's lock: that one carries the delete out.
+     */
+    PENDING,
+    /**
+     * Another writer recorded a desired state for the environment after {@code apply} recorded its own, and the last
+     * one recorded wins: the converge deleted an environment the list names (a delete recorded meanwhile), or the
+     * delete apply recorded for one its list leaves out was undone (desired present or stopped again). A conflict,
+     * which {@link Outcome#error()} describes; {@link Outcome#code()} is {@link dev.envctl.core.ErrorCode#CONFLICT}.
+     */
+    SUPERSEDED,
     /** A provider call, hook, observation or write failed; {@link Outcome#error()} says which and why. */
     FAILED
 }

@@ -678,8 +678,9 @@ public final class LifecycleEngine {
                     direct.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
         }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
+        Set<String> pruned = new HashSet<>(plan.toDelete());
         List<Outcome> all = new ArrayList<>(done.outcomes().stream().map(LifecycleEngine::afterStoreFailure)
-                .toList());
+                .map(o -> raced(o, pruned.contains(o.name()))).toList());
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
@@ -698,6 +699,44 @@ public final class LifecycleEngine {
         }
         return new Outcome(o.name(), o.action(), o.state(), o.error() + recordedBeforeStoreFailed(o.name()),
                 o.code());
+    }
+
+    /**
+     * {@code o} as apply reports it when another writer recorded a desired state for the environment after this apply
+     * recorded its own (the last one recorded wins): {@link Action#SUPERSEDED} for one the list names that the
+     * converge deleted (a delete recorded meanwhile), and for one {@code pruned} whose record is desired present or
+     * stopped again; {@link Action#PENDING} for one {@code pruned} that another reconciler holds, still desired absent
+     * or deleted by it.
+     */
+    private Outcome raced(Outcome o, boolean pruned) {
+        if (!pruned) {
+            return o.action() != Action.DELETED ? o : superseded(o, "environment '" + o.name() + "' was deleted "
+                    + "while it was being applied: another writer recorded its delete after this apply recorded it, "
+                    + "and the last desired state recorded wins; its cluster was deleted too"
+                    + (o.state() == null ? "" : " (its record is kept)"));
+        }
+        if (o.action() == Action.DELETED || o.action() == Action.FAILED) {
+            return o;
+        }
+        Optional<Environment> now;
+        try {
+            now = store.find(o.name());
+        } catch (RuntimeException e) {
+            // the converge is over and reported; a store gone meanwhile does not change what it did
+            LOG.debug("{}: its record could not be read again after the converge: {}", o.name(), e.getMessage());
+            return o;
+        }
+        if (now.isPresent() && now.get().desiredState() != DesiredState.ABSENT) {
+            return superseded(o, "the delete of environment '" + o.name() + "' this apply recorded was undone by "
+                    + "another writer, which recorded it desired " + now.get().desiredState().key() + " after it, and "
+                    + "the last desired state recorded wins" + (o.action() == Action.SKIPPED_LOCKED ? ""
+                    : "; its cluster was not deleted"));
+        }
+        return o.action() == Action.SKIPPED_LOCKED ? new Outcome(o.name(), Action.PENDING, o.state(), null) : o;
+    }
+
+    private static Outcome superseded(Outcome o, String why) {
+        return new Outcome(o.name(), Action.SUPERSEDED, o.state(), why, ErrorCode.CONFLICT);
     }
 
     /** What a store failure after recording {@code name} adds: the record is there and reconcile finishes it. */

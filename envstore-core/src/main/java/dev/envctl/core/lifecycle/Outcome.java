@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param state the record's actual state afterwards, or {@code null} when the record is gone
  * @param error one line saying what failed, or {@code null}
  * @param code  the {@link ErrorCode} of the envctl error that failed it before the work was done (the store
- *              refusing a write is {@link ErrorCode#STORE_UNAVAILABLE}), or {@code null}: not failed, or failed
- *              as the record's {@code lastError} tells ({@link dev.envctl.core.Environment#failure()})
+ *              refusing a write is {@link ErrorCode#STORE_UNAVAILABLE}), {@link ErrorCode#CONFLICT} for
+ *              {@link Action#SUPERSEDED}, or {@code null}: not failed, or failed as the record's {@code lastError}
+ *              tells ({@link dev.envctl.core.Environment#failure()})
  */
 public record Outcome(String name, Action action, ActualState state, String error, ErrorCode code) {
     public Outcome {
@@ -31,8 +32,12 @@ public record Outcome(String name, Action action, ActualState state, String erro
         return new Outcome(name, Action.FAILED, state, error, e instanceof EnvctlException ee ? ee.code() : null);
     }
 
-    /** True when the action failed or the environment is left {@code failed}. */
+    /**
+     * True when the action failed or was {@linkplain Action#SUPERSEDED superseded}, or the environment is left
+     * {@code failed}.
+     */
     public boolean failed() {
-        return action == Action.FAILED || action == Action.MARKED_FAILED || state == ActualState.FAILED;
+        return action == Action.FAILED || action == Action.MARKED_FAILED || action == Action.SUPERSEDED
+                || state == ActualState.FAILED;
     }
 }

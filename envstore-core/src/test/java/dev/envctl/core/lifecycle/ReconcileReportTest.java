@@ -28,6 +28,18 @@ class ReconcileReportTest {
     }
 
     @Test
+    void aReportIsAConflictOnlyWhenEveryFailedOutcomeWasSupersededByAnotherWritersDesiredState() {
+        Outcome superseded = new Outcome("d", Action.SUPERSEDED, null, "deleted while it was being applied",
+                ErrorCode.CONFLICT);
+
+        assertThat(superseded.failed()).isTrue();
+        assertThat(of(DONE, superseded).failure()).contains(ErrorCode.CONFLICT);
+        assertThat(of(superseded, TOOL_FAILED).failure()).contains(ErrorCode.FAILURE);
+        assertThat(of(superseded, REFUSED).failure()).contains(ErrorCode.FAILURE);
+        assertThat(of(DONE, new Outcome("e", Action.PENDING, ActualState.RUNNING, null)).failure()).isEmpty();
+    }
+
+    @Test
     void anOutcomeKeepsTheCodeOfAnEnvctlErrorOnly() {
         assertThat(REFUSED.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         assertThat(REFUSED.action()).isEqualTo(Action.FAILED);
