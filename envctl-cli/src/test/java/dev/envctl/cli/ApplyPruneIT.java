@@ -91,4 +91,31 @@ class ApplyPruneIT {
             assertThat(ws.state.resolve("k3d/held")).exists();
         }
     }
+
+    /** A prune whose delete was recorded but never carried out (its process killed, or a holder that went away). */
+    @Test
+    void aPruneRunAgainFinishesADeleteAnEarlierOneRecordedAndDiffSaysSo() {
+        ok("create", "old");
+        ok("create", "web");
+        Path b = ws.write("b.yaml", "- name: web\n");
+        try (CsvEnvironmentStore other = CsvEnvironmentStore.open(ws.defaultStore());
+             EnvironmentLock lock = other.tryLock("old").orElseThrow()) {
+            ok("apply", "-f", b.toString(), "--prune");
+        }
+        assertThat(ws.state.resolve("k3d/old")).exists();
+
+        assertThat(ok("diff", "-f", b.toString()).out()).as("without --prune it is left to reconcile")
+                .isEqualTo("unchanged: web\n");
+        Result diff = ws.run("diff", "-f", b.toString(), "--prune");
+        assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).isEqualTo("delete old (k3d)\nunchanged: web\n");
+        assertThat(ok("apply", "-f", b.toString(), "--prune", "--dry-run").out()).contains("delete old (k3d)",
+                "k3d cluster delete old");
+        Result applied = ok("apply", "-f", b.toString(), "--prune");
+
+        assertThat(applied.out()).containsPattern("old +deleted +- +-").containsPattern("web +unchanged +running");
+        assertThat(ws.run("get", "old").exit()).isEqualTo(3);
+        assertThat(ws.state.resolve("k3d/old")).doesNotExist();
+        assertThat(ok("diff", "-f", b.toString(), "--prune").out()).isEqualTo("unchanged: web\n");
+    }
 }

@@ -68,7 +68,8 @@ final class Apply {
         List<String> toDelete = new ArrayList<>();
         if (prune) {
             for (Environment e : records.values()) {
-                if (!wanted.contains(e.name()) && e.desiredState() != DesiredState.ABSENT) {
+                if (!wanted.contains(e.name())
+                        && (e.desiredState() != DesiredState.ABSENT || ApplyPlan.deleteUnfinished(e))) {
                     toDelete.add(e.name());
                 }
             }

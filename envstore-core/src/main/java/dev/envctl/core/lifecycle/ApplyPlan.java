@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  *
  * @param toCreate  requests with no record yet, or whose record is desired {@code absent} (marked present again)
  * @param toUpdate  environments the list and the store both have whose fields differ, in name order
- * @param toDelete  names of records desired {@code present} or {@code stopped} that the list leaves out (only
- *                  with prune)
+ * @param toDelete  names of records the list leaves out that are desired {@code present} or {@code stopped}, or
+ *                  desired {@code absent} with their delete not carried out ({@link #deleteUnfinished}), in name
+ *                  order (only with prune)
  * @param toResume  names the list and the store both have, with no field that differs or changed in place only
  *                  (those are in {@code toUpdate} too), whose record apply converges as reconcile would
  *                  ({@link #unfinished}), in name order
@@ -67,6 +68,16 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
     public static boolean unfinished(Environment e) {
         return e.actualState() == ActualState.FAILED || e.actualState() == ActualState.CREATING
                 || e.actualState() == ActualState.DELETING;
+    }
+
+    /**
+     * Whether {@code e} is desired {@code absent} and a converge still deletes it: its delete was recorded (by a
+     * delete, or a prune whose process was stopped before it carried it out) and not finished, or failed. A record a
+     * delete kept once its cluster was gone ({@link LifecycleEngine#KEEP_RECORD_LABEL}, {@code unknown}) is not.
+     */
+    public static boolean deleteUnfinished(Environment e) {
+        return e.desiredState() == DesiredState.ABSENT && !(e.actualState() == ActualState.UNKNOWN
+                && e.labels().containsKey(LifecycleEngine.KEEP_RECORD_LABEL));
     }
 
     /** The updates that need a new cluster. */

@@ -575,8 +575,10 @@ public final class LifecycleEngine {
     /**
      * Makes the store match {@code desired} as {@link #plan} says, then reconciles what it touched: missing ones
      * created (an existing cluster of the same name is adopted), ones desired absent marked present again, ones
-     * absent from the list marked for deletion when {@code prune}; record-only changes (labels, node port)
-     * written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed environments whose record a
+     * absent from the list marked for deletion when {@code prune} (and ones it leaves out whose delete was recorded
+     * before and not finished, {@link ApplyPlan#deleteUnfinished}, deleted as they are); record-only changes
+     * (labels, node port) written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed
+     * environments whose record a
      * converge still acts on ({@link ApplyPlan#unfinished}: {@code failed}, or a create or delete left
      * {@code creating} or {@code deleting}), changed in place or not, converged as a reconcile would (the cause may
      * be fixed, by this file or otherwise; one another process converges is {@link Action#SKIPPED_LOCKED}); and,
@@ -662,7 +664,8 @@ public final class LifecycleEngine {
         }
         for (String name : plan.toDelete()) {
             try {
-                writer.modify(name, e -> markAbsent(e, false));
+                // a delete recorded before (a prune cut short, a delete keeping its record) is converged as it is
+                writer.modify(name, e -> e.desiredState() == DesiredState.ABSENT ? e : markAbsent(e, false));
             } catch (EnvctlException e) {
                 refuseWholeApply(e, touched, direct);
                 throw e;

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An apply with prune racing an apply of a list naming the same environment: the last desired state recorded wins,
- * and each report says what became of its own.
+ * An apply with prune: it finishes the deletes an earlier one recorded and did not carry out, and when it races an
+ * apply of a list naming the same environment, the last desired state recorded wins and each report says what became
+ * of its own.
  */
 class ApplyPruneTest {
     private final Fixture f = new Fixture();
@@ -103,5 +104,67 @@ class ApplyPruneTest {
         assertThat(r.failure()).contains(ErrorCode.CONFLICT);
         assertThat(f.store.get("dev").desiredState()).isEqualTo(DesiredState.PRESENT);
         assertThat(f.k3d.running("dev")).isTrue();
+    }
+
+    /**
+     * A prune cut short (the process was killed after it recorded the deletes, before or while it carried them out):
+     * running it again finishes them; a record a delete kept once its cluster was gone is left alone.
+     */
+    @Test
+    void aPruneRunAgainFinishesTheDeletesAnEarlierOneRecordedAndDidNotCarryOut() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.leave("old", 1, DesiredState.ABSENT, ActualState.RUNNING);
+        f.k3d.putCluster("old", true);
+        f.leave("half", 2, DesiredState.ABSENT, ActualState.DELETING);
+        f.k3d.putCluster("half", true);
+        f.leave("refused", 3, DesiredState.ABSENT, ActualState.FAILED);
+        keep(f.leave("keeping", 4, DesiredState.ABSENT, ActualState.RUNNING));
+        f.k3d.putCluster("keeping", true);
+        Environment kept = keep(f.leave("kept", 5, DesiredState.ABSENT, ActualState.UNKNOWN));
+        List<dev.envctl.core.EnvironmentSpec> list = List.of(Fixture.spec("dev"));
+
+        assertThat(engine.plan(list, false).toDelete()).as("without prune, left to reconcile").isEmpty();
+        ApplyPlan plan = engine.plan(list, true);
+        assertThat(plan.toDelete()).containsExactly("half", "keeping", "old", "refused");
+        assertThat(plan.empty()).isFalse();
+
+        ReconcileReport r = engine.apply(list, true, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(
+                new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null),
+                new Outcome("half", Action.DELETED, null, null),
+                new Outcome("keeping", Action.DELETED, ActualState.UNKNOWN, null),
+                new Outcome("old", Action.DELETED, null, null),
+                new Outcome("refused", Action.DELETED, null, null));
+        assertThat(f.store.find("old")).isEmpty();
+        assertThat(f.store.find("half")).isEmpty();
+        assertThat(f.k3d.has("old")).isFalse();
+        assertThat(f.k3d.has("half")).isFalse();
+        assertThat(f.k3d.has("keeping")).isFalse();
+        assertThat(f.store.get("keeping").labels()).as("the delete keeps the record it was asked to keep")
+                .containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
+        assertThat(f.store.get("kept")).isEqualTo(kept);
+        assertThat(engine.plan(list, true).empty()).isTrue();
+    }
+
+    @Test
+    void aDeleteAnEarlierPruneRecordedThatAnotherProcessIsCarryingOutIsPending() {
+        f.leave("old", 1, DesiredState.ABSENT, ActualState.DELETING);
+        f.k3d.putCluster("old", true);
+
+        ReconcileReport r;
+        try (EnvironmentLock held = f.store.tryLock("old").orElseThrow()) {
+            r = engine.apply(List.of(), true, ProgressListener.NONE);
+        }
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("old", Action.PENDING, ActualState.DELETING, null));
+        assertThat(r.ok()).isTrue();
+        assertThat(f.k3d.calls()).doesNotContain("delete old");
+    }
+
+    /** {@code e} as a delete that keeps the record writes it. */
+    private Environment keep(Environment e) {
+        return f.store.update(e.withLabels(Map.of("haproxy_route", "true", LifecycleEngine.KEEP_RECORD_LABEL,
+                "true")), e.version());
     }
 }
