@@ -208,6 +208,7 @@ class ApplyChangesIT {
         Workspace.write(ws.defaultStore(), HEADER + "dev,kind,30080,19001,true,true,18090,18443,\n"
                 + "uat,kind,30081,19002,true,true,18091,18444,\n");
         ok("delete", "dev", "--keep-record");
+        ok("reconcile", "uat"); // else apply resumes it too, allocating its api port beside dev's
         Path file = ws.write("envs.json", ok("list", "-o", "json").out());
 
         assertThat(run(1, "diff", "-f", file.toString()).out()).isEqualTo("create dev (kind)\nunchanged: uat\n");
@@ -324,6 +325,52 @@ class ApplyChangesIT {
         assertThat(applied.out()).containsPattern("web +created +running");
         assertThat(ws.calls()).noneMatch(c -> c.get(0).equals("k3d") && c.contains("create"));
         assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: web\n");
+    }
+
+    /**
+     * Rows of the Kindler scripts ({@code unknown}) the file lists: a running cluster is adopted and a missing one
+     * created, as reconcile does, and one stopped is left stopped; diff and the dry run say so.
+     */
+    @Test
+    void rowsOfTheScriptsTheFileListsAreAdoptedOrCreatedAsReconcileWouldAndDiffSaysSo() throws Exception {
+        Workspace.write(ws.defaultStore(), HEADER + "dev,k3d,30080,19001,false,false,18090,18443,\n"
+                + "web,k3d,30081,19002,false,false,18091,18444,\n" + "qa,k3d,30082,19003,false,false,18092,18445,\n");
+        k3d("cluster", "create", "dev", "--api-port", "26450", "-p", "18090:80@loadbalancer", "-p",
+                "18443:443@loadbalancer");
+        k3d("cluster", "create", "web", "--api-port", "26451", "-p", "18091:80@loadbalancer", "-p",
+                "18444:443@loadbalancer");
+        k3d("cluster", "stop", "web");
+        Path csv = ws.write("envs.csv", Files.readString(ws.defaultStore()));
+        ws.clearCalls();
+
+        Result diff = run(1, "diff", "-f", csv.toString());
+
+        assertThat(diff.out()).isEqualTo("resume dev (k3d)  unknown\nresume qa (k3d)  unknown\nunchanged: web\n");
+        assertThat(ok("apply", "-f", csv.toString(), "--dry-run").out()).contains("resume qa (k3d)  unknown\n"
+                + "  it is unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
+                + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "
+                + "publishes); else what is left of it is deleted and it is created with the commands below",
+                "cluster create qa");
+        Result applied = ok("apply", "-f", csv.toString());
+
+        assertThat(applied.out()).containsPattern("dev +unchanged +running").containsPattern("qa +created +running")
+                .containsPattern("web +unchanged +unknown");
+        assertThat(ws.calls()).filteredOn(c -> c.get(0).equals("k3d") && c.contains("create"))
+                .extracting(c -> c.get(3)).containsExactly("qa");
+        assertThat(ok("get", "dev", "-o", "json").json().get("ports").get("api").asInt())
+                .as("adopted with the API port its cluster publishes").isEqualTo(26450);
+        assertThat(ok("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("unknown");
+        assertThat(ok("diff", "-f", csv.toString()).out()).isEqualTo("unchanged: dev, qa, web\n");
+    }
+
+    /** Runs the stand-in k3d as a user outside envctl would. */
+    private void k3d(String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(ws.bin.resolve("k3d").toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(ws.env);
+        assertThat(pb.start().waitFor()).isZero();
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code envctl apply -f FILE}: makes the store match the file (missing environments created, labels and node
  * ports changed in place, with {@code --replace} environments whose cluster spec changed replaced, with
  * {@code --prune} those absent from the file marked for deletion), then converges them, and the listed ones a
- * converge still acts on ({@code failed}, or a create or delete left unfinished).
+ * converge still acts on ({@code failed}, a create or delete left unfinished, or {@code unknown}: nothing converged
+ * it yet).
  */
 @Parameters(commandNames = "apply",
         commandDescription = "Make the store match a file of environments (CSV in the Kindler scripts' "

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * {@code envctl diff -f FILE}: the plan {@code apply -f FILE} would carry out, one line per environment that
- * differs or that apply would resume (a {@code failed} record, a create or delete left unfinished); changes
- * nothing. Exit 0 when apply has nothing to do, 1 when it has (as {@code kubectl diff}).
+ * differs or that apply would resume (a {@code failed} or {@code unknown} record, a create or delete left
+ * unfinished); changes nothing. Exit 0 when apply has nothing to do, 1 when it has (as {@code kubectl diff}).
  */
 @Parameters(commandNames = "diff",
         commandDescription = "Show what apply -f FILE would change, field by field, and change nothing; "

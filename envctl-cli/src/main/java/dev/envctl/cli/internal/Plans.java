@@ -1,10 +1,10 @@
 package dev.envctl.cli.internal;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
-import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.FieldChange;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,6 +52,8 @@ final class Plans {
                 out.println("  nothing to do");
             }
         }
+        Set<String> resumed = steps.stream().filter(s -> s.kind() == Kind.RESUME).map(s -> s.environment().name())
+                .collect(Collectors.toSet());
         for (PlannedStep s : steps) {
             Environment e = s.environment();
             if (detailed) {
@@ -69,7 +72,7 @@ final class Plans {
                         + "provider command, no hook); the http, https and api ports it publishes replace the ones "
                         + "below");
             }
-            if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && ApplyPlan.unfinished(e)) {
+            if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && resumed.contains(e.name())) {
                 out.println("  " + resumption(s));
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
@@ -110,8 +113,8 @@ final class Plans {
     }
 
     /**
-     * What apply does with a record a converge still acts on: a {@code failed} one, or a create or delete left
-     * unfinished by a process that died or a store that went away.
+     * What apply does with a record a converge still acts on: a {@code failed} one, a create or delete left
+     * unfinished by a process that died or a store that went away, or an {@code unknown} one nothing converged yet.
      */
     private static String resumption(PlannedStep s) {
         Environment e = s.environment();
@@ -119,6 +122,12 @@ final class Plans {
         if (e.desiredState() != DesiredState.PRESENT) {
             return what + e.actualState().key() + " and desired " + e.desiredState().key() + ": apply finishes that "
                     + "as reconcile does (no cluster is created)";
+        }
+        if (e.actualState() == ActualState.UNKNOWN) {
+            return what + "unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
+                    + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "
+                    + "publishes); else what is left of it is deleted and it is created" + (s.kind() == Kind.RESUME
+                    ? " with the commands below" : "") + "; an envctl process converging it now is left to finish it";
         }
         return what + e.actualState().key() + ": apply converges it as reconcile does: a cluster of that name that "
                 + "runs is kept and the post-create hooks run again (for creating, once its create finished); else "

@@ -62,12 +62,12 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
      * Whether a converge acts on {@code e} although its spec matches the list: it is {@code failed} (a create, hook,
      * stop or start failed), or a create or delete did not finish ({@code creating}, {@code deleting}: the process
      * died or the store went away meanwhile, or another process is at it, whose lock the converge then leaves it
-     * to). {@code unknown} is not: a record nothing has converged yet, such as a row of the Kindler scripts, stays
-     * as it is until a reconcile adopts or creates its cluster.
+     * to), or nothing has converged it yet ({@code unknown}: a row of the Kindler scripts, a record made without
+     * converging), whose running cluster the converge adopts and whose missing one it creates, as reconcile does.
      */
     public static boolean unfinished(Environment e) {
         return e.actualState() == ActualState.FAILED || e.actualState() == ActualState.CREATING
-                || e.actualState() == ActualState.DELETING;
+                || e.actualState() == ActualState.DELETING || e.actualState() == ActualState.UNKNOWN;
     }
 
     /**

@@ -480,13 +480,40 @@ public final class LifecycleEngine {
      * why).
      */
     private Optional<Boolean> runs(Environment e) {
+        return listedAs(e, new HashMap<>()).map(c -> c == Listed.RUNNING);
+    }
+
+    /** How a provider lists a record's cluster, as the converge judges it. */
+    private enum Listed {
+        /** Listed running with every node its record asks for. */
+        RUNNING,
+        /** Listed with every node its record asks for, not running. */
+        STOPPED,
+        /** Not listed, or listed lacking nodes its record asks for. */
+        OTHERWISE
+    }
+
+    /**
+     * How the provider lists {@code e}'s cluster on its host; empty when it cannot list or tell. {@code listings}
+     * keeps each listing by provider and host, for the next record.
+     */
+    private Optional<Listed> listedAs(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+        Optional<List<ClusterStatus>> listed = listings.computeIfAbsent(e.provider() + " " + e.host(),
+                k -> listed(e.provider(), e.host()));
+        if (listed.isEmpty()) {
+            return Optional.empty();
+        }
         try {
             ClusterProvider provider = providers.get(e.provider(), Hosts.find(store, e.host()));
-            return Optional.of(ProviderCalls.call(provider, "list", provider::list).stream()
-                    .anyMatch(c -> c.name().equals(e.name()) && c.running() && ProviderCalls.call(provider,
-                            "missingNodes", () -> provider.missingNodes(e, c)).isEmpty()));
-        } catch (EnvctlException notListed) {
-            LOG.debug("{}: whether its cluster runs is not known: {}", e.name(), notListed.getMessage());
+            Optional<ClusterStatus> c = listed.get().stream().filter(s -> s.name().equals(e.name()))
+                    .reduce((first, last) -> last);
+            if (c.isEmpty() || ProviderCalls.call(provider, "missingNodes", () -> provider.missingNodes(e, c.get()))
+                    .isPresent()) {
+                return Optional.of(Listed.OTHERWISE);
+            }
+            return Optional.of(c.get().running() ? Listed.RUNNING : Listed.STOPPED);
+        } catch (EnvctlException notTold) {
+            LOG.debug("{}: whether its cluster runs is not known: {}", e.name(), notTold.getMessage());
             return Optional.empty();
         }
     }
@@ -528,16 +555,17 @@ public final class LifecycleEngine {
     }
 
     /**
-     * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). Under
-     * {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list names is resumed only when its cluster is
-     * listed running (its post-create hooks run again), as the converge leaves the others failed.
+     * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). An
+     * {@code unknown} record the list names is resumed unless its cluster is listed stopped (the converge leaves that
+     * one stopped and the record unknown); under {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list
+     * names is resumed only when its cluster is listed running (its post-create hooks run again), as the converge
+     * leaves the others failed.
      *
      * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
      *                         create or change ({@link ClusterProvider#validate}), new or existing alike
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        ApplyPlan plan = drift == DriftPolicy.MARK_FAILED ? leftFailed(Apply.plan(store, desired, prune))
-                : Apply.plan(store, desired, prune);
+        ApplyPlan plan = leftAlone(Apply.plan(store, desired, prune));
         // options a provider refuses are invalid input, refused before anything is written; a provider that is
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
@@ -551,18 +579,26 @@ public final class LifecycleEngine {
     }
 
     /**
-     * {@code plan} with the {@code failed} records to resume whose cluster is not listed running moved to
-     * {@code unchanged}: the converge leaves those alone under {@link DriftPolicy#MARK_FAILED}. A provider that
-     * cannot list leaves them to resume, where the converge reports why.
+     * {@code plan} with the records to resume that the converge leaves alone moved to {@code unchanged}: an
+     * {@code unknown} one desired present whose cluster is listed stopped with every node (reconcile leaves such a
+     * cluster stopped, and a start adopts it), and under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
+     * present whose cluster is not listed running. A provider that cannot list leaves them to resume, where the
+     * converge reports why. Each provider is listed once per host.
      */
-    private ApplyPlan leftFailed(ApplyPlan plan) {
+    private ApplyPlan leftAlone(ApplyPlan plan) {
         List<String> resume = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());
         Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
+        Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
         for (String name : plan.toResume()) {
             Optional<Environment> e = store.find(name);
-            boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
-                    && e.get().actualState() == ActualState.FAILED && runs(e.get()).map(r -> !r).orElse(false);
+            boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT && switch (
+                    e.get().actualState()) {
+                case UNKNOWN -> listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false);
+                case FAILED -> drift == DriftPolicy.MARK_FAILED
+                        && listedAs(e.get(), listings).map(c -> c != Listed.RUNNING).orElse(false);
+                default -> false;
+            };
             if (!alone) {
                 resume.add(name);
             } else if (!updated.contains(name)) {
@@ -578,10 +614,11 @@ public final class LifecycleEngine {
      * absent from the list marked for deletion when {@code prune} (and ones it leaves out whose delete was recorded
      * before and not finished, {@link ApplyPlan#deleteUnfinished}, deleted as they are); record-only changes
      * (labels, node port) written in place ({@link Action#UPDATED}, cluster untouched, no hooks); listed
-     * environments whose record a
-     * converge still acts on ({@link ApplyPlan#unfinished}: {@code failed}, or a create or delete left
-     * {@code creating} or {@code deleting}), changed in place or not, converged as a reconcile would (the cause may
-     * be fixed, by this file or otherwise; one another process converges is {@link Action#SKIPPED_LOCKED}); and,
+     * environments whose record a converge still acts on ({@link ApplyPlan#unfinished}: {@code failed}, a create or
+     * delete left {@code creating} or {@code deleting}, or {@code unknown}, whose running cluster is adopted and
+     * missing one created; but for those {@link #plan} leaves unchanged), changed in place or not, converged as a
+     * reconcile would (the cause may be fixed, by this file or otherwise; one another process converges is
+     * {@link Action#SKIPPED_LOCKED}); and,
      * only with {@code replace},
      * environments whose provider, host ports, subnet or provider options changed replaced
      * ({@link Action#REPLACED}): the new spec is allocated and recorded first, so a conflict leaves the old record
@@ -617,6 +654,7 @@ public final class LifecycleEngine {
         Allocator forApply = plan.reserving(allocator);
         List<Outcome> direct = new ArrayList<>();
         Set<String> touched = new LinkedHashSet<>(); // an in-place update to resume is planned twice
+        Set<String> resumed = new HashSet<>(plan.toResume());
         for (EnvironmentSpec spec : plan.toCreate()) {
             try {
                 provider(spec.provider());
@@ -649,7 +687,7 @@ public final class LifecycleEngine {
                     touched.add(u.name());
                 } else {
                     writer.modify(u.name(), u::inPlace).ifPresent(e -> {
-                        if (ApplyPlan.unfinished(e)) {
+                        if (ApplyPlan.unfinished(e) && resumed.contains(u.name())) {
                             touched.add(u.name());
                         } else {
                             direct.add(new Outcome(u.name(), Action.UPDATED, e.actualState(), e.lastError()));
@@ -691,8 +729,8 @@ public final class LifecycleEngine {
 
     /**
      * {@code o} saying, when the store failed its converge, what {@link #create} says then: the record was written
-     * and its cluster may exist, so a reconcile finishes it (a second apply does only where the record is left
-     * {@link ApplyPlan#unfinished}; one whose converge never started stays {@code unknown}). A record read back as
+     * and its cluster may exist, so a reconcile finishes it (a second apply does too: the record is left
+     * {@link ApplyPlan#unfinished}, {@code unknown} when its converge never started). A record read back as
      * {@code unknown} made no cluster (the store refused the converge's first write, a privilege the role lacks)
      * and gets no such words.
      */

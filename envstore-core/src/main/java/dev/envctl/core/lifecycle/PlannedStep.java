@@ -39,9 +39,9 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
         /**
          * A record whose spec matches the list but whose converge is unfinished ({@link ApplyPlan#unfinished}):
          * {@code apply} converges it as reconcile would. Desired present: a cluster that runs is kept and its
-         * post-create hooks run again (for {@code creating}, once the provider says its create finished), else what
-         * is left of it is deleted and the commands shown create it; desired stopped: the stop is finished, with no
-         * command shown.
+         * post-create hooks run again (for {@code creating}, once the provider says its create finished; for
+         * {@code unknown}, adopted as it is, with no hook), else what is left of it is deleted and the commands shown
+         * create it; desired stopped: the stop is finished, with no command shown.
          */
         RESUME
     }

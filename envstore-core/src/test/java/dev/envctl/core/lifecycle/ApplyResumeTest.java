@@ -114,6 +114,58 @@ class ApplyResumeTest {
                 .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
     }
 
+    /**
+     * Records nothing has converged yet ({@code unknown}: rows of the Kindler scripts, a create that did not wait):
+     * apply adopts a running cluster and creates a missing one, as reconcile does, and leaves a stopped cluster
+     * stopped, which the plan says too.
+     */
+    @Test
+    void anUnknownRecordTheListNamesIsAdoptedOrCreatedAsReconcileWouldAndOneWithAStoppedClusterIsUnchanged() {
+        f.leave("adopted", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("adopted", true);
+        f.leave("missing", 2, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.leave("stopped", 3, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("stopped", false);
+        List<EnvironmentSpec> list = List.of(Fixture.spec("adopted"), Fixture.spec("missing"),
+                Fixture.spec("stopped"));
+
+        ApplyPlan plan = engine.plan(list, false);
+
+        assertThat(plan.toResume()).containsExactly("adopted", "missing");
+        assertThat(plan.unchanged()).containsExactly("stopped");
+        assertThat(engine.apply(list, false, ProgressListener.NONE).outcomes()).containsExactly(
+                new Outcome("adopted", Action.UNCHANGED, ActualState.RUNNING, null),
+                new Outcome("missing", Action.CREATED, ActualState.RUNNING, null),
+                new Outcome("stopped", Action.UNCHANGED, ActualState.UNKNOWN, null));
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).containsExactly("create missing");
+        assertThat(f.hook.calls()).as("an adopted cluster gets no post-create hook")
+                .containsExactly("post-create missing creating");
+        assertThat(f.k3d.running("stopped")).isFalse();
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
+    /** An unknown record whose labels the list changes is written in place, then adopted. */
+    @Test
+    void anUnknownRecordChangedInPlaceIsConvergedTooAndOneWithAStoppedClusterIsOnlyUpdated() {
+        f.leave("adopted", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("adopted", true);
+        f.leave("stopped", 2, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("stopped", false);
+        List<EnvironmentSpec> list = List.of(Fixture.spec("adopted").withLabels(Map.of("team", "a")),
+                Fixture.spec("stopped").withLabels(Map.of("team", "a")));
+
+        ApplyPlan plan = engine.plan(list, false);
+
+        assertThat(plan.toUpdate()).extracting(ApplyPlan.Update::name).containsExactly("adopted", "stopped");
+        assertThat(plan.toResume()).containsExactly("adopted");
+        assertThat(engine.apply(list, false, ProgressListener.NONE).outcomes()).containsExactly(
+                new Outcome("adopted", Action.UNCHANGED, ActualState.RUNNING, null),
+                new Outcome("stopped", Action.UPDATED, ActualState.UNKNOWN, null));
+        assertThat(f.store.get("adopted").labels()).containsEntry("team", "a");
+        assertThat(f.store.get("stopped").labels()).containsEntry("team", "a");
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
     @Test
     void underMarkFailedAFailedRecordWithoutARunningClusterIsUnchangedAndOneWhoseHookFailedIsRetried() {
         LifecycleEngine marking = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));

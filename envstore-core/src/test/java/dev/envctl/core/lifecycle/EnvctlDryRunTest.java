@@ -92,8 +92,10 @@ class EnvctlDryRunTest {
 
         List<PlannedStep> steps = envctl.dryRun(plan);
 
+        // records made without converging (unknown, no cluster) that the list names are resumed: created
         assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name()).containsExactly(
-                "CREATE new", "CREATE clash", "REPLACE move", "UPDATE relabel", "DELETE gone");
+                "CREATE new", "CREATE clash", "REPLACE move", "UPDATE relabel", "DELETE gone", "RESUME keep",
+                "RESUME relabel");
         assertThat(steps.get(1).error()).isNotNull()
                 .satisfies(e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(steps.get(1).commands()).isEmpty();
