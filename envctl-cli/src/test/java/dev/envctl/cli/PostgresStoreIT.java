@@ -188,6 +188,33 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aDryRunMigrateIntoTheScriptsTableFailsTheRowsTheRealRunFails() throws SQLException {
+        // init_database.sh's table: NOT NULL port columns, which adopting keeps
+        sql(url.substring(url.lastIndexOf('/') + 1), "CREATE TABLE IF NOT EXISTS clusters (name VARCHAR(63) PRIMARY "
+                + "KEY, provider VARCHAR(10) NOT NULL CHECK (provider IN ('k3d', 'kind')), subnet CIDR, node_port INT "
+                + "NOT NULL, pf_port INT NOT NULL, http_port INT NOT NULL, https_port INT NOT NULL, created_at "
+                + "TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+        ok("db", "migrate");
+        // a six-column row of the scripts (no http or https port)
+        String csv = ws.write("envs.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\ndev,kind,30080,19001,true,true,18090,18443,\n"
+                + "six,k3d,30080,19002,true,true\n").toString();
+
+        Result dry = ws.run("migrate", "--from", csv, "--to", url, "--dry-run", "-o", "json");
+        Result real = ws.run("migrate", "--from", csv, "--to", url, "-o", "json");
+
+        assertThat(real.exit()).as(real.toString()).isEqualTo(1);
+        assertThat(dry.exit()).as(dry.toString()).isEqualTo(1);
+        JsonNode six = real.json().get("rows").get(1);
+        assertThat(six.get("outcome").asText()).isEqualTo("failed");
+        assertThat(six.get("reason").asText()).contains("http_port", "not-null");
+        assertThat(dry.json().get("rows").get(1)).isEqualTo(six);
+        assertThat(dry.json().get("rows").get(0).get("outcome").asText()).isEqualTo("would-migrate");
+        assertThat(dry.err()).contains("envctl: six was not migrated: inserting environment 'six' failed");
+        assertThat(ok("list", "-o", "json").json()).extracting(e -> e.get("name").asText()).containsExactly("dev");
+    }
+
+    @Test
     void applyPruneAndReconcileAgainstPostgres() throws IOException {
         Path yaml = ws.write("envs.yaml", "- name: dev\n- name: uat\n  provider: kind\n  subnet: auto\n");
         JsonNode applied = ok("apply", "-f", yaml.toString(), "-o", "json").json();

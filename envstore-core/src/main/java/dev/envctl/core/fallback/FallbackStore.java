@@ -201,6 +201,12 @@ public final class FallbackStore implements EnvironmentStore {
         return stored;
     }
 
+    /** The primary's check: writes go there. */
+    @Override
+    public void checkInsert(Environment environment) {
+        primary.checkInsert(environment);
+    }
+
     @Override
     public Environment update(Environment next, long expectedVersion) {
         Environment stored = primary.update(next, expectedVersion);

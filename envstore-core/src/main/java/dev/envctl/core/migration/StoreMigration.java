@@ -33,8 +33,10 @@ import java.util.TreeMap;
  * row would land on another daemon), or a row would put its host over its capacity (the target's, or the
  * source's where the target lacks the host), it writes nothing, reports each conflicting row as failed and the others
  * as skipped ("nothing written"). A row whose name another writer puts in the target meanwhile is skipped too;
- * a row the target still rejects while writing (someone took its port meanwhile) is failed and the others
- * proceed. Rows are taken in name order.
+ * a row the target still rejects while writing (someone took its port meanwhile, or a value its table cannot
+ * hold) is failed and the others proceed. A dry run writes nothing: it asks the target to
+ * {@linkplain EnvironmentStore#checkInsert check} each row it would write instead, so a row the real run fails
+ * there fails in the dry run with the same reason. Rows are taken in name order.
  */
 public final class StoreMigration {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
@@ -101,7 +103,7 @@ public final class StoreMigration {
                 rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "nothing written: "
                         + conflicts.size() + " row(s) conflict; fix them and run again"));
             } else {
-                rows.add(write(e, to, dryRun));
+                rows.add(write(e, to, dryRun, landings.get(e.host()).toAdd() == null));
             }
         }
         MigrationReport report = MigrationReport.of(rows, dryRun);
@@ -157,11 +159,19 @@ public final class StoreMigration {
         });
     }
 
-    private static MigrationReport.Row write(Environment e, EnvironmentStore to, boolean dryRun) {
-        if (dryRun) {
-            return new MigrationReport.Row(e.name(), MigrationReport.WOULD_MIGRATE, null);
-        }
+    /**
+     * Inserts {@code e}, or in a dry run checks the insert; {@code targetHasHost} false: the real run adds the row's
+     * host to the target first, which a dry run does not, so the target cannot check the row.
+     */
+    private static MigrationReport.Row write(Environment e, EnvironmentStore to, boolean dryRun,
+                                             boolean targetHasHost) {
         try {
+            if (dryRun) {
+                if (targetHasHost) {
+                    to.checkInsert(e);
+                }
+                return new MigrationReport.Row(e.name(), MigrationReport.WOULD_MIGRATE, null);
+            }
             to.insert(e);
             return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
         } catch (EnvctlException ex) {

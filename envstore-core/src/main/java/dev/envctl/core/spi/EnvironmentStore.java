@@ -55,6 +55,15 @@ public interface EnvironmentStore extends AutoCloseable {
     Environment insert(Environment environment);
 
     /**
+     * Checks {@link #insert}{@code (environment)} as the store would run it now, storing nothing: throws the error
+     * the insert would throw, such as for a value the store cannot hold. Dry runs ask it, so that they predict
+     * what the write does. The default checks nothing: a store whose insert refuses only what the invariants
+     * refuse, which callers check with {@link Allocator#requireFree}, need not override it.
+     */
+    default void checkInsert(Environment environment) {
+    }
+
+    /**
      * Replaces the record of {@code next.name()} if its stored version is {@code expectedVersion}. Ports and
      * subnet may change; what the update newly takes (a port the record did not hold on that host, a different
      * subnet) is checked against the other environments, what it already held is not checked again

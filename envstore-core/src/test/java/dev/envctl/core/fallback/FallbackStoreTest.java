@@ -105,6 +105,16 @@ class FallbackStoreTest {
     }
 
     @Test
+    void checkingAnInsertAsksThePrimaryWhereWritesGo() {
+        Environment dev = pg.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        FallbackStore store = new FallbackStore(pg, csv, true);
+
+        assertThatThrownBy(() -> store.checkInsert(dev)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("'dev' already exists");
+        assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    @Test
     void writesFailWhileThePrimaryIsDownAndTouchNeitherStore() {
         FallbackStore store = new FallbackStore(pg, csv, true);
         pg.setAvailable(false);

@@ -3,6 +3,7 @@ package dev.envctl.core.migration;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.HostPorts;
@@ -119,6 +120,58 @@ class StoreMigrationTest {
         assertThat(r.failed()).isEqualTo(3);
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason()).contains("unavailable"));
         assertThat(r.ok()).isFalse();
+    }
+
+    @Test
+    void aDryRunFailsARowTheTargetRefusesOnWritingWithTheReasonTheRealRunGives() {
+        seedLegacy();
+        csv.insert(row("six", "kind", 18099, 18499, 19099, null, ActualState.UNKNOWN, 1).withPorts(
+                new HostPorts(null, null, 19099, null)));
+        // a target whose table needs an http port, as one the Kindler scripts made does
+        DelegatingStore needsHttp = new DelegatingStore(pg) {
+            private void requireHttp(Environment e) {
+                if (e.ports().http() == null) {
+                    throw EnvctlException.invalid("inserting environment '" + e.name() + "' failed: no http port");
+                }
+            }
+
+            @Override
+            public void checkInsert(Environment e) {
+                requireHttp(e);
+                super.checkInsert(e);
+            }
+
+            @Override
+            public Environment insert(Environment e) {
+                requireHttp(e);
+                return super.insert(e);
+            }
+        };
+
+        MigrationReport dry = StoreMigration.migrate(csv, needsHttp, Set.of("devops"), true);
+        assertThat(pg.list(EnvironmentFilter.ALL)).isEmpty();
+        MigrationReport real = StoreMigration.migrate(csv, needsHttp, Set.of("devops"), false);
+
+        assertThat(real.rows()).extracting(MigrationReport.Row::outcome)
+                .containsExactly("migrated", "migrated", "skipped", "failed");
+        assertThat(dry.rows()).extracting(MigrationReport.Row::outcome)
+                .containsExactly("would-migrate", "would-migrate", "skipped", "failed");
+        assertThat(dry.rows().get(3)).isEqualTo(real.rows().get(3))
+                .isEqualTo(new MigrationReport.Row("six", "failed", "inserting environment 'six' failed: no http port"));
+        assertThat(dry.ok()).isFalse();
+    }
+
+    @Test
+    void aDryRunDoesNotFailARowOnAHostTheRealRunAddsToTheTargetFirst() {
+        csv.addHost(new dev.envctl.core.Host("two", "tcp://192.0.2.2:2376", null, Map.of(), null));
+        csv.insert(row("b", "k3d", 18080, 18400, 19000, null, ActualState.RUNNING, 1).withHost("two"));
+
+        MigrationReport dry = StoreMigration.migrate(csv, pg, Set.of(), true);
+
+        assertThat(dry.rows()).containsExactly(new MigrationReport.Row("b", "would-migrate", null));
+        assertThat(pg.findHost("two")).isEmpty();
+        assertThat(StoreMigration.migrate(csv, pg, Set.of(), false).rows())
+                .containsExactly(new MigrationReport.Row("b", "migrated", null));
     }
 
     @Test

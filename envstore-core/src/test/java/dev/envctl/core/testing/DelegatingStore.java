@@ -45,6 +45,11 @@ public class DelegatingStore implements EnvironmentStore {
     }
 
     @Override
+    public void checkInsert(Environment environment) {
+        delegate.checkInsert(environment);
+    }
+
+    @Override
     public Environment update(Environment next, long expectedVersion) {
         return delegate.update(next, expectedVersion);
     }

@@ -123,6 +123,15 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
         return e;
     }
 
+    /** The checks of {@link #insert}, storing nothing. */
+    @Override
+    public synchronized void checkInsert(Environment environment) {
+        requireUp();
+        requireNewName(environment.name());
+        requireKnownHost(environment.host());
+        Allocator.requireFree(environment, HeldSnapshot.of(rows.values(), environment.host()));
+    }
+
     private Map<String, Integer> counts() {
         Map<String, Integer> counts = new HashMap<>();
         rows.values().forEach(e -> counts.merge(e.host(), 1, Integer::sum));

@@ -298,15 +298,34 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
         requireWritable(action);
-        return writeRow(action, ctx -> {
-            writeLock(ctx).execute();
-            if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
-                throw alreadyExists(environment.name());
-            }
-            requireKnownHost(ctx, environment.host());
-            Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
-            return insertRow(ctx, environment);
-        });
+        return writeRow(action, ctx -> insertChecked(ctx, environment));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs the transaction of {@link #insert} and rolls it back, so the table itself answers: its constraints
+     * and the {@code NOT NULL} a table of the Kindler scripts keeps on {@code pf_port}, {@code http_port} and
+     * {@code https_port}. A table not adopted yet, read as it is, has no envctl columns to insert into: then only a
+     * refusal of every write (its conflicts) is thrown.
+     */
+    @Override
+    public void checkInsert(Environment environment) {
+        String action = "inserting environment '" + environment.name() + "'";
+        if (reading == Reading.SCHEMA || !adoptionConflicts.isEmpty()) {
+            requireWritable(action);
+            database.rehearse(action, ctx -> insertChecked(ctx, environment));
+        }
+    }
+
+    private Environment insertChecked(DSLContext ctx, Environment environment) {
+        writeLock(ctx).execute();
+        if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
+            throw alreadyExists(environment.name());
+        }
+        requireKnownHost(ctx, environment.host());
+        Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
+        return insertRow(ctx, environment);
     }
 
     /**

@@ -97,13 +97,26 @@ public final class Database implements AutoCloseable {
 
     /** Work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T write(String action, Function<DSLContext, T> work) {
+        return transaction(action, work, true);
+    }
+
+    /** Work in one transaction that is rolled back in any case: what {@link #write} would do, storing nothing. */
+    public <T> T rehearse(String action, Function<DSLContext, T> work) {
+        return transaction(action, work, false);
+    }
+
+    private <T> T transaction(String action, Function<DSLContext, T> work, boolean commit) {
         for (int attempt = 1; ; attempt++) {
             Connection c = lease();
             boolean broken = false;
             try {
                 c.setAutoCommit(false);
                 T result = work.apply(dsl(c));
-                c.commit();
+                if (commit) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
                 return result;
             } catch (RuntimeException | SQLException e) {
                 quietly(c::rollback);
