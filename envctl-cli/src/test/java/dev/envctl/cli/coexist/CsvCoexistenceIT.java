@@ -18,10 +18,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The replaced system's scripts, run unchanged, and envctl on one CSV file, in both directions. Old readers
@@ -172,6 +177,59 @@ class CsvCoexistenceIT {
             inserts++;
         }
         assertThat(inserts).as("every row but devops").isEqualTo(9);
+    }
+
+    @Test
+    void envctlBesideDeleteEnvRewritingTheFileThroughAnotherFileSystemReadsEveryRowAndLosesNone() throws Exception {
+        // mktemp on a tmpfs, as /tmp is on many machines: delete_env.sh's mv then deletes the file and writes it anew
+        Path tmpfs = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(tmpfs) && Files.isWritable(tmpfs)
+                && !Files.getFileStore(tmpfs).equals(Files.getFileStore(kindler.csv)), "no tmpfs at /dev/shm");
+        Path scratch = Files.createTempDirectory(tmpfs, "kindler-tmp");
+        ws.env.put("TMPDIR", scratch.toString());
+        List<String> rows = envctl("list", "-o", "json").json().findValuesAsText("name");
+        ExecutorService script = Executors.newSingleThreadExecutor();
+        List<String> wrong = new ArrayList<>();
+        try {
+            Future<List<Run>> runs = script.submit(() -> {
+                List<Run> done = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    done.add(kindler.script("scripts/delete_env.sh", "-n", "gone"));
+                }
+                return done;
+            });
+            for (int i = 0; !runs.isDone(); i++) {
+                String store = kindler.csv.toString();
+                Result r = switch (i % 3) {
+                    case 0 -> ws.run("--store", store, "list", "--provider", "kind", "-o", "json");
+                    case 1 -> ws.run("--store", store, "get", "dev", "-o", "json");
+                    default -> ws.run("--store", store, "create", "w" + i, "--no-wait");
+                };
+                if (r.exit() != 0) {
+                    wrong.add(r.toString());
+                } else if (i % 3 == 0) {
+                    List<String> kind = r.json().findValuesAsText("name");
+                    if (!kind.containsAll(List.of("dev", "uat", "prod"))) {
+                        wrong.add("list read " + kind);
+                    }
+                }
+            }
+            // a script run that lost its own rewrite to envctl's write ('File exists') changed nothing: it deletes no row
+            assertThat(runs.get()).allSatisfy(run -> assertThat(run.exit() == 0
+                    || run.err().contains("File exists")).as(run.toString()).isTrue());
+        } finally {
+            script.shutdownNow();
+            // what a failed mv leaves there
+            try (Stream<Path> left = Files.list(scratch)) {
+                for (Path p : left.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(scratch);
+        }
+
+        assertThat(wrong).isEmpty();
+        assertThat(envctl("list", "-o", "json").json().findValuesAsText("name")).containsAll(rows);
     }
 
     @Test

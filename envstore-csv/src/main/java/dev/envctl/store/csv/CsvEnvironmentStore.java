@@ -19,6 +19,7 @@ import dev.envctl.store.csv.internal.CsvDocument;
 import dev.envctl.store.csv.internal.EnvironmentLocks;
 import dev.envctl.store.csv.internal.IoErrors;
 import dev.envctl.store.csv.internal.RowCache;
+import dev.envctl.store.csv.internal.SettledFile;
 import dev.envctl.store.csv.internal.StoreFileLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,10 @@ import java.util.function.Function;
  * (format in {@code docs/stores/csv.md}). Every change holds an exclusive lock on {@code FILE.lock}, re-reads
  * the file, applies the change and replaces the file atomically (temp file, fsync, rename, fsync of the
  * folder), so concurrent writers in threads and processes never lose an update and readers, who take no
- * lock, never see a partial file. Rows nobody changed are written back byte for byte. A file with a row it
+ * lock, never see a partial file. A writer that takes no lock and replaces the file in steps (the Kindler scripts'
+ * {@code delete_env.sh}, whose {@code mv} across file systems deletes the file, then writes it anew) is waited
+ * for: reads, and the read of every change, take the file once it holds still ({@link SettledFile}). Rows nobody
+ * changed are written back byte for byte. A file with a row it
  * cannot read is a {@link ErrorCode#STORE_CORRUPT} error for every read and write until it is fixed.
  *
  * <p>Hosts are {@code #envctl-host} comment lines and an environment's host a {@code host=} key on its
@@ -66,14 +70,16 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     private final EnvironmentLocks environmentLocks;
     private final Clock clock;
     private final RowCache rowCache = new RowCache();
+    private final SettledFile settled;
     private volatile boolean closed;
 
-    private CsvEnvironmentStore(Path file, Duration lockTimeout, Clock clock) {
+    private CsvEnvironmentStore(Path file, Duration lockTimeout, Clock clock, Runnable pause) {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
         this.lockTimeout = lockTimeout;
         this.environmentLocks = new EnvironmentLocks(file.resolveSibling(file.getFileName() + ".locks"));
         this.clock = clock;
+        this.settled = new SettledFile(file, pause);
     }
 
     /** Opens the store at {@code file} with the default lock timeout; see {@link #open(Path, Duration)}. */
@@ -95,6 +101,11 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     static CsvEnvironmentStore open(Path file, Duration lockTimeout, Clock clock) {
+        return open(file, lockTimeout, clock, SettledFile::pause);
+    }
+
+    /** {@code pause}: what a read does while another writer replaces the file ({@link SettledFile}). */
+    static CsvEnvironmentStore open(Path file, Duration lockTimeout, Clock clock, Runnable pause) {
         Objects.requireNonNull(lockTimeout, "lockTimeout");
         Path absolute = file.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
@@ -120,7 +131,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw unavailable(absolute + " is a folder, not a CSV file; give the path of a file", null);
         }
         requireRegularFile(absolute);
-        return new CsvEnvironmentStore(absolute, lockTimeout, clock);
+        return new CsvEnvironmentStore(absolute, lockTimeout, clock, pause);
     }
 
     /**
@@ -148,8 +159,14 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
      * would block until some writer opened it, and a write would replace it.
      */
     private static void requireRegularFile(Path path) {
-        // a regular file (the common case) costs one look; only something else is looked at again
-        if (!Files.isRegularFile(path) && Files.exists(path) && !Files.isDirectory(path)) {
+        // one look: two would take a file another writer replaces between them for something else
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return; // missing (a new store), or unreadable, which reading it says
+        }
+        if (attributes.isOther()) {
             throw unavailable(path + " is not a regular file (a named pipe, device or socket); give the path of a "
                     + "CSV file", null);
         }
@@ -201,24 +218,24 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         return file.toString();
     }
 
+    /** The file's rows as they are once it holds still ({@link SettledFile}); none when there is no file. */
     private CsvDocument read() {
         requireOpen();
         requireRegularFile(file);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            bytes = new byte[0];
-        } catch (IOException e) {
-            throw unavailable("cannot read " + file + ": " + IoErrors.describe(e), e);
-        }
-        return CsvDocument.parse(file, bytes, rowCache);
+        byte[] bytes = settled.read(written());
+        return CsvDocument.parse(file, bytes == null ? new byte[0] : bytes, rowCache);
+    }
+
+    /** Whether envctl wrote this store before (its lock file is there): its file then exists unless removed. */
+    private boolean written() {
+        return Files.exists(lockFile);
     }
 
     /** Runs {@code change} on a fresh read under the exclusive lock; writes the file if it changed anything. */
     private <T> T write(Function<CsvDocument, T> change) {
         requireOpen();
-        if (!Files.exists(file)) {
+        boolean written = written();
+        if (!settled.exists(written)) {
             // a change that changes nothing (a delete of a name that is not there) leaves no file, lock or folder
             CsvDocument empty = CsvDocument.parse(file, CsvDocument.emptyFile(), rowCache);
             T result = change.apply(empty);
@@ -229,8 +246,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         }
         StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
         try {
-            CsvDocument doc = Files.exists(file) ? read()
-                    : CsvDocument.parse(file, CsvDocument.emptyFile(), rowCache);
+            requireRegularFile(file);
+            byte[] read = settled.read(written);
+            CsvDocument doc = CsvDocument.parse(file, read == null ? CsvDocument.emptyFile() : read, rowCache);
             T result = change.apply(doc);
             if (doc.changed()) {
                 byte[] bytes = doc.render();

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -76,10 +77,16 @@ public final class AtomicFileWriter {
      */
     private static void copyPermissions(Path from, Path to) throws IOException {
         PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-        if (source == null || !Files.exists(from)) {
+        if (source == null) {
             return;
         }
-        PosixFileAttributes was = source.readAttributes();
+        PosixFileAttributes was;
+        try {
+            was = source.readAttributes();
+        } catch (NoSuchFileException none) {
+            // a new file, or one another writer removes this moment (the Kindler scripts' mv): nothing to keep
+            return;
+        }
         PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
         try {
             target.setOwner(was.owner());
