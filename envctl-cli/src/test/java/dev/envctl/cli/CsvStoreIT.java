@@ -265,6 +265,25 @@ class CsvStoreIT {
     }
 
     @Test
+    void aNameTheStoreHoldsIsRefusedInOneWordingWhetherItsClusterExistsOrNotAndInADryRun() {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "dev,kind,30080,19001,true,true,18090,18443,\n");
+        ok("create", "web");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        for (String[] args : List.of(new String[]{"create", "dev", "--provider", "kind"},
+                new String[]{"create", "dev", "--dry-run"}, new String[]{"create", "web"},
+                new String[]{"create", "web", "--no-wait"})) {
+            Result r = ws.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+            assertThat(r.err()).as(r.toString()).isEqualTo("envctl: environment '" + args[1] + "' already exists in "
+                    + ws.defaultStore() + "; choose another name or delete it first\n");
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void deleteRemovesTheClusterAndTheRecordOrKeepsTheRecord() {
         ok("create", "dev");
         ok("create", "uat");

@@ -264,6 +264,20 @@ public abstract class EnvironmentStoreContract {
         }
     }
 
+    /**
+     * An existing name is refused in one wording, by create and insert alike, in every store: the wording the engine
+     * and dry runs use when they find the name first, which know no store's lines or keys.
+     */
+    @Test
+    void anExistingNameIsRefusedInTheWordingTheEngineUsesToo() {
+        Environment dev = store.create(spec("dev"), allocator);
+        String exists = "environment 'dev' already exists in " + store.location()
+                + "; choose another name or delete it first";
+
+        assertThatThrownBy(() -> store.create(spec("dev"), allocator)).hasMessage(exists);
+        assertThatThrownBy(() -> store.insert(dev)).hasMessage(exists);
+    }
+
     /** Issue 19, finding 2: control characters in stored text are replaced the same way in every store. */
     @Test
     void lastErrorWithNulAndControlBytesIsStoredWithThemReplaced() {

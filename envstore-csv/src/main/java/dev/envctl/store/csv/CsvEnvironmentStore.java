@@ -334,8 +334,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     private void requireNewName(CsvDocument doc, String name) {
         if (doc.find(name).isPresent()) {
-            throw EnvctlException.conflict("environment '" + name + "' already exists in " + file + " (line "
-                    + doc.lineOf(name) + "); choose another name or delete it first");
+            // the wording of every store, and of the engine and dry runs, which find the name without a line
+            throw EnvctlException.conflict("environment '" + name + "' already exists in " + file
+                    + "; choose another name or delete it first");
         }
     }
 

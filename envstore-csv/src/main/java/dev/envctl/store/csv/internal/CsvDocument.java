@@ -232,12 +232,6 @@ public final class CsvDocument {
         return l == null ? Optional.empty() : Optional.of(l.environment);
     }
 
-    /** The line number a row was read from, or -1 for a row added since. */
-    public int lineOf(String name) {
-        Line l = rows.get(name);
-        return l == null ? -1 : l.number;
-    }
-
     /** Appends a row for {@code e} (a new name) and returns the environment as it will read back. */
     public Environment add(Environment e) {
         if (rows.containsKey(e.name())) {
