@@ -496,6 +496,22 @@ class CsvStoreIT {
     }
 
     @Test
+    void aCsvApplyFileWithARowThatCannotBeReadIsNamedWithItsLineAndNothingAboutAStore() {
+        ws.write("short.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
+                + "https_port,cluster_subnet\nweb,k3d,30080\n");
+
+        for (String[] args : List.of(new String[]{"apply", "-f", "short.csv"},
+                new String[]{"apply", "-f", "short.csv", "--dry-run"}, new String[]{"diff", "-f", "short.csv"})) {
+            Result r = ws.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).as(r.toString()).isEqualTo("envctl: apply file short.csv is not a valid environments "
+                    + "CSV: line 2: the row has 3 columns; allowed: 6 to 9 (the Kindler scripts'; missing trailing fields "
+                    + "are empty, empty ones after them are ignored) or 18 and more (with envctl's own)\n");
+        }
+        assertThat(ws.defaultStore()).doesNotExist();
+    }
+
+    @Test
     void applyReadsJsonInTheShapeListPrints() {
         ok("create", "dev", "--label", "team=a");
         Path file = ws.write("envs.json", ok("list", "-o", "json").out());

@@ -2,21 +2,17 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
-import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
-import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The CSV store's own file format, produced and read by the CSV store plugin itself so that it is exactly
  * the format of {@code envctl --store x.csv} (the Kindler scripts' nine columns, then envctl's on {@code #envctl}
- * lines): output is what the plugin's {@link dev.envctl.core.spi.EnvironmentStoreFactory#format} writes; input
- * files are opened as a store and listed.
+ * lines): output is what the plugin's {@link dev.envctl.core.spi.EnvironmentStoreFactory#format} writes; input is
+ * what its {@link dev.envctl.core.spi.EnvironmentStoreFactory#parse} reads (an input file is no store).
  */
 final class CsvFormat {
     private static final String LOCATION = "csv:output.csv";
@@ -38,10 +34,13 @@ final class CsvFormat {
         session.out().flush();
     }
 
-    /** The environments of an existing CSV file in the store's (or the Kindler scripts') format. */
-    static List<Environment> read(Session session, Path file) {
-        try (EnvironmentStore store = session.plugins().openStore("csv:" + file, Map.of(), session.env())) {
-            return store.list(EnvironmentFilter.ALL);
-        }
+    /**
+     * The environments of a CSV file's {@code bytes} in the store's (or the Kindler scripts') format, as the plugin's
+     * {@link EnvironmentStoreFactory#parse} reads them: a row it cannot read is invalid input naming the line.
+     */
+    static List<Environment> read(Session session, byte[] bytes) {
+        EnvironmentStoreFactory csv = session.plugins().storeFactoryFor(LOCATION);
+        return csv.parse(bytes).orElseThrow(() -> new EnvctlException(ErrorCode.FAILURE,
+                "cannot read CSV input: the store plugin '" + csv.id() + "' for " + LOCATION + " has no file format"));
     }
 }

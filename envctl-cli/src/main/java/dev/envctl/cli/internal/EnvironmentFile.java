@@ -62,7 +62,7 @@ final class EnvironmentFile {
         } catch (IOException e) {
             throw Errors.unreadable("apply file", file, e);
         }
-        List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file)
+        List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file, text)
                 : fromTree(file, parse(file, text), defaultProvider);
         Set<String> names = new HashSet<>();
         for (EnvironmentSpec s : specs) {
@@ -86,10 +86,10 @@ final class EnvironmentFile {
                 && !first.startsWith("-"));
     }
 
-    private static List<EnvironmentSpec> fromCsv(Session session, Path file) {
+    private static List<EnvironmentSpec> fromCsv(Session session, Path file, String text) {
         List<Environment> rows;
         try {
-            rows = CsvFormat.read(session, file);
+            rows = CsvFormat.read(session, text.getBytes(StandardCharsets.UTF_8));
         } catch (EnvctlException e) {
             throw EnvctlException.invalid("apply file " + file + " is not a valid environments CSV: "
                     + Errors.oneLine(e.getMessage()));

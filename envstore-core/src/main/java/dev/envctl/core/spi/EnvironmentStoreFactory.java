@@ -70,6 +70,17 @@ public interface EnvironmentStoreFactory {
     }
 
     /**
+     * The environments of {@code bytes} in the format of a file of this kind of store, read (and ordered) as the
+     * store lists its own file's, for input such as {@code apply -f}; empty (the default) when this kind of store
+     * keeps no file. The
+     * input is not a store: a row that cannot be read is an {@link dev.envctl.core.ErrorCode#INVALID_INPUT} error
+     * saying which line and what is wrong with it, nothing about a store.
+     */
+    default Optional<List<Environment>> parse(byte[] bytes) {
+        return Optional.empty();
+    }
+
+    /**
      * The schema administration of the store at {@code location}, opened without checking or changing its
      * schema; empty (the default) when this kind of store has no schema. The caller closes it.
      */

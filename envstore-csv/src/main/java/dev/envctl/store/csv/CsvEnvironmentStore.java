@@ -325,6 +325,17 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         return doc.changed() ? doc.render() : new byte[0];
     }
 
+    /**
+     * The environments of a file's bytes, ordered by name as {@link #list} orders them, read as the store reads its
+     * file ({@link dev.envctl.core.spi.EnvironmentStoreFactory#parse}); a row it cannot read is INVALID_INPUT naming
+     * its line.
+     */
+    static List<Environment> parse(byte[] bytes) {
+        List<Environment> all = CsvDocument.parseInput(bytes).environments();
+        all.sort(BY_NAME);
+        return all;
+    }
+
     /** {@code e} with the timestamps' precision the file keeps, so that it reads back equal. */
     private static Environment asStored(Environment e) {
         return new Environment(e.name(), e.provider(), e.subnet(), e.ports(), e.nodePort(), e.labels(), e.options(),

@@ -63,6 +63,11 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
     }
 
     @Override
+    public Optional<List<Environment>> parse(byte[] bytes) {
+        return Optional.of(CsvEnvironmentStore.parse(bytes));
+    }
+
+    @Override
     public EnvironmentStore open(String location, Map<String, String> settings) {
         return open(location, settings, System.getenv());
     }

@@ -63,6 +63,20 @@ class CsvStoreFactoryTest {
     }
 
     @Test
+    void parseReadsAFilesEnvironmentsAsTheStoreListsThemAndARowItCannotReadIsInvalidInputNamingTheLineOnly() {
+        Path legacy = Fixtures.copy("legacy.csv", dir);
+        try (EnvironmentStore store = factory.open("csv:" + legacy, Map.of())) {
+            assertThat(factory.parse(Fixtures.bytes("legacy.csv")).orElseThrow())
+                    .isEqualTo(store.list(EnvironmentFilter.ALL));
+        }
+
+        byte[] broken = "# env,provider\nweb,k3d,30080,19001,true,true,99999,18443,\n".getBytes();
+        assertThatThrownBy(() -> factory.parse(broken)).isInstanceOf(EnvctlException.class)
+                .hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_INPUT)
+                .hasMessage("line 2: http_port '99999' is not a port; allowed: 1 to 65535");
+    }
+
+    @Test
     void acceptsCsvSchemeAndPathsEndingInCsvOnly() {
         assertThat(factory.accepts("csv:/var/lib/envctl/envs")).isTrue();
         assertThat(factory.accepts("CSV:relative/file.txt")).isTrue();

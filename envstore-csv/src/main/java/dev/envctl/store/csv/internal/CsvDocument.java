@@ -32,6 +32,7 @@ import java.util.TreeMap;
 public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
 
+    /** The store's file; null for an input ({@link #parseInput}). */
     private final Path file;
     private final RowCache cache;
     private final List<Line> lines;
@@ -72,6 +73,16 @@ public final class CsvDocument {
      */
     public static CsvDocument parse(Path file, byte[] bytes) {
         return parse(file, bytes, new RowCache());
+    }
+
+    /**
+     * Parses the bytes of an input in the store's format, such as an apply file, which is no store's file.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the line and the problem for the first row
+     *                         that cannot be read
+     */
+    public static CsvDocument parseInput(byte[] bytes) {
+        return parse(null, bytes, new RowCache());
     }
 
     /** Parses the file's bytes, reusing the rows of lines {@code cache} has seen. */
@@ -199,6 +210,10 @@ public final class CsvDocument {
     }
 
     private EnvctlException corrupt(int number, String problem) {
+        if (file == null) {
+            // an input, not the store's file: what is wrong with it, nothing about writes to it
+            return EnvctlException.invalid("line " + number + ": " + problem);
+        }
         return new EnvctlException(ErrorCode.STORE_CORRUPT, file + " line " + number + ": " + problem
                 + "; fix or remove that line (envctl writes nothing to this file until every row reads)");
     }
