@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     private final EnvironmentLocks environmentLocks;
     private final Clock clock;
     private final RowCache rowCache = new RowCache();
+    private volatile LastRead lastRead;
     private final SettledFile settled;
     private volatile boolean closed;
 
@@ -219,11 +221,27 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /** The file's rows as they are once it holds still ({@link SettledFile}); none when there is no file. */
+    /**
+     * The file as it is now. A read of the same bytes as the last one returns the document parsed then (the bytes are
+     * read and compared every time, so another writer's change is always seen): a reconcile reads the file once per
+     * environment and step, which would otherwise build every environment of the file each time. Documents read
+     * here are never changed; a write parses its own.
+     */
     private CsvDocument read() {
         requireOpen();
         requireRegularFile(file);
-        byte[] bytes = settled.read(written());
-        return CsvDocument.parse(file, bytes == null ? new byte[0] : bytes, rowCache);
+        byte[] read = settled.read(written());
+        byte[] bytes = read == null ? new byte[0] : read;
+        LastRead last = lastRead;
+        if (last != null && Arrays.equals(last.bytes(), bytes)) {
+            return last.document();
+        }
+        CsvDocument doc = CsvDocument.parse(file, bytes, rowCache);
+        lastRead = new LastRead(bytes, doc);
+        return doc;
+    }
+
+    private record LastRead(byte[] bytes, CsvDocument document) {
     }
 
     /** Whether envctl wrote this store before (its lock file is there): its file then exists unless removed. */
