@@ -102,7 +102,7 @@ class DriftTest {
     void aProviderThatCannotListFailsTheOutcomeButDoesNotMarkARunningRecord() {
         f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
         f.k3d.failNextList("docker unreachable");   // taken by the round's listing of unmanaged clusters
-        f.k3d.failNextList("docker unreachable");   // taken by the environment's observation
+        f.k3d.failNextList("docker unreachable");   // would be taken by a listing of the environment's own
 
         ReconcileReport r = f.engine().reconcile(List.of(), ProgressListener.NONE);
 
@@ -111,6 +111,29 @@ class DriftTest {
             assertThat(o.error()).contains("could not list k3d clusters", "docker unreachable");
         });
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    /** Docker down: one listing fails the round, not one more per environment (each waiting on Docker again). */
+    @Test
+    void aRoundWhoseListingFailsFailsEachEnvironmentWithThatErrorWithoutListingAgain() {
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            f.engine().create(Fixture.spec(name), ProgressListener.NONE);
+        }
+        f.store.create(EnvironmentSpec.of("new", "k3d"), f.allocator);
+        int before = f.k3d.calls().size();
+        for (int i = 0; i < 7; i++) {
+            f.k3d.failNextList("docker unreachable");
+        }
+
+        ReconcileReport r = f.engine().reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(f.k3d.calls().subList(before, f.k3d.calls().size())).containsExactly("list");
+        assertThat(r.outcomes()).hasSize(6).allSatisfy(o -> {
+            assertThat(o.action()).isEqualTo(Action.FAILED);
+            assertThat(o.error()).contains("could not list k3d clusters", "docker unreachable");
+        });
+        assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.store.get("new").actualState()).isEqualTo(ActualState.FAILED);
     }
 
     @Test

@@ -202,8 +202,7 @@ class StopStartTest {
         assertThat(left.desiredState()).isEqualTo(DesiredState.STOPPED);
         assertThat(left.actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(f.k3d.running("dev")).isTrue();
-        f.k3d.failNextList("Cannot connect to the Docker daemon"); // the round's listing
-        f.k3d.failNextList("Cannot connect to the Docker daemon"); // the environment's own
+        f.k3d.failNextList("Cannot connect to the Docker daemon"); // the round's listing, which fails its converge
         Outcome notYet = engine.reconcile(List.of(), ProgressListener.NONE).outcomes().get(0);
         assertThat(notYet.action()).isEqualTo(Action.FAILED);
         assertThat(notYet.state()).isEqualTo(ActualState.RUNNING);

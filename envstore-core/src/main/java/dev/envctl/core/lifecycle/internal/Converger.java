@@ -85,12 +85,24 @@ public final class Converger {
     }
 
     /**
-     * What a round's listing saw of a cluster ({@code listed}, null when it was not listed), valid only while the
+     * What a round's listing saw of a cluster ({@code listed}, null when it was not listed; {@code listFailure}, when
+     * not null, the error of that listing, which failed), valid only while the
      * record still has {@code version}: every engine writes the record before and after each provider call, so an
      * unchanged version means no engine created or deleted the cluster since the record was read (the round reads
      * records before clusters).
      */
-    public record Hint(long version, ClusterStatus listed) {
+    public record Hint(long version, ClusterStatus listed, RuntimeException listFailure) {
+        public Hint(long version, ClusterStatus listed) {
+            this(version, listed, null);
+        }
+
+        /**
+         * The round's listing of the record's provider failed with {@code failure}: the converge fails as its own
+         * listing would, without asking the provider again for each environment.
+         */
+        static Hint unlisted(long version, RuntimeException failure) {
+            return new Hint(version, null, failure);
+        }
     }
 
     /**
@@ -737,6 +749,9 @@ public final class Converger {
      * lacking nodes its record asks for is present but not running, whatever its remaining nodes do.
      */
     private static void observe(ClusterProvider provider, Environment env, Seen seen, Hint hint) {
+        if (hint != null && hint.listFailure() != null) {
+            throw hint.listFailure();
+        }
         ClusterStatus listed = hint != null ? hint.listed() : ProviderCalls.call(provider, "list", provider::list)
                 .stream().filter(c -> c.name().equals(env.name())).reduce((first, last) -> last).orElse(null);
         seen.set(listed != null, false);

@@ -113,7 +113,7 @@ public final class RoundRunner {
                 throw EnvctlException.notFound("environment '" + name + "' not found in " + store.location());
             }
         }
-        Map<String, Converger.Hint> hints = hints(before, listing.clusters);
+        Map<String, Converger.Hint> hints = hints(before, listing);
         Map<String, Outcome> unanswered = unanswered(records, listing.unanswered);
         return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
                 unmanaged(listing.clusters, records));
@@ -128,20 +128,27 @@ public final class RoundRunner {
         }
     }
 
-    /** What the round's listings found; {@code unanswered} the error of each failed listing on a host not local. */
-    private record Listing(Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered) {
+    /**
+     * What the round's listings found; {@code unanswered} the error of each failed listing on a host not local,
+     * {@code failed} the error of each failed listing on {@code local}.
+     */
+    private record Listing(Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered,
+                           Map<Where, RuntimeException> failed) {
     }
 
-    private static Map<String, Converger.Hint> hints(List<Environment> records,
-                                                     Map<Where, List<ClusterStatus>> clusters) {
+    private static Map<String, Converger.Hint> hints(List<Environment> records, Listing listing) {
         Map<String, Converger.Hint> hints = new HashMap<>();
         for (Environment e : records) {
-            List<ClusterStatus> listed = clusters.get(new Where(e.host(), e.provider()));
+            Where where = new Where(e.host(), e.provider());
+            List<ClusterStatus> listed = listing.clusters.get(where);
+            RuntimeException failed = listing.failed.get(where);
             // creating/deleting: an engine may have been inside a provider call while we listed
             boolean settled = e.actualState() != ActualState.CREATING && e.actualState() != ActualState.DELETING;
             if (listed != null && settled) {
                 hints.put(e.name(), new Converger.Hint(e.version(), listed.stream()
                         .filter(s -> s.name().equals(e.name())).findFirst().orElse(null)));
+            } else if (failed != null && settled) {
+                hints.put(e.name(), Converger.Hint.unlisted(e.version(), failed));
             }
         }
         return hints;
@@ -246,15 +253,18 @@ public final class RoundRunner {
     }
 
     /**
-     * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged
-     * and left out; on another host its error is kept, to fail that host's environments of that provider.
+     * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged,
+     * and its error kept for the converges of its environments, which fail with it as their own listing would
+     * (without listing again: one listing per round, not one per environment); on another host its error is kept,
+     * to fail that host's environments of that provider.
      */
     private Listing listClusters() {
         List<Host> hosts = store.hosts();
         Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
         Map<Where, String> unanswered = new ConcurrentHashMap<>();
+        Map<Where, RuntimeException> failed = new ConcurrentHashMap<>();
         if (hosts.size() <= 1) {
-            hosts.forEach(h -> list(h, clusters, unanswered));
+            hosts.forEach(h -> list(h, clusters, unanswered, failed));
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_LISTING_THREADS), r -> {
                 Thread t = new Thread(r, "envctl-list-" + POOLS.incrementAndGet());
@@ -263,7 +273,7 @@ public final class RoundRunner {
             });
             try {
                 List<Future<?>> listings = new ArrayList<>();
-                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, unanswered))));
+                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, unanswered, failed))));
                 for (Future<?> f : listings) {
                     f.get();
                 }
@@ -276,10 +286,11 @@ public final class RoundRunner {
                 pool.shutdownNow();
             }
         }
-        return new Listing(new TreeMap<>(clusters), unanswered);
+        return new Listing(new TreeMap<>(clusters), unanswered, failed);
     }
 
-    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered) {
+    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered,
+                      Map<Where, RuntimeException> failed) {
         for (String id : providers.ids()) {
             ClusterProvider p;
             try {
@@ -297,6 +308,7 @@ public final class RoundRunner {
                 if (host.isLocal()) {
                     LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
                             HookRunner.describe(e));
+                    failed.put(new Where(host.name(), id), e);
                 } else {
                     String error = "could not list " + id + " clusters there: " + HookRunner.describe(e);
                     LOG.warn("host {} did not answer: {}", host.name(), error);
