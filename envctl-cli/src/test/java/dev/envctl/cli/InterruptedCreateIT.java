@@ -187,13 +187,8 @@ class InterruptedCreateIT {
         pb.environment().clear();
         pb.environment().putAll(ws.env);
         Process envctl = pb.start();
-        Path pidFile = ws.state.resolve(provider + "-hang.pid");
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.exists(pidFile) && Instant.now().isBefore(until)) {
-            Thread.sleep(50);
-        }
-        assertThat(pidFile).as("the stand-in " + provider + " create started and hangs").exists();
-        long toolPid = Long.parseLong(Files.readString(pidFile).strip());
+        // the stand-in create started and hangs once its pid is in the file (created empty a moment before)
+        long toolPid = Long.parseLong(Files.readString(await(ws.state.resolve(provider + "-hang.pid"), 1)).strip());
 
         envctl.destroy(); // SIGTERM to the JVM only: the launcher execs java
 
