@@ -114,7 +114,7 @@ public final class RoundRunner {
             }
         }
         Map<String, Converger.Hint> hints = hints(before, listing);
-        Map<String, Outcome> unanswered = unanswered(records, listing.unanswered);
+        Map<String, Outcome> unanswered = unanswered(records, listing.failed);
         return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
                 unmanaged(listing.clusters, records));
     }
@@ -128,12 +128,8 @@ public final class RoundRunner {
         }
     }
 
-    /**
-     * What the round's listings found; {@code unanswered} the error of each failed listing on a host not local,
-     * {@code failed} the error of each failed listing on {@code local}.
-     */
-    private record Listing(Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered,
-                           Map<Where, RuntimeException> failed) {
+    /** What the round's listings found; {@code failed} the error of each listing that failed. */
+    private record Listing(Map<Where, List<ClusterStatus>> clusters, Map<Where, RuntimeException> failed) {
     }
 
     private static Map<String, Converger.Hint> hints(List<Environment> records, Listing listing) {
@@ -154,17 +150,22 @@ public final class RoundRunner {
         return hints;
     }
 
-    /** The failed outcome of each record on a host whose listing of its provider failed. */
-    private static Map<String, Outcome> unanswered(List<Environment> records, Map<Where, String> unanswered) {
+    /** The failed outcome of each record on a host not local whose listing of its provider failed. */
+    private static Map<String, Outcome> unanswered(List<Environment> records, Map<Where, RuntimeException> failed) {
         Map<String, Outcome> out = new HashMap<>();
         for (Environment e : records) {
-            String error = unanswered.get(new Where(e.host(), e.provider()));
-            if (error != null) {
+            RuntimeException error = failed.get(new Where(e.host(), e.provider()));
+            if (error != null && !e.host().equals(Host.LOCAL_NAME)) {
                 out.put(e.name(), new Outcome(e.name(), Action.FAILED, e.actualState(), "host '" + e.host()
-                        + "' did not answer (" + error + "); the environment was left as it is"));
+                        + "' did not answer (" + unanswered(e.provider(), error) + "); the environment was left as "
+                        + "it is"));
             }
         }
         return out;
+    }
+
+    private static String unanswered(String provider, RuntimeException error) {
+        return "could not list " + provider + " clusters there: " + HookRunner.describe(error);
     }
 
     private List<Outcome> convergeAll(List<String> targets, Map<String, Converger.Hint> hints,
@@ -261,10 +262,9 @@ public final class RoundRunner {
     private Listing listClusters() {
         List<Host> hosts = store.hosts();
         Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
-        Map<Where, String> unanswered = new ConcurrentHashMap<>();
         Map<Where, RuntimeException> failed = new ConcurrentHashMap<>();
         if (hosts.size() <= 1) {
-            hosts.forEach(h -> list(h, clusters, unanswered, failed));
+            hosts.forEach(h -> list(h, clusters, failed));
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_LISTING_THREADS), r -> {
                 Thread t = new Thread(r, "envctl-list-" + POOLS.incrementAndGet());
@@ -273,7 +273,7 @@ public final class RoundRunner {
             });
             try {
                 List<Future<?>> listings = new ArrayList<>();
-                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, unanswered, failed))));
+                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, failed))));
                 for (Future<?> f : listings) {
                     f.get();
                 }
@@ -286,11 +286,10 @@ public final class RoundRunner {
                 pool.shutdownNow();
             }
         }
-        return new Listing(new TreeMap<>(clusters), unanswered, failed);
+        return new Listing(new TreeMap<>(clusters), failed);
     }
 
-    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, String> unanswered,
-                      Map<Where, RuntimeException> failed) {
+    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, RuntimeException> failed) {
         for (String id : providers.ids()) {
             ClusterProvider p;
             try {
@@ -308,12 +307,10 @@ public final class RoundRunner {
                 if (host.isLocal()) {
                     LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
                             HookRunner.describe(e));
-                    failed.put(new Where(host.name(), id), e);
                 } else {
-                    String error = "could not list " + id + " clusters there: " + HookRunner.describe(e);
-                    LOG.warn("host {} did not answer: {}", host.name(), error);
-                    unanswered.put(new Where(host.name(), id), error);
+                    LOG.warn("host {} did not answer: {}", host.name(), unanswered(id, e));
                 }
+                failed.put(new Where(host.name(), id), e);
             }
         }
     }
