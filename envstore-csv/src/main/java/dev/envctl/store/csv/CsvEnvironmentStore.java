@@ -220,12 +220,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         return file.toString();
     }
 
-    /** The file's rows as they are once it holds still ({@link SettledFile}); none when there is no file. */
     /**
-     * The file as it is now. A read of the same bytes as the last one returns the document parsed then (the bytes are
-     * read and compared every time, so another writer's change is always seen): a reconcile reads the file once per
-     * environment and step, which would otherwise build every environment of the file each time. Documents read
-     * here are never changed; a write parses its own.
+     * The file's rows as they are once it holds still ({@link SettledFile}); none when there is no file. A read of
+     * the same bytes as the last one returns the document parsed then (the bytes are read and compared every time,
+     * so another writer's change is always seen): a reconcile reads the file once per environment and step, which
+     * would otherwise build every environment of the file each time. Documents read here are never changed; a
+     * write parses its own.
      */
     private CsvDocument read() {
         requireOpen();
