@@ -30,12 +30,6 @@ class ApplyPruneIT {
         ws = new Workspace(tmp);
     }
 
-    private Result ok(String... args) {
-        Result r = ws.run(args);
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
-    }
-
     /** A shell command running the packaged envctl as {@link Workspace#run} does, its output in {@code out}.*. */
     private String envctl(Path out, String... args) {
         return "env -i " + ws.env.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue()))
@@ -51,7 +45,7 @@ class ApplyPruneIT {
     /** The prober's race: an apply with prune runs while another apply's k3d creates an environment it prunes. */
     @Test
     void aPruneWhileAnotherApplyCreatesTheEnvironmentIsPendingThereAndThatApplyExits4() throws IOException {
-        ok("create", "web");
+        ws.ok("create", "web");
         Path a = ws.write("a.yaml", "- name: dev\n- name: web\n");
         Path b = ws.write("b.yaml", "- name: web\n");
         Path pruning = tmp.resolve("pruning");
@@ -76,18 +70,18 @@ class ApplyPruneIT {
 
     @Test
     void aPruneOfAnEnvironmentAnotherProcessHoldsIsPendingInJson() {
-        ok("create", "held");
-        ok("create", "web");
+        ws.ok("create", "held");
+        ws.ok("create", "web");
         Path b = ws.write("b.yaml", "- name: web\n");
         // another envctl process converging 'held' (a watch, a create still running): it holds the lock
         try (CsvEnvironmentStore other = CsvEnvironmentStore.open(ws.defaultStore());
              EnvironmentLock lock = other.tryLock("held").orElseThrow()) {
-            JsonNode report = ok("apply", "-f", b.toString(), "--prune", "-o", "json").json();
+            JsonNode report = ws.ok("apply", "-f", b.toString(), "--prune", "-o", "json").json();
 
             assertThat(report.get("ok").asBoolean()).isTrue();
             assertThat(report.get("outcomes").get(0).get("name").asText()).isEqualTo("held");
             assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("pending");
-            assertThat(ok("get", "held", "-o", "json").json().get("desiredState").asText()).isEqualTo("absent");
+            assertThat(ws.ok("get", "held", "-o", "json").json().get("desiredState").asText()).isEqualTo("absent");
             assertThat(ws.state.resolve("k3d/held")).exists();
         }
     }
@@ -95,27 +89,27 @@ class ApplyPruneIT {
     /** A prune whose delete was recorded but never carried out (its process killed, or a holder that went away). */
     @Test
     void aPruneRunAgainFinishesADeleteAnEarlierOneRecordedAndDiffSaysSo() {
-        ok("create", "old");
-        ok("create", "web");
+        ws.ok("create", "old");
+        ws.ok("create", "web");
         Path b = ws.write("b.yaml", "- name: web\n");
         try (CsvEnvironmentStore other = CsvEnvironmentStore.open(ws.defaultStore());
              EnvironmentLock lock = other.tryLock("old").orElseThrow()) {
-            ok("apply", "-f", b.toString(), "--prune");
+            ws.ok("apply", "-f", b.toString(), "--prune");
         }
         assertThat(ws.state.resolve("k3d/old")).exists();
 
-        assertThat(ok("diff", "-f", b.toString()).out()).as("without --prune it is left to reconcile")
+        assertThat(ws.ok("diff", "-f", b.toString()).out()).as("without --prune it is left to reconcile")
                 .isEqualTo("unchanged: web\n");
         Result diff = ws.run("diff", "-f", b.toString(), "--prune");
         assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
         assertThat(diff.out()).isEqualTo("delete old (k3d)\nunchanged: web\n");
-        assertThat(ok("apply", "-f", b.toString(), "--prune", "--dry-run").out()).contains("delete old (k3d)",
+        assertThat(ws.ok("apply", "-f", b.toString(), "--prune", "--dry-run").out()).contains("delete old (k3d)",
                 "k3d cluster delete old");
-        Result applied = ok("apply", "-f", b.toString(), "--prune");
+        Result applied = ws.ok("apply", "-f", b.toString(), "--prune");
 
         assertThat(applied.out()).containsPattern("old +deleted +- +-").containsPattern("web +unchanged +running");
         assertThat(ws.run("get", "old").exit()).isEqualTo(3);
         assertThat(ws.state.resolve("k3d/old")).doesNotExist();
-        assertThat(ok("diff", "-f", b.toString(), "--prune").out()).isEqualTo("unchanged: web\n");
+        assertThat(ws.ok("diff", "-f", b.toString(), "--prune").out()).isEqualTo("unchanged: web\n");
     }
 }

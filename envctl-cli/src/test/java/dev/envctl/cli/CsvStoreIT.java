@@ -26,25 +26,19 @@ class CsvStoreIT {
         ws = new Workspace(tmp);
     }
 
-    private Result ok(String... args) {
-        Result r = ws.run(args);
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
-    }
-
     @Test
     void versionAndHelpWorkWithoutAnyStore() {
-        assertThat(ok("version").out()).startsWith("envctl 0.1.0-SNAPSHOT (Java ");
-        JsonNode v = ok("-o", "json", "version").json();
+        assertThat(ws.ok("version").out()).startsWith("envctl 0.1.0-SNAPSHOT (Java ");
+        JsonNode v = ws.ok("-o", "json", "version").json();
         assertThat(v.get("version").asText()).isEqualTo("0.1.0-SNAPSHOT");
-        assertThat(ok("--help").out()).contains("create", "delete", "stop", "start", "list", "get", "apply",
+        assertThat(ws.ok("--help").out()).contains("create", "delete", "stop", "start", "list", "get", "apply",
                 "reconcile", "migrate", "db", "doctor", "plugins", "version", "Exit codes:");
         for (String command : List.of("create", "delete", "stop", "start", "list", "get", "apply", "reconcile",
                 "migrate", "db", "doctor", "plugins", "version")) {
-            Result r = ok(command, "--help");
+            Result r = ws.ok(command, "--help");
             assertThat(r.out()).as(command).startsWith("Usage: envctl " + command).contains("Global options");
         }
-        assertThat(ok("create", "--help").out()).contains("--http-port", "--https-port", "--pf-port", "--api-port",
+        assertThat(ws.ok("create", "--help").out()).contains("--http-port", "--https-port", "--pf-port", "--api-port",
                 "--node-port", "--subnet", "--servers", "--agents", "--image", "--label", "--dry-run", "--no-wait",
                 "--provider");
         assertThat(ws.defaultStore()).doesNotExist();
@@ -52,17 +46,17 @@ class CsvStoreIT {
 
     @Test
     void aProviderIdIsTakenInAnyCaseAsTheOutputFormatAndStateAre() {
-        assertThat(ok("create", "dev", "--provider", "K3D", "-o", "JSON").json().get("provider").asText())
+        assertThat(ws.ok("create", "dev", "--provider", "K3D", "-o", "JSON").json().get("provider").asText())
                 .isEqualTo("k3d");
-        assertThat(ok("create", "uat", "--provider", "Kind").out()).contains("uat   kind");
+        assertThat(ws.ok("create", "uat", "--provider", "Kind").out()).contains("uat   kind");
         assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("kind", "create", "cluster", "--name", "uat"));
-        assertThat(ok("list", "--provider", "KIND", "--state", "RUNNING").out().lines().skip(1))
+        assertThat(ws.ok("list", "--provider", "KIND", "--state", "RUNNING").out().lines().skip(1))
                 .singleElement().asString().startsWith("uat ");
         // spaces around a value are dropped, as for -o
-        assertThat(ok("list", "--provider", " kind ", "--state", " running").out().lines().skip(1))
+        assertThat(ws.ok("list", "--provider", " kind ", "--state", " running").out().lines().skip(1))
                 .singleElement().asString().startsWith("uat ");
         Path yaml = ws.write("envs.yaml", "- name: uat\n  provider: KIND\n  ports: {http: 18081}\n");
-        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: uat\n");
+        assertThat(ws.ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: uat\n");
 
         Result unknown = ws.run("create", "web", "--provider", "K3S");
         assertThat(unknown.exit()).isEqualTo(2);
@@ -74,7 +68,7 @@ class CsvStoreIT {
 
     @Test
     void doctorOnAFileWithABadRowNamesTheRowAsTheFixNotAnOutage() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         Path store = ws.defaultStore();
         ws.write(store.toString(), "web,k3d,,30080,,,,,\n");
 
@@ -93,20 +87,20 @@ class CsvStoreIT {
 
     @Test
     void listOfAMissingDefaultStoreShowsNoEnvironmentAndCreatesNothingUntilTheFirstWrite() {
-        Result r = ok("list");
+        Result r = ws.ok("list");
 
         assertThat(r.out().strip()).isEqualTo("NAME  PROVIDER  STATE  SUBNET  HTTP  HTTPS  PF  API  AGE");
         assertThat(ws.home.resolve(".envctl")).doesNotExist();
-        ok("create", "dev");
+        ws.ok("create", "dev");
         assertThat(ws.defaultStore()).exists();
-        ok("delete", "dev");
-        assertThat(ok("list", "-o", "json").json().isArray()).isTrue();
-        assertThat(ok("list", "-o", "json").json()).isEmpty();
+        ws.ok("delete", "dev");
+        assertThat(ws.ok("list", "-o", "json").json().isArray()).isTrue();
+        assertThat(ws.ok("list", "-o", "json").json()).isEmpty();
     }
 
     @Test
     void createAllocatesFromThePoolsAndRunsK3dWithThosePorts() {
-        JsonNode dev = ok("create", "dev", "-o", "json", "--label", "haproxy_route=true").json();
+        JsonNode dev = ws.ok("create", "dev", "-o", "json", "--label", "haproxy_route=true").json();
 
         assertThat(fieldNames(dev)).containsExactly("name", "provider", "host", "subnet", "ports", "labels", "options",
                 "desiredState", "actualState", "lastError", "createdAt", "updatedAt");
@@ -126,14 +120,14 @@ class CsvStoreIT {
         assertThat(ws.calls()).as("Docker's readiness is checked only once a create has failed")
                 .noneSatisfy(c -> assertThat(c).startsWith("docker", "info"));
 
-        JsonNode second = ok("create", "dev-2", "-o", "json").json();
+        JsonNode second = ws.ok("create", "dev-2", "-o", "json").json();
         assertThat(second.get("ports").get("http").asInt()).isEqualTo(18081);
         assertThat(second.get("ports").get("api").asInt()).isEqualTo(26444);
     }
 
     @Test
     void createWithKindAndAnAutoSubnetPassesTheConfigOnStdin() throws Exception {
-        JsonNode e = ok("create", "dev-kind", "--provider", "kind", "--subnet", "auto", "--http-port", "18090",
+        JsonNode e = ws.ok("create", "dev-kind", "--provider", "kind", "--subnet", "auto", "--http-port", "18090",
                 "-o", "json").json();
 
         assertThat(e.get("subnet").asText()).isEqualTo("10.100.0.0/24");
@@ -146,7 +140,7 @@ class CsvStoreIT {
 
     @Test
     void kindDryRunShowsTheConfigOnStdinAndTheNetworkVariable() {
-        Result plan = ok("create", "dev-kind", "--provider", "kind", "--subnet", "10.102.0.0/16", "--dry-run");
+        Result plan = ws.ok("create", "dev-kind", "--provider", "kind", "--subnet", "10.102.0.0/16", "--dry-run");
 
         assertThat(plan.out()).contains("docker network create --subnet 10.102.0.0/16",
                 "KIND_EXPERIMENTAL_DOCKER_NETWORK=kind-dev-kind-net ", "create cluster --name dev-kind --config -",
@@ -156,20 +150,20 @@ class CsvStoreIT {
 
     @Test
     void listFiltersAndGetShowsOneObject() {
-        ok("create", "dev", "--label", "register_portainer=true");
-        ok("create", "dev-kind", "--provider", "kind");
+        ws.ok("create", "dev", "--label", "register_portainer=true");
+        ws.ok("create", "dev-kind", "--provider", "kind");
 
-        JsonNode all = ok("list", "-o", "json").json();
+        JsonNode all = ws.ok("list", "-o", "json").json();
         assertThat(names(all)).containsExactly("dev", "dev-kind");
-        assertThat(names(ok("list", "--provider", "kind", "-o", "json").json())).containsExactly("dev-kind");
-        assertThat(names(ok("list", "--state", "running", "-o", "json").json())).containsExactly("dev", "dev-kind");
-        assertThat(names(ok("list", "--state", "failed", "-o", "json").json())).isEmpty();
+        assertThat(names(ws.ok("list", "--provider", "kind", "-o", "json").json())).containsExactly("dev-kind");
+        assertThat(names(ws.ok("list", "--state", "running", "-o", "json").json())).containsExactly("dev", "dev-kind");
+        assertThat(names(ws.ok("list", "--state", "failed", "-o", "json").json())).isEmpty();
 
-        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        JsonNode dev = ws.ok("get", "dev", "-o", "json").json();
         assertThat(dev.isObject()).isTrue();
         assertThat(dev).isEqualTo(all.get(0));
 
-        List<String> table = ok("list").out().lines().toList();
+        List<String> table = ws.ok("list").out().lines().toList();
         assertThat(table.get(0).split("\\s+")).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP",
                 "HTTPS", "PF", "API", "AGE");
         assertThat(table.get(1).split("\\s+")).startsWith("dev", "k3d", "running", "-", "18080", "18400", "19000",
@@ -178,9 +172,9 @@ class CsvStoreIT {
 
     @Test
     void csvOutputIsTheStoresFormat() throws Exception {
-        ok("create", "dev", "--label", "haproxy_route=true");
+        ws.ok("create", "dev", "--label", "haproxy_route=true");
 
-        List<String> lines = ok("list", "-o", "csv").out().lines().toList();
+        List<String> lines = ws.ok("list", "-o", "csv").out().lines().toList();
 
         assertThat(lines.get(0)).startsWith("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
                 + "http_port,https_port,cluster_subnet");
@@ -198,8 +192,8 @@ class CsvStoreIT {
         Workspace.write(ws.defaultStore(), header + "c-a,k3d,30080,19001,true,true,18090,18443,\n"
                 + "c-b,kind,30080,19002,true,true,18090,18444,\n");
 
-        List<String> rows = ok("list", "-o", "csv").out().lines().filter(l -> !l.startsWith("#")).toList();
-        Result stopped = ok("stop", "c-a", "c-b", "-o", "csv");
+        List<String> rows = ws.ok("list", "-o", "csv").out().lines().filter(l -> !l.startsWith("#")).toList();
+        Result stopped = ws.ok("stop", "c-a", "c-b", "-o", "csv");
 
         assertThat(rows).containsExactly("c-a,k3d,30080,19001,true,true,18090,18443,",
                 "c-b,kind,30080,19002,true,true,18090,18444,");
@@ -209,35 +203,35 @@ class CsvStoreIT {
 
     @Test
     void csvOutputOfNoEnvironmentIsEmpty() {
-        assertThat(ok("list", "-o", "csv").out()).isEmpty();
-        ok("create", "dev");
-        assertThat(ok("list", "--state", "failed", "-o", "csv").out()).isEmpty();
+        assertThat(ws.ok("list", "-o", "csv").out()).isEmpty();
+        ws.ok("create", "dev");
+        assertThat(ws.ok("list", "--state", "failed", "-o", "csv").out()).isEmpty();
 
-        Result deleted = ok("delete", "dev", "-o", "csv");
+        Result deleted = ws.ok("delete", "dev", "-o", "csv");
 
         assertThat(deleted.out()).isEmpty();
-        assertThat(ok("list", "-o", "json").json()).isEmpty();
+        assertThat(ws.ok("list", "-o", "json").json()).isEmpty();
     }
 
     @Test
     void dryRunPrintsThePlanAndChangesNothing() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());
         ws.clearCalls();
 
-        Result plan = ok("create", "web", "--subnet", "auto", "--servers", "1", "--agents", "2", "--dry-run");
+        Result plan = ws.ok("create", "web", "--subnet", "auto", "--servers", "1", "--agents", "2", "--dry-run");
         assertThat(plan.out()).contains("Dry run: nothing was changed", "subnet    10.100.0.0/24",
                 "http 18081, https 18401, pf 19001, api 26444, node 30080",
                 "docker network create --subnet 10.100.0.0/24 --gateway 10.100.0.1",
                 "k3d cluster create web --api-port 127.0.0.1:26444 -p 0.0.0.0:18081:80@loadbalancer "
                         + "-p 0.0.0.0:18401:443@loadbalancer --network k3d-web");
-        JsonNode json = ok("create", "web", "--dry-run", "-o", "json").json();
+        JsonNode json = ws.ok("create", "web", "--dry-run", "-o", "json").json();
         assertThat(json.get("dryRun").asBoolean()).isTrue();
         assertThat(json.get("steps").get(0).get("commands").get(0).get("argv").get(1).asText()).isEqualTo("cluster");
         assertThat(json.get("steps").get(0).get("commands").get(0).get("environment").get("LOG_COLORS").asText())
                 .isEqualTo("false");
 
-        Result delete = ok("delete", "dev", "--dry-run");
+        Result delete = ws.ok("delete", "dev", "--dry-run");
         assertThat(delete.out()).contains("k3d cluster delete dev");
 
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
@@ -247,7 +241,7 @@ class CsvStoreIT {
 
     @Test
     void aNameAClusterHoldsThatNoRecordOwnsIsRefusedByNoWaitAndDryRunToo() throws Exception {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "orphan")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         k3d.environment().putAll(ws.env);
@@ -269,7 +263,7 @@ class CsvStoreIT {
         Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
                 + "http_port,https_port,cluster_subnet\n"
                 + "dev,kind,30080,19001,true,true,18090,18443,\n");
-        ok("create", "web");
+        ws.ok("create", "web");
         byte[] before = Workspace.bytes(ws.defaultStore());
 
         for (String[] args : List.of(new String[]{"create", "dev", "--provider", "kind"},
@@ -285,20 +279,20 @@ class CsvStoreIT {
 
     @Test
     void deleteRemovesTheClusterAndTheRecordOrKeepsTheRecord() {
-        ok("create", "dev");
-        ok("create", "uat");
+        ws.ok("create", "dev");
+        ws.ok("create", "uat");
 
-        assertThat(ok("delete", "dev").out().strip()).isEqualTo("deleted dev");
+        assertThat(ws.ok("delete", "dev").out().strip()).isEqualTo("deleted dev");
         assertThat(ws.state.resolve("k3d/dev")).doesNotExist();
         assertThat(ws.run("get", "dev").exit()).isEqualTo(3);
 
-        JsonNode kept = ok("delete", "uat", "--keep-record", "-o", "json").json();
+        JsonNode kept = ws.ok("delete", "uat", "--keep-record", "-o", "json").json();
         assertThat(kept.get("deleted").asBoolean()).isTrue();
         assertThat(kept.get("forgotten").isBoolean()).as("every key always present (cli.md)").isTrue();
         assertThat(kept.get("forgotten").asBoolean()).isFalse();
         assertThat(kept.get("record").get("desiredState").asText()).isEqualTo("absent");
         assertThat(ws.state.resolve("k3d/uat")).doesNotExist();
-        assertThat(ok("get", "uat", "-o", "json").json().get("ports").get("http").asInt()).isEqualTo(18081);
+        assertThat(ws.ok("get", "uat", "-o", "json").json().get("ports").get("http").asInt()).isEqualTo(18081);
     }
 
     @Test
@@ -308,9 +302,9 @@ class CsvStoreIT {
                 + "a,kind,30080,19001,true,true,18090,18443,\n"
                 + "b,kind,30081,19002,true,true,18090,18444,\n");
 
-        assertThat(ok("delete", "b").out().strip()).isEqualTo("deleted b");
-        ok("stop", "a");
-        assertThat(ok("get", "a", "-o", "json").json().get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(ws.ok("delete", "b").out().strip()).isEqualTo("deleted b");
+        ws.ok("stop", "a");
+        assertThat(ws.ok("get", "a", "-o", "json").json().get("desiredState").asText()).isEqualTo("stopped");
         assertThat(ws.run("get", "b").exit()).isEqualTo(3);
     }
 
@@ -321,20 +315,20 @@ class CsvStoreIT {
                 + "a,kind,30080,19001,true,true,18090,18443,\n"
                 + "b,kind,30081,19002,true,true,18090,18444,\n");
 
-        JsonNode report = ok("reconcile", "a", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "a", "-o", "json").json();
 
         assertThat(report.get("outcomes").get(0).get("action").asText()).as(report.toString()).isEqualTo("created");
-        assertThat(ok("get", "a", "-o", "json").json().get("ports").get("api").asInt()).isPositive();
+        assertThat(ws.ok("get", "a", "-o", "json").json().get("ports").get("api").asInt()).isPositive();
         assertThat(ws.state.resolve("kind/a")).exists();
     }
 
     @Test
     void noWaitOnlyRecordsAndReconcileCreatesTheCluster() {
-        JsonNode rec = ok("create", "later", "--no-wait", "-o", "json").json();
+        JsonNode rec = ws.ok("create", "later", "--no-wait", "-o", "json").json();
         assertThat(rec.get("actualState").asText()).isEqualTo("unknown");
         assertThat(ws.state.resolve("k3d/later")).doesNotExist();
 
-        JsonNode report = ok("reconcile", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "-o", "json").json();
 
         assertThat(report.get("ok").asBoolean()).isTrue();
         assertThat(report.get("outcomes").get(0).get("name").asText()).isEqualTo("later");
@@ -344,10 +338,10 @@ class CsvStoreIT {
 
     @Test
     void reconcileRecreatesAClusterThatDisappeared() throws Exception {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         Files.delete(ws.state.resolve("k3d/dev"));
 
-        JsonNode report = ok("reconcile", "--concurrency", "2", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "--concurrency", "2", "-o", "json").json();
 
         assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("recreated");
         assertThat(ws.state.resolve("k3d/dev")).exists();
@@ -363,17 +357,17 @@ class CsvStoreIT {
 
     @Test
     void reconcileAndStartMakeAgainAClusterWhoseServerNodeWasRemoved() throws Exception {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         removeServerNode("dev");
 
-        JsonNode report = ok("reconcile", "dev", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "dev", "-o", "json").json();
 
         assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("recreated");
         assertThat(Files.readString(ws.state.resolve("k3d/dev"))).startsWith("running 1 0 ");
         removeServerNode("dev");
-        ok("start", "dev");
+        ws.ok("start", "dev");
         assertThat(Files.readString(ws.state.resolve("k3d/dev"))).startsWith("running 1 0 ");
-        assertThat(ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+        assertThat(ws.ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
     }
 
     @Test
@@ -386,7 +380,7 @@ class CsvStoreIT {
         assertThat(r.json().get("actualState").asText()).isEqualTo("failed");
         assertThat(r.json().get("lastError").asText()).contains("k3s is up and running");
         assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith("envctl: creating dev failed: ");
-        assertThat(ok("reconcile", "-o", "json").json().get("outcomes").get(0).get("state").asText())
+        assertThat(ws.ok("reconcile", "-o", "json").json().get("outcomes").get(0).get("state").asText())
                 .isEqualTo("running");
     }
 
@@ -406,7 +400,7 @@ class CsvStoreIT {
 
     @Test
     void migrateRefusesTheSameStoreSpelledTwoWaysAndChangesNothing() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());
 
         Result r = ws.run("migrate", "--from", ws.defaultStore().toString(), "--to", "csv:" + ws.defaultStore());
@@ -440,7 +434,7 @@ class CsvStoreIT {
 
     @Test
     void aMigrateStoreThatDoesNotAnswerIsNamedByTheFlagThatChoseIt() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());
         String down = "jdbc:postgresql://127.0.0.1:1/envctl";
         Path copy = ws.home.resolve("copy.csv");
@@ -460,10 +454,10 @@ class CsvStoreIT {
 
     @Test
     void migrateDryRunIntoAMissingCsvFileWritesNothing() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         Path target = ws.home.resolve("copies/envctl-copy.csv");
 
-        Result r = ok("migrate", "--from", ws.defaultStore().toString(), "--to", target.toString(), "--dry-run");
+        Result r = ws.ok("migrate", "--from", ws.defaultStore().toString(), "--to", target.toString(), "--dry-run");
 
         assertThat(r.out()).contains("would-migrate");
         assertThat(ws.home.resolve("copies")).as("no file, lock or folder").doesNotExist();
@@ -473,26 +467,26 @@ class CsvStoreIT {
     void applyCreatesTheReplacedSystemsEnvironmentsAndPrunes() {
         Path sample = Workspace.CONFIG.resolve("environments.csv");
 
-        Result plan = ok("apply", "-f", sample.toString(), "--dry-run");
+        Result plan = ws.ok("apply", "-f", sample.toString(), "--dry-run");
         assertThat(plan.out()).contains("create devops (k3d)", "create dev (kind)", "create dev-k3d (k3d)",
                 "subnet    10.101.0.0/16", "ports     http 18091, https 18444, pf 19002");
         assertThat(ws.calls()).noneSatisfy(c -> assertThat(c).contains("create"));
 
-        JsonNode report = ok("apply", "-f", sample.toString(), "-o", "json").json();
+        JsonNode report = ws.ok("apply", "-f", sample.toString(), "-o", "json").json();
         assertThat(report.get("ok").asBoolean()).isTrue();
-        assertThat(names(ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d", "devops", "prod",
+        assertThat(names(ws.ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d", "devops", "prod",
                 "prod-k3d", "uat", "uat-k3d");
-        JsonNode devK3d = ok("get", "dev-k3d", "-o", "json").json();
+        JsonNode devK3d = ws.ok("get", "dev-k3d", "-o", "json").json();
         assertThat(devK3d.get("subnet").asText()).isEqualTo("10.101.0.0/16");
         assertThat(devK3d.get("labels").get("register_portainer").asText()).isEqualTo("true");
 
         Path yaml = ws.write("keep.yaml", "- name: dev\n  provider: kind\n  ports: {http: 18090, https: 18443, pf: 19001}\n"
                 + "- name: dev-k3d\n  provider: k3d\n  subnet: 10.101.0.0/16\n");
-        Result prunePlan = ok("apply", "-f", yaml.toString(), "--prune", "--dry-run");
+        Result prunePlan = ws.ok("apply", "-f", yaml.toString(), "--prune", "--dry-run");
         assertThat(prunePlan.out()).contains("delete prod (kind)", "delete devops (k3d)");
-        JsonNode pruned = ok("apply", "-f", yaml.toString(), "--prune", "-o", "json").json();
+        JsonNode pruned = ws.ok("apply", "-f", yaml.toString(), "--prune", "-o", "json").json();
         assertThat(pruned.get("ok").asBoolean()).as(pruned.toString()).isTrue();
-        assertThat(names(ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d");
+        assertThat(names(ws.ok("list", "-o", "json").json())).containsExactly("dev", "dev-k3d");
     }
 
     @Test
@@ -513,14 +507,14 @@ class CsvStoreIT {
 
     @Test
     void applyReadsJsonInTheShapeListPrints() {
-        ok("create", "dev", "--label", "team=a");
-        Path file = ws.write("envs.json", ok("list", "-o", "json").out());
-        ok("delete", "dev");
+        ws.ok("create", "dev", "--label", "team=a");
+        Path file = ws.write("envs.json", ws.ok("list", "-o", "json").out());
+        ws.ok("delete", "dev");
 
-        JsonNode report = ok("apply", "-f", file.toString(), "-o", "json").json();
+        JsonNode report = ws.ok("apply", "-f", file.toString(), "-o", "json").json();
 
         assertThat(report.get("outcomes").get(0).get("action").asText()).isEqualTo("created");
-        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        JsonNode dev = ws.ok("get", "dev", "-o", "json").json();
         assertThat(dev.get("labels").get("team").asText()).isEqualTo("a");
         assertThat(dev.get("ports").get("http").asInt()).isEqualTo(18080);
     }
@@ -530,11 +524,11 @@ class CsvStoreIT {
         Path target = tmp.resolve("migrated.csv");
         String from = "csv:" + Workspace.CONFIG.resolve("environments.csv");
 
-        JsonNode dry = ok("migrate", "--from", from, "--to", target.toString(), "--dry-run", "-o", "json").json();
+        JsonNode dry = ws.ok("migrate", "--from", from, "--to", target.toString(), "--dry-run", "-o", "json").json();
         assertThat(dry.get("dryRun").asBoolean()).isTrue();
         assertThat(dry.get("total").asInt()).isEqualTo(7);
         assertThat(dry.get("skipped").asInt()).isEqualTo(1);
-        Result dryText = ok("migrate", "--from", from, "--to", target.toString(), "--dry-run");
+        Result dryText = ws.ok("migrate", "--from", from, "--to", target.toString(), "--dry-run");
         assertThat(dryText.out()).contains("dry run: total 7, would migrate 6, skipped 1, failed 0");
         // devops keeps using pf 19000, the first port of the default pool.pf, which the target would give away
         assertThat(dryText.errLines()).contains("envctl: warning: devops (skipped) uses pf port 19000, inside "
@@ -543,44 +537,44 @@ class CsvStoreIT {
 
         // a target that holds 19000 already (an environment created there first): the warning names the clash
         Path taken = tmp.resolve("taken.csv");
-        ok("--store", taken.toString(), "create", "first", "--no-wait", "--pf-port", "19000");
-        Result clash = ok("migrate", "--from", from, "--to", taken.toString(), "--dry-run");
+        ws.ok("--store", taken.toString(), "create", "first", "--no-wait", "--pf-port", "19000");
+        Result clash = ws.ok("migrate", "--from", from, "--to", taken.toString(), "--dry-run");
         assertThat(clash.errLines()).contains("envctl: warning: devops (skipped) uses pf port 19000, which " + taken
                 + " holds already for environment 'first' (as its pf port): the two clash on this host; give one of "
                 + "them another port").noneMatch(l -> l.contains("does not hold"));
 
-        JsonNode report = ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
+        JsonNode report = ws.ok("migrate", "--from", from, "--to", target.toString(), "-o", "json").json();
         assertThat(report.get("migrated").asInt()).isEqualTo(6);
         assertThat(report.get("skipped").asInt()).isEqualTo(1);
         assertThat(report.get("failed").asInt()).isZero();
         assertThat(report.get("rows").findValuesAsText("outcome")).contains("skipped", "migrated");
-        assertThat(names(ok("--store", target.toString(), "list", "-o", "json").json())).hasSize(6)
+        assertThat(names(ws.ok("--store", target.toString(), "list", "-o", "json").json())).hasSize(6)
                 .doesNotContain("devops");
-        assertThat(ok("--store", target.toString(), "create", "next", "--no-wait", "-o", "json").json()
+        assertThat(ws.ok("--store", target.toString(), "create", "next", "--no-wait", "-o", "json").json()
                 .get("ports").get("pf").asInt()).as("what the warning warns of").isEqualTo(19000);
         Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.pf=19001-19399\n");
-        assertThat(ok("migrate", "--from", from, "--to", tmp.resolve("m1.csv").toString()).err())
+        assertThat(ws.ok("migrate", "--from", from, "--to", tmp.resolve("m1.csv").toString()).err())
                 .as("devops's pf port out of the pool").doesNotContain("warning");
         Workspace.write(ws.home.resolve(".envctl/config.properties"), "");
 
-        Result text = ok("migrate", "--from", from, "--to", tmp.resolve("m2.csv").toString(), "--skip", "dev");
+        Result text = ws.ok("migrate", "--from", from, "--to", tmp.resolve("m2.csv").toString(), "--skip", "dev");
         assertThat(text.out()).contains("total 7, migrated 6, skipped 1, failed 0");
-        assertThat(ok("migrate", "--from", from, "--to", tmp.resolve("m3.csv").toString(), "--skip", "dev,devops")
+        assertThat(ws.ok("migrate", "--from", from, "--to", tmp.resolve("m3.csv").toString(), "--skip", "dev,devops")
                 .out()).contains("total 7, migrated 5, skipped 2, failed 0");
     }
 
     @Test
     void readsFallBackToTheFallbackStoreWhileThePrimaryIsDownButWritesFail() {
         Path fallback = tmp.resolve("fallback.csv");
-        ok("--store", fallback.toString(), "create", "dev");
+        ws.ok("--store", fallback.toString(), "create", "dev");
         Workspace.write(ws.home.resolve(".envctl/config.properties"), "store=jdbc:postgresql://127.0.0.1:1/envctl\n"
                 + "store.jdbc.connect-timeout=2s\nfallback.store=csv:" + fallback + "\n");
         byte[] before = Workspace.bytes(fallback);
 
-        Result list = ok("list", "-o", "json");
+        Result list = ws.ok("list", "-o", "json");
         assertThat(list.json().get(0).get("name").asText()).isEqualTo("dev");
         assertThat(list.err()).contains("envctl: warning: ", "data may be stale");
-        assertThat(ok("get", "dev").out()).contains("dev");
+        assertThat(ws.ok("get", "dev").out()).contains("dev");
         Result missing = ws.run("get", "web");
         assertThat(missing.exit()).as("not exit 3: the primary may hold it").isEqualTo(5);
         assertThat(missing.errLines().get(missing.errLines().size() - 1)).startsWith("envctl: environment 'web' "
@@ -601,8 +595,8 @@ class CsvStoreIT {
         Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\nhook.exec.dir=~/my-hooks"
                 + "\nhook.exec.timeout=30s\n");
 
-        ok("create", "dev", "--label", "haproxy_route=true");
-        ok("delete", "dev");
+        ws.ok("create", "dev", "--label", "haproxy_route=true");
+        ws.ok("delete", "dev");
         assertThat(Files.readAllLines(log)).containsExactly("post-create dev 18080 true", "pre-delete dev");
 
         hook(hooks.resolve("post-create.d/20-portainer"), "echo 'portainer is down' >&2\nexit 3\n");
@@ -619,10 +613,10 @@ class CsvStoreIT {
 
     @Test
     void doctorPassesWithTheToolsAndFailsWithoutThem() {
-        Result good = ok("doctor");
+        Result good = ws.ok("doctor");
         assertThat(good.out()).contains("PASS  java", "PASS  store", "PASS  k3d", "k3d v5.8.3", "PASS  docker",
                 "Docker 27.3.1", "PASS  kind", "kind v0.27.0");
-        JsonNode checks = ok("doctor", "-o", "json").json();
+        JsonNode checks = ws.ok("doctor", "-o", "json").json();
         assertThat(checks.findValuesAsText("status")).containsOnly("PASS");
 
         ws.withoutTools();
@@ -634,8 +628,8 @@ class CsvStoreIT {
     /** A provider the store's environments use matters whatever provider.default says. */
     @Test
     void doctorFailsAMissingToolThatEnvironmentsOfTheStoreUse() {
-        ok("create", "k1", "--provider", "kind", "--no-wait");
-        ok("create", "k2", "--provider", "kind", "--no-wait");
+        ws.ok("create", "k1", "--provider", "kind", "--no-wait");
+        ws.ok("create", "k2", "--provider", "kind", "--no-wait");
         ws.withoutTools();
 
         Result bad = ws.run("doctor");
@@ -658,32 +652,32 @@ class CsvStoreIT {
 
     @Test
     void pluginsListsEveryStoreProviderAndHookWithItsJar() {
-        JsonNode plugins = ok("plugins", "-o", "json").json();
+        JsonNode plugins = ws.ok("plugins", "-o", "json").json();
 
         List<String> ids = new ArrayList<>();
         plugins.forEach(p -> ids.add(p.get("kind").asText() + ":" + p.get("id").asText()));
         assertThat(ids).contains("store:csv", "store:jdbc", "provider:k3d", "provider:kind", "hook:exec");
         plugins.forEach(p -> assertThat(p.get("source").asText()).endsWith(".jar"));
-        assertThat(ok("plugins").out()).contains("dev.envctl.store.csv.CsvStoreFactory",
+        assertThat(ws.ok("plugins").out()).contains("dev.envctl.store.csv.CsvStoreFactory",
                 "dev.envctl.provider.k3d.K3dProviderFactory");
     }
 
     @Test
     void progressGoesToStderrAndProviderOutputOnlyWithVerbose() {
-        Result quiet = ok("create", "dev", "-q");
+        Result quiet = ws.ok("create", "dev", "-q");
         assertThat(quiet.err()).isEmpty();
 
-        Result plain = ok("create", "web");
+        Result plain = ws.ok("create", "web");
         assertThat(plain.err()).contains("creating k3d cluster web").doesNotContain("level=info");
         assertThat(plain.out()).doesNotContain("creating k3d cluster");
 
-        Result verbose = ok("create", "api", "-v");
+        Result verbose = ws.ok("create", "api", "-v");
         assertThat(verbose.err()).contains("Cluster 'api' created successfully!");
     }
 
     @Test
     void watchReconcilesUntilStopped() throws Exception {
-        ok("create", "dev", "--no-wait");
+        ws.ok("create", "dev", "--no-wait");
         ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "orphan")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         k3d.environment().putAll(ws.env);

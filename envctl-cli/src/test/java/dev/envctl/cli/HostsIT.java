@@ -31,12 +31,6 @@ class HostsIT {
         ws = new Workspace(tmp);
     }
 
-    private Result ok(String... args) {
-        Result r = ws.run(args);
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
-    }
-
     /** Runs a command that must fail with {@code exit} and one {@code envctl:} line, changing nothing. */
     private Result refused(int exit, String message, String... args) {
         byte[] before = Workspace.bytes(ws.defaultStore());
@@ -64,60 +58,60 @@ class HostsIT {
 
     @Test
     void theFleetPageExampleTwoHostsHoldTheSamePortAndAutoGoesWhereThereIsMostRoom() {
-        assertThat(ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20", "--label", "gpu=true")
+        assertThat(ws.ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20", "--label", "gpu=true")
                 .out()).isEqualTo("added host two (" + TWO + ")\n");
-        ok("create", "web", "--http-port", "18080", "--no-wait");
-        ok("create", "api", "--host", "two", "--http-port", "18080", "--no-wait");
-        ok("create", "batch", "--host", "auto", "--no-wait");
+        ws.ok("create", "web", "--http-port", "18080", "--no-wait");
+        ws.ok("create", "api", "--host", "two", "--http-port", "18080", "--no-wait");
+        ws.ok("create", "batch", "--host", "auto", "--no-wait");
 
-        assertThat(cells(ok("host", "list").out())).containsExactly(
+        assertThat(cells(ws.ok("host", "list").out())).containsExactly(
                 List.of("NAME", "DOCKER", "ADDRESS", "LABELS", "CAPACITY", "ENVIRONMENTS"),
                 List.of("local", "-", "-", "-", "-", "2"),
                 List.of("two", TWO, "192.168.1.20", "gpu=true", "-", "1"));
-        JsonNode hosts = ok("host", "list", "-o", "json").json();
+        JsonNode hosts = ws.ok("host", "list", "-o", "json").json();
         assertThat(hosts.get(1).toString()).isEqualTo("{\"name\":\"two\",\"docker\":\"" + TWO + "\",\"address\":"
                 + "\"192.168.1.20\",\"labels\":{\"gpu\":\"true\"},\"capacity\":null,\"environments\":1}");
         assertThat(hosts.get(0).get("docker").isNull()).isTrue();
 
-        JsonNode all = ok("list", "-o", "json").json();
+        JsonNode all = ws.ok("list", "-o", "json").json();
         assertThat(column(all, "name")).containsExactly("api", "batch", "web");
         assertThat(column(all, "host")).containsExactly("two", "local", "local");
         assertThat(all.get(0).get("ports").get("http").asInt()).isEqualTo(18080);
         assertThat(all.get(2).get("ports").get("http").asInt()).isEqualTo(18080);
-        assertThat(ok("get", "api", "-o", "json").json().get("host").asText()).isEqualTo("two");
+        assertThat(ws.ok("get", "api", "-o", "json").json().get("host").asText()).isEqualTo("two");
     }
 
     @Test
     void theTableGainsHostOnlyWhileTheStoreHasAHostBesidesLocal() {
-        ok("create", "dev", "--no-wait");
-        String single = ok("list").out();
+        ws.ok("create", "dev", "--no-wait");
+        String single = ws.ok("list").out();
         assertThat(single.lines().findFirst().orElseThrow())
                 .isEqualTo("NAME  PROVIDER  STATE    SUBNET  HTTP   HTTPS  PF     API    AGE");
-        assertThat(ok("list", "-o", "json").json().get(0).get("host").asText()).isEqualTo("local");
+        assertThat(ws.ok("list", "-o", "json").json().get(0).get("host").asText()).isEqualTo("local");
 
-        ok("host", "add", "two", "--docker", TWO);
-        ok("create", "api", "--host", "two", "--no-wait");
-        List<List<String>> table = cells(ok("list").out());
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "api", "--host", "two", "--no-wait");
+        List<List<String>> table = cells(ws.ok("list").out());
         assertThat(table.get(0)).containsExactly("NAME", "PROVIDER", "STATE", "SUBNET", "HTTP", "HTTPS", "PF", "API",
                 "AGE", "HOST");
         assertThat(table.get(1)).startsWith("api").endsWith("two");
         assertThat(table.get(2)).startsWith("dev").endsWith("local");
-        assertThat(cells(ok("get", "api").out()).get(1)).endsWith("two");
-        assertThat(cells(ok("list", "--host", "two").out())).hasSize(2).last().asList().startsWith("api");
-        assertThat(column(ok("list", "--host", "local", "-o", "json").json(), "name")).containsExactly("dev");
+        assertThat(cells(ws.ok("get", "api").out()).get(1)).endsWith("two");
+        assertThat(cells(ws.ok("list", "--host", "two").out())).hasSize(2).last().asList().startsWith("api");
+        assertThat(column(ws.ok("list", "--host", "local", "-o", "json").json(), "name")).containsExactly("dev");
 
-        ok("delete", "api");
-        assertThat(ok("host", "remove", "two").out()).isEqualTo("removed host two\n");
-        assertThat(ok("list").out().lines().findFirst().orElseThrow()).isEqualTo(single.lines().findFirst()
+        ws.ok("delete", "api");
+        assertThat(ws.ok("host", "remove", "two").out()).isEqualTo("removed host two\n");
+        assertThat(ws.ok("list").out().lines().findFirst().orElseThrow()).isEqualTo(single.lines().findFirst()
                 .orElseThrow());
     }
 
     @Test
     void placementHonoursSelectorsAndCapacity() {
-        ok("host", "add", "gpu1", "--docker", "ssh://me@gpu1", "--label", "gpu=true", "--capacity", "1");
-        ok("host", "add", "cpu1", "--docker", "unix:///run/cpu1.sock");
+        ws.ok("host", "add", "gpu1", "--docker", "ssh://me@gpu1", "--label", "gpu=true", "--capacity", "1");
+        ws.ok("host", "add", "cpu1", "--docker", "unix:///run/cpu1.sock");
 
-        assertThat(ok("create", "a", "--host", "auto", "--host-selector", "gpu=true", "--no-wait", "-o", "json")
+        assertThat(ws.ok("create", "a", "--host", "auto", "--host-selector", "gpu=true", "--no-wait", "-o", "json")
                 .json().get("host").asText()).isEqualTo("gpu1");
         // a full host is not a pool to widen only: the line says where a host's capacity is set
         refused(4, "host 'gpu1' is full: 1 of its capacity 1 (a host's capacity is set by envctl host add "
@@ -129,45 +123,45 @@ class HostsIT {
                 + "local (no labels); add a host with those labels or give another selector (envctl host list shows "
                 + "each host's labels; envctl host add NAME --docker ENDPOINT --label KEY=VALUE adds one)", "create",
                 "b", "--host", "auto", "--host-selector", "zone=x", "--no-wait").err()).doesNotContain("pool");
-        assertThat(ok("create", "c", "--host", "auto", "--no-wait", "-o", "json").json().get("host").asText())
+        assertThat(ws.ok("create", "c", "--host", "auto", "--no-wait", "-o", "json").json().get("host").asText())
                 .isEqualTo("cpu1");
-        assertThat(cells(ok("host", "list").out())).contains(List.of("gpu1", "ssh://me@gpu1", "-", "gpu=true", "1",
+        assertThat(cells(ws.ok("host", "list").out())).contains(List.of("gpu1", "ssh://me@gpu1", "-", "gpu=true", "1",
                 "1"));
     }
 
     @Test
     void aDryRunShowsTheChosenHostAndItsOwnPortsAndCommands() {
-        ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20");
-        ok("create", "dev", "--no-wait");
+        ws.ok("host", "add", "two", "--docker", TWO, "--address", "192.168.1.20");
+        ws.ok("create", "dev", "--no-wait");
         byte[] before = Workspace.bytes(ws.defaultStore());
 
-        Result plan = ok("create", "api", "--host", "two", "--dry-run");
+        Result plan = ws.ok("create", "api", "--host", "two", "--dry-run");
         assertThat(plan.out()).contains("create api (k3d)", "  host      two",
                 "ports     http 18080, https 18400, pf 19000, api 26443",
                 "k3d cluster create api --api-port 192.168.1.20:26443 ");
-        assertThat(ok("create", "web", "--dry-run").out()).doesNotContain("  host  ")
+        assertThat(ws.ok("create", "web", "--dry-run").out()).doesNotContain("  host  ")
                 .contains("ports     http 18081, https 18401, pf 19001, api 26444")
                 .contains("k3d cluster create web --api-port 127.0.0.1:26444 ");
-        assertThat(ok("create", "api", "--host", "two", "--dry-run", "-o", "json").json().get("steps").get(0)
+        assertThat(ws.ok("create", "api", "--host", "two", "--dry-run", "-o", "json").json().get("steps").get(0)
                 .get("environment").get("host").asText()).isEqualTo("two");
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
     }
 
     @Test
     void applyFilesPlaceEachEnvironmentOnItsHost() {
-        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
         ws.write("envs.yaml", "- name: a\n- name: b\n  host: two\n- name: c\n  host: auto\n"
                 + "  hostSelector: {zone: b}\n");
 
         Result r = ws.run("apply", "-f", "envs.yaml");
         assertThat(r.exit()).as(r.toString()).isZero();
 
-        JsonNode all = ok("list", "-o", "json").json();
+        JsonNode all = ws.ok("list", "-o", "json").json();
         assertThat(column(all, "host")).containsExactly("local", "two", "two");
-        assertThat(ok("diff", "-f", "envs.yaml").out()).contains("unchanged: a, b, c");
+        assertThat(ws.ok("diff", "-f", "envs.yaml").out()).contains("unchanged: a, b, c");
         // a file that names no host leaves each environment where it is; one naming local asks for a move
         ws.write("nohost.yaml", "- name: a\n- name: b\n");
-        assertThat(ok("diff", "-f", "nohost.yaml").out()).contains("unchanged: a, b");
+        assertThat(ws.ok("diff", "-f", "nohost.yaml").out()).contains("unchanged: a, b");
         ws.write("tolocal.yaml", "- name: b\n  host: local\n");
         Result move = ws.run("diff", "-f", "tolocal.yaml");
         assertThat(move.exit()).as(move.toString()).isEqualTo(1);
@@ -179,11 +173,11 @@ class HostsIT {
 
     @Test
     void csvOutputKeepsTheHostsItsEnvironmentsLiveOn() {
-        ok("host", "add", "two", "--docker", TWO);
-        ok("host", "add", "three", "--docker", "ssh://me@three");
-        ok("create", "api", "--host", "two", "--no-wait");
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("host", "add", "three", "--docker", "ssh://me@three");
+        ws.ok("create", "api", "--host", "two", "--no-wait");
 
-        String csv = ok("list", "-o", "csv").out();
+        String csv = ws.ok("list", "-o", "csv").out();
 
         assertThat(csv).contains("#envctl-host two docker=" + TWO).doesNotContain("three");
         ws.write("copy.csv", csv);
@@ -193,9 +187,9 @@ class HostsIT {
 
     @Test
     void hostCommandsRefuseBadInputAndChangeNothing() {
-        ok("host", "add", "two", "--docker", TWO);
-        ok("create", "api", "--host", "two", "--no-wait");
-        ok("create", "dev", "--no-wait");
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "api", "--host", "two", "--no-wait");
+        ws.ok("create", "dev", "--no-wait");
 
         refused(2, "needs --docker ENDPOINT", "host", "add", "three");
         refused(2, "Docker endpoint 'http://three' is invalid", "host", "add", "three", "--docker", "http://three");
@@ -233,29 +227,29 @@ class HostsIT {
         refused(2, "a host selector needs host 'auto'", "create", "web", "--host-selector", "gpu=true");
         refused(2, "host 'nope' is unknown", "list", "--host", "nope");
         refused(2, "host name 'auto' is reserved", "list", "--host", "auto");
-        assertThat(cells(ok("host", "list").out())).hasSize(3);
+        assertThat(cells(ws.ok("host", "list").out())).hasSize(3);
     }
 
     @Test
     void hostHelpExplainsEveryActionAndFlag() {
-        String help = ok("host", "--help").out();
+        String help = ws.ok("host", "--help").out();
 
         assertThat(help).startsWith("Usage: envctl host [options] add NAME|list|remove NAME")
                 .contains("--docker ENDPOINT", "--address ADDR", "--label KEY=VALUE", "--capacity N", "exit 4",
                         "Exit codes:");
-        assertThat(ok("create", "--help").out()).contains("--host NAME|auto", "--host-selector KEY=VALUE");
-        assertThat(ok("list", "--help").out()).contains("--host NAME ");
-        assertThat(ok("--help").out()).contains("host ");
+        assertThat(ws.ok("create", "--help").out()).contains("--host NAME|auto", "--host-selector KEY=VALUE");
+        assertThat(ws.ok("list", "--help").out()).contains("--host NAME ");
+        assertThat(ws.ok("--help").out()).contains("host ");
     }
 
     @Test
     void eachEnvironmentsClusterIsMadeFoundAndRemovedOnTheDaemonOfItsHost() throws IOException {
         // the stand-ins keep another daemon's clusters in stub-state/daemons/ENDPOINT, local's in stub-state
         Path two = ws.state.resolve("daemons/tcp___192_168_1_20_2376");
-        ok("host", "add", "two", "--docker", TWO);
-        ok("create", "web");
-        ok("create", "api", "--host", "two");
-        ok("create", "kapi", "--host", "two", "--provider", "kind");
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "web");
+        ws.ok("create", "api", "--host", "two");
+        ws.ok("create", "kapi", "--host", "two", "--provider", "kind");
 
         assertThat(ws.state.resolve("k3d/web")).exists();
         assertThat(two.resolve("k3d/api")).exists();
@@ -263,37 +257,37 @@ class HostsIT {
         assertThat(ws.state.resolve("k3d/api")).doesNotExist();
         assertThat(ws.state.resolve("kind/kapi")).doesNotExist();
         assertThat(two.resolve("k3d/web")).doesNotExist();
-        Result settled = ok("reconcile", "-o", "json");
+        Result settled = ws.ok("reconcile", "-o", "json");
         assertThat(column(settled.json().get("outcomes"), "action")).containsOnly("unchanged");
         assertThat(settled.err()).doesNotContain("unmanaged");
 
         Files.delete(two.resolve("k3d/api"));
-        JsonNode outcomes = ok("reconcile", "-o", "json").json().get("outcomes");
+        JsonNode outcomes = ws.ok("reconcile", "-o", "json").json().get("outcomes");
         assertThat(column(outcomes, "name")).containsExactly("api", "kapi", "web");
         assertThat(column(outcomes, "action")).containsExactly("recreated", "unchanged", "unchanged");
         assertThat(two.resolve("k3d/api")).exists();
         assertThat(ws.state.resolve("k3d/api")).doesNotExist();
 
-        ok("delete", "api");
-        ok("stop", "kapi");
+        ws.ok("delete", "api");
+        ws.ok("stop", "kapi");
         assertThat(two.resolve("k3d/api")).doesNotExist();
         assertThat(ws.state.resolve("k3d/web")).exists();
         assertThat(two.resolve("kind/kapi")).content().isEqualToIgnoringNewLines("exited");
 
         // a cluster no record owns is reported with its host, which a name alone would not tell
         Files.copy(ws.state.resolve("k3d/web"), two.resolve("k3d/orphan"));
-        assertThat(ok("reconcile").out()).contains("unmanaged clusters (no envctl record): orphan (k3d on two)");
-        assertThat(ok("reconcile", "-o", "json").json().get("unmanaged").toString())
+        assertThat(ws.ok("reconcile").out()).contains("unmanaged clusters (no envctl record): orphan (k3d on two)");
+        assertThat(ws.ok("reconcile", "-o", "json").json().get("unmanaged").toString())
                 .contains("\"name\":\"orphan\",\"provider\":\"k3d\",\"host\":\"two\"");
     }
 
     @Test
     void doctorChecksDockerOnEveryHostAndAHostThatDoesNotAnswerFailsOnlyItsOwnEnvironments() {
-        ok("host", "add", "two", "--docker", TWO);
-        ok("create", "web");
-        ok("create", "api", "--host", "two", "--no-wait");
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "web");
+        ws.ok("create", "api", "--host", "two", "--no-wait");
 
-        Result healthy = ok("doctor");
+        Result healthy = ws.ok("doctor");
         assertThat(healthy.out()).containsPattern("(?m)^PASS +docker on two +Docker .* at " + TWO + "$");
         Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
         Result sick = ws.run("doctor", "-o", "json");
@@ -308,15 +302,15 @@ class HostsIT {
         assertThat(outcomes.get(0).get("action").asText()).isEqualTo("failed");
         assertThat(outcomes.get(0).get("error").asText()).contains("host 'two' did not answer");
         assertThat(outcomes.get(1).get("action").asText()).isEqualTo("unchanged");
-        assertThat(ok("list").out()).contains("api").contains("web");
+        assertThat(ws.ok("list").out()).contains("api").contains("web");
     }
 
     @Test
     void addingTheDaemonOfAnotherHostUnderANewNameWarnsThatItsPortsWouldBeGivenTwice() {
-        Result two = ok("host", "add", "two", "--docker", TWO);
+        Result two = ws.ok("host", "add", "two", "--docker", TWO);
         assertThat(two.err()).doesNotContain("warning");
 
-        Result same = ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock");
+        Result same = ws.ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock");
 
         assertThat(same.out()).isEqualTo("added host same (unix:///var/run/docker.sock)\n");
         assertThat(same.errLines()).containsExactly("envctl: warning: host same answers as the Docker daemon of host "
@@ -330,45 +324,45 @@ class HostsIT {
     void addingAHostWithoutDockerOnPathSaysItWasNotComparedAndStillAddsIt() {
         ws.withoutTools();
 
-        Result r = ok("host", "add", "two", "--docker", TWO);
+        Result r = ws.ok("host", "add", "two", "--docker", TWO);
 
         assertThat(r.out()).isEqualTo("added host two (" + TWO + ")\n");
         assertThat(r.errLines()).containsExactly("envctl: warning: host two was not compared with the Docker "
                 + "daemons of the other hosts: docker is not on PATH to ask them who they are; add each daemon once "
                 + "(one daemon under two names has its ports given twice)");
-        assertThat(ok("host", "list", "-o", "json").json().findValuesAsText("name")).contains("two");
+        assertThat(ws.ok("host", "list", "-o", "json").json().findValuesAsText("name")).contains("two");
     }
 
     @Test
     void addingAHostNamesEachHostWhoseDockerDidNotAnswerAndSoWasNotCompared() {
-        ok("host", "add", "dead1", "--docker", "tcp://dead1.example:2375");
-        ok("host", "add", "dead2", "--docker", "ssh://me@dead2");
+        ws.ok("host", "add", "dead1", "--docker", "tcp://dead1.example:2375");
+        ws.ok("host", "add", "dead2", "--docker", "ssh://me@dead2");
         Workspace.write(ws.state.resolve("docker-down-hosts"), "tcp://dead1.example:2375\nssh://me@dead2\n"
                 + "tcp://gone.example:2375\n");
 
-        Result good = ok("host", "add", "good", "--docker", TWO);
+        Result good = ws.ok("host", "add", "good", "--docker", TWO);
 
         assertThat(good.out()).isEqualTo("added host good (" + TWO + ")\n");
         assertThat(good.errLines()).containsExactly("envctl: warning: host good was not compared with hosts dead1, "
                 + "dead2: their Docker daemons did not answer 'docker info' (it failed, or gave no answer within "
                 + "10 s); if one of them is the daemon of good, remove it: envctl host remove good (one daemon under "
                 + "two names has its ports given twice)");
-        assertThat(ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock").errLines())
+        assertThat(ws.ok("host", "add", "same", "--docker", "unix:///var/run/docker.sock").errLines())
                 .as("a daemon that answers is still compared").hasSize(2)
                 .anySatisfy(l -> assertThat(l).startsWith("envctl: warning: host same answers as the Docker daemon "
                         + "of host local ("));
-        assertThat(ok("host", "add", "gone", "--docker", "tcp://gone.example:2375").errLines()).containsExactly(
+        assertThat(ws.ok("host", "add", "gone", "--docker", "tcp://gone.example:2375").errLines()).containsExactly(
                 "envctl: warning: host gone was not compared with the Docker daemons of the other hosts: its own did "
                 + "not answer 'docker info' (it failed, or gave no answer within 10 s); add each daemon once (one "
                 + "daemon under two names has its ports given twice)");
-        assertThat(ok("host", "add", "quiet", "--docker", "tcp://quiet.example:2375", "-q").err()).isEmpty();
+        assertThat(ws.ok("host", "add", "quiet", "--docker", "tcp://quiet.example:2375", "-q").err()).isEmpty();
     }
 
     @Test
     void anAutoCreateWhoseHostsDoNotAnswerOrAreFullNamesEachAndWhyOnOneLine() {
-        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
-        ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "1");
-        ok("create", "held", "--host", "small", "--no-wait");
+        ws.ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "1");
+        ws.ok("create", "held", "--host", "small", "--no-wait");
         Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
 
         Result placed = refused(6, "envctl: no host with room answered for environment 'placed': host 'two' did not "
@@ -380,8 +374,8 @@ class HostsIT {
 
     @Test
     void anEnvironmentOnAHostGoneForGoodIsForgottenWithoutAToolAndThenTheHostRemoved() {
-        ok("host", "add", "two", "--docker", TWO);
-        ok("create", "api", "--host", "two");
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "api", "--host", "two");
         Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
         assertThat(ws.run("delete", "api").exit()).isEqualTo(6);
         assertThat(ws.run("host", "remove", "two").exit()).isEqualTo(4);
@@ -391,20 +385,20 @@ class HostsIT {
                 + "nor --dry-run");
         int calls = ws.calls().size();
 
-        Result forgot = ok("delete", "api", "--forget");
+        Result forgot = ws.ok("delete", "api", "--forget");
 
         assertThat(forgot.out()).isEqualTo("forgot api: its record is removed; its k3d cluster on host two, if any, "
                 + "is left as it is\n");
         assertThat(ws.calls()).as("no tool run, no hook").hasSize(calls);
         assertThat(ws.run("get", "api").exit()).isEqualTo(3);
-        ok("host", "remove", "two");
+        ws.ok("host", "remove", "two");
         assertThat(ws.run("delete", "api", "--forget").exit()).isEqualTo(3);
     }
 
     @Test
     void anAutoCreateSkipsAHostThatDoesNotAnswerAndSaysWhereItPlacedTheEnvironment() {
-        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
-        ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "3");
+        ws.ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.ok("host", "add", "small", "--docker", "tcp://small.example:2375", "--label", "zone=b", "--capacity", "3");
         Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
 
         Result placed = ws.run("create", "placed", "--host", "auto", "--host-selector", "zone=b", "-o", "json");
@@ -414,18 +408,18 @@ class HostsIT {
         assertThat(placed.errLines()).filteredOn(l -> l.contains("did not answer")).singleElement().asString()
                 .startsWith("WARN LifecycleEngine - host 'two' did not answer: ")
                 .endsWith("; placing environment 'placed' on host 'small' instead");
-        assertThat(column(ok("list", "-o", "json").json(), "host")).containsExactly("small");
+        assertThat(column(ws.ok("list", "-o", "json").json(), "host")).containsExactly("small");
     }
 
     @Test
     void eachCommandChecksTheDockerOfTheHostItWorksOnAndApplyFailsOnlyTheHostThatDoesNotAnswer() {
-        ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
         Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
 
-        JsonNode api = ok("create", "api", "--host", "two", "-o", "json").json();
+        JsonNode api = ws.ok("create", "api", "--host", "two", "-o", "json").json();
         assertThat(api.get("actualState").asText()).isEqualTo("running");
-        assertThat(ok("stop", "api", "-o", "json").json().toString()).contains("\"actualState\":\"stopped\"");
-        ok("start", "api");
+        assertThat(ws.ok("stop", "api", "-o", "json").json().toString()).contains("\"actualState\":\"stopped\"");
+        ws.ok("start", "api");
         byte[] before = Workspace.bytes(ws.defaultStore());
         Result onLocal = ws.run("create", "web");
         assertThat(onLocal.exit()).as(onLocal.toString()).isEqualTo(6);
@@ -434,7 +428,7 @@ class HostsIT {
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
 
         Workspace.write(ws.state.resolve("docker-down-hosts"), TWO + "\n");
-        ok("create", "web");
+        ws.ok("create", "web");
         before = Workspace.bytes(ws.defaultStore());
         Result onTwo = ws.run("delete", "api");
         assertThat(onTwo.exit()).as(onTwo.toString()).isEqualTo(6);
@@ -459,7 +453,7 @@ class HostsIT {
 
         Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
         Path more = Workspace.write(tmp.resolve("more.yaml"), "- name: cache\n  host: two\n");
-        assertThat(ok("apply", "-f", more.toString()).out()).containsPattern("(?m)^cache +created +running");
-        assertThat(column(ok("list", "-o", "json").json(), "host")).containsExactly("two", "two", "two", "local");
+        assertThat(ws.ok("apply", "-f", more.toString()).out()).containsPattern("(?m)^cache +created +running");
+        assertThat(column(ws.ok("list", "-o", "json").json(), "host")).containsExactly("two", "two", "two", "local");
     }
 }

@@ -25,14 +25,8 @@ class StopStartIT {
         ws = new Workspace(tmp);
     }
 
-    private Result ok(String... args) {
-        Result r = ws.run(args);
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return r;
-    }
-
     private JsonNode get(String name) {
-        return ok("get", name, "-o", "json").json();
+        return ws.ok("get", name, "-o", "json").json();
     }
 
     private List<List<String>> callsOf(String tool, String verb) {
@@ -41,11 +35,11 @@ class StopStartIT {
 
     @Test
     void stopKeepsTheRecordAndItsPortsAndReconcileLeavesItStopped() {
-        JsonNode dev = ok("create", "dev", "--subnet", "auto", "-o", "json").json();
-        JsonNode uat = ok("create", "uat", "--provider", "kind", "-o", "json").json();
+        JsonNode dev = ws.ok("create", "dev", "--subnet", "auto", "-o", "json").json();
+        JsonNode uat = ws.ok("create", "uat", "--provider", "kind", "-o", "json").json();
         ws.clearCalls();
 
-        Result stopped = ok("stop", "dev", "uat");
+        Result stopped = ws.ok("stop", "dev", "uat");
 
         assertThat(stopped.out()).isEqualTo("stopped dev\nstopped uat\n");
         assertThat(ws.calls()).contains(List.of("k3d", "cluster", "stop", "dev"), List.of("docker", "stop",
@@ -58,14 +52,14 @@ class StopStartIT {
             assertThat(after.get("ports")).isEqualTo(before.get("ports"));
             assertThat(after.get("subnet")).isEqualTo(before.get("subnet"));
         }
-        JsonNode list = ok("list", "-o", "json").json();
+        JsonNode list = ws.ok("list", "-o", "json").json();
         assertThat(list.findValuesAsText("actualState")).containsExactly("stopped", "stopped");
         assertThat(list.findValuesAsText("desiredState")).containsExactly("stopped", "stopped");
-        assertThat(ok("list").out()).containsPattern("dev +k3d +stopped +10\\.100\\.0\\.0/24 +18080");
-        assertThat(ok("list", "--state", "stopped", "-o", "json").json()).hasSize(2);
+        assertThat(ws.ok("list").out()).containsPattern("dev +k3d +stopped +10\\.100\\.0\\.0/24 +18080");
+        assertThat(ws.ok("list", "--state", "stopped", "-o", "json").json()).hasSize(2);
 
         ws.clearCalls();
-        JsonNode report = ok("reconcile", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "-o", "json").json();
         assertThat(report.get("ok").asBoolean()).isTrue();
         assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("unchanged", "unchanged");
         assertThat(report.get("outcomes").findValuesAsText("state")).containsExactly("stopped", "stopped");
@@ -79,12 +73,12 @@ class StopStartIT {
 
     @Test
     void startRunsTheStoppedClustersAgainWithTheirOwnPorts() {
-        JsonNode dev = ok("create", "dev", "-o", "json").json();
-        ok("create", "uat", "--provider", "kind");
-        ok("stop", "dev", "uat");
+        JsonNode dev = ws.ok("create", "dev", "-o", "json").json();
+        ws.ok("create", "uat", "--provider", "kind");
+        ws.ok("stop", "dev", "uat");
         ws.clearCalls();
 
-        JsonNode started = ok("start", "dev", "uat", "-o", "json").json();
+        JsonNode started = ws.ok("start", "dev", "uat", "-o", "json").json();
 
         assertThat(started.isArray()).isTrue();
         assertThat(started.findValuesAsText("actualState")).containsExactly("running", "running");
@@ -93,22 +87,22 @@ class StopStartIT {
         assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("k3d", "cluster", "start", "dev"));
         assertThat(ws.calls()).contains(List.of("docker", "start", "uat-control-plane"));
         assertThat(callsOf("k3d", "create")).isEmpty();
-        assertThat(ok("reconcile", "-o", "json").json().get("outcomes").findValuesAsText("action"))
+        assertThat(ws.ok("reconcile", "-o", "json").json().get("outcomes").findValuesAsText("action"))
                 .containsExactly("unchanged", "unchanged");
-        assertThat(ok("start", "dev").out()).isEqualTo("started dev\n");
+        assertThat(ws.ok("start", "dev").out()).isEqualTo("started dev\n");
     }
 
     @Test
     void stopOfAnEnvironmentRecordedWithoutItsClusterRecordsItStopped() {
-        ok("create", "c-b2", "--no-wait");
+        ws.ok("create", "c-b2", "--no-wait");
 
-        assertThat(ok("stop", "c-b2").out()).isEqualTo("stopped c-b2\n");
+        assertThat(ws.ok("stop", "c-b2").out()).isEqualTo("stopped c-b2\n");
 
         JsonNode stopped = get("c-b2");
         assertThat(stopped.get("desiredState").asText()).isEqualTo("stopped");
         assertThat(stopped.get("actualState").asText()).isEqualTo("stopped");
         assertThat(callsOf("k3d", "stop")).isEmpty();
-        assertThat(ok("start", "c-b2").out()).isEqualTo("started c-b2\n");
+        assertThat(ws.ok("start", "c-b2").out()).isEqualTo("started c-b2\n");
         assertThat(callsOf("k3d", "create")).hasSize(1);
     }
 
@@ -121,15 +115,15 @@ class StopStartIT {
                 "18443:443@loadbalancer");
         k3d("cluster", "stop", "old");
 
-        Result reconciled = ok("reconcile");
+        Result reconciled = ws.ok("reconcile");
         assertThat(reconciled.out()).containsPattern("old +unchanged +unknown");
         assertThat(reconciled.err()).contains("old: its k3d cluster is stopped");
         assertThat(get("old").get("ports").get("api").asInt()).as("the port it binds when it starts is held")
                 .isEqualTo(26443);
         assertThat(callsOf("k3d", "start")).isEmpty();
-        assertThat(ok("create", "next", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26444);
+        assertThat(ws.ok("create", "next", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26444);
 
-        assertThat(ok("start", "old").out()).isEqualTo("started old\n");
+        assertThat(ws.ok("start", "old").out()).isEqualTo("started old\n");
         JsonNode old = get("old");
         assertThat(old.get("actualState").asText()).isEqualTo("running");
         assertThat(old.get("ports").get("api").asInt()).isEqualTo(26443);
@@ -147,41 +141,41 @@ class StopStartIT {
 
     @Test
     void aStopOrDeleteOfAnEnvironmentAnotherProcessHoldsIsRecordedAndSaidToBePending() throws Exception {
-        ok("create", "held");
+        ws.ok("create", "held");
         ws.clearCalls();
         // another envctl process converging 'held' (a watch, a create still running): it holds the lock
         try (CsvEnvironmentStore other = CsvEnvironmentStore.open(ws.defaultStore());
              EnvironmentLock lock = other.tryLock("held").orElseThrow()) {
-            assertThat(ok("stop", "held").out()).isEqualTo("stop of held recorded; another envctl process is "
+            assertThat(ws.ok("stop", "held").out()).isEqualTo("stop of held recorded; another envctl process is "
                     + "converging it and carries the stop out ('envctl get held' shows how far it is)\n");
             assertThat(get("held").get("desiredState").asText()).isEqualTo("stopped");
             assertThat(get("held").get("actualState").asText()).isEqualTo("running");
 
-            JsonNode deleted = ok("delete", "held", "-o", "json").json();
+            JsonNode deleted = ws.ok("delete", "held", "-o", "json").json();
             assertThat(deleted.get("deleted").asBoolean()).isFalse();
             assertThat(deleted.get("pending").asBoolean()).isTrue();
-            assertThat(ok("delete", "held").out()).startsWith("delete of held recorded; another envctl process");
+            assertThat(ws.ok("delete", "held").out()).startsWith("delete of held recorded; another envctl process");
             assertThat(callsOf("k3d", "stop")).isEmpty();
             assertThat(callsOf("k3d", "delete")).isEmpty();
         }
         // the holder gone, the next converge carries the delete out
-        ok("reconcile", "held");
+        ws.ok("reconcile", "held");
         assertThat(ws.run("get", "held").exit()).isEqualTo(3);
         assertThat(callsOf("k3d", "delete")).hasSize(1);
     }
 
     @Test
     void theirErrorsPointOnlyAtWhatWorks() {
-        ok("create", "dev");
-        ok("create", "gone", "--no-wait");
-        ok("delete", "gone", "--keep-record");
+        ws.ok("create", "dev");
+        ws.ok("create", "gone", "--no-wait");
+        ws.ok("delete", "gone", "--keep-record");
         Result kept = ws.run("start", "gone");
         assertThat(kept.exit()).as(kept.toString()).isEqualTo(4);
         assertThat(kept.err()).contains("was deleted with its record kept (delete --keep-record): it has no cluster "
                 + "to start", "apply a file that lists it", "'envctl delete gone'").doesNotContain("reconcile");
-        assertThat(ok("list").out()).containsPattern("gone +k3d +kept ");
+        assertThat(ws.ok("list").out()).containsPattern("gone +k3d +kept ");
 
-        ok("create", "stuck");
+        ws.ok("create", "stuck");
         ws.flag("k3d-fail-delete");
         assertThat(ws.run("delete", "stuck").exit()).isEqualTo(6);
         Result deleting = ws.run("start", "stuck");
@@ -199,7 +193,7 @@ class StopStartIT {
 
     @Test
     void anUnknownNameChangesNothingAndExits3() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         byte[] before = Workspace.bytes(ws.defaultStore());
         ws.clearCalls();
 
@@ -216,7 +210,7 @@ class StopStartIT {
 
     @Test
     void anUnknownNameIsExit3InWhateverOrderBesideOneBeingDeleted() {
-        ok("create", "sf");
+        ws.ok("create", "sf");
         ws.flag("k3d-fail-delete");
         assertThat(ws.run("delete", "sf").exit()).isEqualTo(6);
         ws.unflag("k3d-fail-delete");
@@ -237,7 +231,7 @@ class StopStartIT {
 
     @Test
     void aFailedStopExits6AndLeavesTheRecordFailedWithTheToolsMessage() {
-        ok("create", "dev");
+        ws.ok("create", "dev");
         ws.flag("k3d-fail-stop");
 
         Result r = ws.run("stop", "dev");
@@ -250,15 +244,15 @@ class StopStartIT {
         assertThat(dev.get("lastError").asText()).contains("context deadline exceeded");
 
         ws.unflag("k3d-fail-stop");
-        JsonNode report = ok("reconcile", "-o", "json").json();
+        JsonNode report = ws.ok("reconcile", "-o", "json").json();
         assertThat(report.get("outcomes").findValuesAsText("action")).containsExactly("stopped");
         assertThat(get("dev").get("actualState").asText()).isEqualTo("stopped");
     }
 
     @Test
     void whenOneOfSeveralFailsTheRecordsOfAllAreShownAsListShowsThem() {
-        ok("create", "dev");
-        ok("create", "uat", "--provider", "kind");
+        ws.ok("create", "dev");
+        ws.ok("create", "uat", "--provider", "kind");
         ws.flag("k3d-fail-stop");
 
         Result r = ws.run("stop", "dev", "uat");
@@ -273,22 +267,22 @@ class StopStartIT {
 
     @Test
     void helpSaysWhatStopAndStartDo() {
-        Result stop = ok("stop", "--help");
+        Result stop = ws.ok("stop", "--help");
         assertThat(stop.out()).startsWith("Usage: envctl stop [options] NAME...\n\n"
                 + "Stop environments' clusters; their ports and subnets stay held\n");
-        Result start = ok("start", "--help");
+        Result start = ws.ok("start", "--help");
         assertThat(start.out()).startsWith("Usage: envctl start [options] NAME...\n\n"
                 + "Start stopped environments' clusters again (create any that vanished)\n");
-        List<String> lines = new ArrayList<>(ok("--help").out().lines().toList());
+        List<String> lines = new ArrayList<>(ws.ok("--help").out().lines().toList());
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("  stop +Stop environments' clusters.*"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches("  start +Start stopped environments' clusters.*"));
     }
 
     @Test
     void doctorCountsOneEnvironmentInTheSingular() {
-        ok("create", "dev");
-        assertThat(ok("doctor").out()).contains("with 1 environment,").doesNotContain("1 environments");
-        ok("create", "uat");
-        assertThat(ok("doctor").out()).contains("with 2 environments,");
+        ws.ok("create", "dev");
+        assertThat(ws.ok("doctor").out()).contains("with 1 environment,").doesNotContain("1 environments");
+        ws.ok("create", "uat");
+        assertThat(ws.ok("doctor").out()).contains("with 2 environments,");
     }
 }

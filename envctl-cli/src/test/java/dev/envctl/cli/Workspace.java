@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (core's
  * {@link StandInTools}) in {@code bin/} first on {@code PATH}, and the packaged {@code envctl} run as a
@@ -95,6 +97,13 @@ public final class Workspace {
 
     public Result run(String... args) {
         return run(Map.of(), args);
+    }
+
+    /** {@link #run}, asserting exit 0 (the failure shows the command's output). */
+    public Result ok(String... args) {
+        Result r = run(args);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r;
     }
 
     public Result run(Map<String, String> extraEnv, String... args) {
