@@ -68,14 +68,14 @@ class StopStartIT {
         assertThat(s.envctl("create", name, "--provider", provider, "--agents", "1").exit()).isZero();
         String node = provider.equals("k3d") ? "k3d-" + name + "-server-0" : name + "-worker";
 
-        assertThat(s.tool("docker", "rm", "-f", node).exit()).isZero();
+        assertThat(s.tool("docker", "rm", "-f", "-v", node).exit()).isZero();
         Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(reconciled.out()).contains("\"recreated\"");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
 
-        assertThat(s.tool("docker", "rm", "-f", node).exit()).isZero();
+        assertThat(s.tool("docker", "rm", "-f", "-v", node).exit()).isZero();
         Shell.Result started = s.envctl("start", name);
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
