@@ -444,7 +444,7 @@ public final class LifecycleEngine {
             return fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                     .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired);
         });
-        Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT);
+        Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT ? e.desiredState() : null);
         if (o.action() == Action.FAILED && o.code() != null) {
             // failed before the provider was asked (it could not list), so the record does not say it
             throw new EnvctlException(o.code(), "environment '" + name + "' is recorded desired " + desired.key()

@@ -334,6 +334,39 @@ class StopStartTest {
     }
 
     @Test
+    void aFailedStartOfAStoppedEnvironmentWhoseClusterVanishedLeavesItDesiredStopped() {
+        stoppedDev();
+        f.k3d.removeCluster("dev");
+        f.k3d.failNextCreate("port is already allocated");
+
+        Environment e = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(e.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(e.lastError()).contains("port is already allocated");
+        // a later reconcile records it stopped and makes no cluster: only a start brings it up
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .extracting(Outcome::state).containsExactly(ActualState.STOPPED);
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    @Test
+    void aFailedStartOfARunningEnvironmentWhoseClusterVanishedLeavesItDesiredPresentForReconcile() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+        f.k3d.failNextCreate("port is already allocated");
+
+        Environment e = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(e.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+    }
+
+    @Test
     void stopAndStartOfARunningOrStoppedEnvironmentAgainChangeNothing() {
         Environment stopped = stoppedDev();
         assertThat(engine.stop("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.STOPPED);

@@ -66,15 +66,16 @@ public final class Converger {
      * read {@code hint}, a round's listing, in the first step); {@code missing}: the nodes a listed cluster lacks
      * ({@link ClusterProvider#missingNodes}), null when it has them all, and such a cluster never counts as
      * running; {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold);
-     * {@code starting}: a start asked for this converge, so the stopped cluster of an {@code unknown} record is
-     * started and adopted.
+     * {@code startedFrom}: a start asked for this converge, of a record that was desired this (null: no start
+     * asked), so the stopped cluster of an {@code unknown} record is started and adopted, and a start of a record
+     * desired {@code stopped} that fails leaves it desired {@code stopped}.
      */
     private static final class Seen {
         Boolean present;
         boolean running;
         String missing;
         boolean portMoved;
-        boolean starting;
+        DesiredState startedFrom;
         Hint hint;
 
         void set(boolean isPresent, boolean isRunning) {
@@ -107,10 +108,11 @@ public final class Converger {
 
     /**
      * Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. {@code hint} (nullable)
-     * stands in for listing; {@code starting}: a start asked for it, which alone starts the stopped cluster of a
-     * record envctl has not adopted yet (reconcile leaves such a cluster alone).
+     * stands in for listing; {@code startedFrom}: a start asked for it, of a record that was desired this (null: no
+     * start asked); a start alone starts the stopped cluster of a record envctl has not adopted yet (reconcile leaves
+     * such a cluster alone).
      */
-    public Outcome converge(String name, ProgressListener progress, Hint hint, boolean starting) {
+    public Outcome converge(String name, ProgressListener progress, Hint hint, DesiredState startedFrom) {
         Optional<EnvironmentLock> lock;
         try {
             lock = store.tryLock(name);
@@ -122,7 +124,7 @@ public final class Converger {
             return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
         }
         try {
-            return convergeLocked(name, progress, hint, starting);
+            return convergeLocked(name, progress, hint, startedFrom);
         } catch (RuntimeException e) {
             // a store write failed: the record keeps its last written state, which the next pass resumes from
             String message = HookRunner.describe(e);
@@ -133,9 +135,9 @@ public final class Converger {
         }
     }
 
-    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint, boolean starting) {
+    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint, DesiredState startedFrom) {
         Seen seen = new Seen();
-        seen.starting = starting;
+        seen.startedFrom = startedFrom;
         Outcome last = null;
         long read = 0;
         for (int i = 0; i < MAX_STEPS; i++) {
@@ -231,7 +233,8 @@ public final class Converger {
                 if (seen.running) {
                     return adopt(env, provider);
                 }
-                return seen.starting ? startAndAdopt(env, provider, seen, progress) : notAdoptedYet(env, provider);
+                return seen.startedFrom != null ? startAndAdopt(env, provider, seen, progress)
+                        : notAdoptedYet(env, provider);
             case FAILED:
                 if (drift == DriftPolicy.MARK_FAILED && !(seen.present && seen.running)) {
                     return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
@@ -290,7 +293,13 @@ public final class Converger {
     private Outcome start(Environment env, Host host, ClusterProvider provider, Seen seen,
                           ProgressListener progress) {
         if (!seen.present || seen.missing != null) {
-            return recreate(env, host, provider, Action.CREATED, seen, progress);
+            Outcome o = recreate(env, host, provider, Action.CREATED, seen, progress);
+            if (o.action() == Action.FAILED && seen.startedFrom == DesiredState.STOPPED) {
+                // as a failed start of a stopped cluster: the user asked for a start, not for a retry later
+                writer.modify(env.name(), r -> r.desiredState() == DesiredState.PRESENT
+                        && r.actualState() == ActualState.FAILED ? r.withDesiredState(DesiredState.STOPPED) : r);
+            }
+            return o;
         }
         if (!seen.running) {
             Optional<Outcome> failed = startCluster(env, provider, seen, progress);

@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -72,13 +73,16 @@ public final class RoundRunner {
 
     /** Converges one environment in the calling thread, within the engine-wide bound; {@code hint} may be null. */
     public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress) {
-        return convergeOne(name, hint, progress, false);
+        return convergeOne(name, hint, progress, null);
     }
 
-    /** As {@link #convergeOne(String, Converger.Hint, ProgressListener)}; {@code starting}: a start asked for it. */
-    public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress, boolean starting) {
+    /**
+     * As {@link #convergeOne(String, Converger.Hint, ProgressListener)}; {@code startedFrom}: a start asked for it, of
+     * a record that was desired this (null: no start asked).
+     */
+    public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress, DesiredState startedFrom) {
         waiting.incrementAndGet();
-        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean(), starting);
+        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean(), startedFrom);
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -190,7 +194,7 @@ public final class RoundRunner {
                     continue;
                 }
                 waiting.incrementAndGet();
-                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon, false)));
+                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon, null)));
             }
             return collect(futures, abandon);
         } finally {
@@ -199,7 +203,7 @@ public final class RoundRunner {
     }
 
     private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
-                         AtomicBoolean abandon, boolean starting) {
+                         AtomicBoolean abandon, DesiredState startedFrom) {
         if (stop.getAsBoolean() || abandon.get()) {
             waiting.decrementAndGet();
             return null;
@@ -210,7 +214,7 @@ public final class RoundRunner {
             if (stop.getAsBoolean() || abandon.get()) {
                 return null;
             }
-            return converger.converge(name, progress, hint, starting);
+            return converger.converge(name, progress, hint, startedFrom);
         } catch (RuntimeException e) {
             // only releasing the lock can get here: report it with the environment it belongs to
             return Outcome.failed(name, null, HookRunner.describe(e), e);
