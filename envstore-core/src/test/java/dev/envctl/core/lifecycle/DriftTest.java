@@ -54,6 +54,22 @@ class DriftTest {
     }
 
     @Test
+    void underMarkFailedAStartOfTheMarkedRecordCreatesItsClusterAgain() {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
+        Environment before = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+        engine.reconcile(List.of(), ProgressListener.NONE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(started.ports()).isEqualTo(before.ports());
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+    }
+
+    @Test
     void underMarkFailedAFailedHookIsStillRetriedBecauseTheClusterRuns() {
         LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
         f.hook.on(HookPhase.POST_CREATE, e -> {

@@ -236,7 +236,8 @@ public final class Converger {
                 return seen.startedFrom != null ? startAndAdopt(env, provider, seen, progress)
                         : notAdoptedYet(env, provider);
             case FAILED:
-                if (drift == DriftPolicy.MARK_FAILED && !(seen.present && seen.running)) {
+                // a start asks for the cluster, whatever the policy leaves to the user
+                if (drift == DriftPolicy.MARK_FAILED && seen.startedFrom == null && !(seen.present && seen.running)) {
                     return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
                 }
                 return resume(env, host, provider, seen, progress);
