@@ -437,9 +437,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + options.schema() + switch (reading) {
                         case SCHEMA -> "";
                         case AS_IT_IS -> conflicts.isEmpty() ? ", table clusters not adopted yet (a schema "
-                                + "migration or the next change adopts it)" : ", table clusters cannot be adopted "
+                                + "migration adopts it, and so does any opening with jdbc.migrate=auto, reads "
+                                + "included)" : ", table clusters cannot be adopted "
                                 + "yet: " + AdoptionConflictException.count(conflicts) + " to repair";
-                        case NO_TABLE -> ", no envctl tables yet (a schema migration or the next change makes them)";
+                        case NO_TABLE -> ", no envctl tables yet (a schema migration makes them, and so does any "
+                                + "opening with jdbc.migrate=auto)";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
             String missing = reading == Reading.NO_TABLE ? null

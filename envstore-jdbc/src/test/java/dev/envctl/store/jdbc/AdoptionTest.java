@@ -334,7 +334,8 @@ class AdoptionTest {
             assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
             assertThat(store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, null));
             assertThat(store.hosts()).extracting(h -> h.name()).containsExactly("local");
-            assertThat(store.health().detail()).contains("table clusters not adopted yet");
+            assertThat(store.health().detail()).contains("table clusters not adopted yet (a schema migration adopts "
+                    + "it, and so does any opening with jdbc.migrate=auto, reads included)");
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("qa", "k3d"),
                     new Allocator(AllocationPolicy.defaults())))
                     .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE))
