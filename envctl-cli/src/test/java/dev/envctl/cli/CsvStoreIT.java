@@ -676,6 +676,24 @@ class CsvStoreIT {
     }
 
     @Test
+    void clustersWithoutARecordAreWarnedOfInOneLine() throws Exception {
+        ws.ok("create", "dev");
+        for (String orphan : List.of("zeta", "alpha", "mid")) {
+            ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", orphan)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            k3d.environment().putAll(ws.env);
+            assertThat(k3d.start().waitFor()).isZero();
+        }
+
+        Result r = ws.ok("reconcile");
+
+        assertThat(r.err().lines().filter(l -> l.contains("no record"))).as(r.err()).containsExactly(
+                "WARN RoundRunner - 3 clusters have no record; envctl leaves them alone: alpha (k3d), mid (k3d), "
+                        + "zeta (k3d)");
+        assertThat(r.out()).contains("alpha (k3d)", "mid (k3d)", "zeta (k3d)");
+    }
+
+    @Test
     void watchReconcilesUntilStopped() throws Exception {
         ws.ok("create", "dev", "--no-wait");
         ProcessBuilder k3d = new ProcessBuilder(ws.bin.resolve("k3d").toString(), "cluster", "create", "orphan")

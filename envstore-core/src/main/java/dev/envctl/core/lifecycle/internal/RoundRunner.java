@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -331,6 +332,7 @@ public final class RoundRunner {
         }
         List<ClusterStatus> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        List<String> news = new ArrayList<>();
         for (Map.Entry<Where, List<ClusterStatus>> listed : clusters.entrySet()) {
             Where where = listed.getKey();
             for (ClusterStatus c : listed.getValue()) {
@@ -339,11 +341,18 @@ public final class RoundRunner {
                     continue;
                 }
                 if (seen.add(key) && !lastUnmanaged.contains(key)) {
-                    LOG.warn("cluster {} ({}{}) has no record; envctl leaves it alone", c.name(), where.provider(),
-                            where.host().equals(Host.LOCAL_NAME) ? "" : " on host " + where.host());
+                    news.add(c.name() + " (" + where.provider()
+                            + (where.host().equals(Host.LOCAL_NAME) ? "" : " on host " + where.host()) + ")");
                 }
                 out.add(c);
             }
+        }
+        // one line for them all: a daemon another store's clusters share would fill the log line by line
+        if (news.size() == 1) {
+            LOG.warn("cluster {} has no record; envctl leaves it alone", news.get(0));
+        } else if (!news.isEmpty()) {
+            Collections.sort(news);
+            LOG.warn("{} clusters have no record; envctl leaves them alone: {}", news.size(), String.join(", ", news));
         }
         lastUnmanaged = seen;
         return out;
