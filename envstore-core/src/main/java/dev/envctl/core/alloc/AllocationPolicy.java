@@ -73,7 +73,9 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
             }
             prefix = Integer.parseInt(digits);
         }
-        return new AllocationPolicy(pools, pool, prefix);
+        pool.requireNetworkUsable("pool.subnet");
+        int prefixRead = prefix; // what is left to refuse is the prefix that does not fit the pool
+        return named("pool.subnet.prefix", () -> new AllocationPolicy(pools, pool, prefixRead));
     }
 
     /** {@code parse}'s value, or its INVALID_INPUT error with the config key in front. */

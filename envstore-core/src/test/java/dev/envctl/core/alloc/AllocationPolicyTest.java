@@ -57,6 +57,11 @@ class AllocationPolicyTest {
                 .hasMessageContaining("1 to 65535");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "12")))
                 .hasMessageContaining("/14 to /30");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "33")))
+                .hasMessage("pool.subnet.prefix: subnet prefix /33 does not fit pool 10.100.0.0/14; allowed: /14 to "
+                        + "/30");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "127.0.0.0/8")))
+                .hasMessageStartingWith("pool.subnet");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x")))
                 .hasMessageContaining("prefix length");
     }
