@@ -180,6 +180,30 @@ class ApplyChangesIT {
         assertThat(diff.get("unchanged")).isEmpty();
     }
 
+    /** {@code bash -c script} with the workspace's environment (its launcher as {@code $ENVCTL}). */
+    private Processes.Output bash(String script) {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).directory(tmp.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        pb.environment().put("ENVCTL", Workspace.LAUNCHER.toString());
+        return Processes.run(pb, tmp, script);
+    }
+
+    @Test
+    void theFileMayBeAPipeOrStandardInput() {
+        ok("create", "dev");
+
+        Processes.Output piped = bash("\"$ENVCTL\" diff -f <(\"$ENVCTL\" list -o json)");
+        assertThat(piped.exit()).as(piped.err()).isZero();
+        assertThat(piped.out()).isEqualTo("unchanged: dev\n");
+        Processes.Output stdin = bash("printf -- '- name: qa\\n' | \"$ENVCTL\" apply -f -");
+        assertThat(stdin.exit()).as(stdin.err()).isZero();
+        assertThat(ok("get", "qa", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+        Processes.Output csv = bash("\"$ENVCTL\" list -o csv | \"$ENVCTL\" diff -f -");
+        assertThat(csv.exit()).as(csv.err()).isZero();
+        assertThat(csv.out()).isEqualTo("unchanged: dev, qa\n");
+    }
+
     @Test
     void aKindlerCsvFileChangesAFlagInPlaceAndAListJsonFileIsUnchanged() {
         Path csv = ws.write("envs.csv", HEADER + "dev,k3d,30080,19001,true,true,18090,18443,\n");

@@ -170,7 +170,8 @@ class BadInputIT {
         c.add(Case.of(2, "names environment 'web' twice", "apply", "-f", "twice.yaml"));
         c.add(Case.of(2, "is not valid YAML or JSON: key 'name' is given twice in one item (line 2); give each key "
                 + "once", "apply", "-f", "key-twice.yaml"));
-        c.add(Case.of(2, "is 3145731 bytes; at most 3145728 (3 MiB) are allowed", "apply", "-f", "huge.yaml"));
+        c.add(Case.of(2, "apply file huge.yaml is larger than 3 MiB (3145728 bytes), the most allowed", "apply", "-f",
+                "huge.yaml"));
         c.add(Case.of(2, "cannot read apply file utf16.yaml: it is not UTF-8 text; save it as UTF-8", "apply", "-f",
                 "utf16.yaml"));
         c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));

@@ -14,6 +14,8 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +49,20 @@ final class EnvironmentFile {
     }
 
     static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
-        if (!Files.isRegularFile(file)) {
+        boolean stdin = file.toString().equals("-");
+        if (!stdin && (!Files.exists(file) || Files.isDirectory(file))) {
             throw EnvctlException.invalid("apply file " + file + " does not exist or is not a file");
         }
         String text;
-        try {
+        // read as a stream, so a pipe (<(envctl list -o json)) and standard input (-) read as a file does
+        try (InputStream in = stdin ? System.in : Files.newInputStream(file)) {
             // YAML's reader refuses more than 3 Mi characters, after reading them; refuse the file before
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw EnvctlException.invalid("apply file " + file + " is " + size + " bytes; at most " + MAX_BYTES
-                        + " (3 MiB) are allowed");
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw EnvctlException.invalid("apply file " + file + " is larger than 3 MiB (" + MAX_BYTES
+                        + " bytes), the most allowed");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException e) {
             throw Errors.unreadable("apply file", file, e);
         }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /** A command that reads the desired environments from {@code -f FILE} and takes no arguments: apply and diff. */
 abstract class FileCommand extends CliCommand {
-    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json)")
+    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json; - reads "
+            + "standard input)")
     String file;
 
     @Parameter(description = "")
