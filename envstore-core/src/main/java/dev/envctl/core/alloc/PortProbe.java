@@ -1,9 +1,5 @@
 package dev.envctl.core.alloc;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-
 /**
  * Says whether a host port can be bound now, so that allocation skips ports another program holds (a dev
  * server on 18080, a container another tool published). It answers for the moment it is asked: a port can
@@ -20,27 +16,7 @@ public interface PortProbe {
      * that does not bind is tried once more after a moment: another envctl's own probe (a create running at the
      * same time) holds a port for microseconds, a listener holds it for good.
      */
-    PortProbe LOCAL = port -> bindsNow(port) || bindsAfterAMoment(port);
+    PortProbe LOCAL = new HostPortProbe();
 
     boolean canBind(int port);
-
-    private static boolean bindsNow(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean bindsAfterAMoment(int port) {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return bindsNow(port);
-    }
 }
