@@ -70,27 +70,27 @@ class AllocatorTest {
 
     @Test
     void aPortAnotherProbeHoldsForAMomentStillCountsAsFree() throws Exception {
-        int port;
-        java.util.concurrent.CountDownLatch bound = new java.util.concurrent.CountDownLatch(1);
         java.net.ServerSocket moment = new java.net.ServerSocket();
         moment.setReuseAddress(false);
         moment.bind(new java.net.InetSocketAddress(0));
-        port = moment.getLocalPort();
-        Thread other = new Thread(() -> {
-            bound.countDown();
+        int port = moment.getLocalPort();
+        List<Boolean> heldWhileWaiting = new ArrayList<>();
+        // as another envctl's probe of the same port, running at the same time, holds it: the real binds of
+        // PortProbe.LOCAL, and the other's moment ends while this probe waits (in the wait itself, so no thread
+        // has to be scheduled within it)
+        PortProbe local = new HostPortProbe(HostPortProbe::bindsNow, () -> {
+            heldWhileWaiting.add(!moment.isClosed());
             try {
-                Thread.sleep(2);
                 moment.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
+            return true;
         });
-        other.start();
-        bound.await();
 
-        // as another envctl's probe of the same port, running at the same time, holds it
-        assertThat(PortProbe.LOCAL.canBind(port)).isTrue();
-        other.join();
+        assertThat(local.canBind(port)).isTrue();
+        assertThat(heldWhileWaiting).as("the first try found the port held, and the probe waited")
+                .containsExactly(true);
     }
 
     @Test
