@@ -94,6 +94,29 @@ class AllocatorTest {
     }
 
     @Test
+    void aPortThatNeverBindsIsWaitedForOnceNotByEveryAllocation() {
+        // 18080 held by a listener, a connection or its TIME_WAIT: every allocation finds it the lowest free http port
+        int[] bindsOf18080 = {0};
+        int[] waits = {0};
+        Allocator local = new Allocator(AllocationPolicy.defaults(), new HostPortProbe(port -> {
+            bindsOf18080[0] += port == 18080 ? 1 : 0;
+            return port != 18080;
+        }, () -> {
+            waits[0]++;
+            return true;
+        }));
+
+        for (int i = 0; i < 200; i++) {
+            assertThat(local.allocate(EnvironmentSpec.of("dev", "k3d"), new HeldSnapshot()).ports().http())
+                    .isEqualTo(18081);
+        }
+
+        assertThat(waits[0]).as("only the first allocation waits to try 18080 again").isEqualTo(1);
+        assertThat(bindsOf18080[0]).as("every allocation still tries 18080 once, so it is used once it is free")
+                .isEqualTo(201);
+    }
+
+    @Test
     void aPoolWhosePortsOtherProgramsAllHoldIsExhaustedSayingSo() {
         Allocator nothingBinds = new Allocator(AllocationPolicy.defaults(), port -> false);
 
