@@ -125,6 +125,66 @@ class CrashRecoveryTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
     }
 
+    /** Docker down when the resume lists: failed, the next pass would take the half-made cluster for a finished one. */
+    @Test
+    void aCreatingRecordWhoseListingFailsStaysCreatingAndItsUnfinishedClusterIsMadeAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+        f.k3d.putUnfinishedCluster("dev");
+        f.k3d.failNextList("docker unreachable");   // the round's listing
+        f.k3d.failNextList("docker unreachable");   // the creating record's own
+
+        Outcome failed = resume("dev");
+
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.state()).isEqualTo(ActualState.CREATING);
+        assertThat(failed.error()).contains("could not list k3d clusters", "docker unreachable");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(f.store.get("dev").lastError()).contains("docker unreachable");
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("delete dev", "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** The half-made cluster cannot be removed now: still a create to finish, not a failed record whose cluster runs. */
+    @Test
+    void aCreatingRecordWhoseUnfinishedClusterCannotBeDeletedStaysCreatingUntilItIsMadeAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.CREATING);
+        f.k3d.putUnfinishedCluster("dev");
+        f.k3d.failNextDelete("container is in use");
+
+        Outcome failed = resume("dev");
+
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.state()).isEqualTo(ActualState.CREATING);
+        assertThat(failed.error()).contains("container is in use");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(f.store.get("dev").lastError()).contains("container is in use");
+        assertThat(f.hook.calls()).isEmpty();
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("delete dev", "delete dev", "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /**
+     * A failed record whose cluster runs is finished without asking for the mark: its cluster may be one envctl did
+     * not make (an adoption whose ports another environment held), or one made before envctl left marks, and neither
+     * has a mark; taking them for half-made would delete a complete cluster.
+     */
+    @Test
+    void aFailedRecordWhoseClusterRunsWithoutTheMarkIsFinishedNotMadeAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.FAILED);
+        f.k3d.putUnfinishedCluster("dev");
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+
+        assertThat(f.k3d.calls()).doesNotContain("delete dev", "create dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev failed");
+    }
+
     @Test
     void deletingWithTheClusterStillThereIsDeleted() {
         f.leave("dev", 1, DesiredState.ABSENT, ActualState.DELETING);

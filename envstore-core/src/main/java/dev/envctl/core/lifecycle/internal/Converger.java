@@ -210,6 +210,9 @@ public final class Converger {
                         || env.actualState() == ActualState.STOPPED) {
                     return new Outcome(name, Action.FAILED, env.actualState(), message, ErrorCode.PROVIDER_FAILED);
                 }
+                if (env.actualState() == ActualState.CREATING) {
+                    return stillCreating(name, message);
+                }
                 writer.actual(name, ActualState.FAILED, message);
                 return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
             }
@@ -358,7 +361,8 @@ public final class Converger {
             }
             Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(env, progress));
             if (error.isPresent()) {
-                return fail(env.name(), error.get());
+                return env.actualState() == ActualState.CREATING ? stillCreating(env.name(), error.get())
+                        : fail(env.name(), error.get());
             }
             seen.set(false, false);
         }
@@ -752,6 +756,16 @@ public final class Converger {
     private Outcome fail(String name, String message) {
         writer.actual(name, ActualState.FAILED, message);
         return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
+    }
+
+    /**
+     * A failure that leaves a {@code creating} record {@code creating}, with {@code message} as its last error: its
+     * cluster may be half-made, and only for {@code creating} does {@link #resume} ask whether the create finished
+     * ({@code failed} is finished as it runs: a cluster envctl did not make, or made before it left marks, has none).
+     */
+    private Outcome stillCreating(String name, String message) {
+        writer.actual(name, ActualState.CREATING, message);
+        return new Outcome(name, Action.FAILED, ActualState.CREATING, message, ErrorCode.PROVIDER_FAILED);
     }
 
     /**
