@@ -90,6 +90,25 @@ class CrashRecoveryTest {
         assertThat(reuse.ports()).isEqualTo(created.ports());
     }
 
+    /**
+     * Delete hooks run at least once: a delete cut after the tool removed the cluster runs both delete phases again,
+     * as envctl cannot tell which of them had run (a pre-delete hook such as the HAProxy example's removes a route).
+     */
+    @Test
+    void aDeleteCutAfterTheClusterWasRemovedRunsBothDeleteHooksAgain() {
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.duringDelete(CrashRecoveryTest::crash);
+        assertThatThrownBy(() -> f.engine().delete("dev", false, ProgressListener.NONE)).isInstanceOf(Crash.class);
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.DELETING);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.DELETED, null, null));
+
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "pre-delete dev deleting",
+                "pre-delete dev deleting", "post-delete dev deleting");
+        assertThat(f.k3d.count("delete dev")).isEqualTo(2);
+    }
+
     @Test
     void unknownAndDesiredPresentWithNoClusterIsCreated() {
         f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
