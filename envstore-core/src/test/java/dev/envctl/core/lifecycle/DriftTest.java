@@ -149,18 +149,20 @@ class DriftTest {
             assertThat(o.error()).contains("could not list k3d clusters", "docker unreachable");
         });
         assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.RUNNING);
-        assertThat(f.store.get("new").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(f.store.get("new").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.store.get("new").lastError()).contains("could not list k3d clusters", "docker unreachable");
     }
 
+    /** Left unknown, not failed: a cluster it lists later is adopted (no hooks, its ports), not finished as made. */
     @Test
-    void aProviderThatCannotListMarksANotYetCreatedRecordFailed() {
+    void aProviderThatCannotListLeavesANotYetCreatedRecordUnknownWithTheReason() {
         f.store.create(EnvironmentSpec.of("dev", "k3d"), f.allocator);
         f.k3d.failNextList("docker unreachable");
         f.k3d.failNextList("docker unreachable");
 
         f.engine().reconcile(List.of(), ProgressListener.NONE);
 
-        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
         assertThat(f.store.get("dev").lastError()).contains("docker unreachable");
         assertThat(f.k3d.count("create dev")).isZero();
     }

@@ -133,6 +133,23 @@ class LegacyAdoptionTest {
         assertThat(adopted.ports().api()).isEqualTo(26999);
     }
 
+    /** Docker down once: failed, the next pass would finish the cluster as its own (hooks, the row's ports). */
+    @Test
+    void aFailedListingLeavesTheRowUnknownAndTheNextReconcileAdoptsItWithoutHooks() {
+        f.k3d.failNextList("Cannot connect to the Docker daemon");   // the round's listing
+
+        Outcome failed = reconcile().outcomes().get(0);
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.error()).contains("could not list k3d clusters", "Cannot connect to the Docker daemon");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.store.get("dev").lastError()).contains("Cannot connect to the Docker daemon");
+
+        assertThat(reconcile().outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING,
+                null));
+        assertThat(f.store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(f.hook.calls()).isEmpty();
+    }
+
     @Test
     void aRowAnEarlierEnvctlRecordedRunningWithoutItsPortsGetsThemOnceItsClusterRuns() {
         f.store.delete("dev");

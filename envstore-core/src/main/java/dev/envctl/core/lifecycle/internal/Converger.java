@@ -210,11 +210,7 @@ public final class Converger {
                         || env.actualState() == ActualState.STOPPED) {
                     return new Outcome(name, Action.FAILED, env.actualState(), message, ErrorCode.PROVIDER_FAILED);
                 }
-                if (env.actualState() == ActualState.CREATING) {
-                    return stillCreating(name, message);
-                }
-                writer.actual(name, ActualState.FAILED, message);
-                return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
+                return keepingState(name, message);
             }
         }
         if (env.desiredState() == DesiredState.STOPPED) {
@@ -361,7 +357,7 @@ public final class Converger {
             }
             Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(env, progress));
             if (error.isPresent()) {
-                return env.actualState() == ActualState.CREATING ? stillCreating(env.name(), error.get())
+                return env.actualState() == ActualState.CREATING ? keepingState(env.name(), error.get())
                         : fail(env.name(), error.get());
             }
             seen.set(false, false);
@@ -759,13 +755,16 @@ public final class Converger {
     }
 
     /**
-     * A failure that leaves a {@code creating} record {@code creating}, with {@code message} as its last error: its
-     * cluster may be half-made, and only for {@code creating} does {@link #resume} ask whether the create finished
-     * ({@code failed} is finished as it runs: a cluster envctl did not make, or made before it left marks, has none).
+     * A failure of a record no create of its own finished ({@code unknown}, {@code creating}, {@code deleting}) that
+     * keeps its actual state, with {@code message} as its last error. As {@code failed}, the next pass would finish a
+     * running cluster as its own create's: a half-made one without asking whether its create finished (only for
+     * {@code creating} does {@link #resume} ask: a cluster envctl did not make, or made before it left marks, has no
+     * mark), and one envctl did not make with the post-create hooks and the record's ports instead of adopting it.
      */
-    private Outcome stillCreating(String name, String message) {
-        writer.actual(name, ActualState.CREATING, message);
-        return new Outcome(name, Action.FAILED, ActualState.CREATING, message, ErrorCode.PROVIDER_FAILED);
+    private Outcome keepingState(String name, String message) {
+        Optional<Environment> kept = writer.modify(name, r -> r.withActualState(r.actualState(), message));
+        return new Outcome(name, Action.FAILED, kept.map(Environment::actualState).orElse(null), message,
+                ErrorCode.PROVIDER_FAILED);
     }
 
     /**
