@@ -77,6 +77,33 @@ class InterruptedCreateIT {
     }
 
     @Test
+    void aReconcileWatchStoppedOnceK3dsNodesRunLeavesTheRecordCreatingSoTheNextReconcileMakesTheClusterAgain()
+            throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web", "--no-wait");
+        ws.flag("k3d-hang-next-create-at-coredns");
+        Process watch = start(ws, "reconcile", "--watch", "--interval", "1s");
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+
+        watch.destroy(); // SIGTERM to the JVM only
+
+        assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(watch.exitValue()).isEqualTo(143);
+        // the cluster's nodes run but k3d did not finish: a record left failed would have it taken as made
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("actualState").asText()).isEqualTo("creating");
+        assertThat(web.get("lastError").asText()).contains("k3d cluster create was ended: envctl is stopping");
+        int before = ws.calls().size();
+
+        ws.ok("reconcile", "web");
+
+        assertThat(ws.calls().subList(before, ws.calls().size()).stream().filter(c -> c.get(0).equals("k3d")
+                && c.size() > 3 && c.get(1).equals("cluster") && !c.get(2).equals("list"))
+                .map(c -> c.get(2) + " " + c.get(3))).containsExactly("delete web", "create web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
     void aSigtermToEnvctlEndsAHookAndEveryProcessItStartedAndTheNextReconcileRunsItAgain() throws Exception {
         Workspace ws = new Workspace(tmp);
         Path pids = tmp.resolve("hook-pids");

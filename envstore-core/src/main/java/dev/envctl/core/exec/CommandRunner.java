@@ -40,6 +40,14 @@ public final class CommandRunner {
     }
 
     /**
+     * Whether envctl is stopping (the JVM shuts down after a SIGINT or SIGTERM): commands running are ended and
+     * none is started, so a failure from now on may be the stop's, not the tool's.
+     */
+    public static boolean stopping() {
+        return RunningCommand.stopping();
+    }
+
+    /**
      * Runs the command and returns its result whatever its exit code.
      *
      * @throws CommandFailedException with {@link ErrorCode#PROVIDER_FAILED} when it could not start, timed out

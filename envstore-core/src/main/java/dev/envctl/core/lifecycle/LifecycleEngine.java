@@ -12,6 +12,7 @@ import dev.envctl.core.Host;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.DryRuns;
@@ -112,7 +113,8 @@ public final class LifecycleEngine {
     /**
      * Records desired present (allocating atomically in the store) and reconciles it now. Returns the record
      * as it ends: {@code running}, or {@code failed} with {@code lastError} (the record then keeps its
-     * allocation and a later reconcile retries it).
+     * allocation and a later reconcile retries it), or, when the JVM shuts down (a SIGINT or SIGTERM) during the
+     * provider's create, {@code creating} with {@code lastError}, for a later reconcile to finish.
      *
      * <p>A create never ends as if it succeeded when it did not: when the reconcile fails but could not record
      * that (a store write after the provider call failed), the record is marked {@code failed} with the
@@ -170,6 +172,12 @@ public final class LifecycleEngine {
         if (outcome.state() == null && outcome.error() != null && store.find(spec.name()).isEmpty()) {
             // another writer deleted the record meanwhile; the error says what became of the cluster
             throw EnvctlException.conflict(outcome.error());
+        }
+        Optional<Environment> stopped = outcome.state() == ActualState.CREATING && CommandRunner.stopping()
+                ? store.find(spec.name()) : Optional.empty();
+        if (stopped.isPresent()) {
+            // envctl is stopping: the converge left the record creating for the next one to finish
+            return stopped.get();
         }
         Environment failed = recordedFailure(spec.name(), outcome.error() == null ? "the create did not finish"
                 : outcome.error());

@@ -10,6 +10,7 @@ import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.HostProviders;
@@ -576,6 +577,12 @@ public final class Converger {
         progress.step(name, "creating " + provider.id() + " cluster " + name);
         Optional<String> error = ProviderCalls.failure(provider, "create",
                 () -> provider.create(creating.get(), progress));
+        if (error.isPresent() && CommandRunner.stopping()) {
+            // what the stop cut short may be half made and its nodes may run: only creating makes the next
+            // converge ask the provider whether the create finished, where failed would take a running cluster as made
+            writer.actual(name, ActualState.CREATING, error.get());
+            return new Outcome(name, Action.FAILED, ActualState.CREATING, error.get());
+        }
         if (error.isPresent()) {
             seen.present = null;
             return failedCreate(creating.get(), error.get(), host, provider, action, seen, progress);
