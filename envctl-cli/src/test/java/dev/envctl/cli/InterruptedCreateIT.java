@@ -15,10 +15,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * A SIGTERM to the envctl process alone ({@code kill PID}, {@code timeout}, a cancelled CI job), not to its
- * process group as Ctrl-C is: the tool it was running must not run on as an orphan.
+ * process group as Ctrl-C is: the tool it was running must not run on as an orphan. A command a signal stops ends
+ * with one line saying so and the signal's exit status.
  */
 class InterruptedCreateIT {
     @TempDir
@@ -74,6 +76,53 @@ class InterruptedCreateIT {
         Workspace.Result reconciled = ws.run("reconcile", "web");
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void aCreateStoppedByCtrlCSaysSoInOneLineNamingItsEnvironmentAndWhatFinishesItAndExits130() throws Exception {
+        signalCreate("INT", 130);
+    }
+
+    @Test
+    void aCreateStoppedBySigtermSaysSoInOneLineNamingItsEnvironmentAndWhatFinishesItAndExits143() throws Exception {
+        signalCreate("TERM", 143);
+    }
+
+    /**
+     * Sends {@code signal} to envctl while the stand-in k3d it runs for {@code create web} hangs: envctl exits
+     * {@code status}, its last stderr line says it was interrupted, names web and what finishes it, no other error
+     * line follows, and that advice works.
+     */
+    private void signalCreate(String signal, int status) throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.flag("k3d-hang-next-create");
+        Process create = start(ws, "create", "web");
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+        assumeFalse(ignored(create.pid(), signal), "envctl was started with SIG" + signal + " ignored (a shell's "
+                + "background job): no signal to test");
+
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(create.pid())).start().waitFor()).isZero();
+
+        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(create.exitValue()).isEqualTo(status);
+        List<String> errors = Files.readAllLines(tmp.resolve("err-create.txt")).stream()
+                .filter(l -> l.startsWith("envctl: ")).toList();
+        assertThat(errors).containsExactly("envctl: create interrupted (SIGINT or SIGTERM) while changing web: the "
+                + "tools and hooks in flight were ended, and its record keeps what was asked; 'envctl reconcile web' "
+                + "finishes the change from where it stopped");
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("actualState").asText()).isEqualTo("creating");
+        assertThat(web.get("lastError").asText()).contains("k3d cluster create was ended: envctl is stopping");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
+    private static boolean ignored(long pid, String signal) throws Exception {
+        String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring(7).strip();
+        int number = signal.equals("INT") ? 2 : 15;
+        return new java.math.BigInteger(mask, 16).testBit(number - 1);
     }
 
     @Test

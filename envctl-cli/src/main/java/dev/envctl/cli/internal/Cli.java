@@ -100,6 +100,7 @@ public final class Cli {
     private int run(CliCommand command, GlobalOptions global, JCommander parsedWith) {
         Logging.configure(global, command.reportsPluginProblems());
         Session session = new Session(out, err, env, global);
+        session.interruption().start(command.name());
         try {
             if (command.readsConfig()) {
                 session.config();
@@ -113,6 +114,7 @@ public final class Cli {
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(session, e);
         } finally {
+            session.interruption().close();
             session.close();
         }
     }

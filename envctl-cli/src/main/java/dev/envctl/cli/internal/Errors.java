@@ -22,7 +22,10 @@ final class Errors {
     private Errors() {
     }
 
-    /** Reports {@code e} and returns its exit code: that of its {@link ErrorCode}, 1 for an unexpected error. */
+    /**
+     * Reports {@code e} and returns its exit code: that of its {@link ErrorCode}, 1 for an unexpected error. Prints
+     * nothing after a signal, whose line comes instead ({@link Interruption}).
+     */
     static int report(Session session, Throwable e) {
         EnvctlException known = e instanceof EnvctlException ee ? ee : null;
         String message = session.redact(oneLine(known != null ? e.getMessage()
@@ -32,6 +35,9 @@ final class Errors {
         }
         if (known != null) {
             message += hint(known);
+        }
+        if (!session.interruption().reports()) {
+            return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
         }
         session.progressDone();
         session.err().println("envctl: " + message);
@@ -73,12 +79,13 @@ final class Errors {
 
     /**
      * When {@code e} is failed, says that {@code doing} (such as {@code creating dev}) failed with its lastError, and
-     * what to do next. Returns the exit code for the record a change left ({@link Environment#failure()}): 0 not
-     * failed, 1 a hook failed, 4 another writer's change kept a create from finishing, 6 the provider failed.
+     * what to do next (nothing after a signal, as {@link #report}). Returns the exit code for the record a change
+     * left ({@link Environment#failure()}): 0 not failed, 1 a hook failed, 4 another writer's change kept a create
+     * from finishing, 6 the provider failed.
      */
     static int failed(Session session, String doing, Environment e, String next) {
-        e.failure().ifPresent(code -> session.err().println("envctl: " + doing + " failed: "
-                + session.redact(oneLine(e.lastError())) + "; " + next));
+        e.failure().filter(code -> session.interruption().reports()).ifPresent(code -> session.err().println(
+                "envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + "; " + next));
         return e.failure().map(ErrorCode::exitCode).orElse(0);
     }
 

@@ -12,14 +12,12 @@ import dev.envctl.core.spi.ClusterStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
  * {@code --watch} every interval until interrupted: Ctrl-C or SIGTERM stops it after the round in flight has
- * recorded its outcomes (core's command runner ends the tools and hooks in flight as the JVM shuts down).
+ * recorded its outcomes (core's command runner ends the tools and hooks in flight as the JVM shuts down;
+ * {@link Interruption}).
  */
 @Parameters(commandNames = "reconcile",
         commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
@@ -59,28 +57,15 @@ final class ReconcileCommand extends CliCommand {
         }
         Duration every = given != null ? given : session.config().watchInterval();
         Envctl envctl = session.envctl(n);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // a signal stops the watch once the round in flight has recorded its outcomes: that is how it ends
+        session.interruption().untilStopped();
+        RoundFilter rounds = new RoundFilter();
+        envctl.engine().watch(names, every, session.interruption().stop(), session.progress(), report -> {
+            if (rounds.worthPrinting(report)) {
+                ReportView.print(session, report);
+                session.out().flush();
             }
-        }, "envctl-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            RoundFilter rounds = new RoundFilter();
-            envctl.engine().watch(names, every, stop, session.progress(), report -> {
-                if (rounds.worthPrinting(report)) {
-                    ReportView.print(session, report);
-                    session.out().flush();
-                }
-            });
-        } finally {
-            done.countDown();
-        }
+        });
         return 0;
     }
 

@@ -34,6 +34,7 @@ public final class Session implements AutoCloseable {
     private final GlobalOptions global;
     private final PluginRegistry plugins = PluginRegistry.discover(Session.class.getClassLoader());
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Interruption interruption;
     private EnvctlConfig config;
     private EnvironmentStore store;
     private boolean onlyReading;
@@ -43,6 +44,7 @@ public final class Session implements AutoCloseable {
     private EnvctlException storeFailure;
     private Envctl envctl;
     private ConsoleProgress progress;
+    private ProgressListener tracked;
     private String storeHint;
 
     Session(PrintStream out, PrintStream err, Map<String, String> env, GlobalOptions global) {
@@ -50,6 +52,7 @@ public final class Session implements AutoCloseable {
         this.err = err;
         this.env = env;
         this.global = global;
+        this.interruption = new Interruption(err, this::progressDone);
     }
 
     public PrintStream out() {
@@ -243,12 +246,21 @@ public final class Session implements AutoCloseable {
         return envctl;
     }
 
-    /** Progress on stderr for long work; see {@link ConsoleProgress}. */
+    /**
+     * Progress on stderr for long work; see {@link ConsoleProgress}. The environments it reports are the ones an
+     * {@link #interruption} names.
+     */
     ProgressListener progress() {
         if (progress == null) {
             progress = new ConsoleProgress(err, terminal(), colorOut(), global.verbose(), global.quiet());
+            tracked = interruption.tracking(progress);
         }
-        return progress;
+        return tracked;
+    }
+
+    /** What a SIGINT or SIGTERM does to this run; see {@link Interruption}. */
+    Interruption interruption() {
+        return interruption;
     }
 
     /** Ends the live progress line before results or errors are printed. */

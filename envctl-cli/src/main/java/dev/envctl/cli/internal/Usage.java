@@ -28,7 +28,8 @@ final class Usage {
             "Expected a value after parameter (\\S+)", "$1 needs a value",
             "\"(.*)\": couldn't convert \"(.*)\" to an integer", "$1 takes a whole number, got '$2'");
     private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
-            + "4 conflict, 5 store unavailable, 6 provider failed or missing.\n";
+            + "4 conflict, 5 store unavailable, 6 provider failed or missing; 130 stopped by SIGINT (Ctrl-C), 143 by "
+            + "SIGTERM.\n";
 
     private Usage() {
     }

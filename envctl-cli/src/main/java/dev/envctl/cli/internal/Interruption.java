@@ -1,0 +1,148 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.spi.ProgressListener;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What a SIGINT or SIGTERM (Ctrl-C, {@code kill PID}) does to a command run, for every command alike. The JVM runs
+ * its shutdown hooks: core's command runner ends the tools and hooks in flight, and this one sets {@link #stop()},
+ * keeps the command's own error line from being printed ({@link #reports}), waits up to {@link #GRACE} for the
+ * command to return, so that it records where each environment was left, and prints one line instead: that the
+ * command was interrupted, the environments whose progress it reported (the ones it was changing) and what
+ * finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
+ * instead. The JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143
+ * for SIGTERM), whatever the command returns.
+ *
+ * <p>The store is not read back: the command may still hold its lock or connection, and the JVM halts once the
+ * hooks are done. Thread-safe.
+ */
+final class Interruption implements AutoCloseable {
+    /** The longest a signal waits for the command to record what it left: its tools have been ended by then. */
+    static final Duration GRACE = Duration.ofSeconds(60);
+
+    private enum State { RUNNING, RETURNED, INTERRUPTED }
+
+    private final PrintStream err;
+    private final Runnable progressDone;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final CountDownLatch returned = new CountDownLatch(1);
+    private final Set<String> changing = new LinkedHashSet<>();
+    private volatile boolean untilStopped;
+    private String command;
+    private Thread hook;
+
+    /** @param progressDone ends the live progress line before the interrupted line is printed */
+    Interruption(PrintStream err, Runnable progressDone) {
+        this.err = err;
+        this.progressDone = progressDone;
+    }
+
+    /** Watches for a signal while {@code command} runs, until {@link #close}. */
+    void start(String command) {
+        this.command = command;
+        hook = new Thread(this::interrupted, "envctl-stop");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            hook = null; // the signal came first: the command does not get far
+        }
+    }
+
+    /** Set once a signal arrived: a command that runs until stopped (reconcile --watch) stops. */
+    AtomicBoolean stop() {
+        return stop;
+    }
+
+    /** For a command that runs until a signal stops it: the signal then ends it without a line. */
+    void untilStopped() {
+        untilStopped = true;
+    }
+
+    /** {@code progress}, remembering each environment it reports a step of. */
+    ProgressListener tracking(ProgressListener progress) {
+        return new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                if (environment != null) {
+                    synchronized (changing) {
+                        changing.add(environment);
+                    }
+                }
+                progress.step(environment, message);
+            }
+
+            @Override
+            public void output(String environment, String line, boolean stderr) {
+                progress.output(environment, line, stderr);
+            }
+        };
+    }
+
+    /**
+     * Whether the command's own error line is to be printed: false once a signal arrived, whose line comes
+     * instead. Asked before that line, so the two never both appear.
+     */
+    boolean reports() {
+        return state.compareAndSet(State.RUNNING, State.RETURNED) || state.get() == State.RETURNED;
+    }
+
+    /** The command returned: a signal that came before prints its line now; one from now on prints nothing. */
+    @Override
+    public void close() {
+        reports();
+        returned.countDown();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: it prints its line only when the signal came first
+            }
+        }
+    }
+
+    private void interrupted() {
+        stop.set(true);
+        // a command that runs until stopped returns as usual, so its own error line, if any, stands
+        boolean first = !untilStopped && state.compareAndSet(State.RUNNING, State.INTERRUPTED);
+        try {
+            returned.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (first) {
+            progressDone.run();
+            err.println(line(command, names()));
+            err.flush();
+        }
+    }
+
+    /** The environments the progress reported a step of, in the order of their first step. */
+    List<String> names() {
+        synchronized (changing) {
+            return new ArrayList<>(changing);
+        }
+    }
+
+    /** The line an interrupted {@code command} ends with, {@code names} the environments it was changing. */
+    static String line(String command, List<String> names) {
+        String start = "envctl: " + command + " interrupted (SIGINT or SIGTERM)";
+        if (names.isEmpty()) {
+            return start + " before it changed any cluster; run it again (a change it recorded already, 'envctl "
+                    + "reconcile' carries out)";
+        }
+        return start + " while changing " + String.join(", ", names) + ": the tools and hooks in flight were ended, "
+                + "and " + (names.size() == 1 ? "its record keeps" : "their records keep") + " what was asked; "
+                + "'envctl reconcile " + String.join(" ", names) + "' finishes the change from where it stopped";
+    }
+}

@@ -1,0 +1,45 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InterruptionTest {
+
+    @Test
+    void namesEveryEnvironmentItsProgressReportedOnceAndTheReconcileOfThemAll() {
+        Interruption interruption = new Interruption(new PrintStream(new ByteArrayOutputStream()), () -> { });
+        ProgressListener progress = interruption.tracking(ProgressListener.NONE);
+        progress.step("web", "creating k3d cluster web");
+        progress.step(null, "listing clusters");
+        progress.step("db", "creating kind cluster db");
+        progress.step("web", "running hook register (post-create)");
+
+        assertThat(interruption.names()).containsExactly("web", "db");
+        assertThat(Interruption.line("apply", interruption.names())).isEqualTo("envctl: apply interrupted (SIGINT or "
+                + "SIGTERM) while changing web, db: the tools and hooks in flight were ended, and their records keep "
+                + "what was asked; 'envctl reconcile web db' finishes the change from where it stopped");
+    }
+
+    @Test
+    void beforeAnyClusterChangedSaysToRunItAgain() {
+        assertThat(Interruption.line("delete", List.of())).isEqualTo("envctl: delete interrupted (SIGINT or SIGTERM) "
+                + "before it changed any cluster; run it again (a change it recorded already, 'envctl reconcile' "
+                + "carries out)");
+    }
+
+    @Test
+    void aCommandThatReturnedReportsItsOwnError() {
+        Interruption interruption = new Interruption(new PrintStream(new ByteArrayOutputStream()), () -> { });
+        interruption.start("create");
+        interruption.close();
+
+        assertThat(interruption.reports()).isTrue();
+        assertThat(interruption.stop()).isFalse();
+    }
+}
