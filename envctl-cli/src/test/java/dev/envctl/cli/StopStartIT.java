@@ -250,6 +250,35 @@ class StopStartIT {
     }
 
     @Test
+    void aStartWhoseNetworkIsGoneGivesOnlyThatAdviceNotToRunStartAgain() throws Exception {
+        ws.ok("create", "dev", "--subnet", "auto");
+        ws.ok("stop", "dev");
+        docker("network", "rm", "k3d-dev");
+        // what the real k3d v5.7.4 says when Docker refuses to start a node whose network was removed
+        Workspace.write(ws.state.resolve("k3d-fail-next-start"), "Failed to start node 'k3d-dev-server-0': docker "
+                + "failed to start container for node 'k3d-dev-server-0': Error response from daemon: network "
+                + "ec32366d8a0f not found");
+
+        Result r = ws.run("start", "dev");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        List<String> errors = r.errLines().stream().filter(l -> l.startsWith("envctl: ")).toList();
+        assertThat(errors).singleElement().asString().startsWith("envctl: starting dev failed: ")
+                .contains("its Docker network k3d-dev is gone (removed while the cluster was stopped)")
+                .endsWith("delete the environment and create it again").doesNotContain("run 'envctl start dev' again");
+    }
+
+    /** Runs the stand-in docker as a user outside envctl would. */
+    private void docker(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(ws.bin.resolve("docker").toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(ws.env);
+        assertThat(pb.start().waitFor()).isZero();
+    }
+
+    @Test
     void whenOneOfSeveralFailsTheRecordsOfAllAreShownAsListShowsThem() {
         ws.ok("create", "dev");
         ws.ok("create", "uat", "--provider", "kind");

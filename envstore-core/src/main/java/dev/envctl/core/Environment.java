@@ -40,6 +40,12 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      */
     public static final String POOL_FAILURE_PREFIX = "no port to move to: ";
 
+    /**
+     * How {@code lastError} ends when trying again cannot help and only a new cluster does (its Docker network was
+     * removed while it was stopped): a client adds no advice to try again.
+     */
+    public static final String RECREATE_ADVICE = "delete the environment and create it again";
+
     public Environment {
         Validation.requireName(name);
         Validation.requireProviderId(provider);

@@ -79,13 +79,16 @@ final class Errors {
 
     /**
      * When {@code e} is failed, says that {@code doing} (such as {@code creating dev}) failed with its lastError, and
-     * what to do next (nothing after a signal, as {@link #report}). Returns the exit code for the record a change
-     * left ({@link Environment#failure()}): 0 not failed, 1 a hook failed, 4 another writer's change kept a create
-     * from finishing, 6 the provider failed.
+     * what to do next, {@code next}, unless the lastError ends with advice that trying again contradicts
+     * ({@link Environment#RECREATE_ADVICE}); nothing after a signal, as {@link #report}. Returns the exit code for
+     * the record a change left ({@link Environment#failure()}): 0 not failed, 1 a hook failed, 4 another writer's
+     * change kept a create from finishing, 6 the provider failed.
      */
     static int failed(Session session, String doing, Environment e, String next) {
+        String advice = e.lastError() != null && e.lastError().endsWith(Environment.RECREATE_ADVICE) ? ""
+                : "; " + next;
         e.failure().filter(code -> session.interruption().reports()).ifPresent(code -> session.err().println(
-                "envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + "; " + next));
+                "envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + advice));
         return e.failure().map(ErrorCode::exitCode).orElse(0);
     }
 

@@ -2,6 +2,7 @@ package dev.envctl.core.provider;
 
 import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
@@ -128,7 +129,7 @@ public final class DockerNetworks {
         }
         return new EnvctlException(failure.code(), failure.getMessage() + "; its Docker network " + network
                 + " is gone (removed while the cluster was stopped), and Docker cannot start containers whose "
-                + "network was removed: delete the environment and create it again", failure);
+                + "network was removed: " + Environment.RECREATE_ADVICE, failure);
     }
 
     /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */
