@@ -88,6 +88,52 @@ class InterruptedCreateIT {
         signalCreate("TERM", 143);
     }
 
+    @Test
+    void aSigtermWhileACreateWaitsForTheStoresLockEndsItAtOnceNotAtTheLocksTimeout() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "dev");
+        Path config = ws.write("slow-lock.properties", "store.csv.lock-timeout=300s\n");
+        ws.env.put("ENVCTL_CONFIG", config.toString());
+        Path lockFile = Path.of(ws.defaultStore() + ".lock");
+        byte[] before = Files.readAllBytes(ws.defaultStore());
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE); var lock = held.lock()) {
+            Process create = start(ws, "create", "web");
+            awaitOpen(create.pid(), lockFile);
+
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(create.pid())).start().waitFor()).isZero();
+
+            // the lock's timeout is 300 s: only the signal ends the wait
+            assertThat(create.waitFor(60, TimeUnit.SECONDS)).as("envctl still waits for the lock").isTrue();
+            assertThat(create.exitValue()).isEqualTo(143);
+            assertThat(Files.readAllLines(tmp.resolve("err-create.txt")).stream()
+                    .filter(l -> l.startsWith("envctl: "))).containsExactly("envctl: create interrupted (SIGINT or "
+                    + "SIGTERM) before it changed any cluster; run it again (a change it recorded already, 'envctl "
+                    + "reconcile' carries out)");
+        }
+        assertThat(Files.readAllBytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    /** Waits (at most 60 s) until process {@code pid} has {@code file} open. */
+    private static void awaitOpen(long pid, Path file) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(until)) {
+            try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                if (fds.anyMatch(fd -> {
+                    try {
+                        return Files.readSymbolicLink(fd).equals(file);
+                    } catch (java.io.IOException gone) {
+                        return false;
+                    }
+                })) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("process " + pid + " never opened " + file);
+    }
+
     /**
      * Sends {@code signal} to envctl while the stand-in k3d it runs for {@code create web} hangs: envctl exits
      * {@code status}, its last stderr line says it was interrupted, names web and what finishes it, no other error

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What a SIGINT or SIGTERM (Ctrl-C, {@code kill PID}) does to a command run, for every command alike. The JVM runs
  * its shutdown hooks: core's command runner ends the tools and hooks in flight, and this one sets {@link #stop()},
- * keeps the command's own error line from being printed ({@link #reports}), waits up to {@link #GRACE} for the
- * command to return, so that it records where each environment was left, and prints one line instead: that the
+ * keeps the command's own error line from being printed ({@link #reports}), interrupts the command's thread (so a
+ * wait of its own, such as for a store's lock, ends at once), waits up to {@link #GRACE} for the command to return, so that it records where each environment was left, and prints one line instead: that the
  * command was interrupted, the environments whose progress it reported (the ones it was changing) and what
  * finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
  * instead. The JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143
@@ -40,6 +40,7 @@ final class Interruption implements AutoCloseable {
     private final Set<String> changing = new LinkedHashSet<>();
     private volatile boolean untilStopped;
     private String command;
+    private Thread commandThread;
     private Thread hook;
 
     /** @param progressDone ends the live progress line before the interrupted line is printed */
@@ -51,6 +52,7 @@ final class Interruption implements AutoCloseable {
     /** Watches for a signal while {@code command} runs, until {@link #close}. */
     void start(String command) {
         this.command = command;
+        this.commandThread = Thread.currentThread();
         hook = new Thread(this::interrupted, "envctl-stop");
         try {
             Runtime.getRuntime().addShutdownHook(hook);
@@ -115,6 +117,10 @@ final class Interruption implements AutoCloseable {
         stop.set(true);
         // a command that runs until stopped returns as usual, so its own error line, if any, stands
         boolean first = !untilStopped && state.compareAndSet(State.RUNNING, State.INTERRUPTED);
+        if (first) {
+            // a wait of the command's own (a store's lock held by another process) ends now, not at its timeout
+            commandThread.interrupt();
+        }
         try {
             returned.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
