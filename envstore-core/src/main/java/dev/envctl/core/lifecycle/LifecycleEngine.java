@@ -18,6 +18,7 @@ import dev.envctl.core.lifecycle.internal.Converger;
 import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import dev.envctl.core.lifecycle.internal.Hosts;
+import dev.envctl.core.lifecycle.internal.MissingPorts;
 import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.Replacement;
@@ -676,6 +677,7 @@ public final class LifecycleEngine {
                                 u.resolve(current, forApply, others)));
                     } else {
                         writer.modify(spec.name(), ApplyPlan::markedPresent);
+                        fillMissingPorts(spec.name(), forApply);
                     }
                 } else {
                     store.create(spec, forApply);
@@ -720,6 +722,7 @@ public final class LifecycleEngine {
         }
         // what the file lists and the store already has: an unfinished one is converged, as reconcile would; the
         // others are reported too, so an apply says what it saw
+        plan.toResume().forEach(name -> fillMissingPorts(name, forApply));
         touched.addAll(plan.toResume());
         if (!plan.unchanged().isEmpty()) {
             Set<String> unchanged = new HashSet<>(plan.unchanged());
@@ -733,6 +736,26 @@ public final class LifecycleEngine {
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
+    }
+
+    /**
+     * Records now the host ports {@code name} lacks (rows of the Kindler scripts have no api port), as its converge
+     * would before making its cluster, allocated {@code with}: called in the plan's order, before the converges run
+     * in parallel, it gives each record the ports the dry run showed ({@link DryRuns#apply} allocates them one after
+     * another in that order). A record desired stopped, or with every port, is left as it is; an allocation that
+     * fails is left to the converge, which fails the environment saying why.
+     */
+    private void fillMissingPorts(String name, Allocator with) {
+        Optional<Environment> e = store.find(name);
+        if (e.isEmpty() || e.get().desiredState() != DesiredState.PRESENT || e.get().ports().complete()) {
+            return;
+        }
+        try {
+            new MissingPorts(store, with).fill(e.get());
+        } catch (EnvctlException ex) {
+            LOG.debug("{}: the host ports it lacks were not recorded before its converge: {}", name,
+                    ex.getMessage());
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ public final class MissingPorts {
     }
 
     /** The record with every host port; unchanged when it had them all. */
-    Environment fill(Environment env) {
+    public Environment fill(Environment env) {
         if (env.ports().complete()) {
             return env;
         }
