@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * @param toResume  names the list and the store both have, with no field that differs or changed in place only
  *                  (those are in {@code toUpdate} too), whose record apply converges as reconcile would
  *                  ({@link #unfinished}), in name order
- * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone
+ * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone, in
+ *                  the order the list names them
  */
 public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,
                         List<String> toResume, List<String> unchanged) {

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -574,7 +575,7 @@ public final class LifecycleEngine {
      *                         create or change ({@link ClusterProvider#validate}), new or existing alike
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        ApplyPlan plan = leftAlone(Apply.plan(store, desired, prune));
+        ApplyPlan plan = leftAlone(Apply.plan(store, desired, prune), desired);
         // options a provider refuses are invalid input, refused before anything is written; a provider that is
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
@@ -592,9 +593,10 @@ public final class LifecycleEngine {
      * {@code unknown} one desired present whose cluster is listed stopped with every node (reconcile leaves such a
      * cluster stopped, and a start adopts it), and under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
      * present whose cluster is not listed running. A provider that cannot list leaves them to resume, where the
-     * converge reports why. Each provider is listed once per host.
+     * converge reports why. Each provider is listed once per host. {@code unchanged} keeps the order in which
+     * {@code desired} lists the names, the moved ones included.
      */
-    private ApplyPlan leftAlone(ApplyPlan plan) {
+    private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
         List<String> resume = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());
         Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
@@ -614,6 +616,9 @@ public final class LifecycleEngine {
                 unchanged.add(name);
             }
         }
+        Map<String, Integer> listed = new HashMap<>();
+        desired.forEach(spec -> listed.putIfAbsent(spec.name(), listed.size()));
+        unchanged.sort(Comparator.comparing(listed::get));
         return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged);
     }
 

@@ -144,6 +144,23 @@ class ApplyResumeTest {
         assertThat(engine.plan(list, false).empty()).isTrue();
     }
 
+    /** The names a converge leaves alone take their place among the unchanged ones, not after them. */
+    @Test
+    void theUnchangedNamesAreInTheListsOrderWithTheOnesTheConvergeLeavesAlone() {
+        f.leave("alpha", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("alpha", false);
+        f.leave("beta", 2, DesiredState.PRESENT, ActualState.RUNNING);
+        f.k3d.putCluster("beta", true);
+        f.leave("gamma", 3, DesiredState.PRESENT, ActualState.RUNNING);
+        f.k3d.putCluster("gamma", true);
+
+        ApplyPlan plan = engine.plan(List.of(Fixture.spec("gamma"), Fixture.spec("alpha"), Fixture.spec("beta")),
+                false);
+
+        assertThat(plan.toResume()).isEmpty();
+        assertThat(plan.unchanged()).containsExactly("gamma", "alpha", "beta");
+    }
+
     /** An unknown record whose labels the list changes is written in place, then adopted. */
     @Test
     void anUnknownRecordChangedInPlaceIsConvergedTooAndOneWithAStoppedClusterIsOnlyUpdated() {
