@@ -26,6 +26,7 @@ import dev.envctl.core.lifecycle.internal.RoundRunner;
 import dev.envctl.core.lifecycle.internal.WatchLoop;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
@@ -732,7 +733,7 @@ public final class LifecycleEngine {
         if (!plan.unchanged().isEmpty()) {
             Set<String> unchanged = new HashSet<>(plan.unchanged());
             store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name())).forEach(e ->
-                    direct.add(new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError())));
+                    direct.add(unchangedOutcome(e)));
         }
         ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
         Set<String> pruned = new HashSet<>(plan.toDelete());
@@ -741,6 +742,23 @@ public final class LifecycleEngine {
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged());
+    }
+
+    /**
+     * The outcome of {@code e}, which the plan leaves alone: {@link Action#UNCHANGED}, but
+     * {@link Action#SKIPPED_LOCKED} for an unfinished record another reconciler holds, as for the ones apply
+     * converges: the plan saw the cluster that one is making (listed before it runs, as a stopped cluster is), and
+     * the environment is in its hands.
+     */
+    private Outcome unchangedOutcome(Environment e) {
+        if (ApplyPlan.unfinished(e)) {
+            Optional<EnvironmentLock> lock = store.tryLock(e.name());
+            if (lock.isEmpty()) {
+                return new Outcome(e.name(), Action.SKIPPED_LOCKED, e.actualState(), null);
+            }
+            lock.get().close();
+        }
+        return new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError());
     }
 
     /**

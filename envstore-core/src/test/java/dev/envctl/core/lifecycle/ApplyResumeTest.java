@@ -115,6 +115,26 @@ class ApplyResumeTest {
     }
 
     /**
+     * Another process's apply of the same list, creating the record: its cluster is listed before it runs, as a
+     * stopped one is, but the environment is that process's, not left alone.
+     */
+    @Test
+    void anUnknownRecordAnotherProcessIsCreatingIsSkippedLockedNotUnchanged() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.k3d.putCluster("dev", false);
+
+        ReconcileReport r;
+        try (EnvironmentLock held = f.store.tryLock("dev").orElseThrow()) {
+            r = engine.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+        }
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.SKIPPED_LOCKED, ActualState.UNKNOWN,
+                null));
+        assertThat(r.ok()).isTrue();
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).isEmpty();
+    }
+
+    /**
      * Records nothing has converged yet ({@code unknown}: rows of the Kindler scripts, a create that did not wait):
      * apply adopts a running cluster and creates a missing one, as reconcile does, and leaves a stopped cluster
      * stopped, which the plan says too.
