@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What a SIGINT or SIGTERM (Ctrl-C, {@code kill PID}) does to a command run, for every command alike. The JVM runs
  * its shutdown hooks: core's command runner ends the tools and hooks in flight, and this one sets {@link #stop()},
- * keeps the command's own error line from being printed ({@link #reports}), interrupts the command's thread (so a
- * wait of its own, such as for a store's lock, ends at once), waits up to {@link #GRACE} for the command to return, so that it records where each environment was left, and prints one line instead: that the
- * command was interrupted, the environments whose progress it reported (the ones it was changing) and what
- * finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
+ * keeps the command's own error line from being printed ({@link #reports}), interrupts the command's thread if it
+ * has not returned after {@link #INTERRUPT_AFTER} (so a wait of its own, such as for a store's lock, ends before its
+ * timeout), waits up to {@link #GRACE} for the command to return, so that it records where each environment was
+ * left, and prints one line instead: that the command was interrupted, the environments whose progress it reported
+ * (the ones it was changing) and what finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
  * instead. The JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143
  * for SIGTERM), whatever the command returns.
  *
@@ -29,6 +30,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Interruption implements AutoCloseable {
     /** The longest a signal waits for the command to record what it left: its tools have been ended by then. */
     static final Duration GRACE = Duration.ofSeconds(60);
+    /**
+     * When a command not returned yet is interrupted: its tools have been ended and its records written by then,
+     * each state being written before the provider call it names, so what the interrupt cuts is a wait.
+     */
+    static final Duration INTERRUPT_AFTER = Duration.ofSeconds(5);
 
     private enum State { RUNNING, RETURNED, INTERRUPTED }
 
@@ -117,11 +123,12 @@ final class Interruption implements AutoCloseable {
         stop.set(true);
         // a command that runs until stopped returns as usual, so its own error line, if any, stands
         boolean first = !untilStopped && state.compareAndSet(State.RUNNING, State.INTERRUPTED);
-        if (first) {
-            // a wait of the command's own (a store's lock held by another process) ends now, not at its timeout
-            commandThread.interrupt();
-        }
         try {
+            // core's hook ends the tools in flight, and the command records what they left; a wait of its own (a
+            // store's lock another process holds) would last until its timeout: interrupted after a moment
+            if (first && !returned.await(INTERRUPT_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
+                commandThread.interrupt();
+            }
             returned.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
