@@ -153,6 +153,8 @@ class InterruptedCreateIT {
         assertThat(create.exitValue()).isEqualTo(status);
         List<String> errors = Files.readAllLines(tmp.resolve("err-create.txt")).stream()
                 .filter(l -> l.startsWith("envctl: ")).toList();
+        // nothing is removed while envctl stops, and no progress line says otherwise
+        assertThat(Files.readString(tmp.resolve("err-create.txt"))).doesNotContain("removing what it made");
         assertThat(errors).containsExactly("envctl: create interrupted (SIGINT or SIGTERM) while changing web: the "
                 + "tools and hooks in flight were ended, and its record keeps what was asked; 'envctl reconcile web' "
                 + "finishes the change from where it stopped");

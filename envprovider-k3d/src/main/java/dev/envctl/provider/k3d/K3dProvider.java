@@ -135,6 +135,9 @@ public final class K3dProvider implements ClusterProvider {
             f.leftUntouched();
             return f.toException();
         }
+        if (f.stopped()) {
+            return f.toException(); // a progress line saying envctl removes what it made would be untrue
+        }
         p.step(env.name(), "create failed; removing what it made");
         f.attempt(() -> tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null,
                 settings.timeout(), env.name(), p), "k3d cluster delete " + env.name());

@@ -125,6 +125,9 @@ public final class KindProvider implements ClusterProvider {
             f.leftUntouched();
             return f.toException();
         }
+        if (f.stopped()) {
+            return f.toException(); // a progress line saying envctl removes what it made would be untrue
+        }
         p.step(env.name(), "create failed; removing what it made");
         f.attempt(() -> deleteCluster(kind, env.name(), p), "kind delete cluster --name " + env.name());
         if (docker != null) {

@@ -47,9 +47,14 @@ public final class CreateFailure {
         untouched = true;
     }
 
+    /** Whether the create failed because envctl is stopping: then nothing is removed (no command starts). */
+    public boolean stopped() {
+        return failure instanceof CommandFailedException c && c.stopped();
+    }
+
     public EnvctlException toException() {
         String outcome;
-        if (failure instanceof CommandFailedException c && c.stopped()) {
+        if (stopped()) {
             // no cleanup command starts while envctl stops; the record still says creating, so reconcile finishes it
             outcome = "envctl is stopping, so it removed nothing; the next reconcile finishes this create";
         } else if (untouched) {
