@@ -472,7 +472,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             Files.delete(Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp"));
             return null;
         } catch (IOException e) {
-            return "its folder " + folder + " is not writable: " + IoErrors.describe(e);
+            return "its folder " + (folder.equals(file.getParent()) ? "" : file.getParent() + " does not exist, "
+                    + "and ") + folder + " is not writable: " + IoErrors.describe(e);
         }
     }
 

@@ -128,6 +128,10 @@ class CsvStoreFactoryTest {
             assertThat(health.available()).isFalse();
             assertThat(health.detail()).startsWith("cannot write /proc/x.csv: its folder /proc is not writable: ");
         }
+        try (EnvironmentStore store = factory.open("csv:/proc/envctl-none/x.csv", Map.of())) {
+            assertThat(store.health().detail()).startsWith("cannot write /proc/envctl-none/x.csv: its folder "
+                    + "/proc/envctl-none does not exist, and /proc is not writable: ");
+        }
         assertThat(Path.of("/proc/x.csv")).doesNotExist();
 
         Path ok = dir.resolve("sub/envs.csv");
