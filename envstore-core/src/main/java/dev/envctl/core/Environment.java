@@ -129,10 +129,11 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      * MESSAGE}), {@link ErrorCode#CONFLICT} when another writer's change kept a create from finishing
      * ({@link #CONFLICT_FAILURE_PREFIX}), {@link ErrorCode#POOL_EXHAUSTED} when a taken port had nowhere to move
      * ({@link #POOL_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
-     * not failed.
+     * not failed. A {@code creating} record with a {@code lastError} counts as failed: a create that failed and may
+     * have left part of its cluster, which the next converge removes or finishes.
      */
     public Optional<ErrorCode> failure() {
-        if (actualState != ActualState.FAILED) {
+        if (actualState != ActualState.FAILED && !(actualState == ActualState.CREATING && lastError != null)) {
             return Optional.empty();
         }
         if (lastError != null && lastError.startsWith(HOOK_FAILURE_PREFIX)) {

@@ -76,7 +76,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
                 : envctl.start(name, session.progress())).toList();
         session.progressDone();
-        if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.actualState() == ActualState.FAILED)) {
+        if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
             results.forEach(e -> session.out().println(done(e) ? (stopping() ? "stopped " : "started ") + e.name()
                     : Engines.pending(name(), e.name())));

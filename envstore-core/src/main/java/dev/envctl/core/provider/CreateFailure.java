@@ -10,6 +10,8 @@ import java.util.List;
 /**
  * Collects what happened while cleaning up after a failed create, and turns the original failure into the one
  * error the caller sees: the tool's message, then what was removed or what could not be and how to remove it.
+ * Whether that error says a cleanup step failed, so that part of what the create made may remain, is
+ * {@link #leftBehind}.
  */
 public final class CreateFailure {
     private final String what;
@@ -33,7 +35,7 @@ public final class CreateFailure {
         } catch (RuntimeException e) {
             problems.add(e.getMessage());
             leftovers.add(byHand);
-            suppressed.add(e);
+            suppressed.add(new CleanupFailed(e));
         }
     }
 
@@ -72,5 +74,28 @@ public final class CreateFailure {
                 : new EnvctlException(ErrorCode.PROVIDER_FAILED, message, failure);
         suppressed.forEach(e::addSuppressed);
         return e;
+    }
+
+    /**
+     * Whether {@code createError}, what a provider's create threw, is one {@link #toException} built after a cleanup
+     * step failed: part of what the create made may remain (a cluster whose nodes run before its tool finished
+     * included). False for any other error, one of a name collision ({@link #leftUntouched}) included.
+     */
+    public static boolean leftBehind(Throwable createError) {
+        for (Throwable s : createError.getSuppressed()) {
+            if (s instanceof CleanupFailed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A cleanup step that failed, attached to the error as a suppressed exception; its cause is the step's error. */
+    private static final class CleanupFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CleanupFailed(RuntimeException e) {
+            super(e.getMessage(), e, false, false);
+        }
     }
 }

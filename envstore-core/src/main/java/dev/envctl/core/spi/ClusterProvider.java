@@ -24,7 +24,11 @@ public interface ClusterProvider {
     /**
      * Creates the cluster of {@code environment} (its resolved ports and subnet). If the tool fails after it
      * started, the provider removes what it made (cluster, network) before throwing; if that cleanup fails
-     * too, the error reports both.
+     * too, the error reports both. An error built with {@link dev.envctl.core.provider.CreateFailure} also tells
+     * the engine that the cleanup failed ({@link dev.envctl.core.provider.CreateFailure#leftBehind}): the record
+     * then stays {@code creating}, so the next converge asks {@link #createFinished} about a cluster that runs and
+     * removes a half-made one; after any other failure it is {@code failed}, and a cluster of that name that runs
+     * is taken as made.
      */
     void create(Environment environment, ProgressListener progress);
 
@@ -33,7 +37,8 @@ public interface ClusterProvider {
 
     /**
      * Whether the running cluster of {@code environment} was left by a create that finished, asked only for a
-     * record an interrupted create left ({@code creating}) whose cluster {@link #list() lists} as running: true
+     * record an interrupted create left ({@code creating}: cut short, or failed and not cleaned up, see
+     * {@link #create}) whose cluster {@link #list() lists} as running: true
      * means the tool's create returned success (the engine then only runs the post-create hooks), false that the
      * tool may have been stopped half-way (the engine deletes the cluster and creates it again). By default
      * true, right only for a provider whose half-made clusters never list as running; a provider whose nodes run

@@ -2,14 +2,18 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -202,6 +206,67 @@ class CrashRecoveryTest {
 
         assertThat(f.k3d.calls()).doesNotContain("delete dev", "create dev");
         assertThat(f.hook.calls()).containsExactly("post-create dev failed");
+    }
+
+    /**
+     * What a provider's failed create throws through {@link CreateFailure}: the tool failed once the cluster's nodes
+     * ran, and removing them failed too ({@code cleanupFails}), or the name was another cluster's already.
+     */
+    private void failNextCreateLeaving(boolean cleanupFails, boolean nameTaken) {
+        f.k3d.duringCreate(e -> {
+            f.k3d.putUnfinishedCluster(e.name());
+            CreateFailure failure = new CreateFailure("could not create k3d cluster '" + e.name() + "'",
+                    new EnvctlException(ErrorCode.PROVIDER_FAILED, "k3d cluster create failed with exit code 1: "
+                            + "Failed to create cluster >>> Rolling Back"));
+            if (nameTaken) {
+                failure.leftUntouched();
+            } else {
+                failure.attempt(() -> {
+                    if (cleanupFails) {
+                        throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "k3d cluster delete failed: device or "
+                                + "resource busy");
+                    }
+                }, "k3d cluster delete " + e.name());
+            }
+            throw failure.toException();
+        });
+    }
+
+    /** Its nodes run before its tool finished: as failed, the next pass would take it as made and run the hooks. */
+    @Test
+    void aCreateWhoseCleanupFailedStaysCreatingAndItsHalfMadeClusterIsMadeAgain() {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        failNextCreateLeaving(true, false);
+
+        Outcome failed = f.engine().reconcile(List.of("dev"), ProgressListener.NONE).outcomes().get(0);
+
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.state()).isEqualTo(ActualState.CREATING);
+        assertThat(failed.error()).contains("cleanup failed too: ", "remove the leftovers by hand: k3d cluster delete");
+        Environment left = f.store.get("dev");
+        assertThat(left.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(left.lastError()).isEqualTo(failed.error());
+        assertThat(left.failure()).contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(f.hook.calls()).isEmpty();
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("create dev", "delete dev", "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** Only a failed cleanup keeps it creating: a cluster that was there before this create is never removed. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCreateThatRemovedWhatItMadeOrFoundTheNameTakenStaysFailed(boolean nameTaken) {
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        failNextCreateLeaving(false, nameTaken);
+
+        Outcome failed = f.engine().reconcile(List.of("dev"), ProgressListener.NONE).outcomes().get(0);
+
+        assertThat(failed.state()).isEqualTo(ActualState.FAILED);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(failed.error()).doesNotContain("cleanup failed too");
     }
 
     @Test

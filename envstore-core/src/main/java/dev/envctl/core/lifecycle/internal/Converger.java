@@ -16,6 +16,7 @@ import dev.envctl.core.lifecycle.DriftPolicy;
 import dev.envctl.core.lifecycle.HostProviders;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -575,17 +576,16 @@ public final class Converger {
             return null;
         }
         progress.step(name, "creating " + provider.id() + " cluster " + name);
-        Optional<String> error = ProviderCalls.failure(provider, "create",
+        Optional<EnvctlException> error = ProviderCalls.error(provider, "create",
                 () -> provider.create(creating.get(), progress));
         if (error.isPresent() && CommandRunner.stopping()) {
-            // what the stop cut short may be half made and its nodes may run: only creating makes the next
-            // converge ask the provider whether the create finished, where failed would take a running cluster as made
-            writer.actual(name, ActualState.CREATING, error.get());
-            return new Outcome(name, Action.FAILED, ActualState.CREATING, error.get());
+            // what the stop cut short may be half made and its nodes may run
+            return leftCreating(name, error.get().getMessage());
         }
         if (error.isPresent()) {
             seen.present = null;
-            return failedCreate(creating.get(), error.get(), host, provider, action, seen, progress);
+            return failedCreate(creating.get(), error.get().getMessage(), CreateFailure.leftBehind(error.get()), host,
+                    provider, action, seen, progress);
         }
         seen.set(true, true);
         Environment made = creating.get();
@@ -610,25 +610,26 @@ public final class Converger {
      * A create that failed: when the tool says a host port of the record is taken and envctl allocated that port
      * ({@link AutoPorts}), the next free port of its pool is recorded instead and the create run once more (after
      * removing what the failed one left); otherwise the record is {@code failed} with the error, which says why a
-     * taken port a request gave stays.
+     * taken port a request gave stays, or {@code creating} with it when {@code leftBehind}: the provider could not
+     * remove what the create made ({@link CreateFailure#leftBehind}).
      */
-    private Outcome failedCreate(Environment made, String error, Host host, ClusterProvider provider, Action action,
-                                 Seen seen, ProgressListener progress) {
+    private Outcome failedCreate(Environment made, String error, boolean leftBehind, Host host,
+                                 ClusterProvider provider, Action action, Seen seen, ProgressListener progress) {
         String name = made.name();
         Optional<Integer> taken = HeldPorts.takenPort(error);
         Optional<PortRole> role = taken.flatMap(p -> made.ports().asMap().entrySet().stream()
                 .filter(e -> e.getValue().equals(p)).map(Map.Entry::getKey).findFirst());
         if (role.isEmpty()) {
-            return fail(name, error);
+            return createFailed(name, error, leftBehind);
         }
         if (!AutoPorts.of(made).contains(role.get())) {
             // the provider's advice for a create (leave the port out) does nothing to a record that has the port
-            return fail(name, HeldPorts.withoutCreateAdvice(error) + "; envctl keeps " + role.get().key() + " port "
-                    + taken.get() + ", as it was given (or recorded before envctl marked the ports it allocates): "
-                    + "free it on the host and try again, or give the environment another " + role.get().key()
-                    + " port (applied with replace)");
+            return createFailed(name, HeldPorts.withoutCreateAdvice(error) + "; envctl keeps " + role.get().key()
+                    + " port " + taken.get() + ", as it was given (or recorded before envctl marked the ports it "
+                    + "allocates): free it on the host and try again, or give the environment another "
+                    + role.get().key() + " port (applied with replace)", leftBehind);
         }
-        Outcome failed = fail(name, error);
+        Outcome failed = createFailed(name, error, leftBehind);
         if (seen.portMoved) {
             return failed;
         }
@@ -639,9 +640,9 @@ public final class Converger {
             LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}", name,
                     role.get().key(), taken.get(), noOther.getMessage());
             if (isPoolExhausted(noOther)) {
-                return fail(name, Environment.POOL_FAILURE_PREFIX + role.get().key() + " port " + taken.get()
+                return createFailed(name, Environment.POOL_FAILURE_PREFIX + role.get().key() + " port " + taken.get()
                         + ", which envctl allocated, was taken on the host and " + noOther.getMessage() + " ("
-                        + error + ")");
+                        + error + ")", leftBehind);
             }
             // a store that refuses: the tool's error stands
             return failed;
@@ -759,6 +760,22 @@ public final class Converger {
     private Outcome fail(String name, String message) {
         writer.actual(name, ActualState.FAILED, message);
         return new Outcome(name, Action.FAILED, ActualState.FAILED, message);
+    }
+
+    /** A failed create: {@link #leftCreating} when what it made may remain ({@code leftBehind}), else failed. */
+    private Outcome createFailed(String name, String message, boolean leftBehind) {
+        return leftBehind ? leftCreating(name, message) : fail(name, message);
+    }
+
+    /**
+     * A create that failed and whose cluster may remain half made, its nodes running (a stop cut it short, or the
+     * provider could not remove what it made): {@code creating}, with {@code message} as its last error, as only
+     * {@code creating} makes the next converge ask the provider whether the create finished ({@link #resume}), where
+     * {@code failed} would take a running cluster as made and run its post-create hooks.
+     */
+    private Outcome leftCreating(String name, String message) {
+        writer.actual(name, ActualState.CREATING, message);
+        return new Outcome(name, Action.FAILED, ActualState.CREATING, message);
     }
 
     /**

@@ -49,14 +49,25 @@ public final class ProviderCalls {
      * succeeded, else the message to mark the record {@code failed} with (an envctl error's own message).
      */
     public static Optional<String> failure(ClusterProvider provider, String method, Runnable call) {
+        Optional<EnvctlException> error = error(provider, method, call);
+        return error.isEmpty() ? Optional.empty() : Optional.of(error.get().getMessage());
+    }
+
+    /**
+     * As {@link #failure}, but the error itself: an envctl error as the provider threw it (for what it carries
+     * besides its message), anything else as a {@link ErrorCode#PROVIDER_FAILED} error whose message
+     * {@link #failure} gives.
+     */
+    public static Optional<EnvctlException> error(ClusterProvider provider, String method, Runnable call) {
         try {
             call.run();
             return Optional.empty();
         } catch (EnvctlException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(e);
         } catch (Throwable e) {
             PluginRegistry.rethrowIfFatal(e);
-            return Optional.of(failed(provider, method) + HookRunner.describe(e));
+            return Optional.of(new EnvctlException(ErrorCode.PROVIDER_FAILED, failed(provider, method)
+                    + HookRunner.describe(e), e));
         }
     }
 
