@@ -384,6 +384,27 @@ class CsvStoreIT {
                 .isEqualTo("running");
     }
 
+    /** What the failed create made could not be removed: the record stays creating, and reconcile makes it again. */
+    @Test
+    void aCreateWhoseCleanupFailedTooLeavesACreatingRecordAndExits6() throws Exception {
+        Workspace.write(ws.state.resolve("k3d-fail-next-create"), "error waiting for log line `k3s is up and running`");
+        ws.flag("k3d-fail-delete");
+
+        Result r = ws.run("create", "dev", "-o", "json");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.json().get("actualState").asText()).isEqualTo("creating");
+        assertThat(r.json().get("lastError").asText()).contains("cleanup failed too: ",
+                "remove the leftovers by hand: k3d cluster delete dev");
+        assertThat(r.errLines().get(r.errLines().size() - 1)).startsWith("envctl: creating dev failed: ")
+                .endsWith("; the record stays (creating): fix the cause and run 'envctl reconcile', or "
+                        + "'envctl delete dev'");
+        Files.delete(ws.state.resolve("k3d-fail-delete"));
+        JsonNode outcome = ws.ok("reconcile", "-o", "json").json().get("outcomes").get(0);
+        assertThat(outcome.get("action").asText()).isEqualTo("created");
+        assertThat(outcome.get("state").asText()).isEqualTo("running");
+    }
+
     @Test
     void withoutK3dCreateExits6NamingWhatIsMissingAndChangesNothing() {
         ws.withoutTools();

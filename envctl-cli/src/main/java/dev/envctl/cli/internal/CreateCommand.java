@@ -70,7 +70,7 @@ final class CreateCommand extends CliCommand {
         }
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true, false);
-        return Errors.failed(session, "creating " + name, result, "the record stays (failed): fix the cause and run "
-                + "'envctl reconcile', or 'envctl delete " + name + "'");
+        return Errors.failed(session, "creating " + name, result, "the record stays (" + result.actualState().key()
+                + "): fix the cause and run 'envctl reconcile', or 'envctl delete " + name + "'");
     }
 }

@@ -117,7 +117,9 @@ public final class LifecycleEngine {
      * Records desired present (allocating atomically in the store) and reconciles it now. Returns the record
      * as it ends: {@code running}, or {@code failed} with {@code lastError} (the record then keeps its
      * allocation and a later reconcile retries it), or, when the JVM shuts down (a SIGINT or SIGTERM) during the
-     * provider's create, {@code creating} with {@code lastError}, for a later reconcile to finish.
+     * provider's create, or the provider could not remove what its failed create made
+     * ({@link dev.envctl.core.provider.CreateFailure#leftBehind}), {@code creating} with {@code lastError}, for a
+     * later reconcile to finish (it removes a half-made cluster and creates it again).
      *
      * <p>A create never ends as if it succeeded when it did not: when the reconcile fails but could not record
      * that (a store write after the provider call failed), the record is marked {@code failed} with the
@@ -343,11 +345,15 @@ public final class LifecycleEngine {
         }
     }
 
-    /** The record after a failed converge, marked {@code failed} with {@code error} if the converge could not. */
+    /**
+     * The record after a failed converge, marked {@code failed} with {@code error} if the converge could not. One the
+     * converge left {@code creating} with its error (what the failed create made may remain) stays so: as
+     * {@code failed}, the next converge would take a half-made cluster that runs as made.
+     */
     private Environment recordedFailure(String name, String error) {
         try {
             Optional<Environment> now = store.find(name);
-            if (now.isPresent() && now.get().actualState() == ActualState.FAILED) {
+            if (now.isPresent() && now.get().failure().isPresent()) {
                 return now.get();
             }
             Optional<Environment> marked = writer.actual(name, ActualState.FAILED, error);

@@ -255,6 +255,40 @@ class CrashRecoveryTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
     }
 
+    /** The create returns the record as the converge left it: marked failed, it would be taken as made. */
+    @Test
+    void aCreateWhoseCleanupFailedReturnsItsRecordCreating() {
+        failNextCreateLeaving(true, false);
+
+        Environment left = f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(left.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(left.lastError()).contains("cleanup failed too: ");
+        assertThat(left.failure()).contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).containsSubsequence("create dev", "delete dev", "create dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** Desired stopped again, its half-made cluster would be recorded stopped, and a start would start it. */
+    @Test
+    void aStartWhoseCreateOfAVanishedClusterCouldNotBeCleanedUpLeavesItCreatingAndDesiredPresent() {
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.engine().stop("dev", ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+        failNextCreateLeaving(true, false);
+
+        Environment left = f.engine().start("dev", ProgressListener.NONE);
+
+        assertThat(left.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(left.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(left.failure()).contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+    }
+
     /** Only a failed cleanup keeps it creating: a cluster that was there before this create is never removed. */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
