@@ -1,11 +1,25 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.DelegatingStore;
 import org.junit.jupiter.api.Test;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,5 +95,33 @@ class TakenPortRetryTest {
         assertThat(dev.ports().http()).isEqualTo(18080);
         assertThat(dev.lastError()).contains("Bind for 0.0.0.0:18080 failed: port is already allocated");
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    /** The failure is written once, as it ends: not the tool's error first, then the pool's over it. */
+    @Test
+    void aTakenPortWithNoOtherInItsPoolIsWrittenFailedOnce() {
+        List<String> failedWrites = new CopyOnWriteArrayList<>();
+        EnvironmentStore counting = new DelegatingStore(f.store) {
+            @Override
+            public Environment update(Environment next, long expectedVersion) {
+                if (next.actualState() == ActualState.FAILED) {
+                    failedWrites.add(next.lastError());
+                }
+                return super.update(next, expectedVersion);
+            }
+        };
+        Map<PortRole, PortRange> pools = new EnumMap<>(AllocationPolicy.defaults().portPools());
+        pools.put(PortRole.HTTP, new PortRange(18080, 18080));
+        LifecycleEngine engine = new LifecycleEngine(counting, new Allocator(new AllocationPolicy(pools,
+                Cidr.parse("10.100.0.0/14"), 24)), Map.<String, ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        f.k3d.failNextCreate("Bind for 0.0.0.0:18080 failed: port is already allocated");
+
+        Environment dev = engine.create(EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(dev.failure()).contains(ErrorCode.POOL_EXHAUSTED);
+        assertThat(dev.lastError()).startsWith(Environment.POOL_FAILURE_PREFIX + "http port 18080, which envctl "
+                + "allocated, was taken on the host and ").contains("port is already allocated");
+        assertThat(failedWrites).containsExactly(dev.lastError());
     }
 }

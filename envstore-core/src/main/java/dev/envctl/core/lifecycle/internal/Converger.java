@@ -629,23 +629,20 @@ public final class Converger {
                     + "allocates): free it on the host and try again, or give the environment another "
                     + role.get().key() + " port (applied with replace)", leftBehind);
         }
-        Outcome failed = createFailed(name, error, leftBehind);
         if (seen.portMoved) {
-            return failed;
+            return createFailed(name, error, leftBehind);
         }
         MissingPorts.Move m;
         try {
+            // the record stays creating meanwhile (the move keeps its states): the one write of a failure follows
             m = missingPorts.replace(store.get(name), role.get(), taken.get());
         } catch (EnvctlException noOther) {
             LOG.info("{}: {} port {} was taken on the host and no other could be recorded: {}", name,
                     role.get().key(), taken.get(), noOther.getMessage());
-            if (isPoolExhausted(noOther)) {
-                return createFailed(name, Environment.POOL_FAILURE_PREFIX + role.get().key() + " port " + taken.get()
-                        + ", which envctl allocated, was taken on the host and " + noOther.getMessage() + " ("
-                        + error + ")", leftBehind);
-            }
-            // a store that refuses: the tool's error stands
-            return failed;
+            // an exhausted pool is said as such; after a store that refuses, the tool's error stands
+            return createFailed(name, isPoolExhausted(noOther) ? Environment.POOL_FAILURE_PREFIX + role.get().key()
+                    + " port " + taken.get() + ", which envctl allocated, was taken on the host and "
+                    + noOther.getMessage() + " (" + error + ")" : error, leftBehind);
         }
         seen.portMoved = true;
         LOG.warn("{}: {} port {} was taken on the host when its cluster was made; envctl had allocated it, so the "
