@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -63,6 +64,33 @@ class TakenPortRetryTest {
         assertThat(dev.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(dev.ports().http()).isEqualTo(18080);
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    /** A new environment's given port: nothing about old records or replacements, which do not apply to it. */
+    @Test
+    void aGivenPortTakenSaysItWasGivenWhenTheRecordMarksTheOthersAsAllocated() {
+        f.k3d.failNextCreate("listen tcp4 0.0.0.0:18080: bind: address already in use");
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(18080, null,
+                null, null)), ProgressListener.NONE);
+
+        assertThat(dev.labels()).containsKey(AutoPorts.LABEL);
+        assertThat(dev.lastError()).endsWith("; envctl keeps http port 18080, as it was given: free it on the host "
+                + "and try again, or give the environment another http port");
+    }
+
+    /** Without the mark nothing tells a given port from one recorded before envctl marked its own. */
+    @Test
+    void aTakenPortOfARecordWithoutTheMarkSaysWhyItCannotTell() {
+        f.k3d.failNextCreate("listen tcp4 0.0.0.0:18080: bind: address already in use");
+
+        Environment dev = f.engine().create(EnvironmentSpec.of("dev", "k3d").withPorts(new HostPorts(18080, 18443,
+                19000, 26443)), ProgressListener.NONE);
+
+        assertThat(dev.labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(dev.lastError()).endsWith("; envctl keeps http port 18080, as its record marks no port as "
+                + "allocated by envctl (every port given, or recorded before envctl marked them): free it on the host "
+                + "and try again, or give the environment another http port");
     }
 
     @Test

@@ -624,10 +624,14 @@ public final class Converger {
         }
         if (!AutoPorts.of(made).contains(role.get())) {
             // the provider's advice for a create (leave the port out) does nothing to a record that has the port
+            // a record with the mark says which ports were given; one without it cannot tell (every port given,
+            // or recorded before envctl marked the ports it allocates)
+            String why = made.labels().containsKey(AutoPorts.LABEL) ? "as it was given"
+                    : "as its record marks no port as allocated by envctl (every port given, or recorded before "
+                    + "envctl marked them)";
             return createFailed(name, HeldPorts.withoutCreateAdvice(error) + "; envctl keeps " + role.get().key()
-                    + " port " + taken.get() + ", as it was given (or recorded before envctl marked the ports it "
-                    + "allocates): free it on the host and try again, or give the environment another "
-                    + role.get().key() + " port (applied with replace)", leftBehind);
+                    + " port " + taken.get() + ", " + why + ": free it on the host and try again, or give the "
+                    + "environment another " + role.get().key() + " port", leftBehind);
         }
         if (seen.portMoved) {
             return createFailed(name, error, leftBehind);
