@@ -213,11 +213,16 @@ class CrashRecoveryTest {
      * ran, and removing them failed too ({@code cleanupFails}), or the name was another cluster's already.
      */
     private void failNextCreateLeaving(boolean cleanupFails, boolean nameTaken) {
+        failNextCreateLeaving(cleanupFails, nameTaken, "Failed to create cluster >>> Rolling Back");
+    }
+
+    private void failNextCreateLeaving(boolean cleanupFails, boolean nameTaken, String toolSaid) {
         f.k3d.duringCreate(e -> {
+            f.k3d.duringCreate(next -> { });
             f.k3d.putUnfinishedCluster(e.name());
             CreateFailure failure = new CreateFailure("could not create k3d cluster '" + e.name() + "'",
                     new EnvctlException(ErrorCode.PROVIDER_FAILED, "k3d cluster create failed with exit code 1: "
-                            + "Failed to create cluster >>> Rolling Back"));
+                            + toolSaid));
             if (nameTaken) {
                 failure.leftUntouched();
             } else {
@@ -287,6 +292,23 @@ class CrashRecoveryTest {
         assertThat(left.failure()).contains(ErrorCode.PROVIDER_FAILED);
         assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
         assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+    }
+
+    /** A port envctl allocated was taken: what the failed create left goes before the retry, or it stays creating. */
+    @Test
+    void aCreateWhoseCleanupFailedAndWhoseLeftoversCannotBeRemovedForTheRetryStaysCreating() {
+        failNextCreateLeaving(true, false, "Bind for 0.0.0.0:18080 failed: port is already allocated");
+        f.k3d.failNextDelete("device or resource busy");
+
+        Environment left = f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        assertThat(left.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(left.lastError()).contains("device or resource busy");
+        assertThat(left.ports().http()).isEqualTo(18081);
+        assertThat(f.k3d.calls()).containsSubsequence("create dev", "delete dev").doesNotContain("start dev");
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
     }
 
     /** Only a failed cleanup keeps it creating: a cluster that was there before this create is never removed. */

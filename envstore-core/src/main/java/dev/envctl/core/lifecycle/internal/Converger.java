@@ -658,7 +658,7 @@ public final class Converger {
             // the provider removes what a failed create made (its contract); whatever it left goes first
             Optional<String> left = ProviderCalls.failure(provider, "delete", () -> provider.delete(made, progress));
             if (left.isPresent()) {
-                return fail(name, left.get());
+                return createFailed(name, left.get(), leftBehind);
             }
             seen.set(false, false);
         }
