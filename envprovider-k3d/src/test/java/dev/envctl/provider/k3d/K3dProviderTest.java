@@ -270,6 +270,44 @@ class K3dProviderTest {
     }
 
     @Test
+    void aCreateDockerRefusesForAHeldPortCarriesK3dsErrorLinesAndWhoHoldsThePort() {
+        tools.flag("k3d-next-create.stdout", StandInTools.realOutput("k3d-v5.7.4/create-held-port.stdout"));
+        tools.flag("k3d-next-create.stderr", StandInTools.realOutput("k3d-v5.7.4/create-held-port.stderr"));
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessage("could not create k3d cluster 'sub': " + k3d + " cluster create failed with exit code 1: "
+                        + "Failed Cluster Start: Failed to add one or more helper nodes: runtime failed to start node "
+                        + "'k3d-hb-p1-serverlb': docker failed to start container for node 'k3d-hb-p1-serverlb': Error "
+                        + "response from daemon: driver failed programming external connectivity on endpoint "
+                        + "k3d-hb-p1-serverlb (8b805d42fee9e7a0c199d429185e25b4587a9a7ff44ad50ad78f37e93630e063): Error "
+                        + "starting userland proxy: listen tcp4 0.0.0.0:28091: bind: address already in use | Failed to "
+                        + "create cluster >>> Rolling Back | Cluster creation FAILED, all changes have been rolled back!"
+                        + "; host port 28091 is held by a program on this host that is not a container; choose another "
+                        + "port, or leave it out to allocate a free one; envctl removed what this create had made")
+                .satisfies(e -> assertThat(((CommandFailedException) e).stderrTail()).doesNotContain("level=")
+                        .doesNotContain("time="));
+        assertThat(tools.has("networks/k3d-sub")).isFalse();
+    }
+
+    @Test
+    void aCreateWithAMissingNodeImageCarriesWhatFailedAndHowTheRollbackEndedNotEachRollbackStep() {
+        tools.flag("k3d-next-create.stdout", StandInTools.realOutput("k3d-v5.7.4/create-missing-image.stdout"));
+        tools.flag("k3d-next-create.stderr", StandInTools.realOutput("k3d-v5.7.4/create-missing-image.stderr"));
+
+        assertThatThrownBy(() -> provider.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessage("could not create k3d cluster 'dev': " + k3d + " cluster create failed with exit code 1: "
+                        + "failed Cluster Creation: failed setup of server/agent node k3d-hb-p3-server-0: failed to "
+                        + "create node: runtime failed to create node 'k3d-hb-p3-server-0': failed to create container "
+                        + "for node 'k3d-hb-p3-server-0': docker failed to pull image 'envctl-fake/k3s:hb-missing': "
+                        + "docker failed to pull the image 'envctl-fake/k3s:hb-missing': Error response from daemon: "
+                        + "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io on "
+                        + "10.255.255.53:53: no such host | Failed to create cluster >>> Rolling Back | ... | Cluster "
+                        + "creation FAILED, all changes have been rolled back!; envctl removed what this create had made");
+    }
+
+    @Test
     void whenCleanupFailsTooTheErrorReportsBothAndHowToRemoveTheLeftovers() {
         tools.flag("k3d-fail-next-create", "boom");
         tools.flag("k3d-fail-delete");

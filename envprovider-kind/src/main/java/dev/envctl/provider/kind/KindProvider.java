@@ -5,7 +5,6 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
-import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -21,7 +20,6 @@ import dev.envctl.provider.kind.internal.KindClusterList;
 import dev.envctl.provider.kind.internal.KindClusterOptions;
 import dev.envctl.provider.kind.internal.KindCommands;
 import dev.envctl.provider.kind.internal.KindConfig;
-import dev.envctl.provider.kind.internal.KindOutput;
 import dev.envctl.provider.kind.internal.KindSettings;
 import dev.envctl.provider.kind.internal.KindVersion;
 import dev.envctl.core.provider.ToolChecks;
@@ -177,15 +175,11 @@ public final class KindProvider implements ClusterProvider {
 
     /**
      * Runs a kind command and returns its result if it exited 0; otherwise throws with what kind said condensed
-     * by {@link KindOutput#errorSummary}, so the error keeps kind's ERROR line.
+     * by {@link dev.envctl.core.provider.ToolErrors#summary}, so the error keeps kind's ERROR line.
      */
     private CommandResult runKind(List<String> argv, Map<String, String> env, String stdin, Duration timeout,
                                   String name, ProgressListener p) {
-        CommandResult r = tools.run(argv, env, stdin, timeout, name, p);
-        if (!r.succeeded()) {
-            throw CommandFailedException.exited(r, KindOutput.errorSummary(r.stderr()));
-        }
-        return r;
+        return tools.runChecked(argv, env, stdin, timeout, name, p);
     }
 
     /** kind has no stop command: {@code docker stop} of the node containers labelled with the cluster's name. */

@@ -2,6 +2,7 @@ package dev.envctl.core.provider;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
@@ -69,10 +70,13 @@ public final class ToolRunner {
         return runner.run(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress));
     }
 
-    /** Runs argv and returns its result if it exited 0; otherwise throws naming it with the tail of stderr. */
+    /**
+     * Runs argv and returns its result if it exited 0; otherwise throws naming it with what it said on stderr,
+     * condensed to its error lines ({@link ToolErrors#summary}).
+     */
     public CommandResult runChecked(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout,
                                     String environmentName, ProgressListener progress) {
-        return runner.runChecked(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress));
+        return checked(runner.run(spec(argv, extraEnv, stdin, timeout), listener(environmentName, progress)));
     }
 
     /**
@@ -80,7 +84,14 @@ public final class ToolRunner {
      * that may hold secrets (k3d's cluster list carries each cluster's join token).
      */
     public CommandResult runCheckedUnlogged(List<String> argv, Map<String, String> extraEnv, Duration timeout) {
-        return runner.runChecked(spec(argv, extraEnv, null, timeout).withoutOutputLogging(), null);
+        return checked(runner.run(spec(argv, extraEnv, null, timeout).withoutOutputLogging(), null));
+    }
+
+    private static CommandResult checked(CommandResult result) {
+        if (!result.succeeded()) {
+            throw CommandFailedException.exited(result, ToolErrors.summary(result.stderr()));
+        }
+        return result;
     }
 
     private CommandSpec spec(List<String> argv, Map<String, String> extraEnv, String stdin, Duration timeout) {

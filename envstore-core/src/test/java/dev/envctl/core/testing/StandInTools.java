@@ -105,6 +105,26 @@ public final class StandInTools {
         return Files.exists(state.resolve(relative));
     }
 
+    /**
+     * What a real tool printed, kept verbatim in core's test-jar under {@code /real-output/} (such as
+     * {@code k3d-v5.7.4/create-held-port.stderr}), for a stand-in to replay; its README says how each was made.
+     */
+    public static String realOutput(String relative) {
+        try (InputStream in = StandInTools.class.getResourceAsStream("/real-output/" + relative)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no real output named " + relative);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of {@link #realOutput}. */
+    public static List<String> realOutputLines(String relative) {
+        return realOutput(relative).lines().toList();
+    }
+
     public String read(String relative) {
         try {
             return Files.readString(state.resolve(relative), StandardCharsets.UTF_8);

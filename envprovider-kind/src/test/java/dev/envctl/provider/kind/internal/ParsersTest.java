@@ -8,7 +8,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The small readers behind the provider: kind's version, cluster names, node states and error output. */
+/** The small readers behind the provider: kind's version, cluster names and node states. */
 class ParsersTest {
 
     @Test
@@ -26,34 +26,6 @@ class ParsersTest {
         assertThat(KindClusterList.names(List.of("No kind clusters found."))).isEmpty();
         assertThatThrownBy(() -> KindClusterList.names(List.of("ERROR: failed to list clusters")))
                 .hasMessageContaining("line 'ERROR: failed to list clusters' is not a cluster name");
-    }
-
-    @Test
-    void anErrorSummaryKeepsKindsErrorLineAndTheEndOfWhatFollowsItWithoutBlankLines() {
-        List<String> stderr = List.of("Creating cluster \"q-f2\" ...",
-                " ✗ Preparing nodes 📦 ",
-                "Deleted nodes: [\"q-f2-control-plane\"]",
-                "ERROR: failed to create cluster: command \"docker run --name q-f2-control-plane ... "
-                        + "envctl-fake/kind-node:explore\" failed with error: exit status 125",
-                "",
-                "Command Output: 5d2447b5a83e388aed7f4a284078e70060d3b2131b01589da75822071a6c47e2",
-                "docker: Error response from daemon: driver failed programming external connectivity on endpoint "
-                        + "q-f2-control-plane (9e9a): Error starting userland proxy: listen tcp4 0.0.0.0:20191: bind: "
-                        + "address already in use",
-                "",
-                "Run 'docker run --help' for more information");
-
-        assertThat(KindOutput.errorSummary(stderr)).isEqualTo("ERROR: failed to create cluster: command \"docker run "
-                + "--name q-f2-control-plane ... envctl-fake/kind-node:explore\" failed with error: exit status 125 | "
-                + "Command Output: 5d2447b5a83e388aed7f4a284078e70060d3b2131b01589da75822071a6c47e2 | docker: Error "
-                + "response from daemon: driver failed programming external connectivity on endpoint "
-                + "q-f2-control-plane (9e9a): Error starting userland proxy: listen tcp4 0.0.0.0:20191: bind: address already in use | "
-                + "Run 'docker run --help' for more information");
-        assertThat(KindOutput.errorSummary(List.of("ERROR: failed to init node with kubeadm: exit status 1",
-                "Command Output: I0101 one", "two", "", "three", "four", "five")))
-                .isEqualTo("ERROR: failed to init node with kubeadm: exit status 1 | ... | two | three | four | five");
-        assertThat(KindOutput.errorSummary(List.of("a", "", "b", "c", "d", "e", "f", "")))
-                .isEqualTo("b | c | d | e | f");
     }
 
     @Test
