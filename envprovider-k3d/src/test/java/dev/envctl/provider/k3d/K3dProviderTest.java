@@ -503,6 +503,25 @@ class K3dProviderTest {
     }
 
     @Test
+    void aSubnetDockerRefusesAsOverlappingNamesTheNetworksItOverlaps() {
+        tools.flag("docker-check-overlaps");
+        tools.flag("networks/team", "10.101.4.0/24\n\n10.101.4.1\n");
+        tools.flag("networks/lab", "10.200.0.0/16\n\n10.200.0.1\n");
+
+        assertThatThrownBy(() -> provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessage("could not create Docker network k3d-dev with subnet 10.101.0.0/16 (exit code 1): "
+                        + StandInTools.realOutput("docker-20.10/network-create-overlap.stderr").strip()
+                        + "; 10.101.0.0/16 overlaps Docker network 'team' (10.101.4.0/24)");
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsExactly(
+                "docker network create --subnet 10.101.0.0/16 --gateway 10.101.0.1 --label "
+                        + "dev.envctl.environment=dev k3d-dev",
+                "docker network ls --format {{.Name}}",
+                "docker network inspect --format " + DockerNetworks.NAME_SUBNETS_TEMPLATE + " lab team");
+        assertThat(tools.has("networks/k3d-dev")).isFalse();
+    }
+
+    @Test
     void anEnvironmentWithoutAnApiPortOrWithAnUnknownOptionIsRefusedBeforeAnythingRuns() {
         Environment noApi = new Environment("old", "k3d", null, new HostPorts(18091, 18444, 19002, null), 30080,
                 Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1);

@@ -274,6 +274,21 @@ class KindProviderTest {
     }
 
     @Test
+    void aSubnetDockerRefusesAsOverlappingNamesTheNetworksItOverlaps() {
+        tools.flag("docker-check-overlaps");
+        tools.flag("networks/kind", "10.102.0.0/16\n\n10.102.0.1\n");
+        tools.flag("networks/big", "10.0.0.0/8\n\n10.0.0.1\n");
+
+        assertThatThrownBy(() -> provider.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessage("could not create Docker network kind-sub-net with subnet 10.102.0.0/16 (exit code 1): "
+                        + StandInTools.realOutput("docker-20.10/network-create-overlap.stderr").strip()
+                        + "; 10.102.0.0/16 overlaps Docker network 'big' (10.0.0.0/8), Docker network 'kind' "
+                        + "(10.102.0.0/16)");
+        assertThat(tools.argv("kind")).isEmpty();
+    }
+
+    @Test
     void whenCleanupFailsTooTheErrorReportsBothAndHowToRemoveTheLeftovers() {
         tools.flag("kind-fail-next-create", "boom");
         tools.flag("kind-fail-delete");

@@ -29,6 +29,12 @@ public final class DockerNetworks {
     /** Go template for {@code docker network inspect --format}: each IPAM block as "SUBNET GATEWAY", one a line. */
     public static final String SUBNETS_TEMPLATE = "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{println}}{{end}}";
 
+    /** Go template for {@code docker network inspect --format}: "NAME SUBNET..." of each network, one a line. */
+    public static final String NAME_SUBNETS_TEMPLATE = "{{.Name}}{{range .IPAM.Config}} {{.Subnet}}{{end}}";
+
+    /** What Docker says when a new network's subnet overlaps one an existing network has. */
+    private static final String POOL_OVERLAPS = "Pool overlaps with other one on this address space";
+
     private final ToolRunner tools;
     private final Duration timeout;
 
@@ -74,7 +80,8 @@ public final class DockerNetworks {
     /**
      * Creates {@code network} with {@code subnet} and its gateway for {@code environment}. A network of that
      * name left by an earlier attempt is reused when it has exactly that subnet and a gateway; one envctl made for
-     * this environment without a gateway (by an older envctl) is made again; any other is an error.
+     * this environment without a gateway (by an older envctl) is made again; any other is an error. When Docker
+     * refuses the subnet because it overlaps another network's, the error names the networks that overlap it.
      */
     public void createDedicated(Path docker, String network, Cidr subnet, String environment,
                                 ProgressListener progress) {
@@ -86,7 +93,9 @@ public final class DockerNetworks {
             return;
         }
         if (!alreadyExists(created)) {
-            throw failed(created, "could not create Docker network " + network + " with subnet " + subnet);
+            String overlap = String.join("\n", created.stderr()).contains(POOL_OVERLAPS)
+                    ? overlapping(docker, subnet, environment).map(o -> "; " + o).orElse("") : "";
+            throw failed(created, "could not create Docker network " + network + " with subnet " + subnet, overlap);
         }
         List<Block> blocks = blocks(docker, network, environment);
         if (reusable(blocks, subnet)) {
@@ -102,6 +111,47 @@ public final class DockerNetworks {
         throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker network " + network + " exists already with "
                 + describe(blocks) + ", not subnet " + subnet + " with a gateway; remove it (docker network rm "
                 + network + ") or give the environment another subnet");
+    }
+
+    /**
+     * "SUBNET overlaps Docker network 'NAME' (ITS SUBNET)", naming each network with a subnet that overlaps
+     * {@code subnet}; empty when there is none or Docker does not say. Never throws.
+     */
+    private Optional<String> overlapping(Path docker, Cidr subnet, String environment) {
+        try {
+            CommandResult listed = tools.run(List.of(docker.toString(), "network", "ls", "--format", "{{.Name}}"),
+                    Map.of(), null, timeout, environment, ProgressListener.NONE);
+            List<String> names = listed.succeeded() ? lines(listed) : List.of();
+            if (names.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> argv = new ArrayList<>(List.of(docker.toString(), "network", "inspect", "--format",
+                    NAME_SUBNETS_TEMPLATE));
+            argv.addAll(names);
+            // a network removed since the listing fails the inspect, which still prints the others
+            CommandResult inspected = tools.run(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
+            List<String> found = new ArrayList<>();
+            for (String line : lines(inspected)) {
+                String[] parts = line.split("\\s+");
+                for (int i = 1; i < parts.length; i++) {
+                    if (overlaps(parts[i], subnet)) {
+                        found.add("Docker network '" + parts[0] + "' (" + parts[i] + ")");
+                    }
+                }
+            }
+            return found.isEmpty() ? Optional.empty() : Optional.of(subnet + " overlaps " + String.join(", ", found));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // best effort: Docker's own message already says the subnet overlaps
+        }
+    }
+
+    /** Whether {@code block} is an IPv4 CIDR that overlaps {@code subnet}; an IPv6 block never does. */
+    private static boolean overlaps(String block, Cidr subnet) {
+        try {
+            return Cidr.parse(block).overlaps(subnet);
+        } catch (EnvctlException notIpv4) {
+            return false;
+        }
     }
 
     /**
@@ -278,8 +328,13 @@ public final class DockerNetworks {
     }
 
     private static EnvctlException failed(CommandResult r, String what) {
+        return failed(r, what, "");
+    }
+
+    /** "WHAT (exit code N): STDERR-TAIL" and {@code cause} after it (empty, or starting "; "). */
+    private static EnvctlException failed(CommandResult r, String what, String cause) {
         String tail = r.stderrTail(5);
         return new CommandFailedException(ErrorCode.PROVIDER_FAILED, what + " (exit code " + r.exitCode() + ")"
-                + (tail.isEmpty() ? "" : ": " + tail), r.argv(), r.exitCode(), tail, false, null);
+                + (tail.isEmpty() ? "" : ": " + tail) + cause, r.argv(), r.exitCode(), tail, false, null);
     }
 }
