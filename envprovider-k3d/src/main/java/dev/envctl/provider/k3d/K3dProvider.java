@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -171,7 +172,11 @@ public final class K3dProvider implements ClusterProvider {
                 env.name(), p);
     }
 
-    /** {@code k3d cluster start NAME --wait --timeout T}. */
+    /**
+     * {@code k3d cluster start NAME --wait --timeout T}. A failed start can leave k3d's tools node
+     * ({@code k3d-NAME-tools}, created and never started: seen with k3d v5.7.4 when the cluster's network is gone),
+     * which is then removed if it carries k3d's label for this cluster and is not running.
+     */
     @Override
     public void start(Environment env, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
@@ -181,8 +186,32 @@ public final class K3dProvider implements ClusterProvider {
             tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
                     K3dSettings.createKillTimeout(timeout), env.name(), p);
         } catch (EnvctlException e) {
-            throw tools.find(settings.dockerBinary()).map(d -> networks.startFailure(d,
-                    K3dCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), e)).orElse(e);
+            Optional<Path> docker = tools.find(settings.dockerBinary());
+            if (!(e instanceof CommandFailedException c && c.stopped())) {
+                docker.ifPresent(d -> removeToolsNode(d, env.name(), p));
+            }
+            throw docker.map(d -> networks.startFailure(d, K3dCommands.dedicatedNetwork(env.name()), env.subnet(),
+                    env.name(), e)).orElse(e);
+        }
+    }
+
+    /**
+     * Removes {@code k3d-NAME-tools} when it belongs to cluster {@code name} ({@code docker rm} without force, so
+     * one another k3d command runs stays). Best effort: the start's failure is what the caller hears of.
+     */
+    private void removeToolsNode(Path docker, String name, ProgressListener p) {
+        String node = K3dCommands.toolsNode(name);
+        try {
+            CommandResult owner = tools.run(K3dCommands.clusterOf(docker.toString(), node), Map.of(), null,
+                    settings.timeout(), name, ProgressListener.NONE);
+            if (!owner.succeeded() || !owner.stdoutText().strip().equals(name)) {
+                return;
+            }
+            p.step(name, "removing " + node + ", the tools node the failed start left");
+            tools.run(K3dCommands.removeContainer(docker.toString(), node), Map.of(), null, settings.timeout(), name,
+                    ProgressListener.NONE);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: could not remove {}: {}", name, node, e.getMessage());
         }
     }
 

@@ -723,6 +723,43 @@ class K3dProviderTest {
                 ProgressListener.NONE)).hasMessageNotContaining("is gone");
     }
 
+    @Test
+    void aFailedStartRemovesTheToolsNodeK3dLeftButNotOneOfAnotherCluster() throws Exception {
+        provider.create(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        provider.stop(env("dev", SUBNET, Map.of()), ProgressListener.NONE);
+        ProcessBuilder rm = new ProcessBuilder(tools.tool("docker").toString(), "network", "rm", "k3d-dev");
+        rm.environment().putAll(tools.environment());
+        assertThat(rm.start().waitFor()).isZero();
+        tools.flag("k3d-next-start.stdout", StandInTools.realOutput("k3d-v5.7.4/start-network-gone.stdout"));
+        tools.flag("k3d-next-start.stderr", StandInTools.realOutput("k3d-v5.7.4/start-network-gone.stderr"));
+        tools.flag("k3d-start-leaves-tools");
+        tools.forgetCalls();
+        RecordingProgress progress = new RecordingProgress();
+
+        assertThatThrownBy(() -> provider.start(env("dev", SUBNET, Map.of()), progress))
+                .hasMessageContaining("cluster start failed with exit code 1: Failed to run tools container for "
+                        + "cluster 'hb-s1' | failed to gather info about cluster environment: ")
+                .hasMessageEndingWith("; its Docker network k3d-dev is gone (removed while the cluster was stopped), "
+                        + "and Docker cannot start containers whose network was removed: delete the environment "
+                        + "and create it again");
+        assertThat(tools.has("k3d-tools/k3d-dev-tools")).isFalse();
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsSubsequence(
+                "k3d cluster start dev --wait --timeout 300s",
+                "docker container inspect --format {{index .Config.Labels \"k3d.cluster\"}} k3d-dev-tools",
+                "docker rm k3d-dev-tools");
+        assertThat(progress.steps()).contains("removing k3d-dev-tools, the tools node the failed start left");
+
+        // a container of that name that k3d did not label for this cluster stays
+        java.nio.file.Files.delete(tools.state.resolve("k3d-start-leaves-tools"));
+        tools.flag("k3d-tools/k3d-dev-tools", "other\n");
+        tools.flag("k3d-fail-next-start", "context deadline exceeded");
+        tools.forgetCalls();
+        assertThatThrownBy(() -> provider.start(env("dev", SUBNET, Map.of()), ProgressListener.NONE))
+                .hasMessageContaining("context deadline exceeded");
+        assertThat(tools.has("k3d-tools/k3d-dev-tools")).isTrue();
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).doesNotContain("docker rm k3d-dev-tools");
+    }
+
     /** {@code docker exec k3d-NAME-server-0 sh -c ': > ...'}: the mark a finished create leaves. */
     private List<String> mark(String name) {
         return List.of(docker, "exec", "k3d-" + name + "-server-0", "sh", "-c",

@@ -82,6 +82,25 @@ public final class K3dCommands {
         return List.of(k3d, "cluster", "start", name, "--wait", "--timeout", Durations.format(timeout));
     }
 
+    /** The container of the tools node k3d runs during a create or start, {@code k3d-NAME-tools}. */
+    public static String toolsNode(String environment) {
+        return "k3d-" + environment + "-tools";
+    }
+
+    /** k3d's label naming the cluster a container belongs to. */
+    public static final String CLUSTER_LABEL = "k3d.cluster";
+
+    /** {@code docker container inspect --format {{index .Config.Labels "k3d.cluster"}} CONTAINER}: its cluster. */
+    public static List<String> clusterOf(String docker, String container) {
+        return List.of(docker, "container", "inspect", "--format", "{{index .Config.Labels \"" + CLUSTER_LABEL
+                + "\"}}", container);
+    }
+
+    /** {@code docker rm CONTAINER}, which refuses a running container. */
+    public static List<String> removeContainer(String docker, String container) {
+        return List.of(docker, "rm", container);
+    }
+
     /** {@code docker volume rm -f VOLUME}, which succeeds when there is no such volume. */
     public static List<String> removeVolume(String docker, String volume) {
         return List.of(docker, "volume", "rm", "-f", volume);
