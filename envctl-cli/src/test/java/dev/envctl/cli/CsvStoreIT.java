@@ -202,6 +202,21 @@ class CsvStoreIT {
     }
 
     @Test
+    void jsonOutputHasNoTimesForARowTheScriptsWroteAndApplyReadsItBack() {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "dev,kind,30080,19001,true,true,18090,18443,\n");
+
+        Result list = ws.ok("list", "-o", "json");
+
+        JsonNode dev = list.json().get(0);
+        assertThat(dev.get("createdAt").isNull()).as(dev.toString()).isTrue();
+        assertThat(dev.get("updatedAt").isNull()).as(dev.toString()).isTrue();
+        Path file = ws.write("envs.json", list.out());
+        assertThat(ws.ok("apply", "-f", file.toString(), "--dry-run").out()).contains("Dry run: nothing was changed");
+    }
+
+    @Test
     void csvOutputOfNoEnvironmentIsEmpty() {
         assertThat(ws.ok("list", "-o", "csv").out()).isEmpty();
         ws.ok("create", "dev");

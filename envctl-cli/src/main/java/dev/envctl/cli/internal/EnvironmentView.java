@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
- * {@code null}, timestamps ISO-8601 UTC to the second), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
+ * {@code null}, timestamps ISO-8601 UTC to the second, {@code null} where not recorded), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
  * AGE (and HOST once the store has a host besides {@code local}; {@code get} adds OPTIONS after AGE), and the
  * CSV of the store's format.
  */
@@ -35,7 +35,15 @@ final class EnvironmentView {
                         "node", e.nodePort()),
                 "labels", e.labels(), "options", e.options(), "desiredState", e.desiredState().key(),
                 "actualState", e.actualState().key(), "lastError", e.lastError(),
-                "createdAt", timestamp(e.createdAt()), "updatedAt", timestamp(e.updatedAt()));
+                "createdAt", recorded(e.createdAt()), "updatedAt", recorded(e.updatedAt()));
+    }
+
+    /**
+     * An environment's timestamp, or {@code null} for the epoch: the time a store reports for a row adopted from
+     * the Kindler scripts' CSV file, which records none.
+     */
+    static String recorded(Instant t) {
+        return Instant.EPOCH.equals(t) ? null : timestamp(t);
     }
 
     static String timestamp(Instant t) {

@@ -44,7 +44,19 @@ class EnvironmentViewTest {
         String json = new ObjectMapper().writeValueAsString(EnvironmentView.toJson(legacy));
 
         assertThat(json).contains("\"subnet\":null", "\"api\":null", "\"lastError\":\"boom\"",
-                "\"desiredState\":\"absent\"", "\"createdAt\":\"1970-01-01T00:00:00Z\"");
+                "\"desiredState\":\"absent\"", "\"createdAt\":null", "\"updatedAt\":null");
+    }
+
+    @Test
+    void writesTheCreationTimeOfARowTheKindlerScriptsWroteAsNullButARealUpdateTime() throws Exception {
+        Environment legacy = new Environment("dev", "kind", null, new HostPorts(18090, 18443, 19001, 26444), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.RUNNING, null, Instant.EPOCH,
+                Instant.parse("2026-11-26T08:01:12Z"), 2);
+
+        String json = new ObjectMapper().writeValueAsString(EnvironmentView.toJson(legacy));
+
+        assertThat(json).contains("\"createdAt\":null", "\"updatedAt\":\"2026-11-26T08:01:12Z\"")
+                .doesNotContain("1970");
     }
 
     @Test
