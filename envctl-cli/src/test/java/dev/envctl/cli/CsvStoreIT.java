@@ -217,6 +217,26 @@ class CsvStoreIT {
     }
 
     @Test
+    void aLockTimeoutNamesTheConfigKeyThatRaisesIt() throws Exception {
+        ws.ok("create", "dev");
+        ws.env.put("ENVCTL_CONFIG", ws.write("short-lock.properties", "store.csv.lock-timeout=300ms\n").toString());
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Path lockFile = Path.of(ws.defaultStore() + ".lock");
+
+        Result r;
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE); var lock = held.lock()) {
+            r = ws.run("create", "web");
+        }
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.err()).as(r.toString()).startsWith("envctl: timed out after 300ms waiting for the lock file "
+                + lockFile.toRealPath()).contains("or raise the store's lock timeout")
+                .endsWith(" (the CSV store's lock timeout is the config key store.csv.lock-timeout)\n");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void csvOutputOfNoEnvironmentIsEmpty() {
         assertThat(ws.ok("list", "-o", "csv").out()).isEmpty();
         ws.ok("create", "dev");

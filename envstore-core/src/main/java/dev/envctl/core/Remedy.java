@@ -25,5 +25,12 @@ public enum Remedy {
      * of the store matches it, so no pool or capacity setting helps. Always with {@link ErrorCode#POOL_EXHAUSTED};
      * the message lists each host with its labels; a client may add how it lists and adds hosts.
      */
-    MATCHING_HOST
+    MATCHING_HOST,
+
+    /**
+     * Wait longer for the store's lock: another writer held it past the store's lock timeout (the CSV store's
+     * setting {@code csv.lock-timeout}). Always with {@link ErrorCode#STORE_UNAVAILABLE}; messages with this remedy
+     * end with "raise the store's lock timeout", so a client may append where it keeps that setting.
+     */
+    RAISE_LOCK_TIMEOUT
 }

@@ -74,6 +74,7 @@ final class Errors {
             case FIX_STORE_SETTINGS -> " (a store option is the config key store.OPTION, such as store.jdbc.user)";
             case MATCHING_HOST -> " (envctl host list shows each host's labels; envctl host add NAME --docker ENDPOINT "
                     + "--label KEY=VALUE adds one)";
+            case RAISE_LOCK_TIMEOUT -> " (the CSV store's lock timeout is the config key store.csv.lock-timeout)";
         };
     }
 

@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
@@ -50,7 +51,10 @@ class LockingTest {
                     .isInstanceOf(EnvctlException.class)
                     .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
                     .hasMessageContaining("timed out after 300ms waiting for the lock file " + store.lockFile())
-                    .hasMessageContaining("raise csv.lock-timeout");
+                    .hasMessageEndingWith("raise the store's lock timeout")
+                    .satisfies(e -> assertThat(((EnvctlException) e).remedy()).contains(Remedy.RAISE_LOCK_TIMEOUT))
+                    .satisfies(e -> assertThat(e.getMessage()).as("a library names no client's config key")
+                            .doesNotContain("csv.lock-timeout"));
             assertThat(Fixtures.read(file)).isEqualTo(before);
             assertThat(store.list(EnvironmentFilter.ALL)).as("readers take no lock").isEmpty();
 

@@ -4,6 +4,7 @@ import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -129,8 +130,8 @@ public final class StoreFileLock implements AutoCloseable {
 
     private static EnvctlException timedOut(Path lockFile, Duration timeout, String why) {
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "timed out after " + Durations.format(timeout)
-                + " waiting for the lock file " + lockFile + " (" + why + "); retry, raise csv.lock-timeout, or "
-                + "find the process that holds it (fuser " + lockFile + ")");
+                + " waiting for the lock file " + lockFile + " (" + why + "); retry, find the process that holds it "
+                + "(fuser " + lockFile + "), or raise the store's lock timeout", null, Remedy.RAISE_LOCK_TIMEOUT);
     }
 
     private static EnvctlException interrupted(Path lockFile) {
