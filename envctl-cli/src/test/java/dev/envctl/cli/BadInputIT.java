@@ -264,6 +264,8 @@ class BadInputIT {
         // config
         c.add(Case.of(2, "unknown config key 'pool.htp'", "--config", "bad-key.properties", "list"));
         c.add(Case.of(2, "reconcile.concurrency 'many' is invalid", "--config", "bad-value.properties", "list"));
+        c.add(Case.of(2, "config key reconcile.concurrency in bad-value.properties: reconcile.concurrency 'many' is "
+                + "invalid; allowed: a whole number from 1 to 64", "--config", "bad-value.properties", "list"));
         c.add(Case.of(2, "unknown config key 'store.csv.lock-timout'", "--config", "bad-store-key.properties",
                 "list"));
         c.add(Case.of(2, "unknown config key 'provider.k3d.colour'", "--config", "bad-provider-key.properties",

@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Durations;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -8,12 +9,14 @@ import dev.envctl.core.lifecycle.DriftPolicy;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -63,8 +66,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * keeps every other command working.
      */
     Duration watchInterval() {
-        return Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL),
-                ReconcileCommand.SHORTEST_INTERVAL);
+        return fromFile(() -> Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL,
+                get(ConfigKeys.RECONCILE_INTERVAL), ReconcileCommand.SHORTEST_INTERVAL));
     }
 
     /** {@code recreate} or {@code mark-failed}. */
@@ -148,12 +151,33 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     /** Reads every fixed value once, so that a bad one fails now with a message naming its key. */
     void check() {
         defaultProvider();
-        policy();
-        reconcileConcurrency();
-        reconcileInterval();
-        drift();
+        fromFile(this::policy);
+        fromFile(this::reconcileConcurrency);
+        fromFile(this::reconcileInterval);
+        fromFile(this::drift);
         migrateSkip();
-        fallbackMirror();
+        fromFile(this::fallbackMirror);
+    }
+
+    /**
+     * Runs {@code read}; its invalid-input error about a key of the config file (a message starting with the key,
+     * or with {@code config key} and the key) is said as {@code config key KEY in FILE: ...}, as plugin settings
+     * are.
+     */
+    private <T> T fromFile(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (EnvctlException e) {
+            String message = e.getMessage();
+            String text = message.startsWith("config key ") ? message.substring("config key ".length()) : message;
+            String key = values.keySet().stream().filter(ConfigKeys.FIXED::contains)
+                    .filter(k -> text.startsWith(k + " ") || text.startsWith(k + ":"))
+                    .max(Comparator.comparingInt(String::length)).orElse(null);
+            if (source == null || key == null || e.code() != ErrorCode.INVALID_INPUT) {
+                throw e;
+            }
+            throw new EnvctlException(e.code(), "config key " + key + " in " + source + ": " + text, e);
+        }
     }
 
     static int positiveInt(String what, String text) {

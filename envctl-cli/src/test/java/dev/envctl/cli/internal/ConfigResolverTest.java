@@ -116,7 +116,8 @@ class ConfigResolverTest {
         EnvctlConfig c = resolve(g, Map.of("HOME", home.toString()));
 
         assertThat(c.reconcileInterval()).isEqualTo(java.time.Duration.ofMillis(500));
-        assertThatThrownBy(c::watchInterval).hasMessage("reconcile.interval '500ms' is too short; at least 1s");
+        assertThatThrownBy(c::watchInterval).hasMessage("config key reconcile.interval in " + g.config
+                + ": reconcile.interval '500ms' is too short; at least 1s");
     }
 
     @Test
@@ -239,6 +240,34 @@ class ConfigResolverTest {
             assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                     .as(c.getKey()).hasMessageContaining(c.getValue())
                     .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        }
+    }
+
+    @Test
+    void aBadValueOfAnyFixedKeyNamesTheFileItCameFrom() throws IOException {
+        Map<String, String> cases = Map.of(
+                "reconcile.concurrency=0\n", "config key reconcile.concurrency in FILE: reconcile.concurrency '0' is "
+                        + "invalid; allowed: a whole number from 1 to 64",
+                "reconcile.drift=ignore\n", "config key reconcile.drift in FILE: reconcile.drift is 'ignore'; "
+                        + "allowed: recreate, mark-failed",
+                "reconcile.interval=soon\n", "config key reconcile.interval in FILE: reconcile.interval 'soon' is not "
+                        + "a positive duration",
+                "fallback.mirror=yes\n", "config key fallback.mirror in FILE: fallback.mirror is 'yes'; allowed: "
+                        + "true, false",
+                "pool.http=18080\n", "config key pool.http in FILE: pool.http: port pool '18080'",
+                "pool.subnet.prefix=40\n", "config key pool.subnet.prefix in FILE: pool.subnet.prefix");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path file = write("v.properties", c.getKey());
+            GlobalOptions g = new GlobalOptions();
+            g.config = file.toString();
+            Map<String, String> env = Map.of("HOME", home.toString());
+            assertThatThrownBy(() -> resolve(g, env))
+                    .as(c.getKey()).hasMessageStartingWith(c.getValue().replace("FILE", file.toString()))
+                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            // the same file chosen by ENVCTL_CONFIG is named as well
+            Map<String, String> viaEnv = Map.of("HOME", home.toString(), "ENVCTL_CONFIG", file.toString());
+            assertThatThrownBy(() -> resolve(new GlobalOptions(), viaEnv)).as(c.getKey())
+                    .hasMessageStartingWith(c.getValue().replace("FILE", file.toString()));
         }
     }
 
