@@ -681,6 +681,30 @@ class CsvStoreIT {
         assertThat(bad.out()).contains("FAIL  k3d", "WARN  kind", "needed only for --provider kind");
     }
 
+    @Test
+    void doctorNamesTheProviderOfEachDockerLineWhenTheProvidersDockerChecksDiffer() {
+        ws.env.put("ENVCTL_CONFIG", ws.write("kind-docker.properties",
+                "provider.kind.docker-binary=/nonexistent\n").toString());
+
+        Result r = ws.ok("doctor");
+        JsonNode json = ws.ok("doctor", "-o", "json").json();
+
+        List<String> docker = r.out().lines().filter(l -> l.contains("  docker")).toList();
+        assertThat(docker).as(r.toString()).hasSize(2);
+        assertThat(docker.get(0)).startsWith("PASS  docker (k3d)  ").contains("Docker 27.3.1 answers");
+        assertThat(docker.get(1)).startsWith("WARN  docker (kind)  ").contains("/nonexistent not found",
+                "needed only for --provider kind");
+        assertThat(json.findValuesAsText("name")).contains("docker (k3d)", "docker (kind)").doesNotContain("docker");
+    }
+
+    @Test
+    void doctorShowsADockerCheckTheProvidersShareOnceAsDocker() {
+        Result r = ws.ok("doctor");
+
+        assertThat(r.out().lines().filter(l -> l.contains("  docker"))).containsExactly(
+                "PASS  docker  Docker 27.3.1 answers (docker info)");
+    }
+
     /** A provider the store's environments use matters whatever provider.default says. */
     @Test
     void doctorFailsAMissingToolThatEnvironmentsOfTheStoreUse() {

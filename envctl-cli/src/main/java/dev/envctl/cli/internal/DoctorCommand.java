@@ -14,6 +14,7 @@ import dev.envctl.core.spi.StoreHealth;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
- * provider's tool and Docker, and Docker at each further host of the store, as {@code docker on NAME}) with what
+ * provider's tool and Docker, one line for the providers unless their checks of it differ, then one per provider
+ * as {@code docker (ID)}, and Docker at each further host of the store, as {@code docker on NAME}) with what
  * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
  * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
  * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
@@ -46,10 +48,11 @@ final class DoctorCommand extends CliCommand {
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
         Map<String, Long> used = used(session);
-        Set<String> seen = new LinkedHashSet<>();
         // the default provider first: a check two providers share (Docker) is shown once, as the default's
         List<Map.Entry<String, ClusterProvider>> ordered = providers.entrySet().stream()
                 .sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).toList();
+        Map<String, PrerequisiteCheck> shownOnce = new LinkedHashMap<>();
+        Map<String, List<String>> owners = new LinkedHashMap<>();
         for (Map.Entry<String, ClusterProvider> e : ordered) {
             for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
                 PrerequisiteCheck shown = c.status() != Status.FAIL ? c
@@ -58,11 +61,13 @@ final class DoctorCommand extends CliCommand {
                         + "environments") + " of the store"))
                         : e.getKey().equals(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
                         + e.getKey() + " (provider.default is " + dflt + ")"));
-                if (seen.add(shown.name() + "|" + shown.detail())) {
-                    checks.add(shown);
-                }
+                String key = shown.name() + "|" + shown.detail();
+                shownOnce.putIfAbsent(key, shown);
+                owners.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
             }
         }
+        checks.addAll(byProvider(shownOnce, owners));
+        Set<String> seen = new LinkedHashSet<>();
         for (Host host : hosts(session)) {
             for (ClusterProvider provider : session.envctl().providers(host.name()).values()) {
                 for (PrerequisiteCheck c : safeChecks(provider.id(), provider)) {
@@ -88,6 +93,22 @@ final class DoctorCommand extends CliCommand {
         }
         print(session, checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
+    }
+
+    /**
+     * The providers' checks, each shown once; where providers' checks of one name differ (Docker answering for one
+     * provider's docker binary and not for another's), each of those lines names its providers:
+     * {@code docker (kind)}.
+     */
+    private static List<PrerequisiteCheck> byProvider(Map<String, PrerequisiteCheck> shownOnce,
+                                                      Map<String, List<String>> owners) {
+        Map<String, Long> lines = shownOnce.values().stream()
+                .collect(Collectors.groupingBy(PrerequisiteCheck::name, Collectors.counting()));
+        return shownOnce.entrySet().stream().map(e -> {
+            PrerequisiteCheck c = e.getValue();
+            return lines.get(c.name()) == 1 ? c : new PrerequisiteCheck(c.name() + " ("
+                    + String.join(", ", owners.get(e.getKey())) + ")", c.status(), c.detail(), c.hint());
+        }).toList();
     }
 
     /** The store's hosts besides {@code local}; none when the store cannot say (its own check fails then). */
