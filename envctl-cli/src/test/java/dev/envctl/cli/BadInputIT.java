@@ -54,6 +54,8 @@ class BadInputIT {
         ws.write("bad-option.yaml", "- name: web\n- name: b1\n  options: {servers: 0}\n");
         ws.write("bad-option-existing.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n"
                 + "  options: {servers: 0}\n");
+        ws.write("quoted-option.yaml", "- name: b1\n  options: {servers: \"0\"}\n");
+        ws.write("unknown-flavour.yaml", "- name: b3\n  options: {flavour: vanilla}\n");
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
         ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
@@ -174,16 +176,22 @@ class BadInputIT {
                 "huge.yaml"));
         c.add(Case.of(2, "cannot read apply file utf16.yaml: it is not UTF-8 text; save it as UTF-8", "apply", "-f",
                 "utf16.yaml"));
-        c.add(Case.of(2, "option servers of environment b1 '0' is invalid", "apply", "-f", "bad-option.yaml"));
+        c.add(Case.of(2, "apply file bad-option.yaml, environment 'b1': option servers of environment b1 '0' is invalid",
+                "apply", "-f", "bad-option.yaml"));
+        c.add(Case.of(2, "apply file quoted-option.yaml, environment 'b1': option servers of environment b1 '0' is "
+                + "invalid", "apply", "-f", "quoted-option.yaml"));
+        c.add(Case.of(2, "apply file unknown-flavour.yaml, environment 'b3': environment b3 has option(s) [flavour] that "
+                + "k3d does not know", "apply", "-f", "unknown-flavour.yaml"));
         // the same value for an environment that exists: refused alike, before a diff or a replacement
         for (String[] args : List.of(new String[] {"apply"}, new String[] {"apply", "--replace"},
                 new String[] {"apply", "--dry-run"}, new String[] {"diff"})) {
             List<String> a = new ArrayList<>(List.of(args));
             a.addAll(List.of("-f", "bad-option-existing.yaml"));
-            c.add(Case.of(2, "option servers of environment dev '0' is invalid", a.toArray(String[]::new)));
+            c.add(Case.of(2, "apply file bad-option-existing.yaml, environment 'dev': option servers of environment dev "
+                    + "'0' is invalid", a.toArray(String[]::new)));
         }
-        c.add(Case.of(2, "environment b2 has option(s) [k3s-args] that kind does not know", "apply", "-f",
-                "unknown-option.yaml"));
+        c.add(Case.of(2, "apply file unknown-option.yaml, environment 'b2': environment b2 has option(s) [k3s-args] "
+                + "that kind does not know", "apply", "-f", "unknown-option.yaml"));
         c.add(Case.of(2, "apply needs a file", "apply"));
         c.add(Case.of(2, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
         c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));

@@ -44,7 +44,7 @@ final class ApplyCommand extends FileCommand {
         List<EnvironmentSpec> desired = desired(session, USAGE, dryRun);
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();
-        ApplyPlan plan = envctl.plan(desired, prune);
+        ApplyPlan plan = plan(session, desired, prune);
         int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), true) : 0;
         if (!replace) {
             try {

@@ -25,7 +25,7 @@ final class DiffCommand extends FileCommand {
     @Override
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE, true);
-        ApplyPlan plan = session.envctl().plan(desired, prune);
+        ApplyPlan plan = plan(session, desired, prune);
         Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), false);
         return plan.empty() ? 0 : 1;
     }

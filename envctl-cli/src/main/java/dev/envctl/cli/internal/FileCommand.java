@@ -3,6 +3,8 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.nio.file.Path;
@@ -42,5 +44,37 @@ abstract class FileCommand extends CliCommand {
             }
         }
         return desired;
+    }
+
+    /**
+     * {@link dev.envctl.core.Envctl#plan} of {@code desired}; options a provider refuses are invalid input naming the
+     * file and the environment, as the file's other errors do.
+     */
+    ApplyPlan plan(Session session, List<EnvironmentSpec> desired, boolean prune) {
+        try {
+            return session.envctl().plan(desired, prune);
+        } catch (EnvctlException e) {
+            String name = e.code() == ErrorCode.INVALID_INPUT ? refusedBy(session, desired, e.getMessage()) : null;
+            if (name == null) {
+                throw e;
+            }
+            throw EnvctlException.invalid("apply file " + file + ", environment '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** The name of the first of {@code desired} whose provider refuses its options with {@code message}, or null. */
+    private static String refusedBy(Session session, List<EnvironmentSpec> desired, String message) {
+        for (EnvironmentSpec s : desired) {
+            try {
+                session.envctl().provider(s.provider()).validate(s);
+            } catch (EnvctlException e) {
+                if (message.equals(e.getMessage())) {
+                    return s.name();
+                }
+            } catch (RuntimeException e) {
+                // a provider's bug, not this refusal: the plan reports such a failure itself
+            }
+        }
+        return null;
     }
 }
