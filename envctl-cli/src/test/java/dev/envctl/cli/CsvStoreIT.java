@@ -576,6 +576,29 @@ class CsvStoreIT {
     }
 
     @Test
+    void migrateGivesOneAdviceForAPoolThatSeveralSkippedEnvironmentsPortsLieIn() {
+        Path from = ws.write("two-skipped.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "devops,k3d,30080,29000,false,false,18100,28443,\n"
+                + "mgmt,k3d,30080,29001,false,false,18300,28444,\n"
+                + "dev,kind,30080,29002,true,true,28090,28445,\n");
+        Path target = tmp.resolve("two-skipped-target.csv");
+
+        Result r = ws.ok("migrate", "--from", from.toString(), "--to", target.toString(), "--skip", "devops,mgmt",
+                "--dry-run");
+
+        String advice = "keep it out of the pool (pool.http=18101-18299, which leaves out 18100, 18300)";
+        assertThat(r.errLines().stream().filter(l -> l.startsWith("envctl: "))).as(r.toString()).containsExactly(
+                "envctl: warning: devops (skipped) uses http port 18100, inside pool.http (18080-18399), which "
+                        + target + " does not hold: envctl may give it to a new environment; " + advice,
+                "envctl: warning: mgmt (skipped) uses http port 18300, inside pool.http (18080-18399), which "
+                        + target + " does not hold: envctl may give it to a new environment; " + advice);
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "pool.http=18101-18299\n");
+        assertThat(ws.ok("migrate", "--from", from.toString(), "--to", target.toString(), "--skip", "devops,mgmt",
+                "--dry-run").err()).as("the advice taken, no port of theirs is in the pool").doesNotContain("warning");
+    }
+
+    @Test
     void migrateCopiesTheReplacedSystemsFileSkippingDevops() {
         Path target = tmp.resolve("migrated.csv");
         String from = "csv:" + Workspace.CONFIG.resolve("environments.csv");

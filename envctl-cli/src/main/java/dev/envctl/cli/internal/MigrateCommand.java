@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.migration.MigrationReport;
@@ -12,12 +13,14 @@ import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -90,11 +93,14 @@ final class MigrateCommand extends CliCommand {
     /**
      * Warns about each port of a skipped row (devops, the management cluster, which keeps using them) that an
      * environment of the target holds already on that host (the two clash), or else lies in a pool of the config
-     * while the target does not hold it: envctl would give it to the next environment.
+     * while the target does not hold it: envctl would give it to the next environment. Each pool's warnings give one
+     * advice, the largest part of the pool without any of those ports, so that several skipped rows' warnings agree.
      */
     private static void skipped(Session session, EnvironmentStore source, EnvironmentStore target,
                                 Set<String> skipNames) {
         AllocationPolicy policy = session.config().policy();
+        List<Runnable> warnings = new ArrayList<>();
+        Map<PortRole, Set<Integer>> inPool = new EnumMap<>(PortRole.class);
         for (String name : new TreeSet<>(skipNames)) {
             Optional<Environment> row = source.find(name);
             if (row.isEmpty() || target.find(name).isPresent()) {
@@ -107,21 +113,45 @@ final class MigrateCommand extends CliCommand {
             row.get().ports().asMap().forEach((role, port) -> {
                 PortRange pool = policy.pool(role);
                 if (held.containsKey(port)) {
-                    session.warn(name + " (skipped) uses " + role.key() + " port " + port + ", which "
-                            + session.redact(target.location()) + " holds already for " + held.get(port) + ": the two "
-                            + "clash on this host; give one of them another port");
+                    warnings.add(() -> session.warn(name + " (skipped) uses " + role.key() + " port " + port
+                            + ", which " + session.redact(target.location()) + " holds already for " + held.get(port)
+                            + ": the two clash on this host; give one of them another port"));
                 } else if (pool.contains(port)) {
+                    inPool.computeIfAbsent(role, r -> new TreeSet<>()).add(port);
                     String key = "pool." + role.key();
-                    // the larger part of the pool beside the port
-                    String without = pool.size() == 1 ? "a " + key + " without it"
-                            : port - pool.from() >= pool.to() - port ? key + "=" + pool.from() + "-" + (port - 1)
-                            : key + "=" + (port + 1) + "-" + pool.to();
-                    session.warn(name + " (skipped) uses " + role.key() + " port " + port + ", inside " + key + " ("
-                            + pool + "), which " + session.redact(target.location()) + " does not hold: envctl may "
-                            + "give it to a new environment; keep it out of the pool (" + without + ")");
+                    warnings.add(() -> session.warn(name + " (skipped) uses " + role.key() + " port " + port
+                            + ", inside " + key + " (" + pool + "), which " + session.redact(target.location())
+                            + " does not hold: envctl may give it to a new environment; keep it out of the pool ("
+                            + without(key, pool, inPool.get(role)) + ")"));
                 }
             });
         }
+        warnings.forEach(Runnable::run);
+    }
+
+    /**
+     * The advice for {@code ports} of {@code pool}: the largest part of it beside them ({@code pool.http=18081-18399},
+     * the lower one of two as large), naming the ports when several, or a pool without them when none is left.
+     */
+    static String without(String key, PortRange pool, Set<Integer> ports) {
+        int bestFrom = 0;
+        int bestTo = -1;
+        int from = pool.from();
+        for (int port : ports.stream().sorted().toList()) {
+            if (port - 1 - from > bestTo - bestFrom) {
+                bestFrom = from;
+                bestTo = port - 1;
+            }
+            from = port + 1;
+        }
+        if (pool.to() - from > bestTo - bestFrom) {
+            bestFrom = from;
+            bestTo = pool.to();
+        }
+        String them = ports.size() == 1 ? "it" : "them";
+        String advice = bestTo < bestFrom ? "a " + key + " without " + them : key + "=" + bestFrom + "-" + bestTo;
+        return ports.size() == 1 ? advice : advice + ", which leaves out " + ports.stream().sorted()
+                .map(String::valueOf).collect(Collectors.joining(", "));
     }
 
     private static void print(Session session, MigrationReport r) {

@@ -110,4 +110,20 @@ class SmallPartsTest {
                 "pg")).isEqualTo("cannot reach jdbc:postgresql://u:***@h/diff_7_pg_0?password=*** and auth *** failed");
         assertThat(Errors.redact("pgpg pg", "pg")).isEqualTo("pgpg ***");
     }
+
+    @Test
+    void migratesPoolAdviceIsTheLargestPartOfThePoolBesideEveryGivenPort() {
+        dev.envctl.core.alloc.PortRange pool = new dev.envctl.core.alloc.PortRange(18080, 18399);
+
+        assertThat(MigrateCommand.without("pool.http", pool, java.util.Set.of(18080)))
+                .isEqualTo("pool.http=18081-18399");
+        assertThat(MigrateCommand.without("pool.http", pool, java.util.Set.of(18300)))
+                .isEqualTo("pool.http=18080-18299");
+        assertThat(MigrateCommand.without("pool.http", pool, java.util.Set.of(18300, 18100)))
+                .isEqualTo("pool.http=18101-18299, which leaves out 18100, 18300");
+        assertThat(MigrateCommand.without("pool.http", new dev.envctl.core.alloc.PortRange(18080, 18081),
+                java.util.Set.of(18080, 18081))).isEqualTo("a pool.http without them, which leaves out 18080, 18081");
+        assertThat(MigrateCommand.without("pool.http", new dev.envctl.core.alloc.PortRange(18080, 18080),
+                java.util.Set.of(18080))).isEqualTo("a pool.http without it");
+    }
 }
