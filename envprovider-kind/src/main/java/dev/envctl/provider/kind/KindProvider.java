@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +93,7 @@ public final class KindProvider implements ClusterProvider {
             networks.createDedicated(docker, KindCommands.dedicatedNetwork(env.name()), env.subnet(), env.name(), p);
         }
         try {
-            runKind(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
+            tools.runChecked(KindCommands.create(kind.toString(), env.name()), createEnvironment(env), config,
                     options.timeout(), env.name(), p);
         } catch (EnvctlException e) {
             throw cleanUp(env, kind, env.subnet() != null ? docker : null, e, p);
@@ -156,7 +155,8 @@ public final class KindProvider implements ClusterProvider {
     private void deleteCluster(Path kind, String name, ProgressListener p) {
         for (int attempt = 1; ; attempt++) {
             try {
-                runKind(KindCommands.delete(kind.toString(), name), Map.of(), null, settings.timeout(), name, p);
+                tools.runChecked(KindCommands.delete(kind.toString(), name), Map.of(), null, settings.timeout(), name,
+                        p);
                 return;
             } catch (EnvctlException e) {
                 if (attempt >= LOCK_ATTEMPTS || !String.valueOf(e.getMessage()).contains(KUBECONFIG_LOCKED)) {
@@ -171,15 +171,6 @@ public final class KindProvider implements ClusterProvider {
                 }
             }
         }
-    }
-
-    /**
-     * Runs a kind command and returns its result if it exited 0; otherwise throws with what kind said condensed
-     * by {@link dev.envctl.core.provider.ToolErrors#summary}, so the error keeps kind's ERROR line.
-     */
-    private CommandResult runKind(List<String> argv, Map<String, String> env, String stdin, Duration timeout,
-                                  String name, ProgressListener p) {
-        return tools.runChecked(argv, env, stdin, timeout, name, p);
     }
 
     /** kind has no stop command: {@code docker stop} of the node containers labelled with the cluster's name. */
@@ -247,15 +238,15 @@ public final class KindProvider implements ClusterProvider {
     }
 
     private List<String> names() {
-        CommandResult r = runKind(KindCommands.getClusters(kind().toString()), Map.of(), null, settings.timeout(), "",
-                ProgressListener.NONE);
+        CommandResult r = tools.runChecked(KindCommands.getClusters(kind().toString()), Map.of(), null,
+                settings.timeout(), "", ProgressListener.NONE);
         return KindClusterList.names(r.stdout());
     }
 
     @Override
     public String version() {
         String kind = kind().toString();
-        CommandResult r = runKind(KindCommands.version(kind), Map.of(), null, settings.timeout(), "",
+        CommandResult r = tools.runChecked(KindCommands.version(kind), Map.of(), null, settings.timeout(), "",
                 ProgressListener.NONE);
         return KindVersion.parse(r.stdoutText()).orElseThrow(() -> new EnvctlException(ErrorCode.PROVIDER_FAILED,
                 "could not read the version from 'kind version', which printed: "

@@ -49,8 +49,7 @@ public final class ProviderCalls {
      * succeeded, else the message to mark the record {@code failed} with (an envctl error's own message).
      */
     public static Optional<String> failure(ClusterProvider provider, String method, Runnable call) {
-        Optional<EnvctlException> error = error(provider, method, call);
-        return error.isEmpty() ? Optional.empty() : Optional.of(error.get().getMessage());
+        return error(provider, method, call).map(EnvctlException::getMessage);
     }
 
     /**
