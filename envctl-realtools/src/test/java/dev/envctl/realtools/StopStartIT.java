@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code envctl stop} and {@code start} with the real tools: the containers stop and start again, the record
  * keeps its ports (another environment cannot take them), reconcile leaves a stopped environment alone, and the
- * ports are published again after start; a cluster whose node container was removed is made again, not taken for
+ * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node container was removed is made again, not taken for
  * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it.
  */
 @ExtendWith(RealToolsExtension.class)
@@ -52,6 +52,38 @@ class StopStartIT {
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        String lb = provider.equals("k3d") ? "k3d-" + name + "-serverlb" : name + "-control-plane";
+        assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * A running environment's cluster stopped outside envctl ({@code k3d cluster stop}; for kind {@code docker stop}
+     * of its nodes, as a Docker restart leaves them) is started by reconcile, the same containers, no new cluster.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void reconcileStartsAClusterStoppedOutsideEnvctlWithoutMakingItAgain(String provider, Sandbox s) {
+        String name = s.name("outside");
+        assertThat(s.envctl("create", name, "--provider", provider, "--agents", "1").exit()).isZero();
+        int http = s.get(name).get("ports").get("http").asInt();
+        String node = provider.equals("k3d") ? "k3d-" + name + "-server-0" : name + "-control-plane";
+        String id = s.lines("docker", "inspect", "--format", "{{.Id}}", node).get(0);
+        Shell.Result stoppedOutside = provider.equals("k3d") ? s.tool("k3d", "cluster", "stop", name)
+                : s.tool("docker", "stop", name + "-control-plane", name + "-worker");
+        assertThat(stoppedOutside.exit()).as(stoppedOutside.toString()).isZero();
+        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+
+        Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
+
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(reconciled.out()).contains("\"started\"").doesNotContain("\"recreated\"");
+        assertThat(reconciled.err()).contains("its " + provider + " cluster was stopped outside envctl; starting it");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", node))
+                .containsExactly(id + " true");
         String lb = provider.equals("k3d") ? "k3d-" + name + "-serverlb" : name + "-control-plane";
         assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
 

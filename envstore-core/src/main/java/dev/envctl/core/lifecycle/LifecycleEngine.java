@@ -483,7 +483,7 @@ public final class LifecycleEngine {
 
     /**
      * A start of a record that says {@code running}: its cluster may have been stopped (or deleted) outside
-     * envctl, which reconcile leaves alone, so the start looks again as it does after a stop: a stopped cluster is
+     * envctl since the last reconcile, so the start looks again as it does after a stop: a stopped cluster is
      * started, a vanished one created; a running one changes nothing (the record is not written).
      */
     private static boolean startOfRunning(Environment e, DesiredState desired) {

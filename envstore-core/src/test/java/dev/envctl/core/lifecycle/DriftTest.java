@@ -105,13 +105,14 @@ class DriftTest {
     }
 
     @Test
-    void aStoppedClusterIsNotDrift() {
+    void aClusterStoppedOutsideEnvctlIsStartedNotCreatedAgain() {
         f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
         f.k3d.putCluster("dev", false);
 
         assertThat(f.engine().reconcile(List.of(), ProgressListener.NONE).outcomes())
-                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
     }
 
     @Test

@@ -135,13 +135,13 @@ class MissingNodesTest {
     }
 
     @Test
-    void aStoppedClusterWithAllItsNodesIsStillLeftAloneByReconcileAndStartedByStart() {
+    void aStoppedClusterWithAllItsNodesIsStartedByReconcileNotMadeAgain() {
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         f.k3d.putCluster("dev", false);
         f.k3d.removeNodes("dev", 1, 0);
 
         assertThat(reconcile(engine).outcomes())
-                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
         assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(actions()).containsExactly("create dev", "start dev");
     }

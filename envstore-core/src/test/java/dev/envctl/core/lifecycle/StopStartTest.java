@@ -157,8 +157,6 @@ class StopStartTest {
     void startOfARunningRecordWhoseClusterWasStoppedOutsideEnvctlStartsIt() {
         engine.create(Fixture.spec("dev"), ProgressListener.NONE);
         f.k3d.putCluster("dev", false);
-        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
-                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
 
         Environment started = engine.start("dev", ProgressListener.NONE);
 
@@ -166,6 +164,49 @@ class StopStartTest {
         assertThat(f.k3d.running("dev")).isTrue();
         assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DriftPolicy.class)
+    void reconcileStartsTheClusterOfARunningRecordStoppedOutsideEnvctlUnderEitherDriftPolicy(DriftPolicy policy) {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
+
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.count("delete dev")).isZero();
+        assertThat(f.k3d.running("dev")).isTrue();
+        Environment after = f.store.get("dev");
+        assertThat(after.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(after.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(after.ports()).isEqualTo(created.ports());
+        assertThat(f.hook.calls()).as("a start runs no create hooks").containsExactly("post-create dev creating");
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+    }
+
+    @Test
+    void aStartReconcileTriesOnAClusterStoppedOutsideEnvctlThatFailsLeavesItStoppedAndFailedNotHalfMade() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        f.k3d.failNextStart("port is already allocated");
+
+        var outcome = engine.reconcile(List.of(), ProgressListener.NONE).outcomes().get(0);
+
+        assertThat(outcome.action()).isEqualTo(Action.FAILED);
+        assertThat(outcome.error()).contains("port is already allocated");
+        Environment after = f.store.get("dev");
+        assertThat(after.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(after.desiredState()).as("as a failed start: not read as a half-made create")
+                .isEqualTo(DesiredState.STOPPED);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes()).as("the next pass stops what the "
+                + "failed start left, as after a failed start").containsExactly(
+                new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
+        assertThat(f.k3d.count("delete dev")).isZero();
+        assertThat(f.k3d.has("dev")).isTrue();
     }
 
     @Test

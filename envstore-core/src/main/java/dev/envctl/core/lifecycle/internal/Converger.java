@@ -225,8 +225,13 @@ public final class Converger {
                 if (!seen.present || seen.missing != null) {
                     return drift(env, host, provider, seen, progress);
                 }
-                return seen.running && !env.ports().complete() ? adoptPorts(env, provider, ActualState.RUNNING)
-                        : unchanged(env);
+                if (!seen.running) {
+                    // stopped outside envctl (k3d cluster stop, docker stop, a Docker restart, after which kind's
+                    // nodes stay stopped): desired present is a running cluster, under either drift policy
+                    LOG.warn("{}: its {} cluster was stopped outside envctl; starting it", name, provider.id());
+                    return start(env, host, provider, seen, progress);
+                }
+                return !env.ports().complete() ? adoptPorts(env, provider, ActualState.RUNNING) : unchanged(env);
             case UNKNOWN:
                 if (!seen.present || seen.missing != null) {
                     return recreate(env, host, provider, Action.CREATED, seen, progress);
@@ -463,8 +468,8 @@ public final class Converger {
 
     /**
      * An {@code unknown} record whose cluster is listed but stopped: not adopted now (the record stays
-     * {@code unknown}, not {@code running}: its cluster is not), and reconcile leaves the cluster stopped, as it
-     * leaves one stopped outside envctl. The record takes the host ports the cluster binds when it starts, so that
+     * {@code unknown}, not {@code running}: its cluster is not), and reconcile leaves the cluster stopped: it
+     * starts only clusters envctl made or adopted. The record takes the host ports the cluster binds when it starts, so that
      * no other environment is given them meanwhile. A start, or the first converge once the cluster runs, adopts it.
      */
     private Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
