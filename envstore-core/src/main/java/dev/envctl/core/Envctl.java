@@ -335,7 +335,7 @@ public final class Envctl implements AutoCloseable {
      * field and whether it needs a new cluster, the deletes (with {@code prune}) and the unchanged names.
      *
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when a provider refuses the options of an
-     *                         environment to create or change
+     *                         environment to create or change, saying {@code environment 'NAME': } and why
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return engine().plan(noNulls(desired, "desired"), prune);

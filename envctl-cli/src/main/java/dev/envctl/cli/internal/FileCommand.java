@@ -48,33 +48,16 @@ abstract class FileCommand extends CliCommand {
 
     /**
      * {@link dev.envctl.core.Envctl#plan} of {@code desired}; options a provider refuses are invalid input naming the
-     * file and the environment, as the file's other errors do.
+     * file, as the file's other errors do (the library's message names the environment).
      */
     ApplyPlan plan(Session session, List<EnvironmentSpec> desired, boolean prune) {
         try {
             return session.envctl().plan(desired, prune);
         } catch (EnvctlException e) {
-            String name = e.code() == ErrorCode.INVALID_INPUT ? refusedBy(session, desired, e.getMessage()) : null;
-            if (name == null) {
+            if (e.code() != ErrorCode.INVALID_INPUT) {
                 throw e;
             }
-            throw EnvctlException.invalid("apply file " + file + ", environment '" + name + "': " + e.getMessage());
+            throw EnvctlException.invalid("apply file " + file + ", " + e.getMessage());
         }
-    }
-
-    /** The name of the first of {@code desired} whose provider refuses its options with {@code message}, or null. */
-    private static String refusedBy(Session session, List<EnvironmentSpec> desired, String message) {
-        for (EnvironmentSpec s : desired) {
-            try {
-                session.envctl().provider(s.provider()).validate(s);
-            } catch (EnvctlException e) {
-                if (message.equals(e.getMessage())) {
-                    return s.name();
-                }
-            } catch (RuntimeException e) {
-                // a provider's bug, not this refusal: the plan reports such a failure itself
-            }
-        }
-        return null;
     }
 }

@@ -579,7 +579,8 @@ public final class LifecycleEngine {
      * leaves the others failed.
      *
      * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
-     *                         create or change ({@link ClusterProvider#validate}), new or existing alike
+     *                         create or change ({@link ClusterProvider#validate}), new or existing alike; its
+     *                         message is the provider's after {@code environment 'NAME': }
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         ApplyPlan plan = leftAlone(Apply.plan(store, desired, prune), desired);
@@ -588,8 +589,16 @@ public final class LifecycleEngine {
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
         plan.toUpdate().forEach(u -> requests.add(u.spec()));
         for (EnvironmentSpec spec : requests) {
-            if (providers.ids().contains(spec.provider())) {
+            if (!providers.ids().contains(spec.provider())) {
+                continue;
+            }
+            try {
                 validate(spec);
+            } catch (EnvctlException e) {
+                if (e.code() != ErrorCode.INVALID_INPUT) {
+                    throw e;
+                }
+                throw new EnvctlException(e.code(), "environment '" + spec.name() + "': " + e.getMessage(), e);
             }
         }
         return plan;
@@ -650,7 +659,7 @@ public final class LifecycleEngine {
      *
      * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
      *                         false ({@link ApplyPlan#requireNoReplacement}); {@code INVALID_INPUT} when a
-     *                         provider refuses a request's options ({@link ClusterProvider#validate}); the
+     *                         provider refuses a request's options, as {@link #plan} says it; the
      *                         store's error (a port or subnet held, by another environment or another entry of
      *                         {@code desired}, an exhausted pool, an unknown host) when it would refuse a create
      *                         or replacement, naming each; {@code STORE_UNAVAILABLE} with

@@ -224,14 +224,17 @@ public abstract class ApplyContract {
             assertThatThrownBy(() -> apply(replace, EnvironmentSpec.of("web", "k3d"), refused))
                     .isInstanceOfSatisfying(EnvctlException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
-                    .hasMessage("environment qa has option(s) [refused] that kind does not know");
+                    .hasMessage("environment 'qa': environment qa has option(s) [refused] that kind does not know");
             assertThatThrownBy(() -> apply(replace, changed)).isInstanceOfSatisfying(EnvctlException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageStartingWith("environment 'dev': ");
         }
-        // the plan (diff, --dry-run) refuses them too, for an existing environment as for a new one
+        // the plan (diff, --dry-run) refuses them too, for an existing environment as for a new one, naming it
         for (EnvironmentSpec spec : List.of(refused, changed)) {
-            assertThatThrownBy(() -> engine.plan(List.of(spec), false)).isInstanceOfSatisfying(EnvctlException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+            assertThatThrownBy(() -> engine.plan(List.of(EnvironmentSpec.of("web", "k3d"), spec), false))
+                    .isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageStartingWith("environment '" + spec.name() + "': ");
         }
         assertThatThrownBy(() -> engine.create(refused, ProgressListener.NONE))
                 .isInstanceOfSatisfying(EnvctlException.class,
