@@ -1,7 +1,6 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Durations;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
@@ -9,14 +8,12 @@ import dev.envctl.core.lifecycle.DriftPolicy;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -49,15 +46,15 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     AllocationPolicy policy() {
-        return AllocationPolicy.fromProperties(values);
+        return AllocationPolicy.fromProperties(values, this::named);
     }
 
     int reconcileConcurrency() {
-        return positiveInt(ConfigKeys.RECONCILE_CONCURRENCY, get(ConfigKeys.RECONCILE_CONCURRENCY));
+        return positiveInt(named(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
     }
 
     Duration reconcileInterval() {
-        return Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL));
+        return Durations.parse(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
     }
 
     /**
@@ -66,8 +63,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * keeps every other command working.
      */
     Duration watchInterval() {
-        return fromFile(() -> Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL,
-                get(ConfigKeys.RECONCILE_INTERVAL), ReconcileCommand.SHORTEST_INTERVAL));
+        return Durations.parseAtLeast(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL),
+                ReconcileCommand.SHORTEST_INTERVAL);
     }
 
     /** {@code recreate} or {@code mark-failed}. */
@@ -76,8 +73,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
         return switch (v) {
             case "recreate" -> DriftPolicy.RECREATE;
             case "mark-failed" -> DriftPolicy.MARK_FAILED;
-            default -> throw EnvctlException.invalid("config key reconcile.drift is '" + Validation.printable(v)
-                    + "'; allowed: recreate, mark-failed");
+            default -> throw EnvctlException.invalid(named(ConfigKeys.RECONCILE_DRIFT) + " is '"
+                    + Validation.printable(v) + "'; allowed: recreate, mark-failed");
         };
     }
 
@@ -114,7 +111,7 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     boolean fallbackMirror() {
         String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {
-            throw EnvctlException.invalid("config key " + ConfigKeys.FALLBACK_MIRROR + " is '" + Validation.printable(v)
+            throw EnvctlException.invalid(named(ConfigKeys.FALLBACK_MIRROR) + " is '" + Validation.printable(v)
                     + "'; allowed: true, false");
         }
         return v.equals("true");
@@ -151,33 +148,20 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     /** Reads every fixed value once, so that a bad one fails now with a message naming its key. */
     void check() {
         defaultProvider();
-        fromFile(this::policy);
-        fromFile(this::reconcileConcurrency);
-        fromFile(this::reconcileInterval);
-        fromFile(this::drift);
+        policy();
+        reconcileConcurrency();
+        reconcileInterval();
+        drift();
         migrateSkip();
-        fromFile(this::fallbackMirror);
+        fallbackMirror();
     }
 
     /**
-     * Runs {@code read}; its invalid-input error about a key of the config file (a message starting with the key,
-     * or with {@code config key} and the key) is said as {@code config key KEY in FILE: ...}, as plugin settings
-     * are.
+     * {@code key} as a message about its bad value names it: {@code config key KEY in FILE: KEY} when the config file
+     * gives it, as plugin settings are named; else the key alone.
      */
-    private <T> T fromFile(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (EnvctlException e) {
-            String message = e.getMessage();
-            String text = message.startsWith("config key ") ? message.substring("config key ".length()) : message;
-            String key = values.keySet().stream().filter(ConfigKeys.FIXED::contains)
-                    .filter(k -> text.startsWith(k + " ") || text.startsWith(k + ":"))
-                    .max(Comparator.comparingInt(String::length)).orElse(null);
-            if (source == null || key == null || e.code() != ErrorCode.INVALID_INPUT) {
-                throw e;
-            }
-            throw new EnvctlException(e.code(), "config key " + key + " in " + source + ": " + text, e);
-        }
+    private String named(String key) {
+        return source == null || !values.containsKey(key) ? key : "config key " + key + " in " + source + ": " + key;
     }
 
     static int positiveInt(String what, String text) {

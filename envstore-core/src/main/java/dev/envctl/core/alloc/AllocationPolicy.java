@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Where allocation takes ports and subnets from: one port pool per role and one subnet pool split into
@@ -52,30 +53,38 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
      * (the caller checks unknown keys against the whole config).
      */
     public static AllocationPolicy fromProperties(Map<String, String> properties) {
+        return fromProperties(properties, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #fromProperties(Map)}; an error about a key's value names the key as {@code label} gives it (such as
+     * with where the value came from).
+     */
+    public static AllocationPolicy fromProperties(Map<String, String> properties, UnaryOperator<String> label) {
         AllocationPolicy d = defaults();
         Map<PortRole, PortRange> pools = new EnumMap<>(d.portPools());
         for (PortRole role : PortRole.values()) {
             String key = "pool." + role.key();
             String v = properties.get(key);
             if (v != null) {
-                pools.put(role, named(key, () -> PortRange.parse(v)));
+                pools.put(role, named(label.apply(key), () -> PortRange.parse(v)));
             }
         }
         Cidr pool = properties.containsKey("pool.subnet")
-                ? named("pool.subnet", () -> Cidr.parse(properties.get("pool.subnet"))) : d.subnetPool();
+                ? named(label.apply("pool.subnet"), () -> Cidr.parse(properties.get("pool.subnet"))) : d.subnetPool();
         int prefix = d.subnetPrefix();
         String p = properties.get("pool.subnet.prefix");
         if (p != null) {
             String digits = p.strip().startsWith("/") ? p.strip().substring(1) : p.strip();
             if (!digits.matches("\\d{1,2}")) {
-                throw EnvctlException.invalid("pool.subnet.prefix '" + p + "' is invalid; write a prefix length "
-                        + "such as 24");
+                throw EnvctlException.invalid(label.apply("pool.subnet.prefix") + " '" + p + "' is invalid; write a "
+                        + "prefix length such as 24");
             }
             prefix = Integer.parseInt(digits);
         }
-        pool.requireNetworkUsable("pool.subnet");
+        pool.requireNetworkUsable(label.apply("pool.subnet"));
         int prefixRead = prefix; // what is left to refuse is the prefix that does not fit the pool
-        return named("pool.subnet.prefix", () -> new AllocationPolicy(pools, pool, prefixRead));
+        return named(label.apply("pool.subnet.prefix"), () -> new AllocationPolicy(pools, pool, prefixRead));
     }
 
     /** {@code parse}'s value, or its INVALID_INPUT error with the config key in front. */

@@ -6,6 +6,7 @@ import dev.envctl.core.PortRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,6 +75,20 @@ class AllocationPolicyTest {
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(
                         Map.of("pool.subnet", "10.100.0.1/14")))
                 .hasMessageStartingWith("pool.subnet: subnet '10.100.0.1/14' has host bits set");
+    }
+
+    @Test
+    void aBadValueNamesItsKeyAsTheCallerLabelsIt() {
+        UnaryOperator<String> label = key -> "setting " + key + " of site.conf";
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.https", "18400"), label))
+                .hasMessage("setting pool.https of site.conf: port pool '18400' is invalid; write it low-high, such as "
+                        + "18080-18399");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "127.0.0.0/8"), label))
+                .hasMessageStartingWith("setting pool.subnet of site.conf 127.0.0.0/8 overlaps the loopback");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x"), label))
+                .hasMessage("setting pool.subnet.prefix of site.conf 'x' is invalid; write a prefix length such as 24");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "33"), label))
+                .hasMessageStartingWith("setting pool.subnet.prefix of site.conf: subnet prefix /33 does not fit");
     }
 
     @Test
