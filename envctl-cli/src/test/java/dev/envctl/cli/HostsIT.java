@@ -282,6 +282,22 @@ class HostsIT {
     }
 
     @Test
+    void doctorNamesTheProviderOfEachDockerLineOfAHostWhenTheProvidersDockerChecksDiffer() {
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.env.put("ENVCTL_CONFIG", ws.write("kind-docker.properties",
+                "provider.kind.docker-binary=/nonexistent\n").toString());
+
+        Result r = ws.ok("doctor");
+
+        assertThat(r.out().lines().filter(l -> l.contains("  docker on two"))).as(r.toString()).satisfiesExactly(
+                l -> assertThat(l).startsWith("PASS  docker on two (k3d)  ").endsWith(" at " + TWO),
+                l -> assertThat(l).startsWith("WARN  docker on two (kind)  ").contains("/nonexistent not found",
+                        "needed only for --provider kind"));
+        assertThat(ws.ok("doctor", "-o", "json").json().findValuesAsText("name"))
+                .contains("docker on two (k3d)", "docker on two (kind)").doesNotContain("docker on two");
+    }
+
+    @Test
     void doctorChecksDockerOnEveryHostAndAHostThatDoesNotAnswerFailsOnlyItsOwnEnvironments() {
         ws.ok("host", "add", "two", "--docker", TWO);
         ws.ok("create", "web");

@@ -15,16 +15,16 @@ import dev.envctl.core.spi.StoreHealth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
  * provider's tool and Docker, one line for the providers unless their checks of it differ, then one per provider
- * as {@code docker (ID)}, and Docker at each further host of the store, as {@code docker on NAME}) with what
+ * as {@code docker (ID)}, and Docker at each further host of the store alike, as {@code docker on NAME}) with what
  * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
  * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
  * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
@@ -48,36 +48,12 @@ final class DoctorCommand extends CliCommand {
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
         Map<String, Long> used = used(session);
-        // the default provider first: a check two providers share (Docker) is shown once, as the default's
-        List<Map.Entry<String, ClusterProvider>> ordered = providers.entrySet().stream()
-                .sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).toList();
-        Map<String, PrerequisiteCheck> shownOnce = new LinkedHashMap<>();
-        Map<String, List<String>> owners = new LinkedHashMap<>();
-        for (Map.Entry<String, ClusterProvider> e : ordered) {
-            for (PrerequisiteCheck c : safeChecks(e.getKey(), e.getValue())) {
-                PrerequisiteCheck shown = c.status() != Status.FAIL ? c
-                        : used.containsKey(e.getKey()) ? PrerequisiteCheck.fail(c.name(), c.detail(), join(c.hint(),
-                        "needed by " + used.get(e.getKey()) + (used.get(e.getKey()) == 1 ? " environment" : " "
-                        + "environments") + " of the store"))
-                        : e.getKey().equals(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(), "needed only for --provider "
-                        + e.getKey() + " (provider.default is " + dflt + ")"));
-                String key = shown.name() + "|" + shown.detail();
-                shownOnce.putIfAbsent(key, shown);
-                owners.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
-            }
-        }
-        checks.addAll(byProvider(shownOnce, owners));
-        Set<String> seen = new LinkedHashSet<>();
+        checks.addAll(byProvider(providers, dflt, used, c -> c));
         for (Host host : hosts(session)) {
-            for (ClusterProvider provider : session.envctl().providers(host.name()).values()) {
-                for (PrerequisiteCheck c : safeChecks(provider.id(), provider)) {
-                    // the tools run on this machine whatever the host: only Docker differs per host
-                    if (c.name().equals("docker") && seen.add(host.name() + "|docker")) {
-                        checks.add(new PrerequisiteCheck("docker on " + host.name(), c.status(), c.detail()
-                                + " at " + host.docker(), c.hint()));
-                    }
-                }
-            }
+            // the tools run on this machine whatever the host: only Docker differs per host
+            checks.addAll(byProvider(session.envctl().providers(host.name()), dflt, used, c -> !c.name().equals(
+                    "docker") ? null : new PrerequisiteCheck("docker on " + host.name(), c.status(), c.detail()
+                    + " at " + host.docker(), c.hint())));
         }
         for (String id : session.plugins().providerIds()) {
             // a plugin whose factory failed has no provider to check: that failure is the check (exit 6 on use)
@@ -95,20 +71,39 @@ final class DoctorCommand extends CliCommand {
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
     }
 
+    /** A check as shown, and the providers whose check it is. */
+    private record Shown(PrerequisiteCheck check, List<String> owners) {
+    }
+
     /**
-     * The providers' checks, each shown once; where providers' checks of one name differ (Docker answering for one
-     * provider's docker binary and not for another's), each of those lines names its providers:
-     * {@code docker (kind)}.
+     * The checks of {@code providers} that {@code as} keeps, as it words them (null drops one), each shown once, as
+     * the default provider's; where providers' checks of one name differ (Docker answering for one provider's docker
+     * binary and not for another's), each of those lines names its providers: {@code docker (kind)}.
      */
-    private static List<PrerequisiteCheck> byProvider(Map<String, PrerequisiteCheck> shownOnce,
-                                                      Map<String, List<String>> owners) {
-        Map<String, Long> lines = shownOnce.values().stream()
-                .collect(Collectors.groupingBy(PrerequisiteCheck::name, Collectors.counting()));
-        return shownOnce.entrySet().stream().map(e -> {
-            PrerequisiteCheck c = e.getValue();
-            return lines.get(c.name()) == 1 ? c : new PrerequisiteCheck(c.name() + " ("
-                    + String.join(", ", owners.get(e.getKey())) + ")", c.status(), c.detail(), c.hint());
-        }).toList();
+    private static List<PrerequisiteCheck> byProvider(Map<String, ClusterProvider> providers, String dflt,
+                                                      Map<String, Long> used, UnaryOperator<PrerequisiteCheck> as) {
+        Map<String, Shown> shown = new LinkedHashMap<>();
+        providers.entrySet().stream().sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).forEach(e ->
+                safeChecks(e.getKey(), e.getValue()).stream().map(as).filter(Objects::nonNull).forEach(c -> shown
+                        .computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(needed(c, e.getKey(), dflt,
+                                used), new ArrayList<>())).owners().add(e.getKey())));
+        Map<String, Long> lines = shown.values().stream()
+                .collect(Collectors.groupingBy(v -> v.check().name(), Collectors.counting()));
+        return shown.values().stream().map(v -> lines.get(v.check().name()) == 1 ? v.check()
+                : new PrerequisiteCheck(v.check().name() + " (" + String.join(", ", v.owners()) + ")",
+                v.check().status(), v.check().detail(), v.check().hint())).toList();
+    }
+
+    /**
+     * A failed check of provider {@code id} as it matters: a FAIL naming the environments that need it, a WARN when
+     * none does and {@code id} is not the default provider.
+     */
+    private static PrerequisiteCheck needed(PrerequisiteCheck c, String id, String dflt, Map<String, Long> used) {
+        return c.status() != Status.FAIL ? c
+                : used.containsKey(id) ? PrerequisiteCheck.fail(c.name(), c.detail(), join(c.hint(), "needed by "
+                + used.get(id) + (used.get(id) == 1 ? " environment" : " environments") + " of the store"))
+                : id.equals(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(),
+                "needed only for --provider " + id + " (provider.default is " + dflt + ")"));
     }
 
     /** The store's hosts besides {@code local}; none when the store cannot say (its own check fails then). */
