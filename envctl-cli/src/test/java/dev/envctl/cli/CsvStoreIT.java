@@ -237,6 +237,32 @@ class CsvStoreIT {
     }
 
     @Test
+    void aLockTimeoutOfOneEnvironmentInAnApplyOrReconcileReportNamesTheConfigKeyThatRaisesIt() throws Exception {
+        ws.ok("create", "dev");
+        Files.delete(ws.state.resolve("k3d/dev"));
+        ws.env.put("ENVCTL_CONFIG", ws.write("short-lock.properties", "store.csv.lock-timeout=300ms\n").toString());
+        Path file = ws.write("envs.yaml", "- name: dev\n- name: web\n");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Path lockFile = Path.of(ws.defaultStore() + ".lock");
+
+        Result reconciled;
+        Result applied;
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE); var lock = held.lock()) {
+            reconciled = ws.run("reconcile");
+            applied = ws.run("apply", "-f", file.toString());
+        }
+
+        for (Result r : List.of(reconciled, applied)) {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+            assertThat(r.out().lines().filter(l -> l.contains(" failed "))).as(r.toString()).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).contains("timed out after 300ms waiting for the lock file")
+                            .endsWith(" (the CSV store's lock timeout is the config key store.csv.lock-timeout)"));
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
     void csvOutputOfNoEnvironmentIsEmpty() {
         assertThat(ws.ok("list", "-o", "csv").out()).isEmpty();
         ws.ok("create", "dev");

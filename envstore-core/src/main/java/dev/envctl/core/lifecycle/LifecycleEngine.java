@@ -808,7 +808,7 @@ public final class LifecycleEngine {
             return o;
         }
         return new Outcome(o.name(), o.action(), o.state(), o.error() + recordedBeforeStoreFailed(o.name()),
-                o.code());
+                o.code(), o.remedy());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
 
 import java.util.Objects;
 
@@ -15,8 +16,9 @@ import java.util.Objects;
  *              refusing a write is {@link ErrorCode#STORE_UNAVAILABLE}), {@link ErrorCode#CONFLICT} for
  *              {@link Action#SUPERSEDED}, or {@code null}: not failed, or failed as the record's {@code lastError}
  *              tells ({@link dev.envctl.core.Environment#failure()})
+ * @param remedy the {@link EnvctlException#remedy()} of that error, or {@code null}
  */
-public record Outcome(String name, Action action, ActualState state, String error, ErrorCode code) {
+public record Outcome(String name, Action action, ActualState state, String error, ErrorCode code, Remedy remedy) {
     public Outcome {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(action, "action");
@@ -27,9 +29,19 @@ public record Outcome(String name, Action action, ActualState state, String erro
         this(name, action, state, error, null);
     }
 
-    /** A {@link Action#FAILED} outcome of {@code e}, with its message and, for an {@link EnvctlException}, its code. */
+    /** An outcome without a remedy. */
+    public Outcome(String name, Action action, ActualState state, String error, ErrorCode code) {
+        this(name, action, state, error, code, null);
+    }
+
+    /**
+     * A {@link Action#FAILED} outcome of {@code e}, with its message and, for an {@link EnvctlException}, its code and
+     * remedy.
+     */
     public static Outcome failed(String name, ActualState state, String error, RuntimeException e) {
-        return new Outcome(name, Action.FAILED, state, error, e instanceof EnvctlException ee ? ee.code() : null);
+        EnvctlException ee = e instanceof EnvctlException x ? x : null;
+        return new Outcome(name, Action.FAILED, state, error, ee == null ? null : ee.code(),
+                ee == null ? null : ee.remedy().orElse(null));
     }
 
     /**
