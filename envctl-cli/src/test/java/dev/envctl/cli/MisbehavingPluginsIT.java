@@ -76,6 +76,19 @@ class MisbehavingPluginsIT {
     }
 
     @Test
+    void pluginsWarnsAboutAProviderPluginWhoseFactoryMakesNoProvider() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "null-provider.jar",
+                ClusterProviderFactory.class, NullProviderFactory.class));
+
+        Result plugins = ws.run("plugins");
+
+        assertThat(plugins.exit()).as(plugins.toString()).isZero();
+        assertThat(plugins.errLines()).as(plugins.toString()).containsExactly("envctl: warning: the provider plugin "
+                + "'nullprov' (" + NullProviderFactory.class.getName() + ", " + tmp.resolve("envctl/lib/null-provider.jar")
+                + ") failed to create its provider: its factory returned null");
+    }
+
+    @Test
     void pluginsNamesTheJarOfAPluginWithoutANoArgumentConstructor() {
         ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "argument-hook.jar",
                 LifecycleHookFactory.class, ArgumentHookFactory.class));
