@@ -188,7 +188,7 @@ public final class LifecycleEngine {
                 : outcome.error());
         if (outcome.code() == ErrorCode.STORE_UNAVAILABLE) {
             // the store's error also when it is back to take the failed state (create adds what to do)
-            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, outcome.error());
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, outcome.error(), null, outcome.remedy());
         }
         return failed;
     }
@@ -465,7 +465,7 @@ public final class LifecycleEngine {
         if (o.action() == Action.FAILED && o.code() != null) {
             // failed before the provider was asked (it could not list), so the record does not say it
             throw new EnvctlException(o.code(), "environment '" + name + "' is recorded desired " + desired.key()
-                    + ", but " + o.error() + "; a reconcile carries it out once that works");
+                    + ", but " + o.error() + "; a reconcile carries it out once that works", null, o.remedy());
         }
         return store.find(name).orElseThrow(() -> EnvctlException.conflict("environment '" + name + "' was deleted "
                 + "while it was being " + (desired == DesiredState.STOPPED ? "stopped" : "started") + " (a delete "

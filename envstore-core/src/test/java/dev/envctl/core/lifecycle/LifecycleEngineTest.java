@@ -308,10 +308,14 @@ class LifecycleEngineTest {
                 java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
                 EngineOptions.defaults());
         store.failWriteOf(ActualState.RUNNING, 1);
+        store.withRemedy(dev.envctl.core.Remedy.RAISE_LOCK_TIMEOUT);
 
         assertThatThrownBy(() -> failing.create(Fixture.spec("dev"), ProgressListener.NONE))
-                .isInstanceOfSatisfying(EnvctlException.class,
-                        ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .isInstanceOfSatisfying(EnvctlException.class, ex -> {
+                    assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(ex.remedy()).as("the store's remedy, for the CLI's hint")
+                            .contains(dev.envctl.core.Remedy.RAISE_LOCK_TIMEOUT);
+                })
                 .hasMessageContaining("disk full")
                 .hasMessageContaining("environment 'dev' was recorded before the store failed and its cluster may "
                         + "exist: reconcile it once the store is back");
