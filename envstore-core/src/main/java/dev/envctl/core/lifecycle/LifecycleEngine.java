@@ -419,7 +419,9 @@ public final class LifecycleEngine {
     /**
      * Records desired {@code stopped} and reconciles now: the cluster is stopped, its ports and subnet stay held,
      * and reconcile and apply leave it stopped until {@link #start}. Returns the record as it ends:
-     * {@code stopped}, or {@code failed} with {@code lastError}; or, when another thread or envctl process is
+     * {@code stopped}, or {@code failed} with {@code lastError}; {@code creating} for a create that did not finish
+     * whose cluster is listed (its cluster stopped, or {@code lastError} the failed stop's), so that the start asks
+     * whether that create finished; or, when another thread or envctl process is
      * converging the environment, desired {@code stopped} in whatever state it is (that one carries the stop
      * out: compare {@code actualState()} with the desired state to tell).
      *
@@ -437,7 +439,9 @@ public final class LifecycleEngine {
      * created if it vanished, a port envctl allocated that the host cannot bind now replaced by a free one, see
      * {@link #AUTO_PORTS_LABEL}), without the post-create hooks. The stopped cluster of an {@code unknown} record
      * (a row of the Kindler scripts), which reconcile leaves alone, is started and adopted as reconcile adopts a
-     * running one. Returns the record as it ends: {@code running}, or
+     * running one. The stopped cluster of a {@code creating} record (a stop of a create that did not finish) is
+     * started and the provider asked whether that create finished: finished, the post-create hooks run; else it is
+     * deleted and created again. Returns the record as it ends: {@code running}, or
      * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
      * retried start takes the stopped cluster for a half-made one; or, when another thread or envctl process is
      * converging the environment, desired {@code present} in whatever state it is (that one starts it).

@@ -294,6 +294,118 @@ class CrashRecoveryTest {
         assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
     }
 
+    /**
+     * A stop of a record whose create did not finish keeps it creating: recorded stopped, a start would start the
+     * half-made cluster and take it as made, without asking for the mark or running the post-create hooks.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStopOfACreateWhoseCleanupFailedKeepsItCreatingAndTheStartMakesTheHalfMadeClusterAgain(boolean running) {
+        failNextCreateLeaving(true, false);
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        if (!running) {
+            f.k3d.putCluster("dev", false); // its nodes stopped outside envctl (a reboot)
+        }
+
+        Environment stopped = f.engine().stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(stopped.lastError()).isNull();
+        assertThat(stopped.failure()).isEmpty();
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(f.engine().reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.CREATING, null));
+        assertThat(f.hook.calls()).isEmpty();
+
+        Environment started = f.engine().start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).endsWith("start dev", "delete dev",
+                "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** The create finished before the process died: the start runs the post-create hooks on that cluster. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStopOfACreateThatDiedInItsHooksKeepsItCreatingAndTheStartFinishesTheCreate(boolean running) {
+        f.hook.on(HookPhase.POST_CREATE, CrashRecoveryTest::crash);
+        assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE)).isInstanceOf(Crash.class);
+        f.hook.clear(HookPhase.POST_CREATE);
+        if (!running) {
+            f.k3d.putCluster("dev", false);
+        }
+
+        Environment stopped = f.engine().stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(f.hook.calls()).as("the one the process died in").hasSize(1);
+
+        Environment started = f.engine().start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).endsWith("start dev")
+                .containsOnlyOnce("create dev").doesNotContain("delete dev");
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev creating");
+    }
+
+    /** A failed stop leaves it creating with the stop's error: as failed, a start would take the cluster as made. */
+    @Test
+    void aFailedStopOfACreateThatDidNotFinishLeavesItCreatingWithTheStopsError() {
+        failNextCreateLeaving(true, false);
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextStop("docker daemon went away");
+
+        Environment left = f.engine().stop("dev", ProgressListener.NONE);
+
+        assertThat(left.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(left.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(left.lastError()).contains("k3d cluster stop failed: docker daemon went away");
+        assertThat(left.failure()).contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(f.engine().reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.CREATING, null));
+        assertThat(f.k3d.running("dev")).isFalse();
+
+        assertThat(f.engine().start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).endsWith("delete dev", "create dev");
+        assertThat(f.k3d.createFinished(f.store.get("dev"))).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** A half-made cluster that does not start is removed and made again. */
+    @Test
+    void aStartOfAStoppedUnfinishedCreateWhoseClusterDoesNotStartMakesItAgain() {
+        failNextCreateLeaving(true, false);
+        f.engine().create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.engine().stop("dev", ProgressListener.NONE);
+        f.k3d.failNextStart("port is already allocated");
+
+        Environment started = f.engine().start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).endsWith("start dev", "delete dev",
+                "create dev");
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** Reconcile starts no stopped cluster: a creating record's is removed and made again, as documented. */
+    @Test
+    void aReconcileOfACreatingRecordWhoseClusterIsStoppedMakesItAgainWithoutStartingIt() {
+        f.hook.on(HookPhase.POST_CREATE, CrashRecoveryTest::crash);
+        assertThatThrownBy(() -> f.engine().create(Fixture.spec("dev"), ProgressListener.NONE)).isInstanceOf(Crash.class);
+        f.k3d.putCluster("dev", false);
+
+        assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.calls()).doesNotContain("start dev").containsSubsequence("delete dev", "create dev");
+    }
+
     /** A port envctl allocated was taken: what the failed create left goes before the retry, or it stays creating. */
     @Test
     void aCreateWhoseCleanupFailedAndWhoseLeftoversCannotBeRemovedForTheRetryStaysCreating() {

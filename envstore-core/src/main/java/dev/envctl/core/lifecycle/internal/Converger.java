@@ -259,9 +259,14 @@ public final class Converger {
      * one is recorded as such; a missing one is left missing (the record keeps its allocation, and start creates
      * it), never treated as drift, and recorded {@code stopped} whatever the record said: no cluster runs, which
      * is what {@code stopped} tells (an {@code unknown}, {@code creating} or {@code failed} record has none made).
+     * A {@code creating} record whose cluster is listed is the exception ({@link #stoppedUnfinished}): it stays
+     * {@code creating}, so that the start after it asks whether the create finished.
      */
     private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         String name = env.name();
+        if (seen.present && env.actualState() == ActualState.CREATING) {
+            return stoppedUnfinished(env, provider, seen, progress);
+        }
         if (!seen.present) {
             if (env.actualState() == ActualState.STOPPED) {
                 return unchanged(env);
@@ -289,6 +294,35 @@ public final class Converger {
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
         return unchanged(env);
+    }
+
+    /**
+     * Desired {@code stopped}, a {@code creating} record whose cluster is listed: a create cut short or not cleaned
+     * up may have left it half made, and only {@code creating} makes a later converge ask whether the create finished
+     * ({@link #resume}), so the record stays {@code creating}. What of the cluster runs (all of it, or what is left
+     * of one lacking nodes) is stopped; once nothing runs, {@code lastError} is cleared, as a stop clears it. A
+     * failed stop leaves it {@code creating} with the stop's error ({@link #leftCreating}): as {@code failed}, a
+     * start would take the cluster for a stopped one made whole.
+     */
+    private Outcome stoppedUnfinished(Environment env, ClusterProvider provider, Seen seen,
+                                      ProgressListener progress) {
+        String name = env.name();
+        Action action = Action.UNCHANGED;
+        if (seen.running || seen.missing != null) {
+            progress.step(name, "stopping " + provider.id() + " cluster " + name + ", whose create did not finish");
+            Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
+            if (error.isPresent()) {
+                return leftCreating(name, error.get());
+            }
+            seen.set(true, false);
+            action = Action.STOPPED;
+        }
+        if (action == Action.STOPPED || env.lastError() != null) {
+            LOG.info("{}: its {} cluster is stopped and its create did not finish; the record stays creating, and a "
+                    + "start finishes the create or makes the cluster again", name, provider.id());
+        }
+        writer.actual(name, ActualState.CREATING, null);
+        return new Outcome(name, action, ActualState.CREATING, null);
     }
 
     /**
@@ -337,9 +371,27 @@ public final class Converger {
         return Optional.empty();
     }
 
-    /** An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. */
+    /**
+     * An interrupted or failed create: finish it if the cluster runs, else clear leftovers and create. A start asked
+     * of a {@code creating} record whose cluster is listed with all its nodes, stopped (a stop of the unfinished
+     * create stopped it), starts it first: the provider's mark can be read only in a running node. A cluster whose
+     * create finished is then finished with the post-create hooks; a half-made one, or one that does not start, is
+     * removed and created again. Reconcile starts no stopped cluster: it removes it and creates it again.
+     */
     private Outcome resume(Environment env, Host host, ClusterProvider provider, Seen seen,
                            ProgressListener progress) {
+        if (seen.startedFrom != null && env.actualState() == ActualState.CREATING && seen.present && !seen.running
+                && seen.missing == null) {
+            progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name()
+                    + " to ask whether its create finished");
+            Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
+            if (error.isPresent()) {
+                LOG.info("{}: its {} cluster, whose create did not finish, did not start ({}); creating it again",
+                        env.name(), provider.id(), error.get());
+            } else {
+                seen.set(true, true);
+            }
+        }
         if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
             return finishCreate(env.name(), host, Action.CREATED, progress);
         }
