@@ -611,8 +611,9 @@ public final class LifecycleEngine {
     /**
      * {@code plan} with the records to resume that the converge leaves alone moved to {@code unchanged}: an
      * {@code unknown} one desired present whose cluster is listed stopped with every node (reconcile leaves such a
-     * cluster stopped, and a start adopts it), and under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
-     * present whose cluster is not listed running. A provider that cannot list leaves them to resume, where the
+     * cluster stopped, and a start adopts it), under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
+     * present whose cluster is not listed running, and a {@code creating} one desired stopped, without a
+     * {@code lastError}, whose cluster is listed stopped with every node (a stop of its unfinished create left it so). A provider that cannot list leaves them to resume, where the
      * converge reports why. Each provider is listed once per host. {@code unchanged} keeps the order in which
      * {@code desired} lists the names, the moved ones included.
      */
@@ -623,13 +624,14 @@ public final class LifecycleEngine {
         Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
         for (String name : plan.toResume()) {
             Optional<Environment> e = store.find(name);
-            boolean alone = e.isPresent() && e.get().desiredState() == DesiredState.PRESENT && switch (
+            boolean alone = e.isPresent() && (e.get().desiredState() == DesiredState.PRESENT ? switch (
                     e.get().actualState()) {
                 case UNKNOWN -> listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false);
                 case FAILED -> drift == DriftPolicy.MARK_FAILED
                         && listedAs(e.get(), listings).map(c -> c != Listed.RUNNING).orElse(false);
                 default -> false;
-            };
+            } : e.get().desiredState() == DesiredState.STOPPED && e.get().actualState() == ActualState.CREATING
+                    && e.get().lastError() == null && listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false));
             if (!alone) {
                 resume.add(name);
             } else if (!updated.contains(name)) {

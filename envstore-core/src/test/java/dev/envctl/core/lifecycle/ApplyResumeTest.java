@@ -164,6 +164,27 @@ class ApplyResumeTest {
         assertThat(engine.plan(list, false).empty()).isTrue();
     }
 
+    /**
+     * A stop of a create that did not finish leaves it creating with its cluster stopped, which apply leaves alone
+     * (it never starts a stopped environment), so the plan says it is unchanged.
+     */
+    @Test
+    void aCreatingRecordDesiredStoppedWhoseClusterIsStoppedIsUnchanged() {
+        f.leave("dev", 1, DesiredState.STOPPED, ActualState.CREATING);
+        f.k3d.putCluster("dev", false);
+        List<EnvironmentSpec> list = List.of(Fixture.spec("dev"));
+
+        ApplyPlan plan = engine.plan(list, false);
+
+        assertThat(plan.toResume()).isEmpty();
+        assertThat(plan.unchanged()).containsExactly("dev");
+        assertThat(engine.apply(list, false, ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.CREATING, null));
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).isEmpty();
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
     /** The names a converge leaves alone take their place among the unchanged ones, not after them. */
     @Test
     void theUnchangedNamesAreInTheListsOrderWithTheOnesTheConvergeLeavesAlone() {
