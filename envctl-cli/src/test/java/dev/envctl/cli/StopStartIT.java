@@ -139,6 +139,39 @@ class StopStartIT {
         assertThat(pb.start().waitFor()).isZero();
     }
 
+    /**
+     * A create whose cleanup failed leaves a half-made cluster: a stop keeps the record creating, and the start asks
+     * for the created mark, so the half-made cluster is made again rather than started and taken as made.
+     */
+    @Test
+    void aStopOfACreateThatDidNotFinishKeepsItCreatingAndTheStartMakesTheHalfMadeClusterAgain() throws Exception {
+        Workspace.write(ws.state.resolve("k3d-fail-next-create"), "error waiting for log line `k3s is up and running`");
+        ws.flag("k3d-fail-delete");
+        assertThat(ws.run("create", "dev").exit()).isEqualTo(6);
+        ws.unflag("k3d-fail-delete");
+        ws.clearCalls();
+
+        Result stopped = ws.ok("stop", "dev");
+
+        assertThat(stopped.out()).isEqualTo("stopped dev; its create did not finish, so it stays creating until "
+                + "'envctl start dev' finishes the create or makes its cluster again\n");
+        JsonNode dev = get("dev");
+        assertThat(dev.get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(dev.get("actualState").asText()).isEqualTo("creating");
+        assertThat(dev.get("lastError").isNull()).isTrue();
+        assertThat(callsOf("k3d", "delete")).isEmpty();
+        assertThat(callsOf("k3d", "create")).isEmpty();
+
+        assertThat(ws.ok("start", "dev").out()).isEqualTo("started dev\n");
+
+        assertThat(get("dev").get("actualState").asText()).isEqualTo("running");
+        List<String> k3d = ws.calls().stream().filter(c -> c.get(0).equals("k3d") && c.size() > 2
+                && List.of("start", "delete", "create").contains(c.get(2))).map(c -> c.get(2)).toList();
+        assertThat(k3d).containsExactly("start", "delete", "create");
+        assertThat(ws.calls()).anySatisfy(c -> assertThat(c).startsWith("docker", "exec", "k3d-dev-server-0")
+                .contains("test -e /var/lib/rancher/k3s/envctl-created"));
+    }
+
     @Test
     void aStopOrDeleteOfAnEnvironmentAnotherProcessHoldsIsRecordedAndSaidToBePending() throws Exception {
         ws.ok("create", "held");

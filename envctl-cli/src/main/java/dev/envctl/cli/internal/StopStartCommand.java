@@ -17,7 +17,8 @@ import java.util.List;
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
  * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then each
  * environment is stopped or started in turn. A stopped environment keeps its ports and subnet, and reconcile and
- * apply leave it stopped until {@code start}.
+ * apply leave it stopped until {@code start}. A stop of a create that did not finish leaves it {@code creating}, which
+ * it says, and the start finishes that create or makes the cluster again.
  */
 abstract sealed class StopStartCommand extends CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
     @Parameter(description = "NAME...")
@@ -42,6 +43,22 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
     /** Stopped (a record without a cluster included), or running: what this command was asked for. */
     private boolean done(Environment e) {
         return e.actualState() == (stopping() ? ActualState.STOPPED : ActualState.RUNNING);
+    }
+
+    /**
+     * A stop of a create that did not finish: its cluster stopped, the record stays {@code creating} (desired
+     * {@code stopped}) so that the start asks whether the create finished.
+     */
+    private boolean unfinished(Environment e) {
+        return stopping() && e.actualState() == ActualState.CREATING && e.desiredState() == DesiredState.STOPPED;
+    }
+
+    private String doneLine(Environment e) {
+        if (unfinished(e)) {
+            return "stopped " + e.name() + "; its create did not finish, so it stays creating until 'envctl start "
+                    + e.name() + "' finishes the create or makes its cluster again";
+        }
+        return done(e) ? (stopping() ? "stopped " : "started ") + e.name() : Engines.pending(name(), e.name());
     }
 
     @Override
@@ -78,8 +95,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         session.progressDone();
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
-            results.forEach(e -> session.out().println(done(e) ? (stopping() ? "stopped " : "started ") + e.name()
-                    : Engines.pending(name(), e.name())));
+            results.forEach(e -> session.out().println(doneLine(e)));
         } else {
             EnvironmentView.print(session, store, results, false, false);
         }
