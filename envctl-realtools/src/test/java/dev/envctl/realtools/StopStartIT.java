@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code envctl stop} and {@code start} with the real tools: the containers stop and start again, the record
  * keeps its ports (another environment cannot take them), reconcile leaves a stopped environment alone, and the
- * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node container was removed is made again, not taken for
+ * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node
+ * container was removed is made again, not taken for
  * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it.
  */
 @ExtendWith(RealToolsExtension.class)

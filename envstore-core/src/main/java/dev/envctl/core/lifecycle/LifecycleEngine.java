@@ -613,8 +613,8 @@ public final class LifecycleEngine {
      * {@code unknown} one desired present whose cluster is listed stopped with every node (reconcile leaves such a
      * cluster stopped, and a start adopts it), under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
      * present whose cluster is not listed running, and a {@code creating} one desired stopped, without a
-     * {@code lastError}, whose cluster is listed stopped with every node (a stop of its unfinished create left it so). A provider that cannot list leaves them to resume, where the
-     * converge reports why. Each provider is listed once per host. {@code unchanged} keeps the order in which
+     * {@code lastError}, whose cluster is listed stopped with every node (a stop of its unfinished create left it
+     * so). A provider that cannot list leaves them to resume, where the converge reports why. Each provider is listed once per host. {@code unchanged} keeps the order in which
      * {@code desired} lists the names, the moved ones included.
      */
     private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
@@ -631,7 +631,8 @@ public final class LifecycleEngine {
                         && listedAs(e.get(), listings).map(c -> c != Listed.RUNNING).orElse(false);
                 default -> false;
             } : e.get().desiredState() == DesiredState.STOPPED && e.get().actualState() == ActualState.CREATING
-                    && e.get().lastError() == null && listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false));
+                    && e.get().lastError() == null
+                    && listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false));
             if (!alone) {
                 resume.add(name);
             } else if (!updated.contains(name)) {
