@@ -376,7 +376,7 @@ public final class Converger {
      * of a {@code creating} record whose cluster is listed with all its nodes, stopped (a stop of the unfinished
      * create stopped it), starts it first: the provider's mark can be read only in a running node. A cluster whose
      * create finished is then finished with the post-create hooks; a half-made one, or one that does not start, is
-     * removed and created again. Reconcile starts no stopped cluster: it removes it and creates it again.
+     * removed and created again. Reconcile does not start such a cluster: it removes it and creates it again.
      */
     private Outcome resume(Environment env, Host host, ClusterProvider provider, Seen seen,
                            ProgressListener progress) {
