@@ -370,11 +370,19 @@ class ApplyChangesIT {
         Result diff = run(1, "diff", "-f", csv.toString());
 
         assertThat(diff.out()).isEqualTo("resume dev (k3d)  unknown\nresume qa (k3d)  unknown\nunchanged: web\n");
-        assertThat(ok("apply", "-f", csv.toString(), "--dry-run").out()).contains("resume qa (k3d)  unknown\n"
+        Result dry = ok("apply", "-f", csv.toString(), "--dry-run");
+        assertThat(dry.out()).contains("resume qa (k3d)  unknown\n"
                 + "  it is unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
                 + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "
                 + "publishes); else what is left of it is deleted and it is created with the commands below",
                 "cluster create qa");
+        // the plan saw dev's cluster running: its adoption, with no pool port and no create shown
+        assertThat(dry.out()).contains("resume dev (k3d)  unknown\n"
+                + "  it is unknown (nothing converged it yet) and its k3d cluster runs: apply adopts it as reconcile "
+                + "does (no provider command, no hook; the record takes the ports the cluster publishes); an envctl "
+                + "process converging it now is left to finish it\n").doesNotContain("cluster create dev");
+        assertThat(dry.out()).as("qa takes the pool's first api port: dev takes none")
+                .contains("ports     http 18092, https 18445, pf 19003, api 26443,");
         Result applied = ok("apply", "-f", csv.toString());
 
         assertThat(applied.out()).containsPattern("dev +unchanged +running").containsPattern("qa +created +running")
@@ -383,6 +391,9 @@ class ApplyChangesIT {
                 .extracting(c -> c.get(3)).containsExactly("qa");
         assertThat(ok("get", "dev", "-o", "json").json().get("ports").get("api").asInt())
                 .as("adopted with the API port its cluster publishes").isEqualTo(26450);
+        assertThat(ok("get", "dev", "-o", "json").json().get("labels").has("envctl.auto-ports"))
+                .as("no port of dev came from a pool").isFalse();
+        assertThat(applied.err()).doesNotContain("recorded 26443");
         assertThat(ok("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("unknown");
         assertThat(ok("diff", "-f", csv.toString()).out()).isEqualTo("unchanged: dev, qa, web\n");
     }

@@ -123,6 +123,12 @@ final class Plans {
             return what + e.actualState().key() + " and desired " + e.desiredState().key() + ": apply finishes that "
                     + "as reconcile does (no cluster is created)";
         }
+        if (e.actualState() == ActualState.UNKNOWN && s.kind() == Kind.RESUME && s.commands().isEmpty()) {
+            // the plan saw its cluster running (ApplyPlan.adopting): no create to show, no port from a pool
+            return what + "unknown (nothing converged it yet) and its " + e.provider() + " cluster runs: apply adopts "
+                    + "it as reconcile does (no provider command, no hook; the record takes the ports the cluster "
+                    + "publishes); an envctl process converging it now is left to finish it";
+        }
         if (e.actualState() == ActualState.UNKNOWN) {
             return what + "unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
                     + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "

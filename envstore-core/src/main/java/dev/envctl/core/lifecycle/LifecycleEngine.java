@@ -578,9 +578,9 @@ public final class LifecycleEngine {
     /**
      * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). An
      * {@code unknown} record the list names is resumed unless its cluster is listed stopped (the converge leaves that
-     * one stopped and the record unknown); under {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list
-     * names is resumed only when its cluster is listed running (its post-create hooks run again), as the converge
-     * leaves the others failed.
+     * one stopped and the record unknown), and is {@link ApplyPlan#adopting} when it is listed running; under
+     * {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list names is resumed only when its cluster is
+     * listed running (its post-create hooks run again), as the converge leaves the others failed.
      *
      * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
      *                         create or change ({@link ClusterProvider#validate}), new or existing alike; its
@@ -614,11 +614,14 @@ public final class LifecycleEngine {
      * cluster stopped, and a start adopts it), under {@link DriftPolicy#MARK_FAILED} a {@code failed} one desired
      * present whose cluster is not listed running, and a {@code creating} one desired stopped, without a
      * {@code lastError}, whose cluster is listed stopped with every node (a stop of its unfinished create left it
-     * so). A provider that cannot list leaves them to resume, where the converge reports why. Each provider is listed once per host. {@code unchanged} keeps the order in which
-     * {@code desired} lists the names, the moved ones included.
+     * so). A provider that cannot list leaves them to resume, where the converge reports why. An {@code unknown} one
+     * desired present whose cluster is listed running is {@link ApplyPlan#adopting}. Each provider is listed once
+     * per host. {@code unchanged} keeps the order in which {@code desired} lists the names, the moved ones
+     * included.
      */
     private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
         List<String> resume = new ArrayList<>();
+        List<String> adopting = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());
         Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
         Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
@@ -635,6 +638,11 @@ public final class LifecycleEngine {
                     && listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false));
             if (!alone) {
                 resume.add(name);
+                if (e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
+                        && e.get().actualState() == ActualState.UNKNOWN
+                        && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
+                    adopting.add(name);
+                }
             } else if (!updated.contains(name)) {
                 unchanged.add(name);
             }
@@ -642,7 +650,7 @@ public final class LifecycleEngine {
         Map<String, Integer> listed = new HashMap<>();
         desired.forEach(spec -> listed.putIfAbsent(spec.name(), listed.size()));
         unchanged.sort(Comparator.comparing(listed::get));
-        return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged);
+        return new ApplyPlan(plan.toCreate(), plan.toUpdate(), plan.toDelete(), resume, unchanged, adopting);
     }
 
     /**
@@ -748,9 +756,11 @@ public final class LifecycleEngine {
             }
             touched.add(name);
         }
-        // what the file lists and the store already has: an unfinished one is converged, as reconcile would; the
-        // others are reported too, so an apply says what it saw
-        plan.toResume().forEach(name -> fillMissingPorts(name, forApply));
+        // what the file lists and the store already has: an unfinished one is converged, as reconcile would (one
+        // whose cluster runs is adopted with the ports the cluster publishes: none from the pools); the others are
+        // reported too, so an apply says what it saw
+        plan.toResume().stream().filter(name -> !plan.adopting().contains(name))
+                .forEach(name -> fillMissingPorts(name, forApply));
         touched.addAll(plan.toResume());
         if (!plan.unchanged().isEmpty()) {
             Set<String> unchanged = new HashSet<>(plan.unchanged());
@@ -787,8 +797,9 @@ public final class LifecycleEngine {
      * Records now the host ports {@code name} lacks (rows of the Kindler scripts have no api port), as its converge
      * would before making its cluster, allocated {@code with}: called in the plan's order, before the converges run
      * in parallel, it gives each record the ports the dry run showed ({@link DryRuns#apply} allocates them one after
-     * another in that order). A record desired stopped, or with every port, is left as it is; an allocation that
-     * fails is left to the converge, which fails the environment saying why.
+     * another in that order). A record desired stopped, or with every port, is left as it is, and {@code apply}
+     * calls this for no record the plan is {@link ApplyPlan#adopting} (its cluster gives its ports); an allocation
+     * that fails is left to the converge, which fails the environment saying why.
      */
     private void fillMissingPorts(String name, Allocator with) {
         Optional<Environment> e = store.find(name);

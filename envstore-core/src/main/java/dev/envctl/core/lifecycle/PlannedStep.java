@@ -14,7 +14,8 @@ import java.util.List;
  *
  * @param changes  the changed fields of an {@link Kind#UPDATE} or {@link Kind#REPLACE}; empty otherwise
  * @param commands argv, variables and stdin of each provider command, in order; empty for an in-place update,
- *                 a refused step and a {@link Kind#RESUME} of a record desired stopped
+ *                 a refused step, a {@link Kind#RESUME} of a record desired stopped and one of a record apply adopts
+ *                 ({@link ApplyPlan#adopting})
  * @param error    why the store would refuse the step, or {@code null}
  */
 public record PlannedStep(Kind kind, Environment environment, List<FieldChange> changes,
@@ -41,7 +42,9 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
          * {@code apply} converges it as reconcile would. Desired present: a cluster that runs is kept and its
          * post-create hooks run again (for {@code creating}, once the provider says its create finished; for
          * {@code unknown}, adopted as it is, with no hook), else what is left of it is deleted and the commands shown
-         * create it; desired stopped: the stop is finished, with no command shown.
+         * create it; desired stopped: the stop is finished, with no command shown. An {@code unknown} record whose
+         * cluster the plan saw running ({@link ApplyPlan#adopting}) is shown as it is, with no command: it takes the
+         * host ports its cluster publishes, which apply reads then.
          */
         RESUME
     }

@@ -11,6 +11,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.HostRequest;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.PlannedCommand;
@@ -159,6 +160,41 @@ class EnvctlDryRunTest {
         assertThat(steps).allSatisfy(s -> assertThat(s.error()).isNull());
         assertThat(plan.unchanged()).isEmpty();
         assertThat(envctl.get("failed").ports().api()).as("nothing written").isNull();
+    }
+
+    /** The plan lists the provider once: a running cluster is adopted with its own ports, none from a pool. */
+    @Test
+    void aRowOfTheScriptsWhoseClusterRunsIsShownAsTheAdoptionApplyMakesWithoutAPoolPort() {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        store.insert(new Environment("runs", "k3d", null, new HostPorts(18090, 18443, 19001, null), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, t, t, 1));
+        store.insert(new Environment("gone", "k3d", null, new HostPorts(18091, 18444, 19002, null), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, t, t, 1));
+        provider.on("").putCluster("runs", true);
+        provider.on("").publish("runs", Map.of(PortRole.HTTP, 18090, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        List<EnvironmentSpec> listed = List.of(EnvironmentSpec.of("runs", "k3d"), EnvironmentSpec.of("gone", "k3d"));
+        ApplyPlan plan = envctl.plan(listed, false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(plan.toResume()).containsExactly("gone", "runs");
+        assertThat(plan.adopting()).containsExactly("runs");
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name())
+                .containsExactly("RESUME gone", "RESUME runs");
+        assertThat(steps.get(1).commands()).as("adopted as it is").isEmpty();
+        assertThat(steps.get(1).environment().ports().api()).as("the one its cluster publishes, read by apply")
+                .isNull();
+        assertThat(steps.get(0).environment().ports().api()).as("the first of the pool: the adopted row takes none")
+                .isEqualTo(26443);
+
+        envctl.apply(listed, false);
+
+        Environment runs = envctl.get("runs");
+        assertThat(runs.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(runs.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(runs.labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(envctl.get("gone").ports()).isEqualTo(steps.get(0).environment().ports());
+        assertThat(provider.on("").count("create runs")).isZero();
     }
 
     @Test

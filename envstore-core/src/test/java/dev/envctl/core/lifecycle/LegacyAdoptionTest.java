@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -51,6 +52,18 @@ class LegacyAdoptionTest {
                 null));
 
         assertThat(f.store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+    }
+
+    /** As reconcile adopts it: apply allocates it no port from the pools, so none is marked as envctl's. */
+    @Test
+    void anApplyNamingTheRowAdoptsItsRunningClusterWithThePortsItPublishesAndNoPoolPort() {
+        ReconcileReport r = engine.apply(List.of(EnvironmentSpec.of("dev", "k3d")), false, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+        Environment adopted = f.store.get("dev");
+        assertThat(adopted.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(adopted.labels()).as("no port came from a pool").doesNotContainKey(AutoPorts.LABEL);
+        assertThat(f.k3d.count("create dev")).isZero();
     }
 
     @Test

@@ -141,16 +141,17 @@ public final class DryRuns {
                 .forEach(e -> world.put(e.name(), e));
         plan.toUpdate().forEach(u -> steps.add(update(world, u)));
         plan.toDelete().forEach(n -> steps.add(delete(world.get(n))));
-        plan.toResume().forEach(n -> steps.add(resume(world, world.get(n))));
+        plan.toResume().forEach(n -> steps.add(resume(world, world.get(n), plan.adopting().contains(n))));
         return steps;
     }
 
     /**
      * The converge of an unfinished record, as the create of a desired present one (with the host ports it lacks,
-     * as its converge records them first); a desired stopped one shows no command, as there is no stop to plan.
+     * as its converge records them first); a desired stopped one, and an {@code unknown} one whose cluster runs
+     * ({@code adopting}: the record takes the ports the cluster publishes), show the record as it is and no command.
      */
-    private PlannedStep resume(Map<String, Environment> world, Environment e) {
-        if (e.desiredState() != DesiredState.PRESENT) {
+    private PlannedStep resume(Map<String, Environment> world, Environment e, boolean adopting) {
+        if (e.desiredState() != DesiredState.PRESENT || adopting) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
         }
         try {
