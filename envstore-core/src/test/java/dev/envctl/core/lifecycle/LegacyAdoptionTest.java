@@ -66,6 +66,20 @@ class LegacyAdoptionTest {
         assertThat(f.k3d.count("create dev")).isZero();
     }
 
+    /** The plan could not list: the row got a pool port first, which the adoption replaces, mark included. */
+    @Test
+    void anAdoptionReplacingAPortEnvctlAllocatedDropsItsMark() {
+        f.k3d.failNextList("Cannot connect to the Docker daemon"); // the plan's listing
+
+        engine.apply(List.of(EnvironmentSpec.of("dev", "k3d")), false, ProgressListener.NONE);
+
+        Environment adopted = f.store.get("dev");
+        assertThat(adopted.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(adopted.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(adopted.labels()).as("26443 was envctl's; 26999 is the cluster's")
+                .doesNotContainKey(AutoPorts.LABEL);
+    }
+
     @Test
     void aStoppedClusterIsLeftStoppedAndTheRowUnknownUntilItRunsHoldingThePortsItBinds() {
         f.k3d.putCluster("dev", false);

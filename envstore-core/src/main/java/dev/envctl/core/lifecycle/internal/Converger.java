@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Converges one environment under its store lock: reads the record, compares it with what the provider
@@ -543,8 +544,8 @@ public final class Converger {
 
     /**
      * Writes {@code state} ({@code running}, or {@code unknown} for a stopped cluster) with {@code published} over
-     * the record's ports where they differ, logging a WARN naming each; {@code failed} when another environment
-     * holds one of them.
+     * the record's ports where they differ, logging a WARN naming each, and without the {@link AutoPorts} mark of
+     * the ports replaced; {@code failed} when another environment holds one of them.
      */
     private Outcome takePorts(String name, ClusterProvider provider, Map<PortRole, Integer> published,
                               ActualState state) {
@@ -561,7 +562,8 @@ public final class Converger {
                         ports = ports.with(p.getKey(), p.getValue());
                     }
                 }
-                return r.withPorts(ports);
+                // a port envctl allocated that the cluster's replaces is not envctl's any more: nor is its mark
+                return AutoPorts.after(r, r.withPorts(ports), Set.of());
             });
         } catch (EnvctlException e) {
             if (e.code() != ErrorCode.CONFLICT) {
