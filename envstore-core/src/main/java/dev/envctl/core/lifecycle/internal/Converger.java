@@ -26,6 +26,7 @@ import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -544,21 +545,27 @@ public final class Converger {
 
     /**
      * Writes {@code state} ({@code running}, or {@code unknown} for a stopped cluster) with {@code published} over
-     * the record's ports where they differ, logging a WARN naming each, and without the {@link AutoPorts} mark of
-     * the ports replaced; {@code failed} when another environment holds one of them.
+     * the record's ports where they differ, logging each (at WARN when a recorded port is replaced, at INFO when the
+     * record only lacked them), and without the {@link AutoPorts} mark of the ports replaced; {@code failed} when
+     * another environment holds one of them.
      */
     private Outcome takePorts(String name, ClusterProvider provider, Map<PortRole, Integer> published,
                               ActualState state) {
         List<String> corrected = new ArrayList<>();
+        List<PortRole> replaced = new ArrayList<>();
         try {
             writer.actual(name, state, null, r -> {
                 corrected.clear();
+                replaced.clear();
                 HostPorts ports = r.ports();
                 for (Map.Entry<PortRole, Integer> p : published.entrySet()) {
                     Integer recorded = ports.get(p.getKey());
                     if (!p.getValue().equals(recorded)) {
                         corrected.add(p.getKey().key() + " port " + p.getValue() + " (recorded "
                                 + (recorded == null ? "none" : recorded) + ")");
+                        if (recorded != null) {
+                            replaced.add(p.getKey());
+                        }
                         ports = ports.with(p.getKey(), p.getValue());
                     }
                 }
@@ -574,8 +581,10 @@ public final class Converger {
                     + "holding the port");
         }
         if (!corrected.isEmpty()) {
-            LOG.warn("{}: {} its existing {} cluster, which binds {}; the record now holds what the cluster binds",
-                    name, state == ActualState.RUNNING ? "adopted" : "not adopting yet", provider.id(),
+            // recording a port the record lacked (a row of the scripts has no api port) is no correction to warn of
+            LOG.atLevel(replaced.isEmpty() ? Level.INFO : Level.WARN).log("{}: {} its existing {} cluster, which "
+                    + "binds {}; the record now holds what the cluster binds", name,
+                    state == ActualState.RUNNING ? "adopted" : "not adopting yet", provider.id(),
                     String.join(", ", corrected));
         }
         return new Outcome(name, Action.UNCHANGED, state, null);
