@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A create stopped while the real tool runs, where its cluster already lists as running: the next reconcile must
- * make it again, not take it as finished.
+ * make it again, not take it as finished, and so must a start after a stop of it.
  */
 @ExtendWith(RealToolsExtension.class)
 class InterruptedCreateIT {
@@ -31,25 +31,7 @@ class InterruptedCreateIT {
     @Test
     void aK3dCreateKilledOnceItsLoadBalancerRunsIsMadeAgainByReconcileAndItsMarkOutlivesStopAndStart(Sandbox s)
             throws Exception {
-        assumeTrue(s.machine.fakeImages(), "needs the local node images, whose k3s can hold its CoreDNS log line");
-        s.configure("provider.k3d.k3s-args=--envctl-fake-dns-delay=15@server:*");
-        String name = s.name("cut");
-        Path output = s.dir.resolve("create.txt");
-
-        Process create = s.envctlInOwnSession(output, "create", name, "--provider", "k3d", "-v");
-        Instant until = Instant.now().plus(Duration.ofSeconds(120));
-        while (!Files.readString(output).contains("into CoreDNS configmap") && create.isAlive()
-                && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
-        assertThat(Files.readString(output)).as("k3d reached its CoreDNS step").contains("into CoreDNS configmap");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-serverlb"))
-                .containsExactly("true");
-        assertThat(s.tool("kill", "-KILL", "--", "-" + create.pid()).exit()).isZero();
-        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(s.get(name).get("actualState").asText()).isEqualTo("creating");
-        assertThat(s.leftovers(name)).noneMatch(l -> l.startsWith("kubeconfig"));
+        String name = killedOnceItsLoadBalancerRuns(s, "cut");
         String server = s.lines("docker", "inspect", "--format", "{{.Id}}", "k3d-" + name + "-server-0").get(0);
 
         Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
@@ -71,6 +53,63 @@ class InterruptedCreateIT {
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * The stop and start of an environment whose create was cut short: the stop keeps it {@code creating}, so the
+     * start asks whether the create finished (it did not) and makes the half-made cluster again, never taking it as
+     * made.
+     */
+    @Test
+    void aStopOfACreateKilledHalfWayKeepsItCreatingAndTheStartMakesTheClusterAgain(Sandbox s) throws Exception {
+        String name = killedOnceItsLoadBalancerRuns(s, "cutstop");
+        String server = s.lines("docker", "inspect", "--format", "{{.Id}}", "k3d-" + name + "-server-0").get(0);
+
+        Shell.Result stopped = s.envctl("stop", name);
+
+        assertThat(stopped.exit()).as(stopped.toString()).isZero();
+        assertThat(stopped.out()).contains("stopped " + name + "; its create did not finish, so it stays creating");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("creating");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-server-0"))
+                .containsExactly("false");
+
+        Shell.Result started = s.envctl("start", name);
+
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.Id}}", "k3d-" + name + "-server-0"))
+                .as("the half-made cluster was deleted and made again").doesNotContain(server);
+        assertThat(marked(s, name)).isTrue();
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * A create of a new environment named after {@code prefix}, killed with k3d (its process group, {@code kill -9})
+     * where a prober stopped k3d v5.7.4, every node running; returns the name, its record {@code creating}.
+     */
+    private static String killedOnceItsLoadBalancerRuns(Sandbox s, String prefix) throws Exception {
+        assumeTrue(s.machine.fakeImages(), "needs the local node images, whose k3s can hold its CoreDNS log line");
+        s.configure("provider.k3d.k3s-args=--envctl-fake-dns-delay=15@server:*");
+        String name = s.name(prefix);
+        Path output = s.dir.resolve("create.txt");
+
+        Process create = s.envctlInOwnSession(output, "create", name, "--provider", "k3d", "-v");
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (!Files.readString(output).contains("into CoreDNS configmap") && create.isAlive()
+                && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(output)).as("k3d reached its CoreDNS step").contains("into CoreDNS configmap");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-serverlb"))
+                .containsExactly("true");
+        assertThat(s.tool("kill", "-KILL", "--", "-" + create.pid()).exit()).isZero();
+        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("creating");
+        assertThat(s.leftovers(name)).noneMatch(l -> l.startsWith("kubeconfig"));
+        return name;
     }
 
     private static boolean marked(Sandbox s, String name) {
