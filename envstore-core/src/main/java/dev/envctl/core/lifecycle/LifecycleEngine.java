@@ -514,6 +514,20 @@ public final class LifecycleEngine {
         OTHERWISE
     }
 
+    /** Whether the converge leaves {@code e}, a record to resume, as it is ({@link #leftAlone(ApplyPlan, List)}). */
+    private boolean leftAlone(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+        if (e.desiredState() == DesiredState.STOPPED) {
+            return e.actualState() == ActualState.CREATING && e.lastError() == null
+                    && listedAs(e, listings).map(c -> c == Listed.STOPPED).orElse(false);
+        }
+        return e.desiredState() == DesiredState.PRESENT && switch (e.actualState()) {
+            case UNKNOWN -> listedAs(e, listings).map(c -> c == Listed.STOPPED).orElse(false);
+            case FAILED -> drift == DriftPolicy.MARK_FAILED
+                    && listedAs(e, listings).map(c -> c != Listed.RUNNING).orElse(false);
+            default -> false;
+        };
+    }
+
     /**
      * How the provider lists {@code e}'s cluster on its host; empty when it cannot list or tell. {@code listings}
      * keeps each listing by provider and host, for the next record.
@@ -627,24 +641,17 @@ public final class LifecycleEngine {
         Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
         for (String name : plan.toResume()) {
             Optional<Environment> e = store.find(name);
-            boolean alone = e.isPresent() && (e.get().desiredState() == DesiredState.PRESENT ? switch (
-                    e.get().actualState()) {
-                case UNKNOWN -> listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false);
-                case FAILED -> drift == DriftPolicy.MARK_FAILED
-                        && listedAs(e.get(), listings).map(c -> c != Listed.RUNNING).orElse(false);
-                default -> false;
-            } : e.get().desiredState() == DesiredState.STOPPED && e.get().actualState() == ActualState.CREATING
-                    && e.get().lastError() == null
-                    && listedAs(e.get(), listings).map(c -> c == Listed.STOPPED).orElse(false));
-            if (!alone) {
-                resume.add(name);
-                if (e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
-                        && e.get().actualState() == ActualState.UNKNOWN
-                        && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
-                    adopting.add(name);
+            if (e.isPresent() && leftAlone(e.get(), listings)) {
+                if (!updated.contains(name)) {
+                    unchanged.add(name);
                 }
-            } else if (!updated.contains(name)) {
-                unchanged.add(name);
+                continue;
+            }
+            resume.add(name);
+            if (e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
+                    && e.get().actualState() == ActualState.UNKNOWN
+                    && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
+                adopting.add(name);
             }
         }
         Map<String, Integer> listed = new HashMap<>();
