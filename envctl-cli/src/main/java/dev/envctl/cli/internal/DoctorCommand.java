@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -83,10 +82,16 @@ final class DoctorCommand extends CliCommand {
     private static List<PrerequisiteCheck> byProvider(Map<String, ClusterProvider> providers, String dflt,
                                                       Map<String, Long> used, UnaryOperator<PrerequisiteCheck> as) {
         Map<String, Shown> shown = new LinkedHashMap<>();
-        providers.entrySet().stream().sorted(Comparator.comparing(e -> !e.getKey().equals(dflt))).forEach(e ->
-                safeChecks(e.getKey(), e.getValue()).stream().map(as).filter(Objects::nonNull).forEach(c -> shown
-                        .computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(needed(c, e.getKey(), dflt,
-                                used), new ArrayList<>())).owners().add(e.getKey())));
+        for (Map.Entry<String, ClusterProvider> e : providers.entrySet().stream()
+                .sorted(Comparator.comparing(p -> !p.getKey().equals(dflt))).toList()) {
+            for (PrerequisiteCheck check : safeChecks(e.getKey(), e.getValue())) {
+                PrerequisiteCheck c = as.apply(check);
+                if (c != null) {
+                    shown.computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(needed(c, e.getKey(), dflt,
+                            used), new ArrayList<>())).owners().add(e.getKey());
+                }
+            }
+        }
         Map<String, Long> lines = shown.values().stream()
                 .collect(Collectors.groupingBy(v -> v.check().name(), Collectors.counting()));
         return shown.values().stream().map(v -> lines.get(v.check().name()) == 1 ? v.check()
