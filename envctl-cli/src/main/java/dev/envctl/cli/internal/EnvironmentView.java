@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
- * {@code null}, timestamps ISO-8601 UTC to the second, {@code null} where not recorded), the table NAME PROVIDER STATE SUBNET HTTP HTTPS PF API
- * AGE (and HOST once the store has a host besides {@code local}; {@code get} adds OPTIONS after AGE), and the
- * CSV of the store's format.
+ * {@code null}, timestamps ISO-8601 UTC to the second, {@code null} where not recorded), the table NAME PROVIDER
+ * STATE SUBNET HTTP HTTPS PF API AGE (and HOST once the store has a host besides {@code local}; {@code get} adds
+ * OPTIONS after AGE), and the CSV of the store's format.
  */
 final class EnvironmentView {
     private EnvironmentView() {

@@ -77,6 +77,18 @@ public final class DockerNetworks {
                 "{{.Name}}");
     }
 
+    /** The names of every network, one a line. */
+    public static List<String> namesArgv(String docker) {
+        return List.of(docker, "network", "ls", "--format", "{{.Name}}");
+    }
+
+    /** Prints each of {@code networks} as {@code NAME SUBNET...} ({@link #NAME_SUBNETS_TEMPLATE}), one a line. */
+    public static List<String> namesAndSubnetsArgv(String docker, List<String> networks) {
+        List<String> argv = new ArrayList<>(List.of(docker, "network", "inspect", "--format", NAME_SUBNETS_TEMPLATE));
+        argv.addAll(networks);
+        return argv;
+    }
+
     /**
      * Creates {@code network} with {@code subnet} and its gateway for {@code environment}. A network of that
      * name left by an earlier attempt is reused when it has exactly that subnet and a gateway; one envctl made for
@@ -119,17 +131,15 @@ public final class DockerNetworks {
      */
     private Optional<String> overlapping(Path docker, Cidr subnet, String environment) {
         try {
-            CommandResult listed = tools.run(List.of(docker.toString(), "network", "ls", "--format", "{{.Name}}"),
-                    Map.of(), null, timeout, environment, ProgressListener.NONE);
+            CommandResult listed = tools.run(namesArgv(docker.toString()), Map.of(), null, timeout, environment,
+                    ProgressListener.NONE);
             List<String> names = listed.succeeded() ? lines(listed) : List.of();
             if (names.isEmpty()) {
                 return Optional.empty();
             }
-            List<String> argv = new ArrayList<>(List.of(docker.toString(), "network", "inspect", "--format",
-                    NAME_SUBNETS_TEMPLATE));
-            argv.addAll(names);
             // a network removed since the listing fails the inspect, which still prints the others
-            CommandResult inspected = tools.run(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
+            CommandResult inspected = tools.run(namesAndSubnetsArgv(docker.toString(), names), Map.of(), null,
+                    timeout, environment, ProgressListener.NONE);
             List<String> found = new ArrayList<>();
             for (String line : lines(inspected)) {
                 String[] parts = line.split("\\s+");

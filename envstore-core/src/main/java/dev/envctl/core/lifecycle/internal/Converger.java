@@ -524,7 +524,8 @@ public final class Converger {
      * An {@code unknown} record whose cluster is listed but stopped: not adopted now (the record stays
      * {@code unknown}, not {@code running}: its cluster is not), and reconcile leaves the cluster stopped: it
      * starts only clusters envctl made or adopted. The record takes the host ports the cluster binds when it
-     * starts, so that no other environment is given them meanwhile. A start, or the first converge once the cluster runs, adopts it.
+     * starts, so that no other environment is given them meanwhile. A start, or the first converge once the
+     * cluster runs, adopts it.
      */
     private Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
         LOG.warn("{}: its {} cluster is stopped; the record stays unknown, and envctl adopts the cluster once it runs "
