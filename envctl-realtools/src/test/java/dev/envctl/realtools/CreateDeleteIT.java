@@ -94,6 +94,8 @@ class CreateDeleteIT {
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(6);
         assertThat(Sandbox.lower(r.err())).contains("overlaps");
+        assertThat(r.err()).as("envctl names the network Docker's answer does not")
+                .contains("10.231.4.0/24 overlaps Docker network '" + existing + "' (10.231.0.0/16)");
         assertThat(s.leftovers(name)).isEmpty();
     }
 
