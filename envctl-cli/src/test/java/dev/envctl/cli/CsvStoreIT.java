@@ -855,6 +855,47 @@ class CsvStoreIT {
                 .isEqualTo(1);
     }
 
+    @Test
+    void watchSaysOnceThatListingFailsAndOnceThatItWorksAgain() throws Exception {
+        ws.ok("create", "dev");
+        Files.writeString(ws.state.resolve("k3d-list-garbage"), "Cannot connect to the Docker daemon");
+        ProcessBuilder pb = new ProcessBuilder(Workspace.LAUNCHER.toString(), "reconcile", "--watch", "--interval",
+                "1s", "-v");
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        pb.redirectErrorStream(true);
+        Path out = tmp.resolve("watch.txt");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        try {
+            for (int i = 0; i < 600 && !Files.readString(out).contains("could not list k3d clusters"); i++) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(3500); // three more rounds at 1s that fail alike, and so print nothing
+            Files.delete(ws.state.resolve("k3d-list-garbage"));
+            // dev sits out rounds after its failures (backoff), then converges: printed once more
+            for (int i = 0; i < 600 && Files.readString(out).lines().noneMatch(l -> l.startsWith("dev ")
+                    && l.contains("unchanged")); i++) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2500); // two more rounds that change nothing
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        String watched = Files.readString(out);
+        // printed: the first round (dev failed: its provider could not list) and the one where it works again
+        assertThat(watched.lines().filter(l -> l.startsWith("NAME")).count()).as(watched).isEqualTo(2);
+        assertThat(watched.lines().filter(l -> l.startsWith("dev ") && l.contains("failed")).count()).as(watched)
+                .isEqualTo(1);
+        assertThat(watched.lines().filter(l -> l.startsWith("dev ") && l.contains("unchanged")).count()).as(watched)
+                .isEqualTo(1);
+        assertThat(watched.lines().filter(l -> l.startsWith("WARN") && l.contains("could not list k3d clusters"))
+                .count()).as(watched).isEqualTo(1);
+        assertThat(watched.lines().filter(l -> l.contains("INFO") && l.contains("k3d clusters are listed again"))
+                .count()).as(watched).isEqualTo(1);
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> n = new ArrayList<>();
         array.forEach(e -> n.add(e.get("name").asText()));

@@ -6,12 +6,15 @@ import dev.envctl.core.Durations;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Validation;
 import dev.envctl.core.lifecycle.Action;
+import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
@@ -71,16 +74,27 @@ final class ReconcileCommand extends CliCommand {
 
     /**
      * With {@code --watch}, which rounds are printed: the first (where things stand), then only those that did
-     * something or failed, or whose unmanaged clusters differ from the last printed round's.
+     * something, that failed otherwise than the last printed failure of each environment (a Docker daemon that is
+     * down fails every round alike: printed when it starts failing and when the environment converges again, not
+     * every interval; an environment sitting out rounds after a failure keeps its last failure), or whose unmanaged
+     * clusters differ from the last printed round's.
      */
     static final class RoundFilter {
         private boolean first = true;
         private List<ClusterStatus> unmanaged = List.of();
+        private final Map<String, String> failures = new HashMap<>();
 
         boolean worthPrinting(ReconcileReport report) {
-            boolean acted = report.outcomes().stream().anyMatch(o -> o.action() != Action.UNCHANGED
-                    && o.action() != Action.SKIPPED_LOCKED);
-            boolean print = first || acted || !report.unmanaged().equals(unmanaged);
+            boolean print = first || !report.unmanaged().equals(unmanaged);
+            for (Outcome o : report.outcomes()) {
+                if (o.action() == Action.FAILED) {
+                    String error = String.valueOf(o.error());
+                    print |= !error.equals(failures.put(o.name(), error));
+                } else {
+                    print |= failures.remove(o.name()) != null
+                            || o.action() != Action.UNCHANGED && o.action() != Action.SKIPPED_LOCKED;
+                }
+            }
             if (print) {
                 first = false;
                 unmanaged = report.unmanaged();

@@ -32,4 +32,32 @@ class RoundFilterTest {
         assertThat(f.worthPrinting(report(Action.UNCHANGED))).as("the unmanaged cluster went").isTrue();
         assertThat(f.worthPrinting(new ReconcileReport(List.of(), List.of()))).isFalse();
     }
+
+    @Test
+    void aFailureRepeatedEveryRoundIsPrintedWhenItStartsChangesAndEnds() {
+        ReconcileCommand.RoundFilter f = new ReconcileCommand.RoundFilter();
+        Outcome down = failed("dev", "could not list k3d clusters: Cannot connect to the Docker daemon");
+
+        assertThat(f.worthPrinting(report(Action.UNCHANGED))).as("first round").isTrue();
+        assertThat(f.worthPrinting(rounds(down))).as("Docker stopped answering").isTrue();
+        assertThat(f.worthPrinting(rounds(down))).as("the same failure again").isFalse();
+        assertThat(f.worthPrinting(rounds())).as("dev sits out a round after its failure").isFalse();
+        assertThat(f.worthPrinting(rounds(down))).as("and fails alike").isFalse();
+        assertThat(f.worthPrinting(rounds(down, failed("qa", "could not list kind clusters: kind not found"))))
+                .as("another environment failing").isTrue();
+        assertThat(f.worthPrinting(rounds(failed("dev", "k3d cluster create failed with exit code 1"))))
+                .as("a different error").isTrue();
+        assertThat(f.worthPrinting(rounds(failed("dev", "k3d cluster create failed with exit code 1"),
+                new Outcome("qa", Action.CREATED, ActualState.RUNNING, null)))).as("acted").isTrue();
+        assertThat(f.worthPrinting(report(Action.UNCHANGED))).as("no failure any more").isTrue();
+        assertThat(f.worthPrinting(report(Action.UNCHANGED))).isFalse();
+    }
+
+    private static Outcome failed(String name, String error) {
+        return new Outcome(name, Action.FAILED, ActualState.RUNNING, error);
+    }
+
+    private static ReconcileReport rounds(Outcome... outcomes) {
+        return new ReconcileReport(List.of(outcomes), List.of());
+    }
 }

@@ -63,6 +63,11 @@ public final class RoundRunner {
     private final AtomicInteger waiting = new AtomicInteger();
     /** The unmanaged clusters (host/provider/name) the last round saw: a watch warns of each once, as it appears. */
     private volatile Set<String> lastUnmanaged = Set.of();
+    /**
+     * Why each listing failed in the last round (host and provider: error): a watch warns of a failure when it starts
+     * or changes, not every round while Docker is down, and says when the listing works again.
+     */
+    private volatile Map<Where, String> lastUnlisted = Map.of();
 
     public RoundRunner(EnvironmentStore store, HostProviders providers, Converger converger, int concurrency) {
         this.store = store;
@@ -291,6 +296,7 @@ public final class RoundRunner {
                 pool.shutdownNow();
             }
         }
+        logUnlisted(failed);
         return new Listing(new TreeMap<>(clusters), failed);
     }
 
@@ -309,15 +315,30 @@ public final class RoundRunner {
                 clusters.put(new Where(host.name(), id), host.isLocal() ? listed
                         : listed.stream().map(c -> c.withHost(host.name())).toList());
             } catch (RuntimeException e) {
-                if (host.isLocal()) {
-                    LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", p.id(),
-                            HookRunner.describe(e));
-                } else {
-                    LOG.warn("host {} did not answer: {}", host.name(), unanswered(id, e));
-                }
                 failed.put(new Where(host.name(), id), e);
             }
         }
+    }
+
+    /** Logs the listings that failed in this round for another reason than in the last, and those that work again. */
+    private void logUnlisted(Map<Where, RuntimeException> failed) {
+        Map<Where, String> now = new TreeMap<>();
+        failed.forEach((where, e) -> now.put(where, HookRunner.describe(e)));
+        Map<Where, String> last = lastUnlisted;
+        now.forEach((where, why) -> {
+            if (!why.equals(last.get(where))) {
+                if (where.host().equals(Host.LOCAL_NAME)) {
+                    LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", where.provider(),
+                            why);
+                } else {
+                    LOG.warn("host {} did not answer: {}", where.host(), unanswered(where.provider(), failed.get(where)));
+                }
+            }
+        });
+        last.keySet().stream().filter(where -> !now.containsKey(where)).sorted().forEach(where ->
+                LOG.info("{} clusters{} are listed again", where.provider(), where.host().equals(Host.LOCAL_NAME) ? ""
+                        : " on host " + where.host()));
+        lastUnlisted = now;
     }
 
     private List<ClusterStatus> unmanaged(Map<Where, List<ClusterStatus>> clusters, List<Environment> records) {
