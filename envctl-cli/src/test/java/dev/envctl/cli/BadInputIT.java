@@ -157,8 +157,11 @@ class BadInputIT {
         c.add(Case.usage("--interval goes with --watch", "reconcile", "--interval", "5s"));
         c.add(Case.of(2, "--servers 0 is out of range", "create", "web", "--servers", "0"));
         c.add(Case.of(2, "--image", "create", "web", "--image", "a b"));
-        c.add(Case.of(2, "--image '-rm' is invalid; allowed: an image reference of letters, digits and . _ / : @ -, "
-                + "starting with a letter or digit", "create", "web", "--image", "-rm"));
+        c.add(Case.of(2, "--image '-rm' is invalid; allowed: an image reference [REGISTRY[:PORT]/]REPOSITORY[:TAG]"
+                + "[@DIGEST], the repository in lowercase letters and digits joined by . _ or -, such as "
+                + "rancher/k3s:v1.31.5-k3s1", "create", "web", "--image", "-rm"));
+        // Docker refuses it only once the create runs ("repository name must be lowercase", seen with Docker 20.10)
+        c.add(Case.of(2, "--image 'Bad:Image:x' is invalid", "create", "web", "--image", "Bad:Image:x"));
         c.add(Case.of(2, "--image '$(id)' is invalid", "create", "web", "--image", "$(id)", "--dry-run"));
         // files
         c.add(Case.of(2, "does not exist", "apply", "-f", "missing.yaml"));

@@ -40,7 +40,8 @@ class K3dProviderFactoryTest {
         assertThatThrownBy(() -> f.create(Map.of("agents", "-1"))).hasMessageContaining("from 0 to 99");
         assertThatThrownBy(() -> f.create(Map.of("network", "bad name"))).hasMessageContaining("not a Docker network");
         assertThatThrownBy(() -> f.create(Map.of("image", "a b"))).hasMessageContaining(
-                "an image reference of letters, digits and . _ / : @ -, starting with a letter or digit");
+                "an image reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters "
+                        + "and digits joined by . _ or -");
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
         assertThatThrownBy(() -> f.create(Map.of("binary", " "))).hasMessageContaining("binary is empty");
     }

@@ -36,7 +36,8 @@ class KindProviderFactoryTest {
         assertThat(f.create(Map.of("listen-address", "::1")).id()).isEqualTo("kind");
         assertThatThrownBy(() -> f.create(Map.of("timeout", "0s"))).hasMessageContaining("not a positive duration");
         assertThatThrownBy(() -> f.create(Map.of("image", ""))).hasMessageContaining(
-                "an image reference of letters, digits and . _ / : @ -, starting with a letter or digit");
+                "an image reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters "
+                        + "and digits joined by . _ or -");
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
     }
 }

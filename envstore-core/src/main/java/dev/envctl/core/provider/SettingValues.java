@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,20 +48,38 @@ public final class SettingValues {
     }
 
     /**
-     * An image reference: letters, digits and {@code . _ / : @ -}, starting with a letter or digit (so never read
-     * as a flag of the tool), at most 255 characters; {@code example} shows one in the message.
+     * An image reference as Docker parses one ({@code [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST]}, the grammar of
+     * the distribution project's {@code reference} package): a repository of lowercase path components, each letters
+     * and digits joined by {@code .}, {@code _}, {@code __} or dashes; a tag of at most 128 word characters, dots
+     * and dashes; a digest {@code ALGORITHM:HEX}. It starts with a letter or digit, so it is never read as a flag of
+     * the tool. Checked before anything is written: Docker would refuse it only once the create runs.
+     * {@code example} shows one in the message.
      */
     public static String image(String what, String text, String example) {
         String t = text == null ? "" : text.strip();
-        if (!IMAGE.matcher(t).matches()) {
+        Matcher m = IMAGE.matcher(t);
+        if (t.length() > MAX_IMAGE || !m.matches() || m.group(1).length() > MAX_IMAGE_NAME) {
             throw EnvctlException.invalid(what + " '" + Validation.printable(t) + "' is invalid; allowed: an image "
-                    + "reference of letters, digits and . _ / : @ -, starting with a letter or digit, such as "
-                    + example);
+                    + "reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters and "
+                    + "digits joined by . _ or -, such as " + example);
         }
         return t;
     }
 
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
+    private static final int MAX_IMAGE = 512;
+    private static final int MAX_IMAGE_NAME = 255;
+    private static final Pattern IMAGE;
+
+    static {
+        String alnum = "[a-z0-9]+";
+        String path = alnum + "(?:(?:[._]|__|-+)" + alnum + ")*";
+        String domainPart = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        String domain = "(?:" + domainPart + "(?:\\." + domainPart + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+        String name = "(?:" + domain + "/)?" + path + "(?:/" + path + ")*";
+        String tag = "\\w[\\w.-]{0,127}";
+        String digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+        IMAGE = Pattern.compile("(" + name + ")(?::" + tag + ")?(?:@" + digest + ")?");
+    }
 
     /** A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names). */
     public static String address(String what, String text) {

@@ -1,0 +1,42 @@
+package dev.envctl.core.provider;
+
+import dev.envctl.core.EnvctlException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingValuesTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"rancher/k3s:v1.31.5-k3s1", "kindest/node:v1.32.2", "busybox", "envctl-fake/k3s:probe",
+            "localhost:5000/team/app:dev", "registry.example.com/a/b/c", "Registry.Example.com:443/app",
+            "[::1]:5000/app:1", "a__b", "a---b", "a.b_c/d", "app:Latest_2.0-rc",
+            "kindest/node:v1.32.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "app@sha256:0123456789abcdef0123456789abcdef"})
+    void aReferenceDockerParsesIsKept(String image) {
+        assertThat(SettingValues.image("--image", " " + image + " ", "rancher/k3s:v1.31.5-k3s1")).isEqualTo(image);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bad:Image:x", "team/App", "a b", "-rm", "--help", "$(id)", "", "app:", ":tag", "/app",
+            "app/", "a//b", "a..b", "a_-b", ".app", "app:-tag", "app@sha256:abc", "app@sha256",
+            "app:tag:more", "http://registry/app"})
+    void aReferenceDockerRefusesIsInvalidInputSayingWhatIsAllowed(String image) {
+        assertThatThrownBy(() -> SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1"))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageStartingWith("--image '" + image + "' is invalid; allowed: an image reference "
+                        + "[REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters and "
+                        + "digits joined by . _ or -, such as rancher/k3s:v1.31.5-k3s1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {129, 256})
+    void aTagOrNameTooLongIsInvalid(int length) {
+        String tooLong = length == 129 ? "app:" + "t".repeat(129) : "a".repeat(256);
+        assertThatThrownBy(() -> SettingValues.image("--image", tooLong, "busybox"))
+                .hasMessageContaining("is invalid; allowed: an image reference");
+        String longest = length == 129 ? "app:" + "t".repeat(128) : "a".repeat(255);
+        assertThat(SettingValues.image("--image", longest, "busybox")).isEqualTo(longest);
+    }
+}
