@@ -3,6 +3,7 @@ package dev.envctl.core.provider;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.exec.CommandRunner;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class CreateFailure {
     private final List<String> leftovers = new ArrayList<>();
     private final List<Throwable> suppressed = new ArrayList<>();
     private boolean untouched;
+    private boolean cleanupStopped;
     private String cause;
 
     /** @param what such as "could not create kind cluster 'dev'" */
@@ -28,10 +30,22 @@ public final class CreateFailure {
         this.failure = failure;
     }
 
-    /** Runs one cleanup step; a failure is recorded with the command that removes the leftover by hand. */
+    /**
+     * Runs one cleanup step; a failure is recorded with the command that removes the leftover by hand. A step that
+     * did not run because envctl is stopping (the tool the signal ended returned first) is no failure of the cleanup:
+     * the error then says the next reconcile finishes the create, as when the create itself was ended.
+     */
     public void attempt(Runnable step, String byHand) {
         try {
             step.run();
+        } catch (CommandFailedException e) {
+            if (e.stopped()) {
+                cleanupStopped = true;
+                return;
+            }
+            problems.add(e.getMessage());
+            leftovers.add(byHand);
+            suppressed.add(new CleanupFailed(e));
         } catch (RuntimeException e) {
             problems.add(e.getMessage());
             leftovers.add(byHand);
@@ -49,14 +63,18 @@ public final class CreateFailure {
         untouched = true;
     }
 
-    /** Whether the create failed because envctl is stopping: then nothing is removed (no command starts). */
+    /**
+     * Whether the create failed because envctl is stopping: then nothing is removed (no command starts). Also true
+     * when the tool, ended by the same signal as envctl (the terminal's process group, {@code timeout}), returned its
+     * failure before envctl began to stop its commands.
+     */
     public boolean stopped() {
-        return failure instanceof CommandFailedException c && c.stopped();
+        return failure instanceof CommandFailedException c && c.stopped() || CommandRunner.stopping();
     }
 
     public EnvctlException toException() {
         String outcome;
-        if (stopped()) {
+        if (stopped() || cleanupStopped) {
             // no cleanup command starts while envctl stops; the record still says creating, so reconcile finishes it
             outcome = "envctl is stopping, so it removed nothing; the next reconcile finishes this create";
         } else if (untouched) {
