@@ -32,8 +32,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -233,8 +235,9 @@ public abstract class TakenPortContract {
 
     @Test
     void whenTheToolFindsAnAllocatedPortTakenAfterTheProbeItIsMovedAndTheCreateRunOnceMore() {
-        // a host that is not probed from here (another machine's Docker): only the tool's error tells
-        engine = engine(new Allocator(AllocationPolicy.defaults()));
+        // a host that is not probed from here (another machine's Docker): only the tool's error tells; the pools are
+        // ports free on this machine, where the stand-in provider publishes
+        engine = engine(new Allocator(AllocationPolicy.fromProperties(freePools(3))));
         Environment dev = running(EnvironmentSpec.of("dev", "k3d"));
         Environment web = running(EnvironmentSpec.of("web", "k3d"));
         k3d.removeCluster("dev");
@@ -251,23 +254,47 @@ public abstract class TakenPortContract {
         assertInvariantsHold();
     }
 
-    /** A port p such that p and p + 1 are free on this host, outside the default pools. */
-    private static int twoFreePorts() {
-        for (int p = 21000; p < 25000; p += 2) {
-            try (ServerSocket a = new ServerSocket(); ServerSocket b = new ServerSocket()) {
-                a.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
-                b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
+    /**
+     * A port p from {@code from} on such that p to p + count - 1 are free on this host (each binds on the wildcard
+     * address, as the stand-in provider publishes), outside the default pools.
+     */
+    private static int freePorts(int from, int count) {
+        for (int p = from; p + count <= 25000; p += count) {
+            if (IntStream.range(p, p + count).allMatch(TakenPortContract::bindable)) {
                 return p;
-            } catch (IOException taken) {
-                // try the next pair
             }
         }
-        throw new IllegalStateException("no two free ports in 21000-25000");
+        throw new IllegalStateException("no " + count + " free ports in a row in " + from + "-25000");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    /**
+     * A pool of {@code size} ports for each role, every port free on this host now and none in a default pool, so a
+     * test whose allocator does not probe gets no port another program on the machine holds.
+     */
+    private static Map<String, String> freePools(int size) {
+        Map<String, String> pools = new HashMap<>();
+        int from = 21000;
+        for (PortRole role : PortRole.values()) {
+            int p = freePorts(from, size);
+            pools.put("pool." + role.key(), p + "-" + (p + size - 1));
+            from = p + size;
+        }
+        return pools;
     }
 
     @Test
     void aTakenPortWithNoOtherLeftInItsPoolLeavesTheRecordFailedAsAnExhaustedPool() {
-        int p = twoFreePorts();
+        int p = freePorts(21000, 2);
         engine = engine(new Allocator(AllocationPolicy.fromProperties(Map.of("pool.http", p + "-" + (p + 1))),
                 PortProbe.LOCAL));
         Environment dev = running(EnvironmentSpec.of("dev", "k3d"));
@@ -288,9 +315,9 @@ public abstract class TakenPortContract {
 
     @Test
     void whenTheToolFindsAPortTakenAndItsPoolHasNoOtherTheRecordIsFailedAsAnExhaustedPool() {
-        int p = twoFreePorts();
+        Map<String, String> pools = freePools(2);
         // a host that is not probed from here: only the tool's error tells
-        engine = engine(new Allocator(AllocationPolicy.fromProperties(Map.of("pool.http", p + "-" + (p + 1)))));
+        engine = engine(new Allocator(AllocationPolicy.fromProperties(pools)));
         Environment dev = running(EnvironmentSpec.of("dev", "k3d"));
         running(EnvironmentSpec.of("web", "k3d"));
         k3d.removeCluster("dev");
