@@ -288,8 +288,11 @@ class CsvStoreIT {
                         + "-p 0.0.0.0:18401:443@loadbalancer --network k3d-web");
         JsonNode json = ws.ok("create", "web", "--dry-run", "-o", "json").json();
         assertThat(json.get("dryRun").asBoolean()).isTrue();
-        assertThat(json.get("steps").get(0).get("commands").get(0).get("argv").get(1).asText()).isEqualTo("cluster");
-        assertThat(json.get("steps").get(0).get("commands").get(0).get("environment").get("LOG_COLORS").asText())
+        // the shared network's create comes first (web has no subnet), then k3d's
+        assertThat(json.get("steps").get(0).get("commands").get(0).get("argv")).extracting(JsonNode::asText)
+                .endsWith("network", "create", "k3d-shared");
+        assertThat(json.get("steps").get(0).get("commands").get(1).get("argv").get(1).asText()).isEqualTo("cluster");
+        assertThat(json.get("steps").get(0).get("commands").get(1).get("environment").get("LOG_COLORS").asText())
                 .isEqualTo("false");
 
         Result delete = ws.ok("delete", "dev", "--dry-run");

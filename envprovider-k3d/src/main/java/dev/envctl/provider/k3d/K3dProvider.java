@@ -297,18 +297,22 @@ public final class K3dProvider implements ClusterProvider {
                 ToolChecks.docker(tools, ID, K3dSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 
+    /**
+     * The network create, the cluster create and the mark. Without a subnet the network create is the shared
+     * network's, listed whether or not that network exists: a plan does not ask Docker, and the create runs it only
+     * when the network is missing.
+     */
     @Override
     public List<PlannedCommand> planCreate(Environment env) {
         K3dClusterOptions options = K3dClusterOptions.of(settings, env);
         List<PlannedCommand> plan = new ArrayList<>();
-        if (env.subnet() != null) {
-            plan.add(PlannedCommand.of(DockerNetworks.createArgv(tools.display(settings.dockerBinary()), network(env),
-                    env.subnet(), env.name())));
-        }
+        String docker = tools.display(settings.dockerBinary());
+        plan.add(PlannedCommand.of(env.subnet() != null
+                ? DockerNetworks.createArgv(docker, network(env), env.subnet(), env.name())
+                : DockerNetworks.createSharedArgv(docker, network(env))));
         plan.add(new PlannedCommand(create(tools.display(settings.binary()), env, network(env), options), K3D_ENV,
                 null));
-        plan.add(PlannedCommand.of(K3dCommands.CREATED_MARK.writeArgv(tools.display(settings.dockerBinary()),
-                K3dCommands.firstServer(env.name()))));
+        plan.add(PlannedCommand.of(K3dCommands.CREATED_MARK.writeArgv(docker, K3dCommands.firstServer(env.name()))));
         return List.copyOf(plan);
     }
 

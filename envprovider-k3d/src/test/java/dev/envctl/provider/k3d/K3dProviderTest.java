@@ -78,10 +78,32 @@ class K3dProviderTest {
         assertThat(tools.argv("k3d")).containsExactly(createArgv("dev", "k3d-shared"));
         assertThat(tools.environmentLog()).containsExactly("k3d LOG_COLORS=false");
         assertThat(provider.planCreate(env("dev", null, Map.of()))).containsExactly(
+                PlannedCommand.of(List.of(docker, "network", "create", "k3d-shared")),
                 new PlannedCommand(createArgv("dev", "k3d-shared"), Map.of("LOG_COLORS", "false"), null),
                 PlannedCommand.of(mark("dev")));
         assertThat(provider.list()).containsExactly(new ClusterStatus("dev", "k3d", true,
                 "servers 1/1, agents 0/0").withNodes(1, 0));
+    }
+
+    @Test
+    void theCreatePlanOfTheSharedNetworkListsTheNetworkCreateTheRunMakesWithTheSameArgvAndAsksNoTool() {
+        K3dProvider team = provider(Map.of("network", "team-net"));
+        Environment dev = env("dev", null, Map.of());
+
+        List<PlannedCommand> plan = team.planCreate(dev);
+        assertThat(tools.calls()).isEmpty();
+        team.create(dev, ProgressListener.NONE);
+
+        List<List<String>> dockerRan = tools.argv("docker");
+        assertThat(dockerRan.get(0)).isEqualTo(List.of(docker, "network", "inspect", "team-net"));
+        assertThat(plan).extracting(PlannedCommand::argv).containsExactly(dockerRan.get(1), tools.argv("k3d").get(0),
+                dockerRan.get(2));
+        assertThat(plan.get(0).argv()).isEqualTo(List.of(docker, "network", "create", "team-net"));
+
+        // the network exists now, and the plan, which does not ask Docker, still lists its create
+        tools.forgetCalls();
+        assertThat(team.planCreate(env("web", null, Map.of())).get(0)).isEqualTo(plan.get(0));
+        assertThat(tools.calls()).isEmpty();
     }
 
     @Test
@@ -362,7 +384,8 @@ class K3dProviderTest {
         assertThat(p.checkPrerequisites()).extracting(PrerequisiteCheck::name, PrerequisiteCheck::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("k3d", PrerequisiteCheck.Status.FAIL),
                         org.assertj.core.groups.Tuple.tuple("docker", PrerequisiteCheck.Status.FAIL));
-        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).argv().get(0)).isEqualTo("k3d");
+        assertThat(p.planCreate(env("dev", null, Map.of()))).extracting(c -> c.argv().get(0))
+                .containsExactly("docker", "k3d", "docker");
 
         K3dProvider byPath = provider(Map.of("binary", "/opt/none/k3d"));
         assertThatThrownBy(byPath::version).hasMessageStartingWith("/opt/none/k3d not found: '/opt/none/k3d' does "
@@ -575,7 +598,7 @@ class K3dProviderTest {
     void listenAddressesComeFromTheSettingsWithIpv6InBrackets() {
         K3dProvider p = provider(Map.of("listen-address", "127.0.0.1", "api-listen-address", "::1"));
 
-        assertThat(p.planCreate(env("dev", null, Map.of())).get(0).argv().subList(4, 10)).containsExactly(
+        assertThat(p.planCreate(env("dev", null, Map.of())).get(1).argv().subList(4, 10)).containsExactly(
                 "--api-port", "[::1]:26443", "-p", "127.0.0.1:18091:80@loadbalancer", "-p",
                 "127.0.0.1:18444:443@loadbalancer");
         assertThatThrownBy(() -> provider(Map.of("api-listen-address", "localhost")))

@@ -58,6 +58,14 @@ public final class DockerNetworks {
         return argv;
     }
 
+    /**
+     * {@code docker network create NET}: the shared network, without envctl's label (it is no one environment's,
+     * and no delete removes it). {@link #ensureShared} runs it when the network is missing.
+     */
+    public static List<String> createSharedArgv(String docker, String network) {
+        return List.of(docker, "network", "create", network);
+    }
+
     public static List<String> removeArgv(String docker, String network) {
         return List.of(docker, "network", "rm", network);
     }
@@ -203,8 +211,8 @@ public final class DockerNetworks {
             throw failed(inspected, "could not inspect Docker network " + network);
         }
         progress.step(environment, "creating shared Docker network " + network);
-        CommandResult created = tools.run(List.of(docker.toString(), "network", "create", network), Map.of(), null,
-                timeout, environment, progress);
+        CommandResult created = tools.run(createSharedArgv(docker.toString(), network), Map.of(), null, timeout,
+                environment, progress);
         if (!created.succeeded() && !alreadyExists(created)) {
             throw failed(created, "could not create shared Docker network " + network);
         }

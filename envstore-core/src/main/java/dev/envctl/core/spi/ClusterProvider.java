@@ -113,7 +113,8 @@ public interface ClusterProvider {
     /**
      * The exact commands {@link #create} would run, with their variables and stdin, for {@code --dry-run}; every
      * host port the cluster publishes (http, https, api) appears in an argv or in a stdin text. The pf port is
-     * only held for port-forwarding and is passed to no tool.
+     * only held for port-forwarding and is passed to no tool. A command the create runs only when something is
+     * missing (a shared network) is listed too, with the argv the create would run it with.
      */
     List<PlannedCommand> planCreate(Environment environment);
 
