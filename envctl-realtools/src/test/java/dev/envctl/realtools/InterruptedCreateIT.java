@@ -86,6 +86,42 @@ class InterruptedCreateIT {
     }
 
     /**
+     * A kind create ended by SIGTERM sent to its whole process group, as {@code timeout} sends it (and Ctrl-C sends
+     * SIGINT to a terminal's foreground group): kind gets the signal itself and may return its failure before envctl
+     * begins to stop its commands. Whichever comes first, the record never asks for leftovers to be removed by hand,
+     * and the next reconcile makes the cluster.
+     */
+    @Test
+    void aKindCreateWhoseProcessGroupGetsSigtermIsFinishedByReconcileWithNothingToRemoveByHand(Sandbox s)
+            throws Exception {
+        String name = s.name("grp");
+        Path output = s.dir.resolve("create-kind.txt");
+
+        Process create = s.envctlInOwnSession(output, "create", name, "--provider", "kind", "--subnet", "auto", "-v");
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (!Files.readString(output).contains("Preparing nodes") && create.isAlive()
+                && Instant.now().isBefore(until)) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(output)).as("kind began to make its nodes").contains("Preparing nodes");
+        assertThat(s.tool("kill", "-TERM", "--", "-" + create.pid()).exit()).isZero();
+        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(create.exitValue()).as(Files.readString(output)).isEqualTo(143);
+        JsonNode left = s.get(name);
+        assertThat(left.get("lastError").asText()).as(left.toString()).doesNotContain("by hand");
+
+        Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
+
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(Sandbox.JSON.readTree(reconciled.out()).get("outcomes").get(0).get("action").asText())
+                .isEqualTo("created");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
      * A create of a new environment named after {@code prefix}, killed with k3d (its process group, {@code kill -9})
      * where a prober stopped k3d v5.7.4, every node running; returns the name, its record {@code creating}.
      */
