@@ -131,7 +131,9 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      * ({@link #POOL_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
      * not failed. A {@code creating} record with a {@code lastError} counts as failed: a create that failed and may
      * have left part of its cluster, which the next converge removes or finishes (desired {@code stopped}: a stop of
-     * it that failed; a stop that succeeded clears {@code lastError}, and the start removes or finishes it).
+     * it that failed; a stop that succeeded clears {@code lastError}, and the start removes or finishes it). A
+     * {@code stopped} record is not failed, also when it keeps a post-create hook's failure as its {@code lastError}
+     * (a stop keeps that, and the start runs those hooks again).
      */
     public Optional<ErrorCode> failure() {
         if (actualState != ActualState.FAILED && !(actualState == ActualState.CREATING && lastError != null)) {

@@ -419,7 +419,9 @@ public final class LifecycleEngine {
     /**
      * Records desired {@code stopped} and reconciles now: the cluster is stopped, its ports and subnet stay held,
      * and reconcile and apply leave it stopped until {@link #start}. Returns the record as it ends:
-     * {@code stopped}, or {@code failed} with {@code lastError}; {@code creating} for a create that did not finish
+     * {@code stopped} (its {@code lastError} null, or kept when it is a post-create hook's failure: not failed,
+     * {@link Environment#failure()} is empty, and {@link #start} runs those hooks), or {@code failed} with
+     * {@code lastError}; {@code creating} for a create that did not finish
      * whose cluster is listed (its cluster stopped, or {@code lastError} the failed stop's), so that the start asks
      * whether that create finished; or, when another thread or envctl process is
      * converging the environment, desired {@code stopped} in whatever state it is (that one carries the stop
@@ -437,13 +439,16 @@ public final class LifecycleEngine {
     /**
      * Records desired {@code present} for a stopped environment and reconciles now: its cluster is started (or
      * created if it vanished, a port envctl allocated that the host cannot bind now replaced by a free one, see
-     * {@link #AUTO_PORTS_LABEL}), without the post-create hooks. The stopped cluster of an {@code unknown} record
+     * {@link #AUTO_PORTS_LABEL}), without the post-create hooks; but a record whose post-create hooks failed keeps
+     * that failure as its {@code lastError} through the stop, and its start runs them after starting the cluster,
+     * recording {@code running} only when they pass. The stopped cluster of an {@code unknown} record
      * (a row of the Kindler scripts), which reconcile leaves alone, is started and adopted as reconcile adopts a
      * running one. The stopped cluster of a {@code creating} record (a stop of a create that did not finish) is
      * started and the provider asked whether that create finished: finished, the post-create hooks run; else it is
      * deleted and created again. Returns the record as it ends: {@code running}, or
      * {@code failed} with {@code lastError}, still desired {@code stopped} so that neither reconcile nor a
-     * retried start takes the stopped cluster for a half-made one; or, when another thread or envctl process is
+     * retried start takes the stopped cluster for a half-made one (post-create hooks that fail again: desired
+     * {@code present}, as a create they fail); or, when another thread or envctl process is
      * converging the environment, desired {@code present} in whatever state it is (that one starts it).
      *
      * @throws EnvctlException as {@link #stop}
@@ -463,7 +468,7 @@ public final class LifecycleEngine {
         writer.modify(name, r -> {
             requireNotBeingDeleted(r);
             return fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
-                    .withActualState(ActualState.STOPPED, null) : r.withDesiredState(desired);
+                    .withActualState(ActualState.STOPPED, HookRunner.keptWhenStopped(r)) : r.withDesiredState(desired);
         });
         Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT ? e.desiredState() : null);
         if (o.action() == Action.FAILED && o.code() != null) {
@@ -555,7 +560,9 @@ public final class LifecycleEngine {
 
     /**
      * A record a stop or start left {@code failed} is desired {@code stopped}: its cluster was made and stopped
-     * (or is about to be), so a start treats it as stopped, never as an interrupted create to redo.
+     * (or is about to be), so a start treats it as stopped, never as an interrupted create to redo. One whose
+     * post-create hooks failed (a stop recorded while its provider could not list) keeps that failure, as a stop
+     * keeps it, so the start runs them.
      */
     private static boolean fromStopped(Environment e) {
         return e.desiredState() == DesiredState.STOPPED && e.actualState() == ActualState.FAILED;

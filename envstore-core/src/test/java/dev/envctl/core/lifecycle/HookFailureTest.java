@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class HookFailureTest {
     private final Fixture f = new Fixture();
@@ -40,6 +41,92 @@ class HookFailureTest {
                 .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
         assertThat(f.k3d.count("create dev")).isEqualTo(1);
         assertThat(f.store.get("dev").failure()).isEmpty();
+    }
+
+    /**
+     * A stop keeps a post-create hook's failure as the record's last error (the cluster was made, its hooks did not
+     * pass), without the stopped record counting as failed; the start runs the hooks once the cluster runs again.
+     */
+    @Test
+    void aStopKeepsAFailedPostCreateHooksErrorAndTheStartRunsTheHooksAgain() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stopped.lastError()).isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(stopped.failure()).as("the stop did not fail").isEmpty();
+        assertThat(f.k3d.running("dev")).isFalse();
+        ReconcileReport left = engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(left.outcomes()).extracting(Outcome::action, Outcome::state)
+                .containsExactly(tuple(Action.UNCHANGED, ActualState.STOPPED));
+        assertThat(left.ok()).isTrue();
+        f.hook.on(HookPhase.POST_CREATE, e -> assertThat(f.k3d.running("dev")).as("hooks run on a started cluster")
+                .isTrue());
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        // the hooks passed: a later stop and start runs them no more
+        engine.stop("dev", ProgressListener.NONE);
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.hook.calls()).hasSize(2);
+    }
+
+    @Test
+    void aStartWhosePostCreateHookFailsAgainLeavesItFailedWithTheHooksErrorAndReconcileRetriesTheHooks() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(started.desiredState()).as("as a create its hooks failed").isEqualTo(DesiredState.PRESENT);
+        assertThat(started.lastError()).isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(started.failure()).contains(ErrorCode.HOOK_FAILED);
+        assertThat(f.k3d.running("dev")).isTrue();
+        f.hook.clear(HookPhase.POST_CREATE);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.hook.calls()).hasSize(3);
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+    }
+
+    /** The stop is recorded while the provider cannot list: the start after it still runs the failed hooks. */
+    @Test
+    void aStartAfterAStopThatCouldNotListRunsTheFailedPostCreateHooks() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextList("Cannot connect to the Docker daemon");
+        assertThatThrownBy(() -> engine.stop("dev", ProgressListener.NONE)).isInstanceOf(EnvctlException.class);
+        assertThat(f.store.get("dev").desiredState()).isEqualTo(DesiredState.STOPPED);
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
+    }
+
+    /** A start that recorded desired present and died before its converge: reconcile starts it and runs the hooks. */
+    @Test
+    void reconcileOfAStartCutShortRunsTheFailedPostCreateHooks() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+        f.store.update(stopped.withDesiredState(DesiredState.PRESENT), stopped.version());
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
     }
 
     @Test

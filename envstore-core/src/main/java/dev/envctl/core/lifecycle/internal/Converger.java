@@ -262,7 +262,8 @@ public final class Converger {
      * it), never treated as drift, and recorded {@code stopped} whatever the record said: no cluster runs, which
      * is what {@code stopped} tells (an {@code unknown}, {@code creating} or {@code failed} record has none made).
      * A {@code creating} record whose cluster is listed is the exception ({@link #stoppedUnfinished}): it stays
-     * {@code creating}, so that the start after it asks whether the create finished.
+     * {@code creating}, so that the start after it asks whether the create finished. A post-create hook's failure
+     * stays the record's last error ({@link HookRunner#keptWhenStopped}), so that the start runs those hooks.
      */
     private Outcome stopped(Environment env, ClusterProvider provider, Seen seen, ProgressListener progress) {
         String name = env.name();
@@ -278,7 +279,7 @@ public final class Converger {
             } else {
                 LOG.info("{}: it has no {} cluster; recorded as stopped, and start creates it", name, provider.id());
             }
-            writer.actual(name, ActualState.STOPPED, null);
+            writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
         if (seen.running || seen.missing != null || env.actualState() == ActualState.FAILED) {
@@ -288,11 +289,11 @@ public final class Converger {
                 return fail(name, error.get());
             }
             seen.set(true, false);
-            writer.actual(name, ActualState.STOPPED, null);
+            writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
             return new Outcome(name, Action.STOPPED, ActualState.STOPPED, null);
         }
         if (env.actualState() != ActualState.STOPPED) {
-            writer.actual(name, ActualState.STOPPED, null);
+            writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
         return unchanged(env);
@@ -328,10 +329,12 @@ public final class Converger {
     }
 
     /**
-     * Desired present after a stop: start the stopped cluster (no create hooks), or create a vanished one, or one
-     * lacking nodes after removing what is left (a start would bring back only the nodes that remain). A failed
-     * start leaves the record {@code failed} and desired {@code stopped} again: as {@code failed} and desired
-     * {@code present} it would read as a half-made create, which reconcile deletes and creates again.
+     * Desired present after a stop: start the stopped cluster (no create hooks, but for a record whose post-create
+     * hooks failed, {@link HookRunner#postCreateFailed}: they run, and it is {@code running} only when they pass), or
+     * create a vanished one, or one lacking nodes after removing what is left (a start would bring back only the
+     * nodes that remain). A failed start leaves the record {@code failed} and desired {@code stopped} again: as
+     * {@code failed} and desired {@code present} it would read as a half-made create, which reconcile deletes and
+     * creates again. Hooks that fail again leave it {@code failed}, desired {@code present}, as a create they fail.
      */
     private Outcome start(Environment env, Host host, ClusterProvider provider, Seen seen,
                           ProgressListener progress) {
@@ -349,6 +352,10 @@ public final class Converger {
             if (failed.isPresent()) {
                 return failed.get();
             }
+        }
+        if (HookRunner.postCreateFailed(env)) {
+            // a stop kept the post-create hooks' failure: they have not passed since the cluster was made
+            return finishCreate(env.name(), host, Action.STARTED, progress);
         }
         writer.actual(env.name(), ActualState.RUNNING, null);
         return new Outcome(env.name(), Action.STARTED, ActualState.RUNNING, null);

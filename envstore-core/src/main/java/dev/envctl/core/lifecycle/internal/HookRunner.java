@@ -50,6 +50,28 @@ public final class HookRunner {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code e}'s last error is a post-create hook's failure ({@code hook 'NAME' failed in post-create: ...}):
+     * its cluster was made, and its post-create hooks have not passed since.
+     */
+    public static boolean postCreateFailed(Environment e) {
+        String error = e.lastError();
+        if (error == null || !error.startsWith(Environment.HOOK_FAILURE_PREFIX)) {
+            return false;
+        }
+        int end = error.indexOf("' failed in ", Environment.HOOK_FAILURE_PREFIX.length());
+        return end >= 0 && error.startsWith("' failed in " + HookPhase.POST_CREATE.key() + ": ", end);
+    }
+
+    /**
+     * The last error {@code e} keeps when it is recorded {@code stopped}: a post-create hook's failure
+     * ({@link #postCreateFailed}), so that the start runs those hooks again; {@code null} for anything else, which
+     * the stop leaves behind.
+     */
+    public static String keptWhenStopped(Environment e) {
+        return postCreateFailed(e) ? e.lastError() : null;
+    }
+
     /** The message of an envctl error, or the type and message of anything else. */
     static String describe(Throwable e) {
         if (e instanceof EnvctlException) {
