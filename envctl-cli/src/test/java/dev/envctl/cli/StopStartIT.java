@@ -29,6 +29,12 @@ class StopStartIT {
         return ws.ok("get", name, "-o", "json").json();
     }
 
+    /** The progress lines on {@code r}'s stderr that start with {@code start}, without their elapsed time. */
+    private static List<String> steps(Result r, String start) {
+        return r.err().lines().map(l -> l.replaceFirst("^\\[ *[0-9.]+s] ", "")).filter(l -> l.startsWith(start))
+                .toList();
+    }
+
     private List<List<String>> callsOf(String tool, String verb) {
         return ws.calls().stream().filter(c -> c.get(0).equals(tool) && c.contains(verb)).toList();
     }
@@ -137,6 +143,28 @@ class StopStartIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(ws.env);
         assertThat(pb.start().waitFor()).isZero();
+    }
+
+    /**
+     * The engine says more of these steps than k3d's provider, which says them too: each is one progress line, the
+     * engine's.
+     */
+    @Test
+    void aStopAndAStartOfACreateThatDidNotFinishReportEachStepOnce() throws Exception {
+        Workspace.write(ws.state.resolve("k3d-fail-next-create"), "error waiting for log line `k3s is up and running`");
+        ws.flag("k3d-fail-delete");
+        assertThat(ws.run("create", "dev").exit()).isEqualTo(6);
+        ws.unflag("k3d-fail-delete");
+        k3d("cluster", "start", "dev"); // its nodes run, as a create cut short once they ran leaves them
+
+        Result stopped = ws.ok("stop", "dev");
+        Result started = ws.ok("start", "dev");
+
+        assertThat(steps(stopped, "stopping k3d cluster dev")).as(stopped.toString())
+                .containsExactly("stopping k3d cluster dev, whose create did not finish");
+        assertThat(steps(started, "starting k3d cluster dev")).as(started.toString())
+                .containsExactly("starting k3d cluster dev to ask whether its create finished");
+        assertThat(get("dev").get("actualState").asText()).isEqualTo("running");
     }
 
     /**

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * (redrawn each second); otherwise each step is one plain line with the elapsed time. Tool output is shown
  * only with {@code -v}; nothing at all with {@code -q}. Colour only on a terminal and never when
  * {@code NO_COLOR} is set. A step that repeats the last one of its environment (the engine and the provider both
- * say "creating k3d cluster dev") is shown once, also when other environments' steps come between. Thread-safe:
- * the engine reports from worker threads.
+ * say "creating k3d cluster dev"), or only its beginning (the engine says "stopping k3d cluster dev, whose create
+ * did not finish", then the provider "stopping k3d cluster dev"), is shown once, also when other environments' steps
+ * come between. Thread-safe: the engine reports from worker threads.
  */
 final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private static final String CLEAR_LINE = "\r\u001b[2K";
@@ -46,9 +47,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         }
         String next = environment == null || namesAsAWord(message, environment) ? message
                 : environment + ": " + message;
-        if (next.equals(lastOf.put(environment == null ? "" : environment, next))) {
+        String key = environment == null ? "" : environment;
+        if (repeats(next, lastOf.get(key))) {
             return;
         }
+        lastOf.put(key, next);
         current = next;
         if (live) {
             startTicker();
@@ -56,6 +59,12 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         } else {
             err.println(elapsed() + " " + current);
         }
+    }
+
+    /** Whether {@code step} is {@code last} (nullable), or its beginning up to the end of a word. */
+    private static boolean repeats(String step, String last) {
+        return last != null && last.startsWith(step)
+                && (last.length() == step.length() || !isNameChar(last.charAt(step.length())));
     }
 
     /**

@@ -35,6 +35,26 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aStepThatRepeatsOnlyTheBeginningOfTheLastOneOfItsEnvironmentIsShownOnceInTheLongerWording() {
+        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+                false, false, false)) {
+            // the engine says more of the step than the provider, which says it after the engine
+            p.step("c1", "stopping k3d cluster c1, whose create did not finish");
+            p.step("c2", "creating k3d cluster c2");
+            p.step("c1", "stopping k3d cluster c1");
+            p.step("c1", "starting k3d cluster c1 to ask whether its create finished");
+            p.step("c1", "starting k3d cluster c1");
+            // the beginning of a word is another step
+            p.step("d1", "deleting cluster d1-old");
+            p.step("d1", "deleting cluster d1");
+        }
+
+        assertThat(shown()).containsExactly("stopping k3d cluster c1, whose create did not finish",
+                "creating k3d cluster c2", "starting k3d cluster c1 to ask whether its create finished",
+                "d1: deleting cluster d1-old", "deleting cluster d1");
+    }
+
+    @Test
     void aStepIsPrefixedWithItsEnvironmentUnlessItNamesItAsAWord() {
         try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
                 false, false, false)) {
