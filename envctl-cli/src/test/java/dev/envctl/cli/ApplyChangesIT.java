@@ -399,6 +399,36 @@ class ApplyChangesIT {
         assertThat(ok("diff", "-f", csv.toString()).out()).isEqualTo("unchanged: dev, qa, web\n");
     }
 
+    /**
+     * A row of the scripts whose delete is pending ({@code unknown}, desired absent) and whose cluster runs, named
+     * again: adopted with the ports its cluster publishes, no pool port first, and diff and the dry run say so.
+     */
+    @Test
+    void aRowWhoseDeleteIsPendingAndWhoseClusterRunsIsAdoptedWithoutAPoolPortWhenTheFileNamesIt() throws Exception {
+        Workspace.write(ws.defaultStore(), HEADER.replace("cluster_subnet\n", "cluster_subnet,api_port,labels,"
+                + "options,desired_state,actual_state,last_error,created_at,updated_at,version\n")
+                + "dev,k3d,30080,19001,false,false,18090,18443,,,,,absent,unknown,,2026-11-26T08:00:00.000Z,"
+                + "2026-11-26T08:00:00.000Z,1\n");
+        k3d("cluster", "create", "dev", "--api-port", "26450", "-p", "18090:80@loadbalancer", "-p",
+                "18443:443@loadbalancer");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n- name: qa\n");
+
+        assertThat(run(1, "diff", "-f", yaml.toString()).out()).isEqualTo("adopt dev (k3d)\ncreate qa (k3d)\n");
+        Result dry = ok("apply", "-f", yaml.toString(), "--dry-run");
+        assertThat(dry.out()).contains("adopt dev (k3d)\n  the k3d cluster of that name exists: it is adopted as it "
+                + "is (no provider command, no hook)", "ports     http 18090, https 18443, pf 19001, api -, node 30080")
+                .as("qa takes the pool's first api port: dev takes none")
+                .contains("ports     http 18080, https 18400, pf 19000, api 26443,");
+        Result applied = ok("apply", "-f", yaml.toString());
+
+        assertThat(applied.out()).containsPattern("dev +unchanged +running").containsPattern("qa +created +running");
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.get("ports").get("api").asInt()).isEqualTo(26450);
+        assertThat(dev.get("labels").has("envctl.auto-ports")).as("no port of dev came from a pool").isFalse();
+        assertThat(ok("get", "qa", "-o", "json").json().get("ports").get("api").asInt()).isEqualTo(26443);
+        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev, qa\n");
+    }
+
     /** Runs the stand-in k3d as a user outside envctl would. */
     private void k3d(String... args) throws Exception {
         List<String> argv = new java.util.ArrayList<>(List.of(ws.bin.resolve("k3d").toString()));

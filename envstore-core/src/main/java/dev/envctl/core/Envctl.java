@@ -381,8 +381,9 @@ public final class Envctl implements AutoCloseable {
      * ({@link PlannedStep.Kind#RESUME}). A step the store would refuse
      * carries its error instead of throwing. A create of a new name whose cluster the provider already lists on
      * its host is {@link PlannedStep.Kind#ADOPT}, as apply adopts that cluster (where the provider cannot list, it
-     * stays a create: the dry run needs no tool); a record whose delete is pending, marked present again, is
-     * not adopted and stays a create.
+     * stays a create: the dry run needs no tool); a record whose delete is pending, marked present again, stays a
+     * create, but for an {@code unknown} one whose cluster the plan saw running ({@link ApplyPlan#adopting}): that
+     * one is an {@link PlannedStep.Kind#ADOPT} of the record as it is, with no port from a pool and no command.
      */
     public List<PlannedStep> dryRun(ApplyPlan plan) {
         // a request for a provider there is not is invalid input, as in apply

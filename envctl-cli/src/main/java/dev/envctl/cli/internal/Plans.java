@@ -81,8 +81,8 @@ final class Plans {
                     out.println("  host      " + e.host());
                 }
                 out.println("  subnet    " + (e.subnet() == null ? "none (shared network)" : e.subnet()));
-                out.println("  ports     http " + e.ports().http() + ", https " + e.ports().https() + ", pf "
-                        + e.ports().pf() + ", api " + e.ports().api() + ", node " + e.nodePort());
+                out.println("  ports     http " + port(e.ports().http()) + ", https " + port(e.ports().https())
+                        + ", pf " + port(e.ports().pf()) + ", api " + port(e.ports().api()) + ", node " + e.nodePort());
                 // envctl's mark of the ports it allocates says no more here than the ports line
                 Map<String, String> labels = new TreeMap<>(e.labels());
                 labels.remove(AutoPorts.LABEL);
@@ -110,6 +110,11 @@ final class Plans {
             }
             out.println("unchanged: " + String.join(", ", unchanged));
         }
+    }
+
+    /** A host port as the ports line shows it: {@code -} for none (an adopted row of the scripts has no api port). */
+    private static String port(Integer port) {
+        return port == null ? "-" : port.toString();
     }
 
     /**

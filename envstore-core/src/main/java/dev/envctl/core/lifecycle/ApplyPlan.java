@@ -37,9 +37,11 @@ import java.util.stream.Stream;
  *                  ({@link #unfinished}), in name order
  * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone, in
  *                  the order the list names them
- * @param adopting  the names of {@code toResume} whose record is {@code unknown} and desired {@code present} and whose
- *                  cluster the provider lists running when the plan is made: apply adopts each with the host ports
- *                  its cluster publishes, as reconcile does, and allocates it none from the pools; in name order
+ * @param adopting  the names of {@code toResume} whose record is {@code unknown} and desired {@code present}, and of
+ *                  {@code toCreate} whose record is {@code unknown} and desired {@code absent} (its delete pending, or
+ *                  kept with the spec the list asks for), whose cluster the provider lists running when the plan is
+ *                  made: apply adopts each with the host ports its cluster publishes, as reconcile does, and
+ *                  allocates it none from the pools; in name order
  */
 public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, List<String> toDelete,
                         List<String> toResume, List<String> unchanged, List<String> adopting) {

@@ -636,9 +636,10 @@ public final class LifecycleEngine {
      * present whose cluster is not listed running, and a {@code creating} one desired stopped, without a
      * {@code lastError}, whose cluster is listed stopped with every node (a stop of its unfinished create left it
      * so). A provider that cannot list leaves them to resume, where the converge reports why. An {@code unknown} one
-     * desired present whose cluster is listed running is {@link ApplyPlan#adopting}. Each provider is listed once
-     * per host. {@code unchanged} keeps the order in which {@code desired} lists the names, the moved ones
-     * included.
+     * desired present whose cluster is listed running is {@link ApplyPlan#adopting}, and so is an {@code unknown} one
+     * to create whose record is desired absent (marked present again) and not made anew for a changed spec
+     * ({@link ApplyPlan.Update#ofKept}). Each provider is listed once per host, and only for such records.
+     * {@code unchanged} keeps the order in which {@code desired} lists the names, the moved ones included.
      */
     private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
         List<String> resume = new ArrayList<>();
@@ -661,6 +662,17 @@ public final class LifecycleEngine {
                 adopting.add(name);
             }
         }
+        for (EnvironmentSpec spec : plan.toCreate()) {
+            // a record desired absent the list names is marked present again: one never converged whose cluster
+            // runs is adopted by its converge, as a resumed one is
+            Optional<Environment> e = store.find(spec.name());
+            if (e.isPresent() && e.get().actualState() == ActualState.UNKNOWN
+                    && ApplyPlan.Update.ofKept(e.get(), spec).isEmpty()
+                    && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
+                adopting.add(spec.name());
+            }
+        }
+        adopting.sort(null);
         Map<String, Integer> listed = new HashMap<>();
         desired.forEach(spec -> listed.putIfAbsent(spec.name(), listed.size()));
         unchanged.sort(Comparator.comparing(listed::get));
@@ -727,7 +739,9 @@ public final class LifecycleEngine {
                                 u.resolve(current, forApply, others)));
                     } else {
                         writer.modify(spec.name(), ApplyPlan::markedPresent);
-                        fillMissingPorts(spec.name(), forApply);
+                        if (!plan.adopting().contains(spec.name())) {
+                            fillMissingPorts(spec.name(), forApply); // an adopted cluster gives its own ports
+                        }
                     }
                 } else {
                     store.create(spec, forApply);
@@ -812,7 +826,8 @@ public final class LifecycleEngine {
      * would before making its cluster, allocated {@code with}: called in the plan's order, before the converges run
      * in parallel, it gives each record the ports the dry run showed ({@link DryRuns#apply} allocates them one after
      * another in that order). A record desired stopped, or with every port, is left as it is, and {@code apply}
-     * calls this for no record the plan is {@link ApplyPlan#adopting} (its cluster gives its ports); an allocation
+     * calls this for no record the plan is {@link ApplyPlan#adopting} (its cluster gives its ports, also for one
+     * whose delete was pending that the list names again); an allocation
      * that fails is left to the converge, which fails the environment saying why.
      */
     private void fillMissingPorts(String name, Allocator with) {

@@ -28,7 +28,9 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
         /**
          * A new record (or a kept one) for a cluster of that name the provider already lists on its host, which
          * {@code apply} adopts as it is: no provider command and no hook runs, and the http, https and API ports
-         * the cluster publishes replace the allocation shown. Only {@link dev.envctl.core.Envctl#dryRun} plans it.
+         * the cluster publishes replace the allocation shown. For a record whose delete was pending
+         * ({@link ApplyPlan#adopting}) the record is shown as it is, with no port from a pool. Only
+         * {@link dev.envctl.core.Envctl#dryRun} plans it.
          */
         ADOPT,
         /** Record-only fields change; the cluster is not touched. */

@@ -197,6 +197,35 @@ class EnvctlDryRunTest {
         assertThat(provider.on("").count("create runs")).isZero();
     }
 
+    /** Its delete pending, named again: marked present, its running cluster adopted, no pool port shown or taken. */
+    @Test
+    void aRowWhoseDeleteIsPendingAndWhoseClusterRunsIsShownAsAnAdoptionWithoutAPoolPort() {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        store.insert(new Environment("runs", "k3d", null, new HostPorts(18090, 18443, 19001, null), 30080,
+                Map.of(), Map.of(), DesiredState.ABSENT, ActualState.UNKNOWN, null, t, t, 1));
+        provider.on("").putCluster("runs", true);
+        provider.on("").publish("runs", Map.of(PortRole.HTTP, 18090, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        List<EnvironmentSpec> listed = List.of(EnvironmentSpec.of("runs", "k3d"), EnvironmentSpec.of("next", "k3d"));
+        ApplyPlan plan = envctl.plan(listed, false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(plan.adopting()).containsExactly("runs");
+        assertThat(steps).extracting(s -> s.kind() + " " + s.environment().name())
+                .containsExactly("ADOPT runs", "CREATE next");
+        assertThat(steps.get(0).commands()).isEmpty();
+        assertThat(steps.get(0).environment().desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(steps.get(0).environment().ports().api()).as("none from a pool").isNull();
+        assertThat(steps.get(1).environment().ports().api()).isEqualTo(26443);
+
+        envctl.apply(listed, false);
+
+        assertThat(envctl.get("runs").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(envctl.get("runs").labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(envctl.get("next").ports()).isEqualTo(steps.get(1).environment().ports());
+        assertThat(provider.on("").count("create runs")).isZero();
+    }
+
     @Test
     void aDeleteShowsItsCommandsAndAnUnknownNameIsNotFound() {
         envctl.record(Fixture.spec("web"));

@@ -80,6 +80,59 @@ class LegacyAdoptionTest {
                 .doesNotContainKey(AutoPorts.LABEL);
     }
 
+    /** A row an apply deletes is given no port: its delete needs none, and the pool's first goes to a new one. */
+    @Test
+    void anApplyPruningTheRowGivesItNoPoolPortWhileItIsDeleted() {
+        f.k3d.failNextDelete("Cannot connect to the Docker daemon"); // keeps the record to look at
+
+        engine.apply(List.of(EnvironmentSpec.of("next", "k3d")), true, ProgressListener.NONE);
+
+        Environment pruned = f.store.get("dev");
+        assertThat(pruned.desiredState()).isEqualTo(DesiredState.ABSENT);
+        assertThat(pruned.ports()).isEqualTo(ROW);
+        assertThat(pruned.labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(f.store.get("next").ports().api()).as("the pool's first: the pruned row took none")
+                .isEqualTo(26443);
+    }
+
+    /** A row whose delete was recorded and not carried out: the apply finishing it gives it no port either. */
+    @Test
+    void anApplyFinishingTheRowsRecordedDeleteGivesItNoPoolPort() {
+        f.store.delete("dev");
+        f.store.insert(new Environment("dev", "k3d", null, ROW, 30080, Map.of(), Map.of(), DesiredState.ABSENT,
+                ActualState.UNKNOWN, null, T, T, 1));
+        f.k3d.failNextDelete("Cannot connect to the Docker daemon");
+
+        engine.apply(List.of(EnvironmentSpec.of("next", "k3d")), true, ProgressListener.NONE);
+
+        assertThat(f.store.get("dev").ports()).isEqualTo(ROW);
+        assertThat(f.store.get("dev").labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(f.store.get("next").ports().api()).isEqualTo(26443);
+    }
+
+    /**
+     * A row whose delete was recorded and not carried out, named again: marked present, its running cluster is
+     * adopted with the ports it publishes, and it takes no port from a pool first.
+     */
+    @Test
+    void anApplyNamingTheRowWhoseDeleteIsPendingAdoptsItsRunningClusterWithoutAPoolPort() {
+        f.store.delete("dev");
+        f.store.insert(new Environment("dev", "k3d", null, ROW, 30080, Map.of(), Map.of(), DesiredState.ABSENT,
+                ActualState.UNKNOWN, null, T, T, 1));
+        List<EnvironmentSpec> list = List.of(EnvironmentSpec.of("dev", "k3d"), EnvironmentSpec.of("next", "k3d"));
+
+        engine.apply(list, false, ProgressListener.NONE);
+
+        Environment adopted = f.store.get("dev");
+        assertThat(adopted.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(adopted.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(adopted.ports()).isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(adopted.labels()).doesNotContainKey(AutoPorts.LABEL);
+        assertThat(f.store.get("next").ports().api()).as("the pool's first: the adopted row took none")
+                .isEqualTo(26443);
+        assertThat(f.k3d.count("create dev")).isZero();
+    }
+
     @Test
     void aStoppedClusterIsLeftStoppedAndTheRowUnknownUntilItRunsHoldingThePortsItBinds() {
         f.k3d.putCluster("dev", false);

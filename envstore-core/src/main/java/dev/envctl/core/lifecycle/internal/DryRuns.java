@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
@@ -68,10 +69,15 @@ public final class DryRuns {
      * the store would refuse (a conflict, an exhausted pool) becomes a step with its error; otherwise it is thrown.
      */
     public List<PlannedStep> creates(List<EnvironmentSpec> specs, boolean keepGoing) {
-        return creates(store.list(EnvironmentFilter.ALL), specs, keepGoing);
+        return creates(store.list(EnvironmentFilter.ALL), specs, keepGoing, Set.of());
     }
 
-    private List<PlannedStep> creates(List<Environment> records, List<EnvironmentSpec> specs, boolean keepGoing) {
+    /**
+     * As {@link #creates(List, boolean)}; a spec named in {@code adopting} whose record exists is an
+     * {@link Kind#ADOPT} of that record marked present, with no port from a pool and no command.
+     */
+    private List<PlannedStep> creates(List<Environment> records, List<EnvironmentSpec> specs, boolean keepGoing,
+                                      Set<String> adopting) {
         List<Host> hosts = store.hosts();
         List<Environment> world = new ArrayList<>(records);
         Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
@@ -79,6 +85,12 @@ public final class DryRuns {
         List<PlannedStep> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
             Environment existing = byName.get(spec.name());
+            if (existing != null && adopting.contains(spec.name())) {
+                Environment marked = ApplyPlan.markedPresent(existing);
+                world.replaceAll(w -> w.name().equals(marked.name()) ? marked : w);
+                steps.add(new PlannedStep(Kind.ADOPT, marked, List.of(), List.of(), null));
+                continue;
+            }
             Environment e;
             try {
                 e = existing == null ? placed(spec, hosts, world, now) : filled(existing, spec, world);
@@ -135,7 +147,8 @@ public final class DryRuns {
 
     private List<PlannedStep> steps(ApplyPlan plan) {
         List<Environment> records = store.list(EnvironmentFilter.ALL);
-        List<PlannedStep> steps = new ArrayList<>(creates(records, plan.toCreate(), true));
+        List<PlannedStep> steps = new ArrayList<>(creates(records, plan.toCreate(), true,
+                Set.copyOf(plan.adopting())));
         Map<String, Environment> world = new TreeMap<>();
         Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(PlannedStep::environment))
                 .forEach(e -> world.put(e.name(), e));
