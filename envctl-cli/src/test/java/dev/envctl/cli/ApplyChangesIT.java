@@ -429,6 +429,34 @@ class ApplyChangesIT {
         assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev, qa\n");
     }
 
+    /** A cluster stopped outside envctl ({@code k3d cluster stop}): diff and the dry run say so; apply starts it. */
+    @Test
+    void aRunningEnvironmentWhoseClusterWasStoppedOutsideEnvctlIsShownAsResumedAndApplyStartsIt() throws Exception {
+        ok("create", "dev");
+        ok("create", "web");
+        k3d("cluster", "stop", "dev");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n- name: web\n");
+        ws.clearCalls();
+
+        assertThat(run(1, "diff", "-f", yaml.toString()).out())
+                .isEqualTo("resume dev (k3d)  running\nunchanged: web\n");
+        assertThat(ok("apply", "-f", yaml.toString(), "--dry-run").out()).contains("resume dev (k3d)  running\n"
+                + "  it is running, but its k3d cluster is stopped (stopped outside envctl: a cluster stop, docker "
+                + "stop, a Docker restart): apply starts it as reconcile does (the provider's start; no hook); a start "
+                + "that fails leaves it failed and desired stopped\n").doesNotContain("cluster create dev");
+        JsonNode step = run(1, "diff", "-f", yaml.toString(), "-o", "json").json().get("steps").get(0);
+        assertThat(step.get("action").asText()).isEqualTo("resume");
+        assertThat(step.get("environment").get("actualState").asText()).isEqualTo("running");
+        assertThat(step.get("commands")).isEmpty();
+        Result applied = ok("apply", "-f", yaml.toString());
+
+        assertThat(applied.out()).containsPattern("dev +started +running").containsPattern("web +unchanged +running");
+        assertThat(applied.err()).contains("dev: its k3d cluster was stopped outside envctl; starting it");
+        assertThat(ws.calls()).filteredOn(c -> c.get(0).equals("k3d") && c.size() > 3 && c.get(3).equals("dev"))
+                .extracting(c -> c.get(2)).containsExactly("start");
+        assertThat(ok("diff", "-f", yaml.toString()).out()).isEqualTo("unchanged: dev, web\n");
+    }
+
     /** Runs the stand-in k3d as a user outside envctl would. */
     private void k3d(String... args) throws Exception {
         List<String> argv = new java.util.ArrayList<>(List.of(ws.bin.resolve("k3d").toString()));

@@ -119,7 +119,8 @@ final class Plans {
 
     /**
      * What apply does with a record a converge still acts on: a {@code failed} one, a create or delete left
-     * unfinished by a process that died or a store that went away, or an {@code unknown} one nothing converged yet.
+     * unfinished by a process that died or a store that went away, an {@code unknown} one nothing converged yet, or
+     * a {@code running} one whose cluster was stopped outside envctl.
      */
     private static String resumption(PlannedStep s) {
         Environment e = s.environment();
@@ -127,6 +128,12 @@ final class Plans {
         if (e.desiredState() != DesiredState.PRESENT) {
             return what + e.actualState().key() + " and desired " + e.desiredState().key() + ": apply finishes that "
                     + "as reconcile does (no cluster is created)";
+        }
+        if (e.actualState() == ActualState.RUNNING) {
+            // the plan saw its cluster stopped with every node (ApplyPlan.toResume): started, not created
+            return what + "running, but its " + e.provider() + " cluster is stopped (stopped outside envctl: a "
+                    + "cluster stop, docker stop, a Docker restart): apply starts it as reconcile does (the provider's "
+                    + "start; no hook); a start that fails leaves it failed and desired stopped";
         }
         if (e.actualState() == ActualState.UNKNOWN && s.kind() == Kind.RESUME && s.commands().isEmpty()) {
             // the plan saw its cluster running (ApplyPlan.adopting): no create to show, no port from a pool

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *                  order (only with prune)
  * @param toResume  names the list and the store both have, with no field that differs or changed in place only
  *                  (those are in {@code toUpdate} too), whose record apply converges as reconcile would
- *                  ({@link #unfinished}), in name order
+ *                  ({@link #unfinished}, or {@code running} and desired {@code present} with its cluster listed
+ *                  stopped with every node: stopped outside envctl, which the converge starts), in name order
  * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone, in
  *                  the order the list names them
  * @param adopting  the names of {@code toResume} whose record is {@code unknown} and desired {@code present}, and of

@@ -534,6 +534,15 @@ public final class LifecycleEngine {
     }
 
     /**
+     * Whether {@code e} says {@code running}, desired {@code present}, and the provider lists its cluster with every
+     * node, not running: stopped outside envctl, which the converge starts (as reconcile does).
+     */
+    private boolean stoppedOutside(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+        return e.desiredState() == DesiredState.PRESENT && e.actualState() == ActualState.RUNNING
+                && listedAs(e, listings).orElse(null) == Listed.STOPPED;
+    }
+
+    /**
      * How the provider lists {@code e}'s cluster on its host; empty when it cannot list or tell. {@code listings}
      * keeps each listing by provider and host, for the next record.
      */
@@ -599,7 +608,9 @@ public final class LifecycleEngine {
     /**
      * What {@code apply} would do, field by field, changing nothing (for {@code diff} and --dry-run). An
      * {@code unknown} record the list names is resumed unless its cluster is listed stopped (the converge leaves that
-     * one stopped and the record unknown), and is {@link ApplyPlan#adopting} when it is listed running; under
+     * one stopped and the record unknown), and is {@link ApplyPlan#adopting} when it is listed running; a
+     * {@code running} one is resumed when its cluster is listed stopped with every node (stopped outside envctl: the
+     * converge starts it, no hook); under
      * {@link DriftPolicy#MARK_FAILED} a {@code failed} record the list names is resumed only when its cluster is
      * listed running (its post-create hooks run again), as the converge leaves the others failed.
      *
@@ -638,8 +649,10 @@ public final class LifecycleEngine {
      * so). A provider that cannot list leaves them to resume, where the converge reports why. An {@code unknown} one
      * desired present whose cluster is listed running is {@link ApplyPlan#adopting}, and so is an {@code unknown} one
      * to create whose record is desired absent (marked present again) and not made anew for a changed spec
-     * ({@link ApplyPlan.Update#ofKept}). Each provider is listed once per host, and only for such records.
-     * {@code unchanged} keeps the order in which {@code desired} lists the names, the moved ones included.
+     * ({@link ApplyPlan.Update#ofKept}). A {@code running} one desired present, unchanged or changed in place only,
+     * whose cluster is listed stopped with every node (stopped outside envctl) is moved to resume, whose converge
+     * starts it. Each provider is listed once per host, and only for such records. {@code unchanged} keeps the order
+     * in which {@code desired} lists the names, the moved ones included.
      */
     private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
         List<String> resume = new ArrayList<>();
@@ -673,6 +686,19 @@ public final class LifecycleEngine {
             }
         }
         adopting.sort(null);
+        // a record that says running whose cluster was stopped outside envctl: the converge starts it
+        Set<String> settled = new HashSet<>(plan.unchanged());
+        plan.toUpdate().stream().filter(u -> !u.replace()).forEach(u -> settled.add(u.name()));
+        settled.removeAll(resume);
+        if (!settled.isEmpty()) {
+            for (Environment e : store.list(EnvironmentFilter.ALL)) {
+                if (settled.contains(e.name()) && stoppedOutside(e, listings)) {
+                    unchanged.remove(e.name());
+                    resume.add(e.name());
+                }
+            }
+            resume.sort(null);
+        }
         Map<String, Integer> listed = new HashMap<>();
         desired.forEach(spec -> listed.putIfAbsent(spec.name(), listed.size()));
         unchanged.sort(Comparator.comparing(listed::get));
@@ -761,7 +787,7 @@ public final class LifecycleEngine {
                     touched.add(u.name());
                 } else {
                     writer.modify(u.name(), u::inPlace).ifPresent(e -> {
-                        if (ApplyPlan.unfinished(e) && resumed.contains(u.name())) {
+                        if (resumed.contains(u.name())) {
                             touched.add(u.name());
                         } else {
                             direct.add(new Outcome(u.name(), Action.UPDATED, e.actualState(), e.lastError()));
@@ -825,14 +851,16 @@ public final class LifecycleEngine {
      * Records now the host ports {@code name} lacks (rows of the Kindler scripts have no api port), as its converge
      * would before making its cluster, allocated {@code with}: called in the plan's order, before the converges run
      * in parallel, it gives each record the ports the dry run showed ({@link DryRuns#apply} allocates them one after
-     * another in that order). A record desired stopped, or with every port, is left as it is, and {@code apply}
+     * another in that order). A record desired stopped, or with every port, or that says running (its cluster,
+     * stopped outside envctl, binds its own ports when the converge starts it), is left as it is, and {@code apply}
      * calls this for no record the plan is {@link ApplyPlan#adopting} (its cluster gives its ports, also for one
      * whose delete was pending that the list names again); an allocation
      * that fails is left to the converge, which fails the environment saying why.
      */
     private void fillMissingPorts(String name, Allocator with) {
         Optional<Environment> e = store.find(name);
-        if (e.isEmpty() || e.get().desiredState() != DesiredState.PRESENT || e.get().ports().complete()) {
+        if (e.isEmpty() || e.get().desiredState() != DesiredState.PRESENT || e.get().ports().complete()
+                || e.get().actualState() == ActualState.RUNNING) {
             return;
         }
         try {

@@ -46,7 +46,9 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
          * {@code unknown}, adopted as it is, with no hook), else what is left of it is deleted and the commands shown
          * create it; desired stopped: the stop is finished, with no command shown. An {@code unknown} record whose
          * cluster the plan saw running ({@link ApplyPlan#adopting}) is shown as it is, with no command: it takes the
-         * host ports its cluster publishes, which apply reads then.
+         * host ports its cluster publishes, which apply reads then. A {@code running} record whose cluster the plan
+         * saw stopped with every node (stopped outside envctl) is shown as it is, with no command: apply starts its
+         * cluster with the provider's start, no hook.
          */
         RESUME
     }

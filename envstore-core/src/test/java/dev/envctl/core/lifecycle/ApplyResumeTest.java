@@ -224,6 +224,73 @@ class ApplyResumeTest {
         assertThat(engine.plan(list, false).empty()).isTrue();
     }
 
+    /**
+     * A running environment whose cluster was stopped outside envctl ({@code k3d cluster stop}, a Docker restart): the
+     * plan lists the provider once and says so, and apply starts it as reconcile does, with no hook.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DriftPolicy.class)
+    void aRunningEnvironmentWhoseClusterWasStoppedOutsideEnvctlIsStartedAsReconcileStartsIt(DriftPolicy policy) {
+        LifecycleEngine engine = f.engine(EngineOptions.defaults().withDriftPolicy(policy));
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.create(Fixture.spec("web"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        List<String> hooks = List.copyOf(f.hook.calls());
+        List<EnvironmentSpec> list = List.of(Fixture.spec("web"), Fixture.spec("dev"));
+        long lists = f.k3d.count("list");
+
+        ApplyPlan plan = engine.plan(list, false);
+
+        assertThat(f.k3d.count("list") - lists).as("once for both records").isEqualTo(1);
+        assertThat(plan.toResume()).containsExactly("dev");
+        assertThat(plan.unchanged()).containsExactly("web");
+        assertThat(plan.empty()).isFalse();
+        assertThat(engine.apply(list, false, ProgressListener.NONE).outcomes()).containsExactly(
+                new Outcome("dev", Action.STARTED, ActualState.RUNNING, null),
+                new Outcome("web", Action.UNCHANGED, ActualState.RUNNING, null));
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.count("create dev")).as("started, not created again").isEqualTo(1);
+        assertThat(f.hook.calls()).as("a start runs no hook").isEqualTo(hooks);
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
+    /** As a failed start of reconcile's: the record failed and desired stopped, what was started stopped again. */
+    @Test
+    void aFailedStartOfAClusterStoppedOutsideEnvctlLeavesTheRecordFailedAndDesiredStopped() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        f.k3d.failNextStart("port is already allocated");
+
+        ReconcileReport r = engine.apply(List.of(Fixture.spec("dev")), false, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.FAILED);
+            assertThat(o.error()).contains("port is already allocated");
+        });
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(f.store.get("dev").desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(f.k3d.running("dev")).isFalse();
+    }
+
+    /** Changed in place and stopped outside envctl: the label is written and the cluster started, one outcome. */
+    @Test
+    void aRunningEnvironmentChangedInPlaceWhoseClusterWasStoppedOutsideEnvctlIsUpdatedAndStarted() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        List<EnvironmentSpec> list = List.of(Fixture.spec("dev").withLabels(Map.of("team", "a")));
+
+        ApplyPlan plan = engine.plan(list, false);
+
+        assertThat(plan.toUpdate()).extracting(ApplyPlan.Update::name).containsExactly("dev");
+        assertThat(plan.toResume()).containsExactly("dev");
+        assertThat(engine.apply(list, false, ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
+        assertThat(f.store.get("dev").labels()).containsEntry("team", "a");
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
     @Test
     void underMarkFailedAFailedRecordWithoutARunningClusterIsUnchangedAndOneWhoseHookFailedIsRetried() {
         LifecycleEngine marking = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));

@@ -226,6 +226,22 @@ class EnvctlDryRunTest {
         assertThat(provider.on("").count("create runs")).isZero();
     }
 
+    /** Stopped outside envctl: a resume of the record as it is, with no create (apply starts the cluster). */
+    @Test
+    void aRunningEnvironmentWhoseClusterIsStoppedIsShownAsAResumeWithoutACreate() {
+        envctl.create(Fixture.spec("dev"));
+        provider.on("").putCluster("dev", false);
+        ApplyPlan plan = envctl.plan(List.of(Fixture.spec("dev")), false);
+
+        List<PlannedStep> steps = envctl.dryRun(plan);
+
+        assertThat(steps).singleElement().satisfies(s -> {
+            assertThat(s.kind()).isEqualTo(Kind.RESUME);
+            assertThat(s.environment()).isEqualTo(envctl.get("dev"));
+            assertThat(s.commands()).isEmpty();
+        });
+    }
+
     @Test
     void aDeleteShowsItsCommandsAndAnUnknownNameIsNotFound() {
         envctl.record(Fixture.spec("web"));

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -160,11 +161,12 @@ public final class DryRuns {
 
     /**
      * The converge of an unfinished record, as the create of a desired present one (with the host ports it lacks,
-     * as its converge records them first); a desired stopped one, and an {@code unknown} one whose cluster runs
-     * ({@code adopting}: the record takes the ports the cluster publishes), show the record as it is and no command.
+     * as its converge records them first); a desired stopped one, an {@code unknown} one whose cluster runs
+     * ({@code adopting}: the record takes the ports the cluster publishes), and a {@code running} one (its cluster
+     * stopped outside envctl, which the converge starts) show the record as it is and no command.
      */
     private PlannedStep resume(Map<String, Environment> world, Environment e, boolean adopting) {
-        if (e.desiredState() != DesiredState.PRESENT || adopting) {
+        if (e.desiredState() != DesiredState.PRESENT || adopting || e.actualState() == ActualState.RUNNING) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
         }
         try {
