@@ -45,7 +45,7 @@ final class ApplyCommand extends FileCommand {
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();
         ApplyPlan plan = plan(session, desired, prune);
-        int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), true) : 0;
+        int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), plan.adopting(), true) : 0;
         if (!replace) {
             try {
                 plan.requireNoReplacement();

@@ -49,7 +49,7 @@ final class CreateCommand extends CliCommand {
                 throw EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), true);
+            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), List.of(), true);
         }
         if (noWait) {
             Environment recorded = session.envctl().record(request);

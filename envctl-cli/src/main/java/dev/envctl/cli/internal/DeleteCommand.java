@@ -47,7 +47,7 @@ final class DeleteCommand extends CliCommand {
             return forget(session, format, name);
         }
         if (dryRun) {
-            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), true);
+            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), List.of(), true);
         }
         Environment existing = store.get(name);
         Engines.requireReady(session, existing.provider(), existing.host(), true);

@@ -26,7 +26,7 @@ final class DiffCommand extends FileCommand {
     int run(Session session) {
         List<EnvironmentSpec> desired = desired(session, USAGE, true);
         ApplyPlan plan = plan(session, desired, prune);
-        Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), false);
+        Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), plan.adopting(), false);
         return plan.empty() ? 0 : 1;
     }
 }

@@ -35,17 +35,20 @@ final class Plans {
      * {@code adopt NAME (PROVIDER)},
      * {@code ~ NAME  CHANGES  (replace|in place)}, {@code delete NAME (PROVIDER)},
      * {@code resume NAME (PROVIDER)  STATE[: LAST ERROR]}) and the unchanged names;
-     * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands. Returns 0,
-     * or the exit code of the first step that would fail.
+     * {@code detailed} (a dry run) adds a banner, each new record's allocation and the provider commands;
+     * {@code adopting} names the records whose running cluster the plan saw
+     * ({@link dev.envctl.core.lifecycle.ApplyPlan#adopting}). Returns 0, or the exit code of the first step that would
+     * fail.
      */
-    static int print(Session session, List<PlannedStep> steps, List<String> unchanged, boolean detailed) {
+    static int print(Session session, List<PlannedStep> steps, List<String> unchanged, List<String> adopting,
+                     boolean detailed) {
         session.print(() -> Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
-                "unchanged", unchanged), out -> text(session, out, steps, unchanged, detailed));
+                "unchanged", unchanged), out -> text(session, out, steps, unchanged, adopting, detailed));
         return steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
     }
 
     private static void text(Session session, PrintStream out, List<PlannedStep> steps, List<String> unchanged,
-                             boolean detailed) {
+                             List<String> adopting, boolean detailed) {
         if (detailed) {
             out.println("Dry run: nothing was changed. Plan:");
             if (steps.isEmpty()) {
@@ -73,10 +76,11 @@ final class Plans {
                         + "below");
             }
             if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && resumed.contains(e.name())) {
-                out.println("  " + resumption(s));
+                out.println("  " + resumption(s, adopting.contains(e.name())));
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
-                    || s.kind() == Kind.RESUME && !s.commands().isEmpty()) {
+                    || s.kind() == Kind.RESUME && e.desiredState() == DesiredState.PRESENT
+                    && !adopting.contains(e.name())) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {
                     out.println("  host      " + e.host());
                 }
@@ -119,10 +123,11 @@ final class Plans {
 
     /**
      * What apply does with a record a converge still acts on: a {@code failed} one, a create or delete left
-     * unfinished by a process that died or a store that went away, an {@code unknown} one nothing converged yet, or
-     * a {@code running} one whose cluster was stopped outside envctl.
+     * unfinished by a process that died or a store that went away, an {@code unknown} one nothing converged yet
+     * ({@code adopting}: whose cluster the plan saw running), or a {@code running} one whose cluster was stopped
+     * outside envctl.
      */
-    private static String resumption(PlannedStep s) {
+    private static String resumption(PlannedStep s, boolean adopting) {
         Environment e = s.environment();
         String what = s.kind() == Kind.RESUME ? "it is " : "it is then converged, as it is ";
         if (e.desiredState() != DesiredState.PRESENT) {
@@ -135,7 +140,7 @@ final class Plans {
                     + "cluster stop, docker stop, a Docker restart): apply starts it as reconcile does (the provider's "
                     + "start; no hook); a start that fails leaves it failed and desired stopped";
         }
-        if (e.actualState() == ActualState.UNKNOWN && s.kind() == Kind.RESUME && s.commands().isEmpty()) {
+        if (e.actualState() == ActualState.UNKNOWN && adopting) {
             // the plan saw its cluster running (ApplyPlan.adopting): no create to show, no port from a pool
             return what + "unknown (nothing converged it yet) and its " + e.provider() + " cluster runs: apply adopts "
                     + "it as reconcile does (no provider command, no hook; the record takes the ports the cluster "
@@ -144,13 +149,18 @@ final class Plans {
         if (e.actualState() == ActualState.UNKNOWN) {
             return what + "unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
                     + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "
-                    + "publishes); else what is left of it is deleted and it is created" + (s.kind() == Kind.RESUME
-                    ? " with the commands below" : "") + "; an envctl process converging it now is left to finish it";
+                    + "publishes); else what is left of it is deleted and it is created" + withCommands(s)
+                    + "; an envctl process converging it now is left to finish it";
         }
         return what + e.actualState().key() + ": apply converges it as reconcile does: a cluster of that name that "
                 + "runs is kept and the post-create hooks run again (for creating, once its create finished); else "
-                + "what is left of it is deleted and it is created" + (s.kind() == Kind.RESUME ? " with the commands "
-                + "below" : "") + "; an envctl process converging it now is left to finish it";
+                + "what is left of it is deleted and it is created" + withCommands(s) + "; an envctl process "
+                + "converging it now is left to finish it";
+    }
+
+    /** What the create of a resume step is done with, when the step shows commands (a plugin's may have none). */
+    private static String withCommands(PlannedStep s) {
+        return s.kind() == Kind.RESUME && !s.commands().isEmpty() ? " with the commands below" : "";
     }
 
     private static String header(Session session, PlannedStep s) {

@@ -1,0 +1,78 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.lifecycle.FieldChange;
+import dev.envctl.core.lifecycle.PlannedStep;
+import dev.envctl.core.lifecycle.PlannedStep.Kind;
+import dev.envctl.core.spi.PlannedCommand;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlansTest {
+    private static final Environment ROW = new Environment("dev", "plug", null,
+            new HostPorts(18090, 18443, 19001, 26443), 30080, Map.of(), Map.of(), DesiredState.PRESENT,
+            ActualState.UNKNOWN, null, Instant.EPOCH, Instant.EPOCH, 1);
+
+    @Test
+    void aResumeWithoutCommandsOfARecordThePlanDoesNotAdoptIsDescribedAsACreateWithItsAllocation() {
+        String out = dryRun(List.of(new PlannedStep(Kind.RESUME, ROW, List.of(), List.of(), null)), List.of());
+
+        assertThat(out).doesNotContain("apply adopts it").contains("resume dev (plug)  unknown\n"
+                + "  it is unknown (nothing converged it yet): apply converges it as reconcile does: a cluster of that "
+                + "name that runs is adopted as it is (no provider command, no hook; the record takes the ports it "
+                + "publishes); else what is left of it is deleted and it is created; an envctl process converging it "
+                + "now is left to finish it\n"
+                + "  subnet    none (shared network)\n"
+                + "  ports     http 18090, https 18443, pf 19001, api 26443, node 30080\n")
+                .doesNotContain("commands");
+    }
+
+    @Test
+    void aRecordThePlanAdoptsIsDescribedAsAdoptedWithoutAnAllocation() {
+        String out = dryRun(List.of(new PlannedStep(Kind.RESUME, ROW, List.of(), List.of(), null)), List.of("dev"));
+
+        assertThat(out).contains("resume dev (plug)  unknown\n"
+                + "  it is unknown (nothing converged it yet) and its plug cluster runs: apply adopts it as reconcile "
+                + "does (no provider command, no hook; the record takes the ports the cluster publishes); an envctl "
+                + "process converging it now is left to finish it\n").doesNotContain("ports     http");
+    }
+
+    @Test
+    void aResumeWithCommandsSaysTheyCreateIt() {
+        String out = dryRun(List.of(new PlannedStep(Kind.RESUME, ROW, List.of(), List.of(PlannedCommand.of(
+                List.of("plug", "create", "dev"))), null)), List.of());
+
+        assertThat(out).contains("else what is left of it is deleted and it is created with the commands below; ",
+                "  ports     http 18090,", "  commands:\n    plug create dev\n").doesNotContain("apply adopts it");
+    }
+
+    @Test
+    void anInPlaceUpdateOfARecordThePlanAdoptsSaysItIsAdoptedThen() {
+        FieldChange label = new FieldChange("label", "team", null, "a", false);
+        String out = dryRun(List.of(new PlannedStep(Kind.UPDATE, ROW, List.of(label), List.of(), null),
+                new PlannedStep(Kind.RESUME, ROW, List.of(), List.of(), null)), List.of("dev"));
+
+        assertThat(out).contains("  it is then converged, as it is unknown (nothing converged it yet) and its plug "
+                + "cluster runs: apply adopts it as reconcile does");
+    }
+
+    private static String dryRun(List<PlannedStep> steps, List<String> adopting) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = new Session(out, out, Map.of(), new GlobalOptions());
+
+        assertThat(Plans.print(session, steps, List.of(), adopting, true)).isZero();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
