@@ -7,6 +7,7 @@ import dev.envctl.cli.plugins.NullProviderFactory;
 import dev.envctl.cli.plugins.PluginJar;
 import dev.envctl.cli.plugins.PrintingHookFactory;
 import dev.envctl.cli.plugins.SecondK3dProviderFactory;
+import dev.envctl.cli.plugins.TokenProviderFactory;
 import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.LifecycleHookFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +87,28 @@ class MisbehavingPluginsIT {
         assertThat(plugins.errLines()).as(plugins.toString()).containsExactly("envctl: warning: the provider plugin "
                 + "'nullprov' (" + NullProviderFactory.class.getName() + ", " + tmp.resolve("envctl/lib/null-provider.jar")
                 + ") failed to create its provider: its factory returned null");
+    }
+
+    @Test
+    void pluginsChecksTheOtherProvidersBesideOneThatNeedsSettingsAndSaysSoOnItsOwnLine() {
+        Path dist = PluginJar.distributionWith(tmp.resolve("envctl"), "null-provider.jar",
+                ClusterProviderFactory.class, NullProviderFactory.class);
+        PluginJar.write(dist.resolve("lib/token-provider.jar"), ClusterProviderFactory.class,
+                TokenProviderFactory.class);
+        ws.distribution(dist);
+
+        Result plugins = ws.run("plugins");
+
+        assertThat(plugins.exit()).as(plugins.toString()).isZero();
+        assertThat(plugins.errLines()).as(plugins.toString()).containsExactly(
+                "envctl: warning: the provider plugin 'nullprov' (" + NullProviderFactory.class.getName() + ", "
+                        + tmp.resolve("envctl/lib/null-provider.jar") + ") failed to create its provider: its factory "
+                        + "returned null",
+                "envctl: warning: the provider plugin 'tokenprov' (" + TokenProviderFactory.class.getName() + ", "
+                        + tmp.resolve("envctl/lib/token-provider.jar") + ") was not checked: it makes no provider "
+                        + "without its settings (config keys provider.tokenprov.*), which plugins does not read: "
+                        + "provider tokenprov needs the setting 'token': the API token of its cloud");
+        assertThat(plugins.out()).contains("nullprov", "tokenprov");
     }
 
     @Test
