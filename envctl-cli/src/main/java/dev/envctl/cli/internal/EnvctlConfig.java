@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,15 +47,15 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     AllocationPolicy policy() {
-        return AllocationPolicy.fromProperties(values, this::named);
+        return fromFile(() -> AllocationPolicy.fromProperties(values));
     }
 
     int reconcileConcurrency() {
-        return positiveInt(named(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
+        return fromFile(() -> positiveInt(ConfigKeys.RECONCILE_CONCURRENCY, get(ConfigKeys.RECONCILE_CONCURRENCY)));
     }
 
     Duration reconcileInterval() {
-        return Durations.parse(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
+        return fromFile(() -> Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL)));
     }
 
     /**
@@ -63,19 +64,19 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * keeps every other command working.
      */
     Duration watchInterval() {
-        return Durations.parseAtLeast(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL),
-                ReconcileCommand.SHORTEST_INTERVAL);
+        return fromFile(() -> Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL,
+                get(ConfigKeys.RECONCILE_INTERVAL), ReconcileCommand.SHORTEST_INTERVAL));
     }
 
     /** {@code recreate} or {@code mark-failed}. */
     DriftPolicy drift() {
         String v = get(ConfigKeys.RECONCILE_DRIFT).strip().toLowerCase(Locale.ROOT);
-        return switch (v) {
+        return fromFile(() -> switch (v) {
             case "recreate" -> DriftPolicy.RECREATE;
             case "mark-failed" -> DriftPolicy.MARK_FAILED;
-            default -> throw EnvctlException.invalid(named(ConfigKeys.RECONCILE_DRIFT) + " is '"
-                    + Validation.printable(v) + "'; allowed: recreate, mark-failed");
-        };
+            default -> throw EnvctlException.invalid(ConfigKeys.RECONCILE_DRIFT + " '" + Validation.printable(v)
+                    + "' is invalid; allowed: recreate, mark-failed");
+        });
     }
 
     /**
@@ -110,11 +111,13 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
 
     boolean fallbackMirror() {
         String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw EnvctlException.invalid(named(ConfigKeys.FALLBACK_MIRROR) + " is '" + Validation.printable(v)
-                    + "'; allowed: true, false");
-        }
-        return v.equals("true");
+        return fromFile(() -> {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw EnvctlException.invalid(ConfigKeys.FALLBACK_MIRROR + " '" + Validation.printable(v)
+                        + "' is invalid; allowed: true, false");
+            }
+            return v.equals("true");
+        });
     }
 
     List<String> hooksEnabled() {
@@ -157,11 +160,20 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     /**
-     * {@code key} as a message about its bad value names it: {@code config key KEY in FILE: KEY} when the config file
-     * gives it, as plugin settings are named; else the key alone.
+     * What {@code read} gives; its error about a value the config file gives, which starts by naming that value's
+     * key, names the key once and the file ({@link ConfigResolver#aboutKey}), as plugin settings are named.
      */
-    private String named(String key) {
-        return source == null || !values.containsKey(key) ? key : "config key " + key + " in " + source + ": " + key;
+    private <T> T fromFile(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (EnvctlException e) {
+            String key = source == null ? null : values.keySet().stream()
+                    .filter(k -> ConfigResolver.startsWithSubject(k, e.getMessage())).findFirst().orElse(null);
+            if (key == null) {
+                throw e;
+            }
+            throw new EnvctlException(e.code(), ConfigResolver.aboutKey(key, source, key, e.getMessage()), e);
+        }
     }
 
     static int positiveInt(String what, String text) {
