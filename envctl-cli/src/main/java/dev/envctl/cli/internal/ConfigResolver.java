@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -159,10 +157,9 @@ final class ConfigResolver {
             build.run();
         } catch (EnvctlException e) {
             String message = Errors.oneLine(e.getMessage());
-            String name = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
-                    .orElse(null);
-            throw new EnvctlException(e.code(), aboutKey(prefix + (name == null ? "*" : name), file.toString(), name,
-                    message));
+            String key = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
+                    .map(k -> prefix + k).orElse(prefix + "*");
+            throw new EnvctlException(e.code(), "config key " + key + " in " + file + ": " + message);
         }
     }
 
@@ -180,31 +177,9 @@ final class ConfigResolver {
             if (key == null || e.code() != ErrorCode.INVALID_INPUT) {
                 throw e;
             }
-            throw new EnvctlException(e.code(), aboutKey(ConfigKeys.STORE_PREFIX + key, file, key, message), e);
+            throw new EnvctlException(e.code(), "config key " + ConfigKeys.STORE_PREFIX + key
+                    + (file == null ? "" : " in " + file) + ": " + message, e);
         }
-    }
-
-    /**
-     * {@code message}, about the value of config key {@code key}, as {@code config key KEY in FILE: ...} (without
-     * {@code in FILE} when {@code file} is null), naming the key once: the subject naming the value that starts the
-     * message ({@code name} being the key or a plugin's setting: {@code NAME: }, {@code NAME 'VALUE'},
-     * {@code k3d setting NAME 'VALUE'}) is left out, so {@code pool.http: port pool 18080-18000 is empty} reads
-     * {@code config key pool.http in FILE: port pool 18080-18000 is empty}. A null {@code name} leaves it whole.
-     */
-    static String aboutKey(String key, String file, String name, String message) {
-        Matcher subject = name == null ? null : subject(name).matcher(message);
-        return "config key " + key + (file == null ? "" : " in " + file) + ": "
-                + (subject != null && subject.lookingAt() ? message.substring(subject.end()) : message);
-    }
-
-    /** Whether {@code message} starts with a subject naming the value of {@code name} ({@link #aboutKey}). */
-    static boolean startsWithSubject(String name, String message) {
-        return subject(name).matcher(message).lookingAt();
-    }
-
-    private static Pattern subject(String name) {
-        String n = Pattern.quote(name);
-        return Pattern.compile(n + "(?::\\s*|\\s+)|[^;:']*\\s" + n + "\\s+(?=')");
     }
 
     /** Every fixed key, plus the plugin settings of the kinds ({@code store.}, ...) {@code wanted} accepts. */

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -47,15 +46,15 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     AllocationPolicy policy() {
-        return fromFile(() -> AllocationPolicy.fromProperties(values));
+        return AllocationPolicy.fromProperties(values, this::named);
     }
 
     int reconcileConcurrency() {
-        return fromFile(() -> positiveInt(ConfigKeys.RECONCILE_CONCURRENCY, get(ConfigKeys.RECONCILE_CONCURRENCY)));
+        return positiveInt(named(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
     }
 
     Duration reconcileInterval() {
-        return fromFile(() -> Durations.parse(ConfigKeys.RECONCILE_INTERVAL, get(ConfigKeys.RECONCILE_INTERVAL)));
+        return Durations.parse(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
     }
 
     /**
@@ -64,19 +63,19 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * keeps every other command working.
      */
     Duration watchInterval() {
-        return fromFile(() -> Durations.parseAtLeast(ConfigKeys.RECONCILE_INTERVAL,
-                get(ConfigKeys.RECONCILE_INTERVAL), ReconcileCommand.SHORTEST_INTERVAL));
+        return Durations.parseAtLeast(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL),
+                ReconcileCommand.SHORTEST_INTERVAL);
     }
 
     /** {@code recreate} or {@code mark-failed}. */
     DriftPolicy drift() {
         String v = get(ConfigKeys.RECONCILE_DRIFT).strip().toLowerCase(Locale.ROOT);
-        return fromFile(() -> switch (v) {
+        return switch (v) {
             case "recreate" -> DriftPolicy.RECREATE;
             case "mark-failed" -> DriftPolicy.MARK_FAILED;
-            default -> throw EnvctlException.invalid(ConfigKeys.RECONCILE_DRIFT + " '" + Validation.printable(v)
-                    + "' is invalid; allowed: recreate, mark-failed");
-        });
+            default -> throw EnvctlException.invalid(named(ConfigKeys.RECONCILE_DRIFT) + " is '"
+                    + Validation.printable(v) + "'; allowed: recreate, mark-failed");
+        };
     }
 
     /**
@@ -111,13 +110,11 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
 
     boolean fallbackMirror() {
         String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
-        return fromFile(() -> {
-            if (!v.equals("true") && !v.equals("false")) {
-                throw EnvctlException.invalid(ConfigKeys.FALLBACK_MIRROR + " '" + Validation.printable(v)
-                        + "' is invalid; allowed: true, false");
-            }
-            return v.equals("true");
-        });
+        if (!v.equals("true") && !v.equals("false")) {
+            throw EnvctlException.invalid(named(ConfigKeys.FALLBACK_MIRROR) + " is '" + Validation.printable(v)
+                    + "'; allowed: true, false");
+        }
+        return v.equals("true");
     }
 
     List<String> hooksEnabled() {
@@ -160,20 +157,11 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     /**
-     * What {@code read} gives; its error about a value the config file gives, which starts by naming that value's
-     * key, names the key once and the file ({@link ConfigResolver#aboutKey}), as plugin settings are named.
+     * {@code key} as a message about its bad value names it: {@code config key KEY in FILE: KEY} when the config file
+     * gives it, as plugin settings are named; else the key alone.
      */
-    private <T> T fromFile(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (EnvctlException e) {
-            String key = source == null ? null : values.keySet().stream()
-                    .filter(k -> ConfigResolver.startsWithSubject(k, e.getMessage())).findFirst().orElse(null);
-            if (key == null) {
-                throw e;
-            }
-            throw new EnvctlException(e.code(), ConfigResolver.aboutKey(key, source, key, e.getMessage()), e);
-        }
+    private String named(String key) {
+        return source == null || !values.containsKey(key) ? key : "config key " + key + " in " + source + ": " + key;
     }
 
     static int positiveInt(String what, String text) {
