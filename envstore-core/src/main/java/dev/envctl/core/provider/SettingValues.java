@@ -51,7 +51,8 @@ public final class SettingValues {
      * An image reference as Docker parses one ({@code [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST]}, the grammar of
      * the distribution project's {@code reference} package): a repository of lowercase path components, each letters
      * and digits joined by {@code .}, {@code _}, {@code __} or dashes; a tag of at most 128 word characters, dots
-     * and dashes; a digest {@code ALGORITHM:HEX}. It starts with a letter or digit, so it is never read as a flag of
+     * and dashes; a digest {@code sha256:HEX} (or sha384, sha512) of lowercase hex of that algorithm's length. It
+     * starts with a letter or digit, so it is never read as a flag of
      * the tool. Checked before anything is written: Docker would refuse it only once the create runs.
      * {@code example} shows one in the message.
      */
@@ -77,7 +78,8 @@ public final class SettingValues {
         String domain = "(?:" + domainPart + "(?:\\." + domainPart + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
         String name = "(?:" + domain + "/)?" + path + "(?:/" + path + ")*";
         String tag = "\\w[\\w.-]{0,127}";
-        String digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+        // the algorithms Docker verifies, each with its length of lowercase hex (go-digest)
+        String digest = "(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})";
         IMAGE = Pattern.compile("(" + name + ")(?::" + tag + ")?(?:@" + digest + ")?");
     }
 

@@ -13,7 +13,8 @@ class SettingValuesTest {
             "localhost:5000/team/app:dev", "registry.example.com/a/b/c", "Registry.Example.com:443/app",
             "[::1]:5000/app:1", "a__b", "a---b", "a.b_c/d", "app:Latest_2.0-rc",
             "kindest/node:v1.32.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "app@sha256:0123456789abcdef0123456789abcdef"})
+            "app@sha512:" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                    + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
     void aReferenceDockerParsesIsKept(String image) {
         assertThat(SettingValues.image("--image", " " + image + " ", "rancher/k3s:v1.31.5-k3s1")).isEqualTo(image);
     }
@@ -21,6 +22,8 @@ class SettingValuesTest {
     @ParameterizedTest
     @ValueSource(strings = {"Bad:Image:x", "team/App", "a b", "-rm", "--help", "$(id)", "", "app:", ":tag", "/app",
             "app/", "a//b", "a..b", "a_-b", ".app", "app:-tag", "app@sha256:abc", "app@sha256",
+            "app@sha256:0123456789abcdef0123456789abcdef", "app@md5:0123456789abcdef0123456789abcdef",
+            "app@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
             "app:tag:more", "http://registry/app"})
     void aReferenceDockerRefusesIsInvalidInputSayingWhatIsAllowed(String image) {
         assertThatThrownBy(() -> SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1"))
