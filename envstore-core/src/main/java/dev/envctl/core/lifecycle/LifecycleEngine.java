@@ -660,8 +660,11 @@ public final class LifecycleEngine {
         List<String> unchanged = new ArrayList<>(plan.unchanged());
         Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
         Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
+        // one read of the store for every record the loops below look at (a CSV store reads its whole file)
+        Map<String, Environment> records = new HashMap<>();
+        store.list(EnvironmentFilter.ALL).forEach(e -> records.put(e.name(), e));
         for (String name : plan.toResume()) {
-            Optional<Environment> e = store.find(name);
+            Optional<Environment> e = Optional.ofNullable(records.get(name));
             if (e.isPresent() && leftAlone(e.get(), listings)) {
                 if (!updated.contains(name)) {
                     unchanged.add(name);
@@ -678,7 +681,7 @@ public final class LifecycleEngine {
         for (EnvironmentSpec spec : plan.toCreate()) {
             // a record desired absent the list names is marked present again: one never converged whose cluster
             // runs is adopted by its converge, as a resumed one is
-            Optional<Environment> e = store.find(spec.name());
+            Optional<Environment> e = Optional.ofNullable(records.get(spec.name()));
             if (e.isPresent() && e.get().actualState() == ActualState.UNKNOWN
                     && ApplyPlan.Update.ofKept(e.get(), spec).isEmpty()
                     && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
@@ -691,7 +694,7 @@ public final class LifecycleEngine {
         plan.toUpdate().stream().filter(u -> !u.replace()).forEach(u -> settled.add(u.name()));
         settled.removeAll(resume);
         if (!settled.isEmpty()) {
-            for (Environment e : store.list(EnvironmentFilter.ALL)) {
+            for (Environment e : records.values()) {
                 if (settled.contains(e.name()) && stoppedOutside(e, listings)) {
                     unchanged.remove(e.name());
                     resume.add(e.name());
