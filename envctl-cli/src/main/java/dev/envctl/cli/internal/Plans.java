@@ -80,7 +80,7 @@ final class Plans {
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
                     || s.kind() == Kind.RESUME && e.desiredState() == DesiredState.PRESENT
-                    && !adopting.contains(e.name())) {
+                    && e.actualState() != ActualState.RUNNING && !adopting.contains(e.name())) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {
                     out.println("  host      " + e.host());
                 }

@@ -67,6 +67,17 @@ class PlansTest {
                 + "cluster runs: apply adopts it as reconcile does");
     }
 
+    @Test
+    void aRunningRecordWhoseClusterWasStoppedOutsideEnvctlIsStartedWithoutAnAllocation() {
+        Environment running = new Environment("dev", "plug", null, new HostPorts(18090, 18443, 19001, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.RUNNING, null, Instant.EPOCH, Instant.EPOCH, 1);
+        String out = dryRun(List.of(new PlannedStep(Kind.RESUME, running, List.of(), List.of(), null)), List.of());
+
+        assertThat(out).contains("resume dev (plug)  running\n  it is running, but its plug cluster is stopped "
+                + "(stopped outside envctl: a cluster stop, docker stop, a Docker restart): apply starts it as "
+                + "reconcile does").doesNotContain("ports     http", "subnet    ", "apply adopts it");
+    }
+
     private static String dryRun(List<PlannedStep> steps, List<String> adopting) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
