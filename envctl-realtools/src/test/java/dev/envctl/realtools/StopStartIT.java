@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +87,24 @@ class StopStartIT {
         assertThat(s.lines("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", node))
                 .containsExactly(id + " true");
         String lb = provider.equals("k3d") ? "k3d-" + name + "-serverlb" : name + "-control-plane";
+        assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
+
+        // an apply of a file naming it starts it as reconcile does
+        Shell.Result again = provider.equals("k3d") ? s.tool("k3d", "cluster", "stop", name)
+                : s.tool("docker", "stop", name + "-control-plane", name + "-worker");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        Path file = s.dir.resolve("outside.yaml");
+        Sandbox.write(file, "- name: " + name + "\n  provider: " + provider + "\n  options: {agents: \"1\"}\n");
+        Shell.Result diff = s.envctl("diff", "-f", file.toString());
+        assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).contains("resume " + name + " (" + provider + ")  running");
+
+        Shell.Result applied = s.envctl("apply", "-f", file.toString(), "-o", "json");
+
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("\"started\"").doesNotContain("\"recreated\"", "\"created\"");
+        assertThat(s.lines("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", node))
+                .containsExactly(id + " true");
         assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
 
         assertThat(s.envctl("delete", name).exit()).isZero();
