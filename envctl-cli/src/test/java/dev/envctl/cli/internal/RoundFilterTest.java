@@ -29,6 +29,7 @@ class RoundFilterTest {
         assertThat(f.worthPrinting(report(Action.UNCHANGED, stray))).as("a new unmanaged cluster").isTrue();
         assertThat(f.worthPrinting(report(Action.UNCHANGED, stray))).isFalse();
         assertThat(f.worthPrinting(report(Action.FAILED, stray))).isTrue();
+        assertThat(f.worthPrinting(report(Action.UNCHANGED, stray))).as("dev converged again").isTrue();
         assertThat(f.worthPrinting(report(Action.UNCHANGED))).as("the unmanaged cluster went").isTrue();
         assertThat(f.worthPrinting(new ReconcileReport(List.of(), List.of()))).isFalse();
     }

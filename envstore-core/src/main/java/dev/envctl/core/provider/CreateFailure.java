@@ -38,15 +38,12 @@ public final class CreateFailure {
     public void attempt(Runnable step, String byHand) {
         try {
             step.run();
-        } catch (CommandFailedException e) {
-            if (e.stopped()) {
+        } catch (RuntimeException e) {
+            if (e instanceof CommandFailedException c && c.stopped()) {
+                // also a sign that envctl stops where stopped() has not seen it yet (a caller without signals)
                 cleanupStopped = true;
                 return;
             }
-            problems.add(e.getMessage());
-            leftovers.add(byHand);
-            suppressed.add(new CleanupFailed(e));
-        } catch (RuntimeException e) {
             problems.add(e.getMessage());
             leftovers.add(byHand);
             suppressed.add(new CleanupFailed(e));

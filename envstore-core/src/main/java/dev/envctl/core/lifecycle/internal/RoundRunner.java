@@ -296,7 +296,7 @@ public final class RoundRunner {
                 pool.shutdownNow();
             }
         }
-        logUnlisted(failed);
+        logUnlisted(failed, clusters.keySet());
         return new Listing(new TreeMap<>(clusters), failed);
     }
 
@@ -320,8 +320,11 @@ public final class RoundRunner {
         }
     }
 
-    /** Logs the listings that failed in this round for another reason than in the last, and those that work again. */
-    private void logUnlisted(Map<Where, RuntimeException> failed) {
+    /**
+     * Logs the listings that failed in this round for another reason than in the last, and those that failed in the
+     * last and were made in this one ({@code listed}).
+     */
+    private void logUnlisted(Map<Where, RuntimeException> failed, Set<Where> listed) {
         Map<Where, String> now = new TreeMap<>();
         failed.forEach((where, e) -> now.put(where, HookRunner.describe(e)));
         Map<Where, String> last = lastUnlisted;
@@ -331,11 +334,12 @@ public final class RoundRunner {
                     LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", where.provider(),
                             why);
                 } else {
-                    LOG.warn("host {} did not answer: {}", where.host(), unanswered(where.provider(), failed.get(where)));
+                    LOG.warn("host {} did not answer: {}", where.host(),
+                            unanswered(where.provider(), failed.get(where)));
                 }
             }
         });
-        last.keySet().stream().filter(where -> !now.containsKey(where)).sorted().forEach(where ->
+        last.keySet().stream().filter(listed::contains).sorted().forEach(where ->
                 LOG.info("{} clusters{} are listed again", where.provider(), where.host().equals(Host.LOCAL_NAME) ? ""
                         : " on host " + where.host()));
         lastUnlisted = now;
