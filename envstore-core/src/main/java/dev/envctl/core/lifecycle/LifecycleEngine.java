@@ -533,6 +533,11 @@ public final class LifecycleEngine {
         };
     }
 
+    /** Whether {@code e} is {@code unknown} (nothing converged it yet) and the provider lists its cluster running. */
+    private boolean runsUnadopted(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+        return e.actualState() == ActualState.UNKNOWN && listedAs(e, listings).orElse(null) == Listed.RUNNING;
+    }
+
     /**
      * Whether {@code e} says {@code running}, desired {@code present}, and the provider lists its cluster with every
      * node, not running: stopped outside envctl, which the converge starts (as reconcile does).
@@ -672,9 +677,7 @@ public final class LifecycleEngine {
                 continue;
             }
             resume.add(name);
-            if (e.isPresent() && e.get().desiredState() == DesiredState.PRESENT
-                    && e.get().actualState() == ActualState.UNKNOWN
-                    && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
+            if (e.isPresent() && e.get().desiredState() == DesiredState.PRESENT && runsUnadopted(e.get(), listings)) {
                 adopting.add(name);
             }
         }
@@ -682,9 +685,7 @@ public final class LifecycleEngine {
             // a record desired absent the list names is marked present again: one never converged whose cluster
             // runs is adopted by its converge, as a resumed one is
             Optional<Environment> e = Optional.ofNullable(records.get(spec.name()));
-            if (e.isPresent() && e.get().actualState() == ActualState.UNKNOWN
-                    && ApplyPlan.Update.ofKept(e.get(), spec).isEmpty()
-                    && listedAs(e.get(), listings).orElse(null) == Listed.RUNNING) {
+            if (e.isPresent() && ApplyPlan.Update.ofKept(e.get(), spec).isEmpty() && runsUnadopted(e.get(), listings)) {
                 adopting.add(spec.name());
             }
         }
