@@ -899,6 +899,28 @@ class CsvStoreIT {
                 .count()).as(watched).isEqualTo(1);
     }
 
+    @Test
+    void aReconcileWhoseEveryFailureIsDockerNotAnsweringExitsSixAndChangesNothing() throws Exception {
+        ws.ok("create", "dev");
+        ws.ok("create", "web", "--no-wait");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+
+        Result down = ws.run("reconcile");
+        assertThat(down.exit()).as(down.toString()).isEqualTo(6);
+        assertThat(down.out()).containsPattern("(?m)^dev +failed +running +could not list k3d clusters: .*Cannot "
+                + "connect to the Docker daemon").containsPattern("(?m)^web +failed +unknown +could not list k3d");
+        Result one = ws.run("reconcile", "dev");
+        assertThat(one.exit()).as(one.toString()).isEqualTo(6);
+
+        Files.delete(ws.state.resolve("docker-down-hosts"));
+        Files.write(ws.defaultStore(), before); // the failures' lastError gone again, so a failure below is new
+        Files.writeString(ws.state.resolve("k3d-fail-next-create"), "boom");
+        Result mixed = ws.run("reconcile");
+        assertThat(mixed.exit()).as("a tool that failed is not a provider that could not be asked: " + mixed)
+                .isEqualTo(1);
+    }
+
     private static List<String> names(JsonNode array) {
         List<String> n = new ArrayList<>();
         array.forEach(e -> n.add(e.get("name").asText()));

@@ -27,16 +27,20 @@ public record ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmana
     /**
      * Empty when {@link #ok()}; {@link ErrorCode#STORE_UNAVAILABLE} when every failed outcome failed because the
      * store refused or could not take a write (a role lacking a privilege, a server gone; each record is as it was
-     * last written); {@link ErrorCode#CONFLICT} when every failed outcome is {@link Action#SUPERSEDED} (another
-     * writer's desired state won); {@link ErrorCode#FAILURE} otherwise.
+     * last written); {@link ErrorCode#PROVIDER_FAILED} when every failed outcome failed because its provider could
+     * not be asked (it could not list its clusters: its tool missing, Docker or another host not answering; each
+     * record is as it was); {@link ErrorCode#CONFLICT} when every failed outcome is {@link Action#SUPERSEDED}
+     * (another writer's desired state won); {@link ErrorCode#FAILURE} otherwise.
      */
     public Optional<ErrorCode> failure() {
         if (ok()) {
             return Optional.empty();
         }
         List<Outcome> failed = outcomes.stream().filter(Outcome::failed).toList();
-        if (failed.stream().allMatch(o -> o.code() == ErrorCode.STORE_UNAVAILABLE)) {
-            return Optional.of(ErrorCode.STORE_UNAVAILABLE);
+        for (ErrorCode code : List.of(ErrorCode.STORE_UNAVAILABLE, ErrorCode.PROVIDER_FAILED)) {
+            if (failed.stream().allMatch(o -> o.code() == code)) {
+                return Optional.of(code);
+            }
         }
         return Optional.of(failed.stream().allMatch(o -> o.action() == Action.SUPERSEDED) ? ErrorCode.CONFLICT
                 : ErrorCode.FAILURE);

@@ -119,6 +119,7 @@ class FleetEngineTest {
                         tuple("c", Action.CREATED));
         Outcome b = report.outcomes().get(1);
         assertThat(b.error()).startsWith("host 'two' did not answer").contains("Cannot connect to the Docker daemon");
+        assertThat(report.failure()).as("a host not answering is its provider failing").contains(ErrorCode.PROVIDER_FAILED);
         assertThat(b.state()).isEqualTo(ActualState.UNKNOWN);
         assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.UNKNOWN); // left as it was
         assertThat(two().calls()).containsExactly("list");

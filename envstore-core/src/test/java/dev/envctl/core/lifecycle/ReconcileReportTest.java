@@ -40,6 +40,16 @@ class ReconcileReportTest {
     }
 
     @Test
+    void aReportIsAProviderFailureOnlyWhenEveryFailedOutcomeIsAProviderThatCouldNotBeAsked() {
+        Outcome unlisted = new Outcome("u", Action.FAILED, ActualState.RUNNING, "could not list k3d clusters: down",
+                ErrorCode.PROVIDER_FAILED);
+
+        assertThat(of(DONE, unlisted).failure()).contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(of(unlisted, TOOL_FAILED).failure()).contains(ErrorCode.FAILURE);
+        assertThat(of(unlisted, REFUSED).failure()).contains(ErrorCode.FAILURE);
+    }
+
+    @Test
     void anOutcomeKeepsTheCodeOfAnEnvctlErrorOnly() {
         assertThat(REFUSED.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         assertThat(REFUSED.action()).isEqualTo(Action.FAILED);

@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.Action;
@@ -168,7 +169,7 @@ public final class RoundRunner {
             if (error != null && !e.host().equals(Host.LOCAL_NAME)) {
                 out.put(e.name(), new Outcome(e.name(), Action.FAILED, e.actualState(), "host '" + e.host()
                         + "' did not answer (" + unanswered(e.provider(), error) + "); the environment was left as "
-                        + "it is"));
+                        + "it is", ErrorCode.PROVIDER_FAILED));
             }
         }
         return out;
