@@ -76,7 +76,8 @@ final class ReconcileCommand extends CliCommand {
      * With {@code --watch}, which rounds are printed: the first (where things stand), then only those that did
      * something, that failed otherwise than the last printed failure of each environment (a Docker daemon that is
      * down fails every round alike: printed when it starts failing and when the environment converges again, not
-     * every interval; an environment sitting out rounds after a failure keeps its last failure), or whose unmanaged
+     * every interval; an environment sitting out rounds after a failure, or skipped because another process converges
+     * it, keeps its last failure), or whose unmanaged
      * clusters differ from the last printed round's.
      */
     static final class RoundFilter {
@@ -90,9 +91,8 @@ final class ReconcileCommand extends CliCommand {
                 if (o.action() == Action.FAILED) {
                     String error = String.valueOf(o.error());
                     print |= !error.equals(failures.put(o.name(), error));
-                } else {
-                    print |= failures.remove(o.name()) != null
-                            || o.action() != Action.UNCHANGED && o.action() != Action.SKIPPED_LOCKED;
+                } else if (o.action() != Action.SKIPPED_LOCKED) { // skipped: its last printed failure stands
+                    print |= failures.remove(o.name()) != null || o.action() != Action.UNCHANGED;
                 }
             }
             if (print) {

@@ -44,6 +44,8 @@ class RoundFilterTest {
         assertThat(f.worthPrinting(rounds(down))).as("the same failure again").isFalse();
         assertThat(f.worthPrinting(rounds())).as("dev sits out a round after its failure").isFalse();
         assertThat(f.worthPrinting(rounds(down))).as("and fails alike").isFalse();
+        assertThat(f.worthPrinting(report(Action.SKIPPED_LOCKED))).as("another process converges it").isFalse();
+        assertThat(f.worthPrinting(rounds(down))).as("which fails alike").isFalse();
         assertThat(f.worthPrinting(rounds(down, failed("qa", "could not list kind clusters: kind not found"))))
                 .as("another environment failing").isTrue();
         assertThat(f.worthPrinting(rounds(failed("dev", "k3d cluster create failed with exit code 1"))))
