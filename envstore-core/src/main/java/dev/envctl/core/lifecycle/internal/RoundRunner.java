@@ -97,7 +97,10 @@ public final class RoundRunner {
         return waiting.get();
     }
 
-    /** Converges {@code names} (empty: every record) once; unknown names are a NOT_FOUND error. */
+    /**
+     * Converges {@code names} (empty: every record) once; unknown names are a NOT_FOUND error. Named, it lists only
+     * their providers, on their hosts, and so reports only those providers' unmanaged clusters.
+     */
     public ReconcileReport run(Collection<String> names, ProgressListener progress, BooleanSupplier stop) {
         return round(names, true, progress, stop);
     }
@@ -111,7 +114,16 @@ public final class RoundRunner {
                                   BooleanSupplier stop) {
         ProgressListener progress = GuardedProgress.of(listener);
         List<Environment> before = store.list(EnvironmentFilter.ALL);
-        Listing listing = listClusters();
+        Set<Where> only = null;
+        if (allWhenEmpty && !names.isEmpty()) {
+            only = new HashSet<>();
+            for (Environment e : before) {
+                if (names.contains(e.name())) {
+                    only.add(new Where(e.host(), e.provider()));
+                }
+            }
+        }
+        Listing listing = listClusters(only);
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         Set<String> known = new HashSet<>();
         records.forEach(e -> known.add(e.name()));
@@ -268,14 +280,15 @@ public final class RoundRunner {
      * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged,
      * and its error kept for the converges of its environments, which fail with it as their own listing would
      * (without listing again: one listing per round, not one per environment); on another host its error is kept,
-     * to fail that host's environments of that provider.
+     * to fail that host's environments of that provider. {@code only}: the listings to make (null: all).
      */
-    private Listing listClusters() {
-        List<Host> hosts = store.hosts();
+    private Listing listClusters(Set<Where> only) {
+        List<Host> hosts = store.hosts().stream()
+                .filter(h -> only == null || only.stream().anyMatch(w -> w.host().equals(h.name()))).toList();
         Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
         Map<Where, RuntimeException> failed = new ConcurrentHashMap<>();
         if (hosts.size() <= 1) {
-            hosts.forEach(h -> list(h, clusters, failed));
+            hosts.forEach(h -> list(h, only, clusters, failed));
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_LISTING_THREADS), r -> {
                 Thread t = new Thread(r, "envctl-list-" + POOLS.incrementAndGet());
@@ -284,7 +297,7 @@ public final class RoundRunner {
             });
             try {
                 List<Future<?>> listings = new ArrayList<>();
-                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, clusters, failed))));
+                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, only, clusters, failed))));
                 for (Future<?> f : listings) {
                     f.get();
                 }
@@ -301,8 +314,12 @@ public final class RoundRunner {
         return new Listing(new TreeMap<>(clusters), failed);
     }
 
-    private void list(Host host, Map<Where, List<ClusterStatus>> clusters, Map<Where, RuntimeException> failed) {
+    private void list(Host host, Set<Where> only, Map<Where, List<ClusterStatus>> clusters,
+                      Map<Where, RuntimeException> failed) {
         for (String id : providers.ids()) {
+            if (only != null && !only.contains(new Where(host.name(), id))) {
+                continue;
+            }
             ClusterProvider p;
             try {
                 p = providers.get(id, host);
