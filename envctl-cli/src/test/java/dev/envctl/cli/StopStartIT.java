@@ -168,6 +168,24 @@ class StopStartIT {
     }
 
     /**
+     * kind has no stop command, and its provider stops the node containers: still one progress line a step, and
+     * {@code -v} shows docker's own output, the id of each node container.
+     */
+    @Test
+    void aStopAndAStartOfAKindClusterReportEachStepOnce() {
+        ws.ok("create", "uat", "--provider", "kind");
+
+        Result stopped = ws.ok("stop", "uat");
+        Result started = ws.ok("start", "uat");
+        Result verbose = ws.ok("stop", "uat", "-v");
+
+        assertThat(steps(stopped, "")).as(stopped.toString()).containsExactly("stopping kind cluster uat");
+        assertThat(steps(started, "")).as(started.toString()).containsExactly("starting kind cluster uat");
+        assertThat(steps(verbose, "stopping")).as(verbose.toString()).containsExactly("stopping kind cluster uat");
+        assertThat(verbose.err()).as(verbose.toString()).contains("  uat | uat-control-plane\n");
+    }
+
+    /**
      * A create whose cleanup failed leaves a half-made cluster: a stop keeps the record creating, and the start asks
      * for the created mark, so the half-made cluster is made again rather than started and taken as made.
      */

@@ -188,6 +188,7 @@ public final class KindProvider implements ClusterProvider {
     private void nodes(Environment env, String verb, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
         String docker = docker().toString();
+        p.step(env.name(), (verb.equals("stop") ? "stopping" : "starting") + " kind cluster " + env.name());
         List<String> ids = tools.runChecked(KindCommands.nodeIds(docker, env.name()), Map.of(), null,
                 settings.timeout(), env.name(), ProgressListener.NONE).stdout().stream().map(String::strip)
                 .filter(id -> !id.isEmpty()).toList();
@@ -196,11 +197,9 @@ public final class KindProvider implements ClusterProvider {
                     + env.name() + "' (label " + KindCommands.CLUSTER_LABEL + "=" + env.name() + "); the cluster "
                     + "is gone: reconcile recreates it, or delete the environment");
         }
-        p.step(env.name(), "docker " + verb + " of its " + ids.size() + (ids.size() == 1 ? " node container"
-                : " node containers"));
         try {
             tools.runChecked(KindCommands.containers(docker, verb, ids), Map.of(), null, settings.timeout(),
-                    env.name(), ProgressListener.NONE);
+                    env.name(), p);
         } catch (EnvctlException e) {
             throw verb.equals("start") ? networks.startFailure(docker(), KindCommands.dedicatedNetwork(env.name()),
                     env.subnet(), env.name(), e) : e;

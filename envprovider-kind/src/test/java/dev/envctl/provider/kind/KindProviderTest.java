@@ -376,6 +376,33 @@ class KindProviderTest {
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
     }
 
+    /**
+     * In the engine's and k3d's words, so that a progress display can tell the engine's line of the step again;
+     * docker's own output, one id a node container it stopped or started, goes on as a tool's output does.
+     */
+    @Test
+    void stopAndStartEachSayTheirStepInTheUsersTermsAndPassOnDockersOutput() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                seen.add("step " + environment + ": " + message);
+            }
+
+            @Override
+            public void output(String environment, String line, boolean stderr) {
+                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
+            }
+        };
+
+        provider.stop(env("dev", null, Map.of()), listener);
+        provider.start(env("dev", null, Map.of()), listener);
+
+        assertThat(seen).containsExactly("step dev: stopping kind cluster dev", "out dev: dev-control-plane",
+                "step dev: starting kind cluster dev", "out dev: dev-control-plane");
+    }
+
     @Test
     void aClusterWhoseWorkerContainerWasRemovedStillListsRunningButLacksTheWorkerItsRecordAsksFor() {
         Environment dev = env("dev", null, Map.of("agents", "1"));
