@@ -588,10 +588,11 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Reconciles every {@code interval} until {@code stop} is set (or the thread is interrupted); failures
-     * retry with backoff; returns after finishing or safely abandoning the work in flight. What
-     * {@code afterEachRound} throws ends the watch and is thrown from here; what {@code progress} throws is logged
-     * and ignored, as in every call of the engine.
+     * Reconciles every {@code interval} until {@code stop} is set (or the thread is interrupted, or the JVM shuts
+     * down); failures retry with backoff; returns after finishing or safely abandoning the work in flight. A round
+     * stopped before it converged anything is not passed to {@code afterEachRound}: the stop may have ended its
+     * listings. What {@code afterEachRound} throws ends the watch and is thrown from here; what {@code progress}
+     * throws is logged and ignored, as in every call of the engine.
      */
     public void watch(Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {

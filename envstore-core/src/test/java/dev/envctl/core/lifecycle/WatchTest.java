@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,45 @@ class WatchTest {
         assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.UNKNOWN);
         assertThat(f.store.get("c").actualState()).isEqualTo(ActualState.UNKNOWN);
         assertThat(f.k3d.calls()).doesNotContain("create b", "create c");
+    }
+
+    @Test
+    void aStopThatEndsTheListingOfARoundDeliversNothingOfThatRound() {
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        f.k3d.putCluster("orphan", true);
+        LifecycleEngine engine = f.engine();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<ReconcileReport> reports = new ArrayList<>();
+
+        engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            reports.add(report);
+            // the next round's listing is ended by the stop, as a signal to envctl ends a k3d cluster list in flight
+            f.k3d.duringNextList(() -> stop.set(true));
+            f.k3d.failNextList("k3d cluster list was ended: envctl is stopping (SIGINT or SIGTERM)");
+        });
+
+        // not a round without environments or unmanaged clusters: that listing failed because envctl stopped
+        assertThat(reports).singleElement().satisfies(r -> {
+            assertThat(r.outcomes()).extracting(Outcome::name).containsExactly("dev");
+            assertThat(r.unmanaged()).extracting(ClusterStatus::name).containsExactly("orphan");
+        });
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.store.get("dev").lastError()).isNull();
+    }
+
+    @Test
+    void aStopBeforeTheFirstRoundConvergedAnythingDeliversNoRound() {
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        AtomicBoolean stop = new AtomicBoolean();
+        f.k3d.afterNextList(() -> stop.set(true));
+        List<ReconcileReport> reports = new ArrayList<>();
+
+        engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, reports::add);
+
+        assertThat(reports).isEmpty();
+        assertThat(f.k3d.calls()).doesNotContain("create dev");
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Consumer<Environment> duringCreate = e -> { };
     private volatile Consumer<Environment> duringDelete = e -> { };
+    private volatile Runnable duringList = () -> { };
     private volatile Runnable afterList = () -> { };
     private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
     private final Map<String, Map<PortRole, Integer>> madeWith = new ConcurrentHashMap<>();
@@ -73,6 +74,11 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     /** Runs inside delete, after the cluster is gone. */
     public void duringDelete(Consumer<Environment> action) {
         this.duringDelete = action;
+    }
+
+    /** Runs once when the next list starts, before it answers or fails (a stop arriving while it runs). */
+    public void duringNextList(Runnable action) {
+        this.duringList = action;
     }
 
     /** Runs once after the next list has taken its snapshot (to change the world behind a listing). */
@@ -314,6 +320,9 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     @Override
     public List<ClusterStatus> list() {
         calls.add("list");
+        Runnable during = duringList;
+        duringList = () -> { };
+        during.run();
         String failure = listFailures.poll();
         if (failure != null) {
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster list failed: " + failure);

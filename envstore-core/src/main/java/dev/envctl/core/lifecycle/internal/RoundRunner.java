@@ -45,7 +45,8 @@ import java.util.function.BooleanSupplier;
  * host (to report unmanaged ones, and as a {@link Converger.Hint} that spares a listing per environment whose
  * record has not changed since), then converges each environment on a pool of at most {@code concurrency} threads,
  * each holding one of the engine's slots. When {@code stop} turns true, environments not yet started are
- * abandoned and those in flight finish their step.
+ * abandoned and those in flight finish their step; true when the listings are done, it ends the round with an
+ * empty report and their failures unlogged, as the stop may have ended them.
  *
  * <p>A host other than {@code local} whose provider cannot list is taken as not answering: the environments of that
  * provider there get a {@link Action#FAILED} outcome naming the host, their records untouched, and the others
@@ -124,6 +125,12 @@ public final class RoundRunner {
             }
         }
         Listing listing = listClusters(only);
+        if (stop.getAsBoolean()) {
+            // the stop may have ended the listings (a signal ends the tools in flight): what they found or failed
+            // is not the providers' word, so it is neither logged nor reported, and nothing is converged on it
+            return new ReconcileReport(List.of(), List.of());
+        }
+        logUnlisted(listing.failed, listing.clusters.keySet());
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         Set<String> known = new HashSet<>();
         records.forEach(e -> known.add(e.name()));
@@ -277,10 +284,11 @@ public final class RoundRunner {
     }
 
     /**
-     * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged,
-     * and its error kept for the converges of its environments, which fail with it as their own listing would
-     * (without listing again: one listing per round, not one per environment); on another host its error is kept,
-     * to fail that host's environments of that provider. {@code only}: the listings to make (null: all).
+     * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged
+     * by the round ({@link #logUnlisted}), and its error kept for the converges of its environments, which fail
+     * with it as their own listing would (without listing again: one listing per round, not one per environment);
+     * on another host its error is kept, to fail that host's environments of that provider. {@code only}: the
+     * listings to make (null: all).
      */
     private Listing listClusters(Set<Where> only) {
         List<Host> hosts = store.hosts().stream()
@@ -310,7 +318,6 @@ public final class RoundRunner {
                 pool.shutdownNow();
             }
         }
-        logUnlisted(failed, clusters.keySet());
         return new Listing(new TreeMap<>(clusters), failed);
     }
 

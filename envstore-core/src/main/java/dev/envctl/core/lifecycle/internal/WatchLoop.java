@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -18,10 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The continuous reconciler: a round every {@code interval} until {@code stop} is set or the thread is
- * interrupted. Environments that failed sit out rounds by {@link Backoff}; a round that cannot read the
- * store is logged and retried with the same backoff. Stopping abandons environments not yet started and
- * lets those in flight finish their step, so every record is left in a state the next reconcile resumes.
+ * The continuous reconciler: a round every {@code interval} until {@code stop} is set, the thread is
+ * interrupted or the JVM shuts down. Environments that failed sit out rounds by {@link Backoff}; a round that
+ * cannot read the store is logged and retried with the same backoff. Stopping abandons environments not yet
+ * started and lets those in flight finish their step, so every record is left in a state the next reconcile
+ * resumes; a round stopped before it converged anything is not delivered.
  */
 public final class WatchLoop {
     private static final Logger LOG = LoggerFactory.getLogger(WatchLoop.class);
@@ -57,6 +59,11 @@ public final class WatchLoop {
                         backoff.record(o.name(), o.failed(), round);
                     }
                     backoff.record(STORE_KEY, false, round);
+                    if (report.outcomes().isEmpty() && stopped(stop)) {
+                        // stopped before it converged anything: the stop may have ended its listings, so it
+                        // would report clusters missing and providers failing that are neither
+                        break;
+                    }
                     afterEachRound.accept(report);
                 } catch (EnvctlException e) {
                     backoff.record(STORE_KEY, true, round);
@@ -70,8 +77,12 @@ public final class WatchLoop {
         LOG.info("reconciler stopped after {} rounds", round);
     }
 
+    /**
+     * Set, interrupted, or the JVM shuts down: its shutdown ends the tools in flight before a caller's own handler
+     * may have set {@code stop}, and starts none after.
+     */
     private static boolean stopped(AtomicBoolean stop) {
-        return stop.get() || Thread.currentThread().isInterrupted();
+        return stop.get() || Thread.currentThread().isInterrupted() || CommandRunner.stopping();
     }
 
     /** Sleeps for {@code interval}, waking early on stop; false when stopped or interrupted. */
