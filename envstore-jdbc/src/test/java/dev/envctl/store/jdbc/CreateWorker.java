@@ -15,6 +15,9 @@ import java.util.Map;
  * created, otherwise the error's exit code.
  */
 public final class CreateWorker {
+    /** The workers' {@code jdbc.connect-timeout}: the socket timeout's 60 s, as a statement may wait that long. */
+    static final String FIRST_LOGIN_TIMEOUT = "60s";
+
     private CreateWorker() {
     }
 
@@ -25,8 +28,12 @@ public final class CreateWorker {
         int count = Integer.parseInt(args[3]);
         HostRequest host = HostRequest.of(args.length > 4 ? args[4] : null);
         int code = 0;
+        // the workers start together, each a cold JVM whose first login pgjdbc's login timeout counts from the
+        // call, its class loading included, while the other workers start and the server forks their sessions: on
+        // a loaded 2-core machine that outlasts the default 5 s, which is for telling a user that a server does not
+        // answer; what the workers test is concurrent writes, not how fast a cold JVM logs in
         try (EnvironmentStore store = new JdbcStoreFactory().open(url, Map.of(JdbcStoreFactory.SCHEMA, schema,
-                JdbcStoreFactory.MIGRATE, "validate"))) {
+                JdbcStoreFactory.MIGRATE, "validate", JdbcStoreFactory.CONNECT_TIMEOUT, FIRST_LOGIN_TIMEOUT))) {
             Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
             for (int i = 0; i < count; i++) {
                 SubnetRequest subnet = i % 2 == 0 ? SubnetRequest.AUTO : SubnetRequest.NONE;
