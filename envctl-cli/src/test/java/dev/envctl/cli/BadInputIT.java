@@ -60,6 +60,10 @@ class BadInputIT {
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
         ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
+        ws.write("bad-http-pool.properties", "pool.http=abc\n");
+        ws.write("bad-subnet-pool.properties", "pool.subnet=abc\n");
+        ws.write("bad-subnet-prefix.properties", "pool.subnet.prefix=abc\n");
+        ws.write("bad-interval.properties", "reconcile.interval=soon\n");
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
         ws.write("relative-hook-dir.properties", "hooks.enabled=exec\nhook.exec.dir=rel/hooks\n");
@@ -274,15 +278,23 @@ class BadInputIT {
         c.add(Case.of(2, "db commands work on a PostgreSQL store", "db", "info"));
         // config
         c.add(Case.of(2, "unknown config key 'pool.htp'", "--config", "bad-key.properties", "list"));
-        c.add(Case.of(2, "reconcile.concurrency 'many' is invalid", "--config", "bad-value.properties", "list"));
-        c.add(Case.of(2, "config key reconcile.concurrency in bad-value.properties: reconcile.concurrency 'many' is "
-                + "invalid; allowed: a whole number from 1 to 64", "--config", "bad-value.properties", "list"));
+        // a bad value names its key once, with the file: config key KEY in FILE: what is wrong with the value
+        c.add(Case.of(2, "config key reconcile.concurrency in bad-value.properties: 'many' is invalid; allowed: a "
+                + "whole number from 1 to 64", "--config", "bad-value.properties", "list"));
+        c.add(Case.of(2, "config key pool.http in bad-http-pool.properties: port pool 'abc' is invalid; write it "
+                + "low-high, such as 18080-18399", "--config", "bad-http-pool.properties", "list"));
+        c.add(Case.of(2, "config key pool.subnet in bad-subnet-pool.properties: subnet 'abc' has no prefix length",
+                "--config", "bad-subnet-pool.properties", "list"));
+        c.add(Case.of(2, "config key pool.subnet.prefix in bad-subnet-prefix.properties: 'abc' is invalid; write a "
+                + "prefix length such as 24", "--config", "bad-subnet-prefix.properties", "list"));
+        c.add(Case.of(2, "config key reconcile.interval in bad-interval.properties: 'soon' is not a positive "
+                + "duration", "--config", "bad-interval.properties", "list"));
         c.add(Case.of(2, "unknown config key 'store.csv.lock-timout'", "--config", "bad-store-key.properties",
                 "list"));
         c.add(Case.of(2, "unknown config key 'provider.k3d.colour'", "--config", "bad-provider-key.properties",
                 "list"));
-        c.add(Case.of(2, "pool.subnet 127.0.0.0/8 overlaps the loopback (127.0.0.0/8) range", "--config",
-                "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
+        c.add(Case.of(2, "config key pool.subnet in loopback-pool.properties: 127.0.0.0/8 overlaps the loopback "
+                + "(127.0.0.0/8) range", "--config", "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
         c.add(Case.of(2, "config key hook.exec.timeout in bad-hook-timeout.properties: timeout '60s  # per script' "
                 + "is not a positive duration", "--config", "bad-hook-timeout.properties", "list"));
         c.add(Case.of(2, "config key hook.exec.dir in relative-hook-dir.properties: dir 'rel/hooks' is not an absolute "

@@ -46,15 +46,15 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     AllocationPolicy policy() {
-        return AllocationPolicy.fromProperties(values, this::named);
+        return AllocationPolicy.fromProperties(values, this::label);
     }
 
     int reconcileConcurrency() {
-        return positiveInt(named(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
+        return positiveInt(subject(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
     }
 
     Duration reconcileInterval() {
-        return Durations.parse(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
+        return Durations.parse(subject(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
     }
 
     /**
@@ -63,7 +63,7 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * keeps every other command working.
      */
     Duration watchInterval() {
-        return Durations.parseAtLeast(named(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL),
+        return Durations.parseAtLeast(subject(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL),
                 ReconcileCommand.SHORTEST_INTERVAL);
     }
 
@@ -73,8 +73,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
         return switch (v) {
             case "recreate" -> DriftPolicy.RECREATE;
             case "mark-failed" -> DriftPolicy.MARK_FAILED;
-            default -> throw EnvctlException.invalid(named(ConfigKeys.RECONCILE_DRIFT) + " is '"
-                    + Validation.printable(v) + "'; allowed: recreate, mark-failed");
+            default -> throw EnvctlException.invalid(subject(ConfigKeys.RECONCILE_DRIFT) + " '"
+                    + Validation.printable(v) + "' is invalid; allowed: recreate, mark-failed");
         };
     }
 
@@ -111,8 +111,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     boolean fallbackMirror() {
         String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {
-            throw EnvctlException.invalid(named(ConfigKeys.FALLBACK_MIRROR) + " is '" + Validation.printable(v)
-                    + "'; allowed: true, false");
+            throw EnvctlException.invalid(subject(ConfigKeys.FALLBACK_MIRROR) + " '" + Validation.printable(v)
+                    + "' is invalid; allowed: true, false");
         }
         return v.equals("true");
     }
@@ -157,11 +157,17 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     /**
-     * {@code key} as a message about its bad value names it: {@code config key KEY in FILE: KEY} when the config file
-     * gives it, as plugin settings are named; else the key alone.
+     * {@code key} as a message about its bad value names it: {@code config key KEY in FILE} when the config file
+     * gives it, as plugin settings are named; else the key alone. Such a message is {@code LABEL: } and what is
+     * wrong with the value, which never names the key again.
      */
-    private String named(String key) {
-        return source == null || !values.containsKey(key) ? key : "config key " + key + " in " + source + ": " + key;
+    private String label(String key) {
+        return source == null || !values.containsKey(key) ? key : "config key " + key + " in " + source;
+    }
+
+    /** {@link #label} as the subject of a message the value follows: {@code LABEL:}, then {@code 'VALUE' is ...}. */
+    private String subject(String key) {
+        return label(key) + ":";
     }
 
     static int positiveInt(String what, String text) {

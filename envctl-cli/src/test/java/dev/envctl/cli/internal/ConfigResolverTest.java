@@ -117,7 +117,7 @@ class ConfigResolverTest {
 
         assertThat(c.reconcileInterval()).isEqualTo(java.time.Duration.ofMillis(500));
         assertThatThrownBy(c::watchInterval).hasMessage("config key reconcile.interval in " + g.config
-                + ": reconcile.interval '500ms' is too short; at least 1s");
+                + ": '500ms' is too short; at least 1s");
     }
 
     @Test
@@ -226,11 +226,11 @@ class ConfigResolverTest {
     @Test
     void rejectsBadValuesNamingTheirKey() throws IOException {
         Map<String, String> cases = Map.of(
-                "reconcile.concurrency=0\n", "reconcile.concurrency '0'",
-                "reconcile.drift=ignore\n", "reconcile.drift",
-                "reconcile.interval=soon\n", "reconcile.interval 'soon'",
-                "fallback.mirror=yes\n", "fallback.mirror",
-                "pool.http=18080\n", "pool.http: port pool '18080'",
+                "reconcile.concurrency=0\n", "reconcile.concurrency in FILE: '0'",
+                "reconcile.drift=ignore\n", "reconcile.drift in FILE: 'ignore'",
+                "reconcile.interval=soon\n", "reconcile.interval in FILE: 'soon'",
+                "fallback.mirror=yes\n", "fallback.mirror in FILE: 'yes'",
+                "pool.http=18080\n", "pool.http in FILE: port pool '18080'",
                 "migrate.skip=devops,BAD\n", "config key migrate.skip in ",
                 "migrate.skip=devops,,mgmt\n", "migrate.skip in ",
                 "provider.default=K3D!\n", "provider 'K3D!'");
@@ -238,24 +238,40 @@ class ConfigResolverTest {
             GlobalOptions g = new GlobalOptions();
             g.config = write("v.properties", c.getKey()).toString();
             assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
-                    .as(c.getKey()).hasMessageContaining(c.getValue())
+                    .as(c.getKey()).hasMessageContaining(c.getValue().replace("FILE", g.config))
                     .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
         }
     }
 
     @Test
     void aBadValueOfAnyFixedKeyNamesTheFileItCameFrom() throws IOException {
-        Map<String, String> cases = Map.of(
-                "reconcile.concurrency=0\n", "config key reconcile.concurrency in FILE: reconcile.concurrency '0' is "
-                        + "invalid; allowed: a whole number from 1 to 64",
-                "reconcile.drift=ignore\n", "config key reconcile.drift in FILE: reconcile.drift is 'ignore'; "
-                        + "allowed: recreate, mark-failed",
-                "reconcile.interval=soon\n", "config key reconcile.interval in FILE: reconcile.interval 'soon' is not "
-                        + "a positive duration",
-                "fallback.mirror=yes\n", "config key fallback.mirror in FILE: fallback.mirror is 'yes'; allowed: "
-                        + "true, false",
-                "pool.http=18080\n", "config key pool.http in FILE: pool.http: port pool '18080'",
-                "pool.subnet.prefix=40\n", "config key pool.subnet.prefix in FILE: pool.subnet.prefix");
+        // the key is named once, by the label; what follows it says what is wrong with the value
+        Map<String, String> cases = Map.ofEntries(
+                Map.entry("reconcile.concurrency=0\n", "config key reconcile.concurrency in FILE: '0' is invalid; "
+                        + "allowed: a whole number from 1 to 64"),
+                Map.entry("reconcile.drift=ignore\n", "config key reconcile.drift in FILE: 'ignore' is invalid; "
+                        + "allowed: recreate, mark-failed"),
+                Map.entry("reconcile.interval=soon\n", "config key reconcile.interval in FILE: 'soon' is not a "
+                        + "positive duration; write it like 500ms, 60s, 5m or 1h"),
+                Map.entry("fallback.mirror=yes\n", "config key fallback.mirror in FILE: 'yes' is invalid; allowed: "
+                        + "true, false"),
+                Map.entry("pool.http=18080\n", "config key pool.http in FILE: port pool '18080' is invalid; write it "
+                        + "low-high, such as 18080-18399"),
+                Map.entry("pool.http=abc\n", "config key pool.http in FILE: port pool 'abc' is invalid; write it "
+                        + "low-high, such as 18080-18399"),
+                Map.entry("pool.https=1-99999\n", "config key pool.https in FILE: pool end 99999 is out of range; "
+                        + "allowed: 1 to 65535"),
+                Map.entry("pool.subnet=abc\n", "config key pool.subnet in FILE: subnet 'abc' has no prefix length; "
+                        + "expected an IPv4 CIDR such as 10.101.0.0/16"),
+                Map.entry("pool.subnet=127.0.0.0/8\n", "config key pool.subnet in FILE: 127.0.0.0/8 overlaps the "
+                        + "loopback (127.0.0.0/8) range, which no Docker network can use; choose a private range such "
+                        + "as 10.101.0.0/16"),
+                Map.entry("pool.subnet=10.0.0.0/31\n", "config key pool.subnet in FILE: 10.0.0.0/31 has prefix /31; "
+                        + "allowed: /8 to /30"),
+                Map.entry("pool.subnet.prefix=abc\n", "config key pool.subnet.prefix in FILE: 'abc' is invalid; "
+                        + "write a prefix length such as 24"),
+                Map.entry("pool.subnet.prefix=40\n", "config key pool.subnet.prefix in FILE: subnet prefix /40 does "
+                        + "not fit pool 10.100.0.0/14; allowed: /14 to /30"));
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = write("v.properties", c.getKey());
             GlobalOptions g = new GlobalOptions();

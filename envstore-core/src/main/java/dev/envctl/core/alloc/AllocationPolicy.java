@@ -58,7 +58,8 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
 
     /**
      * As {@link #fromProperties(Map)}; an error about a key's value names the key as {@code label} gives it (such as
-     * with where the value came from).
+     * with where the value came from): {@code LABEL: } and what is wrong with the value, which does not name the key
+     * again ({@code LABEL: port pool 'abc' is invalid ...}, {@code LABEL: 127.0.0.0/8 overlaps ...}).
      */
     public static AllocationPolicy fromProperties(Map<String, String> properties, UnaryOperator<String> label) {
         AllocationPolicy d = defaults();
@@ -77,12 +78,12 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         if (p != null) {
             String digits = p.strip().startsWith("/") ? p.strip().substring(1) : p.strip();
             if (!digits.matches("\\d{1,2}")) {
-                throw EnvctlException.invalid(label.apply("pool.subnet.prefix") + " '" + p + "' is invalid; write a "
+                throw EnvctlException.invalid(label.apply("pool.subnet.prefix") + ": '" + p + "' is invalid; write a "
                         + "prefix length such as 24");
             }
             prefix = Integer.parseInt(digits);
         }
-        pool.requireNetworkUsable(label.apply("pool.subnet"));
+        pool.requireNetworkUsable(label.apply("pool.subnet") + ":");
         int prefixRead = prefix; // what is left to refuse is the prefix that does not fit the pool
         return named(label.apply("pool.subnet.prefix"), () -> new AllocationPolicy(pools, pool, prefixRead));
     }

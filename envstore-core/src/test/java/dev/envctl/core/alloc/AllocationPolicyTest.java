@@ -62,7 +62,7 @@ class AllocationPolicyTest {
                 .hasMessage("pool.subnet.prefix: subnet prefix /33 does not fit pool 10.100.0.0/14; allowed: /14 to "
                         + "/30");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "127.0.0.0/8")))
-                .hasMessageStartingWith("pool.subnet");
+                .hasMessageStartingWith("pool.subnet: 127.0.0.0/8 overlaps the loopback");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x")))
                 .hasMessageContaining("prefix length");
     }
@@ -84,9 +84,10 @@ class AllocationPolicyTest {
                 .hasMessage("setting pool.https of site.conf: port pool '18400' is invalid; write it low-high, such as "
                         + "18080-18399");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "127.0.0.0/8"), label))
-                .hasMessageStartingWith("setting pool.subnet of site.conf 127.0.0.0/8 overlaps the loopback");
+                .hasMessageStartingWith("setting pool.subnet of site.conf: 127.0.0.0/8 overlaps the loopback");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x"), label))
-                .hasMessage("setting pool.subnet.prefix of site.conf 'x' is invalid; write a prefix length such as 24");
+                .hasMessage("setting pool.subnet.prefix of site.conf: 'x' is invalid; write a prefix length such as "
+                        + "24");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "33"), label))
                 .hasMessageStartingWith("setting pool.subnet.prefix of site.conf: subnet prefix /33 does not fit");
     }
