@@ -64,6 +64,7 @@ class BadInputIT {
         ws.write("bad-subnet-pool.properties", "pool.subnet=abc\n");
         ws.write("bad-subnet-prefix.properties", "pool.subnet.prefix=abc\n");
         ws.write("bad-interval.properties", "reconcile.interval=soon\n");
+        ws.write("small-subnet-pool.properties", "pool.subnet=10.0.0.0/26\n");
         ws.write("bad-store-key.properties", "store.csv.lock-timout=5s\n");
         ws.write("bad-provider-key.properties", "provider.k3d.colour=blue\n");
         ws.write("relative-hook-dir.properties", "hooks.enabled=exec\nhook.exec.dir=rel/hooks\n");
@@ -289,6 +290,10 @@ class BadInputIT {
                 + "prefix length such as 24", "--config", "bad-subnet-prefix.properties", "list"));
         c.add(Case.of(2, "config key reconcile.interval in bad-interval.properties: 'soon' is not a positive "
                 + "duration", "--config", "bad-interval.properties", "list"));
+        // a pool smaller than the default prefix's blocks: the pool is named with its file, the prefix as the default
+        c.add(Case.of(2, "config key pool.subnet in small-subnet-pool.properties: pool 10.0.0.0/26 is smaller than the "
+                + "/24 blocks envctl allocates (pool.subnet.prefix, default 24); set pool.subnet.prefix to 26 or more "
+                + "(at most 30), or a larger pool", "--config", "small-subnet-pool.properties", "list"));
         c.add(Case.of(2, "unknown config key 'store.csv.lock-timout'", "--config", "bad-store-key.properties",
                 "list"));
         c.add(Case.of(2, "unknown config key 'provider.k3d.colour'", "--config", "bad-provider-key.properties",

@@ -288,6 +288,34 @@ class ConfigResolverTest {
     }
 
     @Test
+    void aPoolSmallerThanTheDefaultPrefixIsNamedWithItsFileAndWhatToSet() throws IOException {
+        Path file = write("small-pool.properties", "pool.subnet=10.0.0.0/26\n");
+        String expected = "config key pool.subnet in " + file + ": pool 10.0.0.0/26 is smaller than the /24 blocks "
+                + "envctl allocates (pool.subnet.prefix, default 24); set pool.subnet.prefix to 26 or more (at most "
+                + "30), or a larger pool";
+        GlobalOptions g = new GlobalOptions();
+        g.config = file.toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).hasMessage(expected)
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThatThrownBy(() -> resolve(new GlobalOptions(), Map.of("HOME", home.toString(), "ENVCTL_CONFIG",
+                file.toString()))).hasMessage(expected);
+
+        // both from the file: the prefix is named as the file gives it
+        g.config = write("both.properties", "pool.subnet=10.0.0.0/26\npool.subnet.prefix=25\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key pool.subnet in " + g.config + ": pool 10.0.0.0/26 is smaller than the /25 "
+                        + "blocks envctl allocates (config key pool.subnet.prefix in " + g.config + "); set "
+                        + "pool.subnet.prefix to 26 or more (at most 30), or a larger pool");
+
+        // the prefix from the file, the pool the default
+        g.config = write("big-blocks.properties", "pool.subnet.prefix=12\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key pool.subnet.prefix in " + g.config + ": /12 blocks are larger than the pool "
+                        + "they come from, 10.100.0.0/14 (the default pool.subnet); allowed: /14 to /30, or set a "
+                        + "larger pool.subnet");
+    }
+
+    @Test
     void aMissingExplicitConfigFileIsInvalidInput() {
         GlobalOptions g = new GlobalOptions();
         g.config = home.resolve("missing.properties").toString();

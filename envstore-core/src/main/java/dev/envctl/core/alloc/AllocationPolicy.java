@@ -59,7 +59,9 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
     /**
      * As {@link #fromProperties(Map)}; an error about a key's value names the key as {@code label} gives it (such as
      * with where the value came from): {@code LABEL: } and what is wrong with the value, which does not name the key
-     * again ({@code LABEL: port pool 'abc' is invalid ...}, {@code LABEL: 127.0.0.0/8 overlaps ...}).
+     * again ({@code LABEL: port pool 'abc' is invalid ...}, {@code LABEL: 127.0.0.0/8 overlaps ...}). A pool smaller
+     * than the blocks of the prefix is an error about {@code pool.subnet} when {@code properties} gives it (naming the
+     * prefix, given or default), else about {@code pool.subnet.prefix}.
      */
     public static AllocationPolicy fromProperties(Map<String, String> properties, UnaryOperator<String> label) {
         AllocationPolicy d = defaults();
@@ -84,8 +86,30 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
             prefix = Integer.parseInt(digits);
         }
         pool.requireNetworkUsable(label.apply("pool.subnet") + ":");
-        int prefixRead = prefix; // what is left to refuse is the prefix that does not fit the pool
+        if (prefix < pool.prefix()) {
+            throw blocksLargerThanPool(pool, prefix, properties.containsKey("pool.subnet"), p != null, label);
+        }
+        int prefixRead = prefix; // what is left to refuse is a prefix past /30
         return named(label.apply("pool.subnet.prefix"), () -> new AllocationPolicy(pools, pool, prefixRead));
+    }
+
+    /**
+     * The error for blocks of {@code prefix} that do not fit in {@code pool}, about the key that was given: the pool
+     * when it was (naming the prefix it is smaller than, and where that came from), else the prefix; each with
+     * what to set.
+     */
+    private static EnvctlException blocksLargerThanPool(Cidr pool, int prefix, boolean poolGiven,
+                                                        boolean prefixGiven, UnaryOperator<String> label) {
+        if (poolGiven) {
+            String prefixFrom = prefixGiven ? label.apply("pool.subnet.prefix")
+                    : "pool.subnet.prefix, default " + prefix;
+            return EnvctlException.invalid(label.apply("pool.subnet") + ": pool " + pool + " is smaller than the /"
+                    + prefix + " blocks envctl allocates (" + prefixFrom + "); set pool.subnet.prefix to "
+                    + pool.prefix() + " or more (at most 30), or a larger pool");
+        }
+        return EnvctlException.invalid(label.apply("pool.subnet.prefix") + ": /" + prefix + " blocks are larger than "
+                + "the pool they come from, " + pool + " (the default pool.subnet); allowed: /" + pool.prefix()
+                + " to /30, or set a larger pool.subnet");
     }
 
     /** {@code parse}'s value, or its INVALID_INPUT error with the config key in front. */

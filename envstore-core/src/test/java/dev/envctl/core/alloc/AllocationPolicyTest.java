@@ -93,6 +93,24 @@ class AllocationPolicyTest {
     }
 
     @Test
+    void aPoolSmallerThanTheBlocksNamesTheKeyGivenAndWhereThePrefixCameFrom() {
+        UnaryOperator<String> label = key -> "setting " + key + " of site.conf";
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "10.0.0.0/26"), label))
+                .hasMessage("setting pool.subnet of site.conf: pool 10.0.0.0/26 is smaller than the /24 blocks envctl "
+                        + "allocates (pool.subnet.prefix, default 24); set pool.subnet.prefix to 26 or more (at most "
+                        + "30), or a larger pool");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "10.0.0.0/26",
+                        "pool.subnet.prefix", "25"), label))
+                .hasMessage("setting pool.subnet of site.conf: pool 10.0.0.0/26 is smaller than the /25 blocks envctl "
+                        + "allocates (setting pool.subnet.prefix of site.conf); set pool.subnet.prefix to 26 or more "
+                        + "(at most 30), or a larger pool");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "12"), label))
+                .hasMessage("setting pool.subnet.prefix of site.conf: /12 blocks are larger than the pool they come "
+                        + "from, 10.100.0.0/14 (the default pool.subnet); allowed: /14 to /30, or set a larger "
+                        + "pool.subnet");
+    }
+
+    @Test
     void aPolicyWithoutAPoolForARoleSaysWhichInLibraryTerms() {
         AllocationPolicy d = AllocationPolicy.defaults();
         Map<PortRole, PortRange> noHttps = new java.util.EnumMap<>(d.portPools());
