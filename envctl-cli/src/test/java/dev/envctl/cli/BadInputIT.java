@@ -71,6 +71,7 @@ class BadInputIT {
         ws.write("bad-hook-timeout.properties", "hooks.enabled=exec\nhook.exec.timeout=60s  # per script\n");
         ws.write("bad-store-value.properties", "store.csv.lock-timeout=abc\n");
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
+        ws.write("empty-provider-binary.properties", "provider.k3d.binary=\n");
         ws.write("bad-jdbc-timeout.properties", "store.jdbc.connect-timeout=soon\n");
         ws.write("dir/.keep", "");
         ws.write("bogus-key.properties", "bogus.key=1\n");
@@ -307,6 +308,9 @@ class BadInputIT {
                 + "$HOME)", "--config", "relative-hook-dir.properties", "list"));
         c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties:", "--config",
                 "bad-provider-timeout.properties", "list"));
+        // the plugin's error says which setting it is about; its text need not quote the key
+        c.add(Case.of(2, "config key provider.k3d.binary in empty-provider-binary.properties: k3d setting binary is "
+                + "empty", "--config", "empty-provider-binary.properties", "list"));
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
         c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
                 + "not a positive duration", "--config", "bad-store-value.properties", "list"));

@@ -6,6 +6,7 @@ import dev.envctl.core.HomeFolder;
 import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -149,37 +150,39 @@ final class ConfigResolver {
     }
 
     /**
-     * Runs {@code build}; its error is given the key of the setting it quotes ({@code timeout '5 min'}), else the
-     * plugin's prefix.
+     * Runs {@code build}; its error is given the config key of the setting it is about
+     * ({@link InvalidSettingException#key()}), else the plugin's prefix ({@code provider.ID.*}).
      */
     private static void check(String prefix, Map<String, String> settings, Path file, Runnable build) {
         try {
             build.run();
         } catch (EnvctlException e) {
-            String message = Errors.oneLine(e.getMessage());
-            String key = settings.keySet().stream().filter(k -> message.contains(k + " '")).findFirst()
-                    .map(k -> prefix + k).orElse(prefix + "*");
-            throw new EnvctlException(e.code(), "config key " + key + " in " + file + ": " + message);
+            String key = settingKey(e, settings);
+            throw new EnvctlException(e.code(), "config key " + prefix + (key == null ? "*" : key) + " in " + file
+                    + ": " + Errors.oneLine(e.getMessage()));
         }
     }
 
     /**
-     * Runs {@code open}; an invalid-input error quoting one of the {@code store.*} {@code settings}
-     * ({@code csv.lock-timeout 'abc'}) is given that setting's config key and file.
+     * Runs {@code open}; an error about one of the {@code store.*} {@code settings}
+     * ({@link InvalidSettingException#key()}) is given that setting's config key and file.
      */
     static <T> T openingStore(Map<String, String> settings, String file, Supplier<T> open) {
         try {
             return open.get();
         } catch (EnvctlException e) {
-            String message = Errors.oneLine(e.getMessage());
-            String key = settings.keySet().stream().filter(k -> message.startsWith(k + " '")).findFirst()
-                    .orElse(null);
-            if (key == null || e.code() != ErrorCode.INVALID_INPUT) {
+            String key = settingKey(e, settings);
+            if (key == null) {
                 throw e;
             }
             throw new EnvctlException(e.code(), "config key " + ConfigKeys.STORE_PREFIX + key
-                    + (file == null ? "" : " in " + file) + ": " + message, e);
+                    + (file == null ? "" : " in " + file) + ": " + Errors.oneLine(e.getMessage()), e);
         }
+    }
+
+    /** The key of {@code settings} that {@code e} says it is about, or null when it names none of them. */
+    private static String settingKey(EnvctlException e, Map<String, String> settings) {
+        return e instanceof InvalidSettingException s && settings.containsKey(s.key()) ? s.key() : null;
     }
 
     /** Every fixed key, plus the plugin settings of the kinds ({@code store.}, ...) {@code wanted} accepts. */

@@ -5,6 +5,10 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -313,6 +318,59 @@ class ConfigResolverTest {
                 .hasMessage("config key pool.subnet.prefix in " + g.config + ": /12 blocks are larger than the pool "
                         + "they come from, 10.100.0.0/14 (the default pool.subnet); allowed: /14 to /30, or set a "
                         + "larger pool.subnet");
+    }
+
+    @Test
+    void aPluginsBadValueIsNamedByTheKeyItsErrorIsAboutNotByItsText() throws IOException {
+        // k3d's message does not quote the value after the key ('binary is empty'): the key comes from the error
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("binary.properties", "provider.k3d.binary=\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key provider.k3d.binary in " + g.config + ": k3d setting binary is empty; give a "
+                        + "command name such as k3d or a path to it");
+
+        // one plugin's message quotes another of its keys; an older plugin's plain error names its settings as a whole
+        PluginRegistry plugins = PluginRegistry.of(List.of(),
+                List.of(new SettingsProvider("newprov", new InvalidSettingException("token", "region 'eu' has no "
+                        + "token 'x'")), new SettingsProvider("oldprov", EnvctlException.invalid("token 'x' is "
+                        + "invalid"))), List.of());
+        g.config = write("plugins.properties", "provider.newprov.token=x\nprovider.newprov.region=eu\n").toString();
+        assertThatThrownBy(() -> ConfigResolver.resolve(g, Map.of("HOME", home.toString()), plugins))
+                .hasMessage("config key provider.newprov.token in " + g.config + ": region 'eu' has no token 'x'");
+        g.config = write("old.properties", "provider.oldprov.token=x\n").toString();
+        assertThatThrownBy(() -> ConfigResolver.resolve(g, Map.of("HOME", home.toString()), plugins))
+                .hasMessage("config key provider.oldprov.* in " + g.config + ": token 'x' is invalid")
+                .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+    }
+
+    @Test
+    void aStoresBadValueIsNamedByTheKeyItsErrorIsAbout() {
+        Map<String, String> settings = Map.of("csv.lock-timeout", "abc");
+        assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
+            throw new InvalidSettingException("csv.lock-timeout", "lock timeout 'abc' is not a positive duration");
+        })).hasMessage("config key store.csv.lock-timeout in F: lock timeout 'abc' is not a positive duration");
+        // an error about no setting of the config, or not about a setting, is the store's own
+        EnvctlException other = EnvctlException.invalid("csv.lock-timeout 'abc' is not a positive duration");
+        assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
+            throw other;
+        })).isSameAs(other);
+        InvalidSettingException unset = new InvalidSettingException("csv.other", "csv.other is wrong");
+        assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
+            throw unset;
+        })).isSameAs(unset);
+    }
+
+    /** A provider plugin whose factory refuses every set of settings with {@code error}. */
+    private record SettingsProvider(String id, EnvctlException error) implements ClusterProviderFactory {
+        @Override
+        public Set<String> settingKeys() {
+            return Set.of("token", "region");
+        }
+
+        @Override
+        public ClusterProvider create(Map<String, String> settings) {
+            throw error;
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.envctl.provider.k3d;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -44,5 +45,15 @@ class K3dProviderFactoryTest {
                         + "and digits joined by . _ or -");
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
         assertThatThrownBy(() -> f.create(Map.of("binary", " "))).hasMessageContaining("binary is empty");
+    }
+
+    @Test
+    void aBadValueSaysWhichSettingItIsAbout() {
+        K3dProviderFactory f = new K3dProviderFactory();
+        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "network", "bad name", "listen-address",
+                "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0", "agents",
+                "-1", "image", "a b");
+        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key)));
     }
 }

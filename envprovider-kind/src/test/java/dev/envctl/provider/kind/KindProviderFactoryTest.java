@@ -3,6 +3,7 @@ package dev.envctl.provider.kind;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -39,5 +40,14 @@ class KindProviderFactoryTest {
                 "an image reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters "
                         + "and digits joined by . _ or -");
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
+    }
+
+    @Test
+    void aBadValueSaysWhichSettingItIsAbout() {
+        KindProviderFactory f = new KindProviderFactory();
+        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "listen-address", "localhost",
+                "api-listen-address", "x", "timeout", "soon", "image", "a b");
+        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key)));
     }
 }

@@ -4,6 +4,7 @@ import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.HomeFolder;
 import dev.envctl.core.Validation;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
 
@@ -35,8 +36,9 @@ public final class ExecHookFactory implements LifecycleHookFactory {
     @Override
     public LifecycleHook create(Map<String, String> settings) {
         String timeout = settings.get("timeout");
-        return new ExecHook(dir(settings.get("dir")),
-                timeout == null ? DEFAULT_TIMEOUT : Durations.parse("timeout", timeout));
+        return new ExecHook(InvalidSettingException.about("dir", () -> dir(settings.get("dir"))),
+                timeout == null ? DEFAULT_TIMEOUT
+                        : InvalidSettingException.about("timeout", () -> Durations.parse("timeout", timeout)));
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.LifecycleHook;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
@@ -188,7 +189,8 @@ class ExecHookTest {
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("folder", "x")))
                 .hasMessageContaining("unknown setting 'folder' for hook exec; valid: dir, timeout");
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("timeout", "soon")))
-                .hasMessageContaining("timeout 'soon' is not a positive duration");
+                .hasMessageContaining("timeout 'soon' is not a positive duration")
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo("timeout"));
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("dir", "relative/hooks")))
                 .hasMessageContaining("dir 'relative/hooks' is not an absolute path")
                 .hasMessageContaining("allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/")

@@ -8,6 +8,7 @@ import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.Durations;
 
 import java.nio.file.InvalidPathException;
@@ -82,7 +83,7 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
         PluginRegistry.requireKnownKeys("store csv", settings, settingKeys());
         String value = settings.get(LOCK_TIMEOUT);
         Duration timeout = value == null ? CsvEnvironmentStore.DEFAULT_LOCK_TIMEOUT
-                : Durations.parse(LOCK_TIMEOUT, value);
+                : InvalidSettingException.about(LOCK_TIMEOUT, () -> Durations.parse(LOCK_TIMEOUT, value));
         return CsvEnvironmentStore.open(path(location, environment), timeout);
     }
 

@@ -13,6 +13,7 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,7 +155,9 @@ class CsvStoreFactoryTest {
                         + "5m or 1h")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
         assertThatThrownBy(() -> factory.open(location, Map.of("csv.lock-timeout", "0s")))
-                .hasMessageContaining("not a positive duration");
+                .hasMessageContaining("not a positive duration")
+                .isInstanceOfSatisfying(InvalidSettingException.class,
+                        e -> assertThat(e.key()).isEqualTo("csv.lock-timeout"));
     }
 
     @Test

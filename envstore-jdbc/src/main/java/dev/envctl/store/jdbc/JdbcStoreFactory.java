@@ -7,6 +7,7 @@ import dev.envctl.core.Redaction;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.SchemaAdmin;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
@@ -130,15 +131,16 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     /** The options the settings describe; unknown keys are the registry's business. */
     public static JdbcStoreOptions options(Map<String, String> settings) {
-        JdbcStoreOptions o = JdbcStoreOptions.defaults();
-        if (settings.containsKey(SCHEMA)) {
-            o = o.withSchema(settings.get(SCHEMA).strip());
-        }
+        JdbcStoreOptions d = JdbcStoreOptions.defaults();
+        // each value is read about its key, so that a client names the setting its error is about
+        JdbcStoreOptions o = settings.containsKey(SCHEMA)
+                ? InvalidSettingException.about(SCHEMA, () -> d.withSchema(settings.get(SCHEMA).strip())) : d;
         if (settings.containsKey(CONNECT_TIMEOUT)) {
-            o = o.withConnectTimeout(Durations.parse(CONNECT_TIMEOUT, settings.get(CONNECT_TIMEOUT)));
+            o = o.withConnectTimeout(InvalidSettingException.about(CONNECT_TIMEOUT,
+                    () -> Durations.parse(CONNECT_TIMEOUT, settings.get(CONNECT_TIMEOUT))));
         }
         if (settings.containsKey(MIGRATE)) {
-            o = o.withMigrate(MigrateMode.ofKey(settings.get(MIGRATE)));
+            o = o.withMigrate(InvalidSettingException.about(MIGRATE, () -> MigrateMode.ofKey(settings.get(MIGRATE))));
         }
         return o;
     }

@@ -7,6 +7,7 @@ import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.StoreHealth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,11 @@ class JdbcStoreFactoryTest {
                 .hasMessageContaining("auto, validate, off");
         assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.schema", "x; drop table clusters")))
                 .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT));
+        // each bad value says which setting it is about, for a client that names settings its own way
+        for (String key : new String[]{"jdbc.schema", "jdbc.connect-timeout", "jdbc.migrate"}) {
+            assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of(key, "x; y")))
+                    .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key));
+        }
     }
 
     @Test

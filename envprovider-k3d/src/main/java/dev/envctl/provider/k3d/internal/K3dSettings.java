@@ -4,6 +4,7 @@ import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.provider.SettingValues;
+import dev.envctl.core.spi.InvalidSettingException;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+
+import static dev.envctl.core.spi.InvalidSettingException.about;
 
 /**
  * The k3d provider's settings, validated. {@code servers}, {@code agents}, {@code image} and {@code k3sArgs}
@@ -67,23 +70,26 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
         }
         String network = settings.getOrDefault(NETWORK, DEFAULT_NETWORK).strip();
         if (!NETWORK_NAME.matcher(network).matches()) {
-            throw EnvctlException.invalid("k3d setting network '" + network + "' is not a Docker network name; "
-                    + "allowed: letters, digits, '_', '.', '-', starting with a letter or digit");
+            throw new InvalidSettingException(NETWORK, "k3d setting network '" + network + "' is not a Docker "
+                    + "network name; allowed: letters, digits, '_', '.', '-', starting with a letter or digit");
         }
-        return new K3dSettings(SettingValues.binary("k3d", settings, BINARY, "k3d"),
-                SettingValues.binary("k3d", settings, DOCKER_BINARY, "docker"), network,
-                SettingValues.address("k3d setting listen-address",
-                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS)),
-                SettingValues.address("k3d setting api-listen-address",
-                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS)),
-                settings.containsKey(TIMEOUT) ? Durations.parse("k3d setting timeout", settings.get(TIMEOUT))
-                        : DEFAULT_TIMEOUT,
-                !settings.containsKey(WAIT) || SettingValues.bool("k3d setting wait", settings.get(WAIT)),
-                settings.containsKey(SERVERS) ? (Integer) SettingValues.count("k3d setting servers",
-                        settings.get(SERVERS), 1) : null,
-                settings.containsKey(AGENTS) ? (Integer) SettingValues.count("k3d setting agents",
-                        settings.get(AGENTS), 0) : null,
-                settings.containsKey(IMAGE) ? image("k3d setting image", settings.get(IMAGE)) : null,
+        // each value is read about its key, so that a client names the setting its error is about
+        return new K3dSettings(about(BINARY, () -> SettingValues.binary("k3d", settings, BINARY, "k3d")),
+                about(DOCKER_BINARY, () -> SettingValues.binary("k3d", settings, DOCKER_BINARY, "docker")), network,
+                about(LISTEN_ADDRESS, () -> SettingValues.address("k3d setting listen-address",
+                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS))),
+                about(API_LISTEN_ADDRESS, () -> SettingValues.address("k3d setting api-listen-address",
+                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS))),
+                settings.containsKey(TIMEOUT) ? about(TIMEOUT, () -> Durations.parse("k3d setting timeout",
+                        settings.get(TIMEOUT))) : DEFAULT_TIMEOUT,
+                !settings.containsKey(WAIT) || about(WAIT, () -> SettingValues.bool("k3d setting wait",
+                        settings.get(WAIT))),
+                settings.containsKey(SERVERS) ? about(SERVERS, () -> SettingValues.count("k3d setting servers",
+                        settings.get(SERVERS), 1)) : null,
+                settings.containsKey(AGENTS) ? about(AGENTS, () -> SettingValues.count("k3d setting agents",
+                        settings.get(AGENTS), 0)) : null,
+                settings.containsKey(IMAGE) ? about(IMAGE, () -> image("k3d setting image", settings.get(IMAGE)))
+                        : null,
                 settings.containsKey(K3S_ARGS) ? k3sArgs(settings.get(K3S_ARGS)) : List.of());
     }
 

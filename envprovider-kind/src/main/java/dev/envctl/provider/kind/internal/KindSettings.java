@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static dev.envctl.core.spi.InvalidSettingException.about;
+
 /**
  * The kind provider's settings, validated. {@code image} and {@code timeout} are defaults that an environment's
  * options override; a {@code null} image leaves kind's own default node image.
@@ -47,15 +49,17 @@ public record KindSettings(String binary, String dockerBinary, String listenAddr
             throw EnvctlException.invalid("unknown kind provider setting(s) " + unknown + "; valid keys: "
                     + new TreeSet<>(KEYS));
         }
-        return new KindSettings(SettingValues.binary("kind", settings, BINARY, "kind"),
-                SettingValues.binary("kind", settings, DOCKER_BINARY, "docker"),
-                SettingValues.address("kind setting listen-address",
-                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS)),
-                SettingValues.address("kind setting api-listen-address",
-                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS)),
-                settings.containsKey(IMAGE) ? image("kind setting image", settings.get(IMAGE)) : null,
-                settings.containsKey(TIMEOUT) ? Durations.parse("kind setting timeout", settings.get(TIMEOUT))
-                        : DEFAULT_TIMEOUT);
+        // each value is read about its key, so that a client names the setting its error is about
+        return new KindSettings(about(BINARY, () -> SettingValues.binary("kind", settings, BINARY, "kind")),
+                about(DOCKER_BINARY, () -> SettingValues.binary("kind", settings, DOCKER_BINARY, "docker")),
+                about(LISTEN_ADDRESS, () -> SettingValues.address("kind setting listen-address",
+                        settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS))),
+                about(API_LISTEN_ADDRESS, () -> SettingValues.address("kind setting api-listen-address",
+                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS))),
+                settings.containsKey(IMAGE) ? about(IMAGE, () -> image("kind setting image", settings.get(IMAGE)))
+                        : null,
+                settings.containsKey(TIMEOUT) ? about(TIMEOUT, () -> Durations.parse("kind setting timeout",
+                        settings.get(TIMEOUT))) : DEFAULT_TIMEOUT);
     }
 
     /** An image reference for kind's nodes (setting or option {@code image}). */
