@@ -900,7 +900,7 @@ class CsvStoreIT {
     }
 
     @Test
-    void aReconcileWhoseEveryFailureIsDockerNotAnsweringExitsSixAndChangesNothing() throws Exception {
+    void aReconcileWhoseEveryFailureIsDockerNotAnsweringExitsSixAndLeavesEachStateAsItWas() throws Exception {
         ws.ok("create", "dev");
         ws.ok("create", "web", "--no-wait");
         byte[] before = Workspace.bytes(ws.defaultStore());
@@ -912,6 +912,11 @@ class CsvStoreIT {
                 + "connect to the Docker daemon").containsPattern("(?m)^web +failed +unknown +could not list k3d");
         Result one = ws.run("reconcile", "dev");
         assertThat(one.exit()).as(one.toString()).isEqualTo(6);
+        JsonNode listed = ws.ok("list", "-o", "json").json();
+        assertThat(listed.get(0).get("actualState").asText()).isEqualTo("running");
+        assertThat(listed.get(1).get("actualState").asText()).isEqualTo("unknown");
+        assertThat(listed.get(1).get("lastError").asText()).as("its last error says why")
+                .contains("Cannot connect to the Docker daemon");
 
         Files.delete(ws.state.resolve("docker-down-hosts"));
         Files.write(ws.defaultStore(), before); // the failures' lastError gone again, so a failure below is new

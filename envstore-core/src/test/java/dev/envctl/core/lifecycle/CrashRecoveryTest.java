@@ -161,6 +161,7 @@ class CrashRecoveryTest {
         assertThat(failed.action()).isEqualTo(Action.FAILED);
         assertThat(failed.state()).isEqualTo(ActualState.CREATING);
         assertThat(failed.error()).contains("could not list k3d clusters", "docker unreachable");
+        assertThat(failed.code()).as("the provider could not be asked").isEqualTo(ErrorCode.PROVIDER_FAILED);
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
         assertThat(f.store.get("dev").lastError()).contains("docker unreachable");
 
@@ -182,6 +183,7 @@ class CrashRecoveryTest {
         assertThat(failed.action()).isEqualTo(Action.FAILED);
         assertThat(failed.state()).isEqualTo(ActualState.CREATING);
         assertThat(failed.error()).contains("container is in use");
+        assertThat(failed.code()).as("its tool failed: not a provider that could not be asked").isNull();
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
         assertThat(f.store.get("dev").lastError()).contains("container is in use");
         assertThat(f.hook.calls()).isEmpty();

@@ -214,7 +214,7 @@ public final class Converger {
                         || env.actualState() == ActualState.STOPPED) {
                     return new Outcome(name, Action.FAILED, env.actualState(), message, ErrorCode.PROVIDER_FAILED);
                 }
-                return keepingState(name, message);
+                return keepingState(name, message, ErrorCode.PROVIDER_FAILED);
             }
         }
         if (env.desiredState() == DesiredState.STOPPED) {
@@ -425,7 +425,7 @@ public final class Converger {
             }
             Optional<String> error = ProviderCalls.failure(provider, "delete", () -> provider.delete(env, progress));
             if (error.isPresent()) {
-                return env.actualState() == ActualState.CREATING ? keepingState(env.name(), error.get())
+                return env.actualState() == ActualState.CREATING ? keepingState(env.name(), error.get(), null)
                         : fail(env.name(), error.get());
             }
             seen.set(false, false);
@@ -459,8 +459,8 @@ public final class Converger {
             oldHost = Hosts.find(store, Replacement.oldHost(mark));
             oldProvider = providers.get(Replacement.oldProvider(mark), oldHost);
         } catch (EnvctlException e) {
-            return new Outcome(name, Action.FAILED, env.actualState(), e.getMessage()
-                    + " (to delete the cluster being replaced)");
+            return Outcome.failed(name, env.actualState(), e.getMessage() + " (to delete the cluster being replaced)",
+                    e);
         }
         Optional<Environment> deleting = writer.actual(name, ActualState.DELETING, null);
         if (deleting.isEmpty()) {
@@ -861,11 +861,11 @@ public final class Converger {
      * running cluster as its own create's: a half-made one without asking whether its create finished (only for
      * {@code creating} does {@link #resume} ask: a cluster envctl did not make, or made before it left marks, has no
      * mark), and one envctl did not make with the post-create hooks and the record's ports instead of adopting it.
+     * {@code code}: {@code PROVIDER_FAILED} when the provider could not be asked, null when its tool failed.
      */
-    private Outcome keepingState(String name, String message) {
+    private Outcome keepingState(String name, String message, ErrorCode code) {
         Optional<Environment> kept = writer.modify(name, r -> r.withActualState(r.actualState(), message));
-        return new Outcome(name, Action.FAILED, kept.map(Environment::actualState).orElse(null), message,
-                ErrorCode.PROVIDER_FAILED);
+        return new Outcome(name, Action.FAILED, kept.map(Environment::actualState).orElse(null), message, code);
     }
 
     /**
