@@ -7,6 +7,9 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -37,5 +40,42 @@ class NamedReconcileListingsTest {
                 .extracting(ClusterStatus::name).containsExactlyInAnyOrder("loose", "stray");
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).unmanaged()).extracting(ClusterStatus::name)
                 .containsExactlyInAnyOrder("loose", "stray");
+    }
+
+    /**
+     * What the engine last said of a provider's listing stays as it was through rounds that did not make that listing
+     * (it failed, or a named reconcile did not try it): the next reconcile of all does not warn again of what it
+     * warned of before (the log is slf4j-simple's, on System.err).
+     */
+    @Test
+    void aNamedReconcileKeepsWhatTheEngineLastSaidOfTheProvidersItDidNotList() {
+        engine.create(Fixture.spec("web"), ProgressListener.NONE);
+        engine.create(EnvironmentSpec.of("dev", "kind"), ProgressListener.NONE);
+        f.k3d.putCluster("stray", true);
+        assertThat(stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
+                .contains("cluster stray (k3d) has no record");
+        f.k3d.failNextList("docker unreachable");
+        assertThat(stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
+                .contains("could not list k3d clusters");
+        f.k3d.failNextList("docker unreachable");
+
+        stderrOf(() -> engine.reconcile(List.of("dev"), ProgressListener.NONE));
+        String again = stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE));
+
+        assertThat(again).as("the same failure, said before the named reconcile").doesNotContain("could not list");
+        String back = stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE));
+        assertThat(back).as("k3d lists again; stray was warned of before").doesNotContain("stray");
+    }
+
+    private static String stderrOf(Runnable run) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

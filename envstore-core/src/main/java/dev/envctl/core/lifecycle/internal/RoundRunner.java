@@ -347,7 +347,8 @@ public final class RoundRunner {
 
     /**
      * Logs the listings that failed in this round for another reason than in the last, and those that failed in the
-     * last and were made in this one ({@code listed}).
+     * last and were made in this one ({@code listed}). A listing this round did not try (a named reconcile lists only
+     * its environments' providers) keeps what the last said of it.
      */
     private void logUnlisted(Map<Where, RuntimeException> failed, Set<Where> listed) {
         Map<Where, String> now = new TreeMap<>();
@@ -367,6 +368,11 @@ public final class RoundRunner {
         last.keySet().stream().filter(listed::contains).sorted().forEach(where ->
                 LOG.info("{} clusters{} are listed again", where.provider(), where.host().equals(Host.LOCAL_NAME) ? ""
                         : " on host " + where.host()));
+        last.forEach((where, why) -> {
+            if (!listed.contains(where) && !failed.containsKey(where)) {
+                now.put(where, why);
+            }
+        });
         lastUnlisted = now;
     }
 
@@ -404,6 +410,10 @@ public final class RoundRunner {
             Collections.sort(news);
             LOG.warn("{} clusters have no record; envctl leaves them alone: {}", news.size(), String.join(", ", news));
         }
+        // what a listing this round did not make (it failed, or a named reconcile did not try it) saw stays known
+        Set<String> made = new HashSet<>();
+        clusters.keySet().forEach(w -> made.add(w.host() + "/" + w.provider() + "/"));
+        lastUnmanaged.stream().filter(k -> made.stream().noneMatch(k::startsWith)).forEach(seen::add);
         lastUnmanaged = seen;
         return out;
     }
