@@ -275,8 +275,8 @@ class ConfigResolverTest {
                         + "allowed: /8 to /30"),
                 Map.entry("pool.subnet.prefix=abc\n", "config key pool.subnet.prefix in FILE: 'abc' is invalid; "
                         + "write a prefix length such as 24"),
-                Map.entry("pool.subnet.prefix=40\n", "config key pool.subnet.prefix in FILE: subnet prefix /40 does "
-                        + "not fit pool 10.100.0.0/14; allowed: /14 to /30"));
+                Map.entry("pool.subnet.prefix=40\n", "config key pool.subnet.prefix in FILE: subnet prefix /40 leaves "
+                        + "no room for a Docker network's gateway and nodes; allowed: /14 to /30"));
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = write("v.properties", c.getKey());
             GlobalOptions g = new GlobalOptions();
@@ -309,8 +309,8 @@ class ConfigResolverTest {
         g.config = write("both.properties", "pool.subnet=10.0.0.0/26\npool.subnet.prefix=25\n").toString();
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                 .hasMessage("config key pool.subnet in " + g.config + ": pool 10.0.0.0/26 is smaller than the /25 "
-                        + "blocks envctl allocates (config key pool.subnet.prefix in " + g.config + "); set "
-                        + "pool.subnet.prefix to 26 or more (at most 30), or a larger pool");
+                        + "blocks envctl allocates (pool.subnet.prefix=25); set pool.subnet.prefix to 26 or more (at "
+                        + "most 30), or a larger pool");
 
         // the prefix from the file, the pool the default
         g.config = write("big-blocks.properties", "pool.subnet.prefix=12\n").toString();

@@ -34,7 +34,8 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         portPools = Map.copyOf(copy);
         Objects.requireNonNull(subnetPool, "subnetPool").requireNetworkUsable("pool.subnet");
         if (subnetPrefix < subnetPool.prefix() || subnetPrefix > 30) {
-            throw EnvctlException.invalid("subnet prefix /" + subnetPrefix + " does not fit pool " + subnetPool
+            throw EnvctlException.invalid("subnet prefix /" + subnetPrefix + (subnetPrefix > 30
+                    ? " leaves no room for a Docker network's gateway and nodes" : " does not fit pool " + subnetPool)
                     + "; allowed: /" + subnetPool.prefix() + " to /30");
         }
     }
@@ -100,16 +101,17 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
      */
     private static EnvctlException blocksLargerThanPool(Cidr pool, int prefix, boolean poolGiven,
                                                         boolean prefixGiven, UnaryOperator<String> label) {
-        if (poolGiven) {
-            String prefixFrom = prefixGiven ? label.apply("pool.subnet.prefix")
-                    : "pool.subnet.prefix, default " + prefix;
+        String fitting = pool.prefix() == 30 ? "30" : pool.prefix() + " or more (at most 30)";
+        // no pool is larger than /8, so blocks larger than that are the prefix's fault whichever key was given
+        if (poolGiven && prefix >= 8) {
+            String prefixFrom = prefixGiven ? "pool.subnet.prefix=" + prefix : "pool.subnet.prefix, default " + prefix;
             return EnvctlException.invalid(label.apply("pool.subnet") + ": pool " + pool + " is smaller than the /"
-                    + prefix + " blocks envctl allocates (" + prefixFrom + "); set pool.subnet.prefix to "
-                    + pool.prefix() + " or more (at most 30), or a larger pool");
+                    + prefix + " blocks envctl allocates (" + prefixFrom + "); set pool.subnet.prefix to " + fitting
+                    + ", or a larger pool");
         }
         return EnvctlException.invalid(label.apply("pool.subnet.prefix") + ": /" + prefix + " blocks are larger than "
-                + "the pool they come from, " + pool + " (the default pool.subnet); allowed: /" + pool.prefix()
-                + " to /30, or set a larger pool.subnet");
+                + "the pool they come from, " + pool + (poolGiven ? "" : " (the default pool.subnet)") + "; allowed: /"
+                + pool.prefix() + " to /30" + (prefix >= 8 ? ", or set a larger pool.subnet" : ""));
     }
 
     /** {@code parse}'s value, or its INVALID_INPUT error with the config key in front. */

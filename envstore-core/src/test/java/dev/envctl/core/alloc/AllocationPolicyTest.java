@@ -59,8 +59,8 @@ class AllocationPolicyTest {
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "12")))
                 .hasMessageContaining("/14 to /30");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "33")))
-                .hasMessage("pool.subnet.prefix: subnet prefix /33 does not fit pool 10.100.0.0/14; allowed: /14 to "
-                        + "/30");
+                .hasMessage("pool.subnet.prefix: subnet prefix /33 leaves no room for a Docker network's gateway and "
+                        + "nodes; allowed: /14 to /30");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "127.0.0.0/8")))
                 .hasMessageStartingWith("pool.subnet: 127.0.0.0/8 overlaps the loopback");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "x")))
@@ -89,7 +89,7 @@ class AllocationPolicyTest {
                 .hasMessage("setting pool.subnet.prefix of site.conf: 'x' is invalid; write a prefix length such as "
                         + "24");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "33"), label))
-                .hasMessageStartingWith("setting pool.subnet.prefix of site.conf: subnet prefix /33 does not fit");
+                .hasMessageStartingWith("setting pool.subnet.prefix of site.conf: subnet prefix /33 leaves no room");
     }
 
     @Test
@@ -102,8 +102,16 @@ class AllocationPolicyTest {
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "10.0.0.0/26",
                         "pool.subnet.prefix", "25"), label))
                 .hasMessage("setting pool.subnet of site.conf: pool 10.0.0.0/26 is smaller than the /25 blocks envctl "
-                        + "allocates (setting pool.subnet.prefix of site.conf); set pool.subnet.prefix to 26 or more "
-                        + "(at most 30), or a larger pool");
+                        + "allocates (pool.subnet.prefix=25); set pool.subnet.prefix to 26 or more (at most 30), or a "
+                        + "larger pool");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "10.0.0.0/30"), label))
+                .hasMessage("setting pool.subnet of site.conf: pool 10.0.0.0/30 is smaller than the /24 blocks envctl "
+                        + "allocates (pool.subnet.prefix, default 24); set pool.subnet.prefix to 30, or a larger pool");
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet", "10.0.0.0/8",
+                        "pool.subnet.prefix", "4"), label))
+                .as("no pool is larger than /8: the prefix is at fault")
+                .hasMessage("setting pool.subnet.prefix of site.conf: /4 blocks are larger than the pool they come "
+                        + "from, 10.0.0.0/8; allowed: /8 to /30");
         assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "12"), label))
                 .hasMessage("setting pool.subnet.prefix of site.conf: /12 blocks are larger than the pool they come "
                         + "from, 10.100.0.0/14 (the default pool.subnet); allowed: /14 to /30, or set a larger "
