@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -504,25 +503,14 @@ class K3dProviderTest {
 
     @Test
     void progressReceivesStepsAndEveryLineTheToolPrints() {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                seen.add("step " + environment + ": " + message);
-            }
-
-            @Override
-            public void output(String environment, String line, boolean stderr) {
-                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
         provider.create(env("dev", SUBNET, Map.of()), listener);
 
-        assertThat(seen).contains("step dev: creating k3d cluster dev",
+        assertThat(listener.transcript()).contains("step dev: creating k3d cluster dev",
                 "step dev: created Docker network k3d-dev with subnet 10.101.0.0/16 and gateway 10.101.0.1",
                 "out dev: kubectl cluster-info");
-        assertThat(seen).anyMatch(l -> l.startsWith("out dev: time=\"") && l.endsWith("msg=\"Cluster 'dev' created "
-                + "successfully!\""));
+        assertThat(listener.transcript()).anyMatch(l -> l.startsWith("out dev: time=\"")
+                && l.endsWith("msg=\"Cluster 'dev' created successfully!\""));
     }
 
     @Test

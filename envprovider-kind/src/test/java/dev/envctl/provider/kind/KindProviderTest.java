@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -383,24 +381,13 @@ class KindProviderTest {
     @Test
     void stopAndStartEachSayTheirStepInTheUsersTermsAndPassOnDockersOutput() {
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                seen.add("step " + environment + ": " + message);
-            }
-
-            @Override
-            public void output(String environment, String line, boolean stderr) {
-                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
 
         provider.stop(env("dev", null, Map.of()), listener);
         provider.start(env("dev", null, Map.of()), listener);
 
-        assertThat(seen).containsExactly("step dev: stopping kind cluster dev", "out dev: dev-control-plane",
-                "step dev: starting kind cluster dev", "out dev: dev-control-plane");
+        assertThat(listener.transcript()).containsExactly("step dev: stopping kind cluster dev",
+                "out dev: dev-control-plane", "step dev: starting kind cluster dev", "out dev: dev-control-plane");
     }
 
     @Test
@@ -596,22 +583,12 @@ class KindProviderTest {
 
     @Test
     void progressReceivesStepsAndKindsStderrLines() {
-        List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void step(String environment, String message) {
-                seen.add("step " + environment + ": " + message);
-            }
-
-            @Override
-            public void output(String environment, String line, boolean stderr) {
-                seen.add((stderr ? "err " : "out ") + environment + ": " + line);
-            }
-        };
+        RecordingProgress listener = new RecordingProgress();
         provider.create(env("dev", null, Map.of()), listener);
 
-        assertThat(seen).contains("step dev: creating kind cluster dev", "err dev: Creating cluster \"dev\" ...",
-                "err dev:  ✓ Starting control-plane 🕹️", "err dev: Set kubectl context to \"kind-dev\"");
+        assertThat(listener.transcript()).contains("step dev: creating kind cluster dev",
+                "err dev: Creating cluster \"dev\" ...", "err dev:  ✓ Starting control-plane 🕹️",
+                "err dev: Set kubectl context to \"kind-dev\"");
     }
 
     @Test
