@@ -21,6 +21,8 @@ import java.util.Optional;
  * memory) propagates. Thread-safe.
  */
 public final class HookRunner {
+    /** What follows the hook's name in its failure: {@code hook 'NAME' failed in PHASE: WHY}. */
+    private static final String FAILED_IN = "' failed in ";
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final List<LifecycleHook> hooks;
@@ -40,7 +42,7 @@ public final class HookRunner {
                 hook.run(phase, environment, host);
             } catch (Throwable e) {
                 PluginRegistry.rethrowIfFatal(e);
-                String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + "' failed in " + phase.key() + ": "
+                String message = Environment.HOOK_FAILURE_PREFIX + hook.name() + FAILED_IN + phase.key() + ": "
                         + describe(e);
                 // returned, and so recorded as lastError and reported by the caller: not logged a second time
                 LOG.debug("{}: {}", environment.name(), message, e);
@@ -59,8 +61,8 @@ public final class HookRunner {
         if (error == null || !error.startsWith(Environment.HOOK_FAILURE_PREFIX)) {
             return false;
         }
-        int end = error.indexOf("' failed in ", Environment.HOOK_FAILURE_PREFIX.length());
-        return end >= 0 && error.startsWith("' failed in " + HookPhase.POST_CREATE.key() + ": ", end);
+        int end = error.indexOf(FAILED_IN, Environment.HOOK_FAILURE_PREFIX.length());
+        return end >= 0 && error.startsWith(FAILED_IN + HookPhase.POST_CREATE.key() + ": ", end);
     }
 
     /**
