@@ -84,7 +84,7 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      */
     Set<String> migrateSkip() {
         String text = get(ConfigKeys.MIGRATE_SKIP);
-        return requireNames("config key " + ConfigKeys.MIGRATE_SKIP + (source == null ? "" : " in " + source),
+        return requireNames(label(ConfigKeys.MIGRATE_SKIP),
                 text.isBlank() ? List.of() : Stream.of(text.split(",", -1)).map(String::strip).toList());
     }
 
