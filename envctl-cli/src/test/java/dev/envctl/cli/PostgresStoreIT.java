@@ -330,7 +330,7 @@ class PostgresStoreIT {
                         + "exit 4 until this is fixed (for example with psql):\n  cannot adopt table clusters: port "
                         + "18090 is held by dev (http) and uat (pf)")
                 .doesNotContain("(run envctl db migrate)")
-                .containsPattern("(?m)^1 +replaced system clusters +Baseline pending \\(adopts table clusters\\)");
+                .containsPattern("(?m)^1 +the Kindler scripts. clusters table +Baseline pending \\(adopts table clusters\\)");
         JsonNode json = ok("db", "info", "-o", "json").json();
         assertThat(json.get("blockers").get(0).asText()).isEqualTo("cannot adopt table clusters: port 18090 is held "
                 + "by dev (http) and uat (pf)");

@@ -93,7 +93,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
             return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
-                    result.migrations.stream().map(m -> m.version + " " + m.description).toList());
+                    result.migrations.stream().map(m -> m.version + " " + shown(m.description)).toList());
         });
     }
 
@@ -157,7 +157,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         return flywayCall("reading the schema history of", () -> {
             MigrationInfoService service = Migrations.flyway(dataSource, schema, "0").info();
             List<MigrationState> states = Arrays.stream(service.all())
-                    .map(i -> new MigrationState(version(i), i.getDescription(),
+                    .map(i -> new MigrationState(version(i), shown(i.getDescription()),
                             adopt && "1".equals(version(i)) ? BASELINE_PENDING : i.getState().getDisplayName(),
                             i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant()))
                     .toList();
@@ -237,6 +237,17 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     @Override
     public void close() {
         database.close();
+    }
+
+    /** V1's description as its script's name gives it, kept because Flyway checks it against applied history. */
+    static final String V1_SCRIPT_DESCRIPTION = "replaced system clusters";
+
+    /**
+     * A migration's description as users read it: V1 is the Kindler scripts' {@code clusters} table, whatever its
+     * script's name says.
+     */
+    static String shown(String description) {
+        return V1_SCRIPT_DESCRIPTION.equals(description) ? "the Kindler scripts' clusters table" : description;
     }
 
     private static String version(MigrationInfo i) {
