@@ -218,6 +218,8 @@ class HostsIT {
         refused(4, "host 'local' is built in", "host", "remove", "local");
         refused(2, "host takes an action, add, list or remove, got 'frob'", "host", "frob");
         refused(2, "host takes an action", "host");
+        refused(2, "host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET], "
+                + "npipe://PATH or context:NAME)", "host", "add", "three");
         refused(2, "--docker only goes with 'host add'", "host", "list", "--docker", TWO);
         refused(2, "host remove takes one host NAME", "host", "remove", "two", "three");
         refused(2, "host 'nope' is unknown; known: local, two", "create", "web", "--host", "nope");
@@ -236,7 +238,7 @@ class HostsIT {
 
         assertThat(help).startsWith("Usage: envctl host [options] add NAME|list|remove NAME")
                 .contains("--docker ENDPOINT", "--address ADDR", "--label KEY=VALUE", "--capacity N", "exit 4",
-                        "Exit codes:");
+                        "Exit codes:", "ssh://[USER@]HOST[:PORT][/SOCKET]");
         assertThat(ws.ok("create", "--help").out()).contains("--host NAME|auto", "--host-selector KEY=VALUE");
         assertThat(ws.ok("list", "--help").out()).contains("--host NAME ");
         assertThat(ws.ok("--help").out()).contains("host ");

@@ -48,7 +48,8 @@ class MainTest {
     @Test
     void helpListsTheCommandsOnOut() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("Commands:", "create", "reconcile", "Exit codes:");
+        assertThat(out()).contains("Commands:", "create", "reconcile", "Exit codes:",
+                "(env ENVCTL_STORE; default ~/.envctl/environments.csv)");
     }
 
     @Test

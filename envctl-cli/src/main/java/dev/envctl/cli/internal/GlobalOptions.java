@@ -9,7 +9,7 @@ import com.beust.jcommander.Parameter;
  */
 public final class GlobalOptions {
     @Parameter(names = "--store", description = "Store location: csv:PATH, a PATH ending in .csv, or "
-            + "jdbc:postgresql://HOST:PORT/DB (env ENVCTL_STORE)", order = 90)
+            + "jdbc:postgresql://HOST:PORT/DB (env ENVCTL_STORE; default ~/.envctl/environments.csv)", order = 90)
     String store;
 
     @Parameter(names = "--config", description = "Config file in Java properties format (env ENVCTL_CONFIG; "
