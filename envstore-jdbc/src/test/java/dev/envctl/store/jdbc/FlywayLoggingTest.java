@@ -7,9 +7,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +43,8 @@ class FlywayLoggingTest {
         }
     }
 
-    private static String newestVersion(String schema) throws Exception {
-        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT version FROM " + schema + "." + Migrations.HISTORY_TABLE
-                     + " WHERE success ORDER BY installed_rank DESC LIMIT 1")) {
-            return r.next() ? r.getString(1) : null;
-        }
+    private static String newestVersion(String schema) {
+        return TestDatabase.value("SELECT version FROM " + schema + "." + Migrations.HISTORY_TABLE
+                + " WHERE success ORDER BY installed_rank DESC LIMIT 1");
     }
 }

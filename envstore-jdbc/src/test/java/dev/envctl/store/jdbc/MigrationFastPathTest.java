@@ -5,11 +5,6 @@ import dev.envctl.core.spi.MigrationState;
 import dev.envctl.store.jdbc.internal.Migrations;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Opening an up-to-date store skips Flyway; anything else falls back to it. */
@@ -59,26 +54,19 @@ class MigrationFastPathTest {
     }
 
     @Test
-    void migrationsAreDescribedForUsersWhileTheHistoryKeepsTheScriptsDescription() throws SQLException {
+    void migrationsAreDescribedForUsersWhileTheHistoryKeepsTheScriptsDescription() {
         String schema = TestDatabase.freshSchemaName("described");
         try (JdbcEnvironmentStore store = open(schema, MigrateMode.OFF)) {
             MigrationResult result = store.admin().migrate();
             assertThat(result.applied()).first().isEqualTo("1 the Kindler scripts' clusters table");
             assertThat(store.admin().info().migrations()).extracting(MigrationState::description)
                     .contains("the Kindler scripts' clusters table").noneMatch(d -> d.contains("replaced system"));
-            assertThat(v1Description(schema)).as("Flyway validates applied descriptions against the scripts' names")
+            assertThat(TestDatabase.value("SELECT description FROM " + schema + "." + Migrations.HISTORY_TABLE
+                    + " WHERE version = '1'")).as("Flyway validates applied descriptions against the scripts' names")
                     .isEqualTo(JdbcStoreAdmin.V1_SCRIPT_DESCRIPTION);
             assertThat(store.admin().migrate().applied()).as("validated and current").isEmpty();
         } finally {
             TestDatabase.dropSchema(schema);
-        }
-    }
-
-    private static String v1Description(String schema) throws SQLException {
-        try (Connection c = TestDatabase.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT description FROM " + schema + "." + Migrations.HISTORY_TABLE
-                     + " WHERE version = '1'")) {
-            return r.next() ? r.getString(1) : null;
         }
     }
 }

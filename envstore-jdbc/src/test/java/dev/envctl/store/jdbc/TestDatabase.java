@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -77,6 +78,16 @@ public final class TestDatabase {
             for (String statement : statements) {
                 s.execute(statement);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row {@code query} (the test's own SQL) returns, or null when none. */
+    public static String value(String query) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            return r.next() ? r.getString(1) : null;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
