@@ -1,5 +1,6 @@
 package dev.envctl.cli;
 
+import dev.envctl.cli.Workspace.Result;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,5 +53,27 @@ class NamedReconcileIT {
         assertThat(ws.calls().stream().filter(KIND_LIST::equals)).isEmpty();
         assertThat(count(K3D_LIST, "reconcile")).as("all of them: every provider").isEqualTo(1);
         assertThat(ws.calls().stream().filter(KIND_LIST::equals)).hasSize(1);
+    }
+
+    @Test
+    void anUnknownNameIsExitThreeBeforeAnyProviderIsAskedWithKnownNamesBesideItAndDockerDown() {
+        ws.ok("create", "dev");
+        ws.ok("create", "web", "--no-wait");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+
+        for (String[] args : List.of(new String[] {"reconcile", "ghost"}, new String[] {"reconcile", "dev", "ghost"},
+                new String[] {"reconcile", "ghost", "web", "dev"})) {
+            ws.clearCalls();
+            Result r = ws.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+            assertThat(r.errLines()).as(r.toString()).containsExactly("envctl: environment 'ghost' not found in "
+                    + ws.defaultStore());
+            assertThat(ws.calls()).as("no provider asked: " + r).isEmpty();
+            assertThat(Workspace.bytes(ws.defaultStore())).as("the store as it was: " + r).isEqualTo(before);
+        }
+        Result two = ws.run("reconcile", "dev", "nope", "ghost");
+        assertThat(two.errLines()).as("the first unknown name given, as stop names it").containsExactly(
+                "envctl: environment 'nope' not found in " + ws.defaultStore());
     }
 }

@@ -582,7 +582,12 @@ public final class LifecycleEngine {
         return e.desiredState() == DesiredState.STOPPED && e.actualState() == ActualState.FAILED;
     }
 
-    /** Converges the named environments (empty = all) once, at most {@code concurrency} at a time. */
+    /**
+     * Converges the named environments (empty = all) once, at most {@code concurrency} at a time.
+     *
+     * @throws EnvctlException {@code NOT_FOUND} for a name the store does not have (the first in their order),
+     *                         before any provider is asked and with the store unchanged
+     */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
         return runner.run(names, progress, NEVER::get);
     }

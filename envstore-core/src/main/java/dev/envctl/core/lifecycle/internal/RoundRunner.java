@@ -99,8 +99,9 @@ public final class RoundRunner {
     }
 
     /**
-     * Converges {@code names} (empty: every record) once; unknown names are a NOT_FOUND error. Named, it lists only
-     * their providers, on their hosts, and so reports only those providers' unmanaged clusters.
+     * Converges {@code names} (empty: every record) once; an unknown name is a NOT_FOUND error (the first in their
+     * order), raised before any provider is asked (after the listings for a record removed meanwhile). Named, it
+     * lists only their providers, on their hosts, and so reports only those providers' unmanaged clusters.
      */
     public ReconcileReport run(Collection<String> names, ProgressListener progress, BooleanSupplier stop) {
         return round(names, true, progress, stop);
@@ -118,11 +119,15 @@ public final class RoundRunner {
         Set<Where> only = null;
         if (allWhenEmpty && !names.isEmpty()) {
             only = new HashSet<>();
+            Set<String> had = new HashSet<>();
             for (Environment e : before) {
+                had.add(e.name());
                 if (names.contains(e.name())) {
                     only.add(new Where(e.host(), e.provider()));
                 }
             }
+            // an unknown name is told before any provider is asked: a typo is not reported as Docker's failure
+            requireKnown(names, had);
         }
         Listing listing = listClusters(only);
         if (stop.getAsBoolean()) {
@@ -138,15 +143,20 @@ public final class RoundRunner {
         if (!allWhenEmpty) {
             targets.retainAll(known);
         }
-        for (String name : targets) {
-            if (!known.contains(name)) {
-                throw EnvctlException.notFound("environment '" + name + "' not found in " + store.location());
-            }
-        }
+        requireKnown(targets, known); // one removed while the providers listed
         Map<String, Converger.Hint> hints = hints(before, listing);
         Map<String, Outcome> unanswered = unanswered(records, listing.failed);
         return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
                 unmanaged(listing.clusters, records));
+    }
+
+    /** NOT_FOUND for the first of {@code names}, in their order, that is not {@code known}. */
+    private void requireKnown(Collection<String> names, Set<String> known) {
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw EnvctlException.notFound("environment '" + name + "' not found in " + store.location());
+            }
+        }
     }
 
     /** Where a listing was made: a provider on a host. */
