@@ -79,6 +79,29 @@ class InterruptedCreateIT {
     }
 
     @Test
+    void aSigtermWhileReconcileListsTheClustersLeavesEveryRecordAsItWas() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "dev");
+        ws.ok("create", "web", "--no-wait");
+        String before = Files.readString(ws.defaultStore());
+        ws.flag("k3d-hang-next-list");
+
+        Process reconcile = start(ws, "reconcile");
+        long toolPid = Long.parseLong(Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1)).strip());
+        reconcile.destroy(); // SIGTERM to the JVM only
+
+        assertThat(reconcile.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reconcile.exitValue()).isEqualTo(143);
+        assertThat(alive(toolPid)).as("the listing was ended").isFalse();
+        // a stop by the user is no failure of the environments: web (unknown) gets no lastError, nothing changes
+        assertThat(Files.readString(ws.defaultStore())).isEqualTo(before);
+        assertThat(Files.readAllLines(tmp.resolve("err-reconcile.txt")).stream()
+                .filter(l -> l.startsWith("envctl: "))).containsExactly("envctl: reconcile interrupted (SIGINT or "
+                + "SIGTERM) before it changed any cluster; run it again (a change it recorded already, 'envctl "
+                + "reconcile' carries out)");
+    }
+
+    @Test
     void aCreateStoppedByCtrlCSaysSoInOneLineNamingItsEnvironmentAndWhatFinishesItAndExits130() throws Exception {
         signalCreate("INT", 130);
     }

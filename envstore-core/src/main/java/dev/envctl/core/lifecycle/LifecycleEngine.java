@@ -583,13 +583,16 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Converges the named environments (empty = all) once, at most {@code concurrency} at a time.
+     * Converges the named environments (empty = all) once, at most {@code concurrency} at a time. When the JVM
+     * shuts down (a SIGINT or SIGTERM, {@link CommandRunner#stopping()}), environments not yet started are left as
+     * they are; once the listings are done, the report is empty and no record is changed, as the shutdown may have
+     * ended the listings.
      *
      * @throws EnvctlException {@code NOT_FOUND} for a name the store does not have (the first in their order),
      *                         before any provider is asked and with the store unchanged
      */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return runner.run(names, progress, NEVER::get);
+        return runner.run(names, progress, CommandRunner::stopping);
     }
 
     /**

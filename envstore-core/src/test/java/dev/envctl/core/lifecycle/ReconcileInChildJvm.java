@@ -1,0 +1,52 @@
+package dev.envctl.core.lifecycle;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.exec.CommandRunner;
+import dev.envctl.core.exec.CommandSpec;
+import dev.envctl.core.spi.ProgressListener;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main of a child JVM for {@link ReconcileInChildJvmTest}: one reconcile of records {@code dev} ({@code unknown})
+ * and {@code web} ({@code creating}) whose listing first runs the command {@code args[0]} names, as k3d's listing
+ * does. It prints the records before the reconcile, what the reconcile returned or threw, and the records after.
+ * Its shutdown waits (30 s at most) for those lines, as the CLI's waits for a command to record where it left.
+ */
+public final class ReconcileInChildJvm {
+    private ReconcileInChildJvm() {
+    }
+
+    public static void main(String[] args) {
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        Fixture f = new Fixture();
+        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        f.leave("web", 2, DesiredState.PRESENT, ActualState.CREATING);
+        CommandSpec listing = CommandSpec.of(List.of(args[0]), Duration.ofMinutes(10));
+        f.k3d.duringNextList(() -> new CommandRunner().runChecked(listing, null));
+        try {
+            System.out.println("before: " + f.store.list(EnvironmentFilter.ALL));
+            try {
+                System.out.println("report: " + f.engine().reconcile(List.of(), ProgressListener.NONE));
+            } catch (RuntimeException e) {
+                System.out.println("threw: " + e);
+            }
+            System.out.println("after: " + f.store.list(EnvironmentFilter.ALL));
+        } finally {
+            System.out.flush();
+            done.countDown();
+        }
+    }
+}
