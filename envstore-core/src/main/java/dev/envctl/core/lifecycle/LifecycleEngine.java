@@ -83,7 +83,6 @@ public final class LifecycleEngine {
     public static final String AUTO_PORTS_LABEL = AutoPorts.LABEL;
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
-    private static final AtomicBoolean NEVER = new AtomicBoolean();
 
     private final EnvironmentStore store;
     private final Allocator allocator;
@@ -735,7 +734,9 @@ public final class LifecycleEngine {
      * and cluster as they were; then, under the environment's lock, the old cluster is deleted (delete hooks
      * included) and the new one created (post-create hooks). The creates and replacements are allocated first
      * without writing: when the store would refuse one, nothing is changed. A request the store rejects later (a
-     * port another writer took meanwhile) is a {@link Action#FAILED} outcome and the others still proceed.
+     * port another writer took meanwhile) is a {@link Action#FAILED} outcome and the others still proceed. When
+     * the JVM shuts down ({@link CommandRunner#stopping()}), what is recorded stays recorded, and the converges
+     * stop as {@link #reconcile(Collection, ProgressListener)}'s do: none once the listings are done.
      *
      * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
      *                         false ({@link ApplyPlan#requireNoReplacement}); {@code INVALID_INPUT} when a
@@ -834,7 +835,7 @@ public final class LifecycleEngine {
             store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name())).forEach(e ->
                     direct.add(unchangedOutcome(e)));
         }
-        ReconcileReport done = runner.runExactly(touched, progress, NEVER::get);
+        ReconcileReport done = runner.runExactly(touched, progress, CommandRunner::stopping);
         Set<String> pruned = new HashSet<>(plan.toDelete());
         List<Outcome> all = new ArrayList<>(done.outcomes().stream().map(LifecycleEngine::afterStoreFailure)
                 .map(o -> raced(o, pruned.contains(o.name()))).toList());

@@ -2,7 +2,10 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
 import dev.envctl.core.spi.ProgressListener;
@@ -13,13 +16,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The main of a child JVM for {@link ReconcileInChildJvmTest}: one reconcile of records {@code dev} ({@code unknown})
- * and {@code web} ({@code creating}) whose listing first runs the command {@code args[0]} names, as k3d's listing
+ * The main of a child JVM for {@link ReconcileInChildJvmTest}: one reconcile (or, with {@code args[1]} {@code apply},
+ * an apply of a file that lists them as they are) of records {@code dev} ({@code unknown}) and {@code web}
+ * ({@code creating}) whose listing first runs the command {@code args[0]} names, as k3d's listing
  * does. It prints the records before the reconcile, what the reconcile returned or threw, and the records after.
  * Its shutdown waits (30 s at most) for those lines, as the CLI's waits for a command to record where it left.
  */
 public final class ReconcileInChildJvm {
     private ReconcileInChildJvm() {
+    }
+
+    /** What an apply file gives for {@code e} as it is recorded: the apply only resumes it. */
+    private static EnvironmentSpec spec(Environment e) {
+        return EnvironmentSpec.of(e.name(), e.provider()).withPorts(e.ports()).withSubnet(SubnetRequest.of(e.subnet()))
+                .withLabels(e.labels()).withNodePort(e.nodePort());
     }
 
     public static void main(String[] args) {
@@ -32,14 +42,16 @@ public final class ReconcileInChildJvm {
             }
         }));
         Fixture f = new Fixture();
-        f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
-        f.leave("web", 2, DesiredState.PRESENT, ActualState.CREATING);
+        Environment dev = f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        Environment web = f.leave("web", 2, DesiredState.PRESENT, ActualState.CREATING);
         CommandSpec listing = CommandSpec.of(List.of(args[0]), Duration.ofMinutes(10));
         f.k3d.duringNextList(() -> new CommandRunner().runChecked(listing, null));
         try {
             System.out.println("before: " + f.store.list(EnvironmentFilter.ALL));
             try {
-                System.out.println("report: " + f.engine().reconcile(List.of(), ProgressListener.NONE));
+                System.out.println("report: " + (args.length > 1 && args[1].equals("apply")
+                        ? f.engine().apply(List.of(spec(dev), spec(web)), false, false, ProgressListener.NONE)
+                        : f.engine().reconcile(List.of(), ProgressListener.NONE)));
             } catch (RuntimeException e) {
                 System.out.println("threw: " + e);
             }

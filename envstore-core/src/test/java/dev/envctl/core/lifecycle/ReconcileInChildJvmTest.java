@@ -20,12 +20,23 @@ class ReconcileInChildJvmTest {
     @Test
     @Timeout(180)
     void aSigtermThatEndsTheListingLeavesEveryRecordAsItWas() throws Exception {
+        assertRecordsUnchangedBySigtermWhileListing("reconcile");
+    }
+
+    @Test
+    @Timeout(180)
+    void anApplyStoppedWhileItListsConvergesNothingOnTheListingsThatFollow() throws Exception {
+        assertRecordsUnchangedBySigtermWhileListing("apply");
+    }
+
+    private void assertRecordsUnchangedBySigtermWhileListing(String command) throws Exception {
         Path listing = dir.resolve("listing");
         Path started = dir.resolve("started");
         Files.writeString(listing, "#!/usr/bin/env bash\ntouch " + started + "\nexec sleep 1000\n");
         Files.setPosixFilePermissions(listing, PosixFilePermissions.fromString("rwxr-xr-x"));
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ReconcileInChildJvm.class.getName(), listing.toString())
+                System.getProperty("java.class.path"), ReconcileInChildJvm.class.getName(), listing.toString(),
+                command)
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
                 .start();
         try {
