@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 
@@ -33,8 +32,7 @@ public final class LegacyRows {
     /** The rows {@code filter} selects, by name. */
     public static List<Environment> list(DSLContext ctx, EnvironmentFilter filter) {
         return select(ctx).orderBy(CLUSTERS.NAME).fetch().stream().flatMap(r -> environment(r).stream())
-                .filter(filter::matches)
-                .collect(Collectors.toList());
+                .filter(filter::matches).toList();
     }
 
     /** The row named {@code name}, if envctl can represent it. */
