@@ -444,9 +444,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                                 + "opening with jdbc.migrate=auto)";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
+            Privileges checks = new Privileges(options.schema(), reading == Reading.AS_IT_IS);
             String missing = reading == Reading.NO_TABLE ? null
-                    : database.read("checking privileges", ctx -> new Privileges(options.schema(),
-                    reading == Reading.AS_IT_IS).missing(ctx));
+                    : database.read("checking privileges", ctx -> checks.missing(checks.query(ctx).fetchOne()));
             if (missing != null) {
                 // it answers, but some write (or every one) fails for the role: a fault of the settings or grants
                 return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);

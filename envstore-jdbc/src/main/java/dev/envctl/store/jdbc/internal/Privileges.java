@@ -15,7 +15,7 @@ import java.util.Map;
  * What the role logged in lacks to use a store's schema: USAGE on the schema; SELECT, INSERT, UPDATE and DELETE on
  * the four tables (the triggers run as the caller, so writing {@code clusters} needs the held tables too); SELECT
  * on the schema history; and, for a {@code clusters} table not adopted yet, its ownership, since adopting alters
- * it. One select, to run on its own ({@link #missing(DSLContext)}) or in a round trip with others; every name is a
+ * it. One select, to run on its own or in a round trip with others; every name is a
  * bind value. Immutable.
  */
 public final class Privileges {
@@ -60,12 +60,7 @@ public final class Privileges {
         return ctx.select(select);
     }
 
-    /** One line naming the role and what it lacks, or {@code null} when it lacks nothing. */
-    public String missing(DSLContext ctx) {
-        return missing(query(ctx).fetchOne());
-    }
-
-    /** As {@link #missing(DSLContext)}, from the row {@link #query} returned. */
+    /** One line naming the role and what it lacks, or {@code null} when it lacks nothing, from {@link #query}'s row. */
     public String missing(Record r) {
         List<String> lacking = new ArrayList<>();
         int i = 0;
