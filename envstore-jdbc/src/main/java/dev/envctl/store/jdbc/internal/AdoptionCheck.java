@@ -4,7 +4,6 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 import org.jooq.DSLContext;
-import org.jooq.Record7;
 
 import java.util.ArrayList;
 import java.util.TreeMap;
@@ -31,9 +30,8 @@ public final class AdoptionCheck {
         List<String> problems = new ArrayList<>();
         Map<Integer, List<String>> ports = new TreeMap<>();
         List<Block> blocks = new ArrayList<>();
-        for (Record7<String, Integer, Integer, Integer, String, Integer, String> r : ctx.select(CLUSTERS.NAME,
-                CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT, CLUSTERS.SUBNET, CLUSTERS.NODE_PORT,
-                CLUSTERS.PROVIDER).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
+        for (var r : ctx.select(CLUSTERS.NAME, CLUSTERS.HTTP_PORT, CLUSTERS.HTTPS_PORT, CLUSTERS.PF_PORT,
+                CLUSTERS.SUBNET, CLUSTERS.NODE_PORT, CLUSTERS.PROVIDER).from(CLUSTERS).orderBy(CLUSTERS.NAME).fetch()) {
             String name = r.value1();
             try {
                 Validation.requireName(name);
