@@ -537,20 +537,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             LOG.debug("a writer outside envctl took what this write allocated; allocating again with that writer "
                     + "shut out: {}", e.getMessage());
             return database.write(action, ctx -> {
-                shutOutOtherWriters(ctx);
+                // the write lock first, as every envctl writer takes it, so no two of them wait on each other; then a
+                // lock on clusters that makes writers outside envctl wait until this transaction ends (their INSERT,
+                // UPDATE and DELETE take ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes; reads go on)
+                writeLock(ctx).execute();
+                ctx.query("LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE", CLUSTERS).execute();
                 return work.apply(ctx);
             });
         }
-    }
-
-    /**
-     * Takes the write lock, then a lock on {@code clusters} that makes writers outside envctl wait until this
-     * transaction ends (their INSERT, UPDATE and DELETE take ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes;
-     * reads go on); the write lock first, as every envctl writer takes it, so no two of them wait on each other.
-     */
-    private void shutOutOtherWriters(DSLContext ctx) {
-        writeLock(ctx).execute();
-        ctx.query("LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE", CLUSTERS).execute();
     }
 
     /** A row refused by a unique or exclusion constraint, named by resource. */
