@@ -12,6 +12,7 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code envctl apply -f FILE}: makes the store match the file (missing environments created, labels and node
@@ -71,10 +72,8 @@ final class ApplyCommand extends FileCommand {
                 }
             });
         }
-        plan.toDelete().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
-                .ifPresent(e -> onLocal.add(e.provider())));
-        plan.toResume().forEach(n -> store.find(n).filter(e -> e.host().equals(Host.LOCAL_NAME))
-                .ifPresent(e -> onLocal.add(e.provider())));
+        Stream.concat(plan.toDelete().stream(), plan.toResume().stream()).forEach(n -> store.find(n)
+                .filter(e -> e.host().equals(Host.LOCAL_NAME)).ifPresent(e -> onLocal.add(e.provider())));
         onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME, true));
         return ReportView.print(session, envctl.apply(desired, prune, replace, session.progress()));
     }
