@@ -110,8 +110,7 @@ public final class IndexedHeld implements HeldResources {
     public List<Result<Record>> prefetch(AllocationPolicy policy, EnvironmentSpec spec, Query... before) {
         List<Integer> starts = Arrays.stream(PortRole.values()).filter(role -> spec.ports().get(role) == null)
                 .map(role -> policy.pool(role).from()).distinct().toList();
-        List<Field<?>> fields = new ArrayList<>();
-        starts.forEach(from -> fields.add(lowestFreeFrom(host, from)));
+        List<Field<?>> fields = new ArrayList<>(starts.stream().map(from -> lowestFreeFrom(host, from)).toList());
         boolean subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO;
         if (subnet) {
             fields.add(DSL.field(lowestFreeSubnetSelect(policy.subnetPool(), policy.subnetPrefix())));
