@@ -36,15 +36,14 @@ final class Errors {
         if (known != null) {
             message += hint(known);
         }
-        if (!session.interruption().reports()) {
-            return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
-        }
-        session.progressDone();
-        session.err().println("envctl: " + message);
-        if (session.global().verbose()) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            session.err().print(session.redact(trace.toString()));
+        if (session.interruption().reports()) {
+            session.progressDone();
+            session.err().println("envctl: " + message);
+            if (session.global().verbose()) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                session.err().print(session.redact(trace.toString()));
+            }
         }
         return known != null ? known.exitCode() : ErrorCode.FAILURE.exitCode();
     }
