@@ -24,13 +24,11 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
     @Parameter(description = "NAME...")
     List<String> names = new ArrayList<>();
 
-    /** {@code envctl stop}. */
     @Parameters(commandNames = "stop", commandDescription = "Stop environments' clusters; their ports and subnets "
             + "stay held")
     static final class Stop extends StopStartCommand {
     }
 
-    /** {@code envctl start}. */
     @Parameters(commandNames = "start", commandDescription = "Start stopped environments' clusters again (create "
             + "any that vanished)")
     static final class Start extends StopStartCommand {
