@@ -20,7 +20,7 @@ public final class Durations {
     /**
      * Parses a positive duration; {@code what} names the setting or flag in the error message.
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when {@code text} is not a positive duration
+     * @throws InvalidValueException when {@code text} is not a positive duration
      */
     public static Duration parse(String what, String text) {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
@@ -28,7 +28,7 @@ public final class Durations {
         Matcher m = SIMPLE.matcher(s);
         if (m.matches()) {
             if (m.group(1).replaceFirst("^0+", "").length() > MAX_DIGITS) {
-                throw EnvctlException.invalid(what + " '" + text.strip() + "' is too long; at most " + MAX_DIGITS
+                throw InvalidValueException.of(what, "'" + text.strip() + "' is too long; at most " + MAX_DIGITS
                         + " digits, such as 5m for 300s");
             }
             long n = Long.parseLong(m.group(1));
@@ -47,7 +47,7 @@ public final class Durations {
             }
         }
         if (d == null || d.isZero() || d.isNegative()) {
-            throw EnvctlException.invalid(what + " '" + Validation.printable(text == null ? "" : text.strip())
+            throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
                     + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
         }
         return d;
@@ -56,13 +56,12 @@ public final class Durations {
     /**
      * Parses a duration of at least {@code min}; {@code what} names the setting or flag in the error message.
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when {@code text} is not a duration of at least
-     *                         {@code min}
+     * @throws InvalidValueException when {@code text} is not a duration of at least {@code min}
      */
     public static Duration parseAtLeast(String what, String text, Duration min) {
         Duration d = parse(what, text);
         if (d.compareTo(min) < 0) {
-            throw EnvctlException.invalid(what + " '" + Validation.printable(text.strip()) + "' is too short; at "
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too short; at "
                     + "least " + format(min));
         }
         return d;

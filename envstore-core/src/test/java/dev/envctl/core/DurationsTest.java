@@ -27,6 +27,20 @@ class DurationsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anErrorSaysWhatIsWrongWithTheValueAlsoWithoutNamingIt() {
+        assertThatThrownBy(() -> Durations.parse("csv.lock-timeout", "abc"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem())
+                        .isEqualTo("'abc' is not a positive duration; write it like 500ms, 60s, 5m or 1h"))
+                .hasMessage("csv.lock-timeout 'abc' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        assertThatThrownBy(() -> Durations.parse("timeout", "99999999999h"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem())
+                        .isEqualTo("'99999999999h' is too long; at most 9 digits, such as 5m for 300s"));
+        assertThatThrownBy(() -> Durations.parseAtLeast("interval", "1ms", Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem())
+                        .isEqualTo("'1ms' is too short; at least 1s"));
+    }
+
+    @org.junit.jupiter.api.Test
     void formatsWhatGoReadsAndThisClassParsesBack() {
         assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("300s");
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");

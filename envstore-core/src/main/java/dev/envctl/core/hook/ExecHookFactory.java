@@ -1,8 +1,8 @@
 package dev.envctl.core.hook;
 
 import dev.envctl.core.Durations;
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.HomeFolder;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Validation;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
@@ -54,7 +54,7 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         d = HomeFolder.expand(d, System.getenv());
         if (!Path.of(d).isAbsolute()) {
             // relative to whatever folder envctl happens to run in: a different set of scripts in each
-            throw EnvctlException.invalid("dir '" + Validation.printable(d) + "' is not an absolute path; allowed: "
+            throw InvalidValueException.of("dir", "'" + Validation.printable(d) + "' is not an absolute path; allowed: "
                     + "an absolute path, such as /srv/envctl/hooks, or one starting with ~/ (a folder under $HOME)");
         }
         return Path.of(d);

@@ -1,6 +1,6 @@
 package dev.envctl.core.provider;
 
-import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Validation;
 
 import java.util.Map;
@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parsers for the values provider settings and per-environment options share. Each failure is an
- * INVALID_INPUT error whose message names the value ({@code what}) and says what is allowed. Stateless.
+ * {@link InvalidValueException} whose message names the value ({@code what}) and says what is allowed, and whose
+ * {@code problem()} says the same without the name. Stateless.
  */
 public final class SettingValues {
     private SettingValues() {
@@ -19,8 +20,9 @@ public final class SettingValues {
     public static String binary(String provider, Map<String, String> settings, String key, String dflt) {
         String value = settings.getOrDefault(key, dflt).strip();
         if (value.isEmpty()) {
-            throw EnvctlException.invalid(provider + " setting " + key + " is empty; give a command name such as "
-                    + dflt + " or a path to it");
+            String give = "give a command name such as " + dflt + " or a path to it";
+            throw new InvalidValueException(provider + " setting " + key + " is empty; " + give,
+                    "the value is empty; " + give);
         }
         return value;
     }
@@ -34,7 +36,7 @@ public final class SettingValues {
         if (t.equals("false") || t.equals("0")) {
             return false;
         }
-        throw EnvctlException.invalid(what + " '" + text + "' is not a boolean; allowed: true, false, 1, 0");
+        throw InvalidValueException.of(what, "'" + text + "' is not a boolean; allowed: true, false, 1, 0");
     }
 
     /** A whole number of nodes from {@code min} to 99. */
@@ -43,7 +45,7 @@ public final class SettingValues {
         if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
             return Integer.parseInt(t);
         }
-        throw EnvctlException.invalid(what + " '" + text + "' is invalid; allowed: a whole number from " + min
+        throw InvalidValueException.of(what, "'" + text + "' is invalid; allowed: a whole number from " + min
                 + " to 99");
     }
 
@@ -60,7 +62,7 @@ public final class SettingValues {
         String t = text == null ? "" : text.strip();
         Matcher m = IMAGE.matcher(t);
         if (t.length() > MAX_IMAGE || !m.matches() || m.group(1).length() > MAX_IMAGE_NAME) {
-            throw EnvctlException.invalid(what + " '" + Validation.printable(t) + "' is invalid; allowed: an image "
+            throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is invalid; allowed: an image "
                     + "reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters and "
                     + "digits joined by . _ or -, such as " + example);
         }
@@ -87,7 +89,7 @@ public final class SettingValues {
     public static String address(String what, String text) {
         String t = text == null ? "" : text.strip();
         if (!Validation.isIpAddress(t)) {
-            throw EnvctlException.invalid(what + " '" + text + "' is not an IP address; allowed: an IPv4 or IPv6 "
+            throw InvalidValueException.of(what, "'" + text + "' is not an IP address; allowed: an IPv4 or IPv6 "
                     + "address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
         }
         return t;

@@ -194,7 +194,10 @@ class ExecHookTest {
         assertThatThrownBy(() -> registry.createHook("exec", Map.of("dir", "relative/hooks")))
                 .hasMessageContaining("dir 'relative/hooks' is not an absolute path")
                 .hasMessageContaining("allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/")
-                .hasMessageNotContaining("config");
+                .hasMessageNotContaining("config")
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem()).contains(
+                        "'relative/hooks' is not an absolute path; allowed: an absolute path, such as "
+                                + "/srv/envctl/hooks, or one starting with ~/ (a folder under $HOME)"));
         String home = System.getenv("HOME") != null && !System.getenv("HOME").isBlank() ? System.getenv("HOME")
                 : System.getProperty("user.home");
         assertThat(((ExecHook) registry.createHook("exec", Map.of("dir", "~/hooks"))).dir())

@@ -1,8 +1,13 @@
 package dev.envctl.core.provider;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,5 +46,26 @@ class SettingValuesTest {
                 .hasMessageContaining("is invalid; allowed: an image reference");
         String longest = length == 129 ? "app:" + "t".repeat(128) : "a".repeat(255);
         assertThat(SettingValues.image("--image", longest, "busybox")).isEqualTo(longest);
+    }
+
+    @Test
+    void eachErrorSaysWhatIsWrongWithTheValueAlsoWithoutNamingIt() {
+        Map<String, Runnable> problems = new LinkedHashMap<>();
+        problems.put("the value is empty; give a command name such as k3d or a path to it",
+                () -> SettingValues.binary("k3d", Map.of("binary", " "), "binary", "k3d"));
+        problems.put("'maybe' is not a boolean; allowed: true, false, 1, 0", () -> SettingValues.bool("wait", "maybe"));
+        problems.put("'0' is invalid; allowed: a whole number from 1 to 99", () -> SettingValues.count("servers", "0",
+                1));
+        problems.put("'localhost' is not an IP address; allowed: an IPv4 or IPv6 address such as 127.0.0.1 or "
+                + "0.0.0.0 (the tools take no host names)", () -> SettingValues.address("listen-address", "localhost"));
+        problems.put("'UPPER' is invalid; allowed: an image reference [REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], "
+                + "the repository in lowercase letters and digits joined by . _ or -, such as busybox",
+                () -> SettingValues.image("image", "UPPER", "busybox"));
+        problems.forEach((problem, parse) -> assertThatThrownBy(parse::run)
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem()).isEqualTo(problem))
+                .satisfies(e -> assertThat(e.getMessage()).as("the message names the value")
+                        .isIn("k3d setting binary is empty; give a command name such as k3d or a path to it",
+                                "wait " + problem, "servers " + problem, "listen-address " + problem,
+                                "image " + problem)));
     }
 }

@@ -1,7 +1,9 @@
 package dev.envctl.core.spi;
 
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.InvalidValueException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +20,31 @@ class InvalidSettingExceptionTest {
             assertThat(e.key()).isEqualTo("timeout");
             assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
         }).hasMessage("timeout 'soon' is not a positive duration");
+    }
+
+    @Test
+    void aSharedParsersErrorReadAboutAKeyKeepsWhatIsWrongWithTheValueApartFromItsName() {
+        assertThatThrownBy(() -> InvalidSettingException.about("timeout", () -> Durations.parse("k3d setting timeout",
+                "soon"))).isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+            assertThat(e.key()).isEqualTo("timeout");
+            assertThat(e.problem()).contains("'soon' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        }).hasMessage("k3d setting timeout 'soon' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        // a plugin's own check says it the same way
+        assertThatThrownBy(() -> InvalidSettingException.about("region", () -> {
+            throw InvalidValueException.of("region", "'mars' is unknown; allowed: eu, us");
+        })).isInstanceOfSatisfying(InvalidSettingException.class,
+                e -> assertThat(e.problem()).contains("'mars' is unknown; allowed: eu, us"))
+                .hasMessage("region 'mars' is unknown; allowed: eu, us");
+    }
+
+    @Test
+    void anErrorThatDoesNotSayTheProblemApartHasNone() {
+        assertThatThrownBy(() -> InvalidSettingException.about("timeout", () -> {
+            throw EnvctlException.invalid("timeout 'soon' is not a positive duration");
+        })).isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem()).isEmpty());
+        assertThat(new InvalidSettingException("token", "token 'x' is invalid").problem()).isEmpty();
+        assertThat(new InvalidSettingException("token", "token 'x' is invalid", "'x' is invalid", null).problem())
+                .contains("'x' is invalid");
     }
 
     @Test
