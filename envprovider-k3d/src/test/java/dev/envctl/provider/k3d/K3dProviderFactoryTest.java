@@ -56,4 +56,17 @@ class K3dProviderFactoryTest {
         bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key)));
     }
+
+    @Test
+    void aBadValueSaysWhatIsWrongWithItAlsoWithoutNamingTheSetting() {
+        K3dProviderFactory f = new K3dProviderFactory();
+        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "network", "bad name", "listen-address",
+                "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0", "agents",
+                "-1", "image", "a b");
+        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+                .hasMessageStartingWith("k3d setting " + key + " ")
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem()).hasValueSatisfying(
+                        p -> assertThat(p).startsWith(value.isBlank() ? "the value is empty; give a command name"
+                                : "'" + value + "' ").doesNotContain("setting"))));
+    }
 }

@@ -158,6 +158,10 @@ class CsvStoreFactoryTest {
                 .hasMessageContaining("not a positive duration")
                 .isInstanceOfSatisfying(InvalidSettingException.class,
                         e -> assertThat(e.key()).isEqualTo("csv.lock-timeout"));
+        assertThatThrownBy(() -> factory.open(location, Map.of("csv.lock-timeout", "abc")))
+                .hasMessage("csv.lock-timeout 'abc' is not a positive duration; write it like 500ms, 60s, 5m or 1h")
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem())
+                        .contains("'abc' is not a positive duration; write it like 500ms, 60s, 5m or 1h"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public record JdbcStoreOptions(String schema, MigrateMode migrate, Duration conn
     public JdbcStoreOptions {
         Objects.requireNonNull(schema, "schema");
         if (!IDENTIFIER.matcher(schema).matches()) {
-            throw EnvctlException.invalid("jdbc.schema '" + dev.envctl.core.Validation.printable(schema)
+            throw InvalidValueException.of("jdbc.schema", "'" + dev.envctl.core.Validation.printable(schema)
                     + "' is invalid; allowed: a letter or '_', then letters, digits or '_', at most 63 characters");
         }
         Objects.requireNonNull(migrate, "migrate");

@@ -1,6 +1,6 @@
 package dev.envctl.store.jdbc;
 
-import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Validation;
 
 import java.util.Arrays;
@@ -29,7 +29,7 @@ public enum MigrateMode {
     public static MigrateMode ofKey(String key) {
         String wanted = key == null ? "" : key.strip();
         return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(wanted)).findFirst().orElseThrow(
-                () -> EnvctlException.invalid("jdbc.migrate '" + Validation.printable(String.valueOf(key))
+                () -> InvalidValueException.of("jdbc.migrate", "'" + Validation.printable(String.valueOf(key))
                         + "' is invalid; allowed: auto, validate, off, read"));
     }
 }

@@ -179,6 +179,11 @@ class JdbcStoreFactoryTest {
         for (String key : new String[]{"jdbc.schema", "jdbc.connect-timeout", "jdbc.migrate"}) {
             assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of(key, "x; y")))
                     .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key));
+            // and what is wrong with the value, without the setting's name, for a client that names it itself
+            assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of(key, "x; y")))
+                    .hasMessageStartingWith(key + " 'x; y' ")
+                    .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem())
+                            .hasValueSatisfying(p -> assertThat(p).startsWith("'x; y' ").doesNotContain(key)));
         }
     }
 
