@@ -251,8 +251,8 @@ class BadInputIT {
         c.add(Case.usage("unknown option '--?[31m'", "list", "--\u001b[31m"));
         c.add(Case.of(2, "apply file nofile?[31m does not exist", "apply", "-f", "nofile\u001b[31m"));
         c.add(Case.of(2, "subnet '10.0.0.0?[2J' is invalid", "create", "web", "--subnet", "10.0.0.0\u001b[2J"));
-        c.add(Case.of(2, "jdbc.migrate 'au?[31mto' is invalid", "--config", "escape-migrate.properties", "--store",
-                "jdbc:postgresql://127.0.0.1:1/x", "list"));
+        c.add(Case.of(2, "config key store.jdbc.migrate in escape-migrate.properties: 'au?[31mto' is invalid",
+                "--config", "escape-migrate.properties", "--store", "jdbc:postgresql://127.0.0.1:1/x", "list"));
         c.add(Case.of(2, "unknown config key 'store.csv.x?[31m'", "--config", "escape-key.properties", "list"));
         c.add(Case.of(2, "unknown provider 'docker-desktop'", "create", "web", "--provider", "docker-desktop"));
         c.add(Case.of(3, "environment 'nope' not found", "delete", "nope"));
@@ -269,9 +269,9 @@ class BadInputIT {
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "--interval '1ms' is too short; at least 1s", "reconcile", "--watch", "--interval", "1ms"));
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
-        // db opens the store as every command does: a bad store.* value is named by its config key
-        c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: jdbc.connect-timeout "
-                + "'soon'", "--config", "bad-jdbc-timeout.properties", "--store", "jdbc:postgresql://127.0.0.1:1/x",
+        // db opens the store as every command does: a bad store.* value is named by its config key, once
+        c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: 'soon' is not a "
+                + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-jdbc-timeout.properties", "--store", "jdbc:postgresql://127.0.0.1:1/x",
                 "db", "info"));
         c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
         c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
@@ -301,19 +301,23 @@ class BadInputIT {
                 "list"));
         c.add(Case.of(2, "config key pool.subnet in loopback-pool.properties: 127.0.0.0/8 overlaps the loopback "
                 + "(127.0.0.0/8) range", "--config", "loopback-pool.properties", "create", "ok3", "--subnet", "auto"));
-        c.add(Case.of(2, "config key hook.exec.timeout in bad-hook-timeout.properties: timeout '60s  # per script' "
-                + "is not a positive duration", "--config", "bad-hook-timeout.properties", "list"));
-        c.add(Case.of(2, "config key hook.exec.dir in relative-hook-dir.properties: dir 'rel/hooks' is not an absolute "
+        // a plugin's setting too is named once, by its config key; what follows says what is wrong with the value
+        c.add(Case.of(2, "config key hook.exec.timeout in bad-hook-timeout.properties: '60s  # per script' is not a "
+                + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-hook-timeout.properties",
+                "list"));
+        c.add(Case.of(2, "config key hook.exec.dir in relative-hook-dir.properties: 'rel/hooks' is not an absolute "
                 + "path; allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/ (a folder under "
                 + "$HOME)", "--config", "relative-hook-dir.properties", "list"));
-        c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties:", "--config",
-                "bad-provider-timeout.properties", "list"));
+        c.add(Case.of(2, "config key provider.kind.timeout in bad-provider-timeout.properties: 'soon' is not a "
+                + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-provider-timeout.properties",
+                "list"));
         // the plugin's error says which setting it is about; its text need not quote the key
-        c.add(Case.of(2, "config key provider.k3d.binary in empty-provider-binary.properties: k3d setting binary is "
-                + "empty", "--config", "empty-provider-binary.properties", "list"));
+        c.add(Case.of(2, "config key provider.k3d.binary in empty-provider-binary.properties: the value is empty; "
+                + "give a command name such as k3d or a path to it", "--config", "empty-provider-binary.properties",
+                "list"));
         c.add(Case.of(2, "config file missing.properties does not exist", "--config", "missing.properties", "list"));
-        c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: csv.lock-timeout 'abc' is "
-                + "not a positive duration", "--config", "bad-store-value.properties", "list"));
+        c.add(Case.of(2, "config key store.csv.lock-timeout in bad-store-value.properties: 'abc' is not a positive "
+                + "duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-store-value.properties", "list"));
         // every command but version, help and plugins reads the config and checks all of it (migrate included)
         c.add(Case.of(2, "unknown config key 'bogus.key'", "--config", "bogus-key.properties", "doctor"));
         c.add(Case.of(2, "config key provider.default in nope-provider.properties names the provider 'nope'",

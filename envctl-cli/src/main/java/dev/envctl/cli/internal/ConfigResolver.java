@@ -151,7 +151,8 @@ final class ConfigResolver {
 
     /**
      * Runs {@code build}; its error is given the config key of the setting it is about
-     * ({@link InvalidSettingException#key()}), else the plugin's prefix ({@code provider.ID.*}).
+     * ({@link InvalidSettingException#key()}), then what is wrong with the value ({@link #problem}), else the
+     * plugin's prefix ({@code provider.ID.*}) and the whole message.
      */
     private static void check(String prefix, Map<String, String> settings, Path file, Runnable build) {
         try {
@@ -159,7 +160,7 @@ final class ConfigResolver {
         } catch (EnvctlException e) {
             String key = settingKey(e, settings);
             throw new EnvctlException(e.code(), "config key " + prefix + (key == null ? "*" : key) + " in " + file
-                    + ": " + Errors.oneLine(e.getMessage()));
+                    + ": " + Errors.oneLine(key == null ? e.getMessage() : problem(e)));
         }
     }
 
@@ -176,8 +177,16 @@ final class ConfigResolver {
                 throw e;
             }
             throw new EnvctlException(e.code(), "config key " + ConfigKeys.STORE_PREFIX + key
-                    + (file == null ? "" : " in " + file) + ": " + Errors.oneLine(e.getMessage()), e);
+                    + (file == null ? "" : " in " + file) + ": " + Errors.oneLine(problem(e)), e);
         }
+    }
+
+    /**
+     * What {@code e}, an error about a setting the config names, says is wrong with its value without naming it
+     * ({@link InvalidSettingException#problem()}); the whole message when the plugin does not say it apart.
+     */
+    private static String problem(EnvctlException e) {
+        return e instanceof InvalidSettingException s ? s.problem().orElse(e.getMessage()) : e.getMessage();
     }
 
     /** The key of {@code settings} that {@code e} says it is about, or null when it names none of them. */

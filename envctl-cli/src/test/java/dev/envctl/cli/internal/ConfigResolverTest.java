@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +47,7 @@ class ConfigResolverTest {
 
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
-                .hasMessage("config key hook.exec.timeout in " + g.config + ": timeout '60s  # per script' is not a "
+                .hasMessage("config key hook.exec.timeout in " + g.config + ": '60s  # per script' is not a "
                         + "positive duration; write it like 500ms, 60s, 5m or 1h");
 
         g.config = write("provider.properties", "provider.k3d.wait=maybe\n").toString();
@@ -326,8 +327,8 @@ class ConfigResolverTest {
         GlobalOptions g = new GlobalOptions();
         g.config = write("binary.properties", "provider.k3d.binary=\n").toString();
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
-                .hasMessage("config key provider.k3d.binary in " + g.config + ": k3d setting binary is empty; give a "
-                        + "command name such as k3d or a path to it");
+                .hasMessage("config key provider.k3d.binary in " + g.config + ": the value is empty; give a command "
+                        + "name such as k3d or a path to it");
 
         // one plugin's message quotes another of its keys; an older plugin's plain error names its settings as a whole
         PluginRegistry plugins = PluginRegistry.of(List.of(),
@@ -344,11 +345,72 @@ class ConfigResolverTest {
     }
 
     @Test
+    void everyBuiltInPluginsBadValueNamesItsKeyOnceThenWhatIsWrongWithTheValue() throws IOException {
+        String ip = "is not an IP address; allowed: an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0 (the tools "
+                + "take no host names)";
+        String duration = "is not a positive duration; write it like 500ms, 60s, 5m or 1h";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("provider.k3d.binary=", "the value is empty; give a command name such as k3d or a path to it");
+        cases.put("provider.k3d.docker-binary=", "the value is empty; give a command name such as docker or a path "
+                + "to it");
+        cases.put("provider.k3d.network=-bad", "'-bad' is not a Docker network name; allowed: letters, digits, '_', "
+                + "'.', '-', starting with a letter or digit");
+        cases.put("provider.k3d.listen-address=localhost", "'localhost' " + ip);
+        cases.put("provider.k3d.api-listen-address=localhost", "'localhost' " + ip);
+        cases.put("provider.k3d.timeout=soon", "'soon' " + duration);
+        cases.put("provider.k3d.wait=maybe", "'maybe' is not a boolean; allowed: true, false, 1, 0");
+        cases.put("provider.k3d.servers=0", "'0' is invalid; allowed: a whole number from 1 to 99");
+        cases.put("provider.k3d.agents=x", "'x' is invalid; allowed: a whole number from 0 to 99");
+        cases.put("provider.k3d.image=Bad", "'Bad' is invalid; allowed: an image reference "
+                + "[REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters and digits joined "
+                + "by . _ or -, such as rancher/k3s:v1.31.5-k3s1");
+        cases.put("provider.kind.binary=", "the value is empty; give a command name such as kind or a path to it");
+        cases.put("provider.kind.listen-address=localhost", "'localhost' " + ip);
+        cases.put("provider.kind.timeout=soon", "'soon' " + duration);
+        cases.put("provider.kind.image=UPPER", "'UPPER' is invalid; allowed: an image reference "
+                + "[REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST], the repository in lowercase letters and digits joined "
+                + "by . _ or -, such as kindest/node:v1.32.2");
+        cases.put("hook.exec.timeout=soon", "'soon' " + duration);
+        cases.put("hook.exec.dir=rel/hooks", "'rel/hooks' is not an absolute path; allowed: an absolute path, such as "
+                + "/srv/envctl/hooks, or one starting with ~/ (a folder under $HOME)");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            GlobalOptions g = new GlobalOptions();
+            g.config = write("p.properties", c.getKey() + "\n").toString();
+            String key = c.getKey().substring(0, c.getKey().indexOf('='));
+            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).as(c.getKey())
+                    .hasMessage("config key " + key + " in " + g.config + ": " + c.getValue());
+        }
+
+        // store settings, checked as the store opens
+        PluginRegistry plugins = PluginRegistry.discover(getClass().getClassLoader());
+        Map<String, String> stores = new LinkedHashMap<>();
+        stores.put("csv:" + home.resolve("e.csv") + " csv.lock-timeout=abc", "'abc' " + duration);
+        stores.put("jdbc:postgresql://127.0.0.1:1/x jdbc.connect-timeout=soon", "'soon' " + duration);
+        stores.put("jdbc:postgresql://127.0.0.1:1/x jdbc.migrate=sometimes", "'sometimes' is invalid; allowed: auto, "
+                + "validate, off, read");
+        stores.put("jdbc:postgresql://127.0.0.1:1/x jdbc.schema=1bad", "'1bad' is invalid; allowed: a letter or '_', "
+                + "then letters, digits or '_', at most 63 characters");
+        for (Map.Entry<String, String> c : stores.entrySet()) {
+            String[] locationAndSetting = c.getKey().split(" ");
+            String[] keyAndValue = locationAndSetting[1].split("=");
+            Map<String, String> settings = Map.of(keyAndValue[0], keyAndValue[1]);
+            assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> plugins.openStore(
+                    locationAndSetting[0], settings, Map.of("HOME", home.toString())))).as(c.getKey())
+                    .hasMessage("config key store." + keyAndValue[0] + " in F: " + c.getValue());
+        }
+    }
+
+    @Test
     void aStoresBadValueIsNamedByTheKeyItsErrorIsAbout() {
         Map<String, String> settings = Map.of("csv.lock-timeout", "abc");
         assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
             throw new InvalidSettingException("csv.lock-timeout", "lock timeout 'abc' is not a positive duration");
         })).hasMessage("config key store.csv.lock-timeout in F: lock timeout 'abc' is not a positive duration");
+        // an error that says what is wrong apart from the setting's name is named once
+        assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
+            throw new InvalidSettingException("csv.lock-timeout", "lock timeout 'abc' is not a positive duration",
+                    "'abc' is not a positive duration", null);
+        })).hasMessage("config key store.csv.lock-timeout in F: 'abc' is not a positive duration");
         // an error about no setting of the config, or not about a setting, is the store's own
         EnvctlException other = EnvctlException.invalid("csv.lock-timeout 'abc' is not a positive duration");
         assertThatThrownBy(() -> ConfigResolver.openingStore(settings, "F", () -> {
