@@ -95,6 +95,8 @@ class InterruptedCreateIT {
         assertThat(alive(toolPid)).as("the listing was ended").isFalse();
         // a stop by the user is no failure of the environments: web (unknown) gets no lastError, nothing changes
         assertThat(Files.readString(ws.defaultStore())).isEqualTo(before);
+        assertThat(tmp.resolve("out-reconcile.txt")).as("no report: the ended listing said nothing of unmanaged "
+                + "clusters").isEmptyFile();
         assertThat(Files.readAllLines(tmp.resolve("err-reconcile.txt")).stream()
                 .filter(l -> l.startsWith("envctl: "))).containsExactly("envctl: reconcile interrupted (SIGINT or "
                 + "SIGTERM) before it changed any cluster; run it again (a change it recorded already, 'envctl "

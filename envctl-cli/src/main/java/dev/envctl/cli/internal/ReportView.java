@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.lifecycle.Action;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
@@ -23,6 +24,9 @@ final class ReportView {
      */
     static int print(Session session, ReconcileReport report) {
         session.progressDone();
+        if (report.outcomes().isEmpty() && report.unmanaged().isEmpty() && CommandRunner.stopping()) {
+            return 0; // stopped before anything was done: an empty report would claim listings the signal ended
+        }
         session.print(() -> toJson(report), out -> {
             TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
             for (Outcome o : report.outcomes()) {
