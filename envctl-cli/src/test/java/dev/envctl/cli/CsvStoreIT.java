@@ -910,6 +910,10 @@ class CsvStoreIT {
         assertThat(down.exit()).as(down.toString()).isEqualTo(6);
         assertThat(down.out()).containsPattern("(?m)^dev +failed +running +could not list k3d clusters: .*Cannot "
                 + "connect to the Docker daemon").containsPattern("(?m)^web +failed +unknown +could not list k3d");
+        assertThat(down.err()).as("the rows say why k3d could not list; kind, with no environment, says it here")
+                .contains("could not list k3d clusters, so unmanaged ones are not reported (the failed environments "
+                        + "say why)", "could not list kind clusters, so unmanaged ones are not reported: ")
+                .containsOnlyOnce("Cannot connect to the Docker daemon");
         Result one = ws.run("reconcile", "dev");
         assertThat(one.exit()).as(one.toString()).isEqualTo(6);
         JsonNode listed = ws.ok("list", "-o", "json").json();

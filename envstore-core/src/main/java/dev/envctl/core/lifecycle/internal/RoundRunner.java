@@ -135,7 +135,6 @@ public final class RoundRunner {
             // is not the providers' word, so it is neither logged nor reported, and nothing is converged on it
             return new ReconcileReport(List.of(), List.of());
         }
-        logUnlisted(listing.failed, listing.clusters.keySet());
         List<Environment> records = store.list(EnvironmentFilter.ALL);
         Set<String> known = new HashSet<>();
         records.forEach(e -> known.add(e.name()));
@@ -144,6 +143,10 @@ public final class RoundRunner {
             targets.retainAll(known);
         }
         requireKnown(targets, known); // one removed while the providers listed
+        Set<Where> converging = new HashSet<>();
+        records.stream().filter(e -> targets.contains(e.name())).forEach(e -> converging.add(
+                new Where(e.host(), e.provider())));
+        logUnlisted(listing.failed, listing.clusters.keySet(), converging);
         Map<String, Converger.Hint> hints = hints(before, listing);
         Map<String, Outcome> unanswered = unanswered(records, listing.failed);
         return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
@@ -358,17 +361,19 @@ public final class RoundRunner {
     /**
      * Logs the listings that failed in this round for another reason than in the last, and those that failed in the
      * last and were made in this one ({@code listed}). A listing this round did not try (a named reconcile lists only
-     * its environments' providers) keeps what the last said of it.
+     * its environments' providers) keeps what the last said of it. A failed listing of {@code converging} (a provider
+     * on a host with an environment this round converges) is not described again: its environments fail with it.
      */
-    private void logUnlisted(Map<Where, RuntimeException> failed, Set<Where> listed) {
+    private void logUnlisted(Map<Where, RuntimeException> failed, Set<Where> listed, Set<Where> converging) {
         Map<Where, String> now = new TreeMap<>();
         failed.forEach((where, e) -> now.put(where, HookRunner.describe(e)));
         Map<Where, String> last = lastUnlisted;
         now.forEach((where, why) -> {
             if (!why.equals(last.get(where))) {
                 if (where.host().equals(Host.LOCAL_NAME)) {
-                    LOG.warn("could not list {} clusters, so unmanaged ones are not reported: {}", where.provider(),
-                            why);
+                    // the environments it fails say why; said again only where none does
+                    LOG.warn("could not list {} clusters, so unmanaged ones are not reported{}", where.provider(),
+                            converging.contains(where) ? " (the failed environments say why)" : ": " + why);
                 } else {
                     LOG.warn("host {} did not answer: {}", where.host(),
                             unanswered(where.provider(), failed.get(where)));
