@@ -57,6 +57,9 @@ class BadInputIT {
         ws.write("quoted-option.yaml", "- name: b1\n  options: {servers: \"0\"}\n");
         ws.write("unknown-flavour.yaml", "- name: b3\n  options: {flavour: vanilla}\n");
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
+        ws.write("unknown-provider.yaml", "- name: b4\n- name: b5\n  provider: k3s\n");
+        ws.write("unknown-provider.csv", "b4,k3d,30080,19010,true,true,18500,18501,\n"
+                + "b5,k3s,30080,19011,true,true,18502,18503,\n");
         ws.write("bad-key.properties", "pool.htp=18080-18399\n");
         ws.write("loopback-pool.properties", "pool.subnet=127.0.0.0/8\n");
         ws.write("bad-value.properties", "reconcile.concurrency=many\n");
@@ -201,6 +204,11 @@ class BadInputIT {
         }
         c.add(Case.of(2, "apply file unknown-option.yaml, environment 'b2': environment b2 has option(s) [k3s-args] "
                 + "that kind does not know", "apply", "-f", "unknown-option.yaml"));
+        // among many entries, the one naming a provider no plugin provides is found by its name
+        c.add(Case.of(2, "apply file unknown-provider.yaml, environment 'b5': unknown provider 'k3s'; known: k3d, "
+                + "kind", "apply", "-f", "unknown-provider.yaml"));
+        c.add(Case.of(2, "apply file unknown-provider.csv, environment 'b5': unknown provider 'k3s'; known: k3d, "
+                + "kind", "diff", "-f", "unknown-provider.csv"));
         c.add(Case.of(2, "apply needs a file", "apply"));
         c.add(Case.of(2, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
         c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));

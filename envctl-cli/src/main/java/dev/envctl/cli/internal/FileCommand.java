@@ -32,18 +32,28 @@ abstract class FileCommand extends CliCommand {
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider());
-        desired.forEach(s -> session.envctl().provider(s.provider()));
+        for (EnvironmentSpec s : desired) {
+            try {
+                session.envctl().provider(s.provider());
+            } catch (EnvctlException e) {
+                throw e.code() == ErrorCode.INVALID_INPUT ? inFile(s, e) : e;
+            }
+        }
         session.onlyReading(onlyReading);
         EnvironmentStore store = session.store();
         for (EnvironmentSpec s : desired) {
             try {
                 Hosts.requireKnown(store, s.host());
             } catch (EnvctlException e) {
-                throw EnvctlException.invalid("apply file " + file + ", environment '" + s.name() + "': "
-                        + e.getMessage());
+                throw inFile(s, e);
             }
         }
         return desired;
+    }
+
+    /** {@code e} as invalid input naming the file and the environment {@code s} of it that it is about. */
+    private EnvctlException inFile(EnvironmentSpec s, EnvctlException e) {
+        return EnvctlException.invalid("apply file " + file + ", environment '" + s.name() + "': " + e.getMessage());
     }
 
     /**
