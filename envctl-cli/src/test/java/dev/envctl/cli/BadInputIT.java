@@ -57,6 +57,8 @@ class BadInputIT {
         ws.write("quoted-option.yaml", "- name: b1\n  options: {servers: \"0\"}\n");
         ws.write("unknown-flavour.yaml", "- name: b3\n  options: {flavour: vanilla}\n");
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
+        ws.write("two-documents.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n---\n"
+                + "- name: uat\n  provider: kind\n");
         ws.write("unknown-provider.yaml", "- name: b4\n- name: b5\n  provider: k3s\n");
         ws.write("unknown-provider.csv", "b4,k3d,30080,19010,true,true,18500,18501,\n"
                 + "b5,k3s,30080,19011,true,true,18502,18503,\n");
@@ -204,6 +206,9 @@ class BadInputIT {
         }
         c.add(Case.of(2, "apply file unknown-option.yaml, environment 'b2': environment b2 has option(s) [k3s-args] "
                 + "that kind does not know", "apply", "-f", "unknown-option.yaml"));
+        // a second YAML document is refused, not left out: apply --prune would delete what it lists
+        c.add(Case.of(2, "apply file two-documents.yaml holds 2 YAML documents (separated by '---'); envctl reads one: "
+                + "put every environment in one list", "diff", "-f", "two-documents.yaml", "--prune"));
         // among many entries, the one naming a provider no plugin provides is found by its name
         c.add(Case.of(2, "apply file unknown-provider.yaml, environment 'b5': unknown provider 'k3s'; known: k3d, "
                 + "kind", "apply", "-f", "unknown-provider.yaml"));

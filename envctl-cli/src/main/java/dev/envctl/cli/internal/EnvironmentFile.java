@@ -1,5 +1,6 @@
 package dev.envctl.cli.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,6 +16,7 @@ import dev.envctl.core.Validation;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,16 +113,34 @@ final class EnvironmentFile {
                 : " (line " + e.getLocation().getLineNr() + ")";
     }
 
+    /**
+     * The file's one document; empty documents (a '---' alone) are skipped. Several documents are refused: reading
+     * only the first would leave the others' environments out, which {@code --prune} deletes.
+     */
     private static JsonNode parse(Path file, String text) {
-        try {
-            // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
-            return new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                    .readTree(text);
+        // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+        try (JsonParser documents = yaml.createParser(text)) {
+            List<JsonNode> found = new ArrayList<>();
+            while (documents.nextToken() != null) {
+                JsonNode document = yaml.readTree(documents);
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    found.add(document);
+                }
+            }
+            if (found.size() > 1) {
+                throw EnvctlException.invalid("apply file " + file + " holds " + found.size() + " YAML documents "
+                        + "(separated by '---'); envctl reads one: put every environment in one list");
+            }
+            return found.isEmpty() ? null : found.get(0);
         } catch (JsonProcessingException e) {
             Matcher twice = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
             throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: " + (twice.lookingAt()
                     ? "key '" + twice.group(1) + "' is given twice in one item" + line(e) + "; give each key once"
                     : Errors.oneLine(e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // text in memory: not reached
         }
     }
 
