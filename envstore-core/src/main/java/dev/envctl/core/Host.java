@@ -52,8 +52,8 @@ public record Host(String name, String docker, String address, Map<String, Strin
      * those are envctl's own. Reading a store does not check it, so a host added before the check still reads
      * (and its environments fail at the provider, naming the address).
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address, such an
-     *                         endpoint or label
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address or is the
+     *                         unspecified one ({@code 0.0.0.0}, {@code ::}), such an endpoint or label
      */
     public Host requireAddable() {
         if (docker != null && !Validation.isPlainEndpoint(docker)) {
@@ -64,6 +64,11 @@ public record Host(String name, String docker, String address, Map<String, Strin
             throw EnvctlException.invalid("address '" + Validation.printable(address) + "' of host '" + name
                     + "' is not an IP address; allowed: an IPv4 or IPv6 address of that machine, such as "
                     + "192.168.1.20 (k3d and kind bind the Kubernetes API to it and take no host names)");
+        }
+        if (address != null && Validation.isUnspecifiedAddress(address)) {
+            throw EnvctlException.invalid("address '" + address + "' of host '" + name + "' means every address of "
+                    + "a machine, none that clients reach it at; allowed: an IPv4 or IPv6 address of that machine, "
+                    + "such as 192.168.1.20");
         }
         return this;
     }

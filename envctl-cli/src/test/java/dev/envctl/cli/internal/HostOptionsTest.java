@@ -103,6 +103,10 @@ class HostOptionsTest {
             assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", notAnIp).toHost("two"),
                     "--address '" + notAnIp + "' is not an IP address", "IPv4 or IPv6", "192.168.1.20");
         }
+        for (String every : List.of("0.0.0.0", "::", "0:0::0")) {
+            assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", every).toHost("two"),
+                    "--address '" + every + "' means every address of a machine", "192.168.1.20");
+        }
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "::1").toHost("two").address()).isEqualTo("::1");
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", " 10.0.0.2 ").toHost("two").address())
                 .isEqualTo("10.0.0.2");

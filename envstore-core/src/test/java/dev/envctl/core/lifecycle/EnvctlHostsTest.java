@@ -50,6 +50,12 @@ class EnvctlHostsTest {
                     .hasMessageContaining("address '" + notAnIp + "' of host 'named' is not an IP address")
                     .hasMessageNotContaining("--");
         }
+        for (String every : List.of("0.0.0.0", "::")) {
+            assertThatThrownBy(() -> envctl.addHost(new Host("every", "tcp://two.example:2375", every, Map.of(), null)))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("address '" + every + "' of host 'every' means every address of a machine, "
+                            + "none that clients reach it at");
+        }
         assertThat(store.hosts()).containsExactly(Host.LOCAL);
 
         for (String v6 : List.of("fd00::20", "::1")) {
