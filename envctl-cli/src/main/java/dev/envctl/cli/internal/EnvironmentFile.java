@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -121,7 +122,14 @@ final class EnvironmentFile {
         // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        try (JsonParser documents = yaml.createParser(text)) {
+        try (JsonParser documents = yaml.createParser(text); JsonParser scan = yaml.createParser(text)) {
+            while (scan.nextToken() != null) {
+                if (((YAMLParser) scan).isCurrentAlias()) {
+                    // Jackson reads an alias as its name: 'labels: *team' would be the text "team"
+                    throw EnvctlException.invalid("apply file " + file + " line " + scan.currentLocation().getLineNr()
+                            + ": YAML alias *" + scan.getText() + " is not read; write its value out");
+                }
+            }
             List<JsonNode> found = new ArrayList<>();
             while (documents.nextToken() != null) {
                 JsonNode document = yaml.readTree(documents);

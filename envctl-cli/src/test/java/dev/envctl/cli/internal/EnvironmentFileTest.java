@@ -47,4 +47,13 @@ class EnvironmentFileTest {
         assertThat(EnvironmentFile.read(null, file, "k3d")).extracting(EnvironmentSpec::name)
                 .containsExactly("dev", "web");
     }
+
+    @Test
+    void refusesAYamlAliasInsteadOfReadingItsNameAsTheValue() throws IOException {
+        Path file = write("- name: dev\n  labels: &team {owner: ops}\n- name: web\n  labels: *team\n");
+
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("apply file " + file + " line 4: YAML alias *team is not read; write its value out");
+    }
 }
