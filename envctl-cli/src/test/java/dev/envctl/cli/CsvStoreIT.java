@@ -479,6 +479,10 @@ class CsvStoreIT {
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).startsWith("envctl: provider k3d is not ready: k3d: ").contains("--dry-run");
         assertThat(ws.home.resolve(".envctl")).as("not even the store file").doesNotExist();
+        Result noWait = ws.run("create", "dev", "--no-wait");
+        assertThat(noWait.exit()).as(noWait.toString()).isEqualTo(6);
+        assertThat(noWait.err()).as("the same one line as without --no-wait").isEqualTo(r.err());
+        assertThat(ws.home.resolve(".envctl")).doesNotExist();
         assertThat(ws.run("create", "dev", "--dry-run").exit()).isZero();
         assertThat(ws.home.resolve(".envctl")).doesNotExist();
     }

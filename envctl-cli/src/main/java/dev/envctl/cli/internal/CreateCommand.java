@@ -51,14 +51,9 @@ final class CreateCommand extends CliCommand {
             }
             return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), List.of(), true);
         }
-        if (noWait) {
-            Environment recorded = session.envctl().record(request);
-            EnvironmentView.print(session, store, List.of(recorded), true, false);
-            return 0;
-        }
         Environment result;
         try {
-            result = session.envctl().create(request, session.progress());
+            result = noWait ? session.envctl().record(request) : session.envctl().create(request, session.progress());
         } catch (EnvctlException e) {
             // thrown before anything was recorded (the provider's listing failed, say): name a missing tool or a
             // Docker that does not answer, checked only now to spare every create a docker call; with --host
@@ -70,7 +65,7 @@ final class CreateCommand extends CliCommand {
         }
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true, false);
-        return Errors.failed(session, "creating " + name, result, "the record stays (" + result.actualState().key()
+        return noWait ? 0 : Errors.failed(session, "creating " + name, result, "the record stays (" + result.actualState().key()
                 + "): fix the cause and run 'envctl reconcile', or 'envctl delete " + name + "'");
     }
 }
