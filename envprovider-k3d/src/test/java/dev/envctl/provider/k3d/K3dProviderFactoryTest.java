@@ -47,23 +47,22 @@ class K3dProviderFactoryTest {
         assertThatThrownBy(() -> f.create(Map.of("binary", " "))).hasMessageContaining("binary is empty");
     }
 
+    /** A bad value of each setting. */
+    private static final Map<String, String> BAD = Map.of("binary", " ", "docker-binary", "", "network", "bad name",
+            "listen-address", "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0",
+            "agents", "-1", "image", "a b");
+
     @Test
     void aBadValueSaysWhichSettingItIsAbout() {
         K3dProviderFactory f = new K3dProviderFactory();
-        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "network", "bad name", "listen-address",
-                "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0", "agents",
-                "-1", "image", "a b");
-        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+        BAD.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key)));
     }
 
     @Test
     void aBadValueSaysWhatIsWrongWithItAlsoWithoutNamingTheSetting() {
         K3dProviderFactory f = new K3dProviderFactory();
-        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "network", "bad name", "listen-address",
-                "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0", "agents",
-                "-1", "image", "a b");
-        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+        BAD.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
                 .hasMessageStartingWith("k3d setting " + key + " ")
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem()).hasValueSatisfying(
                         p -> assertThat(p).startsWith(value.isBlank() ? "the value is empty; give a command name"

@@ -42,21 +42,21 @@ class KindProviderFactoryTest {
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
     }
 
+    /** A bad value of each setting. */
+    private static final Map<String, String> BAD = Map.of("binary", " ", "docker-binary", "", "listen-address",
+            "localhost", "api-listen-address", "x", "timeout", "soon", "image", "a b");
+
     @Test
     void aBadValueSaysWhichSettingItIsAbout() {
         KindProviderFactory f = new KindProviderFactory();
-        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "listen-address", "localhost",
-                "api-listen-address", "x", "timeout", "soon", "image", "a b");
-        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+        BAD.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key)));
     }
 
     @Test
     void aBadValueSaysWhatIsWrongWithItAlsoWithoutNamingTheSetting() {
         KindProviderFactory f = new KindProviderFactory();
-        Map<String, String> bad = Map.of("binary", " ", "docker-binary", "", "listen-address", "localhost",
-                "api-listen-address", "x", "timeout", "soon", "image", "a b");
-        bad.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
+        BAD.forEach((key, value) -> assertThatThrownBy(() -> f.create(Map.of(key, value))).as(key)
                 .hasMessageStartingWith("kind setting " + key + " ")
                 .isInstanceOfSatisfying(InvalidSettingException.class, e -> assertThat(e.problem()).hasValueSatisfying(
                         p -> assertThat(p).startsWith(value.isBlank() ? "the value is empty; give a command name"

@@ -1,10 +1,11 @@
 package dev.envctl.core.exec;
 
+import dev.envctl.core.testing.ChildJvm;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The main of a child JVM for {@link CommandRunnerInChildJvmTest}: runs argv (after the timeout, an ISO-8601
@@ -16,14 +17,7 @@ public final class CommandInChildJvm {
     }
 
     public static void main(String[] args) {
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        CountDownLatch done = ChildJvm.holdShutdown();
         Duration timeout = Duration.parse(args[0]);
         List<String> argv = Arrays.asList(args).subList(1, args.length);
         try {

@@ -9,11 +9,11 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.ChildJvm;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The main of a child JVM for {@link ReconcileInChildJvmTest}: one reconcile (or, with {@code args[1]} {@code apply},
@@ -33,14 +33,7 @@ public final class ReconcileInChildJvm {
     }
 
     public static void main(String[] args) {
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        CountDownLatch done = ChildJvm.holdShutdown();
         Fixture f = new Fixture();
         Environment dev = f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
         Environment web = f.leave("web", 2, DesiredState.PRESENT, ActualState.CREATING);

@@ -1,14 +1,13 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,29 +29,8 @@ class ReconcileInChildJvmTest {
     }
 
     private void assertRecordsUnchangedBySigtermWhileListing(String command) throws Exception {
-        Path listing = dir.resolve("listing");
-        Path started = dir.resolve("started");
-        Files.writeString(listing, "#!/usr/bin/env bash\ntouch " + started + "\nexec sleep 1000\n");
-        Files.setPosixFilePermissions(listing, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ReconcileInChildJvm.class.getName(), listing.toString(),
-                command)
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
-                .start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(started) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(started).as("the listing started").exists();
-
-            child.destroy(); // SIGTERM: the JVM's shutdown ends the listing
-
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
-        } finally {
-            child.descendants().forEach(ProcessHandle::destroyForcibly);
-            child.destroyForcibly();
-        }
+        Process child = ChildJvm.start(ReconcileInChildJvm.class, dir, ChildJvm.blockingCommand(dir).toString(), command);
+        ChildJvm.sigtermOnceStarted(child, dir);
         List<String> out = Files.readAllLines(dir.resolve("out.txt"));
         assertThat(out).as("stdout; stderr: %s", Files.readString(dir.resolve("err.txt"))).hasSize(3);
         assertThat(out.get(0)).startsWith("before: ").contains("name=dev", "name=web");

@@ -3,11 +3,11 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.ChildJvm;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,14 +22,7 @@ public final class WatchInChildJvm {
     }
 
     public static void main(String[] args) {
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        CountDownLatch done = ChildJvm.holdShutdown();
         Fixture f = new Fixture();
         f.store.create(Fixture.spec("dev"), f.allocator);
         f.k3d.putCluster("orphan", true);
