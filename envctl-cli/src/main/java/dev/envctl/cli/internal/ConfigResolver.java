@@ -84,17 +84,7 @@ final class ConfigResolver {
     }
 
     private static Map<String, String> read(Path file) {
-        Set<String> twice = new TreeSet<>();
-        Properties p = new Properties() {
-            @Override
-            public synchronized Object put(Object key, Object value) {
-                Object last = super.put(key, value); // load() adds each line with put
-                if (last != null) {
-                    twice.add(String.valueOf(key));
-                }
-                return last;
-            }
-        };
+        Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             // a byte order mark (editors on Windows write one) is not part of the first key
             r.mark(1);
@@ -108,16 +98,7 @@ final class ConfigResolver {
             throw EnvctlException.invalid("cannot read config file " + file + ": " + e.getMessage());
         }
         Map<String, String> m = new LinkedHashMap<>();
-        new TreeSet<>(p.stringPropertyNames()).forEach(k -> {
-            if (m.put(k.strip(), p.getProperty(k).strip()) != null) {
-                twice.add(k.strip());
-            }
-        });
-        if (!twice.isEmpty()) {
-            // as a flag given twice: the second line would silently win over the first
-            throw EnvctlException.invalid("config key " + Validation.printable(twice.iterator().next().strip())
-                    + " is given twice in " + file + "; give each key once");
-        }
+        new TreeSet<>(p.stringPropertyNames()).forEach(k -> m.put(k.strip(), p.getProperty(k).strip()));
         return m;
     }
 

@@ -199,16 +199,12 @@ class ConfigResolverTest {
     }
 
     @Test
-    void rejectsAKeyGivenTwiceAsAFlagGivenTwiceIsRejected() throws IOException {
-        for (String text : List.of("pool.http=18080-18099\nprovider.default=kind\npool.http=28080-28099\n",
-                "pool.http=18080-18099\npool.http =28080-28099\n", "pool.http=1-2\npool.http=1-2\n")) {
-            GlobalOptions g = new GlobalOptions();
-            g.config = write("twice.properties", text).toString();
+    void aKeyGivenTwiceTakesItsLastLineSoAnAppendedLineOverridesTheSample() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("twice.properties", "pool.http=18080-18099\nprovider.default=kind\npool.http=28080-28099\n")
+                .toString();
 
-            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).isInstanceOf(EnvctlException.class)
-                    .hasMessage("config key pool.http is given twice in " + g.config + "; give each key once")
-                    .extracting(e -> ((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
-        }
+        assertThat(resolve(g, Map.of("HOME", home.toString())).values()).containsEntry("pool.http", "28080-28099");
     }
 
     @Test
