@@ -284,8 +284,8 @@ class BadInputIT {
         c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
         // db opens the store as every command does: a bad store.* value is named by its config key, once
         c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: 'soon' is not a "
-                + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-jdbc-timeout.properties", "--store", "jdbc:postgresql://127.0.0.1:1/x",
-                "db", "info"));
+                + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-jdbc-timeout.properties",
+                "--store", "jdbc:postgresql://127.0.0.1:1/x", "db", "info"));
         c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
         c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
                 "web", "--subnet", ""));

@@ -319,6 +319,9 @@ class HostsIT {
         assertThat(column(outcomes, "name")).containsExactly("api", "web");
         assertThat(outcomes.get(0).get("action").asText()).isEqualTo("failed");
         assertThat(outcomes.get(0).get("error").asText()).contains("host 'two' did not answer");
+        assertThat(reconciled.err()).as("api's row says why; the warning points to it")
+                .contains("host two did not answer (the failed environments say why)")
+                .containsOnlyOnce("Cannot connect to the Docker daemon");
         assertThat(outcomes.get(1).get("action").asText()).isEqualTo("unchanged");
         assertThat(ws.ok("list").out()).contains("api").contains("web");
     }

@@ -127,10 +127,6 @@ public final class Validation {
     }
 
     /**
-     * Whether {@code text} is an IPv4 address (dotted decimal) or an IPv6 address (without brackets or zone), as
-     * k3d and kind take them for the addresses they bind; no name is ever looked up.
-     */
-    /**
      * Whether {@code text}, an IP address ({@link #isIpAddress}), is the unspecified address ({@code 0.0.0.0},
      * {@code ::}): every address of a machine to bind to, none that clients can reach it at.
      */
@@ -142,6 +138,10 @@ public final class Validation {
         }
     }
 
+    /**
+     * Whether {@code text} is an IPv4 address (dotted decimal) or an IPv6 address (without brackets or zone), as
+     * k3d and kind take them for the addresses they bind; no name is ever looked up.
+     */
     public static boolean isIpAddress(String text) {
         if (IPV4.matcher(text).matches()) {
             return true;

@@ -65,7 +65,8 @@ final class CreateCommand extends CliCommand {
         }
         session.progressDone();
         EnvironmentView.print(session, store, List.of(result), true, false);
-        return noWait ? 0 : Errors.failed(session, "creating " + name, result, "the record stays (" + result.actualState().key()
-                + "): fix the cause and run 'envctl reconcile', or 'envctl delete " + name + "'");
+        return noWait ? 0 : Errors.failed(session, "creating " + name, result, "the record stays ("
+                + result.actualState().key() + "): fix the cause and run 'envctl reconcile', or 'envctl delete "
+                + name + "'");
     }
 }

@@ -35,7 +35,8 @@ final class HostCommand extends CliCommand {
     private static final String TWICE = "one daemon under two names has its ports given twice";
 
     @Parameter(names = "--docker", description = "add: the Docker endpoint, as DOCKER_HOST takes it (unix://PATH, "
-            + "tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET], npipe://PATH) or context:NAME for a docker context")
+            + "tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET], npipe://PATH) or context:NAME for a docker "
+            + "context")
     String docker;
 
     @Parameter(names = "--address", description = "add: the address clients reach the host's published ports and "

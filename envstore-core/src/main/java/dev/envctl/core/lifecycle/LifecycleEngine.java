@@ -588,7 +588,8 @@ public final class LifecycleEngine {
      * ended the listings.
      *
      * @throws EnvctlException {@code NOT_FOUND} for a name the store does not have (the first in their order),
-     *                         before any provider is asked and with the store unchanged
+     *                         before any provider is asked (or after, for a record another writer removed while
+     *                         the providers listed), with the store unchanged
      */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
         return runner.run(names, progress, CommandRunner::stopping);
@@ -735,8 +736,9 @@ public final class LifecycleEngine {
      * included) and the new one created (post-create hooks). The creates and replacements are allocated first
      * without writing: when the store would refuse one, nothing is changed. A request the store rejects later (a
      * port another writer took meanwhile) is a {@link Action#FAILED} outcome and the others still proceed. When
-     * the JVM shuts down ({@link CommandRunner#stopping()}), what is recorded stays recorded, and the converges
-     * stop as {@link #reconcile(Collection, ProgressListener)}'s do: none once the listings are done.
+     * the JVM shuts down ({@link CommandRunner#stopping()}) while the plan is made, nothing is written; later, what
+     * is recorded stays recorded, and the converges stop as {@link #reconcile(Collection, ProgressListener)}'s do:
+     * none once the listings are done, and the report is then empty.
      *
      * @throws EnvctlException {@code CONFLICT} when an environment needs replacement and {@code replace} is
      *                         false ({@link ApplyPlan#requireNoReplacement}); {@code INVALID_INPUT} when a
@@ -758,6 +760,9 @@ public final class LifecycleEngine {
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
         ApplyPlan plan = plan(desired, prune);
+        if (CommandRunner.stopping()) {
+            return new ReconcileReport(List.of(), List.of()); // the stop may have ended the plan's listings
+        }
         if (!replace) {
             plan.requireNoReplacement();
         }
@@ -836,6 +841,9 @@ public final class LifecycleEngine {
                     direct.add(unchangedOutcome(e)));
         }
         ReconcileReport done = runner.runExactly(touched, progress, CommandRunner::stopping);
+        if (done.outcomes().isEmpty() && CommandRunner.stopping()) {
+            return done; // stopped before it converged: no report of listings the stop may have ended
+        }
         Set<String> pruned = new HashSet<>(plan.toDelete());
         List<Outcome> all = new ArrayList<>(done.outcomes().stream().map(LifecycleEngine::afterStoreFailure)
                 .map(o -> raced(o, pruned.contains(o.name()))).toList());

@@ -28,6 +28,22 @@ class ReconcileInChildJvmTest {
         assertRecordsUnchangedBySigtermWhileListing("apply");
     }
 
+    @Test
+    @Timeout(180)
+    void anApplyStoppedWhileItsRoundListsKeepsWhatItRecordedAndReportsNothing() throws Exception {
+        Process child = ChildJvm.start(ReconcileInChildJvm.class, dir, ChildJvm.blockingCommand(dir).toString(),
+                "apply-round");
+        ChildJvm.sigtermOnceStarted(child, dir);
+
+        List<String> out = Files.readAllLines(dir.resolve("out.txt"));
+        assertThat(out).as("stdout; stderr: %s", Files.readString(dir.resolve("err.txt"))).hasSize(3);
+        assertThat(out.get(1)).as("no outcome beside listings the stop ended")
+                .isEqualTo("report: " + new ReconcileReport(List.of(), List.of()));
+        assertThat(out.get(2)).as("api was recorded before the round and stays, to be converged later")
+                .contains("name=api", "actualState=UNKNOWN").contains(out.get(0).substring("before: [".length(),
+                        out.get(0).length() - 1));
+    }
+
     private void assertRecordsUnchangedBySigtermWhileListing(String command) throws Exception {
         Process child = ChildJvm.start(ReconcileInChildJvm.class, dir, ChildJvm.blockingCommand(dir).toString(), command);
         ChildJvm.sigtermOnceStarted(child, dir);

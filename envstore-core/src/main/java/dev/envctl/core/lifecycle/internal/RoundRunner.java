@@ -375,8 +375,9 @@ public final class RoundRunner {
                     LOG.warn("could not list {} clusters, so unmanaged ones are not reported{}", where.provider(),
                             converging.contains(where) ? " (the failed environments say why)" : ": " + why);
                 } else {
-                    LOG.warn("host {} did not answer: {}", where.host(),
-                            unanswered(where.provider(), failed.get(where)));
+                    LOG.warn("host {} did not answer{}", where.host(), converging.contains(where)
+                            ? " (the failed environments say why)"
+                            : ": " + unanswered(where.provider(), failed.get(where)));
                 }
             }
         });
