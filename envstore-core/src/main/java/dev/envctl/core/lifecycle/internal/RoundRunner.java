@@ -119,10 +119,11 @@ public final class RoundRunner {
         Set<Where> only = null;
         if (allWhenEmpty && !names.isEmpty()) {
             only = new HashSet<>();
+            Set<String> named = new HashSet<>(names);
             Set<String> had = new HashSet<>();
             for (Environment e : before) {
                 had.add(e.name());
-                if (names.contains(e.name())) {
+                if (named.contains(e.name())) {
                     only.add(new Where(e.host(), e.provider()));
                 }
             }
@@ -143,8 +144,9 @@ public final class RoundRunner {
             targets.retainAll(known);
         }
         requireKnown(targets, known); // one removed while the providers listed
+        Set<String> converged = new HashSet<>(targets); // a lookup per record: a list's would be quadratic
         Set<Where> converging = new HashSet<>();
-        records.stream().filter(e -> targets.contains(e.name())).forEach(e -> converging.add(
+        records.stream().filter(e -> converged.contains(e.name())).forEach(e -> converging.add(
                 new Where(e.host(), e.provider())));
         logUnlisted(listing.failed, listing.clusters.keySet(), converging);
         Map<String, Converger.Hint> hints = hints(before, listing);
