@@ -8,12 +8,15 @@ import dev.envctl.bench.internal.harness.Suite;
 import dev.envctl.bench.internal.harness.Target;
 import dev.envctl.bench.internal.harness.WidePools;
 import dev.envctl.bench.internal.replaced.ReplacedSuite;
+import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentStore;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,6 +67,7 @@ public final class JdbcSuite implements Suite {
             singles.add(() -> bench.threads(target, existing, 1, single, 1));
             singles.add(() -> bench.threads(target, existing, 1, single, 1, SubnetRequest.NONE));
             singles.add(() -> insertRate(target, existing, single, 1));
+            singles.add(() -> bareRate(target, existing, single));
             multis.add(() -> plain.rate(existing, 8, multi, 1));
             multis.add(() -> bench.threads(target, existing, 8, multi, 1));
             multis.add(() -> bench.threads(target, existing, 8, multi, 1, SubnetRequest.NONE));
@@ -75,7 +79,7 @@ public final class JdbcSuite implements Suite {
         for (int k = 0; k < sizes.length; k++) {
             int existing = sizes[k];
             String at = String.format(java.util.Locale.ROOT, "%,d existing", existing);
-            int o = 4 * k;
+            int o = 5 * k;
             Figure p1 = results.add(Figure.plain("jdbc.plain.1t.at" + existing, GROUP,
                     "plain single-row INSERT, 1 thread, " + at, one.median(o), "inserts/s"));
             results.add(one.against(o + 1, o, "jdbc.create.1t.at" + existing,
@@ -86,6 +90,12 @@ public final class JdbcSuite implements Suite {
             results.add(one.against(o + 3, o, "jdbc.insert.1t.at" + existing,
                     "envctl insert of a resolved record (no allocation), 1 thread, " + at + " (vs plain)",
                     "creates/s", p1));
+            Figure bare = results.add(one.against(o + 4, o, "jdbc.bare.1t.at" + existing,
+                    "the create's transaction without envctl (lock, INSERT through the store's triggers, commit; plain "
+                    + "JDBC), 1 thread, " + at + " (vs plain)", "creates/s", p1));
+            results.add(one.against(o + 1, o + 4, "jdbc.createVsBare.1t.at" + existing,
+                    "envctl create (auto ports + /24), 1 thread, " + at + " (vs that transaction)", "creates/s",
+                    bare));
             int e = 3 * k;
             Figure p8 = results.add(Figure.plain("jdbc.plain.8t.at" + existing, GROUP,
                     "plain single-row INSERT, 8 threads, " + at, eight.median(e), "inserts/s"));
@@ -97,8 +107,8 @@ public final class JdbcSuite implements Suite {
         }
         results.add(Figure.plain("jdbc.firstCreate.1t", GROUP, "first create on a connection new to the store, "
                 + "1 thread (median of the rounds; not in the rates above)", Stats.median(bench.firstCreates()), "ms"));
-        growth(results, one, 1, 5, "jdbc.create.1t", "auto ports + /24, 1 thread");
-        growth(results, one, 2, 6, "jdbc.createPorts.1t", "auto ports, no subnet, 1 thread");
+        growth(results, one, 1, 6, "jdbc.create.1t", "auto ports + /24, 1 thread");
+        growth(results, one, 2, 7, "jdbc.createPorts.1t", "auto ports, no subnet, 1 thread");
         growth(results, eight, 1, 4, "jdbc.create.8t", "auto ports + /24, 8 threads");
 
         Figure procBase = results.find("jdbc.create.1t.at100").orElseThrow();
@@ -206,6 +216,48 @@ public final class JdbcSuite implements Suite {
             }
         }
         return Stats.median(rates);
+    }
+
+    /**
+     * The least a create's transaction costs with the store's schema, without envctl's client: on one connection,
+     * per row the store's write lock ({@code pg_advisory_xact_lock}), an INSERT of the row (the store's triggers
+     * fill {@code held_ports} and {@code held_subnets}) with values chosen by the client, and the commit, as
+     * prepared statements; no lookups, no allocation, no checks. The ceiling of a create's rate against the
+     * plain INSERT.
+     */
+    private static double bareRate(JdbcTarget target, int existing, int count) throws Exception {
+        target.reset(existing);
+        String table = target.schema() + ".clusters";
+        Instant now = Instant.now();
+        try (Connection c = target.dataSource().getConnection();
+             PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (name, provider, subnet, "
+                     + "node_port, http_port, https_port, pf_port, api_port, labels, options, desired_state, "
+                     + "actual_state, version, created_at, updated_at) VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, "
+                     + "?::jsonb, '{}'::jsonb, 'present', 'unknown', 1, now() AT TIME ZONE 'UTC', "
+                     + "now() AT TIME ZONE 'UTC')")) {
+            c.setAutoCommit(false);
+            // one unmeasured row first, as the creates' rounds make one unmeasured create
+            long t0 = 0;
+            for (int i = existing; i <= existing + count; i++) {
+                if (i == existing + 1) {
+                    t0 = System.nanoTime();
+                }
+                Environment e = WidePools.seed("bare", i, "k3d", now);
+                lock.setLong(1, 42);
+                lock.executeQuery().close();
+                insert.setString(1, e.name());
+                insert.setString(2, e.subnet().toString());
+                insert.setInt(3, e.ports().http());
+                insert.setInt(4, e.ports().https());
+                insert.setInt(5, e.ports().pf());
+                insert.setInt(6, e.ports().api());
+                insert.setString(7, "{\"team\": \"bench\", \"tier\": \"" + e.labels().get("tier") + "\"}");
+                insert.executeUpdate();
+                c.commit();
+            }
+            return count / ((System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /** envctl's figures of the Kindler scripts' two shapes, in that suite's group, against its figures. */
