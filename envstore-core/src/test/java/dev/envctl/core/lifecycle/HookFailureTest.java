@@ -115,6 +115,70 @@ class HookFailureTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
     }
 
+    /**
+     * A stop that fails on a record whose post-create hooks failed records its own error and keeps the hooks'
+     * failure beside it: the reconcile that then stops the cluster keeps that failure, and the start runs the hooks.
+     */
+    @Test
+    void aFailedStopOfARecordWhoseHooksFailedKeepsTheSignThatTheHooksMustRun() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextStop("docker daemon went away");
+
+        Environment failed = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(failed.lastError()).isEqualTo("k3d cluster stop failed: docker daemon went away; the post-create "
+                + "hooks have not passed since: hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(failed.failure()).as("the stop is what failed last").contains(ErrorCode.PROVIDER_FAILED);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
+        assertThat(f.store.get("dev").lastError())
+                .isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
+    }
+
+    /**
+     * A start that fails on a stopped record whose post-create hooks failed keeps the hooks' failure beside its own,
+     * through a second failure and the reconcile that stops what the failed start left: the start that works runs
+     * the hooks.
+     */
+    @Test
+    void aFailedStartOfARecordWhoseHooksFailedKeepsTheSignThroughAnotherFailure() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+        f.k3d.failNextStart("port is already allocated");
+
+        Environment failed = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(failed.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(failed.lastError()).isEqualTo("k3d cluster start failed: port is already allocated; the "
+                + "post-create hooks have not passed since: hook 'recorder' failed in post-create: haproxy reload "
+                + "failed");
+        f.k3d.failNextStart("port is already allocated again");
+        assertThat(engine.start("dev", ProgressListener.NONE).lastError()).as("joined once, to the latest failure")
+                .isEqualTo("k3d cluster start failed: port is already allocated again; the post-create hooks have "
+                        + "not passed since: hook 'recorder' failed in post-create: haproxy reload failed");
+        engine.reconcile(List.of(), ProgressListener.NONE);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.store.get("dev").lastError())
+                .isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
+    }
+
     /** A start that recorded desired present and died before its converge: reconcile starts it and runs the hooks. */
     @Test
     void reconcileOfAStartCutShortRunsTheFailedPostCreateHooks() {

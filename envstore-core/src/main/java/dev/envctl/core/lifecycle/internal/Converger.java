@@ -286,7 +286,7 @@ public final class Converger {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
             Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
             if (error.isPresent()) {
-                return fail(name, error.get());
+                return fail(name, HookRunner.keepingPendingHooks(env, error.get()));
             }
             seen.set(true, false);
             writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
@@ -372,9 +372,10 @@ public final class Converger {
             ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress)).ifPresent(stop -> LOG.warn(
                     "{}: stopping what the failed start started failed too ({}); a reconcile stops it", env.name(),
                     stop));
+            String recorded = HookRunner.keepingPendingHooks(env, error.get());
             writer.modify(env.name(), r -> r.withDesiredState(DesiredState.STOPPED)
-                    .withActualState(ActualState.FAILED, error.get()));
-            return Optional.of(new Outcome(env.name(), Action.FAILED, ActualState.FAILED, error.get()));
+                    .withActualState(ActualState.FAILED, recorded));
+            return Optional.of(new Outcome(env.name(), Action.FAILED, ActualState.FAILED, recorded));
         }
         seen.set(true, true);
         return Optional.empty();

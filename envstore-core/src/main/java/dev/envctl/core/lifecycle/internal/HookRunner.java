@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class HookRunner {
     /** What follows the hook's name in its failure: {@code hook 'NAME' failed in PHASE: WHY}. */
     private static final String FAILED_IN = "' failed in ";
+    /** What joins a failed stop's or start's error to the failure of post-create hooks that must still run. */
+    private static final String PENDING = "; the post-create hooks have not passed since: ";
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final List<LifecycleHook> hooks;
@@ -53,25 +55,47 @@ public final class HookRunner {
     }
 
     /**
-     * Whether {@code e}'s last error is a post-create hook's failure ({@code hook 'NAME' failed in post-create: ...}):
-     * its cluster was made, and its post-create hooks have not passed since.
+     * Whether {@code e}'s cluster was made and its post-create hooks have not passed since: its last error is their
+     * failure ({@code hook 'NAME' failed in post-create: ...}), or a later stop's or start's failure joined to it
+     * ({@link #keepingPendingHooks}).
      */
     public static boolean postCreateFailed(Environment e) {
-        String error = e.lastError();
-        if (error == null || !error.startsWith(Environment.HOOK_FAILURE_PREFIX)) {
-            return false;
-        }
-        int end = error.indexOf(FAILED_IN, Environment.HOOK_FAILURE_PREFIX.length());
-        return end >= 0 && error.startsWith(FAILED_IN + HookPhase.POST_CREATE.key() + ": ", end);
+        return pendingPostCreate(e) != null;
     }
 
     /**
-     * The last error {@code e} keeps when it is recorded {@code stopped}: a post-create hook's failure
+     * The last error {@code e} keeps when it is recorded {@code stopped}: the post-create hooks' failure
      * ({@link #postCreateFailed}), so that the start runs those hooks again; {@code null} for anything else, which
      * the stop leaves behind.
      */
     public static String keptWhenStopped(Environment e) {
-        return postCreateFailed(e) ? e.lastError() : null;
+        return pendingPostCreate(e);
+    }
+
+    /**
+     * The last error a failed stop or start of {@code e} records: {@code error}, and when the post-create hooks of
+     * {@code e} have not passed, their failure after it ({@code ERROR; the post-create hooks have not passed since:
+     * hook 'NAME' failed in post-create: ...}), so that the sign that they must run outlives the failure.
+     */
+    public static String keepingPendingHooks(Environment e, String error) {
+        String pending = pendingPostCreate(e);
+        return pending == null ? error : error + PENDING + pending;
+    }
+
+    /** The post-create hooks' failure that {@code e}'s last error is or ends with, or {@code null}. */
+    private static String pendingPostCreate(Environment e) {
+        String error = e.lastError();
+        if (error == null) {
+            return null;
+        }
+        int at = error.startsWith(Environment.HOOK_FAILURE_PREFIX) ? 0
+                : error.indexOf(PENDING + Environment.HOOK_FAILURE_PREFIX);
+        if (at < 0) {
+            return null;
+        }
+        String hook = at == 0 ? error : error.substring(at + PENDING.length());
+        int end = hook.indexOf(FAILED_IN, Environment.HOOK_FAILURE_PREFIX.length());
+        return end >= 0 && hook.startsWith(FAILED_IN + HookPhase.POST_CREATE.key() + ": ", end) ? hook : null;
     }
 
     /** The message of an envctl error, or the type and message of anything else. */
