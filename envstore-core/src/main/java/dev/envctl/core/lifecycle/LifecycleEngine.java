@@ -466,7 +466,7 @@ public final class LifecycleEngine {
         // checked again on the record written over: a delete recorded meanwhile must not be undone
         writer.modify(name, r -> {
             requireNotBeingDeleted(r);
-            return fromStopped(r) || startOfRunning(r, desired) ? r.withDesiredState(desired)
+            return fromStopped(r, desired) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                     .withActualState(ActualState.STOPPED, HookRunner.keptWhenStopped(r)) : r.withDesiredState(desired);
         });
         Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT ? e.desiredState() : null);
@@ -572,13 +572,15 @@ public final class LifecycleEngine {
     }
 
     /**
-     * A record a stop or start left {@code failed} is desired {@code stopped}: its cluster was made and stopped
-     * (or is about to be), so a start treats it as stopped, never as an interrupted create to redo. One whose
-     * post-create hooks failed (a stop recorded while its provider could not list) keeps that failure, as a stop
-     * keeps it, so the start runs them.
+     * A start ({@code desired} present) of a record a stop or start left {@code failed}, desired {@code stopped}: its
+     * cluster was made and stopped (or is about to be), so the start treats it as stopped, never as an interrupted
+     * create to redo. One whose post-create hooks failed (a stop recorded while its provider could not list) keeps
+     * that failure, as a stop keeps it, so the start runs them. A stop of it keeps it {@code failed}: the converge
+     * then stops what the failed stop or start left running, which a provider may list as not running.
      */
-    private static boolean fromStopped(Environment e) {
-        return e.desiredState() == DesiredState.STOPPED && e.actualState() == ActualState.FAILED;
+    private static boolean fromStopped(Environment e, DesiredState desired) {
+        return desired == DesiredState.PRESENT && e.desiredState() == DesiredState.STOPPED
+                && e.actualState() == ActualState.FAILED;
     }
 
     /**

@@ -546,6 +546,25 @@ class StopStartTest {
                 .containsExactly(new Outcome("dev", Action.STOPPED, ActualState.STOPPED, null));
     }
 
+    /**
+     * A stop asked after a start whose own stop of what it started failed too: the stop stops the cluster, as the
+     * reconcile would (a provider lists a cluster with one node up as not running), before it records it stopped.
+     */
+    @Test
+    void aStopAfterAFailedStartWhoseStopFailedTooStopsTheClusterAsReconcileWould() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+        f.k3d.failNextStart("port is already allocated");
+        f.k3d.failNextStop("timed out after 120s");
+        engine.start("dev", ProgressListener.NONE);
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+
+        assertThat(stopped.actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(stopped.lastError()).isNull();
+        assertThat(actions()).containsExactly("create dev", "stop dev", "start dev", "stop dev", "stop dev");
+    }
+
     @Test
     void applyWithPruneDeletesAStoppedEnvironmentTheFileDoesNotList() {
         stoppedDev();
