@@ -179,6 +179,32 @@ class HookFailureTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
     }
 
+    /**
+     * A start that creates a cluster vanished while stopped, whose post-create hooks then fail: the cluster runs, so
+     * the record stays desired present, as a create they fail, and reconcile runs the hooks again rather than stop it.
+     */
+    @Test
+    void aStartThatMakesAVanishedClusterWhoseHooksFailLeavesItDesiredPresentAndReconcileRunsThemAgain() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.stop("dev", ProgressListener.NONE);
+        f.k3d.removeCluster("dev");
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.FAILED);
+        assertThat(started.desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(started.lastError()).isEqualTo("hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(f.k3d.running("dev")).isTrue();
+        f.hook.clear(HookPhase.POST_CREATE);
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.CREATED, ActualState.RUNNING, null));
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.k3d.count("create dev")).isEqualTo(2);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev creating",
+                "post-create dev failed");
+    }
+
     /** A start that recorded desired present and died before its converge: reconcile starts it and runs the hooks. */
     @Test
     void reconcileOfAStartCutShortRunsTheFailedPostCreateHooks() {

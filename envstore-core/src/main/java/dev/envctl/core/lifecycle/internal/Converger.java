@@ -341,9 +341,11 @@ public final class Converger {
         if (!seen.present || seen.missing != null) {
             Outcome o = recreate(env, host, provider, Action.CREATED, seen, progress);
             if (o.action() == Action.FAILED && seen.startedFrom == DesiredState.STOPPED) {
-                // as a failed start of a stopped cluster: the user asked for a start, not for a retry later
+                // as a failed start of a stopped cluster: the user asked for a start, not for a retry later; but a
+                // cluster made whose post-create hooks failed runs, and stays desired present, as a create they fail
                 writer.modify(env.name(), r -> r.desiredState() == DesiredState.PRESENT
-                        && r.actualState() == ActualState.FAILED ? r.withDesiredState(DesiredState.STOPPED) : r);
+                        && r.actualState() == ActualState.FAILED && !HookRunner.postCreateFailed(r)
+                        ? r.withDesiredState(DesiredState.STOPPED) : r);
             }
             return o;
         }
