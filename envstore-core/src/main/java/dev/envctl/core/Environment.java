@@ -46,6 +46,13 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      */
     public static final String RECREATE_ADVICE = "delete the environment and create it again";
 
+    /**
+     * What joins the error of a failed stop or start to the failure of the post-create hooks that must still run,
+     * kept after it: {@code ERROR; the post-create hooks have not passed since: hook 'NAME' failed in post-create:
+     * ...}. What the stop or start said (its advice included) is the part before it.
+     */
+    public static final String PENDING_HOOKS = "; the post-create hooks have not passed since: ";
+
     public Environment {
         Validation.requireName(name);
         Validation.requireProviderId(provider);

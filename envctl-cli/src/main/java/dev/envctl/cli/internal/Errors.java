@@ -80,12 +80,15 @@ final class Errors {
     /**
      * When {@code e} is failed, says that {@code doing} (such as {@code creating dev}) failed with its lastError, and
      * what to do next, {@code next}, unless the lastError ends with advice that trying again contradicts
-     * ({@link Environment#RECREATE_ADVICE}); nothing after a signal, as {@link #report}. Returns the exit code for
+     * ({@link Environment#RECREATE_ADVICE}), also where the failure of post-create hooks still to run follows that
+     * advice ({@link Environment#PENDING_HOOKS}); nothing after a signal, as {@link #report}. Returns the exit code for
      * the record a change left ({@link Environment#failure()}): 0 not failed, 1 a hook failed, 4 another writer's
      * change kept a create from finishing, 6 the provider failed.
      */
     static int failed(Session session, String doing, Environment e, String next) {
-        String advice = e.lastError() != null && e.lastError().endsWith(Environment.RECREATE_ADVICE) ? ""
+        String error = e.lastError() == null ? "" : e.lastError();
+        int pending = error.indexOf(Environment.PENDING_HOOKS);
+        String advice = (pending < 0 ? error : error.substring(0, pending)).endsWith(Environment.RECREATE_ADVICE) ? ""
                 : "; " + next;
         e.failure().filter(code -> session.interruption().reports()).ifPresent(code -> session.err().println(
                 "envctl: " + doing + " failed: " + session.redact(oneLine(e.lastError())) + advice));

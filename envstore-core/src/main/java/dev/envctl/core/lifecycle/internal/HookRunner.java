@@ -24,7 +24,7 @@ public final class HookRunner {
     /** What follows the hook's name in its failure: {@code hook 'NAME' failed in PHASE: WHY}. */
     private static final String FAILED_IN = "' failed in ";
     /** What joins a failed stop's or start's error to the failure of post-create hooks that must still run. */
-    private static final String PENDING = "; the post-create hooks have not passed since: ";
+    private static final String PENDING = Environment.PENDING_HOOKS;
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final List<LifecycleHook> hooks;

@@ -1,0 +1,66 @@
+package dev.envctl.cli.internal;
+
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Environment;
+import dev.envctl.core.HostPorts;
+import dev.envctl.core.lifecycle.internal.HookRunner;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErrorsTest {
+    private static final String NETWORK_GONE = "k3d cluster start failed; its Docker network k3d-dev is gone (removed "
+            + "while the cluster was stopped), and Docker cannot start containers whose network was removed: "
+            + Environment.RECREATE_ADVICE;
+    private static final String HOOKS = "hook 'haproxy' failed in post-create: reload failed";
+
+    private static Environment stopped(String lastError) {
+        Instant t = Instant.parse("2026-11-26T08:00:00Z");
+        return new Environment("dev", "k3d", null, new HostPorts(18080, 18400, 19000, 26443), 30080, Map.of(),
+                Map.of(), DesiredState.STOPPED, ActualState.STOPPED, lastError, t, t, 4, "local");
+    }
+
+    private static String failedStart(Environment e) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = new Session(out, out, Map.of(), new GlobalOptions());
+
+        assertThat(Errors.failed(session, "starting dev", e, "fix the cause and run 'envctl start dev' again"))
+                .isEqualTo(6);
+        return bytes.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void aStartWhoseNetworkIsGoneAdvisesOnlyANewEnvironment() {
+        Environment failed = stopped(null).withActualState(ActualState.FAILED, NETWORK_GONE);
+
+        assertThat(failedStart(failed)).isEqualTo("envctl: starting dev failed: " + NETWORK_GONE);
+    }
+
+    /** The post-create hooks' failure kept after the start's own error does not bring back the advice to retry. */
+    @Test
+    void aStartWhoseNetworkIsGoneAdvisesOnlyANewEnvironmentAlsoWithPostCreateHooksStillToRun() {
+        Environment pending = stopped(HOOKS);
+        Environment failed = pending.withActualState(ActualState.FAILED,
+                HookRunner.keepingPendingHooks(pending, NETWORK_GONE));
+
+        assertThat(failedStart(failed)).startsWith("envctl: starting dev failed: " + NETWORK_GONE + ";")
+                .endsWith(HOOKS).doesNotContain("run 'envctl start dev' again");
+    }
+
+    @Test
+    void anyOtherFailedStartSaysToRunItAgain() {
+        Environment pending = stopped(HOOKS);
+        Environment failed = pending.withActualState(ActualState.FAILED,
+                HookRunner.keepingPendingHooks(pending, "k3d cluster start failed: port is already allocated"));
+
+        assertThat(failedStart(failed)).endsWith(HOOKS + "; fix the cause and run 'envctl start dev' again");
+    }
+}
