@@ -153,7 +153,8 @@ final class Plans {
                     + "; an envctl process converging it now is left to finish it";
         }
         return what + e.actualState().key() + ": apply converges it as reconcile does: a cluster of that name that "
-                + "runs is kept and the post-create hooks run again (for creating, once its create finished); else "
+                + "runs is kept and the post-create hooks run again (for creating, once its create finished; for "
+                + "failed after its post-create hooks failed, a stopped one is started first); else "
                 + "what is left of it is deleted and it is created" + withCommands(s) + "; an envctl process "
                 + "converging it now is left to finish it";
     }

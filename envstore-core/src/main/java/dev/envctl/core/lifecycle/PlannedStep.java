@@ -43,6 +43,7 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
          * A record whose spec matches the list but whose converge is unfinished ({@link ApplyPlan#unfinished}):
          * {@code apply} converges it as reconcile would. Desired present: a cluster that runs is kept and its
          * post-create hooks run again (for {@code creating}, once the provider says its create finished; for
+         * {@code failed} after its post-create hooks failed, a stopped one is started first; for
          * {@code unknown}, adopted as it is, with no hook), else what is left of it is deleted and the commands shown
          * create it; desired stopped: the stop is finished, with no command shown. An {@code unknown} record whose
          * cluster the plan saw running ({@link ApplyPlan#adopting}) is shown as it is, with no command: it takes the

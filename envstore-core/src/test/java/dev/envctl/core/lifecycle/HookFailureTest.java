@@ -205,6 +205,52 @@ class HookFailureTest {
                 "post-create dev failed");
     }
 
+    /**
+     * A create whose post-create hooks failed made its cluster whole: stopped outside envctl since (a Docker restart,
+     * after which kind's nodes stay stopped), it is started, under either drift policy, not deleted and made again.
+     */
+    @Test
+    void theStoppedClusterOfARecordWhoseHooksFailedIsStartedNotMadeAgain() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.create(Fixture.spec("qa"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        f.k3d.putCluster("qa", false);
+        f.hook.clear(HookPhase.POST_CREATE);
+
+        assertThat(engine.reconcile(List.of("dev"), ProgressListener.NONE).outcomes())
+                .containsExactly(new Outcome("dev", Action.STARTED, ActualState.RUNNING, null));
+        LifecycleEngine markFailed = f.engine(EngineOptions.defaults().withDriftPolicy(DriftPolicy.MARK_FAILED));
+        assertThat(markFailed.start("qa", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+
+        assertThat(f.k3d.calls()).filteredOn(c -> !c.equals("list")).containsExactly("create dev", "create qa",
+                "start dev", "start qa");
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.k3d.running("qa")).isTrue();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create qa creating",
+                "post-create dev failed", "post-create qa failed");
+    }
+
+    /** A start of it that fails is a failed start: desired stopped, and the hooks' failure kept after its error. */
+    @Test
+    void aFailedStartOfTheStoppedClusterOfARecordWhoseHooksFailedKeepsTheSignThatTheyMustRun() {
+        f.hook.on(HookPhase.POST_CREATE, HookFailureTest::fail);
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        f.k3d.failNextStart("port is already allocated");
+
+        Environment failed = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(failed.desiredState()).isEqualTo(DesiredState.STOPPED);
+        assertThat(failed.lastError()).isEqualTo("k3d cluster start failed: port is already allocated; the post-create "
+                + "hooks have not passed since: hook 'recorder' failed in post-create: haproxy reload failed");
+        assertThat(f.k3d.count("delete dev")).isZero();
+        assertThat(f.k3d.count("create dev")).isEqualTo(1);
+        f.hook.clear(HookPhase.POST_CREATE);
+        assertThat(engine.start("dev", ProgressListener.NONE).actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating", "post-create dev stopped");
+    }
+
     /** A start that recorded desired present and died before its converge: reconcile starts it and runs the hooks. */
     @Test
     void reconcileOfAStartCutShortRunsTheFailedPostCreateHooks() {

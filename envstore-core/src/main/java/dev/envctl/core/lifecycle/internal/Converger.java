@@ -388,7 +388,9 @@ public final class Converger {
      * of a {@code creating} record whose cluster is listed with all its nodes, stopped (a stop of the unfinished
      * create stopped it), starts it first: the provider's mark can be read only in a running node. A cluster whose
      * create finished is then finished with the post-create hooks; a half-made one, or one that does not start, is
-     * removed and created again. Reconcile does not start such a cluster: it removes it and creates it again.
+     * removed and created again. Reconcile does not start such a cluster: it removes it and creates it again. A
+     * {@code failed} record whose post-create hooks failed ({@link HookRunner#postCreateFailed}) has its cluster made
+     * whole: one listed with all its nodes, stopped, is started (as one stopped outside envctl) before the hooks run.
      */
     private Outcome resume(Environment env, Host host, ClusterProvider provider, Seen seen,
                            ProgressListener progress) {
@@ -403,6 +405,14 @@ public final class Converger {
             } else {
                 seen.set(true, true);
             }
+        }
+        if (env.actualState() == ActualState.FAILED && HookRunner.postCreateFailed(env) && seen.present
+                && !seen.running && seen.missing == null) {
+            // its cluster was made whole (only its post-create hooks failed) and stopped since, as by a Docker
+            // restart: started as one stopped outside envctl is, not deleted and made again
+            LOG.warn("{}: its {} cluster was stopped outside envctl; starting it", env.name(), provider.id());
+            Optional<Outcome> failed = startCluster(env, provider, seen, progress);
+            return failed.isPresent() ? failed.get() : finishCreate(env.name(), host, Action.STARTED, progress);
         }
         if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
             return finishCreate(env.name(), host, Action.CREATED, progress);
