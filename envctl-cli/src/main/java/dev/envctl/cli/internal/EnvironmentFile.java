@@ -2,9 +2,13 @@ package dev.envctl.cli.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.envctl.core.EnvctlException;
@@ -31,8 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the desired environments of {@code apply -f}: a CSV file in the Kindler scripts' format (or the
@@ -106,34 +108,16 @@ final class EnvironmentFile {
                 .toList();
     }
 
-    /** Jackson's message for a key given twice in one mapping. */
-    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)' for `ObjectNode`");
-
-    private static String line(JsonProcessingException e) {
-        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
-                : " (line " + e.getLocation().getLineNr() + ")";
-    }
-
     /**
      * The file's one document; empty documents (a '---' alone) are skipped. Several documents are refused: reading
      * only the first would leave the others' environments out, which {@code --prune} deletes.
      */
     private static JsonNode parse(Path file, String text) {
-        // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        try (JsonParser documents = yaml.createParser(text); JsonParser scan = yaml.createParser(text)) {
-            while (scan.nextToken() != null) {
-                if (((YAMLParser) scan).isCurrentAlias()) {
-                    // Jackson reads an alias as its name: 'labels: *team' would be the text "team"
-                    throw EnvctlException.invalid("apply file " + file + " line " + scan.currentLocation().getLineNr()
-                            + ": YAML alias *" + scan.getText() + " is not read; write its value out");
-                }
-            }
+        try (JsonParser documents = new YAMLFactory().createParser(text)) {
             List<JsonNode> found = new ArrayList<>();
             while (documents.nextToken() != null) {
-                JsonNode document = yaml.readTree(documents);
-                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                JsonNode document = node(file, (YAMLParser) documents);
+                if (!document.isNull()) {
                     found.add(document);
                 }
             }
@@ -143,13 +127,62 @@ final class EnvironmentFile {
             }
             return found.isEmpty() ? null : found.get(0);
         } catch (JsonProcessingException e) {
-            Matcher twice = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
-            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: " + (twice.lookingAt()
-                    ? "key '" + twice.group(1) + "' is given twice in one item" + line(e) + "; give each key once"
-                    : Errors.oneLine(e.getOriginalMessage())));
+            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: "
+                    + Errors.oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // text in memory: not reached
         }
+    }
+
+    /**
+     * The value at the parser's token, each scalar as its text in the file: YAML would read {@code 1.20} as 1.2,
+     * {@code 0123} as 83 and {@code no} as false, and a name, label or option is the text written (ports are read
+     * from that text as decimal digits). Null ({@code ~}, {@code null}, nothing) stays null.
+     */
+    private static JsonNode node(Path file, YAMLParser p) throws IOException {
+        requireNoAlias(file, p);
+        JsonToken token = p.currentToken();
+        if (token == JsonToken.START_OBJECT) {
+            ObjectNode object = JsonNodeFactory.instance.objectNode();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String key = requireNotEnded(file, p, t).currentName();
+                int line = p.currentLocation().getLineNr();
+                requireNoAlias(file, p);
+                requireNotEnded(file, p, p.nextToken());
+                // a key given twice (two 'name:' lines of one item) is a mistake, not the last one winning
+                if (object.replace(key, node(file, p)) != null) {
+                    throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: key '"
+                            + Validation.printable(key) + "' is given twice in one item (line " + line
+                            + "); give each key once");
+                }
+            }
+            return object;
+        }
+        if (token == JsonToken.START_ARRAY) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                array.add(node(file, requireNotEnded(file, p, t)));
+            }
+            return array;
+        }
+        return token == JsonToken.VALUE_NULL ? NullNode.instance : TextNode.valueOf(p.getText());
+    }
+
+    private static void requireNoAlias(Path file, YAMLParser p) throws IOException {
+        if (p.isCurrentAlias()) {
+            // Jackson reads an alias as its name: 'labels: *team' would be the text "team"
+            throw EnvctlException.invalid("apply file " + file + " line " + p.currentLocation().getLineNr()
+                    + ": YAML alias *" + p.getText() + " is not read; write its value out");
+        }
+    }
+
+    /** {@code p}, at {@code token}; the text's end before a list or mapping closes is an error (not a shorter one). */
+    private static YAMLParser requireNotEnded(Path file, YAMLParser p, JsonToken token) {
+        if (token == null) {
+            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: it ends inside a list "
+                    + "or mapping");
+        }
+        return p;
     }
 
     private static List<EnvironmentSpec> fromTree(Path file, JsonNode root, String defaultProvider) {
@@ -223,13 +256,14 @@ final class EnvironmentFile {
         if (n == null || n.isNull()) {
             return null;
         }
-        // a quoted number ("18405", as YAML writers and people quote) is the same port as the plain one
-        String digits = n.isTextual() ? n.asText().strip() : null;
-        if (!n.isInt() && (digits == null || !Validation.isDigits(digits, 9))) {
+        // decimal digits as written, quoted ("18405", as YAML writers and people quote) or not: YAML's other forms of
+        // a number (0x4650, 1_8080, 0o4) are refused as the --http-port option refuses them
+        String digits = n.asText().strip();
+        if (!Validation.isDigits(digits.startsWith("-") ? digits.substring(1) : digits, 9)) {
             throw EnvctlException.invalid(field + " port '" + Validation.printable(n.asText())
                     + "' is not a whole number; allowed: 1 to 65535");
         }
-        return Validation.requirePort(field + " port", n.isInt() ? n.asInt() : Integer.parseInt(digits));
+        return Validation.requirePort(field + " port", Integer.parseInt(digits));
     }
 
     private static Map<String, String> map(JsonNode item, String field) {

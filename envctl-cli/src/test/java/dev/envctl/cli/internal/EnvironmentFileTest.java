@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,5 +57,43 @@ class EnvironmentFileTest {
         assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("apply file " + file + " line 4: YAML alias *team is not read; write its value out");
+    }
+
+    @Test
+    void readsNamesLabelsAndOptionsAsWrittenNotAsYamlNumbersOrBooleans() throws IOException {
+        Path file = write("- name: yes\n  labels: {k8s: 1.20, build: 0123, hex: 0x1f, answer: no, big: 1_000}\n"
+                + "  options: {servers: 0x3}\n- name: 0123\n");
+
+        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d");
+
+        assertThat(specs).extracting(EnvironmentSpec::name).containsExactly("yes", "0123");
+        assertThat(specs.get(0).labels()).containsExactlyInAnyOrderEntriesOf(Map.of("k8s", "1.20", "build", "0123",
+                "hex", "0x1f", "answer", "no", "big", "1_000"));
+        assertThat(specs.get(0).options()).containsExactlyEntriesOf(Map.of("servers", "0x3"));
+    }
+
+    @Test
+    void readsJsonNumbersAsWritten() throws IOException {
+        Path file = Files.writeString(tmp.resolve("envs.json"), "[{\"name\": \"dev\", \"labels\": {\"v\": 1.10, "
+                + "\"e\": 1E2}, \"ports\": {\"http\": 18090}}]");
+
+        EnvironmentSpec dev = EnvironmentFile.read(null, file, "k3d").get(0);
+
+        assertThat(dev.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("v", "1.10", "e", "1E2"));
+        assertThat(dev.ports().http()).isEqualTo(18090);
+    }
+
+    @Test
+    void readsAPortAsDecimalDigitsAndRefusesYamlsOtherNumberForms() throws IOException {
+        // YAML 1.1 reads 01443 as the octal 803 and 0x4650 as 18000
+        Path leadingZero = write("- name: dev\n  ports: {https: 01443}\n");
+        assertThat(EnvironmentFile.read(null, leadingZero, "k3d").get(0).ports().https()).isEqualTo(1443);
+
+        for (String port : List.of("0x4650", "1_8080", "+18080", "18080.0", "true")) {
+            Path file = write("- name: dev\n  ports: {http: " + port + "}\n");
+            assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+                    .hasMessage("apply file " + file + ", item 1: http port '" + port + "' is not a whole number; "
+                            + "allowed: 1 to 65535");
+        }
     }
 }
