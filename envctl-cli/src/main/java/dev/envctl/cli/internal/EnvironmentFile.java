@@ -187,6 +187,14 @@ final class EnvironmentFile {
 
     private static List<EnvironmentSpec> fromTree(Path file, JsonNode root, String defaultProvider) {
         JsonNode list = root != null && root.isObject() && root.has("environments") ? root.get("environments") : root;
+        if (list != root && root.size() > 1) {
+            // a key beside the list ('prune: true', a second list under another name) would be left unread
+            try {
+                requireKnown(root, "top-level key", List.of("environments"));
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid("apply file " + file + ": " + e.getMessage());
+            }
+        }
         if (list == null || !list.isArray()) {
             throw EnvctlException.invalid("apply file " + file + " holds no list of environments; write a list "
                     + "(YAML '- name: dev' items or a JSON array) or an object with an 'environments' list");

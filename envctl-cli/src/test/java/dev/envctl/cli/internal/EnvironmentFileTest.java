@@ -96,4 +96,13 @@ class EnvironmentFileTest {
                             + "allowed: 1 to 65535");
         }
     }
+
+    @Test
+    void refusesAKeyBesideTheEnvironmentsListInsteadOfLeavingItUnread() throws IOException {
+        Path file = write("environments:\n- name: dev\nprune: true\n");
+
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("apply file " + file + ": unknown top-level key 'prune'; allowed: environments");
+    }
 }
