@@ -82,7 +82,12 @@ final class EnvironmentFile {
         return specs;
     }
 
-    private static boolean isCsv(Path file, String text) {
+    /**
+     * Whether the file is CSV: by its extension, else (standard input, a pipe) by its first line that is not blank
+     * nor a comment both formats could hold: the CSV header ({@code # env,...}) or an {@code #envctl} line says CSV,
+     * and so does a row of fields that does not start as a YAML or JSON list or object does.
+     */
+    static boolean isCsv(Path file, String text) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {
             return true;
@@ -90,9 +95,14 @@ final class EnvironmentFile {
         if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
             return false;
         }
-        String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-        return first.startsWith("# env,") || (first.contains(",") && !first.startsWith("[") && !first.startsWith("{")
+        String first = text.lines().map(l -> l.replace("\uFEFF", "").strip())
+                .filter(l -> !l.isEmpty() && !(l.startsWith("#") && !isCsvComment(l))).findFirst().orElse("");
+        return isCsvComment(first) || (first.contains(",") && !first.startsWith("[") && !first.startsWith("{")
                 && !first.startsWith("-"));
+    }
+
+    private static boolean isCsvComment(String line) {
+        return line.startsWith("#envctl") || (line.startsWith("#") && line.substring(1).strip().startsWith("env,"));
     }
 
     private static List<EnvironmentSpec> fromCsv(Session session, Path file, String text) {

@@ -105,4 +105,17 @@ class EnvironmentFileTest {
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("apply file " + file + ": unknown top-level key 'prune'; allowed: environments");
     }
+
+    @Test
+    void standardInputIsToldApartByItsFirstLineThatIsNotAComment() {
+        Path stdin = Path.of("-");
+
+        assertThat(EnvironmentFile.isCsv(stdin, "# my environments\ndev,kind,30080,19001,true,true,18090,18443,\n"))
+                .isTrue();
+        assertThat(EnvironmentFile.isCsv(stdin, "# dev, uat and prod\n- name: dev\n")).isFalse();
+        assertThat(EnvironmentFile.isCsv(stdin, "\uFEFF[{\"name\": \"dev\"}, {\"name\": \"web\"}]")).isFalse();
+        assertThat(EnvironmentFile.isCsv(stdin, "#env,provider,node_port\n")).isTrue();
+        assertThat(EnvironmentFile.isCsv(stdin, "#envctl-host h1 docker=tcp://h1:2375\n")).isTrue();
+        assertThat(EnvironmentFile.isCsv(stdin, "environments:\n- name: dev\n")).isFalse();
+    }
 }
