@@ -411,8 +411,7 @@ public final class Converger {
             // its cluster was made whole (only its post-create hooks failed) and stopped since, as by a Docker
             // restart: started as one stopped outside envctl is, not deleted and made again
             LOG.warn("{}: its {} cluster was stopped outside envctl; starting it", env.name(), provider.id());
-            Optional<Outcome> failed = startCluster(env, provider, seen, progress);
-            return failed.isPresent() ? failed.get() : finishCreate(env.name(), host, Action.STARTED, progress);
+            return start(env, host, provider, seen, progress);
         }
         if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
             return finishCreate(env.name(), host, Action.CREATED, progress);

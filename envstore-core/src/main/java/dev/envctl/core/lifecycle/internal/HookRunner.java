@@ -23,8 +23,6 @@ import java.util.Optional;
 public final class HookRunner {
     /** What follows the hook's name in its failure: {@code hook 'NAME' failed in PHASE: WHY}. */
     private static final String FAILED_IN = "' failed in ";
-    /** What joins a failed stop's or start's error to the failure of post-create hooks that must still run. */
-    private static final String PENDING = Environment.PENDING_HOOKS;
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final List<LifecycleHook> hooks;
@@ -79,7 +77,7 @@ public final class HookRunner {
      */
     public static String keepingPendingHooks(Environment e, String error) {
         String pending = pendingPostCreate(e);
-        return pending == null ? error : error + PENDING + pending;
+        return pending == null ? error : error + Environment.PENDING_HOOKS + pending;
     }
 
     /** The post-create hooks' failure that {@code e}'s last error is or ends with, or {@code null}. */
@@ -89,11 +87,11 @@ public final class HookRunner {
             return null;
         }
         int at = error.startsWith(Environment.HOOK_FAILURE_PREFIX) ? 0
-                : error.indexOf(PENDING + Environment.HOOK_FAILURE_PREFIX);
+                : error.indexOf(Environment.PENDING_HOOKS + Environment.HOOK_FAILURE_PREFIX);
         if (at < 0) {
             return null;
         }
-        String hook = at == 0 ? error : error.substring(at + PENDING.length());
+        String hook = at == 0 ? error : error.substring(at + Environment.PENDING_HOOKS.length());
         int end = hook.indexOf(FAILED_IN, Environment.HOOK_FAILURE_PREFIX.length());
         return end >= 0 && hook.startsWith(FAILED_IN + HookPhase.POST_CREATE.key() + ": ", end) ? hook : null;
     }
