@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build step (mvn package): makes the class-data archive lib/envctl.jsa of the distribution, and records in
-# lib/envctl.jsa.java the JVM it fits and the folder it was made in. A training run
+# lib/envctl.jsa.java the JVM it fits, the folder it was made in and whether it maps at its own address. A training run
 # (the test class path's dev.envctl.cli.StartupTraining: version, --help, list and get on a scratch CSV store
 # and, through
 # the test class path's dev.envctl.cli.TrainingPostgres, create, list and get on an embedded PostgreSQL with a
@@ -33,7 +33,16 @@ if { [ -n "$testcp" ] && train "$java" -cp "$testcp" dev.envctl.cli.TrainingPost
     && [ -f "$lib/envctl.jsa" ]; then
   # the JVM it fits and the folder it was made in: a JVM rejects an archive whose jar moved, and then starts
   # with no class data at all, slower than without the flag, so the launcher only passes it in place
-  printf '%s\n%s\n' "$java" "$lib" > "$lib/envctl.jsa.java"
+  # and whether that JVM maps the archive at the address it was made for (recent Java 17 updates map it
+  # elsewhere by default and then rewrite every pointer in it, 20 to 40 ms of each start; it falls back to that
+  # by itself when the address is taken)
+  at_base=""
+  # shellcheck disable=SC2086
+  if "$java" $flags -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xshare:on \
+      -XX:SharedArchiveFile="$lib/envctl.jsa" -cp "$lib/envctl.jar" -version >>"$home/dump.log" 2>&1; then
+    at_base="at-base"
+  fi
+  printf '%s\n%s\n%s\n' "$java" "$lib" "$at_base" > "$lib/envctl.jsa.java"
 else
   echo "envctl: could not make the class-data archive (see $home/dump.log); envctl will start without it" >&2
   rm -f "$lib/envctl.jsa"

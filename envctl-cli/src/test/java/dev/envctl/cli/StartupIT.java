@@ -64,6 +64,15 @@ class StartupIT {
     }
 
     @Test
+    void theLauncherAsksTheJvmToMapTheArchiveAtItsOwnAddress() {
+        // the build found that this JVM accepts it; mapped elsewhere, every pointer in the archive is rewritten
+        Result r = ws.run(Map.of("ENVCTL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "version");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("ArchiveRelocationMode += 0 ");
+    }
+
+    @Test
     void createStopAndDeleteMapTheProviderProcessAndLifecycleClassesFromTheArchive() throws IOException {
         for (String[] run : List.of(new String[] {"create", "web"}, new String[] {"stop", "web"},
                 new String[] {"delete", "web"}, new String[] {"create", "kweb", "--provider", "kind"})) {
