@@ -59,6 +59,10 @@ class BadInputIT {
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("two-documents.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n---\n"
                 + "- name: uat\n  provider: kind\n");
+        ws.write("empty.yaml", "");
+        ws.write("empty.csv", "");
+        ws.write("comments-only.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
+                + "https_port,cluster_subnet\n\n# nothing yet\n");
         ws.write("unknown-provider.yaml", "- name: b4\n- name: b5\n  provider: k3s\n");
         ws.write("unknown-provider.csv", "b4,k3d,30080,19010,true,true,18500,18501,\n"
                 + "b5,k3s,30080,19011,true,true,18502,18503,\n");
@@ -209,6 +213,16 @@ class BadInputIT {
         // a second YAML document is refused, not left out: apply --prune would delete what it lists
         c.add(Case.of(2, "apply file two-documents.yaml holds 2 YAML documents (separated by '---'); envctl reads one: "
                 + "put every environment in one list", "diff", "-f", "two-documents.yaml", "--prune"));
+        // a CSV file with no content (a failed 'envctl list -o csv > FILE', a truncated copy) would prune everything
+        for (String[] args : List.of(new String[] {"apply", "-f", "empty.csv", "--prune"},
+                new String[] {"apply", "-f", "empty.csv", "--prune", "--dry-run"},
+                new String[] {"diff", "-f", "empty.csv", "--prune"})) {
+            c.add(Case.of(2, "apply file empty.csv is empty (nothing but blank lines and comments), and --prune would "
+                    + "delete every environment; to delete them all, apply a YAML or JSON file that says []", args));
+        }
+        c.add(Case.of(2, "apply file comments-only.csv is empty (nothing but blank lines and comments), and --prune "
+                + "would delete every environment", "apply", "--prune", "-f", "comments-only.csv"));
+        c.add(Case.of(2, "apply file empty.yaml holds no list of environments", "apply", "-f", "empty.yaml", "--prune"));
         // among many entries, the one naming a provider no plugin provides is found by its name
         c.add(Case.of(2, "apply file unknown-provider.yaml, environment 'b5': unknown provider 'k3s'; known: k3d, "
                 + "kind", "apply", "-f", "unknown-provider.yaml"));

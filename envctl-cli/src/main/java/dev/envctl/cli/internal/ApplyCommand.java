@@ -42,7 +42,7 @@ final class ApplyCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE, dryRun);
+        List<EnvironmentSpec> desired = desired(session, USAGE, dryRun, prune);
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();
         ApplyPlan plan = plan(session, desired, prune);

@@ -24,7 +24,7 @@ final class DiffCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE, true);
+        List<EnvironmentSpec> desired = desired(session, USAGE, true, prune);
         ApplyPlan plan = plan(session, desired, prune);
         Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), plan.adopting(), false);
         return plan.empty() ? 0 : 1;

@@ -54,6 +54,16 @@ final class EnvironmentFile {
     }
 
     static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
+        return read(session, file, defaultProvider, false);
+    }
+
+    /**
+     * The file's environments. With {@code pruning} ({@code --prune}), a CSV file with no content (nothing but blank
+     * lines and comments) is refused: it is what a failed {@code envctl list -o csv > FILE} or a truncated copy
+     * leaves, and pruning to it would delete every environment. (A YAML or JSON file with no content is refused
+     * anyway: it holds no list; {@code []} lists none on purpose.)
+     */
+    static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider, boolean pruning) {
         boolean stdin = file.toString().equals("-");
         if (!stdin && (!Files.exists(file) || Files.isDirectory(file))) {
             throw EnvctlException.invalid("apply file " + file + " does not exist or is not a file");
@@ -71,7 +81,14 @@ final class EnvironmentFile {
         } catch (IOException e) {
             throw Errors.unreadable("apply file", file, e);
         }
-        List<EnvironmentSpec> specs = isCsv(file, text) ? fromCsv(session, file, text)
+        boolean csv = isCsv(file, text);
+        if (csv && pruning && text.lines().map(l -> l.replace("\uFEFF", "").strip())
+                .allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
+            throw EnvctlException.invalid("apply file " + file + " is empty (nothing but blank lines and comments), "
+                    + "and --prune would delete every environment; to delete them all, apply a YAML or JSON file "
+                    + "that says []");
+        }
+        List<EnvironmentSpec> specs = csv ? fromCsv(session, file, text)
                 : fromTree(file, parse(file, text), defaultProvider);
         Set<String> names = new HashSet<>();
         for (EnvironmentSpec s : specs) {

@@ -22,16 +22,17 @@ abstract class FileCommand extends CliCommand {
 
     /**
      * The environments of the file, each with a known provider and on a host the store knows; a usage error for
-     * missing or extra arguments. With {@code onlyReading}, the store is opened to read.
+     * missing or extra arguments. With {@code onlyReading}, the store is opened to read; with {@code pruning}, a file
+     * with no content is refused (see {@link EnvironmentFile#read(Session, Path, String, boolean)}).
      */
-    List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading) {
+    List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading, boolean pruning) {
         noArguments(args, usage);
         if (file == null || file.isBlank()) {
             throw EnvctlException.invalid(name() + " needs a file; " + usage);
         }
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
-                session.config().defaultProvider());
+                session.config().defaultProvider(), pruning);
         for (EnvironmentSpec s : desired) {
             try {
                 session.envctl().provider(s.provider());

@@ -43,6 +43,30 @@ class EnvironmentFileTest {
     }
 
     @Test
+    void refusesACsvFileWithNoContentWhenPruning() throws IOException {
+        for (String text : List.of("", "\n  \n", "\uFEFF# dev, uat\n",
+                "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,https_port,cluster_subnet\n")) {
+            Path file = Files.writeString(tmp.resolve("envs.csv"), text);
+
+            assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", true)).as(text)
+                    .isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("apply file " + file + " is empty (nothing but blank lines and comments), and --prune "
+                            + "would delete every environment; to delete them all, apply a YAML or JSON file that "
+                            + "says []");
+        }
+    }
+
+    @Test
+    void readsAnExplicitlyEmptyListWhenPruning() throws IOException {
+        for (String text : List.of("[]\n", "# keep nothing\n[]\n", "environments: []\n")) {
+            assertThat(EnvironmentFile.read(null, write(text), "k3d", true)).as(text).isEmpty();
+        }
+        assertThat(EnvironmentFile.read(null, Files.writeString(tmp.resolve("none.json"), "[]"), "k3d", true))
+                .isEmpty();
+    }
+
+    @Test
     void readsOneListBetweenEmptyDocuments() throws IOException {
         Path file = write("---\n- name: dev\n- name: web\n---\n");
 
