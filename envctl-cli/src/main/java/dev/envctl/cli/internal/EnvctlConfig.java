@@ -171,13 +171,9 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     static int positiveInt(String what, String text) {
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n >= 1 && n <= 64) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        String digits = text.strip();
+        if (Validation.isDigits(digits, 2) && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= 64) {
+            return Integer.parseInt(digits);
         }
         throw EnvctlException.invalid(what + " '" + Validation.printable(text) + "' is invalid; allowed: a whole "
                 + "number from 1 to 64");

@@ -264,6 +264,14 @@ class ConfigResolverTest {
         Map<String, String> cases = Map.ofEntries(
                 Map.entry("reconcile.concurrency=0\n", "config key reconcile.concurrency in FILE: '0' is invalid; "
                         + "allowed: a whole number from 1 to 64"),
+                Map.entry("reconcile.concurrency=+4\n", "config key reconcile.concurrency in FILE: '+4' is invalid; "
+                        + "allowed: a whole number from 1 to 64"),
+                Map.entry("reconcile.concurrency=\uFF14\n", "config key reconcile.concurrency in FILE: '\uFF14' is "
+                        + "invalid; allowed: a whole number from 1 to 64"),
+                Map.entry("pool.http=+18080-18399\n", "config key pool.http in FILE: port pool '+18080-18399' is "
+                        + "invalid; write it low-high, such as 18080-18399"),
+                Map.entry("pool.pf=19000-\uFF11\uFF19\uFF11\uFF10\uFF10\n", "config key pool.pf in FILE: port pool "
+                        + "'19000-\uFF11\uFF19\uFF11\uFF10\uFF10' is invalid; write it low-high, such as 18080-18399"),
                 Map.entry("reconcile.drift=ignore\n", "config key reconcile.drift in FILE: 'ignore' is invalid; "
                         + "allowed: recreate, mark-failed"),
                 Map.entry("reconcile.interval=soon\n", "config key reconcile.interval in FILE: 'soon' is not a "

@@ -18,13 +18,11 @@ public record PortRange(int from, int to) {
     public static PortRange parse(String text) {
         String s = text == null ? "" : text.strip();
         int dash = s.indexOf('-');
-        try {
-            if (dash > 0) {
-                return new PortRange(Integer.parseInt(s.substring(0, dash).strip()),
-                        Integer.parseInt(s.substring(dash + 1).strip()));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        String low = dash > 0 ? s.substring(0, dash).strip() : "";
+        String high = dash > 0 ? s.substring(dash + 1).strip() : "";
+        // ASCII digits, as every number envctl reads (Integer.parseInt also takes '+1' and other scripts' digits)
+        if (Validation.isDigits(low, 5) && Validation.isDigits(high, 5)) {
+            return new PortRange(Integer.parseInt(low), Integer.parseInt(high));
         }
         throw EnvctlException.invalid("port pool '" + Validation.printable(s) + "' is invalid; write it low-high, "
                 + "such as 18080-18399");
