@@ -59,6 +59,10 @@ class BadInputIT {
         ws.write("unknown-option.yaml", "- name: b2\n  provider: kind\n  options: {k3s-args: x}\n");
         ws.write("two-documents.yaml", "- name: dev\n  ports: {http: 18100}\n  subnet: 10.101.0.0/16\n---\n"
                 + "- name: uat\n  provider: kind\n");
+        // an export whose row was edited by hand, below its #envctl line
+        String export = ws.run("list", "-o", "csv").out();
+        assertThat(export).contains("\ndev,k3d,30080,");
+        ws.write("edited-export.csv", export.replace(",18100,", ",18101,"));
         ws.write("empty.yaml", "");
         ws.write("empty.csv", "");
         ws.write("comments-only.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
@@ -213,6 +217,14 @@ class BadInputIT {
         // a second YAML document is refused, not left out: apply --prune would delete what it lists
         c.add(Case.of(2, "apply file two-documents.yaml holds 2 YAML documents (separated by '---'); envctl reads one: "
                 + "put every environment in one list", "diff", "-f", "two-documents.yaml", "--prune"));
+        // an exported row edited below its #envctl line would lose the line's labels, options, host and api port
+        for (String[] args : List.of(new String[] {"apply", "-f", "edited-export.csv"},
+                new String[] {"diff", "-f", "edited-export.csv"})) {
+            c.add(Case.of(2, "apply file edited-export.csv is not a valid environments CSV: line 4: row 'dev' was "
+                    + "changed or moved after envctl wrote it below its #envctl line (line 3), whose labels, options, "
+                    + "host and api port would be lost; edit `envctl list -o json` output instead, or delete line 3 to "
+                    + "apply the row alone, as a Kindler scripts' row", args));
+        }
         // a CSV file with no content (a failed 'envctl list -o csv > FILE', a truncated copy) would prune everything
         for (String[] args : List.of(new String[] {"apply", "-f", "empty.csv", "--prune"},
                 new String[] {"apply", "-f", "empty.csv", "--prune", "--dry-run"},

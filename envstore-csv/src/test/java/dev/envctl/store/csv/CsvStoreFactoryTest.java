@@ -78,6 +78,37 @@ class CsvStoreFactoryTest {
     }
 
     @Test
+    void parseRefusesARowChangedBelowItsEnvctlLineWhereTheStoreReadsItAsAKindlerRow() throws Exception {
+        Path file = dir.resolve("export.csv");
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            EnvironmentSpec s = EnvironmentSpec.of("web", "k3d").withLabels(Map.of("team", "a"));
+            store.create(new EnvironmentSpec(s.name(), s.provider(), s.ports(), s.subnet(), s.nodePort(), s.labels(),
+                    Map.of("servers", "3"), s.host()), new Allocator(AllocationPolicy.defaults()));
+        }
+        String exported = Files.readString(file);
+        assertThat(factory.parse(exported.getBytes()).orElseThrow()).singleElement()
+                .satisfies(e -> assertThat(e.options()).containsEntry("servers", "3"));
+        String row = exported.lines().filter(l -> l.startsWith("web,")).findFirst().orElseThrow();
+        String edited = exported.replace(row, row.replace(",18080,", ",18090,"));
+        assertThat(edited).isNotEqualTo(exported);
+        int metaLine = exported.lines().toList().indexOf(exported.lines().filter(l -> l.startsWith("#envctl web "))
+                .findFirst().orElseThrow()) + 1;
+
+        assertThatThrownBy(() -> factory.parse(edited.getBytes())).isInstanceOf(EnvctlException.class)
+                .hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_INPUT)
+                .hasMessage("line " + (metaLine + 1) + ": row 'web' was changed or moved after envctl wrote it below "
+                        + "its #envctl line (line " + metaLine + "), whose labels, options, host and api port would be "
+                        + "lost; edit `envctl list -o json` output instead, or delete line " + metaLine + " to apply "
+                        + "the row alone, as a Kindler scripts' row");
+        // the store's own file keeps the coexistence rule: the edited row is a Kindler row
+        Files.writeString(file, edited);
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            assertThat(store.find("web").orElseThrow().ports().http()).isEqualTo(18090);
+            assertThat(store.find("web").orElseThrow().options()).isEmpty();
+        }
+    }
+
+    @Test
     void acceptsCsvSchemeAndPathsEndingInCsvOnly() {
         assertThat(factory.accepts("csv:/var/lib/envctl/envs")).isTrue();
         assertThat(factory.accepts("CSV:relative/file.txt")).isTrue();

@@ -76,7 +76,9 @@ public final class CsvDocument {
     }
 
     /**
-     * Parses the bytes of an input in the store's format, such as an apply file, which is no store's file.
+     * Parses the bytes of an input in the store's format, such as an apply file, which is no store's file. As a
+     * store's file, but for a row changed or moved below its {@code #envctl} line, which is refused rather than
+     * read as a Kindler row without envctl's fields.
      *
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the line and the problem for the first row
      *                         that cannot be read
@@ -190,8 +192,18 @@ public final class CsvDocument {
      * lands elsewhere, and is a new legacy row, not the old environment back.)
      */
     private void resolve(Line row) {
-        Line meta = metas.get(row.row.environment().name());
-        row.environment = belongs(meta, row) ? meta.meta.apply(row.row.environment()) : row.row.environment();
+        String name = row.row.environment().name();
+        Line meta = metas.get(name);
+        boolean belongs = belongs(meta, row);
+        if (meta != null && !belongs && file == null) {
+            // an input (apply -f), not the store's file: read as a Kindler row, an exported row edited by hand would
+            // lose envctl's fields without a word, and apply would change the environment to match
+            throw corrupt(row.number, "row '" + name + "' was changed or moved after envctl wrote it below its "
+                    + "#envctl line (line " + meta.number + "), whose labels, options, host and api port would be "
+                    + "lost; edit `envctl list -o json` output instead, or delete line " + meta.number + " to apply "
+                    + "the row alone, as a Kindler scripts' row");
+        }
+        row.environment = belongs ? meta.meta.apply(row.row.environment()) : row.row.environment();
     }
 
     private boolean belongs(Line meta, Line row) {
