@@ -172,8 +172,9 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
 
     static int positiveInt(String what, String text) {
         String digits = text.strip();
-        if (Validation.isDigits(digits, 2) && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= 64) {
-            return Integer.parseInt(digits);
+        int n = Validation.isDigits(digits, 2) ? Integer.parseInt(digits) : 0;
+        if (n >= 1 && n <= 64) {
+            return n;
         }
         throw EnvctlException.invalid(what + " '" + Validation.printable(text) + "' is invalid; allowed: a whole "
                 + "number from 1 to 64");

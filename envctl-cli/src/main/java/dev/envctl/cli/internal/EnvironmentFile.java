@@ -53,10 +53,6 @@ final class EnvironmentFile {
     private EnvironmentFile() {
     }
 
-    static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider) {
-        return read(session, file, defaultProvider, false);
-    }
-
     /**
      * The file's environments. With {@code pruning} ({@code --prune}), a CSV file with no content (nothing but blank
      * lines and comments) is refused: it is what a failed {@code envctl list -o csv > FILE} or a truncated copy

@@ -28,7 +28,7 @@ class EnvironmentFileTest {
     void refusesASecondDocumentInsteadOfLeavingItsEnvironmentsOut() throws IOException {
         Path file = write("- name: dev\n---\n- name: web\n");
 
-        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("apply file " + file + " holds 2 YAML documents (separated by '---'); envctl reads one: "
                         + "put every environment in one list");
@@ -38,7 +38,7 @@ class EnvironmentFileTest {
     void refusesASecondJsonValueAfterTheList() throws IOException {
         Path file = Files.writeString(tmp.resolve("envs.json"), "[{\"name\": \"dev\"}]\n[{\"name\": \"web\"}]\n");
 
-        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
                 .hasMessageStartingWith("apply file " + file + " is not valid YAML or JSON: ");
     }
 
@@ -70,7 +70,7 @@ class EnvironmentFileTest {
     void readsOneListBetweenEmptyDocuments() throws IOException {
         Path file = write("---\n- name: dev\n- name: web\n---\n");
 
-        assertThat(EnvironmentFile.read(null, file, "k3d")).extracting(EnvironmentSpec::name)
+        assertThat(EnvironmentFile.read(null, file, "k3d", false)).extracting(EnvironmentSpec::name)
                 .containsExactly("dev", "web");
     }
 
@@ -78,7 +78,7 @@ class EnvironmentFileTest {
     void refusesAYamlAliasInsteadOfReadingItsNameAsTheValue() throws IOException {
         Path file = write("- name: dev\n  labels: &team {owner: ops}\n- name: web\n  labels: *team\n");
 
-        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("apply file " + file + " line 4: YAML alias *team is not read; write its value out");
     }
@@ -88,7 +88,7 @@ class EnvironmentFileTest {
         Path file = write("- name: yes\n  labels: {k8s: 1.20, build: 0123, hex: 0x1f, answer: no, big: 1_000}\n"
                 + "  options: {servers: 0x3}\n- name: 0123\n");
 
-        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d");
+        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d", false);
 
         assertThat(specs).extracting(EnvironmentSpec::name).containsExactly("yes", "0123");
         assertThat(specs.get(0).labels()).containsExactlyInAnyOrderEntriesOf(Map.of("k8s", "1.20", "build", "0123",
@@ -101,7 +101,7 @@ class EnvironmentFileTest {
         Path file = Files.writeString(tmp.resolve("envs.json"), "[{\"name\": \"dev\", \"labels\": {\"v\": 1.10, "
                 + "\"e\": 1E2}, \"ports\": {\"http\": 18090}}]");
 
-        EnvironmentSpec dev = EnvironmentFile.read(null, file, "k3d").get(0);
+        EnvironmentSpec dev = EnvironmentFile.read(null, file, "k3d", false).get(0);
 
         assertThat(dev.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("v", "1.10", "e", "1E2"));
         assertThat(dev.ports().http()).isEqualTo(18090);
@@ -111,11 +111,11 @@ class EnvironmentFileTest {
     void readsAPortAsDecimalDigitsAndRefusesYamlsOtherNumberForms() throws IOException {
         // YAML 1.1 reads 01443 as the octal 803 and 0x4650 as 18000
         Path leadingZero = write("- name: dev\n  ports: {https: 01443}\n");
-        assertThat(EnvironmentFile.read(null, leadingZero, "k3d").get(0).ports().https()).isEqualTo(1443);
+        assertThat(EnvironmentFile.read(null, leadingZero, "k3d", false).get(0).ports().https()).isEqualTo(1443);
 
         for (String port : List.of("0x4650", "1_8080", "+18080", "18080.0", "true")) {
             Path file = write("- name: dev\n  ports: {http: " + port + "}\n");
-            assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+            assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
                     .hasMessage("apply file " + file + ", item 1: http port '" + port + "' is not a whole number; "
                             + "allowed: 1 to 65535");
         }
@@ -125,7 +125,7 @@ class EnvironmentFileTest {
     void refusesAKeyBesideTheEnvironmentsListInsteadOfLeavingItUnread() throws IOException {
         Path file = write("environments:\n- name: dev\nprune: true\n");
 
-        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d")).isInstanceOf(EnvctlException.class)
+        assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("apply file " + file + ": unknown top-level key 'prune'; allowed: environments");
     }
