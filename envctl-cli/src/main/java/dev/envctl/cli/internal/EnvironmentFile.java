@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Reads the desired environments of {@code apply -f}: a CSV file in the Kindler scripts' format (or the
@@ -78,8 +79,7 @@ final class EnvironmentFile {
             throw Errors.unreadable("apply file", file, e);
         }
         boolean csv = isCsv(file, text);
-        if (csv && pruning && text.lines().map(l -> l.replace("\uFEFF", "").strip())
-                .allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
+        if (csv && pruning && lines(text).allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
             throw EnvctlException.invalid("apply file " + file + " is empty (nothing but blank lines and comments), "
                     + "and --prune would delete every environment; to delete them all, apply a YAML or JSON file "
                     + "that says []");
@@ -108,10 +108,15 @@ final class EnvironmentFile {
         if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
             return false;
         }
-        String first = text.lines().map(l -> l.replace("\uFEFF", "").strip())
-                .filter(l -> !l.isEmpty() && !(l.startsWith("#") && !isCsvComment(l))).findFirst().orElse("");
+        String first = lines(text).filter(l -> !l.isEmpty() && !(l.startsWith("#") && !isCsvComment(l))).findFirst()
+                .orElse("");
         return isCsvComment(first) || (first.contains(",") && !first.startsWith("[") && !first.startsWith("{")
                 && !first.startsWith("-"));
+    }
+
+    /** The text's lines, each without a byte order mark and the blanks around it. */
+    private static Stream<String> lines(String text) {
+        return text.lines().map(l -> l.replace("\uFEFF", "").strip());
     }
 
     private static boolean isCsvComment(String line) {
