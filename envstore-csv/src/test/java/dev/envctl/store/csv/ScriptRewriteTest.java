@@ -19,8 +19,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,6 +117,56 @@ class ScriptRewriteTest {
         }
         assertThat(mvSays).isEmpty();
         assertThat(Fixtures.readText(file)).startsWith(Fixtures.text("legacy.csv"));
+    }
+
+    /**
+     * A store file removed (or emptied) by hand longer ago than a replacement takes, its lock file still there: every
+     * read and write takes it as it is, without a pause; before, each waited a second for it, every command.
+     */
+    @Test
+    void aFileRemovedOrEmptiedLongAgoIsTakenAsItIsWithoutWaiting() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        AtomicInteger pauses = new AtomicInteger();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(10), Clock.systemUTC(),
+                pauses::incrementAndGet)) {
+            store.create(EnvironmentSpec.of("web", "kind"), allocator);
+            assertThat(dir.resolve("envs.csv.lock")).exists();
+
+            Files.delete(file);
+            FileTime longAgo = FileTime.from(Instant.now().minusSeconds(10));
+            Files.setLastModifiedTime(dir, longAgo);
+            pauses.set(0);
+            assertThat(names(store)).isEmpty();
+            assertThat(store.find("web")).isEmpty();
+            assertThat(pauses).as("pauses of reads of a file removed long ago").hasValue(0);
+
+            store.create(EnvironmentSpec.of("api", "kind"), allocator);
+            assertThat(names(store)).containsExactly("api");
+            assertThat(pauses).as("pauses of a write and a read").hasValue(0);
+
+            Files.write(file, new byte[0]);
+            Files.setLastModifiedTime(file, longAgo);
+            Files.setLastModifiedTime(dir, longAgo);
+            assertThat(names(store)).isEmpty();
+            assertThat(pauses).as("pauses of a read of a file emptied long ago").hasValue(0);
+        }
+    }
+
+    /** Within a second of the folder's change, a missing file envctl wrote before is still waited for. */
+    @Test
+    void aFileEnvctlWroteThatWentMissingJustNowIsWaitedForUpToASecond() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        AtomicInteger pauses = new AtomicInteger();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(10), Clock.systemUTC(),
+                pauses::incrementAndGet)) {
+            store.create(EnvironmentSpec.of("web", "kind"), allocator);
+            Files.delete(file);
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minusMillis(200)));
+            pauses.set(0);
+            // the pauses here take no time: the folder changed 200 ms ago, within the second, until the read gives up
+            assertThat(names(store)).isEmpty();
+            assertThat(pauses).as("pauses of a read of a file missing since just now").hasPositiveValue();
+        }
     }
 
     @Test

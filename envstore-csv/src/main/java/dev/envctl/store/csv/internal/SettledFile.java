@@ -19,9 +19,10 @@ import java.util.Objects;
  * is on another file system (a tmpfs {@code /tmp}), {@code mv} deletes the file, creates it empty and then writes
  * it, so for a moment the file is missing, then empty. Such a moment is read again after a pause, until the file
  * holds still: a file that changed while it was read; a missing or empty file that should exist (envctl wrote it
- * before), for up to {@link #LIMIT}; otherwise a missing or empty file only while its folder (or, for an empty one,
- * the file) changed within {@link #RECENT}. A file that keeps changing until {@link #LIMIT} is an error saying so;
- * a missing or empty one is then taken as it is. Thread-safe.
+ * before), while its folder (or, for an empty one, the file) changed within {@link #LIMIT}; otherwise only while they
+ * changed within {@link #RECENT}. A replacement's delete or create changes the folder, so a file removed or emptied
+ * longer ago than that is taken as it is at once. A file that keeps changing until {@link #LIMIT} is an error saying
+ * so; a missing or empty one is then taken as it is. Thread-safe.
  */
 public final class SettledFile {
     /** How long ago a change of the folder counts as one still in progress. */
@@ -90,19 +91,23 @@ public final class SettledFile {
         }
     }
 
-    /** Whether {@code bytes} (null: no file) may be a moment of a replacement: none or empty, when not expected so. */
+    /**
+     * Whether {@code bytes} (null: no file) may be a moment of a replacement: no file or an empty one, whose folder (or
+     * the empty file itself) changed lately: within {@link #LIMIT} when {@code expected}, else {@link #RECENT}.
+     */
     private boolean mayBeReplaced(byte[] bytes, boolean expected) {
         if (bytes != null && bytes.length > 0) {
             return false;
         }
-        return expected || recent(file.getParent()) || bytes != null && recent(file);
+        Duration lately = expected ? LIMIT : RECENT;
+        return recent(file.getParent(), lately) || bytes != null && recent(file, lately);
     }
 
-    private static boolean recent(Path path) {
+    private static boolean recent(Path path, Duration lately) {
         try {
             FileTime changed = Files.getLastModifiedTime(path);
             // the system's clock, which the file system's times come from (a store's clock may be a test's)
-            return Duration.between(changed.toInstant(), Instant.now()).compareTo(RECENT) < 0;
+            return Duration.between(changed.toInstant(), Instant.now()).compareTo(lately) < 0;
         } catch (IOException e) {
             return false;
         }
