@@ -1,16 +1,19 @@
 package dev.envctl.realtools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -18,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * keeps its ports (another environment cannot take them), reconcile leaves a stopped environment alone, and the
  * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node
  * container was removed is made again, not taken for
- * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it.
+ * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it; several
+ * environments of both providers stop and start in one command.
  */
 @ExtendWith(RealToolsExtension.class)
 class StopStartIT {
@@ -59,6 +63,48 @@ class StopStartIT {
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * One stop and one start of several environments of both providers: they run at once (up to
+     * {@code reconcile.concurrency}), each is stopped and started, and says so in the order given.
+     */
+    @Test
+    void severalEnvironmentsOfBothProvidersStopAndStartInOneCommand(Sandbox s) {
+        List<String> names = List.of(s.name("sa"), s.name("sb"), s.name("sc"));
+        List<String> providers = List.of("k3d", "kind", "k3d");
+        for (int i = 0; i < names.size(); i++) {
+            Shell.Result created = s.envctl("create", names.get(i), "--provider", providers.get(i));
+            assertThat(created.exit()).as(created.toString()).isZero();
+        }
+        List<String> nodes = List.of("k3d-" + names.get(0) + "-server-0", names.get(1) + "-control-plane",
+                "k3d-" + names.get(2) + "-server-0");
+
+        Shell.Result stopped = s.envctl("stop", names.get(0), names.get(1), names.get(2));
+        assertThat(stopped.exit()).as(stopped.toString()).isZero();
+        assertThat(stopped.out()).isEqualTo(names.stream().map(n -> "stopped " + n + "\n").collect(joining()));
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(s.get(names.get(i)).get("actualState").asText()).isEqualTo("stopped");
+            assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", nodes.get(i)))
+                    .containsExactly("false");
+        }
+
+        Shell.Result started = s.envctl("start", names.get(0), names.get(1), names.get(2));
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).isEqualTo(names.stream().map(n -> "started " + n + "\n").collect(joining()));
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode e = s.get(names.get(i));
+            assertThat(e.get("actualState").asText()).isEqualTo("running");
+            assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", nodes.get(i)))
+                    .containsExactly("true");
+            String lb = providers.get(i).equals("k3d") ? "k3d-" + names.get(i) + "-serverlb" : nodes.get(i);
+            assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + e.get("ports").get("http").asInt());
+        }
+
+        for (String name : names) {
+            assertThat(s.envctl("delete", name).exit()).isZero();
+            assertThat(s.leftovers(name)).isEmpty();
+        }
     }
 
     /**

@@ -462,6 +462,21 @@ public final class Envctl implements AutoCloseable {
         return engine().stop(name, progress);
     }
 
+    /**
+     * Stops each of {@code names}, up to the engine's concurrency at once, every one even when another fails:
+     * {@link LifecycleEngine#stop(Collection, ProgressListener)}.
+     */
+    public List<Environment> stop(Collection<String> names, ProgressListener progress) {
+        noNulls(names, "names").forEach(Validation::requireName);
+        return engine().stop(names, progress);
+    }
+
+    /** Starts each of {@code names}, as {@link #stop(Collection, ProgressListener)} stops them. */
+    public List<Environment> start(Collection<String> names, ProgressListener progress) {
+        noNulls(names, "names").forEach(Validation::requireName);
+        return engine().start(names, progress);
+    }
+
     /** Starts a stopped environment's cluster (or creates it again if it vanished): {@link LifecycleEngine#start}. */
     public Environment start(String name) {
         return start(name, ProgressListener.NONE);

@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
- * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then each
- * environment is stopped or started in turn. A stopped environment keeps its ports and subnet, and reconcile and
+ * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then the
+ * environments are stopped or started, up to {@code reconcile.concurrency} at once, each one even when another fails
+ * (the first failure, in the order given, is the one reported). A stopped environment keeps its ports and subnet, and reconcile and
  * apply leave it stopped until {@code start}. A stop of a create that did not finish leaves it {@code creating}, which
  * it says, and the start finishes that create or makes the cluster again.
  */
@@ -88,8 +89,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         }
         records.forEach(e -> Engines.requireReady(session, e.provider(), e.host(), false));
         Envctl envctl = session.envctl();
-        List<Environment> results = unique.stream().map(name -> stopping() ? envctl.stop(name, session.progress())
-                : envctl.start(name, session.progress())).toList();
+        List<Environment> results = stopping() ? envctl.stop(unique, session.progress())
+                : envctl.start(unique, session.progress());
         session.progressDone();
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)

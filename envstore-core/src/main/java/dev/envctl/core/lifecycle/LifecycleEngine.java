@@ -456,6 +456,55 @@ public final class LifecycleEngine {
         return changeDesired(name, DesiredState.PRESENT, progress);
     }
 
+    /**
+     * {@link #stop(String, ProgressListener)} of each of {@code names} (a name given twice, once), up to
+     * {@link EngineOptions#concurrency} at once; the records as they end, in the order of {@code names}. One that
+     * fails does not keep the others from being stopped; once envctl is stopping ({@link CommandRunner#stopping}),
+     * the ones not begun are left as they are, and out of the list.
+     *
+     * @throws EnvctlException what {@link #stop(String, ProgressListener)} throws for the first of {@code names} that
+     *                         threw, once every other has ended (the later ones suppressed in it)
+     */
+    public List<Environment> stop(Collection<String> names, ProgressListener progress) {
+        return changeDesired(names, DesiredState.STOPPED, progress);
+    }
+
+    /** {@link #start(String, ProgressListener)} of each of {@code names}, as {@link #stop(Collection, ProgressListener)}. */
+    public List<Environment> start(Collection<String> names, ProgressListener progress) {
+        return changeDesired(names, DesiredState.PRESENT, progress);
+    }
+
+    private List<Environment> changeDesired(Collection<String> names, DesiredState desired,
+                                            ProgressListener progress) {
+        List<Changed> ended = runner.each(List.copyOf(new LinkedHashSet<>(names)),
+                desired == DesiredState.STOPPED ? "stop" : "start", name -> {
+                    try {
+                        return new Changed(changeDesired(name, desired, progress), null);
+                    } catch (RuntimeException e) {
+                        return new Changed(null, e);
+                    }
+                }, CommandRunner::stopping);
+        RuntimeException first = null;
+        List<Environment> records = new ArrayList<>();
+        for (Changed c : ended) {
+            if (c.error() == null) {
+                records.add(c.record());
+            } else if (first == null) {
+                first = c.error();
+            } else {
+                first.addSuppressed(c.error());
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return records;
+    }
+
+    /** What a stop or start of one of several names ended with: its record, or what it threw. */
+    private record Changed(Environment record, RuntimeException error) {
+    }
+
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
         Environment e = store.get(name);
         provider(e.provider());

@@ -18,6 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -595,5 +597,62 @@ class StopStartTest {
         assertThat(actions()).isEqualTo(before);
         assertThat(f.k3d.running("dev")).isFalse();
         assertThat(f.store.get("dev")).isEqualTo(stopped);
+    }
+
+    /**
+     * Several names: two at once at a concurrency of 2, never more. Each stop (then start) waits in the provider
+     * for a second one to arrive, so done one after another, the first would wait in vain and fail.
+     */
+    @Test
+    void severalNamesAreStoppedAndStartedUpToTheConcurrencyAtOnce() {
+        LifecycleEngine two = f.engine(EngineOptions.defaults().withConcurrency(2));
+        List<String> names = List.of("a", "b", "c", "d");
+        names.forEach(n -> two.create(Fixture.spec(n), ProgressListener.NONE));
+        CyclicBarrier pair = new CyclicBarrier(2);
+        f.k3d.duringStopOrStart(e -> {
+            try {
+                pair.await(10, TimeUnit.SECONDS);
+            } catch (Exception notTwo) {
+                throw new IllegalStateException("no second stop or start arrived while " + e.name() + "'s ran", notTwo);
+            }
+        });
+
+        List<Environment> stopped = two.stop(List.of("a", "b", "c", "d", "a"), ProgressListener.NONE);
+
+        assertThat(stopped).extracting(Environment::name).containsExactlyElementsOf(names);
+        assertThat(stopped).allSatisfy(e -> {
+            assertThat(e.actualState()).isEqualTo(ActualState.STOPPED);
+            assertThat(e.lastError()).isNull();
+            assertThat(f.k3d.running(e.name())).isFalse();
+        });
+        assertThat(f.k3d.maxInFlight()).isEqualTo(2);
+
+        List<Environment> started = two.start(names, ProgressListener.NONE);
+
+        assertThat(started).extracting(Environment::name).containsExactlyElementsOf(names);
+        assertThat(started).extracting(Environment::actualState).containsOnly(ActualState.RUNNING);
+        assertThat(names).allSatisfy(n -> assertThat(f.k3d.running(n)).isTrue());
+        assertThat(f.k3d.maxInFlight()).isEqualTo(2);
+        assertThat(f.k3d.overlaps()).isEmpty();
+    }
+
+    /** A name that fails keeps none of the others from being stopped; the first failure in the given order is thrown. */
+    @Test
+    void aFailingNameAmongSeveralIsThrownOnceTheOthersAreStopped() {
+        engine.create(Fixture.spec("a"), ProgressListener.NONE);
+        engine.create(Fixture.spec("b"), ProgressListener.NONE);
+
+        assertThatThrownBy(() -> engine.stop(List.of("ghost", "a", "phantom", "b"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("'ghost'");
+                    assertThat(e.getSuppressed()).singleElement().satisfies(later ->
+                            assertThat(later.getMessage()).contains("'phantom'"));
+                });
+
+        assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.k3d.running("a")).isFalse();
+        assertThat(f.k3d.running("b")).isFalse();
     }
 }

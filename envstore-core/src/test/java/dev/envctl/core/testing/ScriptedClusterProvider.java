@@ -50,6 +50,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Consumer<Environment> duringCreate = e -> { };
     private volatile Consumer<Environment> duringDelete = e -> { };
+    private volatile Consumer<Environment> duringStopOrStart = e -> { };
     private volatile Runnable duringList = () -> { };
     private volatile Runnable afterList = () -> { };
     private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
@@ -74,6 +75,11 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     /** Runs inside delete, after the cluster is gone. */
     public void duringDelete(Consumer<Environment> action) {
         this.duringDelete = action;
+    }
+
+    /** Runs inside stop and start, after the cluster's running flag changed (block on a barrier, say). */
+    public void duringStopOrStart(Consumer<Environment> action) {
+        this.duringStopOrStart = action;
     }
 
     /** Runs once when the next list starts, before it answers or fails (a stop arriving while it runs). */
@@ -300,6 +306,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster " + verb + " failed: no cluster "
                     + environment.name());
         }
+        duringStopOrStart.accept(environment);
     }
 
     private void act(String verb, Environment environment, Runnable body) {

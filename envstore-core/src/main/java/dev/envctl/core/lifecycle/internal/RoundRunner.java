@@ -39,6 +39,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * One reconcile pass over a set of environments: reads the records, lists each provider's clusters once on each
@@ -220,12 +221,7 @@ public final class RoundRunner {
             return List.of();
         }
         AtomicBoolean abandon = new AtomicBoolean();
-        int threads = Math.min(concurrency, targets.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "envctl-reconcile-" + POOLS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = pool(Math.min(concurrency, targets.size()), "reconcile");
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (String name : targets) {
@@ -264,14 +260,58 @@ public final class RoundRunner {
         }
     }
 
-    private static List<Outcome> collect(List<Future<Outcome>> futures, AtomicBoolean abandon) {
-        List<Outcome> outcomes = new ArrayList<>();
+    /**
+     * Runs {@code task} for each of {@code names} on a pool of at most {@code concurrency} threads, named after
+     * {@code verb} (one name, or a concurrency of 1: in turn on the calling thread, which an interrupt then reaches);
+     * what the tasks returned, null left out, in the order of {@code names}. A task begins only while {@code stop}
+     * is false and the calling thread was not interrupted while it waited (the interrupt stays set); those in flight
+     * finish. What a task throws must be returned instead: an {@link Error} is rethrown once all ended.
+     */
+    public <T> List<T> each(List<String> names, String verb, Function<String, T> task, BooleanSupplier stop) {
+        if (names.size() <= 1 || concurrency == 1) {
+            List<T> results = new ArrayList<>();
+            for (String name : names) {
+                T result = stop.getAsBoolean() ? null : task.apply(name);
+                if (result != null) {
+                    results.add(result);
+                }
+            }
+            return results;
+        }
+        AtomicBoolean abandon = new AtomicBoolean();
+        ExecutorService pool = pool(Math.min(concurrency, names.size()), verb);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (String name : names) {
+                futures.add(pool.submit(() -> stop.getAsBoolean() || abandon.get() ? null : task.apply(name)));
+            }
+            return collect(futures, abandon);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** A pool of {@code threads} daemon threads named {@code envctl-PURPOSE-N}. */
+    private static ExecutorService pool(int threads, String purpose) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "envctl-" + purpose + "-" + POOLS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * What {@code futures} returned, null left out, in their order, waiting for every one: an interrupt of the
+     * waiting thread sets {@code abandon} (tasks not begun skip) and stays set; an {@link Error} is rethrown last.
+     */
+    private static <T> List<T> collect(List<Future<T>> futures, AtomicBoolean abandon) {
+        List<T> outcomes = new ArrayList<>();
         boolean interrupted = false;
         Error crash = null;
-        for (Future<Outcome> f : futures) {
+        for (Future<T> f : futures) {
             while (true) {
                 try {
-                    Outcome o = f.get();
+                    T o = f.get();
                     if (o != null) {
                         outcomes.add(o);
                     }
@@ -283,7 +323,7 @@ public final class RoundRunner {
                     if (e.getCause() instanceof Error err) {
                         crash = crash == null ? err : crash;
                     } else {
-                        throw new IllegalStateException("reconcile task failed", e.getCause()); // not reached
+                        throw new IllegalStateException("task failed", e.getCause()); // not reached
                     }
                     break;
                 }
@@ -313,11 +353,7 @@ public final class RoundRunner {
         if (hosts.size() <= 1) {
             hosts.forEach(h -> list(h, only, clusters, failed));
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_LISTING_THREADS), r -> {
-                Thread t = new Thread(r, "envctl-list-" + POOLS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = pool(Math.min(hosts.size(), MAX_LISTING_THREADS), "list");
             try {
                 List<Future<?>> listings = new ArrayList<>();
                 hosts.forEach(h -> listings.add(pool.submit(() -> list(h, only, clusters, failed))));
