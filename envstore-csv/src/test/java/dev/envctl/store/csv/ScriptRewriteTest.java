@@ -120,6 +120,22 @@ class ScriptRewriteTest {
     }
 
     /**
+     * A store that wrote {@code file} (its lock file is there), counting its pauses into {@code pauses} from 0 after
+     * the file was removed and the folder's time set to {@code folderChanged}.
+     */
+    private CsvEnvironmentStore writtenThenRemoved(Path file, AtomicInteger pauses, FileTime folderChanged)
+            throws IOException {
+        CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(10), Clock.systemUTC(),
+                pauses::incrementAndGet);
+        store.create(EnvironmentSpec.of("web", "kind"), allocator);
+        assertThat(file.resolveSibling(file.getFileName() + ".lock")).exists();
+        Files.delete(file);
+        Files.setLastModifiedTime(file.getParent(), folderChanged);
+        pauses.set(0);
+        return store;
+    }
+
+    /**
      * A store file removed (or emptied) by hand longer ago than a replacement takes, its lock file still there: every
      * read and write takes it as it is, without a pause; before, each waited a second for it, every command.
      */
@@ -127,15 +143,8 @@ class ScriptRewriteTest {
     void aFileRemovedOrEmptiedLongAgoIsTakenAsItIsWithoutWaiting() throws Exception {
         Path file = dir.resolve("envs.csv");
         AtomicInteger pauses = new AtomicInteger();
-        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(10), Clock.systemUTC(),
-                pauses::incrementAndGet)) {
-            store.create(EnvironmentSpec.of("web", "kind"), allocator);
-            assertThat(dir.resolve("envs.csv.lock")).exists();
-
-            Files.delete(file);
-            FileTime longAgo = FileTime.from(Instant.now().minusSeconds(10));
-            Files.setLastModifiedTime(dir, longAgo);
-            pauses.set(0);
+        FileTime longAgo = FileTime.from(Instant.now().minusSeconds(10));
+        try (CsvEnvironmentStore store = writtenThenRemoved(file, pauses, longAgo)) {
             assertThat(names(store)).isEmpty();
             assertThat(store.find("web")).isEmpty();
             assertThat(pauses).as("pauses of reads of a file removed long ago").hasValue(0);
@@ -157,12 +166,8 @@ class ScriptRewriteTest {
     void aFileEnvctlWroteThatWentMissingJustNowIsWaitedForUpToASecond() throws Exception {
         Path file = dir.resolve("envs.csv");
         AtomicInteger pauses = new AtomicInteger();
-        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofSeconds(10), Clock.systemUTC(),
-                pauses::incrementAndGet)) {
-            store.create(EnvironmentSpec.of("web", "kind"), allocator);
-            Files.delete(file);
-            Files.setLastModifiedTime(dir, FileTime.from(Instant.now().minusMillis(200)));
-            pauses.set(0);
+        try (CsvEnvironmentStore store = writtenThenRemoved(file, pauses,
+                FileTime.from(Instant.now().minusMillis(200)))) {
             // the pauses here take no time: the folder changed 200 ms ago, within the second, until the read gives up
             assertThat(names(store)).isEmpty();
             assertThat(pauses).as("pauses of a read of a file missing since just now").hasPositiveValue();
