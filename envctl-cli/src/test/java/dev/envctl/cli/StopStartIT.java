@@ -77,6 +77,24 @@ class StopStartIT {
         assertThat(clash.err()).contains("already held by environment 'dev'");
     }
 
+    /** A stop or start of several checks each provider once (its check runs docker info), not each environment. */
+    @Test
+    void aStopAndAStartOfSeveralCheckEachProviderOnce() {
+        ws.ok("create", "dev");
+        ws.ok("create", "qa");
+        ws.ok("create", "uat", "--provider", "kind");
+        for (String command : List.of("stop", "start")) {
+            ws.clearCalls();
+
+            Result r = ws.ok(command, "dev", "qa", "uat");
+
+            String done = command.equals("stop") ? "stopped " : "started ";
+            assertThat(r.out()).isEqualTo(done + "dev\n" + done + "qa\n" + done + "uat\n");
+            assertThat(callsOf("docker", "info")).as("docker info, once for k3d and once for kind").hasSize(2);
+            assertThat(callsOf("k3d", command)).hasSize(2);
+        }
+    }
+
     @Test
     void startRunsTheStoppedClustersAgainWithTheirOwnPorts() {
         JsonNode dev = ws.ok("create", "dev", "-o", "json").json();

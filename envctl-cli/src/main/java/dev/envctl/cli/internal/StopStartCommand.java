@@ -87,7 +87,9 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
                         + "again, or, to keep it with its ports, apply a file that lists it, then " + name() + " it");
             }
         }
-        records.forEach(e -> Engines.requireReady(session, e.provider(), e.host(), false));
+        // each provider on each host once (its check runs docker info), not once per environment
+        records.stream().map(e -> List.of(e.provider(), e.host())).distinct()
+                .forEach(w -> Engines.requireReady(session, w.get(0), w.get(1), false));
         Envctl envctl = session.envctl();
         List<Environment> results = stopping() ? envctl.stop(unique, session.progress())
                 : envctl.start(unique, session.progress());
