@@ -17,9 +17,9 @@ import java.util.List;
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
  * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then the
  * environments are stopped or started, up to {@code reconcile.concurrency} at once, each one even when another fails
- * (the first failure, in the order given, is the one reported). A stopped environment keeps its ports and subnet, and reconcile and
- * apply leave it stopped until {@code start}. A stop of a create that did not finish leaves it {@code creating}, which
- * it says, and the start finishes that create or makes the cluster again.
+ * (the first failure, in the order given, is the one reported). A stopped environment keeps its ports and subnet,
+ * and reconcile and apply leave it stopped until {@code start}. A stop of a create that did not finish leaves it
+ * {@code creating}, which it says, and the start finishes that create or makes the cluster again.
  */
 abstract sealed class StopStartCommand extends CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
     @Parameter(description = "NAME...")

@@ -469,7 +469,10 @@ public final class LifecycleEngine {
         return changeDesired(names, DesiredState.STOPPED, progress);
     }
 
-    /** {@link #start(String, ProgressListener)} of each of {@code names}, as {@link #stop(Collection, ProgressListener)}. */
+    /**
+     * {@link #start(String, ProgressListener)} of each of {@code names}, as {@link #stop(Collection, ProgressListener)}
+     * stops them.
+     */
     public List<Environment> start(Collection<String> names, ProgressListener progress) {
         return changeDesired(names, DesiredState.PRESENT, progress);
     }

@@ -636,7 +636,9 @@ class StopStartTest {
         assertThat(f.k3d.overlaps()).isEmpty();
     }
 
-    /** A name that fails keeps none of the others from being stopped; the first failure in the given order is thrown. */
+    /**
+     * A name that fails keeps none of the others from being stopped; the first failure in the order given is thrown.
+     */
     @Test
     void aFailingNameAmongSeveralIsThrownOnceTheOthersAreStopped() {
         engine.create(Fixture.spec("a"), ProgressListener.NONE);
