@@ -298,6 +298,29 @@ class ApplyChangesIT {
         return copy;
     }
 
+    /**
+     * An apply lists each provider for its plan and for its converges, and no more: the plan the CLI checks (a
+     * replacement without --replace, the providers to check first) is the plan it carries out.
+     */
+    @Test
+    void anApplyListsEachProviderOnceForItsPlanAndOnceForItsConverges() {
+        ok("create", "dev");
+        ok("create", "uat", "--provider", "kind");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n- name: uat\n  provider: kind\n- name: qa\n");
+        ws.clearCalls();
+
+        assertThat(ok("apply", "-f", yaml.toString()).out()).isEqualTo("NAME  ACTION     STATE    ERROR\n"
+                + "dev   unchanged  running  -\n"
+                + "qa    created    running  -\n"
+                + "uat   unchanged  running  -\n");
+
+        assertThat(ws.calls()).filteredOn(c -> c.equals(List.of("k3d", "cluster", "list", "-o", "json")))
+                .hasSize(2);
+        assertThat(ws.calls()).filteredOn(c -> c.equals(List.of("kind", "get", "clusters"))).hasSize(2);
+        assertThat(ws.calls()).filteredOn(c -> c.size() > 2 && c.subList(0, 3).equals(List.of("k3d", "cluster",
+                "create"))).hasSize(1);
+    }
+
     @Test
     void aStoppedEnvironmentWhoseSpecMatchesIsUnchangedAndStaysStopped() {
         ok("create", "dev");

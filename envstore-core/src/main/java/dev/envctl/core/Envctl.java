@@ -443,6 +443,19 @@ public final class Envctl implements AutoCloseable {
         return engine().apply(desired, prune, replace, progress);
     }
 
+    /**
+     * Carries out {@code plan}, made by {@link #plan} just before: a caller that shows the plan, or checks
+     * something by it, applies it without the providers listed again; see
+     * {@link LifecycleEngine#apply(ApplyPlan, boolean, ProgressListener)}.
+     *
+     * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
+     */
+    public ReconcileReport apply(ApplyPlan plan, boolean replace, ProgressListener progress) {
+        Objects.requireNonNull(plan, "plan").toCreate().forEach(s -> provider(s.provider()));
+        plan.toUpdate().forEach(u -> provider(u.spec().provider()));
+        return engine().apply(plan, replace, progress);
+    }
+
     /** Converges the environments named, or all when {@code names} is empty. */
     public ReconcileReport reconcile(Collection<String> names) {
         return reconcile(names, ProgressListener.NONE);

@@ -75,6 +75,6 @@ final class ApplyCommand extends FileCommand {
         Stream.concat(plan.toDelete().stream(), plan.toResume().stream()).forEach(n -> store.find(n)
                 .filter(e -> e.host().equals(Host.LOCAL_NAME)).ifPresent(e -> onLocal.add(e.provider())));
         onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME, true));
-        return ReportView.print(session, envctl.apply(desired, prune, replace, session.progress()));
+        return ReportView.print(session, envctl.apply(plan, replace, session.progress()));
     }
 }

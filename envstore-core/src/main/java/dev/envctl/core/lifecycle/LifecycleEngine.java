@@ -687,7 +687,14 @@ public final class LifecycleEngine {
      *                         message is the provider's after {@code environment 'NAME': }
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        ApplyPlan plan = leftAlone(Apply.plan(store, desired, prune), desired);
+        return requireValid(leftAlone(Apply.plan(store, desired, prune), desired));
+    }
+
+    /**
+     * {@code plan}, when every provider that is configured takes the options of each environment it creates or
+     * changes; else {@code INVALID_INPUT}, as {@link #plan} says.
+     */
+    private ApplyPlan requireValid(ApplyPlan plan) {
         // options a provider refuses are invalid input, refused before anything is written; a provider that is
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
@@ -813,7 +820,25 @@ public final class LifecycleEngine {
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
-        ApplyPlan plan = plan(desired, prune);
+        return applyPlanned(plan(desired, prune), replace, progress);
+    }
+
+    /**
+     * As {@link #apply(List, boolean, boolean, ProgressListener)}, carrying out {@code plan}, which {@link #plan}
+     * made just before (a caller that shows the plan, or checks something by it, then applies it without the
+     * providers listed a second time). What changed since is met as apply meets it: each write is checked by the
+     * store (a name another writer recorded meanwhile is taken as it is, a port another writer took is a
+     * {@link Action#FAILED} outcome), and each converge reads its record and lists its provider anew. The
+     * providers' checks of the options are made again, so a plan built by hand cannot bring in options a
+     * provider refuses.
+     *
+     * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
+     */
+    public ReconcileReport apply(ApplyPlan plan, boolean replace, ProgressListener progress) {
+        return applyPlanned(requireValid(Objects.requireNonNull(plan, "plan")), replace, progress);
+    }
+
+    private ReconcileReport applyPlanned(ApplyPlan plan, boolean replace, ProgressListener progress) {
         if (CommandRunner.stopping()) {
             return new ReconcileReport(List.of(), List.of()); // the stop may have ended the plan's listings
         }

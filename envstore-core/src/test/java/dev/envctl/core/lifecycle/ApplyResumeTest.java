@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An apply of a list naming environments whose spec matches but whose record a converge still acts on ({@code
@@ -253,6 +254,45 @@ class ApplyResumeTest {
         assertThat(f.k3d.count("create dev")).as("started, not created again").isEqualTo(1);
         assertThat(f.hook.calls()).as("a start runs no hook").isEqualTo(hooks);
         assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
+    /**
+     * A plan made by {@link LifecycleEngine#plan} and then applied as it is: the apply does what the plan says, and
+     * lists the provider once for its round, not again for a plan of its own.
+     */
+    @Test
+    void aPlanAppliedAsItIsIsCarriedOutWithoutASecondPlan() {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        engine.create(Fixture.spec("web"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        List<EnvironmentSpec> list = List.of(Fixture.spec("web"), Fixture.spec("dev"), Fixture.spec("api"));
+        ApplyPlan plan = engine.plan(list, false);
+        long lists = f.k3d.count("list");
+
+        ReconcileReport r = engine.apply(plan, false, ProgressListener.NONE);
+
+        assertThat(f.k3d.count("list") - lists).as("the round's listing only").isEqualTo(1);
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("api", Action.CREATED),
+                org.assertj.core.groups.Tuple.tuple("dev", Action.STARTED),
+                org.assertj.core.groups.Tuple.tuple("web", Action.UNCHANGED));
+        assertThat(f.k3d.running("dev")).isTrue();
+        assertThat(f.k3d.running("api")).isTrue();
+        assertThat(engine.plan(list, false).empty()).isTrue();
+    }
+
+    /** A plan built by hand is checked as {@link LifecycleEngine#plan} checks one: options refused, nothing written. */
+    @Test
+    void aPlanWithOptionsTheProviderRefusesIsRefusedChangingNothing() {
+        EnvironmentSpec refused = Fixture.spec("api").withOptions(Map.of("refused", "x"));
+        ApplyPlan plan = new ApplyPlan(List.of(Fixture.spec("web"), refused), List.of(), List.of(), List.of());
+
+        assertThatThrownBy(() -> engine.apply(plan, false, ProgressListener.NONE))
+                .isInstanceOfSatisfying(dev.envctl.core.EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageStartingWith("environment 'api': ");
+        assertThat(f.store.find("web")).isEmpty();
+        assertThat(f.k3d.count("create")).isZero();
     }
 
     /** As a failed start of reconcile's: the record failed and desired stopped, what was started stopped again. */
