@@ -170,9 +170,10 @@ final class Sandbox implements AutoCloseable {
                 tool("docker", "rm", "-f", "-v", c);
             }
         }
-        for (String n : lines("docker", "network", "ls", "--format", "{{.Name}}")) {
+        // by id: a name several networks have (SharedNetworkIT makes some) is refused as ambiguous
+        for (String n : lines("docker", "network", "ls", "--format", "{{.ID}} {{.Name}}")) {
             if (n.contains(prefix)) {
-                tool("docker", "network", "rm", n);
+                tool("docker", "network", "rm", n.split(" ")[0]);
             }
         }
         for (String v : lines("docker", "volume", "ls", "--format", "{{.Name}}")) {

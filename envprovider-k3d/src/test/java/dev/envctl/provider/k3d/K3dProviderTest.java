@@ -69,7 +69,9 @@ class K3dProviderTest {
     void createWithoutSubnetCreatesTheMissingSharedNetworkAndPassesEveryHostPort() {
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
 
-        assertThat(tools.calls()).containsExactly(
+        assertThat(tools.calls()).as("inspected again under the lock that creates of the network take")
+                .containsExactly(
+                List.of("docker", "network", "inspect", "k3d-shared"),
                 List.of("docker", "network", "inspect", "k3d-shared"),
                 List.of("docker", "network", "create", "k3d-shared"),
                 recorded("k3d", createArgv("dev", "k3d-shared")),
@@ -95,8 +97,9 @@ class K3dProviderTest {
 
         List<List<String>> dockerRan = tools.argv("docker");
         assertThat(dockerRan.get(0)).isEqualTo(List.of(docker, "network", "inspect", "team-net"));
-        assertThat(plan).extracting(PlannedCommand::argv).containsExactly(dockerRan.get(1), tools.argv("k3d").get(0),
-                dockerRan.get(2));
+        assertThat(dockerRan.get(1)).isEqualTo(List.of(docker, "network", "inspect", "team-net"));
+        assertThat(plan).extracting(PlannedCommand::argv).containsExactly(dockerRan.get(2), tools.argv("k3d").get(0),
+                dockerRan.get(3));
         assertThat(plan.get(0).argv()).isEqualTo(List.of(docker, "network", "create", "team-net"));
 
         // the network exists now, and the plan, which does not ask Docker, still lists its create
@@ -120,12 +123,13 @@ class K3dProviderTest {
     @Test
     void aSharedNetworkCreatedByAnotherProcessMeanwhileIsAccepted() {
         tools.flag("networks/k3d-shared", "172.18.0.0/16\n\n");
-        tools.flag("docker-inspect-misses");
+        tools.flag("docker-inspect-misses", "2"); // both inspects, before the lock and under it
 
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsExactly(
-                "docker network inspect k3d-shared", "docker network create k3d-shared",
+                "docker network inspect k3d-shared", "docker network inspect k3d-shared",
+                "docker network create k3d-shared",
                 String.join(" ", recorded("k3d", createArgv("dev", "k3d-shared"))),
                 String.join(" ", recorded("docker", mark("dev"))));
         assertThat(tools.has("k3d/dev")).isTrue();
@@ -258,8 +262,8 @@ class K3dProviderTest {
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
 
         assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
-                .containsExactly("docker network inspect", "docker network create", "k3d cluster create",
-                        "k3d cluster list", "k3d cluster delete", "docker volume rm", "k3d cluster create",
+                .containsExactly("docker network inspect", "docker network inspect", "docker network create",
+                        "k3d cluster create", "k3d cluster list", "k3d cluster delete", "docker volume rm", "k3d cluster create",
                         "docker exec k3d-dev-server-0");
         assertThat(tools.has("k3d-leftovers/dev")).isFalse();
         assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");

@@ -8,7 +8,14 @@ import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ProgressListener;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Docker networks a provider makes: a dedicated network with a fixed subnet per environment, and a shared
@@ -31,6 +40,14 @@ public final class DockerNetworks {
 
     /** Go template for {@code docker network inspect --format}: "NAME SUBNET..." of each network, one a line. */
     public static final String NAME_SUBNETS_TEMPLATE = "{{.Name}}{{range .IPAM.Config}} {{.Subnet}}{{end}}";
+
+    /** What Docker says of a name that several networks have ("2 matches found based on name: ..."). */
+    private static final String AMBIGUOUS = "is ambiguous";
+
+    /** One monitor per lock file of {@link #ensureShared}, for the creates of this process. */
+    private static final Map<String, Object> SHARED_LOCKS = new ConcurrentHashMap<>();
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerNetworks.class);
 
     /** What Docker says when a new network's subnet overlaps one an existing network has. */
     private static final String POOL_OVERLAPS = "Pool overlaps with other one on this address space";
@@ -200,21 +217,110 @@ public final class DockerNetworks {
                 + "network was removed: " + Environment.RECREATE_ADVICE, failure);
     }
 
-    /** Creates the shared {@code network} unless it exists; another process creating it at once is fine. */
+    /**
+     * Creates the shared {@code network} unless it exists, and leaves one network of that name where Docker has
+     * several ({@link #removeDuplicates}). Docker 20.10 checks a new network's name apart from making it, so two
+     * creates at once make two networks of one name, and then refuses the name as ambiguous (seen with two
+     * creates of one apply): the creates of this process take turns, and so do those of other envctl processes on
+     * this machine that use the same Docker daemon, through a lock file in the temporary folder. Where that file
+     * cannot be opened, or a tool that takes no lock (k3d run by hand) made the network at the same moment, the
+     * next create that finds several networks of the name removes all but one. The common case, a network that is
+     * there, takes no lock.
+     */
     public void ensureShared(Path docker, String network, String environment, ProgressListener progress) {
+        if (sharedReady(docker, network, environment, progress)) {
+            return;
+        }
+        String daemon = tools.variable("DOCKER_HOST").orElse("") + "\n" + network;
+        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"),
+                "envctl-docker-network-" + Integer.toHexString(daemon.hashCode()) + ".lock");
+        // a file is locked once per process: its threads take turns on a monitor first
+        synchronized (SHARED_LOCKS.computeIfAbsent(lockFile.toString(), k -> new Object())) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                createShared(docker, network, environment, progress);
+            } catch (IOException e) {
+                LOG.debug("lock file {} not taken ({}); creating Docker network {} without it", lockFile,
+                        e.toString(), network);
+                createShared(docker, network, environment, progress);
+            }
+        }
+    }
+
+    /**
+     * Whether the shared {@code network} is there, one network of that name ({@link #removeDuplicates} run where
+     * Docker has several); false where it is missing.
+     */
+    private boolean sharedReady(Path docker, String network, String environment, ProgressListener progress) {
         CommandResult inspected = tools.run(inspectArgv(docker.toString(), network), Map.of(), null, timeout,
                 environment, ProgressListener.NONE);
         if (inspected.succeeded()) {
-            return;
+            return true;
+        }
+        if (String.join("\n", inspected.stderr()).contains(AMBIGUOUS)) {
+            removeDuplicates(docker, network, environment, progress);
+            return true;
         }
         if (!notFound(inspected)) {
             throw failed(inspected, "could not inspect Docker network " + network);
+        }
+        return false;
+    }
+
+    private void createShared(Path docker, String network, String environment, ProgressListener progress) {
+        if (sharedReady(docker, network, environment, progress)) {
+            return; // made meanwhile by the process that held the lock before
         }
         progress.step(environment, "creating shared Docker network " + network);
         CommandResult created = tools.run(createSharedArgv(docker.toString(), network), Map.of(), null, timeout,
                 environment, progress);
         if (!created.succeeded() && !alreadyExists(created)) {
             throw failed(created, "could not create shared Docker network " + network);
+        }
+    }
+
+    /**
+     * Leaves one of the networks named {@code network}: the one with the most containers (equal counts: the
+     * lowest id, so processes doing this at once keep the same one), and removes the others by id. Two with
+     * containers cannot be made one: PROVIDER_FAILED naming them.
+     */
+    private void removeDuplicates(Path docker, String network, String environment, ProgressListener progress) {
+        List<String> ids = tools.runChecked(List.of(docker.toString(), "network", "ls", "--no-trunc", "--filter",
+                "name=" + network, "--format", "{{.ID}} {{.Name}}"), Map.of(), null, timeout, environment,
+                ProgressListener.NONE).stdout().stream().map(l -> l.strip().split(" ", 2))
+                .filter(f -> f.length == 2 && f[1].equals(network)).map(f -> f[0]).sorted().toList();
+        if (ids.size() < 2) {
+            return; // removed meanwhile by another process
+        }
+        List<String> argv = new ArrayList<>(List.of(docker.toString(), "network", "inspect", "--format",
+                "{{.Id}} {{len .Containers}}"));
+        argv.addAll(ids);
+        Map<String, Integer> containers = new TreeMap<>();
+        for (String line : tools.runChecked(argv, Map.of(), null, timeout, environment, ProgressListener.NONE)
+                .stdout()) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 2) {
+                containers.put(f[0], Integer.parseInt(f[1]));
+            }
+        }
+        List<String> used = ids.stream().filter(id -> containers.getOrDefault(id, 0) > 0).toList();
+        if (used.size() > 1) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker has " + ids.size() + " networks named "
+                    + network + ", and " + used.size() + " of them have containers (" + String.join(", ", used)
+                    + "), so no tool can use the name; delete the clusters on all but one of them and remove "
+                    + "those networks ('docker network rm ID'), or give the provider another network");
+        }
+        String kept = used.isEmpty() ? ids.get(0) : used.get(0);
+        for (String id : ids) {
+            if (!id.equals(kept)) {
+                progress.step(environment, "removing Docker network " + network + " " + id.substring(0, Math.min(12, id.length()))
+                        + ": a second network of that name, made by another create at the same time");
+                CommandResult removed = tools.run(removeArgv(docker.toString(), id), Map.of(), null, timeout,
+                        environment, progress);
+                if (!removed.succeeded() && !notFound(removed)) {
+                    throw failed(removed, "could not remove the second Docker network named " + network);
+                }
+            }
         }
     }
 

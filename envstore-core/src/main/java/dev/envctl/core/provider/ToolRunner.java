@@ -35,6 +35,11 @@ public final class ToolRunner {
         this.environment = Map.copyOf(environment);
     }
 
+    /** The value of the variable {@code name} in the environment the tools see. */
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(environment.get(name));
+    }
+
     /** The executable {@code binary} names (a path, or a name looked up on {@code PATH}). */
     public Optional<Path> find(String binary) {
         return Executables.find(binary, environment.get("PATH"));

@@ -1,0 +1,195 @@
+package dev.envctl.core.provider;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.spi.ProgressListener;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The shared network with a stand-in docker that behaves as Docker 20.10 does with names: a create checks the name,
+ * then takes a moment to make the network, so creates at once make several networks of one name, and then an
+ * inspect by that name is refused as ambiguous. The real-tools suite's SharedNetworkIT runs the same code against
+ * the real Docker, in one process and in several.
+ */
+class DockerNetworksSharedTest {
+    private static final String DOCKER = """
+            #!/bin/bash
+            # networks are files nets/ID holding "NAME CONTAINERS"; argv is appended to calls
+            state=$(dirname "$0")
+            echo "$*" >> "$state/calls"
+            named() { grep -l "^$1 " "$state"/nets/* 2>/dev/null; }
+            case "$1 $2" in
+            "network inspect")
+              if [ "$3" = --format ]; then
+                shift 4
+                for id in "$@"; do
+                  [ -e "$state/nets/$id" ] && { read -r name count < "$state/nets/$id"; echo "$id $count"; }
+                done
+                exit 0
+              fi
+              n=$(named "$3" | wc -l)
+              if [ "$n" = 0 ]; then echo "Error: No such network: $3" >&2; exit 1; fi
+              if [ "$n" -gt 1 ]; then
+                echo "Error response from daemon: $n matches found based on name: network $3 is ambiguous" >&2; exit 1
+              fi
+              echo '[{}]' ;;
+            "network create")
+              if [ -n "$(named "$3")" ]; then
+                echo "Error response from daemon: network with name $3 already exists" >&2; exit 1
+              fi
+              sleep 0.3
+              id=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n')
+              echo "$3 0" > "$state/nets/$id"; echo "$id" ;;
+            "network ls")
+              for f in "$state"/nets/*; do
+                [ -e "$f" ] && { read -r name count < "$f"; echo "${f##*/} $name"; }
+              done ;;
+            "network rm")
+              [ -e "$state/nets/$3" ] || { echo "Error: No such network: $3" >&2; exit 1; }
+              read -r name count < "$state/nets/$3"
+              if [ "$count" != 0 ]; then
+                echo "Error response from daemon: error while removing network: network $name id $3 has active endpoints" >&2
+                exit 1
+              fi
+              rm "$state/nets/$3" ;;
+            *) echo "unexpected: $*" >&2; exit 2 ;;
+            esac
+            """;
+
+    @TempDir
+    Path dir;
+    Path docker;
+    DockerNetworks networks;
+    final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+    final ProgressListener progress = new ProgressListener() {
+        @Override
+        public void step(String environment, String message) {
+            steps.add(message);
+        }
+    };
+
+    @BeforeEach
+    void setUp() throws IOException {
+        docker = dir.resolve("docker");
+        Files.writeString(docker, DOCKER);
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(dir.resolve("nets"));
+        // a Docker host of this class's own, so that its lock file is not a real daemon's
+        networks = new DockerNetworks(new ToolRunner(Map.of("PATH", dir + ":/usr/bin:/bin", "DOCKER_HOST",
+                "unix:///envctl-test/DockerNetworksSharedTest.sock")), Duration.ofSeconds(20));
+    }
+
+    private void network(String id, String name, int containers) throws IOException {
+        Files.writeString(dir.resolve("nets").resolve(id), name + " " + containers + "\n");
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("nets"))) {
+            return files.map(f -> {
+                try {
+                    return f.getFileName() + " " + Files.readString(f).strip();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+
+    private long calls(String prefix) throws IOException {
+        return Files.readAllLines(dir.resolve("calls")).stream().filter(c -> c.startsWith(prefix)).count();
+    }
+
+    @Test
+    void createsAtOnceInOneProcessMakeOneNetwork() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> creates = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String environment = "e" + i;
+            creates.add(pool.submit(() -> {
+                go.await();
+                networks.ensureShared(docker, "k3d-shared", environment, progress);
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : creates) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertThat(names()).singleElement().asString().endsWith(" k3d-shared 0");
+        assertThat(calls("network create")).isEqualTo(1);
+        assertThat(steps).containsExactly("creating shared Docker network k3d-shared");
+    }
+
+    @Test
+    void aNetworkThatIsThereIsNeitherCreatedNorLockedFor() throws Exception {
+        network("b1", "k3d-shared", 3);
+
+        networks.ensureShared(docker, "k3d-shared", "dev", progress);
+
+        assertThat(Files.readAllLines(dir.resolve("calls"))).containsExactly("network inspect k3d-shared");
+        assertThat(steps).isEmpty();
+    }
+
+    @Test
+    void aSecondNetworkOfTheNameIsRemovedAndTheOneWithContainersKept() throws Exception {
+        network("a1", "k3d-shared", 0);
+        network("b1", "k3d-shared", 2);
+        network("c1", "k3d-shared-old", 0);
+
+        networks.ensureShared(docker, "k3d-shared", "dev", progress);
+
+        assertThat(names()).containsExactly("b1 k3d-shared 2", "c1 k3d-shared-old 0");
+        assertThat(calls("network create")).isZero();
+        assertThat(steps).singleElement().asString().startsWith("removing Docker network k3d-shared a1: a second "
+                + "network of that name");
+    }
+
+    @Test
+    void ofNetworksWithoutContainersTheLowestIdIsKept() throws Exception {
+        network("f2", "k3d-shared", 0);
+        network("a7", "k3d-shared", 0);
+        network("c3", "k3d-shared", 0);
+
+        networks.ensureShared(docker, "k3d-shared", "dev", progress);
+
+        assertThat(names()).containsExactly("a7 k3d-shared 0");
+    }
+
+    @Test
+    void twoNetworksOfTheNameWithContainersAreAnErrorNamingThemAndNothingIsRemoved() throws Exception {
+        network("a1", "k3d-shared", 1);
+        network("b1", "k3d-shared", 2);
+        network("c1", "k3d-shared", 0);
+
+        assertThatThrownBy(() -> networks.ensureShared(docker, "k3d-shared", "dev", progress))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessage("Docker has 3 networks named k3d-shared, and 2 of them have containers (a1, b1), so no "
+                        + "tool can use the name; delete the clusters on all but one of them and remove those "
+                        + "networks ('docker network rm ID'), or give the provider another network");
+        assertThat(names()).hasSize(3);
+    }
+}
