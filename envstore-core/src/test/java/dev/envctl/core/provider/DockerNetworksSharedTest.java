@@ -99,8 +99,12 @@ class DockerNetworksSharedTest {
                 "unix:///envctl-test/DockerNetworksSharedTest.sock")), Duration.ofSeconds(20));
     }
 
-    private void network(String id, String name, int containers) throws IOException {
-        Files.writeString(dir.resolve("nets").resolve(id), name + " " + containers + "\n");
+    /** Networks there before, each "ID NAME CONTAINERS". */
+    private void given(String... networks) throws IOException {
+        for (String n : networks) {
+            String[] f = n.split(" ", 2);
+            Files.writeString(dir.resolve("nets").resolve(f[0]), f[1] + "\n");
+        }
     }
 
     private List<String> names() throws IOException {
@@ -145,7 +149,7 @@ class DockerNetworksSharedTest {
 
     @Test
     void aNetworkThatIsThereIsNeitherCreatedNorLockedFor() throws Exception {
-        network("b1", "k3d-shared", 3);
+        given("b1 k3d-shared 3");
 
         networks.ensureShared(docker, "k3d-shared", "dev", progress);
 
@@ -155,9 +159,7 @@ class DockerNetworksSharedTest {
 
     @Test
     void aSecondNetworkOfTheNameIsRemovedAndTheOneWithContainersKept() throws Exception {
-        network("a1", "k3d-shared", 0);
-        network("b1", "k3d-shared", 2);
-        network("c1", "k3d-shared-old", 0);
+        given("a1 k3d-shared 0", "b1 k3d-shared 2", "c1 k3d-shared-old 0");
 
         networks.ensureShared(docker, "k3d-shared", "dev", progress);
 
@@ -169,9 +171,7 @@ class DockerNetworksSharedTest {
 
     @Test
     void ofNetworksWithoutContainersTheLowestIdIsKept() throws Exception {
-        network("f2", "k3d-shared", 0);
-        network("a7", "k3d-shared", 0);
-        network("c3", "k3d-shared", 0);
+        given("f2 k3d-shared 0", "a7 k3d-shared 0", "c3 k3d-shared 0");
 
         networks.ensureShared(docker, "k3d-shared", "dev", progress);
 
@@ -180,9 +180,7 @@ class DockerNetworksSharedTest {
 
     @Test
     void twoNetworksOfTheNameWithContainersAreAnErrorNamingThemAndNothingIsRemoved() throws Exception {
-        network("a1", "k3d-shared", 1);
-        network("b1", "k3d-shared", 2);
-        network("c1", "k3d-shared", 0);
+        given("a1 k3d-shared 1", "b1 k3d-shared 2", "c1 k3d-shared 0");
 
         assertThatThrownBy(() -> networks.ensureShared(docker, "k3d-shared", "dev", progress))
                 .isInstanceOfSatisfying(EnvctlException.class,
