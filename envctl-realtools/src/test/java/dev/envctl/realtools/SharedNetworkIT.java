@@ -27,10 +27,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RealToolsExtension.class)
 class SharedNetworkIT {
 
-    @Test
-    void createsAtOnceInOneApplyAndInSeparateProcessesMakeOneSharedNetwork(Sandbox s) {
+    /**
+     * A network of this test's own, and a temporary folder of its own for the envctl processes, so that the lock
+     * files they share go with the sandbox.
+     */
+    private static String sharedNetwork(Sandbox s) {
         String network = s.name("shared");
         s.configure("provider.k3d.network=" + network);
+        Path tmp = s.dir.resolve("tmp");
+        Sandbox.write(tmp.resolve(".keep"), "");
+        s.env.put("ENVCTL_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+        return network;
+    }
+
+    @Test
+    void createsAtOnceInOneApplyAndInSeparateProcessesMakeOneSharedNetwork(Sandbox s) {
+        String network = sharedNetwork(s);
         List<String> names = List.of(s.name("na"), s.name("nb"), s.name("nc"));
         Path file = s.dir.resolve("envs.yaml");
         Sandbox.write(file, names.stream().map(n -> "- name: " + n + "\n").reduce("", String::concat));
@@ -56,6 +68,8 @@ class SharedNetworkIT {
             assertThat(r.exit()).as(r.toString()).isZero();
         }
         assertThat(networksNamed(s, network)).hasSize(1);
+        assertThat(s.dir.resolve("tmp").toFile().list()).as("the processes took turns through a lock file")
+                .anyMatch(f -> f.startsWith("envctl-docker-network-"));
         names.forEach(n -> assertThat(s.get(n).get("actualState").asText()).isEqualTo("running"));
         for (String n : names) {
             assertThat(s.envctl("delete", n).exit()).isZero();
@@ -65,8 +79,7 @@ class SharedNetworkIT {
 
     @Test
     void aSecondNetworkOfTheSharedNameIsRemovedByTheNextCreate(Sandbox s) throws IOException {
-        String network = s.name("shared");
-        s.configure("provider.k3d.network=" + network);
+        String network = sharedNetwork(s);
         createWithoutTheNameCheck(network);
         createWithoutTheNameCheck(network);
         assertThat(networksNamed(s, network)).hasSize(2);
