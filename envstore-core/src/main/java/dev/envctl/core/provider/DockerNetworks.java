@@ -295,15 +295,23 @@ public final class DockerNetworks {
         List<String> argv = new ArrayList<>(List.of(docker.toString(), "network", "inspect", "--format",
                 "{{.Id}} {{len .Containers}}"));
         argv.addAll(ids);
+        // a network another process removed meanwhile is an error after the others were printed
+        CommandResult inspected = tools.run(argv, Map.of(), null, timeout, environment, ProgressListener.NONE);
+        if (!inspected.succeeded() && !notFound(inspected)) {
+            throw failed(inspected, "could not inspect the Docker networks named " + network);
+        }
         Map<String, Integer> containers = new TreeMap<>();
-        for (String line : tools.runChecked(argv, Map.of(), null, timeout, environment, ProgressListener.NONE)
-                .stdout()) {
+        for (String line : inspected.stdout()) {
             String[] f = line.strip().split(" ");
             if (f.length == 2) {
                 containers.put(f[0], Integer.parseInt(f[1]));
             }
         }
-        List<String> used = ids.stream().filter(id -> containers.getOrDefault(id, 0) > 0).toList();
+        ids = ids.stream().filter(containers::containsKey).toList();
+        if (ids.size() < 2) {
+            return;
+        }
+        List<String> used = ids.stream().filter(id -> containers.get(id) > 0).toList();
         if (used.size() > 1) {
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "Docker has " + ids.size() + " networks named "
                     + network + ", and " + used.size() + " of them have containers (" + String.join(", ", used)
@@ -313,7 +321,8 @@ public final class DockerNetworks {
         String kept = used.isEmpty() ? ids.get(0) : used.get(0);
         for (String id : ids) {
             if (!id.equals(kept)) {
-                progress.step(environment, "removing Docker network " + network + " " + id.substring(0, Math.min(12, id.length()))
+                String shortId = id.substring(0, Math.min(12, id.length()));
+                progress.step(environment, "removing Docker network " + network + " " + shortId
                         + ": a second network of that name, made by another create at the same time");
                 CommandResult removed = tools.run(removeArgv(docker.toString(), id), Map.of(), null, timeout,
                         environment, progress);

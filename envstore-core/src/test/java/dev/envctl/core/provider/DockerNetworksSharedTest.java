@@ -42,15 +42,21 @@ class DockerNetworksSharedTest {
             "network inspect")
               if [ "$3" = --format ]; then
                 shift 4
+                rc=0
                 for id in "$@"; do
-                  [ -e "$state/nets/$id" ] && { read -r name count < "$state/nets/$id"; echo "$id $count"; }
+                  if [ -e "$state/nets/$id" ]; then
+                    read -r name count < "$state/nets/$id"; echo "$id $count"
+                  else
+                    echo "Error response from daemon: network $id not found" >&2; rc=1
+                  fi
                 done
-                exit 0
+                exit $rc
               fi
               n=$(named "$3" | wc -l)
               if [ "$n" = 0 ]; then echo "Error: No such network: $3" >&2; exit 1; fi
               if [ "$n" -gt 1 ]; then
-                echo "Error response from daemon: $n matches found based on name: network $3 is ambiguous" >&2; exit 1
+                echo "Error response from daemon: $n matches found based on name: network $3 is ambiguous" >&2
+                exit 1
               fi
               echo '[{}]' ;;
             "network create")
@@ -61,6 +67,8 @@ class DockerNetworksSharedTest {
               id=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n')
               echo "$3 0" > "$state/nets/$id"; echo "$id" ;;
             "network ls")
+              # ghosts: networks another process removed after this ls read them
+              [ -e "$state/ghosts" ] && cat "$state/ghosts"
               for f in "$state"/nets/*; do
                 [ -e "$f" ] && { read -r name count < "$f"; echo "${f##*/} $name"; }
               done ;;
@@ -68,7 +76,8 @@ class DockerNetworksSharedTest {
               [ -e "$state/nets/$3" ] || { echo "Error: No such network: $3" >&2; exit 1; }
               read -r name count < "$state/nets/$3"
               if [ "$count" != 0 ]; then
-                echo "Error response from daemon: error while removing network: network $name id $3 has active endpoints" >&2
+                echo "Error response from daemon: error while removing network: network $name id $3 has" \
+                  "active endpoints" >&2
                 exit 1
               fi
               rm "$state/nets/$3" ;;
@@ -176,6 +185,18 @@ class DockerNetworksSharedTest {
         networks.ensureShared(docker, "k3d-shared", "dev", progress);
 
         assertThat(names()).containsExactly("a7 k3d-shared 0");
+    }
+
+    /** Another process removing them too: a network listed and gone by the inspect is not an error. */
+    @Test
+    void aNetworkRemovedMeanwhileIsPassedOver() throws Exception {
+        given("f2 k3d-shared 0", "c3 k3d-shared 0");
+        Files.writeString(dir.resolve("ghosts"), "a7 k3d-shared\n");
+
+        networks.ensureShared(docker, "k3d-shared", "dev", progress);
+
+        assertThat(names()).containsExactly("c3 k3d-shared 0");
+        assertThat(calls("network rm")).isEqualTo(1);
     }
 
     @Test
