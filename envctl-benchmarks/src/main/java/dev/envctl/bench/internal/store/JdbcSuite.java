@@ -231,11 +231,7 @@ public final class JdbcSuite implements Suite {
         Instant now = Instant.now();
         try (Connection c = target.dataSource().getConnection();
              PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (name, provider, subnet, "
-                     + "node_port, http_port, https_port, pf_port, api_port, labels, options, desired_state, "
-                     + "actual_state, version, created_at, updated_at) VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, "
-                     + "?::jsonb, '{}'::jsonb, 'present', 'unknown', 1, now() AT TIME ZONE 'UTC', "
-                     + "now() AT TIME ZONE 'UTC')")) {
+             PreparedStatement insert = c.prepareStatement(PlainInsert.insertSql(table))) {
             c.setAutoCommit(false);
             // one unmeasured row first, as the creates' rounds make one unmeasured create
             long t0 = 0;

@@ -29,6 +29,17 @@ public final class PlainInsert {
         }
     }
 
+    /**
+     * An INSERT of one row into {@code table} (the store's {@code clusters} columns) binding, in this order, the
+     * name, the subnet, the http, https, pf and api ports, and the labels (JSON); the other columns are fixed.
+     */
+    static String insertSql(String table) {
+        return "INSERT INTO " + table + " (name, provider, subnet, node_port, http_port, https_port, pf_port, "
+                + "api_port, labels, options, desired_state, actual_state, version, created_at, updated_at) "
+                + "VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, ?::jsonb, '{}'::jsonb, 'present', 'unknown', 1, "
+                + "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')";
+    }
+
     /** Inserts per second from {@code threads} threads on a table holding {@code existing} rows. */
     public double rate(int existing, int threads, int total, int rounds) throws Exception {
         List<Double> rates = new ArrayList<>();
@@ -48,11 +59,9 @@ public final class PlainInsert {
     private double run(int existing, int threads, int each) throws Exception {
         return Parallel.seconds(threads, (t, start) -> {
             int first = existing + t * each;
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
-                    + SCHEMA + ".clusters (name, provider, subnet, node_port, http_port, https_port, pf_port, "
-                    + "api_port, labels, options, desired_state, actual_state, version, created_at, updated_at) "
-                    + "VALUES (?, 'k3d', ?::cidr, 30080, ?, ?, ?, ?, '{}'::jsonb, '{}'::jsonb, 'present', "
-                    + "'unknown', 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')")) {
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement(insertSql(SCHEMA + ".clusters"))) {
+                ps.setString(7, "{}");
                 // one unmeasured insert on the thread's connection first (it plans the statement), as the
                 // envctl measures make one unmeasured create per thread
                 ps.setString(1, "plain-warm-" + t);
