@@ -387,9 +387,7 @@ public final class Envctl implements AutoCloseable {
      * one is an {@link PlannedStep.Kind#ADOPT} of the record as it is, with no port from a pool and no command.
      */
     public List<PlannedStep> dryRun(ApplyPlan plan) {
-        // a request for a provider there is not is invalid input, as in apply
-        Objects.requireNonNull(plan, "plan").toCreate().forEach(s -> provider(s.provider()));
-        plan.toUpdate().forEach(u -> provider(u.spec().provider()));
+        requireProviders(plan); // a request for a provider there is not is invalid input, as in apply
         Map<String, Optional<Set<String>>> listed = new HashMap<>();
         return dryRuns().apply(plan).stream().map(s -> {
             Environment e = s.environment();
@@ -451,9 +449,14 @@ public final class Envctl implements AutoCloseable {
      * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
      */
     public ReconcileReport apply(ApplyPlan plan, boolean replace, ProgressListener progress) {
+        requireProviders(plan);
+        return engine().apply(plan, replace, progress);
+    }
+
+    /** Each provider {@code plan} creates or changes an environment with is there ({@link #provider(String)}). */
+    private void requireProviders(ApplyPlan plan) {
         Objects.requireNonNull(plan, "plan").toCreate().forEach(s -> provider(s.provider()));
         plan.toUpdate().forEach(u -> provider(u.spec().provider()));
-        return engine().apply(plan, replace, progress);
     }
 
     /** Converges the environments named, or all when {@code names} is empty. */
