@@ -392,6 +392,28 @@ class StopStartIT {
     }
 
     @Test
+    void whenOneOfSeveralCannotBeListedTheRecordsOfAllAreShownBeforeItsError() {
+        ws.ok("create", "dev", "--provider", "kind");
+        ws.ok("create", "uat");
+        // k3d answers its version and Docker answers, so the check before any change passes; the listing fails
+        Workspace.write(ws.state.resolve("k3d-list-garbage"), "Cannot connect to the Docker daemon");
+
+        Result r = ws.run("stop", "dev", "uat");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.out()).startsWith("NAME  PROVIDER  STATE ");
+        assertThat(r.out().lines().skip(1).map(l -> l.split(" +")[0] + " " + l.split(" +")[2]))
+                .containsExactly("dev stopped", "uat running");
+        assertThat(r.err()).contains("envctl: environment 'uat' is recorded desired stopped, but ");
+        assertThat(get("uat").get("desiredState").asText()).isEqualTo("stopped");
+
+        JsonNode json = ws.run("start", "dev", "uat", "-o", "json").json();
+        assertThat(json).hasSize(2);
+        assertThat(json.get(0).get("actualState").asText()).isEqualTo("running");
+        assertThat(json.get(1).get("desiredState").asText()).isEqualTo("present");
+    }
+
+    @Test
     void helpSaysWhatStopAndStartDo() {
         Result stop = ws.ok("stop", "--help");
         assertThat(stop.out()).startsWith("Usage: envctl stop [options] NAME...\n\n"

@@ -17,9 +17,11 @@ import java.util.List;
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
  * one, 4 for one being deleted, 6 when its provider is not ready), so a bad name changes nothing; then the
  * environments are stopped or started, up to {@code reconcile.concurrency} at once, each one even when another fails
- * (the first failure, in the order given, is the one reported). A stopped environment keeps its ports and subnet,
- * and reconcile and apply leave it stopped until {@code start}. A stop of a create that did not finish leaves it
- * {@code creating}, which it says, and the start finishes that create or makes the cluster again.
+ * (the first failure, in the order given, is the one reported; when one fails without a record of it, as when its
+ * provider cannot list its clusters, the records of the names given are printed before that error). A stopped
+ * environment keeps its ports and subnet, and reconcile and apply leave it stopped until {@code start}. A stop of a
+ * create that did not finish leaves it {@code creating}, which it says, and the start finishes that create or makes
+ * the cluster again.
  */
 abstract sealed class StopStartCommand extends CliCommand permits StopStartCommand.Stop, StopStartCommand.Start {
     @Parameter(description = "NAME...")
@@ -91,8 +93,14 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         records.stream().map(e -> List.of(e.provider(), e.host())).distinct()
                 .forEach(w -> Engines.requireReady(session, w.get(0), w.get(1), false));
         Envctl envctl = session.envctl();
-        List<Environment> results = stopping() ? envctl.stop(unique, session.progress())
-                : envctl.start(unique, session.progress());
+        List<Environment> results;
+        try {
+            results = stopping() ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress());
+        } catch (EnvctlException e) {
+            session.progressDone();
+            printRecords(session, store, unique);
+            throw e;
+        }
         session.progressDone();
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
@@ -102,5 +110,24 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         }
         return results.stream().mapToInt(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ")
                 + e.name(), e, "fix the cause and run 'envctl " + name() + " " + e.name() + "' again")).max().orElse(0);
+    }
+
+    /**
+     * After one of several names failed without a record of it (its provider could not list its clusters, a delete
+     * recorded meanwhile, the store failing): the records of the names given, as far as the store still has them, so
+     * that the stops or starts that ended are shown before the error; nothing when the store cannot be read.
+     */
+    private static void printRecords(Session session, EnvironmentStore store, List<String> names) {
+        if (names.size() < 2) {
+            return;
+        }
+        try {
+            List<Environment> records = names.stream().flatMap(n -> store.find(n).stream()).toList();
+            if (!records.isEmpty()) {
+                EnvironmentView.print(session, store, records, false, false);
+            }
+        } catch (EnvctlException unreadable) {
+            // the error that follows says what failed
+        }
     }
 }
