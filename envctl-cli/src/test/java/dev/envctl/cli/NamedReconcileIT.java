@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NamedReconcileIT {
     private static final List<String> K3D_LIST = List.of("k3d", "cluster", "list", "-o", "json");
-    private static final List<String> KIND_LIST = List.of("kind", "get", "clusters");
+    /** kind's listing: one {@code docker ps} of its node containers. */
+    private static final List<String> KIND_LIST = List.of("docker", "ps", "-a", "--filter",
+            "label=io.x-k8s.kind.cluster", "--format",
+            "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}} {{.Label \"io.x-k8s.kind.role\"}}");
 
     @TempDir
     Path tmp;

@@ -225,21 +225,12 @@ public final class KindProvider implements ClusterProvider {
         return RecordedNodes.missing(environment, listed, "control-plane", "worker");
     }
 
+    /** One {@code docker ps} of kind's node containers: what {@code kind get clusters} asks Docker, with states. */
     @Override
     public List<ClusterStatus> list() {
-        List<String> names = names();
-        if (names.isEmpty()) {
-            return List.of();
-        }
         CommandResult nodes = tools.runChecked(KindCommands.nodeStates(docker().toString()), Map.of(), null,
                 settings.timeout(), "", ProgressListener.NONE);
-        return KindClusterList.statuses(ID, names, nodes.stdout());
-    }
-
-    private List<String> names() {
-        CommandResult r = tools.runChecked(KindCommands.getClusters(kind().toString()), Map.of(), null,
-                settings.timeout(), "", ProgressListener.NONE);
-        return KindClusterList.names(r.stdout());
+        return KindClusterList.statuses(ID, nodes.stdout());
     }
 
     @Override

@@ -347,12 +347,12 @@ class KindProviderTest {
 
     @Test
     void unparsableListOutputIsAProviderError() {
-        tools.flag("kind-list-garbage", "Usage:\n  kind get clusters [flags]\n");
+        tools.flag("kind-list-garbage", "Cannot connect to the Docker daemon\n");
 
         assertThatThrownBy(provider::list)
                 .isInstanceOf(EnvctlException.class)
-                .hasMessage("could not read the output of 'kind get clusters': line 'Usage:' is not a cluster name; "
-                        + "check that the kind binary is kind")
+                .hasMessage("could not read the node states from docker ps: line 'Cannot connect to the Docker "
+                        + "daemon' is not 'CLUSTER STATE ROLE'")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.PROVIDER_FAILED));
     }
 
@@ -562,9 +562,16 @@ class KindProviderTest {
     }
 
     @Test
-    void listWithNoClustersReadsKindsMessageOnStderrAsEmpty() {
+    void listingIsOneDockerQueryOfKindsNodeContainersAsKindItselfMakes() {
         assertThat(provider.list()).isEmpty();
-        assertThat(tools.calls()).containsExactly(List.of("kind", "get", "clusters"));
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.forgetCalls();
+
+        assertThat(provider.list()).extracting(ClusterStatus::name, ClusterStatus::running)
+                .containsExactly(tuple("dev", true));
+        assertThat(tools.calls()).containsExactly(List.of("docker", "ps", "-a", "--filter",
+                "label=io.x-k8s.kind.cluster", "--format",
+                "{{.Label \"io.x-k8s.kind.cluster\"}} {{.State}} {{.Label \"io.x-k8s.kind.role\"}}"));
     }
 
     @Test

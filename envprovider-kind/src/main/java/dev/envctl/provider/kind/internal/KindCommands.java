@@ -28,10 +28,6 @@ public final class KindCommands {
         return List.of(kind, "delete", "cluster", "--name", name);
     }
 
-    public static List<String> getClusters(String kind) {
-        return List.of(kind, "get", "clusters");
-    }
-
     public static List<String> version(String kind) {
         return List.of(kind, "version");
     }
@@ -59,7 +55,10 @@ public final class KindCommands {
     /** The label kind gives each node container its role with: control-plane, worker, external-load-balancer. */
     public static final String ROLE_LABEL = "io.x-k8s.kind.role";
 
-    /** Every kind node container with its cluster, state and role, one "CLUSTER STATE ROLE" line each. */
+    /**
+     * Every kind node container with its cluster, state and role, one "CLUSTER STATE ROLE" line each: the query
+     * {@code kind get clusters} runs (v0.24.0), with the state and the role added.
+     */
     public static List<String> nodeStates(String docker) {
         return List.of(docker, "ps", "-a", "--filter", "label=" + CLUSTER_LABEL, "--format",
                 "{{.Label \"" + CLUSTER_LABEL + "\"}} {{.State}} {{.Label \"" + ROLE_LABEL + "\"}}");

@@ -21,24 +21,27 @@ class ParsersTest {
     }
 
     @Test
-    void namesSkipTheNoneFoundMessageAndRejectOtherText() {
-        assertThat(KindClusterList.names(List.of("dev", "uat", ""))).containsExactly("dev", "uat");
-        assertThat(KindClusterList.names(List.of("No kind clusters found."))).isEmpty();
-        assertThatThrownBy(() -> KindClusterList.names(List.of("ERROR: failed to list clusters")))
-                .hasMessageContaining("line 'ERROR: failed to list clusters' is not a cluster name");
+    void aClusterIsListedWhileANodeExistsAndRunsWhenAllItsNodesRun() {
+        List<String> ps = List.of("ha running", "ha running", "ha exited", "dev running", "", "gone exited");
+        assertThat(KindClusterList.statuses("kind", ps)).containsExactly(
+                new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(0, 0),
+                new ClusterStatus("gone", "kind", false, "nodes 0/1 running").withNodes(0, 0),
+                new ClusterStatus("ha", "kind", false, "nodes 2/3 running").withNodes(0, 0));
+        assertThat(KindClusterList.statuses("kind", List.of())).isEmpty();
     }
 
     @Test
-    void aClusterRunsWhenItHasNodesAndAllRun() {
-        List<String> ps = List.of("ha running", "ha running", "ha exited", "dev running", "");
-        assertThat(KindClusterList.statuses("kind", List.of("dev", "ha", "gone"), ps)).containsExactly(
-                new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(0, 0),
-                new ClusterStatus("ha", "kind", false, "nodes 2/3 running").withNodes(0, 0),
-                new ClusterStatus("gone", "kind", false, "nodes 0/0 running").withNodes(0, 0));
-        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev"), List.of("dev")))
+    void aContainerWithAnEmptyClusterLabelIsNoClusterAndOtherTextIsRefused() {
+        // docker prints an empty label as nothing: kind's own listing skips such a container
+        assertThat(KindClusterList.statuses("kind", List.of(" running control-plane", "dev running control-plane ")))
+                .containsExactly(new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(1, 0));
+        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev")))
                 .hasMessageContaining("is not 'CLUSTER STATE ROLE'");
-        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev"), List.of("dev running worker x")))
+        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("dev running worker x")))
                 .hasMessageContaining("is not 'CLUSTER STATE ROLE'");
+        assertThatThrownBy(() -> KindClusterList.statuses("kind", List.of("Dev_1 running worker")))
+                .hasMessage("could not read the node states from docker ps: line 'Dev_1 running worker' does not "
+                        + "start with a kind cluster name");
     }
 
     /** Lines as docker printed them for kind v0.24.0 clusters, after {@code docker rm -f q-n2-control-plane}. */
@@ -46,7 +49,7 @@ class ParsersTest {
     void controlPlaneAndWorkerNodesAreCountedByTheirRoleLabel() {
         List<String> ps = List.of("ha running external-load-balancer", "ha running control-plane",
                 "ha exited control-plane", "ha running worker", "ha running worker", "q-n2 running worker");
-        assertThat(KindClusterList.statuses("kind", List.of("ha", "q-n2"), ps)).containsExactly(
+        assertThat(KindClusterList.statuses("kind", ps)).containsExactly(
                 new ClusterStatus("ha", "kind", false, "nodes 4/5 running").withNodes(2, 2),
                 new ClusterStatus("q-n2", "kind", true, "nodes 1/1 running").withNodes(0, 1));
     }
