@@ -420,9 +420,9 @@ public final class LifecycleEngine {
      * and reconcile and apply leave it stopped until {@link #start}. Returns the record as it ends:
      * {@code stopped} (its {@code lastError} null, or kept when it is a post-create hook's failure: not failed,
      * {@link Environment#failure()} is empty, and {@link #start} runs those hooks), or {@code failed} with
-     * {@code lastError}; {@code creating} for a create that did not finish
-     * whose cluster is listed (its cluster stopped, or {@code lastError} the failed stop's), so that the start asks
-     * whether that create finished; or, when another thread or envctl process is
+     * {@code lastError}; {@code creating} for a create that did not finish, or failed other than in its post-create
+     * hooks, whose cluster is listed (its cluster stopped, or {@code lastError} the failed stop's), so that the start
+     * asks whether that create finished; or, when another thread or envctl process is
      * converging the environment, desired {@code stopped} in whatever state it is (that one carries the stop
      * out: compare {@code actualState()} with the desired state to tell).
      *
@@ -518,6 +518,9 @@ public final class LifecycleEngine {
         // checked again on the record written over: a delete recorded meanwhile must not be undone
         writer.modify(name, r -> {
             requireNotBeingDeleted(r);
+            if (stopOfFailedCreate(r, desired)) {
+                return r.withDesiredState(desired).withActualState(ActualState.CREATING, r.lastError());
+            }
             return fromStopped(r, desired) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                     .withActualState(ActualState.STOPPED, HookRunner.keptWhenStopped(r)) : r.withDesiredState(desired);
         });
@@ -633,6 +636,19 @@ public final class LifecycleEngine {
     private static boolean fromStopped(Environment e, DesiredState desired) {
         return desired == DesiredState.PRESENT && e.desiredState() == DesiredState.STOPPED
                 && e.actualState() == ActualState.FAILED;
+    }
+
+    /**
+     * A stop of a record left {@code failed} and desired {@code present} by a create (or a start's create of a
+     * vanished cluster) that failed, but not in its post-create hooks: its cluster, when listed, may be half made
+     * and its post-create hooks never ran, so the stop records it {@code creating}, as a stop of a create that did not
+     * finish ({@code stoppedUnfinished} in the converge), and the start asks whether the create finished: finished,
+     * the hooks run; else the cluster is made again. Without a listed cluster the converge records it
+     * {@code stopped}, and the start creates it.
+     */
+    private static boolean stopOfFailedCreate(Environment e, DesiredState desired) {
+        return desired == DesiredState.STOPPED && e.desiredState() == DesiredState.PRESENT
+                && e.actualState() == ActualState.FAILED && !HookRunner.postCreateFailed(e);
     }
 
     /**

@@ -361,6 +361,40 @@ class StopStartTest {
                 .containsExactly(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
     }
 
+    /**
+     * A create that failed (a provider that does not use CreateFailure) and left its cluster listed: its post-create
+     * hooks never ran, so a stop and a start must not make it running without them, whether the cluster was made
+     * whole (the start runs the hooks) or not (the start makes it again, hooks included).
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FINISHED", "HALF_MADE"})
+    void aStopAndStartOfAFailedCreateWhoseClusterIsListedRunThePostCreateHooks(Made made) {
+        f.k3d.failNextCreate("the provider gave up after making the cluster");
+        Environment failed = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
+        if (made == Made.FINISHED) {
+            f.k3d.putCluster("dev", true);
+        } else {
+            f.k3d.putUnfinishedCluster("dev");
+        }
+
+        Environment stopped = engine.stop("dev", ProgressListener.NONE);
+        assertThat(f.k3d.running("dev")).isFalse();
+        assertThat(stopped.desiredState()).isEqualTo(DesiredState.STOPPED);
+        // as a stop of a create that did not finish: the start asks whether it finished
+        assertThat(stopped.actualState()).isEqualTo(ActualState.CREATING);
+        assertThat(f.hook.calls()).isEmpty();
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+        assertThat(f.k3d.count("create dev")).isEqualTo(made == Made.FINISHED ? 1 : 2);
+    }
+
+    enum Made { FINISHED, HALF_MADE }
+
     @Test
     void startOfAStoppedEnvironmentWhoseClusterVanishedCreatesItWithItsOwnPorts() {
         Environment stopped = stoppedDev();
