@@ -179,6 +179,25 @@ class CsvCoexistenceIT {
         assertThat(inserts).as("every row but devops").isEqualTo(9);
     }
 
+    /**
+     * The scripts' awk takes {@code 007} for {@code 7} (names that look like numbers compare as numbers), so envctl
+     * refuses {@code 007} beside {@code 7} in a file they read: each lookup keeps finding its own row.
+     */
+    @Test
+    void aNameTheScriptsAwkTakesForAnotherIsRefusedAndEachLookupFindsItsOwnRow() {
+        envctl("create", "7", "--provider", "kind");
+        String before = csvText();
+
+        Result refused = ws.run("--store", kindler.csv.toString(), "create", "007", "--provider", "k3d");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
+        assertThat(refused.err()).contains("environment name '007' is the same number as '7' to the Kindler scripts");
+        assertThat(csvText()).isEqualTo(before);
+        // why: the scripts' own lookup of 007 finds the row of 7
+        assertThat(ok(kindler.function("csv_lookup", "007")).out()).startsWith("7,kind,");
+        assertThat(ok(kindler.function("provider_for", "7")).out().strip()).isEqualTo("kind");
+    }
+
     @Test
     void envctlBesideDeleteEnvRewritingTheFileThroughAnotherFileSystemReadsEveryRowAndLosesNone() throws Exception {
         // mktemp on a tmpfs, as /tmp is on many machines: delete_env.sh's mv then deletes the file and writes it anew

@@ -14,6 +14,7 @@ import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.store.csv.internal.AtomicFileWriter;
+import dev.envctl.store.csv.internal.AwkNames;
 import dev.envctl.store.csv.internal.Columns;
 import dev.envctl.store.csv.internal.CsvDocument;
 import dev.envctl.store.csv.internal.EnvironmentLocks;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /**
@@ -361,11 +363,26 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                 e.updatedAt().truncatedTo(ChronoUnit.MILLIS), e.version(), e.host());
     }
 
+    /**
+     * CONFLICT when {@code name} is taken; in a nine-column file, also when the Kindler scripts, which read it, would
+     * take it for another environment's name ({@link AwkNames}: {@code 01} beside {@code 1}), as their lookups would
+     * give that one's ports and their {@code delete_env.sh} would remove both rows.
+     */
     private void requireNewName(CsvDocument doc, String name) {
         if (doc.find(name).isPresent()) {
             // the wording of every store, and of the engine and dry runs, which find the name without a line
             throw EnvctlException.conflict("environment '" + name + "' already exists in " + file
                     + "; choose another name or delete it first");
+        }
+        OptionalDouble number = AwkNames.number(name);
+        if (number.isPresent() && !doc.wide()) {
+            doc.environments().stream().filter(e -> AwkNames.number(e.name()).equals(number)).findFirst()
+                    .ifPresent(e -> {
+                        throw EnvctlException.conflict("environment name '" + name + "' is the same number as '"
+                                + e.name() + "' to the Kindler scripts, which read " + file + ": their awk compares "
+                                + "names that look like numbers as numbers, so their lookups and delete_env.sh would "
+                                + "take one for the other; choose a name that does not read as a number");
+                    });
         }
     }
 

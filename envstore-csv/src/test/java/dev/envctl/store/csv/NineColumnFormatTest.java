@@ -12,6 +12,7 @@ import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.store.csv.internal.Columns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,53 @@ class NineColumnFormatTest {
     private static List<String> row(Path file, String name) {
         return dataLines(file).stream().filter(l -> l.startsWith(name + ",")).findFirst()
                 .map(l -> List.of(l.split(",", -1))).orElseThrow();
+    }
+
+    /**
+     * The scripts find a row with awk's {@code $1==n}, which compares names that look like numbers as numbers (mawk,
+     * busybox awk): in a file they read, such a name beside another of the same number is refused, as their lookups
+     * would give one the other's ports and delete_env.sh would remove both rows.
+     */
+    @Test
+    void aNameTheScriptsAwkReadsAsTheNumberOfAnotherIsRefusedInAFileTheyRead() {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("1", "k3d"), allocator);
+            store.create(EnvironmentSpec.of("16", "kind"), allocator);
+            byte[] before = Fixtures.read(file);
+
+            for (String same : List.of("01", "001", "1e0", "10e-1")) {
+                assertThatThrownBy(() -> store.create(EnvironmentSpec.of(same, "k3d"), allocator))
+                        .isInstanceOf(EnvctlException.class)
+                        .hasMessage("environment name '" + same + "' is the same number as '1' to the Kindler "
+                                + "scripts, which read " + file + ": their awk compares names that look like numbers "
+                                + "as numbers, so their lookups and delete_env.sh would take one for the other; "
+                                + "choose a name that does not read as a number")
+                        .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+            }
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("0x10", "k3d"), allocator))
+                    .hasMessageContaining("'0x10' is the same number as '16'");
+            Environment moved = store.get("16");
+            assertThatThrownBy(() -> store.insert(new Environment("016", "k3d", null, HostPorts.NONE,
+                    moved.nodePort(), Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null,
+                    moved.createdAt(), moved.updatedAt(), 1, moved.host())))
+                    .hasMessageContaining("'016' is the same number as '16'");
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+
+            // other numbers, and names awk reads as text, are taken as before
+            for (String name : List.of("2", "1a", "e1", "1-1", "x1")) {
+                store.create(EnvironmentSpec.of(name, "k3d"), allocator);
+            }
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(7);
+        }
+        // a wide file is envctl's alone: no script reads it
+        Path wide = Fixtures.write(dir.resolve("wide.csv"), (Columns.WIDE_HEADER + "\n").getBytes(
+                StandardCharsets.UTF_8));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(wide)) {
+            store.create(EnvironmentSpec.of("1", "k3d"), allocator);
+            store.create(EnvironmentSpec.of("01", "k3d"), allocator);
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(2);
+        }
     }
 
     @Test
