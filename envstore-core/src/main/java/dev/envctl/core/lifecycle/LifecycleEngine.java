@@ -870,6 +870,17 @@ public final class LifecycleEngine {
             try {
                 provider(spec.provider());
                 Optional<Environment> existing = store.find(spec.name());
+                if (existing.isEmpty()) {
+                    try {
+                        store.create(spec, forApply);
+                    } catch (EnvctlException e) {
+                        // another writer (an apply of the same file) recorded the name since: taken as it is
+                        existing = e.code() == ErrorCode.CONFLICT ? store.find(spec.name()) : Optional.empty();
+                        if (existing.isEmpty()) {
+                            throw e;
+                        }
+                    }
+                }
                 if (existing.isPresent()) {
                     // a kept record is made what the file says (allocated as a replacement); another, as it is
                     Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(existing.get(), spec);
@@ -883,8 +894,6 @@ public final class LifecycleEngine {
                             fillMissingPorts(spec.name(), forApply); // an adopted cluster gives its own ports
                         }
                     }
-                } else {
-                    store.create(spec, forApply);
                 }
                 touched.add(spec.name());
             } catch (EnvctlException e) {

@@ -56,4 +56,33 @@ class ApplyRaceTest {
         assertThat(k3d.has("qa")).isFalse();
         StoreInvariants.assertHold(store.list(dev.envctl.core.EnvironmentFilter.ALL));
     }
+
+    /**
+     * Two applies of the same file at once: the one whose create finds the name recorded by the other since its
+     * plan takes that record as it is (converging it, or reporting it skipped while the other holds it), instead of
+     * failing the environment with "already exists".
+     */
+    @Test
+    void aNameAnotherApplyRecordedAfterThePlanIsTakenAsItIsNotFailed() {
+        InMemoryEnvironmentStore memory = new InMemoryEnvironmentStore();
+        DelegatingStore store = new DelegatingStore(memory) {
+            @Override
+            public Environment create(EnvironmentSpec spec, Allocator allocator) {
+                if (spec.name().equals("web") && memory.find("web").isEmpty()) {
+                    memory.create(spec, allocator); // the other apply, between this one's plan and its write
+                }
+                return super.create(spec, allocator);
+            }
+        };
+        LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", k3d), List.of(), EngineOptions.defaults());
+
+        ReconcileReport r = engine.apply(List.of(EnvironmentSpec.of("web", "k3d")), false, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action, Outcome::error)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web", Action.CREATED, null));
+        assertThat(store.get("web").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(k3d.count("create web")).isEqualTo(1);
+        StoreInvariants.assertHold(store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
 }
