@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,18 +28,6 @@ class ApplyPruneIT {
         ws = new Workspace(tmp);
     }
 
-    /** A shell command running the packaged envctl as {@link Workspace#run} does, its output in {@code out}.*. */
-    private String envctl(Path out, String... args) {
-        return "env -i " + ws.env.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue()))
-                .collect(Collectors.joining(" ")) + " " + Stream.concat(Stream.of(Workspace.LAUNCHER.toString()),
-                Stream.of(args)).map(ApplyPruneIT::quoted).collect(Collectors.joining(" ")) + " > "
-                + quoted(out + ".out") + " 2> " + quoted(out + ".err") + "; echo $? > " + quoted(out + ".exit");
-    }
-
-    private static String quoted(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
-    }
-
     /** The prober's race: an apply with prune runs while another apply's k3d creates an environment it prunes. */
     @Test
     void aPruneWhileAnotherApplyCreatesTheEnvironmentIsPendingThereAndThatApplyExits4() throws IOException {
@@ -49,7 +35,7 @@ class ApplyPruneIT {
         Path a = ws.write("a.yaml", "- name: dev\n- name: web\n");
         Path b = ws.write("b.yaml", "- name: web\n");
         Path pruning = tmp.resolve("pruning");
-        Workspace.write(ws.state.resolve("k3d-run-during-create"), envctl(pruning, "apply", "-f", b.toString(),
+        Workspace.write(ws.state.resolve("k3d-run-during-create"), ws.commandLine(pruning, "apply", "-f", b.toString(),
                 "--prune"));
 
         Result applied = ws.run("apply", "-f", a.toString());

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,6 +260,26 @@ class StopStartIT {
         ws.ok("reconcile", "held");
         assertThat(ws.run("get", "held").exit()).isEqualTo(3);
         assertThat(callsOf("k3d", "delete")).hasSize(1);
+    }
+
+    /**
+     * A stop while another envctl process creates the environment (it holds its lock, the record says creating):
+     * recorded and said to be pending, not taken for a stop of a create that did not finish; the create then stops
+     * the cluster it made.
+     */
+    @Test
+    void aStopWhileAnotherProcessCreatesTheEnvironmentIsSaidToBePending() throws Exception {
+        Path stopping = tmp.resolve("stopping");
+        Workspace.write(ws.state.resolve("k3d-run-during-create"), ws.commandLine(stopping, "stop", "pd"));
+
+        ws.ok("create", "pd");
+
+        assertThat(Files.readString(Path.of(stopping + ".exit")).trim()).isEqualTo("0");
+        assertThat(Files.readString(Path.of(stopping + ".out"))).isEqualTo(
+                "stop of pd recorded; another envctl process is converging it and carries the stop out ('envctl get "
+                        + "pd' shows how far it is)\n");
+        assertThat(get("pd").get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(get("pd").get("actualState").asText()).isEqualTo("stopped");
     }
 
     @Test

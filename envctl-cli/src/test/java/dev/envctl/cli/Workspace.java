@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,6 +118,21 @@ public final class Workspace {
         pb.environment().putAll(extraEnv);
         Processes.Output o = Processes.run(pb, dir, "envctl " + String.join(" ", args));
         return new Result(args, o.exit(), o.out(), o.err());
+    }
+
+    /**
+     * A shell command running the packaged envctl as {@link #run} does, its stdout, stderr and exit code in the
+     * files {@code out}.out, .err and .exit: for a stand-in to run while a tool call of another envctl is in flight.
+     */
+    String commandLine(Path out, String... args) {
+        return "env -i " + env.entrySet().stream().map(e -> quoted(e.getKey() + "=" + e.getValue()))
+                .collect(Collectors.joining(" ")) + " " + Stream.concat(Stream.of(launcher.toString()),
+                Stream.of(args)).map(Workspace::quoted).collect(Collectors.joining(" ")) + " > "
+                + quoted(out + ".out") + " 2> " + quoted(out + ".err") + "; echo $? > " + quoted(out + ".exit");
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Every call the stand-ins received so far: the tool, then its arguments. */

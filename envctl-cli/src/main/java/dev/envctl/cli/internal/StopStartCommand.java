@@ -8,10 +8,12 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Validation;
+import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
@@ -54,8 +56,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         return stopping() && e.actualState() == ActualState.CREATING && e.desiredState() == DesiredState.STOPPED;
     }
 
-    private String doneLine(Environment e) {
-        if (unfinished(e)) {
+    private String doneLine(EnvironmentStore store, Environment e) {
+        if (unfinished(e) && !heldByAnother(store, e.name())) {
             return "stopped " + e.name() + "; its create did not finish, so it stays creating until 'envctl start "
                     + e.name() + "' finishes the create or makes its cluster again";
         }
@@ -104,12 +106,22 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         session.progressDone();
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
-            results.forEach(e -> session.out().println(doneLine(e)));
+            results.forEach(e -> session.out().println(doneLine(store, e)));
         } else {
             EnvironmentView.print(session, store, results, false, false);
         }
         return results.stream().mapToInt(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ")
                 + e.name(), e, "fix the cause and run 'envctl " + name() + " " + e.name() + "' again")).max().orElse(0);
+    }
+
+    /**
+     * Whether another envctl process holds {@code name}'s lock: one creating it leaves the record {@code creating}
+     * while it carries the stop out, which is not a stop of a create that did not finish.
+     */
+    private static boolean heldByAnother(EnvironmentStore store, String name) {
+        Optional<EnvironmentLock> lock = store.tryLock(name);
+        lock.ifPresent(EnvironmentLock::close);
+        return lock.isEmpty();
     }
 
     /**
