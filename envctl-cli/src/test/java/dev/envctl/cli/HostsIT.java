@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -303,6 +304,7 @@ class HostsIT {
     void doctorChecksDockerOnEveryHostAndAHostThatDoesNotAnswerFailsOnlyItsOwnEnvironments() {
         ws.ok("host", "add", "two", "--docker", TWO);
         ws.ok("create", "web");
+        ws.ok("create", "web2", "--no-wait");
         ws.ok("create", "api", "--host", "two", "--no-wait");
 
         Result healthy = ws.ok("doctor");
@@ -312,6 +314,12 @@ class HostsIT {
         assertThat(sick.exit()).as(sick.toString()).isEqualTo(1);
         assertThat(sick.json().toString()).contains("\"name\":\"docker on two\",\"status\":\"FAIL\"")
                 .contains("Cannot connect to the Docker daemon at " + TWO);
+        // the environments on that host, not every one of the provider; and advice about that host
+        JsonNode two = StreamSupport.stream(sick.json().spliterator(), false)
+                .filter(c -> c.get("name").asText().equals("docker on two")).findFirst().orElseThrow();
+        assertThat(two.get("hint").asText()).isEqualTo("check that Docker runs on host two and answers at " + TWO
+                + "; needed by 1 environment of the store");
+        ws.ok("delete", "web2");
 
         Result reconciled = ws.run("reconcile", "-o", "json");
         assertThat(reconciled.exit()).as(reconciled.toString()).isEqualTo(6);

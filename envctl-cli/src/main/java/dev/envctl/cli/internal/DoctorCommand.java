@@ -46,13 +46,16 @@ final class DoctorCommand extends CliCommand {
         checks.add(store(session));
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
-        Map<String, Long> used = used(session);
-        checks.addAll(byProvider(providers, dflt, used, c -> c));
+        List<Environment> environments = environments(session);
+        // the tools run on this machine for every host's environments; each host's Docker for its own
+        checks.addAll(byProvider(providers, dflt, used(environments, null), used(environments, Host.LOCAL_NAME),
+                c -> c));
         for (Host host : hosts(session)) {
-            // the tools run on this machine whatever the host: only Docker differs per host
-            checks.addAll(byProvider(session.envctl().providers(host.name()), dflt, used, c -> !c.name().equals(
-                    "docker") ? null : new PrerequisiteCheck("docker on " + host.name(), c.status(), c.detail()
-                    + " at " + host.docker(), c.hint())));
+            Map<String, Long> there = used(environments, host.name());
+            checks.addAll(byProvider(session.envctl().providers(host.name()), dflt, there, there, c -> !c.name()
+                    .equals("docker") ? null : new PrerequisiteCheck("docker on " + host.name(), c.status(),
+                    c.detail() + " at " + host.docker(), c.status() == Status.PASS ? c.hint() : "check that Docker "
+                    + "runs on host " + host.name() + " and answers at " + host.docker())));
         }
         for (String id : session.plugins().providerIds()) {
             // a plugin whose factory failed has no provider to check: that failure is the check (exit 6 on use)
@@ -77,16 +80,21 @@ final class DoctorCommand extends CliCommand {
     /**
      * The checks of {@code providers} that {@code as} keeps, as it words them (null drops one), each shown once, as
      * the default provider's; where providers' checks of one name differ (Docker answering for one provider's docker
-     * binary and not for another's), each of those lines names its providers: {@code docker (kind)}.
+     * binary and not for another's), each of those lines names its providers: {@code docker (kind)}. A failed check
+     * names how many environments need it: those of {@code here} for Docker (the environments on its host), those of
+     * {@code everywhere} for the rest (the tools run on this machine for every host).
      */
     private static List<PrerequisiteCheck> byProvider(Map<String, ClusterProvider> providers, String dflt,
-                                                      Map<String, Long> used, UnaryOperator<PrerequisiteCheck> as) {
+                                                      Map<String, Long> everywhere, Map<String, Long> here,
+                                                      UnaryOperator<PrerequisiteCheck> as) {
         Map<String, Shown> shown = new LinkedHashMap<>();
         for (Map.Entry<String, ClusterProvider> e : providers.entrySet().stream()
                 .sorted(Comparator.comparing(p -> !p.getKey().equals(dflt))).toList()) {
             for (PrerequisiteCheck check : safeChecks(e.getKey(), e.getValue())) {
                 PrerequisiteCheck c = as.apply(check);
                 if (c != null) {
+                    // Docker is needed by the environments on its host, the tool by every one of its provider
+                    Map<String, Long> used = check.name().equals("docker") ? here : everywhere;
                     shown.computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(needed(c, e.getKey(), dflt,
                             used), new ArrayList<>())).owners().add(e.getKey());
                 }
@@ -156,13 +164,18 @@ final class DoctorCommand extends CliCommand {
     }
 
     /** How many environments of the store use each provider; empty when the store cannot be read. */
-    private static Map<String, Long> used(Session session) {
+    private static List<Environment> environments(Session session) {
         try {
-            return session.store().list(EnvironmentFilter.ALL).stream()
-                    .collect(Collectors.groupingBy(Environment::provider, Collectors.counting()));
+            return session.store().list(EnvironmentFilter.ALL);
         } catch (EnvctlException e) {
-            return Map.of(); // the store's own check says why
+            return List.of(); // the store's own check says why
         }
+    }
+
+    /** How many of {@code environments} each provider has on {@code host} (on every host when null). */
+    private static Map<String, Long> used(List<Environment> environments, String host) {
+        return environments.stream().filter(e -> host == null || host.equals(e.host()))
+                .collect(Collectors.groupingBy(Environment::provider, Collectors.counting()));
     }
 
     private static List<PrerequisiteCheck> safeChecks(String id, ClusterProvider provider) {
