@@ -240,9 +240,9 @@ class BadInputIT {
                 + "kind", "apply", "-f", "unknown-provider.yaml"));
         c.add(Case.of(2, "apply file unknown-provider.csv, environment 'b5': unknown provider 'k3s'; known: k3d, "
                 + "kind", "diff", "-f", "unknown-provider.csv"));
-        c.add(Case.of(2, "apply needs a file", "apply"));
+        c.add(Case.usage("apply needs a file", "apply"));
         c.add(Case.of(2, "does not exist", "migrate", "--from", "missing.csv", "--to", "other.csv"));
-        c.add(Case.of(2, "migrate needs --from and --to", "migrate", "--from", "x.csv"));
+        c.add(Case.usage("migrate needs --from and --to", "migrate", "--from", "x.csv"));
         c.add(Case.of(2, "migrate takes no arguments, got 'extra'", "migrate", "--from", "x.csv", "--to", "y.csv",
                 "extra"));
         c.add(Case.of(2, "--skip: environment name 'Bad_Name' is invalid", "migrate", "--from", "x.csv", "--to",
@@ -275,11 +275,11 @@ class BadInputIT {
         c.add(Case.usage("--keep-record was given twice; give it once", "delete", "dev", "--keep-record",
                 "--keep-record"));
         c.add(Case.usage("-v was given twice; give it once", "list", "--verbose", "-v"));
-        c.add(Case.of(2, "-v and -q exclude each other", "list", "-v", "-q"));
-        c.add(Case.of(2, "-vv and -q exclude each other", "--quiet", "get", "dev", "-vv"));
-        c.add(Case.of(2, "-v and -q exclude each other", "-q", "--verbose"));
-        c.add(Case.of(2, "-v and -vv were both given; -vv shows all -v does, give one of them", "list", "-vv", "-v"));
-        c.add(Case.of(2, "-v and -vv were both given", "--verbose", "get", "dev", "-vv"));
+        c.add(Case.usage("-v and -q exclude each other", "list", "-v", "-q"));
+        c.add(Case.usage("-vv and -q exclude each other", "--quiet", "get", "dev", "-vv"));
+        c.add(Case.usage("-v and -q exclude each other", "-q", "--verbose"));
+        c.add(Case.usage("-v and -vv were both given; -vv shows all -v does, give one of them", "list", "-vv", "-v"));
+        c.add(Case.usage("-v and -vv were both given", "--verbose", "get", "dev", "-vv"));
         c.add(Case.usage("no command given"));
         c.add(Case.of(2, "output format 'xml' is unknown; allowed: table, json, csv", "list", "-o", "xml"));
         c.add(Case.of(2, "unknown state 'happy'", "list", "--state", "happy"));
@@ -307,12 +307,12 @@ class BadInputIT {
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "--interval '1ms' is too short; at least 1s", "reconcile", "--watch", "--interval", "1ms"));
-        c.add(Case.of(2, "db takes one action, migrate or info", "db", "upgrade"));
+        c.add(Case.usage("db takes one action, migrate or info", "db", "upgrade"));
         // db opens the store as every command does: a bad store.* value is named by its config key, once
         c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: 'soon' is not a "
                 + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-jdbc-timeout.properties",
                 "--store", "jdbc:postgresql://127.0.0.1:1/x", "db", "info"));
-        c.add(Case.of(2, "host add takes one host NAME, got none;", "host", "add"));
+        c.add(Case.usage("host add takes one host NAME, got none;", "host", "add"));
         c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
                 "web", "--subnet", ""));
         c.add(Case.usage("-f needs a value", "apply", "-f"));

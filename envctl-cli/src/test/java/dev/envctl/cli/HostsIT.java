@@ -34,11 +34,24 @@ class HostsIT {
 
     /** Runs a command that must fail with {@code exit} and one {@code envctl:} line, changing nothing. */
     private Result refused(int exit, String message, String... args) {
+        return refused(exit, message, false, args);
+    }
+
+    /** A usage error: the line, then the usage of host. */
+    private Result usage(String message, String... args) {
+        return refused(2, message, true, args);
+    }
+
+    private Result refused(int exit, String message, boolean usage, String... args) {
         byte[] before = Workspace.bytes(ws.defaultStore());
         ws.clearCalls();
         Result r = ws.run(args);
         assertThat(r.exit()).as(r.toString()).isEqualTo(exit);
-        assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        if (usage) {
+            assertThat(r.errLines().get(1)).as(r.toString()).startsWith("Usage: envctl host");
+        } else {
+            assertThat(r.errLines()).as(r.toString()).hasSize(1);
+        }
         assertThat(r.err()).as(r.toString()).startsWith("envctl: ").contains(message).doesNotContain("Exception");
         assertThat(Workspace.bytes(ws.defaultStore())).as("store unchanged after " + r).isEqualTo(before);
         // nothing made, stopped or deleted: at most the read-only listing a create makes before it records
@@ -192,7 +205,7 @@ class HostsIT {
         ws.ok("create", "api", "--host", "two", "--no-wait");
         ws.ok("create", "dev", "--no-wait");
 
-        refused(2, "needs --docker ENDPOINT", "host", "add", "three");
+        usage("needs --docker ENDPOINT", "host", "add", "three");
         refused(2, "Docker endpoint 'http://three' is invalid", "host", "add", "three", "--docker", "http://three");
         for (String bad : List.of("tcp://x:99999", "tcp://x:0", "tcp://:2376", "tcp://x:abc")) {
             refused(2, "Docker endpoint '" + bad + "' is invalid", "host", "add", "three", "--docker", bad);
@@ -217,12 +230,12 @@ class HostsIT {
         refused(2, "host 'nope' is unknown; known: local, two", "host", "remove", "nope");
         refused(4, "host 'two' has 1 environment (api)", "host", "remove", "two");
         refused(4, "host 'local' is built in", "host", "remove", "local");
-        refused(2, "host takes an action, add, list or remove, got 'frob'", "host", "frob");
-        refused(2, "host takes an action", "host");
-        refused(2, "host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET], "
+        usage("host takes an action, add, list or remove, got 'frob'", "host", "frob");
+        usage("host takes an action", "host");
+        usage("host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET], "
                 + "npipe://PATH or context:NAME)", "host", "add", "three");
-        refused(2, "--docker only goes with 'host add'", "host", "list", "--docker", TWO);
-        refused(2, "host remove takes one host NAME", "host", "remove", "two", "three");
+        usage("--docker only goes with 'host add'", "host", "list", "--docker", TWO);
+        usage("host remove takes one host NAME", "host", "remove", "two", "three");
         refused(2, "host 'nope' is unknown; known: local, two", "create", "web", "--host", "nope");
         refused(2, "host 'nope' is unknown", "create", "web", "--host", "nope", "--dry-run");
         refused(2, "a host selector needs host 'auto', not 'two'", "create", "web", "--host", "two",

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +116,28 @@ class MainTest {
         assertThat(err().lines().findFirst()).hasValue("envctl: unknown option '--bogus' for list");
         assertThat(err()).contains("Usage: envctl list");
         assertThat(out()).isEmpty();
+    }
+
+    /** Missing arguments, flags given twice or without the one they go with: the line, then the command's usage. */
+    @Test
+    void everyUsageErrorPrintsTheLineThenTheCommandsUsage() {
+        Map<List<String>, String> cases = new LinkedHashMap<>();
+        cases.put(List.of("diff"), "Usage: envctl diff");
+        cases.put(List.of("apply"), "Usage: envctl apply");
+        cases.put(List.of("db"), "Usage: envctl db");
+        cases.put(List.of("host"), "Usage: envctl host");
+        cases.put(List.of("host", "list", "--docker", "tcp://x"), "Usage: envctl host");
+        cases.put(List.of("migrate", "--from", "x.csv"), "Usage: envctl migrate");
+        cases.put(List.of("-vv", "-v", "list"), "Usage: envctl list");
+        cases.put(List.of("-q", "-v", "get", "dev"), "Usage: envctl get");
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            out.reset();
+            err.reset();
+            assertThat(run(c.getKey().toArray(String[]::new))).as(c.getKey().toString()).isEqualTo(2);
+            assertThat(err().lines().findFirst().orElseThrow()).as(c.getKey().toString()).startsWith("envctl: ");
+            assertThat(err().lines().skip(1).findFirst().orElseThrow()).as(err()).startsWith(c.getValue());
+            assertThat(out()).isEmpty();
+        }
     }
 
     @Test

@@ -52,11 +52,13 @@ public final class Cli {
             // -q asks for less than the default and -v (-vv) for more: neither can win without surprising someone
             err.println("envctl: " + (global.debug ? "-vv" : "-v") + " and -q exclude each other: -v (-vv) shows "
                     + "more than the default and -q less; give one of them");
+            err.print(Usage.text(jc, name));
             return ErrorCode.INVALID_INPUT.exitCode();
         }
         if (global.verbose && global.debug) {
             // as a flag given twice: -vv already is -v and more
             err.println("envctl: -v and -vv were both given; -vv shows all -v does, give one of them");
+            err.print(Usage.text(jc, name));
             return ErrorCode.INVALID_INPUT.exitCode();
         }
         if (name == null) {

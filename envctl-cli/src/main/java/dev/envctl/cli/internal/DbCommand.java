@@ -29,7 +29,7 @@ final class DbCommand extends CliCommand {
     int run(Session session) {
         noUnknownOptions(args);
         if (args.size() != 1 || !List.of("migrate", "info").contains(args.get(0))) {
-            throw EnvctlException.invalid("db takes one action, migrate or info" + got(args)
+            throw new UsageException("db takes one action, migrate or info" + got(args)
                     + "; usage: envctl db migrate|info");
         }
         session.format();

@@ -28,7 +28,7 @@ abstract class FileCommand extends CliCommand {
     List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading, boolean pruning) {
         noArguments(args, usage);
         if (file == null || file.isBlank()) {
-            throw EnvctlException.invalid(name() + " needs a file; " + usage);
+            throw new UsageException(name() + " needs a file; " + usage);
         }
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),

@@ -71,7 +71,7 @@ final class HostCommand extends CliCommand {
                 addOnly("remove");
                 remove(session, name);
             }
-            default -> throw EnvctlException.invalid("host takes an action, add, list or remove" + got(args) + "; "
+            default -> throw new UsageException("host takes an action, add, list or remove" + got(args) + "; "
                     + USAGE);
         }
         return 0;
@@ -84,7 +84,7 @@ final class HostCommand extends CliCommand {
 
     private void arguments(String action, int count) {
         if (args.size() != count) {
-            throw EnvctlException.invalid("host " + action + " takes " + (count == 1 ? "no arguments"
+            throw new UsageException("host " + action + " takes " + (count == 1 ? "no arguments"
                     : "one host NAME") + (args.size() == 1 ? ", got none" : got(args.subList(1, args.size()))) + "; "
                     + USAGE);
         }
@@ -96,7 +96,7 @@ final class HostCommand extends CliCommand {
                 labels.isEmpty() ? null : "--label", capacity == null ? null : "--capacity")
                 .filter(Objects::nonNull).toList();
         if (!given.isEmpty()) {
-            throw EnvctlException.invalid(String.join(", ", given) + " only go" + (given.size() == 1 ? "es" : "")
+            throw new UsageException(String.join(", ", given) + " only go" + (given.size() == 1 ? "es" : "")
                     + " with 'host add', not 'host " + action + "'; " + USAGE);
         }
     }
@@ -104,8 +104,10 @@ final class HostCommand extends CliCommand {
     /** The host {@code add} describes; every field checked, as for any host being added. */
     Host toHost(String name) {
         if (docker == null || docker.isBlank()) {
-            throw EnvctlException.invalid("host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], "
-                    + "ssh://[USER@]HOST[:PORT][/SOCKET], npipe://PATH or context:NAME); " + USAGE);
+            String needs = "host add needs --docker ENDPOINT (unix://PATH, tcp://HOST[:PORT], "
+                    + "ssh://[USER@]HOST[:PORT][/SOCKET], npipe://PATH or context:NAME); " + USAGE;
+            // the flag left out is a usage error; given empty, a bad value
+            throw docker == null ? new UsageException(needs) : EnvctlException.invalid(needs);
         }
         if (name.equals(Host.LOCAL_NAME)) {
             throw EnvctlException.conflict("host 'local' is built in (the Docker daemon envctl runs against); add "

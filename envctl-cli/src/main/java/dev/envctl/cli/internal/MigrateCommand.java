@@ -55,7 +55,7 @@ final class MigrateCommand extends CliCommand {
     int run(Session session) {
         noArguments(args, USAGE);
         if (from == null || to == null || from.isBlank() || to.isBlank()) {
-            throw EnvctlException.invalid("migrate needs --from and --to; " + USAGE);
+            throw new UsageException("migrate needs --from and --to; " + USAGE);
         }
         // split on commas here, keeping empty names (JCommander's own splitting drops them): --skip '' is then a
         // name refused as invalid, not no name at all that quietly migrates migrate.skip's names after all
