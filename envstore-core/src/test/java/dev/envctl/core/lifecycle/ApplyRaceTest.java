@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +26,35 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApplyRaceTest {
     private final ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+    private final InMemoryEnvironmentStore memory = new InMemoryEnvironmentStore();
 
-    @Test
-    void aPortTakenByAnotherWriterAfterTheCheckFailsOnlyThatEnvironment() {
-        InMemoryEnvironmentStore memory = new InMemoryEnvironmentStore();
-        DelegatingStore store = new DelegatingStore(memory) {
+    /** The store apply writes to: another writer runs {@code other} once, before apply creates {@code name}. */
+    private DelegatingStore withWriterBefore(String name, Consumer<Allocator> other) {
+        return new DelegatingStore(memory) {
+            private boolean done;
+
             @Override
             public Environment create(EnvironmentSpec spec, Allocator allocator) {
-                if (spec.name().equals("qa")) {
-                    // another writer, between apply's check and its write
-                    memory.create(EnvironmentSpec.of("racer", "k3d").withPorts(new HostPorts(18090, null, null,
-                            null)), allocator);
+                if (spec.name().equals(name) && !done) {
+                    done = true;
+                    other.accept(allocator);
                 }
                 return super.create(spec, allocator);
             }
         };
-        LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
+    }
+
+    private LifecycleEngine engine(DelegatingStore store) {
+        return new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
                 Map.<String, ClusterProvider>of("k3d", k3d), List.of(), EngineOptions.defaults());
+    }
+
+    @Test
+    void aPortTakenByAnotherWriterAfterTheCheckFailsOnlyThatEnvironment() {
+        // another writer, between apply's check and its write
+        DelegatingStore store = withWriterBefore("qa", allocator -> memory.create(EnvironmentSpec.of("racer", "k3d")
+                .withPorts(new HostPorts(18090, null, null, null)), allocator));
+        LifecycleEngine engine = engine(store);
 
         ReconcileReport r = engine.apply(List.of(EnvironmentSpec.of("ci", "k3d"),
                 EnvironmentSpec.of("qa", "k3d").withPorts(new HostPorts(18090, null, null, null))), false,
@@ -64,18 +77,10 @@ class ApplyRaceTest {
      */
     @Test
     void aNameAnotherApplyRecordedAfterThePlanIsTakenAsItIsNotFailed() {
-        InMemoryEnvironmentStore memory = new InMemoryEnvironmentStore();
-        DelegatingStore store = new DelegatingStore(memory) {
-            @Override
-            public Environment create(EnvironmentSpec spec, Allocator allocator) {
-                if (spec.name().equals("web") && memory.find("web").isEmpty()) {
-                    memory.create(spec, allocator); // the other apply, between this one's plan and its write
-                }
-                return super.create(spec, allocator);
-            }
-        };
-        LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
-                Map.<String, ClusterProvider>of("k3d", k3d), List.of(), EngineOptions.defaults());
+        // the other apply, between this one's plan and its write
+        DelegatingStore store = withWriterBefore("web", allocator -> memory.create(EnvironmentSpec.of("web", "k3d"),
+                allocator));
+        LifecycleEngine engine = engine(store);
 
         ReconcileReport r = engine.apply(List.of(EnvironmentSpec.of("web", "k3d")), false, ProgressListener.NONE);
 
