@@ -498,4 +498,26 @@ class ApplyChangesIT {
         assertThat(r.err()).startsWith("envctl: diff needs a file; usage: envctl diff -f FILE [--prune]");
         assertThat(run(2, "diff", "-f", tmp.resolve("missing.yaml").toString()).err()).contains("does not exist");
     }
+
+    /**
+     * An option that only changes how envctl runs k3d (timeout) is written in place, and one written another way
+     * (servers 01) is no change: neither needs a new cluster.
+     */
+    @Test
+    void aTimeoutChangesInPlaceAndAnOptionWrittenAnotherWayIsNoChange() {
+        ok("create", "dev", "--servers", "1");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  options: {servers: \"01\", timeout: 10m}\n");
+        ws.clearCalls();
+
+        assertThat(run(1, "diff", "-f", yaml.toString()).out())
+                .isEqualTo("~ dev  option timeout: (none) -> 10m  (in place)\n");
+        assertThat(ok("apply", "-f", yaml.toString()).out()).isEqualTo("NAME  ACTION   STATE    ERROR\n"
+                + "dev   updated  running  -\n");
+
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete") || c.contains("create"));
+        JsonNode options = ok("get", "dev", "-o", "json").json().get("options");
+        assertThat(options.get("servers").asText()).isEqualTo("1");
+        assertThat(options.get("timeout").asText()).isEqualTo("10m");
+        assertThat(run(0, "diff", "-f", yaml.toString()).out()).startsWith("unchanged: dev");
+    }
 }

@@ -114,6 +114,11 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
                 lastError, createdAt, updatedAt, version, host);
     }
 
+    public Environment withOptions(Map<String, String> o) {
+        return new Environment(name, provider, subnet, ports, nodePort, labels, o, desiredState, actualState,
+                lastError, createdAt, updatedAt, version, host);
+    }
+
     public Environment withNodePort(int n) {
         return new Environment(name, provider, subnet, ports, n, labels, options, desiredState, actualState,
                 lastError, createdAt, updatedAt, version, host);

@@ -15,6 +15,7 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
+import dev.envctl.core.provider.OptionChanges;
 import dev.envctl.core.provider.PublishedPorts;
 import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.provider.k3d.internal.K3dClusterList;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Makes k3d clusters: {@code k3d cluster create NAME --api-port 127.0.0.1:API -p 0.0.0.0:HTTP:80@loadbalancer
@@ -338,6 +340,17 @@ public final class K3dProvider implements ClusterProvider {
     @Override
     public void validate(EnvironmentSpec spec) {
         K3dClusterOptions.of(settings, spec.name(), spec.options());
+    }
+
+    /**
+     * The same value read two ways ({@code 01} and {@code 1}, {@code 300s} and {@code 5m}) is no change; {@code wait}
+     * and {@code timeout} only change how envctl runs k3d, so apply writes them in place; the others shape the
+     * cluster.
+     */
+    @Override
+    public OptionChange optionChange(String key, String from, String to) {
+        return OptionChanges.of(key, from, to, o -> K3dClusterOptions.of(settings, "", o),
+                Set.of(K3dSettings.WAIT, K3dSettings.TIMEOUT));
     }
 
     private List<String> create(String k3d, Environment env, String network, K3dClusterOptions options) {

@@ -10,6 +10,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.spi.ClusterProvider.OptionChange;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -786,5 +787,22 @@ class K3dProviderTest {
         List<String> out = new ArrayList<>(argv);
         out.set(0, tool);
         return out;
+    }
+
+    /** apply's question: the same value written two ways is no change; wait and timeout change in place. */
+    @Test
+    void optionChangesAreJudgedByWhatTheyMeanForTheCluster() {
+        assertThat(provider.optionChange("servers", "1", "01")).isEqualTo(OptionChange.NONE);
+        assertThat(provider.optionChange("timeout", "300s", "5m")).isEqualTo(OptionChange.NONE);
+        assertThat(provider.optionChange("timeout", null, "300s")).as("the default timeout").isEqualTo(
+                OptionChange.NONE);
+        assertThat(provider.optionChange("timeout", "300s", "600s")).isEqualTo(OptionChange.IN_PLACE);
+        assertThat(provider.optionChange("wait", "true", "false")).isEqualTo(OptionChange.IN_PLACE);
+        assertThat(provider.optionChange("agents", "0", "2")).isEqualTo(OptionChange.NEW_CLUSTER);
+        assertThat(provider.optionChange("image", "rancher/k3s:v1.30.4-k3s1", "rancher/k3s:v1.31.5-k3s1"))
+                .isEqualTo(OptionChange.NEW_CLUSTER);
+        assertThat(provider.optionChange("k3s-args", "--disable=traefik", " --disable=traefik "))
+                .isEqualTo(OptionChange.NONE);
+        assertThat(provider.optionChange("servers", "many", "1")).isEqualTo(OptionChange.NEW_CLUSTER);
     }
 }

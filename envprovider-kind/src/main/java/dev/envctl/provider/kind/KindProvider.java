@@ -14,6 +14,7 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.provider.DockerNetworks;
 import dev.envctl.core.provider.HeldPorts;
+import dev.envctl.core.provider.OptionChanges;
 import dev.envctl.core.provider.PublishedPorts;
 import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.provider.kind.internal.KindClusterList;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Makes kind clusters: {@code kind create cluster --name NAME --config -} with the config of
@@ -294,6 +296,16 @@ public final class KindProvider implements ClusterProvider {
     @Override
     public void validate(EnvironmentSpec spec) {
         KindClusterOptions.of(settings, spec.name(), spec.options());
+    }
+
+    /**
+     * The same value read two ways ({@code 01} and {@code 1}, {@code 300s} and {@code 5m}) is no change;
+     * {@code timeout} only changes how envctl runs kind, so apply writes it in place; the others shape the cluster.
+     */
+    @Override
+    public OptionChange optionChange(String key, String from, String to) {
+        return OptionChanges.of(key, from, to, o -> KindClusterOptions.of(settings, "", o),
+                Set.of(KindSettings.TIMEOUT));
     }
 
     private Path kind() {

@@ -10,6 +10,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.spi.ClusterProvider.OptionChange;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -611,5 +612,16 @@ class KindProviderTest {
         assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("agents", "x"))))
                 .hasMessage("option agents of environment dev 'x' is invalid; allowed: a whole number from 0 to 99");
         assertThat(tools.calls()).isEmpty();
+    }
+
+    /** apply's question: the same value written two ways is no change; timeout changes in place. */
+    @Test
+    void optionChangesAreJudgedByWhatTheyMeanForTheCluster() {
+        assertThat(provider.optionChange("agents", "2", "02")).isEqualTo(OptionChange.NONE);
+        assertThat(provider.optionChange("timeout", "300s", "5m")).isEqualTo(OptionChange.NONE);
+        assertThat(provider.optionChange("timeout", "300s", "10m")).isEqualTo(OptionChange.IN_PLACE);
+        assertThat(provider.optionChange("servers", null, "3")).isEqualTo(OptionChange.NEW_CLUSTER);
+        assertThat(provider.optionChange("image", "kindest/node:v1.31.0", "kindest/node:v1.32.2"))
+                .isEqualTo(OptionChange.NEW_CLUSTER);
     }
 }

@@ -8,6 +8,8 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
+import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProvider.OptionChange;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -15,8 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +34,12 @@ final class Apply {
     private Apply() {
     }
 
-    static ApplyPlan plan(EnvironmentStore store, List<EnvironmentSpec> desired, boolean prune) {
+    /**
+     * The plan; {@code providers} gives the installed provider of an id, which judges the change of an option
+     * ({@link ClusterProvider#optionChange}); without one, values that differ as text need a new cluster.
+     */
+    static ApplyPlan plan(EnvironmentStore store, List<EnvironmentSpec> desired, boolean prune,
+                          Function<String, Optional<ClusterProvider>> providers) {
         Map<String, Environment> records = new TreeMap<>();
         store.list(EnvironmentFilter.ALL).forEach(e -> records.put(e.name(), e));
         Set<String> wanted = new HashSet<>();
@@ -53,7 +62,7 @@ final class Apply {
                 toCreate.add(spec);
                 continue;
             }
-            List<FieldChange> changes = changes(e, spec);
+            List<FieldChange> changes = changes(e, spec, providers);
             if (changes.isEmpty()) {
                 (ApplyPlan.unfinished(e) ? toResume : unchanged).add(spec.name());
             } else {
@@ -79,7 +88,8 @@ final class Apply {
     }
 
     /** The fields in which {@code spec} asks for something {@code e} does not have. */
-    static List<FieldChange> changes(Environment e, EnvironmentSpec spec) {
+    static List<FieldChange> changes(Environment e, EnvironmentSpec spec,
+                                     Function<String, Optional<ClusterProvider>> providers) {
         List<FieldChange> changes = new ArrayList<>();
         if (!e.provider().equals(spec.provider())) {
             changes.add(new FieldChange("provider", null, e.provider(), spec.provider(), true));
@@ -104,21 +114,24 @@ final class Apply {
         if (!satisfied) {
             changes.add(new FieldChange("subnet", null, subnet, want.toString(), true));
         }
-        entries(changes, "option", e.options(), spec.options(), true);
+        Optional<ClusterProvider> provider = providers.apply(spec.provider());
+        spec.options().forEach((key, value) -> {
+            String had = e.options().get(key);
+            OptionChange change = provider.map(p -> p.optionChange(key, had, value))
+                    .orElse(Objects.equals(had, value) ? OptionChange.NONE : OptionChange.NEW_CLUSTER);
+            if (change != OptionChange.NONE) {
+                changes.add(new FieldChange("option", key, had, value, change == OptionChange.NEW_CLUSTER));
+            }
+        });
         if (e.nodePort() != spec.nodePort()) {
             changes.add(new FieldChange("node", null, Integer.toString(e.nodePort()),
                     Integer.toString(spec.nodePort()), false));
         }
-        entries(changes, "label", e.labels(), spec.labels(), false);
-        return changes;
-    }
-
-    private static void entries(List<FieldChange> changes, String field, Map<String, String> had,
-                                Map<String, String> want, boolean replace) {
-        want.forEach((key, value) -> {
-            if (!Objects.equals(had.get(key), value)) {
-                changes.add(new FieldChange(field, key, had.get(key), value, replace));
+        spec.labels().forEach((key, value) -> {
+            if (!Objects.equals(e.labels().get(key), value)) {
+                changes.add(new FieldChange("label", key, e.labels().get(key), value, false));
             }
         });
+        return changes;
     }
 }

@@ -158,7 +158,8 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
                     || !kept.labels().containsKey(LifecycleEngine.KEEP_RECORD_LABEL)) {
                 return Optional.empty();
             }
-            List<FieldChange> changes = Apply.changes(kept, spec);
+            // it has no cluster, all of it is made anew: any option that differs as text is a change
+            List<FieldChange> changes = Apply.changes(kept, spec, id -> Optional.empty());
             return changes.isEmpty() ? Optional.empty() : Optional.of(new Update(spec, changes));
         }
 
@@ -179,7 +180,8 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
 
         /**
          * {@code current} with the record-only changes: the labels the request gives set (others kept; keys
-         * starting with {@code envctl.} are envctl's own and left as they are), and its node port.
+         * starting with {@code envctl.} are envctl's own and left as they are), its node port, and the options whose
+         * change the provider makes in place ({@link dev.envctl.core.spi.ClusterProvider.OptionChange#IN_PLACE}).
          */
         public Environment inPlace(Environment current) {
             Map<String, String> labels = new TreeMap<>(current.labels());
@@ -188,7 +190,10 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
                     labels.put(key, value);
                 }
             });
-            return current.withLabels(labels).withNodePort(spec.nodePort());
+            Map<String, String> options = new TreeMap<>(current.options());
+            changes.stream().filter(c -> c.field().equals("option") && !c.replace())
+                    .forEach(c -> options.put(c.key(), c.to()));
+            return current.withLabels(labels).withNodePort(spec.nodePort()).withOptions(options);
         }
 
         /**

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param from    the recorded value; {@code null} when there is none (a label not set yet, an api port the
  *                Kindler scripts did not record)
  * @param to      the desired value; {@code auto} for a subnet to be allocated
- * @param replace true when the change needs a new cluster (provider, host ports, subnet, provider options);
- *                false when it is written to the record only (labels, the in-cluster node port)
+ * @param replace true when the change needs a new cluster (provider, host ports, subnet, provider options that
+ *                shape the cluster); false when it is written to the record only (labels, the in-cluster node port,
+ *                options the provider changes in place, such as a timeout)
  */
 public record FieldChange(String field, String key, String from, String to, boolean replace) {
     public FieldChange {

@@ -703,7 +703,8 @@ public final class LifecycleEngine {
      *                         message is the provider's after {@code environment 'NAME': }
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return requireValid(leftAlone(Apply.plan(store, desired, prune), desired));
+        return requireValid(leftAlone(Apply.plan(store, desired, prune, id -> providers.ids().contains(id)
+                ? Optional.of(provider(id)) : Optional.empty()), desired));
     }
 
     /**

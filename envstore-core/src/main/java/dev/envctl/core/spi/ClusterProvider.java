@@ -8,6 +8,7 @@ import dev.envctl.core.PortRole;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -129,5 +130,24 @@ public interface ClusterProvider {
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the option and what is allowed
      */
     default void validate(EnvironmentSpec spec) {
+    }
+
+    /** What a change of one option means for an environment's cluster ({@link #optionChange}). */
+    enum OptionChange {
+        /** The two values mean the same ({@code 01} and {@code 1}, {@code 300s} and {@code 5m}): nothing changes. */
+        NONE,
+        /** Only how envctl drives the tool changes (a timeout): apply writes the record, the cluster stays. */
+        IN_PLACE,
+        /** The cluster would be made differently (its nodes, its image): it takes a new cluster. */
+        NEW_CLUSTER
+    }
+
+    /**
+     * What changing option {@code key} of an environment from {@code from} to {@code to} means for its cluster;
+     * {@code from} is null when the record has no such option (the provider's setting applies). {@code apply}
+     * compares a file with the store with it. By default values that differ as text need a new cluster.
+     */
+    default OptionChange optionChange(String key, String from, String to) {
+        return Objects.equals(from, to) ? OptionChange.NONE : OptionChange.NEW_CLUSTER;
     }
 }

@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.provider.OptionChanges;
 import dev.envctl.core.provider.RecordedNodes;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.ClusterProvider;
@@ -234,6 +235,12 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             throw EnvctlException.invalid("environment " + spec.name() + " has option(s) [refused] that " + id
                     + " does not know");
         }
+    }
+
+    /** Its option {@code timeout} changes in place, as k3d's and kind's do; any other option needs a new cluster. */
+    @Override
+    public OptionChange optionChange(String key, String from, String to) {
+        return OptionChanges.of(key, from, to, o -> o, java.util.Set.of("timeout"));
     }
 
     @Override
