@@ -163,7 +163,7 @@ final class DoctorCommand extends CliCommand {
         return PrerequisiteCheck.fail("store", problem.contains(location) ? problem : location + ": " + problem, hint);
     }
 
-    /** How many environments of the store use each provider; empty when the store cannot be read. */
+    /** The store's environments; none when the store cannot be read. */
     private static List<Environment> environments(Session session) {
         try {
             return session.store().list(EnvironmentFilter.ALL);
