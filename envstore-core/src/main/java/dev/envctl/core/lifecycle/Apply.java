@@ -118,7 +118,7 @@ final class Apply {
         spec.options().forEach((key, value) -> {
             String had = e.options().get(key);
             OptionChange change = provider.map(p -> p.optionChange(key, had, value))
-                    .orElse(Objects.equals(had, value) ? OptionChange.NONE : OptionChange.NEW_CLUSTER);
+                    .orElseGet(() -> OptionChange.ofText(had, value));
             if (change != OptionChange.NONE) {
                 changes.add(new FieldChange("option", key, had, value, change == OptionChange.NEW_CLUSTER));
             }

@@ -139,7 +139,12 @@ public interface ClusterProvider {
         /** Only how envctl drives the tool changes (a timeout): apply writes the record, the cluster stays. */
         IN_PLACE,
         /** The cluster would be made differently (its nodes, its image): it takes a new cluster. */
-        NEW_CLUSTER
+        NEW_CLUSTER;
+
+        /** The rule without a provider's reading: equal texts are no change, any other needs a new cluster. */
+        public static OptionChange ofText(String from, String to) {
+            return Objects.equals(from, to) ? NONE : NEW_CLUSTER;
+        }
     }
 
     /**
@@ -148,6 +153,6 @@ public interface ClusterProvider {
      * compares a file with the store with it. By default values that differ as text need a new cluster.
      */
     default OptionChange optionChange(String key, String from, String to) {
-        return Objects.equals(from, to) ? OptionChange.NONE : OptionChange.NEW_CLUSTER;
+        return OptionChange.ofText(from, to);
     }
 }
