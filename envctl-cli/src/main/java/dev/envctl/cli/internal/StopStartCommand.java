@@ -8,12 +8,10 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Validation;
-import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code envctl stop NAME...} and {@code envctl start NAME...}. Every name is checked first (exit 3 for an unknown
@@ -57,7 +55,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
     }
 
     private String doneLine(EnvironmentStore store, Environment e) {
-        if (unfinished(e) && !heldByAnother(store, e.name())) {
+        // one another envctl process is creating says creating while that process carries the stop out
+        if (unfinished(e) && !store.lockedElsewhere(e.name())) {
             return "stopped " + e.name() + "; its create did not finish, so it stays creating until 'envctl start "
                     + e.name() + "' finishes the create or makes its cluster again";
         }
@@ -112,16 +111,6 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         }
         return results.stream().mapToInt(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ")
                 + e.name(), e, "fix the cause and run 'envctl " + name() + " " + e.name() + "' again")).max().orElse(0);
-    }
-
-    /**
-     * Whether another envctl process holds {@code name}'s lock: one creating it leaves the record {@code creating}
-     * while it carries the stop out, which is not a stop of a create that did not finish.
-     */
-    private static boolean heldByAnother(EnvironmentStore store, String name) {
-        Optional<EnvironmentLock> lock = store.tryLock(name);
-        lock.ifPresent(EnvironmentLock::close);
-        return lock.isEmpty();
     }
 
     /**

@@ -26,7 +26,6 @@ import dev.envctl.core.lifecycle.internal.RoundRunner;
 import dev.envctl.core.lifecycle.internal.WatchLoop;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
-import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
@@ -964,12 +963,8 @@ public final class LifecycleEngine {
      * the environment is in its hands.
      */
     private Outcome unchangedOutcome(Environment e) {
-        if (ApplyPlan.unfinished(e)) {
-            Optional<EnvironmentLock> lock = store.tryLock(e.name());
-            if (lock.isEmpty()) {
-                return new Outcome(e.name(), Action.SKIPPED_LOCKED, e.actualState(), null);
-            }
-            lock.get().close();
+        if (ApplyPlan.unfinished(e) && store.lockedElsewhere(e.name())) {
+            return new Outcome(e.name(), Action.SKIPPED_LOCKED, e.actualState(), null);
         }
         return new Outcome(e.name(), Action.UNCHANGED, e.actualState(), e.lastError());
     }

@@ -93,6 +93,16 @@ public interface EnvironmentStore extends AutoCloseable {
      */
     Optional<EnvironmentLock> tryLock(String name);
 
+    /**
+     * Whether another reconciler (in this or another process) holds {@code name}'s lock now: a probe that takes the
+     * lock ({@link #tryLock}) and releases it at once.
+     */
+    default boolean lockedElsewhere(String name) {
+        Optional<EnvironmentLock> lock = tryLock(name);
+        lock.ifPresent(EnvironmentLock::close);
+        return lock.isEmpty();
+    }
+
     /** The hosts environments can live on, ordered by name; {@link Host#LOCAL} always among them. */
     default List<Host> hosts() {
         return List.of(Host.LOCAL);
