@@ -143,6 +143,26 @@ class NineColumnFormatTest {
     }
 
     @Test
+    void aRowPaddedWithEmptyFieldsToEighteenColumnsIsANineColumnRowAndLeavesAHeaderlessFileNineColumn() {
+        // a spreadsheet saves every row as wide as its widest: nine fields and nine empty ones
+        Path file = dir.resolve("padded.csv");
+        String padded = "a,k3d,30080,19001,true,true,18081,18401,10.220.9.0/24" + ",".repeat(9) + "\n";
+        Fixtures.write(file, padded.getBytes(StandardCharsets.UTF_8));
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment a = store.get("a");
+            assertThat(a.subnet()).hasToString("10.220.9.0/24");
+            assertThat(a.ports().http()).isEqualTo(18081);
+            assertThat(a.desiredState()).isEqualTo(DesiredState.PRESENT);
+            store.create(EnvironmentSpec.of("b", "k3d"), allocator);
+        }
+        // the file stays the scripts' format: the new row has nine columns, its own fields on an #envctl line
+        assertThat(Fixtures.readText(file)).startsWith(padded);
+        assertThat(dataLines(file)).last().asString().startsWith("b,k3d,")
+                .satisfies(row -> assertThat(row.split(",", -1)).hasSize(9));
+    }
+
+    @Test
     void everyRowOfANineColumnFileKeepsNineColumnsWhateverEnvctlWrites() {
         Path file = legacyFile();
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {

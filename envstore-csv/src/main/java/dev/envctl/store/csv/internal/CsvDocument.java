@@ -25,9 +25,9 @@ import java.util.TreeMap;
  *
  * <p>A file is <em>nine-column</em> (the Kindler scripts' format, and what envctl creates) or <em>wide</em>
  * (envctl's fields as columns 10 to 18, as earlier envctl versions wrote): its header comment decides, and
- * without one, any row of eighteen or more columns makes it wide. In a nine-column file a row envctl writes
- * has the nine columns, and envctl's fields go on a {@code #envctl NAME ...} comment line just above it, so
- * old readers see nine columns. Not thread-safe: one per atomic step.
+ * without one, any row of eighteen or more columns, something after the ninth, makes it wide. In a
+ * nine-column file a row envctl writes has the nine columns, and envctl's fields go on a
+ * {@code #envctl NAME ...} comment line just above it, so old readers see nine columns. Not thread-safe: one per atomic step.
  */
 public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";

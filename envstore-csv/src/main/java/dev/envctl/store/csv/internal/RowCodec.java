@@ -38,8 +38,9 @@ public final class RowCodec {
     /** Reads stripped fields. */
     public static ParsedRow parse(List<String> fields) {
         int n = fields.size();
-        if (n > LEGACY_COUNT && n < FULL_COUNT && fields.subList(LEGACY_COUNT, n).stream().allMatch(String::isEmpty)) {
-            // a trailing comma or two after the scripts' nine columns (a hand edit): nothing more is said
+        if (n > LEGACY_COUNT && fields.subList(LEGACY_COUNT, n).stream().allMatch(String::isEmpty)) {
+            // trailing commas after the scripts' nine columns (a hand edit, or a spreadsheet padding every row
+            // to its widest): nothing more is said, and a row of envctl's own always has its states
             fields = fields.subList(0, LEGACY_COUNT);
             n = LEGACY_COUNT;
         }
