@@ -498,4 +498,27 @@ class HostsIT {
         assertThat(ws.ok("apply", "-f", more.toString()).out()).containsPattern("(?m)^cache +created +running");
         assertThat(column(ws.ok("list", "-o", "json").json(), "host")).containsExactly("two", "two", "two", "local");
     }
+
+    @Test
+    void migrateWarnsAboutASkippedEnvironmentsPortsOnItsOwnHost() {
+        ws.ok("host", "add", "two", "--docker", TWO);
+        ws.ok("create", "devops", "--host", "two", "--pf-port", "19000", "--no-wait");
+        ws.ok("create", "web", "--no-wait");
+        Path target = tmp.resolve("target.csv");
+
+        Result r = ws.ok("migrate", "--from", ws.defaultStore().toString(), "--to", target.toString(), "--dry-run");
+
+        assertThat(r.errLines()).as(r.toString()).contains("envctl: warning: devops (skipped) uses pf port 19000, "
+                + "inside pool.pf (19000-19399), which " + target + " does not hold on host 'two': envctl may give it "
+                + "to a new environment there; keep it out of the pool (pool.pf=19001-19399)");
+
+        // a target that holds 19000 on host two already: the clash is on that host
+        ws.ok("--store", target.toString(), "host", "add", "two", "--docker", TWO);
+        ws.ok("--store", target.toString(), "create", "first", "--host", "two", "--pf-port", "19000", "--no-wait");
+        Result clash = ws.ok("migrate", "--from", ws.defaultStore().toString(), "--to", target.toString(),
+                "--dry-run");
+        assertThat(clash.errLines()).as(clash.toString()).contains("envctl: warning: devops (skipped) uses pf port "
+                + "19000, which " + target + " holds already for environment 'first' (as its pf port): the two clash "
+                + "on host 'two'; give one of them another port");
+    }
 }

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
@@ -106,8 +107,10 @@ final class MigrateCommand extends CliCommand {
             if (row.isEmpty() || target.find(name).isPresent()) {
                 continue;
             }
+            String host = row.get().host();
+            String onHost = host.equals(Host.LOCAL_NAME) ? "" : " on host '" + host + "'";
             Map<Integer, String> held = new HashMap<>();
-            target.list(EnvironmentFilter.ALL).stream().filter(e -> e.host().equals(row.get().host())).forEach(e ->
+            target.list(EnvironmentFilter.ALL).stream().filter(e -> e.host().equals(host)).forEach(e ->
                     e.ports().asMap().forEach((role, port) -> held.putIfAbsent(port, "environment '" + e.name()
                             + "' (as its " + role.key() + " port)")));
             row.get().ports().asMap().forEach((role, port) -> {
@@ -115,13 +118,15 @@ final class MigrateCommand extends CliCommand {
                 if (held.containsKey(port)) {
                     warnings.add(() -> session.warn(name + " (skipped) uses " + role.key() + " port " + port
                             + ", which " + session.redact(target.location()) + " holds already for " + held.get(port)
-                            + ": the two clash on this host; give one of them another port"));
+                            + ": the two clash " + (onHost.isEmpty() ? "on this host" : onHost.strip())
+                            + "; give one of them another port"));
                 } else if (pool.contains(port)) {
                     inPool.computeIfAbsent(role, r -> new TreeSet<>()).add(port);
                     String key = "pool." + role.key();
                     warnings.add(() -> session.warn(name + " (skipped) uses " + role.key() + " port " + port
                             + ", inside " + key + " (" + pool + "), which " + session.redact(target.location())
-                            + " does not hold: envctl may give it to a new environment; keep it out of the pool ("
+                            + " does not hold" + onHost + ": envctl may give it to a new environment"
+                            + (onHost.isEmpty() ? "" : " there") + "; keep it out of the pool ("
                             + without(key, pool, inPool.get(role)) + ")"));
                 }
             });
