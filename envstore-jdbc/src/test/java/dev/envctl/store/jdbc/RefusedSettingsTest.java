@@ -127,6 +127,28 @@ class RefusedSettingsTest {
     }
 
     @Test
+    void aRunTimeParameterTheServerRefusesIsASettingToFixNamingTheOptions() {
+        // a value the parameter does not take (22023), a parameter the server does not know (42704), one that
+        // cannot be set at login (55P02)
+        Map<String, String> states = Map.of("statement_timeout%3Dbogus", "22023", "no_such_parameter%3D1", "42704",
+                "shared_buffers%3D1MB", "55P02");
+        states.forEach((option, state) -> {
+            String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl_pw?user=envctl_pw"
+                    + "&options=-c%20" + option;
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory().open(url,
+                    Map.of("jdbc.connect-timeout", "3s"), Map.of("ENVCTL_DB_PASSWORD", SECRET)).close());
+
+            assertThat(thrown).as(option).isInstanceOfSatisfying(EnvctlException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                assertThat(dev.envctl.store.jdbc.internal.Failures.sqlState(e)).isEqualTo(state);
+                assertThat(e.getMessage()).contains("refused a setting: FATAL: ", "correct or remove it in the "
+                        + "URL's options parameter").doesNotContain("check that the server runs", SECRET, "\n");
+            });
+        });
+    }
+
+    @Test
     void sslRequiredOfAServerWithoutSslIsASettingToFixNamingSslmode() {
         for (String mode : new String[] {"require", "verify-ca", "verify-full"}) {
             Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory().open(

@@ -66,8 +66,9 @@ public final class Failures {
 
     /**
      * STORE_UNAVAILABLE naming the redacted location. A login the server refused (28000, 28P01, and pgjdbc's 08004
-     * for a password the server asked for but was not given) and a database the server does not have (3D000) carry
-     * {@link Remedy#FIX_STORE_SETTINGS}: the server answered, so no retry or fallback helps.
+     * for a password the server asked for but was not given), a database the server does not have (3D000) and a
+     * run-time parameter of the URL's {@code options} it refuses carry {@link Remedy#FIX_STORE_SETTINGS}: the server
+     * answered, so no retry or fallback helps.
      */
     public static EnvctlException unavailable(String location, Throwable cause) {
         SQLException s = sqlCause(cause);
@@ -94,6 +95,13 @@ public final class Failures {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " has no such database: " + why
                     + "; create it (createdb) or correct the database name in the URL", cause,
                     Remedy.FIX_STORE_SETTINGS);
+        }
+        // 22023, 42704, 55P02, or 42501 on a parameter: the server answered, refusing a run-time parameter the
+        // URL's options=-c NAME=VALUE set at login
+        if (state.equals("22023") || state.equals("42704") || state.equals("55P02")
+                || state.equals(INSUFFICIENT_PRIVILEGE) && why.contains("parameter")) {
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused a setting: " + why
+                    + "; correct or remove it in the URL's options parameter", cause, Remedy.FIX_STORE_SETTINGS);
         }
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " is unavailable: " + why
                 + "; check that the server runs and is reachable, then retry", cause);
