@@ -23,6 +23,7 @@ import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.lifecycle.internal.RecordWriter;
 import dev.envctl.core.lifecycle.internal.Replacement;
 import dev.envctl.core.lifecycle.internal.RoundRunner;
+import dev.envctl.core.lifecycle.internal.RoundRunner.Where;
 import dev.envctl.core.lifecycle.internal.WatchLoop;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -89,6 +90,7 @@ public final class LifecycleEngine {
     private final RecordWriter writer;
     private final RoundRunner runner;
     private final DriftPolicy drift;
+    private volatile Planned lastPlanned;
 
     /** An engine with exactly {@code providersById} on {@code local}, and none for other hosts. */
     public LifecycleEngine(EnvironmentStore store, Allocator allocator,
@@ -572,8 +574,10 @@ public final class LifecycleEngine {
         OTHERWISE
     }
 
-    /** Whether the converge leaves {@code e}, a record to resume, as it is ({@link #leftAlone(ApplyPlan, List)}). */
-    private boolean leftAlone(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+    /**
+     * Whether the converge leaves {@code e}, a record to resume, as it is ({@link #leftAlone(ApplyPlan, List, Map)}).
+     */
+    private boolean leftAlone(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
         if (e.desiredState() == DesiredState.STOPPED) {
             return e.actualState() == ActualState.CREATING && e.lastError() == null
                     && listedAs(e, listings).map(c -> c == Listed.STOPPED).orElse(false);
@@ -587,7 +591,7 @@ public final class LifecycleEngine {
     }
 
     /** Whether {@code e} is {@code unknown} (nothing converged it yet) and the provider lists its cluster running. */
-    private boolean runsUnadopted(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+    private boolean runsUnadopted(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
         return e.actualState() == ActualState.UNKNOWN && listedAs(e, listings).orElse(null) == Listed.RUNNING;
     }
 
@@ -595,7 +599,7 @@ public final class LifecycleEngine {
      * Whether {@code e} says {@code running}, desired {@code present}, and the provider lists its cluster with every
      * node, not running: stopped outside envctl, which the converge starts (as reconcile does).
      */
-    private boolean stoppedOutside(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
+    private boolean stoppedOutside(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
         return e.desiredState() == DesiredState.PRESENT && e.actualState() == ActualState.RUNNING
                 && listedAs(e, listings).orElse(null) == Listed.STOPPED;
     }
@@ -604,8 +608,8 @@ public final class LifecycleEngine {
      * How the provider lists {@code e}'s cluster on its host; empty when it cannot list or tell. {@code listings}
      * keeps each listing by provider and host, for the next record.
      */
-    private Optional<Listed> listedAs(Environment e, Map<String, Optional<List<ClusterStatus>>> listings) {
-        Optional<List<ClusterStatus>> listed = listings.computeIfAbsent(e.provider() + " " + e.host(),
+    private Optional<Listed> listedAs(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
+        Optional<List<ClusterStatus>> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
                 k -> listed(e.provider(), e.host()));
         if (listed.isEmpty()) {
             return Optional.empty();
@@ -702,8 +706,21 @@ public final class LifecycleEngine {
      *                         message is the provider's after {@code environment 'NAME': }
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return requireValid(leftAlone(Apply.plan(store, desired, prune, id -> providers.ids().contains(id)
-                ? Optional.of(provider(id)) : Optional.empty()), desired));
+        Map<Where, Optional<List<ClusterStatus>>> listings = new HashMap<>();
+        ApplyPlan plan = requireValid(leftAlone(Apply.plan(store, desired, prune, id -> providers.ids().contains(id)
+                ? Optional.of(provider(id)) : Optional.empty()), desired, listings));
+        Map<Where, List<ClusterStatus>> listed = new HashMap<>();
+        listings.forEach((where, clusters) -> clusters.ifPresent(l -> listed.put(where, l)));
+        lastPlanned = new Planned(plan, listed);
+        return plan;
+    }
+
+    /**
+     * The last plan this engine made and what the providers listed for it, by host and provider: applying that
+     * very plan takes those listings to report unmanaged clusters where it converges nothing, rather than listing
+     * the providers there a second time. One slot: a plan made meanwhile by another thread only costs the listings.
+     */
+    private record Planned(ApplyPlan plan, Map<Where, List<ClusterStatus>> listed) {
     }
 
     /**
@@ -745,12 +762,12 @@ public final class LifecycleEngine {
      * starts it. Each provider is listed once per host, and only for such records. {@code unchanged} keeps the order
      * in which {@code desired} lists the names, the moved ones included.
      */
-    private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired) {
+    private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired,
+                                Map<Where, Optional<List<ClusterStatus>>> listings) {
         List<String> resume = new ArrayList<>();
         List<String> adopting = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());
         Set<String> updated = plan.toUpdate().stream().map(ApplyPlan.Update::name).collect(Collectors.toSet());
-        Map<String, Optional<List<ClusterStatus>>> listings = new HashMap<>();
         // one read of the store for every record the loops below look at (a CSV store reads its whole file)
         Map<String, Environment> records = new HashMap<>();
         store.list(EnvironmentFilter.ALL).forEach(e -> records.put(e.name(), e));
@@ -844,8 +861,10 @@ public final class LifecycleEngine {
      * made just before (a caller that shows the plan, or checks something by it, then applies it without the
      * providers listed a second time). What changed since is met as apply meets it: each write is checked by the
      * store (a name another writer recorded meanwhile is taken as it is, a port another writer took is a
-     * {@link Action#FAILED} outcome), and each converge reads its record and lists its provider anew. The
-     * providers' checks of the options are made again, so a plan built by hand cannot bring in options a
+     * {@link Action#FAILED} outcome), and each converge reads its record and lists its provider anew. When
+     * {@code plan} is the one this engine made last, a provider on a host where nothing is converged is not listed
+     * again: the unmanaged clusters reported there are those its plan saw. The providers' checks of the options
+     * are made again, so a plan built by hand cannot bring in options a
      * provider refuses.
      *
      * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
@@ -944,7 +963,9 @@ public final class LifecycleEngine {
             store.list(EnvironmentFilter.ALL).stream().filter(e -> unchanged.contains(e.name())).forEach(e ->
                     direct.add(unchangedOutcome(e)));
         }
-        ReconcileReport done = runner.runExactly(touched, progress, CommandRunner::stopping);
+        Planned planned = lastPlanned;
+        ReconcileReport done = runner.runExactly(touched, progress, CommandRunner::stopping,
+                planned != null && planned.plan() == plan ? planned.listed() : Map.of());
         if (done.outcomes().isEmpty() && CommandRunner.stopping()) {
             return done; // stopped before it converged: no report of listings the stop may have ended
         }

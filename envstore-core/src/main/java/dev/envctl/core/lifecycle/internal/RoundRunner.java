@@ -105,18 +105,35 @@ public final class RoundRunner {
      * lists only their providers, on their hosts, and so reports only those providers' unmanaged clusters.
      */
     public ReconcileReport run(Collection<String> names, ProgressListener progress, BooleanSupplier stop) {
-        return round(names, true, progress, stop);
+        return round(names, true, progress, stop, Map.of());
     }
 
     /** Converges exactly those of {@code names} that have a record (none when empty); reports unmanaged clusters. */
     public ReconcileReport runExactly(Collection<String> names, ProgressListener progress, BooleanSupplier stop) {
-        return round(names, false, progress, stop);
+        return runExactly(names, progress, stop, Map.of());
+    }
+
+    /**
+     * As {@link #runExactly(Collection, ProgressListener, BooleanSupplier)}, taking from {@code listedBefore} (what
+     * the caller listed moments ago, by host and provider) the listing of each provider on a host where none of
+     * {@code names} lives: those listings only report unmanaged clusters. Where one of them lives, the provider is
+     * listed anew, as its hint must come from a listing made after its record was read.
+     */
+    public ReconcileReport runExactly(Collection<String> names, ProgressListener progress, BooleanSupplier stop,
+                                      Map<Where, List<ClusterStatus>> listedBefore) {
+        return round(names, false, progress, stop, listedBefore);
     }
 
     private ReconcileReport round(Collection<String> names, boolean allWhenEmpty, ProgressListener listener,
-                                  BooleanSupplier stop) {
+                                  BooleanSupplier stop, Map<Where, List<ClusterStatus>> listedBefore) {
         ProgressListener progress = GuardedProgress.of(listener);
         List<Environment> before = store.list(EnvironmentFilter.ALL);
+        Map<Where, List<ClusterStatus>> reused = new HashMap<>(listedBefore);
+        if (!reused.isEmpty()) {
+            Set<String> named = new HashSet<>(names);
+            before.stream().filter(e -> named.contains(e.name())).forEach(e -> reused.remove(
+                    new Where(e.host(), e.provider())));
+        }
         Set<Where> only = null;
         if (allWhenEmpty && !names.isEmpty()) {
             only = new HashSet<>();
@@ -131,7 +148,7 @@ public final class RoundRunner {
             // an unknown name is told before any provider is asked: a typo is not reported as Docker's failure
             requireKnown(names, had);
         }
-        Listing listing = listClusters(only);
+        Listing listing = listClusters(only, reused);
         if (stop.getAsBoolean()) {
             // the stop may have ended the listings (a signal ends the tools in flight): what they found or failed
             // is not the providers' word, so it is neither logged nor reported, and nothing is converged on it
@@ -166,7 +183,7 @@ public final class RoundRunner {
     }
 
     /** Where a listing was made: a provider on a host. */
-    private record Where(String host, String provider) implements Comparable<Where> {
+    public record Where(String host, String provider) implements Comparable<Where> {
         @Override
         public int compareTo(Where o) {
             int c = host.compareTo(o.host);
@@ -345,18 +362,19 @@ public final class RoundRunner {
      * on another host its error is kept, to fail that host's environments of that provider. {@code only}: the
      * listings to make (null: all).
      */
-    private Listing listClusters(Set<Where> only) {
+    /** Lists the providers ({@code only} those, when not null) on each host, taking the {@code reused} listings. */
+    private Listing listClusters(Set<Where> only, Map<Where, List<ClusterStatus>> reused) {
         List<Host> hosts = store.hosts().stream()
                 .filter(h -> only == null || only.stream().anyMatch(w -> w.host().equals(h.name()))).toList();
         Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
         Map<Where, RuntimeException> failed = new ConcurrentHashMap<>();
         if (hosts.size() <= 1) {
-            hosts.forEach(h -> list(h, only, clusters, failed));
+            hosts.forEach(h -> list(h, only, reused, clusters, failed));
         } else {
             ExecutorService pool = pool(Math.min(hosts.size(), MAX_LISTING_THREADS), "list");
             try {
                 List<Future<?>> listings = new ArrayList<>();
-                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, only, clusters, failed))));
+                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, only, reused, clusters, failed))));
                 for (Future<?> f : listings) {
                     f.get();
                 }
@@ -372,10 +390,16 @@ public final class RoundRunner {
         return new Listing(new TreeMap<>(clusters), failed);
     }
 
-    private void list(Host host, Set<Where> only, Map<Where, List<ClusterStatus>> clusters,
-                      Map<Where, RuntimeException> failed) {
+    private void list(Host host, Set<Where> only, Map<Where, List<ClusterStatus>> reused,
+                      Map<Where, List<ClusterStatus>> clusters, Map<Where, RuntimeException> failed) {
         for (String id : providers.ids()) {
-            if (only != null && !only.contains(new Where(host.name(), id))) {
+            Where where = new Where(host.name(), id);
+            if (only != null && !only.contains(where)) {
+                continue;
+            }
+            List<ClusterStatus> known = reused.get(where);
+            if (known != null) {
+                clusters.put(where, onHost(host, known));
                 continue;
             }
             ClusterProvider p;
@@ -387,13 +411,16 @@ public final class RoundRunner {
                 continue;
             }
             try {
-                List<ClusterStatus> listed = ProviderCalls.call(p, "list", p::list);
-                clusters.put(new Where(host.name(), id), host.isLocal() ? listed
-                        : listed.stream().map(c -> c.withHost(host.name())).toList());
+                clusters.put(where, onHost(host, ProviderCalls.call(p, "list", p::list)));
             } catch (RuntimeException e) {
-                failed.put(new Where(host.name(), id), e);
+                failed.put(where, e);
             }
         }
+    }
+
+    /** {@code listed}, a provider's listing on {@code host}, each cluster naming that host when it is not local. */
+    private static List<ClusterStatus> onHost(Host host, List<ClusterStatus> listed) {
+        return host.isLocal() ? listed : listed.stream().map(c -> c.withHost(host.name())).toList();
     }
 
     /**
