@@ -114,9 +114,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      *                         {@link ErrorCode#CONFLICT} when adopting finds conflicting rows
      */
     public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location) {
+        warmUpJooq();
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
                 Objects.requireNonNull(options, "options"), Redaction.redact(Objects.requireNonNull(location)));
-        warmUpJooq();
         try {
             switch (options.migrate()) {
                 case AUTO -> {

@@ -2,6 +2,7 @@ package dev.envctl.store.jdbc.internal;
 
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.QueryPart;
 import org.jooq.Record;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
@@ -28,21 +29,32 @@ public final class Privileges {
             + " and SELECT on " + Migrations.HISTORY_TABLE;
 
     private final boolean toAdopt;
-    /** Each privilege, as messages name it, and the expression checking it; in the order of the select. */
-    private final Map<String, Field<Boolean>> checks = new LinkedHashMap<>();
+    /**
+     * Each privilege, as messages name it, and the expression checking it; in the order of the select. Plain text
+     * and bind values until {@link #query} makes the fields, so that making a store does not wait for jOOQ's first
+     * use, which its opening runs beside the login.
+     */
+    private final Map<String, Check> checks = new LinkedHashMap<>();
+
+    /** An SQL expression whose {@code {0}}, {@code {1}} are {@code binds}, as bind values. */
+    private record Check(String sql, List<String> binds) {
+        Field<Boolean> field() {
+            return DSL.field(sql, Boolean.class, binds.stream().map(DSL::val).toArray(QueryPart[]::new));
+        }
+    }
 
     /**
      * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
      */
     public Privileges(String schema, boolean toAdopt) {
         this.toAdopt = toAdopt;
-        checks.put("USAGE on schema " + schema, DSL.field("has_schema_privilege((select oid from pg_namespace "
-                + "where nspname = {0}), 'USAGE')", Boolean.class, DSL.val(schema)));
+        checks.put("USAGE on schema " + schema, new Check("has_schema_privilege((select oid from pg_namespace "
+                + "where nspname = {0}), 'USAGE')", List.of(schema)));
         if (toAdopt) {
             checks.put("SELECT on clusters", onTable(schema, "clusters", "SELECT"));
-            checks.put("ownership of table clusters (adopting it alters it)", DSL.field("pg_has_role((select "
-                    + "relowner from pg_class where oid = to_regclass({0})), 'USAGE')", Boolean.class,
-                    DSL.val(qualified(schema, "clusters"))));
+            checks.put("ownership of table clusters (adopting it alters it)", new Check("pg_has_role((select "
+                    + "relowner from pg_class where oid = to_regclass({0})), 'USAGE')",
+                    List.of(qualified(schema, "clusters"))));
         } else {
             for (String table : TABLES) {
                 for (String privilege : WRITES) {
@@ -55,7 +67,8 @@ public final class Privileges {
 
     /** The checks and the current user, one row. */
     public Select<Record> query(DSLContext ctx) {
-        List<Field<?>> select = new ArrayList<>(checks.values());
+        List<Field<?>> select = new ArrayList<>();
+        checks.values().forEach(c -> select.add(c.field()));
         select.add(DSL.currentUser());
         return ctx.select(select);
     }
@@ -80,9 +93,8 @@ public final class Privileges {
                 + ", or log in as another user (jdbc.user)";
     }
 
-    private static Field<Boolean> onTable(String schema, String table, String privilege) {
-        return DSL.field("has_table_privilege(to_regclass({0}), {1})", Boolean.class, DSL.val(qualified(schema, table)),
-                DSL.val(privilege));
+    private static Check onTable(String schema, String table, String privilege) {
+        return new Check("has_table_privilege(to_regclass({0}), {1})", List.of(qualified(schema, table), privilege));
     }
 
     /** {@code "schema"."table"}, as to_regclass parses its text argument: a bind value, never SQL. */
