@@ -864,8 +864,7 @@ public final class LifecycleEngine {
      * {@link Action#FAILED} outcome), and each converge reads its record and lists its provider anew. When
      * {@code plan} is the one this engine made last, a provider on a host where nothing is converged is not listed
      * again: the unmanaged clusters reported there are those its plan saw. The providers' checks of the options
-     * are made again, so a plan built by hand cannot bring in options a
-     * provider refuses.
+     * are made again, so a plan built by hand cannot bring in options a provider refuses.
      *
      * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
      */

@@ -360,9 +360,8 @@ public final class RoundRunner {
      * by the round ({@link #logUnlisted}), and its error kept for the converges of its environments, which fail
      * with it as their own listing would (without listing again: one listing per round, not one per environment);
      * on another host its error is kept, to fail that host's environments of that provider. {@code only}: the
-     * listings to make (null: all).
+     * listings to make (null: all); {@code reused}: listings made before, taken as they are.
      */
-    /** Lists the providers ({@code only} those, when not null) on each host, taking the {@code reused} listings. */
     private Listing listClusters(Set<Where> only, Map<Where, List<ClusterStatus>> reused) {
         List<Host> hosts = store.hosts().stream()
                 .filter(h -> only == null || only.stream().anyMatch(w -> w.host().equals(h.name()))).toList();
