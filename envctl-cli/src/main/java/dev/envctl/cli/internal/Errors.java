@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * follows only with {@code -v}.
  */
 final class Errors {
+    /** A store option as library messages name it ({@code jdbc.user}), not part of a host name or URL. */
+    private static final Pattern STORE_OPTION = Pattern.compile("(?<![\\w.:/])jdbc\\.[a-z]");
     private Errors() {
     }
 
@@ -53,7 +55,7 @@ final class Errors {
      * library names only its own calls), or nothing.
      */
     static String hint(EnvctlException e) {
-        String remedy = hint(e.remedy().orElse(null));
+        String remedy = hint(e.remedy().orElse(null), e.getMessage());
         if (!remedy.isEmpty()) {
             return remedy;
         }
@@ -66,11 +68,16 @@ final class Errors {
                 ? " (the pools are pool.http, pool.https, pool.pf, pool.api and pool.subnet in the config)" : "";
     }
 
-    /** What the CLI adds to a library message that names {@code remedy} (may be null), or nothing. */
-    static String hint(Remedy remedy) {
+    /**
+     * What the CLI adds to {@code message}, a library message that names {@code remedy} (may be null), or nothing.
+     * The settings to fix are told as config keys only where the message names a store option ({@code jdbc.user}),
+     * not where the fix is in the URL or on the server.
+     */
+    static String hint(Remedy remedy, String message) {
         return remedy == null ? "" : switch (remedy) {
             case MIGRATE_SCHEMA -> " (envctl db migrate)";
-            case FIX_STORE_SETTINGS -> " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+            case FIX_STORE_SETTINGS -> message != null && STORE_OPTION.matcher(message).find()
+                    ? " (a store option is the config key store.OPTION, such as store.jdbc.user)" : "";
             case MATCHING_HOST -> " (envctl host list shows each host's labels; envctl host add NAME --docker ENDPOINT "
                     + "--label KEY=VALUE adds one)";
             case RAISE_LOCK_TIMEOUT -> " (the CSV store's lock timeout is the config key store.csv.lock-timeout)";

@@ -32,7 +32,7 @@ final class ReportView {
             for (Outcome o : report.outcomes()) {
                 t.row(o.name(), o.action().name().toLowerCase(Locale.ROOT),
                         o.state() == null ? null : o.state().key(), o.error() == null ? null
-                                : session.redact(Errors.oneLine(o.error())) + Errors.hint(o.remedy()));
+                                : session.redact(Errors.oneLine(o.error())) + Errors.hint(o.remedy(), o.error()));
             }
             t.print(out);
             report.outcomes().stream().filter(o -> o.action() == Action.PENDING)

@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.Remedy;
 import dev.envctl.core.lifecycle.internal.HookRunner;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +63,25 @@ class ErrorsTest {
                 HookRunner.keepingPendingHooks(pending, "k3d cluster start failed: port is already allocated"));
 
         assertThat(failedStart(failed)).endsWith(HOOKS + "; fix the cause and run 'envctl start dev' again");
+    }
+
+    /** The config-key hint of a setting to fix comes only with a message that names a store option. */
+    @Test
+    void aSettingToFixIsToldAsAConfigKeyOnlyWhereTheMessageNamesAStoreOption() {
+        String key = " (a store option is the config key store.OPTION, such as store.jdbc.user)";
+
+        assertThat(Errors.hint(Remedy.FIX_STORE_SETTINGS, "PostgreSQL store jdbc:postgresql://db/envctl refused the "
+                + "login: FATAL: ...; check the user (jdbc.user, the URL's user parameter or PGUSER)")).isEqualTo(key);
+        assertThat(Errors.hint(Remedy.FIX_STORE_SETTINGS, "schema is behind; open it with jdbc.migrate=read"))
+                .isEqualTo(key);
+        // the fix is in the URL: its database, sslmode or options; a host name with jdbc in it is no option
+        assertThat(Errors.hint(Remedy.FIX_STORE_SETTINGS, "PostgreSQL store jdbc:postgresql://pg.jdbc.example/nodb "
+                + "has no such database: FATAL: ...; create it (createdb) or correct the database name in the URL"))
+                .isEmpty();
+        assertThat(Errors.hint(Remedy.FIX_STORE_SETTINGS, "PostgreSQL store jdbc:postgresql://db/envctl?options=-c"
+                + "%20x%3D1 refused a setting: FATAL: ...; correct or remove it in the URL's options parameter"))
+                .isEmpty();
+        assertThat(Errors.hint(Remedy.MIGRATE_SCHEMA, "the schema is behind")).isEqualTo(" (envctl db migrate)");
+        assertThat(Errors.hint(null, "anything")).isEmpty();
     }
 }
