@@ -150,7 +150,8 @@ final class DoctorCommand extends CliCommand {
             }
             if (h.available()) {
                 // it answers, but every write (or whatever the problem names) fails: a failed check, exit 1
-                return PrerequisiteCheck.fail("store", found, session.redact(h.problem()) + Errors.hint(h.remedy(), h.problem()));
+                return PrerequisiteCheck.fail("store", found, session.redact(h.problem())
+                        + Errors.hint(h.remedy(), h.problem()));
             }
             problem = h.detail();
         } catch (EnvctlException e) {

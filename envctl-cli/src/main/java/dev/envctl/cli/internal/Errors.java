@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 final class Errors {
     /** A store option as library messages name it ({@code jdbc.user}), not part of a host name or URL. */
     private static final Pattern STORE_OPTION = Pattern.compile("(?<![\\w.:/])jdbc\\.[a-z]");
+
     private Errors() {
     }
 

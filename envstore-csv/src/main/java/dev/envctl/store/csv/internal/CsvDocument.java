@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * (envctl's fields as columns 10 to 18, as earlier envctl versions wrote): its header comment decides, and
  * without one, any row of eighteen or more columns, something after the ninth, makes it wide. In a
  * nine-column file a row envctl writes has the nine columns, and envctl's fields go on a
- * {@code #envctl NAME ...} comment line just above it, so old readers see nine columns. Not thread-safe: one per atomic step.
+ * {@code #envctl NAME ...} comment line just above it, so old readers see nine columns. Not thread-safe: one per
+ * atomic step.
  */
 public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
