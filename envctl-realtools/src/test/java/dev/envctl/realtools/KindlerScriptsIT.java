@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,19 +151,9 @@ class KindlerScriptsIT {
                 + "scripts' folder (such as ../shared/reference/kindler-813621e, relative to the repository root)");
         Path from = Path.of(System.getProperty("envctl.repo", "..")).toAbsolutePath().resolve(dir).normalize();
         Path to = s.dir.resolve("kindler");
+        s.lines("mkdir", "-p", to.toString());
+        s.lines("cp", "-R", from.resolve("scripts").toString(), from.resolve("config").toString(), to.toString());
         try {
-            for (String part : List.of("scripts", "config")) {
-                try (Stream<Path> files = Files.walk(from.resolve(part))) {
-                    for (Path f : files.toList()) {
-                        Path target = to.resolve(from.relativize(f).toString());
-                        if (Files.isDirectory(f)) {
-                            Files.createDirectories(target);
-                        } else {
-                            Files.copy(f, target);
-                        }
-                    }
-                }
-            }
             Path env = to.resolve("config/clusters.env");
             List<String> lines = new ArrayList<>();
             for (String line : Files.readAllLines(env)) {
