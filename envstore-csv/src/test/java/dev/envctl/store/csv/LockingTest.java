@@ -139,7 +139,44 @@ class LockingTest {
             dev.get().close();
             uat.get().close();
         }
-        assertThat(Files.exists(dir.resolve("envs.csv.locks/dev.lock"))).isTrue();
+        assertThat(dir.resolve("envs.csv.locks")).as("a lock let go leaves no file").isEmptyDirectory();
+    }
+
+    /**
+     * Processes taking and letting go one environment's lock as fast as they can: each holder deletes the lock
+     * file before it lets go, while others have it open or are about to, and still no two hold the lock at once
+     * (the witness file each holder makes and deletes is never found there), and no lock file is left.
+     */
+    @Test
+    void processesChurningOneLockNeverHoldItTogetherAndLeaveNoLockFile() throws Exception {
+        Path file = dir.resolve("envs.csv");
+        Path witness = dir.resolve("holder");
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int p = 0; p < 6; p++) {
+                children.add(ChildJvm.start(LockChurnMain.class, List.of(file.toString(), "contested",
+                        witness.toString(), String.valueOf(1 + p % 2), "3000"), dir.resolve("churn" + p + ".err")));
+            }
+            for (ChildJvm c : children) {
+                assertThat(c.nextLine(60)).isEqualTo("ready");
+            }
+            for (ChildJvm c : children) {
+                c.process.getOutputStream().write('\n');
+                c.process.getOutputStream().flush();
+            }
+            int held = 0;
+            for (ChildJvm c : children) {
+                String line = c.nextLine(120);
+                assertThat(line).as("a churning process's report").matches("held \\d+ overlaps 0");
+                held += Integer.parseInt(line.split(" ")[1]);
+                assertThat(c.await(30)).isZero();
+            }
+            assertThat(held).as("locks taken by the six processes").isGreaterThan(100);
+        } finally {
+            children.forEach(ChildJvm::close);
+        }
+        assertThat(witness).doesNotExist();
+        assertThat(dir.resolve("envs.csv.locks")).isEmptyDirectory();
     }
 
     @Test

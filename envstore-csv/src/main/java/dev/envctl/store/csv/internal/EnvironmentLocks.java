@@ -12,19 +12,30 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * Per-environment locks: {@code <folder>/<name>.lock} held with {@link FileChannel#tryLock()}, which other
  * processes see, plus a JVM-wide set of held lock files, so that this JVM sees its own locks as held (file
- * locks belong to the whole JVM). Lock files are left in place: deleting one while another process has it
- * open would let two holders lock different files of the same name.
+ * locks belong to the whole JVM). The holder deletes the file before it lets the lock go, so no file stays behind
+ * a lock. Another process may have opened that file just before and lock it once it is deleted: a lock counts only
+ * when the path still names the locked file, which this process finds among its open files (the file key, device
+ * and inode, of one of its descriptors in {@code /dev/fd} is the path's); else the file now at the path is locked
+ * instead. Where the system lists no open files there, or gives no file keys, lock files are left in place, as
+ * deleting one could then let two holders lock different files of one name.
  */
 public final class EnvironmentLocks {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    private static final Path OPEN_FILES = Path.of("/dev/fd");
+    /** Whether holders delete their lock files: this process can tell which file it has open. */
+    private static final boolean DELETES = Files.isDirectory(OPEN_FILES) && fileKey(OPEN_FILES) != null;
+    /** Tries at a file that others keep deleting and making again, before the lock counts as held elsewhere. */
+    private static final int TRIES = 100;
 
     private final Path folder;
     private final Set<Held> mine = ConcurrentHashMap.newKeySet();
@@ -47,16 +58,24 @@ public final class EnvironmentLocks {
         FileChannel ch = null;
         try {
             Files.createDirectories(folder);
-            ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = ch.tryLock();
-            if (lock == null) {
+            for (int i = 0; i < TRIES; i++) {
+                ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
+                if (lock == null) {
+                    break;
+                }
+                if (!DELETES || openHere(fileKey(path))) {
+                    Held held = new Held(name, path, ch);
+                    mine.add(held);
+                    return Optional.of(held);
+                }
+                // its holder deleted the file this open found: lock the one at the path now
                 ch.close();
-                HELD.remove(path);
-                return Optional.empty();
+                ch = null;
             }
-            Held held = new Held(name, path, ch);
-            mine.add(held);
-            return Optional.of(held);
+            close(ch);
+            HELD.remove(path);
+            return Optional.empty();
         } catch (OverlappingFileLockException e) {
             close(ch);
             HELD.remove(path);
@@ -66,6 +85,28 @@ public final class EnvironmentLocks {
             HELD.remove(path);
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot lock environment '" + name + "' with "
                     + path + ": " + IoErrors.describe(e) + "; check that the folder is writable", e);
+        }
+    }
+
+    /**
+     * Whether one of this process's open files has file key {@code key}; false for null (no file). Only the thread
+     * that is locking a lock file has that file open ({@link #HELD}), so a match is the file it locked.
+     */
+    private static boolean openHere(Object key) throws IOException {
+        if (key == null) {
+            return false;
+        }
+        try (Stream<Path> open = Files.list(OPEN_FILES)) {
+            return open.anyMatch(fd -> key.equals(fileKey(fd)));
+        }
+    }
+
+    /** The file key (device and inode) of the file {@code path} names; null when there is none or it has none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -86,7 +127,7 @@ public final class EnvironmentLocks {
         }
     }
 
-    /** A held lock; closing the channel releases the file lock. */
+    /** A held lock; closing deletes the file (where {@link #DELETES}), then releases the lock. */
     private final class Held implements EnvironmentLock {
         private final String name;
         private final Path path;
@@ -107,6 +148,13 @@ public final class EnvironmentLocks {
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
+                if (DELETES) {
+                    try {
+                        Files.deleteIfExists(path);
+                    } catch (IOException e) {
+                        // the file stays; the next holder locks it as it is
+                    }
+                }
                 EnvironmentLocks.close(channel);
                 HELD.remove(path);
                 mine.remove(this);

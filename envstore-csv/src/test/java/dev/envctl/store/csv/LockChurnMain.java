@@ -1,0 +1,74 @@
+package dev.envctl.store.csv;
+
+import dev.envctl.core.spi.EnvironmentLock;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Takes and lets go one environment's lock many times from several threads, for the locking tests; other processes
+ * run it at the same time. Whoever holds the lock makes the file {@code WITNESS} and deletes it before letting go, so
+ * a second holder at the same moment finds it there.
+ *
+ * <pre>
+ * java -cp TEST_CLASSPATH dev.envctl.store.csv.LockChurnMain CSV_FILE NAME WITNESS THREADS TRIES
+ * </pre>
+ *
+ * Prints {@code ready}, waits for a line on stdin, then prints {@code held N overlaps M}: how many tries got the lock,
+ * and how many of those found another holder's witness.
+ */
+public final class LockChurnMain {
+    private LockChurnMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        String name = args[1];
+        Path witness = Path.of(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        int tries = Integer.parseInt(args[4]);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            System.out.println("ready");
+            System.out.flush();
+            System.in.read();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    for (int i = 0; i < tries; i++) {
+                        Optional<EnvironmentLock> lock = store.tryLock(name);
+                        if (lock.isEmpty()) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        held.incrementAndGet();
+                        try {
+                            Files.createFile(witness);
+                            Thread.yield();
+                            Files.delete(witness);
+                        } catch (FileAlreadyExistsException e) {
+                            overlaps.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        } finally {
+                            lock.get().close();
+                        }
+                    }
+                });
+                w.start();
+                workers.add(w);
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+        }
+        System.out.println("held " + held.get() + " overlaps " + overlaps.get());
+        System.out.flush();
+    }
+}
