@@ -26,14 +26,12 @@ import java.util.stream.Stream;
  * a lock. Another process may have opened that file just before and lock it once it is deleted: a lock counts only
  * when the path still names the locked file, which this process finds among its open files (the file key, device
  * and inode, of one of its descriptors in {@code /dev/fd} is the path's); else the file now at the path is locked
- * instead. Where the system lists no open files there, or gives no file keys, lock files are left in place, as
- * deleting one could then let two holders lock different files of one name.
+ * instead. Where this process does not find a file it opened there (no {@code /dev/fd}, no file keys), lock files
+ * are left in place, as deleting one could then let two holders lock different files of one name.
  */
 public final class EnvironmentLocks {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final Path OPEN_FILES = Path.of("/dev/fd");
-    /** Whether holders delete their lock files: this process can tell which file it has open. */
-    private static final boolean DELETES = Files.isDirectory(OPEN_FILES) && fileKey(OPEN_FILES) != null;
     /** Tries at a file that others keep deleting and making again, before the lock counts as held elsewhere. */
     private static final int TRIES = 100;
 
@@ -64,7 +62,7 @@ public final class EnvironmentLocks {
                 if (lock == null) {
                     break;
                 }
-                if (!DELETES || openHere(fileKey(path))) {
+                if (!OpenFiles.LISTED || openHere(fileKey(path))) {
                     Held held = new Held(name, path, ch);
                     mine.add(held);
                     return Optional.of(held);
@@ -96,8 +94,29 @@ public final class EnvironmentLocks {
         if (key == null) {
             return false;
         }
-        try (Stream<Path> open = Files.list(OPEN_FILES)) {
-            return open.anyMatch(fd -> key.equals(fileKey(fd)));
+        try (Stream<Path> fds = Files.list(OPEN_FILES)) {
+            return fds.anyMatch(fd -> key.equals(fileKey(fd)));
+        }
+    }
+
+    /** Whether this process finds the files it has open in {@code /dev/fd}, asked once, on the first lock. */
+    private static final class OpenFiles {
+        static final boolean LISTED = probe();
+
+        /** Opens a temporary file and looks for it. */
+        private static boolean probe() {
+            try {
+                Path probe = Files.createTempFile("envctl-lock-probe", ".tmp");
+                FileChannel open = FileChannel.open(probe, StandardOpenOption.WRITE);
+                try {
+                    return Files.isDirectory(OPEN_FILES) && openHere(fileKey(probe));
+                } finally {
+                    open.close();
+                    Files.deleteIfExists(probe);
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
     }
 
@@ -127,7 +146,7 @@ public final class EnvironmentLocks {
         }
     }
 
-    /** A held lock; closing deletes the file (where {@link #DELETES}), then releases the lock. */
+    /** A held lock; closing deletes the file (where {@link OpenFiles#LISTED}), then releases the lock. */
     private final class Held implements EnvironmentLock {
         private final String name;
         private final Path path;
@@ -148,7 +167,7 @@ public final class EnvironmentLocks {
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
-                if (DELETES) {
+                if (OpenFiles.LISTED) {
                     try {
                         Files.deleteIfExists(path);
                     } catch (IOException e) {
