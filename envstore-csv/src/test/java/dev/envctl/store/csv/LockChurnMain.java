@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java -cp TEST_CLASSPATH dev.envctl.store.csv.LockChurnMain CSV_FILE NAME WITNESS THREADS TRIES
  * </pre>
  *
- * Prints {@code ready}, waits for a line on stdin, then prints {@code held N overlaps M}: how many tries got the lock,
- * and how many of those found another holder's witness.
+ * Prints {@code ready}, waits for a line on stdin, then prints {@code held N overlaps M errors K}: how many tries got
+ * the lock, how many of those found another holder's witness, and how many failed otherwise (each on stderr).
  */
 public final class LockChurnMain {
     private LockChurnMain() {
@@ -34,6 +34,7 @@ public final class LockChurnMain {
         int tries = Integer.parseInt(args[4]);
         AtomicInteger held = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
             System.out.println("ready");
             System.out.flush();
@@ -55,7 +56,8 @@ public final class LockChurnMain {
                         } catch (FileAlreadyExistsException e) {
                             overlaps.incrementAndGet();
                         } catch (Exception e) {
-                            throw new IllegalStateException(e);
+                            errors.incrementAndGet();
+                            e.printStackTrace();
                         } finally {
                             lock.get().close();
                         }
@@ -68,7 +70,7 @@ public final class LockChurnMain {
                 w.join();
             }
         }
-        System.out.println("held " + held.get() + " overlaps " + overlaps.get());
+        System.out.println("held " + held.get() + " overlaps " + overlaps.get() + " errors " + errors.get());
         System.out.flush();
     }
 }

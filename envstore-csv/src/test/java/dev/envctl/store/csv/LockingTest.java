@@ -167,7 +167,7 @@ class LockingTest {
             int held = 0;
             for (ChildJvm c : children) {
                 String line = c.nextLine(120);
-                assertThat(line).as("a churning process's report").matches("held \\d+ overlaps 0");
+                assertThat(line).as("a churning process's report").matches("held \\d+ overlaps 0 errors 0");
                 held += Integer.parseInt(line.split(" ")[1]);
                 assertThat(c.await(30)).isZero();
             }
