@@ -7,6 +7,8 @@ import dev.envctl.core.testing.StandInTools;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,12 @@ public final class Workspace {
             DIST.resolve("bin/envctl").toString())).toAbsolutePath();
     static final Path CONFIG = Path.of(System.getProperty("envctl.config", "../config")).toAbsolutePath().normalize();
 
+    /**
+     * The first ports of each default pool that something on this machine listens on, found once per JVM: envctl skips
+     * them, so the outputs the suites expect would name other ports.
+     */
+    private static final List<Integer> BUSY_POOL_PORTS = busyPoolPorts();
+
     public final Path dir;
     public final Path home;
     public final Path bin;
@@ -41,6 +49,9 @@ public final class Workspace {
     private Path launcher = LAUNCHER;
 
     public Workspace(Path dir) {
+        assertThat(BUSY_POOL_PORTS).as("ports of the default pools in use on this machine (a cluster of your own?): "
+                + "the CLI suites' expected outputs name the first ports of each pool, as a machine where nothing "
+                + "listens there gives them; stop what listens (ss -ltnp) and run again").isEmpty();
         this.dir = dir;
         this.home = dir.resolve("home");
         this.bin = dir.resolve("bin");
@@ -57,6 +68,21 @@ public final class Workspace {
         env.put("ENVCTL_STUB_STATE", state.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("LANG", "C.UTF-8");
+    }
+
+    private static List<Integer> busyPoolPorts() {
+        List<Integer> busy = new ArrayList<>();
+        for (int first : new int[] {18080, 18400, 19000, 26443}) {
+            for (int port = first; port < first + 20; port++) {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.setReuseAddress(false);
+                    s.bind(new InetSocketAddress(port));
+                } catch (IOException e) {
+                    busy.add(port);
+                }
+            }
+        }
+        return List.copyOf(busy);
     }
 
     /** The default store of this home. */
