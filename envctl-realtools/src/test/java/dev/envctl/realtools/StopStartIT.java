@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node
  * container was removed is made again, not taken for
  * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it; several
- * environments of both providers stop and start in one command.
+ * environments of both providers stop and start in one command; clusters of several nodes (k3d with three servers)
+ * stop, start and are made whole again.
  */
 @ExtendWith(RealToolsExtension.class)
 class StopStartIT {
@@ -155,6 +157,57 @@ class StopStartIT {
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * Clusters of several nodes: k3d with three servers (k3d starts the first with {@code --cluster-init} and waits
+     * on it for other log lines, on create and on start) and an agent; kind with two workers. Every node runs after
+     * the create and the start and none after the stop, and a node removed behind envctl's back, one that is not the
+     * first, leaves a cluster lacking nodes that reconcile makes again whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d, 3, 1", "kind, 1, 2"})
+    void clustersOfSeveralNodesStopStartAndAreMadeWholeAgain(String provider, int servers, int agents, Sandbox s) {
+        String name = s.name("multi");
+        Shell.Result created = s.envctl("create", name, "--provider", provider, "--servers",
+                String.valueOf(servers), "--agents", String.valueOf(agents));
+        assertThat(created.exit()).as(created.toString()).isZero();
+        List<String> nodes = new ArrayList<>();
+        for (int i = 0; i < servers; i++) {
+            nodes.add(provider.equals("k3d") ? "k3d-" + name + "-server-" + i
+                    : name + "-control-plane" + (i == 0 ? "" : String.valueOf(i + 1)));
+        }
+        for (int i = 0; i < agents; i++) {
+            nodes.add(provider.equals("k3d") ? "k3d-" + name + "-agent-" + i
+                    : name + "-worker" + (i == 0 ? "" : String.valueOf(i + 1)));
+        }
+        assertThat(running(s, nodes)).as(nodes.toString()).containsOnly("true").hasSize(servers + agents);
+
+        Shell.Result stopped = s.envctl("stop", name);
+        assertThat(stopped.exit()).as(stopped.toString()).isZero();
+        assertThat(running(s, nodes)).containsOnly("false");
+        Shell.Result started = s.envctl("start", name);
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(running(s, nodes)).containsOnly("true");
+
+        String removed = nodes.get(nodes.size() - (provider.equals("k3d") ? 2 : 1));
+        assertThat(s.tool("docker", "rm", "-f", "-v", removed).exit()).isZero();
+        Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(reconciled.out()).contains("\"recreated\"");
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(running(s, nodes)).containsOnly("true").hasSize(servers + agents);
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /** Whether each node container runs: {@code true} or {@code false}, one line per node. */
+    private static List<String> running(Sandbox s, List<String> nodes) {
+        List<String> argv = new ArrayList<>(List.of("docker", "inspect", "--format", "{{.State.Running}}"));
+        argv.addAll(nodes);
+        return s.lines(argv.toArray(String[]::new));
     }
 
     /** k3d still lists the cluster with 0/0 servers and its load balancer running; kind lists the nodes left. */
