@@ -178,7 +178,7 @@ public final class PluginRegistry {
      * naming the plugin's class and jar, instead of an internal error.
      */
     public static <T> T created(String kind, String id, Object factory, ErrorCode code, Supplier<T> make) {
-        return made(kind, id, factory, code, "create its " + kind, make);
+        return made(kind, id, factory, code, "create", make);
     }
 
     /**
@@ -186,25 +186,29 @@ public final class PluginRegistry {
      * plugin's bug) or a null store is {@link ErrorCode#STORE_UNAVAILABLE} naming the plugin's class and jar.
      */
     public static EnvironmentStore opened(EnvironmentStoreFactory factory, Supplier<EnvironmentStore> open) {
-        return made("store", factory.id(), factory, ErrorCode.STORE_UNAVAILABLE, "open its store", open);
+        return made("store", factory.id(), factory, ErrorCode.STORE_UNAVAILABLE, "open", open);
     }
 
-    private static <T> T made(String kind, String id, Object factory, ErrorCode code, String doing, Supplier<T> make) {
+    /** {@code make}'s result; the message of a failure says the plugin failed to {@code verb} its {@code kind}. */
+    private static <T> T made(String kind, String id, Object factory, ErrorCode code, String verb, Supplier<T> make) {
         T made;
-        String failed = "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName() + ", "
-                + source(factory.getClass()) + ") failed to " + doing + ": ";
         try {
             made = make.get();
         } catch (EnvctlException e) {
             throw e;
         } catch (Throwable e) {
             rethrowIfFatal(e);
-            throw new EnvctlException(code, failed + e, e);
+            throw new EnvctlException(code, failed(kind, id, factory, verb) + e, e);
         }
         if (made == null) {
-            throw new EnvctlException(code, failed + "its factory returned null");
+            throw new EnvctlException(code, failed(kind, id, factory, verb) + "its factory returned null");
         }
         return made;
+    }
+
+    private static String failed(String kind, String id, Object factory, String verb) {
+        return "the " + kind + " plugin '" + id + "' (" + factory.getClass().getName() + ", "
+                + source(factory.getClass()) + ") failed to " + verb + " its " + kind + ": ";
     }
 
     /**
