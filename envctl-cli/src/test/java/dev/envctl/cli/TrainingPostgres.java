@@ -14,8 +14,10 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Build step of the class-data archive ({@code src/build/cds-archive.sh}, on the test class path): runs a command
@@ -36,6 +38,8 @@ public final class TrainingPostgres {
         new SecureRandom().nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
         int exit;
+        Path home = Files.createTempDirectory("envctl-training");
+        Path tools = Files.createTempDirectory("envctl-training-tools");
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectoryCustomizer(TrainingPostgres::passwordLogin)
                 .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
@@ -46,12 +50,11 @@ public final class TrainingPostgres {
             admin(pg, "CREATE DATABASE " + USER + " OWNER " + USER);
             String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + USER;
             Map<String, String> env = Map.of("PGUSER", USER, "ENVCTL_DB_PASSWORD", password,
-                    "HOME", Files.createTempDirectory("envctl-training").toString());
+                    "HOME", home.toString());
             PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             if (new Main(sink, sink, env).execute("--store", url, "db", "migrate") != 0) {
                 throw new IllegalStateException("envctl db migrate failed on the training database");
             }
-            Path tools = Files.createTempDirectory("envctl-training-tools");
             new StandInTools(tools, "docker", "k3d", "kind");
             ProcessBuilder command = new ProcessBuilder(args).inheritIO();
             command.environment().put("ENVCTL_TRAINING_TOOLS", tools.resolve("bin").toString());
@@ -59,8 +62,19 @@ public final class TrainingPostgres {
             command.environment().put("PGUSER", USER);
             command.environment().put("ENVCTL_DB_PASSWORD", password);
             exit = command.start().waitFor();
+        } finally {
+            deleteTree(home);
+            deleteTree(tools);
         }
         System.exit(exit);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** A scram-sha-256 line for the training role before the trust lines the embedded server writes. */

@@ -153,7 +153,7 @@ final class Sandbox implements AutoCloseable {
         return lines("docker", "port", container, port + "/tcp");
     }
 
-    /** Removes everything any test of this sandbox made, whatever state it is in. */
+    /** Removes everything any test of this sandbox made, whatever state it is in, and the sandbox's folder. */
     @Override
     public void close() {
         for (String n : lines("k3d", "cluster", "list", "--no-headers")) {
@@ -181,6 +181,7 @@ final class Sandbox implements AutoCloseable {
                 tool("docker", "volume", "rm", "-f", v);
             }
         }
+        tool("rm", "-rf", dir.toString());
     }
 
     static void write(Path file, String text) {
