@@ -70,7 +70,7 @@ class InterruptedCreateIT {
         assertThat(stopped.exit()).as(stopped.toString()).isZero();
         assertThat(stopped.out()).contains("stopped " + name + "; its create did not finish, so it stays creating");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("creating");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-server-0"))
+        assertThat(s.running("k3d-" + name + "-server-0"))
                 .containsExactly("false");
 
         Shell.Result started = s.envctl("start", name);
@@ -138,7 +138,7 @@ class InterruptedCreateIT {
             Thread.sleep(100);
         }
         assertThat(Files.readString(output)).as("k3d reached its CoreDNS step").contains("into CoreDNS configmap");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-serverlb"))
+        assertThat(s.running("k3d-" + name + "-serverlb"))
                 .containsExactly("true");
         assertThat(s.tool("kill", "-KILL", "--", "-" + create.pid()).exit()).isZero();
         assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();

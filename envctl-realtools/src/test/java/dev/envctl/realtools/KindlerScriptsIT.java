@@ -65,23 +65,23 @@ class KindlerScriptsIT {
         // their stop, then envctl's reconcile starts it as one stopped outside envctl
         Shell.Result stoppedByThem = script(s, kindler, "stop_env.sh", "-n", name);
         assertThat(stoppedByThem.exit()).as(stoppedByThem.toString()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
         Shell.Result again = s.envctl("reconcile", name, "-o", "json");
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(again.out()).contains("\"started\"").doesNotContain("\"recreated\"");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
         assertThat(s.published(front, 80)).contains("0.0.0.0:28190");
 
         // envctl's stop, then their start: the record stays desired stopped, so reconcile stops it again
         assertThat(s.envctl("stop", name).exit()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
         Shell.Result startedByThem = script(s, kindler, "start_env.sh", "-n", name);
         assertThat(startedByThem.exit()).as(startedByThem.toString()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
         Shell.Result stoppedAgain = s.envctl("reconcile", name, "-o", "json");
         assertThat(stoppedAgain.exit()).as(stoppedAgain.toString()).isZero();
         assertThat(stoppedAgain.out()).contains("\"stopped\"");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
         assertThat(s.envctl("start", name).exit()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
 
@@ -120,7 +120,7 @@ class KindlerScriptsIT {
 
         Shell.Result stopped = script(s, kindler, "stop_env.sh", "-n", name);
         assertThat(stopped.exit()).as(stopped.toString()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", "k3d-" + name + "-server-0"))
+        assertThat(s.running("k3d-" + name + "-server-0"))
                 .containsExactly("false");
 
         Shell.Result deleted = script(s, kindler, "delete_env.sh", "-n", name);

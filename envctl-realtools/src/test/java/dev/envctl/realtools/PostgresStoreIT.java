@@ -125,12 +125,12 @@ class PostgresStoreIT {
         Shell.Result stopped = s.envctl("stop", name);
         assertThat(stopped.exit()).as(stopped.toString()).isZero();
         String node = provider.equals("k3d") ? "k3d-" + name + "-server-0" : name + "-control-plane";
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("stopped");
 
         Shell.Result started = s.envctl("start", name);
         assertThat(started.exit()).as(started.toString()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
         assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
 
         Shell.Result reconciled = s.envctl("reconcile", "-o", "json");

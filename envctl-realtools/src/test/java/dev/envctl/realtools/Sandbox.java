@@ -119,6 +119,13 @@ final class Sandbox implements AutoCloseable {
         return Shell.run(List.of(argv), env, COMMAND);
     }
 
+    /** Whether each container runs: {@code true} or {@code false}, one line per container, in the order given. */
+    List<String> running(String... containers) {
+        List<String> argv = new ArrayList<>(List.of("docker", "inspect", "--format", "{{.State.Running}}"));
+        argv.addAll(List.of(containers));
+        return lines(argv.toArray(String[]::new));
+    }
+
     /** Lines of a tool's stdout, trimmed, without empty ones. */
     List<String> lines(String... argv) {
         Shell.Result r = tool(argv);

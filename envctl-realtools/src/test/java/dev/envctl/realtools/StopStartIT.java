@@ -45,7 +45,7 @@ class StopStartIT {
         assertThat(e.get("actualState").asText()).isEqualTo("stopped");
         assertThat(e.get("ports")).isEqualTo(before.get("ports"));
         assertThat(e.get("subnet")).isEqualTo(before.get("subnet"));
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
 
         Shell.Result taken = s.envctl("create", s.name("thief"), "--provider", provider, "--http-port",
                 String.valueOf(http));
@@ -54,12 +54,12 @@ class StopStartIT {
         Shell.Result reconciled = s.envctl("reconcile", "-o", "json");
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("stopped");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
 
         Shell.Result started = s.envctl("start", name);
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
         String lb = provider.equals("k3d") ? "k3d-" + name + "-serverlb" : name + "-control-plane";
         assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
 
@@ -87,7 +87,7 @@ class StopStartIT {
         assertThat(stopped.out()).isEqualTo(names.stream().map(n -> "stopped " + n + "\n").collect(joining()));
         for (int i = 0; i < names.size(); i++) {
             assertThat(s.get(names.get(i)).get("actualState").asText()).isEqualTo("stopped");
-            assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", nodes.get(i)))
+            assertThat(s.running(nodes.get(i)))
                     .containsExactly("false");
         }
 
@@ -97,7 +97,7 @@ class StopStartIT {
         for (int i = 0; i < names.size(); i++) {
             JsonNode e = s.get(names.get(i));
             assertThat(e.get("actualState").asText()).isEqualTo("running");
-            assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", nodes.get(i)))
+            assertThat(s.running(nodes.get(i)))
                     .containsExactly("true");
             String lb = providers.get(i).equals("k3d") ? "k3d-" + names.get(i) + "-serverlb" : nodes.get(i);
             assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + e.get("ports").get("http").asInt());
@@ -124,7 +124,7 @@ class StopStartIT {
         Shell.Result stoppedOutside = provider.equals("k3d") ? s.tool("k3d", "cluster", "stop", name)
                 : s.tool("docker", "stop", name + "-control-plane", name + "-worker");
         assertThat(stoppedOutside.exit()).as(stoppedOutside.toString()).isZero();
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("false");
+        assertThat(s.running(node)).containsExactly("false");
 
         Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
 
@@ -172,42 +172,45 @@ class StopStartIT {
         Shell.Result created = s.envctl("create", name, "--provider", provider, "--servers",
                 String.valueOf(servers), "--agents", String.valueOf(agents));
         assertThat(created.exit()).as(created.toString()).isZero();
-        List<String> nodes = new ArrayList<>();
+        List<String> list = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
-            nodes.add(provider.equals("k3d") ? "k3d-" + name + "-server-" + i
-                    : name + "-control-plane" + (i == 0 ? "" : String.valueOf(i + 1)));
+            list.add(node(provider, name, true, i));
         }
         for (int i = 0; i < agents; i++) {
-            nodes.add(provider.equals("k3d") ? "k3d-" + name + "-agent-" + i
-                    : name + "-worker" + (i == 0 ? "" : String.valueOf(i + 1)));
+            list.add(node(provider, name, false, i));
         }
-        assertThat(running(s, nodes)).as(nodes.toString()).containsOnly("true").hasSize(servers + agents);
+        String[] nodes = list.toArray(String[]::new);
+        assertThat(s.running(nodes)).as(list.toString()).containsOnly("true").hasSize(servers + agents);
 
         Shell.Result stopped = s.envctl("stop", name);
         assertThat(stopped.exit()).as(stopped.toString()).isZero();
-        assertThat(running(s, nodes)).containsOnly("false");
+        assertThat(s.running(nodes)).containsOnly("false");
         Shell.Result started = s.envctl("start", name);
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
-        assertThat(running(s, nodes)).containsOnly("true");
+        assertThat(s.running(nodes)).containsOnly("true");
 
-        String removed = nodes.get(nodes.size() - (provider.equals("k3d") ? 2 : 1));
+        // k3d's last server, kind's last worker
+        String removed = provider.equals("k3d") ? node(provider, name, true, servers - 1)
+                : node(provider, name, false, agents - 1);
         assertThat(s.tool("docker", "rm", "-f", "-v", removed).exit()).isZero();
         Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(reconciled.out()).contains("\"recreated\"");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
-        assertThat(running(s, nodes)).containsOnly("true").hasSize(servers + agents);
+        assertThat(s.running(nodes)).containsOnly("true").hasSize(servers + agents);
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
     }
 
-    /** Whether each node container runs: {@code true} or {@code false}, one line per node. */
-    private static List<String> running(Sandbox s, List<String> nodes) {
-        List<String> argv = new ArrayList<>(List.of("docker", "inspect", "--format", "{{.State.Running}}"));
-        argv.addAll(nodes);
-        return s.lines(argv.toArray(String[]::new));
+    /**
+     * The container of the {@code i}th (from 0) server or agent node: k3d's {@code k3d-NAME-server-0},
+     * {@code k3d-NAME-agent-1}; kind's {@code NAME-control-plane}, {@code NAME-worker2}.
+     */
+    private static String node(String provider, String name, boolean server, int i) {
+        return provider.equals("k3d") ? "k3d-" + name + (server ? "-server-" : "-agent-") + i
+                : name + (server ? "-control-plane" : "-worker") + (i == 0 ? "" : String.valueOf(i + 1));
     }
 
     /** k3d still lists the cluster with 0/0 servers and its load balancer running; kind lists the nodes left. */
@@ -224,13 +227,13 @@ class StopStartIT {
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(reconciled.out()).contains("\"recreated\"");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
 
         assertThat(s.tool("docker", "rm", "-f", "-v", node).exit()).isZero();
         Shell.Result started = s.envctl("start", name);
         assertThat(started.exit()).as(started.toString()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", node)).containsExactly("true");
+        assertThat(s.running(node)).containsExactly("true");
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
@@ -270,7 +273,7 @@ class StopStartIT {
         JsonNode row = s.get(name);
         assertThat(row.get("actualState").asText()).isEqualTo("unknown");
         assertThat(row.get("ports").get("api").asInt()).isEqualTo(api);
-        assertThat(s.lines("docker", "inspect", "--format", "{{.State.Running}}", front)).containsExactly("false");
+        assertThat(s.running(front)).containsExactly("false");
         Shell.Result taken = s.envctl("create", s.name("thief"), "--provider", provider, "--api-port",
                 String.valueOf(api), "--no-wait");
         assertThat(taken.exit()).as(taken.toString()).isEqualTo(4);
