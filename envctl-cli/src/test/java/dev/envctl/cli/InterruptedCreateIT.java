@@ -79,6 +79,34 @@ class InterruptedCreateIT {
     }
 
     @Test
+    void anInterruptedReconcileNamesOnlyTheEnvironmentItHadNotFinished() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "db", "--provider", "kind", "--no-wait");
+        ws.ok("create", "web", "--no-wait");
+        ws.flag("k3d-hang-next-create");
+
+        Process reconcile = start(ws, "reconcile");
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (!ws.run("get", "db", "-o", "json").json().get("actualState").asText().equals("running")
+                && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        reconcile.destroy(); // SIGTERM to the JVM only
+
+        assertThat(reconcile.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reconcile.exitValue()).isEqualTo(143);
+        // db was created before the signal: the line names web alone, and the reconcile of web alone
+        assertThat(Files.readAllLines(tmp.resolve("err-reconcile.txt")).stream()
+                .filter(l -> l.startsWith("envctl: "))).containsExactly("envctl: reconcile interrupted (SIGINT or "
+                + "SIGTERM) while changing web: the tools and hooks in flight were ended, and its record keeps what "
+                + "was asked; 'envctl reconcile web' finishes the change from where it stopped");
+        assertThat(ws.run("get", "db", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    @Test
     void aSigtermWhileReconcileListsTheClustersLeavesEveryRecordAsItWas() throws Exception {
         Workspace ws = new Workspace(tmp);
         ws.ok("create", "dev");

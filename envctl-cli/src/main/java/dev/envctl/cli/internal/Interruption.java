@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * has not returned after {@link #INTERRUPT_AFTER} (so a wait of its own, such as for a store's lock, ends before its
  * timeout), waits up to {@link #GRACE} for the command to return, so that it records where each environment was
  * left, and prints one line instead: that the command was interrupted, the environments whose progress it reported
- * (the ones it was changing) and what finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
+ * and that it had not finished (the ones it was changing) and what finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
  * instead. The JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143
  * for SIGTERM), whatever the command returns.
  *
@@ -44,6 +44,8 @@ final class Interruption implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final CountDownLatch returned = new CountDownLatch(1);
     private final Set<String> changing = new LinkedHashSet<>();
+    /** Those the progress reported a step of that became as their records ask; guarded by {@link #changing}. */
+    private final Set<String> finished = new LinkedHashSet<>();
     private volatile boolean untilStopped;
     private String command;
     private Thread commandThread;
@@ -77,7 +79,10 @@ final class Interruption implements AutoCloseable {
         untilStopped = true;
     }
 
-    /** {@code progress}, remembering each environment it reports a step of. */
+    /**
+     * {@code progress}, remembering each environment it reports a step of until the engine is done with it and it
+     * is as its record asks: one finished before the signal is not named.
+     */
     ProgressListener tracking(ProgressListener progress) {
         return new ProgressListener() {
             @Override
@@ -85,6 +90,7 @@ final class Interruption implements AutoCloseable {
                 if (environment != null) {
                     synchronized (changing) {
                         changing.add(environment);
+                        finished.remove(environment);
                     }
                 }
                 progress.step(environment, message);
@@ -93,6 +99,18 @@ final class Interruption implements AutoCloseable {
             @Override
             public void output(String environment, String line, boolean stderr) {
                 progress.output(environment, line, stderr);
+            }
+
+            @Override
+            public void finished(String environment, boolean reached) {
+                if (reached) {
+                    synchronized (changing) {
+                        if (changing.remove(environment)) {
+                            finished.add(environment);
+                        }
+                    }
+                }
+                progress.finished(environment, reached);
             }
         };
     }
@@ -135,24 +153,38 @@ final class Interruption implements AutoCloseable {
         }
         if (first) {
             progressDone.run();
-            err.println(line(command, names()));
+            err.println(line(command, names(), finished()));
             err.flush();
         }
     }
 
-    /** The environments the progress reported a step of, in the order of their first step. */
+    /**
+     * The environments the progress reported a step of and that are not yet as their records ask, in the order of
+     * their first step since.
+     */
     List<String> names() {
         synchronized (changing) {
             return new ArrayList<>(changing);
         }
     }
 
-    /** The line an interrupted {@code command} ends with, {@code names} the environments it was changing. */
-    static String line(String command, List<String> names) {
+    /** Those the progress reported a step of and that are as their records ask, in the order they became so. */
+    List<String> finished() {
+        synchronized (changing) {
+            return new ArrayList<>(finished);
+        }
+    }
+
+    /**
+     * The line an interrupted {@code command} ends with, {@code names} the environments it was changing, {@code
+     * finished} those it had changed as asked (told only when it was changing none).
+     */
+    static String line(String command, List<String> names, List<String> finished) {
         String start = "envctl: " + command + " interrupted (SIGINT or SIGTERM)";
         if (names.isEmpty()) {
-            return start + " before it changed any cluster; run it again (a change it recorded already, 'envctl "
-                    + "reconcile' carries out)";
+            return start + (finished.isEmpty() ? " before it changed any cluster" : " once it had finished "
+                    + String.join(", ", finished) + ", with no other change of a cluster in flight")
+                    + "; run it again (a change it recorded already, 'envctl reconcile' carries out)";
         }
         return start + " while changing " + String.join(", ", names) + ": the tools and hooks in flight were ended, "
                 + "and " + (names.size() == 1 ? "its record keeps" : "their records keep") + " what was asked; "

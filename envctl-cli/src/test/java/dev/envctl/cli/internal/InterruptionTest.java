@@ -21,14 +21,52 @@ class InterruptionTest {
         progress.step("web", "running hook register (post-create)");
 
         assertThat(interruption.names()).containsExactly("web", "db");
-        assertThat(Interruption.line("apply", interruption.names())).isEqualTo("envctl: apply interrupted (SIGINT or "
+        assertThat(Interruption.line("apply", interruption.names(), interruption.finished())).isEqualTo("envctl: apply interrupted (SIGINT or "
                 + "SIGTERM) while changing web, db: the tools and hooks in flight were ended, and their records keep "
                 + "what was asked; 'envctl reconcile web db' finishes the change from where it stopped");
     }
 
     @Test
+    void anEnvironmentTheEngineFinishedAsAskedIsNotNamedUntilItsProgressReportsAStepAgain() {
+        Interruption interruption = new Interruption(new PrintStream(new ByteArrayOutputStream()), () -> { });
+        ProgressListener progress = interruption.tracking(ProgressListener.NONE);
+        progress.step("web", "starting k3d cluster web");
+        progress.step("db", "starting kind cluster db");
+        progress.step("cache", "starting k3d cluster cache");
+        progress.finished("web", true);
+        progress.finished("db", false); // failed or cut short: its record keeps the start for a reconcile
+        progress.finished("other", true); // no step reported: never named
+
+        assertThat(interruption.names()).containsExactly("db", "cache");
+        assertThat(interruption.finished()).containsExactly("web");
+        assertThat(Interruption.line("start", interruption.names(), interruption.finished())).isEqualTo("envctl: "
+                + "start interrupted (SIGINT or SIGTERM) while changing db, cache: the tools and hooks in flight were "
+                + "ended, and their records keep what was asked; 'envctl reconcile db cache' finishes the change from "
+                + "where it stopped");
+
+        progress.step("web", "deleting k3d cluster web");
+        assertThat(interruption.names()).containsExactly("db", "cache", "web");
+        assertThat(interruption.finished()).isEmpty();
+    }
+
+    @Test
+    void aCommandInterruptedWithNothingInFlightNamesWhatItFinished() {
+        Interruption interruption = new Interruption(new PrintStream(new ByteArrayOutputStream()), () -> { });
+        ProgressListener progress = interruption.tracking(ProgressListener.NONE);
+        progress.step("web", "starting k3d cluster web");
+        progress.step("db", "starting kind cluster db");
+        progress.finished("db", true);
+        progress.finished("web", true);
+
+        assertThat(interruption.names()).isEmpty();
+        assertThat(Interruption.line("start", interruption.names(), interruption.finished())).isEqualTo("envctl: "
+                + "start interrupted (SIGINT or SIGTERM) once it had finished db, web, with no other change of a "
+                + "cluster in flight; run it again (a change it recorded already, 'envctl reconcile' carries out)");
+    }
+
+    @Test
     void beforeAnyClusterChangedSaysToRunItAgain() {
-        assertThat(Interruption.line("delete", List.of())).isEqualTo("envctl: delete interrupted (SIGINT or SIGTERM) "
+        assertThat(Interruption.line("delete", List.of(), List.of())).isEqualTo("envctl: delete interrupted (SIGINT or SIGTERM) "
                 + "before it changed any cluster; run it again (a change it recorded already, 'envctl reconcile' "
                 + "carries out)");
     }

@@ -15,4 +15,12 @@ public interface ProgressListener {
     /** One line the tool printed on stdout ({@code stderr} false) or stderr. */
     default void output(String environment, String line, boolean stderr) {
     }
+
+    /**
+     * The engine is done with {@code environment} for now: {@code reached} true when it is as its record asks (or
+     * another envctl process is carrying the change out), false when the change failed or was cut short, and the
+     * record keeps what was asked for a later reconcile.
+     */
+    default void finished(String environment, boolean reached) {
+    }
 }

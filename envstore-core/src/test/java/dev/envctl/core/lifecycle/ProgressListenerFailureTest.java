@@ -27,6 +27,12 @@ class ProgressListenerFailureTest {
             calls.incrementAndGet();
             throw new IllegalStateException("progress display bug");
         }
+
+        @Override
+        public void finished(String environment, boolean reached) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("progress display bug");
+        }
     };
 
     @Test

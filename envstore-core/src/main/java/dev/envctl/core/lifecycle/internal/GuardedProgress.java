@@ -42,6 +42,15 @@ final class GuardedProgress implements ProgressListener {
         }
     }
 
+    @Override
+    public void finished(String environment, boolean reached) {
+        try {
+            listener.finished(environment, reached);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     private void failed(RuntimeException e) {
         if (!warned) {
             warned = true;

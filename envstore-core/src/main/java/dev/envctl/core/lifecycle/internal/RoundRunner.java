@@ -268,9 +268,12 @@ public final class RoundRunner {
             if (stop.getAsBoolean() || abandon.get()) {
                 return null;
             }
-            return converger.converge(name, progress, hint, startedFrom);
+            Outcome outcome = converger.converge(name, progress, hint, startedFrom);
+            progress.finished(name, outcome == null || outcome.action() != Action.FAILED);
+            return outcome;
         } catch (RuntimeException e) {
             // only releasing the lock can get here: report it with the environment it belongs to
+            progress.finished(name, false);
             return Outcome.failed(name, null, HookRunner.describe(e), e);
         } finally {
             slots.release();
