@@ -11,12 +11,16 @@ import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.provider.k3d.K3dProviderFactory;
 import dev.envctl.provider.kind.KindProviderFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,5 +67,61 @@ class NameCollisionIT {
         Shell.Result deleted = s.envctl("delete", name);
         assertThat(deleted.exit()).as(deleted.toString()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * While another program's {@code k3d cluster create} has made only its tools node, k3d refuses the name and
+     * lists no cluster, as after a create killed early: a young tools node is watched, not removed, and once the
+     * other create has its cluster listed, the refusal stands and the cluster is the other program's.
+     */
+    @Test
+    void aK3dCreateRefusedWhileAnotherProgramsCreateOfTheNameIsInFlightRemovesNothing(Sandbox s) throws Exception {
+        String name = s.name("race");
+        String toolsNode = "k3d-" + name + "-tools";
+        // the other program's create, at the moment after its tools node (k3d's labels) and before its server node
+        s.lines("docker", "create", "--name", toolsNode, "--label", "app=k3d", "--label", "k3d.cluster=" + name,
+                "--label", "k3d.role=noRole", s.machine.k3dImage);
+        Thread other = new Thread(() -> {
+            try {
+                Thread.sleep(3000);
+                s.lines("docker", "rm", "-f", toolsNode);
+                Shell.Result made = s.tool("k3d", "cluster", "create", name, "--image", s.machine.k3dImage,
+                        "--api-port", "127.0.0.1:29431", "--no-lb", "--wait", "--timeout", "120s");
+                assertThat(made.exit()).as(made.toString()).isZero();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        ProgressListener progress = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                steps.add(message);
+            }
+        };
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(s.env);
+        ClusterProvider provider = new K3dProviderFactory().create(Map.of("image", s.machine.k3dImage, "timeout",
+                "120s"), environment);
+        Environment env = new Environment(name, "k3d", null, new HostPorts(29181, 29182, 29183, 29184), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, Instant.now(), Instant.now(), 1);
+        other.start();
+
+        assertThatThrownBy(() -> provider.create(env, progress))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("because a cluster with that name already exists")
+                .hasMessageContaining("existed before, so envctl removed nothing");
+        other.join();
+
+        assertThat(steps).anyMatch(m -> m.startsWith("k3d refuses the name " + name + " but lists no such cluster: "
+                + "all there is of it is its tools node, made "));
+        assertThat(steps).noneMatch(m -> m.startsWith("removing what an interrupted create"));
+        assertThat(provider.list()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo(name);
+            assertThat(c.running()).isTrue();
+        });
+        assertThat(s.lines("docker", "port", "k3d-" + name + "-server-0", "6443/tcp"))
+                .as("the other program's cluster, not one envctl made").containsExactly("127.0.0.1:29431");
+        assertThat(s.tool("k3d", "cluster", "delete", name).exit()).isZero();
     }
 }

@@ -6,6 +6,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.exec.CommandFailedException;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandResult;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,12 @@ public final class K3dProvider implements ClusterProvider {
     private static final String INSTALL = "https://k3d.io/stable/#installation";
     private static final Map<String, String> K3D_ENV = Map.of("LOG_COLORS", "false");
     private static final String NAME_TAKEN = "because a cluster with that name already exists";
+    /**
+     * How old k3d's tools node, all there is of a cluster k3d refuses to create again, must be to be taken as what a
+     * create killed early left, not another program's create in flight ({@link #leftovers}).
+     */
+    static final Duration LEFTOVERS_AGE = Duration.ofSeconds(60);
+    private static final Duration LEFTOVERS_POLL = Duration.ofSeconds(1);
 
     private final K3dSettings settings;
     private final ToolRunner tools;
@@ -111,19 +119,75 @@ public final class K3dProvider implements ClusterProvider {
 
     /**
      * {@code k3d cluster create}; when k3d refuses the name although it lists no such cluster, what a create killed
-     * early left (its tools node and image volume, no server), that is removed and the create run once more.
+     * early left (its tools node and image volume, no server: {@link #leftovers}), that is removed and the create
+     * run once more.
      */
     private void runCreate(Environment env, Path k3d, Path docker, List<String> argv, K3dClusterOptions options,
                            ProgressListener p) {
         try {
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         } catch (EnvctlException e) {
-            if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN) || listed(env.name())) {
+            if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN) || !leftovers(docker, env.name(), p)) {
                 throw e;
             }
             p.step(env.name(), "removing what an interrupted create of k3d cluster " + env.name() + " left");
             deleteCluster(k3d, docker, env.name(), p);
             tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+        }
+    }
+
+    /**
+     * Whether what makes k3d refuse {@code name} is what a create killed early left: k3d lists no such cluster, and
+     * its tools node is missing or at least {@link #LEFTOVERS_AGE} old by the daemon's clock. A younger one may be
+     * another program's create in flight (the Kindler scripts', a k3d run by hand), whose tools node comes before
+     * its server node (longer while k3d pulls the node image), and k3d lists no cluster before it has a server:
+     * that node is watched until it is that old. Listed meanwhile, the name is taken and nothing is removed; false
+     * too when envctl is stopping.
+     */
+    private boolean leftovers(Path docker, String name, ProgressListener p) {
+        if (listed(name)) {
+            return false; // the usual refusal: the name is taken by a whole cluster
+        }
+        boolean said = false;
+        while (!CommandRunner.stopping()) {
+            Optional<Duration> age = toolsNodeAge(docker, name); // before the listing: a create that finished since
+            if (listed(name)) {                                  // removed its tools node, and is listed
+                return false;
+            }
+            if (age.isEmpty() || age.get().compareTo(LEFTOVERS_AGE) >= 0) {
+                return true;
+            }
+            if (!said) {
+                said = true;
+                p.step(name, "k3d refuses the name " + name + " but lists no such cluster: all there is of it is its "
+                        + "tools node, made " + age.get().toSeconds() + " s ago; waiting until that is "
+                        + LEFTOVERS_AGE.toSeconds() + " s old, in case another program is creating the cluster");
+            }
+            try {
+                Thread.sleep(LEFTOVERS_POLL.toMillis());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** How long ago k3d's tools node of cluster {@code name} was made, by the daemon's clock; empty when unknown. */
+    private Optional<Duration> toolsNodeAge(Path docker, String name) {
+        try {
+            CommandResult made = tools.run(K3dCommands.createdAt(docker.toString(), K3dCommands.toolsNode(name)),
+                    Map.of(), null, settings.timeout(), name, ProgressListener.NONE);
+            CommandResult now = tools.run(K3dCommands.daemonTime(docker.toString()), Map.of(), null,
+                    settings.timeout(), name, ProgressListener.NONE);
+            if (!made.succeeded() || !now.succeeded()) {
+                return Optional.empty();
+            }
+            return Optional.of(Duration.between(OffsetDateTime.parse(made.stdoutText().strip()).toInstant(),
+                    OffsetDateTime.parse(now.stdoutText().strip()).toInstant()));
+        } catch (RuntimeException e) {
+            LOG.debug("{}: no age of its tools node: {}", name, e.toString());
+            return Optional.empty();
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -264,9 +265,56 @@ class K3dProviderTest {
 
         assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
                 .containsExactly("docker network inspect", "docker network inspect", "docker network create",
-                        "k3d cluster create", "k3d cluster list", "k3d cluster delete", "docker volume rm", "k3d cluster create",
-                        "docker exec k3d-dev-server-0");
+                        "k3d cluster create", "k3d cluster list", "docker container inspect", "docker info --format",
+                        "k3d cluster list", "k3d cluster delete", "docker volume rm", "k3d cluster create", "docker exec k3d-dev-server-0");
         assertThat(tools.has("k3d-leftovers/dev")).isFalse();
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
+    }
+
+    @Test
+    void aYoungToolsNodeThatStaysAllThereIsIsRemovedOnceItIsOldEnough() {
+        // made a little less than the age that tells leftovers from another program's create in flight
+        tools.flag("k3d-leftovers/dev", Instant.now().minus(K3dProvider.LEFTOVERS_AGE).plusSeconds(2).toString());
+        RecordingProgress progress = new RecordingProgress();
+
+        provider.create(env("dev", null, Map.of()), progress);
+
+        assertThat(progress.steps()).anyMatch(m -> m.matches("k3d refuses the name dev but lists no such cluster: all "
+                + "there is of it is its tools node, made 5[89] s ago; waiting until that is 60 s old, in case another "
+                + "program is creating the cluster"));
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
+                .contains("k3d cluster delete").containsSubsequence("docker info --format", "docker info --format");
+        assertThat(tools.has("k3d-leftovers/dev")).isFalse();
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
+    }
+
+    @Test
+    void aYoungToolsNodeWhoseClusterAnotherProgramFinishesMeanwhileIsATakenNameAndNothingIsRemoved()
+            throws Exception {
+        tools.flag("k3d-leftovers/dev", Instant.now().minusSeconds(1).toString());
+        Thread other = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                // the other program's k3d goes on: its server node comes, and k3d lists the cluster
+                Files.delete(tools.state.resolve("k3d-leftovers/dev"));
+                ProcessBuilder create = new ProcessBuilder(k3d, "cluster", "create", "dev", "--network", "k3d-shared");
+                create.environment().putAll(tools.environment());
+                create.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                assertThat(create.start().waitFor()).isZero();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+
+        assertThatThrownBy(() -> provider.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("because a cluster with that name already exists")
+                .hasMessageContaining("existed before, so envctl removed nothing");
+        other.join();
+
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
+                .doesNotContain("k3d cluster delete", "docker volume rm");
         assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
     }
 

@@ -96,6 +96,16 @@ public final class K3dCommands {
                 + "\"}}", container);
     }
 
+    /** {@code docker container inspect --format {{.Created}} CONTAINER}: when it was made, by the daemon's clock. */
+    public static List<String> createdAt(String docker, String container) {
+        return List.of(docker, "container", "inspect", "--format", "{{.Created}}", container);
+    }
+
+    /** {@code docker info --format {{.SystemTime}}}: the daemon's clock now. */
+    public static List<String> daemonTime(String docker) {
+        return List.of(docker, "info", "--format", "{{.SystemTime}}");
+    }
+
     /** {@code docker rm CONTAINER}, which refuses a running container. */
     public static List<String> removeContainer(String docker, String container) {
         return List.of(docker, "rm", container);
