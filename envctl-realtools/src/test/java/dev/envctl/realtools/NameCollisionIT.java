@@ -77,21 +77,6 @@ class NameCollisionIT {
     @Test
     void aK3dCreateRefusedWhileAnotherProgramsCreateOfTheNameIsInFlightRemovesNothing(Sandbox s) throws Exception {
         String name = s.name("race");
-        String toolsNode = "k3d-" + name + "-tools";
-        // the other program's create, at the moment after its tools node (k3d's labels) and before its server node
-        s.lines("docker", "create", "--name", toolsNode, "--label", "app=k3d", "--label", "k3d.cluster=" + name,
-                "--label", "k3d.role=noRole", s.machine.k3dImage);
-        Thread other = new Thread(() -> {
-            try {
-                Thread.sleep(3000);
-                s.lines("docker", "rm", "-f", toolsNode);
-                Shell.Result made = s.tool("k3d", "cluster", "create", name, "--image", s.machine.k3dImage,
-                        "--api-port", "127.0.0.1:29431", "--no-lb", "--wait", "--timeout", "120s");
-                assertThat(made.exit()).as(made.toString()).isZero();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
         List<String> steps = Collections.synchronizedList(new ArrayList<>());
         ProgressListener progress = new ProgressListener() {
             @Override
@@ -105,7 +90,7 @@ class NameCollisionIT {
                 "120s"), environment);
         Environment env = new Environment(name, "k3d", null, new HostPorts(29181, 29182, 29183, 29184), 30080,
                 Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, Instant.now(), Instant.now(), 1);
-        other.start();
+        Thread other = anotherProgramCreating(s, name, 29431);
 
         assertThatThrownBy(() -> provider.create(env, progress))
                 .isInstanceOf(EnvctlException.class)
@@ -120,8 +105,67 @@ class NameCollisionIT {
             assertThat(c.name()).isEqualTo(name);
             assertThat(c.running()).isTrue();
         });
-        assertThat(s.lines("docker", "port", "k3d-" + name + "-server-0", "6443/tcp"))
+        assertThat(s.lines("docker", "port", "k3d-" + name + "-serverlb", "6443/tcp"))
                 .as("the other program's cluster, not one envctl made").containsExactly("127.0.0.1:29431");
         assertThat(s.tool("k3d", "cluster", "delete", name).exit()).isZero();
+    }
+
+    /**
+     * The same race through the CLI, for a record envctl has made no cluster for (a row added by hand, here one
+     * recorded with --no-wait): the reconcile refused the name leaves it unknown, and the next adopts the other
+     * program's cluster with the API port that cluster binds.
+     */
+    @Test
+    void aRowWhoseClusterAnotherProgramMakesMeanwhileIsAdoptedByTheNextReconcile(Sandbox s) throws Exception {
+        String name = s.name("row");
+        Shell.Result recorded = s.envctl("create", name, "--no-wait", "--http-port", "29191", "--https-port", "29192");
+        assertThat(recorded.exit()).as(recorded.toString()).isZero();
+        Thread other = anotherProgramCreating(s, name, 29432, "-p", "29191:80@loadbalancer", "-p",
+                "29192:443@loadbalancer");
+
+        Shell.Result refused = s.envctl("reconcile", name, "-o", "json");
+        other.join();
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.out()).contains("existed before, so envctl removed nothing");
+        JsonNode left = s.get(name);
+        assertThat(left.get("actualState").asText()).isEqualTo("unknown");
+        Shell.Result adopted = s.envctl("reconcile", name, "-o", "json");
+        assertThat(adopted.exit()).as(adopted.toString()).isZero();
+        assertThat(adopted.out()).contains("\"unchanged\"");
+        JsonNode web = s.get(name);
+        assertThat(web.get("actualState").asText()).isEqualTo("running");
+        assertThat(web.get("lastError").isNull()).isTrue();
+        assertThat(web.get("ports").get("api").asInt()).as("the API port the other program's cluster binds")
+                .isEqualTo(29432);
+        Shell.Result deleted = s.envctl("delete", name);
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * Another program's {@code k3d cluster create NAME} in flight: its tools node, with k3d's labels, made now by
+     * hand (k3d makes it about a second before the server node, longer while it pulls the node image), and in 3 s
+     * that program's real create, on API port {@code api}, with {@code more} arguments.
+     */
+    private static Thread anotherProgramCreating(Sandbox s, String name, int api, String... more) {
+        String toolsNode = "k3d-" + name + "-tools";
+        s.lines("docker", "create", "--name", toolsNode, "--label", "app=k3d", "--label", "k3d.cluster=" + name,
+                "--label", "k3d.role=noRole", s.machine.k3dImage);
+        List<String> create = new ArrayList<>(List.of("k3d", "cluster", "create", name, "--image", s.machine.k3dImage,
+                "--api-port", "127.0.0.1:" + api, "--wait", "--timeout", "120s"));
+        create.addAll(List.of(more));
+        Thread other = new Thread(() -> {
+            try {
+                Thread.sleep(3000);
+                s.lines("docker", "rm", "-f", toolsNode);
+                Shell.Result made = s.tool(create.toArray(String[]::new));
+                assertThat(made.exit()).as(made.toString()).isZero();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        other.start();
+        return other;
     }
 }

@@ -88,7 +88,23 @@ public final class CreateFailure {
                 c.stderrTail(), c.timedOut(), failure)
                 : new EnvctlException(ErrorCode.PROVIDER_FAILED, message, failure);
         suppressed.forEach(e::addSuppressed);
+        if (untouched && !stopped() && !cleanupStopped) {
+            e.addSuppressed(new NameTaken());
+        }
         return e;
+    }
+
+    /**
+     * Whether {@code createError}, what a provider's create threw, is one {@link #toException} built for a name
+     * collision ({@link #leftUntouched}): a cluster of that name existed before this create, which made nothing.
+     */
+    public static boolean nameTaken(Throwable createError) {
+        for (Throwable s : createError.getSuppressed()) {
+            if (s instanceof NameTaken) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -103,6 +119,15 @@ public final class CreateFailure {
             }
         }
         return false;
+    }
+
+    /** Marks a name collision's error ({@link #nameTaken}); attached as a suppressed exception, without a trace. */
+    private static final class NameTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NameTaken() {
+            super("a cluster of that name existed before this create", null, false, false);
+        }
     }
 
     /** A cleanup step that failed, attached to the error as a suppressed exception; its cause is the step's error. */

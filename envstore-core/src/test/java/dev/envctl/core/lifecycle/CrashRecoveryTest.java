@@ -425,18 +425,30 @@ class CrashRecoveryTest {
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
     }
 
-    /** Only a failed cleanup keeps it creating: a cluster that was there before this create is never removed. */
+    /**
+     * Only a failed cleanup keeps it creating: a cluster that was there before this create is never removed. A create
+     * that removed what it made leaves the record failed; one that found the name taken leaves a row envctl has not
+     * made a cluster for unknown again, so the next pass adopts that cluster (another program made it after the
+     * listing) rather than taking it as its own create's.
+     */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void aCreateThatRemovedWhatItMadeOrFoundTheNameTakenStaysFailed(boolean nameTaken) {
+    void aCreateThatRemovedWhatItMadeStaysFailedAndOneThatFoundTheNameTakenUnknown(boolean nameTaken) {
         f.leave("dev", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
         failNextCreateLeaving(false, nameTaken);
 
         Outcome failed = f.engine().reconcile(List.of("dev"), ProgressListener.NONE).outcomes().get(0);
 
-        assertThat(failed.state()).isEqualTo(ActualState.FAILED);
-        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
+        ActualState left = nameTaken ? ActualState.UNKNOWN : ActualState.FAILED;
+        assertThat(failed.action()).isEqualTo(Action.FAILED);
+        assertThat(failed.state()).isEqualTo(left);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(left);
         assertThat(failed.error()).doesNotContain("cleanup failed too");
+        if (nameTaken) {
+            assertThat(resume("dev")).isEqualTo(new Outcome("dev", Action.UNCHANGED, ActualState.RUNNING, null));
+            assertThat(f.k3d.calls()).doesNotContain("delete dev");
+            assertThat(f.hook.calls()).isEmpty();
+        }
     }
 
     @Test

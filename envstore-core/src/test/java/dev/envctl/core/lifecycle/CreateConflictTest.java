@@ -1,6 +1,10 @@
 package dev.envctl.core.lifecycle;
 
+import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.Envctl;
+import dev.envctl.core.Environment;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
@@ -32,6 +36,33 @@ class CreateConflictTest {
                 .hasMessageNotContaining("delete it with k3d")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(f.k3d.has("d1")).isTrue();
+    }
+
+    @Test
+    void aRowWhoseClusterAnotherProgramMakesAfterTheListingIsUnknownAgainAndAdoptedWithItsPortsNextPass() {
+        LifecycleEngine engine = f.engine();
+        Environment row = f.leave("web", 1, DesiredState.PRESENT, ActualState.UNKNOWN);
+        Map<PortRole, Integer> theirs = Map.of(PortRole.HTTP, row.ports().http(), PortRole.HTTPS, row.ports().https(),
+                PortRole.API, 41879);
+        f.k3d.madeElsewhereBeforeNextCreate("web", theirs);
+
+        Outcome refused = engine.reconcile(List.of(), ProgressListener.NONE).outcomes().get(0);
+
+        assertThat(refused.action()).isEqualTo(Action.FAILED);
+        assertThat(refused.state()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(refused.error()).contains("a cluster of that name existed before, so envctl removed nothing");
+        assertThat(f.store.get("web").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(f.hook.calls()).isEmpty();
+
+        Outcome adopted = engine.reconcile(List.of(), ProgressListener.NONE).outcomes().get(0);
+
+        assertThat(adopted.action()).isEqualTo(Action.UNCHANGED);
+        Environment web = f.store.get("web");
+        assertThat(web.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(web.lastError()).isNull();
+        assertThat(web.ports().api()).as("the port the other program's cluster binds").isEqualTo(41879);
+        assertThat(f.hook.calls()).as("adopted, not finished as envctl's own create").isEmpty();
+        assertThat(f.k3d.count("delete web")).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.envctl.core.testing;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.provider.CreateFailure;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
@@ -39,6 +40,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final Map<String, Boolean> clusters = new ConcurrentHashMap<>();
     private final java.util.Set<String> unfinished = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Queue<String> createFailures = new ConcurrentLinkedQueue<>();
+    private final Map<String, Map<PortRole, Integer>> madeElsewhere = new ConcurrentHashMap<>();
     private final Queue<String> deleteFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> listFailures = new ConcurrentLinkedQueue<>();
     private final Queue<String> stopFailures = new ConcurrentLinkedQueue<>();
@@ -109,6 +111,15 @@ public final class ScriptedClusterProvider implements ClusterProvider {
 
     public void failNextCreate(String message) {
         createFailures.add(message);
+    }
+
+    /**
+     * The next create of {@code name} finds a cluster of that name that another program made after the engine
+     * listed (running, binding {@code ports}), and fails as a real provider's does on a name collision
+     * ({@link CreateFailure#leftUntouched}), making nothing.
+     */
+    public void madeElsewhereBeforeNextCreate(String name, Map<PortRole, Integer> ports) {
+        madeElsewhere.put(name, Map.copyOf(ports));
     }
 
     public void failNextDelete(String message) {
@@ -249,6 +260,16 @@ public final class ScriptedClusterProvider implements ClusterProvider {
             String failure = createFailures.poll();
             if (failure != null) {
                 throw new EnvctlException(ErrorCode.PROVIDER_FAILED, id + " cluster create failed: " + failure);
+            }
+            Map<PortRole, Integer> elsewhere = madeElsewhere.remove(environment.name());
+            if (elsewhere != null) {
+                clusters.put(environment.name(), true);
+                published.put(environment.name(), elsewhere);
+                CreateFailure f = new CreateFailure("could not create " + id + " cluster '" + environment.name()
+                        + "'", new EnvctlException(ErrorCode.PROVIDER_FAILED, "Failed to create cluster '"
+                        + environment.name() + "' because a cluster with that name already exists"));
+                f.leftUntouched();
+                throw f.toException();
             }
             if (checkHostPorts) {
                 requirePublishable(environment);

@@ -670,6 +670,14 @@ public final class Converger {
             // what the stop cut short may be half made and its nodes may run
             return leftCreating(name, error.get().getMessage());
         }
+        if (error.isPresent() && env.actualState() == ActualState.UNKNOWN && CreateFailure.nameTaken(error.get())) {
+            // another program made a cluster of the name after the listing (the Kindler scripts creating the same
+            // row): unknown again, so the next pass adopts it with the ports it binds, as one listed before would be,
+            // where failed would take it as this record's own and keep the record's ports
+            String message = error.get().getMessage();
+            writer.actual(name, ActualState.UNKNOWN, message);
+            return new Outcome(name, Action.FAILED, ActualState.UNKNOWN, message);
+        }
         if (error.isPresent()) {
             seen.present = null;
             return failedCreate(creating.get(), error.get().getMessage(), CreateFailure.leftBehind(error.get()), host,
