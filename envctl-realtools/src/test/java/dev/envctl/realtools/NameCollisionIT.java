@@ -145,8 +145,9 @@ class NameCollisionIT {
 
     /**
      * Another program's {@code k3d cluster create NAME} in flight: its tools node, with k3d's labels, made now by
-     * hand (k3d makes it about a second before the server node, longer while it pulls the node image), and in 3 s
-     * that program's real create, on API port {@code api}, with {@code more} arguments.
+     * hand (k3d makes it about a second before the server node, longer while it pulls the node image), and in 5 s
+     * that program's real create, on API port {@code api}, with {@code more} arguments: time enough for envctl's
+     * create to start, in a JVM of its own, and be refused while the tools node is all there is.
      */
     private static Thread anotherProgramCreating(Sandbox s, String name, int api, String... more) {
         String toolsNode = "k3d-" + name + "-tools";
@@ -157,7 +158,7 @@ class NameCollisionIT {
         create.addAll(List.of(more));
         Thread other = new Thread(() -> {
             try {
-                Thread.sleep(3000);
+                Thread.sleep(5000);
                 s.lines("docker", "rm", "-f", toolsNode);
                 Shell.Result made = s.tool(create.toArray(String[]::new));
                 assertThat(made.exit()).as(made.toString()).isZero();
