@@ -99,12 +99,7 @@ public final class CreateFailure {
      * collision ({@link #leftUntouched}): a cluster of that name existed before this create, which made nothing.
      */
     public static boolean nameTaken(Throwable createError) {
-        for (Throwable s : createError.getSuppressed()) {
-            if (s instanceof NameTaken) {
-                return true;
-            }
-        }
-        return false;
+        return marked(createError, NameTaken.class);
     }
 
     /**
@@ -113,8 +108,13 @@ public final class CreateFailure {
      * included). False for any other error, one of a name collision ({@link #leftUntouched}) included.
      */
     public static boolean leftBehind(Throwable createError) {
+        return marked(createError, CleanupFailed.class);
+    }
+
+    /** Whether {@link #toException} attached a {@code marker} to {@code createError} as a suppressed exception. */
+    private static boolean marked(Throwable createError, Class<? extends RuntimeException> marker) {
         for (Throwable s : createError.getSuppressed()) {
-            if (s instanceof CleanupFailed) {
+            if (marker.isInstance(s)) {
                 return true;
             }
         }

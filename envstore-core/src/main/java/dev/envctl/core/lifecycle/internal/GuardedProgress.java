@@ -26,26 +26,23 @@ final class GuardedProgress implements ProgressListener {
 
     @Override
     public void step(String environment, String message) {
-        try {
-            listener.step(environment, message);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        guarded(() -> listener.step(environment, message));
     }
 
     @Override
     public void output(String environment, String line, boolean stderr) {
-        try {
-            listener.output(environment, line, stderr);
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        guarded(() -> listener.output(environment, line, stderr));
     }
 
     @Override
     public void finished(String environment, boolean reached) {
+        guarded(() -> listener.finished(environment, reached));
+    }
+
+    /** Runs one call of the listener; what it throws is logged and ignored. */
+    private void guarded(Runnable call) {
         try {
-            listener.finished(environment, reached);
+            call.run();
         } catch (RuntimeException e) {
             failed(e);
         }
