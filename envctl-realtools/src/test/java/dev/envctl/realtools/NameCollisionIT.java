@@ -42,16 +42,10 @@ class NameCollisionIT {
         assertThat(created.exit()).as(created.toString()).isZero();
         JsonNode e = s.get(name);
         JsonNode ports = e.get("ports");
-        Environment again = new Environment(name, providerId, Cidr.parse(subnet), new HostPorts(
-                ports.get("http").asInt(), ports.get("https").asInt(), ports.get("pf").asInt(),
-                ports.get("api").asInt()), ports.get("node").asInt(), Map.of(), Map.of(), DesiredState.PRESENT,
-                ActualState.CREATING, null, Instant.now(), Instant.now(), 1);
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.putAll(s.env);
-        ClusterProvider provider = providerId.equals("k3d")
-                ? new K3dProviderFactory().create(Map.of("image", s.machine.k3dImage, "timeout", "120s"), environment)
-                : new KindProviderFactory().create(Map.of("image", s.machine.kindImage, "timeout", "120s"),
-                environment);
+        Environment again = creating(name, providerId, Cidr.parse(subnet), new HostPorts(ports.get("http").asInt(),
+                ports.get("https").asInt(), ports.get("pf").asInt(), ports.get("api").asInt()),
+                ports.get("node").asInt());
+        ClusterProvider provider = provider(s, providerId);
 
         assertThatThrownBy(() -> provider.create(again, ProgressListener.NONE))
                 .isInstanceOf(EnvctlException.class)
@@ -84,12 +78,8 @@ class NameCollisionIT {
                 steps.add(message);
             }
         };
-        Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.putAll(s.env);
-        ClusterProvider provider = new K3dProviderFactory().create(Map.of("image", s.machine.k3dImage, "timeout",
-                "120s"), environment);
-        Environment env = new Environment(name, "k3d", null, new HostPorts(29181, 29182, 29183, 29184), 30080,
-                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.CREATING, null, Instant.now(), Instant.now(), 1);
+        ClusterProvider provider = provider(s, "k3d");
+        Environment env = creating(name, "k3d", null, new HostPorts(29181, 29182, 29183, 29184), 30080);
         Thread other = anotherProgramCreating(s, name, 29431);
 
         assertThatThrownBy(() -> provider.create(env, progress))
@@ -141,6 +131,22 @@ class NameCollisionIT {
         Shell.Result deleted = s.envctl("delete", name);
         assertThat(deleted.exit()).as(deleted.toString()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /** The real provider {@code providerId} as envctl makes it, with the sandbox's variables and node image. */
+    private static ClusterProvider provider(Sandbox s, String providerId) {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(s.env);
+        return providerId.equals("k3d")
+                ? new K3dProviderFactory().create(Map.of("image", s.machine.k3dImage, "timeout", "120s"), environment)
+                : new KindProviderFactory().create(Map.of("image", s.machine.kindImage, "timeout", "120s"),
+                environment);
+    }
+
+    /** The record of {@code name} as the engine hands it to the provider's create. */
+    private static Environment creating(String name, String providerId, Cidr subnet, HostPorts ports, int node) {
+        return new Environment(name, providerId, subnet, ports, node, Map.of(), Map.of(), DesiredState.PRESENT,
+                ActualState.CREATING, null, Instant.now(), Instant.now(), 1);
     }
 
     /**
