@@ -133,6 +133,23 @@ class NameCollisionIT {
         assertThat(s.leftovers(name)).isEmpty();
     }
 
+    @Test
+    void aCreateOfANameAnotherProgramIsCreatingIsRefusedAndLeavesNoRecord(Sandbox s) throws Exception {
+        String name = s.name("race");
+        Thread other = anotherProgramCreating(s, name, 29433);
+
+        Shell.Result refused = s.envctl("create", name, "--http-port", "29193", "--https-port", "29194");
+        other.join();
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
+        assertThat(refused.err()).contains("a k3d cluster named '" + name + "' was made by another program while "
+                + "envctl created it, and no envctl record owns it");
+        assertThat(s.envctl("get", name).exit()).as("no record left").isEqualTo(3);
+        assertThat(s.lines("k3d", "cluster", "list", "--no-headers")).anyMatch(l -> l.startsWith(name + " "));
+        assertThat(s.tool("k3d", "cluster", "delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
     /** The real provider {@code providerId} as envctl makes it, with the sandbox's variables and node image. */
     private static ClusterProvider provider(Sandbox s, String providerId) {
         Map<String, String> environment = new HashMap<>(System.getenv());

@@ -131,7 +131,9 @@ public final class LifecycleEngine {
      * without that host, until a host answers or none with room is left).
      *
      * @throws EnvctlException {@code CONFLICT} when the name, a port or the subnet is held, or when the
-     *                         provider already has a cluster of that name that no record owns, or when
+     *                         provider already has a cluster of that name that no record owns (also when
+     *                         another program made it after the listing: the provider refused the name and
+     *                         the record is removed again), or when
      *                         another writer deletes the record while the provider creates the cluster (the
      *                         cluster is removed again; the message says so, or that it remains);
      *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
@@ -174,6 +176,9 @@ public final class LifecycleEngine {
                     + "was removed before its cluster was made (by another writer without envctl's locks, such as "
                     + "the Kindler scripts' delete_env.sh); no cluster was created")));
         }
+        if (outcome.state() == ActualState.UNKNOWN) {
+            throw takenMeanwhile(spec, outcome.error());
+        }
         if (outcome.state() == null && outcome.error() != null && store.find(spec.name()).isEmpty()) {
             // another writer deleted the record meanwhile; the error says what became of the cluster
             throw EnvctlException.conflict(outcome.error());
@@ -191,6 +196,22 @@ public final class LifecycleEngine {
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, outcome.error(), null, outcome.remedy());
         }
         return failed;
+    }
+
+    /**
+     * The provider refused the name of a create whose listing saw no such cluster: another program made one of that
+     * name meanwhile (the converge left the record {@code unknown}, {@link dev.envctl.core.provider.CreateFailure#nameTaken}). The record is
+     * removed again, as when the listing sees the cluster, so that no reconcile takes that cluster for this one's.
+     */
+    private EnvctlException takenMeanwhile(EnvironmentSpec spec, String error) {
+        EnvctlException taken = EnvctlException.conflict("a " + spec.provider() + " cluster named '" + spec.name()
+                + "' was made by another program while envctl created it, and no envctl record owns it; the record "
+                + "envctl made was removed again; delete that cluster with " + spec.provider() + ", pick another "
+                + "name, or adopt it with an apply that lists it with the ports and subnet it publishes (" + error
+                + ")");
+        store.find(spec.name()).filter(e -> e.actualState() == ActualState.UNKNOWN)
+                .ifPresent(e -> removeRecord(e, taken));
+        return taken;
     }
 
     /**

@@ -66,6 +66,22 @@ class CreateConflictTest {
     }
 
     @Test
+    void aCreateWhoseClusterAnotherProgramMakesAfterTheListingIsRefusedAndLeavesNoRecord() {
+        f.k3d.madeElsewhereBeforeNextCreate("web", Map.of(PortRole.HTTP, 18090, PortRole.HTTPS, 18410,
+                PortRole.API, 41879));
+
+        assertThatThrownBy(() -> f.engine().create(EnvironmentSpec.of("web", "k3d"), ProgressListener.NONE))
+                .hasMessageStartingWith("a k3d cluster named 'web' was made by another program while envctl created "
+                        + "it, and no envctl record owns it; the record envctl made was removed again")
+                .hasMessageContaining("a cluster of that name existed before, so envctl removed nothing")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(f.store.find("web")).as("no record for a reconcile to take that cluster for its own").isEmpty();
+        assertThat(f.k3d.has("web")).as("the other program's cluster").isTrue();
+        assertThat(f.k3d.count("delete web")).isZero();
+        assertThat(f.hook.calls()).isEmpty();
+    }
+
+    @Test
     void aNameOnlyAnUnmanagedClusterHoldsSaysSo() {
         f.k3d.putCluster("own", true);
 
