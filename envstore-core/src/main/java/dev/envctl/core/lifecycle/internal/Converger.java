@@ -547,7 +547,8 @@ public final class Converger {
      * cluster runs, adopts it.
      */
     private Outcome notAdoptedYet(Environment env, ClusterProvider provider) {
-        LOG.warn("{}: its {} cluster is stopped; the record stays unknown, and envctl adopts the cluster once it runs "
+        LOG.warn("{}: its {} cluster is listed but not running (stopped, or still being made by another program); the "
+                + "record stays unknown, and envctl adopts the cluster once it runs "
                 + "(a start of the environment starts it)", env.name(), provider.id());
         return adoptPorts(env, provider, ActualState.UNKNOWN);
     }
