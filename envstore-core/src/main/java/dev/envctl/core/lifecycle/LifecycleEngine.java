@@ -382,8 +382,10 @@ public final class LifecycleEngine {
                 return marked.get();
             }
         } catch (EnvctlException e) {
-            throw new EnvctlException(e.code(), "creating environment '" + name + "' failed (" + error
-                    + ") and the record could not be marked failed: " + e.getMessage(), e);
+            // the store failing once more as it failed the create is said once
+            throw new EnvctlException(e.code(), "creating environment '" + name + "' failed" + (e.getMessage()
+                    .equals(error) ? ", and the store could not record that either: " + error : " (" + error
+                    + ") and the record could not be marked failed: " + e.getMessage()), e);
         }
         throw new EnvctlException(ErrorCode.FAILURE, "creating environment '" + name + "' failed (" + error
                 + ") and its record is gone");

@@ -341,7 +341,9 @@ class LifecycleEngineTest {
                 .isInstanceOfSatisfying(EnvctlException.class,
                         ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
                 .hasMessageContaining("disk full")
-                .hasMessageContaining("was recorded before the store failed and its cluster may exist");
+                .hasMessageContaining("was recorded before the store failed and its cluster may exist")
+                .satisfies(ex -> assertThat(ex.getMessage().split("disk full", -1)).as("the store's error, once: "
+                        + ex.getMessage()).hasSize(2));
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.CREATING);
     }
 
