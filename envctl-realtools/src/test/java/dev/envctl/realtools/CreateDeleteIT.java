@@ -65,6 +65,27 @@ class CreateDeleteIT {
         assertThat(s.envctl("get", name).exit()).isEqualTo(3);
     }
 
+    /**
+     * A KUBECONFIG of several files, as many users keep: the context goes to the first that exists, as kubectl and kind
+     * write (k3d itself would write none, only warn), and delete removes it from there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"k3d", "kind"})
+    void aKubeconfigOfSeveralFilesGetsTheContextInTheFileKubectlWrites(String provider, Sandbox s) throws Exception {
+        String name = s.name("kc");
+        java.nio.file.Files.writeString(s.kubeconfig, "");
+        s.env.put("KUBECONFIG", s.dir.resolve("missing.yaml") + ":" + s.kubeconfig);
+
+        Shell.Result created = s.envctl("create", name, "--provider", provider);
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(Sandbox.read(s.kubeconfig)).contains("name: " + provider + "-" + name + "\n");
+        assertThat(s.dir.resolve("missing.yaml")).doesNotExist();
+        Shell.Result deleted = s.envctl("delete", name);
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"k3d", "kind"})
     void aNodeImageThatDoesNotExistExits6AndLeavesNothingBehind(String provider, Sandbox s) {

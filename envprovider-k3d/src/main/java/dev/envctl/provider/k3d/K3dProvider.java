@@ -56,7 +56,6 @@ public final class K3dProvider implements ClusterProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(K3dProvider.class);
     private static final String INSTALL = "https://k3d.io/stable/#installation";
-    private static final Map<String, String> K3D_ENV = Map.of("LOG_COLORS", "false");
     private static final String NAME_TAKEN = "because a cluster with that name already exists";
     /**
      * How old k3d's tools node, all there is of a cluster k3d refuses to create again, must be to be taken as what a
@@ -73,6 +72,16 @@ public final class K3dProvider implements ClusterProvider {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tools = new ToolRunner(environment);
         this.networks = new DockerNetworks(tools, settings.timeout());
+    }
+
+    /**
+     * The variables every k3d command gets: {@code LOG_COLORS=false}, and, when {@code KUBECONFIG} lists several files,
+     * the one kubectl and kind would write ({@link K3dCommands#kubeconfigForMerge}), where k3d would write none.
+     */
+    private Map<String, String> k3dEnv() {
+        return tools.variable("KUBECONFIG").flatMap(K3dCommands::kubeconfigForMerge)
+                .map(file -> Map.of("LOG_COLORS", "false", "KUBECONFIG", file))
+                .orElse(Map.of("LOG_COLORS", "false"));
     }
 
     @Override
@@ -125,14 +134,14 @@ public final class K3dProvider implements ClusterProvider {
     private void runCreate(Environment env, Path k3d, Path docker, List<String> argv, K3dClusterOptions options,
                            ProgressListener p) {
         try {
-            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+            tools.runChecked(argv, k3dEnv(), null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         } catch (EnvctlException e) {
             if (!String.valueOf(e.getMessage()).contains(NAME_TAKEN) || !leftovers(docker, env.name(), p)) {
                 throw e;
             }
             p.step(env.name(), "removing what an interrupted create of k3d cluster " + env.name() + " left");
             deleteCluster(k3d, docker, env.name(), p);
-            tools.runChecked(argv, K3D_ENV, null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
+            tools.runChecked(argv, k3dEnv(), null, K3dSettings.createKillTimeout(options.timeout()), env.name(), p);
         }
     }
 
@@ -206,7 +215,7 @@ public final class K3dProvider implements ClusterProvider {
             return f.toException(); // a progress line saying envctl removes what it made would be untrue
         }
         p.step(env.name(), "create failed; removing what it made");
-        f.attempt(() -> tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), K3D_ENV, null,
+        f.attempt(() -> tools.runChecked(K3dCommands.delete(k3d.toString(), env.name()), k3dEnv(), null,
                 settings.timeout(), env.name(), p), "k3d cluster delete " + env.name());
         String volume = K3dCommands.imageVolume(env.name());
         f.attempt(() -> removeVolume(docker, env.name(), p), "docker volume rm " + volume);
@@ -234,7 +243,7 @@ public final class K3dProvider implements ClusterProvider {
     public void stop(Environment env, ProgressListener progress) {
         ProgressListener p = progress == null ? ProgressListener.NONE : progress;
         p.step(env.name(), "stopping k3d cluster " + env.name());
-        tools.runChecked(K3dCommands.stop(k3d().toString(), env.name()), K3D_ENV, null, settings.timeout(),
+        tools.runChecked(K3dCommands.stop(k3d().toString(), env.name()), k3dEnv(), null, settings.timeout(),
                 env.name(), p);
     }
 
@@ -249,7 +258,7 @@ public final class K3dProvider implements ClusterProvider {
         Duration timeout = K3dClusterOptions.of(settings, env).timeout();
         p.step(env.name(), "starting k3d cluster " + env.name());
         try {
-            tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), K3D_ENV, null,
+            tools.runChecked(K3dCommands.start(k3d().toString(), env.name(), timeout), k3dEnv(), null,
                     K3dSettings.createKillTimeout(timeout), env.name(), p);
         } catch (EnvctlException e) {
             Optional<Path> docker = tools.find(settings.dockerBinary());
@@ -283,7 +292,7 @@ public final class K3dProvider implements ClusterProvider {
 
     /** {@code k3d cluster delete NAME}, then the image volume k3d can leave behind. */
     private void deleteCluster(Path k3d, Path docker, String name, ProgressListener p) {
-        tools.runChecked(K3dCommands.delete(k3d.toString(), name), K3D_ENV, null, settings.timeout(), name, p);
+        tools.runChecked(K3dCommands.delete(k3d.toString(), name), k3dEnv(), null, settings.timeout(), name, p);
         removeVolume(docker, name, p);
     }
 
@@ -296,7 +305,7 @@ public final class K3dProvider implements ClusterProvider {
     @Override
     public List<ClusterStatus> list() {
         // the JSON holds each node's environment, the cluster join token among it: never log it
-        CommandResult r = tools.runCheckedUnlogged(K3dCommands.list(k3d().toString()), K3D_ENV, settings.timeout());
+        CommandResult r = tools.runCheckedUnlogged(K3dCommands.list(k3d().toString()), k3dEnv(), settings.timeout());
         List<String> json = r.stdout().stream().filter(line -> !isLogLine(line)).toList();
         return K3dClusterList.parse(ID, String.join("\n", json));
     }
@@ -337,13 +346,13 @@ public final class K3dProvider implements ClusterProvider {
     @Override
     public String version() {
         String k3d = k3d().toString();
-        CommandResult json = tools.run(K3dCommands.versionJson(k3d), K3D_ENV, null, settings.timeout(), "",
+        CommandResult json = tools.run(K3dCommands.versionJson(k3d), k3dEnv(), null, settings.timeout(), "",
                 ProgressListener.NONE);
         Optional<String> v = json.succeeded() ? K3dVersion.fromJson(json.stdoutText()) : Optional.empty();
         if (v.isPresent()) {
             return v.get();
         }
-        CommandResult text = tools.runChecked(K3dCommands.version(k3d), K3D_ENV, null, settings.timeout(), "",
+        CommandResult text = tools.runChecked(K3dCommands.version(k3d), k3dEnv(), null, settings.timeout(), "",
                 ProgressListener.NONE);
         return K3dVersion.fromText(text.stdoutText()).orElseThrow(() -> new EnvctlException(
                 ErrorCode.PROVIDER_FAILED, "could not read the version from 'k3d version', which printed: "
@@ -376,7 +385,7 @@ public final class K3dProvider implements ClusterProvider {
         plan.add(PlannedCommand.of(env.subnet() != null
                 ? DockerNetworks.createArgv(docker, network(env), env.subnet(), env.name())
                 : DockerNetworks.createSharedArgv(docker, network(env))));
-        plan.add(new PlannedCommand(create(tools.display(settings.binary()), env, network(env), options), K3D_ENV,
+        plan.add(new PlannedCommand(create(tools.display(settings.binary()), env, network(env), options), k3dEnv(),
                 null));
         plan.add(PlannedCommand.of(K3dCommands.CREATED_MARK.writeArgv(docker, K3dCommands.firstServer(env.name()))));
         return List.copyOf(plan);
@@ -389,7 +398,7 @@ public final class K3dProvider implements ClusterProvider {
     @Override
     public List<PlannedCommand> planDelete(Environment env) {
         List<PlannedCommand> plan = new ArrayList<>();
-        plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), K3D_ENV, null));
+        plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), k3dEnv(), null));
         plan.add(PlannedCommand.of(K3dCommands.removeVolume(tools.display(settings.dockerBinary()),
                 K3dCommands.imageVolume(env.name()))));
         if (env.subnet() != null) {

@@ -88,6 +88,39 @@ class K3dProviderTest {
                 "servers 1/1, agents 0/0").withNodes(1, 0));
     }
 
+    /**
+     * k3d writes no kubeconfig when KUBECONFIG lists several files (it warns and exits 0): it is given the one kubectl
+     * and kind write, the first that exists, else the last, and the plan says so.
+     */
+    @Test
+    void aKubeconfigVariableOfSeveralFilesIsNarrowedToTheOneKubectlAndKindWouldWrite() throws Exception {
+        Path exists = Files.writeString(dir.resolve("b.yaml"), "");
+        String missing = dir.resolve("a.yaml").toString();
+        String alsoMissing = dir.resolve("c.yaml").toString();
+        Environment dev = env("dev", null, Map.of());
+
+        withKubeconfig(missing + ":" + exists + "::" + exists).create(dev, ProgressListener.NONE);
+        assertThat(tools.environmentLog()).containsExactly("k3d LOG_COLORS=false KUBECONFIG=" + exists);
+        assertThat(withKubeconfig(missing + ":" + alsoMissing + ":").planDelete(dev)).first().isEqualTo(
+                new PlannedCommand(List.of(k3d, "cluster", "delete", "dev"), Map.of("LOG_COLORS", "false",
+                        "KUBECONFIG", alsoMissing), null));
+
+        // one file, empty entries and repeats left out, is k3d's own case: nothing is set
+        tools.forgetCalls();
+        withKubeconfig(":" + missing + ":" + missing).delete(dev, ProgressListener.NONE);
+        assertThat(tools.environmentLog()).containsExactly("k3d LOG_COLORS=false KUBECONFIG=:" + missing + ":"
+                + missing);
+        assertThat(withKubeconfig(missing).planDelete(dev)).first()
+                .isEqualTo(new PlannedCommand(List.of(k3d, "cluster", "delete", "dev"), Map.of("LOG_COLORS", "false"),
+                        null));
+    }
+
+    private K3dProvider withKubeconfig(String kubeconfig) {
+        Map<String, String> environment = new java.util.HashMap<>(tools.environment());
+        environment.put("KUBECONFIG", kubeconfig);
+        return new K3dProviderFactory().create(Map.of(), environment);
+    }
+
     @Test
     void theCreatePlanOfTheSharedNetworkListsTheNetworkCreateTheRunMakesWithTheSameArgvAndAsksNoTool() {
         K3dProvider team = provider(Map.of("network", "team-net"));

@@ -54,10 +54,14 @@ public final class StandInTools {
         }
     }
 
-    /** This process's environment with the stand-ins first on PATH. */
+    /**
+     * This process's environment with the stand-ins first on PATH, without {@code KUBECONFIG}: the developer's own,
+     * when it lists several files, changes what the k3d provider passes k3d.
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.remove("KUBECONFIG");
         return env;
     }
 
