@@ -377,6 +377,26 @@ class CreateTest {
     }
 
     @Test
+    void twoScriptsCommittingAdjacentPortsAtOnceDoNotMakeEveryLaterCreateAllocateAHeldPort() throws Exception {
+        // as the Kindler scripts create two environments of their config in parallel: each insert's trigger sets the
+        // run ends before the other's row is committed, so 20000, 23000 and 26000 stay marked as run ends
+        try (Connection first = rawConnection(); Connection second = rawConnection()) {
+            first.setAutoCommit(false);
+            execute(first, "INSERT INTO clusters (name, provider, node_port, http_port, https_port, pf_port) "
+                    + "VALUES ('dev', 'k3d', 30080, 20000, 23000, 26000)");
+            execute(second, "INSERT INTO clusters (name, provider, node_port, http_port, https_port, pf_port) "
+                    + "VALUES ('dev-k3d', 'k3d', 30080, 20001, 23001, 26001)");
+            first.commit();
+        }
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d"), allocator);
+
+        assertThat(next.ports()).isEqualTo(new HostPorts(20002, 23002, 26002, 29000));
+        assertThat(store.list(EnvironmentFilter.ALL)).hasSize(3);
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
     void plansWithTheServersDefaultsStayIndexScansOnceStatisticsSeeTheTablesGrow() throws Exception {
         List<Environment> created = new ArrayList<>();
         store.create(EnvironmentSpec.of("tiny", "k3d").withSubnet(SubnetRequest.AUTO), allocator);

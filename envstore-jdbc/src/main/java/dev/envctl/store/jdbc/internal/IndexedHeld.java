@@ -7,6 +7,7 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.HeldResources;
 import dev.envctl.core.alloc.SubnetHolder;
+import dev.envctl.store.jdbc.internal.schema.tables.HeldPorts;
 import dev.envctl.store.jdbc.internal.schema.tables.HeldSubnets;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -88,11 +89,21 @@ public final class IndexedHeld implements HeldResources {
         return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
     }
 
-    /** The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. */
+    /**
+     * The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. A run end
+     * whose next port is held after all is skipped: two writers outside envctl (psql scripts, which take no lock)
+     * that commit adjacent ports at once each set their run ends before seeing the other's row, so a port can stay
+     * marked as a run end, and answering one past it would allocate a held port on every create. (The check is a
+     * scalar count, a probe of the primary key per run end read, as in the trigger.)
+     */
     static Field<Integer> lowestFreeFrom(String host, int from) {
         Field<Integer> start = DSL.inline(from);
-        Field<Integer> afterRun = DSL.field(DSL.select(DSL.min(HELD_PORTS.PORT).plus(DSL.inline(1))).from(HELD_PORTS)
-                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END)));
+        HeldPorts next = HELD_PORTS.as("next");
+        Field<Integer> afterRun = DSL.field(DSL.select(HELD_PORTS.PORT.plus(DSL.inline(1))).from(HELD_PORTS)
+                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END))
+                .and(DSL.field(DSL.selectCount().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
+                        .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1))))).eq(DSL.inline(0)))
+                .orderBy(HELD_PORTS.PORT).limit(DSL.inline(1)));
         return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS)
                         .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.eq(start))), afterRun)
                 .otherwise(start);
