@@ -397,6 +397,41 @@ class CreateTest {
     }
 
     @Test
+    void aScriptDeletingTheNextPortsWhileAnotherInsertsDoesNotMakeThePoolsLookExhausted() throws Exception {
+        // the delete's trigger cannot mark 20000 a run end (not committed yet), the insert's sees 20001 still held
+        try (Connection first = rawConnection(); Connection second = rawConnection()) {
+            execute(first, "INSERT INTO clusters (name, provider, http_port, https_port, pf_port) "
+                    + "VALUES ('b', 'k3d', 20001, 23001, 26001)");
+            first.setAutoCommit(false);
+            execute(first, "DELETE FROM clusters WHERE name = 'b'");
+            execute(second, "INSERT INTO clusters (name, provider, http_port, https_port, pf_port, api_port) "
+                    + "VALUES ('a', 'k3d', 20000, 23000, 26000, 29000)");
+            first.commit();
+        }
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d"), allocator);
+
+        assertThat(next.ports()).isEqualTo(new HostPorts(20001, 23001, 26001, 29001));
+        assertStoreConsistent(2);
+    }
+
+    @Test
+    void aScriptDeletingTheNextSubnetWhileAnotherInsertsDoesNotMakeTheSubnetPoolLookExhausted() throws Exception {
+        try (Connection first = rawConnection(); Connection second = rawConnection()) {
+            execute(first, "INSERT INTO clusters (name, provider, subnet) VALUES ('b', 'k3d', '10.0.1.0/24')");
+            first.setAutoCommit(false);
+            execute(first, "DELETE FROM clusters WHERE name = 'b'");
+            execute(second, "INSERT INTO clusters (name, provider, subnet) VALUES ('a', 'k3d', '10.0.0.0/24')");
+            first.commit();
+        }
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
+
+        assertThat(next.subnet()).isEqualTo(Cidr.parse("10.0.1.0/24"));
+        assertStoreConsistent(2);
+    }
+
+    @Test
     void plansWithTheServersDefaultsStayIndexScansOnceStatisticsSeeTheTablesGrow() throws Exception {
         List<Environment> created = new ArrayList<>();
         store.create(EnvironmentSpec.of("tiny", "k3d").withSubnet(SubnetRequest.AUTO), allocator);

@@ -86,7 +86,27 @@ public final class IndexedHeld implements HeldResources {
     public OptionalInt lowestFreePort(int from, int to) {
         Integer free = prefetchedPorts.containsKey(from) ? prefetchedPorts.get(from)
                 : ctx.select(lowestFreeFrom(host, from)).fetchOne(0, Integer.class);
+        if ((free == null || free > to) && repairPortRunEnds(from, to) > 0) {
+            free = ctx.select(lowestFreeFrom(host, from)).fetchOne(0, Integer.class);
+        }
         return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
+    }
+
+    /**
+     * Sets {@code run_end} right on the held ports of the host from {@code from} to {@code to}; how many were wrong.
+     * Only asked when the run ends say nothing is free there (a full pool, or a mark gone stale): a writer outside
+     * envctl (psql) that deletes port P + 1 while another inserts P, both uncommitted, leaves P not marked, because
+     * neither trigger sees the other's row, and the free port after it would otherwise stay hidden for good (a
+     * create refused as "no free port left in pool"). Runs under the store's write lock; costs one pass over the
+     * held ports of the range, on that rare path only.
+     */
+    private int repairPortRunEnds(int from, int to) {
+        HeldPorts next = HELD_PORTS.as("next");
+        Condition nextHeld = DSL.exists(DSL.selectOne().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
+                .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1)))));
+        return ctx.update(HELD_PORTS).set(HELD_PORTS.RUN_END, DSL.field(DSL.not(nextHeld)))
+                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.between(from, to))
+                .and(HELD_PORTS.RUN_END.eq(DSL.field(nextHeld))).execute();
     }
 
     /**
@@ -174,11 +194,25 @@ public final class IndexedHeld implements HeldResources {
      */
     @Override
     public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
-        if (prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool) && prefetchedSubnet.prefix() == prefix) {
-            return prefetchedSubnet.answer();
-        }
+        Optional<Cidr> answer = prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool)
+                && prefetchedSubnet.prefix() == prefix ? prefetchedSubnet.answer() : lowestFreeSubnetQuery(pool, prefix);
+        // nothing free by the run ends: a full pool, or a mark left stale as a port's can be (repairPortRunEnds)
+        return answer.isEmpty() && repairSubnetRunEnds(pool) > 0 ? lowestFreeSubnetQuery(pool, prefix) : answer;
+    }
+
+    private Optional<Cidr> lowestFreeSubnetQuery(Cidr pool, int prefix) {
         return ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1)
                 .map(first -> new Cidr(first, prefix));
+    }
+
+    /** Sets {@code run_end} right on the held subnets ending in {@code pool} or just before it; how many were wrong. */
+    private int repairSubnetRunEnds(Cidr pool) {
+        HeldSubnets next = HELD_SUBNETS.as("next");
+        Condition nextHeld = DSL.exists(DSL.selectOne().from(next)
+                .where(next.FIRST_ADDRESS.eq(HELD_SUBNETS.LAST_ADDRESS.plus(bigint(1)))));
+        return ctx.update(HELD_SUBNETS).set(HELD_SUBNETS.RUN_END, DSL.field(DSL.not(nextHeld)))
+                .where(HELD_SUBNETS.LAST_ADDRESS.between(bigint(pool.first() - 1), bigint(pool.last())))
+                .and(HELD_SUBNETS.RUN_END.eq(DSL.field(nextHeld))).execute();
     }
 
     /**
