@@ -4,7 +4,13 @@ import java.util.regex.Pattern;
 
 /** Removes secrets from text shown to people: passwords in URLs and in {@code password=} parameters. */
 public final class Redaction {
-    private static final Pattern USER_INFO = Pattern.compile("(://[^/@:?#]*):[^/@?#]*@");
+    /**
+     * {@code user:password@} after {@code ://}. A password people type may hold '@', '/', '?' or '#' unescaped, so the
+     * password runs to the last '@' that a host and a '/' follow; without such a path, to the first '@' (then the
+     * password holds none of them). A query value with an '@' (user=admin@server) is no password.
+     */
+    private static final Pattern USER_INFO = Pattern.compile(
+            "(://[^/@:?#\\s]*):(?:\\S*@(?=[\\w.\\[\\]:,%-]*/)|[^/@?#\\s]*@)");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^&;\\s]*");
 
     private Redaction() {

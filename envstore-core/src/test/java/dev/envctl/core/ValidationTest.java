@@ -130,6 +130,23 @@ class ValidationTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://envctl:s3cr@t@db:5432/envctl", "jdbc:postgresql://envctl:s3cr/t@db/envctl",
+            "jdbc:postgresql://envctl:s3cr?t@db:5432/envctl?ssl=true", "jdbc:postgresql://envctl:s3cr#t@db/envctl",
+            "jdbc:postgresql://envctl:s3cr@t@db,db2:5433/envctl", "jdbc:postgresql://envctl:s3cr@t@[::1]:5432/envctl"})
+    void redactionRemovesPasswordsHoldingUrlDelimiters(String url) {
+        String redacted = Redaction.redact("store " + url + " failed");
+        assertThat(redacted).doesNotContain("s3cr").doesNotContain("t@").startsWith("store jdbc:postgresql://envctl:***@")
+                .endsWith("/envctl" + (url.endsWith("?ssl=true") ? "?ssl=true" : "") + " failed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://db:5432/envctl?user=admin@db", "jdbc:postgresql://db/envctl?user=admin@db",
+            "jdbc:postgresql://db:5432/envctl?user=admin@db&sslmode=require", "jdbc:postgresql://db:5432/envctl"})
+    void redactionLeavesUrlsWithoutPasswordsAlone(String url) {
+        assertThat(Redaction.redact(url)).isEqualTo(url);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "192.168.1.20", "255.255.255.255", "::1", "::", "fd00::20",
             "2001:db8::1", "::ffff:10.0.0.1"})
     void ipAddressesAreIpAddresses(String text) {

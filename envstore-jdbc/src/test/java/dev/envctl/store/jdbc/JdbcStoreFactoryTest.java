@@ -83,6 +83,16 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void passwordsHoldingUrlDelimitersAreRefusedAndNeverEchoed() {
+        for (String url : List.of("jdbc:postgresql://u:s3cr@t@h/db", "jdbc:postgresql://u:s3cr/t@h/db",
+                "jdbc:postgresql://u:s3cr?t@h:5432/db", "jdbc:postgresql://u:s3cr#t@h/db")) {
+            assertThatThrownBy(() -> factory.open(url, Map.of()))
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("ENVCTL_DB_PASSWORD").hasMessageNotContaining("s3cr").hasMessageNotContaining("t@");
+        }
+    }
+
+    @Test
     void passwordComesFromEnvctlDbPasswordThenPgpassword() {
         PGSimpleDataSource both = new JdbcStoreFactory(Map.of("ENVCTL_DB_PASSWORD", "a", "PGPASSWORD", "b"))
                 .dataSource("jdbc:postgresql://h/db", Map.of("jdbc.user", "envctl"), JdbcStoreOptions.defaults());
