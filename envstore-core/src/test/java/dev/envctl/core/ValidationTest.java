@@ -141,7 +141,9 @@ class ValidationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jdbc:postgresql://db:5432/envctl?user=admin@db", "jdbc:postgresql://db/envctl?user=admin@db",
-            "jdbc:postgresql://db:5432/envctl?user=admin@db&sslmode=require", "jdbc:postgresql://db:5432/envctl"})
+            "jdbc:postgresql://db:5432/envctl?user=admin@db&sslmode=require", "jdbc:postgresql://db:5432/envctl",
+            "jdbc:postgresql://db:5432/envctl?sslrootcert=/home/me@corp.example/ca.pem",
+            "jdbc:postgresql://db/envctl?sslmode=verify-full&sslrootcert=/home/me@corp.example/ca.pem"})
     void redactionLeavesUrlsWithoutPasswordsAlone(String url) {
         assertThat(Redaction.redact(url)).isEqualTo(url);
     }
