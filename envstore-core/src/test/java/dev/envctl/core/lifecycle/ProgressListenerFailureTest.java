@@ -51,4 +51,34 @@ class ProgressListenerFailureTest {
         assertThat(f.k3d.has("dev")).isFalse();
         assertThat(calls.get()).as("the listener was called, and threw").isPositive();
     }
+
+    /**
+     * A listener that throws an Error, not an exception (an {@code AssertionError} of a test harness's listener),
+     * is as much the caller's bug: the create finishes and its record is not left {@code creating}.
+     */
+    @Test
+    void aListenerThrowingAnErrorCannotFailTheWorkEither() {
+        ProgressListener asserting = new ProgressListener() {
+            @Override
+            public void step(String environment, String message) {
+                calls.incrementAndGet();
+                throw new AssertionError("progress display assertion");
+            }
+
+            @Override
+            public void finished(String environment, boolean reached) {
+                calls.incrementAndGet();
+                throw new AssertionError("progress display assertion");
+            }
+        };
+
+        Environment created = engine.create(Fixture.spec("dev"), asserting);
+
+        assertThat(created.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.has("dev")).isTrue();
+        assertThat(engine.delete("dev", false, asserting)).isEmpty();
+        assertThat(f.k3d.has("dev")).isFalse();
+        assertThat(calls.get()).as("the listener was called, and threw").isPositive();
+    }
 }

@@ -1,13 +1,15 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A caller's {@link ProgressListener} that cannot fail the work it watches: what it throws is logged (WARN the
- * first time, DEBUG after) and the step goes on, so a bug in a progress display never leaves an environment
- * failed or a delete that cannot finish.
+ * A caller's {@link ProgressListener} that cannot fail the work it watches: what it throws, an {@link Error} such
+ * as an {@code AssertionError} included (but one the JVM cannot go on after), is logged (WARN the first time,
+ * DEBUG after) and the step goes on, so a bug in a progress display never leaves an environment failed, stuck
+ * {@code creating}, or a delete that cannot finish.
  */
 final class GuardedProgress implements ProgressListener {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedProgress.class);
@@ -43,12 +45,13 @@ final class GuardedProgress implements ProgressListener {
     private void guarded(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            PluginRegistry.rethrowIfFatal(e);
             failed(e);
         }
     }
 
-    private void failed(RuntimeException e) {
+    private void failed(Throwable e) {
         if (!warned) {
             warned = true;
             LOG.warn("the progress listener {} failed, and is ignored: {}", listener.getClass().getName(),
