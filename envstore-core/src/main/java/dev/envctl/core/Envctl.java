@@ -13,6 +13,7 @@ import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.lifecycle.internal.DryRuns;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.ClusterProviderFactory;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
@@ -77,8 +78,17 @@ public final class Envctl implements AutoCloseable {
         this.providerSettings = Map.copyOf(b.providerSettings);
         // settings for a provider that is not there, or a key it does not know: refused now, not at first use
         for (Map.Entry<String, Map<String, String>> e : providerSettings.entrySet()) {
-            PluginRegistry.requireKnownKeys("provider " + e.getKey(), e.getValue(),
-                    plugins.providerFactory(e.getKey()).settingKeys());
+            ClusterProviderFactory f = plugins.providerFactory(e.getKey());
+            Set<String> keys;
+            try {
+                keys = PluginRegistry.created("provider", e.getKey(), f, ErrorCode.PROVIDER_FAILED, f::settingKeys);
+            } catch (EnvctlException bug) {
+                if (bug.code() != ErrorCode.PROVIDER_FAILED) {
+                    throw bug;
+                }
+                continue; // a plugin's bug breaks only its own provider, which says so at its first use
+            }
+            PluginRegistry.requireKnownKeys("provider " + e.getKey(), e.getValue(), keys);
         }
         this.allocator = new Allocator(b.policy, b.portProbe, b.subnetProbe);
         this.options = b.options;

@@ -368,7 +368,8 @@ public final class PluginRegistry {
     /** Opens the store at {@code location} with the caller's environment variables (secrets are read there). */
     public EnvironmentStore openStore(String location, Map<String, String> settings, Map<String, String> environment) {
         EnvironmentStoreFactory f = storeFactoryFor(location);
-        requireKnownKeys("store " + f.id(), settings, f.settingKeys());
+        requireKnownKeys("store " + f.id(), settings, made("store", f.id(), f, ErrorCode.STORE_UNAVAILABLE, "open",
+                f::settingKeys));
         return opened(f, () -> f.open(location, settings, environment));
     }
 
@@ -379,7 +380,8 @@ public final class PluginRegistry {
     /** Creates the provider {@code id}, rejecting setting keys its factory does not know. */
     public ClusterProvider createProvider(String id, Map<String, String> settings) {
         ClusterProviderFactory f = providerFactory(id);
-        requireKnownKeys("provider " + id, settings, f.settingKeys());
+        requireKnownKeys("provider " + id, settings, created("provider", id, f, ErrorCode.PROVIDER_FAILED,
+                f::settingKeys));
         return created("provider", id, f, ErrorCode.PROVIDER_FAILED, () -> f.create(settings));
     }
 
@@ -390,7 +392,7 @@ public final class PluginRegistry {
     /** Creates the hook {@code id}, rejecting setting keys its factory does not know. */
     public LifecycleHook createHook(String id, Map<String, String> settings) {
         LifecycleHookFactory f = hookFactory(id);
-        requireKnownKeys("hook " + id, settings, f.settingKeys());
+        requireKnownKeys("hook " + id, settings, created("hook", id, f, ErrorCode.INVALID_INPUT, f::settingKeys));
         return created("hook", id, f, ErrorCode.INVALID_INPUT, () -> f.create(settings));
     }
 

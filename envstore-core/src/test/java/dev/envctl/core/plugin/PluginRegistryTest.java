@@ -436,6 +436,56 @@ class PluginRegistryTest {
                 .hasMessageContaining("settingKeys is broken");
     }
 
+    /** Settings given for it do not turn its bug into a raw exception from build() that stops every provider. */
+    @Test
+    void settingsForAProviderThatCannotSayItsSettingKeysBreakOnlyThatProvider(@TempDir Path dir) throws IOException {
+        PluginRegistry r = PluginRegistry.discover(withServices(dir, ClusterProviderFactory.class.getName(),
+                FailingKeysProviderFactory.class.getName(), WorkingProviderFactory.class.getName()));
+
+        Envctl envctl = Envctl.builder().store(new InMemoryEnvironmentStore()).plugins(r).environment(Map.of())
+                .providerSettings("nokeys", Map.of("timeout", "5m")).build();
+
+        assertThat(envctl.provider("working").id()).isEqualTo("working");
+        assertThatThrownBy(() -> envctl.provider("nokeys")).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'nokeys' (" + FailingKeysProviderFactory.class.getName())
+                .hasMessageContaining("settingKeys is broken");
+        assertThatThrownBy(() -> r.createProvider("nokeys", Map.of())).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("the provider plugin 'nokeys' (" + FailingKeysProviderFactory.class.getName())
+                .hasMessageContaining("settingKeys is broken");
+    }
+
+    /** A hook or store plugin that cannot say its setting keys is an error naming it, as when it fails to create. */
+    @Test
+    void aHookOrStorePluginThatCannotSayItsSettingKeysIsNamed() {
+        FailingHookFactory hook = new FailingHookFactory() {
+            @Override
+            public Set<String> settingKeys() {
+                throw new IllegalStateException("hook settingKeys is broken");
+            }
+        };
+        MemoryStoreFactory store = new MemoryStoreFactory() {
+            @Override
+            public Set<String> settingKeys() {
+                throw new IllegalStateException("store settingKeys is broken");
+            }
+        };
+        PluginRegistry r = PluginRegistry.of(List.of(store), List.of(), List.of(hook));
+
+        assertThatThrownBy(() -> Envctl.builder().store(new InMemoryEnvironmentStore()).plugins(r)
+                .environment(Map.of()).hook("failing", Map.of()).build())
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("the hook plugin 'failing' (" + hook.getClass().getName())
+                .hasMessageContaining("hook settingKeys is broken");
+        assertThatThrownBy(() -> Envctl.builder().store("mem:a").plugins(r).environment(Map.of()).build())
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE))
+                .hasMessageContaining("the store plugin 'mem' (" + store.getClass().getName())
+                .hasMessageContaining("store settingKeys is broken");
+    }
+
     @Test
     void twoFactoriesWithOneIdAreInvalidInputNamingBothClassesAndJars(@TempDir Path dir) throws IOException {
         ClassLoader loader = withServices(dir, EnvironmentStoreFactory.class.getName(),
