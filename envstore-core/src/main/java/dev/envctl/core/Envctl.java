@@ -475,7 +475,8 @@ public final class Envctl implements AutoCloseable {
     }
 
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return engine().reconcile(noNulls(names, "names"), progress);
+        noNulls(names, "names").forEach(Validation::requireName);
+        return engine().reconcile(names, progress);
     }
 
     /** Stops the environment's cluster and keeps its ports and subnet held: {@link LifecycleEngine#stop}. */

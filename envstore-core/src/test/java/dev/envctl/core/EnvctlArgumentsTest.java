@@ -61,6 +61,27 @@ class EnvctlArgumentsTest {
         assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
     }
 
+    /**
+     * reconcile takes names too: "Dev" is the caller's mistake (INVALID_INPUT), not "no such environment"
+     * (NOT_FOUND, the CLI's exit code 3 that scripts test for), and no provider is asked.
+     */
+    @Test
+    void aNameNoEnvironmentCanHaveIsInvalidInputForReconcileToo() {
+        ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+        Envctl withK3d = Envctl.builder().store(store).provider("k3d", k3d).environment(Map.of()).build();
+        store.create(EnvironmentSpec.of("dev", "k3d"), withK3d.allocator());
+
+        for (Runnable call : List.<Runnable>of(() -> withK3d.reconcile(List.of("Dev")),
+                () -> withK3d.reconcile(List.of("dev", "Dev"), dev.envctl.core.spi.ProgressListener.NONE))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("environment name 'Dev' is invalid; allowed: lowercase a-z, 0-9 and '-', starting "
+                            + "and ending with a letter or digit");
+        }
+        assertThat(k3d.calls()).isEmpty();
+        assertThat(store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
+    }
+
     /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
     @Test
     void aProviderInstanceGivenUnderAnotherIdIsRefused() {
