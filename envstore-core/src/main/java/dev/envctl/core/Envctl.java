@@ -206,7 +206,7 @@ public final class Envctl implements AutoCloseable {
      *                         ({@link Host#requireAddable})
      */
     public Host addHost(Host host) {
-        return store().addHost(host.requireAddable());
+        return store().addHost(Objects.requireNonNull(host, "host").requireAddable());
     }
 
     /**
@@ -215,7 +215,7 @@ public final class Envctl implements AutoCloseable {
      * @throws EnvctlException {@link ErrorCode#CONFLICT} for {@code local} or while environments live there
      */
     public boolean removeHost(String name) {
-        return store().removeHost(name);
+        return store().removeHost(Objects.requireNonNull(name, "name"));
     }
 
     /**

@@ -27,6 +27,15 @@ class EnvctlArgumentsTest {
                 .hasMessage("name");
     }
 
+    /** The host methods name their parameter too, before any store (whose own null handling varies) is asked. */
+    @Test
+    void aNullHostOrHostNameIsAProgrammersErrorNamingTheParameter() {
+        assertThatThrownBy(() -> envctl.addHost(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("host");
+        assertThatThrownBy(() -> envctl.removeHost(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("name");
+    }
+
     @Test
     void aNullInsideAListIsNamedToo() {
         List<EnvironmentSpec> specs = java.util.Arrays.asList(EnvironmentSpec.of("a", "k3d"), null);
