@@ -49,6 +49,28 @@ class WatchTest {
         assertThat(f.store.get("bad").lastError()).contains("image pull failed");
     }
 
+    /**
+     * What afterEachRound throws ends the watch and is thrown from it, an EnvctlException too (a callback that
+     * reads the store, or ends the watch with an error of envctl's own): it is not a round that could not read
+     * the store, to be logged and retried.
+     */
+    @Test
+    void anEnvctlExceptionThrownByAfterEachRoundEndsTheWatchAndIsThrown() {
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        AtomicInteger rounds = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        EnvctlException thrown = EnvctlException.notFound("environment 'gone' not found");
+
+        assertThatThrownBy(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            if (rounds.incrementAndGet() == 5) {
+                stop.set(true); // the watch did not end: give up without hanging the build
+            }
+            throw thrown;
+        })).isSameAs(thrown);
+        assertThat(rounds.get()).isEqualTo(1);
+    }
+
     @Test
     void aWatchOverNamesConvergesOnlyThoseAndAnUnknownNameIsNotFoundBeforeAnything() {
         f.store.create(Fixture.spec("named"), f.allocator);

@@ -49,25 +49,30 @@ public final class WatchLoop {
         while (!stopped(stop)) {
             round++;
             if (backoff.due(STORE_KEY, round)) {
+                ReconcileReport report = null;
                 try {
                     final long r = round;
                     List<String> due = store.list(EnvironmentFilter.ALL).stream().map(Environment::name)
                             .filter(n -> names.isEmpty() || names.contains(n))
                             .filter(n -> backoff.due(n, r)).toList();
-                    ReconcileReport report = runner.runExactly(due, progress, () -> stopped(stop));
+                    report = runner.runExactly(due, progress, () -> stopped(stop));
                     for (Outcome o : report.outcomes()) {
                         backoff.record(o.name(), o.failed(), round);
                     }
                     backoff.record(STORE_KEY, false, round);
+                } catch (EnvctlException e) {
+                    backoff.record(STORE_KEY, true, round);
+                    LOG.warn("reconcile round {} failed: {}; retrying in a later round", round, e.getMessage());
+                }
+                if (report != null) {
                     if (report.outcomes().isEmpty() && stopped(stop)) {
                         // stopped before it converged anything: the stop may have ended its listings, so it
                         // would report clusters missing and providers failing that are neither
                         break;
                     }
+                    // outside the round's catch: what the caller's callback throws (an EnvctlException too) ends
+                    // the watch and is thrown, never taken for a round that could not read the store
                     afterEachRound.accept(report);
-                } catch (EnvctlException e) {
-                    backoff.record(STORE_KEY, true, round);
-                    LOG.warn("reconcile round {} failed: {}; retrying in a later round", round, e.getMessage());
                 }
             }
             if (!pause(interval, stop)) {
