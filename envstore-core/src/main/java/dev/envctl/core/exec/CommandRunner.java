@@ -5,6 +5,7 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.Watchdog;
 import org.apache.commons.exec.environment.EnvironmentUtils;
@@ -27,7 +28,9 @@ import java.util.function.Consumer;
  * stream the result keeps only the last 100 000 lines and 4 Mi characters, so a command that prints without end
  * neither exhausts memory nor outlives its timeout. A command still running when the JVM shuts down (a SIGINT or
  * SIGTERM to envctl) is ended the same way, the shutdown waiting out the grace, and reported as
- * {@linkplain CommandFailedException#stopped() stopped}; none is started from then on. Thread-safe; stateless.
+ * {@linkplain CommandFailedException#stopped() stopped}; none is started from then on. A command whose thread is
+ * interrupted while it runs is ended (the command itself: Commons Exec destroys it) and fails saying so, the
+ * thread's interrupt kept. Thread-safe; stateless.
  */
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
@@ -99,6 +102,14 @@ public final class CommandRunner {
         if (running.ended() || exit != 0 && RunningCommand.stopping()) {
             // a SIGINT to the process group (Ctrl-C) may have ended it before the shutdown did: the same cause
             throw CommandFailedException.stopped(argv, true, result.stderrTail(TAIL_LINES));
+        }
+        if (exit == Executor.INVALID_EXITVALUE) {
+            // no process exits with this: Commons Exec ended the command because this thread was interrupted while
+            // it waited, and cleared the interrupt; keep it for the caller, whose cancellation it is
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
+                    Math.min(3, argv.size()))) + " was ended: the thread running it was interrupted"
+                    + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), false, null);
         }
         LOG.debug("{} exited {}", argv.get(0), exit);
         return result;

@@ -108,6 +108,40 @@ class CommandRunnerTest {
                 .satisfies(e -> assertThat(((CommandFailedException) e).timedOut()).isTrue());
     }
 
+    /**
+     * An embedder cancels work by interrupting the thread that runs it (Future.cancel(true), a test's timeout):
+     * the command is ended, and the run says so and keeps the interrupt, rather than clearing it and reporting
+     * the made-up exit code -559038737 as the tool's own failure.
+     */
+    @Test
+    @Timeout(60)
+    void anInterruptOfTheRunningThreadEndsTheCommandAndKeepsTheInterrupt(@TempDir Path dir) throws Exception {
+        Path hang = script(dir, "hang", "echo started; exec sleep 600\n");
+        java.util.concurrent.atomic.AtomicReference<Object> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                ended.set(runner.run(CommandSpec.of(List.of(hang.toString()), Duration.ofSeconds(600)),
+                        (line, stderr) -> started.countDown()));
+            } catch (RuntimeException e) {
+                ended.set(e);
+            }
+            keptInterrupt.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        started.await();
+        t.interrupt();
+        t.join();
+
+        assertThat(ended.get()).isInstanceOfSatisfying(CommandFailedException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+            assertThat(e.getMessage()).contains("interrupted");
+            assertThat(e.exitValue()).isEqualTo(-1);
+        });
+        assertThat(keptInterrupt).isTrue();
+    }
+
     @Test
     @Timeout(120)
     void aCommandThatIgnoresTheTimeoutsSigtermIsKilledAfterTheGrace(@TempDir Path dir) throws IOException {
