@@ -691,4 +691,31 @@ class StopStartTest {
         assertThat(f.k3d.running("a")).isFalse();
         assertThat(f.k3d.running("b")).isFalse();
     }
+
+    /**
+     * One after another (a concurrency of 1, on the calling thread): an interrupt of that thread (the caller
+     * cancelling) leaves the names not begun as they are, as the pool does when the waiting thread is interrupted,
+     * and stays set.
+     */
+    @Test
+    void anInterruptWhileStoppingSeveralOneAfterAnotherLeavesTheOthersAsTheyAre() {
+        LifecycleEngine one = f.engine(EngineOptions.defaults().withConcurrency(1));
+        one.create(Fixture.spec("a"), ProgressListener.NONE);
+        one.create(Fixture.spec("b"), ProgressListener.NONE);
+        f.k3d.duringStopOrStart(e -> Thread.currentThread().interrupt()); // the caller cancels during a's stop
+
+        List<Environment> stopped;
+        boolean interrupted;
+        try {
+            stopped = one.stop(List.of("a", "b"), ProgressListener.NONE);
+        } finally {
+            interrupted = Thread.interrupted();
+        }
+
+        assertThat(interrupted).as("the interrupt stays set").isTrue();
+        assertThat(stopped).extracting(Environment::name).containsExactly("a");
+        assertThat(f.k3d.running("b")).isTrue();
+        assertThat(f.store.get("b").desiredState()).isEqualTo(DesiredState.PRESENT);
+        assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.RUNNING);
+    }
 }

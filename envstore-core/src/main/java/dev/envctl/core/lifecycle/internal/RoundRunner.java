@@ -291,7 +291,8 @@ public final class RoundRunner {
         if (names.size() <= 1 || concurrency == 1) {
             List<T> results = new ArrayList<>();
             for (String name : names) {
-                T result = stop.getAsBoolean() ? null : task.apply(name);
+                // an interrupt of the calling thread (its caller cancelling) begins no further task, as in the pool
+                T result = stop.getAsBoolean() || Thread.currentThread().isInterrupted() ? null : task.apply(name);
                 if (result != null) {
                     results.add(result);
                 }
