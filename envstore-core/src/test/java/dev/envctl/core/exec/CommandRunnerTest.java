@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,9 +120,9 @@ class CommandRunnerTest {
     @Timeout(60)
     void anInterruptOfTheRunningThreadEndsTheCommandAndKeepsTheInterrupt(@TempDir Path dir) throws Exception {
         Path hang = script(dir, "hang", "echo started; exec sleep 600\n");
-        java.util.concurrent.atomic.AtomicReference<Object> ended = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<Object> ended = new AtomicReference<>();
+        AtomicBoolean keptInterrupt = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
         Thread t = new Thread(() -> {
             try {
                 ended.set(runner.run(CommandSpec.of(List.of(hang.toString()), Duration.ofSeconds(600)),
