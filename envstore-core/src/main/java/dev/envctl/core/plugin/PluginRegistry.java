@@ -198,7 +198,8 @@ public final class PluginRegistry {
             throw e;
         } catch (Throwable e) {
             rethrowIfFatal(e);
-            throw new EnvctlException(code, failed(kind, id, factory, verb) + e, e);
+            // a plugin's message may hold the location it was given, a password in it included
+            throw new EnvctlException(code, failed(kind, id, factory, verb) + Redaction.redact(String.valueOf(e)), e);
         }
         if (made == null) {
             throw new EnvctlException(code, failed(kind, id, factory, verb) + "its factory returned null");

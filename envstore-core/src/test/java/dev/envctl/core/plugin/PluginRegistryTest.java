@@ -603,6 +603,20 @@ class PluginRegistryTest {
     }
 
     @Test
+    void aStorePluginWhoseErrorHoldsAPasswordIsNamedWithoutIt() {
+        PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory() {
+            @Override
+            public EnvironmentStore open(String location, Map<String, String> settings) {
+                throw new IllegalStateException("cannot reach mem://envctl:s3cret@db:5432/envs");
+            }
+        }), List.of(), List.of());
+
+        assertThatThrownBy(() -> r.openStore("mem:a", Map.of()))
+                .hasMessageEndingWith("java.lang.IllegalStateException: cannot reach mem://envctl:***@db:5432/envs")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void aStorePluginRunningOutOfMemoryIsNotTurnedIntoAStoreError() {
         OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
         PluginRegistry r = PluginRegistry.of(List.of(new MemoryStoreFactory() {
