@@ -142,7 +142,7 @@ class StopStartIT {
 
         Result reconciled = ws.ok("reconcile");
         assertThat(reconciled.out()).containsPattern("old +unchanged +unknown");
-        assertThat(reconciled.err()).contains("old: its k3d cluster is stopped");
+        assertThat(reconciled.err()).contains("old: its k3d cluster is listed but not running");
         assertThat(get("old").get("ports").get("api").asInt()).as("the port it binds when it starts is held")
                 .isEqualTo(26443);
         assertThat(callsOf("k3d", "start")).isEmpty();
