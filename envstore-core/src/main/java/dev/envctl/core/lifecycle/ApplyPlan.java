@@ -199,7 +199,8 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         /**
          * {@code current} with every change: {@link #inPlace}, then the provider, the options the request gives,
          * the ports it gives (the others kept, or allocated where one of the given ports is the record's port of
-         * another role, or where the record has none), and the subnet (a CIDR, none, or for {@code auto} the
+         * another role, where the record has none, or, for a move to another host, where that host holds the port
+         * already), and the subnet (a CIDR, none, or for {@code auto} the
          * record's own one or else the lowest free block). States, times, version and host are kept. As for a
          * create, the ports allocated here are marked allocated by envctl ({@link AutoPorts}) and the ones given are
          * not; the kept ones stay as they were marked.
@@ -213,8 +214,12 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             Map<PortRole, Integer> given = spec.ports().asMap();
             Map<PortRole, Integer> ports = new EnumMap<>(PortRole.class);
             ports.putAll(given);
+            // a move to another host keeps a port the request leaves open only where that host has it free: the
+            // ports were chosen on the old host, and the request left them to envctl
+            boolean moving = !host(current).equals(current.host());
             current.ports().asMap().forEach((role, port) -> {
-                if (!ports.containsKey(role) && !given.containsValue(port)) {
+                if (!ports.containsKey(role) && !given.containsValue(port)
+                        && !(moving && others.portHolder(port).isPresent())) {
                     ports.put(role, port);
                 }
             });

@@ -378,4 +378,24 @@ class FleetEngineTest {
         assertThat(engine.plan(List.of(on("a", "three")), false).toUpdate()).isEmpty();
         StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
     }
+    @Test
+    void applyMovingAnEnvironmentToAHostWhereItsAutomaticPortsAreHeldGivesItFreeOnesThere() {
+        LifecycleEngine engine = engine();
+        Environment b = engine.create(on("b", "three"), ProgressListener.NONE);
+        Environment a = engine.create(on("a", "two"), ProgressListener.NONE);
+        assertThat(a.ports()).isEqualTo(b.ports()); // ports are per host: both got the pools' lowest
+
+        ReconcileReport r = engine.apply(List.of(on("a", "three"), on("b", "three")), false, true,
+                ProgressListener.NONE);
+
+        assertThat(r.ok()).as(r.outcomes().toString()).isTrue();
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action)
+                .containsExactly(tuple("a", Action.REPLACED), tuple("b", Action.UNCHANGED));
+        Environment moved = f.store.get("a");
+        assertThat(moved.host()).isEqualTo("three");
+        assertThat(moved.ports().values()).doesNotContainAnyElementsOf(b.ports().values());
+        assertThat(two().has("a")).isFalse();
+        assertThat(three().has("a")).isTrue();
+        StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
 }
