@@ -84,6 +84,19 @@ public final class Placement {
         return environments.stream().collect(Collectors.groupingBy(Environment::host, Collectors.summingInt(e -> 1)));
     }
 
+    /**
+     * The check a store makes when an update moves an environment onto {@code host} from another host: the host is
+     * below its capacity, when it has one, with the {@code environments} it has now (the moving one not counted).
+     *
+     * @throws HostsFullException for a host at its capacity, in the words of a create on that host
+     */
+    public static void requireRoomToMove(Host host, int environments) {
+        if (host.capacity() != null && environments >= host.capacity()) {
+            String full = full(host, Map.of(host.name(), environments), Integer.MAX_VALUE);
+            throw new HostsFullException(full, Map.of(host.name(), full));
+        }
+    }
+
     /** How many more environments {@code host} takes. */
     public static long room(Host host, Map<String, Integer> environments, int slots) {
         long limit = host.capacity() == null ? slots : Math.min(slots, host.capacity());

@@ -68,11 +68,14 @@ public interface EnvironmentStore extends AutoCloseable {
      * subnet may change; what the update newly takes (a port the record did not hold on that host, a different
      * subnet) is checked against the other environments, what it already held is not checked again
      * ({@link Allocator#requireFree(Environment, Environment, dev.envctl.core.alloc.HeldResources)}): a record
-     * sharing a port with another, as rows of the Kindler scripts can, may still change its state. Returns the
+     * sharing a port with another, as rows of the Kindler scripts can, may still change its state. An update that
+     * moves the record to another host is refused when that host is at its capacity
+     * ({@link dev.envctl.core.alloc.Placement#requireRoomToMove}), as a create there would be. Returns the
      * stored record, with version {@code expectedVersion + 1} and a new update time.
      *
      * @throws EnvctlException {@link ErrorCode#NOT_FOUND}, {@link ErrorCode#VERSION_CONFLICT},
-     *                         {@link ErrorCode#CONFLICT}
+     *                         {@link ErrorCode#CONFLICT}, {@link ErrorCode#POOL_EXHAUSTED} for a move onto a full
+     *                         host
      */
     Environment update(Environment next, long expectedVersion);
 

@@ -398,4 +398,24 @@ class FleetEngineTest {
         assertThat(three().has("a")).isTrue();
         StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
     }
+    @Test
+    void applyMovingAnEnvironmentOntoAHostAtItsCapacityIsRefusedAndLeavesItWhereItIs() {
+        f.store.addHost(new Host("small", "tcp://small.example:2375", null, Map.of(), 1));
+        LifecycleEngine engine = engine();
+        engine.create(on("held", "small"), ProgressListener.NONE);
+        engine.create(on("a", "two"), ProgressListener.NONE);
+
+        assertThatThrownBy(() -> engine.apply(List.of(on("a", "small")), false, true, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.POOL_EXHAUSTED);
+                    assertThat(e.getMessage()).isEqualTo("apply refused, nothing was changed: a: host 'small' is "
+                            + "full: 1 of its capacity 1");
+                });
+
+        assertThat(f.store.get("a").host()).isEqualTo("two");
+        assertThat(f.store.list(dev.envctl.core.EnvironmentFilter.ALL)).filteredOn(e -> e.host().equals("small"))
+                .extracting(Environment::name).containsExactly("held");
+        assertThat(two().has("a")).isTrue();
+        assertThat(factory.on("tcp://small.example:2375").has("a")).isFalse();
+    }
 }

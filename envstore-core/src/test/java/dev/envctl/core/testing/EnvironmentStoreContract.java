@@ -621,6 +621,24 @@ public abstract class EnvironmentStoreContract {
     }
 
     @Test
+    void anUpdateMovingARecordOntoAHostAtItsCapacityIsRefusedAndChangesNothing() {
+        store.addHost(TWO);
+        store.addHost(new Host("small", "tcp://192.0.2.4:2376", null, Map.of(), 1));
+        store.create(spec("held").withHost(HostRequest.of("small")), allocator);
+        Environment a = store.create(spec("a").withHost(HostRequest.of("two")), allocator);
+
+        assertUnchangedAfter(() -> store.update(a.withHost("small"), a.version()), ErrorCode.POOL_EXHAUSTED);
+        assertThatThrownBy(() -> store.update(a.withHost("small"), a.version()))
+                .hasMessageContaining("host 'small' is full: 1 of its capacity 1");
+
+        store.delete("held");
+        assertThat(store.update(a.withHost("small"), a.version()).host()).isEqualTo("small");
+        Environment moved = store.get("a");
+        assertThat(store.update(moved.withLabels(Map.of("team", "x")), moved.version()).host())
+                .as("a record already on a full host still changes").isEqualTo("small");
+    }
+
+    @Test
     void aHostIsRemovedOnlyWhenNoEnvironmentLivesThereAndLocalNever() {
         store.addHost(TWO);
         store.create(spec("a").withHost(HostRequest.of("two")), allocator);

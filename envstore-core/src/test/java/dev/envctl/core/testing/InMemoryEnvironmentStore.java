@@ -181,6 +181,10 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
         List<Environment> others = new ArrayList<>(rows.values());
         others.remove(current);
         requireKnownHost(next.host());
+        if (!next.host().equals(current.host())) {
+            Placement.requireRoomToMove(findHost(next.host()).orElseThrow(),
+                    (int) others.stream().filter(e -> e.host().equals(next.host())).count());
+        }
         Allocator.requireFree(next, current, HeldSnapshot.of(others, next.host()));
         Environment stored = new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                 next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),

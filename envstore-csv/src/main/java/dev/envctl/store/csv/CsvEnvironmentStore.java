@@ -393,6 +393,11 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             List<Environment> others = doc.environments();
             others.remove(current);
             requireKnownHost(doc, next.host());
+            if (!next.host().equals(current.host())) {
+                Placement.requireRoomToMove(doc.hosts().stream().filter(h -> h.name().equals(next.host()))
+                        .findFirst().orElseThrow(), (int) others.stream().filter(e -> e.host().equals(next.host()))
+                        .count());
+            }
             Allocator.requireFree(next, current, HeldSnapshot.of(others, next.host()));
             return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
                     next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),

@@ -343,7 +343,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         return database.write(action, ctx -> {
             requirePrivileges(action, IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx)).get(1).get(0));
-            requireKnownHost(ctx, next.host());
+            requireKnownHostWithRoom(ctx, next);
             Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
             ClustersRecord r;
@@ -511,6 +511,31 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     private List<Host> hosts(Result<? extends Record> rows) {
         return rows.map(r -> Rows.host(r.into(HOSTS), location()));
+    }
+
+    /**
+     * As {@link #requireKnownHost} for the host {@code next} names; when the update moves the record there from
+     * another host, that host must also be below its capacity ({@link Placement#requireRoomToMove}). One query:
+     * the other environments there are counted only for a host with a capacity.
+     */
+    private void requireKnownHostWithRoom(DSLContext ctx, Environment next) {
+        String name = next.host();
+        if (name.equals(Host.LOCAL_NAME)) {
+            return;
+        }
+        Field<Integer> others = DSL.when(HOSTS.CAPACITY.isNotNull(), DSL.field(ctx.selectCount().from(CLUSTERS)
+                .where(CLUSTERS.HOST.eq(name)).and(CLUSTERS.NAME.ne(next.name())))).as("others");
+        Field<Boolean> moving = DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
+                .where(CLUSTERS.NAME.eq(next.name())).and(CLUSTERS.HOST.ne(name)))).as("moving");
+        Record r = ctx.select(HOSTS.asterisk()).select(others, moving).from(HOSTS).where(HOSTS.NAME.eq(name))
+                .fetchOne();
+        if (r == null) {
+            requireKnownHost(ctx, name);
+            return;
+        }
+        if (Boolean.TRUE.equals(r.get(moving)) && r.get(others) != null) {
+            Placement.requireRoomToMove(Rows.host(r.into(HOSTS), location()), r.get(others));
+        }
     }
 
     /**

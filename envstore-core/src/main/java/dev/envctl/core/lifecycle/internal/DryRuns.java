@@ -187,6 +187,12 @@ public final class DryRuns {
         HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
                 .toList(), u.host(current));
         try {
+            String to = u.host(current);
+            if (!to.equals(current.host())) {
+                // a move counts against the new host's capacity, as the store's update checks it
+                Placement.requireRoomToMove(Hosts.find(store, to), (int) world.values().stream()
+                        .filter(e -> !e.name().equals(u.name()) && e.host().equals(to)).count());
+            }
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
             List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current)));
