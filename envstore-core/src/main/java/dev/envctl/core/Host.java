@@ -85,7 +85,8 @@ public record Host(String name, String docker, String address, Map<String, Strin
 
     /**
      * The check every store makes before removing host {@code name}: never {@code local}, and not while
-     * environments live there ({@link ErrorCode#CONFLICT}, naming up to five of them).
+     * environments live there or a replacement still has a cluster to delete there ({@link #usedBy};
+     * {@link ErrorCode#CONFLICT}, naming up to five of them).
      */
     public static void requireRemovable(String name, List<String> environmentsThere) {
         if (name.equals(LOCAL_NAME)) {
@@ -97,6 +98,21 @@ public record Host(String name, String docker, String address, Map<String, Strin
                     + (sorted.size() == 1 ? "" : "s") + " (" + String.join(", ", sorted.subList(0,
                     Math.min(5, sorted.size()))) + (sorted.size() > 5 ? ", ..." : "") + "); delete them first");
         }
+    }
+
+    /**
+     * Whether environment {@code e} has a cluster on host {@code name}: it lives there, or it was moved off it by a
+     * replacement that has still to delete its old cluster there (its {@code envctl.replacing} label names the host).
+     * Stores list such environments to {@link #requireRemovable}: without the host, the replacement could never
+     * delete that cluster.
+     */
+    public static boolean usedBy(Environment e, String name) {
+        if (e.host().equals(name)) {
+            return true;
+        }
+        String replacing = e.labels().get(dev.envctl.core.lifecycle.LifecycleEngine.REPLACING_LABEL);
+        return replacing != null && !name.equals(LOCAL_NAME)
+                && List.of(replacing.strip().split(" +")).contains("host=" + name);
     }
 
     /** The {@link ErrorCode#INVALID_INPUT} for a host name the store does not know, naming those it does. */

@@ -418,4 +418,26 @@ class FleetEngineTest {
         assertThat(two().has("a")).isTrue();
         assertThat(factory.on("tcp://small.example:2375").has("a")).isFalse();
     }
+    @Test
+    void aHostWhoseClusterAReplacementStillHasToDeleteIsNotRemovable() {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "two"), ProgressListener.NONE);
+        two().failNextDelete("Cannot connect to the Docker daemon at " + TWO_DOCKER);
+
+        ReconcileReport r = engine.apply(List.of(on("a", "three")), false, true, ProgressListener.NONE);
+
+        assertThat(r.outcomes()).extracting(Outcome::name, Outcome::action).containsExactly(tuple("a", Action.FAILED));
+        assertThat(f.store.get("a").host()).isEqualTo("three");
+        assertThat(two().has("a")).as("the old cluster is still there").isTrue();
+        assertThatThrownBy(() -> f.store.removeHost("two"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.getMessage()).contains("host 'two' has 1 environment (a)");
+                });
+
+        assertThat(engine.reconcile(List.of(), ProgressListener.NONE).ok()).isTrue();
+        assertThat(two().has("a")).isFalse();
+        assertThat(three().has("a")).isTrue();
+        assertThat(f.store.removeHost("two")).isTrue();
+    }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -654,6 +655,30 @@ public abstract class EnvironmentStoreContract {
         assertThat(store.removeHost("two")).isTrue();
         assertThat(store.removeHost("two")).isFalse();
         assertThat(store.hosts()).containsExactly(Host.LOCAL);
+    }
+
+    @Test
+    void aHostAReplacementStillHasAClusterToDeleteOnIsNotRemovable() {
+        store.addHost(TWO);
+        store.addHost(new Host("two-b", "tcp://192.0.2.5:2376", null, Map.of(), null));
+        store.addHost(new Host("three", "tcp://192.0.2.6:2376", null, Map.of(), null));
+        Environment a = store.create(spec("a").withHost(HostRequest.of("two")), allocator);
+        Map<String, String> marked = new HashMap<>(a.labels());
+        marked.put("envctl.replacing", "provider=k3d subnet=none http=" + a.ports().http() + " https="
+                + a.ports().https() + " pf=" + a.ports().pf() + " api=" + a.ports().api() + " host=two");
+        store.update(a.withHost("three").withLabels(marked), a.version());
+
+        assertThatThrownBy(() -> store.removeHost("two"))
+                .hasMessageContaining("host 'two' has 1 environment (a)")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(store.hosts()).extracting(Host::name).contains("two");
+        assertThat(store.removeHost("two-b")).as("another host's name starting the same").isTrue();
+
+        Environment moved = store.get("a");
+        Map<String, String> done = new HashMap<>(moved.labels());
+        done.remove("envctl.replacing");
+        store.update(moved.withLabels(done), moved.version());
+        assertThat(store.removeHost("two")).isTrue();
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.Placement;
+import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.SchemaInfo;
@@ -391,8 +392,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     @Override
     public boolean removeHost(String name) {
         return write("removing host '" + name + "'", ctx -> {
-            Host.requireRemovable(name, ctx.select(CLUSTERS.NAME).from(CLUSTERS).where(CLUSTERS.HOST.eq(name))
-                    .orderBy(CLUSTERS.NAME).fetch(CLUSTERS.NAME));
+            // those there, and those a replacement moved off that still have their old cluster there to delete
+            Host.requireRemovable(name, ctx.selectFrom(CLUSTERS).where(CLUSTERS.HOST.eq(name)
+                            .or(CLUSTERS.LABELS.cast(String.class).contains(LifecycleEngine.REPLACING_LABEL)))
+                    .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())).stream()
+                    .filter(e -> Host.usedBy(e, name)).map(Environment::name).toList());
             try {
                 return ctx.deleteFrom(HOSTS).where(HOSTS.NAME.eq(name)).execute() > 0;
             } catch (RuntimeException ex) {
