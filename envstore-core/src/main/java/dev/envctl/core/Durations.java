@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final int MAX_DIGITS = 9;
 
     private Durations() {
@@ -28,8 +29,7 @@ public final class Durations {
         Matcher m = SIMPLE.matcher(s);
         if (m.matches()) {
             if (m.group(1).replaceFirst("^0+", "").length() > MAX_DIGITS) {
-                throw InvalidValueException.of(what, "'" + text.strip() + "' is too long; at most " + MAX_DIGITS
-                        + " digits, such as 5m for 300s");
+                throw tooLong(what, text);
             }
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
@@ -40,6 +40,10 @@ public final class Durations {
                 default -> Duration.ofSeconds(n);
             };
         } else if (s.startsWith("p")) {
+            // the same limit for each number of ISO-8601: a longer one overflows where the duration is used
+            if (NUMBER.matcher(s).results().anyMatch(n -> n.group().replaceFirst("^0+", "").length() > MAX_DIGITS)) {
+                throw tooLong(what, text);
+            }
             try {
                 d = Duration.parse(s.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
@@ -51,6 +55,11 @@ public final class Durations {
                     + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
         }
         return d;
+    }
+
+    private static InvalidValueException tooLong(String what, String text) {
+        return InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too long; at most "
+                + MAX_DIGITS + " digits, such as 5m for 300s");
     }
 
     /**

@@ -57,4 +57,19 @@ class DurationsTest {
                 .hasMessage("--interval '1ms' is too short; at least 1s");
         assertThat(Durations.parseAtLeast("--interval", "1s", Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
     }
+
+    /**
+     * The 9-digit limit holds for ISO-8601 too: a longer number would pass the config check, then fail every hook
+     * (or tool) run with "ArithmeticException: long overflow" when its timeout is turned into milliseconds.
+     */
+    @org.junit.jupiter.api.Test
+    void anIsoDurationOfMoreThanNineDigitsIsTooLongToo() {
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", "PT9999999999999999S"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("hook.exec.timeout 'PT9999999999999999S' is too long; at most 9 digits, such as 5m for 300s");
+        assertThatThrownBy(() -> Durations.parse("t", "P1DT10000000000S")).hasMessageContaining("is too long");
+        Duration longest = Durations.parse("t", "P999999999DT999999999H999999999M999999999.999999999S");
+        assertThat(longest.toMillis()).isPositive();
+        assertThat(Durations.parse("t", "PT000000000010S")).isEqualTo(Duration.ofSeconds(10));
+    }
 }
