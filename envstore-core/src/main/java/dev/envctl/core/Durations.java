@@ -77,6 +77,14 @@ public final class Durations {
     }
 
     /**
+     * {@code d} in nanoseconds, or {@link Long#MAX_VALUE} when it is longer (about 292 years; {@code 999999999h}
+     * is): for waits measured with {@link System#nanoTime()}, whose differences stay right when a deadline wraps.
+     */
+    public static long nanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    /**
      * The shortest exact spelling this class parses, which Go's {@code time.ParseDuration} (k3d's
      * {@code --timeout}) reads too: whole seconds as {@code 300s}, else milliseconds as {@code 1500ms}.
      */

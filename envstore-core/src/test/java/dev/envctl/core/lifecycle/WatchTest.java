@@ -178,4 +178,30 @@ class WatchTest {
         assertThat(rounds.get()).isEqualTo(1);
         assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.RUNNING);
     }
+
+    /**
+     * The longest interval the config takes ({@code 999999999h}, 9 digits) is more nanoseconds than a long holds:
+     * the watch waits (until stopped) instead of failing with "long overflow" after its first round.
+     */
+    @Test
+    void theLongestIntervalTheConfigTakesWaitsUntilStopped() throws Exception {
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger rounds = new AtomicInteger();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.set(true);
+        });
+        stopper.start();
+
+        engine.watch(Duration.ofHours(999_999_999), stop, ProgressListener.NONE, report -> rounds.incrementAndGet());
+
+        stopper.join();
+        assertThat(rounds).hasValue(1);
+    }
 }

@@ -64,6 +64,18 @@ class LockingTest {
         }
     }
 
+    /**
+     * csv.lock-timeout=999999999h (9 digits, as the config allows) is more nanoseconds than a long holds: every write
+     * failed with "long overflow" instead of taking the lock.
+     */
+    @Test
+    void theLongestLockTimeoutTheConfigTakesStillLocks() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofHours(999_999_999))) {
+            assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), allocator).name()).isEqualTo("dev");
+        }
+    }
+
     @Test
     void aWriterWaitsForTheLockHeldByAnotherProcessWithinTheTimeout() throws Exception {
         Path file = dir.resolve("envs.csv");

@@ -1,5 +1,6 @@
 package dev.envctl.core.lifecycle.internal;
 
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -92,7 +93,7 @@ public final class WatchLoop {
 
     /** Sleeps for {@code interval}, waking early on stop; false when stopped or interrupted. */
     private static boolean pause(Duration interval, AtomicBoolean stop) {
-        long end = System.nanoTime() + interval.toNanos();
+        long end = System.nanoTime() + Durations.nanos(interval); // may wrap: only differences count
         while (!stopped(stop)) {
             long left = end - System.nanoTime();
             if (left <= 0) {

@@ -59,10 +59,11 @@ public final class StoreFileLock implements AutoCloseable {
 
     /** Waits at most {@code timeout} for the lock on {@code lockFile} (an absolute, normalised path). */
     public static StoreFileLock acquire(Path lockFile, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long wait = Durations.nanos(timeout); // 999999999h is more than a long holds
+        long deadline = System.nanoTime() + wait; // may wrap: only differences count
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock(true));
         try {
-            if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!jvmLock.tryLock(wait, TimeUnit.NANOSECONDS)) {
                 throw timedOut(lockFile, timeout, "another thread of this process holds it or waits for it");
             }
         } catch (InterruptedException e) {
