@@ -85,6 +85,14 @@ public final class Durations {
     }
 
     /**
+     * {@code d} for a message, exact: whole seconds as {@code 60 s}, else milliseconds as {@code 500 ms} (a timeout
+     * of 500ms is not "0 s").
+     */
+    public static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /**
      * The shortest exact spelling this class parses, which Go's {@code time.ParseDuration} (k3d's
      * {@code --timeout}) reads too: whole seconds as {@code 300s}, else milliseconds as {@code 1500ms}.
      */

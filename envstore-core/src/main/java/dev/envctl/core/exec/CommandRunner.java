@@ -1,5 +1,6 @@
 package dev.envctl.core.exec;
 
+import dev.envctl.core.Durations;
 import dev.envctl.core.ErrorCode;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
@@ -96,8 +97,8 @@ public final class CommandRunner {
         CommandResult result = new CommandResult(argv, exit, out.lines(), err.lines(), out.leftOut(), err.leftOut());
         if (watchdog.killedProcess()) {
             throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                    Math.min(3, argv.size()))) + " timed out after " + spec.timeout().toSeconds()
-                    + " s and was killed" + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
+                    Math.min(3, argv.size()))) + " timed out after " + Durations.text(spec.timeout())
+                    + " and was killed" + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
         }
         if (running.ended() || exit != 0 && RunningCommand.stopping()) {
             // a SIGINT to the process group (Ctrl-C) may have ended it before the shutdown did: the same cause

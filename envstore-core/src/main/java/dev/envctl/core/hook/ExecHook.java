@@ -1,5 +1,6 @@
 package dev.envctl.core.hook;
 
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
@@ -70,7 +71,7 @@ public final class ExecHook implements LifecycleHook {
             try {
                 runner.runChecked(spec, null);
             } catch (CommandFailedException e) {
-                String what = e.timedOut() ? "timed out after " + timeout.toSeconds() + " s and was killed"
+                String what = e.timedOut() ? "timed out after " + Durations.text(timeout) + " and was killed"
                         : e.stopped() ? "was stopped: envctl is stopping (SIGINT or SIGTERM)"
                         : e.exitValue() < 0 ? "could not be run" : "failed with exit code " + e.exitValue();
                 String tail = e.stderrTail().isEmpty() ? "" : ": " + e.stderrTail();

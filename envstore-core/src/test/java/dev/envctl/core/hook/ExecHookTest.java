@@ -173,6 +173,19 @@ class ExecHookTest {
                 .hasMessageContaining("post-create.d/10-slow timed out after");
     }
 
+    /** A timeout under a second was reported as "timed out after 0 s": the message gives the timeout as set. */
+    @Test
+    void aTimeoutUnderASecondIsReportedAsSet() throws IOException {
+        script("post-create", "10-slow", "exec sleep 30");
+
+        assertThatThrownBy(() -> hook("300ms").run(HookPhase.POST_CREATE, env(Map.of())))
+                .hasMessage("post-create.d/10-slow timed out after 300 ms and was killed");
+        assertThatThrownBy(() -> hook("1500ms").run(HookPhase.POST_CREATE, env(Map.of())))
+                .hasMessage("post-create.d/10-slow timed out after 1500 ms and was killed");
+        assertThatThrownBy(() -> hook("1s").run(HookPhase.POST_CREATE, env(Map.of())))
+                .hasMessage("post-create.d/10-slow timed out after 1 s and was killed");
+    }
+
     @Test
     void aMissingFolderRunsNothing() {
         hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
