@@ -31,6 +31,9 @@ import java.util.stream.Stream;
 public final class ExecHook implements LifecycleHook {
     private static final Logger LOG = LoggerFactory.getLogger(ExecHook.class);
 
+    /** The most characters of a failed script's stderr its error keeps (the last ones). */
+    static final int MAX_SAID = 2000;
+
     private final Path dir;
     private final Duration timeout;
     private final CommandRunner runner = new CommandRunner();
@@ -74,10 +77,25 @@ public final class ExecHook implements LifecycleHook {
                 String what = e.timedOut() ? "timed out after " + Durations.text(timeout) + " and was killed"
                         : e.stopped() ? "was stopped: envctl is stopping (SIGINT or SIGTERM)"
                         : e.exitValue() < 0 ? "could not be run" : "failed with exit code " + e.exitValue();
-                String tail = e.stderrTail().isEmpty() ? "" : ": " + e.stderrTail();
+                String tail = e.stderrTail().isEmpty() ? "" : ": " + end(e.stderrTail());
                 throw new EnvctlException(ErrorCode.HOOK_FAILED, label + " " + what + tail, e);
             }
         }
+    }
+
+    /**
+     * The end of what a failed script said, at most {@link #MAX_SAID} characters: it becomes the environment's
+     * {@code lastError}, stored and printed, and a script may print megabytes on one line.
+     */
+    private static String end(String said) {
+        if (said.length() <= MAX_SAID) {
+            return said;
+        }
+        int from = said.length() - MAX_SAID;
+        if (Character.isLowSurrogate(said.charAt(from))) {
+            from++; // never half a character
+        }
+        return "..." + said.substring(from);
     }
 
     /** The executables of {@code phase}, sorted by file name. */

@@ -186,6 +186,25 @@ class ExecHookTest {
                 .hasMessage("post-create.d/10-slow timed out after 1 s and was killed");
     }
 
+    /**
+     * A script that prints a long line on stderr (a JSON body, a binary file) and fails: its failure becomes the
+     * environment's lastError, written to the store and printed, so only the end of what it said is kept, not the
+     * megabytes of its lines.
+     */
+    @Test
+    void aFailingScriptsHugeStderrIsCutToItsEndInTheMessage() throws IOException {
+        script("post-create", "10-loud", "head -c 3000000 /dev/zero | tr '\\0' x >&2\necho >&2\n"
+                + "echo 'portainer: 401' >&2\nexit 1");
+
+        assertThatThrownBy(() -> hook("30s").run(HookPhase.POST_CREATE, env(Map.of())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED);
+                    assertThat(e.getMessage()).startsWith("post-create.d/10-loud failed with exit code 1: ...xxx")
+                            .endsWith("xxx | portainer: 401")
+                            .hasSizeLessThan(2100);
+                });
+    }
+
     @Test
     void aMissingFolderRunsNothing() {
         hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
