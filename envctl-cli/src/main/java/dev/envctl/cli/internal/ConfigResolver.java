@@ -73,6 +73,10 @@ final class ConfigResolver {
         String explicit = firstNonBlank(global.config, env.get("ENVCTL_CONFIG"));
         if (explicit != null) {
             Path p = Path.of(explicit);
+            if (Files.isDirectory(p)) {
+                throw EnvctlException.invalid("config file " + explicit + " is a folder, not a file; give the file "
+                        + "in it, such as " + p.resolve("config.properties"));
+            }
             if (!Files.isRegularFile(p)) {
                 throw EnvctlException.invalid("config file " + explicit + " does not exist; "
                         + "copy config/envctl.properties there or drop --config / ENVCTL_CONFIG");

@@ -162,6 +162,21 @@ class ConfigResolverTest {
         assertThat(unset.source()).isNull();
     }
 
+    /** A folder given as the config file (--config ~/.envctl) was "does not exist", which it does. */
+    @Test
+    void aFolderGivenAsTheConfigFileIsRefusedSayingItIsAFolder() throws IOException {
+        Path folder = Files.createDirectories(home.resolve(".envctl"));
+        GlobalOptions g = new GlobalOptions();
+        g.config = folder.toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("config file " + folder + " is a folder, not a file; give the file in it, such as "
+                        + folder.resolve("config.properties"));
+        assertThatThrownBy(() -> resolve(new GlobalOptions(), Map.of("HOME", home.toString(), "ENVCTL_CONFIG",
+                folder.toString()))).hasMessageContaining(" is a folder, not a file");
+    }
+
     @Test
     void readsTheConfigFileNamedByEnvctlConfigThenTheOneUnderHome() throws IOException {
         Files.createDirectories(home.resolve(".envctl"));
