@@ -74,9 +74,12 @@ public final class ExecHook implements LifecycleHook {
             try {
                 runner.runChecked(spec, null);
             } catch (CommandFailedException e) {
+                // one that could not start says why, as the system said it (a #! interpreter that is not there)
                 String what = e.timedOut() ? "timed out after " + Durations.text(timeout) + " and was killed"
                         : e.stopped() ? "was stopped: envctl is stopping (SIGINT or SIGTERM)"
-                        : e.exitValue() < 0 ? "could not be run" : "failed with exit code " + e.exitValue();
+                        : e.exitValue() < 0 ? "could not be run" + (e.getCause() == null ? ""
+                                : ": " + e.getCause().getMessage())
+                        : "failed with exit code " + e.exitValue();
                 String tail = e.stderrTail().isEmpty() ? "" : ": " + end(e.stderrTail());
                 throw new EnvctlException(ErrorCode.HOOK_FAILED, label + " " + what + tail, e);
             }

@@ -205,6 +205,21 @@ class ExecHookTest {
                 });
     }
 
+    /**
+     * A script the system cannot start (its #! line names an interpreter that is not there) was reported as "could
+     * not be run" and nothing more: the error now says why, as the system said it.
+     */
+    @Test
+    void aScriptThatCannotBeStartedSaysWhy() throws IOException {
+        Path file = script("post-create", "10-py", "");
+        Files.writeString(file, "#!/nonexistent/python3\nprint('hi')\n");
+
+        assertThatThrownBy(() -> hook("10s").run(HookPhase.POST_CREATE, env(Map.of())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
+                .hasMessageStartingWith("post-create.d/10-py could not be run: ")
+                .hasMessageContaining("No such file or directory");
+    }
+
     @Test
     void aMissingFolderRunsNothing() {
         hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
