@@ -139,7 +139,14 @@ final class ConfigResolver {
                         id, f, ErrorCode.INVALID_INPUT, () -> f.create(settings, env)));
             }
         }
-        Set<String> hooks = new LinkedHashSet<>(c.hooksEnabled());
+        Set<String> hooks = new LinkedHashSet<>();
+        for (String id : c.hooksEnabled()) {
+            if (!hooks.add(id)) {
+                // the same hook with the same settings: every script of each phase would run twice
+                throw EnvctlException.invalid("config key hooks.enabled in " + file + " names the hook '"
+                        + Validation.printable(id) + "' twice; name each hook once (it runs once in each phase)");
+            }
+        }
         plugins.hookIds().stream().filter(id -> !c.under(ConfigKeys.HOOK_PREFIX + id + ".").isEmpty())
                 .forEach(hooks::add);
         for (String id : hooks) {

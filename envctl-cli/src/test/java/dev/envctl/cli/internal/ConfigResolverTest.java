@@ -75,6 +75,18 @@ class ConfigResolverTest {
         assertThat(resolve(g, Map.of("HOME", home.toString())).defaultProvider()).isEqualTo("kind");
     }
 
+    /** hooks.enabled=exec, exec ran every script of each phase twice: a hook is named once. */
+    @Test
+    void aHookNamedTwiceInHooksEnabledIsRefused() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("twice.properties", "hooks.enabled=exec, exec\n").toString();
+
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("config key hooks.enabled in " + g.config + " names the hook 'exec' twice; name each hook "
+                        + "once (it runs once in each phase)");
+    }
+
     @Test
     void defaultsToTheCsvFileUnderHomeAndTheDocumentedPools() {
         EnvctlConfig c = resolve(new GlobalOptions(), Map.of("HOME", home.toString()));
