@@ -55,8 +55,11 @@ public record JdbcStoreOptions(String schema, MigrateMode migrate, Duration conn
         return new JdbcStoreOptions(schema, migrate, connectTimeout, n);
     }
 
-    /** The timeout in whole seconds, rounded up, as pgjdbc takes it. */
+    /**
+     * The timeout in whole seconds, rounded up, as pgjdbc takes it (an int: one longer than about 68 years, which a
+     * 9-digit duration can be, is that many seconds, not a negative number).
+     */
     int timeoutSeconds() {
-        return (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.plusMillis(999).toSeconds()));
     }
 }

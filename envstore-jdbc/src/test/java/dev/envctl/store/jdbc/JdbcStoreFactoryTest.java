@@ -109,6 +109,17 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void theLongestConnectTimeoutTheConfigTakesIsTheLongestPgjdbcTakesNotANegativeOne() {
+        PGSimpleDataSource ds = factory.dataSource("jdbc:postgresql://h/db", Map.of(),
+                JdbcStoreOptions.defaults().withConnectTimeout(java.time.Duration.ofHours(999_999_999)));
+
+        assertThat(ds.getConnectTimeout()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(ds.getLoginTimeout()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(factory.dataSource("jdbc:postgresql://h/db", Map.of(), JdbcStoreOptions.defaults()
+                .withConnectTimeout(java.time.Duration.ofMillis(1500))).getConnectTimeout()).isEqualTo(2);
+    }
+
+    @Test
     void aPgpassLineThePostgresDriverCannotReadIsOneLineSayingWhatToFix(@TempDir Path dir) throws IOException {
         // four fields: psql skips the line, pgjdbc throws StringIndexOutOfBoundsException
         Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:*:u\n");
