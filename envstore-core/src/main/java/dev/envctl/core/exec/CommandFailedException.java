@@ -40,9 +40,9 @@ public final class CommandFailedException extends EnvctlException {
      * stopping (SIGINT or SIGTERM)", with the first three argv entries; its exit value is {@code -1}.
      */
     static CommandFailedException stopped(List<String> argv, boolean started, String stderrTail) {
-        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                Math.min(3, argv.size()))) + (started ? " was ended" : " was not started")
-                + ": envctl is stopping (SIGINT or SIGTERM)", argv, -1, stderrTail, false, true, null);
+        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, named(argv) + (started ? " was ended"
+                : " was not started") + ": envctl is stopping (SIGINT or SIGTERM)", argv, -1, stderrTail, false, true,
+                null);
     }
 
     /**
@@ -53,9 +53,14 @@ public final class CommandFailedException extends EnvctlException {
     public static CommandFailedException exited(CommandResult result, String said) {
         List<String> argv = result.argv();
         String shown = said.isEmpty() ? result.stdoutTail(STDOUT_LINES) : said;
-        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                Math.min(3, argv.size()))) + " failed with exit code " + result.exitCode()
-                + (shown.isEmpty() ? "" : ": " + shown), argv, result.exitCode(), said, false, null);
+        return new CommandFailedException(ErrorCode.PROVIDER_FAILED, named(argv) + " failed with exit code "
+                + result.exitCode() + (shown.isEmpty() ? "" : ": " + shown), argv, result.exitCode(), said, false,
+                null);
+    }
+
+    /** The command as every message names it: its first three argv entries ({@code /usr/bin/k3d cluster create}). */
+    static String named(List<String> argv) {
+        return String.join(" ", argv.subList(0, Math.min(3, argv.size())));
     }
 
     public List<String> argv() {

@@ -31,10 +31,10 @@ public record CommandResult(List<String> argv, int exitCode, List<String> stdout
     @Override
     public List<String> stdout() {
         if (stdoutLinesLeftOut > 0) {
-            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                    Math.min(3, argv.size()))) + " printed more than envctl keeps of a command's output (the last "
-                    + CommandRunner.KEPT + " of each stream), so its stdout was cut (" + stdoutLinesLeftOut
-                    + " lines left out) and is not read", argv, exitCode, stderrTail(5), false, null);
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, CommandFailedException.named(argv)
+                    + " printed more than envctl keeps of a command's output (the last " + CommandRunner.KEPT
+                    + " of each stream), so its stdout was cut (" + stdoutLinesLeftOut + " lines left out) and is not "
+                    + "read", argv, exitCode, stderrTail(5), false, null);
         }
         return stdout;
     }

@@ -96,9 +96,9 @@ public final class CommandRunner {
         }
         CommandResult result = new CommandResult(argv, exit, out.lines(), err.lines(), out.leftOut(), err.leftOut());
         if (watchdog.killedProcess()) {
-            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                    Math.min(3, argv.size()))) + " timed out after " + Durations.text(spec.timeout())
-                    + " and was killed" + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, CommandFailedException.named(argv)
+                    + " timed out after " + Durations.text(spec.timeout()) + " and was killed"
+                    + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
         }
         if (running.ended() || exit != 0 && RunningCommand.stopping()) {
             // a SIGINT to the process group (Ctrl-C) may have ended it before the shutdown did: the same cause
@@ -108,9 +108,9 @@ public final class CommandRunner {
             // no process exits with this: Commons Exec ended the command because this thread was interrupted while
             // it waited, and cleared the interrupt; keep it for the caller, whose cancellation it is
             Thread.currentThread().interrupt();
-            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, String.join(" ", argv.subList(0,
-                    Math.min(3, argv.size()))) + " was ended: the thread running it was interrupted"
-                    + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), false, null);
+            throw new CommandFailedException(ErrorCode.PROVIDER_FAILED, CommandFailedException.named(argv)
+                    + " was ended: the thread running it was interrupted" + tailSuffix(result), argv, -1,
+                    result.stderrTail(TAIL_LINES), false, null);
         }
         LOG.debug("{} exited {}", argv.get(0), exit);
         return result;
