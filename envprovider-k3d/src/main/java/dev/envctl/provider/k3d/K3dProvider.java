@@ -29,6 +29,7 @@ import dev.envctl.core.provider.ToolRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Makes k3d clusters: {@code k3d cluster create NAME --api-port 127.0.0.1:API -p 0.0.0.0:HTTP:80@loadbalancer
@@ -76,12 +78,27 @@ public final class K3dProvider implements ClusterProvider {
 
     /**
      * The variables every k3d command gets: {@code LOG_COLORS=false}, and, when {@code KUBECONFIG} lists several files,
-     * the one kubectl and kind would write ({@link K3dCommands#kubeconfigForMerge}), where k3d would write none.
+     * the one kubectl and kind would write ({@link #kubeconfigForMerge}), where k3d would write none.
      */
     private Map<String, String> k3dEnv() {
-        return tools.variable("KUBECONFIG").flatMap(K3dCommands::kubeconfigForMerge)
+        return tools.variable("KUBECONFIG").flatMap(K3dProvider::kubeconfigForMerge)
                 .map(file -> Map.of("LOG_COLORS", "false", "KUBECONFIG", file))
                 .orElse(Map.of("LOG_COLORS", "false"));
+    }
+
+    /**
+     * The one kubeconfig file k3d is to write when {@code kubeconfig}, the value of {@code KUBECONFIG}, lists several:
+     * k3d then writes none (it only warns, and exits 0), where kubectl and kind write the first of them that exists,
+     * else the last (empty entries and repeats left out). Empty when it lists at most one, which k3d takes as is.
+     */
+    private static Optional<String> kubeconfigForMerge(String kubeconfig) {
+        List<String> files = Stream.of(kubeconfig.split(java.io.File.pathSeparator, -1))
+                .filter(f -> !f.isEmpty()).distinct().toList();
+        if (files.size() < 2) {
+            return Optional.empty();
+        }
+        return Optional.of(files.stream().filter(f -> Files.isRegularFile(Path.of(f))).findFirst()
+                .orElse(files.get(files.size() - 1)));
     }
 
     @Override

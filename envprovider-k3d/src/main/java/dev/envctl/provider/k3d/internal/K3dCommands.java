@@ -7,12 +7,8 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.provider.CreatedMark;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /** The argv of every k3d command the provider runs. Pure functions; {@code k3d} is the executable to use. */
 public final class K3dCommands {
@@ -84,21 +80,6 @@ public final class K3dCommands {
     /** {@code k3d cluster start NAME --wait --timeout T}. */
     public static List<String> start(String k3d, String name, java.time.Duration timeout) {
         return List.of(k3d, "cluster", "start", name, "--wait", "--timeout", Durations.format(timeout));
-    }
-
-    /**
-     * The one kubeconfig file k3d is to write when {@code kubeconfig}, the value of {@code KUBECONFIG}, lists several:
-     * k3d then writes none (it only warns, and exits 0), where kubectl and kind write the first of them that exists,
-     * else the last (empty entries and repeats left out). Empty when it lists at most one, which k3d takes as is.
-     */
-    public static Optional<String> kubeconfigForMerge(String kubeconfig) {
-        List<String> files = Stream.of(kubeconfig.split(java.io.File.pathSeparator, -1))
-                .filter(f -> !f.isEmpty()).distinct().toList();
-        if (files.size() < 2) {
-            return Optional.empty();
-        }
-        return Optional.of(files.stream().filter(f -> Files.isRegularFile(Path.of(f))).findFirst()
-                .orElse(files.get(files.size() - 1)));
     }
 
     /** The container of the tools node k3d runs during a create or start, {@code k3d-NAME-tools}. */
