@@ -101,29 +101,35 @@ public final class IndexedHeld implements HeldResources {
      * held ports of the range, on that rare path only.
      */
     private int repairPortRunEnds(int from, int to) {
-        HeldPorts next = HELD_PORTS.as("next");
-        Condition nextHeld = DSL.exists(DSL.selectOne().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
-                .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1)))));
-        return ctx.update(HELD_PORTS).set(HELD_PORTS.RUN_END, DSL.field(DSL.not(nextHeld)))
+        Field<Boolean> runEnd = DSL.field(nextPortFree());
+        return ctx.update(HELD_PORTS).set(HELD_PORTS.RUN_END, runEnd)
                 .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.between(from, to))
-                .and(HELD_PORTS.RUN_END.eq(DSL.field(nextHeld))).execute();
+                .and(HELD_PORTS.RUN_END.ne(runEnd)).execute();
+    }
+
+    /**
+     * Whether the port after the held port of the row in {@code held_ports} is free on its host: what its
+     * {@code run_end} says. A scalar count, a probe of the primary key per row, as in the trigger (an EXISTS there
+     * may be planned as a hashed subplan, which reads all of {@code held_ports}).
+     */
+    private static Condition nextPortFree() {
+        HeldPorts next = HELD_PORTS.as("next");
+        return DSL.field(DSL.selectCount().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
+                .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1))))).eq(DSL.inline(0));
     }
 
     /**
      * The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. A run end
      * whose next port is held after all is skipped: two writers outside envctl (psql scripts, which take no lock)
      * that commit adjacent ports at once each set their run ends before seeing the other's row, so a port can stay
-     * marked as a run end, and answering one past it would allocate a held port on every create. (The check is a
-     * scalar count, a probe of the primary key per run end read, as in the trigger.)
+     * marked as a run end, and answering one past it would allocate a held port on every create
+     * ({@link #nextPortFree}, a probe of the primary key per run end read).
      */
     static Field<Integer> lowestFreeFrom(String host, int from) {
         Field<Integer> start = DSL.inline(from);
-        HeldPorts next = HELD_PORTS.as("next");
         Field<Integer> afterRun = DSL.field(DSL.select(HELD_PORTS.PORT.plus(DSL.inline(1))).from(HELD_PORTS)
                 .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END))
-                .and(DSL.field(DSL.selectCount().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
-                        .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1))))).eq(DSL.inline(0)))
-                .orderBy(HELD_PORTS.PORT).limit(DSL.inline(1)));
+                .and(nextPortFree()).orderBy(HELD_PORTS.PORT).limit(DSL.inline(1)));
         return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS)
                         .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.eq(start))), afterRun)
                 .otherwise(start);
