@@ -59,9 +59,7 @@ class CreateDeleteIT {
         assertThat(report.toString()).contains("\"unchanged\"").doesNotContain("\"created\"")
                 .doesNotContain("\"recreated\"").doesNotContain("\"failed\"");
 
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
         assertThat(s.envctl("get", name).exit()).isEqualTo(3);
     }
 
@@ -81,9 +79,7 @@ class CreateDeleteIT {
         assertThat(created.exit()).as(created.toString()).isZero();
         assertThat(Sandbox.read(s.kubeconfig)).contains("name: " + provider + "-" + name + "\n");
         assertThat(s.dir.resolve("missing.yaml")).doesNotExist();
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -99,9 +95,7 @@ class CreateDeleteIT {
         JsonNode e = s.get(name);
         assertThat(e.get("actualState").asText()).isEqualTo("failed");
 
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -85,9 +85,7 @@ class KindlerScriptsIT {
         assertThat(s.envctl("start", name).exit()).isZero();
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
 
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
         assertThat(Sandbox.read(csv(kindler))).doesNotContain(name);
         Shell.Result listed = script(s, kindler, "list_env.sh");
         assertThat(listed.exit()).as(listed.toString()).isZero();

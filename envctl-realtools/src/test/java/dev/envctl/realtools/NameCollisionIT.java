@@ -54,13 +54,8 @@ class NameCollisionIT {
         String network = providerId.equals("k3d") ? "k3d-" + name : "kind-" + name + "-net";
         assertThat(s.lines("docker", "network", "inspect", "--format",
                 "{{range .IPAM.Config}}{{.Subnet}}{{end}}", network)).containsExactly(subnet);
-        assertThat(provider.list()).anySatisfy(c -> {
-            assertThat(c.name()).isEqualTo(name);
-            assertThat(c.running()).isTrue();
-        });
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        assertListedRunning(provider, name);
+        s.deleteLeavesNothing(name);
     }
 
     /**
@@ -91,10 +86,7 @@ class NameCollisionIT {
         assertThat(steps).anyMatch(m -> m.startsWith("k3d refuses the name " + name + " but lists no such cluster: "
                 + "all there is of it is its tools node, made "));
         assertThat(steps).noneMatch(m -> m.startsWith("removing what an interrupted create"));
-        assertThat(provider.list()).anySatisfy(c -> {
-            assertThat(c.name()).isEqualTo(name);
-            assertThat(c.running()).isTrue();
-        });
+        assertListedRunning(provider, name);
         assertThat(s.lines("docker", "port", "k3d-" + name + "-serverlb", "6443/tcp"))
                 .as("the other program's cluster, not one envctl made").containsExactly("127.0.0.1:29431");
         assertThat(s.tool("k3d", "cluster", "delete", name).exit()).isZero();
@@ -128,9 +120,7 @@ class NameCollisionIT {
         assertThat(web.get("lastError").isNull()).isTrue();
         assertThat(web.get("ports").get("api").asInt()).as("the API port the other program's cluster binds")
                 .isEqualTo(29432);
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
     }
 
     @Test
@@ -148,6 +138,14 @@ class NameCollisionIT {
         assertThat(s.lines("k3d", "cluster", "list", "--no-headers")).anyMatch(l -> l.startsWith(name + " "));
         assertThat(s.tool("k3d", "cluster", "delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /** {@code provider} lists cluster {@code name}, running. */
+    private static void assertListedRunning(ClusterProvider provider, String name) {
+        assertThat(provider.list()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo(name);
+            assertThat(c.running()).isTrue();
+        });
     }
 
     /** The real provider {@code providerId} as envctl makes it, with the sandbox's variables and node image. */

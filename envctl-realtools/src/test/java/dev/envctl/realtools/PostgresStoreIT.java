@@ -137,9 +137,7 @@ class PostgresStoreIT {
         assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
         assertThat(reconciled.out()).contains("\"unchanged\"").doesNotContain("\"failed\"");
 
-        Shell.Result deleted = s.envctl("delete", name);
-        assertThat(deleted.exit()).as(deleted.toString()).isZero();
-        assertThat(s.leftovers(name)).isEmpty();
+        s.deleteLeavesNothing(name);
         assertThat(rows(db, "SELECT name FROM clusters")).isEmpty();
         assertThat(rows(db, "SELECT port FROM held_ports")).isEmpty();
         assertThat(s.envctl("get", name).exit()).isEqualTo(3);

@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * One test's user: a home folder with a CSV store and a config (pools away from the defaults, the node images of
  * {@link Machine}), its own {@code KUBECONFIG}, and a name prefix so that cleanup removes exactly what this test
@@ -133,6 +135,13 @@ final class Sandbox implements AutoCloseable {
             throw new AssertionError("command failed: " + r);
         }
         return r.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** {@code envctl delete NAME} exits 0 and leaves nothing of the environment on the machine ({@link #leftovers}). */
+    void deleteLeavesNothing(String name) {
+        Shell.Result deleted = envctl("delete", name);
+        assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        assertThat(leftovers(name)).isEmpty();
     }
 
     /**
