@@ -363,10 +363,10 @@ class PostgresStoreIT {
 
         // an older envctl schema: the server answered, so no hint about reaching it
         String db = url.substring(url.lastIndexOf('/') + 1);
-        sql(db, "DELETE FROM envctl_schema_history WHERE version = '7'");
+        sql(db, "DELETE FROM envctl_schema_history WHERE version = '8'");
         Result older = ws.run("doctor");
         assertThat(older.exit()).as(older.toString()).isEqualTo(1);
-        assertThat(older.out()).contains("FAIL  store", "is at version 6 but envctl needs 7; open it with "
+        assertThat(older.out()).contains("FAIL  store", "is at version 7 but envctl needs 8; open it with "
                         + "jdbc.migrate=auto or migrate the schema (envctl db migrate)")
                 .doesNotContain("check that the store is reachable");
     }

@@ -248,8 +248,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * ({@link IndexedHeld}); {@link Placement} checks the host, {@code allocator} chooses; then the insert, with
      * the commit. For {@code auto}, one more: the lock, the name check, the hosts and their environment counts
      * first, so {@link Placement} chooses among what every committed create left, then the lookups on the
-     * chosen host. The constraints (name key, held-port key per host, subnet exclusion, host foreign key)
-     * refuse what a writer outside envctl, which does not take the lock, may have committed meanwhile.
+     * chosen host. Writers outside envctl (psql) wait for the same lock (the schema's triggers take it), so the
+     * lookups see everything committed; the constraints (name key, held-port key per host, subnet exclusion, host
+     * foreign key) stay the backstop.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
@@ -258,7 +259,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         AllocationPolicy policy = allocator.policy();
         HostRequest request = spec.host();
-        return writeRow(action, ctx -> {
+        return database.write(action, ctx -> {
             // a named host's lookups join the first round trip; for auto they follow the placement
             IndexedHeld held = request.isAuto() ? null : new IndexedHeld(ctx, request.hostName(), null);
             // a named host's count only when it has a capacity (a one-time filter: otherwise no scan runs)
@@ -299,7 +300,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
         requireWritable(action);
-        return writeRow(action, ctx -> insertChecked(ctx, environment));
+        return database.write(action, ctx -> insertChecked(ctx, environment));
     }
 
     /**
@@ -387,7 +388,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     /**
      * Removes a row of {@code hosts} under the write lock; the foreign key from {@code clusters} refuses it too
-     * while a writer outside envctl has just put an environment there.
+     * while environments are there.
      */
     @Override
     public boolean removeHost(String name) {
@@ -553,38 +554,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         throw Host.unknown(name, ctx.select(HOSTS.NAME).from(HOSTS).orderBy(HOSTS.NAME).fetch(HOSTS.NAME));
     }
 
-    /**
-     * Runs {@code work}, a transaction that inserts a row, and once more when a constraint refused it, that time
-     * shutting out the writers that do not take the write lock: only such a writer (a psql script) can commit
-     * what the lookups did not see, and a script inserting the lowest free ports in a loop, as the Kindler
-     * scripts do, wins that race again and again unless it waits.
-     */
-    private Environment writeRow(String action, Function<DSLContext, Environment> work) {
-        try {
-            return database.write(action, work);
-        } catch (Refused e) {
-            LOG.debug("a writer outside envctl took what this write allocated; allocating again with that writer "
-                    + "shut out: {}", e.getMessage());
-            return database.write(action, ctx -> {
-                // the write lock first, as every envctl writer takes it, so no two of them wait on each other; then a
-                // lock on clusters that makes writers outside envctl wait until this transaction ends (their INSERT,
-                // UPDATE and DELETE take ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes; reads go on)
-                writeLock(ctx).execute();
-                ctx.query("LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE", CLUSTERS).execute();
-                return work.apply(ctx);
-            });
-        }
-    }
-
-    /** A row refused by a unique or exclusion constraint, named by resource. */
-    private static final class Refused extends EnvctlException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message, Throwable cause) {
-            super(ErrorCode.CONFLICT, message, cause);
-        }
-    }
-
     private EnvctlException alreadyExists(String name) {
         return EnvctlException.conflict("environment '" + name + "' already exists in " + location()
                 + "; choose another name or delete it first");
@@ -600,26 +569,29 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** A unique, exclusion or host foreign key violation, named by resource; anything else passes through. */
+    /**
+     * A unique, exclusion or host foreign key violation, named by resource; anything else passes through. The
+     * constraints are the backstop: every writer takes the write lock first (V8's triggers make those outside
+     * envctl take it too), so the lookups have seen what they hold.
+     */
     private RuntimeException conflict(RuntimeException ex, Environment e) {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
         if ("23505".equals(state) && constraint.equals("clusters_pkey")) {
-            return new Refused(alreadyExists(e.name()).getMessage(), ex);
+            return new EnvctlException(ErrorCode.CONFLICT, alreadyExists(e.name()).getMessage(), ex);
         }
         if ("23505".equals(state) && constraint.startsWith("held_ports")) {
-            return new Refused("a host port of environment '" + e.name() + "' (" + e.ports().asMap().entrySet()
-                    .stream().map(p -> p.getKey().key() + " " + p.getValue()).collect(Collectors.joining(", "))
+            return new EnvctlException(ErrorCode.CONFLICT, "a host port of environment '" + e.name() + "' ("
+                    + e.ports().asMap().entrySet().stream().map(p -> p.getKey().key() + " " + p.getValue()).collect(Collectors.joining(", "))
                     + ") is already held by another environment" + (e.host().equals(Host.LOCAL_NAME) ? ""
                     : " on host '" + e.host() + "'") + "; choose others or leave them out to allocate", ex);
         }
         if ("23503".equals(state) && constraint.equals("clusters_host_fkey")) {
-            // the backstop: the store checks the host first, but a writer outside envctl may remove it meanwhile
             return new EnvctlException(ErrorCode.INVALID_INPUT, Host.unknown(e.host(),
                     hosts().stream().map(Host::name).toList()).getMessage(), ex);
         }
         if ("23P01".equals(state)) {
-            return new Refused("subnet " + e.subnet() + " of environment '" + e.name()
+            return new EnvctlException(ErrorCode.CONFLICT, "subnet " + e.subnet() + " of environment '" + e.name()
                     + "' overlaps the subnet of another environment; choose another or let envctl allocate one", ex);
         }
         // Database maps it, knowing the connection's user for a missing privilege

@@ -105,8 +105,8 @@ class AdoptionTest {
 
             assertThat(result.adopted()).isTrue();
             assertThat(result.initialVersion()).isEqualTo("1");
-            assertThat(result.currentVersion()).isEqualTo("7");
-            assertThat(result.applied()).hasSize(6);
+            assertThat(result.currentVersion()).isEqualTo("8");
+            assertThat(result.applied()).hasSize(7);
             assertThat(result.applied().get(0)).startsWith("2 ");
             assertThat(result.applied().get(1)).startsWith("3 ");
             assertThat(result.applied().get(2)).startsWith("4 ");
@@ -138,7 +138,8 @@ class AdoptionTest {
                             org.assertj.core.groups.Tuple.tuple("4", "Success"),
                             org.assertj.core.groups.Tuple.tuple("5", "Success"),
                             org.assertj.core.groups.Tuple.tuple("6", "Success"),
-                            org.assertj.core.groups.Tuple.tuple("7", "Success"));
+                            org.assertj.core.groups.Tuple.tuple("7", "Success"),
+                            org.assertj.core.groups.Tuple.tuple("8", "Success"));
 
             // adopted ports are held: an explicit clash is refused and allocation skips them
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("uat", "k3d")
@@ -315,7 +316,7 @@ class AdoptionTest {
         TestDatabase.sql("CREATE TABLE " + schema + ".other_app (id int primary key)");
 
         try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
-            assertThat(store.admin().info().currentVersion()).isEqualTo("7");
+            assertThat(store.admin().info().currentVersion()).isEqualTo("8");
             assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
                     .version()).isEqualTo(1);
             MigrationResult again = store.admin().migrate();
@@ -379,7 +380,7 @@ class AdoptionTest {
             assertThat(store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()))
                     .name()).isEqualTo("dev");
         }
-        TestDatabase.sql("DELETE FROM " + schema + ".envctl_schema_history WHERE version = '7'");
+        TestDatabase.sql("DELETE FROM " + schema + ".envctl_schema_history WHERE version = '" + Migrations.LATEST + "'");
         assertThatThrownBy(() -> open(MigrateMode.READ)).isInstanceOfSatisfying(EnvctlException.class,
                 e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.FAILURE);

@@ -32,17 +32,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The create: one transaction under the write lock that checks the name, allocates over indexed lookups and
- * inserts. A writer outside envctl that commits the same lowest ports or subnet first makes the constraints
- * refuse the row and the create run once more, after that commit, with such writers shut out (scripts inserting
- * in a loop cannot win again); a busy lock makes it wait and read after
- * it; every combination of explicit and allocated ports and subnets creates; raw INSERTs are kept in step and
- * refused on held resources.
+ * inserts. Writers outside envctl (psql) take the same lock through the schema's triggers: a create waits for
+ * theirs and they wait for envctl's, so scripts inserting in a loop never make a create fail and their run ends
+ * stay exact; every combination of explicit and allocated ports and subnets creates; raw INSERTs are kept in step
+ * and refused on held resources.
  */
 class CreateTest {
     private final Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
@@ -60,8 +60,7 @@ class CreateTest {
     }
 
     @Test
-    void aWriterCommittingTheSameLowestPortsAndSubnetFirstMakesTheCreateRunAgainAndTakeTheNextOnes()
-            throws Exception {
+    void aWriterHoldingTheLowestPortsAndSubnetUncommittedMakesTheCreateWaitAndTakeTheNextOnes() throws Exception {
         store.create(EnvironmentSpec.of("first", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
         try (Connection other = rawConnection()) {
             other.setAutoCommit(false);
@@ -70,9 +69,11 @@ class CreateTest {
                     + "VALUES ('legacy', 'k3d', '10.0.1.0/24', 20001, 23001, 26001, 29001)");
             CompletableFuture<Environment> racing = CompletableFuture.supplyAsync(() -> store.create(
                     EnvironmentSpec.of("racing", "k3d").withSubnet(SubnetRequest.AUTO), allocator));
-            // the create read the same answers and now waits on the uncommitted held_ports row
+            // the legacy writer's statement took the write lock, so the create waits before its first lookup
             Thread.sleep(500);
             assertThat(racing).isNotDone();
+            assertThat(count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).isPositive();
             other.commit();
             Environment e = racing.get(30, TimeUnit.SECONDS);
             assertThat(e.ports()).isEqualTo(new HostPorts(20002, 23002, 26002, 29002));
@@ -84,6 +85,7 @@ class CreateTest {
     @Test
     void automaticCreatesAllSucceedWhileScriptsInsertTheLowestFreePortsInALoop() throws Exception {
         AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger attempts = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(7);
         try {
             // the Kindler scripts' db_insert_cluster with the next free port chosen in the same statement, three
@@ -94,7 +96,8 @@ class CreateTest {
                 scripts.add(pool.submit(() -> {
                     int inserted = 0;
                     try (Connection c = rawConnection()) {
-                        for (int i = 0; !done.get() && i < 400; i++) {
+                        for (int i = 0; !done.get() && i < 2000; i++) {
+                            attempts.incrementAndGet();
                             try {
                                 execute(c, "INSERT INTO clusters (name, provider, pf_port, http_port, https_port) "
                                         + "SELECT 'script-" + writer + "-" + i + "', 'kind', " + lowestFree(26000)
@@ -108,6 +111,10 @@ class CreateTest {
                     return inserted;
                 }));
             }
+            for (int i = 0; i < 600 && attempts.get() < 6; i++) {
+                Thread.sleep(10);
+            }
+            int before = attempts.get();
             List<Future<Environment>> creates = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
@@ -122,12 +129,13 @@ class CreateTest {
             for (Future<Environment> f : creates) {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isNotNull();
             }
+            assertThat(attempts.get() - before).as("the scripts' inserts while the creates ran").isPositive();
             done.set(true);
             int scripted = 0;
             for (Future<Integer> f : scripts) {
                 scripted += f.get(120, TimeUnit.SECONDS);
             }
-            assertThat(scripted).as("the scripts wrote meanwhile").isPositive();
+            assertThat(scripted).as("the scripts wrote").isPositive();
             assertStoreConsistent(24 + scripted);
         } finally {
             done.set(true);
@@ -377,36 +385,38 @@ class CreateTest {
     }
 
     @Test
-    void twoScriptsCommittingAdjacentPortsAtOnceDoNotMakeEveryLaterCreateAllocateAHeldPort() throws Exception {
-        // as the Kindler scripts create two environments of their config in parallel: each insert's trigger sets the
-        // run ends before the other's row is committed, so 20000, 23000 and 26000 stay marked as run ends
+    void twoScriptsInsertingAdjacentPortsAtOnceTakeTurnsAndLeaveExactRunEnds() throws Exception {
+        // as the Kindler scripts create two environments of their config in parallel: without the lock each insert's
+        // trigger set its run ends before the other's row was committed, so 20000, 23000 and 26000 stayed marked
         try (Connection first = rawConnection(); Connection second = rawConnection()) {
             first.setAutoCommit(false);
             execute(first, "INSERT INTO clusters (name, provider, node_port, http_port, https_port, pf_port) "
                     + "VALUES ('dev', 'k3d', 30080, 20000, 23000, 26000)");
-            execute(second, "INSERT INTO clusters (name, provider, node_port, http_port, https_port, pf_port) "
-                    + "VALUES ('dev-k3d', 'k3d', 30080, 20001, 23001, 26001)");
+            CompletableFuture<Void> waiting = waitingForTheWriteLock(second, "INSERT INTO clusters (name, provider, "
+                    + "node_port, http_port, https_port, pf_port) VALUES ('dev-k3d', 'k3d', 30080, 20001, 23001, 26001)");
             first.commit();
+            waiting.get(30, TimeUnit.SECONDS);
         }
 
         Environment next = store.create(EnvironmentSpec.of("next", "k3d"), allocator);
 
         assertThat(next.ports()).isEqualTo(new HostPorts(20002, 23002, 26002, 29000));
-        assertThat(store.list(EnvironmentFilter.ALL)).hasSize(3);
-        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+        assertStoreConsistent(3);
     }
 
     @Test
-    void aScriptDeletingTheNextPortsWhileAnotherInsertsDoesNotMakeThePoolsLookExhausted() throws Exception {
-        // the delete's trigger cannot mark 20000 a run end (not committed yet), the insert's sees 20001 still held
+    void aScriptDeletingTheNextPortsWhileAnotherInsertsWaitsForItAndLeavesExactRunEnds() throws Exception {
+        // without the lock the delete's trigger could not mark 20000 a run end (not committed yet), and the
+        // insert's saw 20001 still held: the free ports after 20000 stayed hidden
         try (Connection first = rawConnection(); Connection second = rawConnection()) {
             execute(first, "INSERT INTO clusters (name, provider, http_port, https_port, pf_port) "
                     + "VALUES ('b', 'k3d', 20001, 23001, 26001)");
             first.setAutoCommit(false);
             execute(first, "DELETE FROM clusters WHERE name = 'b'");
-            execute(second, "INSERT INTO clusters (name, provider, http_port, https_port, pf_port, api_port) "
-                    + "VALUES ('a', 'k3d', 20000, 23000, 26000, 29000)");
+            CompletableFuture<Void> waiting = waitingForTheWriteLock(second, "INSERT INTO clusters (name, provider, "
+                    + "http_port, https_port, pf_port, api_port) VALUES ('a', 'k3d', 20000, 23000, 26000, 29000)");
             first.commit();
+            waiting.get(30, TimeUnit.SECONDS);
         }
 
         Environment next = store.create(EnvironmentSpec.of("next", "k3d"), allocator);
@@ -416,19 +426,75 @@ class CreateTest {
     }
 
     @Test
-    void aScriptDeletingTheNextSubnetWhileAnotherInsertsDoesNotMakeTheSubnetPoolLookExhausted() throws Exception {
+    void aScriptDeletingTheNextSubnetWhileAnotherInsertsWaitsForItAndLeavesExactRunEnds() throws Exception {
         try (Connection first = rawConnection(); Connection second = rawConnection()) {
             execute(first, "INSERT INTO clusters (name, provider, subnet) VALUES ('b', 'k3d', '10.0.1.0/24')");
             first.setAutoCommit(false);
             execute(first, "DELETE FROM clusters WHERE name = 'b'");
-            execute(second, "INSERT INTO clusters (name, provider, subnet) VALUES ('a', 'k3d', '10.0.0.0/24')");
+            CompletableFuture<Void> waiting = waitingForTheWriteLock(second,
+                    "INSERT INTO clusters (name, provider, subnet) VALUES ('a', 'k3d', '10.0.0.0/24')");
             first.commit();
+            waiting.get(30, TimeUnit.SECONDS);
         }
 
         Environment next = store.create(EnvironmentSpec.of("next", "k3d").withSubnet(SubnetRequest.AUTO), allocator);
 
         assertThat(next.subnet()).isEqualTo(Cidr.parse("10.0.1.0/24"));
         assertStoreConsistent(2);
+    }
+
+    @Test
+    void everyStatementOfAWriterOutsideEnvctlWaitsWhileEnvctlHoldsTheWriteLock() throws Exception {
+        store.addHost(new dev.envctl.core.Host("two", null, null, java.util.Map.of(), null));
+        try (Connection envctl = rawConnection(); Connection script = rawConnection()) {
+            // what every envctl write takes first, with the key envctl computes
+            envctl.setAutoCommit(false);
+            execute(envctl, "SELECT pg_advisory_xact_lock(" + LockKeys.writes(store.schema()) + ")");
+            for (String sql : List.of(
+                    "INSERT INTO clusters (name, provider, http_port, https_port, pf_port) "
+                            + "VALUES ('s', 'kind', 20000, 23000, 26000)",
+                    "UPDATE clusters SET http_port = 20005 WHERE name = 's'",
+                    "DELETE FROM clusters WHERE name = 's'",
+                    "UPDATE hosts SET capacity = 3 WHERE name = 'two'",
+                    "DELETE FROM hosts WHERE name = 'two'")) {
+                CompletableFuture<Void> waiting = waitingForTheWriteLock(script, sql);
+                envctl.commit();
+                waiting.get(30, TimeUnit.SECONDS);
+                execute(envctl, "SELECT pg_advisory_xact_lock(" + LockKeys.writes(store.schema()) + ")");
+            }
+            envctl.commit();
+        }
+        assertThat(store.hosts()).extracting(dev.envctl.core.Host::name).containsExactly("local");
+        assertStoreConsistent(0);
+    }
+
+    /**
+     * Runs {@code sql} on {@code c} (autocommit) on another thread, and returns once the statement waits for an
+     * advisory lock: the store's write lock, which the schema's triggers take before any row is written.
+     */
+    private CompletableFuture<Void> waitingForTheWriteLock(Connection c, String sql) throws Exception {
+        long pid = pid(c);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+            try {
+                execute(c, sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String waits = "SELECT count(*) FROM pg_locks WHERE pid = " + pid + " AND locktype = 'advisory' AND NOT granted";
+        for (int i = 0; i < 200 && count(waits) == 0 && !running.isDone(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(running).as(sql).isNotDone();
+        assertThat(count(waits)).as(sql).isEqualTo(1);
+        return running;
+    }
+
+    private static long pid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

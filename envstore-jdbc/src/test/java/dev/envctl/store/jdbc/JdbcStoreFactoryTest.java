@@ -65,7 +65,7 @@ class JdbcStoreFactoryTest {
             store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()));
             StoreHealth health = store.health();
             assertThat(health.available()).isTrue();
-            assertThat(health.schemaVersion()).isEqualTo("7");
+            assertThat(health.schemaVersion()).isEqualTo("8");
             assertThat(health.detail()).contains("PostgreSQL", schema);
         } finally {
             TestDatabase.dropSchema(schema);

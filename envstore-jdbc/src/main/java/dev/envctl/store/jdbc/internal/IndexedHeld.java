@@ -7,7 +7,6 @@ import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.HeldResources;
 import dev.envctl.core.alloc.SubnetHolder;
-import dev.envctl.store.jdbc.internal.schema.tables.HeldPorts;
 import dev.envctl.store.jdbc.internal.schema.tables.HeldSubnets;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -86,50 +85,15 @@ public final class IndexedHeld implements HeldResources {
     public OptionalInt lowestFreePort(int from, int to) {
         Integer free = prefetchedPorts.containsKey(from) ? prefetchedPorts.get(from)
                 : ctx.select(lowestFreeFrom(host, from)).fetchOne(0, Integer.class);
-        if ((free == null || free > to) && repairPortRunEnds(from, to) > 0) {
-            free = ctx.select(lowestFreeFrom(host, from)).fetchOne(0, Integer.class);
-        }
         return free != null && free <= to ? OptionalInt.of(free) : OptionalInt.empty();
     }
 
-    /**
-     * Sets {@code run_end} right on the held ports of the host from {@code from} to {@code to}; how many were wrong.
-     * Only asked when the run ends say nothing is free there (a full pool, or a mark gone stale): a writer outside
-     * envctl (psql) that deletes port P + 1 while another inserts P, both uncommitted, leaves P not marked, because
-     * neither trigger sees the other's row, and the free port after it would otherwise stay hidden for good (a
-     * create refused as "no free port left in pool"). Runs under the store's write lock; costs one pass over the
-     * held ports of the range, on that rare path only.
-     */
-    private int repairPortRunEnds(int from, int to) {
-        Field<Boolean> runEnd = DSL.field(nextPortFree());
-        return ctx.update(HELD_PORTS).set(HELD_PORTS.RUN_END, runEnd)
-                .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.between(from, to))
-                .and(HELD_PORTS.RUN_END.ne(runEnd)).execute();
-    }
-
-    /**
-     * Whether the port after the held port of the row in {@code held_ports} is free on its host: what its
-     * {@code run_end} says. A scalar count, a probe of the primary key per row, as in the trigger (an EXISTS there
-     * may be planned as a hashed subplan, which reads all of {@code held_ports}).
-     */
-    private static Condition nextPortFree() {
-        HeldPorts next = HELD_PORTS.as("next");
-        return DSL.field(DSL.selectCount().from(next).where(next.HOST.eq(HELD_PORTS.HOST))
-                .and(next.PORT.eq(HELD_PORTS.PORT.plus(DSL.inline(1))))).eq(DSL.inline(0));
-    }
-
-    /**
-     * The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. A run end
-     * whose next port is held after all is skipped: two writers outside envctl (psql scripts, which take no lock)
-     * that commit adjacent ports at once each set their run ends before seeing the other's row, so a port can stay
-     * marked as a run end, and answering one past it would allocate a held port on every create
-     * ({@link #nextPortFree}, a probe of the primary key per run end read).
-     */
+    /** The lowest free port of {@code host} at or above {@code from} (65536 when none), as one expression. */
     static Field<Integer> lowestFreeFrom(String host, int from) {
         Field<Integer> start = DSL.inline(from);
         Field<Integer> afterRun = DSL.field(DSL.select(HELD_PORTS.PORT.plus(DSL.inline(1))).from(HELD_PORTS)
                 .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.ge(start)).and(DSL.condition(HELD_PORTS.RUN_END))
-                .and(nextPortFree()).orderBy(HELD_PORTS.PORT).limit(DSL.inline(1)));
+                .orderBy(HELD_PORTS.PORT).limit(DSL.inline(1)));
         return DSL.when(DSL.exists(DSL.selectOne().from(HELD_PORTS)
                         .where(HELD_PORTS.HOST.eq(host)).and(HELD_PORTS.PORT.eq(start))), afterRun)
                 .otherwise(start);
@@ -200,25 +164,10 @@ public final class IndexedHeld implements HeldResources {
      */
     @Override
     public Optional<Cidr> lowestFreeSubnet(Cidr pool, int prefix) {
-        Optional<Cidr> answer = prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool)
-                && prefetchedSubnet.prefix() == prefix ? prefetchedSubnet.answer() : lowestFreeSubnetQuery(pool, prefix);
-        // nothing free by the run ends: a full pool, or a mark left stale as a port's can be (repairPortRunEnds)
-        return answer.isEmpty() && repairSubnetRunEnds(pool) > 0 ? lowestFreeSubnetQuery(pool, prefix) : answer;
-    }
-
-    private Optional<Cidr> lowestFreeSubnetQuery(Cidr pool, int prefix) {
-        return ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1)
+        return prefetchedSubnet != null && prefetchedSubnet.pool().equals(pool) && prefetchedSubnet.prefix() == prefix
+                ? prefetchedSubnet.answer()
+                : ctx.fetchOptional(lowestFreeSubnetSelect(pool, prefix)).map(Record1::value1)
                 .map(first -> new Cidr(first, prefix));
-    }
-
-    /** Sets {@code run_end} right on the held subnets ending in {@code pool} or just before it; how many were wrong. */
-    private int repairSubnetRunEnds(Cidr pool) {
-        HeldSubnets next = HELD_SUBNETS.as("next");
-        Condition nextHeld = DSL.exists(DSL.selectOne().from(next)
-                .where(next.FIRST_ADDRESS.eq(HELD_SUBNETS.LAST_ADDRESS.plus(bigint(1)))));
-        return ctx.update(HELD_SUBNETS).set(HELD_SUBNETS.RUN_END, DSL.field(DSL.not(nextHeld)))
-                .where(HELD_SUBNETS.LAST_ADDRESS.between(bigint(pool.first() - 1), bigint(pool.last())))
-                .and(HELD_SUBNETS.RUN_END.eq(DSL.field(nextHeld))).execute();
     }
 
     /**
