@@ -326,7 +326,7 @@ class PostgresStoreIT {
         unadoptableTable();
 
         Result info = ok("db", "info");
-        assertThat(info.out()).contains("current version none, latest 7; envctl db migrate would change nothing and "
+        assertThat(info.out()).contains("current version none, latest 8; envctl db migrate would change nothing and "
                         + "exit 4 until this is fixed (for example with psql):\n  cannot adopt table clusters: port "
                         + "18090 is held by dev (http) and uat (pf)")
                 .doesNotContain("(run envctl db migrate)")
