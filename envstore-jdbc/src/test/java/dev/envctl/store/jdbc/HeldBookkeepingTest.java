@@ -125,15 +125,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion2WithRowsUpgradesToTheLatestWithItsHeldRowsUnchanged() throws Exception {
-        Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(TestDatabase.dataSource())
-                .locations(Migrations.LOCATION)
-                .table(Migrations.HISTORY_TABLE)
-                .schemas(schema)
-                .defaultSchema(schema)
-                .target("2")
-                .load()
-                .migrate();
+        migrateTo("2");
         List<String> ports;
         List<String> subnets;
         try (Connection raw = raw()) {
@@ -176,15 +168,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion6WithRowsUpgradesWithEveryRowAndHeldPortOnLocal() throws Exception {
-        Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(TestDatabase.dataSource())
-                .locations(Migrations.LOCATION)
-                .table(Migrations.HISTORY_TABLE)
-                .schemas(schema)
-                .defaultSchema(schema)
-                .target("6")
-                .load()
-                .migrate();
+        migrateTo("6");
         List<String> ports;
         List<String> subnets;
         List<String> clusters;
@@ -238,15 +222,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion7WithRunEndsUnlockedWritersLeftStaleHasThemSetRightByTheMigration() throws Exception {
-        Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(TestDatabase.dataSource())
-                .locations(Migrations.LOCATION)
-                .table(Migrations.HISTORY_TABLE)
-                .schemas(schema)
-                .defaultSchema(schema)
-                .target("7")
-                .load()
-                .migrate();
+        migrateTo("7");
         try (Connection raw = raw()) {
             execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port) "
                     + "SELECT 'v' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + g * 256, 24)), 20000 + g, "
@@ -363,6 +339,19 @@ class HeldBookkeepingTest {
                     + "held_subnets n WHERE n.first_address = h.last_address + 1)")).as("wrong run ends of subnets")
                     .isEmpty();
         }
+    }
+
+    /** Migrates the fresh schema to {@code version} and no further, as an envctl of that version left it. */
+    private void migrateTo(String version) {
+        Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(TestDatabase.dataSource())
+                .locations(Migrations.LOCATION)
+                .table(Migrations.HISTORY_TABLE)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .target(version)
+                .load()
+                .migrate();
     }
 
     private Connection raw() throws SQLException {
