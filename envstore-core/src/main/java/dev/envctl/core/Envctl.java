@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -76,6 +77,14 @@ public final class Envctl implements AutoCloseable {
         this.environment = Map.copyOf(b.environment);
         this.givenProviders = Collections.unmodifiableMap(new TreeMap<>(b.providers));
         this.providerSettings = Map.copyOf(b.providerSettings);
+        if (!givenProviders.isEmpty() && !providerSettings.isEmpty()) {
+            // instances replace every provider the plugins would make, so the settings would have no effect
+            throw EnvctlException.invalid("provider settings (for " + String.join(", ",
+                    new TreeSet<>(providerSettings.keySet())) + ") were given with provider instances ("
+                    + String.join(", ", givenProviders.keySet()) + "), which replace every provider the plugins "
+                    + "would make, so they would have no effect; configure the instances themselves, or give the "
+                    + "settings without instances");
+        }
         // settings for a provider that is not there, or a key it does not know: refused now, not at first use
         for (Map.Entry<String, Map<String, String>> e : providerSettings.entrySet()) {
             ClusterProviderFactory f = plugins.providerFactory(e.getKey());
@@ -613,7 +622,8 @@ public final class Envctl implements AutoCloseable {
         /**
          * Settings for the discovered provider {@code id} (such as {@code timeout}); an id no plugin provides or
          * a key its factory does not know is refused by {@link #build}, a bad value when the provider is first
-         * used.
+         * used. Refused by {@link #build} together with {@link #provider(String, ClusterProvider) instances},
+         * which replace the discovered providers.
          */
         public Builder providerSettings(String id, Map<String, String> settings) {
             providerSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));

@@ -156,6 +156,20 @@ class EnvctlHostsTest {
     }
 
     @Test
+    void settingsGivenWithProviderInstancesAreRefusedByBuildInsteadOfIgnored() {
+        PluginRegistry plugins = PluginRegistry.of(List.of(), List.of(factory), List.of());
+
+        assertThatThrownBy(() -> Envctl.builder().store(store).plugins(plugins)
+                .provider("k3d", new ScriptedClusterProvider("k3d"))
+                .providerSettings("k3d", Map.of("timeout", "1m")).build())
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("provider settings (for k3d) were given with provider instances (k3d), which replace every "
+                        + "provider the plugins would make, so they would have no effect; configure the instances "
+                        + "themselves, or give the settings without instances");
+        assertThat(factory.settings).as("no provider made").isEmpty();
+    }
+
+    @Test
     void providersGivenAsInstancesCannotServeAnotherHost() {
         Envctl given = Envctl.builder().store(store).provider("k3d", new ScriptedClusterProvider("k3d")).build();
         given.addHost(two);
