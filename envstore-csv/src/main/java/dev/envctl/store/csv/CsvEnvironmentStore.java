@@ -150,7 +150,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                 if (hops == 40) {
                     throw unavailable(path + " is a symbolic link that leads through more than 40 links", null);
                 }
-                p = p.getParent().resolve(Files.readSymbolicLink(p)).normalize();
+                // a relative target counts from the folder the link is in, as the system reads it: from the real
+                // folder, not from a spelling through another link (whose '..' would lead elsewhere)
+                p = p.getParent().toRealPath().resolve(Files.readSymbolicLink(p)).normalize();
             }
         } catch (IOException e) {
             throw unavailable("cannot read the symbolic link " + p + ": " + IoErrors.describe(e), e);

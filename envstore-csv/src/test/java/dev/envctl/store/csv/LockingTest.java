@@ -7,6 +7,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.testing.StoreInvariants;
@@ -14,6 +15,7 @@ import dev.envctl.store.csv.internal.StoreFileLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,6 +209,35 @@ class LockingTest {
         } finally {
             b.close();
         }
+    }
+
+    /**
+     * {@code ~/.envctl} a link to {@code /data/envctl}, which holds {@code environments.csv ->
+     * ../kindler/config/environments.csv}: the system reads that {@code ..} from {@code /data/envctl}, where the link
+     * is, not from {@code ~/.envctl}, the way the path was spelt.
+     */
+    @Test
+    void aRelativeLinkInAFolderReachedThroughALinkLeadsWhereTheSystemFollowsIt() throws Exception {
+        Path kindler = Fixtures.write(Files.createDirectories(dir.resolve("data/kindler/config"))
+                .resolve("environments.csv"), ("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\ndevops,k3d,30800,19000,false,false,23800,23843,\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Path envctlFolder = Files.createDirectories(dir.resolve("data/envctl"));
+        Files.createSymbolicLink(envctlFolder.resolve("environments.csv"),
+                Path.of("../kindler/config/environments.csv"));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createSymbolicLink(home.resolve(".envctl"), Path.of("../data/envctl"));
+        Path spelt = home.resolve(".envctl/environments.csv");
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(spelt)) {
+            assertThat(store.file()).isEqualTo(kindler.toRealPath());
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("devops");
+            Environment dev = store.create(EnvironmentSpec.of("dev", "kind"),
+                    new Allocator(AllocationPolicy.defaults()));
+            assertThat(dev.ports().pf()).as("devops holds 19000").isNotEqualTo(19000);
+        }
+        assertThat(Files.readString(kindler)).contains("\ndev,kind,");
+        assertThat(dir.resolve("home/kindler")).doesNotExist();
     }
 
     @Test
