@@ -81,7 +81,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
         this.lockTimeout = lockTimeout;
-        this.environmentLocks = new EnvironmentLocks(file.resolveSibling(file.getFileName() + ".locks"));
+        this.environmentLocks = new EnvironmentLocks(file.resolveSibling(file.getFileName() + ".locks"), file);
         this.clock = clock;
         this.settled = new SettledFile(file, pause);
     }
@@ -266,7 +266,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             }
             createFolder();
         }
-        StoreFileLock lock = StoreFileLock.acquire(lockFile, lockTimeout);
+        StoreFileLock lock = StoreFileLock.acquire(lockFile, file, lockTimeout);
         try {
             requireRegularFile(file);
             byte[] read = settled.read(written);

@@ -106,7 +106,7 @@ class LockingTest {
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Thread holder = new Thread(() -> {
-                StoreFileLock lock = StoreFileLock.acquire(store.lockFile(), Duration.ofSeconds(5));
+                StoreFileLock lock = StoreFileLock.acquire(store.lockFile(), store.file(), Duration.ofSeconds(5));
                 try {
                     held.countDown();
                     release.await();

@@ -2,7 +2,10 @@ package dev.envctl.store.csv;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +132,48 @@ class WriteFailureTest {
                 .contains("the file is unchanged");
         assertThat(Fixtures.read(file)).isEqualTo(before);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /**
+     * A team's shared file: group-writable, in a group-writable folder. The first writer makes the lock file and the
+     * per-environment lock folder; a teammate in the file's group must still be able to take both (with a umask of
+     * 022 they were writable by their maker alone: every write of the others failed with exit 5).
+     */
+    @Test
+    void aTeammateInTheSharedFilesGroupWritesAndLocksAfterAnotherMadeTheLockFiles() throws Exception {
+        assumeTrue(run(List.of("setpriv", "--reuid=4242", "--regid=4242", "--groups=65534", "true")).exit == 0,
+                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
+        String classPath = copyClassPathForAnyUser();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        PosixFileAttributeView folder = Files.getFileAttributeView(data, PosixFileAttributeView.class);
+        GroupPrincipal team = data.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName("nogroup");
+        folder.setGroup(team);
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
+        Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(team);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+        try (CsvEnvironmentStore first = CsvEnvironmentStore.open(file)) {
+            first.create(EnvironmentSpec.of("first", "k3d"), new Allocator(AllocationPolicy.defaults()));
+            first.tryLock("first").orElseThrow().close();
+        }
+        List<String> asTeammate = List.of("setpriv", "--reuid=4242", "--regid=4242", "--groups=65534");
+
+        List<String> write = new ArrayList<>(asTeammate);
+        write.addAll(ChildJvm.command(classPath, CsvWriterMain.class, List.of("--file", file.toString(),
+                "--prefix", "mate", "--count", "1")));
+        Result wrote = run(write);
+        assertThat(wrote.exit).as(wrote.stderr).isZero();
+        assertThat(Fixtures.readText(file)).contains("\nmate-0,k3d,");
+
+        List<String> lock = new ArrayList<>(asTeammate);
+        lock.addAll(ChildJvm.command(classPath, LockHolderMain.class, List.of("env-lock", file.toString(), "first")));
+        Path out = dir.resolve("lock.out");
+        Process p = new ProcessBuilder(lock).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(out).strip()).isEqualTo("locked");
     }
 
     private void assertNoTempFiles() throws IOException {

@@ -36,10 +36,13 @@ public final class EnvironmentLocks {
     private static final int TRIES = 100;
 
     private final Path folder;
+    private final Path dataFile;
     private final Set<Held> mine = ConcurrentHashMap.newKeySet();
 
-    public EnvironmentLocks(Path folder) {
+    /** @param dataFile whose group and permissions the folder and lock files get when made ({@link SharedPermissions}) */
+    public EnvironmentLocks(Path folder, Path dataFile) {
         this.folder = folder;
+        this.dataFile = dataFile;
     }
 
     public Path folder() {
@@ -55,9 +58,16 @@ public final class EnvironmentLocks {
         }
         FileChannel ch = null;
         try {
-            Files.createDirectories(folder);
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder);
+                SharedPermissions.likeDataFile(dataFile, folder);
+            }
             for (int i = 0; i < TRIES; i++) {
+                boolean made = Files.notExists(path);
                 ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                if (made) {
+                    SharedPermissions.likeDataFile(dataFile, path);
+                }
                 FileLock lock = ch.tryLock();
                 if (lock == null) {
                     break;
@@ -82,7 +92,7 @@ public final class EnvironmentLocks {
             close(ch);
             HELD.remove(path);
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot lock environment '" + name + "' with "
-                    + path + ": " + IoErrors.describe(e) + "; check that the folder is writable", e);
+                    + path + ": " + IoErrors.describe(e) + "; check that you may write it and its folder", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -57,8 +58,11 @@ public final class StoreFileLock implements AutoCloseable {
         }
     }
 
-    /** Waits at most {@code timeout} for the lock on {@code lockFile} (an absolute, normalised path). */
-    public static StoreFileLock acquire(Path lockFile, Duration timeout) {
+    /**
+     * Waits at most {@code timeout} for the lock on {@code lockFile} (an absolute, normalised path), the lock of
+     * {@code dataFile}, whose group and permissions a lock file made now gets ({@link SharedPermissions}).
+     */
+    public static StoreFileLock acquire(Path lockFile, Path dataFile, Duration timeout) {
         long wait = Durations.nanos(timeout); // 999999999h is more than a long holds
         long deadline = System.nanoTime() + wait; // may wrap: only differences count
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock(true));
@@ -71,20 +75,25 @@ public final class StoreFileLock implements AutoCloseable {
             throw interrupted(lockFile);
         }
         try {
-            return lockFile(jvmLock, lockFile, timeout, deadline);
+            return lockFile(jvmLock, lockFile, dataFile, timeout, deadline);
         } catch (RuntimeException | Error e) {
             jvmLock.unlock();
             throw e;
         }
     }
 
-    private static StoreFileLock lockFile(ReentrantLock jvmLock, Path lockFile, Duration timeout, long deadline) {
+    private static StoreFileLock lockFile(ReentrantLock jvmLock, Path lockFile, Path dataFile, Duration timeout,
+                                          long deadline) {
         FileChannel ch;
         try {
+            boolean made = Files.notExists(lockFile);
             ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (made) {
+                SharedPermissions.likeDataFile(dataFile, lockFile);
+            }
         } catch (IOException e) {
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot open the lock file " + lockFile + ": "
-                    + IoErrors.describe(e) + "; check that its folder is writable", e);
+                    + IoErrors.describe(e) + "; check that you may write it and its folder", e);
         }
         try {
             FileLock lock = ch.tryLock();

@@ -1,0 +1,76 @@
+package dev.envctl.store.csv.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+
+import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
+/**
+ * Gives what envctl makes beside the data file (the lock file, the folder of per-environment locks and their files)
+ * the data file's group and its group's and others' read and write permissions (a folder also their search
+ * permission), the maker keeping its own: taking a lock opens its file for writing, so everyone who may write a
+ * shared, group-writable data file must be able to, and the maker's umask (022) would leave them writable by their
+ * maker alone. Best effort: only the maker (or root) may change them, and a file system without POSIX permissions
+ * keeps its own.
+ */
+final class SharedPermissions {
+    private SharedPermissions() {
+    }
+
+    /** Gives {@code made}, just made by this process, the permissions of {@code dataFile}, when that exists. */
+    static void likeDataFile(Path dataFile, Path made) {
+        PosixFileAttributes data;
+        try {
+            PosixFileAttributeView view = Files.getFileAttributeView(dataFile, PosixFileAttributeView.class);
+            if (view == null) {
+                return;
+            }
+            data = view.readAttributes();
+        } catch (IOException e) {
+            return; // no data file yet (a new store): the lock files get what the data file will get, the umask's
+        }
+        boolean folder = Files.isDirectory(made);
+        // the maker keeps what it needs to lock (a read-only data file, mode 0444, is still written by a rename)
+        Set<PosixFilePermission> mode = folder ? EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE)
+                : EnumSet.of(OWNER_READ, OWNER_WRITE);
+        grant(mode, data.permissions(), GROUP_READ, GROUP_WRITE, GROUP_EXECUTE, folder);
+        grant(mode, data.permissions(), OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE, folder);
+        try {
+            Files.getFileAttributeView(made, PosixFileAttributeView.class).setGroup(data.group());
+        } catch (IOException | RuntimeException notPermitted) {
+            // a group the maker is not in: it keeps the folder's
+        }
+        try {
+            Files.setPosixFilePermissions(made, mode); // last: a change of group may clear some bits
+        } catch (IOException | RuntimeException notPermitted) {
+            // another process made it this moment, or the file system keeps its own
+        }
+    }
+
+    private static void grant(Set<PosixFilePermission> mode, Set<PosixFilePermission> data, PosixFilePermission read,
+                              PosixFilePermission write, PosixFilePermission search, boolean folder) {
+        if (data.contains(read)) {
+            mode.add(read);
+        }
+        if (data.contains(write)) {
+            mode.add(write);
+        }
+        if (folder && (data.contains(read) || data.contains(write))) {
+            mode.add(search);
+        }
+    }
+}
