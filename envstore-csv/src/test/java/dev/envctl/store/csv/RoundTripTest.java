@@ -98,6 +98,25 @@ class RoundTripTest {
         assertThat(Fixtures.read(file)).isEqualTo(expected);
     }
 
+    /** The last row without a line break gets its #envctl line above it as well, on a line of its own. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void aStateChangeOfEveryRowKeepsEachRowOnItsOwnLineAndTheFileReadable(String name, byte[] bytes) {
+        Path file = Fixtures.write(dir.resolve("envs.csv"), bytes);
+        List<String> names = new ArrayList<>();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            for (Environment e : store.list(dev.envctl.core.EnvironmentFilter.ALL)) {
+                store.update(e.withActualState(ActualState.RUNNING, null), e.version());
+                names.add(e.name());
+            }
+        }
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.list(dev.envctl.core.EnvironmentFilter.ALL))
+                    .allSatisfy(e -> assertThat(e.actualState()).isEqualTo(ActualState.RUNNING))
+                    .extracting(Environment::name).containsExactlyInAnyOrderElementsOf(names);
+        }
+    }
+
     @Test
     void updatingOneRowOfANineColumnFileRewritesOnlyThatLineInPlaceAndPutsEnvctlFieldsAboveIt() {
         Path file = Fixtures.copy("legacy-messy.csv", dir);

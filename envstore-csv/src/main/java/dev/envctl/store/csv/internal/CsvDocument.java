@@ -394,6 +394,10 @@ public final class CsvDocument {
                 lines.add(lines.indexOf(line), meta);
                 meta.number = -1;
             }
+            if (meta.eol.isEmpty()) {
+                // above a last row without a line break (or moved from the end): it needs one of its own
+                meta.eol = defaultEol();
+            }
             meta.text = fields.format();
             meta.meta = fields;
         }
