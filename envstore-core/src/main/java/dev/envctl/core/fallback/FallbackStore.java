@@ -14,7 +14,9 @@ import dev.envctl.core.spi.StoreHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -267,18 +269,36 @@ public final class FallbackStore implements EnvironmentStore {
     /**
      * Writes the primary's record over each copy in the fallback that holds another host, ports or subnet;
      * returns whether any was. Records the primary does not hold are left as they are: they may be kept outside
-     * it on purpose (the Kindler scripts' management cluster, which a migration skips).
+     * it on purpose (the Kindler scripts' management cluster, which a migration skips). A copy refused for what
+     * another copy still holds (b moved off its ports, then a took them) is tried again once others are in step.
      */
     private boolean resync() {
         Map<String, Environment> copies = new HashMap<>();
         fallback.list(EnvironmentFilter.ALL).forEach(c -> copies.put(c.name(), c));
-        List<Environment> behind = primary.list(EnvironmentFilter.ALL).stream()
-                .filter(t -> copies.containsKey(t.name()) && !holdsTheSame(t, copies.get(t.name()))).toList();
-        for (Environment t : behind) {
-            LOG.info("bringing the fallback's copy of {} in step with the primary", t.name());
-            fallback.update(t, copies.get(t.name()).version());
+        List<Environment> behind = new ArrayList<>(primary.list(EnvironmentFilter.ALL).stream()
+                .filter(t -> copies.containsKey(t.name()) && !holdsTheSame(t, copies.get(t.name()))).toList());
+        boolean any = !behind.isEmpty();
+        while (!behind.isEmpty()) {
+            int before = behind.size();
+            EnvctlException refused = null;
+            for (Iterator<Environment> it = behind.iterator(); it.hasNext(); ) {
+                Environment t = it.next();
+                try {
+                    fallback.update(t, copies.get(t.name()).version());
+                    LOG.info("brought the fallback's copy of {} in step with the primary", t.name());
+                    it.remove();
+                } catch (EnvctlException e) {
+                    if (e.code() != ErrorCode.CONFLICT) {
+                        throw e;
+                    }
+                    refused = e;
+                }
+            }
+            if (behind.size() == before) {
+                throw refused; // each one left waits for another: no order brings them in step
+            }
         }
-        return !behind.isEmpty();
+        return any;
     }
 
     private static boolean holdsTheSame(Environment a, Environment b) {

@@ -176,6 +176,27 @@ class FallbackStoreTest {
     }
 
     /**
+     * Two changes the fallback missed, one after the other: b moved off its ports, then a took them. Bringing a's copy
+     * in step first is refused while b's copy still holds them; once b's is brought in step, a's is.
+     */
+    @Test
+    void copiesThatMissedChangesAreBroughtInStepWhateverTheOrderOfTheirNames() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        Environment a = store.create(EnvironmentSpec.of("a", "k3d"), allocator);
+        Environment b = store.create(EnvironmentSpec.of("b", "k3d"), allocator);
+        csv.setAvailable(false);
+        Environment bNow = store.update(b.withPorts(new HostPorts(18500, 18600, 19500, 26500)), b.version());
+        Environment aNow = store.update(a.withPorts(b.ports()), a.version());
+        csv.setAvailable(true);
+
+        Environment next = store.create(EnvironmentSpec.of("next", "k3d").withPorts(a.ports()), allocator);
+
+        assertThat(csv.get("next").ports()).isEqualTo(next.ports());
+        assertThat(csv.get("a").ports()).isEqualTo(aNow.ports());
+        assertThat(csv.get("b").ports()).isEqualTo(bNow.ports());
+    }
+
+    /**
      * A record the primary does not hold may be kept outside it on purpose (the Kindler scripts' management cluster,
      * which a migration skips): it is never removed from the fallback, so the copy it blocks stays out (a warning).
      */
