@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +175,37 @@ class WriteFailureTest {
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(out).strip()).isEqualTo("locked");
+    }
+
+    /**
+     * A user's own store written once with {@code sudo}: the lock files root makes belong to the data file's owner, who
+     * writes and locks on afterwards (before, every later write of theirs failed: "cannot open the lock file").
+     */
+    @Test
+    void lockFilesRootMakesBelongToTheDataFilesOwner() throws Exception {
+        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
+                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
+        String classPath = copyClassPathForAnyUser();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(data, nobody);
+        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
+        Files.setOwner(file, nobody);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        try (CsvEnvironmentStore asRoot = CsvEnvironmentStore.open(file)) {
+            asRoot.create(EnvironmentSpec.of("by-sudo", "k3d"), new Allocator(AllocationPolicy.defaults()));
+            asRoot.tryLock("by-sudo").orElseThrow().close();
+        }
+        assertThat(Files.getOwner(data.resolve("envs.csv.lock"))).isEqualTo(nobody);
+        assertThat(Files.getOwner(data.resolve("envs.csv.locks"))).isEqualTo(nobody);
+
+        List<String> write = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        write.addAll(ChildJvm.command(classPath, CsvWriterMain.class, List.of("--file", file.toString(),
+                "--prefix", "mine", "--count", "1")));
+        Result wrote = run(write);
+        assertThat(wrote.exit).as(wrote.stderr).isZero();
+        assertThat(Fixtures.readText(file)).contains("\nmine-0,k3d,");
     }
 
     private void assertNoTempFiles() throws IOException {

@@ -39,7 +39,7 @@ public final class EnvironmentLocks {
     private final Path dataFile;
     private final Set<Held> mine = ConcurrentHashMap.newKeySet();
 
-    /** @param dataFile whose group and permissions the folder and lock files get when made ({@link SharedPermissions}) */
+    /** @param dataFile whose owner, group and permissions the folder and lock files get ({@link SharedPermissions}) */
     public EnvironmentLocks(Path folder, Path dataFile) {
         this.folder = folder;
         this.dataFile = dataFile;

@@ -21,11 +21,11 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 /**
  * Gives what envctl makes beside the data file (the lock file, the folder of per-environment locks and their files)
- * the data file's group and its group's and others' read and write permissions (a folder also their search
- * permission), the maker keeping its own: taking a lock opens its file for writing, so everyone who may write a
- * shared, group-writable data file must be able to, and the maker's umask (022) would leave them writable by their
- * maker alone. Best effort: only the maker (or root) may change them, and a file system without POSIX permissions
- * keeps its own.
+ * the data file's owner and group (as far as the maker may: root any, others a group they are in) and its group's
+ * and others' read and write permissions (a folder also their search permission), the owner keeping its own: taking a
+ * lock opens its file for writing, so everyone who may write the data file must be able to, and the maker's umask
+ * (022) would leave them writable by their maker alone (a teammate of a shared, group-writable file; the file's owner
+ * after one write with sudo). Best effort: a file system without POSIX permissions keeps its own.
  */
 final class SharedPermissions {
     private SharedPermissions() {
@@ -44,13 +44,19 @@ final class SharedPermissions {
             return; // no data file yet (a new store): the lock files get what the data file will get, the umask's
         }
         boolean folder = Files.isDirectory(made);
-        // the maker keeps what it needs to lock (a read-only data file, mode 0444, is still written by a rename)
+        // the owner keeps what it needs to lock (a read-only data file, mode 0444, is still written by a rename)
         Set<PosixFilePermission> mode = folder ? EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE)
                 : EnumSet.of(OWNER_READ, OWNER_WRITE);
         grant(mode, data.permissions(), GROUP_READ, GROUP_WRITE, GROUP_EXECUTE, folder);
         grant(mode, data.permissions(), OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE, folder);
+        PosixFileAttributeView view = Files.getFileAttributeView(made, PosixFileAttributeView.class);
         try {
-            Files.getFileAttributeView(made, PosixFileAttributeView.class).setGroup(data.group());
+            view.setOwner(data.owner());
+        } catch (IOException | RuntimeException notPermitted) {
+            // only root may give a file away (a store written once with sudo stays its owner's)
+        }
+        try {
+            view.setGroup(data.group());
         } catch (IOException | RuntimeException notPermitted) {
             // a group the maker is not in: it keeps the folder's
         }
