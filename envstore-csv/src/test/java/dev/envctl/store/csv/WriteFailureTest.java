@@ -208,6 +208,35 @@ class WriteFailureTest {
         assertThat(Fixtures.readText(file)).contains("\nmine-0,k3d,");
     }
 
+    /**
+     * A lock file its user may not open for writing (made by root with an earlier envctl, or by a teammate): every
+     * write fails, so health says so instead of "readable and writable" (and {@code envctl doctor} fails).
+     */
+    @Test
+    void aLockFileTheUserCannotWriteIsReportedByHealth() throws Exception {
+        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
+                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
+        String classPath = copyClassPathForAnyUser();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(data, nobody);
+        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
+        Files.setOwner(file, nobody);
+        Path lock = Files.createFile(data.resolve("envs.csv.lock"));
+        Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> health = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        health.addAll(ChildJvm.command(classPath, CsvHealthMain.class, List.of(file.toString())));
+        Path out = dir.resolve("health.out");
+
+        Process p = new ProcessBuilder(health).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(Files.readString(out).strip()).isEqualTo("down cannot write " + file + ": its lock file " + lock
+                + " is not writable to this user, and every change opens it for writing; give the user write "
+                + "permission on it (chmod g+w for a shared file) or remove it while no envctl runs");
+    }
+
     private void assertNoTempFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp"))).isEmpty();
