@@ -111,7 +111,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     /** {@code pause}: what a read does while another writer replaces the file ({@link SettledFile}). */
     static CsvEnvironmentStore open(Path file, Duration lockTimeout, Clock clock, Runnable pause) {
         Objects.requireNonNull(lockTimeout, "lockTimeout");
-        Path absolute = file.toAbsolutePath().normalize();
+        Path absolute = physical(file.toAbsolutePath());
         Path parent = absolute.getParent();
         if (parent == null || absolute.getFileName() == null) {
             throw EnvctlException.invalid("CSV store path '" + file + "' names no file; give a path such as "
@@ -136,6 +136,23 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         }
         requireRegularFile(absolute);
         return new CsvEnvironmentStore(absolute, lockTimeout, clock, pause);
+    }
+
+    /**
+     * {@code path} without {@code .} and {@code ..}, read as the system reads them: from its folder's real path when
+     * that folder exists, so that a {@code ..} after a linked folder ({@code ~/.envctl/../x.csv}, {@code ~/.envctl}
+     * a link) leads where the link leads, not back along the spelling.
+     */
+    private static Path physical(Path path) {
+        Path parent = path.getParent();
+        if (parent == null || path.getFileName() == null || !Files.isDirectory(parent)) {
+            return path.normalize();
+        }
+        try {
+            return parent.toRealPath().resolve(path.getFileName()).normalize();
+        } catch (IOException e) {
+            throw unavailable("cannot read the folder of " + path + ": " + IoErrors.describe(e), e);
+        }
     }
 
     /**

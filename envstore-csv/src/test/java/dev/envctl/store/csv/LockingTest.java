@@ -240,6 +240,24 @@ class LockingTest {
         assertThat(dir.resolve("home/kindler")).doesNotExist();
     }
 
+    /** {@code ~/.envctl/../kindler/config/environments.csv}, {@code ~/.envctl} a link to /data/envctl. */
+    @Test
+    void aDotDotAfterALinkedFolderInThePathLeadsWhereTheSystemFollowsIt() throws Exception {
+        Path kindler = Fixtures.write(Files.createDirectories(dir.resolve("data/kindler/config"))
+                .resolve("environments.csv"), ("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\ndevops,k3d,30800,19000,false,false,23800,23843,\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(dir.resolve("data/envctl"));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createSymbolicLink(home.resolve(".envctl"), Path.of("../data/envctl"));
+        Path spelt = home.resolve(".envctl/../kindler/config/environments.csv");
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(spelt)) {
+            assertThat(store.file()).isEqualTo(kindler.toRealPath());
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("devops");
+        }
+    }
+
     @Test
     void threadsRacingForOneEnvironmentLockGetOneWinnerAndNoException() throws Exception {
         Path file = dir.resolve("envs.csv");
