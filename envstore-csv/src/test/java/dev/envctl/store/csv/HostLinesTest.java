@@ -69,6 +69,25 @@ class HostLinesTest {
         }
     }
 
+    /**
+     * A file saved with a UTF-8 byte order mark and no header (Windows Notepad): the host line goes first, and the mark
+     * with it, so the row below does not start with it (it read as an invalid name, and the file as corrupt).
+     */
+    @Test
+    void aHostAddedAboveAFirstRowAfterAByteOrderMarkKeepsTheMarkFirstAndTheFileReadable() {
+        byte[] before = ("\uFEFFdev,kind,30080,19001,1,0,18090,18443,\nuat,kind,30080,19003,1,0,18092,18445,\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Path file = Fixtures.write(dir.resolve("envs.csv"), before);
+        try (CsvEnvironmentStore store = open(file)) {
+            store.addHost(TWO);
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev", "uat");
+            assertThat(Fixtures.readText(file)).startsWith("\uFEFF#envctl-host two ");
+
+            assertThat(store.removeHost("two")).isTrue();
+            assertThat(Fixtures.read(file)).as("a host added and removed again").isEqualTo(before);
+        }
+    }
+
     @Test
     void aFileWithoutHostsIsWrittenAsBeforeHostsExisted() {
         Path file = dir.resolve("envs.csv");

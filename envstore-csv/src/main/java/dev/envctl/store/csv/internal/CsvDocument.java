@@ -326,6 +326,10 @@ public final class CsvDocument {
         line.host = new HostLine(host, List.of());
         line.text = line.host.format();
         lines.add(at, line);
+        if (at == 0) {
+            // above a first row: the byte order mark stays the file's first bytes, not the start of that row's name
+            moveByteOrderMark(lines.get(1), line);
+        }
         hosts.put(host.name(), line);
         changed = true;
         return host;
@@ -344,8 +348,19 @@ public final class CsvDocument {
             return false;
         }
         lines.remove(line);
+        if (!lines.isEmpty()) {
+            moveByteOrderMark(line, lines.get(0));
+        }
         changed = true;
         return true;
+    }
+
+    /** Moves a UTF-8 byte order mark from the start of {@code from}'s text to the start of {@code to}'s. */
+    private static void moveByteOrderMark(Line from, Line to) {
+        if (from.text.startsWith(BOM) && !to.text.startsWith(BOM)) {
+            from.text = from.text.substring(BOM.length());
+            to.text = BOM + to.text;
+        }
     }
 
     /** Rewrites the row of {@code e.name()}, keeping its place and unknown columns; returns it as it will read back. */
