@@ -142,6 +142,25 @@ class ApplyChangesIT {
     }
 
     @Test
+    void aStoppedEnvironmentsReplacementIsDryRunWithTheDeleteApplyRunsAndNoCreate() {
+        ok("create", "dev");
+        ok("stop", "dev");
+        Path yaml = ws.write("envs.yaml", "- name: dev\n  provider: kind\n");
+
+        JsonNode plan = run(0, "apply", "-f", yaml.toString(), "--replace", "--dry-run", "-o", "json").json();
+        ok("apply", "-f", yaml.toString(), "--replace");
+
+        JsonNode step = plan.get("steps").get(0);
+        assertThat(step.get("action").asText()).isEqualTo("replace");
+        List<String> planned = new java.util.ArrayList<>();
+        step.get("commands").forEach(c -> planned.add(c.get("argv").get(1).asText() + " "
+                + c.get("argv").get(2).asText()));
+        assertThat(planned).containsExactly("cluster delete", "volume rm");
+        assertThat(ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+        assertThat(cluster("kind", "dev")).as("apply creates no cluster: start does").isFalse();
+    }
+
+    @Test
     void aReplacementWhosePortIsHeldIsRefusedChangingNothing() {
         ok("create", "dev");
         ok("create", "web", "--http-port", "18090");

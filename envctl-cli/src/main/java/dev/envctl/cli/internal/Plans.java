@@ -75,6 +75,10 @@ final class Plans {
                         + "provider command, no hook); the http, https and api ports it publishes replace the ones "
                         + "below");
             }
+            if (s.kind() == Kind.REPLACE && e.desiredState() == DesiredState.STOPPED) {
+                out.println("  it is stopped: apply deletes its old cluster and it stays stopped; 'envctl start "
+                        + e.name() + "' creates the new one");
+            }
             if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && resumed.contains(e.name())) {
                 out.println("  " + resumption(s, adopting.contains(e.name())));
             }

@@ -78,6 +78,19 @@ class PlansTest {
                 + "reconcile does").doesNotContain("ports     http", "subnet    ", "apply adopts it");
     }
 
+    @Test
+    void aStoppedRecordsReplacementSaysItStaysStoppedUntilItsStart() {
+        Environment stopped = new Environment("dev", "plug", null, new HostPorts(18090, 18443, 19001, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.STOPPED, ActualState.STOPPED, null, Instant.EPOCH, Instant.EPOCH, 1);
+        FieldChange http = new FieldChange("http", null, "18080", "18090", true);
+        String out = dryRun(List.of(new PlannedStep(Kind.REPLACE, stopped, List.of(http), List.of(PlannedCommand.of(
+                List.of("plug", "delete", "dev"))), null)), List.of());
+
+        assertThat(out).contains("~ dev  http 18080 -> 18090  (replace)\n  it is stopped: apply deletes its old "
+                + "cluster and it stays stopped; 'envctl start dev' creates the new one\n",
+                "  commands:\n    plug delete dev\n");
+    }
+
     private static String dryRun(List<PlannedStep> steps, List<String> adopting) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

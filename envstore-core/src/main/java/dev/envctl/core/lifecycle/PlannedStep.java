@@ -35,7 +35,10 @@ public record PlannedStep(Kind kind, Environment environment, List<FieldChange> 
         ADOPT,
         /** Record-only fields change; the cluster is not touched. */
         UPDATE,
-        /** The cluster is deleted and created again under the same name ({@code apply} with replacement). */
+        /**
+         * The cluster is deleted and created again under the same name ({@code apply} with replacement); for a record
+         * desired stopped only the delete is shown: it stays stopped, and its start creates the new cluster.
+         */
         REPLACE,
         /** The cluster and its record go. */
         DELETE,

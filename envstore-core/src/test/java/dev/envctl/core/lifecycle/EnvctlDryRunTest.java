@@ -15,6 +15,7 @@ import dev.envctl.core.PortRole;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.PlannedCommand;
+import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import org.junit.jupiter.api.Test;
 
@@ -240,6 +241,28 @@ class EnvctlDryRunTest {
             assertThat(s.environment()).isEqualTo(envctl.get("dev"));
             assertThat(s.commands()).isEmpty();
         });
+    }
+
+    /** Apply deletes a stopped environment's old cluster and leaves it stopped: the plan shows no create. */
+    @Test
+    void aStoppedEnvironmentsReplacementShowsTheDeleteOfItsOldClusterAndNoCreate() {
+        envctl.create(Fixture.spec("dev"));
+        envctl.stop("dev");
+        List<EnvironmentSpec> moved = List.of(Fixture.spec("dev").withPorts(new HostPorts(18999, null, null, null)));
+
+        List<PlannedStep> steps = envctl.dryRun(envctl.plan(moved, false));
+
+        assertThat(steps).singleElement().satisfies(s -> {
+            assertThat(s.kind()).isEqualTo(Kind.REPLACE);
+            assertThat(s.environment().desiredState()).isEqualTo(DesiredState.STOPPED);
+            assertThat(s.commands()).extracting(PlannedCommand::argv)
+                    .containsExactly(List.of("k3d", "delete", "dev"));
+        });
+
+        envctl.apply(moved, false, true, ProgressListener.NONE);
+
+        assertThat(envctl.get("dev").actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(provider.on("").count("create dev")).as("only the first create").isEqualTo(1);
     }
 
     @Test

@@ -196,7 +196,10 @@ public final class DryRuns {
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
             List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current)));
-            commands.addAll(onHost(next, planCreate(next)));
+            if (next.desiredState() == DesiredState.PRESENT) {
+                // a stopped one stays stopped with its old cluster deleted: its start creates the new one
+                commands.addAll(onHost(next, planCreate(next)));
+            }
             return new PlannedStep(Kind.REPLACE, next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new PlannedStep(Kind.REPLACE, current, u.changes(), List.of(), e);
