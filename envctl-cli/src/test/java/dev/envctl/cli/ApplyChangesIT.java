@@ -142,6 +142,28 @@ class ApplyChangesIT {
     }
 
     @Test
+    void aProviderChangeTheRecordsOptionsDoNotSuitIsRefusedBeforeTheOldClusterIsDeleted() {
+        Path k3d = ws.write("k3d.yaml", "- name: dev\n  options: {k3s-args: \"--disable=traefik@server:*\"}\n");
+        ok("apply", "-f", k3d.toString());
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        ws.clearCalls();
+        Path kind = ws.write("kind.yaml", "- name: dev\n  provider: kind\n");
+
+        for (String[] args : List.of(new String[] {"diff", "-f", kind.toString()},
+                new String[] {"apply", "-f", kind.toString(), "--replace", "--dry-run"},
+                new String[] {"apply", "-f", kind.toString(), "--replace"})) {
+            Result r = run(2, args);
+
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).singleElement().asString().startsWith("envctl: apply file " + kind
+                    + ", environment 'dev': environment dev has option(s) [k3s-args] that kind does not know");
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        assertThat(cluster("k3d", "dev")).as("the old cluster is not deleted").isTrue();
+        assertThat(ws.calls()).noneMatch(c -> c.contains("delete") || c.contains("create"));
+    }
+
+    @Test
     void aStoppedEnvironmentsReplacementIsDryRunWithTheDeleteApplyRunsAndNoCreate() {
         ok("create", "dev");
         ok("stop", "dev");

@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -755,7 +756,22 @@ public final class LifecycleEngine {
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
         plan.toUpdate().forEach(u -> requests.add(u.spec()));
-        for (EnvironmentSpec spec : requests) {
+        // a replacement, and the create again of a kept record, keep the record's options the request leaves out
+        // (ApplyPlan.Update#resolve): a new provider must take them too, or apply would delete the old cluster (or
+        // mark the kept record present) and fail to make the new one
+        int firstKept = requests.size();
+        List<ApplyPlan.Update> keeping = new ArrayList<>(plan.replacements());
+        plan.toCreate().forEach(spec -> store.find(spec.name()).flatMap(kept -> ApplyPlan.Update.ofKept(kept, spec))
+                .ifPresent(keeping::add));
+        for (ApplyPlan.Update u : keeping) {
+            store.find(u.name()).ifPresent(e -> {
+                Map<String, String> options = new TreeMap<>(e.options());
+                options.putAll(u.spec().options());
+                requests.add(u.spec().withOptions(options));
+            });
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            EnvironmentSpec spec = requests.get(i);
             if (!providers.ids().contains(spec.provider())) {
                 continue;
             }
@@ -765,7 +781,10 @@ public final class LifecycleEngine {
                 if (e.code() != ErrorCode.INVALID_INPUT) {
                     throw e;
                 }
-                throw new EnvctlException(e.code(), "environment '" + spec.name() + "': " + e.getMessage(), e);
+                throw new EnvctlException(e.code(), "environment '" + spec.name() + "': " + e.getMessage()
+                        + (i < firstKept ? "" : " (the options the request leaves out are kept from the record, "
+                        + "so it would be made with " + spec.options() + "; to make it with " + spec.provider()
+                        + " without them, delete the environment and apply again)"), e);
             }
         }
         return plan;
