@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +48,8 @@ final class EnvironmentFile {
     private static final Set<String> FIELDS = new TreeSet<>(List.of("name", "provider", "subnet", "ports", "labels",
             "options", "host", "hostSelector", "desiredState", "actualState", "lastError", "createdAt", "updatedAt"));
     private static final List<String> PORTS = List.of("http", "https", "pf", "api", "node");
+    /** A YAML mapping's key ({@code environments: [...]}); a CSV row's first field, a name, holds no ':'. */
+    private static final Pattern YAML_KEY = Pattern.compile("[A-Za-z_][\\w.-]*\\s*:(\\s|$)");
 
     /** The largest apply file: a YAML document is read up to 3 Mi characters, and bytes are never fewer. */
     static final long MAX_BYTES = 3L * 1024 * 1024;
@@ -98,7 +101,8 @@ final class EnvironmentFile {
     /**
      * Whether the file is CSV: by its extension, else (standard input, a pipe) by its first line that is not blank
      * nor a comment both formats could hold: the CSV header ({@code # env,...}) or an {@code #envctl} line says CSV,
-     * and so does a row of fields that does not start as a YAML or JSON list or object does.
+     * and so does a row of fields that does not start as a YAML or JSON list or object does (a bracket, a brace,
+     * a dash, or a YAML key such as {@code environments:}).
      */
     static boolean isCsv(Path file, String text) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -111,7 +115,7 @@ final class EnvironmentFile {
         String first = lines(text).filter(l -> !l.isEmpty() && !(l.startsWith("#") && !isCsvComment(l))).findFirst()
                 .orElse("");
         return isCsvComment(first) || (first.contains(",") && !first.startsWith("[") && !first.startsWith("{")
-                && !first.startsWith("-"));
+                && !first.startsWith("-") && !YAML_KEY.matcher(first).lookingAt());
     }
 
     /** The text's lines, each without a byte order mark and the blanks around it. */

@@ -142,4 +142,15 @@ class EnvironmentFileTest {
         assertThat(EnvironmentFile.isCsv(stdin, "#envctl-host h1 docker=tcp://h1:2375\n")).isTrue();
         assertThat(EnvironmentFile.isCsv(stdin, "environments:\n- name: dev\n")).isFalse();
     }
+
+    @Test
+    void aYamlMappingOnOneLineOnStandardInputIsYamlThoughItHasCommas() {
+        Path stdin = Path.of("-");
+
+        assertThat(EnvironmentFile.isCsv(stdin, "environments: [{name: dev, provider: kind}, {name: web}]\n"))
+                .isFalse();
+        assertThat(EnvironmentFile.isCsv(stdin, "environments : [{name: dev}, {name: web}]\n")).isFalse();
+        assertThat(EnvironmentFile.isCsv(stdin, "dev,kind,30080,19001,true,true,18090,18443,10.101.0.0/16\n"))
+                .isTrue();
+    }
 }
