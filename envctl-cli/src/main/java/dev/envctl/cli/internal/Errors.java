@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -105,11 +107,15 @@ final class Errors {
 
     /**
      * INVALID_INPUT for a text file the CLI could not read ({@code what}: "config file", "apply file"); one that is
-     * not UTF-8 says so, where the decoder's own message is "Input length = 1".
+     * not UTF-8 says so, where the decoder's own message is "Input length = 1", and one the file system refuses says
+     * why ("permission denied"), where its own message is only the file's name.
      */
     static EnvctlException unreadable(String what, Path file, IOException e) {
-        return EnvctlException.invalid("cannot read " + what + " " + file + ": " + (e instanceof CharacterCodingException
-                ? "it is not UTF-8 text; save it as UTF-8 (plain ASCII is UTF-8)" : e.getMessage()));
+        // a file system's refusal (AccessDeniedException) has no message but the file's name: say why instead
+        String why = e instanceof CharacterCodingException ? "it is not UTF-8 text; save it as UTF-8 (plain ASCII is "
+                + "UTF-8)" : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return EnvctlException.invalid("cannot read " + what + " " + file + ": " + why);
     }
 
     /**

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -83,5 +86,16 @@ class ErrorsTest {
                 .isEmpty();
         assertThat(Errors.hint(Remedy.MIGRATE_SCHEMA, "the schema is behind")).isEqualTo(" (envctl db migrate)");
         assertThat(Errors.hint(null, "anything")).isEmpty();
+    }
+
+    @Test
+    void aFileThatCannotBeReadSaysWhyNotOnlyItsNameAgain() {
+        Path file = Path.of("/home/me/envs.yaml");
+
+        assertThat(Errors.unreadable("apply file", file, new AccessDeniedException(file.toString())).getMessage())
+                .isEqualTo("cannot read apply file /home/me/envs.yaml: permission denied");
+        assertThat(Errors.unreadable("config file", file, new FileSystemException(file.toString(), null,
+                "Input/output error")).getMessage())
+                .isEqualTo("cannot read config file /home/me/envs.yaml: Input/output error");
     }
 }
