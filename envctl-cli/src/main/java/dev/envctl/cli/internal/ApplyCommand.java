@@ -27,12 +27,12 @@ import java.util.stream.Stream;
 final class ApplyCommand extends FileCommand {
     private static final String USAGE = "usage: envctl apply -f FILE [--prune] [--replace] [--dry-run]";
 
-    @Parameter(names = "--prune", description = "Mark environments that are not in the file for deletion",
+    @Parameter(names = "--prune", description = "Delete the environments that are not in the file, and their clusters",
             validateWith = OnlyOnce.class)
     boolean prune;
 
     @Parameter(names = "--replace", description = "Delete and create again, under the same name, the environments "
-            + "whose provider, host ports, subnet or provider options changed (new spec allocated first)",
+            + "whose provider, host, host ports, subnet or provider options changed (new spec allocated first)",
             validateWith = OnlyOnce.class)
     boolean replace;
 
