@@ -340,9 +340,10 @@ public final class Converger {
                           ProgressListener progress) {
         if (!seen.present || seen.missing != null) {
             Outcome o = recreate(env, host, provider, Action.CREATED, seen, progress);
-            if (o.action() == Action.FAILED && seen.startedFrom == DesiredState.STOPPED) {
+            if (o.action() == Action.FAILED && seen.startedFrom == DesiredState.STOPPED && !CommandRunner.stopping()) {
                 // as a failed start of a stopped cluster: the user asked for a start, not for a retry later; but a
-                // cluster made whose post-create hooks failed runs, and stays desired present, as a create they fail
+                // cluster made whose post-create hooks failed runs, and stays desired present, as a create they fail;
+                // and a start cut short because envctl stops stays desired present for the reconcile to finish
                 writer.modify(env.name(), r -> r.desiredState() == DesiredState.PRESENT
                         && r.actualState() == ActualState.FAILED && !HookRunner.postCreateFailed(r)
                         ? r.withDesiredState(DesiredState.STOPPED) : r);
@@ -368,6 +369,11 @@ public final class Converger {
                                            ProgressListener progress) {
         progress.step(env.name(), "starting " + provider.id() + " cluster " + env.name());
         Optional<String> error = ProviderCalls.failure(provider, "start", () -> provider.start(env, progress));
+        if (error.isPresent() && CommandRunner.stopping()) {
+            // envctl stops (SIGINT, SIGTERM): no failed start, and no command may run to stop what it started; the
+            // record keeps desired present, as a crash leaves it, so that the next reconcile finishes the start
+            return Optional.of(new Outcome(env.name(), Action.FAILED, env.actualState(), error.get()));
+        }
         if (error.isPresent()) {
             // a failed start can leave nodes running (k3d's server when its load balancer cannot bind a port)
             progress.step(env.name(), "start failed; stopping what it started");
