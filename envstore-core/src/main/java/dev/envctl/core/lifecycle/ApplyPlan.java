@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *                  stopped with every node: stopped outside envctl, which the converge starts), in name order
  * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone, in
  *                  the order the list names them
- * @param adopting  the names of {@code toResume} whose record is {@code unknown} and desired {@code present}, and of
+ * @param adopting  the names of {@code toResume} whose record is {@code unknown} (or {@code failed} because its
+ *                  adoption was refused) and desired {@code present}, and of
  *                  {@code toCreate} whose record is {@code unknown} and desired {@code absent} (its delete pending, or
  *                  kept with the spec the list asks for), whose cluster the provider lists running when the plan is
  *                  made: apply adopts each with the host ports its cluster publishes, as reconcile does, and

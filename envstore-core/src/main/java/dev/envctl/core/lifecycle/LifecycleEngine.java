@@ -614,9 +614,13 @@ public final class LifecycleEngine {
         };
     }
 
-    /** Whether {@code e} is {@code unknown} (nothing converged it yet) and the provider lists its cluster running. */
+    /**
+     * Whether {@code e} is {@code unknown} (nothing converged it yet), or failed because its adoption was refused
+     * ({@link Converger#adoptionRefused}), and the provider lists its cluster running.
+     */
     private boolean runsUnadopted(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
-        return e.actualState() == ActualState.UNKNOWN && listedAs(e, listings).orElse(null) == Listed.RUNNING;
+        return (e.actualState() == ActualState.UNKNOWN || Converger.adoptionRefused(e))
+                && listedAs(e, listings).orElse(null) == Listed.RUNNING;
     }
 
     /**
@@ -671,11 +675,14 @@ public final class LifecycleEngine {
      * and its post-create hooks never ran, so the stop records it {@code creating}, as a stop of a create that did not
      * finish ({@code stoppedUnfinished} in the converge), and the start asks whether the create finished: finished,
      * the hooks run; else the cluster is made again. Without a listed cluster the converge records it
-     * {@code stopped}, and the start creates it.
+     * {@code stopped}, and the start creates it. Not a record whose cluster's adoption was refused
+     * ({@link Converger#adoptionRefused}): envctl did not make that cluster, so it has no mark of a finished create,
+     * and the start would delete it.
      */
     private static boolean stopOfFailedCreate(Environment e, DesiredState desired) {
         return desired == DesiredState.STOPPED && e.desiredState() == DesiredState.PRESENT
-                && e.actualState() == ActualState.FAILED && !HookRunner.postCreateFailed(e);
+                && e.actualState() == ActualState.FAILED && !HookRunner.postCreateFailed(e)
+                && !Converger.adoptionRefused(e);
     }
 
     /**

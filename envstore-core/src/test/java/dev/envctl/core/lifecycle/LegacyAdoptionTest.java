@@ -245,4 +245,61 @@ class LegacyAdoptionTest {
         reconcile();
         assertThat(f.store.get("dev").version()).as("nothing left to record: nothing written").isEqualTo(version);
     }
+
+    /**
+     * An adoption refused because another environment holds a port the cluster binds says to delete that environment
+     * (or the cluster); once that one is gone, the next reconcile adopts the cluster as it would have: the record
+     * takes the ports the cluster binds, and no post-create hook runs for a cluster envctl did not make.
+     */
+    @Test
+    void aRowWhoseAdoptionAPortHeldElsewhereRefusedIsAdoptedOnceThatPortIsFree() {
+        engine.create(EnvironmentSpec.of("first", "k3d").withPorts(new HostPorts(18095, null, null, null)),
+                ProgressListener.NONE);
+        f.k3d.publish("dev", Map.of(PortRole.HTTP, 18095, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        assertThat(reconcile().outcomes()).filteredOn(o -> o.name().equals("dev")).singleElement()
+                .satisfies(o -> assertThat(o.error()).startsWith("its existing k3d cluster binds ")
+                        .contains("http port 18095 (recorded 18090)"));
+
+        engine.delete("first", false, ProgressListener.NONE);
+        reconcile();
+
+        Environment dev = f.store.get("dev");
+        assertThat(dev.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(dev.ports()).as("the ports its cluster binds").isEqualTo(new HostPorts(18095, 18443, 19001, 26999));
+        assertThat(f.hook.calls()).as("no post-create hook for a cluster envctl did not make")
+                .noneMatch(c -> c.startsWith("post-create dev"));
+    }
+
+    /** A stop and a start of such a row neither delete its cluster nor make another in its place. */
+    @Test
+    void aStopAndStartOfARowWhoseAdoptionWasRefusedKeepItsCluster() {
+        f.k3d.putUnfinishedCluster("dev"); // no mark of a finished create: envctl did not make it
+        engine.create(EnvironmentSpec.of("first", "k3d").withPorts(new HostPorts(18095, null, null, null)),
+                ProgressListener.NONE);
+        f.k3d.publish("dev", Map.of(PortRole.HTTP, 18095, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        reconcile();
+
+        engine.stop("dev", ProgressListener.NONE);
+        try {
+            engine.start("dev", ProgressListener.NONE);
+        } catch (RuntimeException e) {
+            // the start may say the port is still held
+        }
+
+        assertThat(f.k3d.calls()).as("the cluster envctl did not make is neither deleted nor made again")
+                .doesNotContain("delete dev", "create dev");
+    }
+
+    /** An apply naming such a row adopts it as reconcile does: it allocates the row no pool port while it waits. */
+    @Test
+    void anApplyNamingARowWhoseAdoptionWasRefusedGivesItNoPoolPort() {
+        engine.create(EnvironmentSpec.of("first", "k3d").withPorts(new HostPorts(18095, null, null, null)),
+                ProgressListener.NONE);
+        f.k3d.publish("dev", Map.of(PortRole.HTTP, 18095, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        reconcile();
+
+        engine.apply(List.of(EnvironmentSpec.of("dev", "k3d")), false, ProgressListener.NONE);
+
+        assertThat(f.store.get("dev").ports()).as("the row's own ports: none from the pools").isEqualTo(ROW);
+    }
 }

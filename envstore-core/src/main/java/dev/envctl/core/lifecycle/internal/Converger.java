@@ -45,6 +45,8 @@ import java.util.Set;
 public final class Converger {
     private static final Logger LOG = LoggerFactory.getLogger(Converger.class);
     static final int MAX_STEPS = 4;
+    /** How the last error of a record whose cluster's adoption was refused begins ({@link #adoptionRefused}). */
+    private static final String NOT_ADOPTED = "its existing %s cluster binds ";
 
     private final EnvironmentStore store;
     private final HostProviders providers;
@@ -235,23 +237,46 @@ public final class Converger {
                 }
                 return !env.ports().complete() ? adoptPorts(env, provider, ActualState.RUNNING) : unchanged(env);
             case UNKNOWN:
-                if (!seen.present || seen.missing != null) {
-                    return recreate(env, host, provider, Action.CREATED, seen, progress);
-                }
-                if (seen.running) {
-                    return adopt(env, provider);
-                }
-                return seen.startedFrom != null ? startAndAdopt(env, provider, seen, progress)
-                        : notAdoptedYet(env, provider);
+                return unadopted(env, host, provider, seen, progress);
             case FAILED:
                 // a start asks for the cluster, whatever the policy leaves to the user
                 if (drift == DriftPolicy.MARK_FAILED && seen.startedFrom == null && !(seen.present && seen.running)) {
                     return new Outcome(name, Action.UNCHANGED, ActualState.FAILED, env.lastError());
                 }
+                if (adoptionRefused(env)) {
+                    // a cluster envctl did not make: adopted once the port is free, never finished as a create of
+                    // envctl's own (post-create hooks, the record's ports, a cluster without the provider's mark)
+                    return unadopted(env, host, provider, seen, progress);
+                }
                 return resume(env, host, provider, seen, progress);
             default:
                 return resume(env, host, provider, seen, progress);
         }
+    }
+
+    /**
+     * A record no converge adopted a cluster for ({@code unknown}, or {@link #adoptionRefused}): its running cluster is
+     * adopted, a stopped one's ports are taken (and a start starts and adopts it), and a missing one, or one lacking
+     * nodes after removing what is left, is created.
+     */
+    private Outcome unadopted(Environment env, Host host, ClusterProvider provider, Seen seen,
+                              ProgressListener progress) {
+        if (!seen.present || seen.missing != null) {
+            return recreate(env, host, provider, Action.CREATED, seen, progress);
+        }
+        if (seen.running) {
+            return adopt(env, provider);
+        }
+        return seen.startedFrom != null ? startAndAdopt(env, provider, seen, progress) : notAdoptedYet(env, provider);
+    }
+
+    /**
+     * Whether {@code e} is {@code failed} because adopting its existing cluster was refused: another environment holds
+     * a port that cluster binds ({@link #takePorts}). That cluster is one envctl did not make.
+     */
+    public static boolean adoptionRefused(Environment e) {
+        return e.actualState() == ActualState.FAILED && e.lastError() != null
+                && e.lastError().startsWith(String.format(NOT_ADOPTED, e.provider()));
     }
 
     /**
@@ -603,7 +628,7 @@ public final class Converger {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;
             }
-            return fail(name, "its existing " + provider.id() + " cluster binds " + String.join(", ", corrected)
+            return fail(name, String.format(NOT_ADOPTED, provider.id()) + String.join(", ", corrected)
                     + ", which cannot be recorded: " + e.getMessage() + "; delete that cluster or the environment "
                     + "holding the port");
         }
