@@ -356,4 +356,39 @@ class LifecycleEngineTest {
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).endsWith("boom\uFFFD\uFFFD[31mred\nsecond line");
     }
+
+    /**
+     * A store that fails a converge's write is said once, by the outcome (the CLI's report row, create's or stop's
+     * error): a log line beside it would put the same error on stderr a second time.
+     */
+    @Test
+    void aStoreFailureInAConvergeIsReportedByItsOutcomeAndNotLoggedAsWell() {
+        FailingWrites store = new FailingWrites(f.store);
+        LifecycleEngine failing = new LifecycleEngine(store, f.allocator,
+                java.util.Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        store.failWriteOf(ActualState.CREATING, 1);
+        ReconcileReport[] report = new ReconcileReport[1];
+
+        String stderr = stderrOf(() -> report[0] = failing.reconcile(List.of(), ProgressListener.NONE));
+
+        assertThat(report[0].outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Action.FAILED);
+            assertThat(o.error()).contains("disk full");
+        });
+        assertThat(stderr).doesNotContain("disk full");
+    }
+
+    private static String stderrOf(Runnable run) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

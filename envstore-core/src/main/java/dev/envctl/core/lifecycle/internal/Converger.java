@@ -132,9 +132,10 @@ public final class Converger {
         try {
             return convergeLocked(name, progress, hint, startedFrom);
         } catch (RuntimeException e) {
-            // a store write failed: the record keeps its last written state, which the next pass resumes from
+            // a store write failed: the record keeps its last written state, which the next pass resumes from;
+            // returned, and so reported by the caller (a report's row, create's or stop's error): not logged again
             String message = HookRunner.describe(e);
-            LOG.warn("{}: {}", name, message);
+            LOG.debug("{}: {}", name, message, e);
             return Outcome.failed(name, stateOf(name), message, e);
         } finally {
             lock.get().close();
