@@ -1179,6 +1179,12 @@ public final class LifecycleEngine {
         return providers.get(id, Host.LOCAL);
     }
 
+    /**
+     * {@code e} desired absent, labelled {@link #KEEP_RECORD_LABEL} when {@code keepRecord}. A kept delete of a record
+     * no converge acted on yet ({@code unknown}: a row of the Kindler scripts whose cluster runs, a create without
+     * wait) records it {@code deleting}: kept and {@code unknown} is what a finished kept delete leaves, which the
+     * converge leaves alone, so its cluster would stay.
+     */
     private static Environment markAbsent(Environment e, boolean keepRecord) {
         Map<String, String> labels = new HashMap<>(e.labels());
         if (keepRecord) {
@@ -1186,7 +1192,10 @@ public final class LifecycleEngine {
         } else {
             labels.remove(KEEP_RECORD_LABEL);
         }
-        return e.withDesiredState(DesiredState.ABSENT).withLabels(labels);
+        Environment marked = e.withDesiredState(DesiredState.ABSENT).withLabels(labels);
+        boolean keptAlready = e.desiredState() == DesiredState.ABSENT && e.labels().containsKey(KEEP_RECORD_LABEL);
+        return keepRecord && e.actualState() == ActualState.UNKNOWN && !keptAlready
+                ? marked.withActualState(ActualState.DELETING, e.lastError()) : marked;
     }
 
 }

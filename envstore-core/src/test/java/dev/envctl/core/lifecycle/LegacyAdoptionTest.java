@@ -302,4 +302,19 @@ class LegacyAdoptionTest {
 
         assertThat(f.store.get("dev").ports()).as("the row's own ports: none from the pools").isEqualTo(ROW);
     }
+
+    /**
+     * A delete keeping the record of a row no reconcile has adopted yet deletes its cluster as for any record: the row
+     * is {@code unknown}, as a record a kept delete leaves, but its cluster runs.
+     */
+    @Test
+    void aDeleteKeepingTheRecordOfARowNotAdoptedYetDeletesItsCluster() {
+        Environment kept = engine.delete("dev", true, ProgressListener.NONE).orElseThrow();
+
+        assertThat(f.k3d.has("dev")).as("the cluster is deleted").isFalse();
+        assertThat(kept.desiredState()).isEqualTo(DesiredState.ABSENT);
+        assertThat(kept.actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(kept.labels()).containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
+        assertThat(kept.ports()).isEqualTo(ROW);
+    }
 }
