@@ -317,4 +317,20 @@ class LegacyAdoptionTest {
         assertThat(kept.labels()).containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
         assertThat(kept.ports()).isEqualTo(ROW);
     }
+
+    /**
+     * {@code envctl stop} of a row whose cluster no converge adopted yet records it stopped holding the ports that
+     * cluster binds, as a reconcile that finds the cluster stopped does: a new environment is not given its api port.
+     */
+    @Test
+    void aStopOfARowNotAdoptedYetKeepsThePortsItsClusterBindsFromNewEnvironments() {
+        f.k3d.publish("dev", Map.of(PortRole.API, 26443)); // the first port of pool.api
+
+        engine.stop("dev", ProgressListener.NONE);
+        Environment next = engine.create(EnvironmentSpec.of("next", "k3d"), ProgressListener.NONE);
+
+        assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.STOPPED);
+        assertThat(f.store.get("dev").ports().api()).isEqualTo(26443);
+        assertThat(next.ports().api()).isEqualTo(26444);
+    }
 }

@@ -308,6 +308,7 @@ public final class Converger {
             writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
             return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
         }
+        boolean whole = seen.missing == null;
         if (seen.running || seen.missing != null || env.actualState() == ActualState.FAILED) {
             progress.step(name, "stopping " + provider.id() + " cluster " + name);
             Optional<String> error = ProviderCalls.failure(provider, "stop", () -> provider.stop(env, progress));
@@ -315,14 +316,31 @@ public final class Converger {
                 return fail(name, HookRunner.keepingPendingHooks(env, error.get()));
             }
             seen.set(true, false);
-            writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
-            return new Outcome(name, Action.STOPPED, ActualState.STOPPED, null);
+            return recordStopped(env, provider, whole, Action.STOPPED);
         }
         if (env.actualState() != ActualState.STOPPED) {
-            writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
-            return new Outcome(name, Action.UNCHANGED, ActualState.STOPPED, null);
+            return recordStopped(env, provider, whole, Action.UNCHANGED);
         }
         return unchanged(env);
+    }
+
+    /**
+     * Writes {@code stopped} for {@code env}, whose cluster is listed ({@code whole}: with all its nodes). A record no
+     * converge adopted that cluster for ({@code unknown}, or {@link #adoptionRefused}) also takes the ports it binds,
+     * as one not adopted yet does ({@link #notAdoptedYet}), so that no other environment is given them while it is
+     * stopped; {@code failed} when another environment holds one.
+     */
+    private Outcome recordStopped(Environment env, ClusterProvider provider, boolean whole, Action action) {
+        String name = env.name();
+        if (whole && (env.actualState() == ActualState.UNKNOWN || adoptionRefused(env))) {
+            Optional<Map<PortRole, Integer>> published = published(env, provider);
+            if (published.isPresent()) {
+                Outcome taken = takePorts(name, provider, published.get(), ActualState.STOPPED);
+                return taken.action() == Action.FAILED ? taken : new Outcome(name, action, ActualState.STOPPED, null);
+            }
+        }
+        writer.actual(name, ActualState.STOPPED, HookRunner.keptWhenStopped(env));
+        return new Outcome(name, action, ActualState.STOPPED, null);
     }
 
     /**
