@@ -35,6 +35,12 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
     public static final String CONFLICT_FAILURE_PREFIX = "another writer changed the record";
 
     /**
+     * How {@code lastError} starts when an existing cluster could not be adopted because another environment holds a
+     * host port it binds: {@code its existing PROVIDER cluster binds ...}.
+     */
+    public static final String ADOPTION_FAILURE_PREFIX = "its existing ";
+
+    /**
      * How {@code lastError} starts when a cluster could not be made again because a host port envctl allocated is
      * held by another program now and its pool has no other port to move it to.
      */
@@ -139,7 +145,8 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
      * Why the environment is {@code failed}, as the error code a client turns into its exit code:
      * {@link ErrorCode#HOOK_FAILED} when a hook failed ({@code lastError} is {@code hook 'NAME' failed in PHASE:
      * MESSAGE}), {@link ErrorCode#CONFLICT} when another writer's change kept a create from finishing
-     * ({@link #CONFLICT_FAILURE_PREFIX}), {@link ErrorCode#POOL_EXHAUSTED} when a taken port had nowhere to move
+     * ({@link #CONFLICT_FAILURE_PREFIX}) or another environment holds a port of an existing cluster to adopt
+     * ({@link #ADOPTION_FAILURE_PREFIX}), {@link ErrorCode#POOL_EXHAUSTED} when a taken port had nowhere to move
      * ({@link #POOL_FAILURE_PREFIX}), {@link ErrorCode#PROVIDER_FAILED} for any other failure; empty when it is
      * not failed. A {@code creating} record with a {@code lastError} counts as failed: a create that failed and may
      * have left part of its cluster, which the next converge removes or finishes (desired {@code stopped}: a stop of
@@ -157,8 +164,8 @@ public record Environment(String name, String provider, Cidr subnet, HostPorts p
         if (lastError != null && lastError.startsWith(POOL_FAILURE_PREFIX)) {
             return Optional.of(ErrorCode.POOL_EXHAUSTED);
         }
-        return Optional.of(lastError != null && lastError.startsWith(CONFLICT_FAILURE_PREFIX) ? ErrorCode.CONFLICT
-                : ErrorCode.PROVIDER_FAILED);
+        return Optional.of(lastError != null && (lastError.startsWith(CONFLICT_FAILURE_PREFIX)
+                || lastError.startsWith(ADOPTION_FAILURE_PREFIX)) ? ErrorCode.CONFLICT : ErrorCode.PROVIDER_FAILED);
     }
 
     /** The kubeconfig context the provider creates: {@code k3d-NAME} or {@code kind-NAME}. */

@@ -5,6 +5,7 @@ import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.spi.ProgressListener;
@@ -332,5 +333,23 @@ class LegacyAdoptionTest {
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.STOPPED);
         assertThat(f.store.get("dev").ports().api()).isEqualTo(26443);
         assertThat(next.ports().api()).isEqualTo(26444);
+    }
+
+    /**
+     * A cluster that cannot be adopted because another environment holds a port it binds is a conflict (exit 4, as for
+     * a port in use), not a provider's failure (exit 6): the provider answered, and what is in the way is the other
+     * environment's record.
+     */
+    @Test
+    void aRefusedAdoptionIsAConflictNotAProviderFailure() {
+        engine.create(EnvironmentSpec.of("first", "k3d").withPorts(new HostPorts(18095, null, null, null)),
+                ProgressListener.NONE);
+        f.k3d.publish("dev", Map.of(PortRole.HTTP, 18095, PortRole.HTTPS, 18443, PortRole.API, 26999));
+        f.k3d.putCluster("dev", false);
+
+        Environment started = engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.lastError()).contains("http port 18095 is already held by environment 'first'");
+        assertThat(started.failure()).contains(ErrorCode.CONFLICT);
     }
 }

@@ -46,7 +46,7 @@ public final class Converger {
     private static final Logger LOG = LoggerFactory.getLogger(Converger.class);
     static final int MAX_STEPS = 4;
     /** How the last error of a record whose cluster's adoption was refused begins ({@link #adoptionRefused}). */
-    private static final String NOT_ADOPTED = "its existing %s cluster binds ";
+    private static final String NOT_ADOPTED = Environment.ADOPTION_FAILURE_PREFIX + "%s cluster binds ";
 
     private final EnvironmentStore store;
     private final HostProviders providers;
