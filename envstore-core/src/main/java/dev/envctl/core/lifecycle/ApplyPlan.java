@@ -152,10 +152,11 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         /**
          * The update that makes a record kept by {@code delete --keep-record} ({@code kept}, which has no
          * cluster) what {@code spec} asks for, when the apply creates it again; empty when it already is, or when
-         * {@code kept} is not such a record (a delete another process carries out: its cluster may exist).
+         * {@code kept} is not such a record: its kept delete has not finished ({@code unknown}), as one another
+         * process carries out or one that failed, so its cluster may exist and binds the ports recorded.
          */
         public static Optional<Update> ofKept(Environment kept, EnvironmentSpec spec) {
-            if (kept.desiredState() != DesiredState.ABSENT
+            if (kept.desiredState() != DesiredState.ABSENT || kept.actualState() != ActualState.UNKNOWN
                     || !kept.labels().containsKey(LifecycleEngine.KEEP_RECORD_LABEL)) {
                 return Optional.empty();
             }

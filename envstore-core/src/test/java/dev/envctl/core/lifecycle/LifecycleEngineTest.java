@@ -380,6 +380,28 @@ class LifecycleEngineTest {
         assertThat(stderr).doesNotContain("disk full");
     }
 
+    /**
+     * A delete keeping the record whose provider delete failed leaves the cluster, and the record failed with the
+     * label: an apply naming it with other ports is no re-creation of a kept record, which has no cluster. The record
+     * is marked present with its allocation, as any record desired absent a list names, and its cluster finished:
+     * it never takes ports that cluster does not bind (the next plan shows the difference).
+     */
+    @Test
+    void anApplyOfOtherPortsAfterAFailedKeptDeleteNeverRecordsPortsItsClusterDoesNotBind() {
+        Environment created = engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.failNextDelete("daemon busy");
+        engine.delete("dev", true, ProgressListener.NONE);
+        assertThat(f.k3d.has("dev")).isTrue();
+
+        engine.apply(List.of(Fixture.spec("dev").withPorts(new dev.envctl.core.HostPorts(18300, null, null, null))),
+                false, true, ProgressListener.NONE);
+
+        Environment after = f.store.get("dev");
+        assertThat(after.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(after.ports()).as("the ports its cluster binds").isEqualTo(created.ports());
+        assertThat(f.k3d.madeWith("dev").get(dev.envctl.core.PortRole.HTTP)).isEqualTo(after.ports().http());
+    }
+
     private static String stderrOf(Runnable run) {
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
