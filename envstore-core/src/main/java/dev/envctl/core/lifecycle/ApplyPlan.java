@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * @param unchanged names the list and the store both have, with no field that differs, that apply leaves alone, in
  *                  the order the list names them
  * @param adopting  the names of {@code toResume} whose record is {@code unknown} (or {@code failed} because its
- *                  adoption was refused) and desired {@code present}, and of
+ *                  adoption was refused, or lacking a host port) and desired {@code present}, and of
  *                  {@code toCreate} whose record is {@code unknown} and desired {@code absent} (its delete pending, or
  *                  kept with the spec the list asks for), whose cluster the provider lists running when the plan is
  *                  made: apply adopts each with the host ports its cluster publishes, as reconcile does, and

@@ -615,11 +615,12 @@ public final class LifecycleEngine {
     }
 
     /**
-     * Whether {@code e} is {@code unknown} (nothing converged it yet), or failed because its adoption was refused
-     * ({@link Converger#adoptionRefused}), and the provider lists its cluster running.
+     * Whether {@code e} is {@code unknown} (nothing converged it yet), failed because its adoption was refused
+     * ({@link Converger#adoptionRefused}), or lacks a host port (envctl makes no cluster without every port), and the
+     * provider lists its cluster running: its converge takes the ports that cluster binds.
      */
     private boolean runsUnadopted(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
-        return (e.actualState() == ActualState.UNKNOWN || Converger.adoptionRefused(e))
+        return (e.actualState() == ActualState.UNKNOWN || Converger.adoptionRefused(e) || !e.ports().complete())
                 && listedAs(e, listings).orElse(null) == Listed.RUNNING;
     }
 

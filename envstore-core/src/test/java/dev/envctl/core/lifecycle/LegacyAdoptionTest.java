@@ -8,6 +8,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -351,5 +352,28 @@ class LegacyAdoptionTest {
 
         assertThat(started.lastError()).contains("http port 18095 is already held by environment 'first'");
         assertThat(started.failure()).contains(ErrorCode.CONFLICT);
+    }
+
+    /**
+     * A row whose delete failed (its pre-delete hook), named again by an apply: its cluster, which envctl did not
+     * make, is finished with the ports it binds (the api port the row lacks included), never with one from a pool,
+     * and the post-create hooks are told those.
+     */
+    @Test
+    void anApplyNamingARowWhoseDeleteFailedFinishesItWithThePortsItsClusterBinds() {
+        f.hook.on(HookPhase.PRE_DELETE, e -> {
+            throw new IllegalStateException("portainer unreachable");
+        });
+        engine.delete("dev", false, ProgressListener.NONE);
+        f.hook.clear(HookPhase.PRE_DELETE);
+        List<Integer> told = new java.util.ArrayList<>();
+        f.hook.on(HookPhase.POST_CREATE, e -> told.add(e.ports().api()));
+
+        engine.apply(List.of(EnvironmentSpec.of("dev", "k3d")), false, ProgressListener.NONE);
+
+        Environment dev = f.store.get("dev");
+        assertThat(dev.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(dev.ports()).as("the ports its cluster binds").isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
+        assertThat(told).as("the api port the post-create hooks were told").containsOnly(26999);
     }
 }

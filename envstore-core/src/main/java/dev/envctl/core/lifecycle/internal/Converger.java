@@ -464,6 +464,15 @@ public final class Converger {
             return start(env, host, provider, seen, progress);
         }
         if (seen.present && seen.running && (env.actualState() != ActualState.CREATING || finished(provider, env))) {
+            if (!env.ports().complete()) {
+                // envctl makes a cluster only with every port (create records those it lacks first): this one was
+                // made elsewhere (a row of the scripts whose delete failed), so it binds its own, which the record
+                // takes before the hooks are told them
+                Outcome taken = adoptPorts(env, provider, env.actualState());
+                if (taken.action() == Action.FAILED) {
+                    return taken;
+                }
+            }
             return finishCreate(env.name(), host, Action.CREATED, progress);
         }
         return recreate(env, host, provider, Action.CREATED, seen, progress);
