@@ -546,6 +546,11 @@ public final class LifecycleEngine {
             if (stopOfFailedCreate(r, desired)) {
                 return r.withDesiredState(desired).withActualState(ActualState.CREATING, r.lastError());
             }
+            if (fromStopped(r, desired) && Converger.adoptionRefused(r)) {
+                // a stop could not hold the ports of a cluster envctl never adopted: the start adopts it, as it
+                // starts and adopts the stopped cluster of an unknown record, rather than take the record's ports
+                return r.withDesiredState(desired).withActualState(ActualState.UNKNOWN, r.lastError());
+            }
             return fromStopped(r, desired) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                     .withActualState(ActualState.STOPPED, HookRunner.keptWhenStopped(r)) : r.withDesiredState(desired);
         });

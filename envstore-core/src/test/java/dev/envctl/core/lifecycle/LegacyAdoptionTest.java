@@ -376,4 +376,27 @@ class LegacyAdoptionTest {
         assertThat(dev.ports()).as("the ports its cluster binds").isEqualTo(new HostPorts(18090, 18443, 19001, 26999));
         assertThat(told).as("the api port the post-create hooks were told").containsOnly(26999);
     }
+
+    /**
+     * A stop of a row whose cluster binds a port another environment holds stops it and says so; once that port is
+     * free, the start adopts the cluster with the ports it binds (the row's own http port included), as a start of a
+     * row not adopted yet does, instead of recording it running with the row's ports.
+     */
+    @Test
+    void aStartAfterAStopThatCouldNotHoldThePortsAdoptsTheClusterOnceThePortIsFree() {
+        f.store.insert(new Environment("web", "k3d", null, new HostPorts(18120, 18520, 19120, 26520), 30080, Map.of(),
+                Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, T, T, 1));
+        f.k3d.putCluster("web", true);
+        f.k3d.publish("web", Map.of(PortRole.HTTP, 18095, PortRole.HTTPS, 18520, PortRole.API, 26520));
+        engine.create(EnvironmentSpec.of("first", "k3d").withPorts(new HostPorts(18095, null, null, null)),
+                ProgressListener.NONE);
+        assertThat(engine.stop("web", ProgressListener.NONE).failure()).contains(ErrorCode.CONFLICT);
+        engine.delete("first", false, ProgressListener.NONE);
+
+        Environment started = engine.start("web", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.ports()).as("the ports its cluster binds").isEqualTo(new HostPorts(18095, 18520, 19120,
+                26520));
+    }
 }
