@@ -183,15 +183,10 @@ class WriteFailureTest {
      */
     @Test
     void lockFilesRootMakesBelongToTheDataFilesOwner() throws Exception {
-        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
-                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
-        String classPath = copyClassPathForAnyUser();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-        Files.setOwner(data, nobody);
-        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
-        Files.setOwner(file, nobody);
+        String classPath = usersFolder();
+        Path data = dir.resolve("data");
+        UserPrincipal nobody = Files.getOwner(data);
+        Path file = data.resolve("envs.csv");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         try (CsvEnvironmentStore asRoot = CsvEnvironmentStore.open(file)) {
             asRoot.create(EnvironmentSpec.of("by-sudo", "k3d"), new Allocator(AllocationPolicy.defaults()));
@@ -214,15 +209,10 @@ class WriteFailureTest {
      */
     @Test
     void aLockFileTheUserCannotWriteIsReportedByHealth() throws Exception {
-        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
-                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
-        String classPath = copyClassPathForAnyUser();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path data = Files.createDirectories(dir.resolve("data"));
-        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-        Files.setOwner(data, nobody);
-        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
-        Files.setOwner(file, nobody);
+        String classPath = usersFolder();
+        Path data = dir.resolve("data");
+        UserPrincipal nobody = Files.getOwner(data);
+        Path file = data.resolve("envs.csv");
         Path lock = Files.createFile(data.resolve("envs.csv.lock"));
         Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
         List<String> health = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
@@ -235,6 +225,22 @@ class WriteFailureTest {
         assertThat(Files.readString(out).strip()).isEqualTo("down cannot write " + file + ": its lock file " + lock
                 + " is not writable to this user, and every change opens it for writing; give the user write "
                 + "permission on it (chmod g+w for a shared file) or remove it while no envctl runs");
+    }
+
+    /**
+     * Skips the test unless {@code setpriv} can switch to {@code nobody}; else makes {@code dir/data/envs.csv} of three
+     * rows, the file and its folder owned by {@code nobody}, and returns a class path that user can read.
+     */
+    private String usersFolder() throws Exception {
+        assumeTrue(run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true")).exit == 0,
+                "setpriv cannot switch to an unprivileged user here, and root ignores permissions");
+        String classPath = copyClassPathForAnyUser();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        UserPrincipal nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(data, nobody);
+        Files.setOwner(Fixtures.write(data.resolve("envs.csv"), rows(3)), nobody);
+        return classPath;
     }
 
     private void assertNoTempFiles() throws IOException {
