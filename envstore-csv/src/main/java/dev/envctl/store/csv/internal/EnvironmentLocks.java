@@ -63,11 +63,7 @@ public final class EnvironmentLocks {
                 SharedPermissions.likeDataFile(dataFile, folder);
             }
             for (int i = 0; i < TRIES; i++) {
-                boolean made = Files.notExists(path);
-                ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                if (made) {
-                    SharedPermissions.likeDataFile(dataFile, path);
-                }
+                ch = SharedPermissions.openLockFile(path, dataFile);
                 FileLock lock = ch.tryLock();
                 if (lock == null) {
                     break;

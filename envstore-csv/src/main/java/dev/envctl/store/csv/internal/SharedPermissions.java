@@ -1,8 +1,10 @@
 package dev.envctl.store.csv.internal;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -29,6 +31,19 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
  */
 final class SharedPermissions {
     private SharedPermissions() {
+    }
+
+    /**
+     * Opens {@code lockFile} for writing, making it when missing; one made here gets the data file's owner, group and
+     * permissions ({@link #likeDataFile}).
+     */
+    static FileChannel openLockFile(Path lockFile, Path dataFile) throws IOException {
+        boolean made = Files.notExists(lockFile);
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (made) {
+            likeDataFile(dataFile, lockFile);
+        }
+        return ch;
     }
 
     /** Gives {@code made}, just made by this process, the permissions of {@code dataFile}, when that exists. */

@@ -12,9 +12,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -86,11 +84,7 @@ public final class StoreFileLock implements AutoCloseable {
                                           long deadline) {
         FileChannel ch;
         try {
-            boolean made = Files.notExists(lockFile);
-            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (made) {
-                SharedPermissions.likeDataFile(dataFile, lockFile);
-            }
+            ch = SharedPermissions.openLockFile(lockFile, dataFile);
         } catch (IOException e) {
             throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "cannot open the lock file " + lockFile + ": "
                     + IoErrors.describe(e) + "; check that you may write it and its folder", e);
