@@ -227,14 +227,20 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
             });
             SubnetRequest subnet = spec.subnet().mode() == SubnetRequest.Mode.AUTO && current.subnet() != null
                     ? SubnetRequest.of(current.subnet()) : spec.subnet();
-            Map<String, String> options = new TreeMap<>(current.options());
-            options.putAll(spec.options());
+            Map<String, String> options = options(current);
             EnvironmentSpec wanted = new EnvironmentSpec(e.name(), spec.provider(), HostPorts.of(ports), subnet,
                     e.nodePort(), e.labels(), options);
             Allocation a = allocator.allocate(wanted, others);
             return AutoPorts.after(e, new Environment(e.name(), spec.provider(), a.subnet(), a.ports(), e.nodePort(),
                     e.labels(), options, e.desiredState(), e.actualState(), e.lastError(), e.createdAt(),
                     e.updatedAt(), e.version(), host(current)), AutoPorts.leftToEnvctl(wanted));
+        }
+
+        /** The options the environment is to have: {@code current}'s, with those the request gives over them. */
+        public Map<String, String> options(Environment current) {
+            Map<String, String> options = new TreeMap<>(current.options());
+            options.putAll(spec.options());
+            return options;
         }
 
         /** The host the environment is to be on: the one the request names, else the one it is on. */

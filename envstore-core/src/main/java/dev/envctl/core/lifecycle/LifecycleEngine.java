@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -773,16 +772,10 @@ public final class LifecycleEngine {
         // (ApplyPlan.Update#resolve): a new provider must take them too, or apply would delete the old cluster (or
         // mark the kept record present) and fail to make the new one
         int firstKept = requests.size();
-        List<ApplyPlan.Update> keeping = new ArrayList<>(plan.replacements());
-        plan.toCreate().forEach(spec -> store.find(spec.name()).flatMap(kept -> ApplyPlan.Update.ofKept(kept, spec))
-                .ifPresent(keeping::add));
-        for (ApplyPlan.Update u : keeping) {
-            store.find(u.name()).ifPresent(e -> {
-                Map<String, String> options = new TreeMap<>(e.options());
-                options.putAll(u.spec().options());
-                requests.add(u.spec().withOptions(options));
-            });
-        }
+        plan.replacements().forEach(u -> store.find(u.name())
+                .ifPresent(e -> requests.add(u.spec().withOptions(u.options(e)))));
+        plan.toCreate().forEach(spec -> store.find(spec.name()).ifPresent(kept -> ApplyPlan.Update.ofKept(kept, spec)
+                .ifPresent(u -> requests.add(spec.withOptions(u.options(kept))))));
         for (int i = 0; i < requests.size(); i++) {
             EnvironmentSpec spec = requests.get(i);
             if (!providers.ids().contains(spec.provider())) {
