@@ -274,7 +274,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     : held.prefetch(policy, spec, first);
             requirePrivileges(action, r.get(4).get(0));
             if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
-                throw alreadyExists(spec.name());
+                throw alreadyExists(spec.name(), null);
             }
             Host host = Placement.choose(request, hosts(r.get(2)), request.isAuto()
                     ? r.get(3).intoMap(c -> c.get(0, String.class), c -> c.get(1, Integer.class))
@@ -323,7 +323,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private Environment insertChecked(DSLContext ctx, Environment environment) {
         writeLock(ctx).execute();
         if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
-            throw alreadyExists(environment.name());
+            throw alreadyExists(environment.name(), null);
         }
         requireKnownHost(ctx, environment.host());
         Allocator.requireFree(environment, new IndexedHeld(ctx, environment.host(), null));
@@ -554,9 +554,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         throw Host.unknown(name, ctx.select(HOSTS.NAME).from(HOSTS).orderBy(HOSTS.NAME).fetch(HOSTS.NAME));
     }
 
-    private EnvctlException alreadyExists(String name) {
-        return EnvctlException.conflict("environment '" + name + "' already exists in " + location()
-                + "; choose another name or delete it first");
+    /** {@code cause}: the name key's violation, when the table refused the row (null when the check found it). */
+    private EnvctlException alreadyExists(String name, Throwable cause) {
+        return new EnvctlException(ErrorCode.CONFLICT, "environment '" + name + "' already exists in " + location()
+                + "; choose another name or delete it first", cause);
     }
 
     /** Inserts {@code e}; no trigger changes an inserted row, so {@code e} is what the table holds. */
@@ -578,7 +579,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String state = Failures.sqlState(ex);
         String constraint = Failures.constraint(ex);
         if ("23505".equals(state) && constraint.equals("clusters_pkey")) {
-            return new EnvctlException(ErrorCode.CONFLICT, alreadyExists(e.name()).getMessage(), ex);
+            return alreadyExists(e.name(), ex);
         }
         if ("23505".equals(state) && constraint.startsWith("held_ports")) {
             return new EnvctlException(ErrorCode.CONFLICT, "a host port of environment '" + e.name() + "' ("
