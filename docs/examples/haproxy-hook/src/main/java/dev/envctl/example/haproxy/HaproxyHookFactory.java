@@ -13,7 +13,8 @@ import java.util.Set;
  * Creates the {@code haproxy} hook. Listed in
  * {@code META-INF/services/dev.envctl.core.spi.LifecycleHookFactory}, so envctl finds it when the jar is on
  * its class path. Settings: {@code file} (required), the backend file to keep; {@code host} (default
- * {@code 127.0.0.1}), where the clusters' host ports listen; {@code label} (default {@code haproxy_route}),
+ * {@code 127.0.0.1}), where the host ports of environments on host {@code local} listen (those on another host
+ * are routed to its address); {@code label} (default {@code haproxy_route}),
  * the label that must be {@code true} (or {@code 1}) for an environment to get a backend.
  */
 public final class HaproxyHookFactory implements LifecycleHookFactory {

@@ -4,6 +4,7 @@ import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -113,6 +114,26 @@ class HaproxyHookTest {
                 + "backend envctl_qa\n"
                 + "    mode http\n"
                 + "    server qa 127.0.0.1:18092 check\n");
+    }
+
+    @Test
+    void anEnvironmentOnAnotherHostIsRoutedToThatHostsAddress() throws IOException {
+        LifecycleHook hook = discovered();
+        Host two = new Host("two", "tcp://192.168.1.20:2376", "192.168.1.20", Map.of(), null);
+
+        hook.run(HookPhase.POST_CREATE, env("web", 18091, true).withHost("two"), two);
+
+        assertThat(new BackendFile(file()).read().get("web")).contains("server web 192.168.1.20:18091 check");
+    }
+
+    @Test
+    void anEnvironmentOnAHostWithoutAnAddressFailsTheHookAndGetsNoBackend() {
+        LifecycleHook hook = discovered();
+        Host two = new Host("two", "ssh://me@two", null, Map.of(), null);
+
+        assertThatThrownBy(() -> hook.run(HookPhase.POST_CREATE, env("web", 18091, true).withHost("two"), two))
+                .hasMessageContaining("environment 'web' is on host 'two', which has no address");
+        assertThat(new BackendFile(file()).read()).doesNotContainKey("web");
     }
 
     @Test
