@@ -2,6 +2,8 @@
 package dev.envctl.example.haproxy;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
 
@@ -12,10 +14,10 @@ import java.util.Set;
 /**
  * Creates the {@code haproxy} hook. Listed in
  * {@code META-INF/services/dev.envctl.core.spi.LifecycleHookFactory}, so envctl finds it when the jar is on
- * its class path. Settings: {@code file} (required), the backend file to keep; {@code host} (default
- * {@code 127.0.0.1}), where the host ports of environments on host {@code local} listen (those on another host
- * are routed to its address); {@code label} (default {@code haproxy_route}),
- * the label that must be {@code true} (or {@code 1}) for an environment to get a backend.
+ * its class path. Settings: {@code file} (required), the backend file to keep, an absolute path; {@code host}
+ * (default {@code 127.0.0.1}), where the host ports of environments on host {@code local} listen (those on another
+ * host are routed to its address); {@code label} (default {@code haproxy_route}), the label that must be
+ * {@code true} (or {@code 1}) for an environment to get a backend.
  */
 public final class HaproxyHookFactory implements LifecycleHookFactory {
 
@@ -36,8 +38,18 @@ public final class HaproxyHookFactory implements LifecycleHookFactory {
             throw EnvctlException.invalid("hook haproxy needs the setting 'file': the HAProxy backend file to keep, "
                     + "such as hook.haproxy.file=/etc/haproxy/envctl-backends.cfg");
         }
-        return new HaproxyBackendHook(new BackendFile(Path.of(file.strip())),
+        return new HaproxyBackendHook(new BackendFile(InvalidSettingException.about("file", () -> path(file.strip()))),
                 settings.getOrDefault("host", "127.0.0.1"), settings.getOrDefault("label", "haproxy_route"));
+    }
+
+    /** An absolute path: a relative one would name another file in each folder envctl runs in. */
+    private static Path path(String file) {
+        Path path = Path.of(file);
+        if (!path.isAbsolute()) {
+            throw InvalidValueException.of("file", "'" + file + "' is not an absolute path; allowed: an absolute path, "
+                    + "such as /etc/haproxy/conf.d/envctl-backends.cfg");
+        }
+        return path;
     }
 }
 // end::file[]

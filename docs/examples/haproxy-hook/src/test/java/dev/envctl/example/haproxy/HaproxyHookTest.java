@@ -13,6 +13,7 @@ import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
@@ -69,6 +70,17 @@ class HaproxyHookTest {
         assertThat(discovered()).isInstanceOf(HaproxyBackendHook.class);
         assertThatThrownBy(() -> registry.createHook("haproxy", Map.of()))
                 .hasMessageContaining("hook haproxy needs the setting 'file'");
+    }
+
+    @Test
+    void aRelativeFileIsRefusedNamingTheSetting() {
+        // relative to whatever folder envctl runs in: a delete run elsewhere would leave the backend behind
+        assertThatThrownBy(() -> PluginRegistry.discover().createHook("haproxy", Map.of("file", "backends.cfg")))
+                .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+                    assertThat(e.key()).isEqualTo("file");
+                    assertThat(e.problem()).hasValue("'backends.cfg' is not an absolute path; allowed: an absolute "
+                            + "path, such as /etc/haproxy/conf.d/envctl-backends.cfg");
+                });
     }
 
     @Test
