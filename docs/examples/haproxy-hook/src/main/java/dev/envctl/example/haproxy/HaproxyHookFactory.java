@@ -3,6 +3,7 @@ package dev.envctl.example.haproxy;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.InvalidValueException;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.LifecycleHookFactory;
@@ -39,7 +40,8 @@ public final class HaproxyHookFactory implements LifecycleHookFactory {
                     + "such as hook.haproxy.file=/etc/haproxy/envctl-backends.cfg");
         }
         return new HaproxyBackendHook(new BackendFile(InvalidSettingException.about("file", () -> path(file.strip()))),
-                settings.getOrDefault("host", "127.0.0.1"), settings.getOrDefault("label", "haproxy_route"));
+                InvalidSettingException.about("host", () -> host(settings.getOrDefault("host", "127.0.0.1"))),
+                InvalidSettingException.about("label", () -> label(settings.getOrDefault("label", "haproxy_route"))));
     }
 
     /** An absolute path: a relative one would name another file in each folder envctl runs in. */
@@ -50,6 +52,21 @@ public final class HaproxyHookFactory implements LifecycleHookFactory {
                     + "such as /etc/haproxy/conf.d/envctl-backends.cfg");
         }
         return path;
+    }
+
+    /** One word: the address of a {@code server} line, which a blank or a space would break. */
+    private static String host(String host) {
+        if (host.isEmpty() || host.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw InvalidValueException.of("host", "'" + Validation.printable(host) + "' is not an address; allowed: "
+                    + "an IP address or host name the clusters' ports are reached at, such as 127.0.0.1");
+        }
+        return host;
+    }
+
+    /** A key an environment's label can have: with any other, no environment would be routed. */
+    private static String label(String label) {
+        Validation.requireLabels(Map.of(label, "true"));
+        return label;
     }
 }
 // end::file[]

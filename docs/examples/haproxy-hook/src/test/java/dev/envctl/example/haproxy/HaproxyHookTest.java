@@ -84,6 +84,25 @@ class HaproxyHookTest {
     }
 
     @Test
+    void aHostOrLabelThatWouldWriteABadServerLineOrMatchNothingIsRefused() {
+        PluginRegistry registry = PluginRegistry.discover();
+        String file = file().toString();
+
+        // 'server dev :18091 check', 'server dev 10.0.0.1 backup:18091 check', a label no environment can carry
+        for (String host : List.of("", " ", "10.0.0.1 backup", "10.0.0.1\nbackend x")) {
+            assertThatThrownBy(() -> registry.createHook("haproxy", Map.of("file", file, "host", host)))
+                    .as(host).isInstanceOfSatisfying(InvalidSettingException.class,
+                            e -> assertThat(e.key()).isEqualTo("host"));
+        }
+        for (String label : List.of("", "haproxy route")) {
+            assertThatThrownBy(() -> registry.createHook("haproxy", Map.of("file", file, "label", label)))
+                    .as(label).isInstanceOfSatisfying(InvalidSettingException.class,
+                            e -> assertThat(e.key()).isEqualTo("label"));
+        }
+        assertThat(Files.exists(file())).isFalse();
+    }
+
+    @Test
     void theSettingsDocsPluginsMdGivesCreateTheHook() throws IOException {
         Matcher m = Pattern.compile("```properties\n(hooks\\.enabled=haproxy\n.*?)```", Pattern.DOTALL)
                 .matcher(Files.readString(Path.of("../../plugins.md")));
