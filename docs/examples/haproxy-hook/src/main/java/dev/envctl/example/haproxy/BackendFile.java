@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,29 +50,43 @@ public final class BackendFile {
         return removed[0];
     }
 
-    /** The sections in the file, by environment name. */
+    /**
+     * The sections in the file, by environment name.
+     *
+     * @throws EnvctlException {@link ErrorCode#HOOK_FAILED} when the file has text but not the {@link #HEADER}: a
+     *                         file of someone else's (HAProxy's own config named by mistake), which a change would
+     *                         replace with backends alone
+     */
     public Map<String, String> read() {
         TreeMap<String, String> sections = new TreeMap<>();
         if (!Files.exists(path)) {
             return sections;
         }
-        String current = null;
-        StringBuilder body = new StringBuilder();
+        List<String> lines;
         try {
-            for (String line : Files.readAllLines(path)) {
-                if (line.startsWith(PREFIX)) {
-                    if (current != null) {
-                        sections.put(current, body.toString());
-                    }
-                    current = line.substring(PREFIX.length()).strip();
-                    body.setLength(0);
-                }
-                if (current != null && !line.isBlank()) {
-                    body.append(line).append('\n');
-                }
-            }
+            lines = Files.readAllLines(path);
         } catch (IOException e) {
             throw failure("cannot read", e);
+        }
+        if (!lines.stream().allMatch(String::isBlank) && !HEADER.startsWith(lines.get(0) + "\n")) {
+            throw new EnvctlException(ErrorCode.HOOK_FAILED, "HAProxy backend file " + path + " was not written by "
+                    + "this hook (its first line is not '" + HEADER.lines().findFirst().orElseThrow() + "'), so it is "
+                    + "left as it is; point the setting 'file' at a file of its own, such as "
+                    + "/etc/haproxy/conf.d/envctl-backends.cfg");
+        }
+        String current = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : lines) {
+            if (line.startsWith(PREFIX)) {
+                if (current != null) {
+                    sections.put(current, body.toString());
+                }
+                current = line.substring(PREFIX.length()).strip();
+                body.setLength(0);
+            }
+            if (current != null && !line.isBlank()) {
+                body.append(line).append('\n');
+            }
         }
         if (current != null) {
             sections.put(current, body.toString());

@@ -168,6 +168,21 @@ class HaproxyHookTest {
     }
 
     @Test
+    void aFileTheHookDidNotWriteIsLeftAsItIs() throws IOException {
+        // hook.haproxy.file pointed at HAProxy's own config by mistake
+        String own = "global\n    daemon\n\nfrontend web\n    bind :80\n    default_backend envctl_dev\n";
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), own);
+        LifecycleHook hook = discovered();
+
+        assertThatThrownBy(() -> hook.run(HookPhase.POST_CREATE, env("dev", 18091, true)))
+                .hasMessageContaining("was not written by this hook");
+        assertThatThrownBy(() -> hook.run(HookPhase.PRE_DELETE, env("dev", 18091, true)))
+                .hasMessageContaining("was not written by this hook");
+        assertThat(Files.readString(file())).isEqualTo(own);
+    }
+
+    @Test
     void staysInStepWithTheEnvironmentsThroughTheEngine() {
         InMemoryEnvironmentStore store = new InMemoryEnvironmentStore();
         LifecycleEngine engine = new LifecycleEngine(store, new Allocator(AllocationPolicy.defaults()),
