@@ -77,6 +77,8 @@ public final class ExecHook implements LifecycleHook {
                 // one that could not start says why, as the system said it (a #! interpreter that is not there)
                 String what = e.timedOut() ? "timed out after " + Durations.text(timeout) + " and was killed"
                         : e.stopped() ? "was stopped: envctl is stopping (SIGINT or SIGTERM)"
+                        // the runner keeps the interrupt of the thread whose cancellation ended the script
+                        : Thread.currentThread().isInterrupted() ? "was ended: the thread running it was interrupted"
                         : e.exitValue() < 0 ? "could not be run" + (e.getCause() == null ? ""
                                 : ": " + e.getCause().getMessage())
                         : "failed with exit code " + e.exitValue();

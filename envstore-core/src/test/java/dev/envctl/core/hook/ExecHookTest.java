@@ -20,6 +20,7 @@ import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -218,6 +220,37 @@ class ExecHookTest {
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
                 .hasMessageStartingWith("post-create.d/10-py could not be run: ")
                 .hasMessageContaining("No such file or directory");
+    }
+
+    /**
+     * An embedder cancels a converge by interrupting its thread (Future.cancel(true)): the script that was running
+     * is ended, and its error said it "could not be run", though it had run until then.
+     */
+    @Test
+    @Timeout(60)
+    void aScriptEndedByAnInterruptOfItsThreadSaysSoNotThatItCouldNotRun() throws Exception {
+        Path started = dir.resolve("started");
+        script("post-create", "10-wait", ": > '" + started + "'\nexec sleep 600");
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                hook("10m").run(HookPhase.POST_CREATE, env(Map.of()));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        while (!Files.exists(started)) {
+            Thread.sleep(10);
+        }
+        t.interrupt();
+        t.join();
+
+        assertThat(failure.get()).isInstanceOfSatisfying(EnvctlException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED);
+            assertThat(e.getMessage()).isEqualTo("post-create.d/10-wait was ended: the thread running it was "
+                    + "interrupted");
+        });
     }
 
     @Test
