@@ -2,6 +2,7 @@ package dev.envctl.core.hook;
 
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
+import dev.envctl.core.Validation;
 import dev.envctl.core.spi.HookPhase;
 
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
  * {@code ENVCTL_PHASE}, and one {@code ENVCTL_LABEL_<KEY>} per label, where
  * KEY is the label key upper-cased with every character other than A-Z and 0-9 turned into '_'
  * ({@code haproxy_route} gives {@code ENVCTL_LABEL_HAPROXY_ROUTE}, {@code team.owner} gives
- * {@code ENVCTL_LABEL_TEAM_OWNER}). When two keys map to one variable, the key first in sort order wins.
+ * {@code ENVCTL_LABEL_TEAM_OWNER}). When two keys map to one variable, envctl's own label ({@code envctl.*}) wins,
+ * else the key first in sort order.
  * Values are passed verbatim: no shell ever reads them.
  */
 public final class HookVariables {
@@ -54,8 +56,13 @@ public final class HookVariables {
         v.put("ENVCTL_HOST_DOCKER", host.docker() == null ? "" : host.docker());
         v.put("ENVCTL_HOST_ADDRESS", host.address() == null ? "" : host.address());
         v.put("ENVCTL_PHASE", phase.key());
-        for (Map.Entry<String, String> label : new TreeMap<>(e.labels()).entrySet()) {
-            v.putIfAbsent(labelVariable(label.getKey()), label.getValue());
+        // envctl's own labels first: a user's key mapping to the same variable (ENVCTL_KEEP-RECORD) never takes it
+        for (boolean own : new boolean[] {true, false}) {
+            for (Map.Entry<String, String> label : new TreeMap<>(e.labels()).entrySet()) {
+                if (Validation.isOwnLabel(label.getKey()) == own) {
+                    v.putIfAbsent(labelVariable(label.getKey()), label.getValue());
+                }
+            }
         }
         return v;
     }

@@ -139,6 +139,21 @@ class ExecHookTest {
         assertThat(HookVariables.labelVariable("team.owner")).isEqualTo("ENVCTL_LABEL_TEAM_OWNER");
     }
 
+    /**
+     * envctl's own labels reach scripts as ENVCTL_LABEL_ENVCTL_*: a user's label whose key maps to the same variable
+     * ({@code ENVCTL_KEEP-RECORD}, which sorts before {@code envctl.keep-record}) took the variable over.
+     */
+    @Test
+    void envctlsOwnLabelsVariablesAreNotTakenOverByAUsersLabel() {
+        Map<String, String> labels = Map.of("envctl.keep-record", "true", "ENVCTL_KEEP-RECORD", "false",
+                "Envctl-auto-ports", "mine");
+
+        Map<String, String> v = HookVariables.of(env(labels), HookPhase.PRE_DELETE);
+
+        assertThat(v).containsEntry("ENVCTL_LABEL_ENVCTL_KEEP_RECORD", "true")
+                .containsEntry("ENVCTL_LABEL_ENVCTL_AUTO_PORTS", "mine");
+    }
+
     @Test
     void scriptsRunInNameOrderSkippingHiddenAndNonExecutableFiles() throws IOException {
         Path out = dir.resolve("order.txt");
