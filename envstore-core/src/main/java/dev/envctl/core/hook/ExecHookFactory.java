@@ -44,12 +44,12 @@ public final class ExecHookFactory implements LifecycleHookFactory {
     /**
      * The folder {@code dir} names: an absolute path, or one starting {@code ~/} under {@code $HOME} (as the
      * envctl CLI reads every {@code hook.*} value, so the rule is the same for embedders); none means
-     * {@link #defaultDir()}.
+     * {@link #defaultDir}.
      */
     private static Path dir(String dir) {
         String d = dir == null ? "" : dir.strip();
         if (d.isEmpty()) {
-            return defaultDir();
+            return defaultDir(System.getenv());
         }
         d = HomeFolder.expand(d, System.getenv());
         if (!Path.of(d).isAbsolute()) {
@@ -60,9 +60,14 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         return Path.of(d);
     }
 
-    static Path defaultDir() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : HomeFolder.of(System.getenv()).resolve(".config");
+    /**
+     * {@code envctl/hooks} under {@code XDG_CONFIG_HOME} of {@code env}, else under {@code ~/.config}; a relative
+     * {@code XDG_CONFIG_HOME} is ignored, as the XDG spec says (it would name other scripts in each folder).
+     */
+    static Path defaultDir(Map<String, String> env) {
+        String xdg = env.get("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : HomeFolder.of(env).resolve(".config");
         return base.resolve("envctl").resolve("hooks");
     }
 }

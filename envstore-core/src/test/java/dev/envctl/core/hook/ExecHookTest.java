@@ -299,6 +299,18 @@ class ExecHookTest {
                 .as("what the message allows is taken").isEqualTo(Path.of(home, "hooks"));
     }
 
+    /**
+     * A relative XDG_CONFIG_HOME named another folder of scripts in each folder envctl ran in; the XDG base directory
+     * spec says to ignore it, as hook.exec.dir refuses a relative path.
+     */
+    @Test
+    void aRelativeXdgConfigHomeIsIgnoredForTheDefaultFolder() {
+        assertThat(ExecHookFactory.defaultDir(Map.of("XDG_CONFIG_HOME", "config", "HOME", "/home/me")))
+                .isEqualTo(Path.of("/home/me/.config/envctl/hooks"));
+        assertThat(ExecHookFactory.defaultDir(Map.of("XDG_CONFIG_HOME", "/etc/xdg/me", "HOME", "/home/me")))
+                .isEqualTo(Path.of("/etc/xdg/me/envctl/hooks"));
+    }
+
     @Test
     void aFailingScriptMarksTheEnvironmentFailedThroughTheEngine() throws IOException {
         script("post-create", "10-register", "echo 'portainer: 401' >&2\nexit 1");
