@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * Runs the user's executables from {@code <dir>/post-create.d}, {@code pre-delete.d} and
  * {@code post-delete.d}, in name order, each with a timeout, with the environment's name as its one argument
  * and {@link HookVariables} in its environment, which inherits every variable of this process but those named
- * {@code ENVCTL_*}. A missing folder means nothing to run; files that are hidden
- * or not executable are skipped with a warning. The first script that fails or times out stops the phase
+ * {@code ENVCTL_*}. A missing folder means nothing to run; hidden files and editor backups are ignored, files
+ * that are not executable are skipped with a warning. The first script that fails or times out stops the phase
  * with a {@code HOOK_FAILED} error naming it. Thread-safe.
  */
 public final class ExecHook implements LifecycleHook {
@@ -103,6 +103,15 @@ public final class ExecHook implements LifecycleHook {
         return "..." + said.substring(from);
     }
 
+    /**
+     * Whether a file in a phase folder is not a script: hidden ({@code .10-x}, a vim swap file), or an editor's
+     * backup ({@code 10-x~}) or autosave ({@code #10-x#}), which keep the executable bit and would run the old
+     * version beside the new.
+     */
+    private static boolean ignored(String name) {
+        return name.startsWith(".") || name.endsWith("~") || name.startsWith("#");
+    }
+
     /** The executables of {@code phase}, sorted by file name. */
     List<Path> scripts(HookPhase phase) {
         Path folder = dir.resolve(phase.key() + ".d");
@@ -110,7 +119,7 @@ public final class ExecHook implements LifecycleHook {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> !p.getFileName().toString().startsWith("."))
+            return files.filter(p -> !ignored(p.getFileName().toString()))
                     .filter(p -> {
                         boolean runnable = Files.isRegularFile(p) && Files.isExecutable(p);
                         if (!runnable && Files.isRegularFile(p)) {

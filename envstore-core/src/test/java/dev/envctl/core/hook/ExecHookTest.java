@@ -170,6 +170,18 @@ class ExecHookTest {
     }
 
     @Test
+    void editorBackupsOfAScriptAreNotRunBesideIt() throws IOException {
+        Path out = dir.resolve("backups.txt");
+        script("post-create", "10-register", "echo new >> '" + out + "'");
+        script("post-create", "10-register~", "echo emacs-backup >> '" + out + "'");
+        script("post-create", "#10-register#", "echo emacs-autosave >> '" + out + "'");
+
+        hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
+
+        assertThat(Files.readAllLines(out)).containsExactly("new");
+    }
+
+    @Test
     void aFailingScriptStopsThePhaseWithAHookErrorNamingItAndItsStderr() throws IOException {
         Path out = dir.resolve("after.txt");
         script("post-create", "10-fail", "echo 'haproxy: bad config' >&2\nexit 3");
