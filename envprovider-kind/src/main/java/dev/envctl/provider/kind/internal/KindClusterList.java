@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * nodes were removed with {@code docker rm -f} still lists, each node left running.
  */
 public final class KindClusterList {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+    /** kind's own rule for cluster names (v0.24.0), wider than envctl's: {@code test-} is one. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9.-]+");
 
     private KindClusterList() {
     }

@@ -44,6 +44,20 @@ class ParsersTest {
                         + "start with a kind cluster name");
     }
 
+    /**
+     * kind v0.24.0 takes any name of {@code ^[a-z0-9.-]+$} ({@code kind create cluster --name test-} makes
+     * {@code test--control-plane}): a cluster made by hand under such a name is listed, not an error that stops every
+     * listing, and so every create, of kind clusters.
+     */
+    @Test
+    void aClusterWhoseNameKindTakesButEnvctlDoesNotIsListed() {
+        List<String> ps = List.of("test- running control-plane", "v1. exited control-plane", "dev running control-plane");
+        assertThat(KindClusterList.statuses("kind", ps)).containsExactly(
+                new ClusterStatus("dev", "kind", true, "nodes 1/1 running").withNodes(1, 0),
+                new ClusterStatus("test-", "kind", true, "nodes 1/1 running").withNodes(1, 0),
+                new ClusterStatus("v1.", "kind", false, "nodes 0/1 running").withNodes(1, 0));
+    }
+
     /** Lines as docker printed them for kind v0.24.0 clusters, after {@code docker rm -f q-n2-control-plane}. */
     @Test
     void controlPlaneAndWorkerNodesAreCountedByTheirRoleLabel() {
