@@ -6,6 +6,7 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +46,24 @@ class K3dProviderFactoryTest {
                         + "and digits joined by . _ or -");
         assertThatThrownBy(() -> f.create(Map.of("image", "--help"))).hasMessageContaining("'--help' is invalid");
         assertThatThrownBy(() -> f.create(Map.of("binary", " "))).hasMessageContaining("binary is empty");
+    }
+
+    /**
+     * k3d v5.7.4's {@code --api-port} takes no IPv6 address: {@code [::1]:26443} fails with "Failed to lookup host
+     * '[::1]'", {@code ::1:26443} with "Failed to lookup IPv4 address for host '::1'"; refused before anything is made.
+     */
+    @Test
+    void anIpv6ApiListenAddressIsRefusedAsK3dTakesNone() {
+        K3dProviderFactory f = new K3dProviderFactory();
+        for (String address : List.of("::1", "::", "2001:db8::5", "::ffff:127.0.0.1")) {
+            assertThatThrownBy(() -> f.create(Map.of("api-listen-address", address))).as(address)
+                    .hasMessage("k3d setting api-listen-address '" + address + "' is an IPv6 address, which k3d's "
+                            + "--api-port does not take; allowed: an IPv4 address such as 127.0.0.1 or 0.0.0.0")
+                    .isInstanceOfSatisfying(InvalidSettingException.class,
+                            e -> assertThat(e.key()).isEqualTo("api-listen-address"))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        }
+        assertThat(f.create(Map.of("api-listen-address", "0.0.0.0", "listen-address", "::")).id()).isEqualTo("k3d");
     }
 
     /** A bad value of each setting. */

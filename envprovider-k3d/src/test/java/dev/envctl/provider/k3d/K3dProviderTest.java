@@ -668,12 +668,17 @@ class K3dProviderTest {
         assertThat(tools.has("networks/k3d-sub")).isFalse();
     }
 
+    /** k3d v5.7.4 takes {@code -p [::1]:18091:80@loadbalancer}; its {@code --api-port} takes no IPv6 address. */
     @Test
     void listenAddressesComeFromTheSettingsWithIpv6InBrackets() {
-        K3dProvider p = provider(Map.of("listen-address", "127.0.0.1", "api-listen-address", "::1"));
+        K3dProvider p = provider(Map.of("listen-address", "::1", "api-listen-address", "0.0.0.0"));
 
         assertThat(p.planCreate(env("dev", null, Map.of())).get(1).argv().subList(4, 10)).containsExactly(
-                "--api-port", "[::1]:26443", "-p", "127.0.0.1:18091:80@loadbalancer", "-p",
+                "--api-port", "0.0.0.0:26443", "-p", "[::1]:18091:80@loadbalancer", "-p",
+                "[::1]:18444:443@loadbalancer");
+        assertThat(provider(Map.of("listen-address", "127.0.0.1", "api-listen-address", "127.0.0.1"))
+                .planCreate(env("dev", null, Map.of())).get(1).argv().subList(4, 10)).containsExactly(
+                "--api-port", "127.0.0.1:26443", "-p", "127.0.0.1:18091:80@loadbalancer", "-p",
                 "127.0.0.1:18444:443@loadbalancer");
         assertThatThrownBy(() -> provider(Map.of("api-listen-address", "localhost")))
                 .hasMessageContaining("k3d setting api-listen-address 'localhost' is not an IP address");

@@ -3,6 +3,7 @@ package dev.envctl.provider.k3d.internal;
 import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.provider.SettingValues;
 import dev.envctl.core.spi.InvalidSettingException;
 
@@ -79,8 +80,8 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
                 about(DOCKER_BINARY, () -> SettingValues.binary("k3d", settings, DOCKER_BINARY, "docker")), network,
                 about(LISTEN_ADDRESS, () -> SettingValues.address("k3d setting listen-address",
                         settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS))),
-                about(API_LISTEN_ADDRESS, () -> SettingValues.address("k3d setting api-listen-address",
-                        settings.getOrDefault(API_LISTEN_ADDRESS, DEFAULT_API_LISTEN_ADDRESS))),
+                about(API_LISTEN_ADDRESS, () -> apiAddress(settings.getOrDefault(API_LISTEN_ADDRESS,
+                        DEFAULT_API_LISTEN_ADDRESS))),
                 settings.containsKey(TIMEOUT) ? about(TIMEOUT, () -> Durations.parse("k3d setting timeout",
                         settings.get(TIMEOUT))) : DEFAULT_TIMEOUT,
                 !settings.containsKey(WAIT) || about(WAIT, () -> SettingValues.bool("k3d setting wait",
@@ -92,6 +93,20 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
                 settings.containsKey(IMAGE) ? about(IMAGE, () -> image("k3d setting image", settings.get(IMAGE)))
                         : null,
                 settings.containsKey(K3S_ARGS) ? k3sArgs(settings.get(K3S_ARGS)) : List.of());
+    }
+
+    /**
+     * The API's host address: an IPv4 address, as k3d's {@code --api-port} takes no other (v5.7.4 looks an IPv6
+     * address up as a host name and fails: "Failed to lookup IPv4 address for host '::1'").
+     */
+    private static String apiAddress(String text) {
+        String what = "k3d setting api-listen-address";
+        String address = SettingValues.address(what, text);
+        if (address.contains(":")) {
+            throw InvalidValueException.of(what, "'" + address + "' is an IPv6 address, which k3d's --api-port does "
+                    + "not take; allowed: an IPv4 address such as 127.0.0.1 or 0.0.0.0");
+        }
+        return address;
     }
 
     /** How long create may run before it is killed: the timeout plus the same again, at most 30 s more. */
