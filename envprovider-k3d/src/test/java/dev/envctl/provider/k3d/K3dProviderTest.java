@@ -876,6 +876,27 @@ class K3dProviderTest {
     }
 
     /** apply's question: the same value written two ways is no change; wait and timeout change in place. */
+    /**
+     * k3d's {@code --timeout} is read with Go's {@code time.ParseDuration}, which takes at most 2562047h47m16.854775807s
+     * (a signed 64-bit count of nanoseconds): k3d v5.7.4 refuses {@code --timeout 359999996400s} (99999999h) with
+     * "invalid duration", so such a value is refused before anything runs, as a setting and as an option.
+     */
+    @Test
+    void aTimeoutLongerThanK3dTakesIsRefusedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> provider(Map.of("timeout", "2562048h")))
+                .hasMessage("k3d setting timeout '2562048h' is longer than k3d's --timeout takes; at most 2562047h")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThatThrownBy(() -> provider.create(env("dev", null, Map.of("timeout", "99999999h")),
+                ProgressListener.NONE))
+                .hasMessage("option timeout of environment dev '99999999h' is longer than k3d's --timeout takes; at "
+                        + "most 2562047h")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        assertThat(tools.calls()).isEmpty();
+
+        assertThat(provider(Map.of("timeout", "2562047h")).planCreate(env("dev", null, Map.of())).get(1).argv())
+                .endsWith("--timeout", "9223369200s");
+    }
+
     @Test
     void optionChangesAreJudgedByWhatTheyMeanForTheCluster() {
         assertThat(provider.optionChange("servers", "1", "01")).isEqualTo(OptionChange.NONE);

@@ -2,8 +2,6 @@ package dev.envctl.provider.k3d.internal;
 
 import dev.envctl.core.provider.SettingValues;
 
-import dev.envctl.core.Durations;
-
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 
@@ -53,7 +51,7 @@ public record K3dClusterOptions(Integer servers, Integer agents, String image, L
                         : settings.k3sArgs(),
                 o.containsKey(K3dSettings.WAIT) ? SettingValues.bool(what.formatted(K3dSettings.WAIT),
                         o.get(K3dSettings.WAIT)) : settings.waitReady(),
-                o.containsKey(K3dSettings.TIMEOUT) ? Durations.parse(what.formatted(K3dSettings.TIMEOUT),
+                o.containsKey(K3dSettings.TIMEOUT) ? K3dSettings.timeout(what.formatted(K3dSettings.TIMEOUT),
                         o.get(K3dSettings.TIMEOUT)) : settings.timeout());
     }
 }

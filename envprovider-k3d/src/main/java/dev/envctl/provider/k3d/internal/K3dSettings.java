@@ -4,6 +4,7 @@ import dev.envctl.core.Durations;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.InvalidValueException;
+import dev.envctl.core.Validation;
 import dev.envctl.core.provider.SettingValues;
 import dev.envctl.core.spi.InvalidSettingException;
 
@@ -56,6 +57,8 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
 
     private static final Pattern NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final Duration MAX_GRACE = Duration.ofSeconds(30);
+    /** The longest duration Go's {@code time.Duration} holds, about 292 years. */
+    private static final Duration MAX_K3D_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
 
     public K3dSettings {
         k3sArgs = List.copyOf(k3sArgs);
@@ -82,7 +85,7 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
                         settings.getOrDefault(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS))),
                 about(API_LISTEN_ADDRESS, () -> apiAddress(settings.getOrDefault(API_LISTEN_ADDRESS,
                         DEFAULT_API_LISTEN_ADDRESS))),
-                settings.containsKey(TIMEOUT) ? about(TIMEOUT, () -> Durations.parse("k3d setting timeout",
+                settings.containsKey(TIMEOUT) ? about(TIMEOUT, () -> timeout("k3d setting timeout",
                         settings.get(TIMEOUT))) : DEFAULT_TIMEOUT,
                 !settings.containsKey(WAIT) || about(WAIT, () -> SettingValues.bool("k3d setting wait",
                         settings.get(WAIT))),
@@ -107,6 +110,20 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
                     + "not take; allowed: an IPv4 address such as 127.0.0.1 or 0.0.0.0");
         }
         return address;
+    }
+
+    /**
+     * A timeout (setting or option {@code timeout}), which is also k3d's {@code --timeout}: at most what Go's
+     * {@code time.ParseDuration} takes, a signed 64-bit count of nanoseconds (k3d v5.7.4 refuses
+     * {@code --timeout 359999996400s} with "invalid duration").
+     */
+    static Duration timeout(String what, String text) {
+        Duration timeout = Durations.parse(what, text);
+        if (timeout.compareTo(MAX_K3D_TIMEOUT) > 0) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is longer than k3d's "
+                    + "--timeout takes; at most " + MAX_K3D_TIMEOUT.toHours() + "h");
+        }
+        return timeout;
     }
 
     /** How long create may run before it is killed: the timeout plus the same again, at most 30 s more. */
