@@ -16,11 +16,13 @@ import java.util.regex.Pattern;
 /**
  * Says who holds a host port when a tool failed because Docker could not publish it: the container that
  * publishes it, or another program on this host. Docker words it "Bind for 0.0.0.0:P failed: port is already
- * allocated" (another container) or "listen tcp4 0.0.0.0:P: bind: address already in use" (a process).
+ * allocated" (another container) or "listen tcp4 0.0.0.0:P: bind: address already in use" (a process; from Docker
+ * 25 on, "failed to bind host port for 0.0.0.0:P:CONTAINER:PORT/tcp: address already in use").
  */
 public final class HeldPorts {
     private static final Pattern TAKEN = Pattern.compile(
             "(?:Bind for [^ ]*:(\\d+) failed: port is already allocated|listen tcp[46]? [^ ]*:(\\d+): bind: "
+                    + "address already in use|failed to bind host port for (?:\\[[^]]*]|[^ :\\[]*):(\\d+):[^ ]*: "
                     + "address already in use)");
 
     private static final String CREATE_ADVICE = "; choose another port, or leave it out to allocate a free one";
@@ -34,7 +36,11 @@ public final class HeldPorts {
         if (!m.find()) {
             return Optional.empty();
         }
-        return Optional.of(Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2)));
+        for (int g = 1; ; g++) {
+            if (m.group(g) != null) {
+                return Optional.of(Integer.parseInt(m.group(g)));
+            }
+        }
     }
 
     /**

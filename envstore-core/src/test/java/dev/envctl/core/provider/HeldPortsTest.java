@@ -27,6 +27,18 @@ class HeldPortsTest {
     }
 
     @Test
+    void readsThePortFromTheWordingOfDocker25AndLater() {
+        // Docker 25 and later (28 here) word a port another program holds so; the address may be IPv6, in brackets
+        assertThat(HeldPorts.takenPort("Error response from daemon: failed to set up container networking: driver "
+                + "failed programming external connectivity on endpoint k3d-a-serverlb (77cf): failed to bind host "
+                + "port for 0.0.0.0:18080:172.18.0.3:80/tcp: address already in use")).contains(18080);
+        assertThat(HeldPorts.takenPort("failed to bind host port for 127.0.0.1:26443:172.18.0.2:6443/tcp: address "
+                + "already in use")).contains(26443);
+        assertThat(HeldPorts.takenPort("failed to bind host port for [::]:18400:[fd00::2]:443/tcp: address already in "
+                + "use")).contains(18400);
+    }
+
+    @Test
     void namesTheContainerThatPublishesThePortOrElseAnotherProgram(@TempDir Path dir) throws IOException {
         Path docker = dir.resolve("docker");
         Files.writeString(docker, "#!/bin/sh\n[ \"$3\" = publish=18080 ] && echo web-proxy\nexit 0\n");
