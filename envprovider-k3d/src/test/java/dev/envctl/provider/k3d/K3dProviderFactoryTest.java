@@ -66,6 +66,28 @@ class K3dProviderFactoryTest {
         assertThat(f.create(Map.of("api-listen-address", "0.0.0.0", "listen-address", "::")).id()).isEqualTo("k3d");
     }
 
+    /**
+     * k3d v5.7.4 refuses a {@code --k3s-arg} without a node filter whenever the cluster has more than one node, and
+     * envctl's clusters always have their load balancer besides the server: "K3sExtraArg '--disable=traefik' lacks a
+     * node filter, but there's more than one node"; refused before anything is made.
+     */
+    @Test
+    void aK3sArgWithoutANodeFilterIsRefusedAsK3dTakesNone() {
+        K3dProviderFactory f = new K3dProviderFactory();
+        for (String args : List.of("--disable=traefik", "--disable=traefik@server:* --tls-san=a.example",
+                "--disable=traefik@")) {
+            assertThatThrownBy(() -> f.create(Map.of("k3s-args", args))).as(args)
+                    .hasMessageStartingWith("k3d setting k3s-args '")
+                    .hasMessageEndingWith("' has no node filter, which k3d needs (the load balancer is a node too); "
+                            + "allowed: ARG@NODEFILTER such as --disable=traefik@server:*")
+                    .isInstanceOfSatisfying(InvalidSettingException.class,
+                            e -> assertThat(e.key()).isEqualTo("k3s-args"))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        }
+        assertThat(f.create(Map.of("k3s-args", "--disable=traefik@server:* --tls-san=a,b@server:0")).id())
+                .isEqualTo("k3d");
+    }
+
     /** A bad value of each setting. */
     private static final Map<String, String> BAD = Map.of("binary", " ", "docker-binary", "", "network", "bad name",
             "listen-address", "localhost", "api-listen-address", "x", "timeout", "soon", "wait", "yes", "servers", "0",

@@ -630,6 +630,10 @@ class K3dProviderTest {
                         + "k3s-args, servers, timeout, wait]");
         assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("servers", "0"))))
                 .hasMessage("option servers of environment dev '0' is invalid; allowed: a whole number from 1 to 99");
+        assertThatThrownBy(() -> provider.planCreate(env("dev", null, Map.of("k3s-args", "--disable=traefik"))))
+                .hasMessage("option k3s-args of environment dev '--disable=traefik' has no node filter, which k3d "
+                        + "needs (the load balancer is a node too); allowed: ARG@NODEFILTER such as "
+                        + "--disable=traefik@server:*");
         assertThat(tools.calls()).isEmpty();
     }
 
@@ -908,7 +912,7 @@ class K3dProviderTest {
         assertThat(provider.optionChange("agents", "0", "2")).isEqualTo(OptionChange.NEW_CLUSTER);
         assertThat(provider.optionChange("image", "rancher/k3s:v1.30.4-k3s1", "rancher/k3s:v1.31.5-k3s1"))
                 .isEqualTo(OptionChange.NEW_CLUSTER);
-        assertThat(provider.optionChange("k3s-args", "--disable=traefik", " --disable=traefik "))
+        assertThat(provider.optionChange("k3s-args", "--disable=traefik@server:*", " --disable=traefik@server:* "))
                 .isEqualTo(OptionChange.NONE);
         assertThat(provider.optionChange("servers", "many", "1")).isEqualTo(OptionChange.NEW_CLUSTER);
     }

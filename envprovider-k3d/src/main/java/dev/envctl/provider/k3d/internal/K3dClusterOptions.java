@@ -47,8 +47,8 @@ public record K3dClusterOptions(Integer servers, Integer agents, String image, L
                         o.get(K3dSettings.AGENTS), 0) : settings.agents(),
                 o.containsKey(K3dSettings.IMAGE) ? K3dSettings.image(what.formatted(K3dSettings.IMAGE),
                         o.get(K3dSettings.IMAGE)) : settings.image(),
-                o.containsKey(K3dSettings.K3S_ARGS) ? K3dSettings.k3sArgs(o.get(K3dSettings.K3S_ARGS))
-                        : settings.k3sArgs(),
+                o.containsKey(K3dSettings.K3S_ARGS) ? K3dSettings.k3sArgs(what.formatted(K3dSettings.K3S_ARGS),
+                        o.get(K3dSettings.K3S_ARGS)) : settings.k3sArgs(),
                 o.containsKey(K3dSettings.WAIT) ? SettingValues.bool(what.formatted(K3dSettings.WAIT),
                         o.get(K3dSettings.WAIT)) : settings.waitReady(),
                 o.containsKey(K3dSettings.TIMEOUT) ? K3dSettings.timeout(what.formatted(K3dSettings.TIMEOUT),

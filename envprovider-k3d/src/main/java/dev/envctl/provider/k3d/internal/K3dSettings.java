@@ -95,7 +95,8 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
                         settings.get(AGENTS), 0)) : null,
                 settings.containsKey(IMAGE) ? about(IMAGE, () -> image("k3d setting image", settings.get(IMAGE)))
                         : null,
-                settings.containsKey(K3S_ARGS) ? k3sArgs(settings.get(K3S_ARGS)) : List.of());
+                settings.containsKey(K3S_ARGS) ? about(K3S_ARGS, () -> k3sArgs("k3d setting k3s-args",
+                        settings.get(K3S_ARGS))) : List.of());
     }
 
     /**
@@ -139,10 +140,19 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
     /**
      * k3s arguments, separated by whitespace: each is one {@code --k3s-arg} value such as
      * {@code --disable=traefik@server:*}. Whitespace, not commas, because k3s values hold commas
-     * ({@code --tls-san=a,b}).
+     * ({@code --tls-san=a,b}). Each needs a node filter: k3d refuses one without whenever the cluster has more than
+     * one node, and the load balancer envctl publishes its ports through is one.
      */
-    static List<String> k3sArgs(String text) {
+    static List<String> k3sArgs(String what, String text) {
         String t = text == null ? "" : text.strip();
-        return t.isEmpty() ? List.of() : Arrays.asList(t.split("\\s+"));
+        List<String> args = t.isEmpty() ? List.of() : Arrays.asList(t.split("\\s+"));
+        for (String arg : args) {
+            int at = arg.lastIndexOf('@');
+            if (at <= 0 || at == arg.length() - 1) {
+                throw InvalidValueException.of(what, "'" + arg + "' has no node filter, which k3d needs (the load "
+                        + "balancer is a node too); allowed: ARG@NODEFILTER such as --disable=traefik@server:*");
+            }
+        }
+        return args;
     }
 }
