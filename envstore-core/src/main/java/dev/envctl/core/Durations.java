@@ -19,9 +19,9 @@ public final class Durations {
     }
 
     /**
-     * Parses a positive duration; {@code what} names the setting or flag in the error message.
+     * Parses a positive duration of at least 1ms; {@code what} names the setting or flag in the error message.
      *
-     * @throws InvalidValueException when {@code text} is not a positive duration
+     * @throws InvalidValueException when {@code text} is not a positive duration, or is shorter than 1ms
      */
     public static Duration parse(String what, String text) {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
@@ -53,6 +53,11 @@ public final class Durations {
         if (d == null || d.isZero() || d.isNegative()) {
             throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
                     + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        }
+        if (d.toMillis() == 0) {
+            // what runs tools and hooks counts in milliseconds, and a timeout of none fails every run
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too short; at "
+                    + "least 1ms");
         }
         return d;
     }

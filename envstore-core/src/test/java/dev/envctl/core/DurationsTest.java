@@ -59,6 +59,18 @@ class DurationsTest {
     }
 
     /**
+     * The shortest duration is 1ms: a shorter ISO-8601 one would pass the config check, then fail every tool and hook
+     * run ("timeout must not be less than 1" from Commons Exec) and be written "0ms" where a tool is given it.
+     */
+    @org.junit.jupiter.api.Test
+    void aDurationUnderAMillisecondIsTooShort() {
+        assertThatThrownBy(() -> Durations.parse("provider.k3d.timeout", "PT0.0004S"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("provider.k3d.timeout 'PT0.0004S' is too short; at least 1ms");
+        assertThat(Durations.parse("t", "PT0.001S")).isEqualTo(Duration.ofMillis(1));
+    }
+
+    /**
      * The 9-digit limit holds for ISO-8601 too: a longer number would pass the config check, then fail every hook
      * (or tool) run with "ArithmeticException: long overflow" when its timeout is turned into milliseconds.
      */
