@@ -718,6 +718,18 @@ class CsvStoreIT {
         assertThat(failed.json().get("lastError").asText()).contains("20-portainer", "portainer is down");
     }
 
+    /** A tool's path in the config file starting with ~/ is read under $HOME, as a hook folder's is. */
+    @Test
+    void aProviderBinaryUnderTheHomeFolderIsFoundByItsTildePath() throws Exception {
+        Path tools = Files.createDirectories(ws.home.resolve("tools"));
+        Files.move(ws.bin.resolve("k3d"), tools.resolve("my-k3d"));
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "provider.k3d.binary=~/tools/my-k3d\n");
+
+        ws.ok("create", "dev");
+
+        assertThat(ws.ok("get", "dev", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
     private static void hook(Path file, String body) throws java.io.IOException {
         Workspace.write(file, "#!/bin/sh\n" + body);
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -132,7 +132,7 @@ final class ConfigResolver {
                     + String.join(", ", plugins.providerIds()));
         }
         for (String id : plugins.providerIds()) {
-            Map<String, String> settings = c.providerSettings(id);
+            Map<String, String> settings = c.providerSettings(id, env);
             if (!settings.isEmpty()) {
                 ClusterProviderFactory f = plugins.providerFactory(id);
                 check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file, () -> PluginRegistry.created("provider",

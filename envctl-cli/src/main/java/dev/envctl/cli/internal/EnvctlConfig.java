@@ -122,9 +122,12 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
                 .toList();
     }
 
-    /** The {@code provider.ID.*} settings of provider {@code id}, keys without the prefix. */
-    Map<String, String> providerSettings(String id) {
-        return under(ConfigKeys.PROVIDER_PREFIX + id + ".");
+    /**
+     * The {@code provider.ID.*} settings of provider {@code id}, keys without the prefix; a value starting {@code ~/}
+     * is a path under the home folder of {@code env} (a tool's {@code binary}).
+     */
+    Map<String, String> providerSettings(String id, Map<String, String> env) {
+        return underHome(ConfigKeys.PROVIDER_PREFIX + id + ".", env);
     }
 
     /**
@@ -132,7 +135,11 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      * path under the home folder of {@code env}.
      */
     Map<String, String> hookSettings(String id, Map<String, String> env) {
-        Map<String, String> settings = under(ConfigKeys.HOOK_PREFIX + id + ".");
+        return underHome(ConfigKeys.HOOK_PREFIX + id + ".", env);
+    }
+
+    private Map<String, String> underHome(String prefix, Map<String, String> env) {
+        Map<String, String> settings = under(prefix);
         settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
         return settings;
     }

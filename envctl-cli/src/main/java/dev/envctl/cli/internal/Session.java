@@ -239,7 +239,7 @@ public final class Session implements AutoCloseable {
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
                     .policy(c.policy()).portProbe(localDocker() ? PortProbe.LOCAL : PortProbe.NONE)
                     .subnetProbe(localDocker() ? SubnetProbe.LOCAL : SubnetProbe.NONE).options(options);
-            plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id)));
+            plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id, env)));
             c.hooksEnabled().forEach(id -> b.hook(id, c.hookSettings(id, env)));
             envctl = b.build();
         }
