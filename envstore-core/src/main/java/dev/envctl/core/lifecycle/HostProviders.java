@@ -6,6 +6,7 @@ import dev.envctl.core.Host;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
@@ -135,8 +136,20 @@ public final class HostProviders {
                     + "'; create the providers from their factories to reach other hosts");
         }
         return remote.computeIfAbsent(new Key(id, host), k -> PluginRegistry.created("provider", id, f,
-                ErrorCode.PROVIDER_FAILED, () -> f.create(settingsFor(host, settings.getOrDefault(id, Map.of()),
-                        f.settingKeys()), environmentFor(host, environment))));
+                ErrorCode.PROVIDER_FAILED, () -> {
+                    try {
+                        return f.create(settingsFor(host, settings.getOrDefault(id, Map.of()), f.settingKeys()),
+                                environmentFor(host, environment));
+                    } catch (InvalidSettingException e) {
+                        if (host.address() == null || !e.key().equals(API_LISTEN_ADDRESS)) {
+                            throw e;
+                        }
+                        // the value is the host's address, which the user gave to host add, not a setting
+                        throw new EnvctlException(ErrorCode.INVALID_INPUT, "the " + id + " provider cannot use host "
+                                + host.name() + "'s address (envctl host add --address): "
+                                + e.problem().orElse(e.getMessage()), e);
+                    }
+                }));
     }
 
     /** Every provider on {@code host}, by id, sorted; see {@link #get}. */
