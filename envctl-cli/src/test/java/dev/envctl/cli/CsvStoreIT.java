@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -539,6 +540,30 @@ class CsvStoreIT {
                 .doesNotContain("--store", "ENVCTL_STORE");
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
         assertThat(copy).doesNotExist();
+    }
+
+    /** A file the user may not read: the error names that file and the option that chose it, not both options. */
+    @Test
+    void aMigrateStoreTheUserCannotReadIsNamedByTheFlagThatChoseIt() throws Exception {
+        String rows = Files.readString(Workspace.CONFIG.resolve("environments.csv"));
+        Path from = ws.write("from.csv", rows);
+        Path unreadable = ws.write("unreadable.csv", rows);
+        Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+        Path to = ws.dir.resolve("migrated.csv");
+        ws.asNobody();
+
+        Result source = ws.run("-q", "migrate", "--from", unreadable.toString(), "--to", to.toString());
+        Result target = ws.run("-q", "migrate", "--from", from.toString(), "--to", unreadable.toString());
+
+        assertThat(source.exit()).as(source.toString()).isEqualTo(5);
+        assertThat(source.errLines()).as(source.toString()).singleElement().asString()
+                .startsWith("envctl: cannot read " + unreadable + ": permission denied")
+                .endsWith("(store chosen by --from)");
+        assertThat(to).doesNotExist();
+        assertThat(target.exit()).as(target.toString()).isEqualTo(5);
+        assertThat(target.errLines()).as(target.toString()).singleElement().asString()
+                .startsWith("envctl: cannot read " + unreadable + ": permission denied")
+                .endsWith("(store chosen by --to)");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A user's machine for one test: a home folder, stand-in {@code k3d}, {@code kind} and {@code docker} (core's
@@ -47,6 +49,8 @@ public final class Workspace {
     public final Path state;
     public final Map<String, String> env = new HashMap<>();
     private Path launcher = LAUNCHER;
+    /** What runs the launcher: nothing, or {@code setpriv} as an unprivileged user ({@link #asNobody}). */
+    private List<String> runAs = List.of();
 
     public Workspace(Path dir) {
         assertThat(BUSY_POOL_PORTS).as("ports of the default pools in use on this machine (a cluster of your own?): "
@@ -123,6 +127,33 @@ public final class Workspace {
         return this;
     }
 
+    /**
+     * Runs the launcher as the unprivileged user {@code nobody} ({@code setpriv}), for refusals root ignores (a folder
+     * it may not write, a file it may not read); the workspace's folders become readable to that user. Skips the test
+     * where {@code setpriv} cannot switch users or that user cannot run the launcher (a checkout under /root).
+     */
+    Workspace asNobody() {
+        List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        try {
+            for (Path p : List.of(dir, home)) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            List<String> probe = new ArrayList<>(nobody);
+            probe.addAll(List.of("test", "-x", launcher.toString()));
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(
+                    ProcessBuilder.Redirect.DISCARD).start();
+            assumeTrue(p.waitFor() == 0, "setpriv cannot run " + launcher + " as nobody here, and root ignores "
+                    + "permissions");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        runAs = nobody;
+        return this;
+    }
+
     public Result run(String... args) {
         return run(Map.of(), args);
     }
@@ -135,7 +166,7 @@ public final class Workspace {
     }
 
     public Result run(Map<String, String> extraEnv, String... args) {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(runAs);
         command.add(launcher.toString());
         command.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());

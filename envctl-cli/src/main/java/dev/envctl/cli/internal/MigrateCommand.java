@@ -73,18 +73,23 @@ final class MigrateCommand extends CliCommand {
         EnvironmentStore source = session.openStore(from);
         session.storeHint("store chosen by --to");
         EnvironmentStore target = session.openStore(to);
-        session.storeHint("stores chosen by --from and --to");
         if (source.location().equals(target.location())) {
             // the same store spelled two ways (a path and csv:PATH, ~/ and the home folder)
             throw EnvctlException.invalid("--from and --to name the same store (" + session.redact(source.location())
                     + "); give two different stores");
         }
+        // read the source first, so that one that cannot be read (a file its user may not read) is named by --from;
+        // after this the migration reads the source again as it just did, and reads and writes the target
+        session.storeHint("store chosen by --from");
+        Map<String, Environment> sourceRows = source.list(EnvironmentFilter.ALL).stream()
+                .collect(Collectors.toMap(Environment::name, e -> e, (first, again) -> first));
+        session.storeHint("store chosen by --to");
         session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
                 + session.redact(source.location()) + " to " + session.redact(target.location()));
         MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
         session.progressDone();
         print(session, report);
-        skipped(session, source, target, skipNames);
+        skipped(session, sourceRows, target, skipNames);
         report.rows().stream().filter(row -> MigrationReport.FAILED.equals(row.outcome()))
                 .forEach(row -> session.err().println("envctl: " + row.name() + " was not migrated: "
                         + session.redact(Errors.oneLine(row.reason()))));
@@ -97,13 +102,13 @@ final class MigrateCommand extends CliCommand {
      * while the target does not hold it: envctl would give it to the next environment. Each pool's warnings give one
      * advice, the largest part of the pool without any of those ports, so that several skipped rows' warnings agree.
      */
-    private static void skipped(Session session, EnvironmentStore source, EnvironmentStore target,
+    private static void skipped(Session session, Map<String, Environment> source, EnvironmentStore target,
                                 Set<String> skipNames) {
         AllocationPolicy policy = session.config().policy();
         List<Runnable> warnings = new ArrayList<>();
         Map<PortRole, Set<Integer>> inPool = new EnumMap<>(PortRole.class);
         for (String name : new TreeSet<>(skipNames)) {
-            Optional<Environment> row = source.find(name);
+            Optional<Environment> row = Optional.ofNullable(source.get(name));
             if (row.isEmpty() || target.find(name).isPresent()) {
                 continue;
             }
