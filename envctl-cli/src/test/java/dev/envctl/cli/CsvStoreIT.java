@@ -566,6 +566,29 @@ class CsvStoreIT {
                 .endsWith("(store chosen by --to)");
     }
 
+    /**
+     * A CSV file in a folder the user may not write: the store is unavailable, so the migration fails once with exit 5
+     * naming the file and --to, writes nothing and prints no report (before, each row failed with the same error and
+     * the exit was 1, as if the rows conflicted).
+     */
+    @Test
+    void migrateIntoAFolderTheUserCannotWriteFailsOnceNamingTheDestinationAndTheFlag() throws Exception {
+        Path from = ws.write("from.csv", Files.readString(Workspace.CONFIG.resolve("environments.csv")));
+        Path folder = Files.createDirectories(ws.dir.resolve("read-only"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path to = folder.resolve("migrated.csv");
+
+        Result r = ws.asNobody().run("-q", "migrate", "--from", from.toString(), "--to", to.toString());
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines()).as(r.toString()).singleElement().asString().startsWith("envctl: ")
+                .contains(to.toString()).endsWith("(store chosen by --to)");
+        assertThat(r.out()).isEmpty();
+        try (var files = Files.list(folder)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
     @Test
     void migrateDryRunIntoAMissingCsvFileWritesNothing() {
         ws.ok("create", "dev");

@@ -34,9 +34,10 @@ import java.util.TreeMap;
  * source's where the target lacks the host), it writes nothing, reports each conflicting row as failed and the others
  * as skipped ("nothing written"). A row whose name another writer puts in the target meanwhile is skipped too;
  * a row the target still rejects while writing (someone took its port meanwhile, or a value its table cannot
- * hold) is failed and the others proceed. A dry run writes nothing: it asks the target to
- * {@linkplain EnvironmentStore#checkInsert check} each row it would write instead, so a row the real run fails
- * there fails in the dry run with the same reason. Rows are taken in name order.
+ * hold) is failed and the others proceed. A target that is unavailable (down, or a file its user may not write) is no
+ * row's failure: its {@link ErrorCode#STORE_UNAVAILABLE} error ends the migration. A dry run writes nothing: it asks
+ * the target to {@linkplain EnvironmentStore#checkInsert check} each row it would write instead, so a row the real
+ * run fails there fails in the dry run with the same reason. Rows are taken in name order.
  */
 public final class StoreMigration {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMigration.class);
@@ -143,7 +144,8 @@ public final class StoreMigration {
 
     /**
      * Adds to {@code to} each host of {@code landings} it lacks, in name order, as the source has it; a host it
-     * cannot add is logged, and its rows then fail one by one with the target's message.
+     * cannot add is logged, and its rows then fail one by one with the target's message. An unavailable target ends
+     * the migration.
      */
     private static void copyHosts(EnvironmentStore to, Map<String, Landing> landings) {
         landings.forEach((name, landing) -> {
@@ -154,6 +156,9 @@ public final class StoreMigration {
                 to.addHost(landing.toAdd());
                 LOG.info("added host {} to {}", name, to.location());
             } catch (EnvctlException e) {
+                if (e.code() == ErrorCode.STORE_UNAVAILABLE) {
+                    throw e;
+                }
                 LOG.warn("could not add host {} to {}: {}", name, to.location(), e.getMessage());
             }
         });
@@ -175,6 +180,9 @@ public final class StoreMigration {
             to.insert(e);
             return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
         } catch (EnvctlException ex) {
+            if (ex.code() == ErrorCode.STORE_UNAVAILABLE) {
+                throw ex; // the store's failure, not this row's: every other row would fail with it
+            }
             if (ex.code() == ErrorCode.CONFLICT && to.find(e.name()).isPresent()) {
                 // another writer (migrate_csv_to_db.sh, say) wrote the name meanwhile: present, as if seen first
                 return new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "already in " + to.location()

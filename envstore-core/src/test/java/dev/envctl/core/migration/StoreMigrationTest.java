@@ -6,6 +6,7 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreMigrationTest {
     private final InMemoryEnvironmentStore csv = new InMemoryEnvironmentStore();
@@ -112,14 +114,13 @@ class StoreMigrationTest {
     }
 
     @Test
-    void aRowTheTargetRejectsWhileWritingFailsAndTheRestProceed() {
+    void aTargetThatCannotBeWrittenFailsTheMigrationOnceInsteadOfEachRow() {
         seedLegacy();
-        // the target goes away after the check: every write then fails, and each is reported
-        MigrationReport r = StoreMigration.migrate(csv, new DownAfterListing(List.of()), Set.of(), false);
-
-        assertThat(r.failed()).isEqualTo(3);
-        assertThat(r.rows()).allSatisfy(row -> assertThat(row.reason()).contains("unavailable"));
-        assertThat(r.ok()).isFalse();
+        // the target answers reads but refuses every write as unavailable (a CSV file in a folder its user may not
+        // write): that is the store's failure, not each row's, so it ends the migration with that one error
+        assertThatThrownBy(() -> StoreMigration.migrate(csv, new DownAfterListing(List.of()), Set.of(), false))
+                .isInstanceOf(EnvctlException.class).hasMessage("store test: is unavailable")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
     }
 
     @Test
