@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One output stream of a command read as UTF-8 lines (ended by LF, CR or CRLF), each handed to a consumer as it
- * comes, of which only the last are kept: at most {@link #MAX_LINES} lines and {@link #MAX_CHARS} characters, so
- * a command that prints without end (a hook running {@code yes}) costs a bounded amount of memory. A line longer
- * than {@code MAX_CHARS} bytes is handed on in pieces of that size. Thread-safe: the pump writes while the runner
- * may already read what was kept (a background process can hold the output open after the command exited).
+ * One output stream of a command read as UTF-8 lines (ended by LF, CR or CRLF; a CR right after a line end ends no
+ * line of its own, as a terminal shows none there), each handed to a consumer as it comes, of which only the last
+ * are kept: at most {@link #MAX_LINES} lines and {@link #MAX_CHARS} characters, so a command that prints without end
+ * (a hook running {@code yes}) costs a bounded amount of memory. A line longer than {@code MAX_CHARS} bytes is handed
+ * on in pieces of that size. Thread-safe: the pump writes while the runner may already read what was kept (a
+ * background process can hold the output open after the command exited).
  */
 final class KeptLines extends OutputStream {
     static final int MAX_LINES = 100_000;
@@ -21,6 +22,7 @@ final class KeptLines extends OutputStream {
     private final Consumer<String> each;
     private final ArrayDeque<String> kept = new ArrayDeque<>();
     private ByteArrayOutputStream line = new ByteArrayOutputStream(132);
+    /** The last byte was a CR that ended a line: a LF now is the rest of that line end (CRLF). */
     private boolean afterCr;
     private long chars;
     private long leftOut;
@@ -39,11 +41,21 @@ final class KeptLines extends OutputStream {
         int end = off + len;
         int i = off;
         while (i < end) {
-            if (b[i] == '\n' || b[i] == '\r') {
+            if (b[i] == '\n') {
                 if (!afterCr) {
                     endLine(); // CRLF ends one line, as in Commons Exec's LogOutputStream
                 }
-                afterCr = b[i] == '\r';
+                afterCr = false;
+                i++;
+                continue;
+            }
+            if (b[i] == '\r') {
+                // a CR ends the text before it; after a line end (or at the start) there is none, and a CR there
+                // only returns the carriage ("\n\r" is one line end, not a blank line after it)
+                if (line.size() > 0) {
+                    endLine();
+                    afterCr = true;
+                }
                 i++;
                 continue;
             }

@@ -228,6 +228,19 @@ class CommandRunnerTest {
                 .stdout()).containsExactly("a", "b", "c", "", "d");
     }
 
+    /**
+     * A CR right after a line end returns to a column where the carriage already is (a tool redrawing its progress
+     * line after a newline): it ends no line of its own, where it made a blank line in errors and logs. An empty line
+     * still counts where a terminal shows one, a LF after that CR included.
+     */
+    @Test
+    void aCrAfterALineEndMakesNoBlankLine(@TempDir Path dir) throws IOException {
+        Path lines = script(dir, "lines", "printf '\\ra\\n\\rb\\r\\rc\\r\\n\\r\\nd\\n\\r\\r\\ne\\n\\r'\n");
+
+        assertThat(runner.runChecked(CommandSpec.of(List.of(lines.toString()), Duration.ofSeconds(20)), null)
+                .stdout()).containsExactly("a", "b", "c", "", "d", "", "e");
+    }
+
     private boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
