@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -175,6 +176,31 @@ class WriteFailureTest {
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(out).strip()).isEqualTo("locked");
+    }
+
+    /**
+     * A team's folder with setgid (chmod g+s), so that what is made in it gets the folder's group: the folder of
+     * per-environment locks envctl makes there keeps that bit, as mkdir gives it, where setting the folder's permissions
+     * cleared it (and lock files made in it afterwards got their maker's group until envctl changed it).
+     */
+    @Test
+    void theLockFolderMadeInASetgidFolderKeepsSetgid() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        GroupPrincipal team = data.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName("nogroup");
+        Files.getFileAttributeView(data, PosixFileAttributeView.class).setGroup(team);
+        Files.setAttribute(data, "unix:mode", 02775);
+        Path file = Fixtures.write(data.resolve("envs.csv"), rows(3));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.tryLock("old-0").orElseThrow().close();
+        }
+
+        Path locks = data.resolve("envs.csv.locks");
+        assertThat(Integer.toOctalString((Integer) Files.getAttribute(locks, "unix:mode") & 07777))
+                .isEqualTo("2775");
+        assertThat(Files.readAttributes(locks, PosixFileAttributes.class).group()).isEqualTo(team);
     }
 
     /**

@@ -30,6 +30,9 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
  * after one write with sudo). Best effort: a file system without POSIX permissions keeps its own.
  */
 final class SharedPermissions {
+    /** The setgid bit of a folder: what is made in it gets its group. */
+    private static final int SETGID = 02000;
+
     private SharedPermissions() {
     }
 
@@ -59,6 +62,8 @@ final class SharedPermissions {
             return; // no data file yet (a new store): the lock files get what the data file will get, the umask's
         }
         boolean folder = Files.isDirectory(made);
+        // a folder made in a setgid folder has that bit too, as mkdir gives it there: it keeps it
+        int setgid = folder ? modeBits(made) & SETGID : 0;
         // the owner keeps what it needs to lock (a read-only data file, mode 0444, is still written by a rename)
         Set<PosixFilePermission> mode = folder ? EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE)
                 : EnumSet.of(OWNER_READ, OWNER_WRITE);
@@ -76,10 +81,33 @@ final class SharedPermissions {
             // a group the maker is not in: it keeps the folder's
         }
         try {
-            Files.setPosixFilePermissions(made, mode); // last: a change of group may clear some bits
+            // last: a change of group may clear some bits
+            if (setgid == 0) {
+                Files.setPosixFilePermissions(made, mode);
+            } else {
+                Files.setAttribute(made, "unix:mode", setgid | bits(mode));
+            }
         } catch (IOException | RuntimeException notPermitted) {
             // another process made it this moment, or the file system keeps its own
         }
+    }
+
+    /** The mode bits of {@code path}, setgid among them; 0 where the file system has no {@code unix} view. */
+    private static int modeBits(Path path) {
+        try {
+            return (Integer) Files.getAttribute(path, "unix:mode");
+        } catch (IOException | RuntimeException noUnixView) {
+            return 0;
+        }
+    }
+
+    /** {@code permissions} as mode bits (0644 for rw-r--r--). */
+    private static int bits(Set<PosixFilePermission> permissions) {
+        int bits = 0;
+        for (PosixFilePermission p : permissions) {
+            bits |= 0400 >> p.ordinal(); // OWNER_READ, OWNER_WRITE, ... OTHERS_EXECUTE: mode bits from the highest
+        }
+        return bits;
     }
 
     private static void grant(Set<PosixFilePermission> mode, Set<PosixFilePermission> data, PosixFilePermission read,
