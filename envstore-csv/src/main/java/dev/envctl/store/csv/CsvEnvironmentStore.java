@@ -500,10 +500,10 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Why a write could not replace the file, or null when it could: its lock file, when there, must be writable, and
-     * a temp file is made and removed at once in its folder (before the first write makes that folder, in the nearest
-     * one that exists), which also catches what permission bits do not show (root in a read-only mount, /proc). The
-     * data file is never created.
+     * Why a write could not replace the file, or null when it could: its lock file and the folder of per-environment
+     * locks, when there, must be writable, and a temp file is made and removed at once in its folder (before the first
+     * write makes that folder, in the nearest one that exists), which also catches what permission bits do not show
+     * (root in a read-only mount, /proc). The data file is never created.
      */
     private String unwritable() {
         Path folder = nearestExisting(file.getParent());
@@ -515,6 +515,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             return "its lock file " + lockFile + " is not writable to this user, and every change opens it for "
                     + "writing; give the user write permission on it (chmod g+w for a shared file) or remove it while "
                     + "no envctl runs";
+        }
+        Path locks = environmentLocks.folder();
+        if (Files.isDirectory(locks) && !Files.isWritable(locks)) {
+            return "its lock folder " + locks + " is not writable to this user, and every change of an environment's "
+                    + "cluster makes its lock file there; give the user write permission on it (chmod g+w for a shared "
+                    + "file) or remove it while no envctl runs";
         }
         try {
             Files.delete(Files.createTempFile(folder, "." + file.getFileName() + ".", ".tmp"));

@@ -254,6 +254,31 @@ class WriteFailureTest {
     }
 
     /**
+     * A folder of per-environment locks its user may not write (made by root with an earlier envctl, or by a teammate):
+     * every create, delete, apply and reconcile fails to lock its environment, so health says so instead of "readable
+     * and writable" (and {@code envctl doctor} fails), as for the lock file.
+     */
+    @Test
+    void aLockFolderTheUserCannotWriteIsReportedByHealth() throws Exception {
+        String classPath = usersFolder();
+        Path data = dir.resolve("data");
+        Path file = data.resolve("envs.csv");
+        Path locks = Files.createDirectory(data.resolve("envs.csv.locks"));
+        Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> health = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        health.addAll(ChildJvm.command(classPath, CsvHealthMain.class, List.of(file.toString())));
+        Path out = dir.resolve("health.out");
+
+        Process p = new ProcessBuilder(health).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(Files.readString(out).strip()).isEqualTo("down cannot write " + file + ": its lock folder " + locks
+                + " is not writable to this user, and every change of an environment's cluster makes its lock file "
+                + "there; give the user write permission on it (chmod g+w for a shared file) or remove it while no "
+                + "envctl runs");
+    }
+
+    /**
      * Skips the test unless {@code setpriv} can switch to {@code nobody}; else makes {@code dir/data/envs.csv} of three
      * rows, the file and its folder owned by {@code nobody}, and returns a class path that user can read.
      */
