@@ -237,20 +237,23 @@ class WriteFailureTest {
     void aLockFileTheUserCannotWriteIsReportedByHealth() throws Exception {
         String classPath = usersFolder();
         Path data = dir.resolve("data");
-        UserPrincipal nobody = Files.getOwner(data);
         Path file = data.resolve("envs.csv");
         Path lock = Files.createFile(data.resolve("envs.csv.lock"));
         Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(healthAsNobody(classPath, file)).isEqualTo("down cannot write " + file + ": its lock file " + lock
+                + " is not writable to this user, and every change opens it for writing; give the user write "
+                + "permission on it (chmod g+w for a shared file) or remove it while no envctl runs");
+    }
+
+    /** What the CSV store's health says of {@code file} to the user nobody, in a JVM of its own. */
+    private String healthAsNobody(String classPath, Path file) throws Exception {
         List<String> health = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         health.addAll(ChildJvm.command(classPath, CsvHealthMain.class, List.of(file.toString())));
         Path out = dir.resolve("health.out");
-
         Process p = new ProcessBuilder(health).redirectOutput(out.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(Files.readString(out).strip()).isEqualTo("down cannot write " + file + ": its lock file " + lock
-                + " is not writable to this user, and every change opens it for writing; give the user write "
-                + "permission on it (chmod g+w for a shared file) or remove it while no envctl runs");
+        return Files.readString(out).strip();
     }
 
     /**
@@ -265,14 +268,8 @@ class WriteFailureTest {
         Path file = data.resolve("envs.csv");
         Path locks = Files.createDirectory(data.resolve("envs.csv.locks"));
         Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> health = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
-        health.addAll(ChildJvm.command(classPath, CsvHealthMain.class, List.of(file.toString())));
-        Path out = dir.resolve("health.out");
 
-        Process p = new ProcessBuilder(health).redirectOutput(out.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(Files.readString(out).strip()).isEqualTo("down cannot write " + file + ": its lock folder " + locks
+        assertThat(healthAsNobody(classPath, file)).isEqualTo("down cannot write " + file + ": its lock folder " + locks
                 + " is not writable to this user, and every change of an environment's cluster makes its lock file "
                 + "there; give the user write permission on it (chmod g+w for a shared file) or remove it while no "
                 + "envctl runs");
