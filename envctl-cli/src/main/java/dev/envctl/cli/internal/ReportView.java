@@ -27,7 +27,7 @@ final class ReportView {
         if (report.outcomes().isEmpty() && report.unmanaged().isEmpty() && CommandRunner.stopping()) {
             return 0; // stopped before anything was done: an empty report would claim listings the signal ended
         }
-        session.print(() -> toJson(report), out -> {
+        session.print(() -> toJson(session, report), out -> {
             TextTable t = new TextTable("NAME", "ACTION", "STATE", "ERROR");
             for (Outcome o : report.outcomes()) {
                 t.row(o.name(), o.action().name().toLowerCase(Locale.ROOT),
@@ -46,11 +46,13 @@ final class ReportView {
         return report.failure().map(ErrorCode::exitCode).orElse(0);
     }
 
-    static Map<String, Object> toJson(ReconcileReport report) {
+    /** The report as docs/cli.md gives it; errors redacted, as the table shows them. */
+    static Map<String, Object> toJson(Session session, ReconcileReport report) {
         return Json.object("ok", report.ok(),
                 "outcomes", report.outcomes().stream().map(o -> Json.object("name", o.name(),
                         "action", o.action().name().toLowerCase(Locale.ROOT),
-                        "state", o.state() == null ? null : o.state().key(), "error", o.error())).toList(),
+                        "state", o.state() == null ? null : o.state().key(), "error", session.redact(o.error())))
+                        .toList(),
                 "unmanaged", report.unmanaged().stream().map(c -> Json.object("name", c.name(),
                         "provider", c.provider(), "host", c.host(), "running", c.running(), "detail", c.detail()))
                         .toList());
