@@ -846,6 +846,22 @@ class CsvStoreIT {
                 .singleElement().satisfies(l -> assertThat(l).startsWith("FAIL  docker"));
     }
 
+    /** One Docker line for both providers: it counts the environments of each of them, not the default's alone. */
+    @Test
+    void doctorCountsEveryEnvironmentThatNeedsADockerThatDoesNotAnswer() {
+        ws.ok("create", "k1", "--no-wait");
+        ws.ok("create", "k2", "--provider", "kind", "--no-wait");
+        ws.ok("create", "k3", "--provider", "kind", "--no-wait");
+        Workspace.write(ws.state.resolve("docker-down-hosts"), "unix:///var/run/docker.sock\n");
+
+        Result r = ws.run("doctor");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out().lines().filter(l -> l.matches("(PASS|WARN|FAIL)  docker .*")).toList()).as(r.out())
+                .singleElement().satisfies(l -> assertThat(l).startsWith("FAIL  docker")
+                        .endsWith("; needed by 3 environments of the store"));
+    }
+
     @Test
     void pluginsListsEveryStoreProviderAndHookWithItsJar() {
         JsonNode plugins = ws.ok("plugins", "-o", "json").json();

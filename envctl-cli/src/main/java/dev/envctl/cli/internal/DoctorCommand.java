@@ -73,8 +73,8 @@ final class DoctorCommand extends CliCommand {
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? 1 : 0;
     }
 
-    /** A check as shown, and the providers whose check it is. */
-    private record Shown(PrerequisiteCheck check, List<String> owners) {
+    /** A check as shown, the environments of each provider that need it, and the providers whose check it is. */
+    private record Shown(PrerequisiteCheck check, Map<String, Long> used, List<String> owners) {
     }
 
     /**
@@ -95,28 +95,34 @@ final class DoctorCommand extends CliCommand {
                 if (c != null) {
                     // Docker is needed by the environments on its host, the tool by every one of its provider
                     Map<String, Long> used = check.name().equals("docker") ? here : everywhere;
-                    shown.computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(needed(c, e.getKey(), dflt,
-                            used), new ArrayList<>())).owners().add(e.getKey());
+                    shown.computeIfAbsent(c.name() + "|" + c.detail(), k -> new Shown(c, used, new ArrayList<>()))
+                            .owners().add(e.getKey());
                 }
             }
         }
         Map<String, Long> lines = shown.values().stream()
                 .collect(Collectors.groupingBy(v -> v.check().name(), Collectors.counting()));
-        return shown.values().stream().map(v -> lines.get(v.check().name()) == 1 ? v.check()
-                : new PrerequisiteCheck(v.check().name() + " (" + String.join(", ", v.owners()) + ")",
-                v.check().status(), v.check().detail(), v.check().hint())).toList();
+        return shown.values().stream().map(v -> {
+            PrerequisiteCheck c = needed(v.check(), v.owners(), dflt, v.used());
+            return lines.get(c.name()) == 1 ? c : new PrerequisiteCheck(c.name() + " (" + String.join(", ",
+                    v.owners()) + ")", c.status(), c.detail(), c.hint());
+        }).toList();
     }
 
     /**
-     * A failed check of provider {@code id} as it matters: a FAIL naming the environments that need it, a WARN when
-     * none does and {@code id} is not the default provider.
+     * A failed check of providers {@code ids} (one line for them all, such as Docker) as it matters: a FAIL naming
+     * the environments of those providers that need it, a WARN when none does and none of them is the default
+     * provider.
      */
-    private static PrerequisiteCheck needed(PrerequisiteCheck c, String id, String dflt, Map<String, Long> used) {
+    private static PrerequisiteCheck needed(PrerequisiteCheck c, List<String> ids, String dflt,
+                                            Map<String, Long> used) {
+        long needing = ids.stream().mapToLong(id -> used.getOrDefault(id, 0L)).sum();
         return c.status() != Status.FAIL ? c
-                : used.containsKey(id) ? PrerequisiteCheck.fail(c.name(), c.detail(), join(c.hint(), "needed by "
-                + used.get(id) + (used.get(id) == 1 ? " environment" : " environments") + " of the store"))
-                : id.equals(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(),
-                "needed only for --provider " + id + " (provider.default is " + dflt + ")"));
+                : needing > 0 ? PrerequisiteCheck.fail(c.name(), c.detail(), join(c.hint(), "needed by "
+                + needing + (needing == 1 ? " environment" : " environments") + " of the store"))
+                : ids.contains(dflt) ? c : PrerequisiteCheck.warn(c.name(), c.detail(), join(c.hint(),
+                "needed only for --provider " + String.join(" or --provider ", ids) + " (provider.default is "
+                + dflt + ")"));
     }
 
     /** The store's hosts besides {@code local}; none when the store cannot say (its own check fails then). */
