@@ -449,6 +449,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                                 + "opening with jdbc.migrate=auto)";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
+            if (reading == Reading.SCHEMA && !info.upToDate() && !info.newerThanLatest()) {
+                // only jdbc.migrate=off opens a schema behind this envctl: used as it is, every statement fails
+                return up.withProblem(admin.where() + (info.currentVersion() == null ? " has no envctl schema"
+                        : " is at version " + info.currentVersion()) + " and this envctl needs version "
+                        + info.latestVersion() + "; jdbc.migrate=off leaves it as it is, so commands fail until you "
+                        + "migrate the schema", Remedy.MIGRATE_SCHEMA);
+            }
             Privileges checks = new Privileges(options.schema(), reading == Reading.AS_IT_IS);
             String missing = reading == Reading.NO_TABLE ? null
                     : database.read("checking privileges", ctx -> checks.missing(checks.query(ctx).fetchOne()));
