@@ -76,7 +76,7 @@ final class DeleteCommand extends CliCommand {
         Environment removed = session.envctl().forget(name);
         if (format == OutputFormat.JSON) {
             Json.print(session.out(), Json.object("name", name, "deleted", true, "pending", false, "forgotten", true,
-                    "record", EnvironmentView.toJson(removed)));
+                    "record", EnvironmentView.toJson(EnvironmentView.redacted(session, removed))));
         } else if (format == OutputFormat.TABLE) {
             session.out().println("forgot " + name + ": its record is removed; its " + removed.provider()
                     + " cluster on host " + removed.host() + ", if any, is left as it is");

@@ -39,6 +39,14 @@ final class EnvironmentView {
     }
 
     /**
+     * {@code e} as the CLI may print it: its last error, which keeps what a failing hook or tool said, with the
+     * passwords the session knows (and a URL's) masked.
+     */
+    static Environment redacted(Session session, Environment e) {
+        return e.lastError() == null ? e : e.withActualState(e.actualState(), session.redact(e.lastError()));
+    }
+
+    /**
      * An environment's timestamp, or {@code null} for the epoch: the time a store reports for a row adopted from
      * the Kindler scripts' CSV file, which records none.
      */
@@ -56,8 +64,9 @@ final class EnvironmentView {
      * instead of an array, {@code withOptions} adds the table's column OPTIONS ({@code get}: the list's table stays
      * narrow, and an image reference is long).
      */
-    static void print(Session session, EnvironmentStore store, List<Environment> list, boolean single,
+    static void print(Session session, EnvironmentStore store, List<Environment> environments, boolean single,
                       boolean withOptions) {
+        List<Environment> list = environments.stream().map(e -> redacted(session, e)).toList();
         switch (session.format()) {
             case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
                     : list.stream().map(EnvironmentView::toJson).toList());

@@ -42,7 +42,7 @@ final class Plans {
      */
     static int print(Session session, List<PlannedStep> steps, List<String> unchanged, List<String> adopting,
                      boolean detailed) {
-        session.print(() -> Json.object("dryRun", true, "steps", steps.stream().map(Plans::toJson).toList(),
+        session.print(() -> Json.object("dryRun", true, "steps", steps.stream().map(s -> toJson(session, s)).toList(),
                 "unchanged", unchanged), out -> text(session, out, steps, unchanged, adopting, detailed));
         return steps.stream().filter(s -> s.error() != null).findFirst().map(s -> s.error().exitCode()).orElse(0);
     }
@@ -182,8 +182,9 @@ final class Plans {
                 + ")";
     }
 
-    private static Map<String, Object> toJson(PlannedStep s) {
-        return Json.object("action", action(s), "environment", EnvironmentView.toJson(s.environment()),
+    private static Map<String, Object> toJson(Session session, PlannedStep s) {
+        return Json.object("action", action(s), "environment",
+                EnvironmentView.toJson(EnvironmentView.redacted(session, s.environment())),
                 "changes", s.changes().stream().map(c -> Json.object("field", c.field(), "key", c.key(),
                         "from", c.from(), "to", c.to(), "replace", c.replace())).toList(),
                 "commands", s.commands().stream().map(c -> Json.object("argv", c.argv(),

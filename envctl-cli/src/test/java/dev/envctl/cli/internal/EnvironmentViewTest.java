@@ -24,6 +24,31 @@ class EnvironmentViewTest {
             DesiredState.PRESENT, ActualState.RUNNING, null, Instant.parse("2026-11-26T08:00:00.123Z"),
             Instant.parse("2026-11-26T08:01:12.999Z"), 3);
 
+    /**
+     * A record's lastError keeps what a failing hook or tool printed, passwords included; every output format shows it
+     * with the passwords envctl knows (and a URL's) masked, as errors on stderr and reconcile's report are.
+     */
+    @Test
+    void aLastErrorIsRedactedInEveryFormat() {
+        Environment failed = DEV_K3D.withActualState(ActualState.FAILED, "hook 'exec' failed in post-create: psql: "
+                + "connection to postgresql://admin:S3cretPw@db.example:5432/ops failed; password S3cretPw refused");
+        for (String format : List.of("json", "csv", "table")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            GlobalOptions global = new GlobalOptions();
+            global.output = format;
+            Session session = new Session(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(java.io.OutputStream.nullOutputStream()), Map.of("PGPASSWORD", "S3cretPw"), global);
+
+            EnvironmentView.print(session, new dev.envctl.core.testing.InMemoryEnvironmentStore(), List.of(failed),
+                    true, true);
+
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(format).doesNotContain("S3cretPw");
+            if (!format.equals("table")) {
+                assertThat(out.toString(StandardCharsets.UTF_8)).as(format).contains("admin:***@db.example");
+            }
+        }
+    }
+
     @Test
     void writesTheDesignShapeWithNullsAndSecondTimestamps() throws Exception {
         String json = new ObjectMapper().writeValueAsString(EnvironmentView.toJson(DEV_K3D));
