@@ -100,10 +100,18 @@ class PostgresStoreIT {
         assertThat(ok("db", "info").out()).contains("current version 99", "newer than this envctl", "upgrade envctl")
                 .doesNotContain("run envctl db migrate");
         assertThat(ok("db", "info", "-o", "json").json().get("newerThanEnvctl").asBoolean()).isTrue();
+        // migrating cannot bring it to what this envctl knows: it says so, not that the schema is up to date
+        assertThat(ok("db", "migrate").out()).contains("schema version 99 is newer than this envctl knows",
+                "upgrade envctl").doesNotContain("already up to date", "99 -> 99");
+        JsonNode migrated = ok("db", "migrate", "-o", "json").json();
+        assertThat(migrated.get("currentVersion").asText()).isEqualTo("99");
+        assertThat(migrated.get("newerThanEnvctl").asBoolean()).isTrue();
         ok("create", "dev", "--dry-run");
         Result doctor = ws.run("doctor");
         assertThat(doctor.out()).as(doctor.toString()).doesNotContain("FAIL  store")
                 .contains("schema version 99 is newer than this envctl knows");
+        String storeLine = doctor.out().lines().filter(l -> l.contains(" store ")).findFirst().orElseThrow();
+        assertThat(storeLine.split("schema version 99", -1)).as(storeLine).hasSize(2);
 
         ok("list");
         Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
@@ -123,6 +131,7 @@ class PostgresStoreIT {
         JsonNode migrated = ok("db", "migrate", "-o", "json").json();
         assertThat(migrated.get("adopted").asBoolean()).isFalse();
         assertThat(migrated.get("applied")).isNotEmpty();
+        assertThat(migrated.get("newerThanEnvctl").asBoolean()).isFalse();
         String latest = migrated.get("currentVersion").asText();
 
         JsonNode after = ok("db", "info", "-o", "json").json();

@@ -47,8 +47,10 @@ final class DbCommand extends CliCommand {
             if (args.get(0).equals("migrate")) {
                 session.progress().step(null, "migrating the schema of " + session.redact(location));
                 MigrationResult r = admin.migrate();
+                // nothing to apply may mean a newer envctl migrated the schema: then say so, not "up to date"
+                SchemaInfo newer = r.applied().isEmpty() && !r.adopted() ? admin.info() : null;
                 session.progressDone();
-                printMigration(session, r);
+                printMigration(session, r, newer != null && newer.newerThanLatest() ? newer : null);
             } else {
                 printInfo(session, admin.info());
             }
@@ -56,9 +58,16 @@ final class DbCommand extends CliCommand {
         return 0;
     }
 
-    private static void printMigration(Session session, MigrationResult r) {
+    /** {@code newer}: the schema's information when it is newer than this envctl knows, else {@code null}. */
+    private static void printMigration(Session session, MigrationResult r, SchemaInfo newer) {
         session.print(() -> Json.object("adopted", r.adopted(), "initialVersion", r.initialVersion(),
-                "currentVersion", r.currentVersion(), "applied", r.applied()), out -> {
+                "currentVersion", r.currentVersion(), "applied", r.applied(), "newerThanEnvctl", newer != null), out -> {
+            if (newer != null) {
+                out.println("schema version " + newer.currentVersion() + " is newer than this envctl knows ("
+                        + newer.latestVersion() + "): a newer envctl migrated it, so nothing was migrated; "
+                        + "upgrade envctl");
+                return;
+            }
             if (r.adopted()) {
                 out.println("adopted the existing clusters table (baseline version 1)");
             }

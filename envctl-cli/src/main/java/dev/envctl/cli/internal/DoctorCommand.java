@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -148,9 +149,11 @@ final class DoctorCommand extends CliCommand {
         try {
             EnvironmentStore store = session.store();
             StoreHealth h = store.health();
-            // the detail names the store itself (StoreHealth): the location is not put before it a second time
-            String found = session.redact(h.detail())
-                    + (h.schemaVersion() == null ? "" : ", schema version " + h.schemaVersion());
+            // the detail names the store itself (StoreHealth): the location is not put before it a second time, nor
+            // the schema version where the detail names it already (a schema newer than this envctl knows)
+            String version = h.schemaVersion() == null ? null : "schema version " + h.schemaVersion();
+            String found = session.redact(h.detail()) + (version == null || names(h.detail(), version) ? ""
+                    : ", " + version);
             if (h.available() && h.problem() == null) {
                 return PrerequisiteCheck.pass("store", found);
             }
@@ -168,6 +171,11 @@ final class DoctorCommand extends CliCommand {
         }
         problem = session.redact(problem);
         return PrerequisiteCheck.fail("store", problem.contains(location) ? problem : location + ": " + problem, hint);
+    }
+
+    /** Whether {@code detail} says {@code version} ({@code schema version 9}), not a longer one ({@code 99}). */
+    private static boolean names(String detail, String version) {
+        return Pattern.compile(Pattern.quote(version) + "(?![\\w.])").matcher(detail).find();
     }
 
     /** The store's environments; none when the store cannot be read. */
