@@ -2,6 +2,8 @@ package dev.envctl.core;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,14 @@ public final class Durations {
      * @throws InvalidValueException when {@code text} is not a positive duration, or is shorter than 1ms
      */
     public static Duration parse(String what, String text) {
+        return parse(what, text, Duration.ofMillis(1), "write it like 500ms, 60s, 5m or 1h");
+    }
+
+    /**
+     * {@link #parse}, refusing less than {@code min} (1ms or more); {@code allowed} says what to write instead of
+     * what is not a positive duration.
+     */
+    private static Duration parse(String what, String text, Duration min, String allowed) {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         Duration d = null;
         Matcher m = SIMPLE.matcher(s);
@@ -52,12 +62,12 @@ public final class Durations {
         }
         if (d == null || d.isZero() || d.isNegative()) {
             throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
-                    + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+                    + "' is not a positive duration; " + allowed);
         }
-        if (d.toMillis() == 0) {
-            // what runs tools and hooks counts in milliseconds, and a timeout of none fails every run
+        // at least 1ms: what runs tools and hooks counts in milliseconds, and a timeout of none fails every run
+        if (d.compareTo(min) < 0) {
             throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too short; at "
-                    + "least 1ms");
+                    + "least " + format(min));
         }
         return d;
     }
@@ -68,17 +78,18 @@ public final class Durations {
     }
 
     /**
-     * Parses a duration of at least {@code min}; {@code what} names the setting or flag in the error message.
+     * Parses a duration of at least {@code min}; {@code what} names the setting or flag in the error message, which
+     * names {@code min} also for a value that is no positive duration at all.
      *
      * @throws InvalidValueException when {@code text} is not a duration of at least {@code min}
      */
     public static Duration parseAtLeast(String what, String text, Duration min) {
-        Duration d = parse(what, text);
-        if (d.compareTo(min) < 0) {
-            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too short; at "
-                    + "least " + format(min));
-        }
-        return d;
+        Duration least = min.toMillis() == 0 ? Duration.ofMillis(1) : min;
+        List<String> like = new ArrayList<>(List.of(format(least)));
+        List.of("30s", "5m", "1h").stream().filter(e -> parse(what, e).compareTo(least) > 0).forEach(like::add);
+        String examples = like.size() == 1 ? like.get(0)
+                : String.join(", ", like.subList(0, like.size() - 1)) + " or " + like.get(like.size() - 1);
+        return parse(what, text, least, "write at least " + format(least) + ", like " + examples);
     }
 
     /**

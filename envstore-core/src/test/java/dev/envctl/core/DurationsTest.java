@@ -59,6 +59,26 @@ class DurationsTest {
     }
 
     /**
+     * A value that is not a positive duration, where a minimum applies, says that minimum: {@code --interval 0s} is
+     * not told "500ms", which the same flag then refuses as too short.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "soon", "-5s", "0ms", "PT0S"})
+    void aValueThatIsNotADurationOfTheMinimumSaysTheMinimum(String text) {
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", text, Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.problem()).startsWith("'" + text + "' is ")
+                            .endsWith("; write at least 1s, like 1s, 30s, 5m or 1h");
+                })
+                .hasMessageStartingWith("--interval '" + text + "' is ");
+        assertThatThrownBy(() -> Durations.parseAtLeast("reconcile.interval", "0", Duration.ofMinutes(1)))
+                .hasMessage("reconcile.interval '0' is not a positive duration; write at least 60s, like 60s, 5m or 1h");
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", "PT0.0004S", Duration.ofSeconds(1)))
+                .hasMessage("--interval 'PT0.0004S' is too short; at least 1s");
+    }
+
+    /**
      * The shortest duration is 1ms: a shorter ISO-8601 one would pass the config check, then fail every tool and hook
      * run ("timeout must not be less than 1" from Commons Exec) and be written "0ms" where a tool is given it.
      */

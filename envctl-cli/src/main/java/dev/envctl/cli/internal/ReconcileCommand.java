@@ -32,7 +32,7 @@ final class ReconcileCommand extends CliCommand {
             validateWith = OnlyOnce.class)
     boolean watch;
 
-    @Parameter(names = "--interval", description = "Time between rounds with --watch, such as 30s or 5m "
+    @Parameter(names = "--interval", description = "Time between rounds with --watch, at least 1s, such as 30s or 5m "
             + "(default: reconcile.interval)")
     String interval;
 
