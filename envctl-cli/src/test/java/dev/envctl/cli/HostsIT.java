@@ -210,6 +210,8 @@ class HostsIT {
         for (String bad : List.of("tcp://x:99999", "tcp://x:0", "tcp://:2376", "tcp://x:abc")) {
             refused(2, "Docker endpoint '" + bad + "' is invalid", "host", "add", "three", "--docker", bad);
         }
+        refused(2, "Docker endpoint 'tcp://x:99999' is invalid: port 99999 is out of range; allowed: 1 to 65535",
+                "host", "add", "three", "--docker", "tcp://x:99999");
         refused(2, "Docker endpoint 'ssh://me:***@three' is invalid", "host", "add", "three", "--docker",
                 "ssh://me:hunter2@three");
         for (String bad : List.of("tcp://x:2375/path?q=1", "tcp://x:2375/", "ssh://me@three?q=1", "ssh://three#f")) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
@@ -30,6 +31,9 @@ public final class Validation {
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     /** What an IPv6 literal may consist of; starting with a hex digit or ':', so the JDK parses it, never looks it up. */
     private static final Pattern IPV6_TEXT = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
+    /** The port of a {@code tcp://} or {@code ssh://} endpoint: digits after the host, before any path. */
+    private static final Pattern ENDPOINT_PORT = Pattern.compile(
+            "(?:tcp|ssh)://(?:[^@/?#]*@)?(?:\\[[^\\]/]*]|[^:/?#\\[]*):([0-9]+)(?:[/?#].*)?");
     private static final List<String> ENDPOINT_SCHEMES = List.of("unix://", "tcp://", "ssh://", "npipe://",
             "context:");
 
@@ -67,9 +71,20 @@ public final class Validation {
         boolean scheme = ENDPOINT_SCHEMES.stream().anyMatch(endpoint::startsWith);
         if (!scheme || endpoint.length() > MAX_LABEL_VALUE_LENGTH || !NO_SPACE.matcher(endpoint).matches()
                 || endpoint.endsWith("//") || endpoint.equals("context:") || !networkEndpoint(endpoint)) {
+            Matcher port = ENDPOINT_PORT.matcher(endpoint);
+            if (port.matches() && !isPort(port.group(1))) {
+                throw EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint))
+                        + "' is invalid: port " + port.group(1) + " is out of range; allowed: 1 to 65535");
+            }
             throw invalidEndpoint(endpoint, "");
         }
         return endpoint;
+    }
+
+    /** Whether {@code digits} are a port from 1 to 65535. */
+    private static boolean isPort(String digits) {
+        String n = digits.replaceFirst("^0+", "");
+        return !n.isEmpty() && n.length() <= 5 && Integer.parseInt(n) <= 65535;
     }
 
     /**

@@ -25,6 +25,16 @@ class ValidationTest {
         assertThat(Validation.requireName(name)).isEqualTo(name);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://h:99999", "tcp://h:0", "ssh://me@h:65536/run/docker.sock", "tcp://h:9999999999"})
+    void rejectsAnEndpointPortOutOfRangeSayingTheRange(String endpoint) {
+        String port = endpoint.replaceAll("^.*:(\\d+).*$", "$1");
+        assertThatThrownBy(() -> Validation.requireEndpoint(endpoint)).isInstanceOf(EnvctlException.class)
+                .hasMessage("Docker endpoint '" + endpoint + "' is invalid: port " + port + " is out of range; "
+                        + "allowed: 1 to 65535");
+        assertThat(Validation.requireEndpoint("tcp://h:65535")).isEqualTo("tcp://h:65535");
+    }
+
     @Test
     void rejectsA33CharacterNameSayingTheLimit() {
         assertInvalid(() -> Validation.requireName("abcdefghijklmnopqrstuvwxyz0123456"), "at most 32");

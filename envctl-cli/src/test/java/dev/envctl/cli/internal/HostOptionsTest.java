@@ -96,6 +96,8 @@ class HostOptionsTest {
         assertInvalid(() -> hostCommand().toHost("two"), "needs --docker ENDPOINT");
         assertInvalid(() -> hostCommand("--docker", "http://x").toHost("two"), "Docker endpoint 'http://x' is invalid",
                 "tcp://HOST[:PORT]");
+        assertInvalid(() -> hostCommand("--docker", "tcp://h:99999").toHost("two"),
+                "Docker endpoint 'tcp://h:99999' is invalid: port 99999 is out of range; allowed: 1 to 65535");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", "not an address").toHost("two"),
                 "--address 'not an address' is not an IP address");
         // k3d and kind bind the API to the address and take no host names: what they refuse is refused here
