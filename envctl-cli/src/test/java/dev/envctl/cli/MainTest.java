@@ -118,6 +118,14 @@ class MainTest {
         assertThat(out()).isEmpty();
     }
 
+    @Test
+    void anArgumentToACommandThatTakesNoneSaysSo() {
+        assertThat(run("doctor", "x")).isEqualTo(2);
+        assertThat(err().lines().findFirst()).hasValue("envctl: doctor takes no arguments, got 'x'");
+        assertThat(err()).contains("Usage: envctl doctor");
+        assertThat(out()).isEmpty();
+    }
+
     /** Missing arguments, flags given twice or without the one they go with: the line, then the command's usage. */
     @Test
     void everyUsageErrorPrintsTheLineThenTheCommandsUsage() {

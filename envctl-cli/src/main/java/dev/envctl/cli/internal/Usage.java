@@ -16,12 +16,14 @@ final class Usage {
     static final String VALUE_AFTER_EQUALS = "an option takes its value as the next argument, not after '='";
     /** Where a rewording names the command: {@code  for list}, or nothing before a command. */
     private static final String FOR = "{for}";
+    /** Where a rewording says the command takes no arguments: {@code list takes no arguments, got}. */
+    private static final String NONE = "{none}";
     /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
     private static final Map<Pattern, String> REWORDED = rewordings(
             "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
                     + "(?: but no main parameter was defined.*)?\\z", "$1=$2: " + VALUE_AFTER_EQUALS + ": write $1 $2",
             "Was passed main parameter '(-.*)' but no main parameter was defined.*", "unknown option '$1'" + FOR,
-            "Was passed main parameter '(.*)' but no main parameter was defined.*", "unexpected argument '$1'",
+            "Was passed main parameter '(.*)' but no main parameter was defined.*", NONE + " '$1'",
             "Expected a command, got (-.*)", "unknown option '$1'; run 'envctl --help' for the options",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
@@ -51,7 +53,8 @@ final class Usage {
         for (Map.Entry<Pattern, String> r : REWORDED.entrySet()) {
             Matcher matcher = r.getKey().matcher(m);
             if (matcher.matches()) {
-                m = matcher.replaceFirst(r.getValue()).replace(FOR, command == null ? "" : " for " + command);
+                m = matcher.replaceFirst(r.getValue()).replace(FOR, command == null ? "" : " for " + command)
+                        .replace(NONE, command == null ? "unexpected argument" : command + " takes no arguments, got");
             }
         }
         return Errors.printable(m.replaceAll("\\s*\\R\\s*", " ").strip());

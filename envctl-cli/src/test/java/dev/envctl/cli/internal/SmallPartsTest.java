@@ -77,7 +77,9 @@ class SmallPartsTest {
         assertThat(Usage.explain("Was passed main parameter '--bogus' but no main parameter was defined in your "
                 + "arg class", null)).isEqualTo("unknown option '--bogus'");
         assertThat(Usage.explain("Was passed main parameter 'web' but no main parameter was defined in your "
-                + "arg class", "list")).isEqualTo("unexpected argument 'web'");
+                + "arg class", "list")).isEqualTo("list takes no arguments, got 'web'");
+        assertThat(Usage.explain("Was passed main parameter 'web' but no main parameter was defined in your "
+                + "arg class", null)).isEqualTo("unexpected argument 'web'");
         assertThat(Usage.explain("Expected a command, got -x", null))
                 .isEqualTo("unknown option '-x'; run 'envctl --help' for the options");
         assertThat(Usage.explain("Expected a command, got frobnicate", null))
