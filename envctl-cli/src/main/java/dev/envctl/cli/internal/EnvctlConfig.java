@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Durations;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.lifecycle.DriftPolicy;
@@ -53,8 +54,18 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
         return positiveInt(subject(ConfigKeys.RECONCILE_CONCURRENCY), get(ConfigKeys.RECONCILE_CONCURRENCY));
     }
 
+    /**
+     * {@code reconcile.interval} as every command checks it: any duration. One that is none is told what
+     * {@code reconcile --watch}, its only user, allows ({@link #watchInterval()}), not a shorter duration that the
+     * watch then refuses.
+     */
     Duration reconcileInterval() {
-        return Durations.parse(subject(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
+        try {
+            return Durations.parse(subject(ConfigKeys.RECONCILE_INTERVAL), get(ConfigKeys.RECONCILE_INTERVAL));
+        } catch (InvalidValueException e) {
+            watchInterval();
+            throw e;
+        }
     }
 
     /**

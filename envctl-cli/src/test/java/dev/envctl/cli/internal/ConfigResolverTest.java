@@ -302,7 +302,7 @@ class ConfigResolverTest {
                 Map.entry("reconcile.drift=ignore\n", "config key reconcile.drift in FILE: 'ignore' is invalid; "
                         + "allowed: recreate, mark-failed"),
                 Map.entry("reconcile.interval=soon\n", "config key reconcile.interval in FILE: 'soon' is not a "
-                        + "positive duration; write it like 500ms, 60s, 5m or 1h"),
+                        + "positive duration; write at least 1s, like 1s, 30s, 5m or 1h"),
                 Map.entry("fallback.mirror=yes\n", "config key fallback.mirror in FILE: 'yes' is invalid; allowed: "
                         + "true, false"),
                 Map.entry("pool.http=18080\n", "config key pool.http in FILE: port pool '18080' is invalid; write it "
