@@ -36,6 +36,7 @@ import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jooq.Results;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.impl.DSL;
@@ -344,7 +345,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "updating environment '" + next.name() + "'";
         requireWritable(action);
         return database.write(action, ctx -> {
-            requirePrivileges(action, IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx)).get(1).get(0));
+            Results locked = IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx),
+                    ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(next.name())));
+            requirePrivileges(action, locked.get(1).get(0));
+            // a missing or changed record is refused as that first, whatever else the update would be refused for
+            if (locked.get(2).isEmpty() || !Long.valueOf(expectedVersion).equals(locked.get(2).get(0).get(0,
+                    Long.class))) {
+                throw missingOrChanged(ctx, next.name(), expectedVersion);
+            }
             requireKnownHostWithRoom(ctx, next);
             Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
