@@ -4,8 +4,17 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.ActualState;
+import dev.envctl.core.Cidr;
+import dev.envctl.core.DesiredState;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.HostRequest;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.SubnetRequest;
+import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.lifecycle.Outcome;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.migration.MigrationReport;
@@ -17,6 +26,7 @@ import dev.envctl.core.testing.ScriptedClusterProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +43,15 @@ sealed interface Op {
     /** What a caller sees of an error: its code and its message with store locations neutralised. */
     static String error(Sut s, EnvctlException e) {
         return "error " + e.code() + ": " + s.neutral(e.getMessage());
+    }
+
+    /**
+     * {@link #error}, but of a {@code VERSION_CONFLICT} only the code: its wording is each store's own (PostgreSQL
+     * says "changed since it was read (stored version N, expected M)", as docs/stores/postgresql.md shows, the others
+     * "changed (version N, expected M)").
+     */
+    static String versionError(Sut s, EnvctlException e) {
+        return e.code() == ErrorCode.VERSION_CONFLICT ? "error VERSION_CONFLICT" : error(s, e);
     }
 
     static String record(Sut s, Environment e) {
@@ -225,6 +244,181 @@ sealed interface Op {
         @Override
         public String toString() {
             return "migrate --from file " + rows.stream().map(Strings::show).toList();
+        }
+    }
+
+    /** {@code envctl create --no-wait --host H}: the store's create placed on a named host or by {@code auto}. */
+    record Place(Request request, String host, Map<String, String> selector) implements Op {
+        public String run(Sut s) {
+            try {
+                HostRequest h = HostRequest.AUTO_NAME.equals(host) ? HostRequest.auto(selector) : HostRequest.of(host);
+                return "placed " + record(s, s.store.create(request.spec().withHost(h), s.allocator));
+            } catch (EnvctlException e) {
+                return error(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "create --no-wait --host " + host + (selector.isEmpty() ? "" : " " + Strings.show(selector)) + " "
+                    + request;
+        }
+    }
+
+    /** {@code envctl host add}. */
+    record AddHost(String name, String docker, String address, Map<String, String> labels, Integer capacity)
+            implements Op {
+        public String run(Sut s) {
+            try {
+                Host h = s.store.addHost(new Host(name, docker, address, labels, capacity).requireAddable());
+                return "host added " + h + " hosts=" + s.store.hosts();
+            } catch (EnvctlException e) {
+                return error(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "host add " + name + " docker=" + docker + " address=" + address + " labels="
+                    + Strings.show(labels) + " capacity=" + capacity;
+        }
+    }
+
+    /** {@code envctl host remove}. */
+    record RemoveHost(String name) implements Op {
+        public String run(Sut s) {
+            try {
+                return "host removed " + s.store.removeHost(name) + " hosts=" + s.store.hosts();
+            } catch (EnvctlException e) {
+                return error(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "host remove " + name;
+        }
+    }
+
+    /**
+     * {@code name}, or when it is null the {@code index}-th (modulo) of the records the system holds by name, so that
+     * updates and deletes mostly meet a record; every system holds the same ones, as each step checks.
+     */
+    private static String target(Sut s, String name, int index) {
+        if (name != null) {
+            return name;
+        }
+        List<Environment> held = s.records();
+        return held.isEmpty() ? "a" : held.get(index % held.size()).name();
+    }
+
+    /** What an {@link Update} changes in the record it read. */
+    enum Change { DESIRED, ACTUAL, LABELS, OPTIONS, PORT, SUBNET, NODE_PORT, HOST }
+
+    /**
+     * {@code EnvironmentStore.update} of the record as the system holds it (a made-up version-1 record when it holds
+     * none), with one {@link Change} and the version read plus {@code versionDelta} as the expected one.
+     */
+    record Update(String name, int index, Change change, String text, Map<String, String> map, PortRole role,
+                  Integer port, long versionDelta) implements Op {
+        public String run(Sut s) {
+            try {
+                String name = target(s, this.name, index);
+                Environment current = s.store.find(name).orElseGet(() -> new Environment(name, "k3d", null,
+                        HostPorts.NONE, 30080, Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null,
+                        Instant.EPOCH, Instant.EPOCH, 1));
+                Environment next = switch (change) {
+                    case DESIRED -> current.withDesiredState(DesiredState.ofKey(text));
+                    case ACTUAL -> current.withActualState(ActualState.FAILED, text);
+                    case LABELS -> current.withLabels(map);
+                    case OPTIONS -> current.withOptions(map);
+                    case PORT -> current.withPorts(current.ports().with(role, port));
+                    case SUBNET -> new Environment(current.name(), current.provider(),
+                            text == null ? null : Cidr.parse(text), current.ports(), current.nodePort(),
+                            current.labels(), current.options(), current.desiredState(), current.actualState(),
+                            current.lastError(), current.createdAt(), current.updatedAt(), current.version(),
+                            current.host());
+                    case NODE_PORT -> current.withNodePort(port);
+                    case HOST -> current.withHost(text);
+                };
+                return "updated " + record(s, s.store.update(next, current.version() + versionDelta));
+            } catch (EnvctlException e) {
+                return versionError(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "update " + (name == null ? "held record #" + index : name) + " " + change + " " + (switch (change) {
+                case LABELS, OPTIONS -> Strings.show(map);
+                case PORT -> role + "=" + port;
+                case NODE_PORT -> String.valueOf(port);
+                default -> Strings.show(text);
+            }) + " expecting version" + (versionDelta < 0 ? "" : "+") + versionDelta;
+        }
+    }
+
+    /** {@code EnvironmentStore.delete} of a record only: without a version, or expecting the read one plus delta. */
+    record DeleteRecord(String name, int index, Long versionDelta) implements Op {
+        public String run(Sut s) {
+            String name = target(s, this.name, index);
+            try {
+                if (versionDelta == null) {
+                    return "record deleted " + s.store.delete(name);
+                }
+                long read = s.store.find(name).map(Environment::version).orElse(1L);
+                s.store.delete(name, read + versionDelta);
+                return "record deleted";
+            } catch (EnvctlException e) {
+                return versionError(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "delete record " + (name == null ? "held record #" + index : name) + (versionDelta == null ? "" : " expecting version+" + versionDelta);
+        }
+    }
+
+    /**
+     * {@code EnvironmentStore.insert} (or only {@code checkInsert}) of a fully resolved record, as import does; the
+     * record is built when the step runs, so an invalid one is refused the same way everywhere.
+     */
+    record Insert(String name, String provider, String subnet, Integer http, Integer https, Integer pf, Integer api,
+                  int nodePort, Map<String, String> labels, String desired, ActualState actual, String lastError,
+                  long version, String host, boolean checkOnly) implements Op {
+        private static final Instant CREATED = Instant.parse("2026-11-26T08:00:00.123456Z");
+
+        public String run(Sut s) {
+            try {
+                Environment e = new Environment(name, provider, subnet == null ? null : Cidr.parse(subnet),
+                        new HostPorts(http, https, pf, api), nodePort, labels, Map.of(), DesiredState.ofKey(desired),
+                        actual, lastError, CREATED, CREATED.plusSeconds(61), version, host);
+                if (checkOnly) {
+                    // as a dry run asks: the caller checks the name, host and invariants; checkInsert only what the
+                    // store cannot hold (its default checks nothing)
+                    if (s.store.find(name).isPresent()) {
+                        return "check insert: name exists";
+                    }
+                    if (s.store.findHost(host).isEmpty()) {
+                        return "check insert: host unknown";
+                    }
+                    Allocator.requireFree(e, HeldSnapshot.of(s.records(), host));
+                    s.store.checkInsert(e);
+                    return "insert checked";
+                }
+                return "inserted " + record(s, s.store.insert(e));
+            } catch (EnvctlException e) {
+                return error(s, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (checkOnly ? "check insert " : "insert ") + name + "/" + provider + " subnet=" + subnet + " ports="
+                    + http + "," + https + "," + pf + "," + api + " node=" + nodePort + " labels="
+                    + Strings.show(labels) + " " + desired + "/" + actual.key() + " lastError="
+                    + Strings.show(lastError) + " v" + version + " host=" + host;
         }
     }
 
