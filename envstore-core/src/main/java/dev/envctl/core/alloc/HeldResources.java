@@ -18,7 +18,10 @@ public interface HeldResources {
     /** The lowest port in {@code from..to} (inclusive) that no environment holds. */
     OptionalInt lowestFreePort(int from, int to);
 
-    /** A held subnet that shares an address with {@code block}, and its holder. */
+    /**
+     * The held subnet that shares an address with {@code block}, and its holder; of several, the one that starts
+     * highest, so that every store names the same one in a conflict's message.
+     */
     Optional<SubnetHolder> overlapping(Cidr block);
 
     /**

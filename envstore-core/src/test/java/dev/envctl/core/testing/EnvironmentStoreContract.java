@@ -188,6 +188,18 @@ public abstract class EnvironmentStoreContract {
                 allocator), ErrorCode.CONFLICT);
     }
 
+    /** Of several held subnets a request overlaps, every store names the one that starts highest. */
+    @Test
+    void aSubnetOverlappingSeveralNamesTheHolderThatStartsHighest() {
+        store.create(spec("uat").withSubnet(SubnetRequest.of(Cidr.parse("10.100.0.0/24"))), allocator);
+        store.create(spec("dev-1").withSubnet(SubnetRequest.of(Cidr.parse("10.100.1.0/24"))), allocator);
+        store.create(spec("low").withSubnet(SubnetRequest.of(Cidr.parse("10.99.0.0/24"))), allocator);
+
+        assertThatThrownBy(() -> store.create(spec("wide").withSubnet(SubnetRequest.of(Cidr.parse("10.100.0.0/16"))),
+                allocator)).isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("subnet 10.100.0.0/16 overlaps 10.100.1.0/24 of environment 'dev-1'");
+    }
+
     @Test
     void environmentsOnTheSharedNetworkNeverConflictOnSubnet() {
         store.create(spec("a"), allocator);

@@ -144,7 +144,7 @@ public final class IndexedHeld implements HeldResources {
     public Optional<SubnetHolder> overlapping(Cidr block) {
         return ctx.select(CLUSTERS.NAME, CLUSTERS.SUBNET).from(CLUSTERS)
                 .where(overlaps(CLUSTERS.SUBNET, block.toString())).and(notExcluded(CLUSTERS.NAME))
-                .limit(1)
+                .orderBy(DSL.field("cast({0} as cidr)", CLUSTERS.SUBNET).desc()).limit(1)
                 .fetchOptional(r -> new SubnetHolder(r.value1(), Cidr.parse(r.value2())));
     }
 
