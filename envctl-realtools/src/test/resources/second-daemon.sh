@@ -18,7 +18,8 @@ case "$action" in
     mkdir -p "$dir/data" "$dir/exec"
     ip netns add "$ns"
     ip netns exec "$ns" ip link set lo up
-    veth=ev$(printf '%s' "$ns" | cksum | cut -c1-8)
+    # cksum prints "CHECKSUM LENGTH": the checksum alone, as a name never holds a space (ip refuses it)
+    veth=ev$(printf '%s' "$ns" | cksum | cut -d' ' -f1 | cut -c1-8)
     ip link add "$veth" type veth peer name eth0 netns "$ns"
     ip addr add 10.231.254.1/30 dev "$veth"
     ip link set "$veth" up
