@@ -349,9 +349,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(next.name())));
             requirePrivileges(action, locked.get(1).get(0));
             // a missing or changed record is refused as that first, whatever else the update would be refused for
-            if (locked.get(2).isEmpty() || !Long.valueOf(expectedVersion).equals(locked.get(2).get(0).get(0,
-                    Long.class))) {
-                throw missingOrChanged(ctx, next.name(), expectedVersion);
+            Optional<Long> storedVersion = locked.get(2).stream().map(v -> v.get(0, Long.class)).findFirst();
+            if (!storedVersion.equals(Optional.of(expectedVersion))) {
+                throw missingOrChanged(next.name(), storedVersion, expectedVersion);
             }
             requireKnownHostWithRoom(ctx, next);
             Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
@@ -615,8 +615,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     private EnvctlException missingOrChanged(DSLContext ctx, String name, long expectedVersion) {
-        Optional<Long> version = ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(name))
-                .fetchOptional(CLUSTERS.VERSION);
+        return missingOrChanged(name, ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(name))
+                .fetchOptional(CLUSTERS.VERSION), expectedVersion);
+    }
+
+    /** NOT_FOUND when the record has no {@code version} stored, else VERSION_CONFLICT naming both versions. */
+    private EnvctlException missingOrChanged(String name, Optional<Long> version, long expectedVersion) {
         if (version.isEmpty()) {
             return EnvctlException.notFound("environment '" + name + "' not found in " + location());
         }
