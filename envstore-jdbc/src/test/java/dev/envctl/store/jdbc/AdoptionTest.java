@@ -61,8 +61,7 @@ class AdoptionTest {
     }
 
     private JdbcEnvironmentStore open(MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     private List<String> oldReaderNames() {

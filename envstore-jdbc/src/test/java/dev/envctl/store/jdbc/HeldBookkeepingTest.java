@@ -311,8 +311,7 @@ class HeldBookkeepingTest {
     }
 
     private JdbcEnvironmentStore open(MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     /**

@@ -51,8 +51,7 @@ class MigrateIntoScriptsTableTest {
     }
 
     private JdbcEnvironmentStore open(MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     private static Environment row(String name, Integer http, Integer https, Integer pf) {

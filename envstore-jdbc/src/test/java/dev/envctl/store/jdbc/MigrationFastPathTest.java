@@ -11,8 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MigrationFastPathTest {
 
     private static JdbcEnvironmentStore open(String schema, MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     @Test

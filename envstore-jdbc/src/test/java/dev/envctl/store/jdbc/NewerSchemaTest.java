@@ -36,8 +36,7 @@ class NewerSchemaTest {
     }
 
     private JdbcEnvironmentStore open(MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     @Test

@@ -23,8 +23,7 @@ class OffModeHealthTest {
     }
 
     private JdbcEnvironmentStore open(MigrateMode mode) {
-        return JdbcEnvironmentStore.open(TestDatabase.dataSource(),
-                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(mode), TestDatabase.url());
+        return TestDatabase.open(schema, mode);
     }
 
     @Test

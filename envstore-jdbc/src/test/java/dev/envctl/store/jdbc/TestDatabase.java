@@ -126,6 +126,12 @@ public final class TestDatabase {
         }
     }
 
+    /** The store of {@code schema} in the test database, opened with {@code mode}. */
+    public static JdbcEnvironmentStore open(String schema, MigrateMode mode) {
+        return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(schema)
+                .withMigrate(mode), url());
+    }
+
     public static JdbcEnvironmentStore openFresh(String prefix) {
         return JdbcEnvironmentStore.open(dataSource(), JdbcStoreOptions.defaults().withSchema(freshSchemaName(prefix)),
                 url());
