@@ -589,6 +589,31 @@ class CsvStoreIT {
         }
     }
 
+    /**
+     * The dry run of that migration says what the real run does: exit 5, one line naming the file and --to, no report
+     * and nothing written (before, it said would-migrate for every row and exit 0).
+     */
+    @Test
+    void migrateDryRunIntoAFolderTheUserCannotWriteFailsAsTheRealRunDoes() throws Exception {
+        Path from = ws.write("from.csv", Files.readString(Workspace.CONFIG.resolve("environments.csv")));
+        Path folder = Files.createDirectories(ws.dir.resolve("read-only"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path to = folder.resolve("migrated.csv");
+        ws.asNobody();
+
+        Result dry = ws.run("-q", "migrate", "--from", from.toString(), "--to", to.toString(), "--dry-run");
+        Result real = ws.run("-q", "migrate", "--from", from.toString(), "--to", to.toString());
+
+        assertThat(real.exit()).as(real.toString()).isEqualTo(5);
+        assertThat(dry.exit()).as(dry.toString()).isEqualTo(5);
+        assertThat(dry.errLines()).as(dry.toString()).singleElement().asString().startsWith("envctl: ")
+                .contains(to.toString()).endsWith("(store chosen by --to)");
+        assertThat(dry.out()).isEmpty();
+        try (var files = Files.list(folder)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
     @Test
     void migrateDryRunIntoAMissingCsvFileWritesNothing() {
         ws.ok("create", "dev");

@@ -354,6 +354,20 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
+     * Refuses as {@link #insert} would refuse it when the file cannot be written (its folder, lock file or lock folder
+     * is not writable to this user: {@link ErrorCode#STORE_UNAVAILABLE} naming the file), writing nothing; the
+     * invariants are the caller's to check ({@link Allocator#requireFree}), as the interface says.
+     */
+    @Override
+    public void checkInsert(Environment environment) {
+        requireOpen();
+        String unwritable = unwritable();
+        if (unwritable != null) {
+            throw unavailable("cannot write " + file + ": " + unwritable, null);
+        }
+    }
+
+    /**
      * The bytes of a file holding {@code hosts} (those other than {@code local}) and {@code environments} as
      * they are, nothing checked ({@link dev.envctl.core.spi.EnvironmentStoreFactory#format}); none without either.
      */
