@@ -2,6 +2,9 @@ package dev.envctl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.envctl.cli.Workspace.Result;
+import dev.envctl.cli.plugins.DownAfterStoreFactory;
+import dev.envctl.cli.plugins.PluginJar;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -612,6 +615,43 @@ class CsvStoreIT {
         try (var files = Files.list(folder)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    /**
+     * A target that goes down part-way (PostgreSQL stopped after two rows): the rows written before are printed as the
+     * report, in the output format asked for, then the one-line error, exit 5; a second run skips them as present.
+     */
+    @Test
+    void migrateWhoseTargetGoesDownPartWayReportsTheRowsItWrote() {
+        ws.distribution(PluginJar.distributionWith(tmp.resolve("envctl"), "down-after.jar",
+                EnvironmentStoreFactory.class, DownAfterStoreFactory.class));
+        Path from = Workspace.CONFIG.resolve("environments.csv");
+        // no .csv at the end, which the CSV store would claim too
+        Path to = tmp.resolve("migrated.rows");
+
+        Result text = ws.run("-q", "migrate", "--from", from.toString(), "--to", "down-after:2:csv:" + to);
+
+        assertThat(text.exit()).as(text.toString()).isEqualTo(5);
+        assertThat(text.out()).as(text.toString()).isEqualTo("""
+                NAME     OUTCOME   REASON
+                dev      migrated  -
+                dev-k3d  migrated  -
+                devops   skipped   in the skip list
+                total 7, migrated 2, skipped 1, failed 0
+                """);
+        assertThat(text.errLines()).as(text.toString()).singleElement().asString()
+                .isEqualTo("envctl: store down-after:" + to + " went down (store chosen by --to)");
+
+        Path json = tmp.resolve("json.rows");
+        Result r = ws.run("-q", "-o", "json", "migrate", "--from", from.toString(), "--to", "down-after:1:csv:" + json);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.json().toString()).isEqualTo("{\"dryRun\":false,\"total\":7,\"migrated\":1,\"skipped\":0,"
+                + "\"failed\":0,\"rows\":[{\"name\":\"dev\",\"outcome\":\"migrated\",\"reason\":null}]}");
+        assertThat(r.errLines()).singleElement().asString().endsWith(" went down (store chosen by --to)");
+
+        Result again = ws.ok("migrate", "--from", from.toString(), "--to", "csv:" + to);
+        assertThat(again.out()).contains("dev       skipped   already in " + to, "dev-k3d   skipped   already in " + to,
+                "total 7, migrated 4, skipped 3, failed 0");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.envctl.core.Host;
 import dev.envctl.core.PortRole;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.migration.MigrationInterruptedException;
 import dev.envctl.core.migration.MigrationReport;
 import dev.envctl.core.migration.StoreMigration;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * {@code envctl migrate --from A --to B}: copies every environment of one store into another (what the
  * Kindler scripts' {@code migrate_csv_to_db.sh} did), skipping {@code migrate.skip} ({@code devops}) or the {@code --skip}
- * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed.
+ * names, and prints the engine's report: total, migrated, skipped, failed. Exit 1 when any row failed. A target that
+ * fails part-way (down after some rows were written) prints the report of the rows before it, then its error.
  */
 @Parameters(commandNames = "migrate",
         commandDescription = "Copy the environments of one store into another and report each row")
@@ -86,7 +88,17 @@ final class MigrateCommand extends CliCommand {
         session.storeHint("store chosen by --to");
         session.progress().step(null, (dryRun ? "planning migration" : "migrating") + " from "
                 + session.redact(source.location()) + " to " + session.redact(target.location()));
-        MigrationReport report = StoreMigration.migrate(source, target, skipNames, dryRun);
+        MigrationReport report;
+        try {
+            report = StoreMigration.migrate(source, target, skipNames, dryRun);
+        } catch (MigrationInterruptedException e) {
+            // the target went down part-way: say which rows are in it (a second run skips them), then the error
+            session.progressDone();
+            if (!e.report().dryRun() && e.report().migrated() > 0) {
+                print(session, e.report());
+            }
+            throw (EnvctlException) e.getCause();
+        }
         session.progressDone();
         print(session, report);
         skipped(session, sourceRows, target, skipNames);

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What {@link StoreMigration#migrate} did (or, in a dry run, would do). {@code total} counts the source's
- * rows; each is migrated (in a dry run: would be), skipped or failed, with a reason.
+ * rows; each is migrated (in a dry run: would be), skipped or failed, with a reason. The report of a migration
+ * the target ended part-way ({@link MigrationInterruptedException#report()}) has only the rows before that.
  */
 public record MigrationReport(int total, int migrated, int skipped, int failed, List<Row> rows, boolean dryRun) {
 
@@ -37,9 +38,10 @@ public record MigrationReport(int total, int migrated, int skipped, int failed, 
         return failed == 0;
     }
 
-    static MigrationReport of(List<Row> rows, boolean dryRun) {
+    /** The report of {@code rows}, out of {@code total} source rows (more than {@code rows} when interrupted). */
+    static MigrationReport of(List<Row> rows, boolean dryRun, int total) {
         int migrated = count(rows, MIGRATED) + count(rows, WOULD_MIGRATE);
-        return new MigrationReport(rows.size(), migrated, count(rows, SKIPPED), count(rows, FAILED), rows, dryRun);
+        return new MigrationReport(total, migrated, count(rows, SKIPPED), count(rows, FAILED), rows, dryRun);
     }
 
     private static int count(List<Row> rows, String outcome) {

@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * as skipped ("nothing written"). A row whose name another writer puts in the target meanwhile is skipped too;
  * a row the target still rejects while writing (someone took its port meanwhile, or a value its table cannot
  * hold) is failed and the others proceed. A target that is unavailable (down, or a file its user may not write) is no
- * row's failure: its {@link ErrorCode#STORE_UNAVAILABLE} error ends the migration. A dry run writes nothing: it asks
+ * row's failure: its {@link ErrorCode#STORE_UNAVAILABLE} error ends the migration, as a
+ * {@link MigrationInterruptedException} whose report names the rows written before it. A dry run writes nothing: it asks
  * the target to {@linkplain EnvironmentStore#checkInsert check} each row it would write instead, so a row the real
  * run fails there fails in the dry run with the same reason. Rows are taken in name order.
  */
@@ -91,10 +92,14 @@ public final class StoreMigration {
                 });
             }
         }
-        if (conflicts.isEmpty() && !dryRun) {
-            copyHosts(to, landings);
-        }
         List<MigrationReport.Row> rows = new ArrayList<>();
+        if (conflicts.isEmpty() && !dryRun) {
+            try {
+                copyHosts(to, landings);
+            } catch (EnvctlException down) {
+                throw new MigrationInterruptedException(down, MigrationReport.of(rows, false, source.size()));
+            }
+        }
         for (Environment e : source) {
             if (skipped.containsKey(e.name())) {
                 rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, skipped.get(e.name())));
@@ -104,10 +109,15 @@ public final class StoreMigration {
                 rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "nothing written: "
                         + conflicts.size() + " row(s) conflict; fix them and run again"));
             } else {
-                rows.add(write(e, to, dryRun, landings.get(e.host()).toAdd() == null));
+                try {
+                    rows.add(write(e, to, dryRun, landings.get(e.host()).toAdd() == null));
+                } catch (EnvctlException down) {
+                    // the target's failure: the rows written so far stay written, and the caller may say which
+                    throw new MigrationInterruptedException(down, MigrationReport.of(rows, dryRun, source.size()));
+                }
             }
         }
-        MigrationReport report = MigrationReport.of(rows, dryRun);
+        MigrationReport report = MigrationReport.of(rows, dryRun, source.size());
         LOG.info("migration from {} to {}{}: {} total, {} migrated, {} skipped, {} failed", from.location(),
                 to.location(), dryRun ? " (dry run)" : "", report.total(), report.migrated(), report.skipped(),
                 report.failed());

@@ -124,6 +124,40 @@ class StoreMigrationTest {
     }
 
     @Test
+    void aTargetThatGoesDownPartWaySaysWhichRowsItWroteAndASecondRunSkipsThem() {
+        seedLegacy();
+        csv.insert(row("prod", "k3d", 18093, 18446, 19004, null, ActualState.RUNNING, 1));
+        // PostgreSQL stopped after the first row was written
+        DelegatingStore downAfterOne = new DelegatingStore(pg) {
+            @Override
+            public Environment insert(Environment e) {
+                if (!pg.list(EnvironmentFilter.ALL).isEmpty()) {
+                    throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "store " + location() + " went down");
+                }
+                return super.insert(e);
+            }
+        };
+
+        assertThatThrownBy(() -> StoreMigration.migrate(csv, downAfterOne, Set.of(), false))
+                .isInstanceOf(MigrationInterruptedException.class).hasMessage("store memory: went down")
+                .satisfies(e -> {
+                    MigrationInterruptedException interrupted = (MigrationInterruptedException) e;
+                    assertThat(interrupted.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    // the rows before the failure, in name order; total still counts every row of the source
+                    assertThat(interrupted.report()).isEqualTo(new MigrationReport(4, 1, 0, 0, List.of(
+                            new MigrationReport.Row("dev", "migrated", null)), false));
+                });
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+
+        MigrationReport again = StoreMigration.migrate(csv, pg, Set.of(), false);
+        assertThat(again.rows()).extracting(MigrationReport.Row::name, MigrationReport.Row::outcome).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("dev", MigrationReport.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("dev-k3d", MigrationReport.MIGRATED),
+                org.assertj.core.groups.Tuple.tuple("devops", MigrationReport.MIGRATED),
+                org.assertj.core.groups.Tuple.tuple("prod", MigrationReport.MIGRATED));
+    }
+
+    @Test
     void aDryRunFailsARowTheTargetRefusesOnWritingWithTheReasonTheRealRunGives() {
         seedLegacy();
         csv.insert(row("six", "kind", 18099, 18499, 19099, null, ActualState.UNKNOWN, 1).withPorts(
