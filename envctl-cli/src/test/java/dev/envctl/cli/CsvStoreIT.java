@@ -70,6 +70,37 @@ class CsvStoreIT {
         assertThat(invalid.err()).startsWith("envctl: provider 'K3D!' is invalid;");
     }
 
+    /**
+     * A mirrored fallback store its user may not write: doctor WARNs naming the file and the settings (each write's
+     * copy would fail with a warning, and the fallback fall behind), where it said PASS; a fallback only read
+     * (fallback.mirror=false) need not be writable, and passes. The store line is the primary's own.
+     */
+    @Test
+    void doctorWarnsAboutAMirroredFallbackStoreItsUserCannotWrite() throws Exception {
+        Path writable = Files.createDirectories(ws.dir.resolve("writable"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path fallback = ws.write("read-only/fallback.csv", "dev,kind,30080,19001,true,true,18090,18443,\n");
+        Files.setPosixFilePermissions(fallback.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
+        Path mirrored = ws.write("mirrored.properties", "store=csv:" + writable.resolve("envs.csv")
+                + "\nfallback.store=csv:" + fallback + "\nfallback.mirror=true\n");
+        Path readOnly = ws.write("read-only.properties", "store=csv:" + writable.resolve("envs.csv")
+                + "\nfallback.store=csv:" + fallback + "\n");
+        ws.asNobody();
+
+        Result r = ws.run("--config", mirrored.toString(), "doctor");
+        Result notMirrored = ws.run("--config", readOnly.toString(), "doctor");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out().lines()).as(r.toString()).filteredOn(l -> l.startsWith("WARN  fallback")).singleElement()
+                .asString().contains("cannot write " + fallback, "fallback.mirror", "fallback.store");
+        assertThat(r.out().lines()).filteredOn(l -> l.startsWith("PASS  store")).singleElement().asString()
+                .contains(writable.resolve("envs.csv").toString()).doesNotContain(fallback.toString());
+        assertThat(notMirrored.exit()).as(notMirrored.toString()).isZero();
+        assertThat(notMirrored.out().lines()).as(notMirrored.toString())
+                .filteredOn(l -> l.startsWith("PASS  fallback")).singleElement().asString()
+                .contains(fallback.toString(), "1 environment", "fallback.mirror is false");
+    }
+
     @Test
     void doctorOnAFileWithABadRowNamesTheRowAsTheFixNotAnOutage() {
         ws.ok("create", "dev");

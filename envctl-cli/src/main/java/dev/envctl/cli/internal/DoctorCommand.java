@@ -17,13 +17,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, each
- * provider's tool and Docker, one line for the providers unless their checks of it differ, then one per provider
+ * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, the
+ * {@code fallback.store} when set, each provider's tool and Docker, one line for the providers unless their checks of
+ * it differ, then one per provider
  * as {@code docker (ID)}, and Docker at each further host of the store alike, as {@code docker on NAME}) with what
  * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
  * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
@@ -45,6 +47,7 @@ final class DoctorCommand extends CliCommand {
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));
+        fallback(session).ifPresent(checks::add);
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
         List<Environment> environments = environments(session);
@@ -148,7 +151,8 @@ final class DoctorCommand extends CliCommand {
         String hint = "check that the store is reachable, or choose another with --store / ENVCTL_STORE";
         try {
             EnvironmentStore store = session.store();
-            StoreHealth h = store.health();
+            // a fallback store has a line of its own (fallback)
+            StoreHealth h = (store instanceof FallbackStore f ? f.primary() : store).health();
             // the detail names the store itself (StoreHealth): the location is not put before it a second time, nor
             // the schema version where the detail names it already (a schema newer than this envctl knows)
             String version = h.schemaVersion() == null ? null : "schema version " + h.schemaVersion();
@@ -171,6 +175,56 @@ final class DoctorCommand extends CliCommand {
         }
         problem = session.redact(problem);
         return PrerequisiteCheck.fail("store", problem.contains(location) ? problem : location + ": " + problem, hint);
+    }
+
+    /**
+     * The line of {@code fallback.store}, when set: PASS when it answers; a WARN, not a FAIL, when it cannot serve what
+     * the config asks of it, since no command fails on it (a copy the primary's write makes to it fails with a warning,
+     * and reads fall back to it only while the primary is down). With {@code fallback.mirror=true} it must be writable,
+     * else readable: a fallback only read need not be writable.
+     */
+    private static Optional<PrerequisiteCheck> fallback(Session session) {
+        String location = session.config().fallbackStore();
+        if (location.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean mirror = session.config().fallbackMirror();
+        String setting = "fallback.store " + session.redact(location);
+        StoreHealth h;
+        EnvironmentStore fallback;
+        try {
+            fallback = session.store() instanceof FallbackStore f ? f.fallback() : session.openStore(location);
+            h = fallback.health();
+        } catch (EnvctlException e) {
+            // the primary did not open (its own line says why), or the fallback did not: open it alone
+            try {
+                fallback = session.openStore(location);
+                h = fallback.health();
+            } catch (EnvctlException again) {
+                return Optional.of(PrerequisiteCheck.warn("fallback", session.redact(Errors.oneLine(again.getMessage())),
+                        "reads cannot fall back to " + setting + " while the primary is down; fix it or change "
+                        + "fallback.store"));
+            }
+        }
+        String detail = session.redact(h.problem() == null ? h.detail() : h.detail() + ": " + h.problem());
+        if (h.available() && h.problem() == null) {
+            return Optional.of(PrerequisiteCheck.pass("fallback", detail + (mirror ? ", mirrored" : "")));
+        }
+        if (mirror) {
+            return Optional.of(PrerequisiteCheck.warn("fallback", detail, "fallback.mirror is true, so every write to "
+                    + "the primary is copied to " + setting + ", and each copy fails with a warning: the fallback falls "
+                    + "behind, and reads served from it while the primary is down are older still; make it writable, "
+                    + "or set fallback.mirror=false"));
+        }
+        try {
+            int rows = fallback.list(EnvironmentFilter.ALL).size();
+            return Optional.of(PrerequisiteCheck.pass("fallback", setting + " with " + rows + (rows == 1
+                    ? " environment" : " environments") + ", readable (envctl only reads it: fallback.mirror is "
+                    + "false)"));
+        } catch (EnvctlException e) {
+            return Optional.of(PrerequisiteCheck.warn("fallback", detail, "list, get and host list read it while the "
+                    + "primary is down, and would fail; fix it or change fallback.store"));
+        }
     }
 
     /** Whether {@code detail} says {@code version} ({@code schema version 9}), not a longer one ({@code 99}). */

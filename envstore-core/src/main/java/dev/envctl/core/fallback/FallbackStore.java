@@ -75,6 +75,16 @@ public final class FallbackStore implements EnvironmentStore {
         return mirror;
     }
 
+    /** The store writes go to, and reads while it answers. */
+    public EnvironmentStore primary() {
+        return primary;
+    }
+
+    /** The store reads go to while the primary is down (and, in mirror mode, each write is copied to). */
+    public EnvironmentStore fallback() {
+        return fallback;
+    }
+
     @Override
     public String location() {
         return primary.location() + " (fallback " + fallback.location() + (mirror ? ", mirrored" : "") + ")";
