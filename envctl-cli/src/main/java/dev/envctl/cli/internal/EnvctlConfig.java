@@ -8,7 +8,9 @@ import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.lifecycle.DriftPolicy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -147,6 +149,29 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
      */
     Map<String, String> hookSettings(String id, Map<String, String> env) {
         return underHome(ConfigKeys.HOOK_PREFIX + id + ".", env);
+    }
+
+    /**
+     * A warning for each of {@code hookIds} that has {@code hook.ID.*} settings but that {@code hooks.enabled} does not
+     * name: its settings are checked like any others, yet the hook never runs, which whoever wrote them did not mean.
+     */
+    List<String> settingsOfHooksNotEnabled(Collection<String> hookIds) {
+        List<String> enabled = hooksEnabled();
+        List<String> warnings = new ArrayList<>();
+        for (String id : hookIds) {
+            String prefix = ConfigKeys.HOOK_PREFIX + id + ".";
+            List<String> keys = under(prefix).keySet().stream().map(k -> prefix + k).toList();
+            if (keys.isEmpty() || enabled.contains(id)) {
+                continue;
+            }
+            boolean one = keys.size() == 1;
+            warnings.add("config key" + (one ? " " : "s ") + String.join(", ", keys) + " in " + source
+                    + (one ? " is" : " are") + " set, but hooks.enabled does not name " + id + ", so the " + id
+                    + " hook does not run; add " + id + " to hooks.enabled (hooks.enabled="
+                    + String.join(",", Stream.concat(enabled.stream(), Stream.of(id)).toList()) + "), or remove "
+                    + (one ? "that setting" : "those settings"));
+        }
+        return warnings;
     }
 
     private Map<String, String> underHome(String prefix, Map<String, String> env) {

@@ -224,7 +224,8 @@ public final class Session implements AutoCloseable {
     /**
      * The facade over the configured store, every provider (with its {@code provider.ID.*} settings), the hooks
      * of {@code hooks.enabled} (with their {@code hook.ID.*} settings; a value starting {@code ~/} is a path
-     * under this run's home folder) and the config's pools, drift policy and concurrency.
+     * under this run's home folder) and the config's pools, drift policy and concurrency. Building it warns about the
+     * settings of each hook that {@code hooks.enabled} does not name, which then does not run.
      */
     Envctl envctl() {
         return envctl(null);
@@ -242,6 +243,7 @@ public final class Session implements AutoCloseable {
             plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id, env)));
             c.hooksEnabled().forEach(id -> b.hook(id, c.hookSettings(id, env)));
             envctl = b.build();
+            c.settingsOfHooksNotEnabled(plugins.hookIds()).forEach(this::warn);
         }
         return envctl;
     }
