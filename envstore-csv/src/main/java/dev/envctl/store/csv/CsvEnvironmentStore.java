@@ -354,9 +354,10 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Refuses as {@link #insert} would refuse it when the file cannot be written (its folder, lock file or lock folder
-     * is not writable to this user: {@link ErrorCode#STORE_UNAVAILABLE} naming the file), writing nothing; the
-     * invariants are the caller's to check ({@link Allocator#requireFree}), as the interface says.
+     * Refuses as {@link #insert} would refuse it, writing nothing: when the file cannot be written (its folder, lock
+     * file or lock folder is not writable to this user: {@link ErrorCode#STORE_UNAVAILABLE} naming the file), and when
+     * the name is taken, also as the Kindler scripts read names ({@link #requireNewName}). The invariants are the
+     * caller's to check ({@link Allocator#requireFree}), as the interface says.
      */
     @Override
     public void checkInsert(Environment environment) {
@@ -365,6 +366,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         if (unwritable != null) {
             throw unavailable("cannot write " + file + ": " + unwritable, null);
         }
+        requireNewName(read(), environment.name());
     }
 
     /**

@@ -97,10 +97,14 @@ class NineColumnFormatTest {
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("0x10", "k3d"), allocator))
                     .hasMessageContaining("'0x10' is the same number as '16'");
             Environment moved = store.get("16");
-            assertThatThrownBy(() -> store.insert(new Environment("016", "k3d", null, HostPorts.NONE,
-                    moved.nodePort(), Map.of(), Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null,
-                    moved.createdAt(), moved.updatedAt(), 1, moved.host())))
-                    .hasMessageContaining("'016' is the same number as '16'");
+            Environment sixteen = new Environment("016", "k3d", null, HostPorts.NONE, moved.nodePort(), Map.of(),
+                    Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, moved.createdAt(), moved.updatedAt(), 1,
+                    moved.host());
+            assertThatThrownBy(() -> store.insert(sixteen)).hasMessageContaining("'016' is the same number as '16'");
+            // what migrate --dry-run asks: the same refusal, so the dry run fails that row as the real run does
+            assertThatThrownBy(() -> store.checkInsert(sixteen))
+                    .hasMessageContaining("'016' is the same number as '16'")
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
             assertThat(Fixtures.read(file)).isEqualTo(before);
 
             // other numbers, and names awk reads as text, are taken as before
