@@ -157,7 +157,8 @@ class K3dProviderTest {
 
     @Test
     void aSharedNetworkCreatedByAnotherProcessMeanwhileIsAccepted() {
-        tools.flag("networks/k3d-shared", "172.18.0.0/16\n\n");
+        // as `docker network create k3d-shared` makes it: Docker's pool, with a gateway
+        tools.flag("networks/k3d-shared", "172.18.0.0/16\n\n172.18.0.1\n");
         tools.flag("docker-inspect-misses", "2"); // both inspects, before the lock and under it
 
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
@@ -168,6 +169,27 @@ class K3dProviderTest {
                 String.join(" ", recorded("k3d", createArgv("dev", "k3d-shared"))),
                 String.join(" ", recorded("docker", mark("dev"))));
         assertThat(tools.has("k3d/dev")).isTrue();
+    }
+
+    /**
+     * A shared network made with {@code docker network create --subnet} alone has no gateway (Docker 20.10), which
+     * k3d refuses once it has made its tools node: k3d's words reach the user, its rollback leaves no cluster, and
+     * the shared network, which is no one environment's, stays.
+     */
+    @Test
+    void aSharedNetworkWithoutAGatewayIsRefusedInK3dsWordsAndStays() {
+        tools.flag("networks/k3d-shared", "10.150.0.0/24\n\n\n");
+
+        assertThatThrownBy(() -> provider.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessage("could not create k3d cluster 'dev': " + k3d + " cluster create failed with exit code 1: "
+                        + "failed to gather environment information used for cluster creation: failed to get host IP: "
+                        + "runtime failed to get host IP: failed to get gateway IP of docker network 'k3d-shared': no "
+                        + "gateway defined for network k3d-shared | Failed to create cluster >>> Rolling Back | Cluster "
+                        + "creation FAILED, all changes have been rolled back!; envctl removed what this create had "
+                        + "made");
+        assertThat(provider.list()).isEmpty();
+        assertThat(tools.read("networks/k3d-shared")).isEqualTo("10.150.0.0/24\n\n\n");
     }
 
     @Test
