@@ -583,6 +583,26 @@ class K3dProviderTest {
                 List.of("docker", "network", "inspect", "--format", DockerNetworks.SUBNETS_TEMPLATE, "k3d-ghost"));
     }
 
+    /**
+     * k3d v5.7.4's delete exits 0 when Docker does not answer ("No clusters found": it takes the failed listing for
+     * no nodes), so what fails the delete is the image volume's removal, and nothing is taken for gone.
+     */
+    @Test
+    void aDeleteWhileDockerDoesNotAnswerFailsThoughK3dSaysNoClustersFound() throws Exception {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        tools.flag("docker-down-hosts", "unix:///var/run/docker.sock\n");
+
+        assertThatThrownBy(() -> provider.delete(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith(docker + " volume rm failed with exit code 1: ")
+                .hasMessageContaining("Cannot connect to the Docker daemon at unix:///var/run/docker.sock")
+                .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c.subList(0, 3))).endsWith(
+                "k3d cluster delete", "docker volume rm");
+        Files.delete(tools.state.resolve("docker-down-hosts"));
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
+    }
+
     @Test
     void versionComesFromJsonAndFromTextOnOlderK3d() {
         assertThat(provider.version()).isEqualTo("v5.8.3");
