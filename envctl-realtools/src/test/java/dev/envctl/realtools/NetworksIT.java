@@ -1,5 +1,6 @@
 package dev.envctl.realtools;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -11,12 +12,36 @@ import static org.assertj.core.api.Assertions.assertThat;
  * said so), one an older envctl made without a gateway is made again with one (Docker 20.10 gives none to a
  * network made with --subnet alone, and k3d refuses such a network), and doctor counts in the singular; a
  * network of the environment's name that envctl did not make and the create refused (another subnet, or its
- * subnet without a gateway) survives its delete, and the dry run does not list its removal; an automatic subnet
+ * subnet without a gateway) survives its delete, and the dry run does not list its removal; a shared k3d network
+ * without a gateway is refused by k3d and stays; an automatic subnet
  * skips the block of a network the host already has; a start after the environment's own network was removed
  * while its cluster was stopped says that only a new cluster helps.
  */
 @ExtendWith(RealToolsExtension.class)
 class NetworksIT {
+
+    /**
+     * A shared k3d network made by hand with {@code --subnet} alone has no gateway (Docker 20.10), which k3d refuses
+     * once it has made its tools node: the create fails in k3d's words, k3d's rollback and envctl leave nothing of
+     * the cluster, and the network, which is no one environment's, stays as it was.
+     */
+    @Test
+    void aSharedK3dNetworkWithoutAGatewayIsRefusedInK3dsWordsAndStays(Sandbox s) {
+        String shared = s.name("shared");
+        s.lines("docker", "network", "create", "--subnet", "10.233.60.0/24", shared);
+        s.configure("provider.k3d.network=" + shared);
+        String name = s.name("nogw");
+
+        Shell.Result r = s.envctl("create", name, "--provider", "k3d");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.err()).contains("no gateway defined for network " + shared,
+                "envctl removed what this create had made");
+        assertThat(s.leftovers(name)).isEmpty();
+        assertThat(s.lines("docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}", shared)).containsExactly("10.233.60.0/24");
+        s.deleteLeavesNothing(name);
+    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"k3d,k3d-{n}", "kind,kind-{n}-net"})
