@@ -9,6 +9,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.PortRole;
 import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.spi.ClusterProvider.OptionChange;
 import dev.envctl.core.spi.ClusterStatus;
@@ -373,6 +374,23 @@ class KindProviderTest {
         assertThatThrownBy(() -> provider.stop(env("ghost", null, Map.of()), ProgressListener.NONE))
                 .hasMessageContaining("no kind node containers found for cluster 'ghost'")
                 .satisfies(e -> assertThat(((EnvctlException) e).exitCode()).isEqualTo(6));
+    }
+
+    /**
+     * The ports a kind cluster binds, as envctl adopts a cluster it did not make: the control-plane node publishes
+     * the config's http and https mappings and the API. A stopped node still binds them (Docker's configuration of
+     * the container).
+     */
+    @Test
+    void publishedPortsAreWhatTheNodesBindRunningOrStopped() {
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        Map<PortRole, Integer> dev = Map.of(PortRole.HTTP, 18091, PortRole.HTTPS, 18444, PortRole.API, 26443);
+
+        assertThat(provider.publishedPorts("dev")).isEqualTo(dev);
+        provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
+        assertThat(provider.publishedPorts("dev")).isEqualTo(dev);
+        provider.delete(env("dev", null, Map.of()), ProgressListener.NONE);
+        assertThatThrownBy(() -> provider.publishedPorts("dev")).hasMessageContaining("No such object: dev-");
     }
 
     /**
