@@ -209,13 +209,15 @@ public final class KindProvider implements ClusterProvider {
     }
 
     /**
-     * What the first control-plane node ({@code NAME-control-plane}: http, https and, with one control-plane node,
-     * the API) and the API load balancer of several ({@code NAME-external-load-balancer}) publish.
+     * What the API load balancer of several control-plane nodes ({@code NAME-external-load-balancer}: the API) and
+     * the first control-plane node ({@code NAME-control-plane}: http, https and, alone, the API) publish, the load
+     * balancer asked first: with several control-plane nodes, kind (v0.24.0) publishes the configured API port on
+     * the load balancer, and the API container port of each control-plane node on 127.0.0.1 at a port it picks.
      */
     @Override
     public Map<PortRole, Integer> publishedPorts(String name) {
         return tools.find(settings.dockerBinary()).map(d -> PublishedPorts.of(tools, d, settings.timeout(),
-                List.of(name + "-control-plane", name + "-external-load-balancer"))).orElse(Map.of());
+                List.of(name + "-external-load-balancer", name + "-control-plane"))).orElse(Map.of());
     }
 
     /**

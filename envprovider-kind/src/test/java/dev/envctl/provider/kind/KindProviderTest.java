@@ -378,15 +378,21 @@ class KindProviderTest {
 
     /**
      * The ports a kind cluster binds, as envctl adopts a cluster it did not make: the control-plane node publishes
-     * the config's http and https mappings and the API. A stopped node still binds them (Docker's configuration of
-     * the container).
+     * the config's http and https mappings and, alone, the API; with several control-plane nodes the API is the
+     * port kind's external load balancer publishes, not the one kind picks for each control-plane node. A stopped
+     * node still binds them (Docker's configuration of the container).
      */
     @Test
     void publishedPortsAreWhatTheNodesBindRunningOrStopped() {
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+        provider.create(new Environment("ha", "kind", null, new HostPorts(18092, 18445, 19003, 26444), 30080,
+                Map.of(), Map.of("servers", "3"), DesiredState.PRESENT, ActualState.CREATING, null, T, T, 1),
+                ProgressListener.NONE);
         Map<PortRole, Integer> dev = Map.of(PortRole.HTTP, 18091, PortRole.HTTPS, 18444, PortRole.API, 26443);
 
         assertThat(provider.publishedPorts("dev")).isEqualTo(dev);
+        assertThat(provider.publishedPorts("ha")).isEqualTo(Map.of(PortRole.HTTP, 18092, PortRole.HTTPS, 18445,
+                PortRole.API, 26444));
         provider.stop(env("dev", null, Map.of()), ProgressListener.NONE);
         assertThat(provider.publishedPorts("dev")).isEqualTo(dev);
         provider.delete(env("dev", null, Map.of()), ProgressListener.NONE);
