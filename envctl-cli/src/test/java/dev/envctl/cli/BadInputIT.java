@@ -378,6 +378,8 @@ class BadInputIT {
         c.add(Case.of(5, "127.0.0.1:1", "--store", "jdbc:postgresql://127.0.0.1:1/envctl", "list"));
         c.add(Case.of(2, "no store opens 'mysql://h/db'", "--store", "mysql://h/db", "list"));
         c.add(Case.of(2, "contains a password", "--store", "jdbc:postgresql://u:hunter2@127.0.0.1:1/x", "list"));
+        c.add(Case.of(2, "contains a password", "--store", "jdbc:postgresql://u:hunter2 x@127.0.0.1:1/x", "list"));
+        c.add(Case.of(2, "contains a password", "--store", "jdbc:postgresql://1.1.1.1:1/x?password=a;hunter2", "list"));
         return c;
     }
 

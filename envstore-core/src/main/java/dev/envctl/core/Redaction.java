@@ -16,6 +16,19 @@ public final class Redaction {
     private static final Pattern USER_INFO = Pattern.compile("(://[^/@:?#\\s]*):(?:[^\\s?]*@(?=" + HOST
             + ")|[^\\s/]*@(?=" + HOST + ")|[^/@?#\\s]*@)");
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^&;\\s]*");
+    /**
+     * In a text that is one location as a whole, {@code user:password@}: after {@code //} and a user, a ':' that no
+     * port list follows ({@code host:5432/db}, {@code h1:5432,h2:5433/db}) starts a password, which runs to the last
+     * '@' and may hold any character, spaces included.
+     */
+    private static final Pattern LOCATION_USER_INFO = Pattern.compile(
+            "^([^/]*//[^/@:?#\\[\\s]*):(?!\\d*(?:,[^/?@]*)?(?:[/?]|$)).*@", Pattern.DOTALL);
+    /**
+     * In a text that is one location as a whole, a password parameter's value: it runs to the '&' that starts the
+     * next {@code name=} parameter, or to the end, so a ';', a space or an '&' in it stays hidden.
+     */
+    private static final Pattern LOCATION_PASSWORD_PARAM = Pattern.compile(
+            "(?i)((?:password|passwd|pwd)\\s*=)(?:[^&]|&(?![^&=]*=))*", Pattern.DOTALL);
 
     private Redaction() {
     }
@@ -27,5 +40,20 @@ public final class Redaction {
         }
         String s = USER_INFO.matcher(text).replaceAll("$1:***@");
         return PASSWORD_PARAM.matcher(s).replaceAll("$1***");
+    }
+
+    /**
+     * {@link #redact}, for a text that is a location as a whole (a store URL as given), where nothing after the URL
+     * can be mistaken for its password: a password with spaces, or with both '/' and '?', in {@code user:password@},
+     * and a {@code password=} value with a ';', a space or an '&' are hidden whole ({@code jdbc:postgresql://u:my
+     * pass@h/db} becomes {@code jdbc:postgresql://u:***@h/db}). Text that is no location may lose more than the
+     * password, never less.
+     */
+    public static String redactLocation(String location) {
+        if (location == null) {
+            return null;
+        }
+        String s = LOCATION_USER_INFO.matcher(location).replaceAll("$1:***@");
+        return redact(LOCATION_PASSWORD_PARAM.matcher(s).replaceAll("$1***"));
     }
 }

@@ -41,11 +41,12 @@ final class DbCommand extends CliCommand {
                 () -> factory.openSchemaAdmin(location, settings, session.env()));
         if (opened.isEmpty()) {
             throw EnvctlException.invalid("db commands work on a PostgreSQL store, but the store is "
-                    + session.redact(location) + "; give --store jdbc:postgresql://HOST:PORT/DB (or ENVCTL_STORE)");
+                    + session.redactLocation(location)
+                    + "; give --store jdbc:postgresql://HOST:PORT/DB (or ENVCTL_STORE)");
         }
         try (SchemaAdmin admin = opened.get()) {
             if (args.get(0).equals("migrate")) {
-                session.progress().step(null, "migrating the schema of " + session.redact(location));
+                session.progress().step(null, "migrating the schema of " + session.redactLocation(location));
                 MigrationResult r = admin.migrate();
                 // nothing to apply may mean a newer envctl migrated the schema: then say so, not "up to date"
                 SchemaInfo newer = r.applied().isEmpty() && !r.adopted() ? admin.info() : null;

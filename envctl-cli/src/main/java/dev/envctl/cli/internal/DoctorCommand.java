@@ -146,7 +146,7 @@ final class DoctorCommand extends CliCommand {
     }
 
     private static PrerequisiteCheck store(Session session) {
-        String location = session.redact(session.config().store());
+        String location = session.redactLocation(session.config().store());
         String problem;
         String hint = "check that the store is reachable, or choose another with --store / ENVCTL_STORE";
         try {

@@ -4,6 +4,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
 import dev.envctl.core.alloc.PortProbe;
 import dev.envctl.core.alloc.SubnetProbe;
 import dev.envctl.core.fallback.FallbackStore;
@@ -164,7 +165,7 @@ public final class Session implements AutoCloseable {
             if (fallback.isEmpty() || !FallbackStore.isOutage(e)) {
                 throw e;
             }
-            warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redact(fallback)
+            warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redactLocation(fallback)
                     + " instead: data may be stale");
             fallbackOnly = e;
             return openStore(fallback);
@@ -195,7 +196,7 @@ public final class Session implements AutoCloseable {
         EnvironmentStoreFactory factory = plugins.storeFactoryFor(location);
         Map<String, String> settings = storeSettings(factory);
         if (global.debug()) { // without -vv, SLF4J is not even started on the way to a list
-            LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redact(location),
+            LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redactLocation(location),
                     settings.keySet());
         }
         EnvironmentStore opened = ConfigResolver.openingStore(settings, config().source(), () -> PluginRegistry.opened(
@@ -284,6 +285,11 @@ public final class Session implements AutoCloseable {
     String redact(String text) {
         // the PostgreSQL store takes its password from either; ~/.pgpass is read by its driver, not here
         return Errors.redact(Errors.redact(text, env.get("ENVCTL_DB_PASSWORD")), env.get("PGPASSWORD"));
+    }
+
+    /** {@link #redact} for a text that is one store location as a whole ({@link Redaction#redactLocation}). */
+    String redactLocation(String location) {
+        return redact(Redaction.redactLocation(location));
     }
 
     void warn(String message) {

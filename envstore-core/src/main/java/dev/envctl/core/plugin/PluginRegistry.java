@@ -332,21 +332,21 @@ public final class PluginRegistry {
                 // a plugin's bug: that store is skipped, the others may still open the location
                 report(problems, "skipped the store plugin '" + f.id() + "' (" + f.getClass().getName() + ", "
                         + source(f.getClass()) + "): it failed to say whether it accepts a location: "
-                        + String.valueOf(e).replace(location, Redaction.redact(location)));
+                        + String.valueOf(e).replace(location, Redaction.redactLocation(location)));
             }
         }
         if (accepting.isEmpty()) {
             String known = stores.get().values().stream().map(f -> f.id() + " (" + locationSyntax(f) + ")")
                     .sorted().collect(Collectors.joining(", "));
-            throw EnvctlException.invalid("no store opens '" + Redaction.redact(location) + "'; known stores: "
-                    + (known.isEmpty() ? "none (no store plugin on the class path)" : known));
+            throw EnvctlException.invalid("no store opens '" + Redaction.redactLocation(location)
+                    + "'; known stores: " + (known.isEmpty() ? "none (no store plugin on the class path)" : known));
         }
         if (accepting.size() > 1) {
             // which one would open it would depend on the class path's order
-            throw EnvctlException.invalid("more than one store plugin opens '" + Redaction.redact(location) + "': "
-                    + accepting.stream().map(f -> f.id() + " (" + f.getClass().getName() + ", " + source(f.getClass())
-                    + ")").collect(Collectors.joining(", ")) + "; remove all but one of their jars from the class "
-                    + "path");
+            throw EnvctlException.invalid("more than one store plugin opens '"
+                    + Redaction.redactLocation(location) + "': " + accepting.stream().map(f -> f.id() + " ("
+                    + f.getClass().getName() + ", " + source(f.getClass()) + ")").collect(Collectors.joining(", "))
+                    + "; remove all but one of their jars from the class path");
         }
         return accepting.get(0);
     }

@@ -118,7 +118,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location) {
         warmUpJooq();
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
-                Objects.requireNonNull(options, "options"), Redaction.redact(Objects.requireNonNull(location)));
+                Objects.requireNonNull(options, "options"), Redaction.redactLocation(Objects.requireNonNull(location)));
         try {
             switch (options.migrate()) {
                 case AUTO -> {

@@ -256,7 +256,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
 
     /** {@code schema S of LOCATION}, for messages. */
     String where() {
-        return "schema " + schema + " of " + Redaction.redact(database.location());
+        return "schema " + schema + " of " + Redaction.redactLocation(database.location());
     }
 
     /**

@@ -122,7 +122,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             try {
                 SslMode.of(parsed);
             } catch (PSQLException e) {
-                throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid: "
+                throw EnvctlException.invalid("the store URL '" + Redaction.redactLocation(location) + "' is invalid: "
                         + Redaction.redact(e.getMessage()) + "; sslmode is one of disable, allow, prefer, require, "
                         + "verify-ca, verify-full");
             }
@@ -147,10 +147,10 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     PGSimpleDataSource dataSource(String location, Map<String, String> settings, JdbcStoreOptions options) {
         if (!accepts(location)) {
-            throw EnvctlException.invalid("'" + Redaction.redact(String.valueOf(location)) + "' is not a PostgreSQL "
-                    + "location; expected " + locationSyntax());
+            throw EnvctlException.invalid("'" + Redaction.redactLocation(String.valueOf(location))
+                    + "' is not a PostgreSQL location; expected " + locationSyntax());
         }
-        if (!Redaction.redact(location).equals(location)) {
+        if (!Redaction.redactLocation(location).equals(location)) {
             throw passwordInUrl(location);
         }
         // parsed with an empty password as the default, so that pgjdbc does not fill in one from ~/.pgpass
@@ -158,8 +158,8 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         PGProperty.PASSWORD.set(noPassword, "");
         Properties parsed = Driver.parseURL(location, noPassword);
         if (parsed == null) {
-            throw EnvctlException.invalid("the store URL '" + Redaction.redact(location) + "' is invalid; expected "
-                    + locationSyntax());
+            throw EnvctlException.invalid("the store URL '" + Redaction.redactLocation(location)
+                    + "' is invalid; expected " + locationSyntax());
         }
         if (!PGProperty.PASSWORD.getOrDefault(parsed).isEmpty()) {
             throw passwordInUrl(location);
@@ -197,7 +197,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     }
 
     private static EnvctlException passwordInUrl(String location) {
-        return EnvctlException.invalid("the store URL " + Redaction.redact(location) + " contains a password; "
+        return EnvctlException.invalid("the store URL " + Redaction.redactLocation(location) + " contains a password; "
                 + "remove it and set ENVCTL_DB_PASSWORD or PGPASSWORD, or use ~/.pgpass");
     }
 

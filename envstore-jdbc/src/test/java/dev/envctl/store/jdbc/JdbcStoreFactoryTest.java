@@ -93,6 +93,20 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void passwordsWithSpacesOrEveryDelimiterAreRefusedAndNeverEchoed() {
+        // pgjdbc would take "u:my s3cret@h" as a host name and look it up; each piece of the password stays out
+        for (String url : List.of("jdbc:postgresql://u:my s3cret@h:5432/db", "jdbc:postgresql://u:my s3cret@h/db?x=1",
+                "jdbc:postgresql://u:my/s3cret?x@h/db", "jdbc:postgresql://u:my s3cret/x?y@h:5432/db",
+                "jdbc:postgresql://h/db?user=u&password=my s3cret", "jdbc:postgresql://h/db?password=my;s3cret",
+                "jdbc:postgresql://h/db?password=my&s3cret&sslmode=prefer", "jdbc:postgresql://h/db?password = my")) {
+            assertThatThrownBy(() -> factory.open(url, Map.of())).as(url)
+                    .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT))
+                    .hasMessageContaining("contains a password").hasMessageNotContaining("my")
+                    .hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @Test
     void passwordComesFromEnvctlDbPasswordThenPgpassword() {
         PGSimpleDataSource both = new JdbcStoreFactory(Map.of("ENVCTL_DB_PASSWORD", "a", "PGPASSWORD", "b"))
                 .dataSource("jdbc:postgresql://h/db", Map.of("jdbc.user", "envctl"), JdbcStoreOptions.defaults());

@@ -74,7 +74,7 @@ public final class Failures {
         SQLException s = sqlCause(cause);
         String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
-        String where = "PostgreSQL store " + Redaction.redact(location);
+        String where = "PostgreSQL store " + Redaction.redactLocation(location);
         // 08004 "The server does not support SSL.": the server answered; the URL's sslmode asks for what it lacks
         if (state.equals("08004") && why.contains("SSL")) {
             Matcher mode = SSLMODE.matcher(location);
@@ -133,7 +133,7 @@ public final class Failures {
             return new EnvctlException(ErrorCode.INVALID_INPUT, action + " failed: the database rejected the "
                     + "values: " + why, t);
         }
-        return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redact(location) + ": "
+        return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redactLocation(location) + ": "
                 + why, t);
     }
 
@@ -147,7 +147,7 @@ public final class Failures {
         String object = m.find() ? m.group(1) + " " + m.group(2) : "a table of the store";
         String who = role == null ? "the user envctl logs in as" : "role " + role;
         return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: PostgreSQL store "
-                + Redaction.redact(location) + " refused it: " + who + " lacks a privilege on " + object
+                + Redaction.redactLocation(location) + " refused it: " + who + " lacks a privilege on " + object
                 + " (a refused change stores nothing); grant " + (role == null ? "that user" : role) + " "
                 + Privileges.GRANTS_NEEDED + ", or log in as another user (jdbc.user); an environment a "
                 + "command left half done (state unknown) is resolved by reconcile or delete once it is granted",

@@ -105,7 +105,7 @@ public final class Rows {
 
     private static EnvctlException corrupt(String name, String table, String location, RuntimeException e) {
         return new EnvctlException(ErrorCode.STORE_CORRUPT, "row '" + name + "' of table " + table + " in "
-                + Redaction.redact(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
+                + Redaction.redactLocation(location) + " is invalid: " + e.getMessage() + "; fix or delete the row", e);
     }
 
     public static LocalDateTime utc(Instant i) {

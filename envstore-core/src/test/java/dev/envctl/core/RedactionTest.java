@@ -1,0 +1,31 @@
+package dev.envctl.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactionTest {
+    @Test
+    void aLocationHidesAPasswordWithSpacesOrAnyDelimiterWhole() {
+        assertThat(Redaction.redactLocation("jdbc:postgresql://u:my s3cret@h:5432/db"))
+                .isEqualTo("jdbc:postgresql://u:***@h:5432/db");
+        assertThat(Redaction.redactLocation("jdbc:postgresql://u:my/s3c?ret@h/db"))
+                .isEqualTo("jdbc:postgresql://u:***@h/db");
+        assertThat(Redaction.redactLocation("jdbc:postgresql://h/db?user=u&password=my;s3 cret&sslmode=prefer"))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=***&sslmode=prefer");
+        assertThat(Redaction.redactLocation("jdbc:postgresql://h/db?password=my&s3cret"))
+                .isEqualTo("jdbc:postgresql://h/db?password=***");
+    }
+
+    @Test
+    void aLocationWithoutAPasswordIsKeptAsItIs() {
+        for (String location : List.of("jdbc:postgresql://h/db", "jdbc:postgresql://h:5432/db?user=u",
+                "jdbc:postgresql://h1:5432,h2:5433/db", "jdbc:postgresql://[::1]:5432/db", "jdbc:postgresql://h:5432",
+                "jdbc:postgresql://h:5432/db?sslrootcert=/home/me@corp/ca.pem", "jdbc:postgresql://h/db?user=me@corp",
+                "csv:/home/me/my envs.csv")) {
+            assertThat(Redaction.redactLocation(location)).isEqualTo(location);
+        }
+    }
+}
