@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -236,8 +237,9 @@ public final class DockerNetworks {
                 "envctl-docker-network-" + Integer.toHexString(daemon.hashCode()) + ".lock");
         // a file is locked once per process: its threads take turns on a monitor first
         synchronized (SHARED_LOCKS.computeIfAbsent(lockFile.toString(), k -> new Object())) {
+            // the folder is shared: a link another user put at this name is not followed, but taken as no lock file
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = channel.lock()) {
                 createShared(docker, network, environment, progress);
             } catch (IOException e) {
                 LOG.debug("lock file {} not taken ({}); creating Docker network {} without it", lockFile,

@@ -157,6 +157,27 @@ class DockerNetworksSharedTest {
     }
 
     @Test
+    void aLinkPlantedAtTheLockFilesNameIsNotFollowed() throws Exception {
+        // the temporary folder is shared: another user may put a link where the lock file will be, to a file of yours
+        // (or, were envctl run as root, to /etc/nologin), which opening the lock file would then create
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path target = dir.resolve("victim");
+        String daemon = "unix:///envctl-test/DockerNetworksSharedTest.sock\nk3d-shared";
+        Files.createSymbolicLink(tmp.resolve("envctl-docker-network-" + Integer.toHexString(daemon.hashCode())
+                + ".lock"), target);
+        String previous = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", tmp.toString());
+        try {
+            networks.ensureShared(docker, "k3d-shared", "dev", progress);
+        } finally {
+            System.setProperty("java.io.tmpdir", previous);
+        }
+
+        assertThat(target).doesNotExist();
+        assertThat(names()).singleElement().asString().endsWith(" k3d-shared 0");
+    }
+
+    @Test
     void aNetworkThatIsThereIsNeitherCreatedNorLockedFor() throws Exception {
         given("b1 k3d-shared 3");
 
