@@ -67,6 +67,41 @@ class LockingTest {
     }
 
     /**
+     * Whoever may write a shared store's folder may put a link where a lock file will be: envctl must not create the
+     * file it points to (with envctl's rights, root's under sudo) nor give it the data file's owner and mode.
+     */
+    @Test
+    void aLinkPutWhereALockFileWillBeIsNotFollowed() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        Path storeTarget = dir.resolve("store-lock-target");
+        Path envTarget = dir.resolve("env-lock-target");
+        Files.deleteIfExists(dir.resolve("envs.csv.lock"));
+        Files.createSymbolicLink(dir.resolve("envs.csv.lock"), storeTarget);
+        Files.createSymbolicLink(Files.createDirectories(dir.resolve("envs.csv.locks")).resolve("dev.lock"), envTarget);
+        byte[] before = Fixtures.read(file);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                    .isInstanceOf(EnvctlException.class).hasMessageContaining(store.lockFile().toString());
+            assertThatThrownBy(() -> store.tryLock("dev")).isInstanceOf(EnvctlException.class)
+                    .hasMessageContaining("dev.lock");
+        }
+
+        assertThat(storeTarget).doesNotExist();
+        assertThat(envTarget).doesNotExist();
+        assertThat(Fixtures.read(file)).isEqualTo(before);
+
+        // nor a link put where the folder of per-environment locks will be
+        Path other = Fixtures.emptyStore(dir.resolve("other.csv"));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.createSymbolicLink(dir.resolve("other.csv.locks"), elsewhere);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(other)) {
+            assertThatThrownBy(() -> store.tryLock("dev")).isInstanceOf(EnvctlException.class)
+                    .hasMessageContaining("other.csv.locks");
+        }
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    /**
      * csv.lock-timeout=999999999h (9 digits, as the config allows) is more nanoseconds than a long holds: every write
      * failed with "long overflow" instead of taking the lock.
      */

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -58,7 +60,12 @@ public final class EnvironmentLocks {
         }
         FileChannel ch = null;
         try {
-            if (!Files.isDirectory(folder)) {
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isSymbolicLink(folder)) {
+                    // not followed: whoever may write a shared store's folder could point it anywhere
+                    throw new FileSystemException(folder.toString(), null, "a link where the folder of lock files "
+                            + "belongs, not followed; remove it");
+                }
                 Files.createDirectories(folder);
                 SharedPermissions.likeDataFile(dataFile, folder);
             }

@@ -3,6 +3,7 @@ package dev.envctl.store.csv.internal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -38,11 +39,14 @@ final class SharedPermissions {
 
     /**
      * Opens {@code lockFile} for writing, making it when missing; one made here gets the data file's owner, group and
-     * permissions ({@link #likeDataFile}).
+     * permissions ({@link #likeDataFile}). A link at its name is not followed but refused (an {@link IOException}):
+     * whoever may write a shared store's folder could point it at any file, which would then be made, given away and
+     * made writable with the rights of the one running envctl.
      */
     static FileChannel openLockFile(Path lockFile, Path dataFile) throws IOException {
-        boolean made = Files.notExists(lockFile);
-        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        boolean made = Files.notExists(lockFile, LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         if (made) {
             likeDataFile(dataFile, lockFile);
         }
@@ -61,7 +65,7 @@ final class SharedPermissions {
         } catch (IOException e) {
             return; // no data file yet (a new store): the lock files get what the data file will get, the umask's
         }
-        boolean folder = Files.isDirectory(made);
+        boolean folder = Files.isDirectory(made, LinkOption.NOFOLLOW_LINKS);
         // a folder made in a setgid folder has that bit too, as mkdir gives it there: it keeps it
         int setgid = folder ? modeBits(made) & SETGID : 0;
         // the owner keeps what it needs to lock (a read-only data file, mode 0444, is still written by a rename)
@@ -69,7 +73,9 @@ final class SharedPermissions {
                 : EnumSet.of(OWNER_READ, OWNER_WRITE);
         grant(mode, data.permissions(), GROUP_READ, GROUP_WRITE, GROUP_EXECUTE, folder);
         grant(mode, data.permissions(), OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE, folder);
-        PosixFileAttributeView view = Files.getFileAttributeView(made, PosixFileAttributeView.class);
+        // a link put at the name since it was made is changed itself, not the file it points to
+        PosixFileAttributeView view = Files.getFileAttributeView(made, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             view.setOwner(data.owner());
         } catch (IOException | RuntimeException notPermitted) {
@@ -83,9 +89,9 @@ final class SharedPermissions {
         try {
             // last: a change of group may clear some bits
             if (setgid == 0) {
-                Files.setPosixFilePermissions(made, mode);
+                view.setPermissions(mode);
             } else {
-                Files.setAttribute(made, "unix:mode", setgid | bits(mode));
+                Files.setAttribute(made, "unix:mode", setgid | bits(mode), LinkOption.NOFOLLOW_LINKS);
             }
         } catch (IOException | RuntimeException notPermitted) {
             // another process made it this moment, or the file system keeps its own
