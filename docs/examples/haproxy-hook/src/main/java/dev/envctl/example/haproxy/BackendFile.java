@@ -8,12 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -98,8 +100,9 @@ public final class BackendFile {
         local.lock();
         try {
             Files.createDirectories(path.getParent());
+            // the folder may be writable by others: a link at the lock file's name is refused, not followed
             try (FileChannel lockFile = FileChannel.open(path.resolveSibling(path.getFileName() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 FileLock held = lockFile.lock();
                 try {
                     Map<String, String> sections = read();
@@ -119,9 +122,15 @@ public final class BackendFile {
     private void write(Map<String, String> sections) throws IOException {
         StringBuilder out = new StringBuilder(HEADER);
         sections.values().forEach(s -> out.append('\n').append(s));
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.writeString(tmp, out.toString());
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a new name each time, made anew (CREATE_NEW): never a file or link someone put there
+        Path tmp = path.resolveSibling(path.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        try {
+            Files.writeString(tmp, out.toString(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private EnvctlException failure(String what, Exception e) {

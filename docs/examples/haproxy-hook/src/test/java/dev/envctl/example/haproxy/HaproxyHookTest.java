@@ -167,6 +167,30 @@ class HaproxyHookTest {
         assertThat(new BackendFile(file()).read()).doesNotContainKey("web");
     }
 
+    /**
+     * The file's folder may be writable by others (/tmp, a shared conf.d): a link put at the name of its temporary
+     * copy or of its lock file must not make the hook write, or create, the file it points to.
+     */
+    @Test
+    void linksPutBesideTheFileAreNotFollowed() throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim"), "keep me\n");
+        Files.createDirectories(file().getParent());
+        Files.createSymbolicLink(file().resolveSibling("envctl-backends.cfg.tmp"), victim);
+        Files.createSymbolicLink(file().resolveSibling("envctl-backends.cfg.lock"), dir.resolve("made"));
+        LifecycleHook hook = discovered();
+
+        try {
+            hook.run(HookPhase.POST_CREATE, env("dev", 18091, true));
+        } catch (RuntimeException refused) {
+            // refusing is fine; following is not
+        }
+
+        assertThat(Files.readString(victim)).isEqualTo("keep me\n");
+        assertThat(dir.resolve("made")).doesNotExist();
+        assertThat(file()).satisfiesAnyOf(f -> assertThat(f).doesNotExist(),
+                f -> assertThat(Files.isSymbolicLink(f)).as("the file is no link to another").isFalse());
+    }
+
     @Test
     void aFileTheHookDidNotWriteIsLeftAsItIs() throws IOException {
         // hook.haproxy.file pointed at HAProxy's own config by mistake
