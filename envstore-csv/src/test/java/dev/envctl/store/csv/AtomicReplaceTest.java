@@ -73,6 +73,45 @@ class AtomicReplaceTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
     }
 
+    /**
+     * A file its owner keeps to itself (mode 0600) is not readable through its replacement while that is written:
+     * another user who opened the temporary file then could read the store for as long as it stays the store.
+     */
+    @Test
+    void theReplacementIsNeverMoreOpenThanTheFileWhileItIsWritten() throws Exception {
+        Path file = Files.writeString(dir.resolve("envs.csv"), "# env,provider\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        byte[] big = new byte[48 << 20];
+        java.util.Arrays.fill(big, (byte) '#');
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> watcher = pool.submit(() -> {
+                while (!done.get()) {
+                    try (java.nio.file.DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".envs.csv.*.tmp")) {
+                        for (Path t : temps) {
+                            seen.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(t)));
+                        }
+                    } catch (java.io.IOException gone) {
+                        // renamed or removed meanwhile
+                    }
+                }
+                return null;
+            });
+            for (int i = 0; i < 3 || seen.isEmpty() && i < 20; i++) {
+                dev.envctl.store.csv.internal.AtomicFileWriter.replace(file, big);
+            }
+            done.set(true);
+            watcher.get(1, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(seen).as("the watcher saw the temporary file").isNotEmpty();
+        assertThat(seen).containsOnly("rw-------");
+    }
+
     /** Tests run as root, which may give the replacement any owner: a shared file keeps its owner and group. */
     @Test
     void keepsTheFilesOwnerAndGroup() throws Exception {

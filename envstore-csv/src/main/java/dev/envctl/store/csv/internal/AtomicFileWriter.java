@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -46,7 +49,8 @@ public final class AtomicFileWriter {
                 + ".tmp");
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    modeOf(file))) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -65,6 +69,19 @@ public final class AtomicFileWriter {
             }
         }
         forceDirectory(dir, file);
+    }
+
+    /**
+     * The mode the replacement is made with: the file's own (the umask still applies), so that it is never more open
+     * than the file while it is written, before {@link #copyPermissions} gives it the file's exact mode; none (the
+     * umask's) for a new file or a file system without POSIX permissions.
+     */
+    private static FileAttribute<?>[] modeOf(Path file) {
+        try {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(file))};
+        } catch (IOException | UnsupportedOperationException none) {
+            return new FileAttribute<?>[0];
+        }
     }
 
     private static String tempPrefix(Path file) {
