@@ -73,7 +73,7 @@ public final class Validation {
                 || endpoint.endsWith("//") || endpoint.equals("context:") || !networkEndpoint(endpoint)) {
             Matcher port = ENDPOINT_PORT.matcher(endpoint);
             if (port.matches() && !isPort(port.group(1))) {
-                throw EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint))
+                throw EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redactLocation(endpoint))
                         + "' is invalid: port " + port.group(1) + " is out of range; allowed: 1 to 65535");
             }
             throw invalidEndpoint(endpoint, "");
@@ -108,7 +108,7 @@ public final class Validation {
 
     /** The {@link ErrorCode#INVALID_INPUT} for {@code endpoint} (password redacted), {@code of} naming its host. */
     static EnvctlException invalidEndpoint(String endpoint, String of) {
-        return EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redact(endpoint)) + "'" + of
+        return EnvctlException.invalid("Docker endpoint '" + printable(Redaction.redactLocation(endpoint)) + "'" + of
                 + " is invalid; allowed: unix://PATH, tcp://HOST[:PORT], ssh://[USER@]HOST[:PORT][/SOCKET] (no "
                 + "password), npipe://PATH or context:NAME, with no query or fragment");
     }

@@ -150,6 +150,16 @@ class ValidationTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"ssh://me:my s3cret@two", "tcp://me:my/s3cret?x@two:2376", "ssh://me@two?password=my;s3cret",
+            "ssh://me@two?password=my s3cret", "ssh://me@two:99999?pwd=my;s3cret"})
+    void aDockerEndpointWithAPasswordIsRefusedWithoutAnyPieceOfIt(String endpoint) {
+        // the record refuses some (requireEndpoint), a host being added the others (a query)
+        assertThatThrownBy(() -> new Host("two", endpoint, null, Map.of(), null).requireAddable())
+                .isInstanceOf(EnvctlException.class).hasMessageStartingWith("Docker endpoint '")
+                .hasMessageNotContaining("my").hasMessageNotContaining("s3cret");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"jdbc:postgresql://db:5432/envctl?user=admin@db", "jdbc:postgresql://db/envctl?user=admin@db",
             "jdbc:postgresql://db:5432/envctl?user=admin@db&sslmode=require", "jdbc:postgresql://db:5432/envctl",
             "jdbc:postgresql://db:5432/envctl?sslrootcert=/home/me@corp.example/ca.pem",
