@@ -1,6 +1,7 @@
 package dev.envctl.core.provider;
 
 import dev.envctl.core.Cidr;
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
@@ -224,7 +225,7 @@ public final class DockerNetworks {
      * creates at once make two networks of one name, and then refuses the name as ambiguous (seen with two
      * creates of one apply): the creates of this process take turns, and so do those of other envctl processes on
      * this machine that use the same Docker daemon, through a lock file in the temporary folder. Where that file
-     * cannot be opened, or a tool that takes no lock (k3d run by hand) made the network at the same moment, the
+     * cannot be opened or its lock is still held after the tools' timeout, or a tool that takes no lock (k3d run by hand) made the network at the same moment, the
      * next create that finds several networks of the name removes all but one. The common case, a network that is
      * there, takes no lock.
      */
@@ -239,12 +240,36 @@ public final class DockerNetworks {
         synchronized (SHARED_LOCKS.computeIfAbsent(lockFile.toString(), k -> new Object())) {
             // the folder is shared: a link another user put at this name is not followed, but taken as no lock file
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = channel.lock()) {
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS); FileLock lock = lockWithin(channel)) {
+                if (lock == null) {
+                    LOG.debug("lock file {} still held after {}; creating Docker network {} without it", lockFile,
+                            Durations.text(timeout), network);
+                }
                 createShared(docker, network, environment, progress);
             } catch (IOException e) {
                 LOG.debug("lock file {} not taken ({}); creating Docker network {} without it", lockFile,
                         e.toString(), network);
                 createShared(docker, network, environment, progress);
+            }
+        }
+    }
+
+    /**
+     * The lock of {@code channel}, waited for at most the tools' timeout: another user may hold the lock of a file in
+     * the shared folder for ever (or an envctl hang holding it); null when it is still held then.
+     */
+    private FileLock lockWithin(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + Durations.nanos(timeout);
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null || System.nanoTime() - deadline >= 0) {
+                return lock;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
         }
     }

@@ -177,6 +177,43 @@ class DockerNetworksSharedTest {
         assertThat(names()).singleElement().asString().endsWith(" k3d-shared 0");
     }
 
+    /**
+     * The lock file is in the shared temporary folder: another user may make it writable by all and hold its lock
+     * for ever (or an envctl may hang holding it). A create waits for it at most the tools' timeout, then goes on
+     * without it, as where the file cannot be opened.
+     */
+    @Test
+    void aLockFileHeldForEverDelaysACreateByTheTimeoutAtMost() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        String daemon = "unix:///envctl-test/DockerNetworksSharedTest.sock\nk3d-shared";
+        Path lockFile = tmp.resolve("envctl-docker-network-" + Integer.toHexString(daemon.hashCode()) + ".lock");
+        Process holder = dev.envctl.core.testing.ChildJvm.start(HoldFileLock.class, dir, lockFile.toString());
+        DockerNetworks quick = new DockerNetworks(new ToolRunner(Map.of("PATH", dir + ":/usr/bin:/bin", "DOCKER_HOST",
+                "unix:///envctl-test/DockerNetworksSharedTest.sock")), Duration.ofSeconds(2));
+        String previous = System.getProperty("java.io.tmpdir");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("out.txt")).contains("locked") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.readString(dir.resolve("out.txt"))).as("the holder locked the file").contains("locked");
+            System.setProperty("java.io.tmpdir", tmp.toString());
+            Future<?> create = pool.submit(() -> {
+                quick.ensureShared(docker, "k3d-shared", "dev", progress);
+                return null;
+            });
+
+            create.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            System.setProperty("java.io.tmpdir", previous);
+            holder.destroy();
+            holder.waitFor();
+            pool.shutdown();
+        }
+        assertThat(names()).singleElement().asString().endsWith(" k3d-shared 0");
+    }
+
     @Test
     void aNetworkThatIsThereIsNeitherCreatedNorLockedFor() throws Exception {
         given("b1 k3d-shared 3");
