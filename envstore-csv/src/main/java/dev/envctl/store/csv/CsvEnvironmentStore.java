@@ -526,13 +526,21 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
         if (folder == null) {
             return "none of its folders exists";
         }
+        Path locks = environmentLocks.folder();
+        for (Path link : new Path[] {lockFile, locks}) {
+            if (Files.isSymbolicLink(link)) {
+                return "its lock " + (link == lockFile ? "file " : "folder ") + link + " is a link, which envctl does "
+                        + "not follow (whoever may write the folder could point it at any file), so every change "
+                        + (link == lockFile ? "" : "of an environment's cluster ") + "fails; remove it while no envctl "
+                        + "runs";
+            }
+        }
         if (Files.exists(lockFile) && !Files.isWritable(lockFile)) {
             // asked, not opened: closing another channel of the file would drop a lock this process holds on it
             return "its lock file " + lockFile + " is not writable to this user, and every change opens it for "
                     + "writing; give the user write permission on it (chmod g+w for a shared file) or remove it while "
                     + "no envctl runs";
         }
-        Path locks = environmentLocks.folder();
         if (Files.isDirectory(locks) && !Files.isWritable(locks)) {
             return "its lock folder " + locks + " is not writable to this user, and every change of an environment's "
                     + "cluster makes its lock file there; give the user write permission on it (chmod g+w for a shared "

@@ -101,6 +101,24 @@ class LockingTest {
         assertThat(elsewhere).isEmptyDirectory();
     }
 
+    /** Every change fails while a link stands at a lock file's name (above): health says so, and what to do. */
+    @Test
+    void healthNamesALinkWhereALockFileOrTheLockFolderBelongs() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        Files.deleteIfExists(dir.resolve("envs.csv.lock"));
+        Files.createSymbolicLink(dir.resolve("envs.csv.lock"), dir.resolve("elsewhere"));
+        Path other = Fixtures.emptyStore(dir.resolve("other.csv"));
+        Files.createSymbolicLink(dir.resolve("other.csv.locks"), Files.createDirectories(dir.resolve("folder")));
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file);
+             CsvEnvironmentStore second = CsvEnvironmentStore.open(other)) {
+            assertThat(store.health().available()).isFalse();
+            assertThat(store.health().detail()).contains("its lock file " + store.lockFile() + " is a link")
+                    .contains("remove it");
+            assertThat(second.health().detail()).contains("its lock folder ").contains("other.csv.locks is a link");
+        }
+    }
+
     /**
      * csv.lock-timeout=999999999h (9 digits, as the config allows) is more nanoseconds than a long holds: every write
      * failed with "long overflow" instead of taking the lock.
