@@ -225,9 +225,9 @@ public final class DockerNetworks {
      * creates at once make two networks of one name, and then refuses the name as ambiguous (seen with two
      * creates of one apply): the creates of this process take turns, and so do those of other envctl processes on
      * this machine that use the same Docker daemon, through a lock file in the temporary folder. Where that file
-     * cannot be opened or its lock is still held after the tools' timeout, or a tool that takes no lock (k3d run by hand) made the network at the same moment, the
-     * next create that finds several networks of the name removes all but one. The common case, a network that is
-     * there, takes no lock.
+     * cannot be opened or its lock is still held after the tools' timeout, or a tool that takes no lock (k3d run by
+     * hand) made the network at the same moment, the next create that finds several networks of the name removes all
+     * but one. The common case, a network that is there, takes no lock.
      */
     public void ensureShared(Path docker, String network, String environment, ProgressListener progress) {
         if (sharedReady(docker, network, environment, progress)) {
