@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The checkout's launcher {@code bin/envctl} on first use: it builds the distribution with Maven (here a stand-in
  * {@code mvn} that prints Maven's colour codes and makes a tiny distribution), says so on stderr without any
- * terminal escape code, then runs it; a failed build is exit 1. Both launchers run through symbolic links.
+ * terminal escape code, then runs it; a failed build is exit 1. Both launchers run through symbolic links, and
+ * with an exported {@code CDPATH}.
  */
 class LauncherIT {
     @TempDir
@@ -97,5 +98,23 @@ class LauncherIT {
         String[] real = launch(linked);
         assertThat(real[0]).as(real[2]).isEqualTo("0");
         assertThat(real[1]).startsWith("envctl ");
+    }
+
+    @Test
+    void bothLaunchersFindTheirFoldersWithCdpathExportedAndPrintNothingOfTheirOwnOnStdout() throws Exception {
+        // with CDPATH set, cd looks a relative folder up in it and prints the folder it found on stdout
+        Path dist = Workspace.LAUNCHER.getParent().getParent();
+        Path checkout = Workspace.CONFIG.getParent();
+        for (Path[] run : new Path[][] {{dist, Path.of("bin/envctl")}, {dist.resolve("bin"), Path.of("./envctl")},
+                {checkout, Path.of("bin/envctl")}}) {
+            ProcessBuilder pb = new ProcessBuilder(run[1].toString(), "version").directory(run[0].toFile());
+            pb.environment().put("PATH", tmp.resolve("fake-bin") + ":/usr/bin:/bin");
+            pb.environment().put("CDPATH", ".:" + tmp);
+            Processes.Output r = Processes.run(pb, tmp, run[0] + "/" + run[1]);
+
+            assertThat(r.exit()).as(run[1] + " in " + run[0] + ": " + r.err()).isZero();
+            assertThat(r.out()).as(run[1] + " in " + run[0]).startsWith("envctl ").hasLineCount(1);
+            assertThat(r.err()).isEmpty();
+        }
     }
 }
