@@ -1,6 +1,7 @@
 package dev.envctl.cli;
 
 import dev.envctl.cli.internal.Cli;
+import dev.envctl.cli.internal.Stdout;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -39,15 +40,18 @@ public final class Main {
     /**
      * Runs one command line with this process's streams and environment. Only the results reach standard output:
      * while the command runs, {@code System.out} is standard error, so that a plugin that prints (a hook, against
-     * docs/plugins.md) cannot spoil them ({@code -o json | jq}); it is restored afterwards.
+     * docs/plugins.md) cannot spoil them ({@code -o json | jq}); it is restored afterwards. Results that could not be
+     * written (a full disk, a closed stdout; not a reader that went away, {@code | head -1}) make the exit code 1
+     * with one line on stderr ({@link Stdout}).
      */
     public static int run(String... args) {
-        PrintStream results = System.out;
+        PrintStream console = System.out;
+        Stdout results = new Stdout();
         System.setOut(System.err);
         try {
-            return new Main(results, System.err, System.getenv()).execute(args);
+            return results.finish(new Main(results.stream(), System.err, System.getenv()).execute(args), System.err);
         } finally {
-            System.setOut(results);
+            System.setOut(console);
         }
     }
 

@@ -50,6 +50,7 @@ public final class StartupTraining {
         // the stand-ins are bash scripts: their interpreter is found on the rest of PATH
         env.put("PATH", tools == null ? "" : tools + ":/usr/bin:/bin");
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        Main.run("version"); // as bin/envctl runs envctl: the results through Stdout (the training's stdout is discarded)
         Main main = new Main(sink, sink, env);
         for (String run : List.of("version", "--help", "list --help", "list --no-such-flag")) {
             main.execute(run.split(" "));

@@ -1,0 +1,107 @@
+package dev.envctl.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Results that cannot be written: stdout on a full disk ({@code /dev/full}) or closed is one line on stderr and exit
+ * 1, the store as it was; a reader that stops reading ({@code | head -1}) is no error, exit 0 and nothing on stderr,
+ * since whether envctl's last writes still find it is a matter of timing.
+ */
+class ResultsOutputIT {
+    @TempDir
+    Path tmp;
+    Workspace ws;
+
+    @BeforeEach
+    void setUp() {
+        ws = new Workspace(tmp);
+        ws.ok("create", "dev");
+    }
+
+    /** envctl run with stdout to {@code stdout}; returns the exit code and stderr. */
+    private String[] run(File stdout, String... args) throws Exception {
+        ProcessBuilder pb = launcher(args).redirectOutput(stdout);
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(p.exitValue()), Files.readString(err, StandardCharsets.UTF_8)};
+    }
+
+    private ProcessBuilder launcher(String... args) {
+        List<String> command = new ArrayList<>(List.of(Workspace.LAUNCHER.toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        pb.redirectInput(new File("/dev/null"));
+        return pb;
+    }
+
+    @Test
+    void resultsToAFullDiskAreOneErrorLineAndExit1WithTheStoreAsItWas() throws Exception {
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        for (String[] args : List.of(new String[] {"list"}, new String[] {"list", "-o", "json"},
+                new String[] {"get", "dev", "-o", "csv"})) {
+            String[] r = run(new File("/dev/full"), args);
+
+            assertThat(r[0]).as(String.join(" ", args) + ": " + r[1]).isEqualTo("1");
+            assertThat(r[1]).as(String.join(" ", args)).hasLineCount(1)
+                    .startsWith("envctl: could not write the results to standard output: No space left on device");
+            assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aChangeWhoseResultsCannotBeWrittenIsDoneAndSaysSo() throws Exception {
+        String[] r = run(new File("/dev/full"), "create", "web", "-q");
+
+        assertThat(r[0]).as(r[1]).isEqualTo("1");
+        assertThat(r[1]).hasLineCount(1).contains("could not write the results to standard output")
+                .contains("envctl list");
+        assertThat(ws.ok("get", "web").out()).contains("running");
+    }
+
+    @Test
+    void aClosedStdoutIsOneErrorLineAndExit1() throws Exception {
+        Path err = tmp.resolve("closed.err");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec \"$0\" list >&- 2>\"$1\"",
+                Workspace.LAUNCHER.toString(), err.toString()).directory(tmp.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        Process p = pb.redirectInput(new File("/dev/null")).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        String text = Files.readString(err);
+        assertThat(p.exitValue()).as(text).isEqualTo(1);
+        assertThat(text).hasLineCount(1).startsWith("envctl: could not write the results to standard output: ");
+    }
+
+    @Test
+    void aReaderThatStoppedReadingIsNoError() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            ws.ok("create", "e" + i, "--no-wait", "-q");
+        }
+        Path err = tmp.resolve("pipe.err");
+        Process p = launcher("list", "-o", "json").redirectError(err.toFile()).start();
+        p.getInputStream().close(); // every write of envctl's finds the pipe without a reader
+
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(err).isEmptyFile();
+    }
+}
