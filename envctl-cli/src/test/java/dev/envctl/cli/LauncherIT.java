@@ -117,4 +117,22 @@ class LauncherIT {
             assertThat(r.err()).isEmpty();
         }
     }
+
+    @Test
+    void aDistributionInAFolderWhosePathHoldsAColonSaysWhyItCannotRunInOneLine() throws Exception {
+        // ':' separates Java's class path entries, and nothing escapes it there
+        Path dist = Workspace.LAUNCHER.getParent().getParent();
+        Path copy = tmp.resolve("tools:2026/envctl");
+        executable(Files.copy(dist.resolve("bin/envctl"), Files.createDirectories(copy.resolve("bin")).resolve("envctl")));
+        Files.copy(dist.resolve("lib/envctl.jar"), Files.createDirectories(copy.resolve("lib")).resolve("envctl.jar"));
+        ProcessBuilder pb = new ProcessBuilder(copy.resolve("bin/envctl").toString(), "version");
+        pb.environment().put("PATH", "/usr/bin:/bin");
+
+        Processes.Output r = Processes.run(pb, tmp, "envctl version");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).hasLineCount(1).startsWith("envctl: cannot run from " + copy.toRealPath().resolve("lib"))
+                .contains("':'");
+    }
 }
