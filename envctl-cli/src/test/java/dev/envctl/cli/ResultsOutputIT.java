@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Results that cannot be written: stdout on a full disk ({@code /dev/full}) or closed is one line on stderr and exit
  * 1, the store as it was; a reader that stops reading ({@code | head -1}) is no error, exit 0 and nothing on stderr,
- * since whether envctl's last writes still find it is a matter of timing.
+ * since whether envctl's last writes still find it is a matter of timing. What the JVM prints itself (a thread dump
+ * on SIGQUIT, an error starting) goes to stderr, never among the results.
  */
 class ResultsOutputIT {
     @TempDir
@@ -103,5 +104,42 @@ class ResultsOutputIT {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(err)).isZero();
         assertThat(err).isEmptyFile();
+    }
+
+    @Test
+    void whatTheJvmPrintsItselfGoesToStderrNeverAmongTheResults() throws Exception {
+        // Ctrl-\ on a terminal, or kill -QUIT while looking into a hung run: the JVM prints a thread dump
+        Path out = tmp.resolve("watch.out");
+        Path err = tmp.resolve("watch.err");
+        Process p = launcher("reconcile", "--watch", "--interval", "1s", "-o", "json").redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        try {
+            waitFor(() -> Files.size(out) > 0, "the first round");
+            new ProcessBuilder("kill", "-QUIT", String.valueOf(p.pid())).start().waitFor();
+            waitFor(() -> Files.readString(err).contains("Full thread dump"), "the thread dump on stderr");
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(out)).doesNotContain("Full thread dump");
+        assertThat(Workspace.JSON.readTree(Files.readString(out)).get("ok").asBoolean()).isTrue();
+
+        // an option the JVM refuses while starting
+        ws.env.put("ENVCTL_JAVA_OPTS", "-Xmx1k");
+        String[] r = run(tmp.resolve("small.out").toFile(), "version");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[1]).contains("Too small maximum heap");
+        assertThat(tmp.resolve("small.out")).isEmptyFile();
+    }
+
+    private interface Check {
+        boolean holds() throws IOException;
+    }
+
+    private static void waitFor(Check check, String what) throws Exception {
+        for (int i = 0; i < 600 && !check.holds(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(check.holds()).as(what).isTrue();
     }
 }
