@@ -135,4 +135,26 @@ class LauncherIT {
         assertThat(r.err()).hasLineCount(1).startsWith("envctl: cannot run from " + copy.toRealPath().resolve("lib"))
                 .contains("':'");
     }
+
+    @Test
+    void aDistributionBuiltInAFolderWhosePathHoldsASpaceRunsWithItsArchive() throws Exception {
+        // as a checkout under ~/My Projects builds it: lib/envctl.jsa.java names this JVM and that folder
+        Path dist = Workspace.LAUNCHER.getParent().getParent();
+        Path copy = tmp.resolve("My Projects/envctl");
+        executable(Files.copy(dist.resolve("bin/envctl"), Files.createDirectories(copy.resolve("bin")).resolve("envctl")));
+        Path lib = Files.createDirectories(copy.resolve("lib")).toRealPath();
+        Files.copy(dist.resolve("lib/envctl.jar"), lib.resolve("envctl.jar"));
+        Files.writeString(lib.resolve("envctl.jsa"), ""); // made for the build's folder: the JVM runs without it
+        String java = Path.of(System.getProperty("java.home"), "bin/java").toString();
+        Files.writeString(lib.resolve("envctl.jsa.java"), java + "\n" + lib + "\nat-base\n");
+        ProcessBuilder pb = new ProcessBuilder(copy.resolve("bin/envctl").toString(), "version");
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+
+        Processes.Output r = Processes.run(pb, tmp, "envctl version");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("envctl ").hasLineCount(1);
+        assertThat(r.err()).isEmpty();
+    }
 }
