@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -90,9 +91,11 @@ public final class AtomicFileWriter {
 
     /**
      * Gives the replacement the file's mode and, as far as the writer may (root any; others a group they are in),
-     * its owner and group: a teammate's write must not lock the others out of a shared, group-writable file.
+     * its owner and group: a teammate's write must not lock the others out of a shared, group-writable file. They are
+     * set on the replacement itself: a link someone put at its name meanwhile (whoever may write the folder) is not
+     * followed, and the replace fails instead.
      */
-    private static void copyPermissions(Path from, Path to) throws IOException {
+    static void copyPermissions(Path from, Path to) throws IOException {
         PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
         if (source == null) {
             return;
@@ -104,7 +107,8 @@ public final class AtomicFileWriter {
             // a new file, or one another writer removes this moment (the Kindler scripts' mv): nothing to keep
             return;
         }
-        PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+        PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             target.setOwner(was.owner());
         } catch (IOException notPermitted) {
@@ -115,7 +119,7 @@ public final class AtomicFileWriter {
         } catch (IOException notPermitted) {
             // a group the writer is not in
         }
-        Files.setPosixFilePermissions(to, was.permissions()); // last: a change of owner may clear some bits
+        target.setPermissions(was.permissions()); // last: a change of owner may clear some bits
     }
 
     private static void forceDirectory(Path dir, Path file) {
