@@ -101,6 +101,37 @@ class LockingTest {
         assertThat(elsewhere).isEmptyDirectory();
     }
 
+    /**
+     * A link or a named pipe at the lock file's name fails a change at once, saying what stands there and to remove
+     * it: a pipe opened for writing would wait for a reader for ever, before the lock's timeout applies.
+     */
+    @Test
+    void aLinkOrAPipeAtTheLockFilesNameFailsAChangeSayingWhatItIs() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        Files.deleteIfExists(dir.resolve("envs.csv.lock"));
+        Files.createSymbolicLink(dir.resolve("envs.csv.lock"), dir.resolve("elsewhere"));
+        Path piped = Fixtures.emptyStore(dir.resolve("piped.csv"));
+        Files.deleteIfExists(dir.resolve("piped.csv.lock"));
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("piped.csv.lock").toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        byte[] before = Fixtures.read(piped);
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file);
+             CsvEnvironmentStore second = CsvEnvironmentStore.open(piped)) {
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                    .isInstanceOf(EnvctlException.class)
+                    .hasMessageContaining(store.lockFile() + ": it is a link").hasMessageContaining("remove it");
+            Future<?> create = pool.submit(() -> second.create(EnvironmentSpec.of("dev", "k3d"), allocator));
+            assertThatThrownBy(() -> create.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(EnvctlException.class)
+                    .hasMessageContaining(second.lockFile() + ": it is not a regular file")
+                    .hasMessageContaining("remove it");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Fixtures.read(piped)).isEqualTo(before);
+    }
+
     /** Every change fails while a link stands at a lock file's name (above): health says so, and what to do. */
     @Test
     void healthNamesALinkWhereALockFileOrTheLockFolderBelongs() throws Exception {

@@ -2,10 +2,13 @@ package dev.envctl.store.csv.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -41,10 +44,23 @@ final class SharedPermissions {
      * Opens {@code lockFile} for writing, making it when missing; one made here gets the data file's owner, group and
      * permissions ({@link #likeDataFile}). A link at its name is not followed but refused (an {@link IOException}):
      * whoever may write a shared store's folder could point it at any file, which would then be made, given away and
-     * made writable with the rights of the one running envctl.
+     * made writable with the rights of the one running envctl. Nor is anything else but a file (a named pipe opened
+     * for writing would wait for a reader for ever): each is refused naming what stands there.
      */
     static FileChannel openLockFile(Path lockFile, Path dataFile) throws IOException {
-        boolean made = Files.notExists(lockFile, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes there;
+        try {
+            there = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException none) {
+            there = null;
+        }
+        boolean made = there == null;
+        if (there != null && !there.isRegularFile()) {
+            // the open below refuses a link anyway (one put there after this look), in the JDK's words
+            throw new FileSystemException(lockFile.toString(), null, there.isSymbolicLink()
+                    ? "it is a link, which envctl does not follow (whoever may write the folder could point it "
+                    + "anywhere); remove it" : "it is not a regular file; remove it");
+        }
         FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
         if (made) {
