@@ -126,6 +126,15 @@ class MainTest {
         assertThat(out()).isEmpty();
     }
 
+    /** After {@code --} every word is an argument (cli.md), also one that looks like an option. */
+    @Test
+    void aWordAfterTwoDashesIsAnArgumentEvenWhenItLooksLikeAnOption() {
+        assertThat(run("list", "--", "--x")).isEqualTo(2);
+        assertThat(err().lines().findFirst()).hasValue("envctl: list takes no arguments, got '--x'");
+        assertThat(err()).contains("Usage: envctl list");
+        assertThat(out()).isEmpty();
+    }
+
     /** Missing arguments, flags given twice or without the one they go with: the line, then the command's usage. */
     @Test
     void everyUsageErrorPrintsTheLineThenTheCommandsUsage() {

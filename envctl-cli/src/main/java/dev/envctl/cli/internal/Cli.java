@@ -33,7 +33,9 @@ public final class Cli {
         } catch (ParameterException e) {
             // the usage of the command named in args, if any
             String command = Arrays.stream(args).filter(jc.getCommands()::containsKey).findFirst().orElse(null);
-            err.println("envctl: " + Usage.explain(e.getMessage(), command));
+            int dashes = Arrays.asList(args).indexOf("--");
+            List<String> operands = dashes < 0 ? List.of() : Arrays.asList(args).subList(dashes + 1, args.length);
+            err.println("envctl: " + Usage.explain(e.getMessage(), command, operands));
             if (!Usage.isBadValue(e.getMessage())) {
                 // a value that is not a number is bad input, as one out of range is: the line says it all
                 err.print(Usage.text(jc, command));

@@ -44,6 +44,23 @@ final class Usage {
         return message != null && BAD_VALUE.matcher(message).matches();
     }
 
+    /** JCommander's message for an argument that a command without arguments was given. */
+    private static final Pattern STRAY_ARGUMENT = Pattern.compile(
+            "Was passed main parameter '(.*)' but no main parameter was defined.*", Pattern.DOTALL);
+
+    /**
+     * {@link #explain(String, String)} for a command line whose words after {@code --} are {@code operands}: one
+     * of them that looks like an option is an argument there, and is told as one.
+     */
+    static String explain(String message, String command, List<String> operands) {
+        Matcher stray = STRAY_ARGUMENT.matcher(message == null ? "" : message);
+        if (stray.matches() && operands.contains(stray.group(1))) {
+            return Errors.printable((command == null ? "unexpected argument" : command + " takes no arguments, got")
+                    + " '" + stray.group(1) + "'");
+        }
+        return explain(message, command);
+    }
+
     /**
      * JCommander's message, reworded where it is obscure, on one line; {@code command} is the command the line
      * names, or null.
