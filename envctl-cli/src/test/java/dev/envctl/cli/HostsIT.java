@@ -199,6 +199,25 @@ class HostsIT {
                 .isEqualTo("two");
     }
 
+    /**
+     * {@code host add} refuses a Docker endpoint with a password; one a hand-edited store holds is never printed
+     * ({@code host list} in each format, {@code list -o csv}'s host lines, doctor).
+     */
+    @Test
+    void aPasswordInAHandEditedDockerEndpointIsNeverPrinted() throws IOException {
+        ws.ok("host", "add", "three", "--docker", "ssh://me@three");
+        ws.ok("create", "api", "--host", "three", "--no-wait");
+        Path store = ws.defaultStore();
+        Files.writeString(store, Files.readString(store).replace("ssh://me@three", "ssh://me@three?password=S3cretPw"));
+
+        for (String[] args : List.of(new String[] {"host", "list"}, new String[] {"host", "list", "-o", "json"},
+                new String[] {"list", "-o", "csv"}, new String[] {"doctor"})) {
+            Result r = ws.run(args);
+            assertThat(r.out() + r.err()).as(r.toString()).doesNotContain("S3cretPw");
+        }
+        assertThat(ws.ok("host", "list").out()).contains("ssh://me@three?password=***");
+    }
+
     @Test
     void hostCommandsRefuseBadInputAndChangeNothing() {
         ws.ok("host", "add", "two", "--docker", TWO);

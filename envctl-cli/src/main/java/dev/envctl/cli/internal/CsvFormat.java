@@ -23,11 +23,13 @@ final class CsvFormat {
     /**
      * Writes {@code environments} as they are, with {@code hosts}, the hosts other than {@code local} they live on;
      * nothing when both are empty. Nothing is checked: a store's rows that the Kindler scripts gave one port twice
-     * are printed as the store holds them.
+     * are printed as the store holds them; a password in a host's Docker endpoint is not ({@link HostCommand#docker}).
      */
     static void write(Session session, List<Environment> environments, List<Host> hosts) {
         EnvironmentStoreFactory csv = session.plugins().storeFactoryFor(LOCATION);
-        byte[] bytes = csv.format(hosts, environments).orElseThrow(() -> new EnvctlException(ErrorCode.FAILURE,
+        List<Host> shown = hosts.stream().map(h -> new Host(h.name(), HostCommand.docker(h), h.address(), h.labels(),
+                h.capacity())).toList();
+        byte[] bytes = csv.format(shown, environments).orElseThrow(() -> new EnvctlException(ErrorCode.FAILURE,
                 "cannot write CSV output: the store plugin '" + csv.id() + "' for " + LOCATION
                         + " has no file format"));
         session.out().write(bytes, 0, bytes.length);

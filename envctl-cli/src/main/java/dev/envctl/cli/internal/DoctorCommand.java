@@ -58,8 +58,9 @@ final class DoctorCommand extends CliCommand {
             Map<String, Long> there = used(environments, host.name());
             checks.addAll(byProvider(session.envctl().providers(host.name()), dflt, there, there, c -> !c.name()
                     .equals("docker") ? null : new PrerequisiteCheck("docker on " + host.name(), c.status(),
-                    c.detail() + " at " + host.docker(), c.status() == Status.PASS ? c.hint() : "check that Docker "
-                    + "runs on host " + host.name() + " and answers at " + host.docker())));
+                    c.detail() + " at " + HostCommand.docker(host), c.status() == Status.PASS ? c.hint()
+                    : "check that Docker runs on host " + host.name() + " and answers at "
+                    + HostCommand.docker(host))));
         }
         for (String id : session.plugins().providerIds()) {
             // a plugin whose factory failed has no provider to check: that failure is the check (exit 6 on use)
@@ -201,7 +202,8 @@ final class DoctorCommand extends CliCommand {
                 fallback = session.openStore(location);
                 h = fallback.health();
             } catch (EnvctlException again) {
-                return Optional.of(PrerequisiteCheck.warn("fallback", session.redact(Errors.oneLine(again.getMessage())),
+                return Optional.of(PrerequisiteCheck.warn("fallback",
+                        session.redact(Errors.oneLine(again.getMessage())),
                         "reads cannot fall back to " + setting + " while the primary is down; fix it or change "
                         + "fallback.store"));
             }
@@ -211,10 +213,10 @@ final class DoctorCommand extends CliCommand {
             return Optional.of(PrerequisiteCheck.pass("fallback", detail + (mirror ? ", mirrored" : "")));
         }
         if (mirror) {
-            return Optional.of(PrerequisiteCheck.warn("fallback", detail, "fallback.mirror is true, so every write to "
-                    + "the primary is copied to " + setting + ", and each copy fails with a warning: the fallback falls "
-                    + "behind, and reads served from it while the primary is down are older still; make it writable, "
-                    + "or set fallback.mirror=false"));
+            return Optional.of(PrerequisiteCheck.warn("fallback", detail, "fallback.mirror is true, so every write "
+                    + "to the primary is copied to " + setting + ", and each copy fails with a warning: the fallback "
+                    + "falls behind, and reads served from it while the primary is down are older still; make it "
+                    + "writable, or set fallback.mirror=false"));
         }
         try {
             int rows = fallback.list(EnvironmentFilter.ALL).size();

@@ -5,6 +5,7 @@ import com.beust.jcommander.Parameters;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
+import dev.envctl.core.Redaction;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.lifecycle.HostProviders;
@@ -196,15 +197,23 @@ final class HostCommand extends CliCommand {
     static TextTable table(List<Host> hosts, Map<String, Integer> environments) {
         TextTable t = new TextTable("NAME", "DOCKER", "ADDRESS", "LABELS", "CAPACITY", "ENVIRONMENTS");
         for (Host h : hosts) {
-            t.row(h.name(), h.docker(), h.address(), EnvironmentView.pairs(h.labels()), h.capacity(),
+            t.row(h.name(), docker(h), h.address(), EnvironmentView.pairs(h.labels()), h.capacity(),
                     environments.getOrDefault(h.name(), 0));
         }
         return t;
     }
 
+    /**
+     * The host's Docker endpoint as printed: {@code host add} refuses one with a password, but a store keeps what a
+     * hand edit put there ({@code ?password=}), which is never shown.
+     */
+    static String docker(Host h) {
+        return Redaction.redactLocation(h.docker());
+    }
+
     /** One host in the shape docs/fleet.md gives: every field present, absent values {@code null}. */
     static Map<String, Object> toJson(Host h, int environments) {
-        return Json.object("name", h.name(), "docker", h.docker(), "address", h.address(),
+        return Json.object("name", h.name(), "docker", docker(h), "address", h.address(),
                 "labels", h.labels(), "capacity", h.capacity(), "environments", environments);
     }
 }
