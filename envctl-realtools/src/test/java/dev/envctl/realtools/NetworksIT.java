@@ -36,6 +36,7 @@ class NetworksIT {
 
         assertThat(r.exit()).as(r.toString()).isEqualTo(6);
         assertThat(r.err()).contains("no gateway defined for network " + shared,
+                "the shared Docker network " + shared + " has no gateway, which k3d needs",
                 "envctl removed what this create had made");
         assertThat(s.leftovers(name)).isEmpty();
         assertThat(s.lines("docker", "network", "inspect", "--format",

@@ -223,6 +223,12 @@ public final class K3dProvider implements ClusterProvider {
         String message = String.valueOf(failure.getMessage());
         tools.find(settings.dockerBinary()).flatMap(d -> HeldPorts.explain(tools, d, settings.timeout(), message))
                 .ifPresent(f::cause);
+        if (env.subnet() == null && message.contains("no gateway defined for network " + network)) {
+            // made by hand with --subnet alone (Docker 20.10 then gives it no gateway); envctl never removes it
+            f.cause("the shared Docker network " + network + " has no gateway, which k3d needs: once no container "
+                    + "uses it, remove it (docker network rm " + network + ") and the next create makes it with one, "
+                    + "or make it again yourself with --gateway");
+        }
         // k3d refuses an existing name before it makes anything: that cluster and its network stay as they were
         if (message.contains(NAME_TAKEN)) {
             f.leftUntouched();

@@ -186,8 +186,10 @@ class K3dProviderTest {
                         + "failed to gather environment information used for cluster creation: failed to get host IP: "
                         + "runtime failed to get host IP: failed to get gateway IP of docker network 'k3d-shared': no "
                         + "gateway defined for network k3d-shared | Failed to create cluster >>> Rolling Back | Cluster "
-                        + "creation FAILED, all changes have been rolled back!; envctl removed what this create had "
-                        + "made");
+                        + "creation FAILED, all changes have been rolled back!; the shared Docker network k3d-shared "
+                        + "has no gateway, which k3d needs: once no container uses it, remove it (docker network rm "
+                        + "k3d-shared) and the next create makes it with one, or make it again yourself with "
+                        + "--gateway; envctl removed what this create had made");
         assertThat(provider.list()).isEmpty();
         assertThat(tools.read("networks/k3d-shared")).isEqualTo("10.150.0.0/24\n\n\n");
     }
