@@ -506,9 +506,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                     + ", readable and writable",
                     Columns.FORMAT_VERSION);
         } catch (EnvctlException e) {
-            if (e.code() == ErrorCode.STORE_CORRUPT) {
-                // the file is there and reads; a row does not, and no waiting cures that: a problem to fix, not an
-                // outage (a fallback store does not serve reads meanwhile)
+            if (e.code() == ErrorCode.STORE_CORRUPT || e instanceof CsvDocument.NewerFileException) {
+                // the file is there and reads; a row does not (or a newer envctl marked it), and no waiting cures
+                // that: a problem to fix, not an outage (a fallback store does not serve reads meanwhile)
                 return StoreHealth.up("CSV file " + file, null).withProblem(e.getMessage(), null);
             }
             return StoreHealth.down(e.getMessage(), e.remedy().orElse(null));

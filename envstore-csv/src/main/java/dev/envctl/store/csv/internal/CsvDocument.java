@@ -32,6 +32,8 @@ import java.util.TreeMap;
  */
 public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
+    /** How a line of a kind of envctl's own starts: {@code #envctl-host}, or one a newer envctl writes. */
+    private static final String NEWER_PREFIX = "#envctl-";
 
     /** The store's file; null for an input ({@link #parseInput}). */
     private final Path file;
@@ -140,6 +142,8 @@ public final class CsvDocument {
                 throw corrupt(number, "the #envctl line of '" + line.meta.name() + "' repeats the one on line "
                         + earlier.number + "; keep one");
             }
+        } else if (newerKind(visible) != null) {
+            throw newer(number, newerKind(visible));
         } else if (stripped.startsWith("#")) {
             noteHeader(stripped.substring(1).strip());
         } else if (number == 1 && isPlainHeader(stripped)) {
@@ -155,6 +159,43 @@ public final class CsvDocument {
             rows.put(line.row.environment().name(), line);
         }
         lines.add(line);
+    }
+
+    /**
+     * The kind of an {@code #envctl-KIND} line this envctl does not know ({@code KIND} lowercase letters, digits and
+     * {@code -}, then a space or the line's end), or null for any other line. Such lines are how a newer envctl marks
+     * a file whose meaning this envctl would get wrong (it reads every row, and rewrites the file without the line).
+     */
+    private static String newerKind(String visible) {
+        if (!visible.startsWith(NEWER_PREFIX)) {
+            return null;
+        }
+        int end = visible.indexOf(' ', NEWER_PREFIX.length());
+        String kind = visible.substring(NEWER_PREFIX.length(), end < 0 ? visible.length() : end);
+        if (kind.isEmpty() || kind.equals("host")) {
+            return null;
+        }
+        for (int i = 0; i < kind.length(); i++) {
+            char c = kind.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return null;
+            }
+        }
+        return NEWER_PREFIX + kind;
+    }
+
+    private EnvctlException newer(int number, String kind) {
+        String where = file == null ? "line " + number : file + " line " + number;
+        return new NewerFileException(where + ": '" + kind + "': a newer envctl wrote this file, and "
+                + "this envctl does not know that line; upgrade envctl (this one neither reads nor writes the file, "
+                + "so that nothing the newer one keeps there is lost or misread)");
+    }
+
+    /** A file a newer envctl marked with an {@code #envctl-KIND} line: it is there, but only a newer envctl reads it. */
+    public static final class NewerFileException extends EnvctlException {
+        NewerFileException(String message) {
+            super(ErrorCode.FAILURE, message);
+        }
     }
 
     /** Whether {@code line} names the columns ({@code env,provider,...}, in any case and spacing). */
