@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The whole file as lines: comments, blank lines, rows and {@link MetaLine}s in file order, each with its own
@@ -34,6 +36,7 @@ public final class CsvDocument {
     private static final String BOM = "\u00EF\u00BB\u00BF";
     /** How a line of a kind of envctl's own starts: {@code #envctl-host}, or one a newer envctl writes. */
     private static final String NEWER_PREFIX = "#envctl-";
+    private static final Pattern NEWER_LINE = Pattern.compile(Pattern.quote(NEWER_PREFIX) + "([a-z0-9-]+)(?: |$)");
 
     /** The store's file; null for an input ({@link #parseInput}). */
     private final Path file;
@@ -167,21 +170,8 @@ public final class CsvDocument {
      * a file whose meaning this envctl would get wrong (it reads every row, and rewrites the file without the line).
      */
     private static String newerKind(String visible) {
-        if (!visible.startsWith(NEWER_PREFIX)) {
-            return null;
-        }
-        int end = visible.indexOf(' ', NEWER_PREFIX.length());
-        String kind = visible.substring(NEWER_PREFIX.length(), end < 0 ? visible.length() : end);
-        if (kind.isEmpty() || kind.equals("host")) {
-            return null;
-        }
-        for (int i = 0; i < kind.length(); i++) {
-            char c = kind.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
-                return null;
-            }
-        }
-        return NEWER_PREFIX + kind;
+        Matcher m = NEWER_LINE.matcher(visible);
+        return m.lookingAt() && !m.group(1).equals("host") ? NEWER_PREFIX + m.group(1) : null;
     }
 
     private EnvctlException newer(int number, String kind) {
