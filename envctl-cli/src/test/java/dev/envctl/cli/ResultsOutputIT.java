@@ -39,7 +39,11 @@ class ResultsOutputIT {
         Path err = Files.createTempFile(tmp, "err", ".txt");
         pb.redirectError(err.toFile());
         Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly(); // one that did not end is not left running
+        }
         return new String[] {String.valueOf(p.exitValue()), Files.readString(err, StandardCharsets.UTF_8)};
     }
 
@@ -104,6 +108,36 @@ class ResultsOutputIT {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(err)).isZero();
         assertThat(err).isEmptyFile();
+    }
+
+    @Test
+    void aWatchWhoseReaderLeftEndsAtItsNextPrintedRound() throws Exception {
+        // envctl reconcile --watch | head -1: as tail -f does, the watch ends when it next writes and finds no reader,
+        // rather than reconciling on for nobody while the shell waits for it
+        Path err = tmp.resolve("watch.err");
+        Process p = launcher("reconcile", "--watch", "--interval", "1s").redirectError(err.toFile()).start();
+        try {
+            assertThat(new String(p.getInputStream().readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("NAME");
+            p.getInputStream().close();
+            Files.delete(ws.state.resolve("k3d/dev")); // drift: the next round recreates it and is printed
+
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(err)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+            assertThat(Files.readString(err)).doesNotContain("envctl: ");
+            assertThat(ws.ok("get", "dev").out()).contains("running");
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWatchWhoseResultsCannotBeWrittenEndsWithOneErrorLine() throws Exception {
+        String[] r = run(new File("/dev/full"), "reconcile", "--watch", "--interval", "1s");
+
+        assertThat(r[0]).as(r[1]).isEqualTo("1");
+        assertThat(r[1]).hasLineCount(1).startsWith("envctl: could not write the results to standard output: No "
+                + "space left on device");
     }
 
     @Test

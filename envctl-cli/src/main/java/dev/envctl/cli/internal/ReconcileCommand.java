@@ -15,12 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code envctl reconcile [NAME...]}: converges environments once (all when none is named), or with
  * {@code --watch} every interval until interrupted: Ctrl-C or SIGTERM stops it after the round in flight has
  * recorded its outcomes (core's command runner ends the tools and hooks in flight as the JVM shuts down;
- * {@link Interruption}).
+ * {@link Interruption}), and so does a round whose results could not be written (its reader left).
  */
 @Parameters(commandNames = "reconcile",
         commandDescription = "Make clusters match the desired states, once or with --watch until stopped")
@@ -63,10 +64,15 @@ final class ReconcileCommand extends CliCommand {
         // a signal stops the watch once the round in flight has recorded its outcomes: that is how it ends
         session.interruption().untilStopped();
         RoundFilter rounds = new RoundFilter();
-        envctl.engine().watch(names, every, session.interruption().stop(), session.progress(), report -> {
+        AtomicBoolean stop = session.interruption().stop();
+        envctl.engine().watch(names, every, stop, session.progress(), report -> {
             if (rounds.worthPrinting(report)) {
                 ReportView.print(session, report);
-                session.out().flush();
+                // a round that found no reader (| head -1) or no room ends the watch, as tail -f ends: nobody gets
+                // its results, and a shell waits for it; the exit code says which (Stdout)
+                if (session.out().checkError()) {
+                    stop.set(true);
+                }
             }
         });
         return 0;
