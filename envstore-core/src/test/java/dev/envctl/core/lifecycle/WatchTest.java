@@ -50,6 +50,37 @@ class WatchTest {
     }
 
     /**
+     * Another writer deletes a failing environment (envctl delete in another process) and records one of the same
+     * name: the new one is converged in the next round, not after the sitting out the old one's failures earned.
+     */
+    @Test
+    void anEnvironmentRecordedAgainUnderTheNameOfAFailedOneIsConvergedInTheNextRound() {
+        f.store.create(Fixture.spec("web"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        for (int i = 0; i < 3; i++) {
+            f.k3d.failNextCreate("image pull failed");
+        }
+        List<Integer> webRounds = new ArrayList<>();
+        AtomicInteger round = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            int n = round.incrementAndGet();
+            report.outcomes().stream().filter(o -> o.name().equals("web")).forEach(o -> webRounds.add(n));
+            if (n == 4) { // failed in rounds 1, 2 and 4: it would sit out rounds 5 to 7
+                f.store.delete("web");
+                f.store.create(Fixture.spec("web"), f.allocator);
+            }
+            if (n == 6) {
+                stop.set(true);
+            }
+        });
+
+        assertThat(webRounds).containsExactly(1, 2, 4, 5, 6);
+        assertThat(f.store.get("web").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    /**
      * What afterEachRound throws ends the watch and is thrown from it, an EnvctlException too (a callback that
      * reads the store, or ends the watch with an error of envctl's own): it is not a round that could not read
      * the store, to be logged and retried.

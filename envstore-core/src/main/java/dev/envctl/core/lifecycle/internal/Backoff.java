@@ -2,6 +2,7 @@ package dev.envctl.core.lifecycle.internal;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Retry spacing of the continuous reconciler, counted in rounds rather than time so it is exact and
@@ -29,6 +30,12 @@ public final class Backoff {
         int n = failures.merge(key, 1, Integer::sum);
         long spacing = Math.min(1L << Math.min(n - 1, 30), MAX_SPACING);
         nextRound.put(key, round + spacing);
+    }
+
+    /** Forgets every key but {@code keys} and {@code kept}: those of records gone are never due again. */
+    public void retainOnly(Set<String> keys, String kept) {
+        failures.keySet().removeIf(k -> !k.equals(kept) && !keys.contains(k));
+        nextRound.keySet().removeIf(k -> !k.equals(kept) && !keys.contains(k));
     }
 
     /** Consecutive failures of {@code key}. */

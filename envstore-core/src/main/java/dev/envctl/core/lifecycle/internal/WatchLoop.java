@@ -2,7 +2,6 @@ package dev.envctl.core.lifecycle.internal;
 
 import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.lifecycle.Outcome;
@@ -13,7 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * The continuous reconciler: a round every {@code interval} until {@code stop} is set, the thread is
- * interrupted or the JVM shuts down. Environments that failed sit out rounds by {@link Backoff}; a round that
+ * interrupted or the JVM shuts down. Environments that failed sit out rounds by {@link Backoff} (a record made again
+ * under a deleted one's name starts afresh); a round that
  * cannot read the store is logged and retried with the same backoff. Stopping abandons environments not yet
  * started and lets those in flight finish their step, so every record is left in a state the next reconcile
  * resumes; a round stopped before it converged anything is not delivered.
@@ -53,12 +55,18 @@ public final class WatchLoop {
                 ReconcileReport report = null;
                 try {
                     final long r = round;
-                    List<String> due = store.list(EnvironmentFilter.ALL).stream().map(Environment::name)
-                            .filter(n -> names.isEmpty() || names.contains(n))
-                            .filter(n -> backoff.due(n, r)).toList();
+                    // backoff is kept per record, not per name: one deleted (by another process) and recorded
+                    // again under its name does not sit out the rounds the old one's failures earned
+                    Map<String, String> keys = new LinkedHashMap<>();
+                    store.list(EnvironmentFilter.ALL).stream()
+                            .filter(e -> names.isEmpty() || names.contains(e.name()))
+                            .forEach(e -> keys.put(e.name(), e.name() + "\u0000" + e.createdAt()));
+                    backoff.retainOnly(Set.copyOf(keys.values()), STORE_KEY);
+                    List<String> due = keys.keySet().stream()
+                            .filter(n -> backoff.due(keys.get(n), r)).toList();
                     report = runner.runExactly(due, progress, () -> stopped(stop));
                     for (Outcome o : report.outcomes()) {
-                        backoff.record(o.name(), o.failed(), round);
+                        backoff.record(keys.getOrDefault(o.name(), o.name()), o.failed(), round);
                     }
                     backoff.record(STORE_KEY, false, round);
                 } catch (EnvctlException e) {
