@@ -117,8 +117,19 @@ final class Kindler {
         pb.environment().put("DRY_RUN", "1");
         pb.environment().put("PATH", ws.dir.resolve("kindler-bin") + File.pathSeparator + ws.env.get("PATH"));
         pb.environment().put("COEXIST_DOCKER", ws.bin.resolve("docker").toString());
+        // the scripts' mktemp files (cluster.sh's kind config) are never removed by them: made here, the test's
+        // folder takes them away
+        pb.environment().put("TMPDIR", tmpdir().toString());
         Processes.Output o = Processes.run(pb, ws.dir, what);
         return new Run(what, o.exit(), o.out(), o.err());
+    }
+
+    private Path tmpdir() {
+        try {
+            return Files.createDirectories(ws.dir.resolve("kindler-tmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The database stand-in answers (lib_db.sh's db_is_available succeeds) from now on. */

@@ -85,6 +85,9 @@ final class PostgresKindler {
             copyTree(kindler, root);
             Files.createDirectories(bin);
             Files.createDirectories(state);
+            // the scripts' mktemp files (cluster.sh's kind config) are never removed by them: made here, the test's
+            // folder takes them away
+            scriptEnv.put("TMPDIR", Files.createDirectories(state.resolveSibling("tmp")).toString());
             executable(bin.resolve("kubectl"), KUBECTL);
             StandInTools.install(bin, "k3d", "kind", "docker");
             Path config = home.resolve(".envctl/config.properties");
