@@ -169,9 +169,6 @@ class KindlerScriptsIT {
                     + "exit 1\n");
             Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
             s.env.put("PATH", bin + ":" + s.machine.path);
-            // the scripts' mktemp files (cluster.sh's kind config) and k3d's hosts files are never removed by them:
-            // made here, the sandbox's folder takes them away
-            s.env.put("TMPDIR", Files.createDirectories(s.dir.resolve("tmp")).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

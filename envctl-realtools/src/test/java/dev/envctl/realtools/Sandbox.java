@@ -65,6 +65,11 @@ final class Sandbox implements AutoCloseable {
         env.put("ENVCTL_CONFIG", config.toString());
         env.put("ENVCTL_STORE", store.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // what the tools leave in the temporary folder (k3d's /tmp/k3d-hostsfile-* of each create, the Kindler
+        // scripts' mktemp files) goes to this sandbox's folder, which close() removes
+        Path tmp = dir.resolve("tmp");
+        write(tmp.resolve(".keep"), "");
+        env.put("TMPDIR", tmp.toString());
         env.putAll(machine.k3dVariables);
     }
 
