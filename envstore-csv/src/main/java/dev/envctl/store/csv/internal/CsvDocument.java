@@ -145,9 +145,11 @@ public final class CsvDocument {
                 throw corrupt(number, "the #envctl line of '" + line.meta.name() + "' repeats the one on line "
                         + earlier.number + "; keep one");
             }
-        } else if (newerKind(visible) != null) {
-            throw newer(number, newerKind(visible));
         } else if (stripped.startsWith("#")) {
+            String newer = newerKind(visible);
+            if (newer != null) {
+                throw newer(number, newer);
+            }
             noteHeader(stripped.substring(1).strip());
         } else if (number == 1 && isPlainHeader(stripped)) {
             // the scripts skip a file's first line whatever it holds: a header without '#' is theirs to have
