@@ -190,23 +190,23 @@ final class DoctorCommand extends CliCommand {
             return Optional.empty();
         }
         boolean mirror = session.config().fallbackMirror();
-        String setting = "fallback.store " + session.redact(location);
-        StoreHealth h;
-        EnvironmentStore fallback;
+        String setting = "fallback.store " + session.redactLocation(location);
+        EnvironmentStore fallback = null;
         try {
-            fallback = session.store() instanceof FallbackStore f ? f.fallback() : session.openStore(location);
+            if (session.store() instanceof FallbackStore f) {
+                fallback = f.fallback();
+            }
+        } catch (EnvctlException primaryDown) {
+            // its own line says why; the fallback is opened alone
+        }
+        StoreHealth h;
+        try {
+            fallback = fallback != null ? fallback : session.openStore(location);
             h = fallback.health();
         } catch (EnvctlException e) {
-            // the primary did not open (its own line says why), or the fallback did not: open it alone
-            try {
-                fallback = session.openStore(location);
-                h = fallback.health();
-            } catch (EnvctlException again) {
-                return Optional.of(PrerequisiteCheck.warn("fallback",
-                        session.redact(Errors.oneLine(again.getMessage())),
-                        "reads cannot fall back to " + setting + " while the primary is down; fix it or change "
-                        + "fallback.store"));
-            }
+            return Optional.of(PrerequisiteCheck.warn("fallback", session.redact(Errors.oneLine(e.getMessage())),
+                    "reads cannot fall back to " + setting + " while the primary is down; fix it or change "
+                    + "fallback.store"));
         }
         String detail = session.redact(h.problem() == null ? h.detail() : h.detail() + ": " + h.problem());
         if (h.available() && h.problem() == null) {
