@@ -18,12 +18,14 @@ final class Usage {
     private static final String FOR = "{for}";
     /** Where a rewording says the command takes no arguments: {@code list takes no arguments, got}. */
     private static final String NONE = "{none}";
+    /** JCommander's message for an argument that a command without arguments was given. */
+    private static final String STRAY = "Was passed main parameter '(.*)' but no main parameter was defined.*";
     /** JCommander's obscure messages, each with its rewording ({@code $1}, {@code $2}: the message's groups). */
     private static final Map<Pattern, String> REWORDED = rewordings(
             "(?:Expected a command, got |Was passed main parameter ')(--?[A-Za-z][A-Za-z-]*)=(.*?)'?"
                     + "(?: but no main parameter was defined.*)?\\z", "$1=$2: " + VALUE_AFTER_EQUALS + ": write $1 $2",
             "Was passed main parameter '(-.*)' but no main parameter was defined.*", "unknown option '$1'" + FOR,
-            "Was passed main parameter '(.*)' but no main parameter was defined.*", NONE + " '$1'",
+            STRAY, NONE + " '$1'",
             "Expected a command, got (-.*)", "unknown option '$1'; run 'envctl --help' for the options",
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
@@ -44,9 +46,7 @@ final class Usage {
         return message != null && BAD_VALUE.matcher(message).matches();
     }
 
-    /** JCommander's message for an argument that a command without arguments was given. */
-    private static final Pattern STRAY_ARGUMENT = Pattern.compile(
-            "Was passed main parameter '(.*)' but no main parameter was defined.*", Pattern.DOTALL);
+    private static final Pattern STRAY_ARGUMENT = Pattern.compile(STRAY, Pattern.DOTALL);
 
     /**
      * {@link #explain(String, String)} for a command line whose words after {@code --} are {@code operands}: one
@@ -55,8 +55,7 @@ final class Usage {
     static String explain(String message, String command, List<String> operands) {
         Matcher stray = STRAY_ARGUMENT.matcher(message == null ? "" : message);
         if (stray.matches() && operands.contains(stray.group(1))) {
-            return Errors.printable((command == null ? "unexpected argument" : command + " takes no arguments, got")
-                    + " '" + stray.group(1) + "'");
+            return Errors.printable(noArguments(command) + " '" + stray.group(1) + "'");
         }
         return explain(message, command);
     }
@@ -71,10 +70,15 @@ final class Usage {
             Matcher matcher = r.getKey().matcher(m);
             if (matcher.matches()) {
                 m = matcher.replaceFirst(r.getValue()).replace(FOR, command == null ? "" : " for " + command)
-                        .replace(NONE, command == null ? "unexpected argument" : command + " takes no arguments, got");
+                        .replace(NONE, noArguments(command));
             }
         }
         return Errors.printable(m.replaceAll("\\s*\\R\\s*", " ").strip());
+    }
+
+    /** How an argument to {@code command}, which takes none, is told: {@code list takes no arguments, got}. */
+    private static String noArguments(String command) {
+        return command == null ? "unexpected argument" : command + " takes no arguments, got";
     }
 
     private static Map<Pattern, String> rewordings(String... patternsAndReplacements) {
