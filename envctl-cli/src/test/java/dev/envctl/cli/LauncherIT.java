@@ -157,4 +157,19 @@ class LauncherIT {
         assertThat(r.out()).startsWith("envctl ").hasLineCount(1);
         assertThat(r.err()).isEmpty();
     }
+
+    @Test
+    void aClosedStandardInputReadsAsEmptyNotAsAFileTheJvmOpened() throws Exception {
+        // with fd 0 closed, the first file the JVM opens (its own lib/modules) would become System.in
+        Path csv = tmp.resolve("envs.csv");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec \"$0\" apply -f - <&-", Workspace.LAUNCHER.toString());
+        pb.environment().put("ENVCTL_STORE", "csv:" + csv);
+
+        Processes.Output r = Processes.run(pb, tmp, "envctl apply -f - <&-");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).hasLineCount(1).startsWith("envctl: apply file - holds no list of environments");
+        assertThat(csv).doesNotExist();
+    }
 }
