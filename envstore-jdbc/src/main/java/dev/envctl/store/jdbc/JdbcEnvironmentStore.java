@@ -90,6 +90,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private volatile List<String> adoptionConflicts = List.of();
     /** What reads see: envctl's schema, or (not adopted, or none, opened to read) the table as it is. */
     private volatile Reading reading = Reading.SCHEMA;
+    /** Why every write is refused: a newer envctl's schema keeps this one from writing it; {@code null} if not. */
+    private volatile String newerSchemaRefusal;
 
     private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
@@ -120,10 +122,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
                 Objects.requireNonNull(options, "options"), Redaction.redactLocation(Objects.requireNonNull(location)));
         try {
+            boolean current = false;
             switch (options.migrate()) {
                 case AUTO -> {
                     // an up-to-date schema is the common case: one read, no Flyway and no migration lock
-                    if (!store.admin.isCurrent()) {
+                    current = store.admin.isCurrent();
+                    if (!current) {
                         try {
                             store.admin.migrate();
                         } catch (AdoptionConflictException e) {
@@ -131,9 +135,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         }
                     }
                 }
-                case VALIDATE -> store.admin.requireUpToDate();
+                case VALIDATE -> {
+                    store.admin.requireUpToDate();
+                    current = true;
+                }
                 case READ -> {
-                    if (!store.admin.isCurrent()) {
+                    current = store.admin.isCurrent();
+                    if (!current) {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
                             store.admin.requireNotBehind(store.admin.info());
@@ -151,10 +159,23 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 }
                 default -> store.database.read("connecting", ctx -> ctx.selectOne().fetchOne());
             }
+            if (options.migrate() != MigrateMode.OFF && !current) {
+                store.obey(store.admin.compat());
+            }
             return store;
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** Follows a newer envctl's rule for its schema ({@code null}: none): refuses to open it, or writes to it. */
+    private void obey(JdbcStoreAdmin.Compat compat) {
+        if (compat != null && compat.refusesReads()) {
+            throw new EnvctlException(ErrorCode.FAILURE, compat.refusal(admin.where(), true));
+        }
+        if (compat != null && compat.refusesWrites()) {
+            newerSchemaRefusal = compat.refusal(admin.where(), false);
         }
     }
 
@@ -471,6 +492,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 // it answers, but some write (or every one) fails for the role: a fault of the settings or grants
                 return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);
             }
+            if (newerSchemaRefusal != null) {
+                return up.withProblem("every write is refused: " + newerSchemaRefusal, null);
+            }
             // readable, but every write fails until the rows are repaired: a problem to report, not a pass
             return conflicts.isEmpty() ? up : up.withProblem("every write is refused until table clusters can be "
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
@@ -487,6 +511,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     private void requireWritable(String action) {
+        if (newerSchemaRefusal != null) {
+            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + newerSchemaRefusal);
+        }
         if (!adoptionConflicts.isEmpty()) {
             throw AdoptionConflictException.writeRefused(action, admin.where(), adoptionConflicts);
         }

@@ -222,6 +222,51 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         });
     }
 
+    /**
+     * What a newer envctl's schema allows this one, as that envctl says it in table {@code envctl_compat} (one row:
+     * {@code read_needs} and {@code write_needs}, the lowest schema version an envctl must know to read and to write
+     * the store). No migration of this envctl makes that table: a newer one makes it when older envctls would
+     * misread or miswrite its schema. {@code null} when the table is absent (so also on this envctl's own schema).
+     */
+    Compat compat() {
+        return database.read("reading the compatibility rule of schema " + schema, ctx -> {
+            try {
+                Record2<Integer, Integer> row = ctx.select(DSL.max(DSL.field(DSL.name("read_needs"), Integer.class)),
+                                DSL.max(DSL.field(DSL.name("write_needs"), Integer.class)))
+                        .from(DSL.table(DSL.name(schema, COMPAT_TABLE))).fetchOne();
+                return row == null ? null : new Compat(row.value1(), row.value2());
+            } catch (DataAccessException e) {
+                if (UNDEFINED_TABLE.equals(Failures.sqlState(e))) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The table in which a newer envctl says which envctls may still read and write its schema. */
+    static final String COMPAT_TABLE = "envctl_compat";
+
+    /** A newer envctl's rule: the schema versions an envctl must know to read and to write (either may be null). */
+    record Compat(Integer readNeeds, Integer writeNeeds) {
+        private static final int KNOWN = Integer.parseInt(Migrations.LATEST);
+
+        boolean refusesReads() {
+            return readNeeds != null && readNeeds > KNOWN;
+        }
+
+        boolean refusesWrites() {
+            return refusesReads() || writeNeeds != null && writeNeeds > KNOWN;
+        }
+
+        /** Why this envctl may not read ({@code reading}) or write the schema {@code where} names. */
+        String refusal(String where, boolean reading) {
+            return where + " was migrated by a newer envctl that keeps older ones from "
+                    + (reading ? "reading" : "writing") + " it (it needs an envctl that knows schema version " + (reading ? readNeeds : writeNeeds)
+                    + ", and this one knows " + KNOWN + "): upgrade envctl";
+        }
+    }
+
     /** The schema history table and the columns envctl reads of it. */
     private record History(Table<?> table, Field<String> version, Field<Boolean> success, Field<Integer> rank) {
     }

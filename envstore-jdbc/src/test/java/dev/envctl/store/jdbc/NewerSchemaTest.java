@@ -1,7 +1,10 @@
 package dev.envctl.store.jdbc;
 
+import dev.envctl.core.alloc.AllocationPolicy;
+import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.SchemaInfo;
 import dev.envctl.core.spi.StoreHealth;
@@ -15,7 +18,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * A schema a newer envctl migrated (its history ends at version 99): {@code read} (dry runs, diff, doctor) uses it
- * as {@code auto} does, {@code validate} refuses it saying to upgrade envctl, never to migrate.
+ * as {@code auto} does, {@code validate} refuses it saying to upgrade envctl, never to migrate. A newer envctl's
+ * table {@code envctl_compat} can keep this one from writing it, or from opening it at all.
  */
 class NewerSchemaTest {
     private String schema;
@@ -68,5 +72,61 @@ class NewerSchemaTest {
         assertThat(e.remedy()).isEmpty();
         assertThat(e.getMessage()).contains("is at version 99, newer than this envctl knows", "upgrade envctl")
                 .doesNotContain("migrate the schema", "but envctl needs");
+    }
+
+    private void compat(String readNeeds, String writeNeeds) {
+        TestDatabase.sql("CREATE TABLE " + schema + ".envctl_compat (read_needs integer, write_needs integer); "
+                + "INSERT INTO " + schema + ".envctl_compat VALUES (" + readNeeds + ", " + writeNeeds + ")");
+    }
+
+    @Test
+    void aNewerEnvctlThatForbidsOlderWritersGetsReadsButNoWriteWithTheVersionItNeeds() {
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()));
+        }
+        compat("null", "99");
+        for (MigrateMode mode : new MigrateMode[] {MigrateMode.AUTO, MigrateMode.READ}) {
+            try (JdbcEnvironmentStore store = open(mode)) {
+                assertThat(store.list(EnvironmentFilter.ALL)).extracting(e -> e.name()).containsExactly("dev");
+
+                EnvctlException e = catchThrowableOfType(() -> store.create(EnvironmentSpec.of("qa", "k3d"),
+                        new Allocator(AllocationPolicy.defaults())), EnvctlException.class);
+                assertThat(e.code()).as(mode.toString()).isEqualTo(ErrorCode.FAILURE);
+                assertThat(e.getMessage()).startsWith("creating environment 'qa' refused: schema " + schema)
+                        .contains("migrated by a newer envctl that keeps older ones from writing it",
+                                "knows schema version 99, and this one knows " + Migrations.LATEST, "upgrade envctl");
+                assertThat(catchThrowableOfType(() -> store.delete("dev"), EnvctlException.class).getMessage())
+                        .startsWith("deleting environment 'dev' refused: schema " + schema);
+                StoreHealth h = store.health();
+                assertThat(h.available()).isTrue();
+                assertThat(h.problem()).startsWith("every write is refused: schema " + schema)
+                        .contains("upgrade envctl");
+            }
+        }
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aNewerEnvctlThatForbidsOlderReadersKeepsThisOneFromOpeningIt() {
+        compat("99", "99");
+        for (MigrateMode mode : new MigrateMode[] {MigrateMode.AUTO, MigrateMode.READ}) {
+            EnvctlException e = catchThrowableOfType(() -> open(mode), EnvctlException.class);
+
+            assertThat(e.code()).as(mode.toString()).isEqualTo(ErrorCode.FAILURE);
+            assertThat(e.getMessage()).startsWith("schema " + schema)
+                    .contains("keeps older ones from reading it", "knows schema version 99", "upgrade envctl");
+        }
+    }
+
+    @Test
+    void aRuleThisEnvctlMeetsChangesNothing() {
+        compat(Migrations.LATEST, Migrations.LATEST);
+        try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+            assertThat(store.create(EnvironmentSpec.of("qa", "k3d"), new Allocator(AllocationPolicy.defaults()))
+                    .name()).isEqualTo("qa");
+            assertThat(store.health().problem()).isNull();
+        }
     }
 }
