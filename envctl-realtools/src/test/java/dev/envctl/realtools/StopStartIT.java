@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code envctl stop} and {@code start} with the real tools: the containers stop and start again, the record
  * keeps its ports (another environment cannot take them), reconcile leaves a stopped environment alone, and the
  * ports are published again after start; reconcile starts a cluster stopped outside envctl; a cluster whose node
- * container was removed is made again, not taken for
+ * container was removed (k3d's load balancer included) is made again, not taken for
  * running; a stopped cluster the Kindler scripts made holds the ports it binds until start adopts it; several
  * environments of both providers stop and start in one command; clusters of several nodes (k3d with three servers)
  * stop, start and are made whole again.
@@ -199,6 +199,36 @@ class StopStartIT {
         assertThat(reconciled.out()).contains("\"recreated\"");
         assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
         assertThat(s.running(nodes)).containsOnly("true").hasSize(servers + agents);
+
+        assertThat(s.envctl("delete", name).exit()).isZero();
+        assertThat(s.leftovers(name)).isEmpty();
+    }
+
+    /**
+     * k3d v5.7.4 lists a cluster whose load balancer container was removed with its server running and the counts
+     * 1/1, as a whole one, and {@code k3d cluster start} does not make the load balancer again: nothing publishes
+     * the http, https and API ports any more. reconcile and start make the cluster again, with its ports.
+     */
+    @Test
+    void aK3dClusterWhoseLoadBalancerWasRemovedIsMadeAgainWithItsPorts(Sandbox s) {
+        String name = s.name("lb");
+        assertThat(s.envctl("create", name).exit()).isZero();
+        int http = s.get(name).get("ports").get("http").asInt();
+        String lb = "k3d-" + name + "-serverlb";
+
+        assertThat(s.tool("docker", "rm", "-f", "-v", lb).exit()).isZero();
+        Shell.Result reconciled = s.envctl("reconcile", name, "-o", "json");
+        assertThat(reconciled.exit()).as(reconciled.toString()).isZero();
+        assertThat(reconciled.out()).contains("\"recreated\"");
+        assertThat(s.running(lb)).containsExactly("true");
+        assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
+
+        assertThat(s.tool("docker", "rm", "-f", "-v", lb).exit()).isZero();
+        Shell.Result started = s.envctl("start", name);
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(s.get(name).get("actualState").asText()).isEqualTo("running");
+        assertThat(s.running(lb)).containsExactly("true");
+        assertThat(s.published(lb, 80)).containsExactly("0.0.0.0:" + http);
 
         assertThat(s.envctl("delete", name).exit()).isZero();
         assertThat(s.leftovers(name)).isEmpty();

@@ -335,11 +335,18 @@ public final class K3dProvider implements ClusterProvider {
 
     /**
      * The server and agent nodes the record's options ask for (1 and 0 without them) that k3d does not count in
-     * {@code listed}; k3d still lists a cluster whose server containers were removed, and starts what is left.
+     * {@code listed}, and the load balancer a server names that k3d does not list: k3d still lists a cluster whose
+     * node containers were removed, and starts what is left (without its load balancer, nothing publishes the
+     * http, https and API ports).
      */
     @Override
     public Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
-        return RecordedNodes.missing(environment, listed, "server", "agent");
+        Optional<String> nodes = RecordedNodes.missing(environment, listed, "server", "agent");
+        if (listed.lacking() == null) {
+            return nodes;
+        }
+        String lb = "k3d lists the cluster without " + listed.lacking();
+        return Optional.of(nodes.map(n -> n + "; " + lb).orElse(lb));
     }
 
     /**

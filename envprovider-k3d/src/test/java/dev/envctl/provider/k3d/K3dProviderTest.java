@@ -833,6 +833,20 @@ class K3dProviderTest {
         assertThat(provider.missingNodes(env("dev", null, Map.of()), noAgent)).isEmpty();
     }
 
+    /** The load balancer publishes the http, https and API ports; k3d lists the cluster without it as whole. */
+    @Test
+    void aClusterWhoseLoadBalancerWasRemovedLacksNodes() {
+        Environment dev = env("dev", null, Map.of());
+        ClusterStatus noLoadBalancer = new ClusterStatus("dev", "k3d", true, "servers 1/1, agents 0/0")
+                .withNodes(1, 0).withLacking("its load balancer k3d-dev-serverlb");
+
+        assertThat(provider.missingNodes(dev, noLoadBalancer)).contains("k3d lists the cluster without its load "
+                + "balancer k3d-dev-serverlb");
+        assertThat(provider.missingNodes(env("dev", null, Map.of("agents", "1")), noLoadBalancer)).contains(
+                "k3d lists 0 of the 1 agent nodes its record asks for; k3d lists the cluster without its load "
+                        + "balancer k3d-dev-serverlb");
+    }
+
     @Test
     void aStartRefusedForATakenHostPortSaysWhoHoldsItAndWhatToDo() {
         provider.create(env("dev", null, Map.of()), ProgressListener.NONE);

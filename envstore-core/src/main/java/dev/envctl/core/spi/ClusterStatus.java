@@ -11,9 +11,12 @@ import dev.envctl.core.Host;
  * @param servers its server (control-plane) nodes that exist, running or not; {@link #UNCOUNTED} when the provider
  *                does not count them
  * @param agents  its agent (worker) nodes that exist, running or not; {@link #UNCOUNTED} likewise
+ * @param lacking what the cluster was made with that the provider no longer lists, whatever the record asks for
+ *                (k3d's load balancer, "its load balancer k3d-dev-serverlb"), or {@code null}: nothing, or the
+ *                provider cannot tell
  */
 public record ClusterStatus(String name, String provider, boolean running, String detail, String host, int servers,
-                            int agents) {
+                            int agents, String lacking) {
     /** A node count the provider does not know. */
     public static final int UNCOUNTED = -1;
 
@@ -21,6 +24,12 @@ public record ClusterStatus(String name, String provider, boolean running, Strin
         host = host == null ? Host.LOCAL_NAME : host;
         servers = Math.max(servers, UNCOUNTED);
         agents = Math.max(agents, UNCOUNTED);
+    }
+
+    /** A cluster on {@code host} with {@code servers} and {@code agents} nodes, lacking nothing. */
+    public ClusterStatus(String name, String provider, boolean running, String detail, String host, int servers,
+                         int agents) {
+        this(name, provider, running, detail, host, servers, agents, null);
     }
 
     /** A cluster on {@code host}, its nodes not counted. */
@@ -35,7 +44,7 @@ public record ClusterStatus(String name, String provider, boolean running, Strin
 
     /** The same cluster, on host {@code host}. */
     public ClusterStatus withHost(String host) {
-        return new ClusterStatus(name, provider, running, detail, host, servers, agents);
+        return new ClusterStatus(name, provider, running, detail, host, servers, agents, lacking);
     }
 
     /**
@@ -43,6 +52,14 @@ public record ClusterStatus(String name, String provider, boolean running, Strin
      * that {@link ClusterProvider#missingNodes} can tell a cluster whose node containers were removed.
      */
     public ClusterStatus withNodes(int servers, int agents) {
-        return new ClusterStatus(name, provider, running, detail, host, servers, agents);
+        return new ClusterStatus(name, provider, running, detail, host, servers, agents, lacking);
+    }
+
+    /**
+     * The same cluster lacking {@code what} (null: nothing), which its provider's
+     * {@link ClusterProvider#missingNodes} reports whatever the record asks for.
+     */
+    public ClusterStatus withLacking(String what) {
+        return new ClusterStatus(name, provider, running, detail, host, servers, agents, what);
     }
 }

@@ -19,7 +19,10 @@ import java.util.List;
  * {@code agentsCount}. A cluster runs when every node runs (the load balancer too); without a non-empty node
  * list the counts decide. {@code serversCount} and {@code agentsCount} are the nodes that exist, as k3d counts the
  * containers it finds: a server removed with {@code docker rm -f} leaves the cluster listed with 0/0 servers and
- * its load balancer running ({@link ClusterStatus#withNodes}).
+ * its load balancer running ({@link ClusterStatus#withNodes}). A load balancer removed so leaves the counts as they
+ * were; a server node's label {@code k3d.server.loadbalancer} names the one the cluster was made with (empty for
+ * one made with {@code --no-lb}), and a cluster whose nodes hold no node of role {@code loadbalancer} then lacks it
+ * ({@link ClusterStatus#withLacking}).
  * <p>
  * The text is read with jackson-core's streaming parser, not as a jackson-databind tree, so that listing
  * clusters does not have to initialise databind. Every other field, nested objects and arrays included, is
@@ -69,7 +72,7 @@ public final class K3dClusterList {
         int serversCount = 0;
         int agentsRunning = 0;
         int agentsCount = 0;
-        Boolean nodesRunning = null;
+        Nodes nodes = Nodes.NONE;
         if (p.currentToken() == JsonToken.START_OBJECT) {
             String field;
             while ((field = p.nextFieldName()) != null) {
@@ -80,7 +83,7 @@ public final class K3dClusterList {
                     case "serversCount" -> serversCount = p.getValueAsInt(0);
                     case "agentsRunning" -> agentsRunning = p.getValueAsInt(0);
                     case "agentsCount" -> agentsCount = p.getValueAsInt(0);
-                    case "nodes" -> nodesRunning = readNodes(p);
+                    case "nodes" -> nodes = readNodes(p);
                     default -> {
                     }
                 }
@@ -89,31 +92,67 @@ public final class K3dClusterList {
         } else {
             p.skipChildren();
         }
-        boolean running = nodesRunning != null ? nodesRunning
+        boolean running = nodes.allRunning() != null ? nodes.allRunning()
                 : serversCount > 0 && serversRunning == serversCount && agentsRunning == agentsCount;
         return new ClusterStatus(name, provider, running, "servers " + serversRunning + "/" + serversCount
-                + ", agents " + agentsRunning + "/" + agentsCount).withNodes(serversCount, agentsCount);
+                + ", agents " + agentsRunning + "/" + agentsCount).withNodes(serversCount, agentsCount)
+                .withLacking(nodes.lacking());
     }
 
-    /** Reads a node list: whether every node runs, or {@code null} when the value is not an array or is empty. */
-    private static Boolean readNodes(JsonParser p) throws IOException {
+    /**
+     * What a node list says: whether every node runs ({@code null} when the value is not an array or is empty),
+     * and what it lacks (the load balancer a server names when no node has its role; {@code null} for nothing).
+     */
+    private record Nodes(Boolean allRunning, String lacking) {
+        static final Nodes NONE = new Nodes(null, null);
+    }
+
+    /** One node: whether it runs, its role, and the load balancer it names (a server's label), if any. */
+    private record Node(boolean running, String role, String loadBalancer) {
+    }
+
+    private static Nodes readNodes(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             p.skipChildren();
-            return null;
+            return Nodes.NONE;
         }
-        int nodes = 0;
-        boolean allRunning = true;
+        List<Node> nodes = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            nodes++;
-            allRunning &= readNode(p);
+            nodes.add(readNode(p));
         }
-        return nodes == 0 ? null : allRunning;
+        if (nodes.isEmpty()) {
+            return Nodes.NONE;
+        }
+        String named = nodes.stream().map(Node::loadBalancer).filter(lb -> lb != null && !lb.isBlank()).findFirst()
+                .orElse(null);
+        boolean listed = nodes.stream().anyMatch(n -> "loadbalancer".equals(n.role()));
+        return new Nodes(nodes.stream().allMatch(Node::running),
+                named == null || listed ? null : "its load balancer " + named);
     }
 
-    /** Reads a node: whether its {@code State.Running} is true. */
-    private static boolean readNode(JsonParser p) throws IOException {
-        return JsonObjects.field(p, "State", state -> JsonObjects.field(state, "Running",
-                running -> running.getValueAsBoolean(false), false), false);
+    /** Reads a node: {@code State.Running}, {@code role} and the label {@code k3d.server.loadbalancer}. */
+    private static Node readNode(JsonParser p) throws IOException {
+        boolean running = false;
+        String role = null;
+        String loadBalancer = null;
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+                p.nextToken();
+                switch (field) {
+                    case "State" -> running = JsonObjects.field(p, "Running", r -> r.getValueAsBoolean(false), false);
+                    case "role" -> role = p.getValueAsString();
+                    case "runtimeLabels" -> loadBalancer = JsonObjects.field(p, "k3d.server.loadbalancer",
+                            JsonParser::getValueAsString, null);
+                    default -> {
+                    }
+                }
+                p.skipChildren();
+            }
+        } else {
+            p.skipChildren();
+        }
+        return new Node(running, role, loadBalancer);
     }
 
     private static EnvctlException unparsable(String json, String why) {

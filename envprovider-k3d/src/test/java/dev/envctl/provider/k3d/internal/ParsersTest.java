@@ -95,6 +95,32 @@ class ParsersTest {
                 "decoy":[{"State":{"Running":%4$b}},[["State"]]]}""".formatted(name, role, running, !running);
     }
 
+    /**
+     * k3d v5.7.4 after {@code docker rm -f k3d-dev-serverlb}: it lists the cluster with its server alone, running,
+     * and the counts 1/1, as for a whole cluster; only the server's label {@code k3d.server.loadbalancer} says that
+     * the cluster was made with a load balancer, the node that publishes the http, https and API ports. A cluster
+     * made without one ({@code k3d cluster create --no-lb}) has that label empty and lacks nothing.
+     */
+    @Test
+    void aClusterWhoseLoadBalancerWasRemovedLacksIt() {
+        String counts = "\"serversRunning\":1,\"serversCount\":1,\"agentsRunning\":0,\"agentsCount\":0}";
+        String json = "[{\"name\":\"dev\",\"nodes\":[{\"name\":\"k3d-dev-server-0\",\"role\":\"server\","
+                + "\"runtimeLabels\":{\"k3d.cluster\":\"dev\",\"k3d.role\":\"server\","
+                + "\"k3d.server.loadbalancer\":\"k3d-dev-serverlb\"},\"State\":{\"Running\":true}}]," + counts
+                + ",{\"name\":\"nolb\",\"nodes\":[{\"name\":\"k3d-nolb-server-0\",\"role\":\"server\","
+                + "\"runtimeLabels\":{\"k3d.cluster\":\"nolb\",\"k3d.role\":\"server\","
+                + "\"k3d.server.loadbalancer\":\"\"},"
+                + "\"State\":{\"Running\":true}}]," + counts + ","
+                + k3dCluster("whole", true).replace("{\"app\":\"k3d\"}",
+                "{\"k3d.server.loadbalancer\":\"k3d-whole-serverlb\"}") + "]";
+
+        assertThat(K3dClusterList.parse("k3d", json)).containsExactly(
+                new ClusterStatus("dev", "k3d", true, "servers 1/1, agents 0/0").withNodes(1, 0)
+                        .withLacking("its load balancer k3d-dev-serverlb"),
+                new ClusterStatus("nolb", "k3d", true, "servers 1/1, agents 0/0").withNodes(1, 0),
+                new ClusterStatus("whole", "k3d", true, "servers 1/1, agents 0/0").withNodes(1, 0));
+    }
+
     @Test
     void aNodeRunsOnlyWhenItsStateSaysRunningTrue() {
         String counts = "\"serversRunning\":1,\"serversCount\":1,\"agentsRunning\":0,\"agentsCount\":0}";
