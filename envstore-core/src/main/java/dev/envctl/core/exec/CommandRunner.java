@@ -176,9 +176,10 @@ public final class CommandRunner {
     }
 
     /**
-     * Stops reading a command's output {@code setStopTimeout} after it exited even while a process it left in the
-     * background (a hook's {@code kubectl port-forward &}) holds the pipes open, keeping the command's own exit
-     * code: Commons Exec would throw for the stop timeout, with an invalid exit value in place of the real one.
+     * Stops reading a command's output after it exited even while a process it left in the background (a hook's
+     * {@code kubectl port-forward &}) holds the pipes open, keeping the command's own exit code: Commons Exec would
+     * throw for the stop timeout, with an invalid exit value in place of the real one. Commons Exec waits for each
+     * stream's reader in turn, {@code setStopTimeout} plus 2 s of its own: 4 s for each stream still held.
      */
     private static final class OutputOfExited extends PumpStreamHandler {
         private final String tool;
