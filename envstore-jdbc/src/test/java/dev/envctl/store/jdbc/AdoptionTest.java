@@ -26,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -273,6 +274,9 @@ class AdoptionTest {
             assertThat(dev.actualState()).isEqualTo(ActualState.UNKNOWN);
             assertThat(dev.version()).isEqualTo(1);
             assertThat(store.get("uat").subnet()).isEqualTo(Cidr.parse("10.102.0.0/16"));
+            // no time recorded: unknown, the epoch (not the time of the read, which would make every row 0 s old)
+            assertThat(store.get("uat").createdAt()).isEqualTo(Instant.EPOCH);
+            assertThat(store.get("uat").updatedAt()).isEqualTo(Instant.EPOCH);
             assertThat(store.find("Prod")).isEmpty();
             assertThat(store.health().available()).isTrue();
 

@@ -13,7 +13,6 @@ import org.jooq.SelectJoinStep;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +21,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.CLUSTERS;
 /**
  * Reads an existing {@code clusters} table as it is, before envctl has adopted it: only its own nine
  * columns, each row as an environment the way adoption would make it (provider {@code k3d} and node port 30080
- * when missing, no API port, no labels, desired {@code present}, state {@code unknown}, version 1). Rows envctl
+ * when missing, no API port, no labels, desired {@code present}, state {@code unknown}, version 1), but for a row
+ * without times: they read as unknown (the epoch) until adopting gives it the time of the adoption. Rows envctl
  * cannot represent (an invalid name, port or subnet) are left out; the adoption check names them.
  */
 public final class LegacyRows {
@@ -48,8 +48,10 @@ public final class LegacyRows {
     private static Optional<Environment> environment(Record r) {
         LocalDateTime created = r.get(CLUSTERS.CREATED_AT);
         LocalDateTime updated = r.get(CLUSTERS.UPDATED_AT);
+        // no time recorded: the epoch, which reads as unknown, as for the CSV store's Kindler rows (the time of the
+        // read would make every such row new at every read); adopting gives them the time of the adoption
         Instant createdAt = created != null ? Rows.instant(created) : updated != null ? Rows.instant(updated)
-                : Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                : Instant.EPOCH;
         Instant updatedAt = updated != null ? Rows.instant(updated) : createdAt;
         String provider = r.get(CLUSTERS.PROVIDER);
         Integer nodePort = r.get(CLUSTERS.NODE_PORT);
