@@ -29,7 +29,7 @@ final class Engines {
             String where = Host.LOCAL_NAME.equals(hostName) ? "" : " on host '" + hostName + "'";
             throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "provider " + providerId + where + " is not ready: "
                     + Errors.oneLine(what) + "; nothing was changed; " + (withDryRun ? "add --dry-run to see the "
-                    + "plan without " + providerId + ", or run envctl doctor" : "run envctl doctor"));
+                    + "plan, which runs no tool, or run envctl doctor" : "run envctl doctor"));
         }
     }
 
