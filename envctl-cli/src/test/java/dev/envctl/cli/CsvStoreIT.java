@@ -891,6 +891,11 @@ class CsvStoreIT {
         Result bad = ws.run("doctor");
         assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
         assertThat(bad.out()).contains("FAIL  k3d", "WARN  kind", "needed only for --provider kind");
+        // the line says once where to get the tool
+        assertThat(bad.out().lines().filter(l -> l.startsWith("FAIL  k3d")).findFirst().orElseThrow())
+                .containsOnlyOnce("https://k3d.io");
+        assertThat(bad.out().lines().filter(l -> l.startsWith("WARN  kind")).findFirst().orElseThrow())
+                .containsOnlyOnce("https://kind.sigs.k8s.io");
     }
 
     @Test

@@ -44,12 +44,15 @@ public final class ToolChecks {
         }
     }
 
-    /** PASS with the tool's path, or FAIL saying how to install it: {@link #tool} without running the tool. */
+    /**
+     * PASS with the tool's path, or FAIL saying how to install it (in its detail, which says where to get it, so no
+     * hint repeats that): {@link #tool} without running the tool.
+     */
     public static PrerequisiteCheck found(ToolRunner tools, String provider, String setting, String binary,
                                           String install) {
         return tools.find(binary).map(path -> PrerequisiteCheck.pass(provider, provider + " at " + path))
                 .orElseGet(() -> PrerequisiteCheck.fail(provider, ToolRunner.missing(provider, setting, binary,
-                        install), "install " + provider + ": " + install));
+                        install), null));
     }
 
     /** PASS when {@code docker info} prints a server version within {@code timeout} (at most 30 s). */
@@ -58,7 +61,7 @@ public final class ToolChecks {
         Optional<Path> docker = tools.find(dockerBinary);
         if (docker.isEmpty()) {
             return PrerequisiteCheck.fail("docker", ToolRunner.missing(provider, setting, dockerBinary,
-                    DOCKER_INSTALL), "install Docker: " + DOCKER_INSTALL);
+                    DOCKER_INSTALL), null);
         }
         try {
             Duration t = timeout.compareTo(DOCKER_TIMEOUT) < 0 ? timeout : DOCKER_TIMEOUT;
