@@ -370,14 +370,38 @@ class PostgresStoreIT {
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version \\d+");
         assertThat(ok("plugins").out()).contains("dev.envctl.store.jdbc.JdbcStoreFactory");
 
-        // an older envctl schema: the server answered, so no hint about reaching it
+        // an older envctl schema, as envctl 7 left it (V8's history row and what V8 made are gone)
         String db = url.substring(url.lastIndexOf('/') + 1);
-        sql(db, "DELETE FROM envctl_schema_history WHERE version = '8'");
-        Result older = ws.run("doctor");
-        assertThat(older.exit()).as(older.toString()).isEqualTo(1);
-        assertThat(older.out()).contains("FAIL  store", "is at version 7 but envctl needs 8; open it with "
+        sql(db, "DELETE FROM envctl_schema_history WHERE version = '8'",
+                "DROP TRIGGER clusters_write_lock ON clusters", "DROP TRIGGER hosts_write_lock ON hosts",
+                "DROP FUNCTION envctl_write_lock()");
+
+        // jdbc.migrate=read refuses it, so every command fails: the server answered, so no hint about reaching it
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\nstore.jdbc.migrate=read\n");
+        assertThat(ws.run("list").exit()).isEqualTo(1);
+        Result refused = ws.run("doctor");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.out()).contains("FAIL  store", "is at version 7 but envctl needs 8; open it with "
                         + "jdbc.migrate=auto or migrate the schema (envctl db migrate)")
                 .doesNotContain("check that the store is reachable");
+
+        // under jdbc.migrate=auto (the default) the next command that opens the store migrates it: a WARN
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\n");
+        Result older = ok("doctor");
+        assertThat(older.out()).as(older.toString()).contains("WARN  store", "schema version 7 -> schema public of",
+                "is at version 7 and this envctl needs version 8; jdbc.migrate=auto migrates it to version 8 at the "
+                + "store's next opening that is not only to read, or migrate the schema (envctl db migrate)")
+                .doesNotContain("FAIL");
+        // a dry run only reads too: it cannot read the older schema, and says why in one line
+        Result dryRun = ws.run("create", "web", "--dry-run");
+        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
+        assertThat(dryRun.errLines()).as(dryRun.toString()).singleElement().asString().contains("is at version 7 and "
+                + "this envctl needs version 8, and this opening only reads, so it was not migrated",
+                "or migrate the schema (envctl db migrate)");
+        ok("list");
+        assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version 8");
     }
 
     @Test

@@ -160,7 +160,9 @@ final class DoctorCommand extends CliCommand {
             String found = session.redact(h.detail()) + (version == null || names(h.detail(), version) ? ""
                     : ", " + version);
             if (h.available() && h.problem() == null) {
-                return PrerequisiteCheck.pass("store", found);
+                // a warning: it works now, but needs attention (a schema the next opening migrates)
+                return h.warning() == null ? PrerequisiteCheck.pass("store", found) : PrerequisiteCheck.warn("store",
+                        found, session.redact(h.warning()) + Errors.hint(h.remedy(), h.warning()));
             }
             if (h.available()) {
                 // it answers, but every write (or whatever the problem names) fails: a failed check, exit 1
@@ -210,7 +212,10 @@ final class DoctorCommand extends CliCommand {
         }
         String detail = session.redact(h.problem() == null ? h.detail() : h.detail() + ": " + h.problem());
         if (h.available() && h.problem() == null) {
-            return Optional.of(PrerequisiteCheck.pass("fallback", detail + (mirror ? ", mirrored" : "")));
+            return Optional.of(h.warning() == null
+                    ? PrerequisiteCheck.pass("fallback", detail + (mirror ? ", mirrored" : ""))
+                    : PrerequisiteCheck.warn("fallback", detail, session.redact(h.warning())
+                    + Errors.hint(h.remedy(), h.warning())));
         }
         if (mirror) {
             return Optional.of(PrerequisiteCheck.warn("fallback", detail, "fallback.mirror is true, so every write "

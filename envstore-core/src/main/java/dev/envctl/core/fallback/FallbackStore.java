@@ -357,7 +357,7 @@ public final class FallbackStore implements EnvironmentStore {
         boolean served = !p.available() && f.available() && p.remedy() != Remedy.FIX_STORE_SETTINGS;
         String detail = "primary: " + p.detail() + "; fallback: " + f.detail()
                 + (served ? " (reads served from the fallback, possibly stale)" : "");
-        return new StoreHealth(p.available(), detail, p.schemaVersion(), p.problem(), p.remedy());
+        return new StoreHealth(p.available(), detail, p.schemaVersion(), p.problem(), p.remedy(), p.warning());
     }
 
     @Override

@@ -12,12 +12,22 @@ import dev.envctl.core.Remedy;
  * @param problem       for a store that answers: what keeps it from working as it should and must be fixed (such
  *                      as every write refused until some rows are repaired), one line saying what to do, in library
  *                      terms; {@code null} when there is none
- * @param remedy        the fix {@code problem} names, for a client that names it in its own terms (as
- *                      {@link dev.envctl.core.EnvctlException#remedy()}); for a store that does not answer, the
- *                      fix of the failure {@code detail} names ({@link Remedy#FIX_STORE_SETTINGS} for a server
- *                      that answers but refuses the login, say); {@code null} when none is known
+ * @param remedy        the fix {@code problem} names (else the fix {@code warning} names), for a client that names it
+ *                      in its own terms (as {@link dev.envctl.core.EnvctlException#remedy()}); for a store that does
+ *                      not answer, the fix of the failure {@code detail} names ({@link Remedy#FIX_STORE_SETTINGS}
+ *                      for a server that answers but refuses the login, say); {@code null} when none is known
+ * @param warning       for a store that works as it should now: what needs attention all the same, though nothing
+ *                      fails on it (such as a schema the next opening migrates), one line saying what will happen
+ *                      or what to do, in library terms; {@code null} when there is none. A {@code problem} outweighs
+ *                      it: a client shows the problem
  */
-public record StoreHealth(boolean available, String detail, String schemaVersion, String problem, Remedy remedy) {
+public record StoreHealth(boolean available, String detail, String schemaVersion, String problem, Remedy remedy,
+                          String warning) {
+
+    /** Health without a warning (the form before {@code warning} existed). */
+    public StoreHealth(boolean available, String detail, String schemaVersion, String problem, Remedy remedy) {
+        this(available, detail, schemaVersion, problem, remedy, null);
+    }
 
     /** Health without a problem (the form before {@code problem} and {@code remedy} existed). */
     public StoreHealth(boolean available, String detail, String schemaVersion) {
@@ -39,6 +49,15 @@ public record StoreHealth(boolean available, String detail, String schemaVersion
 
     /** This health with {@code problem} to fix, and the {@code remedy} it names (or {@code null}). */
     public StoreHealth withProblem(String problem, Remedy remedy) {
-        return new StoreHealth(available, detail, schemaVersion, problem, remedy);
+        return new StoreHealth(available, detail, schemaVersion, problem, remedy, warning);
+    }
+
+    /**
+     * This health with {@code warning} to heed, and the {@code remedy} it names (or {@code null}); a problem's remedy,
+     * when there is one, stays.
+     */
+    public StoreHealth withWarning(String warning, Remedy remedy) {
+        return new StoreHealth(available, detail, schemaVersion, problem, problem == null ? remedy : this.remedy,
+                warning);
     }
 }

@@ -14,6 +14,8 @@ import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,27 @@ class FallbackStoreTest {
         pg.setAvailable(true);
         store.find("dev");
         assertThat(store.lastReadWasStale()).isFalse();
+    }
+
+    /** A primary's warning (a schema its next opening migrates) is the whole store's, as its problem is. */
+    @Test
+    void thePrimarysWarningIsTheStoresWarning() {
+        DelegatingStore warned = new DelegatingStore(pg) {
+            @Override
+            public StoreHealth health() {
+                return super.health().withWarning("the schema is migrated at the next opening", Remedy.MIGRATE_SCHEMA);
+            }
+        };
+        StoreHealth h = new FallbackStore(warned, csv, false).health();
+
+        assertThat(h.warning()).isEqualTo("the schema is migrated at the next opening");
+        assertThat(h.remedy()).isEqualTo(Remedy.MIGRATE_SCHEMA);
+        assertThat(h.problem()).isNull();
+        // the forms from before warning existed have none
+        assertThat(new StoreHealth(true, "d", "1", "p", null).warning()).isNull();
+        assertThat(StoreHealth.up("d", "1").withProblem("p", Remedy.FIX_STORE_SETTINGS)
+                .withWarning("w", Remedy.MIGRATE_SCHEMA).remedy()).as("the problem's remedy stays")
+                .isEqualTo(Remedy.FIX_STORE_SETTINGS);
     }
 
     @Test

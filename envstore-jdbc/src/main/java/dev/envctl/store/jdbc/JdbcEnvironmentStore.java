@@ -92,6 +92,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private volatile Reading reading = Reading.SCHEMA;
     /** Why every write is refused: a newer envctl's schema keeps this one from writing it; {@code null} if not. */
     private volatile String newerSchemaRefusal;
+    /**
+     * The schema behind this envctl's that an opening with {@link MigrateMode#AUTO} migrates, when the store was
+     * opened to read in its place ({@link #openToRead}): reads and writes are refused, and the health warns. Null
+     * otherwise.
+     */
+    private volatile SchemaInfo toMigrate;
 
     private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
@@ -118,6 +124,24 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      *                         {@link ErrorCode#CONFLICT} when adopting finds conflicting rows
      */
     public static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location) {
+        return open(dataSource, options, location, false);
+    }
+
+    /**
+     * Opens the store as {@link #open(DataSource, JdbcStoreOptions, String)} does, changing nothing: with
+     * {@link MigrateMode#READ} where {@code options} say {@link MigrateMode#AUTO}. A schema behind this envctl's, which
+     * an opening with {@code AUTO} migrates, is then not refused: {@link #health()} warns that it will be migrated,
+     * and every read and write is refused, saying so.
+     */
+    static JdbcEnvironmentStore openToRead(DataSource dataSource, JdbcStoreOptions options, String location) {
+        return options.migrate() == MigrateMode.AUTO
+                ? open(dataSource, options.withMigrate(MigrateMode.READ), location, true)
+                : open(dataSource, options, location, false);
+    }
+
+    /** {@code insteadOfAuto}: opened with {@code READ} where the settings say {@code AUTO} ({@link #openToRead}). */
+    private static JdbcEnvironmentStore open(DataSource dataSource, JdbcStoreOptions options, String location,
+                                             boolean insteadOfAuto) {
         warmUpJooq();
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
                 Objects.requireNonNull(options, "options"), Redaction.redactLocation(Objects.requireNonNull(location)));
@@ -144,7 +168,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     if (!current) {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
-                            store.admin.requireNotBehind(store.admin.info());
+                            SchemaInfo info = store.admin.info();
+                            if (insteadOfAuto && JdbcStoreAdmin.behind(info)) {
+                                store.toMigrate = info;
+                            } else {
+                                store.admin.requireNotBehind(info);
+                            }
                         } else if (!tables.contains("clusters")) {
                             store.reading = Reading.NO_TABLE;
                         } else {
@@ -235,6 +264,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
+        requireNotBehind("reading environment '" + name + "'");
         return database.read("reading environment '" + name + "'", ctx -> switch (reading) {
             case SCHEMA -> ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
                     .map(r -> Rows.environment(r, location()));
@@ -252,6 +282,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
                 filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
+        requireNotBehind("listing environments");
         return database.read("listing environments", ctx -> switch (reading) {
             case SCHEMA -> ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
                     .fetch(r -> Rows.environment(r, location()));
@@ -398,6 +429,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /** The hosts of the {@code hosts} table; only {@code local} while the old table is read as it is. */
     @Override
     public List<Host> hosts() {
+        requireNotBehind("listing hosts");
         if (reading != Reading.SCHEMA) {
             return List.of(Host.LOCAL);
         }
@@ -478,7 +510,18 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                                 + "opening with jdbc.migrate=auto)";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
-            if (reading == Reading.SCHEMA && !info.upToDate() && !info.newerThanLatest()) {
+            if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info) && toMigrate != null) {
+                // opened to read in place of jdbc.migrate=auto: the next opening with auto migrates it, when the
+                // role may; until then nothing fails on it
+                Privileges migrating = Privileges.toMigrate(options.schema());
+                String missing = database.read("checking privileges",
+                        ctx -> migrating.missing(migrating.query(ctx).fetchOne()));
+                return missing != null ? up.withProblem(missing, Remedy.FIX_STORE_SETTINGS)
+                        : up.withWarning(admin.where() + " is at version " + info.currentVersion() + " and this "
+                        + "envctl needs version " + info.latestVersion() + "; " + migratedNext(info),
+                        Remedy.MIGRATE_SCHEMA);
+            }
+            if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info)) {
                 // only jdbc.migrate=off opens a schema behind this envctl: used as it is, every statement fails
                 return up.withProblem(admin.where() + (info.currentVersion() == null ? " has no envctl schema"
                         : " is at version " + info.currentVersion()) + " and this envctl needs version "
@@ -511,6 +554,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     private void requireWritable(String action) {
+        requireNotBehind(action);
         if (newerSchemaRefusal != null) {
             throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + newerSchemaRefusal);
         }
@@ -522,6 +566,23 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + "read only (jdbc.migrate=read) and has no envctl schema yet; open it with jdbc.migrate=auto or "
                     + "migrate the schema", null, Remedy.MIGRATE_SCHEMA);
         }
+    }
+
+    /** Refuses {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}). */
+    private void requireNotBehind(String action) {
+        SchemaInfo behind = toMigrate;
+        if (behind != null) {
+            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " is at version "
+                    + behind.currentVersion() + " and this envctl needs version " + behind.latestVersion()
+                    + ", and this opening only reads, so it was not migrated; " + migratedNext(behind),
+                    null, Remedy.MIGRATE_SCHEMA);
+        }
+    }
+
+    /** What migrates a schema behind this envctl's under {@code jdbc.migrate=auto}: the advice closing a message. */
+    private static String migratedNext(SchemaInfo behind) {
+        return "jdbc.migrate=auto migrates it to version " + behind.latestVersion() + " at the store's next opening "
+                + "that is not only to read, or migrate the schema";
     }
 
     /**

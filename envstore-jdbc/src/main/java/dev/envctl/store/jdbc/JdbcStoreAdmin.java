@@ -191,12 +191,17 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
      * {@code auto} accepts it (what {@code jdbc.migrate=read} does).
      */
     void requireNotBehind(SchemaInfo info) {
-        if (!info.upToDate() && !info.newerThanLatest()) {
+        if (behind(info)) {
             throw new EnvctlException(ErrorCode.FAILURE, where() + " is at version "
                     + (info.currentVersion() == null ? "none" : info.currentVersion()) + " but envctl needs "
                     + info.latestVersion() + "; open it with jdbc.migrate=auto or migrate the schema", null,
                     Remedy.MIGRATE_SCHEMA);
         }
+    }
+
+    /** Whether the schema {@code info} describes is older than this envctl needs (a migration brings it up). */
+    static boolean behind(SchemaInfo info) {
+        return !info.upToDate() && !info.newerThanLatest();
     }
 
     /**

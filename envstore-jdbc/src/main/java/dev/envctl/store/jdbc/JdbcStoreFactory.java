@@ -81,13 +81,13 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     /**
      * Opens the store as {@link #open(String, Map, Map)} does, but with {@link MigrateMode#READ} where the
-     * settings say {@code auto}: a table envctl has not adopted is read as it is, not adopted.
+     * settings say {@code auto}: a table envctl has not adopted is read as it is, not adopted, and a schema behind
+     * this envctl's is not migrated: its health warns that the next opening with {@code auto} migrates it, and its
+     * reads are refused ({@link JdbcEnvironmentStore#openToRead}).
      */
     @Override
     public EnvironmentStore openToRead(String location, Map<String, String> settings, Map<String, String> environment) {
-        JdbcStoreOptions options = options(settings);
-        return Opening.open(new JdbcStoreFactory(environment), location, settings,
-                options.migrate() == MigrateMode.AUTO ? options.withMigrate(MigrateMode.READ) : options);
+        return Opening.openToRead(new JdbcStoreFactory(environment), location, settings, options(settings));
     }
 
     /** The schema administration of the store at {@code location}; closing it closes the store. */
@@ -115,6 +115,12 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         static JdbcEnvironmentStore open(JdbcStoreFactory factory, String location, Map<String, String> settings,
                                          JdbcStoreOptions options) {
             return JdbcEnvironmentStore.open(factory.dataSource(location, settings, options), options, location);
+        }
+
+        static JdbcEnvironmentStore openToRead(JdbcStoreFactory factory, String location, Map<String, String> settings,
+                                               JdbcStoreOptions options) {
+            return JdbcEnvironmentStore.openToRead(factory.dataSource(location, settings, options), options,
+                    location);
         }
 
         /** pgjdbc checks sslmode only when it connects, and reports a bad one as a server it cannot reach. */

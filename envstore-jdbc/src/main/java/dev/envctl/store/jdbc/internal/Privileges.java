@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * What the role logged in lacks to use a store's schema: USAGE on the schema; SELECT, INSERT, UPDATE and DELETE on
  * the four tables (the triggers run as the caller, so writing {@code clusters} needs the held tables too); SELECT
- * on the schema history; and, for a {@code clusters} table not adopted yet, its ownership, since adopting alters
- * it. One select, to run on its own or in a round trip with others; every name is a
+ * on the schema history; for a {@code clusters} table not adopted yet, its ownership, since adopting alters
+ * it; and, for a schema to migrate, the ownership of {@code clusters} and INSERT on the schema history, since the
+ * migrations alter envctl's tables and are recorded in the history. One select, to run on its own or in a round trip with others; every name is a
  * bind value. Immutable.
  */
 public final class Privileges {
@@ -29,6 +30,7 @@ public final class Privileges {
             + " and SELECT on " + Migrations.HISTORY_TABLE;
 
     private final boolean toAdopt;
+    private final boolean toMigrate;
     /**
      * Each privilege, as messages name it, and the expression checking it; in the order of the select. Plain text
      * and bind values until {@link #query} makes the fields, so that making a store does not wait for jOOQ's first
@@ -47,14 +49,22 @@ public final class Privileges {
      * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
      */
     public Privileges(String schema, boolean toAdopt) {
+        this(schema, toAdopt, false);
+    }
+
+    /** What the role needs to use a schema behind this envctl's after migrating it first. */
+    public static Privileges toMigrate(String schema) {
+        return new Privileges(schema, false, true);
+    }
+
+    private Privileges(String schema, boolean toAdopt, boolean toMigrate) {
         this.toAdopt = toAdopt;
+        this.toMigrate = toMigrate;
         checks.put("USAGE on schema " + schema, new Check("has_schema_privilege((select oid from pg_namespace "
                 + "where nspname = {0}), 'USAGE')", List.of(schema)));
         if (toAdopt) {
             checks.put("SELECT on clusters", onTable(schema, "clusters", "SELECT"));
-            checks.put("ownership of table clusters (adopting it alters it)", new Check("pg_has_role((select "
-                    + "relowner from pg_class where oid = to_regclass({0})), 'USAGE')",
-                    List.of(qualified(schema, "clusters"))));
+            checks.put("ownership of table clusters (adopting it alters it)", ownership(schema, "clusters"));
         } else {
             for (String table : TABLES) {
                 for (String privilege : WRITES) {
@@ -62,6 +72,10 @@ public final class Privileges {
                 }
             }
             checks.put("SELECT on " + Migrations.HISTORY_TABLE, onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
+            if (toMigrate) {
+                checks.put(MIGRATING_OWNERSHIP, ownership(schema, "clusters"));
+                checks.put(MIGRATING_HISTORY, onTable(schema, Migrations.HISTORY_TABLE, "INSERT"));
+            }
         }
     }
 
@@ -87,10 +101,23 @@ public final class Privileges {
             return null;
         }
         String role = r.get(checks.size(), String.class);
+        boolean migrating = lacking.contains(MIGRATING_OWNERSHIP) || lacking.contains(MIGRATING_HISTORY);
         return "role " + role + " lacks " + String.join(", ", lacking) + (toAdopt
                 ? "; adopting table clusters needs its owner: migrate the schema logged in as the owner, or grant "
-                + role + " that role" : ", so writes fail; grant " + role + " " + GRANTS_NEEDED)
+                + role + " that role" : migrating ? ", so every opening with jdbc.migrate=auto fails until the schema "
+                + "is migrated: migrate it logged in as the owner of its tables, or grant " + role + " that role" : ", so writes fail; grant " + role + " " + GRANTS_NEEDED)
                 + ", or log in as another user (jdbc.user)";
+    }
+
+    /** What only migrating a schema needs, as messages name it. */
+    private static final String MIGRATING_OWNERSHIP = "ownership of table clusters (migrating the schema alters it)";
+    private static final String MIGRATING_HISTORY = "INSERT on " + Migrations.HISTORY_TABLE + " (migrating the schema "
+            + "records itself there)";
+
+    /** Whether the role is, or is a member of, the owner of {@code table}. */
+    private static Check ownership(String schema, String table) {
+        return new Check("pg_has_role((select relowner from pg_class where oid = to_regclass({0})), 'USAGE')",
+                List.of(qualified(schema, table)));
     }
 
     private static Check onTable(String schema, String table, String privilege) {
