@@ -898,6 +898,38 @@ class CsvStoreIT {
                 .containsOnlyOnce("https://kind.sigs.k8s.io");
     }
 
+    /**
+     * Rows an older envctl, the Kindler scripts (their check-then-insert raced) or a hand edit wrote: a port held
+     * twice on one host and overlapping subnets. Commands work on them, so a WARN naming each conflict, not a PASS.
+     */
+    @Test
+    void doctorNamesPortsHeldTwiceAndOverlappingSubnetsInTheStore() {
+        Workspace.write(ws.defaultStore(), "# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n"
+                + "dev,kind,30080,19001,true,true,18090,18443,\n"
+                + "uat,kind,30080,18090,true,true,18092,18445,\n"
+                + "dev-k3d,k3d,30080,19002,true,true,18091,18444,10.101.0.0/16\n"
+                + "uat-k3d,k3d,30080,19005,true,true,18094,18447,10.101.5.0/24\n");
+        assertThat(ws.ok("list").out()).contains("uat-k3d");
+
+        Result r = ws.ok("doctor");
+
+        assertThat(r.out().lines().filter(l -> l.contains(" records "))).as(r.toString()).singleElement()
+                .satisfies(l -> assertThat(l).startsWith("WARN  records  4 environments, 2 conflicts: ").contains(
+                        "port 18090 held by dev and uat", "subnet 10.101.5.0/24 of uat-k3d overlaps 10.101.0.0/16 of "
+                                + "dev-k3d", "-> each host port (on its host) and each subnet is one environment's",
+                        "delete one of each pair (envctl delete NAME)"));
+        JsonNode records = ws.ok("doctor", "-o", "json").json().findParents("name").stream()
+                .filter(c -> c.get("name").asText().equals("records")).findFirst().orElseThrow();
+        assertThat(records.get("status").asText()).isEqualTo("WARN");
+
+        // deleting one of each pair clears it
+        ws.ok("delete", "uat");
+        ws.ok("delete", "uat-k3d");
+        assertThat(ws.ok("doctor").out()).contains("PASS  records  2 environments: no host port held twice on a "
+                + "host, no overlapping subnets");
+    }
+
     @Test
     void doctorNamesTheProviderOfEachDockerLineWhenTheProvidersDockerChecksDiffer() {
         ws.env.put("ENVCTL_CONFIG", ws.write("kind-docker.properties",
@@ -918,8 +950,9 @@ class CsvStoreIT {
     void doctorShowsADockerCheckTheProvidersShareOnceAsDocker() {
         Result r = ws.ok("doctor");
 
+        // the names are padded to the longest, records
         assertThat(r.out().lines().filter(l -> l.contains("  docker"))).containsExactly(
-                "PASS  docker  Docker 27.3.1 answers (docker info)");
+                "PASS  docker   Docker 27.3.1 answers (docker info)");
     }
 
     /** A provider the store's environments use matters whatever provider.default says. */

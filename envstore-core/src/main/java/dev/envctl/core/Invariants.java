@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The store invariants of the design over a whole store's contents: names unique, no host port held twice on
  * one host in any role, no two subnets overlapping anywhere. Returns every violation, one line each; empty when they hold. For
- * tests, fault runs and checks of data read from elsewhere; stores enforce the same rules on every write.
+ * tests, fault runs and checks of data read from elsewhere (such as {@code envctl doctor}'s of rows an older writer
+ * left in a store); stores enforce the same rules on every write.
  */
 public final class Invariants {
     private Invariants() {

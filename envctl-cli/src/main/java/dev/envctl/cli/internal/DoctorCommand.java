@@ -5,6 +5,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
+import dev.envctl.core.Invariants;
 import dev.envctl.core.fallback.FallbackStore;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -23,11 +24,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, the
- * {@code fallback.store} when set, each provider's tool and Docker, one line for the providers unless their checks of
- * it differ, then one per provider
- * as {@code docker (ID)}, and Docker at each further host of the store alike, as {@code docker on NAME}) with what
- * to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
+ * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, whether its
+ * records keep the invariants, the {@code fallback.store} when set, each provider's tool and Docker, one line for
+ * the providers unless their checks of it differ, then one per provider as {@code docker (ID)}, and Docker at each
+ * further host of the store alike, as {@code docker on NAME}) with what to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
  * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
  * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
  */
@@ -47,10 +47,12 @@ final class DoctorCommand extends CliCommand {
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));
+        Optional<List<Environment>> listed = environments(session);
+        listed.map(DoctorCommand::records).ifPresent(checks::add);
         fallback(session).ifPresent(checks::add);
         String dflt = session.config().defaultProvider();
         Map<String, ClusterProvider> providers = session.envctl().providers();
-        List<Environment> environments = environments(session);
+        List<Environment> environments = listed.orElse(List.of());
         // the tools run on this machine for every host's environments; each host's Docker for its own
         checks.addAll(byProvider(providers, dflt, used(environments, null), used(environments, Host.LOCAL_NAME),
                 c -> c));
@@ -239,13 +241,32 @@ final class DoctorCommand extends CliCommand {
         return Pattern.compile(Pattern.quote(version) + "(?![\\w.])").matcher(detail).find();
     }
 
-    /** The store's environments; none when the store cannot be read. */
-    private static List<Environment> environments(Session session) {
+    /** The store's environments; empty when the store cannot be read. */
+    private static Optional<List<Environment>> environments(Session session) {
         try {
-            return session.store().list(EnvironmentFilter.ALL);
+            return Optional.of(session.store().list(EnvironmentFilter.ALL));
         } catch (EnvctlException e) {
-            return List.of(); // the store's own check says why
+            return Optional.empty(); // the store's own check says why
         }
+    }
+
+    /**
+     * The line {@code records}: whether the store's {@code environments} keep the invariants, each violation named
+     * ({@link Invariants}). A WARN, not a FAIL: a store may hold such rows (a CSV file an older envctl, the Kindler
+     * scripts or a hand edit wrote) and commands still work on them, but their clusters cannot all bind those ports
+     * or networks at once.
+     */
+    private static PrerequisiteCheck records(List<Environment> environments) {
+        List<String> violations = Invariants.violations(environments);
+        int n = environments.size();
+        String count = n + (n == 1 ? " environment" : " environments");
+        return violations.isEmpty() ? PrerequisiteCheck.pass("records", count + ": no host port held twice on a "
+                + "host, no overlapping subnets")
+                : PrerequisiteCheck.warn("records", count + ", " + violations.size() + (violations.size() == 1
+                ? " conflict: " : " conflicts: ") + String.join("; ", violations), "each host port (on its host) "
+                + "and each subnet is one environment's: their clusters cannot all run at once, and envctl migrate "
+                + "to PostgreSQL refuses such rows; delete one of each pair (envctl delete NAME), or give it free "
+                + "ports or another subnet (envctl apply -f FILE --replace, or an edit of the store file)");
     }
 
     /** How many of {@code environments} each provider has on {@code host} (on every host when null). */
