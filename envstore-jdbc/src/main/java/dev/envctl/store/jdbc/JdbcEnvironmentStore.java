@@ -98,6 +98,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * otherwise.
      */
     private volatile SchemaInfo toMigrate;
+    /** Opened with {@link MigrateMode#READ} where the settings say {@link MigrateMode#AUTO} ({@link #openToRead}). */
+    private volatile boolean readInsteadOfAuto;
 
     private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
@@ -145,6 +147,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         warmUpJooq();
         JdbcEnvironmentStore store = new JdbcEnvironmentStore(Objects.requireNonNull(dataSource, "dataSource"),
                 Objects.requireNonNull(options, "options"), Redaction.redactLocation(Objects.requireNonNull(location)));
+        store.readInsteadOfAuto = insteadOfAuto;
         try {
             boolean current = false;
             switch (options.migrate()) {
@@ -169,7 +172,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         Set<String> tables = store.admin.tables();
                         if (tables.contains(Migrations.HISTORY_TABLE)) {
                             SchemaInfo info = store.admin.info();
-                            if (insteadOfAuto && JdbcStoreAdmin.behind(info)) {
+                            if (store.readInsteadOfAuto && JdbcStoreAdmin.behind(info)) {
                                 store.toMigrate = info;
                             } else {
                                 store.admin.requireNotBehind(info);
@@ -528,8 +531,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         + info.latestVersion() + "; jdbc.migrate=off leaves it as it is, so commands fail until you "
                         + "migrate the schema", Remedy.MIGRATE_SCHEMA);
             }
-            Privileges checks = new Privileges(options.schema(), reading == Reading.AS_IT_IS);
-            String missing = reading == Reading.NO_TABLE ? null
+            // no tables yet: none to use, but the next opening with auto makes them, which the role must be allowed
+            Privileges checks = reading != Reading.NO_TABLE ? new Privileges(options.schema(),
+                    reading == Reading.AS_IT_IS) : readInsteadOfAuto ? Privileges.toCreate(options.schema()) : null;
+            String missing = checks == null ? null
                     : database.read("checking privileges", ctx -> checks.missing(checks.query(ctx).fetchOne()));
             if (missing != null) {
                 // it answers, but some write (or every one) fails for the role: a fault of the settings or grants

@@ -16,9 +16,10 @@ import java.util.Map;
  * What the role logged in lacks to use a store's schema: USAGE on the schema; SELECT, INSERT, UPDATE and DELETE on
  * the four tables (the triggers run as the caller, so writing {@code clusters} needs the held tables too); SELECT
  * on the schema history; for a {@code clusters} table not adopted yet, its ownership, since adopting alters
- * it; and, for a schema to migrate, the ownership of {@code clusters} and INSERT on the schema history, since the
- * migrations alter envctl's tables and are recorded in the history. One select, to run on its own or in a round trip with others; every name is a
- * bind value. Immutable.
+ * it; for a schema to migrate, the ownership of {@code clusters} and INSERT on the schema history, since the
+ * migrations alter envctl's tables and are recorded in the history; and, for a schema without envctl's tables yet,
+ * CREATE on the schema, since migrating makes them. One select, to run on its own or in a round trip with others;
+ * every name is a bind value. Immutable.
  */
 public final class Privileges {
     private static final List<String> TABLES = List.of("clusters", "hosts", "held_ports", "held_subnets");
@@ -29,8 +30,11 @@ public final class Privileges {
             + String.join(", ", TABLES.subList(0, TABLES.size() - 1)) + " and " + TABLES.get(TABLES.size() - 1)
             + " and SELECT on " + Migrations.HISTORY_TABLE;
 
-    private final boolean toAdopt;
-    private final boolean toMigrate;
+    /** What the role is to do besides using envctl's tables. */
+    private enum Purpose { USE, ADOPT, MIGRATE, CREATE }
+
+    private final Purpose purpose;
+    private final String schema;
     /**
      * Each privilege, as messages name it, and the expression checking it; in the order of the select. Plain text
      * and bind values until {@link #query} makes the fields, so that making a store does not wait for jOOQ's first
@@ -49,20 +53,26 @@ public final class Privileges {
      * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
      */
     public Privileges(String schema, boolean toAdopt) {
-        this(schema, toAdopt, false);
+        this(schema, toAdopt ? Purpose.ADOPT : Purpose.USE);
     }
 
     /** What the role needs to use a schema behind this envctl's after migrating it first. */
     public static Privileges toMigrate(String schema) {
-        return new Privileges(schema, false, true);
+        return new Privileges(schema, Purpose.MIGRATE);
     }
 
-    private Privileges(String schema, boolean toAdopt, boolean toMigrate) {
-        this.toAdopt = toAdopt;
-        this.toMigrate = toMigrate;
-        checks.put("USAGE on schema " + schema, new Check("has_schema_privilege((select oid from pg_namespace "
-                + "where nspname = {0}), 'USAGE')", List.of(schema)));
-        if (toAdopt) {
+    /** What the role needs to make envctl's tables in a schema that has none yet. */
+    public static Privileges toCreate(String schema) {
+        return new Privileges(schema, Purpose.CREATE);
+    }
+
+    private Privileges(String schema, Purpose purpose) {
+        this.purpose = purpose;
+        this.schema = schema;
+        checks.put("USAGE on schema " + schema, onSchema(schema, "USAGE"));
+        if (purpose == Purpose.CREATE) {
+            checks.put(CREATE + schema, onSchema(schema, "CREATE"));
+        } else if (purpose == Purpose.ADOPT) {
             checks.put("SELECT on clusters", onTable(schema, "clusters", "SELECT"));
             checks.put("ownership of table clusters (adopting it alters it)", ownership(schema, "clusters"));
         } else {
@@ -72,7 +82,7 @@ public final class Privileges {
                 }
             }
             checks.put("SELECT on " + Migrations.HISTORY_TABLE, onTable(schema, Migrations.HISTORY_TABLE, "SELECT"));
-            if (toMigrate) {
+            if (purpose == Purpose.MIGRATE) {
                 checks.put(MIGRATING_OWNERSHIP, ownership(schema, "clusters"));
                 checks.put(MIGRATING_HISTORY, onTable(schema, Migrations.HISTORY_TABLE, "INSERT"));
             }
@@ -102,10 +112,13 @@ public final class Privileges {
         }
         String role = r.get(checks.size(), String.class);
         boolean migrating = lacking.contains(MIGRATING_OWNERSHIP) || lacking.contains(MIGRATING_HISTORY);
-        return "role " + role + " lacks " + String.join(", ", lacking) + (toAdopt
+        boolean creating = lacking.contains(CREATE + schema);
+        return "role " + role + " lacks " + String.join(", ", lacking) + (purpose == Purpose.ADOPT
                 ? "; adopting table clusters needs its owner: migrate the schema logged in as the owner, or grant "
-                + role + " that role" : migrating ? ", so every opening with jdbc.migrate=auto fails until the schema "
-                + "is migrated: migrate it logged in as the owner of its tables, or grant " + role + " that role" : ", so writes fail; grant " + role + " " + GRANTS_NEEDED)
+                + role + " that role" : migrating || creating ? ", so every opening with jdbc.migrate=auto fails "
+                + "until the schema is migrated: migrate it logged in as " + (creating ? "a role that may create "
+                + "tables in it, or grant " + role + " CREATE on schema " + schema : "the owner of its tables, or "
+                + "grant " + role + " that role") : ", so writes fail; grant " + role + " " + GRANTS_NEEDED)
                 + ", or log in as another user (jdbc.user)";
     }
 
@@ -113,6 +126,13 @@ public final class Privileges {
     private static final String MIGRATING_OWNERSHIP = "ownership of table clusters (migrating the schema alters it)";
     private static final String MIGRATING_HISTORY = "INSERT on " + Migrations.HISTORY_TABLE + " (migrating the schema "
             + "records itself there)";
+
+    private static final String CREATE = "CREATE on schema ";
+
+    private static Check onSchema(String schema, String privilege) {
+        return new Check("has_schema_privilege((select oid from pg_namespace where nspname = {0}), {1})",
+                List.of(schema, privilege));
+    }
 
     /** Whether the role is, or is a member of, the owner of {@code table}. */
     private static Check ownership(String schema, String table) {
