@@ -11,10 +11,12 @@ import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterStatus;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -84,19 +86,27 @@ final class ReconcileCommand extends CliCommand {
      * down fails every round alike: printed when it starts failing and when the environment converges again, not
      * every interval; an environment sitting out rounds after a failure, or skipped because another process converges
      * it, keeps its last failure), or whose unmanaged
-     * clusters differ from the last printed round's.
+     * clusters differ from the last printed round's. A last failure belongs to its record ({@link
+     * ReconcileReport#records()}): it is forgotten when the record is gone, and one recorded again under its name
+     * starts without one, so what it fails of is printed.
      */
     static final class RoundFilter {
         private boolean first = true;
         private List<ClusterStatus> unmanaged = List.of();
-        private final Map<String, String> failures = new HashMap<>();
+        private final Map<String, Failure> failures = new HashMap<>();
+
+        /** The last printed failure of the record created at {@code createdAt}. */
+        private record Failure(Instant createdAt, String error) {
+        }
 
         boolean worthPrinting(ReconcileReport report) {
             boolean print = first || !report.unmanaged().equals(unmanaged);
+            Map<String, Instant> records = report.records();
+            failures.entrySet().removeIf(e -> !Objects.equals(e.getValue().createdAt(), records.get(e.getKey())));
             for (Outcome o : report.outcomes()) {
                 if (o.action() == Action.FAILED) {
-                    String error = String.valueOf(o.error());
-                    print |= !error.equals(failures.put(o.name(), error));
+                    Failure failure = new Failure(records.get(o.name()), String.valueOf(o.error()));
+                    print |= !failure.equals(failures.put(o.name(), failure));
                 } else if (o.action() != Action.SKIPPED_LOCKED) { // skipped: its last printed failure stands
                     print |= failures.remove(o.name()) != null || o.action() != Action.UNCHANGED;
                 }

@@ -7,7 +7,9 @@ import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.ClusterStatus;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +56,31 @@ class RoundFilterTest {
                 new Outcome("qa", Action.CREATED, ActualState.RUNNING, null)))).as("acted").isTrue();
         assertThat(f.worthPrinting(report(Action.UNCHANGED))).as("no failure any more").isTrue();
         assertThat(f.worthPrinting(report(Action.UNCHANGED))).isFalse();
+    }
+
+    /**
+     * Another envctl process deletes a failing environment and records it again; the new record fails as the old one
+     * did: that is news (a new record, failing), printed once.
+     */
+    @Test
+    void aRecordMadeAgainUnderAFailedOnesNameIsPrintedWhenItFailsAlike() {
+        ReconcileCommand.RoundFilter f = new ReconcileCommand.RoundFilter();
+        Instant old = Instant.parse("2026-12-07T01:00:00Z");
+        Instant again = old.plusSeconds(600);
+        Outcome pullFailed = failed("web", "could not create k3d cluster 'web': image pull failed");
+
+        assertThat(f.worthPrinting(round(Map.of("web", old), pullFailed))).as("first round").isTrue();
+        assertThat(f.worthPrinting(round(Map.of("web", old), pullFailed))).as("the same failure again").isFalse();
+        assertThat(f.worthPrinting(round(Map.of("web", old)))).as("web sits out a round").isFalse();
+        assertThat(f.worthPrinting(round(Map.of("web", again), pullFailed))).as("a new record failing").isTrue();
+        assertThat(f.worthPrinting(round(Map.of("web", again), pullFailed))).isFalse();
+        assertThat(f.worthPrinting(round(Map.of()))).as("web deleted: nothing done").isFalse();
+        assertThat(f.worthPrinting(round(Map.of("web", again.plusSeconds(60)), pullFailed)))
+                .as("recorded again after a round without it").isTrue();
+    }
+
+    private static ReconcileReport round(Map<String, Instant> records, Outcome... outcomes) {
+        return new ReconcileReport(List.of(outcomes), List.of(), records);
     }
 
     private static Outcome failed(String name, String error) {

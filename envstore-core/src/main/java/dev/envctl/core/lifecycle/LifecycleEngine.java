@@ -1021,7 +1021,7 @@ public final class LifecycleEngine {
                 .map(o -> raced(o, pruned.contains(o.name()))).toList());
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
-        return new ReconcileReport(all, done.unmanaged());
+        return new ReconcileReport(all, done.unmanaged(), done.records());
     }
 
     /**

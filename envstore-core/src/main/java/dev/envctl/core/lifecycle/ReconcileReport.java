@@ -3,7 +3,9 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterStatus;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,11 +14,20 @@ import java.util.Optional;
  * @param outcomes  one per environment the pass took up, in name order; environments a stopping
  *                  reconciler never started are left out
  * @param unmanaged clusters the providers list that no record owns; reported, never deleted
+ * @param records   the creation time of each record the pass took up, by name, as read before it converged them; in a watch
+ *                  also of those sitting out the round after a failure. It tells records apart: one deleted and
+ *                  recorded again under its name is another record, with another creation time
  */
-public record ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmanaged) {
+public record ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmanaged, Map<String, Instant> records) {
     public ReconcileReport {
         outcomes = List.copyOf(outcomes);
         unmanaged = List.copyOf(unmanaged);
+        records = Map.copyOf(records);
+    }
+
+    /** A report without the records' creation times. */
+    public ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmanaged) {
+        this(outcomes, unmanaged, Map.of());
     }
 
     /** True when no outcome {@linkplain Outcome#failed() failed}: no failed action, no record left failed. */

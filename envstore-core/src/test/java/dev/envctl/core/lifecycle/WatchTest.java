@@ -8,9 +8,11 @@ import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +80,40 @@ class WatchTest {
 
         assertThat(webRounds).containsExactly(1, 2, 4, 5, 6);
         assertThat(f.store.get("web").actualState()).isEqualTo(ActualState.RUNNING);
+    }
+
+    /**
+     * Each round's report gives the creation time of every record it covers, those sitting out the round after a
+     * failure included: what a caller keeps per record (the CLI's last printed failure) is told apart from what it
+     * kept for a record deleted, or deleted and made again under its name.
+     */
+    @Test
+    void eachRoundTellsTheRecordsItCoversThoseSittingOutIncluded() {
+        Instant first = f.store.create(Fixture.spec("web"), f.allocator).createdAt();
+        f.store.create(Fixture.spec("good"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        for (int i = 0; i < 3; i++) {
+            f.k3d.failNextCreate("image pull failed");
+        }
+        List<Map<String, Instant>> records = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            records.add(report.records());
+            if (records.size() == 4) {
+                f.store.delete("web");
+                f.store.create(Fixture.spec("web"), f.allocator);
+            }
+            if (records.size() == 6) {
+                stop.set(true);
+            }
+        });
+
+        Instant again = f.store.get("web").createdAt();
+        assertThat(again).isNotEqualTo(first);
+        // web sat out round 3 after its failures in rounds 1 and 2
+        assertThat(records).extracting(r -> r.get("web")).containsExactly(first, first, first, first, again, again);
+        assertThat(records).allSatisfy(r -> assertThat(r).containsOnlyKeys("web", "good"));
     }
 
     /**

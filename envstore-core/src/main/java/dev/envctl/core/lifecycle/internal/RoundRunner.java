@@ -18,6 +18,7 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -164,13 +165,16 @@ public final class RoundRunner {
         requireKnown(targets, known); // one removed while the providers listed
         Set<String> converged = new HashSet<>(targets); // a lookup per record: a list's would be quadratic
         Set<Where> converging = new HashSet<>();
-        records.stream().filter(e -> converged.contains(e.name())).forEach(e -> converging.add(
-                new Where(e.host(), e.provider())));
+        Map<String, Instant> createdAt = new HashMap<>();
+        records.stream().filter(e -> converged.contains(e.name())).forEach(e -> {
+            converging.add(new Where(e.host(), e.provider()));
+            createdAt.put(e.name(), e.createdAt());
+        });
         logUnlisted(listing.failed, listing.clusters.keySet(), converging);
         Map<String, Converger.Hint> hints = hints(before, listing);
         Map<String, Outcome> unanswered = unanswered(records, listing.failed);
         return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
-                unmanaged(listing.clusters, records));
+                unmanaged(listing.clusters, records), createdAt);
     }
 
     /** NOT_FOUND for the first of {@code names}, in their order, that is not {@code known}. */

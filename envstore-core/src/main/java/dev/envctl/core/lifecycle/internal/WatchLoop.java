@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,17 +58,25 @@ public final class WatchLoop {
                     final long r = round;
                     // backoff is kept per record, not per name: one deleted (by another process) and recorded
                     // again under its name does not sit out the rounds the old one's failures earned
+                    Map<String, Instant> createdAt = new LinkedHashMap<>();
                     Map<String, String> keys = new LinkedHashMap<>();
                     store.list(EnvironmentFilter.ALL).stream()
                             .filter(e -> names.isEmpty() || names.contains(e.name()))
-                            .forEach(e -> keys.put(e.name(), e.name() + "\u0000" + e.createdAt()));
+                            .forEach(e -> {
+                                createdAt.put(e.name(), e.createdAt());
+                                keys.put(e.name(), e.name() + "\u0000" + e.createdAt());
+                            });
                     backoff.retainOnly(Set.copyOf(keys.values()), STORE_KEY);
                     List<String> due = keys.keySet().stream()
                             .filter(n -> backoff.due(keys.get(n), r)).toList();
-                    report = runner.runExactly(due, progress, () -> stopped(stop));
-                    for (Outcome o : report.outcomes()) {
+                    ReconcileReport done = runner.runExactly(due, progress, () -> stopped(stop));
+                    for (Outcome o : done.outcomes()) {
                         backoff.record(keys.getOrDefault(o.name(), o.name()), o.failed(), round);
                     }
+                    // the records sitting out the round are there still: a caller keeping something per record
+                    // (the CLI's last printed failure) tells them from records that are gone
+                    createdAt.putAll(done.records());
+                    report = new ReconcileReport(done.outcomes(), done.unmanaged(), createdAt);
                     backoff.record(STORE_KEY, false, round);
                 } catch (EnvctlException e) {
                     backoff.record(STORE_KEY, true, round);
