@@ -7,6 +7,9 @@ import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,6 +117,38 @@ class WatchTest {
         // web sat out round 3 after its failures in rounds 1 and 2
         assertThat(records).extracting(r -> r.get("web")).containsExactly(first, first, first, first, again, again);
         assertThat(records).allSatisfy(r -> assertThat(r).containsOnlyKeys("web", "good"));
+    }
+
+    /**
+     * A store that stops answering fails every round that tries it: stderr says so once, when it starts (not at every
+     * retry, 1, 2, 4, 8 and 16 rounds apart), and once when a round reads it again, as for Docker not answering.
+     */
+    @Test
+    void aStoreThatStopsAnsweringIsWarnedOfOnceAndSaidOnceToAnswerAgain() {
+        FailingListings store = new FailingListings(f.store);
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        LifecycleEngine engine = new LifecycleEngine(store, f.allocator,
+                Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        List<Integer> rounds = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            rounds.add(rounds.size() + 1);
+            if (rounds.size() == 1) {
+                store.failNext(5, () -> new EnvctlException(ErrorCode.STORE_UNAVAILABLE,
+                        "store memory: is unavailable: connection refused"));
+            }
+            if (rounds.size() == 2) {
+                stop.set(true);
+            }
+        }));
+
+        assertThat(rounds).containsExactly(1, 2);
+        assertThat(stderr.lines().filter(l -> l.contains("connection refused"))).as(stderr).singleElement()
+                .asString().contains("WARN");
+        assertThat(stderr.lines().filter(l -> l.contains("the store answers again"))).as(stderr).singleElement()
+                .asString().contains("INFO");
     }
 
     /**
@@ -270,5 +305,17 @@ class WatchTest {
 
         stopper.join();
         assertThat(rounds).hasValue(1);
+    }
+
+    private static String stderrOf(Runnable run) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

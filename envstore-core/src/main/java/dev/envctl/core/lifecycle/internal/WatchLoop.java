@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * The continuous reconciler: a round every {@code interval} until {@code stop} is set, the thread is
  * interrupted or the JVM shuts down. Environments that failed sit out rounds by {@link Backoff} (a record made again
  * under a deleted one's name starts afresh); a round that
- * cannot read the store is logged and retried with the same backoff. Stopping abandons environments not yet
+ * cannot read the store is retried with the same backoff, the outage warned of when it starts (or its error
+ * changes) and told at INFO when a round reads the store again. Stopping abandons environments not yet
  * started and lets those in flight finish their step, so every record is left in a state the next reconcile
  * resumes; a round stopped before it converged anything is not delivered.
  */
@@ -49,6 +50,9 @@ public final class WatchLoop {
             throw EnvctlException.invalid("watch interval " + interval + " must be positive, such as 30s");
         }
         Backoff backoff = new Backoff();
+        // what the last round that tried the store could not read it for, null when it could: an outage is
+        // warned of when it starts or its error changes, not at every retry, as Docker not answering is
+        String unread = null;
         long round = 0;
         while (!stopped(stop)) {
             round++;
@@ -78,9 +82,19 @@ public final class WatchLoop {
                     createdAt.putAll(done.records());
                     report = new ReconcileReport(done.outcomes(), done.unmanaged(), createdAt);
                     backoff.record(STORE_KEY, false, round);
+                    if (unread != null) {
+                        LOG.info("the store answers again: reconcile round {} read it", round);
+                        unread = null;
+                    }
                 } catch (EnvctlException e) {
                     backoff.record(STORE_KEY, true, round);
-                    LOG.warn("reconcile round {} failed: {}; retrying in a later round", round, e.getMessage());
+                    if (!e.getMessage().equals(unread)) {
+                        LOG.warn("reconcile round {} failed: {}; retrying in later rounds, warning again only if "
+                                + "the error changes", round, e.getMessage());
+                    } else {
+                        LOG.debug("reconcile round {} failed again: {}", round, e.getMessage());
+                    }
+                    unread = e.getMessage();
                 }
                 if (report != null) {
                     if (report.outcomes().isEmpty() && stopped(stop)) {
