@@ -3,18 +3,22 @@ package dev.envctl.cli;
 import dev.envctl.cli.Workspace.Result;
 import dev.envctl.cli.plugins.ArgumentHookFactory;
 import dev.envctl.cli.plugins.BadIdProviderFactory;
+import dev.envctl.cli.plugins.BuggyListingStoreFactory;
 import dev.envctl.cli.plugins.NullProviderFactory;
 import dev.envctl.cli.plugins.PluginJar;
 import dev.envctl.cli.plugins.PrintingHookFactory;
 import dev.envctl.cli.plugins.SecondK3dProviderFactory;
 import dev.envctl.cli.plugins.TokenProviderFactory;
 import dev.envctl.core.spi.ClusterProviderFactory;
+import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.LifecycleHookFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,5 +189,55 @@ class MisbehavingPluginsIT {
         assertThat(create.out()).doesNotContain("printing hook");
         assertThat(create.err()).contains("printing hook: POST_CREATE n1 line 0\n",
                 "printing hook: POST_CREATE n1 line 99999\n");
+    }
+
+    /**
+     * A store plugin whose listing throws its own RuntimeException (no EnvctlException) does not end a watch, which
+     * outlives outages: one WARN line names the exception's class and message, without a stack below -vv, and the
+     * watch goes on, converging again once the store answers, until a signal stops it.
+     */
+    @Test
+    void aWatchOutlivesAStorePluginThrowingItsOwnExceptionAndSaysSoOnce() throws Exception {
+        Path dist = PluginJar.distributionWith(tmp.resolve("envctl"), "buggy-listing.jar",
+                EnvironmentStoreFactory.class, BuggyListingStoreFactory.class);
+        // no .csv at the end, which the CSV store would claim too
+        Path rows = tmp.resolve("environments.rows");
+        ws.ok("--store", "csv:" + rows, "create", "dev", "--no-wait");
+        Path flag = tmp.resolve("broken");
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/envctl").toString(), "--store",
+                "buggy-listing:" + flag + ":csv:" + rows, "reconcile", "--watch", "--interval", "1s", "-v");
+        pb.environment().clear();
+        pb.environment().putAll(ws.env);
+        Path out = tmp.resolve("watch.out");
+        Path err = tmp.resolve("watch.err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        boolean alive;
+        try {
+            for (int i = 0; i < 600 && p.isAlive() && !Files.readString(out).contains("created"); i++) {
+                Thread.sleep(100);
+            }
+            Files.createFile(flag);
+            for (int i = 0; i < 600 && p.isAlive() && !Files.readString(err).contains("listing broke"); i++) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(3500); // the retries 1 and 2 rounds later fail alike
+            Files.delete(flag);
+            for (int i = 0; i < 600 && p.isAlive() && !Files.readString(err).contains("the store answers again");
+                 i++) {
+                Thread.sleep(100);
+            }
+            alive = p.isAlive();
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        String stderr = Files.readString(err);
+        assertThat(alive).as(stderr).isTrue();
+        assertThat(p.exitValue()).as(stderr).isEqualTo(143);
+        assertThat(stderr.lines().filter(l -> l.contains("listing broke"))).as(stderr).singleElement().asString()
+                .contains("WARN", "java.lang.IllegalStateException: the plugin's listing broke");
+        assertThat(stderr).as("no stack trace below -vv").doesNotContain("\tat ");
+        assertThat(stderr.lines().filter(l -> l.contains("the store answers again"))).as(stderr).hasSize(1);
     }
 }

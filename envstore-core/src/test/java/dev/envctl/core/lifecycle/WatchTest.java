@@ -152,6 +152,38 @@ class WatchTest {
     }
 
     /**
+     * A third-party store's bug (a RuntimeException that is no EnvctlException) in a round does not end the watch:
+     * one WARN line names its class and message, and the store is retried with the same backoff as one that does not
+     * answer.
+     */
+    @Test
+    void aStoreThrowingOtherThanAnEnvctlExceptionIsWarnedOfAndTheWatchGoesOn() {
+        FailingListings store = new FailingListings(f.store);
+        f.store.create(Fixture.spec("dev"), f.allocator);
+        LifecycleEngine engine = new LifecycleEngine(store, f.allocator,
+                Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        List<Integer> rounds = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            rounds.add(rounds.size() + 1);
+            if (rounds.size() == 1) {
+                store.failNext(3, () -> new IllegalStateException("pool of the plugin is shut down"));
+            }
+            if (rounds.size() == 2) {
+                stop.set(true);
+            }
+        }));
+
+        assertThat(rounds).containsExactly(1, 2);
+        assertThat(stderr.lines().filter(l -> l.contains("pool of the plugin"))).as(stderr).singleElement()
+                .asString().contains("WARN", "java.lang.IllegalStateException: pool of the plugin is shut down");
+        assertThat(stderr).as("no stack trace below DEBUG").doesNotContain("\tat ");
+        assertThat(stderr.lines().filter(l -> l.contains("the store answers again"))).as(stderr).hasSize(1);
+    }
+
+    /**
      * What afterEachRound throws ends the watch and is thrown from it, an EnvctlException too (a callback that
      * reads the store, or ends the watch with an error of envctl's own): it is not a round that could not read
      * the store, to be logged and retried.

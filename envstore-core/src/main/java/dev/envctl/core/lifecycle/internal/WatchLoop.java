@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * interrupted or the JVM shuts down. Environments that failed sit out rounds by {@link Backoff} (a record made again
  * under a deleted one's name starts afresh); a round that
  * cannot read the store is retried with the same backoff, the outage warned of when it starts (or its error
- * changes) and told at INFO when a round reads the store again. Stopping abandons environments not yet
+ * changes) and told at INFO when a round reads the store again; a store plugin's RuntimeException that is no
+ * {@link EnvctlException} is taken alike. Stopping abandons environments not yet
  * started and lets those in flight finish their step, so every record is left in a state the next reconcile
  * resumes; a round stopped before it converged anything is not delivered.
  */
@@ -86,15 +87,21 @@ public final class WatchLoop {
                         LOG.info("the store answers again: reconcile round {} read it", round);
                         unread = null;
                     }
-                } catch (EnvctlException e) {
+                } catch (RuntimeException e) {
+                    // a store plugin's own exception too (its bug, or an outage it does not tell as envctl's): a
+                    // watch outlives it as it outlives an outage; its class is named, its stack is at DEBUG
                     backoff.record(STORE_KEY, true, round);
-                    if (!e.getMessage().equals(unread)) {
+                    String why = e instanceof EnvctlException ? e.getMessage() : e.toString();
+                    if (!why.equals(unread)) {
                         LOG.warn("reconcile round {} failed: {}; retrying in later rounds, warning again only if "
-                                + "the error changes", round, e.getMessage());
+                                + "the error changes", round, why);
                     } else {
-                        LOG.debug("reconcile round {} failed again: {}", round, e.getMessage());
+                        LOG.debug("reconcile round {} failed again: {}", round, why);
                     }
-                    unread = e.getMessage();
+                    if (!(e instanceof EnvctlException)) {
+                        LOG.debug("reconcile round {} failed", round, e);
+                    }
+                    unread = why;
                 }
                 if (report != null) {
                     if (report.outcomes().isEmpty() && stopped(stop)) {
