@@ -72,6 +72,28 @@ class JdbcStoreFactoryTest {
         }
     }
 
+    /**
+     * A store used after it was closed (an embedder's Envctl facade closed, then asked again) says so plainly: not
+     * that connecting failed, which reads as the server's fault.
+     */
+    @Test
+    void aClosedStoreSaysItIsClosedNotThatConnectingFailed() {
+        String schema = TestDatabase.freshSchemaName("closed");
+        try {
+            EnvironmentStore store = PluginRegistry.discover().openStore(TestDatabase.url(),
+                    Map.of("jdbc.schema", schema, "jdbc.migrate", "auto"));
+            store.create(EnvironmentSpec.of("dev", "k3d"), new Allocator(AllocationPolicy.defaults()));
+            store.close();
+
+            assertThatThrownBy(() -> store.find("dev")).isInstanceOf(EnvctlException.class)
+                    .hasMessageNotContaining("connecting failed")
+                    .hasMessageContaining("is closed and cannot be used")
+                    .satisfies(e -> assertCode(e, ErrorCode.FAILURE));
+        } finally {
+            TestDatabase.dropSchema(schema);
+        }
+    }
+
     @Test
     void passwordsInTheUrlAreRefusedAndNeverEchoed() {
         for (String url : List.of("jdbc:postgresql://h/db?user=u&password=s3cret",

@@ -167,7 +167,8 @@ class LockConnectionTest {
         EnvironmentLock lock = store.tryLock("a").orElseThrow();
         store.close();
         assertThatThrownBy(() -> store.find("a")).isInstanceOfSatisfying(EnvctlException.class,
-                e -> assertThat(e.getMessage()).contains("the store is closed"));
+                e -> assertThat(e.getMessage()).contains("is closed and cannot be used")
+                        .doesNotContain("connecting failed"));
         lock.close();
         try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(TestDatabase.dataSource(),
                 JdbcStoreOptions.defaults().withSchema(schema), TestDatabase.url())) {

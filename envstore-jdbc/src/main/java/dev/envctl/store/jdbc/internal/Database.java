@@ -1,6 +1,8 @@
 package dev.envctl.store.jdbc.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Redaction;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
@@ -247,7 +249,10 @@ public final class Database implements AutoCloseable {
                 Idle i;
                 synchronized (this) {
                     if (closed) {
-                        throw new IllegalStateException("the store is closed");
+                        // the caller's mistake, not the server's: told as such, not as a connection that failed
+                        throw new EnvctlException(ErrorCode.FAILURE, "the PostgreSQL store "
+                                + Redaction.redactLocation(location) + " is closed and cannot be used (closed by its "
+                                + "caller, or with the Envctl that opened it); open it again");
                     }
                     i = idle.pollFirst();
                 }
@@ -317,7 +322,7 @@ public final class Database implements AutoCloseable {
             Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EnvctlException(dev.envctl.core.ErrorCode.FAILURE, "interrupted while retrying a write", e);
+            throw new EnvctlException(ErrorCode.FAILURE, "interrupted while retrying a write", e);
         }
     }
 
