@@ -183,6 +183,31 @@ class WatchTest {
         assertThat(stderr.lines().filter(l -> l.contains("the store answers again"))).as(stderr).hasSize(1);
     }
 
+    /** A store plugin's EnvctlException without a message is warned of by its class, and the watch goes on. */
+    @Test
+    void aStoreErrorWithoutAMessageIsWarnedOfAndTheWatchGoesOn() {
+        FailingListings store = new FailingListings(f.store);
+        LifecycleEngine engine = new LifecycleEngine(store, f.allocator,
+                Map.<String, dev.envctl.core.spi.ClusterProvider>of("k3d", f.k3d), List.of(),
+                EngineOptions.defaults());
+        List<Integer> rounds = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+
+        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+            rounds.add(rounds.size() + 1);
+            if (rounds.size() == 1) {
+                store.failNext(2, () -> new EnvctlException(ErrorCode.STORE_UNAVAILABLE, null));
+            }
+            if (rounds.size() == 2) {
+                stop.set(true);
+            }
+        }));
+
+        assertThat(rounds).containsExactly(1, 2);
+        assertThat(stderr.lines().filter(l -> l.contains("failed: " + EnvctlException.class.getName())))
+                .as(stderr).singleElement().asString().contains("WARN");
+    }
+
     /**
      * What afterEachRound throws ends the watch and is thrown from it, an EnvctlException too (a callback that
      * reads the store, or ends the watch with an error of envctl's own): it is not a round that could not read

@@ -91,7 +91,8 @@ public final class WatchLoop {
                     // a store plugin's own exception too (its bug, or an outage it does not tell as envctl's): a
                     // watch outlives it as it outlives an outage; its class is named, its stack is at DEBUG
                     backoff.record(STORE_KEY, true, round);
-                    String why = e instanceof EnvctlException ? e.getMessage() : e.toString();
+                    String why = e instanceof EnvctlException && e.getMessage() != null ? e.getMessage()
+                            : e.toString();
                     if (!why.equals(unread)) {
                         LOG.warn("reconcile round {} failed: {}; retrying in later rounds, warning again only if "
                                 + "the error changes", round, why);
