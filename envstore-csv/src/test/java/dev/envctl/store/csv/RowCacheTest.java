@@ -33,6 +33,24 @@ class RowCacheTest {
     }
 
     @Test
+    void everyRowOfALargeFileIsParsedOnceHoweverManyRowsItHas() {
+        RowCache cache = new RowCache();
+        StringBuilder file = new StringBuilder("# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,https_port,cluster_subnet").append('\n');
+        for (int i = 0; i < 25_000; i++) {
+            file.append("env-").append(i).append(",k3d,30080,,true,true,").append(20_000 + i % 30_000).append(",,\n");
+        }
+        byte[] bytes = file.toString().getBytes(StandardCharsets.ISO_8859_1);
+
+        List<Environment> first = CsvDocument.parse(this.file, bytes, cache).environments();
+        List<Environment> second = CsvDocument.parse(this.file, bytes, cache).environments();
+
+        assertThat(second).hasSize(25_000);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i)).as(first.get(i).name()).isSameAs(first.get(i));
+        }
+    }
+
+    @Test
     void aBadLineFailsEveryTimeWithItsCurrentLineNumber() {
         RowCache cache = new RowCache();
         String bad = "bad,k3d,30080,19001,true,true,abc,18401,\n";

@@ -41,6 +41,8 @@ public final class CsvDocument {
     /** The store's file; null for an input ({@link #parseInput}). */
     private final Path file;
     private final RowCache cache;
+    /** The file's read while {@link #parse} runs; null after. */
+    private RowCache.Read reading;
     private final List<Line> lines;
     private final Map<String, Line> rows = new HashMap<>();
     private final Map<String, Line> metas = new HashMap<>();
@@ -97,6 +99,7 @@ public final class CsvDocument {
     public static CsvDocument parse(Path file, byte[] bytes, RowCache cache) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         CsvDocument doc = new CsvDocument(file, cache, new ArrayList<>());
+        doc.reading = cache.startRead();
         int start = 0;
         int number = 1;
         while (start < text.length()) {
@@ -109,6 +112,8 @@ public final class CsvDocument {
             start = nl < 0 ? text.length() : nl + 1;
             number++;
         }
+        doc.reading.finish();
+        doc.reading = null;
         for (Line l : doc.lines) {
             if (l.row != null) {
                 doc.resolve(l);
@@ -206,7 +211,7 @@ public final class CsvDocument {
 
     private ParsedRow parseRow(String content, int number) {
         try {
-            return cache.parse(content);
+            return reading.parse(content);
         } catch (IllegalArgumentException | EnvctlException e) {
             throw corrupt(number, e.getMessage());
         }
@@ -214,7 +219,7 @@ public final class CsvDocument {
 
     private MetaLine parseMeta(String content, int number) {
         try {
-            return cache.parseMeta(content);
+            return reading.parseMeta(content);
         } catch (IllegalArgumentException | EnvctlException e) {
             throw corrupt(number, e.getMessage());
         }
