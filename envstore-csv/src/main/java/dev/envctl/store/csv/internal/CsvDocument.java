@@ -55,6 +55,8 @@ public final class CsvDocument {
         String eol;
         /** The line's number as read; -1 for a line placed since (its place is its index in {@code lines}). */
         int number;
+        /** The line's index in {@code lines}, kept as lines are placed and removed. */
+        int index;
         ParsedRow row;
         MetaLine meta;
         HostLine host;
@@ -168,7 +170,7 @@ public final class CsvDocument {
             }
             rows.put(line.row.environment().name(), line);
         }
-        lines.add(line);
+        insertLine(lines.size(), line);
     }
 
     /**
@@ -252,8 +254,7 @@ public final class CsvDocument {
         if (meta.number > 0 && row.number > 0) {
             return meta.number == row.number - 1;
         }
-        int i = lines.indexOf(row);
-        return i > 0 && lines.get(i - 1) == meta;
+        return row.index > 0 && lines.get(row.index - 1) == meta;
     }
 
     private String rowText(Line row) {
@@ -305,7 +306,7 @@ public final class CsvDocument {
         }
         String eol = startAppending();
         Line line = new Line(null, eol, -1);
-        lines.add(line);
+        insertLine(lines.size(), line);
         set(line, e, List.of());
         rows.put(e.name(), line);
         return line.environment;
@@ -315,8 +316,9 @@ public final class CsvDocument {
     private String startAppending() {
         String eol = defaultEol();
         if (lines.isEmpty()) {
-            lines.add(new Line(Columns.LEGACY_HEADER, eol, 0));
-            lines.add(new Line(Columns.META_NOTE, eol, 0));
+            insertLine(0, new Line(Columns.LEGACY_HEADER, eol, 0));
+            insertLine(1, new Line(Columns.META_NOTE, eol, 0));
+            noteHeader(Columns.LEGACY_HEADER.substring(1).strip());
         }
         Line last = lines.get(lines.size() - 1);
         if (last.eol.isEmpty()) {
@@ -363,7 +365,7 @@ public final class CsvDocument {
         Line line = new Line(null, eol, -1);
         line.host = new HostLine(host, List.of());
         line.text = line.host.format();
-        lines.add(at, line);
+        insertLine(at, line);
         if (at == 0) {
             // above a first row: the byte order mark stays the file's first bytes, not the start of that row's name
             moveByteOrderMark(lines.get(1), line);
@@ -385,7 +387,7 @@ public final class CsvDocument {
         if (line == null) {
             return false;
         }
-        lines.remove(line);
+        removeLine(line);
         if (!lines.isEmpty()) {
             moveByteOrderMark(line, lines.get(0));
         }
@@ -417,10 +419,10 @@ public final class CsvDocument {
         if (line == null) {
             return false;
         }
-        lines.remove(line);
+        removeLine(line);
         Line meta = metas.remove(name);
         if (meta != null) {
-            lines.remove(meta);
+            removeLine(meta);
         }
         changed = true;
         return true;
@@ -439,12 +441,12 @@ public final class CsvDocument {
             MetaLine fields = MetaLine.of(e, line.text, meta == null ? List.of() : meta.meta.unknown());
             if (meta == null) {
                 meta = new Line(null, line.eol, -1);
-                lines.add(lines.indexOf(line), meta);
+                insertLine(line.index, meta);
                 metas.put(e.name(), meta);
-            } else if (lines.indexOf(meta) != lines.indexOf(line) - 1) {
+            } else if (meta.index != line.index - 1) {
                 // a line left from a row an old script deleted: it moves to just above the row it now describes
-                lines.remove(meta);
-                lines.add(lines.indexOf(line), meta);
+                removeLine(meta);
+                insertLine(line.index, meta);
                 meta.number = -1;
             }
             if (meta.eol.isEmpty()) {
@@ -502,13 +504,32 @@ public final class CsvDocument {
     }
 
     private void dropStaleMetaLines() {
-        metas.values().removeIf(meta -> {
-            boolean stale = !belongs(meta, rows.get(meta.meta.name()));
-            if (stale) {
-                lines.remove(meta);
-            }
-            return stale;
-        });
+        List<Line> stale = new ArrayList<>();
+        metas.values().removeIf(meta -> !belongs(meta, rows.get(meta.meta.name())) && stale.add(meta));
+        if (!stale.isEmpty()) {
+            stale.forEach(meta -> meta.index = -1);
+            lines.removeIf(l -> l.index < 0);
+            renumberFrom(0);
+        }
+    }
+
+    /** Places {@code line} at {@code at} in {@code lines}, keeping every line's index. */
+    private void insertLine(int at, Line line) {
+        lines.add(at, line);
+        renumberFrom(at);
+    }
+
+    /** Takes {@code line} out of {@code lines}, keeping every other line's index. */
+    private void removeLine(Line line) {
+        lines.remove(line.index);
+        renumberFrom(line.index);
+    }
+
+    /** The indexes of the lines from {@code from} on, which an insert or removal there moved. */
+    private void renumberFrom(int from) {
+        for (int i = from; i < lines.size(); i++) {
+            lines.get(i).index = i;
+        }
     }
 
     /** The bytes of a new, empty file: the nine-column header comment and the note on #envctl lines. */
