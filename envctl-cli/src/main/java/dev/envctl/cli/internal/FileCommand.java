@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -42,9 +43,11 @@ abstract class FileCommand extends CliCommand {
         }
         session.onlyReading(onlyReading);
         EnvironmentStore store = session.store();
+        boolean namesHosts = desired.stream().anyMatch(s -> Hosts.namesAddedHost(s.host()));
+        List<Host> hosts = namesHosts ? store.hosts() : List.of();
         for (EnvironmentSpec s : desired) {
             try {
-                Hosts.requireKnown(store, s.host());
+                Hosts.requireKnown(hosts, s.host());
             } catch (EnvctlException e) {
                 throw inFile(s, e);
             }

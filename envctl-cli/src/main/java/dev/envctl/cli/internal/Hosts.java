@@ -20,9 +20,24 @@ final class Hosts {
 
     /** A request naming a host needs a host the store knows; {@code auto} is checked by the store. */
     static void requireKnown(EnvironmentStore store, HostRequest request) {
-        if (request.isNamed() && !request.name().equals(Host.LOCAL_NAME)) {
+        if (namesAddedHost(request)) {
             require(store, request.name());
         }
+    }
+
+    /**
+     * As {@link #requireKnown(EnvironmentStore, HostRequest)}, against {@code hosts}, the store's hosts read once for
+     * many requests (an apply file's environments): a CSV store reads its whole file for each look-up.
+     */
+    static void requireKnown(List<Host> hosts, HostRequest request) {
+        if (namesAddedHost(request) && hosts.stream().noneMatch(h -> h.name().equals(request.name()))) {
+            throw unknown(request.name(), hosts);
+        }
+    }
+
+    /** Whether {@code request} names a host other than {@code local}, which only a store that has it knows. */
+    static boolean namesAddedHost(HostRequest request) {
+        return request.isNamed() && !request.name().equals(Host.LOCAL_NAME);
     }
 
     static EnvctlException unknown(String name, List<Host> hosts) {
