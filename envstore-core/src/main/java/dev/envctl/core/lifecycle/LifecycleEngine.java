@@ -313,14 +313,27 @@ public final class LifecycleEngine {
      * cannot list there (its tool missing, the host not answering), as a dry run needs no tool.
      */
     public Optional<Set<String>> listedClusters(String providerId, String host) {
-        return listed(providerId, host).map(l -> l.stream().map(ClusterStatus::name).collect(Collectors.toSet()));
+        return listed(providerId, host).map(l -> l.byName().keySet());
+    }
+
+    /**
+     * What a provider lists on a host: its clusters, by name too (the last listed of a name, as the converge takes
+     * it), and the provider that listed them, so that a record's cluster is found without a scan and without asking
+     * the store for its host again.
+     */
+    private record Listing(ClusterProvider provider, List<ClusterStatus> clusters, Map<String, ClusterStatus> byName) {
+        static Listing of(ClusterProvider provider, List<ClusterStatus> clusters) {
+            Map<String, ClusterStatus> byName = new HashMap<>();
+            clusters.forEach(c -> byName.put(c.name(), c));
+            return new Listing(provider, clusters, byName);
+        }
     }
 
     /** What the provider {@code providerId} lists on {@code host}; empty when it cannot list there. */
-    private Optional<List<ClusterStatus>> listed(String providerId, String host) {
+    private Optional<Listing> listed(String providerId, String host) {
         try {
             ClusterProvider provider = providers.get(providerId, Hosts.find(store, host));
-            return Optional.of(ProviderCalls.call(provider, "list", provider::list));
+            return Optional.of(Listing.of(provider, ProviderCalls.call(provider, "list", provider::list)));
         } catch (EnvctlException notListed) {
             LOG.debug("{} clusters on host {} not listed: {}", providerId, host, notListed.getMessage());
             return Optional.empty();
@@ -605,7 +618,7 @@ public final class LifecycleEngine {
     /**
      * Whether the converge leaves {@code e}, a record to resume, as it is ({@link #leftAlone(ApplyPlan, List, Map)}).
      */
-    private boolean leftAlone(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
+    private boolean leftAlone(Environment e, Map<Where, Optional<Listing>> listings) {
         if (e.desiredState() == DesiredState.STOPPED) {
             return e.actualState() == ActualState.CREATING && e.lastError() == null
                     && listedAs(e, listings).map(c -> c == Listed.STOPPED).orElse(false);
@@ -623,7 +636,7 @@ public final class LifecycleEngine {
      * ({@link Converger#adoptionRefused}), or lacks a host port (envctl makes no cluster without every port), and the
      * provider lists its cluster running: its converge takes the ports that cluster binds.
      */
-    private boolean runsUnadopted(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
+    private boolean runsUnadopted(Environment e, Map<Where, Optional<Listing>> listings) {
         return (e.actualState() == ActualState.UNKNOWN || Converger.adoptionRefused(e) || !e.ports().complete())
                 && listedAs(e, listings).orElse(null) == Listed.RUNNING;
     }
@@ -632,7 +645,7 @@ public final class LifecycleEngine {
      * Whether {@code e} says {@code running}, desired {@code present}, and the provider lists its cluster with every
      * node, not running: stopped outside envctl, which the converge starts (as reconcile does).
      */
-    private boolean stoppedOutside(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
+    private boolean stoppedOutside(Environment e, Map<Where, Optional<Listing>> listings) {
         return e.desiredState() == DesiredState.PRESENT && e.actualState() == ActualState.RUNNING
                 && listedAs(e, listings).orElse(null) == Listed.STOPPED;
     }
@@ -641,16 +654,15 @@ public final class LifecycleEngine {
      * How the provider lists {@code e}'s cluster on its host; empty when it cannot list or tell. {@code listings}
      * keeps each listing by provider and host, for the next record.
      */
-    private Optional<Listed> listedAs(Environment e, Map<Where, Optional<List<ClusterStatus>>> listings) {
-        Optional<List<ClusterStatus>> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
+    private Optional<Listed> listedAs(Environment e, Map<Where, Optional<Listing>> listings) {
+        Optional<Listing> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
                 k -> listed(e.provider(), e.host()));
         if (listed.isEmpty()) {
             return Optional.empty();
         }
         try {
-            ClusterProvider provider = providers.get(e.provider(), Hosts.find(store, e.host()));
-            Optional<ClusterStatus> c = listed.get().stream().filter(s -> s.name().equals(e.name()))
-                    .reduce((first, last) -> last);
+            ClusterProvider provider = listed.get().provider();
+            Optional<ClusterStatus> c = Optional.ofNullable(listed.get().byName().get(e.name()));
             if (c.isEmpty() || ProviderCalls.call(provider, "missingNodes", () -> provider.missingNodes(e, c.get()))
                     .isPresent()) {
                 return Optional.of(Listed.OTHERWISE);
@@ -742,11 +754,11 @@ public final class LifecycleEngine {
      *                         message is the provider's after {@code environment 'NAME': }
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        Map<Where, Optional<List<ClusterStatus>>> listings = new HashMap<>();
+        Map<Where, Optional<Listing>> listings = new HashMap<>();
         ApplyPlan plan = requireValid(leftAlone(Apply.plan(store, desired, prune, id -> providers.ids().contains(id)
                 ? Optional.of(provider(id)) : Optional.empty()), desired, listings));
         Map<Where, List<ClusterStatus>> listed = new HashMap<>();
-        listings.forEach((where, clusters) -> clusters.ifPresent(l -> listed.put(where, l)));
+        listings.forEach((where, clusters) -> clusters.ifPresent(l -> listed.put(where, l.clusters())));
         lastPlanned = new Planned(plan, listed);
         return plan;
     }
@@ -811,7 +823,7 @@ public final class LifecycleEngine {
      * in which {@code desired} lists the names, the moved ones included.
      */
     private ApplyPlan leftAlone(ApplyPlan plan, List<EnvironmentSpec> desired,
-                                Map<Where, Optional<List<ClusterStatus>>> listings) {
+                                Map<Where, Optional<Listing>> listings) {
         List<String> resume = new ArrayList<>();
         List<String> adopting = new ArrayList<>();
         List<String> unchanged = new ArrayList<>(plan.unchanged());

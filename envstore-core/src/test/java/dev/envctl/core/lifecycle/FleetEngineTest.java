@@ -10,9 +10,11 @@ import dev.envctl.core.HostRequest;
 import dev.envctl.core.hook.HookVariables;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterStatus;
+import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.HookPhase;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,6 +104,35 @@ class FleetEngineTest {
         assertThat(local().has("a")).isTrue();
         assertThat(f.store.find("b")).isEmpty();
         StoreInvariants.assertHold(f.store.list(dev.envctl.core.EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void aPlanAsksTheStoreForEachHostOnceNotOncePerRecordOnIt() {
+        LifecycleEngine creating = engine();
+        List<EnvironmentSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            specs.add(on("e" + i, "two"));
+            creating.create(specs.get(i), ProgressListener.NONE);
+        }
+        AtomicInteger asked = new AtomicInteger();
+        EnvironmentStore counting = new DelegatingStore(f.store) {
+            @Override
+            public Optional<Host> findHost(String name) {
+                asked.incrementAndGet();
+                return f.store.findHost(name);
+            }
+        };
+        LifecycleEngine engine = new LifecycleEngine(counting, f.allocator, HostProviders.fromFactories(
+                PluginRegistry.of(List.of(), List.of(factory), List.of()), Map.of(), Map.of("PATH", "/usr/bin")),
+                List.of(), EngineOptions.defaults());
+        int before = two().calls().size();
+
+        ApplyPlan plan = engine.plan(specs, false);
+
+        assertThat(plan.unchanged()).hasSize(10);
+        assertThat(two().calls().subList(before, two().calls().size())).containsExactly("list");
+        // each running record is looked up in its host's listing: the host is found once for that listing
+        assertThat(asked.get()).isEqualTo(1);
     }
 
     @Test
