@@ -201,15 +201,21 @@ public final class RoundRunner {
 
     private static Map<String, Converger.Hint> hints(List<Environment> records, Listing listing) {
         Map<String, Converger.Hint> hints = new HashMap<>();
+        // each listing by name, the last listed of a name as the converge takes it, so a record's is not a scan
+        Map<Where, Map<String, ClusterStatus>> byName = new HashMap<>();
+        listing.clusters.forEach((where, clusters) -> {
+            Map<String, ClusterStatus> named = new HashMap<>();
+            clusters.forEach(c -> named.put(c.name(), c));
+            byName.put(where, named);
+        });
         for (Environment e : records) {
             Where where = new Where(e.host(), e.provider());
-            List<ClusterStatus> listed = listing.clusters.get(where);
+            Map<String, ClusterStatus> listed = byName.get(where);
             RuntimeException failed = listing.failed.get(where);
             // creating/deleting: an engine may have been inside a provider call while we listed
             boolean settled = e.actualState() != ActualState.CREATING && e.actualState() != ActualState.DELETING;
             if (listed != null && settled) {
-                hints.put(e.name(), new Converger.Hint(e.version(), listed.stream()
-                        .filter(s -> s.name().equals(e.name())).findFirst().orElse(null)));
+                hints.put(e.name(), new Converger.Hint(e.version(), listed.get(e.name())));
             } else if (failed != null && settled) {
                 hints.put(e.name(), Converger.Hint.unlisted(e.version(), failed));
             }
