@@ -18,6 +18,11 @@ import java.util.stream.Stream;
 
 /** Turns what JDBC, jOOQ and Flyway throw into {@link EnvctlException}s with the right code. */
 public final class Failures {
+    /**
+     * 42P05, 26000: a server-side prepared statement of pgjdbc's (named S_1, S_2, ... per connection) that the
+     * session already has, or lacks: envctl never prepares by name itself, so another client ran on the session.
+     */
+    private static final Set<String> SHARED_SESSION = Set.of("42P05", "26000");
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final Pattern SSLMODE = Pattern.compile("[?&]sslmode=([\\w-]+)");
@@ -126,6 +131,10 @@ public final class Failures {
         SQLException s = sqlCause(t);
         String why = oneLine(Redaction.redact(withoutRowText(s != null ? s.getMessage()
                 : String.valueOf(t.getMessage()))));
+        if (state != null && SHARED_SESSION.contains(state)) {
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: " + sharedSessions(location, why),
+                    t, Remedy.FIX_STORE_SETTINGS);
+        }
         if ("23505".equals(state) || "23P01".equals(state)) {
             return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
         }
@@ -135,6 +144,18 @@ public final class Failures {
         }
         return new EnvctlException(ErrorCode.FAILURE, action + " failed in " + Redaction.redactLocation(location) + ": "
                 + why, t);
+    }
+
+    /**
+     * What to do about a server session that several clients share ({@code seen}: how it showed). Such a pooler
+     * runs each transaction of a client on whichever server session is free, so a session lock stays with the
+     * session, protecting whichever client runs there next.
+     */
+    public static String sharedSessions(String location, String seen) {
+        return "PostgreSQL store " + Redaction.redactLocation(location) + " runs several clients on one server "
+                + "session (" + seen + "), as a connection pooler in transaction or statement pooling mode does "
+                + "(PgBouncer with pool_mode=transaction), where envctl's locks do not hold; use session pooling "
+                + "(pool_mode=session) or connect to PostgreSQL directly";
     }
 
     /**
