@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -29,9 +30,10 @@ import java.util.function.Function;
  * <p>Connections idle for more than a second are validated before reuse, so a restarted server costs no failed
  * operation; a connection that failed is closed with every idle one. A thread that holds an environment lock
  * ({@link #hold}) runs its reads and writes on the lock's connection while that one is free, so working under a
- * lock takes one server session, not two. The only thing set on a connection is its
- * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return); planner settings
- * and driver thresholds stay as the server and the data source configure them. Thread-safe.
+ * lock takes one server session, not two. The only things set on a connection are its
+ * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return) and the mark of its
+ * session ({@link #sessionMark}); planner settings and driver thresholds stay as the server and the data source
+ * configure them. Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -46,6 +48,8 @@ public final class Database implements AutoCloseable {
     private final Settings settings = new Settings().withExecuteLogging(false);
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final ThreadLocal<Held> held = new ThreadLocal<>();
+    static final String SESSION_SETTING = "envctl.session";
+    private final String marks = UUID.randomUUID().toString();
     private boolean closed;
 
     private record Idle(Connection connection, long since) {
@@ -276,6 +280,8 @@ public final class Database implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
+            dsl(c).select(DSL.function("set_config", String.class, DSL.val(SESSION_SETTING), DSL.val(sessionMark(c)),
+                    DSL.val(false))).execute();
             return c;
         } catch (SQLException | RuntimeException e) {
             quietly(c::close);
@@ -307,6 +313,15 @@ public final class Database implements AutoCloseable {
             idle.clear();
         }
         gone.forEach(i -> quietly(i.connection()::close));
+    }
+
+    /**
+     * The mark {@code c} gave its server session when it was opened ({@value #SESSION_SETTING}): a statement that
+     * finds another one there runs on a session another client uses too, as behind a pooler in transaction pooling
+     * mode, where a session lock would protect whichever client runs there next.
+     */
+    String sessionMark(Connection c) {
+        return marks + "." + System.identityHashCode(c);
     }
 
     public DSLContext dsl(Connection c) {

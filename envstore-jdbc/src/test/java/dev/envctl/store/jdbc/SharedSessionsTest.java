@@ -1,0 +1,99 @@
+package dev.envctl.store.jdbc;
+
+import dev.envctl.core.EnvctlException;
+import dev.envctl.core.ErrorCode;
+import dev.envctl.core.Remedy;
+import dev.envctl.core.spi.EnvironmentLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A connection pooler in transaction pooling mode (PgBouncer's {@code pool_mode=transaction}) runs each
+ * transaction of a client on whichever server session is free, so the session lock of an environment stays with
+ * the session and, on PostgreSQL, is granted again to whichever client asks for it there next: the store refuses
+ * such a lock in one line instead of handing out the same environment's lock twice.
+ */
+class SharedSessionsTest {
+    private static final String POOLER = "jdbc:postgresql://pooler:6432/envctl";
+    private Connection session;
+    private String schema;
+    private JdbcEnvironmentStore store;
+
+    @BeforeEach
+    void open() throws Exception {
+        schema = TestDatabase.freshSchemaName("shared");
+        // migrated directly, so that opening through the pooler takes one connection (one read of the history)
+        TestDatabase.open(schema, MigrateMode.AUTO).close();
+        session = TestDatabase.dataSource().getConnection();
+        store = JdbcEnvironmentStore.open(onOneSession(session), JdbcStoreOptions.defaults().withSchema(schema),
+                POOLER);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        store.close();
+        session.close();
+        TestDatabase.dropSchema(schema);
+    }
+
+    @Test
+    void aLockAnotherClientHoldsOnTheSameServerSessionIsRefusedNotGrantedTwice() throws Exception {
+        try (EnvironmentLock first = store.tryLock("dev").orElseThrow()) {
+            assertThat(first.name()).isEqualTo("dev");
+            // another thread borrows another connection of the store, which the pooler runs on the same session
+            assertThatThrownBy(() -> CompletableFuture.supplyAsync(() -> store.tryLock("dev"))
+                    .get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(EnvctlException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                        assertThat(e.getMessage()).isEqualTo("locking environment 'dev' failed: PostgreSQL store "
+                                + POOLER + " runs several clients on one server session (the lock was about to be "
+                                + "taken on a session another client of the store uses), as a connection pooler in "
+                                + "transaction or statement pooling mode does (PgBouncer with pool_mode=transaction), "
+                                + "where envctl's locks do not hold; use session pooling (pool_mode=session) or "
+                                + "connect to PostgreSQL directly");
+                    });
+        }
+    }
+
+    /**
+     * What a transaction pooler does when it has one server session: every client connection is another
+     * connection to the caller, and all their statements run on that session.
+     */
+    private static DataSource onOneSession(Connection session) {
+        return (DataSource) Proxy.newProxyInstance(SharedSessionsTest.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return client(session);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static Connection client(Connection session) {
+        return (Connection) Proxy.newProxyInstance(SharedSessionsTest.class.getClassLoader(),
+                new Class<?>[]{Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(session, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
