@@ -69,6 +69,25 @@ class SharedSessionsTest {
         }
     }
 
+    @Test
+    void aNewConnectionOnASessionAnotherEnvctlProcessUsedIsRefusedAtOpening() throws Exception {
+        // as another envctl left it: a pooler in transaction mode hands sessions over without resetting them
+        try (var statement = session.createStatement()) {
+            statement.execute("SELECT set_config('envctl.session', 'another-process.1', false)");
+        }
+        assertThatThrownBy(() -> JdbcEnvironmentStore.open(onOneSession(session),
+                JdbcStoreOptions.defaults().withSchema(schema), POOLER))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                    assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                    assertThat(e.getMessage()).isEqualTo("PostgreSQL store " + POOLER + " runs several clients on "
+                            + "one server session (a new connection's server session was used by another envctl "
+                            + "before), as a connection pooler in transaction or statement pooling mode does "
+                            + "(PgBouncer with pool_mode=transaction), where envctl's locks do not hold; use session "
+                            + "pooling (pool_mode=session) or connect to PostgreSQL directly");
+                });
+    }
+
     /**
      * What a transaction pooler does when it has one server session: every client connection is another
      * connection to the caller, and all their statements run on that session.

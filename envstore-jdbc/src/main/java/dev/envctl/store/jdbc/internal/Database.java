@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc.internal;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Redaction;
+import dev.envctl.core.Remedy;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
@@ -49,7 +50,8 @@ public final class Database implements AutoCloseable {
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final ThreadLocal<Held> held = new ThreadLocal<>();
     static final String SESSION_SETTING = "envctl.session";
-    private final String marks = UUID.randomUUID().toString();
+    /** This process's part of every mark: a mark of another process on a new connection's session is shared. */
+    private static final String PROCESS_MARK = UUID.randomUUID().toString();
     private boolean closed;
 
     private record Idle(Connection connection, long since) {
@@ -280,8 +282,15 @@ public final class Database implements AutoCloseable {
         try {
             c.setAutoCommit(true);
             c.setSchema(schema);
-            dsl(c).select(DSL.function("set_config", String.class, DSL.val(SESSION_SETTING), DSL.val(sessionMark(c)),
-                    DSL.val(false))).execute();
+            // the mark the session had (a fresh one, and one PgBouncer hands over in session mode, has none)
+            String before = dsl(c).resultQuery("WITH before AS MATERIALIZED (SELECT current_setting({0}, true) AS mark) "
+                    + "SELECT mark, set_config({0}, {1}, false) FROM before", DSL.val(SESSION_SETTING),
+                    DSL.val(sessionMark(c))).fetchOne(0, String.class);
+            if (before != null && !before.isEmpty() && !before.startsWith(PROCESS_MARK + ".")) {
+                throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, Failures.sharedSessions(location,
+                        "a new connection's server session was used by another envctl before"), null,
+                        Remedy.FIX_STORE_SETTINGS);
+            }
             return c;
         } catch (SQLException | RuntimeException e) {
             quietly(c::close);
@@ -318,10 +327,12 @@ public final class Database implements AutoCloseable {
     /**
      * The mark {@code c} gave its server session when it was opened ({@value #SESSION_SETTING}): a statement that
      * finds another one there runs on a session another client uses too, as behind a pooler in transaction pooling
-     * mode, where a session lock would protect whichever client runs there next.
+     * mode, where a session lock would protect whichever client runs there next. Opening a connection refuses a
+     * session that carries another process's mark: the server starts every connection on a fresh session, and
+     * PgBouncer in session mode resets one before handing it to the next client.
      */
     String sessionMark(Connection c) {
-        return marks + "." + System.identityHashCode(c);
+        return PROCESS_MARK + "." + System.identityHashCode(c);
     }
 
     public DSLContext dsl(Connection c) {
