@@ -283,8 +283,8 @@ public final class Database implements AutoCloseable {
             c.setAutoCommit(true);
             c.setSchema(schema);
             // the mark the session had (a fresh one, and one PgBouncer hands over in session mode, has none)
-            String before = dsl(c).resultQuery("WITH before AS MATERIALIZED (SELECT current_setting({0}, true) AS mark) "
-                    + "SELECT mark, set_config({0}, {1}, false) FROM before", DSL.val(SESSION_SETTING),
+            String before = dsl(c).resultQuery("WITH before AS MATERIALIZED (SELECT current_setting({0}, true) "
+                    + "AS mark) SELECT mark, set_config({0}, {1}, false) FROM before", DSL.val(SESSION_SETTING),
                     DSL.val(sessionMark(c))).fetchOne(0, String.class);
             if (before != null && !before.isEmpty() && !before.startsWith(PROCESS_MARK + ".")) {
                 throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, Failures.sharedSessions(location,

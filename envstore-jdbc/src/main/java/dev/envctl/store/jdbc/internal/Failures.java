@@ -132,8 +132,8 @@ public final class Failures {
         String why = oneLine(Redaction.redact(withoutRowText(s != null ? s.getMessage()
                 : String.valueOf(t.getMessage()))));
         if (state != null && SHARED_SESSION.contains(state)) {
-            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: " + sharedSessions(location, why),
-                    t, Remedy.FIX_STORE_SETTINGS);
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " failed: "
+                    + sharedSessions(location, why), t, Remedy.FIX_STORE_SETTINGS);
         }
         if ("23505".equals(state) || "23P01".equals(state)) {
             return new EnvctlException(ErrorCode.CONFLICT, action + " failed: " + why, t);
