@@ -2,20 +2,14 @@ package dev.envctl.cli.plugins;
 
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
-import dev.envctl.core.EnvironmentSpec;
-import dev.envctl.core.Host;
-import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.plugin.PluginRegistry;
-import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
-import dev.envctl.core.spi.StoreHealth;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A store plugin for tests with a bug of its own: {@code buggy-listing:FLAG:LOCATION} is the store at LOCATION (opened
@@ -46,28 +40,12 @@ public final class BuggyListingStoreFactory implements EnvironmentStoreFactory {
         return new BuggyListing(PluginRegistry.discover().openStore(parts[1], Map.of()), Path.of(parts[0]));
     }
 
-    private static final class BuggyListing implements EnvironmentStore {
-        private final EnvironmentStore store;
+    private static final class BuggyListing extends ForwardingStore {
         private final Path flag;
 
         BuggyListing(EnvironmentStore store, Path flag) {
-            this.store = store;
+            super(store, SCHEME);
             this.flag = flag;
-        }
-
-        @Override
-        public Environment insert(Environment environment) {
-            return store.insert(environment);
-        }
-
-        @Override
-        public String location() {
-            return SCHEME + store.location();
-        }
-
-        @Override
-        public Optional<Environment> find(String name) {
-            return store.find(name);
         }
 
         @Override
@@ -75,47 +53,7 @@ public final class BuggyListingStoreFactory implements EnvironmentStoreFactory {
             if (Files.exists(flag)) {
                 throw new IllegalStateException("the plugin's listing broke: " + flag + " exists");
             }
-            return store.list(filter);
-        }
-
-        @Override
-        public Environment create(EnvironmentSpec spec, Allocator allocator) {
-            return store.create(spec, allocator);
-        }
-
-        @Override
-        public Environment update(Environment next, long expectedVersion) {
-            return store.update(next, expectedVersion);
-        }
-
-        @Override
-        public boolean delete(String name) {
-            return store.delete(name);
-        }
-
-        @Override
-        public void delete(String name, long expectedVersion) {
-            store.delete(name, expectedVersion);
-        }
-
-        @Override
-        public Optional<EnvironmentLock> tryLock(String name) {
-            return store.tryLock(name);
-        }
-
-        @Override
-        public List<Host> hosts() {
-            return store.hosts();
-        }
-
-        @Override
-        public StoreHealth health() {
-            return store.health();
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            return super.list(filter);
         }
     }
 }

@@ -7,8 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Writes a plugin jar of test classes, as a user would copy one into the distribution's {@code lib/}. */
 public final class PluginJar {
@@ -42,8 +45,8 @@ public final class PluginJar {
     }
 
     /**
-     * Writes {@code jar} holding {@code plugin}'s class files (its nested classes too) and the service file that
-     * names it as an implementation of {@code service}.
+     * Writes {@code jar} holding {@code plugin}'s class files (its nested classes too, and the classes of its package
+     * they extend) and the service file that names it as an implementation of {@code service}.
      */
     public static Path write(Path jar, Class<?> service, Class<?> plugin) {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
@@ -52,9 +55,14 @@ public final class PluginJar {
             j.closeEntry();
             String dir = plugin.getPackageName().replace('.', '/') + "/";
             Path classes = Path.of(plugin.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve(dir);
+            // its own classes, and the classes of its package they build on (such as ForwardingStore)
+            String names = Stream.concat(Stream.of(plugin), Arrays.stream(plugin.getDeclaredClasses())
+                            .flatMap(c -> Stream.<Class<?>>iterate(c.getSuperclass(), s -> s != null
+                                    && s.getPackageName().equals(plugin.getPackageName()), s -> s.getSuperclass())))
+                    .map(Class::getSimpleName).distinct().collect(Collectors.joining("|", "(", ")"));
             try (var files = Files.list(classes)) {
                 for (Path f : files.filter(f -> f.getFileName().toString()
-                        .matches(plugin.getSimpleName() + "(\\$.*)?\\.class")).toList()) {
+                        .matches(names + "(\\$.*)?\\.class")).toList()) {
                     j.putNextEntry(new JarEntry(dir + f.getFileName()));
                     try (InputStream in = Files.newInputStream(f)) {
                         in.transferTo(j);
