@@ -87,6 +87,15 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         return Character.isLetterOrDigit(c) || c == '-';
     }
 
+    /**
+     * The engine is done with {@code environment} for now: its last step is forgotten, so that the next converge of
+     * it (a watch's later round) shows its steps again, and nothing is kept of environments long gone.
+     */
+    @Override
+    public synchronized void finished(String environment, boolean reached) {
+        lastOf.remove(environment == null ? "" : environment);
+    }
+
     @Override
     public synchronized void output(String environment, String line, boolean stderr) {
         if (!verbose) {

@@ -35,6 +35,20 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aStepIsShownAgainOnceTheEngineIsDoneWithItsEnvironmentAndTheEnvironmentIsForgotten() {
+        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+                false, false, false)) {
+            // a watch: the create failed in one round and is tried again in a later one
+            p.step("d1", "creating k3d cluster d1");
+            p.finished("d1", false);
+            p.step("d1", "creating k3d cluster d1");
+            p.finished("d1", true);
+        }
+
+        assertThat(shown()).containsExactly("creating k3d cluster d1", "creating k3d cluster d1");
+    }
+
+    @Test
     void aStepThatRepeatsOnlyTheBeginningOfTheLastOneOfItsEnvironmentIsShownOnceInTheLongerWording() {
         try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
                 false, false, false)) {
