@@ -7,6 +7,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.spi.BatchInsertException;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import java.util.TreeMap;
 
 /**
  * Copies every environment from one store to another, exactly as recorded (ports, subnet, labels, options,
- * states, timestamps, version, host), with {@link EnvironmentStore#insert}; the hosts the rows live on are
+ * states, timestamps, version, host), with {@link EnvironmentStore#insertAll} (one call for all the rows, so that a
+ * store which rewrites a file per write writes it once); the hosts the rows live on are
  * added to the target first where it lacks them. Ports are checked per host, subnets across the store.
  *
  * <p>Names in {@code skipNames} and names the target already has are skipped, so running it twice changes
@@ -93,12 +95,15 @@ public final class StoreMigration {
             }
         }
         List<MigrationReport.Row> rows = new ArrayList<>();
+        Map<String, MigrationReport.Row> written = new HashMap<>();
+        EnvctlException down = null;
         if (conflicts.isEmpty() && !dryRun) {
             try {
                 copyHosts(to, landings);
-            } catch (EnvctlException down) {
-                throw new MigrationInterruptedException(down, MigrationReport.of(rows, false, source.size()));
+            } catch (EnvctlException unavailable) {
+                throw new MigrationInterruptedException(unavailable, MigrationReport.of(rows, false, source.size()));
             }
+            down = insert(to, source.stream().filter(e -> !skipped.containsKey(e.name())).toList(), written);
         }
         for (Environment e : source) {
             if (skipped.containsKey(e.name())) {
@@ -108,12 +113,16 @@ public final class StoreMigration {
             } else if (!conflicts.isEmpty()) {
                 rows.add(new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "nothing written: "
                         + conflicts.size() + " row(s) conflict; fix them and run again"));
+            } else if (written.containsKey(e.name())) {
+                rows.add(written.get(e.name()));
+            } else if (!dryRun) {
+                // the target's failure: the rows written so far stay written, and the caller may say which
+                throw new MigrationInterruptedException(down, MigrationReport.of(rows, false, source.size()));
             } else {
                 try {
-                    rows.add(write(e, to, dryRun, landings.get(e.host()).toAdd() == null));
-                } catch (EnvctlException down) {
-                    // the target's failure: the rows written so far stay written, and the caller may say which
-                    throw new MigrationInterruptedException(down, MigrationReport.of(rows, dryRun, source.size()));
+                    rows.add(check(e, to, landings.get(e.host()).toAdd() == null));
+                } catch (EnvctlException unavailable) {
+                    throw new MigrationInterruptedException(unavailable, MigrationReport.of(rows, true, source.size()));
                 }
             }
         }
@@ -175,32 +184,68 @@ public final class StoreMigration {
     }
 
     /**
-     * Inserts {@code e}, or in a dry run checks the insert; {@code targetHasHost} false: the real run adds the row's
-     * host to the target first, which a dry run does not, so the target cannot check the row.
+     * Inserts {@code pending} in order with {@link EnvironmentStore#insertAll}, one call for all of them while the
+     * target takes them, putting each row's outcome in {@code rows}: a record it refuses gets its row (failed, or
+     * skipped when another writer put its name there meanwhile) and the records after it go in the next call, so that
+     * every row ends as it would inserted one at a time. Returns the target's failure that ended it
+     * ({@link ErrorCode#STORE_UNAVAILABLE}), the rows from that one on without an outcome; null when none did.
      */
-    private static MigrationReport.Row write(Environment e, EnvironmentStore to, boolean dryRun,
-                                             boolean targetHasHost) {
-        try {
-            if (dryRun) {
-                if (targetHasHost) {
-                    to.checkInsert(e);
+    private static EnvctlException insert(EnvironmentStore to, List<Environment> pending,
+                                          Map<String, MigrationReport.Row> rows) {
+        int next = 0;
+        while (next < pending.size()) {
+            List<Environment> batch = pending.subList(next, pending.size());
+            int inserted;
+            try {
+                inserted = to.insertAll(batch).size();
+            } catch (BatchInsertException stopped) {
+                inserted = stopped.inserted();
+                Environment e = batch.get(inserted);
+                batch.subList(0, inserted).forEach(w -> rows.put(w.name(), migrated(w)));
+                if (stopped.error().code() == ErrorCode.STORE_UNAVAILABLE) {
+                    return stopped.error(); // the store's failure, not this row's: every other row would fail with it
                 }
-                return new MigrationReport.Row(e.name(), MigrationReport.WOULD_MIGRATE, null);
+                rows.put(e.name(), refused(e, to, stopped.error()));
+                next += inserted + 1;
+                continue;
             }
-            to.insert(e);
-            return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
+            batch.forEach(w -> rows.put(w.name(), migrated(w)));
+            next += inserted;
+        }
+        return null;
+    }
+
+    private static MigrationReport.Row migrated(Environment e) {
+        return new MigrationReport.Row(e.name(), MigrationReport.MIGRATED, null);
+    }
+
+    /**
+     * Checks the insert of {@code e} as a dry run; {@code targetHasHost} false: the real run adds the row's host to
+     * the target first, which a dry run does not, so the target cannot check the row.
+     */
+    private static MigrationReport.Row check(Environment e, EnvironmentStore to, boolean targetHasHost) {
+        try {
+            if (targetHasHost) {
+                to.checkInsert(e);
+            }
+            return new MigrationReport.Row(e.name(), MigrationReport.WOULD_MIGRATE, null);
         } catch (EnvctlException ex) {
             if (ex.code() == ErrorCode.STORE_UNAVAILABLE) {
                 throw ex; // the store's failure, not this row's: every other row would fail with it
             }
-            if (ex.code() == ErrorCode.CONFLICT && to.find(e.name()).isPresent()) {
-                // another writer (migrate_csv_to_db.sh, say) wrote the name meanwhile: present, as if seen first
-                return new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "already in " + to.location()
-                        + " (written meanwhile)");
-            }
-            // the report carries it: the caller shows it as an error, so it is not also logged as a warning
-            LOG.debug("{}: not migrated: {}", e.name(), ex.getMessage());
-            return new MigrationReport.Row(e.name(), MigrationReport.FAILED, ex.getMessage());
+            return refused(e, to, ex);
         }
+    }
+
+    /** The row of {@code e}, which the target refused with {@code ex} (not unavailable). */
+    private static MigrationReport.Row refused(Environment e, EnvironmentStore to, EnvctlException ex) {
+        if (ex.code() == ErrorCode.CONFLICT && to.find(e.name()).isPresent()) {
+            // another writer (migrate_csv_to_db.sh, say) wrote the name meanwhile: present, as if seen first
+            return new MigrationReport.Row(e.name(), MigrationReport.SKIPPED, "already in " + to.location()
+                    + " (written meanwhile)");
+        }
+        // the report carries it: the caller shows it as an error, so it is not also logged as a warning
+        LOG.debug("{}: not migrated: {}", e.name(), ex.getMessage());
+        return new MigrationReport.Row(e.name(), MigrationReport.FAILED, ex.getMessage());
     }
 }

@@ -8,6 +8,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.Allocator;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,6 +54,28 @@ public interface EnvironmentStore extends AutoCloseable {
      * import need; the invariants are checked exactly as for {@link #create}.
      */
     Environment insert(Environment environment);
+
+    /**
+     * Inserts fully resolved records as {@link #insert} would, in order, each checked against the store and the
+     * records before it; returns them as stored. It stops at the first record it cannot store: the records before
+     * it stay stored, that record and the ones after it are not, and a {@link BatchInsertException} carries that
+     * record's error (the one {@code insert} would throw, or the store's failure) and how many records were stored.
+     * Migration writes its rows with it. The default inserts one record at a time; a store for which each write
+     * costs much (a whole file rewritten) overrides it to check them all and write once.
+     *
+     * @throws BatchInsertException for the first record not stored
+     */
+    default List<Environment> insertAll(List<Environment> environments) {
+        List<Environment> inserted = new ArrayList<>(environments.size());
+        for (Environment e : environments) {
+            try {
+                inserted.add(insert(e));
+            } catch (EnvctlException refused) {
+                throw new BatchInsertException(inserted.size(), refused);
+            }
+        }
+        return inserted;
+    }
 
     /**
      * Checks {@link #insert}{@code (environment)} as the store would run it now, storing nothing: throws the error

@@ -113,6 +113,63 @@ class StoreMigrationTest {
         StoreInvariants.assertHold(pg.list(EnvironmentFilter.ALL));
     }
 
+    /** A target that records the names of each batch insert it is given. */
+    private static class CountingStore extends DelegatingStore {
+        final List<List<String>> batches = new java.util.ArrayList<>();
+
+        CountingStore(InMemoryEnvironmentStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<Environment> insertAll(List<Environment> environments) {
+            batches.add(environments.stream().map(Environment::name).toList());
+            return super.insertAll(environments);
+        }
+    }
+
+    @Test
+    void everyRowIsWrittenWithOneBatchInsertSoAFileStoreIsWrittenOnce() {
+        seedLegacy();
+        csv.insert(row("prod", "k3d", 18093, 18446, 19004, null, ActualState.RUNNING, 1));
+        CountingStore target = new CountingStore(pg);
+
+        MigrationReport r = StoreMigration.migrate(csv, target, Set.of("devops"), false);
+
+        assertThat(target.batches).containsExactly(List.of("dev", "dev-k3d", "prod"));
+        assertThat(r.rows()).extracting(MigrationReport.Row::outcome)
+                .containsExactly("migrated", "migrated", "skipped", "migrated");
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("dev", "dev-k3d", "prod");
+    }
+
+    @Test
+    void aRowTheTargetRefusesWhileWritingFailsAloneAndTheRowsAfterItAreWrittenInTheNextBatch() {
+        seedLegacy();
+        csv.insert(row("prod", "k3d", 18093, 18446, 19004, null, ActualState.RUNNING, 1));
+        // a target that refuses 'dev-k3d' on writing (a value its table cannot hold, say)
+        CountingStore target = new CountingStore(pg) {
+            @Override
+            public Environment insert(Environment e) {
+                if (e.name().equals("dev-k3d")) {
+                    throw EnvctlException.invalid("inserting environment 'dev-k3d' failed: subnet column too small");
+                }
+                return super.insert(e);
+            }
+        };
+
+        MigrationReport r = StoreMigration.migrate(csv, target, Set.of(), false);
+
+        assertThat(target.batches).containsExactly(List.of("dev", "dev-k3d", "devops", "prod"),
+                List.of("devops", "prod"));
+        assertThat(r.rows()).containsExactly(new MigrationReport.Row("dev", "migrated", null),
+                new MigrationReport.Row("dev-k3d", "failed",
+                        "inserting environment 'dev-k3d' failed: subnet column too small"),
+                new MigrationReport.Row("devops", "migrated", null), new MigrationReport.Row("prod", "migrated", null));
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("dev", "devops", "prod");
+    }
+
     @Test
     void aTargetThatCannotBeWrittenFailsTheMigrationOnceInsteadOfEachRow() {
         seedLegacy();

@@ -18,6 +18,7 @@ import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.alloc.PortRange;
+import dev.envctl.core.spi.BatchInsertException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.junit.jupiter.api.AfterEach;
@@ -336,6 +337,65 @@ public abstract class EnvironmentStoreContract {
 
         assertUnchangedAfter(() -> store.insert(clash), ErrorCode.CONFLICT);
         assertUnchangedAfter(() -> store.insert(a), ErrorCode.CONFLICT);
+    }
+
+    /** A record as migration inserts it: an http port, maybe a subnet, on {@code host}. */
+    private static Environment record(String name, int http, String subnet, String host) {
+        return new Environment(name, "k3d", subnet == null ? null : Cidr.parse(subnet),
+                new HostPorts(http, null, null, null), 30080, Map.of(), Map.of(), DesiredState.PRESENT,
+                ActualState.RUNNING, null, Instant.parse("2025-03-01T10:15:30.123Z"),
+                Instant.parse("2025-06-02T11:00:00.456Z"), 3, host);
+    }
+
+    @Test
+    void insertAllStoresEveryRecordAsGivenCheckingPortsPerHostAndSubnetsEverywhere() {
+        store.addHost(TWO);
+        // the same port on another host is free; another subnet anywhere is too
+        List<Environment> batch = List.of(record("a", 18090, "10.101.0.0/16", "local"),
+                record("b", 18090, "10.102.0.0/16", "two"), record("c", 18091, null, "local"));
+
+        assertThat(store.insertAll(batch)).isEqualTo(batch);
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(batch);
+    }
+
+    @Test
+    void insertAllStopsAtTheFirstRecordItRefusesKeepingTheOnesBeforeIt() {
+        store.addHost(TWO);
+        store.insert(record("held", 18080, null, "local"));
+        Environment a = record("a", 18090, "10.101.0.0/16", "local");
+        // its subnet overlaps a's, an earlier record of the same batch, on another host
+        Environment overlapping = record("b", 18090, "10.101.4.0/24", "two");
+        Environment after = record("c", 18091, null, "local");
+
+        assertThatThrownBy(() -> store.insertAll(List.of(a, overlapping, after)))
+                .isInstanceOf(BatchInsertException.class)
+                .satisfies(e -> {
+                    BatchInsertException stopped = (BatchInsertException) e;
+                    assertThat(stopped.inserted()).isEqualTo(1);
+                    assertThat(stopped.code()).isEqualTo(ErrorCode.CONFLICT);
+                    // the error insert gives for that record, now that the ones before it are stored
+                    assertThatThrownBy(() -> store.insert(overlapping)).hasMessage(e.getMessage());
+                });
+        assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("a", "held");
+
+        // a port held in the store, a name taken by an earlier record, a host the store lacks: insert's errors
+        for (List<Environment> refused : List.of(List.of(record("d", 18080, null, "local")),
+                List.of(record("d", 18092, null, "local"), record("d", 18093, null, "local")),
+                List.of(record("d", 18094, null, "nowhere")))) {
+            Environment last = refused.get(refused.size() - 1);
+            List<Environment> before = store.list(EnvironmentFilter.ALL);
+            assertThatThrownBy(() -> store.insertAll(refused)).isInstanceOf(BatchInsertException.class)
+                    .satisfies(e -> {
+                        assertThat(((BatchInsertException) e).inserted()).isEqualTo(refused.size() - 1);
+                        assertThatThrownBy(() -> store.insert(last)).isInstanceOf(EnvctlException.class)
+                                .hasMessage(e.getMessage())
+                                .satisfies(ex -> assertThat(((EnvctlException) ex).code())
+                                        .isEqualTo(((EnvctlException) e).code()));
+                    });
+            refused.subList(0, refused.size() - 1).forEach(r -> store.delete(r.name()));
+            assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        }
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.Placement;
+import dev.envctl.core.spi.BatchInsertException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -345,12 +346,59 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     @Override
     public Environment insert(Environment environment) {
         Environment e = asStored(environment);
-        return write(doc -> {
-            requireNewName(doc, e.name());
-            requireKnownHost(doc, e.host());
-            Allocator.requireFree(e, HeldSnapshot.of(doc.environments(), e.host()));
-            return doc.add(e);
-        });
+        return write(doc -> add(doc, e, HeldSnapshot.of(doc.environments(), e.host())));
+    }
+
+    /**
+     * Checks every record as {@link #insert} checks it, against the file's rows and the records before it, and
+     * replaces the file once, under one lock, with the records before the first it refuses; a refused record
+     * ({@link BatchInsertException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     */
+    @Override
+    public List<Environment> insertAll(List<Environment> environments) {
+        List<Environment> records = environments.stream().map(CsvEnvironmentStore::asStored).toList();
+        List<Environment> inserted = new ArrayList<>(records.size());
+        EnvctlException refused;
+        try {
+            refused = write(doc -> {
+                inserted.clear(); // a change may run twice: on no file, then under the lock
+                // what is held, per host: ports on that host, subnets everywhere; each record added as it is accepted
+                Map<String, HeldSnapshot> held = new HashMap<>();
+                for (Environment e : records) {
+                    try {
+                        inserted.add(add(doc, e, held.computeIfAbsent(e.host(),
+                                h -> HeldSnapshot.of(doc.environments(), h))));
+                    } catch (EnvctlException ex) {
+                        return ex; // the records before it are written
+                    }
+                    held.forEach((host, snapshot) -> {
+                        if (host.equals(e.host())) {
+                            snapshot.add(e);
+                        } else if (e.subnet() != null) {
+                            snapshot.addSubnet(e.subnet(), e.name());
+                        }
+                    });
+                }
+                return null;
+            });
+        } catch (EnvctlException failure) {
+            throw new BatchInsertException(0, failure);
+        }
+        if (refused != null) {
+            throw new BatchInsertException(inserted.size(), refused);
+        }
+        return inserted;
+    }
+
+    /**
+     * Adds {@code e} to {@code doc} as {@link #insert} does, refusing a taken name, an unknown host, and a port or
+     * subnet {@code held} (what the others hold on {@code e}'s host, subnets everywhere) has.
+     */
+    private Environment add(CsvDocument doc, Environment e, HeldSnapshot held) {
+        requireNewName(doc, e.name());
+        requireKnownHost(doc, e.host());
+        Allocator.requireFree(e, held);
+        return doc.add(e);
     }
 
     /**
