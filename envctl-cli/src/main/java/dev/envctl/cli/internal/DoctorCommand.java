@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
  * {@code envctl doctor}: one PASS / WARN / FAIL line per check (Java, the store and its schema version, whether its
  * records keep the invariants, the {@code fallback.store} when set, each provider's tool and Docker, one line for
  * the providers unless their checks of it differ, then one per provider as {@code docker (ID)}, and Docker at each
- * further host of the store alike, as {@code docker on NAME}) with what to do; exit 1 when any check fails. A missing tool of a provider that is not {@code provider.default} and that
- * no environment of the store uses is a WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
+ * further host of the store alike, as {@code docker on NAME}) with what to do; exit 1 when any check fails. A
+ * missing tool of a provider that is not {@code provider.default} and that no environment of the store uses is a
+ * WARN: it only matters for {@code --provider} of that id. A broken plugin is a FAIL naming its class and jar: a
  * provider plugin whose factory made no provider, and every problem discovery met ({@code envctl plugins}).
  */
 @Parameters(commandNames = "doctor",

@@ -14,9 +14,9 @@ import java.util.Optional;
  * @param outcomes  one per environment the pass took up, in name order; environments a stopping
  *                  reconciler never started are left out
  * @param unmanaged clusters the providers list that no record owns; reported, never deleted
- * @param records   the creation time of each record the pass took up, by name, as read before it converged them; in a watch
- *                  also of those sitting out the round after a failure. It tells records apart: one deleted and
- *                  recorded again under its name is another record, with another creation time
+ * @param records   the creation time of each record the pass took up, by name, as read before it converged them;
+ *                  in a watch also of those sitting out the round after a failure. It tells records apart: one
+ *                  deleted and recorded again under its name is another record, with another creation time
  */
 public record ReconcileReport(List<Outcome> outcomes, List<ClusterStatus> unmanaged, Map<String, Instant> records) {
     public ReconcileReport {

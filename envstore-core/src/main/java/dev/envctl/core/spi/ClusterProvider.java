@@ -87,7 +87,8 @@ public interface ClusterProvider {
      * record asks for, such as "k3d lists 0 of the 1 server nodes its record asks for", or of what it was made with
      * ({@link ClusterStatus#lacking()}: k3d's load balancer); empty when it has them all or the provider cannot
      * tell. Node containers removed outside envctl ({@code docker rm -f}) leave a cluster the tool still lists,
-     * with nothing to start them again: the engine treats it as broken, never as running. Answers from {@code listed} alone, without running a tool. By default empty.
+     * with nothing to start them again: the engine treats it as broken, never as running. Answers from
+     * {@code listed} alone, without running a tool. By default empty.
      */
     default Optional<String> missingNodes(Environment environment, ClusterStatus listed) {
         return Optional.empty();

@@ -267,8 +267,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         /** Why this envctl may not read ({@code reading}) or write the schema {@code where} names. */
         String refusal(String where, boolean reading) {
             return where + " was migrated by a newer envctl that keeps older ones from "
-                    + (reading ? "reading" : "writing") + " it (it needs an envctl that knows schema version " + (reading ? readNeeds : writeNeeds)
-                    + ", and this one knows " + KNOWN + "): upgrade envctl";
+                    + (reading ? "reading" : "writing") + " it (it needs an envctl that knows schema version "
+                    + (reading ? readNeeds : writeNeeds) + ", and this one knows " + KNOWN + "): upgrade envctl";
         }
     }
 
