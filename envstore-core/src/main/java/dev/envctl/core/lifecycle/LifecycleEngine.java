@@ -323,9 +323,7 @@ public final class LifecycleEngine {
      */
     private record Listing(ClusterProvider provider, List<ClusterStatus> clusters, Map<String, ClusterStatus> byName) {
         static Listing of(ClusterProvider provider, List<ClusterStatus> clusters) {
-            Map<String, ClusterStatus> byName = new HashMap<>();
-            clusters.forEach(c -> byName.put(c.name(), c));
-            return new Listing(provider, clusters, byName);
+            return new Listing(provider, clusters, RoundRunner.byName(clusters));
         }
     }
 

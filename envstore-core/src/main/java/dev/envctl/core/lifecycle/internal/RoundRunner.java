@@ -201,13 +201,9 @@ public final class RoundRunner {
 
     private static Map<String, Converger.Hint> hints(List<Environment> records, Listing listing) {
         Map<String, Converger.Hint> hints = new HashMap<>();
-        // each listing by name, the last listed of a name as the converge takes it, so a record's is not a scan
+        // each listing by name, so that a record's cluster is not a scan of it
         Map<Where, Map<String, ClusterStatus>> byName = new HashMap<>();
-        listing.clusters.forEach((where, clusters) -> {
-            Map<String, ClusterStatus> named = new HashMap<>();
-            clusters.forEach(c -> named.put(c.name(), c));
-            byName.put(where, named);
-        });
+        listing.clusters.forEach((where, clusters) -> byName.put(where, byName(clusters)));
         for (Environment e : records) {
             Where where = new Where(e.host(), e.provider());
             Map<String, ClusterStatus> listed = byName.get(where);
@@ -221,6 +217,13 @@ public final class RoundRunner {
             }
         }
         return hints;
+    }
+
+    /** {@code clusters} by name: the last listed of a name, as the converge takes it. */
+    public static Map<String, ClusterStatus> byName(List<ClusterStatus> clusters) {
+        Map<String, ClusterStatus> byName = new HashMap<>();
+        clusters.forEach(c -> byName.put(c.name(), c));
+        return byName;
     }
 
     /** The failed outcome of each record on a host not local whose listing of its provider failed. */
