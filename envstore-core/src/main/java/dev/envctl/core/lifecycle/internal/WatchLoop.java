@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The continuous reconciler: a round every {@code interval} until {@code stop} is set, the thread is
@@ -64,19 +65,16 @@ public final class WatchLoop {
                     // backoff is kept per record, not per name: one deleted (by another process) and recorded
                     // again under its name does not sit out the rounds the old one's failures earned
                     Map<String, Instant> createdAt = new LinkedHashMap<>();
-                    Map<String, String> keys = new LinkedHashMap<>();
                     store.list(EnvironmentFilter.ALL).stream()
                             .filter(e -> names.isEmpty() || names.contains(e.name()))
-                            .forEach(e -> {
-                                createdAt.put(e.name(), e.createdAt());
-                                keys.put(e.name(), e.name() + "\u0000" + e.createdAt());
-                            });
-                    backoff.retainOnly(Set.copyOf(keys.values()), STORE_KEY);
-                    List<String> due = keys.keySet().stream()
-                            .filter(n -> backoff.due(keys.get(n), r)).toList();
+                            .forEach(e -> createdAt.put(e.name(), e.createdAt()));
+                    backoff.retainOnly(createdAt.keySet().stream().map(n -> key(n, createdAt))
+                            .collect(Collectors.toUnmodifiableSet()), STORE_KEY);
+                    List<String> due = createdAt.keySet().stream()
+                            .filter(n -> backoff.due(key(n, createdAt), r)).toList();
                     ReconcileReport done = runner.runExactly(due, progress, () -> stopped(stop));
                     for (Outcome o : done.outcomes()) {
-                        backoff.record(keys.getOrDefault(o.name(), o.name()), o.failed(), round);
+                        backoff.record(key(o.name(), createdAt), o.failed(), round);
                     }
                     // the records sitting out the round are there still: a caller keeping something per record
                     // (the CLI's last printed failure) tells them from records that are gone
@@ -128,6 +126,12 @@ public final class WatchLoop {
      */
     private static boolean stopped(AtomicBoolean stop) {
         return stop.get() || Thread.currentThread().isInterrupted() || CommandRunner.stopping();
+    }
+
+    /** The backoff key of the record named {@code name}: its name and creation time, as {@code createdAt} has it. */
+    private static String key(String name, Map<String, Instant> createdAt) {
+        Instant t = createdAt.get(name);
+        return t == null ? name : name + "\u0000" + t;
     }
 
     /** Sleeps for {@code interval}, waking early on stop; false when stopped or interrupted. */
