@@ -21,13 +21,13 @@ final class Hosts {
     /** A request naming a host needs a host the store knows; {@code auto} is checked by the store. */
     static void requireKnown(EnvironmentStore store, HostRequest request) {
         if (namesAddedHost(request)) {
-            require(store, request.name());
+            requireKnown(store.hosts(), request);
         }
     }
 
     /**
-     * As {@link #requireKnown(EnvironmentStore, HostRequest)}, against {@code hosts}, the store's hosts read once for
-     * many requests (an apply file's environments): a CSV store reads its whole file for each look-up.
+     * As {@link #requireKnown(EnvironmentStore, HostRequest)}, against {@code hosts}, the store's hosts, which a
+     * caller with many requests (an apply file's environments) reads once: a CSV store reads its whole file for each.
      */
     static void requireKnown(List<Host> hosts, HostRequest request) {
         if (namesAddedHost(request) && hosts.stream().noneMatch(h -> h.name().equals(request.name()))) {
