@@ -184,6 +184,40 @@ class LockingTest {
     }
 
     @Test
+    void anInterruptEndsAWaitForTheLockAnotherProcessHoldsAndChangesNothing() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofHours(1));
+             ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
+                     dir.resolve("holder.err"))) {
+            assertThat(holder.nextLine(60)).isEqualTo("locked");
+            byte[] before = Fixtures.read(file);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                CountDownLatch started = new CountDownLatch(1);
+                Future<Throwable> create = pool.submit(() -> {
+                    started.countDown();
+                    try {
+                        store.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return Thread.currentThread().isInterrupted() ? e : new AssertionError("interrupt lost", e);
+                    }
+                });
+                started.await();
+                Thread.sleep(300);
+                assertThat(create).as("blocked while the other process holds the lock").isNotDone();
+                pool.shutdownNow(); // interrupts the waiting thread
+
+                assertThat(create.get(30, TimeUnit.SECONDS)).isInstanceOf(EnvctlException.class)
+                        .hasMessage("interrupted while waiting for the lock file " + store.lockFile());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aLockWaitBehindAnotherThreadTimesOutToo() throws Exception {
         Path file = dir.resolve("envs.csv");
         try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file, Duration.ofMillis(200))) {

@@ -8,9 +8,9 @@ import dev.envctl.core.Remedy;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The exclusive lock every change of the data file holds: first a fair in-JVM lock per lock file (file
  * locks belong to the whole JVM, so threads must not meet at the file lock), then {@link FileChannel#lock()}
  * on the lock file, which other processes see. Waiting past the timeout closes the channel (which ends the
- * blocked {@code lock()} call) and is a {@link ErrorCode#STORE_UNAVAILABLE} error naming the lock file.
- * Released by {@link #close()}; the kernel releases it if the process dies.
+ * blocked {@code lock()} call) and is a {@link ErrorCode#STORE_UNAVAILABLE} error naming the lock file; an interrupt
+ * of the waiting thread ends the wait too, with an error saying so and the interrupt kept. Released by
+ * {@link #close()}; the kernel releases it if the process dies.
  */
 public final class StoreFileLock implements AutoCloseable {
     private static final ConcurrentMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
@@ -119,7 +120,7 @@ public final class StoreFileLock implements AutoCloseable {
         FileLock lock;
         try {
             lock = ch.lock();
-        } catch (ClosedByInterruptException e) {
+        } catch (FileLockInterruptionException e) { // what lock() throws for an interrupt, the channel closed
             alarm.cancel(false);
             throw interrupted(lockFile);
         } catch (AsynchronousCloseException e) {
