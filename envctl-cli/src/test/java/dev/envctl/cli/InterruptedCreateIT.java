@@ -167,6 +167,69 @@ class InterruptedCreateIT {
         assertThat(Files.readAllBytes(ws.defaultStore())).isEqualTo(before);
     }
 
+    @Test
+    void aSigtermWhileAReconcileWatchWaitsForTheStoresLockEndsItWellBeforeTheGraceAndChangesNothing()
+            throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web", "--no-wait");
+        Path config = ws.write("slow-lock.properties", "store.csv.lock-timeout=300s\n");
+        ws.env.put("ENVCTL_CONFIG", config.toString());
+        Path lockFile = Path.of(ws.defaultStore() + ".lock");
+        byte[] before = Files.readAllBytes(ws.defaultStore());
+        Process watch = null;
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE); var lock = held.lock()) {
+            // the round's converge of web waits to record that it creates the cluster
+            watch = start(ws, "reconcile", "--watch", "--interval", "1s");
+            awaitOpen(watch.pid(), lockFile);
+
+            watch.destroy(); // SIGTERM to the JVM only
+
+            // the lock's timeout is 300 s and the signal's grace 60 s: the converge's wait is ended well before
+            assertThat(watch.waitFor(20, TimeUnit.SECONDS)).as("envctl still waits for the lock").isTrue();
+            assertThat(watch.exitValue()).isEqualTo(143);
+            assertThat(Files.readAllLines(tmp.resolve("err-reconcile.txt")).stream()
+                    .filter(l -> l.startsWith("envctl: "))).as("a signal is how a watch stops").isEmpty();
+        } finally {
+            if (watch != null) {
+                watch.destroyForcibly();
+            }
+        }
+        assertThat(Files.readAllBytes(ws.defaultStore())).isEqualTo(before);
+    }
+
+    @Test
+    void aSigtermWhileAReconcileOfSeveralWaitsForTheStoresLockEndsItWellBeforeTheGraceAndChangesNothing()
+            throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web", "--no-wait");
+        ws.ok("create", "db", "--no-wait");
+        Path config = ws.write("slow-lock.properties", "store.csv.lock-timeout=300s\n");
+        ws.env.put("ENVCTL_CONFIG", config.toString());
+        Path lockFile = Path.of(ws.defaultStore() + ".lock");
+        byte[] before = Files.readAllBytes(ws.defaultStore());
+        Process reconcile = null;
+        try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE); var lock = held.lock()) {
+            // two environments: each waits on a worker thread of its own, not on the command's
+            reconcile = start(ws, "reconcile");
+            awaitOpen(reconcile.pid(), lockFile);
+
+            reconcile.destroy(); // SIGTERM to the JVM only
+
+            assertThat(reconcile.waitFor(20, TimeUnit.SECONDS)).as("envctl still waits for the lock").isTrue();
+            assertThat(reconcile.exitValue()).isEqualTo(143);
+            assertThat(Files.readAllLines(tmp.resolve("err-reconcile.txt")).stream()
+                    .filter(l -> l.startsWith("envctl: "))).singleElement().asString()
+                    .startsWith("envctl: reconcile interrupted (SIGINT or SIGTERM)");
+        } finally {
+            if (reconcile != null) {
+                reconcile.destroyForcibly();
+            }
+        }
+        assertThat(Files.readAllBytes(ws.defaultStore())).isEqualTo(before);
+    }
+
     /** Waits (at most 60 s) until process {@code pid} has {@code file} open. */
     private static void awaitOpen(long pid, Path file) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));

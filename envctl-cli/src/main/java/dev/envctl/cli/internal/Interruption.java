@@ -143,8 +143,9 @@ final class Interruption implements AutoCloseable {
         boolean first = !untilStopped && state.compareAndSet(State.RUNNING, State.INTERRUPTED);
         try {
             // core's hook ends the tools in flight, and the command records what they left; a wait of its own (a
-            // store's lock another process holds) would last until its timeout: interrupted after a moment
-            if (first && !returned.await(INTERRUPT_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
+            // store's lock another process holds, a watch's too) would last until its timeout: interrupted after a
+            // moment
+            if (!returned.await(INTERRUPT_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
                 commandThread.interrupt();
             }
             returned.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);

@@ -339,6 +339,38 @@ class WatchTest {
     }
 
     /**
+     * An interrupt reaches what the environments converged side by side wait for (a store's lock another process
+     * holds, in the CLI once a signal's tools were ended), as it reaches a converge on the watch's own thread.
+     */
+    @Test
+    void anInterruptOfAWatchReachesTheEnvironmentsInFlightOnItsWorkerThreads() throws Exception {
+        f.store.create(Fixture.spec("a"), f.allocator);
+        f.store.create(Fixture.spec("b"), f.allocator);
+        LifecycleEngine engine = f.engine();
+        CountDownLatch bothInFlight = new CountDownLatch(2);
+        List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
+        f.k3d.duringCreate(e -> {
+            bothInFlight.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException ie) {
+                interrupted.add(e.name());
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread watcher = new Thread(() -> engine.watch(Duration.ofSeconds(30), new AtomicBoolean(),
+                ProgressListener.NONE, r -> { }));
+        watcher.start();
+        bothInFlight.await();
+
+        watcher.interrupt();
+        watcher.join(20_000);
+
+        assertThat(watcher.isAlive()).as("the watch waits for its converges").isFalse();
+        assertThat(interrupted).containsExactlyInAnyOrder("a", "b");
+    }
+
+    /**
      * The longest interval the config takes ({@code 999999999h}, 9 digits) is more nanoseconds than a long holds:
      * the watch waits (until stopped) instead of failing with "long overflow" after its first round.
      */

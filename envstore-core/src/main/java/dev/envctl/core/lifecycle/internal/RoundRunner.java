@@ -48,7 +48,8 @@ import java.util.function.Function;
  * record has not changed since), then converges each environment on a pool of at most {@code concurrency} threads,
  * each holding one of the engine's slots. When {@code stop} turns true, environments not yet started are
  * abandoned and those in flight finish their step; true when the listings are done, it ends the round with an
- * empty report and their failures unlogged, as the stop may have ended them.
+ * empty report and their failures unlogged, as the stop may have ended them. An interrupt of the calling thread
+ * abandons them too, and is passed on to those in flight.
  *
  * <p>A host other than {@code local} whose provider cannot list is taken as not answering: the environments of that
  * provider there get a {@link Action#FAILED} outcome naming the host, their records untouched, and the others
@@ -263,7 +264,7 @@ public final class RoundRunner {
                 waiting.incrementAndGet();
                 futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon, null)));
             }
-            return collect(futures, abandon);
+            return collect(futures, abandon, pool);
         } finally {
             pool.shutdown();
         }
@@ -297,8 +298,9 @@ public final class RoundRunner {
      * Runs {@code task} for each of {@code names} on a pool of at most {@code concurrency} threads, named after
      * {@code verb} (one name, or a concurrency of 1: in turn on the calling thread, which an interrupt then reaches);
      * what the tasks returned, null left out, in the order of {@code names}. A task begins only while {@code stop}
-     * is false and the calling thread was not interrupted while it waited (the interrupt stays set); those in flight
-     * finish. What a task throws must be returned instead: an {@link Error} is rethrown once all ended.
+     * is false and the calling thread was not interrupted while it waited (the interrupt stays set, and is passed on
+     * to those in flight); those in flight finish. What a task throws must be returned instead: an {@link Error} is
+     * rethrown once all ended.
      */
     public <T> List<T> each(List<String> names, String verb, Function<String, T> task, BooleanSupplier stop) {
         if (names.size() <= 1 || concurrency == 1) {
@@ -319,7 +321,7 @@ public final class RoundRunner {
             for (String name : names) {
                 futures.add(pool.submit(() -> stop.getAsBoolean() || abandon.get() ? null : task.apply(name)));
             }
-            return collect(futures, abandon);
+            return collect(futures, abandon, pool);
         } finally {
             pool.shutdown();
         }
@@ -335,10 +337,11 @@ public final class RoundRunner {
     }
 
     /**
-     * What {@code futures} returned, null left out, in their order, waiting for every one: an interrupt of the
-     * waiting thread sets {@code abandon} (tasks not begun skip) and stays set; an {@link Error} is rethrown last.
+     * What {@code futures}, run on {@code pool}, returned, null left out, in their order, waiting for every one: an
+     * interrupt of the waiting thread sets {@code abandon} (tasks not begun skip), is passed on to the tasks in flight,
+     * as it reaches a task run on the calling thread, and stays set; an {@link Error} is rethrown last.
      */
-    private static <T> List<T> collect(List<Future<T>> futures, AtomicBoolean abandon) {
+    private static <T> List<T> collect(List<Future<T>> futures, AtomicBoolean abandon, ExecutorService pool) {
         List<T> outcomes = new ArrayList<>();
         boolean interrupted = false;
         Error crash = null;
@@ -353,6 +356,9 @@ public final class RoundRunner {
                 } catch (InterruptedException e) {
                     interrupted = true;
                     abandon.set(true);
+                    // what it cuts in a task is a wait (for a store's lock another process holds, say) or a tool, as
+                    // on the calling thread; the tasks not begun are run here, where they skip
+                    pool.shutdownNow().forEach(Runnable::run);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof Error err) {
                         crash = crash == null ? err : crash;
