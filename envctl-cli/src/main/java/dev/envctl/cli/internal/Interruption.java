@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * has not returned after {@link #INTERRUPT_AFTER} (so a wait of its own, such as for a store's lock, ends before its
  * timeout), waits up to {@link #GRACE} for the command to return, so that it records where each environment was
  * left, and prints one line instead: that the command was interrupted, the environments whose progress it reported
- * and that it had not finished (the ones it was changing) and what finishes them. A command that runs until stopped (reconcile --watch, {@link #untilStopped}) returns as usual
- * instead. The JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143
- * for SIGTERM), whatever the command returns.
+ * and that it had not finished (the ones it was changing) and what finishes them. A command that runs until stopped
+ * (reconcile --watch, {@link #untilStopped}) returns as usual instead, and no environment is remembered for it. The
+ * JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143 for SIGTERM),
+ * whatever the command returns.
  *
  * <p>The store is not read back: the command may still hold its lock or connection, and the JVM halts once the
  * hooks are done. Thread-safe.
@@ -74,7 +75,10 @@ final class Interruption implements AutoCloseable {
         return stop;
     }
 
-    /** For a command that runs until a signal stops it: the signal then ends it without a line. */
+    /**
+     * For a command that runs until a signal stops it: the signal then ends it without a line, so {@link #tracking}
+     * remembers no environment (a watch would remember every name its rounds ever saw).
+     */
     void untilStopped() {
         untilStopped = true;
     }
@@ -87,7 +91,7 @@ final class Interruption implements AutoCloseable {
         return new ProgressListener() {
             @Override
             public void step(String environment, String message) {
-                if (environment != null) {
+                if (environment != null && !untilStopped) {
                     synchronized (changing) {
                         changing.add(environment);
                         finished.remove(environment);

@@ -80,4 +80,20 @@ class InterruptionTest {
         assertThat(interruption.reports()).isTrue();
         assertThat(interruption.stop()).isFalse();
     }
+
+    @Test
+    void aCommandThatRunsUntilStoppedKeepsNoNameHoweverManyEnvironmentsItsRoundsSee() {
+        Interruption interruption = new Interruption(new PrintStream(new ByteArrayOutputStream()), () -> { });
+        interruption.untilStopped();
+        ProgressListener progress = interruption.tracking(ProgressListener.NONE);
+        for (int i = 0; i < 10_000; i++) {
+            // a watch over environments made and deleted under ever new names: some converge, some fail
+            progress.step("env-" + i, "creating k3d cluster env-" + i);
+            progress.finished("env-" + i, i % 2 == 0);
+        }
+
+        // a signal ends it without the line that would name them
+        assertThat(interruption.names()).isEmpty();
+        assertThat(interruption.finished()).isEmpty();
+    }
 }
