@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -427,16 +428,25 @@ public final class K3dProvider implements ClusterProvider {
      */
     @Override
     public List<PlannedCommand> planDelete(Environment env) {
-        List<PlannedCommand> plan = new ArrayList<>();
-        plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), k3dEnv(), null));
-        plan.add(PlannedCommand.of(K3dCommands.removeVolume(tools.display(settings.dockerBinary()),
-                K3dCommands.imageVolume(env.name()))));
-        if (env.subnet() != null) {
-            networks.plannedRemovals(tools.find(settings.dockerBinary()), tools.display(settings.dockerBinary()),
-                    K3dCommands.dedicatedNetwork(env.name()), env.subnet(), env.name())
-                    .forEach(argv -> plan.add(PlannedCommand.of(argv)));
+        return planDeletes(List.of(env)).get(env.name());
+    }
+
+    /** As {@link #planDelete}, Docker asked for its networks once for them all. */
+    @Override
+    public Map<String, List<PlannedCommand>> planDeletes(List<Environment> environments) {
+        Map<String, List<List<String>>> removals = networks.plannedRemovals(tools.find(settings.dockerBinary()),
+                tools.display(settings.dockerBinary()), environments, K3dCommands::dedicatedNetwork);
+        Map<String, List<PlannedCommand>> plans = new HashMap<>();
+        for (Environment env : environments) {
+            List<PlannedCommand> plan = new ArrayList<>();
+            plan.add(new PlannedCommand(K3dCommands.delete(tools.display(settings.binary()), env.name()), k3dEnv(),
+                    null));
+            plan.add(PlannedCommand.of(K3dCommands.removeVolume(tools.display(settings.dockerBinary()),
+                    K3dCommands.imageVolume(env.name()))));
+            removals.getOrDefault(env.name(), List.of()).forEach(argv -> plan.add(PlannedCommand.of(argv)));
+            plans.put(env.name(), List.copyOf(plan));
         }
-        return List.copyOf(plan);
+        return plans;
     }
 
     /** The request's options: a key this provider does not know, or a bad value, is invalid input. */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The Docker networks a provider makes: a dedicated network with a fixed subnet per environment, and a shared
@@ -42,6 +44,13 @@ public final class DockerNetworks {
 
     /** Go template for {@code docker network inspect --format}: "NAME SUBNET..." of each network, one a line. */
     public static final String NAME_SUBNETS_TEMPLATE = "{{.Name}}{{range .IPAM.Config}} {{.Subnet}}{{end}}";
+
+    /** Go template for {@code docker network inspect --format}: each IPAM block as "NAME SUBNET GATEWAY". */
+    public static final String NAME_BLOCKS_TEMPLATE =
+            "{{range .IPAM.Config}}{{$.Name}} {{.Subnet}} {{.Gateway}}{{println}}{{end}}";
+
+    /** Go template for {@code docker network ls --format}: "NAME ENVIRONMENT", the value of {@link #LABEL}. */
+    public static final String NAME_LABEL_TEMPLATE = "{{.Name}} {{.Label \"" + LABEL + "\"}}";
 
     /** What Docker says of a name that several networks have ("2 matches found based on name: ..."). */
     private static final String AMBIGUOUS = "is ambiguous";
@@ -411,19 +420,82 @@ public final class DockerNetworks {
     }
 
     /**
-     * {@code docker network rm} of each network {@link #madeFor} finds, for a dry run of the delete. When Docker
-     * is missing or does not answer, the plan removes {@code network}, as the delete would were it envctl's.
+     * {@code docker network rm} of each network {@link #madeFor} finds, for a dry run of the deletes of
+     * {@code environments}, by name, for those with a subnet, whose dedicated network {@code network} names:
+     * Docker is asked for its networks once for them all, and once for the subnets of those that have an
+     * environment's name without its label. When Docker is missing or does not answer, the plan removes the
+     * dedicated network, as the delete would were it envctl's.
      */
-    public List<List<String>> plannedRemovals(Optional<Path> docker, String display, String network, Cidr subnet,
-                                              String environment) {
-        List<String> names;
-        try {
-            names = docker.map(d -> madeFor(d, network, subnet, environment, ProgressListener.NONE))
-                    .orElse(List.of(network));
-        } catch (EnvctlException e) {
-            names = List.of(network);
+    public Map<String, List<List<String>>> plannedRemovals(Optional<Path> docker, String display,
+                                                           List<Environment> environments,
+                                                           UnaryOperator<String> network) {
+        List<Environment> dedicated = environments.stream().filter(e -> e.subnet() != null).toList();
+        Map<String, List<String>> names = new HashMap<>();
+        dedicated.forEach(e -> names.put(e.name(), List.of(network.apply(e.name()))));
+        if (docker.isPresent() && !dedicated.isEmpty()) {
+            try {
+                names.putAll(madeFor(docker.get(), dedicated, network));
+            } catch (EnvctlException e) {
+                // Docker does not answer: each dedicated network, as above
+            }
         }
-        return names.stream().map(name -> removeArgv(display, name)).toList();
+        Map<String, List<List<String>>> removals = new HashMap<>();
+        names.forEach((environment, made) -> removals.put(environment, made.stream()
+                .map(name -> removeArgv(display, name)).toList()));
+        return removals;
+    }
+
+    /**
+     * {@link #madeFor} of each of {@code environments}, by name, from one listing of Docker's networks with their
+     * label; a network named as an environment's that lacks its label is inspected, all of them at once, and where
+     * that inspect fails, that environment's is its dedicated network alone.
+     */
+    private Map<String, List<String>> madeFor(Path docker, List<Environment> environments,
+                                              UnaryOperator<String> network) {
+        Map<String, String> labels = new HashMap<>();
+        Map<String, Set<String>> labelled = new HashMap<>();
+        for (String line : lines(tools.runChecked(List.of(docker.toString(), "network", "ls", "--format",
+                NAME_LABEL_TEMPLATE), Map.of(), null, timeout, "", ProgressListener.NONE))) {
+            String[] f = line.split("\\s+", 2);
+            labels.put(f[0], f.length > 1 ? f[1] : "");
+            labelled.computeIfAbsent(labels.get(f[0]), k -> new TreeSet<>()).add(f[0]);
+        }
+        Set<String> unlabelled = new TreeSet<>();
+        for (Environment e : environments) {
+            String name = network.apply(e.name());
+            if (labels.containsKey(name) && !labels.get(name).equals(e.name())) {
+                unlabelled.add(name);
+            }
+        }
+        Map<String, List<Block>> blocks = new HashMap<>();
+        boolean inspected = true;
+        if (!unlabelled.isEmpty()) {
+            List<String> argv = new ArrayList<>(List.of(docker.toString(), "network", "inspect", "--format",
+                    NAME_BLOCKS_TEMPLATE));
+            argv.addAll(unlabelled);
+            // a network removed since the listing fails the inspect, which still prints the others
+            CommandResult r = tools.run(argv, Map.of(), null, timeout, "", ProgressListener.NONE);
+            inspected = r.succeeded() || notFound(r);
+            for (String line : lines(r)) {
+                String[] f = line.split("\\s+");
+                blocks.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Block(f.length > 1 ? f[1] : "",
+                        f.length > 2 ? f[2] : ""));
+            }
+        }
+        Map<String, List<String>> made = new HashMap<>();
+        for (Environment e : environments) {
+            String name = network.apply(e.name());
+            Set<String> names = new TreeSet<>(labelled.getOrDefault(e.name(), Set.of()));
+            if (!inspected && unlabelled.contains(name)) {
+                made.put(e.name(), List.of(name));
+                continue;
+            }
+            if (reusable(blocks.getOrDefault(name, List.of()), e.subnet())) {
+                names.add(name);
+            }
+            made.put(e.name(), List.copyOf(names));
+        }
+        return made;
     }
 
     private boolean labelled(Path docker, String network, String environment) {

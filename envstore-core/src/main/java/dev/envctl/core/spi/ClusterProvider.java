@@ -124,6 +124,15 @@ public interface ClusterProvider {
     List<PlannedCommand> planDelete(Environment environment);
 
     /**
+     * {@link #planDelete} of each of {@code environments}, by name, for a plan that deletes or replaces many: a
+     * provider whose plan asks its tool (Docker, for the networks it made) asks it once for them all. One left out is
+     * planned with {@link #planDelete}; by default all are.
+     */
+    default Map<String, List<PlannedCommand>> planDeletes(List<Environment> environments) {
+        return Map.of();
+    }
+
+    /**
      * Checks what this provider reads from a request before anything is recorded: its {@code options} (keys and
      * values). A create, a record and an apply call it first, so that an option the provider would refuse is
      * invalid input that changes nothing, not a failed environment. By default it accepts every request.

@@ -21,6 +21,7 @@ import dev.envctl.core.spi.PlannedCommand;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
 import java.util.Map;
@@ -153,8 +154,11 @@ public final class DryRuns {
         Map<String, Environment> world = new TreeMap<>();
         Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(PlannedStep::environment))
                 .forEach(e -> world.put(e.name(), e));
-        plan.toUpdate().forEach(u -> steps.add(update(world, u)));
-        plan.toDelete().forEach(n -> steps.add(delete(world.get(n))));
+        Map<String, List<PlannedCommand>> deletes = planDeletes(Stream.concat(plan.toUpdate().stream()
+                .filter(ApplyPlan.Update::replace).map(ApplyPlan.Update::name), plan.toDelete().stream())
+                .map(world::get).toList());
+        plan.toUpdate().forEach(u -> steps.add(update(world, u, deletes)));
+        plan.toDelete().forEach(n -> steps.add(delete(world.get(n), deletes)));
         plan.toResume().forEach(n -> steps.add(resume(world, world.get(n), plan.adopting().contains(n))));
         return steps;
     }
@@ -179,7 +183,8 @@ public final class DryRuns {
         }
     }
 
-    private PlannedStep update(Map<String, Environment> world, ApplyPlan.Update u) {
+    private PlannedStep update(Map<String, Environment> world, ApplyPlan.Update u,
+                               Map<String, List<PlannedCommand>> deletes) {
         Environment current = world.get(u.name());
         if (!u.replace()) {
             return new PlannedStep(Kind.UPDATE, u.inPlace(current), u.changes(), List.of(), null);
@@ -195,7 +200,7 @@ public final class DryRuns {
             }
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
-            List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current)));
+            List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current, deletes)));
             if (next.desiredState() == DesiredState.PRESENT) {
                 // a stopped one stays stopped with its old cluster deleted: its start creates the new one
                 commands.addAll(onHost(next, planCreate(next)));
@@ -208,11 +213,11 @@ public final class DryRuns {
 
     /** The delete of the environment {@code name}; {@link dev.envctl.core.ErrorCode#NOT_FOUND} when none. */
     public PlannedStep delete(String name) {
-        return delete(store.get(name));
+        return delete(store.get(name), Map.of());
     }
 
-    private PlannedStep delete(Environment e) {
-        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, planDelete(e)), null);
+    private PlannedStep delete(Environment e, Map<String, List<PlannedCommand>> deletes) {
+        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, planDelete(e, deletes)), null);
     }
 
     /** {@code commands} with the variables envctl sets on {@code e}'s host, as they will really run. */
@@ -236,12 +241,38 @@ public final class DryRuns {
         return ProviderCalls.call(p, "planCreate", () -> p.planCreate(e));
     }
 
-    private List<PlannedCommand> planDelete(Environment e) {
+    /** {@code e}'s delete as {@code planned} has it ({@link #planDeletes}), else asked of its provider alone. */
+    private List<PlannedCommand> planDelete(Environment e, Map<String, List<PlannedCommand>> planned) {
         if (providers == null) {
             return List.of();
         }
+        List<PlannedCommand> commands = planned.get(e.name());
+        if (commands != null) {
+            return commands;
+        }
         ClusterProvider p = provider(e);
         return ProviderCalls.call(p, "planDelete", () -> p.planDelete(e));
+    }
+
+    /**
+     * The deletes of {@code records}, by name, each provider on each host asked once for all its records there
+     * ({@link ClusterProvider#planDeletes}); where that fails, each record is asked for alone and fails alone.
+     */
+    private Map<String, List<PlannedCommand>> planDeletes(List<Environment> records) {
+        Map<String, List<PlannedCommand>> planned = new HashMap<>();
+        if (providers == null) {
+            return planned;
+        }
+        records.stream().collect(Collectors.groupingBy(e -> List.of(e.provider(), e.host()))).values()
+                .forEach(those -> {
+                    try {
+                        ClusterProvider p = provider(those.get(0));
+                        planned.putAll(ProviderCalls.call(p, "planDeletes", () -> p.planDeletes(those)));
+                    } catch (EnvctlException e) {
+                        // each is asked for alone, and its step fails with its provider's error
+                    }
+                });
+        return planned;
     }
 
     /** The provider that acts on {@code e}: its provider on its host (Docker endpoint, API address). */
