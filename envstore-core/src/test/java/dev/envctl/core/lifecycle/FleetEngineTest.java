@@ -135,6 +135,64 @@ class FleetEngineTest {
         assertThat(asked.get()).isEqualTo(1);
     }
 
+    /** Host look-ups ({@code findHost}) and reads of all hosts ({@code hosts}) an engine over the store asks for. */
+    private final AtomicInteger found = new AtomicInteger();
+    private final AtomicInteger read = new AtomicInteger();
+
+    private LifecycleEngine counting() {
+        EnvironmentStore counting = new DelegatingStore(f.store) {
+            @Override
+            public Optional<Host> findHost(String name) {
+                found.incrementAndGet();
+                return f.store.findHost(name);
+            }
+
+            @Override
+            public List<Host> hosts() {
+                read.incrementAndGet();
+                return f.store.hosts();
+            }
+        };
+        return new LifecycleEngine(counting, f.allocator, HostProviders.fromFactories(
+                PluginRegistry.of(List.of(), List.of(factory), List.of()), Map.of(), Map.of("PATH", "/usr/bin")),
+                List.of(), EngineOptions.defaults());
+    }
+
+    @Test
+    void aRoundReadsTheStoresHostsOnceNotOnceForEachRecordItConverges() {
+        LifecycleEngine creating = engine();
+        for (int i = 0; i < 10; i++) {
+            creating.create(on("e" + i, i % 2 == 0 ? "two" : "three"), ProgressListener.NONE);
+        }
+        LifecycleEngine engine = counting();
+
+        ReconcileReport report = engine.reconcile(List.of(), ProgressListener.NONE);
+
+        assertThat(report.outcomes()).hasSize(10).allMatch(o -> o.action() == Action.UNCHANGED);
+        assertThat(found.get()).isZero();
+        assertThat(read.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anApplyMovingManyEnvironmentsLooksUpEachHostOnceForItsPlan() {
+        LifecycleEngine creating = engine();
+        List<EnvironmentSpec> moved = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            creating.create(on("e" + i, "two"), ProgressListener.NONE);
+            moved.add(on("e" + i, "three"));
+        }
+        LifecycleEngine engine = counting();
+
+        ReconcileReport report = engine.apply(moved, false, true, ProgressListener.NONE);
+
+        assertThat(report.outcomes()).hasSize(10).allMatch(o -> o.action() == Action.REPLACED);
+        assertThat(f.store.list(dev.envctl.core.EnvironmentFilter.ALL)).extracting(Environment::host)
+                .containsOnly("three");
+        // the hosts are read once for the plan's check and once for the round that converges the moves
+        assertThat(found.get()).isZero();
+        assertThat(read.get()).isEqualTo(2);
+    }
+
     @Test
     void aHostThatDoesNotAnswerFailsOnlyItsOwnEnvironmentsAndTheReportNamesIt() {
         LifecycleEngine engine = engine();

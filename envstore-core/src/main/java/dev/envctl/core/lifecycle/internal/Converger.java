@@ -74,7 +74,8 @@ public final class Converger {
      * running; {@code portMoved}: a port a tool found taken was moved already (one retry per lock hold);
      * {@code startedFrom}: a start asked for this converge, of a record that was desired this (null: no start
      * asked), so the stopped cluster of an {@code unknown} record is started and adopted, and a start of a record
-     * desired {@code stopped} that fails leaves it desired {@code stopped}.
+     * desired {@code stopped} that fails leaves it desired {@code stopped}; {@code hosts}: the hosts a round read, by
+     * name, so that a converge does not ask the store for its record's host again.
      */
     private static final class Seen {
         Boolean present;
@@ -83,6 +84,7 @@ public final class Converger {
         boolean portMoved;
         DesiredState startedFrom;
         Hint hint;
+        Map<String, Host> hosts;
 
         void set(boolean isPresent, boolean isRunning) {
             present = isPresent;
@@ -116,9 +118,11 @@ public final class Converger {
      * Converges {@code name} if its lock is free; {@link Action#SKIPPED_LOCKED} otherwise. {@code hint} (nullable)
      * stands in for listing; {@code startedFrom}: a start asked for it, of a record that was desired this (null: no
      * start asked); a start alone starts the stopped cluster of a record envctl has not adopted yet (reconcile leaves
-     * such a cluster alone).
+     * such a cluster alone); {@code hosts}: the hosts the round read, by name (a host not there is asked of the
+     * store).
      */
-    public Outcome converge(String name, ProgressListener progress, Hint hint, DesiredState startedFrom) {
+    public Outcome converge(String name, ProgressListener progress, Hint hint, DesiredState startedFrom,
+                            Map<String, Host> hosts) {
         Optional<EnvironmentLock> lock;
         try {
             lock = store.tryLock(name);
@@ -130,7 +134,7 @@ public final class Converger {
             return new Outcome(name, Action.SKIPPED_LOCKED, stateOf(name), null);
         }
         try {
-            return convergeLocked(name, progress, hint, startedFrom);
+            return convergeLocked(name, progress, hint, startedFrom, hosts);
         } catch (RuntimeException e) {
             // a store write failed: the record keeps its last written state, which the next pass resumes from;
             // returned, and so reported by the caller (a report's row, create's or stop's error): not logged again
@@ -142,9 +146,11 @@ public final class Converger {
         }
     }
 
-    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint, DesiredState startedFrom) {
+    private Outcome convergeLocked(String name, ProgressListener progress, Hint hint, DesiredState startedFrom,
+                                   Map<String, Host> hosts) {
         Seen seen = new Seen();
         seen.startedFrom = startedFrom;
+        seen.hosts = hosts;
         Outcome last = null;
         long read = 0;
         for (int i = 0; i < MAX_STEPS; i++) {
@@ -188,7 +194,7 @@ public final class Converger {
         Host host;
         ClusterProvider provider;
         try {
-            host = Hosts.find(store, env.host());
+            host = host(env.host(), seen);
             provider = providers.get(env.provider(), host);
         } catch (EnvctlException e) {
             return Outcome.failed(name, env.actualState(), e.getMessage(), e);
@@ -253,6 +259,12 @@ public final class Converger {
             default:
                 return resume(env, host, provider, seen, progress);
         }
+    }
+
+    /** The host {@code name} as the round read it, else as the store has it ({@link Hosts#find}). */
+    private Host host(String name, Seen seen) {
+        Host host = seen.hosts.get(name);
+        return host != null ? host : Hosts.find(store, name);
     }
 
     /**
@@ -527,7 +539,7 @@ public final class Converger {
         ClusterProvider oldProvider;
         Host oldHost;
         try {
-            oldHost = Hosts.find(store, Replacement.oldHost(mark));
+            oldHost = host(Replacement.oldHost(mark), seen);
             oldProvider = providers.get(Replacement.oldProvider(mark), oldHost);
         } catch (EnvctlException e) {
             return Outcome.failed(name, env.actualState(), e.getMessage() + " (to delete the cluster being replaced)",

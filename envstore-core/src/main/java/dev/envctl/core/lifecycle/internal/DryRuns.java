@@ -71,16 +71,16 @@ public final class DryRuns {
      * the store would refuse (a conflict, an exhausted pool) becomes a step with its error; otherwise it is thrown.
      */
     public List<PlannedStep> creates(List<EnvironmentSpec> specs, boolean keepGoing) {
-        return creates(store.list(EnvironmentFilter.ALL), specs, keepGoing, Set.of());
+        return creates(store.list(EnvironmentFilter.ALL), store.hosts(), specs, keepGoing, Set.of());
     }
 
     /**
      * As {@link #creates(List, boolean)}; a spec named in {@code adopting} whose record exists is an
-     * {@link Kind#ADOPT} of that record marked present, with no port from a pool and no command.
+     * {@link Kind#ADOPT} of that record marked present, with no port from a pool and no command; {@code hosts}: the
+     * store's.
      */
-    private List<PlannedStep> creates(List<Environment> records, List<EnvironmentSpec> specs, boolean keepGoing,
-                                      Set<String> adopting) {
-        List<Host> hosts = store.hosts();
+    private List<PlannedStep> creates(List<Environment> records, List<Host> hosts, List<EnvironmentSpec> specs,
+                                      boolean keepGoing, Set<String> adopting) {
         List<Environment> world = new ArrayList<>(records);
         Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -149,7 +149,8 @@ public final class DryRuns {
 
     private List<PlannedStep> steps(ApplyPlan plan) {
         List<Environment> records = store.list(EnvironmentFilter.ALL);
-        List<PlannedStep> steps = new ArrayList<>(creates(records, plan.toCreate(), true,
+        List<Host> hosts = store.hosts();
+        List<PlannedStep> steps = new ArrayList<>(creates(records, hosts, plan.toCreate(), true,
                 Set.copyOf(plan.adopting())));
         Map<String, Environment> world = new TreeMap<>();
         Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(PlannedStep::environment))
@@ -157,7 +158,7 @@ public final class DryRuns {
         Map<String, List<PlannedCommand>> deletes = planDeletes(Stream.concat(plan.toUpdate().stream()
                 .filter(ApplyPlan.Update::replace).map(ApplyPlan.Update::name), plan.toDelete().stream())
                 .map(world::get).toList());
-        plan.toUpdate().forEach(u -> steps.add(update(world, u, deletes)));
+        plan.toUpdate().forEach(u -> steps.add(update(world, hosts, u, deletes)));
         plan.toDelete().forEach(n -> steps.add(delete(world.get(n), deletes)));
         plan.toResume().forEach(n -> steps.add(resume(world, world.get(n), plan.adopting().contains(n))));
         return steps;
@@ -183,7 +184,7 @@ public final class DryRuns {
         }
     }
 
-    private PlannedStep update(Map<String, Environment> world, ApplyPlan.Update u,
+    private PlannedStep update(Map<String, Environment> world, List<Host> hosts, ApplyPlan.Update u,
                                Map<String, List<PlannedCommand>> deletes) {
         Environment current = world.get(u.name());
         if (!u.replace()) {
@@ -195,7 +196,8 @@ public final class DryRuns {
             String to = u.host(current);
             if (!to.equals(current.host())) {
                 // a move counts against the new host's capacity, as the store's update checks it
-                Placement.requireRoomToMove(Hosts.find(store, to), (int) world.values().stream()
+                Placement.requireRoomToMove(hosts.stream().filter(h -> h.name().equals(to)).findFirst()
+                        .orElseGet(() -> Hosts.find(store, to)), (int) world.values().stream()
                         .filter(e -> !e.name().equals(u.name()) && e.host().equals(to)).count());
             }
             Environment next = u.resolve(current, allocator, others);

@@ -93,7 +93,8 @@ public final class RoundRunner {
      */
     public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress, DesiredState startedFrom) {
         waiting.incrementAndGet();
-        return task(name, hint, GuardedProgress.of(progress), () -> false, new AtomicBoolean(), startedFrom);
+        return task(name, hint, Map.of(), GuardedProgress.of(progress), () -> false, new AtomicBoolean(),
+                startedFrom);
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -150,7 +151,11 @@ public final class RoundRunner {
             // an unknown name is told before any provider is asked: a typo is not reported as Docker's failure
             requireKnown(names, had);
         }
-        Listing listing = listClusters(only, reused);
+        // read once for the round: its listings and each converge take their hosts from here
+        List<Host> stored = store.hosts();
+        Map<String, Host> hosts = new HashMap<>();
+        stored.forEach(h -> hosts.put(h.name(), h));
+        Listing listing = listClusters(stored, only, reused);
         if (stop.getAsBoolean()) {
             // the stop may have ended the listings (a signal ends the tools in flight): what they found or failed
             // is not the providers' word, so it is neither logged nor reported, and nothing is converged on it
@@ -174,7 +179,7 @@ public final class RoundRunner {
         logUnlisted(listing.failed, listing.clusters.keySet(), converging);
         Map<String, Converger.Hint> hints = hints(before, listing);
         Map<String, Outcome> unanswered = unanswered(records, listing.failed);
-        return new ReconcileReport(convergeAll(targets, hints, unanswered, progress, stop),
+        return new ReconcileReport(convergeAll(targets, hints, hosts, unanswered, progress, stop),
                 unmanaged(listing.clusters, records), createdAt);
     }
 
@@ -246,8 +251,8 @@ public final class RoundRunner {
     }
 
     private List<Outcome> convergeAll(List<String> targets, Map<String, Converger.Hint> hints,
-                                      Map<String, Outcome> unanswered, ProgressListener progress,
-                                      BooleanSupplier stop) {
+                                      Map<String, Host> hosts, Map<String, Outcome> unanswered,
+                                      ProgressListener progress, BooleanSupplier stop) {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -262,7 +267,7 @@ public final class RoundRunner {
                     continue;
                 }
                 waiting.incrementAndGet();
-                futures.add(pool.submit(() -> task(name, hints.get(name), progress, stop, abandon, null)));
+                futures.add(pool.submit(() -> task(name, hints.get(name), hosts, progress, stop, abandon, null)));
             }
             return collect(futures, abandon, pool);
         } finally {
@@ -270,8 +275,8 @@ public final class RoundRunner {
         }
     }
 
-    private Outcome task(String name, Converger.Hint hint, ProgressListener progress, BooleanSupplier stop,
-                         AtomicBoolean abandon, DesiredState startedFrom) {
+    private Outcome task(String name, Converger.Hint hint, Map<String, Host> hosts, ProgressListener progress,
+                         BooleanSupplier stop, AtomicBoolean abandon, DesiredState startedFrom) {
         if (stop.getAsBoolean() || abandon.get()) {
             waiting.decrementAndGet();
             return null;
@@ -282,7 +287,7 @@ public final class RoundRunner {
             if (stop.getAsBoolean() || abandon.get()) {
                 return null;
             }
-            Outcome outcome = converger.converge(name, progress, hint, startedFrom);
+            Outcome outcome = converger.converge(name, progress, hint, startedFrom, hosts);
             progress.finished(name, outcome == null || outcome.action() != Action.FAILED);
             return outcome;
         } catch (RuntimeException e) {
@@ -382,11 +387,12 @@ public final class RoundRunner {
      * Each provider's clusters on each host of the store. A provider that cannot list on {@code local} is logged
      * by the round ({@link #logUnlisted}), and its error kept for the converges of its environments, which fail
      * with it as their own listing would (without listing again: one listing per round, not one per environment);
-     * on another host its error is kept, to fail that host's environments of that provider. {@code only}: the
-     * listings to make (null: all); {@code reused}: listings made before, taken as they are.
+     * on another host its error is kept, to fail that host's environments of that provider. {@code stored}: the
+     * store's hosts; {@code only}: the listings to make (null: all); {@code reused}: listings made before, taken as
+     * they are.
      */
-    private Listing listClusters(Set<Where> only, Map<Where, List<ClusterStatus>> reused) {
-        List<Host> hosts = store.hosts().stream()
+    private Listing listClusters(List<Host> stored, Set<Where> only, Map<Where, List<ClusterStatus>> reused) {
+        List<Host> hosts = stored.stream()
                 .filter(h -> only == null || only.stream().anyMatch(w -> w.host().equals(h.name()))).toList();
         Map<Where, List<ClusterStatus>> clusters = new ConcurrentHashMap<>();
         Map<Where, RuntimeException> failed = new ConcurrentHashMap<>();
