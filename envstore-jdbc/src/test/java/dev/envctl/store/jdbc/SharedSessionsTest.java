@@ -1,8 +1,12 @@
 package dev.envctl.store.jdbc;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
+import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Remedy;
+import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.EnvironmentLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SharedSessionsTest {
     private static final String POOLER = "jdbc:postgresql://pooler:6432/envctl";
+    private final Allocator allocator = new Allocator(ConcurrencyTest.widePolicy());
     private Connection session;
     private String schema;
     private JdbcEnvironmentStore store;
@@ -86,6 +91,22 @@ class SharedSessionsTest {
                             + "(PgBouncer with pool_mode=transaction), where envctl's locks do not hold; use session "
                             + "pooling (pool_mode=session) or connect to PostgreSQL directly");
                 });
+    }
+
+    /** Reads name the store's schema, so a session another client set to its own schema reads the store's. */
+    @Test
+    void aReadOnASessionAnotherClientSetToItsSchemaReadsTheStoresSchema() {
+        store.create(EnvironmentSpec.of("mine", "k3d"), allocator);
+        String otherSchema = TestDatabase.freshSchemaName("shared_other");
+        TestDatabase.open(otherSchema, MigrateMode.AUTO).close();
+        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session),
+                JdbcStoreOptions.defaults().withSchema(otherSchema), POOLER)) {
+            other.create(EnvironmentSpec.of("theirs", "k3d"), allocator);
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("mine");
+            assertThat(store.find("theirs")).isEmpty();
+        } finally {
+            TestDatabase.dropSchema(otherSchema);
+        }
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.envctl.core.Redaction;
 import dev.envctl.core.Remedy;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -34,7 +36,8 @@ import java.util.function.Function;
  * lock takes one server session, not two. The only things set on a connection are its
  * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return) and the mark of its
  * session ({@link #sessionMark}); planner settings and driver thresholds stay as the server and the data source
- * configure them. Thread-safe.
+ * configure them. Statements name the store's tables with the schema, so they read and write there whatever
+ * search path their session has (behind a transaction pooler, the one another client set). Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -46,7 +49,7 @@ public final class Database implements AutoCloseable {
     private final int validateTimeoutSeconds;
     private final int maxIdle;
     private final String location;
-    private final Settings settings = new Settings().withExecuteLogging(false);
+    private final Settings settings;
     private final Deque<Idle> idle = new ArrayDeque<>();
     private final ThreadLocal<Held> held = new ThreadLocal<>();
     static final String SESSION_SETTING = "envctl.session";
@@ -83,6 +86,8 @@ public final class Database implements AutoCloseable {
         this.validateTimeoutSeconds = Math.max(1, validateTimeoutSeconds);
         this.maxIdle = maxIdle;
         this.location = location;
+        this.settings = new Settings().withExecuteLogging(false).withRenderMapping(new RenderMapping()
+                .withSchemata(new MappedSchema().withInput("").withOutput(schema)));
     }
 
     public String location() {
