@@ -35,7 +35,9 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.Result;
+import org.jooq.ResultQuery;
 import org.jooq.Results;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -297,16 +299,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One transaction under the store's write lock. For a named host (the default, {@code local}), two round
-     * trips: the lock, the hosts, the role's privileges (refused with {@link Remedy#FIX_STORE_SETTINGS} before
-     * anything is stored, so no record is left half done by a role that could insert but not update it), the name
-     * check and the lowest free ports (of that host) and subnet
-     * ({@link IndexedHeld}); {@link Placement} checks the host, {@code allocator} chooses; then the insert, with
-     * the commit. For {@code auto}, one more: the lock, the name check, the hosts and their environment counts
-     * first, so {@link Placement} chooses among what every committed create left, then the lookups on the
-     * chosen host. Writers outside envctl (psql) wait for the same lock (the schema's triggers take it), so the
-     * lookups see everything committed; the constraints (name key, held-port key per host, subnet exclusion, host
-     * foreign key) stay the backstop.
+     * <p>One transaction under the store's write lock. For a named host (the default, {@code local}), two round trips:
+     * the lock (asking whether the session is the connection's own: {@link #requireLocked}), the hosts, the role's
+     * privileges (refused with {@link Remedy#FIX_STORE_SETTINGS} before anything is stored, so no record is left half
+     * done by a role that could insert but not update it), the name check and the lowest free ports (of that host) and
+     * subnet ({@link IndexedHeld}); {@link Placement} checks the host, {@code allocator} chooses; then the insert, with
+     * the commit. For {@code auto}, one more: the lock, the name check, the hosts and their environment counts first,
+     * so {@link Placement} chooses among what every committed create left, then the lookups on the chosen host. Writers
+     * outside envctl (psql) wait for the same lock (the schema's triggers take it), so the lookups see everything
+     * committed; the constraints (name key, held-port key per host, subnet exclusion, host foreign key) stay the
+     * backstop.
      */
     @Override
     public Environment create(EnvironmentSpec spec, Allocator allocator) {
@@ -328,6 +330,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     .where(CLUSTERS.NAME.eq(spec.name()))))), hostsQuery(ctx), counts, privileges.query(ctx)};
             List<Result<Record>> r = held == null ? IndexedHeld.roundTrip(ctx, first)
                     : held.prefetch(policy, spec, first);
+            requireLocked(action, r.get(0).get(0));
             requirePrivileges(action, r.get(4).get(0));
             if (Boolean.TRUE.equals(r.get(1).get(0).get(0, Boolean.class))) {
                 throw alreadyExists(spec.name(), null);
@@ -356,7 +359,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     public Environment insert(Environment environment) {
         String action = "inserting environment '" + environment.name() + "'";
         requireWritable(action);
-        return database.write(action, ctx -> insertChecked(ctx, environment));
+        return database.write(action, ctx -> insertChecked(ctx, action, environment));
     }
 
     /**
@@ -372,12 +375,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         String action = "inserting environment '" + environment.name() + "'";
         if (reading == Reading.SCHEMA || !adoptionConflicts.isEmpty()) {
             requireWritable(action);
-            database.rehearse(action, ctx -> insertChecked(ctx, environment));
+            database.rehearse(action, ctx -> insertChecked(ctx, action, environment));
         }
     }
 
-    private Environment insertChecked(DSLContext ctx, Environment environment) {
-        writeLock(ctx).execute();
+    private Environment insertChecked(DSLContext ctx, String action, Environment environment) {
+        requireLocked(action, writeLock(ctx).fetchOne());
         if (ctx.fetchExists(CLUSTERS, CLUSTERS.NAME.eq(environment.name()))) {
             throw alreadyExists(environment.name(), null);
         }
@@ -402,6 +405,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return database.write(action, ctx -> {
             Results locked = IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx),
                     ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(next.name())));
+            requireLocked(action, locked.get(0).get(0));
             requirePrivileges(action, locked.get(1).get(0));
             // a missing or changed record is refused as that first, whatever else the update would be refused for
             Optional<Long> storedVersion = locked.get(2).stream().map(v -> v.get(0, Long.class)).findFirst();
@@ -609,13 +613,27 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private <T> T write(String action, Function<DSLContext, T> work) {
         requireWritable(action);
         return database.write(action, ctx -> {
-            writeLock(ctx).execute();
+            requireLocked(action, writeLock(ctx).fetchOne());
             return work.apply(ctx);
         });
     }
 
-    private Query writeLock(DSLContext ctx) {
-        return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)));
+    /**
+     * Takes the store's write lock and asks, in the same statement, whether the transaction runs on its
+     * connection's own session ({@link Database#onOwnSession}); {@link #requireLocked} reads the answer.
+     */
+    private ResultQuery<Record2<Object, Boolean>> writeLock(DSLContext ctx) {
+        return ctx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(writeLockKey)),
+                database.onOwnSession(ctx));
+    }
+
+    /**
+     * Refuses {@code action} before it writes when {@code lockRow}, the row of {@link #writeLock}, says that its
+     * session is another client's too (a pooler in transaction pooling mode): the refusal that opening gives a
+     * session another envctl process marked, also for the first client on a session, which found no mark there.
+     */
+    private void requireLocked(String action, Record lockRow) {
+        database.requireOwnSession(action, lockRow.get(1, Boolean.class));
     }
 
     private static Select<HostsRecord> hostsQuery(DSLContext ctx) {

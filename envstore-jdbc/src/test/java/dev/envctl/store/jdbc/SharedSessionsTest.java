@@ -93,6 +93,32 @@ class SharedSessionsTest {
                 });
     }
 
+    /**
+     * The first client on a session finds no mark there when it opens, so opening cannot refuse it: a write that
+     * then runs on a session another client marked (and set to its schema) is refused before it stores anything.
+     */
+    @Test
+    void aWriteOnASessionAnotherClientMarkedIsRefusedBeforeAnythingIsStored() {
+        store.create(EnvironmentSpec.of("kept", "k3d"), allocator);
+        String otherSchema = TestDatabase.freshSchemaName("shared_other");
+        TestDatabase.open(otherSchema, MigrateMode.AUTO).close();
+        // another client of the pool opens on the session this store's connections run on
+        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session),
+                JdbcStoreOptions.defaults().withSchema(otherSchema), POOLER)) {
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> assertRefusedBeforeWriting(e,
+                            "creating environment 'dev'"));
+            assertThatThrownBy(() -> store.delete("kept"))
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> assertRefusedBeforeWriting(e,
+                            "deleting environment 'kept'"));
+            assertThat(TestDatabase.value("SELECT string_agg(name, ',') FROM " + schema + ".clusters"))
+                    .isEqualTo("kept");
+            assertThat(TestDatabase.value("SELECT count(*) FROM " + otherSchema + ".clusters")).isEqualTo("0");
+        } finally {
+            TestDatabase.dropSchema(otherSchema);
+        }
+    }
+
     /** Reads name the store's schema, so a session another client set to its own schema reads the store's. */
     @Test
     void aReadOnASessionAnotherClientSetToItsSchemaReadsTheStoresSchema() {
@@ -107,6 +133,16 @@ class SharedSessionsTest {
         } finally {
             TestDatabase.dropSchema(otherSchema);
         }
+    }
+
+    private static void assertRefusedBeforeWriting(EnvctlException e, String action) {
+        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+        assertThat(e.getMessage()).isEqualTo(action + " refused before anything was stored: PostgreSQL store "
+                + POOLER + " runs several clients on one server session (the write was about to run on a session "
+                + "another client marked as its own), as a connection pooler in transaction or statement pooling "
+                + "mode does (PgBouncer with pool_mode=transaction), where envctl's locks do not hold; use session "
+                + "pooling (pool_mode=session) or connect to PostgreSQL directly");
     }
 
     /**
