@@ -77,11 +77,12 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
             if (adopt) {
                 LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
-                Migrations.flyway(dataSource, schema, "1").baseline();
+                Migrations.flyway(dataSource, schema, "1", database.location()).baseline();
             }
             MigrateResult result;
             try {
-                result = againAfterDeadlock(() -> Migrations.flyway(dataSource, schema, "0").migrate());
+                result = againAfterDeadlock(() -> Migrations.flyway(dataSource, schema, "0", database.location())
+                        .migrate());
             } catch (RuntimeException e) {
                 if (adopt) {
                     undoBaseline(e);
@@ -155,7 +156,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 ? database.read("checking table clusters", AdoptionCheck::conflicts).stream()
                 .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
         return flywayCall("reading the schema history of", () -> {
-            MigrationInfoService service = Migrations.flyway(dataSource, schema, "0").info();
+            MigrationInfoService service = Migrations.flyway(dataSource, schema, "0", database.location()).info();
             List<MigrationState> states = Arrays.stream(service.all())
                     .map(i -> new MigrationState(version(i), shown(i.getDescription()),
                             adopt && "1".equals(version(i)) ? BASELINE_PENDING : i.getState().getDisplayName(),
@@ -393,6 +394,10 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         try {
             return work.get();
         } catch (FlywayException e) {
+            if (e.getCause() instanceof EnvctlException refused) {
+                // a callback's refusal (MigrationSessionCheck), which Flyway wraps
+                throw refused;
+            }
             if (Failures.isConnectionFailure(e)) {
                 throw Failures.unavailable(database.location(), e);
             }

@@ -42,7 +42,7 @@ class SharedSessionsTest {
         // migrated directly, so that opening through the pooler takes one connection (one read of the history)
         TestDatabase.open(schema, MigrateMode.AUTO).close();
         session = TestDatabase.dataSource().getConnection();
-        store = JdbcEnvironmentStore.open(onOneSession(session), JdbcStoreOptions.defaults().withSchema(schema),
+        store = JdbcEnvironmentStore.open(onOneSession(session, null), JdbcStoreOptions.defaults().withSchema(schema),
                 POOLER);
     }
 
@@ -80,7 +80,7 @@ class SharedSessionsTest {
         try (var statement = session.createStatement()) {
             statement.execute("SELECT set_config('envctl.session', 'another-process.1', false)");
         }
-        assertThatThrownBy(() -> JdbcEnvironmentStore.open(onOneSession(session),
+        assertThatThrownBy(() -> JdbcEnvironmentStore.open(onOneSession(session, null),
                 JdbcStoreOptions.defaults().withSchema(schema), POOLER))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
@@ -103,7 +103,7 @@ class SharedSessionsTest {
         String otherSchema = TestDatabase.freshSchemaName("shared_other");
         TestDatabase.open(otherSchema, MigrateMode.AUTO).close();
         // another client of the pool opens on the session this store's connections run on
-        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session),
+        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session, null),
                 JdbcStoreOptions.defaults().withSchema(otherSchema), POOLER)) {
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
                     .isInstanceOfSatisfying(EnvctlException.class, e -> assertRefusedBeforeWriting(e,
@@ -125,13 +125,45 @@ class SharedSessionsTest {
         store.create(EnvironmentSpec.of("mine", "k3d"), allocator);
         String otherSchema = TestDatabase.freshSchemaName("shared_other");
         TestDatabase.open(otherSchema, MigrateMode.AUTO).close();
-        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session),
+        try (JdbcEnvironmentStore other = JdbcEnvironmentStore.open(onOneSession(session, null),
                 JdbcStoreOptions.defaults().withSchema(otherSchema), POOLER)) {
             other.create(EnvironmentSpec.of("theirs", "k3d"), allocator);
             assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("mine");
             assertThat(store.find("theirs")).isEmpty();
         } finally {
             TestDatabase.dropSchema(otherSchema);
+        }
+    }
+
+    /**
+     * Flyway sets its connection's search path once, and each migration runs in a transaction of its own: behind a
+     * transaction pooler, on a session another client set to its schema. That migration is refused before it runs.
+     */
+    @Test
+    void aMigrationOnASessionSetToAnotherSchemaIsRefusedBeforeItRuns() {
+        String fresh = TestDatabase.freshSchemaName("shared_fresh");
+        String decoy = TestDatabase.freshSchemaName("shared_decoy");
+        TestDatabase.sql("CREATE SCHEMA " + decoy);
+        try {
+            // Flyway reads the search path in auto-commit mode, and its migrations run on another session
+            assertThatThrownBy(() -> JdbcEnvironmentStore.open(onOneSession(session, decoy),
+                    JdbcStoreOptions.defaults().withSchema(fresh), POOLER))
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
+                        assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                        assertThat(e.getMessage()).isEqualTo("migrating schema " + fresh + " to version 1 refused "
+                                + "before it ran: PostgreSQL store " + POOLER + " runs several clients on one "
+                                + "server session (the migration was about to run on a session set to schema "
+                                + decoy + "), as a connection pooler in transaction or statement pooling mode does "
+                                + "(PgBouncer with pool_mode=transaction), where envctl's locks do not hold; use "
+                                + "session pooling (pool_mode=session) or connect to PostgreSQL directly");
+                    });
+            assertThat(TestDatabase.value("SELECT count(*) FROM pg_class WHERE relnamespace = '" + decoy
+                    + "'::regnamespace")).isEqualTo("0");
+            assertThat(TestDatabase.value("SELECT to_regclass('" + fresh + ".clusters')")).isNull();
+        } finally {
+            TestDatabase.dropSchema(fresh);
+            TestDatabase.dropSchema(decoy);
         }
     }
 
@@ -147,28 +179,42 @@ class SharedSessionsTest {
 
     /**
      * What a transaction pooler does when it has one server session: every client connection is another
-     * connection to the caller, and all their statements run on that session.
+     * connection to the caller, and all their statements run on that session. With {@code transactionsIn} (null:
+     * none), each transaction runs as on another session of the pool, one that another client set to that schema,
+     * while statements in auto-commit mode see the client's own settings.
      */
-    private static DataSource onOneSession(Connection session) {
+    private static DataSource onOneSession(Connection session, String transactionsIn) {
         return (DataSource) Proxy.newProxyInstance(SharedSessionsTest.class.getClassLoader(),
                 new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
-                        return client(session);
+                        return client(session, transactionsIn);
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
     }
 
-    private static Connection client(Connection session) {
+    private static Connection client(Connection session, String transactionsIn) {
+        String[] own = new String[1];
         return (Connection) Proxy.newProxyInstance(SharedSessionsTest.class.getClassLoader(),
                 new Class<?>[]{Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         return null;
                     }
+                    boolean switching = transactionsIn != null && method.getName().equals("setAutoCommit")
+                            && !args[0].equals(session.getAutoCommit());
+                    if (switching && !(Boolean) args[0]) {
+                        own[0] = TestDatabase.query(session, "SELECT current_setting('search_path')");
+                        TestDatabase.query(session, "SELECT set_config('search_path', '" + transactionsIn
+                                + "', false)");
+                    }
                     try {
                         return method.invoke(session, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
+                    } finally {
+                        if (switching && (Boolean) args[0]) {
+                            TestDatabase.query(session, "SELECT set_config('search_path', '" + own[0] + "', false)");
+                        }
                     }
                 });
     }

@@ -93,6 +93,13 @@ public final class TestDatabase {
         }
     }
 
+    /** The first column of the first row {@code query} (the test's own SQL) returns on {@code c}, or null. */
+    public static String query(Connection c, String query) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
     public static void dropSchema(String schema) {
         sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }

@@ -292,7 +292,7 @@ public final class Database implements AutoCloseable {
             String before = dsl(c).resultQuery("WITH before AS MATERIALIZED (SELECT current_setting({0}, true) "
                     + "AS mark) SELECT mark, set_config({0}, {1}, false) FROM before", DSL.val(SESSION_SETTING),
                     DSL.val(sessionMark(c))).fetchOne(0, String.class);
-            if (before != null && !before.isEmpty() && !before.startsWith(PROCESS_MARK + ".")) {
+            if (ofAnotherProcess(before)) {
                 throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, Failures.sharedSessions(location,
                         "a new connection's server session was used by another envctl before"), null,
                         Remedy.FIX_STORE_SETTINGS);
@@ -339,6 +339,11 @@ public final class Database implements AutoCloseable {
      */
     String sessionMark(Connection c) {
         return PROCESS_MARK + "." + System.identityHashCode(c);
+    }
+
+    /** Whether {@code mark}, found on a session, is another envctl process's (null or empty: there was none). */
+    static boolean ofAnotherProcess(String mark) {
+        return mark != null && !mark.isEmpty() && !mark.startsWith(PROCESS_MARK + ".");
     }
 
     /**

@@ -19,8 +19,11 @@ public final class Migrations {
     private Migrations() {
     }
 
-    /** Flyway on {@code schema}, baselining an existing schema without history at {@code baselineVersion}. */
-    public static Flyway flyway(DataSource dataSource, String schema, String baselineVersion) {
+    /**
+     * Flyway on {@code schema}, baselining an existing schema without history at {@code baselineVersion}; each
+     * migration checks its session first ({@link MigrationSessionCheck}, naming {@code location} when it refuses).
+     */
+    public static Flyway flyway(DataSource dataSource, String schema, String baselineVersion, String location) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .loggers("slf4j")
                 .dataSource(dataSource)
@@ -36,6 +39,7 @@ public final class Migrations {
                 .validateMigrationNaming(true)
                 .cleanDisabled(true)
                 .failOnMissingLocations(true)
+                .callbacks(new MigrationSessionCheck(schema, location))
                 .load();
     }
 }
