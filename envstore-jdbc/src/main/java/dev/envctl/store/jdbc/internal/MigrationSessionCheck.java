@@ -6,10 +6,10 @@ import dev.envctl.core.Remedy;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
+import org.jooq.Record2;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 
 /**
  * Refuses a migration, in its own transaction and before it runs, whose session is set to another schema or
@@ -31,19 +31,16 @@ record MigrationSessionCheck(String schema, String location) implements Callback
 
     @Override
     public void handle(Event event, Context context) {
-        String ran;
-        String mark;
-        try (PreparedStatement s = context.getConnection().prepareStatement(
-                "SELECT current_schema(), current_setting(?, true)")) {
-            s.setString(1, Database.SESSION_SETTING);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                ran = r.getString(1);
-                mark = r.getString(2);
-            }
-        } catch (SQLException e) {
+        Record2<String, String> session;
+        try {
+            session = DSL.using(context.getConnection(), SQLDialect.POSTGRES).select(DSL.field("current_schema()",
+                    String.class), DSL.field("current_setting({0}, true)", String.class,
+                    DSL.val(Database.SESSION_SETTING))).fetchOne();
+        } catch (RuntimeException e) {
             throw Failures.map(location, "checking the session of a migration", e, null);
         }
+        String ran = session.value1();
+        String mark = session.value2();
         String seen = !schema.equals(ran) ? "the migration was about to run on a session set to schema " + ran
                 : Database.ofAnotherProcess(mark) ? "the migration was about to run on a session another envctl "
                 + "marked" : null;
