@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * Runs the user's executables from {@code <dir>/post-create.d}, {@code pre-delete.d} and
  * {@code post-delete.d}, in name order, each with a timeout, with the environment's name as its one argument
  * and {@link HookVariables} in its environment, which inherits every variable of this process but those named
- * {@code ENVCTL_*}. A missing folder means nothing to run; hidden files and editor backups are ignored, files
- * that are not executable are skipped with a warning. The first script that fails or times out stops the phase
+ * {@code ENVCTL_*}. A missing or empty folder means nothing to run, and no step is reported for the phase; hidden
+ * files and editor backups are ignored, files that are not executable are skipped with a warning. The first script that fails or times out stops the phase
  * with a {@code HOOK_FAILED} error naming it. Thread-safe.
  */
 public final class ExecHook implements LifecycleHook {
@@ -54,6 +54,23 @@ public final class ExecHook implements LifecycleHook {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * Whether the folder of {@code phase} holds anything but hidden files and backups; a file that is not
+     * executable counts, so that the phase runs and warns that it skips it.
+     */
+    @Override
+    public boolean runsIn(HookPhase phase) {
+        Path folder = folder(phase);
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(p -> !ignored(p.getFileName().toString()));
+        } catch (IOException e) {
+            return true; // the run says why the folder cannot be read
+        }
     }
 
     /** Runs the scripts of {@code phase}, telling them the host by name only (no endpoint, no address). */
@@ -112,9 +129,13 @@ public final class ExecHook implements LifecycleHook {
         return name.startsWith(".") || name.endsWith("~") || name.startsWith("#");
     }
 
+    private Path folder(HookPhase phase) {
+        return dir.resolve(phase.key() + ".d");
+    }
+
     /** The executables of {@code phase}, sorted by file name. */
     List<Path> scripts(HookPhase phase) {
-        Path folder = dir.resolve(phase.key() + ".d");
+        Path folder = folder(phase);
         if (!Files.isDirectory(folder)) {
             return List.of();
         }

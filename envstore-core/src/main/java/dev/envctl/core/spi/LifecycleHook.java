@@ -13,6 +13,15 @@ public interface LifecycleHook {
     /** Name shown in errors and logs. */
     String name();
 
+    /**
+     * Whether this hook has anything to do in {@code phase}; when false the engine neither calls it in that phase
+     * nor reports it as a step. By default true: a hook that knows it has nothing to run (no script for the phase)
+     * overrides this.
+     */
+    default boolean runsIn(HookPhase phase) {
+        return true;
+    }
+
     /** Runs in {@code phase} for {@code environment} (its record as stored at that moment). */
     void run(HookPhase phase, Environment environment);
 

@@ -18,6 +18,7 @@ import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import dev.envctl.core.testing.RecordingProgress;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -284,6 +285,31 @@ class ExecHookTest {
     void aMissingFolderRunsNothing() {
         hook("10s").run(HookPhase.POST_CREATE, env(Map.of()));
         assertThat(dir.resolve("post-create.d")).doesNotExist();
+    }
+
+    /** An empty or absent phase folder, or one holding only hidden files and backups, is no step of the command. */
+    @Test
+    void aPhaseWithNoScriptIsNotReportedAsRunningTheHook() throws IOException {
+        Path out = dir.resolve("ran.txt");
+        script("post-create", "10-register", "echo registered >> '" + out + "'");
+        Files.createDirectories(dir.resolve("pre-delete.d"));
+        script("post-delete", ".10-hidden", "echo hidden >> '" + out + "'");
+        script("post-delete", "10-backup~", "echo backup >> '" + out + "'");
+        LifecycleEngine engine = new LifecycleEngine(new InMemoryEnvironmentStore(),
+                new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", new ScriptedClusterProvider("k3d")), List.of(hook("10s")),
+                EngineOptions.defaults());
+        RecordingProgress progress = new RecordingProgress();
+
+        engine.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), progress);
+        engine.delete("dev", false, progress);
+
+        assertThat(progress.steps()).filteredOn(s -> s.startsWith("running hook"))
+                .containsExactly("running hook exec (post-create)");
+        assertThat(Files.readAllLines(out)).containsExactly("registered");
+        assertThat(hook("10s").runsIn(HookPhase.POST_CREATE)).isTrue();
+        assertThat(hook("10s").runsIn(HookPhase.PRE_DELETE)).isFalse();
+        assertThat(hook("10s").runsIn(HookPhase.POST_DELETE)).isFalse();
     }
 
     @Test

@@ -32,13 +32,16 @@ public final class HookRunner {
     }
 
     /**
-     * Runs every hook of {@code phase} for {@code environment} on {@code host}; the first failure's message, or
-     * empty when all succeeded.
+     * Runs every hook of {@code phase} for {@code environment} on {@code host} but those with nothing to run in it
+     * ({@link LifecycleHook#runsIn}); the first failure's message, or empty when all succeeded.
      */
     public Optional<String> run(HookPhase phase, Environment environment, Host host, ProgressListener progress) {
         for (LifecycleHook hook : hooks) {
-            progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
             try {
+                if (!hook.runsIn(phase)) {
+                    continue;
+                }
+                progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
                 hook.run(phase, environment, host);
             } catch (Throwable e) {
                 PluginRegistry.rethrowIfFatal(e);
