@@ -66,7 +66,7 @@ public final class RoundRunner {
     private final Semaphore slots;
     private final int concurrency;
     private final AtomicInteger waiting = new AtomicInteger();
-    /** The unmanaged clusters (host/provider/name) the last round saw: a watch warns of each once, as it appears. */
+    /** The unmanaged clusters (host/provider/name) the last round saw: a watch logs each once, as it appears. */
     private volatile Set<String> lastUnmanaged = Set.of();
     /**
      * Why each listing failed in the last round (host and provider: error): a watch warns of a failure when it starts
@@ -512,12 +512,13 @@ public final class RoundRunner {
                 out.add(c);
             }
         }
-        // one line for them all: a daemon another store's clusters share would fill the log line by line
+        // at INFO: the report returns them, and its caller says them (the CLI on stdout), so a warning would say them
+        // twice; one line for them all: a daemon another store's clusters share would fill the log line by line
         if (news.size() == 1) {
-            LOG.warn("cluster {} has no record; envctl leaves it alone", news.get(0));
+            LOG.info("cluster {} has no record; envctl leaves it alone", news.get(0));
         } else if (!news.isEmpty()) {
             Collections.sort(news);
-            LOG.warn("{} clusters have no record; envctl leaves them alone: {}", news.size(), String.join(", ", news));
+            LOG.info("{} clusters have no record; envctl leaves them alone: {}", news.size(), String.join(", ", news));
         }
         // what a listing this round did not make (it failed, or a named reconcile did not try it) saw stays known
         Set<String> made = new HashSet<>();
