@@ -369,6 +369,7 @@ class PostgresStoreIT {
 
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version \\d+");
         assertThat(ok("plugins").out()).contains("dev.envctl.store.jdbc.JdbcStoreFactory");
+        ok("create", "dev");
 
         // an older envctl schema, as envctl 7 left it (V8's history row and what V8 made are gone)
         String db = url.substring(url.lastIndexOf('/') + 1);
@@ -394,12 +395,21 @@ class PostgresStoreIT {
                 "is at version 7 and this envctl needs version 8; jdbc.migrate=auto migrates it to version 8 at the "
                 + "store's next opening that is not only to read, or migrate the schema (envctl db migrate)")
                 .doesNotContain("FAIL");
-        // a dry run only reads too: it cannot read the older schema, and says why in one line
-        Result dryRun = ws.run("create", "web", "--dry-run");
-        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
-        assertThat(dryRun.errLines()).as(dryRun.toString()).singleElement().asString().contains("is at version 7 and "
-                + "this envctl needs version 8, and this opening only reads, so it was not migrated",
-                "or migrate the schema (envctl db migrate)");
+        // the commands that only read preview as the real command would work, reading the older schema as it is
+        // (this envctl reads version 7 as its own), and warn in one line that it is migrated at the next opening
+        Path dev = ws.write("dev.yaml", "- name: dev\n");
+        for (String[] onlyReading : List.of(new String[] {"create", "web", "--dry-run"},
+                new String[] {"apply", "-f", dev.toString(), "--dry-run"},
+                new String[] {"diff", "-f", dev.toString()})) {
+            Result read = ok(onlyReading);
+            assertThat(read.errLines()).as(read.toString()).singleElement().asString().startsWith("WARN ").contains(
+                    "is at version 7 and this envctl needs version 8; it is read as it is, and jdbc.migrate=auto "
+                    + "migrates it to version 8 at the store's next opening that is not only to read, or migrate the "
+                    + "schema");
+        }
+        assertThat(ok("create", "web", "--dry-run").out()).as("dev's ports, read from the older schema, are taken")
+                .contains("web").doesNotContain("18080");
+        assertThat(ok("diff", "-f", dev.toString()).out()).isEqualTo("unchanged: dev\n");
         ok("list");
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version 8");
     }

@@ -96,8 +96,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private volatile String newerSchemaRefusal;
     /**
      * The schema behind this envctl's that an opening with {@link MigrateMode#AUTO} migrates, when the store was
-     * opened to read in its place ({@link #openToRead}): reads and writes are refused, and the health warns. Null
-     * otherwise.
+     * opened to read in its place ({@link #openToRead}): writes are refused, reads too when this envctl cannot read
+     * that version as it is ({@link JdbcStoreAdmin#readable}), and the health warns. Null otherwise.
      */
     private volatile SchemaInfo toMigrate;
     /** Opened with {@link MigrateMode#READ} where the settings say {@link MigrateMode#AUTO} ({@link #openToRead}). */
@@ -135,7 +135,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * Opens the store as {@link #open(DataSource, JdbcStoreOptions, String)} does, changing nothing: with
      * {@link MigrateMode#READ} where {@code options} say {@link MigrateMode#AUTO}. A schema behind this envctl's, which
      * an opening with {@code AUTO} migrates, is then not refused: {@link #health()} warns that it will be migrated,
-     * and every read and write is refused, saying so.
+     * and every write is refused, saying so. It is read as it is, with a warning logged, when this envctl reads that
+     * version as it reads its own ({@link JdbcStoreAdmin#readable}); otherwise every read is refused too, saying that
+     * the schema must be migrated first.
      */
     static JdbcEnvironmentStore openToRead(DataSource dataSource, JdbcStoreOptions options, String location) {
         return options.migrate() == MigrateMode.AUTO
@@ -176,6 +178,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             SchemaInfo info = store.admin.info();
                             if (store.readInsteadOfAuto && JdbcStoreAdmin.behind(info)) {
                                 store.toMigrate = info;
+                                if (JdbcStoreAdmin.readable(info)) {
+                                    LOG.warn("{} is at version {} and this envctl needs version {}; it is read as it "
+                                            + "is, and {}", store.admin.where(), info.currentVersion(),
+                                            info.latestVersion(), migratedNext(info));
+                                }
                             } else {
                                 store.admin.requireNotBehind(info);
                             }
@@ -269,7 +276,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Optional<Environment> find(String name) {
-        requireNotBehind("reading environment '" + name + "'");
+        requireReadable("reading environment '" + name + "'");
         return database.read("reading environment '" + name + "'", ctx -> switch (reading) {
             case SCHEMA -> ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(name)).fetchOptional()
                     .map(r -> Rows.environment(r, location()));
@@ -287,7 +294,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 filter.actualState() == null ? DSL.noCondition()
                         : CLUSTERS.ACTUAL_STATE.eq(filter.actualState().key()),
                 filter.host() == null ? DSL.noCondition() : CLUSTERS.HOST.eq(filter.host()));
-        requireNotBehind("listing environments");
+        requireReadable("listing environments");
         return database.read("listing environments", ctx -> switch (reading) {
             case SCHEMA -> ctx.selectFrom(CLUSTERS).where(where).orderBy(CLUSTERS.NAME)
                     .fetch(r -> Rows.environment(r, location()));
@@ -436,7 +443,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /** The hosts of the {@code hosts} table; only {@code local} while the old table is read as it is. */
     @Override
     public List<Host> hosts() {
-        requireNotBehind("listing hosts");
+        requireReadable("listing hosts");
         if (reading != Reading.SCHEMA) {
             return List.of(Host.LOCAL);
         }
@@ -577,7 +584,22 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** Refuses {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}). */
+    /**
+     * Refuses the read {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}) that
+     * this envctl cannot read as it is.
+     */
+    private void requireReadable(String action) {
+        SchemaInfo behind = toMigrate;
+        if (behind != null && !JdbcStoreAdmin.readable(behind)) {
+            throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " is at version "
+                    + behind.currentVersion() + " and this envctl needs version " + behind.latestVersion()
+                    + "; it reads a schema older than version " + Migrations.READABLE_FROM + " only once it is "
+                    + "migrated, and this opening only reads, so it was not migrated: migrate the schema",
+                    null, Remedy.MIGRATE_SCHEMA);
+        }
+    }
+
+    /** Refuses the write {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}). */
     private void requireNotBehind(String action) {
         SchemaInfo behind = toMigrate;
         if (behind != null) {

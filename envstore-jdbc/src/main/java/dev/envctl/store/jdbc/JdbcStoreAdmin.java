@@ -200,6 +200,15 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         }
     }
 
+    /**
+     * Whether this envctl reads the schema {@code info} describes as it is as it reads its own: at
+     * {@link Migrations#READABLE_FROM} or later.
+     */
+    static boolean readable(SchemaInfo info) {
+        return info.currentVersion() != null && MigrationVersion.fromVersion(info.currentVersion())
+                .compareTo(MigrationVersion.fromVersion(Migrations.READABLE_FROM)) >= 0;
+    }
+
     /** Whether the schema {@code info} describes is older than this envctl needs (a migration brings it up). */
     static boolean behind(SchemaInfo info) {
         return !info.upToDate() && !info.newerThanLatest();

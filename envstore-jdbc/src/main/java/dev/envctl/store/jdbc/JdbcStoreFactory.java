@@ -82,8 +82,8 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     /**
      * Opens the store as {@link #open(String, Map, Map)} does, but with {@link MigrateMode#READ} where the
      * settings say {@code auto}: a table envctl has not adopted is read as it is, not adopted, and a schema behind
-     * this envctl's is not migrated: its health warns that the next opening with {@code auto} migrates it, and its
-     * reads are refused ({@link JdbcEnvironmentStore#openToRead}).
+     * this envctl's is not migrated: its health warns that the next opening with {@code auto} migrates it, it is
+     * read as it is where this envctl can, and its writes are refused ({@link JdbcEnvironmentStore#openToRead}).
      */
     @Override
     public EnvironmentStore openToRead(String location, Map<String, String> settings, Map<String, String> environment) {

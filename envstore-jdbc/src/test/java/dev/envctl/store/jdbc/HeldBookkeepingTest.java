@@ -12,7 +12,6 @@ import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.PortRange;
 import dev.envctl.core.PortRole;
 import dev.envctl.store.jdbc.internal.Migrations;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +124,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion2WithRowsUpgradesToTheLatestWithItsHeldRowsUnchanged() throws Exception {
-        migrateTo("2");
+        TestDatabase.migrateTo(schema, "2");
         List<String> ports;
         List<String> subnets;
         try (Connection raw = raw()) {
@@ -168,7 +167,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion6WithRowsUpgradesWithEveryRowAndHeldPortOnLocal() throws Exception {
-        migrateTo("6");
+        TestDatabase.migrateTo(schema, "6");
         List<String> ports;
         List<String> subnets;
         List<String> clusters;
@@ -222,7 +221,7 @@ class HeldBookkeepingTest {
 
     @Test
     void aSchemaAtVersion7WithRunEndsUnlockedWritersLeftStaleHasThemSetRightByTheMigration() throws Exception {
-        migrateTo("7");
+        TestDatabase.migrateTo(schema, "7");
         try (Connection raw = raw()) {
             execute(raw, "INSERT INTO clusters (name, provider, subnet, http_port, https_port, pf_port) "
                     + "SELECT 'v' || g, 'k3d', network(set_masklen('10.0.0.0'::inet + g * 256, 24)), 20000 + g, "
@@ -338,19 +337,6 @@ class HeldBookkeepingTest {
                     + "held_subnets n WHERE n.first_address = h.last_address + 1)")).as("wrong run ends of subnets")
                     .isEmpty();
         }
-    }
-
-    /** Migrates the fresh schema to {@code version} and no further, as an envctl of that version left it. */
-    private void migrateTo(String version) {
-        Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(TestDatabase.dataSource())
-                .locations(Migrations.LOCATION)
-                .table(Migrations.HISTORY_TABLE)
-                .schemas(schema)
-                .defaultSchema(schema)
-                .target(version)
-                .load()
-                .migrate();
     }
 
     private Connection raw() throws SQLException {

@@ -1,6 +1,8 @@
 package dev.envctl.store.jdbc;
 
+import dev.envctl.store.jdbc.internal.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -131,6 +133,19 @@ public final class TestDatabase {
                 dropSchema(schema);
             }
         }
+    }
+
+    /** Migrates {@code schema} to {@code version} and no further, as an envctl of that version left it. */
+    public static void migrateTo(String schema, String version) {
+        Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource())
+                .locations(Migrations.LOCATION)
+                .table(Migrations.HISTORY_TABLE)
+                .schemas(schema)
+                .defaultSchema(schema)
+                .target(version)
+                .load()
+                .migrate();
     }
 
     /** The store of {@code schema} in the test database, opened with {@code mode}. */
