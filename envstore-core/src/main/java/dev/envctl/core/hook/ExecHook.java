@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * {@code post-delete.d}, in name order, each with a timeout, with the environment's name as its one argument
  * and {@link HookVariables} in its environment, which inherits every variable of this process but those named
  * {@code ENVCTL_*}. A missing or empty folder means nothing to run, and no step is reported for the phase; hidden
- * files and editor backups are ignored, files that are not executable are skipped with a warning. The first script that fails or times out stops the phase
- * with a {@code HOOK_FAILED} error naming it. Thread-safe.
+ * files and editor backups are ignored, files that are not executable are skipped with a warning. The first script
+ * that fails or times out stops the phase with a {@code HOOK_FAILED} error naming it. Thread-safe.
  */
 public final class ExecHook implements LifecycleHook {
     private static final Logger LOG = LoggerFactory.getLogger(ExecHook.class);
