@@ -66,6 +66,8 @@ public final class K3dProvider implements ClusterProvider {
      */
     static final Duration LEFTOVERS_AGE = Duration.ofSeconds(60);
     private static final Duration LEFTOVERS_POLL = Duration.ofSeconds(1);
+    /** How long a refused name's tools node must stay missing before what is left is taken for a killed create's. */
+    static final Duration LEFTOVERS_GONE = Duration.ofSeconds(3);
 
     private final K3dSettings settings;
     private final ToolRunner tools;
@@ -165,30 +167,40 @@ public final class K3dProvider implements ClusterProvider {
 
     /**
      * Whether what makes k3d refuse {@code name} is what a create killed early left: k3d lists no such cluster, and
-     * its tools node is missing or at least {@link #LEFTOVERS_AGE} old by the daemon's clock. A younger one may be
-     * another program's create in flight (the Kindler scripts', a k3d run by hand), whose tools node comes before
-     * its server node (longer while k3d pulls the node image), and k3d lists no cluster before it has a server:
-     * that node is watched until it is that old. Listed meanwhile, the name is taken and nothing is removed; false
-     * too when envctl is stopping.
+     * its tools node is at least {@link #LEFTOVERS_AGE} old by the daemon's clock, or missing at every look for
+     * {@link #LEFTOVERS_GONE}. A younger one may be another program's create in flight (the Kindler scripts', a k3d
+     * run by hand), whose tools node comes before its server node (longer while k3d pulls the node image), and k3d
+     * lists no cluster before it has a server: that node is watched until it is that old. One gone for a moment may
+     * be made again by that program's next create (a delete and create again), whose new tools node is then watched.
+     * Listed meanwhile, the name is taken and nothing is removed; false too when envctl is stopping.
      */
     private boolean leftovers(Path docker, String name, ProgressListener p) {
         if (listed(name)) {
             return false; // the usual refusal: the name is taken by a whole cluster
         }
         boolean said = false;
+        long goneSince = 0;
         while (!CommandRunner.stopping()) {
             Optional<Duration> age = toolsNodeAge(docker, name); // before the listing: a create that finished since
             if (listed(name)) {                                  // removed its tools node, and is listed
                 return false;
             }
-            if (age.isEmpty() || age.get().compareTo(LEFTOVERS_AGE) >= 0) {
+            if (age.isPresent() && age.get().compareTo(LEFTOVERS_AGE) >= 0) {
                 return true;
             }
-            if (!said) {
-                said = true;
-                p.step(name, "k3d refuses the name " + name + " but lists no such cluster: all there is of it is its "
-                        + "tools node, made " + age.get().toSeconds() + " s ago; waiting until that is "
-                        + LEFTOVERS_AGE.toSeconds() + " s old, in case another program is creating the cluster");
+            if (age.isEmpty()) {
+                goneSince = goneSince == 0 ? System.nanoTime() : goneSince;
+                if (System.nanoTime() - goneSince >= LEFTOVERS_GONE.toNanos()) {
+                    return true;
+                }
+            } else {
+                goneSince = 0;
+                if (!said) {
+                    said = true;
+                    p.step(name, "k3d refuses the name " + name + " but lists no such cluster: all there is of it is "
+                            + "its tools node, made " + age.get().toSeconds() + " s ago; waiting until that is "
+                            + LEFTOVERS_AGE.toSeconds() + " s old, in case another program is creating the cluster");
+                }
             }
             try {
                 Thread.sleep(LEFTOVERS_POLL.toMillis());

@@ -375,6 +375,39 @@ class K3dProviderTest {
         assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
     }
 
+    /**
+     * Another program deletes its half-made cluster and creates it again (as a retry does) while envctl waits: its
+     * tools node is missing for a moment, then made again, and the cluster is listed. That moment is no sign of a
+     * create killed early: nothing of the other program's is removed, and the name is taken.
+     */
+    @Test
+    void aToolsNodeGoneForAMomentWhileAnotherProgramCreatesAgainIsATakenNameAndNothingIsRemoved() throws Exception {
+        tools.flag("k3d-leftovers/dev", Instant.now().minusSeconds(1).toString());
+        Thread other = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                Files.delete(tools.state.resolve("k3d-leftovers/dev"));
+                Thread.sleep(1000);
+                ProcessBuilder create = new ProcessBuilder(k3d, "cluster", "create", "dev", "--network", "k3d-shared");
+                create.environment().putAll(tools.environment());
+                create.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                assertThat(create.start().waitFor()).isZero();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+
+        assertThatThrownBy(() -> provider.create(env("dev", null, Map.of()), ProgressListener.NONE))
+                .isInstanceOf(EnvctlException.class)
+                .hasMessageContaining("because a cluster with that name already exists");
+        other.join();
+
+        assertThat(tools.calls()).extracting(c -> c.get(0) + " " + c.get(1) + " " + c.get(2))
+                .doesNotContain("k3d cluster delete", "docker volume rm");
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
+    }
+
     @Test
     void toolFailureMidCreateRemovesTheHalfMadeClusterAndItsNetwork() {
         tools.flag("k3d-fail-next-create", "Error response from daemon: port is already allocated");
