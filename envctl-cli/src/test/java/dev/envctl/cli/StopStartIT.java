@@ -78,7 +78,10 @@ class StopStartIT {
         assertThat(clash.err()).contains("already held by environment 'dev'");
     }
 
-    /** A stop or start of several checks each provider once (its check runs docker info), not each environment. */
+    /**
+     * A stop or start of several checks each provider once (its check runs docker info), and lists its clusters once,
+     * not each environment.
+     */
     @Test
     void aStopAndAStartOfSeveralCheckEachProviderOnce() {
         ws.ok("create", "dev");
@@ -93,6 +96,9 @@ class StopStartIT {
             assertThat(r.out()).isEqualTo(done + "dev\n" + done + "qa\n" + done + "uat\n");
             assertThat(callsOf("docker", "info")).as("docker info, once for k3d and once for kind").hasSize(2);
             assertThat(callsOf("k3d", command)).hasSize(2);
+            assertThat(callsOf("k3d", "list")).as("k3d cluster list").hasSize(1);
+            assertThat(callsOf("docker", "ps")).as("kind's listing, a docker ps of its nodes")
+                    .filteredOn(c -> c.contains("label=io.x-k8s.kind.cluster")).hasSize(1);
         }
     }
 

@@ -514,10 +514,15 @@ public final class LifecycleEngine {
 
     private List<Environment> changeDesired(Collection<String> names, DesiredState desired,
                                             ProgressListener progress) {
-        List<Changed> ended = runner.each(List.copyOf(new LinkedHashSet<>(names)),
-                desired == DesiredState.STOPPED ? "stop" : "start", name -> {
+        Set<String> named = new LinkedHashSet<>(names);
+        // each provider listed once on each host of the names, not once for each name; one being deleted is refused
+        RoundRunner.Listed listed = runner.list(store.list(EnvironmentFilter.ALL).stream()
+                .filter(e -> named.contains(e.name()) && e.desiredState() != DesiredState.ABSENT).toList());
+        List<Changed> ended = runner.each(List.copyOf(named), desired == DesiredState.STOPPED ? "stop" : "start",
+                name -> {
                     try {
-                        return new Changed(changeDesired(name, desired, progress), null);
+                        return new Changed(changeDesired(name, desired, progress, listed.hints().get(name),
+                                listed.hosts()), null);
                     } catch (RuntimeException e) {
                         return new Changed(null, e);
                     }
@@ -544,14 +549,27 @@ public final class LifecycleEngine {
     }
 
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
+        return changeDesired(name, desired, progress, null, Map.of());
+    }
+
+    /**
+     * As {@link #changeDesired(String, DesiredState, ProgressListener)}; {@code hint}: a listing of the record's
+     * provider made after the record was read (null: none), which stands in for listing again while the record is
+     * the one read or the one this writes over it; {@code hosts}: the hosts read with it, by name.
+     */
+    private Environment changeDesired(String name, DesiredState desired, ProgressListener progress,
+                                      Converger.Hint hint, Map<String, Host> hosts) {
         Environment e = store.get(name);
         provider(e.provider());
         requireNotBeingDeleted(e);
-        if (startOfRunning(e, desired) && runs(e).orElse(false)) {
+        boolean hinted = hint != null && hint.version() == e.version();
+        if (startOfRunning(e, desired) && runs(e, hinted ? hint : null, hosts).orElse(false)) {
             return e; // nothing to start, nothing to record
         }
+        long[] over = {-1};
         // checked again on the record written over: a delete recorded meanwhile must not be undone
-        writer.modify(name, r -> {
+        Optional<Environment> written = writer.modify(name, r -> {
+            over[0] = r.version();
             requireNotBeingDeleted(r);
             if (stopOfFailedCreate(r, desired)) {
                 return r.withDesiredState(desired).withActualState(ActualState.CREATING, r.lastError());
@@ -564,7 +582,11 @@ public final class LifecycleEngine {
             return fromStopped(r, desired) || startOfRunning(r, desired) ? r.withDesiredState(desired)
                     .withActualState(ActualState.STOPPED, HookRunner.keptWhenStopped(r)) : r.withDesiredState(desired);
         });
-        Outcome o = runner.convergeOne(name, null, progress, desired == DesiredState.PRESENT ? e.desiredState() : null);
+        // this write changes no cluster: the listing stands for the record it wrote, if it wrote over the one read
+        Converger.Hint fresh = hinted && over[0] == e.version() ? written.map(w -> new Converger.Hint(w.version(),
+                hint.listed(), hint.listFailure())).orElse(null) : null;
+        Outcome o = runner.convergeOne(name, fresh, hosts, progress,
+                desired == DesiredState.PRESENT ? e.desiredState() : null);
         if (o.action() == Action.FAILED && o.code() != null) {
             // failed before the provider was asked (it could not list), so the record does not say it
             throw new EnvctlException(o.code(), "environment '" + name + "' is recorded desired " + desired.key()
@@ -597,10 +619,17 @@ public final class LifecycleEngine {
     /**
      * Whether the provider lists {@code e}'s cluster as running on its host with every node its record asks for
      * (as the converge judges it); empty when it cannot list or tell (the converge then looks again and reports
-     * why).
+     * why). {@code hint}: a listing made after {@code e} was read, on its host of {@code hosts} (null: listed now).
      */
-    private Optional<Boolean> runs(Environment e) {
-        return listedAs(e, new HashMap<>()).map(c -> c == Listed.RUNNING);
+    private Optional<Boolean> runs(Environment e, Converger.Hint hint, Map<String, Host> hosts) {
+        Map<Where, Optional<Listing>> listings = new HashMap<>();
+        if (hint != null) {
+            // a listing made after e was read: its provider's, on e's host, which it was made on
+            listings.put(new Where(e.host(), e.provider()), hint.listFailure() != null ? Optional.empty()
+                    : Optional.of(Listing.of(providers.get(e.provider(), hosts.get(e.host())),
+                    Stream.ofNullable(hint.listed()).toList())));
+        }
+        return listedAs(e, listings).map(c -> c == Listed.RUNNING);
     }
 
     /** How a provider lists a record's cluster, as the converge judges it. */

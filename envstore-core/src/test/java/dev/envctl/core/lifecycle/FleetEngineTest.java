@@ -1,6 +1,7 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -140,7 +141,13 @@ class FleetEngineTest {
     private final AtomicInteger read = new AtomicInteger();
 
     private LifecycleEngine counting() {
-        EnvironmentStore counting = new DelegatingStore(f.store) {
+        return new LifecycleEngine(countingStore(), f.allocator, HostProviders.fromFactories(
+                PluginRegistry.of(List.of(), List.of(factory), List.of()), Map.of(), Map.of("PATH", "/usr/bin")),
+                List.of(), EngineOptions.defaults());
+    }
+
+    private EnvironmentStore countingStore() {
+        return new DelegatingStore(f.store) {
             @Override
             public Optional<Host> findHost(String name) {
                 found.incrementAndGet();
@@ -153,9 +160,11 @@ class FleetEngineTest {
                 return f.store.hosts();
             }
         };
-        return new LifecycleEngine(counting, f.allocator, HostProviders.fromFactories(
-                PluginRegistry.of(List.of(), List.of(factory), List.of()), Map.of(), Map.of("PATH", "/usr/bin")),
-                List.of(), EngineOptions.defaults());
+    }
+
+    /** The calls {@code provider} got from the {@code from}th on that were listings. */
+    private static long listings(ScriptedClusterProvider provider, int from) {
+        return provider.calls().subList(from, provider.calls().size()).stream().filter("list"::equals).count();
     }
 
     @Test
@@ -191,6 +200,38 @@ class FleetEngineTest {
         // the hosts are read once for the plan's check and once for the round that converges the moves
         assertThat(found.get()).isZero();
         assertThat(read.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aStopOrStartOfManyNamesListsEachProviderOnceOnEachHostAndReadsTheHostsOnce() {
+        LifecycleEngine creating = engine();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            creating.create(on("e" + i, i % 2 == 0 ? "two" : "three"), ProgressListener.NONE);
+            names.add("e" + i);
+        }
+        LifecycleEngine engine = counting();
+        for (DesiredState asked : List.of(DesiredState.STOPPED, DesiredState.PRESENT, DesiredState.PRESENT)) {
+            int two = two().calls().size();
+            int three = three().calls().size();
+            found.set(0);
+            read.set(0);
+
+            List<Environment> ended = asked == DesiredState.STOPPED ? engine.stop(names, ProgressListener.NONE)
+                    : engine.start(names, ProgressListener.NONE);
+
+            assertThat(ended).extracting(Environment::name).containsExactlyElementsOf(names);
+            assertThat(ended).extracting(Environment::actualState).containsOnly(asked == DesiredState.STOPPED
+                    ? ActualState.STOPPED : ActualState.RUNNING);
+            assertThat(names).allSatisfy(n -> assertThat((n.charAt(1) - '0') % 2 == 0 ? two().running(n)
+                    : three().running(n)).isEqualTo(asked == DesiredState.PRESENT));
+            // the last start, of running environments, finds each running in its host's listing: no stop or start
+            assertThat(listings(two(), two)).as("listings on two").isEqualTo(1);
+            assertThat(listings(three(), three)).as("listings on three").isEqualTo(1);
+            assertThat(found.get()).isZero();
+            assertThat(read.get()).isEqualTo(1);
+        }
+        assertThat(two().calls()).filteredOn(c -> c.startsWith("start ")).hasSize(5);
     }
 
     @Test

@@ -255,6 +255,31 @@ class StopStartTest {
         assertThat(f.k3d.running("dev")).isFalse();
     }
 
+    /** Several names: one listing for them all, whose failure each one's stop says as a stop of it alone would. */
+    @Test
+    void aStopOfSeveralWhoseProviderCannotListSaysSoForEachFromOneListing() {
+        engine.create(Fixture.spec("a"), ProgressListener.NONE);
+        engine.create(Fixture.spec("b"), ProgressListener.NONE);
+        long listed = f.k3d.count("list");
+        f.k3d.failNextList("Cannot connect to the Docker daemon");
+
+        assertThatThrownBy(() -> engine.stop(List.of("a", "b"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).startsWith("environment 'a' is recorded desired stopped, but could "
+                            + "not list k3d clusters").contains("Cannot connect to the Docker daemon");
+                    assertThat(e.getSuppressed()).singleElement().satisfies(b -> assertThat(b.getMessage())
+                            .isEqualTo(e.getMessage().replace("'a'", "'b'")));
+                });
+
+        assertThat(f.k3d.count("list") - listed).isEqualTo(1);
+        assertThat(List.of("a", "b")).allSatisfy(n -> {
+            assertThat(f.store.get(n).desiredState()).isEqualTo(DesiredState.STOPPED);
+            assertThat(f.store.get(n).actualState()).isEqualTo(ActualState.RUNNING);
+            assertThat(f.k3d.running(n)).isTrue();
+        });
+    }
+
     /**
      * The prober's race: a delete recorded (desired absent) between a stop's or start's read and its write. The
      * write is retried on the fresh record, which must not undo the delete.

@@ -92,9 +92,35 @@ public final class RoundRunner {
      * a record that was desired this (null: no start asked).
      */
     public Outcome convergeOne(String name, Converger.Hint hint, ProgressListener progress, DesiredState startedFrom) {
+        return convergeOne(name, hint, Map.of(), progress, startedFrom);
+    }
+
+    /**
+     * As {@link #convergeOne(String, Converger.Hint, ProgressListener, DesiredState)}; {@code hosts}: hosts read
+     * before, by name ({@link Listed#hosts}; a host not there is asked of the store).
+     */
+    public Outcome convergeOne(String name, Converger.Hint hint, Map<String, Host> hosts, ProgressListener progress,
+                               DesiredState startedFrom) {
         waiting.incrementAndGet();
-        return task(name, hint, Map.of(), GuardedProgress.of(progress), () -> false, new AtomicBoolean(),
-                startedFrom);
+        return task(name, hint, hosts, GuardedProgress.of(progress), () -> false, new AtomicBoolean(), startedFrom);
+    }
+
+    /**
+     * Lists the provider of each of {@code records} once on its host, as a round does, for converges of them one by
+     * one: a listing per environment spared, as in a round.
+     */
+    public Listed list(List<Environment> records) {
+        List<Host> stored = store.hosts();
+        Set<Where> only = new HashSet<>();
+        records.forEach(e -> only.add(new Where(e.host(), e.provider())));
+        return new Listed(hints(records, listClusters(stored, only, Map.of())), hostsByName(stored));
+    }
+
+    /**
+     * What {@link #list} found: the hint of each record it was given, by name (none for one being created or
+     * deleted, as in a round), and the store's hosts it read, by name.
+     */
+    public record Listed(Map<String, Converger.Hint> hints, Map<String, Host> hosts) {
     }
 
     /** Environments handed to this runner that have not yet got a slot (queued or waiting). */
@@ -153,8 +179,7 @@ public final class RoundRunner {
         }
         // read once for the round: its listings and each converge take their hosts from here
         List<Host> stored = store.hosts();
-        Map<String, Host> hosts = new HashMap<>();
-        stored.forEach(h -> hosts.put(h.name(), h));
+        Map<String, Host> hosts = hostsByName(stored);
         Listing listing = listClusters(stored, only, reused);
         if (stop.getAsBoolean()) {
             // the stop may have ended the listings (a signal ends the tools in flight): what they found or failed
@@ -229,6 +254,12 @@ public final class RoundRunner {
     public static Map<String, ClusterStatus> byName(List<ClusterStatus> clusters) {
         Map<String, ClusterStatus> byName = new HashMap<>();
         clusters.forEach(c -> byName.put(c.name(), c));
+        return byName;
+    }
+
+    private static Map<String, Host> hostsByName(List<Host> hosts) {
+        Map<String, Host> byName = new HashMap<>();
+        hosts.forEach(h -> byName.put(h.name(), h));
         return byName;
     }
 
