@@ -19,9 +19,6 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -58,7 +55,6 @@ import java.util.function.Supplier;
  * it reads the store. Thread-safe once built; {@link #close()} closes the store only if this object opened it.
  */
 public final class Envctl implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Envctl.class);
     private final Supplier<? extends EnvironmentStore> storeSource;
     private volatile EnvironmentStore store;
     private final boolean ownsStore;
@@ -378,20 +374,9 @@ public final class Envctl implements AutoCloseable {
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
         });
         List<PlannedStep> steps = dryRuns().creates(specs, false);
-        for (PlannedStep step : steps) {
-            Environment env = step.environment();
-            if (store().find(env.name()).isPresent()) {
-                continue; // a recorded name shows its record
-            }
-            try {
-                engine().requireNoUnmanagedCluster(env.name(), env.provider(), env.host());
-            } catch (EnvctlException e) {
-                if (e.code() == ErrorCode.CONFLICT) {
-                    throw e;
-                }
-                LOG.debug("{}: clusters not listed for the dry run: {}", env.name(), e.getMessage());
-            }
-        }
+        // a recorded name shows its record
+        engine().requireNoUnmanagedClusters(steps.stream().map(PlannedStep::environment)
+                .filter(e -> store().find(e.name()).isEmpty()).toList());
         return steps;
     }
 

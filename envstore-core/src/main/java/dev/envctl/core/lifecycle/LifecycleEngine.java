@@ -300,12 +300,20 @@ public final class LifecycleEngine {
     }
 
     /**
-     * What a create of {@code name} checks before it records, for a dry run: fails as {@link #create} would when
-     * the provider lists a cluster of that name on {@code host} that no record owns, or cannot list there.
+     * What creates of {@code environments} check before they record, for a dry run: fails, for the first of them in
+     * their order, as {@link #create} would when the provider lists a cluster of its name on its host that no record
+     * owns. Each provider is listed once on each host; where it cannot list (its tool missing, the host not
+     * answering), nothing is checked, as a dry run needs no tool.
      */
-    public void requireNoUnmanagedCluster(String name, String providerId, String host) {
-        Host on = Hosts.find(store, host);
-        requireNoCluster(name, providerId, on, listing(providerId, on), false);
+    public void requireNoUnmanagedClusters(List<Environment> environments) {
+        Map<Where, Optional<Listing>> listings = new HashMap<>();
+        for (Environment e : environments) {
+            Optional<Listing> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
+                    k -> listed(e.provider(), e.host()));
+            if (listed.isPresent()) {
+                requireNoCluster(e.name(), listed.get().provider(), e.host(), listed.get().clusters(), false);
+            }
+        }
     }
 
     /**
@@ -360,7 +368,11 @@ public final class LifecycleEngine {
      */
     private void requireNoCluster(String name, String providerId, Host host, List<ClusterStatus> listed,
                                   boolean ours) {
-        ClusterProvider provider = providers.get(providerId, host);
+        requireNoCluster(name, providers.get(providerId, host), host.name(), listed, ours);
+    }
+
+    private void requireNoCluster(String name, ClusterProvider provider, String host, List<ClusterStatus> listed,
+                                  boolean ours) {
         for (ClusterStatus c : listed) {
             if (c.name().equals(name)) {
                 if (!ours && store.find(name).isPresent()) {
@@ -369,7 +381,7 @@ public final class LifecycleEngine {
                             + store.location() + "; choose another name or delete it first");
                 }
                 throw EnvctlException.conflict("a " + provider.id() + " cluster named '" + name
-                        + "' already exists" + (host.isLocal() ? "" : " on host '" + host.name() + "'")
+                        + "' already exists" + (host.equals(Host.LOCAL_NAME) ? "" : " on host '" + host + "'")
                         + " and no envctl record owns it; delete it with " + provider.id()
                         + ", pick another name, or adopt it with an apply that lists it with the ports and subnet "
                         + "it publishes");

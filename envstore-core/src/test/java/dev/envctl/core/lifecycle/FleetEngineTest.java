@@ -2,6 +2,7 @@ package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
@@ -232,6 +233,30 @@ class FleetEngineTest {
             assertThat(read.get()).isEqualTo(1);
         }
         assertThat(two().calls()).filteredOn(c -> c.startsWith("start ")).hasSize(5);
+    }
+
+    @Test
+    void aDryRunCreateOfManySpecsListsEachProviderOnceOnEachHost() {
+        List<EnvironmentSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            specs.add(on("e" + i, i % 2 == 0 ? "two" : "three"));
+        }
+        two().putCluster("taken", true);
+        Envctl envctl = Envctl.builder().store(countingStore())
+                .plugins(PluginRegistry.of(List.of(), List.of(factory), List.of()))
+                .environment(Map.of("PATH", "/usr/bin")).build();
+
+        assertThat(envctl.dryRunCreate(specs)).extracting(s -> s.environment().host())
+                .containsExactly("two", "three", "two", "three", "two", "three", "two", "three", "two", "three");
+
+        assertThat(listings(two(), 0)).isEqualTo(1);
+        assertThat(listings(three(), 0)).isEqualTo(1);
+        // each host found once for its commands' variables and once for its listing (12 before)
+        assertThat(found.get()).isEqualTo(4);
+        specs.add(on("taken", "two"));
+        assertThatThrownBy(() -> envctl.dryRunCreate(specs)).isInstanceOfSatisfying(EnvctlException.class, e ->
+                assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT)).hasMessageStartingWith("a k3d cluster named "
+                + "'taken' already exists on host 'two' and no envctl record owns it");
     }
 
     @Test
