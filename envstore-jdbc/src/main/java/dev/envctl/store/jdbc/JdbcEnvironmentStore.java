@@ -191,7 +191,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         } else {
                             store.reading = Reading.AS_IT_IS;
                             List<String> conflicts = store.database.read("checking table clusters",
-                                    AdoptionCheck::conflicts);
+                                    ctx -> AdoptionCheck.conflicts(ctx, options.schema()));
                             if (!conflicts.isEmpty()) {
                                 store.refuseWrites(conflicts);
                             }

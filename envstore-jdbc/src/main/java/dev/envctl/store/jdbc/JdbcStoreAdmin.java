@@ -70,7 +70,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             Set<String> tables = tables();
             boolean adopt = adopting(tables);
             if (tables.contains("clusters") && !tables.contains("held_ports")) {
-                List<String> conflicts = database.read("checking table clusters", AdoptionCheck::conflicts);
+                List<String> conflicts = database.read("checking table clusters",
+                        ctx -> AdoptionCheck.conflicts(ctx, schema));
                 if (!conflicts.isEmpty()) {
                     throw new AdoptionConflictException(where(), conflicts);
                 }
@@ -153,7 +154,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         Set<String> tables = tables();
         boolean adopt = adopting(tables);
         List<String> blockers = tables.contains("clusters") && !tables.contains("held_ports")
-                ? database.read("checking table clusters", AdoptionCheck::conflicts).stream()
+                ? database.read("checking table clusters", ctx -> AdoptionCheck.conflicts(ctx, schema)).stream()
                 .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
         return flywayCall("reading the schema history of", () -> {
             MigrationInfoService service = Migrations.flyway(dataSource, schema, "0", database.location()).info();

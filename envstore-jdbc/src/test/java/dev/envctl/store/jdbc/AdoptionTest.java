@@ -21,6 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -227,6 +231,52 @@ class AdoptionTest {
             assertThat(store.admin().tables()).containsExactly("clusters");
         }
         assertThat(columnCount()).isEqualTo(columns);
+    }
+
+    /**
+     * Behind a pooler in transaction pooling mode a read runs on whichever server session is free, whose search path
+     * another client may have set: the check names the store's schema, so it finds the view there all the same.
+     */
+    @Test
+    void aViewOnTheTableIsFoundOnASessionAnotherClientSetToItsSchema() {
+        replacedSystemWith("CREATE VIEW cluster_ports AS SELECT name, provider, http_port FROM clusters");
+        String decoy = TestDatabase.freshSchemaName("adopt_decoy");
+        TestDatabase.sql("CREATE SCHEMA " + decoy);
+        try (JdbcEnvironmentStore store = JdbcEnvironmentStore.open(sessionsSetTo(decoy),
+                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(MigrateMode.READ), TestDatabase.url())) {
+            assertThat(store.adoptionConflicts()).containsExactly("view cluster_ports depends on table clusters, "
+                    + "whose column types adoption changes: drop it, adopt, then make it again");
+        } finally {
+            TestDatabase.dropSchema(decoy);
+        }
+    }
+
+    /** Connections whose session another client sets to schema {@code decoy} as soon as they set theirs. */
+    private static DataSource sessionsSetTo(String decoy) {
+        DataSource real = TestDatabase.dataSource();
+        return (DataSource) Proxy.newProxyInstance(AdoptionTest.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (!(result instanceof Connection c)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(AdoptionTest.class.getClassLoader(), new Class<?>[]{Connection.class},
+                            (p, m, a) -> {
+                                Object r = invoke(c, m, a);
+                                if (m.getName().equals("setSchema")) {
+                                    TestDatabase.query(c, "SELECT set_config('search_path', '" + decoy + "', false)");
+                                }
+                                return r;
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test

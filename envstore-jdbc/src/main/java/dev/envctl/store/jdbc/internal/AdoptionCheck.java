@@ -4,6 +4,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Validation;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
 import java.util.TreeMap;
@@ -25,8 +26,12 @@ public final class AdoptionCheck {
     private record Block(String name, Cidr cidr) {
     }
 
-    /** Every conflict, one line each, in a stable order; empty when the rows can be adopted. */
-    public static List<String> conflicts(DSLContext ctx) {
+    /**
+     * Every conflict of table {@code clusters} in {@code schema}, one line each, in a stable order; empty when the
+     * rows can be adopted. The views are looked up in {@code schema} by name, not in the session's current schema,
+     * which behind a transaction pooler another client may have set.
+     */
+    public static List<String> conflicts(DSLContext ctx, String schema) {
         List<String> problems = new ArrayList<>();
         Map<Integer, List<String>> ports = new TreeMap<>();
         List<Block> blocks = new ArrayList<>();
@@ -80,8 +85,8 @@ public final class AdoptionCheck {
         }
         ctx.resultQuery("select distinct v.relname from pg_depend d join pg_rewrite r on r.oid = d.objid "
                 + "join pg_class v on v.oid = r.ev_class join pg_class t on t.oid = d.refobjid "
-                + "where t.relname = 'clusters' and t.relnamespace = current_schema()::regnamespace "
-                + "and v.oid <> t.oid order by 1").fetch(0, String.class)
+                + "join pg_namespace n on n.oid = t.relnamespace where t.relname = 'clusters' and n.nspname = {0} "
+                + "and v.oid <> t.oid order by 1", DSL.val(schema)).fetch(0, String.class)
                 .forEach(view -> problems.add("view " + view + " depends on table clusters, whose column types "
                         + "adoption changes: drop it, adopt, then make it again"));
         return problems;
