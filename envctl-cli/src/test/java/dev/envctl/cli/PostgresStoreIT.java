@@ -410,6 +410,13 @@ class PostgresStoreIT {
         assertThat(ok("create", "web", "--dry-run").out()).as("dev's ports, read from the older schema, are taken")
                 .contains("web").doesNotContain("18080");
         assertThat(ok("diff", "-f", dev.toString()).out()).isEqualTo("unchanged: dev\n");
+        // the real migrate would migrate the target first: its dry run checks each row there as it is
+        Result preview = ok("migrate", "--from", "csv:" + Workspace.CONFIG.resolve("environments.csv"), "--to", url,
+                "--dry-run");
+        assertThat(preview.out()).as(preview.toString()).contains("dry run: total 7, would migrate 5, skipped 2, "
+                + "failed 0");
+        assertThat(preview.errLines()).as(preview.toString()).filteredOn(l -> l.contains("version 7")).singleElement()
+                .asString().startsWith("WARN ").contains("it is read as it is, and jdbc.migrate=auto migrates it");
         ok("list");
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version 8");
     }

@@ -4,7 +4,9 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.HostPorts;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
@@ -17,6 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +103,30 @@ class OlderSchemaOpenedToReadTest {
             assertThat(catchThrowableOfType(() -> store.delete("dev"), EnvctlException.class).getMessage())
                     .contains("this opening only reads, so it was not migrated");
         }
+        assertThat(TestDatabase.value("SELECT max(version::int) FROM " + schema + "." + Migrations.HISTORY_TABLE))
+                .as("opening to read migrated nothing").isEqualTo(Migrations.READABLE_FROM);
+    }
+
+    /**
+     * What {@code migrate --dry-run} asks of its target, whose real run migrates it first: each row is checked as the
+     * migrated schema would take it (V8 changed nothing the insert checks), and nothing is stored.
+     */
+    @Test
+    void underAutoASchemaThisEnvctlCanReadChecksInsertsAsTheMigratedSchemaWould() {
+        anEnvctlMigratedTheSchemaTo(Migrations.READABLE_FROM);
+        try (JdbcEnvironmentStore store = openToRead(MigrateMode.AUTO, TestDatabase.dataSourceFor(TestDatabase.url()))) {
+            Environment dev = store.find("dev").orElseThrow();
+            Instant now = Instant.now();
+
+            store.checkInsert(Environment.created(EnvironmentSpec.of("web", "k3d"), HostPorts.NONE, null, now));
+            EnvctlException clash = catchThrowableOfType(() -> store.checkInsert(Environment.created(
+                    EnvironmentSpec.of("web", "k3d"), dev.ports(), null, now)), EnvctlException.class);
+            assertThat(clash.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(clash.getMessage()).contains("is already held by environment 'dev'");
+            assertThat(catchThrowableOfType(() -> store.checkInsert(dev.withPorts(HostPorts.NONE)),
+                    EnvctlException.class).code()).isEqualTo(ErrorCode.CONFLICT);
+        }
+        assertThat(TestDatabase.value("SELECT string_agg(name, ',') FROM " + schema + ".clusters")).isEqualTo("dev");
         assertThat(TestDatabase.value("SELECT max(version::int) FROM " + schema + "." + Migrations.HISTORY_TABLE))
                 .as("opening to read migrated nothing").isEqualTo(Migrations.READABLE_FROM);
     }
