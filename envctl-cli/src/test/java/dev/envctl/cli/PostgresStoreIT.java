@@ -395,6 +395,7 @@ class PostgresStoreIT {
                 "is at version 7 and this envctl needs version 8; jdbc.migrate=auto migrates it to version 8 at the "
                 + "store's next opening that is not only to read, or migrate the schema (envctl db migrate)")
                 .doesNotContain("FAIL");
+        assertThat(older.err()).as("said once, on the store line").doesNotContain("version 7");
         // the commands that only read preview as the real command would work, reading the older schema as it is
         // (this envctl reads version 7 as its own), and warn in one line that it is migrated at the next opening
         Path dev = ws.write("dev.yaml", "- name: dev\n");

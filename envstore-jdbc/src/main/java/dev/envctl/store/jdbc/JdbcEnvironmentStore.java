@@ -102,6 +102,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private volatile SchemaInfo toMigrate;
     /** Opened with {@link MigrateMode#READ} where the settings say {@link MigrateMode#AUTO} ({@link #openToRead}). */
     private volatile boolean readInsteadOfAuto;
+    /**
+     * Whether the caller was told that {@link #toMigrate} is read as it is: the health's warning, or the WARN logged
+     * at the first read; said once, so {@code envctl doctor}, which reports the health, logs nothing beside it.
+     */
+    private final AtomicBoolean toldReadAsItIs = new AtomicBoolean();
 
     private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
@@ -135,9 +140,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * Opens the store as {@link #open(DataSource, JdbcStoreOptions, String)} does, changing nothing: with
      * {@link MigrateMode#READ} where {@code options} say {@link MigrateMode#AUTO}. A schema behind this envctl's, which
      * an opening with {@code AUTO} migrates, is then not refused: {@link #health()} warns that it will be migrated,
-     * and every write is refused, saying so. It is read as it is, with a warning logged, when this envctl reads that
-     * version as it reads its own ({@link JdbcStoreAdmin#readable}); otherwise every read is refused too, saying that
-     * the schema must be migrated first.
+     * and every write is refused, saying so. It is read as it is, said once (the health's warning, or else a warning
+     * logged at the first read), when this envctl reads that version as it reads its own
+     * ({@link JdbcStoreAdmin#readable}); otherwise every read is refused too, saying that the schema must be migrated
+     * first.
      */
     static JdbcEnvironmentStore openToRead(DataSource dataSource, JdbcStoreOptions options, String location) {
         return options.migrate() == MigrateMode.AUTO
@@ -178,11 +184,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             SchemaInfo info = store.admin.info();
                             if (store.readInsteadOfAuto && JdbcStoreAdmin.behind(info)) {
                                 store.toMigrate = info;
-                                if (JdbcStoreAdmin.readable(info)) {
-                                    LOG.warn("{} is at version {} and this envctl needs version {}; it is read as it "
-                                            + "is, and {}", store.admin.where(), info.currentVersion(),
-                                            info.latestVersion(), migratedNext(info));
-                                }
                             } else {
                                 store.admin.requireNotBehind(info);
                             }
@@ -535,8 +536,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 Privileges migrating = Privileges.toMigrate(options.schema());
                 String missing = database.read("checking privileges",
                         ctx -> migrating.missing(migrating.query(ctx).fetchOne()));
-                return missing != null ? up.withProblem(missing, Remedy.FIX_STORE_SETTINGS)
-                        : up.withWarning(admin.where() + " is at version " + info.currentVersion() + " and this "
+                if (missing != null) {
+                    return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);
+                }
+                toldReadAsItIs.set(true);
+                return up.withWarning(admin.where() + " is at version " + info.currentVersion() + " and this "
                         + "envctl needs version " + info.latestVersion() + "; " + migratedNext(info),
                         Remedy.MIGRATE_SCHEMA);
             }
@@ -591,10 +595,14 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     /**
      * Refuses the read {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}) that
-     * this envctl cannot read as it is.
+     * this envctl cannot read as it is; one it can read is read as it is, said in a WARN unless told already.
      */
     private void requireReadable(String action) {
         SchemaInfo behind = toMigrate;
+        if (behind != null && JdbcStoreAdmin.readable(behind) && toldReadAsItIs.compareAndSet(false, true)) {
+            LOG.warn("{} is at version {} and this envctl needs version {}; it is read as it is, and {}",
+                    admin.where(), behind.currentVersion(), behind.latestVersion(), migratedNext(behind));
+        }
         if (behind != null && !JdbcStoreAdmin.readable(behind)) {
             throw new EnvctlException(ErrorCode.FAILURE, action + " refused: " + admin.where() + " is at version "
                     + behind.currentVersion() + " and this envctl needs version " + behind.latestVersion()

@@ -91,20 +91,48 @@ class OlderSchemaOpenedToReadTest {
         PGSimpleDataSource owner = TestDatabase.dataSourceFor(TestDatabase.url());
         String[] logged = new String[1];
         try (JdbcEnvironmentStore store = stderrOf(() -> openToRead(MigrateMode.AUTO, owner), logged)) {
-            assertThat(logged[0].lines().filter(l -> l.contains(schema))).as(logged[0]).singleElement().asString()
+            String[] read = new String[1];
+            stderrOf(() -> {
+                assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+                assertThat(store.find("dev")).get().extracting(Environment::provider).isEqualTo("k3d");
+                assertThat(store.hosts()).containsExactly(Host.LOCAL);
+                return null;
+            }, read);
+            String said = logged[0] + read[0];
+            assertThat(said.lines().filter(l -> l.contains(schema))).as(said).singleElement().asString()
                     .contains("WARN", "is at version " + Migrations.READABLE_FROM + " and this envctl needs version "
                             + Migrations.LATEST + "; it is read as it is, and jdbc.migrate=auto migrates it to version "
                             + Migrations.LATEST + " at the store's next opening that is not only to read, or migrate "
                             + "the schema");
 
-            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
-            assertThat(store.find("dev")).get().extracting(Environment::provider).isEqualTo("k3d");
-            assertThat(store.hosts()).containsExactly(Host.LOCAL);
             assertThat(catchThrowableOfType(() -> store.delete("dev"), EnvctlException.class).getMessage())
                     .contains("this opening only reads, so it was not migrated");
         }
         assertThat(TestDatabase.value("SELECT max(version::int) FROM " + schema + "." + Migrations.HISTORY_TABLE))
                 .as("opening to read migrated nothing").isEqualTo(Migrations.READABLE_FROM);
+    }
+
+    /**
+     * What {@code envctl doctor} does: its store line reports the health's warning, so the reads after it log none
+     * of their own (on stderr, beside that line on stdout).
+     */
+    @Test
+    void underAutoAHealthThatWarnsLeavesTheReadsAfterItWithoutALoggedWarning() {
+        anEnvctlMigratedTheSchemaTo(Migrations.READABLE_FROM);
+        PGSimpleDataSource owner = TestDatabase.dataSourceFor(TestDatabase.url());
+        String[] logged = new String[1];
+        try (JdbcEnvironmentStore store = stderrOf(() -> openToRead(MigrateMode.AUTO, owner), logged)) {
+            String[] read = new String[1];
+            StoreHealth h = stderrOf(() -> {
+                StoreHealth health = store.health();
+                assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
+                assertThat(store.hosts()).containsExactly(Host.LOCAL);
+                return health;
+            }, read);
+
+            assertThat(h.warning()).contains("is at version " + Migrations.READABLE_FROM);
+            assertThat(logged[0] + read[0]).doesNotContain(schema);
+        }
     }
 
     /**
