@@ -142,7 +142,8 @@ class OlderSchemaOpenedToReadTest {
     @Test
     void underAutoASchemaThisEnvctlCanReadChecksInsertsAsTheMigratedSchemaWould() {
         anEnvctlMigratedTheSchemaTo(Migrations.READABLE_FROM);
-        try (JdbcEnvironmentStore store = openToRead(MigrateMode.AUTO, TestDatabase.dataSourceFor(TestDatabase.url()))) {
+        try (JdbcEnvironmentStore store = openToRead(MigrateMode.AUTO,
+                TestDatabase.dataSourceFor(TestDatabase.url()))) {
             Environment dev = store.find("dev").orElseThrow();
             Instant now = Instant.now();
 
