@@ -133,8 +133,9 @@ public final class Database implements AutoCloseable {
                 }
                 return result;
             } catch (RuntimeException | SQLException e) {
-                quietly(c::rollback);
-                broken = Failures.isConnectionFailure(e);
+                // a connection whose rollback failed is in a state no one knows (still in the failed transaction,
+                // say): closed, as a broken one, so that the next work does not meet it
+                broken = !rolledBack(c) || Failures.isConnectionFailure(e);
                 if (!broken && attempt < ATTEMPTS && Failures.isRetryable(e)) {
                     LOG.debug("{}: attempt {} hit {}, retrying", action, attempt, Failures.sqlState(e));
                     backOff(attempt);
@@ -391,6 +392,16 @@ public final class Database implements AutoCloseable {
             closed = true;
         }
         evictIdle();
+    }
+
+    /** Rolls {@code c} back; false when that failed. */
+    private static boolean rolledBack(Connection c) {
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A JDBC call on a connection. */
