@@ -22,9 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -253,30 +250,13 @@ class AdoptionTest {
 
     /** Connections whose session another client sets to schema {@code decoy} as soon as they set theirs. */
     private static DataSource sessionsSetTo(String decoy) {
-        DataSource real = TestDatabase.dataSource();
-        return (DataSource) Proxy.newProxyInstance(AdoptionTest.class.getClassLoader(),
-                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(real, method, args);
-                    if (!(result instanceof Connection c)) {
-                        return result;
-                    }
-                    return Proxy.newProxyInstance(AdoptionTest.class.getClassLoader(), new Class<?>[]{Connection.class},
-                            (p, m, a) -> {
-                                Object r = invoke(c, m, a);
-                                if (m.getName().equals("setSchema")) {
-                                    TestDatabase.query(c, "SELECT set_config('search_path', '" + decoy + "', false)");
-                                }
-                                return r;
-                            });
-                });
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return TestDatabase.wrapping(TestDatabase.dataSource(), (c, m, a) -> {
+            Object r = TestDatabase.invoke(c, m, a);
+            if (m.getName().equals("setSchema")) {
+                TestDatabase.query(c, "SELECT set_config('search_path', '" + decoy + "', false)");
+            }
+            return r;
+        });
     }
 
     @Test

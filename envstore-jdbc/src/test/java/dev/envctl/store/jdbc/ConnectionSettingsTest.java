@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -83,22 +81,14 @@ class ConnectionSettingsTest {
     private static DataSource recording(DataSource base, List<Connection> handedOut) {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[]{DataSource.class},
                 (proxy, method, args) -> {
-                    Object result = invoke(base, method, args);
+                    Object result = TestDatabase.invoke(base, method, args);
                     if (!method.getName().equals("getConnection")) {
                         return result;
                     }
                     Connection real = (Connection) result;
                     handedOut.add(real);
                     return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                            (p, m, a) -> m.getName().equals("close") ? null : invoke(real, m, a));
+                            (p, m, a) -> m.getName().equals("close") ? null : TestDatabase.invoke(real, m, a));
                 });
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }

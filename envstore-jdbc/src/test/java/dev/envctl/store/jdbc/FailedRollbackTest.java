@@ -7,9 +7,6 @@ import dev.envctl.core.alloc.Allocator;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -51,33 +48,15 @@ class FailedRollbackTest {
 
     /** {@code base}, whose connections fail their rollback (after doing it) while {@code fail} is set, once. */
     private static DataSource failingRollbacks(DataSource base, AtomicBoolean fail, List<Connection> closed) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[]{DataSource.class},
-                (proxy, method, args) -> {
-                    Object result = invoke(base, method, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection real = (Connection) result;
-                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                            (p, m, a) -> {
-                                if (m.getName().equals("close")) {
-                                    closed.add(real);
-                                }
-                                Object r = invoke(real, m, a);
-                                if (m.getName().equals("rollback") && (a == null || a.length == 0)
-                                        && fail.compareAndSet(true, false)) {
-                                    throw new SQLException("rollback failed", "XX000");
-                                }
-                                return r;
-                            });
-                });
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return TestDatabase.wrapping(base, (real, m, a) -> {
+            if (m.getName().equals("close")) {
+                closed.add(real);
+            }
+            Object r = TestDatabase.invoke(real, m, a);
+            if (m.getName().equals("rollback") && (a == null || a.length == 0) && fail.compareAndSet(true, false)) {
+                throw new SQLException("rollback failed", "XX000");
+            }
+            return r;
+        });
     }
 }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -269,7 +268,7 @@ class LockConnectionTest {
                     if (method.getName().equals("getConnection")) {
                         opened.incrementAndGet();
                     }
-                    Object result = invoke(ds, method, args);
+                    Object result = TestDatabase.invoke(ds, method, args);
                     return result instanceof Connection c ? watched(c, misuse) : result;
                 });
     }
@@ -293,19 +292,11 @@ class LockConnectionTest {
                         if (method.getName().equals("setAutoCommit")) {
                             transaction.set(Boolean.FALSE.equals(args[0]) ? me : null);
                         }
-                        return invoke(c, method, args);
+                        return TestDatabase.invoke(c, method, args);
                     } finally {
                         inside.compareAndSet(me, null);
                     }
                 });
-    }
-
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 
     /** A piece of work of thread number {@code t} that may throw. */

@@ -8,6 +8,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -99,6 +102,31 @@ public final class TestDatabase {
     public static String query(Connection c, String query) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    /** A call on a connection {@link #wrapping} hands out: {@code real} is the connection it wraps. */
+    public interface ConnectionCall {
+        Object handle(Connection real, Method method, Object[] args) throws Throwable;
+    }
+
+    /** {@code base}, whose connections pass every call to {@code call}, which may {@link #invoke} the real one. */
+    public static DataSource wrapping(DataSource base, ConnectionCall call) {
+        return (DataSource) Proxy.newProxyInstance(TestDatabase.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(base, method, args);
+                    return result instanceof Connection real ? Proxy.newProxyInstance(
+                            TestDatabase.class.getClassLoader(), new Class<?>[]{Connection.class},
+                            (p, m, a) -> call.handle(real, m, a)) : result;
+                });
+    }
+
+    /** {@code method} on {@code target}, throwing what it threw (not the reflection's wrapper). */
+    public static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
