@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The entry point for embedding envctl: one object, built once, over a store, the providers, the hooks and
@@ -373,10 +374,12 @@ public final class Envctl implements AutoCloseable {
             provider(s.provider());
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
         });
-        List<PlannedStep> steps = dryRuns().creates(specs, false);
+        List<Environment> records = store().list(EnvironmentFilter.ALL);
+        List<PlannedStep> steps = dryRuns().creates(records, store().hosts(), specs, false);
         // a recorded name shows its record
+        Set<String> recorded = names(records);
         engine().requireNoUnmanagedClusters(steps.stream().map(PlannedStep::environment)
-                .filter(e -> store().find(e.name()).isEmpty()).toList());
+                .filter(e -> !recorded.contains(e.name())).toList());
         return steps;
     }
 
@@ -393,9 +396,11 @@ public final class Envctl implements AutoCloseable {
     public List<PlannedStep> dryRun(ApplyPlan plan) {
         requireProviders(plan); // a request for a provider there is not is invalid input, as in apply
         Map<String, Optional<Set<String>>> listed = new HashMap<>();
-        return dryRuns().apply(plan).stream().map(s -> {
+        List<Environment> records = store().list(EnvironmentFilter.ALL);
+        Set<String> recorded = names(records);
+        return dryRuns().apply(plan, records, store().hosts()).stream().map(s -> {
             Environment e = s.environment();
-            if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null || store().find(e.name()).isPresent()
+            if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null || recorded.contains(e.name())
                     || !listed.computeIfAbsent(e.provider() + " " + e.host(),
                     k -> engine().listedClusters(e.provider(), e.host())).orElse(Set.of()).contains(e.name())) {
                 return s;
@@ -413,6 +418,10 @@ public final class Envctl implements AutoCloseable {
     public PlannedStep dryRunDelete(String name) {
         Validation.requireName(Objects.requireNonNull(name, "name"));
         return dryRuns().delete(name);
+    }
+
+    private static Set<String> names(List<Environment> records) {
+        return records.stream().map(Environment::name).collect(Collectors.toSet());
     }
 
     /** A dry run reads each host it meets once, for its provider and for the variables its commands run with. */

@@ -137,9 +137,13 @@ class FleetEngineTest {
         assertThat(asked.get()).isEqualTo(1);
     }
 
-    /** Host look-ups ({@code findHost}) and reads of all hosts ({@code hosts}) an engine over the store asks for. */
+    /**
+     * Host look-ups ({@code findHost}), reads of all hosts ({@code hosts}) and reads of records ({@code find},
+     * {@code list}) an engine over the store asks for.
+     */
     private final AtomicInteger found = new AtomicInteger();
     private final AtomicInteger read = new AtomicInteger();
+    private final AtomicInteger recordReads = new AtomicInteger();
 
     private LifecycleEngine counting() {
         return new LifecycleEngine(countingStore(), f.allocator, HostProviders.fromFactories(
@@ -159,6 +163,18 @@ class FleetEngineTest {
             public List<Host> hosts() {
                 read.incrementAndGet();
                 return f.store.hosts();
+            }
+
+            @Override
+            public Optional<Environment> find(String name) {
+                recordReads.incrementAndGet();
+                return f.store.find(name);
+            }
+
+            @Override
+            public List<Environment> list(dev.envctl.core.EnvironmentFilter filter) {
+                recordReads.incrementAndGet();
+                return f.store.list(filter);
             }
         };
     }
@@ -257,6 +273,28 @@ class FleetEngineTest {
         assertThatThrownBy(() -> envctl.dryRunCreate(specs)).isInstanceOfSatisfying(EnvctlException.class, e ->
                 assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT)).hasMessageStartingWith("a k3d cluster named "
                 + "'taken' already exists on host 'two' and no envctl record owns it");
+    }
+
+    /** A CSV store reads its whole file for each read of a record: a dry run reads the records once. */
+    @Test
+    void aDryRunOfManyCreatesReadsTheRecordsOnce() {
+        f.store.create(on("held", "two"), f.allocator);
+        List<EnvironmentSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            specs.add(on("e" + i, i % 2 == 0 ? "two" : "three"));
+        }
+        Envctl envctl = Envctl.builder().store(countingStore())
+                .plugins(PluginRegistry.of(List.of(), List.of(factory), List.of()))
+                .environment(Map.of("PATH", "/usr/bin")).build();
+
+        assertThat(envctl.dryRunCreate(specs)).hasSize(10);
+        assertThat(recordReads.get()).as("reads of records by the dry run of creates").isEqualTo(1);
+
+        ApplyPlan plan = envctl.plan(specs, false);
+        recordReads.set(0);
+
+        assertThat(envctl.dryRun(plan)).hasSize(10).extracting(PlannedStep::kind).containsOnly(PlannedStep.Kind.CREATE);
+        assertThat(recordReads.get()).as("reads of records by the dry run of a plan").isEqualTo(1);
     }
 
     @Test

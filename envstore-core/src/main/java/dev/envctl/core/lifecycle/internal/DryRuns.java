@@ -67,11 +67,13 @@ public final class DryRuns {
     }
 
     /**
-     * The creates of {@code specs} (a spec whose record exists shows that record). With {@code keepGoing} a create
-     * the store would refuse (a conflict, an exhausted pool) becomes a step with its error; otherwise it is thrown.
+     * The creates of {@code specs} (a spec whose record exists shows that record), against {@code records} and
+     * {@code hosts}, the store's as the caller read them. With {@code keepGoing} a create the store would refuse (a
+     * conflict, an exhausted pool) becomes a step with its error; otherwise it is thrown.
      */
-    public List<PlannedStep> creates(List<EnvironmentSpec> specs, boolean keepGoing) {
-        return creates(store.list(EnvironmentFilter.ALL), store.hosts(), specs, keepGoing, Set.of());
+    public List<PlannedStep> creates(List<Environment> records, List<Host> hosts, List<EnvironmentSpec> specs,
+                                     boolean keepGoing) {
+        return creates(records, hosts, specs, keepGoing, Set.of());
     }
 
     /**
@@ -141,15 +143,18 @@ public final class DryRuns {
      * store would refuse carries its error.
      */
     public List<PlannedStep> apply(ApplyPlan plan) {
-        // the values the plan names are kept for their environments, as apply keeps them
-        Allocator reserving = plan.reserving(allocator);
-        return reserving == allocator ? steps(plan)
-                : new DryRuns(store, reserving, providers, hostVariables).steps(plan);
+        return apply(plan, store.list(EnvironmentFilter.ALL), store.hosts());
     }
 
-    private List<PlannedStep> steps(ApplyPlan plan) {
-        List<Environment> records = store.list(EnvironmentFilter.ALL);
-        List<Host> hosts = store.hosts();
+    /** As {@link #apply(ApplyPlan)}, against {@code records} and {@code hosts}, the store's as the caller read them. */
+    public List<PlannedStep> apply(ApplyPlan plan, List<Environment> records, List<Host> hosts) {
+        // the values the plan names are kept for their environments, as apply keeps them
+        Allocator reserving = plan.reserving(allocator);
+        return (reserving == allocator ? this : new DryRuns(store, reserving, providers, hostVariables))
+                .steps(plan, records, hosts);
+    }
+
+    private List<PlannedStep> steps(ApplyPlan plan, List<Environment> records, List<Host> hosts) {
         List<PlannedStep> steps = new ArrayList<>(creates(records, hosts, plan.toCreate(), true,
                 Set.copyOf(plan.adopting())));
         Map<String, Environment> world = new TreeMap<>();
