@@ -613,6 +613,28 @@ class FleetEngineTest {
         assertThat(two().has("a")).isTrue();
         assertThat(factory.on("tcp://small.example:2375").has("a")).isFalse();
     }
+    /** The moves of one plan, in its order: one leaving a full host makes room there, one arriving fills it. */
+    @Test
+    void aDryRunCountsEachMoveOnTheHostsItLeavesAndFills() {
+        f.store.addHost(new Host("small", "tcp://small.example:2375", null, Map.of(), 1));
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "small"), ProgressListener.NONE);
+        engine.create(on("b", "two"), ProgressListener.NONE);
+        engine.create(on("c", "two"), ProgressListener.NONE);
+        Envctl envctl = Envctl.builder().store(f.store)
+                .plugins(PluginRegistry.of(List.of(), List.of(factory), List.of()))
+                .environment(Map.of("PATH", "/usr/bin")).build();
+
+        List<PlannedStep> steps = envctl.dryRun(envctl.plan(List.of(on("a", "three"), on("b", "small"),
+                on("c", "small")), false));
+
+        assertThat(steps).extracting(s -> s.environment().name(), s -> s.environment().host(),
+                s -> s.error() == null ? null : s.error().getMessage()).containsExactly(
+                tuple("a", "three", null),
+                tuple("b", "small", null),
+                tuple("c", "two", "host 'small' is full: 1 of its capacity 1"));
+    }
+
     @Test
     void aHostWhoseClusterAReplacementStillHasToDeleteIsNotRemovable() {
         LifecycleEngine engine = engine();

@@ -163,7 +163,9 @@ public final class DryRuns {
         Map<String, List<PlannedCommand>> deletes = planDeletes(Stream.concat(plan.toUpdate().stream()
                 .filter(ApplyPlan.Update::replace).map(ApplyPlan.Update::name), plan.toDelete().stream())
                 .map(world::get).toList());
-        plan.toUpdate().forEach(u -> steps.add(update(world, hosts, u, deletes)));
+        // how many environments each host has, kept as the moves change it: a move's room check counts no records
+        Map<String, Integer> perHost = new HashMap<>(Placement.perHost(world.values()));
+        plan.toUpdate().forEach(u -> steps.add(update(world, perHost, hosts, u, deletes)));
         plan.toDelete().forEach(n -> steps.add(delete(world.get(n), deletes)));
         plan.toResume().forEach(n -> steps.add(resume(world, world.get(n), plan.adopting().contains(n))));
         return steps;
@@ -189,8 +191,8 @@ public final class DryRuns {
         }
     }
 
-    private PlannedStep update(Map<String, Environment> world, List<Host> hosts, ApplyPlan.Update u,
-                               Map<String, List<PlannedCommand>> deletes) {
+    private PlannedStep update(Map<String, Environment> world, Map<String, Integer> perHost, List<Host> hosts,
+                               ApplyPlan.Update u, Map<String, List<PlannedCommand>> deletes) {
         Environment current = world.get(u.name());
         if (!u.replace()) {
             return new PlannedStep(Kind.UPDATE, u.inPlace(current), u.changes(), List.of(), null);
@@ -202,11 +204,12 @@ public final class DryRuns {
             if (!to.equals(current.host())) {
                 // a move counts against the new host's capacity, as the store's update checks it
                 Placement.requireRoomToMove(hosts.stream().filter(h -> h.name().equals(to)).findFirst()
-                        .orElseGet(() -> Hosts.find(store, to)), (int) world.values().stream()
-                        .filter(e -> !e.name().equals(u.name()) && e.host().equals(to)).count());
+                        .orElseGet(() -> Hosts.find(store, to)), perHost.getOrDefault(to, 0));
             }
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
+            perHost.merge(current.host(), -1, Integer::sum);
+            perHost.merge(next.host(), 1, Integer::sum);
             List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current, deletes)));
             if (next.desiredState() == DesiredState.PRESENT) {
                 // a stopped one stays stopped with its old cluster deleted: its start creates the new one
