@@ -375,11 +375,12 @@ public final class Envctl implements AutoCloseable {
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
         });
         List<Environment> records = store().list(EnvironmentFilter.ALL);
-        List<PlannedStep> steps = dryRuns().creates(records, store().hosts(), specs, false);
+        List<Host> hosts = store().hosts();
+        List<PlannedStep> steps = dryRuns().creates(records, hosts, specs, false);
         // a recorded name shows its record
         Set<String> recorded = names(records);
         engine().requireNoUnmanagedClusters(steps.stream().map(PlannedStep::environment)
-                .filter(e -> !recorded.contains(e.name())).toList());
+                .filter(e -> !recorded.contains(e.name())).toList(), hosts);
         return steps;
     }
 
@@ -398,11 +399,13 @@ public final class Envctl implements AutoCloseable {
         Map<String, Optional<Set<String>>> listed = new HashMap<>();
         List<Environment> records = store().list(EnvironmentFilter.ALL);
         Set<String> recorded = names(records);
-        return dryRuns().apply(plan, records, store().hosts()).stream().map(s -> {
+        List<Host> hosts = store().hosts();
+        return dryRuns().apply(plan, records, hosts).stream().map(s -> {
             Environment e = s.environment();
             if (s.kind() != PlannedStep.Kind.CREATE || s.error() != null || recorded.contains(e.name())
                     || !listed.computeIfAbsent(e.provider() + " " + e.host(),
-                    k -> engine().listedClusters(e.provider(), e.host())).orElse(Set.of()).contains(e.name())) {
+                    k -> engine().listedClusters(e.provider(), e.host(), hosts)).orElse(Set.of())
+                    .contains(e.name())) {
                 return s;
             }
             return new PlannedStep(PlannedStep.Kind.ADOPT, e, List.of(), List.of(), null);

@@ -302,14 +302,15 @@ public final class LifecycleEngine {
     /**
      * What creates of {@code environments} check before they record, for a dry run: fails, for the first of them in
      * their order, as {@link #create} would when the provider lists a cluster of its name on its host that no record
-     * owns. Each provider is listed once on each host; where it cannot list (its tool missing, the host not
-     * answering), nothing is checked, as a dry run needs no tool.
+     * owns. Each provider is listed once on each host, of {@code hosts} (the store's, as the dry run read them);
+     * where it cannot list (its tool missing, the host not answering), nothing is checked, as a dry run needs no tool.
      */
-    public void requireNoUnmanagedClusters(List<Environment> environments) {
+    public void requireNoUnmanagedClusters(List<Environment> environments, List<Host> hosts) {
         Map<Where, Optional<Listing>> listings = new HashMap<>();
+        Map<String, Host> byName = RoundRunner.hostsByName(hosts);
         for (Environment e : environments) {
             Optional<Listing> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
-                    k -> listed(e.provider(), e.host()));
+                    k -> listed(e.provider(), e.host(), byName));
             if (listed.isPresent()) {
                 requireNoCluster(e.name(), listed.get().provider(), e.host(), listed.get().clusters(), false);
             }
@@ -317,11 +318,12 @@ public final class LifecycleEngine {
     }
 
     /**
-     * The names of the clusters the provider {@code providerId} lists on {@code host}, for a dry run; empty when it
-     * cannot list there (its tool missing, the host not answering), as a dry run needs no tool.
+     * The names of the clusters the provider {@code providerId} lists on {@code host}, of {@code hosts} (the store's,
+     * as the dry run read them), for a dry run; empty when it cannot list there (its tool missing, the host not
+     * answering), as a dry run needs no tool.
      */
-    public Optional<Set<String>> listedClusters(String providerId, String host) {
-        return listed(providerId, host).map(l -> l.byName().keySet());
+    public Optional<Set<String>> listedClusters(String providerId, String host, List<Host> hosts) {
+        return listed(providerId, host, RoundRunner.hostsByName(hosts)).map(l -> l.byName().keySet());
     }
 
     /**
@@ -335,10 +337,14 @@ public final class LifecycleEngine {
         }
     }
 
-    /** What the provider {@code providerId} lists on {@code host}; empty when it cannot list there. */
-    private Optional<Listing> listed(String providerId, String host) {
+    /**
+     * What the provider {@code providerId} lists on {@code host}, taken from {@code hosts} (read before, by name; a
+     * host not there is asked of the store); empty when it cannot list there.
+     */
+    private Optional<Listing> listed(String providerId, String host, Map<String, Host> hosts) {
         try {
-            ClusterProvider provider = providers.get(providerId, Hosts.find(store, host));
+            Host read = hosts.get(host);
+            ClusterProvider provider = providers.get(providerId, read != null ? read : Hosts.find(store, host));
             return Optional.of(Listing.of(provider, ProviderCalls.call(provider, "list", provider::list)));
         } catch (EnvctlException notListed) {
             LOG.debug("{} clusters on host {} not listed: {}", providerId, host, notListed.getMessage());
@@ -635,12 +641,11 @@ public final class LifecycleEngine {
      */
     private Optional<Boolean> runs(Environment e, Converger.Hint hint, Map<String, Host> hosts) {
         Map<Where, Optional<Listing>> listings = new HashMap<>();
-        if (hint != null) {
-            // a listing made after e was read: its provider's, on e's host, which it was made on
-            listings.put(new Where(e.host(), e.provider()), hint.listFailure() != null ? Optional.empty()
-                    : Optional.of(Listing.of(providers.get(e.provider(), hosts.get(e.host())),
-                    Stream.ofNullable(hint.listed()).toList())));
-        }
+        // a listing made after e was read (its provider's, on e's host, which it was made on), else one made now
+        listings.put(new Where(e.host(), e.provider()), hint == null ? listed(e.provider(), e.host(), hosts)
+                : hint.listFailure() != null ? Optional.empty()
+                : Optional.of(Listing.of(providers.get(e.provider(), hosts.get(e.host())),
+                Stream.ofNullable(hint.listed()).toList())));
         return listedAs(e, listings).map(c -> c == Listed.RUNNING);
     }
 
@@ -695,7 +700,7 @@ public final class LifecycleEngine {
      */
     private Optional<Listed> listedAs(Environment e, Map<Where, Optional<Listing>> listings) {
         Optional<Listing> listed = listings.computeIfAbsent(new Where(e.host(), e.provider()),
-                k -> listed(e.provider(), e.host()));
+                k -> listed(e.provider(), e.host(), Map.of()));
         if (listed.isEmpty()) {
             return Optional.empty();
         }

@@ -257,7 +257,8 @@ public final class RoundRunner {
         return byName;
     }
 
-    private static Map<String, Host> hostsByName(List<Host> hosts) {
+    /** {@code hosts} by name. */
+    public static Map<String, Host> hostsByName(List<Host> hosts) {
         Map<String, Host> byName = new HashMap<>();
         hosts.forEach(h -> byName.put(h.name(), h));
         return byName;
