@@ -580,6 +580,19 @@ public final class LifecycleEngine {
         Environment e = store.get(name);
         provider(e.provider());
         requireNotBeingDeleted(e);
+        if (startOfRunning(e, desired) && (hint == null || hint.version() != e.version())) {
+            // listed now, after the record was read, as a start of several names lists: the listing that tells
+            // whether its cluster runs serves the converge too, which does not list again
+            RoundRunner.Listed listed = runner.list(List.of(e));
+            return changeDesired(e, desired, progress, listed.hints().get(name), listed.hosts());
+        }
+        return changeDesired(e, desired, progress, hint, hosts);
+    }
+
+    /** The rest of the change of {@code e}, read and checked by the caller. */
+    private Environment changeDesired(Environment e, DesiredState desired, ProgressListener progress,
+                                      Converger.Hint hint, Map<String, Host> hosts) {
+        String name = e.name();
         boolean hinted = hint != null && hint.version() == e.version();
         if (startOfRunning(e, desired) && runs(e, hinted ? hint : null, hosts).orElse(false)) {
             return e; // nothing to start, nothing to record

@@ -14,6 +14,7 @@ import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -166,6 +167,22 @@ class StopStartTest {
         assertThat(f.k3d.running("dev")).isTrue();
         assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
         assertThat(f.hook.calls()).containsExactly("post-create dev creating");
+    }
+
+    /** The start's own listing tells it the cluster is stopped and serves its converge too: one listing. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void startOfARunningRecordWhoseClusterWasStoppedOutsideEnvctlListsItsProviderOnce(boolean asList) {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        f.k3d.putCluster("dev", false);
+        long before = f.k3d.count("list");
+
+        Environment started = asList ? engine.start(List.of("dev"), ProgressListener.NONE).get(0)
+                : engine.start("dev", ProgressListener.NONE);
+
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(f.k3d.count("start dev")).isEqualTo(1);
+        assertThat(f.k3d.count("list") - before).isEqualTo(1);
     }
 
     @ParameterizedTest
