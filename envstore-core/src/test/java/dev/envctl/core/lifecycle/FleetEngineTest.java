@@ -21,12 +21,16 @@ import dev.envctl.core.testing.ScriptedClusterProvider;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -301,6 +305,77 @@ class FleetEngineTest {
         assertThat(recordReads.get()).as("reads of records by the dry run of a plan").isEqualTo(1);
         // each host found once for its commands' variables; its listing takes the hosts the dry run read
         assertThat(found.get()).as("hosts looked up by the dry run of a plan").isEqualTo(2);
+    }
+
+    /**
+     * Makes the next listing on host two wait until it is interrupted (as a signal's tools are ended), recording that
+     * it was; returns a latch that opens once that listing runs.
+     */
+    private CountDownLatch listingOnTwoWaitsForAnInterrupt(List<String> interrupted) {
+        CountDownLatch listing = new CountDownLatch(1);
+        two().duringNextList(() -> {
+            listing.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.add("two");
+                Thread.currentThread().interrupt();
+            }
+        });
+        return listing;
+    }
+
+    @Test
+    void anInterruptWhileAStopOfSeveralNamesListsSeveralHostsEndsItQuietlyAndStaysSet() throws Exception {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "two"), ProgressListener.NONE);
+        engine.create(on("b", "three"), ProgressListener.NONE);
+        List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch listing = listingOnTwoWaitsForAnInterrupt(interrupted);
+        AtomicReference<Object> ended = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            try {
+                ended.set(engine.stop(List.of("a", "b"), ProgressListener.NONE));
+            } catch (RuntimeException e) {
+                ended.set(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        stopper.start();
+        listing.await();
+
+        stopper.interrupt();
+        stopper.join(20_000);
+
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(ended.get()).as("what the stop returned or threw").isInstanceOf(List.class);
+        assertThat(stillInterrupted).as("the interrupt stays set for the caller").isTrue();
+        assertThat(interrupted).as("the listing in flight got the interrupt").containsExactly("two");
+    }
+
+    @Test
+    void anInterruptWhileAWatchListsSeveralHostsEndsItQuietly() throws Exception {
+        LifecycleEngine engine = engine();
+        engine.create(on("a", "two"), ProgressListener.NONE);
+        engine.create(on("b", "three"), ProgressListener.NONE);
+        List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch listing = listingOnTwoWaitsForAnInterrupt(interrupted);
+        AtomicInteger rounds = new AtomicInteger();
+        AtomicReference<String> stderr = new AtomicReference<>();
+        Thread watcher = new Thread(() -> stderr.set(WatchTest.stderrOf(() -> engine.watch(Duration.ofSeconds(30),
+                new AtomicBoolean(), ProgressListener.NONE, r -> rounds.incrementAndGet()))));
+        watcher.start();
+        listing.await();
+
+        watcher.interrupt();
+        watcher.join(20_000);
+
+        assertThat(watcher.isAlive()).isFalse();
+        assertThat(rounds).as("a round the interrupt cut is not delivered").hasValue(0);
+        assertThat(stderr.get()).doesNotContain("WARN").doesNotContain("interrupted while listing")
+                .contains("reconciler stopped after 1 rounds");
+        assertThat(interrupted).containsExactly("two");
     }
 
     @Test

@@ -396,7 +396,8 @@ class WatchTest {
         assertThat(rounds).hasValue(1);
     }
 
-    private static String stderrOf(Runnable run) {
+    /** What {@code run} writes to stderr (the engine's log lines among it). */
+    static String stderrOf(Runnable run) {
         PrintStream err = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));

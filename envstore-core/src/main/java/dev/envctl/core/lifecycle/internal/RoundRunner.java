@@ -49,7 +49,8 @@ import java.util.function.Function;
  * each holding one of the engine's slots. When {@code stop} turns true, environments not yet started are
  * abandoned and those in flight finish their step; true when the listings are done, it ends the round with an
  * empty report and their failures unlogged, as the stop may have ended them. An interrupt of the calling thread
- * abandons them too, and is passed on to those in flight.
+ * abandons them too, and is passed on to those in flight, listings included; it stays set, and once the listings
+ * are done it ends the round as a stop does.
  *
  * <p>A host other than {@code local} whose provider cannot list is taken as not answering: the environments of that
  * provider there get a {@link Action#FAILED} outcome naming the host, their records untouched, and the others
@@ -181,9 +182,10 @@ public final class RoundRunner {
         List<Host> stored = store.hosts();
         Map<String, Host> hosts = hostsByName(stored);
         Listing listing = listClusters(stored, only, reused);
-        if (stop.getAsBoolean()) {
-            // the stop may have ended the listings (a signal ends the tools in flight): what they found or failed
-            // is not the providers' word, so it is neither logged nor reported, and nothing is converged on it
+        if (stop.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            // the stop or interrupt may have ended the listings (a signal ends the tools in flight): what they found
+            // or failed is not the providers' word, so it is neither logged nor reported, and nothing is converged
+            // on it
             return new ReconcileReport(List.of(), List.of());
         }
         List<Environment> records = store.list(EnvironmentFilter.ALL);
@@ -431,18 +433,18 @@ public final class RoundRunner {
         if (hosts.size() <= 1) {
             hosts.forEach(h -> list(h, only, reused, clusters, failed));
         } else {
+            // an interrupt is passed on to the listings in flight, and begins no other, as for converges
+            AtomicBoolean abandon = new AtomicBoolean();
             ExecutorService pool = pool(Math.min(hosts.size(), MAX_LISTING_THREADS), "list");
             try {
-                List<Future<?>> listings = new ArrayList<>();
-                hosts.forEach(h -> listings.add(pool.submit(() -> list(h, only, reused, clusters, failed))));
-                for (Future<?> f : listings) {
-                    f.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while listing clusters", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                List<Future<Object>> listings = new ArrayList<>();
+                hosts.forEach(h -> listings.add(pool.submit(() -> {
+                    if (!abandon.get()) {
+                        list(h, only, reused, clusters, failed);
+                    }
+                    return null;
+                })));
+                collect(listings, abandon, pool);
             } finally {
                 pool.shutdownNow();
             }
