@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -420,6 +424,61 @@ class PostgresStoreIT {
                 .asString().startsWith("WARN ").contains("it is read as it is, and jdbc.migrate=auto migrates it");
         ok("list");
         assertThat(ok("doctor").out()).containsPattern("PASS  store .*schema version 8");
+    }
+
+    @Test
+    void aSigtermWhileACreateWaitsForTheWriteLockEndsItBeforeTheGraceAndStoresNothing() throws Exception {
+        ok("create", "dev");
+        String before = ok("list", "-o", "json").out();
+        try (Connection psql = postgres.getDatabase("postgres", url.substring(url.lastIndexOf('/') + 1))
+                .getConnection(); Statement s = psql.createStatement()) {
+            // a psql session inside a transaction that wrote: the schema's trigger took the store's write lock
+            psql.setAutoCommit(false);
+            s.execute("UPDATE clusters SET name = name WHERE false");
+            List<String> command = new ArrayList<>(List.of(Workspace.LAUNCHER.toString(), "create", "web"));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(ws.dir.toFile())
+                    .redirectOutput(tmp.resolve("out-create.txt").toFile())
+                    .redirectError(tmp.resolve("err-create.txt").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(ws.env);
+            Process create = pb.start();
+            try {
+                awaitAdvisoryLockWaiter();
+
+                assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(create.pid())).start().waitFor())
+                        .isZero();
+
+                // the signal's grace is 60 s: only an interrupt that ends the wait ends envctl before it
+                assertThat(create.waitFor(30, TimeUnit.SECONDS)).as("envctl still waits for the lock").isTrue();
+                assertThat(create.exitValue()).isEqualTo(143);
+                assertThat(Files.readAllLines(tmp.resolve("err-create.txt")).stream()
+                        .filter(l -> l.startsWith("envctl: "))).containsExactly("envctl: create interrupted (SIGINT "
+                        + "or SIGTERM) before it changed any cluster; run it again (a change it recorded already, "
+                        + "'envctl reconcile' carries out)");
+            } finally {
+                create.destroyForcibly();
+                psql.rollback();
+            }
+        }
+        assertThat(ok("list", "-o", "json").out()).isEqualTo(before);
+    }
+
+    /** Waits (at most 60 s) until a session of the server waits for an advisory lock. */
+    private static void awaitAdvisoryLockWaiter() throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try (Connection c = postgres.getDatabase("postgres", "postgres").getConnection();
+                 Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = "
+                         + "'advisory' AND NOT granted")) {
+                if (rs.next() && rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            assertThat(Instant.now()).as("envctl never waited for the lock").isBefore(until);
+            Thread.sleep(50);
+        }
     }
 
     @Test

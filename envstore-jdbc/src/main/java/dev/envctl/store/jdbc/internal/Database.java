@@ -11,6 +11,7 @@ import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -29,7 +33,8 @@ import java.util.function.Function;
  * Runs jOOQ work on a few reusable connections over a {@link DataSource}, so that a create costs its statements
  * and not a new server process: reads in auto-commit, writes in one transaction each, run again (at most
  * {@value #ATTEMPTS} times, with jittered back-off) after a serialization failure or deadlock. Every failure
- * leaves as an {@link EnvctlException}.
+ * leaves as an {@link EnvctlException}; an interrupt of the calling thread cancels the statement it runs or waits in
+ * ({@link Cancelling}), and the work fails saying so.
  *
  * <p>Connections idle for more than a second are validated before reuse, so a restarted server costs no failed
  * operation; a connection that failed is closed with every idle one. A thread that holds an environment lock
@@ -98,13 +103,18 @@ public final class Database implements AutoCloseable {
     /** Work in auto-commit mode (one statement, or reads that need no common snapshot). */
     public <T> T read(String action, Function<DSLContext, T> work) {
         Connection c = lease();
+        Cancelling cancelling = new Cancelling(c);
         boolean broken = false;
         try {
             return work.apply(dsl(c));
         } catch (RuntimeException e) {
+            if (cancelling.end()) {
+                throw interrupted(action, "", e);
+            }
             broken = Failures.isConnectionFailure(e);
             throw Failures.map(location, action, e, broken ? null : role(c));
         } finally {
+            broken |= cancelling.end();
             giveBack(c, broken);
         }
     }
@@ -122,6 +132,7 @@ public final class Database implements AutoCloseable {
     private <T> T transaction(String action, Function<DSLContext, T> work, boolean commit) {
         for (int attempt = 1; ; attempt++) {
             Connection c = lease();
+            Cancelling cancelling = new Cancelling(c);
             boolean broken = false;
             try {
                 c.setAutoCommit(false);
@@ -133,9 +144,13 @@ public final class Database implements AutoCloseable {
                 }
                 return result;
             } catch (RuntimeException | SQLException e) {
+                boolean cancelled = cancelling.end();
                 // a connection whose rollback failed is in a state no one knows (still in the failed transaction,
                 // say): closed, as a broken one, so that the next work does not meet it
-                broken = !rolledBack(c) || Failures.isConnectionFailure(e);
+                broken = !rolledBack(c) || cancelled || Failures.isConnectionFailure(e);
+                if (cancelled) {
+                    throw interrupted(action, "; it was rolled back, nothing was stored", e);
+                }
                 if (!broken && attempt < ATTEMPTS && Failures.isRetryable(e)) {
                     LOG.debug("{}: attempt {} hit {}, retrying", action, attempt, Failures.sqlState(e));
                     backOff(attempt);
@@ -143,9 +158,66 @@ public final class Database implements AutoCloseable {
                 }
                 throw Failures.map(location, action, e, broken ? null : role(c));
             } finally {
+                broken |= cancelling.end();
                 quietly(() -> c.setAutoCommit(true));
                 giveBack(c, broken);
             }
+        }
+    }
+
+    /** The error for work on {@code action} that an interrupt of its thread cancelled ({@link Cancelling}). */
+    private EnvctlException interrupted(String action, String outcome, Throwable cause) {
+        return new EnvctlException(ErrorCode.FAILURE, action + " interrupted while it ran on PostgreSQL store "
+                + Redaction.redactLocation(location) + outcome, cause);
+    }
+
+    /**
+     * Cancels the statement running on a connection (PostgreSQL's cancel request) when the thread that runs work on
+     * it is interrupted, until {@link #end}: pgjdbc does not heed {@link Thread#interrupt}, so a wait for a lock
+     * another session holds would otherwise last until that session lets go. The thread is checked every
+     * {@value #CHECK_MILLIS} ms off the work's path; while it stays interrupted, each check cancels again, so a
+     * statement that starts after a cancel is cancelled too. Thread-safe.
+     */
+    private static final class Cancelling {
+        private static final long CHECK_MILLIS = 100;
+        private static final ScheduledExecutorService CHECKS = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "envctl-jdbc-interrupts");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final Connection connection;
+        private final Thread thread = Thread.currentThread();
+        private final Future<?> checks;
+        /** Guarded by this. */
+        private boolean ended;
+        private boolean cancelled;
+
+        Cancelling(Connection connection) {
+            this.connection = connection;
+            this.checks = CHECKS.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void check() {
+            if (!ended && thread.isInterrupted()) {
+                cancelled = true;
+                quietly(() -> connection.unwrap(PGConnection.class).cancelQuery());
+            }
+        }
+
+        /**
+         * Stops cancelling, once no cancel is on its way; true when a statement was cancelled: the work then failed
+         * for the interrupt, or ended as the cancel came, and a cancel that reaches the server late could cut the
+         * connection's next statement, so the connection is given back as a broken one (closed; a lock's connection
+         * then runs only the lock's release).
+         */
+        synchronized boolean end() {
+            if (!ended) {
+                ended = true;
+                checks.cancel(false);
+            }
+            return cancelled;
         }
     }
 
