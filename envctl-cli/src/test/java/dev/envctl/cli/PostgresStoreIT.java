@@ -332,6 +332,7 @@ class PostgresStoreIT {
                 "every write is refused until table clusters can be adopted: port 18090 is held by dev (http) and uat "
                         + "(pf); fix these rows (for example with psql), then migrate the schema (envctl db migrate)")
                 .doesNotContain("PASS  store", SECRET);
+        assertThat(doctor.err()).as("said once, on the store line").doesNotContain("port 18090");
     }
 
     @Test

@@ -74,7 +74,8 @@ import static dev.envctl.store.jdbc.internal.schema.Tables.HOSTS;
  *
  * <p>When an existing {@code clusters} table cannot be adopted yet (its rows break an invariant), a store opened with
  * {@link MigrateMode#AUTO} is <em>read-only</em>: it lists and finds the rows as adoption would make them
- * (leaving out rows it cannot represent), logs a warning naming the conflicts, and refuses every write with
+ * (leaving out rows it cannot represent), names the conflicts once (in the {@link #health()} problem, or else in a
+ * warning logged at the first read), and refuses every write with
  * an {@link AdoptionConflictException} ({@link ErrorCode#CONFLICT}) listing them. A store opened with
  * {@link MigrateMode#READ} reads a table not adopted as it is, adopting nothing (naming the conflicts as
  * {@code AUTO} does, when there are any), and a schema without one as empty.
@@ -103,8 +104,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /** Opened with {@link MigrateMode#READ} where the settings say {@link MigrateMode#AUTO} ({@link #openToRead}). */
     private volatile boolean readInsteadOfAuto;
     /**
-     * Whether the caller was told that {@link #toMigrate} is read as it is: the health's warning, or the WARN logged
-     * at the first read; said once, so {@code envctl doctor}, which reports the health, logs nothing beside it.
+     * Whether the caller was told why the store is read as it is ({@link #toMigrate}, or the {@link
+     * #adoptionConflicts}): the health's warning or problem, or the WARN logged at the first read; said once, so
+     * {@code envctl doctor}, which reports the health, logs nothing beside it.
      */
     private final AtomicBoolean toldReadAsItIs = new AtomicBoolean();
 
@@ -221,13 +223,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** Reads the table as it is and refuses writes, naming {@code conflicts}, which keep it from being adopted. */
+    /**
+     * Reads the table as it is and refuses writes, naming {@code conflicts}, which keep it from being adopted: in
+     * each refusal, and once in the health's problem or else a WARN at the first read ({@link #requireReadable}).
+     */
     private void refuseWrites(List<String> conflicts) {
         adoptionConflicts = conflicts;
         reading = Reading.AS_IT_IS;
-        LOG.warn("table clusters in {} cannot be adopted yet, so it is read as it is and writes are refused; {} to "
-                + "repair (for example with psql), then migrate the schema: {}", admin.where(),
-                AdoptionConflictException.count(conflicts), String.join("; ", conflicts));
     }
 
     private static final AtomicBoolean JOOQ_WARMED_UP = new AtomicBoolean();
@@ -564,7 +566,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 return up.withProblem("every write is refused: " + newerSchemaRefusal, null);
             }
             // readable, but every write fails until the rows are repaired: a problem to report, not a pass
-            return conflicts.isEmpty() ? up : up.withProblem("every write is refused until table clusters can be "
+            if (conflicts.isEmpty()) {
+                return up;
+            }
+            toldReadAsItIs.set(true);
+            return up.withProblem("every write is refused until table clusters can be "
                     + "adopted: " + String.join("; ", conflicts) + "; fix these rows (for example with psql), then "
                     + "migrate the schema", Remedy.MIGRATE_SCHEMA);
         } catch (RuntimeException e) {
@@ -595,9 +601,16 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
 
     /**
      * Refuses the read {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}) that
-     * this envctl cannot read as it is; one it can read is read as it is, said in a WARN unless told already.
+     * this envctl cannot read as it is; one it can read is read as it is, said in a WARN unless told already, as is
+     * a table read as it is because of its {@link #adoptionConflicts}.
      */
     private void requireReadable(String action) {
+        List<String> conflicts = adoptionConflicts;
+        if (!conflicts.isEmpty() && toldReadAsItIs.compareAndSet(false, true)) {
+            LOG.warn("table clusters in {} cannot be adopted yet, so it is read as it is and writes are refused; {} to "
+                    + "repair (for example with psql), then migrate the schema: {}", admin.where(),
+                    AdoptionConflictException.count(conflicts), String.join("; ", conflicts));
+        }
         SchemaInfo behind = toMigrate;
         if (behind != null && JdbcStoreAdmin.readable(behind) && toldReadAsItIs.compareAndSet(false, true)) {
             LOG.warn("{} is at version {} and this envctl needs version {}; it is read as it is, and {}",

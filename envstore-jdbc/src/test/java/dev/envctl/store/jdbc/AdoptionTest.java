@@ -399,6 +399,66 @@ class AdoptionTest {
         assertThat(columnCount()).isEqualTo(9);
     }
 
+    /** The table of the replaced system with two rows that share port 18090, so it cannot be adopted. */
+    private void unadoptableTable() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
+                "INSERT INTO clusters VALUES ('uat','k3d',NULL,30080,18090,18091,18444,NULL,NULL)");
+    }
+
+    /**
+     * What {@code envctl doctor} does: its store line reports the health's problem, which names the conflicts, so
+     * neither the opening nor the reads after it log them too (on stderr, beside that line on stdout).
+     */
+    @Test
+    void aHealthThatNamesTheConflictsLeavesTheOpeningAndTheReadsAfterItWithoutALoggedWarning() {
+        unadoptableTable();
+
+        String logged = stderrOf(() -> {
+            try (JdbcEnvironmentStore store = JdbcEnvironmentStore.openToRead(TestDatabase.dataSource(),
+                    JdbcStoreOptions.defaults().withSchema(schema), TestDatabase.url())) {
+                assertThat(store.health().problem()).contains("every write is refused until table clusters can be "
+                        + "adopted: port 18090 is held by dev (http) and uat (pf)");
+                assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                        .containsExactly("dev", "uat");
+                assertThat(store.hosts()).extracting(h -> h.name()).containsExactly("local");
+            }
+        });
+
+        assertThat(logged).doesNotContain("port 18090");
+    }
+
+    @Test
+    void theConflictsAreLoggedOnceWhateverTheReads() {
+        unadoptableTable();
+
+        String logged = stderrOf(() -> {
+            try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
+                assertThat(store.list(EnvironmentFilter.ALL)).hasSize(2);
+                assertThat(store.find("dev")).isPresent();
+                assertThat(store.list(EnvironmentFilter.ALL)).hasSize(2);
+            }
+        });
+
+        assertThat(logged.lines().filter(l -> l.contains("port 18090"))).as(logged).singleElement().asString()
+                .contains("WARN", "table clusters in schema " + schema, "cannot be adopted yet, so it is read as it "
+                        + "is and writes are refused; 1 conflict to repair (for example with psql), then migrate the "
+                        + "schema: port 18090 is held by dev (http) and uat (pf)");
+    }
+
+    /** What {@code work} wrote on stderr, where the store logs. */
+    private static String stderrOf(Runnable work) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void readModeOnAnEmptySchemaReadsNothingAndMakesNothing() {
         try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
