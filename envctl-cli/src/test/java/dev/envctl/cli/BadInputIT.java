@@ -105,7 +105,7 @@ class BadInputIT {
         c.add(Case.of(2, "environment name 'dev-' is invalid", "create", "dev-"));
         c.add(Case.of(2, "environment name 'UAT' is invalid", "get", "UAT"));
         c.add(Case.usage("takes one environment NAME, got 2", "create", "a", "b"));
-        c.add(Case.usage("takes one environment NAME, got 0", "delete"));
+        c.add(Case.usage("takes one or more environment NAMEs, got none", "delete"));
         c.add(Case.usage("takes one environment NAME, got 0", "get"));
         c.add(Case.of(4, "already exists", "create", "dev"));
         // after --, an argument starting with - is a name (refused by the name rule), not an unknown option

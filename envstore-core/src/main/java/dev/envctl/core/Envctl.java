@@ -308,6 +308,17 @@ public final class Envctl implements AutoCloseable {
     }
 
     /**
+     * Deletes each of {@code names} as {@link #delete(String, boolean, ProgressListener)} does, up to the engine's
+     * concurrency at once, every one even when another fails:
+     * {@link LifecycleEngine#delete(Collection, boolean, ProgressListener)}.
+     */
+    public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
+                                                     ProgressListener progress) {
+        noNulls(names, "names").forEach(Validation::requireName);
+        return engine().delete(names, keepRecord, progress);
+    }
+
+    /**
      * Removes the record of {@code name} and nothing else: no provider command, no hook. Whatever cluster and
      * network it has are left as they are, and its ports and subnet become free for other environments. For an
      * environment whose host is gone for good, or whose cluster was removed by other means. Returns the record

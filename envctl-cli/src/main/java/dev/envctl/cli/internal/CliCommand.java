@@ -57,6 +57,18 @@ abstract class CliCommand {
         return Validation.requireName(args.get(0));
     }
 
+    /** One or more valid environment names, each once, in the order given; a leftover {@code --flag} is unknown. */
+    List<String> names(List<String> args) {
+        noUnknownOptions(args);
+        if (args.isEmpty()) {
+            throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "
+                    + name() + " NAME...");
+        }
+        List<String> unique = args.stream().distinct().toList();
+        unique.forEach(Validation::requireName);
+        return unique;
+    }
+
     /** No arguments at all: a leftover {@code --flag} is named as unknown, anything else refused with {@code usage}. */
     void noArguments(List<String> args, String usage) {
         noUnknownOptions(args);

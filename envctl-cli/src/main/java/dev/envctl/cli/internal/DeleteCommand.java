@@ -3,20 +3,24 @@ package dev.envctl.cli.internal;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.ActualState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code envctl delete NAME}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
+ * {@code envctl delete NAME...}: runs the pre-delete hooks, deletes the cluster, runs the post-delete hooks and
  * removes the record (kept, with its allocation, under {@code --keep-record}; {@code --forget} removes only the
- * record). Exit 3 for an unknown name; exit 4 when another writer undid the delete (the engine's {@code CONFLICT}),
- * so a record left here is desired absent.
+ * record). Every name is looked up first, so an unknown one is exit 3 and changes nothing; then the environments are
+ * deleted as {@code stop} stops several ({@link StopStartCommand}): up to {@code reconcile.concurrency} at once, each
+ * even when another fails. Exit 4 when another writer undid a delete (the engine's {@code CONFLICT}), so a record left
+ * here is desired absent.
  */
-@Parameters(commandNames = "delete", commandDescription = "Delete an environment's cluster and its record")
+@Parameters(commandNames = "delete", commandDescription = "Delete environments' clusters and their records")
 final class DeleteCommand extends CliCommand {
     @Parameter(names = "--keep-record", description = "Delete the cluster but keep the record and its ports",
             validateWith = OnlyOnce.class)
@@ -30,12 +34,12 @@ final class DeleteCommand extends CliCommand {
             + "command, no hook): for an environment whose host is gone for good", validateWith = OnlyOnce.class)
     boolean forget;
 
-    @Parameter(description = "NAME")
+    @Parameter(description = "NAME...")
     List<String> args = new ArrayList<>();
 
     @Override
     int run(Session session) {
-        String name = oneName(args);
+        List<String> names = names(args);
         OutputFormat format = session.format();
         session.onlyReading(dryRun);
         if (forget && (keepRecord || dryRun)) {
@@ -43,43 +47,84 @@ final class DeleteCommand extends CliCommand {
                     + "--dry-run");
         }
         EnvironmentStore store = session.store();
+        // every name is looked up before any is changed, so an unknown one is exit 3 whatever the order
+        List<Environment> records = names.stream().map(store::get).toList();
         if (forget) {
-            return forget(session, format, name);
+            return forget(session, format, names);
         }
         if (dryRun) {
-            return Plans.print(session, List.of(session.envctl().dryRunDelete(name)), List.of(), List.of(), true);
+            return Plans.print(session, names.stream().map(session.envctl()::dryRunDelete).toList(), List.of(),
+                    List.of(), true);
         }
-        Environment existing = store.get(name);
-        Engines.requireReady(session, existing.provider(), existing.host(), true);
-        Optional<Environment> left = session.envctl().delete(name, keepRecord, session.progress());
+        Engines.requireReady(session, records, true);
+        Map<String, Optional<Environment>> left;
+        try {
+            left = session.envctl().delete(names, keepRecord, session.progress());
+        } catch (EnvctlException e) {
+            session.progressDone();
+            EnvironmentView.printRecords(session, store, names);
+            throw e;
+        }
         session.progressDone();
-        boolean failed = left.isPresent() && left.get().actualState() == ActualState.FAILED;
-        // a record left without --keep-record, or kept but not yet cluster-less (unknown), is still desired absent
-        // (the engine throws when another writer changed it back): another envctl process holds it and carries
-        // out the delete recorded here
-        boolean pending = !failed && left.isPresent() && !(keepRecord
-                && left.get().actualState() == ActualState.UNKNOWN);
+        List<Environment> kept = left.values().stream().flatMap(Optional::stream).toList();
         if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("name", name, "deleted", !failed && !pending, "pending", pending,
-                    "forgotten", false, "record", left.map(EnvironmentView::toJson).orElse(null)));
-        } else if (format == OutputFormat.TABLE && !failed) {
-            session.out().println(pending ? Engines.pending("delete", name)
-                    : "deleted " + name + (left.isPresent() ? " (record kept)" : ""));
+            printJson(session, names, left.entrySet().stream().map(e -> Json.object("name", e.getKey(), "deleted",
+                    !failed(e.getValue()) && !pending(e.getValue()), "pending", pending(e.getValue()), "forgotten",
+                    false, "record", e.getValue().map(EnvironmentView::toJson).orElse(null))).toList());
+        } else if (format == OutputFormat.TABLE && left.values().stream().noneMatch(DeleteCommand::failed)) {
+            left.forEach((name, l) -> session.out().println(pending(l) ? Engines.pending("delete", name)
+                    : "deleted " + name + (l.isPresent() ? " (record kept)" : "")));
         } else {
-            EnvironmentView.print(session, store, left.stream().toList(), true, false);
+            EnvironmentView.print(session, store, kept, true, false);
         }
-        return left.map(e -> Errors.failed(session, "deleting " + name, e, "fix the cause and run 'envctl delete "
-                + name + "' again")).orElse(0);
+        return kept.stream().mapToInt(e -> Errors.failed(session, "deleting " + e.name(), e, "fix the cause and run "
+                + "'envctl delete " + e.name() + "' again")).max().orElse(0);
     }
 
-    private static int forget(Session session, OutputFormat format, String name) {
-        Environment removed = session.envctl().forget(name);
-        if (format == OutputFormat.JSON) {
-            Json.print(session.out(), Json.object("name", name, "deleted", true, "pending", false, "forgotten", true,
-                    "record", EnvironmentView.toJson(EnvironmentView.redacted(session, removed))));
-        } else if (format == OutputFormat.TABLE) {
-            session.out().println("forgot " + name + ": its record is removed; its " + removed.provider()
-                    + " cluster on host " + removed.host() + ", if any, is left as it is");
+    private static boolean failed(Optional<Environment> left) {
+        return left.isPresent() && left.get().actualState() == ActualState.FAILED;
+    }
+
+    /**
+     * A record left without --keep-record, or kept but not yet cluster-less (unknown), is still desired absent (the
+     * engine throws when another writer changed it back): another envctl process holds it and carries out the delete
+     * recorded here.
+     */
+    private boolean pending(Optional<Environment> left) {
+        return !failed(left) && left.isPresent() && !(keepRecord && left.get().actualState() == ActualState.UNKNOWN);
+    }
+
+    /** One JSON object for one name, an array of them for several. */
+    private static void printJson(Session session, List<String> names, List<Map<String, Object>> objects) {
+        Json.print(session.out(), names.size() == 1 && objects.size() == 1 ? objects.get(0) : objects);
+    }
+
+    /** Forgets each of {@code names}, even when another fails; the first failure, in the order given, is thrown. */
+    private static int forget(Session session, OutputFormat format, List<String> names) {
+        List<Map<String, Object>> objects = new ArrayList<>();
+        EnvctlException first = null;
+        for (String name : names) {
+            try {
+                Environment removed = session.envctl().forget(name);
+                objects.add(Json.object("name", name, "deleted", true, "pending", false, "forgotten", true,
+                        "record", EnvironmentView.toJson(EnvironmentView.redacted(session, removed))));
+                if (format == OutputFormat.TABLE) {
+                    session.out().println("forgot " + name + ": its record is removed; its " + removed.provider()
+                            + " cluster on host " + removed.host() + ", if any, is left as it is");
+                }
+            } catch (EnvctlException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (format == OutputFormat.JSON && !objects.isEmpty()) {
+            printJson(session, names, objects);
+        }
+        if (first != null) {
+            throw first;
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.PrerequisiteCheck;
@@ -31,6 +32,12 @@ final class Engines {
                     + Errors.oneLine(what) + "; nothing was changed; " + (withDryRun ? "add --dry-run to see the "
                     + "plan, which runs no tool, or run envctl doctor" : "run envctl doctor"));
         }
+    }
+
+    /** {@link #requireReady} of the provider of each of {@code records} once on its host, not once per record. */
+    static void requireReady(Session session, List<Environment> records, boolean withDryRun) {
+        records.stream().map(e -> List.of(e.provider(), e.host())).distinct()
+                .forEach(w -> requireReady(session, w.get(0), w.get(1), withDryRun));
     }
 
     /** The line for a {@code command} of {@code name} that another envctl process, holding it, carries out. */

@@ -2,6 +2,7 @@ package dev.envctl.cli.internal;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.lifecycle.LifecycleEngine;
@@ -72,6 +73,25 @@ final class EnvironmentView {
                     : list.stream().map(EnvironmentView::toJson).toList());
             case CSV -> CsvFormat.write(session, list, Hosts.of(store, list));
             default -> table(list, Instant.now(), Hosts.several(store.hosts()), withOptions).print(session.out());
+        }
+    }
+
+    /**
+     * After one of several names failed without a record of it (its provider could not list its clusters, a delete
+     * recorded meanwhile, the store failing): the records of the names given, as far as the store still has them, so
+     * that the changes that ended are shown before the error; nothing when the store cannot be read.
+     */
+    static void printRecords(Session session, EnvironmentStore store, List<String> names) {
+        if (names.size() < 2) {
+            return;
+        }
+        try {
+            List<Environment> records = names.stream().flatMap(n -> store.find(n).stream()).toList();
+            if (!records.isEmpty()) {
+                print(session, store, records, false, false);
+            }
+        } catch (EnvctlException unreadable) {
+            // the error that follows says what failed
         }
     }
 

@@ -7,7 +7,6 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
-import dev.envctl.core.Validation;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -65,13 +64,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
 
     @Override
     int run(Session session) {
-        noUnknownOptions(names);
-        if (names.isEmpty()) {
-            throw new UsageException(name() + " takes one or more environment NAMEs, got none; usage: envctl "
-                    + name() + " NAME...");
-        }
-        List<String> unique = names.stream().distinct().toList();
-        unique.forEach(Validation::requireName);
+        List<String> unique = names(names);
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
         // every name is looked up before any is judged, so an unknown one is exit 3 whatever the order
@@ -90,16 +83,14 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
                         + "again, or, to keep it with its ports, apply a file that lists it, then " + name() + " it");
             }
         }
-        // each provider on each host once (its check runs docker info), not once per environment
-        records.stream().map(e -> List.of(e.provider(), e.host())).distinct()
-                .forEach(w -> Engines.requireReady(session, w.get(0), w.get(1), false));
+        Engines.requireReady(session, records, false); // each provider's check runs docker info
         Envctl envctl = session.envctl();
         List<Environment> results;
         try {
             results = stopping() ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress());
         } catch (EnvctlException e) {
             session.progressDone();
-            printRecords(session, store, unique);
+            EnvironmentView.printRecords(session, store, unique);
             throw e;
         }
         session.progressDone();
@@ -111,24 +102,5 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         }
         return results.stream().mapToInt(e -> Errors.failed(session, (stopping() ? "stopping " : "starting ")
                 + e.name(), e, "fix the cause and run 'envctl " + name() + " " + e.name() + "' again")).max().orElse(0);
-    }
-
-    /**
-     * After one of several names failed without a record of it (its provider could not list its clusters, a delete
-     * recorded meanwhile, the store failing): the records of the names given, as far as the store still has them, so
-     * that the stops or starts that ended are shown before the error; nothing when the store cannot be read.
-     */
-    private static void printRecords(Session session, EnvironmentStore store, List<String> names) {
-        if (names.size() < 2) {
-            return;
-        }
-        try {
-            List<Environment> records = names.stream().flatMap(n -> store.find(n).stream()).toList();
-            if (!records.isEmpty()) {
-                EnvironmentView.print(session, store, records, false, false);
-            }
-        } catch (EnvctlException unreadable) {
-            // the error that follows says what failed
-        }
     }
 }

@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -536,20 +537,47 @@ public final class LifecycleEngine {
         // each provider listed once on each host of the names, not once for each name; one being deleted is refused
         RoundRunner.Listed listed = runner.list(store.list(EnvironmentFilter.ALL).stream()
                 .filter(e -> named.contains(e.name()) && e.desiredState() != DesiredState.ABSENT).toList());
-        List<Changed> ended = runner.each(List.copyOf(named), desired == DesiredState.STOPPED ? "stop" : "start",
-                name -> {
-                    try {
-                        return new Changed(changeDesired(name, desired, progress, listed.hints().get(name),
-                                listed.hosts()), null);
-                    } catch (RuntimeException e) {
-                        return new Changed(null, e);
-                    }
-                }, CommandRunner::stopping);
+        return each(named, desired == DesiredState.STOPPED ? "stop" : "start", name -> changeDesired(name, desired,
+                progress, listed.hints().get(name), listed.hosts()));
+    }
+
+    /**
+     * {@link #delete(String, boolean, ProgressListener)} of each of {@code names} (a name given twice, once), up to
+     * {@link EngineOptions#concurrency} at once, as {@link #stop(Collection, ProgressListener)} stops them: the record
+     * each left (empty when it is gone), by name in the order of {@code names}.
+     *
+     * @throws EnvctlException what {@link #delete(String, boolean, ProgressListener)} throws for the first of
+     *                         {@code names} that threw, once every other has ended (the later ones suppressed in it)
+     */
+    public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
+                                                     ProgressListener progress) {
+        Map<String, Optional<Environment>> left = new LinkedHashMap<>();
+        each(new LinkedHashSet<>(names), "delete", name -> Map.entry(name, delete(name, keepRecord, progress)))
+                .forEach(e -> left.put(e.getKey(), e.getValue()));
+        return left;
+    }
+
+    /**
+     * {@code one} of each of {@code names}, up to {@link EngineOptions#concurrency} at once, each even when another
+     * throws; what they returned, in the order of {@code names}. Once envctl is stopping
+     * ({@link CommandRunner#stopping}), the names not begun are left as they are, and out of the list.
+     *
+     * @throws RuntimeException what the first of {@code names} that threw threw, once every other has ended (the
+     *                          later ones suppressed in it)
+     */
+    private <T> List<T> each(Set<String> names, String verb, Function<String, T> one) {
+        List<Ended<T>> ended = runner.each(List.copyOf(names), verb, name -> {
+            try {
+                return new Ended<>(one.apply(name), null);
+            } catch (RuntimeException e) {
+                return new Ended<>(null, e);
+            }
+        }, CommandRunner::stopping);
         RuntimeException first = null;
-        List<Environment> records = new ArrayList<>();
-        for (Changed c : ended) {
+        List<T> results = new ArrayList<>();
+        for (Ended<T> c : ended) {
             if (c.error() == null) {
-                records.add(c.record());
+                results.add(c.result());
             } else if (first == null) {
                 first = c.error();
             } else {
@@ -559,11 +587,11 @@ public final class LifecycleEngine {
         if (first != null) {
             throw first;
         }
-        return records;
+        return results;
     }
 
-    /** What a stop or start of one of several names ended with: its record, or what it threw. */
-    private record Changed(Environment record, RuntimeException error) {
+    /** What one of several names ended with: its result, or what it threw. */
+    private record Ended<T>(T result, RuntimeException error) {
     }
 
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {

@@ -11,7 +11,10 @@ import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -145,6 +148,61 @@ class LifecycleEngineTest {
         assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.DELETED, null, null));
         assertThat(f.store.find("dev")).isEmpty();
         assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    /**
+     * Several names: two deletes at once at a concurrency of 2, never more (each that removes its cluster waits in the
+     * provider for a second to arrive, so done one after another, the first would wait in vain and fail); one that
+     * fails leaves its record
+     * failed and keeps none of the others from being deleted; the records left by name, in the order given.
+     */
+    @Test
+    void severalNamesAreDeletedUpToTheConcurrencyAtOnceEachEvenWhenAnotherFails() {
+        LifecycleEngine two = f.engine(EngineOptions.defaults().withConcurrency(2));
+        List.of("a", "b", "c", "d", "e").forEach(n -> two.create(Fixture.spec(n), ProgressListener.NONE));
+        CyclicBarrier pair = new CyclicBarrier(2);
+        f.k3d.duringDelete(e -> {
+            try {
+                pair.await(10, TimeUnit.SECONDS);
+            } catch (Exception notTwo) {
+                throw new IllegalStateException("no second delete arrived while " + e.name() + "'s ran", notTwo);
+            }
+        });
+        f.k3d.failNextDelete("docker is not running");
+
+        Map<String, Optional<Environment>> left = two.delete(List.of("a", "b", "c", "d", "e", "a"), false,
+                ProgressListener.NONE);
+
+        assertThat(left.keySet()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(left.values().stream().flatMap(Optional::stream)).singleElement().satisfies(failed -> {
+            assertThat(failed.actualState()).isEqualTo(ActualState.FAILED);
+            assertThat(failed.desiredState()).isEqualTo(DesiredState.ABSENT);
+            assertThat(failed.lastError()).contains("docker is not running");
+            assertThat(f.k3d.has(failed.name())).isTrue();
+        });
+        assertThat(f.store.list(EnvironmentFilter.ALL)).hasSize(1);
+        assertThat(f.k3d.maxInFlight()).isEqualTo(2);
+        assertThat(f.k3d.overlaps()).isEmpty();
+    }
+
+    /** The first name that throws, in the order given, is thrown once the others are deleted, the later suppressed. */
+    @Test
+    void anUnknownNameAmongSeveralIsThrownOnceTheOthersAreDeleted() {
+        engine.create(Fixture.spec("a"), ProgressListener.NONE);
+        engine.create(Fixture.spec("b"), ProgressListener.NONE);
+
+        assertThatThrownBy(() -> engine.delete(List.of("ghost", "a", "phantom", "b"), true, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+                    assertThat(e.getMessage()).contains("'ghost'");
+                    assertThat(e.getSuppressed()).singleElement().satisfies(later ->
+                            assertThat(later.getMessage()).contains("'phantom'"));
+                });
+
+        assertThat(List.of("a", "b")).allSatisfy(n -> {
+            assertThat(f.k3d.has(n)).isFalse();
+            assertThat(f.store.get(n).labels()).containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
+        });
     }
 
     @Test
