@@ -166,6 +166,31 @@ class ResultsOutputIT {
         assertThat(tmp.resolve("small.out")).isEmptyFile();
     }
 
+    /**
+     * A store of 20,000 environments lists in each format within 64 MB of heap: the output is written as it is made,
+     * not built whole first (the environments read from the store are held, so the heap a list needs still grows
+     * with them).
+     */
+    @Test
+    void aListOfTwentyThousandEnvironmentsPrintsInEachFormatWithin64MbOfHeap() throws Exception {
+        StringBuilder rows = new StringBuilder("# env,provider,node_port,pf_port,register_portainer,haproxy_route,"
+                + "http_port,https_port,cluster_subnet\n");
+        for (int i = 0; i < 20_000; i++) {
+            rows.append(String.format("env%05d,k3d,30080,%d,true,true,%d,%d,\n", i, 41001 + i, 1025 + i, 21025 + i));
+        }
+        Path store = Workspace.write(tmp.resolve("big.csv"), rows.toString());
+        ws.env.put("ENVCTL_JAVA_OPTS", "-Xmx64m");
+
+        for (String format : List.of("table", "json", "csv")) {
+            Path out = tmp.resolve("list." + format);
+            String[] r = run(out.toFile(), "--store", store.toString(), "list", "-o", format);
+            assertThat(r[0]).as(format + ": " + r[1]).isEqualTo("0");
+            try (var lines = Files.lines(out)) {
+                assertThat(lines.filter(l -> l.contains("env19999")).count()).as(format).isPositive();
+            }
+        }
+    }
+
     private interface Check {
         boolean holds() throws IOException;
     }

@@ -6,6 +6,8 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -29,10 +31,14 @@ final class CsvFormat {
         EnvironmentStoreFactory csv = session.plugins().storeFactoryFor(LOCATION);
         List<Host> shown = hosts.stream().map(h -> new Host(h.name(), HostCommand.docker(h), h.address(), h.labels(),
                 h.capacity())).toList();
-        byte[] bytes = csv.format(shown, environments).orElseThrow(() -> new EnvctlException(ErrorCode.FAILURE,
-                "cannot write CSV output: the store plugin '" + csv.id() + "' for " + LOCATION
-                        + " has no file format"));
-        session.out().write(bytes, 0, bytes.length);
+        try {
+            if (!csv.format(shown, environments, session.out())) {
+                throw new EnvctlException(ErrorCode.FAILURE, "cannot write CSV output: the store plugin '" + csv.id()
+                        + "' for " + LOCATION + " has no file format");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a PrintStream throws none: Stdout keeps why a write failed
+        }
         session.out().flush();
     }
 

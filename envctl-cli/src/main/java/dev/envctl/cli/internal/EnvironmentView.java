@@ -70,7 +70,7 @@ final class EnvironmentView {
         List<Environment> list = environments.stream().map(e -> redacted(session, e)).toList();
         switch (session.format()) {
             case JSON -> Json.print(session.out(), single ? toJson(list.get(0))
-                    : list.stream().map(EnvironmentView::toJson).toList());
+                    : list.stream().map(EnvironmentView::toJson));
             case CSV -> CsvFormat.write(session, list, Hosts.of(store, list));
             default -> table(list, Instant.now(), Hosts.several(store.hosts()), withOptions).print(session.out());
         }

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,6 +51,35 @@ class JsonTest {
 
         assertSameAsObjectMapper(value);
         assertSameAsObjectMapper(List.of(value, value));
+    }
+
+    /**
+     * An array reaches the stream as it is written, not once it is whole: when each element is taken, what came
+     * before it (but for what the generator buffers) is written; the text is what one string of it would be.
+     */
+    @Test
+    void printWritesALongArrayToTheStreamAsItGoes() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        List<Integer> writtenBeforeEach = new ArrayList<>();
+        List<String> items = new AbstractList<>() {
+            @Override
+            public String get(int i) {
+                writtenBeforeEach.add(bytes.size());
+                return "x".repeat(10_000);
+            }
+
+            @Override
+            public int size() {
+                return 5;
+            }
+        };
+
+        Json.print(out, items);
+
+        assertThat(writtenBeforeEach.get(4)).isGreaterThanOrEqualTo(30_000);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(MAPPER.writeValueAsString(items)
+                + System.lineSeparator());
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.envctl.core.spi;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,13 +62,17 @@ public interface EnvironmentStoreFactory {
     }
 
     /**
-     * The bytes of a store of this kind holding exactly {@code hosts} (those other than {@code local}) and
-     * {@code environments}, as a file of this kind of store holds them, for output such as {@code -o csv};
-     * empty (the default) when this kind of store keeps no file. Nothing is checked: environments another store
-     * holds are written as they are (rows the Kindler scripts gave one port twice included).
+     * Writes to {@code out} the bytes of a store of this kind holding exactly {@code hosts} (those other than
+     * {@code local}) and {@code environments}, as a file of this kind of store holds them, for output such as
+     * {@code -o csv}: each environment's as it comes, so that the output of many is never held whole (the caller
+     * buffers and flushes {@code out}). Returns false, writing nothing, when this kind of store keeps no file (the
+     * default). Nothing is checked: environments another store holds are written as they are (rows the Kindler
+     * scripts gave one port twice included).
+     *
+     * @throws IOException what {@code out} threw
      */
-    default Optional<byte[]> format(List<Host> hosts, List<Environment> environments) {
-        return Optional.empty();
+    default boolean format(List<Host> hosts, List<Environment> environments, OutputStream out) throws IOException {
+        return false;
     }
 
     /**

@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -418,14 +419,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * The bytes of a file holding {@code hosts} (those other than {@code local}) and {@code environments} as
-     * they are, nothing checked ({@link dev.envctl.core.spi.EnvironmentStoreFactory#format}); none without either.
+     * Writes to {@code out} the file holding {@code hosts} (those other than {@code local}) and {@code environments} as
+     * they are, environment by environment, nothing checked
+     * ({@link dev.envctl.core.spi.EnvironmentStoreFactory#format}); nothing without either.
      */
-    static byte[] format(List<Host> hosts, List<Environment> environments) {
-        CsvDocument doc = CsvDocument.parse(Path.of("output.csv"), new byte[0]);
-        hosts.stream().filter(h -> !h.name().equals(Host.LOCAL_NAME)).forEach(doc::addHost);
-        environments.forEach(e -> doc.add(asStored(e)));
-        return doc.changed() ? doc.render() : new byte[0];
+    static void format(List<Host> hosts, List<Environment> environments, OutputStream out) throws IOException {
+        CsvDocument.write(hosts, () -> environments.stream().map(CsvEnvironmentStore::asStored).iterator(), out);
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.Durations;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +61,9 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
     }
 
     @Override
-    public Optional<byte[]> format(List<Host> hosts, List<Environment> environments) {
-        return Optional.of(CsvEnvironmentStore.format(hosts, environments));
+    public boolean format(List<Host> hosts, List<Environment> environments, OutputStream out) throws IOException {
+        CsvEnvironmentStore.format(hosts, environments, out);
+        return true;
     }
 
     @Override

@@ -17,8 +17,11 @@ import dev.envctl.core.spi.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,15 +55,57 @@ class CsvStoreFactoryTest {
             held = store.list(EnvironmentFilter.ALL);
         }
 
-        byte[] bytes = factory.format(List.of(Host.LOCAL, two), held).orElseThrow();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertThat(factory.format(List.of(Host.LOCAL, two), held, bytes)).isTrue();
 
-        Path copy = Files.write(dir.resolve("copy.csv"), bytes);
+        Path copy = Files.write(dir.resolve("copy.csv"), bytes.toByteArray());
         try (EnvironmentStore store = factory.open("csv:" + copy, Map.of())) {
             assertThat(store.list(EnvironmentFilter.ALL)).as("a and b share http port 18090")
                     .isEqualTo(held);
             assertThat(store.hosts()).contains(two);
         }
-        assertThat(factory.format(List.of(Host.LOCAL), List.of()).orElseThrow()).isEmpty();
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        assertThat(factory.format(List.of(Host.LOCAL), List.of(), none)).isTrue();
+        assertThat(none.toByteArray()).isEmpty();
+    }
+
+    /**
+     * What a store file of the environments envctl made holds, byte for byte, written line by line: each
+     * environment's lines reach the stream before the next environment is read, so the output is never held whole.
+     */
+    @Test
+    void formatWritesTheStoresFileEnvironmentByEnvironment() throws Exception {
+        Path file = dir.resolve("new.csv");
+        List<Environment> held;
+        List<Host> hosts;
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            store.addHost(new Host("two", "ssh://me@two", null, Map.of(), null));
+            for (String name : List.of("a", "b", "c")) {
+                store.create(EnvironmentSpec.of(name, "k3d").withHost(HostRequest.of(name.equals("b") ? "two"
+                        : "local")).withLabels(Map.of("team", "x, y")), new Allocator(AllocationPolicy.defaults()));
+            }
+            held = store.list(EnvironmentFilter.ALL);
+            hosts = store.hosts();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Integer> writtenBeforeEach = new ArrayList<>();
+        List<Environment> watched = new AbstractList<>() {
+            @Override
+            public Environment get(int i) {
+                writtenBeforeEach.add(out.size());
+                return held.get(i);
+            }
+
+            @Override
+            public int size() {
+                return held.size();
+            }
+        };
+
+        factory.format(hosts, watched, out);
+
+        assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(file));
+        assertThat(writtenBeforeEach).hasSize(3).isSorted().doesNotHaveDuplicates();
     }
 
     @Test

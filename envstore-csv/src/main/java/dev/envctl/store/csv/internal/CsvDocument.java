@@ -5,11 +5,14 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -530,6 +533,35 @@ public final class CsvDocument {
         for (int i = from; i < lines.size(); i++) {
             lines.get(i).index = i;
         }
+    }
+
+    /**
+     * Writes the file a new document holds once {@code hosts} (those other than {@code local}) and then
+     * {@code environments} are added to it: the header comments, the host lines, then each environment's #envctl line
+     * and nine-column row, written as it comes, so that the file is never held whole; nothing when there are neither.
+     */
+    public static void write(List<Host> hosts, Iterable<Environment> environments, OutputStream out)
+            throws IOException {
+        List<Host> others = hosts.stream().filter(h -> !h.name().equals(Host.LOCAL_NAME)).toList();
+        Iterator<Environment> each = environments.iterator();
+        if (others.isEmpty() && !each.hasNext()) {
+            return;
+        }
+        writeLine(out, Columns.LEGACY_HEADER);
+        writeLine(out, Columns.META_NOTE);
+        for (Host h : others) {
+            writeLine(out, new HostLine(h, List.of()).format());
+        }
+        while (each.hasNext()) {
+            Environment e = each.next();
+            String row = RowCodec.formatLegacy(e);
+            writeLine(out, MetaLine.of(e, row, List.of()).format());
+            writeLine(out, row);
+        }
+    }
+
+    private static void writeLine(OutputStream out, String line) throws IOException {
+        out.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** The bytes of a new, empty file: the nine-column header comment and the note on #envctl lines. */
