@@ -6,7 +6,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,6 +93,24 @@ class DeleteSeveralIT {
             assertThat(o.get("deleted").asBoolean()).isTrue();
             assertThat(o.get("record").get("desiredState").asText()).isEqualTo("absent");
         });
+    }
+
+    /** A password in a failed delete's last error is hidden in the record -o json prints, as in every other output. */
+    @Test
+    void theRecordOfAFailedDeleteHidesAPasswordInItsLastError() throws Exception {
+        Path hook = Workspace.write(ws.home.resolve("my-hooks/pre-delete.d/10-deregister"), "#!/bin/sh\n"
+                + "echo 'cannot reach postgresql://admin:hunter2@db.example/portal' >&2\nexit 3\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "hooks.enabled=exec\nhook.exec.dir=~/my-hooks\n");
+
+        for (List<String> names : List.of(List.of("dev"), List.of("qa", "uat"))) {
+            List<String> args = new ArrayList<>(List.of("delete", "-o", "json"));
+            args.addAll(names);
+            Result r = ws.run(args.toArray(String[]::new));
+
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).as(r.toString()).contains("admin:***@db.example").doesNotContain("hunter2");
+        }
     }
 
     @Test

@@ -70,7 +70,8 @@ final class DeleteCommand extends CliCommand {
         if (format == OutputFormat.JSON) {
             printJson(session, names, left.entrySet().stream().map(e -> Json.object("name", e.getKey(), "deleted",
                     !failed(e.getValue()) && !pending(e.getValue()), "pending", pending(e.getValue()), "forgotten",
-                    false, "record", e.getValue().map(EnvironmentView::toJson).orElse(null))).toList());
+                    false, "record", e.getValue().map(l -> EnvironmentView.toJson(EnvironmentView.redacted(session, l)))
+                    .orElse(null))).toList());
         } else if (format == OutputFormat.TABLE && left.values().stream().noneMatch(DeleteCommand::failed)) {
             left.forEach((name, l) -> session.out().println(pending(l) ? Engines.pending("delete", name)
                     : "deleted " + name + (l.isPresent() ? " (record kept)" : "")));
