@@ -50,6 +50,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -1064,6 +1065,8 @@ public final class LifecycleEngine {
                 direct.add(Outcome.failed(spec.name(), null, e.getMessage(), e));
             }
         }
+        // in-place updates are written together, with one store write where the store can (a file rewritten once)
+        Map<String, UnaryOperator<Environment>> inPlace = new LinkedHashMap<>();
         for (ApplyPlan.Update u : plan.toUpdate()) {
             try {
                 provider(u.spec().provider());
@@ -1072,20 +1075,19 @@ public final class LifecycleEngine {
                             u.resolve(current, forApply, others), current));
                     touched.add(u.name());
                 } else {
-                    writer.modify(u.name(), u::inPlace).ifPresent(e -> {
-                        if (resumed.contains(u.name())) {
-                            touched.add(u.name());
-                        } else {
-                            direct.add(new Outcome(u.name(), Action.UPDATED, e.actualState(), e.lastError()));
-                        }
-                    });
+                    inPlace.put(u.name(), u::inPlace);
                 }
             } catch (EnvctlException e) {
-                refuseWholeApply(e, touched, direct);
-                direct.add(Outcome.failed(u.name(), store.find(u.name()).map(Environment::actualState)
-                        .orElse(null), e.getMessage(), e));
+                updateFailed(u.name(), e, touched, direct);
             }
         }
+        writer.modifyAll(inPlace, (name, updated) -> updated.ifPresent(e -> {
+            if (resumed.contains(name)) {
+                touched.add(name);
+            } else {
+                direct.add(new Outcome(name, Action.UPDATED, e.actualState(), e.lastError()));
+            }
+        }), (name, e) -> updateFailed(name, e, touched, direct));
         for (String name : plan.toDelete()) {
             try {
                 // a delete recorded before (a prune cut short, a delete keeping its record) is converged as it is
@@ -1119,6 +1121,13 @@ public final class LifecycleEngine {
         all.addAll(direct);
         all.sort((a, b) -> a.name().compareTo(b.name()));
         return new ReconcileReport(all, done.unmanaged(), done.records());
+    }
+
+    /** Records the failure of {@code name}'s update, or refuses the whole apply ({@link #refuseWholeApply}). */
+    private void updateFailed(String name, EnvctlException e, Set<String> touched, List<Outcome> direct) {
+        refuseWholeApply(e, touched, direct);
+        direct.add(Outcome.failed(name, store.find(name).map(Environment::actualState).orElse(null), e.getMessage(),
+                e));
     }
 
     /**

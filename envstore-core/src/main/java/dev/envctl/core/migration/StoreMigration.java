@@ -7,7 +7,7 @@ import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.Host;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
-import dev.envctl.core.spi.BatchInsertException;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,8 +198,8 @@ public final class StoreMigration {
             int inserted;
             try {
                 inserted = to.insertAll(batch).size();
-            } catch (BatchInsertException stopped) {
-                inserted = stopped.inserted();
+            } catch (BatchWriteException stopped) {
+                inserted = stopped.stored().size();
                 Environment e = batch.get(inserted);
                 batch.subList(0, inserted).forEach(w -> rows.put(w.name(), migrated(w)));
                 if (stopped.error().code() == ErrorCode.STORE_UNAVAILABLE) {

@@ -58,12 +58,12 @@ public interface EnvironmentStore extends AutoCloseable {
     /**
      * Inserts fully resolved records as {@link #insert} would, in order, each checked against the store and the
      * records before it; returns them as stored. It stops at the first record it cannot store: the records before
-     * it stay stored, that record and the ones after it are not, and a {@link BatchInsertException} carries that
-     * record's error (the one {@code insert} would throw, or the store's failure) and how many records were stored.
+     * it stay stored, that record and the ones after it are not, and a {@link BatchWriteException} carries that
+     * record's error (the one {@code insert} would throw, or the store's failure) and the records stored.
      * Migration writes its rows with it. The default inserts one record at a time; a store for which each write
      * costs much (a whole file rewritten) overrides it to check them all and write once.
      *
-     * @throws BatchInsertException for the first record not stored
+     * @throws BatchWriteException for the first record not stored
      */
     default List<Environment> insertAll(List<Environment> environments) {
         List<Environment> inserted = new ArrayList<>(environments.size());
@@ -71,7 +71,7 @@ public interface EnvironmentStore extends AutoCloseable {
             try {
                 inserted.add(insert(e));
             } catch (EnvctlException refused) {
-                throw new BatchInsertException(inserted.size(), refused);
+                throw new BatchWriteException(inserted, refused);
             }
         }
         return inserted;
@@ -101,6 +101,30 @@ public interface EnvironmentStore extends AutoCloseable {
      *                         host
      */
     Environment update(Environment next, long expectedVersion);
+
+    /**
+     * Replaces records as {@link #update}{@code (e, e.version())} would, in order: each only if its stored version is
+     * the one it carries (the version read), checked as {@code update} checks it against the store and the records
+     * before it; returns them as stored. It stops at the first record it cannot store: the records before it stay
+     * stored, that record and the ones after it are not, and a {@link BatchWriteException} carries that record's
+     * error (the one {@code update} would throw, such as {@link ErrorCode#VERSION_CONFLICT} when another writer changed
+     * it, or the store's failure) and the records stored. {@code apply} writes its in-place updates with it. The
+     * default updates one record at a time; a store for which each write costs much (a whole file rewritten)
+     * overrides it to check them all and write once.
+     *
+     * @throws BatchWriteException for the first record not stored
+     */
+    default List<Environment> updateAll(List<Environment> environments) {
+        List<Environment> updated = new ArrayList<>(environments.size());
+        for (Environment e : environments) {
+            try {
+                updated.add(update(e, e.version()));
+            } catch (EnvctlException refused) {
+                throw new BatchWriteException(updated, refused);
+            }
+        }
+        return updated;
+    }
 
     /** Removes the record whatever its version; false when there was none. */
     boolean delete(String name);

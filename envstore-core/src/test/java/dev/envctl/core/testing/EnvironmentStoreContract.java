@@ -18,7 +18,7 @@ import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HostsFullException;
 import dev.envctl.core.alloc.PortRange;
-import dev.envctl.core.spi.BatchInsertException;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.junit.jupiter.api.AfterEach;
@@ -368,10 +368,10 @@ public abstract class EnvironmentStoreContract {
         Environment after = record("c", 18091, null, "local");
 
         assertThatThrownBy(() -> store.insertAll(List.of(a, overlapping, after)))
-                .isInstanceOf(BatchInsertException.class)
+                .isInstanceOf(BatchWriteException.class)
                 .satisfies(e -> {
-                    BatchInsertException stopped = (BatchInsertException) e;
-                    assertThat(stopped.inserted()).isEqualTo(1);
+                    BatchWriteException stopped = (BatchWriteException) e;
+                    assertThat(stopped.stored().size()).isEqualTo(1);
                     assertThat(stopped.code()).isEqualTo(ErrorCode.CONFLICT);
                     // the error insert gives for that record, now that the ones before it are stored
                     assertThatThrownBy(() -> store.insert(overlapping)).hasMessage(e.getMessage());
@@ -384,9 +384,9 @@ public abstract class EnvironmentStoreContract {
                 List.of(record("d", 18094, null, "nowhere")))) {
             Environment last = refused.get(refused.size() - 1);
             List<Environment> before = store.list(EnvironmentFilter.ALL);
-            assertThatThrownBy(() -> store.insertAll(refused)).isInstanceOf(BatchInsertException.class)
+            assertThatThrownBy(() -> store.insertAll(refused)).isInstanceOf(BatchWriteException.class)
                     .satisfies(e -> {
-                        assertThat(((BatchInsertException) e).inserted()).isEqualTo(refused.size() - 1);
+                        assertThat(((BatchWriteException) e).stored().size()).isEqualTo(refused.size() - 1);
                         assertThatThrownBy(() -> store.insert(last)).isInstanceOf(EnvctlException.class)
                                 .hasMessage(e.getMessage())
                                 .satisfies(ex -> assertThat(((EnvctlException) ex).code())
@@ -448,6 +448,65 @@ public abstract class EnvironmentStoreContract {
                 a.updatedAt(), same.version());
 
         assertThat(store.update(wider, same.version()).subnet()).isEqualTo(Cidr.parse("10.101.0.0/16"));
+    }
+
+    @Test
+    void updateAllWritesEveryRecordCheckedAgainstTheOnesBeforeIt() {
+        Environment a = store.create(spec("a"), allocator);
+        Environment b = store.create(spec("b"), allocator);
+        Environment c = store.create(spec("c"), allocator);
+        // a gives up its http port and b takes it in the same batch; c only changes its state
+        Environment aMoved = withPorts(a, a.ports().with(PortRole.HTTP, 20000));
+        Environment bTakes = withPorts(b, b.ports().with(PortRole.HTTP, a.ports().http()));
+        Environment cFailed = c.withActualState(ActualState.FAILED, "k3d failed: boom");
+
+        List<Environment> stored = store.updateAll(List.of(aMoved, bTakes, cFailed));
+
+        assertThat(stored).extracting(Environment::version).containsExactly(2L, 2L, 2L);
+        assertThat(stored).extracting(Environment::createdAt).containsExactly(a.createdAt(), b.createdAt(),
+                c.createdAt());
+        assertThat(stored.get(1).ports().http()).isEqualTo(a.ports().http());
+        assertThat(stored.get(2).lastError()).isEqualTo("k3d failed: boom");
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(stored);
+        assertThat(store.updateAll(List.of())).isEmpty();
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    @Test
+    void updateAllStopsAtTheFirstRecordItRefusesKeepingTheOnesBeforeIt() {
+        Environment a = store.create(spec("a"), allocator);
+        Environment b = store.create(spec("b"), allocator);
+        Environment c = store.create(spec("c"), allocator);
+        Environment bNow = store.update(b.withActualState(ActualState.CREATING, null), b.version());
+        Environment bStale = b.withActualState(ActualState.RUNNING, null); // another writer changed b since
+
+        assertThatThrownBy(() -> store.updateAll(List.of(a.withActualState(ActualState.RUNNING, null), bStale,
+                c.withActualState(ActualState.RUNNING, null))))
+                .isInstanceOfSatisfying(BatchWriteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.VERSION_CONFLICT);
+                    assertThat(e.stored()).extracting(Environment::name, Environment::version)
+                            .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 2L));
+                    assertThat(store.get("a")).isEqualTo(e.stored().get(0));
+                });
+        assertThat(store.get("b")).isEqualTo(bNow);
+        assertThat(store.get("c")).isEqualTo(c);
+
+        // a port an earlier record of the batch took: the error update gives for it once that one is stored
+        Environment a2 = store.get("a");
+        Environment cTakes = withPorts(c, c.ports().with(PortRole.PF, 20001));
+        assertThatThrownBy(() -> store.updateAll(List.of(withPorts(a2, a2.ports().with(PortRole.PF, 20001)),
+                cTakes))).isInstanceOfSatisfying(BatchWriteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.stored()).hasSize(1);
+                    assertThatThrownBy(() -> store.update(cTakes, c.version())).hasMessage(e.getMessage());
+                });
+        assertThat(store.get("c")).isEqualTo(c);
+        StoreInvariants.assertHold(store.list(EnvironmentFilter.ALL));
+    }
+
+    private static Environment withPorts(Environment e, HostPorts ports) {
+        return new Environment(e.name(), e.provider(), e.subnet(), ports, e.nodePort(), e.labels(), e.options(),
+                e.desiredState(), e.actualState(), e.lastError(), e.createdAt(), e.updatedAt(), e.version(), e.host());
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.envctl.core.alloc.Allocation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.alloc.HeldSnapshot;
 import dev.envctl.core.alloc.Placement;
-import dev.envctl.core.spi.BatchInsertException;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -353,7 +353,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     /**
      * Checks every record as {@link #insert} checks it, against the file's rows and the records before it, and
      * replaces the file once, under one lock, with the records before the first it refuses; a refused record
-     * ({@link BatchInsertException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     * ({@link BatchWriteException}) is not stored, nor are those after it. A file that cannot be written stores none.
      */
     @Override
     public List<Environment> insertAll(List<Environment> environments) {
@@ -383,10 +383,10 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
                 return null;
             });
         } catch (EnvctlException failure) {
-            throw new BatchInsertException(0, failure);
+            throw new BatchWriteException(List.of(), failure);
         }
         if (refused != null) {
-            throw new BatchInsertException(inserted.size(), refused);
+            throw new BatchWriteException(inserted, refused);
         }
         return inserted;
     }
@@ -470,21 +470,61 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     @Override
     public Environment update(Environment next, long expectedVersion) {
-        return write(doc -> {
-            Environment current = current(doc, next.name(), expectedVersion);
+        return write(doc -> replace(doc, next, expectedVersion));
+    }
+
+    /**
+     * Checks every record as {@link #update} checks it, against the file's rows as the records before it leave them,
+     * and replaces the file once, under one lock, with the records before the first it refuses; a refused record
+     * ({@link BatchWriteException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     */
+    @Override
+    public List<Environment> updateAll(List<Environment> environments) {
+        List<Environment> updated = new ArrayList<>(environments.size());
+        EnvctlException refused;
+        try {
+            refused = write(doc -> {
+                updated.clear(); // a change may run twice: on no file, then under the lock
+                for (Environment e : environments) {
+                    try {
+                        updated.add(replace(doc, e, e.version()));
+                    } catch (EnvctlException ex) {
+                        return ex; // the records before it are written
+                    }
+                }
+                return null;
+            });
+        } catch (EnvctlException failure) {
+            throw new BatchWriteException(List.of(), failure);
+        }
+        if (refused != null) {
+            throw new BatchWriteException(updated, refused);
+        }
+        return updated;
+    }
+
+    /**
+     * Replaces {@code next}'s row in {@code doc} as {@link #update} does, after its checks. The other rows are read
+     * only for an update that may take something (a host, ports or a subnet other than the record's): one that keeps
+     * them, such as a state write, takes nothing another environment could hold.
+     */
+    private Environment replace(CsvDocument doc, Environment next, long expectedVersion) {
+        Environment current = current(doc, next.name(), expectedVersion);
+        requireKnownHost(doc, next.host());
+        if (!next.host().equals(current.host()) || !next.ports().equals(current.ports())
+                || !Objects.equals(next.subnet(), current.subnet())) {
             List<Environment> others = doc.environments();
             others.remove(current);
-            requireKnownHost(doc, next.host());
             if (!next.host().equals(current.host())) {
                 Placement.requireRoomToMove(doc.hosts().stream().filter(h -> h.name().equals(next.host()))
                         .findFirst().orElseThrow(), (int) others.stream().filter(e -> e.host().equals(next.host()))
                         .count());
             }
             Allocator.requireFree(next, current, HeldSnapshot.of(others, next.host()));
-            return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
-                    next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
-                    next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host()));
-        });
+        }
+        return doc.replace(new Environment(next.name(), next.provider(), next.subnet(), next.ports(),
+                next.nodePort(), next.labels(), next.options(), next.desiredState(), next.actualState(),
+                next.lastError(), current.createdAt(), now(), expectedVersion + 1, next.host()));
     }
 
     private void requireKnownHost(CsvDocument doc, String host) {

@@ -7,12 +7,18 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.alloc.HeldSnapshot;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -52,6 +58,68 @@ public final class RecordWriter {
                 }
                 LOG.debug("{} changed while being written (attempt {}); reading it again", name, attempt);
             }
+        }
+    }
+
+    /**
+     * Applies each of {@code changes} (by name, in order) to its current record as {@link #modify} does, reading the
+     * records once and writing the changed ones with one {@link EnvironmentStore#updateAll} (a store that rewrites a
+     * whole file per write then writes it once). Tells {@code written} what {@code modify} would return for
+     * each name; a record another writer changed meanwhile ({@code VERSION_CONFLICT}) is read again and changed anew,
+     * as {@code modify} does, and written with the records after it. A name whose write the store refuses otherwise
+     * goes to {@code failed} with the error, and the records after it are still written; a read that fails fails
+     * every name not written yet. What {@code failed} throws ends it, the records after that name unwritten.
+     */
+    public void modifyAll(Map<String, UnaryOperator<Environment>> changes,
+                          BiConsumer<String, Optional<Environment>> written,
+                          BiConsumer<String, EnvctlException> failed) {
+        Map<String, UnaryOperator<Environment>> pending = new LinkedHashMap<>(changes);
+        Map<String, Integer> attempts = new HashMap<>();
+        while (!pending.isEmpty()) {
+            Map<String, Environment> current = new HashMap<>();
+            try {
+                store.list(EnvironmentFilter.ALL).stream().filter(e -> pending.containsKey(e.name()))
+                        .forEach(e -> current.put(e.name(), e));
+            } catch (EnvctlException e) {
+                for (String name : List.copyOf(pending.keySet())) { // as each one's read would have failed
+                    pending.remove(name);
+                    failed.accept(name, e);
+                }
+                return;
+            }
+            List<Environment> next = new ArrayList<>();
+            for (Map.Entry<String, UnaryOperator<Environment>> c : List.copyOf(pending.entrySet())) {
+                Environment now = current.get(c.getKey());
+                Environment changed = now == null ? null : c.getValue().apply(now);
+                if (changed == null || changed.equals(now)) {
+                    pending.remove(c.getKey());
+                    written.accept(c.getKey(), Optional.ofNullable(now));
+                } else {
+                    next.add(changed);
+                }
+            }
+            if (next.isEmpty()) {
+                return;
+            }
+            List<Environment> stored;
+            try {
+                stored = store.updateAll(next);
+            } catch (BatchWriteException stopped) {
+                stored = stopped.stored();
+                String name = next.get(stored.size()).name();
+                stored.forEach(e -> written.accept(e.name(), Optional.of(e)));
+                stored.forEach(e -> pending.remove(e.name()));
+                int attempt = attempts.merge(name, 1, Integer::sum);
+                if (stopped.error().code() == ErrorCode.VERSION_CONFLICT && attempt < MAX_ATTEMPTS) {
+                    LOG.debug("{} changed while being written (attempt {}); reading it again", name, attempt);
+                } else {
+                    pending.remove(name);
+                    failed.accept(name, stopped.error());
+                }
+                continue;
+            }
+            stored.forEach(e -> written.accept(e.name(), Optional.of(e)));
+            pending.clear();
         }
     }
 
