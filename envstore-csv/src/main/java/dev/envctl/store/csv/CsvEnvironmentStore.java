@@ -46,6 +46,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The environment store in one CSV file, compatible with the Kindler scripts' {@code environments.csv}
@@ -351,34 +352,48 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Checks every record as {@link #insert} checks it, against the file's rows and the records before it, and
-     * replaces the file once, under one lock, with the records before the first it refuses; a refused record
-     * ({@link BatchWriteException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     * Checks every record as {@link #insert} checks it, against the file's rows and the records before it
+     * ({@link #writeAll}).
      */
     @Override
     public List<Environment> insertAll(List<Environment> environments) {
-        List<Environment> records = environments.stream().map(CsvEnvironmentStore::asStored).toList();
-        List<Environment> inserted = new ArrayList<>(records.size());
+        return writeAll(environments.stream().map(CsvEnvironmentStore::asStored).toList(), doc -> {
+            // what is held, per host: ports on that host, subnets everywhere; each record added as it is accepted
+            Map<String, HeldSnapshot> held = new HashMap<>();
+            return e -> {
+                Environment added = add(doc, e, held.computeIfAbsent(e.host(),
+                        h -> HeldSnapshot.of(doc.environments(), h)));
+                held.forEach((host, snapshot) -> {
+                    if (host.equals(e.host())) {
+                        snapshot.add(e);
+                    } else if (e.subnet() != null) {
+                        snapshot.addSubnet(e.subnet(), e.name());
+                    }
+                });
+                return added;
+            };
+        });
+    }
+
+    /**
+     * Writes each of {@code records} to the document with what {@code each} makes for it, in order, and replaces the
+     * file once, under one lock, with the records before the first it refuses; a refused record
+     * ({@link BatchWriteException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     */
+    private List<Environment> writeAll(List<Environment> records,
+                                       Function<CsvDocument, UnaryOperator<Environment>> each) {
+        List<Environment> written = new ArrayList<>(records.size());
         EnvctlException refused;
         try {
             refused = write(doc -> {
-                inserted.clear(); // a change may run twice: on no file, then under the lock
-                // what is held, per host: ports on that host, subnets everywhere; each record added as it is accepted
-                Map<String, HeldSnapshot> held = new HashMap<>();
+                written.clear(); // a change may run twice: on no file, then under the lock
+                UnaryOperator<Environment> one = each.apply(doc);
                 for (Environment e : records) {
                     try {
-                        inserted.add(add(doc, e, held.computeIfAbsent(e.host(),
-                                h -> HeldSnapshot.of(doc.environments(), h))));
+                        written.add(one.apply(e));
                     } catch (EnvctlException ex) {
                         return ex; // the records before it are written
                     }
-                    held.forEach((host, snapshot) -> {
-                        if (host.equals(e.host())) {
-                            snapshot.add(e);
-                        } else if (e.subnet() != null) {
-                            snapshot.addSubnet(e.subnet(), e.name());
-                        }
-                    });
                 }
                 return null;
             });
@@ -386,9 +401,9 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw new BatchWriteException(List.of(), failure);
         }
         if (refused != null) {
-            throw new BatchWriteException(inserted, refused);
+            throw new BatchWriteException(written, refused);
         }
-        return inserted;
+        return written;
     }
 
     /**
@@ -474,33 +489,12 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * Checks every record as {@link #update} checks it, against the file's rows as the records before it leave them,
-     * and replaces the file once, under one lock, with the records before the first it refuses; a refused record
-     * ({@link BatchWriteException}) is not stored, nor are those after it. A file that cannot be written stores none.
+     * Checks every record as {@link #update} checks it, against the file's rows as the records before it leave them
+     * ({@link #writeAll}).
      */
     @Override
     public List<Environment> updateAll(List<Environment> environments) {
-        List<Environment> updated = new ArrayList<>(environments.size());
-        EnvctlException refused;
-        try {
-            refused = write(doc -> {
-                updated.clear(); // a change may run twice: on no file, then under the lock
-                for (Environment e : environments) {
-                    try {
-                        updated.add(replace(doc, e, e.version()));
-                    } catch (EnvctlException ex) {
-                        return ex; // the records before it are written
-                    }
-                }
-                return null;
-            });
-        } catch (EnvctlException failure) {
-            throw new BatchWriteException(List.of(), failure);
-        }
-        if (refused != null) {
-            throw new BatchWriteException(updated, refused);
-        }
-        return updated;
+        return writeAll(environments, doc -> e -> replace(doc, e, e.version()));
     }
 
     /**
