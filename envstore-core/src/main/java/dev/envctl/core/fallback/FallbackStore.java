@@ -8,6 +8,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.alloc.Allocator;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.StoreHealth;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A primary store (typically PostgreSQL) with a fallback (typically CSV). Reads go to the primary; when it
@@ -30,10 +33,11 @@ import java.util.function.Supplier;
  * {@link Remedy#FIX_STORE_SETTINGS}: a refused login, a missing database) is not an outage: its error is thrown
  * and the fallback is not read. Writes and locks go to the primary only, so an outage of the
  * primary makes writes fail rather than split the truth. In mirror mode each successful write is repeated on
- * the fallback (created and updated records copied as the primary stored them, deleted ones removed); a
- * mirror failure is a WARN and the primary's result stands. Hosts go the same way: read from the primary (or the
- * fallback when it is unavailable), added and removed on the primary, and in mirror mode on the fallback too (a
- * record mirrored onto a host the fallback lacks brings that host along). {@link #get} never says "not found" from
+ * the fallback (created and updated records copied as the primary stored them, deleted ones removed; the records a
+ * batch stored, with one batch write of the fallback); a mirror failure is a WARN and the primary's result stands.
+ * Hosts go the same way: read from the primary (or the fallback when it is unavailable), added and removed on the
+ * primary, and in mirror mode on the fallback too (a record mirrored onto a host the fallback lacks brings that host
+ * along). {@link #get} never says "not found" from
  * the fallback: a name it lacks is {@code STORE_UNAVAILABLE}, since the primary may hold it.
  *
  * <p>For work that writes (a create, a delete, a reconcile), reads must not fall back: a decision taken on stale
@@ -226,6 +230,30 @@ public final class FallbackStore implements EnvironmentStore {
         return stored;
     }
 
+    /** The primary's batch, whose stored records, all or those before the one it stopped at, are mirrored. */
+    @Override
+    public List<Environment> insertAll(List<Environment> environments) {
+        return batch(() -> primary.insertAll(environments));
+    }
+
+    /** As {@link #insertAll}. */
+    @Override
+    public List<Environment> updateAll(List<Environment> environments) {
+        return batch(() -> primary.updateAll(environments));
+    }
+
+    private List<Environment> batch(Supplier<List<Environment>> write) {
+        List<Environment> stored;
+        try {
+            stored = write.get();
+        } catch (BatchWriteException e) {
+            copyAll(e.stored());
+            throw e;
+        }
+        copyAll(stored);
+        return stored;
+    }
+
     @Override
     public boolean delete(String name) {
         boolean removed = primary.delete(name);
@@ -261,6 +289,46 @@ public final class FallbackStore implements EnvironmentStore {
         } catch (RuntimeException e) {
             LOG.warn("could not mirror {} to the fallback {}: {}; the primary's write stands{}", stored.name(),
                     fallback.location(), e.getMessage(), blockers(stored));
+        }
+    }
+
+    /**
+     * Mirrors records as {@link #copy} mirrors each, with one {@link EnvironmentStore#updateAll} of the fallback for
+     * those it holds and one {@link EnvironmentStore#insertAll} for the others (a CSV file rewritten once, not once per
+     * record). From a record the fallback refuses on, the rest are copied one by one as {@link #copy} copies them; a
+     * fallback that cannot be written ({@code STORE_UNAVAILABLE}) is one warning for them all.
+     */
+    private void copyAll(List<Environment> stored) {
+        if (!mirror || stored.isEmpty()) {
+            return;
+        }
+        List<Environment> rest = stored;
+        try {
+            stored.stream().map(Environment::host).filter(h -> !h.equals(Host.LOCAL_NAME)).distinct()
+                    .forEach(h -> primary.findHost(h).ifPresent(this::mirrorHost));
+            Map<String, Long> versions = fallback.list(EnvironmentFilter.ALL).stream()
+                    .collect(Collectors.toMap(Environment::name, Environment::version));
+            Map<Boolean, List<Environment>> held = stored.stream()
+                    .collect(Collectors.partitioningBy(e -> versions.containsKey(e.name())));
+            rest = Stream.concat(held.get(true).stream(), held.get(false).stream()).toList();
+            if (!held.get(true).isEmpty()) {
+                fallback.updateAll(held.get(true).stream()
+                        .map(e -> e.withWrite(e.updatedAt(), versions.get(e.name()))).toList());
+            }
+            rest = held.get(false);
+            if (!rest.isEmpty()) {
+                fallback.insertAll(rest);
+            }
+        } catch (RuntimeException e) {
+            List<Environment> left = e instanceof BatchWriteException b
+                    ? rest.subList(b.stored().size(), rest.size()) : rest;
+            if (e instanceof EnvctlException x && x.code() != ErrorCode.STORE_UNAVAILABLE) {
+                left.forEach(this::copy);
+            } else {
+                LOG.warn("could not mirror {} to the fallback {}: {}; the primary's writes stand",
+                        String.join(", ", left.stream().map(Environment::name).toList()), fallback.location(),
+                        e.getMessage());
+            }
         }
     }
 

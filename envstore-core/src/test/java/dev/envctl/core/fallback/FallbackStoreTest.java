@@ -1,6 +1,7 @@
 package dev.envctl.core.fallback;
 
 import dev.envctl.core.ActualState;
+import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -12,7 +13,9 @@ import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.lifecycle.LifecycleEngine;
+import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.ClusterProvider;
+import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.core.testing.DelegatingStore;
@@ -20,6 +23,7 @@ import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -235,6 +239,136 @@ class FallbackStoreTest {
         assertThat(store.blockers(next)).isEqualTo(" (the fallback's devops, which the primary does not hold, holds "
                 + "what the primary gave it; remove that record from the fallback if it is stale)");
         assertThat(store.blockers(pg.create(EnvironmentSpec.of("other", "k3d"), allocator))).isEmpty();
+    }
+
+    /**
+     * A batch ({@code migrate}'s inserts, {@code apply}'s in-place updates) is copied to the fallback with one batch
+     * write of its own: a CSV fallback is rewritten once, not once per record.
+     */
+    @Test
+    void inMirrorModeABatchIsOneWriteOfTheFallback() {
+        CountingWrites mirrored = new CountingWrites(csv);
+        FallbackStore store = new FallbackStore(pg, mirrored, true);
+
+        List<Environment> inserted = store.insertAll(resolved(20));
+        List<Environment> updated = store.updateAll(inserted.stream()
+                .map(e -> e.withLabels(Map.of("team", "b"))).toList());
+
+        assertThat(mirrored.writes).isEqualTo(2);
+        assertThat(csv.list(EnvironmentFilter.ALL)).hasSize(20).allSatisfy(c -> {
+            Environment stored = pg.get(c.name());
+            assertThat(c.labels()).isEqualTo(stored.labels()).containsEntry("team", "b");
+            assertThat(c.ports()).isEqualTo(stored.ports());
+            assertThat(c.subnet()).isEqualTo(stored.subnet());
+        });
+        assertThat(updated).containsExactlyInAnyOrderElementsOf(pg.list(EnvironmentFilter.ALL));
+    }
+
+    /** The records a batch stored on the primary before it stopped reach the fallback; the others do not. */
+    @Test
+    void aBatchThePrimaryStopsPartWayIsMirroredUpToWhereItStopped() {
+        CountingWrites mirrored = new CountingWrites(csv);
+        FallbackStore store = new FallbackStore(pg, mirrored, true);
+        List<Environment> read = store.insertAll(resolved(5));
+        pg.update(read.get(2).withDesiredState(DesiredState.ABSENT), read.get(2).version());
+
+        assertThatThrownBy(() -> store.updateAll(read.stream().map(e -> e.withLabels(Map.of("team", "b"))).toList()))
+                .isInstanceOfSatisfying(BatchWriteException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.VERSION_CONFLICT);
+                    assertThat(e.stored()).extracting(Environment::name).containsExactly("e0", "e1");
+                });
+
+        assertThat(mirrored.writes).isEqualTo(2);
+        assertThat(csv.list(EnvironmentFilter.ALL)).extracting(c -> c.labels().get("team"))
+                .containsExactly("b", "b", null, null, null);
+    }
+
+    /**
+     * A record of a batch the fallback refuses is copied as a single write's is: a copy that missed a change is
+     * brought in step first, and one a record the primary lacks blocks stays out with a warning, while the records
+     * after it are still copied.
+     */
+    @Test
+    void aRecordOfABatchTheFallbackRefusesIsCopiedAsASingleWritesIs() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        Environment moved = store.create(EnvironmentSpec.of("moved", "k3d"), allocator);
+        Environment devops = csv.create(EnvironmentSpec.of("devops", "k3d"), allocator);
+        csv.setAvailable(false);
+        Environment movedNow = store.update(moved.withPorts(new HostPorts(18500, 18600, 19500, 26500)),
+                moved.version());
+        csv.setAvailable(true);
+        InMemoryEnvironmentStore source = new InMemoryEnvironmentStore();
+        List<Environment> batch = List.of(
+                source.create(EnvironmentSpec.of("a", "k3d").withPorts(moved.ports()), allocator),
+                source.create(EnvironmentSpec.of("b", "k3d").withPorts(devops.ports()), allocator),
+                source.create(EnvironmentSpec.of("c", "k3d").withPorts(new HostPorts(18700, 18800, 19700, 26700)),
+                        allocator));
+
+        store.insertAll(batch);
+
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("a", "b", "c", "moved");
+        assertThat(csv.list(EnvironmentFilter.ALL)).extracting(Environment::name)
+                .containsExactly("a", "c", "devops", "moved");
+        assertThat(csv.get("a").ports()).isEqualTo(moved.ports());
+        assertThat(csv.get("moved").ports()).isEqualTo(movedNow.ports());
+    }
+
+    @Test
+    void aBatchWhoseMirrorFailsIsOnlyAWarningAndThePrimarysResultStands() {
+        FallbackStore store = new FallbackStore(pg, csv, true);
+        csv.setAvailable(false);
+
+        List<Environment> inserted = store.insertAll(resolved(3));
+
+        assertThat(pg.list(EnvironmentFilter.ALL)).isEqualTo(inserted);
+        csv.setAvailable(true);
+        assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    /** {@code n} fully resolved records e0, e1, ..., each with its own ports and subnet. */
+    private List<Environment> resolved(int n) {
+        InMemoryEnvironmentStore source = new InMemoryEnvironmentStore();
+        List<Environment> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            records.add(source.create(EnvironmentSpec.of("e" + i, "k3d"), allocator));
+        }
+        return records;
+    }
+
+    /** Counts the writes that reach a store: each record written, and each batch as one. */
+    private static final class CountingWrites extends DelegatingStore {
+        private final EnvironmentStore delegate;
+        private int writes;
+
+        CountingWrites(EnvironmentStore delegate) {
+            super(delegate);
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Environment insert(Environment environment) {
+            writes++;
+            return super.insert(environment);
+        }
+
+        @Override
+        public Environment update(Environment next, long expectedVersion) {
+            writes++;
+            return super.update(next, expectedVersion);
+        }
+
+        @Override
+        public List<Environment> insertAll(List<Environment> environments) {
+            writes++;
+            return delegate.insertAll(environments);
+        }
+
+        @Override
+        public List<Environment> updateAll(List<Environment> environments) {
+            writes++;
+            return delegate.updateAll(environments);
+        }
     }
 
     @Test
