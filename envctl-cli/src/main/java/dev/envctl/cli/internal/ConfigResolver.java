@@ -132,11 +132,12 @@ final class ConfigResolver {
                     + String.join(", ", plugins.providerIds()));
         }
         for (String id : plugins.providerIds()) {
-            Map<String, String> settings = c.providerSettings(id, env);
+            String prefix = ConfigKeys.PROVIDER_PREFIX + id + ".";
+            Map<String, String> settings = c.pluginSettings(prefix, env);
             if (!settings.isEmpty()) {
                 ClusterProviderFactory f = plugins.providerFactory(id);
-                check(ConfigKeys.PROVIDER_PREFIX + id + ".", settings, file, () -> PluginRegistry.created("provider",
-                        id, f, ErrorCode.INVALID_INPUT, () -> f.create(settings, env)));
+                check(prefix, settings, file, () -> PluginRegistry.created("provider", id, f, ErrorCode.INVALID_INPUT,
+                        () -> f.create(settings, env)));
             }
         }
         Set<String> hooks = new LinkedHashSet<>();
@@ -155,8 +156,9 @@ final class ConfigResolver {
                         + Validation.printable(id) + "', which no plugin provides; hooks: "
                         + String.join(", ", plugins.hookIds()));
             }
-            Map<String, String> settings = c.hookSettings(id, env);
-            check(ConfigKeys.HOOK_PREFIX + id + ".", settings, file, () -> plugins.createHook(id, settings));
+            String prefix = ConfigKeys.HOOK_PREFIX + id + ".";
+            Map<String, String> settings = c.pluginSettings(prefix, env);
+            check(prefix, settings, file, () -> plugins.createHook(id, settings));
         }
     }
 

@@ -136,19 +136,13 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     /**
-     * The {@code provider.ID.*} settings of provider {@code id}, keys without the prefix; a value starting {@code ~/}
-     * is a path under the home folder of {@code env} (a tool's {@code binary}).
+     * The settings under {@code prefix} ({@code provider.ID.} or {@code hook.ID.}), keys without it; a value starting
+     * {@code ~/} is a path under the home folder of {@code env} (a tool's {@code binary}).
      */
-    Map<String, String> providerSettings(String id, Map<String, String> env) {
-        return underHome(ConfigKeys.PROVIDER_PREFIX + id + ".", env);
-    }
-
-    /**
-     * The {@code hook.ID.*} settings of hook {@code id}, keys without the prefix; a value starting {@code ~/} is a
-     * path under the home folder of {@code env}.
-     */
-    Map<String, String> hookSettings(String id, Map<String, String> env) {
-        return underHome(ConfigKeys.HOOK_PREFIX + id + ".", env);
+    Map<String, String> pluginSettings(String prefix, Map<String, String> env) {
+        Map<String, String> settings = under(prefix);
+        settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
+        return settings;
     }
 
     /**
@@ -172,12 +166,6 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
                     + (one ? "that setting" : "those settings"));
         }
         return warnings;
-    }
-
-    private Map<String, String> underHome(String prefix, Map<String, String> env) {
-        Map<String, String> settings = under(prefix);
-        settings.replaceAll((key, value) -> value.startsWith("~/") ? Locations.expand(value, env) : value);
-        return settings;
     }
 
     /** The keys under {@code prefix}, with the prefix removed, in a new sorted map the caller may change. */

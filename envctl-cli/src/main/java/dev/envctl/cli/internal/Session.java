@@ -241,8 +241,9 @@ public final class Session implements AutoCloseable {
             Envctl.Builder b = Envctl.builder().store(this::store).plugins(plugins).environment(env)
                     .policy(c.policy()).portProbe(localDocker() ? PortProbe.LOCAL : PortProbe.NONE)
                     .subnetProbe(localDocker() ? SubnetProbe.LOCAL : SubnetProbe.NONE).options(options);
-            plugins.providerIds().forEach(id -> b.providerSettings(id, c.providerSettings(id, env)));
-            c.hooksEnabled().forEach(id -> b.hook(id, c.hookSettings(id, env)));
+            plugins.providerIds().forEach(id -> b.providerSettings(id,
+                    c.pluginSettings(ConfigKeys.PROVIDER_PREFIX + id + ".", env)));
+            c.hooksEnabled().forEach(id -> b.hook(id, c.pluginSettings(ConfigKeys.HOOK_PREFIX + id + ".", env)));
             envctl = b.build();
             c.settingsOfHooksNotEnabled(plugins.hookIds()).forEach(this::warn);
         }
