@@ -57,15 +57,8 @@ final class DeleteCommand extends CliCommand {
                     List.of(), true);
         }
         Engines.requireReady(session, records, true);
-        Map<String, Optional<Environment>> left;
-        try {
-            left = session.envctl().delete(names, keepRecord, session.progress());
-        } catch (EnvctlException e) {
-            session.progressDone();
-            EnvironmentView.printRecords(session, store, names);
-            throw e;
-        }
-        session.progressDone();
+        Map<String, Optional<Environment>> left = EnvironmentView.changing(session, store, names,
+                () -> session.envctl().delete(names, keepRecord, session.progress()));
         List<Environment> kept = left.values().stream().flatMap(Optional::stream).toList();
         if (format == OutputFormat.JSON) {
             printJson(session, names, left.entrySet().stream().map(e -> Json.object("name", e.getKey(), "deleted",

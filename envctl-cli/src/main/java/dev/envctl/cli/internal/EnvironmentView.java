@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -77,21 +78,28 @@ final class EnvironmentView {
     }
 
     /**
-     * After one of several names failed without a record of it (its provider could not list its clusters, a delete
-     * recorded meanwhile, the store failing): the records of the names given, as far as the store still has them, so
-     * that the changes that ended are shown before the error; nothing when the store cannot be read.
+     * Runs {@code change} of {@code names}, then ends the progress line. When one of several names failed without a
+     * record of it (its provider could not list its clusters, a delete recorded meanwhile, the store failing), the
+     * records of the names given, as far as the store still has them, are printed before the error is thrown, so
+     * that the changes that ended are shown; nothing when the store cannot be read.
      */
-    static void printRecords(Session session, EnvironmentStore store, List<String> names) {
-        if (names.size() < 2) {
-            return;
-        }
+    static <T> T changing(Session session, EnvironmentStore store, List<String> names, Supplier<T> change) {
         try {
-            List<Environment> records = names.stream().flatMap(n -> store.find(n).stream()).toList();
-            if (!records.isEmpty()) {
-                print(session, store, records, false, false);
+            return change.get();
+        } catch (EnvctlException e) {
+            session.progressDone();
+            try {
+                List<Environment> records = names.size() < 2 ? List.of()
+                        : names.stream().flatMap(n -> store.find(n).stream()).toList();
+                if (!records.isEmpty()) {
+                    print(session, store, records, false, false);
+                }
+            } catch (EnvctlException unreadable) {
+                // the error that follows says what failed
             }
-        } catch (EnvctlException unreadable) {
-            // the error that follows says what failed
+            throw e;
+        } finally {
+            session.progressDone();
         }
     }
 

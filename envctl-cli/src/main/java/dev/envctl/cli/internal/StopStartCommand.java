@@ -85,15 +85,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         }
         Engines.requireReady(session, records, false); // each provider's check runs docker info
         Envctl envctl = session.envctl();
-        List<Environment> results;
-        try {
-            results = stopping() ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress());
-        } catch (EnvctlException e) {
-            session.progressDone();
-            EnvironmentView.printRecords(session, store, unique);
-            throw e;
-        }
-        session.progressDone();
+        List<Environment> results = EnvironmentView.changing(session, store, unique, () -> stopping()
+                ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress()));
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
             results.forEach(e -> session.out().println(doneLine(store, e)));
