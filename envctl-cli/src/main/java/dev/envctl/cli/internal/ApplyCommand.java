@@ -4,13 +4,11 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -42,10 +40,9 @@ final class ApplyCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE, dryRun, prune);
+        ApplyPlan plan = plan(session, USAGE, dryRun, prune);
         EnvironmentStore store = session.store();
         Envctl envctl = session.envctl();
-        ApplyPlan plan = plan(session, desired, prune);
         int code = dryRun ? Plans.print(session, envctl.dryRun(plan), plan.unchanged(), plan.adopting(), true) : 0;
         if (!replace) {
             try {

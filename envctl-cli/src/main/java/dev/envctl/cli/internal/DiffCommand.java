@@ -2,10 +2,7 @@ package dev.envctl.cli.internal;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
-import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.lifecycle.ApplyPlan;
-
-import java.util.List;
 
 /**
  * {@code envctl diff -f FILE}: the plan {@code apply -f FILE} would carry out, one line per environment that
@@ -24,8 +21,7 @@ final class DiffCommand extends FileCommand {
 
     @Override
     int run(Session session) {
-        List<EnvironmentSpec> desired = desired(session, USAGE, true, prune);
-        ApplyPlan plan = plan(session, desired, prune);
+        ApplyPlan plan = plan(session, USAGE, true, prune);
         Plans.print(session, session.envctl().dryRun(plan), plan.unchanged(), plan.adopting(), false);
         return plan.empty() ? 0 : 1;
     }

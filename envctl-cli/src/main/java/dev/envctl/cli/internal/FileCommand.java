@@ -14,26 +14,28 @@ import java.util.List;
 
 /** A command that reads the desired environments from {@code -f FILE} and takes no arguments: apply and diff. */
 abstract class FileCommand extends CliCommand {
-    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, .json; - reads "
-            + "standard input)")
+    @Parameter(names = {"-f", "--file"}, description = "The file of desired environments (.csv, .yaml, .yml, "
+            + ".json; - reads standard input)")
     String file;
 
     @Parameter(description = "")
     List<String> args = new ArrayList<>();
 
     /**
-     * The environments of the file, each with a known provider and on a host the store knows; a usage error for
-     * missing or extra arguments. With {@code onlyReading}, the store is opened to read; with {@code pruning}, a file
-     * with no content is refused (see {@link EnvironmentFile#read(Session, Path, String, boolean)}).
+     * {@link dev.envctl.core.Envctl#plan} of the file's environments, each with a known provider and on a host the
+     * store knows; a usage error for missing or extra arguments. With {@code onlyReading}, the store is opened to
+     * read; with {@code prune}, a file with no content is refused (see
+     * {@link EnvironmentFile#read(Session, Path, String, boolean)}). Options a provider refuses are invalid input
+     * naming the file, as the file's other errors do (the library's message names the environment).
      */
-    List<EnvironmentSpec> desired(Session session, String usage, boolean onlyReading, boolean pruning) {
+    ApplyPlan plan(Session session, String usage, boolean onlyReading, boolean prune) {
         noArguments(args, usage);
         if (file == null || file.isBlank()) {
             throw new UsageException(name() + " needs a file; " + usage);
         }
         session.format();
         List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
-                session.config().defaultProvider(), pruning);
+                session.config().defaultProvider(), prune);
         for (EnvironmentSpec s : desired) {
             try {
                 session.envctl().provider(s.provider());
@@ -52,26 +54,16 @@ abstract class FileCommand extends CliCommand {
                 throw inFile(s, e);
             }
         }
-        return desired;
+        try {
+            return session.envctl().plan(desired, prune);
+        } catch (EnvctlException e) {
+            throw e.code() == ErrorCode.INVALID_INPUT ? EnvctlException.invalid("apply file " + file + ", "
+                    + e.getMessage()) : e;
+        }
     }
 
     /** {@code e} as invalid input naming the file and the environment {@code s} of it that it is about. */
     private EnvctlException inFile(EnvironmentSpec s, EnvctlException e) {
         return EnvctlException.invalid("apply file " + file + ", environment '" + s.name() + "': " + e.getMessage());
-    }
-
-    /**
-     * {@link dev.envctl.core.Envctl#plan} of {@code desired}; options a provider refuses are invalid input naming the
-     * file, as the file's other errors do (the library's message names the environment).
-     */
-    ApplyPlan plan(Session session, List<EnvironmentSpec> desired, boolean prune) {
-        try {
-            return session.envctl().plan(desired, prune);
-        } catch (EnvctlException e) {
-            if (e.code() != ErrorCode.INVALID_INPUT) {
-                throw e;
-            }
-            throw EnvctlException.invalid("apply file " + file + ", " + e.getMessage());
-        }
     }
 }
