@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -24,7 +23,6 @@ import java.util.function.Function;
 final class SameDaemon {
     /** The most daemons asked at once; the others wait for a thread, within the same bound. */
     private static final int THREADS = 16;
-    private static final AtomicInteger CHECKS = new AtomicInteger();
 
     private SameDaemon() {
     }
@@ -70,10 +68,8 @@ final class SameDaemon {
     /** Each host's answer, in the order of {@code hosts}. */
     private static List<Optional<String>> askAll(List<Host> hosts, Function<Host, Optional<String>> identity,
                                                  Duration bound) {
-        int check = CHECKS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), THREADS), r -> {
-            Thread t = new Thread(r, "envctl-identity-" + check + "-" + threads.incrementAndGet());
+            Thread t = new Thread(r, "envctl-identity");
             t.setDaemon(true);
             return t;
         });
