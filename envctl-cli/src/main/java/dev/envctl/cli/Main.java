@@ -34,7 +34,7 @@ public final class Main {
 
     /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
     public int execute(String... args) {
-        return new Cli(out, err, environment).execute(args);
+        return Cli.execute(out, err, environment, args);
     }
 
     /**

@@ -15,17 +15,11 @@ import java.util.Map;
  * the command, and returns 2.
  */
 public final class Cli {
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Map<String, String> env;
-
-    public Cli(PrintStream out, PrintStream err, Map<String, String> env) {
-        this.out = out;
-        this.err = err;
-        this.env = env;
+    private Cli() {
     }
 
-    public int execute(String... args) {
+    /** Runs {@code args} with results on {@code out}, the rest on {@code err}, reading {@code env}. */
+    public static int execute(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
         GlobalOptions global = new GlobalOptions();
         JCommander jc = parser(global);
         try {
@@ -73,7 +67,8 @@ public final class Cli {
         if (command instanceof HelpCommand help) {
             help.parser = jc;
         }
-        return run(command, global, jc);
+        Logging.configure(global, command.reportsPluginProblems());
+        return run(command, jc, new Session(out, err, env, global));
     }
 
     /**
@@ -101,9 +96,7 @@ public final class Cli {
     }
 
     /** Runs a parsed command; a usage error prints the usage of the command as {@code parsedWith} knows it. */
-    private int run(CliCommand command, GlobalOptions global, JCommander parsedWith) {
-        Logging.configure(global, command.reportsPluginProblems());
-        Session session = new Session(out, err, env, global);
+    private static int run(CliCommand command, JCommander parsedWith, Session session) {
         session.interruption().start(command.name());
         try {
             if (command.readsConfig()) {
@@ -112,8 +105,8 @@ public final class Cli {
             return command.run(session);
         } catch (UsageException e) {
             session.progressDone();
-            err.println("envctl: " + Usage.explain(e.getMessage(), command.name()));
-            err.print(Usage.text(parsedWith, command.name()));
+            session.err().println("envctl: " + Usage.explain(e.getMessage(), command.name()));
+            session.err().print(Usage.text(parsedWith, command.name()));
             return e.exitCode();
         } catch (RuntimeException | LinkageError e) {
             return Errors.report(session, e);
