@@ -70,7 +70,8 @@ final class ConfigResolver {
     }
 
     private static Path configFile(GlobalOptions global, Map<String, String> env) {
-        String explicit = firstNonBlank(global.config, env.get("ENVCTL_CONFIG"));
+        String explicit = Stream.of(global.config, env.get("ENVCTL_CONFIG")).filter(s -> s != null && !s.isBlank())
+                .findFirst().orElse(null);
         if (explicit != null) {
             Path p = Path.of(explicit);
             if (Files.isDirectory(p)) {
@@ -228,9 +229,5 @@ final class ConfigResolver {
         if (value != null && value.isBlank()) {
             throw EnvctlException.invalid(flag + " is empty; give " + allowed);
         }
-    }
-
-    private static String firstNonBlank(String... values) {
-        return Stream.of(values).filter(s -> s != null && !s.isBlank()).findFirst().orElse(null);
     }
 }
