@@ -116,7 +116,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         this.options = options;
         this.database = new Database(dataSource, options.schema(), options.timeoutSeconds(), options.poolSize(),
                 location);
-        this.admin = new JdbcStoreAdmin(dataSource, database, options.schema());
+        this.admin = new JdbcStoreAdmin(database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
         this.privileges = new Privileges(options.schema(), false);
     }

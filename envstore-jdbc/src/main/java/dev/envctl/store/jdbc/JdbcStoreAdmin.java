@@ -51,8 +51,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     private final Database database;
     private final String schema;
 
-    JdbcStoreAdmin(DataSource dataSource, Database database, String schema) {
-        this.dataSource = dataSource;
+    JdbcStoreAdmin(Database database, String schema) {
+        this.dataSource = database.cancellable();
         this.database = database;
         this.schema = schema;
     }

@@ -16,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -98,6 +101,36 @@ public final class Database implements AutoCloseable {
 
     public String location() {
         return location;
+    }
+
+    /**
+     * The data source, for work that takes its own connections (Flyway's): while such a connection is open, an
+     * interrupt of the thread that opened it cancels its statement, as in {@link #read} ({@link Cancelling}).
+     */
+    public DataSource cancellable() {
+        ClassLoader loader = Database.class.getClassLoader();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[]{DataSource.class}, (p, m, args) -> {
+            Object opened = invoke(dataSource, m, args);
+            if (!(opened instanceof Connection c)) {
+                return opened;
+            }
+            Cancelling cancelling = new Cancelling(c);
+            return Proxy.newProxyInstance(loader, new Class<?>[]{Connection.class}, (q, call, callArgs) -> {
+                if (call.getName().equals("close")) {
+                    cancelling.end();
+                }
+                return invoke(c, call, callArgs);
+            });
+        });
+    }
+
+    /** {@code method} on {@code target}, throwing what it threw. */
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** Work in auto-commit mode (one statement, or reads that need no common snapshot). */
