@@ -58,8 +58,6 @@ public final class AdvisoryLock implements EnvironmentLock {
             }
             locked = answer;
             return locked ? Optional.of(new AdvisoryLock(name, key, database, c)) : Optional.empty();
-        } catch (EnvctlException e) {
-            throw e;
         } catch (RuntimeException e) {
             broken = Failures.isConnectionFailure(e);
             throw Failures.map(database.location(), "locking environment '" + name + "'", e, null);
