@@ -681,7 +681,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * session another envctl process marked, also for the first client on a session, which found no mark there.
      */
     private void requireLocked(String action, Record lockRow) {
-        database.requireOwnSession(action, lockRow.get(1, Boolean.class));
+        if (!Boolean.TRUE.equals(lockRow.get(1, Boolean.class))) {
+            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " refused before anything was stored: "
+                    + Failures.sharedSessions(location(), "the write was about to run on a session another client "
+                    + "marked as its own"), null, Remedy.FIX_STORE_SETTINGS);
+        }
     }
 
     private static Select<HostsRecord> hostsQuery(DSLContext ctx) {

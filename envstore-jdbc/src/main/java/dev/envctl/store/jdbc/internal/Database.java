@@ -455,20 +455,11 @@ public final class Database implements AutoCloseable {
     /**
      * Whether the statement runs on the session that the connection of {@code ctx} marked when it opened it: false
      * when another client marked it since, as behind a pooler in transaction pooling mode. Costs no round trip of
-     * its own: a write asks it in the statement that takes the store's write lock ({@link #requireOwnSession}).
+     * its own: a write asks it in the statement that takes the store's write lock.
      */
     public Field<Boolean> onOwnSession(DSLContext ctx) {
         return DSL.field("current_setting({0}, true) IS NOT DISTINCT FROM {1}", Boolean.class,
                 DSL.val(SESSION_SETTING), DSL.val((String) ctx.data(SESSION_SETTING)));
-    }
-
-    /** Refuses {@code action} unless {@code own}, what {@link #onOwnSession} answered in its transaction, is true. */
-    public void requireOwnSession(String action, Boolean own) {
-        if (!Boolean.TRUE.equals(own)) {
-            throw new EnvctlException(ErrorCode.STORE_UNAVAILABLE, action + " refused before anything was stored: "
-                    + Failures.sharedSessions(location, "the write was about to run on a session another client "
-                    + "marked as its own"), null, Remedy.FIX_STORE_SETTINGS);
-        }
     }
 
     /** jOOQ on {@code c}, knowing the mark of its session for {@link #onOwnSession}. */
