@@ -249,7 +249,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             try {
                 Record2<Integer, Integer> row = ctx.select(DSL.max(DSL.field(DSL.name("read_needs"), Integer.class)),
                                 DSL.max(DSL.field(DSL.name("write_needs"), Integer.class)))
-                        .from(DSL.table(DSL.name(schema, COMPAT_TABLE))).fetchOne();
+                        .from(DSL.table(DSL.name(schema, "envctl_compat"))).fetchOne();
                 return row == null ? null : new Compat(row.value1(), row.value2());
             } catch (DataAccessException e) {
                 if (UNDEFINED_TABLE.equals(Failures.sqlState(e))) {
@@ -259,9 +259,6 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
         });
     }
-
-    /** The table in which a newer envctl says which envctls may still read and write its schema. */
-    static final String COMPAT_TABLE = "envctl_compat";
 
     /** A newer envctl's rule: the schema versions an envctl must know to read and to write (either may be null). */
     record Compat(Integer readNeeds, Integer writeNeeds) {
