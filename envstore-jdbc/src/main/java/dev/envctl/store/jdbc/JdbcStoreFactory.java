@@ -79,12 +79,7 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         return new JdbcStoreFactory(environment).open(location, settings);
     }
 
-    /**
-     * Opens the store as {@link #open(String, Map, Map)} does, but with {@link MigrateMode#READ} where the
-     * settings say {@code auto}: a table envctl has not adopted is read as it is, not adopted, and a schema behind
-     * this envctl's is not migrated: its health warns that the next opening with {@code auto} migrates it, it is
-     * read as it is where this envctl can, and its writes are refused ({@link JdbcEnvironmentStore#openToRead}).
-     */
+    /** Opens the store as {@link JdbcEnvironmentStore#openToRead} does. */
     @Override
     public EnvironmentStore openToRead(String location, Map<String, String> settings, Map<String, String> environment) {
         return Opening.openToRead(new JdbcStoreFactory(environment), location, settings, options(settings));
