@@ -95,11 +95,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     private volatile Reading reading = Reading.SCHEMA;
     /** Why every write is refused: a newer envctl's schema keeps this one from writing it; {@code null} if not. */
     private volatile String newerSchemaRefusal;
-    /**
-     * The schema behind this envctl's that an opening with {@link MigrateMode#AUTO} migrates, when the store was
-     * opened to read in its place ({@link #openToRead}): writes are refused, reads too when this envctl cannot read
-     * that version as it is ({@link JdbcStoreAdmin#readable}), and the health warns. Null otherwise.
-     */
+    /** The schema behind this envctl's, when the store was opened to read in place of migrating it; else null. */
     private volatile SchemaInfo toMigrate;
     /** Opened with {@link MigrateMode#READ} where the settings say {@link MigrateMode#AUTO} ({@link #openToRead}). */
     private volatile boolean readInsteadOfAuto;
@@ -223,10 +219,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /**
-     * Reads the table as it is and refuses writes, naming {@code conflicts}, which keep it from being adopted: in
-     * each refusal, and once in the health's problem or else a WARN at the first read ({@link #requireReadable}).
-     */
+    /** Reads the table as it is and refuses writes, naming {@code conflicts}, which keep it from being adopted. */
     private void refuseWrites(List<String> conflicts) {
         adoptionConflicts = conflicts;
         reading = Reading.AS_IT_IS;
@@ -258,11 +251,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         return admin;
     }
 
-    /**
-     * The rows that keep an existing {@code clusters} table from being adopted, one conflict each; empty when the
-     * store is writable. Non-empty only for a store opened with {@link MigrateMode#AUTO}, which then reads
-     * the table as it is and refuses writes.
-     */
+    /** The rows that keep an existing {@code clusters} table from being adopted, one each; empty when writable. */
     public List<String> adoptionConflicts() {
         return adoptionConflicts;
     }
