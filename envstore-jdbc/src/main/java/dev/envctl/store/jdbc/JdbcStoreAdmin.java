@@ -27,7 +27,6 @@ import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -47,12 +46,10 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     private static final String UNDEFINED_TABLE = "42P01";
 
-    private final DataSource dataSource;
     private final Database database;
     private final String schema;
 
     JdbcStoreAdmin(Database database, String schema) {
-        this.dataSource = database.cancellable();
         this.database = database;
         this.schema = schema;
     }
@@ -78,12 +75,11 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
             if (adopt) {
                 LOG.info("adopting the existing table clusters in schema {} (baseline at version 1)", schema);
-                Migrations.flyway(dataSource, schema, "1", database.location()).baseline();
+                Migrations.flyway(database, schema, "1").baseline();
             }
             MigrateResult result;
             try {
-                result = againAfterDeadlock(() -> Migrations.flyway(dataSource, schema, "0", database.location())
-                        .migrate());
+                result = againAfterDeadlock(() -> Migrations.flyway(database, schema, "0").migrate());
             } catch (RuntimeException e) {
                 if (adopt) {
                     undoBaseline(e);
@@ -157,7 +153,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 ? database.read("checking table clusters", ctx -> AdoptionCheck.conflicts(ctx, schema)).stream()
                 .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
         return flywayCall("reading the schema history of", () -> {
-            MigrationInfoService service = Migrations.flyway(dataSource, schema, "0", database.location()).info();
+            MigrationInfoService service = Migrations.flyway(database, schema, "0").info();
             List<MigrationState> states = Arrays.stream(service.all())
                     .map(i -> new MigrationState(version(i), shown(i.getDescription()),
                             adopt && "1".equals(version(i)) ? BASELINE_PENDING : i.getState().getDisplayName(),

@@ -2,8 +2,6 @@ package dev.envctl.store.jdbc.internal;
 
 import org.flywaydb.core.Flyway;
 
-import javax.sql.DataSource;
-
 /**
  * Flyway set up for envctl: migrations in their own classpath location, history in
  * {@code envctl_schema_history} of the store's schema, logging through SLF4J (like the rest of envctl, so the
@@ -27,13 +25,14 @@ public final class Migrations {
     }
 
     /**
-     * Flyway on {@code schema}, baselining an existing schema without history at {@code baselineVersion}; each
-     * migration checks its session first ({@link MigrationSessionCheck}, naming {@code location} when it refuses).
+     * Flyway on {@code schema} over the connections of {@code database} ({@link Database#cancellable}), baselining
+     * an existing schema without history at {@code baselineVersion}; each migration checks its session first
+     * ({@link MigrationSessionCheck}).
      */
-    public static Flyway flyway(DataSource dataSource, String schema, String baselineVersion, String location) {
+    public static Flyway flyway(Database database, String schema, String baselineVersion) {
         return Flyway.configure(Migrations.class.getClassLoader())
                 .loggers("slf4j")
-                .dataSource(dataSource)
+                .dataSource(database.cancellable())
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
                 .schemas(schema)
@@ -46,7 +45,7 @@ public final class Migrations {
                 .validateMigrationNaming(true)
                 .cleanDisabled(true)
                 .failOnMissingLocations(true)
-                .callbacks(new MigrationSessionCheck(schema, location))
+                .callbacks(new MigrationSessionCheck(schema, database.location()))
                 .load();
     }
 }
