@@ -114,7 +114,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                 location);
         this.admin = new JdbcStoreAdmin(database, options.schema());
         this.writeLockKey = LockKeys.writes(options.schema());
-        this.privileges = new Privileges(options.schema(), false);
+        this.privileges = new Privileges(options.schema(), Privileges.Purpose.USE);
     }
 
     /** Opens a store on {@code dataSource}; the location in messages names the data source's class. */
@@ -524,7 +524,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info) && toMigrate != null) {
                 // opened to read in place of jdbc.migrate=auto: the next opening with auto migrates it, when the
                 // role may; until then nothing fails on it
-                Privileges migrating = Privileges.toMigrate(options.schema());
+                Privileges migrating = new Privileges(options.schema(), Privileges.Purpose.MIGRATE);
                 String missing = database.read("checking privileges",
                         ctx -> migrating.missing(migrating.query(ctx).fetchOne()));
                 if (missing != null) {
@@ -543,8 +543,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         + "migrate the schema", Remedy.MIGRATE_SCHEMA);
             }
             // no tables yet: none to use, but the next opening with auto makes them, which the role must be allowed
-            Privileges checks = reading != Reading.NO_TABLE ? new Privileges(options.schema(),
-                    reading == Reading.AS_IT_IS) : readInsteadOfAuto ? Privileges.toCreate(options.schema()) : null;
+            Privileges.Purpose purpose = reading == Reading.AS_IT_IS ? Privileges.Purpose.ADOPT
+                    : reading == Reading.SCHEMA ? Privileges.Purpose.USE : Privileges.Purpose.CREATE;
+            Privileges checks = reading != Reading.NO_TABLE || readInsteadOfAuto
+                    ? new Privileges(options.schema(), purpose) : null;
             String missing = checks == null ? null
                     : database.read("checking privileges", ctx -> checks.missing(checks.query(ctx).fetchOne()));
             if (missing != null) {

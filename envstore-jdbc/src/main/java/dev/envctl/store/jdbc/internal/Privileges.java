@@ -30,8 +30,12 @@ public final class Privileges {
             + String.join(", ", TABLES.subList(0, TABLES.size() - 1)) + " and " + TABLES.get(TABLES.size() - 1)
             + " and SELECT on " + Migrations.HISTORY_TABLE;
 
-    /** What the role is to do besides using envctl's tables. */
-    private enum Purpose { USE, ADOPT, MIGRATE, CREATE }
+    /**
+     * What the role is to do: use envctl's tables, adopt a {@code clusters} table envctl has not adopted yet (the
+     * only one there is), use a schema behind this envctl's after migrating it, or make envctl's tables in a schema
+     * that has none yet.
+     */
+    public enum Purpose { USE, ADOPT, MIGRATE, CREATE }
 
     private final Purpose purpose;
     private final String schema;
@@ -49,24 +53,7 @@ public final class Privileges {
         }
     }
 
-    /**
-     * @param toAdopt whether {@code clusters} is a table envctl has not adopted yet (the only one there is)
-     */
-    public Privileges(String schema, boolean toAdopt) {
-        this(schema, toAdopt ? Purpose.ADOPT : Purpose.USE);
-    }
-
-    /** What the role needs to use a schema behind this envctl's after migrating it first. */
-    public static Privileges toMigrate(String schema) {
-        return new Privileges(schema, Purpose.MIGRATE);
-    }
-
-    /** What the role needs to make envctl's tables in a schema that has none yet. */
-    public static Privileges toCreate(String schema) {
-        return new Privileges(schema, Purpose.CREATE);
-    }
-
-    private Privileges(String schema, Purpose purpose) {
+    public Privileges(String schema, Purpose purpose) {
         this.purpose = purpose;
         this.schema = schema;
         checks.put("USAGE on schema " + schema, onSchema(schema, "USAGE"));
