@@ -76,7 +76,8 @@ class CsvInPlaceApplyTest {
     /** The renames onto {@code file} {@code watch} saw (each replacement of the file is one). */
     private static int replacements(WatchService watch, Path file) throws InterruptedException {
         int count = 0;
-        for (WatchKey key = watch.poll(1, TimeUnit.SECONDS); key != null; key = watch.poll(300, TimeUnit.MILLISECONDS)) {
+        for (WatchKey key = watch.poll(1, TimeUnit.SECONDS); key != null;
+                key = watch.poll(300, TimeUnit.MILLISECONDS)) {
             for (WatchEvent<?> event : key.pollEvents()) {
                 assertThat(event.kind()).isNotEqualTo(StandardWatchEventKinds.OVERFLOW);
                 if (file.getFileName().equals(event.context())) {
