@@ -547,8 +547,7 @@ public final class CsvDocument {
         if (others.isEmpty() && !each.hasNext()) {
             return;
         }
-        writeLine(out, Columns.LEGACY_HEADER);
-        writeLine(out, Columns.META_NOTE);
+        out.write(emptyFile());
         for (Host h : others) {
             writeLine(out, new HostLine(h, List.of()).format());
         }
