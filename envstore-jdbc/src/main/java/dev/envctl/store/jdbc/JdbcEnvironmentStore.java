@@ -18,7 +18,6 @@ import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.SchemaInfo;
 import dev.envctl.core.spi.StoreHealth;
-import dev.envctl.store.jdbc.internal.AdoptionCheck;
 import dev.envctl.store.jdbc.internal.AdvisoryLock;
 import dev.envctl.store.jdbc.internal.Database;
 import dev.envctl.store.jdbc.internal.Failures;
@@ -189,8 +188,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             store.reading = Reading.NO_TABLE;
                         } else {
                             store.reading = Reading.AS_IT_IS;
-                            List<String> conflicts = store.database.read("checking table clusters",
-                                    ctx -> AdoptionCheck.conflicts(ctx, options.schema()));
+                            List<String> conflicts = store.admin.adoptionConflicts();
                             if (!conflicts.isEmpty()) {
                                 store.refuseWrites(conflicts);
                             }

@@ -67,8 +67,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             Set<String> tables = tables();
             boolean adopt = adopting(tables);
             if (tables.contains("clusters") && !tables.contains("held_ports")) {
-                List<String> conflicts = database.read("checking table clusters",
-                        ctx -> AdoptionCheck.conflicts(ctx, schema));
+                List<String> conflicts = adoptionConflicts();
                 if (!conflicts.isEmpty()) {
                     throw new AdoptionConflictException(where(), conflicts);
                 }
@@ -150,8 +149,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         Set<String> tables = tables();
         boolean adopt = adopting(tables);
         List<String> blockers = tables.contains("clusters") && !tables.contains("held_ports")
-                ? database.read("checking table clusters", ctx -> AdoptionCheck.conflicts(ctx, schema)).stream()
-                .map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
+                ? adoptionConflicts().stream().map(c -> "cannot adopt table clusters: " + c).toList() : List.of();
         return flywayCall("reading the schema history of", () -> {
             MigrationInfoService service = Migrations.flyway(database, schema, "0").info();
             List<MigrationState> states = Arrays.stream(service.all())
@@ -254,6 +252,11 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 throw e;
             }
         });
+    }
+
+    /** The rows that keep table {@code clusters} from being adopted ({@link AdoptionCheck}), one each. */
+    List<String> adoptionConflicts() {
+        return database.read("checking table clusters", ctx -> AdoptionCheck.conflicts(ctx, schema));
     }
 
     /** A newer envctl's rule: the schema versions an envctl must know to read and to write (either may be null). */
