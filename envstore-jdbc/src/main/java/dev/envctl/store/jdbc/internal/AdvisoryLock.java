@@ -78,8 +78,8 @@ public final class AdvisoryLock implements EnvironmentLock {
         if (!open.compareAndSet(true, false)) {
             return;
         }
-        database.endHold(held);
-        boolean broken = false;
+        // a connection a read or write gave back broken (cancelled, say) runs the release, then is discarded
+        boolean broken = database.endHold(held);
         try {
             // null: the session is another client's now, whose lock this must not release
             Boolean released = database.dsl(connection).select(DSL.field("CASE WHEN current_setting({0}, true) IS "

@@ -40,9 +40,9 @@ import java.util.function.Function;
  * ({@link Cancelling}), and the work fails saying so.
  *
  * <p>Connections idle for more than a second are validated before reuse, so a restarted server costs no failed
- * operation; a connection that failed is closed with every idle one. A thread that holds an environment lock
- * ({@link #hold}) runs its reads and writes on the lock's connection while that one is free, so working under a
- * lock takes one server session, not two. The only things set on a connection are its
+ * operation; a connection that failed or was cancelled is {@link #discard discarded}, and every idle one closed. A
+ * thread that holds an environment lock ({@link #hold}) runs its reads and writes on the lock's connection while that
+ * one is free, so working under a lock takes one server session, not two. The only things set on a connection are its
  * schema (JDBC's {@link Connection#setSchema}, which pools such as HikariCP reset on return) and the mark of its
  * session ({@link #sessionMark}); planner settings and driver thresholds stay as the server and the data source
  * configure them. Statements name the store's tables with the schema, so they read and write there whatever
@@ -77,6 +77,8 @@ public final class Database implements AutoCloseable {
         private final Connection connection;
         private boolean lent;
         private boolean ended;
+        /** Whether a read or write gave the connection back broken (it failed, or was cancelled). */
+        private boolean broken;
         private long since = System.nanoTime();
 
         private Held(Connection connection) {
@@ -105,7 +107,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * The data source, for work that takes its own connections (Flyway's): while such a connection is open, an
-     * interrupt of the thread that opened it cancels its statement, as in {@link #read} ({@link Cancelling}).
+     * interrupt of the thread that opened it cancels its statement, as in {@link #read} ({@link Cancelling}); closing
+     * a connection that was cancelled {@link #discard discards} it.
      */
     public DataSource cancellable() {
         ClassLoader loader = Database.class.getClassLoader();
@@ -116,8 +119,9 @@ public final class Database implements AutoCloseable {
             }
             Cancelling cancelling = new Cancelling(c);
             return Proxy.newProxyInstance(loader, new Class<?>[]{Connection.class}, (q, call, callArgs) -> {
-                if (call.getName().equals("close")) {
-                    cancelling.end();
+                if (call.getName().equals("close") && cancelling.end()) {
+                    discard(c);
+                    return null;
                 }
                 return invoke(c, call, callArgs);
             });
@@ -242,8 +246,8 @@ public final class Database implements AutoCloseable {
         /**
          * Stops cancelling, once no cancel is on its way; true when a statement was cancelled: the work then failed
          * for the interrupt, or ended as the cancel came, and a cancel that reaches the server late could cut the
-         * connection's next statement, so the connection is given back as a broken one (closed; a lock's connection
-         * then runs only the lock's release).
+         * connection's next statement, so the connection is given back as a broken one ({@link #discard discarded};
+         * a lock's connection first runs only the lock's release).
          */
         synchronized boolean end() {
             if (!ended) {
@@ -278,16 +282,18 @@ public final class Database implements AutoCloseable {
 
     /**
      * Ends the lending of {@code h} (null: nothing to end), from any thread; waits while a read or write of its
-     * thread runs on the connection, so that the caller may use the connection once this returns.
+     * thread runs on the connection, so that the caller may use the connection once this returns. True when a read
+     * or write gave the connection back broken: the caller then releases it as a broken one once done with it.
      */
-    void endHold(Held h) {
+    boolean endHold(Held h) {
         if (h == null) {
-            return;
+            return false;
         }
         if (held.get() == h) {
             held.remove();
         }
         boolean interrupted = false;
+        boolean broken;
         synchronized (h) {
             h.ended = true;
             while (h.lent) {
@@ -297,10 +303,12 @@ public final class Database implements AutoCloseable {
                     interrupted = true;
                 }
             }
+            broken = h.broken;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return broken;
     }
 
     /**
@@ -340,6 +348,7 @@ public final class Database implements AutoCloseable {
             h.lent = false;
             h.since = System.nanoTime();
             h.ended |= broken;
+            h.broken |= broken;
             h.notifyAll();
         }
         if (broken) {
@@ -410,10 +419,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Returns a connection; a broken one is closed, and so are the idle ones, which likely broke too. */
+    /**
+     * Returns a connection; a broken one is {@link #discard discarded}, and the idle ones, which likely broke too,
+     * are closed.
+     */
     public void release(Connection c, boolean broken) {
         if (broken) {
-            quietly(c::close);
+            discard(c);
             evictIdle();
             return;
         }
@@ -423,6 +435,18 @@ public final class Database implements AutoCloseable {
                 return;
             }
         }
+        quietly(c::close);
+    }
+
+    /**
+     * Ends {@code c} with its server session: aborted ({@link Connection#abort}), so that a pool behind the data
+     * source drops it instead of lending it again (HikariCP evicts an aborted connection when it is closed), then
+     * closed, which gives a pool's connection back. For a connection whose state no one knows, or on which a cancel
+     * request was sent ({@link Cancelling}): the server handles a cancel request apart from the statement it was
+     * sent for, so one that reaches it late would cut whatever runs next on that session, whoever runs it.
+     */
+    private static void discard(Connection c) {
+        quietly(() -> c.abort(Runnable::run));
         quietly(c::close);
     }
 
