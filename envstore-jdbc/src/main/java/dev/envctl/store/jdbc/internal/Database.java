@@ -145,7 +145,7 @@ public final class Database implements AutoCloseable {
         try {
             return work.apply(dsl(c));
         } catch (RuntimeException e) {
-            if (cancelling.end()) {
+            if (cancelling.end() || cancelledForInterrupt(e)) {
                 throw interrupted(action, "", e);
             }
             broken = Failures.isConnectionFailure(e);
@@ -185,7 +185,7 @@ public final class Database implements AutoCloseable {
                 // a connection whose rollback failed is in a state no one knows (still in the failed transaction,
                 // say): closed, as a broken one, so that the next work does not meet it
                 broken = !rolledBack(c) || cancelled || Failures.isConnectionFailure(e);
-                if (cancelled) {
+                if (cancelled || cancelledForInterrupt(e)) {
                     throw interrupted(action, "; it was rolled back, nothing was stored", e);
                 }
                 if (!broken && attempt < ATTEMPTS && Failures.isRetryable(e)) {
@@ -200,6 +200,14 @@ public final class Database implements AutoCloseable {
                 giveBack(c, broken);
             }
         }
+    }
+
+    /**
+     * Whether {@code e} is a statement's cancel on a thread that is interrupted: one {@link Cancelling} sent, that of
+     * the work's own connection or that of one the work opened itself (Flyway's), whichever checked first.
+     */
+    private static boolean cancelledForInterrupt(Throwable e) {
+        return Thread.currentThread().isInterrupted() && Failures.QUERY_CANCELED.equals(Failures.sqlState(e));
     }
 
     /** The error for work on {@code action} that an interrupt of its thread cancelled ({@link Cancelling}). */

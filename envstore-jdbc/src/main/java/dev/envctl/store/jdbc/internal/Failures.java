@@ -25,6 +25,8 @@ public final class Failures {
     private static final Set<String> SHARED_SESSION = Set.of("42P05", "26000");
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    /** 57014: a statement cancelled, by a cancel request or a timeout. */
+    static final String QUERY_CANCELED = "57014";
     private static final Pattern SSLMODE = Pattern.compile("[?&]sslmode=([\\w-]+)");
     /** PostgreSQL's "permission denied for table held_ports" (also schema, sequence, function). */
     private static final Pattern DENIED_FOR = Pattern.compile("permission denied for (\\w+) \"?([\\w.$]+)");
