@@ -44,6 +44,21 @@ class DeleteSeveralIT {
         assertThat(ws.ok("list", "-o", "json").json()).isEmpty();
     }
 
+    /**
+     * A delete lists no clusters, of one name or of several: each tool is asked to delete (k3d and kind delete a
+     * cluster that is already gone without failing), so several names share no listing because none is made.
+     */
+    @Test
+    void aDeleteOfOneNameOrOfSeveralListsNoClusters() {
+        ws.ok("delete", "qa");
+        ws.ok("delete", "uat", "dev");
+
+        assertThat(callsOf("k3d", "list")).isEmpty();
+        assertThat(callsOf("kind", "get")).isEmpty();
+        assertThat(callsOf("k3d", "delete")).hasSize(2);
+        assertThat(callsOf("kind", "delete")).hasSize(1);
+    }
+
     @Test
     void anUnknownNameIsExit3InWhateverOrderAndChangesNothing() {
         byte[] before = Workspace.bytes(ws.defaultStore());

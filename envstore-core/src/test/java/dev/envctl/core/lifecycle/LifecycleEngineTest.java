@@ -185,6 +185,23 @@ class LifecycleEngineTest {
         assertThat(f.k3d.overlaps()).isEmpty();
     }
 
+    /**
+     * A delete asks the provider to delete without listing its clusters first (a cluster already gone is no failure),
+     * so a delete of several names lists none, as a delete of one lists none: the provider is asked only to delete.
+     */
+    @Test
+    void aDeleteOfOneNameOrOfSeveralListsNoClusters() {
+        List.of("a", "b", "c", "d").forEach(n -> engine.create(Fixture.spec(n), ProgressListener.NONE));
+        f.store.update(f.store.get("d").withActualState(ActualState.FAILED, "made half"), f.store.get("d").version());
+        int before = f.k3d.calls().size();
+
+        engine.delete("a", false, ProgressListener.NONE);
+        engine.delete(List.of("b", "c", "d"), true, ProgressListener.NONE);
+
+        assertThat(f.k3d.calls().subList(before, f.k3d.calls().size()))
+                .containsExactlyInAnyOrder("delete a", "delete b", "delete c", "delete d");
+    }
+
     /** The first name that throws, in the order given, is thrown once the others are deleted, the later suppressed. */
     @Test
     void anUnknownNameAmongSeveralIsThrownOnceTheOthersAreDeleted() {
