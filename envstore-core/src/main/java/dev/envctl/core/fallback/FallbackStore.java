@@ -230,24 +230,37 @@ public final class FallbackStore implements EnvironmentStore {
         return stored;
     }
 
-    /** The primary's batch, whose stored records, all or those before the one it stopped at, are mirrored. */
+    /**
+     * The primary's batch, whose stored records, all or those before the one it stopped at, are mirrored. A primary
+     * that fails other than with a {@link BatchWriteException} (a store's or a plugin's bug, which the SPI's default
+     * batch passes on as it is, the records before it stored) does not say which it stored: none is mirrored, a WARN
+     * names the batch's records, which the fallback may lack until each is written again, and the error is thrown.
+     */
     @Override
     public List<Environment> insertAll(List<Environment> environments) {
-        return batch(() -> primary.insertAll(environments));
+        return batch(environments, () -> primary.insertAll(environments));
     }
 
     /** As {@link #insertAll}. */
     @Override
     public List<Environment> updateAll(List<Environment> environments) {
-        return batch(() -> primary.updateAll(environments));
+        return batch(environments, () -> primary.updateAll(environments));
     }
 
-    private List<Environment> batch(Supplier<List<Environment>> write) {
+    private List<Environment> batch(List<Environment> records, Supplier<List<Environment>> write) {
         List<Environment> stored;
         try {
             stored = write.get();
         } catch (BatchWriteException e) {
             copyAll(e.stored());
+            throw e;
+        } catch (RuntimeException e) {
+            if (mirror) {
+                // the error is the caller's to report: this says only what it leaves of the mirror
+                LOG.warn("the primary {} failed in a batch without saying which of {} it stored: the fallback {} may "
+                        + "lack them until each is written again", primary.location(),
+                        String.join(", ", records.stream().map(Environment::name).toList()), fallback.location());
+            }
             throw e;
         }
         copyAll(stored);
@@ -296,7 +309,8 @@ public final class FallbackStore implements EnvironmentStore {
      * Mirrors records as {@link #copy} mirrors each, with one {@link EnvironmentStore#updateAll} of the fallback for
      * those it holds and one {@link EnvironmentStore#insertAll} for the others (a CSV file rewritten once, not once per
      * record). From a record the fallback refuses on, the rest are copied one by one as {@link #copy} copies them; a
-     * fallback that cannot be written ({@code STORE_UNAVAILABLE}) is one warning for them all.
+     * fallback that cannot be written ({@code STORE_UNAVAILABLE}), or fails other than by refusing (a bug), is one
+     * warning for the records from the write that failed on.
      */
     private void copyAll(List<Environment> stored) {
         if (!mirror || stored.isEmpty()) {

@@ -23,9 +23,13 @@ import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -314,6 +318,64 @@ class FallbackStoreTest {
         assertThat(csv.get("moved").ports()).isEqualTo(movedNow.ports());
     }
 
+    /**
+     * A primary that breaks off a batch with an error other than {@link BatchWriteException} (a store's or a plugin's
+     * bug: the SPI's default batch passes it on as it is, the records before it stored) does not say which records it
+     * stored: its error is thrown as it is, and a WARN names the batch's records, which the fallback may lack.
+     */
+    @Test
+    void aBatchThePrimaryBreaksOffWithoutSayingWhatItStoredNamesTheRecordsTheFallbackMayLack() {
+        IllegalStateException bug = new IllegalStateException("a plugin's bug");
+        EnvironmentStore buggy = new DelegatingStore(pg) {
+            @Override
+            public Environment update(Environment next, long expectedVersion) {
+                if (next.name().equals("e2")) {
+                    throw bug;
+                }
+                return super.update(next, expectedVersion);
+            }
+        };
+        FallbackStore store = new FallbackStore(buggy, csv, true);
+        List<Environment> read = store.insertAll(resolved(4));
+
+        String stderr = stderrOf(() -> assertThatThrownBy(() -> store.updateAll(read.stream()
+                .map(e -> e.withLabels(Map.of("team", "b"))).toList())).isSameAs(bug));
+
+        assertThat(pg.list(EnvironmentFilter.ALL)).extracting(e -> e.labels().get("team"))
+                .containsExactly("b", "b", null, null);
+        assertThat(stderr.lines().filter(l -> l.contains("WARN"))).as(stderr).singleElement().asString()
+                .contains("e0, e1, e2, e3", csv.location()).doesNotContain("a plugin's bug");
+    }
+
+    /**
+     * A fallback that breaks off its copy of a batch with an error other than a refusal (a bug of its own) is one WARN
+     * naming every record whose copy it may lack, as for a fallback that cannot be written; the primary's result
+     * stands.
+     */
+    @Test
+    void aBatchWhoseFallbackBreaksOffItsCopyNamesTheRecordsItMayLack() {
+        EnvironmentStore buggy = new DelegatingStore(csv) {
+            @Override
+            public Environment update(Environment next, long expectedVersion) {
+                if (next.name().equals("e1")) {
+                    throw new IllegalStateException("a plugin's bug");
+                }
+                return super.update(next, expectedVersion);
+            }
+        };
+        FallbackStore store = new FallbackStore(pg, buggy, true);
+        List<Environment> read = store.insertAll(resolved(3));
+        AtomicReference<List<Environment>> stored = new AtomicReference<>();
+
+        String stderr = stderrOf(() -> stored.set(store.updateAll(read.stream()
+                .map(e -> e.withLabels(Map.of("team", "b"))).toList())));
+
+        assertThat(stored.get()).isEqualTo(pg.list(EnvironmentFilter.ALL)).allSatisfy(e ->
+                assertThat(e.labels()).containsEntry("team", "b"));
+        assertThat(stderr.lines().filter(l -> l.contains("WARN"))).as(stderr).singleElement().asString()
+                .contains("could not mirror e0, e1, e2 to the fallback", "a plugin's bug");
+    }
+
     @Test
     void aBatchWhoseMirrorFailsIsOnlyAWarningAndThePrimarysResultStands() {
         FallbackStore store = new FallbackStore(pg, csv, true);
@@ -324,6 +386,19 @@ class FallbackStoreTest {
         assertThat(pg.list(EnvironmentFilter.ALL)).isEqualTo(inserted);
         csv.setAvailable(true);
         assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    /** What {@code run} writes to stderr (the store's log lines among it). */
+    private static String stderrOf(Runnable run) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** {@code n} fully resolved records e0, e1, ..., each with its own ports and subnet. */
