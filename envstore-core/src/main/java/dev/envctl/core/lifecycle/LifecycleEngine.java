@@ -436,9 +436,18 @@ public final class LifecycleEngine {
      *                         delete wrote (an old script writing the CSV file back from an older copy)
      */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
+        return delete(name, keepRecord, progress, Map.of());
+    }
+
+    /**
+     * As {@link #delete(String, boolean, ProgressListener)}; {@code hosts}: the store's hosts read before, by name (a
+     * host not there is asked of the store).
+     */
+    private Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress,
+                                         Map<String, Host> hosts) {
         provider(store.get(name).provider());
         long marked = writer.modify(name, e -> markAbsent(e, keepRecord)).map(Environment::version).orElse(0L);
-        Outcome o = runner.convergeOne(name, null, progress);
+        Outcome o = runner.convergeOne(name, null, hosts, progress, null);
         if (o.action() == Action.FAILED && o.error() != null) {
             // a step that failed wrote failed itself; one that could not start (no provider reaches the host, the
             // store refused its first write) did not, and a record failed before still says the earlier failure; a
@@ -553,7 +562,9 @@ public final class LifecycleEngine {
     public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
                                                      ProgressListener progress) {
         Map<String, Optional<Environment>> left = new LinkedHashMap<>();
-        each(new LinkedHashSet<>(names), "delete", name -> Map.entry(name, delete(name, keepRecord, progress)))
+        // the store's hosts read once for them all, as a stop of several names reads them, not once for each name
+        Map<String, Host> hosts = RoundRunner.hostsByName(store.hosts());
+        each(new LinkedHashSet<>(names), "delete", name -> Map.entry(name, delete(name, keepRecord, progress, hosts)))
                 .forEach(e -> left.put(e.getKey(), e.getValue()));
         return left;
     }

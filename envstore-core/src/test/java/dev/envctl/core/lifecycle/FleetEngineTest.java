@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,6 +254,34 @@ class FleetEngineTest {
             assertThat(read.get()).isEqualTo(1);
         }
         assertThat(two().calls()).filteredOn(c -> c.startsWith("start ")).hasSize(5);
+    }
+
+    /** As a stop or start of many names: the store's hosts are read once for them all, none looked up per name. */
+    @Test
+    void aDeleteOfManyNamesReadsTheHostsOnceNotOnceForEachName() {
+        LifecycleEngine creating = engine();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            creating.create(on("e" + i, i % 2 == 0 ? "two" : "three"), ProgressListener.NONE);
+            names.add("e" + i);
+        }
+        LifecycleEngine engine = counting();
+        int two = two().calls().size();
+        int three = three().calls().size();
+
+        Map<String, Optional<Environment>> left = new LinkedHashMap<>(engine.delete(names.subList(0, 6), false,
+                ProgressListener.NONE));
+        left.putAll(engine.delete(names.subList(6, 10), true, ProgressListener.NONE));
+
+        assertThat(left.keySet()).containsExactlyElementsOf(names);
+        assertThat(left.values().stream().flatMap(Optional::stream)).extracting(Environment::name)
+                .containsExactly("e6", "e7", "e8", "e9");
+        assertThat(two().calls().subList(two, two().calls().size())).containsExactlyInAnyOrder("delete e0",
+                "delete e2", "delete e4", "delete e6", "delete e8");
+        assertThat(three().calls().subList(three, three().calls().size())).containsExactlyInAnyOrder("delete e1",
+                "delete e3", "delete e5", "delete e7", "delete e9");
+        assertThat(found.get()).isZero();
+        assertThat(read.get()).isEqualTo(2);
     }
 
     @Test
