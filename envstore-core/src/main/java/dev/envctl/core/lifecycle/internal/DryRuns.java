@@ -35,8 +35,8 @@ import java.util.stream.Stream;
 /**
  * Dry runs: what creates, an apply plan or a delete would do, from one read of the store, writing nothing. New
  * records are placed and allocated with the store's own rules ({@link Placement}, the {@link Allocator} over a
- * {@link HeldSnapshot}) one after another, as if each had been written; commands come from the provider of each
- * environment's host.
+ * {@link HeldSnapshot}, one per host kept in step with the steps before: {@code HeldPerHost}) one after another, as
+ * if each had been written; commands come from the provider of each environment's host.
  */
 public final class DryRuns {
     private final EnvironmentStore store;
@@ -84,20 +84,24 @@ public final class DryRuns {
     private List<PlannedStep> creates(List<Environment> records, List<Host> hosts, List<EnvironmentSpec> specs,
                                       boolean keepGoing, Set<String> adopting) {
         List<Environment> world = new ArrayList<>(records);
+        HeldPerHost held = HeldPerHost.inListOrder(world);
         Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
+        // the records as the steps before left them in the world (a name given twice is changed by the first)
+        Map<String, Environment> inWorld = new HashMap<>(byName);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<PlannedStep> steps = new ArrayList<>();
         for (EnvironmentSpec spec : specs) {
             Environment existing = byName.get(spec.name());
             if (existing != null && adopting.contains(spec.name())) {
-                Environment marked = ApplyPlan.markedPresent(existing);
+                Environment marked = ApplyPlan.markedPresent(existing); // holding what it held
                 world.replaceAll(w -> w.name().equals(marked.name()) ? marked : w);
                 steps.add(new PlannedStep(Kind.ADOPT, marked, List.of(), List.of(), null));
                 continue;
             }
             Environment e;
             try {
-                e = existing == null ? placed(spec, hosts, world, now) : filled(existing, spec, world);
+                e = existing == null ? placed(spec, hosts, world, held, now)
+                        : filled(existing, inWorld.get(existing.name()), spec, world, held);
             } catch (EnvctlException ex) {
                 if (!keepGoing) {
                     throw ex;
@@ -107,34 +111,49 @@ public final class DryRuns {
                         ex));
                 continue;
             }
+            if (existing != null) {
+                inWorld.put(e.name(), e);
+            }
             steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, planCreate(e)), null));
         }
         return steps;
     }
 
-    /** The new record of {@code spec}, placed and allocated as the store would, added to {@code world}. */
-    private Environment placed(EnvironmentSpec spec, List<Host> hosts, List<Environment> world, Instant now) {
+    /**
+     * The new record of {@code spec}, placed and allocated as the store would, added to {@code world} and
+     * {@code held}.
+     */
+    private Environment placed(EnvironmentSpec spec, List<Host> hosts, List<Environment> world, HeldPerHost held,
+                               Instant now) {
         Host host = Placement.choose(spec.host(), hosts, Placement.perHost(world), allocator.policy());
-        Allocation a = allocator.allocate(spec, HeldSnapshot.of(world, host.name()));
+        Allocation a = allocator.allocate(spec, held.on(host.name()));
         Environment e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
         world.add(e);
+        held.added(e);
         return e;
     }
 
     /**
      * An existing record as the create leaves it before its cluster is made ({@link ApplyPlan#markedPresent}; a
      * kept record made what {@code spec} asks for), with the host ports it lacks (rows of the Kindler scripts have
-     * no api port); replaced in {@code world} so later creates count them.
+     * no api port), allocated against what the others hold; replaced in {@code world} and {@code held}, in place of
+     * {@code inWorld} (the record as the steps before left it), so later creates count them.
      */
-    private Environment filled(Environment record, EnvironmentSpec spec, List<Environment> world) {
+    private Environment filled(Environment record, Environment inWorld, EnvironmentSpec spec,
+                               List<Environment> world, HeldPerHost held) {
         Optional<ApplyPlan.Update> kept = ApplyPlan.Update.ofKept(record, spec);
-        Environment e = ApplyPlan.markedPresent(kept.isEmpty() ? record : kept.get().resolve(record, allocator,
-                HeldSnapshot.of(world.stream().filter(w -> !w.name().equals(record.name())).toList(),
-                        kept.get().host(record))));
-        Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.stream()
-                .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
-        world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);
-        return filled;
+        Environment now = inWorld;
+        held.setAside(inWorld);
+        try {
+            Environment e = ApplyPlan.markedPresent(kept.isEmpty() ? record : kept.get().resolve(record, allocator,
+                    held.on(kept.get().host(record))));
+            Environment filled = MissingPorts.filled(e, allocator, held.on(e.host()));
+            world.replaceAll(w -> w.name().equals(e.name()) ? filled : w);
+            now = filled;
+        } finally {
+            held.restore(now);
+        }
+        return now;
     }
 
     /**
@@ -157,17 +176,18 @@ public final class DryRuns {
     private List<PlannedStep> steps(ApplyPlan plan, List<Environment> records, List<Host> hosts) {
         List<PlannedStep> steps = new ArrayList<>(creates(records, hosts, plan.toCreate(), true,
                 Set.copyOf(plan.adopting())));
-        Map<String, Environment> world = new TreeMap<>();
+        TreeMap<String, Environment> world = new TreeMap<>();
         Stream.concat(records.stream(), steps.stream().filter(s -> s.error() == null).map(PlannedStep::environment))
                 .forEach(e -> world.put(e.name(), e));
+        HeldPerHost held = HeldPerHost.byName(world);
         Map<String, List<PlannedCommand>> deletes = planDeletes(Stream.concat(plan.toUpdate().stream()
                 .filter(ApplyPlan.Update::replace).map(ApplyPlan.Update::name), plan.toDelete().stream())
                 .map(world::get).toList());
         // how many environments each host has, kept as the moves change it: a move's room check counts no records
         Map<String, Integer> perHost = new HashMap<>(Placement.perHost(world.values()));
-        plan.toUpdate().forEach(u -> steps.add(update(world, perHost, hosts, u, deletes)));
+        plan.toUpdate().forEach(u -> steps.add(update(world, held, perHost, hosts, u, deletes)));
         plan.toDelete().forEach(n -> steps.add(delete(world.get(n), deletes)));
-        plan.toResume().forEach(n -> steps.add(resume(world, world.get(n), plan.adopting().contains(n))));
+        plan.toResume().forEach(n -> steps.add(resume(world, held, world.get(n), plan.adopting().contains(n))));
         return steps;
     }
 
@@ -177,30 +197,35 @@ public final class DryRuns {
      * ({@code adopting}: the record takes the ports the cluster publishes), and a {@code running} one (its cluster
      * stopped outside envctl, which the converge starts) show the record as it is and no command.
      */
-    private PlannedStep resume(Map<String, Environment> world, Environment e, boolean adopting) {
+    private PlannedStep resume(Map<String, Environment> world, HeldPerHost held, Environment e, boolean adopting) {
         if (e.desiredState() != DesiredState.PRESENT || adopting || e.actualState() == ActualState.RUNNING) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
         }
+        Environment now = e;
+        held.setAside(e);
         try {
-            Environment filled = MissingPorts.filled(e, allocator, HeldSnapshot.of(world.values().stream()
-                    .filter(w -> !w.name().equals(e.name())).toList(), e.host()));
+            Environment filled = MissingPorts.filled(e, allocator, held.on(e.host()));
             world.put(filled.name(), filled);
+            now = filled;
             return new PlannedStep(Kind.RESUME, filled, List.of(), onHost(filled, planCreate(filled)), null);
         } catch (EnvctlException ex) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), ex);
+        } finally {
+            held.restore(now);
         }
     }
 
-    private PlannedStep update(Map<String, Environment> world, Map<String, Integer> perHost, List<Host> hosts,
-                               ApplyPlan.Update u, Map<String, List<PlannedCommand>> deletes) {
+    private PlannedStep update(Map<String, Environment> world, HeldPerHost held, Map<String, Integer> perHost,
+                               List<Host> hosts, ApplyPlan.Update u, Map<String, List<PlannedCommand>> deletes) {
         Environment current = world.get(u.name());
         if (!u.replace()) {
             return new PlannedStep(Kind.UPDATE, u.inPlace(current), u.changes(), List.of(), null);
         }
-        HeldSnapshot others = HeldSnapshot.of(world.values().stream().filter(e -> !e.name().equals(u.name()))
-                .toList(), u.host(current));
+        Environment now = current;
+        held.setAside(current);
         try {
             String to = u.host(current);
+            HeldSnapshot others = held.on(to);
             if (!to.equals(current.host())) {
                 // a move counts against the new host's capacity, as the store's update checks it
                 Placement.requireRoomToMove(hosts.stream().filter(h -> h.name().equals(to)).findFirst()
@@ -208,6 +233,7 @@ public final class DryRuns {
             }
             Environment next = u.resolve(current, allocator, others);
             world.put(next.name(), next);
+            now = next;
             perHost.merge(current.host(), -1, Integer::sum);
             perHost.merge(next.host(), 1, Integer::sum);
             List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current, deletes)));
@@ -218,6 +244,8 @@ public final class DryRuns {
             return new PlannedStep(Kind.REPLACE, next, u.changes(), commands, null);
         } catch (EnvctlException e) {
             return new PlannedStep(Kind.REPLACE, current, u.changes(), List.of(), e);
+        } finally {
+            held.restore(now);
         }
     }
 
