@@ -85,6 +85,8 @@ public final class DryRuns {
                                       boolean keepGoing, Set<String> adopting) {
         List<Environment> world = new ArrayList<>(records);
         HeldPerHost held = HeldPerHost.inListOrder(world);
+        // how many records each host has, kept as creates add records and as kept records move
+        Map<String, Integer> perHost = new HashMap<>(Placement.perHost(world));
         Map<String, Environment> byName = records.stream().collect(Collectors.toMap(Environment::name, e -> e));
         // the records as the steps before left them in the world (a name given twice is changed by the first)
         Map<String, Environment> inWorld = new HashMap<>(byName);
@@ -93,14 +95,14 @@ public final class DryRuns {
         for (EnvironmentSpec spec : specs) {
             Environment existing = byName.get(spec.name());
             if (existing != null && adopting.contains(spec.name())) {
-                Environment marked = ApplyPlan.markedPresent(existing); // holding what it held
+                Environment marked = ApplyPlan.markedPresent(existing); // holding what it held, where it was
                 world.replaceAll(w -> w.name().equals(marked.name()) ? marked : w);
                 steps.add(new PlannedStep(Kind.ADOPT, marked, List.of(), List.of(), null));
                 continue;
             }
             Environment e;
             try {
-                e = existing == null ? placed(spec, hosts, world, held, now)
+                e = existing == null ? placed(spec, hosts, world, held, perHost, now)
                         : filled(existing, inWorld.get(existing.name()), spec, world, held);
             } catch (EnvctlException ex) {
                 if (!keepGoing) {
@@ -112,7 +114,9 @@ public final class DryRuns {
                 continue;
             }
             if (existing != null) {
-                inWorld.put(e.name(), e);
+                Environment was = inWorld.put(e.name(), e);
+                perHost.merge(was.host(), -1, Integer::sum);
+                perHost.merge(e.host(), 1, Integer::sum);
             }
             steps.add(new PlannedStep(Kind.CREATE, e, List.of(), onHost(e, planCreate(e)), null));
         }
@@ -120,16 +124,17 @@ public final class DryRuns {
     }
 
     /**
-     * The new record of {@code spec}, placed and allocated as the store would, added to {@code world} and
-     * {@code held}.
+     * The new record of {@code spec}, placed and allocated as the store would, added to {@code world},
+     * {@code held} and {@code perHost}.
      */
     private Environment placed(EnvironmentSpec spec, List<Host> hosts, List<Environment> world, HeldPerHost held,
-                               Instant now) {
-        Host host = Placement.choose(spec.host(), hosts, Placement.perHost(world), allocator.policy());
+                               Map<String, Integer> perHost, Instant now) {
+        Host host = Placement.choose(spec.host(), hosts, perHost, allocator.policy());
         Allocation a = allocator.allocate(spec, held.on(host.name()));
         Environment e = Environment.created(spec, a.ports(), a.subnet(), now).withHost(host.name());
         world.add(e);
         held.added(e);
+        perHost.merge(e.host(), 1, Integer::sum);
         return e;
     }
 
