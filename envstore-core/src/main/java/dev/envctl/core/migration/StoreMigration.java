@@ -85,13 +85,7 @@ public final class StoreMigration {
                 }
                 // later rows are checked against this one too, conflicting or not
                 seen.add(e);
-                held.forEach((host, snapshot) -> {
-                    if (host.equals(e.host())) {
-                        snapshot.add(e);
-                    } else if (e.subnet() != null) {
-                        snapshot.addSubnet(e.subnet(), e.name());
-                    }
-                });
+                held.forEach((host, snapshot) -> snapshot.add(e, host));
             }
         }
         List<MigrationReport.Row> rows = new ArrayList<>();

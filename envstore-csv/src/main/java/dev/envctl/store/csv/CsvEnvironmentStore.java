@@ -363,13 +363,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             return e -> {
                 Environment added = add(doc, e, held.computeIfAbsent(e.host(),
                         h -> HeldSnapshot.of(doc.environments(), h)));
-                held.forEach((host, snapshot) -> {
-                    if (host.equals(e.host())) {
-                        snapshot.add(e);
-                    } else if (e.subnet() != null) {
-                        snapshot.addSubnet(e.subnet(), e.name());
-                    }
-                });
+                held.forEach((host, snapshot) -> snapshot.add(e, host));
                 return added;
             };
         });
