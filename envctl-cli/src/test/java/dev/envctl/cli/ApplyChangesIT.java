@@ -142,25 +142,25 @@ class ApplyChangesIT {
     }
 
     @Test
-    void aProviderChangeTheRecordsOptionsDoNotSuitIsRefusedBeforeTheOldClusterIsDeleted() {
-        Path k3d = ws.write("k3d.yaml", "- name: dev\n  options: {k3s-args: \"--disable=traefik@server:*\"}\n");
+    void aProviderChangeMakesTheNewClusterWithoutTheOldProvidersOptions() throws Exception {
+        Path k3d = ws.write("k3d.yaml", "- name: dev\n  options: {k3s-args: \"--disable=traefik@server:*\", "
+                + "image: \"rancher/k3s:v1.31.5-k3s1\"}\n");
         ok("apply", "-f", k3d.toString());
-        byte[] before = Workspace.bytes(ws.defaultStore());
-        ws.clearCalls();
         Path kind = ws.write("kind.yaml", "- name: dev\n  provider: kind\n");
 
-        for (String[] args : List.of(new String[] {"diff", "-f", kind.toString()},
-                new String[] {"apply", "-f", kind.toString(), "--replace", "--dry-run"},
-                new String[] {"apply", "-f", kind.toString(), "--replace"})) {
-            Result r = run(2, args);
+        assertThat(run(1, "diff", "-f", kind.toString()).out()).isEqualTo("~ dev  provider k3d -> kind  (replace)\n");
+        String dry = ok("apply", "-f", kind.toString(), "--replace", "--dry-run").out();
+        assertThat(dry).contains("kind create cluster --name dev").doesNotContain("options ")
+                .doesNotContain("rancher/k3s").doesNotContain("k3s-args");
+        ok("apply", "-f", kind.toString(), "--replace");
 
-            assertThat(r.out()).isEmpty();
-            assertThat(r.errLines()).singleElement().asString().startsWith("envctl: apply file " + kind
-                    + ", environment 'dev': environment dev has option(s) [k3s-args] that kind does not know");
-        }
-        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
-        assertThat(cluster("k3d", "dev")).as("the old cluster is not deleted").isTrue();
-        assertThat(ws.calls()).noneMatch(c -> c.contains("delete") || c.contains("create"));
+        assertThat(cluster("k3d", "dev")).as("the old cluster is deleted").isFalse();
+        assertThat(cluster("kind", "dev")).isTrue();
+        assertThat(Files.readString(ws.state.resolve("kind-create.stdin"))).as("kind's config")
+                .doesNotContain("image:").doesNotContain("rancher/k3s");
+        JsonNode dev = ok("get", "dev", "-o", "json").json();
+        assertThat(dev.get("provider").asText()).isEqualTo("kind");
+        assertThat(dev.get("options")).hasToString("{}");
     }
 
     @Test

@@ -199,11 +199,11 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
         }
 
         /**
-         * {@code current} with every change: {@link #inPlace}, then the provider, the options the request gives,
-         * the ports it gives (the others kept, or allocated where one of the given ports is the record's port of
+         * {@code current} with every change: {@link #inPlace}, then the provider, the options ({@link #options}), the
+         * ports the request gives (the others kept, or allocated where one of the given ports is the record's port of
          * another role, where the record has none, or, for a move to another host, where that host holds the port
-         * already), and the subnet (a CIDR, none, or for {@code auto} the
-         * record's own one or else the lowest free block). States, times, version and host are kept. As for a
+         * already), and the subnet (a CIDR, none, or for {@code auto} the record's own one or else the lowest free
+         * block). States, times, version and host are kept. As for a
          * create, the ports allocated here are marked allocated by envctl ({@link AutoPorts}) and the ones given are
          * not; the kept ones stay as they were marked.
          *
@@ -236,9 +236,14 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
                     e.updatedAt(), e.version(), host(current)), AutoPorts.leftToEnvctl(wanted));
         }
 
-        /** The options the environment is to have: {@code current}'s, with those the request gives over them. */
+        /**
+         * The options the environment is to have: {@code current}'s, with those the request gives over them; for a
+         * change of provider only those the request gives, since the new provider may read an option of the same name
+         * otherwise (k3d's {@code image} or {@code binary} for kind).
+         */
         public Map<String, String> options(Environment current) {
-            Map<String, String> options = new TreeMap<>(current.options());
+            Map<String, String> options = new TreeMap<>(
+                    current.provider().equals(spec.provider()) ? current.options() : Map.of());
             options.putAll(spec.options());
             return options;
         }

@@ -877,9 +877,9 @@ public final class LifecycleEngine {
         // not configured is that environment's failure in apply
         List<EnvironmentSpec> requests = new ArrayList<>(plan.toCreate());
         plan.toUpdate().forEach(u -> requests.add(u.spec()));
-        // a replacement, and the create again of a kept record, keep the record's options the request leaves out
-        // (ApplyPlan.Update#resolve): a new provider must take them too, or apply would delete the old cluster (or
-        // mark the kept record present) and fail to make the new one
+        // a replacement, and the create again of a kept record, by the same provider keep the record's options the
+        // request leaves out (ApplyPlan.Update#options): the provider must still take them, or apply would delete
+        // the old cluster (or mark the kept record present) and fail to make the new one
         int firstKept = requests.size();
         plan.replacements().forEach(u -> store.find(u.name())
                 .ifPresent(e -> requests.add(u.spec().withOptions(u.options(e)))));
