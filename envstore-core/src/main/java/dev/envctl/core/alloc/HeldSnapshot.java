@@ -16,10 +16,12 @@ import java.util.TreeMap;
 
 /**
  * An in-memory view of what a set of environments holds: host ports in a bit set of 65,536 bits (lowest
- * free port by {@link BitSet#nextClearBit}) and subnets in a tree ordered by first address (overlap test in
- * O(log n), since held subnets never overlap each other). The lowest free block of a subnet pool comes from
- * a bit set of the pool's blocks, built on first use for that pool and kept in step by later additions, so
- * it does not walk the held subnets one by one.
+ * free port by {@link BitSet#nextClearBit}) and subnets in a tree ordered by first address. Held subnets may
+ * overlap each other (rows the Kindler scripts wrote): the overlap test walks down the tree from the block's
+ * last address through the subnets that start less than the largest held subnet's size below the block, so
+ * when the held subnets are of one size and do not overlap, it looks at one (O(log n)). The lowest free block
+ * of a subnet pool comes from a bit set of the pool's blocks, built on first use for that pool and kept in
+ * step by later additions, so it does not walk the held subnets one by one.
  *
  * <p>Where several environments hold one port, or subnets starting at one address (rows the Kindler scripts
  * wrote), the first holder answers; the others wait behind it, so that {@link #remove} leaves the snapshot a
@@ -237,11 +239,18 @@ public final class HeldSnapshot implements HeldResources {
         return free <= to ? OptionalInt.of(free) : OptionalInt.empty();
     }
 
+    /**
+     * Walks down from the held subnet that starts nearest at or below the block's last address through those that
+     * start less than {@link #largestSubnet} below its first address (those starting further down end before it),
+     * so the first one that overlaps it starts highest.
+     */
     @Override
     public Optional<SubnetHolder> overlapping(Cidr block) {
-        Map.Entry<Long, SubnetHolder> below = subnets.floorEntry(block.last());
-        if (below != null && below.getValue().subnet().overlaps(block)) {
-            return Optional.of(below.getValue());
+        for (Map.Entry<Long, SubnetHolder> e = subnets.floorEntry(block.last());
+             e != null && e.getKey() > block.first() - largestSubnet; e = subnets.lowerEntry(e.getKey())) {
+            if (e.getValue().subnet().overlaps(block)) {
+                return Optional.of(e.getValue());
+            }
         }
         return Optional.empty();
     }

@@ -40,6 +40,23 @@ class HeldSnapshotTest {
         assertThat(s.overlapping(Cidr.parse("10.3.5.0/24"))).isEmpty();
     }
 
+    /**
+     * Subnets the Kindler scripts wrote may overlap: a block inside a larger subnet overlaps it although a smaller
+     * subnet, which it does not overlap, starts nearer below it.
+     */
+    @Test
+    void aBlockInsideALargerSubnetOverlapsItPastANearerSmallerOne() {
+        HeldSnapshot s = new HeldSnapshot();
+        s.addSubnet(Cidr.parse("10.0.0.0/16"), "a");
+        s.addSubnet(Cidr.parse("10.0.1.0/24"), "b");
+
+        assertThat(s.overlapping(Cidr.parse("10.0.5.0/24"))).contains(new SubnetHolder("a", Cidr.parse("10.0.0.0/16")));
+        assertThat(s.overlapping(Cidr.parse("10.0.1.0/24"))).as("the one that starts highest")
+                .contains(new SubnetHolder("b", Cidr.parse("10.0.1.0/24")));
+        assertThat(s.overlapping(Cidr.parse("10.1.0.0/24"))).isEmpty();
+        assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/8"), 24)).contains(Cidr.parse("10.1.0.0/24"));
+    }
+
     @Test
     void lowestFreeSubnetAlignsToTheBlockSize() {
         HeldSnapshot s = new HeldSnapshot();

@@ -2,6 +2,7 @@ package dev.envctl.store.csv;
 
 import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
+import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
@@ -10,6 +11,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.store.csv.internal.Columns;
@@ -311,6 +313,25 @@ class NineColumnFormatTest {
             assertThat(web.ports()).isEqualTo(new HostPorts(18200, 18400, 19003, null));
             assertThat(web.labels()).isEqualTo(Map.of("register_portainer", "true", "haproxy_route", "true"));
         }
+    }
+
+    /**
+     * Rows the scripts wrote may hold subnets inside one another: an explicit subnet inside the larger one is refused,
+     * naming its holder, though a smaller subnet that it does not overlap starts nearer below it.
+     */
+    @Test
+    void anExplicitSubnetInsideALargerSubnetOfAnOldRowIsRefused() {
+        Path file = legacyFile();
+        oldAppend(file, "uat-k3d,k3d,30080,19009,false,false,18099,18499,10.101.1.0/24");
+        byte[] before = Fixtures.read(file);
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("web", "k3d")
+                    .withSubnet(SubnetRequest.of(Cidr.parse("10.101.5.0/24"))), allocator))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                    .hasMessage("subnet 10.101.5.0/24 overlaps 10.101.0.0/16 of environment 'dev-k3d'; choose "
+                            + "another or ask for an automatic one");
+        }
+        assertThat(Fixtures.read(file)).isEqualTo(before);
     }
 
     @Test
