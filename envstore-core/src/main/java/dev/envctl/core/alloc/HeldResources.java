@@ -20,7 +20,8 @@ public interface HeldResources {
 
     /**
      * The held subnet that shares an address with {@code block}, and its holder; of several, the one that starts
-     * highest, so that every store names the same one in a conflict's message.
+     * highest, so that every store names the same one in a conflict's message (of several starting there, which
+     * only rows another writer left can give, the store's first holder).
      */
     Optional<SubnetHolder> overlapping(Cidr block);
 

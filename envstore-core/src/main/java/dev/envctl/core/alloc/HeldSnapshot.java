@@ -25,8 +25,10 @@ import java.util.TreeMap;
  *
  * <p>Where several environments hold one port, or subnets starting at one address (rows the Kindler scripts
  * wrote), the first holder answers; the others wait behind it, so that {@link #remove} leaves the snapshot a
- * snapshot of the environments left would be. Not thread-safe; build one per atomic step, or keep one in step
- * with a set of records that changes.
+ * snapshot of the environments left would be. The subnets of those waiting count all the same: of the held
+ * subnets a block overlaps, {@link #overlapping} answers the one that starts highest, of several starting there
+ * the first holder's that overlaps it, and no free block overlaps any. Not thread-safe; build one per atomic
+ * step, or keep one in step with a set of records that changes.
  */
 public final class HeldSnapshot implements HeldResources {
     private final BitSet ports = new BitSet(65536);
@@ -121,10 +123,10 @@ public final class HeldSnapshot implements HeldResources {
         SubnetHolder added = new SubnetHolder(holder, subnet);
         SubnetHolder first = subnets.putIfAbsent(subnet.first(), added);
         largestSubnet = Math.max(largestSubnet, subnet.size());
+        if (usedBlocks != null) {
+            markBlocks(subnet);
+        }
         if (first == null) {
-            if (usedBlocks != null) {
-                markBlocks(subnet);
-            }
             return;
         }
         if (laterSubnetHolders == null) {
@@ -134,7 +136,6 @@ public final class HeldSnapshot implements HeldResources {
                 order == null ? null : Comparator.comparing(SubnetHolder::name, order));
         if (holds != first) {
             subnets.put(subnet.first(), holds);
-            unmarkBlocks(first.subnet());
         }
     }
 
@@ -180,13 +181,13 @@ public final class HeldSnapshot implements HeldResources {
         SubnetHolder removed = new SubnetHolder(holder, subnet);
         if (!removed.equals(subnets.get(subnet.first()))) {
             withdraw(laterSubnetHolders, subnet.first(), removed);
-            return;
-        }
-        SubnetHolder next = next(laterSubnetHolders, subnet.first());
-        if (next == null) {
-            subnets.remove(subnet.first());
         } else {
-            subnets.put(subnet.first(), next);
+            SubnetHolder next = next(laterSubnetHolders, subnet.first());
+            if (next == null) {
+                subnets.remove(subnet.first());
+            } else {
+                subnets.put(subnet.first(), next);
+            }
         }
         unmarkBlocks(subnet);
     }
@@ -248,11 +249,25 @@ public final class HeldSnapshot implements HeldResources {
     public Optional<SubnetHolder> overlapping(Cidr block) {
         for (Map.Entry<Long, SubnetHolder> e = subnets.floorEntry(block.last());
              e != null && e.getKey() > block.first() - largestSubnet; e = subnets.lowerEntry(e.getKey())) {
-            if (e.getValue().subnet().overlaps(block)) {
-                return Optional.of(e.getValue());
+            for (SubnetHolder h : holders(e)) {
+                if (h.subnet().overlaps(block)) {
+                    return Optional.of(h);
+                }
             }
         }
         return Optional.empty();
+    }
+
+    /** The holders of subnets starting at the address of {@code e}: its own holder first, then those waiting. */
+    private List<SubnetHolder> holders(Map.Entry<Long, SubnetHolder> e) {
+        List<SubnetHolder> waiting = laterSubnetHolders == null ? null : laterSubnetHolders.get(e.getKey());
+        if (waiting == null) {
+            return List.of(e.getValue());
+        }
+        List<SubnetHolder> all = new ArrayList<>(waiting.size() + 1);
+        all.add(e.getValue());
+        all.addAll(waiting);
+        return all;
     }
 
     @Override
@@ -265,8 +280,10 @@ public final class HeldSnapshot implements HeldResources {
             blockPool = pool;
             blockPrefix = prefix;
             usedBlocks = new BitSet((int) blocks);
-            for (SubnetHolder h : subnets.values()) {
-                markBlocks(h.subnet());
+            for (Map.Entry<Long, SubnetHolder> e : subnets.entrySet()) {
+                for (SubnetHolder h : holders(e)) {
+                    markBlocks(h.subnet());
+                }
             }
         }
         int free = usedBlocks.nextClearBit(0);
@@ -288,9 +305,11 @@ public final class HeldSnapshot implements HeldResources {
         usedBlocks.clear((int) from, (int) to + 1);
         long first = blockPool.first() + (from << shift);
         long last = blockPool.first() + ((to + 1) << shift) - 1;
-        for (SubnetHolder h : subnets.subMap(first - largestSubnet + 1, true, last, true).values()) {
-            if (h.subnet().last() >= first) {
-                markBlocks(h.subnet());
+        for (Map.Entry<Long, SubnetHolder> e : subnets.subMap(first - largestSubnet + 1, true, last, true).entrySet()) {
+            for (SubnetHolder h : holders(e)) {
+                if (h.subnet().last() >= first) {
+                    markBlocks(h.subnet());
+                }
             }
         }
     }

@@ -57,6 +57,39 @@ class HeldSnapshotTest {
         assertThat(s.lowestFreeSubnet(Cidr.parse("10.0.0.0/8"), 24)).contains(Cidr.parse("10.1.0.0/24"));
     }
 
+    /**
+     * Of subnets starting at one address, each counts, not only the first holder: a larger one added after a smaller
+     * one holds its blocks, whether the pool's blocks were counted before or after it came.
+     */
+    @Test
+    void aLaterHolderOfASubnetStartHoldsItsAddresses() {
+        Cidr pool = Cidr.parse("10.0.0.0/8");
+        for (boolean countedBefore : new boolean[] {false, true}) {
+            HeldSnapshot s = new HeldSnapshot();
+            s.addSubnet(Cidr.parse("10.0.0.0/24"), "a");
+            if (countedBefore) {
+                assertThat(s.lowestFreeSubnet(pool, 24)).contains(Cidr.parse("10.0.1.0/24"));
+            }
+            s.addSubnet(Cidr.parse("10.0.0.0/16"), "b");
+
+            assertThat(s.overlapping(Cidr.parse("10.0.5.0/24"))).as("counted before: %s", countedBefore)
+                    .contains(new SubnetHolder("b", Cidr.parse("10.0.0.0/16")));
+            assertThat(s.overlapping(Cidr.parse("10.0.0.0/24"))).as("the first holder of the start")
+                    .contains(new SubnetHolder("a", Cidr.parse("10.0.0.0/24")));
+            assertThat(s.lowestFreeSubnet(pool, 24)).as("counted before: %s", countedBefore)
+                    .contains(Cidr.parse("10.1.0.0/24"));
+
+            s.removeSubnet(Cidr.parse("10.0.0.0/24"), "a");
+            assertThat(s.overlapping(Cidr.parse("10.0.0.0/24")))
+                    .contains(new SubnetHolder("b", Cidr.parse("10.0.0.0/16")));
+            assertThat(s.lowestFreeSubnet(pool, 24)).contains(Cidr.parse("10.1.0.0/24"));
+            s.addSubnet(Cidr.parse("10.0.0.0/24"), "a");
+            s.removeSubnet(Cidr.parse("10.0.0.0/16"), "b");
+            assertThat(s.overlapping(Cidr.parse("10.0.5.0/24"))).isEmpty();
+            assertThat(s.lowestFreeSubnet(pool, 24)).contains(Cidr.parse("10.0.1.0/24"));
+        }
+    }
+
     @Test
     void lowestFreeSubnetAlignsToTheBlockSize() {
         HeldSnapshot s = new HeldSnapshot();
@@ -72,22 +105,7 @@ class HeldSnapshotTest {
         java.util.Random random = new java.util.Random(20261126);
         Cidr pool = Cidr.parse("10.64.0.0/16");
         HeldSnapshot fast = new HeldSnapshot();
-        HeldResources walk = new HeldResources() {
-            @Override
-            public java.util.Optional<String> portHolder(int port) {
-                return fast.portHolder(port);
-            }
-
-            @Override
-            public java.util.OptionalInt lowestFreePort(int from, int to) {
-                return fast.lowestFreePort(from, to);
-            }
-
-            @Override
-            public java.util.Optional<SubnetHolder> overlapping(Cidr block) {
-                return fast.overlapping(block);
-            }
-        };
+        HeldResources walk = walking(fast);
         for (int i = 0; i < 300; i++) {
             int prefix = 20 + (i / 10) % 9; // ten rounds per prefix: the bit set is built, then kept in step
             assertThat(fast.lowestFreeSubnet(pool, prefix)).as("round %d, /%d", i, prefix)
@@ -101,5 +119,25 @@ class HeldSnapshotTest {
             }
         }
         assertThat(fast.lowestFreeSubnet(Cidr.parse("0.0.0.0/0"), 30)).isPresent();
+    }
+
+    /** The answers of {@code s}, but the lowest free subnet, which the default method walks with its overlap test. */
+    static HeldResources walking(HeldSnapshot s) {
+        return new HeldResources() {
+            @Override
+            public java.util.Optional<String> portHolder(int port) {
+                return s.portHolder(port);
+            }
+
+            @Override
+            public java.util.OptionalInt lowestFreePort(int from, int to) {
+                return s.lowestFreePort(from, to);
+            }
+
+            @Override
+            public java.util.Optional<SubnetHolder> overlapping(Cidr block) {
+                return s.overlapping(block);
+            }
+        };
     }
 }

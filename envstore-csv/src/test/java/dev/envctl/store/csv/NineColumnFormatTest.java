@@ -334,6 +334,23 @@ class NineColumnFormatTest {
         assertThat(Fixtures.read(file)).isEqualTo(before);
     }
 
+    /**
+     * Rows the scripts wrote may hold subnets starting at one address: an automatic subnet is outside every one of
+     * them, not only outside the first row's.
+     */
+    @Test
+    void anAutomaticSubnetIsOutsideEveryOldRowsSubnetStartingAtOneAddress() {
+        Path file = legacyFile();
+        oldAppend(file, "small,k3d,30080,19009,false,false,18099,18499,10.100.0.0/24");
+        oldAppend(file, "large,k3d,30080,19010,false,false,18100,18500,10.100.0.0/16");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment web = store.create(EnvironmentSpec.of("web", "k3d").withSubnet(SubnetRequest.AUTO),
+                    allocator);
+            assertThat(web.subnet()).as("past 10.100.0.0/16 of large and 10.101.0.0/16 of dev-k3d")
+                    .isEqualTo(Cidr.parse("10.102.0.0/24"));
+        }
+    }
+
     @Test
     void sixAndEightColumnRowsAndBooleanWordsReadAndUntouchedRowsKeepTheirBytes() {
         Path file = Fixtures.copy("legacy-short.csv", dir);
