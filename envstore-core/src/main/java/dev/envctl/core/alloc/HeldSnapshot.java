@@ -280,10 +280,11 @@ public final class HeldSnapshot implements HeldResources {
             blockPool = pool;
             blockPrefix = prefix;
             usedBlocks = new BitSet((int) blocks);
-            for (Map.Entry<Long, SubnetHolder> e : subnets.entrySet()) {
-                for (SubnetHolder h : holders(e)) {
-                    markBlocks(h.subnet());
-                }
+            for (SubnetHolder h : subnets.values()) {
+                markBlocks(h.subnet());
+            }
+            if (laterSubnetHolders != null) {
+                laterSubnetHolders.values().forEach(waiting -> waiting.forEach(h -> markBlocks(h.subnet())));
             }
         }
         int free = usedBlocks.nextClearBit(0);
