@@ -148,9 +148,16 @@ class ApplyChangesIT {
         ok("apply", "-f", k3d.toString());
         Path kind = ws.write("kind.yaml", "- name: dev\n  provider: kind\n");
 
-        assertThat(run(1, "diff", "-f", kind.toString()).out()).isEqualTo("~ dev  provider k3d -> kind  (replace)\n");
+        assertThat(run(1, "diff", "-f", kind.toString()).out()).isEqualTo("~ dev  provider k3d -> kind, option image: "
+                + "rancher/k3s:v1.31.5-k3s1 -> (none), option k3s-args: --disable=traefik@server:* -> (none)  (replace)\n");
+        JsonNode dropped = run(1, "diff", "-f", kind.toString(), "-o", "json").json().get("steps").get(0)
+                .get("changes").get(1);
+        assertThat(dropped.get("key").asText()).isEqualTo("image");
+        assertThat(dropped.get("from").asText()).isEqualTo("rancher/k3s:v1.31.5-k3s1");
+        assertThat(dropped.get("to").isNull()).as(dropped.toString()).isTrue();
         String dry = ok("apply", "-f", kind.toString(), "--replace", "--dry-run").out();
-        assertThat(dry).contains("kind create cluster --name dev").doesNotContain("options ")
+        assertThat(dry).contains("option image: rancher/k3s:v1.31.5-k3s1 -> (none)").doesNotContain("  options ");
+        assertThat(dry.substring(dry.indexOf("commands:"))).contains("kind create cluster --name dev")
                 .doesNotContain("rancher/k3s").doesNotContain("k3s-args");
         ok("apply", "-f", kind.toString(), "--replace");
 

@@ -29,7 +29,7 @@ class ReplaceIT {
         Shell.Result diff = s.envctl("diff", "-f", file.toString());
         assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
         assertThat(diff.out()).contains("~ " + name + "  provider k3d -> kind, http " + http + " -> " + moved
-                + "  (replace)");
+                + ", option image: " + s.machine.k3dImage + " -> (none)  (replace)");
         Shell.Result refused = s.envctl("apply", "-f", file.toString());
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
         assertThat(s.lines("k3d", "cluster", "list", "--no-headers")).anyMatch(l -> l.startsWith(name + " "));

@@ -114,6 +114,14 @@ final class Apply {
         if (!satisfied) {
             changes.add(new FieldChange("subnet", null, subnet, want.toString(), true));
         }
+        if (!e.provider().equals(spec.provider())) {
+            // a change of provider keeps none of the record's options (ApplyPlan.Update#options)
+            new TreeMap<>(e.options()).forEach((key, had) -> {
+                if (!spec.options().containsKey(key)) {
+                    changes.add(new FieldChange("option", key, had, null, true));
+                }
+            });
+        }
         Optional<ClusterProvider> provider = providers.apply(spec.provider());
         spec.options().forEach((key, value) -> {
             String had = e.options().get(key);

@@ -49,7 +49,8 @@ class ApplyProviderChangeTest {
         List<EnvironmentSpec> toKind = List.of(EnvironmentSpec.of("dev", "kind").withOptions(Map.of("servers", "1")));
 
         assertThat(engine.plan(toKind, false).toUpdate()).singleElement()
-                .satisfies(u -> assertThat(u.describe(false)).isEqualTo("provider k3d -> kind, option servers: 3 -> 1"));
+                .satisfies(u -> assertThat(u.describe(false)).isEqualTo("provider k3d -> kind, option image: "
+                        + "rancher/k3s:v1.31.5-k3s1 -> (none), option refused: 1 -> (none), option servers: 3 -> 1"));
         ReconcileReport r = engine.apply(toKind, false, true, ProgressListener.NONE);
 
         assertThat(r.outcomes()).singleElement().satisfies(o -> assertThat(o.action()).isEqualTo(Action.REPLACED));
