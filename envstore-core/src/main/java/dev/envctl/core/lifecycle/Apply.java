@@ -114,14 +114,10 @@ final class Apply {
         if (!satisfied) {
             changes.add(new FieldChange("subnet", null, subnet, want.toString(), true));
         }
-        if (!e.provider().equals(spec.provider())) {
-            // a change of provider keeps none of the record's options (ApplyPlan.Update#options)
-            new TreeMap<>(e.options()).forEach((key, had) -> {
-                if (!spec.options().containsKey(key)) {
-                    changes.add(new FieldChange("option", key, had, null, true));
-                }
-            });
-        }
+        // the record's options that the request leaves out and the environment does not keep are dropped
+        Map<String, String> kept = ApplyPlan.Update.keptOptions(e, spec);
+        e.options().keySet().stream().filter(key -> !kept.containsKey(key) && !spec.options().containsKey(key))
+                .sorted().forEach(key -> changes.add(new FieldChange("option", key, e.options().get(key), null, true)));
         Optional<ClusterProvider> provider = providers.apply(spec.provider());
         spec.options().forEach((key, value) -> {
             String had = e.options().get(key);

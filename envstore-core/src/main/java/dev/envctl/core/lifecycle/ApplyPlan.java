@@ -242,10 +242,17 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
          * otherwise (k3d's {@code image} or {@code binary} for kind).
          */
         public Map<String, String> options(Environment current) {
-            Map<String, String> options = new TreeMap<>(
-                    current.provider().equals(spec.provider()) ? current.options() : Map.of());
+            Map<String, String> options = new TreeMap<>(keptOptions(current, spec));
             options.putAll(spec.options());
             return options;
+        }
+
+        /**
+         * The options of {@code current} the environment keeps where {@code spec} does not give them: all, or none for
+         * a change of provider.
+         */
+        static Map<String, String> keptOptions(Environment current, EnvironmentSpec spec) {
+            return current.provider().equals(spec.provider()) ? current.options() : Map.of();
         }
 
         /** The host the environment is to be on: the one the request names, else the one it is on. */
