@@ -394,11 +394,12 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     /**
      * {@inheritDoc}
      *
-     * <p>The ports are checked on the host {@code next} names, which may differ from the stored one (the
-     * environment moves, and its ports are held on the new host). The role's privileges are checked with the
-     * write lock, in its round trip, as {@link #create} checks them: an update is the first write of a delete, stop,
-     * start or reconcile, so a role that could record it but not a later step (deleting the record) is refused
-     * before a cluster is touched.
+     * <p>The stored row is read with the write lock, in its round trip; what {@code next} newly takes is checked on
+     * the host it names, which may differ from the stored one (the environment moves, and its ports are held on the
+     * new host): a change of state alone runs no lookup of ports, subnets or hosts. The role's privileges are
+     * checked in the same round trip, as {@link #create} checks them: an update is the first write of a delete,
+     * stop, start or reconcile, so a role that could record it but not a later step (deleting the record) is
+     * refused before a cluster is touched.
      */
     @Override
     public Environment update(Environment next, long expectedVersion) {
@@ -406,16 +407,21 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         requireWritable(action);
         return database.write(action, ctx -> {
             Results locked = IndexedHeld.roundTrip(ctx, writeLock(ctx), privileges.query(ctx),
-                    ctx.select(CLUSTERS.VERSION).from(CLUSTERS).where(CLUSTERS.NAME.eq(next.name())));
+                    ctx.selectFrom(CLUSTERS).where(CLUSTERS.NAME.eq(next.name())));
             requireLocked(action, locked.get(0).get(0));
             requirePrivileges(action, locked.get(1).get(0));
             // a missing or changed record is refused as that first, whatever else the update would be refused for
-            Optional<Long> storedVersion = locked.get(2).stream().map(v -> v.get(0, Long.class)).findFirst();
+            Optional<ClustersRecord> current = locked.get(2).stream().map(v -> v.into(CLUSTERS)).findFirst();
+            Optional<Long> storedVersion = current.map(ClustersRecord::getVersion);
             if (!storedVersion.equals(Optional.of(expectedVersion))) {
                 throw missingOrChanged(next.name(), storedVersion, expectedVersion);
             }
-            requireKnownHostWithRoom(ctx, next);
-            Allocator.requireFree(next, new IndexedHeld(ctx, next.host(), next.name()));
+            Environment previous = Rows.environment(current.get(), location());
+            if (!next.host().equals(previous.host())) {
+                requireRoomToMoveTo(ctx, next);
+            }
+            // what the record newly takes, as the interface says: a state change alone queries nothing more
+            Allocator.requireFree(next, previous, new IndexedHeld(ctx, next.host(), next.name()));
             Environment stored = next.withWrite(Instant.now().truncatedTo(ChronoUnit.MILLIS), expectedVersion + 1);
             ClustersRecord r;
             try {
@@ -686,26 +692,23 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * As {@link #requireKnownHost} for the host {@code next} names; when the update moves the record there from
-     * another host, that host must also be below its capacity ({@link Placement#requireRoomToMove}). One query:
-     * the other environments there are counted only for a host with a capacity.
+     * For an update that moves the record to the host {@code next} names: as {@link #requireKnownHost}, and that
+     * host must be below its capacity ({@link Placement#requireRoomToMove}). One query: the other environments there
+     * are counted only for a host with a capacity.
      */
-    private void requireKnownHostWithRoom(DSLContext ctx, Environment next) {
+    private void requireRoomToMoveTo(DSLContext ctx, Environment next) {
         String name = next.host();
         if (name.equals(Host.LOCAL_NAME)) {
             return;
         }
         Field<Integer> others = DSL.when(HOSTS.CAPACITY.isNotNull(), DSL.field(ctx.selectCount().from(CLUSTERS)
                 .where(CLUSTERS.HOST.eq(name)).and(CLUSTERS.NAME.ne(next.name())))).as("others");
-        Field<Boolean> moving = DSL.field(DSL.exists(ctx.selectOne().from(CLUSTERS)
-                .where(CLUSTERS.NAME.eq(next.name())).and(CLUSTERS.HOST.ne(name)))).as("moving");
-        Record r = ctx.select(HOSTS.asterisk()).select(others, moving).from(HOSTS).where(HOSTS.NAME.eq(name))
-                .fetchOne();
+        Record r = ctx.select(HOSTS.asterisk()).select(others).from(HOSTS).where(HOSTS.NAME.eq(name)).fetchOne();
         if (r == null) {
             requireKnownHost(ctx, name);
             return;
         }
-        if (Boolean.TRUE.equals(r.get(moving)) && r.get(others) != null) {
+        if (r.get(others) != null) {
             Placement.requireRoomToMove(Rows.host(r.into(HOSTS), location()), r.get(others));
         }
     }
