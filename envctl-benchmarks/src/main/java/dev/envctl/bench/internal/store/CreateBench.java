@@ -57,8 +57,8 @@ public final class CreateBench {
      * Creates per second from {@code threads} threads, {@code total} creates per round. Each round first makes
      * one unmeasured create per thread, all at once, so that the timed creates run on connections that have
      * already loaded the catalog, compiled the trigger and planned the statements (the first create on a new
-     * PostgreSQL connection took 7 to 16 ms against under 1 ms later; {@link #firstCreates} keeps those of
-     * single-thread rounds).
+     * PostgreSQL connection costs many times a later one; {@link #firstCreates} keeps those of single-thread
+     * rounds, a figure of their own).
      */
     public double threads(StoreTarget target, int existing, int threads, int total, int rounds, SubnetRequest subnet)
             throws Exception {

@@ -55,10 +55,9 @@ public final class JdbcSuite implements Suite {
         plain.rate(100, 1, warm, 1);
 
         // each figure takes its rounds in turn with its baseline's and with its other size's: a slow spell of
-        // the machine (the plain INSERT alone varied 1.5x between runs, and rounds of one figure 1.6x within a
-        // run) then weighs on a ratio's two sides alike, including the growth from 100 to 10,000. The same
-        // samples at both sizes: with a few creates per round (as when a create with a subnet cost 0.57 s at
-        // 10,000), each connection's first create (10-30 ms) made most of the figure
+        // the machine (the plain INSERT alone varies by half between runs) then weighs on a ratio's two sides
+        // alike, including the growth from 100 to 10,000. The same samples at both sizes: with a few creates per
+        // round, each connection's first create, many times a later one, would make most of the figure
         int[] sizes = {100, 10_000};
         List<Round> singles = new ArrayList<>();
         List<Round> multis = new ArrayList<>();
