@@ -198,6 +198,27 @@ class CsvCoexistenceIT {
         assertThat(ok(kindler.function("provider_for", "7")).out().strip()).isEqualTo("kind");
     }
 
+    /**
+     * mawk reads a name as C's strtod does, so a hexadecimal name with a binary exponent ({@code 0x1p4}) is the
+     * number 16 to the scripts: envctl refuses it beside {@code 16}, as delete_env.sh of one would remove both rows.
+     */
+    @Test
+    void aHexadecimalNameWithABinaryExponentIsRefusedBesideTheNumberTheScriptsAwkReadsItAs() {
+        envctl("create", "16", "--provider", "kind");
+        String before = csvText();
+
+        Result refused = ws.run("--store", kindler.csv.toString(), "create", "0x1p4", "--provider", "k3d");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
+        assertThat(refused.err()).contains("environment name '0x1p4' is the same number as '16' to the Kindler scripts");
+        assertThat(csvText()).isEqualTo(before);
+        // why: with mawk (Debian's awk) the scripts' own lookup of 0x1p4 finds the row of 16
+        String lookup = ok(kindler.function("csv_lookup", "0x1p4")).out();
+        if (!lookup.isEmpty()) {
+            assertThat(lookup).startsWith("16,kind,");
+        }
+    }
+
     @Test
     void envctlBesideDeleteEnvRewritingTheFileThroughAnotherFileSystemReadsEveryRowAndLosesNone() throws Exception {
         // mktemp on a tmpfs, as /tmp is on many machines: delete_env.sh's mv then deletes the file and writes it anew

@@ -98,6 +98,8 @@ class NineColumnFormatTest {
             }
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("0x10", "k3d"), allocator))
                     .hasMessageContaining("'0x10' is the same number as '16'");
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("0x1p4", "k3d"), allocator))
+                    .hasMessageContaining("'0x1p4' is the same number as '16'");
             Environment moved = store.get("16");
             Environment sixteen = new Environment("016", "k3d", null, HostPorts.NONE, moved.nodePort(), Map.of(),
                     Map.of(), DesiredState.PRESENT, ActualState.UNKNOWN, null, moved.createdAt(), moved.updatedAt(), 1,
