@@ -219,6 +219,30 @@ class CsvCoexistenceIT {
         }
     }
 
+    /**
+     * busybox awk (the awk of Alpine and other small systems) reads {@code 010} as octal 8, so envctl refuses it
+     * beside {@code 8}: the scripts' lookups there would give one the other's row.
+     */
+    @Test
+    void aNameBusyboxAwkReadsAsOctalIsRefusedBesideTheNumberItReadsItAs() throws IOException {
+        envctl("create", "8", "--provider", "kind");
+        String before = csvText();
+
+        Result refused = ws.run("--store", kindler.csv.toString(), "create", "010", "--provider", "k3d");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(4);
+        assertThat(refused.err()).contains("environment name '010' is the same number as '8' to the Kindler scripts");
+        assertThat(csvText()).isEqualTo(before);
+        // why: with busybox awk the scripts' own lookup of 010 finds the row of 8
+        Path busybox = Path.of("/bin/busybox");
+        if (Files.isExecutable(busybox)) {
+            Path awk = ws.dir.resolve("kindler-bin/awk");
+            Files.writeString(awk, "#!/bin/sh\nexec " + busybox + " awk \"$@\"\n");
+            assertThat(awk.toFile().setExecutable(true)).isTrue();
+            assertThat(ok(kindler.function("csv_lookup", "010")).out()).startsWith("8,kind,");
+        }
+    }
+
     @Test
     void envctlBesideDeleteEnvRewritingTheFileThroughAnotherFileSystemReadsEveryRowAndLosesNone() throws Exception {
         // mktemp on a tmpfs, as /tmp is on many machines: delete_env.sh's mv then deletes the file and writes it anew

@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -456,7 +455,7 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
 
     /**
      * CONFLICT when {@code name} is taken; in a nine-column file, also when the Kindler scripts, which read it, would
-     * take it for another environment's name ({@link AwkNames}: {@code 01} beside {@code 1}), as their lookups would
+     * take it for another environment's name ({@link AwkNames}: {@code 01} beside {@code 1}, {@code 010} beside {@code 8}), as their lookups would
      * give that one's ports and their {@code delete_env.sh} would remove both rows.
      */
     private void requireNewName(CsvDocument doc, String name) {
@@ -465,9 +464,8 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
             throw EnvctlException.conflict("environment '" + name + "' already exists in " + file
                     + "; choose another name or delete it first");
         }
-        OptionalDouble number = AwkNames.number(name);
-        if (number.isPresent() && !doc.wide()) {
-            doc.environments().stream().filter(e -> AwkNames.number(e.name()).equals(number)).findFirst()
+        if (AwkNames.number(name).isPresent() && !doc.wide()) {
+            doc.environments().stream().filter(e -> AwkNames.same(name, e.name())).findFirst()
                     .ifPresent(e -> {
                         throw EnvctlException.conflict("environment name '" + name + "' is the same number as '"
                                 + e.name() + "' to the Kindler scripts, which read " + file + ": their awk compares "

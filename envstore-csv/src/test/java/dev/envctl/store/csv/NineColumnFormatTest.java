@@ -127,6 +127,34 @@ class NineColumnFormatTest {
         }
     }
 
+    /**
+     * busybox awk reads a name of {@code 0} and octal digits as an octal number ({@code 010} is 8 to it), so such a
+     * name is refused beside the name of that number, in either order; mawk reads it as decimal, which is refused
+     * as before.
+     */
+    @Test
+    void aNameBusyboxAwkReadsAsOctalIsRefusedBesideTheNumberItReadsItAs() {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("8", "k3d"), allocator);
+            store.create(EnvironmentSpec.of("0100", "k3d"), allocator);
+            byte[] before = Fixtures.read(file);
+
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("010", "k3d"), allocator))
+                    .hasMessageContaining("environment name '010' is the same number as '8' to the Kindler scripts")
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+            assertThatThrownBy(() -> store.create(EnvironmentSpec.of("64", "k3d"), allocator))
+                    .hasMessageContaining("environment name '64' is the same number as '0100' to the Kindler scripts");
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+
+            // 011 is 9 to busybox and 11 to mawk; busybox stops reading 01e1 at the e (text), mawk reads 10
+            for (String name : List.of("011", "01e1")) {
+                store.create(EnvironmentSpec.of(name, "k3d"), allocator);
+            }
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(4);
+        }
+    }
+
     @Test
     void aHeaderWithoutHashOnTheFirstLineAndTrailingCommasReadAsTheScriptsReadThem() {
         Path file = dir.resolve("environments.csv");
