@@ -562,7 +562,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             }
             // readable, but every write fails until the rows are repaired: a problem to report, not a pass
             if (conflicts.isEmpty()) {
-                return up;
+                String others = reading != Reading.SCHEMA ? null : database.read("checking privileges",
+                        ctx -> Privileges.writersLackingHeldTables(ctx, options.schema()));
+                return others == null ? up : up.withWarning(others, Remedy.FIX_STORE_SETTINGS);
             }
             toldReadAsItIs.set(true);
             return up.withProblem("every write is refused until table clusters can be "

@@ -1,5 +1,6 @@
 package dev.envctl.store.jdbc.internal;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.QueryPart;
@@ -109,6 +110,42 @@ public final class Privileges {
                 + ", or log in as another user (jdbc.user)";
     }
 
+    /**
+     * The roles, other than PostgreSQL's predefined ones, that may insert, update or delete rows of {@code clusters}
+     * but lack a privilege on {@code held_ports} or {@code held_subnets}, each with what it lacks, as one line; or
+     * {@code null} when there are none. The triggers that keep the held tables in step run as the role that writes
+     * {@code clusters}, so every such write of theirs fails: the Kindler scripts' {@code psql}, say, logged in as
+     * the role that owned the table before another role migrated it.
+     */
+    public static String writersLackingHeldTables(DSLContext ctx, String schema) {
+        Field<String> role = DSL.field("r.rolname", String.class);
+        Map<String, Field<Boolean>> held = new LinkedHashMap<>();
+        for (String table : List.of("held_ports", "held_subnets")) {
+            for (String privilege : WRITES) {
+                held.put(privilege + " on " + table, ofRole(schema, table, privilege).field());
+            }
+        }
+        Condition writesClusters = DSL.or(List.of("INSERT", "UPDATE", "DELETE").stream()
+                .map(privilege -> DSL.condition(ofRole(schema, "clusters", privilege).field())).toList());
+        List<String> lines = ctx.select(role).select(held.values()).from(DSL.table("pg_roles r"))
+                .where(DSL.condition("r.rolname !~ '^pg_'")).and(writesClusters)
+                .and(DSL.not(DSL.and(held.values().stream().map(DSL::condition).toList())))
+                .orderBy(role).fetch(r -> {
+                    List<String> names = new ArrayList<>(held.keySet());
+                    List<String> lacking = new ArrayList<>();
+                    for (int i = 0; i < names.size(); i++) {
+                        if (!Boolean.TRUE.equals(r.get(i + 1, Boolean.class))) {
+                            lacking.add(names.get(i));
+                        }
+                    }
+                    return "role " + r.get(role) + " may write table clusters but lacks " + String.join(", ", lacking)
+                            + ", so its writes of clusters fail (the triggers that keep held_ports and held_subnets "
+                            + "in step run as the writer): grant " + r.get(role) + " SELECT, INSERT, UPDATE and "
+                            + "DELETE on held_ports and held_subnets";
+                });
+        return lines.isEmpty() ? null : String.join("; ", lines);
+    }
+
     /** What only migrating a schema needs, as messages name it. */
     private static final String MIGRATING_OWNERSHIP = "ownership of table clusters (migrating the schema alters it)";
     private static final String MIGRATING_HISTORY = "INSERT on " + Migrations.HISTORY_TABLE + " (migrating the schema "
@@ -129,6 +166,12 @@ public final class Privileges {
 
     private static Check onTable(String schema, String table, String privilege) {
         return new Check("has_table_privilege(to_regclass({0}), {1})", List.of(qualified(schema, table), privilege));
+    }
+
+    /** {@link #onTable} for each role of {@code pg_roles r}. */
+    private static Check ofRole(String schema, String table, String privilege) {
+        return new Check("has_table_privilege(r.oid, to_regclass({0}), {1})",
+                List.of(qualified(schema, table), privilege));
     }
 
     /** {@code "schema"."table"}, as to_regclass parses its text argument: a bind value, never SQL. */
