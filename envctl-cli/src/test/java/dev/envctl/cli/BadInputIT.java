@@ -275,6 +275,12 @@ class BadInputIT {
         c.add(Case.usage("--keep-record was given twice; give it once", "delete", "dev", "--keep-record",
                 "--keep-record"));
         c.add(Case.usage("-v was given twice; give it once", "list", "--verbose", "-v"));
+        // a global option with a value given before and after the command is given twice too, not the last winning
+        c.add(Case.usage("was given twice; give it once", "-o", "json", "create", "web", "-o", "csv"));
+        c.add(Case.usage("was given twice; give it once", "--store", "other.csv", "create", "web", "--store",
+                "other.csv"));
+        c.add(Case.usage("was given twice; give it once", "--config", "missing.properties", "list", "--config",
+                "missing.properties"));
         c.add(Case.usage("-v and -q exclude each other", "list", "-v", "-q"));
         c.add(Case.usage("-vv and -q exclude each other", "--quiet", "get", "dev", "-vv"));
         c.add(Case.usage("-v and -q exclude each other", "-q", "--verbose"));

@@ -1,6 +1,7 @@
 package dev.envctl.cli.internal;
 
 import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterDescription;
 import com.beust.jcommander.ParameterException;
 import dev.envctl.core.ErrorCode;
 
@@ -24,6 +25,7 @@ public final class Cli {
         JCommander jc = parser(global);
         try {
             jc.parse(args);
+            requireGlobalOptionsOnce(jc, args);
         } catch (ParameterException e) {
             // the usage of the command named in args, if any
             String command = Arrays.stream(args).filter(jc.getCommands()::containsKey).findFirst().orElse(null);
@@ -69,6 +71,27 @@ public final class Cli {
         }
         Logging.configure(global, command.reportsPluginProblems());
         return run(command, jc, new Session(out, err, env, global));
+    }
+
+    /**
+     * Refuses a global option given both before and after the command word ({@code -o json list -o csv}): the
+     * top-level parser and the command's each take one of them, so JCommander does not see it given twice, and the
+     * last would silently win (another store, another format).
+     */
+    private static void requireGlobalOptionsOnce(JCommander jc, String[] args) {
+        String name = jc.getParsedCommand();
+        if (name == null) {
+            return;
+        }
+        List<ParameterDescription> afterCommand = jc.getCommands().get(name).getParameters();
+        for (ParameterDescription before : jc.getParameters()) {
+            if (before.isAssigned() && afterCommand.stream().anyMatch(after -> after.isAssigned()
+                    && after.getLongestName().equals(before.getLongestName()))) {
+                String typed = Arrays.stream(before.getParameter().names()).filter(Arrays.asList(args)::contains)
+                        .findFirst().orElse(before.getLongestName());
+                throw new ParameterException("Can only specify option " + typed + " once.");
+            }
+        }
     }
 
     /**
