@@ -263,9 +263,19 @@ public final class Validation {
                         + " characters long; at most " + MAX_LABEL_VALUE_LENGTH + " are allowed");
             }
             for (int i = 0; i < value.length(); i++) {
-                if (Character.isISOControl(value.charAt(i))) {
+                char c = value.charAt(i);
+                if (Character.isISOControl(c)) {
                     throw EnvctlException.invalid(what + " '" + key + "' value contains a control character "
                             + "(such as a newline or tab); allowed: printable characters");
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++; // a pair: one character
+                } else if (Character.isSurrogate(c)) {
+                    // half a pair (an escape in a JSON or YAML file) is no character: UTF-8 would write it as '?'
+                    throw EnvctlException.invalid(what + " '" + key + "' value contains a lone surrogate (half of "
+                            + "a UTF-16 pair, such as an escape \\ud800 without its other half), which is no "
+                            + "character; allowed: printable characters");
                 }
             }
         }

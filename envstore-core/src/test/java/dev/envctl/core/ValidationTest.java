@@ -90,6 +90,10 @@ class ValidationTest {
         assertInvalid(() -> Validation.requireLabels(Map.of("k".repeat(64), "x")), "at most 63");
         assertInvalid(() -> Validation.requireLabels(Map.of("k", "x\ny")), "control character");
         assertInvalid(() -> Validation.requireLabels(Map.of("k", "v".repeat(254))), "at most 253");
+        // a lone surrogate (a JSON or YAML escape of half a pair) is no character: UTF-8 writes it as "?"
+        assertInvalid(() -> Validation.requireLabels(Map.of("k", "x\ud800y")), "lone surrogate");
+        assertInvalid(() -> Validation.requireOptions(Map.of("image", "\udc00")), "lone surrogate");
+        assertThat(Validation.requireLabels(Map.of("k", "caf\u00e9 \ud83d\ude00"))).hasSize(1);
     }
 
     @Test
