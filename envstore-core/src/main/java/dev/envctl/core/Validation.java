@@ -258,9 +258,11 @@ public final class Validation {
             if (value == null) {
                 throw EnvctlException.invalid(what + " '" + key + "' has no value");
             }
-            if (value.length() > MAX_LABEL_VALUE_LENGTH) {
-                throw EnvctlException.invalid(what + " '" + key + "' value is " + value.length()
-                        + " characters long; at most " + MAX_LABEL_VALUE_LENGTH + " are allowed");
+            // characters, as the rule says, not the UTF-16 units a String counts (an emoji is two of those)
+            if (value.length() > MAX_LABEL_VALUE_LENGTH
+                    && value.codePointCount(0, value.length()) > MAX_LABEL_VALUE_LENGTH) {
+                throw EnvctlException.invalid(what + " '" + key + "' value is " + value.codePointCount(0,
+                        value.length()) + " characters long; at most " + MAX_LABEL_VALUE_LENGTH + " are allowed");
             }
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);

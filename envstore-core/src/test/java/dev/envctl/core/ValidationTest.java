@@ -94,6 +94,10 @@ class ValidationTest {
         assertInvalid(() -> Validation.requireLabels(Map.of("k", "x\ud800y")), "lone surrogate");
         assertInvalid(() -> Validation.requireOptions(Map.of("image", "\udc00")), "lone surrogate");
         assertThat(Validation.requireLabels(Map.of("k", "caf\u00e9 \ud83d\ude00"))).hasSize(1);
+        // characters are counted, not the UTF-16 units Java keeps them in: an emoji is one character, not two
+        assertThat(Validation.requireLabels(Map.of("k", "\ud83d\ude00".repeat(253)))).hasSize(1);
+        assertInvalid(() -> Validation.requireLabels(Map.of("k", "\ud83d\ude00".repeat(254))),
+                "value is 254 characters long; at most 253");
     }
 
     @Test
