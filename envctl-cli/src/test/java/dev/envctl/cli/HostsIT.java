@@ -132,6 +132,11 @@ class HostsIT {
                 + "--capacity;", "create", "b", "--host", "gpu1", "--no-wait");
         refused(4, "no host matching gpu=true has room: host 'gpu1' is full: 1 of its capacity 1", "create", "b",
                 "--host", "auto", "--host-selector", "gpu=true", "--no-wait");
+        // an apply refused for a full host says the same, not that the port pools are to widen
+        ws.write("onto-gpu1.yaml", "- name: b\n  host: gpu1\n");
+        assertThat(refused(4, "apply refused, nothing was changed: b: host 'gpu1' is full: 1 of its capacity 1 (a "
+                + "host's capacity is set by envctl host add --capacity;", "apply", "-f", "onto-gpu1.yaml").err())
+                .doesNotContain("the pools are");
         // a selector no host matches is not a pool to widen: the line lists the hosts with their labels instead
         assertThat(refused(4, "no host matches the host selector zone=x; hosts: cpu1 (no labels), gpu1 (gpu=true), "
                 + "local (no labels); add a host with those labels or give another selector (envctl host list shows "

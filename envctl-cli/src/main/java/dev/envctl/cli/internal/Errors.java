@@ -62,7 +62,8 @@ final class Errors {
         if (!remedy.isEmpty()) {
             return remedy;
         }
-        if (e instanceof HostsFullException) {
+        // apply's refusal ("apply refused, nothing was changed: ...") has its first environment's error as cause
+        if (e instanceof HostsFullException || e.getCause() instanceof HostsFullException) {
             return " (a host's capacity is set by envctl host add --capacity; a host without one takes as many "
                     + "environments as its smallest port pool, pool.http, pool.https, pool.pf or pool.api in the "
                     + "config, has ports)";
