@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -520,6 +521,26 @@ class CsvStoreIT {
         assertThat(ws.home.resolve(".envctl")).doesNotExist();
         assertThat(ws.run("create", "dev", "--dry-run").exit()).isZero();
         assertThat(ws.home.resolve(".envctl")).doesNotExist();
+    }
+
+    /** kind lists its clusters with docker ps, which runs without kind: the create looks for kind itself first. */
+    @Test
+    void withoutKindACreateByKindExits6AndChangesNothing() throws IOException {
+        ws.ok("create", "dev");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Files.delete(ws.bin.resolve("kind"));
+
+        Result r = ws.run("create", "web", "--provider", "kind");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("envctl: provider kind is not ready: kind: kind not found: no executable "
+                + "'kind' on PATH").contains("nothing was changed", "--dry-run");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        Result noWait = ws.run("create", "web", "--provider", "kind", "--no-wait");
+        assertThat(noWait.exit()).as(noWait.toString()).isEqualTo(6);
+        assertThat(noWait.err()).as("the same one line as without --no-wait").isEqualTo(r.err());
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
     }
 
     @Test

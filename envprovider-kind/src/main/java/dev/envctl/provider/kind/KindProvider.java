@@ -261,6 +261,12 @@ public final class KindProvider implements ClusterProvider {
                 ToolChecks.docker(tools, ID, KindSettings.DOCKER_BINARY, settings.dockerBinary(), settings.timeout()));
     }
 
+    /** The kind binary found: the listing ({@code docker ps}) does not run it. */
+    @Override
+    public List<PrerequisiteCheck> checkTool() {
+        return List.of(ToolChecks.found(tools, ID, KindSettings.BINARY, settings.binary(), INSTALL));
+    }
+
     /**
      * The network create (with a subnet) and {@code kind create cluster --name NAME --config -}; the create runs
      * with {@link #createEnvironment} and reads {@link #renderConfig} on stdin.

@@ -338,6 +338,11 @@ class KindProviderTest {
         assertThat(p.checkPrerequisites()).extracting(PrerequisiteCheck::name, PrerequisiteCheck::status)
                 .containsExactly(tuple("kind", PrerequisiteCheck.Status.FAIL),
                         tuple("docker", PrerequisiteCheck.Status.FAIL));
+        assertThat(p.checkTool()).as("what a create checks before it records").singleElement()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(PrerequisiteCheck.Status.FAIL))
+                .satisfies(c -> assertThat(c.detail()).startsWith("kind not found: no executable 'kind' on PATH"));
+        assertThat(provider(Map.of()).checkTool()).extracting(PrerequisiteCheck::status)
+                .containsExactly(PrerequisiteCheck.Status.PASS);
 
         KindProvider noDocker = provider(Map.of("docker-binary", "/opt/none/docker"));
         assertThatThrownBy(() -> noDocker.create(env("sub", SUBNET, Map.of()), ProgressListener.NONE))

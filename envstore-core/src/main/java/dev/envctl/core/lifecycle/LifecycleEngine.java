@@ -28,6 +28,7 @@ import dev.envctl.core.lifecycle.internal.WatchLoop;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 
@@ -127,7 +128,8 @@ public final class LifecycleEngine {
      * that (a store write after the provider call failed), the record is marked {@code failed} with the
      * failure as {@code lastError}; when even that write fails, the failure is thrown.
      *
-     * <p>The provider's clusters are listed on the host asked for before anything is recorded; for host
+     * <p>The provider's tool is looked for ({@link ClusterProvider#checkTool}) and its clusters are listed on the
+     * host asked for before anything is recorded; for host
      * {@code auto}, on the host the store chose, just after recording (a cluster of that name found there removes
      * the record again before the error is thrown; a host that does not answer removes it and places it again
      * without that host, until a host answers or none with room is left).
@@ -138,7 +140,8 @@ public final class LifecycleEngine {
      *                         the record is removed again), or when
      *                         another writer deletes the record while the provider creates the cluster (the
      *                         cluster is removed again; the message says so, or that it remains);
-     *                         {@code PROVIDER_FAILED} when the provider is not configured, cannot list (on
+     *                         {@code PROVIDER_FAILED} when the provider is not configured, its tool is not
+     *                         found, cannot list (on
      *                         a host other than {@code local} the message says the host did not answer; for
      *                         {@code auto}, on every host with room, each named, and each matching host that had
      *                         no room with how full it is) or fails
@@ -225,6 +228,7 @@ public final class LifecycleEngine {
     public Environment record(EnvironmentSpec spec) {
         Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
         validate(spec);
+        requireTool(spec);
         if (!spec.host().isAuto()) {
             Host host = Hosts.find(store, spec.host().hostName());
             requireNoCluster(spec.name(), spec.provider(), host, listing(spec.provider(), host), false);
@@ -1288,6 +1292,18 @@ public final class LifecycleEngine {
     private void validate(EnvironmentSpec spec) {
         ClusterProvider p = provider(spec.provider());
         ProviderCalls.run(p, "validate", () -> p.validate(spec));
+    }
+
+    /** {@code PROVIDER_FAILED} naming what {@link ClusterProvider#checkTool} finds missing for {@code spec}. */
+    private void requireTool(EnvironmentSpec spec) {
+        ClusterProvider p = provider(spec.provider());
+        String missing = ProviderCalls.call(p, "checkTool", p::checkTool).stream()
+                .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).map(PrerequisiteCheck::detail)
+                .collect(Collectors.joining("; "));
+        if (!missing.isEmpty()) {
+            throw new EnvctlException(ErrorCode.PROVIDER_FAILED, "environment '" + spec.name() + "' was not "
+                    + "recorded: " + missing);
+        }
     }
 
     /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */

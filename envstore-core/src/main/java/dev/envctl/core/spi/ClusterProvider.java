@@ -113,6 +113,16 @@ public interface ClusterProvider {
     }
 
     /**
+     * What a create checks before it records anything, beside the {@link #list listing} it runs next: that the
+     * tool {@link #create} runs is there, found without running it, for a provider whose listing does not run that
+     * tool (kind lists with {@code docker ps}). A failed check is the create's refusal, the store unchanged. By
+     * default none: the listing fails when the tool is missing. Never throws.
+     */
+    default List<PrerequisiteCheck> checkTool() {
+        return List.of();
+    }
+
+    /**
      * The exact commands {@link #create} would run, with their variables and stdin, for {@code --dry-run}; every
      * host port the cluster publishes (http, https, api) appears in an argv or in a stdin text. The pf port is
      * only held for port-forwarding and is passed to no tool. A command the create runs only when something is

@@ -39,6 +39,24 @@ class CreateConflictTest {
     }
 
     @Test
+    void aProviderWhoseToolIsMissingRefusesTheCreateBeforeItListsOrRecords() {
+        LifecycleEngine engine = f.engine();
+        f.k3d.toolMissing("k3d not found: no executable 'k3d' on PATH");
+
+        for (Runnable create : List.<Runnable>of(
+                () -> engine.create(EnvironmentSpec.of("d1", "k3d"), ProgressListener.NONE),
+                () -> engine.record(EnvironmentSpec.of("d1", "k3d")))) {
+            assertThatThrownBy(create::run).isInstanceOfSatisfying(EnvctlException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                assertThat(e.getMessage()).isEqualTo("environment 'd1' was not recorded: k3d not found: no "
+                        + "executable 'k3d' on PATH");
+            });
+        }
+        assertThat(f.store.find("d1")).isEmpty();
+        assertThat(f.k3d.calls()).as("not even listed").isEmpty();
+    }
+
+    @Test
     void aRowWhoseClusterAnotherProgramMakesAfterTheListingIsUnknownAgainAndAdoptedWithItsPortsNextPass() {
         LifecycleEngine engine = f.engine();
         Environment row = f.leave("web", 1, DesiredState.PRESENT, ActualState.UNKNOWN);

@@ -59,6 +59,7 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     private final Map<String, Map<PortRole, Integer>> published = new ConcurrentHashMap<>();
     private final Map<String, Map<PortRole, Integer>> madeWith = new ConcurrentHashMap<>();
     private volatile boolean checkHostPorts;
+    private volatile String toolMissing;
     private final Map<String, int[]> nodesLeft = new ConcurrentHashMap<>();
 
     public ScriptedClusterProvider(String id) {
@@ -388,6 +389,17 @@ public final class ScriptedClusterProvider implements ClusterProvider {
     @Override
     public List<PrerequisiteCheck> checkPrerequisites() {
         return List.of(PrerequisiteCheck.pass(id, "scripted"));
+    }
+
+    /** From now on {@link #checkTool} fails saying {@code detail}, as a provider whose tool is not installed. */
+    public void toolMissing(String detail) {
+        toolMissing = detail;
+    }
+
+    @Override
+    public List<PrerequisiteCheck> checkTool() {
+        String missing = toolMissing;
+        return missing == null ? List.of() : List.of(PrerequisiteCheck.fail(id, missing, null));
     }
 
     @Override
