@@ -64,6 +64,7 @@ class BadInputIT {
         assertThat(export).contains("\ndev,k3d,30080,");
         ws.write("edited-export.csv", export.replace(",18100,", ",18101,"));
         ws.write("surrogate.json", "[{\"name\": \"web\", \"labels\": {\"team\": \"x\\ud800y\"}}]");
+        ws.write("complex-key.yaml", "- name: web\n  labels: {? [a]: 1}\n");
         ws.write("empty.yaml", "");
         ws.write("empty.csv", "");
         ws.write("comments-only.csv", "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,"
@@ -187,6 +188,8 @@ class BadInputIT {
         c.add(Case.of(2, "does not exist", "apply", "-f", "missing.yaml"));
         c.add(Case.of(2, "does not exist", "apply", "-f", "dir"));
         c.add(Case.of(2, "is not valid YAML or JSON", "apply", "-f", "bad.yaml"));
+        c.add(Case.of(2, "is not valid YAML or JSON: line 2: a key must be plain text, not a list or mapping",
+                "apply", "-f", "complex-key.yaml"));
         c.add(Case.of(2, "unknown field 'colour'", "apply", "-f", "unknown-field.yaml"));
         c.add(Case.of(2, "item 1: environment name 'Web_1' is invalid", "apply", "-f", "bad-name.yaml"));
         c.add(Case.of(2, "holds no list of environments", "apply", "-f", "not-a-list.json"));

@@ -159,8 +159,11 @@ final class EnvironmentFile {
             }
             return found.isEmpty() ? null : found.get(0);
         } catch (JsonProcessingException e) {
-            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: "
-                    + Errors.oneLine(e.getOriginalMessage()));
+            // a list or mapping as a key ('? [a]: 1'): the parser names its own event class instead
+            String why = e.getOriginalMessage().startsWith("Expected a field name") && e.getLocation() != null
+                    ? "line " + e.getLocation().getLineNr() + ": a key must be plain text, not a list or mapping"
+                    : Errors.oneLine(e.getOriginalMessage());
+            throw EnvctlException.invalid("apply file " + file + " is not valid YAML or JSON: " + why);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // text in memory: not reached
         }
