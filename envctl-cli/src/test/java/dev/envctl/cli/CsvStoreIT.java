@@ -330,6 +330,12 @@ class CsvStoreIT {
         assertThat(json.get("steps").get(0).get("commands").get(1).get("argv").get(1).asText()).isEqualTo("cluster");
         assertThat(json.get("steps").get(0).get("commands").get(1).get("environment").get("LOG_COLORS").asText())
                 .isEqualTo("false");
+        // --no-wait only records: the plan shows the record, and no command that create would not run
+        Result noWait = ws.ok("create", "web", "--no-wait", "--dry-run");
+        assertThat(noWait.out()).contains("Dry run: nothing was changed", "create web (k3d)",
+                "http 18081, https 18401, pf 19001, api 26444, node 30080").doesNotContain("commands:", "k3d cluster");
+        assertThat(ws.ok("create", "web", "--no-wait", "--dry-run", "-o", "json").json().get("steps").get(0)
+                .get("commands")).isEmpty();
 
         Result delete = ws.ok("delete", "dev", "--dry-run");
         assertThat(delete.out()).contains("k3d cluster delete dev");

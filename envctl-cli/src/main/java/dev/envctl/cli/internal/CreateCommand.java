@@ -7,6 +7,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -49,7 +50,10 @@ final class CreateCommand extends CliCommand {
                 throw EnvctlException.conflict("environment '" + name + "' already exists in "
                         + session.redact(store.location()) + "; choose another name or delete it first");
             }
-            return Plans.print(session, session.envctl().dryRunCreate(List.of(request)), List.of(), List.of(), true);
+            List<PlannedStep> plan = session.envctl().dryRunCreate(List.of(request));
+            // --no-wait records only: none of the provider's commands would run
+            return Plans.print(session, noWait ? plan.stream().map(s -> new PlannedStep(s.kind(), s.environment(),
+                    s.changes(), List.of(), s.error())).toList() : plan, List.of(), List.of(), true);
         }
         Environment result;
         try {
