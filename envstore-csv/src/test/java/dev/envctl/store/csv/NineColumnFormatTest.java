@@ -178,6 +178,51 @@ class NineColumnFormatTest {
         }
     }
 
+    /**
+     * A file saved with a UTF-8 byte order mark and no header (Windows Notepad): whatever envctl writes at the top of the
+     * file (the first row's #envctl line above it, a change of that line, the first row or its stale line removed), the
+     * mark stays the file's first bytes, as the docs promise, and the file reads as before.
+     */
+    @Test
+    void aByteOrderMarkStaysFirstWhenEnvctlRewritesOrRemovesTheFirstRowOrItsEnvctlLine() {
+        Path file = dir.resolve("envs.csv");
+        String dev = "dev,kind,30080,19001,true,true,18090,18443,";
+        String uat = "uat,kind,30080,19003,true,true,18092,18445,";
+        Fixtures.write(file, ("\uFEFF" + dev + "\n" + uat + "\n").getBytes(StandardCharsets.UTF_8));
+
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment stopped = store.get("dev");
+            stopped = store.update(stopped.withDesiredState(DesiredState.STOPPED), stopped.version());
+            assertThat(Fixtures.readText(file)).as("stop: an #envctl line above the first row")
+                    .startsWith("\uFEFF#envctl dev ").contains("\n" + dev + "\n");
+            store.update(stopped.withDesiredState(DesiredState.PRESENT), stopped.version());
+            assertThat(Fixtures.readText(file)).as("start: that #envctl line rewritten")
+                    .startsWith("\uFEFF#envctl dev ").contains("\n" + dev + "\n");
+        }
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.get("dev").version()).isEqualTo(3);
+            assertThat(store.delete("dev")).isTrue();
+        }
+        assertThat(Fixtures.readText(file)).as("delete: the row and its line removed").isEqualTo("\uFEFF" + uat + "\n");
+
+        Fixtures.write(file, ("\uFEFF" + dev + "\n" + uat + "\n").getBytes(StandardCharsets.UTF_8));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment e = store.get("dev");
+            store.update(e.withActualState(ActualState.RUNNING, null), e.version());
+        }
+        // delete_env.sh removes the row and keeps the #envctl line, which envctl's next write drops
+        oldDelete(file, "dev");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            Environment e = store.get("uat");
+            store.update(e.withActualState(ActualState.RUNNING, null), e.version());
+        }
+        assertThat(Fixtures.readText(file)).as("a stale #envctl line dropped").startsWith("\uFEFF#envctl uat ")
+                .endsWith("\n" + uat + "\n").doesNotContain("#envctl dev ");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("uat");
+        }
+    }
+
     @Test
     void aRowPaddedWithEmptyFieldsToEighteenColumnsIsANineColumnRowAndLeavesAHeaderlessFileNineColumn() {
         // a spreadsheet saves every row as wide as its widest: nine fields and nine empty ones

@@ -406,6 +406,24 @@ public final class CsvDocument {
         }
     }
 
+    /**
+     * Takes a byte order mark off the first line while lines at the top are formatted anew, placed or removed; {@link
+     * #putByteOrderMark} puts it on whichever line is first then, so it stays the file's first bytes.
+     */
+    private Line takeByteOrderMark() {
+        Line mark = new Line("", "", -1);
+        if (!lines.isEmpty()) {
+            moveByteOrderMark(lines.get(0), mark);
+        }
+        return mark;
+    }
+
+    private void putByteOrderMark(Line mark) {
+        if (!lines.isEmpty()) {
+            moveByteOrderMark(mark, lines.get(0));
+        }
+    }
+
     /** Rewrites the row of {@code e.name()}, keeping its place and unknown columns; returns it as it will read back. */
     public Environment replace(Environment e) {
         Line line = rows.get(e.name());
@@ -422,11 +440,13 @@ public final class CsvDocument {
         if (line == null) {
             return false;
         }
+        Line mark = takeByteOrderMark();
         removeLine(line);
         Line meta = metas.remove(name);
         if (meta != null) {
             removeLine(meta);
         }
+        putByteOrderMark(mark);
         changed = true;
         return true;
     }
@@ -439,6 +459,7 @@ public final class CsvDocument {
     private void set(Line line, Environment e, List<String> unknown) {
         Line meta = metas.get(e.name());
         boolean wideRow = wide() || !unknown.isEmpty();
+        Line mark = takeByteOrderMark();
         line.text = wideRow ? RowCodec.format(e, unknown) : legacyText(line, e);
         if (!wideRow || !e.host().equals(Host.LOCAL_NAME)) {
             MetaLine fields = MetaLine.of(e, line.text, meta == null ? List.of() : meta.meta.unknown());
@@ -461,6 +482,7 @@ public final class CsvDocument {
         }
         line.row = cache.parse(line.text);
         resolve(line);
+        putByteOrderMark(mark);
         changed = true;
     }
 
@@ -510,9 +532,11 @@ public final class CsvDocument {
         List<Line> stale = new ArrayList<>();
         metas.values().removeIf(meta -> !belongs(meta, rows.get(meta.meta.name())) && stale.add(meta));
         if (!stale.isEmpty()) {
+            Line mark = takeByteOrderMark();
             stale.forEach(meta -> meta.index = -1);
             lines.removeIf(l -> l.index < 0);
             renumberFrom(0);
+            putByteOrderMark(mark);
         }
     }
 
