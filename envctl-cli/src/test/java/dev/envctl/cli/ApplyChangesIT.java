@@ -325,6 +325,37 @@ class ApplyChangesIT {
                 .isEqualTo("unchanged: dev, web\n");
     }
 
+    /**
+     * An option value with spaces around it (" 1") is refused as the flag refuses it, not recorded as written
+     * ({@code get} showed {@code servers= 1}): for a new environment and for one whose record the value means, in YAML
+     * and JSON, by apply, its dry run and diff alike, exit 2 naming the option, the store unchanged.
+     */
+    @Test
+    void anOptionValueWithSpacesAroundItIsRefusedFromAFileAsFromAFlagAndChangesNothing() {
+        ok("create", "dev", "--servers", "1");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        assertThat(run(2, "create", "web", "--servers", " 1").err()).contains("--servers takes a whole number, got ' 1'");
+        assertThat(run(2, "create", "web", "--image", " rancher/k3s:v1.31.5-k3s1").err())
+                .contains("option image of environment web ' rancher/k3s:v1.31.5-k3s1' has spaces around it");
+        Path yaml = ws.write("envs.yaml", "- name: web\n  options: {servers: \" 1\", timeout: \" 5m\"}\n");
+        Path json = ws.write("envs.json", "[{\"name\": \"dev\", \"options\": {\"servers\": \"1 \"}}]");
+        for (String[] args : List.of(new String[] {"apply"}, new String[] {"apply", "--dry-run"},
+                new String[] {"diff"})) {
+            List<String> yamlArgs = new java.util.ArrayList<>(List.of(args));
+            yamlArgs.addAll(List.of("-f", yaml.toString()));
+            assertThat(run(2, yamlArgs.toArray(String[]::new)).errLines()).singleElement().asString()
+                    .startsWith("envctl: apply file " + yaml + ", environment 'web': option servers of environment "
+                            + "web ' 1' has spaces around it; allowed: ");
+            List<String> jsonArgs = new java.util.ArrayList<>(List.of(args));
+            jsonArgs.addAll(List.of("-f", json.toString()));
+            assertThat(run(2, jsonArgs.toArray(String[]::new)).errLines()).singleElement().asString()
+                    .startsWith("envctl: apply file " + json + ", environment 'dev': option servers of environment "
+                            + "dev '1 ' has spaces around it; allowed: ");
+        }
+        assertThat(Workspace.bytes(ws.defaultStore())).as("the store").isEqualTo(before);
+        assertThat(ok("get", "dev", "-o", "json").json().get("options")).hasToString("{\"servers\":\"1\"}");
+    }
+
     private static JsonNode withoutOwnLabels(JsonNode list) {
         list.forEach(e -> {
             com.fasterxml.jackson.databind.node.ObjectNode labels =

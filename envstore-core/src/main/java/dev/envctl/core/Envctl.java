@@ -363,7 +363,9 @@ public final class Envctl implements AutoCloseable {
      * field and whether it needs a new cluster, the deletes (with {@code prune}) and the unchanged names.
      *
      * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when a provider refuses the options of an
-     *                         environment to create or change, saying {@code environment 'NAME': } and why
+     *                         environment to create or change, or an option value of any has spaces around it
+     *                         ({@link Validation#requireOptionValuesAsWritten}), saying {@code environment 'NAME': }
+     *                         and why
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         return engine().plan(noNulls(desired, "desired"), prune);
@@ -384,6 +386,7 @@ public final class Envctl implements AutoCloseable {
         noNulls(specs, "specs").forEach(s -> {
             provider(s.provider());
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
+            Validation.requireOptionValuesAsWritten(s.options(), " of environment " + s.name());
         });
         List<Environment> records = store().list(EnvironmentFilter.ALL);
         List<Host> hosts = store().hosts();

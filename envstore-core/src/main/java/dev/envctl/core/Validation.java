@@ -245,6 +245,21 @@ public final class Validation {
         return requireEntries(options, "option");
     }
 
+    /**
+     * The option values a request gives (create's flags, an apply file's {@code options}), {@code of} naming whose
+     * they are (such as {@code " of environment web"}): none with spaces around it. A provider reads {@code " 1"} as
+     * 1, but the record would keep the text as given, which no flag gives ({@code --servers " 1"} is refused); a
+     * record keeps what it holds ({@link #requireOptions}).
+     */
+    public static void requireOptionValuesAsWritten(Map<String, String> options, String of) {
+        options.forEach((key, value) -> {
+            if (!value.equals(value.strip())) {
+                throw EnvctlException.invalid("option " + key + of + " '" + printable(value) + "' has spaces around "
+                        + "it; allowed: the value alone, '" + printable(value.strip()) + "'");
+            }
+        });
+    }
+
     private static Map<String, String> requireEntries(Map<String, String> entries, String what) {
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String key = e.getKey();

@@ -71,7 +71,9 @@ final class SpecOptions {
             options.put("agents", Integer.toString(count("--agents", agents, 0)));
         }
         if (image != null) {
-            options.put("image", SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1"));
+            // as given: spaces around it are refused as in an apply file's options (Validation), not dropped here
+            SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1");
+            options.put("image", image);
         }
         if (subnet.isBlank()) {
             // SubnetRequest reads an empty value as none (an empty CSV column); on the command line it is a slip

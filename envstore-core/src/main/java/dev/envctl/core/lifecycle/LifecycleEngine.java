@@ -227,6 +227,7 @@ public final class LifecycleEngine {
      */
     public Environment record(EnvironmentSpec spec) {
         Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
+        Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
         validate(spec);
         requireTool(spec);
         if (!spec.host().isAuto()) {
@@ -852,9 +853,19 @@ public final class LifecycleEngine {
      *
      * @throws EnvctlException {@code INVALID_INPUT} when a provider refuses the options of an environment to
      *                         create or change ({@link ClusterProvider#validate}), new or existing alike; its
-     *                         message is the provider's after {@code environment 'NAME': }
+     *                         message is the provider's after {@code environment 'NAME': }; also when an option value
+     *                         of any environment {@code desired} names has spaces around it
+     *                         ({@link Validation#requireOptionValuesAsWritten})
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
+        // every environment the request names, also one whose record the value means (which the plan leaves alone)
+        for (EnvironmentSpec spec : desired) {
+            try {
+                Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
+            } catch (EnvctlException e) {
+                throw EnvctlException.invalid("environment '" + spec.name() + "': " + e.getMessage());
+            }
+        }
         Map<Where, Optional<Listing>> listings = new HashMap<>();
         ApplyPlan plan = requireValid(leftAlone(Apply.plan(store, desired, prune, id -> providers.ids().contains(id)
                 ? Optional.of(provider(id)) : Optional.empty()), desired, listings));
