@@ -11,6 +11,7 @@ import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.lifecycle.internal.DryRuns;
+import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
@@ -379,14 +380,16 @@ public final class Envctl implements AutoCloseable {
      * host not answering) the dry run goes on, as it needs no tool.
      *
      * @throws EnvctlException the error the store would refuse the first refused create with (a conflict, an
-     *                         exhausted pool, an unknown host), or {@code CONFLICT} for a cluster of that name
-     *                         that no record owns, as the create would
+     *                         exhausted pool, an unknown host), {@code CONFLICT} for a cluster of that name
+     *                         that no record owns, or {@code INVALID_INPUT} for options the provider refuses
+     *                         ({@link ClusterProvider#validate}), as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
         noNulls(specs, "specs").forEach(s -> {
-            provider(s.provider());
+            ClusterProvider p = provider(s.provider());
             Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
             Validation.requireOptionValuesAsWritten(s.options(), " of environment " + s.name());
+            ProviderCalls.run(p, "validate", () -> p.validate(s));
         });
         List<Environment> records = store().list(EnvironmentFilter.ALL);
         List<Host> hosts = store().hosts();

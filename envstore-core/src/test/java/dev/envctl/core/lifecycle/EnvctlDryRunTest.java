@@ -25,6 +25,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The facade's dry runs: records placed and allocated as the store would, one after another, the provider's
@@ -76,6 +77,14 @@ class EnvctlDryRunTest {
         assertThatThrownBy(() -> envctl.dryRunCreate(List.of(EnvironmentSpec.of("x", "nope"))))
                 .isInstanceOfSatisfying(EnvctlException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+        // an option the provider refuses, as the create refuses it
+        EnvironmentSpec refused = Fixture.spec("x").withOptions(Map.of("refused", "1"));
+        EnvctlException byCreate = catchThrowableOfType(() -> envctl.record(refused), EnvctlException.class);
+        assertThatThrownBy(() -> envctl.dryRunCreate(List.of(refused)))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).isEqualTo(byCreate.getMessage());
+                });
         assertThat(envctl.list()).extracting(Environment::name).containsExactly("held");
     }
 
