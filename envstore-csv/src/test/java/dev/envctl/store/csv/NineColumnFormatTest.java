@@ -147,11 +147,12 @@ class NineColumnFormatTest {
                     .hasMessageContaining("environment name '64' is the same number as '0100' to the Kindler scripts");
             assertThat(Fixtures.read(file)).isEqualTo(before);
 
-            // 011 is 9 to busybox and 11 to mawk; busybox stops reading 01e1 at the e (text), mawk reads 10
-            for (String name : List.of("011", "01e1")) {
+            // 011 is 9 to busybox and 11 to mawk; busybox stops reading 01e1 at the e (text), mawk reads 10; a
+            // number past a double's range is text to mawk and an infinity equal to nothing to busybox
+            for (String name : List.of("011", "01e1", "1e400", "1e401")) {
                 store.create(EnvironmentSpec.of(name, "k3d"), allocator);
             }
-            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(4);
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(6);
         }
     }
 

@@ -36,15 +36,24 @@ public final class AwkNames {
     /** The number mawk reads {@code name} as, or empty when it reads it as a string. */
     public static OptionalDouble number(String name) {
         if (DECIMAL.matcher(name).matches()) {
-            return OptionalDouble.of(Double.parseDouble(name));
+            return finite(Double.parseDouble(name));
         }
         if (HEX.matcher(name).matches()) {
             if (name.indexOf('p') >= 0) {
-                return OptionalDouble.of(Double.parseDouble(name));
+                return finite(Double.parseDouble(name));
             }
-            return OptionalDouble.of(new BigInteger(name.substring(2), 16).doubleValue());
+            return finite(new BigInteger(name.substring(2), 16).doubleValue());
         }
         return OptionalDouble.empty();
+    }
+
+    /**
+     * {@code value}, or empty when it overflows a double: mawk then reads the name as text, and busybox reads it as
+     * infinity, which it compares by subtraction, so equal to nothing ({@code 1e400} and {@code 1e401} are two names
+     * to both).
+     */
+    private static OptionalDouble finite(double value) {
+        return Double.isInfinite(value) ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     /**
@@ -57,7 +66,7 @@ public final class AwkNames {
             return name.indexOf('p') >= 0 ? OptionalDouble.empty() : number(name);
         }
         if (OCTAL.matcher(name).matches()) {
-            return OptionalDouble.of(new BigInteger(name, 8).doubleValue());
+            return finite(new BigInteger(name, 8).doubleValue());
         }
         if (OCTAL_THEN_TEXT.matcher(name).matches()) {
             return OptionalDouble.empty();
