@@ -11,7 +11,6 @@ import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.lifecycle.internal.DryRuns;
-import dev.envctl.core.lifecycle.internal.ProviderCalls;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
@@ -386,10 +385,8 @@ public final class Envctl implements AutoCloseable {
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
         noNulls(specs, "specs").forEach(s -> {
-            ClusterProvider p = provider(s.provider());
-            Validation.requireNoOwnLabels(s.labels(), " of environment '" + s.name() + "'");
-            Validation.requireOptionValuesAsWritten(s.options(), " of environment " + s.name());
-            ProviderCalls.run(p, "validate", () -> p.validate(s));
+            provider(s.provider());
+            engine().requireValidRequest(s);
         });
         List<Environment> records = store().list(EnvironmentFilter.ALL);
         List<Host> hosts = store().hosts();

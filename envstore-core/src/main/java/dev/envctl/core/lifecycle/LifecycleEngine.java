@@ -226,9 +226,7 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #create} before it records
      */
     public Environment record(EnvironmentSpec spec) {
-        Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
-        Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
-        validate(spec);
+        requireValidRequest(spec);
         requireTool(spec);
         if (!spec.host().isAuto()) {
             Host host = Hosts.find(store, spec.host().hostName());
@@ -1294,6 +1292,20 @@ public final class LifecycleEngine {
     /** Environments handed to this engine that wait for a slot; for tests of the concurrency bound. */
     int waitingForSlot() {
         return runner.waiting();
+    }
+
+    /**
+     * Checks the request {@code spec} as {@link #record} does before it asks the store or the provider's tool
+     * anything, and as a dry run of it must: no label of envctl's own, no option value with spaces around it, and
+     * options its provider takes.
+     *
+     * @throws EnvctlException {@code INVALID_INPUT} naming what is wrong; {@code PROVIDER_FAILED} when the provider
+     *                         is not configured or its {@code validate} fails otherwise
+     */
+    public void requireValidRequest(EnvironmentSpec spec) {
+        Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
+        Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
+        validate(spec);
     }
 
     /**
