@@ -127,11 +127,11 @@ public final class Privileges {
         }
         Condition writesClusters = DSL.or(List.of("INSERT", "UPDATE", "DELETE").stream()
                 .map(privilege -> DSL.condition(ofRole(schema, "clusters", privilege).field())).toList());
+        List<String> names = List.copyOf(held.keySet());
         List<String> lines = ctx.select(role).select(held.values()).from(DSL.table("pg_roles r"))
                 .where(DSL.condition("r.rolname !~ '^pg_'")).and(writesClusters)
                 .and(DSL.not(DSL.and(held.values().stream().map(DSL::condition).toList())))
                 .orderBy(role).fetch(r -> {
-                    List<String> names = new ArrayList<>(held.keySet());
                     List<String> lacking = new ArrayList<>();
                     for (int i = 0; i < names.size(); i++) {
                         if (!Boolean.TRUE.equals(r.get(i + 1, Boolean.class))) {
