@@ -102,6 +102,36 @@ class CsvStoreIT {
                 .contains(fallback.toString(), "1 environment", "fallback.mirror is false");
     }
 
+    /**
+     * A fallback store that cannot be opened (here a folder where its file should be) while the primary works: the
+     * primary serves every command, a write with a warning that its copy to the fallback was not made (fallback.mirror:
+     * "a failure there is a warning"), where every command failed with exit 5 blaming the primary ("store chosen by
+     * 'store' in the config"); doctor's store line is the primary's PASS and the fallback has the WARN line.
+     */
+    @Test
+    void aFallbackStoreThatCannotBeOpenedLeavesThePrimaryServingWithAWarning() {
+        Path primary = ws.dir.resolve("envs.csv");
+        Path folder = ws.write("fallback/keep", "").getParent();
+        Path config = ws.write("broken-fallback.properties", "store=csv:" + primary + "\nfallback.store=csv:" + folder
+                + "\nfallback.mirror=true\n");
+
+        Result create = ws.run("--config", config.toString(), "create", "dev", "--no-wait");
+        assertThat(create.exit()).as(create.toString()).isZero();
+        assertThat(create.errLines()).as(create.toString()).singleElement().asString()
+                .startsWith("envctl: warning: the fallback store csv:" + folder + " cannot be opened: ")
+                .contains("fallback.store").doesNotContain("store chosen by");
+        Result list = ws.run("--config", config.toString(), "list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("dev ");
+        assertThat(list.err()).doesNotContain("data may be stale");
+
+        Result doctor = ws.run("--config", config.toString(), "doctor");
+        assertThat(doctor.out().lines()).as(doctor.toString()).filteredOn(l -> l.startsWith("PASS  store"))
+                .singleElement().asString().contains(primary.toString());
+        assertThat(doctor.out().lines()).filteredOn(l -> l.startsWith("WARN  fallback")).singleElement().asString()
+                .contains(folder.toString());
+    }
+
     @Test
     void doctorOnAFileWithABadRowNamesTheRowAsTheFixNotAnOutage() {
         ws.ok("create", "dev");

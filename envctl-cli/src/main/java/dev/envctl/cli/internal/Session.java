@@ -143,10 +143,32 @@ public final class Session implements AutoCloseable {
                 throw e;
             }
             String fallback = config().fallbackStore();
-            store = fallback.isEmpty() ? primary
-                    : new FallbackStore(primary, openStore(fallback), config().fallbackMirror(), readsFallBack);
+            store = fallback.isEmpty() ? primary : withFallback(primary, fallback, readsFallBack);
         }
         return store;
+    }
+
+    /**
+     * {@code primary} with the fallback store at {@code location}; the primary alone, with a warning, when the
+     * fallback cannot be opened (a server down, a folder where its file should be): it serves reads only while the
+     * primary is down, and a failed copy of a write to it is a warning, so it never fails what the primary can do.
+     * A bad setting ({@code INVALID_INPUT}: a location no store opens, a bad {@code store.*} value) is refused as
+     * every bad setting is.
+     */
+    private EnvironmentStore withFallback(EnvironmentStore primary, String location, boolean readsFallBack) {
+        boolean mirror = config().fallbackMirror();
+        try {
+            return new FallbackStore(primary, openStore(location), mirror, readsFallBack);
+        } catch (EnvctlException e) {
+            if (e.code() == ErrorCode.INVALID_INPUT) {
+                throw e;
+            }
+            warn("the fallback store " + redactLocation(location) + " cannot be opened: " + Errors.oneLine(
+                    e.getMessage()) + "; working with the primary store alone: " + (mirror ? "writes are not copied "
+                    + "to it, and " : "") + "reads cannot fall back to it while the primary is down; fix "
+                    + "fallback.store (envctl doctor checks it)");
+            return primary;
+        }
     }
 
     /**
