@@ -427,6 +427,36 @@ class BadInputIT {
                 .as("provider commands run by bad input").isEmpty();
     }
 
+    /**
+     * A store location no store opens, or one holding a password, ends with what chose it, as the message of a store
+     * that does not answer does: 'store' or 'fallback.store' in the config, ENVCTL_STORE (set long ago, perhaps).
+     */
+    @Test
+    void aStoreLocationRefusedSaysWhatChoseIt() {
+        ws.write("nope-store.properties", "store=nope:x\n");
+        ws.write("nope-fallback.properties", "fallback.store=nope:y\n");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+
+        Result inConfig = ws.run("--config", "nope-store.properties", "list");
+        Result inFallback = ws.run("--config", "nope-fallback.properties", "create", "nf", "--no-wait");
+        Result inEnvironment = ws.run(Map.of("ENVCTL_STORE", "nope:z"), "list");
+        Result password = ws.run(Map.of("ENVCTL_STORE", "jdbc:postgresql://u:hunter2@127.0.0.1:1/x"), "list");
+
+        assertThat(List.of(inConfig, inFallback, inEnvironment, password)).allSatisfy(r -> {
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errLines()).as(r.toString()).hasSize(1);
+            assertThat(r.err()).doesNotContain("hunter2");
+        });
+        assertThat(inConfig.err()).startsWith("envctl: no store opens 'nope:x'; known stores: ")
+                .endsWith(" (store chosen by 'store' in the config)\n");
+        assertThat(inFallback.err()).startsWith("envctl: no store opens 'nope:y'; known stores: ")
+                .endsWith(" (fallback store chosen by 'fallback.store' in the config)\n");
+        assertThat(inEnvironment.err()).startsWith("envctl: no store opens 'nope:z'; ")
+                .endsWith(" (store chosen by ENVCTL_STORE)\n");
+        assertThat(password.err()).contains("contains a password").endsWith(" (store chosen by ENVCTL_STORE)\n");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
     @Test
     void anEmptyStoreOrConfigFlagDoesNotFallBackToTheEnvironment() {
         ws.write("other.properties", "reconcile.concurrency=2\n");

@@ -206,7 +206,7 @@ final class DoctorCommand extends CliCommand {
         }
         StoreHealth h;
         try {
-            fallback = fallback != null ? fallback : session.openStore(location);
+            fallback = fallback != null ? fallback : session.openFallback(location);
             h = fallback.health();
         } catch (EnvctlException e) {
             return Optional.of(PrerequisiteCheck.warn("fallback", session.redact(Errors.oneLine(e.getMessage())),

@@ -12,6 +12,7 @@ import dev.envctl.core.lifecycle.EngineOptions;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +159,7 @@ public final class Session implements AutoCloseable {
     private EnvironmentStore withFallback(EnvironmentStore primary, String location, boolean readsFallBack) {
         boolean mirror = config().fallbackMirror();
         try {
-            return new FallbackStore(primary, openStore(location), mirror, readsFallBack);
+            return new FallbackStore(primary, openFallback(location), mirror, readsFallBack);
         } catch (EnvctlException e) {
             if (e.code() == ErrorCode.INVALID_INPUT) {
                 throw e;
@@ -190,7 +191,7 @@ public final class Session implements AutoCloseable {
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redactLocation(fallback)
                     + " instead: data may be stale");
             fallbackOnly = e;
-            return openStore(fallback);
+            return openFallback(fallback);
         }
     }
 
@@ -214,18 +215,46 @@ public final class Session implements AutoCloseable {
      * with the {@code store.*} settings its factory declares.
      */
     EnvironmentStore openStore(String typed) {
+        return openStore(typed, storeHint());
+    }
+
+    /** {@link #openStore} for the location of {@code fallback.store}, whose refusal names that setting. */
+    EnvironmentStore openFallback(String typed) {
+        return openStore(typed, "fallback store chosen by 'fallback.store' in the config");
+    }
+
+    private EnvironmentStore openStore(String typed, String origin) {
         String location = Locations.expand(typed, env);
-        EnvironmentStoreFactory factory = plugins.storeFactoryFor(location);
+        EnvironmentStoreFactory factory = located(origin, () -> plugins.storeFactoryFor(location));
         Map<String, String> settings = storeSettings(factory);
         if (global.debug()) { // without -vv, SLF4J is not even started on the way to a list
             LoggerFactory.getLogger(Session.class).debug("opening store {} with settings {}", redactLocation(location),
                     settings.keySet());
         }
-        EnvironmentStore opened = ConfigResolver.openingStore(settings, config().source(), () -> PluginRegistry.opened(
-                factory, () -> onlyReading ? factory.openToRead(location, settings, env)
-                        : factory.open(location, settings, env)));
+        EnvironmentStore opened = ConfigResolver.openingStore(settings, config().source(), () -> located(origin,
+                () -> PluginRegistry.opened(factory, () -> onlyReading ? factory.openToRead(location, settings, env)
+                        : factory.open(location, settings, env))));
         toClose.push(opened);
         return opened;
+    }
+
+    /**
+     * {@code open}'s result; a refusal of the location itself (no store opens it, a password in it: INVALID_INPUT, not
+     * about a {@code store.*} setting) ends with {@code origin}, what chose the location, as the message of a store
+     * that does not answer does ({@link Errors#report}): an {@code ENVCTL_STORE} set long ago is otherwise hard to
+     * find.
+     */
+    private static <T> T located(String origin, Supplier<T> open) {
+        try {
+            return open.get();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (EnvctlException e) {
+            if (e.code() != ErrorCode.INVALID_INPUT) {
+                throw e;
+            }
+            throw new EnvctlException(e.code(), e.getMessage() + " (" + origin + ")", e, e.remedy().orElse(null));
+        }
     }
 
     /**
