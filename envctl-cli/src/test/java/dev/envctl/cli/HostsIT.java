@@ -508,6 +508,13 @@ class HostsIT {
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
         assertThat(ws.run("stop", "api").exit()).isEqualTo(6);
         assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+        // fleet.md: a create on a named host lists its clusters first, and names what failed as delete does
+        Result createOnTwo = ws.run("create", "batch", "--host", "two");
+        assertThat(createOnTwo.exit()).as(createOnTwo.toString()).isEqualTo(6);
+        assertThat(createOnTwo.errLines()).singleElement().asString()
+                .startsWith("envctl: provider k3d on host 'two' is not ready: docker: docker info failed")
+                .contains(TWO, "nothing was changed");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
         Result placed = ws.run("create", "placed", "--host", "auto", "--host-selector", "zone=b");
         assertThat(placed.exit()).as(placed.toString()).isEqualTo(6);
         assertThat(placed.err()).startsWith("envctl: host 'two' did not answer: ");
