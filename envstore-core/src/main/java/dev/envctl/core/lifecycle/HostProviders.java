@@ -144,10 +144,15 @@ public final class HostProviders {
                         if (host.address() == null || !e.key().equals(API_LISTEN_ADDRESS)) {
                             throw e;
                         }
-                        // the value is the host's address, which the user gave to host add, not a setting
+                        // the value is the host's address, which the user gave to host add, not a setting; what
+                        // the setting allows (0.0.0.0, say) is no advice for it, as host add refuses such addresses
+                        String problem = e.problem().orElse(e.getMessage());
+                        int allowed = problem.indexOf("; allowed: ");
                         throw new EnvctlException(ErrorCode.INVALID_INPUT, "the " + id + " provider cannot use host "
                                 + host.name() + "'s address (envctl host add --address): "
-                                + e.problem().orElse(e.getMessage()), e);
+                                + (allowed < 0 ? problem : problem.substring(0, allowed)) + "; on host " + host.name()
+                                + " use another provider, or remove the host and add it again with an address the "
+                                + id + " provider takes", e);
                     }
                 }));
     }

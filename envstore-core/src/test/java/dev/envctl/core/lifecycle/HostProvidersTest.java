@@ -57,9 +57,11 @@ class HostProvidersTest {
         assertThatThrownBy(() -> providers.get("k3d", v6))
                 .isInstanceOfSatisfying(EnvctlException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                // what the setting allows (0.0.0.0) is no advice for a host's address, which host add refuses
                 .hasMessage("the k3d provider cannot use host two's address (envctl host add --address): "
-                        + "'2001:db8::5' is an IPv6 address, which k3d's --api-port does not take; allowed: an IPv4 "
-                        + "address such as 127.0.0.1 or 0.0.0.0");
+                        + "'2001:db8::5' is an IPv6 address, which k3d's --api-port does not take; on host two use "
+                        + "another provider, or remove the host and add it again with an address the k3d provider "
+                        + "takes");
         assertThat(providers.get("k3d", new Host("three", "tcp://three.example:2375", "192.0.2.7", Map.of(), null)))
                 .isNotNull();
     }
