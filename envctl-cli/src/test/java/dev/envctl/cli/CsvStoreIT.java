@@ -132,6 +132,25 @@ class CsvStoreIT {
                 .contains(folder.toString());
     }
 
+    /**
+     * Both stores failing a read: the error is the primary's outage, ending with what chose the primary, and says why
+     * no stale copy came instead; it was the fallback's own error ending "(store chosen by 'store' in the config)".
+     */
+    @Test
+    void aReadWhoseFallbackFailsTooReportsThePrimarysOutageAndTheFallbacksFailure() {
+        Path folder = ws.write("fallback/keep", "").getParent();
+        Path config = ws.write("both-down.properties", "store=jdbc:postgresql://127.0.0.1:1/envctl\n"
+                + "store.jdbc.connect-timeout=2s\nfallback.store=csv:" + folder + "\n");
+
+        Result list = ws.run("--config", config.toString(), "list");
+
+        assertThat(list.exit()).as(list.toString()).isEqualTo(5);
+        assertThat(list.errLines()).as("no warning that the fallback is read: " + list).singleElement().asString()
+                .startsWith("envctl: PostgreSQL store jdbc:postgresql://127.0.0.1:1/envctl is unavailable: ")
+                .contains("; the fallback store csv:" + folder + " cannot be read either: " + folder + " is a folder")
+                .endsWith(" (store chosen by 'store' in the config)");
+    }
+
     @Test
     void doctorOnAFileWithABadRowNamesTheRowAsTheFixNotAnOutage() {
         ws.ok("create", "dev");

@@ -188,10 +188,23 @@ public final class Session implements AutoCloseable {
             if (fallback.isEmpty() || !FallbackStore.isOutage(e)) {
                 throw e;
             }
+            EnvironmentStore opened;
+            try {
+                opened = openFallback(fallback);
+            } catch (EnvctlException f) {
+                if (f.code() == ErrorCode.INVALID_INPUT) {
+                    throw f; // a bad setting, which names fallback.store
+                }
+                // the primary's outage is the failure (its message ends with what chose the primary); the
+                // fallback's, why no stale copy came instead
+                throw new EnvctlException(e.code(), Errors.oneLine(e.getMessage()) + "; the fallback store "
+                        + redactLocation(fallback) + " cannot be read either: " + Errors.oneLine(f.getMessage()), e,
+                        e.remedy().orElse(null));
+            }
             warn(Errors.oneLine(e.getMessage()) + "; reading the fallback store " + redactLocation(fallback)
                     + " instead: data may be stale");
             fallbackOnly = e;
-            return openFallback(fallback);
+            return opened;
         }
     }
 
