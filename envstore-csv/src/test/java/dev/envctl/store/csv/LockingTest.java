@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -217,6 +218,46 @@ class LockingTest {
         }
     }
 
+    /**
+     * A wait that times out behind a thread of this process that itself waits for another process (reconcile's
+     * threads, one store each): the message names that process too, which is where to look.
+     */
+    @Test
+    void aLockWaitBehindAThreadThatWaitsForAnotherProcessSaysSo() throws Exception {
+        Path file = Fixtures.emptyStore(dir.resolve("envs.csv"));
+        try (CsvEnvironmentStore patient = CsvEnvironmentStore.open(file, Duration.ofSeconds(60));
+             CsvEnvironmentStore hasty = CsvEnvironmentStore.open(file, Duration.ofMillis(300));
+             ChildJvm holder = ChildJvm.start(LockHolderMain.class, List.of("store-lock", file.toString()),
+                     dir.resolve("holder.err"))) {
+            assertThat(holder.nextLine(60)).isEqualTo("locked");
+            byte[] before = Fixtures.read(file);
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            Thread[] waiter = new Thread[1];
+            CountDownLatch started = new CountDownLatch(1);
+            Future<String> waiting = one.submit(() -> {
+                waiter[0] = Thread.currentThread();
+                started.countDown();
+                return patient.create(EnvironmentSpec.of("dev", "k3d"), allocator).name();
+            });
+            started.await();
+            // the patient writer holds this process's lock of the file and waits for the holder's
+            while (Arrays.stream(waiter[0].getStackTrace())
+                    .noneMatch(f -> f.getMethodName().equals("blockingLock"))) {
+                Thread.sleep(10);
+            }
+            assertThatThrownBy(() -> hasty.create(EnvironmentSpec.of("uat", "k3d"), allocator))
+                    .hasMessageContaining("timed out after 300ms waiting for the lock file " + hasty.lockFile())
+                    .hasMessageContaining("another thread of this process holds it, or waits for another process "
+                            + "that holds it");
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+
+            holder.process.getOutputStream().close();
+            assertThat(holder.await(30)).isZero();
+            assertThat(waiting.get(60, TimeUnit.SECONDS)).isEqualTo("dev");
+            one.shutdown();
+        }
+    }
+
     @Test
     void aLockWaitBehindAnotherThreadTimesOutToo() throws Exception {
         Path file = dir.resolve("envs.csv");
@@ -239,7 +280,8 @@ class LockingTest {
             try {
                 assertThatThrownBy(() -> store.create(EnvironmentSpec.of("dev", "k3d"), allocator))
                         .hasMessageContaining("timed out after 200ms waiting for the lock file " + store.lockFile())
-                        .hasMessageContaining("another thread of this process holds it or waits for it");
+                        .hasMessageContaining("another thread of this process holds it, or waits for another process that "
+                                + "holds it");
             } finally {
                 release.countDown();
                 holder.join();

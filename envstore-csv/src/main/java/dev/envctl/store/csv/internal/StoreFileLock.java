@@ -67,7 +67,9 @@ public final class StoreFileLock implements AutoCloseable {
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(lockFile, p -> new ReentrantLock(true));
         try {
             if (!jvmLock.tryLock(wait, TimeUnit.NANOSECONDS)) {
-                throw timedOut(lockFile, timeout, "another thread of this process holds it or waits for it");
+                // reconcile's threads wait here behind one that waits for another process: name both
+                throw timedOut(lockFile, timeout,
+                        "another thread of this process holds it, or waits for another process that holds it");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
