@@ -130,6 +130,7 @@ class CsvStoreIT {
                 .singleElement().asString().contains(primary.toString());
         assertThat(doctor.out().lines()).filteredOn(l -> l.startsWith("WARN  fallback")).singleElement().asString()
                 .contains(folder.toString());
+        assertThat(doctor.err()).as("its WARN line says it, not a warning beside it").isEmpty();
     }
 
     /**

@@ -45,6 +45,7 @@ final class DoctorCommand extends CliCommand {
     int run(Session session) {
         session.format();
         session.onlyReading(true);
+        session.checksFallback();
         List<PrerequisiteCheck> checks = new ArrayList<>();
         checks.add(java());
         checks.add(store(session));

@@ -40,6 +40,8 @@ public final class Session implements AutoCloseable {
     private EnvctlConfig config;
     private EnvironmentStore store;
     private boolean onlyReading;
+    /** Set by {@code doctor}, which reports a fallback store that cannot be opened on a line of its own. */
+    private boolean checksFallback;
     /** Why {@link #readStore} serves the fallback store alone (the primary's outage), or null. */
     private EnvctlException fallbackOnly;
     /** Why the configured store could not be opened, once it could not: a second try would wait as long again. */
@@ -164,10 +166,12 @@ public final class Session implements AutoCloseable {
             if (e.code() == ErrorCode.INVALID_INPUT) {
                 throw e;
             }
-            warn("the fallback store " + redactLocation(location) + " cannot be opened: " + Errors.oneLine(
-                    e.getMessage()) + "; working with the primary store alone: " + (mirror ? "writes are not copied "
-                    + "to it, and " : "") + "reads cannot fall back to it while the primary is down; fix "
-                    + "fallback.store (envctl doctor checks it)");
+            if (!checksFallback) {
+                warn("the fallback store " + redactLocation(location) + " cannot be opened: " + Errors.oneLine(
+                        e.getMessage()) + "; working with the primary store alone: " + (mirror ? "writes are not "
+                        + "copied to it, and " : "") + "reads cannot fall back to it while the primary is down; fix "
+                        + "fallback.store (envctl doctor checks it)");
+            }
             return primary;
         }
     }
@@ -277,6 +281,11 @@ public final class Session implements AutoCloseable {
      */
     void onlyReading(boolean only) {
         onlyReading = only;
+    }
+
+    /** For {@code doctor}: a fallback store that cannot be opened is the caller's to report, not warned about. */
+    void checksFallback() {
+        checksFallback = true;
     }
 
     /** The config's {@code store.KEY} values whose KEY {@code factory} declares. */
