@@ -578,7 +578,7 @@ public final class Envctl implements AutoCloseable {
         /** Opens the store at {@code location} with its factory's settings (such as {@code jdbc.schema}). */
         public Builder store(String location, Map<String, String> settings) {
             this.location = Objects.requireNonNull(location, "location");
-            this.storeSettings = Map.copyOf(settings);
+            this.storeSettings = copy(settings, "settings");
             this.store = null;
             this.storeSource = null;
             return this;
@@ -608,7 +608,7 @@ public final class Envctl implements AutoCloseable {
 
         /** The environment variables stores and providers see (PATH, ENVCTL_DB_PASSWORD); default this process's. */
         public Builder environment(Map<String, String> environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
+            this.environment = copy(environment, "environment");
             return this;
         }
 
@@ -637,7 +637,7 @@ public final class Envctl implements AutoCloseable {
          * which replace the discovered providers.
          */
         public Builder providerSettings(String id, Map<String, String> settings) {
-            providerSettings.put(Objects.requireNonNull(id, "id"), Map.copyOf(settings));
+            providerSettings.put(Objects.requireNonNull(id, "id"), copy(settings, "settings"));
             return this;
         }
 
@@ -654,7 +654,7 @@ public final class Envctl implements AutoCloseable {
          */
         public Builder hook(String id, Map<String, String> settings) {
             Objects.requireNonNull(id, "id");
-            Map<String, String> copy = Map.copyOf(settings);
+            Map<String, String> copy = copy(settings, "settings");
             hooks.add(registry -> registry.createHook(id, copy));
             return this;
         }
@@ -685,6 +685,18 @@ public final class Envctl implements AutoCloseable {
         public Builder options(EngineOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
+        }
+
+        /**
+         * A copy of {@code map}, or a NullPointerException naming {@code name} when it is null or holds a null key
+         * or value (which {@link Map#copyOf} would refuse without saying which parameter).
+         */
+        private static Map<String, String> copy(Map<String, String> map, String name) {
+            Objects.requireNonNull(map, name);
+            if (map.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+                throw new NullPointerException(name + " holds null");
+            }
+            return Map.copyOf(map);
         }
 
         /**

@@ -36,6 +36,25 @@ class EnvctlArgumentsTest {
                 .hasMessage("name");
     }
 
+    /** The builder's maps too: a null map, or a null key or value in one, names the parameter, as the page says. */
+    @Test
+    void aNullMapGivenToTheBuilderIsAProgrammersErrorNamingTheParameter() {
+        Envctl.Builder builder = Envctl.builder();
+        Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("PATH", null);
+
+        assertThatThrownBy(() -> builder.store("csv:/tmp/x.csv", null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("settings");
+        assertThatThrownBy(() -> builder.hook("exec", null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("settings");
+        assertThatThrownBy(() -> builder.providerSettings("k3d", null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("settings");
+        assertThatThrownBy(() -> builder.hook("exec", nullValue)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("settings holds null");
+        assertThatThrownBy(() -> builder.environment(nullValue)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("environment holds null");
+    }
+
     @Test
     void aNullInsideAListIsNamedToo() {
         List<EnvironmentSpec> specs = java.util.Arrays.asList(EnvironmentSpec.of("a", "k3d"), null);
