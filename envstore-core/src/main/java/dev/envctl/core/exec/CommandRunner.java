@@ -178,8 +178,10 @@ public final class CommandRunner {
     /**
      * Stops reading a command's output after it exited even while a process it left in the background (a hook's
      * {@code kubectl port-forward &}) holds the pipes open, keeping the command's own exit code: Commons Exec would
-     * throw for the stop timeout, with an invalid exit value in place of the real one. Commons Exec waits for each
-     * stream's reader in turn, {@code setStopTimeout} plus 2 s of its own: 4 s for each stream still held.
+     * throw for the stop timeout, with an invalid exit value in place of the real one. The JDK closes its end of the
+     * pipes when the command exits, so the readers normally end at once (and a process left writing to them may fail
+     * a later write: SIGPIPE); one that does not end is waited for {@code setStopTimeout} plus 2 s of Commons
+     * Exec's own.
      */
     private static final class OutputOfExited extends PumpStreamHandler {
         private final String tool;

@@ -194,6 +194,36 @@ class ExecHookTest {
         assertThat(out).doesNotExist();
     }
 
+    /**
+     * plugins.md said envctl waited about 4 s for each output stream a background process kept open. envctl does not
+     * wait for such a process once the script exits, and stops reading its output then (the JDK closes its end of
+     * the pipes, so a process left writing to them may die of SIGPIPE at a later write); one whose output was sent
+     * elsewhere runs on, as the page now says.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aProcessAScriptLeavesIsNotWaitedForAndRunsOnOnlyWithItsOutputSentElsewhere() throws Exception {
+        Path onPipe = dir.resolve("on-pipe");
+        Path elsewhere = dir.resolve("elsewhere");
+        // each tick written to the process's output before it is counted: a write that fails ends the process, as it
+        // ends kubectl port-forward (SIGPIPE, or the write's error where the JVM's parent ignores that signal)
+        String ticker = "for i in 1 2 3 4 5 6; do sleep 0.3; echo tick || exit 1; echo $i >> '%s'; done";
+        script("post-create", "10-leave", "(" + ticker.formatted(onPipe) + ") &\n"
+                + "(" + ticker.formatted(elsewhere) + ") >/dev/null 2>&1 &\nexit 0");
+
+        long start = System.nanoTime();
+        hook("30s").run(HookPhase.POST_CREATE, env(Map.of()));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(elsewhere) && Files.readAllLines(elsewhere).contains("6"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readAllLines(elsewhere)).containsExactly("1", "2", "3", "4", "5", "6");
+    }
+
     @Test
     void aScriptOverItsTimeoutIsKilledAndReported() throws IOException {
         script("post-create", "10-slow", "exec sleep 30");
