@@ -8,7 +8,10 @@ public interface ProgressListener {
     ProgressListener NONE = new ProgressListener() {
     };
 
-    /** A new step began, such as "creating cluster dev with k3d". */
+    /**
+     * A new step began, such as "creating k3d cluster dev". The engine passes each step on once: one that repeats
+     * the last step of its environment (the engine and the provider it calls both announce a create) is dropped.
+     */
     default void step(String environment, String message) {
     }
 
