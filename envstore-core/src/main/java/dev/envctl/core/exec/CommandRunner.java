@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class CommandRunner {
         PumpStreamHandler streams = new OutputOfExited(argv.get(0), out, err,
                 spec.stdin() == null ? null : new ByteArrayInputStream(spec.stdin().getBytes(StandardCharsets.UTF_8)));
         streams.setStopTimeout(Duration.ofSeconds(2));
-        DefaultExecutor executor = DefaultExecutor.builder().get();
+        DefaultExecutor executor = new TreeEndingExecutor(argv.get(0));
         executor.setStreamHandler(streams);
         executor.setWatchdog(watchdog);
         RunningCommand running = new RunningCommand(argv.get(0));
@@ -172,6 +173,21 @@ public final class CommandRunner {
         @Override
         public synchronized boolean killedProcess() {
             return killed;
+        }
+    }
+
+    /** An executor whose commands, destroyed on an interrupt, end with every process they started. */
+    private static final class TreeEndingExecutor extends DefaultExecutor {
+        private final String tool;
+
+        @SuppressWarnings("deprecation") // the builder makes no subclass; this constructor is the builder's default
+        TreeEndingExecutor(String tool) {
+            this.tool = tool;
+        }
+
+        @Override
+        protected Process launch(CommandLine command, Map<String, String> env, Path dir) throws IOException {
+            return new TreeEndingProcess(tool, super.launch(command, env, dir));
         }
     }
 

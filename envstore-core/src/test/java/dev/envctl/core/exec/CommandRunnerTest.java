@@ -145,6 +145,45 @@ class CommandRunnerTest {
         assertThat(keptInterrupt).isTrue();
     }
 
+    /**
+     * An interrupt ends what the command started too, as its timeout does: Commons Exec destroyed only the command
+     * itself, so a hook script's child (a helm install it waits for) ran on as an orphan, and the run waited some 8 s
+     * more for the output that child still held.
+     */
+    @Test
+    @Timeout(120)
+    void anInterruptOfTheRunningThreadAlsoEndsTheProcessesTheCommandStartedAtOnce(@TempDir Path dir)
+            throws Exception {
+        Path pids = dir.resolve("pids");
+        Path parent = script(dir, "parent", "sleep 600 & echo $! >> " + pids + "\n"
+                + "bash -c 'echo $$ >> " + pids + "; exec sleep 600'\n");
+        AtomicReference<Object> ended = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                ended.set(runner.run(CommandSpec.of(List.of(parent.toString()), Duration.ofSeconds(600)), null));
+            } catch (RuntimeException e) {
+                ended.set(e);
+            }
+        });
+        t.start();
+        while (!Files.exists(pids) || Files.readAllLines(pids).size() < 2) {
+            Thread.sleep(10);
+        }
+        long interrupted = System.nanoTime();
+        t.interrupt();
+        t.join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(3));
+        assertThat(ended.get()).isInstanceOfSatisfying(CommandFailedException.class,
+                e -> assertThat(e.getMessage()).contains("interrupted"));
+        List<Long> children = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (children.stream().anyMatch(this::alive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(children).noneMatch(this::alive);
+    }
+
     @Test
     @Timeout(120)
     void aCommandThatIgnoresTheTimeoutsSigtermIsKilledAfterTheGrace(@TempDir Path dir) throws IOException {
