@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -378,13 +379,20 @@ public final class Envctl implements AutoCloseable {
      * on each new record's host, as {@link #create} does before it records; where it cannot (its tool missing, the
      * host not answering) the dry run goes on, as it needs no tool.
      *
-     * @throws EnvctlException the error the store would refuse the first refused create with (a conflict, an
+     * @throws EnvctlException {@code INVALID_INPUT} for a name {@code specs} gives twice; the error the store would
+     *                         refuse the first refused create with (a conflict, an
      *                         exhausted pool, an unknown host), {@code CONFLICT} for a cluster of that name
      *                         that no record owns, or {@code INVALID_INPUT} for options the provider refuses
      *                         ({@link ClusterProvider#validate}), as the create would
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
+        Set<String> named = new HashSet<>();
         noNulls(specs, "specs").forEach(s -> {
+            // a name is created once: two creates of it are no plan to show (apply refuses such a list alike)
+            if (!named.add(s.name())) {
+                throw EnvctlException.invalid("environment '" + s.name() + "' is listed twice; each name may "
+                        + "appear once");
+            }
             provider(s.provider());
             engine().requireValidRequest(s);
         });

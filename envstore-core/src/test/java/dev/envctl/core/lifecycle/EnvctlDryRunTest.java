@@ -62,6 +62,19 @@ class EnvctlDryRunTest {
         assertThat(created.subnet()).isEqualTo(a.subnet());
     }
 
+    /**
+     * A name can be created once: a list naming a new one twice was shown as two creates, each with ports of its own,
+     * which no run of those creates can give. It is refused as apply refuses such a list.
+     */
+    @Test
+    void aNameGivenTwiceIsInvalidInputAsInApplyAndNothingIsListed() {
+        assertThatThrownBy(() -> envctl.dryRunCreate(List.of(Fixture.spec("a"), Fixture.spec("b"), Fixture.spec("a"))))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("environment 'a' is listed twice; each name may appear once");
+        assertThat(envctl.list()).isEmpty();
+    }
+
     @Test
     void aCreateTheStoreWouldRefuseIsThrownAndAnAutoHostIsPlaced() {
         envctl.addHost(new Host("two", "tcp://two.example:2375", "192.168.1.20", Map.of("zone", "b"), null));
