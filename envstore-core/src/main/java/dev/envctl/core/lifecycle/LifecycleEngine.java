@@ -622,7 +622,7 @@ public final class LifecycleEngine {
                                       Converger.Hint hint, Map<String, Host> hosts) {
         Environment e = store.get(name);
         provider(e.provider());
-        requireNotBeingDeleted(e);
+        requireNotBeingDeleted(e, desired);
         if (startOfRunning(e, desired) && (hint == null || hint.version() != e.version())) {
             // listed now, after the record was read, as a start of several names lists: the listing that tells
             // whether its cluster runs serves the converge too, which does not list again
@@ -644,7 +644,7 @@ public final class LifecycleEngine {
         // checked again on the record written over: a delete recorded meanwhile must not be undone
         Optional<Environment> written = writer.modify(name, r -> {
             over[0] = r.version();
-            requireNotBeingDeleted(r);
+            requireNotBeingDeleted(r, desired);
             if (stopOfFailedCreate(r, desired)) {
                 return r.withDesiredState(desired).withActualState(ActualState.CREATING, r.lastError());
             }
@@ -671,8 +671,17 @@ public final class LifecycleEngine {
                 + "recorded meanwhile); its cluster was deleted too"));
     }
 
-    /** {@code CONFLICT} when {@code e} is desired {@code absent} (a delete not carried out yet). */
-    private static void requireNotBeingDeleted(Environment e) {
+    /**
+     * {@code CONFLICT} when {@code e} is desired {@code absent}: a delete not carried out yet, or one that kept the
+     * record, which has no cluster to stop or start ({@code desired}).
+     */
+    private static void requireNotBeingDeleted(Environment e, DesiredState desired) {
+        if (e.desiredState() == DesiredState.ABSENT && !ApplyPlan.deleteUnfinished(e)) {
+            throw EnvctlException.conflict("environment '" + e.name() + "' is not being deleted: its delete "
+                    + "finished and kept the record (keepRecord), so it has no cluster to "
+                    + (desired == DesiredState.STOPPED ? "stop" : "start") + "; apply a list that names it to create "
+                    + "it again with its ports, or delete it to remove the record");
+        }
         if (e.desiredState() == DesiredState.ABSENT) {
             throw EnvctlException.conflict("environment '" + e.name() + "' is being deleted (desired absent); "
                     + "let the delete finish and create it again, or apply a list that names it (that keeps its ports) "

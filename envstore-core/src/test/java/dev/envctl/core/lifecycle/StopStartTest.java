@@ -298,6 +298,28 @@ class StopStartTest {
     }
 
     /**
+     * A record a kept delete left has no cluster and no delete to finish: the stop or start said "is being deleted;
+     * let the delete finish and create it again", though the delete had finished and a create of the name is a
+     * conflict. It says what the record is and what brings the cluster back, and changes nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DesiredState.class, names = {"STOPPED", "PRESENT"})
+    void aStopOrStartOfAKeptRecordSaysItWasDeletedWithItsRecordKept(DesiredState asked) {
+        engine.create(Fixture.spec("dev"), ProgressListener.NONE);
+        Environment kept = engine.delete("dev", true, ProgressListener.NONE).orElseThrow();
+
+        assertThatThrownBy(() -> change(engine, asked)).isInstanceOf(EnvctlException.class)
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessage("environment 'dev' is not being deleted: its delete finished and kept the record "
+                        + "(keepRecord), so it has no cluster to " + (asked == DesiredState.STOPPED ? "stop" : "start")
+                        + "; apply a list that names it to create it again with its ports, or delete it to remove the "
+                        + "record");
+
+        assertThat(f.store.get("dev")).isEqualTo(kept);
+        assertThat(f.k3d.has("dev")).isFalse();
+    }
+
+    /**
      * The prober's race: a delete recorded (desired absent) between a stop's or start's read and its write. The
      * write is retried on the fresh record, which must not undo the delete.
      */
