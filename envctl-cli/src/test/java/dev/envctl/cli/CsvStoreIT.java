@@ -1092,6 +1092,8 @@ class CsvStoreIT {
 
         Result plain = ws.ok("create", "web");
         assertThat(plain.err()).contains("creating k3d cluster web").doesNotContain("level=info");
+        assertThat(plain.errLines()).as("the engine and the provider both say it; shown once")
+                .filteredOn(l -> l.endsWith(" creating k3d cluster web")).hasSize(1);
         assertThat(plain.out()).doesNotContain("creating k3d cluster");
 
         Result verbose = ws.ok("create", "api", "-v");

@@ -3,9 +3,7 @@ package dev.envctl.cli.internal;
 import dev.envctl.core.spi.ProgressListener;
 
 import java.io.PrintStream;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Shows progress of long work on stderr. On a terminal the current step and the elapsed time update in place
  * (redrawn each second); otherwise each step is one plain line with the elapsed time. Tool output is shown
  * only with {@code -v}; nothing at all with {@code -q}. Colour only on a terminal and never when
- * {@code NO_COLOR} is set. A step that repeats the last one of its environment (the engine and the provider both
- * say "creating k3d cluster dev"), or only its beginning (the engine says "stopping k3d cluster dev, whose create
- * did not finish", then the provider "stopping k3d cluster dev"), is shown once, also when other environments' steps
- * come between. Thread-safe: the engine reports from worker threads.
+ * {@code NO_COLOR} is set. The engine passes each step on once (a step the provider repeats is dropped there).
+ * Thread-safe: the engine reports from worker threads.
  */
 final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private static final String CLEAR_LINE = "\r\u001b[2K";
@@ -29,7 +25,6 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private final boolean quiet;
     private final long start = System.nanoTime();
     private String current;
-    private final Map<String, String> lastOf = new HashMap<>();
     private ScheduledExecutorService ticker;
 
     ConsoleProgress(PrintStream err, boolean terminal, boolean color, boolean verbose, boolean quiet) {
@@ -45,26 +40,14 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (quiet) {
             return;
         }
-        String next = environment == null || namesAsAWord(message, environment) ? message
+        current = environment == null || namesAsAWord(message, environment) ? message
                 : environment + ": " + message;
-        String key = environment == null ? "" : environment;
-        if (repeats(next, lastOf.get(key))) {
-            return;
-        }
-        lastOf.put(key, next);
-        current = next;
         if (live) {
             startTicker();
             redraw();
         } else {
             err.println(elapsed() + " " + current);
         }
-    }
-
-    /** Whether {@code step} is {@code last} (nullable), or its beginning up to the end of a word. */
-    private static boolean repeats(String step, String last) {
-        return last != null && last.startsWith(step)
-                && (last.length() == step.length() || !isNameChar(last.charAt(step.length())));
     }
 
     /**
@@ -85,15 +68,6 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     /** A character of an environment name (lowercase letters, digits, '-'), or any other letter or digit. */
     private static boolean isNameChar(char c) {
         return Character.isLetterOrDigit(c) || c == '-';
-    }
-
-    /**
-     * The engine is done with {@code environment} for now: its last step is forgotten, so that the next converge of
-     * it (a watch's later round) shows its steps again, and nothing is kept of environments long gone.
-     */
-    @Override
-    public synchronized void finished(String environment, boolean reached) {
-        lastOf.remove(environment == null ? "" : environment);
     }
 
     @Override

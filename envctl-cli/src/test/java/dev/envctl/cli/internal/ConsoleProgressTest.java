@@ -18,57 +18,6 @@ class ConsoleProgressTest {
     }
 
     @Test
-    void aStepRepeatedForItsEnvironmentIsShownOnceEvenWhenAnotherEnvironmentsStepCameBetween() {
-        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
-                false, false, false)) {
-            // two environments applied in parallel: the engine, then the provider, say the same of each
-            p.step("d1", "creating k3d cluster d1");
-            p.step("d2", "creating kind cluster d2");
-            p.step("d1", "creating k3d cluster d1");
-            p.step("d2", "creating kind cluster d2");
-            p.step("d1", "create failed; removing what it made");
-            p.step("d1", "creating k3d cluster d1");
-        }
-
-        assertThat(shown()).containsExactly("creating k3d cluster d1", "creating kind cluster d2",
-                "d1: create failed; removing what it made", "creating k3d cluster d1");
-    }
-
-    @Test
-    void aStepIsShownAgainOnceTheEngineIsDoneWithItsEnvironmentAndTheEnvironmentIsForgotten() {
-        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
-                false, false, false)) {
-            // a watch: the create failed in one round and is tried again in a later one
-            p.step("d1", "creating k3d cluster d1");
-            p.finished("d1", false);
-            p.step("d1", "creating k3d cluster d1");
-            p.finished("d1", true);
-        }
-
-        assertThat(shown()).containsExactly("creating k3d cluster d1", "creating k3d cluster d1");
-    }
-
-    @Test
-    void aStepThatRepeatsOnlyTheBeginningOfTheLastOneOfItsEnvironmentIsShownOnceInTheLongerWording() {
-        try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
-                false, false, false)) {
-            // the engine says more of the step than the provider, which says it after the engine
-            p.step("c1", "stopping k3d cluster c1, whose create did not finish");
-            p.step("c2", "creating k3d cluster c2");
-            p.step("c1", "stopping k3d cluster c1");
-            p.step("c1", "starting k3d cluster c1 to ask whether its create finished");
-            p.step("c1", "starting k3d cluster c1");
-            // the beginning of a word is another step
-            p.step("d1", "deleting cluster d1-old");
-            p.step("d1", "deleting cluster d1");
-        }
-
-        assertThat(shown()).containsExactly("stopping k3d cluster c1, whose create did not finish",
-                "creating k3d cluster c2", "starting k3d cluster c1 to ask whether its create finished",
-                "d1: deleting cluster d1-old", "deleting cluster d1");
-    }
-
-    @Test
     void aStepIsPrefixedWithItsEnvironmentUnlessItNamesItAsAWord() {
         try (ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
                 false, false, false)) {
