@@ -393,4 +393,34 @@ class ExecHookTest {
         assertThat(e.lastError()).isEqualTo(
                 "hook 'exec' failed in post-create: post-create.d/10-register failed with exit code 1: portainer: 401");
     }
+
+    /**
+     * plugins.md's Portainer script registers what the Kindler scripts registered: an environment without the label
+     * (their default, yes) and the yes words of their parse_bool in any case; not false, no, or an empty value.
+     */
+    @Test
+    void thePortainerScriptOfPluginsMdRegistersWhatTheKindlerScriptsRegistered() throws IOException {
+        String page = Files.readString(Path.of("../docs/plugins.md"));
+        int marker = page.indexOf("# post-create.d/20-portainer");
+        String body = page.substring(page.lastIndexOf("```sh\n", marker) + 6, page.indexOf("```", marker));
+        assertThat(body).contains("exec portainer-register ");
+        Path out = dir.resolve("registered.txt");
+        // the registration itself is the one line replaced: it writes the name where the test reads it
+        script("post-create", "20-portainer", body.replaceFirst("#!/bin/sh\n", "")
+                .replace("exec portainer-register ", "exec echo \"$ENVCTL_NAME\" >> '" + out + "'; : "));
+        Map<String, Boolean> registers = new LinkedHashMap<>();
+        registers.put(null, true);
+        for (String yes : List.of("true", "TRUE", "1", "yes", "Y", "on")) {
+            registers.put(yes, true);
+        }
+        for (String no : List.of("false", "0", "no", "off", "", "maybe")) {
+            registers.put(no, false);
+        }
+        for (Map.Entry<String, Boolean> c : registers.entrySet()) {
+            Files.deleteIfExists(out);
+            hook("10s").run(HookPhase.POST_CREATE, env(c.getKey() == null ? Map.of()
+                    : Map.of("register_portainer", c.getKey())));
+            assertThat(Files.exists(out)).as("label %s", c.getKey()).isEqualTo(c.getValue());
+        }
+    }
 }
