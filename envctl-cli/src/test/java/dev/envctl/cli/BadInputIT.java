@@ -136,6 +136,11 @@ class BadInputIT {
         c.add(Case.of(2, "http port -5 is out of range", "create", "web", "--http-port", "-5"));
         c.add(Case.of(2, "--capacity takes a whole number, got 'x'", "host", "add", "h", "--docker", "tcp://h:2375",
                 "--capacity", "x"));
+        // a number, too large: told so, not that it is no number
+        c.add(Case.of(2, "--capacity 99999999999 has too many digits; allowed: at most 9", "host", "add", "h",
+                "--docker", "tcp://h:2375", "--capacity", "99999999999"));
+        c.add(Case.of(2, "--http-port -00000000018080 has too many digits; allowed: at most 9", "create", "web",
+                "--http-port", "-00000000018080"));
         c.add(Case.of(2, "is given for both http and https", "create", "web", "--http-port", "18500",
                 "--https-port", "18500"));
         c.add(Case.of(2, "node port 0 is out of range", "create", "web", "--node-port", "0"));

@@ -30,7 +30,9 @@ final class Usage {
             "Expected a command, got (.*)", "unknown command '$1'; run 'envctl --help' for the list of commands",
             "Can only specify option (\\S+) once\\.?", "$1 was given twice; give it once",
             "Expected a value after parameter (\\S+)", "$1 needs a value",
-            "\"(.*)\": couldn't convert \"(.*)\" to an integer", "$1 takes a whole number, got '$2'");
+            "\"(.*)\": couldn't convert \"(.*)\" to an integer", "$1 takes a whole number, got '$2'",
+            "\"(.*)\": couldn't convert \"(.*)\" to " + WholeNumber.AT_MOST_9_DIGITS,
+            "$1 $2 has too many digits; allowed: at most 9");
     private static final String EXIT_CODES = "Exit codes: 0 ok, 1 failure, 2 invalid input or usage, 3 no such environment, "
             + "4 conflict, 5 store unavailable, 6 provider failed or missing; 130 stopped by SIGINT (Ctrl-C), 143 by "
             + "SIGTERM.\n";

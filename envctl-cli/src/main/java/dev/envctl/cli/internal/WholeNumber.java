@@ -20,10 +20,16 @@ final class WholeNumber extends BaseConverter<Integer> {
         super(option);
     }
 
+    /** What a value of ASCII digits past the limit is told it is not ({@link Usage} rewords it). */
+    static final String AT_MOST_9_DIGITS = "a whole number of at most 9 digits";
+
     @Override
     public Integer convert(String value) {
-        if (!Validation.isDigits(value.startsWith("-") ? value.substring(1) : value, 9)) {
-            throw new ParameterException(getErrorString(value, "an integer"));
+        String digits = value.startsWith("-") ? value.substring(1) : value;
+        if (!Validation.isDigits(digits, 9)) {
+            // a number too large for the option is told so, not that it is no number
+            throw new ParameterException(getErrorString(value, Validation.isDigits(digits, Integer.MAX_VALUE)
+                    ? AT_MOST_9_DIGITS : "an integer"));
         }
         return Integer.valueOf(value);
     }
