@@ -133,6 +133,28 @@ class CsvStoreIT {
         assertThat(doctor.err()).as("its WARN line says it, not a warning beside it").isEmpty();
     }
 
+    /** A fallback that is the primary spelled another way is not used, and doctor says why. */
+    @Test
+    void aFallbackThatIsThePrimaryItselfIsNotUsedAndDoctorWarns() throws Exception {
+        Path primary = ws.dir.resolve("envs.csv");
+        Path config = ws.write("same-fallback.properties", "store=" + primary + "\nfallback.store=csv:" + primary
+                + "\nfallback.mirror=true\n");
+
+        Result create = ws.run("--config", config.toString(), "create", "dev", "--no-wait");
+        assertThat(create.exit()).as(create.toString()).isZero();
+        assertThat(create.err()).as(create.toString()).isEmpty();
+        byte[] after = Files.readAllBytes(primary);
+        Result list = ws.run("--config", config.toString(), "list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.err()).isEmpty();
+
+        Result doctor = ws.run("--config", config.toString(), "doctor");
+        assertThat(doctor.exit()).as(doctor.toString()).isZero();
+        assertThat(doctor.out().lines()).filteredOn(l -> l.startsWith("WARN  fallback")).singleElement().asString()
+                .contains("is the primary store itself", "remove fallback.store");
+        assertThat(Files.readAllBytes(primary)).isEqualTo(after);
+    }
+
     /**
      * Both stores failing a read: the error is the primary's outage, ending with what chose the primary, and says why
      * no stale copy came instead; it was the fallback's own error ending "(store chosen by 'store' in the config)".

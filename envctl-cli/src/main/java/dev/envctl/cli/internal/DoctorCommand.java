@@ -197,9 +197,12 @@ final class DoctorCommand extends CliCommand {
         }
         boolean mirror = session.config().fallbackMirror();
         String setting = "fallback.store " + session.redactLocation(location);
+        EnvironmentStore primary = null;
         EnvironmentStore fallback = null;
         try {
-            if (session.store() instanceof FallbackStore f) {
+            primary = session.store();
+            if (primary instanceof FallbackStore f) {
+                primary = f.primary();
                 fallback = f.fallback();
             }
         } catch (EnvctlException primaryDown) {
@@ -213,6 +216,10 @@ final class DoctorCommand extends CliCommand {
             return Optional.of(PrerequisiteCheck.warn("fallback", session.redact(Errors.oneLine(e.getMessage())),
                     "reads cannot fall back to " + setting + " while the primary is down; fix it or change "
                     + "fallback.store"));
+        }
+        if (primary != null && fallback.location().equals(primary.location())) {
+            return Optional.of(PrerequisiteCheck.warn("fallback", setting + " is the primary store itself",
+                    "it cannot serve reads while the primary is down; name another store, or remove fallback.store"));
         }
         String detail = session.redact(h.problem() == null ? h.detail() : h.detail() + ": " + h.problem());
         if (h.available() && h.problem() == null) {

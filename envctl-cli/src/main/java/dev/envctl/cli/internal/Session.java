@@ -161,7 +161,11 @@ public final class Session implements AutoCloseable {
     private EnvironmentStore withFallback(EnvironmentStore primary, String location, boolean readsFallBack) {
         boolean mirror = config().fallbackMirror();
         try {
-            return new FallbackStore(primary, openFallback(location), mirror, readsFallBack);
+            EnvironmentStore fallback = openFallback(location);
+            // the primary itself, spelled another way or not: it cannot serve while the primary is down (doctor
+            // says so), and copying each write to it would write it twice
+            return fallback.location().equals(primary.location()) ? primary
+                    : new FallbackStore(primary, fallback, mirror, readsFallBack);
         } catch (EnvctlException e) {
             if (e.code() == ErrorCode.INVALID_INPUT) {
                 throw e;
