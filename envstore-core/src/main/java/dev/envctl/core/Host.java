@@ -85,19 +85,37 @@ public record Host(String name, String docker, String address, Map<String, Strin
 
     /**
      * The check every store makes before removing host {@code name}: never {@code local}, and not while
-     * environments live there or a replacement still has a cluster to delete there ({@link #usedBy};
-     * {@link ErrorCode#CONFLICT}, naming up to five of them).
+     * environments live there or a replacement still has a cluster to delete there ({@code used}: those
+     * {@link #usedBy} says so of; {@link ErrorCode#CONFLICT}, naming up to five of each). The remedy differs: those
+     * living there are deleted, those moved off it reconciled (which deletes their old clusters).
      */
-    public static void requireRemovable(String name, List<String> environmentsThere) {
+    public static void requireRemovable(String name, List<Environment> used) {
         if (name.equals(LOCAL_NAME)) {
             throw EnvctlException.conflict("host 'local' is built in and cannot be removed");
         }
-        if (!environmentsThere.isEmpty()) {
-            List<String> sorted = environmentsThere.stream().sorted().toList();
-            throw EnvctlException.conflict("host '" + name + "' has " + sorted.size() + " environment"
-                    + (sorted.size() == 1 ? "" : "s") + " (" + String.join(", ", sorted.subList(0,
-                    Math.min(5, sorted.size()))) + (sorted.size() > 5 ? ", ..." : "") + "); delete them first");
+        String there = counted(used.stream().filter(e -> e.host().equals(name)).toList());
+        List<Environment> movedOff = used.stream().filter(e -> !e.host().equals(name)).toList();
+        String moved = counted(movedOff) + " moved off it";
+        boolean one = movedOff.size() == 1;
+        if (!there.isEmpty()) {
+            throw EnvctlException.conflict("host '" + name + "' has " + there + "; delete them first" + (movedOff
+                    .isEmpty() ? "" : ", and reconcile the " + moved + ", which deletes " + (one ? "its old cluster"
+                    : "their old clusters") + " there"));
         }
+        if (!movedOff.isEmpty()) {
+            throw EnvctlException.conflict("host '" + name + "' still has the old cluster" + (one ? "" : "s")
+                    + " of " + moved + ", which " + (one ? "its replacement has" : "their replacements have")
+                    + " yet to delete; reconcile " + (one ? "it, which deletes that cluster" : "them, which deletes "
+                    + "those clusters") + ", then remove the host");
+        }
+    }
+
+    /** {@code 2 environments (a, b)}, up to five names in order; empty for none. */
+    private static String counted(List<Environment> environments) {
+        List<String> sorted = environments.stream().map(Environment::name).sorted().toList();
+        return sorted.isEmpty() ? "" : sorted.size() + " environment" + (sorted.size() == 1 ? "" : "s") + " ("
+                + String.join(", ", sorted.subList(0, Math.min(5, sorted.size()))) + (sorted.size() > 5 ? ", ..." : "")
+                + ")";
     }
 
     /**

@@ -759,7 +759,8 @@ class FleetEngineTest {
         assertThatThrownBy(() -> f.store.removeHost("two"))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
-                    assertThat(e.getMessage()).contains("host 'two' has 1 environment (a)");
+                    assertThat(e.getMessage()).contains("host 'two' still has the old cluster of 1 environment "
+                            + "(a) moved off it", "reconcile it");
                 });
 
         assertThat(engine.reconcile(List.of(), ProgressListener.NONE).ok()).isTrue();

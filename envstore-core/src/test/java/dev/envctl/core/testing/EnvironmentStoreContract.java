@@ -800,9 +800,18 @@ public abstract class EnvironmentStoreContract {
         store.update(a.withHost("three").withLabels(marked), a.version());
 
         assertThatThrownBy(() -> store.removeHost("two"))
-                .hasMessageContaining("host 'two' has 1 environment (a)")
+                .hasMessage("host 'two' still has the old cluster of 1 environment (a) moved off it, which its "
+                        + "replacement has yet to delete; reconcile it, which deletes that cluster, then remove the "
+                        + "host")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(store.hosts()).extracting(Host::name).contains("two");
+        // one living there too: each named with what removes it
+        store.create(spec("b").withHost(HostRequest.of("two")), allocator);
+        assertThatThrownBy(() -> store.removeHost("two"))
+                .hasMessage("host 'two' has 1 environment (b); delete them first, and reconcile the 1 environment "
+                        + "(a) moved off it, which deletes its old cluster there")
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.CONFLICT));
+        store.delete("b");
         assertThat(store.removeHost("two-b")).as("another host's name starting the same").isTrue();
 
         Environment moved = store.get("a");

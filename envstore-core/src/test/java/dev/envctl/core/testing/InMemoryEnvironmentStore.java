@@ -162,8 +162,7 @@ public final class InMemoryEnvironmentStore implements EnvironmentStore {
     @Override
     public synchronized boolean removeHost(String name) {
         requireUp();
-        Host.requireRemovable(name, rows.values().stream().filter(e -> Host.usedBy(e, name))
-                .map(Environment::name).toList());
+        Host.requireRemovable(name, rows.values().stream().filter(e -> Host.usedBy(e, name)).toList());
         return hosts.remove(name) != null;
     }
 

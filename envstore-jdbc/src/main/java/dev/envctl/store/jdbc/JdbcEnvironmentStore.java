@@ -473,7 +473,7 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             Host.requireRemovable(name, ctx.selectFrom(CLUSTERS).where(CLUSTERS.HOST.eq(name)
                             .or(CLUSTERS.LABELS.cast(String.class).contains(LifecycleEngine.REPLACING_LABEL)))
                     .orderBy(CLUSTERS.NAME).fetch(r -> Rows.environment(r, location())).stream()
-                    .filter(e -> Host.usedBy(e, name)).map(Environment::name).toList());
+                    .filter(e -> Host.usedBy(e, name)).toList());
             try {
                 return ctx.deleteFrom(HOSTS).where(HOSTS.NAME.eq(name)).execute() > 0;
             } catch (RuntimeException ex) {

@@ -384,8 +384,7 @@ public final class CsvDocument {
      * @throws EnvctlException {@link ErrorCode#CONFLICT} for {@code local} and while environments live there
      */
     public boolean removeHost(String name) {
-        Host.requireRemovable(name, environments().stream().filter(e -> Host.usedBy(e, name))
-                .map(Environment::name).toList());
+        Host.requireRemovable(name, environments().stream().filter(e -> Host.usedBy(e, name)).toList());
         Line line = hosts.remove(name);
         if (line == null) {
             return false;
