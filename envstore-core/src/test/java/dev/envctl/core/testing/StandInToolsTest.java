@@ -1,0 +1,83 @@
+package dev.envctl.core.testing;
+
+import dev.envctl.core.PortRole;
+import dev.envctl.core.provider.PublishedPorts;
+import dev.envctl.core.provider.ToolRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stand-ins answer the commands the replaced Kindler scripts run as the real tools do (k3d v5.7.4, kind
+ * v0.24.0, Docker 20.10, seen with the tools of ../shared/tools): what each test asserts is what the real tool did.
+ */
+class StandInToolsTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(StandInTools tools, String... argv) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(argv));
+        command.set(0, tools.tool(argv[0]).toString());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().putAll(tools.environment());
+        pb.environment().put("LOG_COLORS", "false");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        p.waitFor();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    private static Map<PortRole, Integer> published(StandInTools tools, String container) {
+        return PublishedPorts.of(new ToolRunner(tools.environment()), tools.tool("docker"), Duration.ofSeconds(20),
+                List.of(container));
+    }
+
+    /**
+     * cluster.sh's create: {@code --port} (not {@code -p}), a {@code --k3s-arg}, and no {@code --api-port}, so k3d
+     * publishes the API on a port it picks (seen: {@code 6443/tcp -> 0.0.0.0:36093}).
+     */
+    @Test
+    void k3dCreatesWithTheLongPortFlagAndPicksAnApiPortWhenNoneIsGiven() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+
+        Run created = run(tools, "k3d", "cluster", "create", "dev", "--network", "k3d-shared", "--k3s-arg",
+                "--disable=traefik@server:0", "--servers", "1", "--agents", "0", "--port", "18080:80@loadbalancer",
+                "--port", "18443:443@loadbalancer");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        Map<PortRole, Integer> ports = published(tools, "k3d-dev-serverlb");
+        assertThat(ports).containsEntry(PortRole.HTTP, 18080).containsEntry(PortRole.HTTPS, 18443)
+                .containsKey(PortRole.API);
+        assertThat(ports.get(PortRole.API)).isBetween(1024, 65535);
+    }
+
+    /** k3d's flags also take the {@code --flag=value} form and the short {@code -s}, {@code -a}, {@code -i}. */
+    @Test
+    void k3dTakesFlagValuesAfterAnEqualsSignAndShortFlags() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+
+        Run created = run(tools, "k3d", "cluster", "create", "dev", "--port=18080:80@loadbalancer", "-s", "1",
+                "-a", "0", "-i", "rancher/k3s:v1.30.4-k3s1", "--api-port=127.0.0.1:26443", "--wait=true");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(published(tools, "k3d-dev-serverlb")).containsEntry(PortRole.HTTP, 18080)
+                .containsEntry(PortRole.API, 26443);
+        assertThat(run(tools, "k3d", "cluster", "list", "-o", "json").out())
+                .contains("\"image\":\"rancher/k3s:v1.30.4-k3s1\"");
+    }
+}
