@@ -80,4 +80,38 @@ class StandInToolsTest {
         assertThat(run(tools, "k3d", "cluster", "list", "-o", "json").out())
                 .contains("\"image\":\"rancher/k3s:v1.30.4-k3s1\"");
     }
+
+    /**
+     * cluster.sh's {@code docker network create "k3d-NAME" --subnet S --gateway G --opt
+     * com.docker.network.bridge.name=...}: Docker takes options after the name; the network has the subnet and the
+     * gateway, so k3d uses it.
+     */
+    @Test
+    void dockerCreatesANetworkNamedBeforeItsOptions() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+
+        Run created = run(tools, "docker", "network", "create", "k3d-dev", "--subnet", "10.231.0.0/16",
+                "--gateway", "10.231.0.1", "--opt", "com.docker.network.bridge.name=br-k3d-dev");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(run(tools, "docker", "network", "inspect", "--format", "{{json .IPAM.Config}}", "k3d-dev").out())
+                .isEqualTo("[{\"Subnet\":\"10.231.0.0/16\",\"Gateway\":\"10.231.0.1\"}]\n");
+        Run k3d = run(tools, "k3d", "cluster", "create", "dev", "--network", "k3d-dev", "--port",
+                "18080:80@loadbalancer");
+        assertThat(k3d.exit()).as(k3d.toString()).isZero();
+    }
+
+    /** {@code --flag=value} is {@code --flag value}; a second name is refused, as Docker does (exit 1). */
+    @Test
+    void dockerTakesNetworkOptionValuesAfterAnEqualsSignAndOneNameOnly() throws Exception {
+        StandInTools tools = new StandInTools(dir, "docker");
+
+        assertThat(run(tools, "docker", "network", "create", "dev", "--label=a=b", "--subnet=10.233.0.0/24",
+                "--gateway=10.233.0.1").exit()).isZero();
+        assertThat(run(tools, "docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{println}}{{end}}", "dev").out())
+                .isEqualTo("10.233.0.0/24 10.233.0.1\n");
+        assertThat(run(tools, "docker", "network", "create", "other", "extra").exit()).isEqualTo(1);
+        assertThat(run(tools, "docker", "network", "create").exit()).isEqualTo(1);
+    }
 }
