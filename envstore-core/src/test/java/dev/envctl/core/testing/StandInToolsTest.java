@@ -21,6 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * v0.24.0, Docker 20.10, seen with the tools of ../shared/tools): what each test asserts is what the real tool did.
  */
 class StandInToolsTest {
+    /** envctl's template for {@code docker inspect} of published ports ({@link PublishedPorts}). */
+    private static final String PORTS = "{{range $p, $b := .NetworkSettings.Ports}}{{range $b}}{{$p}} -> "
+            + "{{.HostIp}}:{{.HostPort}}{{println}}{{end}}{{end}}{{range $p, $b := .HostConfig.PortBindings}}"
+            + "{{range $b}}{{$p}} -> {{.HostIp}}:{{.HostPort}}{{println}}{{end}}{{end}}";
+
     @TempDir
     Path dir;
 
@@ -113,5 +118,55 @@ class StandInToolsTest {
                 .isEqualTo("10.233.0.0/24 10.233.0.1\n");
         assertThat(run(tools, "docker", "network", "create", "other", "extra").exit()).isEqualTo(1);
         assertThat(run(tools, "docker", "network", "create").exit()).isEqualTo(1);
+    }
+
+    /**
+     * cluster.sh's kind create: a config file with {@code apiServerAddress: "0.0.0.0"} and no
+     * {@code apiServerPort}, the image as a flag; kind v0.24.0 has Docker publish the API on that address at a port
+     * it picks (seen: {@code 6443/tcp -> 0.0.0.0:36077}), beside the extra port mappings.
+     */
+    @Test
+    void kindPicksAnApiPortWhenTheConfigFileGivesNone() throws Exception {
+        StandInTools tools = new StandInTools(dir, "kind", "docker");
+        Path config = dir.resolve("kind.yaml");
+        java.nio.file.Files.writeString(config, """
+                kind: Cluster
+                apiVersion: kind.x-k8s.io/v1alpha4
+                name: dev
+                networking:
+                  # the API on 0.0.0.0
+                  apiServerAddress: "0.0.0.0"
+                nodes:
+                - role: control-plane
+                  extraPortMappings:
+                  - containerPort: 80
+                    hostPort: 18082
+                    protocol: TCP
+                """);
+
+        Run created = run(tools, "kind", "create", "cluster", "--name", "dev", "--config", config.toString(),
+                "--image", "kindest/node:v1.31.0");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.err()).contains("Ensuring node image (kindest/node:v1.31.0)");
+        Map<PortRole, Integer> ports = published(tools, "dev-control-plane");
+        assertThat(ports).containsEntry(PortRole.HTTP, 18082).containsKey(PortRole.API);
+        assertThat(run(tools, "docker", "inspect", "--format", PORTS, "dev-control-plane").out())
+                .contains("6443/tcp -> 0.0.0.0:" + ports.get(PortRole.API));
+    }
+
+    /** Without a config, kind publishes the API on 127.0.0.1 at a port it picks. */
+    @Test
+    void kindPicksAnApiPortWithoutAConfig() throws Exception {
+        StandInTools tools = new StandInTools(dir, "kind", "docker");
+
+        assertThat(run(tools, "kind", "create", "cluster", "--name", "dev").exit()).isZero();
+
+        assertThat(run(tools, "docker", "inspect", "--format", PORTS, "dev-control-plane").out())
+                .containsPattern("6443/tcp -> 127\\.0\\.0\\.1:\\d+");
+        Run missing = run(tools, "kind", "create", "cluster", "--name", "other", "--config", "/nonexistent.yaml");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("ERROR: failed to create cluster: error reading file: open "
+                + "/nonexistent.yaml: no such file or directory\n");
     }
 }
