@@ -169,4 +169,43 @@ class StandInToolsTest {
         assertThat(missing.err()).isEqualTo("ERROR: failed to create cluster: error reading file: open "
                 + "/nonexistent.yaml: no such file or directory\n");
     }
+
+    /**
+     * stop_env.sh and start_env.sh of a kind environment: {@code docker ps -q --filter name=NAME-control-plane}
+     * lists the running node (Docker matches the name as a pattern), {@code -aq} a stopped one too, and their ids
+     * stop and start it.
+     */
+    @Test
+    void dockerPsFindsNodesByNameAsTheKindlerStopAndStartScriptsDo() throws Exception {
+        StandInTools tools = new StandInTools(dir, "kind", "k3d", "docker");
+        assertThat(run(tools, "kind", "create", "cluster", "--name", "dev").exit()).isZero();
+        assertThat(run(tools, "k3d", "cluster", "create", "dev2", "--port", "18080:80@loadbalancer").exit())
+                .isZero();
+
+        Run running = run(tools, "docker", "ps", "-q", "--filter", "name=dev-control-plane");
+        assertThat(running.exit()).isZero();
+        assertThat(running.out().lines()).hasSize(1);
+        assertThat(run(tools, "docker", "stop", running.out().strip()).exit()).isZero();
+        assertThat(run(tools, "docker", "ps", "-q", "--filter", "name=dev-control-plane").out()).isEmpty();
+        Run all = run(tools, "docker", "ps", "-aq", "--filter", "name=dev-control-plane");
+        assertThat(all.out().lines()).hasSize(1);
+        assertThat(run(tools, "docker", "start", all.out().strip()).exit()).isZero();
+        assertThat(run(tools, "docker", "ps", "-q", "--filter", "name=dev").out().lines()).hasSize(3);
+        assertThat(run(tools, "docker", "ps", "-q", "--filter", "name=nosuch").out()).isEmpty();
+    }
+
+    /** {@code docker ps --filter publish=PORT} names the running container that publishes it. */
+    @Test
+    void dockerPsNamesTheContainerThatPublishesAPort() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+        assertThat(run(tools, "k3d", "cluster", "create", "dev", "--port", "18080:80@loadbalancer").exit()).isZero();
+
+        assertThat(dev.envctl.core.provider.HeldPorts.explain(new ToolRunner(tools.environment()),
+                tools.tool("docker"), Duration.ofSeconds(20), "Bind for 0.0.0.0:18080 failed: port is already "
+                        + "allocated")).hasValueSatisfying(m -> assertThat(m).startsWith("host port 18080 is held by "
+                + "container k3d-dev-serverlb;"));
+        assertThat(run(tools, "k3d", "cluster", "stop", "dev").exit()).isZero();
+        assertThat(run(tools, "docker", "ps", "--filter", "publish=18080", "--format", "{{.Names}}").out())
+                .isEmpty();
+    }
 }
