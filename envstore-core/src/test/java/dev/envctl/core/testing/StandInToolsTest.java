@@ -208,4 +208,31 @@ class StandInToolsTest {
         assertThat(run(tools, "docker", "ps", "--filter", "publish=18080", "--format", "{{.Names}}").out())
                 .isEmpty();
     }
+
+    /**
+     * cluster.sh reads the API port k3d picked with {@code docker port k3d-NAME-serverlb 6443/tcp | grep 0.0.0.0}:
+     * Docker prints {@code 0.0.0.0:PORT} for a running container, and for a stopped one "No public port" (exit 1);
+     * without a port it lists every binding, nothing for a stopped container (exit 0).
+     */
+    @Test
+    void dockerPortPrintsWhatARunningContainerPublishes() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+        assertThat(run(tools, "k3d", "cluster", "create", "dev", "--port", "18080:80@loadbalancer", "--port",
+                "18443:443@loadbalancer").exit()).isZero();
+        int api = published(tools, "k3d-dev-serverlb").get(PortRole.API);
+
+        assertThat(run(tools, "docker", "port", "k3d-dev-serverlb", "6443/tcp").out()).isEqualTo("0.0.0.0:" + api
+                + "\n");
+        assertThat(run(tools, "docker", "port", "k3d-dev-serverlb").out()).isEqualTo("80/tcp -> 0.0.0.0:18080\n"
+                + "80/tcp -> [::]:18080\n443/tcp -> 0.0.0.0:18443\n443/tcp -> [::]:18443\n6443/tcp -> 0.0.0.0:" + api
+                + "\n");
+        assertThat(run(tools, "k3d", "cluster", "stop", "dev").exit()).isZero();
+        Run stopped = run(tools, "docker", "port", "k3d-dev-serverlb", "6443/tcp");
+        assertThat(stopped.exit()).isEqualTo(1);
+        assertThat(stopped.err()).isEqualTo("Error: No public port '6443/tcp' published for k3d-dev-serverlb\n");
+        assertThat(run(tools, "docker", "port", "k3d-dev-serverlb")).isEqualTo(new Run(0, "", ""));
+        Run missing = run(tools, "docker", "port", "nosuch", "6443/tcp");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("Error: No such container: nosuch\n");
+    }
 }
