@@ -235,4 +235,30 @@ class StandInToolsTest {
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).isEqualTo("Error: No such container: nosuch\n");
     }
+
+    /**
+     * k3d v5.7.4 makes a network it is given that is missing (as cluster.sh's {@code --network k3d-shared} on a
+     * fresh host), on a /16 Docker picks, with a gateway ("Created network 'cq-new'"), and its delete removes that
+     * network ("Deleting cluster network 'cq-new'"), not one that was there before.
+     */
+    @Test
+    void k3dMakesAMissingNetworkAndItsDeleteRemovesIt() throws Exception {
+        StandInTools tools = new StandInTools(dir, "k3d", "docker");
+        assertThat(run(tools, "docker", "network", "create", "--subnet", "10.231.0.0/16", "--gateway", "10.231.0.1",
+                "k3d-own").exit()).isZero();
+
+        Run created = run(tools, "k3d", "cluster", "create", "dev", "--network", "k3d-shared", "--port",
+                "18080:80@loadbalancer");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.out()).contains("level=info msg=\"Created network 'k3d-shared'\"");
+        assertThat(run(tools, "docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{println}}{{end}}", "k3d-shared").out())
+                .matches("172\\.\\d+\\.0\\.0/16 172\\.\\d+\\.0\\.1\n");
+        assertThat(run(tools, "k3d", "cluster", "create", "own", "--network", "k3d-own").exit()).isZero();
+
+        assertThat(run(tools, "k3d", "cluster", "delete", "dev").exit()).isZero();
+        assertThat(run(tools, "k3d", "cluster", "delete", "own").exit()).isZero();
+
+        assertThat(run(tools, "docker", "network", "ls", "--format", "{{.Name}}").out()).isEqualTo("k3d-own\n");
+    }
 }
