@@ -261,4 +261,21 @@ class StandInToolsTest {
 
         assertThat(run(tools, "docker", "network", "ls", "--format", "{{.Name}}").out()).isEqualTo("k3d-own\n");
     }
+
+    /**
+     * kind v0.24.0 makes the network its nodes join when Docker lacks it ({@code kind}, or the one
+     * {@code KIND_EXPERIMENTAL_DOCKER_NETWORK} names), a /16 with a gateway (seen: 172.29.0.0/16 gateway
+     * 172.29.0.1, and an IPv6 /64), and leaves it when the cluster is deleted.
+     */
+    @Test
+    void kindMakesItsNetworkWhenDockerLacksItAndLeavesItOnDelete() throws Exception {
+        StandInTools tools = new StandInTools(dir, "kind", "docker");
+
+        assertThat(run(tools, "kind", "create", "cluster", "--name", "dev").exit()).isZero();
+        assertThat(run(tools, "kind", "delete", "cluster", "--name", "dev").exit()).isZero();
+
+        assertThat(run(tools, "docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{println}}{{end}}", "kind").out())
+                .matches("172\\.\\d+\\.0\\.0/16 172\\.\\d+\\.0\\.1\n");
+    }
 }
