@@ -169,6 +169,9 @@ class StandInParityIT {
         ok(none, "kind", "delete", "cluster", "--name", p + "-k");
         ok(none, "kind", "delete", "cluster", "--name", p + "-k");
         ok(mine, "kind", "get", "clusters");
+        // the network kind made stays (its IPv4 block; kind adds an IPv6 one the stand-in does not keep)
+        ok(out -> lines(out).stream().filter(l -> !l.contains(":")).count(), "docker", "network", "inspect",
+                "--format", SUBNETS, "kind");
         // deletes: the network k3d made goes with its cluster, envctl's stays for envctl to remove
         ok(none, "k3d", "cluster", "delete", p + "-a");
         ok(none, "k3d", "cluster", "delete", p + "-b");
