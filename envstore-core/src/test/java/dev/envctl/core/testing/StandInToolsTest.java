@@ -1,13 +1,16 @@
 package dev.envctl.core.testing;
 
 import dev.envctl.core.PortRole;
+import dev.envctl.core.provider.HeldPorts;
 import dev.envctl.core.provider.PublishedPorts;
 import dev.envctl.core.provider.ToolRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +42,7 @@ class StandInToolsTest {
         pb.environment().clear();
         pb.environment().putAll(tools.environment());
         pb.environment().put("LOG_COLORS", "false");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
@@ -129,7 +132,7 @@ class StandInToolsTest {
     void kindPicksAnApiPortWhenTheConfigFileGivesNone() throws Exception {
         StandInTools tools = new StandInTools(dir, "kind", "docker");
         Path config = dir.resolve("kind.yaml");
-        java.nio.file.Files.writeString(config, """
+        Files.writeString(config, """
                 kind: Cluster
                 apiVersion: kind.x-k8s.io/v1alpha4
                 name: dev
@@ -200,10 +203,11 @@ class StandInToolsTest {
         StandInTools tools = new StandInTools(dir, "k3d", "docker");
         assertThat(run(tools, "k3d", "cluster", "create", "dev", "--port", "18080:80@loadbalancer").exit()).isZero();
 
-        assertThat(dev.envctl.core.provider.HeldPorts.explain(new ToolRunner(tools.environment()),
-                tools.tool("docker"), Duration.ofSeconds(20), "Bind for 0.0.0.0:18080 failed: port is already "
-                        + "allocated")).hasValueSatisfying(m -> assertThat(m).startsWith("host port 18080 is held by "
-                + "container k3d-dev-serverlb;"));
+        String dockerSaid = "Bind for 0.0.0.0:18080 failed: port is already allocated";
+        assertThat(HeldPorts.explain(new ToolRunner(tools.environment()), tools.tool("docker"),
+                Duration.ofSeconds(20), dockerSaid))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("host port 18080 is held by container "
+                        + "k3d-dev-serverlb;"));
         assertThat(run(tools, "k3d", "cluster", "stop", "dev").exit()).isZero();
         assertThat(run(tools, "docker", "ps", "--filter", "publish=18080", "--format", "{{.Names}}").out())
                 .isEmpty();
