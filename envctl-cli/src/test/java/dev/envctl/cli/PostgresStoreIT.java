@@ -465,14 +465,65 @@ class PostgresStoreIT {
         assertThat(ok("list", "-o", "json").out()).isEqualTo(before);
     }
 
+    @Test
+    void aMigrationWhoseSessionTheServerEndsIsExit5WithoutFlywaysStackTraces() throws Exception {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        sql(db, "CREATE TABLE clusters (name varchar(63) PRIMARY KEY, provider varchar(10) NOT NULL CHECK (provider "
+                        + "IN ('k3d','kind')), subnet cidr, node_port int NOT NULL, pf_port int NOT NULL, http_port int "
+                        + "NOT NULL, https_port int NOT NULL, created_at timestamp DEFAULT CURRENT_TIMESTAMP, "
+                        + "updated_at timestamp DEFAULT CURRENT_TIMESTAMP)",
+                "INSERT INTO clusters (name, provider, node_port, pf_port, http_port, https_port) "
+                        + "VALUES ('dev', 'kind', 30080, 19001, 18090, 18443)");
+        Result r;
+        try (Connection psql = postgres.getDatabase("postgres", db).getConnection();
+             Statement s = psql.createStatement()) {
+            // a reader inside a transaction: adopting (V2 alters the table) waits for it
+            psql.setAutoCommit(false);
+            s.execute("LOCK TABLE clusters IN ACCESS SHARE MODE");
+            ProcessBuilder pb = new ProcessBuilder(Workspace.LAUNCHER.toString(), "list").directory(ws.dir.toFile())
+                    .redirectOutput(tmp.resolve("out-list.txt").toFile())
+                    .redirectError(tmp.resolve("err-list.txt").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().clear();
+            pb.environment().putAll(ws.env);
+            Process list = pb.start();
+            try {
+                awaitWaiter("relation");
+                // the server ends the migrating session, as a restart or an administrator does
+                try (Connection c = postgres.getDatabase("postgres", "postgres").getConnection();
+                     Statement admin = c.createStatement()) {
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'relation' "
+                            + "AND NOT granted");
+                }
+                assertThat(list.waitFor(60, TimeUnit.SECONDS)).as("envctl still runs").isTrue();
+                r = new Result(new String[] {"list"}, list.exitValue(), Files.readString(tmp.resolve("out-list.txt")),
+                        Files.readString(tmp.resolve("err-list.txt")));
+            } finally {
+                list.destroyForcibly();
+                psql.rollback();
+            }
+        }
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.errLines()).as(r.toString()).filteredOn(l -> l.startsWith("envctl: ")).singleElement()
+                .asString().contains("is unavailable");
+        // what Flyway logs of its failed rollback is what envctl's line already says: its stack traces only with -v
+        assertThat(r.errLines()).as(r.toString()).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
+    }
+
     /** Waits (at most 60 s) until a session of the server waits for an advisory lock. */
     private static void awaitAdvisoryLockWaiter() throws Exception {
+        awaitWaiter("advisory");
+    }
+
+    /** Waits (at most 60 s) until a session of the server waits for a lock of {@code locktype}. */
+    private static void awaitWaiter(String locktype) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try (Connection c = postgres.getDatabase("postgres", "postgres").getConnection();
                  Statement s = c.createStatement();
-                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = "
-                         + "'advisory' AND NOT granted")) {
+                 java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = '"
+                         + locktype + "' AND NOT granted")) {
                 if (rs.next() && rs.getInt(1) > 0) {
                     return;
                 }
