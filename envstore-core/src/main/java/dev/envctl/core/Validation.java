@@ -210,8 +210,9 @@ public final class Validation {
 
     public static String requireProviderId(String provider) {
         if (!isPluginId(provider)) {
-            throw EnvctlException.invalid("provider '" + printable(String.valueOf(provider))
-                    + "' is invalid; a provider id is lowercase letters, digits and '-', such as k3d or kind");
+            throw EnvctlException.invalid((provider == null ? "provider is missing" : "provider '"
+                    + printable(provider) + "' is invalid")
+                    + "; a provider id is lowercase letters, digits and '-', such as k3d or kind");
         }
         return provider;
     }

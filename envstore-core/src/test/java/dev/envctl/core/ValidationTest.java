@@ -106,6 +106,9 @@ class ValidationTest {
         assertThat(Validation.requireProviderId("my-provider")).isEqualTo("my-provider");
         assertInvalid(() -> Validation.requireProviderId("K3D"), "provider");
         assertInvalid(() -> Validation.requireProviderId(""), "provider");
+        // an embedder's EnvironmentSpec.of("web", null): no provider given, not a provider named 'null'
+        assertThatThrownBy(() -> EnvironmentSpec.of("web", null)).hasMessage("provider is missing; a provider id "
+                + "is lowercase letters, digits and '-', such as k3d or kind");
     }
 
     @Test
