@@ -281,6 +281,32 @@ class InterruptedCreateIT {
         assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
     }
 
+    /**
+     * A start a signal cuts short leaves the record desired present, stopped, for the next reconcile: its output
+     * says the start was interrupted, never that another envctl process carries it out, as no other one does.
+     */
+    @Test
+    void aStartStoppedBySigtermDoesNotSayAnotherProcessCarriesItOut() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web");
+        ws.ok("stop", "web");
+        ws.flag("k3d-hang-next-start");
+        Process start = start(ws, "start", "web");
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(start.pid())).start().waitFor()).isZero();
+
+        assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(start.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(tmp.resolve("out-start.txt"))).doesNotContain("another envctl process");
+        assertThat(Files.readString(tmp.resolve("err-start.txt"))).contains("envctl: start interrupted (SIGINT or "
+                + "SIGTERM) while changing web");
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("desiredState").asText()).isEqualTo("present");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
     /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
     private static boolean ignored(long pid, String signal) throws Exception {
         String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()

@@ -7,6 +7,7 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.Environment;
+import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.ArrayList;
@@ -87,8 +88,11 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         Envctl envctl = session.envctl();
         List<Environment> results = EnvironmentView.changing(session, store, unique, () -> stopping()
                 ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress()));
-        if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())) {
-            // a record not yet where it was asked to go is another envctl process's to finish (it holds it)
+        if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())
+                && !CommandRunner.stopping()) {
+            // a record not yet where it was asked to go is another envctl process's to finish (it holds it); after a
+            // signal it is this one's, cut short: the records are printed as they were left, and the signal's line
+            // says what finishes them
             results.forEach(e -> session.out().println(doneLine(store, e)));
         } else {
             EnvironmentView.print(session, store, results, false, false);
