@@ -78,11 +78,15 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
      * stop or start failed), or a create or delete did not finish ({@code creating}, {@code deleting}: the process
      * died or the store went away meanwhile, or another process is at it, whose lock the converge then leaves it
      * to), or nothing has converged it yet ({@code unknown}: a row of the Kindler scripts, a record made without
-     * converging), whose running cluster the converge adopts and whose missing one it creates, as reconcile does.
+     * converging), whose running cluster the converge adopts and whose missing one it creates, as reconcile does, or
+     * a replacement was recorded and not finished ({@link LifecycleEngine#REPLACING_LABEL}, in any state: the process
+     * died, or the store went away, before the converge deleted the old cluster), whose old cluster the converge
+     * deletes and whose new one it creates.
      */
     public static boolean unfinished(Environment e) {
         return e.actualState() == ActualState.FAILED || e.actualState() == ActualState.CREATING
-                || e.actualState() == ActualState.DELETING || e.actualState() == ActualState.UNKNOWN;
+                || e.actualState() == ActualState.DELETING || e.actualState() == ActualState.UNKNOWN
+                || e.labels().containsKey(LifecycleEngine.REPLACING_LABEL);
     }
 
     /**

@@ -442,6 +442,29 @@ public abstract class ApplyContract {
     }
 
     @Test
+    void aReplacementRecordedButNeverConvergedIsFinishedByTheSameApplyRunAgain() {
+        Environment old = created(dev());
+        // what an apply --replace leaves when its process dies (or the store goes away) between recording the new
+        // spec and starting the converge: the new spec, the mark, and the state the record had
+        Map<String, String> labels = new java.util.HashMap<>(old.labels());
+        labels.put(LifecycleEngine.REPLACING_LABEL, "provider=k3d subnet=none http=18080 https="
+                + old.ports().https() + " pf=" + old.ports().pf() + " api=" + old.ports().api());
+        store.update(old.withPorts(new HostPorts(18090, old.ports().https(), old.ports().pf(), old.ports().api()))
+                .withLabels(labels), old.version());
+        EnvironmentSpec wanted = dev().withPorts(new HostPorts(18090, null, null, null));
+
+        ApplyPlan plan = engine.plan(List.of(wanted), false);
+        ReconcileReport r = apply(false, wanted);
+
+        assertThat(plan.toResume()).as("the old cluster is still to be deleted").containsExactly("dev");
+        assertThat(plan.unchanged()).isEmpty();
+        assertThat(r.outcomes()).containsExactly(new Outcome("dev", Action.REPLACED, ActualState.RUNNING, null));
+        assertThat(store.get("dev").labels()).doesNotContainKey(LifecycleEngine.REPLACING_LABEL);
+        assertThat(hookCalls).contains("pre-delete dev k3d 18080", "post-create dev k3d 18090");
+        assertThat(k3d.count("create dev")).isEqualTo(2);
+    }
+
+    @Test
     void aStoppedEnvironmentStaysStoppedAndIsReplacedAtItsStart() {
         created(dev());
         engine.stop("dev", ProgressListener.NONE);
