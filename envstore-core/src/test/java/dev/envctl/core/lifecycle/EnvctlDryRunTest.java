@@ -101,6 +101,30 @@ class EnvctlDryRunTest {
         assertThat(envctl.list()).extracting(Environment::name).containsExactly("held");
     }
 
+    /**
+     * A replacement recorded and not finished (the old cluster's delete failed, or the process died first): its
+     * converge deletes the old cluster, whichever runs, then creates the new one, so the dry run shows both.
+     */
+    @Test
+    void aReplacementNotFinishedIsShownDeletingTheOldClusterThenCreatingTheNewOne() {
+        for (ActualState state : List.of(ActualState.FAILED, ActualState.RUNNING)) {
+            String name = "r-" + state.key();
+            Environment r = envctl.record(Fixture.spec(name));
+            store.update(r.withLabels(Map.of("haproxy_route", "true", LifecycleEngine.REPLACING_LABEL,
+                    "provider=k3d subnet=none http=18999 https=none pf=none api=none"))
+                    .withActualState(state, state == ActualState.FAILED ? "delete failed" : null), r.version());
+
+            List<PlannedStep> steps = envctl.dryRun(envctl.plan(List.of(Fixture.spec(name)), false));
+
+            assertThat(steps).singleElement().satisfies(s -> {
+                assertThat(s.kind()).isEqualTo(Kind.RESUME);
+                assertThat(s.error()).isNull();
+                assertThat(s.commands()).extracting(PlannedCommand::argv)
+                        .containsExactly(List.of("k3d", "delete", name), List.of("k3d", "create", name));
+            });
+        }
+    }
+
     @Test
     void anApplyPlanIsShownStepByStepAndARefusedCreateCarriesItsError() {
         Environment keep = envctl.record(Fixture.spec("keep"));

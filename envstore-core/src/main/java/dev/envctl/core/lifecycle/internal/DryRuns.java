@@ -200,19 +200,32 @@ public final class DryRuns {
      * The converge of an unfinished record, as the create of a desired present one (with the host ports it lacks,
      * as its converge records them first); a desired stopped one, an {@code unknown} one whose cluster runs
      * ({@code adopting}: the record takes the ports the cluster publishes), and a {@code running} one (its cluster
-     * stopped outside envctl, which the converge starts) show the record as it is and no command.
+     * stopped outside envctl, which the converge starts) show the record as it is and no command. A record whose
+     * replacement is not finished ({@link Replacement#LABEL}, in any state) shows the delete of its old cluster
+     * first, as its converge deletes it whatever runs, then (desired present) the create of the new one.
      */
     private PlannedStep resume(Map<String, Environment> world, HeldPerHost held, Environment e, boolean adopting) {
-        if (e.desiredState() != DesiredState.PRESENT || adopting || e.actualState() == ActualState.RUNNING) {
+        String mark = e.labels().get(Replacement.LABEL);
+        if (mark == null && (e.desiredState() != DesiredState.PRESENT || adopting
+                || e.actualState() == ActualState.RUNNING)) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
         }
         Environment now = e;
         held.setAside(e);
         try {
+            List<PlannedCommand> commands = new ArrayList<>();
+            if (mark != null) {
+                Environment old = Replacement.old(e, mark);
+                commands.addAll(onHost(old, planDelete(old, Map.of())));
+                if (e.desiredState() != DesiredState.PRESENT) {
+                    return new PlannedStep(Kind.RESUME, e, List.of(), commands, null);
+                }
+            }
             Environment filled = MissingPorts.filled(e, allocator, held.on(e.host()));
             world.put(filled.name(), filled);
             now = filled;
-            return new PlannedStep(Kind.RESUME, filled, List.of(), onHost(filled, planCreate(filled)), null);
+            commands.addAll(onHost(filled, planCreate(filled)));
+            return new PlannedStep(Kind.RESUME, filled, List.of(), commands, null);
         } catch (EnvctlException ex) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), ex);
         } finally {
