@@ -125,6 +125,30 @@ class EnvctlDryRunTest {
         }
     }
 
+    /**
+     * A replacement changed again before the first finished: the cluster that exists, and that the converge deletes,
+     * is the one the mark names (here on host two), not the record's.
+     */
+    @Test
+    void aReplacementOfAReplacementNotFinishedDeletesTheClusterTheMarkNames() {
+        envctl.addHost(new Host("two", "tcp://two.example:2375", "192.168.1.20", Map.of(), null));
+        Environment r = envctl.record(Fixture.spec("r"));
+        store.update(r.withLabels(Map.of("haproxy_route", "true", LifecycleEngine.REPLACING_LABEL,
+                "provider=k3d subnet=none http=18999 https=none pf=none api=none host=two"))
+                .withActualState(ActualState.FAILED, "delete failed"), r.version());
+
+        List<PlannedStep> steps = envctl.dryRun(envctl.plan(List.of(Fixture.spec("r")
+                .withPorts(new HostPorts(18998, null, null, null))), false));
+
+        assertThat(steps).singleElement().satisfies(s -> {
+            assertThat(s.kind()).isEqualTo(Kind.REPLACE);
+            assertThat(s.commands()).extracting(PlannedCommand::argv)
+                    .containsExactly(List.of("k3d", "delete", "r"), List.of("k3d", "create", "r"));
+            assertThat(s.commands().get(0).environment()).containsEntry("DOCKER_HOST", "tcp://two.example:2375");
+            assertThat(s.commands().get(1).environment()).doesNotContainKey("DOCKER_HOST");
+        });
+    }
+
     @Test
     void anApplyPlanIsShownStepByStepAndARefusedCreateCarriesItsError() {
         Environment keep = envctl.record(Fixture.spec("keep"));

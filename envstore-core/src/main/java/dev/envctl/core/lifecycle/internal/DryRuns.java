@@ -187,7 +187,7 @@ public final class DryRuns {
         HeldPerHost held = HeldPerHost.byName(world);
         Map<String, List<PlannedCommand>> deletes = planDeletes(Stream.concat(plan.toUpdate().stream()
                 .filter(ApplyPlan.Update::replace).map(ApplyPlan.Update::name), plan.toDelete().stream())
-                .map(world::get).toList());
+                .map(world::get).map(DryRuns::cluster).toList());
         // how many environments each host has, kept as the moves change it: a move's room check counts no records
         Map<String, Integer> perHost = new HashMap<>(Placement.perHost(world.values()));
         plan.toUpdate().forEach(u -> steps.add(update(world, held, perHost, hosts, u, deletes)));
@@ -215,7 +215,7 @@ public final class DryRuns {
         try {
             List<PlannedCommand> commands = new ArrayList<>();
             if (mark != null) {
-                Environment old = Replacement.old(e, mark);
+                Environment old = cluster(e);
                 commands.addAll(onHost(old, planDelete(old, Map.of())));
                 if (e.desiredState() != DesiredState.PRESENT) {
                     return new PlannedStep(Kind.RESUME, e, List.of(), commands, null);
@@ -254,7 +254,8 @@ public final class DryRuns {
             now = next;
             perHost.merge(current.host(), -1, Integer::sum);
             perHost.merge(next.host(), 1, Integer::sum);
-            List<PlannedCommand> commands = new ArrayList<>(onHost(current, planDelete(current, deletes)));
+            Environment cluster = cluster(current);
+            List<PlannedCommand> commands = new ArrayList<>(onHost(cluster, planDelete(cluster, deletes)));
             if (next.desiredState() == DesiredState.PRESENT) {
                 // a stopped one stays stopped with its old cluster deleted: its start creates the new one
                 commands.addAll(onHost(next, planCreate(next)));
@@ -273,7 +274,17 @@ public final class DryRuns {
     }
 
     private PlannedStep delete(Environment e, Map<String, List<PlannedCommand>> deletes) {
-        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(e, planDelete(e, deletes)), null);
+        Environment cluster = cluster(e);
+        return new PlannedStep(Kind.DELETE, e, List.of(), onHost(cluster, planDelete(cluster, deletes)), null);
+    }
+
+    /**
+     * {@code e} as its cluster is: the old cluster a replacement not finished names ({@link Replacement#LABEL}: its
+     * provider, host, subnet and ports), which the converge deletes, else the record.
+     */
+    private static Environment cluster(Environment e) {
+        String mark = e.labels().get(Replacement.LABEL);
+        return mark == null ? e : Replacement.old(e, mark);
     }
 
     /** {@code commands} with the variables envctl sets on {@code e}'s host, as they will really run. */
