@@ -63,6 +63,8 @@ class BadInputIT {
         String export = ws.run("list", "-o", "csv").out();
         assertThat(export).contains("\ndev,k3d,30080,");
         ws.write("edited-export.csv", export.replace(",18100,", ",18101,"));
+        // and one cut short between dev's #envctl line and its row
+        ws.write("cut-export.csv", export.substring(0, export.indexOf("\ndev,k3d,30080,") + 1));
         ws.write("surrogate.json", "[{\"name\": \"web\", \"labels\": {\"team\": \"x\\ud800y\"}}]");
         ws.write("complex-key.yaml", "- name: web\n  labels: {? [a]: 1}\n");
         ws.write("empty.yaml", "");
@@ -234,6 +236,10 @@ class BadInputIT {
                     + "host and api port would be lost; edit `envctl list -o json` output instead, or delete line 3 to "
                     + "apply the row alone, as a Kindler scripts' row", args));
         }
+        // an export cut short after an #envctl line lists one environment fewer, which --prune would delete
+        c.add(Case.of(2, "apply file cut-export.csv is not a valid environments CSV: line 3: the #envctl line of 'dev' "
+                + "has no row of 'dev' below it (a copy cut short?); add the row back, or delete line 3 too", "apply",
+                "-f", "cut-export.csv"));
         // a CSV file with no content (a failed 'envctl list -o csv > FILE', a truncated copy) would prune everything
         for (String[] args : List.of(new String[] {"apply", "-f", "empty.csv", "--prune"},
                 new String[] {"apply", "-f", "empty.csv", "--prune", "--dry-run"},

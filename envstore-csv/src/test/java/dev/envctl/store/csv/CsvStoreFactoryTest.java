@@ -153,6 +153,33 @@ class CsvStoreFactoryTest {
         }
     }
 
+    /**
+     * A copy of an export cut between an {@code #envctl} line and its row ({@code head -5 export.csv}) lists one
+     * environment fewer, which apply --prune would delete: refused, naming the line. The store's own file keeps
+     * the coexistence rule (an old script removed the row: the line is dropped at the next write).
+     */
+    @Test
+    void parseRefusesAnEnvctlLineWithoutItsRowAsInAnExportCutShort() throws Exception {
+        Path file = dir.resolve("export.csv");
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            Allocator allocator = new Allocator(AllocationPolicy.defaults());
+            store.create(EnvironmentSpec.of("web", "k3d"), allocator);
+            store.create(EnvironmentSpec.of("web2", "k3d"), allocator);
+        }
+        List<String> lines = Files.readString(file).lines().toList();
+        int meta = lines.indexOf(lines.stream().filter(l -> l.startsWith("#envctl web2 ")).findFirst().orElseThrow());
+        String cut = String.join("\n", lines.subList(0, meta + 1)) + "\n";
+
+        assertThatThrownBy(() -> factory.parse(cut.getBytes())).isInstanceOf(EnvctlException.class)
+                .hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_INPUT)
+                .hasMessage("line " + (meta + 1) + ": the #envctl line of 'web2' has no row of 'web2' below it (a copy "
+                        + "cut short?); add the row back, or delete line " + (meta + 1) + " too");
+        Files.writeString(file, cut);
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("web");
+        }
+    }
+
     @Test
     void acceptsCsvSchemeAndPathsEndingInCsvOnly() {
         assertThat(factory.accepts("csv:/var/lib/envctl/envs")).isTrue();

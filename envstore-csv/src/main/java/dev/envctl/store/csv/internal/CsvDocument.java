@@ -119,6 +119,17 @@ public final class CsvDocument {
         }
         doc.reading.finish();
         doc.reading = null;
+        if (file == null) {
+            // an input: a copy of an export cut between an #envctl line and its row lists one environment fewer,
+            // which apply --prune would delete (the store's own file drops such a line: an old script removed the row)
+            for (Line meta : doc.lines) {
+                if (meta.meta != null && !doc.rows.containsKey(meta.meta.name())) {
+                    throw doc.corrupt(meta.number, "the #envctl line of '" + meta.meta.name() + "' has no row of '"
+                            + meta.meta.name() + "' below it (a copy cut short?); add the row back, or delete line "
+                            + meta.number + " too");
+                }
+            }
+        }
         for (Line l : doc.lines) {
             if (l.row != null) {
                 doc.resolve(l);
