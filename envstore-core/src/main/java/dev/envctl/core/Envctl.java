@@ -389,10 +389,7 @@ public final class Envctl implements AutoCloseable {
         Set<String> named = new HashSet<>();
         noNulls(specs, "specs").forEach(s -> {
             // a name is created once: two creates of it are no plan to show (apply refuses such a list alike)
-            if (!named.add(s.name())) {
-                throw EnvctlException.invalid("environment '" + s.name() + "' is listed twice; each name may "
-                        + "appear once");
-            }
+            Validation.requireListedOnce(named, s.name());
             provider(s.provider());
             engine().requireValidRequest(s);
         });

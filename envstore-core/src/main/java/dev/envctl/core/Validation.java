@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,6 +170,16 @@ public final class Validation {
             return true;
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    /**
+     * Adds {@code name} to {@code seen}, the names of a list read so far (an apply's, a dry run's creates): a name
+     * there already is {@code INVALID_INPUT}, as each environment may appear once in a list.
+     */
+    public static void requireListedOnce(Set<String> seen, String name) {
+        if (!seen.add(name)) {
+            throw EnvctlException.invalid("environment '" + name + "' is listed twice; each name may appear once");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.envctl.core.lifecycle;
 
 import dev.envctl.core.DesiredState;
-import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
@@ -53,10 +52,7 @@ final class Apply {
             EnvironmentSpec spec = listed.withLabels(listed.labels().entrySet().stream()
                     .filter(l -> !Validation.isOwnLabel(l.getKey()))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-            if (!wanted.add(spec.name())) {
-                throw EnvctlException.invalid("environment '" + spec.name() + "' is listed twice; each name "
-                        + "may appear once");
-            }
+            Validation.requireListedOnce(wanted, spec.name());
             Environment e = records.get(spec.name());
             if (e == null || e.desiredState() == DesiredState.ABSENT) {
                 toCreate.add(spec);
