@@ -315,7 +315,7 @@ public final class Envctl implements AutoCloseable {
      */
     public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
                                                      ProgressListener progress) {
-        noNulls(names, "names").forEach(Validation::requireName);
+        Validation.requireNames(names);
         return engine().delete(names, keepRecord, progress);
     }
 
@@ -500,7 +500,7 @@ public final class Envctl implements AutoCloseable {
     }
 
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        noNulls(names, "names").forEach(Validation::requireName);
+        Validation.requireNames(names);
         return engine().reconcile(names, progress);
     }
 
@@ -519,13 +519,13 @@ public final class Envctl implements AutoCloseable {
      * {@link LifecycleEngine#stop(Collection, ProgressListener)}.
      */
     public List<Environment> stop(Collection<String> names, ProgressListener progress) {
-        noNulls(names, "names").forEach(Validation::requireName);
+        Validation.requireNames(names);
         return engine().stop(names, progress);
     }
 
     /** Starts each of {@code names}, as {@link #stop(Collection, ProgressListener)} stops them. */
     public List<Environment> start(Collection<String> names, ProgressListener progress) {
-        noNulls(names, "names").forEach(Validation::requireName);
+        Validation.requireNames(names);
         return engine().start(names, progress);
     }
 

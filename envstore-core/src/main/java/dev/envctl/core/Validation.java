@@ -4,9 +4,11 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -49,6 +51,19 @@ public final class Validation {
     /** A lowercase RFC 1123 label of 1 to 32 characters: a-z, 0-9 and '-', not starting or ending with '-'. */
     public static String requireName(String name) {
         return requireDnsLabel("environment name", name);
+    }
+
+    /**
+     * {@code names}, each a valid environment name ({@link #requireName}): the check of every method of the facade
+     * and the engine that takes names. A null list, or one holding null, is a programmer's error: a
+     * NullPointerException saying {@code names} or {@code names holds null}.
+     */
+    public static <T extends Collection<String>> T requireNames(T names) {
+        if (Objects.requireNonNull(names, "names").stream().anyMatch(Objects::isNull)) {
+            throw new NullPointerException("names holds null");
+        }
+        names.forEach(Validation::requireName);
+        return names;
     }
 
     /**

@@ -110,6 +110,53 @@ class EnvctlArgumentsTest {
         assertThat(store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
     }
 
+    /**
+     * The engine the facade hands out ({@code engine().watch(...)}) checks names by the facade's rule: a name no
+     * environment can have is the caller's mistake (INVALID_INPUT), not "no such environment" (NOT_FOUND), and
+     * nothing is asked of the provider or changed.
+     */
+    @Test
+    void aNameNoEnvironmentCanHaveIsInvalidInputForTheEnginesMethodsToo() {
+        ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+        Envctl withK3d = Envctl.builder().store(store).provider("k3d", k3d).environment(Map.of()).build();
+        store.create(EnvironmentSpec.of("dev", "k3d"), withK3d.allocator());
+        dev.envctl.core.lifecycle.LifecycleEngine engine = withK3d.engine();
+        dev.envctl.core.spi.ProgressListener none = dev.envctl.core.spi.ProgressListener.NONE;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        for (Runnable call : List.<Runnable>of(() -> withK3d.get("Bad Name!"),
+                () -> engine.watch(List.of("dev", "Bad Name!"), java.time.Duration.ofSeconds(1), stop, none, r -> { }),
+                () -> engine.reconcile(List.of("Bad Name!"), none), () -> engine.stop("Bad Name!", none),
+                () -> engine.start("Bad Name!", none), () -> engine.delete("Bad Name!", false, none),
+                () -> engine.stop(List.of("dev", "Bad Name!"), none), () -> engine.start(List.of("Bad Name!"), none),
+                () -> engine.delete(List.of("dev", "Bad Name!"), false, none))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("environment name 'Bad Name!' is invalid; allowed: lowercase a-z, 0-9 and '-', "
+                            + "starting and ending with a letter or digit");
+        }
+        assertThat(k3d.calls()).isEmpty();
+        assertThat(store.get("dev").actualState()).isEqualTo(ActualState.UNKNOWN);
+        assertThat(store.get("dev").desiredState()).isEqualTo(DesiredState.PRESENT);
+    }
+
+    /** A null name, or a list holding one, names the parameter in the engine as in the facade. */
+    @Test
+    void aNullNameIsAProgrammersErrorNamingTheParameterInTheEngineToo() {
+        dev.envctl.core.lifecycle.LifecycleEngine engine = envctl.engine();
+        dev.envctl.core.spi.ProgressListener none = dev.envctl.core.spi.ProgressListener.NONE;
+        List<String> names = java.util.Arrays.asList("a", null);
+
+        assertThatThrownBy(() -> engine.stop((String) null, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("name");
+        assertThatThrownBy(() -> engine.delete((String) null, false, none))
+                .isExactlyInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> engine.stop(names, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("names holds null");
+        assertThatThrownBy(() -> engine.reconcile(names, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("names holds null");
+    }
+
     /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
     @Test
     void aProviderInstanceGivenUnderAnotherIdIsRefused() {

@@ -62,7 +62,9 @@ import java.util.stream.Stream;
  * {@link EngineOptions#concurrency()} environments are in flight in one engine. Actual states are written
  * before and after every provider call, so a crash leaves a state the next reconcile resumes from. Each
  * environment is acted on with the provider of its host ({@link HostProviders}); a host that does not answer
- * fails only its own environments. docs/lifecycle.md has the decision table and the failure policies.
+ * fails only its own environments. A method given an environment name that no environment can have
+ * ({@link Validation#requireName}) throws {@code INVALID_INPUT} before it reads the store, as the facade's
+ * ({@link dev.envctl.core.Envctl}) do. docs/lifecycle.md has the decision table and the failure policies.
  * Thread-safe.
  */
 public final class LifecycleEngine {
@@ -439,7 +441,7 @@ public final class LifecycleEngine {
      *                         delete wrote (an old script writing the CSV file back from an older copy)
      */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
-        return delete(name, keepRecord, progress, Map.of());
+        return delete(requireName(name), keepRecord, progress, Map.of());
     }
 
     /**
@@ -546,7 +548,7 @@ public final class LifecycleEngine {
 
     private List<Environment> changeDesired(Collection<String> names, DesiredState desired,
                                             ProgressListener progress) {
-        Set<String> named = new LinkedHashSet<>(names);
+        Set<String> named = new LinkedHashSet<>(Validation.requireNames(names));
         // each provider listed once on each host of the names, not once for each name; one being deleted is refused
         RoundRunner.Listed listed = runner.list(store.list(EnvironmentFilter.ALL).stream()
                 .filter(e -> named.contains(e.name()) && e.desiredState() != DesiredState.ABSENT).toList());
@@ -567,7 +569,7 @@ public final class LifecycleEngine {
         Map<String, Optional<Environment>> left = new LinkedHashMap<>();
         // the store's hosts read once for them all, as a stop of several names reads them, not once for each name
         Map<String, Host> hosts = RoundRunner.hostsByName(store.hosts());
-        each(new LinkedHashSet<>(names), "delete", name -> Map.entry(name, delete(name, keepRecord, progress, hosts)))
+        each(new LinkedHashSet<>(Validation.requireNames(names)), "delete", name -> Map.entry(name, delete(name, keepRecord, progress, hosts)))
                 .forEach(e -> left.put(e.getKey(), e.getValue()));
         return left;
     }
@@ -610,7 +612,7 @@ public final class LifecycleEngine {
     }
 
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
-        return changeDesired(name, desired, progress, null, Map.of());
+        return changeDesired(requireName(name), desired, progress, null, Map.of());
     }
 
     /**
@@ -825,7 +827,7 @@ public final class LifecycleEngine {
      *                         the providers listed), with the store unchanged
      */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return runner.run(names, progress, CommandRunner::stopping);
+        return runner.run(Validation.requireNames(names), progress, CommandRunner::stopping);
     }
 
     /**
@@ -848,7 +850,7 @@ public final class LifecycleEngine {
      */
     public void watch(Collection<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {
-        names.forEach(store::get);
+        Validation.requireNames(names).forEach(store::get);
         new WatchLoop(store, runner).run(Set.copyOf(names), interval, stop, progress, afterEachRound);
     }
 
@@ -1342,6 +1344,14 @@ public final class LifecycleEngine {
     }
 
     /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */
+    /**
+     * {@code name}, checked as the facade checks it ({@link Validation#requireName}): a name no environment can have
+     * is {@code INVALID_INPUT}, not {@code NOT_FOUND}; null is a NullPointerException saying {@code name}.
+     */
+    private static String requireName(String name) {
+        return Validation.requireName(Objects.requireNonNull(name, "name"));
+    }
+
     private ClusterProvider provider(String id) {
         return providers.get(id, Host.LOCAL);
     }
