@@ -624,14 +624,7 @@ public final class Envctl implements AutoCloseable {
          * the host).
          */
         public Builder provider(String id, ClusterProvider provider) {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(provider, "provider");
-            if (!id.equals(provider.id())) {
-                throw EnvctlException.invalid("provider '" + Validation.printable(id) + "' was given an instance "
-                        + "of provider '" + Validation.printable(provider.id()) + "'; give each instance under its "
-                        + "own id");
-            }
-            providers.put(id, provider);
+            providers.put(id, HostProviders.requireOwnId(id, provider));
             return this;
         }
 

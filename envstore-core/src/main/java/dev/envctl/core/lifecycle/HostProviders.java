@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
+import dev.envctl.core.Validation;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterProviderFactory;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,9 +58,32 @@ public final class HostProviders {
         this.environment = Map.copyOf(environment);
     }
 
-    /** Exactly {@code providers} on {@code local}, and none on any other host. */
+    /**
+     * Exactly {@code providers} on {@code local}, and none on any other host.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a key that is not its provider's
+     *                         {@link ClusterProvider#id()} ({@link #requireOwnId})
+     */
     public static HostProviders localOnly(Map<String, ClusterProvider> providers) {
+        providers.forEach(HostProviders::requireOwnId);
         return new HostProviders(providers, Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * {@code provider}, given under {@code id}: records name their provider by id, so an instance given under another
+     * id would act on records of a provider it is not.
+     *
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} when {@code id} is not the instance's
+     *                         {@link ClusterProvider#id()}
+     */
+    public static ClusterProvider requireOwnId(String id, ClusterProvider provider) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(provider, "provider");
+        if (!id.equals(provider.id())) {
+            throw EnvctlException.invalid("provider '" + Validation.printable(id) + "' was given an instance of "
+                    + "provider '" + Validation.printable(provider.id()) + "'; give each instance under its own id");
+        }
+        return provider;
     }
 
     /**

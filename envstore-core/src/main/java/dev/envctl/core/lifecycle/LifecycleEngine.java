@@ -97,7 +97,11 @@ public final class LifecycleEngine {
     private final DriftPolicy drift;
     private volatile Planned lastPlanned;
 
-    /** An engine with exactly {@code providersById} on {@code local}, and none for other hosts. */
+    /**
+     * An engine with exactly {@code providersById} on {@code local}, and none for other hosts.
+     *
+     * @throws EnvctlException {@code INVALID_INPUT} for a key that is not its provider's {@link ClusterProvider#id()}
+     */
     public LifecycleEngine(EnvironmentStore store, Allocator allocator,
                            Map<String, ClusterProvider> providersById, List<LifecycleHook> hooks,
                            EngineOptions options) {

@@ -45,6 +45,24 @@ class HostProvidersTest {
     };
 
     /**
+     * Records name their provider by id, so an engine given a map whose key is not its provider's id would run
+     * another provider for them (records of provider kind would run k3d): refused as the builder refuses it.
+     */
+    @Test
+    void aProviderMapWhoseKeyIsNotItsProvidersIdIsRefused() {
+        Map<String, ClusterProvider> wrong = new java.util.TreeMap<>(Map.of("k3d", new ScriptedClusterProvider("k3d"),
+                "kind", new ScriptedClusterProvider("k3d")));
+        String message = "provider 'kind' was given an instance of provider 'k3d'; give each instance under its own id";
+
+        assertThatThrownBy(() -> HostProviders.localOnly(wrong)).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT)).hasMessage(message);
+        assertThatThrownBy(() -> new LifecycleEngine(new dev.envctl.core.testing.InMemoryEnvironmentStore(),
+                new dev.envctl.core.alloc.Allocator(dev.envctl.core.alloc.AllocationPolicy.defaults()), wrong,
+                List.of(), EngineOptions.defaults())).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT)).hasMessage(message);
+    }
+
+    /**
      * A host's address is passed to its providers as the API's address; one a provider refuses is reported as the
      * host's, which the user gave with {@code host add --address}, not as a setting the user never wrote.
      */
