@@ -1,9 +1,17 @@
 package dev.envctl.core;
 
+import dev.envctl.core.hook.ExecHook;
 import dev.envctl.core.plugin.PluginRegistry;
+import dev.envctl.core.spi.InvalidSettingException;
+import dev.envctl.core.testing.InMemoryEnvironmentStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,5 +26,42 @@ class EnvctlBuilderTest {
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessageStartingWith("no store given; give a store location")
                 .hasMessageContaining("store(EnvironmentStore)");
+    }
+
+    /**
+     * A bad exec hook timeout given to the builder names the hook, as the CLI's names it by its config key
+     * (hook.exec.timeout): an embedder with several hooks must know whose setting it is.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "-5s", "0"})
+    void aBadExecHookTimeoutGivenAsASettingNamesTheHook(String timeout) {
+        Envctl.Builder builder = Envctl.builder().store(new InMemoryEnvironmentStore()).environment(Map.of())
+                .hook("exec", Map.of("timeout", timeout));
+        String problem = "'" + timeout + "' is not a positive duration; write it like 500ms, 60s, 5m or 1h";
+
+        assertThatThrownBy(builder::build).isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(e.key()).isEqualTo("timeout");
+            assertThat(e.problem()).contains(problem);
+        }).hasMessage("exec hook setting timeout " + problem);
+    }
+
+    /**
+     * An exec hook made with a zero or negative timeout is refused when made, naming the hook and its setting, not
+     * when its first script runs (then a hook failure saying only "timeout must not be less than 1").
+     */
+    @Test
+    void anExecHookMadeWithAZeroOrNegativeTimeoutIsRefusedNamingTheHook() {
+        Path dir = Path.of("/nonexistent/hooks");
+
+        assertThatThrownBy(() -> new ExecHook(dir, Duration.ZERO)).isInstanceOfSatisfying(
+                InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo("timeout"))
+                .hasMessage("exec hook setting timeout '0s' is not a positive duration; write it like 500ms, 60s, "
+                        + "5m or 1h");
+        assertThatThrownBy(() -> new ExecHook(dir, Duration.ofMillis(-1500))).isInstanceOfSatisfying(
+                InvalidSettingException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("exec hook setting timeout '-1500ms' is not a positive duration; write it like 500ms, 60s, "
+                        + "5m or 1h");
+        assertThat(new ExecHook(dir, Duration.ofMillis(1)).timeout()).isEqualTo(Duration.ofMillis(1));
     }
 }

@@ -9,6 +9,7 @@ import dev.envctl.core.exec.CommandFailedException;
 import dev.envctl.core.exec.CommandRunner;
 import dev.envctl.core.exec.CommandSpec;
 import dev.envctl.core.spi.HookPhase;
+import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.LifecycleHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,13 @@ import java.util.stream.Stream;
 public final class ExecHook implements LifecycleHook {
     private static final Logger LOG = LoggerFactory.getLogger(ExecHook.class);
 
+    /**
+     * What the errors about a setting of this hook name it by, before the setting's key ({@code exec hook setting
+     * timeout '0s' is not a positive duration; ...}), as a provider's name it ({@code k3d setting ...}): an embedder
+     * with several hooks sees whose setting it is.
+     */
+    static final String SETTING = "exec hook setting ";
+
     /** The most characters of a failed script's stderr its error keeps (the last ones). */
     static final int MAX_SAID = 2000;
 
@@ -38,8 +47,18 @@ public final class ExecHook implements LifecycleHook {
     private final Duration timeout;
     private final CommandRunner runner = new CommandRunner();
 
+    /**
+     * @throws InvalidSettingException about {@code timeout} when it is less than 1ms (zero or negative): a timeout
+     *                                 counts whole milliseconds, and a script is given at least one
+     */
     public ExecHook(Path dir, Duration timeout) {
-        this.dir = dir;
+        this.dir = Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+            // refused now, as the same value written as a setting is, not when the first script runs
+            InvalidSettingException.about("timeout", () -> Durations.parse(SETTING + "timeout",
+                    Durations.format(timeout)));
+        }
         this.timeout = timeout;
     }
 

@@ -38,7 +38,8 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         String timeout = settings.get("timeout");
         return new ExecHook(InvalidSettingException.about("dir", () -> dir(settings.get("dir"))),
                 timeout == null ? DEFAULT_TIMEOUT
-                        : InvalidSettingException.about("timeout", () -> Durations.parse("timeout", timeout)));
+                        : InvalidSettingException.about("timeout", () -> Durations.parse(ExecHook.SETTING + "timeout",
+                        timeout)));
     }
 
     /**
@@ -54,8 +55,9 @@ public final class ExecHookFactory implements LifecycleHookFactory {
         d = HomeFolder.expand(d, System.getenv());
         if (!Path.of(d).isAbsolute()) {
             // relative to whatever folder envctl happens to run in: a different set of scripts in each
-            throw InvalidValueException.of("dir", "'" + Validation.printable(d) + "' is not an absolute path; allowed: "
-                    + "an absolute path, such as /srv/envctl/hooks, or one starting with ~/ (a folder under $HOME)");
+            throw InvalidValueException.of(ExecHook.SETTING + "dir", "'" + Validation.printable(d) + "' is not an "
+                    + "absolute path; allowed: an absolute path, such as /srv/envctl/hooks, or one starting with ~/ "
+                    + "(a folder under $HOME)");
         }
         return Path.of(d);
     }
