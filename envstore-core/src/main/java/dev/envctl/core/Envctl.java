@@ -310,8 +310,9 @@ public final class Envctl implements AutoCloseable {
 
     /**
      * Deletes each of {@code names} as {@link #delete(String, boolean, ProgressListener)} does, up to the engine's
-     * concurrency at once, every one even when another fails:
-     * {@link LifecycleEngine#delete(Collection, boolean, ProgressListener)}.
+     * concurrency at once, every one even when another fails, once every name is checked (an unknown one is
+     * {@link ErrorCode#NOT_FOUND} and nothing is deleted): {@link LifecycleEngine#delete(Collection, boolean,
+     * ProgressListener)}.
      */
     public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
                                                      ProgressListener progress) {
@@ -515,8 +516,9 @@ public final class Envctl implements AutoCloseable {
     }
 
     /**
-     * Stops each of {@code names}, up to the engine's concurrency at once, every one even when another fails:
-     * {@link LifecycleEngine#stop(Collection, ProgressListener)}.
+     * Stops each of {@code names}, up to the engine's concurrency at once, every one even when another fails, once
+     * every name is checked (an unknown one is {@link ErrorCode#NOT_FOUND}, one being deleted
+     * {@link ErrorCode#CONFLICT}, and nothing is stopped): {@link LifecycleEngine#stop(Collection, ProgressListener)}.
      */
     public List<Environment> stop(Collection<String> names, ProgressListener progress) {
         Validation.requireNames(names);

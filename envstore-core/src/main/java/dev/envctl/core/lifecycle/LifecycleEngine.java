@@ -531,12 +531,15 @@ public final class LifecycleEngine {
 
     /**
      * {@link #stop(String, ProgressListener)} of each of {@code names} (a name given twice, once), up to
-     * {@link EngineOptions#concurrency} at once; the records as they end, in the order of {@code names}. One that
-     * fails does not keep the others from being stopped; once envctl is stopping ({@link CommandRunner#stopping}),
-     * the ones not begun are left as they are, and out of the list.
+     * {@link EngineOptions#concurrency} at once; the records as they end, in the order of {@code names}. Every name is
+     * checked before any is changed, so one that is wrong changes nothing: an unknown name is {@code NOT_FOUND}, one
+     * being deleted {@code CONFLICT}, one whose provider is not configured {@code PROVIDER_FAILED} (the first in the
+     * order given). Then one that fails does not keep the others from being stopped; once envctl is stopping
+     * ({@link CommandRunner#stopping}), the ones not begun are left as they are, and out of the list.
      *
-     * @throws EnvctlException what {@link #stop(String, ProgressListener)} throws for the first of {@code names} that
-     *                         threw, once every other has ended (the later ones suppressed in it)
+     * @throws EnvctlException what the checks throw, with nothing changed; else what
+     *                         {@link #stop(String, ProgressListener)} throws for the first of {@code names} that threw,
+     *                         once every other has ended (the later ones suppressed in it)
      */
     public List<Environment> stop(Collection<String> names, ProgressListener progress) {
         return changeDesired(names, DesiredState.STOPPED, progress);
@@ -553,29 +556,55 @@ public final class LifecycleEngine {
     private List<Environment> changeDesired(Collection<String> names, DesiredState desired,
                                             ProgressListener progress) {
         Set<String> named = new LinkedHashSet<>(Validation.requireNames(names));
-        // each provider listed once on each host of the names, not once for each name; one being deleted is refused
-        RoundRunner.Listed listed = runner.list(store.list(EnvironmentFilter.ALL).stream()
-                .filter(e -> named.contains(e.name()) && e.desiredState() != DesiredState.ABSENT).toList());
+        List<Environment> records = checkedFirst(named, e -> {
+            provider(e.provider());
+            requireNotBeingDeleted(e, desired);
+        });
+        // each provider listed once on each host of the names, not once for each name
+        RoundRunner.Listed listed = runner.list(records);
         return each(named, desired == DesiredState.STOPPED ? "stop" : "start", name -> changeDesired(name, desired,
                 progress, listed.hints().get(name), listed.hosts()));
     }
 
     /**
      * {@link #delete(String, boolean, ProgressListener)} of each of {@code names} (a name given twice, once), up to
-     * {@link EngineOptions#concurrency} at once, as {@link #stop(Collection, ProgressListener)} stops them: the record
-     * each left (empty when it is gone), by name in the order of {@code names}.
+     * {@link EngineOptions#concurrency} at once, as {@link #stop(Collection, ProgressListener)} stops them: every
+     * name checked first ({@code NOT_FOUND} for an unknown one, {@code PROVIDER_FAILED} for one whose provider is not
+     * configured, with nothing changed); the record each left (empty when it is gone), by name in the order of
+     * {@code names}.
      *
-     * @throws EnvctlException what {@link #delete(String, boolean, ProgressListener)} throws for the first of
-     *                         {@code names} that threw, once every other has ended (the later ones suppressed in it)
+     * @throws EnvctlException what the checks throw, with nothing changed; else what
+     *                         {@link #delete(String, boolean, ProgressListener)} throws for the first of {@code names}
+     *                         that threw, once every other has ended (the later ones suppressed in it)
      */
     public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
                                                      ProgressListener progress) {
+        Set<String> named = new LinkedHashSet<>(Validation.requireNames(names));
+        checkedFirst(named, e -> provider(e.provider()));
         Map<String, Optional<Environment>> left = new LinkedHashMap<>();
         // the store's hosts read once for them all, as a stop of several names reads them, not once for each name
         Map<String, Host> hosts = RoundRunner.hostsByName(store.hosts());
-        each(new LinkedHashSet<>(Validation.requireNames(names)), "delete", name -> Map.entry(name, delete(name, keepRecord, progress, hosts)))
+        each(named, "delete", name -> Map.entry(name, delete(name, keepRecord, progress, hosts)))
                 .forEach(e -> left.put(e.getKey(), e.getValue()));
         return left;
+    }
+
+    /**
+     * The records of {@code names}, read at once, in their order, each checked by {@code check} (what a change of it
+     * alone checks before it writes), all before any is changed: {@code NOT_FOUND} for the first name the store does
+     * not have, then what {@code check} throws for the first record it refuses. A caller that got one name of several
+     * wrong has no half-done change to undo, as the CLI, which checks every name first, has none.
+     */
+    private List<Environment> checkedFirst(Set<String> names, Consumer<Environment> check) {
+        Map<String, Environment> byName = new HashMap<>();
+        store.list(EnvironmentFilter.ALL).forEach(e -> byName.put(e.name(), e));
+        List<Environment> records = new ArrayList<>();
+        for (String name : names) {
+            Environment e = byName.get(name);
+            records.add(e != null ? e : store.get(name)); // the store's own NOT_FOUND, as for one name
+        }
+        records.forEach(check);
+        return records;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.EnvironmentFilter;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
@@ -202,24 +203,32 @@ class LifecycleEngineTest {
                 .containsExactlyInAnyOrder("delete a", "delete b", "delete c", "delete d");
     }
 
-    /** The first name that throws, in the order given, is thrown once the others are deleted, the later suppressed. */
+    /**
+     * Every name is checked before any is deleted, as the CLI checks them: an unknown one among several is
+     * {@code NOT_FOUND} for the first in the order given, and so is one whose provider is not configured
+     * ({@code PROVIDER_FAILED}); nothing is deleted, so a caller that mistyped one name has no half-done delete.
+     */
     @Test
-    void anUnknownNameAmongSeveralIsThrownOnceTheOthersAreDeleted() {
+    void anUnknownNameOrAnUnconfiguredProviderAmongSeveralIsThrownBeforeAnyIsDeleted() {
         engine.create(Fixture.spec("a"), ProgressListener.NONE);
         engine.create(Fixture.spec("b"), ProgressListener.NONE);
+        f.store.create(EnvironmentSpec.of("old", "gone"), f.allocator);
+        List<Environment> before = f.store.list(EnvironmentFilter.ALL);
+        int calls = f.k3d.calls().size();
 
-        assertThatThrownBy(() -> engine.delete(List.of("ghost", "a", "phantom", "b"), true, ProgressListener.NONE))
+        assertThatThrownBy(() -> engine.delete(List.of("a", "ghost", "b", "phantom"), true, ProgressListener.NONE))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
                     assertThat(e.getMessage()).contains("'ghost'");
-                    assertThat(e.getSuppressed()).singleElement().satisfies(later ->
-                            assertThat(later.getMessage()).contains("'phantom'"));
                 });
+        assertThatThrownBy(() -> engine.delete(List.of("a", "old", "b"), false, ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED))
+                .hasMessageContaining("'gone'");
 
-        assertThat(List.of("a", "b")).allSatisfy(n -> {
-            assertThat(f.k3d.has(n)).isFalse();
-            assertThat(f.store.get(n).labels()).containsEntry(LifecycleEngine.KEEP_RECORD_LABEL, "true");
-        });
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(f.k3d.calls()).hasSize(calls);
+        assertThat(List.of("a", "b")).allSatisfy(n -> assertThat(f.k3d.has(n)).isTrue());
     }
 
     @Test

@@ -735,25 +735,78 @@ class StopStartTest {
     }
 
     /**
-     * A name that fails keeps none of the others from being stopped; the first failure in the order given is thrown.
+     * Every name is checked before any is changed, as the CLI checks them: an unknown one among several is
+     * {@code NOT_FOUND} for the first in the order given, and nothing is stopped or started, so a caller that mistyped
+     * one name has no half-done change to undo.
      */
     @Test
-    void aFailingNameAmongSeveralIsThrownOnceTheOthersAreStopped() {
+    void anUnknownNameAmongSeveralIsNotFoundAndNothingIsStoppedOrStarted() {
         engine.create(Fixture.spec("a"), ProgressListener.NONE);
         engine.create(Fixture.spec("b"), ProgressListener.NONE);
+        engine.create(Fixture.spec("s"), ProgressListener.NONE);
+        engine.stop("s", ProgressListener.NONE);
+        List<Environment> before = f.store.list(EnvironmentFilter.ALL);
+        List<String> actions = actions();
 
-        assertThatThrownBy(() -> engine.stop(List.of("ghost", "a", "phantom", "b"), ProgressListener.NONE))
+        assertThatThrownBy(() -> engine.stop(List.of("a", "ghost", "b", "phantom"), ProgressListener.NONE))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
                     assertThat(e.getMessage()).contains("'ghost'");
+                });
+        assertThatThrownBy(() -> engine.start(List.of("s", "ghost"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(actions()).isEqualTo(actions);
+        assertThat(f.k3d.running("a")).isTrue();
+        assertThat(f.k3d.running("s")).isFalse();
+    }
+
+    /** So is one being deleted among several: its CONFLICT is thrown before any other is stopped. */
+    @Test
+    void anEnvironmentBeingDeletedAmongSeveralIsAConflictAndNothingIsStopped() {
+        engine.create(Fixture.spec("a"), ProgressListener.NONE);
+        f.leave("old", 7, DesiredState.ABSENT, ActualState.FAILED);
+        List<Environment> before = f.store.list(EnvironmentFilter.ALL);
+        List<String> actions = actions();
+
+        assertThatThrownBy(() -> engine.stop(List.of("a", "old"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("'old' is being deleted");
+
+        assertThat(f.store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(actions()).isEqualTo(actions);
+    }
+
+    /**
+     * Once every name is checked, one that fails keeps none of the others from being stopped; the first failure in
+     * the order given is thrown, the later ones suppressed in it.
+     */
+    @Test
+    void aFailingNameAmongSeveralIsThrownOnceTheOthersAreStopped() {
+        dev.envctl.core.testing.ScriptedClusterProvider kind = new dev.envctl.core.testing.ScriptedClusterProvider(
+                "kind");
+        LifecycleEngine both = new LifecycleEngine(f.store, f.allocator,
+                Map.<String, ClusterProvider>of("k3d", f.k3d, "kind", kind), List.of(), EngineOptions.defaults());
+        both.create(Fixture.spec("a"), ProgressListener.NONE);
+        both.create(dev.envctl.core.EnvironmentSpec.of("k1", "kind"), ProgressListener.NONE);
+        both.create(Fixture.spec("b"), ProgressListener.NONE);
+        both.create(dev.envctl.core.EnvironmentSpec.of("k2", "kind"), ProgressListener.NONE);
+        kind.failNextList("Cannot connect to the Docker daemon");
+
+        assertThatThrownBy(() -> both.stop(List.of("k1", "a", "k2", "b"), ProgressListener.NONE))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_FAILED);
+                    assertThat(e.getMessage()).contains("'k1'");
                     assertThat(e.getSuppressed()).singleElement().satisfies(later ->
-                            assertThat(later.getMessage()).contains("'phantom'"));
+                            assertThat(later.getMessage()).contains("'k2'"));
                 });
 
         assertThat(f.store.get("a").actualState()).isEqualTo(ActualState.STOPPED);
         assertThat(f.store.get("b").actualState()).isEqualTo(ActualState.STOPPED);
         assertThat(f.k3d.running("a")).isFalse();
         assertThat(f.k3d.running("b")).isFalse();
+        assertThat(kind.running("k1")).isTrue();
     }
 
     /**
