@@ -40,7 +40,9 @@ class DriftTest {
         ReconcileReport first = engine.reconcile(List.of(), ProgressListener.NONE);
         assertThat(first.outcomes()).singleElement().satisfies(o -> {
             assertThat(o.action()).isEqualTo(Action.MARKED_FAILED);
-            assertThat(o.error()).contains("k3d cluster is gone (drift)");
+            assertThat(o.error()).isEqualTo("its k3d cluster is gone (k3d lists no cluster of this name, though "
+                    + "the record said running); the mark-failed drift policy leaves it failed: start the environment "
+                    + "to create the cluster again with the record's ports and subnet, or delete it");
         });
         assertThat(first.ok()).isFalse();
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);

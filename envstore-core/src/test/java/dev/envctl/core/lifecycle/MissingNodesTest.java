@@ -52,13 +52,21 @@ class MissingNodesTest {
 
         assertThat(reconcile(markFailed).outcomes()).singleElement().satisfies(o -> {
             assertThat(o.action()).isEqualTo(Action.MARKED_FAILED);
-            assertThat(o.error()).isEqualTo("the k3d cluster lacks nodes (k3d lists 0 of the 1 server nodes its "
-                    + "record asks for) (drift); delete the environment, or reconcile with the recreate drift policy");
+            assertThat(o.error()).isEqualTo("its k3d cluster lacks nodes (k3d lists 0 of the 1 server nodes its "
+                    + "record asks for); the mark-failed drift policy leaves it failed: start the environment to "
+                    + "delete what is left and create the cluster again with the record's ports and subnet, or "
+                    + "delete it");
         });
         assertThat(f.store.get("dev").actualState()).isEqualTo(ActualState.FAILED);
         assertThat(reconcile(markFailed).outcomes()).singleElement()
                 .satisfies(o -> assertThat(o.action()).isEqualTo(Action.UNCHANGED));
         assertThat(actions()).containsExactly("create dev");
+
+        // what the message says to do does it
+        Environment started = markFailed.start("dev", ProgressListener.NONE);
+        assertThat(started.actualState()).isEqualTo(ActualState.RUNNING);
+        assertThat(started.lastError()).isNull();
+        assertThat(actions()).containsExactly("create dev", "delete dev", "create dev");
     }
 
     @Test

@@ -694,8 +694,12 @@ public final class Converger {
         if (drift == DriftPolicy.RECREATE) {
             return recreate(env, host, provider, Action.RECREATED, seen, progress);
         }
-        String message = "the " + provider.id() + " cluster " + (seen.present ? "lacks nodes (" + seen.missing
-                + ")" : "is gone") + " (drift); delete the environment, or reconcile with the recreate drift policy";
+        // what happened, why it stays so, and what fixes it: a start makes the cluster again under either policy
+        String message = "its " + provider.id() + " cluster " + (seen.present ? "lacks nodes (" + seen.missing + ")"
+                : "is gone (" + provider.id() + " lists no cluster of this name, though the record said running)")
+                + "; the mark-failed drift policy leaves it failed: start the environment to "
+                + (seen.present ? "delete what is left and " : "") + "create the cluster again with the record's "
+                + "ports and subnet, or delete it";
         writer.actual(env.name(), ActualState.FAILED, message);
         return new Outcome(env.name(), Action.MARKED_FAILED, ActualState.FAILED, message);
     }
