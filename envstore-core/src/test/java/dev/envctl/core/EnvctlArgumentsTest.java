@@ -157,6 +157,33 @@ class EnvctlArgumentsTest {
                 .hasMessage("names holds null");
     }
 
+    /**
+     * A null progress listener is a programmer's error like any null argument: a NullPointerException naming it,
+     * thrown before anything is recorded. (It was taken, and the first step it was told of threw from the middle of
+     * the change, after the desired state was written.)
+     */
+    @Test
+    void aNullProgressListenerIsAProgrammersErrorNamingTheParameterAndChangesNothing() {
+        ScriptedClusterProvider k3d = new ScriptedClusterProvider("k3d");
+        Envctl withK3d = Envctl.builder().store(store).provider("k3d", k3d).environment(Map.of()).build();
+        withK3d.create(EnvironmentSpec.of("dev", "k3d"));
+        List<Environment> before = store.list(EnvironmentFilter.ALL);
+        int calls = k3d.calls().size();
+
+        for (Runnable call : List.<Runnable>of(() -> withK3d.create(EnvironmentSpec.of("web", "k3d"), null),
+                () -> withK3d.stop("dev", null), () -> withK3d.start("dev", null),
+                () -> withK3d.stop(List.of("dev"), null), () -> withK3d.start(List.of("dev"), null),
+                () -> withK3d.delete("dev", false, null), () -> withK3d.delete(List.of("dev"), false, null),
+                () -> withK3d.reconcile(List.of("dev"), null),
+                () -> withK3d.apply(List.of(EnvironmentSpec.of("web", "k3d")), false, false, null),
+                () -> withK3d.engine().watch(java.time.Duration.ofSeconds(1),
+                        new java.util.concurrent.atomic.AtomicBoolean(true), null, r -> { }))) {
+            assertThatThrownBy(call::run).isExactlyInstanceOf(NullPointerException.class).hasMessage("progress");
+        }
+        assertThat(store.list(EnvironmentFilter.ALL)).isEqualTo(before);
+        assertThat(k3d.calls()).hasSize(calls);
+    }
+
     /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
     @Test
     void aProviderInstanceGivenUnderAnotherIdIsRefused() {

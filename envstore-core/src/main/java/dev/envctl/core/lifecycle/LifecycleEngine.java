@@ -159,6 +159,7 @@ public final class LifecycleEngine {
      *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
+        Objects.requireNonNull(progress, "progress"); // not when the first step is told, after the record is written
         Environment recorded = record(spec);
         try {
             return converge(spec, recorded, progress);
@@ -445,7 +446,7 @@ public final class LifecycleEngine {
      *                         delete wrote (an old script writing the CSV file back from an older copy)
      */
     public Optional<Environment> delete(String name, boolean keepRecord, ProgressListener progress) {
-        return delete(requireName(name), keepRecord, progress, Map.of());
+        return delete(requireName(name), keepRecord, Objects.requireNonNull(progress, "progress"), Map.of());
     }
 
     /**
@@ -556,6 +557,7 @@ public final class LifecycleEngine {
     private List<Environment> changeDesired(Collection<String> names, DesiredState desired,
                                             ProgressListener progress) {
         Set<String> named = new LinkedHashSet<>(Validation.requireNames(names));
+        Objects.requireNonNull(progress, "progress");
         List<Environment> records = checkedFirst(named, e -> {
             provider(e.provider());
             requireNotBeingDeleted(e, desired);
@@ -580,6 +582,7 @@ public final class LifecycleEngine {
     public Map<String, Optional<Environment>> delete(Collection<String> names, boolean keepRecord,
                                                      ProgressListener progress) {
         Set<String> named = new LinkedHashSet<>(Validation.requireNames(names));
+        Objects.requireNonNull(progress, "progress");
         checkedFirst(named, e -> provider(e.provider()));
         Map<String, Optional<Environment>> left = new LinkedHashMap<>();
         // the store's hosts read once for them all, as a stop of several names reads them, not once for each name
@@ -645,7 +648,8 @@ public final class LifecycleEngine {
     }
 
     private Environment changeDesired(String name, DesiredState desired, ProgressListener progress) {
-        return changeDesired(requireName(name), desired, progress, null, Map.of());
+        return changeDesired(requireName(name), desired, Objects.requireNonNull(progress, "progress"), null,
+                Map.of());
     }
 
     /**
@@ -860,7 +864,8 @@ public final class LifecycleEngine {
      *                         the providers listed), with the store unchanged
      */
     public ReconcileReport reconcile(Collection<String> names, ProgressListener progress) {
-        return runner.run(Validation.requireNames(names), progress, CommandRunner::stopping);
+        return runner.run(Validation.requireNames(names), Objects.requireNonNull(progress, "progress"),
+                CommandRunner::stopping);
     }
 
     /**
@@ -883,7 +888,12 @@ public final class LifecycleEngine {
      */
     public void watch(Collection<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {
-        Validation.requireNames(names).forEach(store::get);
+        Validation.requireNames(names);
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(stop, "stop");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(afterEachRound, "afterEachRound");
+        names.forEach(store::get);
         new WatchLoop(store, runner).run(Set.copyOf(names), interval, stop, progress, afterEachRound);
     }
 
@@ -1070,6 +1080,7 @@ public final class LifecycleEngine {
      */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
+        Objects.requireNonNull(progress, "progress");
         return applyPlanned(plan(desired, prune), replace, progress);
     }
 
@@ -1086,7 +1097,9 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #apply(List, boolean, boolean, ProgressListener)}
      */
     public ReconcileReport apply(ApplyPlan plan, boolean replace, ProgressListener progress) {
-        return applyPlanned(requireValid(Objects.requireNonNull(plan, "plan")), replace, progress);
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(progress, "progress");
+        return applyPlanned(requireValid(plan), replace, progress);
     }
 
     private ReconcileReport applyPlanned(ApplyPlan plan, boolean replace, ProgressListener progress) {
