@@ -114,6 +114,33 @@ class RefusedLoginIT {
     }
 
     @Test
+    void aPasswordFileOthersMayReadIsNotUsedAsPsqlDoesNotAndThatIsSaidOnce() throws IOException {
+        java.nio.file.Path pgpass = ws.home.resolve(".pgpass");
+        Files.writeString(pgpass, "localhost:" + postgres.getPort() + ":envctl:envctl:" + SECRET + "\n");
+        Files.setPosixFilePermissions(pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
+        ws.env.remove("ENVCTL_DB_PASSWORD");
+        ws.env.remove("PGPASSWORD");
+
+        Result r = ws.run("list");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(5);
+        assertThat(r.out()).as(r.toString()).doesNotContain("from-the-fallback");
+        assertThat(r.errLines()).as(r.toString()).hasSize(2);
+        assertThat(r.errLines().get(0)).as(r.toString()).contains("password file " + pgpass
+                + " has group or world access", "is not used", "u=rw (0600) or less");
+        assertThat(r.errLines().get(1)).as(r.toString()).startsWith("envctl: PostgreSQL store ")
+                .contains("refused the login");
+        assertThat(r.err()).as(r.toString()).doesNotContain(SECRET);
+
+        // the doctor opens the store more than once: said once all the same
+        Result doctor = ws.run("doctor");
+        assertThat(doctor.err().lines().filter(l -> l.contains("group or world access"))).as(doctor.toString())
+                .hasSize(1);
+        assertThat(doctor.out() + doctor.err()).doesNotContain(SECRET);
+    }
+
+    @Test
     void doctorSaysWhatToCheckNotWhetherTheServerIsReachable() {
         ws.env.put("ENVCTL_STORE", "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl");
         ws.env.put("ENVCTL_DB_PASSWORD", WRONG);

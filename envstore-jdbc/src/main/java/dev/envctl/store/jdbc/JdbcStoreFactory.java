@@ -9,6 +9,7 @@ import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.SchemaAdmin;
+import dev.envctl.store.jdbc.internal.PasswordFile;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -26,7 +27,8 @@ import java.util.Set;
  * Settings: {@code jdbc.schema} (default {@code public}), {@code jdbc.user}, {@code jdbc.connect-timeout}
  * (default {@code 5s}), {@code jdbc.migrate} ({@link MigrateMode}; default {@code auto}). The password is never
  * a setting nor part of the URL: it comes from the environment variable {@code ENVCTL_DB_PASSWORD}, else
- * {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass}. Stateless and thread-safe.
+ * {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass} (or {@code PGPASSFILE}), but not one its group or others
+ * may access, which psql does not use either ({@link PasswordFile}). Stateless and thread-safe.
  */
 public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     public static final String ID = "jdbc";
@@ -181,8 +183,10 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             ds.setUser(environment.get("PGUSER").strip());
         }
         // the environment's password, else none: setURL took the one ~/.pgpass has for the URL's user, and
-        // pgjdbc reads ~/.pgpass again when it logs in, for the user chosen above
-        ds.setPassword(firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD")));
+        // pgjdbc reads ~/.pgpass again when it logs in, for the user chosen above; but a file others may access is
+        // not used, as psql does not use it: then an empty password, so that pgjdbc does not look it up
+        String password = firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD"));
+        ds.setPassword(password != null || PasswordFile.usable() ? password : "");
         int seconds = options.timeoutSeconds();
         ds.setConnectTimeout(seconds);
         ds.setLoginTimeout(seconds);

@@ -210,6 +210,54 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void aPasswordFileItsGroupOrOthersMayAccessIsNotUsedAndThatIsSaidOnce(@TempDir Path dir) throws IOException {
+        // psql ignores such a file with a warning; pgjdbc would read it at login when given no password
+        Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:db:u:fromfile\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r-----"));
+        String url = "jdbc:postgresql://h:5432/db?user=u";
+        String previous = System.getProperty(PGPASSFILE_PROPERTY);
+        System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
+        try {
+            List<PGSimpleDataSource> built = new ArrayList<>();
+            String logged = stderrOf(() -> {
+                built.add(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults()));
+                built.add(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults()));
+            });
+
+            assertThat(built).allSatisfy(ds -> assertThat(ds.getPassword())
+                    .as("a password of its own, empty, so that pgjdbc does not look the file up").isEmpty());
+            assertThat(logged.lines().filter(l -> l.contains("has group or world access")))
+                    .as(logged).singleElement().asString().contains(pgpass.toString(), "is not used",
+                            "u=rw (0600) or less").doesNotContain("fromfile");
+            // the environment's password needs no file, so nothing is said of it
+            assertThat(stderrOf(() -> assertThat(new JdbcStoreFactory(Map.of("PGPASSWORD", "b"))
+                    .dataSource(url, Map.of(), JdbcStoreOptions.defaults()).getPassword()).isEqualTo("b")))
+                    .doesNotContain("group or world");
+            // once only its owner may read it, pgjdbc reads it at login as before
+            Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+            assertThat(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults()).getPassword()).isNull();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PGPASSFILE_PROPERTY);
+            } else {
+                System.setProperty(PGPASSFILE_PROPERTY, previous);
+            }
+        }
+    }
+
+    private static String stderrOf(Runnable work) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setErr(err);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aBadSslmodeIsInvalidInputNotAServerThatCannotBeReached() {
         assertThatThrownBy(() -> factory.dataSource("jdbc:postgresql://h/db?sslmode=bogus", Map.of(),
                 JdbcStoreOptions.defaults()))
