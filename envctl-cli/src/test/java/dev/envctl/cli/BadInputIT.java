@@ -90,6 +90,8 @@ class BadInputIT {
         ws.write("bad-provider-timeout.properties", "provider.kind.timeout=soon\n");
         ws.write("empty-provider-binary.properties", "provider.k3d.binary=\n");
         ws.write("bad-jdbc-timeout.properties", "store.jdbc.connect-timeout=soon\n");
+        ws.write("empty-jdbc-user.properties", "store.jdbc.user=\n");
+        ws.write("blank-jdbc-user.properties", "store.jdbc.user=   \n");
         ws.write("dir/.keep", "");
         ws.write("bogus-key.properties", "bogus.key=1\n");
         ws.write("nope-provider.properties", "provider.default=nope\n");
@@ -337,6 +339,12 @@ class BadInputIT {
         c.add(Case.of(2, "config key store.jdbc.connect-timeout in bad-jdbc-timeout.properties: 'soon' is not a "
                 + "positive duration; write it like 500ms, 60s, 5m or 1h", "--config", "bad-jdbc-timeout.properties",
                 "--store", "jdbc:postgresql://127.0.0.1:1/x", "db", "info"));
+        // an empty store.jdbc.user is refused before connecting, not read as unset (another user would log in)
+        for (String file : new String[]{"empty-jdbc-user.properties", "blank-jdbc-user.properties"}) {
+            c.add(Case.of(2, "config key store.jdbc.user in " + file + ": the value is empty; give the database user "
+                    + "to log in as, or leave the setting out to log in as the URL's user parameter, PGUSER or the "
+                    + "operating-system user", "--config", file, "--store", "jdbc:postgresql://127.0.0.1:1/x", "list"));
+        }
         c.add(Case.usage("host add takes one host NAME, got none;", "host", "add"));
         c.add(Case.of(2, "--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none", "create",
                 "web", "--subnet", ""));

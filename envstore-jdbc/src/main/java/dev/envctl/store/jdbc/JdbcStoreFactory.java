@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc;
 import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
+import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Redaction;
 import dev.envctl.core.Remedy;
 import dev.envctl.core.spi.EnvironmentStore;
@@ -25,10 +26,11 @@ import java.util.Set;
 /**
  * Opens PostgreSQL stores from {@code jdbc:postgresql://HOST[:PORT]/DATABASE} locations (id {@code jdbc}).
  * Settings: {@code jdbc.schema} (default {@code public}), {@code jdbc.user}, {@code jdbc.connect-timeout}
- * (default {@code 5s}), {@code jdbc.migrate} ({@link MigrateMode}; default {@code auto}). The password is never
- * a setting nor part of the URL: it comes from the environment variable {@code ENVCTL_DB_PASSWORD}, else
- * {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass} (or {@code PGPASSFILE}), but not one its group or others
- * may access, which psql does not use either ({@link PasswordFile}). Stateless and thread-safe.
+ * (default {@code 5s}), {@code jdbc.migrate} ({@link MigrateMode}; default {@code auto}); an empty
+ * {@code jdbc.user} is refused. The password is never a setting nor part of the URL: it comes from the environment
+ * variable {@code ENVCTL_DB_PASSWORD}, else {@code PGPASSWORD}, else pgjdbc reads {@code ~/.pgpass} (or
+ * {@code PGPASSFILE}), but not one its group or others may access, which psql does not use either
+ * ({@link PasswordFile}). Stateless and thread-safe.
  */
 public final class JdbcStoreFactory implements EnvironmentStoreFactory {
     public static final String ID = "jdbc";
@@ -145,7 +147,20 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
         if (settings.containsKey(MIGRATE)) {
             o = o.withMigrate(InvalidSettingException.about(MIGRATE, () -> MigrateMode.ofKey(settings.get(MIGRATE))));
         }
+        if (settings.containsKey(USER)) {
+            InvalidSettingException.about(USER, () -> user(settings.get(USER)));
+        }
         return o;
+    }
+
+    /** The value of {@code jdbc.user}: an empty one is refused, as it would log in as another user. */
+    private static String user(String value) {
+        if (value.isBlank()) {
+            String give = "give the database user to log in as, or leave the setting out to log in as the URL's user "
+                    + "parameter, PGUSER or the operating-system user";
+            throw new InvalidValueException(USER + " is empty; " + give, "the value is empty; " + give);
+        }
+        return value.strip();
     }
 
     PGSimpleDataSource dataSource(String location, Map<String, String> settings, JdbcStoreOptions options) {
@@ -175,9 +190,8 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             throw unreadablePasswordFile(e);
         }
         // the user: jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
-        String user = settings.get(USER);
-        if (user != null && !user.isBlank()) {
-            ds.setUser(user.strip());
+        if (settings.containsKey(USER)) {
+            ds.setUser(user(settings.get(USER)));
         } else if ((ds.getUser() == null || ds.getUser().isBlank()) && environment.get("PGUSER") != null
                 && !environment.get("PGUSER").isBlank()) {
             ds.setUser(environment.get("PGUSER").strip());

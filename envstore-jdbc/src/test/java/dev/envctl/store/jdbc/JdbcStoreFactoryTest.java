@@ -280,6 +280,18 @@ class JdbcStoreFactoryTest {
                 .hasMessageContaining("auto, validate, off");
         assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.schema", "x; drop table clusters")))
                 .satisfies(e -> assertCode(e, ErrorCode.INVALID_INPUT));
+        // an empty user is refused, not read as unset: that would log in as the URL's user, PGUSER or the OS user
+        for (String empty : new String[]{"", "  "}) {
+            assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of("jdbc.user", empty)))
+                    .hasMessageStartingWith("jdbc.user is empty; ")
+                    .isInstanceOfSatisfying(InvalidSettingException.class, e -> {
+                        assertThat(e.key()).isEqualTo("jdbc.user");
+                        assertThat(e.problem()).hasValue("the value is empty; give the database user to log in as, "
+                                + "or leave the setting out to log in as the URL's user parameter, PGUSER or the "
+                                + "operating-system user");
+                    });
+        }
+        assertThat(JdbcStoreFactory.options(Map.of("jdbc.user", "envctl")).schema()).isEqualTo("public");
         // each bad value says which setting it is about, for a client that names settings its own way
         for (String key : new String[]{"jdbc.schema", "jdbc.connect-timeout", "jdbc.migrate"}) {
             assertThatThrownBy(() -> JdbcStoreFactory.options(Map.of(key, "x; y")))
