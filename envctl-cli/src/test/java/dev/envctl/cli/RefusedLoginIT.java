@@ -92,7 +92,7 @@ class RefusedLoginIT {
             Result r = refused("envctl", WRONG, command);
 
             assertThat(r.err()).startsWith("envctl: PostgreSQL store jdbc:postgresql://localhost:")
-                    .contains("refused the login", "password authentication failed for user \"envctl\"",
+                    .contains("refused the login of role envctl: ", "password authentication failed for user \"envctl\"",
                             "check the user", "store.jdbc.user", "ENVCTL_DB_PASSWORD");
         }
     }
@@ -130,7 +130,7 @@ class RefusedLoginIT {
         assertThat(r.errLines().get(0)).as(r.toString()).contains("password file " + pgpass
                 + " has group or world access", "is not used", "u=rw (0600) or less");
         assertThat(r.errLines().get(1)).as(r.toString()).startsWith("envctl: PostgreSQL store ")
-                .contains("refused the login");
+                .contains("refused the login of role envctl: ");
         assertThat(r.err()).as(r.toString()).doesNotContain(SECRET);
 
         // the doctor opens the store more than once: said once all the same

@@ -405,7 +405,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
                 throw refused;
             }
             if (Failures.isConnectionFailure(e)) {
-                throw Failures.unavailable(database.location(), e);
+                throw Failures.unavailable(database.location(), e, database.loginRole());
             }
             if (Failures.INSUFFICIENT_PRIVILEGE.equals(Failures.sqlState(e))) {
                 throw adoptingNow() ? adoptionRefused(action, e) : Failures.map(database.location(),

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +115,22 @@ class RefusedSettingsTest {
         assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
         assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
         assertThat(e.getMessage()).contains("refused the login");
+    }
+
+    @Test
+    void aRefusedLoginNamesTheRoleThatTriedNotTheUrlsUser() {
+        // jdbc.user wins over the URL's user: the message names the role that logged in, whatever the server says
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/envctl_pw?user=nobody_here";
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("ENVCTL_DB_PASSWORD", "wrong-Secret"))) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcStoreFactory().open(url,
+                    Map.of("jdbc.connect-timeout", "3s", "jdbc.user", "envctl_pw"), env).close());
+
+            assertThat(thrown).as(env.keySet().toString()).isInstanceOfSatisfying(EnvctlException.class, e -> {
+                assertThat(e.remedy()).contains(Remedy.FIX_STORE_SETTINGS);
+                assertThat(e.getMessage()).contains("refused the login of role envctl_pw: ")
+                        .doesNotContain("role nobody_here", "wrong-Secret", SECRET);
+            });
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.postgresql.PGConnection;
+import org.postgresql.ds.common.BaseDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -400,10 +401,19 @@ public final class Database implements AutoCloseable {
                 quietly(i.connection()::close);
             }
         } catch (SQLException e) {
-            throw Failures.unavailable(location, e);
+            throw Failures.unavailable(location, e, loginRole());
         } catch (RuntimeException e) {
             throw Failures.map(location, "connecting", e, null);
         }
+    }
+
+    /**
+     * The user the data source logs in as, for a refused login's message: what pgjdbc's own data sources are set to
+     * (the factory's: {@code jdbc.user}, else the URL's, else {@code PGUSER}); null when not set or not known.
+     */
+    public String loginRole() {
+        return dataSource instanceof BaseDataSource b && b.getUser() != null && !b.getUser().isBlank()
+                ? b.getUser() : null;
     }
 
     private Connection open() throws SQLException {

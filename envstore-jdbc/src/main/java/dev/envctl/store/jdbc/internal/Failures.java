@@ -78,6 +78,14 @@ public final class Failures {
      * answered, so no retry or fallback helps.
      */
     public static EnvctlException unavailable(String location, Throwable cause) {
+        return unavailable(location, cause, null);
+    }
+
+    /**
+     * {@link #unavailable(String, Throwable)}, where {@code role} is the user that tried to log in (null: not known):
+     * a refused login names it, since the URL in the message may name another user than the one that logged in.
+     */
+    public static EnvctlException unavailable(String location, Throwable cause, String role) {
         SQLException s = sqlCause(cause);
         String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
@@ -93,7 +101,8 @@ public final class Failures {
         // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
         // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
         if (state.startsWith("28") || state.equals("08004") && why.contains("password")) {
-            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login: " + why
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login"
+                    + (role == null ? "" : " of role " + role) + ": " + why
                     + "; check the user (jdbc.user, the URL's user parameter or PGUSER) and the password "
                     + "(ENVCTL_DB_PASSWORD, PGPASSWORD or ~/.pgpass)", cause, Remedy.FIX_STORE_SETTINGS);
         }
