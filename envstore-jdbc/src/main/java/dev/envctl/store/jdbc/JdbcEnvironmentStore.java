@@ -517,12 +517,15 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             StoreHealth up = StoreHealth.up("PostgreSQL " + server + " at " + location() + ", schema "
                     + options.schema() + switch (reading) {
                         case SCHEMA -> "";
-                        case AS_IT_IS -> conflicts.isEmpty() ? ", table clusters not adopted yet (a schema "
-                                + "migration adopts it, and so does any opening with jdbc.migrate=auto, reads "
-                                + "included)" : ", table clusters cannot be adopted "
+                        // what adopts the table, or makes the tables, in the mode the settings say
+                        case AS_IT_IS -> conflicts.isEmpty() ? ", table clusters not adopted yet (" + (readInsteadOfAuto
+                                ? "a schema migration adopts it, and so does any opening with jdbc.migrate=auto, "
+                                + "reads included" : "jdbc.migrate=read reads it as it is and adopts nothing; a "
+                                + "schema migration adopts it") + ")" : ", table clusters cannot be adopted "
                                 + "yet: " + AdoptionConflictException.count(conflicts) + " to repair";
-                        case NO_TABLE -> ", no envctl tables yet (a schema migration makes them, and so does any "
-                                + "opening with jdbc.migrate=auto)";
+                        case NO_TABLE -> ", no envctl tables yet (" + (readInsteadOfAuto ? "a schema migration makes "
+                                + "them, and so does any opening with jdbc.migrate=auto" : "jdbc.migrate=read makes "
+                                + "none; a schema migration makes them") + ")";
                     } + (info.newerThanLatest() ? ", schema version " + info.currentVersion() + " is newer than "
                     + "this envctl knows (" + info.latestVersion() + "): upgrade envctl" : ""), info.currentVersion());
             if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info) && toMigrate != null) {

@@ -368,8 +368,10 @@ class AdoptionTest {
             assertThat(store.list(EnvironmentFilter.ALL)).extracting(Environment::name).containsExactly("dev");
             assertThat(store.get("dev").ports()).isEqualTo(new HostPorts(18090, 18443, 19001, null));
             assertThat(store.hosts()).extracting(h -> h.name()).containsExactly("local");
-            assertThat(store.health().detail()).contains("table clusters not adopted yet (a schema migration adopts "
-                    + "it, and so does any opening with jdbc.migrate=auto, reads included)");
+            // jdbc.migrate=read itself never adopts it
+            assertThat(store.health().detail()).contains("table clusters not adopted yet (jdbc.migrate=read reads "
+                    + "it as it is and adopts nothing; a schema migration adopts it)")
+                    .doesNotContain("so does any opening");
             assertThatThrownBy(() -> store.create(EnvironmentSpec.of("qa", "k3d"),
                     new Allocator(AllocationPolicy.defaults())))
                     .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FAILURE))
@@ -377,6 +379,27 @@ class AdoptionTest {
             assertThat(store.admin().info().currentVersion()).isNull();
         }
         assertThat(oldReaderNames()).isEqualTo(before);
+        assertThat(columnCount()).isEqualTo(9);
+    }
+
+    @Test
+    void theHealthOfATableNotAdoptedSaysWhatTheConfiguredModeDoesWithIt() {
+        replacedSystemWith(
+                "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,'2025-03-02 10:00:00',NULL)");
+
+        // opened to read in place of jdbc.migrate=auto (doctor, a dry run): the next opening with auto adopts it
+        try (JdbcEnvironmentStore store = JdbcEnvironmentStore.openToRead(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema), TestDatabase.url())) {
+            assertThat(store.health().detail()).contains("table clusters not adopted yet (a schema migration adopts "
+                    + "it, and so does any opening with jdbc.migrate=auto, reads included)");
+        }
+        // with jdbc.migrate=read, no opening of this configuration adopts it
+        try (JdbcEnvironmentStore store = JdbcEnvironmentStore.openToRead(TestDatabase.dataSource(),
+                JdbcStoreOptions.defaults().withSchema(schema).withMigrate(MigrateMode.READ), TestDatabase.url())) {
+            assertThat(store.health().detail()).contains("table clusters not adopted yet (jdbc.migrate=read reads "
+                    + "it as it is and adopts nothing; a schema migration adopts it)")
+                    .doesNotContain("jdbc.migrate=auto");
+        }
         assertThat(columnCount()).isEqualTo(9);
     }
 
@@ -464,7 +487,8 @@ class AdoptionTest {
         try (JdbcEnvironmentStore store = open(MigrateMode.READ)) {
             assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
             assertThat(store.find("dev")).isEmpty();
-            assertThat(store.health().detail()).contains("no envctl tables yet");
+            assertThat(store.health().detail()).contains("no envctl tables yet (jdbc.migrate=read makes none; a "
+                    + "schema migration makes them)").doesNotContain("jdbc.migrate=auto");
         }
         assertThat(columnCount()).isZero();
         // once migrated, a store opened to read is envctl's as any other; an older envctl schema is refused
