@@ -66,6 +66,8 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
         return withMigrationLock(() -> {
             Set<String> tables = tables();
             boolean adopt = adopting(tables);
+            // Flyway creates a schema that is missing: said, as it may be jdbc.schema misspelt
+            boolean creating = tables.isEmpty() && !schemaExists();
             if (tables.contains("clusters") && !tables.contains("held_ports")) {
                 List<String> conflicts = adoptionConflicts();
                 if (!conflicts.isEmpty()) {
@@ -87,6 +89,10 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             }
             if (adopt) {
                 analyze();
+            }
+            if (creating) {
+                LOG.warn("{} did not exist, so it was created with envctl's tables; if jdbc.schema is misspelt, "
+                        + "correct it and drop schema {}", where(), schema);
             }
             return new MigrationResult(adopt, adopt ? "1" : result.initialSchemaVersion,
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : info().currentVersion(),
@@ -340,6 +346,12 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
             return names.stream().filter(n -> Boolean.TRUE.equals(found.get(names.indexOf(n), Boolean.class)))
                     .collect(Collectors.toUnmodifiableSet());
         });
+    }
+
+    /** Whether the schema exists (a role may see it without any privilege on it). */
+    private boolean schemaExists() {
+        return database.read("reading the schemas", ctx -> ctx.select(DSL.field("to_regnamespace({0}) is not null",
+                Boolean.class, DSL.val(DSL.quotedName(schema).toString()))).fetchOne(0, Boolean.class));
     }
 
     /** Whether {@code tables} hold a {@code clusters} table that envctl has not adopted yet (no schema history). */

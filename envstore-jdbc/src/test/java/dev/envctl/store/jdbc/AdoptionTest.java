@@ -404,6 +404,31 @@ class AdoptionTest {
     }
 
     @Test
+    void aSchemaThatDoesNotExistIsCreatedSayingSoOnce() {
+        String missing = TestDatabase.freshSchemaName("typo");
+        try {
+            String logged = stderrOf(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
+            String again = stderrOf(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
+
+            assertThat(logged.lines().filter(l -> l.contains("did not exist"))).as(logged).singleElement().asString()
+                    .contains("WARN", "schema " + missing + " of ", "did not exist, so it was created",
+                            "if jdbc.schema is misspelt");
+            assertThat(again).doesNotContain("did not exist");
+            // a schema that exists but is empty is not said to be created
+            String empty = TestDatabase.freshSchemaName("empty");
+            TestDatabase.sql("CREATE SCHEMA " + empty);
+            try {
+                assertThat(stderrOf(() -> TestDatabase.open(empty, MigrateMode.AUTO).close()))
+                        .doesNotContain("did not exist");
+            } finally {
+                TestDatabase.dropSchema(empty);
+            }
+        } finally {
+            TestDatabase.dropSchema(missing);
+        }
+    }
+
+    @Test
     void readModeNamesTheConflictsOfATableThatCannotBeAdopted() {
         replacedSystemWith(
                 "INSERT INTO clusters VALUES ('dev','kind',NULL,30080,19001,18090,18443,NULL,NULL)",
