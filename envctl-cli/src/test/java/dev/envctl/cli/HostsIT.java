@@ -248,6 +248,12 @@ class HostsIT {
         refused(2, "--address 'a b' is not an IP address", "host", "add", "three", "--docker", TWO, "--address", "a b");
         refused(2, "--address 'gpu1.example.com' is not an IP address", "host", "add", "three", "--docker", TWO,
                 "--address", "gpu1.example.com");
+        refused(2, "--address '224.0.0.1' is a multicast address (224.0.0.0/4, ff00::/8)", "host", "add", "three",
+                "--docker", TWO, "--address", "224.0.0.1");
+        refused(2, "--address 'ff02::1' is a multicast address", "host", "add", "three", "--docker", TWO, "--address",
+                "ff02::1");
+        refused(2, "--address '255.255.255.255' is the broadcast address", "host", "add", "three", "--docker", TWO,
+                "--address", "255.255.255.255");
         refused(2, "--capacity 0 is out of range", "host", "add", "three", "--docker", TWO, "--capacity", "0");
         refused(2, "host name 'auto' is reserved", "host", "add", "auto", "--docker", TWO);
         refused(2, "host name 'Three' is invalid", "host", "add", "Three", "--docker", TWO);

@@ -208,7 +208,7 @@ public final class Envctl implements AutoCloseable {
      *
      * @throws EnvctlException {@link ErrorCode#CONFLICT} when the name is taken, {@link ErrorCode#INVALID_INPUT}
      *                         when the store keeps no hosts, or the host's address is not an IP address (or is
-     *                         {@code 0.0.0.0} or {@code ::}), its
+     *                         {@code 0.0.0.0}, {@code ::}, a multicast or the broadcast address), its
      *                         endpoint has a query, fragment or tcp path, or a label is envctl's own
      *                         ({@link Host#requireAddable})
      */

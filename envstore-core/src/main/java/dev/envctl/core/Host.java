@@ -47,13 +47,14 @@ public record Host(String name, String docker, String address, Map<String, Strin
 
     /**
      * This host, checked for being added: its address, when it has one, must be an IP address, as k3d and kind
-     * bind the Kubernetes API to it and take no host names; its endpoint has no query or fragment, and a
+     * bind the Kubernetes API to it and take no host names, and one clients reach that machine at; its endpoint has no query or fragment, and a
      * {@code tcp://} one no path (Docker refuses or drops them); no label key starts with {@code envctl.}, as
      * those are envctl's own. Reading a store does not check it, so a host added before the check still reads
      * (and its environments fail at the provider, naming the address).
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address or is the
-     *                         unspecified one ({@code 0.0.0.0}, {@code ::}), such an endpoint or label
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an address that is not an IP address or is one no
+     *                         client reaches a machine at ({@link Validation#unreachableAddress}: the unspecified
+     *                         one, a multicast one, the broadcast address), such an endpoint or label
      */
     public Host requireAddable() {
         if (docker != null && !Validation.isPlainEndpoint(docker)) {
@@ -65,10 +66,11 @@ public record Host(String name, String docker, String address, Map<String, Strin
                     + "' is not an IP address; allowed: an IPv4 or IPv6 address of that machine, such as "
                     + "192.168.1.20 (k3d and kind bind the Kubernetes API to it and take no host names)");
         }
-        if (address != null && Validation.isUnspecifiedAddress(address)) {
-            throw EnvctlException.invalid("address '" + address + "' of host '" + name + "' means every address of "
-                    + "a machine, none that clients reach it at; allowed: an IPv4 or IPv6 address of that machine, "
-                    + "such as 192.168.1.20");
+        if (address != null) {
+            Validation.unreachableAddress(address).ifPresent(why -> {
+                throw EnvctlException.invalid("address '" + address + "' of host '" + name + "' " + why + "; allowed: "
+                        + "an IPv4 or IPv6 address of that machine, such as 192.168.1.20");
+            });
         }
         return this;
     }

@@ -4,11 +4,13 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -155,6 +157,33 @@ public final class Validation {
                     + "address, such as 192.168.1.20");
         }
         return address;
+    }
+
+    /**
+     * Why no client reaches a machine at {@code text}, an IP address ({@link #isIpAddress}), as a Docker host's
+     * address, said after the address ({@code "'224.0.0.1' is a multicast address ..."}): the unspecified address
+     * ({@link #isUnspecifiedAddress}), a multicast one (224.0.0.0/4, ff00::/8, IPv4-mapped ones included) or the
+     * broadcast address 255.255.255.255; empty for any other, loopback included (a daemon of the machine envctl runs
+     * on).
+     */
+    public static Optional<String> unreachableAddress(String text) {
+        if (isUnspecifiedAddress(text)) {
+            return Optional.of("means every address of a machine, none that clients reach it at");
+        }
+        InetAddress a;
+        try {
+            a = isIpAddress(text) ? InetAddress.getByName(text) : null;
+        } catch (UnknownHostException e) {
+            a = null;
+        }
+        if (a != null && a.isMulticastAddress()) {
+            return Optional.of("is a multicast address (224.0.0.0/4, ff00::/8), a group of machines, none that "
+                    + "clients reach one at");
+        }
+        if (a != null && Arrays.equals(a.getAddress(), new byte[] {-1, -1, -1, -1})) {
+            return Optional.of("is the broadcast address, every machine of a network, none that clients reach one at");
+        }
+        return Optional.empty();
     }
 
     /**

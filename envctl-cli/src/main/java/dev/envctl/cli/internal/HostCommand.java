@@ -120,10 +120,11 @@ final class HostCommand extends CliCommand {
                     + "that machine, such as 192.168.1.20 (k3d and kind bind the Kubernetes API to it and take no "
                     + "host names), or leave the flag out");
         }
-        if (address != null && Validation.isUnspecifiedAddress(address.strip())) {
-            throw EnvctlException.invalid("--address '" + address.strip() + "' means every address of a machine, none "
-                    + "that clients reach it at; give an IPv4 or IPv6 address of that machine, such as 192.168.1.20, "
-                    + "or leave the flag out");
+        if (address != null) {
+            Validation.unreachableAddress(address.strip()).ifPresent(why -> {
+                throw EnvctlException.invalid("--address '" + address.strip() + "' " + why + "; give an IPv4 or IPv6 "
+                        + "address of that machine, such as 192.168.1.20, or leave the flag out");
+            });
         }
         if (capacity != null && capacity < 1) {
             throw EnvctlException.invalid("--capacity " + capacity + " is out of range; allowed: 1 or more (leave "

@@ -109,6 +109,17 @@ class HostOptionsTest {
             assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", every).toHost("two"),
                     "--address '" + every + "' means every address of a machine", "192.168.1.20");
         }
+        for (String group : List.of("224.0.0.1", "239.255.255.250", "ff02::1")) {
+            assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", group).toHost("two"),
+                    "--address '" + group + "' is a multicast address (224.0.0.0/4, ff00::/8), a group of machines, "
+                    + "none that clients reach one at; give an IPv4 or IPv6 address of that machine, such as "
+                    + "192.168.1.20, or leave the flag out");
+        }
+        assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", "255.255.255.255").toHost("two"),
+                "--address '255.255.255.255' is the broadcast address, every machine of a network, none that clients "
+                + "reach one at; give an IPv4 or IPv6 address of that machine");
+        assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "127.0.0.1").toHost("two").address())
+                .isEqualTo("127.0.0.1");
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "::1").toHost("two").address()).isEqualTo("::1");
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", " 10.0.0.2 ").toHost("two").address())
                 .isEqualTo("10.0.0.2");

@@ -56,9 +56,24 @@ class EnvctlHostsTest {
                     .hasMessageContaining("address '" + every + "' of host 'every' means every address of a machine, "
                             + "none that clients reach it at");
         }
+        // no one machine is reached at a multicast or the broadcast address: k3d and kind could not bind the API to it
+        for (String group : List.of("224.0.0.1", "239.255.255.250", "ff02::1", "::ffff:224.0.0.251")) {
+            assertThatThrownBy(() -> envctl.addHost(new Host("group", "tcp://two.example:2375", group, Map.of(), null)))
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("address '" + group + "' of host 'group' is a multicast address (224.0.0.0/4, "
+                            + "ff00::/8), a group of machines, none that clients reach one at; allowed: an IPv4 or IPv6 "
+                            + "address of that machine, such as 192.168.1.20");
+        }
+        assertThatThrownBy(() -> envctl.addHost(new Host("all", "tcp://two.example:2375", "255.255.255.255", Map.of(),
+                null)))
+                .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("address '255.255.255.255' of host 'all' is the broadcast address, every machine of a "
+                        + "network, none that clients reach one at; allowed: an IPv4 or IPv6 address of that machine, "
+                        + "such as 192.168.1.20");
         assertThat(store.hosts()).containsExactly(Host.LOCAL);
 
-        for (String v6 : List.of("fd00::20", "::1")) {
+        // loopback is an address of that machine (a second daemon of this one, as fleet.md allows): taken
+        for (String v6 : List.of("fd00::20", "::1", "127.0.0.1", "10.255.255.255")) {
             Host six = new Host("six", "tcp://two.example:2375", v6, Map.of(), null);
             assertThat(envctl.addHost(six)).isEqualTo(six);
             envctl.removeHost("six");
