@@ -332,6 +332,8 @@ class BadInputIT {
         c.add(Case.of(2, "--concurrency '0' is invalid", "reconcile", "--concurrency", "0"));
         c.add(Case.of(2, "--interval 'soon' is not a positive duration", "reconcile", "--interval", "soon"));
         c.add(Case.of(2, "--interval '1ms' is too short; at least 1s", "reconcile", "--watch", "--interval", "1ms"));
+        c.add(Case.of(2, "--interval '2.5s' has a fraction; durations are whole numbers with a unit, so write 2500ms "
+                + "for 2.5s", "reconcile", "--watch", "--interval", "2.5s"));
         c.add(Case.of(2, "--interval '0s' is not a positive duration; write at least 1s, like 1s, 30s, 5m or 1h",
                 "reconcile", "--watch", "--interval", "0s"));
         c.add(Case.usage("db takes one action, migrate or info", "db", "upgrade"));

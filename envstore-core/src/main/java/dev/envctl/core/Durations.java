@@ -1,20 +1,25 @@
 package dev.envctl.core;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Durations as settings and flags spell them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a bare
- * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module.
+ * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module. The numbers are whole:
+ * {@code 0.5s} is refused, saying so and that {@code 500ms} is the same.
  */
 public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
+    /** {@link #SIMPLE} with a fraction, which is not taken ({@code 0.5s}, {@code 1,5m}, {@code .25s}). */
+    private static final Pattern FRACTION = Pattern.compile("(\\d+[.,]\\d*|[.,]\\d+)(ms|s|m|h)?");
     private static final int MAX_DIGITS = 9;
 
     private Durations() {
@@ -60,6 +65,12 @@ public final class Durations {
                 d = null;
             }
         }
+        Matcher fraction = FRACTION.matcher(s);
+        if (d == null && fraction.matches()) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' has a fraction; "
+                    + "durations are whole numbers with a unit, so " + whole(fraction, min).map(w -> "write " + w
+                    + " for " + Validation.printable(text.strip())).orElse(allowed));
+        }
         if (d == null || d.isZero() || d.isNegative()) {
             throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
                     + "' is not a positive duration; " + allowed);
@@ -70,6 +81,26 @@ public final class Durations {
                     + "least " + format(min));
         }
         return d;
+    }
+
+    /**
+     * The duration a {@link #FRACTION} match spells, as this class writes it ({@link #format}), when it is a whole
+     * number of milliseconds of at least {@code min} that {@link #parse} takes back; else empty.
+     */
+    private static Optional<String> whole(Matcher fraction, Duration min) {
+        long unit = switch (fraction.group(2) == null ? "s" : fraction.group(2)) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1000;
+        };
+        BigDecimal millis = new BigDecimal(fraction.group(1).replace(',', '.')).multiply(BigDecimal.valueOf(unit));
+        if (millis.signum() <= 0 || millis.stripTrailingZeros().scale() > 0
+                || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0) {
+            return Optional.empty();
+        }
+        Duration d = Duration.ofMillis(millis.longValueExact());
+        return d.compareTo(min) < 0 ? Optional.empty() : Optional.of(format(d));
     }
 
     private static InvalidValueException tooLong(String what, String text) {

@@ -59,6 +59,38 @@ class DurationsTest {
     }
 
     /**
+     * A number with a fraction is not taken ({@code 500ms} is), and the message says so, not that the value is no
+     * positive duration: with the whole number of the same duration where there is one the setting takes, else what
+     * it takes.
+     */
+    @org.junit.jupiter.api.Test
+    void aFractionIsRefusedSayingSoAndWhatToWriteInstead() {
+        assertThatThrownBy(() -> Durations.parse("reconcile.interval", "0.5s"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.problem()).isEqualTo("'0.5s' has a fraction; durations are whole numbers with a "
+                            + "unit, so write 500ms for 0.5s");
+                })
+                .hasMessage("reconcile.interval '0.5s' has a fraction; durations are whole numbers with a unit, so "
+                        + "write 500ms for 0.5s");
+        assertThatThrownBy(() -> Durations.parse("t", "1.5m")).hasMessage("t '1.5m' has a fraction; durations are "
+                + "whole numbers with a unit, so write 90s for 1.5m");
+        assertThatThrownBy(() -> Durations.parse("t", "2.5")).hasMessageEndingWith("so write 2500ms for 2.5");
+        assertThatThrownBy(() -> Durations.parse("t", "1,5h")).hasMessageEndingWith("so write 5400s for 1,5h");
+        assertThatThrownBy(() -> Durations.parse("t", ".25s")).hasMessageEndingWith("so write 250ms for .25s");
+        // no whole number of milliseconds, or none the setting takes: what it takes
+        assertThatThrownBy(() -> Durations.parse("t", "1.5ms")).hasMessage("t '1.5ms' has a fraction; durations are "
+                + "whole numbers with a unit, so write it like 500ms, 60s, 5m or 1h");
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", "0.5s", java.time.Duration.ofSeconds(1)))
+                .hasMessage("--interval '0.5s' has a fraction; durations are whole numbers with a unit, so write at "
+                        + "least 1s, like 1s, 30s, 5m or 1h");
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", "1.5s", java.time.Duration.ofSeconds(1)))
+                .hasMessageEndingWith("so write 1500ms for 1.5s");
+        // ISO-8601 has fractions of seconds of its own
+        assertThat(Durations.parse("t", "PT0.5S")).isEqualTo(Duration.ofMillis(500));
+    }
+
+    /**
      * A value that is not a positive duration, where a minimum applies, says that minimum: {@code --interval 0s} is
      * not told "500ms", which the same flag then refuses as too short.
      */

@@ -303,6 +303,11 @@ class ConfigResolverTest {
                         + "allowed: recreate, mark-failed"),
                 Map.entry("reconcile.interval=soon\n", "config key reconcile.interval in FILE: 'soon' is not a "
                         + "positive duration; write at least 1s, like 1s, 30s, 5m or 1h"),
+                Map.entry("reconcile.interval=0.5s\n", "config key reconcile.interval in FILE: '0.5s' has a "
+                        + "fraction; durations are whole numbers with a unit, so write at least 1s, like 1s, 30s, 5m or "
+                        + "1h"),
+                Map.entry("reconcile.interval=1.5m\n", "config key reconcile.interval in FILE: '1.5m' has a "
+                        + "fraction; durations are whole numbers with a unit, so write 90s for 1.5m"),
                 Map.entry("fallback.mirror=yes\n", "config key fallback.mirror in FILE: 'yes' is invalid; allowed: "
                         + "true, false"),
                 Map.entry("pool.http=18080\n", "config key pool.http in FILE: port pool '18080' is invalid; write it "
