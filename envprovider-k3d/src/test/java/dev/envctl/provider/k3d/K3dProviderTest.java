@@ -627,7 +627,7 @@ class K3dProviderTest {
 
     @Test
     void versionComesFromJsonAndFromTextOnOlderK3d() {
-        assertThat(provider.version()).isEqualTo("v5.8.3");
+        assertThat(provider.version()).isEqualTo("v5.7.4");
         assertThat(tools.calls()).containsExactly(List.of("k3d", "version", "-o", "json"));
 
         tools.flag("k3d-old");
@@ -639,8 +639,8 @@ class K3dProviderTest {
     @Test
     void prerequisitesReportTheVersionAndWhetherDockerAnswers() {
         assertThat(provider.checkPrerequisites()).containsExactly(
-                PrerequisiteCheck.pass("k3d", "k3d v5.8.3 at " + k3d),
-                PrerequisiteCheck.pass("docker", "Docker 27.3.1 answers (docker info)"));
+                PrerequisiteCheck.pass("k3d", "k3d v5.7.4 at " + k3d),
+                PrerequisiteCheck.pass("docker", "Docker 20.10.24+dfsg1 answers (docker info)"));
         assertThat(tools.calls()).contains(List.of("docker", "info", "--format", "{{.ServerVersion}}"));
 
         tools.flag("docker-down");

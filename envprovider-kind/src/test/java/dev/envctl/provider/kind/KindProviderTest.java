@@ -606,10 +606,10 @@ class KindProviderTest {
 
     @Test
     void versionAndPrerequisites() {
-        assertThat(provider.version()).isEqualTo("v0.27.0");
+        assertThat(provider.version()).isEqualTo("v0.24.0");
         assertThat(provider.checkPrerequisites()).containsExactly(
-                PrerequisiteCheck.pass("kind", "kind v0.27.0 at " + kind),
-                PrerequisiteCheck.pass("docker", "Docker 27.3.1 answers (docker info)"));
+                PrerequisiteCheck.pass("kind", "kind v0.24.0 at " + kind),
+                PrerequisiteCheck.pass("docker", "Docker 20.10.24+dfsg1 answers (docker info)"));
 
         tools.flag("docker-down");
         assertThat(provider.checkPrerequisites().get(1)).satisfies(c -> {

@@ -94,7 +94,7 @@ public interface ClusterProvider {
         return Optional.empty();
     }
 
-    /** The tool's version, such as {@code v5.8.3}. */
+    /** The tool's version, such as {@code v5.7.4}. */
     String version();
 
     /**

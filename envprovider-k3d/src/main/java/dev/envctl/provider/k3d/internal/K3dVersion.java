@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads k3d's version from {@code k3d version -o json} ({@code {"k3d":"v5.8.3","k3s":"v1.31.5-k3s1"}}) or
- * from the text of {@code k3d version} ({@code k3d version v5.8.3} then {@code k3s version ... (default)}).
+ * Reads k3d's version from {@code k3d version -o json} ({@code {"k3d":"v5.7.4","k3s":"v1.30.4-k3s1"}}) or
+ * from the text of {@code k3d version} ({@code k3d version v5.7.4} then {@code k3s version ... (default)}).
  */
 public final class K3dVersion {
     private static final JsonFactory JSON = new JsonFactory();

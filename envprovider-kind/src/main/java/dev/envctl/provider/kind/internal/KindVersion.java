@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads {@code kind version}: {@code kind v0.27.0 go1.23.4 linux/amd64}, or the bare {@code 0.27.0} of {@code -q}. */
+/** Reads {@code kind version}: {@code kind v0.24.0 go1.23.5 linux/amd64}, or the bare {@code 0.24.0} of {@code -q}. */
 public final class KindVersion {
     private static final Pattern FULL = Pattern.compile("(?m)^kind (v\\d\\S*)");
     private static final Pattern BARE = Pattern.compile("(?m)^v?(\\d+\\.\\d+\\.\\d+\\S*)$");
