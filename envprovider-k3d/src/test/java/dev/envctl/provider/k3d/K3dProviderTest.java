@@ -15,6 +15,7 @@ import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.PlannedCommand;
 import dev.envctl.core.spi.PrerequisiteCheck;
 import dev.envctl.core.provider.DockerNetworks;
+import dev.envctl.core.provider.ToolRunner;
 import dev.envctl.core.spi.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +171,62 @@ class K3dProviderTest {
                 String.join(" ", recorded("k3d", createArgv("dev", "k3d-shared"))),
                 String.join(" ", recorded("docker", mark("dev"))));
         assertThat(tools.has("k3d/dev")).isTrue();
+    }
+
+    /** {@code docker network create k3d-shared} run by hand (no lock), as the stand-in docker answers it: the ID. */
+    private String createSharedByHand() {
+        return new ToolRunner(tools.environment()).runChecked(List.of(docker, "network", "create", "k3d-shared"),
+                Map.of(), null, Duration.ofSeconds(20), "", ProgressListener.NONE).stdoutText().strip();
+    }
+
+    /**
+     * Two {@code docker network create k3d-shared} at once (k3d or a script run by hand, which take no lock) make two
+     * networks of the name under Docker 20.10, which then refuses the name as ambiguous: the next create leaves one,
+     * of those without containers the one of the lowest ID, removed by ID, and goes on with it.
+     */
+    @Test
+    void aSecondSharedNetworkOfTheNameIsRemovedByTheNextCreateWhichThenUsesTheOneLeft() {
+        tools.flag("docker-racy-network-create");
+        String first = createSharedByHand();
+        String second = createSharedByHand();
+        assertThat(tools.has("network-twins/k3d-shared")).as("the stand-in holds two networks of the name").isTrue();
+        String kept = first.compareTo(second) < 0 ? first : second;
+        String removed = kept.equals(first) ? second : first;
+        tools.forgetCalls();
+        RecordingProgress progress = new RecordingProgress();
+
+        provider.create(env("dev", null, Map.of()), progress);
+
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).containsExactly(
+                "docker network inspect k3d-shared",
+                "docker network ls --no-trunc --filter name=k3d-shared --format {{.ID}} {{.Name}}",
+                "docker network inspect --format {{.Id}} {{len .Containers}} " + String.join(" ",
+                        java.util.stream.Stream.of(first, second).sorted().toList()),
+                "docker network rm " + removed,
+                String.join(" ", recorded("k3d", createArgv("dev", "k3d-shared"))),
+                String.join(" ", recorded("docker", mark("dev"))));
+        assertThat(progress.steps()).contains("removing Docker network k3d-shared " + removed.substring(0, 12)
+                + ": a second network of that name, made by another create at the same time");
+        assertThat(tools.has("network-twins/k3d-shared")).isFalse();
+        assertThat(tools.read("networks/k3d-shared").lines().toList()).last().isEqualTo(kept);
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev");
+    }
+
+    /** Of two networks of the name, the one the running clusters are on is kept, whatever the IDs. */
+    @Test
+    void ofTwoSharedNetworksOfTheNameTheOneWithContainersIsKept() {
+        provider.create(env("old", null, Map.of()), ProgressListener.NONE);
+        tools.flag("docker-racy-network-create");
+        String second = createSharedByHand();
+        tools.forgetCalls();
+
+        provider.create(env("dev", null, Map.of()), ProgressListener.NONE);
+
+        assertThat(tools.calls()).extracting(c -> String.join(" ", c)).contains("docker network rm " + second)
+                .filteredOn(c -> c.startsWith("docker network rm")).hasSize(1);
+        assertThat(tools.has("network-twins/k3d-shared")).isFalse();
+        assertThat(tools.has("networks/k3d-shared")).isTrue();
+        assertThat(provider.list()).extracting(ClusterStatus::name).containsExactly("dev", "old");
     }
 
     /**
