@@ -82,8 +82,8 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
 
     /** {@code recreate} or {@code mark-failed}. */
     DriftPolicy drift() {
-        String v = get(ConfigKeys.RECONCILE_DRIFT).strip().toLowerCase(Locale.ROOT);
-        return switch (v) {
+        String v = get(ConfigKeys.RECONCILE_DRIFT).strip();
+        return switch (v.toLowerCase(Locale.ROOT)) {
             case "recreate" -> DriftPolicy.RECREATE;
             case "mark-failed" -> DriftPolicy.MARK_FAILED;
             default -> throw EnvctlException.invalid(subject(ConfigKeys.RECONCILE_DRIFT) + " '"
@@ -122,12 +122,12 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     boolean fallbackMirror() {
-        String v = get(ConfigKeys.FALLBACK_MIRROR).strip().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
+        String v = get(ConfigKeys.FALLBACK_MIRROR).strip();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
             throw EnvctlException.invalid(subject(ConfigKeys.FALLBACK_MIRROR) + " '" + Validation.printable(v)
                     + "' is invalid; allowed: true, false");
         }
-        return v.equals("true");
+        return v.equalsIgnoreCase("true");
     }
 
     List<String> hooksEnabled() {

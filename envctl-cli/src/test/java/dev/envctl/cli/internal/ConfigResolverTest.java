@@ -285,6 +285,30 @@ class ConfigResolverTest {
         }
     }
 
+    /**
+     * A refused value is quoted as written, not as envctl read it (reconcile.drift and fallback.mirror are read in any
+     * case): {@code Ignore} is told "'Ignore' is invalid", not "'ignore'", which the file does not hold.
+     */
+    @Test
+    void aRefusedValueIsQuotedAsTheFileWritesIt() throws IOException {
+        Map<String, String> cases = Map.of(
+                "reconcile.drift=Ignore\n", "config key reconcile.drift in FILE: 'Ignore' is invalid; allowed: "
+                        + "recreate, mark-failed",
+                "fallback.mirror=Yes\n", "config key fallback.mirror in FILE: 'Yes' is invalid; allowed: true, false");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            GlobalOptions g = new GlobalOptions();
+            g.config = write("q.properties", c.getKey()).toString();
+            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).as(c.getKey())
+                    .hasMessage(c.getValue().replace("FILE", g.config));
+        }
+        // what is taken in any case still is
+        GlobalOptions upper = new GlobalOptions();
+        upper.config = write("u.properties", "reconcile.drift=Mark-Failed\nfallback.mirror=TRUE\n").toString();
+        EnvctlConfig c = resolve(upper, Map.of("HOME", home.toString()));
+        assertThat(c.drift()).isEqualTo(DriftPolicy.MARK_FAILED);
+        assertThat(c.fallbackMirror()).isTrue();
+    }
+
     @Test
     void aBadValueOfAnyFixedKeyNamesTheFileItCameFrom() throws IOException {
         // the key is named once, by the label; what follows it says what is wrong with the value
