@@ -201,8 +201,9 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
         return label(key) + ":";
     }
 
+    /** A whole number from 1 to 64 in ASCII digits, leading zeros allowed (as the {@code --concurrency} flag reads it). */
     static int positiveInt(String what, String text) {
-        String digits = text.strip();
+        String digits = text.strip().replaceFirst("^0+(?=[0-9])", "");
         int n = Validation.isDigits(digits, 2) ? Integer.parseInt(digits) : 0;
         if (n >= 1 && n <= 64) {
             return n;

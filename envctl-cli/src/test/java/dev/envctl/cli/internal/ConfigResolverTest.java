@@ -309,6 +309,22 @@ class ConfigResolverTest {
         assertThat(c.fallbackMirror()).isTrue();
     }
 
+    /**
+     * reconcile.concurrency is a whole number from 1 to 64 as --concurrency reads it: with leading zeros too
+     * ({@code --concurrency 064} is 64), not refused with a message saying that a whole number to 64 is allowed.
+     */
+    @Test
+    void theConcurrencyIsReadWithLeadingZerosAsTheFlagReadsIt() throws IOException {
+        GlobalOptions g = new GlobalOptions();
+        g.config = write("z.properties", "reconcile.concurrency=064\n").toString();
+        assertThat(resolve(g, Map.of("HOME", home.toString())).reconcileConcurrency()).isEqualTo(64);
+        g.config = write("z.properties", "reconcile.concurrency=065\n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key reconcile.concurrency in " + g.config + ": '065' is invalid; allowed: a whole "
+                        + "number from 1 to 64");
+        assertThat(EnvctlConfig.positiveInt("--concurrency", "007")).isEqualTo(7);
+    }
+
     @Test
     void aBadValueOfAnyFixedKeyNamesTheFileItCameFrom() throws IOException {
         // the key is named once, by the label; what follows it says what is wrong with the value
