@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * config/envctl.properties and docs/configuration.md document every key: each fixed key with its default, each
@@ -60,6 +61,25 @@ class ConfigDocsTest {
         }
         for (String key : ConfigKeys.FIXED) {
             assertThat(doc).as(key).contains("`" + key + "`");
+        }
+    }
+
+    /**
+     * Where the shipped file shows a provider or hook setting commented out with an empty value and says what empty
+     * means ({@code # ...; empty = k3d's default}), that empty value is taken: a reader who uncomments the line as
+     * shown is not refused.
+     */
+    @Test
+    void aCommentedSettingTheShippedConfigSaysMayBeEmptyIsTakenEmpty(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^#[^\\n]*\\bempty = [^\\n]*\\n#((?:provider|hook)\\.[a-z0-9.-]+)=$").matcher(Files.readString(CONFIG));
+        while (m.find()) {
+            GlobalOptions g = new GlobalOptions();
+            g.config = Files.writeString(tmp.resolve("empty.properties"), m.group(1) + "=\n").toString();
+            assertThatCode(() -> ConfigResolver.resolve(g, Map.of("HOME", "/home/ada"), PluginRegistry.discover(
+                    getClass().getClassLoader()))).as(m.group(1) + "= (its comment says empty is fine)")
+                    .doesNotThrowAnyException();
         }
     }
 
