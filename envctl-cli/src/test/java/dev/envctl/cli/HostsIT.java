@@ -364,6 +364,11 @@ class HostsIT {
                 .filter(c -> c.get("name").asText().equals("docker on two")).findFirst().orElseThrow();
         assertThat(two.get("hint").asText()).isEqualTo("check that Docker runs on host two and answers at " + TWO
                 + "; needed by 1 environment of the store");
+        // Docker's words name the endpoint already: the detail does not name it again, the hint once more
+        assertThat(two.get("detail").asText()).isEqualTo("docker info failed (exit code 1): Cannot connect to the "
+                + "Docker daemon at " + TWO + ". Is the docker daemon running?");
+        assertThat(ws.run("doctor").out().lines().filter(l -> l.startsWith("FAIL  docker on two"))).singleElement()
+                .satisfies(l -> assertThat(l.split(java.util.regex.Pattern.quote(TWO), -1)).hasSize(3));
         ws.ok("delete", "web2");
 
         Result reconciled = ws.run("reconcile", "-o", "json");

@@ -60,11 +60,13 @@ final class DoctorCommand extends CliCommand {
                 c -> c));
         for (Host host : hosts(session)) {
             Map<String, Long> there = used(environments, host.name());
+            String endpoint = HostCommand.docker(host);
+            // the detail names the endpoint once: Docker's own words often do ("Cannot connect to ... at ENDPOINT")
             checks.addAll(byProvider(session.envctl().providers(host.name()), dflt, there, there, c -> !c.name()
                     .equals("docker") ? null : new PrerequisiteCheck("docker on " + host.name(), c.status(),
-                    c.detail() + " at " + HostCommand.docker(host), c.status() == Status.PASS ? c.hint()
-                    : "check that Docker runs on host " + host.name() + " and answers at "
-                    + HostCommand.docker(host))));
+                    c.detail().contains(endpoint) ? c.detail() : c.detail() + " at " + endpoint,
+                    c.status() == Status.PASS ? c.hint() : "check that Docker runs on host " + host.name()
+                    + " and answers at " + endpoint)));
         }
         for (String id : session.plugins().providerIds()) {
             // a plugin whose factory failed has no provider to check: that failure is the check (exit 6 on use)
