@@ -307,6 +307,75 @@ class InterruptedCreateIT {
         assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
     }
 
+    /**
+     * Ctrl-C signals the whole process group: the tool may die of the SIGINT before envctl has begun to stop. The
+     * stop it cut short blames the signal, as when envctl ended the tool, never the tool's exit code.
+     */
+    @Test
+    void aKindStopWhoseDockerCtrlCEndedBeforeEnvctlHeardOfItBlamesTheSignalNotExitCode130() throws Exception {
+        assumeFalse(ignored(ProcessHandle.current().pid(), "INT"), "SIGINT is ignored here (a shell's background "
+                + "job), and so in envctl: no signal to test");
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web", "--provider", "kind");
+        Workspace.write(ws.state.resolve("group-signal-next"), "INT docker stop\n");
+
+        Process stop = start(ws, "stop", "web");
+
+        assertThat(stop.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(stop.exitValue()).as(Files.readString(tmp.resolve("err-stop.txt"))).isEqualTo(130);
+        assertThat(Files.readAllLines(tmp.resolve("err-stop.txt")).stream().filter(l -> l.startsWith("envctl: ")))
+                .singleElement().asString().startsWith("envctl: stop interrupted (SIGINT or SIGTERM) while changing web");
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("lastError").asText()).contains(" stop ").contains(" was ended: envctl is stopping "
+                + "(SIGINT or SIGTERM)").doesNotContain("exit code");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+    }
+
+    /**
+     * A start whose tool died of the signal before envctl heard of it is cut short by the signal, not failed: the
+     * record stays desired present, as when envctl ended the tool, so the reconcile the signal's line names starts it.
+     */
+    @Test
+    void aKindStartWhoseDockerTheSameSigtermEndedFirstIsLeftForTheReconcileToFinish() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web", "--provider", "kind");
+        ws.ok("stop", "web");
+        Workspace.write(ws.state.resolve("group-signal-next"), "TERM docker start\n");
+
+        Process start = start(ws, "start", "web");
+
+        assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(start.exitValue()).as(Files.readString(tmp.resolve("err-start.txt"))).isEqualTo(143);
+        assertThat(Files.readString(tmp.resolve("out-start.txt"))).doesNotContain("another envctl process");
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("desiredState").asText()).isEqualTo("present");
+        assertThat(web.get("actualState").asText()).isEqualTo("stopped");
+        assertThat(web.get("lastError").isNull()).as(web.toString()).isTrue();
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+    }
+
+    /** A delete whose docker died of the signal before envctl heard of it blames the signal; reconcile finishes it. */
+    @Test
+    void aK3dDeleteWhoseDockerTheSameSigtermEndedFirstBlamesTheSignalAndReconcileFinishesIt() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.ok("create", "web");
+        Workspace.write(ws.state.resolve("group-signal-next"), "TERM docker volume rm\n");
+
+        Process delete = start(ws, "delete", "web");
+
+        assertThat(delete.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(delete.exitValue()).as(Files.readString(tmp.resolve("err-delete.txt"))).isEqualTo(143);
+        assertThat(Files.readString(tmp.resolve("out-delete.txt"))).doesNotContain("another envctl process");
+        JsonNode web = ws.run("get", "web", "-o", "json").json();
+        assertThat(web.get("desiredState").asText()).isEqualTo("absent");
+        assertThat(web.get("lastError").asText()).contains(" volume rm was ended: envctl is stopping (SIGINT or "
+                + "SIGTERM)").doesNotContain("exit code");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web").exit()).isEqualTo(3);
+    }
+
     /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
     private static boolean ignored(long pid, String signal) throws Exception {
         String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()

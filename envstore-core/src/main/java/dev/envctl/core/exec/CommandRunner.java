@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -30,13 +31,23 @@ import java.util.function.Consumer;
  * stream the result keeps only the last 100 000 lines and 4 Mi characters, so a command that prints without end
  * neither exhausts memory nor outlives its timeout. A command still running when the JVM shuts down (a SIGINT or
  * SIGTERM to envctl) is ended the same way, the shutdown waiting out the grace, and reported as
- * {@linkplain CommandFailedException#stopped() stopped}; none is started from then on. A command whose thread is
- * interrupted while it runs is ended (the command itself: Commons Exec destroys it) and fails saying so, the
- * thread's interrupt kept. Thread-safe; stateless.
+ * {@linkplain CommandFailedException#stopped() stopped}; none is started from then on. So is one that failed while
+ * envctl stops, and one that died of SIGINT or SIGTERM (exit 130 or 143) when envctl begins to stop within
+ * {@link #SAME_SIGNAL} after: Ctrl-C signals the tool and envctl together, and the tool may end first. A command
+ * whose thread is interrupted while it runs is ended (the command itself: Commons Exec destroys it) and fails saying
+ * so, the thread's interrupt kept. Thread-safe; stateless.
  */
 public final class CommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final int TAIL_LINES = 5;
+    /** The exit codes of a command that died of SIGINT or SIGTERM: 128 plus the signal's number. */
+    private static final Set<Integer> SIGNALLED = Set.of(130, 143);
+    /**
+     * How long a command that died of SIGINT or SIGTERM waits for envctl to begin stopping, before its exit code is
+     * taken as the command's own failure: a signal to the process group reaches the tool and the JVM together, and
+     * the tool may end first.
+     */
+    static final Duration SAME_SIGNAL = Duration.ofSeconds(2);
     /** How much of each output stream a result keeps, for messages. */
     static final String KEPT = KeptLines.MAX_LINES + " lines and " + KeptLines.MAX_CHARS + " characters";
 
@@ -101,8 +112,10 @@ public final class CommandRunner {
                     + " timed out after " + Durations.text(spec.timeout()) + " and was killed"
                     + tailSuffix(result), argv, -1, result.stderrTail(TAIL_LINES), true, null);
         }
-        if (running.ended() || exit != 0 && RunningCommand.stopping()) {
-            // a SIGINT to the process group (Ctrl-C) may have ended it before the shutdown did: the same cause
+        if (running.ended() || exit != 0 && RunningCommand.stopping()
+                || SIGNALLED.contains(exit) && RunningCommand.stopping(SAME_SIGNAL)) {
+            // a SIGINT or SIGTERM to the process group (Ctrl-C, kill -TERM -PGID) may have ended it before the
+            // shutdown did, or even before the JVM heard of the signal: the same cause
             throw CommandFailedException.stopped(argv, true, result.stderrTail(TAIL_LINES));
         }
         if (exit == Executor.INVALID_EXITVALUE) {

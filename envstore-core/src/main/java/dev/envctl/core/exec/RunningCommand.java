@@ -4,6 +4,7 @@ import org.apache.commons.exec.ProcessDestroyer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,23 @@ final class RunningCommand implements ProcessDestroyer {
         return stopping;
     }
 
+    /**
+     * Whether the JVM is shutting down, waiting up to {@code wait} for it to begin; false at once when the calling
+     * thread is interrupted (the interrupt stays set).
+     */
+    static synchronized boolean stopping(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        for (long left = wait.toNanos(); !stopping && left > 0; left = until - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(RunningCommand.class, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return stopping;
+    }
+
     /** Whether the shutdown ended this command. */
     boolean ended() {
         return ended;
@@ -81,6 +99,7 @@ final class RunningCommand implements ProcessDestroyer {
         Map<Process, RunningCommand> now;
         synchronized (RunningCommand.class) {
             stopping = true;
+            RunningCommand.class.notifyAll();
             now = Map.copyOf(RUNNING);
         }
         if (now.isEmpty()) {

@@ -72,6 +72,36 @@ class CommandRunnerInChildJvmTest {
     }
 
     /**
+     * A signal to the process group (Ctrl-C, {@code kill -TERM -PGID}) reaches the tool and envctl together, and the
+     * tool may end first, before the JVM has begun to stop: its exit code is the stop's, not a failure of its own.
+     */
+    @Test
+    @Timeout(180)
+    void aCommandTheSameSignalEndedBeforeTheJvmHeardOfItIsReportedAsStoppedWithTheJvm() throws Exception {
+        // it dies of SIGTERM at once; its parent, the JVM, gets SIGTERM half a second later
+        Path dies = script("dies", "jvm=$PPID\n(sleep 0.5; kill -TERM \"$jvm\") </dev/null >/dev/null 2>&1 &\n"
+                + "kill -TERM $$\nexit 143\n");
+
+        Process child = childJvm(List.of(), "PT10M", dies.toString());
+
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
+        assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("stopped: " + dies
+                + " was ended: envctl is stopping (SIGINT or SIGTERM)");
+    }
+
+    /** A command that exits 143 while envctl does not stop failed on its own: its exit code is kept. */
+    @Test
+    @Timeout(180)
+    void aCommandExiting143WhileTheJvmRunsOnKeepsItsExitCode() throws Exception {
+        Path exits = script("exits", "exit 143\n");
+
+        Process child = childJvm(List.of(), "PT10M", exits.toString());
+
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
+        assertThat(Files.readString(dir.resolve("out.txt"))).isEqualTo("exited 143\n");
+    }
+
+    /**
      * Runs {@code script} in a child JVM with a long timeout, waits until it wrote {@code lines} pids, sends the
      * JVM SIGTERM and waits for it to end; returns the JVM's descendants as they were before the signal.
      */
