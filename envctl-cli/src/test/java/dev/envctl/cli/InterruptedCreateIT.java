@@ -376,6 +376,36 @@ class InterruptedCreateIT {
         assertThat(ws.run("get", "web").exit()).isEqualTo(3);
     }
 
+    /**
+     * A stop of several names that a signal cut short begins no other: the line names those it had not begun, which
+     * are as they were, and the command that stops them, as the reconcile it names does not.
+     */
+    @Test
+    void aStopOfSeveralCutShortNamesTheOnesItHadNotBegunAndTheCommandThatStopsThem() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.env.put("ENVCTL_CONFIG", ws.write("one-at-a-time.properties", "reconcile.concurrency=1\n").toString());
+        ws.ok("create", "web", "--provider", "kind");
+        ws.ok("create", "db");
+        ws.ok("create", "cache");
+        Workspace.write(ws.state.resolve("group-signal-next"), "TERM docker stop\n");
+
+        Process stop = start(ws, "stop", "web", "db", "cache");
+
+        assertThat(stop.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(stop.exitValue()).as(Files.readString(tmp.resolve("err-stop.txt"))).isEqualTo(143);
+        assertThat(Files.readAllLines(tmp.resolve("err-stop.txt")).stream().filter(l -> l.startsWith("envctl: ")))
+                .containsExactly("envctl: stop interrupted (SIGINT or SIGTERM) while changing web: the tools and "
+                        + "hooks in flight were ended, and its record keeps what was asked; 'envctl reconcile web' "
+                        + "finishes the change from where it stopped; db, cache were not begun, and are as they "
+                        + "were: 'envctl stop db cache' does it");
+        JsonNode db = ws.run("get", "db", "-o", "json").json();
+        assertThat(db.get("desiredState").asText()).isEqualTo("present");
+        assertThat(db.get("actualState").asText()).isEqualTo("running");
+        ws.ok("stop", "db", "cache");
+        ws.ok("reconcile", "web");
+        assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+    }
+
     /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
     private static boolean ignored(long pid, String signal) throws Exception {
         String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * has not returned after {@link #INTERRUPT_AFTER} (so a wait of its own, such as for a store's lock, ends before its
  * timeout), waits up to {@link #GRACE} for the command to return, so that it records where each environment was
  * left, and prints one line instead: that the command was interrupted, the environments whose progress it reported
- * and that it had not finished (the ones it was changing) and what finishes them. A command that runs until stopped
+ * and that it had not finished (the ones it was changing) and what finishes them, and those of a command of named
+ * environments that it had not begun ({@link #notBegun}) and the command that changes them. A command that runs until stopped
  * (reconcile --watch, {@link #untilStopped}) returns as usual instead, and no environment is remembered for it. The
  * JVM's own signal handling sets the exit status, 128 plus the signal's number (130 for SIGINT, 143 for SIGTERM),
  * whatever the command returns.
@@ -47,6 +48,10 @@ final class Interruption implements AutoCloseable {
     private final Set<String> changing = new LinkedHashSet<>();
     /** Those the progress reported a step of that became as their records ask; guarded by {@link #changing}. */
     private final Set<String> finished = new LinkedHashSet<>();
+    /** Those the command was asked to change and left as they were, not begun; guarded by {@link #changing}. */
+    private final List<String> notBegun = new ArrayList<>();
+    /** The command line, without its names, that changes {@link #notBegun}; guarded by {@link #changing}. */
+    private String rerun;
     private volatile boolean untilStopped;
     private String command;
     private Thread commandThread;
@@ -158,8 +163,28 @@ final class Interruption implements AutoCloseable {
         }
         if (first) {
             progressDone.run();
-            err.println(line(command, names(), finished()));
+            List<String> left;
+            String again;
+            synchronized (changing) {
+                left = List.copyOf(notBegun);
+                again = rerun;
+            }
+            List<String> changed = names();
+            err.println(line(command, changed, finished()) + notBegunSuffix(changed, left, again));
             err.flush();
+        }
+    }
+
+    /**
+     * The environments a command of named ones ({@code stop}, {@code start}, {@code delete}) was asked to change and
+     * did not begin, as the signal came first, which are as they were; {@code rerun}: the command, without names, that
+     * changes them ({@code delete --keep-record}). Told before the command returns.
+     */
+    void notBegun(List<String> names, String rerun) {
+        synchronized (changing) {
+            notBegun.clear();
+            notBegun.addAll(names);
+            this.rerun = rerun;
         }
     }
 
@@ -184,6 +209,21 @@ final class Interruption implements AutoCloseable {
      * The line an interrupted {@code command} ends with, {@code names} the environments it was changing, {@code
      * finished} those it had changed as asked (told only when it was changing none).
      */
+    /**
+     * What the line of a command interrupted while changing some environments adds for {@code notBegun}, those it had
+     * not begun ({@code rerun}: the command, without names, that changes them); nothing when there are none, or when
+     * the line says to run the command again as it changed none ({@code names} empty).
+     */
+    static String notBegunSuffix(List<String> names, List<String> notBegun, String rerun) {
+        if (names.isEmpty() || notBegun.isEmpty()) {
+            return "";
+        }
+        boolean one = notBegun.size() == 1;
+        return "; " + String.join(", ", notBegun) + (one ? " was" : " were") + " not begun, and "
+                + (one ? "is as it was" : "are as they were") + ": 'envctl " + rerun + " " + String.join(" ", notBegun)
+                + "' does it";
+    }
+
     static String line(String command, List<String> names, List<String> finished) {
         String start = "envctl: " + command + " interrupted (SIGINT or SIGTERM)";
         if (names.isEmpty()) {

@@ -96,4 +96,16 @@ class InterruptionTest {
         assertThat(interruption.names()).isEmpty();
         assertThat(interruption.finished()).isEmpty();
     }
+
+    @Test
+    void aCommandOfSeveralNamesTheOnesItHadNotBegunAndTheCommandThatChangesThem() {
+        assertThat(Interruption.notBegunSuffix(List.of("web"), List.of("db"), "stop")).isEqualTo("; db was not "
+                + "begun, and is as it was: 'envctl stop db' does it");
+        assertThat(Interruption.notBegunSuffix(List.of("web"), List.of("db", "cache"), "delete --keep-record"))
+                .isEqualTo("; db, cache were not begun, and are as they were: 'envctl delete --keep-record db "
+                        + "cache' does it");
+        // a line that says to run the command again covers them; none left: nothing to add
+        assertThat(Interruption.notBegunSuffix(List.of(), List.of("db"), "stop")).isEmpty();
+        assertThat(Interruption.notBegunSuffix(List.of("web"), List.of(), "stop")).isEmpty();
+    }
 }
