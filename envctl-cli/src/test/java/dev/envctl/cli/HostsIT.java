@@ -190,6 +190,44 @@ class HostsIT {
                 "apply", "-f", "unknown.yaml");
     }
 
+    /** The {@code list -o csv} of a store of its own at {@code other}, written to {@code name} in the workspace. */
+    private Path exportOf(Path other, String name) {
+        return ws.write(name, ws.ok("--store", other.toString(), "list", "-o", "csv").out());
+    }
+
+    /**
+     * A CSV file's {@code #envctl-host} line says which Docker daemon its rows live on: an apply (its dry run, diff)
+     * to a store whose host of that name is another daemon is refused as migrate refuses it, instead of making the
+     * environments on the store's daemon without a word; the same daemon under that name applies.
+     */
+    @Test
+    void applyOfACsvFileWhoseHostIsAnotherDaemonInTheStoreIsRefusedAsMigrateRefusesIt() throws IOException {
+        ws.ok("host", "add", "two", "--docker", TWO);
+        Path other = tmp.resolve("other.csv");
+        ws.ok("--store", other.toString(), "host", "add", "two", "--docker", "tcp://10.9.9.9:2376", "--address",
+                "10.9.9.9");
+        ws.ok("--store", other.toString(), "create", "api", "--host", "two", "--no-wait");
+        Path export = exportOf(other, "export.csv");
+
+        String message = "apply file export.csv: host 'two' is another Docker daemon in " + ws.defaultStore() + " ("
+                + TWO + ") than in the file (tcp://10.9.9.9:2376, address 10.9.9.9); if the two are one daemon, "
+                + "correct the file's #envctl-host line, else rename the host in the file (that line and its rows' "
+                + "host=) and add it to the store under the new name";
+        for (String[] args : List.of(new String[] {"apply", "-f", "export.csv"},
+                new String[] {"apply", "-f", "export.csv", "--dry-run"}, new String[] {"diff", "-f", "export.csv"},
+                new String[] {"apply", "-f", "export.csv", "--prune", "--replace"})) {
+            refused(2, message, args);
+        }
+        assertThat(ws.ok("list", "-o", "json").json()).isEmpty();
+
+        // the store's daemon written on the file's line: the same host, so the file applies there
+        Files.writeString(export, Files.readString(export).replace("docker=tcp://10.9.9.9:2376 address=10.9.9.9",
+                "docker=" + TWO + " address="));
+        Result same = ws.run("apply", "-f", "export.csv");
+        assertThat(same.exit()).as(same.toString()).isZero();
+        assertThat(column(ws.ok("list", "-o", "json").json(), "host")).containsExactly("two");
+    }
+
     @Test
     void csvOutputKeepsTheHostsItsEnvironmentsLiveOn() {
         ws.ok("host", "add", "two", "--docker", TWO);

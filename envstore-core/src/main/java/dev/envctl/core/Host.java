@@ -3,6 +3,7 @@ package dev.envctl.core;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Docker host environments are placed on. Host ports are unique per host; subnets across the whole
@@ -78,6 +79,27 @@ public record Host(String name, String docker, String address, Map<String, Strin
     /** Whether this is the implicit host {@code local}. */
     public boolean isLocal() {
         return name.equals(LOCAL_NAME);
+    }
+
+    /**
+     * Why environments on {@code source}, a host of another store or of a file, cannot land on {@code target}, the
+     * host of the same name in {@code targetIn}: the two are another Docker daemon (their Docker endpoints or
+     * addresses differ), so the environments would be made on another daemon, or reached at another address, than
+     * where {@code sourceIn} puts them. Empty when the two agree (labels and capacity may differ). The text names the
+     * host and both endpoints (passwords hidden) and addresses; the caller adds what to do.
+     */
+    public static Optional<String> anotherDaemon(Host target, String targetIn, Host source, String sourceIn) {
+        if (Objects.equals(target.docker, source.docker) && Objects.equals(target.address, source.address)) {
+            return Optional.empty();
+        }
+        return Optional.of("host '" + target.name + "' is another Docker daemon in " + targetIn + " ("
+                + target.describe() + ") than in " + sourceIn + " (" + source.describe() + ")");
+    }
+
+    /** The endpoint (password hidden) and address, as {@link #anotherDaemon} names them. */
+    private String describe() {
+        return (docker == null ? "no Docker endpoint" : Redaction.redactLocation(docker))
+                + (address == null ? "" : ", address " + address);
     }
 
     /** Whether every entry of {@code selector} is one of this host's labels. */

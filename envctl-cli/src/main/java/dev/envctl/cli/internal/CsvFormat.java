@@ -5,6 +5,7 @@ import dev.envctl.core.Environment;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
+import dev.envctl.core.spi.StoreContent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,10 +44,10 @@ final class CsvFormat {
     }
 
     /**
-     * The environments of a CSV file's {@code bytes} in the store's (or the Kindler scripts') format, as the plugin's
-     * {@link EnvironmentStoreFactory#parse} reads them: a row it cannot read is invalid input naming the line.
+     * The hosts and environments of a CSV file's {@code bytes} in the store's (or the Kindler scripts') format, as the
+     * plugin's {@link EnvironmentStoreFactory#parse} reads them: a row it cannot read is invalid input naming the line.
      */
-    static List<Environment> read(Session session, byte[] bytes) {
+    static StoreContent read(Session session, byte[] bytes) {
         EnvironmentStoreFactory csv = session.plugins().storeFactoryFor(LOCATION);
         return csv.parse(bytes).orElseThrow(() -> new EnvctlException(ErrorCode.FAILURE,
                 "cannot read CSV input: the store plugin '" + csv.id() + "' for " + LOCATION + " has no file format"));

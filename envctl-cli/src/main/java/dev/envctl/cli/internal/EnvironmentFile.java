@@ -12,12 +12,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentSpec;
+import dev.envctl.core.Host;
 import dev.envctl.core.HostPorts;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.SubnetRequest;
 import dev.envctl.core.Validation;
+import dev.envctl.core.spi.StoreContent;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,12 +59,23 @@ final class EnvironmentFile {
     }
 
     /**
+     * What an apply file asks for.
+     *
+     * @param environments the environments, in the file's order (a CSV file's by name)
+     * @param hosts        the hosts a CSV file defines on its {@code #envctl-host} lines ({@code local} left out), with
+     *                     the Docker endpoint and address its rows live on; none for YAML or JSON, which name hosts
+     *                     only
+     */
+    record Desired(List<EnvironmentSpec> environments, List<Host> hosts) {
+    }
+
+    /**
      * The file's environments. With {@code pruning} ({@code --prune}), a CSV file with no content (nothing but blank
      * lines and comments) is refused: it is what a failed {@code envctl list -o csv > FILE} or a truncated copy
      * leaves, and pruning to it would delete every environment. (A YAML or JSON file with no content is refused
      * anyway: it holds no list; {@code []} lists none on purpose.)
      */
-    static List<EnvironmentSpec> read(Session session, Path file, String defaultProvider, boolean pruning) {
+    static Desired read(Session session, Path file, String defaultProvider, boolean pruning) {
         boolean stdin = file.toString().equals("-");
         if (!stdin && (!Files.exists(file) || Files.isDirectory(file))) {
             throw EnvctlException.invalid("apply file " + file + " does not exist or is not a file");
@@ -87,15 +99,15 @@ final class EnvironmentFile {
                     + "and --prune would delete every environment; to delete them all, apply a YAML or JSON file "
                     + "that says []");
         }
-        List<EnvironmentSpec> specs = csv ? fromCsv(session, file, text)
-                : fromTree(file, parse(file, text), defaultProvider);
+        Desired desired = csv ? fromCsv(session, file, text)
+                : new Desired(fromTree(file, parse(file, text), defaultProvider), List.of());
         Set<String> names = new HashSet<>();
-        for (EnvironmentSpec s : specs) {
+        for (EnvironmentSpec s : desired.environments()) {
             if (!names.add(s.name())) {
                 throw EnvctlException.invalid("apply file " + file + " names environment '" + s.name() + "' twice");
             }
         }
-        return specs;
+        return desired;
     }
 
     /**
@@ -127,17 +139,17 @@ final class EnvironmentFile {
         return line.startsWith("#envctl") || (line.startsWith("#") && line.substring(1).strip().startsWith("env,"));
     }
 
-    private static List<EnvironmentSpec> fromCsv(Session session, Path file, String text) {
-        List<Environment> rows;
+    private static Desired fromCsv(Session session, Path file, String text) {
+        StoreContent content;
         try {
-            rows = CsvFormat.read(session, text.getBytes(StandardCharsets.UTF_8));
+            content = CsvFormat.read(session, text.getBytes(StandardCharsets.UTF_8));
         } catch (EnvctlException e) {
             throw EnvctlException.invalid("apply file " + file + " is not a valid environments CSV: "
                     + Errors.oneLine(e.getMessage()));
         }
-        return rows.stream().map(e -> new EnvironmentSpec(e.name(), e.provider(), e.ports(),
-                SubnetRequest.of(e.subnet()), e.nodePort(), e.labels(), e.options(), HostRequest.of(e.host())))
-                .toList();
+        return new Desired(content.environments().stream().map(e -> new EnvironmentSpec(e.name(), e.provider(),
+                e.ports(), SubnetRequest.of(e.subnet()), e.nodePort(), e.labels(), e.options(),
+                HostRequest.of(e.host()))).toList(), content.hosts());
     }
 
     /**

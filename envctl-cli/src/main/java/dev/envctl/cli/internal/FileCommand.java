@@ -23,8 +23,9 @@ abstract class FileCommand extends CliCommand {
 
     /**
      * {@link dev.envctl.core.Envctl#plan} of the file's environments, each with a known provider and on a host the
-     * store knows; a usage error for missing or extra arguments. With {@code onlyReading}, the store is opened to
-     * read; with {@code prune}, a file with no content is refused (see
+     * store knows, which is the Docker daemon a CSV file's {@code #envctl-host} line of that name defines
+     * ({@link Hosts#requireSameDaemons}); a usage error for missing or extra arguments. With {@code onlyReading}, the
+     * store is opened to read; with {@code prune}, a file with no content is refused (see
      * {@link EnvironmentFile#read(Session, Path, String, boolean)}). Options a provider refuses are invalid input
      * naming the file, as the file's other errors do (the library's message names the environment).
      */
@@ -34,8 +35,9 @@ abstract class FileCommand extends CliCommand {
             throw new UsageException(name() + " needs a file; " + usage);
         }
         session.format();
-        List<EnvironmentSpec> desired = EnvironmentFile.read(session, Path.of(file),
+        EnvironmentFile.Desired read = EnvironmentFile.read(session, Path.of(file),
                 session.config().defaultProvider(), prune);
+        List<EnvironmentSpec> desired = read.environments();
         for (EnvironmentSpec s : desired) {
             try {
                 session.envctl().provider(s.provider());
@@ -54,6 +56,7 @@ abstract class FileCommand extends CliCommand {
                 throw inFile(s, e);
             }
         }
+        Hosts.requireSameDaemons(session, file, read, hosts, store);
         try {
             return session.envctl().plan(desired, prune);
         } catch (EnvctlException e) {

@@ -45,6 +45,27 @@ final class Hosts {
                 + " (add one with 'envctl host add')");
     }
 
+    /**
+     * Refuses {@code desired} when a host its environments live on is, in the store ({@code hosts}, which know every
+     * such host), another Docker daemon than the one the file defines ({@link Host#anotherDaemon}): its environments
+     * would be made on that daemon without a word. The rule of {@code migrate}.
+     */
+    static void requireSameDaemons(Session session, String file, EnvironmentFile.Desired desired, List<Host> hosts,
+                                   EnvironmentStore store) {
+        for (Host defined : desired.hosts()) {
+            if (desired.environments().stream().noneMatch(s -> defined.name().equals(s.host().name()))) {
+                continue;
+            }
+            hosts.stream().filter(h -> h.name().equals(defined.name())).findFirst()
+                    .flatMap(h -> Host.anotherDaemon(h, session.redact(store.location()), defined, "the file"))
+                    .ifPresent(why -> {
+                        throw EnvctlException.invalid("apply file " + file + ": " + why + "; if the two are one "
+                                + "daemon, correct the file's #envctl-host line, else rename the host in the file "
+                                + "(that line and its rows' host=) and add it to the store under the new name");
+                    });
+        }
+    }
+
     /** Whether {@code hosts} has a host besides {@code local}: then tables show a HOST column. */
     static boolean several(List<Host> hosts) {
         return hosts.stream().anyMatch(h -> !h.isLocal());

@@ -142,7 +142,7 @@ class DocBlocksTest {
                 continue;
             }
             Path file = Files.writeString(tmp.resolve("block-" + read + "." + b.kind()), b.text());
-            List<EnvironmentSpec> specs = EnvironmentFile.read(session, file, "k3d", false);
+            List<EnvironmentSpec> specs = EnvironmentFile.read(session, file, "k3d", false).environments();
             assertThat(specs).as(b.toString()).isNotNull();
             read++;
         }

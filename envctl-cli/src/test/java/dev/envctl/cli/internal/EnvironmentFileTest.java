@@ -60,9 +60,10 @@ class EnvironmentFileTest {
     @Test
     void readsAnExplicitlyEmptyListWhenPruning() throws IOException {
         for (String text : List.of("[]\n", "# keep nothing\n[]\n", "environments: []\n")) {
-            assertThat(EnvironmentFile.read(null, write(text), "k3d", true)).as(text).isEmpty();
+            assertThat(EnvironmentFile.read(null, write(text), "k3d", true).environments()).as(text).isEmpty();
         }
-        assertThat(EnvironmentFile.read(null, Files.writeString(tmp.resolve("none.json"), "[]"), "k3d", true))
+        assertThat(EnvironmentFile.read(null, Files.writeString(tmp.resolve("none.json"), "[]"), "k3d", true)
+                .environments())
                 .isEmpty();
     }
 
@@ -70,7 +71,7 @@ class EnvironmentFileTest {
     void readsOneListBetweenEmptyDocuments() throws IOException {
         Path file = write("---\n- name: dev\n- name: web\n---\n");
 
-        assertThat(EnvironmentFile.read(null, file, "k3d", false)).extracting(EnvironmentSpec::name)
+        assertThat(EnvironmentFile.read(null, file, "k3d", false).environments()).extracting(EnvironmentSpec::name)
                 .containsExactly("dev", "web");
     }
 
@@ -88,7 +89,7 @@ class EnvironmentFileTest {
         Path file = write("- name: yes\n  labels: {k8s: 1.20, build: 0123, hex: 0x1f, answer: no, big: 1_000}\n"
                 + "  options: {servers: 0x3}\n- name: 0123\n");
 
-        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d", false);
+        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d", false).environments();
 
         assertThat(specs).extracting(EnvironmentSpec::name).containsExactly("yes", "0123");
         assertThat(specs.get(0).labels()).containsExactlyInAnyOrderEntriesOf(Map.of("k8s", "1.20", "build", "0123",
@@ -101,7 +102,7 @@ class EnvironmentFileTest {
         Path file = Files.writeString(tmp.resolve("envs.json"), "[{\"name\": \"dev\", \"labels\": {\"v\": 1.10, "
                 + "\"e\": 1E2}, \"ports\": {\"http\": 18090}}]");
 
-        EnvironmentSpec dev = EnvironmentFile.read(null, file, "k3d", false).get(0);
+        EnvironmentSpec dev = EnvironmentFile.read(null, file, "k3d", false).environments().get(0);
 
         assertThat(dev.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("v", "1.10", "e", "1E2"));
         assertThat(dev.ports().http()).isEqualTo(18090);
@@ -111,7 +112,8 @@ class EnvironmentFileTest {
     void readsAPortAsDecimalDigitsAndRefusesYamlsOtherNumberForms() throws IOException {
         // YAML 1.1 reads 01443 as the octal 803 and 0x4650 as 18000
         Path leadingZero = write("- name: dev\n  ports: {https: 01443}\n");
-        assertThat(EnvironmentFile.read(null, leadingZero, "k3d", false).get(0).ports().https()).isEqualTo(1443);
+        assertThat(EnvironmentFile.read(null, leadingZero, "k3d", false).environments().get(0).ports().https())
+                .isEqualTo(1443);
 
         for (String port : List.of("0x4650", "1_8080", "+18080", "18080.0", "true")) {
             Path file = write("- name: dev\n  ports: {http: " + port + "}\n");

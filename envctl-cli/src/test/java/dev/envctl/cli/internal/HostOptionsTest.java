@@ -205,7 +205,7 @@ class HostOptionsTest {
                 "- name: d",
                 "  host: local", ""));
 
-        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d", false);
+        List<EnvironmentSpec> specs = EnvironmentFile.read(null, file, "k3d", false).environments();
 
         assertThat(specs).extracting(EnvironmentSpec::host).containsExactly(HostRequest.DEFAULT,
                 HostRequest.of("two"), HostRequest.auto(Map.of("gpu", "true")), HostRequest.LOCAL);
@@ -216,7 +216,8 @@ class HostOptionsTest {
         Path file = Files.writeString(tmp.resolve("envs.json"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(List.of(
                 EnvironmentView.toJson(env("a", "two")))));
 
-        assertThat(EnvironmentFile.read(null, file, "k3d", false).get(0).host()).isEqualTo(HostRequest.of("two"));
+        assertThat(EnvironmentFile.read(null, file, "k3d", false).environments().get(0).host())
+                .isEqualTo(HostRequest.of("two"));
     }
 
     @Test
@@ -232,7 +233,8 @@ class HostOptionsTest {
 
     private List<EnvironmentSpec> read(String yaml) {
         try {
-            return EnvironmentFile.read(null, Files.writeString(tmp.resolve("bad.yaml"), yaml), "k3d", false);
+            return EnvironmentFile.read(null, Files.writeString(tmp.resolve("bad.yaml"), yaml), "k3d", false)
+                    .environments();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

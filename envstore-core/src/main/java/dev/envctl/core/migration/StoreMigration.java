@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -142,17 +141,10 @@ public final class StoreMigration {
         if (target.isEmpty()) {
             return new Landing(null, source.map(Host::capacity).orElse(null), source.orElse(null));
         }
-        if (source.isEmpty() || (Objects.equals(source.get().docker(), target.get().docker())
-                && Objects.equals(source.get().address(), target.get().address()))) {
-            return new Landing(null, target.get().capacity(), null);
-        }
-        return new Landing("host '" + name + "' is another Docker daemon in " + to.location() + " ("
-                + describe(target.get()) + ", here " + describe(source.get()) + "); remove or re-add one of "
-                + "the two hosts under another name first", target.get().capacity(), null);
-    }
-
-    private static String describe(Host h) {
-        return h.docker() + (h.address() == null ? "" : ", address " + h.address());
+        Optional<String> clash = source.flatMap(s -> Host.anotherDaemon(target.get(), to.location(), s,
+                from.location()));
+        return new Landing(clash.map(c -> c + "; remove or re-add one of the two hosts under another name first")
+                .orElse(null), target.get().capacity(), null);
     }
 
     /**

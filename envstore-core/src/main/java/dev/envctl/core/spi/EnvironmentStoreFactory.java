@@ -76,13 +76,15 @@ public interface EnvironmentStoreFactory {
     }
 
     /**
-     * The environments of {@code bytes} in the format of a file of this kind of store, read (and ordered) as the
-     * store lists its own file's, for input such as {@code apply -f}; empty (the default) when this kind of store
-     * keeps no file. The
-     * input is not a store: a row that cannot be read is an {@link dev.envctl.core.ErrorCode#INVALID_INPUT} error
-     * saying which line and what is wrong with it, nothing about a store.
+     * The hosts and environments of {@code bytes} in the format of a file of this kind of store, read (and ordered) as
+     * the store lists its own file's, for input such as {@code apply -f}; empty (the default) when this kind of store
+     * keeps no file. The hosts are those the file defines (not {@code local}), with the Docker endpoint and address
+     * the file gives, so that a reader can tell whether a host of the same name elsewhere is the same Docker daemon
+     * ({@link Host#anotherDaemon}). The input is not a store: a row that cannot be read is an
+     * {@link dev.envctl.core.ErrorCode#INVALID_INPUT} error saying which line and what is wrong with it, nothing about
+     * a store.
      */
-    default Optional<List<Environment>> parse(byte[] bytes) {
+    default Optional<StoreContent> parse(byte[] bytes) {
         return Optional.empty();
     }
 

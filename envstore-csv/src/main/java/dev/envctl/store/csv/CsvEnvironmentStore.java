@@ -13,6 +13,7 @@ import dev.envctl.core.alloc.Placement;
 import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentLock;
 import dev.envctl.core.spi.EnvironmentStore;
+import dev.envctl.core.spi.StoreContent;
 import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.store.csv.internal.AtomicFileWriter;
 import dev.envctl.store.csv.internal.AwkNames;
@@ -436,14 +437,16 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     }
 
     /**
-     * The environments of a file's bytes, ordered by name as {@link #list} orders them, read as the store reads its
-     * file ({@link dev.envctl.core.spi.EnvironmentStoreFactory#parse}); a row it cannot read is INVALID_INPUT naming
-     * its line.
+     * The hosts (of its {@code #envctl-host} lines) and environments of a file's bytes, the environments ordered by
+     * name as {@link #list} orders them, read as the store reads its file
+     * ({@link dev.envctl.core.spi.EnvironmentStoreFactory#parse}); a row it cannot read is INVALID_INPUT naming its
+     * line.
      */
-    static List<Environment> parse(byte[] bytes) {
-        List<Environment> all = CsvDocument.parseInput(bytes).environments();
+    static StoreContent parse(byte[] bytes) {
+        CsvDocument doc = CsvDocument.parseInput(bytes);
+        List<Environment> all = doc.environments();
         all.sort(BY_NAME);
-        return all;
+        return new StoreContent(doc.hosts().stream().filter(h -> !h.isLocal()).toList(), all);
     }
 
     /** {@code e} with the timestamps' precision the file keeps, so that it reads back equal. */

@@ -9,6 +9,7 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.InvalidSettingException;
+import dev.envctl.core.spi.StoreContent;
 import dev.envctl.core.Durations;
 
 import java.io.IOException;
@@ -67,7 +68,7 @@ public final class CsvStoreFactory implements EnvironmentStoreFactory {
     }
 
     @Override
-    public Optional<List<Environment>> parse(byte[] bytes) {
+    public Optional<StoreContent> parse(byte[] bytes) {
         return Optional.of(CsvEnvironmentStore.parse(bytes));
     }
 

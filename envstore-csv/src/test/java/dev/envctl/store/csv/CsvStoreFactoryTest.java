@@ -112,7 +112,7 @@ class CsvStoreFactoryTest {
     void parseReadsAFilesEnvironmentsAsTheStoreListsThemAndARowItCannotReadIsInvalidInputNamingTheLineOnly() {
         Path legacy = Fixtures.copy("legacy.csv", dir);
         try (EnvironmentStore store = factory.open("csv:" + legacy, Map.of())) {
-            assertThat(factory.parse(Fixtures.bytes("legacy.csv")).orElseThrow())
+            assertThat(factory.parse(Fixtures.bytes("legacy.csv")).orElseThrow().environments())
                     .isEqualTo(store.list(EnvironmentFilter.ALL));
         }
 
@@ -120,6 +120,30 @@ class CsvStoreFactoryTest {
         assertThatThrownBy(() -> factory.parse(broken)).isInstanceOf(EnvctlException.class)
                 .hasFieldOrPropertyWithValue("code", ErrorCode.INVALID_INPUT)
                 .hasMessage("line 2: http_port '99999' is not a port; allowed: 1 to 65535");
+    }
+
+    /**
+     * The hosts of a file's {@code #envctl-host} lines come with its environments, with the Docker endpoint and address
+     * the file gives them ({@code local} is every store's and left out): a reader such as apply compares them with the
+     * hosts of the same name in its store.
+     */
+    @Test
+    void parseReadsTheHostsAFileDefinesWithItsEnvironments() throws Exception {
+        Path file = dir.resolve("hosts.csv");
+        Host two = new Host("two", "tcp://10.0.0.2:2376", "10.0.0.2", Map.of("gpu", "true"), 3);
+        Host three = new Host("three", "ssh://me@three", null, Map.of(), null);
+        try (EnvironmentStore store = factory.open("csv:" + file, Map.of())) {
+            store.addHost(two);
+            store.addHost(three);
+            store.create(EnvironmentSpec.of("web", "k3d").withHost(HostRequest.of("two")),
+                    new Allocator(AllocationPolicy.defaults()));
+        }
+
+        var content = factory.parse(Files.readAllBytes(file)).orElseThrow();
+
+        assertThat(content.hosts()).containsExactly(three, two);
+        assertThat(content.environments()).singleElement().satisfies(e -> assertThat(e.host()).isEqualTo("two"));
+        assertThat(factory.parse(Fixtures.bytes("legacy.csv")).orElseThrow().hosts()).isEmpty();
     }
 
     @Test
@@ -131,7 +155,7 @@ class CsvStoreFactoryTest {
                     Map.of("servers", "3"), s.host()), new Allocator(AllocationPolicy.defaults()));
         }
         String exported = Files.readString(file);
-        assertThat(factory.parse(exported.getBytes()).orElseThrow()).singleElement()
+        assertThat(factory.parse(exported.getBytes()).orElseThrow().environments()).singleElement()
                 .satisfies(e -> assertThat(e.options()).containsEntry("servers", "3"));
         String row = exported.lines().filter(l -> l.startsWith("web,")).findFirst().orElseThrow();
         String edited = exported.replace(row, row.replace(",18080,", ",18090,"));
