@@ -228,6 +228,53 @@ class HostsIT {
         assertThat(column(ws.ok("list", "-o", "json").json(), "host")).containsExactly("two");
     }
 
+    /**
+     * A host the store lacks, which the apply file's {@code #envctl-host} line defines: the refusal gives the exact
+     * command that adds it, words quoted for a shell, and that command (read back by a shell) adds it so that the
+     * file applies. {@code create --host} and a YAML file, which define no host, give the command with ENDPOINT to
+     * fill in; {@code host remove} and {@code list --host}, which work on a host, do not suggest adding one.
+     */
+    @Test
+    void anUnknownHostTheFileDefinesIsRefusedWithTheCommandThatAddsIt() throws Exception {
+        Path other = tmp.resolve("other.csv");
+        ws.ok("--store", other.toString(), "host", "add", "three", "--docker", "ssh://me@three", "--address",
+                "192.168.1.30", "--label", "gpu=true", "--label", "owner=it's $HOME, a b", "--capacity", "4");
+        ws.ok("--store", other.toString(), "create", "web", "--host", "three", "--no-wait");
+        exportOf(other, "export.csv");
+
+        String command = "envctl host add three --docker ssh://me@three --address 192.168.1.30 --label gpu=true "
+                + "--label 'owner=it'\\''s $HOME, a b' --capacity 4";
+        for (String[] args : List.of(new String[] {"apply", "-f", "export.csv"},
+                new String[] {"apply", "-f", "export.csv", "--dry-run"}, new String[] {"diff", "-f", "export.csv"})) {
+            refused(2, "apply file export.csv, environment 'web': host 'three' is unknown; known: local (add it as "
+                    + "the file defines it: " + command + ")", args);
+        }
+
+        // what a shell makes of the command is the host as the file has it
+        Process sh = new ProcessBuilder("sh", "-c", "printf '%s\\n' " + command.substring("envctl ".length()))
+                .redirectErrorStream(true).start();
+        List<String> argv = new String(sh.getInputStream().readAllBytes()).lines().toList();
+        assertThat(sh.waitFor()).isZero();
+        assertThat(argv).contains("owner=it's $HOME, a b");
+        ws.ok(argv.toArray(String[]::new));
+        assertThat(ws.ok("host", "list", "-o", "json").json().get(1).toString()).isEqualTo(
+                ws.ok("--store", other.toString(), "host", "list", "-o", "json").json().get(1).toString()
+                        .replace("\"environments\":1", "\"environments\":0"));
+        Result applied = ws.run("apply", "-f", "export.csv");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        refused(2, "host 'nope' is unknown; known: local, three (add it with: envctl host add nope --docker ENDPOINT)",
+                "create", "api", "--host", "nope");
+        ws.write("nope.yaml", "- name: d\n  host: nope\n");
+        refused(2, "apply file nope.yaml, environment 'd': host 'nope' is unknown; known: local, three (add it with: "
+                + "envctl host add nope --docker ENDPOINT)", "apply", "-f", "nope.yaml");
+        for (String[] args : List.of(new String[] {"host", "remove", "nope"},
+                new String[] {"list", "--host", "nope"})) {
+            assertThat(refused(2, "host 'nope' is unknown; known: local, three", args).err()).as(args[0])
+                    .doesNotContain("host add");
+        }
+    }
+
     @Test
     void csvOutputKeepsTheHostsItsEnvironmentsLiveOn() {
         ws.ok("host", "add", "two", "--docker", TWO);

@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -67,6 +68,10 @@ final class EnvironmentFile {
      *                     only
      */
     record Desired(List<EnvironmentSpec> environments, List<Host> hosts) {
+        /** The host {@code name} the file defines, if it does. */
+        Optional<Host> host(String name) {
+            return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+        }
     }
 
     /**

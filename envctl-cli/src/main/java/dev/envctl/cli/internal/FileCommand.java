@@ -11,6 +11,7 @@ import dev.envctl.core.spi.EnvironmentStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A command that reads the desired environments from {@code -f FILE} and takes no arguments: apply and diff. */
 abstract class FileCommand extends CliCommand {
@@ -51,7 +52,8 @@ abstract class FileCommand extends CliCommand {
         List<Host> hosts = namesHosts ? store.hosts() : List.of();
         for (EnvironmentSpec s : desired) {
             try {
-                Hosts.requireKnown(hosts, s.host());
+                Hosts.requireKnown(hosts, s.host(), s.host().isNamed() ? read.host(s.host().name())
+                        : Optional.empty());
             } catch (EnvctlException e) {
                 throw inFile(s, e);
             }

@@ -189,7 +189,7 @@ final class HostCommand extends CliCommand {
         EnvironmentStore store = session.store();
         Hosts.require(store, name);
         if (!store.removeHost(name)) {
-            throw Hosts.unknown(name, store.hosts());
+            throw Host.unknown(name, store.hosts().stream().map(Host::name).toList());
         }
         session.print(() -> Json.object("name", name, "removed", true), out -> out.println("removed host " + name));
     }

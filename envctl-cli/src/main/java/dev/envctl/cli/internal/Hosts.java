@@ -6,32 +6,43 @@ import dev.envctl.core.Host;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.spi.EnvironmentStore;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The checks of host names the CLI makes before it writes anything. */
 final class Hosts {
     private Hosts() {
     }
 
-    /** The host {@code name} of {@code store}, or an invalid-input error listing the hosts there are. */
+    /**
+     * The host {@code name} of {@code store}, or an invalid-input error listing the hosts there are (for a host to
+     * work on, such as {@code host remove}: nothing to add).
+     */
     static Host require(EnvironmentStore store, String name) {
-        return store.findHost(name).orElseThrow(() -> unknown(name, store.hosts()));
+        return store.findHost(name).orElseThrow(() -> Host.unknown(name, store.hosts().stream().map(Host::name)
+                .toList()));
     }
 
-    /** A request naming a host needs a host the store knows; {@code auto} is checked by the store. */
+    /**
+     * A request naming a host needs a host the store knows; {@code auto} is checked by the store. The error says how
+     * to add it ({@link #unknown}).
+     */
     static void requireKnown(EnvironmentStore store, HostRequest request) {
         if (namesAddedHost(request)) {
-            requireKnown(store.hosts(), request);
+            requireKnown(store.hosts(), request, Optional.empty());
         }
     }
 
     /**
      * As {@link #requireKnown(EnvironmentStore, HostRequest)}, against {@code hosts}, the store's hosts, which a
      * caller with many requests (an apply file's environments) reads once: a CSV store reads its whole file for each.
+     * {@code defined} is the host as the request's file defines it (a CSV file's {@code #envctl-host} line), which the
+     * error gives as the command that adds it.
      */
-    static void requireKnown(List<Host> hosts, HostRequest request) {
+    static void requireKnown(List<Host> hosts, HostRequest request, Optional<Host> defined) {
         if (namesAddedHost(request) && hosts.stream().noneMatch(h -> h.name().equals(request.name()))) {
-            throw unknown(request.name(), hosts);
+            throw unknown(request.name(), hosts, defined);
         }
     }
 
@@ -40,9 +51,43 @@ final class Hosts {
         return request.isNamed() && !request.name().equals(Host.LOCAL_NAME);
     }
 
-    static EnvctlException unknown(String name, List<Host> hosts) {
+    /**
+     * The error for a host {@code name} to place environments on that {@code hosts} lack, saying how to add it: the
+     * exact {@code envctl host add} command when {@code defined} (a file's line for it) gives a host that command
+     * takes, its words quoted for a shell; else the command with {@code ENDPOINT} to fill in.
+     */
+    static EnvctlException unknown(String name, List<Host> hosts, Optional<Host> defined) {
+        Optional<Host> addable = defined.filter(Hosts::addable);
+        String add = addable.map(h -> "add it as the file defines it: " + Plans.shell(addCommand(h)))
+                .orElse("add it with: envctl host add " + name + " --docker ENDPOINT");
         return EnvctlException.invalid(Host.unknown(name, hosts.stream().map(Host::name).toList()).getMessage()
-                + " (add one with 'envctl host add')");
+                + " (" + add + ")");
+    }
+
+    /** The argv of the {@code envctl host add} that adds {@code h} as it is. */
+    static List<String> addCommand(Host h) {
+        List<String> argv = new ArrayList<>(List.of("envctl", "host", "add", h.name(), "--docker", h.docker()));
+        if (h.address() != null) {
+            argv.addAll(List.of("--address", h.address()));
+        }
+        h.labels().forEach((key, value) -> argv.addAll(List.of("--label", key + "=" + value)));
+        if (h.capacity() != null) {
+            argv.addAll(List.of("--capacity", h.capacity().toString()));
+        }
+        return argv;
+    }
+
+    /** Whether {@code host add} takes {@code h} (a file's line may hold what it refuses, such as a password). */
+    private static boolean addable(Host h) {
+        if (h.docker() == null) {
+            return false;
+        }
+        try {
+            h.requireAddable();
+            return true;
+        } catch (EnvctlException e) {
+            return false;
+        }
     }
 
     /**
