@@ -306,6 +306,12 @@ class HostsIT {
             assertThat(r.out() + r.err()).as(r.toString()).doesNotContain("S3cretPw");
         }
         assertThat(ws.ok("host", "list").out()).contains("ssh://me@three?password=***");
+
+        // list -o csv hides it on the host line: the store's host still, so the output applies to the store
+        ws.write("export.csv", ws.ok("list", "-o", "csv").out());
+        Result diff = ws.run("diff", "-f", "export.csv");
+        assertThat(diff.exit()).as(diff.toString()).isEqualTo(1);
+        assertThat(diff.out()).as(diff.toString()).startsWith("resume api (k3d)").doesNotContain("S3cretPw");
     }
 
     @Test

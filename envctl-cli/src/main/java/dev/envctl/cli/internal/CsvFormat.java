@@ -30,8 +30,7 @@ final class CsvFormat {
      */
     static void write(Session session, List<Environment> environments, List<Host> hosts) {
         EnvironmentStoreFactory csv = session.plugins().storeFactoryFor(LOCATION);
-        List<Host> shown = hosts.stream().map(h -> new Host(h.name(), HostCommand.docker(h), h.address(), h.labels(),
-                h.capacity())).toList();
+        List<Host> shown = hosts.stream().map(Hosts::printed).toList();
         try {
             if (!csv.format(shown, environments, session.out())) {
                 throw new EnvctlException(ErrorCode.FAILURE, "cannot write CSV output: the store plugin '" + csv.id()

@@ -102,6 +102,8 @@ final class Hosts {
                 continue;
             }
             hosts.stream().filter(h -> h.name().equals(defined.name())).findFirst()
+                    // list -o csv writes the store's host with a password in its endpoint hidden: still that host
+                    .filter(h -> Host.anotherDaemon(printed(h), "", defined, "").isPresent())
                     .flatMap(h -> Host.anotherDaemon(h, session.redact(store.location()), defined, "the file"))
                     .ifPresent(why -> {
                         throw EnvctlException.invalid("apply file " + file + ": " + why + "; if the two are one "
@@ -109,6 +111,14 @@ final class Hosts {
                                 + "(that line and its rows' host=) and add it to the store under the new name");
                     });
         }
+    }
+
+    /**
+     * {@code h} as output shows it ({@code list -o csv}'s host lines): a password a hand edit put in its Docker endpoint
+     * hidden ({@link HostCommand#docker}).
+     */
+    static Host printed(Host h) {
+        return new Host(h.name(), HostCommand.docker(h), h.address(), h.labels(), h.capacity());
     }
 
     /** Whether {@code hosts} has a host besides {@code local}: then tables show a HOST column. */
