@@ -21,11 +21,9 @@ import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
+import dev.envctl.core.testing.Stderr;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -338,7 +336,7 @@ class FallbackStoreTest {
         FallbackStore store = new FallbackStore(buggy, csv, true);
         List<Environment> read = store.insertAll(resolved(4));
 
-        String stderr = stderrOf(() -> assertThatThrownBy(() -> store.updateAll(read.stream()
+        String stderr = Stderr.of(() -> assertThatThrownBy(() -> store.updateAll(read.stream()
                 .map(e -> e.withLabels(Map.of("team", "b"))).toList())).isSameAs(bug));
 
         assertThat(pg.list(EnvironmentFilter.ALL)).extracting(e -> e.labels().get("team"))
@@ -367,7 +365,7 @@ class FallbackStoreTest {
         List<Environment> read = store.insertAll(resolved(3));
         AtomicReference<List<Environment>> stored = new AtomicReference<>();
 
-        String stderr = stderrOf(() -> stored.set(store.updateAll(read.stream()
+        String stderr = Stderr.of(() -> stored.set(store.updateAll(read.stream()
                 .map(e -> e.withLabels(Map.of("team", "b"))).toList())));
 
         assertThat(stored.get()).isEqualTo(pg.list(EnvironmentFilter.ALL)).allSatisfy(e ->
@@ -388,18 +386,6 @@ class FallbackStoreTest {
         assertThat(csv.list(EnvironmentFilter.ALL)).isEmpty();
     }
 
-    /** What {@code run} writes to stderr (the store's log lines among it). */
-    private static String stderrOf(Runnable run) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 
     /** {@code n} fully resolved records e0, e1, ..., each with its own ports and subnet. */
     private List<Environment> resolved(int n) {

@@ -18,6 +18,7 @@ import dev.envctl.core.spi.LifecycleHook;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.DelegatingStore;
 import dev.envctl.core.testing.ScriptedClusterProvider;
+import dev.envctl.core.testing.Stderr;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
 
@@ -392,7 +393,7 @@ class FleetEngineTest {
         CountDownLatch listing = listingOnTwoWaitsForAnInterrupt(interrupted);
         AtomicInteger rounds = new AtomicInteger();
         AtomicReference<String> stderr = new AtomicReference<>();
-        Thread watcher = new Thread(() -> stderr.set(WatchTest.stderrOf(() -> engine.watch(Duration.ofSeconds(30),
+        Thread watcher = new Thread(() -> stderr.set(Stderr.of(() -> engine.watch(Duration.ofSeconds(30),
                 new AtomicBoolean(), ProgressListener.NONE, r -> rounds.incrementAndGet()))));
         watcher.start();
         listing.await();

@@ -8,6 +8,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.Stderr;
 import dev.envctl.core.testing.StoreInvariants;
 import org.junit.jupiter.api.Test;
 
@@ -455,7 +456,7 @@ class LifecycleEngineTest {
         store.failWriteOf(ActualState.CREATING, 1);
         ReconcileReport[] report = new ReconcileReport[1];
 
-        String stderr = stderrOf(() -> report[0] = failing.reconcile(List.of(), ProgressListener.NONE));
+        String stderr = Stderr.of(() -> report[0] = failing.reconcile(List.of(), ProgressListener.NONE));
 
         assertThat(report[0].outcomes()).singleElement().satisfies(o -> {
             assertThat(o.action()).isEqualTo(Action.FAILED);
@@ -486,15 +487,4 @@ class LifecycleEngineTest {
         assertThat(f.k3d.madeWith("dev").get(dev.envctl.core.PortRole.HTTP)).isEqualTo(after.ports().http());
     }
 
-    private static String stderrOf(Runnable run) {
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
 }

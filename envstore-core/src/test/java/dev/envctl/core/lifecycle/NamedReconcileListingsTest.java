@@ -5,11 +5,9 @@ import dev.envctl.core.spi.ClusterProvider;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.ProgressListener;
 import dev.envctl.core.testing.ScriptedClusterProvider;
+import dev.envctl.core.testing.Stderr;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -52,30 +50,19 @@ class NamedReconcileListingsTest {
         engine.create(Fixture.spec("web"), ProgressListener.NONE);
         engine.create(EnvironmentSpec.of("dev", "kind"), ProgressListener.NONE);
         f.k3d.putCluster("stray", true);
-        assertThat(stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
+        assertThat(Stderr.of(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
                 .contains("cluster stray (k3d) has no record");
         f.k3d.failNextList("docker unreachable");
-        assertThat(stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
+        assertThat(Stderr.of(() -> engine.reconcile(List.of(), ProgressListener.NONE)))
                 .contains("could not list k3d clusters");
         f.k3d.failNextList("docker unreachable");
 
-        stderrOf(() -> engine.reconcile(List.of("dev"), ProgressListener.NONE));
-        String again = stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE));
+        Stderr.of(() -> engine.reconcile(List.of("dev"), ProgressListener.NONE));
+        String again = Stderr.of(() -> engine.reconcile(List.of(), ProgressListener.NONE));
 
         assertThat(again).as("the same failure, said before the named reconcile").doesNotContain("could not list");
-        String back = stderrOf(() -> engine.reconcile(List.of(), ProgressListener.NONE));
+        String back = Stderr.of(() -> engine.reconcile(List.of(), ProgressListener.NONE));
         assertThat(back).as("k3d lists again; stray was warned of before").doesNotContain("stray");
     }
 
-    private static String stderrOf(Runnable run) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 }

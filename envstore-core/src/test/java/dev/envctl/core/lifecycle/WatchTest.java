@@ -5,11 +5,9 @@ import dev.envctl.core.EnvctlException;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.spi.ClusterStatus;
 import dev.envctl.core.spi.ProgressListener;
+import dev.envctl.core.testing.Stderr;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,7 +131,7 @@ class WatchTest {
         List<Integer> rounds = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
 
-        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+        String stderr = Stderr.of(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
             rounds.add(rounds.size() + 1);
             if (rounds.size() == 1) {
                 store.failNext(5, () -> new EnvctlException(ErrorCode.STORE_UNAVAILABLE,
@@ -166,7 +164,7 @@ class WatchTest {
         List<Integer> rounds = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
 
-        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+        String stderr = Stderr.of(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
             rounds.add(rounds.size() + 1);
             if (rounds.size() == 1) {
                 store.failNext(3, () -> new IllegalStateException("pool of the plugin is shut down"));
@@ -193,7 +191,7 @@ class WatchTest {
         List<Integer> rounds = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
 
-        String stderr = stderrOf(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
+        String stderr = Stderr.of(() -> engine.watch(Duration.ofMillis(1), stop, ProgressListener.NONE, report -> {
             rounds.add(rounds.size() + 1);
             if (rounds.size() == 1) {
                 store.failNext(2, () -> new EnvctlException(ErrorCode.STORE_UNAVAILABLE, null));
@@ -396,16 +394,4 @@ class WatchTest {
         assertThat(rounds).hasValue(1);
     }
 
-    /** What {@code run} writes to stderr (the engine's log lines among it). */
-    static String stderrOf(Runnable run) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 }

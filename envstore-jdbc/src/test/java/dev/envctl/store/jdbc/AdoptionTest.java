@@ -8,6 +8,7 @@ import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
+import dev.envctl.core.testing.Stderr;
 import dev.envctl.store.jdbc.internal.Migrations;
 import dev.envctl.core.EnvironmentFilter;
 import dev.envctl.core.EnvironmentSpec;
@@ -407,8 +408,8 @@ class AdoptionTest {
     void aSchemaThatDoesNotExistIsCreatedSayingSoOnce() {
         String missing = TestDatabase.freshSchemaName("typo");
         try {
-            String logged = stderrOf(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
-            String again = stderrOf(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
+            String logged = Stderr.of(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
+            String again = Stderr.of(() -> TestDatabase.open(missing, MigrateMode.AUTO).close());
 
             assertThat(logged.lines().filter(l -> l.contains("did not exist"))).as(logged).singleElement().asString()
                     .contains("WARN", "schema " + missing + " of ", "did not exist, so it was created",
@@ -418,7 +419,7 @@ class AdoptionTest {
             String empty = TestDatabase.freshSchemaName("empty");
             TestDatabase.sql("CREATE SCHEMA " + empty);
             try {
-                assertThat(stderrOf(() -> TestDatabase.open(empty, MigrateMode.AUTO).close()))
+                assertThat(Stderr.of(() -> TestDatabase.open(empty, MigrateMode.AUTO).close()))
                         .doesNotContain("did not exist");
             } finally {
                 TestDatabase.dropSchema(empty);
@@ -462,7 +463,7 @@ class AdoptionTest {
     void aHealthThatNamesTheConflictsLeavesTheOpeningAndTheReadsAfterItWithoutALoggedWarning() {
         unadoptableTable();
 
-        String logged = stderrOf(() -> {
+        String logged = Stderr.of(() -> {
             try (JdbcEnvironmentStore store = JdbcEnvironmentStore.openToRead(TestDatabase.dataSource(),
                     JdbcStoreOptions.defaults().withSchema(schema), TestDatabase.url())) {
                 assertThat(store.health().problem()).contains("every write is refused until table clusters can be "
@@ -480,7 +481,7 @@ class AdoptionTest {
     void theConflictsAreLoggedOnceWhateverTheReads() {
         unadoptableTable();
 
-        String logged = stderrOf(() -> {
+        String logged = Stderr.of(() -> {
             try (JdbcEnvironmentStore store = open(MigrateMode.AUTO)) {
                 assertThat(store.list(EnvironmentFilter.ALL)).hasSize(2);
                 assertThat(store.find("dev")).isPresent();
@@ -494,18 +495,6 @@ class AdoptionTest {
                         + "schema: port 18090 is held by dev (http) and uat (pf)");
     }
 
-    /** What {@code work} wrote on stderr, where the store logs. */
-    private static String stderrOf(Runnable work) {
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
 
     @Test
     void readModeOnAnEmptySchemaReadsNothingAndMakesNothing() {

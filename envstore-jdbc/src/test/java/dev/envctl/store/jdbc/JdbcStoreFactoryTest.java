@@ -9,6 +9,7 @@ import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.spi.StoreHealth;
+import dev.envctl.core.testing.Stderr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -219,7 +220,7 @@ class JdbcStoreFactoryTest {
         System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
         try {
             List<PGSimpleDataSource> built = new ArrayList<>();
-            String logged = stderrOf(() -> {
+            String logged = Stderr.of(() -> {
                 built.add(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults()));
                 built.add(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults()));
             });
@@ -230,7 +231,7 @@ class JdbcStoreFactoryTest {
                     .as(logged).singleElement().asString().contains(pgpass.toString(), "is not used",
                             "u=rw (0600) or less").doesNotContain("fromfile");
             // the environment's password needs no file, so nothing is said of it
-            assertThat(stderrOf(() -> assertThat(new JdbcStoreFactory(Map.of("PGPASSWORD", "b"))
+            assertThat(Stderr.of(() -> assertThat(new JdbcStoreFactory(Map.of("PGPASSWORD", "b"))
                     .dataSource(url, Map.of(), JdbcStoreOptions.defaults()).getPassword()).isEqualTo("b")))
                     .doesNotContain("group or world");
             // once only its owner may read it, pgjdbc reads it at login as before
@@ -245,17 +246,6 @@ class JdbcStoreFactoryTest {
         }
     }
 
-    private static String stderrOf(Runnable work) {
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(err);
-        }
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
 
     @Test
     void aBadSslmodeIsInvalidInputNotAServerThatCannotBeReached() {
