@@ -1,5 +1,6 @@
 package dev.envctl.core;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Removes secrets from text shown to people: passwords in URLs and in {@code password=} parameters. */
@@ -15,7 +16,13 @@ public final class Redaction {
      */
     private static final Pattern USER_INFO = Pattern.compile("(://[^/@:?#\\s]*):(?:[^\\s?]*@(?=" + HOST
             + ")|[^\\s/]*@(?=" + HOST + ")|[^/@?#\\s]*@)");
-    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|passwd|pwd)=)[^&;\\s]*");
+    /**
+     * A {@code password=} value in free text: it runs to a '&', a ';', a space or the end. A ')' or ']' it ends in
+     * that closes a bracket opened before it in the text, and more than the value opens itself, is the sentence's
+     * ({@code (ssh://me@two?password=***) than}), with the '.', ',', ':', '!' or '?' after it; any other bracket
+     * stays hidden with the value.
+     */
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|passwd|pwd)=)([^&;\\s]*)");
     /**
      * In a text that is one location as a whole, {@code user:password@}: after {@code //} and a user, a ':' that no
      * port list follows ({@code host:5432/db}, {@code h1:5432,h2:5433/db}) starts a password, which runs to the last
@@ -39,7 +46,46 @@ public final class Redaction {
             return null;
         }
         String s = USER_INFO.matcher(text).replaceAll("$1:***@");
-        return PASSWORD_PARAM.matcher(s).replaceAll("$1***");
+        return PASSWORD_PARAM.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "***"
+                + sentenceAfter(s.substring(0, m.start()), m.group(2))));
+    }
+
+    /** The end of {@code value} that closes brackets opened in {@code before}: see {@link #PASSWORD_PARAM}. */
+    private static String sentenceAfter(String before, String value) {
+        int end = value.length();
+        while (end > 0 && ".,:!?".indexOf(value.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        int[] open = {unclosed(before, '(', ')'), unclosed(before, '[', ']')};
+        int[] extra = {count(value, ')') - count(value, '('), count(value, ']') - count(value, '[')};
+        int cut = end;
+        while (cut > 0) {
+            int kind = ")]".indexOf(value.charAt(cut - 1));
+            if (kind < 0 || open[kind] == 0 || extra[kind] <= 0) {
+                break;
+            }
+            open[kind]--;
+            extra[kind]--;
+            cut--;
+        }
+        return cut < end ? value.substring(cut) : "";
+    }
+
+    /** How many of {@code opening} in {@code text} no {@code closing} after them closes. */
+    private static int unclosed(String text, char opening, char closing) {
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == opening) {
+                depth++;
+            } else if (text.charAt(i) == closing && depth > 0) {
+                depth--;
+            }
+        }
+        return depth;
+    }
+
+    private static int count(String text, char c) {
+        return (int) text.chars().filter(x -> x == c).count();
     }
 
     /**

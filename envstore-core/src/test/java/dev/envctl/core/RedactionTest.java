@@ -28,4 +28,19 @@ class RedactionTest {
             assertThat(Redaction.redactLocation(location)).isEqualTo(location);
         }
     }
+
+    @Test
+    void aSentenceKeepsTheBracketThatClosesOneOpenedBeforeAHiddenPassword() {
+        assertThat(Redaction.redact("host 'two' is slower (ssh://me@two?password=secret) than the others"))
+                .isEqualTo("host 'two' is slower (ssh://me@two?password=***) than the others");
+        assertThat(Redaction.redact("hosts [ssh://me@two?password=secret], done"))
+                .isEqualTo("hosts [ssh://me@two?password=***], done");
+        assertThat(Redaction.redact("(ssh://me@two?password=secret).")).isEqualTo("(ssh://me@two?password=***).");
+        // a bracket of the password itself stays hidden, whole
+        assertThat(Redaction.redact("(ssh://me@two?password=se)cr(et)) failed"))
+                .isEqualTo("(ssh://me@two?password=***) failed");
+        assertThat(Redaction.redact("ssh://me@two?password=secret) failed")).isEqualTo("ssh://me@two?password=*** "
+                + "failed");
+        assertThat(Redaction.redact("(ssh://me@two?password=(secret)")).isEqualTo("(ssh://me@two?password=***");
+    }
 }
