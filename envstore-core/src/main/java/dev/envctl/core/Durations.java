@@ -13,13 +13,22 @@ import java.util.regex.Pattern;
 /**
  * Durations as settings and flags spell them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a bare
  * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module. The numbers are whole:
- * {@code 0.5s} is refused, saying so and that {@code 500ms} is the same.
+ * {@code 0.5s} is refused, saying so and that {@code 500ms} is the same; so are several units ({@code 1m30s}, which
+ * Go takes: {@code 90s}), a space before the unit ({@code 30 s}) and another unit ({@code 1d}), each saying which.
  */
 public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     /** {@link #SIMPLE} with a fraction, which is not taken ({@code 0.5s}, {@code 1,5m}, {@code .25s}). */
     private static final Pattern FRACTION = Pattern.compile("(\\d+[.,]\\d*|[.,]\\d+)(ms|s|m|h)?");
+    /** A number, a space and a unit ({@code 30 s}), which is not taken. */
+    private static final Pattern SPACED = Pattern.compile("(\\d+)\\s+(ms|s|m|h)");
+    /** A number and a unit this class does not know ({@code 1d}, {@code 10 sec}). */
+    private static final Pattern UNKNOWN_UNIT = Pattern.compile("\\d+\\s*\\p{L}+");
+    /** Several numbers with a unit each, as Go writes durations ({@code 1m30s}), which is not taken. */
+    private static final Pattern COMBINED = Pattern.compile("(?:\\d+(?:ms|s|m|h))+");
+    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final String UNITS = "ms, s, m, h";
     private static final int MAX_DIGITS = 9;
 
     private Durations() {
@@ -71,6 +80,20 @@ public final class Durations {
                     + "durations are whole numbers with a unit, so " + whole(fraction, min).map(w -> "write " + w
                     + " for " + Validation.printable(text.strip())).orElse(allowed));
         }
+        if (d == null && COMBINED.matcher(s).matches()) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' combines units; "
+                    + "durations are one whole number with one unit, so " + combined(s, min).map(w -> "write " + w
+                    + " for " + Validation.printable(text.strip())).orElse(allowed));
+        }
+        Matcher spaced = SPACED.matcher(s);
+        if (d == null && spaced.matches()) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' has a space; write "
+                    + spaced.group(1) + spaced.group(2));
+        }
+        if (d == null && UNKNOWN_UNIT.matcher(s).matches()) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' has an unknown unit; "
+                    + "allowed units: " + UNITS);
+        }
         if (d == null || d.isZero() || d.isNegative()) {
             throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
                     + "' is not a positive duration; " + allowed);
@@ -88,19 +111,41 @@ public final class Durations {
      * number of milliseconds of at least {@code min} that {@link #parse} takes back; else empty.
      */
     private static Optional<String> whole(Matcher fraction, Duration min) {
-        long unit = switch (fraction.group(2) == null ? "s" : fraction.group(2)) {
-            case "ms" -> 1;
-            case "m" -> 60_000;
-            case "h" -> 3_600_000;
-            default -> 1000;
-        };
-        BigDecimal millis = new BigDecimal(fraction.group(1).replace(',', '.')).multiply(BigDecimal.valueOf(unit));
+        BigDecimal millis = new BigDecimal(fraction.group(1).replace(',', '.'))
+                .multiply(unitMillis(fraction.group(2)));
         if (millis.signum() <= 0 || millis.stripTrailingZeros().scale() > 0
                 || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0) {
             return Optional.empty();
         }
         Duration d = Duration.ofMillis(millis.longValueExact());
         return d.compareTo(min) < 0 ? Optional.empty() : Optional.of(format(d));
+    }
+
+    /**
+     * The duration a {@link #COMBINED} text spells, as this class writes it ({@link #format}), when it is at least
+     * {@code min} and {@link #parse} takes it back; else empty.
+     */
+    private static Optional<String> combined(String s, Duration min) {
+        BigDecimal millis = BigDecimal.ZERO;
+        Matcher part = PART.matcher(s);
+        while (part.find()) {
+            millis = millis.add(new BigDecimal(part.group(1)).multiply(unitMillis(part.group(2))));
+        }
+        if (millis.signum() <= 0 || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0) {
+            return Optional.empty();
+        }
+        Duration d = Duration.ofMillis(millis.longValueExact());
+        return d.compareTo(min) < 0 ? Optional.empty() : Optional.of(format(d));
+    }
+
+    /** The milliseconds of one {@code unit} ({@code ms}, {@code s}, {@code m}, {@code h}; none is seconds). */
+    private static BigDecimal unitMillis(String unit) {
+        return BigDecimal.valueOf(switch (unit == null ? "s" : unit) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1000;
+        });
     }
 
     private static InvalidValueException tooLong(String what, String text) {

@@ -18,7 +18,7 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "soon", "0s", "0", "-5s", "PT-1S", "5 s", "1d", "PT"})
+    @ValueSource(strings = {"", "soon", "0s", "0", "-5s", "PT-1S", "PT"})
     void rejectsWhatIsNotAPositiveDurationSayingWhatIsAllowed(String text) {
         assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", text))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
@@ -135,5 +135,33 @@ class DurationsTest {
         Duration longest = Durations.parse("t", "P999999999DT999999999H999999999M999999999.999999999S");
         assertThat(longest.toMillis()).isPositive();
         assertThat(Durations.parse("t", "PT000000000010S")).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A duration in a unit this class does not know, with a space before the unit, or in several units (as Go's
+     * and so k3d's {@code --timeout} take) says which of these it is and what to write.
+     */
+    @org.junit.jupiter.api.Test
+    void aSpaceAnUnknownUnitOrSeveralUnitsSaySo() {
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", "1m30s"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem()).isEqualTo("'1m30s' "
+                        + "combines units; durations are one whole number with one unit, so write 90s for 1m30s"))
+                .hasMessage("hook.exec.timeout '1m30s' combines units; durations are one whole number with one unit, "
+                        + "so write 90s for 1m30s");
+        assertThatThrownBy(() -> Durations.parse("t", "1h500ms")).hasMessage("t '1h500ms' combines units; durations "
+                + "are one whole number with one unit, so write 3600500ms for 1h500ms");
+        assertThatThrownBy(() -> Durations.parseAtLeast("--interval", "0m500ms", Duration.ofSeconds(1)))
+                .hasMessage("--interval '0m500ms' combines units; durations are one whole number with one unit, so "
+                        + "write at least 1s, like 1s, 30s, 5m or 1h");
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", "30 s"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.problem())
+                        .isEqualTo("'30 s' has a space; write 30s"))
+                .hasMessage("hook.exec.timeout '30 s' has a space; write 30s");
+        assertThatThrownBy(() -> Durations.parse("t", "5 S")).hasMessage("t '5 S' has a space; write 5s");
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", "1d"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("hook.exec.timeout '1d' has an unknown unit; allowed units: ms, s, m, h");
+        assertThatThrownBy(() -> Durations.parse("t", "10 sec")).hasMessage("t '10 sec' has an unknown unit; allowed "
+                + "units: ms, s, m, h");
     }
 }
