@@ -6,6 +6,7 @@ import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.AllocationPolicy;
 import dev.envctl.core.lifecycle.DriftPolicy;
+import dev.envctl.core.provider.SettingValues;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,12 +123,7 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
     }
 
     boolean fallbackMirror() {
-        String v = get(ConfigKeys.FALLBACK_MIRROR).strip();
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw EnvctlException.invalid(subject(ConfigKeys.FALLBACK_MIRROR) + " '" + Validation.printable(v)
-                    + "' is invalid; allowed: true, false");
-        }
-        return v.equalsIgnoreCase("true");
+        return SettingValues.bool(subject(ConfigKeys.FALLBACK_MIRROR), get(ConfigKeys.FALLBACK_MIRROR));
     }
 
     List<String> hooksEnabled() {

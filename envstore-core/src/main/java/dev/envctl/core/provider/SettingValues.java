@@ -27,16 +27,17 @@ public final class SettingValues {
         return value;
     }
 
-    /** {@code true}/{@code 1} or {@code false}/{@code 0}. */
+    /**
+     * {@code true} or {@code false}, in any case: the one rule of every boolean setting (a provider's {@code wait},
+     * envctl's {@code fallback.mirror}).
+     */
     public static boolean bool(String what, String text) {
         String t = text == null ? "" : text.strip();
-        if (t.equals("true") || t.equals("1")) {
-            return true;
+        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+            throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is not a boolean; allowed: true, "
+                    + "false (any case)");
         }
-        if (t.equals("false") || t.equals("0")) {
-            return false;
-        }
-        throw InvalidValueException.of(what, "'" + text + "' is not a boolean; allowed: true, false, 1, 0");
+        return t.equalsIgnoreCase("true");
     }
 
     /** A whole number of nodes from {@code min} to 99. */

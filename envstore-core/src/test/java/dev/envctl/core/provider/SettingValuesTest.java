@@ -53,7 +53,7 @@ class SettingValuesTest {
         Map<String, Runnable> problems = new LinkedHashMap<>();
         problems.put("the value is empty; give a command name such as k3d or a path to it",
                 () -> SettingValues.binary("k3d", Map.of("binary", " "), "binary", "k3d"));
-        problems.put("'maybe' is not a boolean; allowed: true, false, 1, 0", () -> SettingValues.bool("wait", "maybe"));
+        problems.put("'maybe' is not a boolean; allowed: true, false (any case)", () -> SettingValues.bool("wait", "maybe"));
         problems.put("'0' is invalid; allowed: a whole number from 1 to 99", () -> SettingValues.count("servers", "0",
                 1));
         problems.put("'localhost' is not an IP address; allowed: an IPv4 or IPv6 address such as 127.0.0.1 or "
@@ -67,5 +67,18 @@ class SettingValuesTest {
                         .isIn("k3d setting binary is empty; give a command name such as k3d or a path to it",
                                 "wait " + problem, "servers " + problem, "listen-address " + problem,
                                 "image " + problem)));
+    }
+
+    /** Every boolean setting takes one rule, the one fallback.mirror takes: true or false, in any case, nothing else. */
+    @Test
+    void aBooleanIsTrueOrFalseInAnyCase() {
+        assertThat(SettingValues.bool("wait", " TRUE ")).isTrue();
+        assertThat(SettingValues.bool("wait", "False")).isFalse();
+        for (String other : new String[] {"1", "0", "yes", ""}) {
+            assertThatThrownBy(() -> SettingValues.bool("k3d setting wait", other))
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                            .isEqualTo(dev.envctl.core.ErrorCode.INVALID_INPUT))
+                    .hasMessage("k3d setting wait '" + other + "' is not a boolean; allowed: true, false (any case)");
+        }
     }
 }
