@@ -35,19 +35,20 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
         String s = text.strip();
         int slash = s.indexOf('/');
         if (slash < 0) {
-            throw EnvctlException.invalid("subnet '" + s + "' has no prefix length; expected an IPv4 CIDR such as "
-                    + "10.101.0.0/16");
+            throw EnvctlException.invalid("subnet '" + Validation.printable(s) + "' has no prefix length; expected "
+                    + "an IPv4 CIDR such as 10.101.0.0/16");
         }
         long address = parseAddress(s.substring(0, slash), s);
         String p = s.substring(slash + 1);
         if (!Validation.isDigits(p, 2) || Integer.parseInt(p) > 32) {
             // not a prefix at all (/33, /x): say what a usable subnet has, as requireNetworkUsable does
-            throw EnvctlException.invalid("subnet '" + s + "' has an invalid prefix length '/" + p + "'; "
+            throw EnvctlException.invalid("subnet '" + Validation.printable(s) + "' has an invalid prefix length '/"
+                    + Validation.printable(p) + "'; "
                     + USABLE_PREFIXES);
         }
         int prefix = Integer.parseInt(p);
         if ((address & ~mask(prefix)) != 0) {
-            throw EnvctlException.invalid("subnet '" + s + "' has host bits set; did you mean "
+            throw EnvctlException.invalid("subnet '" + Validation.printable(s) + "' has host bits set; did you mean "
                     + format(address & mask(prefix)) + "/" + prefix + "?");
         }
         return new Cidr(address, prefix);
@@ -59,8 +60,8 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
             dots += a.charAt(i) == '.' ? 1 : 0;
         }
         if (dots != 3) {
-            throw EnvctlException.invalid("subnet '" + whole + "' is not an IPv4 CIDR; expected a.b.c.d/n, "
-                    + "such as 10.101.0.0/16");
+            throw EnvctlException.invalid("subnet '" + Validation.printable(whole) + "' is not an IPv4 CIDR; "
+                    + "expected a.b.c.d/n, such as 10.101.0.0/16");
         }
         long value = 0;
         int start = 0;
@@ -69,8 +70,8 @@ public record Cidr(long first, int prefix) implements Comparable<Cidr> {
             String part = a.substring(start, end);
             if (!Validation.isDigits(part, 3) || Integer.parseInt(part) > 255
                     || (part.length() > 1 && part.charAt(0) == '0')) {
-                throw EnvctlException.invalid("subnet '" + whole + "' has an invalid address part '" + part
-                        + "'; each part is 0 to 255 without leading zeros");
+                throw EnvctlException.invalid("subnet '" + Validation.printable(whole) + "' has an invalid address "
+                        + "part '" + Validation.printable(part) + "'; each part is 0 to 255 without leading zeros");
             }
             value = (value << 8) | Integer.parseInt(part);
             start = end + 1;

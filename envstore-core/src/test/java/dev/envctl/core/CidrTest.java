@@ -156,4 +156,17 @@ class CidrTest {
         assertThat(Cidr.parse("10.200.0.4/30").gateway()).isEqualTo("10.200.0.5");
         assertThat(Cidr.parse("10.255.255.0/24").gateway()).isEqualTo("10.255.255.1");
     }
+
+    /** A refused subnet is quoted with its control characters as '?', so none reaches a terminal or an embedder. */
+    @Test
+    void aRefusedSubnetIsQuotedWithoutControlCharacters() {
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0\u001b[2J")).hasMessage("subnet '10.0.0.0?[2J' has no prefix "
+                + "length; expected an IPv4 CIDR such as 10.101.0.0/16");
+        assertThatThrownBy(() -> Cidr.parse("10.0\u0007.0.0/16")).hasMessage("subnet '10.0?.0.0/16' has an invalid "
+                + "address part '0?'; each part is 0 to 255 without leading zeros");
+        assertThatThrownBy(() -> Cidr.parse("10\n.0.0/16")).hasMessage("subnet '10?.0.0/16' is not an IPv4 CIDR; "
+                + "expected a.b.c.d/n, such as 10.101.0.0/16");
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/1\t6")).hasMessageStartingWith("subnet '10.0.0.0/1?6' has an "
+                + "invalid prefix length '/1?6'; ");
+    }
 }

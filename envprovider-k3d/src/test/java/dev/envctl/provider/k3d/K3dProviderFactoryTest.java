@@ -112,4 +112,11 @@ class K3dProviderFactoryTest {
                         p -> assertThat(p).startsWith(value.isBlank() ? "the value is empty; give a command name"
                                 : "'" + value + "' ").doesNotContain("setting"))));
     }
+
+    @Test
+    void aRefusedNetworkNameIsQuotedWithoutControlCharacters() {
+        assertThatThrownBy(() -> new K3dProviderFactory().create(Map.of("network", "k3d\u001b[2J")))
+                .hasMessage("k3d setting network 'k3d?[2J' is not a Docker network name; allowed: letters, digits, "
+                        + "'_', '.', '-', starting with a letter or digit");
+    }
 }

@@ -3,6 +3,7 @@ package dev.envctl.core.alloc;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.PortRole;
+import dev.envctl.core.Validation;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -81,8 +82,8 @@ public record AllocationPolicy(Map<PortRole, PortRange> portPools, Cidr subnetPo
         if (p != null) {
             String digits = p.strip().startsWith("/") ? p.strip().substring(1) : p.strip();
             if (!digits.matches("\\d{1,2}")) {
-                throw EnvctlException.invalid(label.apply("pool.subnet.prefix") + ": '" + p + "' is invalid; write a "
-                        + "prefix length such as 24");
+                throw EnvctlException.invalid(label.apply("pool.subnet.prefix") + ": '" + Validation.printable(p)
+                        + "' is invalid; write a prefix length such as 24");
             }
             prefix = Integer.parseInt(digits);
         }

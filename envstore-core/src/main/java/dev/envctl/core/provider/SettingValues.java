@@ -46,8 +46,8 @@ public final class SettingValues {
         if (t.matches("\\d{1,2}") && Integer.parseInt(t) >= min) {
             return Integer.parseInt(t);
         }
-        throw InvalidValueException.of(what, "'" + text + "' is invalid; allowed: a whole number from " + min
-                + " to 99");
+        throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is invalid; allowed: a whole number "
+                + "from " + min + " to 99");
     }
 
     /**
@@ -90,8 +90,8 @@ public final class SettingValues {
     public static String address(String what, String text) {
         String t = text == null ? "" : text.strip();
         if (!Validation.isIpAddress(t)) {
-            throw InvalidValueException.of(what, "'" + text + "' is not an IP address; allowed: an IPv4 or IPv6 "
-                    + "address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
+            throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is not an IP address; allowed: "
+                    + "an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
         }
         return t;
     }

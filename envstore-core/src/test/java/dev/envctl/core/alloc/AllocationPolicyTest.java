@@ -128,4 +128,10 @@ class AllocationPolicyTest {
                 .isInstanceOf(EnvctlException.class)
                 .hasMessage("no port pool for role https; give a pool for each of http, https, pf and api");
     }
+
+    @Test
+    void aRefusedSubnetPrefixIsQuotedWithoutControlCharacters() {
+        assertThatThrownBy(() -> AllocationPolicy.fromProperties(Map.of("pool.subnet.prefix", "2\u001b4")))
+                .hasMessage("pool.subnet.prefix: '2?4' is invalid; write a prefix length such as 24");
+    }
 }

@@ -81,4 +81,14 @@ class SettingValuesTest {
                     .hasMessage("k3d setting wait '" + other + "' is not a boolean; allowed: true, false (any case)");
         }
     }
+
+    @Test
+    void aRefusedValueIsQuotedWithoutControlCharacters() {
+        assertThatThrownBy(() -> SettingValues.address("listen-address", "127.0.0.1\u001b[2J"))
+                .hasMessageStartingWith("listen-address '127.0.0.1?[2J' is not an IP address; ");
+        assertThatThrownBy(() -> SettingValues.count("servers", "1\u0007", 1))
+                .hasMessage("servers '1?' is invalid; allowed: a whole number from 1 to 99");
+        assertThatThrownBy(() -> SettingValues.bool("wait", "tr\nue"))
+                .hasMessage("wait 'tr?ue' is not a boolean; allowed: true, false (any case)");
+    }
 }

@@ -74,8 +74,8 @@ public record K3dSettings(String binary, String dockerBinary, String network, St
         }
         String network = settings.getOrDefault(NETWORK, DEFAULT_NETWORK).strip();
         if (!NETWORK_NAME.matcher(network).matches()) {
-            String problem = "'" + network + "' is not a Docker network name; allowed: letters, digits, '_', '.', "
-                    + "'-', starting with a letter or digit";
+            String problem = "'" + Validation.printable(network) + "' is not a Docker network name; allowed: letters, "
+                    + "digits, '_', '.', '-', starting with a letter or digit";
             throw new InvalidSettingException(NETWORK, "k3d setting network " + problem, problem, null);
         }
         // each value is read about its key, so that a client names the setting its error is about
