@@ -295,7 +295,7 @@ class ConfigResolverTest {
                 "reconcile.drift=Ignore\n", "config key reconcile.drift in FILE: 'Ignore' is invalid; allowed: "
                         + "recreate, mark-failed",
                 "fallback.mirror=Yes\n", "config key fallback.mirror in FILE: 'Yes' is not a boolean; allowed: true, "
-                        + "false (any case)");
+                        + "false (any case), 1, 0");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             GlobalOptions g = new GlobalOptions();
             g.config = write("q.properties", c.getKey()).toString();
@@ -350,9 +350,9 @@ class ConfigResolverTest {
                 Map.entry("reconcile.interval=1.5m\n", "config key reconcile.interval in FILE: '1.5m' has a "
                         + "fraction; durations are whole numbers with a unit, so write 90s for 1.5m"),
                 Map.entry("fallback.mirror=yes\n", "config key fallback.mirror in FILE: 'yes' is not a boolean; "
-                        + "allowed: true, false (any case)"),
-                Map.entry("fallback.mirror=1\n", "config key fallback.mirror in FILE: '1' is not a boolean; "
-                        + "allowed: true, false (any case)"),
+                        + "allowed: true, false (any case), 1, 0"),
+                Map.entry("fallback.mirror=2\n", "config key fallback.mirror in FILE: '2' is not a boolean; "
+                        + "allowed: true, false (any case), 1, 0"),
                 Map.entry("pool.http=18080\n", "config key pool.http in FILE: port pool '18080' is invalid; write it "
                         + "low-high, such as 18080-18399"),
                 Map.entry("pool.http=abc\n", "config key pool.http in FILE: port pool 'abc' is invalid; write it "
@@ -450,8 +450,8 @@ class ConfigResolverTest {
         cases.put("provider.k3d.listen-address=localhost", "'localhost' " + ip);
         cases.put("provider.k3d.api-listen-address=localhost", "'localhost' " + ip);
         cases.put("provider.k3d.timeout=soon", "'soon' " + duration);
-        cases.put("provider.k3d.wait=maybe", "'maybe' is not a boolean; allowed: true, false (any case)");
-        cases.put("provider.k3d.wait=1", "'1' is not a boolean; allowed: true, false (any case)");
+        cases.put("provider.k3d.wait=maybe", "'maybe' is not a boolean; allowed: true, false (any case), 1, 0");
+        cases.put("provider.k3d.wait=yes", "'yes' is not a boolean; allowed: true, false (any case), 1, 0");
         cases.put("provider.k3d.servers=0", "'0' is invalid; allowed: a whole number from 1 to 99");
         cases.put("provider.k3d.agents=x", "'x' is invalid; allowed: a whole number from 0 to 99");
         cases.put("provider.k3d.image=Bad", "'Bad' is invalid; allowed: an image reference "

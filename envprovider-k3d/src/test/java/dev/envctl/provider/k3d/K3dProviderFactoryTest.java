@@ -38,10 +38,11 @@ class K3dProviderFactoryTest {
         assertThatThrownBy(() -> f.create(Map.of("timeout", "soon")))
                 .hasMessage("k3d setting timeout 'soon' is not a positive duration; write it like 500ms, 60s, 5m or 1h")
                 .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
-        assertThatThrownBy(() -> f.create(Map.of("wait", "yes"))).hasMessageContaining("allowed: true, false (any case)");
-        assertThatThrownBy(() -> f.create(Map.of("wait", "1")))
-                .hasMessage("k3d setting wait '1' is not a boolean; allowed: true, false (any case)");
+        assertThatThrownBy(() -> f.create(Map.of("wait", "yes"))).hasMessageContaining("allowed: true, false (any case), 1, 0");
+        assertThatThrownBy(() -> f.create(Map.of("wait", "on")))
+                .hasMessage("k3d setting wait 'on' is not a boolean; allowed: true, false (any case), 1, 0");
         assertThat(f.create(Map.of("wait", "FALSE"))).isNotNull();
+        assertThat(f.create(Map.of("wait", "1"))).isNotNull();
         assertThatThrownBy(() -> f.create(Map.of("agents", "-1"))).hasMessageContaining("from 0 to 99");
         assertThatThrownBy(() -> f.create(Map.of("network", "bad name"))).hasMessageContaining("not a Docker network");
         assertThatThrownBy(() -> f.create(Map.of("image", "a b"))).hasMessageContaining(

@@ -28,16 +28,17 @@ public final class SettingValues {
     }
 
     /**
-     * {@code true} or {@code false}, in any case: the one rule of every boolean setting (a provider's {@code wait},
-     * envctl's {@code fallback.mirror}).
+     * {@code true} or {@code false}, in any case, or {@code 1} or {@code 0}: the one rule of every boolean setting (a
+     * provider's {@code wait}, which took 1 and 0 before, so environments recorded with them keep working; envctl's
+     * {@code fallback.mirror}).
      */
     public static boolean bool(String what, String text) {
         String t = text == null ? "" : text.strip();
-        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false") && !t.equals("1") && !t.equals("0")) {
             throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is not a boolean; allowed: true, "
-                    + "false (any case)");
+                    + "false (any case), 1, 0");
         }
-        return t.equalsIgnoreCase("true");
+        return t.equalsIgnoreCase("true") || t.equals("1");
     }
 
     /** A whole number of nodes from {@code min} to 99. */

@@ -53,7 +53,7 @@ class SettingValuesTest {
         Map<String, Runnable> problems = new LinkedHashMap<>();
         problems.put("the value is empty; give a command name such as k3d or a path to it",
                 () -> SettingValues.binary("k3d", Map.of("binary", " "), "binary", "k3d"));
-        problems.put("'maybe' is not a boolean; allowed: true, false (any case)", () -> SettingValues.bool("wait", "maybe"));
+        problems.put("'maybe' is not a boolean; allowed: true, false (any case), 1, 0", () -> SettingValues.bool("wait", "maybe"));
         problems.put("'0' is invalid; allowed: a whole number from 1 to 99", () -> SettingValues.count("servers", "0",
                 1));
         problems.put("'localhost' is not an IP address; allowed: an IPv4 or IPv6 address such as 127.0.0.1 or "
@@ -69,16 +69,18 @@ class SettingValuesTest {
                                 "image " + problem)));
     }
 
-    /** Every boolean setting takes one rule, the one fallback.mirror takes: true or false, in any case, nothing else. */
+    /** Every boolean setting takes one rule: true or false in any case, or 1 or 0; nothing else. */
     @Test
-    void aBooleanIsTrueOrFalseInAnyCase() {
+    void aBooleanIsTrueOrFalseInAnyCaseOrOneOrZero() {
         assertThat(SettingValues.bool("wait", " TRUE ")).isTrue();
         assertThat(SettingValues.bool("wait", "False")).isFalse();
-        for (String other : new String[] {"1", "0", "yes", ""}) {
+        assertThat(SettingValues.bool("wait", "1")).isTrue();
+        assertThat(SettingValues.bool("wait", "0")).isFalse();
+        for (String other : new String[] {"yes", "2", "on", ""}) {
             assertThatThrownBy(() -> SettingValues.bool("k3d setting wait", other))
                     .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
                             .isEqualTo(dev.envctl.core.ErrorCode.INVALID_INPUT))
-                    .hasMessage("k3d setting wait '" + other + "' is not a boolean; allowed: true, false (any case)");
+                    .hasMessage("k3d setting wait '" + other + "' is not a boolean; allowed: true, false (any case), 1, 0");
         }
     }
 
@@ -89,6 +91,6 @@ class SettingValuesTest {
         assertThatThrownBy(() -> SettingValues.count("servers", "1\u0007", 1))
                 .hasMessage("servers '1?' is invalid; allowed: a whole number from 1 to 99");
         assertThatThrownBy(() -> SettingValues.bool("wait", "tr\nue"))
-                .hasMessage("wait 'tr?ue' is not a boolean; allowed: true, false (any case)");
+                .hasMessage("wait 'tr?ue' is not a boolean; allowed: true, false (any case), 1, 0");
     }
 }
