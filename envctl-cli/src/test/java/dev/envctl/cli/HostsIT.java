@@ -190,6 +190,28 @@ class HostsIT {
                 "apply", "-f", "unknown.yaml");
     }
 
+    /**
+     * A create the file places with {@code host: auto} may land on {@code local}: apply checks local's provider
+     * before anything changes, as for a create naming local, instead of changing the others and failing it at
+     * converge.
+     */
+    @Test
+    void anApplyChecksLocalsProviderForAnAutoCreateLocalCanTakeBeforeAnythingChanges() throws IOException {
+        ws.ok("host", "add", "two", "--docker", TWO, "--label", "zone=b");
+        ws.ok("create", "a", "--host", "two");
+        byte[] before = Workspace.bytes(ws.defaultStore());
+        Files.delete(ws.bin.resolve("kind"));
+        ws.write("envs.yaml", "- name: a\n  host: two\n  labels: {team: x}\n- name: c\n  provider: kind\n"
+                + "  host: auto\n");
+
+        Result r = ws.run("apply", "-f", "envs.yaml");
+
+        assertThat(r.exit()).as(r.toString()).isEqualTo(6);
+        assertThat(r.errLines()).singleElement().asString().startsWith("envctl: provider kind is not ready: kind: ")
+                .contains("nothing was changed", "--dry-run");
+        assertThat(Workspace.bytes(ws.defaultStore())).isEqualTo(before);
+    }
+
     /** The {@code list -o csv} of a store of its own at {@code other}, written to {@code name} in the workspace. */
     private Path exportOf(Path other, String name) {
         return ws.write(name, ws.ok("--store", other.toString(), "list", "-o", "csv").out());

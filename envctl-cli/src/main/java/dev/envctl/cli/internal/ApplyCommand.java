@@ -54,10 +54,13 @@ final class ApplyCommand extends FileCommand {
         if (dryRun) {
             return code;
         }
-        // the providers the apply runs on local are checked before anything changes; on another host a daemon that
-        // does not answer fails only that host's environments, each outcome naming the host
+        // the providers the apply runs on local are checked before anything changes (a create placed by auto may
+        // land there whenever local is a candidate: placement is made only as it is recorded); on another host a
+        // daemon that does not answer fails only that host's environments, each outcome naming the host
         Set<String> onLocal = new LinkedHashSet<>();
-        plan.toCreate().stream().filter(s -> s.host().hostName().equals(Host.LOCAL_NAME))
+        Host local = store.findHost(Host.LOCAL_NAME).orElse(Host.LOCAL);
+        plan.toCreate().stream().filter(s -> s.host().hostName().equals(Host.LOCAL_NAME) || s.host().isAuto()
+                        && local.matches(s.host().selector()) && !s.host().excluded().contains(Host.LOCAL_NAME))
                 .forEach(s -> onLocal.add(s.provider()));
         for (ApplyPlan.Update u : plan.replacements()) {
             store.find(u.name()).ifPresent(e -> {
