@@ -368,6 +368,32 @@ class PostgresStoreIT {
         assertThat(logged.err().lines().filter(l -> l.contains("opening store "))).as(logged.toString()).hasSize(1);
     }
 
+    /**
+     * Under jdbc.migrate=read a schema that does not exist (jdbc.schema misspelt) is read as empty and said: one WARN
+     * from a command that reads, and doctor's store line WARNs naming it; nothing is created.
+     */
+    @Test
+    void readModeSaysThatAMisspeltSchemaDoesNotExist() {
+        ok("db", "migrate");
+        ok("create", "dev");
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\nstore.jdbc.migrate=read\nstore.jdbc.schema=pubilc\n");
+
+        Result list = ok("list", "-o", "json");
+        assertThat(list.json().size()).isZero();
+        assertThat(list.errLines()).as(list.toString()).singleElement().asString().startsWith("WARN ")
+                .contains("schema pubilc of ", "does not exist, so the store reads as empty (jdbc.migrate=read creates "
+                        + "nothing); if jdbc.schema is misspelt, correct it");
+        Result doctor = ok("doctor");
+        assertThat(doctor.out()).as(doctor.toString()).contains("WARN  store", "schema pubilc of ", "does not exist")
+                .doesNotContain("FAIL");
+        assertThat(doctor.err()).as("said once, on the store line").doesNotContain("does not exist");
+        assertThat(ok("list").errLines()).hasSize(1);
+        Workspace.write(ws.home.resolve(".envctl/config.properties"), "store.jdbc.user=postgres\n"
+                + "store.jdbc.connect-timeout=5s\nstore.jdbc.migrate=read\n");
+        assertThat(ok("list").out()).contains("dev");
+    }
+
     @Test
     void doctorReportsTheSchemaVersionAndPluginsShowTheJdbcStore() throws SQLException {
         ok("db", "migrate");

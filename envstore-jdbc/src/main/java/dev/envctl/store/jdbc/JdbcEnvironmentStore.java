@@ -104,6 +104,11 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * {@code envctl doctor}, which reports the health, logs nothing beside it.
      */
     private final AtomicBoolean toldReadAsItIs = new AtomicBoolean();
+    /**
+     * Opened with {@link MigrateMode#READ} as the settings say, on a schema that does not exist (jdbc.schema
+     * misspelt, say): it reads as empty, said once as {@link #toldReadAsItIs} says the others.
+     */
+    private volatile boolean schemaMissing;
 
     private enum Reading { SCHEMA, AS_IT_IS, NO_TABLE }
 
@@ -186,6 +191,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             }
                         } else if (!tables.contains("clusters")) {
                             store.reading = Reading.NO_TABLE;
+                            // jdbc.migrate=auto would create it, saying so; read, as the settings say, creates none
+                            store.schemaMissing = !insteadOfAuto && tables.isEmpty() && !store.admin.schemaExists();
                         } else {
                             store.reading = Reading.AS_IT_IS;
                             List<String> conflicts = store.admin.adoptionConflicts();
@@ -542,6 +549,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         + "envctl needs version " + info.latestVersion() + "; " + migratedNext(info),
                         Remedy.MIGRATE_SCHEMA);
             }
+            if (schemaMissing) {
+                toldReadAsItIs.set(true);
+                return up.withWarning(schemaMissing(), Remedy.FIX_STORE_SETTINGS);
+            }
             if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info)) {
                 // only jdbc.migrate=off opens a schema behind this envctl: used as it is, every statement fails
                 return up.withProblem(admin.where() + (info.currentVersion() == null ? " has no envctl schema"
@@ -605,6 +616,9 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
      * a table read as it is because of its {@link #adoptionConflicts}.
      */
     private void requireReadable(String action) {
+        if (schemaMissing && toldReadAsItIs.compareAndSet(false, true)) {
+            LOG.warn(schemaMissing());
+        }
         List<String> conflicts = adoptionConflicts;
         if (!conflicts.isEmpty() && toldReadAsItIs.compareAndSet(false, true)) {
             LOG.warn("table clusters in {} cannot be adopted yet, so it is read as it is and writes are refused; {} to "
@@ -623,6 +637,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                     + "migrated, and this opening only reads, so it was not migrated: migrate the schema",
                     null, Remedy.MIGRATE_SCHEMA);
         }
+    }
+
+    /** What a store opened with jdbc.migrate=read on a schema that does not exist says ({@link #schemaMissing}). */
+    private String schemaMissing() {
+        return admin.where() + " does not exist, so the store reads as empty (jdbc.migrate=read creates nothing); if "
+                + "jdbc.schema is misspelt, correct it; to start a new store there, migrate the schema (envctl db "
+                + "migrate)";
     }
 
     /** Refuses the write {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}). */

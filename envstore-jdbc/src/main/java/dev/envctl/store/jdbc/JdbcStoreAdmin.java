@@ -349,7 +349,7 @@ public final class JdbcStoreAdmin implements SchemaAdmin {
     }
 
     /** Whether the schema exists (a role may see it without any privilege on it). */
-    private boolean schemaExists() {
+    boolean schemaExists() {
         return database.read("reading the schemas", ctx -> ctx.select(DSL.field("to_regnamespace({0}) is not null",
                 Boolean.class, DSL.val(DSL.quotedName(schema).toString()))).fetchOne(0, Boolean.class));
     }

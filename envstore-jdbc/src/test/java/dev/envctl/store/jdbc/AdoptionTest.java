@@ -3,6 +3,7 @@ package dev.envctl.store.jdbc;
 import dev.envctl.core.spi.MigrationResult;
 import dev.envctl.core.spi.MigrationState;
 import dev.envctl.core.spi.SchemaInfo;
+import dev.envctl.core.spi.StoreHealth;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.Cidr;
 import dev.envctl.core.DesiredState;
@@ -426,6 +427,44 @@ class AdoptionTest {
             }
         } finally {
             TestDatabase.dropSchema(missing);
+        }
+    }
+
+    /**
+     * Under {@code jdbc.migrate=read}, which creates nothing, a schema that does not exist (jdbc.schema misspelt)
+     * reads as empty, said once: the health's warning, or a WARN at the first read; an existing empty one is not.
+     */
+    @Test
+    void readModeSaysOnceThatTheSchemaDoesNotExist() {
+        String missing = TestDatabase.freshSchemaName("typo");
+        String logged = stderrOf(() -> {
+            try (JdbcEnvironmentStore store = TestDatabase.open(missing, MigrateMode.READ)) {
+                assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+                assertThat(store.find("dev")).isEmpty();
+            }
+        });
+        assertThat(logged.lines().filter(l -> l.contains("does not exist"))).as(logged).singleElement().asString()
+                .contains("WARN", "schema " + missing + " of ", "does not exist", "jdbc.migrate=read creates nothing",
+                        "if jdbc.schema is misspelt");
+        String fromHealth = stderrOf(() -> {
+            try (JdbcEnvironmentStore store = TestDatabase.open(missing, MigrateMode.READ)) {
+                StoreHealth h = store.health();
+                assertThat(h.problem()).isNull();
+                assertThat(h.warning()).startsWith("schema " + missing + " of ").contains("does not exist",
+                        "if jdbc.schema is misspelt");
+                assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+            }
+        });
+        assertThat(fromHealth).as("the health said it").doesNotContain("does not exist");
+        assertThat(TestDatabase.value("SELECT count(*) FROM pg_namespace WHERE nspname = '" + missing + "'"))
+                .as("nothing created").isEqualTo("0");
+        String empty = TestDatabase.freshSchemaName("empty");
+        TestDatabase.sql("CREATE SCHEMA " + empty);
+        try (JdbcEnvironmentStore store = TestDatabase.open(empty, MigrateMode.READ)) {
+            assertThat(store.health().warning()).isNull();
+            assertThat(stderrOf(() -> store.list(EnvironmentFilter.ALL))).doesNotContain("does not exist");
+        } finally {
+            TestDatabase.dropSchema(empty);
         }
     }
 
