@@ -406,6 +406,34 @@ class InterruptedCreateIT {
         assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
     }
 
+    /**
+     * An apply records every change before it converges any: cut short while creating the first, its line names the
+     * others, recorded and not begun, with the reconcile that does them too.
+     */
+    @Test
+    void anApplyCutShortNamesTheRecordedOnesItHadNotBegun() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        ws.env.put("ENVCTL_CONFIG", ws.write("one-at-a-time.properties", "reconcile.concurrency=1\n").toString());
+        Path file = ws.write("envs.yaml", "- name: cache\n- name: db\n- name: web\n");
+        ws.flag("k3d-hang-next-create");
+
+        Process apply = start(ws, "apply", "-f", file.toString());
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+        apply.destroy(); // SIGTERM to the JVM only
+
+        assertThat(apply.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(apply.exitValue()).as(Files.readString(tmp.resolve("err-apply.txt"))).isEqualTo(143);
+        assertThat(Files.readAllLines(tmp.resolve("err-apply.txt")).stream().filter(l -> l.startsWith("envctl: ")))
+                .containsExactly("envctl: apply interrupted (SIGINT or SIGTERM) while changing cache: the tools and "
+                        + "hooks in flight were ended, and its record keeps what was asked; 'envctl reconcile cache' "
+                        + "finishes the change from where it stopped; db, web were recorded and not begun: 'envctl "
+                        + "reconcile db web' does it, as does the same apply run again");
+        ws.ok("reconcile", "cache", "db", "web");
+        for (String name : List.of("cache", "db", "web")) {
+            assertThat(ws.run("get", name, "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+        }
+    }
+
     /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
     private static boolean ignored(long pid, String signal) throws Exception {
         String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()

@@ -4,12 +4,16 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import dev.envctl.core.Envctl;
 import dev.envctl.core.EnvctlException;
+import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.Host;
 import dev.envctl.core.lifecycle.ApplyPlan;
+import dev.envctl.core.lifecycle.Outcome;
+import dev.envctl.core.lifecycle.ReconcileReport;
 import dev.envctl.core.spi.EnvironmentStore;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -75,6 +79,14 @@ final class ApplyCommand extends FileCommand {
         Stream.concat(plan.toDelete().stream(), plan.toResume().stream()).forEach(n -> store.find(n)
                 .filter(e -> e.host().equals(Host.LOCAL_NAME)).ifPresent(e -> onLocal.add(e.provider())));
         onLocal.forEach(p -> Engines.requireReady(session, p, Host.LOCAL_NAME, true));
-        return ReportView.print(session, envctl.apply(plan, replace, session.progress()));
+        ReconcileReport report = envctl.apply(plan, replace, session.progress());
+        // every change is recorded before any converge; after a signal the engine begins no other: those it left out
+        // of the report need a reconcile
+        Set<String> reported = report.outcomes().stream().map(Outcome::name).collect(Collectors.toSet());
+        session.interruption().notBegun(Stream.of(plan.toCreate().stream().map(EnvironmentSpec::name),
+                        plan.replacements().stream().map(ApplyPlan.Update::name), plan.toDelete().stream(),
+                        plan.toResume().stream()).flatMap(s -> s).distinct().filter(n -> !reported.contains(n))
+                .toList(), null);
+        return ReportView.print(session, report);
     }
 }

@@ -178,7 +178,8 @@ final class Interruption implements AutoCloseable {
     /**
      * The environments a command of named ones ({@code stop}, {@code start}, {@code delete}) was asked to change and
      * did not begin, as the signal came first, which are as they were; {@code rerun}: the command, without names, that
-     * changes them ({@code delete --keep-record}). Told before the command returns.
+     * changes them ({@code delete --keep-record}), or {@code null} for those {@code apply} recorded before it began
+     * any, which a reconcile does. Told before the command returns.
      */
     void notBegun(List<String> names, String rerun) {
         synchronized (changing) {
@@ -211,17 +212,22 @@ final class Interruption implements AutoCloseable {
      */
     /**
      * What the line of a command interrupted while changing some environments adds for {@code notBegun}, those it had
-     * not begun ({@code rerun}: the command, without names, that changes them); nothing when there are none, or when
-     * the line says to run the command again as it changed none ({@code names} empty).
+     * not begun ({@code rerun}: the command, without names, that changes them; {@code null}: apply's, recorded, which
+     * a reconcile does); nothing when there are none, or when the line says to run the command again as it changed
+     * none ({@code names} empty).
      */
     static String notBegunSuffix(List<String> names, List<String> notBegun, String rerun) {
-        if (names.isEmpty() || notBegun.isEmpty()) {
+        List<String> left = notBegun.stream().filter(n -> !names.contains(n)).toList();
+        if (names.isEmpty() || left.isEmpty()) {
             return "";
         }
-        boolean one = notBegun.size() == 1;
-        return "; " + String.join(", ", notBegun) + (one ? " was" : " were") + " not begun, and "
-                + (one ? "is as it was" : "are as they were") + ": 'envctl " + rerun + " " + String.join(" ", notBegun)
-                + "' does it";
+        boolean one = left.size() == 1;
+        String listed = String.join(", ", left) + (one ? " was" : " were");
+        return rerun == null
+                ? "; " + listed + " recorded and not begun: 'envctl reconcile " + String.join(" ", left) + "' does it, "
+                + "as does the same apply run again"
+                : "; " + listed + " not begun, and " + (one ? "is as it was" : "are as they were") + ": 'envctl "
+                + rerun + " " + String.join(" ", left) + "' does it";
     }
 
     static String line(String command, List<String> names, List<String> finished) {

@@ -108,4 +108,15 @@ class InterruptionTest {
         assertThat(Interruption.notBegunSuffix(List.of(), List.of("db"), "stop")).isEmpty();
         assertThat(Interruption.notBegunSuffix(List.of("web"), List.of(), "stop")).isEmpty();
     }
+
+    /** apply records every change before it converges: those not begun are recorded, and a reconcile does them. */
+    @Test
+    void anApplyNamesTheRecordedOnesItHadNotBegunAndTheReconcileThatDoesThem() {
+        assertThat(Interruption.notBegunSuffix(List.of("web"), List.of("db"), null)).isEqualTo("; db was recorded "
+                + "and not begun: 'envctl reconcile db' does it, as does the same apply run again");
+        assertThat(Interruption.notBegunSuffix(List.of("web"), List.of("db", "cache"), null)).isEqualTo("; db, "
+                + "cache were recorded and not begun: 'envctl reconcile db cache' does it, as does the same apply "
+                + "run again");
+        assertThat(Interruption.notBegunSuffix(List.of(), List.of("db"), null)).isEmpty();
+    }
 }
