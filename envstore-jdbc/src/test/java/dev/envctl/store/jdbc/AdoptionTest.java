@@ -437,7 +437,7 @@ class AdoptionTest {
     @Test
     void readModeSaysOnceThatTheSchemaDoesNotExist() {
         String missing = TestDatabase.freshSchemaName("typo");
-        String logged = stderrOf(() -> {
+        String logged = Stderr.of(() -> {
             try (JdbcEnvironmentStore store = TestDatabase.open(missing, MigrateMode.READ)) {
                 assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
                 assertThat(store.find("dev")).isEmpty();
@@ -446,7 +446,7 @@ class AdoptionTest {
         assertThat(logged.lines().filter(l -> l.contains("does not exist"))).as(logged).singleElement().asString()
                 .contains("WARN", "schema " + missing + " of ", "does not exist", "jdbc.migrate=read creates nothing",
                         "if jdbc.schema is misspelt");
-        String fromHealth = stderrOf(() -> {
+        String fromHealth = Stderr.of(() -> {
             try (JdbcEnvironmentStore store = TestDatabase.open(missing, MigrateMode.READ)) {
                 StoreHealth h = store.health();
                 assertThat(h.problem()).isNull();
@@ -462,7 +462,7 @@ class AdoptionTest {
         TestDatabase.sql("CREATE SCHEMA " + empty);
         try (JdbcEnvironmentStore store = TestDatabase.open(empty, MigrateMode.READ)) {
             assertThat(store.health().warning()).isNull();
-            assertThat(stderrOf(() -> store.list(EnvironmentFilter.ALL))).doesNotContain("does not exist");
+            assertThat(Stderr.of(() -> store.list(EnvironmentFilter.ALL))).doesNotContain("does not exist");
         } finally {
             TestDatabase.dropSchema(empty);
         }
