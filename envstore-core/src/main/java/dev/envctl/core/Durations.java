@@ -6,7 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,14 +75,13 @@ public final class Durations {
         }
         Matcher fraction = FRACTION.matcher(s);
         if (d == null && fraction.matches()) {
-            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' has a fraction; "
-                    + "durations are whole numbers with a unit, so " + whole(fraction, min).map(w -> "write " + w
-                    + " for " + Validation.printable(text.strip())).orElse(allowed));
+            throw notWhole(what, text, "has a fraction; durations are whole numbers with a unit",
+                    new BigDecimal(fraction.group(1).replace(',', '.')).multiply(unitMillis(fraction.group(2))), min,
+                    allowed);
         }
         if (d == null && COMBINED.matcher(s).matches()) {
-            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' combines units; "
-                    + "durations are one whole number with one unit, so " + combined(s, min).map(w -> "write " + w
-                    + " for " + Validation.printable(text.strip())).orElse(allowed));
+            throw notWhole(what, text, "combines units; durations are one whole number with one unit",
+                    combinedMillis(s), min, allowed);
         }
         Matcher spaced = SPACED.matcher(s);
         if (d == null && spaced.matches()) {
@@ -107,35 +105,28 @@ public final class Durations {
     }
 
     /**
-     * The duration a {@link #FRACTION} match spells, as this class writes it ({@link #format}), when it is a whole
-     * number of milliseconds of at least {@code min} that {@link #parse} takes back; else empty.
+     * The refusal of {@code text}, which {@code why} (a fraction, several units) keeps from being taken though it spells
+     * {@code millis}: "so write W for TEXT" when W, as this class writes it ({@link #format}), is a whole number of
+     * milliseconds of at least {@code min} that {@link #parse} takes back; else "so " and {@code allowed}.
      */
-    private static Optional<String> whole(Matcher fraction, Duration min) {
-        BigDecimal millis = new BigDecimal(fraction.group(1).replace(',', '.'))
-                .multiply(unitMillis(fraction.group(2)));
-        if (millis.signum() <= 0 || millis.stripTrailingZeros().scale() > 0
-                || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0) {
-            return Optional.empty();
-        }
-        Duration d = Duration.ofMillis(millis.longValueExact());
-        return d.compareTo(min) < 0 ? Optional.empty() : Optional.of(format(d));
+    private static InvalidValueException notWhole(String what, String text, String why, BigDecimal millis,
+                                                  Duration min, String allowed) {
+        String said = Validation.printable(text.strip());
+        Duration d = millis.signum() <= 0 || millis.stripTrailingZeros().scale() > 0
+                || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0 ? null
+                : Duration.ofMillis(millis.longValueExact());
+        return InvalidValueException.of(what, "'" + said + "' " + why + ", so " + (d == null || d.compareTo(min) < 0
+                ? allowed : "write " + format(d) + " for " + said));
     }
 
-    /**
-     * The duration a {@link #COMBINED} text spells, as this class writes it ({@link #format}), when it is at least
-     * {@code min} and {@link #parse} takes it back; else empty.
-     */
-    private static Optional<String> combined(String s, Duration min) {
+    /** The milliseconds a {@link #COMBINED} text spells, its parts added up. */
+    private static BigDecimal combinedMillis(String s) {
         BigDecimal millis = BigDecimal.ZERO;
         Matcher part = PART.matcher(s);
         while (part.find()) {
             millis = millis.add(new BigDecimal(part.group(1)).multiply(unitMillis(part.group(2))));
         }
-        if (millis.signum() <= 0 || millis.compareTo(BigDecimal.valueOf(999_999_999L)) > 0) {
-            return Optional.empty();
-        }
-        Duration d = Duration.ofMillis(millis.longValueExact());
-        return d.compareTo(min) < 0 ? Optional.empty() : Optional.of(format(d));
+        return millis;
     }
 
     /** The milliseconds of one {@code unit} ({@code ms}, {@code s}, {@code m}, {@code h}; none is seconds). */
