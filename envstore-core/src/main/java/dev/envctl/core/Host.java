@@ -89,11 +89,16 @@ public record Host(String name, String docker, String address, Map<String, Strin
      * host and both endpoints (passwords hidden) and addresses; the caller adds what to do.
      */
     public static Optional<String> anotherDaemon(Host target, String targetIn, Host source, String sourceIn) {
-        if (Objects.equals(target.docker, source.docker) && Objects.equals(target.address, source.address)) {
+        if (sameDaemon(target, source)) {
             return Optional.empty();
         }
         return Optional.of("host '" + target.name + "' is another Docker daemon in " + targetIn + " ("
                 + target.describe() + ") than in " + sourceIn + " (" + source.describe() + ")");
+    }
+
+    /** Whether {@code a} and {@code b} are one Docker daemon: the same endpoint and address (labels may differ). */
+    public static boolean sameDaemon(Host a, Host b) {
+        return Objects.equals(a.docker, b.docker) && Objects.equals(a.address, b.address);
     }
 
     /** The endpoint (password hidden) and address, as {@link #anotherDaemon} names them. */

@@ -103,7 +103,7 @@ final class Hosts {
             }
             hosts.stream().filter(h -> h.name().equals(defined.name())).findFirst()
                     // list -o csv writes the store's host with a password in its endpoint hidden: still that host
-                    .filter(h -> Host.anotherDaemon(printed(h), "", defined, "").isPresent())
+                    .filter(h -> !Host.sameDaemon(printed(h), defined))
                     .flatMap(h -> Host.anotherDaemon(h, session.redact(store.location()), defined, "the file"))
                     .ifPresent(why -> {
                         throw EnvctlException.invalid("apply file " + file + ": " + why + "; if the two are one "
