@@ -83,6 +83,38 @@ class ConfigDocsTest {
         }
     }
 
+    /**
+     * A refusal a key's row of docs/configuration.md quotes for a value ({@code `'0.5s' has a fraction; ...`}, or
+     * {@code `config key K in FILE: 'V' ...`}) is the one a config file giving the key that value gets, word for
+     * word. Store settings, checked when the store opens, are left to the store pages.
+     */
+    @Test
+    void everyRefusalAKeysRowQuotesIsTheOneThatValueGets(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `([a-z0-9.-]+)` \\|.*$")
+                .matcher(Files.readString(DOC));
+        List<String> checked = new ArrayList<>();
+        while (row.find()) {
+            String key = row.group(1);
+            if (key.startsWith("store")) {
+                continue;
+            }
+            java.util.regex.Matcher quote = java.util.regex.Pattern.compile("`(?:config key "
+                    + java.util.regex.Pattern.quote(key) + " in FILE: )?('([^'`]*)' [^`]+)`").matcher(row.group());
+            while (quote.find()) {
+                Path file = Files.writeString(tmp.resolve("quoted.properties"), key + "=" + quote.group(2) + "\n");
+                GlobalOptions g = new GlobalOptions();
+                g.config = file.toString();
+                assertThatCode(() -> ConfigResolver.resolve(g, Map.of("HOME", "/home/ada"),
+                        PluginRegistry.discover(getClass().getClassLoader())))
+                        .as(key + "=" + quote.group(2) + " (docs/configuration.md quotes its refusal)")
+                        .hasMessage("config key " + key + " in " + file + ": " + quote.group(1));
+                checked.add(key + "=" + quote.group(2));
+            }
+        }
+        assertThat(checked).contains("reconcile.interval=1m30s", "fallback.mirror=yes", "hook.exec.dir=rel/hooks");
+    }
+
     @Test
     void theShippedConfigResolvesWithoutError() {
         GlobalOptions g = new GlobalOptions();
