@@ -70,6 +70,38 @@ class MainTest {
         assertThat(err()).isEmpty();
     }
 
+    /** The usage line names the options a command cannot run without, as its usage error and cli.md's heading do. */
+    @Test
+    void theUsageLineNamesTheOptionsACommandNeeds() {
+        Map<String, String> lines = Map.of("apply", "Usage: envctl apply [options] -f FILE\n",
+                "diff", "Usage: envctl diff [options] -f FILE\n",
+                "migrate", "Usage: envctl migrate [options] --from LOCATION --to LOCATION\n");
+        lines.forEach((command, line) -> {
+            out.reset();
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out()).as(command + " --help").startsWith(line);
+        });
+    }
+
+    /** Every option a command's help lists, in each of its spellings, is in docs/cli.md. */
+    @Test
+    void everyOptionTheHelpListsIsInTheCliReference() throws java.io.IOException {
+        String doc = Files.readString(Path.of("../docs/cli.md"));
+        assertThat(run("--help")).isZero();
+        List<String> commands = out().lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
+                .takeWhile(l -> !l.isBlank()).map(l -> l.strip().split(" ")[0]).toList();
+        assertThat(commands).contains("create", "apply", "host");
+        for (String command : commands) {
+            out.reset();
+            assertThat(run(command, "--help")).isZero();
+            out().lines().dropWhile(l -> !l.equals("Options:")).skip(1).takeWhile(l -> !l.isBlank())
+                    .flatMap(l -> java.util.regex.Pattern.compile("-{1,2}[a-z][a-z-]*").matcher(l.strip()
+                            .split(" {2,}|(?<=[A-Z]) ")[0]).results().map(java.util.regex.MatchResult::group))
+                    .forEach(option -> assertThat(doc).as(command + " " + option + " (in its --help)")
+                            .containsPattern("`" + java.util.regex.Pattern.quote(option) + "[` ]"));
+        }
+    }
+
     @Test
     void aCommandWithoutOptionsOfItsOwnHasNoEmptyOptionsHeading() {
         assertThat(run("get", "--help")).isZero();

@@ -19,7 +19,8 @@ abstract class FileCommand extends CliCommand {
             + ".json; - reads standard input)")
     String file;
 
-    @Parameter(description = "")
+    /** Arguments, which the command refuses; the description is the usage line's, naming the option it needs. */
+    @Parameter(description = "-f FILE")
     List<String> args = new ArrayList<>();
 
     /**

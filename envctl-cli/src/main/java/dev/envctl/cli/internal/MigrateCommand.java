@@ -51,7 +51,8 @@ final class MigrateCommand extends CliCommand {
             validateWith = OnlyOnce.class)
     boolean dryRun;
 
-    @Parameter(description = "")
+    /** Arguments, which the command refuses; the description is the usage line's, naming the options it needs. */
+    @Parameter(description = "--from LOCATION --to LOCATION")
     List<String> args = new ArrayList<>();
 
     @Override
