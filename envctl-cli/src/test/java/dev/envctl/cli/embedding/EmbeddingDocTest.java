@@ -95,4 +95,18 @@ class EmbeddingDocTest {
         assertThat(StoresFromJava.csv(tmp.resolve("environments.csv"))).isEmpty();
         assertThat(StoresFromJava.k3d()).extracting(c -> c.name()).contains("k3d", "docker");
     }
+
+    /** The reference of docs/embedding.md names every public method of {@code Envctl} and of its builder. */
+    @Test
+    void theReferenceNamesEveryPublicMethod() throws IOException {
+        String doc = Files.readString(Path.of("../docs/embedding.md"));
+        String reference = doc.substring(doc.indexOf("## Reference"), doc.indexOf("## Limits"));
+        for (Class<?> type : List.of(dev.envctl.core.Envctl.class, dev.envctl.core.Envctl.Builder.class)) {
+            java.util.Arrays.stream(type.getDeclaredMethods())
+                    .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
+                    .map(java.lang.reflect.Method::getName).distinct()
+                    .forEach(name -> assertThat(reference).as(type.getSimpleName() + "." + name)
+                            .containsPattern("`(?:[A-Za-z]+\\.)?" + name + "\\b"));
+        }
+    }
 }
