@@ -83,6 +83,20 @@ class MainTest {
         });
     }
 
+    /** A tool not found is told with the config key that points envctl at it, by create and by doctor. */
+    @Test
+    void aMissingToolIsToldWithTheConfigKeyOfItsPath() throws java.io.IOException {
+        Path empty = Files.createDirectories(home.resolve("empty-bin"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "PATH", empty.toString());
+        assertThat(run(env, "create", "dev")).isEqualTo(6);
+        assertThat(err()).contains("or set the k3d provider setting 'binary' (config key provider.k3d.binary) to "
+                + "its path");
+        err.reset();
+        assertThat(run(env, "doctor")).isEqualTo(1);
+        assertThat(out()).contains("set the kind provider setting 'binary' (config key provider.kind.binary) to its "
+                + "path -> needed only for --provider kind");
+    }
+
     /** Every option a command's help lists, in each of its spellings, is in docs/cli.md. */
     @Test
     void everyOptionTheHelpListsIsInTheCliReference() throws java.io.IOException {

@@ -115,8 +115,8 @@ final class DoctorCommand extends CliCommand {
                 .collect(Collectors.groupingBy(v -> v.check().name(), Collectors.counting()));
         return shown.values().stream().map(v -> {
             PrerequisiteCheck c = needed(v.check(), v.owners(), dflt, v.used());
-            return lines.get(c.name()) == 1 ? c : new PrerequisiteCheck(c.name() + " (" + String.join(", ",
-                    v.owners()) + ")", c.status(), c.detail(), c.hint());
+            return new PrerequisiteCheck(lines.get(c.name()) == 1 ? c.name() : c.name() + " (" + String.join(", ",
+                    v.owners()) + ")", c.status(), Errors.withConfigKey(c.detail()), c.hint());
         }).toList();
     }
 

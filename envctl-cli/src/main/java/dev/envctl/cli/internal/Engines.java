@@ -24,7 +24,7 @@ final class Engines {
         List<PrerequisiteCheck> failed = session.envctl().provider(providerId, hostName).checkReady().stream()
                 .filter(c -> c.status() == PrerequisiteCheck.Status.FAIL).toList();
         if (!failed.isEmpty()) {
-            String what = failed.stream().map(c -> c.name() + ": " + c.detail()
+            String what = failed.stream().map(c -> c.name() + ": " + Errors.withConfigKey(c.detail())
                     + (c.hint() == null || c.hint().isBlank() || c.detail().contains("http") ? ""
                     : " (" + c.hint() + ")")).collect(Collectors.joining("; "));
             String where = Host.LOCAL_NAME.equals(hostName) ? "" : " on host '" + hostName + "'";

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 final class Errors {
     /** A store option as library messages name it ({@code jdbc.user}), not part of a host name or URL. */
     private static final Pattern STORE_OPTION = Pattern.compile("(?<![\\w.:/])jdbc\\.[a-z]");
+    /** A provider setting as a library message names it: {@code the k3d provider setting 'binary'}. */
+    private static final Pattern PROVIDER_SETTING = Pattern.compile("\\bthe ([a-z0-9][a-z0-9_-]*) provider setting "
+            + "'([a-z0-9.-]+)'");
 
     private Errors() {
     }
@@ -86,6 +89,15 @@ final class Errors {
                     + "--label KEY=VALUE adds one)";
             case RAISE_LOCK_TIMEOUT -> " (the CSV store's lock timeout is the config key store.csv.lock-timeout)";
         };
+    }
+
+    /**
+     * {@code message} with the config key of the provider setting it names in library terms added after that name
+     * ({@code the k3d provider setting 'binary' (config key provider.k3d.binary)}), as a tool found missing is told;
+     * else {@code message} as it is.
+     */
+    static String withConfigKey(String message) {
+        return PROVIDER_SETTING.matcher(message).replaceFirst("$0 (config key provider.$1.$2)");
     }
 
     /**

@@ -88,6 +88,22 @@ class ErrorsTest {
         assertThat(Errors.hint(null, "anything")).isEmpty();
     }
 
+    /**
+     * A provider's message names its setting in library terms ("the k3d provider setting 'binary'"); the CLI adds the
+     * config key that holds it, which is what its user edits.
+     */
+    @Test
+    void aProviderSettingAMessageNamesIsToldAsItsConfigKey() {
+        assertThat(Errors.withConfigKey("k3d not found: no executable 'k3d' on PATH; install it (https://k3d.io/stable/"
+                + "#installation) or set the k3d provider setting 'binary' to its path")).isEqualTo("k3d not found: no "
+                + "executable 'k3d' on PATH; install it (https://k3d.io/stable/#installation) or set the k3d provider "
+                + "setting 'binary' (config key provider.k3d.binary) to its path");
+        assertThat(Errors.withConfigKey("docker not found: no executable 'docker' on PATH; install it (...) or set the "
+                + "kind provider setting 'docker-binary' to its path")).endsWith("set the kind provider setting "
+                + "'docker-binary' (config key provider.kind.docker-binary) to its path");
+        assertThat(Errors.withConfigKey("Docker does not answer")).isEqualTo("Docker does not answer");
+    }
+
     @Test
     void aFileThatCannotBeReadSaysWhyNotOnlyItsNameAgain() {
         Path file = Path.of("/home/me/envs.yaml");
