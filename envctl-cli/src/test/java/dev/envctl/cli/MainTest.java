@@ -97,6 +97,16 @@ class MainTest {
                 + "path -> needed only for --provider kind");
     }
 
+    /** docs/cli.md says what a valid environment name is, quoting the refusal of another one as envctl words it. */
+    @Test
+    void theCliReferenceQuotesTheRefusalOfABadName() throws java.io.IOException {
+        String doc = Files.readString(Path.of("../docs/cli.md")).replaceAll("\\s+", " ");
+        assertThat(run("create", "Dev", "--dry-run")).isEqualTo(2);
+        String refusal = err().lines().findFirst().orElseThrow();
+        assertThat(refusal).startsWith("envctl: environment name 'Dev' is invalid; ");
+        assertThat(doc).contains("`" + refusal.substring("envctl: ".length()) + "`");
+    }
+
     /** Every option a command's help lists, in each of its spellings, is in docs/cli.md. */
     @Test
     void everyOptionTheHelpListsIsInTheCliReference() throws java.io.IOException {
