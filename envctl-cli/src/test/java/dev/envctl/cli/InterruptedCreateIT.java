@@ -434,6 +434,32 @@ class InterruptedCreateIT {
         }
     }
 
+    /**
+     * An apply cut short while the providers list their clusters, once it recorded the file, began none: its line
+     * names them, not begun, and says the same apply run again does them.
+     */
+    @Test
+    void anApplyCutShortBeforeItBeganAnyNamesThemAndTheSameApplyThatDoesThem() throws Exception {
+        Workspace ws = new Workspace(tmp);
+        Path file = ws.write("envs.yaml", "- name: cache\n- name: db\n");
+        ws.flag("k3d-hang-next-list");
+
+        Process apply = start(ws, "apply", "-f", file.toString());
+        Files.readString(await(ws.state.resolve("k3d-hang.pid"), 1));
+        apply.destroy(); // SIGTERM to the JVM only
+
+        assertThat(apply.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(apply.exitValue()).as(Files.readString(tmp.resolve("err-apply.txt"))).isEqualTo(143);
+        assertThat(Files.readAllLines(tmp.resolve("err-apply.txt")).stream().filter(l -> l.startsWith("envctl: ")))
+                .containsExactly("envctl: apply interrupted (SIGINT or SIGTERM) before it changed any cluster; "
+                        + "cache, db were not begun: the same apply run again does them (a change it recorded "
+                        + "already, 'envctl reconcile cache db' carries out)");
+        ws.ok("apply", "-f", file.toString());
+        for (String name : List.of("cache", "db")) {
+            assertThat(ws.run("get", name, "-o", "json").json().get("actualState").asText()).isEqualTo("running");
+        }
+    }
+
     /** Whether process {@code pid} ignores SIG{@code signal} (INT or TERM), as /proc says. */
     private static boolean ignored(long pid, String signal) throws Exception {
         String mask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()

@@ -169,8 +169,7 @@ final class Interruption implements AutoCloseable {
                 left = List.copyOf(notBegun);
                 again = rerun;
             }
-            List<String> changed = names();
-            err.println(line(command, changed, finished()) + notBegunSuffix(changed, left, again));
+            err.println(line(command, names(), finished(), left, again));
             err.flush();
         }
     }
@@ -207,10 +206,6 @@ final class Interruption implements AutoCloseable {
     }
 
     /**
-     * The line an interrupted {@code command} ends with, {@code names} the environments it was changing, {@code
-     * finished} those it had changed as asked (told only when it was changing none).
-     */
-    /**
      * What the line of a command interrupted while changing some environments adds for {@code notBegun}, those it had
      * not begun ({@code rerun}: the command, without names, that changes them; {@code null}: apply's, recorded, which
      * a reconcile does); nothing when there are none, or when the line says to run the command again as it changed
@@ -230,15 +225,29 @@ final class Interruption implements AutoCloseable {
                 + rerun + " " + String.join(" ", left) + "' does it";
     }
 
-    static String line(String command, List<String> names, List<String> finished) {
+    /**
+     * The line an interrupted {@code command} ends with, {@code names} the environments it was changing, {@code
+     * finished} those it had changed as asked (told only when it was changing none), {@code notBegun} and {@code
+     * rerun} as {@link #notBegun} has them. Changing none, it says to run the command again; apply's then names
+     * those it had not begun, as its converges would have, since the command that does them is a file's.
+     */
+    static String line(String command, List<String> names, List<String> finished, List<String> notBegun,
+                       String rerun) {
         String start = "envctl: " + command + " interrupted (SIGINT or SIGTERM)";
         if (names.isEmpty()) {
-            return start + (finished.isEmpty() ? " before it changed any cluster" : " once it had finished "
-                    + String.join(", ", finished) + ", with no other change of a cluster in flight")
-                    + "; run it again (a change it recorded already, 'envctl reconcile' carries out)";
+            String none = start + (finished.isEmpty() ? " before it changed any cluster" : " once it had finished "
+                    + String.join(", ", finished) + ", with no other change of a cluster in flight") + "; ";
+            if (rerun != null || notBegun.isEmpty()) {
+                return none + "run it again (a change it recorded already, 'envctl reconcile' carries out)";
+            }
+            boolean one = notBegun.size() == 1;
+            return none + String.join(", ", notBegun) + (one ? " was not begun: the same apply run again does it"
+                    : " were not begun: the same apply run again does them") + " (a change it recorded already, "
+                    + "'envctl reconcile " + String.join(" ", notBegun) + "' carries out)";
         }
         return start + " while changing " + String.join(", ", names) + ": the tools and hooks in flight were ended, "
                 + "and " + (names.size() == 1 ? "its record keeps" : "their records keep") + " what was asked; "
-                + "'envctl reconcile " + String.join(" ", names) + "' finishes the change from where it stopped";
+                + "'envctl reconcile " + String.join(" ", names) + "' finishes the change from where it stopped"
+                + notBegunSuffix(names, notBegun, rerun);
     }
 }

@@ -21,7 +21,8 @@ class InterruptionTest {
         progress.step("web", "running hook register (post-create)");
 
         assertThat(interruption.names()).containsExactly("web", "db");
-        assertThat(Interruption.line("apply", interruption.names(), interruption.finished())).isEqualTo("envctl: apply interrupted (SIGINT or "
+        assertThat(Interruption.line("apply", interruption.names(), interruption.finished(), List.of(), "apply"))
+                .isEqualTo("envctl: apply interrupted (SIGINT or "
                 + "SIGTERM) while changing web, db: the tools and hooks in flight were ended, and their records keep "
                 + "what was asked; 'envctl reconcile web db' finishes the change from where it stopped");
     }
@@ -39,7 +40,8 @@ class InterruptionTest {
 
         assertThat(interruption.names()).containsExactly("db", "cache");
         assertThat(interruption.finished()).containsExactly("web");
-        assertThat(Interruption.line("start", interruption.names(), interruption.finished())).isEqualTo("envctl: "
+        assertThat(Interruption.line("start", interruption.names(), interruption.finished(), List.of(), "start"))
+                .isEqualTo("envctl: "
                 + "start interrupted (SIGINT or SIGTERM) while changing db, cache: the tools and hooks in flight were "
                 + "ended, and their records keep what was asked; 'envctl reconcile db cache' finishes the change from "
                 + "where it stopped");
@@ -59,14 +61,16 @@ class InterruptionTest {
         progress.finished("web", true);
 
         assertThat(interruption.names()).isEmpty();
-        assertThat(Interruption.line("start", interruption.names(), interruption.finished())).isEqualTo("envctl: "
+        assertThat(Interruption.line("start", interruption.names(), interruption.finished(), List.of(), "start"))
+                .isEqualTo("envctl: "
                 + "start interrupted (SIGINT or SIGTERM) once it had finished db, web, with no other change of a "
                 + "cluster in flight; run it again (a change it recorded already, 'envctl reconcile' carries out)");
     }
 
     @Test
     void beforeAnyClusterChangedSaysToRunItAgain() {
-        assertThat(Interruption.line("delete", List.of(), List.of())).isEqualTo("envctl: delete interrupted (SIGINT or SIGTERM) "
+        assertThat(Interruption.line("delete", List.of(), List.of(), List.of(), "delete")).isEqualTo("envctl: delete "
+                + "interrupted (SIGINT or SIGTERM) "
                 + "before it changed any cluster; run it again (a change it recorded already, 'envctl reconcile' "
                 + "carries out)");
     }
@@ -118,5 +122,25 @@ class InterruptionTest {
                 + "cache were recorded and not begun: 'envctl reconcile db cache' does it, as does the same apply "
                 + "run again");
         assertThat(Interruption.notBegunSuffix(List.of(), List.of("db"), null)).isEmpty();
+    }
+
+    /**
+     * An apply stopped before it began any environment names them all, not begun, and the same apply that does them
+     * (a reconcile too for what it recorded), as with those it had finished.
+     */
+    @Test
+    void anApplyStoppedBeforeItBeganAnyNamesThemAndTheSameApplyThatDoesThem() {
+        assertThat(Interruption.line("apply", List.of(), List.of(), List.of("cache", "db"), null)).isEqualTo(
+                "envctl: apply interrupted (SIGINT or SIGTERM) before it changed any cluster; cache, db were not "
+                        + "begun: the same apply run again does them (a change it recorded already, 'envctl reconcile "
+                        + "cache db' carries out)");
+        assertThat(Interruption.line("apply", List.of(), List.of("cache"), List.of("db"), null)).isEqualTo(
+                "envctl: apply interrupted (SIGINT or SIGTERM) once it had finished cache, with no other change of a "
+                        + "cluster in flight; db was not begun: the same apply run again does it (a change it recorded "
+                        + "already, 'envctl reconcile db' carries out)");
+        // stop, start and delete: their line says to run the same command again, which covers them
+        assertThat(Interruption.line("stop", List.of(), List.of(), List.of("db"), "stop")).isEqualTo("envctl: stop "
+                + "interrupted (SIGINT or SIGTERM) before it changed any cluster; run it again (a change it recorded "
+                + "already, 'envctl reconcile' carries out)");
     }
 }
