@@ -82,11 +82,10 @@ final class ApplyCommand extends FileCommand {
         ReconcileReport report = envctl.apply(plan, replace, session.progress());
         // every change is recorded before any converge; after a signal the engine begins no other: those it left out
         // of the report need a reconcile
-        Set<String> reported = report.outcomes().stream().map(Outcome::name).collect(Collectors.toSet());
         session.interruption().notBegun(Stream.of(plan.toCreate().stream().map(EnvironmentSpec::name),
                         plan.replacements().stream().map(ApplyPlan.Update::name), plan.toDelete().stream(),
-                        plan.toResume().stream()).flatMap(s -> s).distinct().filter(n -> !reported.contains(n))
-                .toList(), null);
+                        plan.toResume().stream()).flatMap(s -> s).toList(),
+                report.outcomes().stream().map(Outcome::name).collect(Collectors.toSet()), null);
         return ReportView.print(session, report);
     }
 }

@@ -60,8 +60,7 @@ final class DeleteCommand extends CliCommand {
         Map<String, Optional<Environment>> left = EnvironmentView.changing(session, store, names,
                 () -> session.envctl().delete(names, keepRecord, session.progress()));
         // after a signal the engine begins no other: those it left out are as they were
-        session.interruption().notBegun(names.stream().filter(n -> !left.containsKey(n)).toList(),
-                keepRecord ? "delete --keep-record" : "delete");
+        session.interruption().notBegun(names, left.keySet(), keepRecord ? "delete --keep-record" : "delete");
         List<Environment> kept = left.values().stream().flatMap(Optional::stream).toList();
         if (format == OutputFormat.JSON) {
             printJson(session, names, left.entrySet().stream().map(e -> Json.object("name", e.getKey(), "deleted",

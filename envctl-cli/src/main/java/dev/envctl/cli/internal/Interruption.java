@@ -5,6 +5,7 @@ import dev.envctl.core.spi.ProgressListener;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -178,12 +179,13 @@ final class Interruption implements AutoCloseable {
      * The environments a command of named ones ({@code stop}, {@code start}, {@code delete}) was asked to change and
      * did not begin, as the signal came first, which are as they were; {@code rerun}: the command, without names, that
      * changes them ({@code delete --keep-record}), or {@code null} for those {@code apply} recorded before it began
-     * any, which a reconcile does. Told before the command returns.
+     * any, which a reconcile does: those {@code asked} that are not {@code reported}, the ones the engine left out of
+     * what it returned. Told before the command returns.
      */
-    void notBegun(List<String> names, String rerun) {
+    void notBegun(Collection<String> asked, Collection<String> reported, String rerun) {
         synchronized (changing) {
             notBegun.clear();
-            notBegun.addAll(names);
+            asked.stream().distinct().filter(n -> !reported.contains(n)).forEach(notBegun::add);
             this.rerun = rerun;
         }
     }

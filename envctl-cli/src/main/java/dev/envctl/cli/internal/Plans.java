@@ -5,8 +5,8 @@ import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
 import dev.envctl.core.Environment;
 import dev.envctl.core.Host;
+import dev.envctl.core.lifecycle.ApplyPlan;
 import dev.envctl.core.lifecycle.FieldChange;
-import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.lifecycle.PlannedStep;
 import dev.envctl.core.lifecycle.PlannedStep.Kind;
 import dev.envctl.core.spi.PlannedCommand;
@@ -85,7 +85,8 @@ final class Plans {
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
                     || s.kind() == Kind.RESUME && e.desiredState() == DesiredState.PRESENT
-                    && (e.actualState() != ActualState.RUNNING || replacing(e)) && !adopting.contains(e.name())) {
+                    && (e.actualState() != ActualState.RUNNING || ApplyPlan.replacing(e))
+                    && !adopting.contains(e.name())) {
                 if (!e.host().equals(Host.LOCAL_NAME)) {
                     out.println("  host      " + e.host());
                 }
@@ -135,7 +136,7 @@ final class Plans {
     private static String resumption(PlannedStep s, boolean adopting) {
         Environment e = s.environment();
         String what = s.kind() == Kind.RESUME ? "it is " : "it is then converged, as it is ";
-        if (replacing(e)) {
+        if (ApplyPlan.replacing(e)) {
             // its converge deletes the old cluster whatever runs, as reconcile's does (the commands show it first)
             return what + e.actualState().key() + " and its replacement is not finished (its old cluster was not "
                     + "deleted): apply finishes it as reconcile does: the old cluster is deleted (the delete hooks run)"
@@ -170,11 +171,6 @@ final class Plans {
                 + "failed after its post-create hooks failed, a stopped one is started first); else "
                 + "what is left of it is deleted and it is created" + withCommands(s) + "; an envctl process "
                 + "converging it now is left to finish it";
-    }
-
-    /** Whether {@code e} carries the mark of a replacement an apply recorded and did not finish. */
-    private static boolean replacing(Environment e) {
-        return e.labels().containsKey(LifecycleEngine.REPLACING_LABEL);
     }
 
     /** What the create of a resume step is done with, when the step shows commands (a plugin's may have none). */

@@ -89,8 +89,7 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
         List<Environment> results = EnvironmentView.changing(session, store, unique, () -> stopping()
                 ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress()));
         // after a signal the engine begins no other: those it left out of the results are as they were
-        session.interruption().notBegun(unique.stream().filter(n -> results.stream().noneMatch(e -> e.name()
-                .equals(n))).toList(), name());
+        session.interruption().notBegun(unique, results.stream().map(Environment::name).toList(), name());
         if (format == OutputFormat.TABLE && results.stream().noneMatch(e -> e.failure().isPresent())
                 && !CommandRunner.stopping()) {
             // a record not yet where it was asked to go is another envctl process's to finish (it holds it); after a

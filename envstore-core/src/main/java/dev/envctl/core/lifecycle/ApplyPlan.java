@@ -86,7 +86,15 @@ public record ApplyPlan(List<EnvironmentSpec> toCreate, List<Update> toUpdate, L
     public static boolean unfinished(Environment e) {
         return e.actualState() == ActualState.FAILED || e.actualState() == ActualState.CREATING
                 || e.actualState() == ActualState.DELETING || e.actualState() == ActualState.UNKNOWN
-                || e.labels().containsKey(LifecycleEngine.REPLACING_LABEL);
+                || replacing(e);
+    }
+
+    /**
+     * Whether {@code e} carries the mark of a replacement an apply recorded and did not finish
+     * ({@link LifecycleEngine#REPLACING_LABEL}): its converge deletes the old cluster the mark names, whatever runs.
+     */
+    public static boolean replacing(Environment e) {
+        return e.labels().containsKey(LifecycleEngine.REPLACING_LABEL);
     }
 
     /**

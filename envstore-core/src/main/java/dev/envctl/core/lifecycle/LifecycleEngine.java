@@ -767,7 +767,7 @@ public final class LifecycleEngine {
      * Whether the converge leaves {@code e}, a record to resume, as it is ({@link #leftAlone(ApplyPlan, List, Map)}).
      */
     private boolean leftAlone(Environment e, Map<Where, Optional<Listing>> listings) {
-        if (e.labels().containsKey(REPLACING_LABEL)) {
+        if (ApplyPlan.replacing(e)) {
             return false; // its converge deletes the old cluster whatever is listed, as reconcile's does
         }
         if (e.desiredState() == DesiredState.STOPPED) {

@@ -205,8 +205,8 @@ public final class DryRuns {
      * first, as its converge deletes it whatever runs, then (desired present) the create of the new one.
      */
     private PlannedStep resume(Map<String, Environment> world, HeldPerHost held, Environment e, boolean adopting) {
-        String mark = e.labels().get(Replacement.LABEL);
-        if (mark == null && (e.desiredState() != DesiredState.PRESENT || adopting
+        boolean replacing = ApplyPlan.replacing(e);
+        if (!replacing && (e.desiredState() != DesiredState.PRESENT || adopting
                 || e.actualState() == ActualState.RUNNING)) {
             return new PlannedStep(Kind.RESUME, e, List.of(), List.of(), null);
         }
@@ -214,7 +214,7 @@ public final class DryRuns {
         held.setAside(e);
         try {
             List<PlannedCommand> commands = new ArrayList<>();
-            if (mark != null) {
+            if (replacing) {
                 Environment old = cluster(e);
                 commands.addAll(onHost(old, planDelete(old, Map.of())));
                 if (e.desiredState() != DesiredState.PRESENT) {
