@@ -80,7 +80,10 @@ final class Plans {
                 out.println("  it is stopped: apply deletes its old cluster and it stays stopped; 'envctl start "
                         + e.name() + "' creates the new one");
             }
-            if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && resumed.contains(e.name())) {
+            // a create of a record the store has (not unknown: desired absent, its delete not finished) is marked
+            // present again and converged as a resume is: a cluster that runs is kept, with no create
+            if (s.kind() == Kind.RESUME || s.kind() == Kind.UPDATE && resumed.contains(e.name())
+                    || s.kind() == Kind.CREATE && e.actualState() != ActualState.UNKNOWN) {
                 out.println("  " + resumption(s, adopting.contains(e.name())));
             }
             if (s.kind() == Kind.CREATE || s.kind() == Kind.REPLACE || s.kind() == Kind.ADOPT
@@ -131,11 +134,15 @@ final class Plans {
      * What apply does with a record a converge still acts on: a {@code failed} one, a create or delete left
      * unfinished by a process that died or a store that went away, an {@code unknown} one nothing converged yet
      * ({@code adopting}: whose cluster the plan saw running), or a {@code running} one whose cluster was stopped
-     * outside envctl.
+     * outside envctl; for a create, a record desired absent whose delete was not finished, marked present again.
      */
     private static String resumption(PlannedStep s, boolean adopting) {
         Environment e = s.environment();
-        String what = s.kind() == Kind.RESUME ? "it is " : "it is then converged, as it is ";
+        String what = switch (s.kind()) {
+            case RESUME -> "it is ";
+            case CREATE -> "its delete was recorded and not finished, and apply marks it present again: it is ";
+            default -> "it is then converged, as it is ";
+        };
         if (ApplyPlan.replacing(e)) {
             // its converge deletes the old cluster whatever runs, as reconcile's does (the commands show it first)
             return what + e.actualState().key() + " and its replacement is not finished (its old cluster was not "
@@ -147,6 +154,13 @@ final class Plans {
         if (e.desiredState() != DesiredState.PRESENT) {
             return what + e.actualState().key() + " and desired " + e.desiredState().key() + ": apply finishes that "
                     + "as reconcile does (no cluster is created)";
+        }
+        if (s.kind() == Kind.CREATE && (e.actualState() == ActualState.RUNNING
+                || e.actualState() == ActualState.STOPPED)) {
+            return what + e.actualState().key() + ": apply converges it as reconcile does: a cluster of that name "
+                    + "that runs is kept (no provider command, no hook), a stopped one is started; one that is gone "
+                    + "is created" + withCommands(s) + (e.actualState() == ActualState.RUNNING
+                    ? " (reconcile.drift=mark-failed marks it failed instead, as the drift of a running one)" : "");
         }
         if (e.actualState() == ActualState.RUNNING) {
             // the plan saw its cluster stopped with every node (ApplyPlan.toResume): started, not created
@@ -173,9 +187,12 @@ final class Plans {
                 + "converging it now is left to finish it";
     }
 
-    /** What the create of a resume step is done with, when the step shows commands (a plugin's may have none). */
+    /**
+     * What the create of a step apply converges as a resume is done with, when the step shows commands (a plugin's
+     * may have none).
+     */
     private static String withCommands(PlannedStep s) {
-        return s.kind() == Kind.RESUME && !s.commands().isEmpty() ? " with the commands below" : "";
+        return s.commands().isEmpty() ? "" : " with the commands below";
     }
 
     private static String header(Session session, PlannedStep s) {

@@ -91,6 +91,61 @@ class PlansTest {
                 "  commands:\n    plug delete dev\n");
     }
 
+    /**
+     * A record whose delete was recorded and not begun (an apply --prune or delete cut short), marked present again
+     * by a file that lists it: apply keeps the cluster that runs, with no command, so the create's commands are only
+     * for one that is gone.
+     */
+    @Test
+    void aCreateOfARecordWhoseDeleteWasNotBegunSaysTheClusterThatRunsIsKept() {
+        Environment running = new Environment("dev", "plug", null, new HostPorts(18090, 18443, 19001, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.RUNNING, null, Instant.EPOCH, Instant.EPOCH, 1);
+        String out = dryRun(List.of(new PlannedStep(Kind.CREATE, running, List.of(), List.of(PlannedCommand.of(
+                List.of("plug", "create", "dev"))), null)), List.of());
+
+        assertThat(out).contains("create dev (plug)\n  its delete was recorded and not finished, and apply marks it "
+                + "present again: it is running: apply converges it as reconcile does: a cluster of that name that "
+                + "runs is kept (no provider command, no hook), a stopped one is started; one that is gone is created "
+                + "with the commands below (reconcile.drift=mark-failed marks it failed instead, as the drift of a running "
+                + "one)\n",
+                "  commands:\n    plug create dev\n");
+    }
+
+    /** A stopped one whose cluster is gone is created whatever the drift policy, which is about running ones. */
+    @Test
+    void aCreateOfAStoppedRecordWhoseDeleteWasNotBegunNamesNoDriftPolicy() {
+        Environment stopped = new Environment("dev", "plug", null, new HostPorts(18090, 18443, 19001, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.STOPPED, null, Instant.EPOCH, Instant.EPOCH, 1);
+        String out = dryRun(List.of(new PlannedStep(Kind.CREATE, stopped, List.of(), List.of(PlannedCommand.of(
+                List.of("plug", "create", "dev"))), null)), List.of());
+
+        assertThat(out).contains("it is stopped: apply converges it as reconcile does: a cluster of that name that "
+                + "runs is kept (no provider command, no hook), a stopped one is started; one that is gone is created "
+                + "with the commands below\n").doesNotContain("drift");
+    }
+
+    /** One whose delete failed: its converge keeps a cluster that runs and runs the post-create hooks again. */
+    @Test
+    void aCreateOfARecordWhoseDeleteFailedSaysItIsConvergedAsAResume() {
+        Environment failed = new Environment("dev", "plug", null, new HostPorts(18090, 18443, 19001, 26443), 30080,
+                Map.of(), Map.of(), DesiredState.PRESENT, ActualState.FAILED, "delete failed", Instant.EPOCH,
+                Instant.EPOCH, 1);
+        String out = dryRun(List.of(new PlannedStep(Kind.CREATE, failed, List.of(), List.of(PlannedCommand.of(
+                List.of("plug", "create", "dev"))), null)), List.of());
+
+        assertThat(out).contains("create dev (plug)\n  its delete was recorded and not finished, and apply marks it "
+                + "present again: it is failed: apply converges it as reconcile does: a cluster of that name that "
+                + "runs is kept and the post-create hooks run again");
+    }
+
+    /** A new name's create says nothing more than its allocation and commands. */
+    @Test
+    void aCreateOfANewNameHasNoConvergeLine() {
+        String out = dryRun(List.of(new PlannedStep(Kind.CREATE, ROW, List.of(), List.of(), null)), List.of());
+
+        assertThat(out).doesNotContain("marks it present again", "reconcile");
+    }
+
     private static String dryRun(List<PlannedStep> steps, List<String> adopting) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
