@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -227,6 +228,36 @@ class PostgresCoexistIT {
 
         assertThat(ok(k.envctl("list", "-o", "json")).json()).extracting(n -> n.get("name").asText())
                 .containsExactly("a", "good");
+    }
+
+    /**
+     * The scripts' file as the mirrored fallback of a table migrate_csv_to_db.sh filled: the table has no column for
+     * the file's flags, so its records lack them, and envctl's writes copied to the file keep them as the scripts
+     * wrote them (before, a reconcile turned {@code false,no} into {@code true,true}, so the scripts' CSV readers
+     * registered and routed the environment, and {@code apply -f} of the file had no flags left to carry over).
+     */
+    @Test
+    void mirroredWritesKeepTheFlagsOfTheScriptsFileThatTheTableLacks() throws IOException {
+        Path csv = k.root.resolve("config/environments.csv");
+        Files.writeString(csv, "# env,provider,node_port,pf_port,register_portainer,haproxy_route,http_port,https_port,"
+                + "cluster_subnet\n"
+                + "quiet,kind,30080,19210,false,no,18210,18211,\n"
+                + "loud,k3d,30080,19211,true,true,18212,18213,\n");
+        ok(k.script("init_database.sh"));
+        ok(k.script("migrate_csv_to_db.sh"));
+        Files.writeString(k.home.resolve(".envctl/config.properties"), "fallback.store=csv:" + csv
+                + "\nfallback.mirror=true\n", StandardOpenOption.APPEND);
+
+        ok(k.envctl("reconcile"));
+        ok(k.envctl("stop", "quiet"));
+
+        assertThat(ok(k.envctl("get", "quiet", "-o", "json")).json().get("desiredState").asText()).isEqualTo("stopped");
+        assertThat(Files.readAllLines(csv)).contains("quiet,kind,30080,19210,false,no,18210,18211,",
+                "loud,k3d,30080,19211,true,true,18212,18213,");
+        JsonNode copy = ok(k.envctl("--store", "csv:" + csv, "get", "quiet", "-o", "json")).json();
+        assertThat(List.of(copy.at("/labels/register_portainer").asText(), copy.at("/labels/haproxy_route").asText()))
+                .containsExactly("false", "false");
+        assertThat(copy.get("desiredState").asText()).isEqualTo("stopped");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.envctl.core.EnvironmentSpec;
 import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.Remedy;
+import dev.envctl.core.Validation;
 import dev.envctl.core.alloc.Allocator;
 import dev.envctl.core.spi.BatchWriteException;
 import dev.envctl.core.spi.EnvironmentLock;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -320,14 +322,13 @@ public final class FallbackStore implements EnvironmentStore {
         try {
             stored.stream().map(Environment::host).filter(h -> !h.equals(Host.LOCAL_NAME)).distinct()
                     .forEach(h -> primary.findHost(h).ifPresent(this::mirrorHost));
-            Map<String, Long> versions = fallback.list(EnvironmentFilter.ALL).stream()
-                    .collect(Collectors.toMap(Environment::name, Environment::version));
+            Map<String, Environment> copies = fallback.list(EnvironmentFilter.ALL).stream()
+                    .collect(Collectors.toMap(Environment::name, c -> c));
             Map<Boolean, List<Environment>> held = stored.stream()
-                    .collect(Collectors.partitioningBy(e -> versions.containsKey(e.name())));
+                    .collect(Collectors.partitioningBy(e -> copies.containsKey(e.name())));
             rest = Stream.concat(held.get(true).stream(), held.get(false).stream()).toList();
             if (!held.get(true).isEmpty()) {
-                fallback.updateAll(held.get(true).stream()
-                        .map(e -> e.withWrite(e.updatedAt(), versions.get(e.name()))).toList());
+                fallback.updateAll(held.get(true).stream().map(e -> over(copies.get(e.name()), e)).toList());
             }
             rest = held.get(false);
             if (!rest.isEmpty()) {
@@ -352,7 +353,7 @@ public final class FallbackStore implements EnvironmentStore {
         }
         Optional<Environment> old = fallback.find(stored.name());
         if (old.isPresent()) {
-            fallback.update(stored, old.get().version());
+            fallback.update(over(old.get(), stored), old.get().version());
         } else {
             fallback.insert(stored);
         }
@@ -376,7 +377,7 @@ public final class FallbackStore implements EnvironmentStore {
             for (Iterator<Environment> it = behind.iterator(); it.hasNext(); ) {
                 Environment t = it.next();
                 try {
-                    fallback.update(t, copies.get(t.name()).version());
+                    fallback.update(over(copies.get(t.name()), t), copies.get(t.name()).version());
                     LOG.info("brought the fallback's copy of {} in step with the primary", t.name());
                     it.remove();
                 } catch (EnvctlException e) {
@@ -391,6 +392,24 @@ public final class FallbackStore implements EnvironmentStore {
             }
         }
         return any;
+    }
+
+    /**
+     * The primary's record {@code stored} as it is written over the fallback's {@code copy} (with the copy's version,
+     * for the fallback's optimistic check): with the labels of the copy that the record lacks, other than envctl's
+     * own. The primary may never have held them: the Kindler scripts' {@code clusters} table has no column for their
+     * file's {@code register_portainer} and {@code haproxy_route} flags, so a row their {@code migrate_csv_to_db.sh}
+     * copied lacks them, and the file, written over without them, would say yes to both. envctl removes no label but
+     * its own, so a label the record lacks is one the primary never had.
+     */
+    private static Environment over(Environment copy, Environment stored) {
+        Map<String, String> labels = new TreeMap<>(stored.labels());
+        copy.labels().forEach((key, value) -> {
+            if (!Validation.isOwnLabel(key)) {
+                labels.putIfAbsent(key, value);
+            }
+        });
+        return stored.withLabels(labels).withWrite(stored.updatedAt(), copy.version());
     }
 
     private static boolean holdsTheSame(Environment a, Environment b) {

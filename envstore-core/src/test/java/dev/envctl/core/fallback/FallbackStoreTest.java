@@ -266,6 +266,27 @@ class FallbackStoreTest {
         assertThat(updated).containsExactlyInAnyOrderElementsOf(pg.list(EnvironmentFilter.ALL));
     }
 
+    /**
+     * A label only the fallback's copy has (the Kindler scripts' file's flags, which their table has no column for) is
+     * kept when the primary's record is written over the copy, singly and in a batch; envctl's own labels are the
+     * primary's.
+     */
+    @Test
+    void inMirrorModeALabelOnlyTheFallbacksCopyHasIsKept() {
+        Environment dev = pg.create(EnvironmentSpec.of("dev", "k3d"), allocator);
+        csv.insert(dev.withLabels(Map.of("register_portainer", "false", "envctl.keep-record", "true")));
+        FallbackStore store = new FallbackStore(pg, csv, true);
+
+        Environment stopped = store.update(dev.withDesiredState(DesiredState.STOPPED), dev.version());
+        assertThat(csv.get("dev").labels()).containsEntry("register_portainer", "false")
+                .doesNotContainKey("envctl.keep-record");
+        assertThat(csv.get("dev").desiredState()).isEqualTo(DesiredState.STOPPED);
+
+        store.updateAll(List.of(stopped.withLabels(Map.of("team", "a"))));
+        assertThat(csv.get("dev").labels()).isEqualTo(Map.of("register_portainer", "false", "team", "a"));
+        assertThat(pg.get("dev").labels()).isEqualTo(Map.of("team", "a"));
+    }
+
     /** The records a batch stored on the primary before it stopped reach the fallback; the others do not. */
     @Test
     void aBatchThePrimaryStopsPartWayIsMirroredUpToWhereItStopped() {
