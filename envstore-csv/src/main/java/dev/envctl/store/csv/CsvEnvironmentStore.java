@@ -459,13 +459,20 @@ public final class CsvEnvironmentStore implements EnvironmentStore {
     /**
      * CONFLICT when {@code name} is taken; in a nine-column file, also when the Kindler scripts, which read it, would
      * take it for another environment's name ({@link AwkNames}: {@code 01} beside {@code 1}, {@code 010} beside {@code 8}), as their lookups would
-     * give that one's ports and their {@code delete_env.sh} would remove both rows.
+     * give that one's ports and their {@code delete_env.sh} would remove both rows; INVALID_INPUT there for a name their
+     * busybox awk equals to no name ({@link AwkNames#unmatchable}).
      */
     private void requireNewName(CsvDocument doc, String name) {
         if (doc.find(name).isPresent()) {
             // the wording of every store, and of the engine and dry runs, which find the name without a line
             throw EnvctlException.conflict("environment '" + name + "' already exists in " + file
                     + "; choose another name or delete it first");
+        }
+        if (AwkNames.unmatchable(name) && !doc.wide()) {
+            throw EnvctlException.invalid("environment name '" + name + "' is infinity or not a number to busybox awk, "
+                    + "which the Kindler scripts that read " + file + " may run: it equals no name there, its own "
+                    + "included, so their lookups would not find its row and delete_env.sh would keep it; choose "
+                    + "another name");
         }
         if (AwkNames.number(name).isPresent() && !doc.wide()) {
             doc.environments().stream().filter(e -> AwkNames.same(name, e.name())).findFirst()

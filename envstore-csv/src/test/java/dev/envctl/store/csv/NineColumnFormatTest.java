@@ -148,11 +148,45 @@ class NineColumnFormatTest {
             assertThat(Fixtures.read(file)).isEqualTo(before);
 
             // 011 is 9 to busybox and 11 to mawk; busybox stops reading 01e1 at the e (text), mawk reads 10; a
-            // number past a double's range is text to mawk and an infinity equal to nothing to busybox
-            for (String name : List.of("011", "01e1", "1e400", "1e401")) {
+            // number past a double's range is text to mawk (and refused, below, for busybox)
+            for (String name : List.of("011", "01e1")) {
                 store.create(EnvironmentSpec.of(name, "k3d"), allocator);
             }
-            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(6);
+            assertThat(store.list(EnvironmentFilter.ALL)).hasSize(4);
+        }
+    }
+
+    /**
+     * busybox awk reads {@code inf}, {@code infinity}, {@code nan} and a number past a double's range ({@code 1e400})
+     * as infinity or not-a-number, which it compares by subtraction, so equal to no name, their own included: the
+     * scripts' lookups would find no row of such an environment, and {@code delete_env.sh} would keep its row while
+     * deleting its cluster. In a file they read such a name is refused, the file unchanged; a wide file takes it.
+     */
+    @Test
+    void aNameBusyboxAwkReadsAsInfinityOrNotANumberIsRefusedInAFileTheScriptsRead() {
+        Path file = dir.resolve("envs.csv");
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(file)) {
+            store.create(EnvironmentSpec.of("info", "k3d"), allocator);
+            byte[] before = Fixtures.read(file);
+
+            for (String name : List.of("inf", "infinity", "nan", "1e400", "9e999")) {
+                assertThatThrownBy(() -> store.create(EnvironmentSpec.of(name, "k3d"), allocator))
+                        .hasMessage("environment name '" + name + "' is infinity or not a number to busybox awk, "
+                                + "which the Kindler scripts that read " + file + " may run: it equals no name there, "
+                                + "its own included, so their lookups would not find its row and delete_env.sh "
+                                + "would keep it; choose another name")
+                        .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT));
+            }
+            assertThat(Fixtures.read(file)).isEqualTo(before);
+            // names that only begin like one are text to busybox too
+            for (String name : List.of("nan-1", "infra", "1e30")) {
+                store.create(EnvironmentSpec.of(name, "k3d"), allocator);
+            }
+        }
+        Path wide = Fixtures.write(dir.resolve("wide.csv"), (Columns.WIDE_HEADER + "\n").getBytes(
+                StandardCharsets.UTF_8));
+        try (CsvEnvironmentStore store = CsvEnvironmentStore.open(wide)) {
+            store.create(EnvironmentSpec.of("nan", "k3d"), allocator);
         }
     }
 

@@ -29,6 +29,16 @@ public final class AwkNames {
         return equal(number(a), number(b)) || equal(busybox(a), busybox(b));
     }
 
+    /**
+     * Whether busybox awk reads {@code name} as infinity or not-a-number ({@code inf}, {@code infinity}, {@code nan},
+     * or digits with an exponent past a double's range, such as {@code 1e400}), which it compares by subtraction: equal
+     * to no name, its own included.
+     */
+    public static boolean unmatchable(String name) {
+        return name.equals("inf") || name.equals("infinity") || name.equals("nan")
+                || DECIMAL.matcher(name).matches() && Double.isInfinite(Double.parseDouble(name));
+    }
+
     private static boolean equal(OptionalDouble x, OptionalDouble y) {
         return x.isPresent() && x.equals(y);
     }
