@@ -195,10 +195,12 @@ public final class Envctl implements AutoCloseable {
     /**
      * The host {@code name}.
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the hosts there are, when there is none
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a name no host can have
+     *                         ({@link Validation#requireHostName}), saying what is allowed, or naming the hosts
+     *                         there are, when there is none
      */
     public Host host(String name) {
-        Objects.requireNonNull(name, "name");
+        Validation.requireHostName(Objects.requireNonNull(name, "name"));
         return store().findHost(name).orElseThrow(() -> Host.unknown(name, hosts().stream().map(Host::name)
                 .toList()));
     }
@@ -219,10 +221,11 @@ public final class Envctl implements AutoCloseable {
     /**
      * Removes a host from the store; false when there was none.
      *
-     * @throws EnvctlException {@link ErrorCode#CONFLICT} for {@code local} or while environments live there
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for a name no host can have, as {@link #host};
+     *                         {@link ErrorCode#CONFLICT} for {@code local} or while environments live there
      */
     public boolean removeHost(String name) {
-        return store().removeHost(Objects.requireNonNull(name, "name"));
+        return store().removeHost(Validation.requireHostName(Objects.requireNonNull(name, "name")));
     }
 
     /**

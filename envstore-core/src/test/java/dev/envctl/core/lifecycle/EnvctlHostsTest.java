@@ -40,6 +40,26 @@ class EnvctlHostsTest {
         assertThat(envctl.hosts()).containsExactly(Host.LOCAL);
     }
 
+    /**
+     * A name no host can have is the caller's mistake for every host method alike: {@code removeHost} returned
+     * false ("there was none") where {@code host} threw INVALID_INPUT. A valid name of no host is still false.
+     */
+    @Test
+    void aNameNoHostCanHaveIsInvalidInputForEveryHostMethod() {
+        envctl.addHost(two);
+
+        for (String bad : List.of("Bad Name!", "", "auto")) {
+            for (Runnable call : List.<Runnable>of(() -> envctl.host(bad), () -> envctl.removeHost(bad),
+                    () -> envctl.providers(bad))) {
+                assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT)).hasMessageStartingWith(
+                        "host name " + (bad.isEmpty() ? "is empty" : "'" + bad + "' is"));
+            }
+        }
+        assertThat(envctl.removeHost("nosuch")).isFalse();
+        assertThat(store.hosts()).containsExactly(Host.LOCAL, two);
+    }
+
     @Test
     void aHostWhoseAddressIsNotAnIpAddressIsRefusedAndNothingIsAdded() {
         for (String notAnIp : List.of("gpu1.example.com", "999.1.1.1", "10.0.0.1:80")) {
