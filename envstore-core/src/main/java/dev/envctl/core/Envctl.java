@@ -373,7 +373,7 @@ public final class Envctl implements AutoCloseable {
      *                         and why
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
-        return engine().plan(noNulls(desired, "desired"), prune);
+        return engine().plan(Validation.requireNoNulls(desired, "desired"), prune);
     }
 
     /**
@@ -391,7 +391,7 @@ public final class Envctl implements AutoCloseable {
      */
     public List<PlannedStep> dryRunCreate(List<EnvironmentSpec> specs) {
         Set<String> named = new HashSet<>();
-        noNulls(specs, "specs").forEach(s -> {
+        Validation.requireNoNulls(specs, "specs").forEach(s -> {
             // a name is created once: two creates of it are no plan to show (apply refuses such a list alike)
             Validation.requireListedOnce(named, s.name());
             provider(s.provider());
@@ -476,7 +476,7 @@ public final class Envctl implements AutoCloseable {
     /** As {@link #apply(List, boolean)}; with {@code replace}, environments needing a new cluster get one. */
     public ReconcileReport apply(List<EnvironmentSpec> desired, boolean prune, boolean replace,
                                  ProgressListener progress) {
-        noNulls(desired, "desired").forEach(s -> provider(s.provider()));
+        Validation.requireNoNulls(desired, "desired").forEach(s -> provider(s.provider()));
         return engine().apply(desired, prune, replace, progress);
     }
 
@@ -550,14 +550,6 @@ public final class Envctl implements AutoCloseable {
         if (ownsStore) {
             store().close();
         }
-    }
-
-    /** {@code items}, or a NullPointerException naming {@code name} when it or one of its elements is null. */
-    private static <T extends Collection<?>> T noNulls(T items, String name) {
-        if (Objects.requireNonNull(items, name).stream().anyMatch(Objects::isNull)) {
-            throw new NullPointerException(name + " holds null");
-        }
-        return items;
     }
 
     /** Builds an {@link Envctl}; not thread-safe. */

@@ -61,11 +61,19 @@ public final class Validation {
      * NullPointerException saying {@code names} or {@code names holds null}.
      */
     public static <T extends Collection<String>> T requireNames(T names) {
-        if (Objects.requireNonNull(names, "names").stream().anyMatch(Objects::isNull)) {
-            throw new NullPointerException("names holds null");
-        }
-        names.forEach(Validation::requireName);
+        requireNoNulls(names, "names").forEach(Validation::requireName);
         return names;
+    }
+
+    /**
+     * {@code items}, or a NullPointerException naming {@code name} ({@code name} or {@code NAME holds null}) when it
+     * or one of its elements is null: a programmer's error, as the facade and the engine report it.
+     */
+    public static <T extends Collection<?>> T requireNoNulls(T items, String name) {
+        if (Objects.requireNonNull(items, name).stream().anyMatch(Objects::isNull)) {
+            throw new NullPointerException(name + " holds null");
+        }
+        return items;
     }
 
     /**

@@ -158,6 +158,33 @@ class EnvctlArgumentsTest {
     }
 
     /**
+     * The engine's methods taking a spec or a list of them name a null parameter as the facade's do (they threw a
+     * NullPointerException from inside, saying nothing of which argument), and change nothing.
+     */
+    @Test
+    void aNullSpecOrListIsAProgrammersErrorNamingTheParameterInTheEngineToo() {
+        dev.envctl.core.lifecycle.LifecycleEngine engine = envctl.engine();
+        dev.envctl.core.spi.ProgressListener none = dev.envctl.core.spi.ProgressListener.NONE;
+        List<EnvironmentSpec> specs = java.util.Arrays.asList(EnvironmentSpec.of("a", "k3d"), null);
+
+        assertThatThrownBy(() -> engine.create(null, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("spec");
+        assertThatThrownBy(() -> engine.record(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("spec");
+        assertThatThrownBy(() -> engine.requireValidRequest(null)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("spec");
+        assertThatThrownBy(() -> engine.plan(null, false)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired");
+        assertThatThrownBy(() -> engine.plan(specs, false)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired holds null");
+        assertThatThrownBy(() -> engine.apply((List<EnvironmentSpec>) null, false, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired");
+        assertThatThrownBy(() -> engine.apply(specs, false, true, none)).isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("desired holds null");
+        assertThat(store.list(EnvironmentFilter.ALL)).isEmpty();
+    }
+
+    /**
      * A null progress listener is a programmer's error like any null argument: a NullPointerException naming it,
      * thrown before anything is recorded. (It was taken, and the first step it was told of threw from the middle of
      * the change, after the desired state was written.)

@@ -159,6 +159,7 @@ public final class LifecycleEngine {
      *                         cannot be recorded
      */
     public Environment create(EnvironmentSpec spec, ProgressListener progress) {
+        Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(progress, "progress"); // not when the first step is told, after the record is written
         Environment recorded = record(spec);
         try {
@@ -233,7 +234,7 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #create} before it records
      */
     public Environment record(EnvironmentSpec spec) {
-        requireValidRequest(spec);
+        requireValidRequest(Objects.requireNonNull(spec, "spec"));
         requireTool(spec);
         if (!spec.host().isAuto()) {
             Host host = Hosts.find(store, spec.host().hostName());
@@ -914,7 +915,7 @@ public final class LifecycleEngine {
      */
     public ApplyPlan plan(List<EnvironmentSpec> desired, boolean prune) {
         // every environment the request names, also one whose record the value means (which the plan leaves alone)
-        for (EnvironmentSpec spec : desired) {
+        for (EnvironmentSpec spec : Validation.requireNoNulls(desired, "desired")) {
             try {
                 Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
             } catch (EnvctlException e) {
@@ -1363,6 +1364,7 @@ public final class LifecycleEngine {
      *                         is not configured or its {@code validate} fails otherwise
      */
     public void requireValidRequest(EnvironmentSpec spec) {
+        Objects.requireNonNull(spec, "spec");
         Validation.requireNoOwnLabels(spec.labels(), " of environment '" + spec.name() + "'");
         Validation.requireOptionValuesAsWritten(spec.options(), " of environment " + spec.name());
         validate(spec);
