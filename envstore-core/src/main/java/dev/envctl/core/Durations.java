@@ -29,6 +29,10 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final String UNITS = "ms, s, m, h";
     private static final int MAX_DIGITS = 9;
+    /** The shortest duration taken: what runs tools and hooks counts in milliseconds. */
+    private static final Duration ONE_MS = Duration.ofMillis(1);
+    /** What {@link #parse} says to write instead of what is not a positive duration. */
+    private static final String PARSE_ALLOWED = "write it like 500ms, 60s, 5m or 1h";
 
     private Durations() {
     }
@@ -39,7 +43,23 @@ public final class Durations {
      * @throws InvalidValueException when {@code text} is not a positive duration, or is shorter than 1ms
      */
     public static Duration parse(String what, String text) {
-        return parse(what, text, Duration.ofMillis(1), "write it like 500ms, 60s, 5m or 1h");
+        return parse(what, text, ONE_MS, PARSE_ALLOWED);
+    }
+
+    /**
+     * {@code d} when {@link #parse} would take it written out (at least 1ms), else the error {@link #parse} gives for
+     * it, {@code what} naming it: for a duration given in code where a setting takes the same value as text. The
+     * value is written as {@link #format} writes it, or in ISO-8601 ({@code PT0.0005S}) when that cannot (a fraction
+     * of a millisecond).
+     *
+     * @throws InvalidValueException when {@code d} is zero, negative or shorter than 1ms
+     */
+    public static Duration requireParsable(String what, Duration d) {
+        if (d.compareTo(ONE_MS) >= 0) {
+            return d;
+        }
+        String said = d.getNano() % 1_000_000 == 0 ? format(d) : d.toString();
+        throw d.isZero() || d.isNegative() ? notPositive(what, said, PARSE_ALLOWED) : tooShort(what, said, ONE_MS);
     }
 
     /**
@@ -93,15 +113,21 @@ public final class Durations {
                     + "allowed units: " + UNITS);
         }
         if (d == null || d.isZero() || d.isNegative()) {
-            throw InvalidValueException.of(what, "'" + Validation.printable(text == null ? "" : text.strip())
-                    + "' is not a positive duration; " + allowed);
+            throw notPositive(what, Validation.printable(text == null ? "" : text.strip()), allowed);
         }
         // at least 1ms: what runs tools and hooks counts in milliseconds, and a timeout of none fails every run
         if (d.compareTo(min) < 0) {
-            throw InvalidValueException.of(what, "'" + Validation.printable(text.strip()) + "' is too short; at "
-                    + "least " + format(min));
+            throw tooShort(what, Validation.printable(text.strip()), min);
         }
         return d;
+    }
+
+    private static InvalidValueException notPositive(String what, String said, String allowed) {
+        return InvalidValueException.of(what, "'" + said + "' is not a positive duration; " + allowed);
+    }
+
+    private static InvalidValueException tooShort(String what, String said, Duration min) {
+        return InvalidValueException.of(what, "'" + said + "' is too short; at least " + format(min));
     }
 
     /**
@@ -151,7 +177,7 @@ public final class Durations {
      * @throws InvalidValueException when {@code text} is not a duration of at least {@code min}
      */
     public static Duration parseAtLeast(String what, String text, Duration min) {
-        Duration least = min.toMillis() == 0 ? Duration.ofMillis(1) : min;
+        Duration least = min.toMillis() == 0 ? ONE_MS : min;
         List<String> like = new ArrayList<>(List.of(format(least)));
         List.of("30s", "5m", "1h").stream().filter(e -> parse(what, e).compareTo(least) > 0).forEach(like::add);
         String examples = like.size() == 1 ? like.get(0)

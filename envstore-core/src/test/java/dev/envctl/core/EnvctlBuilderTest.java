@@ -1,6 +1,7 @@
 package dev.envctl.core;
 
 import dev.envctl.core.hook.ExecHook;
+import dev.envctl.core.hook.ExecHookFactory;
 import dev.envctl.core.plugin.PluginRegistry;
 import dev.envctl.core.spi.InvalidSettingException;
 import dev.envctl.core.testing.InMemoryEnvironmentStore;
@@ -63,5 +64,23 @@ class EnvctlBuilderTest {
                 .hasMessage("exec hook setting timeout '-1500ms' is not a positive duration; write it like 500ms, 60s, "
                         + "5m or 1h");
         assertThat(new ExecHook(dir, Duration.ofMillis(1)).timeout()).isEqualTo(Duration.ofMillis(1));
+    }
+
+    /**
+     * A positive timeout under 1ms is too short, as the same value written as a setting is ({@code PT0.0005S}): it
+     * was called "'0s' is not a positive duration", a value the caller never gave, and a positive one at that.
+     */
+    @Test
+    void anExecHookMadeWithATimeoutUnderAMillisecondIsTooShortAsTheSettingWouldBe() {
+        Path dir = Path.of("/nonexistent/hooks");
+        String asSetting = "exec hook setting timeout 'PT0.0005S' is too short; at least 1ms";
+
+        assertThatThrownBy(() -> new ExecHookFactory().create(Map.of("dir", "/nonexistent/hooks", "timeout",
+                "PT0.0005S"))).hasMessage(asSetting);
+        assertThatThrownBy(() -> new ExecHook(dir, Duration.ofNanos(500_000))).isInstanceOfSatisfying(
+                InvalidSettingException.class, e -> {
+                    assertThat(e.key()).isEqualTo("timeout");
+                    assertThat(e.problem()).contains("'PT0.0005S' is too short; at least 1ms");
+                }).hasMessage(asSetting);
     }
 }

@@ -48,18 +48,16 @@ public final class ExecHook implements LifecycleHook {
     private final CommandRunner runner = new CommandRunner();
 
     /**
-     * @throws InvalidSettingException about {@code timeout} when it is less than 1ms (zero or negative): a timeout
-     *                                 counts whole milliseconds, and a script is given at least one
+     * @throws InvalidSettingException about {@code timeout} when it is less than 1ms (zero, negative, or a fraction
+     *                                 of a millisecond, which is too short): a timeout counts whole milliseconds, and a
+     *                                 script is given at least one; the message is the one the setting's text gets
      */
     public ExecHook(Path dir, Duration timeout) {
         this.dir = Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-            // refused now, as the same value written as a setting is, not when the first script runs
-            InvalidSettingException.about("timeout", () -> Durations.parse(SETTING + "timeout",
-                    Durations.format(timeout)));
-        }
-        this.timeout = timeout;
+        // refused now, as the same value written as a setting is, not when the first script runs
+        this.timeout = InvalidSettingException.about("timeout", () -> Durations.requireParsable(SETTING + "timeout",
+                timeout));
     }
 
     @Override
