@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * and {@link HookVariables} in its environment, which inherits every variable of this process but those named
  * {@code ENVCTL_*}. A missing or empty folder means nothing to run, and no step is reported for the phase; hidden
  * files and editor backups are ignored, files that are not executable are skipped with a warning. The first script
- * that fails or times out stops the phase with a {@code HOOK_FAILED} error naming it. Thread-safe.
+ * that fails or times out stops the phase with a {@code HOOK_FAILED} error naming it by its path, so that of two
+ * exec hooks (both named {@code exec}) the folder says which failed. Thread-safe.
  */
 public final class ExecHook implements LifecycleHook {
     private static final Logger LOG = LoggerFactory.getLogger(ExecHook.class);
@@ -99,7 +100,8 @@ public final class ExecHook implements LifecycleHook {
     @Override
     public void run(HookPhase phase, Environment environment, Host host) {
         for (Path script : scripts(phase)) {
-            String label = phase.key() + ".d/" + script.getFileName();
+            // by its path: an embedder's two exec hooks over two folders both have the name exec
+            String label = script.toString();
             LOG.info("{}: running {}", environment.name(), label);
             // the ENVCTL_ names are the hook's: none comes from the caller's shell (a stale ENVCTL_NAME, a label
             // that is not one, ENVCTL_DB_PASSWORD)

@@ -190,7 +190,7 @@ class ExecHookTest {
 
         assertThatThrownBy(() -> hook("10s").run(HookPhase.POST_CREATE, env(Map.of())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
-                .hasMessage("post-create.d/10-fail failed with exit code 3: haproxy: bad config");
+                .hasMessage(dir.resolve("post-create.d/10-fail") + " failed with exit code 3: haproxy: bad config");
         assertThat(out).doesNotExist();
     }
 
@@ -230,7 +230,7 @@ class ExecHookTest {
 
         assertThatThrownBy(() -> hook("300ms").run(HookPhase.POST_CREATE, env(Map.of())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
-                .hasMessageContaining("post-create.d/10-slow timed out after");
+                .hasMessageContaining(dir.resolve("post-create.d/10-slow") + " timed out after");
     }
 
     /** A timeout under a second was reported as "timed out after 0 s": the message gives the timeout as set. */
@@ -239,11 +239,11 @@ class ExecHookTest {
         script("post-create", "10-slow", "exec sleep 30");
 
         assertThatThrownBy(() -> hook("300ms").run(HookPhase.POST_CREATE, env(Map.of())))
-                .hasMessage("post-create.d/10-slow timed out after 300 ms and was killed");
+                .hasMessage(dir.resolve("post-create.d/10-slow") + " timed out after 300 ms and was killed");
         assertThatThrownBy(() -> hook("1500ms").run(HookPhase.POST_CREATE, env(Map.of())))
-                .hasMessage("post-create.d/10-slow timed out after 1500 ms and was killed");
+                .hasMessage(dir.resolve("post-create.d/10-slow") + " timed out after 1500 ms and was killed");
         assertThatThrownBy(() -> hook("1s").run(HookPhase.POST_CREATE, env(Map.of())))
-                .hasMessage("post-create.d/10-slow timed out after 1 s and was killed");
+                .hasMessage(dir.resolve("post-create.d/10-slow") + " timed out after 1 s and was killed");
     }
 
     /**
@@ -259,7 +259,8 @@ class ExecHookTest {
         assertThatThrownBy(() -> hook("30s").run(HookPhase.POST_CREATE, env(Map.of())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED);
-                    assertThat(e.getMessage()).startsWith("post-create.d/10-loud failed with exit code 1: ...xxx")
+                    assertThat(e.getMessage()).startsWith(dir.resolve("post-create.d/10-loud")
+                                    + " failed with exit code 1: ...xxx")
                             .endsWith("xxx | portainer: 401")
                             .hasSizeLessThan(2100);
                 });
@@ -276,7 +277,7 @@ class ExecHookTest {
 
         assertThatThrownBy(() -> hook("10s").run(HookPhase.POST_CREATE, env(Map.of())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED))
-                .hasMessageStartingWith("post-create.d/10-py could not be run: ")
+                .hasMessageStartingWith(dir.resolve("post-create.d/10-py") + " could not be run: ")
                 .hasMessageContaining("No such file or directory");
     }
 
@@ -306,7 +307,8 @@ class ExecHookTest {
 
         assertThat(failure.get()).isInstanceOfSatisfying(EnvctlException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.HOOK_FAILED);
-            assertThat(e.getMessage()).isEqualTo("post-create.d/10-wait was ended: the thread running it was "
+            assertThat(e.getMessage()).isEqualTo(dir.resolve("post-create.d/10-wait")
+                    + " was ended: the thread running it was "
                     + "interrupted");
         });
     }
@@ -391,7 +393,34 @@ class ExecHookTest {
 
         assertThat(e.actualState()).isEqualTo(ActualState.FAILED);
         assertThat(e.lastError()).isEqualTo(
-                "hook 'exec' failed in post-create: post-create.d/10-register failed with exit code 1: portainer: 401");
+                "hook 'exec' failed in post-create: " + dir.resolve("post-create.d/10-register")
+                        + " failed with exit code 1: portainer: 401");
+    }
+
+    /**
+     * An embedder's two exec hooks over two folders ({@code hook("exec", ...)} twice, as embedding.md allows) both
+     * have the name {@code exec}: the failure named the script only as {@code post-create.d/10-register}, which
+     * either folder may hold. It names the script by its path, so the folder says which hook failed.
+     */
+    @Test
+    void aFailureOfOneOfTwoExecHooksNamesTheFolderOfTheScript() throws IOException {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        for (Path folder : List.of(first, second)) {
+            Path file = Files.createDirectories(folder.resolve("post-create.d")).resolve("10-register");
+            Files.writeString(file, "#!/bin/sh\n" + (folder == second ? "echo 'portainer: 401' >&2\nexit 1\n" : ""));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        LifecycleEngine engine = new LifecycleEngine(new InMemoryEnvironmentStore(),
+                new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", new ScriptedClusterProvider("k3d")),
+                List.of(new ExecHook(first, Duration.ofSeconds(10)), new ExecHook(second, Duration.ofSeconds(10))),
+                EngineOptions.defaults());
+
+        Environment e = engine.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), ProgressListener.NONE);
+
+        assertThat(e.lastError()).isEqualTo("hook 'exec' failed in post-create: "
+                + second.resolve("post-create.d/10-register") + " failed with exit code 1: portainer: 401");
     }
 
     /**
