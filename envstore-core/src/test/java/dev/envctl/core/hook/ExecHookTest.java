@@ -424,6 +424,31 @@ class ExecHookTest {
     }
 
     /**
+     * Two exec hooks over two folders were both announced as "running hook exec (post-create)", and the second, a
+     * step repeating the last one, was not passed on: the listener saw one hook run. Hooks of one name are numbered.
+     */
+    @Test
+    void twoExecHooksAreTwoStepsOfTheCreate() throws IOException {
+        List<LifecycleHook> hooks = new java.util.ArrayList<>();
+        for (String name : List.of("first", "second")) {
+            Path file = Files.createDirectories(dir.resolve(name).resolve("post-create.d")).resolve("10-register");
+            Files.writeString(file, "#!/bin/sh\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+            hooks.add(new ExecHook(dir.resolve(name), Duration.ofSeconds(10)));
+        }
+        LifecycleEngine engine = new LifecycleEngine(new InMemoryEnvironmentStore(),
+                new Allocator(AllocationPolicy.defaults()),
+                Map.<String, ClusterProvider>of("k3d", new ScriptedClusterProvider("k3d")), hooks,
+                EngineOptions.defaults());
+        RecordingProgress progress = new RecordingProgress();
+
+        engine.create(dev.envctl.core.EnvironmentSpec.of("dev", "k3d"), progress);
+
+        assertThat(progress.steps()).filteredOn(s -> s.startsWith("running hook"))
+                .containsExactly("running hook exec #1 (post-create)", "running hook exec #2 (post-create)");
+    }
+
+    /**
      * plugins.md's Portainer script registers what the Kindler scripts registered: an environment without the label
      * (their default, yes) and the yes words of their parse_bool in any case; not false, no, or an empty value.
      */

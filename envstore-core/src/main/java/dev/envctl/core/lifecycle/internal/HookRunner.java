@@ -10,8 +10,11 @@ import dev.envctl.core.spi.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Runs the hooks of a phase in their given order and stops at the first that throws. A failure is returned
@@ -26,9 +29,19 @@ public final class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final List<LifecycleHook> hooks;
+    /**
+     * What each hook's step calls it, by position: its name, and {@code #N} when another hook has that name (an
+     * embedder's two exec hooks over two folders), as a step repeating the last one is not passed on.
+     */
+    private final List<String> stepNames;
 
     public HookRunner(List<LifecycleHook> hooks) {
         this.hooks = List.copyOf(hooks);
+        List<String> names = this.hooks.stream().map(h -> String.valueOf(h.name())).toList();
+        Map<String, Long> named = names.stream().collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        Map<String, Integer> seen = new HashMap<>();
+        this.stepNames = names.stream().map(n -> named.get(n) == 1 ? n : n + " #" + seen.merge(n, 1, Integer::sum))
+                .toList();
     }
 
     /**
@@ -36,12 +49,13 @@ public final class HookRunner {
      * ({@link LifecycleHook#runsIn}); the first failure's message, or empty when all succeeded.
      */
     public Optional<String> run(HookPhase phase, Environment environment, Host host, ProgressListener progress) {
-        for (LifecycleHook hook : hooks) {
+        for (int i = 0; i < hooks.size(); i++) {
+            LifecycleHook hook = hooks.get(i);
             try {
                 if (!hook.runsIn(phase)) {
                     continue;
                 }
-                progress.step(environment.name(), "running hook " + hook.name() + " (" + phase.key() + ")");
+                progress.step(environment.name(), "running hook " + stepNames.get(i) + " (" + phase.key() + ")");
                 hook.run(phase, environment, host);
             } catch (Throwable e) {
                 PluginRegistry.rethrowIfFatal(e);
