@@ -231,12 +231,13 @@ public final class Envctl implements AutoCloseable {
     /**
      * The provider {@code id}.
      *
-     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} naming the providers there are;
+     * @throws EnvctlException {@link ErrorCode#INVALID_INPUT} for an id no provider can have
+     *                         ({@link Validation#requireProviderId}), or naming the providers there are;
      *                         {@link ErrorCode#PROVIDER_FAILED} naming the plugin's class and jar when its factory
      *                         failed to create the provider
      */
     public ClusterProvider provider(String id) {
-        ClusterProvider p = providers().get(Objects.requireNonNull(id, "id"));
+        ClusterProvider p = providers().get(Validation.requireProviderId(Objects.requireNonNull(id, "id")));
         if (p == null) {
             Optional<String> failure = hostProviders().failure(id);
             if (failure.isPresent()) {

@@ -211,6 +211,24 @@ class EnvctlArgumentsTest {
         assertThat(k3d.calls()).hasSize(calls);
     }
 
+    /**
+     * An id no provider can have is refused saying what an id is, on one line: it was pasted as given into "unknown
+     * provider '...'", line breaks and all.
+     */
+    @Test
+    void aProviderIdNoProviderCanHaveIsInvalidInputOnOneLine() {
+        for (String bad : List.of("k3d\nkind", "Bad Name!", "")) {
+            for (Runnable call : List.<Runnable>of(() -> envctl.provider(bad), () -> envctl.provider(bad, "local"))) {
+                assertThatThrownBy(call::run).isInstanceOfSatisfying(EnvctlException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.getMessage()).doesNotContain("\n").contains("a provider id is lowercase letters, "
+                            + "digits and '-', such as k3d or kind");
+                });
+            }
+        }
+        assertThatThrownBy(() -> envctl.provider("kind")).hasMessage("unknown provider 'kind'; known: k3d");
+    }
+
     /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
     @Test
     void aProviderInstanceGivenUnderAnotherIdIsRefused() {
