@@ -48,6 +48,24 @@ class EnvctlBuilderTest {
     }
 
     /**
+     * An unknown hook or provider id given to the builder is refused on one line: the id was pasted as given into
+     * "unknown hook '...'", a line break and all, where the setting keys are shown printable.
+     */
+    @Test
+    void anUnknownHookOrProviderIdIsRefusedOnOneLine() {
+        Envctl.Builder hook = Envctl.builder().store(new InMemoryEnvironmentStore()).environment(Map.of())
+                .hook("ex\nec", Map.of());
+        Envctl.Builder provider = Envctl.builder().store(new InMemoryEnvironmentStore()).environment(Map.of())
+                .providerSettings("k3\nd", Map.of());
+
+        assertThatThrownBy(hook::build).isInstanceOfSatisfying(EnvctlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT)).hasMessageStartingWith("unknown hook 'ex?ec'");
+        assertThatThrownBy(provider::build).isInstanceOfSatisfying(EnvctlException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageStartingWith("unknown provider 'k3?d'");
+    }
+
+    /**
      * An exec hook made with a zero or negative timeout is refused when made, naming the hook and its setting, not
      * when its first script runs (then a hook failure saying only "timeout must not be less than 1").
      */

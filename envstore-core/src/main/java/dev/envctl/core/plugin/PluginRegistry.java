@@ -400,7 +400,7 @@ public final class PluginRegistry {
     private static <T> T lookup(String kind, Map<String, T> byId, String id) {
         T f = byId.get(id);
         if (f == null) {
-            throw EnvctlException.invalid("unknown " + kind + " '" + id + "'; known: "
+            throw EnvctlException.invalid("unknown " + kind + " '" + Validation.printable(id) + "'; known: "
                     + (byId.isEmpty() ? "none (no " + kind + " plugin on the class path)"
                     : String.join(", ", new TreeSet<>(byId.keySet()))));
         }
