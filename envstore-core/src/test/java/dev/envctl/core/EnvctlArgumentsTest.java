@@ -229,6 +229,28 @@ class EnvctlArgumentsTest {
         assertThatThrownBy(() -> envctl.provider("kind")).hasMessage("unknown provider 'kind'; known: k3d");
     }
 
+    /**
+     * A watch interval under 1ms is refused before the store is read, as the CLI's --interval is, in its words: zero
+     * was "watch interval PT0S must be positive" (after a name's NOT_FOUND), and a nanosecond was taken, rounds
+     * without a pause, each listing every provider.
+     */
+    @Test
+    void aWatchIntervalUnderAMillisecondIsInvalidInputBeforeTheStoreIsRead() {
+        dev.envctl.core.lifecycle.LifecycleEngine engine = envctl.engine();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+
+        assertThatThrownBy(() -> engine.watch(List.of("nosuch"), java.time.Duration.ZERO, stop,
+                dev.envctl.core.spi.ProgressListener.NONE, r -> stop.set(true)))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("watch interval '0s' is not a positive duration; write it like 500ms, 60s, 5m or 1h");
+        assertThatThrownBy(() -> engine.watch(java.time.Duration.ofNanos(1), stop,
+                dev.envctl.core.spi.ProgressListener.NONE, r -> stop.set(true)))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("watch interval 'PT0.000000001S' is too short; at least 1ms");
+    }
+
     /** Records name their provider by id, so an instance given under another id would be found under a wrong one. */
     @Test
     void aProviderInstanceGivenUnderAnotherIdIsRefused() {

@@ -3,6 +3,7 @@ package dev.envctl.core.lifecycle;
 import dev.envctl.core.ActualState;
 import dev.envctl.core.AutoPorts;
 import dev.envctl.core.DesiredState;
+import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.EnvironmentFilter;
@@ -885,12 +886,14 @@ public final class LifecycleEngine {
      * As {@link #watch(Duration, AtomicBoolean, ProgressListener, Consumer)}, over the environments named
      * {@code names} only (all when it is empty); one deleted meanwhile drops out of the rounds.
      *
-     * @throws EnvctlException {@code NOT_FOUND} for a name the store does not have, before the first round
+     * @throws EnvctlException {@code INVALID_INPUT} for an interval under 1ms, before the store is read;
+     *                         {@code NOT_FOUND} for a name the store does not have, before the first round
      */
     public void watch(Collection<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
                       Consumer<ReconcileReport> afterEachRound) {
         Validation.requireNames(names);
-        Objects.requireNonNull(interval, "interval");
+        // at least 1ms, as the CLI's --interval: a shorter one runs rounds without a pause, each listing every provider
+        Durations.requireParsable("watch interval", Objects.requireNonNull(interval, "interval"));
         Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(afterEachRound, "afterEachRound");

@@ -48,9 +48,6 @@ public final class WatchLoop {
     /** Rounds over the environments named {@code names}, or over all of them when it is empty. */
     public void run(Set<String> names, Duration interval, AtomicBoolean stop, ProgressListener progress,
                     Consumer<ReconcileReport> afterEachRound) {
-        if (interval.isNegative() || interval.isZero()) {
-            throw EnvctlException.invalid("watch interval " + interval + " must be positive, such as 30s");
-        }
         Backoff backoff = new Backoff();
         // what the last round that tried the store could not read it for, null when it could: an outage is
         // warned of when it starts or its error changes, not at every retry, as Docker not answering is
