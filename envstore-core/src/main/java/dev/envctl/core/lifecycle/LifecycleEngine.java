@@ -1394,7 +1394,6 @@ public final class LifecycleEngine {
         }
     }
 
-    /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */
     /**
      * {@code name}, checked as the facade checks it ({@link Validation#requireName}): a name no environment can have
      * is {@code INVALID_INPUT}, not {@code NOT_FOUND}; null is a NullPointerException saying {@code name}.
@@ -1403,6 +1402,7 @@ public final class LifecycleEngine {
         return Validation.requireName(Objects.requireNonNull(name, "name"));
     }
 
+    /** The provider {@code id} on {@code local}; a {@code PROVIDER_FAILED} error when none is configured. */
     private ClusterProvider provider(String id) {
         return providers.get(id, Host.LOCAL);
     }
