@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * Durations as settings and flags spell them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a bare
  * number of seconds ({@code 45}), or ISO-8601 ({@code PT30S}). One parser for every module. The numbers are whole:
  * {@code 0.5s} is refused, saying so and that {@code 500ms} is the same; so are several units ({@code 1m30s}, which
- * Go takes: {@code 90s}), a space before the unit ({@code 30 s}) and another unit ({@code 1d}), each saying which.
+ * Go takes, or {@code 1m 30s}: {@code 90s}), a space before the unit ({@code 30 s}) and another unit ({@code 1d}),
+ * each saying which.
  */
 public final class Durations {
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
@@ -24,9 +25,12 @@ public final class Durations {
     private static final Pattern SPACED = Pattern.compile("(\\d+)\\s+(ms|s|m|h)");
     /** A number and a unit this class does not know ({@code 1d}, {@code 10 sec}). */
     private static final Pattern UNKNOWN_UNIT = Pattern.compile("\\d+\\s*\\p{L}+");
-    /** Several numbers with a unit each, as Go writes durations ({@code 1m30s}), which is not taken. */
-    private static final Pattern COMBINED = Pattern.compile("(?:\\d+(?:ms|s|m|h))+");
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+    /**
+     * Several numbers with a unit each, as Go writes durations ({@code 1m30s}), which is not taken; spaces may come
+     * between them ({@code 1m 30s}).
+     */
+    private static final Pattern COMBINED = Pattern.compile("\\d+\\s*(?:ms|s|m|h)(?:\\s*\\d+\\s*(?:ms|s|m|h))+");
+    private static final Pattern PART = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final String UNITS = "ms, s, m, h";
     private static final int MAX_DIGITS = 9;
     /** The shortest duration taken: what runs tools and hooks counts in milliseconds. */

@@ -164,4 +164,20 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parse("t", "10 sec")).hasMessage("t '10 sec' has an unknown unit; allowed "
                 + "units: ms, s, m, h");
     }
+
+    /**
+     * Several units with a space between the parts ({@code 1m 30s}) are refused as several units are, saying what to
+     * write, not that the value is no positive duration.
+     */
+    @org.junit.jupiter.api.Test
+    void severalUnitsWithSpacesBetweenSaySoToo() {
+        assertThatThrownBy(() -> Durations.parse("hook.exec.timeout", "1m 30s"))
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("hook.exec.timeout '1m 30s' combines units; durations are one whole number with one "
+                        + "unit, so write 90s for 1m 30s");
+        assertThatThrownBy(() -> Durations.parse("t", "1h 30 m")).hasMessage("t '1h 30 m' combines units; "
+                + "durations are one whole number with one unit, so write 5400s for 1h 30 m");
+        assertThatThrownBy(() -> Durations.parse("t", "30 s")).hasMessage("t '30 s' has a space; write 30s");
+    }
 }
