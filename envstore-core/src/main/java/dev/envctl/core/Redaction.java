@@ -17,7 +17,9 @@ public final class Redaction {
     private static final Pattern USER_INFO = Pattern.compile("(://[^/@:?#\\s]*):(?:[^\\s?]*@(?=" + HOST
             + ")|[^\\s/]*@(?=" + HOST + ")|[^/@?#\\s]*@)");
     /**
-     * A {@code password=} value in free text: it runs to a '&', a ';', a space or the end. A ')' or ']' it ends in
+     * A {@code password=} value in free text: it runs to a '&', a ';', a space or the end, so a ',' or '.' after it is
+     * hidden with it ({@code password=***} for {@code password=secret, then}), as libpq's {@code key=value} strings
+     * and pgjdbc's and libpq's URL queries take both in a password. A ')' or ']' it ends in
      * that closes a bracket opened before it in the text, and more than the value opens itself, is the sentence's
      * ({@code (ssh://me@two?password=***) than}), with the '.', ',', ':', '!' or '?' after it; any other bracket
      * stays hidden with the value.
@@ -52,20 +54,17 @@ public final class Redaction {
 
     /** The end of {@code value} that closes brackets opened in {@code before}: see {@link #PASSWORD_PARAM}. */
     private static String sentenceAfter(String before, String value) {
-        int end = value.length();
-        while (end > 0 && ".,:!?".indexOf(value.charAt(end - 1)) >= 0) {
-            end--;
-        }
-        int[] open = {unclosed(before, '(', ')'), unclosed(before, '[', ']')};
-        int[] extra = {count(value, ')') - count(value, '('), count(value, ']') - count(value, '[')};
+        // per kind, ')' and ']': how many closers at the end are the sentence's
+        int[] kept = {Math.min(unclosed(before, '(', ')'), count(value, ')') - count(value, '(')),
+                Math.min(unclosed(before, '[', ']'), count(value, ']') - count(value, '['))};
+        int end = value.replaceFirst("[.,:!?]+$", "").length();
         int cut = end;
         while (cut > 0) {
             int kind = ")]".indexOf(value.charAt(cut - 1));
-            if (kind < 0 || open[kind] == 0 || extra[kind] <= 0) {
+            if (kind < 0 || kept[kind] <= 0) {
                 break;
             }
-            open[kind]--;
-            extra[kind]--;
+            kept[kind]--;
             cut--;
         }
         return cut < end ? value.substring(cut) : "";

@@ -43,4 +43,17 @@ class RedactionTest {
                 + "failed");
         assertThat(Redaction.redact("(ssh://me@two?password=(secret)")).isEqualTo("(ssh://me@two?password=***");
     }
+
+    /**
+     * A password may end in a ',' or a '.' (libpq's key=value strings and URL queries take both), so free text hides
+     * one after a password with it; only a bracket the text opened before keeps its punctuation.
+     */
+    @Test
+    void punctuationAfterAPasswordInASentenceIsHiddenWithIt() {
+        assertThat(Redaction.redact("password=secret, then")).isEqualTo("password=*** then");
+        assertThat(Redaction.redact("it said password=secret.")).isEqualTo("it said password=***");
+        assertThat(Redaction.redact("[(ssh://me@two?password=secret)], done"))
+                .isEqualTo("[(ssh://me@two?password=***)], done");
+        assertThat(Redaction.redact("((ssh://me@two?password=secret)))")).isEqualTo("((ssh://me@two?password=***))");
+    }
 }
