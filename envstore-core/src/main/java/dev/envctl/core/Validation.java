@@ -172,7 +172,7 @@ public final class Validation {
      * address, said after the address ({@code "'224.0.0.1' is a multicast address ..."}): the unspecified address
      * ({@link #isUnspecifiedAddress}), a multicast one (224.0.0.0/4, ff00::/8, IPv4-mapped ones included) or the
      * broadcast address 255.255.255.255; empty for any other, loopback included (a daemon of the machine envctl runs
-     * on).
+     * on), and the rest of the reserved 240.0.0.0/4 (unicast in form, which Linux assigns and routes).
      */
     public static Optional<String> unreachableAddress(String text) {
         if (isUnspecifiedAddress(text)) {

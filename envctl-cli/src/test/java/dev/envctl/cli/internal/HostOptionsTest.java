@@ -121,6 +121,9 @@ class HostOptionsTest {
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "127.0.0.1").toHost("two").address())
                 .isEqualTo("127.0.0.1");
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "::1").toHost("two").address()).isEqualTo("::1");
+        // 240.0.0.0/4 is reserved, not a group or every machine: Linux assigns and routes it, some networks use it
+        assertThat(hostCommand("--docker", "tcp://x:2376", "--address", "240.0.0.1").toHost("two").address())
+                .isEqualTo("240.0.0.1");
         assertThat(hostCommand("--docker", "tcp://x:2376", "--address", " 10.0.0.2 ").toHost("two").address())
                 .isEqualTo("10.0.0.2");
         assertInvalid(() -> hostCommand("--docker", "tcp://x:2376", "--address", " ").toHost("two"),
