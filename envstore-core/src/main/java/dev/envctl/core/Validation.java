@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Checks of user input. Every failure is an {@link ErrorCode#INVALID_INPUT} with a one-line message. */
 public final class Validation {
@@ -302,6 +303,21 @@ public final class Validation {
      */
     public static Map<String, String> requireLabels(Map<String, String> labels) {
         return requireEntries(labels, "label");
+    }
+
+    /**
+     * Labels or options as one text, {@code gpu=true,zone=b} (the map's order), for tables and messages. A value with
+     * a ',', a '"' or a space is in double quotes, with '"' and '\' in it after a '\' ({@code team="a,b=c"}): keys
+     * hold none of these, so a value's ',' is never read as the next key's.
+     */
+    public static String pairs(Map<String, String> pairs) {
+        return pairs.entrySet().stream().map(e -> e.getKey() + "=" + quotedIfNeeded(e.getValue()))
+                .collect(Collectors.joining(","));
+    }
+
+    private static String quotedIfNeeded(String value) {
+        return value.chars().anyMatch(c -> c == ',' || c == '"' || Character.isSpaceChar(c))
+                ? '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : value;
     }
 
     /** Provider options: the same rules as {@link #requireLabels}, with messages that name an option. */

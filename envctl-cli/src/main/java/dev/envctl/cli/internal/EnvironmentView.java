@@ -5,6 +5,7 @@ import dev.envctl.core.DesiredState;
 import dev.envctl.core.EnvctlException;
 import dev.envctl.core.Environment;
 import dev.envctl.core.HostPorts;
+import dev.envctl.core.Validation;
 import dev.envctl.core.lifecycle.LifecycleEngine;
 import dev.envctl.core.spi.EnvironmentStore;
 
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Environments as the CLI prints them: the JSON shape docs/cli.md gives (every field present, absent values
@@ -133,12 +133,11 @@ final class EnvironmentView {
     }
 
     /**
-     * Options or labels as table cells: {@code agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1} (the map's order),
-     * or null (shown as -).
+     * Options or labels as table cells: {@code agents=2,image=rancher/k3s:v1.31.5-k3s1,servers=1} (the map's order,
+     * {@link Validation#pairs}), or null (shown as -).
      */
     static String pairs(Map<String, String> pairs) {
-        return pairs.isEmpty() ? null : pairs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+        return pairs.isEmpty() ? null : Validation.pairs(pairs);
     }
 
     /**

@@ -152,6 +152,25 @@ class HostOptionsTest {
                         List.of("two", "tcp://192.168.1.20:2376", "192.168.1.20", "gpu=true,zone=b", "-", "1"));
     }
 
+    /**
+     * A label value may hold ',', '=', '"' and spaces (as an environment's may), so LABELS (and get's OPTIONS) quote
+     * such a value: {@code team=a,b=c} is no longer both one label and two.
+     */
+    @Test
+    void labelsInTheTableAreUnambiguousWhateverTheirValuesHold() {
+        Host one = new Host("one", "tcp://h:2376", null, Map.of("team", "a,b=c"), null);
+        Host two = new Host("two", "tcp://h:2376", null, Map.of("team", "a", "b", "c"), null);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        HostCommand.table(List.of(one, two), Map.of()).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8).lines().skip(1).map(l -> l.split("\\s+")[3]).toList())
+                .containsExactly("team=\"a,b=c\"", "b=c,team=a");
+        assertThat(EnvironmentView.pairs(new java.util.TreeMap<>(Map.of("plain", "x=y", "q", "say \"hi\" \\o/",
+                "team", "a, b", "empty", ""))))
+                .isEqualTo("empty=,plain=x=y,q=\"say \\\"hi\\\" \\\\o/\",team=\"a, b\"");
+    }
+
     @Test
     void hostJsonHasEveryFieldWithNullsForAbsentOnes() throws Exception {
         String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(List.of(HostCommand.toJson(Host.LOCAL, 2),

@@ -6,6 +6,7 @@ import dev.envctl.core.ErrorCode;
 import dev.envctl.core.Host;
 import dev.envctl.core.HostRequest;
 import dev.envctl.core.Remedy;
+import dev.envctl.core.Validation;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -55,7 +56,7 @@ public final class Placement {
         if (matching.isEmpty() && !request.selector().isEmpty()) {
             throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no host matches the host selector "
                     + selector(request) + "; hosts: " + hosts.stream().sorted(Comparator.comparing(Host::name))
-                    .map(h -> h.name() + " (" + (h.labels().isEmpty() ? "no labels" : pairs(h.labels())) + ")")
+                    .map(h -> h.name() + " (" + (h.labels().isEmpty() ? "no labels" : Validation.pairs(h.labels())) + ")")
                     .collect(Collectors.joining(", ")) + "; add a host with those labels or give another selector",
                     null, Remedy.MATCHING_HOST);
         }
@@ -120,11 +121,6 @@ public final class Placement {
     }
 
     private static String selector(HostRequest request) {
-        return pairs(request.selector());
-    }
-
-    private static String pairs(Map<String, String> labels) {
-        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+        return Validation.pairs(request.selector());
     }
 }

@@ -84,6 +84,16 @@ class PlacementTest {
                 });
     }
 
+    /** A label value with a ',' is quoted in the message, as host list shows it: one label, not two. */
+    @Test
+    void aSelectorOrLabelValueWithACommaIsQuotedInTheMessage() {
+        Host split = new Host("split", "tcp://h:2376", null, Map.of("team", "a", "b", "c"), null);
+        assertThatThrownBy(() -> Placement.choose(HostRequest.auto(Map.of("team", "a,b=c")), List.of(split), Map.of(),
+                DEFAULTS))
+                .hasMessage("no host matches the host selector team=\"a,b=c\"; hosts: split (b=c,team=a); add a host "
+                        + "with those labels or give another selector");
+    }
+
     @Test
     void aSelectorMatchingOnlyExcludedHostsSaysNoneIsLeftRatherThanThatNoneMatches() {
         assertThatThrownBy(() -> Placement.choose(HostRequest.auto(Map.of("gpu", "false")).excluding("small"),
