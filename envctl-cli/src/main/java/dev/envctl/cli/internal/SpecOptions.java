@@ -75,12 +75,8 @@ final class SpecOptions {
             SettingValues.image("--image", image, "rancher/k3s:v1.31.5-k3s1");
             options.put("image", image);
         }
-        if (subnet.isBlank()) {
-            // SubnetRequest reads an empty value as none (an empty CSV column); on the command line it is a slip
-            throw EnvctlException.invalid("--subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none");
-        }
         return new EnvironmentSpec(name, provider == null ? defaultProvider : providerId(provider),
-                new HostPorts(http, https, pf, api), SubnetRequest.parse(subnet), nodePort, parseLabels(labels),
+                new HostPorts(http, https, pf, api), subnet("--subnet", subnet), nodePort, parseLabels(labels),
                 options, hostRequest(host, parsePairs(hostSelector, "--host-selector", "gpu=true")));
     }
 
@@ -96,6 +92,18 @@ final class SpecOptions {
         } catch (EnvctlException e) {
             return Validation.requireProviderId(given); // invalid in any case: refused in the words of the value given
         }
+    }
+
+    /**
+     * The subnet {@code --subnet} or an apply file's {@code subnet} ({@code what}) gives: none when absent (null), and
+     * an empty value is refused. SubnetRequest reads an empty value as none (an empty CSV column); given on the command
+     * line or in a YAML or JSON file it is a slip.
+     */
+    static SubnetRequest subnet(String what, String given) {
+        if (given != null && given.isBlank()) {
+            throw EnvctlException.invalid(what + " is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none");
+        }
+        return SubnetRequest.parse(given);
     }
 
     /**

@@ -123,6 +123,20 @@ class EnvironmentFileTest {
         }
     }
 
+    /** {@code subnet: ""} is refused as {@code --subnet ''} is, not read as none; a subnet left out is none. */
+    @Test
+    void anEmptySubnetIsRefusedAsOnTheCommandLine() throws IOException {
+        for (String empty : List.of("''", "\"  \"")) {
+            Path file = write("- name: dev\n  subnet: " + empty + "\n");
+            assertThatThrownBy(() -> EnvironmentFile.read(null, file, "k3d", false)).isInstanceOf(EnvctlException.class)
+                    .satisfies(e -> assertThat(((EnvctlException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessageStartingWith("apply file " + file + ", ")
+                    .hasMessageEndingWith(": subnet is empty; give an IPv4 CIDR such as 10.101.0.0/16, auto or none");
+        }
+        assertThat(EnvironmentFile.read(null, write("- name: dev\n  subnet:\n"), "k3d", false).environments().get(0)
+                .subnet()).isEqualTo(dev.envctl.core.SubnetRequest.NONE);
+    }
+
     @Test
     void refusesAKeyBesideTheEnvironmentsListInsteadOfLeavingItUnread() throws IOException {
         Path file = write("environments:\n- name: dev\nprune: true\n");
