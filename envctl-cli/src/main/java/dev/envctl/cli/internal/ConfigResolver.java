@@ -127,6 +127,10 @@ final class ConfigResolver {
      */
     private static void checkPluginValues(EnvctlConfig c, Path file, PluginRegistry plugins, Map<String, String> env) {
         String provider = c.values().get(ConfigKeys.PROVIDER_DEFAULT);
+        if (provider != null && provider.isBlank()) {
+            throw EnvctlException.invalid("config key provider.default in " + file + ": the value is empty; allowed: "
+                    + String.join(", ", plugins.providerIds()));
+        }
         if (provider != null && !plugins.providerIds().contains(provider.strip().toLowerCase(Locale.ROOT))) {
             throw EnvctlException.invalid("config key provider.default in " + file + " names the provider '"
                     + Validation.printable(provider) + "', which no plugin provides; providers: "

@@ -65,6 +65,12 @@ class ConfigResolverTest {
                 .hasMessage("config key provider.default in " + g.config + " names the provider 'nosuch', which no "
                         + "plugin provides; providers: k3d, kind");
 
+        // an empty value names no provider: it is told so, with what is allowed
+        g.config = write("empty-provider.properties", "provider.default= \n").toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage("config key provider.default in " + g.config + ": the value is empty; allowed: k3d, kind");
+
         g.config = write("good.properties", "hooks.enabled=exec\nhook.exec.timeout=PT1M\nhook.exec.dir=~/hooks\n"
                 + "provider.k3d.timeout=10m\nprovider.default=kind\n").toString();
         assertThat(resolve(g, Map.of("HOME", home.toString())).hooksEnabled()).containsExactly("exec");
