@@ -147,6 +147,12 @@ final class ConfigResolver {
         }
         Set<String> hooks = new LinkedHashSet<>();
         for (String id : c.hooksEnabled()) {
+            if (id.isEmpty()) {
+                throw EnvctlException.invalid("config key hooks.enabled in " + file + ": '"
+                        + Validation.printable(c.get(ConfigKeys.HOOKS_ENABLED).strip()) + "' names an empty "
+                        + "hook id; allowed: hook ids separated by ',' (hooks: " + String.join(", ", plugins.hookIds())
+                        + "), or no value for none");
+            }
             if (!hooks.add(id)) {
                 // the same hook with the same settings: every script of each phase would run twice
                 throw EnvctlException.invalid("config key hooks.enabled in " + file + " names the hook '"

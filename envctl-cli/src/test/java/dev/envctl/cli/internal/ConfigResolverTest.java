@@ -59,6 +59,16 @@ class ConfigResolverTest {
                 .hasMessage("config key hooks.enabled in " + g.config + " names the hook 'haproxy', which no plugin "
                         + "provides; hooks: exec");
 
+        // an empty id between commas is refused, as migrate.skip refuses an empty name (a,,b), not skipped
+        for (String value : List.of("exec,", ",exec", "exec, ,exec", " , ")) {
+            g.config = write("empty-hook.properties", "hooks.enabled=" + value + "\n").toString();
+            assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString()))).as(value)
+                    .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                            .isEqualTo(ErrorCode.INVALID_INPUT))
+                    .hasMessage("config key hooks.enabled in " + g.config + ": '" + value.strip() + "' names an "
+                            + "empty hook id; allowed: hook ids separated by ',' (hooks: exec), or no value for none");
+        }
+
         g.config = write("unknown-provider.properties", "provider.default=nosuch\n").toString();
         assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
                 .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
