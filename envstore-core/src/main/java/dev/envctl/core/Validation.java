@@ -413,12 +413,24 @@ public final class Validation {
         return Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r';
     }
 
-    /** Makes input safe to echo in a one-line message: control characters become '?', long text is cut. */
+    /**
+     * Makes input safe to echo in a one-line message: control characters become '?', a character that prints as
+     * nothing or as a plain space or line break (a format character such as a zero-width space or byte order mark, a
+     * space other than ' ', a line or paragraph separator) its code ({@code \u200B}), and long text is cut.
+     */
     public static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && i < 80; i++) {
             char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c)) {
+                b.append('?');
+            } else if (type == Character.FORMAT || type == Character.SPACE_SEPARATOR && c != ' '
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
         }
         if (s.length() > 80) {
             b.append("...");

@@ -192,4 +192,20 @@ class ValidationTest {
     void anythingElseIsNot(String text) {
         assertThat(Validation.isIpAddress(text)).isFalse();
     }
+
+    /**
+     * A value quoted in a message shows what it holds: a character that prints as nothing (a zero-width space, a
+     * no-break space, a byte order mark, a line separator) is written as its code, so "'recreate' is invalid;
+     * allowed: recreate" cannot happen; a control character stays '?', and letters of any script stay as they are.
+     */
+    @Test
+    void printableShowsTheCharactersThatPrintAsNothing() {
+        assertThat(Validation.printable("recreate\u200B")).isEqualTo("recreate\\u200B");
+        assertThat(Validation.printable("k3d\u00A0")).isEqualTo("k3d\\u00A0");
+        assertThat(Validation.printable("\uFEFFx\u2028y")).isEqualTo("\\uFEFFx\\u2028y");
+        assertThat(Validation.printable("a\u0007b\tc")).isEqualTo("a?b?c");
+        assertThat(Validation.printable("h\u00E9llo w\u00F6rld \uD83D\uDC4D")).isEqualTo("h\u00E9llo w\u00F6rld \uD83D\uDC4D");
+        assertThatThrownBy(() -> dev.envctl.core.provider.SettingValues.bool("fallback.mirror", "true\u200B"))
+                .hasMessage("fallback.mirror 'true\\u200B' is not a boolean; allowed: true, false (any case), 1, 0");
+    }
 }
