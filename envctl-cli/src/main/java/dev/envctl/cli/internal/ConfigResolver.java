@@ -78,7 +78,8 @@ final class ConfigResolver {
                 throw EnvctlException.invalid("config file " + explicit + " is a folder, not a file; give the file "
                         + "in it, such as " + p.resolve("config.properties"));
             }
-            if (!Files.isRegularFile(p)) {
+            // a pipe (--config <(printf ...)) or /dev/null is read as a file is
+            if (!Files.exists(p)) {
                 throw EnvctlException.invalid("config file " + explicit + " does not exist; "
                         + "copy config/envctl.properties there or drop --config / ENVCTL_CONFIG");
             }

@@ -205,6 +205,34 @@ class ConfigResolverTest {
                 folder.toString()))).hasMessageContaining(" is a folder, not a file");
     }
 
+    /**
+     * A config file that is no regular file but can be read, such as a pipe ({@code --config <(printf ...)}, bash's
+     * /dev/fd/63) or /dev/null, is read: it was refused as "does not exist", which it does.
+     */
+    @Test
+    void aPipeOrDeviceGivenAsTheConfigFileIsRead() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/null")));
+        GlobalOptions g = new GlobalOptions();
+        g.config = "/dev/null";
+        assertThat(resolve(g, Map.of("HOME", home.toString())).source()).isEqualTo("/dev/null");
+
+        Path fifo = home.resolve("config.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, "reconcile.drift=sometimes\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        g.config = fifo.toString();
+        assertThatThrownBy(() -> resolve(g, Map.of("HOME", home.toString())))
+                .hasMessage("config key reconcile.drift in " + fifo + ": 'sometimes' is invalid; allowed: recreate, "
+                        + "mark-failed");
+        writer.join(10_000);
+    }
+
     @Test
     void readsTheConfigFileNamedByEnvctlConfigThenTheOneUnderHome() throws IOException {
         Files.createDirectories(home.resolve(".envctl"));
