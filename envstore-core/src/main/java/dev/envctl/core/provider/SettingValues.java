@@ -87,12 +87,22 @@ public final class SettingValues {
         IMAGE = Pattern.compile("(" + name + ")(?::" + tag + ")?(?:@" + digest + ")?");
     }
 
-    /** A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names). */
+    /**
+     * A host address to publish ports on: an IPv4 or IPv6 address (the tools take no host names), every address of
+     * the machine (0.0.0.0, ::) included, but no multicast or broadcast address, which no machine binds
+     * ({@link Validation#unreachableAddress}).
+     */
     public static String address(String what, String text) {
         String t = text == null ? "" : text.strip();
         if (!Validation.isIpAddress(t)) {
             throw InvalidValueException.of(what, "'" + Validation.printable(t) + "' is not an IP address; allowed: "
                     + "an IPv4 or IPv6 address such as 127.0.0.1 or 0.0.0.0 (the tools take no host names)");
+        }
+        if (!Validation.isUnspecifiedAddress(t)) {
+            Validation.unreachableAddress(t).ifPresent(why -> {
+                throw InvalidValueException.of(what, "'" + t + "' " + why + "; allowed: an address of this machine "
+                        + "such as 127.0.0.1, or 0.0.0.0 for all of them");
+            });
         }
         return t;
     }

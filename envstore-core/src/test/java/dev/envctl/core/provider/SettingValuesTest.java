@@ -93,4 +93,25 @@ class SettingValuesTest {
         assertThatThrownBy(() -> SettingValues.bool("wait", "tr\nue"))
                 .hasMessage("wait 'tr?ue' is not a boolean; allowed: true, false (any case), 1, 0");
     }
+
+    /**
+     * A listen address is bound to, so every address of the machine (0.0.0.0, ::) is one, but a multicast or the
+     * broadcast address is none, as host add --address refuses them: Docker would refuse it only at the first create.
+     */
+    @Test
+    void aListenAddressIsNoMulticastOrBroadcastAddress() {
+        assertThat(SettingValues.address("listen-address", "0.0.0.0")).isEqualTo("0.0.0.0");
+        assertThat(SettingValues.address("listen-address", "::")).isEqualTo("::");
+        assertThat(SettingValues.address("listen-address", "240.0.0.1")).isEqualTo("240.0.0.1");
+        assertThatThrownBy(() -> SettingValues.address("k3d setting listen-address", "224.0.0.1"))
+                .isInstanceOfSatisfying(EnvctlException.class, e -> assertThat(e.code())
+                        .isEqualTo(dev.envctl.core.ErrorCode.INVALID_INPUT))
+                .hasMessage("k3d setting listen-address '224.0.0.1' is a multicast address (224.0.0.0/4, ff00::/8), "
+                        + "a group of machines, none that clients reach one at; allowed: an address of this machine "
+                        + "such as 127.0.0.1, or 0.0.0.0 for all of them");
+        assertThatThrownBy(() -> SettingValues.address("listen-address", "ff02::1"))
+                .hasMessageStartingWith("listen-address 'ff02::1' is a multicast address");
+        assertThatThrownBy(() -> SettingValues.address("listen-address", "255.255.255.255"))
+                .hasMessageStartingWith("listen-address '255.255.255.255' is the broadcast address");
+    }
 }
