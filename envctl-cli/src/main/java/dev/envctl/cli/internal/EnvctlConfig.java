@@ -126,7 +126,7 @@ record EnvctlConfig(Map<String, String> values, String source, String storeOrigi
         return SettingValues.bool(subject(ConfigKeys.FALLBACK_MIRROR), get(ConfigKeys.FALLBACK_MIRROR));
     }
 
-    /** The ids of {@code hooks.enabled}, in its order; an empty id ({@code exec,}) is empty here, refused on loading. */
+    /** The ids of {@code hooks.enabled} in order; an empty one ({@code exec,}) is kept, to be refused on loading. */
     List<String> hooksEnabled() {
         String text = get(ConfigKeys.HOOKS_ENABLED);
         return text.isBlank() ? List.of() : Arrays.stream(text.split(",", -1)).map(String::strip).toList();

@@ -286,7 +286,8 @@ final class EnvironmentFile {
             node = port(ports, "node");
         }
         return new EnvironmentSpec(name, provider == null ? defaultProvider : SpecOptions.providerId(provider), host,
-                SpecOptions.subnet("subnet", text(item, "subnet")), node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
+                SpecOptions.subnet("subnet", text(item, "subnet")),
+                node == null ? EnvironmentSpec.DEFAULT_NODE_PORT : node,
                 map(item, "labels"), map(item, "options"),
                 SpecOptions.hostRequest(text(item, "host"), Validation.requireLabels(map(item, "hostSelector"))));
     }

@@ -56,7 +56,8 @@ public final class Placement {
         if (matching.isEmpty() && !request.selector().isEmpty()) {
             throw new EnvctlException(ErrorCode.POOL_EXHAUSTED, "no host matches the host selector "
                     + selector(request) + "; hosts: " + hosts.stream().sorted(Comparator.comparing(Host::name))
-                    .map(h -> h.name() + " (" + (h.labels().isEmpty() ? "no labels" : Validation.pairs(h.labels())) + ")")
+                    .map(h -> h.name() + " ("
+                            + (h.labels().isEmpty() ? "no labels" : Validation.pairs(h.labels())) + ")")
                     .collect(Collectors.joining(", ")) + "; add a host with those labels or give another selector",
                     null, Remedy.MATCHING_HOST);
         }
