@@ -407,6 +407,36 @@ class InterruptedCreateIT {
     }
 
     /**
+     * A stop the signal cut short before it recorded anything, while its provider's readiness was checked or while
+     * its clusters were listed: the stop was not begun, and the line says so and names the stop that does it, as the
+     * reconcile a recorded change would need does nothing here. The record and the cluster are as they were.
+     */
+    @Test
+    void aStopCutShortBeforeItRecordedAnythingSaysItWasNotBegunAndWhatStopsIt() throws Exception {
+        for (String cut : List.of("docker info", "docker ps")) {
+            Workspace ws = new Workspace(tmp.resolve(cut.replace(' ', '-')));
+            ws.ok("create", "web", "--provider", "kind");
+            Workspace.write(ws.state.resolve("group-signal-next"), "TERM " + cut + "\n");
+
+            Process stop = start(ws, "stop", "web");
+
+            assertThat(stop.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(tmp.resolve("err-stop.txt"));
+            assertThat(stop.exitValue()).as(cut + ": " + err).isEqualTo(143);
+            assertThat(Files.readString(ws.state.resolve("calls.log"))).as(cut).doesNotContain("docker\u001fstop");
+            assertThat(err.lines().filter(l -> l.startsWith("envctl: "))).as(cut).containsExactly("envctl: stop "
+                    + "interrupted (SIGINT or SIGTERM) before it changed any cluster; web was not begun, and is as it "
+                    + "was: 'envctl stop web' does it");
+            JsonNode web = ws.run("get", "web", "-o", "json").json();
+            assertThat(web.get("desiredState").asText()).as(cut).isEqualTo("present");
+            assertThat(web.get("actualState").asText()).as(cut).isEqualTo("running");
+            assertThat(web.get("lastError").isNull()).as(cut).isTrue();
+            ws.ok("stop", "web");
+            assertThat(ws.run("get", "web", "-o", "json").json().get("actualState").asText()).isEqualTo("stopped");
+        }
+    }
+
+    /**
      * An apply records every change before it converges any: cut short while creating the first, its line names the
      * others, recorded and not begun, with the reconcile that does them too.
      */

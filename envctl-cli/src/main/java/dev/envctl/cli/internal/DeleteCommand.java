@@ -56,11 +56,16 @@ final class DeleteCommand extends CliCommand {
             return Plans.print(session, names.stream().map(session.envctl()::dryRunDelete).toList(), List.of(),
                     List.of(), true);
         }
+        String rerun = keepRecord ? "delete --keep-record" : "delete";
+        // a signal before the engine begins: none was begun, and each is as it was
+        session.interruption().notBegun(names, List.of(), rerun);
         Engines.requireReady(session, records, true);
+        // the engine tells which it did not begin when it returns; if it throws, which it began is not known
+        session.interruption().notBegun(List.of(), List.of(), rerun);
         Map<String, Optional<Environment>> left = EnvironmentView.changing(session, store, names,
                 () -> session.envctl().delete(names, keepRecord, session.progress()));
         // after a signal the engine begins no other: those it left out are as they were
-        session.interruption().notBegun(names, left.keySet(), keepRecord ? "delete --keep-record" : "delete");
+        session.interruption().notBegun(names, left.keySet(), rerun);
         List<Environment> kept = left.values().stream().flatMap(Optional::stream).toList();
         if (format == OutputFormat.JSON) {
             printJson(session, names, left.entrySet().stream().map(e -> Json.object("name", e.getKey(), "deleted",

@@ -208,14 +208,14 @@ final class Interruption implements AutoCloseable {
     }
 
     /**
-     * What the line of a command interrupted while changing some environments adds for {@code notBegun}, those it had
-     * not begun ({@code rerun}: the command, without names, that changes them; {@code null}: apply's, recorded, which
-     * a reconcile does); nothing when there are none, or when the line says to run the command again as it changed
-     * none ({@code names} empty).
+     * What the line of a command interrupted while changing some environments ({@code names}), or while changing none,
+     * adds for {@code notBegun}, those it had not begun ({@code rerun}: the command, without names, that changes them;
+     * {@code null}: apply's, recorded, which a reconcile does); nothing when there are none, or when apply's line says
+     * what to do with them as it changed none ({@code names} empty).
      */
     static String notBegunSuffix(List<String> names, List<String> notBegun, String rerun) {
         List<String> left = notBegun.stream().filter(n -> !names.contains(n)).toList();
-        if (names.isEmpty() || left.isEmpty()) {
+        if (left.isEmpty() || names.isEmpty() && rerun == null) {
             return "";
         }
         boolean one = left.size() == 1;
@@ -230,20 +230,25 @@ final class Interruption implements AutoCloseable {
     /**
      * The line an interrupted {@code command} ends with, {@code names} the environments it was changing, {@code
      * finished} those it had changed as asked (told only when it was changing none), {@code notBegun} and {@code
-     * rerun} as {@link #notBegun} has them. Changing none, it says to run the command again; apply's then names
-     * those it had not begun, as its converges would have, since the command that does them is a file's.
+     * rerun} as {@link #notBegun} has them. Changing none, it says to run the command again, unless it names those
+     * it had not begun: with the command that changes them (a change it never recorded, no reconcile carries out),
+     * or, for apply's, recorded, the same apply run again, as its converges would have.
      */
     static String line(String command, List<String> names, List<String> finished, List<String> notBegun,
                        String rerun) {
         String start = "envctl: " + command + " interrupted (SIGINT or SIGTERM)";
         if (names.isEmpty()) {
             String none = start + (finished.isEmpty() ? " before it changed any cluster" : " once it had finished "
-                    + String.join(", ", finished) + ", with no other change of a cluster in flight") + "; ";
-            if (rerun != null || notBegun.isEmpty()) {
-                return none + "run it again (a change it recorded already, 'envctl reconcile' carries out)";
+                    + String.join(", ", finished) + ", with no other change of a cluster in flight");
+            if (notBegun.isEmpty()) {
+                return none + "; run it again (a change it recorded already, 'envctl reconcile' carries out)";
+            }
+            if (rerun != null) {
+                return none + notBegunSuffix(names, notBegun, rerun);
             }
             boolean one = notBegun.size() == 1;
-            return none + String.join(", ", notBegun) + (one ? " was not begun: the same apply run again does it"
+            return none + "; " + String.join(", ", notBegun) + (one
+                    ? " was not begun: the same apply run again does it"
                     : " were not begun: the same apply run again does them") + " (a change it recorded already, "
                     + "'envctl reconcile " + String.join(" ", notBegun) + "' carries out)";
         }

@@ -66,6 +66,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
     @Override
     int run(Session session) {
         List<String> unique = names(names);
+        // a signal before the engine begins: none was begun, and each is as it was
+        session.interruption().notBegun(unique, List.of(), name());
         OutputFormat format = session.format();
         EnvironmentStore store = session.store();
         // every name is looked up before any is judged, so an unknown one is exit 3 whatever the order
@@ -85,6 +87,8 @@ abstract sealed class StopStartCommand extends CliCommand permits StopStartComma
             }
         }
         Engines.requireReady(session, records, false); // each provider's check runs docker info
+        // the engine tells which it did not begin when it returns; if it throws, which it began is not known
+        session.interruption().notBegun(List.of(), List.of(), name());
         Envctl envctl = session.envctl();
         List<Environment> results = EnvironmentView.changing(session, store, unique, () -> stopping()
                 ? envctl.stop(unique, session.progress()) : envctl.start(unique, session.progress()));

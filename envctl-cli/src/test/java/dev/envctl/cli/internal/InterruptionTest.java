@@ -108,9 +108,22 @@ class InterruptionTest {
         assertThat(Interruption.notBegunSuffix(List.of("web"), List.of("db", "cache"), "delete --keep-record"))
                 .isEqualTo("; db, cache were not begun, and are as they were: 'envctl delete --keep-record db "
                         + "cache' does it");
-        // a line that says to run the command again covers them; none left: nothing to add
-        assertThat(Interruption.notBegunSuffix(List.of(), List.of("db"), "stop")).isEmpty();
+        // none left: nothing to add
         assertThat(Interruption.notBegunSuffix(List.of("web"), List.of(), "stop")).isEmpty();
+    }
+
+    /**
+     * A stop that changed none: the names it had not begun were never recorded, so the line names the stop that does
+     * them, not a reconcile, which would do nothing.
+     */
+    @Test
+    void aCommandOfNamesThatBeganNoneNamesTheCommandThatChangesThemNotAReconcile() {
+        assertThat(Interruption.line("stop", List.of(), List.of(), List.of("web"), "stop")).isEqualTo("envctl: stop "
+                + "interrupted (SIGINT or SIGTERM) before it changed any cluster; web was not begun, and is as it was: "
+                + "'envctl stop web' does it");
+        assertThat(Interruption.line("stop", List.of(), List.of("web"), List.of("db"), "stop")).isEqualTo("envctl: "
+                + "stop interrupted (SIGINT or SIGTERM) once it had finished web, with no other change of a cluster in "
+                + "flight; db was not begun, and is as it was: 'envctl stop db' does it");
     }
 
     /** apply records every change before it converges: those not begun are recorded, and a reconcile does them. */
@@ -138,9 +151,5 @@ class InterruptionTest {
                 "envctl: apply interrupted (SIGINT or SIGTERM) once it had finished cache, with no other change of a "
                         + "cluster in flight; db was not begun: the same apply run again does it (a change it recorded "
                         + "already, 'envctl reconcile db' carries out)");
-        // stop, start and delete: their line says to run the same command again, which covers them
-        assertThat(Interruption.line("stop", List.of(), List.of(), List.of("db"), "stop")).isEqualTo("envctl: stop "
-                + "interrupted (SIGINT or SIGTERM) before it changed any cluster; run it again (a change it recorded "
-                + "already, 'envctl reconcile' carries out)");
     }
 }
