@@ -2,10 +2,8 @@ package dev.envctl.store.jdbc;
 
 import dev.envctl.core.Durations;
 import dev.envctl.core.EnvctlException;
-import dev.envctl.core.ErrorCode;
 import dev.envctl.core.InvalidValueException;
 import dev.envctl.core.Redaction;
-import dev.envctl.core.Remedy;
 import dev.envctl.core.spi.EnvironmentStore;
 import dev.envctl.core.spi.EnvironmentStoreFactory;
 import dev.envctl.core.spi.InvalidSettingException;
@@ -183,11 +181,11 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
             throw passwordInUrl(location);
         }
         Opening.requireKnownSslMode(location, parsed);
+        // what setURL does, from the URL parsed without ~/.pgpass: setURL reads that file, even one that is not used
+        // (given a password, or open to others), and fails on a line it cannot read; pgjdbc reads it at login
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        try {
-            ds.setURL(location);
-        } catch (RuntimeException e) {
-            throw unreadablePasswordFile(e);
+        for (PGProperty property : PGProperty.values()) {
+            ds.setProperty(property, property.getOrDefault(parsed));
         }
         // the user: jdbc.user, else the URL's user parameter, else PGUSER, else pgjdbc's default (the OS user)
         if (settings.containsKey(USER)) {
@@ -196,9 +194,9 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
                 && !environment.get("PGUSER").isBlank()) {
             ds.setUser(environment.get("PGUSER").strip());
         }
-        // the environment's password, else none: setURL took the one ~/.pgpass has for the URL's user, and
-        // pgjdbc reads ~/.pgpass again when it logs in, for the user chosen above; but a file others may access is
-        // not used, as psql does not use it: then an empty password, so that pgjdbc does not look it up
+        // the environment's password, else none: pgjdbc reads ~/.pgpass when it logs in, for the user chosen above;
+        // but a file others may access is not used, as psql does not use it: then an empty password, so that pgjdbc
+        // does not look it up
         String password = firstSet(environment.get("ENVCTL_DB_PASSWORD"), environment.get("PGPASSWORD"));
         ds.setPassword(password != null || PasswordFile.usable() ? password : "");
         int seconds = options.timeoutSeconds();
@@ -222,21 +220,5 @@ public final class JdbcStoreFactory implements EnvironmentStoreFactory {
 
     private static String firstSet(String a, String b) {
         return a != null && !a.isEmpty() ? a : b != null && !b.isEmpty() ? b : null;
-    }
-
-    /**
-     * {@code e} as the line it is when pgjdbc failed reading the password file (~/.pgpass or PGPASSFILE): a line
-     * with fewer than five fields makes it throw where psql skips the line.
-     */
-    private static RuntimeException unreadablePasswordFile(RuntimeException e) {
-        for (StackTraceElement frame : e.getStackTrace()) {
-            if (frame.getClassName().startsWith("org.postgresql.jdbcurlresolver.PgPassParser")) {
-                return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "the PostgreSQL password file ("
-                        + "PGPASSFILE, else ~/.pgpass) has a line the PostgreSQL driver cannot read (" + e + "): each "
-                        + "line is host:port:database:user:password; fix or remove the short line", e,
-                        Remedy.FIX_STORE_SETTINGS);
-            }
-        }
-        return e;
     }
 }

@@ -164,8 +164,8 @@ class JdbcStoreFactoryTest {
         String previous = System.getProperty(PGPASSFILE_PROPERTY);
         System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
         try {
-            assertThatThrownBy(() -> factory.dataSource("jdbc:postgresql://h:5432/db?user=u", Map.of(),
-                    JdbcStoreOptions.defaults()))
+            // read at login, for the user that logs in (before any connection is tried)
+            assertThatThrownBy(() -> factory.open("jdbc:postgresql://h:5432/db?user=u", Map.of()))
                     .satisfies(e -> assertCode(e, ErrorCode.STORE_UNAVAILABLE))
                     .hasMessageStartingWith("the PostgreSQL password file (PGPASSFILE, else ~/.pgpass) has a line the "
                             + "PostgreSQL driver cannot read (java.lang.StringIndexOutOfBoundsException")
@@ -246,6 +246,33 @@ class JdbcStoreFactoryTest {
         }
     }
 
+
+    @Test
+    void aPasswordFileNotUsedIsNotReadSoALineThePostgresDriverCannotReadIsNoError(@TempDir Path dir)
+            throws IOException {
+        // psql neither reads a file its group or others may access nor one when given a password
+        Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:*:u\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+        String url = "jdbc:postgresql://h:5432/db?user=u";
+        String previous = System.getProperty(PGPASSFILE_PROPERTY);
+        System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
+        try {
+            List<PGSimpleDataSource> built = new ArrayList<>();
+            String logged = Stderr.of(() -> built.add(factory.dataSource(url, Map.of(), JdbcStoreOptions.defaults())));
+
+            assertThat(built).singleElement().satisfies(ds -> assertThat(ds.getPassword()).isEmpty());
+            assertThat(logged).contains(pgpass.toString(), "is not used");
+            Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+            assertThat(new JdbcStoreFactory(Map.of("PGPASSWORD", "b")).dataSource(url, Map.of(),
+                    JdbcStoreOptions.defaults()).getPassword()).isEqualTo("b");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PGPASSFILE_PROPERTY);
+            } else {
+                System.setProperty(PGPASSFILE_PROPERTY, previous);
+            }
+        }
+    }
 
     @Test
     void aBadSslmodeIsInvalidInputNotAServerThatCannotBeReached() {

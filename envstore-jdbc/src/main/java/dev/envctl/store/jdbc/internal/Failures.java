@@ -132,6 +132,14 @@ public final class Failures {
         if (t instanceof EnvctlException e) {
             return e;
         }
+        if (causes(t).flatMap(c -> Stream.of(c.getStackTrace()))
+                .anyMatch(f -> f.getClassName().startsWith("org.postgresql.jdbcurlresolver.PgPassParser"))) {
+            // pgjdbc reads the password file at login, and throws on a line with fewer than five fields, which psql
+            // skips
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, "the PostgreSQL password file (PGPASSFILE, "
+                    + "else ~/.pgpass) has a line the PostgreSQL driver cannot read (" + t + "): each line is "
+                    + "host:port:database:user:password; fix or remove the short line", t, Remedy.FIX_STORE_SETTINGS);
+        }
         String state = sqlState(t);
         if (INSUFFICIENT_PRIVILEGE.equals(state)) {
             return privilegeMissing(location, action, t, role);
