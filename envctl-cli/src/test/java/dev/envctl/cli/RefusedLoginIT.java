@@ -130,7 +130,8 @@ class RefusedLoginIT {
         assertThat(r.errLines().get(0)).as(r.toString()).contains("password file " + pgpass
                 + " has group or world access", "is not used", "u=rw (0600) or less");
         assertThat(r.errLines().get(1)).as(r.toString()).startsWith("envctl: PostgreSQL store ")
-                .contains("refused the login of role envctl: ");
+                .contains("refused the login of role envctl: ", "chmod 600 " + pgpass + ", or set ENVCTL_DB_PASSWORD")
+                .doesNotContain("empty string");
         assertThat(r.err()).as(r.toString()).doesNotContain(SECRET);
 
         // the doctor opens the store more than once: said once all the same

@@ -275,6 +275,31 @@ class JdbcStoreFactoryTest {
     }
 
     @Test
+    void aLoginRefusedForWantOfThePasswordOfAFileNotUsedSaysSoAndWhatToDo(@TempDir Path dir) throws IOException {
+        Path pgpass = Files.writeString(dir.resolve("pgpass"), "h:5432:db:u:fromfile\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-r--r--"));
+        org.postgresql.util.PSQLException empty = new org.postgresql.util.PSQLException("The server requested "
+                + "SCRAM-based authentication, but the password is an empty string.",
+                org.postgresql.util.PSQLState.CONNECTION_REJECTED);
+        String previous = System.getProperty(PGPASSFILE_PROPERTY);
+        System.setProperty(PGPASSFILE_PROPERTY, pgpass.toString());
+        try {
+            assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db", empty, "u"))
+                    .hasMessage("PostgreSQL store jdbc:postgresql://h/db refused the login of role u: it asks for a "
+                            + "password and there is none, as the password file " + pgpass + " is not used, its group "
+                            + "or others having access to it; chmod 600 " + pgpass + ", or set ENVCTL_DB_PASSWORD or "
+                            + "PGPASSWORD")
+                    .satisfies(e -> assertThat(e.exitCode()).isEqualTo(5));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PGPASSFILE_PROPERTY);
+            } else {
+                System.setProperty(PGPASSFILE_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
     void aBadSslmodeIsInvalidInputNotAServerThatCannotBeReached() {
         assertThatThrownBy(() -> factory.dataSource("jdbc:postgresql://h/db?sslmode=bogus", Map.of(),
                 JdbcStoreOptions.defaults()))

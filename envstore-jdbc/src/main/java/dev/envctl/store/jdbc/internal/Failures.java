@@ -8,6 +8,7 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
@@ -100,6 +101,14 @@ public final class Failures {
         }
         // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
         // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
+        Path notUsed = PasswordFile.openToOthers();
+        if (state.equals("08004") && why.contains("the password is an empty string") && notUsed != null) {
+            // the empty password the factory gives instead of the file's (JdbcStoreFactory, PasswordFile)
+            return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login"
+                    + (role == null ? "" : " of role " + role) + ": it asks for a password and there is none, as the "
+                    + "password file " + notUsed + " is not used, its group or others having access to it; chmod 600 "
+                    + notUsed + ", or set ENVCTL_DB_PASSWORD or PGPASSWORD", cause, Remedy.FIX_STORE_SETTINGS);
+        }
         if (state.startsWith("28") || state.equals("08004") && why.contains("password")) {
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login"
                     + (role == null ? "" : " of role " + role) + ": " + why

@@ -33,21 +33,22 @@ public final class PasswordFile {
      * owner may access it. Otherwise false, said once per file as a WARN naming the file (never what it holds).
      */
     public static boolean usable() {
-        Path file = location();
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = file == null ? OWNER_ONLY : Files.getPosixFilePermissions(file);
-        } catch (IOException | UnsupportedOperationException e) {
-            return true; // none there (pgjdbc then finds no password), or no POSIX permissions to check
-        }
-        if (OWNER_ONLY.containsAll(permissions)) {
-            return true;
-        }
-        if (TOLD.add(file)) {
+        Path file = openToOthers();
+        if (file != null && TOLD.add(file)) {
             LOG.warn("password file {} has group or world access, so it is not used, as psql does not use it; "
                     + "permissions should be u=rw (0600) or less (chmod 600 {})", file, file);
         }
-        return false;
+        return file == null;
+    }
+
+    /** The password file pgjdbc would read when its group or others have any access to it, else null. */
+    public static Path openToOthers() {
+        Path file = location();
+        try {
+            return file == null || OWNER_ONLY.containsAll(Files.getPosixFilePermissions(file)) ? null : file;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // none there (pgjdbc then finds no password), or no POSIX permissions to check
+        }
     }
 
     /** The file pgjdbc would read, or null when it names none envctl can check (a URL other than {@code file:}). */
