@@ -191,8 +191,8 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                             }
                         } else if (!tables.contains("clusters")) {
                             store.reading = Reading.NO_TABLE;
-                            // jdbc.migrate=auto would create it, saying so; read, as the settings say, creates none
-                            store.schemaMissing = !insteadOfAuto && tables.isEmpty() && !store.admin.schemaExists();
+                            // read creates none; in place of auto, the next opening with auto creates it
+                            store.schemaMissing = tables.isEmpty() && !store.admin.schemaExists();
                         } else {
                             store.reading = Reading.AS_IT_IS;
                             List<String> conflicts = store.admin.adoptionConflicts();
@@ -549,10 +549,6 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
                         + "envctl needs version " + info.latestVersion() + "; " + migratedNext(info),
                         Remedy.MIGRATE_SCHEMA);
             }
-            if (schemaMissing) {
-                toldReadAsItIs.set(true);
-                return up.withWarning(schemaMissing(), Remedy.FIX_STORE_SETTINGS);
-            }
             if (reading == Reading.SCHEMA && JdbcStoreAdmin.behind(info)) {
                 // only jdbc.migrate=off opens a schema behind this envctl: used as it is, every statement fails
                 return up.withProblem(admin.where() + (info.currentVersion() == null ? " has no envctl schema"
@@ -570,6 +566,10 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
             if (missing != null) {
                 // it answers, but some write (or every one) fails for the role: a fault of the settings or grants
                 return up.withProblem(missing, Remedy.FIX_STORE_SETTINGS);
+            }
+            if (schemaMissing) {
+                toldReadAsItIs.set(true);
+                return up.withWarning(schemaMissing(), Remedy.FIX_STORE_SETTINGS);
             }
             if (newerSchemaRefusal != null) {
                 return up.withProblem("every write is refused: " + newerSchemaRefusal, null);
@@ -639,11 +639,13 @@ public final class JdbcEnvironmentStore implements EnvironmentStore {
         }
     }
 
-    /** What a store opened with jdbc.migrate=read on a schema that does not exist says ({@link #schemaMissing}). */
+    /** What a store opened to read on a schema that does not exist says ({@link #schemaMissing}). */
     private String schemaMissing() {
-        return admin.where() + " does not exist, so the store reads as empty (jdbc.migrate=read creates nothing); if "
-                + "jdbc.schema is misspelt, correct it; to start a new store there, migrate the schema (envctl db "
-                + "migrate)";
+        return admin.where() + " does not exist, so the store reads as empty (" + (readInsteadOfAuto
+                ? "jdbc.migrate=auto creates it, with envctl's tables, at the store's next opening that is not only "
+                + "to read); if jdbc.schema is misspelt, correct it"
+                : "jdbc.migrate=read creates nothing); if jdbc.schema is misspelt, correct it; to start a new store "
+                + "there, migrate the schema (envctl db migrate)");
     }
 
     /** Refuses the write {@code action} on a schema opened to read in place of migrating it ({@link #toMigrate}). */

@@ -468,6 +468,27 @@ class AdoptionTest {
         }
     }
 
+    /**
+     * Opened to read in place of {@code jdbc.migrate=auto} (doctor, diff, a dry run), a schema that does not exist (a
+     * misspelt jdbc.schema) is a warning that it does not exist and that the next opening with auto creates it.
+     */
+    @Test
+    void openedToReadInPlaceOfAutoASchemaThatDoesNotExistIsAWarningThatItWouldBeCreated() {
+        String missing = TestDatabase.freshSchemaName("typo");
+        JdbcStoreOptions auto = JdbcStoreOptions.defaults().withSchema(missing);
+        try (JdbcEnvironmentStore store = JdbcEnvironmentStore.openToRead(TestDatabase.dataSource(), auto,
+                TestDatabase.url())) {
+            StoreHealth h = store.health();
+
+            assertThat(h.problem()).isNull();
+            assertThat(h.warning()).startsWith("schema " + missing + " of ").contains("does not exist",
+                    "jdbc.migrate=auto creates it", "if jdbc.schema is misspelt, correct it");
+            assertThat(h.remedy()).isEqualTo(Remedy.FIX_STORE_SETTINGS);
+        }
+        assertThat(TestDatabase.value("SELECT count(*) FROM pg_namespace WHERE nspname = '" + missing + "'"))
+                .as("nothing created").isEqualTo("0");
+    }
+
     @Test
     void readModeNamesTheConflictsOfATableThatCannotBeAdopted() {
         replacedSystemWith(
