@@ -38,6 +38,20 @@ class JdbcStoreFactoryTest {
         assertThat(((EnvctlException) e).code()).isEqualTo(code);
     }
 
+    /** pgjdbc's sentences end in a full stop: envctl's advice follows after "; " without a ".;" between. */
+    @Test
+    void aServerNotReachedIsOneSentenceWithTheAdvice() {
+        org.postgresql.util.PSQLException refused = new org.postgresql.util.PSQLException("Connection to 127.0.0.1:1 "
+                + "refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP "
+                + "connections.", org.postgresql.util.PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+
+        assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://127.0.0.1:1/envctl", refused)
+                .getMessage()).isEqualTo("PostgreSQL store jdbc:postgresql://127.0.0.1:1/envctl is unavailable: "
+                + "Connection to 127.0.0.1:1 refused. Check that the hostname and port are correct and that the "
+                + "postmaster is accepting TCP/IP connections; check that the server runs and is reachable, then "
+                + "retry");
+    }
+
     @Test
     void isFoundByTheRegistryUnderIdJdbcAndOpensPostgresqlUrls() {
         PluginRegistry registry = PluginRegistry.discover();
@@ -441,13 +455,13 @@ class JdbcStoreFactoryTest {
                 org.postgresql.util.PSQLState.CONNECTION_REJECTED);
         assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db", noPassword))
                 .hasMessageContaining("refused the login: The server requested SCRAM-based authentication, but "
-                        + "no password was provided.; check the user")
+                        + "no password was provided; check the user")
                 .hasMessageNotContaining("check that the server runs");
         org.postgresql.util.PSQLException noSsl = new org.postgresql.util.PSQLException(
                 "The server does not support SSL.", org.postgresql.util.PSQLState.CONNECTION_REJECTED);
         // not a refused login either, but a setting to fix (sslmode), not an outage
         assertThat(dev.envctl.store.jdbc.internal.Failures.unavailable("jdbc:postgresql://h/db?sslmode=require", noSsl))
-                .hasMessageContaining("refused the connection: The server does not support SSL.; the URL's "
+                .hasMessageContaining("refused the connection: The server does not support SSL; the URL's "
                         + "sslmode=require requires SSL")
                 .hasMessageNotContaining("refused the login").hasMessageNotContaining("check that the server runs")
                 .satisfies(x -> assertThat(x.remedy()).contains(dev.envctl.core.Remedy.FIX_STORE_SETTINGS));

@@ -88,7 +88,9 @@ public final class Failures {
      */
     public static EnvctlException unavailable(String location, Throwable cause, String role) {
         SQLException s = sqlCause(cause);
-        String why = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
+        String said = oneLine(Redaction.redact(s != null ? s.getMessage() : String.valueOf(cause.getMessage())));
+        // pgjdbc's sentence ends in a full stop, and envctl's advice follows it after "; "
+        String why = said.endsWith(".") ? said.substring(0, said.length() - 1) : said;
         String state = s == null || s.getSQLState() == null ? "" : s.getSQLState();
         String where = "PostgreSQL store " + Redaction.redactLocation(location);
         // 08004 "The server does not support SSL.": the server answered; the URL's sslmode asks for what it lacks
