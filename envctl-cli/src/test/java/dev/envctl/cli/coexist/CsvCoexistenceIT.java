@@ -219,6 +219,18 @@ class CsvCoexistenceIT {
         }
     }
 
+    /** Makes the scripts' awk busybox's, as on Alpine; false, and nothing changed, where /bin/busybox is missing. */
+    private boolean scriptsRunBusyboxAwk() throws IOException {
+        Path busybox = Path.of("/bin/busybox");
+        if (!Files.isExecutable(busybox)) {
+            return false;
+        }
+        Path awk = ws.dir.resolve("kindler-bin/awk");
+        Files.writeString(awk, "#!/bin/sh\nexec " + busybox + " awk \"$@\"\n");
+        assertThat(awk.toFile().setExecutable(true)).isTrue();
+        return true;
+    }
+
     /**
      * busybox awk (the awk of Alpine and other small systems) reads {@code 010} as octal 8, so envctl refuses it
      * beside {@code 8}: the scripts' lookups there would give one the other's row.
@@ -234,11 +246,7 @@ class CsvCoexistenceIT {
         assertThat(refused.err()).contains("environment name '010' is the same number as '8' to the Kindler scripts");
         assertThat(csvText()).isEqualTo(before);
         // why: with busybox awk the scripts' own lookup of 010 finds the row of 8
-        Path busybox = Path.of("/bin/busybox");
-        if (Files.isExecutable(busybox)) {
-            Path awk = ws.dir.resolve("kindler-bin/awk");
-            Files.writeString(awk, "#!/bin/sh\nexec " + busybox + " awk \"$@\"\n");
-            assertThat(awk.toFile().setExecutable(true)).isTrue();
+        if (scriptsRunBusyboxAwk()) {
             assertThat(ok(kindler.function("csv_lookup", "010")).out()).startsWith("8,kind,");
         }
     }
@@ -258,11 +266,7 @@ class CsvCoexistenceIT {
         assertThat(refused.err()).contains("environment name 'nan' is infinity or not a number to busybox awk");
         assertThat(csvText()).isEqualTo(before);
         // why: with busybox awk the scripts' own lookup of a row named nan finds nothing, and delete_env.sh keeps it
-        Path busybox = Path.of("/bin/busybox");
-        if (Files.isExecutable(busybox)) {
-            Path awk = ws.dir.resolve("kindler-bin/awk");
-            Files.writeString(awk, "#!/bin/sh\nexec " + busybox + " awk \"$@\"\n");
-            assertThat(awk.toFile().setExecutable(true)).isTrue();
+        if (scriptsRunBusyboxAwk()) {
             append("nan,kind,30080,19030,true,true,18130,18530,");
             assertThat(ok(kindler.function("csv_lookup", "nan")).out()).isEmpty();
             ok(kindler.script("scripts/delete_env.sh", "-n", "nan"));
