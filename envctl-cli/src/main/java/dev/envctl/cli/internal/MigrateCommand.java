@@ -43,8 +43,8 @@ final class MigrateCommand extends CliCommand {
     @Parameter(names = "--to", description = "Store to write: csv:PATH, PATH.csv or jdbc:postgresql://...")
     String to;
 
-    @Parameter(names = "--skip", description = "Name not to migrate; repeat for more (default: migrate.skip, "
-            + "which is devops)", splitter = WholeValue.class)
+    @Parameter(names = "--skip", description = "Name not to migrate; repeat, or separate by commas, for more "
+            + "(default: migrate.skip, which is devops)", splitter = WholeValue.class)
     List<String> skip = new ArrayList<>();
 
     @Parameter(names = "--dry-run", description = "Report what would be migrated; write nothing",
