@@ -103,8 +103,10 @@ public final class Failures {
         }
         // 28000, 28P01: the server answered and refused the login; "check that it runs" would mislead. So did
         // pgjdbc's 08004 "the server requested SCRAM-based authentication, but no password was provided"
-        Path notUsed = PasswordFile.openToOthers();
-        if (state.equals("08004") && why.contains("the password is an empty string") && notUsed != null) {
+        // the file is looked at only for the refusal it may explain, not for every store that is unavailable
+        Path notUsed = state.equals("08004") && why.contains("the password is an empty string")
+                ? PasswordFile.openToOthers() : null;
+        if (notUsed != null) {
             // the empty password the factory gives instead of the file's (JdbcStoreFactory, PasswordFile)
             return new EnvctlException(ErrorCode.STORE_UNAVAILABLE, where + " refused the login"
                     + (role == null ? "" : " of role " + role) + ": it asks for a password and there is none, as the "
