@@ -235,7 +235,7 @@ public final class LifecycleEngine {
      * @throws EnvctlException as {@link #create} before it records
      */
     public Environment record(EnvironmentSpec spec) {
-        requireValidRequest(Objects.requireNonNull(spec, "spec"));
+        requireValidRequest(spec); // its first check: a null spec names the parameter
         requireTool(spec);
         if (!spec.host().isAuto()) {
             Host host = Hosts.find(store, spec.host().hostName());
